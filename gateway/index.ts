@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { TokenVerifier } from '../subgraphs/kernel/identity';
+import type { Logger } from '../subgraphs/kernel/log';
+import { maskUnexpectedErrors } from '../subgraphs/kernel/server';
+import { composeSupergraph, fetchSubgraphSdl } from './compose';
+import type { GatewayContext } from './context';
+import { IdentityForwardingDataSource } from './datasource';
+
+export interface GatewayOptions {
+  subgraphs: Array<{ name: string; url: string }>;
+  verifier: TokenVerifier;
+  host: string;
+  port: number;
+  logger: Logger;
+}
+
+export interface GatewayHandle {
+  url: string;
+  port: number;
+  supergraphSdl: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway: composes the subgraphs into a supergraph, checks the caller's identity, and
+ * serves the supergraph at `/graphql` (`/` is left for the public page). Subgraphs are read
+ * from a static list here; the registry (issue C) replaces that list.
+ */
+export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
+  let current = '';
+  const gateway = new ApolloGateway({
+    supergraphSdl: async () => {
+      const sources = await Promise.all(options.subgraphs.map(async (s) => ({ ...s, sdl: await fetchSubgraphSdl(s.url) })));
+      const composed = composeSupergraph(sources);
+      if ('errors' in composed) throw new Error(`The subgraphs do not compose:\n- ${composed.errors.join('\n- ')}`);
+      current = composed.supergraphSdl;
+      return { supergraphSdl: current };
+    },
+    buildService: ({ url }) => new IdentityForwardingDataSource({ url }),
+  });
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskUnexpectedErrors(options.logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await server.start();
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const authorization = req.headers.authorization ?? null;
+        let identity;
+        try {
+          identity = await options.verifier.identify(authorization);
+        } catch (error) {
+          if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+          throw error;
+        }
+        return { identity, authorization, requestId: randomUUID() };
+      },
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${options.host}:${port}/graphql`;
+  options.logger.info({ url }, 'gateway listening');
+  return { url, port, supergraphSdl: () => current, stop: () => server.stop() };
+}

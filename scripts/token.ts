@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../subgraphs/kernel/config';
+import { Role } from '../subgraphs/kernel/identity';
+import { loadIssuer } from '../subgraphs/kernel/keys';
+
+const USAGE = `Usage: npm run token -- --role <ROLE> [--dept <code>] [--sub <who>] [--expires 8h]
+Roles: ${Object.keys(Role).filter((r) => r !== 'PUBLIC').join(', ')}
+Department roles (DEPT_ADMIN, DEPUTY_HEAD, PRINCIPAL_HEAD, COORDINATOR, INSPECTOR) need --dept.
+Prints only the token, so it can be used as $(npm run -s token -- ...).`;
+
+/** `npm run token`: signs a token with the configured private key (in the quick start, the dev key under .data/keys). */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      dept: { type: 'string' },
+      sub: { type: 'string' },
+      expires: { type: 'string', default: '8h' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.role) {
+    console.error(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const role = values.role.toUpperCase() as Role;
+  const department = values.dept ?? null;
+  const issuer = await loadIssuer(loadConfig());
+  const subject = values.sub ?? `demo-${role.toLowerCase()}${department ? `-${department}` : ''}`;
+  try {
+    console.log(await issuer.issue({ subject, role, department }, values.expires));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { runDepartmentProcess } from '../kernel/department/main';
+import { fire } from './index';
+
+runDepartmentProcess(fire).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

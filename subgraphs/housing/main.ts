@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { runDepartmentProcess } from '../kernel/department/main';
+import { housing } from './index';
+
+runDepartmentProcess(housing).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

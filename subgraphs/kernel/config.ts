@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the hub, read and validated once at an entry point and passed down
+ * (STYLE.md habit 9). Each has a default that serves the embedded quick start; README.md lists
+ * them. Unknown JOINTCHECK_* variables are refused, so a typo in docker-compose.yml fails loudly.
+ */
+const schema = z.object({
+  /** `sqlite` (embedded, one file per service under the data dir) or a MySQL server URL without a database. */
+  JOINTCHECK_DB: z
+    .string()
+    .default('sqlite')
+    .refine((v) => v === 'sqlite' || /^mysql:\/\/[^/]+\/?$/.test(v), {
+      message: "must be 'sqlite' or a MySQL server URL such as mysql://root@127.0.0.1:3306 (no database name)",
+    }),
+  /** Prefix of each service's database name (`jointcheck_tax`). */
+  JOINTCHECK_DB_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _, starting with a letter')
+    .default('jointcheck_'),
+  /** Where SQLite files, dev keys and the gateway's last good supergraph live. */
+  JOINTCHECK_DATA_DIR: z.string().default('.data'),
+  /** JSON Web Key Set (file) of the public keys tokens are verified with. */
+  JOINTCHECK_JWT_PUBLIC_KEYS: z.string().optional(),
+  /** Private JWK (file) that `npm run token` signs with; only the token issuer needs it. */
+  JOINTCHECK_JWT_PRIVATE_KEY: z.string().optional(),
+  JOINTCHECK_JWT_ISSUER: z.string().default('jointcheck'),
+  JOINTCHECK_JWT_AUDIENCE: z.string().default('jointcheck'),
+  /** Create a dev key pair under the data dir when no keys are configured (quick start only). */
+  JOINTCHECK_DEV_KEYS: z.enum(['true', 'false']).default('true'),
+  JOINTCHECK_HOST: z.string().default('127.0.0.1'),
+  /** Gateway port; the quick start puts subgraphs on the following ports. */
+  JOINTCHECK_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Gateway: the subgraphs to compose, `name=url` pairs separated by commas. */
+  JOINTCHECK_SUBGRAPHS: z.string().optional(),
+  /** Demo data: generate on first start when the database is empty. */
+  JOINTCHECK_DEMO_DATA: z.enum(['true', 'false']).default('true'),
+  JOINTCHECK_DEMO_SEED: z.string().min(1).default('jointcheck-demo'),
+  JOINTCHECK_DEMO_TARGETS: z.coerce.number().int().min(1).max(2_000_000).default(20_000),
+  JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface HubConfig {
+  db: { kind: 'sqlite'; dataDir: string; prefix: string } | { kind: 'mysql'; url: string; prefix: string };
+  dataDir: string;
+  jwt: {
+    publicKeysFile: string;
+    privateKeyFile: string;
+    issuer: string;
+    audience: string;
+    devKeys: boolean;
+  };
+  host: string;
+  port: number;
+  subgraphs: Array<{ name: string; url: string }>;
+  demo: { enabled: boolean; seed: string; targets: number };
+  logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
+}
+
+/** Parses `name=url,name=url`; names follow the department-code rule. */
+function parseSubgraphList(value: string | undefined): Array<{ name: string; url: string }> {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, url] = pair.split('=');
+      if (!name || !url || !/^[a-z][a-z0-9]{1,19}$/.test(name) || !/^https?:\/\//.test(url)) {
+        throw new Error(`JOINTCHECK_SUBGRAPHS: '${pair}' is not name=http(s)://host:port/graphql`);
+      }
+      return { name, url };
+    });
+}
+
+/** Reads the configuration from an environment (process.env by default); throws one message listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const unknown = Object.keys(env).filter((k) => k.startsWith('JOINTCHECK_') && !(k in schema.shape) && k !== 'JOINTCHECK_MYSQL_URL');
+  if (unknown.length) throw new Error(`Unknown setting(s): ${unknown.join(', ')}. See README.md for the list.`);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.JOINTCHECK_DATA_DIR);
+  return {
+    db:
+      c.JOINTCHECK_DB === 'sqlite'
+        ? { kind: 'sqlite', dataDir, prefix: c.JOINTCHECK_DB_PREFIX }
+        : { kind: 'mysql', url: c.JOINTCHECK_DB.replace(/\/$/, ''), prefix: c.JOINTCHECK_DB_PREFIX },
+    dataDir,
+    jwt: {
+      publicKeysFile: path.resolve(c.JOINTCHECK_JWT_PUBLIC_KEYS ?? path.join(dataDir, 'keys', 'jwks.json')),
+      privateKeyFile: path.resolve(c.JOINTCHECK_JWT_PRIVATE_KEY ?? path.join(dataDir, 'keys', 'private.jwk.json')),
+      issuer: c.JOINTCHECK_JWT_ISSUER,
+      audience: c.JOINTCHECK_JWT_AUDIENCE,
+      devKeys: c.JOINTCHECK_DEV_KEYS === 'true',
+    },
+    host: c.JOINTCHECK_HOST,
+    port: c.JOINTCHECK_PORT,
+    subgraphs: parseSubgraphList(c.JOINTCHECK_SUBGRAPHS),
+    demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
+    logLevel: c.JOINTCHECK_LOG_LEVEL,
+  };
+}
+
+/** The setting names the code reads (the compose-file test checks docker-compose.yml against them). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);

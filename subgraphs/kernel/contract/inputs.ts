@@ -1,0 +1,86 @@
+import { Field, Float, InputType, Int } from 'type-graphql';
+import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from './enums';
+
+/** A new checklist item, or the content of a new version of one (R1, R2, R5). */
+@InputType('ChecklistItemInput')
+export class ChecklistItemInput {
+  @Field()
+  title!: string;
+
+  @Field()
+  content!: string;
+
+  @Field()
+  basis!: string;
+
+  @Field()
+  inspectingBody!: string;
+
+  @Field(() => [TargetKind])
+  targetKinds!: TargetKind[];
+
+  @Field(() => InspectionMethod)
+  method!: InspectionMethod;
+
+  @Field(() => ItemCategory)
+  category!: ItemCategory;
+
+  @Field(() => Float, { nullable: true, description: 'Required for GENERAL items, below 100; must be empty for KEY items (R2).' })
+  ratioCapPercent?: number | null;
+
+  @Field()
+  frequency!: string;
+
+  @Field()
+  domain!: string;
+
+  @Field(() => [String], { nullable: true })
+  industries?: string[] | null;
+}
+
+/** One roster entry for bulk import (R6); an existing id is updated. */
+@InputType('RosterTargetInput')
+export class RosterTargetInput {
+  @Field({ nullable: true, description: 'Own id for targets that are not market entities; defaults to the USCC.' })
+  id?: string;
+
+  @Field(() => TargetKind)
+  kind!: TargetKind;
+
+  @Field(() => String, { nullable: true })
+  uscc?: string | null;
+
+  @Field()
+  name!: string;
+
+  @Field()
+  regionCode!: string;
+
+  @Field()
+  industryCode!: string;
+
+  @Field(() => CreditLevel)
+  creditLevel!: CreditLevel;
+
+  @Field(() => RiskLevel)
+  riskLevel!: RiskLevel;
+
+  @Field(() => Int, { defaultValue: 0 })
+  penaltiesLast3Years!: number;
+
+  @Field(() => Int, { defaultValue: 0 })
+  verifiedComplaints!: number;
+}
+
+/** Filters of a roster query; every list is paged. */
+@InputType('RosterFilter')
+export class RosterFilter {
+  @Field(() => [TargetKind], { nullable: true })
+  kinds?: TargetKind[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Region codes or their prefixes (3101 covers every district of Shanghai).' })
+  regions?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Industry codes or section letters (C, or C13).' })
+  industries?: string[] | null;
+}

@@ -1,0 +1,90 @@
+import type { GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import '../contract/enums';
+import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
+import { buildFederatedSchema, type ReferenceResolvers } from '../federation';
+import { DepartmentKernel1763900000000 } from '../migrations/1763900000000-DepartmentKernel';
+import type { DemoDepartment } from '../demo/department-demo';
+import { DEPARTMENT_ENTITIES } from './entities';
+import { createDepartmentResolvers } from './resolvers';
+import { createDepartmentScope, type DepartmentContext } from './scope';
+import { createDepartmentTypes, marketEntityStub, type Ctor, type DepartmentTypes } from './types';
+
+/** Codes the hub's own services use; no department may take them. */
+export const RESERVED_CODES: readonly string[] = ['gateway', 'registry', 'joint', 'hub', 'public', 'admin'];
+
+/** What a department adds to the kernel: mostly configuration, plus what is its own. */
+export interface DepartmentDefinition<Own = unknown> {
+  /** Department code, lowercase `[a-z][a-z0-9]{1,19}`; type names use its PascalCase. */
+  code: string;
+  /** The department's name (Chinese), for people. */
+  name: string;
+  /** Market passes its own `MarketEntity`; other departments get a key-only stub. */
+  marketEntity?: Ctor<{ uscc: string }>;
+  /** The department's own tables and their migrations. */
+  entities?: Function[];
+  migrations?: Function[];
+  /** The department's own resolvers (extra fields on its view, its own queries), given its types. */
+  resolvers?: (types: DepartmentTypes) => Function[];
+  /** Object types reachable only through interfaces or unions. */
+  orphanedTypes?: Function[];
+  /** Extra reference resolvers (entities the department owns besides the kernel's). */
+  referenceResolvers?: ReferenceResolvers;
+  /** Per-request loaders of the department's own data. */
+  createOwnScope?: (dataSource: DataSource) => Own;
+  /** Demo data: checklist, inspector domains, who is on the roster, the department's own rows. */
+  demo: DemoDepartment;
+}
+
+/** The context of a department subgraph, with the department's own per-request scope. */
+export interface OwnContext<Own> extends DepartmentContext {
+  own: Own;
+}
+
+/** A department assembled from the kernel: its types, schema, tables and context. */
+export interface DepartmentModule<Own = unknown> {
+  definition: DepartmentDefinition<Own>;
+  types: DepartmentTypes;
+  entities: Function[];
+  migrations: Function[];
+  buildSchema(): Promise<GraphQLSchema>;
+  createContext(dataSource: DataSource): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
+}
+
+/**
+ * Builds a department from its definition. Types are created once per code (type-graphql keeps
+ * every class in one global store), so a department is defined once per process.
+ */
+export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): DepartmentModule<Own> {
+  if (!/^[a-z][a-z0-9]{1,19}$/.test(definition.code) || RESERVED_CODES.includes(definition.code)) {
+    throw new Error(`Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`);
+  }
+  const types = createDepartmentTypes(definition.code, definition.marketEntity ?? marketEntityStub());
+  const resolvers = [...createDepartmentResolvers(definition.code, types), ...(definition.resolvers?.(types) ?? [])];
+  const stubReference: ReferenceResolvers = definition.marketEntity
+    ? {}
+    : {
+        // Through the loader: the view field then reads the same, already batched, row.
+        MarketEntity: async (ref, context) => {
+          const uscc = String(ref.uscc);
+          await (context as DepartmentContext).dept.targetById.load(uscc);
+          return { uscc };
+        },
+      };
+  return {
+    definition,
+    types,
+    entities: [...DEPARTMENT_ENTITIES, ...(definition.entities ?? [])],
+    migrations: [DepartmentKernel1763900000000, ...(definition.migrations ?? [])],
+    buildSchema: () =>
+      buildFederatedSchema({
+        resolvers: resolvers as [Function, ...Function[]],
+        orphanedTypes: [ChecklistItem, Inspector, RosterTarget, DepartmentView, types.MarketEntity, types.ChecklistItem, types.Inspector, types.Target, types.View, ...(definition.orphanedTypes ?? [])],
+        referenceResolvers: { ...stubReference, ...definition.referenceResolvers },
+      }),
+    createContext: (dataSource) => ({
+      dept: createDepartmentScope(dataSource, definition.code),
+      own: (definition.createOwnScope?.(dataSource) ?? undefined) as Own,
+    }),
+  };
+}

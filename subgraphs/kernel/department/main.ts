@@ -1,0 +1,22 @@
+import { loadConfig } from '../config';
+import { loadVerifier } from '../keys';
+import { createLogger } from '../log';
+import type { DepartmentModule } from './define';
+import { startDepartment } from './run';
+
+/**
+ * The entry point of one department subgraph as its own process (docker-compose: one container
+ * per service). Listens on JOINTCHECK_PORT; stops cleanly on SIGTERM/SIGINT.
+ */
+export async function runDepartmentProcess(module: DepartmentModule<unknown>): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, module.definition.code);
+  const verifier = await loadVerifier(config);
+  const running = await startDepartment(module, config, { verifier, logger, port: config.port });
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,171 @@
+import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import type { ChecklistItemInput, RosterFilter } from '../contract/inputs';
+import { ItemStatus } from '../contract/enums';
+import { chunk } from '../datasource';
+import { conflict, notFound } from '../errors';
+import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
+
+export interface PageRequest {
+  first: number;
+  after: string | null;
+}
+
+export interface RowPage<T> {
+  rows: T[];
+  endCursor: string | null;
+  hasMore: boolean;
+}
+
+/**
+ * The only code that touches a department's tables (STYLE.md habit 4). It is built for one
+ * department's database; inside a transaction, it is rebuilt on the transaction's manager.
+ */
+export class DepartmentRepository {
+  constructor(
+    readonly manager: EntityManager,
+    readonly department: string,
+  ) {}
+
+  /** The same repository on another manager (a transaction's). */
+  on(manager: EntityManager): DepartmentRepository {
+    return new DepartmentRepository(manager, this.department);
+  }
+
+  /** Roster rows of market entities by USCC, in one statement (their id is the USCC). */
+  async targetsById(ids: readonly string[]): Promise<RosterTargetRow[]> {
+    if (ids.length === 0) return [];
+    return this.manager.find(RosterTargetRow, { where: { id: In([...ids]) } });
+  }
+
+  private filtered(filter: RosterFilter | null | undefined): SelectQueryBuilder<RosterTargetRow> {
+    const qb = this.manager.createQueryBuilder(RosterTargetRow, 't');
+    if (filter?.kinds?.length) qb.andWhere('t.kind IN (:...kinds)', { kinds: filter.kinds });
+    const prefixes = (name: string, column: string, values: string[] | null | undefined) => {
+      if (!values?.length) return;
+      qb.andWhere(
+        new Brackets((or) => {
+          values.forEach((value, i) => or.orWhere(`${column} LIKE :${name}${i}`, { [`${name}${i}`]: `${value.replace(/[%_]/g, '')}%` }));
+        }),
+      );
+    };
+    prefixes('region', 't.regionCode', filter?.regions);
+    prefixes('industry', 't.industryCode', filter?.industries);
+    return qb;
+  }
+
+  /** A page of the roster in id order (keyset paging: stable under inserts, cheap at any depth). */
+  async listTargets(filter: RosterFilter | null | undefined, page: PageRequest): Promise<RowPage<RosterTargetRow>> {
+    const qb = this.filtered(filter).orderBy('t.id', 'ASC').take(page.first + 1);
+    if (page.after) qb.andWhere('t.id > :after', { after: page.after });
+    return toPage(await qb.getMany(), page.first, (r) => r.id);
+  }
+
+  async countTargets(filter: RosterFilter | null | undefined): Promise<number> {
+    return this.filtered(filter).getCount();
+  }
+
+  async listInspectors(page: PageRequest, domain?: string | null): Promise<RowPage<InspectorRow>> {
+    const qb = this.manager.createQueryBuilder(InspectorRow, 'i').orderBy('i.id', 'ASC').take(page.first + 1);
+    if (page.after) qb.andWhere('i.id > :after', { after: page.after });
+    // simple-json column: match the quoted domain inside the JSON array text.
+    if (domain) qb.andWhere('i.domains LIKE :domain', { domain: `%${JSON.stringify(domain)}%` });
+    return toPage(await qb.getMany(), page.first, (r) => r.id);
+  }
+
+  async listExperts(): Promise<ExpertRow[]> {
+    return this.manager.find(ExpertRow, { order: { id: 'ASC' } });
+  }
+
+  /** The current version of every item in force (not superseded, not repealed). */
+  async currentChecklist(): Promise<ChecklistItemRow[]> {
+    return this.manager.find(ChecklistItemRow, { where: { status: ItemStatus.CURRENT }, order: { code: 'ASC' } });
+  }
+
+  /** Every version of every item, for history and audits (R5). */
+  async allChecklistVersions(): Promise<ChecklistItemRow[]> {
+    return this.manager.find(ChecklistItemRow, { order: { code: 'ASC', version: 'ASC' } });
+  }
+
+  async checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null> {
+    if (version) return this.manager.findOne(ChecklistItemRow, { where: { code, version } });
+    return this.manager.findOne(ChecklistItemRow, { where: { code }, order: { version: 'DESC' } });
+  }
+
+  /** Adds version 1 of a new item. */
+  async addChecklistItem(code: string, input: ChecklistItemInput, ratioCapBasisPoints: number | null, actor: string, now: Date): Promise<ChecklistItemRow> {
+    return this.manager.transaction(async (tx) => {
+      if (await tx.exists(ChecklistItemRow, { where: { code } })) {
+        throw conflict(`Checklist item ${code} exists already: revise it to make a new version (R5).`, { rule: 'R5' });
+      }
+      return tx.save(ChecklistItemRow, itemRow(code, 1, input, ratioCapBasisPoints, actor, now, null));
+    });
+  }
+
+  /**
+   * R5: a change makes a new version; the old one is closed (valid until now), never edited.
+   * Two concurrent revisions collide on the (code, version) key: one wins, the other is a CONFLICT.
+   */
+  async reviseChecklistItem(code: string, input: ChecklistItemInput | null, ratioCapBasisPoints: number | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow | null> {
+    try {
+      return await this.manager.transaction(async (tx) => {
+        const current = await tx.findOne(ChecklistItemRow, { where: { code, status: ItemStatus.CURRENT } });
+        if (!current) throw notFound(`No item ${code} in force in the ${this.department} checklist.`);
+        const closed = await tx.update(
+          ChecklistItemRow,
+          { code, version: current.version, status: ItemStatus.CURRENT },
+          { status: input ? ItemStatus.SUPERSEDED : ItemStatus.REPEALED, validUntil: now, changeReason: input ? current.changeReason : reason },
+        );
+        if (closed.affected !== 1) throw conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`);
+        if (!input) return null;
+        return tx.save(ChecklistItemRow, itemRow(code, current.version + 1, input, ratioCapBasisPoints, actor, now, reason));
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`);
+      throw error;
+    }
+  }
+
+  /** Bulk roster import (R6): inserts or replaces entries by id, in chunks, in one transaction. */
+  async upsertTargets(rows: RosterTargetRow[]): Promise<number> {
+    await this.manager.transaction(async (tx) => {
+      for (const part of chunk(rows, 200)) await tx.upsert(RosterTargetRow, part, ['id']);
+    });
+    return rows.length;
+  }
+}
+
+function itemRow(code: string, version: number, input: ChecklistItemInput, cap: number | null, actor: string, now: Date, reason: string | null): ChecklistItemRow {
+  return Object.assign(new ChecklistItemRow(), {
+    code,
+    version,
+    title: input.title.trim(),
+    content: input.content.trim(),
+    basis: input.basis.trim(),
+    inspectingBody: input.inspectingBody.trim(),
+    targetKinds: [...new Set(input.targetKinds)],
+    method: input.method,
+    category: input.category,
+    ratioCapBasisPoints: cap,
+    frequency: input.frequency.trim(),
+    domain: input.domain.trim(),
+    industries: [...new Set(input.industries ?? [])],
+    status: ItemStatus.CURRENT,
+    validFrom: now,
+    validUntil: null,
+    changeReason: reason,
+    createdBy: actor,
+  });
+}
+
+function toPage<T>(rows: T[], first: number, cursor: (row: T) => string): RowPage<T> {
+  const hasMore = rows.length > first;
+  const page = hasMore ? rows.slice(0, first) : rows;
+  return { rows: page, hasMore, endCursor: page.length ? cursor(page[page.length - 1]!) : null };
+}
+
+/** A unique-key violation on SQLite or MySQL. */
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+}

@@ -1,0 +1,172 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
+import type { DepartmentView } from '../contract/interfaces';
+import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
+import { badInput, notFound } from '../errors';
+import { validateChecklistItem, ITEM_CODE } from './checklist-rules';
+import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
+import { toRosterRows } from './roster-rules';
+import type { DepartmentContext } from './scope';
+import type { DepartmentTypes, Page } from './types';
+
+/** Page size limits: interactive lists, and the bulk export that draws read (DESIGN.md contract 2). */
+export const PAGE_DEFAULT = 100;
+export const PAGE_MAX = 1000;
+export const EXPORT_MAX = 10_000;
+
+function pageSize(first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
+  return first;
+}
+
+/**
+ * The resolvers of the department contract for one department. Thin: authorise, load through
+ * the request's loaders, map (STYLE.md habit 5).
+ */
+export function createDepartmentResolvers(code: string, types: DepartmentTypes): Function[] {
+  @Resolver(() => types.Query)
+  class DeptQueryResolver {
+    @Query(() => types.Query, { name: code, description: `The ${code} department: rosters and checklist.` })
+    namespace() {
+      return { contractVersion: 1 };
+    }
+
+    @FieldResolver(() => [types.ChecklistItem], { description: 'The checklist in force; with includeHistory, every version (R5). Public.' })
+    async checklist(@Arg('includeHistory', () => Boolean, { defaultValue: false }) includeHistory: boolean, @Ctx() ctx: DepartmentContext) {
+      const rows = includeHistory ? await ctx.dept.repo.allChecklistVersions() : await ctx.dept.currentChecklist();
+      return rows.map((r) => toChecklistItem(r, code));
+    }
+
+    @FieldResolver(() => types.ChecklistItem, { nullable: true, description: 'One item: a given version, or the newest.' })
+    async checklistItem(
+      @Arg('code', () => String) itemCode: string,
+      @Arg('version', () => Int, { nullable: true }) version: number | null,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      const row = await ctx.dept.repo.checklistItem(itemCode, version);
+      return row ? toChecklistItem(row, code) : null;
+    }
+
+    @FieldResolver(() => types.TargetPage, { description: 'The target roster, filtered and paged (R6, R30).' })
+    async targets(
+      @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ): Promise<Page<unknown>> {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const page = await ctx.dept.repo.listTargets(filter, { first: pageSize(first, PAGE_MAX), after });
+      return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+    }
+
+    @FieldResolver(() => types.TargetPage, { description: 'Bulk export of in-scope targets in large pages, for draws (R9).' })
+    async exportTargets(
+      @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
+      @Arg('first', () => Int, { defaultValue: 5000 }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ): Promise<Page<unknown>> {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const page = await ctx.dept.repo.listTargets(filter, { first: pageSize(first, EXPORT_MAX), after });
+      return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+    }
+
+    @FieldResolver(() => types.Target, { nullable: true })
+    async target(@Arg('id', () => ID) id: string, @Ctx() ctx: DepartmentContext) {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const row = await ctx.dept.targetById.load(id);
+      return row ? toTarget(row, code) : null;
+    }
+
+    @FieldResolver(() => types.InspectorPage, { description: 'The inspector roster (R7, R30); optionally only those qualified for a domain.' })
+    async inspectors(
+      @Arg('domain', () => String, { nullable: true }) domain: string | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, domain);
+      const show = seesPrivateData(ctx.identity, code);
+      return { nodes: page.rows.map((r) => toInspector(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
+    }
+
+    @FieldResolver(() => [types.Expert], { description: 'The expert roster (R8, R30).' })
+    async experts(@Ctx() ctx: DepartmentContext) {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const show = seesPrivateData(ctx.identity, code);
+      return (await ctx.dept.repo.listExperts()).map((r) => toExpert(r, code, show));
+    }
+  }
+
+  @Resolver(() => types.TargetPage)
+  class DeptTargetPageResolver {
+    @FieldResolver(() => Int, { description: 'Entries matching the filter (one extra count query).' })
+    totalCount(@Root() page: Page<unknown>) {
+      return page.count();
+    }
+  }
+
+  @Resolver(() => types.MarketEntity)
+  class DeptEntityResolver {
+    @FieldResolver(() => types.View, { name: code, nullable: true, description: `The ${code} view of this entity (signed-in users; null with an error for others).` })
+    async view(@Root() entity: { uscc: string }, @Ctx() ctx: DepartmentContext) {
+      assertCanReadViews(ctx.identity, code); // R30
+      return toView(entity.uscc, await ctx.dept.targetById.load(entity.uscc), code);
+    }
+  }
+
+  @Resolver(() => types.View)
+  class DeptViewResolver {
+    @FieldResolver(() => [types.ChecklistItem], { description: 'The items in force that apply to this target (its kind and industry).' })
+    async applicableItems(@Root() view: DepartmentView, @Ctx() ctx: DepartmentContext) {
+      const [row, items] = await Promise.all([ctx.dept.targetById.load(view.uscc), ctx.dept.currentChecklist()]);
+      if (!row) return [];
+      return items.filter((item) => itemAppliesTo(item, row)).map((item) => toChecklistItem(item, code));
+    }
+  }
+
+  @Resolver()
+  class DeptMutationResolver {
+    @Mutation(() => types.ChecklistItem, { name: `${code}AddChecklistItem`, description: 'Adds a new item (version 1). Department admin.' })
+    async add(@Arg('code', () => String) itemCode: string, @Arg('input', () => ChecklistItemInput) input: ChecklistItemInput, @Ctx() ctx: DepartmentContext) {
+      assertDepartmentWriter(ctx.identity, code);
+      if (!ITEM_CODE.test(itemCode)) throw badInput(`code '${itemCode}': use uppercase letters, digits and dashes, starting with a letter (e.g. TAX-21).`, { field: 'code' });
+      const cap = validateChecklistItem(input);
+      const row = await ctx.dept.repo.addChecklistItem(itemCode, input, cap, ctx.identity.subject, new Date());
+      return toChecklistItem(row, code);
+    }
+
+    @Mutation(() => types.ChecklistItem, { name: `${code}ReviseChecklistItem`, description: 'A change of law: makes a new version, the old one stays readable (R5). Department admin.' })
+    async revise(
+      @Arg('code', () => String) itemCode: string,
+      @Arg('input', () => ChecklistItemInput) input: ChecklistItemInput,
+      @Arg('reason', () => String) reason: string,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      assertDepartmentWriter(ctx.identity, code);
+      if (!reason.trim()) throw badInput('reason is required: say which change of law (立改废释) makes the new version (R5).', { field: 'reason', rule: 'R5' });
+      const cap = validateChecklistItem(input);
+      const row = await ctx.dept.repo.reviseChecklistItem(itemCode, input, cap, reason.trim(), ctx.identity.subject, new Date());
+      return toChecklistItem(row!, code);
+    }
+
+    @Mutation(() => types.ChecklistItem, { name: `${code}RepealChecklistItem`, description: 'Repeals an item (废止); its versions stay readable (R5). Department admin.' })
+    async repeal(@Arg('code', () => String) itemCode: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DepartmentContext) {
+      assertDepartmentWriter(ctx.identity, code);
+      if (!reason.trim()) throw badInput('reason is required: say which change of law repeals the item (R5).', { field: 'reason', rule: 'R5' });
+      await ctx.dept.repo.reviseChecklistItem(itemCode, null, null, reason.trim(), ctx.identity.subject, new Date());
+      const row = await ctx.dept.repo.checklistItem(itemCode);
+      if (!row) throw notFound(`No item ${itemCode}.`);
+      return toChecklistItem(row, code);
+    }
+
+    @Mutation(() => Int, { name: `${code}ImportTargets`, description: 'Bulk roster import (R6): every row is checked first; one bad row rejects the batch. Returns rows stored.' })
+    async importTargets(@Arg('targets', () => [RosterTargetInput]) targets: RosterTargetInput[], @Ctx() ctx: DepartmentContext) {
+      assertDepartmentWriter(ctx.identity, code);
+      return ctx.dept.repo.upsertTargets(toRosterRows(targets, new Date()));
+    }
+  }
+
+  return [DeptQueryResolver, DeptTargetPageResolver, DeptEntityResolver, DeptViewResolver, DeptMutationResolver];
+}

@@ -1,0 +1,29 @@
+import type DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../context';
+import { keyedLoader, once } from '../loaders';
+import type { ChecklistItemRow, RosterTargetRow } from './entities';
+import { DepartmentRepository } from './repository';
+
+/** What a department's resolvers get per request: the scoped repository and its loaders. */
+export interface DepartmentScope {
+  repo: DepartmentRepository;
+  /** Roster rows by id (market entities: by USCC); batched. */
+  targetById: DataLoader<string, RosterTargetRow | null>;
+  /** The current checklist, read once per request. */
+  currentChecklist: () => Promise<ChecklistItemRow[]>;
+}
+
+export function createDepartmentScope(dataSource: DataSource, department: string): DepartmentScope {
+  const repo = new DepartmentRepository(dataSource.manager, department);
+  return {
+    repo,
+    targetById: keyedLoader((ids) => repo.targetsById(ids), (row) => row.id),
+    currentChecklist: once(() => repo.currentChecklist()),
+  };
+}
+
+/** The context of a department subgraph: the request plus its department's scope. */
+export interface DepartmentContext extends RequestContext {
+  dept: DepartmentScope;
+}

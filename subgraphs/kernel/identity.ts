@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { unauthenticated } from './errors';
+
+/**
+ * Who may act (DESIGN.md "Identity"). A token carries one role and, for department staff, the
+ * department it belongs to. PUBLIC is what a caller without a token is.
+ */
+export const Role = {
+  HUB_ADMIN: 'HUB_ADMIN',
+  DEPT_ADMIN: 'DEPT_ADMIN',
+  /** 分管负责人: approves inspector replacements (R20). */
+  DEPUTY_HEAD: 'DEPUTY_HEAD',
+  /** 主要负责人: signs corrections of published results (R28). */
+  PRINCIPAL_HEAD: 'PRINCIPAL_HEAD',
+  COORDINATOR: 'COORDINATOR',
+  INSPECTOR: 'INSPECTOR',
+  AUDITOR: 'AUDITOR',
+  /** Another service of the hub (the joint service writing back, the registry reading SDL). */
+  SERVICE: 'SERVICE',
+  PUBLIC: 'PUBLIC',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Roles that belong to one department and must name it. */
+export const DEPARTMENT_ROLES: readonly Role[] = [
+  Role.DEPT_ADMIN,
+  Role.DEPUTY_HEAD,
+  Role.PRINCIPAL_HEAD,
+  Role.COORDINATOR,
+  Role.INSPECTOR,
+];
+
+export interface Identity {
+  /** Who: a person's or a service's id (`sub`). */
+  subject: string;
+  role: Role;
+  /** The department code for department roles; null otherwise. */
+  department: string | null;
+}
+
+export const PUBLIC_IDENTITY: Identity = Object.freeze({ subject: 'anonymous', role: Role.PUBLIC, department: null });
+
+export const DEPARTMENT_CODE = /^[a-z][a-z0-9]{1,19}$/;
+
+/** Checks the claims a token must carry; returns the problem or null. */
+export function identityProblem(role: string, department: string | null | undefined): string | null {
+  if (!(role in Role) || role === Role.PUBLIC) return `unknown role '${role}' (one of ${Object.keys(Role).filter((r) => r !== 'PUBLIC').join(', ')})`;
+  const needsDept = DEPARTMENT_ROLES.includes(role as Role);
+  if (needsDept && (!department || !DEPARTMENT_CODE.test(department))) {
+    return `role ${role} needs a department code (lowercase letters and digits, e.g. tax)`;
+  }
+  if (!needsDept && department && role !== Role.SERVICE) return `role ${role} belongs to no department`;
+  return null;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+/** Signs tokens; only the issuing tool (`npm run token`) and tests hold the private key. */
+export class TokenIssuer {
+  private constructor(
+    private readonly key: Awaited<ReturnType<typeof importJWK>>,
+    private readonly kid: string,
+    private readonly settings: TokenSettings,
+  ) {}
+
+  static async fromJwk(jwk: JWK, settings: TokenSettings): Promise<TokenIssuer> {
+    if (!jwk.kid) throw new Error('The private JWK needs a kid');
+    return new TokenIssuer(await importJWK(jwk, 'EdDSA'), jwk.kid, settings);
+  }
+
+  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn = '8h'): Promise<string> {
+    const problem = identityProblem(identity.role, identity.department);
+    if (problem) throw new Error(problem);
+    return new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
+      .setSubject(identity.subject)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(this.key);
+  }
+}
+
+/**
+ * Verifies tokens against a key set. Several keys may be listed (rotation: the new key is added
+ * before tokens are signed with it, the old one removed after its tokens expired).
+ */
+export class TokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+  constructor(
+    jwks: JSONWebKeySet,
+    private readonly settings: TokenSettings,
+  ) {
+    this.keys = createLocalJWKSet(jwks);
+  }
+
+  /** The identity of an `Authorization` header value; no header is the public. */
+  async identify(authorization: string | undefined | null): Promise<Identity> {
+    if (!authorization) return PUBLIC_IDENTITY;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
+    try {
+      const { payload } = await jwtVerify(match[1]!, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        algorithms: ['EdDSA'],
+      });
+      const role = String(payload.role ?? '');
+      const department = typeof payload.dept === 'string' ? payload.dept : null;
+      const problem = identityProblem(role, department);
+      if (problem || !payload.sub) throw new Error(problem ?? 'no subject');
+      return { subject: payload.sub, role: role as Role, department };
+    } catch (error) {
+      const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
+      throw unauthenticated(`The token ${reason}: get a new one (npm run token -- --role <role> --dept <code>).`);
+    }
+  }
+}
+
+export interface KeyPairFiles {
+  privateJwk: JWK;
+  jwks: JSONWebKeySet;
+}
+
+/** A fresh Ed25519 key pair as a private JWK and a one-key public set. */
+export async function generateSigningKeys(kid = `k${Date.now().toString(36)}`): Promise<KeyPairFiles> {
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
+  return { privateJwk, jwks: { keys: [publicJwk] } };
+}
+
+/**
+ * The quick start's key pair: created under the data dir on first start when no keys are
+ * configured, so no key is ever committed. Production configures its own files.
+ */
+export async function ensureDevKeys(publicKeysFile: string, privateKeyFile: string): Promise<void> {
+  if (fs.existsSync(publicKeysFile) && fs.existsSync(privateKeyFile)) return;
+  const keys = await generateSigningKeys();
+  fs.mkdirSync(path.dirname(publicKeysFile), { recursive: true });
+  fs.mkdirSync(path.dirname(privateKeyFile), { recursive: true });
+  fs.writeFileSync(privateKeyFile, JSON.stringify(keys.privateJwk, null, 2), { mode: 0o600 });
+  fs.writeFileSync(publicKeysFile, JSON.stringify(keys.jwks, null, 2));
+}
+
+export function readJson<T>(file: string, what: string): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    throw new Error(`Cannot read ${what} from ${file}: ${(error as Error).message}`);
+  }
+}

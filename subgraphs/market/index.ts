@@ -1,0 +1,101 @@
+import type DataLoader from 'dataloader';
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { In, type DataSource } from 'typeorm';
+import { defineDepartment, type OwnContext } from '../kernel/department/define';
+import { insertChunked } from '../kernel/demo/department-demo';
+import { badInput } from '../kernel/errors';
+import { keyedLoader } from '../kernel/loaders';
+import { assertUscc } from '../kernel/uscc';
+import type { TargetKind } from '../kernel/contract/enums';
+import { MARKET_CHECKLIST, MARKET_DOMAINS } from './checklist.seed';
+import { MarketEntityRow } from './entities';
+import { MarketRegister1763900001000 } from './migrations/1763900001000-MarketRegister';
+import { MarketEntity, type EntityStatus } from './types';
+
+/** At most this many entities in one `marketEntities` call. */
+export const MAX_ENTITIES_PER_QUERY = 1000;
+
+interface MarketOwn {
+  entityByUscc: DataLoader<string, MarketEntityRow | null>;
+}
+type MarketContext = OwnContext<MarketOwn>;
+
+export function toMarketEntity(row: MarketEntityRow): MarketEntity {
+  return {
+    uscc: row.uscc,
+    name: row.name,
+    kind: row.kind as TargetKind,
+    legalRepresentative: row.legalRepresentative,
+    registeredAddress: row.address,
+    regionCode: row.regionCode,
+    industryCode: row.industryCode,
+    registeredOn: row.registeredOn,
+    status: row.status as EntityStatus,
+    onAbnormalList: row.abnormal,
+  };
+}
+
+@Resolver(() => MarketEntity)
+class MarketEntityResolver {
+  @Query(() => MarketEntity, { nullable: true, description: 'A market entity by USCC (public registration data).' })
+  async marketEntity(@Arg('uscc', () => String) uscc: string, @Ctx() ctx: MarketContext) {
+    const row = await ctx.own.entityByUscc.load(assertUscc(uscc, 'uscc'));
+    return row ? toMarketEntity(row) : null;
+  }
+
+  @Query(() => [MarketEntity], { description: `Market entities by USCC, in the order asked, unknown codes left out (at most ${MAX_ENTITIES_PER_QUERY}).` })
+  async marketEntities(@Arg('usccs', () => [String]) usccs: string[], @Ctx() ctx: MarketContext) {
+    if (usccs.length > MAX_ENTITIES_PER_QUERY) throw badInput(`usccs: at most ${MAX_ENTITIES_PER_QUERY} codes per call, got ${usccs.length}.`, { field: 'usccs' });
+    const codes = usccs.map((code, i) => assertUscc(code, `usccs[${i}]`));
+    const rows = await ctx.own.entityByUscc.loadMany(codes);
+    return rows.filter((r): r is MarketEntityRow => r !== null && !(r instanceof Error)).map(toMarketEntity);
+  }
+}
+
+/** Market supervision (市场监管): owns the register and `MarketEntity`, and is a department like the others. */
+export const market = defineDepartment<MarketOwn>({
+  code: 'market',
+  name: '市场监督管理局',
+  marketEntity: MarketEntity,
+  entities: [MarketEntityRow],
+  migrations: [MarketRegister1763900001000],
+  resolvers: () => [MarketEntityResolver],
+  createOwnScope: (dataSource: DataSource) => ({
+    entityByUscc: keyedLoader((usccs) => dataSource.manager.find(MarketEntityRow, { where: { uscc: In([...usccs]) } }), (row) => row.uscc),
+  }),
+  referenceResolvers: {
+    MarketEntity: async (ref, context) => {
+      const row = await (context as MarketContext).own.entityByUscc.load(String(ref.uscc));
+      return row ? toMarketEntity(row) : null;
+    },
+  },
+  demo: {
+    checklist: MARKET_CHECKLIST,
+    domains: MARKET_DOMAINS,
+    unit: (district) => `${district}市场监督管理局`,
+    certificateCode: 'SJ',
+    inspectors: 96,
+    experts: 16,
+    onRoster: () => true,
+    seedOwn: async (manager, _seed, _rostered, all) => {
+      await insertChunked(
+        manager,
+        MarketEntityRow,
+        all.map((e) =>
+          Object.assign(new MarketEntityRow(), {
+            uscc: e.uscc,
+            name: e.name,
+            kind: e.kind,
+            legalRepresentative: e.legalRepresentative,
+            address: e.address,
+            regionCode: e.regionCode,
+            industryCode: e.industryCode,
+            registeredOn: e.registeredOn,
+            status: e.status,
+            abnormal: e.abnormal,
+          }),
+        ),
+      );
+    },
+  },
+});
