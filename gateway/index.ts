@@ -20,6 +20,8 @@ export interface GatewayOptions {
   host: string;
   port: number;
   logger: Logger;
+  /** How long to keep trying to reach the subgraphs at start (containers start in any order). */
+  startupWaitMs?: number;
 }
 
 export interface GatewayHandle {
@@ -27,6 +29,18 @@ export interface GatewayHandle {
   port: number;
   supergraphSdl: () => string;
   stop(): Promise<void>;
+}
+
+async function retryUntil<T>(deadline: number, logger: Logger, attempt: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      logger.warn({ err: error }, 'subgraphs not reachable yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /**
@@ -38,7 +52,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   let current = '';
   const gateway = new ApolloGateway({
     supergraphSdl: async () => {
-      const sources = await Promise.all(options.subgraphs.map(async (s) => ({ ...s, sdl: await fetchSubgraphSdl(s.url) })));
+      const sources = await retryUntil(Date.now() + (options.startupWaitMs ?? 0), options.logger, () =>
+        Promise.all(options.subgraphs.map(async (s) => ({ ...s, sdl: await fetchSubgraphSdl(s.url) }))),
+      );
       const composed = composeSupergraph(sources);
       if ('errors' in composed) throw new Error(`The subgraphs do not compose:\n- ${composed.errors.join('\n- ')}`);
       current = composed.supergraphSdl;

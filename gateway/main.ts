@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (config.subgraphs.length === 0) throw new Error('JOINTCHECK_SUBGRAPHS is empty: list the subgraphs to compose (name=url,...).');
   const logger = createLogger(config.logLevel, 'gateway');
-  const gateway = await startGateway({ subgraphs: config.subgraphs, verifier: await loadVerifier(config), host: config.host, port: config.port, logger });
+  const gateway = await startGateway({ subgraphs: config.subgraphs, verifier: await loadVerifier(config), host: config.host, port: config.port, logger, startupWaitMs: 120_000 });
   const stop = async () => {
     await gateway.stop();
     process.exit(0);

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_KEYS, loadConfig } from '../../subgraphs/kernel/config';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+interface ComposeService {
+  build?: string;
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+}
+
+/**
+ * docker-compose.yml cannot be run here (no Docker engine), so what can be checked is checked:
+ * every service's entry point exists in the code, every setting it passes is one the code reads
+ * (and parses), and the gateway composes exactly the department services.
+ */
+describe('docker-compose.yml is true to the code', () => {
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql');
+
+  it('has MySQL, the gateway and every built-in department', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'market', 'mysql', 'tax']);
+  });
+
+  it.each(services.map(([name]) => name))('service %s runs an entry point that exists in the code', (name) => {
+    const command = compose.services[name]!.command!;
+    expect(command[0]).toBe('node');
+    const built = command[1]!;
+    expect(built).toMatch(/^dist\/.+\.js$/);
+    const source = path.join(ROOT, built.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+    expect(fs.existsSync(source)).toBe(true);
+    // An entry point starts something: it is a main file, not a library module.
+    expect(path.basename(source)).toBe('main.ts');
+    expect(fs.readFileSync(source, 'utf8')).toMatch(/process\.exit\(1\)/);
+  });
+
+  it.each(services.map(([name]) => name))('service %s sets only settings the code reads, with values it accepts', (name) => {
+    const environment = compose.services[name]!.environment!;
+    for (const key of Object.keys(environment)) expect(CONFIG_KEYS).toContain(key);
+    // Interpolate ${VAR:-default} as compose does with nothing set, then parse like the service would.
+    const resolved = Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
+    expect(() => loadConfig(resolved)).not.toThrow();
+  });
+
+  it('the gateway composes every department service, at the address compose gives it', () => {
+    const config = loadConfig(compose.services.gateway!.environment!);
+    const departments = services.map(([name]) => name).filter((n) => n !== 'gateway');
+    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(departments.sort());
+    for (const s of config.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
+  });
+
+  it('the image is built from the Dockerfile, which builds dist/ with the build script', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('npm run build');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain('tsconfig.build.json');
+    for (const [, service] of services) expect(service.build).toBe('.');
+    for (const folder of dockerfile.matchAll(/^COPY (\S+) \S+$/gm)) expect(fs.existsSync(path.join(ROOT, folder[1]!))).toBe(true);
+  });
+});

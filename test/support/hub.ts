@@ -1,0 +1,83 @@
+import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
+import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { startHub, type RunningHub } from '../../scripts/hub';
+import { testDatabases, type TestDatabase } from './databases';
+
+export interface TestHub extends RunningHub {
+  config: HubConfig;
+  issuer: TokenIssuer;
+  /** A bearer token for a role (and department). */
+  token(role: Role, department?: string | null, subject?: string): Promise<string>;
+  /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
+  query<T = Record<string, unknown>>(query: string, options?: { variables?: Record<string, unknown>; token?: string; url?: string }): Promise<GraphQLResponse<T>>;
+}
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-test' };
+
+/** Keys made in memory for one test file: the hub verifies with them, tests sign with them. */
+export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier }> {
+  const keys = await generateSigningKeys('test');
+  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS) };
+}
+
+export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+/** The whole hub on real HTTP servers (port 0) and a real database, with a small demo roster. */
+export async function startTestHub(database: TestDatabase, targets = 400): Promise<TestHub> {
+  const config = loadConfig({
+    ...database.env,
+    JOINTCHECK_PORT: '0',
+    JOINTCHECK_DEMO_TARGETS: String(targets),
+    JOINTCHECK_DEMO_SEED: 'test-seed',
+    JOINTCHECK_LOG_LEVEL: 'silent',
+    JOINTCHECK_DEV_KEYS: 'false',
+  });
+  const { issuer, verifier } = await testKeys();
+  const hub = await startHub(config, { verifier });
+  return {
+    ...hub,
+    config,
+    issuer,
+    token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
+    query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
+  };
+}
+
+export const DEPARTMENT_CODES = ['market', 'tax', 'environment', 'housing', 'fire'];
+
+/**
+ * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when
+ * configured); the hub and its databases are made before and dropped after.
+ */
+export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400): void {
+  describe.each(testDatabases())(`${title} ($label)`, (database) => {
+    let hub: TestHub;
+    beforeAll(async () => {
+      hub = await startTestHub(database, targets);
+    });
+    afterAll(async () => {
+      await hub?.stop();
+      await database.drop(DEPARTMENT_CODES);
+    });
+    body(() => hub);
+  });
+}
+
+/** The single error of a response, for assertions on its code and message. */
+export function onlyError(response: GraphQLResponse<unknown>): { message: string; code: unknown; extensions: Record<string, unknown> } {
+  expect(response.errors).toHaveLength(1);
+  const error = response.errors![0]!;
+  return { message: error.message, code: error.extensions?.code, extensions: error.extensions ?? {} };
+}
