@@ -114,29 +114,49 @@ export async function insertChunked<T extends object>(manager: EntityManager, en
   for (const part of chunk(rows, size)) await manager.insert(entity, part as never);
 }
 
+export interface SeedOptions {
+  /**
+   * One transaction per batch of 5,000 entities instead of one for everything: for benchmark
+   * rosters of a million entities (a crash leaves a partial roster; re-seed with a reset).
+   */
+  transactionPerBatch?: boolean;
+  /** Called after each batch with the number of register entities done. */
+  onProgress?: (done: number) => void;
+}
+
 /**
- * Fills an empty department database with demo data, in one transaction. Does nothing when the
- * checklist has rows already: demo data is made once, on first start.
+ * Fills an empty department database with demo data. Does nothing when the checklist has rows
+ * already: demo data is made once, on first start. Entities are streamed, so memory stays flat
+ * whatever the count.
  */
-export async function seedDepartmentDemo(dataSource: DataSource, department: string, demo: DemoDepartment, settings: DemoSettings): Promise<boolean> {
+export async function seedDepartmentDemo(dataSource: DataSource, department: string, demo: DemoDepartment, settings: DemoSettings, options: SeedOptions = {}): Promise<boolean> {
   if ((await dataSource.manager.count(ChecklistItemRow)) > 0) return false;
-  await dataSource.transaction(async (manager) => {
+  const seed = async (manager: EntityManager, inBatch: (work: (m: EntityManager) => Promise<void>) => Promise<void>) => {
     await insertChunked(manager, ChecklistItemRow, checklistRows(demo.checklist), 50);
     await insertChunked(manager, InspectorRow, inspectorRows(department, settings.seed, demo));
     await insertChunked(manager, ExpertRow, expertRows(department, settings.seed, demo));
     const batch: DemoEntity[] = [];
-    const flush = async () => {
-      // Only operating entities are supervised; the register keeps the others.
-      const rostered = batch.filter((e) => e.status === 'OPERATING' && demo.onRoster(e, settings.seed));
-      await insertChunked(manager, RosterTargetRow, rostered.map((e) => rosterRow(department, settings.seed, e)));
-      await demo.seedOwn?.(manager, settings.seed, rostered, batch);
-      batch.length = 0;
-    };
+    let done = 0;
+    const flush = () =>
+      inBatch(async (m) => {
+        // Only operating entities are supervised; the register keeps the others.
+        const rostered = batch.filter((e) => e.status === 'OPERATING' && demo.onRoster(e, settings.seed));
+        await insertChunked(m, RosterTargetRow, rostered.map((e) => rosterRow(department, settings.seed, e)));
+        await demo.seedOwn?.(m, settings.seed, rostered, batch);
+        done += batch.length;
+        batch.length = 0;
+        options.onProgress?.(done);
+      });
     for (const entity of demoEntities(settings.seed, settings.targets)) {
       batch.push(entity);
       if (batch.length === 5000) await flush();
     }
     await flush();
-  });
+  };
+  if (options.transactionPerBatch) {
+    await seed(dataSource.manager, (work) => dataSource.transaction(work));
+  } else {
+    await dataSource.transaction((manager) => seed(manager, (work) => work(manager)));
+  }
   return true;
 }

@@ -1,0 +1,28 @@
+import { loadConfig } from './config';
+
+describe('configuration is read and validated once', () => {
+  it('has a default for every setting that serves the quick start', () => {
+    const config = loadConfig({});
+    expect(config.db).toMatchObject({ kind: 'sqlite', prefix: 'jointcheck_' });
+    expect(config.port).toBe(4000);
+    expect(config.demo).toEqual({ enabled: true, seed: 'jointcheck-demo', targets: 20_000 });
+    expect(config.jwt.publicKeysFile).toMatch(/\.data\/keys\/jwks\.json$/);
+  });
+
+  it('reads a MySQL server and the subgraph list', () => {
+    const config = loadConfig({ JOINTCHECK_DB: 'mysql://root:pw@db:3306/', JOINTCHECK_SUBGRAPHS: 'market=http://m:4000/graphql, tax=http://t:4000/graphql' });
+    expect(config.db).toEqual({ kind: 'mysql', url: 'mysql://root:pw@db:3306', prefix: 'jointcheck_' });
+    expect(config.subgraphs).toEqual([
+      { name: 'market', url: 'http://m:4000/graphql' },
+      { name: 'tax', url: 'http://t:4000/graphql' },
+    ]);
+  });
+
+  it('refuses a typo, a bad value and a bad subgraph entry with a message naming the setting', () => {
+    expect(() => loadConfig({ JOINTCHECK_PROT: '1' })).toThrow(/Unknown setting\(s\): JOINTCHECK_PROT/);
+    expect(() => loadConfig({ JOINTCHECK_DB: 'postgres://x' })).toThrow(/JOINTCHECK_DB: must be 'sqlite' or a MySQL server URL/);
+    expect(() => loadConfig({ JOINTCHECK_DB: 'mysql://root@h:3306/somedb' })).toThrow(/no database name/);
+    expect(() => loadConfig({ JOINTCHECK_PORT: 'eighty' })).toThrow(/JOINTCHECK_PORT/);
+    expect(() => loadConfig({ JOINTCHECK_SUBGRAPHS: 'Tax=http://t' })).toThrow(/'Tax=http:\/\/t' is not name=/);
+  });
+});

@@ -1,0 +1,51 @@
+import { generateSigningKeys, identityProblem, PUBLIC_IDENTITY, Role, TokenIssuer, TokenVerifier } from './identity';
+
+const SETTINGS = { issuer: 'jc', audience: 'jc' };
+
+describe('signed identities', () => {
+  let issuer: TokenIssuer;
+  let verifier: TokenVerifier;
+  beforeAll(async () => {
+    const keys = await generateSigningKeys('k1');
+    issuer = await TokenIssuer.fromJwk(keys.privateJwk, SETTINGS);
+    verifier = new TokenVerifier(keys.jwks, SETTINGS);
+  });
+
+  it('round-trips a department role and a hub role', async () => {
+    const token = await issuer.issue({ subject: 'zhang.wei', role: Role.DEPUTY_HEAD, department: 'tax' });
+    expect(await verifier.identify(`Bearer ${token}`)).toEqual({ subject: 'zhang.wei', role: 'DEPUTY_HEAD', department: 'tax' });
+    const auditor = await issuer.issue({ subject: 'audit-1', role: Role.AUDITOR, department: null });
+    expect(await verifier.identify(`bearer ${auditor}`)).toEqual({ subject: 'audit-1', role: 'AUDITOR', department: null });
+  });
+
+  it('no header is the public; a malformed, forged, foreign-audience or expired token is UNAUTHENTICATED', async () => {
+    expect(await verifier.identify(undefined)).toBe(PUBLIC_IDENTITY);
+    await expect(verifier.identify('Basic abc')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const other = await TokenIssuer.fromJwk((await generateSigningKeys('k1')).privateJwk, SETTINGS);
+    const forged = await other.issue({ subject: 'x', role: Role.HUB_ADMIN, department: null });
+    await expect(verifier.identify(`Bearer ${forged}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const keys = await generateSigningKeys('k1');
+    const foreign = await (await TokenIssuer.fromJwk(keys.privateJwk, { issuer: 'jc', audience: 'elsewhere' })).issue({ subject: 'x', role: Role.AUDITOR, department: null });
+    await expect(new TokenVerifier(keys.jwks, SETTINGS).identify(`Bearer ${foreign}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    const expired = await issuer.issue({ subject: 'x', role: Role.AUDITOR, department: null }, '-10s');
+    await expect(verifier.identify(`Bearer ${expired}`)).rejects.toThrow(/expired/);
+  });
+
+  it('verifies with any key of the set, so keys can be rotated', async () => {
+    const next = await generateSigningKeys('k2');
+    const old = await generateSigningKeys('k1');
+    const both = new TokenVerifier({ keys: [...old.jwks.keys, ...next.jwks.keys] }, SETTINGS);
+    for (const keys of [old, next]) {
+      const token = await (await TokenIssuer.fromJwk(keys.privateJwk, SETTINGS)).issue({ subject: 's', role: Role.SERVICE, department: null });
+      expect((await both.identify(`Bearer ${token}`)).role).toBe('SERVICE');
+    }
+  });
+
+  it('department roles must name a department; hub roles must not', () => {
+    expect(identityProblem('INSPECTOR', null)).toMatch(/needs a department/);
+    expect(identityProblem('INSPECTOR', 'Tax')).toMatch(/needs a department/);
+    expect(identityProblem('AUDITOR', 'tax')).toMatch(/belongs to no department/);
+    expect(identityProblem('PUBLIC', null)).toMatch(/unknown role/);
+    expect(identityProblem('COORDINATOR', 'market')).toBeNull();
+  });
+});

@@ -1,0 +1,62 @@
+import { Role } from '../../subgraphs/kernel/identity';
+import { describeWithHub, onlyError } from '../support/hub';
+
+const IMPORT = 'mutation($targets: [RosterTargetInput!]!) { fireImportTargets(targets: $targets) }';
+const COUNT = '{ fire { targets(first: 1) { totalCount } } }';
+const row = (uscc: string, extra: Record<string, unknown> = {}) => ({
+  kind: 'ENTERPRISE',
+  uscc,
+  name: '上海测试商贸有限公司',
+  regionCode: '310115',
+  industryCode: 'F52',
+  creditLevel: 'B',
+  riskLevel: 'GENERAL',
+  ...extra,
+});
+
+describeWithHub('roster import validates every USCC and row before writing (R6)', (hub) => {
+  let admin: string;
+  let count: () => Promise<number>;
+  beforeAll(async () => {
+    admin = await hub().token(Role.DEPT_ADMIN, 'fire');
+    count = async () => (await hub().query<{ fire: { targets: { totalCount: number } } }>(COUNT, { token: admin })).data!.fire.targets.totalCount;
+  });
+
+  it('R6: one row with a wrong check character rejects the batch, naming the row and field; nothing is written', async () => {
+    const before = await count();
+    // Huawei's published code, and the standard's example with its last character changed.
+    const error = onlyError(await hub().query(IMPORT, { variables: { targets: [row('914403001922038216'), row('91350100M000100Y44')] }, token: admin }));
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions.field).toBe('targets[1].uscc');
+    expect(error.message).toMatch(/targets\[1\]\.uscc.*check character/);
+    expect(await count()).toBe(before);
+  });
+
+  it('R6: valid rows are stored, and importing them again updates instead of duplicating', async () => {
+    const before = await count();
+    const first = await hub().query(IMPORT, { variables: { targets: [row('914403001922038216'), row('91350100m000100y43')] }, token: admin });
+    expect(first).toEqual({ data: { fireImportTargets: 2 } });
+    expect(await count()).toBe(before + 2);
+    const again = await hub().query(IMPORT, { variables: { targets: [row('914403001922038216', { riskLevel: 'HIGH' })] }, token: admin });
+    expect(again.errors).toBeUndefined();
+    expect(await count()).toBe(before + 2);
+    const stored = await hub().query<{ fire: { target: { riskLevel: string; uscc: string } } }>('{ fire { target(id: "914403001922038216") { uscc riskLevel } } }', { token: admin });
+    expect(stored.data!.fire.target).toEqual({ uscc: '914403001922038216', riskLevel: 'HIGH' });
+  });
+
+  it('R6: a project is a target of its own, keyed by its id with the responsible entity USCC', async () => {
+    const noId = onlyError(await hub().query(IMPORT, { variables: { targets: [row('914403001922038216', { kind: 'PROJECT' })] }, token: admin }));
+    expect(noId.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'targets[0].id', rule: 'R6' });
+    const ok = await hub().query(IMPORT, { variables: { targets: [row('914403001922038216', { kind: 'PROJECT', id: 'P-2026-0001', name: '某商场改造工程' })] }, token: admin });
+    expect(ok.errors).toBeUndefined();
+    const stored = await hub().query<{ fire: { target: { kind: string; uscc: string } } }>('{ fire { target(id: "P-2026-0001") { kind uscc } } }', { token: admin });
+    expect(stored.data!.fire.target).toEqual({ kind: 'PROJECT', uscc: '914403001922038216' });
+  });
+
+  it('a bad USCC is refused wherever it enters: the market queries name the argument', async () => {
+    const single = onlyError(await hub().query('{ marketEntity(uscc: "91350100M000100Y4") { name } }'));
+    expect(single.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'uscc' });
+    const list = onlyError(await hub().query('{ marketEntities(usccs: ["914403001922038216", "9144030019220382I6"]) { name } }'));
+    expect(list.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'usccs[1]' });
+  });
+});
