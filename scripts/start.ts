@@ -3,6 +3,18 @@ import { loadConfig } from '../subgraphs/kernel/config';
 import { demoEntity } from '../subgraphs/kernel/demo/generator';
 import { startHub } from './hub';
 
+/** One token command per demo role. */
+const TOKEN_EXAMPLES = [
+  '--role COORDINATOR --dept market      # lead department: plans and draws',
+  '--role INSPECTOR --dept tax',
+  '--role DEPT_ADMIN --dept environment   # rosters and checklist of one department',
+  '--role DEPUTY_HEAD --dept housing      # approves inspector replacements (R20)',
+  '--role PRINCIPAL_HEAD --dept fire      # signs corrections (R28)',
+  '--role AUDITOR                          # reads full draw records',
+  '--role HUB_ADMIN',
+  '--role SERVICE --sub joint             # a hub service',
+];
+
 /** `npm start`: the whole hub on an embedded SQLite database with demo data. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,11 +29,8 @@ JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
-Get a token for a demo role (in another terminal):
-  npm run token -- --role COORDINATOR --dept market
-  npm run token -- --role DEPT_ADMIN --dept tax
-  npm run token -- --role AUDITOR
-Roles: HUB_ADMIN, DEPT_ADMIN, DEPUTY_HEAD, PRINCIPAL_HEAD, COORDINATOR, INSPECTOR, AUDITOR, SERVICE.
+Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}):
+${TOKEN_EXAMPLES.map((args) => `  npm run token -- ${args}`).join('\n')}
 
 Try (public registration data needs no token; department views need one):
   curl -s ${hub.gateway.url} -H 'content-type: application/json' \\

@@ -65,7 +65,7 @@ export const market = defineDepartment<MarketOwn>({
   }),
   referenceResolvers: {
     MarketEntity: async (ref, context) => {
-      const row = await (context as MarketContext).own.entityByUscc.load(String(ref.uscc));
+      const row = await (context as MarketContext).own.entityByUscc.load(assertUscc(String(ref.uscc), 'representations.uscc'));
       return row ? toMarketEntity(row) : null;
     },
   },

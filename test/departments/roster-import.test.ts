@@ -1,5 +1,5 @@
 import { Role } from '../../subgraphs/kernel/identity';
-import { describeWithHub, onlyError } from '../support/hub';
+import { describeWithHub, onlyError, postGraphQL } from '../support/hub';
 
 const IMPORT = 'mutation($targets: [RosterTargetInput!]!) { fireImportTargets(targets: $targets) }';
 const COUNT = '{ fire { targets(first: 1) { totalCount } } }';
@@ -58,5 +58,17 @@ describeWithHub('roster import validates every USCC and row before writing (R6)'
     expect(single.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'uscc' });
     const list = onlyError(await hub().query('{ marketEntities(usccs: ["914403001922038216", "9144030019220382I6"]) { name } }'));
     expect(list.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'usccs[1]' });
+    // Entity references sent straight to a subgraph are checked too.
+    const taxUrl = hub().departments.find((d) => d.name === 'tax')!.url;
+    const token = await hub().token(Role.AUDITOR);
+    const reference = await postGraphQL<{ _entities: Array<{ tax: { onRoster: boolean } } | null> }>(
+      taxUrl,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { tax { onRoster } } } }',
+      { r: [{ __typename: 'MarketEntity', uscc: '914403001922038216' }, { __typename: 'MarketEntity', uscc: '914403001922038217' }] },
+      token,
+    );
+    expect(reference.data!._entities[0]).toEqual({ tax: { onRoster: false } }); // valid, not on the tax demo roster
+    expect(reference.data!._entities[1]).toBeNull();
+    expect(reference.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations.uscc' });
   });
 });

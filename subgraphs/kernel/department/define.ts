@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import '../contract/enums';
 import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
 import { buildFederatedSchema, type ReferenceResolvers } from '../federation';
+import { assertUscc } from '../uscc';
 import { DepartmentKernel1763900000000 } from '../migrations/1763900000000-DepartmentKernel';
 import type { DemoDepartment } from '../demo/department-demo';
 import { DEPARTMENT_ENTITIES } from './entities';
@@ -66,7 +67,7 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     : {
         // Through the loader: the view field then reads the same, already batched, row.
         MarketEntity: async (ref, context) => {
-          const uscc = String(ref.uscc);
+          const uscc = assertUscc(String(ref.uscc), 'representations.uscc');
           await (context as DepartmentContext).dept.targetById.load(uscc);
           return { uscc };
         },
