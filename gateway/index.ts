@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
 import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
-import { maskUnexpectedErrors } from '../subgraphs/kernel/server';
+import { createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import { composeSupergraph, fetchSubgraphSdl } from './compose';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
@@ -60,10 +57,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       current = composed.supergraphSdl;
       return { supergraphSdl: current };
     },
-    buildService: ({ url }) => new IdentityForwardingDataSource({ url }),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!),
   });
-  const app = express();
-  const httpServer = http.createServer(app);
+  const { app, httpServer } = createHttpApp('gateway');
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -71,28 +67,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await server.start();
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
-  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const authorization = req.headers.authorization ?? null;
-        let identity;
-        try {
-          identity = await options.verifier.identify(authorization);
-        } catch (error) {
-          if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
-          throw error;
-        }
-        return { identity, authorization, requestId: randomUUID() };
+        return { identity: await identifyRequest(options.verifier, authorization), authorization, requestId: randomUUID() };
       },
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');
   return { url, port, supergraphSdl: () => current, stop: () => server.stop() };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { loadVerifier } from '../subgraphs/kernel/keys';
 import { createLogger } from '../subgraphs/kernel/log';
+import { stopOnSignals } from '../subgraphs/kernel/server';
 import { startGateway } from './index';
 
 /** The gateway as its own process (docker-compose): composes JOINTCHECK_SUBGRAPHS, listens on JOINTCHECK_PORT. */
@@ -10,12 +11,7 @@ async function main(): Promise<void> {
   if (config.subgraphs.length === 0) throw new Error('JOINTCHECK_SUBGRAPHS is empty: list the subgraphs to compose (name=url,...).');
   const logger = createLogger(config.logLevel, 'gateway');
   const gateway = await startGateway({ subgraphs: config.subgraphs, verifier: await loadVerifier(config), host: config.host, port: config.port, logger, startupWaitMs: 120_000 });
-  const stop = async () => {
-    await gateway.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(() => gateway.stop());
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { demoEntity } from '../subgraphs/kernel/demo/generator';
+import { stopOnSignals } from '../subgraphs/kernel/server';
 import { startHub } from './hub';
 
 /** One token command per demo role. */
@@ -42,12 +43,7 @@ Try (public registration data needs no token; department views need one):
     housing { qualifications { grade } } fire { keyUnit { isKeyUnit } } } }
 
 Stop with Ctrl-C.`);
-  const stop = async () => {
-    await hub.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => hub.stop());
 }
 
 main().catch((error) => {

@@ -1,12 +1,12 @@
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DepartmentView } from '../kernel/contract/interfaces';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { entityFraction, pick, rngFor } from '../kernel/demo/generator';
-import { keyedLoader } from '../kernel/loaders';
+import { rowsByColumn } from '../kernel/loaders';
 import { ENVIRONMENT_CHECKLIST, ENVIRONMENT_DOMAINS } from './checklist.seed';
 import { DischargePermitRow } from './entities';
 import { DischargePermits1763900003000 } from './migrations/1763900003000-DischargePermits';
@@ -31,15 +31,15 @@ class DischargePermit {
 }
 
 interface EnvironmentOwn {
-  permitByUscc: DataLoader<string, DischargePermitRow | null>;
+  permitsByUscc: DataLoader<string, DischargePermitRow[]>;
 }
 
 function environmentResolvers(types: DepartmentTypes): Function[] {
   @Resolver(() => types.View)
   class EnvironmentViewResolver {
-    @FieldResolver(() => DischargePermit, { nullable: true, description: 'The pollutant-discharge permit; null when the entity holds none.' })
-    async dischargePermit(@Root() view: DepartmentView, @Ctx() ctx: OwnContext<EnvironmentOwn>) {
-      return ctx.own.permitByUscc.load(view.uscc);
+    @FieldResolver(() => [DischargePermit], { description: 'Pollutant-discharge permits held (one per site or outlet group); empty when none.' })
+    dischargePermits(@Root() view: DepartmentView, @Ctx() ctx: OwnContext<EnvironmentOwn>) {
+      return ctx.own.permitsByUscc.load(view.uscc);
     }
   }
   return [EnvironmentViewResolver];
@@ -55,7 +55,7 @@ export const environment = defineDepartment<EnvironmentOwn>({
   migrations: [DischargePermits1763900003000],
   resolvers: environmentResolvers,
   createOwnScope: (dataSource: DataSource) => ({
-    permitByUscc: keyedLoader((usccs) => dataSource.manager.find(DischargePermitRow, { where: { uscc: In([...usccs]) } }), (r) => r.uscc),
+    permitsByUscc: rowsByColumn(dataSource.manager, DischargePermitRow, 'uscc'),
   }),
   demo: {
     checklist: ENVIRONMENT_CHECKLIST,

@@ -1,12 +1,12 @@
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DepartmentView } from '../kernel/contract/interfaces';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { entityFraction, personName, rngFor } from '../kernel/demo/generator';
-import { keyedLoader } from '../kernel/loaders';
+import { rowByColumn } from '../kernel/loaders';
 import { FIRE_CHECKLIST, FIRE_DOMAINS } from './checklist.seed';
 import { FireKeyUnitRow } from './entities';
 import { FireKeyUnits1763900005000 } from './migrations/1763900005000-FireKeyUnits';
@@ -56,7 +56,7 @@ export const fire = defineDepartment<FireOwn>({
   migrations: [FireKeyUnits1763900005000],
   resolvers: fireResolvers,
   createOwnScope: (dataSource: DataSource) => ({
-    keyUnitByUscc: keyedLoader((usccs) => dataSource.manager.find(FireKeyUnitRow, { where: { uscc: In([...usccs]) } }), (r) => r.uscc),
+    keyUnitByUscc: rowByColumn(dataSource.manager, FireKeyUnitRow, 'uscc'),
   }),
   demo: {
     checklist: FIRE_CHECKLIST,

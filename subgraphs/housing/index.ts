@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
-import { In, type DataSource } from 'typeorm';
-import { assertCanReadRoster } from '../kernel/access';
+import type { DataSource } from 'typeorm';
+import { assertCanReadViews } from '../kernel/access';
 import { TargetKind } from '../kernel/contract/enums';
 import type { DepartmentView, RosterTarget } from '../kernel/contract/interfaces';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
@@ -10,7 +10,7 @@ import type { DepartmentTypes } from '../kernel/department/types';
 import { DEMO_EPOCH, insertChunked } from '../kernel/demo/department-demo';
 import { demoFacts, pick, rngFor } from '../kernel/demo/generator';
 import { REGIONS } from '../kernel/demo/names';
-import { groupedLoader, keyedLoader } from '../kernel/loaders';
+import { rowByColumn, rowsByColumn } from '../kernel/loaders';
 import { HOUSING_CHECKLIST, HOUSING_DOMAINS } from './checklist.seed';
 import { ProjectRow, QualificationRow } from './entities';
 import { HousingProjects1763900004000 } from './migrations/1763900004000-HousingProjects';
@@ -78,9 +78,9 @@ function housingResolvers(types: DepartmentTypes): Function[] {
 
   @Resolver(() => types.Query)
   class HousingQueryResolver {
-    @FieldResolver(() => HousingProject, { nullable: true, description: 'A construction project by id (R30: housing staff and hub roles).' })
+    @FieldResolver(() => HousingProject, { nullable: true, description: 'A construction project by id (R30: as the housing view of its contractor).' })
     async project(@Arg('id', () => ID) id: string, @Ctx() ctx: HousingContext) {
-      assertCanReadRoster(ctx.identity, 'housing'); // R30
+      assertCanReadViews(ctx.identity, 'housing'); // R30
       return ctx.own.projectById.load(id);
     }
   }
@@ -99,9 +99,9 @@ export const housing = defineDepartment<HousingOwn>({
   resolvers: housingResolvers,
   orphanedTypes: [HousingProject],
   createOwnScope: (dataSource: DataSource) => ({
-    qualificationsByUscc: groupedLoader((usccs) => dataSource.manager.find(QualificationRow, { where: { uscc: In([...usccs]) } }), (r) => r.uscc),
-    projectsByContractor: groupedLoader((usccs) => dataSource.manager.find(ProjectRow, { where: { contractorUscc: In([...usccs]) } }), (r) => r.contractorUscc),
-    projectById: keyedLoader((ids) => dataSource.manager.find(ProjectRow, { where: { id: In([...ids]) } }), (r) => r.id),
+    qualificationsByUscc: rowsByColumn(dataSource.manager, QualificationRow, 'uscc'),
+    projectsByContractor: rowsByColumn(dataSource.manager, ProjectRow, 'contractorUscc'),
+    projectById: rowByColumn(dataSource.manager, ProjectRow, 'id'),
   }),
   demo: {
     checklist: HOUSING_CHECKLIST,

@@ -7,7 +7,8 @@ import { DEPARTMENT_ROLES, type Identity, Role } from './identity';
  *
  * - Checklists and market registration data are public (they are published).
  * - A department's rosters: that department's own staff, hub admins, auditors and hub services.
- * - Department views of a target (credit, risk: internal): any signed-in identity of the hub.
+ * - Department views of a target (credit, risk: internal): the department's staff, coordinators of
+ *   any department, hub admins, auditors and hub services.
  * - Writes to a department's data: that department's admin only (a department writes only its own data).
  */
 
@@ -25,9 +26,20 @@ export function assertCanReadRoster(identity: Identity, department: string): voi
   }
 }
 
-/** R30: a department's view of a target holds internal credit and risk classes. */
+/**
+ * R30: a department's view of a target holds internal credit and risk classes. It is read by the
+ * department's own staff, by coordinators of any department (they plan joint inspections across
+ * departments), and by hub admins, auditors and hub services. Inspectors of other departments see
+ * targets through their visits, not here.
+ */
 export function assertCanReadViews(identity: Identity, department: string): void {
   refuseAnonymous(identity, `the ${department} view of a target`);
+  const ownStaff = identity.department === department && DEPARTMENT_ROLES.includes(identity.role);
+  const planner = identity.role === Role.COORDINATOR;
+  const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
+  if (!ownStaff && !planner && !hubRole) {
+    throw forbidden(`The ${department} view of a target is readable by ${department} staff, coordinators, hub admins, auditors and hub services only (R30).`, { rule: 'R30' });
+  }
 }
 
 /** A department writes only its own data, and only through its admin (or the roles given). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEPARTMENT_CODE } from './codes';
 
 /**
  * Every setting of the hub, read and validated once at an entry point and passed down
@@ -67,7 +68,7 @@ function parseSubgraphList(value: string | undefined): Array<{ name: string; url
     .filter(Boolean)
     .map((pair) => {
       const [name, url] = pair.split('=');
-      if (!name || !url || !/^[a-z][a-z0-9]{1,19}$/.test(name) || !/^https?:\/\//.test(url)) {
+      if (!name || !url || !DEPARTMENT_CODE.test(name) || !/^https?:\/\//.test(url)) {
         throw new Error(`JOINTCHECK_SUBGRAPHS: '${pair}' is not name=http(s)://host:port/graphql`);
       }
       return { name, url };

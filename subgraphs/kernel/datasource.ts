@@ -43,11 +43,11 @@ export function databaseName(db: HubConfig['db'], service: string): string {
   return `${db.prefix}${service}`;
 }
 
-/** Creates a MySQL database when it does not exist yet (first start of a service). */
+/** Creates a MySQL database when it does not exist yet (first start of a service), with binary collation. */
 async function ensureMysqlDatabase(url: string, name: string): Promise<void> {
   const connection = await mysql.createConnection(url);
   try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {
     await connection.end();
   }
@@ -92,7 +92,9 @@ export async function openServiceDatabase(
       username: decodeURIComponent(url.username || 'root'),
       password: decodeURIComponent(url.password),
       database: name,
-      charset: 'utf8mb4_unicode_ci',
+      // Binary collation: ids and codes compare and sort exactly as on SQLite (P-abc and p-ABC
+      // are two projects; keyset pages come in the same order on both databases).
+      charset: 'utf8mb4_bin',
       timezone: 'Z',
       entities: options.entities,
       migrations: options.migrations,

@@ -27,6 +27,7 @@ describe('signed identities', () => {
     const keys = await generateSigningKeys('k1');
     const foreign = await (await TokenIssuer.fromJwk(keys.privateJwk, { issuer: 'jc', audience: 'elsewhere' })).issue({ subject: 'x', role: Role.AUDITOR, department: null });
     await expect(new TokenVerifier(keys.jwks, SETTINGS).identify(`Bearer ${foreign}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(issuer.issue({ subject: 'x'.repeat(65), role: Role.AUDITOR, department: null })).rejects.toThrow(/subject/);
     const expired = await issuer.issue({ subject: 'x', role: Role.AUDITOR, department: null }, '-10s');
     await expect(verifier.identify(`Bearer ${expired}`)).rejects.toThrow(/expired/);
   });
@@ -46,6 +47,8 @@ describe('signed identities', () => {
     expect(identityProblem('INSPECTOR', 'Tax')).toMatch(/needs a department/);
     expect(identityProblem('AUDITOR', 'tax')).toMatch(/belongs to no department/);
     expect(identityProblem('PUBLIC', null)).toMatch(/unknown role/);
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(identityProblem(inherited, null)).toMatch(/unknown role/);
+    expect(identityProblem('SERVICE', 'tax')).toMatch(/belongs to no department/);
     expect(identityProblem('COORDINATOR', 'market')).toBeNull();
   });
 });

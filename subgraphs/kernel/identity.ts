@@ -11,6 +11,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import { DEPARTMENT_CODE } from './codes';
 import { unauthenticated } from './errors';
 
 /**
@@ -52,16 +53,19 @@ export interface Identity {
 
 export const PUBLIC_IDENTITY: Identity = Object.freeze({ subject: 'anonymous', role: Role.PUBLIC, department: null });
 
-export const DEPARTMENT_CODE = /^[a-z][a-z0-9]{1,19}$/;
+
+/** Subjects are stored with what they did (R29): they must fit the columns. */
+export const MAX_SUBJECT_LENGTH = 64;
 
 /** Checks the claims a token must carry; returns the problem or null. */
 export function identityProblem(role: string, department: string | null | undefined): string | null {
-  if (!(role in Role) || role === Role.PUBLIC) return `unknown role '${role}' (one of ${Object.keys(Role).filter((r) => r !== 'PUBLIC').join(', ')})`;
+  const roles: readonly string[] = Object.values(Role);
+  if (!roles.includes(role) || role === Role.PUBLIC) return `unknown role '${role}' (one of ${roles.filter((r) => r !== Role.PUBLIC).join(', ')})`;
   const needsDept = DEPARTMENT_ROLES.includes(role as Role);
   if (needsDept && (!department || !DEPARTMENT_CODE.test(department))) {
     return `role ${role} needs a department code (lowercase letters and digits, e.g. tax)`;
   }
-  if (!needsDept && department && role !== Role.SERVICE) return `role ${role} belongs to no department`;
+  if (!needsDept && department) return `role ${role} belongs to no department`;
   return null;
 }
 
@@ -86,6 +90,7 @@ export class TokenIssuer {
   async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn = '8h'): Promise<string> {
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
+    if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
     return new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
       .setSubject(identity.subject)
@@ -124,7 +129,7 @@ export class TokenVerifier {
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
       const problem = identityProblem(role, department);
-      if (problem || !payload.sub) throw new Error(problem ?? 'no subject');
+      if (problem || !payload.sub || payload.sub.length > MAX_SUBJECT_LENGTH) throw new Error(problem ?? 'bad subject');
       return { subject: payload.sub, role: role as Role, department };
     } catch (error) {
       const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 
 /**
  * A per-request loader of rows by key: all keys asked for in one tick become one `fetch` call
@@ -36,4 +37,14 @@ export function groupedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>,
 export function once<T>(compute: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= compute());
+}
+
+/** A per-request loader of one row per key, where the key is a column: one `IN (...)` statement per batch. */
+export function rowByColumn<R extends ObjectLiteral, K extends keyof R & string>(manager: EntityManager, entity: EntityTarget<R>, column: K): DataLoader<R[K], R | null> {
+  return keyedLoader<R[K], R>((keys) => manager.find(entity, { where: { [column]: In([...keys]) } as never }), (row) => row[column]);
+}
+
+/** A per-request loader of all rows per key column (one-to-many): one `IN (...)` statement per batch. */
+export function rowsByColumn<R extends ObjectLiteral, K extends keyof R & string>(manager: EntityManager, entity: EntityTarget<R>, column: K): DataLoader<R[K], R[]> {
+  return groupedLoader<R[K], R>((keys) => manager.find(entity, { where: { [column]: In([...keys]) } as never }), (row) => row[column]);
 }

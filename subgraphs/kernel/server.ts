@@ -10,7 +10,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context';
 import { ErrorCode } from './errors';
-import type { TokenVerifier } from './identity';
+import type { Identity, TokenVerifier } from './identity';
 import type { Logger } from './log';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
@@ -49,13 +49,62 @@ export function maskUnexpectedErrors(logger: Logger) {
 }
 
 /**
+ * The identity of an HTTP request from its `Authorization` header. A bad or expired token is an
+ * UNAUTHENTICATED error with HTTP status 401; no header is the public.
+ */
+export async function identifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<Identity> {
+  try {
+    return await verifier.identify(authorization);
+  } catch (error) {
+    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+    throw error;
+  }
+}
+
+/** An express app on an HTTP server with `/health`; returns the server, not yet listening. */
+export function createHttpApp(service: string): { app: express.Express; httpServer: http.Server } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service });
+  });
+  return { app, httpServer: http.createServer(app) };
+}
+
+/** Starts listening; resolves with the bound port (port 0 takes a free one). */
+export async function listen(httpServer: http.Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  return (httpServer.address() as AddressInfo).port;
+}
+
+/** Stops cleanly on SIGTERM (containers) and SIGINT (Ctrl-C). */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  const handler = () => {
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
+/**
  * Serves a GraphQL schema over HTTP: `/graphql` for operations, `/health` for probes. The
  * caller's identity is verified from the `Authorization` header on every request (the gateway
  * forwards the caller's token; no header means the public).
  */
 export async function serveGraphQL<C extends RequestContext>(options: ServeOptions<C>): Promise<ServiceHandle> {
-  const app = express();
-  const httpServer = http.createServer(app);
+  const { app, httpServer } = createHttpApp(options.name);
   const stats = { requests: 0 };
   const server = new ApolloServer<C>({
     schema: options.schema,
@@ -65,9 +114,6 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
   });
   await server.start();
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: options.name });
-  });
   app.use(
     '/graphql',
     (req, _res, next) => {
@@ -79,21 +125,11 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && header.length <= 100 ? header : randomUUID();
-        let identity;
-        try {
-          identity = await options.verifier.identify(req.headers.authorization);
-        } catch (error) {
-          if (error instanceof GraphQLError) {
-            throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
-          }
-          throw error;
-        }
-        return options.context({ identity, requestId });
+        return options.context({ identity: await identifyRequest(options.verifier, req.headers.authorization), requestId });
       },
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, `${options.name} listening`);
   return {

@@ -1,10 +1,10 @@
 import type DataLoader from 'dataloader';
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { badInput } from '../kernel/errors';
-import { keyedLoader } from '../kernel/loaders';
+import { rowByColumn } from '../kernel/loaders';
 import { assertUscc } from '../kernel/uscc';
 import type { TargetKind } from '../kernel/contract/enums';
 import { MARKET_CHECKLIST, MARKET_DOMAINS } from './checklist.seed';
@@ -61,7 +61,7 @@ export const market = defineDepartment<MarketOwn>({
   migrations: [MarketRegister1763900001000],
   resolvers: () => [MarketEntityResolver],
   createOwnScope: (dataSource: DataSource) => ({
-    entityByUscc: keyedLoader((usccs) => dataSource.manager.find(MarketEntityRow, { where: { uscc: In([...usccs]) } }), (row) => row.uscc),
+    entityByUscc: rowByColumn(dataSource.manager, MarketEntityRow, 'uscc'),
   }),
   referenceResolvers: {
     MarketEntity: async (ref, context) => {

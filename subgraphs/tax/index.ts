@@ -1,12 +1,12 @@
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DepartmentView } from '../kernel/contract/interfaces';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { rngFor } from '../kernel/demo/generator';
-import { keyedLoader } from '../kernel/loaders';
+import { rowByColumn } from '../kernel/loaders';
 import { TAX_CHECKLIST, TAX_DOMAINS } from './checklist.seed';
 import { TaxRatingRow } from './entities';
 import { TaxRatings1763900002000 } from './migrations/1763900002000-TaxRatings';
@@ -53,7 +53,7 @@ export const tax = defineDepartment<TaxOwn>({
   migrations: [TaxRatings1763900002000],
   resolvers: taxResolvers,
   createOwnScope: (dataSource: DataSource) => ({
-    ratingByUscc: keyedLoader((usccs) => dataSource.manager.find(TaxRatingRow, { where: { uscc: In([...usccs]) } }), (r) => r.uscc),
+    ratingByUscc: rowByColumn(dataSource.manager, TaxRatingRow, 'uscc'),
   }),
   demo: {
     checklist: TAX_CHECKLIST,

@@ -18,10 +18,12 @@ const ITEM = {
 const ADD = `mutation Add($code: String!, $input: ChecklistItemInput!) { taxAddChecklistItem(code: $code, input: $input) { code version status ratioCapPercent } }`;
 const REVISE = `mutation Revise($code: String!, $input: ChecklistItemInput!, $reason: String!) {
   taxReviseChecklistItem(code: $code, input: $input, reason: $reason) { code version status basis changeReason } }`;
-const HISTORY = `{ tax { checklist(includeHistory: true) { code version status validUntil basis } } }`;
+const FIELDS = 'code version title content basis inspectingBody targetKinds method category ratioCapPercent frequency domain industries status validFrom validUntil changeReason closeReason';
+const HISTORY = `{ tax { checklist(includeHistory: true) { ${FIELDS} } } }`;
+type Version = { code: string; version: number; status: string; validFrom: string; validUntil: string | null; basis: string; changeReason: string | null; closeReason: string | null };
 
 async function versions(hub: TestHub, code: string) {
-  const r = await hub.query<{ tax: { checklist: Array<{ code: string; version: number; status: string; validUntil: string | null; basis: string }> } }>(HISTORY);
+  const r = await hub.query<{ tax: { checklist: Version[] } }>(HISTORY);
   return r.data!.tax.checklist.filter((i) => i.code === code);
 }
 
@@ -57,26 +59,42 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
     expect(await versions(hub(), 'TAX-93')).toEqual([]);
   });
 
-  it('R5: a change makes a new version; the old one stays readable, closed, and unchanged', async () => {
+  it('R5: a change makes a new version; the old one stays readable, closed, and otherwise unchanged', async () => {
     const added = await hub().query(ADD, { variables: { code: 'TAX-94', input: ITEM }, token: admin });
     expect(added.errors).toBeUndefined();
     expect(added.data).toEqual({ taxAddChecklistItem: { code: 'TAX-94', version: 1, status: 'CURRENT', ratioCapPercent: 5 } });
+    const [v1Before] = await versions(hub(), 'TAX-94');
 
     const newBasis = '《中华人民共和国税收征收管理法》第五十四条；《涉税专业服务管理办法（试行）》';
     const revised = await hub().query(REVISE, { variables: { code: 'TAX-94', input: { ...ITEM, basis: newBasis }, reason: '新规施行' }, token: admin });
     expect(revised.errors).toBeUndefined();
     expect(revised.data).toEqual({ taxReviseChecklistItem: { code: 'TAX-94', version: 2, status: 'CURRENT', basis: newBasis, changeReason: '新规施行' } });
 
-    const history = await versions(hub(), 'TAX-94');
-    expect(history.map((v) => [v.version, v.status, v.basis])).toEqual([
-      [1, 'SUPERSEDED', ITEM.basis],
-      [2, 'CURRENT', newBasis],
-    ]);
-    expect(history[0]!.validUntil).not.toBeNull();
-    const v1 = await hub().query<{ tax: { checklistItem: { version: number; basis: string } } }>('{ tax { checklistItem(code: "TAX-94", version: 1) { version basis } } }');
-    expect(v1.data!.tax.checklistItem).toEqual({ version: 1, basis: ITEM.basis });
+    const [v1, v2] = await versions(hub(), 'TAX-94');
+    // Version 1: only its closing is recorded; every field of its content is as it was.
+    expect(v1).toEqual({ ...v1Before, status: 'SUPERSEDED', validUntil: v2!.validFrom, closeReason: '新规施行' });
+    expect(v2).toMatchObject({ version: 2, status: 'CURRENT', basis: newBasis, changeReason: '新规施行', closeReason: null, validUntil: null });
+    const v1Read = await hub().query<{ tax: { checklistItem: { version: number; basis: string } } }>('{ tax { checklistItem(code: "TAX-94", version: 1) { version basis } } }');
+    expect(v1Read.data!.tax.checklistItem).toEqual({ version: 1, basis: ITEM.basis });
     const current = await hub().query<{ tax: { checklist: Array<{ code: string; version: number }> } }>('{ tax { checklist { code version } } }');
     expect(current.data!.tax.checklist.filter((i) => i.code === 'TAX-94')).toEqual([{ code: 'TAX-94', version: 2 }]);
+  });
+
+  it('R5: what a mutation answers is what is stored (to the millisecond, on every database)', async () => {
+    const added = await hub().query<{ taxAddChecklistItem: Version }>(`mutation($input: ChecklistItemInput!) { taxAddChecklistItem(code: "TAX-97", input: $input) { ${FIELDS} } }`, {
+      variables: { input: ITEM },
+      token: admin,
+    });
+    expect(added.errors).toBeUndefined();
+    expect(await versions(hub(), 'TAX-97')).toEqual([added.data!.taxAddChecklistItem]);
+    expect(added.data!.taxAddChecklistItem.validFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('R1: a text longer than its column is refused on every database, naming the field', async () => {
+    const error = onlyError(await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, title: '长'.repeat(201) } }, token: admin }));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect(error.message).toMatch(/201 characters long; at most 200/);
+    expect(await versions(hub(), 'TAX-98')).toEqual([]);
   });
 
   it('R5: adding an existing code is a CONFLICT, and a revision needs a reason', async () => {
@@ -103,10 +121,19 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
 
   it('R5: a repealed item leaves the checklist in force but stays readable', async () => {
     await hub().query(ADD, { variables: { code: 'TAX-96', input: ITEM }, token: admin });
-    const repealed = await hub().query<{ taxRepealChecklistItem: { status: string } }>('mutation { taxRepealChecklistItem(code: "TAX-96", reason: "依据废止") { status } }', { token: admin });
-    expect(repealed.data).toEqual({ taxRepealChecklistItem: { status: 'REPEALED' } });
+    await hub().query(REVISE, { variables: { code: 'TAX-96', input: ITEM, reason: '修订' }, token: admin });
+    const repealed = await hub().query<{ taxRepealChecklistItem: { version: number; status: string } }>('mutation { taxRepealChecklistItem(code: "TAX-96", reason: "依据废止") { version status } }', {
+      token: admin,
+    });
+    expect(repealed.data).toEqual({ taxRepealChecklistItem: { version: 2, status: 'REPEALED' } });
     const current = await hub().query<{ tax: { checklist: Array<{ code: string }> } }>('{ tax { checklist { code } } }');
     expect(current.data!.tax.checklist.map((i) => i.code)).not.toContain('TAX-96');
-    expect((await versions(hub(), 'TAX-96')).map((v) => v.status)).toEqual(['REPEALED']);
+    // The repeal closes the last version with its own reason; why each version was made is kept.
+    expect((await versions(hub(), 'TAX-96')).map((v) => [v.version, v.status, v.changeReason, v.closeReason])).toEqual([
+      [1, 'SUPERSEDED', null, '修订'],
+      [2, 'REPEALED', '修订', '依据废止'],
+    ]);
+    const again = onlyError(await hub().query('mutation { taxRepealChecklistItem(code: "TAX-96", reason: "再次") { status } }', { token: admin }));
+    expect(again.code).toBe('NOT_FOUND');
   });
 });

@@ -53,6 +53,19 @@ describeWithHub('roster import validates every USCC and row before writing (R6)'
     expect(stored.data!.fire.target).toEqual({ kind: 'PROJECT', uscc: '914403001922038216' });
   });
 
+  it('R6: ids differing only in case are two targets on every database; an over-long name is refused', async () => {
+    const before = await count();
+    const project = (id: string) => row('914403001922038216', { kind: 'PROJECT', id, name: `工程${id}` });
+    const stored = await hub().query(IMPORT, { variables: { targets: [project('P-abc'), project('P-ABC')] }, token: admin });
+    expect(stored.errors).toBeUndefined();
+    expect(await count()).toBe(before + 2);
+    const both = await hub().query<{ fire: { a: { name: string }; b: { name: string } } }>('{ fire { a: target(id: "P-abc") { name } b: target(id: "P-ABC") { name } } }', { token: admin });
+    expect(both.data!.fire).toEqual({ a: { name: '工程P-abc' }, b: { name: '工程P-ABC' } });
+    const long = onlyError(await hub().query(IMPORT, { variables: { targets: [row('91350100M000100Y43', { name: '名'.repeat(201) })] }, token: admin }));
+    expect(long.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'targets[0].name' });
+    expect(await count()).toBe(before + 2);
+  });
+
   it('a bad USCC is refused wherever it enters: the market queries name the argument', async () => {
     const single = onlyError(await hub().query('{ marketEntity(uscc: "91350100M000100Y4") { name } }'));
     expect(single.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'uscc' });

@@ -32,9 +32,12 @@ describe('docker-compose.yml is true to the code', () => {
     expect(built).toMatch(/^dist\/.+\.js$/);
     const source = path.join(ROOT, built.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
     expect(fs.existsSync(source)).toBe(true);
-    // An entry point starts something: it is a main file, not a library module.
+    // An entry point starts a service and stops on SIGTERM: a main file that calls a runner.
     expect(path.basename(source)).toBe('main.ts');
-    expect(fs.readFileSync(source, 'utf8')).toMatch(/process\.exit\(1\)/);
+    const text = fs.readFileSync(source, 'utf8');
+    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(/);
+    expect(text).toMatch(/stopOnSignals|runDepartmentProcess/);
+    if (name !== 'gateway') expect(text).toContain(`import { ${name} } from './index'`);
   });
 
   it.each(services.map(([name]) => name))('service %s sets only settings the code reads, with values it accepts', (name) => {

@@ -64,6 +64,9 @@ export abstract class ChecklistItem {
 
   @Field(() => String, { nullable: true, description: 'Why this version was made (the law change, 立改废释).' })
   changeReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why this version was closed: superseded by the next version, or repealed.' })
+  closeReason!: string | null;
 }
 
 /** An enforcement officer on a department's inspector roster (R7). */

@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ItemStatus } from '../contract/enums';
 import { chunk } from '../datasource';
+import { validateChecklistItem } from '../department/checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from '../department/entities';
+import { checklistItemRow } from '../department/repository';
+import type { ChecklistItemInput } from '../contract/inputs';
 import type { ChecklistSeedItem } from './checklist-seed';
 import { chance, demoEntities, demoFacts, type DemoEntity, personName, pick, rngFor } from './generator';
 import { EXPERT_ORGANISATIONS, EXPERT_TITLES, POSITIONS, REGIONS } from './names';
@@ -47,29 +49,10 @@ export function rosterRow(department: string, seed: string, entity: DemoEntity):
   });
 }
 
+/** The demo checklist, checked by the same rules as items entered through the API (R1, R2). */
 export function checklistRows(items: ChecklistSeedItem[]): ChecklistItemRow[] {
-  return items.map((item) =>
-    Object.assign(new ChecklistItemRow(), {
-      code: item.code,
-      version: 1,
-      title: item.title,
-      content: item.content,
-      basis: item.basis,
-      inspectingBody: item.inspectingBody,
-      targetKinds: item.targetKinds,
-      method: item.method,
-      category: item.category,
-      ratioCapBasisPoints: item.ratioCapPercent === null ? null : Math.round(item.ratioCapPercent * 100),
-      frequency: item.frequency,
-      domain: item.domain,
-      industries: item.industries,
-      status: ItemStatus.CURRENT,
-      validFrom: DEMO_EPOCH,
-      validUntil: null,
-      changeReason: null,
-      createdBy: 'demo-data',
-    }),
-  );
+  // Seed files spell enum values as string literals, which are the enums' runtime values.
+  return items.map((item, i) => checklistItemRow(item.code, 1, validateChecklistItem(item as unknown as ChecklistItemInput, `demo checklist[${i}] (${item.code})`), 'demo-data', DEMO_EPOCH, null));
 }
 
 /** Inspectors spread over the districts; every domain is held by several of them (R7). */

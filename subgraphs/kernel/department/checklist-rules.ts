@@ -1,57 +1,74 @@
+import { INDUSTRY_CODE } from '../codes';
+import { ItemCategory, type InspectionMethod, type TargetKind } from '../contract/enums';
 import type { ChecklistItemInput } from '../contract/inputs';
-import { ItemCategory } from '../contract/enums';
 import { badInput } from '../errors';
+import { requireCodes, requireText } from '../validation';
 
-/** Item codes: uppercase letters, digits and dashes (`TAX-07`). */
-export const ITEM_CODE = /^[A-Z][A-Z0-9-]{1,31}$/;
-const INDUSTRY = /^[A-T][0-9]{0,4}$/;
+/** A checklist item's content, checked and normalised, as stored. */
+export interface ChecklistItemContent {
+  title: string;
+  content: string;
+  basis: string;
+  inspectingBody: string;
+  targetKinds: TargetKind[];
+  method: InspectionMethod;
+  category: ItemCategory;
+  /** Ratio cap in basis points (500 = 5%); null for KEY items. */
+  ratioCapBasisPoints: number | null;
+  frequency: string;
+  domain: string;
+  industries: string[];
+}
+
+/** Percent (5.25) to whole basis points (525); null stays null. */
+export function percentToBasisPoints(percent: number | null): number | null {
+  return percent === null ? null : Math.round(percent * 100);
+}
 
 /**
  * Checks a checklist item before anything is written. R1: every item records legal basis,
  * inspecting body, target kinds, content, method, ratio and frequency. R2: a KEY item has no
  * ratio cap, a GENERAL item has one, above 0 and below 100%.
- * Returns the ratio cap in basis points.
  */
-export function validateChecklistItem(input: ChecklistItemInput, field = 'input'): number | null {
-  const required: Array<keyof ChecklistItemInput> = ['title', 'content', 'basis', 'inspectingBody', 'frequency', 'domain'];
-  for (const key of required) {
-    const value = input[key];
-    if (typeof value !== 'string' || value.trim() === '') {
-      // R1
-      throw badInput(`${field}.${key} is required: every checklist item records its ${key} (R1).`, { field: `${field}.${key}`, rule: 'R1' });
-    }
-  }
+export function validateChecklistItem(input: ChecklistItemInput, field = 'input'): ChecklistItemContent {
+  // R1: each of these is recorded for every item.
+  const text = (key: keyof ChecklistItemInput, max: number) => requireText(input[key], `${field}.${key}`, max, `every checklist item records its ${key}`, 'R1');
+  const content = {
+    title: text('title', 200),
+    content: text('content', 10_000),
+    basis: text('basis', 10_000),
+    inspectingBody: text('inspectingBody', 100),
+    frequency: text('frequency', 100),
+    domain: text('domain', 50),
+  };
   if (input.targetKinds.length === 0) {
+    // R1
     throw badInput(`${field}.targetKinds: name at least one kind of target the item applies to (R1).`, { field: `${field}.targetKinds`, rule: 'R1' });
   }
-  for (const [i, code] of (input.industries ?? []).entries()) {
-    if (!INDUSTRY.test(code)) {
-      throw badInput(`${field}.industries[${i}]: '${code}' is not a GB/T 4754 industry code (a section letter A-T, optionally with digits).`, {
-        field: `${field}.industries.${i}`,
-      });
-    }
-  }
+  const industries = requireCodes(input.industries ?? [], `${field}.industries`, INDUSTRY_CODE, 'a GB/T 4754 industry code (a section letter A-T, optionally with digits)');
   const cap = input.ratioCapPercent ?? null;
   if (input.category === ItemCategory.KEY) {
     // R2: KEY items are not capped.
     if (cap !== null) {
       throw badInput(`${field}.ratioCapPercent must be empty for a KEY item: KEY items have no ratio cap (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
     }
-    return null;
+  } else {
+    // R2: a GENERAL item is capped below 100%.
+    if (cap === null) throw badInput(`${field}.ratioCapPercent is required for a GENERAL item (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
+    if (!(cap > 0 && cap < 100)) {
+      throw badInput(`${field}.ratioCapPercent is ${cap}%: a GENERAL item's ratio cap must be above 0 and below 100% (R2); make it a KEY item if every target must be checked.`, {
+        field: `${field}.ratioCapPercent`,
+        rule: 'R2',
+      });
+    }
+    if (Math.abs(Math.round(cap * 100) - cap * 100) > 1e-6) throw badInput(`${field}.ratioCapPercent: at most two decimals (0.01%).`, { field: `${field}.ratioCapPercent` });
   }
-  // R2: a GENERAL item is capped below 100%.
-  if (cap === null) {
-    throw badInput(`${field}.ratioCapPercent is required for a GENERAL item (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
-  }
-  if (!(cap > 0 && cap < 100)) {
-    throw badInput(`${field}.ratioCapPercent is ${cap}%: a GENERAL item's ratio cap must be above 0 and below 100% (R2); make it a KEY item if every target must be checked.`, {
-      field: `${field}.ratioCapPercent`,
-      rule: 'R2',
-    });
-  }
-  const basisPoints = Math.round(cap * 100);
-  if (Math.abs(basisPoints - cap * 100) > 1e-6) {
-    throw badInput(`${field}.ratioCapPercent: at most two decimals (0.01%).`, { field: `${field}.ratioCapPercent` });
-  }
-  return basisPoints;
+  return {
+    ...content,
+    targetKinds: [...new Set(input.targetKinds)],
+    method: input.method,
+    category: input.category,
+    ratioCapBasisPoints: percentToBasisPoints(cap),
+    industries,
+  };
 }

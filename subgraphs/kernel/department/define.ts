@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { DEPARTMENT_CODE } from '../codes';
 import '../contract/enums';
 import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
 import { buildFederatedSchema, type ReferenceResolvers } from '../federation';
@@ -57,7 +58,7 @@ export interface DepartmentModule<Own = unknown> {
  * every class in one global store), so a department is defined once per process.
  */
 export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): DepartmentModule<Own> {
-  if (!/^[a-z][a-z0-9]{1,19}$/.test(definition.code) || RESERVED_CODES.includes(definition.code)) {
+  if (!DEPARTMENT_CODE.test(definition.code) || RESERVED_CODES.includes(definition.code)) {
     throw new Error(`Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`);
   }
   const types = createDepartmentTypes(definition.code, definition.marketEntity ?? marketEntityStub());

@@ -41,7 +41,7 @@ export class RosterTargetRow {
   @Column({ name: 'verified_complaints', type: 'int' })
   verifiedComplaints!: number;
 
-  @Column({ name: 'updated_at', type: 'datetime' })
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt!: Date;
 }
 
@@ -147,17 +147,25 @@ export class ChecklistItemRow {
   @Column({ type: 'varchar', length: 12 })
   status!: string;
 
-  @Column({ name: 'valid_from', type: 'datetime' })
+  @Column({ name: 'valid_from', type: 'datetime', precision: 3 })
   validFrom!: Date;
 
-  @Column({ name: 'valid_until', type: 'datetime', nullable: true })
+  @Column({ name: 'valid_until', type: 'datetime', precision: 3, nullable: true })
   validUntil!: Date | null;
 
+  /** Why this version was made (the change of law); null for a first version. */
   @Column({ name: 'change_reason', type: 'text', nullable: true })
   changeReason!: string | null;
 
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
+
+  /** Why this version was closed: superseded by the next version, or repealed (R5). */
+  @Column({ name: 'close_reason', type: 'text', nullable: true })
+  closeReason!: string | null;
+
+  @Column({ name: 'closed_by', type: 'varchar', length: 64, nullable: true })
+  closedBy!: string | null;
 }
 
 export const DEPARTMENT_ENTITIES = [RosterTargetRow, InspectorRow, ExpertRow, ChecklistItemRow];

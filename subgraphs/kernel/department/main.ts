@@ -1,6 +1,7 @@
 import { loadConfig } from '../config';
 import { loadVerifier } from '../keys';
 import { createLogger } from '../log';
+import { stopOnSignals } from '../server';
 import type { DepartmentModule } from './define';
 import { startDepartment } from './run';
 
@@ -13,10 +14,5 @@ export async function runDepartmentProcess(module: DepartmentModule<unknown>): P
   const logger = createLogger(config.logLevel, module.definition.code);
   const verifier = await loadVerifier(config);
   const running = await startDepartment(module, config, { verifier, logger, port: config.port });
-  const stop = async () => {
-    await running.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(() => running.stop());
 }

@@ -26,6 +26,7 @@ export function toChecklistItem(row: ChecklistItemRow, department: string): Chec
     validFrom: row.validFrom,
     validUntil: row.validUntil,
     changeReason: row.changeReason,
+    closeReason: row.closeReason,
   };
 }
 

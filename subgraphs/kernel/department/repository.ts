@@ -1,8 +1,9 @@
 import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import type { ChecklistItemInput, RosterFilter } from '../contract/inputs';
+import type { RosterFilter } from '../contract/inputs';
 import { ItemStatus } from '../contract/enums';
 import { chunk } from '../datasource';
 import { conflict, notFound } from '../errors';
+import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 
 export interface PageRequest {
@@ -64,16 +65,21 @@ export class DepartmentRepository {
     return this.filtered(filter).getCount();
   }
 
-  async listInspectors(page: PageRequest, domain?: string | null): Promise<RowPage<InspectorRow>> {
+  /** Inspectors in id order; optionally only those holding a domain, or only the qualified (R7). */
+  async listInspectors(page: PageRequest, filter: { domain?: string | null; qualifiedOnly?: boolean } = {}): Promise<RowPage<InspectorRow>> {
     const qb = this.manager.createQueryBuilder(InspectorRow, 'i').orderBy('i.id', 'ASC').take(page.first + 1);
     if (page.after) qb.andWhere('i.id > :after', { after: page.after });
-    // simple-json column: match the quoted domain inside the JSON array text.
-    if (domain) qb.andWhere('i.domains LIKE :domain', { domain: `%${JSON.stringify(domain)}%` });
+    if (filter.domain) qb.andWhere(jsonArrayContains('i.domains'), { element: jsonArrayElementPattern(filter.domain) });
+    if (filter.qualifiedOnly) qb.andWhere('i.qualified = :qualified', { qualified: true });
     return toPage(await qb.getMany(), page.first, (r) => r.id);
   }
 
-  async listExperts(): Promise<ExpertRow[]> {
-    return this.manager.find(ExpertRow, { order: { id: 'ASC' } });
+  /** Experts in id order; optionally only those with an expertise (R8). */
+  async listExperts(page: PageRequest, expertise?: string | null): Promise<RowPage<ExpertRow>> {
+    const qb = this.manager.createQueryBuilder(ExpertRow, 'e').orderBy('e.id', 'ASC').take(page.first + 1);
+    if (page.after) qb.andWhere('e.id > :after', { after: page.after });
+    if (expertise) qb.andWhere(jsonArrayContains('e.expertise'), { element: jsonArrayElementPattern(expertise) });
+    return toPage(await qb.getMany(), page.first, (r) => r.id);
   }
 
   /** The current version of every item in force (not superseded, not repealed). */
@@ -92,35 +98,40 @@ export class DepartmentRepository {
   }
 
   /** Adds version 1 of a new item. */
-  async addChecklistItem(code: string, input: ChecklistItemInput, ratioCapBasisPoints: number | null, actor: string, now: Date): Promise<ChecklistItemRow> {
-    return this.manager.transaction(async (tx) => {
-      if (await tx.exists(ChecklistItemRow, { where: { code } })) {
-        throw conflict(`Checklist item ${code} exists already: revise it to make a new version (R5).`, { rule: 'R5' });
-      }
-      return tx.save(ChecklistItemRow, itemRow(code, 1, input, ratioCapBasisPoints, actor, now, null));
-    });
+  async addChecklistItem(code: string, content: ChecklistItemContent, actor: string, now: Date): Promise<ChecklistItemRow> {
+    try {
+      return await this.manager.transaction(async (tx) => {
+        if (await tx.exists(ChecklistItemRow, { where: { code } })) throw duplicateItem(code);
+        return tx.save(ChecklistItemRow, checklistItemRow(code, 1, content, actor, now, null));
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw duplicateItem(code);
+      throw error;
+    }
   }
 
   /**
-   * R5: a change makes a new version; the old one is closed (valid until now), never edited.
-   * Two concurrent revisions collide on the (code, version) key: one wins, the other is a CONFLICT.
+   * R5: a change makes a new version (content given) or repeals the item (content null). The
+   * current version is closed (valid until now, with the reason and who), never edited in content.
+   * Two concurrent changes collide on the current row or on the (code, version) key: one wins,
+   * the other is a CONFLICT.
    */
-  async reviseChecklistItem(code: string, input: ChecklistItemInput | null, ratioCapBasisPoints: number | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow | null> {
+  async changeChecklistItem(code: string, content: ChecklistItemContent | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow> {
     try {
       return await this.manager.transaction(async (tx) => {
         const current = await tx.findOne(ChecklistItemRow, { where: { code, status: ItemStatus.CURRENT } });
-        if (!current) throw notFound(`No item ${code} in force in the ${this.department} checklist.`);
+        if (!current) throw notFound(`No item ${code} in force in the ${this.department} checklist.`, { field: 'code' });
         const closed = await tx.update(
           ChecklistItemRow,
           { code, version: current.version, status: ItemStatus.CURRENT },
-          { status: input ? ItemStatus.SUPERSEDED : ItemStatus.REPEALED, validUntil: now, changeReason: input ? current.changeReason : reason },
+          { status: content ? ItemStatus.SUPERSEDED : ItemStatus.REPEALED, validUntil: now, closeReason: reason, closedBy: actor },
         );
-        if (closed.affected !== 1) throw conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`);
-        if (!input) return null;
-        return tx.save(ChecklistItemRow, itemRow(code, current.version + 1, input, ratioCapBasisPoints, actor, now, reason));
+        if (closed.affected !== 1) throw changedMeanwhile(code);
+        if (!content) return (await tx.findOneByOrFail(ChecklistItemRow, { code, version: current.version }));
+        return tx.save(ChecklistItemRow, checklistItemRow(code, current.version + 1, content, actor, now, reason));
       });
     } catch (error) {
-      if (isDuplicateKey(error)) throw conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`);
+      if (isDuplicateKey(error)) throw changedMeanwhile(code);
       throw error;
     }
   }
@@ -134,27 +145,29 @@ export class DepartmentRepository {
   }
 }
 
-function itemRow(code: string, version: number, input: ChecklistItemInput, cap: number | null, actor: string, now: Date, reason: string | null): ChecklistItemRow {
+/** A new checklist item version row: the one builder, for the API and for demo data alike. */
+export function checklistItemRow(code: string, version: number, content: ChecklistItemContent, actor: string, now: Date, reason: string | null): ChecklistItemRow {
   return Object.assign(new ChecklistItemRow(), {
     code,
     version,
-    title: input.title.trim(),
-    content: input.content.trim(),
-    basis: input.basis.trim(),
-    inspectingBody: input.inspectingBody.trim(),
-    targetKinds: [...new Set(input.targetKinds)],
-    method: input.method,
-    category: input.category,
-    ratioCapBasisPoints: cap,
-    frequency: input.frequency.trim(),
-    domain: input.domain.trim(),
-    industries: [...new Set(input.industries ?? [])],
+    ...content,
     status: ItemStatus.CURRENT,
     validFrom: now,
     validUntil: null,
     changeReason: reason,
     createdBy: actor,
+    closeReason: null,
+    closedBy: null,
   });
+}
+
+const duplicateItem = (code: string) => conflict(`Checklist item ${code} exists already: revise it to make a new version (R5).`, { field: 'code', rule: 'R5' });
+const changedMeanwhile = (code: string) => conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`, { field: 'code' });
+
+/** simple-json arrays are JSON text: an element matches as its quoted JSON form, LIKE-escaped. */
+const jsonArrayContains = (column: string) => `${column} LIKE :element ESCAPE '!'`;
+function jsonArrayElementPattern(element: string): string {
+  return `%${JSON.stringify(element).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 function toPage<T>(rows: T[], first: number, cursor: (row: T) => string): RowPage<T> {

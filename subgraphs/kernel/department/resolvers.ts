@@ -2,8 +2,10 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
 import type { DepartmentView } from '../contract/interfaces';
 import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
-import { badInput, notFound } from '../errors';
-import { validateChecklistItem, ITEM_CODE } from './checklist-rules';
+import { ITEM_CODE } from '../codes';
+import { badInput } from '../errors';
+import { requireText } from '../validation';
+import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
 import type { DepartmentContext } from './scope';
@@ -13,6 +15,17 @@ import type { DepartmentTypes, Page } from './types';
 export const PAGE_DEFAULT = 100;
 export const PAGE_MAX = 1000;
 export const EXPORT_MAX = 10_000;
+
+/** Rows one import call may carry. */
+export const IMPORT_MAX = 5000;
+
+/** A page of the roster: the same for interactive lists and the bulk export, but for the size limit. */
+async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<Page<unknown>> {
+  const code = ctx.dept.repo.department;
+  assertCanReadRoster(ctx.identity, code); // R30
+  const page = await ctx.dept.repo.listTargets(filter, { first, after });
+  return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+}
 
 function pageSize(first: number, max: number): number {
   if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
@@ -48,27 +61,23 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
     }
 
     @FieldResolver(() => types.TargetPage, { description: 'The target roster, filtered and paged (R6, R30).' })
-    async targets(
+    targets(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
       @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: DepartmentContext,
-    ): Promise<Page<unknown>> {
-      assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listTargets(filter, { first: pageSize(first, PAGE_MAX), after });
-      return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+    ) {
+      return targetPage(ctx, filter, pageSize(first, PAGE_MAX), after);
     }
 
-    @FieldResolver(() => types.TargetPage, { description: 'Bulk export of in-scope targets in large pages, for draws (R9).' })
-    async exportTargets(
+    @FieldResolver(() => types.TargetPage, { description: `Bulk export of in-scope targets in large pages (up to ${EXPORT_MAX}), for draws (R9, R30).` })
+    exportTargets(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
       @Arg('first', () => Int, { defaultValue: 5000 }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: DepartmentContext,
-    ): Promise<Page<unknown>> {
-      assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listTargets(filter, { first: pageSize(first, EXPORT_MAX), after });
-      return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+    ) {
+      return targetPage(ctx, filter, pageSize(first, EXPORT_MAX), after);
     }
 
     @FieldResolver(() => types.Target, { nullable: true })
@@ -78,24 +87,31 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       return row ? toTarget(row, code) : null;
     }
 
-    @FieldResolver(() => types.InspectorPage, { description: 'The inspector roster (R7, R30); optionally only those qualified for a domain.' })
+    @FieldResolver(() => types.InspectorPage, { description: 'The inspector roster (R7, R30): optionally only those holding a domain, or only the qualified.' })
     async inspectors(
       @Arg('domain', () => String, { nullable: true }) domain: string | null,
+      @Arg('qualifiedOnly', () => Boolean, { defaultValue: false }) qualifiedOnly: boolean,
       @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, domain);
+      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain, qualifiedOnly });
       const show = seesPrivateData(ctx.identity, code);
       return { nodes: page.rows.map((r) => toInspector(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
     }
 
-    @FieldResolver(() => [types.Expert], { description: 'The expert roster (R8, R30).' })
-    async experts(@Ctx() ctx: DepartmentContext) {
+    @FieldResolver(() => types.ExpertPage, { description: 'The expert roster (R8, R30): optionally only those with an expertise.' })
+    async experts(
+      @Arg('expertise', () => String, { nullable: true }) expertise: string | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ) {
       assertCanReadRoster(ctx.identity, code); // R30
+      const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, expertise);
       const show = seesPrivateData(ctx.identity, code);
-      return (await ctx.dept.repo.listExperts()).map((r) => toExpert(r, code, show));
+      return { nodes: page.rows.map((r) => toExpert(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
     }
   }
 
@@ -130,10 +146,9 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
   class DeptMutationResolver {
     @Mutation(() => types.ChecklistItem, { name: `${code}AddChecklistItem`, description: 'Adds a new item (version 1). Department admin.' })
     async add(@Arg('code', () => String) itemCode: string, @Arg('input', () => ChecklistItemInput) input: ChecklistItemInput, @Ctx() ctx: DepartmentContext) {
-      assertDepartmentWriter(ctx.identity, code);
+      assertDepartmentWriter(ctx.identity, code); // R30
       if (!ITEM_CODE.test(itemCode)) throw badInput(`code '${itemCode}': use uppercase letters, digits and dashes, starting with a letter (e.g. TAX-21).`, { field: 'code' });
-      const cap = validateChecklistItem(input);
-      const row = await ctx.dept.repo.addChecklistItem(itemCode, input, cap, ctx.identity.subject, new Date());
+      const row = await ctx.dept.repo.addChecklistItem(itemCode, validateChecklistItem(input), ctx.identity.subject, new Date());
       return toChecklistItem(row, code);
     }
 
@@ -144,26 +159,23 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Arg('reason', () => String) reason: string,
       @Ctx() ctx: DepartmentContext,
     ) {
-      assertDepartmentWriter(ctx.identity, code);
-      if (!reason.trim()) throw badInput('reason is required: say which change of law (立改废释) makes the new version (R5).', { field: 'reason', rule: 'R5' });
-      const cap = validateChecklistItem(input);
-      const row = await ctx.dept.repo.reviseChecklistItem(itemCode, input, cap, reason.trim(), ctx.identity.subject, new Date());
-      return toChecklistItem(row!, code);
+      assertDepartmentWriter(ctx.identity, code); // R30
+      const why = requireText(reason, 'reason', 10_000, 'say which change of law (立改废释) makes the new version', 'R5');
+      const row = await ctx.dept.repo.changeChecklistItem(itemCode, validateChecklistItem(input), why, ctx.identity.subject, new Date());
+      return toChecklistItem(row, code);
     }
 
-    @Mutation(() => types.ChecklistItem, { name: `${code}RepealChecklistItem`, description: 'Repeals an item (废止); its versions stay readable (R5). Department admin.' })
+    @Mutation(() => types.ChecklistItem, { name: `${code}RepealChecklistItem`, description: 'Repeals an item (废止): returns its closed last version, which stays readable (R5). Department admin.' })
     async repeal(@Arg('code', () => String) itemCode: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DepartmentContext) {
-      assertDepartmentWriter(ctx.identity, code);
-      if (!reason.trim()) throw badInput('reason is required: say which change of law repeals the item (R5).', { field: 'reason', rule: 'R5' });
-      await ctx.dept.repo.reviseChecklistItem(itemCode, null, null, reason.trim(), ctx.identity.subject, new Date());
-      const row = await ctx.dept.repo.checklistItem(itemCode);
-      if (!row) throw notFound(`No item ${itemCode}.`);
-      return toChecklistItem(row, code);
+      assertDepartmentWriter(ctx.identity, code); // R30
+      const why = requireText(reason, 'reason', 10_000, 'say which change of law repeals the item', 'R5');
+      return toChecklistItem(await ctx.dept.repo.changeChecklistItem(itemCode, null, why, ctx.identity.subject, new Date()), code);
     }
 
     @Mutation(() => Int, { name: `${code}ImportTargets`, description: 'Bulk roster import (R6): every row is checked first; one bad row rejects the batch. Returns rows stored.' })
     async importTargets(@Arg('targets', () => [RosterTargetInput]) targets: RosterTargetInput[], @Ctx() ctx: DepartmentContext) {
-      assertDepartmentWriter(ctx.identity, code);
+      assertDepartmentWriter(ctx.identity, code); // R30
+      if (targets.length > IMPORT_MAX) throw badInput(`targets: at most ${IMPORT_MAX} rows per call, got ${targets.length}; split the file (or use npm run import).`, { field: 'targets' });
       return ctx.dept.repo.upsertTargets(toRosterRows(targets, new Date()));
     }
   }

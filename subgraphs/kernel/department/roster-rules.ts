@@ -1,13 +1,12 @@
+import { INDUSTRY_CODE, OWN_TARGET_ID, REGION_CODE } from '../codes';
 import { TargetKind } from '../contract/enums';
 import type { RosterTargetInput } from '../contract/inputs';
 import { badInput } from '../errors';
 import { assertUscc } from '../uscc';
+import { requireText } from '../validation';
 import { RosterTargetRow } from './entities';
 
 const MARKET_ENTITY_KINDS: readonly string[] = [TargetKind.ENTERPRISE, TargetKind.INDIVIDUAL_BUSINESS, TargetKind.COOPERATIVE];
-export const REGION_CODE = /^[1-8][0-9]{5}$/;
-export const INDUSTRY_CODE = /^[A-T][0-9]{0,4}$/;
-const OWN_ID = /^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/;
 
 /**
  * Checks roster rows before any is written (R6). Market entities are keyed by their USCC;
@@ -20,16 +19,20 @@ export function toRosterRows(inputs: RosterTargetInput[], now: Date): RosterTarg
     const uscc = input.uscc ? assertUscc(input.uscc, `${field}.uscc`) : null;
     let id: string;
     if (MARKET_ENTITY_KINDS.includes(input.kind)) {
-      if (!uscc) throw badInput(`${field}.uscc is required for a ${input.kind}: market entities are keyed by their USCC.`, { field: `${field}.uscc`, rule: 'R6' });
+      // R6: market entities are keyed by their USCC.
+      if (!uscc) throw badInput(`${field}.uscc is required for a ${input.kind}: market entities are keyed by their USCC (R6).`, { field: `${field}.uscc`, rule: 'R6' });
       if (input.id && input.id !== uscc) throw badInput(`${field}.id must be empty or equal to the USCC for a ${input.kind}.`, { field: `${field}.id` });
       id = uscc;
     } else {
-      if (!input.id || !OWN_ID.test(input.id)) throw badInput(`${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes).`, { field: `${field}.id`, rule: 'R6' });
+      // R6: other targets have ids of their own.
+      if (!input.id || !OWN_TARGET_ID.test(input.id)) {
+        throw badInput(`${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; at most 64) (R6).`, { field: `${field}.id`, rule: 'R6' });
+      }
       id = input.id;
     }
     if (seen.has(id)) throw badInput(`${field}: id ${id} appears twice in this import.`, { field: `${field}.id` });
     seen.add(id);
-    if (!input.name.trim()) throw badInput(`${field}.name is required.`, { field: `${field}.name` });
+    const name = requireText(input.name, `${field}.name`, 200);
     if (!REGION_CODE.test(input.regionCode)) throw badInput(`${field}.regionCode '${input.regionCode}' is not a 6-digit GB/T 2260 region code.`, { field: `${field}.regionCode` });
     if (!INDUSTRY_CODE.test(input.industryCode)) throw badInput(`${field}.industryCode '${input.industryCode}' is not a GB/T 4754 code (section letter and digits, e.g. C13).`, { field: `${field}.industryCode` });
     for (const key of ['penaltiesLast3Years', 'verifiedComplaints'] as const) {
@@ -39,7 +42,7 @@ export function toRosterRows(inputs: RosterTargetInput[], now: Date): RosterTarg
       id,
       kind: input.kind,
       uscc,
-      name: input.name.trim(),
+      name,
       regionCode: input.regionCode,
       industryCode: input.industryCode,
       creditLevel: input.creditLevel,

@@ -38,13 +38,16 @@ export async function startDepartment(
       logger: deps.logger,
       context: (base) => ({ ...base, ...module.createContext(database.dataSource) }),
     });
+    let stopped: Promise<void> | undefined;
     return {
       ...handle,
       database,
-      stop: async () => {
-        await handle.stop();
-        await database.dataSource.destroy();
-      },
+      // Idempotent: a test may stop one department, then the whole hub.
+      stop: () =>
+        (stopped ??= (async () => {
+          await handle.stop();
+          await database.dataSource.destroy();
+        })()),
     };
   } catch (error) {
     await database.dataSource.destroy();

@@ -24,6 +24,7 @@ export interface DepartmentTypes {
   Target: Ctor<RosterTarget>;
   TargetPage: Ctor;
   InspectorPage: Ctor;
+  ExpertPage: Ctor;
   View: Ctor<DepartmentView>;
   Query: Ctor;
   /** The `MarketEntity` this department adds its view to (a key-only stub, or market's own type). */
@@ -96,6 +97,16 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     hasMore!: boolean;
   }
 
+  @ObjectType(`${p}ExpertPage`)
+  class DeptExpertPage {
+    @Field(() => [DeptExpert])
+    nodes!: DeptExpert[];
+    @Field(() => String, { nullable: true })
+    endCursor!: string | null;
+    @Field()
+    hasMore!: boolean;
+  }
+
   @ObjectType(`${p}View`, { implements: DepartmentView, description: `The ${code} view of a market entity.` })
   class DeptView extends DepartmentView {}
 
@@ -112,6 +123,7 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     Target: DeptTarget,
     TargetPage: DeptTargetPage,
     InspectorPage: DeptInspectorPage,
+    ExpertPage: DeptExpertPage,
     View: DeptView,
     Query: DeptQuery,
     MarketEntity: marketEntity,

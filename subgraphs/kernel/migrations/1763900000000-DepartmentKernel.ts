@@ -72,6 +72,8 @@ export class DepartmentKernel1763900000000 implements MigrationInterface {
         datetime('valid_until', { isNullable: true }),
         text('change_reason', { isNullable: true }),
         varchar('created_by', 64),
+        text('close_reason', { isNullable: true }),
+        varchar('closed_by', 64, { isNullable: true }),
       ]),
     );
   }

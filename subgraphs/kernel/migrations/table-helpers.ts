@@ -14,7 +14,8 @@ export const varchar = (name: string, length: number, extra: Partial<TableColumn
 export const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra });
 export const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'text', ...extra });
 export const bool = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...extra });
-export const datetime = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', ...extra });
+/** Milliseconds kept on both databases (MySQL's plain `datetime` drops them). */
+export const datetime = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', precision: 3, ...extra });
 
 export function table(name: string, columns: TableColumnOptions[], indices: Array<{ name: string; columns: string[]; unique?: boolean }> = []): Table {
   return new Table({

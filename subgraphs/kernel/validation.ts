@@ -1,0 +1,23 @@
+import { badInput } from './errors';
+
+/**
+ * Checks a required text input: present, not blank, and within the column's length, so SQLite
+ * (which stores anything) and MySQL (which refuses over-long values) answer the same, with a
+ * BAD_USER_INPUT naming the field instead of a database error.
+ */
+export function requireText(value: unknown, field: string, maxLength: number, why = '', rule?: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw badInput(`${field} is required${why ? `: ${why}` : ''}${rule ? ` (${rule})` : ''}.`, { field, ...(rule ? { rule } : {}) });
+  }
+  const text = value.trim();
+  if ([...text].length > maxLength) throw badInput(`${field} is ${[...text].length} characters long; at most ${maxLength} fit.`, { field });
+  return text;
+}
+
+/** Checks a list of codes against a format; names the first that does not fit. */
+export function requireCodes(values: readonly string[], field: string, format: RegExp, what: string): string[] {
+  values.forEach((value, i) => {
+    if (!format.test(value)) throw badInput(`${field}[${i}]: '${value}' is not ${what}.`, { field: `${field}.${i}` });
+  });
+  return [...new Set(values)];
+}
