@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { canonicalOrder, sha256Hex, snapshotHash, type SnapshotEntry } from './canonical';
+import { DRAW_ALGORITHM, deriveSeed, runDraw, type UniformSource } from './lottery';
+import { publicRecord, RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord } from './record';
+import { combineStrata, drawCount, stratumOfView, type Stratum, type StratumRatios } from './strata';
+import { chiSquarePValue } from '../../../test/support/statistics';
+
+const RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
+
+/** A fixed roster: 10 HIGH, 30 ELEVATED, 60 GENERAL, 100 LOW, keys like USCCs in shape. */
+function roster(): SnapshotEntry[] {
+  const strata: Array<[Stratum, number]> = [
+    ['HIGH', 10],
+    ['ELEVATED', 30],
+    ['GENERAL', 60],
+    ['LOW', 100],
+  ];
+  const entries: SnapshotEntry[] = [];
+  let i = 0;
+  for (const [stratum, n] of strata) for (let k = 0; k < n; k++) entries.push([`91310115T${String(i++).padStart(8, '0')}X`, stratum]);
+  return canonicalOrder(entries);
+}
+
+function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, ratios = RATIOS, batchSize = 7): FullDrawRecord {
+  const sorted = canonicalOrder(entries);
+  const hash = snapshotHash(sorted);
+  const outcome = runDraw(sorted, ratios, deriveSeed(secret, hash, witness), batchSize);
+  return {
+    format: RECORD_FORMAT,
+    algorithm: DRAW_ALGORITHM,
+    task: { id: 't1', name: '2026年度联合抽查第1批', planId: 'p1', planRevision: 2, year: 2026, leadDepartment: 'market', departments: ['market', 'tax'], classCombination: 'WORST' },
+    commitment: sha256Hex(secret),
+    secret,
+    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', value: witness },
+    snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
+    exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
+    strata: outcome.strata,
+    batchSize,
+    drawn: outcome.drawn,
+    batches: outcome.batches,
+    drawnAt: '2026-11-24T08:00:00.000Z',
+    lockedAt: '2026-11-24T08:05:00.000Z',
+    snapshotEntries: sorted.map(([k, s]) => [k, s]),
+  };
+}
+
+const SECRET = 'a3f1c0de9b7e4d2a8c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b';
+const WITNESS = '03 09 14 22 27 31 + 08';
+
+describe('the target draw', () => {
+  it('R13: a view is HIGH on the abnormal list, with penalties or verified complaints; otherwise the worse of credit and risk', () => {
+    const clean = { creditLevel: 'A', riskLevel: 'LOW', penaltiesLast3Years: 0, verifiedComplaints: 0 };
+    expect(stratumOfView(clean, false)).toBe('LOW');
+    expect(stratumOfView(clean, true)).toBe('HIGH');
+    expect(stratumOfView({ ...clean, penaltiesLast3Years: 1 }, false)).toBe('HIGH');
+    expect(stratumOfView({ ...clean, verifiedComplaints: 2 }, false)).toBe('HIGH');
+    expect(stratumOfView({ ...clean, creditLevel: 'C' }, false)).toBe('ELEVATED');
+    expect(stratumOfView({ ...clean, riskLevel: 'GENERAL' }, false)).toBe('GENERAL');
+    expect(stratumOfView({ ...clean, creditLevel: 'D' }, false)).toBe('HIGH');
+  });
+
+  it('R13: in a joint plan a tax D rating raises a target the lead sees as low risk; LEAD combination ignores it', () => {
+    expect(combineStrata('LOW', ['HIGH', 'GENERAL'], 'WORST')).toBe('HIGH');
+    expect(combineStrata('LOW', ['HIGH'], 'LEAD')).toBe('LOW');
+    expect(combineStrata('ELEVATED', [], 'WORST')).toBe('ELEVATED');
+  });
+
+  it('R13: counts are ratio × eligible rounded up, never more than eligible', () => {
+    expect(drawCount(100, 3000)).toBe(30);
+    expect(drawCount(30, 100)).toBe(1); // 0.3 rounds up
+    expect(drawCount(250, 150)).toBe(4); // 3.75 rounds up
+    expect(drawCount(0, 3000)).toBe(0);
+    expect(drawCount(7, 0)).toBe(0);
+    expect(drawCount(3, 10000)).toBe(3);
+  });
+
+  it('R16: the same inputs give the same draw; a different witness gives a different one', () => {
+    const a = fullRecord(roster(), SECRET, WITNESS);
+    const b = fullRecord(roster(), SECRET, '  03 09 14 22 27 31   + 08 ');
+    const c = fullRecord(roster(), SECRET, '03 09 14 22 27 31 + 09');
+    expect(b.drawn).toEqual(a.drawn); // white space in the witness does not matter
+    expect(b.batches).toEqual(a.batches);
+    expect(c.drawn).not.toEqual(a.drawn);
+    expect(a.strata.map((s) => [s.stratum, s.eligible, s.drawn])).toEqual([
+      ['HIGH', 10, 3],
+      ['ELEVATED', 30, 3],
+      ['GENERAL', 60, 2],
+      ['LOW', 100, 1],
+    ]);
+  });
+
+  it('R15: the batch order is drawn too, and each drawn target is in exactly one batch', () => {
+    const record = fullRecord(roster(), SECRET, WITNESS, { HIGH: 10000, ELEVATED: 5000, GENERAL: 5000, LOW: 5000 }, 10);
+    const flat = record.batches.flat();
+    expect(flat.length).toBe(record.drawn.length);
+    expect([...flat].sort()).toEqual(record.drawn);
+    expect(record.batches.every((b, i) => b.length === 10 || i === record.batches.length - 1)).toBe(true);
+    expect(flat).not.toEqual(record.drawn); // not the sorted order
+    const other = fullRecord(roster(), SECRET, 'another witness', { HIGH: 10000, ELEVATED: 5000, GENERAL: 5000, LOW: 5000 }, 10);
+    expect(other.batches).not.toEqual(record.batches);
+  });
+
+  it('R9, R17: the verifier re-plays an untouched full record', () => {
+    const result = verifyDrawRecord(fullRecord(roster(), SECRET, WITNESS));
+    expect(result).toMatchObject({ ok: true, replayed: true });
+    expect(result.checks.every((c) => c.ok)).toBe(true);
+  });
+
+  const tamperings: Array<[string, (r: FullDrawRecord) => void, string]> = [
+    ['the secret', (r) => (r.secret = r.secret!.replace(/^a/, 'b')), 'commitment'],
+    ['the commitment', (r) => (r.commitment = sha256Hex('something else')), 'commitment'],
+    ['the witness value', (r) => (r.witness.value = '03 09 14 22 27 32 + 08'), 'drawn list'],
+    ['the snapshot hash', (r) => (r.snapshot.hash = sha256Hex('x')), 'snapshot'],
+    ['one target\'s stratum', (r) => (r.snapshotEntries[5] = [r.snapshotEntries[5]![0], r.snapshotEntries[5]![1] === 'LOW' ? 'HIGH' : 'LOW']), 'snapshot'],
+    ['a target removed from the snapshot', (r) => r.snapshotEntries.splice(3, 1), 'snapshot'],
+    ['the snapshot order', (r) => r.snapshotEntries.reverse(), 'snapshot'],
+    ['a drawn target swapped for another', (r) => {
+      const outsider = r.snapshotEntries.map((e) => e[0]).find((k) => !r.drawn.includes(k))!;
+      const replaced = r.drawn[0]!;
+      r.drawn = [...r.drawn.slice(1), outsider].sort();
+      r.batches = r.batches.map((b) => b.map((k) => (k === replaced ? outsider : k)));
+    }, 'drawn list'],
+    ['the batch order', (r) => r.batches.reverse(), 'batch order'],
+    ['a stratum ratio', (r) => (r.strata[1]!.ratioBasisPoints = 2000), 'strata'],
+    ['a stratum count', (r) => (r.strata[0]!.eligible += 1), 'strata'],
+    ['the algorithm', (r) => (r.algorithm = 'jointcheck-draw/0'), 'format'],
+  ];
+
+  it.each(tamperings)('R9, R17: a record with %s changed fails verification', (_what, tamper, failingCheck) => {
+    const record = fullRecord(roster(), SECRET, WITNESS);
+    tamper(record);
+    const result = verifyDrawRecord(record);
+    expect(result.ok).toBe(false);
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toContain(failingCheck);
+  });
+
+  it('a public record checks its commitment but needs the full record (auditors) to re-play', () => {
+    const result = verifyDrawRecord(publicRecord(fullRecord(roster(), SECRET, WITNESS)));
+    expect(result.replayed).toBe(false);
+    expect(result.checks.find((c) => c.check === 'commitment')!.ok).toBe(true);
+    expect(result.checks.find((c) => c.check === 'replay')!.detail).toMatch(/full record/);
+    expect(JSON.stringify(publicRecord(fullRecord(roster(), SECRET, WITNESS)))).not.toMatch(/"(HIGH|LOW)"\]/);
+  });
+
+  it('npm run verify-draw re-plays a record file offline and exits 1 on a tampered one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-draw-'));
+    const good = path.join(dir, 'good.json');
+    const bad = path.join(dir, 'bad.json');
+    const record = fullRecord(roster(), SECRET, WITNESS);
+    fs.writeFileSync(good, JSON.stringify(record));
+    fs.writeFileSync(bad, JSON.stringify({ ...record, batches: [...record.batches].reverse() }));
+    const run = (file: string) => {
+      try {
+        return { code: 0, out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', file], { cwd: path.join(__dirname, '../../..'), encoding: 'utf8' }) };
+      } catch (error) {
+        const e = error as { status: number; stdout: string };
+        return { code: e.status, out: e.stdout };
+      }
+    };
+    expect(run(good)).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED') });
+    const tampered = run(bad);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('fairness (R16): over 1,000 seeded draws every target of a stratum is drawn equally often', () => {
+  const DRAWS = 1000;
+  const entries = roster();
+  const hash = snapshotHash(entries);
+
+  function frequencies(choose?: (items: string[], k: number, source: UniformSource) => string[]) {
+    const counts = new Map<string, number>(entries.map(([k]) => [k, 0]));
+    for (let d = 0; d < DRAWS; d++) {
+      const outcome = runDraw(entries, RATIOS, deriveSeed(`secret-${d}`, hash, WITNESS), 50, choose);
+      for (const key of outcome.drawn) counts.set(key, counts.get(key)! + 1);
+    }
+    return counts;
+  }
+
+  /** p-value of the chi-square test of equal frequencies, per stratum. */
+  function pValues(counts: Map<string, number>): Record<Stratum, number> {
+    const out = {} as Record<Stratum, number>;
+    for (const stratum of ['HIGH', 'ELEVATED', 'GENERAL', 'LOW'] as Stratum[]) {
+      const observed = entries.filter(([, s]) => s === stratum).map(([k]) => counts.get(k)!);
+      out[stratum] = chiSquarePValue(observed);
+    }
+    return out;
+  }
+
+  it('the lottery passes: p > 0.01 in every stratum', () => {
+    const p = pValues(frequencies());
+    for (const stratum of Object.keys(p) as Stratum[]) expect([stratum, p[stratum] > 0.01]).toEqual([stratum, true]);
+  });
+
+  it('the same test rejects a drawer biased towards the start of the roster', () => {
+    // Picks like the real one, but skews j towards low indices (u^1.5 instead of u).
+    const biased = (items: string[], k: number, source: UniformSource) => {
+      for (let i = 0; i < k; i++) {
+        const u = source.below(1_000_000) / 1_000_000;
+        const j = i + Math.floor(u ** 1.5 * (items.length - i));
+        [items[i], items[j]] = [items[j]!, items[i]!];
+      }
+      return items.slice(0, k);
+    };
+    const p = pValues(frequencies(biased));
+    expect(Math.min(...Object.values(p))).toBeLessThan(0.01);
+  });
+});
