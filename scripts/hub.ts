@@ -2,38 +2,51 @@ import { startGateway, type GatewayHandle } from '../gateway';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import type { DepartmentModule } from '../subgraphs/kernel/department/define';
 import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
-import type { TokenVerifier } from '../subgraphs/kernel/identity';
-import { loadVerifier } from '../subgraphs/kernel/keys';
+import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
+import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../subgraphs/kernel/log';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 
 export interface RunningHub {
   gateway: GatewayHandle;
   departments: RunningDepartment[];
+  joint: RunningJoint;
   stop(): Promise<void>;
 }
 
 /**
  * The whole hub in one process (the quick start, and end-to-end tests): every built-in
- * department subgraph, then the gateway composing them. With port 0 every server takes a free
+ * department subgraph, the joint service reading them, then the gateway composing them all. With port 0 every server takes a free
  * port; otherwise subgraphs take the ports after the gateway's.
  */
 export async function startHub(
   config: HubConfig,
-  options: { verifier?: TokenVerifier; departments?: ReadonlyArray<DepartmentModule<unknown>> } = {},
+  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
   const departments: RunningDepartment[] = [];
+  let joint: RunningJoint | undefined;
   const stopAll = async () => {
-    for (const d of departments.reverse()) await d.stop();
+    await joint?.stop();
+    for (const d of [...departments].reverse()) await d.stop();
   };
   try {
     for (const [i, module] of (options.departments ?? BUILTIN_DEPARTMENTS).entries()) {
       const logger = createLogger(config.logLevel, module.definition.code);
       departments.push(await startDepartment(module, config, { verifier, logger, port: config.port === 0 ? 0 : config.port + 1 + i }));
     }
+    const endpoints = departments.map((d) => ({ code: d.name, url: d.url }));
+    joint = await startJoint(config, {
+      verifier,
+      issuer: options.issuer ?? (await loadIssuer(config)),
+      logger: createLogger(config.logLevel, JOINT_SERVICE),
+      port: config.port === 0 ? 0 : config.port + 1 + departments.length,
+      departments: () => endpoints,
+      clock: options.clock,
+    });
     const gateway = await startGateway({
-      subgraphs: departments.map((d) => ({ name: d.name, url: d.url })),
+      subgraphs: [...departments.map((d) => ({ name: d.name, url: d.url })), { name: JOINT_SERVICE, url: joint.url }],
       verifier,
       host: config.host,
       port: config.port,
@@ -42,6 +55,7 @@ export async function startHub(
     return {
       gateway,
       departments,
+      joint,
       stop: async () => {
         await gateway.stop();
         await stopAll();

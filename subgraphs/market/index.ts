@@ -1,7 +1,8 @@
 import type DataLoader from 'dataloader';
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { defineDepartment, type OwnContext } from '../kernel/department/define';
+import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { badInput } from '../kernel/errors';
 import { rowByColumn } from '../kernel/loaders';
@@ -35,6 +36,37 @@ export function toMarketEntity(row: MarketEntityRow): MarketEntity {
   };
 }
 
+@ObjectType('MarketAbnormalListPage', { description: 'A page of the abnormal-operation list (经营异常名录): USCCs in order.' })
+class MarketAbnormalListPage {
+  @Field(() => [String])
+  usccs!: string[];
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+  @Field()
+  hasMore!: boolean;
+}
+
+/** Entities on the abnormal-operation list, in USCC order (public data; draws read it for R13). */
+function abnormalListResolver(types: DepartmentTypes): Function {
+  @Resolver(() => types.Query)
+  class MarketAbnormalListResolver {
+    @FieldResolver(() => MarketAbnormalListPage, { description: 'The abnormal-operation list (经营异常名录), paged: targets on it are drawn more often (R13).' })
+    async abnormalOperationList(
+      @Arg('first', () => Int, { defaultValue: 10_000 }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: MarketContext,
+    ) {
+      if (!Number.isInteger(first) || first < 1 || first > 50_000) throw badInput(`first must be between 1 and 50000, got ${first}.`, { field: 'first' });
+      const qb = ctx.dept.repo.manager.createQueryBuilder(MarketEntityRow, 'm').select('m.uscc', 'uscc').where('m.abnormal = :yes', { yes: true }).orderBy('m.uscc', 'ASC').limit(first + 1);
+      if (after) qb.andWhere('m.uscc > :after', { after });
+      const rows = (await qb.getRawMany<{ uscc: string }>()).map((r) => r.uscc);
+      const page = rows.slice(0, first);
+      return { usccs: page, endCursor: page.at(-1) ?? null, hasMore: rows.length > first };
+    }
+  }
+  return MarketAbnormalListResolver;
+}
+
 @Resolver(() => MarketEntity)
 class MarketEntityResolver {
   @Query(() => MarketEntity, { nullable: true, description: 'A market entity by USCC (public registration data).' })
@@ -59,7 +91,7 @@ export const market = defineDepartment<MarketOwn>({
   marketEntity: MarketEntity,
   entities: [MarketEntityRow],
   migrations: [MarketRegister1763900001000],
-  resolvers: () => [MarketEntityResolver],
+  resolvers: (types) => [MarketEntityResolver, abnormalListResolver(types)],
   createOwnScope: (dataSource: DataSource) => ({
     entityByUscc: rowByColumn(dataSource.manager, MarketEntityRow, 'uscc'),
   }),

@@ -35,7 +35,7 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 }
 
 /** The whole hub on real HTTP servers (port 0) and a real database, with a small demo roster. */
-export async function startTestHub(database: TestDatabase, targets = 400): Promise<TestHub> {
+export async function startTestHub(database: TestDatabase, targets = 400, clock?: () => Date): Promise<TestHub> {
   const config = loadConfig({
     ...database.env,
     JOINTCHECK_PORT: '0',
@@ -45,7 +45,7 @@ export async function startTestHub(database: TestDatabase, targets = 400): Promi
     JOINTCHECK_DEV_KEYS: 'false',
   });
   const { issuer, verifier } = await testKeys();
-  const hub = await startHub(config, { verifier });
+  const hub = await startHub(config, { verifier, issuer, clock });
   return {
     ...hub,
     config,
@@ -61,15 +61,15 @@ export const DEPARTMENT_CODES = ['market', 'tax', 'environment', 'housing', 'fir
  * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when
  * configured); the hub and its databases are made before and dropped after.
  */
-export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400): void {
+export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400, clock?: () => Date): void {
   describe.each(testDatabases())(`${title} ($label)`, (database) => {
     let hub: TestHub;
     beforeAll(async () => {
-      hub = await startTestHub(database, targets);
+      hub = await startTestHub(database, targets, clock);
     });
     afterAll(async () => {
       await hub?.stop();
-      await database.drop(DEPARTMENT_CODES);
+      await database.drop([...DEPARTMENT_CODES, 'joint']);
     });
     body(() => hub);
   });

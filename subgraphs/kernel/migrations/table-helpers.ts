@@ -1,4 +1,4 @@
-import { Table, TableIndex, type TableColumnOptions } from 'typeorm';
+import { Table, TableIndex, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 /*
  * Migrations are written with TypeORM's Table API, which emits the right DDL for SQLite and for
@@ -12,6 +12,8 @@ export const varchar = (name: string, length: number, extra: Partial<TableColumn
   ...extra,
 });
 export const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra });
+/** An auto-increment primary key (SQLite needs the type spelled INTEGER for it). */
+export const serial = (name: string): TableColumnOptions => ({ name, type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' });
 export const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'text', ...extra });
 export const bool = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...extra });
 /** Milliseconds kept on both databases (MySQL's plain `datetime` drops them). */
@@ -24,3 +26,11 @@ export function table(name: string, columns: TableColumnOptions[], indices: Arra
     indices: indices.map((i) => new TableIndex({ name: i.name, columnNames: i.columns, isUnique: i.unique ?? false })),
   });
 }
+
+const isMysql = (q: QueryRunner) => q.connection.options.type === 'mysql';
+
+/** Text without MySQL's 64 KB TEXT limit (LONGTEXT there; SQLite's TEXT has none). */
+export const longText = (q: QueryRunner, name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: isMysql(q) ? 'longtext' : 'text', ...extra });
+
+/** Bytes without MySQL's 64 KB BLOB limit. */
+export const longBlob = (q: QueryRunner, name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: isMysql(q) ? 'longblob' : 'blob', ...extra });

@@ -1,0 +1,40 @@
+import { forbidden, unauthenticated } from '../kernel/errors';
+import { type Identity, Role } from '../kernel/identity';
+
+/*
+ * Who may act in the joint service (R30). A lead department's coordinator makes its plans and
+ * runs its tasks (R16); each participating department draws its own inspectors (R18) and its
+ * deputy head approves replacements (R20); auditors read full draw records and the trail (R29).
+ */
+
+function signedIn(identity: Identity, what: string): void {
+  if (identity.role === Role.PUBLIC) throw unauthenticated(`Sign in to ${what}: send 'Authorization: Bearer <token>'.`);
+}
+
+function refuse(what: string, allowed: string, identity: Identity): never {
+  throw forbidden(`Only ${allowed} may ${what}; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`, { rule: 'R30' });
+}
+
+/** R16: the lead department's coordinator creates plans and tasks and draws. */
+export function assertLeadCoordinator(identity: Identity, lead: string, what: string): void {
+  signedIn(identity, what);
+  if (identity.role !== Role.COORDINATOR || identity.department !== lead) refuse(what, `a COORDINATOR of the lead department '${lead}'`, identity);
+}
+
+/** R18: a participating department's coordinator or admin draws that department's inspectors. */
+export function assertDepartmentStaff(identity: Identity, department: string, roles: readonly Role[], what: string): void {
+  signedIn(identity, what);
+  if (identity.department !== department || !roles.includes(identity.role)) refuse(what, `${roles.join(' or ')} of '${department}'`, identity);
+}
+
+/** Full draw records (every target's stratum) and the audit trail: auditors, hub admins, and the lead's coordinators. */
+export function assertAuditReader(identity: Identity, lead: string | null, what: string): void {
+  signedIn(identity, what);
+  const hub = identity.role === Role.AUDITOR || identity.role === Role.HUB_ADMIN;
+  const leadCoordinator = lead !== null && identity.role === Role.COORDINATOR && identity.department === lead;
+  if (!hub && !leadCoordinator) refuse(what, `auditors, hub admins${lead ? ` and coordinators of '${lead}'` : ''}`, identity);
+}
+
+export function isHubStaff(identity: Identity): boolean {
+  return identity.role !== Role.PUBLIC;
+}

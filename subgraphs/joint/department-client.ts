@@ -1,0 +1,66 @@
+import { ErrorCode, HubError } from '../kernel/errors';
+import { Role, type TokenIssuer } from '../kernel/identity';
+
+/** Where a department's subgraph answers. */
+export interface DepartmentEndpoint {
+  code: string;
+  url: string;
+}
+
+/**
+ * How the joint service reads departments: only through the department contract, over
+ * GraphQL, with its own service identity (never through another department's database).
+ * A department that cannot be reached or answers with errors is a DOWNSTREAM_SERVICE_ERROR
+ * naming it.
+ */
+export class DepartmentClient {
+  private token: { value: string; expires: number } | null = null;
+
+  constructor(
+    private readonly endpoints: () => readonly DepartmentEndpoint[],
+    private readonly issuer: TokenIssuer,
+    private readonly timeoutMs = 60_000,
+  ) {}
+
+  /** The department codes the hub knows. */
+  departments(): string[] {
+    return this.endpoints().map((e) => e.code);
+  }
+
+  has(code: string): boolean {
+    return this.endpoints().some((e) => e.code === code);
+  }
+
+  private async serviceToken(): Promise<string> {
+    const now = Date.now();
+    if (!this.token || this.token.expires - now < 60_000) {
+      this.token = { value: await this.issuer.issue({ subject: 'joint', role: Role.SERVICE, department: null }, '15m'), expires: now + 15 * 60_000 };
+    }
+    return this.token.value;
+  }
+
+  async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const endpoint = this.endpoints().find((e) => e.code === department);
+    if (!endpoint) throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, { field: 'department' });
+    let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    try {
+      const response = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.serviceToken()}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      body = (await response.json()) as typeof body;
+      if (!response.ok && !body.errors) throw new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department could not be reached (${(error as Error).message}); nothing was changed. Try again when it is back.`, {
+        serviceName: department,
+      });
+    }
+    if (body.errors?.length) {
+      const first = body.errors[0]!;
+      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered: ${first.message}`, { serviceName: department, upstreamCode: first.extensions?.code });
+    }
+    return body.data as T;
+  }
+}

@@ -1,0 +1,78 @@
+import type { GraphQLSchema } from 'graphql';
+import type { HubConfig } from '../kernel/config';
+import { openServiceDatabase, type ServiceDatabase } from '../kernel/datasource';
+import { buildFederatedSchema } from '../kernel/federation';
+import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
+import type { Logger } from '../kernel/log';
+import { serveGraphQL, type ServiceHandle } from '../kernel/server';
+import { defaultCalendar, type WorkingDayCalendar } from './calendar/working-days';
+import type { JointContext, JointDeps } from './context';
+import { DepartmentClient, type DepartmentEndpoint } from './department-client';
+import { JOINT_ENTITIES } from './entities';
+import { JointService1763910000000 } from './migrations/1763910000000-JointService';
+import { PlanResolver } from './plans/plan-resolvers';
+import { TaskResolver } from './tasks/task-resolvers';
+import { MarketEntityRef } from './tasks/types';
+
+/** The joint service's name in the hub (a reserved code: no department may take it). */
+export const JOINT_SERVICE = 'joint';
+
+export const JOINT_MIGRATIONS = [JointService1763910000000];
+
+/** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
+export function buildJointSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver], orphanedTypes: [MarketEntityRef] });
+}
+
+export interface RunningJoint extends ServiceHandle {
+  database: ServiceDatabase;
+  deps: JointDeps;
+}
+
+export interface JointOptions {
+  verifier: TokenVerifier;
+  /** Signs the joint service's own SERVICE tokens for calling departments. */
+  issuer: TokenIssuer;
+  logger: Logger;
+  port: number;
+  /** The departments it reads through their contract (changes when the registry accepts a subgraph). */
+  departments: () => readonly DepartmentEndpoint[];
+  calendar?: WorkingDayCalendar;
+  clock?: () => Date;
+}
+
+/** Starts the joint service on its own database. */
+export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options: JointOptions): Promise<RunningJoint> {
+  const database = await openServiceDatabase(config.db, JOINT_SERVICE, { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
+  try {
+    const deps: JointDeps = {
+      dataSource: database.dataSource,
+      departments: new DepartmentClient(options.departments, options.issuer),
+      calendar: options.calendar ?? defaultCalendar(),
+      clock: options.clock ?? (() => new Date()),
+    };
+    const handle = await serveGraphQL<JointContext>({
+      name: JOINT_SERVICE,
+      schema: await buildJointSchema(),
+      verifier: options.verifier,
+      host: config.host,
+      port: options.port,
+      logger: options.logger,
+      context: (base) => ({ ...base, joint: deps }),
+    });
+    let stopped: Promise<void> | undefined;
+    return {
+      ...handle,
+      database,
+      deps,
+      stop: () =>
+        (stopped ??= (async () => {
+          await handle.stop();
+          await database.dataSource.destroy();
+        })()),
+    };
+  } catch (error) {
+    await database.dataSource.destroy();
+    throw error;
+  }
+}

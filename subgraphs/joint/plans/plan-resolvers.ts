@@ -1,0 +1,104 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
+import { badInput } from '../../kernel/errors';
+import { requireText } from '../../kernel/validation';
+import { assertAuditReader, isHubStaff } from '../access';
+import { chinaDate } from '../calendar/working-days';
+import type { JointContext } from '../context';
+import { PlanRow } from '../entities';
+import type { PlanView } from './plan-service';
+import { PlanService } from './plan-service';
+import { ClassCombinationEnum, OverdueRevisionType, PlanInput, PlanRevisionType, PlanType, UncoveredItemType } from './types';
+
+/** A plan view as its GraphQL shape (ratios back to percent). */
+export function toPlan({ plan, revision, content }: PlanView): PlanType & { planRow: PlanView['plan'] } {
+  const pct = (bp: number) => bp / 100;
+  return {
+    planRow: plan,
+    id: plan.id,
+    year: content.year,
+    name: content.name,
+    leadDepartment: content.leadDepartment,
+    departments: content.departments,
+    kind: content.departments.length > 1 ? 'JOINT' : 'INTERNAL',
+    items: content.items.map((i) => ({ ...i, category: i.category as ItemCategory, ratioCapPercent: i.ratioCapBasisPoints === null ? null : pct(i.ratioCapBasisPoints) })),
+    scope: { targetKinds: content.scope.targetKinds as TargetKind[], regions: content.scope.regions, industries: content.scope.industries },
+    methods: content.methods as InspectionMethod[],
+    windowStart: content.window.start,
+    windowEnd: content.window.end,
+    ratios: { high: pct(content.ratios.HIGH), elevated: pct(content.ratios.ELEVATED), general: pct(content.ratios.GENERAL), low: pct(content.ratios.LOW) },
+    classCombination: content.classCombination as ClassCombinationEnum,
+    excludeInspectedWithinDays: content.excludeInspectedWithinDays,
+    batchSize: content.batchSize,
+    inspectorsPerDepartment: content.inspectorsPerDepartment,
+    expertsPerVisit: content.expertsPerVisit,
+    revision: revision.revision,
+    status: revision.publishedAt ? 'PUBLISHED' : 'DRAFT',
+    publishedRevision: plan.publishedRevision,
+  };
+}
+
+const service = (ctx: JointContext) => new PlanService(ctx.joint);
+
+@Resolver(() => PlanType)
+export class PlanResolver {
+  @Query(() => PlanType, { nullable: true, description: 'A plan: the public sees its latest published revision, hub staff its latest revision.' })
+  async jointPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
+    const plan = await ctx.joint.dataSource.manager.findOneBy(PlanRow, { id });
+    if (!plan) return null;
+    const view = await service(ctx).view(ctx.identity, plan);
+    return view ? toPlan(view) : null;
+  }
+
+  @Query(() => [PlanType], { description: 'Plans of a year, optionally those a department leads or joins.' })
+  async jointPlans(@Arg('year', () => Int) year: number, @Arg('department', () => String, { nullable: true }) department: string | null, @Ctx() ctx: JointContext) {
+    return (await service(ctx).list(ctx.identity, year, department)).map(toPlan);
+  }
+
+  @FieldResolver(() => [PlanRevisionType], { description: 'Every revision with its time, author and publication (R11); hub staff only.' })
+  async revisions(@Root() plan: ReturnType<typeof toPlan>, @Ctx() ctx: JointContext) {
+    if (!isHubStaff(ctx.identity)) return (await service(ctx).revisions(plan.id)).filter((r) => r.publishedAt !== null);
+    return service(ctx).revisions(plan.id);
+  }
+
+  @Mutation(() => PlanType, { description: "Creates an annual plan of the caller's department (R10); it is a draft until published." })
+  async jointCreatePlan(@Arg('input', () => PlanInput) input: PlanInput, @Ctx() ctx: JointContext) {
+    return toPlan(await service(ctx).create(ctx.identity, input));
+  }
+
+  @Mutation(() => PlanType, { description: 'Changes a plan: a new revision, kept with its time, author and note (R11).' })
+  async jointRevisePlan(@Arg('id', () => ID) id: string, @Arg('input', () => PlanInput) input: PlanInput, @Arg('note', () => String) note: string, @Ctx() ctx: JointContext) {
+    const why = requireText(note, 'note', 2000, 'say what changed (added or cancelled tasks, items, scope)', 'R11');
+    return toPlan(await service(ctx).revise(ctx.identity, id, input, why));
+  }
+
+  @Mutation(() => PlanType, { description: 'Publishes the latest revision (R11).' })
+  async jointPublishPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
+    return toPlan(await service(ctx).publish(ctx.identity, id));
+  }
+
+  @Query(() => [UncoveredItemType], { description: "R4: items in force on a department's checklist that no published plan of the year covers." })
+  async jointUncoveredItems(@Arg('year', () => Int) year: number, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
+    if (!ctx.joint.departments.has(department)) throw badInput(`No department '${department}' in the hub.`, { field: 'department' });
+    return (await service(ctx).uncoveredItems(year, department)).map((i) => ({ department, code: i.code, version: i.version, title: i.title }));
+  }
+
+  @Query(() => [String], { description: 'R12: departments that lead or join no published joint plan of the year.' })
+  async jointDepartmentsWithoutJointPlan(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
+    return service(ctx).departmentsWithoutJointPlan(year);
+  }
+
+  @Query(() => [OverdueRevisionType], { description: 'R11: plan revisions not published within 5 working days, as of a day (default: today in China).' })
+  async jointOverduePlanRevisions(@Arg('asOf', () => String, { nullable: true }) asOf: string | null, @Ctx() ctx: JointContext) {
+    assertAuditReader(ctx.identity, ctx.identity.department, 'see overdue plan revisions');
+    const day = asOf ?? chinaDate(ctx.joint.clock());
+    return (await service(ctx).overdueRevisions(day)).map(({ plan, revision }) => ({
+      planId: plan.id,
+      planName: (revision.content as { name: string }).name,
+      leadDepartment: plan.leadDepartment,
+      revision: revision.revision,
+      changedAt: revision.changedAt,
+      publishBy: revision.publishBy,
+    }));
+  }
+}

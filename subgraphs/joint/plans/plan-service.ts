@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { In, IsNull, Not } from 'typeorm';
+import { conflict, notFound } from '../../kernel/errors';
+import type { Identity } from '../../kernel/identity';
+import { assertLeadCoordinator, isHubStaff } from '../access';
+import { appendAudit } from '../audit';
+import { chinaDate } from '../calendar/working-days';
+import type { JointDeps } from '../context';
+import { PlanRevisionRow, PlanRow } from '../entities';
+import type { PlanContent } from './content';
+import { buildPlanContent, type ContractItem } from './plan-rules';
+import type { PlanInput } from './types';
+
+/** R11: a plan revision is published within this many working days of being made. */
+export const PUBLISH_WITHIN_WORKING_DAYS = 5;
+
+const CHECKLIST_FIELDS = 'code version title basis status category ratioCapPercent domain targetKinds industries method';
+
+/** Every version of the checklists of some departments, through the department contract (R3). */
+export async function fetchChecklists(deps: JointDeps, departments: readonly string[]): Promise<Map<string, ContractItem[]>> {
+  const entries = await Promise.all(
+    departments.map(async (code) => {
+      const data = await deps.departments.query<Record<string, { checklist: ContractItem[] }>>(code, `{ ${code} { checklist(includeHistory: true) { ${CHECKLIST_FIELDS} } } }`);
+      return [code, data[code]!.checklist] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** A plan as shown: its content at one revision, with what that revision's state is. */
+export interface PlanView {
+  plan: PlanRow;
+  revision: PlanRevisionRow;
+  content: PlanContent;
+}
+
+export class PlanService {
+  constructor(private readonly deps: JointDeps) {}
+
+  private async content(input: PlanInput, lead: string): Promise<PlanContent> {
+    const departments = [...new Set([lead, ...input.partners])].filter((d) => this.deps.departments.has(d));
+    const checklists = await fetchChecklists(this.deps, departments);
+    return buildPlanContent(input, lead, this.deps.departments.departments(), checklists);
+  }
+
+  /** R11: the day by which a revision made now must be published. */
+  private publishBy(at: Date): string {
+    return this.deps.calendar.addWorkingDays(chinaDate(at), PUBLISH_WITHIN_WORKING_DAYS);
+  }
+
+  async create(identity: Identity, input: PlanInput): Promise<PlanView> {
+    const lead = identity.department ?? '';
+    assertLeadCoordinator(identity, lead, 'create a plan'); // R16
+    const content = await this.content(input, lead);
+    const now = this.deps.clock();
+    const publishBy = this.publishBy(now);
+    return this.deps.dataSource.transaction(async (tx) => {
+      const plan = Object.assign(new PlanRow(), { id: randomUUID(), year: content.year, leadDepartment: lead, currentRevision: 1, publishedRevision: null, createdAt: now, createdBy: identity.subject });
+      const revision = Object.assign(new PlanRevisionRow(), { planId: plan.id, revision: 1, content, note: null, changedAt: now, changedBy: identity.subject, publishBy, publishedAt: null, publishedBy: null });
+      await tx.insert(PlanRow, plan);
+      await tx.insert(PlanRevisionRow, revision as never);
+      await appendAudit(tx, identity, { action: 'plan.created', entityId: plan.id, details: { revision: 1, name: content.name, year: content.year, departments: content.departments, publishBy } }, now);
+      return { plan, revision, content };
+    });
+  }
+
+  /** R11: every change is a new revision, kept with its time and author. */
+  async revise(identity: Identity, planId: string, input: PlanInput, note: string): Promise<PlanView> {
+    const existing = await this.requirePlan(planId);
+    assertLeadCoordinator(identity, existing.leadDepartment, 'revise a plan'); // R16
+    const content = await this.content(input, existing.leadDepartment);
+    if (content.year !== existing.year) throw conflict(`A plan stays in its year (${existing.year}); make a new plan for ${content.year}.`, { field: 'input.year' });
+    const now = this.deps.clock();
+    const publishBy = this.publishBy(now);
+    return this.deps.dataSource.transaction(async (tx) => {
+      const next = existing.currentRevision + 1;
+      const moved = await tx.update(PlanRow, { id: planId, currentRevision: existing.currentRevision }, { currentRevision: next });
+      if (moved.affected !== 1) throw conflict(`Plan ${planId} was changed by someone else meanwhile; reload it and try again.`);
+      const revision = Object.assign(new PlanRevisionRow(), { planId, revision: next, content, note, changedAt: now, changedBy: identity.subject, publishBy, publishedAt: null, publishedBy: null });
+      await tx.insert(PlanRevisionRow, revision as never);
+      await appendAudit(tx, identity, { action: 'plan.revised', entityId: planId, details: { revision: next, note, publishBy } }, now);
+      return { plan: { ...existing, currentRevision: next }, revision, content };
+    });
+  }
+
+  /** Publishes the latest revision: from now on the public sees it (R11). */
+  async publish(identity: Identity, planId: string): Promise<PlanView> {
+    const existing = await this.requirePlan(planId);
+    assertLeadCoordinator(identity, existing.leadDepartment, 'publish a plan');
+    const now = this.deps.clock();
+    return this.deps.dataSource.transaction(async (tx) => {
+      const revision = existing.currentRevision;
+      const done = await tx.update(PlanRevisionRow, { planId, revision, publishedAt: IsNull() }, { publishedAt: now, publishedBy: identity.subject });
+      if (done.affected !== 1) throw conflict(`Revision ${revision} of plan ${planId} is published already.`);
+      await tx.update(PlanRow, { id: planId }, { publishedRevision: revision });
+      const row = await tx.findOneByOrFail(PlanRevisionRow, { planId, revision });
+      await appendAudit(tx, identity, { action: 'plan.published', entityId: planId, details: { revision, late: chinaDate(now) > row.publishBy } }, now);
+      return { plan: { ...existing, publishedRevision: revision }, revision: row, content: row.content as PlanContent };
+    });
+  }
+
+  async requirePlan(planId: string): Promise<PlanRow> {
+    const plan = await this.deps.dataSource.manager.findOneBy(PlanRow, { id: planId });
+    if (!plan) throw notFound(`No plan ${planId}.`, { field: 'planId' });
+    return plan;
+  }
+
+  /** The revision a caller sees: hub staff the latest, the public the latest published (or nothing). */
+  async view(identity: Identity, plan: PlanRow): Promise<PlanView | null> {
+    const revision = isHubStaff(identity) ? plan.currentRevision : plan.publishedRevision;
+    if (revision === null) return null;
+    const row = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision });
+    return { plan, revision: row, content: row.content as PlanContent };
+  }
+
+  async list(identity: Identity, year: number, department: string | null): Promise<PlanView[]> {
+    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { year }, order: { createdAt: 'ASC' } });
+    const views = (await Promise.all(plans.map((p) => this.view(identity, p)))).filter((v): v is PlanView => v !== null);
+    return department ? views.filter((v) => v.content.departments.includes(department)) : views;
+  }
+
+  async revisions(planId: string): Promise<PlanRevisionRow[]> {
+    return this.deps.dataSource.manager.find(PlanRevisionRow, { where: { planId }, order: { revision: 'ASC' } });
+  }
+
+  /** Published plans of a year (their published revision). */
+  async published(year: number): Promise<PlanContent[]> {
+    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { year, publishedRevision: Not(IsNull()) } });
+    if (plans.length === 0) return [];
+    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, { where: { planId: In(plans.map((p) => p.id)) } });
+    return plans.map((p) => rows.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent);
+  }
+
+  /** R4: items in force on a department's checklist that no published plan of the year covers. */
+  async uncoveredItems(year: number, department: string): Promise<ContractItem[]> {
+    const [checklist] = [...(await fetchChecklists(this.deps, [department])).values()];
+    const covered = new Set((await this.published(year)).flatMap((c) => c.items.filter((i) => i.department === department).map((i) => i.code)));
+    return checklist!.filter((item) => item.status === 'CURRENT' && !covered.has(item.code));
+  }
+
+  /** R12: departments of the hub that lead or join no published joint plan of the year. */
+  async departmentsWithoutJointPlan(year: number): Promise<string[]> {
+    const joining = new Set((await this.published(year)).filter((c) => c.departments.length > 1).flatMap((c) => c.departments));
+    return this.deps.departments.departments().filter((d) => !joining.has(d));
+  }
+
+  /** R11: revisions not published by their deadline, as of a China date. */
+  async overdueRevisions(asOf: string): Promise<Array<{ plan: PlanRow; revision: PlanRevisionRow }>> {
+    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, { where: { publishedAt: IsNull() }, order: { changedAt: 'ASC' } });
+    const overdue = rows.filter((r) => r.publishBy < asOf);
+    if (overdue.length === 0) return [];
+    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { id: In([...new Set(overdue.map((r) => r.planId))]) } });
+    // A later published revision supersedes an unpublished earlier one: that change was published with it.
+    return overdue
+      .map((revision) => ({ plan: plans.find((p) => p.id === revision.planId)!, revision }))
+      .filter(({ plan, revision }) => plan.publishedRevision === null || plan.publishedRevision < revision.revision);
+  }
+}

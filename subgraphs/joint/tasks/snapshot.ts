@@ -1,0 +1,148 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { EntityManager } from 'typeorm';
+import { compareKeys, snapshotHash, type SnapshotEntry } from '../draw/canonical';
+import { combineStrata, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
+import type { DepartmentClient } from '../department-client';
+import { SnapshotChunkRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+
+/** Page size of the department contract's bulk export used by draws. */
+export const EXPORT_PAGE = 10_000;
+
+interface ExportRow extends DepartmentSignal {
+  id: string;
+  uscc: string | null;
+  regionCode: string;
+}
+
+/** A snapshot: the canonical entries (key, stratum) and, aligned with them, what a visit needs of each target. */
+export interface Snapshot {
+  entries: SnapshotEntry[];
+  usccs: Array<string | null>;
+  regions: string[];
+  hash: string;
+}
+
+const EXPORT_QUERY = (department: string) => `query($filter: RosterFilter, $after: String, $first: Int!) {
+  ${department} { exportTargets(filter: $filter, first: $first, after: $after) {
+    nodes { id uscc regionCode creditLevel riskLevel penaltiesLast3Years verifiedComplaints } endCursor hasMore } } }`;
+
+/** Reads a department's roster through its contract's bulk export, page by page (R9: from the roster itself). */
+export async function exportRoster(client: DepartmentClient, department: string, filter: Record<string, unknown> | null, onPage: (rows: ExportRow[]) => void): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, { exportTargets: { nodes: ExportRow[]; endCursor: string | null; hasMore: boolean } }> = await client.query(department, EXPORT_QUERY(department), {
+      filter,
+      after,
+      first: EXPORT_PAGE,
+    });
+    const page = data[department]!.exportTargets;
+    onPage(page.nodes);
+    if (!page.hasMore) return;
+    after = page.endCursor;
+  }
+}
+
+/** The abnormal-operation list, from the market department (R13). */
+export async function abnormalList(client: DepartmentClient): Promise<Set<string>> {
+  const out = new Set<string>();
+  let after: string | null = null;
+  for (;;) {
+    const data: { market: { abnormalOperationList: { usccs: string[]; endCursor: string | null; hasMore: boolean } } } = await client.query(
+      'market',
+      'query($after: String) { market { abnormalOperationList(first: 50000, after: $after) { usccs endCursor hasMore } } }',
+      { after },
+    );
+    for (const uscc of data.market.abnormalOperationList.usccs) out.add(uscc);
+    if (!data.market.abnormalOperationList.hasMore) return out;
+    after = data.market.abnormalOperationList.endCursor;
+  }
+}
+
+export interface SnapshotExclusions {
+  /** Keys left out (R14: inspected twice this year; or inspected within the plan's window). */
+  excluded: (key: string) => 'TWICE' | 'RECENT' | null;
+}
+
+/**
+ * Takes the snapshot of a plan's eligible targets (R9): the lead department's roster within the
+ * scope, minus exclusions (R14), each target with its stratum combined from every participating
+ * department's view (R13), in canonical order.
+ */
+export async function takeSnapshot(client: DepartmentClient, content: PlanContent, exclusions: SnapshotExclusions): Promise<Snapshot & { excludedTwice: number; excludedRecent: number }> {
+  const partners = content.departments.filter((d) => d !== content.leadDepartment);
+  const [abnormal, partnerStrata] = await Promise.all([
+    abnormalList(client),
+    Promise.all(
+      partners.map(async (department) => {
+        const byUscc = new Map<string, Stratum>();
+        await exportRoster(client, department, content.scope.regions.length ? { regions: content.scope.regions } : null, (rows) => {
+          for (const row of rows) if (row.uscc && row.id === row.uscc) byUscc.set(row.uscc, stratumOfView(row, false));
+        });
+        return byUscc;
+      }),
+    ),
+  ]);
+  const entries: SnapshotEntry[] = [];
+  const usccs: Array<string | null> = [];
+  const regions: string[] = [];
+  let excludedTwice = 0;
+  let excludedRecent = 0;
+  const filter = { kinds: content.scope.targetKinds, regions: content.scope.regions.length ? content.scope.regions : null, industries: content.scope.industries.length ? content.scope.industries : null };
+  await exportRoster(client, content.leadDepartment, filter, (rows) => {
+    for (const row of rows) {
+      const why = exclusions.excluded(row.id);
+      if (why === 'TWICE') excludedTwice++;
+      if (why === 'RECENT') excludedRecent++;
+      if (why) continue;
+      const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
+      const others = row.uscc ? partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined) : [];
+      entries.push([row.id, combineStrata(lead, others, content.classCombination)]);
+      usccs.push(row.uscc);
+      regions.push(row.regionCode);
+    }
+  });
+  // The export comes in id order already (binary collation); make sure, and sort the aligned arrays if not.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = compareKeys(entries[i - 1]![0], entries[i]![0]) < 0;
+  if (!sorted) {
+    const order = entries.map((_, i) => i).sort((a, b) => compareKeys(entries[a]![0], entries[b]![0]));
+    const e = order.map((i) => entries[i]!);
+    const u = order.map((i) => usccs[i]!);
+    const r = order.map((i) => regions[i]!);
+    for (let i = 1; i < e.length; i++) if (e[i - 1]![0] === e[i]![0]) throw new Error(`The ${content.leadDepartment} export lists ${e[i]![0]} twice`);
+    return { entries: e, usccs: u, regions: r, hash: snapshotHash(e), excludedTwice, excludedRecent };
+  }
+  return { entries, usccs, regions, hash: snapshotHash(entries), excludedTwice, excludedRecent };
+}
+
+const CHUNK_LINES = 20_000;
+
+/** Stores a snapshot: lines `key\tstratum\tuscc\tregion`, deflated, in chunks (the hash covers key and stratum only). */
+export async function storeSnapshot(manager: EntityManager, taskId: string, snapshot: Snapshot): Promise<void> {
+  for (let start = 0, seq = 0; start < snapshot.entries.length || seq === 0; start += CHUNK_LINES, seq++) {
+    let text = '';
+    const end = Math.min(snapshot.entries.length, start + CHUNK_LINES);
+    for (let i = start; i < end; i++) text += `${snapshot.entries[i]![0]}\t${snapshot.entries[i]![1]}\t${snapshot.usccs[i] ?? ''}\t${snapshot.regions[i]}\n`;
+    await manager.insert(SnapshotChunkRow, { taskId, seq, data: deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 }) });
+  }
+}
+
+/** Reads a stored snapshot back. */
+export async function loadSnapshot(manager: EntityManager, taskId: string): Promise<Snapshot> {
+  const chunks = await manager.find(SnapshotChunkRow, { where: { taskId }, order: { seq: 'ASC' } });
+  const entries: SnapshotEntry[] = [];
+  const usccs: Array<string | null> = [];
+  const regions: string[] = [];
+  for (const chunk of chunks) {
+    const text = inflateRawSync(chunk.data).toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const [key, stratum, uscc, region] = line.split('\t');
+      entries.push([key!, stratum as Stratum]);
+      usccs.push(uscc || null);
+      regions.push(region!);
+    }
+  }
+  return { entries, usccs, regions, hash: snapshotHash(entries) };
+}

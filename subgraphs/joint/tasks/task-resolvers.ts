@@ -1,0 +1,86 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertAuditReader } from '../access';
+import type { JointContext } from '../context';
+import { TaskRow } from '../entities';
+import { PlanService } from '../plans/plan-service';
+import { toPlan } from '../plans/plan-resolvers';
+import { PlanType } from '../plans/types';
+import { TaskService } from './task-service';
+import { DrawnTargetType, GraphQLJSONObject, TaskInput, TaskType } from './types';
+
+/** A task row as its public shape: the secret is never a field (it is in the record once locked). */
+export function toTask(row: TaskRow): TaskType {
+  const { secret: _secret, drawResult, exclusions, ...rest } = row;
+  return { ...rest, exclusions, strata: drawResult?.strata ?? [] };
+}
+
+const tasks = (ctx: JointContext) => new TaskService(ctx.joint);
+
+@Resolver(() => TaskType)
+export class TaskResolver {
+  @Query(() => TaskType, { nullable: true, description: 'A task (public: tasks and their draws are published).' })
+  async jointTask(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
+    const row = await ctx.joint.dataSource.manager.findOneBy(TaskRow, { id });
+    return row ? toTask(row) : null;
+  }
+
+  @Query(() => [TaskType], { description: 'The tasks of a plan, oldest first.' })
+  async jointTasks(@Arg('planId', () => ID) planId: string, @Ctx() ctx: JointContext) {
+    const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { planId }, order: { createdAt: 'ASC' } });
+    return rows.map(toTask);
+  }
+
+  @FieldResolver(() => PlanType, { nullable: true })
+  async plan(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    const service = new PlanService(ctx.joint);
+    const view = await service.view(ctx.identity, await service.requirePlan(task.planId));
+    return view ? toPlan(view) : null;
+  }
+
+  @FieldResolver(() => [DrawnTargetType], { description: 'The drawn targets in the drawn order of inspection, paged (public).' })
+  async drawn(
+    @Root() task: TaskType,
+    @Arg('first', () => Int, { defaultValue: 1000 }) first: number,
+    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
+    @Ctx() ctx: JointContext,
+  ) {
+    const rows = await tasks(ctx).drawnTargets(task.id);
+    return rows.slice(offset, offset + Math.min(first, 10_000)).map((r) => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null }));
+  }
+
+  @FieldResolver(() => GraphQLJSONObject, { description: 'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.' })
+  async publicRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    return tasks(ctx).publicRecord(await tasks(ctx).requireTask(task.id));
+  }
+
+  @FieldResolver(() => GraphQLJSONObject, { description: "The full record for auditors: adds every snapshot entry's stratum; enough to re-play the draw (npm run verify-draw)." })
+  async fullRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    assertAuditReader(ctx.identity, task.leadDepartment, 'read a full draw record');
+    return tasks(ctx).fullRecord(await tasks(ctx).requireTask(task.id));
+  }
+
+  @Mutation(() => TaskType, { description: 'Creates a task of a published plan, committing to its secret and naming its witness (R16).' })
+  async jointCreateTask(@Arg('input', () => TaskInput) input: TaskInput, @Ctx() ctx: JointContext) {
+    return toTask(await tasks(ctx).create(ctx.identity, input));
+  }
+
+  @Mutation(() => TaskType, { description: 'Takes the snapshot of eligible targets through the department contract (R9, R14).' })
+  async jointTakeSnapshot(@Arg('taskId', () => ID) taskId: string, @Arg('overLimitReason', () => String, { nullable: true }) overLimitReason: string | null, @Ctx() ctx: JointContext) {
+    return toTask(await tasks(ctx).snapshot(ctx.identity, taskId, overLimitReason));
+  }
+
+  @Mutation(() => TaskType, { description: 'Draws the targets with the published witness value (R13, R15, R16); once per task.' })
+  async jointDrawTargets(@Arg('taskId', () => ID) taskId: string, @Arg('witnessValue', () => String) witnessValue: string, @Ctx() ctx: JointContext) {
+    return toTask(await tasks(ctx).draw(ctx.identity, taskId, witnessValue));
+  }
+
+  @Mutation(() => TaskType, { description: 'Locks the drawn list: it never changes again, and the secret is revealed (R17).' })
+  async jointLockTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: JointContext) {
+    return toTask(await tasks(ctx).lock(ctx.identity, taskId));
+  }
+
+  @Mutation(() => TaskType, { description: 'Cancels a task with a reason; its draw stays on record.' })
+  async jointCancelTask(@Arg('taskId', () => ID) taskId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: JointContext) {
+    return toTask(await tasks(ctx).cancel(ctx.identity, taskId, reason));
+  }
+}

@@ -1,0 +1,277 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import { conflict, notFound } from '../../kernel/errors';
+import type { Identity } from '../../kernel/identity';
+import { requireText } from '../../kernel/validation';
+import { badInput } from '../../kernel/errors';
+import { assertLeadCoordinator } from '../access';
+import { appendAudit } from '../audit';
+import { chinaDate } from '../calendar/working-days';
+import type { JointDeps } from '../context';
+import { sha256Hex } from '../draw/canonical';
+import { DRAW_ALGORITHM, deriveSeed, normaliseWitness, runDraw } from '../draw/lottery';
+import { RECORD_FORMAT, type FullDrawRecord, type PublicDrawRecord } from '../draw/record';
+import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+import { loadSnapshot, storeSnapshot, takeSnapshot } from './snapshot';
+
+/** Task states; a task moves forward only, or is cancelled (its draw stays on record). */
+export const TaskStatus = {
+  COMMITTED: 'COMMITTED',
+  SNAPSHOT_TAKEN: 'SNAPSHOT_TAKEN',
+  DRAWN: 'DRAWN',
+  LOCKED: 'LOCKED',
+  CANCELLED: 'CANCELLED',
+} as const;
+
+/** R14: in principle a target is inspected at most this often a year by the hub's random tasks. */
+export const MAX_INSPECTIONS_PER_YEAR = 2;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class TaskService {
+  constructor(private readonly deps: JointDeps) {}
+
+  private get db() {
+    return this.deps.dataSource;
+  }
+
+  async requireTask(taskId: string): Promise<TaskRow> {
+    const task = await this.db.manager.findOneBy(TaskRow, { id: taskId });
+    if (!task) throw notFound(`No task ${taskId}.`, { field: 'taskId' });
+    return task;
+  }
+
+  async planContent(task: Pick<TaskRow, 'planId' | 'planRevision'>): Promise<PlanContent> {
+    const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, { planId: task.planId, revision: task.planRevision });
+    return revision.content as PlanContent;
+  }
+
+  /** Moves a task from one state to the next, or refuses: the guard that makes each step happen once (R17). */
+  private async advance(tx: EntityManager, task: TaskRow, from: string, to: Partial<TaskRow> & { status: string }, refusal: string): Promise<void> {
+    const moved = await tx.update(TaskRow, { id: task.id, status: from }, to as never);
+    if (moved.affected !== 1) throw conflict(refusal, { rule: 'R17' });
+  }
+
+  /**
+   * R16: the lead department's coordinator creates a task of a published plan. The task commits
+   * at once to a fresh secret (its SHA-256 is public) and names the public witness entropy that
+   * the draw will use, which must not be known yet.
+   */
+  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string }): Promise<TaskRow> {
+    const plan = await this.db.manager.findOneBy(PlanRow, { id: input.planId });
+    if (!plan) throw notFound(`No plan ${input.planId}.`, { field: 'planId' });
+    assertLeadCoordinator(identity, plan.leadDepartment, 'create a task'); // R16
+    if (plan.publishedRevision === null) throw conflict(`Plan ${plan.id} is not published: publish it before drawing from it (R11).`, { field: 'planId', rule: 'R11' });
+    const name = requireText(input.name, 'name', 200, 'a task has a name', 'R16');
+    const witnessSource = requireText(input.witnessSource, 'witnessSource', 300, 'name the public source of the witness entropy and its date, e.g. a lottery draw');
+    const now = this.deps.clock();
+    const today = chinaDate(now);
+    if (!DAY.test(input.witnessAvailableOn) || input.witnessAvailableOn <= today) {
+      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`, { field: 'witnessAvailableOn' });
+    }
+    const secret = randomBytes(32).toString('hex');
+    const task = Object.assign(new TaskRow(), {
+      id: randomUUID(),
+      planId: plan.id,
+      planRevision: plan.publishedRevision,
+      year: plan.year,
+      leadDepartment: plan.leadDepartment,
+      name,
+      status: TaskStatus.COMMITTED,
+      createdAt: now,
+      createdBy: identity.subject,
+      commitment: sha256Hex(secret),
+      secret,
+      witnessSource,
+      witnessAvailableOn: input.witnessAvailableOn,
+      witnessValue: null,
+      snapshotHash: null,
+      snapshotSize: null,
+      snapshotTakenAt: null,
+      exclusions: null,
+      drawResult: null,
+      drawnAt: null,
+      drawnBy: null,
+      lockedAt: null,
+      lockedBy: null,
+      cancelledAt: null,
+      cancelReason: null,
+    });
+    await this.db.transaction(async (tx) => {
+      await tx.insert(TaskRow, task as never);
+      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn } }, now);
+    });
+    return task;
+  }
+
+  /** Keys inspected twice this year by locked random tasks (R14), and those inspected within a window. */
+  private async exclusionSets(year: number, withinDays: number, now: Date): Promise<{ twice: Set<string>; recent: Set<string> }> {
+    const twice = await this.db.manager
+      .createQueryBuilder(DrawnTargetRow, 'd')
+      .innerJoin(TaskRow, 't', 't.id = d.task_id')
+      .select('d.target_key', 'key')
+      .where('d.year = :year AND t.status = :locked', { year, locked: TaskStatus.LOCKED })
+      .groupBy('d.target_key')
+      .having('COUNT(*) >= :max', { max: MAX_INSPECTIONS_PER_YEAR })
+      .getRawMany<{ key: string }>();
+    let recent: Array<{ key: string }> = [];
+    if (withinDays > 0) {
+      const since = new Date(now.getTime() - withinDays * 86_400_000);
+      const tasks = await this.db.manager.find(TaskRow, { select: { id: true }, where: { status: TaskStatus.LOCKED, lockedAt: MoreThanOrEqual(since) } });
+      if (tasks.length) {
+        recent = await this.db.manager
+          .createQueryBuilder(DrawnTargetRow, 'd')
+          .select('DISTINCT d.target_key', 'key')
+          .where({ taskId: In(tasks.map((t) => t.id)) })
+          .getRawMany<{ key: string }>();
+      }
+    }
+    return { twice: new Set(twice.map((r) => r.key)), recent: new Set(recent.map((r) => r.key)) };
+  }
+
+  /**
+   * R9: takes and stores the snapshot of eligible targets, read through the department contract,
+   * before the witness value can be known. R14: targets already inspected twice this year are left
+   * out, unless a reason to exceed the limit is recorded.
+   */
+  async snapshot(identity: Identity, taskId: string, overLimitReason: string | null): Promise<TaskRow> {
+    const task = await this.requireTask(taskId);
+    assertLeadCoordinator(identity, task.leadDepartment, 'take a snapshot');
+    if (task.status !== TaskStatus.COMMITTED) throw conflict(`Task ${task.id} is ${task.status}: its snapshot is taken once, right after it commits (R9, R17).`, { rule: 'R17' });
+    const now = this.deps.clock();
+    if (chinaDate(now) >= task.witnessAvailableOn) {
+      throw conflict(`The witness (${task.witnessSource}) may be public since ${task.witnessAvailableOn}: a snapshot taken now could be chosen knowing it. Cancel this task and create one with a later witness date.`, {
+        field: 'taskId',
+      });
+    }
+    const reason = overLimitReason === null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
+    const content = await this.planContent(task);
+    const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
+    const snapshot = await takeSnapshot(this.deps.departments, content, {
+      excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null),
+    });
+    const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
+    await this.db.transaction(async (tx) => {
+      await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.entries.length, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
+      await storeSnapshot(tx, task.id, snapshot);
+      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.entries.length, roster: content.leadDepartment, ...exclusions } }, now);
+    });
+    return this.requireTask(taskId);
+  }
+
+  /**
+   * R16: draws the targets, once. The coordinator enters the witness value; the seed comes from the
+   * committed secret, the snapshot hash and the witness. Two coordinators drawing at once (any
+   * process) produce one draw: the state guard lets exactly one through.
+   */
+  async draw(identity: Identity, taskId: string, witnessValue: string): Promise<TaskRow> {
+    const task = await this.requireTask(taskId);
+    assertLeadCoordinator(identity, task.leadDepartment, 'draw targets'); // R16
+    if (task.status !== TaskStatus.SNAPSHOT_TAKEN) {
+      throw conflict(
+        task.status === TaskStatus.COMMITTED
+          ? `Task ${task.id} has no snapshot yet: take it first (R9).`
+          : `Task ${task.id} is ${task.status}: a task has one draw; there is no drawing again (R17). Cancel it with a reason and start a new task if needed.`,
+        { rule: 'R17' },
+      );
+    }
+    const witness = normaliseWitness(requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`));
+    const now = this.deps.clock();
+    if (chinaDate(now) < task.witnessAvailableOn) {
+      throw conflict(`The witness (${task.witnessSource}) is published on ${task.witnessAvailableOn}; draw on or after that day.`, { field: 'witnessValue' });
+    }
+    const content = await this.planContent(task);
+    const snapshot = await loadSnapshot(this.db.manager, task.id);
+    if (snapshot.hash !== task.snapshotHash) throw new Error(`Stored snapshot of task ${task.id} does not hash to ${task.snapshotHash}`);
+    const seed = deriveSeed(task.secret, snapshot.hash, witness);
+    const outcome = runDraw(snapshot.entries, content.ratios, seed, content.batchSize);
+    const index = new Map<string, number>();
+    snapshot.entries.forEach(([key], i) => index.set(key, i));
+    const rows: DrawnTargetRow[] = [];
+    let position = 0;
+    outcome.batches.forEach((batch, b) => {
+      for (const key of batch) {
+        const i = index.get(key)!;
+        rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: snapshot.usccs[i], regionCode: snapshot.regions[i], year: task.year, batch: b + 1, position: ++position }));
+      }
+    });
+    await this.db.transaction(async (tx) => {
+      await this.advance(
+        tx,
+        task,
+        TaskStatus.SNAPSHOT_TAKEN,
+        { status: TaskStatus.DRAWN, witnessValue: witness, drawResult: { seed, strata: outcome.strata, batchSize: content.batchSize }, drawnAt: now, drawnBy: identity.subject },
+        `Task ${task.id} was drawn by someone else just now: a task has one draw (R17).`,
+      );
+      for (let i = 0; i < rows.length; i += 500) await tx.insert(DrawnTargetRow, rows.slice(i, i + 500));
+      await appendAudit(tx, identity, { action: 'task.drawn', entityId: task.id, details: { witness, seed, strata: outcome.strata, drawn: rows.length, batches: outcome.batches.length } }, now);
+    });
+    return this.requireTask(taskId);
+  }
+
+  /** R17: locks the list; from now on it never changes, and the secret is revealed. */
+  async lock(identity: Identity, taskId: string): Promise<TaskRow> {
+    const task = await this.requireTask(taskId);
+    assertLeadCoordinator(identity, task.leadDepartment, 'lock a task');
+    if (task.status !== TaskStatus.DRAWN) {
+      throw conflict(task.status === TaskStatus.LOCKED ? `Task ${task.id} is locked already: its list never changes (R17).` : `Task ${task.id} is ${task.status}: only a drawn list can be locked.`, { rule: 'R17' });
+    }
+    const now = this.deps.clock();
+    await this.db.transaction(async (tx) => {
+      await this.advance(tx, task, TaskStatus.DRAWN, { status: TaskStatus.LOCKED, lockedAt: now, lockedBy: identity.subject }, `Task ${task.id} was locked by someone else just now (R17).`);
+      await appendAudit(tx, identity, { action: 'task.locked', entityId: task.id, details: { secretRevealed: task.secret } }, now);
+    });
+    return this.requireTask(taskId);
+  }
+
+  /** Cancels a task with a reason; its commitment, snapshot and draw stay on record. A new task starts afresh. */
+  async cancel(identity: Identity, taskId: string, reason: string): Promise<TaskRow> {
+    const task = await this.requireTask(taskId);
+    assertLeadCoordinator(identity, task.leadDepartment, 'cancel a task');
+    const why = requireText(reason, 'reason', 2000, 'a cancelled task keeps its reason on record');
+    if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled already.`);
+    const now = this.deps.clock();
+    await this.db.transaction(async (tx) => {
+      await this.advance(tx, task, task.status, { status: TaskStatus.CANCELLED, cancelledAt: now, cancelReason: why }, `Task ${task.id} changed meanwhile; reload it and try again.`);
+      await appendAudit(tx, identity, { action: 'task.cancelled', entityId: task.id, details: { from: task.status, reason: why } }, now);
+    });
+    return this.requireTask(taskId);
+  }
+
+  async drawnTargets(taskId: string): Promise<DrawnTargetRow[]> {
+    return this.db.manager.find(DrawnTargetRow, { where: { taskId }, order: { position: 'ASC' } });
+  }
+
+  /** The public record (DESIGN.md flow 3); the secret only once locked. */
+  async publicRecord(task: TaskRow): Promise<PublicDrawRecord> {
+    const content = await this.planContent(task);
+    const drawn = task.drawResult ? await this.drawnTargets(task.id) : [];
+    const batches: string[][] = [];
+    for (const row of drawn) (batches[row.batch - 1] ??= []).push(row.targetKey);
+    const revealed = task.status === TaskStatus.LOCKED || (task.status === TaskStatus.CANCELLED && task.lockedAt !== null);
+    return {
+      format: RECORD_FORMAT,
+      algorithm: DRAW_ALGORITHM,
+      task: { id: task.id, name: task.name, planId: task.planId, planRevision: task.planRevision, year: task.year, leadDepartment: task.leadDepartment, departments: content.departments, classCombination: content.classCombination },
+      commitment: task.commitment,
+      secret: revealed ? task.secret : null,
+      witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, value: task.witnessValue },
+      snapshot: { hash: task.snapshotHash ?? '', size: task.snapshotSize ?? 0, takenAt: task.snapshotTakenAt?.toISOString() ?? '' },
+      exclusions: task.exclusions ?? { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
+      strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as never })) ?? [],
+      batchSize: content.batchSize,
+      drawn: drawn.map((d) => d.targetKey).sort(),
+      batches,
+      drawnAt: task.drawnAt?.toISOString() ?? null,
+      lockedAt: task.lockedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** The full record for auditors: the public one plus every snapshot entry with its stratum. */
+  async fullRecord(task: TaskRow): Promise<FullDrawRecord> {
+    const record = await this.publicRecord(task);
+    const snapshot = task.snapshotHash ? await loadSnapshot(this.db.manager, task.id) : { entries: [] };
+    return { ...record, snapshotEntries: snapshot.entries.map(([k, s]) => [k, s]) };
+  }
+}
