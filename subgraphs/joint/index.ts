@@ -8,6 +8,7 @@ import { serveGraphQL, type ServiceHandle } from '../kernel/server';
 import { defaultCalendar, type WorkingDayCalendar } from './calendar/working-days';
 import type { JointContext, JointDeps } from './context';
 import { DepartmentClient, type DepartmentEndpoint } from './department-client';
+import { AuditResolver } from './audit-resolvers';
 import { JOINT_ENTITIES } from './entities';
 import { JointService1763910000000 } from './migrations/1763910000000-JointService';
 import { PlanResolver } from './plans/plan-resolvers';
@@ -21,7 +22,7 @@ export const JOINT_MIGRATIONS = [JointService1763910000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceHandle {

@@ -145,7 +145,7 @@ export class TaskService {
         field: 'taskId',
       });
     }
-    const reason = overLimitReason === null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
+    const reason = overLimitReason == null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
     const snapshot = await takeSnapshot(this.deps.departments, content, {
