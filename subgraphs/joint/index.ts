@@ -13,6 +13,7 @@ import { JOINT_ENTITIES } from './entities';
 import { JointService1763910000000 } from './migrations/1763910000000-JointService';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
+import { TeamResolver } from './teams/team-resolvers';
 import { MarketEntityRef } from './tasks/types';
 
 /** The joint service's name in the hub (a reserved code: no department may take it). */
@@ -22,7 +23,7 @@ export const JOINT_MIGRATIONS = [JointService1763910000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceHandle {

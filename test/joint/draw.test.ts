@@ -2,52 +2,10 @@ import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '..
 import { combineStrata, stratumOfView } from '../../subgraphs/joint/draw/strata';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
-import { jointPlanInput, publishedPlan, testClock } from './fixtures';
+import { jointPlanInput, publishedPlan, runTaskTo, step, TASK_FIELDS, testClock, type Task, type TaskState } from './fixtures';
 
-// Monday 2 March 2026, 10:00 in Shanghai; the witness is published on Wednesday 4 March.
 const time = testClock('2026-03-02T02:00:00Z');
-const WITNESS = { witnessSource: '中国福利彩票双色球第2026024期开奖号码（2026年3月3日开奖）', witnessAvailableOn: '2026-03-04' };
-const TASK_FIELDS = 'id status commitment witnessSource witnessAvailableOn witnessValue snapshotHash snapshotSize exclusions { inspectedTwiceThisYear recentlyInspected overLimitReason } strata { stratum eligible ratioBasisPoints drawn } lockedAt';
-
-interface Task {
-  id: string;
-  status: string;
-  commitment: string;
-  snapshotHash: string | null;
-  snapshotSize: number | null;
-  exclusions: { inspectedTwiceThisYear: number; recentlyInspected: number; overLimitReason: string | null } | null;
-  strata: Array<{ stratum: string; eligible: number; drawn: number }>;
-}
-
-async function step(hub: TestHub, mutation: string, variables: Record<string, unknown>, token?: string) {
-  return hub.query<Record<string, Task>>(`mutation($taskId: ID!${'witnessValue' in variables ? ', $witnessValue: String!' : ''}${'reason' in variables ? ', $reason: String!' : ''}) { ${mutation} { ${TASK_FIELDS} } }`, {
-    variables,
-    token: token ?? (await hub.token(Role.COORDINATOR, 'market')),
-  });
-}
-
-/** Runs a task of a plan to the state asked for; returns its id. */
-async function runTask(hub: TestHub, planId: string, until: 'COMMITTED' | 'SNAPSHOT_TAKEN' | 'DRAWN' | 'LOCKED', witness = '05 11 16 23 28 32 + 07', overLimitReason: string | null = null): Promise<string> {
-  time.set('2026-03-02T02:00:00Z');
-  const coordinator = await hub.token(Role.COORDINATOR, 'market');
-  const created = await hub.query<{ jointCreateTask: Task }>(`mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`, {
-    variables: { input: { planId, name: '2026年第一批联合抽查', ...WITNESS } },
-    token: coordinator,
-  });
-  if (created.errors) throw new Error(JSON.stringify(created.errors));
-  const taskId = created.data!.jointCreateTask.id;
-  if (until === 'COMMITTED') return taskId;
-  const snap = await hub.query(`mutation($taskId: ID!, $reason: String) { jointTakeSnapshot(taskId: $taskId, overLimitReason: $reason) { id } }`, { variables: { taskId, reason: overLimitReason }, token: coordinator });
-  if (snap.errors) throw new Error(JSON.stringify(snap.errors));
-  if (until === 'SNAPSHOT_TAKEN') return taskId;
-  time.set('2026-03-04T02:00:00Z');
-  const drawn = await step(hub, 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId, witnessValue: witness });
-  if (drawn.errors) throw new Error(JSON.stringify(drawn.errors));
-  if (until === 'DRAWN') return taskId;
-  const locked = await step(hub, 'jointLockTask(taskId: $taskId)', { taskId });
-  if (locked.errors) throw new Error(JSON.stringify(locked.errors));
-  return taskId;
-}
+const runTask = (hub: TestHub, planId: string, until: TaskState, witness?: string, overLimitReason: string | null = null) => runTaskTo(hub, time, planId, until, witness, overLimitReason);
 
 async function records(hub: TestHub, taskId: string) {
   const r = await hub.query<{ jointTask: { publicRecord: PublicDrawRecord; fullRecord: FullDrawRecord } }>(`{ jointTask(id: "${taskId}") { publicRecord fullRecord } }`, { token: await hub.token(Role.AUDITOR) });

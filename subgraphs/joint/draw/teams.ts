@@ -1,0 +1,174 @@
+import { sha256Hex } from './canonical';
+import { uniformSource } from './lottery';
+
+/**
+ * The inspector (and expert) draw, version `jointcheck-team/1`: each participating department
+ * draws its own people for every visit of a locked task (R18), seeded and re-playable like the
+ * target draw. Pure: the record holds every input, so anyone can re-play it.
+ *
+ * Eligible for a visit (R7, R19, R21):
+ *   - an inspector who is qualified, holds at least one supervision domain of the department's
+ *     items in the plan, has jurisdiction over the target's region (a jurisdiction code is a prefix
+ *     of the region code) or is entrusted for it by the higher-level department, and has declared
+ *     no conflict of interest with the target;
+ *   - an expert whose expertise covers one of those domains and who declared no conflict.
+ * Seed: SHA-256("jointcheck-team/1\n" + targetSeed + "\n" + department + "\n" + inputHash), where
+ * targetSeed is the task's target-draw seed and inputHash the SHA-256 of the input as canonical JSON.
+ * Visits are served in the drawn inspection order. For each seat of a visit the candidates are the
+ * eligible people not yet on its team with the fewest visits so far in this task (so nobody gets
+ * a second visit while an eligible colleague has none); one of them, in id order, is chosen by
+ * `uniform(count)` on seedrandom's ARC4 stream seeded with the seed (as in the target draw).
+ */
+export const TEAM_ALGORITHM = 'jointcheck-team/1';
+
+export interface RosterPerson {
+  id: string;
+  name: string;
+  certificateNo: string | null;
+  /** Inspectors: supervision domains; experts: expertise. */
+  domains: string[];
+  /** Region codes or prefixes of jurisdiction (inspectors only). */
+  jurisdiction: string[];
+  qualified: boolean;
+}
+
+export interface TeamDrawInput {
+  algorithm: string;
+  taskId: string;
+  department: string;
+  /** The task's target-draw seed: ties this draw to that one. */
+  targetSeed: string;
+  visits: Array<{ key: string; regionCode: string }>;
+  domains: string[];
+  inspectorsPerVisit: number;
+  expertsPerVisit: number;
+  inspectors: RosterPerson[];
+  experts: RosterPerson[];
+  /** [personId, targetKey] pairs with a declared conflict of interest (R19). */
+  conflicts: Array<[string, string]>;
+  /** Entrustments (R21): an inspector may act in these regions. */
+  entrustments: Array<{ inspectorId: string; regions: string[] }>;
+}
+
+export interface TeamAssignment {
+  key: string;
+  inspectors: string[];
+  experts: string[];
+}
+
+export interface TeamDrawOutcome {
+  seed: string;
+  inputHash: string;
+  assignments: TeamAssignment[];
+}
+
+/** Canonical JSON: keys sorted at every level, so the hash does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function teamSeed(input: TeamDrawInput): { seed: string; inputHash: string } {
+  const inputHash = sha256Hex(canonicalJson(input));
+  return { seed: sha256Hex(`${TEAM_ALGORITHM}\n${input.targetSeed}\n${input.department}\n${inputHash}`), inputHash };
+}
+
+const covers = (codes: readonly string[], region: string) => codes.some((c) => region.startsWith(c));
+
+/** Why nobody can take a seat of a visit: for a message a department can act on. */
+export class NoEligiblePerson extends Error {
+  constructor(
+    readonly visit: string,
+    readonly kind: 'inspector' | 'expert',
+    readonly regionCode: string,
+  ) {
+    super(`No eligible ${kind} left for target ${visit} (region ${regionCode})`);
+  }
+}
+
+/** Who may take a seat on a visit's team (R7, R19, R21). */
+export function eligibility(input: TeamDrawInput) {
+  const conflicted = new Set(input.conflicts.map(([person, key]) => `${person}\u0000${key}`));
+  const entrusted = new Map<string, string[]>();
+  for (const e of input.entrustments) entrusted.set(e.inspectorId, [...(entrusted.get(e.inspectorId) ?? []), ...e.regions]);
+  const domains = new Set(input.domains);
+  return {
+    inspector: (p: RosterPerson, visit: { key: string; regionCode: string }) =>
+      p.qualified && // R7
+      p.domains.some((d) => domains.has(d)) && // R7
+      (covers(p.jurisdiction, visit.regionCode) || covers(entrusted.get(p.id) ?? [], visit.regionCode)) && // R21
+      !conflicted.has(`${p.id}\u0000${visit.key}`), // R19
+    expert: (p: RosterPerson, visit: { key: string }) => p.domains.some((d) => domains.has(d)) && !conflicted.has(`${p.id}\u0000${visit.key}`), // R8, R19
+  };
+}
+
+/** Runs the team draw; throws NoEligiblePerson when a seat cannot be filled. */
+export function runTeamDraw(input: TeamDrawInput): TeamDrawOutcome {
+  const { seed, inputHash } = teamSeed(input);
+  const source = uniformSource(seed);
+  const eligible = eligibility(input);
+  const inspectors = [...input.inspectors].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const experts = [...input.experts].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const load = new Map<string, number>();
+  const seat = (pool: RosterPerson[], team: string[]): string | null => {
+    const free = pool.filter((p) => !team.includes(p.id));
+    if (free.length === 0) return null;
+    const least = Math.min(...free.map((p) => load.get(p.id) ?? 0));
+    const candidates = free.filter((p) => (load.get(p.id) ?? 0) === least);
+    const chosen = candidates[source.below(candidates.length)]!;
+    load.set(chosen.id, least + 1);
+    return chosen.id;
+  };
+  const assignments = input.visits.map((visit) => {
+    const pool = inspectors.filter((p) => eligible.inspector(p, visit));
+    const team: string[] = [];
+    for (let i = 0; i < input.inspectorsPerVisit; i++) {
+      const id = seat(pool, team);
+      if (!id) throw new NoEligiblePerson(visit.key, 'inspector', visit.regionCode);
+      team.push(id);
+    }
+    const expertPool = experts.filter((p) => eligible.expert(p, visit));
+    const chosenExperts: string[] = [];
+    for (let i = 0; i < input.expertsPerVisit; i++) {
+      const id = seat(expertPool, chosenExperts);
+      if (!id) throw new NoEligiblePerson(visit.key, 'expert', visit.regionCode);
+      chosenExperts.push(id);
+    }
+    return { key: visit.key, inspectors: team, experts: chosenExperts };
+  });
+  return { seed, inputHash, assignments };
+}
+
+/** A stored team draw: its input and what it gave. */
+export interface TeamDrawRecord {
+  format: 'jointcheck-team-record/1';
+  input: TeamDrawInput;
+  seed: string;
+  inputHash: string;
+  assignments: TeamAssignment[];
+}
+
+/** Re-plays a team draw record; says whether the stored assignment is what the draw gives. */
+export function verifyTeamDrawRecord(record: TeamDrawRecord): { ok: boolean; checks: Array<{ check: string; ok: boolean; detail: string }> } {
+  const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
+  checks.push({ check: 'format', ok: record.format === 'jointcheck-team-record/1' && record.input.algorithm === TEAM_ALGORITHM, detail: `${record.format}, ${record.input.algorithm}` });
+  let replay: TeamDrawOutcome;
+  try {
+    replay = runTeamDraw(record.input);
+  } catch (error) {
+    checks.push({ check: 'replay', ok: false, detail: (error as Error).message });
+    return { ok: false, checks };
+  }
+  checks.push({ check: 'input hash', ok: replay.inputHash === record.inputHash, detail: `input hashes to ${replay.inputHash}` });
+  checks.push({ check: 'seed', ok: replay.seed === record.seed, detail: `seed ${replay.seed}` });
+  const same = JSON.stringify(replay.assignments) === JSON.stringify(record.assignments);
+  const at = replay.assignments.findIndex((a, i) => JSON.stringify(a) !== JSON.stringify(record.assignments[i]));
+  checks.push({ check: 'teams', ok: same, detail: same ? `${replay.assignments.length} visits, the same teams as recorded` : `first difference at visit ${at + 1} (${replay.assignments[at]?.key})` });
+  return { ok: checks.every((c) => c.ok), checks };
+}

@@ -1,0 +1,80 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { assertAuditReader } from '../access';
+import type { JointContext } from '../context';
+import { InspectorDrawRow, type TeamMemberRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+import { TaskService } from '../tasks/task-service';
+import { toTask } from '../tasks/task-resolvers';
+import { TaskType } from '../tasks/types';
+import { MIN_TEAM_INSPECTORS, TeamService } from './team-service';
+import { ConflictInput, EntrustmentInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitType } from './types';
+
+/** What keeps a visit's team from being complete (R18). */
+export function teamProblems(content: PlanContent, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
+  const active = members.filter((m) => m.status === 'ACTIVE');
+  const problems: string[] = [];
+  for (const d of content.departments) if (!drawnDepartments.includes(d)) problems.push(`${d} has not drawn its inspectors yet`);
+  if (problems.length) return problems;
+  const certificates = new Set(active.filter((m) => m.kind === 'INSPECTOR').map((m) => m.certificateNo));
+  if (certificates.size < MIN_TEAM_INSPECTORS) problems.push(`fewer than ${MIN_TEAM_INSPECTORS} enforcement officers with distinct certificates (R18)`);
+  const leaders = active.filter((m) => m.leader);
+  if (leaders.length !== 1 || leaders[0]!.department !== content.leadDepartment) problems.push(`the team needs one leader from the lead department ${content.leadDepartment} (R18)`);
+  return problems;
+}
+
+const toMember = (m: TeamMemberRow): TeamMemberType => ({ ...m, replacementReason: m.replacementReason as never });
+
+@Resolver(() => TaskType)
+export class TeamResolver {
+  @FieldResolver(() => [VisitType], { description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
+  async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
+    const tasks = new TaskService(ctx.joint);
+    const all = await tasks.drawnTargets(task.id);
+    const page = all.slice(offset, offset + Math.min(Math.max(first, 1), 1000));
+    const [members, draws, content] = await Promise.all([
+      new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
+      ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true }, where: { taskId: task.id } }),
+      tasks.planContent(task),
+    ]);
+    const drawn = draws.map((d) => d.department);
+    return page.map((v) => {
+      const team = members.filter((m) => m.targetKey === v.targetKey);
+      return { key: v.targetKey, uscc: v.uscc, regionCode: v.regionCode, batch: v.batch, position: v.position, entity: v.uscc ? { uscc: v.uscc } : null, team: team.map(toMember), teamProblems: teamProblems(content, drawn, team) };
+    });
+  }
+
+  @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18)." })
+  inspectorDraws(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    return ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true, seed: true, inputHash: true, drawnAt: true, drawnBy: true }, where: { taskId: task.id }, order: { department: 'ASC' } });
+  }
+
+  @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: "A department's team-draw record: rosters, conflicts, entrustments and teams, to re-play it (auditors)." })
+  async inspectorDrawRecord(@Root() task: TaskType, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
+    assertAuditReader(ctx.identity, task.leadDepartment, 'read an inspector draw record');
+    return new TeamService(ctx.joint).record(task.id, department);
+  }
+
+  @Mutation(() => TaskType, { description: "A participating department draws its own inspectors (and the lead its experts) for every visit of a locked task (R8, R18-R21)." })
+  async jointDrawInspectors(@Arg('taskId', () => ID) taskId: string, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
+    await new TeamService(ctx.joint).draw(ctx.identity, taskId, department);
+    return toTask(await new TaskService(ctx.joint).requireTask(taskId));
+  }
+
+  @Mutation(() => TeamMemberType, { description: "Replaces a drawn inspector for a listed reason; the department's deputy head approves; no new lottery (R20)." })
+  async jointReplaceInspector(@Arg('input', () => ReplaceInspectorInput) input: ReplaceInspectorInput, @Ctx() ctx: JointContext) {
+    return toMember(await new TeamService(ctx.joint).replace(ctx.identity, input));
+  }
+
+  @Mutation(() => Boolean, { description: 'Records an entrustment by the higher-level department (R21), before the department draws.' })
+  async jointEntrustInspector(@Arg('input', () => EntrustmentInput) input: EntrustmentInput, @Ctx() ctx: JointContext) {
+    await new TeamService(ctx.joint).entrust(ctx.identity, input);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Declares a conflict of interest with a target (R19): the person is never drawn for it.' })
+  async jointDeclareConflict(@Arg('input', () => ConflictInput) input: ConflictInput, @Ctx() ctx: JointContext) {
+    await new TeamService(ctx.joint).declareConflict(ctx.identity, input);
+    return true;
+  }
+}

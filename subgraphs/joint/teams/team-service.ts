@@ -1,0 +1,257 @@
+import { In } from 'typeorm';
+import { badInput, conflict, notFound } from '../../kernel/errors';
+import { type Identity, Role } from '../../kernel/identity';
+import { isDuplicateKey } from '../../kernel/department/repository';
+import { requireText } from '../../kernel/validation';
+import { assertDepartmentStaff } from '../access';
+import { appendAudit } from '../audit';
+import type { JointDeps } from '../context';
+import type { DepartmentClient } from '../department-client';
+import { eligibility, NoEligiblePerson, runTeamDraw, TEAM_ALGORITHM, type RosterPerson, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
+import { ConflictRow, DrawnTargetRow, EntrustmentRow, InspectorDrawRow, TaskRow, TeamMemberRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+import { TaskService, TaskStatus } from '../tasks/task-service';
+
+/** R20: the only reasons a drawn inspector may be replaced (岗位调整、工作冲突、健康状况、执法回避). */
+export const REPLACEMENT_REASONS = ['JOB_CHANGE', 'WORK_CONFLICT', 'HEALTH', 'RECUSAL'] as const;
+export type ReplacementReason = (typeof REPLACEMENT_REASONS)[number];
+
+/** R18: a team has at least two enforcement officers (行政处罚法 art. 42). */
+export const MIN_TEAM_INSPECTORS = 2;
+
+async function pages<T>(client: DepartmentClient, department: string, field: string, selection: string): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, Record<string, { nodes: T[]; endCursor: string | null; hasMore: boolean }>> = await client.query(
+      department,
+      `query($after: String) { ${department} { ${field}(first: 1000, after: $after) { nodes { ${selection} } endCursor hasMore } } }`,
+      { after },
+    );
+    const page = data[department]![field]!;
+    out.push(...page.nodes);
+    if (!page.hasMore) return out;
+    after = page.endCursor;
+  }
+}
+
+/** A department's inspector roster through its contract (R7, R9). */
+export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
+  const rows = await pages<Omit<RosterPerson, 'jurisdiction'> & { jurisdiction: string[] }>(client, department, 'inspectors', 'id name certificateNo domains jurisdiction qualified');
+  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
+}
+
+/** A department's expert roster through its contract (R8). */
+export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
+  const rows = await pages<{ id: string; name: string; expertise: string[] }>(client, department, 'experts', 'id name expertise');
+  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
+}
+
+export class TeamService {
+  private readonly tasks: TaskService;
+  constructor(private readonly deps: JointDeps) {
+    this.tasks = new TaskService(deps);
+  }
+
+  private get db() {
+    return this.deps.dataSource;
+  }
+
+  private async lockedTask(taskId: string): Promise<{ task: TaskRow; content: PlanContent }> {
+    const task = await this.tasks.requireTask(taskId);
+    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: inspectors are drawn for a locked list (R17, R18).`, { field: 'taskId' });
+    return { task, content: await this.tasks.planContent(task) };
+  }
+
+  private participates(content: PlanContent, department: string): void {
+    if (!content.departments.includes(department)) throw badInput(`'${department}' does not take part in this task (${content.departments.join(', ')}).`, { field: 'department' });
+  }
+
+  /** Seats per visit for a department: one team has at least two officers (R18); a one-department plan seats both from it. */
+  private inspectorsPerVisit(content: PlanContent): number {
+    return content.departments.length === 1 ? Math.max(MIN_TEAM_INSPECTORS, content.inspectorsPerDepartment) : content.inspectorsPerDepartment;
+  }
+
+  /** The input of a department's team draw: the rosters as they are now, declared conflicts, entrustments. */
+  private async drawInput(task: TaskRow, content: PlanContent, department: string): Promise<TeamDrawInput> {
+    const lead = department === content.leadDepartment;
+    const [inspectors, experts, visits, conflicts, entrustments] = await Promise.all([
+      inspectorRoster(this.deps.departments, department),
+      lead && content.expertsPerVisit > 0 ? expertRoster(this.deps.departments, department) : Promise.resolve([]),
+      this.db.manager.find(DrawnTargetRow, { where: { taskId: task.id }, order: { position: 'ASC' } }),
+      this.db.manager.find(ConflictRow, { where: { department }, order: { personId: 'ASC', targetKey: 'ASC' } }),
+      this.db.manager.find(EntrustmentRow, { where: { taskId: task.id, department }, order: { id: 'ASC' } }),
+    ]);
+    const keys = new Set(visits.map((v) => v.targetKey));
+    return {
+      algorithm: TEAM_ALGORITHM,
+      taskId: task.id,
+      department,
+      targetSeed: task.drawResult!.seed,
+      visits: visits.map((v) => ({ key: v.targetKey, regionCode: v.regionCode })),
+      domains: [...new Set(content.items.filter((i) => i.department === department).map((i) => i.domain))].sort(),
+      inspectorsPerVisit: this.inspectorsPerVisit(content),
+      expertsPerVisit: lead ? content.expertsPerVisit : 0,
+      inspectors,
+      experts,
+      conflicts: conflicts.filter((c) => keys.has(c.targetKey)).map((c) => [c.personId, c.targetKey]),
+      entrustments: entrustments.map((e) => ({ inspectorId: e.inspectorId, regions: e.regions })),
+    };
+  }
+
+  /**
+   * R18: a participating department draws its own inspectors for every visit of a locked task,
+   * once; the lead department's first inspector on each visit leads the team.
+   */
+  async draw(identity: Identity, taskId: string, department: string): Promise<TeamDrawRecord> {
+    const { task, content } = await this.lockedTask(taskId);
+    this.participates(content, department);
+    assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors'); // R18
+    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department })) throw conflict(`${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`);
+    const input = await this.drawInput(task, content, department);
+    let outcome;
+    try {
+      outcome = runTeamDraw(input);
+    } catch (error) {
+      if (!(error instanceof NoEligiblePerson)) throw error;
+      throw badInput(
+        `No qualified ${error.kind} of ${department} is left for target ${error.visit} (region ${error.regionCode}) without a conflict of interest${error.kind === 'inspector' ? ' and with jurisdiction: record an entrustment by the higher-level department (R21), or add qualified inspectors' : ''}. Nothing was drawn.`,
+        { field: 'department', rule: error.kind === 'inspector' ? 'R21' : 'R8' },
+      );
+    }
+    const people = new Map([...input.inspectors, ...input.experts].map((p) => [p.id, p]));
+    const now = this.deps.clock();
+    const lead = department === content.leadDepartment;
+    const members: TeamMemberRow[] = outcome.assignments.flatMap((a) => [
+      ...a.inspectors.map((id, i) => member(taskId, a.key, department, 'INSPECTOR', people.get(id)!, lead && i === 0, now)),
+      ...a.experts.map((id) => member(taskId, a.key, department, 'EXPERT', people.get(id)!, false, now)),
+    ]);
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.insert(InspectorDrawRow, { taskId, department, seed: outcome.seed, input: input as never, inputHash: outcome.inputHash, drawnAt: now, drawnBy: identity.subject });
+        for (let i = 0; i < members.length; i += 300) await tx.insert(TeamMemberRow, members.slice(i, i + 300));
+        await appendAudit(tx, identity, { action: 'team.drawn', entityId: taskId, details: { department, seed: outcome.seed, inputHash: outcome.inputHash, visits: outcome.assignments.length, inspectors: input.inspectors.length } }, now);
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`${department} has drawn its inspectors for task ${taskId} already (R18).`);
+      throw error;
+    }
+    return { format: 'jointcheck-team-record/1', input, seed: outcome.seed, inputHash: outcome.inputHash, assignments: outcome.assignments };
+  }
+
+  async record(taskId: string, department: string): Promise<TeamDrawRecord | null> {
+    const row = await this.db.manager.findOneBy(InspectorDrawRow, { taskId, department });
+    if (!row) return null;
+    const members = await this.db.manager.find(TeamMemberRow, { where: { taskId, department, origin: 'DRAWN' }, order: { id: 'ASC' } });
+    const input = row.input as TeamDrawInput;
+    return {
+      format: 'jointcheck-team-record/1',
+      input,
+      seed: row.seed,
+      inputHash: row.inputHash,
+      assignments: input.visits.map((v) => ({
+        key: v.key,
+        inspectors: members.filter((m) => m.targetKey === v.key && m.kind === 'INSPECTOR').map((m) => m.personId),
+        experts: members.filter((m) => m.targetKey === v.key && m.kind === 'EXPERT').map((m) => m.personId),
+      })),
+    };
+  }
+
+  /**
+   * R20: replaces a drawn inspector for a listed reason, approved by the department's deputy head;
+   * the replacement is any eligible inspector, chosen without a lottery; the original stays on record.
+   */
+  async replace(identity: Identity, input: { taskId: string; targetKey: string; department: string; personId: string; reason: string; replacementId: string; note: string }): Promise<TeamMemberRow> {
+    const { task, content } = await this.lockedTask(input.taskId);
+    this.participates(content, input.department);
+    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)'); // R20
+    if (!(REPLACEMENT_REASONS as readonly string[]).includes(input.reason)) {
+      throw badInput(`reason must be one of ${REPLACEMENT_REASONS.join(', ')} (R20).`, { field: 'reason', rule: 'R20' });
+    }
+    const note = requireText(input.note, 'note', 2000, 'say what happened');
+    const team = await this.db.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
+    const current = team.find((m) => m.personId === input.personId && m.department === input.department && m.kind === 'INSPECTOR');
+    if (!current) throw notFound(`${input.personId} is not an active ${input.department} inspector on the team for ${input.targetKey}.`, { field: 'personId' });
+    if (team.some((m) => m.personId === input.replacementId && m.department === input.department)) throw badInput(`${input.replacementId} is on this team already.`, { field: 'replacementId', rule: 'R20' });
+    const drawInput = await this.drawInput(task, content, input.department);
+    const replacement = drawInput.inspectors.find((p) => p.id === input.replacementId);
+    const visit = drawInput.visits.find((v) => v.key === input.targetKey)!;
+    // R20: the replacement is a qualified inspector (R7) with jurisdiction (R21) and no conflict (R19).
+    if (!replacement || !eligibility(drawInput).inspector(replacement, visit)) {
+      throw badInput(`${input.replacementId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment, without a conflict of interest (R20).`, {
+        field: 'replacementId',
+        rule: 'R20',
+      });
+    }
+    const now = this.deps.clock();
+    return this.db.transaction(async (tx) => {
+      const done = await tx.update(TeamMemberRow, { id: current.id, status: 'ACTIVE' }, { status: 'REPLACED' });
+      if (done.affected !== 1) throw conflict(`${input.personId} was replaced by someone else just now.`);
+      const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', replacement, current.leader, now);
+      Object.assign(row, { origin: 'REPLACEMENT', replacesId: current.id, replacementReason: input.reason, replacementNote: note, approvedBy: identity.subject });
+      await tx.insert(TeamMemberRow, row);
+      await appendAudit(tx, identity, { action: 'team.replaced', entityId: task.id, details: { targetKey: input.targetKey, department: input.department, replaced: input.personId, by: input.replacementId, reason: input.reason, note } }, now);
+      return row;
+    });
+  }
+
+  /** R19: an inspector or expert declares a conflict of interest with a target (before or after a draw). */
+  async declareConflict(identity: Identity, input: { department: string; personId: string; targetKey: string; reason: string }): Promise<void> {
+    assertDepartmentStaff(identity, input.department, [Role.INSPECTOR, Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'declare a conflict of interest');
+    const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
+    const now = this.deps.clock();
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.insert(ConflictRow, { department: input.department, personId: input.personId, targetKey: input.targetKey, reason, declaredBy: identity.subject, declaredAt: now });
+        await appendAudit(tx, identity, { action: 'conflict.declared', entityId: input.targetKey, details: { department: input.department, personId: input.personId, reason } }, now);
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`${input.personId}'s conflict with ${input.targetKey} is declared already.`);
+      throw error;
+    }
+  }
+
+  /** R21: records that the higher-level department entrusts an inspector to act in regions outside their jurisdiction. */
+  async entrust(identity: Identity, input: { taskId: string; department: string; inspectorId: string; regions: string[]; entrustedByUnit: string; reason: string }): Promise<void> {
+    const { task, content } = await this.lockedTask(input.taskId);
+    this.participates(content, input.department);
+    assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
+    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department })) {
+      throw conflict(`${input.department} has drawn its inspectors for this task already: an entrustment now can only support a replacement (R20).`, { rule: 'R21' });
+    }
+    if (input.regions.length === 0 || !input.regions.every((r) => /^[1-8][0-9]{1,5}$/.test(r))) throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions' });
+    const unit = requireText(input.entrustedByUnit, 'entrustedByUnit', 100, 'name the higher-level department unit that entrusts (R21)', 'R21');
+    const reason = requireText(input.reason, 'reason', 2000, 'say why', 'R21');
+    const now = this.deps.clock();
+    await this.db.transaction(async (tx) => {
+      await tx.insert(EntrustmentRow, { taskId: task.id, department: input.department, inspectorId: input.inspectorId, regions: input.regions, entrustedByUnit: unit, reason, recordedBy: identity.subject, recordedAt: now });
+      await appendAudit(tx, identity, { action: 'inspector.entrusted', entityId: task.id, details: { department: input.department, inspectorId: input.inspectorId, regions: input.regions, entrustedByUnit: unit, reason } }, now);
+    });
+  }
+
+  /** Team members of some visits of a task, every status, in order. */
+  async members(taskId: string, keys: readonly string[]): Promise<TeamMemberRow[]> {
+    if (keys.length === 0) return [];
+    return this.db.manager.find(TeamMemberRow, { where: { taskId, targetKey: In([...keys]) }, order: { id: 'ASC' } });
+  }
+}
+
+function member(taskId: string, targetKey: string, department: string, kind: 'INSPECTOR' | 'EXPERT', person: RosterPerson, leader: boolean, now: Date): TeamMemberRow {
+  return Object.assign(new TeamMemberRow(), {
+    taskId,
+    targetKey,
+    department,
+    kind,
+    personId: person.id,
+    name: person.name,
+    certificateNo: person.certificateNo,
+    leader,
+    origin: 'DRAWN',
+    status: 'ACTIVE',
+    replacesId: null,
+    replacementReason: null,
+    replacementNote: null,
+    approvedBy: null,
+    createdAt: now,
+  });
+}

@@ -1,0 +1,114 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MarketEntityRef } from '../tasks/types';
+
+export enum ReplacementReasonEnum {
+  JOB_CHANGE = 'JOB_CHANGE',
+  WORK_CONFLICT = 'WORK_CONFLICT',
+  HEALTH = 'HEALTH',
+  RECUSAL = 'RECUSAL',
+}
+registerEnumType(ReplacementReasonEnum, { name: 'ReplacementReason', description: 'Why a drawn inspector is replaced (R20): 岗位调整, 工作冲突, 健康状况, 执法回避.' });
+
+@ObjectType('TeamMember', { description: "A member of a visit's team: an inspector or expert, drawn or a replacement (R18, R20)." })
+export class TeamMemberType {
+  @Field()
+  department!: string;
+  @Field({ description: 'INSPECTOR or EXPERT.' })
+  kind!: string;
+  @Field()
+  personId!: string;
+  @Field()
+  name!: string;
+  @Field(() => String, { nullable: true, description: 'Enforcement certificate number (执法证号).' })
+  certificateNo!: string | null;
+  @Field({ description: "The lead department's inspector who leads the team (组长, R18)." })
+  leader!: boolean;
+  @Field({ description: 'DRAWN by the lottery, or REPLACEMENT chosen without one (R20).' })
+  origin!: string;
+  @Field({ description: 'ACTIVE, or REPLACED (kept on record).' })
+  status!: string;
+  @Field(() => ReplacementReasonEnum, { nullable: true })
+  replacementReason!: ReplacementReasonEnum | null;
+  @Field(() => String, { nullable: true })
+  approvedBy!: string | null;
+}
+
+@ObjectType('Visit', { description: 'One target of a locked task with its team: enter once, check many (R22).' })
+export class VisitType {
+  @Field()
+  key!: string;
+  @Field(() => String, { nullable: true })
+  uscc!: string | null;
+  @Field()
+  regionCode!: string;
+  @Field(() => Int)
+  batch!: number;
+  @Field(() => Int)
+  position!: number;
+  @Field(() => MarketEntityRef, { nullable: true })
+  entity!: MarketEntityRef | null;
+  @Field(() => [TeamMemberType], { description: 'Everyone drawn or chosen, active and replaced.' })
+  team!: TeamMemberType[];
+  @Field(() => [String], { description: 'What keeps the team from being complete (R18): empty when it is.' })
+  teamProblems!: string[];
+}
+
+@ObjectType('InspectorDraw', { description: "A department's inspector draw for a task (R18), re-playable from its record." })
+export class InspectorDrawType {
+  @Field()
+  department!: string;
+  @Field()
+  seed!: string;
+  @Field()
+  inputHash!: string;
+  @Field()
+  drawnAt!: Date;
+  @Field()
+  drawnBy!: string;
+}
+
+@InputType('ReplaceInspectorInput')
+export class ReplaceInspectorInput {
+  @Field(() => ID)
+  taskId!: string;
+  @Field()
+  targetKey!: string;
+  @Field()
+  department!: string;
+  @Field({ description: 'The drawn inspector to replace.' })
+  personId!: string;
+  @Field(() => ReplacementReasonEnum)
+  reason!: ReplacementReasonEnum;
+  @Field({ description: 'Any eligible inspector of the department, chosen without a lottery (R20).' })
+  replacementId!: string;
+  @Field()
+  note!: string;
+}
+
+@InputType('EntrustmentInput', { description: 'R21: the higher-level department entrusts an inspector to act where they lack jurisdiction.' })
+export class EntrustmentInput {
+  @Field(() => ID)
+  taskId!: string;
+  @Field()
+  department!: string;
+  @Field()
+  inspectorId!: string;
+  @Field(() => [String])
+  regions!: string[];
+  @Field()
+  entrustedByUnit!: string;
+  @Field()
+  reason!: string;
+}
+
+@InputType('ConflictInput', { description: 'R19: a conflict of interest between an inspector or expert and a target.' })
+export class ConflictInput {
+  @Field()
+  department!: string;
+  @Field()
+  personId!: string;
+  @Field()
+  targetKey!: string;
+  @Field()
+  reason!: string;
+}
