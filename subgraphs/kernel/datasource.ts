@@ -78,6 +78,8 @@ export async function openServiceDatabase(
       // WAL lets readers go on while a writer commits; NORMAL sync is safe under WAL.
       prepareDatabase: (raw: { pragma(s: string): unknown }) => {
         raw.pragma('journal_mode = WAL');
+        // Another connection (a second service instance, the seed script) may hold the write lock: wait for it.
+        raw.pragma('busy_timeout = 10000');
         raw.pragma('synchronous = NORMAL');
         raw.pragma('foreign_keys = ON');
       },

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** A market entity on the register (登记): owned by market supervision, shared with the hub as `MarketEntity`. */
 @Entity('market_entity')
 @Index('idx_market_entity_region', ['regionCode', 'industryCode'])
+@Index('idx_market_entity_abnormal', ['abnormal', 'uscc'])
 export class MarketEntityRow {
   @PrimaryColumn({ type: 'varchar', length: 18 })
   uscc!: string;

@@ -21,8 +21,8 @@ describe('docker-compose.yml is true to the code', () => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
   const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql');
 
-  it('has MySQL, the gateway and every built-in department', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'market', 'mysql', 'tax']);
+  it('has MySQL, the gateway, the joint service and every built-in department', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'joint', 'market', 'mysql', 'tax']);
   });
 
   it.each(services.map(([name]) => name))('service %s runs an entry point that exists in the code', (name) => {
@@ -35,9 +35,9 @@ describe('docker-compose.yml is true to the code', () => {
     // An entry point starts a service and stops on SIGTERM: a main file that calls a runner.
     expect(path.basename(source)).toBe('main.ts');
     const text = fs.readFileSync(source, 'utf8');
-    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(/);
+    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(|startJoint\(/);
     expect(text).toMatch(/stopOnSignals|runDepartmentProcess/);
-    if (name !== 'gateway') expect(text).toContain(`import { ${name} } from './index'`);
+    if (name !== 'gateway' && name !== 'joint') expect(text).toContain(`import { ${name} } from './index'`);
   });
 
   it.each(services.map(([name]) => name))('service %s sets only settings the code reads, with values it accepts', (name) => {
@@ -48,11 +48,14 @@ describe('docker-compose.yml is true to the code', () => {
     expect(() => loadConfig(resolved)).not.toThrow();
   });
 
-  it('the gateway composes every department service, at the address compose gives it', () => {
-    const config = loadConfig(compose.services.gateway!.environment!);
-    const departments = services.map(([name]) => name).filter((n) => n !== 'gateway');
-    expect(config.subgraphs.map((s) => s.name).sort()).toEqual(departments.sort());
-    for (const s of config.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
+  it('the gateway composes every subgraph service, and the joint service reads every department, at the addresses compose gives them', () => {
+    const subgraphs = services.map(([name]) => name).filter((n) => n !== 'gateway');
+    const gateway = loadConfig(compose.services.gateway!.environment!);
+    expect(gateway.subgraphs.map((s) => s.name).sort()).toEqual([...subgraphs].sort());
+    for (const s of gateway.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
+    const joint = loadConfig(compose.services.joint!.environment!);
+    expect(joint.subgraphs.map((s) => s.name).sort()).toEqual(subgraphs.filter((n) => n !== 'joint').sort());
+    expect(joint.jwt.privateKeyFile).toBe('/keys/private.jwk.json');
   });
 
   it('the image is built from the Dockerfile, which builds dist/ with the build script', () => {

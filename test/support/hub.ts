@@ -6,6 +6,7 @@ import { testDatabases, type TestDatabase } from './databases';
 export interface TestHub extends RunningHub {
   config: HubConfig;
   issuer: TokenIssuer;
+  verifier: TokenVerifier;
   /** A bearer token for a role (and department). */
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
@@ -50,6 +51,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     ...hub,
     config,
     issuer,
+    verifier,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
     query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
   };

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalOrder, sha256Hex, snapshotHash, type SnapshotEntry } from './canonical';
-import { DRAW_ALGORITHM, deriveSeed, runDraw, type UniformSource } from './lottery';
+import { DRAW_ALGORITHM, deriveSeed, runDraw } from './lottery';
 import { publicRecord, RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord } from './record';
 import { combineStrata, drawCount, stratumOfView, type Stratum, type StratumRatios } from './strata';
-import { chiSquarePValue } from '../../../test/support/statistics';
+import { biasedChooser, drawFrequencies, fairnessPValues } from '../../../test/support/fairness';
 
 const RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
 
@@ -160,7 +160,7 @@ describe('the target draw', () => {
         return { code: e.status, out: e.stdout };
       }
     };
-    expect(run(good)).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED') });
+    expect(run(good)).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED: the record is what the draw gives.') });
     const tampered = run(bad);
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
@@ -169,45 +169,16 @@ describe('the target draw', () => {
 });
 
 describe('fairness (R16): over 1,000 seeded draws every target of a stratum is drawn equally often', () => {
-  const DRAWS = 1000;
   const entries = roster();
   const hash = snapshotHash(entries);
 
-  function frequencies(choose?: (items: string[], k: number, source: UniformSource) => string[]) {
-    const counts = new Map<string, number>(entries.map(([k]) => [k, 0]));
-    for (let d = 0; d < DRAWS; d++) {
-      const outcome = runDraw(entries, RATIOS, deriveSeed(`secret-${d}`, hash, WITNESS), 50, choose);
-      for (const key of outcome.drawn) counts.set(key, counts.get(key)! + 1);
-    }
-    return counts;
-  }
-
-  /** p-value of the chi-square test of equal frequencies, per stratum. */
-  function pValues(counts: Map<string, number>): Record<Stratum, number> {
-    const out = {} as Record<Stratum, number>;
-    for (const stratum of ['HIGH', 'ELEVATED', 'GENERAL', 'LOW'] as Stratum[]) {
-      const observed = entries.filter(([, s]) => s === stratum).map(([k]) => counts.get(k)!);
-      out[stratum] = chiSquarePValue(observed);
-    }
-    return out;
-  }
-
   it('the lottery passes: p > 0.01 in every stratum', () => {
-    const p = pValues(frequencies());
+    const p = fairnessPValues(entries, drawFrequencies(entries, hash, RATIOS, 1000));
     for (const stratum of Object.keys(p) as Stratum[]) expect([stratum, p[stratum] > 0.01]).toEqual([stratum, true]);
   });
 
   it('the same test rejects a drawer biased towards the start of the roster', () => {
-    // Picks like the real one, but skews j towards low indices (u^1.5 instead of u).
-    const biased = (items: string[], k: number, source: UniformSource) => {
-      for (let i = 0; i < k; i++) {
-        const u = source.below(1_000_000) / 1_000_000;
-        const j = i + Math.floor(u ** 1.5 * (items.length - i));
-        [items[i], items[j]] = [items[j]!, items[i]!];
-      }
-      return items.slice(0, k);
-    };
-    const p = pValues(frequencies(biased));
+    const p = fairnessPValues(entries, drawFrequencies(entries, hash, RATIOS, 1000, biasedChooser));
     expect(Math.min(...Object.values(p))).toBeLessThan(0.01);
   });
 });

@@ -6,8 +6,8 @@ import type { DepartmentClient } from '../department-client';
 import { SnapshotChunkRow } from '../entities';
 import type { PlanContent } from '../plans/content';
 
-/** Page size of the department contract's bulk export used by draws. */
-export const EXPORT_PAGE = 10_000;
+/** Page size of the department contract's bulk export (`exportTargetRows`) used by draws. */
+export const EXPORT_PAGE = 50_000;
 
 interface ExportRow extends DepartmentSignal {
   id: string;
@@ -24,22 +24,47 @@ export interface Snapshot {
 }
 
 const EXPORT_QUERY = (department: string) => `query($filter: RosterFilter, $after: String, $first: Int!) {
-  ${department} { exportTargets(filter: $filter, first: $first, after: $after) {
-    nodes { id uscc regionCode creditLevel riskLevel penaltiesLast3Years verifiedComplaints } endCursor hasMore } } }`;
+  ${department} { exportTargetRows(filter: $filter, first: $first, after: $after) { columns tsv count endCursor hasMore } } }`;
 
-/** Reads a department's roster through its contract's bulk export, page by page (R9: from the roster itself). */
-export async function exportRoster(client: DepartmentClient, department: string, filter: Record<string, unknown> | null, onPage: (rows: ExportRow[]) => void): Promise<void> {
-  let after: string | null = null;
-  for (;;) {
-    const data: Record<string, { exportTargets: { nodes: ExportRow[]; endCursor: string | null; hasMore: boolean } }> = await client.query(department, EXPORT_QUERY(department), {
-      filter,
-      after,
-      first: EXPORT_PAGE,
-    });
-    const page = data[department]!.exportTargets;
-    onPage(page.nodes);
-    if (!page.hasMore) return;
-    after = page.endCursor;
+const EXPECTED_COLUMNS = 'id,kind,uscc,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
+
+type ExportPage = { columns: string[]; tsv: string; count: number; endCursor: string | null; hasMore: boolean };
+
+/**
+ * Reads a department's roster through its contract's bulk export, page by page (R9: from the
+ * roster itself), calling `onRow` for each target in id order. The next page is asked for while
+ * the current one is processed.
+ */
+export async function exportRoster(client: DepartmentClient, department: string, filter: Record<string, unknown> | null, onRow: (row: ExportRow) => void): Promise<void> {
+  const fetchPage = async (after: string | null): Promise<ExportPage> => {
+    const data: Record<string, { exportTargetRows: ExportPage }> = await client.query(department, EXPORT_QUERY(department), { filter, after, first: EXPORT_PAGE });
+    const page = data[department]!.exportTargetRows;
+    if (page.columns.join(',') !== EXPECTED_COLUMNS) throw new Error(`${department} exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`);
+    return page;
+  };
+  let next: Promise<ExportPage> | null = fetchPage(null);
+  while (next) {
+    const page: ExportPage = await next;
+    next = page.hasMore ? fetchPage(page.endCursor) : null;
+    let count = 0;
+    const row = { id: '', uscc: null as string | null, regionCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
+    for (const line of page.tsv.split('\n')) {
+      if (!line) continue;
+      const c = line.split('\t');
+      row.id = c[0]!;
+      row.uscc = c[2] || null;
+      row.regionCode = c[3]!;
+      row.creditLevel = c[5]!;
+      row.riskLevel = c[6]!;
+      row.penaltiesLast3Years = Number(c[7]);
+      row.verifiedComplaints = Number(c[8]);
+      onRow(row); // the same object each time: copy what you keep
+      count++;
+    }
+    if (count !== page.count) {
+      next?.catch(() => undefined);
+      throw new Error(`${department} export page says ${page.count} rows but holds ${count}`);
+    }
   }
 }
 
@@ -76,8 +101,8 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     Promise.all(
       partners.map(async (department) => {
         const byUscc = new Map<string, Stratum>();
-        await exportRoster(client, department, content.scope.regions.length ? { regions: content.scope.regions } : null, (rows) => {
-          for (const row of rows) if (row.uscc && row.id === row.uscc) byUscc.set(row.uscc, stratumOfView(row, false));
+        await exportRoster(client, department, content.scope.regions.length ? { regions: content.scope.regions } : null, (row) => {
+          if (row.uscc && row.id === row.uscc) byUscc.set(row.uscc, stratumOfView(row, false));
         });
         return byUscc;
       }),
@@ -89,18 +114,16 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
   let excludedTwice = 0;
   let excludedRecent = 0;
   const filter = { kinds: content.scope.targetKinds, regions: content.scope.regions.length ? content.scope.regions : null, industries: content.scope.industries.length ? content.scope.industries : null };
-  await exportRoster(client, content.leadDepartment, filter, (rows) => {
-    for (const row of rows) {
-      const why = exclusions.excluded(row.id);
-      if (why === 'TWICE') excludedTwice++;
-      if (why === 'RECENT') excludedRecent++;
-      if (why) continue;
-      const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
-      const others = row.uscc ? partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined) : [];
-      entries.push([row.id, combineStrata(lead, others, content.classCombination)]);
-      usccs.push(row.uscc);
-      regions.push(row.regionCode);
-    }
+  await exportRoster(client, content.leadDepartment, filter, (row) => {
+    const why = exclusions.excluded(row.id);
+    if (why === 'TWICE') excludedTwice++;
+    if (why === 'RECENT') excludedRecent++;
+    if (why) return;
+    const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
+    const others = row.uscc ? partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined) : [];
+    entries.push([row.id, combineStrata(lead, others, content.classCombination)]);
+    usccs.push(row.uscc);
+    regions.push(row.regionCode);
   });
   // The export comes in id order already (binary collation); make sure, and sort the aligned arrays if not.
   let sorted = true;

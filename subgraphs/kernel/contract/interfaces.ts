@@ -1,4 +1,4 @@
-import { Field, Float, GraphQLISODateTime, ID, InterfaceType, Int } from 'type-graphql';
+import { Directive, Field, Float, GraphQLISODateTime, ID, InterfaceType, Int, ObjectType } from 'type-graphql';
 import { CreditLevel, InspectionMethod, ItemCategory, ItemStatus, RiskLevel, TargetKind } from './enums';
 
 /*
@@ -169,4 +169,31 @@ export abstract class DepartmentView {
 
   @Field(() => [ChecklistItem], { description: "The department's items in force that apply to this target." })
   applicableItems?: ChecklistItem[];
+}
+
+/** The columns of `RosterRows.tsv`, in order. */
+export const ROSTER_ROW_COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'] as const;
+
+/**
+ * A page of a roster in a compact form for bulk reads (draw snapshots of a million targets):
+ * one line per target, tab-separated columns in the order `columns` gives, in id order. Every
+ * value is a code or a number (no names), so no escaping is needed; an empty uscc is empty.
+ */
+@Directive('@shareable')
+@ObjectType('RosterRows', { description: 'A page of a roster as tab-separated lines, for bulk reads (R9).' })
+export class RosterRows {
+  @Field(() => [String], { description: 'Column names of each line, in order.' })
+  columns!: string[];
+
+  @Field({ description: 'One line per target, columns separated by tabs, lines ending in a newline.' })
+  tsv!: string;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
+  endCursor!: string | null;
+
+  @Field()
+  hasMore!: boolean;
 }

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
-import type { DepartmentView } from '../contract/interfaces';
+import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract/interfaces';
 import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
 import { ITEM_CODE } from '../codes';
 import { badInput } from '../errors';
@@ -15,6 +15,7 @@ import type { DepartmentTypes, Page } from './types';
 export const PAGE_DEFAULT = 100;
 export const PAGE_MAX = 1000;
 export const EXPORT_MAX = 10_000;
+export const ROWS_MAX = 50_000;
 
 /** Rows one import call may carry. */
 export const IMPORT_MAX = 5000;
@@ -78,6 +79,18 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Ctx() ctx: DepartmentContext,
     ) {
       return targetPage(ctx, filter, pageSize(first, EXPORT_MAX), after);
+    }
+
+    @FieldResolver(() => RosterRows, { description: `The roster in scope as tab-separated lines, up to ${ROWS_MAX} a page: the bulk export draws read (R9, R30).` })
+    async exportTargetRows(
+      @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
+      @Arg('first', () => Int, { defaultValue: ROWS_MAX }) first: number,
+      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ): Promise<RosterRows> {
+      assertCanReadRoster(ctx.identity, code); // R30
+      const page = await ctx.dept.repo.exportRows(filter, { first: pageSize(first, ROWS_MAX), after });
+      return { columns: [...ROSTER_ROW_COLUMNS], ...page };
     }
 
     @FieldResolver(() => types.Target, { nullable: true })

@@ -21,7 +21,11 @@ export class MarketRegister1763900001000 implements MigrationInterface {
           varchar('status', 12),
           bool('abnormal'),
         ],
-        [{ name: 'idx_market_entity_region', columns: ['region_code', 'industry_code'] }],
+        [
+          { name: 'idx_market_entity_region', columns: ['region_code', 'industry_code'] },
+          // The abnormal-operation list is read in USCC order for every draw (R13).
+          { name: 'idx_market_entity_abnormal', columns: ['abnormal', 'uscc'] },
+        ],
       ),
     );
   }

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { BUILTIN_DEPARTMENTS } from '../subgraphs';
+import { loadConfig } from '../subgraphs/kernel/config';
+import { startDepartment } from '../subgraphs/kernel/department/run';
+import { loadVerifier } from '../subgraphs/kernel/keys';
+import { createLogger } from '../subgraphs/kernel/log';
+
+/**
+ * A department subgraph in a process of its own, as deployed (one container per service), for the
+ * benchmarks: `node bench/serve-department.ts <code>`, configured by the environment; prints
+ * `{"url": ...}` on stdout once listening, stops on SIGTERM.
+ */
+async function main(): Promise<void> {
+  const code = process.argv[2];
+  const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === code);
+  if (!module) throw new Error(`unknown department ${code}`);
+  const config = loadConfig();
+  const running = await startDepartment(module, config, { verifier: await loadVerifier(config), logger: createLogger(config.logLevel, code!), port: 0 });
+  process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
+  process.once('SIGTERM', () => {
+    void running.stop().then(() => process.exit(0));
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
