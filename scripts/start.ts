@@ -28,6 +28,7 @@ JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).
 
   Gateway (GraphQL):  ${hub.gateway.url}
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
+  joint               ${hub.joint.url}   (plans, tasks, the draw)
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
 Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}):

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { bool, datetime, int, table, text, varchar } from './table-helpers';
+import { bool, clusterOnPrimaryKeyOnSqlite, datetime, int, table, text, varchar } from './table-helpers';
 
 /** The tables of the department kernel: target roster (R6), inspectors (R7), experts (R8), versioned checklist (R1, R5). */
 export class DepartmentKernel1763900000000 implements MigrationInterface {
@@ -28,6 +28,7 @@ export class DepartmentKernel1763900000000 implements MigrationInterface {
         ],
       ),
     );
+    await clusterOnPrimaryKeyOnSqlite(q, 'roster_target');
     await q.createTable(
       table('inspector', [
         varchar('id', 32, { isPrimary: true }),
