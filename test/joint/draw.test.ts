@@ -39,10 +39,13 @@ describeWithHub(
       expect(early.message).toMatch(/published on 2026-03-04/);
 
       time.set('2026-03-04T02:00:00Z');
+      const noNumbers = onlyError(await step(hub(), 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId, witnessValue: '见公告' }));
+      expect(noNumbers.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'witnessValue' });
       const drawn = await step(hub(), 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId, witnessValue: '05 11 16 23 28 32 + 07' });
       expect(drawn.errors).toBeUndefined();
       const task = drawn.data!.jointDrawTargets!;
       expect(task.status).toBe('DRAWN');
+      expect((task as unknown as { witnessValue: string }).witnessValue).toBe('5 11 16 23 28 32 7'); // the canonical form
       expect(task.strata.map((s) => s.stratum)).toEqual(['HIGH', 'ELEVATED', 'GENERAL', 'LOW']);
       expect(task.strata.reduce((n, s) => n + s.eligible, 0)).toBe(task.snapshotSize);
 

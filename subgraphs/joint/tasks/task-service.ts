@@ -9,7 +9,7 @@ import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { sha256Hex } from '../draw/canonical';
-import { DRAW_ALGORITHM, deriveSeed, normaliseWitness, runDraw } from '../draw/lottery';
+import { DRAW_ALGORITHM, deriveSeed, MIN_WITNESS_NUMBERS, normaliseWitness, runDraw } from '../draw/lottery';
 import { RECORD_FORMAT, type FullDrawRecord, type PublicDrawRecord } from '../draw/record';
 import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
 import type { PlanContent } from '../plans/content';
@@ -188,6 +188,9 @@ export class TaskService {
       );
     }
     const witness = normaliseWitness(requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`));
+    if (witness.split(' ').filter(Boolean).length < MIN_WITNESS_NUMBERS) {
+      throw badInput(`witnessValue: enter the numbers published by ${task.witnessSource}, at least ${MIN_WITNESS_NUMBERS} of them; only the numbers count.`, { field: 'witnessValue' });
+    }
     const now = this.deps.clock();
     if (chinaDate(now) < task.witnessAvailableOn) {
       throw conflict(`The witness (${task.witnessSource}) is published on ${task.witnessAvailableOn}; draw on or after that day.`, { field: 'witnessValue' });
