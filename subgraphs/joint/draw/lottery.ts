@@ -12,10 +12,11 @@ import { drawCount, STRATA, type Stratum, type StratumRatios } from './strata';
  * 2. The snapshot (canonical form, see canonical.ts) is taken and its hash published.
  * 3. At the draw the coordinator enters the witness value. The seed is
  *    `SHA-256("jointcheck-draw/1\n" + secret + "\n" + snapshotHash + "\n" + witness)` in hex,
- *    where the witness is its canonical form: the numbers it contains, in the order given, without
- *    leading zeros, joined by single spaces ("03, 09 + 14" becomes "3 9 14"). Only the numbers
- *    count, so whoever enters the witness cannot pick among spellings of the same result to steer
- *    the seed; what they enter is checked by anyone against the public source.
+ *    where the witness is its canonical form: the numbers it contains, without leading zeros,
+ *    sorted in ascending numeric order, joined by single spaces ("14, 03 + 09" becomes "3 9 14",
+ *    in the spirit of RFC 3797's sorting of unordered results). Only the set of numbers counts, so
+ *    whoever enters the witness cannot pick among spellings or orderings of the same result to
+ *    steer the seed; what they enter is checked by anyone against the public source.
  *    The operator knows the secret but not the witness when the snapshot is fixed; the public
  *    knows the witness but not the secret until the lock: nobody can steer the seed.
  * 4. The PRNG is seedrandom's default (ARC4, as published in seedrandom 3.0.5) seeded with that
@@ -33,9 +34,12 @@ export const DRAW_ALGORITHM = 'jointcheck-draw/1';
 /** At least this many numbers make a witness (a lottery result has several). */
 export const MIN_WITNESS_NUMBERS = 3;
 
-/** The canonical form of a witness value: its numbers in order, without leading zeros, space-separated. */
+/** The canonical form of a witness value: its numbers without leading zeros, in ascending order, space-separated. */
 export function normaliseWitness(value: string): string {
-  return (value.match(/\d+/g) ?? []).map((n) => n.replace(/^0+(?=\d)/, '')).join(' ');
+  return (value.match(/\d+/g) ?? [])
+    .map((n) => n.replace(/^0+(?=\d)/, ''))
+    .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+    .join(' ');
 }
 
 export function deriveSeed(secret: string, snapshotHash: string, witness: string, algorithm = DRAW_ALGORITHM): string {
