@@ -114,7 +114,7 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
     };
     const task = await timed('commit', () =>
       call<{ jointCreateTask: { id: string } }>(`mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`, {
-        input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench witness', witnessAvailableOn: '2026-11-24' },
+        input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench witness', witnessAvailableOn: '2026-11-24', witnessNumbers: 7 },
       }),
     );
     const id = task.jointCreateTask.id;

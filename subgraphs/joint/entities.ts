@@ -114,6 +114,10 @@ export class TaskRow {
   @Column({ name: 'witness_available_on', type: 'varchar', length: 10 })
   witnessAvailableOn!: string;
 
+  /** How many numbers the witness has (a 双色球 result: 7): fixed at commitment, so none can be added or left out. */
+  @Column({ name: 'witness_numbers', type: 'int' })
+  witnessNumbers!: number;
+
   @Column({ name: 'witness_value', type: 'varchar', length: 300, nullable: true })
   witnessValue!: string | null;
 

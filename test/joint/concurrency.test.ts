@@ -37,7 +37,7 @@ describeWithHub(
         time.set('2026-03-04T02:00:00Z');
         const token = await hub().token(Role.COORDINATOR, 'market');
         const draw = (url: string, witness: string) => postGraphQL<{ jointDrawTargets: { status: string } }>(url, `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "${witness}") { status } }`, undefined, token);
-        const draws = await Promise.all([draw(hub().joint.url, `0${round} 11 22 33`), draw(second.url, `0${round} 44 55 66`)]);
+        const draws = await Promise.all([draw(hub().joint.url, `0${round} 11 22 33 12 13 14`), draw(second.url, `0${round} 44 55 66 15 16 17`)]);
         expect(draws.filter((d) => !d.errors).length).toBe(1);
         expect(draws.filter((d) => d.errors).map((d) => d.errors![0]!.extensions!.code)).toEqual(['CONFLICT']);
         const lock = (url: string) => postGraphQL(url, `mutation { jointLockTask(taskId: "${taskId}") { status } }`, undefined, token);

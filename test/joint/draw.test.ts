@@ -84,6 +84,25 @@ describeWithHub(
       expect(verifyDrawRecord(after.fullRecord).ok).toBe(true);
     });
 
+    it('R17: there is no re-roll by cancelling: once the witness may be public a task is drawn before it is cancelled, and a cancelled task shows its secret', async () => {
+      const early = await runTask(hub(), planId, 'SNAPSHOT_TAKEN'); // 2 March, witness on 4 March
+      const cancelledEarly = await step(hub(), 'jointCancelTask(taskId: $taskId, reason: $reason)', { taskId: early, reason: '计划调整' });
+      expect(cancelledEarly.data!.jointCancelTask!.status).toBe('CANCELLED');
+      expect((await records(hub(), early)).publicRecord.secret).toMatch(/^[0-9a-f]{64}$/);
+
+      const late = await runTask(hub(), planId, 'SNAPSHOT_TAKEN');
+      time.set('2026-03-04T02:00:00Z');
+      const refused = onlyError(await step(hub(), 'jointCancelTask(taskId: $taskId, reason: $reason)', { taskId: late, reason: '不想要这个结果' }));
+      expect(refused.extensions).toMatchObject({ code: 'CONFLICT', rule: 'R17' });
+      expect(refused.message).toMatch(/draw it first/);
+      await step(hub(), 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId: late, witnessValue: '05 11 16 23 28 32 + 07' });
+      await step(hub(), 'jointCancelTask(taskId: $taskId, reason: $reason)', { taskId: late, reason: '检查力量不足' });
+      const { publicRecord, fullRecord } = await records(hub(), late);
+      expect(publicRecord.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(publicRecord.drawn.length).toBeGreaterThan(0);
+      expect(verifyDrawRecord(fullRecord).ok).toBe(true); // what the cancelled draw gave stays checkable
+    });
+
     it('R17: two coordinators drawing at once produce exactly one draw; locking at once, one lock', async () => {
       const taskId = await runTask(hub(), planId, 'SNAPSHOT_TAKEN');
       time.set('2026-03-04T02:00:00Z');
@@ -126,6 +145,8 @@ describeWithHub(
     it('R14: a target drawn by two locked tasks this year is left out of the next snapshot unless a reason is recorded', async () => {
       // Draw everything (KEY items only, 100% in every stratum) twice.
       const allPlan = await publishedPlan(hub(), jointPlanInput({ name: '全覆盖计划', scope: { targetKinds: ['ENTERPRISE'], regions: ['310101'], industries: [] }, ratios: { high: 100, elevated: 100, general: 100, low: 100 } }));
+      // A task whose snapshot comes before the two locks below.
+      const early = await runTask(hub(), allPlan, 'SNAPSHOT_TAKEN');
       const first = await runTask(hub(), allPlan, 'LOCKED');
       const firstRecord = (await records(hub(), first)).fullRecord;
       const size = firstRecord.drawn.length;
@@ -142,6 +163,12 @@ describeWithHub(
       const fourth = (await hub().query<{ jointTask: Task }>(`{ jointTask(id: "${withReason}") { ${TASK_FIELDS} } }`)).data!.jointTask;
       expect(fourth.snapshotSize).toBe(size + already);
       expect(fourth.exclusions!.overLimitReason).toBe('专项整治需要，经局务会研究同意第三次检查');
+      // The early task drew the same targets; locking it now would make them three: refused, nothing locked.
+      time.set('2026-03-04T02:00:00Z');
+      await step(hub(), 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId: early, witnessValue: '05 11 16 23 28 32 + 07' });
+      const lockEarly = onlyError(await step(hub(), 'jointLockTask(taskId: $taskId)', { taskId: early }));
+      expect(lockEarly.extensions).toMatchObject({ code: 'CONFLICT', rule: 'R14' });
+      expect((await hub().query<{ jointTask: Task }>(`{ jointTask(id: "${early}") { status } }`)).data!.jointTask.status).toBe('DRAWN');
     });
 
     it('R30: the secret stays hidden until the lock, and only auditors and the lead coordinators read full records', async () => {

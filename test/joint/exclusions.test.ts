@@ -8,7 +8,7 @@ async function snapshotAt(hub: TestHub, planId: string, day: string, witnessOn: 
   time.set(`${day}T02:00:00Z`);
   const token = await hub.token(Role.COORDINATOR, 'market');
   const created = await hub.query<{ jointCreateTask: { id: string } }>(`mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`, {
-    variables: { input: { planId, name: '第二批', witnessSource: '中国福利彩票快乐8开奖号码', witnessAvailableOn: witnessOn } },
+    variables: { input: { planId, name: '第二批', witnessSource: '中国福利彩票快乐8开奖号码', witnessAvailableOn: witnessOn, witnessNumbers: 20 } },
     token,
   });
   const r = await hub.query<{ jointTakeSnapshot: Task }>(`mutation { jointTakeSnapshot(taskId: "${created.data!.jointCreateTask.id}") { ${TASK_FIELDS} } }`, { token });

@@ -55,7 +55,7 @@ export async function publishedPlan(hub: TestHub, input: Record<string, unknown>
   return id;
 }
 
-export const WITNESS = { witnessSource: '中国福利彩票双色球第2026024期开奖号码（2026年3月3日开奖）', witnessAvailableOn: '2026-03-04' };
+export const WITNESS = { witnessSource: '中国福利彩票双色球第2026024期开奖号码（2026年3月3日开奖）', witnessAvailableOn: '2026-03-04', witnessNumbers: 7 };
 export const TASK_FIELDS = 'id status commitment witnessSource witnessAvailableOn witnessValue snapshotHash snapshotSize exclusions { inspectedTwiceThisYear recentlyInspected overLimitReason } strata { stratum eligible ratioBasisPoints drawn } lockedAt';
 
 export interface Task {

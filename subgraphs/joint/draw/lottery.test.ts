@@ -34,7 +34,7 @@ function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, r
     task: { id: 't1', name: '2026年度联合抽查第1批', planId: 'p1', planRevision: 2, year: 2026, leadDepartment: 'market', departments: ['market', 'tax'], classCombination: 'WORST' },
     commitment: sha256Hex(secret),
     secret,
-    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', value: witness },
+    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: witness },
     snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
     exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
     strata: outcome.strata,
@@ -130,6 +130,7 @@ describe('the target draw', () => {
     ['a stratum ratio', (r) => (r.strata[1]!.ratioBasisPoints = 2000), 'strata'],
     ['a stratum count', (r) => (r.strata[0]!.eligible += 1), 'strata'],
     ['the algorithm', (r) => (r.algorithm = 'jointcheck-draw/0'), 'format'],
+    ['the witness, by one number more than committed to', (r) => (r.witness.value = `${r.witness.value} 2026136`), 'witness entered'],
   ];
 
   it.each(tamperings)('R9, R17: a record with %s changed fails verification', (_what, tamper, failingCheck) => {

@@ -1,5 +1,5 @@
 import { canonicalOrder, sha256Hex, snapshotHash, type SnapshotEntry } from './canonical';
-import { DRAW_ALGORITHM, deriveSeed, runDraw, type StratumCount } from './lottery';
+import { DRAW_ALGORITHM, deriveSeed, MIN_WITNESS_NUMBERS, normaliseWitness, runDraw, type StratumCount } from './lottery';
 import { isStratum, STRATA, type Stratum, type StratumRatios } from './strata';
 
 export const RECORD_FORMAT = 'jointcheck-draw-record/1';
@@ -26,7 +26,8 @@ export interface PublicDrawRecord {
   commitment: string;
   /** The secret, revealed when the list is locked; null before. */
   secret: string | null;
-  witness: { source: string; availableOn: string; value: string | null };
+  /** The public source, the date it publishes, how many numbers it publishes, and (after the draw) those numbers, sorted. */
+  witness: { source: string; availableOn: string; numbers: number; value: string | null };
   snapshot: { hash: string; size: number; takenAt: string };
   /** Targets left out of the snapshot, with why (R14), as counts. */
   exclusions: { inspectedTwiceThisYear: number; recentlyInspected: number; overLimitReason: string | null };
@@ -84,7 +85,12 @@ export function verifyDrawRecord(record: PublicDrawRecord | FullDrawRecord): Ver
     add('commitment', ok, ok ? 'SHA-256 of the revealed secret equals the published commitment' : 'SHA-256 of the secret does not equal the published commitment');
   }
   const witness = record.witness?.value;
-  add('witness entered', typeof witness === 'string' && witness.trim() !== '', witness ? `witness from ${record.witness.source}: "${witness}"` : 'no witness value');
+  const numbers = typeof witness === 'string' && witness.trim() !== '' ? normaliseWitness(witness).split(' ').length : 0;
+  add(
+    'witness entered',
+    numbers === record.witness?.numbers && numbers >= MIN_WITNESS_NUMBERS,
+    witness ? `witness from ${record.witness.source} (${record.witness.availableOn}): "${witness}", ${numbers} numbers; the task committed to ${record.witness.numbers}` : 'no witness value',
+  );
   const flat = record.batches.flat();
   add('batches hold the list', sameList([...flat].sort(), record.drawn) && new Set(flat).size === flat.length, 'every drawn target appears in exactly one batch');
   const counted = record.strata.reduce((sum, s) => sum + s.drawn, 0);

@@ -43,6 +43,7 @@ export class JointService1763910000000 implements MigrationInterface {
           varchar('secret', 64),
           varchar('witness_source', 300),
           varchar('witness_available_on', 10),
+          int('witness_numbers'),
           varchar('witness_value', 300, { isNullable: true }),
           varchar('snapshot_hash', 64, { isNullable: true }),
           int('snapshot_size', { isNullable: true }),

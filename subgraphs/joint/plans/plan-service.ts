@@ -92,7 +92,13 @@ export class PlanService {
       const revision = existing.currentRevision;
       const done = await tx.update(PlanRevisionRow, { planId, revision, publishedAt: IsNull() }, { publishedAt: now, publishedBy: identity.subject });
       if (done.affected !== 1) throw conflict(`Revision ${revision} of plan ${planId} is published already.`);
-      await tx.update(PlanRow, { id: planId }, { publishedRevision: revision });
+      // Never backwards: a newer revision published meanwhile stays the published one.
+      await tx
+        .createQueryBuilder()
+        .update(PlanRow)
+        .set({ publishedRevision: revision })
+        .where('id = :id AND (published_revision IS NULL OR published_revision < :revision)', { id: planId, revision })
+        .execute();
       const row = await tx.findOneByOrFail(PlanRevisionRow, { planId, revision });
       await appendAudit(tx, identity, { action: 'plan.published', entityId: planId, details: { revision, late: chinaDate(now) > row.publishBy } }, now);
       return { plan: { ...existing, publishedRevision: revision }, revision: row, content: row.content as PlanContent };

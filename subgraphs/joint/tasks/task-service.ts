@@ -69,7 +69,7 @@ export class TaskService {
    * at once to a fresh secret (its SHA-256 is public) and names the public witness entropy that
    * the draw will use, which must not be known yet.
    */
-  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string }): Promise<TaskRow> {
+  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string; witnessNumbers: number }): Promise<TaskRow> {
     const plan = await this.db.manager.findOneBy(PlanRow, { id: input.planId });
     if (!plan) throw notFound(`No plan ${input.planId}.`, { field: 'planId' });
     assertLeadCoordinator(identity, plan.leadDepartment, 'create a task'); // R16
@@ -80,6 +80,9 @@ export class TaskService {
     const today = chinaDate(now);
     if (!DAY.test(input.witnessAvailableOn) || input.witnessAvailableOn <= today) {
       throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`, { field: 'witnessAvailableOn' });
+    }
+    if (!Number.isInteger(input.witnessNumbers) || input.witnessNumbers < MIN_WITNESS_NUMBERS || input.witnessNumbers > 50) {
+      throw badInput(`witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the witness source publishes.`, { field: 'witnessNumbers' });
     }
     const secret = randomBytes(32).toString('hex');
     const task = Object.assign(new TaskRow(), {
@@ -96,6 +99,7 @@ export class TaskService {
       secret,
       witnessSource,
       witnessAvailableOn: input.witnessAvailableOn,
+      witnessNumbers: input.witnessNumbers,
       witnessValue: null,
       snapshotHash: null,
       snapshotSize: null,
@@ -111,7 +115,7 @@ export class TaskService {
     });
     await this.db.transaction(async (tx) => {
       await tx.insert(TaskRow, task as never);
-      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn } }, now);
+      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers } }, now);
     });
     return task;
   }
@@ -187,13 +191,16 @@ export class TaskService {
         { rule: 'R17' },
       );
     }
-    const witness = normaliseWitness(requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`));
-    if (witness.split(' ').filter(Boolean).length < MIN_WITNESS_NUMBERS) {
-      throw badInput(`witnessValue: enter the numbers published by ${task.witnessSource}, at least ${MIN_WITNESS_NUMBERS} of them; only the numbers count.`, { field: 'witnessValue' });
-    }
     const now = this.deps.clock();
     if (chinaDate(now) < task.witnessAvailableOn) {
       throw conflict(`The witness (${task.witnessSource}) is published on ${task.witnessAvailableOn}; draw on or after that day.`, { field: 'witnessValue' });
+    }
+    const witness = normaliseWitness(requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`));
+    const count = witness === '' ? 0 : witness.split(' ').length;
+    if (count !== task.witnessNumbers) {
+      throw badInput(`witnessValue holds ${count} numbers; ${task.witnessSource} publishes ${task.witnessNumbers}, as the task committed to. Enter exactly those numbers (nothing else with digits, such as the issue number).`, {
+        field: 'witnessValue',
+      });
     }
     const content = await this.planContent(task);
     const snapshot = await loadSnapshot(this.db.manager, task.id);
@@ -234,21 +241,46 @@ export class TaskService {
     const now = this.deps.clock();
     await this.db.transaction(async (tx) => {
       await this.advance(tx, task, TaskStatus.DRAWN, { status: TaskStatus.LOCKED, lockedAt: now, lockedBy: identity.subject }, `Task ${task.id} was locked by someone else just now (R17).`);
+      // The audit append locks the chain's head: locks of all tasks, in any process, line up here,
+      // so the check below sees every lock that came before this one.
       await appendAudit(tx, identity, { action: 'task.locked', entityId: task.id, details: { secretRevealed: task.secret } }, now);
+      if (!task.exclusions?.overLimitReason) {
+        // R14: tasks locked since this one's snapshot may have drawn the same targets.
+        const over = await tx.query(
+          `SELECT d.target_key AS k FROM drawn_target d JOIN task t ON t.id = d.task_id
+           WHERE t.status = ? AND d.year = ? AND d.target_key IN (SELECT target_key FROM drawn_target WHERE task_id = ?)
+           GROUP BY d.target_key HAVING COUNT(*) > ?`,
+          [TaskStatus.LOCKED, task.year, task.id, MAX_INSPECTIONS_PER_YEAR],
+        );
+        if (over.length > 0) {
+          throw conflict(
+            `Locking would make ${over.length} target(s) inspected more than ${MAX_INSPECTIONS_PER_YEAR} times this year (e.g. ${over[0].k}): other tasks were locked after this one's snapshot. Cancel this task and start a new one, or record a reason at the snapshot (R14).`,
+            { rule: 'R14' },
+          );
+        }
+      }
     });
     return this.requireTask(taskId);
   }
 
-  /** Cancels a task with a reason; its commitment, snapshot and draw stay on record. A new task starts afresh. */
+  /**
+   * Cancels a task with a reason; its commitment, snapshot and draw stay on record, and its secret
+   * is revealed, so anyone can see what a cancelled draw gave or would have given. Once the witness
+   * may be public, a task with a snapshot is drawn before it can be cancelled: the draw goes on
+   * record, so cancelling can never hide a draw somebody did not like (no re-roll, R17).
+   */
   async cancel(identity: Identity, taskId: string, reason: string): Promise<TaskRow> {
     const task = await this.requireTask(taskId);
     assertLeadCoordinator(identity, task.leadDepartment, 'cancel a task');
     const why = requireText(reason, 'reason', 2000, 'a cancelled task keeps its reason on record');
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled already.`);
     const now = this.deps.clock();
+    if (task.status === TaskStatus.SNAPSHOT_TAKEN && chinaDate(now) >= task.witnessAvailableOn) {
+      throw conflict(`The witness of task ${task.id} may be public: draw it first (the draw goes on record), then cancel it with the reason (R17).`, { rule: 'R17' });
+    }
     await this.db.transaction(async (tx) => {
       await this.advance(tx, task, task.status, { status: TaskStatus.CANCELLED, cancelledAt: now, cancelReason: why }, `Task ${task.id} changed meanwhile; reload it and try again.`);
-      await appendAudit(tx, identity, { action: 'task.cancelled', entityId: task.id, details: { from: task.status, reason: why } }, now);
+      await appendAudit(tx, identity, { action: 'task.cancelled', entityId: task.id, details: { from: task.status, reason: why, secretRevealed: task.secret } }, now);
     });
     return this.requireTask(taskId);
   }
@@ -263,14 +295,15 @@ export class TaskService {
     const drawn = task.drawResult ? await this.drawnTargets(task.id) : [];
     const batches: string[][] = [];
     for (const row of drawn) (batches[row.batch - 1] ??= []).push(row.targetKey);
-    const revealed = task.status === TaskStatus.LOCKED || (task.status === TaskStatus.CANCELLED && task.lockedAt !== null);
+    // The secret is shown once the list is locked, or the task cancelled (nothing is left to steer).
+    const revealed = task.status === TaskStatus.LOCKED || task.status === TaskStatus.CANCELLED;
     return {
       format: RECORD_FORMAT,
       algorithm: DRAW_ALGORITHM,
       task: { id: task.id, name: task.name, planId: task.planId, planRevision: task.planRevision, year: task.year, leadDepartment: task.leadDepartment, departments: content.departments, classCombination: content.classCombination },
       commitment: task.commitment,
       secret: revealed ? task.secret : null,
-      witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, value: task.witnessValue },
+      witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, numbers: task.witnessNumbers, value: task.witnessValue },
       snapshot: { hash: task.snapshotHash ?? '', size: task.snapshotSize ?? 0, takenAt: task.snapshotTakenAt?.toISOString() ?? '' },
       exclusions: task.exclusions ?? { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
       strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as never })) ?? [],

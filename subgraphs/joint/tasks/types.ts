@@ -69,7 +69,9 @@ export class TaskType {
   witnessSource!: string;
   @Field()
   witnessAvailableOn!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => Int, { description: 'How many numbers the witness has; exactly these count toward the seed.' })
+  witnessNumbers!: number;
+  @Field(() => String, { nullable: true, description: 'The witness in canonical form: its numbers, sorted.' })
   witnessValue!: string | null;
   @Field(() => String, { nullable: true })
   snapshotHash!: string | null;
@@ -103,6 +105,8 @@ export class TaskInput {
   witnessSource!: string;
   @Field({ description: 'The China date (YYYY-MM-DD) the witness value is published; after today.' })
   witnessAvailableOn!: string;
+  @Field(() => Int, { description: 'How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue).' })
+  witnessNumbers!: number;
 }
 
 export { GraphQLJSONObject };
