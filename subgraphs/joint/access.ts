@@ -27,14 +27,27 @@ export function assertDepartmentStaff(identity: Identity, department: string, ro
   if (identity.department !== department || !roles.includes(identity.role)) refuse(what, `${roles.join(' or ')} of '${department}'`, identity);
 }
 
-/** Full draw records (every target's stratum) and the audit trail: auditors, hub admins, and the lead's coordinators. */
-export function assertAuditReader(identity: Identity, lead: string | null, what: string): void {
+/**
+ * Full draw records (every target's credit-risk stratum, every department's) and the audit trail:
+ * auditors and hub admins only (R30). A lead coordinator would otherwise see the other
+ * departments' internal classes.
+ */
+export function assertAuditReader(identity: Identity, what: string): void {
   signedIn(identity, what);
-  const hub = identity.role === Role.AUDITOR || identity.role === Role.HUB_ADMIN;
-  const leadCoordinator = lead !== null && identity.role === Role.COORDINATOR && identity.department === lead;
-  if (!hub && !leadCoordinator) refuse(what, `auditors, hub admins${lead ? ` and coordinators of '${lead}'` : ''}`, identity);
+  if (identity.role !== Role.AUDITOR && identity.role !== Role.HUB_ADMIN) refuse(what, 'auditors and hub admins', identity);
 }
 
-export function isHubStaff(identity: Identity): boolean {
-  return identity.role !== Role.PUBLIC;
+export function isAuditReader(identity: Identity): boolean {
+  return identity.role === Role.AUDITOR || identity.role === Role.HUB_ADMIN;
+}
+
+/** Teams (inspectors' names and certificates before the visit): signed-in hub staff only (R30). */
+export function assertHubStaff(identity: Identity, what: string): void {
+  signedIn(identity, what);
+}
+
+/** Unpublished plan drafts: staff of the participating departments and hub roles. */
+export function seesDrafts(identity: Identity, departments: readonly string[]): boolean {
+  if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE) return true;
+  return identity.department !== null && departments.includes(identity.department);
 }

@@ -49,7 +49,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { defaultValue: 500 }) first: number,
     @Ctx() ctx: JointContext,
   ) {
-    assertAuditReader(ctx.identity, null, 'read the audit trail');
+    assertAuditReader(ctx.identity, 'read the audit trail');
     return ctx.joint.dataSource.manager.find(AuditEventRow, {
       where: { seq: MoreThan(afterSeq), ...(entityId ? { entityId } : {}) },
       order: { seq: 'ASC' },
@@ -59,7 +59,7 @@ export class AuditResolver {
 
   @Query(() => AuditChainCheckType, { description: 'Re-computes the whole hash chain of the audit trail (R29).' })
   async jointVerifyAuditTrail(@Ctx() ctx: JointContext) {
-    assertAuditReader(ctx.identity, null, 'verify the audit trail');
+    assertAuditReader(ctx.identity, 'verify the audit trail');
     let prev = GENESIS_HASH;
     let seq = 0;
     for (;;) {

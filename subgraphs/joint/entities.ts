@@ -197,6 +197,26 @@ export class DrawnTargetRow {
   position!: number;
 }
 
+/**
+ * What a department's team draw will use, read at the task's snapshot (R9): its inspector and
+ * expert rosters, declared conflicts and entrustments. Frozen before the target seed can be known,
+ * so nobody can shape them to steer the team draw.
+ */
+@Entity('team_roster')
+export class TeamRosterRow {
+  @PrimaryColumn({ name: 'task_id', type: 'varchar', length: 36 })
+  taskId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20 })
+  department!: string;
+
+  @Column({ type: 'simple-json' })
+  frozen!: unknown;
+
+  @Column({ name: 'frozen_hash', type: 'varchar', length: 64 })
+  frozenHash!: string;
+}
+
 /** One department's inspector draw for a task (R18): once per department, with the roster it drew from (R9). */
 @Entity('inspector_draw')
 export class InspectorDrawRow {
@@ -215,6 +235,10 @@ export class InspectorDrawRow {
 
   @Column({ name: 'input_hash', type: 'varchar', length: 64 })
   inputHash!: string;
+
+  /** What the lottery gave, visit by visit (vacant seats included). */
+  @Column({ type: 'simple-json' })
+  assignments!: unknown;
 
   @Column({ name: 'drawn_at', type: 'datetime', precision: 3 })
   drawnAt!: Date;
@@ -381,4 +405,4 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [AuditHeadRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];

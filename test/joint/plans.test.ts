@@ -80,9 +80,13 @@ describeWithHub(
         [1, null, true, '2026-03-09'],
         [2, '增加第二批次任务', false, '2026-03-10'],
       ]);
-      // The public still reads revision 1.
+      // The public, and staff of departments outside the plan, still read revision 1; a participating department's staff read the draft (R30).
       const publicView = await hub().query<{ jointPlan: { name: string; revision: number } }>(`{ jointPlan(id: "${id}") { name revision } }`);
       expect(publicView.data!.jointPlan).toEqual({ name: '待修订计划', revision: 1 });
+      const outsider = await hub().query<{ jointPlan: { revision: number } }>(`{ jointPlan(id: "${id}") { revision } }`, { token: await hub().token(Role.INSPECTOR, 'housing') });
+      expect(outsider.data!.jointPlan.revision).toBe(1);
+      const partner = await hub().query<{ jointPlan: { revision: number } }>(`{ jointPlan(id: "${id}") { revision } }`, { token: await hub().token(Role.INSPECTOR, 'tax') });
+      expect(partner.data!.jointPlan.revision).toBe(2);
 
       const overdue = async (asOf: string) =>
         (await hub().query<{ jointOverduePlanRevisions: Array<{ planId: string; revision: number }> }>(`{ jointOverduePlanRevisions(asOf: "${asOf}") { planId revision } }`, { token: await hub().token(Role.AUDITOR) })).data!

@@ -29,7 +29,7 @@ async function drawFor(hub: TestHub, taskId: string, department: string, role: R
   return hub.query(DRAW, { variables: { taskId, department }, token: await hub.token(role, department) });
 }
 async function visits(hub: TestHub, taskId: string): Promise<Visit[]> {
-  const r = await hub.query<{ jointTask: { visits: Visit[] } }>(VISITS(taskId));
+  const r = await hub.query<{ jointTask: { visits: Visit[] } }>(VISITS(taskId), { token: await hub.token(Role.INSPECTOR, 'tax') });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.jointTask.visits;
 }
@@ -57,6 +57,8 @@ describeWithHub(
       const outsider = await hub().query(DRAW, { variables: { taskId, department: 'tax' }, token: await hub().token(Role.COORDINATOR, 'market') });
       expect(onlyError(outsider).code).toBe('FORBIDDEN');
       expect(onlyError(await drawFor(hub(), taskId, 'housing')).code).toBe('BAD_USER_INPUT');
+      // R30: teams name inspectors before their visits: not for the public.
+      expect((await hub().query(VISITS(taskId))).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     });
 
     it('R18, R7, R21: each department draws its own qualified inspectors with jurisdiction; the lead inspector leads; teams have two officers', async () => {
@@ -155,45 +157,94 @@ describeWithHub(
       expect(badReason.errors![0]!.message).toMatch(/BORED/);
     });
 
-    it('R19, R21: a declared conflict keeps an inspector off that visit; without anyone left with jurisdiction, only an entrustment lets the draw go on', async () => {
-      const planId = await publishedPlan(hub(), jointPlanInput({ ratios, name: '回避测试' }));
-      const task = await runTaskTo(hub(), time, planId, 'LOCKED', '21 22 23 24 25 26 + 09');
-      const target = (await visits(hub(), task))[0]!;
-      // Every fire inspector with jurisdiction over the target's region declares a conflict with it.
+    it('R19, R21: declared conflicts keep inspectors off a visit; an entrustment before the snapshot lets the lottery seat an outsider; otherwise the seat stays vacant for the deputy head', async () => {
+      // Every enterprise of 310107 is drawn (KEY items only, 100% in every stratum).
+      const scope = { targetKinds: ['ENTERPRISE'], regions: ['310107'], industries: [] };
+      const all = { high: 100, elevated: 100, general: 100, low: 100 };
       const roster = await hub().query<{ fire: { inspectors: { nodes: Array<{ id: string; jurisdiction: string[]; qualified: boolean; domains: string[] }> } } }>(
         '{ fire { inspectors(first: 1000) { nodes { id jurisdiction qualified domains } } } }',
         { token: await hub().token(Role.DEPT_ADMIN, 'fire') },
       );
       const nodes = roster.data!.fire.inspectors.nodes;
-      const local = nodes.filter((p) => p.jurisdiction.some((j) => target.regionCode.startsWith(j)));
+      const local = nodes.filter((p) => p.jurisdiction.some((j) => '310107'.startsWith(j)));
+      const outsider = nodes.find((p) => p.qualified && p.domains.includes('消防安全管理') && !p.jurisdiction.some((j) => '310107'.startsWith(j)))!;
+      const targets = await hub().query<{ market: { targets: { nodes: Array<{ id: string }> } } }>('{ market { targets(first: 1, filter: { kinds: [ENTERPRISE], regions: ["310107"] }) { nodes { id } } } }', {
+        token: await hub().token(Role.COORDINATOR, 'market'),
+      });
+      const target = targets.data!.market.targets.nodes[0]!.id;
+      // R19: every fire inspector with jurisdiction over 310107 declares a conflict with that target.
       for (const p of local) {
         const declared = await hub().query(`mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }`, {
-          variables: { input: { department: 'fire', personId: p.id, targetKey: target.key, reason: '近亲属在该单位任职' } },
+          variables: { input: { department: 'fire', personId: p.id, targetKey: target, reason: '近亲属在该单位任职' } },
           token: await hub().token(Role.INSPECTOR, 'fire'),
         });
         expect(declared.errors).toBeUndefined();
       }
-      const blocked = onlyError(await drawFor(hub(), task, 'fire'));
-      expect(blocked.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R21' });
-      expect(blocked.message).toContain(target.key);
-      expect((await hub().query<{ jointTask: { inspectorDraws: unknown[] } }>(`{ jointTask(id: "${task}") { inspectorDraws { department } } }`)).data!.jointTask.inspectorDraws).toEqual([]);
+      const entrust = async (task: string) =>
+        hub().query(`mutation($input: EntrustmentInput!) { jointEntrustInspector(input: $input) }`, {
+          variables: { input: { taskId: task, department: 'fire', inspectorId: outsider.id, regions: ['310107'], entrustedByUnit: '上海市消防救援总队', reason: '辖区检查人员均需回避' } },
+          token: await hub().token(Role.DEPUTY_HEAD, 'fire'),
+        });
+      const fireTeam = async (task: string) => (await visits(hub(), task)).find((v) => v.key === target)!;
 
-      const outsider = nodes.find((p) => p.qualified && p.domains.includes('消防安全管理') && !p.jurisdiction.some((j) => target.regionCode.startsWith(j)))!;
-      const entrusted = await hub().query(`mutation($input: EntrustmentInput!) { jointEntrustInspector(input: $input) }`, {
-        variables: { input: { taskId: task, department: 'fire', inspectorId: outsider.id, regions: [target.regionCode], entrustedByUnit: '上海市消防救援总队', reason: '辖区检查人员均需回避' } },
-        token: await hub().token(Role.DEPUTY_HEAD, 'fire'),
+      // With the entrustment recorded before the snapshot, the lottery seats the outsider.
+      const withEntrustment = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ name: '委托', scope, ratios: all })), 'COMMITTED');
+      expect((await entrust(withEntrustment)).errors).toBeUndefined();
+      await hub().query(`mutation { jointTakeSnapshot(taskId: "${withEntrustment}") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
+      time.set('2026-03-04T02:00:00Z');
+      await hub().query(`mutation { jointDrawTargets(taskId: "${withEntrustment}", witnessValue: "1 2 3 4 5 6 7") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
+      await hub().query(`mutation { jointLockTask(taskId: "${withEntrustment}") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
+      for (const d of ['market', 'tax', 'fire']) expect((await drawFor(hub(), withEntrustment, d)).errors).toBeUndefined();
+      const seated = (await fireTeam(withEntrustment)).team.filter((m) => m.department === 'fire');
+      expect(seated.map((m) => m.personId)).toEqual([outsider.id]);
+      expect(local.some((p) => seated.some((m) => m.personId === p.id))).toBe(false);
+
+      // Without it, the lottery leaves that seat vacant; the deputy head fills it once the outsider is entrusted.
+      const without = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ name: '无委托', scope, ratios: all })), 'LOCKED', '8 9 10 11 12 13 14');
+      for (const d of ['market', 'tax', 'fire']) expect((await drawFor(hub(), without, d)).errors).toBeUndefined();
+      const vacant = await fireTeam(without);
+      expect(vacant.team.filter((m) => m.department === 'fire')).toEqual([]);
+      expect(vacant.teamProblems).toEqual([expect.stringMatching(/1 fire seat\(s\) vacant/)]);
+      const fill = async () =>
+        hub().query(`mutation($input: FillVacancyInput!) { jointFillVacantSeat(input: $input) { personId origin approvedBy } }`, {
+          variables: { input: { taskId: without, targetKey: target, department: 'fire', inspectorId: outsider.id, note: '辖区人员均回避，由总队委托' } },
+          token: await hub().token(Role.DEPUTY_HEAD, 'fire', 'deputy-fire'),
+        });
+      expect(onlyError(await fill()).extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R21' }); // no jurisdiction, not entrusted yet
+      expect((await entrust(without)).errors).toBeUndefined();
+      expect((await fill()).data).toEqual({ jointFillVacantSeat: { personId: outsider.id, origin: 'ASSIGNED', approvedBy: 'deputy-fire' } });
+      expect((await fireTeam(without)).teamProblems).toEqual([]);
+      // The lottery's record is untouched by what came after it, and still re-plays.
+      expect(verifyTeamDrawRecord(await record(hub(), without, 'fire')).ok).toBe(true);
+    });
+
+    it('R18: the team draw uses what was frozen at the snapshot, whose hash the public record shows; nothing declared later can steer it', async () => {
+      const planId = await publishedPlan(hub(), jointPlanInput({ ratios, name: '冻结名录' }));
+      const task = await runTaskTo(hub(), time, planId, 'LOCKED', '31 32 33 34 35 36 1');
+      const publicRecord = (await hub().query<{ jointTask: { publicRecord: { teamRosterHashes: Record<string, string> } } }>(`{ jointTask(id: "${task}") { publicRecord } }`)).data!.jointTask.publicRecord;
+      expect(Object.keys(publicRecord.teamRosterHashes).sort()).toEqual(['fire', 'market', 'tax']);
+      const first = (await visits(hub(), task))[0]!;
+      // After the lock (the seed is public now) a tax inspector declares conflicts with every target.
+      const taxRoster = await hub().query<{ tax: { inspectors: { nodes: Array<{ id: string }> } } }>('{ tax { inspectors(first: 1000) { nodes { id } } } }', { token: await hub().token(Role.DEPT_ADMIN, 'tax') });
+      const someone = taxRoster.data!.tax.inspectors.nodes[0]!.id;
+      await hub().query(`mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }`, {
+        variables: { input: { department: 'tax', personId: someone, targetKey: first.key, reason: '事后申报' } },
+        token: await hub().token(Role.INSPECTOR, 'tax'),
       });
-      expect(entrusted.errors).toBeUndefined();
-      expect((await drawFor(hub(), task, 'fire')).errors).toBeUndefined();
-      const team = (await visits(hub(), task)).find((v) => v.key === target.key)!.team.filter((m) => m.department === 'fire');
-      expect(team.map((m) => m.personId)).toEqual([outsider.id]);
-      expect(local.some((p) => team.some((m) => m.personId === p.id))).toBe(false);
+      expect((await drawFor(hub(), task, 'tax')).errors).toBeUndefined();
+      const r = await record(hub(), task, 'tax');
+      expect(r.frozenHash).toBe(publicRecord.teamRosterHashes.tax);
+      expect(r.input.conflicts.some(([person, key]) => person === someone && key === first.key)).toBe(false);
+      expect(verifyTeamDrawRecord(r).ok).toBe(true);
+      const forged = structuredClone(r);
+      forged.input.conflicts.push([someone, first.key]);
+      expect(verifyTeamDrawRecord(forged).checks.find((c) => c.check === 'frozen rosters')!.ok).toBe(false);
     });
 
     it('R29: team draws, replacements, conflicts and entrustments are in the audit trail', async () => {
       const trail = await hub().query<{ jointAuditTrail: Array<{ action: string }> }>('{ jointAuditTrail(first: 5000) { action } }', { token: await hub().token(Role.AUDITOR) });
       const actions = new Set(trail.data!.jointAuditTrail.map((e) => e.action));
-      for (const action of ['team.drawn', 'team.replaced', 'conflict.declared', 'inspector.entrusted']) expect(actions).toContain(action);
+      for (const action of ['team.drawn', 'team.replaced', 'team.assigned', 'conflict.declared', 'inspector.entrusted']) expect(actions).toContain(action);
     });
   },
   400,

@@ -37,7 +37,9 @@ function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, r
     witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: witness },
     snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
     exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
+    teamRosterHashes: {},
     strata: outcome.strata,
+    ratioCapBasisPoints: null,
     batchSize,
     drawn: outcome.drawn,
     batches: outcome.batches,
@@ -75,6 +77,14 @@ describe('the target draw', () => {
     expect(drawCount(0, 3000)).toBe(0);
     expect(drawCount(7, 0)).toBe(0);
     expect(drawCount(3, 10000)).toBe(3);
+  });
+
+  it('R2: a GENERAL item\'s cap bounds every stratum\'s count, rounded down, so rounding up never passes it', () => {
+    expect(drawCount(3, 500, 500)).toBe(0); // 5% of 3 would round up to 1 = 33%
+    expect(drawCount(40, 500, 500)).toBe(2);
+    expect(drawCount(100, 300, 500)).toBe(3); // below the cap: the ratio decides
+    const capped = runDraw(roster(), { HIGH: 500, ELEVATED: 500, GENERAL: 500, LOW: 500 }, 'seed', 10, undefined, 500);
+    for (const s of capped.strata) expect(s.drawn * 10000).toBeLessThanOrEqual(s.eligible * 500);
   });
 
   it('R16: the same inputs give the same draw; a different witness gives a different one', () => {
@@ -129,6 +139,7 @@ describe('the target draw', () => {
     ['the batch order', (r) => r.batches.reverse(), 'batch order'],
     ['a stratum ratio', (r) => (r.strata[1]!.ratioBasisPoints = 2000), 'strata'],
     ['a stratum count', (r) => (r.strata[0]!.eligible += 1), 'strata'],
+    ['the GENERAL ratio cap', (r) => (r.ratioCapBasisPoints = 100), 'strata'],
     ['the algorithm', (r) => (r.algorithm = 'jointcheck-draw/0'), 'format'],
     ['the witness, by one number more than committed to', (r) => (r.witness.value = `${r.witness.value} 2026136`), 'witness entered'],
   ];

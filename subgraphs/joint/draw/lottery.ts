@@ -23,7 +23,7 @@ import { drawCount, STRATA, type Stratum, type StratumRatios } from './strata';
  *    hex string. Integers below m come from `int32()` by rejection: draw u = int32() >>> 0,
  *    reject u ≥ floor(2^32 / m) × m, answer u mod m (exactly uniform).
  * 5. Strata are visited in order HIGH, ELEVATED, GENERAL, LOW. In each, the targets in
- *    canonical order form an array a of n; k = drawCount(n, ratio) of them are chosen by a partial
+ *    canonical order form an array a of n; k = drawCount(n, ratio, cap) of them are chosen by a partial
  *    Fisher-Yates shuffle: for i = 0..k-1, j = i + uniform(n - i), swap a[i] and a[j]; a[0..k) is drawn.
  * 6. Batch order (R15): the drawn targets, in the order chosen (stratum by stratum), are shuffled
  *    by a full Fisher-Yates on the same PRNG stream (for i = len-1 down to 1, j = uniform(i + 1),
@@ -104,6 +104,8 @@ export function runDraw(
   seed: string,
   batchSize: number,
   choose: (items: string[], k: number, source: UniformSource) => string[] = pick,
+  /** The smallest ratio cap of the plan's GENERAL items (R2), or null. */
+  capBasisPoints: number | null = null,
 ): DrawOutcome {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const byStratum: Record<Stratum, string[]> = { HIGH: [], ELEVATED: [], GENERAL: [], LOW: [] };
@@ -113,7 +115,7 @@ export function runDraw(
   const chosen: string[] = [];
   for (const stratum of STRATA) {
     const items = byStratum[stratum];
-    const k = drawCount(items.length, ratios[stratum]);
+    const k = drawCount(items.length, ratios[stratum], capBasisPoints);
     strata.push({ stratum, eligible: items.length, ratioBasisPoints: ratios[stratum], drawn: k });
     for (const key of choose(items, k, source)) chosen.push(key);
   }

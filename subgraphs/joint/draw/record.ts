@@ -31,7 +31,11 @@ export interface PublicDrawRecord {
   snapshot: { hash: string; size: number; takenAt: string };
   /** Targets left out of the snapshot, with why (R14), as counts. */
   exclusions: { inspectedTwiceThisYear: number; recentlyInspected: number; overLimitReason: string | null };
+  /** Per department, the hash of the rosters, conflicts and entrustments its team draw will use, frozen at the snapshot. */
+  teamRosterHashes: Record<string, string>;
   strata: StratumCount[];
+  /** The smallest ratio cap of the plan's GENERAL items, in basis points, or null (R2). */
+  ratioCapBasisPoints: number | null;
   batchSize: number;
   drawn: string[];
   batches: string[][];
@@ -115,7 +119,7 @@ export function verifyDrawRecord(record: PublicDrawRecord | FullDrawRecord): Ver
   if (!secret || !witness) return { ok: false, replayed: false, checks };
 
   const ratios = Object.fromEntries(STRATA.map((s) => [s, record.strata.find((x) => x.stratum === s)?.ratioBasisPoints ?? 0])) as StratumRatios;
-  const replay = runDraw(sorted, ratios, deriveSeed(secret, record.snapshot.hash, witness, record.algorithm), record.batchSize);
+  const replay = runDraw(sorted, ratios, deriveSeed(secret, record.snapshot.hash, witness, record.algorithm), record.batchSize, undefined, record.ratioCapBasisPoints ?? null);
   add('strata', sameList(replay.strata, record.strata), replay.strata.map((s) => `${s.stratum} ${s.drawn}/${s.eligible} at ${s.ratioBasisPoints / 100}%`).join(', '));
   add('drawn list', sameList(replay.drawn, record.drawn), sameList(replay.drawn, record.drawn) ? `${replay.drawn.length} targets, the same as published` : firstDifference(replay.drawn, record.drawn));
   const sameBatches = sameList(replay.batches, record.batches);

@@ -61,10 +61,13 @@ export type StratumRatios = Record<Stratum, number>;
 /**
  * How many of a stratum are drawn: the ratio times the count, rounded UP, and never more than
  * the stratum holds. Rounding up means every non-empty stratum with a positive ratio is drawn
- * from (1% of 30 targets draws 1, not 0). Integer arithmetic only, so every verifier agrees:
- * ceil(eligible × basisPoints / 10000).
+ * from (1% of 30 targets draws 1, not 0). When the plan has GENERAL items, their smallest ratio cap
+ * (R2) bounds the count too, rounded DOWN, so rounding never takes a stratum past the cap (5% of 3
+ * targets draws 0, not 1). Integer arithmetic only, so every verifier agrees:
+ * min(eligible, ceil(eligible × basisPoints / 10000), floor(eligible × capBasisPoints / 10000)).
  */
-export function drawCount(eligible: number, ratioBasisPoints: number): number {
+export function drawCount(eligible: number, ratioBasisPoints: number, capBasisPoints: number | null = null): number {
   if (eligible === 0 || ratioBasisPoints === 0) return 0;
-  return Math.min(eligible, Math.floor((eligible * ratioBasisPoints + 9999) / 10000));
+  const rounded = Math.min(eligible, Math.floor((eligible * ratioBasisPoints + 9999) / 10000));
+  return capBasisPoints === null ? rounded : Math.min(rounded, Math.floor((eligible * capBasisPoints) / 10000));
 }

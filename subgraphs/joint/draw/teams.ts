@@ -17,7 +17,13 @@ import { uniformSource } from './lottery';
  * Visits are served in the drawn inspection order. For each seat of a visit the candidates are the
  * eligible people not yet on its team with the fewest visits so far in this task (so nobody gets
  * a second visit while an eligible colleague has none); one of them, in id order, is chosen by
- * `uniform(count)` on seedrandom's ARC4 stream seeded with the seed (as in the target draw).
+ * `uniform(count)` on seedrandom's ARC4 stream seeded with the seed (as in the target draw). A seat
+ * nobody eligible is left for stays vacant: the department's deputy head fills it afterwards,
+ * without a lottery and on record.
+ *
+ * Nobody can steer it: the rosters, declared conflicts and entrustments it uses (`frozen`) were
+ * read at the task's snapshot, before the witness and so the target seed could be known, and their
+ * hash was published then (`frozenHash`).
  */
 export const TEAM_ALGORITHM = 'jointcheck-team/1';
 
@@ -32,7 +38,17 @@ export interface RosterPerson {
   qualified: boolean;
 }
 
-export interface TeamDrawInput {
+/** What a department's team draw may use, read at the task's snapshot and frozen (R9). */
+export interface FrozenTeamInput {
+  inspectors: RosterPerson[];
+  experts: RosterPerson[];
+  /** [personId, targetKey] pairs with a declared conflict of interest (R19). */
+  conflicts: Array<[string, string]>;
+  /** Entrustments (R21): an inspector may act in these regions. */
+  entrustments: Array<{ inspectorId: string; regions: string[] }>;
+}
+
+export interface TeamDrawInput extends FrozenTeamInput {
   algorithm: string;
   taskId: string;
   department: string;
@@ -42,18 +58,19 @@ export interface TeamDrawInput {
   domains: string[];
   inspectorsPerVisit: number;
   expertsPerVisit: number;
-  inspectors: RosterPerson[];
-  experts: RosterPerson[];
-  /** [personId, targetKey] pairs with a declared conflict of interest (R19). */
-  conflicts: Array<[string, string]>;
-  /** Entrustments (R21): an inspector may act in these regions. */
-  entrustments: Array<{ inspectorId: string; regions: string[] }>;
+}
+
+/** The hash of a frozen input, published at the snapshot. */
+export function frozenHash(frozen: FrozenTeamInput): string {
+  return sha256Hex(canonicalJson({ inspectors: frozen.inspectors, experts: frozen.experts, conflicts: frozen.conflicts, entrustments: frozen.entrustments }));
 }
 
 export interface TeamAssignment {
   key: string;
   inspectors: string[];
   experts: string[];
+  /** Seats nobody eligible was left for. */
+  vacant: number;
 }
 
 export interface TeamDrawOutcome {
@@ -81,17 +98,6 @@ export function teamSeed(input: TeamDrawInput): { seed: string; inputHash: strin
 
 const covers = (codes: readonly string[], region: string) => codes.some((c) => region.startsWith(c));
 
-/** Why nobody can take a seat of a visit: for a message a department can act on. */
-export class NoEligiblePerson extends Error {
-  constructor(
-    readonly visit: string,
-    readonly kind: 'inspector' | 'expert',
-    readonly regionCode: string,
-  ) {
-    super(`No eligible ${kind} left for target ${visit} (region ${regionCode})`);
-  }
-}
-
 /** Who may take a seat on a visit's team (R7, R19, R21). */
 export function eligibility(input: TeamDrawInput) {
   const conflicted = new Set(input.conflicts.map(([person, key]) => `${person}\u0000${key}`));
@@ -108,7 +114,7 @@ export function eligibility(input: TeamDrawInput) {
   };
 }
 
-/** Runs the team draw; throws NoEligiblePerson when a seat cannot be filled. */
+/** Runs the team draw; a seat nobody eligible is left for stays vacant. */
 export function runTeamDraw(input: TeamDrawInput): TeamDrawOutcome {
   const { seed, inputHash } = teamSeed(input);
   const source = uniformSource(seed);
@@ -128,19 +134,20 @@ export function runTeamDraw(input: TeamDrawInput): TeamDrawOutcome {
   const assignments = input.visits.map((visit) => {
     const pool = inspectors.filter((p) => eligible.inspector(p, visit));
     const team: string[] = [];
+    let vacant = 0;
     for (let i = 0; i < input.inspectorsPerVisit; i++) {
       const id = seat(pool, team);
-      if (!id) throw new NoEligiblePerson(visit.key, 'inspector', visit.regionCode);
-      team.push(id);
+      if (id) team.push(id);
+      else vacant++;
     }
     const expertPool = experts.filter((p) => eligible.expert(p, visit));
     const chosenExperts: string[] = [];
     for (let i = 0; i < input.expertsPerVisit; i++) {
       const id = seat(expertPool, chosenExperts);
-      if (!id) throw new NoEligiblePerson(visit.key, 'expert', visit.regionCode);
-      chosenExperts.push(id);
+      if (id) chosenExperts.push(id);
+      else vacant++;
     }
-    return { key: visit.key, inspectors: team, experts: chosenExperts };
+    return { key: visit.key, inspectors: team, experts: chosenExperts, vacant };
   });
   return { seed, inputHash, assignments };
 }
@@ -149,6 +156,8 @@ export function runTeamDraw(input: TeamDrawInput): TeamDrawOutcome {
 export interface TeamDrawRecord {
   format: 'jointcheck-team-record/1';
   input: TeamDrawInput;
+  /** The hash of the frozen part of the input, as published at the task's snapshot. */
+  frozenHash: string;
   seed: string;
   inputHash: string;
   assignments: TeamAssignment[];
@@ -165,6 +174,8 @@ export function verifyTeamDrawRecord(record: TeamDrawRecord): { ok: boolean; che
     checks.push({ check: 'replay', ok: false, detail: (error as Error).message });
     return { ok: false, checks };
   }
+  const frozen = frozenHash(record.input);
+  checks.push({ check: 'frozen rosters', ok: frozen === record.frozenHash, detail: `rosters, conflicts and entrustments hash to ${frozen}; published at the snapshot: ${record.frozenHash}` });
   checks.push({ check: 'input hash', ok: replay.inputHash === record.inputHash, detail: `input hashes to ${replay.inputHash}` });
   checks.push({ check: 'seed', ok: replay.seed === record.seed, detail: `seed ${replay.seed}` });
   const same = JSON.stringify(replay.assignments) === JSON.stringify(record.assignments);

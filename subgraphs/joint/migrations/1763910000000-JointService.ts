@@ -68,6 +68,7 @@ export class JointService1763910000000 implements MigrationInterface {
         [{ name: 'idx_drawn_target_year', columns: ['year', 'target_key'] }],
       ),
     );
+    await q.createTable(table('team_roster', [varchar('task_id', 36, { isPrimary: true }), varchar('department', 20, { isPrimary: true }), longText(q, 'frozen'), varchar('frozen_hash', 64)]));
     await q.createTable(
       table('inspector_draw', [
         varchar('task_id', 36, { isPrimary: true }),
@@ -75,6 +76,7 @@ export class JointService1763910000000 implements MigrationInterface {
         varchar('seed', 64),
         longText(q, 'input'),
         varchar('input_hash', 64),
+        longText(q, 'assignments'),
         datetime('drawn_at'),
         varchar('drawn_by', 64),
       ]),
@@ -149,6 +151,6 @@ export class JointService1763910000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const name of ['audit_head', 'audit_event', 'entrustment', 'conflict_declaration', 'team_member', 'inspector_draw', 'drawn_target', 'snapshot_chunk', 'task', 'plan_revision', 'plan']) await q.dropTable(name);
+    for (const name of ['audit_head', 'audit_event', 'entrustment', 'conflict_declaration', 'team_member', 'inspector_draw', 'team_roster', 'drawn_target', 'snapshot_chunk', 'task', 'plan_revision', 'plan']) await q.dropTable(name);
   }
 }

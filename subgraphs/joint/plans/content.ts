@@ -42,3 +42,9 @@ export interface PlanContent {
 
 /** Demo defaults for ratios, following published local practice: high 30%, elevated 10%, general 2%, low 1%. */
 export const DEFAULT_RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
+
+/** The smallest ratio cap among a plan's GENERAL items (R2), in basis points, or null when it has none. */
+export function planRatioCap(content: PlanContent): number | null {
+  const caps = content.items.filter((i) => i.category === 'GENERAL' && i.ratioCapBasisPoints !== null).map((i) => i.ratioCapBasisPoints!);
+  return caps.length ? Math.min(...caps) : null;
+}

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
 import { badInput } from '../../kernel/errors';
 import { requireText } from '../../kernel/validation';
-import { assertAuditReader, isHubStaff } from '../access';
+import { assertLeadCoordinator, isAuditReader, seesDrafts } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
 import { PlanRow } from '../entities';
@@ -55,10 +55,10 @@ export class PlanResolver {
     return (await service(ctx).list(ctx.identity, year, department)).map(toPlan);
   }
 
-  @FieldResolver(() => [PlanRevisionType], { description: 'Every revision with its time, author and publication (R11); hub staff only.' })
+  @FieldResolver(() => [PlanRevisionType], { description: 'Every revision with its time, author and publication (R11); the public sees the published ones.' })
   async revisions(@Root() plan: ReturnType<typeof toPlan>, @Ctx() ctx: JointContext) {
-    if (!isHubStaff(ctx.identity)) return (await service(ctx).revisions(plan.id)).filter((r) => r.publishedAt !== null);
-    return service(ctx).revisions(plan.id);
+    const all = await service(ctx).revisions(plan.id);
+    return seesDrafts(ctx.identity, plan.departments) ? all : all.filter((r) => r.publishedAt !== null);
   }
 
   @Mutation(() => PlanType, { description: "Creates an annual plan of the caller's department (R10); it is a draft until published." })
@@ -90,9 +90,11 @@ export class PlanResolver {
 
   @Query(() => [OverdueRevisionType], { description: 'R11: plan revisions not published within 5 working days, as of a day (default: today in China).' })
   async jointOverduePlanRevisions(@Arg('asOf', () => String, { nullable: true }) asOf: string | null, @Ctx() ctx: JointContext) {
-    assertAuditReader(ctx.identity, ctx.identity.department, 'see overdue plan revisions');
+    // Auditors and hub admins see every department's; a coordinator sees the plans their department leads.
+    if (!isAuditReader(ctx.identity)) assertLeadCoordinator(ctx.identity, ctx.identity.department ?? '', 'see overdue plan revisions');
     const day = asOf ?? chinaDate(ctx.joint.clock());
-    return (await service(ctx).overdueRevisions(day)).map(({ plan, revision }) => ({
+    const overdue = (await service(ctx).overdueRevisions(day)).filter(({ plan }) => isAuditReader(ctx.identity) || plan.leadDepartment === ctx.identity.department);
+    return overdue.map(({ plan, revision }) => ({
       planId: plan.id,
       planName: (revision.content as { name: string }).name,
       leadDepartment: plan.leadDepartment,

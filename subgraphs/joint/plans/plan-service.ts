@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../kernel/errors';
 import type { Identity } from '../../kernel/identity';
-import { assertLeadCoordinator, isHubStaff } from '../access';
+import { assertLeadCoordinator, seesDrafts } from '../access';
 import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
@@ -111,11 +111,15 @@ export class PlanService {
     return plan;
   }
 
-  /** The revision a caller sees: hub staff the latest, the public the latest published (or nothing). */
+  /**
+   * The revision a caller sees: staff of the participating departments and hub roles the latest,
+   * everyone else the latest published (or nothing).
+   */
   async view(identity: Identity, plan: PlanRow): Promise<PlanView | null> {
-    const revision = isHubStaff(identity) ? plan.currentRevision : plan.publishedRevision;
-    if (revision === null) return null;
-    const row = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision });
+    const latest = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision: plan.currentRevision });
+    if (seesDrafts(identity, (latest.content as PlanContent).departments)) return { plan, revision: latest, content: latest.content as PlanContent };
+    if (plan.publishedRevision === null) return null;
+    const row = plan.publishedRevision === latest.revision ? latest : await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision: plan.publishedRevision });
     return { plan, revision: row, content: row.content as PlanContent };
   }
 

@@ -1,5 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
+import { REGION_CODE } from '../../kernel/codes';
+import { ErrorCode, HubError } from '../../kernel/errors';
 import { compareKeys, snapshotHash, type SnapshotEntry } from '../draw/canonical';
 import { combineStrata, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';
@@ -28,6 +30,14 @@ const EXPORT_QUERY = (department: string) => `query($filter: RosterFilter, $afte
 
 const EXPECTED_COLUMNS = 'id,kind,uscc,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
 
+/** Roster keys: a USCC or an own id (letters, digits, dashes; at most 64). */
+const KEY = /^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/;
+
+/** A department that answers outside its contract: nothing is stored, and the error names it. */
+function contractBreach(department: string, what: string): HubError {
+  return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department broke the department contract: ${what}. Nothing was stored; its system needs fixing.`, { serviceName: department });
+}
+
 type ExportPage = { columns: string[]; tsv: string; count: number; endCursor: string | null; hasMore: boolean };
 
 /**
@@ -39,7 +49,7 @@ export async function exportRoster(client: DepartmentClient, department: string,
   const fetchPage = async (after: string | null): Promise<ExportPage> => {
     const data: Record<string, { exportTargetRows: ExportPage }> = await client.query(department, EXPORT_QUERY(department), { filter, after, first: EXPORT_PAGE });
     const page = data[department]!.exportTargetRows;
-    if (page.columns.join(',') !== EXPECTED_COLUMNS) throw new Error(`${department} exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`);
+    if (page.columns.join(',') !== EXPECTED_COLUMNS) throw contractBreach(department, `it exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`);
     return page;
   };
   let next: Promise<ExportPage> | null = fetchPage(null);
@@ -54,6 +64,10 @@ export async function exportRoster(client: DepartmentClient, department: string,
       row.id = c[0]!;
       row.uscc = c[2] || null;
       row.regionCode = c[3]!;
+      if (!KEY.test(row.id) || (row.uscc !== null && row.uscc.length !== 18) || !REGION_CODE.test(row.regionCode)) {
+        next?.catch(() => undefined);
+        throw contractBreach(department, `its export has a row the contract does not allow: '${line.slice(0, 120)}'`);
+      }
       row.creditLevel = c[5]!;
       row.riskLevel = c[6]!;
       row.penaltiesLast3Years = Number(c[7]);
@@ -63,7 +77,7 @@ export async function exportRoster(client: DepartmentClient, department: string,
     }
     if (count !== page.count) {
       next?.catch(() => undefined);
-      throw new Error(`${department} export page says ${page.count} rows but holds ${count}`);
+      throw contractBreach(department, `an export page says ${page.count} rows but holds ${count}`);
     }
   }
 }
@@ -133,7 +147,7 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     const e = order.map((i) => entries[i]!);
     const u = order.map((i) => usccs[i]!);
     const r = order.map((i) => regions[i]!);
-    for (let i = 1; i < e.length; i++) if (e[i - 1]![0] === e[i]![0]) throw new Error(`The ${content.leadDepartment} export lists ${e[i]![0]} twice`);
+    for (let i = 1; i < e.length; i++) if (e[i - 1]![0] === e[i]![0]) throw contractBreach(content.leadDepartment, `its export lists ${e[i]![0]} twice`);
     return { entries: e, usccs: u, regions: r, hash: snapshotHash(e), excludedTwice, excludedRecent };
   }
   return { entries, usccs, regions, hash: snapshotHash(entries), excludedTwice, excludedRecent };

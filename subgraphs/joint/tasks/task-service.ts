@@ -11,8 +11,9 @@ import type { JointDeps } from '../context';
 import { sha256Hex } from '../draw/canonical';
 import { DRAW_ALGORITHM, deriveSeed, MIN_WITNESS_NUMBERS, normaliseWitness, runDraw } from '../draw/lottery';
 import { RECORD_FORMAT, type FullDrawRecord, type PublicDrawRecord } from '../draw/record';
-import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
-import type { PlanContent } from '../plans/content';
+import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow, TeamRosterRow } from '../entities';
+import { freezeTeamInputs } from '../teams/rosters';
+import { planRatioCap, type PlanContent } from '../plans/content';
 import { loadSnapshot, storeSnapshot, takeSnapshot } from './snapshot';
 
 /** Task states; a task moves forward only, or is cancelled (its draw stays on record). */
@@ -163,14 +164,20 @@ export class TaskService {
     const reason = overLimitReason == null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
-    const snapshot = await takeSnapshot(this.deps.departments, content, {
-      excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null),
-    });
+    const [snapshot, teamRosters] = await Promise.all([
+      takeSnapshot(this.deps.departments, content, {
+        excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null),
+      }),
+      // The teams' rosters, conflicts and entrustments are frozen now too, before any seed is known.
+      freezeTeamInputs(this.deps, task.id, content),
+    ]);
     const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
     await this.db.transaction(async (tx) => {
       await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.entries.length, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
       await storeSnapshot(tx, task.id, snapshot);
-      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.entries.length, roster: content.leadDepartment, ...exclusions } }, now);
+      for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
+      const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
+      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.entries.length, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
     });
     return this.requireTask(taskId);
   }
@@ -204,9 +211,10 @@ export class TaskService {
     }
     const content = await this.planContent(task);
     const snapshot = await loadSnapshot(this.db.manager, task.id);
-    if (snapshot.hash !== task.snapshotHash) throw new Error(`Stored snapshot of task ${task.id} does not hash to ${task.snapshotHash}`);
+    // R9: what is drawn from is exactly what was published; a stored snapshot that changed is a fault to stop at.
+    if (snapshot.hash !== task.snapshotHash) throw conflict(`The stored snapshot of task ${task.id} no longer hashes to the published ${task.snapshotHash}: nothing was drawn; report this to the hub admins.`, { rule: 'R9' });
     const seed = deriveSeed(task.secret, snapshot.hash, witness);
-    const outcome = runDraw(snapshot.entries, content.ratios, seed, content.batchSize);
+    const outcome = runDraw(snapshot.entries, content.ratios, seed, content.batchSize, undefined, planRatioCap(content));
     // Where each drawn key sits in the snapshot (for its USCC and region): one pass, no map of the whole roster.
     const batchOf = new Map<string, { batch: number; position: number }>();
     let position = 0;
@@ -306,7 +314,9 @@ export class TaskService {
       witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, numbers: task.witnessNumbers, value: task.witnessValue },
       snapshot: { hash: task.snapshotHash ?? '', size: task.snapshotSize ?? 0, takenAt: task.snapshotTakenAt?.toISOString() ?? '' },
       exclusions: task.exclusions ?? { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
+      teamRosterHashes: Object.fromEntries((await this.db.manager.find(TeamRosterRow, { select: { department: true, frozenHash: true }, where: { taskId: task.id } })).map((r) => [r.department, r.frozenHash])),
       strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as never })) ?? [],
+      ratioCapBasisPoints: planRatioCap(content),
       batchSize: content.batchSize,
       drawn: drawn.map((d) => d.targetKey).sort(),
       batches,

@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { assertAuditReader } from '../access';
+import { assertAuditReader, assertHubStaff } from '../access';
 import type { JointContext } from '../context';
 import { InspectorDrawRow, type TeamMemberRow } from '../entities';
 import type { PlanContent } from '../plans/content';
@@ -8,15 +8,23 @@ import { TaskService } from '../tasks/task-service';
 import { toTask } from '../tasks/task-resolvers';
 import { TaskType } from '../tasks/types';
 import { MIN_TEAM_INSPECTORS, TeamService } from './team-service';
-import { ConflictInput, EntrustmentInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitType } from './types';
+import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitType } from './types';
 
-/** What keeps a visit's team from being complete (R18). */
-export function teamProblems(content: PlanContent, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
+/** What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no leader. */
+export function teamProblems(content: PlanContent, seatsPerDepartment: number, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
   const active = members.filter((m) => m.status === 'ACTIVE');
   const problems: string[] = [];
-  for (const d of content.departments) if (!drawnDepartments.includes(d)) problems.push(`${d} has not drawn its inspectors yet`);
+  for (const d of content.departments) {
+    if (!drawnDepartments.includes(d)) {
+      problems.push(`${d} has not drawn its inspectors yet`);
+      continue;
+    }
+    const seated = active.filter((m) => m.department === d && m.kind === 'INSPECTOR').length;
+    if (seated < seatsPerDepartment) problems.push(`${seatsPerDepartment - seated} ${d} seat(s) vacant: the deputy head assigns an eligible inspector (R20, R21)`);
+  }
   if (problems.length) return problems;
-  const certificates = new Set(active.filter((m) => m.kind === 'INSPECTOR').map((m) => m.certificateNo));
+  // Officers are counted by their enforcement certificates; a member without one is no officer.
+  const certificates = new Set(active.filter((m) => m.kind === 'INSPECTOR' && m.certificateNo).map((m) => m.certificateNo));
   if (certificates.size < MIN_TEAM_INSPECTORS) problems.push(`fewer than ${MIN_TEAM_INSPECTORS} enforcement officers with distinct certificates (R18)`);
   const leaders = active.filter((m) => m.leader);
   if (leaders.length !== 1 || leaders[0]!.department !== content.leadDepartment) problems.push(`the team needs one leader from the lead department ${content.leadDepartment} (R18)`);
@@ -29,6 +37,7 @@ const toMember = (m: TeamMemberRow): TeamMemberType => ({ ...m, replacementReaso
 export class TeamResolver {
   @FieldResolver(() => [VisitType], { description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
   async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
+    assertHubStaff(ctx.identity, "see a task's visits and teams"); // R30
     const tasks = new TaskService(ctx.joint);
     const all = await tasks.drawnTargets(task.id);
     const page = all.slice(offset, offset + Math.min(Math.max(first, 1), 1000));
@@ -38,20 +47,22 @@ export class TeamResolver {
       tasks.planContent(task),
     ]);
     const drawn = draws.map((d) => d.department);
+    const seats = new TeamService(ctx.joint).inspectorsPerVisit(content);
     return page.map((v) => {
       const team = members.filter((m) => m.targetKey === v.targetKey);
-      return { key: v.targetKey, uscc: v.uscc, regionCode: v.regionCode, batch: v.batch, position: v.position, entity: v.uscc ? { uscc: v.uscc } : null, team: team.map(toMember), teamProblems: teamProblems(content, drawn, team) };
+      return { key: v.targetKey, uscc: v.uscc, regionCode: v.regionCode, batch: v.batch, position: v.position, entity: v.uscc ? { uscc: v.uscc } : null, team: team.map(toMember), teamProblems: teamProblems(content, seats, drawn, team) };
     });
   }
 
   @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18)." })
   inspectorDraws(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    assertHubStaff(ctx.identity, "see a task's inspector draws"); // R30
     return ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true, seed: true, inputHash: true, drawnAt: true, drawnBy: true }, where: { taskId: task.id }, order: { department: 'ASC' } });
   }
 
   @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: "A department's team-draw record: rosters, conflicts, entrustments and teams, to re-play it (auditors)." })
   async inspectorDrawRecord(@Root() task: TaskType, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
-    assertAuditReader(ctx.identity, task.leadDepartment, 'read an inspector draw record');
+    assertAuditReader(ctx.identity, 'read an inspector draw record');
     return new TeamService(ctx.joint).record(task.id, department);
   }
 
@@ -66,7 +77,12 @@ export class TeamResolver {
     return toMember(await new TeamService(ctx.joint).replace(ctx.identity, input));
   }
 
-  @Mutation(() => Boolean, { description: 'Records an entrustment by the higher-level department (R21), before the department draws.' })
+  @Mutation(() => TeamMemberType, { description: 'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a lottery (R20, R21).' })
+  async jointFillVacantSeat(@Arg('input', () => FillVacancyInput) input: FillVacancyInput, @Ctx() ctx: JointContext) {
+    return toMember(await new TeamService(ctx.joint).fillVacancy(ctx.identity, input));
+  }
+
+  @Mutation(() => Boolean, { description: "Records an entrustment by the higher-level department (R21). Recorded before the task's snapshot, it enters the team lottery; later, it allows a vacancy fill or a replacement." })
   async jointEntrustInspector(@Arg('input', () => EntrustmentInput) input: EntrustmentInput, @Ctx() ctx: JointContext) {
     await new TeamService(ctx.joint).entrust(ctx.identity, input);
     return true;

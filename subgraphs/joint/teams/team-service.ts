@@ -6,9 +6,9 @@ import { requireText } from '../../kernel/validation';
 import { assertDepartmentStaff } from '../access';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
-import type { DepartmentClient } from '../department-client';
-import { eligibility, NoEligiblePerson, runTeamDraw, TEAM_ALGORITHM, type RosterPerson, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
-import { ConflictRow, DrawnTargetRow, EntrustmentRow, InspectorDrawRow, TaskRow, TeamMemberRow } from '../entities';
+import { eligibility, runTeamDraw, TEAM_ALGORITHM, type FrozenTeamInput, type RosterPerson, type TeamAssignment, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
+import { ConflictRow, DrawnTargetRow, EntrustmentRow, InspectorDrawRow, TaskRow, TeamMemberRow, TeamRosterRow } from '../entities';
+import { currentTeamInput } from './rosters';
 import type { PlanContent } from '../plans/content';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 
@@ -18,34 +18,6 @@ export type ReplacementReason = (typeof REPLACEMENT_REASONS)[number];
 
 /** R18: a team has at least two enforcement officers (行政处罚法 art. 42). */
 export const MIN_TEAM_INSPECTORS = 2;
-
-async function pages<T>(client: DepartmentClient, department: string, field: string, selection: string): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data: Record<string, Record<string, { nodes: T[]; endCursor: string | null; hasMore: boolean }>> = await client.query(
-      department,
-      `query($after: String) { ${department} { ${field}(first: 1000, after: $after) { nodes { ${selection} } endCursor hasMore } } }`,
-      { after },
-    );
-    const page = data[department]![field]!;
-    out.push(...page.nodes);
-    if (!page.hasMore) return out;
-    after = page.endCursor;
-  }
-}
-
-/** A department's inspector roster through its contract (R7, R9). */
-export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await pages<Omit<RosterPerson, 'jurisdiction'> & { jurisdiction: string[] }>(client, department, 'inspectors', 'id name certificateNo domains jurisdiction qualified');
-  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
-}
-
-/** A department's expert roster through its contract (R8). */
-export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await pages<{ id: string; name: string; expertise: string[] }>(client, department, 'experts', 'id name expertise');
-  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
-}
 
 export class TeamService {
   private readonly tasks: TaskService;
@@ -68,21 +40,18 @@ export class TeamService {
   }
 
   /** Seats per visit for a department: one team has at least two officers (R18); a one-department plan seats both from it. */
-  private inspectorsPerVisit(content: PlanContent): number {
+  inspectorsPerVisit(content: PlanContent): number {
     return content.departments.length === 1 ? Math.max(MIN_TEAM_INSPECTORS, content.inspectorsPerDepartment) : content.inspectorsPerDepartment;
   }
 
-  /** The input of a department's team draw: the rosters as they are now, declared conflicts, entrustments. */
-  private async drawInput(task: TaskRow, content: PlanContent, department: string): Promise<TeamDrawInput> {
-    const lead = department === content.leadDepartment;
-    const [inspectors, experts, visits, conflicts, entrustments] = await Promise.all([
-      inspectorRoster(this.deps.departments, department),
-      lead && content.expertsPerVisit > 0 ? expertRoster(this.deps.departments, department) : Promise.resolve([]),
-      this.db.manager.find(DrawnTargetRow, { where: { taskId: task.id }, order: { position: 'ASC' } }),
-      this.db.manager.find(ConflictRow, { where: { department }, order: { personId: 'ASC', targetKey: 'ASC' } }),
-      this.db.manager.find(EntrustmentRow, { where: { taskId: task.id, department }, order: { id: 'ASC' } }),
-    ]);
+  /**
+   * The input of a department's team draw: what was frozen at the task's snapshot (rosters,
+   * conflicts, entrustments) plus the drawn visits and the plan's domains and seats.
+   */
+  private async drawInput(task: TaskRow, content: PlanContent, department: string, frozen: FrozenTeamInput): Promise<TeamDrawInput> {
+    const visits = await this.db.manager.find(DrawnTargetRow, { where: { taskId: task.id }, order: { position: 'ASC' } });
     const keys = new Set(visits.map((v) => v.targetKey));
+    const lead = department === content.leadDepartment;
     return {
       algorithm: TEAM_ALGORITHM,
       taskId: task.id,
@@ -92,33 +61,27 @@ export class TeamService {
       domains: [...new Set(content.items.filter((i) => i.department === department).map((i) => i.domain))].sort(),
       inspectorsPerVisit: this.inspectorsPerVisit(content),
       expertsPerVisit: lead ? content.expertsPerVisit : 0,
-      inspectors,
-      experts,
-      conflicts: conflicts.filter((c) => keys.has(c.targetKey)).map((c) => [c.personId, c.targetKey]),
-      entrustments: entrustments.map((e) => ({ inspectorId: e.inspectorId, regions: e.regions })),
+      inspectors: frozen.inspectors,
+      experts: frozen.experts,
+      // Only conflicts with this task's targets matter to its draw.
+      conflicts: frozen.conflicts.filter(([, key]) => keys.has(key)),
+      entrustments: frozen.entrustments,
     };
   }
 
   /**
    * R18: a participating department draws its own inspectors for every visit of a locked task,
-   * once; the lead department's first inspector on each visit leads the team.
+   * once, from the rosters frozen at the snapshot; the lead department's first inspector on each
+   * visit leads the team. A seat nobody eligible is left for stays vacant, for the deputy head to fill.
    */
   async draw(identity: Identity, taskId: string, department: string): Promise<TeamDrawRecord> {
     const { task, content } = await this.lockedTask(taskId);
     this.participates(content, department);
     assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors'); // R18
     if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department })) throw conflict(`${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`);
-    const input = await this.drawInput(task, content, department);
-    let outcome;
-    try {
-      outcome = runTeamDraw(input);
-    } catch (error) {
-      if (!(error instanceof NoEligiblePerson)) throw error;
-      throw badInput(
-        `No qualified ${error.kind} of ${department} is left for target ${error.visit} (region ${error.regionCode}) without a conflict of interest${error.kind === 'inspector' ? ' and with jurisdiction: record an entrustment by the higher-level department (R21), or add qualified inspectors' : ''}. Nothing was drawn.`,
-        { field: 'department', rule: error.kind === 'inspector' ? 'R21' : 'R8' },
-      );
-    }
+    const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
+    const input = await this.drawInput(task, content, department, roster.frozen as FrozenTeamInput);
+    const outcome = runTeamDraw(input);
     const people = new Map([...input.inspectors, ...input.experts].map((p) => [p.id, p]));
     const now = this.deps.clock();
     const lead = department === content.leadDepartment;
@@ -126,35 +89,25 @@ export class TeamService {
       ...a.inspectors.map((id, i) => member(taskId, a.key, department, 'INSPECTOR', people.get(id)!, lead && i === 0, now)),
       ...a.experts.map((id) => member(taskId, a.key, department, 'EXPERT', people.get(id)!, false, now)),
     ]);
+    const vacant = outcome.assignments.reduce((n, a) => n + a.vacant, 0);
     try {
       await this.db.transaction(async (tx) => {
-        await tx.insert(InspectorDrawRow, { taskId, department, seed: outcome.seed, input: input as never, inputHash: outcome.inputHash, drawnAt: now, drawnBy: identity.subject });
+        await tx.insert(InspectorDrawRow, { taskId, department, seed: outcome.seed, input: input as never, inputHash: outcome.inputHash, assignments: outcome.assignments as never, drawnAt: now, drawnBy: identity.subject });
         for (let i = 0; i < members.length; i += 300) await tx.insert(TeamMemberRow, members.slice(i, i + 300));
-        await appendAudit(tx, identity, { action: 'team.drawn', entityId: taskId, details: { department, seed: outcome.seed, inputHash: outcome.inputHash, visits: outcome.assignments.length, inspectors: input.inspectors.length } }, now);
+        await appendAudit(tx, identity, { action: 'team.drawn', entityId: taskId, details: { department, seed: outcome.seed, inputHash: outcome.inputHash, frozenHash: roster.frozenHash, visits: outcome.assignments.length, vacantSeats: vacant } }, now);
       });
     } catch (error) {
       if (isDuplicateKey(error)) throw conflict(`${department} has drawn its inspectors for task ${taskId} already (R18).`);
       throw error;
     }
-    return { format: 'jointcheck-team-record/1', input, seed: outcome.seed, inputHash: outcome.inputHash, assignments: outcome.assignments };
+    return { format: 'jointcheck-team-record/1', input, frozenHash: roster.frozenHash, seed: outcome.seed, inputHash: outcome.inputHash, assignments: outcome.assignments };
   }
 
   async record(taskId: string, department: string): Promise<TeamDrawRecord | null> {
     const row = await this.db.manager.findOneBy(InspectorDrawRow, { taskId, department });
     if (!row) return null;
-    const members = await this.db.manager.find(TeamMemberRow, { where: { taskId, department, origin: 'DRAWN' }, order: { id: 'ASC' } });
-    const input = row.input as TeamDrawInput;
-    return {
-      format: 'jointcheck-team-record/1',
-      input,
-      seed: row.seed,
-      inputHash: row.inputHash,
-      assignments: input.visits.map((v) => ({
-        key: v.key,
-        inspectors: members.filter((m) => m.targetKey === v.key && m.kind === 'INSPECTOR').map((m) => m.personId),
-        experts: members.filter((m) => m.targetKey === v.key && m.kind === 'EXPERT').map((m) => m.personId),
-      })),
-    };
+    const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
+    return { format: 'jointcheck-team-record/1', input: row.input as TeamDrawInput, frozenHash: roster.frozenHash, seed: row.seed, inputHash: row.inputHash, assignments: row.assignments as TeamAssignment[] };
   }
 
   /**
@@ -173,7 +126,8 @@ export class TeamService {
     const current = team.find((m) => m.personId === input.personId && m.department === input.department && m.kind === 'INSPECTOR');
     if (!current) throw notFound(`${input.personId} is not an active ${input.department} inspector on the team for ${input.targetKey}.`, { field: 'personId' });
     if (team.some((m) => m.personId === input.replacementId && m.department === input.department)) throw badInput(`${input.replacementId} is on this team already.`, { field: 'replacementId', rule: 'R20' });
-    const drawInput = await this.drawInput(task, content, input.department);
+    // Chosen without a lottery, so by the rosters, conflicts and entrustments as they are now.
+    const drawInput = await this.drawInput(task, content, input.department, await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department));
     const replacement = drawInput.inspectors.find((p) => p.id === input.replacementId);
     const visit = drawInput.visits.find((v) => v.key === input.targetKey)!;
     // R20: the replacement is a qualified inspector (R7) with jurisdiction (R21) and no conflict (R19).
@@ -198,6 +152,8 @@ export class TeamService {
   /** R19: an inspector or expert declares a conflict of interest with a target (before or after a draw). */
   async declareConflict(identity: Identity, input: { department: string; personId: string; targetKey: string; reason: string }): Promise<void> {
     assertDepartmentStaff(identity, input.department, [Role.INSPECTOR, Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'declare a conflict of interest');
+    requireText(input.personId, 'personId', 32);
+    requireText(input.targetKey, 'targetKey', 64);
     const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
     const now = this.deps.clock();
     try {
@@ -211,21 +167,59 @@ export class TeamService {
     }
   }
 
-  /** R21: records that the higher-level department entrusts an inspector to act in regions outside their jurisdiction. */
+  /**
+   * R21: records that the higher-level department entrusts an inspector to act in regions outside
+   * their jurisdiction, for a task. Entrustments recorded before the task's snapshot enter its team
+   * lottery; later ones let the deputy head fill a vacant seat or choose a replacement.
+   */
   async entrust(identity: Identity, input: { taskId: string; department: string; inspectorId: string; regions: string[]; entrustedByUnit: string; reason: string }): Promise<void> {
-    const { task, content } = await this.lockedTask(input.taskId);
-    this.participates(content, input.department);
+    const task = await this.tasks.requireTask(input.taskId);
+    if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled.`);
+    this.participates(await this.tasks.planContent(task), input.department);
     assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
-    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department })) {
-      throw conflict(`${input.department} has drawn its inspectors for this task already: an entrustment now can only support a replacement (R20).`, { rule: 'R21' });
-    }
     if (input.regions.length === 0 || !input.regions.every((r) => /^[1-8][0-9]{1,5}$/.test(r))) throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions' });
+    const inspectorId = requireText(input.inspectorId, 'inspectorId', 32);
     const unit = requireText(input.entrustedByUnit, 'entrustedByUnit', 100, 'name the higher-level department unit that entrusts (R21)', 'R21');
     const reason = requireText(input.reason, 'reason', 2000, 'say why', 'R21');
     const now = this.deps.clock();
     await this.db.transaction(async (tx) => {
-      await tx.insert(EntrustmentRow, { taskId: task.id, department: input.department, inspectorId: input.inspectorId, regions: input.regions, entrustedByUnit: unit, reason, recordedBy: identity.subject, recordedAt: now });
-      await appendAudit(tx, identity, { action: 'inspector.entrusted', entityId: task.id, details: { department: input.department, inspectorId: input.inspectorId, regions: input.regions, entrustedByUnit: unit, reason } }, now);
+      await tx.insert(EntrustmentRow, { taskId: task.id, department: input.department, inspectorId, regions: input.regions, entrustedByUnit: unit, reason, recordedBy: identity.subject, recordedAt: now });
+      await appendAudit(tx, identity, { action: 'inspector.entrusted', entityId: task.id, details: { department: input.department, inspectorId, regions: input.regions, entrustedByUnit: unit, reason, beforeSnapshot: task.status === TaskStatus.COMMITTED } }, now);
+    });
+  }
+
+  /**
+   * Fills a seat the lottery left vacant (nobody eligible was left for it): the department's deputy
+   * head chooses any eligible inspector, without a lottery, on record (R20, R21).
+   */
+  async fillVacancy(identity: Identity, input: { taskId: string; targetKey: string; department: string; inspectorId: string; note: string }): Promise<TeamMemberRow> {
+    const { task, content } = await this.lockedTask(input.taskId);
+    this.participates(content, input.department);
+    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
+    const note = requireText(input.note, 'note', 2000, 'say why this inspector');
+    if (!(await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department }))) throw conflict(`${input.department} has not drawn its inspectors for this task yet: draw first (R18).`);
+    const team = await this.db.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
+    const seated = team.filter((m) => m.department === input.department && m.kind === 'INSPECTOR');
+    if (seated.length >= this.inspectorsPerVisit(content)) throw conflict(`No ${input.department} seat is vacant on the team for ${input.targetKey}.`, { field: 'targetKey' });
+    if (seated.some((m) => m.personId === input.inspectorId)) throw badInput(`${input.inspectorId} is on this team already.`, { field: 'inspectorId' });
+    const current = await this.drawInput(task, content, input.department, await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department));
+    const person = current.inspectors.find((p) => p.id === input.inspectorId);
+    const visit = current.visits.find((v) => v.key === input.targetKey);
+    if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
+    if (!person || !eligibility(current).inspector(person, visit)) {
+      throw badInput(`${input.inspectorId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment (R21), without a conflict of interest (R19).`, {
+        field: 'inspectorId',
+        rule: 'R21',
+      });
+    }
+    const now = this.deps.clock();
+    const leads = input.department === content.leadDepartment && !team.some((m) => m.leader);
+    return this.db.transaction(async (tx) => {
+      const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', person, leads, now);
+      Object.assign(row, { origin: 'ASSIGNED', replacementNote: note, approvedBy: identity.subject });
+      await tx.insert(TeamMemberRow, row);
+      await appendAudit(tx, identity, { action: 'team.assigned', entityId: task.id, details: { targetKey: input.targetKey, department: input.department, inspectorId: input.inspectorId, note } }, now);
+      return row;
     });
   }
 

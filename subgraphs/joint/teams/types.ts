@@ -23,7 +23,7 @@ export class TeamMemberType {
   certificateNo!: string | null;
   @Field({ description: "The lead department's inspector who leads the team (组长, R18)." })
   leader!: boolean;
-  @Field({ description: 'DRAWN by the lottery, or REPLACEMENT chosen without one (R20).' })
+  @Field({ description: 'DRAWN by the lottery, REPLACEMENT (R20) or ASSIGNED to a vacant seat, both chosen without one.' })
   origin!: string;
   @Field({ description: 'ACTIVE, or REPLACED (kept on record).' })
   status!: string;
@@ -111,4 +111,18 @@ export class ConflictInput {
   targetKey!: string;
   @Field()
   reason!: string;
+}
+
+@InputType('FillVacancyInput')
+export class FillVacancyInput {
+  @Field(() => ID)
+  taskId!: string;
+  @Field()
+  targetKey!: string;
+  @Field()
+  department!: string;
+  @Field()
+  inspectorId!: string;
+  @Field()
+  note!: string;
 }

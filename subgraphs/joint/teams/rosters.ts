@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+import type { JointDeps } from '../context';
+import type { DepartmentClient } from '../department-client';
+import { frozenHash, type FrozenTeamInput, type RosterPerson } from '../draw/teams';
+import { ConflictRow, EntrustmentRow, TeamRosterRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+
+async function pages<T>(client: DepartmentClient, department: string, field: string, selection: string): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, Record<string, { nodes: T[]; endCursor: string | null; hasMore: boolean }>> = await client.query(
+      department,
+      `query($after: String) { ${department} { ${field}(first: 1000, after: $after) { nodes { ${selection} } endCursor hasMore } } }`,
+      { after },
+    );
+    const page = data[department]![field]!;
+    out.push(...page.nodes);
+    if (!page.hasMore) return out;
+    after = page.endCursor;
+  }
+}
+
+/** A department's inspector roster through its contract (R7, R9). */
+export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
+  const rows = await pages<RosterPerson>(client, department, 'inspectors', 'id name certificateNo domains jurisdiction qualified');
+  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
+}
+
+/** A department's expert roster through its contract (R8). */
+export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
+  const rows = await pages<{ id: string; name: string; expertise: string[] }>(client, department, 'experts', 'id name expertise');
+  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
+}
+
+/** What a department's team draw may use, as it is now. */
+export async function currentTeamInput(deps: JointDeps, manager: EntityManager, taskId: string, content: PlanContent, department: string): Promise<FrozenTeamInput> {
+  const lead = department === content.leadDepartment;
+  const [inspectors, experts, conflicts, entrustments] = await Promise.all([
+    inspectorRoster(deps.departments, department),
+    lead && content.expertsPerVisit > 0 ? expertRoster(deps.departments, department) : Promise.resolve([]),
+    manager.find(ConflictRow, { where: { department }, order: { personId: 'ASC', targetKey: 'ASC' } }),
+    manager.find(EntrustmentRow, { where: { taskId, department }, order: { id: 'ASC' } }),
+  ]);
+  return {
+    inspectors,
+    experts,
+    conflicts: conflicts.map((c) => [c.personId, c.targetKey]),
+    entrustments: entrustments.map((e) => ({ inspectorId: e.inspectorId, regions: e.regions })),
+  };
+}
+
+/** Reads every participating department's team input at the snapshot (R9): stored, with its hash. */
+export async function freezeTeamInputs(deps: JointDeps, taskId: string, content: PlanContent): Promise<TeamRosterRow[]> {
+  return Promise.all(
+    content.departments.map(async (department) => {
+      const frozen = await currentTeamInput(deps, deps.dataSource.manager, taskId, content, department);
+      return Object.assign(new TeamRosterRow(), { taskId, department, frozen, frozenHash: frozenHash(frozen) });
+    }),
+  );
+}
