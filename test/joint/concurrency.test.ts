@@ -30,7 +30,7 @@ describeWithHub(
       await second?.stop();
     });
 
-    it('R17: drawing through both instances at once gives one draw; locking through both, one lock', async () => {
+    it('R17: drawing through both instances at once gives one draw; locking, snapshotting or drawing inspectors through both, one each', async () => {
       const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 50, elevated: 20, general: 10, low: 5 } }));
       for (let round = 0; round < 3; round++) {
         const taskId = await runTaskTo(hub(), time, planId, 'SNAPSHOT_TAKEN');
@@ -46,6 +46,22 @@ describeWithHub(
         const record = await postGraphQL<{ jointTask: { fullRecord: FullDrawRecord } }>(second.url, `{ jointTask(id: "${taskId}") { fullRecord } }`, undefined, await hub().token(Role.AUDITOR));
         expect(verifyDrawRecord(record.data!.jointTask.fullRecord).ok).toBe(true);
       }
+      // Snapshots and inspector draws through both instances at once: one each.
+      time.set('2026-03-02T02:00:00Z');
+      const token = await hub().token(Role.COORDINATOR, 'market');
+      const task = await runTaskTo(hub(), time, planId, 'COMMITTED');
+      const snap = (url: string) => postGraphQL(url, `mutation { jointTakeSnapshot(taskId: "${task}") { status } }`, undefined, token);
+      const snaps = await Promise.all([snap(hub().joint.url), snap(second.url)]);
+      expect(snaps.filter((r) => !r.errors).length).toBe(1);
+      expect(snaps.filter((r) => r.errors).map((r) => r.errors![0]!.extensions!.code)).toEqual(['CONFLICT']);
+      time.set('2026-03-04T02:00:00Z');
+      await postGraphQL(hub().joint.url, `mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { status } }`, undefined, token);
+      await postGraphQL(hub().joint.url, `mutation { jointLockTask(taskId: "${task}") { status } }`, undefined, token);
+      const taxToken = await hub().token(Role.COORDINATOR, 'tax');
+      const drawTax = (url: string) => postGraphQL(url, `mutation { jointDrawInspectors(taskId: "${task}", department: "tax") { id } }`, undefined, taxToken);
+      const teamDraws = await Promise.all([drawTax(hub().joint.url), drawTax(second.url)]);
+      expect(teamDraws.filter((r) => !r.errors).length).toBe(1);
+      expect(teamDraws.filter((r) => r.errors).map((r) => r.errors![0]!.extensions!.code)).toEqual(['CONFLICT']);
       const chain = await postGraphQL<{ jointVerifyAuditTrail: { ok: boolean } }>(hub().joint.url, '{ jointVerifyAuditTrail { ok brokenAt } }', undefined, await hub().token(Role.AUDITOR));
       expect(chain.data!.jointVerifyAuditTrail.ok).toBe(true);
     });

@@ -116,6 +116,19 @@ describeWithHub(
       }
     });
 
+    it('R18: a plan of one department seats two of its inspectors per visit, the first leading', async () => {
+      const internal = await publishedPlan(hub(), jointPlanInput({ name: '部门内部抽查', partners: [], items: [{ department: 'market', code: 'MKT-09', version: 1 }], ratios }));
+      const task = await runTaskTo(hub(), time, internal, 'LOCKED', '40 41 42 43 44 45 2');
+      expect((await drawFor(hub(), task, 'market')).errors).toBeUndefined();
+      for (const visit of await visits(hub(), task)) {
+        expect([visit.key, visit.teamProblems]).toEqual([visit.key, []]);
+        const inspectors = visit.team.filter((m) => m.kind === 'INSPECTOR');
+        expect(inspectors.map((m) => m.department)).toEqual(['market', 'market']);
+        expect(new Set(inspectors.map((m) => m.certificateNo)).size).toBe(2);
+        expect(inspectors.map((m) => m.leader)).toEqual([true, false]);
+      }
+    });
+
     it('R18: the inspector draw is seeded and re-plays from its record; a changed record fails', async () => {
       const r = await record(hub(), taskId, 'tax');
       expect(verifyTeamDrawRecord(r)).toMatchObject({ ok: true });
@@ -190,7 +203,7 @@ describeWithHub(
       // With the entrustment recorded before the snapshot, the lottery seats the outsider.
       const withEntrustment = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ name: '委托', scope, ratios: all })), 'COMMITTED');
       expect((await entrust(withEntrustment)).errors).toBeUndefined();
-      await hub().query(`mutation { jointTakeSnapshot(taskId: "${withEntrustment}") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
+      await hub().query(`mutation { jointTakeSnapshot(taskId: "${withEntrustment}", overLimitReason: "回避与委托流程演练") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
       time.set('2026-03-04T02:00:00Z');
       await hub().query(`mutation { jointDrawTargets(taskId: "${withEntrustment}", witnessValue: "1 2 3 4 5 6 7") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
       await hub().query(`mutation { jointLockTask(taskId: "${withEntrustment}") { id } }`, { token: await hub().token(Role.COORDINATOR, 'market') });
@@ -200,7 +213,8 @@ describeWithHub(
       expect(local.some((p) => seated.some((m) => m.personId === p.id))).toBe(false);
 
       // Without it, the lottery leaves that seat vacant; the deputy head fills it once the outsider is entrusted.
-      const without = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ name: '无委托', scope, ratios: all })), 'LOCKED', '8 9 10 11 12 13 14');
+      // (Earlier tests drew some of these targets twice this year: a recorded reason keeps them in, R14.)
+      const without = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ name: '无委托', scope, ratios: all })), 'LOCKED', '8 9 10 11 12 13 14', '回避与委托流程演练');
       for (const d of ['market', 'tax', 'fire']) expect((await drawFor(hub(), without, d)).errors).toBeUndefined();
       const vacant = await fireTeam(without);
       expect(vacant.team.filter((m) => m.department === 'fire')).toEqual([]);
