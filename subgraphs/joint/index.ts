@@ -1,10 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
 import type { HubConfig } from '../kernel/config';
-import { openServiceDatabase, type ServiceDatabase } from '../kernel/datasource';
+import { openServiceDatabase } from '../kernel/datasource';
 import { buildFederatedSchema } from '../kernel/federation';
 import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
 import type { Logger } from '../kernel/log';
-import { serveGraphQL, type ServiceHandle } from '../kernel/server';
+import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../kernel/server';
 import { defaultCalendar, type WorkingDayCalendar } from './calendar/working-days';
 import type { JointContext, JointDeps } from './context';
 import { DepartmentClient, type DepartmentEndpoint } from './department-client';
@@ -26,8 +26,7 @@ export function buildJointSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
-export interface RunningJoint extends ServiceHandle {
-  database: ServiceDatabase;
+export interface RunningJoint extends ServiceWithDatabase {
   deps: JointDeps;
 }
 
@@ -46,14 +45,14 @@ export interface JointOptions {
 /** Starts the joint service on its own database. */
 export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options: JointOptions): Promise<RunningJoint> {
   const database = await openServiceDatabase(config.db, JOINT_SERVICE, { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
-  try {
-    const deps: JointDeps = {
-      dataSource: database.dataSource,
-      departments: new DepartmentClient(options.departments, options.issuer),
-      calendar: options.calendar ?? defaultCalendar(),
-      clock: options.clock ?? (() => new Date()),
-    };
-    const handle = await serveGraphQL<JointContext>({
+  const deps: JointDeps = {
+    dataSource: database.dataSource,
+    departments: new DepartmentClient(options.departments, options.issuer),
+    calendar: options.calendar ?? defaultCalendar(),
+    clock: options.clock ?? (() => new Date()),
+  };
+  const running = await serveOnDatabase(database, async () =>
+    serveGraphQL<JointContext>({
       name: JOINT_SERVICE,
       schema: await buildJointSchema(),
       verifier: options.verifier,
@@ -61,20 +60,7 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options
       port: options.port,
       logger: options.logger,
       context: (base) => ({ ...base, joint: deps }),
-    });
-    let stopped: Promise<void> | undefined;
-    return {
-      ...handle,
-      database,
-      deps,
-      stop: () =>
-        (stopped ??= (async () => {
-          await handle.stop();
-          await database.dataSource.destroy();
-        })()),
-    };
-  } catch (error) {
-    await database.dataSource.destroy();
-    throw error;
-  }
+    }),
+  );
+  return { ...running, deps };
 }

@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context';
+import type { ServiceDatabase } from './datasource';
 import { ErrorCode } from './errors';
 import type { Identity, TokenVerifier } from './identity';
 import type { Logger } from './log';
@@ -81,6 +82,36 @@ export async function listen(httpServer: http.Server, host: string, port: number
     });
   });
   return (httpServer.address() as AddressInfo).port;
+}
+
+/** A service and the database it owns. */
+export interface ServiceWithDatabase extends ServiceHandle {
+  database: ServiceDatabase;
+}
+
+/**
+ * Starts a service on its own database: `serve` gets the open database; if it fails the database
+ * is closed. The handle's stop is idempotent (a test may stop one service, then the whole hub) and
+ * closes the server before the database.
+ */
+export async function serveOnDatabase<H extends ServiceHandle>(database: ServiceDatabase, serve: () => Promise<H>): Promise<H & { database: ServiceDatabase }> {
+  let handle: H;
+  try {
+    handle = await serve();
+  } catch (error) {
+    await database.dataSource.destroy();
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    ...handle,
+    database,
+    stop: () =>
+      (stopped ??= (async () => {
+        await handle.stop();
+        await database.dataSource.destroy();
+      })()),
+  };
 }
 
 /** Stops cleanly on SIGTERM (containers) and SIGINT (Ctrl-C). */
