@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from './enums';
 
 /** A new checklist item, or the content of a new version of one (R1, R2, R5). */
@@ -83,4 +83,50 @@ export class RosterFilter {
 
   @Field(() => [String], { nullable: true, description: 'Industry codes or section letters (C, or C13).' })
   industries?: string[] | null;
+}
+
+/**
+ * One item's result of one visit, written back by the joint service to the department that owns
+ * the item (R24). The idempotency key makes a retried delivery harmless.
+ */
+@InputType('ResultInput')
+export class ResultInput {
+  @Field({ description: 'Unique per result and stable across retries (e.g. submission id + department + item).' })
+  idempotencyKey!: string;
+
+  @Field(() => ID)
+  taskId!: string;
+
+  @Field({ description: "The target's key (its USCC for market entities, its own id otherwise)." })
+  targetKey!: string;
+
+  @Field(() => String, { nullable: true })
+  uscc?: string | null;
+
+  @Field()
+  itemCode!: string;
+
+  @Field(() => Int)
+  itemVersion!: number;
+
+  @Field({ description: "An outcome code of the department's dictionary (NO_PROBLEM, UNREACHABLE, ...)." })
+  outcome!: string;
+
+  @Field(() => InspectionMethod, { description: 'The method used (R23).' })
+  method!: InspectionMethod;
+
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Never published (R25).' })
+  confidentialNotes?: string | null;
+
+  @Field(() => [String], { defaultValue: [], description: 'References to evidence (file ids, photo ids).' })
+  evidence!: string[];
+
+  @Field(() => [String], { description: 'Certificate numbers of the inspectors who checked.' })
+  inspectors!: string[];
+
+  @Field({ description: 'The day the check ended (YYYY-MM-DD): the result is formed (R25).' })
+  inspectedOn!: string;
 }

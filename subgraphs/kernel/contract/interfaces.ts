@@ -197,3 +197,17 @@ export class RosterRows {
   @Field()
   hasMore!: boolean;
 }
+
+/** What a department answers for each result written back: its record, new or already there. */
+@Directive('@shareable')
+@ObjectType('ResultReceipt', { description: 'The receipt of one written-back result (R24).' })
+export class ResultReceipt {
+  @Field()
+  idempotencyKey!: string;
+
+  @Field(() => ID)
+  resultId!: string;
+
+  @Field({ description: 'False when the key was known already: a retry, nothing new was written.' })
+  created!: boolean;
+}

@@ -8,6 +8,9 @@ import { assertUscc } from '../uscc';
 import { DepartmentKernel1763900000000 } from '../migrations/1763900000000-DepartmentKernel';
 import type { DemoDepartment } from '../demo/department-demo';
 import { DEPARTMENT_ENTITIES } from './entities';
+import { RESULT_ENTITIES } from './results/entities';
+import { createResultResolvers } from './results/result-resolvers';
+import { DepartmentResults1763920000000 } from '../migrations/1763920000000-DepartmentResults';
 import { createDepartmentResolvers } from './resolvers';
 import { createDepartmentScope, type DepartmentContext } from './scope';
 import { createDepartmentTypes, marketEntityStub, type Ctor, type DepartmentTypes } from './types';
@@ -62,7 +65,7 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     throw new Error(`Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`);
   }
   const types = createDepartmentTypes(definition.code, definition.marketEntity ?? marketEntityStub());
-  const resolvers = [...createDepartmentResolvers(definition.code, types), ...(definition.resolvers?.(types) ?? [])];
+  const resolvers = [...createDepartmentResolvers(definition.code, types), ...createResultResolvers(definition.code, types), ...(definition.resolvers?.(types) ?? [])];
   const stubReference: ReferenceResolvers = definition.marketEntity
     ? {}
     : {
@@ -76,8 +79,8 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
   return {
     definition,
     types,
-    entities: [...DEPARTMENT_ENTITIES, ...(definition.entities ?? [])],
-    migrations: [DepartmentKernel1763900000000, ...(definition.migrations ?? [])],
+    entities: [...DEPARTMENT_ENTITIES, ...RESULT_ENTITIES, ...(definition.entities ?? [])],
+    migrations: [DepartmentKernel1763900000000, DepartmentResults1763920000000, ...(definition.migrations ?? [])],
     buildSchema: () =>
       buildFederatedSchema({
         resolvers: resolvers as [Function, ...Function[]],

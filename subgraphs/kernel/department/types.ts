@@ -1,4 +1,4 @@
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
 
 /** `tax` → `Tax`, `environment` → `Environment`: the prefix of a department's type names. */
@@ -27,6 +27,8 @@ export interface DepartmentTypes {
   ExpertPage: Ctor;
   View: Ctor<DepartmentView>;
   Query: Ctor;
+  Result: Ctor;
+  Outcome: Ctor;
   /** The `MarketEntity` this department adds its view to (a key-only stub, or market's own type). */
   MarketEntity: Ctor<{ uscc: string }>;
 }
@@ -110,6 +112,66 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
   @ObjectType(`${p}View`, { implements: DepartmentView, description: `The ${code} view of a market entity.` })
   class DeptView extends DepartmentView {}
 
+  @ObjectType(`${p}Result`, { description: `A ${code} result: one item checked on one visit, the department's own record (R24).` })
+  class DeptResult {
+    @Field(() => ID)
+    id!: string;
+    @Field()
+    department!: string;
+    @Field({ description: 'The key the write-back used (its retries carry the same).' })
+    idempotencyKey!: string;
+    @Field(() => ID)
+    taskId!: string;
+    @Field()
+    targetKey!: string;
+    @Field(() => String, { nullable: true })
+    uscc!: string | null;
+    @Field()
+    itemCode!: string;
+    @Field(() => Int)
+    itemVersion!: number;
+    @Field()
+    outcome!: string;
+    @Field()
+    method!: string;
+    @Field(() => String, { nullable: true })
+    notes!: string | null;
+    @Field(() => String, { nullable: true, description: "Shown to the department's own staff and hub roles only; never published (R25)." })
+    confidentialNotes!: string | null;
+    @Field(() => [String])
+    evidence!: string[];
+    @Field(() => [String], { description: 'Certificate numbers of the inspectors who checked.' })
+    inspectors!: string[];
+    @Field({ description: 'The day the check ended: the result is formed (R25).' })
+    inspectedOn!: string;
+    @Field({ description: 'RECORDED, APPROVED or PUBLISHED.' })
+    status!: string;
+    @Field()
+    recordedAt!: Date;
+    @Field(() => Date, { nullable: true })
+    approvedAt!: Date | null;
+    @Field(() => Date, { nullable: true })
+    publishedAt!: Date | null;
+    @Field(() => ID, { nullable: true, description: 'The published result this one corrects (R28).' })
+    correctsId!: string | null;
+    @Field(() => String, { nullable: true })
+    correctionReason!: string | null;
+  }
+
+  @ObjectType(`${p}Outcome`, { description: `An outcome of the ${code} result dictionary (versioned).` })
+  class DeptOutcome {
+    @Field()
+    code!: string;
+    @Field(() => Int)
+    version!: number;
+    @Field()
+    label!: string;
+    @Field({ description: 'Becomes a dishonesty record on the target (R27).' })
+    dishonesty!: boolean;
+    @Field()
+    status!: string;
+  }
+
   @ObjectType(`${p}Query`, { description: `The ${code} department: its rosters and checklist.` })
   class DeptQuery {
     @Field(() => Int, { description: 'Always 1: the namespace itself carries no data.' })
@@ -124,6 +186,8 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     TargetPage: DeptTargetPage,
     InspectorPage: DeptInspectorPage,
     ExpertPage: DeptExpertPage,
+    Result: DeptResult,
+    Outcome: DeptOutcome,
     View: DeptView,
     Query: DeptQuery,
     MarketEntity: marketEntity,

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import { ItemStatus } from '../../contract/enums';
+import type { ResultInput } from '../../contract/inputs';
+import { badInput, conflict, notFound } from '../../errors';
+import { assertUscc } from '../../uscc';
+import { requireText } from '../../validation';
+import { ChecklistItemRow } from '../entities';
+import { isDuplicateKey } from '../repository';
+import { OutcomeRow, ResultRow } from './entities';
+
+export const ResultStatus = { RECORDED: 'RECORDED', APPROVED: 'APPROVED', PUBLISHED: 'PUBLISHED' } as const;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The content of a result that the idempotency key stands for: a retry must carry the same. */
+function sameContent(row: ResultRow, input: ResultInput): boolean {
+  return (
+    row.taskId === input.taskId &&
+    row.targetKey === input.targetKey &&
+    row.itemCode === input.itemCode &&
+    row.itemVersion === input.itemVersion &&
+    row.outcome === input.outcome &&
+    row.method === input.method &&
+    row.inspectedOn === input.inspectedOn
+  );
+}
+
+/**
+ * A department's results (R24): written back idempotently, approved and published by the
+ * department (R25), corrected only by a new record (R28). Scoped to one department's database.
+ */
+export class ResultService {
+  constructor(
+    private readonly manager: EntityManager,
+    readonly department: string,
+  ) {}
+
+  /** Checks every result before writing any: an item of this department's checklist at that version, an outcome of its dictionary. */
+  private async validate(inputs: ResultInput[]): Promise<void> {
+    const items = await this.manager.find(ChecklistItemRow, { where: { code: In([...new Set(inputs.map((i) => i.itemCode))]) } });
+    const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
+    inputs.forEach((input, i) => {
+      const field = `input[${i}]`;
+      requireText(input.idempotencyKey, `${field}.idempotencyKey`, 100);
+      requireText(input.taskId, `${field}.taskId`, 36);
+      requireText(input.targetKey, `${field}.targetKey`, 64);
+      if (input.uscc) input.uscc = assertUscc(input.uscc, `${field}.uscc`);
+      // R24, R3: a department records results of its own checklist only.
+      const item = items.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
+      if (!item || item.status === ItemStatus.REPEALED) {
+        throw badInput(`${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${this.department} checklist; each department records its own items (R24).`, { field: `${field}.itemCode`, rule: 'R24' });
+      }
+      if (!outcomes.some((o) => o.code === input.outcome)) {
+        throw badInput(`${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary (${outcomes.map((o) => o.code).join(', ')}).`, { field: `${field}.outcome` });
+      }
+      if (!DAY.test(input.inspectedOn) || Number.isNaN(Date.parse(`${input.inspectedOn}T00:00:00Z`))) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
+      if (input.inspectors.length === 0) throw badInput(`${field}.inspectors: name the inspectors who checked (R18).`, { field: `${field}.inspectors` });
+      if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
+      if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
+    });
+  }
+
+  /**
+   * R24: stores written-back results as this department's own records, in one transaction. A known
+   * idempotency key with the same content answers the existing record (a retry); with other content
+   * it is a CONFLICT, and nothing of the batch is written.
+   */
+  async record(inputs: ResultInput[], actor: string, now: Date): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
+    await this.validate(inputs);
+    const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
+    try {
+      return await this.manager.transaction(async (tx) => {
+        const known = await tx.find(ResultRow, { where: { idempotencyKey: In(inputs.map((i) => i.idempotencyKey)) } });
+        const receipts = [];
+        for (const input of inputs) {
+          const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
+          if (existing) {
+            if (!sameContent(existing, input)) throw conflict(`Idempotency key ${input.idempotencyKey} was used for a different result; nothing was written.`, { field: 'idempotencyKey' });
+            receipts.push({ idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false });
+            continue;
+          }
+          const row = Object.assign(new ResultRow(), {
+            id: randomUUID(),
+            idempotencyKey: input.idempotencyKey,
+            taskId: input.taskId,
+            targetKey: input.targetKey,
+            uscc: input.uscc ?? null,
+            itemCode: input.itemCode,
+            itemVersion: input.itemVersion,
+            outcome: input.outcome,
+            outcomeVersion: outcomes.find((o) => o.code === input.outcome)!.version,
+            method: input.method,
+            notes: input.notes ?? null,
+            confidentialNotes: input.confidentialNotes ?? null,
+            evidence: input.evidence,
+            inspectors: input.inspectors,
+            inspectedOn: input.inspectedOn,
+            status: ResultStatus.RECORDED,
+            recordedAt: now,
+            recordedBy: actor,
+            approvedAt: null,
+            approvedBy: null,
+            publishedAt: null,
+            correctsId: null,
+            correctionReason: null,
+          });
+          await tx.insert(ResultRow, row as never);
+          known.push(row);
+          receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
+        }
+        return receipts;
+      });
+    } catch (error) {
+      // Two deliveries of the same key at once: the loser finds the winner's record on a retry.
+      if (isDuplicateKey(error)) throw conflict('The same results are being written by another delivery just now; retry.', { field: 'idempotencyKey' });
+      throw error;
+    }
+  }
+
+  /** Moves results from one status to the next, all or none (R25). */
+  private async advance(ids: string[], from: string, to: Partial<ResultRow> & { status: string }, what: string): Promise<ResultRow[]> {
+    if (ids.length === 0) throw badInput('ids: name at least one result.', { field: 'ids' });
+    return this.manager.transaction(async (tx) => {
+      const rows = await tx.find(ResultRow, { where: { id: In(ids) } });
+      const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+      if (missing.length) throw notFound(`No ${this.department} result ${missing[0]}.`, { field: 'ids' });
+      const wrong = rows.find((r) => r.status !== from);
+      if (wrong) throw conflict(`Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`, { field: 'ids' });
+      const done = await tx.update(ResultRow, { id: In(ids), status: from }, to as never);
+      if (done.affected !== ids.length) throw conflict(`Some of these results changed meanwhile; reload them. Nothing was changed.`);
+      return tx.find(ResultRow, { where: { id: In(ids) } });
+    });
+  }
+
+  /** R25: the department approves its recorded results. */
+  approve(ids: string[], actor: string, now: Date): Promise<ResultRow[]> {
+    return this.advance(ids, ResultStatus.RECORDED, { status: ResultStatus.APPROVED, approvedAt: now, approvedBy: actor }, 'approved');
+  }
+
+  /** R25: approved results are published; from then on they never change (R28). */
+  publish(ids: string[], now: Date): Promise<ResultRow[]> {
+    return this.advance(ids, ResultStatus.APPROVED, { status: ResultStatus.PUBLISHED, publishedAt: now }, 'published');
+  }
+
+  /**
+   * R28: a proven error in a published result is corrected by a new record, signed off by the
+   * department's principal head and published at once; the old one stays, pointing to nothing new.
+   */
+  async correct(id: string, input: { outcome: string; notes: string | null }, reason: string, actor: string, now: Date): Promise<ResultRow> {
+    const original = await this.manager.findOneBy(ResultRow, { id });
+    if (!original) throw notFound(`No ${this.department} result ${id}.`, { field: 'id' });
+    if (original.status !== ResultStatus.PUBLISHED) throw conflict(`Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an unpublished one is simply re-recorded.`, { rule: 'R28' });
+    const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: 'CURRENT' });
+    if (!outcome) throw badInput(`outcome '${input.outcome}' is not in the ${this.department} outcome dictionary.`, { field: 'outcome' });
+    const row = Object.assign(new ResultRow(), {
+      ...original,
+      id: randomUUID(),
+      idempotencyKey: `correction:${id}:${randomUUID()}`,
+      outcome: input.outcome,
+      outcomeVersion: outcome.version,
+      notes: input.notes,
+      status: ResultStatus.PUBLISHED,
+      recordedAt: now,
+      recordedBy: actor,
+      approvedAt: now,
+      approvedBy: actor,
+      publishedAt: now,
+      correctsId: id,
+      correctionReason: reason,
+    });
+    try {
+      await this.manager.insert(ResultRow, row as never);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict('Retry the correction.');
+      throw error;
+    }
+    return row;
+  }
+
+  async list(filter: { taskId?: string | null; uscc?: string | null; status?: string | null }, first: number, after: string | null): Promise<ResultRow[]> {
+    const qb = this.manager.createQueryBuilder(ResultRow, 'r').orderBy('r.id', 'ASC').take(first);
+    if (filter.taskId) qb.andWhere('r.task_id = :taskId', { taskId: filter.taskId });
+    if (filter.uscc) qb.andWhere('r.uscc = :uscc', { uscc: filter.uscc });
+    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
+    if (after) qb.andWhere('r.id > :after', { after });
+    return qb.getMany();
+  }
+
+  async outcomes(): Promise<OutcomeRow[]> {
+    return this.manager.find(OutcomeRow, { order: { code: 'ASC', version: 'ASC' } });
+  }
+}
