@@ -36,13 +36,13 @@ export async function startHub(
       const logger = createLogger(config.logLevel, module.definition.code);
       departments.push(await startDepartment(module, config, { verifier, logger, port: config.port === 0 ? 0 : config.port + 1 + i }));
     }
-    const endpoints = departments.map((d) => ({ code: d.name, url: d.url }));
     joint = await startJoint(config, {
       verifier,
       issuer: options.issuer ?? (await loadIssuer(config)),
       logger: createLogger(config.logLevel, JOINT_SERVICE),
       port: config.port === 0 ? 0 : config.port + 1 + departments.length,
-      departments: () => endpoints,
+      // Read live: a department restarted on another port is reached there.
+      departments: () => departments.map((d) => ({ code: d.name, url: d.url })),
       clock: options.clock,
     });
     const gateway = await startGateway({

@@ -10,6 +10,8 @@ export interface JointDeps {
   calendar: WorkingDayCalendar;
   /** Now; tests set it to dates of their choosing (witness dates, deadlines). */
   clock: () => Date;
+  /** Called after a submission is stored: starts a delivery round at once. */
+  afterSubmit?: () => void;
 }
 
 export interface JointContext extends RequestContext {

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { OutboxRow, SubmissionRow } from './visits/entities';
 
 /*
  * The joint service's own tables: plans and their revisions, tasks with their draws, teams,
@@ -185,6 +186,13 @@ export class DrawnTargetRow {
 
   @Column({ name: 'region_code', type: 'varchar', length: 6 })
   regionCode!: string;
+
+  /** Kind and industry of the target: which checklist items apply on its visit (R22). */
+  @Column({ type: 'varchar', length: 32 })
+  kind!: string;
+
+  @Column({ name: 'industry_code', type: 'varchar', length: 8 })
+  industryCode!: string;
 
   @Column({ type: 'int' })
   year!: number;
@@ -405,4 +413,4 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];

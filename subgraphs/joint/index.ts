@@ -11,6 +11,8 @@ import { DepartmentClient, type DepartmentEndpoint } from './department-client';
 import { AuditResolver } from './audit-resolvers';
 import { JOINT_ENTITIES } from './entities';
 import { JointService1763910000000 } from './migrations/1763910000000-JointService';
+import { WriteBack1763930000000 } from './migrations/1763930000000-WriteBack';
+import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
 import { TeamResolver } from './teams/team-resolvers';
@@ -19,7 +21,7 @@ import { MarketEntityRef } from './tasks/types';
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000];
+export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
@@ -28,6 +30,8 @@ export function buildJointSchema(): Promise<GraphQLSchema> {
 
 export interface RunningJoint extends ServiceWithDatabase {
   deps: JointDeps;
+  /** Delivers results to the departments (R24); runs on an interval and after each submission. */
+  deliverer: OutboxDeliverer;
 }
 
 export interface JointOptions {
@@ -40,6 +44,8 @@ export interface JointOptions {
   departments: () => readonly DepartmentEndpoint[];
   calendar?: WorkingDayCalendar;
   clock?: () => Date;
+  /** How often the outbox is looked at, in ms. */
+  deliveryIntervalMs?: number;
 }
 
 /** Starts the joint service on its own database. */
@@ -51,6 +57,8 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options
     calendar: options.calendar ?? defaultCalendar(),
     clock: options.clock ?? (() => new Date()),
   };
+  const deliverer = new OutboxDeliverer(deps, options.logger, options.deliveryIntervalMs ?? 1000);
+  deps.afterSubmit = () => void deliverer.deliverDue().catch((error) => options.logger.error({ err: error }, 'outbox delivery failed'));
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<JointContext>({
       name: JOINT_SERVICE,
@@ -62,5 +70,14 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options
       context: (base) => ({ ...base, joint: deps }),
     }),
   );
-  return { ...running, deps };
+  deliverer.start();
+  return {
+    ...running,
+    deps,
+    deliverer,
+    stop: async () => {
+      await deliverer.stop();
+      await running.stop();
+    },
+  };
 }

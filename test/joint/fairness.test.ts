@@ -31,7 +31,7 @@ describe.each(testDatabases())('fairness of draws from a snapshot stored in the 
     const { dataSource } = await openServiceDatabase(database.db, 'joint', { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
     try {
       const stored = roster();
-      await dataSource.transaction((tx) => storeSnapshot(tx, 'fairness-task', { entries: stored, usccs: stored.map(([k]) => k), regions: stored.map(() => '310115'), hash: snapshotHash(stored) }));
+      await dataSource.transaction((tx) => storeSnapshot(tx, 'fairness-task', { entries: stored, usccs: stored.map(([k]) => k), regions: stored.map(() => '310115'), kinds: stored.map(() => 'ENTERPRISE'), industries: stored.map(() => 'F52'), hash: snapshotHash(stored) }));
       const loaded = await loadSnapshot(dataSource.manager, 'fairness-task');
       entries = loaded.entries;
       hash = loaded.hash;

@@ -64,7 +64,17 @@ export class JointService1763910000000 implements MigrationInterface {
     await q.createTable(
       table(
         'drawn_target',
-        [varchar('task_id', 36, { isPrimary: true }), varchar('target_key', 64, { isPrimary: true }), varchar('uscc', 18, { isNullable: true }), varchar('region_code', 6), int('year'), int('batch'), int('position')],
+        [
+          varchar('task_id', 36, { isPrimary: true }),
+          varchar('target_key', 64, { isPrimary: true }),
+          varchar('uscc', 18, { isNullable: true }),
+          varchar('region_code', 6),
+          varchar('kind', 32),
+          varchar('industry_code', 8),
+          int('year'),
+          int('batch'),
+          int('position'),
+        ],
         [{ name: 'idx_drawn_target_year', columns: ['year', 'target_key'] }],
       ),
     );

@@ -13,8 +13,10 @@ export const EXPORT_PAGE = 50_000;
 
 interface ExportRow extends DepartmentSignal {
   id: string;
+  kind: string;
   uscc: string | null;
   regionCode: string;
+  industryCode: string;
 }
 
 /** A snapshot: the canonical entries (key, stratum) and, aligned with them, what a visit needs of each target. */
@@ -22,6 +24,9 @@ export interface Snapshot {
   entries: SnapshotEntry[];
   usccs: Array<string | null>;
   regions: string[];
+  /** Target kind and industry: which checklist items apply on the visit (R22). */
+  kinds: string[];
+  industries: string[];
   hash: string;
 }
 
@@ -57,13 +62,15 @@ export async function exportRoster(client: DepartmentClient, department: string,
     const page: ExportPage = await next;
     next = page.hasMore ? fetchPage(page.endCursor) : null;
     let count = 0;
-    const row = { id: '', uscc: null as string | null, regionCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
+    const row = { id: '', kind: '', uscc: null as string | null, regionCode: '', industryCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
     for (const line of page.tsv.split('\n')) {
       if (!line) continue;
       const c = line.split('\t');
       row.id = c[0]!;
+      row.kind = c[1]!;
       row.uscc = c[2] || null;
       row.regionCode = c[3]!;
+      row.industryCode = c[4]!;
       if (!KEY.test(row.id) || (row.uscc !== null && row.uscc.length !== 18) || !REGION_CODE.test(row.regionCode)) {
         next?.catch(() => undefined);
         throw contractBreach(department, `its export has a row the contract does not allow: '${line.slice(0, 120)}'`);
@@ -125,6 +132,8 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
   const entries: SnapshotEntry[] = [];
   const usccs: Array<string | null> = [];
   const regions: string[] = [];
+  const kinds: string[] = [];
+  const industries: string[] = [];
   let excludedTwice = 0;
   let excludedRecent = 0;
   const filter = { kinds: content.scope.targetKinds, regions: content.scope.regions.length ? content.scope.regions : null, industries: content.scope.industries.length ? content.scope.industries : null };
@@ -138,6 +147,8 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     entries.push([row.id, combineStrata(lead, others, content.classCombination)]);
     usccs.push(row.uscc);
     regions.push(row.regionCode);
+    kinds.push(row.kind);
+    industries.push(row.industryCode);
   });
   // The export comes in id order already (binary collation); make sure, and sort the aligned arrays if not.
   let sorted = true;
@@ -147,20 +158,22 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     const e = order.map((i) => entries[i]!);
     const u = order.map((i) => usccs[i]!);
     const r = order.map((i) => regions[i]!);
+    const k = order.map((i) => kinds[i]!);
+    const n = order.map((i) => industries[i]!);
     for (let i = 1; i < e.length; i++) if (e[i - 1]![0] === e[i]![0]) throw contractBreach(content.leadDepartment, `its export lists ${e[i]![0]} twice`);
-    return { entries: e, usccs: u, regions: r, hash: snapshotHash(e), excludedTwice, excludedRecent };
+    return { entries: e, usccs: u, regions: r, kinds: k, industries: n, hash: snapshotHash(e), excludedTwice, excludedRecent };
   }
-  return { entries, usccs, regions, hash: snapshotHash(entries), excludedTwice, excludedRecent };
+  return { entries, usccs, regions, kinds, industries, hash: snapshotHash(entries), excludedTwice, excludedRecent };
 }
 
 const CHUNK_LINES = 20_000;
 
-/** Stores a snapshot: lines `key\tstratum\tuscc\tregion`, deflated, in chunks (the hash covers key and stratum only). */
+/** Stores a snapshot: lines `key\tstratum\tuscc\tregion\tkind\tindustry`, deflated, in chunks (the hash covers key and stratum only). */
 export async function storeSnapshot(manager: EntityManager, taskId: string, snapshot: Snapshot): Promise<void> {
   for (let start = 0, seq = 0; start < snapshot.entries.length || seq === 0; start += CHUNK_LINES, seq++) {
     let text = '';
     const end = Math.min(snapshot.entries.length, start + CHUNK_LINES);
-    for (let i = start; i < end; i++) text += `${snapshot.entries[i]![0]}\t${snapshot.entries[i]![1]}\t${snapshot.usccs[i] ?? ''}\t${snapshot.regions[i]}\n`;
+    for (let i = start; i < end; i++) text += `${snapshot.entries[i]![0]}\t${snapshot.entries[i]![1]}\t${snapshot.usccs[i] ?? ''}\t${snapshot.regions[i]}\t${snapshot.kinds[i]}\t${snapshot.industries[i]}\n`;
     await manager.insert(SnapshotChunkRow, { taskId, seq, data: deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 }) });
   }
 }
@@ -171,15 +184,19 @@ export async function loadSnapshot(manager: EntityManager, taskId: string): Prom
   const entries: SnapshotEntry[] = [];
   const usccs: Array<string | null> = [];
   const regions: string[] = [];
+  const kinds: string[] = [];
+  const industries: string[] = [];
   for (const chunk of chunks) {
     const text = inflateRawSync(chunk.data).toString('utf8');
     for (const line of text.split('\n')) {
       if (!line) continue;
-      const [key, stratum, uscc, region] = line.split('\t');
+      const [key, stratum, uscc, region, kind, industry] = line.split('\t');
       entries.push([key!, stratum as Stratum]);
       usccs.push(uscc || null);
       regions.push(region!);
+      kinds.push(kind!);
+      industries.push(industry!);
     }
   }
-  return { entries, usccs, regions, hash: snapshotHash(entries) };
+  return { entries, usccs, regions, kinds, industries, hash: snapshotHash(entries) };
 }

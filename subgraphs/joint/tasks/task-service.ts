@@ -31,8 +31,8 @@ async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Pr
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
-    for (const r of part) params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.year, r.batch, r.position);
-    await tx.query(`INSERT INTO drawn_target (task_id, target_key, uscc, region_code, year, batch, position) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params);
+    for (const r of part) params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
+    await tx.query(`INSERT INTO drawn_target (task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params);
   }
 }
 
@@ -222,7 +222,7 @@ export class TaskService {
     const rows: DrawnTargetRow[] = [];
     snapshot.entries.forEach(([key], i) => {
       const place = batchOf.get(key);
-      if (place) rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: snapshot.usccs[i], regionCode: snapshot.regions[i], year: task.year, ...place }));
+      if (place) rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: snapshot.usccs[i], regionCode: snapshot.regions[i], kind: snapshot.kinds[i], industryCode: snapshot.industries[i], year: task.year, ...place }));
     });
     rows.sort((a, b) => a.position - b.position);
     await this.db.transaction(async (tx) => {

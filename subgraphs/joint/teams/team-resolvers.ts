@@ -2,7 +2,12 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertAuditReader, assertHubStaff } from '../access';
 import type { JointContext } from '../context';
+import { In } from 'typeorm';
 import { InspectorDrawRow, type TeamMemberRow } from '../entities';
+import { visitItems } from '../visits/checklist';
+import { OutboxRow, SubmissionRow } from '../visits/entities';
+import { VisitSubmissionInput, VisitSubmissionType } from '../visits/types';
+import { WriteBackService } from '../visits/write-back';
 import type { PlanContent } from '../plans/content';
 import { TaskService } from '../tasks/task-service';
 import { toTask } from '../tasks/task-resolvers';
@@ -48,9 +53,26 @@ export class TeamResolver {
     ]);
     const drawn = draws.map((d) => d.department);
     const seats = new TeamService(ctx.joint).inspectorsPerVisit(content);
+    // Submissions and deliveries of the page: two statements, whatever the page size.
+    const submissions = page.length ? await ctx.joint.dataSource.manager.find(SubmissionRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
+    const deliveries = submissions.length ? await ctx.joint.dataSource.manager.find(OutboxRow, { where: { submissionId: In(submissions.map((s) => s.id)) }, order: { department: 'ASC' } }) : [];
     return page.map((v) => {
       const team = members.filter((m) => m.targetKey === v.targetKey);
-      return { key: v.targetKey, uscc: v.uscc, regionCode: v.regionCode, batch: v.batch, position: v.position, entity: v.uscc ? { uscc: v.uscc } : null, team: team.map(toMember), teamProblems: teamProblems(content, seats, drawn, team) };
+      const submission = submissions.find((s) => s.targetKey === v.targetKey);
+      return {
+        key: v.targetKey,
+        uscc: v.uscc,
+        regionCode: v.regionCode,
+        kind: v.kind,
+        industryCode: v.industryCode,
+        batch: v.batch,
+        position: v.position,
+        entity: v.uscc ? { uscc: v.uscc } : null,
+        team: team.map(toMember),
+        teamProblems: teamProblems(content, seats, drawn, team),
+        checklist: visitItems(content, v).map((i) => ({ department: i.department, itemCode: i.code, version: i.version, title: i.title, basis: i.basis, method: i.method, category: i.category })),
+        submission: submission ? { ...submission, deliveries: deliveries.filter((d) => d.submissionId === submission.id) } : null,
+      };
     });
   }
 
@@ -75,6 +97,14 @@ export class TeamResolver {
   @Mutation(() => TeamMemberType, { description: "Replaces a drawn inspector for a listed reason; the department's deputy head approves; no new lottery (R20)." })
   async jointReplaceInspector(@Arg('input', () => ReplaceInspectorInput) input: ReplaceInspectorInput, @Ctx() ctx: JointContext) {
     return toMember(await new TeamService(ctx.joint).replace(ctx.identity, input));
+  }
+
+  @Mutation(() => VisitSubmissionType, { description: "A team member submits one visit's results, every item of its combined checklist, in one mutation; each department's share is delivered to it (R22, R24)." })
+  async jointSubmitVisitResults(@Arg('input', () => VisitSubmissionInput) input: VisitSubmissionInput, @Ctx() ctx: JointContext) {
+    const service = new WriteBackService(ctx.joint);
+    const submission = await service.submit(ctx.identity, input);
+    ctx.joint.afterSubmit?.();
+    return { ...submission, deliveries: await service.deliveries(submission.id) };
   }
 
   @Mutation(() => TeamMemberType, { description: 'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a lottery (R20, R21).' })

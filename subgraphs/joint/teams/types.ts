@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MarketEntityRef } from '../tasks/types';
+import { VisitChecklistEntryType, VisitSubmissionType } from '../visits/types';
 
 export enum ReplacementReasonEnum {
   JOB_CHANGE = 'JOB_CHANGE',
@@ -41,6 +42,10 @@ export class VisitType {
   uscc!: string | null;
   @Field()
   regionCode!: string;
+  @Field()
+  kind!: string;
+  @Field()
+  industryCode!: string;
   @Field(() => Int)
   batch!: number;
   @Field(() => Int)
@@ -51,6 +56,10 @@ export class VisitType {
   team!: TeamMemberType[];
   @Field(() => [String], { description: 'What keeps the team from being complete (R18): empty when it is.' })
   teamProblems!: string[];
+  @Field(() => [VisitChecklistEntryType], { description: "The combined checklist: every participating department's items that apply to this target (R22)." })
+  checklist!: VisitChecklistEntryType[];
+  @Field(() => VisitSubmissionType, { nullable: true, description: 'The submitted results and their delivery, once submitted.' })
+  submission!: VisitSubmissionType | null;
 }
 
 @ObjectType('InspectorDraw', { description: "A department's inspector draw for a task (R18), re-playable from its record." })

@@ -1,0 +1,80 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { InspectionMethod } from '../../kernel/contract/enums';
+
+@ObjectType('VisitChecklistEntry', { description: 'One item of a visit\'s combined checklist (R22): whose, what, on what legal basis, how.' })
+export class VisitChecklistEntryType {
+  @Field()
+  department!: string;
+  @Field()
+  itemCode!: string;
+  @Field(() => Int)
+  version!: number;
+  @Field()
+  title!: string;
+  @Field()
+  basis!: string;
+  @Field()
+  method!: string;
+  @Field()
+  category!: string;
+}
+
+@ObjectType('Delivery', { description: "One department's share of a submission and its delivery (R24)." })
+export class DeliveryType {
+  @Field()
+  department!: string;
+  @Field({ description: 'PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).' })
+  status!: string;
+  @Field(() => Int)
+  attempts!: number;
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+  @Field(() => Date, { nullable: true })
+  deliveredAt!: Date | null;
+  @Field()
+  nextAttemptAt!: Date;
+}
+
+@ObjectType('VisitSubmission', { description: "A visit's results as submitted, with each department's delivery." })
+export class VisitSubmissionType {
+  @Field(() => ID)
+  id!: string;
+  @Field()
+  inspectedOn!: string;
+  @Field()
+  submittedAt!: Date;
+  @Field()
+  submittedBy!: string;
+  @Field(() => [DeliveryType])
+  deliveries!: DeliveryType[];
+}
+
+@InputType('VisitResultInput')
+export class VisitResultInput {
+  @Field()
+  department!: string;
+  @Field()
+  itemCode!: string;
+  @Field({ description: "An outcome of the department's dictionary." })
+  outcome!: string;
+  @Field(() => InspectionMethod)
+  method!: InspectionMethod;
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+  @Field(() => String, { nullable: true, description: 'Never published.' })
+  confidentialNotes?: string | null;
+  @Field(() => [String], { nullable: true })
+  evidence?: string[] | null;
+}
+
+@InputType('VisitSubmissionInput', { description: "A visit's results in one submission: every item of its combined checklist (R22)." })
+export class VisitSubmissionInput {
+  @Field(() => ID)
+  taskId!: string;
+  @Field()
+  targetKey!: string;
+  @Field({ description: 'The day the check ended (YYYY-MM-DD).' })
+  inspectedOn!: string;
+  @Field(() => [VisitResultInput])
+  results!: VisitResultInput[];
+}

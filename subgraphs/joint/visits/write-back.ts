@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { LessThanOrEqual } from 'typeorm';
+import { Brackets } from 'typeorm';
+import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '../../kernel/errors';
+import { type Identity, Role } from '../../kernel/identity';
+import type { Logger } from '../../kernel/log';
+import { isDuplicateKey } from '../../kernel/department/repository';
+import { requireText } from '../../kernel/validation';
+import { appendAudit } from '../audit';
+import { chinaDate } from '../calendar/working-days';
+import type { JointDeps } from '../context';
+import { DrawnTargetRow, TeamMemberRow } from '../entities';
+import { TaskService, TaskStatus } from '../tasks/task-service';
+import { visitItems } from './checklist';
+import { OutboxRow, SubmissionRow } from './entities';
+
+export interface SubmittedResult {
+  department: string;
+  itemCode: string;
+  outcome: string;
+  method: string;
+  notes?: string | null;
+  confidentialNotes?: string | null;
+  evidence?: string[] | null;
+}
+
+export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
+
+/** Retry delays: 1 s, 2 s, 4 s ... up to 5 minutes between attempts. */
+export function backoffMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * R22, R24: the team submits one visit's results in one mutation; the joint service stores the
+ * submission and one outbox entry per department in one transaction. Delivery happens after,
+ * in the outbox deliverer.
+ */
+export class WriteBackService {
+  constructor(private readonly deps: JointDeps) {}
+
+  async submit(identity: Identity, input: { taskId: string; targetKey: string; inspectedOn: string; results: SubmittedResult[] }): Promise<SubmissionRow> {
+    const tasks = new TaskService(this.deps);
+    const task = await tasks.requireTask(input.taskId);
+    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: results are submitted for visits of a locked task.`, { field: 'taskId' });
+    const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, { taskId: task.id, targetKey: input.targetKey });
+    if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
+    // Only members of the visit's team submit: an inspector's token names the inspector (sub) and department.
+    const team = await this.deps.dataSource.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
+    if (identity.role === Role.PUBLIC) throw new HubError(ErrorCode.UNAUTHENTICATED, 'Sign in to submit results.');
+    if (identity.role !== Role.INSPECTOR || !team.some((m) => m.personId === identity.subject && m.department === identity.department)) {
+      throw forbidden(`Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ${identity.subject}.`, { rule: 'R30' });
+    }
+    const today = chinaDate(this.deps.clock());
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
+      throw badInput(`inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`, { field: 'inspectedOn' });
+    }
+    const content = await tasks.planContent(task);
+    const items = visitItems(content, visit);
+    // R22, R24: every item of the visit, each under its own department, once.
+    const seen = new Set<string>();
+    input.results.forEach((r, i) => {
+      const field = `results[${i}]`;
+      const item = items.find((it) => it.department === r.department && it.code === r.itemCode);
+      if (!item) throw badInput(`${field}: ${r.department} ${r.itemCode} is not an item of this visit's combined checklist; each department's items only under that department (R22, R24).`, { field, rule: 'R24' });
+      const key = `${r.department}/${r.itemCode}`;
+      if (seen.has(key)) throw badInput(`${field}: ${key} has a result already in this submission.`, { field });
+      seen.add(key);
+      requireText(r.outcome, `${field}.outcome`, 40);
+    });
+    const missing = items.filter((it) => !seen.has(`${it.department}/${it.code}`));
+    if (missing.length) {
+      throw badInput(`results: the visit checks ${items.length} items and ${missing.length} have no result (${missing.map((m) => `${m.department} ${m.code}`).join(', ')}): enter once, check every item (R22). If the target could not be reached, that is the result of every item (R26).`, {
+        field: 'results',
+        rule: 'R22',
+      });
+    }
+    const now = this.deps.clock();
+    const submission = Object.assign(new SubmissionRow(), { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, inspectedOn: input.inspectedOn, results: input.results, submittedAt: now, submittedBy: identity.subject });
+    const certificates = team.filter((m) => m.kind === 'INSPECTOR' && m.certificateNo).map((m) => m.certificateNo!);
+    const outbox: OutboxRow[] = content.departments
+      .map((department): OutboxRow | null => {
+        const mine = input.results.filter((r) => r.department === department);
+        if (mine.length === 0) return null;
+        const payload = mine.map((r) => ({
+          idempotencyKey: `${submission.id}:${department}:${r.itemCode}`,
+          taskId: task.id,
+          targetKey: input.targetKey,
+          uscc: visit.uscc,
+          itemCode: r.itemCode,
+          itemVersion: items.find((it) => it.department === department && it.code === r.itemCode)!.version,
+          outcome: r.outcome,
+          method: r.method,
+          notes: r.notes ?? null,
+          confidentialNotes: r.confidentialNotes ?? null,
+          evidence: r.evidence ?? [],
+          inspectors: certificates,
+          inspectedOn: input.inspectedOn,
+        }));
+        return Object.assign(new OutboxRow(), { id: randomUUID() as string, submissionId: submission.id as string, department, payload, status: OutboxStatus.PENDING, attempts: 0, nextAttemptAt: now, leaseUntil: null, lastError: null, deliveredAt: null, receipts: null });
+      })
+      .filter((o): o is OutboxRow => o !== null);
+    try {
+      await this.deps.dataSource.transaction(async (tx) => {
+        await tx.insert(SubmissionRow, submission as never);
+        for (const entry of outbox) await tx.insert(OutboxRow, entry as never);
+        await appendAudit(tx, identity, { action: 'visit.submitted', entityId: task.id, details: { submissionId: submission.id, targetKey: input.targetKey, results: input.results.length, departments: outbox.map((o) => o.department) } }, now);
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`The results of ${input.targetKey} were submitted already; a published result is corrected by its department (R28).`, { field: 'targetKey' });
+      throw error;
+    }
+    return submission;
+  }
+
+  async deliveries(submissionId: string): Promise<OutboxRow[]> {
+    return this.deps.dataSource.manager.find(OutboxRow, { where: { submissionId }, order: { department: 'ASC' } });
+  }
+
+  async submissionOf(taskId: string, targetKey: string): Promise<SubmissionRow | null> {
+    return this.deps.dataSource.manager.findOneBy(SubmissionRow, { taskId, targetKey });
+  }
+}
+
+/**
+ * Delivers outbox entries to their departments (R24): each due entry is leased (so two deliverers,
+ * in any process, never send it at once), sent to `<code>RecordResults`, and marked DELIVERED with
+ * the receipts; a failure is retried with backoff. The idempotency keys make a repeated send
+ * harmless, so a crash between sending and marking loses nothing and duplicates nothing.
+ */
+export class OutboxDeliverer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly deps: JointDeps,
+    private readonly logger: Logger,
+    private readonly intervalMs = 1000,
+    private readonly leaseMs = 30_000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.deliverDue().catch((error) => this.logger.error({ err: error }, 'outbox delivery round failed')), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One round: every entry due now, one after another. Returns how many were delivered. */
+  deliverDue(): Promise<number> {
+    this.running ??= this.round().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async round(): Promise<number> {
+    const now = this.deps.clock();
+    const m = this.deps.dataSource.manager;
+    const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: 50 });
+    let delivered = 0;
+    for (const entry of due) {
+      const claimed = await m
+        .createQueryBuilder()
+        .update(OutboxRow)
+        .set({ leaseUntil: new Date(now.getTime() + this.leaseMs), attempts: () => 'attempts + 1' })
+        .where('id = :id AND status = :pending', { id: entry.id, pending: OutboxStatus.PENDING })
+        .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now })))
+        .execute();
+      if (claimed.affected !== 1) continue;
+      const attempts = entry.attempts + 1;
+      try {
+        const data = await this.deps.departments.query<Record<string, unknown>>(
+          entry.department,
+          `mutation($input: [ResultInput!]!) { ${entry.department}RecordResults(input: $input) { idempotencyKey resultId created } }`,
+          { input: entry.payload },
+        );
+        await m.update(OutboxRow, { id: entry.id }, { status: OutboxStatus.DELIVERED, deliveredAt: this.deps.clock(), leaseUntil: null, lastError: null, receipts: data[`${entry.department}RecordResults`] as never });
+        delivered++;
+      } catch (error) {
+        const e = error as HubError;
+        const refused = e.extensions?.upstreamCode === ErrorCode.BAD_USER_INPUT || e.extensions?.upstreamCode === ErrorCode.FORBIDDEN;
+        await m.update(OutboxRow, { id: entry.id }, {
+          status: refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
+          leaseUntil: null,
+          lastError: e.message.slice(0, 2000),
+          nextAttemptAt: new Date(this.deps.clock().getTime() + backoffMs(attempts)),
+        });
+        this.logger.warn({ department: entry.department, outbox: entry.id, attempts, refused }, `delivery to ${entry.department} failed: ${e.message}`);
+      }
+    }
+    return delivered;
+  }
+}
+

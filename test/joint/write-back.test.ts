@@ -1,0 +1,134 @@
+import { OutboxRow } from '../../subgraphs/joint/visits/entities';
+import { startDepartment } from '../../subgraphs/kernel/department/run';
+import { Role } from '../../subgraphs/kernel/identity';
+import { createLogger } from '../../subgraphs/kernel/log';
+import { tax } from '../../subgraphs/tax';
+import { describeWithHub, onlyError, type TestHub } from '../support/hub';
+import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
+
+const time = testClock('2026-03-02T02:00:00Z');
+
+interface Visit {
+  key: string;
+  industryCode: string;
+  team: Array<{ department: string; personId: string; kind: string; status: string }>;
+  checklist: Array<{ department: string; itemCode: string }>;
+  submission: { id: string; deliveries: Array<{ department: string; status: string; attempts: number; lastError: string | null }> } | null;
+}
+const VISITS = (task: string) =>
+  `{ jointTask(id: "${task}") { visits(first: 1000) { key industryCode team { department personId kind status } checklist { department itemCode } submission { id deliveries { department status attempts lastError } } } } }`;
+
+async function visits(hub: TestHub, task: string): Promise<Visit[]> {
+  const r = await hub.query<{ jointTask: { visits: Visit[] } }>(VISITS(task), { token: await hub.token(Role.AUDITOR) });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.jointTask.visits;
+}
+
+function resultsFor(visit: Visit, outcome = 'NO_PROBLEM') {
+  return visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome, method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: ['photo-1'] }));
+}
+
+async function submit(hub: TestHub, task: string, visit: Visit, results = resultsFor(visit), as?: { department: string; personId: string }) {
+  const member = as ?? visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'market')!;
+  return hub.query<{ jointSubmitVisitResults: { id: string; deliveries: Array<{ department: string; status: string }> } }>(
+    'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id deliveries { department status } } }',
+    { variables: { input: { taskId: task, targetKey: visit.key, inspectedOn: '2026-03-04', results } }, token: await hub.token(Role.INSPECTOR, member.department, member.personId) },
+  );
+}
+
+async function storedResults(hub: TestHub, department: string, task: string) {
+  const r = await hub.query<Record<string, { results: Array<{ targetKey: string; itemCode: string; idempotencyKey: string }> }>>(`{ ${department} { results(taskId: "${task}", first: 1000) { targetKey itemCode idempotencyKey } } }`, {
+    token: await hub.token(Role.AUDITOR),
+  });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data![department]!.results;
+}
+
+describeWithHub(
+  'visit results written back to every department',
+  (hub) => {
+    let task: string;
+    beforeAll(async () => {
+      const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 20, elevated: 10, general: 5, low: 5 } }));
+      task = await runTaskTo(hub(), time, planId, 'LOCKED');
+      for (const d of ['market', 'tax', 'fire']) {
+        const r = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+      }
+    });
+
+    it('R22: each visit shows its combined checklist: every participating department\'s items that apply to the target', async () => {
+      const all = await visits(hub(), task);
+      // MKT-09 and FIRE-01 apply to every enterprise; TAX-08 to industries C, F, G and L only.
+      for (const v of all) {
+        const expected = [['market', 'MKT-09'], ...(/^[CFGL]/.test(v.industryCode) ? [['tax', 'TAX-08']] : []), ['fire', 'FIRE-01']];
+        expect([v.key, v.checklist.map((c) => [c.department, c.itemCode])]).toEqual([v.key, expected]);
+      }
+      expect(all.some((v) => /^[CFGL]/.test(v.industryCode))).toBe(true);
+      expect(all.some((v) => !/^[CFGL]/.test(v.industryCode))).toBe(true);
+    });
+
+    it('R22, R24, R30: only a team member submits, every item of the visit once, each under its own department', async () => {
+      const visit = (await visits(hub(), task))[0]!;
+      const outsider = onlyError(await submit(hub(), task, visit, resultsFor(visit), { department: 'market', personId: 'market-i9999' }));
+      expect(outsider.code).toBe('FORBIDDEN');
+      const partial = onlyError(await submit(hub(), task, visit, resultsFor(visit).slice(1)));
+      expect(partial.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R22' });
+      const wrongDept = resultsFor(visit).map((r) => (r.itemCode === 'FIRE-01' ? { ...r, department: 'market' } : r));
+      expect(onlyError(await submit(hub(), task, visit, wrongDept)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R24' });
+      expect((await visits(hub(), task))[0]!.submission).toBeNull();
+    });
+
+    it('R24: a submission is stored with one outbox entry per department and each share reaches its department once, even when sent again', async () => {
+      const visit = (await visits(hub(), task))[0]!;
+      const submitted = await submit(hub(), task, visit);
+      expect(submitted.errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue();
+      const after = (await visits(hub(), task))[0]!;
+      expect(after.submission!.deliveries.map((d) => [d.department, d.status])).toEqual([
+        ['fire', 'DELIVERED'],
+        ['market', 'DELIVERED'],
+        ['tax', 'DELIVERED'],
+      ].filter(([d]) => visit.checklist.some((c) => c.department === d)));
+      for (const department of ['market', 'tax', 'fire']) {
+        const expected = visit.checklist.filter((c) => c.department === department).map((c) => c.itemCode).sort();
+        const stored = (await storedResults(hub(), department, task)).filter((r) => r.targetKey === visit.key).map((r) => r.itemCode).sort();
+        expect([department, stored]).toEqual([department, expected]);
+      }
+      // A crash after sending but before marking: the entries are sent again; nothing is duplicated.
+      await hub().joint.database.dataSource.manager.update(OutboxRow, { submissionId: after.submission!.id }, { status: 'PENDING', leaseUntil: null });
+      await hub().joint.deliverer.deliverDue();
+      for (const department of ['market', 'tax', 'fire']) {
+        const stored = (await storedResults(hub(), department, task)).filter((r) => r.targetKey === visit.key);
+        expect(stored.length).toBe(visit.checklist.filter((c) => c.department === department).length);
+      }
+      expect(onlyError(await submit(hub(), task, visit)).code).toBe('CONFLICT'); // a visit is submitted once
+    });
+
+    it('R24: a department that is down gets its share when it is back, exactly once; the others get theirs at once', async () => {
+      const all = await visits(hub(), task);
+      const visit = all.find((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'))!;
+      const index = hub().departments.findIndex((d) => d.name === 'tax');
+      const port = hub().departments[index]!.port;
+      await hub().departments[index]!.stop();
+      expect((await submit(hub(), task, visit)).errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue();
+      const waiting = (await visits(hub(), task)).find((v) => v.key === visit.key)!.submission!.deliveries;
+      const taxDelivery = waiting.find((d) => d.department === 'tax')!;
+      expect(taxDelivery).toMatchObject({ status: 'PENDING', attempts: 1 });
+      expect(taxDelivery.lastError).toMatch(/tax department could not be reached/);
+      expect(waiting.filter((d) => d.department !== 'tax').every((d) => d.status === 'DELIVERED')).toBe(true);
+
+      // Tax comes back (a new process would: its own database, its address); the next round after the backoff delivers.
+      hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
+      time.set('2026-03-04T02:10:00Z');
+      await hub().joint.deliverer.deliverDue();
+      const done = (await visits(hub(), task)).find((v) => v.key === visit.key)!.submission!.deliveries;
+      expect(done.every((d) => d.status === 'DELIVERED')).toBe(true);
+      const stored = (await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === visit.key);
+      expect(stored.length).toBe(visit.checklist.filter((c) => c.department === 'tax').length);
+    });
+  },
+  400,
+  time.clock,
+);
