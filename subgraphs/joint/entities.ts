@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { InspectionCodeRow, VisitFeedbackRow } from './visits/codes';
 import { OutboxRow, SubmissionRow } from './visits/entities';
 
 /*
@@ -413,4 +414,4 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];

@@ -12,6 +12,8 @@ import { AuditResolver } from './audit-resolvers';
 import { JOINT_ENTITIES } from './entities';
 import { JointService1763910000000 } from './migrations/1763910000000-JointService';
 import { WriteBack1763930000000 } from './migrations/1763930000000-WriteBack';
+import { InspectionCodes1763940000000 } from './migrations/1763940000000-InspectionCodes';
+import { InspectionCodeResolver } from './visits/code-resolvers';
 import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
@@ -21,11 +23,11 @@ import { MarketEntityRef } from './tasks/types';
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000];
+export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {

@@ -105,6 +105,53 @@ describeWithHub(
       expect(onlyError(await submit(hub(), task, visit)).code).toBe('CONFLICT'); // a visit is submitted once
     });
 
+    it('an inspector sees only the visits whose team they are on', async () => {
+      const all = await visits(hub(), task);
+      const member = all[0]!.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'tax')!;
+      const mine = await hub().query<{ jointTask: { visits: Visit[] } }>(VISITS(task), { token: await hub().token(Role.INSPECTOR, 'tax', member.personId) });
+      const keys = mine.data!.jointTask.visits.map((v) => v.key);
+      expect(keys).toContain(all[0]!.key);
+      expect(keys.length).toBeLessThan(all.length);
+      for (const v of mine.data!.jointTask.visits) expect(v.team.some((m) => m.personId === member.personId && m.status === 'ACTIVE')).toBe(true);
+    });
+
+    it('R32: a visit\'s inspection code lets the business check it is genuine, see who and on what basis, and rate it or complain; nothing private', async () => {
+      const visit = (await visits(hub(), task))[2]!;
+      const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'fire')!;
+      const issue = async (token: string) => hub().query<{ jointIssueInspectionCode: string }>(`mutation { jointIssueInspectionCode(taskId: "${task}", targetKey: "${visit.key}") }`, { token });
+      expect(onlyError(await issue(await hub().token(Role.INSPECTOR, 'fire', 'fire-i9999'))).code).toBe('FORBIDDEN');
+      const code = (await issue(await hub().token(Role.INSPECTOR, 'fire', member.personId))).data!.jointIssueInspectionCode;
+      expect(code).toMatch(/^JC-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      expect((await issue(await hub().token(Role.COORDINATOR, 'market'))).data!.jointIssueInspectionCode).toBe(code); // one code per visit
+
+      const CHECK = (c: string) => `{ jointCheckInspectionCode(code: "${c}") { genuine taskName departments items { department itemCode basis } inspectors { department name certificateNo } } }`;
+      const checked = await hub().query<{ jointCheckInspectionCode: { genuine: boolean; items: Array<{ itemCode: string; basis: string }>; inspectors: Array<{ name: string; certificateNo: string }> } }>(CHECK(code.toLowerCase()));
+      expect(checked.errors).toBeUndefined();
+      const answer = checked.data!.jointCheckInspectionCode;
+      expect(answer.genuine).toBe(true);
+      expect(answer.items.map((i) => i.itemCode).sort()).toEqual(visit.checklist.map((c) => c.itemCode).sort());
+      expect(answer.items.every((i) => /《.+》/.test(i.basis))).toBe(true);
+      expect(answer.inspectors.length).toBe(visit.team.filter((m) => m.kind === 'INSPECTOR' && m.status === 'ACTIVE').length);
+      expect(JSON.stringify(answer)).not.toMatch(/1[3-9]\d{9}/); // no phone number anywhere
+      expect((await hub().query<{ jointCheckInspectionCode: { genuine: boolean } }>(CHECK('JC-0000-0000-0000-0000'))).data!.jointCheckInspectionCode.genuine).toBe(false);
+
+      expect((await hub().query(`mutation { jointRateVisit(code: "${code}", rating: 5, comment: "检查人员出示了证件，规范") }`)).data).toEqual({ jointRateVisit: true });
+      expect((await hub().query(`mutation { jointComplainAboutVisit(code: "${code}", text: "检查时间过长") }`)).data).toEqual({ jointComplainAboutVisit: true });
+      expect(onlyError(await hub().query(`mutation { jointRateVisit(code: "${code}", rating: 9) }`)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rating' });
+      expect(onlyError(await hub().query('mutation { jointComplainAboutVisit(code: "JC-0000-0000-0000-0000", text: "x") }')).code).toBe('BAD_USER_INPUT');
+      const seen = await hub().query<{ jointTask: { visits: Array<{ key: string; inspectionCode: string; feedback: Array<{ kind: string; rating: number | null }> }> } }>(
+        `{ jointTask(id: "${task}") { visits(first: 1000) { key inspectionCode feedback { kind rating } } } }`,
+        { token: await hub().token(Role.COORDINATOR, 'market') },
+      );
+      const mine = seen.data!.jointTask.visits.find((v) => v.key === visit.key)!;
+      expect(mine.inspectionCode).toBe(code);
+      // Both were left at the same (test) instant: compare without order.
+      expect([...mine.feedback].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+        { kind: 'COMPLAINT', rating: null },
+        { kind: 'RATING', rating: 5 },
+      ]);
+    });
+
     it('R24: a department that is down gets its share when it is back, exactly once; the others get theirs at once', async () => {
       const all = await visits(hub(), task);
       const visit = all.find((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'))!;

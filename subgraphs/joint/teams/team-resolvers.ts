@@ -3,7 +3,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type
 import { assertAuditReader, assertHubStaff } from '../access';
 import type { JointContext } from '../context';
 import { In } from 'typeorm';
-import { InspectorDrawRow, type TeamMemberRow } from '../entities';
+import { Role } from '../../kernel/identity';
+import { InspectorDrawRow, TeamMemberRow } from '../entities';
+import { InspectionCodeRow, VisitFeedbackRow } from '../visits/codes';
 import { visitItems } from '../visits/checklist';
 import { OutboxRow, SubmissionRow } from '../visits/entities';
 import { VisitSubmissionInput, VisitSubmissionType } from '../visits/types';
@@ -44,7 +46,13 @@ export class TeamResolver {
   async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
     assertHubStaff(ctx.identity, "see a task's visits and teams"); // R30
     const tasks = new TaskService(ctx.joint);
-    const all = await tasks.drawnTargets(task.id);
+    let all = await tasks.drawnTargets(task.id);
+    if (ctx.identity.role === Role.INSPECTOR) {
+      // An inspector sees only the visits whose team they are on.
+      const mine = await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } });
+      const keys = new Set(mine.map((m) => m.targetKey));
+      all = all.filter((v) => keys.has(v.targetKey));
+    }
     const page = all.slice(offset, offset + Math.min(Math.max(first, 1), 1000));
     const [members, draws, content] = await Promise.all([
       new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
@@ -56,6 +64,9 @@ export class TeamResolver {
     // Submissions and deliveries of the page: two statements, whatever the page size.
     const submissions = page.length ? await ctx.joint.dataSource.manager.find(SubmissionRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
     const deliveries = submissions.length ? await ctx.joint.dataSource.manager.find(OutboxRow, { where: { submissionId: In(submissions.map((s) => s.id)) }, order: { department: 'ASC' } }) : [];
+    const codes = page.length ? await ctx.joint.dataSource.manager.find(InspectionCodeRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
+    const seesFeedback = ctx.identity.role === Role.HUB_ADMIN || ctx.identity.role === Role.AUDITOR || (ctx.identity.role === Role.COORDINATOR && ctx.identity.department === task.leadDepartment);
+    const feedback = seesFeedback && codes.length ? await ctx.joint.dataSource.manager.find(VisitFeedbackRow, { where: { code: In(codes.map((c) => c.code)) }, order: { leftAt: 'ASC' } }) : [];
     return page.map((v) => {
       const team = members.filter((m) => m.targetKey === v.targetKey);
       const submission = submissions.find((s) => s.targetKey === v.targetKey);
@@ -72,6 +83,8 @@ export class TeamResolver {
         teamProblems: teamProblems(content, seats, drawn, team),
         checklist: visitItems(content, v).map((i) => ({ department: i.department, itemCode: i.code, version: i.version, title: i.title, basis: i.basis, method: i.method, category: i.category })),
         submission: submission ? { ...submission, deliveries: deliveries.filter((d) => d.submissionId === submission.id) } : null,
+        inspectionCode: codes.find((c) => c.targetKey === v.targetKey)?.code ?? null,
+        feedback: feedback.filter((f) => f.code === codes.find((c) => c.targetKey === v.targetKey)?.code),
       };
     });
   }

@@ -60,6 +60,22 @@ export class VisitType {
   checklist!: VisitChecklistEntryType[];
   @Field(() => VisitSubmissionType, { nullable: true, description: 'The submitted results and their delivery, once submitted.' })
   submission!: VisitSubmissionType | null;
+  @Field(() => String, { nullable: true, description: 'The inspection code (检查码), once issued (R32).' })
+  inspectionCode!: string | null;
+  @Field(() => [VisitFeedbackType], { description: "The business's ratings and complaints (the lead's coordinators, hub admins, auditors)." })
+  feedback!: VisitFeedbackType[];
+}
+
+@ObjectType('VisitFeedback')
+export class VisitFeedbackType {
+  @Field()
+  kind!: string;
+  @Field(() => Int, { nullable: true })
+  rating!: number | null;
+  @Field()
+  text!: string;
+  @Field()
+  leftAt!: Date;
 }
 
 @ObjectType('InspectorDraw', { description: "A department's inspector draw for a task (R18), re-playable from its record." })

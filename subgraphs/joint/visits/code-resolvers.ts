@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../kernel/errors';
+import { Role } from '../../kernel/identity';
+import { isDuplicateKey } from '../../kernel/department/repository';
+import { requireText } from '../../kernel/validation';
+import { appendAudit } from '../audit';
+import type { JointContext } from '../context';
+import { DrawnTargetRow, TeamMemberRow } from '../entities';
+import { TaskService, TaskStatus } from '../tasks/task-service';
+import { visitItems } from './checklist';
+import { InspectionCodeRow, newInspectionCode, normaliseInspectionCode, VisitFeedbackRow } from './codes';
+
+@ObjectType('CodeCheckItem')
+class CodeCheckItem {
+  @Field()
+  department!: string;
+  @Field()
+  itemCode!: string;
+  @Field()
+  title!: string;
+  @Field({ description: 'Legal basis (抽查依据).' })
+  basis!: string;
+}
+
+@ObjectType('CodeCheckInspector')
+class CodeCheckInspector {
+  @Field()
+  department!: string;
+  @Field()
+  name!: string;
+  @Field(() => String, { nullable: true, description: 'Enforcement certificate number (执法证号).' })
+  certificateNo!: string | null;
+}
+
+@ObjectType('InspectionCodeCheck', { description: 'What a business sees when it checks an inspection code (R32): is the visit genuine, who, what, on what basis. Nothing private.' })
+class InspectionCodeCheck {
+  @Field({ description: 'True when the code belongs to a registered visit.' })
+  genuine!: boolean;
+  @Field(() => String, { nullable: true })
+  taskName!: string | null;
+  @Field(() => Int, { nullable: true })
+  year!: number | null;
+  @Field(() => String, { nullable: true })
+  leadDepartment!: string | null;
+  @Field(() => [String])
+  departments!: string[];
+  @Field(() => [CodeCheckItem])
+  items!: CodeCheckItem[];
+  @Field(() => [CodeCheckInspector])
+  inspectors!: CodeCheckInspector[];
+}
+
+const NOT_GENUINE = { genuine: false, taskName: null, year: null, leadDepartment: null, departments: [], items: [], inspectors: [] };
+
+@Resolver()
+export class InspectionCodeResolver {
+  @Mutation(() => String, { description: 'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.' })
+  async jointIssueInspectionCode(@Arg('taskId', () => ID) taskId: string, @Arg('targetKey', () => String) targetKey: string, @Ctx() ctx: JointContext): Promise<string> {
+    const tasks = new TaskService(ctx.joint);
+    const task = await tasks.requireTask(taskId);
+    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, { field: 'taskId' });
+    const m = ctx.joint.dataSource.manager;
+    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey }))) throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
+    const id = ctx.identity;
+    if (id.role === Role.PUBLIC) throw unauthenticated('Sign in to issue an inspection code.');
+    const member = await m.existsBy(TeamMemberRow, { taskId, targetKey, status: 'ACTIVE', personId: id.subject, department: id.department ?? '' });
+    const lead = id.role === Role.COORDINATOR && id.department === task.leadDepartment;
+    if (!(member && id.role === Role.INSPECTOR) && !lead) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
+    const existing = await m.findOneBy(InspectionCodeRow, { taskId, targetKey });
+    if (existing) return existing.code;
+    const now = ctx.joint.clock();
+    const row = Object.assign(new InspectionCodeRow(), { code: newInspectionCode(), taskId, targetKey, issuedAt: now, issuedBy: id.subject });
+    try {
+      await ctx.joint.dataSource.transaction(async (tx) => {
+        await tx.insert(InspectionCodeRow, row);
+        await appendAudit(tx, id, { action: 'code.issued', entityId: taskId, details: { targetKey, code: row.code } }, now);
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return (await m.findOneByOrFail(InspectionCodeRow, { taskId, targetKey })).code;
+      throw error;
+    }
+    return row.code;
+  }
+
+  @Query(() => InspectionCodeCheck, { description: 'Checks an inspection code (检查码, R32). Public: a business verifies that a visit is genuine.' })
+  async jointCheckInspectionCode(@Arg('code', () => String) code: string, @Ctx() ctx: JointContext) {
+    const m = ctx.joint.dataSource.manager;
+    const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
+    if (!row) return NOT_GENUINE;
+    const tasks = new TaskService(ctx.joint);
+    const task = await tasks.requireTask(row.taskId);
+    const content = await tasks.planContent(task);
+    const visit = await m.findOneByOrFail(DrawnTargetRow, { taskId: row.taskId, targetKey: row.targetKey });
+    const team = await m.find(TeamMemberRow, { where: { taskId: row.taskId, targetKey: row.targetKey, status: 'ACTIVE', kind: 'INSPECTOR' }, order: { id: 'ASC' } });
+    return {
+      genuine: true,
+      taskName: task.name,
+      year: task.year,
+      leadDepartment: task.leadDepartment,
+      departments: content.departments,
+      items: visitItems(content, visit).map((i) => ({ department: i.department, itemCode: i.code, title: i.title, basis: i.basis })),
+      // Names and certificate numbers only: no phone, no id (R30).
+      inspectors: team.map((t) => ({ department: t.department, name: t.name, certificateNo: t.certificateNo })),
+    };
+  }
+
+  @Mutation(() => Boolean, { description: 'A business rates a visit (1 to 5) against its inspection code; the coordinators see it.' })
+  async jointRateVisit(@Arg('code', () => String) code: string, @Arg('rating', () => Int) rating: number, @Arg('comment', () => String, { nullable: true }) comment: string | null, @Ctx() ctx: JointContext) {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('rating is a whole number from 1 to 5.', { field: 'rating' });
+    return this.leave(ctx, code, 'RATING', rating, comment ? requireText(comment, 'comment', 2000) : '');
+  }
+
+  @Mutation(() => Boolean, { description: 'A business complains about a visit against its inspection code; the coordinators see it.' })
+  async jointComplainAboutVisit(@Arg('code', () => String) code: string, @Arg('text', () => String) text: string, @Ctx() ctx: JointContext) {
+    return this.leave(ctx, code, 'COMPLAINT', null, requireText(text, 'text', 5000, 'say what happened'));
+  }
+
+  private async leave(ctx: JointContext, code: string, kind: 'RATING' | 'COMPLAINT', rating: number | null, text: string): Promise<boolean> {
+    const m = ctx.joint.dataSource.manager;
+    const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
+    if (!row) throw badInput(`'${code}' is not the code of a registered visit: check it against the one you were shown (R32).`, { field: 'code' });
+    await m.insert(VisitFeedbackRow, { id: randomUUID(), code: row.code, kind, rating, text, leftAt: ctx.joint.clock() });
+    return true;
+  }
+}
