@@ -117,6 +117,21 @@ describeWithHub('results written back to the department that owns them', (hub) =
     expect(onlyError(await hub().query(`mutation { taxCorrectResult(id: "${unpublished.resultId}", outcome: "NO_PROBLEM", reason: "x") { id } }`, { token: principal })).extensions).toMatchObject({ code: 'CONFLICT', rule: 'R28' });
   });
 
+  it('the outcome dictionary is versioned and each department may extend it', async () => {
+    const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
+    const define = (label: string) => hub().query<{ taxDefineOutcome: { code: string; version: number } }>(`mutation { taxDefineOutcome(code: "INVOICE_IRREGULAR", label: "${label}") { code version } }`, { token: admin });
+    expect((await define('发现发票使用不规范')).data).toEqual({ taxDefineOutcome: { code: 'INVOICE_IRREGULAR', version: 1 } });
+    expect((await define('发现发票开具、使用不规范')).data).toEqual({ taxDefineOutcome: { code: 'INVOICE_IRREGULAR', version: 2 } });
+    const dictionary = await hub().query<{ tax: { outcomes: Array<{ code: string; version: number; status: string }> } }>('{ tax { outcomes { code version status } } }');
+    expect(dictionary.data!.tax.outcomes.filter((o) => o.code === 'INVOICE_IRREGULAR')).toEqual([
+      { code: 'INVOICE_IRREGULAR', version: 1, status: 'SUPERSEDED' },
+      { code: 'INVOICE_IRREGULAR', version: 2, status: 'CURRENT' },
+    ]);
+    expect((await write(hub(), [result('sub-10:tax:TAX-08', { outcome: 'INVOICE_IRREGULAR' })])).errors).toBeUndefined();
+    // Fire's dictionary is its own.
+    expect(onlyError(await hub().query('mutation { fireDefineOutcome(code: "X_Y", label: "x") { code } }', { token: admin })).code).toBe('FORBIDDEN');
+  });
+
   it('R24: two deliveries of the same results at once leave one record', async () => {
     const input = [result('sub-9:tax:TAX-08'), result('sub-9:tax:TAX-01', { itemCode: 'TAX-01' })];
     const answers = await Promise.all([write(hub(), input), write(hub(), input), write(hub(), input)]);

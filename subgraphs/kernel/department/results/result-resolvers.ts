@@ -79,6 +79,17 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
       return (await service(ctx).publish(ids, new Date())).map((r) => toResult(r, code, true));
     }
 
+    @Mutation(() => types.Outcome, { name: `${code}DefineOutcome`, description: 'Adds an outcome to the department\'s dictionary, or a new version of one. Department admin.' })
+    async defineOutcome(
+      @Arg('code', () => String) outcomeCode: string,
+      @Arg('label', () => String) label: string,
+      @Arg('dishonesty', () => Boolean, { defaultValue: false }) dishonesty: boolean,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      assertDepartmentWriter(ctx.identity, code);
+      return service(ctx).defineOutcome(outcomeCode, label, dishonesty);
+    }
+
     @Mutation(() => types.Result, { name: `${code}CorrectResult`, description: "Corrects a published result with a new, published record pointing at it (R28). The department's principal head." })
     async correct(
       @Arg('id', () => ID) id: string,

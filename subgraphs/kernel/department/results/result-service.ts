@@ -187,6 +187,30 @@ export class ResultService {
     return qb.getMany();
   }
 
+  /**
+   * Adds an outcome to the department's dictionary, or makes a new version of one (the old one is
+   * superseded but stays, so results recorded with it keep their meaning).
+   */
+  async defineOutcome(code: string, label: string, dishonesty: boolean): Promise<OutcomeRow> {
+    if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code)) throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
+    const text = requireText(label, 'label', 100, 'the outcome as published');
+    try {
+      return await this.manager.transaction(async (tx) => {
+        const current = await tx.findOneBy(OutcomeRow, { code, status: 'CURRENT' });
+        if (current) {
+          const done = await tx.update(OutcomeRow, { code, version: current.version, status: 'CURRENT' }, { status: 'SUPERSEDED' });
+          if (done.affected !== 1) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
+        }
+        const row = Object.assign(new OutcomeRow(), { code, version: (current?.version ?? 0) + 1, label: text, dishonesty, status: 'CURRENT' });
+        await tx.insert(OutcomeRow, row);
+        return row;
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
+      throw error;
+    }
+  }
+
   async outcomes(): Promise<OutcomeRow[]> {
     return this.manager.find(OutcomeRow, { order: { code: 'ASC', version: 'ASC' } });
   }
