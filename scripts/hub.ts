@@ -22,7 +22,7 @@ export interface RunningHub {
  */
 export async function startHub(
   config: HubConfig,
-  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date } = {},
+  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
   const departments: RunningDepartment[] = [];
@@ -44,6 +44,7 @@ export async function startHub(
       // Read live: a department restarted on another port is reached there.
       departments: () => departments.map((d) => ({ code: d.name, url: d.url })),
       clock: options.clock,
+      deliveryIntervalMs: options.deliveryIntervalMs,
     });
     const gateway = await startGateway({
       subgraphs: [...departments.map((d) => ({ name: d.name, url: d.url })), { name: JOINT_SERVICE, url: joint.url }],
