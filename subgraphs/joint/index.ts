@@ -14,6 +14,7 @@ import { JointService1763910000000 } from './migrations/1763910000000-JointServi
 import { WriteBack1763930000000 } from './migrations/1763930000000-WriteBack';
 import { InspectionCodes1763940000000 } from './migrations/1763940000000-InspectionCodes';
 import { InspectionCodeResolver } from './visits/code-resolvers';
+import { StatisticsResolver } from './visits/statistics';
 import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
@@ -27,7 +28,7 @@ export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack17639300000
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {

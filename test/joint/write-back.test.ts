@@ -105,6 +105,35 @@ describeWithHub(
       expect(onlyError(await submit(hub(), task, visit)).code).toBe('CONFLICT'); // a visit is submitted once
     });
 
+    it('R25, R31: statistics count visits, visits saved, coverage, and results published on time, late or overdue (20 working days)', async () => {
+      const STATS = '{ jointStatistics(year: 2026) { lockedTasks visits visitsSubmitted visitsSaved departments { department itemsInForce itemsCovered results published publishedOnTime publishedLate overdue publicationRate } } }';
+      const stats = async () => (await hub().query<{ jointStatistics: { lockedTasks: number; visits: number; visitsSubmitted: number; visitsSaved: number; departments: Array<Record<string, number | string>> } }>(STATS, { token: await hub().token(Role.COORDINATOR, 'market') })).data!.jointStatistics;
+      // A visit with a tax item, submitted and delivered.
+      const withTax = (await visits(hub(), task)).find((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'))!;
+      expect((await submit(hub(), task, withTax)).errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue();
+      const before = await stats();
+      expect(before).toMatchObject({ lockedTasks: 1, visitsSubmitted: (await visits(hub(), task)).filter((v) => v.submission).length });
+      expect(before.visitsSaved).toBe(before.visits * 2); // every visit joins three departments
+      const taxBefore = before.departments.find((d) => d.department === 'tax')!;
+      expect(taxBefore).toMatchObject({ itemsCovered: 1, published: 0, overdue: 0, publicationRate: 0 });
+      expect(taxBefore.results).toBeGreaterThan(0);
+      expect(taxBefore.itemsInForce).toBe(16);
+      // The tax admin publishes one result today (November 2026): long after the check on 4 March, so late.
+      const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
+      const one = (await storedResults(hub(), 'tax', task))[0]! as unknown as { idempotencyKey: string };
+      const ids = (await hub().query<{ tax: { results: Array<{ id: string; idempotencyKey: string }> } }>(`{ tax { results(taskId: "${task}") { id idempotencyKey } } }`, { token: admin })).data!.tax.results;
+      const id = ids.find((r) => r.idempotencyKey === one.idempotencyKey)!.id;
+      await hub().query(`mutation { taxApproveResults(ids: ["${id}"]) { id } }`, { token: admin });
+      await hub().query(`mutation { taxPublishResults(ids: ["${id}"]) { id } }`, { token: admin });
+      // 4 March + 20 working days = 1 April 2026; on 1 May the rest is overdue.
+      time.set('2026-05-01T02:00:00Z');
+      const after = (await stats()).departments.find((d) => d.department === 'tax')!;
+      time.set('2026-03-04T02:00:00Z');
+      expect(after).toMatchObject({ results: taxBefore.results, published: 1, publishedOnTime: 0, publishedLate: 1, overdue: (taxBefore.results as number) - 1 });
+      expect(after.publicationRate).toBeCloseTo(1 / (taxBefore.results as number));
+    });
+
     it('an inspector sees only the visits whose team they are on', async () => {
       const all = await visits(hub(), task);
       const member = all[0]!.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'tax')!;

@@ -1,0 +1,148 @@
+import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { In } from 'typeorm';
+import { assertHubStaff } from '../access';
+import { chinaDate } from '../calendar/working-days';
+import type { JointContext } from '../context';
+import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
+import type { PlanContent } from '../plans/content';
+import { fetchChecklists } from '../plans/plan-service';
+import { TaskStatus, MAX_INSPECTIONS_PER_YEAR } from '../tasks/task-service';
+import { SubmissionRow } from './entities';
+
+/** R25: results are published within this many working days of the check's end. */
+export const PUBLISH_RESULTS_WITHIN_WORKING_DAYS = 20;
+
+@ObjectType('DepartmentStatistics', { description: "One department's year (R4, R25, R31)." })
+class DepartmentStatisticsType {
+  @Field()
+  department!: string;
+  @Field(() => Int, { description: 'Checklist items in force.' })
+  itemsInForce!: number;
+  @Field(() => Int, { description: 'Of those, covered by a published plan of the year (R4).' })
+  itemsCovered!: number;
+  @Field(() => Int, { description: "Results of the year's tasks recorded by the department." })
+  results!: number;
+  @Field(() => Int)
+  published!: number;
+  @Field(() => Int, { description: 'Published within 20 working days of the check (R25).' })
+  publishedOnTime!: number;
+  @Field(() => Int, { description: 'Published, but after the deadline.' })
+  publishedLate!: number;
+  @Field(() => Int, { description: 'Not published, and past the deadline.' })
+  overdue!: number;
+  @Field(() => Float, { description: 'Published ÷ results (1 when there are none yet).' })
+  publicationRate!: number;
+}
+
+@ObjectType('YearStatistics', { description: 'Statistics of a year for dashboards (R31).' })
+class YearStatisticsType {
+  @Field(() => Int)
+  year!: number;
+  @Field(() => Int)
+  publishedPlans!: number;
+  @Field(() => Int)
+  jointPlans!: number;
+  @Field(() => Int)
+  lockedTasks!: number;
+  @Field(() => Int)
+  visits!: number;
+  @Field(() => Int)
+  visitsSubmitted!: number;
+  @Field(() => Int, { description: 'Separate visits the joint visits replaced: a visit of k departments saves k - 1.' })
+  visitsSaved!: number;
+  @Field(() => [String], { description: 'Targets drawn by more locked tasks than the rules allow this year (R14), for a look.' })
+  overInspected!: string[];
+  @Field(() => [DepartmentStatisticsType])
+  departments!: DepartmentStatisticsType[];
+}
+
+interface ContractResult {
+  taskId: string;
+  status: string;
+  inspectedOn: string;
+  publishedAt: string | null;
+}
+
+/** Every result of some tasks, read from a department through its contract. */
+async function departmentResults(ctx: JointContext, department: string, taskIds: Set<string>): Promise<ContractResult[]> {
+  const out: ContractResult[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, { results: Array<ContractResult & { id: string }> }> = await ctx.joint.departments.query(
+      department,
+      `query($after: String) { ${department} { results(first: 1000, after: $after) { id taskId status inspectedOn publishedAt } } }`,
+      { after },
+    );
+    const page = data[department]!.results;
+    for (const r of page) if (taskIds.has(r.taskId)) out.push(r);
+    if (page.length < 1000) return out;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+@Resolver()
+export class StatisticsResolver {
+  @Query(() => YearStatisticsType, { description: 'Coverage, participation, visits, visits saved and publication on time, per year and department (R31). Hub staff.' })
+  async jointStatistics(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
+    assertHubStaff(ctx.identity, 'read statistics');
+    const m = ctx.joint.dataSource.manager;
+    const calendar = ctx.joint.calendar;
+    const today = chinaDate(ctx.joint.clock());
+    const plans = await m.find(PlanRow, { where: { year } });
+    const published = plans.filter((p) => p.publishedRevision !== null);
+    const revisions = published.length ? await m.find(PlanRevisionRow, { where: { planId: In(published.map((p) => p.id)) } }) : [];
+    const contents = published.map((p) => revisions.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent);
+    const tasks = await m.find(TaskRow, { where: { year, status: TaskStatus.LOCKED } });
+    const taskIds = new Set(tasks.map((t) => t.id));
+    const drawn = tasks.length ? await m.find(DrawnTargetRow, { select: { taskId: true, targetKey: true }, where: { taskId: In([...taskIds]) } }) : [];
+    const submitted = tasks.length ? await m.count(SubmissionRow, { where: { taskId: In([...taskIds]) } }) : 0;
+    const departmentsOf = new Map<string, number>();
+    for (const t of tasks) {
+      const revision = await m.findOneByOrFail(PlanRevisionRow, { planId: t.planId, revision: t.planRevision });
+      departmentsOf.set(t.id, (revision.content as PlanContent).departments.length);
+    }
+    const perTarget = new Map<string, number>();
+    for (const d of drawn) perTarget.set(d.targetKey, (perTarget.get(d.targetKey) ?? 0) + 1);
+    const codes = ctx.joint.departments.departments();
+    const checklists = await fetchChecklists(ctx.joint, codes);
+    const departments = await Promise.all(
+      codes.map(async (department) => {
+        const inForce = checklists.get(department)!.filter((i) => i.status === 'CURRENT');
+        const covered = new Set(contents.flatMap((c) => c.items.filter((i) => i.department === department).map((i) => i.code)));
+        const results = await departmentResults(ctx, department, taskIds);
+        let onTime = 0;
+        let late = 0;
+        let overdue = 0;
+        for (const r of results) {
+          // R25: 20 working days from the end of the check.
+          const deadline = calendar.addWorkingDays(r.inspectedOn, PUBLISH_RESULTS_WITHIN_WORKING_DAYS);
+          if (r.publishedAt) chinaDate(new Date(r.publishedAt)) <= deadline ? onTime++ : late++;
+          else if (today > deadline) overdue++;
+        }
+        const publishedCount = onTime + late;
+        return {
+          department,
+          itemsInForce: inForce.length,
+          itemsCovered: inForce.filter((i) => covered.has(i.code)).length,
+          results: results.length,
+          published: publishedCount,
+          publishedOnTime: onTime,
+          publishedLate: late,
+          overdue,
+          publicationRate: results.length ? publishedCount / results.length : 1,
+        };
+      }),
+    );
+    return {
+      year,
+      publishedPlans: published.length,
+      jointPlans: contents.filter((c) => c.departments.length > 1).length,
+      lockedTasks: tasks.length,
+      visits: drawn.length,
+      visitsSubmitted: submitted,
+      visitsSaved: drawn.reduce((n, d) => n + (departmentsOf.get(d.taskId) ?? 1) - 1, 0),
+      overInspected: [...perTarget].filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR).map(([k]) => k).sort(),
+      departments,
+    };
+  }
+}
