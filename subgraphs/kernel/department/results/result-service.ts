@@ -6,7 +6,7 @@ import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
 import { requireText } from '../../validation';
 import { ChecklistItemRow } from '../entities';
-import { isDuplicateKey } from '../repository';
+import { isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 
 export const ResultStatus = { RECORDED: 'RECORDED', APPROVED: 'APPROVED', PUBLISHED: 'PUBLISHED' } as const;
@@ -70,7 +70,9 @@ export class ResultService {
     await this.validate(inputs);
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
     try {
-      return await this.manager.transaction(async (tx) => {
+      // Concurrent deliveries of the same keys can deadlock on MySQL's unique index: run again, and the
+      // second run finds the first one's records.
+      return await retryingDeadlocks(() => this.manager.transaction(async (tx) => {
         const known = await tx.find(ResultRow, { where: { idempotencyKey: In(inputs.map((i) => i.idempotencyKey)) } });
         const receipts = [];
         for (const input of inputs) {
@@ -110,7 +112,7 @@ export class ResultService {
           receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
         }
         return receipts;
-      });
+      }));
     } catch (error) {
       // Two deliveries of the same key at once: the loser finds the winner's record on a retry.
       if (isDuplicateKey(error)) throw conflict('The same results are being written by another delivery just now; retry.', { field: 'idempotencyKey' });
