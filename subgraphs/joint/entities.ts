@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { InspectionCodeRow, VisitFeedbackRow } from './visits/codes';
+import { LeadRow } from './visits/leads';
 import { OutboxRow, SubmissionRow } from './visits/entities';
 
 /*
@@ -414,4 +415,4 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [LeadRow, InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];

@@ -134,6 +134,32 @@ describeWithHub(
       expect(after.publicationRate).toBeCloseTo(1 / (taxBefore.results as number));
     });
 
+    it('R26, R27: a serious refusal is the result of every item and, once published, a dishonesty record on the view; a problem for another department is a lead for it', async () => {
+      const visit = (await visits(hub(), task)).find((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'))!;
+      const results = resultsFor(visit, 'REFUSED_SERIOUS').map((r, i) => (i === 0 ? { ...r, leadFor: 'environment', leadNote: '现场发现疑似违法排放废水' } : r));
+      const badLead = resultsFor(visit, 'REFUSED_SERIOUS').map((r, i) => (i === 0 ? { ...r, leadFor: 'nowhere', leadNote: 'x' } : r));
+      expect(onlyError(await submit(hub(), task, visit, badLead)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R27' });
+      expect((await submit(hub(), task, visit, results)).errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue();
+      const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
+      const mine = (await hub().query<{ tax: { results: Array<{ id: string; targetKey: string; dishonesty: boolean }> } }>(`{ tax { results(taskId: "${task}", first: 1000) { id targetKey dishonesty } } }`, { token: admin })).data!.tax.results.filter(
+        (r) => r.targetKey === visit.key,
+      );
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((r) => r.dishonesty)).toBe(true);
+      const VIEW = `{ marketEntity(uscc: "${visit.key}") { tax { dishonestyRecords { outcome dishonesty } } } }`;
+      const coordinator = await hub().token(Role.COORDINATOR, 'market');
+      expect((await hub().query<{ marketEntity: { tax: { dishonestyRecords: unknown[] } } }>(VIEW, { token: coordinator })).data!.marketEntity.tax.dishonestyRecords).toEqual([]); // not published yet
+      const ids = JSON.stringify(mine.map((r) => r.id));
+      await hub().query(`mutation { taxApproveResults(ids: ${ids}) { id } }`, { token: admin });
+      await hub().query(`mutation { taxPublishResults(ids: ${ids}) { id } }`, { token: admin });
+      const records = (await hub().query<{ marketEntity: { tax: { dishonestyRecords: Array<{ outcome: string }> } } }>(VIEW, { token: coordinator })).data!.marketEntity.tax.dishonestyRecords;
+      expect(records.map((r) => r.outcome)).toEqual(mine.map(() => 'REFUSED_SERIOUS'));
+      const leads = await hub().query<{ jointLeads: Array<{ targetKey: string; fromDepartment: string; note: string }> }>('{ jointLeads(department: "environment") { targetKey fromDepartment note } }', { token: await hub().token(Role.INSPECTOR, 'environment') });
+      expect(leads.data!.jointLeads).toEqual([{ targetKey: visit.key, fromDepartment: results[0]!.department, note: '现场发现疑似违法排放废水' }]);
+      expect(onlyError(await hub().query('{ jointLeads(department: "environment") { note } }', { token: await hub().token(Role.INSPECTOR, 'fire') })).code).toBe('FORBIDDEN');
+    });
+
     it('an inspector sees only the visits whose team they are on', async () => {
       const all = await visits(hub(), task);
       const member = all[0]!.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'tax')!;

@@ -65,6 +65,14 @@ export class VisitResultInput {
   confidentialNotes?: string | null;
   @Field(() => [String], { nullable: true })
   evidence?: string[] | null;
+  @Field({ defaultValue: false, description: 'A penalty under the general procedure follows (R27).' })
+  penaltyUnderGeneralProcedure!: boolean;
+  @Field({ defaultValue: false, description: 'A statutory check failed (R27).' })
+  statutoryCheckFailed!: boolean;
+  @Field(() => String, { nullable: true, description: 'A department to hand a lead to: a problem found that is its to handle (R27).' })
+  leadFor?: string | null;
+  @Field(() => String, { nullable: true })
+  leadNote?: string | null;
 }
 
 @InputType('VisitSubmissionInput', { description: "A visit's results in one submission: every item of its combined checklist (R22)." })

@@ -13,6 +13,7 @@ import { DrawnTargetRow, TeamMemberRow } from '../entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
 import { OutboxRow, SubmissionRow } from './entities';
+import { LeadRow } from './leads';
 
 export interface SubmittedResult {
   department: string;
@@ -22,6 +23,10 @@ export interface SubmittedResult {
   notes?: string | null;
   confidentialNotes?: string | null;
   evidence?: string[] | null;
+  penaltyUnderGeneralProcedure?: boolean;
+  statutoryCheckFailed?: boolean;
+  leadFor?: string | null;
+  leadNote?: string | null;
 }
 
 export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
@@ -67,6 +72,11 @@ export class WriteBackService {
       if (seen.has(key)) throw badInput(`${field}: ${key} has a result already in this submission.`, { field });
       seen.add(key);
       requireText(r.outcome, `${field}.outcome`, 40);
+      if (r.leadFor) {
+        // R27: a lead goes to another department of the hub, with what was found.
+        if (r.leadFor === r.department || !this.deps.departments.has(r.leadFor)) throw badInput(`${field}.leadFor: '${r.leadFor}' is not another department of the hub.`, { field: `${field}.leadFor`, rule: 'R27' });
+        requireText(r.leadNote, `${field}.leadNote`, 2000, 'say what was found', 'R27');
+      }
     });
     const missing = items.filter((it) => !seen.has(`${it.department}/${it.code}`));
     if (missing.length) {
@@ -96,6 +106,8 @@ export class WriteBackService {
           evidence: r.evidence ?? [],
           inspectors: certificates,
           inspectedOn: input.inspectedOn,
+          penaltyUnderGeneralProcedure: r.penaltyUnderGeneralProcedure === true,
+          statutoryCheckFailed: r.statutoryCheckFailed === true,
         }));
         return Object.assign(new OutboxRow(), { id: randomUUID() as string, submissionId: submission.id as string, department, payload, status: OutboxStatus.PENDING, attempts: 0, nextAttemptAt: now, leaseUntil: null, lastError: null, deliveredAt: null, receipts: null });
       })
@@ -104,6 +116,9 @@ export class WriteBackService {
       await this.deps.dataSource.transaction(async (tx) => {
         await tx.insert(SubmissionRow, submission as never);
         for (const entry of outbox) await tx.insert(OutboxRow, entry as never);
+        for (const r of input.results.filter((x) => x.leadFor)) {
+          await tx.insert(LeadRow, { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, uscc: visit.uscc, fromDepartment: r.department, toDepartment: r.leadFor!, note: r.leadNote!.trim(), createdAt: now, createdBy: identity.subject });
+        }
         await appendAudit(tx, identity, { action: 'visit.submitted', entityId: task.id, details: { submissionId: submission.id, targetKey: input.targetKey, results: input.results.length, departments: outbox.map((o) => o.department) } }, now);
       });
     } catch (error) {

@@ -129,4 +129,10 @@ export class ResultInput {
 
   @Field({ description: 'The day the check ended (YYYY-MM-DD): the result is formed (R25).' })
   inspectedOn!: string;
+
+  @Field({ defaultValue: false, description: 'A penalty under the general procedure followed (R27: a dishonesty record).' })
+  penaltyUnderGeneralProcedure!: boolean;
+
+  @Field({ defaultValue: false, description: 'A statutory check failed (R27: a dishonesty record).' })
+  statutoryCheckFailed!: boolean;
 }

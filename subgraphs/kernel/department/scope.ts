@@ -1,7 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../context';
-import { keyedLoader, once } from '../loaders';
+import { groupedLoader, keyedLoader, once } from '../loaders';
+import type { ResultRow } from './results/entities';
+import { ResultService } from './results/result-service';
 import type { ChecklistItemRow, RosterTargetRow } from './entities';
 import { DepartmentRepository } from './repository';
 
@@ -12,6 +14,8 @@ export interface DepartmentScope {
   targetById: DataLoader<string, RosterTargetRow | null>;
   /** The current checklist, read once per request. */
   currentChecklist: () => Promise<ChecklistItemRow[]>;
+  /** Published dishonesty records by USCC (R27); batched. */
+  dishonestyByUscc: DataLoader<string, ResultRow[]>;
 }
 
 export function createDepartmentScope(dataSource: DataSource, department: string): DepartmentScope {
@@ -20,6 +24,7 @@ export function createDepartmentScope(dataSource: DataSource, department: string
     repo,
     targetById: keyedLoader((ids) => repo.targetsById(ids), (row) => row.id),
     currentChecklist: once(() => repo.currentChecklist()),
+    dishonestyByUscc: groupedLoader((usccs) => new ResultService(dataSource.manager, department).dishonestyOf(usccs), (row) => row.uscc!),
   };
 }
 

@@ -144,6 +144,8 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     inspectors!: string[];
     @Field({ description: 'The day the check ended: the result is formed (R25).' })
     inspectedOn!: string;
+    @Field({ description: 'A dishonesty (失信) record once published (R27).' })
+    dishonesty!: boolean;
     @Field({ description: 'RECORDED, APPROVED or PUBLISHED.' })
     status!: string;
     @Field()

@@ -60,6 +60,13 @@ export class ResultRow {
   @Column({ name: 'inspected_on', type: 'varchar', length: 10 })
   inspectedOn!: string;
 
+  /**
+   * A dishonesty (失信) record once published (R27): serious refusal to cooperate (the outcome says
+   * so), a penalty under the general procedure, or a failed statutory check.
+   */
+  @Column({ type: 'boolean' })
+  dishonesty!: boolean;
+
   /** RECORDED, APPROVED or PUBLISHED. */
   @Column({ type: 'varchar', length: 10 })
   status!: string;

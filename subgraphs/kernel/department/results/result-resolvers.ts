@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertCanReadRoster, assertDepartmentWriter, seesPrivateData } from '../../access';
 import { ResultReceipt } from '../../contract/interfaces';
 import { ResultInput } from '../../contract/inputs';
@@ -104,5 +104,13 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     }
   }
 
-  return [DeptResultQueries, DeptResultMutations];
+  @Resolver(() => types.View)
+  class DeptViewDishonesty {
+    @FieldResolver(() => [types.Result], { description: 'Published dishonesty (失信) records of this target (R27): refusal, general-procedure penalty, failed statutory check.' })
+    async dishonestyRecords(@Root() view: { uscc: string }, @Ctx() ctx: DepartmentContext) {
+      return (await ctx.dept.dishonestyByUscc.load(view.uscc)).map((r) => toResult(r, code, false));
+    }
+  }
+
+  return [DeptResultQueries, DeptResultMutations, DeptViewDishonesty];
 }

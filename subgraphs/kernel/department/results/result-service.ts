@@ -98,6 +98,8 @@ export class ResultService {
             evidence: input.evidence,
             inspectors: input.inspectors,
             inspectedOn: input.inspectedOn,
+            // R27: these three become dishonesty records once published.
+            dishonesty: outcomes.find((o) => o.code === input.outcome)!.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
             status: ResultStatus.RECORDED,
             recordedAt: now,
             recordedBy: actor,
@@ -211,6 +213,12 @@ export class ResultService {
       if (isDuplicateKey(error)) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
       throw error;
     }
+  }
+
+  /** Published dishonesty records of targets (R27), for the department's view. */
+  async dishonestyOf(usccs: readonly string[]): Promise<ResultRow[]> {
+    if (usccs.length === 0) return [];
+    return this.manager.find(ResultRow, { where: { uscc: In([...usccs]), dishonesty: true, status: ResultStatus.PUBLISHED }, order: { publishedAt: 'ASC' } });
   }
 
   async outcomes(): Promise<OutcomeRow[]> {
