@@ -3,6 +3,8 @@ import { startDepartment } from '../../subgraphs/kernel/department/run';
 import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
 import { tax } from '../../subgraphs/tax';
+import { fire } from '../../subgraphs/fire';
+import { startJoint } from '../../subgraphs/joint';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
 
@@ -229,6 +231,41 @@ describeWithHub(
       expect(done.every((d) => d.status === 'DELIVERED')).toBe(true);
       const stored = (await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === visit.key);
       expect(stored.length).toBe(visit.checklist.filter((c) => c.department === 'tax').length);
+    });
+
+    // Last in this file: it replaces the hub's joint service.
+    it('R24: a restart of the joint service with deliveries pending loses nothing and duplicates nothing', async () => {
+      const visit = (await visits(hub(), task)).find((v) => !v.submission && v.checklist.some((c) => c.department === 'fire'))!;
+      const fireIndex = hub().departments.findIndex((d) => d.name === 'fire');
+      const firePort = hub().departments[fireIndex]!.port;
+      await hub().departments[fireIndex]!.stop();
+      expect((await submit(hub(), task, visit)).errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue();
+      // The joint service stops with fire's share pending, and starts again on its database.
+      const jointPort = hub().joint.port;
+      await hub().joint.stop();
+      const restarted = await startJoint(hub().config, {
+        verifier: hub().verifier,
+        issuer: hub().issuer,
+        logger: createLogger('silent', 'joint'),
+        port: jointPort,
+        departments: () => hub().departments.map((d) => ({ code: d.name, url: d.url })),
+        clock: time.clock,
+        deliveryIntervalMs: 3_600_000,
+      });
+      try {
+        hub().departments[fireIndex] = await startDepartment(fire, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'fire'), port: firePort });
+        time.set('2026-03-04T03:00:00Z');
+        await restarted.deliverer.deliverDue();
+        const deliveries = (await visits(hub(), task)).find((v) => v.key === visit.key)!.submission!.deliveries;
+        expect(deliveries.every((d) => d.status === 'DELIVERED')).toBe(true);
+        for (const department of ['market', 'tax', 'fire']) {
+          const stored = (await storedResults(hub(), department, task)).filter((r) => r.targetKey === visit.key);
+          expect([department, stored.length]).toEqual([department, visit.checklist.filter((c) => c.department === department).length]);
+        }
+      } finally {
+        await restarted.stop();
+      }
     });
   },
   400,
