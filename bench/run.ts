@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDraw } from './draw';
+import { benchVisits } from './visits';
 
 /**
  * `npm run bench`: the benchmarks, on this machine, one after the other in one process; results
@@ -10,9 +11,21 @@ import { benchDraw } from './draw';
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' } } });
   const targets = Number(values.targets);
   console.log(`# JointCheck benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  if (values.only !== 'draw') {
+    const v = await benchVisits();
+    const sorted = [...v.checklistMs].sort((a, b) => a - b);
+    console.log(`\n## Combined checklist: ${v.visits} visits of a five-department task in one request (whole hub in one process, SQLite)`);
+    console.log(`  times      ${v.checklistMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} (median ${(sorted[2]! / 1000).toFixed(2)} s; target ≤ 1.5 s)`);
+    console.log(`  per service (requests / SQL statements): ${Object.entries(v.checklistCounts).map(([k, c]) => `${k} ${c.requests}/${c.sql}`).join(', ')}`);
+    console.log(`\n## Write-back: ${v.submissions} visit submissions, 10 at a time`);
+    console.log(`  stored     ${(v.submitMs / 1000).toFixed(2)} s (${(v.submissions / (v.submitMs / 1000)).toFixed(0)} submissions/s)`);
+    console.log(`  delivered  ${(v.deliveredMs / 1000).toFixed(2)} s after the first (${(v.submissions / (v.deliveredMs / 1000)).toFixed(0)} submissions/s end to end)`);
+    console.log(`  results    ${v.resultsStored} stored in the departments of ${v.resultsExpected} submitted${v.resultsStored === v.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
+    if (values.only === 'visits') return;
+  }
   const draw = await benchDraw(targets, path.resolve(values.data!));
   console.log(`\n## Draw over ${draw.targets.toLocaleString('en')} targets (${draw.eligible.toLocaleString('en')} eligible, ${draw.drawn.toLocaleString('en')} drawn)`);
   for (const [step, ms] of Object.entries(draw.steps)) console.log(`  ${step.padEnd(10)} ${(ms / 1000).toFixed(2)} s`);

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startHub } from '../scripts/hub';
+import { loadConfig } from '../subgraphs/kernel/config';
+import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { postGraphQL } from '../test/support/hub';
+
+/**
+ * Benchmarks of issue B2, on the whole hub in one process (SQLite): the combined-checklist request
+ * for 1,000 visits of a five-department task through the gateway, and the write-back of visit
+ * submissions (stored, then delivered to every department), counted end to end.
+ */
+export interface VisitsBenchResult {
+  visits: number;
+  checklistMs: number[];
+  checklistCounts: Record<string, { requests: number; sql: number }>;
+  submissions: number;
+  submitMs: number;
+  deliveredMs: number;
+  resultsExpected: number;
+  resultsStored: number;
+}
+
+export async function benchVisits(): Promise<VisitsBenchResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-visits-'));
+  const settings = { issuer: 'bench', audience: 'bench' };
+  const keys = await generateSigningKeys('bench');
+  const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
+  let now = new Date('2026-03-02T02:00:00Z');
+  const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_PORT: '0', JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
+  const hub = await startHub(config, { verifier: new TokenVerifier(keys.jwks, settings), issuer, clock: () => now, deliveryIntervalMs: 3_600_000 });
+  const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept });
+  const call = async <T>(query: string, variables: Record<string, unknown> = {}, t?: string) => {
+    const r = await postGraphQL<T>(hub.gateway.url, query, variables, t ?? (await token(Role.COORDINATOR, 'market')));
+    if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
+    return r.data!;
+  };
+  try {
+    const items = [
+      { department: 'market', code: 'MKT-09', version: 1 },
+      { department: 'tax', code: 'TAX-08', version: 1 },
+      { department: 'fire', code: 'FIRE-01', version: 1 },
+      { department: 'environment', code: 'ENV-11', version: 1 },
+      { department: 'housing', code: 'HSG-19', version: 1 },
+    ];
+    const plan = await call<{ jointCreatePlan: { id: string } }>('mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }', {
+      input: { name: 'bench', year: 2026, partners: ['tax', 'fire', 'environment', 'housing'], items, scope: { targetKinds: ['ENTERPRISE'], regions: [], industries: [] }, methods: ['ON_SITE'], windowStart: '2026-03-01', windowEnd: '2026-12-31', ratios: { high: 100, elevated: 100, general: 100, low: 100 }, batchSize: 50 },
+    });
+    await call(`mutation { jointPublishPlan(id: "${plan.jointCreatePlan.id}") { id } }`);
+    const task = (await call<{ jointCreateTask: { id: string } }>('mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }', { input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench', witnessAvailableOn: '2026-03-04', witnessNumbers: 7 } })).jointCreateTask.id;
+    await call(`mutation { jointTakeSnapshot(taskId: "${task}") { id } }`);
+    now = new Date('2026-03-04T02:00:00Z');
+    await call(`mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { id } }`);
+    await call(`mutation { jointLockTask(taskId: "${task}") { id } }`);
+    for (const d of ['market', 'tax', 'fire', 'environment', 'housing']) await call(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, {}, await token(Role.COORDINATOR, d));
+
+    // 1. The combined checklist of 1,000 visits in one request, five times; requests and SQL counted on the last.
+    const QUERY = `{ jointTask(id: "${task}") { visits(first: 1000) { key batch team { department name certificateNo leader } checklist { department itemCode title basis method }
+      entity { uscc name market { riskLevel } tax { creditLevel } environment { onRoster } housing { onRoster } fire { keyUnit { isKeyUnit } } } } } }`;
+    const auditor = await token(Role.AUDITOR);
+    const services = [...hub.departments, hub.joint];
+    const checklistMs: number[] = [];
+    let visits: Array<{ key: string; team: Array<{ department: string }>; checklist: Array<{ department: string; itemCode: string }> }> = [];
+    for (let i = 0; i < 5; i++) {
+      for (const s of services) {
+        s.stats.requests = 0;
+        s.database.queries.reset();
+      }
+      const t = performance.now();
+      visits = (await call<{ jointTask: { visits: typeof visits } }>(QUERY, {}, auditor)).jointTask.visits;
+      checklistMs.push(performance.now() - t);
+    }
+    const checklistCounts = Object.fromEntries(services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }]));
+
+    // 2. Write-back: 300 visits submitted, 10 at a time, then delivered; results stored counted.
+    const members = await call<{ jointTask: { visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string; leader: boolean }> }> } }>(
+      `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind leader } } } }`,
+      {},
+      auditor,
+    );
+    const chosen = visits.slice(0, 300);
+    const submitOne = async (v: (typeof visits)[number]) => {
+      const leader = members.jointTask.visits.find((x) => x.key === v.key)!.team.find((m) => m.leader)!;
+      const results = v.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE' }));
+      const r = await postGraphQL(hub.gateway.url, 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', { input: { taskId: task, targetKey: v.key, inspectedOn: '2026-03-04', results } }, await token(Role.INSPECTOR, 'market', leader.personId));
+      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+    };
+    const t0 = performance.now();
+    for (let i = 0; i < chosen.length; i += 10) await Promise.all(chosen.slice(i, i + 10).map(submitOne));
+    const submitMs = performance.now() - t0;
+    while ((await hub.joint.deliverer.deliverDue()) > 0) {
+      /* until nothing is left */
+    }
+    const deliveredMs = performance.now() - t0;
+    const resultsExpected = chosen.reduce((n, v) => n + v.checklist.length, 0);
+    let resultsStored = 0;
+    for (const d of ['market', 'tax', 'fire', 'environment', 'housing']) {
+      let after: string | null = null;
+      for (;;) {
+        const page: Array<{ id: string }> = (await call<Record<string, { results: Array<{ id: string }> }>>(`query($after: String) { ${d} { results(taskId: "${task}", first: 1000, after: $after) { id } } }`, { after }, auditor))[d]!.results;
+        resultsStored += page.length;
+        if (page.length < 1000) break;
+        after = page[page.length - 1]!.id;
+      }
+    }
+    return { visits: visits.length, checklistMs, checklistCounts, submissions: chosen.length, submitMs, deliveredMs, resultsExpected, resultsStored };
+  } finally {
+    await hub.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
