@@ -5,6 +5,7 @@ import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { badInput } from '../kernel/errors';
+import { requireText } from '../kernel/validation';
 import { rowByColumn } from '../kernel/loaders';
 import { assertUscc } from '../kernel/uscc';
 import type { TargetKind } from '../kernel/contract/enums';
@@ -73,6 +74,19 @@ class MarketEntityResolver {
   async marketEntity(@Arg('uscc', () => String) uscc: string, @Ctx() ctx: MarketContext) {
     const row = await ctx.own.entityByUscc.load(assertUscc(uscc, 'uscc'));
     return row ? toMarketEntity(row) : null;
+  }
+
+  @Query(() => [MarketEntity], { description: 'Market entities whose name contains the words given (public registration data), for finding published results by name (R25).' })
+  async marketSearch(@Arg('name', () => String) name: string, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: MarketContext) {
+    const words = requireText(name, 'name', 100, 'give part of a name').replace(/[%_\\]/g, '');
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be between 1 and 100.', { field: 'first' });
+    const rows = await ctx.dept.repo.manager
+      .createQueryBuilder(MarketEntityRow, 'm')
+      .where('m.name LIKE :words', { words: `%${words}%` })
+      .orderBy('m.uscc', 'ASC')
+      .take(first)
+      .getMany();
+    return rows.map(toMarketEntity);
   }
 
   @Query(() => [MarketEntity], { description: `Market entities by USCC, in the order asked, unknown codes left out (at most ${MAX_ENTITIES_PER_QUERY}).` })

@@ -26,6 +26,8 @@ function argumentValue(name: string, known: Record<string, string>): string | nu
       return JSON.stringify(known.code);
     case 'department':
       return JSON.stringify('tax');
+    case 'name':
+      return JSON.stringify(known.name);
     default:
       return null;
   }
@@ -108,7 +110,10 @@ async function seed(hub: TestHub) {
     const r = await hub.query<Record<string, { inspectors: { nodes: Array<{ phone: string }> } }>>(`{ ${d} { inspectors(first: 1000) { nodes { phone } } } }`, { token: await hub.token(Role.INSPECTOR, d) });
     phones.push(...r.data![d]!.inspectors.nodes.map((n) => n.phone));
   }
-  return { known: { uscc: visit.uscc, taskId, planId, code }, phones };
+  const entity = await hub.query<{ marketEntity: { name: string } }>(`{ marketEntity(uscc: "${visit.uscc}") { name } }`);
+  // A part of the name, as a person would type it: the public finds results by name too.
+  const name = entity.data!.marketEntity.name.slice(2, 6);
+  return { known: { uscc: visit.uscc, taskId, planId, code, name }, phones };
 }
 
 describeWithHub(
@@ -124,6 +129,9 @@ describeWithHub(
       // The walk reached real data: published plans, the task, the code's check, the published result.
       const text = JSON.stringify(data);
       for (const expected of [known.taskId, known.planId, '未发现问题', 'genuine']) expect(text).toContain(expected);
+      // Found by name too: marketSearch reaches the entity (and so its published results, by its USCC).
+      const byName = answers.find((a) => a.data && 'marketSearch' in (a.data as object))!.data as { marketSearch: Array<{ uscc: string }> };
+      expect(byName.marketSearch.map((e) => e.uscc)).toContain(known.uscc);
       expect(leaves.length).toBeGreaterThan(200);
       // Nothing private in any value ...
       expect(text).not.toContain(SECRET_NOTE);

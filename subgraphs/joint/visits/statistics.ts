@@ -52,6 +52,8 @@ class YearStatisticsType {
   visitsSaved!: number;
   @Field(() => [String], { description: 'Targets drawn by more locked tasks than the rules allow this year (R14), for a look.' })
   overInspected!: string[];
+  @Field(() => [String], { description: 'Targets that several departments each drew in plans of their own this year, where one joint visit would have done (R22).' })
+  separateVisits!: string[];
   @Field(() => [DepartmentStatisticsType])
   departments!: DepartmentStatisticsType[];
 }
@@ -97,9 +99,19 @@ export class StatisticsResolver {
     const drawn = tasks.length ? await m.find(DrawnTargetRow, { select: { taskId: true, targetKey: true }, where: { taskId: In([...taskIds]) } }) : [];
     const submitted = tasks.length ? await m.count(SubmissionRow, { where: { taskId: In([...taskIds]) } }) : 0;
     const departmentsOf = new Map<string, number>();
+    const taskRevisions = tasks.length ? await m.find(PlanRevisionRow, { where: { planId: In([...new Set(tasks.map((t) => t.planId))]) } }) : [];
     for (const t of tasks) {
-      const revision = await m.findOneByOrFail(PlanRevisionRow, { planId: t.planId, revision: t.planRevision });
+      const revision = taskRevisions.find((r) => r.planId === t.planId && r.revision === t.planRevision)!;
       departmentsOf.set(t.id, (revision.content as PlanContent).departments.length);
+    }
+    // Targets visited by several departments separately (internal plans of different departments).
+    const leadOf = new Map(tasks.map((t) => [t.id, t.leadDepartment]));
+    const alone = new Map<string, Set<string>>();
+    for (const d of drawn) {
+      if (departmentsOf.get(d.taskId) !== 1) continue;
+      const set = alone.get(d.targetKey) ?? new Set<string>();
+      set.add(leadOf.get(d.taskId)!);
+      alone.set(d.targetKey, set);
     }
     const perTarget = new Map<string, number>();
     for (const d of drawn) perTarget.set(d.targetKey, (perTarget.get(d.targetKey) ?? 0) + 1);
@@ -142,6 +154,7 @@ export class StatisticsResolver {
       visitsSubmitted: submitted,
       visitsSaved: drawn.reduce((n, d) => n + (departmentsOf.get(d.taskId) ?? 1) - 1, 0),
       overInspected: [...perTarget].filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR).map(([k]) => k).sort(),
+      separateVisits: [...alone].filter(([, departments]) => departments.size > 1).map(([k]) => k).sort(),
       departments,
     };
   }
