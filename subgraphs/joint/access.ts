@@ -41,9 +41,19 @@ export function isAuditReader(identity: Identity): boolean {
   return identity.role === Role.AUDITOR || identity.role === Role.HUB_ADMIN;
 }
 
-/** Teams (inspectors' names and certificates before the visit): signed-in hub staff only (R30). */
+/** Signed-in hub staff (statistics). */
 export function assertHubStaff(identity: Identity, what: string): void {
   signedIn(identity, what);
+}
+
+/**
+ * A task's visits and teams (inspectors named before their visits, R30): the staff of the task's
+ * participating departments and hub roles; an inspector then sees only their own visits.
+ */
+export function assertTaskStaff(identity: Identity, departments: readonly string[], what: string): void {
+  signedIn(identity, what);
+  if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE) return;
+  if (identity.department === null || !departments.includes(identity.department)) refuse(what, `staff of the departments taking part (${departments.join(', ')}) and hub roles`, identity);
 }
 
 /** Unpublished plan drafts: staff of the participating departments and hub roles. */

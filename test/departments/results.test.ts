@@ -117,6 +117,19 @@ describeWithHub('results written back to the department that owns them', (hub) =
     expect(onlyError(await hub().query(`mutation { taxCorrectResult(id: "${unpublished.resultId}", outcome: "NO_PROBLEM", reason: "x") { id } }`, { token: principal })).extensions).toMatchObject({ code: 'CONFLICT', rule: 'R28' });
   });
 
+  it('R27, R28: a penalty or a failed statutory check makes a dishonesty record; a correction\'s outcome decides whether it stays one', async () => {
+    const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
+    const principal = await hub().token(Role.PRINCIPAL_HEAD, 'tax');
+    const flagged = (await write(hub(), [result('sub-11:tax:TAX-08', { statutoryCheckFailed: true }), result('sub-11:tax:TAX-01', { itemCode: 'TAX-01', outcome: 'REFUSED_SERIOUS' })])).data!.taxRecordResults;
+    const rows = (await hub().query<{ tax: { results: Array<{ id: string; dishonesty: boolean }> } }>('{ tax { results(first: 1000) { id dishonesty } } }', { token: admin })).data!.tax.results;
+    expect(flagged.map((f) => rows.find((r) => r.id === f.resultId)!.dishonesty)).toEqual([true, true]);
+    const refusal = flagged[1]!.resultId;
+    await hub().query(`mutation { taxApproveResults(ids: ["${refusal}"]) { id } }`, { token: admin });
+    await hub().query(`mutation { taxPublishResults(ids: ["${refusal}"]) { id } }`, { token: admin });
+    const corrected = await hub().query<{ taxCorrectResult: { dishonesty: boolean; outcome: string } }>(`mutation { taxCorrectResult(id: "${refusal}", outcome: "NO_PROBLEM", reason: "经复核，当事人已配合检查") { dishonesty outcome } }`, { token: principal });
+    expect(corrected.data!.taxCorrectResult).toEqual({ dishonesty: false, outcome: 'NO_PROBLEM' });
+  });
+
   it('the outcome dictionary is versioned and each department may extend it', async () => {
     const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
     const define = (label: string) => hub().query<{ taxDefineOutcome: { code: string; version: number } }>(`mutation { taxDefineOutcome(code: "INVOICE_IRREGULAR", label: "${label}") { code version } }`, { token: admin });

@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { assertAuditReader, assertHubStaff } from '../access';
+import { assertAuditReader, assertTaskStaff } from '../access';
 import type { JointContext } from '../context';
 import { In } from 'typeorm';
 import { Role } from '../../kernel/identity';
@@ -44,8 +44,9 @@ const toMember = (m: TeamMemberRow): TeamMemberType => ({ ...m, replacementReaso
 export class TeamResolver {
   @FieldResolver(() => [VisitType], { description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
   async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
-    assertHubStaff(ctx.identity, "see a task's visits and teams"); // R30
     const tasks = new TaskService(ctx.joint);
+    const content = await tasks.planContent(task);
+    assertTaskStaff(ctx.identity, content.departments, "see a task's visits and teams"); // R30
     let all = await tasks.drawnTargets(task.id);
     if (ctx.identity.role === Role.INSPECTOR) {
       // An inspector sees only the visits whose team they are on.
@@ -54,10 +55,9 @@ export class TeamResolver {
       all = all.filter((v) => keys.has(v.targetKey));
     }
     const page = all.slice(offset, offset + Math.min(Math.max(first, 1), 1000));
-    const [members, draws, content] = await Promise.all([
+    const [members, draws] = await Promise.all([
       new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
       ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true }, where: { taskId: task.id } }),
-      tasks.planContent(task),
     ]);
     const drawn = draws.map((d) => d.department);
     const seats = new TeamService(ctx.joint).inspectorsPerVisit(content);
@@ -90,8 +90,8 @@ export class TeamResolver {
   }
 
   @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18)." })
-  inspectorDraws(@Root() task: TaskType, @Ctx() ctx: JointContext) {
-    assertHubStaff(ctx.identity, "see a task's inspector draws"); // R30
+  async inspectorDraws(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    assertTaskStaff(ctx.identity, (await new TaskService(ctx.joint).planContent(task)).departments, "see a task's inspector draws"); // R30
     return ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true, seed: true, inputHash: true, drawnAt: true, drawnBy: true }, where: { taskId: task.id }, order: { department: 'ASC' } });
   }
 

@@ -7,6 +7,7 @@ import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
 import type { PlanContent } from '../plans/content';
 import { fetchChecklists } from '../plans/plan-service';
 import { TaskStatus, MAX_INSPECTIONS_PER_YEAR } from '../tasks/task-service';
+import { visitItems } from './checklist';
 import { SubmissionRow } from './entities';
 
 /** R25: results are published within this many working days of the check's end. */
@@ -48,7 +49,7 @@ class YearStatisticsType {
   visits!: number;
   @Field(() => Int)
   visitsSubmitted!: number;
-  @Field(() => Int, { description: 'Separate visits the joint visits replaced: a visit of k departments saves k - 1.' })
+  @Field(() => Int, { description: 'Separate visits the joint visits replaced: a visit where k departments check items saves k - 1.' })
   visitsSaved!: number;
   @Field(() => [String], { description: 'Targets drawn by more locked tasks than the rules allow this year (R14), for a look.' })
   overInspected!: string[];
@@ -96,14 +97,18 @@ export class StatisticsResolver {
     const contents = published.map((p) => revisions.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent);
     const tasks = await m.find(TaskRow, { where: { year, status: TaskStatus.LOCKED } });
     const taskIds = new Set(tasks.map((t) => t.id));
-    const drawn = tasks.length ? await m.find(DrawnTargetRow, { select: { taskId: true, targetKey: true }, where: { taskId: In([...taskIds]) } }) : [];
+    const drawn = tasks.length ? await m.find(DrawnTargetRow, { select: { taskId: true, targetKey: true, kind: true, industryCode: true }, where: { taskId: In([...taskIds]) } }) : [];
     const submitted = tasks.length ? await m.count(SubmissionRow, { where: { taskId: In([...taskIds]) } }) : 0;
     const departmentsOf = new Map<string, number>();
+    const contentOf = new Map<string, PlanContent>();
     const taskRevisions = tasks.length ? await m.find(PlanRevisionRow, { where: { planId: In([...new Set(tasks.map((t) => t.planId))]) } }) : [];
     for (const t of tasks) {
       const revision = taskRevisions.find((r) => r.planId === t.planId && r.revision === t.planRevision)!;
+      contentOf.set(t.id, revision.content as PlanContent);
       departmentsOf.set(t.id, (revision.content as PlanContent).departments.length);
     }
+    // A joint visit saves a separate visit for each department beyond the first that has items on that target.
+    const departmentsChecking = (d: DrawnTargetRow) => new Set(visitItems(contentOf.get(d.taskId)!, d).map((i) => i.department)).size;
     // Targets visited by several departments separately (internal plans of different departments).
     const leadOf = new Map(tasks.map((t) => [t.id, t.leadDepartment]));
     const alone = new Map<string, Set<string>>();
@@ -152,7 +157,7 @@ export class StatisticsResolver {
       lockedTasks: tasks.length,
       visits: drawn.length,
       visitsSubmitted: submitted,
-      visitsSaved: drawn.reduce((n, d) => n + (departmentsOf.get(d.taskId) ?? 1) - 1, 0),
+      visitsSaved: drawn.reduce((n, d) => n + Math.max(0, departmentsChecking(d) - 1), 0),
       overInspected: [...perTarget].filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR).map(([k]) => k).sort(),
       separateVisits: [...alone].filter(([, departments]) => departments.size > 1).map(([k]) => k).sort(),
       departments,

@@ -31,6 +31,9 @@ export interface SubmittedResult {
 
 export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
 
+/** The last outcome dictionary seen per department, per joint service. */
+const outcomeCache = new WeakMap<JointDeps, Map<string, Set<string>>>();
+
 /** Retry delays: 1 s, 2 s, 4 s ... up to 5 minutes between attempts. */
 export function backoffMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -60,8 +63,20 @@ export class WriteBackService {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
       throw badInput(`inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`, { field: 'inspectedOn' });
     }
+    // R18: a team of at least two enforcement officers submits; an expert alone does not.
+    const officers = new Set(team.filter((m) => m.kind === 'INSPECTOR' && m.certificateNo).map((m) => m.certificateNo));
+    if (officers.size < 2) throw conflict(`The team for ${input.targetKey} has fewer than two enforcement officers: fill its vacant seats first (R18).`, { field: 'targetKey', rule: 'R18' });
+    if (!team.some((m) => m.personId === identity.subject && m.department === identity.department && m.kind === 'INSPECTOR')) {
+      throw forbidden('Results are submitted by one of the team\'s inspectors.', { rule: 'R30' });
+    }
     const content = await tasks.planContent(task);
     const items = visitItems(content, visit);
+    // Each department's current outcomes, through its contract, so a share it would refuse is refused
+    // now instead of being lost later. A department that is down is no reason to refuse a submission
+    // (its share waits in the outbox): then the last dictionary seen is used, or none.
+    const outcomes = new Map(
+      await Promise.all([...new Set(input.results.map((r) => r.department))].filter((d) => this.deps.departments.has(d)).map(async (d) => [d, await this.outcomesOf(d)] as const)),
+    );
     // R22, R24: every item of the visit, each under its own department, once.
     const seen = new Set<string>();
     input.results.forEach((r, i) => {
@@ -72,6 +87,15 @@ export class WriteBackService {
       if (seen.has(key)) throw badInput(`${field}: ${key} has a result already in this submission.`, { field });
       seen.add(key);
       requireText(r.outcome, `${field}.outcome`, 40);
+      const known = outcomes.get(r.department);
+      if (known && !known.has(r.outcome)) {
+        throw badInput(`${field}.outcome '${r.outcome}' is not in the ${r.department} outcome dictionary (${[...(outcomes.get(r.department) ?? [])].join(', ')}).`, { field: `${field}.outcome` });
+      }
+      if (r.notes) requireText(r.notes, `${field}.notes`, 10_000);
+      if (r.confidentialNotes) requireText(r.confidentialNotes, `${field}.confidentialNotes`, 10_000);
+      if ((r.evidence ?? []).length > 50 || (r.evidence ?? []).some((e) => typeof e !== 'string' || e.length === 0 || e.length > 200)) {
+        throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
+      }
       if (r.leadFor) {
         // R27: a lead goes to another department of the hub, with what was found.
         if (r.leadFor === r.department || !this.deps.departments.has(r.leadFor)) throw badInput(`${field}.leadFor: '${r.leadFor}' is not another department of the hub.`, { field: `${field}.leadFor`, rule: 'R27' });
@@ -128,6 +152,20 @@ export class WriteBackService {
     return submission;
   }
 
+  /** A department's current outcome codes, or the last ones seen when it cannot be reached (null if never). */
+  private async outcomesOf(department: string): Promise<Set<string> | null> {
+    const cache = (outcomeCache.get(this.deps) ?? outcomeCache.set(this.deps, new Map()).get(this.deps))!;
+    try {
+      const data = await this.deps.departments.query<Record<string, { outcomes: Array<{ code: string; status: string }> }>>(department, `{ ${department} { outcomes { code status } } }`);
+      const codes = new Set(data[department]!.outcomes.filter((o) => o.status === 'CURRENT').map((o) => o.code));
+      cache.set(department, codes);
+      return codes;
+    } catch (error) {
+      if ((error as HubError).extensions?.code !== ErrorCode.DOWNSTREAM_SERVICE_ERROR) throw error;
+      return cache.get(department) ?? null;
+    }
+  }
+
   async deliveries(submissionId: string): Promise<OutboxRow[]> {
     return this.deps.dataSource.manager.find(OutboxRow, { where: { submissionId }, order: { department: 'ASC' } });
   }
@@ -178,14 +216,19 @@ export class OutboxDeliverer {
     const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: 50 });
     let delivered = 0;
     for (const entry of due) {
+      // The lease starts when this entry is claimed, not when the round began.
+      const claimedAt = this.deps.clock();
+      const lease = new Date(Math.max(claimedAt.getTime(), Date.now()) + this.leaseMs);
       const claimed = await m
         .createQueryBuilder()
         .update(OutboxRow)
-        .set({ leaseUntil: new Date(now.getTime() + this.leaseMs), attempts: () => 'attempts + 1' })
+        .set({ leaseUntil: lease, attempts: () => 'attempts + 1' })
         .where('id = :id AND status = :pending', { id: entry.id, pending: OutboxStatus.PENDING })
-        .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now })))
+        .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now: claimedAt })))
         .execute();
       if (claimed.affected !== 1) continue;
+      // Only the holder of the lease records the outcome: a deliverer whose lease ran out changes nothing.
+      const mine = { id: entry.id, status: OutboxStatus.PENDING, leaseUntil: lease };
       const attempts = entry.attempts + 1;
       try {
         const data = await this.deps.departments.query<Record<string, unknown>>(
@@ -193,12 +236,12 @@ export class OutboxDeliverer {
           `mutation($input: [ResultInput!]!) { ${entry.department}RecordResults(input: $input) { idempotencyKey resultId created } }`,
           { input: entry.payload },
         );
-        await m.update(OutboxRow, { id: entry.id }, { status: OutboxStatus.DELIVERED, deliveredAt: this.deps.clock(), leaseUntil: null, lastError: null, receipts: data[`${entry.department}RecordResults`] as never });
-        delivered++;
+        const done = await m.update(OutboxRow, mine, { status: OutboxStatus.DELIVERED, deliveredAt: this.deps.clock(), leaseUntil: null, lastError: null, receipts: data[`${entry.department}RecordResults`] as never });
+        if (done.affected === 1) delivered++;
       } catch (error) {
         const e = error as HubError;
         const refused = e.extensions?.upstreamCode === ErrorCode.BAD_USER_INPUT || e.extensions?.upstreamCode === ErrorCode.FORBIDDEN;
-        await m.update(OutboxRow, { id: entry.id }, {
+        await m.update(OutboxRow, mine, {
           status: refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
           leaseUntil: null,
           lastError: e.message.slice(0, 2000),

@@ -57,6 +57,7 @@ export class ResultService {
       if (!DAY.test(input.inspectedOn) || Number.isNaN(Date.parse(`${input.inspectedOn}T00:00:00Z`))) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
       if (input.inspectors.length === 0) throw badInput(`${field}.inspectors: name the inspectors who checked (R18).`, { field: `${field}.inspectors` });
       if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
+      if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200)) throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
       if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
     });
   }
@@ -164,6 +165,8 @@ export class ResultService {
       outcome: input.outcome,
       outcomeVersion: outcome.version,
       notes: input.notes,
+      // R27: the correction's outcome decides: a refusal corrected away is no dishonesty record any more.
+      dishonesty: outcome.dishonesty,
       status: ResultStatus.PUBLISHED,
       recordedAt: now,
       recordedBy: actor,
