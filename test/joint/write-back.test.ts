@@ -1,4 +1,5 @@
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
+import { OutboxDeliverer } from '../../subgraphs/joint/visits/write-back';
 import { startDepartment } from '../../subgraphs/kernel/department/run';
 import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
@@ -243,6 +244,28 @@ describeWithHub(
       expect(stored.length).toBe(visit.checklist.filter((c) => c.department === 'tax').length);
     });
 
+    it('R24: two deliverers working at once send each share once: the lease keeps them apart, the keys keep records single', async () => {
+      const fresh = (await visits(hub(), task)).filter((v) => !v.submission && v.checklist.some((c) => c.department === 'tax')).slice(0, 3);
+      expect(fresh.length).toBe(3);
+      const index = hub().departments.findIndex((d) => d.name === 'tax');
+      const port = hub().departments[index]!.port;
+      await hub().departments[index]!.stop();
+      for (const v of fresh) expect((await submit(hub(), task, v)).errors).toBeUndefined();
+      await hub().joint.deliverer.deliverDue(); // the others' shares go; tax's wait
+      hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
+      time.set('2026-03-04T04:00:00Z');
+      const second = new OutboxDeliverer(hub().joint.deps, createLogger('silent', 'deliverer-2'), 3_600_000);
+      const [a, b] = await Promise.all([hub().joint.deliverer.deliverDue(), second.deliverDue()]);
+      const entries = await hub().joint.database.dataSource.manager.find(OutboxRow, {});
+      expect(entries.every((e) => e.status === 'DELIVERED')).toBe(true);
+      // Each of the three waiting tax shares was delivered by exactly one of them.
+      expect(a + b).toBe(3);
+      for (const v of fresh) {
+        const stored = (await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === v.key);
+        expect(stored.length).toBe(v.checklist.filter((c) => c.department === 'tax').length);
+      }
+    });
+
     // Last in this file: it replaces the hub's joint service.
     it('R24: a restart of the joint service with deliveries pending loses nothing and duplicates nothing', async () => {
       const visit = (await visits(hub(), task)).find((v) => !v.submission && v.checklist.some((c) => c.department === 'fire'))!;
@@ -265,7 +288,7 @@ describeWithHub(
       });
       try {
         hub().departments[fireIndex] = await startDepartment(fire, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'fire'), port: firePort });
-        time.set('2026-03-04T03:00:00Z');
+        time.set('2026-03-04T06:00:00Z');
         await restarted.deliverer.deliverDue();
         const deliveries = (await visits(hub(), task)).find((v) => v.key === visit.key)!.submission!.deliveries;
         expect(deliveries.every((d) => d.status === 'DELIVERED')).toBe(true);
