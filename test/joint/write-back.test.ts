@@ -173,6 +173,22 @@ describeWithHub(
       expect(onlyError(await hub().query('{ jointLeads(department: "environment") { note } }', { token: await hub().token(Role.INSPECTOR, 'fire') })).code).toBe('FORBIDDEN');
     });
 
+    it('R30: a team\'s inspector reads every participating department\'s view of their own visits\' targets through the joint service, and no other', async () => {
+      const all = await visits(hub(), task);
+      const member = all[0]!.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'tax')!;
+      const other = all.find((v) => !v.team.some((m) => m.personId === member.personId))!;
+      const token = await hub().token(Role.INSPECTOR, 'tax', member.personId);
+      const answer = await hub().query<{ jointTask: { targetViews: Array<{ key: string; department: string; onRoster: boolean }> } }>(
+        `{ jointTask(id: "${task}") { targetViews(keys: ["${all[0]!.key}", "${other.key}"]) { key department onRoster creditLevel riskLevel } } }`,
+        { token },
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.jointTask.targetViews.map((v) => [v.key, v.department]).sort()).toEqual(['fire', 'market', 'tax'].map((d) => [all[0]!.key, d]));
+      // Directly, the fire department does not let a tax inspector read its view.
+      const direct = await hub().query(`{ marketEntity(uscc: "${all[0]!.key}") { fire { creditLevel } } }`, { token });
+      expect(direct.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    });
+
     it('an inspector sees only the visits whose team they are on', async () => {
       const all = await visits(hub(), task);
       const member = all[0]!.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'tax')!;

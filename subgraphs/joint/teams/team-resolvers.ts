@@ -4,7 +4,7 @@ import { assertAuditReader, assertTaskStaff } from '../access';
 import type { JointContext } from '../context';
 import { In } from 'typeorm';
 import { Role } from '../../kernel/identity';
-import { InspectorDrawRow, TeamMemberRow } from '../entities';
+import { DrawnTargetRow, InspectorDrawRow, TeamMemberRow } from '../entities';
 import { InspectionCodeRow, VisitFeedbackRow } from '../visits/codes';
 import { visitItems } from '../visits/checklist';
 import { OutboxRow, SubmissionRow } from '../visits/entities';
@@ -15,7 +15,7 @@ import { TaskService } from '../tasks/task-service';
 import { toTask } from '../tasks/task-resolvers';
 import { TaskType } from '../tasks/types';
 import { MIN_TEAM_INSPECTORS, TeamService } from './team-service';
-import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitType } from './types';
+import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitTargetViewType, VisitType } from './types';
 
 /** What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no leader. */
 export function teamProblems(content: PlanContent, seatsPerDepartment: number, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
@@ -87,6 +87,36 @@ export class TeamResolver {
         feedback: feedback.filter((f) => f.code === codes.find((c) => c.targetKey === v.targetKey)?.code),
       };
     });
+  }
+
+  @FieldResolver(() => [VisitTargetViewType], {
+    description:
+      "Every participating department's view of each visit's target, read by the joint service for the task's staff (so a team's inspectors, who may not read other departments' views directly, see them for their own visits). Keyed by visit; one request per department per page.",
+  })
+  async targetViews(@Root() task: TaskType, @Arg('keys', () => [String]) keys: string[], @Ctx() ctx: JointContext) {
+    const tasks = new TaskService(ctx.joint);
+    const content = await tasks.planContent(task);
+    assertTaskStaff(ctx.identity, content.departments, "see a task's target views"); // R30
+    let allowed = new Set(keys.slice(0, 1000));
+    if (ctx.identity.role === Role.INSPECTOR) {
+      const mine = await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } });
+      allowed = new Set([...allowed].filter((k) => mine.some((m) => m.targetKey === k)));
+    }
+    const visits = allowed.size ? await ctx.joint.dataSource.manager.find(DrawnTargetRow, { where: { taskId: task.id, targetKey: In([...allowed]) } }) : [];
+    const usccs = [...new Set(visits.map((v) => v.uscc).filter((u): u is string => u !== null))];
+    if (usccs.length === 0) return [];
+    const views = await Promise.all(
+      content.departments.map(async (department) => {
+        const data = await ctx.joint.departments.query<{ _entities: Array<Record<string, unknown> | null> }>(
+          department,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc ${department} { onRoster creditLevel riskLevel penaltiesLast3Years verifiedComplaints } } } }`,
+          { r: usccs.map((uscc) => ({ __typename: 'MarketEntity', uscc })) },
+        );
+        return data._entities.map((e) => ({ uscc: String(e?.uscc), department, ...(e?.[department] as object) }));
+      }),
+    );
+    const byUscc = views.flat();
+    return visits.flatMap((v) => byUscc.filter((x) => x.uscc === v.uscc).map((x) => ({ ...x, key: v.targetKey })));
   }
 
   @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18)." })

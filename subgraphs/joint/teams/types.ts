@@ -66,6 +66,24 @@ export class VisitType {
   feedback!: VisitFeedbackType[];
 }
 
+@ObjectType('VisitTargetView', { description: "A participating department's view of a visit's target, for the visit's team (R30: a task's team for its visits)." })
+export class VisitTargetViewType {
+  @Field({ description: 'The visit (target key).' })
+  key!: string;
+  @Field()
+  department!: string;
+  @Field()
+  onRoster!: boolean;
+  @Field(() => String, { nullable: true })
+  creditLevel!: string | null;
+  @Field(() => String, { nullable: true })
+  riskLevel!: string | null;
+  @Field(() => Int)
+  penaltiesLast3Years!: number;
+  @Field(() => Int)
+  verifiedComplaints!: number;
+}
+
 @ObjectType('VisitFeedback')
 export class VisitFeedbackType {
   @Field()
