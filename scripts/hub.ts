@@ -34,7 +34,7 @@ export async function startHub(
   try {
     for (const [i, module] of (options.departments ?? BUILTIN_DEPARTMENTS).entries()) {
       const logger = createLogger(config.logLevel, module.definition.code);
-      departments.push(await startDepartment(module, config, { verifier, logger, port: config.port === 0 ? 0 : config.port + 1 + i }));
+      departments.push(await startDepartment(module, config, { verifier, logger, port: config.port === 0 ? 0 : config.port + 1 + i, clock: options.clock }));
     }
     joint = await startJoint(config, {
       verifier,

@@ -113,6 +113,15 @@ describeWithHub(
         expect(stored.length).toBe(visit.checklist.filter((c) => c.department === department).length);
       }
       expect(onlyError(await submit(hub(), task, visit)).code).toBe('CONFLICT'); // a visit is submitted once
+
+      // A share refused by its department (say its dictionary changed meanwhile) is sent again once mended: nothing is lost.
+      await hub().joint.database.dataSource.manager.update(OutboxRow, { submissionId: after.submission!.id, department: 'fire' }, { status: 'REFUSED' });
+      const retry = `mutation { jointRetryDelivery(submissionId: "${after.submission!.id}", department: "fire") { department status } }`;
+      expect(onlyError(await hub().query(retry, { token: await hub().token(Role.COORDINATOR, 'tax') })).code).toBe('FORBIDDEN');
+      expect((await hub().query(retry, { token: await hub().token(Role.COORDINATOR, 'market') })).data).toEqual({ jointRetryDelivery: { department: 'fire', status: 'PENDING' } });
+      await hub().joint.deliverer.deliverDue();
+      expect((await visits(hub(), task))[0]!.submission!.deliveries.find((d) => d.department === 'fire')!.status).toBe('DELIVERED');
+      expect(onlyError(await hub().query(retry, { token: await hub().token(Role.COORDINATOR, 'market') })).code).toBe('CONFLICT');
     });
 
     it('R25, R31: statistics count visits, visits saved, coverage, and results published on time, late or overdue (20 working days)', async () => {
@@ -132,19 +141,23 @@ describeWithHub(
       expect(taxBefore).toMatchObject({ itemsCovered: 1, published: 0, overdue: 0, publicationRate: 0 });
       expect(taxBefore.results).toBeGreaterThan(0);
       expect(taxBefore.itemsInForce).toBe(16);
-      // The tax admin publishes one result today (November 2026): long after the check on 4 March, so late.
+      // 4 March + 20 working days = 1 April 2026. The tax admin publishes one result on 20 March
+      // (on time) and, on 1 May, another (late); the rest is overdue by then.
       const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
-      const one = (await storedResults(hub(), 'tax', task))[0]! as unknown as { idempotencyKey: string };
-      const ids = (await hub().query<{ tax: { results: Array<{ id: string; idempotencyKey: string }> } }>(`{ tax { results(taskId: "${task}") { id idempotencyKey } } }`, { token: admin })).data!.tax.results;
-      const id = ids.find((r) => r.idempotencyKey === one.idempotencyKey)!.id;
-      await hub().query(`mutation { taxApproveResults(ids: ["${id}"]) { id } }`, { token: admin });
-      await hub().query(`mutation { taxPublishResults(ids: ["${id}"]) { id } }`, { token: admin });
-      // 4 March + 20 working days = 1 April 2026; on 1 May the rest is overdue.
+      const rows = (await hub().query<{ tax: { results: Array<{ id: string }> } }>(`{ tax { results(taskId: "${task}") { id } } }`, { token: admin })).data!.tax.results;
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      const publish = async (id: string) => {
+        await hub().query(`mutation { taxApproveResults(ids: ["${id}"]) { id } }`, { token: admin });
+        return hub().query<{ taxPublishResults: Array<{ publishedAt: string }> }>(`mutation { taxPublishResults(ids: ["${id}"]) { publishedAt } }`, { token: admin });
+      };
+      time.set('2026-03-20T02:00:00Z');
+      expect((await publish(rows[0]!.id)).data!.taxPublishResults[0]!.publishedAt).toBe('2026-03-20T02:00:00.000Z');
       time.set('2026-05-01T02:00:00Z');
+      await publish(rows[1]!.id);
       const after = (await stats()).departments.find((d) => d.department === 'tax')!;
       time.set('2026-03-04T02:00:00Z');
-      expect(after).toMatchObject({ results: taxBefore.results, published: 1, publishedOnTime: 0, publishedLate: 1, overdue: (taxBefore.results as number) - 1 });
-      expect(after.publicationRate).toBeCloseTo(1 / (taxBefore.results as number));
+      expect(after).toMatchObject({ results: taxBefore.results, published: 2, publishedOnTime: 1, publishedLate: 1, overdue: (taxBefore.results as number) - 2 });
+      expect(after.publicationRate).toBeCloseTo(2 / (taxBefore.results as number));
     });
 
     it('R26, R27: a serious refusal is the result of every item and, once published, a dishonesty record on the view; a problem for another department is a lead for it', async () => {

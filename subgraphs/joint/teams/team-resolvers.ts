@@ -8,7 +8,7 @@ import { DrawnTargetRow, InspectorDrawRow, TeamMemberRow } from '../entities';
 import { InspectionCodeRow, VisitFeedbackRow } from '../visits/codes';
 import { visitItems } from '../visits/checklist';
 import { OutboxRow, SubmissionRow } from '../visits/entities';
-import { VisitSubmissionInput, VisitSubmissionType } from '../visits/types';
+import { DeliveryType, VisitSubmissionInput, VisitSubmissionType } from '../visits/types';
 import { WriteBackService } from '../visits/write-back';
 import type { PlanContent } from '../plans/content';
 import { TaskService } from '../tasks/task-service';
@@ -148,6 +148,13 @@ export class TeamResolver {
     const submission = await service.submit(ctx.identity, input);
     ctx.joint.afterSubmit?.();
     return { ...submission, deliveries: await service.deliveries(submission.id) };
+  }
+
+  @Mutation(() => DeliveryType, { description: "Sends a department's refused share of a submission again, once the cause is mended; the lead's coordinators or hub admins." })
+  async jointRetryDelivery(@Arg('submissionId', () => ID) submissionId: string, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
+    const row = await new WriteBackService(ctx.joint).retryRefused(ctx.identity, submissionId, department);
+    ctx.joint.afterSubmit?.();
+    return row;
   }
 
   @Mutation(() => TeamMemberType, { description: 'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a lottery (R20, R21).' })

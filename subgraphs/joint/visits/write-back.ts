@@ -166,6 +166,25 @@ export class WriteBackService {
     }
   }
 
+  /**
+   * Sends a department's refused share again, once the cause is mended (its outcome dictionary,
+   * say): nothing refused is lost. The lead's coordinators or hub admins.
+   */
+  async retryRefused(identity: Identity, submissionId: string, department: string): Promise<OutboxRow> {
+    const submission = await this.deps.dataSource.manager.findOneBy(SubmissionRow, { id: submissionId });
+    if (!submission) throw notFound(`No submission ${submissionId}.`, { field: 'submissionId' });
+    const task = await new TaskService(this.deps).requireTask(submission.taskId);
+    const lead = identity.role === Role.COORDINATOR && identity.department === task.leadDepartment;
+    if (!lead && identity.role !== Role.HUB_ADMIN) throw forbidden("Only the lead department's coordinators or hub admins send a refused share again.", { rule: 'R30' });
+    const now = this.deps.clock();
+    return this.deps.dataSource.transaction(async (tx) => {
+      const done = await tx.update(OutboxRow, { submissionId, department, status: OutboxStatus.REFUSED }, { status: OutboxStatus.PENDING, nextAttemptAt: now, leaseUntil: null });
+      if (done.affected !== 1) throw conflict(`The ${department} share of submission ${submissionId} is not refused: nothing to send again.`, { field: 'department' });
+      await appendAudit(tx, identity, { action: 'delivery.retried', entityId: task.id, details: { submissionId, department } }, now);
+      return tx.findOneByOrFail(OutboxRow, { submissionId, department });
+    });
+  }
+
   async deliveries(submissionId: string): Promise<OutboxRow[]> {
     return this.deps.dataSource.manager.find(OutboxRow, { where: { submissionId }, order: { department: 'ASC' } });
   }

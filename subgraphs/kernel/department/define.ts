@@ -54,7 +54,7 @@ export interface DepartmentModule<Own = unknown> {
   entities: Function[];
   migrations: Function[];
   buildSchema(): Promise<GraphQLSchema>;
-  createContext(dataSource: DataSource): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
+  createContext(dataSource: DataSource, clock?: () => Date): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
 }
 
 /**
@@ -88,8 +88,8 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
         orphanedTypes: [ChecklistItem, Inspector, RosterTarget, DepartmentView, types.MarketEntity, types.ChecklistItem, types.Inspector, types.Target, types.View, ...(definition.orphanedTypes ?? [])],
         referenceResolvers: { ...stubReference, ...definition.referenceResolvers },
       }),
-    createContext: (dataSource) => ({
-      dept: createDepartmentScope(dataSource, definition.code),
+    createContext: (dataSource, clock) => ({
+      dept: createDepartmentScope(dataSource, definition.code, clock),
       own: (definition.createOwnScope?.(dataSource) ?? undefined) as Own,
     }),
   };

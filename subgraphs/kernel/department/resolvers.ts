@@ -161,7 +161,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
     async add(@Arg('code', () => String) itemCode: string, @Arg('input', () => ChecklistItemInput) input: ChecklistItemInput, @Ctx() ctx: DepartmentContext) {
       assertDepartmentWriter(ctx.identity, code); // R30
       if (!ITEM_CODE.test(itemCode)) throw badInput(`code '${itemCode}': use uppercase letters, digits and dashes, starting with a letter (e.g. TAX-21).`, { field: 'code' });
-      const row = await ctx.dept.repo.addChecklistItem(itemCode, validateChecklistItem(input), ctx.identity.subject, new Date());
+      const row = await ctx.dept.repo.addChecklistItem(itemCode, validateChecklistItem(input), ctx.identity.subject, ctx.dept.clock());
       return toChecklistItem(row, code);
     }
 
@@ -174,7 +174,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
     ) {
       assertDepartmentWriter(ctx.identity, code); // R30
       const why = requireText(reason, 'reason', 10_000, 'say which change of law (立改废释) makes the new version', 'R5');
-      const row = await ctx.dept.repo.changeChecklistItem(itemCode, validateChecklistItem(input), why, ctx.identity.subject, new Date());
+      const row = await ctx.dept.repo.changeChecklistItem(itemCode, validateChecklistItem(input), why, ctx.identity.subject, ctx.dept.clock());
       return toChecklistItem(row, code);
     }
 
@@ -182,14 +182,14 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
     async repeal(@Arg('code', () => String) itemCode: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DepartmentContext) {
       assertDepartmentWriter(ctx.identity, code); // R30
       const why = requireText(reason, 'reason', 10_000, 'say which change of law repeals the item', 'R5');
-      return toChecklistItem(await ctx.dept.repo.changeChecklistItem(itemCode, null, why, ctx.identity.subject, new Date()), code);
+      return toChecklistItem(await ctx.dept.repo.changeChecklistItem(itemCode, null, why, ctx.identity.subject, ctx.dept.clock()), code);
     }
 
     @Mutation(() => Int, { name: `${code}ImportTargets`, description: 'Bulk roster import (R6): every row is checked first; one bad row rejects the batch. Returns rows stored.' })
     async importTargets(@Arg('targets', () => [RosterTargetInput]) targets: RosterTargetInput[], @Ctx() ctx: DepartmentContext) {
       assertDepartmentWriter(ctx.identity, code); // R30
       if (targets.length > IMPORT_MAX) throw badInput(`targets: at most ${IMPORT_MAX} rows per call, got ${targets.length}; split the file (or use npm run import).`, { field: 'targets' });
-      return ctx.dept.repo.upsertTargets(toRosterRows(targets, new Date()));
+      return ctx.dept.repo.upsertTargets(toRosterRows(targets, ctx.dept.clock()));
     }
   }
 

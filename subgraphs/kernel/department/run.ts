@@ -15,7 +15,7 @@ export type RunningDepartment = ServiceWithDatabase;
 export async function startDepartment(
   module: DepartmentModule<unknown>,
   config: Pick<HubConfig, 'db' | 'host' | 'demo'>,
-  deps: { verifier: TokenVerifier; logger: Logger; port: number },
+  deps: { verifier: TokenVerifier; logger: Logger; port: number; clock?: () => Date },
 ): Promise<RunningDepartment> {
   const { code } = module.definition;
   const database = await openServiceDatabase(config.db, code, { entities: module.entities, migrations: module.migrations });
@@ -33,7 +33,7 @@ export async function startDepartment(
       host: config.host,
       port: deps.port,
       logger: deps.logger,
-      context: (base) => ({ ...base, ...module.createContext(database.dataSource) }),
+      context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock) }),
     });
   });
 }

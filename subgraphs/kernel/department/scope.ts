@@ -16,15 +16,18 @@ export interface DepartmentScope {
   currentChecklist: () => Promise<ChecklistItemRow[]>;
   /** Published dishonesty records by USCC (R27); batched. */
   dishonestyByUscc: DataLoader<string, ResultRow[]>;
+  /** Now: the time every change is stamped with (tests set it). */
+  clock: () => Date;
 }
 
-export function createDepartmentScope(dataSource: DataSource, department: string): DepartmentScope {
+export function createDepartmentScope(dataSource: DataSource, department: string, clock: () => Date = () => new Date()): DepartmentScope {
   const repo = new DepartmentRepository(dataSource.manager, department);
   return {
     repo,
     targetById: keyedLoader((ids) => repo.targetsById(ids), (row) => row.id),
     currentChecklist: once(() => repo.currentChecklist()),
     dishonestyByUscc: groupedLoader((usccs) => new ResultService(dataSource.manager, department).dishonestyOf(usccs), (row) => row.uscc!),
+    clock,
   };
 }
 

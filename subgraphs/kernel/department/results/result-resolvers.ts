@@ -64,19 +64,19 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     async record(@Arg('input', () => [ResultInput]) input: ResultInput[], @Ctx() ctx: DepartmentContext) {
       assertWriteBack(ctx.identity, code); // R24
       if (input.length === 0 || input.length > MAX_BATCH) throw badInput(`input: 1 to ${MAX_BATCH} results per call.`, { field: 'input' });
-      return service(ctx).record(input, ctx.identity.subject, new Date());
+      return service(ctx).record(input, ctx.identity.subject, ctx.dept.clock());
     }
 
     @Mutation(() => [types.Result], { name: `${code}ApproveResults`, description: 'Approves recorded results (R25). Department admin.' })
     async approve(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: DepartmentContext) {
       assertDepartmentWriter(ctx.identity, code); // R25
-      return (await service(ctx).approve(ids, ctx.identity.subject, new Date())).map((r) => toResult(r, code, true));
+      return (await service(ctx).approve(ids, ctx.identity.subject, ctx.dept.clock())).map((r) => toResult(r, code, true));
     }
 
     @Mutation(() => [types.Result], { name: `${code}PublishResults`, description: 'Publishes approved results (R25); they never change again (R28). Department admin.' })
     async publish(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: DepartmentContext) {
       assertDepartmentWriter(ctx.identity, code); // R25
-      return (await service(ctx).publish(ids, new Date())).map((r) => toResult(r, code, true));
+      return (await service(ctx).publish(ids, ctx.dept.clock())).map((r) => toResult(r, code, true));
     }
 
     @Mutation(() => types.Outcome, { name: `${code}DefineOutcome`, description: 'Adds an outcome to the department\'s dictionary, or a new version of one. Department admin.' })
@@ -100,7 +100,7 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     ) {
       assertDepartmentWriter(ctx.identity, code, [Role.PRINCIPAL_HEAD]); // R28
       const why = requireText(reason, 'reason', 2000, 'say what error was proven', 'R28');
-      return toResult(await service(ctx).correct(id, { outcome, notes }, why, ctx.identity.subject, new Date()), code, true);
+      return toResult(await service(ctx).correct(id, { outcome, notes }, why, ctx.identity.subject, ctx.dept.clock()), code, true);
     }
   }
 
