@@ -21,6 +21,12 @@ class DepartmentStatisticsType {
   itemsInForce!: number;
   @Field(() => Int, { description: 'Of those, covered by a published plan of the year (R4).' })
   itemsCovered!: number;
+  @Field(() => Int, { description: 'Locked tasks the department takes part in.' })
+  tasks!: number;
+  @Field(() => Int, { description: 'Of those, tasks whose every visit has its results submitted.' })
+  tasksDone!: number;
+  @Field(() => Int, { description: 'Visits where the department checks items.' })
+  visits!: number;
   @Field(() => Int, { description: "Results of the year's tasks recorded by the department." })
   results!: number;
   @Field(() => Int)
@@ -45,6 +51,8 @@ class YearStatisticsType {
   jointPlans!: number;
   @Field(() => Int)
   lockedTasks!: number;
+  @Field(() => Int, { description: 'Locked tasks whose every visit has its results submitted.' })
+  tasksDone!: number;
   @Field(() => Int)
   visits!: number;
   @Field(() => Int)
@@ -98,7 +106,13 @@ export class StatisticsResolver {
     const tasks = await m.find(TaskRow, { where: { year, status: TaskStatus.LOCKED } });
     const taskIds = new Set(tasks.map((t) => t.id));
     const drawn = tasks.length ? await m.find(DrawnTargetRow, { select: { taskId: true, targetKey: true, kind: true, industryCode: true }, where: { taskId: In([...taskIds]) } }) : [];
-    const submitted = tasks.length ? await m.count(SubmissionRow, { where: { taskId: In([...taskIds]) } }) : 0;
+    const submissions = tasks.length ? await m.find(SubmissionRow, { select: { taskId: true, targetKey: true }, where: { taskId: In([...taskIds]) } }) : [];
+    const submitted = submissions.length;
+    const submittedPerTask = new Map<string, number>();
+    for (const sub of submissions) submittedPerTask.set(sub.taskId, (submittedPerTask.get(sub.taskId) ?? 0) + 1);
+    const visitsPerTask = new Map<string, number>();
+    for (const d of drawn) visitsPerTask.set(d.taskId, (visitsPerTask.get(d.taskId) ?? 0) + 1);
+    const done = new Set(tasks.filter((t) => (visitsPerTask.get(t.id) ?? 0) > 0 && submittedPerTask.get(t.id) === visitsPerTask.get(t.id)).map((t) => t.id));
     const departmentsOf = new Map<string, number>();
     const contentOf = new Map<string, PlanContent>();
     const taskRevisions = tasks.length ? await m.find(PlanRevisionRow, { where: { planId: In([...new Set(tasks.map((t) => t.planId))]) } }) : [];
@@ -137,8 +151,12 @@ export class StatisticsResolver {
           else if (today > deadline) overdue++;
         }
         const publishedCount = onTime + late;
+        const mine = tasks.filter((t) => contentOf.get(t.id)!.departments.includes(department));
         return {
           department,
+          tasks: mine.length,
+          tasksDone: mine.filter((t) => done.has(t.id)).length,
+          visits: drawn.filter((d) => visitItems(contentOf.get(d.taskId)!, d).some((i) => i.department === department)).length,
           itemsInForce: inForce.length,
           itemsCovered: inForce.filter((i) => covered.has(i.code)).length,
           results: results.length,
@@ -155,6 +173,7 @@ export class StatisticsResolver {
       publishedPlans: published.length,
       jointPlans: contents.filter((c) => c.departments.length > 1).length,
       lockedTasks: tasks.length,
+      tasksDone: done.size,
       visits: drawn.length,
       visitsSubmitted: submitted,
       visitsSaved: drawn.reduce((n, d) => n + Math.max(0, departmentsChecking(d) - 1), 0),
