@@ -63,4 +63,25 @@ export class DepartmentClient {
     }
     return body.data as T;
   }
+
+  /**
+   * Every item of a paged list field under a department's namespace (`{ <code> { <field>(first, after) { <list> endCursor hasMore } } }`),
+   * page after page. `list` is the field holding the items with its selection, e.g. `nodes { id name }` or `usccs`.
+   */
+  async pages<T>(department: string, field: string, list: string, pageSize = 1000): Promise<T[]> {
+    const listName = list.split(/[\s{]/)[0]!;
+    const out: T[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: Record<string, Record<string, Record<string, unknown>>> = await this.query(
+        department,
+        `query($after: String) { ${department} { ${field}(first: ${pageSize}, after: $after) { ${list} endCursor hasMore } } }`,
+        { after },
+      );
+      const page = data[department]![field]! as { endCursor: string | null; hasMore: boolean } & Record<string, T[]>;
+      out.push(...page[listName]!);
+      if (!page.hasMore) return out;
+      after = page.endCursor;
+    }
+  }
 }

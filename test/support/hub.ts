@@ -1,6 +1,7 @@
 import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
 import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
 import { startHub, type RunningHub } from '../../scripts/hub';
+import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { testDatabases, type TestDatabase } from './databases';
 
 export interface TestHub extends RunningHub {
@@ -59,7 +60,8 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
   };
 }
 
-export const DEPARTMENT_CODES = ['market', 'tax', 'environment', 'housing', 'fire'];
+/** The built-in departments' codes, from the list the hub starts. */
+export const DEPARTMENT_CODES = BUILTIN_DEPARTMENTS.map((d) => d.definition.code);
 
 /**
  * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when

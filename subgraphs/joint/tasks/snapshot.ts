@@ -91,18 +91,7 @@ export async function exportRoster(client: DepartmentClient, department: string,
 
 /** The abnormal-operation list, from the market department (R13). */
 export async function abnormalList(client: DepartmentClient): Promise<Set<string>> {
-  const out = new Set<string>();
-  let after: string | null = null;
-  for (;;) {
-    const data: { market: { abnormalOperationList: { usccs: string[]; endCursor: string | null; hasMore: boolean } } } = await client.query(
-      'market',
-      'query($after: String) { market { abnormalOperationList(first: 50000, after: $after) { usccs endCursor hasMore } } }',
-      { after },
-    );
-    for (const uscc of data.market.abnormalOperationList.usccs) out.add(uscc);
-    if (!data.market.abnormalOperationList.hasMore) return out;
-    after = data.market.abnormalOperationList.endCursor;
-  }
+  return new Set(await client.pages<string>('market', 'abnormalOperationList', 'usccs', 50_000));
 }
 
 export interface SnapshotExclusions {

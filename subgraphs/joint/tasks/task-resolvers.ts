@@ -44,8 +44,8 @@ export class TaskResolver {
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
     @Ctx() ctx: JointContext,
   ) {
-    const rows = await tasks(ctx).drawnTargets(task.id);
-    return rows.slice(offset, offset + Math.min(first, 10_000)).map((r) => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null }));
+    const rows = await tasks(ctx).drawnTargetsPage(task.id, offset, first);
+    return rows.map((r) => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null }));
   }
 
   @FieldResolver(() => GraphQLJSONObject, { description: 'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.' })

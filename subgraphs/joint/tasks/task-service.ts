@@ -293,6 +293,17 @@ export class TaskService {
     return this.requireTask(taskId);
   }
 
+  /** A page of a task's drawn targets in the drawn order, read as a page (a task may have 100,000); optionally only some keys. */
+  async drawnTargetsPage(taskId: string, offset: number, first: number, onlyKeys?: readonly string[]): Promise<DrawnTargetRow[]> {
+    if (onlyKeys && onlyKeys.length === 0) return [];
+    return this.db.manager.find(DrawnTargetRow, {
+      where: { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) },
+      order: { position: 'ASC' },
+      skip: Math.max(0, offset),
+      take: Math.min(Math.max(first, 1), 10_000),
+    });
+  }
+
   async drawnTargets(taskId: string): Promise<DrawnTargetRow[]> {
     return this.db.manager.find(DrawnTargetRow, { where: { taskId }, order: { position: 'ASC' } });
   }

@@ -5,31 +5,15 @@ import { frozenHash, type FrozenTeamInput, type RosterPerson } from '../draw/tea
 import { ConflictRow, EntrustmentRow, TeamRosterRow } from '../entities';
 import type { PlanContent } from '../plans/content';
 
-async function pages<T>(client: DepartmentClient, department: string, field: string, selection: string): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data: Record<string, Record<string, { nodes: T[]; endCursor: string | null; hasMore: boolean }>> = await client.query(
-      department,
-      `query($after: String) { ${department} { ${field}(first: 1000, after: $after) { nodes { ${selection} } endCursor hasMore } } }`,
-      { after },
-    );
-    const page = data[department]![field]!;
-    out.push(...page.nodes);
-    if (!page.hasMore) return out;
-    after = page.endCursor;
-  }
-}
-
 /** A department's inspector roster through its contract (R7, R9). */
 export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await pages<RosterPerson>(client, department, 'inspectors', 'id name certificateNo domains jurisdiction qualified');
+  const rows = await client.pages<RosterPerson>(department, 'inspectors', 'nodes { id name certificateNo domains jurisdiction qualified }');
   return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
 }
 
 /** A department's expert roster through its contract (R8). */
 export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await pages<{ id: string; name: string; expertise: string[] }>(client, department, 'experts', 'id name expertise');
+  const rows = await client.pages<{ id: string; name: string; expertise: string[] }>(department, 'experts', 'nodes { id name expertise }');
   return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
 }
 

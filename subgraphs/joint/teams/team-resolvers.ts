@@ -47,14 +47,12 @@ export class TeamResolver {
     const tasks = new TaskService(ctx.joint);
     const content = await tasks.planContent(task);
     assertTaskStaff(ctx.identity, content.departments, "see a task's visits and teams"); // R30
-    let all = await tasks.drawnTargets(task.id);
-    if (ctx.identity.role === Role.INSPECTOR) {
-      // An inspector sees only the visits whose team they are on.
-      const mine = await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } });
-      const keys = new Set(mine.map((m) => m.targetKey));
-      all = all.filter((v) => keys.has(v.targetKey));
-    }
-    const page = all.slice(offset, offset + Math.min(Math.max(first, 1), 1000));
+    // An inspector sees only the visits whose team they are on.
+    const mine =
+      ctx.identity.role === Role.INSPECTOR
+        ? (await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } })).map((m) => m.targetKey)
+        : undefined;
+    const page = await tasks.drawnTargetsPage(task.id, offset, Math.min(Math.max(first, 1), 1000), mine);
     const [members, draws] = await Promise.all([
       new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
       ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true }, where: { taskId: task.id } }),
