@@ -1,3 +1,4 @@
+import { operationText } from '../../operations';
 import { ErrorCode, HubError } from '../kernel/errors';
 import { Role, type TokenIssuer } from '../kernel/identity';
 
@@ -39,7 +40,7 @@ export class DepartmentClient {
     return this.token.value;
   }
 
-  async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  private async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const endpoint = this.endpoints().find((e) => e.code === department);
     if (!endpoint) throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, { field: 'department' });
     let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
@@ -65,21 +66,25 @@ export class DepartmentClient {
   }
 
   /**
-   * Every item of a paged list field under a department's namespace (`{ <code> { <field>(first, after) { <list> endCursor hasMore } } }`),
-   * page after page. `list` is the field holding the items with its selection, e.g. `nodes { id name }` or `usccs`.
+   * Runs a stored operation (operations/) against a department: a department operation is sent
+   * with the department's code in place of the template's. The registry refuses schema changes
+   * that would break these, so the joint service sends nothing else.
    */
-  async pages<T>(department: string, field: string, list: string, pageSize = 1000): Promise<T[]> {
-    const listName = list.split(/[\s{]/)[0]!;
+  run<T>(department: string, operation: string, variables: Record<string, unknown> = {}): Promise<T> {
+    return this.query<T>(department, operationText(operation, department), variables);
+  }
+
+  /**
+   * Every item of a paged stored operation (`{ <code> { <field>(first, after) { <list> endCursor hasMore } } }`),
+   * page after page.
+   */
+  async pages<T>(department: string, operation: string, field: string, list: string, pageSize = 1000): Promise<T[]> {
     const out: T[] = [];
     let after: string | null = null;
     for (;;) {
-      const data: Record<string, Record<string, Record<string, unknown>>> = await this.query(
-        department,
-        `query($after: String) { ${department} { ${field}(first: ${pageSize}, after: $after) { ${list} endCursor hasMore } } }`,
-        { after },
-      );
+      const data: Record<string, Record<string, Record<string, unknown>>> = await this.run(department, operation, { first: pageSize, after });
       const page = data[department]![field]! as { endCursor: string | null; hasMore: boolean } & Record<string, T[]>;
-      out.push(...page[listName]!);
+      out.push(...page[list]!);
       if (!page.hasMore) return out;
       after = page.endCursor;
     }

@@ -14,13 +14,11 @@ import type { PlanInput } from './types';
 /** R11: a plan revision is published within this many working days of being made. */
 export const PUBLISH_WITHIN_WORKING_DAYS = 5;
 
-const CHECKLIST_FIELDS = 'code version title basis status category ratioCapPercent domain targetKinds industries method';
-
 /** Every version of the checklists of some departments, through the department contract (R3). */
 export async function fetchChecklists(deps: JointDeps, departments: readonly string[]): Promise<Map<string, ContractItem[]>> {
   const entries = await Promise.all(
     departments.map(async (code) => {
-      const data = await deps.departments.query<Record<string, { checklist: ContractItem[] }>>(code, `{ ${code} { checklist(includeHistory: true) { ${CHECKLIST_FIELDS} } } }`);
+      const data = await deps.departments.run<Record<string, { checklist: ContractItem[] }>>(code, 'DepartmentChecklist');
       return [code, data[code]!.checklist] as const;
     }),
   );

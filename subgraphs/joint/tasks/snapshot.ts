@@ -30,9 +30,6 @@ export interface Snapshot {
   hash: string;
 }
 
-const EXPORT_QUERY = (department: string) => `query($filter: RosterFilter, $after: String, $first: Int!) {
-  ${department} { exportTargetRows(filter: $filter, first: $first, after: $after) { columns tsv count endCursor hasMore } } }`;
-
 const EXPECTED_COLUMNS = 'id,kind,uscc,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
 
 /** Roster keys: a USCC or an own id (letters, digits, dashes; at most 64). */
@@ -52,7 +49,7 @@ type ExportPage = { columns: string[]; tsv: string; count: number; endCursor: st
  */
 export async function exportRoster(client: DepartmentClient, department: string, filter: Record<string, unknown> | null, onRow: (row: ExportRow) => void): Promise<void> {
   const fetchPage = async (after: string | null): Promise<ExportPage> => {
-    const data: Record<string, { exportTargetRows: ExportPage }> = await client.query(department, EXPORT_QUERY(department), { filter, after, first: EXPORT_PAGE });
+    const data: Record<string, { exportTargetRows: ExportPage }> = await client.run(department, 'DepartmentExportTargetRows', { filter, after, first: EXPORT_PAGE });
     const page = data[department]!.exportTargetRows;
     if (page.columns.join(',') !== EXPECTED_COLUMNS) throw contractBreach(department, `it exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`);
     return page;
@@ -91,7 +88,7 @@ export async function exportRoster(client: DepartmentClient, department: string,
 
 /** The abnormal-operation list, from the market department (R13). */
 export async function abnormalList(client: DepartmentClient): Promise<Set<string>> {
-  return new Set(await client.pages<string>('market', 'abnormalOperationList', 'usccs', 50_000));
+  return new Set(await client.pages<string>('market', 'MarketAbnormalOperationList', 'abnormalOperationList', 'usccs', 50_000));
 }
 
 export interface SnapshotExclusions {

@@ -7,13 +7,13 @@ import type { PlanContent } from '../plans/content';
 
 /** A department's inspector roster through its contract (R7, R9). */
 export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await client.pages<RosterPerson>(department, 'inspectors', 'nodes { id name certificateNo domains jurisdiction qualified }');
+  const rows = await client.pages<RosterPerson>(department, 'DepartmentInspectors', 'inspectors', 'nodes');
   return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
 }
 
 /** A department's expert roster through its contract (R8). */
 export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await client.pages<{ id: string; name: string; expertise: string[] }>(department, 'experts', 'nodes { id name expertise }');
+  const rows = await client.pages<{ id: string; name: string; expertise: string[] }>(department, 'DepartmentExperts', 'experts', 'nodes');
   return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
 }
 

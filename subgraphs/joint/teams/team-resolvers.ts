@@ -105,11 +105,9 @@ export class TeamResolver {
     if (usccs.length === 0) return [];
     const views = await Promise.all(
       content.departments.map(async (department) => {
-        const data = await ctx.joint.departments.query<{ _entities: Array<Record<string, unknown> | null> }>(
-          department,
-          `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc ${department} { onRoster creditLevel riskLevel penaltiesLast3Years verifiedComplaints } } } }`,
-          { r: usccs.map((uscc) => ({ __typename: 'MarketEntity', uscc })) },
-        );
+        const data = await ctx.joint.departments.run<{ _entities: Array<Record<string, unknown> | null> }>(department, 'DepartmentTargetViews', {
+          representations: usccs.map((uscc) => ({ __typename: 'MarketEntity', uscc })),
+        });
         return data._entities.map((e) => ({ uscc: String(e?.uscc), department, ...(e?.[department] as object) }));
       }),
     );

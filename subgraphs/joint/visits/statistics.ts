@@ -79,11 +79,7 @@ async function departmentResults(ctx: JointContext, department: string, taskIds:
   const out: ContractResult[] = [];
   let after: string | null = null;
   for (;;) {
-    const data: Record<string, { results: Array<ContractResult & { id: string }> }> = await ctx.joint.departments.query(
-      department,
-      `query($after: String) { ${department} { results(first: 1000, after: $after) { id taskId status inspectedOn publishedAt } } }`,
-      { after },
-    );
+    const data: Record<string, { results: Array<ContractResult & { id: string }> }> = await ctx.joint.departments.run(department, 'DepartmentResults', { first: 1000, after });
     const page = data[department]!.results;
     for (const r of page) if (taskIds.has(r.taskId)) out.push(r);
     if (page.length < 1000) return out;

@@ -156,7 +156,7 @@ export class WriteBackService {
   private async outcomesOf(department: string): Promise<Set<string> | null> {
     const cache = (outcomeCache.get(this.deps) ?? outcomeCache.set(this.deps, new Map()).get(this.deps))!;
     try {
-      const data = await this.deps.departments.query<Record<string, { outcomes: Array<{ code: string; status: string }> }>>(department, `{ ${department} { outcomes { code status } } }`);
+      const data = await this.deps.departments.run<Record<string, { outcomes: Array<{ code: string; status: string }> }>>(department, 'DepartmentOutcomes');
       const codes = new Set(data[department]!.outcomes.filter((o) => o.status === 'CURRENT').map((o) => o.code));
       cache.set(department, codes);
       return codes;
@@ -250,11 +250,7 @@ export class OutboxDeliverer {
       const mine = { id: entry.id, status: OutboxStatus.PENDING, leaseUntil: lease };
       const attempts = entry.attempts + 1;
       try {
-        const data = await this.deps.departments.query<Record<string, unknown>>(
-          entry.department,
-          `mutation($input: [ResultInput!]!) { ${entry.department}RecordResults(input: $input) { idempotencyKey resultId created } }`,
-          { input: entry.payload },
-        );
+        const data = await this.deps.departments.run<Record<string, unknown>>(entry.department, 'DepartmentRecordResults', { input: entry.payload });
         const done = await m.update(OutboxRow, mine, { status: OutboxStatus.DELIVERED, deliveredAt: this.deps.clock(), leaseUntil: null, lastError: null, receipts: data[`${entry.department}RecordResults`] as never });
         if (done.affected === 1) delivered++;
       } catch (error) {
