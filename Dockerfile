@@ -9,6 +9,7 @@ COPY gateway gateway
 COPY subgraphs subgraphs
 COPY connectors connectors
 COPY scripts scripts
+COPY operations operations
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -16,6 +17,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The stored operations (operations/*.graphql): the joint service sends them, the registry checks them.
+COPY --from=build /app/operations operations
 COPY package.json ./
 USER node
 EXPOSE 4000

@@ -4,59 +4,47 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { HubConfig } from '../subgraphs/kernel/config';
 import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
 import { createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
-import { composeSupergraph, fetchSubgraphSdl } from './compose';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
+import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
+
+/** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
+export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, startupWaitMs: number): SupergraphSourceOptions {
+  if (config.supergraph.file) return { kind: 'file', file: config.supergraph.file, pollMs: config.supergraph.pollMs };
+  return { kind: 'registry', db: config.db, cacheFile: config.supergraph.cacheFile, pollMs: config.supergraph.pollMs, startupWaitMs };
+}
 
 export interface GatewayOptions {
-  subgraphs: Array<{ name: string; url: string }>;
+  /** Where the supergraph comes from: the registry's store (default) or a file. */
+  supergraph: SupergraphSourceOptions;
   verifier: TokenVerifier;
   host: string;
   port: number;
   logger: Logger;
-  /** How long to keep trying to reach the subgraphs at start (containers start in any order). */
-  startupWaitMs?: number;
 }
 
 export interface GatewayHandle {
   url: string;
   port: number;
+  /** The supergraph being served, its registry version, and where it came from. */
+  supergraph: SupergraphState;
   supergraphSdl: () => string;
   stop(): Promise<void>;
 }
 
-async function retryUntil<T>(deadline: number, logger: Logger, attempt: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() >= deadline) throw error;
-      logger.warn({ err: error }, 'subgraphs not reachable yet; retrying');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-}
-
 /**
- * The gateway: composes the subgraphs into a supergraph, checks the caller's identity, and
- * serves the supergraph at `/graphql` (`/` is left for the public page). Subgraphs are read
- * from a static list here; the registry (issue C) replaces that list.
+ * The gateway: serves the supergraph the registry accepted (or a supergraph file), checks the
+ * caller's identity and forwards it, and switches to a new version without a restart. GraphQL
+ * is at `/graphql` (`/` is left for the public page).
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
-  let current = '';
+  const state: SupergraphState = { current: null, origin: null, lastError: null };
   const gateway = new ApolloGateway({
-    supergraphSdl: async () => {
-      const sources = await retryUntil(Date.now() + (options.startupWaitMs ?? 0), options.logger, () =>
-        Promise.all(options.subgraphs.map(async (s) => ({ ...s, sdl: await fetchSubgraphSdl(s.url) }))),
-      );
-      const composed = composeSupergraph(sources);
-      if ('errors' in composed) throw new Error(`The subgraphs do not compose:\n- ${composed.errors.join('\n- ')}`);
-      current = composed.supergraphSdl;
-      return { supergraphSdl: current };
-    },
+    supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
     buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!),
   });
   const { app, httpServer } = createHttpApp('gateway');
@@ -80,5 +68,5 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');
-  return { url, port, supergraphSdl: () => current, stop: () => server.stop() };
+  return { url, port, supergraph: state, supergraphSdl: () => state.current?.supergraphSdl ?? '', stop: () => server.stop() };
 }

@@ -3,14 +3,16 @@ import { loadConfig } from '../subgraphs/kernel/config';
 import { loadVerifier } from '../subgraphs/kernel/keys';
 import { createLogger } from '../subgraphs/kernel/log';
 import { stopOnSignals } from '../subgraphs/kernel/server';
-import { startGateway } from './index';
+import { gatewaySupergraph, startGateway } from './index';
 
-/** The gateway as its own process (docker-compose): composes JOINTCHECK_SUBGRAPHS, listens on JOINTCHECK_PORT. */
+/**
+ * The gateway as its own process (docker-compose): serves the registry's latest version (or
+ * JOINTCHECK_SUPERGRAPH_FILE), listens on JOINTCHECK_PORT. Run several behind a load balancer.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.subgraphs.length === 0) throw new Error('JOINTCHECK_SUBGRAPHS is empty: list the subgraphs to compose (name=url,...).');
   const logger = createLogger(config.logLevel, 'gateway');
-  const gateway = await startGateway({ subgraphs: config.subgraphs, verifier: await loadVerifier(config), host: config.host, port: config.port, logger, startupWaitMs: 120_000 });
+  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier: await loadVerifier(config), host: config.host, port: config.port, logger });
   stopOnSignals(() => gateway.stop());
 }
 

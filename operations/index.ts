@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 
 /**
  * The stored operations: the named operations the hub's own services send, kept in one folder
@@ -37,9 +37,7 @@ const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
  */
 export function forDepartment(document: DocumentNode, code: string): DocumentNode {
   const rename = (name: string) => name.replace(/^example(?=$|[A-Z])/, code).replace(/^Example(?=$|[A-Z])/, pascal(code));
-  return JSON.parse(JSON.stringify(document), (key, value: unknown) =>
-    key === 'name' && value && typeof value === 'object' && (value as { kind?: string }).kind === Kind.NAME ? { ...(value as object), value: rename((value as { value: string }).value) } : value,
-  ) as DocumentNode;
+  return visit(document, { Name: (node) => (rename(node.value) === node.value ? undefined : { ...node, value: rename(node.value) }) });
 }
 
 /** The folder: found from this file up, so it works from the sources and from `dist/`. */

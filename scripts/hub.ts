@@ -1,4 +1,5 @@
-import { startGateway, type GatewayHandle } from '../gateway';
+import { gatewaySupergraph, startGateway, type GatewayHandle } from '../gateway';
+import { REGISTRY_SERVICE, startRegistry, type RunningRegistry } from '../subgraphs/registry';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import type { DepartmentModule } from '../subgraphs/kernel/department/define';
 import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
@@ -6,57 +7,66 @@ import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 import { loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../subgraphs/kernel/log';
-import { BUILTIN_DEPARTMENTS } from '../subgraphs';
+import { BUILTIN_DEPARTMENTS, hubRegistration } from '../subgraphs';
 
 export interface RunningHub {
   gateway: GatewayHandle;
   departments: RunningDepartment[];
   joint: RunningJoint;
+  registry: RunningRegistry;
   stop(): Promise<void>;
 }
 
 /**
- * The whole hub in one process (the quick start, and end-to-end tests): every built-in
- * department subgraph, the joint service reading them, then the gateway composing them all. With port 0 every server takes a free
- * port; otherwise subgraphs take the ports after the gateway's.
+ * The whole hub in one process (the quick start, and end-to-end tests): the registry, every
+ * built-in department subgraph, the joint service (reading the departments the registry holds),
+ * then the hub's own subgraphs registered as one version, then the gateway serving the registry's
+ * versions. With port 0 every server takes a free port; otherwise the subgraphs take the ports
+ * after the gateway's.
  */
 export async function startHub(
   config: HubConfig,
   options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
+  const modules = options.departments ?? BUILTIN_DEPARTMENTS;
+  const port = (offset: number) => (config.port === 0 ? 0 : config.port + offset);
   const departments: RunningDepartment[] = [];
   let joint: RunningJoint | undefined;
+  let registry: RunningRegistry | undefined;
   const stopAll = async () => {
     await joint?.stop();
     for (const d of [...departments].reverse()) await d.stop();
+    await registry?.stop();
   };
   try {
-    for (const [i, module] of (options.departments ?? BUILTIN_DEPARTMENTS).entries()) {
+    registry = await startRegistry(config, { verifier, logger: createLogger(config.logLevel, REGISTRY_SERVICE), port: port(modules.length + 2), clock: options.clock });
+    for (const [i, module] of modules.entries()) {
       const logger = createLogger(config.logLevel, module.definition.code);
-      departments.push(await startDepartment(module, config, { verifier, logger, port: config.port === 0 ? 0 : config.port + 1 + i, clock: options.clock }));
+      departments.push(await startDepartment(module, config, { verifier, logger, port: port(1 + i), clock: options.clock }));
     }
+    const directory = registry;
     joint = await startJoint(config, {
       verifier,
       issuer: options.issuer ?? (await loadIssuer(config)),
       logger: createLogger(config.logLevel, JOINT_SERVICE),
-      port: config.port === 0 ? 0 : config.port + 1 + departments.length,
-      // Read live: a department restarted on another port is reached there.
-      departments: () => departments.map((d) => ({ code: d.name, url: d.url })),
+      port: port(1 + modules.length),
+      // The departments of the registry's current version: one that registers later is read too.
+      departments: () => directory.departments(),
       clock: options.clock,
       deliveryIntervalMs: options.deliveryIntervalMs,
     });
-    const gateway = await startGateway({
-      subgraphs: [...departments.map((d) => ({ name: d.name, url: d.url })), { name: JOINT_SERVICE, url: joint.url }],
-      verifier,
-      host: config.host,
-      port: config.port,
-      logger: createLogger(config.logLevel, 'gateway'),
-    });
+    await registry.bootstrap([
+      ...departments.map((d) => hubRegistration(d.name, d.url)),
+      hubRegistration(JOINT_SERVICE, joint.url),
+      hubRegistration(REGISTRY_SERVICE, registry.url),
+    ]);
+    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway') });
     return {
       gateway,
       departments,
       joint,
+      registry,
       stop: async () => {
         await gateway.stop();
         await stopAll();

@@ -4,20 +4,21 @@ import { loadIssuer, loadVerifier } from '../kernel/keys';
 import { createLogger } from '../kernel/log';
 import { stopOnSignals } from '../kernel/server';
 import { JOINT_SERVICE, startJoint } from './index';
+import { RegistryDirectory } from './registry-directory';
 
-/** The joint service as its own process: reads the departments listed in JOINTCHECK_SUBGRAPHS. */
+/** The joint service as its own process: reads the departments from the registry at JOINTCHECK_REGISTRY_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const departments = config.subgraphs.filter((s) => s.name !== JOINT_SERVICE).map((s) => ({ code: s.name, url: s.url }));
-  if (departments.length === 0) throw new Error('JOINTCHECK_SUBGRAPHS is empty: list the department subgraphs the joint service reads (name=url,...).');
-  const joint = await startJoint(config, {
-    verifier: await loadVerifier(config),
-    issuer: await loadIssuer(config),
-    logger: createLogger(config.logLevel, JOINT_SERVICE),
-    port: config.port,
-    departments: () => departments,
+  if (!config.registryUrl) throw new Error('JOINTCHECK_REGISTRY_URL is not set: the joint service reads the departments from the registry (e.g. http://registry:4000/graphql).');
+  const logger = createLogger(config.logLevel, JOINT_SERVICE);
+  const issuer = await loadIssuer(config);
+  const directory = new RegistryDirectory(config.registryUrl, issuer, logger);
+  await directory.start(300_000);
+  const joint = await startJoint(config, { verifier: await loadVerifier(config), issuer, logger, port: config.port, departments: directory.departments });
+  stopOnSignals(async () => {
+    directory.stop();
+    await joint.stop();
   });
-  stopOnSignals(() => joint.stop());
 }
 
 main().catch((error) => {

@@ -33,8 +33,18 @@ const schema = z.object({
   JOINTCHECK_HOST: z.string().default('127.0.0.1'),
   /** Gateway port; the quick start puts subgraphs on the following ports. */
   JOINTCHECK_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Gateway: the subgraphs to compose, `name=url` pairs separated by commas. */
+  /** Registry: subgraphs it registers at start (the hub's own), `name=url` pairs separated by commas. */
   JOINTCHECK_SUBGRAPHS: z.string().optional(),
+  /** Gateway: serve this supergraph file (reloaded when it changes) instead of the registry's versions. */
+  JOINTCHECK_SUPERGRAPH_FILE: z.string().optional(),
+  /** Gateway: where it keeps the last good supergraph (default: the data dir). */
+  JOINTCHECK_SUPERGRAPH_CACHE: z.string().optional(),
+  /** Gateway: how often it asks the registry's store for a new version, in ms. */
+  JOINTCHECK_SUPERGRAPH_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  /** Registry: how often it checks each subgraph's health, in ms. */
+  JOINTCHECK_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Where the registry answers (the joint service reads the departments from it; `npm run register` posts to it). */
+  JOINTCHECK_REGISTRY_URL: z.string().url().optional(),
   /** Demo data: generate on first start when the database is empty. */
   JOINTCHECK_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   JOINTCHECK_DEMO_SEED: z.string().min(1).default('jointcheck-demo'),
@@ -55,6 +65,9 @@ export interface HubConfig {
   host: string;
   port: number;
   subgraphs: Array<{ name: string; url: string }>;
+  supergraph: { file: string | null; cacheFile: string; pollMs: number };
+  healthIntervalMs: number;
+  registryUrl: string | null;
   demo: { enabled: boolean; seed: string; targets: number };
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
@@ -102,6 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     host: c.JOINTCHECK_HOST,
     port: c.JOINTCHECK_PORT,
     subgraphs: parseSubgraphList(c.JOINTCHECK_SUBGRAPHS),
+    supergraph: {
+      file: c.JOINTCHECK_SUPERGRAPH_FILE ? path.resolve(c.JOINTCHECK_SUPERGRAPH_FILE) : null,
+      cacheFile: path.resolve(c.JOINTCHECK_SUPERGRAPH_CACHE ?? path.join(dataDir, 'gateway', 'supergraph.json')),
+      pollMs: c.JOINTCHECK_SUPERGRAPH_POLL_MS,
+    },
+    healthIntervalMs: c.JOINTCHECK_HEALTH_INTERVAL_MS,
+    registryUrl: c.JOINTCHECK_REGISTRY_URL ?? null,
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };

@@ -36,6 +36,8 @@ export interface ServiceDatabase {
 export interface DataSourceOptions {
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
+  /** False for a reader of another service's store (a gateway reading the registry's): the owner migrates. */
+  runMigrations?: boolean;
 }
 
 /** The database name of a service: its own database, never shared with another department. */
@@ -106,7 +108,7 @@ export async function openServiceDatabase(
     });
   }
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (options.runMigrations !== false) await dataSource.runMigrations({ transaction: 'each' });
   return { dataSource, queries };
 }
 

@@ -21,8 +21,8 @@ describe('docker-compose.yml is true to the code', () => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
   const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql');
 
-  it('has MySQL, the gateway, the joint service and every built-in department', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'joint', 'market', 'mysql', 'tax']);
+  it('has MySQL, the gateway, the registry, the joint service and every built-in department', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'joint', 'market', 'mysql', 'registry', 'tax']);
   });
 
   it.each(services.map(([name]) => name))('service %s runs an entry point that exists in the code', (name) => {
@@ -35,9 +35,9 @@ describe('docker-compose.yml is true to the code', () => {
     // An entry point starts a service and stops on SIGTERM: a main file that calls a runner.
     expect(path.basename(source)).toBe('main.ts');
     const text = fs.readFileSync(source, 'utf8');
-    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(|startJoint\(/);
+    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(|startJoint\(|startRegistry\(/);
     expect(text).toMatch(/stopOnSignals|runDepartmentProcess/);
-    if (name !== 'gateway' && name !== 'joint') expect(text).toContain(`import { ${name} } from './index'`);
+    if (!['gateway', 'joint', 'registry'].includes(name)) expect(text).toContain(`import { ${name} } from './index'`);
   });
 
   it.each(services.map(([name]) => name))('service %s sets only settings the code reads, with values it accepts', (name) => {
@@ -48,14 +48,21 @@ describe('docker-compose.yml is true to the code', () => {
     expect(() => loadConfig(resolved)).not.toThrow();
   });
 
-  it('the gateway composes every subgraph service, and the joint service reads every department, at the addresses compose gives them', () => {
+  it('the registry registers every subgraph service (itself included) at the addresses compose gives them; the joint service and the gateway follow the registry', () => {
     const subgraphs = services.map(([name]) => name).filter((n) => n !== 'gateway');
-    const gateway = loadConfig(compose.services.gateway!.environment!);
-    expect(gateway.subgraphs.map((s) => s.name).sort()).toEqual([...subgraphs].sort());
-    for (const s of gateway.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
+    const registry = loadConfig(compose.services.registry!.environment!);
+    expect(registry.subgraphs.map((s) => s.name).sort()).toEqual([...subgraphs].sort());
+    for (const s of registry.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
     const joint = loadConfig(compose.services.joint!.environment!);
-    expect(joint.subgraphs.map((s) => s.name).sort()).toEqual(subgraphs.filter((n) => n !== 'joint').sort());
+    expect(joint.registryUrl).toBe('http://registry:4000/graphql');
+    expect(joint.subgraphs).toEqual([]);
     expect(joint.jwt.privateKeyFile).toBe('/keys/private.jwk.json');
+    const gateway = loadConfig(compose.services.gateway!.environment!);
+    // The gateway reads the registry's database (the same JOINTCHECK_DB) and keeps its last good version in its volume.
+    expect(gateway.db).toEqual(registry.db);
+    expect(gateway.supergraph.file).toBeNull();
+    expect(gateway.supergraph.cacheFile).toBe('/state/supergraph.json');
+    expect((compose.services.gateway as { volumes?: string[] }).volumes).toContain('gateway-state:/state');
   });
 
   it('the image is built from the Dockerfile, which builds dist/ with the build script', () => {

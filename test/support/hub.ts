@@ -8,6 +8,8 @@ export interface TestHub extends RunningHub {
   config: HubConfig;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
+  /** The public key set tokens verify with (for a subgraph not built on this code). */
+  jwks: { keys: object[] };
   /** A bearer token for a role (and department). */
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
@@ -22,9 +24,9 @@ export interface GraphQLResponse<T> {
 export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-test' };
 
 /** Keys made in memory for one test file: the hub verifies with them, tests sign with them. */
-export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier }> {
+export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] } }> {
   const keys = await generateSigningKeys('test');
-  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS) };
+  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS), jwks: keys.jwks as { keys: object[] } };
 }
 
 export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
@@ -45,8 +47,11 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     JOINTCHECK_DEMO_SEED: 'test-seed',
     JOINTCHECK_LOG_LEVEL: 'silent',
     JOINTCHECK_DEV_KEYS: 'false',
+    // The gateway looks for new registry versions often; health is checked when a test asks.
+    JOINTCHECK_SUPERGRAPH_POLL_MS: '100',
+    JOINTCHECK_HEALTH_INTERVAL_MS: '3600000',
   });
-  const { issuer, verifier } = await testKeys();
+  const { issuer, verifier, jwks } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
   const hub = await startHub(config, { verifier, issuer, clock, deliveryIntervalMs: 3_600_000 });
@@ -55,6 +60,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     config,
     issuer,
     verifier,
+    jwks,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
     query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
   };
@@ -62,6 +68,9 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
 
 /** The built-in departments' codes, from the list the hub starts. */
 export const DEPARTMENT_CODES = BUILTIN_DEPARTMENTS.map((d) => d.definition.code);
+
+/** Every service of the hub that owns a database. */
+export const HUB_SERVICES = [...DEPARTMENT_CODES, 'joint', 'registry'];
 
 /**
  * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when
@@ -75,7 +84,7 @@ export function describeWithHub(title: string, body: (hub: () => TestHub) => voi
     });
     afterAll(async () => {
       await hub?.stop();
-      await database.drop([...DEPARTMENT_CODES, 'joint']);
+      await database.drop(HUB_SERVICES);
     });
     body(() => hub);
   });
@@ -86,4 +95,13 @@ export function onlyError(response: GraphQLResponse<unknown>): { message: string
   expect(response.errors).toHaveLength(1);
   const error = response.errors![0]!;
   return { message: error.message, code: error.extensions?.code, extensions: error.extensions ?? {} };
+}
+
+/** Waits until a gateway serves a registry version (it polls the store); fails after 15 s. */
+export async function untilGatewayServes(gateway: { supergraph: { current: { number: number | null } | null } }, version: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (gateway.supergraph.current?.number !== version) {
+    if (Date.now() > deadline) throw new Error(`The gateway still serves version ${gateway.supergraph.current?.number} after 15 s, not ${version}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -1,0 +1,108 @@
+import type { Logger } from '../kernel/log';
+
+export const HealthStatus = { UNKNOWN: 'UNKNOWN', UP: 'UP', DOWN: 'DOWN' } as const;
+export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
+
+export interface SubgraphHealth {
+  name: string;
+  url: string;
+  status: HealthStatus;
+  /** When the status last changed. */
+  since: Date;
+  checkedAt: Date | null;
+  latencyMs: number | null;
+  /** Why it is DOWN. */
+  error: string | null;
+  consecutiveFailures: number;
+}
+
+/**
+ * Checks every registered subgraph on an interval with the smallest GraphQL request there is
+ * (`{ __typename }`, which any GraphQL server answers without touching data) and keeps each
+ * one's state: UP, DOWN (with the reason) or UNKNOWN before the first check. A subgraph that
+ * goes down or comes back is logged once per change. The gateway keeps serving the others.
+ */
+export class HealthMonitor {
+  private readonly states = new Map<string, SubgraphHealth>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly subgraphs: () => Promise<Array<{ name: string; url: string }>>,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+    private readonly timeoutMs = Math.min(5000, Math.max(500, intervalMs)),
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed')), this.intervalMs);
+    this.timer.unref();
+    void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed'));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Checks every subgraph now (one round at a time). */
+  checkNow(): Promise<void> {
+    this.running ??= this.round().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** The state of every registered subgraph, by name. */
+  async list(): Promise<SubgraphHealth[]> {
+    const subgraphs = await this.subgraphs();
+    return subgraphs.map((s) => {
+      const state = this.states.get(s.name);
+      return state && state.url === s.url ? state : { name: s.name, url: s.url, status: HealthStatus.UNKNOWN, since: new Date(), checkedAt: null, latencyMs: null, error: null, consecutiveFailures: 0 };
+    });
+  }
+
+  private async round(): Promise<void> {
+    const subgraphs = await this.subgraphs();
+    const names = new Set(subgraphs.map((s) => s.name));
+    for (const name of this.states.keys()) if (!names.has(name)) this.states.delete(name);
+    await Promise.all(subgraphs.map((s) => this.probe(s.name, s.url)));
+  }
+
+  private async probe(name: string, url: string): Promise<void> {
+    const started = Date.now();
+    let error: string | null = null;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
+      if (!response.ok) error = `HTTP ${response.status}`;
+      else if (body?.data?.__typename !== 'Query') error = 'it did not answer { __typename } as a GraphQL server';
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      error = cause ? `unreachable (${cause})` : (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e as Error).message;
+    }
+    const now = new Date();
+    const previous = this.states.get(name);
+    const status = error ? HealthStatus.DOWN : HealthStatus.UP;
+    const changed = !previous || previous.status !== status || previous.url !== url;
+    this.states.set(name, {
+      name,
+      url,
+      status,
+      since: changed ? now : previous.since,
+      checkedAt: now,
+      latencyMs: error ? null : Date.now() - started,
+      error,
+      consecutiveFailures: error ? (previous && !changed ? previous.consecutiveFailures : 0) + 1 : 0,
+    });
+    if (changed && previous) {
+      if (error) this.logger.warn({ subgraph: name, url, error }, 'subgraph is down');
+      else this.logger.info({ subgraph: name, url }, 'subgraph is up again');
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { forDepartment, loadStoredOperations, operationText } from '../../operations';
+import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
+import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
+import { checkContract, templateSdlFor } from '../../subgraphs/registry/contract-check';
+import { breakages, checkOperations, type SchemaSet } from '../../subgraphs/registry/operations-check';
+import { diffSchemas } from '../../subgraphs/registry/schema-diff';
+
+const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schema');
+const schemaFile = (name: string) => fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+
+/** The contract as an outside department would serve it: schema/contract.graphql with its code put in. */
+async function customsSdl(): Promise<string> {
+  return templateSdlFor(await contractTemplateSdl(), 'customs');
+}
+
+describe('the department contract check', () => {
+  it('accepts the contract itself under any code, and every built-in department', async () => {
+    const template = await contractTemplateSdl();
+    expect(checkContract('customs', 'customs', await customsSdl(), template)).toEqual([]);
+    for (const code of ['market', 'tax', 'environment', 'housing', 'fire']) expect(checkContract(code, code, schemaFile(code), template)).toEqual([]);
+  });
+
+  it('the checked-in schema/contract.graphql is the template the registry checks against', async () => {
+    expect(schemaFile('contract')).toContain(await contractTemplateSdl());
+  });
+
+  it('names the type and field a department left out, with what the contract has', async () => {
+    const sdl = (await customsSdl()).replace(/\n\s*exportTargetRows\([^)]*\): RosterRows!/, '');
+    expect(sdl).not.toContain('exportTargetRows');
+    const problems = checkContract('customs', 'customs', sdl, await contractTemplateSdl());
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'CONTRACT', subgraph: 'customs', type: 'CustomsQuery', field: 'exportTargetRows' });
+    expect(problems[0]!.message).toMatch(/^subgraph customs: CustomsQuery\.exportTargetRows is missing; the contract has exportTargetRows\(.*\): RosterRows!\.$/);
+  });
+
+  it('refuses a shared definition that is not copied exactly (composition alone would merge it silently)', async () => {
+    const sdl = (await customsSdl()).replace(/enum RiskLevel \{/, 'enum RiskLevel {\n  EXTREME').replace(/\n\s*idempotencyKey: String!\n(?=[\s\S]*?\n\}\n)/, '\n');
+    const problems = checkContract('customs', 'customs', sdl, await contractTemplateSdl());
+    expect(problems.map((p) => p.type)).toContain('RiskLevel');
+    expect(problems.find((p) => p.type === 'RiskLevel')!.message).toContain('extra EXTREME');
+  });
+
+  it('refuses a wrong field type, an SDL that does not build, and a department that does not resolve MarketEntity', async () => {
+    const template = await contractTemplateSdl();
+    let sdl = (await customsSdl()).replace(/(type CustomsQuery[^{]*\{[\s\S]*?)outcomes: \[CustomsOutcome!\]!/, '$1outcomes: [String!]!');
+    sdl = sdl.replace('type MarketEntity @key(fields: "uscc")', 'type MarketEntity @key(fields: "uscc", resolvable: false)');
+    const problems = checkContract('customs', 'customs', sdl, template);
+    expect(problems.find((p) => p.field === 'outcomes')?.message).toBe('subgraph customs: CustomsQuery.outcomes has type [String!]!; the contract says [CustomsOutcome!]!.');
+    expect(problems.some((p) => p.type === 'MarketEntity' && /resolves/.test(p.message))).toBe(true);
+    const broken = (await customsSdl()).replace(/(type CustomsView[^{]*\{[\s\S]*?)onRoster: Boolean!/, '$1onRoster: String');
+    expect(checkContract('customs', 'customs', broken, template).map((p) => p.message)).toEqual([
+      expect.stringMatching(/^subgraph customs: its SDL does not build: .*DepartmentView\.onRoster expects type Boolean! but CustomsView\.onRoster of type String/),
+    ]);
+  });
+});
+
+describe('stored operations (operations/)', () => {
+  const operations = loadStoredOperations();
+
+  it('are all named, and department operations are sent under each department code', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(10);
+    expect(operationText('DepartmentRecordResults', 'customs')).toContain('customsRecordResults(input: $input)');
+    expect(operationText('DepartmentTargetViews', 'tax')).toMatch(/\.\.\. on MarketEntity \{\s+uscc\s+tax \{/);
+    const text = operationText('DepartmentChecklist', 'fire');
+    expect(text).not.toContain('example');
+  });
+
+  it('every one is valid against the checked-in schemas (each department, market, the supergraph)', () => {
+    const supergraph = schemaFile('supergraph');
+    const set: SchemaSet = {
+      api: apiSchemaOf(supergraph),
+      subgraphs: new Map(['market', 'tax', 'environment', 'housing', 'fire'].map((code) => [code, { code, schema: subgraphSchemaOf(schemaFile(code)) }])),
+    };
+    // Against an empty "before", every operation is checked as new: it must validate.
+    const problems = checkOperations(operations, { api: null, subgraphs: new Map() }, set);
+    expect(problems).toEqual([]);
+  });
+
+  it('a change that removes or retypes a field an operation reads is a breakage naming it; an unrelated change is not', () => {
+    const before = subgraphSchemaOf(schemaFile('tax'));
+    const document = forDepartment(operations.find((o) => o.name === 'DepartmentInspectors')!.document, 'tax');
+    expect(breakages(before, before, document)).toEqual([]);
+    const removed = subgraphSchemaOf(schemaFile('tax').replace(/\n\s*certificateNo: String!/g, ''));
+    expect(breakages(before, removed, document)).toContain('TaxInspector.certificateNo is removed');
+    const retyped = subgraphSchemaOf(schemaFile('tax').replace(/qualified: Boolean!/g, 'qualified: String!'));
+    expect(breakages(before, retyped, document)).toContain('TaxInspector.qualified changes type from Boolean! to String!');
+    const unrelated = subgraphSchemaOf(schemaFile('tax').replace(/(type TaxView[^{]*\{)/, '$1\n  newField: Int'));
+    expect(breakages(before, unrelated, document)).toEqual([]);
+  });
+
+  it('composition errors are listed as such', () => {
+    const result = composeSupergraph([
+      { name: 'tax', url: 'http://tax/graphql', sdl: schemaFile('tax') },
+      { name: 'customs', url: 'http://customs/graphql', sdl: schemaFile('tax').replace(/tax/g, 'customs').replace(/Tax/g, 'Customs').replace(/enum RiskLevel \{/, 'enum RiskLevel {\n  EXTREME') },
+    ]);
+    expect('errors' in result).toBe(true);
+  });
+});
+
+describe('schema diff between versions', () => {
+  it('lists added and removed types and fields, and changed field types', () => {
+    const a = subgraphSchemaOf('type Query { a: Int b: String } type T { x: Int }');
+    const b = subgraphSchemaOf('type Query { a: String c: Int } type U { y: Int }');
+    const diff = diffSchemas(a, b);
+    expect(diff.addedTypes).toContain('U');
+    expect(diff.removedTypes).toContain('T');
+    expect(diff.addedFields).toContain('Query.c');
+    expect(diff.removedFields).toContain('Query.b');
+    expect(diff.changedFields).toContain('Query.a: Int -> String');
+  });
+});
+
