@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code> --department-name <name>]
+                            [--token <bearer token>] [--registry <url>] [--check] [--force] [--note <text>]
+
+Registers (or updates) a subgraph with the hub's registry, which fetches its SDL, composes it with
+every current subgraph and checks the department contract and the stored operations. Prints the
+new supergraph version, or every problem (and exits 1); nothing changes on a refusal.
+
+  --token     a DEPT_ADMIN token of the department (or HUB_ADMIN); e.g. $(npm run -s token -- --role DEPT_ADMIN --dept customs)
+  --registry  the registry API, directly or through the gateway (default: http://127.0.0.1:4000/graphql)
+  --check     only check: print the problems and the schema diff, change nothing
+  --force     hub admins: accept although stored operations would break`;
+
+interface Problem {
+  kind: string;
+  message: string;
+}
+
+const VERSION_FIELDS = 'number action subject author createdAt forced note subgraphs { name url sdlHash }';
+
+/** `npm run register`: the registry's register mutation from the command line. */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      name: { type: 'string' },
+      url: { type: 'string' },
+      code: { type: 'string' },
+      'department-name': { type: 'string' },
+      token: { type: 'string' },
+      registry: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+      check: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      note: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.name || !values.url) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const input = { name: values.name, url: values.url, code: values.code ?? null, departmentName: values['department-name'] ?? null };
+  const query = values.check
+    ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields } } }`
+    : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ${VERSION_FIELDS} } } }`;
+  let body: { data?: { result: Record<string, unknown> } | null; errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }> };
+  try {
+    const response = await fetch(values.registry, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(values.token ? { authorization: `Bearer ${values.token}` } : {}) },
+      body: JSON.stringify({ query, variables: { input, force: values.force, note: values.note ?? null } }),
+    });
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    console.error(`The registry at ${values.registry} could not be reached: ${(error as Error).message}`);
+    return 1;
+  }
+  if (body.errors?.length) {
+    for (const error of body.errors) {
+      const problems = error.extensions?.problems;
+      if (problems?.length) {
+        console.error(`Refused (${error.extensions?.code}); nothing was changed:`);
+        for (const p of problems) console.error(`  [${p.kind}] ${p.message}`);
+      } else {
+        console.error(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
+      }
+    }
+    return 1;
+  }
+  const result = body.data!.result;
+  if (values.check) {
+    const check = result as { ok: boolean; unchanged: boolean; problems: Problem[]; diff: Record<string, string[]> | null };
+    console.log(check.ok ? (check.unchanged ? 'OK: it would change nothing.' : 'OK: it would be accepted.') : 'It would be refused:');
+    for (const p of check.problems) console.log(`  [${p.kind}] ${p.message}`);
+    for (const [what, list] of Object.entries(check.diff ?? {})) if (list.length) console.log(`  ${what}: ${list.join(', ')}`);
+    return check.ok ? 0 : 1;
+  }
+  const { changed, version } = result as { changed: boolean; version: { number: number; action: string; subject: string; author: string; createdAt: string; forced: boolean; note: string | null; subgraphs: Array<{ name: string; url: string; sdlHash: string }> } };
+  console.log(changed ? `Accepted: supergraph version ${version.number} (${version.action} ${version.subject}, by ${version.author} at ${version.createdAt}).` : `Unchanged: version ${version.number} already has this subgraph at this URL and SDL.`);
+  if (version.forced) console.log(`  Forced: ${version.note}`);
+  for (const s of version.subgraphs) console.log(`  ${s.name.padEnd(14)} ${s.sdlHash.slice(0, 12)}  ${s.url}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,331 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Role } from '../../subgraphs/kernel/identity';
+import { sha256 } from '../../subgraphs/registry/compose';
+import { startCustomsSubgraph, type CustomsSubgraph } from '../support/customs/customs-subgraph';
+import { describeWithHub, TEST_SETTINGS, untilGatewayServes, type TestHub } from '../support/hub';
+import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
+import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+
+const ROOT = path.join(__dirname, '..', '..');
+const time = testClock('2026-03-02T02:00:00Z');
+
+const VERSION = 'number action subject author authorRole forced note subgraphs { name code url sdlHash } supergraphHash';
+const REGISTER = `mutation($input: SubgraphRegistrationInput!, $force: Boolean! = false) { registryRegisterSubgraph(input: $input, force: $force) { changed version { ${VERSION} } } }`;
+
+interface Version {
+  number: number;
+  action: string;
+  subject: string;
+  author: string;
+  forced: boolean;
+  note: string | null;
+  subgraphs: Array<{ name: string; code: string | null; url: string; sdlHash: string }>;
+}
+interface Problem {
+  kind: string;
+  message: string;
+  subgraph: string | null;
+  type: string | null;
+  operation: string | null;
+}
+
+async function versions(hub: TestHub): Promise<Version[]> {
+  const r = await hub.query<{ registryVersions: Version[] }>(`{ registryVersions(first: 50) { ${VERSION} } }`, { token: await hub.token(Role.HUB_ADMIN) });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.registryVersions;
+}
+
+async function register(hub: TestHub, input: Record<string, unknown>, token: string, force = false) {
+  return hub.query<{ registryRegisterSubgraph: { changed: boolean; version: Version } }>(REGISTER, { variables: { input, force }, token });
+}
+
+function refusal(response: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }): { message: string; problems: Problem[]; breaksOperations?: string[] } {
+  expect(response.errors).toHaveLength(1);
+  const error = response.errors![0]!;
+  expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+  return { message: error.message, problems: error.extensions!.problems as Problem[], breaksOperations: error.extensions!.breaksOperations as string[] | undefined };
+}
+
+const CUSTOMS = (url: string) => ({ name: 'customs', code: 'customs', departmentName: '海关', url });
+
+describeWithHub('the subgraph registry: department systems join the hub', (hub) => {
+  let customs: CustomsSubgraph;
+  let customsVersion: number;
+
+  beforeAll(async () => {
+    customs = await startCustomsSubgraph({ jwks: hub().jwks, issuer: TEST_SETTINGS.issuer, audience: TEST_SETTINGS.audience });
+  });
+  afterAll(async () => {
+    await customs?.stop();
+  });
+
+  it('the hub starts from one version holding its own subgraphs, registered by the hub; the public may not read the registry', async () => {
+    const list = await versions(hub());
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ number: 1, action: 'BOOTSTRAP', author: 'hub-bootstrap', forced: false });
+    expect(list[0]!.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'housing', 'joint', 'market', 'registry', 'tax']);
+    expect(list[0]!.subgraphs.find((s) => s.name === 'joint')!.code).toBeNull();
+    expect(hub().gateway.supergraph.current?.number).toBe(1);
+    const anonymous = await hub().query(`{ registryVersions { number } }`);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('R30: a department admin registers only its own department, never a hub service, and may not force', async () => {
+    const taxAdmin = await hub().token(Role.DEPT_ADMIN, 'tax');
+    const other = await register(hub(), CUSTOMS(customs.url), taxAdmin);
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(other.errors?.[0]?.message).toContain('department tax');
+    const customsAdmin = await hub().token(Role.DEPT_ADMIN, 'customs');
+    const service = await register(hub(), { name: 'dashboard', url: customs.url }, customsAdmin);
+    expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const forced = await register(hub(), CUSTOMS(customs.url), customsAdmin, true);
+    expect(forced.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const inspector = await register(hub(), CUSTOMS(customs.url), await hub().token(Role.INSPECTOR, 'customs'));
+    expect(inspector.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await versions(hub())).toHaveLength(1);
+  });
+
+  it('bad input is refused with the field named and nothing stored', async () => {
+    const admin = await hub().token(Role.DEPT_ADMIN, 'customs');
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ...CUSTOMS(customs.url), name: 'Customs!' }, 'name'],
+      [{ ...CUSTOMS(customs.url), url: 'customs.internal:4000' }, 'url'],
+      [{ ...CUSTOMS(customs.url), departmentName: null }, 'departmentName'],
+      [{ ...CUSTOMS('http://127.0.0.1:1/graphql') }, 'url'],
+    ];
+    for (const [input, field] of cases) {
+      const r = await register(hub(), input, admin);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await versions(hub())).toHaveLength(1);
+  });
+
+  it('customs, written only against the contract with plain @apollo/subgraph, registers through the API; the running gateway serves its fields', async () => {
+    const gatewayUrl = hub().gateway.url;
+    const r = await register(hub(), CUSTOMS(customs.url), await hub().token(Role.DEPT_ADMIN, 'customs', 'customs-it'));
+    expect(r.errors).toBeUndefined();
+    const version = r.data!.registryRegisterSubgraph.version;
+    customsVersion = version.number;
+    expect(r.data!.registryRegisterSubgraph.changed).toBe(true);
+    expect(version).toMatchObject({ number: 2, action: 'REGISTER', subject: 'customs', author: 'customs-it', authorRole: 'DEPT_ADMIN' });
+    const entry = version.subgraphs.find((s) => s.name === 'customs')!;
+    expect(entry).toMatchObject({ code: 'customs', url: customs.url });
+    // The hash is of the SDL the subgraph serves.
+    const served = (await (await fetch(customs.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) })).json()) as { data: { _service: { sdl: string } } };
+    expect(entry.sdlHash).toBe(sha256(served.data._service.sdl));
+
+    await untilGatewayServes(hub().gateway, 2);
+    expect(hub().gateway.url).toBe(gatewayUrl);
+    const checklist = await hub().query<{ customs: { checklist: Array<{ code: string }> } }>(`{ customs { checklist { code title } } }`);
+    expect(checklist.errors).toBeUndefined();
+    expect(checklist.data!.customs.checklist.map((i) => i.code)).toEqual(['CUS-01', 'CUS-02', 'CUS-03', 'CUS-04', 'CUS-05', 'CUS-06', 'CUS-07', 'CUS-08']);
+
+    const diff = await hub().query<{ registryDiff: { addedTypes: string[]; addedFields: string[]; removedFields: string[] } }>(`{ registryDiff(from: 1, to: 2) { addedTypes addedFields removedFields } }`, {
+      token: await hub().token(Role.AUDITOR),
+    });
+    expect(diff.data!.registryDiff.addedTypes).toEqual(expect.arrayContaining(['CustomsQuery', 'CustomsView']));
+    expect(diff.data!.registryDiff.addedFields).toEqual(expect.arrayContaining(['Query.customs', 'MarketEntity.customs', 'Mutation.customsRecordResults']));
+    expect(diff.data!.registryDiff.removedFields).toEqual([]);
+
+    // The same registration again changes nothing.
+    const again = await register(hub(), CUSTOMS(customs.url), await hub().token(Role.DEPT_ADMIN, 'customs'));
+    expect(again.data!.registryRegisterSubgraph).toMatchObject({ changed: false, version: { number: 2 } });
+  });
+
+  it('the joint service plans a task with customs items, draws customs inspectors and writes results back to customs', async () => {
+    const planId = await publishedPlan(
+      hub(),
+      jointPlanInput({
+        partners: ['customs'],
+        items: [
+          { department: 'market', code: 'MKT-09', version: 1 },
+          { department: 'customs', code: 'CUS-03', version: 1 },
+        ],
+        ratios: { high: 20, elevated: 10, general: 5, low: 5 },
+      }),
+    );
+    const task = await runTaskTo(hub(), time, planId, 'LOCKED');
+    for (const d of ['market', 'customs']) {
+      const drawn = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
+      expect(drawn.errors).toBeUndefined();
+    }
+    const listed = await hub().query<{ jointTask: { visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }> } }>(
+      `{ jointTask(id: "${task}") { visits(first: 5) { key team { department personId kind } checklist { department itemCode } } } }`,
+      { token: await hub().token(Role.AUDITOR) },
+    );
+    expect(listed.errors).toBeUndefined();
+    const visit = listed.data!.jointTask.visits[0]!;
+    expect(visit.team.filter((m) => m.department === 'customs').length).toBeGreaterThan(0);
+    expect(visit.team.find((m) => m.department === 'customs')!.personId).toMatch(/^customs-i/);
+    expect(visit.checklist).toEqual(expect.arrayContaining([{ department: 'customs', itemCode: 'CUS-03' }]));
+    const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'market')!;
+    const submitted = await hub().query(`mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }`, {
+      variables: {
+        input: {
+          taskId: task,
+          targetKey: visit.key,
+          inspectedOn: '2026-03-04',
+          results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
+        },
+      },
+      token: await hub().token(Role.INSPECTOR, 'market', member.personId),
+    });
+    expect(submitted.errors).toBeUndefined();
+    while ((await hub().joint.deliverer.deliverDue()) > 0) {
+      /* deliver everything */
+    }
+    const written = customs.results().filter((r) => r.taskId === task);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ targetKey: visit.key, itemCode: 'CUS-03', outcome: 'NO_PROBLEM' });
+  });
+
+  it('a second registration that breaks composition is refused with every problem, and the first keeps working', async () => {
+    const broken = await startCustomsSubgraph({
+      jwks: hub().jwks,
+      issuer: TEST_SETTINGS.issuer,
+      audience: TEST_SETTINGS.audience,
+      // A shared object changed: composition fails (RosterRows.count is Int! in every other subgraph).
+      sdlTransform: (sdl) => sdl.replace(/(type RosterRows[^{]*\{[\s\S]*?)count: Int!/, '$1count: String!'),
+    });
+    try {
+      const r = await register(hub(), CUSTOMS(broken.url), await hub().token(Role.DEPT_ADMIN, 'customs'));
+      const { message, problems } = refusal(r);
+      expect(message).toMatch(/^The registry refused the change; nothing was changed\./);
+      const composition = problems.filter((p) => p.kind === 'COMPOSITION');
+      expect(composition.length).toBeGreaterThan(0);
+      expect(composition.some((p) => /RosterRows\.count/.test(p.message) && p.message.includes('customs'))).toBe(true);
+      expect(problems.some((p) => p.kind === 'CONTRACT' && p.type === 'RosterRows')).toBe(true);
+    } finally {
+      await broken.stop();
+    }
+    expect((await versions(hub()))[0]!.number).toBe(customsVersion);
+    const subgraphs = await hub().query<{ registrySubgraphs: Array<{ name: string; url: string }> }>(`{ registrySubgraphs { name url } }`, { token: await hub().token(Role.DEPT_ADMIN, 'customs') });
+    expect(subgraphs.data!.registrySubgraphs.find((s) => s.name === 'customs')!.url).toBe(customs.url);
+    const still = await hub().query<{ customs: { checklist: unknown[] } }>(`{ customs { checklist { code } } }`);
+    expect(still.errors).toBeUndefined();
+    expect(still.data!.customs.checklist.length).toBeGreaterThan(0);
+  });
+
+  it('an update that breaks a stored operation is refused naming it, unless a hub admin forces it; a rollback restores the earlier version', async () => {
+    // tax's system without creditRating, which the stored operation EntityOverview reads.
+    const taxSdl = fs.readFileSync(path.join(ROOT, 'schema', 'tax.graphql'), 'utf8');
+    const variant = await servePlainSubgraph(taxSdl.replace(/\n\s*"""[^"]*"""\n\s*creditRating: TaxCreditRatingRecord\n/, '\n'));
+    try {
+      const input = { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url };
+      const refused = refusal(await register(hub(), input, await hub().token(Role.DEPT_ADMIN, 'tax')));
+      expect(refused.breaksOperations).toEqual(['EntityOverview']);
+      expect(refused.problems).toEqual([expect.objectContaining({ kind: 'OPERATION', operation: 'EntityOverview' })]);
+      expect(refused.problems[0]!.message).toContain('TaxView.creditRating is removed');
+      expect(refused.message).toContain('a hub admin may force it');
+      expect((await versions(hub()))[0]!.number).toBe(customsVersion);
+
+      const forced = await register(hub(), input, await hub().token(Role.HUB_ADMIN, null, 'hub-admin-1'), true);
+      expect(forced.errors).toBeUndefined();
+      const version = forced.data!.registryRegisterSubgraph.version;
+      expect(version).toMatchObject({ number: customsVersion + 1, action: 'UPDATE', subject: 'tax', forced: true });
+      expect(version.note).toContain('EntityOverview');
+      await untilGatewayServes(hub().gateway, version.number);
+
+      const rolledBack = await hub().query<{ registryRollback: { changed: boolean; version: Version } }>(`mutation { registryRollback(version: ${customsVersion}) { changed version { ${VERSION} } } }`, {
+        token: await hub().token(Role.HUB_ADMIN),
+      });
+      expect(rolledBack.errors).toBeUndefined();
+      const restored = rolledBack.data!.registryRollback.version;
+      expect(restored).toMatchObject({ number: customsVersion + 2, action: 'ROLLBACK', subject: `v${customsVersion}` });
+      expect(restored.subgraphs).toEqual((await versions(hub())).find((v) => v.number === customsVersion)!.subgraphs);
+      await untilGatewayServes(hub().gateway, restored.number);
+      customsVersion = restored.number;
+      const uscc = (await hub().query<{ marketSearch: Array<{ uscc: string }> }>(`{ marketSearch(name: "有限公司", first: 1) { uscc } }`)).data!.marketSearch[0]!.uscc;
+      const overview = await hub().query<{ marketEntity: { tax: { creditRating: unknown } } }>(`{ marketEntity(uscc: "${uscc}") { uscc tax { onRoster creditRating { rating } } } }`, {
+        token: await hub().token(Role.AUDITOR),
+      });
+      expect(overview.errors).toBeUndefined();
+      // Rolling back is for hub admins.
+      const denied = await hub().query(`mutation { registryRollback(version: 1) { changed } }`, { token: await hub().token(Role.DEPT_ADMIN, 'tax') });
+      expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      await variant.stop();
+    }
+  });
+
+  it('health: a subgraph that is down is reported, and the gateway still serves the others', async () => {
+    await hub().registry.health.checkNow();
+    const token = await hub().token(Role.HUB_ADMIN);
+    const before = await hub().query<{ registryHealth: Array<{ name: string; status: string }> }>(`{ registryHealth { name status } }`, { token });
+    expect(before.data!.registryHealth.every((h) => h.status === 'UP')).toBe(true);
+    await customs.stop();
+    await hub().registry.health.checkNow();
+    const after = await hub().query<{ registryHealth: Array<{ name: string; status: string; error: string | null; consecutiveFailures: number }> }>(`{ registryHealth { name status error consecutiveFailures } }`, { token });
+    const down = after.data!.registryHealth.filter((h) => h.status === 'DOWN');
+    expect(down.map((h) => h.name)).toEqual(['customs']);
+    expect(down[0]!.error).toMatch(/unreachable|ECONNREFUSED/);
+    expect(down[0]!.consecutiveFailures).toBe(1);
+    const uscc = (await hub().query<{ marketSearch: Array<{ uscc: string }> }>(`{ marketSearch(name: "有限公司", first: 1) { uscc } }`)).data!.marketSearch[0]!.uscc;
+    const mixed = await hub().query<{ marketEntity: { uscc: string; tax: { onRoster: boolean } | null; customs: unknown } }>(`{ marketEntity(uscc: "${uscc}") { uscc tax { onRoster } customs { onRoster } } }`, {
+      token: await hub().token(Role.AUDITOR),
+    });
+    expect(mixed.data?.marketEntity).toMatchObject({ uscc, tax: { onRoster: expect.any(Boolean) }, customs: null });
+    expect(mixed.errors?.some((e) => e.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR' && e.extensions?.serviceName === 'customs')).toBe(true);
+  });
+
+  it('removing a subgraph others depend on is refused with the reason; removing one nobody needs is accepted', async () => {
+    const admin = await hub().token(Role.HUB_ADMIN);
+    const market = await hub().query(`mutation { registryRemoveSubgraph(name: "market") { changed } }`, { token: admin });
+    const refusedMarket = refusal(market);
+    expect(refusedMarket.breaksOperations).toEqual(expect.arrayContaining(['MarketAbnormalOperationList', 'EntityOverview']));
+
+    // A hub service that owns an entity another one refers to without resolving it.
+    const owner = await servePlainSubgraph(`${FED2} type Query { widgetsAll: [Widget] } type Widget @key(fields: "id") { id: ID! title: String }`);
+    const user = await servePlainSubgraph(`${FED2} type Query { widgetOfTheDay: Widget } type Widget @key(fields: "id", resolvable: false) { id: ID! }`);
+    try {
+      for (const [name, url] of [['widgets', owner.url], ['reports', user.url]] as const) {
+        const r = await register(hub(), { name, url }, admin);
+        expect(r.errors).toBeUndefined();
+      }
+      const { problems } = refusal(await hub().query(`mutation { registryRemoveSubgraph(name: "widgets") { changed } }`, { token: admin }));
+      expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'DEPENDENCY', subgraph: 'reports', type: 'Widget', message: 'subgraph reports refers to Widget, which only widgets resolves; remove or change reports first.' })]));
+      for (const name of ['reports', 'widgets', 'customs']) {
+        const removed = await hub().query<{ registryRemoveSubgraph: { version: Version } }>(`mutation { registryRemoveSubgraph(name: "${name}") { version { ${VERSION} } } }`, { token: admin });
+        expect(removed.errors).toBeUndefined();
+        expect(removed.data!.registryRemoveSubgraph.version).toMatchObject({ action: 'REMOVE', subject: name });
+      }
+    } finally {
+      await owner.stop();
+      await user.stop();
+    }
+    const last = (await versions(hub()))[0]!;
+    expect(last.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'housing', 'joint', 'market', 'registry', 'tax']);
+    await untilGatewayServes(hub().gateway, last.number);
+    const gone = await hub().query(`{ customs { checklist { code } } }`);
+    expect(gone.errors?.[0]?.message).toContain('Cannot query field "customs" on type "Query"');
+  });
+
+  it('npm run register prints the new version, or every problem with exit code 1', async () => {
+    const token = await hub().token(Role.HUB_ADMIN);
+    // Asynchronously: the hub answering the command runs in this process.
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'register.ts'), '--registry', hub().gateway.url, '--token', token, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).then(
+        ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
+      );
+    const widgets = await servePlainSubgraph(`${FED2} type Query { widgetCount: Int }`, { Query: { widgetCount: () => 7 } });
+    const clash = await servePlainSubgraph(`${FED2} type Query { widgetCount: String }`);
+    try {
+      const accepted = await run(['--name', 'widgets', '--url', widgets.url]);
+      expect(accepted.stderr).toBe('');
+      expect(accepted.status).toBe(0);
+      expect(accepted.stdout).toMatch(/^Accepted: supergraph version \d+ \(REGISTER widgets, by test-hub_admin at /);
+      expect(accepted.stdout).toContain(widgets.url);
+      const refused = await run(['--name', 'clash', '--url', clash.url]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('Refused (BAD_USER_INPUT); nothing was changed:');
+      expect(refused.stderr).toMatch(/\[COMPOSITION\] .*Query\.widgetCount/);
+    } finally {
+      await widgets.stop();
+      await clash.stop();
+    }
+  });
+}, 400, time.clock);
