@@ -198,6 +198,18 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       expect(composition.length).toBeGreaterThan(0);
       expect(composition.some((p) => /RosterRows\.count/.test(p.message) && p.message.includes('customs'))).toBe(true);
       expect(problems.some((p) => p.kind === 'CONTRACT' && p.type === 'RosterRows')).toBe(true);
+      // The same, only checked: the problems as data, nothing changed.
+      const checked = await hub().query<{ registryCheckSubgraph: { ok: boolean; unchanged: boolean; problems: Problem[]; diff: unknown } }>(
+        `mutation($input: SubgraphRegistrationInput!) { registryCheckSubgraph(input: $input) { ok unchanged problems { kind message subgraph type field operation } diff { addedFields } } }`,
+        { variables: { input: CUSTOMS(broken.url) }, token: await hub().token(Role.DEPT_ADMIN, 'customs') },
+      );
+      expect(checked.data!.registryCheckSubgraph).toMatchObject({ ok: false, unchanged: false, diff: null });
+      expect(checked.data!.registryCheckSubgraph.problems.some((p) => p.kind === 'COMPOSITION')).toBe(true);
+      const fine = await hub().query<{ registryCheckSubgraph: { ok: boolean; unchanged: boolean; problems: Problem[] } }>(
+        `mutation($input: SubgraphRegistrationInput!) { registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } } }`,
+        { variables: { input: CUSTOMS(customs.url) }, token: await hub().token(Role.DEPT_ADMIN, 'customs') },
+      );
+      expect(fine.data!.registryCheckSubgraph).toEqual({ ok: true, unchanged: true, problems: [] });
     } finally {
       await broken.stop();
     }
