@@ -20,6 +20,8 @@ COPY --from=build /app/dist dist
 # The stored operations (operations/*.graphql): the joint service sends them, the registry checks them.
 COPY --from=build /app/operations operations
 COPY package.json ./
+# The gateway keeps its last good supergraph here (a volume in docker-compose.yml); it runs as node.
+RUN mkdir -p /state && chown node:node /state
 USER node
 EXPOSE 4000
 CMD ["node", "dist/gateway/main.js"]

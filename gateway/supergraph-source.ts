@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
@@ -79,9 +80,17 @@ function readCache(file: string): SupergraphRevision | null {
 }
 
 /** Written to a temporary file and renamed: a crash never leaves half a supergraph on disk. */
-function writeCache(file: string, revision: SupergraphRevision): void {
+function writeCache(file: string, revision: SupergraphRevision, logger: Logger): void {
+  try {
+    writeCacheFile(file, revision);
+  } catch (error) {
+    logger.error({ err: error, file }, 'gateway: could not keep the supergraph on disk (check the cache file setting and its folder permissions); serving it anyway');
+  }
+}
+
+function writeCacheFile(file: string, revision: SupergraphRevision): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${randomUUID()}.tmp`;
   fs.writeFileSync(temporary, JSON.stringify({ ...revision, savedAt: new Date().toISOString() }));
   fs.renameSync(temporary, file);
 }
@@ -144,10 +153,7 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
     for (;;) {
       try {
         initial = await reader.latest(null);
-        if (initial) {
-          state.origin = 'registry';
-          writeCache(options.cacheFile, initial);
-        }
+        if (initial) state.origin = 'registry';
       } catch (error) {
         state.lastError = (error as Error).message;
         logger.warn({ err: error }, 'gateway: the registry store is not reachable');
@@ -162,7 +168,11 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
       if (initial || Date.now() >= deadline) break;
       await sleep(Math.min(1000, options.pollMs));
     }
-    if (!initial) throw new Error(`The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`);
+    if (!initial) {
+      await reader.close();
+      throw new Error(`The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`);
+    }
+    if (state.origin === 'registry') writeCache(options.cacheFile, initial, logger);
     state.current = initial;
 
     const poll = async () => {
@@ -173,7 +183,7 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
         state.lastError = null;
         if (latest && latest.number !== state.current?.number) {
           apply(latest, 'registry');
-          if (state.current === latest) writeCache(options.cacheFile, latest);
+          if (state.current === latest) writeCache(options.cacheFile, latest, logger);
         } else if (latest && state.origin === 'disk') {
           state.origin = 'registry';
         }

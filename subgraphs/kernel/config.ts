@@ -43,6 +43,12 @@ const schema = z.object({
   JOINTCHECK_SUPERGRAPH_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   /** Registry: how often it checks each subgraph's health, in ms. */
   JOINTCHECK_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /**
+   * Registry: the hosts a department admin may register a subgraph at (comma-separated; `.gov.cn`
+   * matches every host under it). The gateway forwards callers' tokens to registered URLs: set it
+   * in production. Unset: any host (the quick start). Hub admins are not limited.
+   */
+  JOINTCHECK_REGISTRY_ALLOWED_HOSTS: z.string().optional(),
   /** Where the registry answers (the joint service reads the departments from it; `npm run register` posts to it). */
   JOINTCHECK_REGISTRY_URL: z.string().url().optional(),
   /** Demo data: generate on first start when the database is empty. */
@@ -68,6 +74,7 @@ export interface HubConfig {
   supergraph: { file: string | null; cacheFile: string; pollMs: number };
   healthIntervalMs: number;
   registryUrl: string | null;
+  registryAllowedHosts: string[] | null;
   demo: { enabled: boolean; seed: string; targets: number };
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
@@ -122,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     healthIntervalMs: c.JOINTCHECK_HEALTH_INTERVAL_MS,
     registryUrl: c.JOINTCHECK_REGISTRY_URL ?? null,
+    registryAllowedHosts: c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS
+      ? c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+      : null,
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };

@@ -169,3 +169,57 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
     for (const i of wantInterfaces) if (!haveInterfaces.includes(i)) problem(`${name} must implement ${i}.`, name);
   }
 }
+
+/** Directives a department subgraph may not use: they move fields away from the subgraph that owns them. */
+const TAKEOVER_DIRECTIVES = ['override', 'interfaceObject'];
+
+/** The department that owns `MarketEntity` and may add its registration fields (DESIGN.md). */
+const MARKET_ENTITY_OWNER = 'market';
+
+/**
+ * R30 at the schema level: a department adds only what is its own. Its root fields are named with
+ * its code (`customs`, `customsRecordResults`); on `MarketEntity` it adds only its view (the
+ * market department, which owns the entity, adds the registration data); it may not take fields
+ * over from another subgraph (`@override`, `@interfaceObject`); and a type of its own may not
+ * share a name with a type another subgraph defines (composition would merge them).
+ */
+export function checkBoundaries(entry: { name: string; code: string | null; sdl: string }, others: ReadonlyArray<{ name: string; sdl: string }>, templateSdl: string): Problem[] {
+  if (entry.code === null) return [];
+  const code = entry.code;
+  const problems: Problem[] = [];
+  const problem = (message: string, type?: string, field?: string) => problems.push({ kind: ProblemKind.CONTRACT, subgraph: entry.name, type: type ?? null, field: field ?? null, message: `subgraph ${entry.name}: ${message}` });
+  let document: DocumentNode;
+  try {
+    document = parse(entry.sdl);
+  } catch {
+    return []; // reported by the contract check
+  }
+  const contractTypes = new Set(parse(templateSdlFor(templateSdl, code)).definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
+  const definedByOthers = new Map<string, string>();
+  for (const other of others) {
+    try {
+      for (const d of parse(other.sdl).definitions) if ('name' in d && d.name && !definedByOthers.has(d.name.value)) definedByOthers.set(d.name.value, other.name);
+    } catch {
+      /* another subgraph's SDL was accepted before; ignore */
+    }
+  }
+  for (const definition of document.definitions) {
+    if (!('name' in definition) || !definition.name) continue;
+    const name = definition.name.value;
+    const directives = 'directives' in definition ? (definition.directives ?? []) : [];
+    for (const d of directives) if (TAKEOVER_DIRECTIVES.includes(d.name.value)) problem(`@${d.name.value} on ${name} is not allowed for a department: it takes over what another subgraph serves.`, name);
+    const fields = 'fields' in definition ? ((definition.fields ?? []) as ReadonlyArray<{ name: { value: string }; directives?: ReadonlyArray<{ name: { value: string } }> }>) : [];
+    for (const f of fields) {
+      for (const d of f.directives ?? []) if (TAKEOVER_DIRECTIVES.includes(d.name.value)) problem(`@${d.name.value} on ${name}.${f.name.value} is not allowed for a department: it takes over what another subgraph serves.`, name, f.name.value);
+    }
+    if (name === 'Query' || name === 'Mutation') {
+      // `_entities` and `_service` are federation's own.
+      for (const f of fields) if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_')) problem(`${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`, name, f.name.value);
+    } else if (name === 'MarketEntity') {
+      if (code !== MARKET_ENTITY_OWNER) for (const f of fields) if (f.name.value !== 'uscc' && !f.name.value.startsWith(code)) problem(`MarketEntity.${f.name.value}: a department adds only its own view (MarketEntity.${code}) to the shared entity.`, name, f.name.value);
+    } else if (!contractTypes.has(name) && !FEDERATION_TYPE.test(name) && definedByOthers.has(name) && definition.kind !== Kind.DIRECTIVE_DEFINITION && definition.kind !== Kind.SCALAR_TYPE_DEFINITION) {
+      problem(`type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(code)} (e.g. ${pascal(code)}${name}).`, name);
+    }
+  }
+  return problems;
+}

@@ -26,6 +26,7 @@ export class HealthMonitor {
   private readonly states = new Map<string, SubgraphHealth>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
+  private again: Promise<void> | null = null;
 
   constructor(
     private readonly subgraphs: () => Promise<Array<{ name: string; url: string }>>,
@@ -45,9 +46,19 @@ export class HealthMonitor {
     await this.running;
   }
 
-  /** Checks every subgraph now (one round at a time). */
+  /**
+   * Checks every subgraph now, one round at a time; asked during a round, it runs one more round
+   * after it (a subgraph registered meanwhile is checked at once, not at the next interval).
+   */
   checkNow(): Promise<void> {
-    this.running ??= this.round().finally(() => {
+    if (this.running) {
+      this.again ??= this.running.then(() => {
+        this.again = null;
+        return this.checkNow();
+      });
+      return this.again;
+    }
+    this.running = this.round().finally(() => {
       this.running = null;
     });
     return this.running;

@@ -43,7 +43,7 @@ export interface RegistryOptions {
 }
 
 /** Starts the registry on its own database, with its health monitor. */
-export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs'>, options: RegistryOptions): Promise<RunningRegistry> {
+export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts'>, options: RegistryOptions): Promise<RunningRegistry> {
   const database = await openServiceDatabase(config.db, REGISTRY_SERVICE, { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS });
   const service = new RegistryService({
     dataSource: database.dataSource,
@@ -52,6 +52,7 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
     contractTemplate: contractTemplateSdl,
     operations: loadStoredOperations(),
     fetchSdl: options.fetchSdl,
+    allowedHosts: config.registryAllowedHosts,
   });
   let departments: Array<{ code: string; url: string }> = [];
   const refresh = async () => {
@@ -71,7 +72,10 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
       context: (base) => ({ ...base, registry: { service, health } }),
     }),
   );
-  service.onChange = () => void refresh().then(() => health.checkNow());
+  service.onChange = () =>
+    void refresh()
+      .then(() => health.checkNow())
+      .catch((error) => options.logger.error({ err: error }, 'registry: could not refresh after a new version'));
   await refresh();
   health.start();
   return {
@@ -80,7 +84,8 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
     health,
     departments: () => departments,
     bootstrap: async (subgraphs) => {
-      await service.bootstrap(subgraphs, HUB_BOOTSTRAP);
+      const { kept } = await service.bootstrap(subgraphs, HUB_BOOTSTRAP);
+      if (kept.length) options.logger.warn({ kept }, 'registry: these hub subgraphs were changed by an admin since; their registration is kept as it is');
       await refresh();
     },
     stop: async () => {

@@ -8,7 +8,10 @@ import { REGISTRY_SERVICE, startRegistry } from './index';
 
 /**
  * The registry as its own process (docker-compose). At start it registers the subgraphs listed in
- * JOINTCHECK_SUBGRAPHS (the hub's own, itself included) as one version, retrying while they start.
+ * JOINTCHECK_SUBGRAPHS (the hub's own, itself included) as one version, retrying while they are
+ * not all reachable yet. A refusal (they do not compose, or would break stored operations) is
+ * logged with every problem and the registry goes on serving the versions it has: its API stays
+ * up for an admin to act.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,7 +25,16 @@ async function main(): Promise<void> {
       await registry.bootstrap(config.subgraphs.map((s) => hubRegistration(s.name, s.url)));
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      const problems = (error as { extensions?: { problems?: Array<{ kind: string; message: string }> } }).extensions?.problems ?? [];
+      const unreachable = problems.length > 0 && problems.every((p) => p.kind === 'FETCH');
+      if (problems.length && !unreachable) {
+        logger.error({ problems }, 'the hub subgraphs were refused; serving the versions already accepted');
+        return;
+      }
+      if (Date.now() > deadline) {
+        logger.error({ err: error }, 'the hub subgraphs did not all answer within 5 minutes; serving the versions already accepted');
+        return;
+      }
       logger.warn({ err: error }, 'the hub subgraphs are not all ready; retrying the bootstrap');
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }

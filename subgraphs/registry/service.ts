@@ -7,7 +7,7 @@ import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '..
 import { Role, type Identity } from '../kernel/identity';
 import type { Logger } from '../kernel/log';
 import { apiSchemaOf, composeSupergraph, fetchSubgraphSdl, sha256, subgraphSchemaOf } from './compose';
-import { checkContract } from './contract-check';
+import { checkBoundaries, checkContract } from './contract-check';
 import { HeadRow, SdlRow, SubgraphRow, VersionRow, type VersionSubgraph } from './entities';
 import { checkOperations, type SchemaSet } from './operations-check';
 import { ProblemKind, type Problem } from './problems';
@@ -16,6 +16,8 @@ import { diffSchemas, type SchemaDiff } from './schema-diff';
 /** A subgraph with its SDL, as a proposed or current version holds it. */
 export interface SubgraphEntry extends VersionSubgraph {
   sdl: string;
+  /** Who last changed it (current entries only). */
+  updatedBy?: string;
 }
 
 export interface RegistrationInput {
@@ -53,6 +55,8 @@ export interface RegistryDeps {
   operations: readonly StoredOperation[];
   /** Reads a subgraph's SDL (`_service { sdl }`); injectable for tests. */
   fetchSdl?: (url: string) => Promise<string>;
+  /** Hosts department admins may register at (`.suffix` matches below it); null: any. */
+  allowedHosts?: readonly string[] | null;
 }
 
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{1,39}$/;
@@ -71,6 +75,8 @@ const who = (identity: Identity) => identity.subject.slice(0, 64);
 export class RegistryService {
   private readonly subgraphSchemas = new Map<string, GraphQLSchema>();
   private readonly apiSchemas = new Map<string, GraphQLSchema>();
+  /** Changes run one at a time in this process (SQLite has one connection; MySQL also locks the head row). */
+  private queue: Promise<unknown> = Promise.resolve();
   /** Called after a new version is stored (the registry refreshes what it serves the joint service). */
   onChange: (() => void) | null = null;
 
@@ -86,7 +92,8 @@ export class RegistryService {
   /** The current subgraphs, with their SDLs. */
   async currentEntries(manager: EntityManager = this.deps.dataSource.manager): Promise<SubgraphEntry[]> {
     const rows = await manager.find(SubgraphRow, { order: { name: 'ASC' } });
-    return this.withSdl(manager, rows);
+    const entries = await this.withSdl(manager, rows);
+    return entries.map((e, i) => ({ ...e, updatedBy: rows[i]!.updatedBy }));
   }
 
   private async withSdl(manager: EntityManager, rows: readonly VersionSubgraph[]): Promise<SubgraphEntry[]> {
@@ -125,14 +132,20 @@ export class RegistryService {
   /** What registering (or updating) a subgraph would do, without doing it. */
   async check(input: RegistrationInput, actor: Identity): Promise<CheckResult> {
     const entry = await this.prepare(input, actor, false);
-    const current = await this.currentEntries();
-    return this.evaluate(current, this.replace(current, entry), { force: false });
+    const manager = this.deps.dataSource.manager;
+    const current = await this.currentEntries(manager);
+    this.assertMayTake(current, entry, actor);
+    const head = await this.head(manager);
+    const currentVersion = head ? await manager.findOneByOrFail(VersionRow, { number: head }) : null;
+    const { problems, diff, unchanged } = await this.evaluate(current, this.replace(current, entry), { force: false, currentSupergraph: currentVersion?.supergraphSdl ?? null });
+    return { problems, diff, unchanged };
   }
 
   /** Registers or updates a subgraph; refuses with every problem, or stores a new version. */
   async register(input: RegistrationInput, actor: Identity, options: { force?: boolean; note?: string | null } = {}): Promise<{ version: VersionRow; changed: boolean }> {
     const entry = await this.prepare(input, actor, options.force ?? false);
     return this.commit(actor, options, async (current) => {
+      this.assertMayTake(current, entry, actor);
       const exists = current.some((e) => e.name === entry.name);
       return { next: this.replace(current, entry), action: exists ? VersionAction.UPDATE : VersionAction.REGISTER, subject: entry.name };
     });
@@ -140,15 +153,21 @@ export class RegistryService {
 
   /**
    * Registers several subgraphs as one version (the hub's own subgraphs at start, which only
-   * compose together). Subgraphs already registered at the same URL and SDL are left as they are.
+   * compose together). A subgraph not registered yet, or last registered by the hub itself, takes
+   * the configured URL and its current SDL; one that a department or hub admin changed since is
+   * left as they made it (the hub's start must not undo their change). Nothing changes when all is
+   * as configured.
    */
-  async bootstrap(inputs: readonly RegistrationInput[], actor: Identity): Promise<{ version: VersionRow | null; changed: boolean }> {
-    const entries = await Promise.all(inputs.map((input) => this.prepare(input, actor, false)));
-    return this.commit(actor, { note: 'the hub started with these subgraphs' }, async (current) => ({
-      next: entries.reduce((list, entry) => this.replace(list, entry), current),
+  async bootstrap(inputs: readonly RegistrationInput[], actor: Identity): Promise<{ version: VersionRow | null; changed: boolean; kept: string[] }> {
+    const rows = await this.deps.dataSource.manager.find(SubgraphRow);
+    const kept = inputs.filter((i) => rows.some((r) => r.name === i.name && r.updatedBy !== who(actor))).map((i) => i.name);
+    const entries = await Promise.all(inputs.filter((i) => !kept.includes(i.name)).map((input) => this.prepare(input, actor, false)));
+    const result = await this.commit(actor, { note: 'the hub started with these subgraphs' }, async (current) => ({
+      next: entries.filter((e) => !current.some((c) => c.name === e.name && c.updatedBy !== who(actor))).reduce((list, entry) => this.replace(list, entry), current),
       action: VersionAction.BOOTSTRAP,
       subject: entries.map((e) => e.name).join(','),
     }));
+    return { ...result, kept };
   }
 
   /** Removes a subgraph; refused when other subgraphs or stored operations depend on it. */
@@ -190,6 +209,12 @@ export class RegistryService {
       throw badInput(`The URL '${input.url}' is not a URL; give the subgraph's GraphQL endpoint, e.g. http://customs.example.gov.cn:4000/graphql.`, { field: 'url' });
     }
     if (!/^https?:$/.test(url.protocol) || input.url.length > MAX_URL) throw badInput(`The URL must be http(s) and at most ${MAX_URL} characters.`, { field: 'url' });
+    const allowed = this.deps.allowedHosts;
+    const host = url.hostname.toLowerCase();
+    if (allowed && actor.role !== Role.HUB_ADMIN && !allowed.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h))) {
+      // The gateway forwards callers' tokens to registered URLs: only hosts the operator trusts.
+      throw forbidden(`The host ${host} is not one the hub accepts department subgraphs at (${allowed.join(', ')}); ask the hub's operator to add it.`, { field: 'url' });
+    }
     if (force && actor.role !== Role.HUB_ADMIN) throw forbidden('Only a hub admin may force a change that breaks stored operations.', { field: 'force' });
     // R30: a department registers only its own subgraph; hub services are the hub admin's.
     if (actor.role !== Role.HUB_ADMIN) {
@@ -197,14 +222,8 @@ export class RegistryService {
       if (code === null) throw forbidden('Only a hub admin registers a subgraph that is not a department (give your department code).', { field: 'code' });
       if (code !== actor.department) throw forbidden(`Your token is for department ${actor.department}; you may register only its subgraph, not ${code}'s.`, { field: 'code' });
     }
-    const existing = await this.deps.dataSource.manager.findOneBy(SubgraphRow, { name: input.name });
-    if (existing && existing.code !== code) {
-      if (actor.role !== Role.HUB_ADMIN) throw forbidden(`The subgraph ${input.name} belongs to ${existing.code ?? 'the hub'}; you may not change it.`, { field: 'name' });
-    }
-    if (code !== null) {
-      const sameCode = await this.deps.dataSource.manager.findOneBy(SubgraphRow, { code });
-      if (sameCode && sameCode.name !== input.name) throw badInput(`Department ${code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`, { field: 'code' });
-    }
+    // Checked before the SDL is fetched (a clear answer fast) and again under the lock.
+    this.assertMayTake(await this.currentRows(), { name: input.name, code }, actor);
     let sdl: string;
     try {
       sdl = await (this.deps.fetchSdl ?? ((u: string) => fetchSubgraphSdl(u)))(input.url);
@@ -215,6 +234,20 @@ export class RegistryService {
       });
     }
     return { name: input.name, code, departmentName, url: input.url, sdl, sdlHash: sha256(sdl) };
+  }
+
+  private async currentRows(): Promise<Array<{ name: string; code: string | null }>> {
+    return this.deps.dataSource.manager.find(SubgraphRow, { select: { name: true, code: true } });
+  }
+
+  /** R30: a department admin changes only its own department's subgraph; one department, one subgraph. */
+  private assertMayTake(current: ReadonlyArray<{ name: string; code: string | null }>, entry: { name: string; code: string | null }, actor: Identity): void {
+    const existing = current.find((e) => e.name === entry.name);
+    if (existing && existing.code !== entry.code && actor.role !== Role.HUB_ADMIN) {
+      throw forbidden(`The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; you may not change it.`, { field: 'name' });
+    }
+    const sameCode = entry.code === null ? undefined : current.find((e) => e.code === entry.code && e.name !== entry.name);
+    if (sameCode) throw badInput(`Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`, { field: 'code' });
   }
 
   private replace(list: readonly SubgraphEntry[], entry: SubgraphEntry): SubgraphEntry[] {
@@ -255,19 +288,29 @@ export class RegistryService {
     for (const entry of next) {
       if (entry.code === null || current.some((c) => c.name === entry.name && c.sdlHash === entry.sdlHash && c.code === entry.code)) continue;
       problems.push(...checkContract(entry.name, entry.code, entry.sdl, template));
+      problems.push(...checkBoundaries(entry, next.filter((e) => e.name !== entry.name), template));
     }
     let diff: SchemaDiff | null = null;
     const forcedPast: Problem[] = [];
     if (!('errors' in composed)) {
       let schemas: { before: SchemaSet; after: SchemaSet } | null = null;
-      try {
+      const built = (entries: readonly SubgraphEntry[]) => {
+        const map = new Map<string, { code: string | null; schema: GraphQLSchema }>();
+        for (const e of entries) {
+          try {
+            map.set(e.name, { code: e.code, schema: this.schemaOfSubgraph(e) });
+          } catch (error) {
+            problems.push({ kind: ProblemKind.FETCH, subgraph: e.name, message: `subgraph ${e.name}: its SDL does not build: ${(error as Error).message}` });
+            return null;
+          }
+        }
+        return map;
+      };
+      const beforeSubgraphs = built(current);
+      const afterSubgraphs = built(next);
+      if (beforeSubgraphs && afterSubgraphs) {
         const beforeSdl = options.currentSupergraph ?? null;
-        schemas = {
-          before: { api: beforeSdl ? this.apiSchema(beforeSdl) : null, subgraphs: new Map(current.map((e) => [e.name, { code: e.code, schema: this.schemaOfSubgraph(e) }])) },
-          after: { api: this.apiSchema(composed.supergraphSdl), subgraphs: new Map(next.map((e) => [e.name, { code: e.code, schema: this.schemaOfSubgraph(e) }])) },
-        };
-      } catch (error) {
-        problems.push({ kind: ProblemKind.FETCH, message: `A subgraph SDL does not build: ${(error as Error).message}` });
+        schemas = { before: { api: beforeSdl ? this.apiSchema(beforeSdl) : null, subgraphs: beforeSubgraphs }, after: { api: this.apiSchema(composed.supergraphSdl), subgraphs: afterSubgraphs } };
       }
       if (schemas) {
         if (schemas.before.api) diff = diffSchemas(schemas.before.api, schemas.after.api!);
@@ -305,6 +348,16 @@ export class RegistryService {
    * evaluates it, and stores the new version, or throws with every problem (nothing written).
    */
   private async commit(
+    actor: Identity,
+    options: { force?: boolean; note?: string | null },
+    propose: (current: SubgraphEntry[], manager: EntityManager) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
+  ): Promise<{ version: VersionRow; changed: boolean }> {
+    const run = this.queue.then(() => this.commitNow(actor, options, propose));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(
     actor: Identity,
     options: { force?: boolean; note?: string | null },
     propose: (current: SubgraphEntry[], manager: EntityManager) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
@@ -367,7 +420,7 @@ export function refusal(problems: readonly Problem[]): HubError {
   return new HubError(
     ErrorCode.BAD_USER_INPUT,
     `The registry refused the change; nothing was changed. ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines}${
-      operations.length ? `\nIt would break stored operations (${operations.join(', ')}); a hub admin may force it.` : ''
+      operations.length ? `\nIt would break stored operations (${operations.join(', ')})${problems.every((p) => p.kind === ProblemKind.OPERATION) ? '; a hub admin may force it' : ''}.` : ''
     }`,
     { problems, ...(operations.length ? { breaksOperations: operations } : {}) },
   );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { forDepartment, loadStoredOperations, operationText } from '../../operations';
 import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
 import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
-import { checkContract, templateSdlFor } from '../../subgraphs/registry/contract-check';
+import { checkBoundaries, checkContract, templateSdlFor } from '../../subgraphs/registry/contract-check';
 import { breakages, checkOperations, type SchemaSet } from '../../subgraphs/registry/operations-check';
 import { diffSchemas } from '../../subgraphs/registry/schema-diff';
 
@@ -53,6 +53,36 @@ describe('the department contract check', () => {
     expect(checkContract('customs', 'customs', broken, template).map((p) => p.message)).toEqual([
       expect.stringMatching(/^subgraph customs: its SDL does not build: .*DepartmentView\.onRoster expects type Boolean! but CustomsView\.onRoster of type String/),
     ]);
+  });
+});
+
+describe('R30: a department adds only what is its own', () => {
+  const others = () => ['market', 'tax', 'environment'].map((name) => ({ name, sdl: schemaFile(name) }));
+
+  it('the built-in departments and the plain contract keep to their own', async () => {
+    const template = await contractTemplateSdl();
+    expect(checkBoundaries({ name: 'customs', code: 'customs', sdl: await customsSdl() }, others(), template)).toEqual([]);
+    for (const code of ['market', 'tax', 'environment', 'housing', 'fire']) {
+      expect(checkBoundaries({ name: code, code, sdl: schemaFile(code) }, others().filter((o) => o.name !== code), template)).toEqual([]);
+    }
+  });
+
+  it('refuses taking over another subgraph\'s fields: @override, root fields not named with the code, MarketEntity fields other than its view, a type of another subgraph', async () => {
+    const sdl = (await customsSdl())
+      .replace('type Query {', 'type Query {\n  marketSearch(name: String!): [MarketEntity!]! @override(from: "market")')
+      .replace(/type MarketEntity @key\(fields: "uscc"\) \{/, 'type MarketEntity @key(fields: "uscc") {\n  name: String!')
+      .concat('\ntype TaxCreditRatingRecord { year: Int! }\n');
+    const problems = checkBoundaries({ name: 'customs', code: 'customs', sdl }, others(), await contractTemplateSdl());
+    const messages = problems.map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'subgraph customs: @override on Query.marketSearch is not allowed for a department: it takes over what another subgraph serves.',
+        expect.stringContaining('Query.marketSearch: a department\'s root fields are named with its code'),
+        'subgraph customs: MarketEntity.name: a department adds only its own view (MarketEntity.customs) to the shared entity.',
+        'subgraph customs: type TaxCreditRatingRecord is already defined by subgraph tax; name your own types with Customs (e.g. CustomsTaxCreditRatingRecord).',
+      ]),
+    );
+    expect(problems.every((p) => p.kind === 'CONTRACT' && p.subgraph === 'customs')).toBe(true);
   });
 });
 

@@ -227,6 +227,14 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     const variant = await servePlainSubgraph(taxSdl.replace(/\n\s*"""[^"]*"""\n\s*creditRating: TaxCreditRatingRecord\n/, '\n'));
     try {
       const input = { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url };
+      // Checked first: the same problem and the diff, as data, nothing changed.
+      const checked = await hub().query<{ registryCheckSubgraph: { ok: boolean; problems: Problem[]; diff: { removedFields: string[] } } }>(
+        `mutation($input: SubgraphRegistrationInput!) { registryCheckSubgraph(input: $input) { ok problems { kind message subgraph type field operation } diff { removedFields } } }`,
+        { variables: { input }, token: await hub().token(Role.DEPT_ADMIN, 'tax') },
+      );
+      expect(checked.data!.registryCheckSubgraph.ok).toBe(false);
+      expect(checked.data!.registryCheckSubgraph.problems.map((p) => p.operation)).toEqual(['EntityOverview']);
+      expect(checked.data!.registryCheckSubgraph.diff.removedFields).toEqual(['TaxView.creditRating']);
       const refused = refusal(await register(hub(), input, await hub().token(Role.DEPT_ADMIN, 'tax')));
       expect(refused.breaksOperations).toEqual(['EntityOverview']);
       expect(refused.problems).toEqual([expect.objectContaining({ kind: 'OPERATION', operation: 'EntityOverview' })]);
@@ -261,6 +269,35 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     } finally {
       await variant.stop();
     }
+  });
+
+  it('an update that drops what the joint service sends a department is refused by the contract and names the joint operation', async () => {
+    const taxSdl = fs.readFileSync(path.join(ROOT, 'schema', 'tax.graphql'), 'utf8');
+    const withoutExport = taxSdl.replace(/\n\s*("""[^"]*"""\n\s*)?exportTargetRows\([^)]*\): RosterRows!\n/, '\n');
+    expect(withoutExport).not.toContain('exportTargetRows');
+    const variant = await servePlainSubgraph(withoutExport);
+    try {
+      const { problems, message } = refusal(await register(hub(), { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url }, await hub().token(Role.HUB_ADMIN), true));
+      // Forcing passes stored operations only: the contract still refuses it.
+      expect(problems).toEqual([expect.objectContaining({ kind: 'CONTRACT', subgraph: 'tax', type: 'TaxQuery', field: 'exportTargetRows' })]);
+      expect(message).not.toContain('may force');
+      const unforced = refusal(await register(hub(), { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url }, await hub().token(Role.DEPT_ADMIN, 'tax')));
+      expect(unforced.breaksOperations).toEqual(['DepartmentExportTargetRows']);
+      expect(unforced.problems.find((p) => p.kind === 'OPERATION')!.message).toContain('as sent to tax');
+    } finally {
+      await variant.stop();
+    }
+    expect((await versions(hub()))[0]!.number).toBe(customsVersion);
+  });
+
+  it('R30: a department may not take another subgraph\'s name, nor register its code under a second name', async () => {
+    const taken = await register(hub(), { ...CUSTOMS(customs.url), name: 'tax' }, await hub().token(Role.DEPT_ADMIN, 'customs'));
+    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'name' });
+    expect(taken.errors?.[0]?.message).toBe('The subgraph tax belongs to department tax; you may not change it.');
+    const twice = await register(hub(), { ...CUSTOMS(customs.url), name: 'customs2' }, await hub().token(Role.HUB_ADMIN));
+    expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    expect(twice.errors?.[0]?.message).toContain('already served by the subgraph customs');
+    expect((await versions(hub()))[0]!.number).toBe(customsVersion);
   });
 
   it('health: a subgraph that is down is reported, and the gateway still serves the others', async () => {
