@@ -1,14 +1,20 @@
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../subgraphs/kernel/config';
+import { Role } from '../subgraphs/kernel/identity';
+import { loadIssuer } from '../subgraphs/kernel/keys';
 
-const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code> --department-name <name>]
+const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code>] [--department-name <name>]
                             [--token <bearer token>] [--registry <url>] [--check] [--force] [--note <text>]
 
 Registers (or updates) a subgraph with the hub's registry, which fetches its SDL, composes it with
 every current subgraph and checks the department contract and the stored operations. Prints the
 new supergraph version, or every problem (and exits 1); nothing changes on a refusal.
 
-  --token     a DEPT_ADMIN token of the department (or HUB_ADMIN); e.g. $(npm run -s token -- --role DEPT_ADMIN --dept customs)
-  --registry  the registry API, directly or through the gateway (default: http://127.0.0.1:4000/graphql)
+  --token     a DEPT_ADMIN token of the department (or HUB_ADMIN). Without it, where the hub's signing key
+              is at hand (the quick start), one is signed here: DEPT_ADMIN of --code, or HUB_ADMIN without a code
+  --registry  the registry API, directly or through the gateway (default: JOINTCHECK_REGISTRY_URL, else
+              the gateway's address from JOINTCHECK_HOST and JOINTCHECK_PORT, http://127.0.0.1:4000/graphql)
   --check     only check: print the problems and the schema diff, change nothing
   --force     hub admins: accept although stored operations would break`;
 
@@ -28,7 +34,7 @@ async function main(): Promise<number> {
       code: { type: 'string' },
       'department-name': { type: 'string' },
       token: { type: 'string' },
-      registry: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+      registry: { type: 'string' },
       check: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       note: { type: 'string' },
@@ -39,20 +45,34 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
+  const config = loadConfig();
+  const registry = values.registry ?? config.registryUrl ?? `http://${config.host}:${config.port || 4000}/graphql`;
+  let token = values.token;
+  if (!token) {
+    try {
+      const issuer = await loadIssuer(config);
+      const code = values.code ?? null;
+      token = await issuer.issue({ subject: `register-cli${code ? `-${code}` : ''}`, role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN, department: code }, '10m');
+      console.error(`(no --token: signed one with the local key as ${code ? `DEPT_ADMIN of ${code}` : 'HUB_ADMIN'})`);
+    } catch (error) {
+      console.error(`No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's operator for a department-admin token.`);
+      return 2;
+    }
+  }
   const input = { name: values.name, url: values.url, code: values.code ?? null, departmentName: values['department-name'] ?? null };
   const query = values.check
     ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields } } }`
     : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ${VERSION_FIELDS} } } }`;
   let body: { data?: { result: Record<string, unknown> } | null; errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }> };
   try {
-    const response = await fetch(values.registry, {
+    const response = await fetch(registry, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(values.token ? { authorization: `Bearer ${values.token}` } : {}) },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables: { input, force: values.force, note: values.note ?? null } }),
     });
     body = (await response.json()) as typeof body;
   } catch (error) {
-    console.error(`The registry at ${values.registry} could not be reached: ${(error as Error).message}`);
+    console.error(`The registry at ${registry} could not be reached: ${(error as Error).message}`);
     return 1;
   }
   if (body.errors?.length) {

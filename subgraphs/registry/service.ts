@@ -200,7 +200,6 @@ export class RegistryService {
     if (code !== null && (!DEPARTMENT_CODE.test(code) || RESERVED_CODES.includes(code))) {
       throw badInput(`The department code '${code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}.`, { field: 'code' });
     }
-    if (code !== null && !departmentName) throw badInput('A department subgraph needs the department name (departmentName), e.g. 海关.', { field: 'departmentName' });
     if (departmentName && departmentName.length > 100) throw badInput('The department name is longer than 100 characters.', { field: 'departmentName' });
     let url: URL;
     try {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Role } from '../../subgraphs/kernel/identity';
 import { sha256 } from '../../subgraphs/registry/compose';
@@ -93,7 +94,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ ...CUSTOMS(customs.url), name: 'Customs!' }, 'name'],
       [{ ...CUSTOMS(customs.url), url: 'customs.internal:4000' }, 'url'],
-      [{ ...CUSTOMS(customs.url), departmentName: null }, 'departmentName'],
+      [{ ...CUSTOMS(customs.url), departmentName: '海关'.repeat(60) }, 'departmentName'],
       [{ ...CUSTOMS('http://127.0.0.1:1/graphql') }, 'url'],
     ];
     for (const [input, field] of cases) {
@@ -355,14 +356,21 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
   it('npm run register prints the new version, or every problem with exit code 1', async () => {
     const token = await hub().token(Role.HUB_ADMIN);
     // Asynchronously: the hub answering the command runs in this process.
-    const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'register.ts'), '--registry', hub().gateway.url, '--token', token, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).then(
+    const run = (args: string[], auth: string[] = ['--token', token], env: Record<string, string> = {}) =>
+      promisify(execFile)(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'scripts', 'register.ts'), '--registry', hub().gateway.url, ...auth, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH, ...env },
+      }).then(
         ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
         (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
       );
     const widgets = await servePlainSubgraph(`${FED2} type Query { widgetCount: Int }`, { Query: { widgetCount: () => 7 } });
     const clash = await servePlainSubgraph(`${FED2} type Query { widgetCount: String }`);
     try {
+      const checked = await run(['--check', '--name', 'widgets', '--url', widgets.url]);
+      expect(checked).toMatchObject({ status: 0, stdout: expect.stringMatching(/^OK: it would be accepted\.\n  addedFields: Query\.widgetCount/) });
       const accepted = await run(['--name', 'widgets', '--url', widgets.url]);
       expect(accepted.stderr).toBe('');
       expect(accepted.status).toBe(0);
@@ -372,6 +380,11 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Refused (BAD_USER_INPUT); nothing was changed:');
       expect(refused.stderr).toMatch(/\[COMPOSITION\] .*Query\.widgetCount/);
+      // No token and no signing key at hand: it says what to do.
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-cli-'));
+      const keyless = await run(['--name', 'widgets', '--url', widgets.url], [], { JOINTCHECK_DATA_DIR: empty, JOINTCHECK_DEV_KEYS: 'false' });
+      expect(keyless.status).toBe(2);
+      expect(keyless.stderr).toContain("No --token given and no signing key here to make one");
     } finally {
       await widgets.stop();
       await clash.stop();
