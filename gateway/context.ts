@@ -5,4 +5,6 @@ export interface GatewayContext {
   identity: Identity;
   authorization: string | null;
   requestId: string;
+  /** The caller's network address (anonymous callers are rate-limited by it). */
+  clientAddress: string;
 }

@@ -10,7 +10,9 @@ import type { Logger } from '../subgraphs/kernel/log';
 import { createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
+import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
 import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
+import { ErrorCode } from '../subgraphs/kernel/errors';
 
 /** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
 export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, startupWaitMs: number): SupergraphSourceOptions {
@@ -25,6 +27,8 @@ export interface GatewayOptions {
   host: string;
   port: number;
   logger: Logger;
+  /** Operation limits, body cap, mutation rate, production mode (the configuration's). */
+  limits: HubConfig['limits'];
 }
 
 export interface GatewayHandle {
@@ -48,23 +52,41 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!),
   });
   const { app, httpServer } = createHttpApp('gateway');
+  const limits = operationLimits(options.limits);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // Signed-in integrators introspect; anonymous callers in production do not (anonymousSchemaPrivacy).
+    introspection: true,
+    validationRules: limits.validationRules,
     formatError: maskUnexpectedErrors(options.logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
   });
   await server.start();
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: options.limits.maxBodyBytes }),
+    tokenLimit(options.limits.maxTokens),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const authorization = req.headers.authorization ?? null;
-        return { identity: await identifyRequest(options.verifier, authorization), authorization, requestId: randomUUID() };
+        return { identity: await identifyRequest(options.verifier, authorization), authorization, requestId: randomUUID(), clientAddress: req.socket.remoteAddress ?? 'unknown' };
       },
     }),
   );
+  // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
+  app.use((error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `The request body is larger than the ${options.limits.maxBodyBytes} bytes allowed; send less at once.`, extensions: { code: ErrorCode.BAD_USER_INPUT, limit: options.limits.maxBodyBytes } }] });
+      return;
+    }
+    if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+      return;
+    }
+    next(error);
+  });
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');

@@ -55,6 +55,18 @@ const schema = z.object({
   JOINTCHECK_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   JOINTCHECK_DEMO_SEED: z.string().min(1).default('jointcheck-demo'),
   JOINTCHECK_DEMO_TARGETS: z.coerce.number().int().min(1).max(2_000_000).default(20_000),
+  /** `production` turns introspection and field suggestions off for anonymous callers. */
+  JOINTCHECK_MODE: z.enum(['development', 'production']).default('development'),
+  /** Gateway operation limits (graphql-armor). */
+  JOINTCHECK_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  JOINTCHECK_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  JOINTCHECK_MAX_TOKENS: z.coerce.number().int().min(50).max(1_000_000).default(5000),
+  JOINTCHECK_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  JOINTCHECK_MAX_COST: z.coerce.number().int().min(10).max(100_000_000).default(250_000),
+  /** Gateway: the largest request body, in bytes. */
+  JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Gateway: mutations per caller (token subject, or address when anonymous) per minute. */
+  JOINTCHECK_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +87,8 @@ export interface HubConfig {
   healthIntervalMs: number;
   registryUrl: string | null;
   registryAllowedHosts: string[] | null;
+  production: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; production: boolean };
   demo: { enabled: boolean; seed: string; targets: number };
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
@@ -132,6 +146,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     registryAllowedHosts: c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS
       ? c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
       : null,
+    production: c.JOINTCHECK_MODE === 'production',
+    limits: {
+      maxDepth: c.JOINTCHECK_MAX_DEPTH,
+      maxAliases: c.JOINTCHECK_MAX_ALIASES,
+      maxTokens: c.JOINTCHECK_MAX_TOKENS,
+      maxDirectives: c.JOINTCHECK_MAX_DIRECTIVES,
+      maxCost: c.JOINTCHECK_MAX_COST,
+      maxBodyBytes: c.JOINTCHECK_MAX_BODY_BYTES,
+      mutationsPerMinute: c.JOINTCHECK_MUTATIONS_PER_MINUTE,
+      production: c.JOINTCHECK_MODE === 'production',
+    },
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };

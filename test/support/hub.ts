@@ -50,6 +50,8 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     // The gateway looks for new registry versions often; health is checked when a test asks.
     JOINTCHECK_SUPERGRAPH_POLL_MS: '100',
     JOINTCHECK_HEALTH_INTERVAL_MS: '3600000',
+    // Tests send many mutations as one caller; the limit itself is tested with a gateway of its own.
+    JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
   });
   const { issuer, verifier, jwks } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
