@@ -107,11 +107,16 @@ export class TokenIssuer {
  * before tokens are signed with it, the old one removed after its tokens expired).
  */
 export class TokenVerifier {
-  private readonly keys: JWTVerifyGetKey;
+  private keys: JWTVerifyGetKey;
   constructor(
     jwks: JSONWebKeySet,
     private readonly settings: TokenSettings,
   ) {
+    this.keys = createLocalJWKSet(jwks);
+  }
+
+  /** Swaps the key set (rotation); requests being verified finish with the set they started with. */
+  replaceKeys(jwks: JSONWebKeySet): void {
     this.keys = createLocalJWKSet(jwks);
   }
 

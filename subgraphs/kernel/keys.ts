@@ -1,11 +1,33 @@
+import fs from 'node:fs';
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { HubConfig } from './config';
 import { ensureDevKeys, readJson, TokenIssuer, TokenVerifier } from './identity';
 
-/** The verifier every service builds from configuration; in the quick start, dev keys are made on first use. */
-export async function loadVerifier(config: Pick<HubConfig, 'jwt'>): Promise<TokenVerifier> {
+/** How often a service looks at its public key file for a rotation, in ms. */
+export const KEY_FILE_CHECK_MS = 2000;
+
+/**
+ * The verifier every service builds from configuration; in the quick start, dev keys are made on
+ * first use. The public key file is watched: keys are rotated without a restart or downtime by
+ * adding the new public key to the file, signing with it once every service has it, and
+ * removing the old key once its tokens have expired (README "Tokens"). A file that does not
+ * parse or holds no key is ignored, with the keys in use kept.
+ */
+export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m)): Promise<TokenVerifier> {
   if (config.jwt.devKeys) await ensureDevKeys(config.jwt.publicKeysFile, config.jwt.privateKeyFile);
-  return new TokenVerifier(readJson<JSONWebKeySet>(config.jwt.publicKeysFile, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'), config.jwt);
+  const file = config.jwt.publicKeysFile;
+  const verifier = new TokenVerifier(readJson<JSONWebKeySet>(file, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'), config.jwt);
+  fs.watchFile(file, { interval: KEY_FILE_CHECK_MS, persistent: false }, (now, before) => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+    try {
+      const jwks = JSON.parse(fs.readFileSync(file, 'utf8')) as JSONWebKeySet;
+      if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('it holds no key');
+      verifier.replaceKeys(jwks);
+    } catch (error) {
+      onProblem(`The JWT public key set ${file} changed but cannot be used (${(error as Error).message}); the keys in use are kept.`);
+    }
+  });
+  return verifier;
 }
 
 /** The issuer of `npm run token` (needs the private key). */
