@@ -4,7 +4,7 @@ import { MoreThan } from 'typeorm';
 import { assertAuditReader } from './access';
 import { auditHash, GENESIS_HASH } from './audit';
 import type { JointContext } from './context';
-import { AuditEventRow } from './entities';
+import { AuditEventRow, AuditHeadRow } from './entities';
 
 @ObjectType('AuditEvent', { description: 'One step in the audit trail (R29): who did what, when; chained to the step before by hash.' })
 class AuditEventType {
@@ -64,7 +64,12 @@ export class AuditResolver {
     let seq = 0;
     for (;;) {
       const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, { where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take: 5000 });
-      if (rows.length === 0) return { ok: true, entries: seq, brokenAt: null };
+      if (rows.length === 0) {
+        // The head row holds the last entry's number and hash: entries cut off the end are found too.
+        const head = await ctx.joint.dataSource.manager.findOneByOrFail(AuditHeadRow, { id: 1 });
+        if (head.seq !== seq || head.hash !== prev) return { ok: false, entries: seq, brokenAt: seq + 1 };
+        return { ok: true, entries: seq, brokenAt: null };
+      }
       for (const row of rows) {
         if (row.seq !== seq + 1 || row.prevHash !== prev || auditHash(prev, row) !== row.hash) return { ok: false, entries: seq, brokenAt: row.seq };
         prev = row.hash;
