@@ -133,3 +133,32 @@ export function chunk<T>(rows: readonly T[], size: number): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/** Driver error codes of a passing database fault: the transaction was rolled back and may be sent again. */
+const TRANSIENT_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'SQLITE_BUSY',
+]);
+
+/**
+ * Whether an error is a passing database fault (a dropped connection, a deadlock, a busy
+ * database) rather than a bug: the request's transaction did not complete, and sending the
+ * request again is the remedy. TypeORM wraps the driver's error in `driverError`.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let e = error as { code?: unknown; fatal?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+    if (e.fatal === true) return true; // mysql2: the connection is gone
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}

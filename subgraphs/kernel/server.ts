@@ -9,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context';
-import type { ServiceDatabase } from './datasource';
+import { isTransientDatabaseError, type ServiceDatabase } from './datasource';
 import { ErrorCode } from './errors';
 import type { Identity, TokenVerifier } from './identity';
 import type { Logger } from './log';
@@ -43,6 +43,14 @@ export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof GraphQLError || formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    if (isTransientDatabaseError(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database fault; the request was rolled back');
+      return {
+        message: 'A passing database fault (the connection dropped) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
+        path: formatted.path,
+        extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
+      };
+    }
     const reference = randomUUID();
     logger.error({ err: original, reference, path: formatted.path }, 'unexpected error');
     return { message: `Internal error (reference ${reference}); nothing was changed by the failed part. Try again or report the reference.`, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference } };

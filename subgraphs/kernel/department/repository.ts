@@ -219,7 +219,7 @@ function toPage<T>(rows: T[], first: number, cursor: (row: T) => string): RowPag
 export function isDuplicateKey(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** A transaction the database gave up on to break a deadlock or a lock wait: safe to run again. */
