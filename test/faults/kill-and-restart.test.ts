@@ -1,0 +1,147 @@
+import { startJoint, type RunningJoint } from '../../subgraphs/joint';
+import { OutboxRow } from '../../subgraphs/joint/visits/entities';
+import { startDepartment } from '../../subgraphs/kernel/department/run';
+import { Role } from '../../subgraphs/kernel/identity';
+import { createLogger } from '../../subgraphs/kernel/log';
+import { tax } from '../../subgraphs/tax';
+import { describeWithHub, type TestHub } from '../support/hub';
+import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+
+const time = testClock('2026-03-02T02:00:00Z');
+
+interface Visit {
+  key: string;
+  uscc: string | null;
+  team: Array<{ department: string; personId: string; kind: string }>;
+  checklist: Array<{ department: string; itemCode: string }>;
+}
+
+async function submit(hub: TestHub, task: string, visit: Visit) {
+  const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'market')!;
+  return hub.query<{ jointSubmitVisitResults: { id: string } }>('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
+    variables: {
+      input: {
+        taskId: task,
+        targetKey: visit.key,
+        inspectedOn: '2026-03-04',
+        results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
+      },
+    },
+    token: await hub.token(Role.INSPECTOR, 'market', member.personId),
+  });
+}
+
+/** Every result of a task each department holds, counted per visit and item. */
+async function resultsPerItem(hub: TestHub, task: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const department of ['market', 'tax', 'fire']) {
+    const r = await hub.query<Record<string, { results: Array<{ targetKey: string; itemCode: string }> }>>(`{ ${department} { results(taskId: "${task}", first: 1000) { targetKey itemCode } } }`, { token: await hub.token(Role.AUDITOR) });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    for (const x of r.data![department]!.results) counts.set(`${department}:${x.targetKey}:${x.itemCode}`, (counts.get(`${department}:${x.targetKey}:${x.itemCode}`) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function expected(visits: readonly Visit[]): Map<string, number> {
+  return new Map(visits.flatMap((v) => v.checklist.map((c) => [`${c.department}:${v.key}:${c.itemCode}`, 1] as [string, number])));
+}
+
+async function restartTax(hub: TestHub, port: number): Promise<void> {
+  const index = hub.departments.findIndex((d) => d.name === 'tax');
+  hub.departments[index] = await startDepartment(tax, hub.config, { verifier: hub.verifier, logger: createLogger('silent', 'tax'), port });
+}
+
+describeWithHub(
+  'faults: services killed and restarted, nothing lost',
+  (hub) => {
+    let task: string;
+    let visits: Visit[];
+
+    beforeAll(async () => {
+      const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 30, elevated: 20, general: 10, low: 5 } }));
+      task = await runTaskTo(hub(), time, planId, 'LOCKED');
+      for (const d of ['market', 'tax', 'fire']) {
+        const r = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+      }
+      const r = await hub().query<{ jointTask: { visits: Visit[] } }>(`{ jointTask(id: "${task}") { visits(first: 1000) { key uscc team { department personId kind } checklist { department itemCode } } } }`, { token: await hub().token(Role.AUDITOR) });
+      visits = r.data!.jointTask.visits.filter((v) => v.checklist.some((c) => c.department === 'tax') && v.uscc);
+      expect(visits.length).toBeGreaterThanOrEqual(16);
+    });
+
+    it('R24: a department killed while results are submitted costs only its own data meanwhile; after its restart every result is there exactly once', async () => {
+      const batch = visits.slice(0, 8);
+      const taxPort = hub().departments.find((d) => d.name === 'tax')!.port;
+      // Submissions flow; tax is killed after the third.
+      const answers = [];
+      for (const [i, visit] of batch.entries()) {
+        if (i === 3) await hub().departments.find((d) => d.name === 'tax')!.stop();
+        answers.push(await submit(hub(), task, visit));
+      }
+      for (const a of answers) expect(a.errors).toBeUndefined();
+      while ((await hub().joint.deliverer.deliverDue()) > 0) {
+        /* the others' shares go; tax's wait */
+      }
+      // Meanwhile the gateway answers the other departments' data, naming the one missing.
+      const view = await hub().query<{ marketEntity: { name: string; tax: unknown; fire: { onRoster: boolean } | null } }>(`{ marketEntity(uscc: "${batch[5]!.uscc}") { name tax { onRoster } fire { onRoster } } }`, {
+        token: await hub().token(Role.AUDITOR),
+      });
+      expect(view.data?.marketEntity.name).toBeTruthy();
+      expect(view.data?.marketEntity.fire).not.toBeNull();
+      expect(view.data?.marketEntity.tax).toBeNull();
+      expect(view.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'tax' }) })]);
+
+      await restartTax(hub(), taxPort);
+      time.set('2026-03-04T03:00:00Z');
+      while ((await hub().joint.deliverer.deliverDue()) > 0) {
+        /* deliver what waited */
+      }
+      const counts = await resultsPerItem(hub(), task);
+      const want = expected(batch);
+      for (const [key, n] of want) expect([key, counts.get(key)]).toEqual([key, n]);
+    });
+
+    it('R24: two joint service instances on one database share the outbox: each entry is delivered by exactly one of them', async () => {
+      const batch = visits.slice(8, 16);
+      const taxPort = hub().departments.find((d) => d.name === 'tax')!.port;
+      await hub().departments.find((d) => d.name === 'tax')!.stop();
+      for (const visit of batch) expect((await submit(hub(), task, visit)).errors).toBeUndefined();
+      while ((await hub().joint.deliverer.deliverDue()) > 0) {
+        /* everything but tax */
+      }
+      const waiting = (await hub().joint.database.dataSource.manager.find(OutboxRow, {})).filter((o) => o.status !== 'DELIVERED');
+      expect(waiting.length).toBe(batch.length);
+      expect(waiting.every((o) => o.department === 'tax')).toBe(true);
+      await restartTax(hub(), taxPort);
+      time.set('2026-03-04T05:00:00Z');
+      // A second instance: its own process would have its own connections to the same database.
+      const second: RunningJoint = await startJoint(hub().config, {
+        verifier: hub().verifier,
+        issuer: hub().issuer,
+        logger: createLogger('silent', 'joint-2'),
+        port: 0,
+        departments: () => hub().registry.departments(),
+        clock: time.clock,
+        deliveryIntervalMs: 3_600_000,
+      });
+      try {
+        let delivered = 0;
+        for (;;) {
+          const [a, b] = await Promise.all([hub().joint.deliverer.deliverDue(), second.deliverer.deliverDue()]);
+          delivered += a + b;
+          if (a + b === 0) break;
+        }
+        // Counted by the deliverers themselves: a share sent twice would count twice.
+        expect(delivered).toBe(batch.length);
+      } finally {
+        await second.stop();
+      }
+      const entries = await hub().joint.database.dataSource.manager.find(OutboxRow, {});
+      expect(entries.every((e) => e.status === 'DELIVERED')).toBe(true);
+      const counts = await resultsPerItem(hub(), task);
+      for (const [key, n] of expected(batch)) expect([key, counts.get(key)]).toEqual([key, n]);
+    });
+  },
+  400,
+  time.clock,
+);
