@@ -20,9 +20,11 @@ async function main(): Promise<void> {
     console.log(`\n## Combined checklist: ${v.visits} visits of a five-department task in one request (whole hub in one process, SQLite)`);
     console.log(`  times      ${v.checklistMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} (median ${(sorted[2]! / 1000).toFixed(2)} s; target ≤ 1.5 s)`);
     console.log(`  per service (requests / SQL statements): ${Object.entries(v.checklistCounts).map(([k, c]) => `${k} ${c.requests}/${c.sql}`).join(', ')}`);
-    console.log(`\n## Write-back: ${v.submissions} visit submissions, 10 at a time`);
-    console.log(`  stored     ${(v.submitMs / 1000).toFixed(2)} s (${(v.submissions / (v.submitMs / 1000)).toFixed(0)} submissions/s)`);
+    console.log(`\n## Load: ${v.submissions} visit submissions through the gateway (autocannon, ${Math.min(10, v.submissions)} connections)`);
+    console.log(`  stored     ${(v.submitMs / 1000).toFixed(2)} s: ${v.load.perSecond.toFixed(0)} submissions/s sustained; latency p50 ${v.load.latencyMs.p50} ms, p90 ${v.load.latencyMs.p90} ms, p99 ${v.load.latencyMs.p99} ms, max ${v.load.latencyMs.max} ms`);
+    console.log(`  failures   ${v.load.non2xx} HTTP, ${v.load.graphqlErrors} GraphQL${v.load.errorSamples.length ? ` (${v.load.errorSamples.join(' | ')})` : ''}`);
     console.log(`  delivered  ${(v.deliveredMs / 1000).toFixed(2)} s after the first (${(v.submissions / (v.deliveredMs / 1000)).toFixed(0)} submissions/s end to end)`);
+    console.log(`  per department (stored / submitted): ${Object.keys(v.load.submittedPerDepartment).map((d) => `${d} ${v.storedByDepartment[d] ?? 0}/${v.load.submittedPerDepartment[d]}`).join(', ')}`);
     console.log(`  results    ${v.resultsStored} stored in the departments of ${v.resultsExpected} submitted${v.resultsStored === v.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
     if (values.only === 'visits') return;
   }

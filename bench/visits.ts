@@ -5,6 +5,7 @@ import { startHub } from '../scripts/hub';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 import { postGraphQL } from '../test/support/hub';
+import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
 
 /**
  * Benchmarks of issue B2, on the whole hub in one process (SQLite): the combined-checklist request
@@ -20,6 +21,8 @@ export interface VisitsBenchResult {
   deliveredMs: number;
   resultsExpected: number;
   resultsStored: number;
+  load: LoadResult;
+  storedByDepartment: Record<string, number>;
 }
 
 export async function benchVisits(): Promise<VisitsBenchResult> {
@@ -73,38 +76,27 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     }
     const checklistCounts = Object.fromEntries(services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }]));
 
-    // 2. Write-back: 300 visits submitted, 10 at a time, then delivered; results stored counted.
-    const members = await call<{ jointTask: { visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string; leader: boolean }> }> } }>(
-      `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind leader } } } }`,
+    // 2. Load: 300 visit submissions through the gateway with autocannon (10 connections), then
+    // delivered to every department; results stored counted per department.
+    const members = await call<{ jointTask: { visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }> } }>(
+      `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind } checklist { department itemCode } } } }`,
       {},
       auditor,
     );
-    const chosen = visits.slice(0, 300);
-    const submitOne = async (v: (typeof visits)[number]) => {
-      const leader = members.jointTask.visits.find((x) => x.key === v.key)!.team.find((m) => m.leader)!;
-      const results = v.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE' }));
-      const r = await postGraphQL(hub.gateway.url, 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', { input: { taskId: task, targetKey: v.key, inspectedOn: '2026-03-04', results } }, await token(Role.INSPECTOR, 'market', leader.personId));
-      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
-    };
+    const chosen = members.jointTask.visits.slice(0, 300);
+    const tokens = new Map<string, string>();
+    for (const v of chosen) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
     const t0 = performance.now();
-    for (let i = 0; i < chosen.length; i += 10) await Promise.all(chosen.slice(i, i + 10).map(submitOne));
+    const load = await submitThroughGateway(hub.gateway.url, visitSubmissions(task, chosen, (d, p) => tokens.get(`${d}/${p}`)!), 10);
     const submitMs = performance.now() - t0;
     while ((await hub.joint.deliverer.deliverDue()) > 0) {
       /* until nothing is left */
     }
     const deliveredMs = performance.now() - t0;
-    const resultsExpected = chosen.reduce((n, v) => n + v.checklist.length, 0);
-    let resultsStored = 0;
-    for (const d of ['market', 'tax', 'fire', 'environment', 'housing']) {
-      let after: string | null = null;
-      for (;;) {
-        const page: Array<{ id: string }> = (await call<Record<string, { results: Array<{ id: string }> }>>(`query($after: String) { ${d} { results(taskId: "${task}", first: 1000, after: $after) { id } } }`, { after }, auditor))[d]!.results;
-        resultsStored += page.length;
-        if (page.length < 1000) break;
-        after = page[page.length - 1]!.id;
-      }
-    }
-    return { visits: visits.length, checklistMs, checklistCounts, submissions: chosen.length, submitMs, deliveredMs, resultsExpected, resultsStored };
+    const storedByDepartment = await storedPerDepartment((q, variables) => call(q, variables, auditor), task, ['market', 'tax', 'fire', 'environment', 'housing']);
+    const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
+    const resultsStored = Object.values(storedByDepartment).reduce((a, b) => a + b, 0);
+    return { visits: visits.length, checklistMs, checklistCounts, submissions: chosen.length, submitMs, deliveredMs, resultsExpected, resultsStored, load, storedByDepartment };
   } finally {
     await hub.stop();
     fs.rmSync(dir, { recursive: true, force: true });

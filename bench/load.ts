@@ -1,0 +1,112 @@
+import autocannon from 'autocannon';
+
+/** One visit submission to send: its body and its inspector's token, and how many results it gives each department. */
+export interface SubmissionRequest {
+  body: string;
+  token: string;
+  resultsPerDepartment: Record<string, number>;
+}
+
+export interface LoadResult {
+  sent: number;
+  seconds: number;
+  /** Submissions answered without error, per second, over the whole run. */
+  perSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** HTTP answers other than 2xx, and 2xx answers carrying GraphQL errors (with the first few). */
+  non2xx: number;
+  graphqlErrors: number;
+  errorSamples: string[];
+  /** Results submitted per department (what the departments must end up holding). */
+  submittedPerDepartment: Record<string, number>;
+}
+
+/**
+ * Drives visit submissions through the gateway with autocannon: `connections` at once, each
+ * submission sent once (a visit is submitted once), until all are answered. Latency and
+ * throughput are autocannon's; GraphQL errors inside 200 answers are counted too.
+ */
+export async function submitThroughGateway(gatewayUrl: string, submissions: readonly SubmissionRequest[], connections: number): Promise<LoadResult> {
+  const url = new URL(gatewayUrl);
+  const queue = [...submissions];
+  let graphqlErrors = 0;
+  const errorSamples: string[] = [];
+  const result = await autocannon({
+    url: url.origin,
+    connections: Math.min(connections, submissions.length),
+    amount: submissions.length,
+    timeout: 60,
+    requests: [
+      {
+        method: 'POST',
+        path: url.pathname,
+        setupRequest: (request) => {
+          const next = queue.shift()!;
+          return { ...request, body: next.body, headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${next.token}` } };
+        },
+        onResponse: (status, body) => {
+          if (status !== 200) return;
+          const parsed = JSON.parse(body) as { errors?: Array<{ message: string }> };
+          if (parsed.errors?.length) {
+            graphqlErrors++;
+            if (errorSamples.length < 5) errorSamples.push(parsed.errors[0]!.message);
+          }
+        },
+      },
+    ],
+  });
+  const submittedPerDepartment: Record<string, number> = {};
+  for (const s of submissions) for (const [d, n] of Object.entries(s.resultsPerDepartment)) submittedPerDepartment[d] = (submittedPerDepartment[d] ?? 0) + n;
+  const sent = result.requests.sent;
+  const ok = result['2xx'] - graphqlErrors;
+  return {
+    sent,
+    seconds: result.duration,
+    perSecond: ok / result.duration,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    graphqlErrors,
+    errorSamples,
+    submittedPerDepartment,
+  };
+}
+
+/** The visit submissions of a task, one per visit, each by an inspector of its team. */
+export function visitSubmissions(
+  taskId: string,
+  visits: ReadonlyArray<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }>,
+  tokenFor: (department: string, personId: string) => string,
+): SubmissionRequest[] {
+  return visits.map((v) => {
+    const member = v.team.find((m) => m.kind === 'INSPECTOR')!;
+    const results = v.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE' }));
+    const resultsPerDepartment: Record<string, number> = {};
+    for (const c of v.checklist) resultsPerDepartment[c.department] = (resultsPerDepartment[c.department] ?? 0) + 1;
+    return {
+      body: JSON.stringify({ query: 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', variables: { input: { taskId, targetKey: v.key, inspectedOn: '2026-03-04', results } } }),
+      token: tokenFor(member.department, member.personId),
+      resultsPerDepartment,
+    };
+  });
+}
+
+/** The results of a task each department holds, counted through the gateway. */
+export async function storedPerDepartment(
+  query: <T>(q: string, variables: Record<string, unknown>) => Promise<T>,
+  taskId: string,
+  departments: readonly string[],
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const d of departments) {
+    out[d] = 0;
+    let after: string | null = null;
+    for (;;) {
+      const data: Record<string, { results: Array<{ id: string }> }> = await query(`query($after: String) { ${d} { results(taskId: "${taskId}", first: 1000, after: $after) { id } } }`, { after });
+      const page = data[d]!.results;
+      out[d] += page.length;
+      if (page.length < 1000) break;
+      after = page[page.length - 1]!.id;
+    }
+  }
+  return out;
+}
