@@ -141,6 +141,53 @@ describeWithHub(
       const counts = await resultsPerItem(hub(), task);
       for (const [key, n] of expected(batch)) expect([key, counts.get(key)]).toEqual([key, n]);
     });
+
+    // Last in this file: it replaces the hub's joint service.
+    it('R24: the joint service killed between sending a share and recording it: after a restart the share is sent again when its lease runs out, and the department keeps it once', async () => {
+      const visit = visits[16]!;
+      // Tax is away while the visit is submitted, so no delivery round can take its share first.
+      const taxPort = hub().departments.find((d) => d.name === 'tax')!.port;
+      await hub().departments.find((d) => d.name === 'tax')!.stop();
+      expect((await submit(hub(), task, visit)).errors).toBeUndefined();
+      while ((await hub().joint.deliverer.deliverDue()) > 0) {
+        /* the others' shares */
+      }
+      await restartTax(hub(), taxPort);
+      const m = hub().joint.database.dataSource.manager;
+      const entry = (await m.find(OutboxRow, { where: { department: 'tax' } })).find((o) => (o.payload as Array<{ targetKey: string }>).some((p) => p.targetKey === visit.key))!;
+      expect(entry.status).toBe('PENDING');
+      // What the dead process did: it claimed the entry (lease) and sent the share, then died before recording it.
+      await m.update(OutboxRow, { id: entry.id }, { leaseUntil: new Date(time.clock().getTime() + 30_000), attempts: entry.attempts + 1, nextAttemptAt: time.clock() });
+      const sent = await hub().joint.deps.departments.run<Record<string, Array<{ created: boolean }>>>('tax', 'DepartmentRecordResults', { input: entry.payload });
+      expect(sent.taxRecordResults!.every((r) => r.created)).toBe(true);
+      const jointPort = hub().joint.port;
+      await hub().joint.stop();
+      const restarted = await startJoint(hub().config, {
+        verifier: hub().verifier,
+        issuer: hub().issuer,
+        logger: createLogger('silent', 'joint'),
+        port: jointPort,
+        departments: () => hub().registry.departments(),
+        clock: time.clock,
+        deliveryIntervalMs: 3_600_000,
+      });
+      const after = restarted.database.dataSource.manager;
+      try {
+        // The lease still holds: tax's share waits.
+        expect(await restarted.deliverer.deliverDue()).toBe(0);
+        expect((await after.findOneByOrFail(OutboxRow, { id: entry.id })).status).toBe('PENDING');
+        time.set(new Date(time.clock().getTime() + 3_600_000).toISOString());
+        expect(await restarted.deliverer.deliverDue()).toBe(1);
+        const done = await after.findOneByOrFail(OutboxRow, { id: entry.id });
+        expect(done.status).toBe('DELIVERED');
+        // The department answered the second send with the records it already had.
+        expect((done.receipts as Array<{ created: boolean }>).every((r) => r.created === false)).toBe(true);
+        const counts = await resultsPerItem(hub(), task);
+        for (const [key, n] of expected([visit])) expect([key, counts.get(key)]).toEqual([key, n]);
+      } finally {
+        await restarted.stop();
+      }
+    });
   },
   400,
   time.clock,
