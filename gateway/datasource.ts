@@ -14,7 +14,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly subgraph: string,
     url: string,
   ) {
-    super({ url });
+    // Node's own fetch (undici): it drops idle sockets before the subgraph closes them (see createHttpApp).
+    super({ url, fetcher: fetch as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -7,7 +7,7 @@ import express from 'express';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
-import { createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
+import { accessTrace, createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
 import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
@@ -61,7 +61,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     introspection: true,
     validationRules: limits.validationRules,
     formatError: maskUnexpectedErrors(options.logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
   });
   await server.start();
   app.use(

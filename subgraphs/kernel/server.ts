@@ -77,7 +77,37 @@ export function createHttpApp(service: string): { app: express.Express; httpServ
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service });
   });
-  return { app, httpServer: http.createServer(app) };
+  const httpServer = http.createServer(app);
+  // Idle keep-alive connections stay open longer than clients keep them (undici's fetch: 4 s), so a
+  // client never sends on a socket the server is closing (ECONNRESET on a request in flight).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
+  return { app, httpServer };
+}
+
+/**
+ * R30: every read and write is traced. Each operation a service runs is logged (the `access`
+ * trace) with who ran it (subject, role, department), the request id the gateway gave it, the
+ * operation's name and type, the root fields it touched, and whether it was refused. Values are
+ * never logged. Ship the logs to the hub's log store to keep the trace.
+ */
+export function accessTrace<C extends RequestContext>(service: string, logger: Logger): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ operation, operationName, response, errors }) {
+          const fields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])).filter((f) => f !== '_service') ?? [];
+          if (fields.length === 0 && operation) return; // federation's own _service reads
+          const codes = [...new Set((errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))];
+          const { identity, requestId } = contextValue;
+          logger.info(
+            { trace: 'access', service, requestId, subject: identity.subject, role: identity.role, department: identity.department, operation: operationName ?? null, type: operation?.operation ?? null, fields, refused: codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED), errors: codes },
+            'access',
+          );
+        },
+      };
+    },
+  };
 }
 
 /** Starts listening; resolves with the bound port (port 0 takes a free one). */
@@ -150,7 +180,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     includeStacktraceInErrorResponses: false,
     formatError: maskUnexpectedErrors(options.logger),
     // No Apollo Studio: federated inline traces would only cost time.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
   });
   await server.start();
   app.use(
