@@ -189,7 +189,7 @@ describeWithHub(
       for (const p of local) {
         const declared = await hub().query(`mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }`, {
           variables: { input: { department: 'fire', personId: p.id, targetKey: target, reason: '近亲属在该单位任职' } },
-          token: await hub().token(Role.INSPECTOR, 'fire'),
+          token: await hub().token(Role.INSPECTOR, 'fire', p.id),
         });
         expect(declared.errors).toBeUndefined();
       }
@@ -243,7 +243,7 @@ describeWithHub(
       const someone = taxRoster.data!.tax.inspectors.nodes[0]!.id;
       await hub().query(`mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }`, {
         variables: { input: { department: 'tax', personId: someone, targetKey: first.key, reason: '事后申报' } },
-        token: await hub().token(Role.INSPECTOR, 'tax'),
+        token: await hub().token(Role.INSPECTOR, 'tax', someone),
       });
       expect((await drawFor(hub(), task, 'tax')).errors).toBeUndefined();
       const r = await record(hub(), task, 'tax');

@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type
 import { assertAuditReader, assertTaskStaff } from '../access';
 import type { JointContext } from '../context';
 import { In } from 'typeorm';
+import { forbidden } from '../../kernel/errors';
 import { Role } from '../../kernel/identity';
 import { DrawnTargetRow, InspectorDrawRow, TeamMemberRow } from '../entities';
 import { InspectionCodeRow, VisitFeedbackRow } from '../visits/codes';
@@ -95,6 +96,14 @@ export class TeamResolver {
     const tasks = new TaskService(ctx.joint);
     const content = await tasks.planContent(task);
     assertTaskStaff(ctx.identity, content.departments, "see a task's target views"); // R30
+    // R30: this reads every participating department's view (internal credit and risk classes) with the
+    // joint service's identity. The departments show their views to their own staff, coordinators and
+    // hub roles only; here, besides coordinators and hub roles, only a team's inspectors see them (for
+    // their own visits). A department's admin or heads read their own department's views directly.
+    const role = ctx.identity.role;
+    if (role !== Role.HUB_ADMIN && role !== Role.AUDITOR && role !== Role.SERVICE && role !== Role.COORDINATOR && role !== Role.INSPECTOR) {
+      throw forbidden(`Only a task's inspectors (for their own visits), coordinators and hub roles read its target views; you are ${role} of '${ctx.identity.department}'.`, { rule: 'R30' });
+    }
     let allowed = new Set(keys.slice(0, 1000));
     if (ctx.identity.role === Role.INSPECTOR) {
       const mine = await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } });

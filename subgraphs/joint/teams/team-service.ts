@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
-import { badInput, conflict, notFound } from '../../kernel/errors';
+import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
 import { type Identity, Role } from '../../kernel/identity';
+import { OWN_TARGET_ID, REGION_PREFIX } from '../../kernel/codes';
 import { isDuplicateKey } from '../../kernel/department/repository';
 import { requireText } from '../../kernel/validation';
 import { assertDepartmentStaff } from '../access';
@@ -8,13 +9,16 @@ import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
 import { eligibility, runTeamDraw, TEAM_ALGORITHM, type FrozenTeamInput, type RosterPerson, type TeamAssignment, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
 import { ConflictRow, DrawnTargetRow, EntrustmentRow, InspectorDrawRow, TaskRow, TeamMemberRow, TeamRosterRow } from '../entities';
-import { currentTeamInput } from './rosters';
+import { currentTeamInput, expertRoster, inspectorRoster } from './rosters';
 import type { PlanContent } from '../plans/content';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 
 /** R20: the only reasons a drawn inspector may be replaced (岗位调整、工作冲突、健康状况、执法回避). */
 export const REPLACEMENT_REASONS = ['JOB_CHANGE', 'WORK_CONFLICT', 'HEALTH', 'RECUSAL'] as const;
 export type ReplacementReason = (typeof REPLACEMENT_REASONS)[number];
+
+/** R21: regions one entrustment may name (prefixes cover whole cities and districts). */
+export const MAX_ENTRUSTED_REGIONS = 100;
 
 /** R18: a team has at least two enforcement officers (行政处罚法 art. 42). */
 export const MIN_TEAM_INSPECTORS = 2;
@@ -151,10 +155,24 @@ export class TeamService {
 
   /** R19: an inspector or expert declares a conflict of interest with a target (before or after a draw). */
   async declareConflict(identity: Identity, input: { department: string; personId: string; targetKey: string; reason: string }): Promise<void> {
+    if (!this.deps.departments.has(input.department)) throw badInput(`department '${input.department}' is not a department of the hub (${this.deps.departments.departments().join(', ')}).`, { field: 'department' });
     assertDepartmentStaff(identity, input.department, [Role.INSPECTOR, Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'declare a conflict of interest');
+    // R30, R19: an inspector declares their own interests only; a declaration keeps the person out of
+    // the lottery, so one naming a colleague would let an inspector steer who is drawn. The
+    // department's admin or deputy head records one for anyone (an expert, say).
+    if (identity.role === Role.INSPECTOR && input.personId !== identity.subject) {
+      throw forbidden(`An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`, { rule: 'R30' });
+    }
     requireText(input.personId, 'personId', 32);
     requireText(input.targetKey, 'targetKey', 64);
     const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
+    // R19: a target's key (a USCC, or a department's own id of a project or product).
+    if (!OWN_TARGET_ID.test(input.targetKey)) throw badInput(`targetKey '${input.targetKey}' is not a target key: a USCC, or a department's own id of a project or product (letters, digits, dashes).`, { field: 'targetKey', rule: 'R19' });
+    // R19: the person is on the department's inspector or expert roster (another department's id would be kept out of nothing).
+    const [inspectors, experts] = await Promise.all([inspectorRoster(this.deps.departments, input.department), expertRoster(this.deps.departments, input.department)]);
+    if (!inspectors.some((p) => p.id === input.personId) && !experts.some((p) => p.id === input.personId)) {
+      throw badInput(`personId '${input.personId}' is on neither the ${input.department} inspector roster nor its expert roster; a conflict is declared for the department's own people (R19).`, { field: 'personId', rule: 'R19' });
+    }
     const now = this.deps.clock();
     try {
       await this.db.transaction(async (tx) => {
@@ -177,10 +195,18 @@ export class TeamService {
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled.`);
     this.participates(await this.tasks.planContent(task), input.department);
     assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
-    if (input.regions.length === 0 || !input.regions.every((r) => /^[1-8][0-9]{1,5}$/.test(r))) throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions' });
+    // R21: the regions entrusted, as codes or prefixes; a list that long is no entrustment (and would not fit its column).
+    if (input.regions.length === 0 || input.regions.length > MAX_ENTRUSTED_REGIONS) {
+      throw badInput(`regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ${input.regions.length}; a prefix (3101) covers every region under it.`, { field: 'regions', rule: 'R21' });
+    }
+    if (!input.regions.every((r) => REGION_PREFIX.test(r))) throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions', rule: 'R21' });
     const inspectorId = requireText(input.inspectorId, 'inspectorId', 32);
     const unit = requireText(input.entrustedByUnit, 'entrustedByUnit', 100, 'name the higher-level department unit that entrusts (R21)', 'R21');
     const reason = requireText(input.reason, 'reason', 2000, 'say why', 'R21');
+    // R21: the department entrusts one of its own inspectors.
+    if (!(await inspectorRoster(this.deps.departments, input.department)).some((p) => p.id === inspectorId)) {
+      throw badInput(`inspectorId '${inspectorId}' is not on the ${input.department} inspector roster; an entrustment names one of the department's own inspectors (R21).`, { field: 'inspectorId', rule: 'R21' });
+    }
     const now = this.deps.clock();
     await this.db.transaction(async (tx) => {
       await tx.insert(EntrustmentRow, { taskId: task.id, department: input.department, inspectorId, regions: input.regions, entrustedByUnit: unit, reason, recordedBy: identity.subject, recordedAt: now });
