@@ -8,6 +8,16 @@ export const DEPARTMENT_CODE = /^[a-z][a-z0-9]{1,19}$/;
 /** GB/T 2260 administrative region code: 6 digits. */
 export const REGION_CODE = /^[1-8][0-9]{5}$/;
 
+/** A region code or its prefix (2 to 6 digits: 31 is Shanghai, 3101 its districts), as plans and roster filters name regions. */
+export const REGION_PREFIX = /^[1-8][0-9]{1,5}$/;
+
+/**
+ * Region prefixes or industry codes one plan scope or roster filter may list: prefixes and
+ * sections cover the rest, and every code is a condition of the roster statement (SQLite nests
+ * them, and refuses an expression deeper than 1000).
+ */
+export const MAX_SCOPE_CODES = 200;
+
 /** GB/T 4754 industry code: a section letter A-T, optionally with digits (C, C13, C1311). */
 export const INDUSTRY_CODE = /^[A-T][0-9]{0,4}$/;
 

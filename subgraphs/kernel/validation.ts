@@ -21,3 +21,13 @@ export function requireCodes(values: readonly string[], field: string, format: R
   });
   return [...new Set(values)];
 }
+
+/**
+ * Whether a value is a day of the calendar written YYYY-MM-DD. `Date.parse` alone is not enough:
+ * it takes 2026-02-30 and rolls it over into March.
+ */
+export function isCalendarDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+}

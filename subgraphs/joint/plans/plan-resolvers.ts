@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
 import { badInput } from '../../kernel/errors';
-import { requireText } from '../../kernel/validation';
+import { isCalendarDay, requireText } from '../../kernel/validation';
 import { assertLeadCoordinator, isAuditReader, seesDrafts } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
@@ -92,6 +92,8 @@ export class PlanResolver {
   async jointOverduePlanRevisions(@Arg('asOf', () => String, { nullable: true }) asOf: string | null, @Ctx() ctx: JointContext) {
     // Auditors and hub admins see every department's; a coordinator sees the plans their department leads.
     if (!isAuditReader(ctx.identity)) assertLeadCoordinator(ctx.identity, ctx.identity.department ?? '', 'see overdue plan revisions');
+    // R11: deadlines are China dates; a day that does not exist would silently compare as text.
+    if (asOf != null && !isCalendarDay(asOf)) throw badInput(`asOf '${asOf}' is not a date (YYYY-MM-DD); leave it out for today.`, { field: 'asOf' });
     const day = asOf ?? chinaDate(ctx.joint.clock());
     const overdue = (await service(ctx).overdueRevisions(day)).filter(({ plan }) => isAuditReader(ctx.identity) || plan.leadDepartment === ctx.identity.department);
     return overdue.map(({ plan, revision }) => ({

@@ -1,6 +1,6 @@
-import { DEPARTMENT_CODE, INDUSTRY_CODE } from '../../kernel/codes';
+import { DEPARTMENT_CODE, INDUSTRY_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../../kernel/codes';
 import { badInput } from '../../kernel/errors';
-import { requireCodes, requireText } from '../../kernel/validation';
+import { isCalendarDay, requireCodes, requireText } from '../../kernel/validation';
 import type { StratumRatios } from '../draw/strata';
 import type { PlanContent, PlanItem } from './content';
 import type { PlanInput } from './types';
@@ -21,7 +21,6 @@ export interface ContractItem {
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const REGION_PREFIX = /^[1-8][0-9]{1,5}$/;
 
 function percent(value: number, field: string): number {
   if (!(value >= 0 && value <= 100)) throw badInput(`${field} is ${value}%: a ratio is between 0 and 100%.`, { field });
@@ -50,7 +49,8 @@ export function buildPlanContent(input: PlanInput, lead: string, knownDepartment
 
   for (const [key, value] of [['windowStart', input.windowStart], ['windowEnd', input.windowEnd]] as const) {
     const m = DAY.exec(value);
-    if (!m || Number(m[1]) !== input.year || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    // R10: a time window of real days (2026-02-30 is none) in the plan year.
+    if (!m || Number(m[1]) !== input.year || !isCalendarDay(value)) {
       throw badInput(`input.${key} '${value}' must be a date (YYYY-MM-DD) in ${input.year}.`, { field: `input.${key}`, rule: 'R10' });
     }
   }
@@ -58,6 +58,10 @@ export function buildPlanContent(input: PlanInput, lead: string, knownDepartment
   if (input.methods.length === 0) throw badInput('input.methods: name at least one inspection method (R10, R23).', { field: 'input.methods', rule: 'R10' });
 
   if (input.scope.targetKinds.length === 0) throw badInput('input.scope.targetKinds: name at least one kind of target (R10).', { field: 'input.scope.targetKinds', rule: 'R10' });
+  // R10: the scope in codes a roster can be filtered by; prefixes and sections keep it short.
+  for (const [key, list] of [['regions', input.scope.regions], ['industries', input.scope.industries]] as const) {
+    if (list.length > MAX_SCOPE_CODES) throw badInput(`input.scope.${key}: at most ${MAX_SCOPE_CODES} codes, got ${list.length}; name prefixes (3101) or sections (C) instead.`, { field: `input.scope.${key}`, rule: 'R10' });
+  }
   const regions = requireCodes(input.scope.regions, 'input.scope.regions', REGION_PREFIX, 'a region code or prefix (2 to 6 digits)');
   const industries = requireCodes(input.scope.industries, 'input.scope.industries', INDUSTRY_CODE, 'a GB/T 4754 code or section letter');
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { conflict, notFound } from '../../kernel/errors';
 import type { Identity } from '../../kernel/identity';
-import { requireText } from '../../kernel/validation';
+import { isCalendarDay, requireText } from '../../kernel/validation';
 import { badInput } from '../../kernel/errors';
 import { assertLeadCoordinator } from '../access';
 import { appendAudit } from '../audit';
@@ -38,8 +38,6 @@ async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Pr
 
 /** R14: in principle a target is inspected at most this often a year by the hub's random tasks. */
 export const MAX_INSPECTIONS_PER_YEAR = 2;
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class TaskService {
   constructor(private readonly deps: JointDeps) {}
@@ -79,7 +77,10 @@ export class TaskService {
     const witnessSource = requireText(input.witnessSource, 'witnessSource', 300, 'name the public source of the witness entropy and its date, e.g. a lottery draw');
     const now = this.deps.clock();
     const today = chinaDate(now);
-    if (!DAY.test(input.witnessAvailableOn) || input.witnessAvailableOn <= today) {
+    if (!isCalendarDay(input.witnessAvailableOn)) {
+      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' is not a date (YYYY-MM-DD): give the China date the witness value is published.`, { field: 'witnessAvailableOn' });
+    }
+    if (input.witnessAvailableOn <= today) {
       throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`, { field: 'witnessAvailableOn' });
     }
     if (!Number.isInteger(input.witnessNumbers) || input.witnessNumbers < MIN_WITNESS_NUMBERS || input.witnessNumbers > 50) {

@@ -5,7 +5,7 @@ import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '..
 import { type Identity, Role } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { isDuplicateKey } from '../../kernel/department/repository';
-import { requireText } from '../../kernel/validation';
+import { isCalendarDay, requireText } from '../../kernel/validation';
 import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
@@ -60,7 +60,7 @@ export class WriteBackService {
       throw forbidden(`Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ${identity.subject}.`, { rule: 'R30' });
     }
     const today = chinaDate(this.deps.clock());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
+    if (!isCalendarDay(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
       throw badInput(`inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`, { field: 'inspectedOn' });
     }
     // R18: a team of at least two enforcement officers submits; an expert alone does not.
@@ -84,7 +84,8 @@ export class WriteBackService {
       const item = items.find((it) => it.department === r.department && it.code === r.itemCode);
       if (!item) throw badInput(`${field}: ${r.department} ${r.itemCode} is not an item of this visit's combined checklist; each department's items only under that department (R22, R24).`, { field, rule: 'R24' });
       const key = `${r.department}/${r.itemCode}`;
-      if (seen.has(key)) throw badInput(`${field}: ${key} has a result already in this submission.`, { field });
+      // R22: every item of the visit once.
+      if (seen.has(key)) throw badInput(`${field}: ${key} has a result already in this submission; give each item of the visit one result (R22).`, { field, rule: 'R22' });
       seen.add(key);
       requireText(r.outcome, `${field}.outcome`, 40);
       const known = outcomes.get(r.department);

@@ -20,6 +20,9 @@ export interface ChecklistItemContent {
   industries: string[];
 }
 
+/** Industry codes one item may list. */
+export const MAX_ITEM_INDUSTRIES = 1000;
+
 /** Percent (5.25) to whole basis points (525); null stays null. */
 export function percentToBasisPoints(percent: number | null): number | null {
   return percent === null ? null : Math.round(percent * 100);
@@ -44,6 +47,10 @@ export function validateChecklistItem(input: ChecklistItemInput, field = 'input'
   if (input.targetKinds.length === 0) {
     // R1
     throw badInput(`${field}.targetKinds: name at least one kind of target the item applies to (R1).`, { field: `${field}.targetKinds`, rule: 'R1' });
+  }
+  // R1: the target kinds and industries an item applies to; sections and divisions keep the list short (and in its column).
+  if ((input.industries ?? []).length > MAX_ITEM_INDUSTRIES) {
+    throw badInput(`${field}.industries: at most ${MAX_ITEM_INDUSTRIES} codes, got ${input.industries!.length}; name sections (C) or divisions (C13) instead of every class.`, { field: `${field}.industries`, rule: 'R1' });
   }
   const industries = requireCodes(input.industries ?? [], `${field}.industries`, INDUSTRY_CODE, 'a GB/T 4754 industry code (a section letter A-T, optionally with digits)');
   const cap = input.ratioCapPercent ?? null;

@@ -2,9 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
 import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract/interfaces';
 import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
-import { ITEM_CODE } from '../codes';
+import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../codes';
 import { badInput } from '../errors';
-import { requireText } from '../validation';
+import { requireCodes, requireText } from '../validation';
 import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
@@ -20,11 +20,24 @@ export const ROWS_MAX = 50_000;
 /** Rows one import call may carry. */
 export const IMPORT_MAX = 5000;
 
+/** A roster filter as plans give it: region prefixes and industry codes, few enough for any database. */
+function checkedFilter(filter: RosterFilter | null): RosterFilter | null {
+  for (const [key, format, what] of [
+    ['regions', REGION_PREFIX, 'a region code or prefix (2 to 6 digits)'],
+    ['industries', INDUSTRY_CODE, 'a GB/T 4754 code or section letter'],
+  ] as const) {
+    const values = filter?.[key] ?? [];
+    if (values.length > MAX_SCOPE_CODES) throw badInput(`filter.${key}: at most ${MAX_SCOPE_CODES} codes, got ${values.length}; name prefixes (3101) or sections (C) instead.`, { field: `filter.${key}` });
+    requireCodes(values, `filter.${key}`, format, what);
+  }
+  return filter;
+}
+
 /** A page of the roster: the same for interactive lists and the bulk export, but for the size limit. */
 async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<Page<unknown>> {
   const code = ctx.dept.repo.department;
   assertCanReadRoster(ctx.identity, code); // R30
-  const page = await ctx.dept.repo.listTargets(filter, { first, after });
+  const page = await ctx.dept.repo.listTargets(checkedFilter(filter), { first, after });
   return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
 }
 
@@ -89,7 +102,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Ctx() ctx: DepartmentContext,
     ): Promise<RosterRows> {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.exportRows(filter, { first: pageSize(first, ROWS_MAX), after });
+      const page = await ctx.dept.repo.exportRows(checkedFilter(filter), { first: pageSize(first, ROWS_MAX), after });
       return { columns: [...ROSTER_ROW_COLUMNS], ...page };
     }
 
@@ -109,7 +122,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain, qualifiedOnly });
+      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain: domain ? requireText(domain, 'domain', 100, 'a supervision domain, as the checklist names it') : null, qualifiedOnly });
       const show = seesPrivateData(ctx.identity, code);
       return { nodes: page.rows.map((r) => toInspector(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
     }
@@ -122,7 +135,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, expertise);
+      const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, expertise ? requireText(expertise, 'expertise', 100, 'an expertise, as the roster names it') : null);
       const show = seesPrivateData(ctx.identity, code);
       return { nodes: page.rows.map((r) => toExpert(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
     }

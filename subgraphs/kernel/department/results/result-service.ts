@@ -4,14 +4,18 @@ import { ItemStatus } from '../../contract/enums';
 import type { ResultInput } from '../../contract/inputs';
 import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
-import { requireText } from '../../validation';
+import { isCalendarDay, requireText } from '../../validation';
 import { ChecklistItemRow } from '../entities';
 import { isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 
 export const ResultStatus = { RECORDED: 'RECORDED', APPROVED: 'APPROVED', PUBLISHED: 'PUBLISHED' } as const;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Inspectors one result may name (their certificate numbers). */
+export const MAX_INSPECTORS_PER_RESULT = 20;
+
+/** Results one approval or publication may name. */
+export const MAX_RESULTS_PER_CALL = 1000;
 
 /** The content of a result that the idempotency key stands for: a retry must carry the same. */
 function sameContent(row: ResultRow, input: ResultInput): boolean {
@@ -54,8 +58,11 @@ export class ResultService {
       if (!outcomes.some((o) => o.code === input.outcome)) {
         throw badInput(`${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary (${outcomes.map((o) => o.code).join(', ')}).`, { field: `${field}.outcome` });
       }
-      if (!DAY.test(input.inspectedOn) || Number.isNaN(Date.parse(`${input.inspectedOn}T00:00:00Z`))) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
-      if (input.inspectors.length === 0) throw badInput(`${field}.inspectors: name the inspectors who checked (R18).`, { field: `${field}.inspectors` });
+      if (!isCalendarDay(input.inspectedOn)) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
+      // R18: the team's enforcement officers, by certificate number (a team is a handful, not thousands).
+      if (input.inspectors.length === 0 || input.inspectors.length > MAX_INSPECTORS_PER_RESULT || input.inspectors.some((c) => c.trim() === '' || c.length > 40)) {
+        throw badInput(`${field}.inspectors: name the 1 to ${MAX_INSPECTORS_PER_RESULT} inspectors who checked, by certificate number (at most 40 characters each), got ${input.inspectors.length} (R18).`, { field: `${field}.inspectors`, rule: 'R18' });
+      }
       if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
       if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200)) throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
       if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
@@ -126,6 +133,8 @@ export class ResultService {
   /** Moves results from one status to the next, all or none (R25). */
   private async advance(ids: string[], from: string, to: Partial<ResultRow> & { status: string }, what: string): Promise<ResultRow[]> {
     if (ids.length === 0) throw badInput('ids: name at least one result.', { field: 'ids' });
+    // R25: approved and published in batches; a list longer than a database takes as parameters would fail as a fault.
+    if (ids.length > MAX_RESULTS_PER_CALL) throw badInput(`ids: at most ${MAX_RESULTS_PER_CALL} results per call, got ${ids.length}; send them in batches.`, { field: 'ids' });
     return this.manager.transaction(async (tx) => {
       const rows = await tx.find(ResultRow, { where: { id: In(ids) } });
       const missing = ids.filter((id) => !rows.some((r) => r.id === id));
