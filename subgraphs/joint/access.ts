@@ -15,6 +15,16 @@ function refuse(what: string, allowed: string, identity: Identity): never {
   throw forbidden(`Only ${allowed} may ${what}; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`, { rule: 'R30' });
 }
 
+/**
+ * R30: the roles that may make a call at all, checked before anything is looked up, so that a
+ * caller who may not make it learns nothing (not even whether a task or visit exists). The
+ * finer checks (which department, which team) follow once the record is read.
+ */
+export function assertRoleAmong(identity: Identity, roles: readonly Role[], what: string): void {
+  signedIn(identity, what);
+  if (!roles.includes(identity.role)) refuse(what, roles.join(' or '), identity);
+}
+
 /** R16: the lead department's coordinator creates plans and tasks and draws. */
 export function assertLeadCoordinator(identity: Identity, lead: string, what: string): void {
   signedIn(identity, what);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../kernel/errors';
-import type { Identity } from '../../kernel/identity';
-import { assertLeadCoordinator, seesDrafts } from '../access';
+import { Role, type Identity } from '../../kernel/identity';
+import { assertLeadCoordinator, assertRoleAmong, seesDrafts } from '../access';
 import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
@@ -64,6 +64,7 @@ export class PlanService {
 
   /** R11: every change is a new revision, kept with its time and author. */
   async revise(identity: Identity, planId: string, input: PlanInput, note: string): Promise<PlanView> {
+    assertRoleAmong(identity, [Role.COORDINATOR], 'revise a plan'); // R30
     const existing = await this.requirePlan(planId);
     assertLeadCoordinator(identity, existing.leadDepartment, 'revise a plan'); // R16
     const content = await this.content(input, existing.leadDepartment);
@@ -83,6 +84,7 @@ export class PlanService {
 
   /** Publishes the latest revision: from now on the public sees it (R11). */
   async publish(identity: Identity, planId: string): Promise<PlanView> {
+    assertRoleAmong(identity, [Role.COORDINATOR], 'publish a plan'); // R30
     const existing = await this.requirePlan(planId);
     assertLeadCoordinator(identity, existing.leadDepartment, 'publish a plan');
     const now = this.deps.clock();

@@ -4,7 +4,7 @@ import { type Identity, Role } from '../../kernel/identity';
 import { OWN_TARGET_ID, REGION_PREFIX } from '../../kernel/codes';
 import { isDuplicateKey } from '../../kernel/department/repository';
 import { requireText } from '../../kernel/validation';
-import { assertDepartmentStaff } from '../access';
+import { assertDepartmentStaff, assertRoleAmong } from '../access';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
 import { eligibility, runTeamDraw, TEAM_ALGORITHM, type FrozenTeamInput, type RosterPerson, type TeamAssignment, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
@@ -79,6 +79,7 @@ export class TeamService {
    * visit leads the team. A seat nobody eligible is left for stays vacant, for the deputy head to fill.
    */
   async draw(identity: Identity, taskId: string, department: string): Promise<TeamDrawRecord> {
+    assertRoleAmong(identity, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw inspectors'); // R30
     const { task, content } = await this.lockedTask(taskId);
     this.participates(content, department);
     assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors'); // R18
@@ -119,6 +120,7 @@ export class TeamService {
    * the replacement is any eligible inspector, chosen without a lottery; the original stays on record.
    */
   async replace(identity: Identity, input: { taskId: string; targetKey: string; department: string; personId: string; reason: string; replacementId: string; note: string }): Promise<TeamMemberRow> {
+    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)'); // R30
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
     assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)'); // R20
@@ -219,6 +221,7 @@ export class TeamService {
    * head chooses any eligible inspector, without a lottery, on record (R20, R21).
    */
   async fillVacancy(identity: Identity, input: { taskId: string; targetKey: string; department: string; inspectorId: string; note: string }): Promise<TeamMemberRow> {
+    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)'); // R30
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
     assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');

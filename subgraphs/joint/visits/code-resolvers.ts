@@ -1,3 +1,4 @@
+import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../kernel/errors';
@@ -57,6 +58,7 @@ const NOT_GENUINE = { genuine: false, taskName: null, year: null, leadDepartment
 export class InspectionCodeResolver {
   @Mutation(() => String, { description: 'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.' })
   async jointIssueInspectionCode(@Arg('taskId', () => ID) taskId: string, @Arg('targetKey', () => String) targetKey: string, @Ctx() ctx: JointContext): Promise<string> {
+    assertRoleAmong(ctx.identity, [Role.INSPECTOR, Role.COORDINATOR], 'issue an inspection code'); // R30
     const tasks = new TaskService(ctx.joint);
     const task = await tasks.requireTask(taskId);
     if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, { field: 'taskId' });

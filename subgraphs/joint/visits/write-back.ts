@@ -1,3 +1,4 @@
+import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
 import { LessThanOrEqual } from 'typeorm';
 import { Brackets } from 'typeorm';
@@ -48,6 +49,7 @@ export class WriteBackService {
   constructor(private readonly deps: JointDeps) {}
 
   async submit(identity: Identity, input: { taskId: string; targetKey: string; inspectedOn: string; results: SubmittedResult[] }): Promise<SubmissionRow> {
+    assertRoleAmong(identity, [Role.INSPECTOR], 'submit visit results'); // R30
     const tasks = new TaskService(this.deps);
     const task = await tasks.requireTask(input.taskId);
     if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: results are submitted for visits of a locked task.`, { field: 'taskId' });
@@ -172,6 +174,7 @@ export class WriteBackService {
    * say): nothing refused is lost. The lead's coordinators or hub admins.
    */
   async retryRefused(identity: Identity, submissionId: string, department: string): Promise<OutboxRow> {
+    assertRoleAmong(identity, [Role.COORDINATOR, Role.HUB_ADMIN], 'send a refused share again'); // R30
     const submission = await this.deps.dataSource.manager.findOneBy(SubmissionRow, { id: submissionId });
     if (!submission) throw notFound(`No submission ${submissionId}.`, { field: 'submissionId' });
     const task = await new TaskService(this.deps).requireTask(submission.taskId);

@@ -147,7 +147,6 @@ export const JOINT: Entry[] = [
     departments: TASK_DEPARTMENTS,
     operation: 'mutation($id: ID!) { jointRetryDelivery(submissionId: $id, department: "fire") { department status } }',
     variables: () => ({ id: f.refusedSubmission }),
-    anonymous: 'FORBIDDEN', // subgraphs/joint/visits/write-back.ts refuses the public with FORBIDDEN
     outcome: 'first', // once sent again, the share is no longer refused: CONFLICT for the second
   },
   {
