@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     console.log(`  stored     ${(v.submitMs / 1000).toFixed(2)} s: ${v.load.perSecond.toFixed(0)} submissions/s sustained; latency p50 ${v.load.latencyMs.p50} ms, p90 ${v.load.latencyMs.p90} ms, p99 ${v.load.latencyMs.p99} ms, max ${v.load.latencyMs.max} ms`);
     console.log(`  failures   ${v.load.non2xx} HTTP, ${v.load.graphqlErrors} GraphQL${v.load.errorSamples.length ? ` (${v.load.errorSamples.join(' | ')})` : ''}`);
     console.log(`  delivered  ${(v.deliveredMs / 1000).toFixed(2)} s after the first (${(v.submissions / (v.deliveredMs / 1000)).toFixed(0)} submissions/s end to end)`);
-    console.log(`  per department (stored / submitted): ${Object.keys(v.load.submittedPerDepartment).map((d) => `${d} ${v.storedByDepartment[d] ?? 0}/${v.load.submittedPerDepartment[d]}`).join(', ')}`);
+    console.log(`  same run, next ${v.loopSubmissions} visits sent 10 at a time with Promise.all: ${(v.loopSubmissions / (v.loopMs / 1000)).toFixed(0)} submissions/s (autocannon / loop = ${(v.load.perSecond / (v.loopSubmissions / (v.loopMs / 1000))).toFixed(2)})`);
+    console.log(`  per department, both batches (stored / submitted): ${Object.keys(v.load.submittedPerDepartment).map((d) => `${d} ${v.storedByDepartment[d] ?? 0}/${v.load.submittedPerDepartment[d]}`).join(', ')}`);
     console.log(`  results    ${v.resultsStored} stored in the departments of ${v.resultsExpected} submitted${v.resultsStored === v.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
     if (values.only === 'visits') return;
   }
