@@ -2,31 +2,10 @@ import mysql from 'mysql2/promise';
 import { OutboxRow, SubmissionRow } from '../../subgraphs/joint/visits/entities';
 import { databaseName } from '../../subgraphs/kernel/datasource';
 import { Role } from '../../subgraphs/kernel/identity';
-import { describeWithHub, type TestHub } from '../support/hub';
-import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+import { describeWithHub } from '../support/hub';
+import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit as submit, teamVisits, testClock, type TeamVisit as Visit } from '../joint/fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
-
-interface Visit {
-  key: string;
-  team: Array<{ department: string; personId: string; kind: string }>;
-  checklist: Array<{ department: string; itemCode: string }>;
-}
-
-async function submit(hub: TestHub, task: string, visit: Visit) {
-  const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'market')!;
-  return hub.query<{ jointSubmitVisitResults: { id: string } }>('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
-    variables: {
-      input: {
-        taskId: task,
-        targetKey: visit.key,
-        inspectedOn: '2026-03-04',
-        results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
-      },
-    },
-    token: await hub.token(Role.INSPECTOR, 'market', member.personId),
-  });
-}
 
 /**
  * The database connection drops in the middle of a submission's transaction (issue D). On MySQL
@@ -49,12 +28,8 @@ describeWithHub(
     beforeAll(async () => {
       const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 20, elevated: 10, general: 5, low: 5 } }));
       task = await runTaskTo(hub(), time, planId, 'LOCKED');
-      for (const d of ['market', 'tax', 'fire']) {
-        const r = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
-        if (r.errors) throw new Error(JSON.stringify(r.errors));
-      }
-      const r = await hub().query<{ jointTask: { visits: Visit[] } }>(`{ jointTask(id: "${task}") { visits(first: 5) { key team { department personId kind } checklist { department itemCode } } } }`, { token: await hub().token(Role.AUDITOR) });
-      visits = r.data!.jointTask.visits;
+      await drawAllInspectors(hub(), task, ['market', 'tax', 'fire']);
+      visits = await teamVisits(hub(), task, 5);
     });
 
     it('R24: the submission is either wholly stored or wholly refused with an error the client can retry; sent again, it is stored once', async () => {
@@ -104,9 +79,7 @@ describeWithHub(
       expect(again.errors).toBeUndefined();
       const departments = new Set(visit.checklist.map((c) => c.department));
       expect(await stored(visit.key)).toEqual({ submissions: 1, outbox: departments.size });
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* deliver everything */
-      }
+      await deliverEverything(hub().joint.deliverer);
       for (const department of departments) {
         const results = await hub().query<Record<string, { results: Array<{ targetKey: string }> }>>(`{ ${department} { results(taskId: "${task}", first: 1000) { targetKey } } }`, { token: await hub().token(Role.AUDITOR) });
         expect(results.data![department]!.results.filter((r) => r.targetKey === visit.key)).toHaveLength(visit.checklist.filter((c) => c.department === department).length);

@@ -5,31 +5,9 @@ import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { describeWithHub, type TestHub } from '../support/hub';
-import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit as submit, teamVisits, testClock, type TeamVisit as Visit } from '../joint/fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
-
-interface Visit {
-  key: string;
-  uscc: string | null;
-  team: Array<{ department: string; personId: string; kind: string }>;
-  checklist: Array<{ department: string; itemCode: string }>;
-}
-
-async function submit(hub: TestHub, task: string, visit: Visit) {
-  const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === 'market')!;
-  return hub.query<{ jointSubmitVisitResults: { id: string } }>('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
-    variables: {
-      input: {
-        taskId: task,
-        targetKey: visit.key,
-        inspectedOn: '2026-03-04',
-        results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
-      },
-    },
-    token: await hub.token(Role.INSPECTOR, 'market', member.personId),
-  });
-}
 
 /** Every result of a task each department holds, counted per visit and item. */
 async function resultsPerItem(hub: TestHub, task: string): Promise<Map<string, number>> {
@@ -60,12 +38,8 @@ describeWithHub(
     beforeAll(async () => {
       const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 30, elevated: 20, general: 10, low: 5 } }));
       task = await runTaskTo(hub(), time, planId, 'LOCKED');
-      for (const d of ['market', 'tax', 'fire']) {
-        const r = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
-        if (r.errors) throw new Error(JSON.stringify(r.errors));
-      }
-      const r = await hub().query<{ jointTask: { visits: Visit[] } }>(`{ jointTask(id: "${task}") { visits(first: 1000) { key uscc team { department personId kind } checklist { department itemCode } } } }`, { token: await hub().token(Role.AUDITOR) });
-      visits = r.data!.jointTask.visits.filter((v) => v.checklist.some((c) => c.department === 'tax') && v.uscc);
+      await drawAllInspectors(hub(), task, ['market', 'tax', 'fire']);
+      visits = (await teamVisits(hub(), task)).filter((v) => v.checklist.some((c) => c.department === 'tax') && v.uscc);
       expect(visits.length).toBeGreaterThanOrEqual(16);
     });
 
@@ -79,9 +53,7 @@ describeWithHub(
         answers.push(await submit(hub(), task, visit));
       }
       for (const a of answers) expect(a.errors).toBeUndefined();
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* the others' shares go; tax's wait */
-      }
+      await deliverEverything(hub().joint.deliverer);
       // Meanwhile the gateway answers the other departments' data, naming the one missing.
       const view = await hub().query<{ marketEntity: { name: string; tax: unknown; fire: { onRoster: boolean } | null } }>(`{ marketEntity(uscc: "${batch[5]!.uscc}") { name tax { onRoster } fire { onRoster } } }`, {
         token: await hub().token(Role.AUDITOR),
@@ -93,9 +65,7 @@ describeWithHub(
 
       await restartTax(hub(), taxPort);
       time.set('2026-03-04T03:00:00Z');
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* deliver what waited */
-      }
+      await deliverEverything(hub().joint.deliverer);
       const counts = await resultsPerItem(hub(), task);
       const want = expected(batch);
       for (const [key, n] of want) expect([key, counts.get(key)]).toEqual([key, n]);
@@ -106,9 +76,7 @@ describeWithHub(
       const taxPort = hub().departments.find((d) => d.name === 'tax')!.port;
       await hub().departments.find((d) => d.name === 'tax')!.stop();
       for (const visit of batch) expect((await submit(hub(), task, visit)).errors).toBeUndefined();
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* everything but tax */
-      }
+      await deliverEverything(hub().joint.deliverer);
       const waiting = (await hub().joint.database.dataSource.manager.find(OutboxRow, {})).filter((o) => o.status !== 'DELIVERED');
       expect(waiting.length).toBe(batch.length);
       expect(waiting.every((o) => o.department === 'tax')).toBe(true);
@@ -149,9 +117,7 @@ describeWithHub(
       const taxPort = hub().departments.find((d) => d.name === 'tax')!.port;
       await hub().departments.find((d) => d.name === 'tax')!.stop();
       expect((await submit(hub(), task, visit)).errors).toBeUndefined();
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* the others' shares */
-      }
+      await deliverEverything(hub().joint.deliverer);
       await restartTax(hub(), taxPort);
       const m = hub().joint.database.dataSource.manager;
       const entry = (await m.find(OutboxRow, { where: { department: 'tax' } })).find((o) => (o.payload as Array<{ targetKey: string }>).some((p) => p.targetKey === visit.key))!;

@@ -100,3 +100,51 @@ export async function runTaskTo(hub: TestHub, time: ReturnType<typeof testClock>
   return taskId;
 }
 
+
+/** A visit as the tests read it: its target, team and combined checklist. */
+export interface TeamVisit {
+  key: string;
+  uscc: string | null;
+  team: Array<{ department: string; personId: string; kind: string }>;
+  checklist: Array<{ department: string; itemCode: string }>;
+}
+
+/** Draws each department's inspectors for a locked task (each by its own coordinator). */
+export async function drawAllInspectors(hub: TestHub, taskId: string, departments: readonly string[]): Promise<void> {
+  for (const d of departments) {
+    const r = await hub.query(`mutation { jointDrawInspectors(taskId: "${taskId}", department: "${d}") { id } }`, { token: await hub.token(Role.COORDINATOR, d) });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+  }
+}
+
+/** The first visits of a task, with their teams and checklists (read as an auditor). */
+export async function teamVisits(hub: TestHub, taskId: string, first = 1000): Promise<TeamVisit[]> {
+  const r = await hub.query<{ jointTask: { visits: TeamVisit[] } }>(`{ jointTask(id: "${taskId}") { visits(first: ${first}) { key uscc team { department personId kind } checklist { department itemCode } } } }`, {
+    token: await hub.token(Role.AUDITOR),
+  });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.jointTask.visits;
+}
+
+/** Submits every item of a visit as NO_PROBLEM, by an inspector of its team (market's unless another department is named). */
+export async function submitVisit(hub: TestHub, taskId: string, visit: TeamVisit, department = 'market') {
+  const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === department)!;
+  return hub.query<{ jointSubmitVisitResults: { id: string } }>('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
+    variables: {
+      input: {
+        taskId,
+        targetKey: visit.key,
+        inspectedOn: '2026-03-04',
+        results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
+      },
+    },
+    token: await hub.token(Role.INSPECTOR, department, member.personId),
+  });
+}
+
+/** Runs outbox delivery rounds until one delivers nothing. */
+export async function deliverEverything(deliverer: { deliverDue(): Promise<number> }): Promise<void> {
+  while ((await deliverer.deliverDue()) > 0) {
+    /* again */
+  }
+}

@@ -1,7 +1,7 @@
 import { storedPerDepartment, submitThroughGateway, visitSubmissions } from '../../bench/load';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub } from '../support/hub';
-import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, teamVisits, testClock } from '../joint/fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
 const DEPARTMENTS = ['market', 'tax', 'fire', 'environment', 'housing'];
@@ -32,16 +32,9 @@ describeWithHub(
         }),
       );
       const task = await runTaskTo(hub(), time, planId, 'LOCKED');
-      for (const d of DEPARTMENTS) {
-        const r = await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
-        if (r.errors) throw new Error(JSON.stringify(r.errors));
-      }
+      await drawAllInspectors(hub(), task, DEPARTMENTS);
       const auditor = await hub().token(Role.AUDITOR);
-      const listed = await hub().query<{ jointTask: { visits: Parameters<typeof visitSubmissions>[1] } }>(
-        `{ jointTask(id: "${task}") { visits(first: 60) { key team { department personId kind } checklist { department itemCode } } } }`,
-        { token: auditor },
-      );
-      const visits = listed.data!.jointTask.visits;
+      const visits = await teamVisits(hub(), task, 60);
       expect(visits).toHaveLength(60);
       const tokens = new Map<string, string>();
       for (const v of visits) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await hub().token(Role.INSPECTOR, m.department, m.personId));
@@ -50,9 +43,7 @@ describeWithHub(
       const load = await submitThroughGateway(hub().gateway.url, submissions, 6);
       expect(load.errorSamples).toEqual([]);
       expect({ sent: load.sent, non2xx: load.non2xx, graphqlErrors: load.graphqlErrors }).toEqual({ sent: 60, non2xx: 0, graphqlErrors: 0 });
-      while ((await hub().joint.deliverer.deliverDue()) > 0) {
-        /* deliver everything */
-      }
+      await deliverEverything(hub().joint.deliverer);
       const stored = await storedPerDepartment(async (q, variables) => {
         const r = await hub().query<never>(q, { variables, token: auditor });
         if (r.errors) throw new Error(JSON.stringify(r.errors));
