@@ -1,0 +1,190 @@
+import { REGION_CODE } from '../../subgraphs/kernel/codes';
+import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
+import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import { UpstreamDataSource, type UpstreamRequest } from '../core/upstream-source';
+import { at, mapRecord, type FieldSpec, type RestMapping } from './mapping';
+
+/** A roster target in the contract's terms (the fields of `RosterTarget`). */
+export interface MappedTarget {
+  id: string;
+  kind: string;
+  uscc: string | null;
+  name: string;
+  regionCode: string;
+  industryCode: string;
+  creditLevel: string;
+  riskLevel: string;
+  penaltiesLast3Years: number;
+  verifiedComplaints: number;
+}
+
+export interface MappedInspector {
+  id: string;
+  name: string;
+  certificateNo: string;
+  unit: string;
+  position: string;
+  domains: string[];
+  permissions: string[];
+  jurisdiction: string[];
+  qualified: boolean;
+  phone: string | null;
+}
+
+export interface MappedChecklistItem {
+  code: string;
+  version: number;
+  title: string;
+  content: string;
+  basis: string;
+  inspectingBody: string;
+  targetKinds: string[];
+  method: string;
+  category: string;
+  ratioCapPercent: number | null;
+  frequency: string;
+  domain: string;
+  industries: string[];
+  status: string;
+}
+
+export interface RestConnectorOptions {
+  baseUrl: string;
+  /** The upstream's API key (configuration; never in the mapping). */
+  apiKey: string;
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
+
+const CREDIT_LEVELS = new Set(['A', 'B', 'C', 'D']);
+const RISK_LEVELS = new Set(['LOW', 'GENERAL', 'ELEVATED', 'HIGH']);
+
+/**
+ * A department's existing REST/JSON system seen through the department contract, by a
+ * declarative mapping (connectors/<code>/mapping.yaml): its paths, field names, paging, batch
+ * lookup and auth header. Reads of many targets go one upstream call per batch; pages of the
+ * contract (offset cursors) are cut from the upstream's page-number pages. A record the mapping
+ * cannot read is a DOWNSTREAM_SERVICE_ERROR naming the record and the field, never a guess.
+ */
+export class RestConnector extends UpstreamDataSource {
+  constructor(
+    readonly mapping: RestMapping,
+    private readonly options: RestConnectorOptions,
+  ) {
+    super({ department: mapping.department, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, healthPath: mapping.healthPath });
+  }
+
+  override willSendRequest(request: UpstreamRequest): void {
+    request.headers[this.mapping.auth.header] = this.options.apiKey;
+  }
+
+  /** Targets by USCC, in batches of the mapping's `batch.max`: ceil(N / max) upstream calls for N. */
+  async targetsByUscc(usccs: readonly string[]): Promise<MappedTarget[]> {
+    const { batch, fields } = this.mapping.targets;
+    const unique = [...new Set(usccs)];
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += batch.max) batches.push(unique.slice(i, i + batch.max));
+    const answers = await Promise.all(
+      batches.map((codes) => this.send<unknown>({ method: 'GET', path: batch.path, query: { [batch.param]: codes.join(batch.separator) }, headers: {}, idempotent: true })),
+    );
+    return answers.flatMap((answer) => this.records(answer, batch.records, batch.path)).map((r) => this.target(r, fields));
+  }
+
+  /** A page of the roster from `offset`, with an optional region-prefix filter (the contract's `regions`). */
+  async listTargets(offset: number, first: number, filter: { regions?: readonly string[] | null } = {}): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }> {
+    const regionParam = this.mapping.targets.filters?.regionPrefix;
+    const regions = filter.regions?.length ? filter.regions : [null];
+    if (regions.length > 1 && !regionParam) throw new HubError(ErrorCode.BAD_USER_INPUT, `The ${this.department} system cannot filter its roster by region.`, { field: 'filter.regions' });
+    if (regions.length > 1) {
+      // One region prefix per upstream listing: read each in full, then page the union (rosters are city-sized).
+      const all = (await Promise.all(regions.map((r) => this.everyPage(this.mapping.targets.path, (x) => this.target(x, this.mapping.targets.fields), r && regionParam ? { [regionParam]: r } : {})))).flat();
+      const sorted = [...new Map(all.map((t) => [t.id, t])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { rows: sorted.slice(offset, offset + first), total: sorted.length, hasMore: offset + first < sorted.length };
+    }
+    const query = regions[0] && regionParam ? { [regionParam]: regions[0] } : {};
+    return this.slice(this.mapping.targets.path, offset, first, query, (r) => this.target(r, this.mapping.targets.fields));
+  }
+
+  async listInspectors(offset: number, first: number): Promise<{ rows: MappedInspector[]; total: number; hasMore: boolean }> {
+    return this.slice(this.mapping.inspectors.path, offset, first, {}, (r) => this.checked<MappedInspector>(r, this.mapping.inspectors.fields, this.mapping.inspectors.path));
+  }
+
+  /** Every version of every checklist item the upstream has. */
+  async checklist(): Promise<MappedChecklistItem[]> {
+    const { path, records, fields } = this.mapping.checklist;
+    const answer = await this.send<unknown>({ method: 'GET', path, headers: {}, idempotent: true });
+    return this.records(answer, records ?? this.mapping.paging.records, path).map((r) => this.checked<MappedChecklistItem>(r, fields, path));
+  }
+
+  /** Writes one result back; the idempotency key makes a repeated send answer the record already made. */
+  async writeResult(idempotencyKey: string, payload: unknown): Promise<{ created: boolean; recordId: string }> {
+    const { path, idempotencyHeader, created, recordId } = this.mapping.results;
+    // Idempotent by its key: a timeout or 5xx is safely sent again.
+    const answer = await this.send<unknown>({ method: 'POST', path, headers: { [idempotencyHeader]: idempotencyKey }, body: payload, idempotent: true });
+    const made = at(answer, created);
+    const id = at(answer, recordId);
+    if (typeof made !== 'boolean' || (typeof id !== 'string' && typeof id !== 'number')) throw this.breach(path, `its answer has no ${created} (true/false) and ${recordId}`);
+    return { created: made, recordId: String(id) };
+  }
+
+  // ---- mapping -------------------------------------------------------------------------------
+
+  private records(answer: unknown, where: string, path: string): unknown[] {
+    const records = at(answer, where);
+    if (!Array.isArray(records)) throw this.breach(path, `its answer has no list at ${where}`);
+    return records;
+  }
+
+  private checked<T>(record: unknown, fields: Record<string, FieldSpec>, path: string): T {
+    const { value, problems } = mapRecord(record, fields);
+    if (problems.length) throw this.breach(path, `a record does not fit the mapping (${problems.join('; ')}): ${JSON.stringify(record).slice(0, 200)}`);
+    return value as T;
+  }
+
+  private target(record: unknown, fields: Record<string, FieldSpec>): MappedTarget {
+    const t = this.checked<MappedTarget>(record, fields, this.mapping.targets.path);
+    const wrong = [
+      t.uscc !== null && !isValidUscc(String(t.uscc)) ? `uscc '${t.uscc}' is not a valid USCC` : null,
+      !REGION_CODE.test(String(t.regionCode)) ? `regionCode '${t.regionCode}' is not a 6-digit region code` : null,
+      !CREDIT_LEVELS.has(t.creditLevel) ? `creditLevel '${t.creditLevel}'` : null,
+      !RISK_LEVELS.has(t.riskLevel) ? `riskLevel '${t.riskLevel}'` : null,
+    ].filter(Boolean);
+    if (wrong.length) throw this.breach(this.mapping.targets.path, `target ${t.id} does not fit the contract: ${wrong.join('; ')}`);
+    return { ...t, penaltiesLast3Years: Number(t.penaltiesLast3Years), verifiedComplaints: Number(t.verifiedComplaints) };
+  }
+
+  /** Rows [offset, offset + first) of a page-number-paged listing, read in the upstream's largest pages. */
+  private async slice<T>(path: string, offset: number, first: number, query: Record<string, string>, map: (r: unknown) => T): Promise<{ rows: T[]; total: number; hasMore: boolean }> {
+    const { pageParam, sizeParam, maxSize, records, total } = this.mapping.paging;
+    const rows: T[] = [];
+    let known = Infinity;
+    for (let page = Math.floor(offset / maxSize); rows.length < first && page * maxSize < known; page++) {
+      const answer = await this.send<unknown>({ method: 'GET', path, query: { ...query, [pageParam]: page + 1, [sizeParam]: maxSize }, headers: {}, idempotent: true });
+      const list = this.records(answer, records, path);
+      if (total) known = Number(at(answer, total));
+      const start = page === Math.floor(offset / maxSize) ? offset - page * maxSize : 0;
+      rows.push(...list.slice(start, start + first - rows.length).map(map));
+      if (list.length < maxSize) {
+        known = Math.min(known, page * maxSize + list.length);
+        break;
+      }
+    }
+    const all = Number.isFinite(known) ? known : offset + rows.length;
+    return { rows, total: all, hasMore: offset + rows.length < all };
+  }
+
+  private async everyPage<T>(path: string, map: (r: unknown) => T, query: Record<string, string>): Promise<T[]> {
+    const out: T[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.slice(path, offset, this.mapping.paging.maxSize, query, map);
+      out.push(...page.rows);
+      offset += page.rows.length;
+      if (!page.hasMore || page.rows.length === 0) return out;
+    }
+  }
+
+  private breach(path: string, what: string): HubError {
+    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system answered outside its connector mapping (${path}): ${what}. Nothing was stored; the mapping or the system needs fixing.`, { serviceName: this.department });
+  }
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRestMapping, mapRecord, type RestMapping } from '../../connectors/rest/mapping';
+import { RestConnector } from '../../connectors/rest/rest-connector';
+import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
+import { isValidUscc } from '../../subgraphs/kernel/uscc';
+
+const KEY = 'health-key';
+const MAPPING = path.join(__dirname, '..', '..', 'connectors', 'health', 'mapping.yaml');
+
+describe('the REST connector: the health system through its declarative mapping', () => {
+  let system: HealthSystem;
+  let mapping: RestMapping;
+  const connector = (overrides: Partial<RestMapping> = {}) => new RestConnector({ ...mapping, ...overrides }, { baseUrl: system.url, apiKey: KEY, retries: 1, backoffMs: 10 });
+
+  beforeAll(async () => {
+    mapping = loadRestMapping(MAPPING);
+    system = await startHealthSystem({ registerSeed: 'test-seed', registerSize: 2000, apiKey: KEY });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+  beforeEach(() => {
+    system.calls.length = 0;
+    system.faults.length = 0;
+  });
+
+  it('pages through the whole roster in contract terms, cutting contract pages out of the upstream pages', async () => {
+    // Small upstream pages (7) and contract pages (10) that do not line up.
+    const small = connector({ paging: { ...mapping.paging, maxSize: 7 } });
+    const whole = await connector().listTargets(0, 10_000);
+    expect(whole.total).toBeGreaterThan(100);
+    expect(whole.rows).toHaveLength(whole.total);
+    const paged = [];
+    for (let offset = 0; ; offset += 10) {
+      const page = await small.listTargets(offset, 10);
+      paged.push(...page.rows);
+      if (!page.hasMore) break;
+    }
+    expect(paged.map((t) => t.id)).toEqual(whole.rows.map((t) => t.id));
+    for (const t of whole.rows) {
+      expect(isValidUscc(t.uscc!)).toBe(true);
+      expect(t).toMatchObject({ id: t.uscc, kind: 'ENTERPRISE', creditLevel: expect.stringMatching(/^[ABCD]$/), riskLevel: expect.stringMatching(/^(LOW|GENERAL|ELEVATED|HIGH)$/) });
+    }
+  });
+
+  it('a lookup of many targets makes one upstream call per batch of 100, not one per target', async () => {
+    const all = (await connector().listTargets(0, 10_000)).rows;
+    const usccs = all.map((t) => t.uscc!).slice(0, 250);
+    expect(usccs.length).toBeGreaterThan(200);
+    system.calls.length = 0;
+    const found = await connector().targetsByUscc([...usccs, '91310000MA1FL0000X']);
+    expect(found.map((t) => t.uscc).sort()).toEqual([...usccs].sort());
+    expect(system.calls.filter((c) => c.path === '/v2/units/batch')).toHaveLength(Math.ceil((usccs.length + 1) / 100));
+  });
+
+  it('the region filter goes to the upstream as its own parameter', async () => {
+    const page = await connector().listTargets(0, 1000, { regions: ['310104'] });
+    expect(page.rows.length).toBeGreaterThan(0);
+    expect(page.rows.every((t) => t.regionCode === '310104')).toBe(true);
+    expect(system.calls.some((c) => c.query.includes('areaPrefix=310104'))).toBe(true);
+  });
+
+  it('inspectors and the checklist come out in contract terms (lists split, codes mapped)', async () => {
+    const inspectors = await connector().listInspectors(0, 100);
+    expect(inspectors.total).toBe(24);
+    expect(inspectors.rows[0]).toMatchObject({ id: 'WJ-S001', certificateNo: expect.any(String), domains: expect.any(Array), jurisdiction: expect.any(Array), qualified: true });
+    expect(inspectors.rows.find((i) => i.id === 'WJ-S024')!.qualified).toBe(false);
+    const checklist = await connector().checklist();
+    expect(checklist).toHaveLength(8);
+    expect(checklist.find((i) => i.code === 'WJ-001')).toMatchObject({ version: 1, category: 'KEY', status: 'IN_FORCE', ratioCapPercent: null, basis: expect.stringContaining('医疗机构管理条例') });
+    expect(checklist.find((i) => i.code === 'WJ-005')).toMatchObject({ category: 'GENERAL', ratioCapPercent: 10 });
+  });
+
+  it('results are written back under their idempotency key: a repeat answers the record already made', async () => {
+    const payload = { taskNo: 't-1', unit: '91310104MA1FL0000X', item: 'WJ-001', outcome: 'NO_PROBLEM' };
+    const first = await connector().writeResult('sub-1:health:WJ-001', payload);
+    const again = await connector().writeResult('sub-1:health:WJ-001', payload);
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ created: false, recordId: first.recordId });
+  });
+
+  it('a record outside the mapping is refused by name, and a mapping file with mistakes says each one', () => {
+    const { problems } = mapRecord({ risk_grade: 9, credit_code: 'x' }, mapping.targets.fields);
+    expect(problems).toEqual(expect.arrayContaining(["riskLevel: risk_grade '9' is not in the mapping (1, 2, 3, 4)", 'name: the record has no unit_name']));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-mapping-')), 'bad.yaml');
+    fs.writeFileSync(file, 'department: Health\nname: x\n');
+    expect(() => loadRestMapping(file)).toThrow(/department: a department code.*auth: /);
+  });
+});
