@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../kernel/context';
-import { forbidden, notFound } from '../kernel/errors';
+import { notFound, unauthenticated } from '../kernel/errors';
 import { Role, type Identity } from '../kernel/identity';
 import type { VersionRow } from './entities';
 import type { HealthMonitor } from './health';
@@ -12,7 +12,7 @@ export interface RegistryContext extends RequestContext {
 
 /** Reading the registry (versions, URLs, health) is for signed-in hub and department staff and services, not the public. */
 function assertReader(identity: Identity): void {
-  if (identity.role === Role.PUBLIC) throw forbidden('The registry is for signed-in staff and services; sign in (npm run token).');
+  if (identity.role === Role.PUBLIC) throw unauthenticated('The registry is for signed-in staff and services; sign in (npm run token).');
 }
 
 @InputType('SubgraphRegistrationInput', { description: 'A subgraph to register or update: its name, its department (none for a hub service) and where it answers.' })

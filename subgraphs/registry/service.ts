@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredOperation } from '../../operations';
 import { DEPARTMENT_CODE } from '../kernel/codes';
 import { RESERVED_CODES } from '../kernel/department/define';
-import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '../kernel/errors';
+import { badInput, conflict, ErrorCode, forbidden, HubError, notFound, unauthenticated } from '../kernel/errors';
 import { Role, type Identity } from '../kernel/identity';
 import type { Logger } from '../kernel/log';
 import { apiSchemaOf, composeSupergraph, fetchSubgraphSdl, sha256, subgraphSchemaOf } from './compose';
@@ -216,6 +216,7 @@ export class RegistryService {
     }
     if (force && actor.role !== Role.HUB_ADMIN) throw forbidden('Only a hub admin may force a change that breaks stored operations.', { field: 'force' });
     // R30: a department registers only its own subgraph; hub services are the hub admin's.
+    if (actor.role === Role.PUBLIC) throw unauthenticated('Sign in to register a subgraph: a department admin token of its department, or a hub admin token.');
     if (actor.role !== Role.HUB_ADMIN) {
       if (actor.role !== Role.DEPT_ADMIN) throw forbidden(`Registering a subgraph needs a hub admin or department admin token (yours is ${actor.role}).`);
       if (code === null) throw forbidden('Only a hub admin registers a subgraph that is not a department (give your department code).', { field: 'code' });
@@ -408,6 +409,7 @@ export class RegistryService {
   }
 
   private assertHubAdmin(actor: Identity, what: string): void {
+    if (actor.role === Role.PUBLIC) throw unauthenticated(`Sign in as a hub admin to ${what}.`);
     if (actor.role !== Role.HUB_ADMIN) throw forbidden(`Only a hub admin may ${what} (your token is ${actor.role}).`);
   }
 }

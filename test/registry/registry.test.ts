@@ -71,7 +71,9 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     expect(list[0]!.subgraphs.find((s) => s.name === 'joint')!.code).toBeNull();
     expect(hub().gateway.supergraph.current?.number).toBe(1);
     const anonymous = await hub().query(`{ registryVersions { number } }`);
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const anonymousRegistration = await register(hub(), CUSTOMS(customs.url), '');
+    expect(anonymousRegistration.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('R30: a department admin registers only its own department, never a hub service, and may not force', async () => {

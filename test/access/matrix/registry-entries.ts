@@ -10,12 +10,10 @@ import { anyOf, hubRole, signedIn, staffOf, type Entry } from './model';
 
 const registryReader = (field: string, operation: string): Entry => ({
   fields: [`Query.${field}`],
-  // Signed-in staff and services; the public may not (it holds internal URLs). The registry
-  // refuses the public with FORBIDDEN (subgraphs/registry/resolvers.ts).
+  // Signed-in staff and services; the public may not (it holds internal URLs).
   allow: signedIn,
   departments: NO_DEPARTMENT,
   operation,
-  anonymous: 'FORBIDDEN',
 });
 const registrar = anyOf(hubRole(Role.HUB_ADMIN), staffOf('tax', Role.DEPT_ADMIN));
 
@@ -32,7 +30,6 @@ export const REGISTRY: Entry[] = [
     departments: ['tax', 'fire'],
     operation: 'mutation($input: SubgraphRegistrationInput!) { registryCheckSubgraph(input: $input) { ok unchanged } }',
     variables: () => ({ input: f.registration }),
-    anonymous: 'FORBIDDEN',
   },
   {
     fields: ['Mutation.registryRegisterSubgraph'],
@@ -40,14 +37,12 @@ export const REGISTRY: Entry[] = [
     departments: ['tax', 'fire'],
     operation: 'mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { number } } }',
     variables: () => ({ input: f.registration }),
-    anonymous: 'FORBIDDEN',
   },
   {
     fields: ['Mutation.registryRemoveSubgraph'],
     allow: hubRole(Role.HUB_ADMIN),
     departments: ['fire', 'tax'],
     operation: 'mutation { registryRemoveSubgraph(name: "fire", force: true, note: "R30 矩阵") { changed version { number } } }',
-    anonymous: 'FORBIDDEN',
     last: true,
   },
   {
@@ -55,7 +50,6 @@ export const REGISTRY: Entry[] = [
     allow: hubRole(Role.HUB_ADMIN),
     departments: ['fire', 'tax'],
     operation: 'mutation { registryRollback(version: 1, note: "R30 矩阵：恢复") { changed version { number } } }',
-    anonymous: 'FORBIDDEN',
     last: true,
   },
 ];
