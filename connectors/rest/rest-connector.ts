@@ -46,6 +46,7 @@ export interface MappedChecklistItem {
   domain: string;
   industries: string[];
   status: string;
+  validFrom: string;
 }
 
 export interface RestConnectorOptions {

@@ -69,7 +69,7 @@ describe('the REST connector: the health system through its declarative mapping'
     expect(inspectors.rows.find((i) => i.id === 'WJ-S024')!.qualified).toBe(false);
     const checklist = await connector().checklist();
     expect(checklist).toHaveLength(8);
-    expect(checklist.find((i) => i.code === 'WJ-001')).toMatchObject({ version: 1, category: 'KEY', status: 'IN_FORCE', ratioCapPercent: null, basis: expect.stringContaining('医疗机构管理条例') });
+    expect(checklist.find((i) => i.code === 'WJ-001')).toMatchObject({ version: 1, category: 'KEY', status: 'CURRENT', ratioCapPercent: null, basis: expect.stringContaining('医疗机构管理条例') });
     expect(checklist.find((i) => i.code === 'WJ-005')).toMatchObject({ category: 'GENERAL', ratioCapPercent: 10 });
   });
 

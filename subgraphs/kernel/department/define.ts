@@ -14,6 +14,7 @@ import { DepartmentResults1763920000000 } from '../migrations/1763920000000-Depa
 import { ResultDishonesty1763950000000 } from '../migrations/1763950000000-ResultDishonesty';
 import { createDepartmentResolvers } from './resolvers';
 import { createDepartmentScope, type DepartmentContext } from './scope';
+import type { DepartmentStoreFactory } from './store';
 import { createDepartmentTypes, marketEntityStub, type Ctor, type DepartmentTypes } from './types';
 
 /** Codes the hub's own services use; no department may take them. */
@@ -54,7 +55,8 @@ export interface DepartmentModule<Own = unknown> {
   entities: Function[];
   migrations: Function[];
   buildSchema(): Promise<GraphQLSchema>;
-  createContext(dataSource: DataSource, clock?: () => Date): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
+  /** The per-request context; `store` replaces the department's own tables for rosters and checklist (a connector). */
+  createContext(dataSource: DataSource, clock?: () => Date, store?: DepartmentStoreFactory): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
 }
 
 /**
@@ -88,8 +90,8 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
         orphanedTypes: [ChecklistItem, Inspector, RosterTarget, DepartmentView, types.MarketEntity, types.ChecklistItem, types.Inspector, types.Target, types.View, ...(definition.orphanedTypes ?? [])],
         referenceResolvers: { ...stubReference, ...definition.referenceResolvers },
       }),
-    createContext: (dataSource, clock) => ({
-      dept: createDepartmentScope(dataSource, definition.code, clock),
+    createContext: (dataSource, clock, store) => ({
+      dept: createDepartmentScope(dataSource, definition.code, clock, store),
       own: (definition.createOwnScope?.(dataSource) ?? undefined) as Own,
     }),
   };

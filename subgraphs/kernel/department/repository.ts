@@ -5,6 +5,7 @@ import { chunk } from '../datasource';
 import { conflict, notFound } from '../errors';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
+import type { DepartmentStore } from './store';
 
 export interface PageRequest {
   first: number;
@@ -21,7 +22,7 @@ export interface RowPage<T> {
  * The only code that touches a department's tables (STYLE.md habit 4). It is built for one
  * department's database; inside a transaction, it is rebuilt on the transaction's manager.
  */
-export class DepartmentRepository {
+export class DepartmentRepository implements DepartmentStore {
   constructor(
     readonly manager: EntityManager,
     readonly department: string,

@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../identity';
 import type { Logger } from '../log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../server';
 import type { DepartmentModule } from './define';
+import type { DepartmentStoreFactory } from './store';
 
 export type RunningDepartment = ServiceWithDatabase;
 
@@ -15,12 +16,19 @@ export type RunningDepartment = ServiceWithDatabase;
 export async function startDepartment(
   module: DepartmentModule<unknown>,
   config: Pick<HubConfig, 'db' | 'host' | 'demo'>,
-  deps: { verifier: TokenVerifier; logger: Logger; port: number; clock?: () => Date },
+  deps: {
+    verifier: TokenVerifier;
+    logger: Logger;
+    port: number;
+    clock?: () => Date;
+    /** A connector serving the rosters and checklist from the department's existing system (no demo data is then generated for them). */
+    store?: DepartmentStoreFactory;
+  },
 ): Promise<RunningDepartment> {
   const { code } = module.definition;
   const database = await openServiceDatabase(config.db, code, { entities: module.entities, migrations: module.migrations });
   return serveOnDatabase(database, async () => {
-    if (config.demo.enabled) {
+    if (config.demo.enabled && !deps.store) {
       const started = Date.now();
       if (await seedDepartmentDemo(database.dataSource, code, module.definition.demo, config.demo)) {
         deps.logger.info({ ms: Date.now() - started, seed: config.demo.seed }, `${code}: demo data generated`);
@@ -33,7 +41,7 @@ export async function startDepartment(
       host: config.host,
       port: deps.port,
       logger: deps.logger,
-      context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock) }),
+      context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });
 }

@@ -6,10 +6,11 @@ import type { ResultRow } from './results/entities';
 import { ResultService } from './results/result-service';
 import type { ChecklistItemRow, RosterTargetRow } from './entities';
 import { DepartmentRepository } from './repository';
+import type { DepartmentStore, DepartmentStoreFactory } from './store';
 
-/** What a department's resolvers get per request: the scoped repository and its loaders. */
+/** What a department's resolvers get per request: the scoped store and its loaders. */
 export interface DepartmentScope {
-  repo: DepartmentRepository;
+  repo: DepartmentStore;
   /** Roster rows by id (market entities: by USCC); batched. */
   targetById: DataLoader<string, RosterTargetRow | null>;
   /** The current checklist, read once per request. */
@@ -20,8 +21,11 @@ export interface DepartmentScope {
   clock: () => Date;
 }
 
-export function createDepartmentScope(dataSource: DataSource, department: string, clock: () => Date = () => new Date()): DepartmentScope {
-  const repo = new DepartmentRepository(dataSource.manager, department);
+/** The store of a department that keeps everything in its own database. */
+export const ownDatabaseStore: DepartmentStoreFactory = (manager, department) => new DepartmentRepository(manager, department);
+
+export function createDepartmentScope(dataSource: DataSource, department: string, clock: () => Date = () => new Date(), store: DepartmentStoreFactory = ownDatabaseStore): DepartmentScope {
+  const repo = store(dataSource.manager, department);
   return {
     repo,
     targetById: keyedLoader((ids) => repo.targetsById(ids), (row) => row.id),

@@ -1,0 +1,169 @@
+import type { EntityManager } from 'typeorm';
+import type { RosterFilter } from '../../subgraphs/kernel/contract/inputs';
+import { forbidden } from '../../subgraphs/kernel/errors';
+import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from '../../subgraphs/kernel/department/entities';
+import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
+import type { DepartmentStore, DepartmentStoreFactory } from '../../subgraphs/kernel/department/store';
+import type { MappedChecklistItem, MappedInspector, MappedTarget, RestConnector } from './rest-connector';
+
+/** How long a roster or checklist read from the existing system is reused across requests, in ms. */
+export const UPSTREAM_CACHE_MS = 30_000;
+
+/** The rows of a page after the cursor (the last id), in id order. */
+function pageOf<T extends { id: string }>(sorted: readonly T[], page: PageRequest): RowPage<T> {
+  let start = 0;
+  if (page.after) {
+    start = sorted.findIndex((r) => r.id > page.after!);
+    if (start < 0) start = sorted.length;
+  }
+  const rows = sorted.slice(start, start + page.first);
+  const hasMore = start + page.first < sorted.length;
+  return { rows, hasMore, endCursor: rows.length ? rows[rows.length - 1]!.id : null };
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A value read once per `ttlMs`, shared by the requests that ask meanwhile. */
+class Cached<T> {
+  private value: { at: number; promise: Promise<T> } | null = null;
+  constructor(
+    private readonly ttlMs: number,
+    private readonly load: () => Promise<T>,
+  ) {}
+  get(): Promise<T> {
+    if (!this.value || Date.now() - this.value.at > this.ttlMs) {
+      const promise = this.load();
+      this.value = { at: Date.now(), promise };
+      promise.catch(() => (this.value = null)); // a failure is not kept
+    }
+    return this.value.promise;
+  }
+}
+
+/**
+ * The department store of a department whose rosters and checklist live in its existing REST
+ * system (issue E): reads go to the system through the connector (many targets by USCC in
+ * batches; whole rosters, inspectors and checklists read in the system's pages and reused for
+ * `UPSTREAM_CACHE_MS`, then sorted and paged in id order as the contract wants). Rosters and the
+ * checklist are the system's own: changing them through the hub is refused, naming where to do it.
+ * Results stay in the department subgraph's own database (`manager`).
+ */
+export function restStore(connector: RestConnector, ttlMs = UPSTREAM_CACHE_MS): DepartmentStoreFactory {
+  const rosters = new Map<string, Cached<RosterTargetRow[]>>();
+  const inspectors = new Cached(ttlMs, async () => {
+    const rows: InspectorRow[] = [];
+    for (let offset = 0; ; ) {
+      const page = await connector.listInspectors(offset, 500);
+      rows.push(...page.rows.map(toInspectorRow));
+      offset += page.rows.length;
+      if (!page.hasMore || page.rows.length === 0) return rows.sort(byId);
+    }
+  });
+  const checklist = new Cached(ttlMs, async () => (await connector.checklist()).map(toChecklistRow).sort((a, b) => (a.code === b.code ? a.version - b.version : a.code < b.code ? -1 : 1)));
+  const roster = (regions: readonly string[] | null | undefined) => {
+    const key = [...(regions ?? [])].sort().join(',');
+    let cached = rosters.get(key);
+    if (!cached) {
+      cached = new Cached(ttlMs, async () => (await connector.listTargets(0, Number.MAX_SAFE_INTEGER, { regions })).rows.map(toTargetRow).sort(byId));
+      rosters.set(key, cached);
+    }
+    return cached.get();
+  };
+  return (manager, department) => new RestDepartmentStore(manager, department, connector, roster, () => inspectors.get(), () => checklist.get());
+}
+
+class RestDepartmentStore implements DepartmentStore {
+  constructor(
+    readonly manager: EntityManager,
+    readonly department: string,
+    private readonly connector: RestConnector,
+    private readonly roster: (regions: readonly string[] | null | undefined) => Promise<RosterTargetRow[]>,
+    private readonly inspectors: () => Promise<InspectorRow[]>,
+    private readonly checklist: () => Promise<ChecklistItemRow[]>,
+  ) {}
+
+  async targetsById(ids: readonly string[]): Promise<RosterTargetRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.connector.targetsByUscc(ids)).map(toTargetRow);
+  }
+
+  private async filtered(filter: RosterFilter | null | undefined): Promise<RosterTargetRow[]> {
+    const rows = await this.roster(filter?.regions);
+    return rows.filter((r) => (!filter?.kinds?.length || filter.kinds.includes(r.kind as never)) && (!filter?.industries?.length || filter.industries.some((i) => r.industryCode.startsWith(i))));
+  }
+
+  async listTargets(filter: RosterFilter | null | undefined, page: PageRequest): Promise<RowPage<RosterTargetRow>> {
+    return pageOf(await this.filtered(filter), page);
+  }
+
+  async exportRows(filter: RosterFilter | null | undefined, page: PageRequest): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }> {
+    const { rows, hasMore, endCursor } = pageOf(await this.filtered(filter), page);
+    const tsv = rows.map((r) => `${r.id}\t${r.kind}\t${r.uscc ?? ''}\t${r.regionCode}\t${r.industryCode}\t${r.creditLevel}\t${r.riskLevel}\t${r.penaltiesLast3Years}\t${r.verifiedComplaints}\n`).join('');
+    return { tsv, count: rows.length, endCursor, hasMore };
+  }
+
+  async countTargets(filter: RosterFilter | null | undefined): Promise<number> {
+    return (await this.filtered(filter)).length;
+  }
+
+  async listInspectors(page: PageRequest, filter: { domain?: string | null; qualifiedOnly?: boolean } = {}): Promise<RowPage<InspectorRow>> {
+    const rows = (await this.inspectors()).filter((i) => (!filter.domain || i.domains.includes(filter.domain)) && (!filter.qualifiedOnly || i.qualified));
+    return pageOf(rows, page);
+  }
+
+  /** The existing system has no expert roster (the mapping names none). */
+  async listExperts(): Promise<RowPage<ExpertRow>> {
+    return { rows: [], hasMore: false, endCursor: null };
+  }
+
+  async currentChecklist(): Promise<ChecklistItemRow[]> {
+    return (await this.checklist()).filter((i) => i.status === 'CURRENT');
+  }
+
+  async allChecklistVersions(): Promise<ChecklistItemRow[]> {
+    return this.checklist();
+  }
+
+  async checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null> {
+    const versions = (await this.checklist()).filter((i) => i.code === code);
+    return (version ? versions.find((i) => i.version === version) : versions[versions.length - 1]) ?? null;
+  }
+
+  private ownSystem(what: string): never {
+    throw forbidden(`The ${this.department} department keeps its ${what} in its own system, which the hub reads through a connector; change it there.`, { rule: 'R30' });
+  }
+
+  async addChecklistItem(): Promise<ChecklistItemRow> {
+    return this.ownSystem('checklist');
+  }
+
+  async changeChecklistItem(): Promise<ChecklistItemRow> {
+    return this.ownSystem('checklist');
+  }
+
+  async upsertTargets(): Promise<number> {
+    return this.ownSystem('roster');
+  }
+}
+
+function toTargetRow(t: MappedTarget): RosterTargetRow {
+  return Object.assign(new RosterTargetRow(), { ...t, updatedAt: new Date(0) });
+}
+
+function toInspectorRow(i: MappedInspector): InspectorRow {
+  return Object.assign(new InspectorRow(), i);
+}
+
+function toChecklistRow(i: MappedChecklistItem): ChecklistItemRow {
+  const { ratioCapPercent, validFrom, ...rest } = i;
+  return Object.assign(new ChecklistItemRow(), {
+    ...rest,
+    ratioCapBasisPoints: ratioCapPercent === null || ratioCapPercent === undefined ? null : Math.round(Number(ratioCapPercent) * 100),
+    validFrom: new Date(validFrom),
+    validUntil: null,
+    changeReason: null,
+    createdBy: 'connector',
+    closeReason: null,
+    closedBy: null,
+  });
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { loadRestMapping } from '../../connectors/rest/mapping';
+import { RestConnector } from '../../connectors/rest/rest-connector';
+import { restStore } from '../../connectors/rest/rest-store';
+import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
+import { health } from '../../subgraphs/health';
+import { loadConfig } from '../../subgraphs/kernel/config';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
+import { Role } from '../../subgraphs/kernel/identity';
+import { createLogger } from '../../subgraphs/kernel/log';
+import { testDatabases } from '../support/databases';
+import { postGraphQL, testKeys } from '../support/hub';
+
+const KEY = 'health-key';
+
+/** The health department on the REST connector answers the contract from the existing system. */
+describe.each(testDatabases())('a department on the REST connector ($label)', (database) => {
+  let system: HealthSystem;
+  let department: RunningDepartment;
+  let keys: Awaited<ReturnType<typeof testKeys>>;
+  const ask = async <T>(query: string, variables: Record<string, unknown> = {}, role: Role = Role.SERVICE, dept: string | null = null) =>
+    postGraphQL<T>(department.url, query, variables, await keys.issuer.issue({ subject: 'test', role, department: dept }));
+
+  beforeAll(async () => {
+    keys = await testKeys();
+    system = await startHealthSystem({ registerSeed: 'test-seed', registerSize: 2000, apiKey: KEY });
+    const connector = new RestConnector(loadRestMapping(path.join(__dirname, '..', '..', 'connectors', 'health', 'mapping.yaml')), { baseUrl: system.url, apiKey: KEY, retries: 1, backoffMs: 10 });
+    const config = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
+    department = await startDepartment(health, config, { verifier: keys.verifier, logger: createLogger('silent', 'health'), port: 0, store: restStore(connector) });
+  });
+  afterAll(async () => {
+    await department?.stop();
+    await system?.stop();
+    await database.drop(['health']);
+  });
+
+  it('serves the checklist, the roster and inspectors of the existing system in contract terms', async () => {
+    const r = await ask<{ health: { checklist: Array<{ code: string; category: string; ratioCapPercent: number | null }>; inspectors: { nodes: Array<{ id: string }> } } }>(
+      '{ health { checklist { code category ratioCapPercent } inspectors(first: 100) { nodes { id } } } }',
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.health.checklist.map((i) => i.code)).toEqual(['WJ-001', 'WJ-002', 'WJ-003', 'WJ-004', 'WJ-005', 'WJ-006', 'WJ-007', 'WJ-008']);
+    expect(r.data!.health.checklist.find((i) => i.code === 'WJ-005')).toEqual({ code: 'WJ-005', category: 'GENERAL', ratioCapPercent: 10 });
+    expect(r.data!.health.inspectors.nodes).toHaveLength(24);
+  });
+
+  it('the bulk export pages the whole roster in id order, as the draw reads it', async () => {
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const r: Awaited<ReturnType<typeof ask<{ health: { exportTargetRows: { tsv: string; count: number; endCursor: string | null; hasMore: boolean } } }>>> = await ask(
+        'query($after: String) { health { exportTargetRows(first: 25, after: $after) { tsv count endCursor hasMore } } }',
+        { after },
+      );
+      expect(r.errors).toBeUndefined();
+      const page = r.data!.health.exportTargetRows;
+      const lines = page.tsv.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(page.count);
+      ids.push(...lines.map((l) => l.split('\t')[0]!));
+      if (!page.hasMore) break;
+      after = page.endCursor;
+    }
+    expect(ids.length).toBeGreaterThan(100);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("many targets' views in one request make one upstream call per batch of 100", async () => {
+    const export_ = await ask<{ health: { exportTargetRows: { tsv: string } } }>('{ health { exportTargetRows(first: 250) { tsv } } }');
+    const usccs = export_.data!.health.exportTargetRows.tsv.split('\n').filter(Boolean).map((l) => l.split('\t')[2]!);
+    system.calls.length = 0;
+    const r = await ask<{ _entities: Array<{ uscc: string; health: { onRoster: boolean; riskLevel: string } }> }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc health { onRoster riskLevel } } } }',
+      { r: usccs.map((uscc) => ({ __typename: 'MarketEntity', uscc })) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!._entities.every((e) => e.health.onRoster)).toBe(true);
+    expect(system.calls.filter((c) => c.path === '/v2/units/batch')).toHaveLength(Math.ceil(usccs.length / 100));
+  });
+
+  it('R30: its checklist and roster are changed in its own system: the hub refuses, saying where', async () => {
+    const r = await ask('mutation { healthRepealChecklistItem(code: "WJ-001", reason: "法规废止") { code } }', {}, Role.DEPT_ADMIN, 'health');
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+    expect(r.errors?.[0]?.message).toContain('keeps its checklist in its own system');
+  });
+});
