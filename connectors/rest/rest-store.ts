@@ -3,6 +3,7 @@ import type { RosterFilter } from '../../subgraphs/kernel/contract/inputs';
 import { forbidden } from '../../subgraphs/kernel/errors';
 import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from '../../subgraphs/kernel/department/entities';
 import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
+import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import type { DepartmentStore, DepartmentStoreFactory } from '../../subgraphs/kernel/department/store';
 import type { MappedChecklistItem, MappedInspector, MappedTarget, RestConnector } from './rest-connector';
 
@@ -143,6 +144,15 @@ class RestDepartmentStore implements DepartmentStore {
 
   async upsertTargets(): Promise<number> {
     return this.ownSystem('roster');
+  }
+
+  /** R24: each result as the existing system names its fields, under the result's idempotency key. */
+  async forwardResults(rows: ResultRow[]): Promise<void> {
+    const fields = this.connector.mapping.results.fields;
+    for (const row of rows) {
+      const body = Object.fromEntries(Object.entries(fields).map(([upstream, ours]) => [upstream, (row as unknown as Record<string, unknown>)[ours] ?? null]));
+      await this.connector.writeResult(row.idempotencyKey, body);
+    }
   }
 }
 

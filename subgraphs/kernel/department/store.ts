@@ -3,6 +3,7 @@ import type { RosterFilter } from '../contract/inputs';
 import type { ChecklistItemContent } from './checklist-rules';
 import type { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 import type { PageRequest, RowPage } from './repository';
+import type { ResultRow } from './results/entities';
 
 /**
  * Where a department's rosters and checklist live, as the contract's resolvers read and write
@@ -33,6 +34,11 @@ export interface DepartmentStore {
   changeChecklistItem(code: string, content: ChecklistItemContent | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow>;
   /** Bulk roster import (R6). */
   upsertTargets(rows: RosterTargetRow[]): Promise<number>;
+  /**
+   * R24: results just recorded, sent on to the department's existing system (a connector); called
+   * inside the recording transaction, so a failure records nothing. Absent for a native department.
+   */
+  forwardResults?(rows: ResultRow[]): Promise<void>;
 }
 
 /** Makes a department's store for a request, on the department subgraph's own database. */

@@ -26,7 +26,7 @@ const MAX_BATCH = 1000;
 
 /** The results part of the department contract (DESIGN.md contract 3). */
 export function createResultResolvers(code: string, types: DepartmentTypes): Function[] {
-  const service = (ctx: DepartmentContext) => new ResultService(ctx.dept.repo.manager, code);
+  const service = (ctx: DepartmentContext) => new ResultService(ctx.dept.repo.manager, code, ctx.dept.repo);
   const hubSees = (identity: Identity) => seesPrivateData(identity, code) || identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
 
   @Resolver(() => types.Query)

@@ -6,6 +6,7 @@ import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
 import { isCalendarDay, requireText } from '../../validation';
 import { ChecklistItemRow } from '../entities';
+import type { DepartmentStore } from '../store';
 import { isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 
@@ -38,11 +39,14 @@ export class ResultService {
   constructor(
     private readonly manager: EntityManager,
     readonly department: string,
+    /** Where the checklist is, and where results go besides this database (a connector-backed department's existing system). */
+    private readonly store?: Pick<DepartmentStore, 'allChecklistVersions' | 'forwardResults'>,
   ) {}
 
   /** Checks every result before writing any: an item of this department's checklist at that version, an outcome of its dictionary. */
   private async validate(inputs: ResultInput[]): Promise<void> {
-    const items = await this.manager.find(ChecklistItemRow, { where: { code: In([...new Set(inputs.map((i) => i.itemCode))]) } });
+    const codes = new Set(inputs.map((i) => i.itemCode));
+    const items = this.store ? (await this.store.allChecklistVersions()).filter((i) => codes.has(i.code)) : await this.manager.find(ChecklistItemRow, { where: { code: In([...codes]) } });
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
     inputs.forEach((input, i) => {
       const field = `input[${i}]`;
@@ -83,6 +87,7 @@ export class ResultService {
       return await retryingDeadlocks(() => this.manager.transaction(async (tx) => {
         const known = await tx.find(ResultRow, { where: { idempotencyKey: In(inputs.map((i) => i.idempotencyKey)) } });
         const receipts = [];
+        const created: ResultRow[] = [];
         for (const input of inputs) {
           const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
           if (existing) {
@@ -119,8 +124,12 @@ export class ResultService {
           });
           await tx.insert(ResultRow, row as never);
           known.push(row);
+          created.push(row);
           receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
         }
+        // R24: a connector-backed department's existing system gets them too, before this commits:
+        // if it cannot take them, nothing is recorded here and the hub sends them again later.
+        if (created.length && this.store?.forwardResults) await this.store.forwardResults(created);
         return receipts;
       }));
     } catch (error) {
