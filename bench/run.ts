@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDraw } from './draw';
+import { benchImport } from './import';
 import { benchVisits } from './visits';
 
 /**
@@ -11,10 +12,10 @@ import { benchVisits } from './visits';
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' } } });
   const targets = Number(values.targets);
   console.log(`# JointCheck benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-  if (values.only !== 'draw') {
+  if (values.only !== 'draw' && values.only !== 'import') {
     const v = await benchVisits();
     const sorted = [...v.checklistMs].sort((a, b) => a - b);
     console.log(`\n## Combined checklist: ${v.visits} visits of a five-department task in one request (whole hub in one process, SQLite)`);
@@ -28,6 +29,14 @@ async function main(): Promise<void> {
     console.log(`  per department, both batches (stored / submitted): ${Object.keys(v.load.submittedPerDepartment).map((d) => `${d} ${v.storedByDepartment[d] ?? 0}/${v.load.submittedPerDepartment[d]}`).join(', ')}`);
     console.log(`  results    ${v.resultsStored} stored in the departments of ${v.resultsExpected} submitted${v.resultsStored === v.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
     if (values.only === 'visits') return;
+  }
+  if (values.only === 'import' || !values.only) {
+    const im = await benchImport(Number(values['import-rows'] ?? '1000000'), path.resolve(values.data!));
+    console.log(`\n## CSV import: ${im.rows.toLocaleString('en')} target rows (${im.fileMb.toFixed(0)} MB, every 1,000th broken) with npm run import, own process, SQLite`);
+    console.log(`  time       ${im.seconds.toFixed(1)} s (${im.rowsPerSecond.toFixed(0)} rows/s)`);
+    console.log(`  peak RSS   ${im.peakRssMb} MB (target < 300 MB)`);
+    console.log(`  output     ${im.output.split('\n').pop()}`);
+    if (values.only === 'import') return;
   }
   const draw = await benchDraw(targets, path.resolve(values.data!));
   console.log(`\n## Draw over ${draw.targets.toLocaleString('en')} targets (${draw.eligible.toLocaleString('en')} eligible, ${draw.drawn.toLocaleString('en')} drawn)`);

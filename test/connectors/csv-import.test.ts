@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import { importCsv, rejectReport } from '../../connectors/csv/import';
+import { openServiceDatabase, type ServiceDatabase } from '../../subgraphs/kernel/datasource';
+import { ChecklistItemRow, InspectorRow, RosterTargetRow } from '../../subgraphs/kernel/department/entities';
+import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { tax } from '../../subgraphs/tax';
+import { testDatabases } from '../support/databases';
+
+const uscc = (n: number) => {
+  const first17 = `9131010${String(n).padStart(9, '0')}X`.slice(0, 17);
+  return first17 + usccCheckCharacter(first17);
+};
+const csv = (lines: string[]) => Readable.from([lines.join('\n') + '\n']);
+
+/** `npm run import` (issue E, R6): a CSV export with bad rows, imported into a department's own database. */
+describe.each(testDatabases())('CSV import ($label)', (database) => {
+  let db: ServiceDatabase;
+  beforeAll(async () => {
+    db = await openServiceDatabase(database.db, 'tax', { entities: tax.entities, migrations: tax.migrations });
+  });
+  afterAll(async () => {
+    await db?.dataSource.destroy();
+    await database.drop(['tax']);
+  });
+
+  it('R6: valid target rows are stored, each bad row is reported with its line and reason, and a re-run stores nothing twice', async () => {
+    const good = uscc(1);
+    const badCheck = good.slice(0, 17) + (good[17] === 'A' ? 'B' : 'A');
+    const file = [
+      'kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints',
+      `ENTERPRISE,${good},上海甲有限公司,310104,C13,A,LOW,0,0`,
+      `ENTERPRISE,${badCheck},上海乙有限公司,310104,C13,A,LOW,0,0`,
+      `ENTERPRISE,${uscc(3)},上海丙有限公司,310104,C13,Z,LOW,0,0`,
+      `ENTERPRISE,${uscc(4)},,310104,C13,A,LOW,0,0`,
+      `ENTERPRISE,${uscc(5)},上海戊有限公司,3101,C13,A,LOW,0,0`,
+      `ENTERPRISE,${uscc(6)},上海己有限公司,310104,C13,A,HIGH,-1,0`,
+      `PROJECT,,某项目,310104,E47,B,GENERAL,0,0`,
+      `ENTERPRISE,${uscc(8)},上海庚有限公司,310105,F52,B,ELEVATED,1,2`,
+    ];
+    const first = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
+    expect(first).toMatchObject({ read: 8, imported: 2 });
+    expect(first.rejected.map((r) => r.line)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(first.rejected[0]!.reason).toMatch(/check character/);
+    expect(first.rejected[1]!.reason).toMatch(/creditLevel 'Z' is not one of A, B, C, D/);
+    expect(first.rejected[2]!.reason).toMatch(/name/);
+    expect(first.rejected[3]!.reason).toMatch(/regionCode '3101'/);
+    expect(first.rejected[4]!.reason).toMatch(/penaltiesLast3Years '-1' is not a whole number/);
+    expect(first.rejected[5]!.reason).toMatch(/needs an id of its own/);
+    expect(rejectReport(first.rejected).split('\n')[0]).toBe('line,reason');
+    const count = await db.dataSource.manager.count(RosterTargetRow);
+    const again = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
+    expect(again.imported).toBe(2);
+    expect(await db.dataSource.manager.count(RosterTargetRow)).toBe(count);
+    expect(await db.dataSource.manager.findOneByOrFail(RosterTargetRow, { id: uscc(8) })).toMatchObject({ name: '上海庚有限公司', riskLevel: 'ELEVATED', verifiedComplaints: 2 });
+  });
+
+  it('inspectors: lists split on ;, booleans and certificate numbers checked; a re-run replaces by id', async () => {
+    const file = [
+      'id,name,certificateNo,unit,position,domains,jurisdiction,qualified,phone',
+      'TX-001,王芳,31000020190001,上海市税务局,稽查员,发票管理;纳税申报,310104;310105,true,13900000001',
+      'TX-002,李强,,上海市税务局,稽查员,发票管理,310104,true,',
+      'TX-003,赵敏,31000020190003,上海市税务局,稽查员,,310104,true,',
+      'TX-004,钱进,31000020190004,上海市税务局,稽查员,发票管理,310104,maybe,',
+    ];
+    const report = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'inspectors', input: csv(file) });
+    expect(report).toMatchObject({ read: 4, imported: 1 });
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [3, expect.stringMatching(/certificateNo/)],
+      [4, expect.stringMatching(/domains: name at least one/)],
+      [5, expect.stringMatching(/qualified 'maybe'/)],
+    ]);
+    expect(await db.dataSource.manager.findOneByOrFail(InspectorRow, { id: 'TX-001' })).toMatchObject({ domains: ['发票管理', '纳税申报'], jurisdiction: ['310104', '310105'], qualified: true });
+    await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'inspectors', input: csv(file) });
+    expect(await db.dataSource.manager.countBy(InspectorRow, { id: 'TX-001' })).toBe(1);
+  });
+
+  it('R1, R2, R5: checklist rows are checked like the API; a re-run leaves current items alone and a changed row makes a new version', async () => {
+    const header = 'code,title,content,basis,inspectingBody,targetKinds,method,category,ratioCapPercent,frequency,domain,industries';
+    const item = (code: string, title: string, category = 'KEY', cap = '') => `${code},${title},检查${title},《中华人民共和国税收征收管理法》第五十四条,税务局,ENTERPRISE,ON_SITE,${category},${cap},每年,发票管理,`;
+    const file = [header, item('CSV-01', '发票开具'), item('CSV-02', '纳税申报', 'GENERAL', ''), item('CSV-03', '账簿设置', 'GENERAL', '150'), `CSV-04,无依据,内容,,税务局,ENTERPRISE,ON_SITE,KEY,,每年,发票管理,`];
+    const first = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv(file) });
+    expect(first).toMatchObject({ read: 4, imported: 1 });
+    expect(first.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
+    expect(first.rejected[0]!.reason).toMatch(/R2/);
+    expect(first.rejected[2]!.reason).toMatch(/basis/);
+    const again = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具')]) });
+    expect(again).toMatchObject({ imported: 0, unchanged: 1 });
+    const changed = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具与保管')]) });
+    expect(changed.imported).toBe(1);
+    const versions = await db.dataSource.manager.find(ChecklistItemRow, { where: { code: 'CSV-01' }, order: { version: 'ASC' } });
+    expect(versions.map((v) => [v.version, v.status, v.title])).toEqual([
+      [1, 'SUPERSEDED', '发票开具'],
+      [2, 'CURRENT', '发票开具与保管'],
+    ]);
+  });
+
+  it('a file whose header does not fit is refused before any row, naming the columns', async () => {
+    await expect(importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(['kind,name,colour', 'ENTERPRISE,x,red']) })).rejects.toThrow(/missing regionCode.*unknown colour/);
+  });
+});
