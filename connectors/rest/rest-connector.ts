@@ -1,53 +1,10 @@
 import { REGION_CODE } from '../../subgraphs/kernel/codes';
 import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
 import { UpstreamDataSource, type UpstreamRequest } from '../core/upstream-source';
+import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { at, mapRecord, type FieldSpec, type RestMapping } from './mapping';
-
-/** A roster target in the contract's terms (the fields of `RosterTarget`). */
-export interface MappedTarget {
-  id: string;
-  kind: string;
-  uscc: string | null;
-  name: string;
-  regionCode: string;
-  industryCode: string;
-  creditLevel: string;
-  riskLevel: string;
-  penaltiesLast3Years: number;
-  verifiedComplaints: number;
-}
-
-export interface MappedInspector {
-  id: string;
-  name: string;
-  certificateNo: string;
-  unit: string;
-  position: string;
-  domains: string[];
-  permissions: string[];
-  jurisdiction: string[];
-  qualified: boolean;
-  phone: string | null;
-}
-
-export interface MappedChecklistItem {
-  code: string;
-  version: number;
-  title: string;
-  content: string;
-  basis: string;
-  inspectingBody: string;
-  targetKinds: string[];
-  method: string;
-  category: string;
-  ratioCapPercent: number | null;
-  frequency: string;
-  domain: string;
-  industries: string[];
-  status: string;
-  validFrom: string;
-}
 
 export interface RestConnectorOptions {
   baseUrl: string;
@@ -68,7 +25,7 @@ const RISK_LEVELS = new Set(['LOW', 'GENERAL', 'ELEVATED', 'HIGH']);
  * contract (offset cursors) are cut from the upstream's page-number pages. A record the mapping
  * cannot read is a DOWNSTREAM_SERVICE_ERROR naming the record and the field, never a guess.
  */
-export class RestConnector extends UpstreamDataSource {
+export class RestConnector extends UpstreamDataSource implements ContractConnector {
   constructor(
     readonly mapping: RestMapping,
     private readonly options: RestConnectorOptions,
@@ -118,9 +75,11 @@ export class RestConnector extends UpstreamDataSource {
     return this.records(answer, records ?? this.mapping.paging.records, path).map((r) => this.checked<MappedChecklistItem>(r, fields, path));
   }
 
-  /** Writes one result back; the idempotency key makes a repeated send answer the record already made. */
-  async writeResult(idempotencyKey: string, payload: unknown): Promise<{ created: boolean; recordId: string }> {
-    const { path, idempotencyHeader, created, recordId } = this.mapping.results;
+  /** Writes one result back, its fields named as the mapping says; the idempotency key makes a repeat answer the record already made. */
+  async writeResult(row: ResultRow): Promise<{ created: boolean; recordId: string }> {
+    const { path, idempotencyHeader, created, recordId, fields } = this.mapping.results;
+    const payload = Object.fromEntries(Object.entries(fields).map(([upstream, ours]) => [upstream, (row as unknown as Record<string, unknown>)[ours] ?? null]));
+    const idempotencyKey = row.idempotencyKey;
     // Idempotent by its key: a timeout or 5xx is safely sent again.
     const answer = await this.send<unknown>({ method: 'POST', path, headers: { [idempotencyHeader]: idempotencyKey }, body: payload, idempotent: true });
     const made = at(answer, created);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadRestMapping } from '../../connectors/rest/mapping';
 import { RestConnector } from '../../connectors/rest/rest-connector';
-import { restStore } from '../../connectors/rest/rest-store';
+import { connectorStore } from '../../connectors/core/connector-store';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
 import { health } from '../../subgraphs/health';
 import { loadConfig } from '../../subgraphs/kernel/config';
@@ -26,7 +26,7 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
     system = await startHealthSystem({ registerSeed: 'test-seed', registerSize: 2000, apiKey: KEY });
     const connector = new RestConnector(loadRestMapping(path.join(__dirname, '..', '..', 'connectors', 'health', 'mapping.yaml')), { baseUrl: system.url, apiKey: KEY, retries: 1, backoffMs: 10 });
     const config = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
-    department = await startDepartment(health, config, { verifier: keys.verifier, logger: createLogger('silent', 'health'), port: 0, store: restStore(connector) });
+    department = await startDepartment(health, config, { verifier: keys.verifier, logger: createLogger('silent', 'health'), port: 0, store: connectorStore(connector) });
   });
   afterAll(async () => {
     await department?.stop();

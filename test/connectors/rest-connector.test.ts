@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRestMapping, mapRecord, type RestMapping } from '../../connectors/rest/mapping';
 import { RestConnector } from '../../connectors/rest/rest-connector';
+import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
 
@@ -74,9 +75,9 @@ describe('the REST connector: the health system through its declarative mapping'
   });
 
   it('results are written back under their idempotency key: a repeat answers the record already made', async () => {
-    const payload = { taskNo: 't-1', unit: '91310104MA1FL0000X', item: 'WJ-001', outcome: 'NO_PROBLEM' };
-    const first = await connector().writeResult('sub-1:health:WJ-001', payload);
-    const again = await connector().writeResult('sub-1:health:WJ-001', payload);
+    const row = { idempotencyKey: 'sub-1:health:WJ-001', taskId: 't-1', uscc: '91310104MA1FL0000X', itemCode: 'WJ-001', itemVersion: 1, outcome: 'NO_PROBLEM', method: 'ON_SITE', inspectedOn: '2026-03-04', inspectors: ['x'], notes: null, dishonesty: false } as unknown as ResultRow;
+    const first = await connector().writeResult(row);
+    const again = await connector().writeResult(row);
     expect(first.created).toBe(true);
     expect(again).toEqual({ created: false, recordId: first.recordId });
   });

@@ -5,7 +5,7 @@ import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from 
 import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import type { DepartmentStore, DepartmentStoreFactory } from '../../subgraphs/kernel/department/store';
-import type { MappedChecklistItem, MappedInspector, MappedTarget, RestConnector } from './rest-connector';
+import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from './contract-connector';
 
 /** How long a roster or checklist read from the existing system is reused across requests, in ms. */
 export const UPSTREAM_CACHE_MS = 30_000;
@@ -42,14 +42,14 @@ class Cached<T> {
 }
 
 /**
- * The department store of a department whose rosters and checklist live in its existing REST
- * system (issue E): reads go to the system through the connector (many targets by USCC in
+ * The department store of a department whose rosters and checklist live in its existing system
+ * (issue E), over any connector (REST, MySQL): reads go to the system through the connector (many targets by USCC in
  * batches; whole rosters, inspectors and checklists read in the system's pages and reused for
  * `UPSTREAM_CACHE_MS`, then sorted and paged in id order as the contract wants). Rosters and the
  * checklist are the system's own: changing them through the hub is refused, naming where to do it.
  * Results stay in the department subgraph's own database (`manager`).
  */
-export function restStore(connector: RestConnector, ttlMs = UPSTREAM_CACHE_MS): DepartmentStoreFactory {
+export function connectorStore(connector: ContractConnector, ttlMs = UPSTREAM_CACHE_MS): DepartmentStoreFactory {
   const rosters = new Map<string, Cached<RosterTargetRow[]>>();
   const inspectors = new Cached(ttlMs, async () => {
     const rows: InspectorRow[] = [];
@@ -70,14 +70,14 @@ export function restStore(connector: RestConnector, ttlMs = UPSTREAM_CACHE_MS): 
     }
     return cached.get();
   };
-  return (manager, department) => new RestDepartmentStore(manager, department, connector, roster, () => inspectors.get(), () => checklist.get());
+  return (manager, department) => new ConnectorDepartmentStore(manager, department, connector, roster, () => inspectors.get(), () => checklist.get());
 }
 
-class RestDepartmentStore implements DepartmentStore {
+class ConnectorDepartmentStore implements DepartmentStore {
   constructor(
     readonly manager: EntityManager,
     readonly department: string,
-    private readonly connector: RestConnector,
+    private readonly connector: ContractConnector,
     private readonly roster: (regions: readonly string[] | null | undefined) => Promise<RosterTargetRow[]>,
     private readonly inspectors: () => Promise<InspectorRow[]>,
     private readonly checklist: () => Promise<ChecklistItemRow[]>,
@@ -146,13 +146,9 @@ class RestDepartmentStore implements DepartmentStore {
     return this.ownSystem('roster');
   }
 
-  /** R24: each result as the existing system names its fields, under the result's idempotency key. */
+  /** R24: each result sent on to the existing system, under its idempotency key. */
   async forwardResults(rows: ResultRow[]): Promise<void> {
-    const fields = this.connector.mapping.results.fields;
-    for (const row of rows) {
-      const body = Object.fromEntries(Object.entries(fields).map(([upstream, ours]) => [upstream, (row as unknown as Record<string, unknown>)[ours] ?? null]));
-      await this.connector.writeResult(row.idempotencyKey, body);
-    }
+    for (const row of rows) await this.connector.writeResult(row);
   }
 }
 
