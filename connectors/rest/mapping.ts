@@ -7,7 +7,7 @@ import { DEPARTMENT_CODE } from '../../subgraphs/kernel/codes';
  * How one field of the department contract is read from an upstream record: a path into the
  * record (`credit_code`, `data.unit.code`), or `{ from, map, split, default }`, or `{ const }`.
  */
-const fieldSpec = z.union([
+export const fieldSpec = z.union([
   z.string().min(1),
   z.object({ const: z.unknown() }).strict(),
   z
