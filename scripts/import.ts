@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { importCsv, rejectReport, type ImportKind } from '../connectors/csv/import';
+import { importCsv, rejectLine, REJECTS_HEADER, type ImportKind } from '../connectors/csv/import';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { openServiceDatabase } from '../subgraphs/kernel/datasource';
@@ -14,7 +14,8 @@ Imports a department's CSV export into its own database (R6 batch import), in on
 per batch. Every row is checked with the API's rules; rejected rows go to the report (default:
 <file>.rejects.csv) with their line and reason, and do not stop the others. Re-running the same
 file stores nothing twice. Lists inside a cell (domains, jurisdiction, targetKinds, industries)
-are separated by ';'.`;
+are separated by ';'. Exit code: 0 all imported, 1 some rows rejected, 2 usage, 3 the file or the
+database failed part-way (the message says how many rows were stored before).`;
 
 /** `npm run import`: the CSV import of issue E, on the database JOINTCHECK_DB names. */
 async function main(): Promise<number> {
@@ -37,24 +38,51 @@ async function main(): Promise<number> {
     console.error(`No file ${file}.`);
     return 2;
   }
+  const batchSize = Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+    console.error(`--batch '${values.batch}' must be a whole number of rows per transaction, 1 to 50000.`);
+    return 2;
+  }
   const config = loadConfig();
   const database = await openServiceDatabase(config.db, module.definition.code, { entities: module.entities, migrations: module.migrations });
-  const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} {percentage}% | {value} rows read | {eta_formatted} left', stream: process.stderr }) : null;
+  const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} {percentage}% | {rows} rows read | {eta_formatted} left', stream: process.stderr }) : null;
   const size = fs.statSync(file).size;
   let bytes = 0;
   const input = fs.createReadStream(file);
   input.on('data', (chunk) => (bytes += chunk.length));
-  bar?.start(size, 0);
+  bar?.start(size, 0, { rows: 0 });
+  // Rejects are written as they are found (a file of bad rows is never held in memory).
+  const reportFile = values.report ?? `${file}.rejects.csv`;
+  let rejects: fs.WriteStream | null = null;
   try {
-    const report = await importCsv({ dataSource: database.dataSource, department: module.definition.code, kind, input, batchSize: Number(values.batch), actor: 'csv-import', onProgress: (read) => bar?.update(bytes, { value: read }) });
+    const report = await importCsv({
+      dataSource: database.dataSource,
+      department: module.definition.code,
+      kind,
+      input,
+      batchSize,
+      actor: 'csv-import',
+      onProgress: (read) => bar?.update(bytes, { rows: read }),
+      onReject: (r) => {
+        if (!rejects) {
+          rejects = fs.createWriteStream(reportFile);
+          rejects.write(REJECTS_HEADER);
+        }
+        rejects.write(rejectLine(r));
+      },
+    });
     bar?.update(size);
     bar?.stop();
-    const reportFile = values.report ?? `${file}.rejects.csv`;
-    if (report.rejected.length) fs.writeFileSync(reportFile, rejectReport(report.rejected));
-    console.log(`${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejected.length} rejected${report.rejected.length ? ` (see ${reportFile})` : ''}.`);
-    return report.rejected.length ? 1 : 0;
+    console.log(`${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejectedCount} rejected${report.rejectedCount ? ` (see ${reportFile})` : ''}.`);
+    return report.rejectedCount ? 1 : 0;
+  } catch (error) {
+    bar?.stop();
+    console.error((error as Error).message);
+    return 3;
   } finally {
     bar?.stop();
+    const open: fs.WriteStream | null = rejects;
+    if (open) await new Promise((resolve) => (open as fs.WriteStream).end(resolve));
     await database.dataSource.destroy();
   }
 }

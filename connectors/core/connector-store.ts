@@ -33,9 +33,15 @@ class Cached<T> {
   ) {}
   get(): Promise<T> {
     if (!this.value || Date.now() - this.value.at > this.ttlMs) {
-      const promise = this.load();
-      this.value = { at: Date.now(), promise };
-      promise.catch(() => (this.value = null)); // a failure is not kept
+      const entry = { at: Infinity, promise: this.load() };
+      this.value = entry;
+      // Fresh from when it arrived; a failure is not kept (unless a newer read replaced it meanwhile).
+      entry.promise.then(
+        () => (entry.at = Date.now()),
+        () => {
+          if (this.value === entry) this.value = null;
+        },
+      );
     }
     return this.value.promise;
   }
@@ -44,13 +50,15 @@ class Cached<T> {
 /**
  * The department store of a department whose rosters and checklist live in its existing system
  * (issue E), over any connector (REST, MySQL): reads go to the system through the connector (many targets by USCC in
- * batches; whole rosters, inspectors and checklists read in the system's pages and reused for
- * `UPSTREAM_CACHE_MS`, then sorted and paged in id order as the contract wants). Rosters and the
+ * batches; the whole roster, the inspectors and the checklist read in the system's pages and
+ * reused for `UPSTREAM_CACHE_MS` from when they arrived, then filtered, sorted and paged in id order
+ * as the contract wants; a view read live may therefore be newer than a list). Rosters and the
  * checklist are the system's own: changing them through the hub is refused, naming where to do it.
- * Results stay in the department subgraph's own database (`manager`).
+ * Results are kept in the department subgraph's own database (`manager`) and sent on to the system.
  */
 export function connectorStore(connector: ContractConnector, ttlMs = UPSTREAM_CACHE_MS): DepartmentStoreFactory {
-  const rosters = new Map<string, Cached<RosterTargetRow[]>>();
+  // One whole roster, filtered here (by region prefix too): one copy, whatever the filters asked.
+  const wholeRoster = new Cached(ttlMs, async () => (await connector.listTargets(0, Number.MAX_SAFE_INTEGER)).rows.map(toTargetRow).sort(byId));
   const inspectors = new Cached(ttlMs, async () => {
     const rows: InspectorRow[] = [];
     for (let offset = 0; ; ) {
@@ -61,14 +69,9 @@ export function connectorStore(connector: ContractConnector, ttlMs = UPSTREAM_CA
     }
   });
   const checklist = new Cached(ttlMs, async () => (await connector.checklist()).map(toChecklistRow).sort((a, b) => (a.code === b.code ? a.version - b.version : a.code < b.code ? -1 : 1)));
-  const roster = (regions: readonly string[] | null | undefined) => {
-    const key = [...(regions ?? [])].sort().join(',');
-    let cached = rosters.get(key);
-    if (!cached) {
-      cached = new Cached(ttlMs, async () => (await connector.listTargets(0, Number.MAX_SAFE_INTEGER, { regions })).rows.map(toTargetRow).sort(byId));
-      rosters.set(key, cached);
-    }
-    return cached.get();
+  const roster = async (regions: readonly string[] | null | undefined) => {
+    const rows = await wholeRoster.get();
+    return regions?.length ? rows.filter((r) => regions.some((prefix) => r.regionCode.startsWith(prefix))) : rows;
   };
   return (manager, department) => new ConnectorDepartmentStore(manager, department, connector, roster, () => inspectors.get(), () => checklist.get());
 }

@@ -33,8 +33,14 @@ export interface ImportReport {
   imported: number;
   /** Rows already stored exactly so (a re-run): not written again. */
   unchanged: number;
+  /** How many rows were rejected (each was passed to `onReject`). */
+  rejectedCount: number;
+  /** The first rejects, for a summary (all of them go to `onReject`: a file of bad rows is not held in memory). */
   rejected: RejectedRow[];
 }
+
+/** Rejects kept in the report itself; the rest only go to `onReject`. */
+const REJECTS_KEPT = 1000;
 
 export interface ImportOptions {
   dataSource: DataSource;
@@ -47,6 +53,8 @@ export interface ImportOptions {
   actor?: string;
   now?: () => Date;
   onProgress?: (read: number) => void;
+  /** Each rejected row as it is found (the CLI writes them to the report file). */
+  onReject?: (rejected: RejectedRow) => void;
 }
 
 const LIST_SEPARATOR = ';';
@@ -82,12 +90,26 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 2000;
   const now = options.now ?? (() => new Date());
   const repo = new DepartmentRepository(options.dataSource.manager, department);
-  const report: ImportReport = { kind, read: 0, imported: 0, unchanged: 0, rejected: [] };
+  const report: ImportReport = { kind, read: 0, imported: 0, unchanged: 0, rejectedCount: 0, rejected: [] };
+  const reject = (r: RejectedRow) => {
+    report.rejectedCount++;
+    if (report.rejected.length < REJECTS_KEPT) report.rejected.push(r);
+    options.onReject?.(r);
+  };
   const columns = CSV_COLUMNS[kind];
-  // `info` gives each record its line in the file (a reject names it).
-  const parser = options.input.pipe(parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  // Checklist files are small; a code twice in one would make a version per run: the second is refused.
+  const seenCodes = new Map<string, number>();
+  const checkHeader = (header: string[]) => {
+    const missing = columns.required.filter((c) => !header.includes(c));
+    const unknown = header.filter((c) => !columns.required.includes(c) && !columns.optional.includes(c));
+    if (missing.length || unknown.length) {
+      throw new Error(`The header of this ${kind} file does not fit: ${[missing.length ? `missing ${missing.join(', ')}` : '', unknown.length ? `unknown ${unknown.join(', ')}` : ''].filter(Boolean).join('; ')}. Columns: ${columns.required.join(', ')} (and optionally ${columns.optional.join(', ')}).`);
+    }
+    return header;
+  };
+  // `info` gives each record its line in the file (a reject names it); the header is checked as it is read.
+  const parser = options.input.pipe(parse({ columns: checkHeader, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
   let pending: Array<{ line: number; value: unknown }> = [];
-  let checkedHeader = false;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -117,37 +139,43 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
             report.imported++;
           }
         } catch (error) {
-          report.rejected.push({ line: b.line, reason: reasonOf(error) });
+          reject({ line: b.line, reason: reasonOf(error) });
         }
       }
     }
   };
 
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    const line = info.lines;
-    if (!checkedHeader) {
-      checkedHeader = true;
-      const header = Object.keys(record);
-      const missing = columns.required.filter((c) => !header.includes(c));
-      const unknown = header.filter((c) => !columns.required.includes(c) && !columns.optional.includes(c));
-      if (missing.length || unknown.length) {
-        throw new Error(`The header of this ${kind} file does not fit: ${[missing.length ? `missing ${missing.join(', ')}` : '', unknown.length ? `unknown ${unknown.join(', ')}` : ''].filter(Boolean).join('; ')}. Columns: ${columns.required.join(', ')} (and optionally ${columns.optional.join(', ')}).`);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      // The line the record starts on (a quoted cell may span lines).
+      const line = info.lines - (Object.values(record).join('').match(/\n/g)?.length ?? 0);
+      report.read++;
+      try {
+        const value = parseRow(kind, record, now());
+        if (kind === 'checklist') {
+          const code = (value as { code: string }).code;
+          const first = seenCodes.get(code);
+          if (first !== undefined) throw new Error(`item ${code} is already on line ${first} of this file`);
+          seenCodes.set(code, line);
+        }
+        pending.push({ line, value });
+      } catch (error) {
+        reject({ line, reason: reasonOf(error) });
       }
+      if (pending.length >= batchSize) await flush();
+      options.onProgress?.(report.read);
     }
-    report.read++;
-    try {
-      pending.push({ line, value: parseRow(kind, record, now()) });
-    } catch (error) {
-      report.rejected.push({ line, reason: reasonOf(error) });
-    }
-    if (pending.length >= batchSize) await flush();
-    options.onProgress?.(report.read);
+  } catch (error) {
+    if ((error as Error).message.startsWith('The header of this')) throw error;
+    throw new Error(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
   }
   await flush();
   return report;
 }
 
 function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unknown {
+  const empty = CSV_COLUMNS[kind].required.filter((c) => (r[c] ?? '').trim() === '');
+  if (empty.length) throw new Error(`${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty (the row has ${Object.values(r).filter((v) => v !== undefined).length} cells)`);
   if (kind === 'targets') {
     const input: RosterTargetInput = {
       id: r.id || null,
@@ -191,7 +219,7 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
     targetKinds: list(r.targetKinds).map((k) => oneOf(TargetKind, k, 'targetKinds')),
     method: oneOf(InspectionMethod, r.method!, 'method'),
     category: oneOf(ItemCategory, r.category!, 'category'),
-    ratioCapPercent: r.ratioCapPercent ? Number(r.ratioCapPercent) : null,
+    ratioCapPercent: r.ratioCapPercent ? percentCell(r.ratioCapPercent) : null,
     frequency: r.frequency!,
     domain: r.domain!,
     industries: list(r.industries),
@@ -201,11 +229,21 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
   return { code: r.code, content: validateChecklistItem(input) };
 }
 
+function percentCell(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`ratioCapPercent '${value}' is not a number (a percentage such as 10 or 2.5)`);
+  return n;
+}
+
 function sameContent(current: Record<string, unknown>, content: ChecklistItemContent): boolean {
   return Object.entries(content).every(([k, v]) => JSON.stringify(current[k]) === JSON.stringify(v));
 }
 
+/** One line of the rejects report (CSV: line, reason). */
+export const rejectLine = (r: RejectedRow): string => `${r.line},"${r.reason.replace(/"/g, '""')}"\n`;
+export const REJECTS_HEADER = 'line,reason\n';
+
 /** The rejects as a CSV report: line, reason. */
 export function rejectReport(rejected: readonly RejectedRow[]): string {
-  return ['line,reason', ...rejected.map((r) => `${r.line},"${r.reason.replace(/"/g, '""')}"`)].join('\n') + '\n';
+  return REJECTS_HEADER + rejected.map(rejectLine).join('');
 }

@@ -9,7 +9,10 @@ import type { MysqlMapping } from './mapping';
 
 /** USCCs per `IN (...)` lookup. */
 const BATCH = 500;
-const q = (name: string) => `\`${name}\``;
+/** No statement is waited on longer (a locked table, a stuck server). */
+export const STATEMENT_TIMEOUT_MS = 10_000;
+/** A table or column name, quoted; names come from a checked mapping, and a backtick is doubled all the same. */
+const q = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 /**
  * A department's existing MySQL schema seen through the department contract (issue E), by a
@@ -32,7 +35,8 @@ export class MysqlConnector implements ContractConnector {
     url: string,
   ) {
     this.department = mapping.department;
-    this.pool = mysql.createPool({ uri: url, connectionLimit: 5, connectTimeout: 5000, dateStrings: true, charset: 'utf8mb4' });
+    // A bounded wait everywhere: connecting, queueing for a connection, and each statement.
+    this.pool = mysql.createPool({ uri: url, connectionLimit: 5, queueLimit: 100, connectTimeout: 5000, dateStrings: true, charset: 'utf8mb4' });
   }
 
   async close(): Promise<void> {
@@ -42,7 +46,7 @@ export class MysqlConnector implements ContractConnector {
   private async rows(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
     this.stats.statements++;
     try {
-      const [rows] = await this.pool.query(sql, params);
+      const [rows] = await this.pool.query({ sql, timeout: STATEMENT_TIMEOUT_MS }, params);
       return rows as Array<Record<string, unknown>>;
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).message;
@@ -119,14 +123,19 @@ export class MysqlConnector implements ContractConnector {
     try {
       let created = true;
       try {
-        await this.pool.query(`INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (?)`, [values]);
+        await this.pool.query({ sql: `INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (?)`, timeout: STATEMENT_TIMEOUT_MS }, [values]);
       } catch (error) {
         // The key is there already: a repeat of a result written before.
         if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
         created = false;
       }
-      const [found] = await this.pool.query(`SELECT ${q(idColumn)} AS id FROM ${q(table)} WHERE ${q(idempotencyColumn)} = ?`, [row.idempotencyKey]);
-      const id = (found as Array<{ id: unknown }>)[0]?.id;
+      const [found] = await this.pool.query({ sql: `SELECT ${q(idColumn)} AS id, ${names.map(q).join(', ')} FROM ${q(table)} WHERE ${q(idempotencyColumn)} = ?`, timeout: STATEMENT_TIMEOUT_MS }, [row.idempotencyKey]);
+      const stored = (found as Array<Record<string, unknown>>)[0];
+      const id = stored?.id;
+      // A repeat must be the same result: the key used for other content is a CONFLICT, as the hub's own records answer.
+      if (stored && !created && names.some((c, i) => !sameValue(stored[c], values[i]))) {
+        throw new HubError(ErrorCode.CONFLICT, `Idempotency key ${row.idempotencyKey} is in the ${this.department} database with other content; nothing was written.`, { serviceName: this.department, field: 'idempotencyKey' });
+      }
       if (id === undefined) throw this.breach(table, `no row with ${idempotencyColumn} = ${row.idempotencyKey} after writing it (is ${idempotencyColumn} mapped to idempotencyKey?)`);
       return { created, recordId: String(id) };
     } catch (error) {
@@ -138,4 +147,10 @@ export class MysqlConnector implements ContractConnector {
   private breach(table: string, what: string): HubError {
     return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} database holds data outside its connector mapping (table ${table}): ${what}. Nothing was stored; the mapping or the data needs fixing.`, { serviceName: this.department });
   }
+}
+
+/** A stored column value equals the value written (the pool returns dates as strings; lists are joined, booleans 1/0). */
+function sameValue(stored: unknown, written: unknown): boolean {
+  if (stored === null || stored === undefined) return written === null || written === undefined;
+  return String(stored) === String(written);
 }

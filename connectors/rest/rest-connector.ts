@@ -2,7 +2,7 @@ import { REGION_CODE } from '../../subgraphs/kernel/codes';
 import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
-import { UpstreamDataSource, type UpstreamRequest } from '../core/upstream-source';
+import { UpstreamDataSource, type UpstreamRequest, type UpstreamResponse } from '../core/upstream-source';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { at, mapRecord, type FieldSpec, type RestMapping } from './mapping';
 
@@ -37,6 +37,19 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     request.headers[this.mapping.auth.header] = this.options.apiKey;
   }
 
+  /**
+   * Every request a connector sends is the hub's own (built from the mapping), never a caller's
+   * input: an upstream refusal is the system's or the mapping's matter, so it is a
+   * DOWNSTREAM_SERVICE_ERROR keeping `upstreamStatus` (the outbox then sends results again later
+   * rather than dropping them), except 409 on a write, a key already used for other content.
+   */
+  override errorFromResponse(response: UpstreamResponse, request: UpstreamRequest): HubError {
+    const error = super.errorFromResponse(response, request);
+    if (response.status === 409 && request.method !== 'GET') return error;
+    if (error.extensions.code === ErrorCode.DOWNSTREAM_SERVICE_ERROR) return error;
+    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `${error.message} The hub built this request from the connector mapping: the mapping or the ${this.department} system needs fixing.`, { serviceName: this.department, upstreamStatus: response.status });
+  }
+
   /** Targets by USCC, in batches of the mapping's `batch.max`: ceil(N / max) upstream calls for N. */
   async targetsByUscc(usccs: readonly string[]): Promise<MappedTarget[]> {
     const { batch, fields } = this.mapping.targets;
@@ -53,7 +66,7 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
   async listTargets(offset: number, first: number, filter: { regions?: readonly string[] | null } = {}): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }> {
     const regionParam = this.mapping.targets.filters?.regionPrefix;
     const regions = filter.regions?.length ? filter.regions : [null];
-    if (regions.length > 1 && !regionParam) throw new HubError(ErrorCode.BAD_USER_INPUT, `The ${this.department} system cannot filter its roster by region.`, { field: 'filter.regions' });
+    if (filter.regions?.length && !regionParam) throw new HubError(ErrorCode.BAD_USER_INPUT, `The ${this.department} system cannot filter its roster by region (its mapping names no regionPrefix filter).`, { field: 'filter.regions' });
     if (regions.length > 1) {
       // One region prefix per upstream listing: read each in full, then page the union (rosters are city-sized).
       const all = (await Promise.all(regions.map((r) => this.everyPage(this.mapping.targets.path, (x) => this.target(x, this.mapping.targets.fields), r && regionParam ? { [regionParam]: r } : {})))).flat();
@@ -119,19 +132,25 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     const { pageParam, sizeParam, maxSize, records, total } = this.mapping.paging;
     const rows: T[] = [];
     let known = Infinity;
+    let lastPageFull = false;
     for (let page = Math.floor(offset / maxSize); rows.length < first && page * maxSize < known; page++) {
       const answer = await this.send<unknown>({ method: 'GET', path, query: { ...query, [pageParam]: page + 1, [sizeParam]: maxSize }, headers: {}, idempotent: true });
       const list = this.records(answer, records, path);
-      if (total) known = Number(at(answer, total));
+      if (total) {
+        known = Number(at(answer, total));
+        if (!Number.isFinite(known)) throw this.breach(path, `its answer has no number at ${total}`);
+      }
       const start = page === Math.floor(offset / maxSize) ? offset - page * maxSize : 0;
       rows.push(...list.slice(start, start + first - rows.length).map(map));
-      if (list.length < maxSize) {
+      lastPageFull = list.length >= maxSize;
+      if (!lastPageFull) {
         known = Math.min(known, page * maxSize + list.length);
         break;
       }
     }
-    const all = Number.isFinite(known) ? known : offset + rows.length;
-    return { rows, total: all, hasMore: offset + rows.length < all };
+    // Without a total, a last page that came back full may have more after it.
+    const all = Number.isFinite(known) ? known : offset + rows.length + (lastPageFull ? 1 : 0);
+    return { rows, total: Number.isFinite(known) ? known : offset + rows.length, hasMore: offset + rows.length < all };
   }
 
   private async everyPage<T>(path: string, map: (r: unknown) => T, query: Record<string, string>): Promise<T[]> {

@@ -66,7 +66,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
     expect(report).toMatchObject({ read: 4, imported: 1 });
     expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
       [3, expect.stringMatching(/certificateNo/)],
-      [4, expect.stringMatching(/domains: name at least one/)],
+      [4, expect.stringMatching(/^domains is empty/)],
       [5, expect.stringMatching(/qualified 'maybe'/)],
     ]);
     expect(await db.dataSource.manager.findOneByOrFail(InspectorRow, { id: 'TX-001' })).toMatchObject({ domains: ['发票管理', '纳税申报'], jurisdiction: ['310104', '310105'], qualified: true });
@@ -92,6 +92,33 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
       [1, 'SUPERSEDED', '发票开具'],
       [2, 'CURRENT', '发票开具与保管'],
     ]);
+  });
+
+  it('a code twice in one checklist file, a short row, a bad number and a cell spanning lines are each named by the line they start on', async () => {
+    const header = 'code,title,content,basis,inspectingBody,targetKinds,method,category,ratioCapPercent,frequency,domain,industries';
+    const rows = [
+      header,
+      'DUP-01,甲,内容,《安全生产法》,税务局,ENTERPRISE,ON_SITE,KEY,,每年,发票管理,',
+      'DUP-01,乙,内容,《安全生产法》,税务局,ENTERPRISE,ON_SITE,KEY,,每年,发票管理,',
+      'DUP-02,丙,内容',
+      'DUP-03,丁,内容,《安全生产法》,税务局,ENTERPRISE,ON_SITE,GENERAL,abc,每年,发票管理,',
+      'DUP-04,戊,"第一行\n第二行",《安全生产法》,税务局,ENTERPRISE,ON_SITE,GENERAL,abc,每年,发票管理,',
+    ];
+    const seen: number[] = [];
+    const report = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv(rows), onReject: (r) => seen.push(r.line) });
+    expect(report).toMatchObject({ read: 5, imported: 1, rejectedCount: 4 });
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'item DUP-01 is already on line 2 of this file'],
+      [4, expect.stringMatching(/^basis, inspectingBody, targetKinds, method, category, frequency, domain are empty/)],
+      [5, "ratioCapPercent 'abc' is not a number (a percentage such as 10 or 2.5)"],
+      [6, "ratioCapPercent 'abc' is not a number (a percentage such as 10 or 2.5)"],
+    ]);
+    expect(seen).toEqual([3, 4, 5, 6]);
+  });
+
+  it('a file that cannot be parsed past some row says so, with how many rows were stored before', async () => {
+    const file = ['kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints', `ENTERPRISE,${uscc(20)},上海辛有限公司,310104,C13,A,LOW,0,0`, 'ENTERPRISE,"bad"quote,x,310104,C13,A,LOW,0,0'];
+    await expect(importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 1 })).rejects.toThrow(/^The file cannot be read: Invalid Closing Quote: .* at line 3 .*rows were stored before it/);
   });
 
   it('a file whose header does not fit is refused before any row, naming the columns', async () => {

@@ -109,6 +109,27 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
     expect(stored.data!.health.results).toHaveLength(2);
   });
 
+  it('R24: a delivery that fails part-way never takes another delivery\'s records with it (the system is written before the local transaction)', async () => {
+    const uscc = (await ask<{ health: { exportTargetRows: { tsv: string } } }>('{ health { exportTargetRows(first: 1) { tsv } } }')).data!.health.exportTargetRows.tsv.split('\t')[2]!;
+    const result = (key: string, item: string) => ({ idempotencyKey: key, taskId: 'task-10', targetKey: uscc, uscc, itemCode: item, itemVersion: 1, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: null, confidentialNotes: null, evidence: [], inspectors: ['310000201800001'], inspectedOn: '2026-03-04' });
+    const RECORD = 'mutation($input: [ResultInput!]!) { healthRecordResults(input: $input) { created } }';
+    // A: two results; its first send is slow, its second will fail. B arrives meanwhile.
+    system.faults.push({ path: /results/, times: 1, delayMs: 400 });
+    const a = ask<unknown>(RECORD, { input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const b = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input: [result('B:1', 'WJ-004')] });
+    expect(b.data!.healthRecordResults).toEqual([{ created: true }]);
+    system.faults.push({ path: /results/, times: 10, status: 503 });
+    const failed = await a;
+    system.faults.length = 0;
+    expect((failed as { errors?: Array<{ extensions: { code: string } }> }).errors?.[0]?.extensions.code).toBe('DOWNSTREAM_SERVICE_ERROR');
+    const listed = await ask<{ health: { results: Array<{ idempotencyKey: string }> } }>('{ health { results(taskId: "task-10", first: 10) { idempotencyKey } } }');
+    expect(listed.data!.health.results.map((r) => r.idempotencyKey)).toEqual(['B:1']);
+    // A sent again: recorded once, here and there.
+    const again = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')] });
+    expect(again.data!.healthRecordResults).toEqual([{ created: true }, { created: true }]);
+  });
+
   it('R30: its checklist and roster are changed in its own system: the hub refuses, saying where', async () => {
     const r = await ask('mutation { healthRepealChecklistItem(code: "WJ-001", reason: "法规废止") { code } }', {}, Role.DEPT_ADMIN, 'health');
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });

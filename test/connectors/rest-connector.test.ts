@@ -82,6 +82,22 @@ describe('the REST connector: the health system through its declarative mapping'
     expect(again).toEqual({ created: false, recordId: first.recordId });
   });
 
+  it("the system's refusals of the hub's own requests are DOWNSTREAM errors (sent again later, never dropped); paging without a total still finds every row", async () => {
+    system.faults.push({ path: /results/, times: 1, status: 422 });
+    const row = { idempotencyKey: 'sub-2:health:WJ-001', taskId: 't-2', uscc: null, itemCode: 'WJ-001', itemVersion: 1, outcome: 'NO_PROBLEM', method: 'ON_SITE', inspectedOn: '2026-03-04', inspectors: ['x'], notes: null, dishonesty: false } as unknown as ResultRow;
+    await expect(connector().writeResult(row)).rejects.toMatchObject({ extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', upstreamStatus: 422 } });
+    await expect(connector({ targets: { ...mapping.targets, filters: {} } }).listTargets(0, 10, { regions: ['310104'] })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.regions' } });
+    const whole = await connector().listTargets(0, 10_000);
+    const noTotal = connector({ paging: { ...mapping.paging, maxSize: 7, total: undefined } });
+    const paged = [];
+    for (let offset = 0; ; offset += 14) {
+      const page = await noTotal.listTargets(offset, 14);
+      paged.push(...page.rows);
+      if (!page.hasMore) break;
+    }
+    expect(paged.map((t) => t.id)).toEqual(whole.rows.map((t) => t.id));
+  });
+
   it('a record outside the mapping is refused by name, and a mapping file with mistakes says each one', () => {
     const { problems } = mapRecord({ risk_grade: 9, credit_code: 'x' }, mapping.targets.fields);
     expect(problems).toEqual(expect.arrayContaining(["riskLevel: risk_grade '9' is not in the mapping (1, 2, 3, 4)", 'name: the record has no unit_name']));

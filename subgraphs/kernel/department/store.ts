@@ -35,8 +35,9 @@ export interface DepartmentStore {
   /** Bulk roster import (R6). */
   upsertTargets(rows: RosterTargetRow[]): Promise<number>;
   /**
-   * R24: results just recorded, sent on to the department's existing system (a connector); called
-   * inside the recording transaction, so a failure records nothing. Absent for a native department.
+   * R24: new results, sent on to the department's existing system (a connector) before they are
+   * recorded here, outside any transaction (keyed by their idempotency keys, a repeat is
+   * harmless); a failure records nothing. Absent for a native department.
    */
   forwardResults?(rows: ResultRow[]): Promise<void>;
 }

@@ -81,55 +81,69 @@ export class ResultService {
   async record(inputs: ResultInput[], actor: string, now: Date): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
     await this.validate(inputs);
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
+    const rowOf = (input: ResultInput) =>
+      Object.assign(new ResultRow(), {
+        id: randomUUID(),
+        idempotencyKey: input.idempotencyKey,
+        taskId: input.taskId,
+        targetKey: input.targetKey,
+        uscc: input.uscc ?? null,
+        itemCode: input.itemCode,
+        itemVersion: input.itemVersion,
+        outcome: input.outcome,
+        outcomeVersion: outcomes.find((o) => o.code === input.outcome)!.version,
+        method: input.method,
+        notes: input.notes ?? null,
+        confidentialNotes: input.confidentialNotes ?? null,
+        evidence: input.evidence,
+        inspectors: input.inspectors,
+        inspectedOn: input.inspectedOn,
+        // R27: these three become dishonesty records once published.
+        dishonesty: outcomes.find((o) => o.code === input.outcome)!.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
+        status: ResultStatus.RECORDED,
+        recordedAt: now,
+        recordedBy: actor,
+        approvedAt: null,
+        approvedBy: null,
+        publishedAt: null,
+        correctsId: null,
+        correctionReason: null,
+      });
+    const checkKnown = (known: ResultRow[]) => {
+      for (const input of inputs) {
+        const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
+        if (existing && !sameContent(existing, input)) throw conflict(`Idempotency key ${input.idempotencyKey} was used for a different result; nothing was written.`, { field: 'idempotencyKey' });
+      }
+    };
+    const keys = inputs.map((i) => i.idempotencyKey);
+    // R24: a connector-backed department's existing system gets the new results first, outside any
+    // transaction (its writes are keyed by the same idempotency keys, so a repeat is harmless): if
+    // it cannot take them, nothing is recorded here and the hub sends them again later; if it took
+    // them and the commit below fails, the next send finds them there and records them here.
+    if (this.store?.forwardResults) {
+      const known = await this.manager.find(ResultRow, { where: { idempotencyKey: In(keys) } });
+      checkKnown(known);
+      const fresh = inputs.filter((i) => !known.some((k) => k.idempotencyKey === i.idempotencyKey)).map(rowOf);
+      if (fresh.length) await this.store.forwardResults(fresh);
+    }
     try {
       // Concurrent deliveries of the same keys can deadlock on MySQL's unique index: run again, and the
       // second run finds the first one's records.
       return await retryingDeadlocks(() => this.manager.transaction(async (tx) => {
-        const known = await tx.find(ResultRow, { where: { idempotencyKey: In(inputs.map((i) => i.idempotencyKey)) } });
+        const known = await tx.find(ResultRow, { where: { idempotencyKey: In(keys) } });
+        checkKnown(known);
         const receipts = [];
-        const created: ResultRow[] = [];
         for (const input of inputs) {
           const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
           if (existing) {
-            if (!sameContent(existing, input)) throw conflict(`Idempotency key ${input.idempotencyKey} was used for a different result; nothing was written.`, { field: 'idempotencyKey' });
             receipts.push({ idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false });
             continue;
           }
-          const row = Object.assign(new ResultRow(), {
-            id: randomUUID(),
-            idempotencyKey: input.idempotencyKey,
-            taskId: input.taskId,
-            targetKey: input.targetKey,
-            uscc: input.uscc ?? null,
-            itemCode: input.itemCode,
-            itemVersion: input.itemVersion,
-            outcome: input.outcome,
-            outcomeVersion: outcomes.find((o) => o.code === input.outcome)!.version,
-            method: input.method,
-            notes: input.notes ?? null,
-            confidentialNotes: input.confidentialNotes ?? null,
-            evidence: input.evidence,
-            inspectors: input.inspectors,
-            inspectedOn: input.inspectedOn,
-            // R27: these three become dishonesty records once published.
-            dishonesty: outcomes.find((o) => o.code === input.outcome)!.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
-            status: ResultStatus.RECORDED,
-            recordedAt: now,
-            recordedBy: actor,
-            approvedAt: null,
-            approvedBy: null,
-            publishedAt: null,
-            correctsId: null,
-            correctionReason: null,
-          });
+          const row = rowOf(input);
           await tx.insert(ResultRow, row as never);
           known.push(row);
-          created.push(row);
           receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
         }
-        // R24: a connector-backed department's existing system gets them too, before this commits:
-        // if it cannot take them, nothing is recorded here and the hub sends them again later.
-        if (created.length && this.store?.forwardResults) await this.store.forwardResults(created);
         return receipts;
       }));
     } catch (error) {
