@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEPARTMENT_CODE } from '../../subgraphs/kernel/codes';
-import { fieldSpec } from '../rest/mapping';
+import { fieldSpec, loadMappingFile } from '../core/field-mapping';
 
 /** A table or column name of the existing schema (quoted with backticks when used). */
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a table or column name: letters, digits and _');
@@ -38,15 +36,7 @@ export const MysqlMapping = z
   .strict();
 export type MysqlMapping = z.infer<typeof MysqlMapping>;
 
-/** Reads and checks a MySQL connector mapping (YAML); one message lists every problem. */
+/** Reads and checks a MySQL connector mapping file; one message lists every problem. */
 export function loadMysqlMapping(file: string): MysqlMapping {
-  let raw: unknown;
-  try {
-    raw = parseYaml(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`The connector mapping ${file} cannot be read: ${(error as Error).message}`);
-  }
-  const parsed = MysqlMapping.safeParse(raw);
-  if (!parsed.success) throw new Error(`The connector mapping ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  return loadMappingFile(file, MysqlMapping);
 }

@@ -4,7 +4,7 @@ import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
-import { mapRecord, type FieldSpec } from '../rest/mapping';
+import { mapRecord, type FieldSpec } from '../core/field-mapping';
 import type { MysqlMapping } from './mapping';
 
 /** USCCs per `IN (...)` lookup. */
