@@ -11,6 +11,7 @@ import { createLogger } from '../../subgraphs/kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
 import { testDatabases, type TestDatabase } from '../support/databases';
+import { emergency, emergencyLegacySchema } from '../support/emergency-legacy';
 import { postGraphQL, testKeys } from '../support/hub';
 
 /** A valid USCC no roster holds. */
@@ -24,7 +25,7 @@ interface Subject {
 }
 
 /** A native department (tax, its own tables with demo data) and a connector-backed one (health over its REST system). */
-const SUBJECTS: Array<[string, (database: TestDatabase, verifier: Awaited<ReturnType<typeof testKeys>>['verifier']) => Promise<Subject>]> = [
+const SUBJECTS: ReadonlyArray<readonly [string, (database: TestDatabase, verifier: Awaited<ReturnType<typeof testKeys>>['verifier']) => Promise<Subject>]> = [
   [
     'native (tax, its own tables)',
     async (database, verifier) => {
@@ -50,11 +51,32 @@ const SUBJECTS: Array<[string, (database: TestDatabase, verifier: Awaited<Return
       };
     },
   ],
+  // The MySQL connector needs MySQL for the existing schema (its subgraph's own database follows the suite's).
+  ...(process.env.JOINTCHECK_MYSQL_URL
+    ? ([
+        [
+          'on the MySQL connector (emergency, its own schema)',
+          async (database: TestDatabase, verifier: Awaited<ReturnType<typeof testKeys>>['verifier']): Promise<Subject> => {
+            const legacy = await emergencyLegacySchema(process.env.JOINTCHECK_MYSQL_URL!.replace(/\/$/, ''));
+            const config = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
+            const d = await startDepartment(emergency, config, { verifier, logger: createLogger('silent', 'emergency'), port: 0, store: connectorStore(legacy.connector) });
+            return {
+              code: 'emergency',
+              url: d.url,
+              stop: async () => {
+                await d.stop();
+                await legacy.drop();
+              },
+            };
+          },
+        ],
+      ] as const)
+    : []),
 ];
 
 /**
  * The department contract suite (issue E): the same checks of what the hub relies on, run
- * against a native department and a connector-backed one. A connector passes when the joint
+ * against a native department and connector-backed ones (REST; MySQL when it is configured). A connector passes when the joint
  * service could not tell the difference.
  */
 describe.each(testDatabases())('the department contract suite ($label)', (database) => {
