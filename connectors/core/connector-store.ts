@@ -128,6 +128,11 @@ class ConnectorDepartmentStore implements DepartmentStore {
     return this.checklist();
   }
 
+  async checklistVersionsOf(codes: readonly string[]): Promise<ChecklistItemRow[]> {
+    const wanted = new Set(codes);
+    return (await this.checklist()).filter((i) => wanted.has(i.code));
+  }
+
   async checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null> {
     const versions = (await this.checklist()).filter((i) => i.code === code);
     return (version ? versions.find((i) => i.version === version) : versions[versions.length - 1]) ?? null;

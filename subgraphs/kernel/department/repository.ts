@@ -132,6 +132,11 @@ export class DepartmentRepository implements DepartmentStore {
     return this.manager.find(ChecklistItemRow, { order: { code: 'ASC', version: 'ASC' } });
   }
 
+  async checklistVersionsOf(codes: readonly string[]): Promise<ChecklistItemRow[]> {
+    if (codes.length === 0) return [];
+    return this.manager.find(ChecklistItemRow, { where: { code: In([...codes]) } });
+  }
+
   async checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null> {
     if (version) return this.manager.findOne(ChecklistItemRow, { where: { code, version } });
     return this.manager.findOne(ChecklistItemRow, { where: { code }, order: { version: 'DESC' } });

@@ -30,6 +30,8 @@ export interface DepartmentStore {
   /** Every version of every item (R5). */
   allChecklistVersions(): Promise<ChecklistItemRow[]>;
   checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null>;
+  /** Every version of the items with these codes (checking written-back results, R24). */
+  checklistVersionsOf(codes: readonly string[]): Promise<ChecklistItemRow[]>;
   addChecklistItem(code: string, content: ChecklistItemContent, actor: string, now: Date): Promise<ChecklistItemRow>;
   changeChecklistItem(code: string, content: ChecklistItemContent | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow>;
   /** Bulk roster import (R6). */

@@ -5,9 +5,8 @@ import type { ResultInput } from '../../contract/inputs';
 import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
 import { isCalendarDay, requireText } from '../../validation';
-import { ChecklistItemRow } from '../entities';
 import type { DepartmentStore } from '../store';
-import { isDuplicateKey, retryingDeadlocks } from '../repository';
+import { DepartmentRepository, isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 
 export const ResultStatus = { RECORDED: 'RECORDED', APPROVED: 'APPROVED', PUBLISHED: 'PUBLISHED' } as const;
@@ -40,13 +39,13 @@ export class ResultService {
     private readonly manager: EntityManager,
     readonly department: string,
     /** Where the checklist is, and where results go besides this database (a connector-backed department's existing system). */
-    private readonly store?: Pick<DepartmentStore, 'allChecklistVersions' | 'forwardResults'>,
+    private readonly store?: Pick<DepartmentStore, 'checklistVersionsOf' | 'forwardResults'>,
   ) {}
 
   /** Checks every result before writing any: an item of this department's checklist at that version, an outcome of its dictionary. */
   private async validate(inputs: ResultInput[]): Promise<void> {
-    const codes = new Set(inputs.map((i) => i.itemCode));
-    const items = this.store ? (await this.store.allChecklistVersions()).filter((i) => codes.has(i.code)) : await this.manager.find(ChecklistItemRow, { where: { code: In([...codes]) } });
+    const codes = [...new Set(inputs.map((i) => i.itemCode))];
+    const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(codes);
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
     inputs.forEach((input, i) => {
       const field = `input[${i}]`;
