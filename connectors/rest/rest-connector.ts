@@ -13,6 +13,11 @@ export interface RestConnectorOptions {
   timeoutMs?: number;
   retries?: number;
   backoffMs?: number;
+  /**
+   * The longest a read of several upstream pages may take in all (a whole roster), in ms; each
+   * attempt of each page is bounded by `timeoutMs` too. Default 60 s.
+   */
+  readDeadlineMs?: number;
 }
 
 const CREDIT_LEVELS = new Set(['A', 'B', 'C', 'D']);
@@ -69,16 +74,17 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     if (filter.regions?.length && !regionParam) throw new HubError(ErrorCode.BAD_USER_INPUT, `The ${this.department} system cannot filter its roster by region (its mapping names no regionPrefix filter).`, { field: 'filter.regions' });
     if (regions.length > 1) {
       // One region prefix per upstream listing: read each in full, then page the union (rosters are city-sized).
-      const all = (await Promise.all(regions.map((r) => this.everyPage(this.mapping.targets.path, (x) => this.target(x, this.mapping.targets.fields), r && regionParam ? { [regionParam]: r } : {})))).flat();
+      const deadline = this.deadline();
+      const all = (await Promise.all(regions.map((r) => this.everyPage(this.mapping.targets.path, (x) => this.target(x, this.mapping.targets.fields), r && regionParam ? { [regionParam]: r } : {}, deadline)))).flat();
       const sorted = [...new Map(all.map((t) => [t.id, t])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return { rows: sorted.slice(offset, offset + first), total: sorted.length, hasMore: offset + first < sorted.length };
     }
     const query = regions[0] && regionParam ? { [regionParam]: regions[0] } : {};
-    return this.slice(this.mapping.targets.path, offset, first, query, (r) => this.target(r, this.mapping.targets.fields));
+    return this.slice(this.mapping.targets.path, offset, first, query, (r) => this.target(r, this.mapping.targets.fields), this.deadline());
   }
 
   async listInspectors(offset: number, first: number): Promise<{ rows: MappedInspector[]; total: number; hasMore: boolean }> {
-    return this.slice(this.mapping.inspectors.path, offset, first, {}, (r) => this.checked<MappedInspector>(r, this.mapping.inspectors.fields, this.mapping.inspectors.path));
+    return this.slice(this.mapping.inspectors.path, offset, first, {}, (r) => this.checked<MappedInspector>(r, this.mapping.inspectors.fields, this.mapping.inspectors.path), this.deadline());
   }
 
   /** Every version of every checklist item the upstream has. */
@@ -127,13 +133,27 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     return { ...t, penaltiesLast3Years: Number(t.penaltiesLast3Years), verifiedComplaints: Number(t.verifiedComplaints) };
   }
 
-  /** Rows [offset, offset + first) of a page-number-paged listing, read in the upstream's largest pages. */
-  private async slice<T>(path: string, offset: number, first: number, query: Record<string, string>, map: (r: unknown) => T): Promise<{ rows: T[]; total: number; hasMore: boolean }> {
+  /** When a read of several pages started now must be done by. */
+  private deadline(): { at: number; ms: number } {
+    const ms = this.options.readDeadlineMs ?? 60_000;
+    return { at: Date.now() + ms, ms };
+  }
+
+  /**
+   * Rows [offset, offset + first) of a page-number-paged listing, read in the upstream's largest
+   * pages; refused (DOWNSTREAM_SERVICE_ERROR) when the pages take longer than the deadline in all.
+   */
+  private async slice<T>(path: string, offset: number, first: number, query: Record<string, string>, map: (r: unknown) => T, deadline: { at: number; ms: number }): Promise<{ rows: T[]; total: number; hasMore: boolean }> {
     const { pageParam, sizeParam, maxSize, records, total } = this.mapping.paging;
     const rows: T[] = [];
     let known = Infinity;
     let lastPageFull = false;
     for (let page = Math.floor(offset / maxSize); rows.length < first && page * maxSize < known; page++) {
+      if (Date.now() > deadline.at) {
+        throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system is too slow: reading ${path} took longer than ${deadline.ms / 1000} s in all (${rows.length} records in ${page - Math.floor(offset / maxSize)} pages so far). Try again later.`, {
+          serviceName: this.department,
+        });
+      }
       const answer = await this.send<unknown>({ method: 'GET', path, query: { ...query, [pageParam]: page + 1, [sizeParam]: maxSize }, headers: {}, idempotent: true });
       const list = this.records(answer, records, path);
       if (total) {
@@ -153,10 +173,10 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     return { rows, total: Number.isFinite(known) ? known : offset + rows.length, hasMore: offset + rows.length < all };
   }
 
-  private async everyPage<T>(path: string, map: (r: unknown) => T, query: Record<string, string>): Promise<T[]> {
+  private async everyPage<T>(path: string, map: (r: unknown) => T, query: Record<string, string>, deadline: { at: number; ms: number }): Promise<T[]> {
     const out: T[] = [];
     for (let offset = 0; ; ) {
-      const page = await this.slice(path, offset, this.mapping.paging.maxSize, query, map);
+      const page = await this.slice(path, offset, this.mapping.paging.maxSize, query, map, deadline);
       out.push(...page.rows);
       offset += page.rows.length;
       if (!page.hasMore || page.rows.length === 0) return out;

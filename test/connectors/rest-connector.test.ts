@@ -46,6 +46,20 @@ describe('the REST connector: the health system through its declarative mapping'
     }
   });
 
+  it('a read of many pages has a deadline in all, besides each attempt\'s timeout: a slow system is reported, not waited on page after page', async () => {
+    // Pages of 7 (20 pages or more), each answered after 60 ms: well within the 2 s per attempt, not within 200 ms in all.
+    const slow = new RestConnector({ ...mapping, paging: { ...mapping.paging, maxSize: 7 } }, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 2000, readDeadlineMs: 200 });
+    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
+    await expect(slow.listTargets(0, 10_000)).rejects.toMatchObject({ message: expect.stringMatching(/too slow.*longer than 0\.2 s/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health' } });
+    const pagesRead = system.calls.filter((c) => c.path === '/v2/units').length;
+    expect(pagesRead).toBeGreaterThanOrEqual(3);
+    expect(pagesRead).toBeLessThanOrEqual(6);
+    // The same slow pages under the default deadline (60 s) are read to the end.
+    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
+    const patient = new RestConnector({ ...mapping, paging: { ...mapping.paging, maxSize: 7 } }, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 2000 });
+    expect((await patient.listTargets(0, 10_000)).rows.length).toBeGreaterThan(100);
+  });
+
   it('a lookup of many targets makes one upstream call per batch of 100, not one per target', async () => {
     const all = (await connector().listTargets(0, 10_000)).rows;
     const usccs = all.map((t) => t.uscc!).slice(0, 250);
