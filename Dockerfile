@@ -19,9 +19,12 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # The stored operations (operations/*.graphql): the joint service sends them, the registry checks them.
 COPY --from=build /app/operations operations
+# Connector mappings (connectors/*/*.yaml): a connector-backed department reads its mapping at start.
+COPY --from=build /app/connectors connectors
 COPY package.json ./
-# The gateway keeps its last good supergraph here (a volume in docker-compose.yml); it runs as node.
-RUN mkdir -p /state && chown node:node /state
+# The gateway keeps its last good supergraph in /state, the health system's stand-in its database
+# in /data (volumes in docker-compose.yml); they run as node.
+RUN mkdir -p /state /data && chown node:node /state /data
 USER node
 EXPOSE 4000
 CMD ["node", "dist/gateway/main.js"]

@@ -13,7 +13,7 @@ import { createLogger } from '../subgraphs/kernel/log';
 async function main(): Promise<void> {
   const code = process.argv[2];
   const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === code);
-  if (!module) throw new Error(`unknown department ${code}`);
+  if (!module || module.definition.existingSystem) throw new Error(`unknown native department ${code}`);
   const config = loadConfig();
   const running = await startDepartment(module, config, { verifier: await loadVerifier(config), logger: createLogger(config.logLevel, code!), port: 0 });
   process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);

@@ -7,13 +7,16 @@ import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 import { loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../subgraphs/kernel/log';
-import { BUILTIN_DEPARTMENTS, hubRegistration } from '../subgraphs';
+import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration, type DepartmentConnection } from '../subgraphs';
+import type { HealthSystem } from '../connectors/upstream/health-system/server';
 
 export interface RunningHub {
   gateway: GatewayHandle;
   departments: RunningDepartment[];
   joint: RunningJoint;
   registry: RunningRegistry;
+  /** Existing systems of connector-backed departments that the hub started as stand-ins (by department code). */
+  standIns: Record<string, HealthSystem>;
   stop(): Promise<void>;
 }
 
@@ -21,8 +24,10 @@ export interface RunningHub {
  * The whole hub in one process (the quick start, and end-to-end tests): the registry, every
  * built-in department subgraph, the joint service (reading the departments the registry holds),
  * then the hub's own subgraphs registered as one version, then the gateway serving the registry's
- * versions. With port 0 every server takes a free port; otherwise the subgraphs take the ports
- * after the gateway's.
+ * versions. A connector-backed department (health) is served from its existing system, or,
+ * when none is configured, from a stand-in the hub starts beside it (a separate HTTP server with
+ * its own database). With port 0 every server takes a free port; otherwise the subgraphs take the
+ * ports after the gateway's: departments, joint, registry, then the stand-ins.
  */
 export async function startHub(
   config: HubConfig,
@@ -32,18 +37,29 @@ export async function startHub(
   const modules = options.departments ?? BUILTIN_DEPARTMENTS;
   const port = (offset: number) => (config.port === 0 ? 0 : config.port + offset);
   const departments: RunningDepartment[] = [];
+  const connections: DepartmentConnection[] = [];
   let joint: RunningJoint | undefined;
   let registry: RunningRegistry | undefined;
   const stopAll = async () => {
     await joint?.stop();
     for (const d of [...departments].reverse()) await d.stop();
+    for (const c of connections) await c.stop();
     await registry?.stop();
   };
   try {
     registry = await startRegistry(config, { verifier, logger: createLogger(config.logLevel, REGISTRY_SERVICE), port: port(modules.length + 2), clock: options.clock });
+    const standIns: Record<string, HealthSystem> = {};
     for (const [i, module] of modules.entries()) {
-      const logger = createLogger(config.logLevel, module.definition.code);
-      departments.push(await startDepartment(module, config, { verifier, logger, port: port(1 + i), clock: options.clock }));
+      const { code } = module.definition;
+      const logger = createLogger(config.logLevel, code);
+      const connect = module.definition.existingSystem ? DEPARTMENT_CONNECTIONS[code] : undefined;
+      if (module.definition.existingSystem && !connect) throw new Error(`The ${code} department keeps its data in ${module.definition.existingSystem}, but the hub has no connection for it.`);
+      const connection = connect ? await connect(config, { allowStandIn: true, standInPort: port(modules.length + 3 + connections.length) }) : null;
+      if (connection) {
+        connections.push(connection);
+        if (connection.standIn) standIns[code] = connection.standIn;
+      }
+      departments.push(await startDepartment(module, config, { verifier, logger, port: port(1 + i), clock: options.clock, store: connection?.store, health: connection?.health }));
     }
     const directory = registry;
     joint = await startJoint(config, {
@@ -67,6 +83,7 @@ export async function startHub(
       departments,
       joint,
       registry,
+      standIns,
       stop: async () => {
         await gateway.stop();
         await stopAll();

@@ -30,8 +30,14 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === values.dept);
+  const native = BUILTIN_DEPARTMENTS.filter((d) => !d.definition.existingSystem).map((d) => d.definition.code);
   if (!module) {
-    console.error(`No built-in department '${values.dept}' (${BUILTIN_DEPARTMENTS.map((d) => d.definition.code).join(', ')}). A department on a connector imports into its own system.`);
+    console.error(`No built-in department '${values.dept}' (${native.join(', ')}).`);
+    return 2;
+  }
+  if (module.definition.existingSystem) {
+    // R6 data of a connector-backed department lives in its existing system; the hub only reads it.
+    console.error(`The ${values.dept} department keeps its rosters and checklist in ${module.definition.existingSystem}, which the hub reads through a connector: import into that system. Departments that import here: ${native.join(', ')}.`);
     return 2;
   }
   if (!fs.existsSync(file)) {

@@ -32,6 +32,10 @@ async function main(): Promise<void> {
   for (const code of wanted) {
     const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === code);
     if (!module) throw new Error(`Unknown department '${code}' (built in: ${BUILTIN_DEPARTMENTS.map((d) => d.definition.code).join(', ')})`);
+    if (module.definition.existingSystem) {
+      console.log(`${code}: skipped, its rosters and checklist are in ${module.definition.existingSystem} (read through a connector)`);
+      continue;
+    }
     if (values.reset) await dropServiceDatabase(config.db, code);
     const { dataSource } = await openServiceDatabase(config.db, code, { entities: module.entities, migrations: module.migrations });
     const started = Date.now();

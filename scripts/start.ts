@@ -30,6 +30,7 @@ JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
   joint               ${hub.joint.url}   (plans, tasks, the draw)
   registry            ${hub.registry.url}   (subgraphs, supergraph versions; the gateway serves version ${hub.gateway.supergraph.current?.number})
+${Object.entries(hub.standIns).map(([code, system]) => `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`).join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
 Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}):
@@ -42,7 +43,7 @@ Try (public registration data needs no token; department views need one):
 
   query { marketEntities(usccs: ${JSON.stringify(samples)}) { uscc name onAbnormalList
     market { riskLevel } tax { creditLevel creditRating { rating } } environment { dischargePermit { permitNo } }
-    housing { qualifications { grade } } fire { keyUnit { isKeyUnit } } } }
+    housing { qualifications { grade } } fire { keyUnit { isKeyUnit } } health { onRoster riskLevel } } }
 
 A department system joins without a restart (README "A department joins the hub"):
   npm run register -- --name customs --code customs --department-name 海关 --url <its /graphql URL> \\

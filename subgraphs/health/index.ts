@@ -11,5 +11,6 @@ import { defineDepartment } from '../kernel/department/define';
 export const health = defineDepartment({
   code: 'health',
   name: '卫生健康委员会',
+  existingSystem: '卫健监督执法系统 (REST/JSON)',
   demo: { checklist: [], domains: [], unit: (district) => district, certificateCode: 'WJ', inspectors: 0, experts: 0, onRoster: () => false },
 });

@@ -67,6 +67,14 @@ const schema = z.object({
   JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Gateway: mutations per caller (token subject, or address when anonymous) per minute. */
   JOINTCHECK_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /**
+   * The health commission's existing system (卫健, a REST service the health department's subgraph
+   * reads through the REST connector, issue E): its base URL and API key. Unset, the all-in-one hub
+   * (`npm start`, the tests) starts its stand-in (connectors/upstream/health-system) with a key of
+   * its own; a separate health subgraph process needs both.
+   */
+  JOINTCHECK_HEALTH_SYSTEM_URL: z.string().url().optional(),
+  JOINTCHECK_HEALTH_SYSTEM_KEY: z.string().min(8, 'at least 8 characters').optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -90,6 +98,8 @@ export interface HubConfig {
   production: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; production: boolean };
   demo: { enabled: boolean; seed: string; targets: number };
+  /** Existing systems of connector-backed departments (null: the all-in-one hub starts a stand-in). */
+  healthSystem: { url: string; apiKey: string } | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
 
@@ -119,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (Boolean(c.JOINTCHECK_HEALTH_SYSTEM_URL) !== Boolean(c.JOINTCHECK_HEALTH_SYSTEM_KEY)) {
+    throw new Error('Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system\'s base URL and its API key); set both or neither.');
+  }
   const dataDir = path.resolve(c.JOINTCHECK_DATA_DIR);
   return {
     db:
@@ -158,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       production: c.JOINTCHECK_MODE === 'production',
     },
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
+    healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };
 }

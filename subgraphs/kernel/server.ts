@@ -33,6 +33,8 @@ export interface ServeOptions<C extends RequestContext> {
   port: number;
   logger: Logger;
   plugins?: ApolloServerPlugin<C>[];
+  /** What `/health` checks besides the service answering (a connector's existing system). */
+  health?: HealthProbe;
 }
 
 /**
@@ -70,12 +72,20 @@ export async function identifyRequest(verifier: TokenVerifier, authorization: st
   }
 }
 
+/** What `/health` reports beyond the service itself answering: a system it depends on. */
+export type HealthProbe = () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+
 /** An express app on an HTTP server with `/health`; returns the server, not yet listening. */
-export function createHttpApp(service: string): { app: express.Express; httpServer: http.Server } {
+export function createHttpApp(service: string, health?: HealthProbe): { app: express.Express; httpServer: http.Server } {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service });
+  app.get('/health', (_req, res, next) => {
+    if (!health) return void res.json({ status: 'ok', service });
+    // A service that depends on another system (a connector's) is degraded while that one is down.
+    health().then(
+      (probe) => void res.status(probe.ok ? 200 : 503).json({ status: probe.ok ? 'ok' : 'degraded', service, ...probe.detail }),
+      next,
+    );
   });
   const httpServer = http.createServer(app);
   // Idle keep-alive connections stay open longer than clients keep them (undici's fetch: 4 s), so a
@@ -173,7 +183,7 @@ export function stopOnSignals(stop: () => Promise<void>): void {
  * forwards the caller's token; no header means the public).
  */
 export async function serveGraphQL<C extends RequestContext>(options: ServeOptions<C>): Promise<ServiceHandle> {
-  const { app, httpServer } = createHttpApp(options.name);
+  const { app, httpServer } = createHttpApp(options.name, options.health);
   const stats = { requests: 0 };
   const server = new ApolloServer<C>({
     schema: options.schema,

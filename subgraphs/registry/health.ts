@@ -1,6 +1,6 @@
 import type { Logger } from '../kernel/log';
 
-export const HealthStatus = { UNKNOWN: 'UNKNOWN', UP: 'UP', DOWN: 'DOWN' } as const;
+export const HealthStatus = { UNKNOWN: 'UNKNOWN', UP: 'UP', DEGRADED: 'DEGRADED', DOWN: 'DOWN' } as const;
 export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];
 
 export interface SubgraphHealth {
@@ -11,7 +11,7 @@ export interface SubgraphHealth {
   since: Date;
   checkedAt: Date | null;
   latencyMs: number | null;
-  /** Why it is DOWN. */
+  /** Why it is DOWN or DEGRADED. */
   error: string | null;
   consecutiveFailures: number;
 }
@@ -20,7 +20,10 @@ export interface SubgraphHealth {
  * Checks every registered subgraph on an interval with the smallest GraphQL request there is
  * (`{ __typename }`, which any GraphQL server answers without touching data) and keeps each
  * one's state: UP, DOWN (with the reason) or UNKNOWN before the first check. A subgraph that
- * goes down or comes back is logged once per change. The gateway keeps serving the others.
+ * answers but whose `/health` (beside `/graphql`) says it is degraded is DEGRADED, with the
+ * reason it gives: a connector-backed department whose existing system is down (issue E). A
+ * subgraph without `/health` (one not built on this code) is judged on `{ __typename }` alone. A
+ * change of state is logged once. The gateway keeps serving the others.
  */
 export class HealthMonitor {
   private readonly states = new Map<string, SubgraphHealth>();
@@ -83,6 +86,7 @@ export class HealthMonitor {
   private async probe(name: string, url: string): Promise<void> {
     const started = Date.now();
     let error: string | null = null;
+    let degraded: string | null = null;
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -93,13 +97,15 @@ export class HealthMonitor {
       const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
       if (!response.ok) error = `HTTP ${response.status}`;
       else if (body?.data?.__typename !== 'Query') error = 'it did not answer { __typename } as a GraphQL server';
+      else degraded = await this.degradation(url);
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       error = cause ? `unreachable (${cause})` : (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e as Error).message;
     }
     const now = new Date();
     const previous = this.states.get(name);
-    const status = error ? HealthStatus.DOWN : HealthStatus.UP;
+    const status = error ? HealthStatus.DOWN : degraded ? HealthStatus.DEGRADED : HealthStatus.UP;
+    error ??= degraded;
     const changed = !previous || previous.status !== status || previous.url !== url;
     this.states.set(name, {
       name,
@@ -107,13 +113,28 @@ export class HealthMonitor {
       status,
       since: changed ? now : previous.since,
       checkedAt: now,
-      latencyMs: error ? null : Date.now() - started,
+      latencyMs: status === HealthStatus.DOWN ? null : Date.now() - started,
       error,
       consecutiveFailures: error ? (previous && !changed ? previous.consecutiveFailures : 0) + 1 : 0,
     });
     if (changed && previous) {
-      if (error) this.logger.warn({ subgraph: name, url, error }, 'subgraph is down');
-      else this.logger.info({ subgraph: name, url }, 'subgraph is up again');
+      if (status === HealthStatus.UP) this.logger.info({ subgraph: name, url }, 'subgraph is up again');
+      else this.logger.warn({ subgraph: name, url, error }, status === HealthStatus.DOWN ? 'subgraph is down' : 'subgraph is degraded');
     }
+  }
+
+  /**
+   * What the subgraph's own `/health` says is wrong, if it says so (503 with status `degraded`):
+   * the reason a system it depends on gives. Anything else (no such endpoint, a page) is no news.
+   */
+  private async degradation(graphqlUrl: string): Promise<string | null> {
+    const healthUrl = new URL(graphqlUrl);
+    healthUrl.pathname = healthUrl.pathname.replace(/\/graphql\/?$/, '') + '/health';
+    healthUrl.search = '';
+    const response = await fetch(healthUrl, { signal: AbortSignal.timeout(this.timeoutMs) }).catch(() => null);
+    if (!response || response.status !== 503) return null;
+    const body = (await response.json().catch(() => null)) as { status?: string; upstream?: { error?: string; system?: string } } | null;
+    if (body?.status !== 'degraded') return null;
+    return `it answers, but a system it depends on does not${body.upstream?.system ? ` (${body.upstream.system})` : ''}: ${body.upstream?.error ?? 'no reason given'}`;
   }
 }

@@ -141,7 +141,7 @@ class SubgraphHealthType {
   name!: string;
   @Field()
   url!: string;
-  @Field({ description: 'UP, DOWN, or UNKNOWN before the first check.' })
+  @Field({ description: 'UP; DEGRADED when it answers but a system it depends on (a connector\'s existing system) does not; DOWN; or UNKNOWN before the first check.' })
   status!: string;
   @Field({ description: 'When the status last changed.' })
   since!: Date;
@@ -149,7 +149,7 @@ class SubgraphHealthType {
   checkedAt!: Date | null;
   @Field(() => Int, { nullable: true })
   latencyMs!: number | null;
-  @Field(() => String, { nullable: true, description: 'Why it is down.' })
+  @Field(() => String, { nullable: true, description: 'Why it is down or degraded.' })
   error!: string | null;
   @Field(() => Int)
   consecutiveFailures!: number;

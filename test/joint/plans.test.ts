@@ -113,7 +113,7 @@ describeWithHub(
       const uncovered = async () => (await hub().query<{ jointUncoveredItems: Array<{ code: string }> }>('{ jointUncoveredItems(year: 2026, department: "housing") { code } }')).data!.jointUncoveredItems.map((i) => i.code);
       const without = async () => (await hub().query<{ jointDepartmentsWithoutJointPlan: string[] }>('{ jointDepartmentsWithoutJointPlan(year: 2026) }')).data!.jointDepartmentsWithoutJointPlan.sort();
       expect(await uncovered()).toContain('HSG-01');
-      expect(await without()).toEqual(['environment', 'housing']); // earlier tests published a market-tax-fire plan
+      expect(await without()).toEqual(['environment', 'health', 'housing']); // earlier tests published a market-tax-fire plan
       // A housing plan alone is internal: it covers HSG-01 but is no joint plan (R12).
       const internal = await createPlan(
         hub(),
@@ -124,7 +124,7 @@ describeWithHub(
       await publishPlan(hub(), internal.data!.jointCreatePlan.id, await hub().token(Role.COORDINATOR, 'housing'));
       expect(await uncovered()).not.toContain('HSG-01');
       expect(await uncovered()).toContain('HSG-02');
-      expect(await without()).toEqual(['environment', 'housing']);
+      expect(await without()).toEqual(['environment', 'health', 'housing']);
       // Environment joins a joint plan led by housing: both leave the list.
       const joint = await createPlan(
         hub(),
@@ -132,8 +132,16 @@ describeWithHub(
         await hub().token(Role.COORDINATOR, 'housing'),
       );
       expect(joint.errors).toBeUndefined();
-      expect(await without()).toEqual(['environment', 'housing']); // a draft is not a plan yet
+      expect(await without()).toEqual(['environment', 'health', 'housing']); // a draft is not a plan yet
       await publishPlan(hub(), joint.data!.jointCreatePlan.id, await hub().token(Role.COORDINATOR, 'housing'));
+      // Health (its checklist in its existing system, read through the connector) is a partner like any other.
+      expect(await without()).toEqual(['health']);
+      const withHealth = await createPlan(
+        hub(),
+        jointPlanInput({ name: '2026年度医疗机构联合抽查计划', partners: ['health'], items: [{ department: 'market', code: 'MKT-09', version: 1 }, { department: 'health', code: 'WJ-001', version: 1 }] }),
+      );
+      expect(withHealth.errors).toBeUndefined();
+      await publishPlan(hub(), withHealth.data!.jointCreatePlan.id);
       expect(await without()).toEqual([]);
     });
   },

@@ -67,7 +67,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     const list = await versions(hub());
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ number: 1, action: 'BOOTSTRAP', author: 'hub-bootstrap', forced: false });
-    expect(list[0]!.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'housing', 'joint', 'market', 'registry', 'tax']);
+    expect(list[0]!.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'health', 'housing', 'joint', 'market', 'registry', 'tax']);
     expect(list[0]!.subgraphs.find((s) => s.name === 'joint')!.code).toBeNull();
     expect(hub().gateway.supergraph.current?.number).toBe(1);
     const anonymous = await hub().query(`{ registryVersions { number } }`);
@@ -349,7 +349,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       await user.stop();
     }
     const last = (await versions(hub()))[0]!;
-    expect(last.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'housing', 'joint', 'market', 'registry', 'tax']);
+    expect(last.subgraphs.map((s) => s.name)).toEqual(['environment', 'fire', 'health', 'housing', 'joint', 'market', 'registry', 'tax']);
     await untilGatewayServes(hub().gateway, last.number);
     const gone = await hub().query(`{ customs { checklist { code } } }`);
     expect(gone.errors?.[0]?.message).toContain('Cannot query field "customs" on type "Query"');

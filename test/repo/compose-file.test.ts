@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { HealthSystemSettings } from '../../connectors/upstream/health-system/settings';
 import { CONFIG_KEYS, loadConfig } from '../../subgraphs/kernel/config';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -10,7 +11,14 @@ interface ComposeService {
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
+  volumes?: string[];
 }
+
+/** Interpolates ${VAR:-default} as compose does with nothing set. */
+const resolved = (environment: Record<string, string>) => Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
+
+/** Services that are not the hub's: the stand-in for the health commission's existing system. */
+const STAND_INS = ['health-system'];
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine), so what can be checked is checked:
@@ -19,10 +27,23 @@ interface ComposeService {
  */
 describe('docker-compose.yml is true to the code', () => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
-  const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql');
+  const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql' && !STAND_INS.includes(name));
 
-  it('has MySQL, the gateway, the registry, the joint service and every built-in department', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'housing', 'joint', 'market', 'mysql', 'registry', 'tax']);
+  it('has MySQL, the gateway, the registry, the joint service, every built-in department and the health system\'s stand-in', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['environment', 'fire', 'gateway', 'health', 'health-system', 'housing', 'joint', 'market', 'mysql', 'registry', 'tax']);
+  });
+
+  it('the health subgraph reads the health system compose runs, with the key that system checks; the stand-in keeps its database in a volume', () => {
+    const health = loadConfig(resolved(compose.services.health!.environment!));
+    const system = compose.services['health-system']!;
+    const settings = HealthSystemSettings.parse(resolved(system.environment!));
+    expect(health.healthSystem).toEqual({ url: `http://health-system:${settings.HEALTH_SYSTEM_PORT}`, apiKey: settings.HEALTH_SYSTEM_API_KEY });
+    expect(system.command).toEqual(['node', 'dist/connectors/upstream/health-system/main.js']);
+    expect(fs.readFileSync(path.join(ROOT, 'connectors/upstream/health-system/main.ts'), 'utf8')).toMatch(/startHealthSystem\([\s\S]*SIGTERM/);
+    expect(system.volumes).toContain(`health-system-data:${path.posix.dirname(settings.HEALTH_SYSTEM_DATABASE)}`);
+    expect(Object.keys(system.environment!).every((k) => k in HealthSystemSettings.shape)).toBe(true);
+    // The mapping the health subgraph loads at start is in the image.
+    expect(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^COPY --from=build \/app\/connectors connectors$/m);
   });
 
   it.each(services.map(([name]) => name))('service %s runs an entry point that exists in the code', (name) => {
@@ -35,7 +56,7 @@ describe('docker-compose.yml is true to the code', () => {
     // An entry point starts a service and stops on SIGTERM: a main file that calls a runner.
     expect(path.basename(source)).toBe('main.ts');
     const text = fs.readFileSync(source, 'utf8');
-    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startGateway\(|startJoint\(|startRegistry\(/);
+    expect(text).toMatch(/runDepartmentProcess\(\w+\)|startDepartment\(\w+|startGateway\(|startJoint\(|startRegistry\(/);
     expect(text).toMatch(/stopOnSignals|runDepartmentProcess/);
     if (!['gateway', 'joint', 'registry'].includes(name)) expect(text).toContain(`import { ${name} } from './index'`);
   });
@@ -43,9 +64,8 @@ describe('docker-compose.yml is true to the code', () => {
   it.each(services.map(([name]) => name))('service %s sets only settings the code reads, with values it accepts', (name) => {
     const environment = compose.services[name]!.environment!;
     for (const key of Object.keys(environment)) expect(CONFIG_KEYS).toContain(key);
-    // Interpolate ${VAR:-default} as compose does with nothing set, then parse like the service would.
-    const resolved = Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
-    expect(() => loadConfig(resolved)).not.toThrow();
+    // Interpolated as compose does with nothing set, then parsed like the service would.
+    expect(() => loadConfig(resolved(environment))).not.toThrow();
   });
 
   it('the registry registers every subgraph service (itself included) at the addresses compose gives them; the joint service and the gateway follow the registry', () => {
@@ -62,7 +82,7 @@ describe('docker-compose.yml is true to the code', () => {
     expect(gateway.db).toEqual(registry.db);
     expect(gateway.supergraph.file).toBeNull();
     expect(gateway.supergraph.cacheFile).toBe('/state/supergraph.json');
-    expect((compose.services.gateway as { volumes?: string[] }).volumes).toContain('gateway-state:/state');
+    expect(compose.services.gateway!.volumes).toContain('gateway-state:/state');
   });
 
   it('the image is built from the Dockerfile, which builds dist/ with the build script', () => {

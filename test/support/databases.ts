@@ -41,6 +41,8 @@ export function testDatabases(): TestDatabase[] {
       env: { JOINTCHECK_DB: db.url, JOINTCHECK_DATA_DIR: dataDir, JOINTCHECK_DB_PREFIX: unique },
       drop: async (services) => {
         for (const service of services) await dropServiceDatabase(db, service);
+        // Files beside the databases (a stand-in system's, the gateway's last good version).
+        fs.rmSync(dataDir, { recursive: true, force: true });
       },
     });
   }

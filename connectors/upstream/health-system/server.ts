@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
@@ -27,6 +29,8 @@ export interface HealthSystemOptions {
 /** A failure the tests ask for: the next `times` requests whose path matches answer `status` (or hang for `delayMs`). */
 export interface InjectedFault {
   path: RegExp;
+  /** Only requests of this method (all when absent). */
+  method?: string;
   times: number;
   status?: number;
   delayMs?: number;
@@ -34,6 +38,8 @@ export interface InjectedFault {
 
 export interface HealthSystem {
   url: string;
+  /** The key it accepts (tests read what the hub wrote back with it). */
+  apiKey: string;
   /** Requests received per path (the tests count batching with it). */
   calls: Array<{ method: string; path: string; query: string }>;
   faults: InjectedFault[];
@@ -89,6 +95,7 @@ function seedDatabase(db: Database.Database, options: HealthSystemOptions): void
 
 /** Starts the stand-in on its own port; resolves once it listens. */
 export async function startHealthSystem(options: HealthSystemOptions): Promise<HealthSystem> {
+  if (options.databaseFile) fs.mkdirSync(path.dirname(path.resolve(options.databaseFile)), { recursive: true });
   const db = new Database(options.databaseFile ?? ':memory:');
   db.pragma('journal_mode = WAL');
   seedDatabase(db, options);
@@ -97,15 +104,24 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '5mb' }));
+  // Every API request is recorded (faulted ones too: tests count retries); injected faults apply
+  // to the API and to /health alike (paths are matched without the /api prefix).
+  app.use((req, res, next) => {
+    const api = req.path.startsWith('/api/');
+    const route = api ? req.path.slice(4) : req.path;
+    if (api) {
+      calls.push({ method: req.method, path: route, query: new URLSearchParams(req.query as Record<string, string>).toString() });
+      // The latest requests only: the quick start runs it for as long as the hub.
+      if (calls.length > 20_000) calls.splice(0, calls.length - 10_000);
+    }
+    const fault = faults.find((f) => f.times > 0 && f.path.test(route) && (!f.method || f.method === req.method));
+    if (!fault) return next();
+    fault.times--;
+    if (fault.delayMs) return void setTimeout(() => (fault.status ? res.status(fault.status).json({ message: 'injected fault' }) : next()), fault.delayMs);
+    res.status(fault.status ?? 500).json({ message: 'injected fault' });
+  });
   app.get('/health', (_req, res) => void res.json({ status: 'UP' }));
   app.use('/api', (req, res, next) => {
-    calls.push({ method: req.method, path: req.path, query: new URLSearchParams(req.query as Record<string, string>).toString() });
-    const fault = faults.find((f) => f.times > 0 && f.path.test(req.path));
-    if (fault) {
-      fault.times--;
-      if (fault.delayMs) return void setTimeout(() => (fault.status ? res.status(fault.status).json({ message: 'injected fault' }) : next()), fault.delayMs);
-      return void res.status(fault.status ?? 500).json({ message: 'injected fault' });
-    }
     if (req.get('x-api-key') !== options.apiKey) return void res.status(401).json({ message: 'invalid api key' });
     next();
   });
@@ -165,6 +181,7 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   let stopped: Promise<void> | undefined;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    apiKey: options.apiKey,
     calls,
     faults,
     stop: () =>

@@ -41,6 +41,12 @@ export interface DepartmentDefinition<Own = unknown> {
   createOwnScope?: (dataSource: DataSource) => Own;
   /** Demo data: checklist, inspector domains, who is on the roster, the department's own rows. */
   demo: DemoDepartment;
+  /**
+   * Set when the department's rosters, inspectors and checklist stay in its existing system, read
+   * through a connector (issue E): what that system is, for messages. The hub then generates no
+   * demo data for them and imports none (they are changed in that system).
+   */
+  existingSystem?: string;
 }
 
 /** The context of a department subgraph, with the department's own per-request scope. */

@@ -3,7 +3,7 @@ import { openServiceDatabase } from '../datasource';
 import { seedDepartmentDemo } from '../demo/department-demo';
 import type { TokenVerifier } from '../identity';
 import type { Logger } from '../log';
-import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../server';
+import { serveGraphQL, serveOnDatabase, type HealthProbe, type ServiceWithDatabase } from '../server';
 import type { DepartmentModule } from './define';
 import type { DepartmentStoreFactory } from './store';
 
@@ -23,6 +23,8 @@ export async function startDepartment(
     clock?: () => Date;
     /** A connector serving the rosters and checklist from the department's existing system (no demo data is then generated for them). */
     store?: DepartmentStoreFactory;
+    /** `/health` reports the existing system's health too (a connector's health check). */
+    health?: HealthProbe;
   },
 ): Promise<RunningDepartment> {
   const { code } = module.definition;
@@ -41,6 +43,7 @@ export async function startDepartment(
       host: config.host,
       port: deps.port,
       logger: deps.logger,
+      health: deps.health,
       context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });

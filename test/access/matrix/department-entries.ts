@@ -1,7 +1,8 @@
 import { Role } from '../../../subgraphs/kernel/identity';
+import { BUILTIN_DEPARTMENTS } from '../../../subgraphs';
 import { DEPARTMENT_CODES } from '../../support/hub';
 import { capitalised, f, resultInput } from './fixtures';
-import { anyOf, coordinatorOfAnyDepartment, hubReaders, hubRole, staffOf, type Entry } from './model';
+import { anyOf, coordinatorOfAnyDepartment, hubReaders, hubRole, nobody, staffOf, type Entry } from './model';
 
 /*
  * The department fields of the role matrix (R30): the department contract is the same for every
@@ -9,7 +10,7 @@ import { anyOf, coordinatorOfAnyDepartment, hubReaders, hubRole, staffOf, type E
  * some departments add of their own.
  */
 
-/** The template of every department (market, tax, environment, housing, fire), expanded per code. */
+/** The template of every department (market, tax, environment, housing, fire, health), expanded per code. */
 export function departmentEntries(code: string): Entry[] {
   const Type = `${capitalised(code)}Query`;
   const other = DEPARTMENT_CODES[(DEPARTMENT_CODES.indexOf(code) + 1) % DEPARTMENT_CODES.length]!;
@@ -17,6 +18,10 @@ export function departmentEntries(code: string): Entry[] {
   const d = () => f.departments[code]!;
   // R30: a department's data is written by its own admin only; hub admins do not write it.
   const admin = staffOf(code, Role.DEPT_ADMIN);
+  // A department on a connector keeps its roster and checklist in its existing system: nobody
+  // changes them through the hub, its own admin included (they are changed there).
+  const onConnector = BUILTIN_DEPARTMENTS.find((m) => m.definition.code === code)?.definition.existingSystem !== undefined;
+  const rosterWriter = onConnector ? nobody : admin;
   // R30: rosters are read by the department's own staff, hub admins, auditors and hub services.
   const rosterReaders = anyOf(staffOf(code), hubReaders);
   // R30: a view holds internal classes: own staff, coordinators of any department (they plan), hub roles.
@@ -30,28 +35,28 @@ export function departmentEntries(code: string): Entry[] {
   return [
     {
       fields: [`Mutation.${code}AddChecklistItem`],
-      allow: admin,
+      allow: rosterWriter,
       departments,
       operation: `mutation($code: String!, $input: ChecklistItemInput!) { ${code}AddChecklistItem(code: $code, input: $input) { code version } }`,
       variables: () => ({ code: d().newItem.code, input: d().newItem.input }),
     },
     {
       fields: [`Mutation.${code}ReviseChecklistItem`],
-      allow: admin,
+      allow: rosterWriter,
       departments,
       operation: `mutation($code: String!, $input: ChecklistItemInput!) { ${code}ReviseChecklistItem(code: $code, input: $input, reason: "2026年修订的条例（R30 矩阵）") { code version } }`,
       variables: () => ({ code: d().revise.code, input: d().revise.input }),
     },
     {
       fields: [`Mutation.${code}RepealChecklistItem`],
-      allow: admin,
+      allow: rosterWriter,
       departments,
       operation: `mutation($code: String!) { ${code}RepealChecklistItem(code: $code, reason: "依据已废止（R30 矩阵）") { code status } }`,
       variables: () => ({ code: d().repealCode }),
     },
     {
       fields: [`Mutation.${code}ImportTargets`],
-      allow: admin,
+      allow: rosterWriter,
       departments,
       operation: `mutation($targets: [RosterTargetInput!]!) { ${code}ImportTargets(targets: $targets) }`,
       variables: () => {

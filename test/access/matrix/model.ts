@@ -35,6 +35,8 @@ export const anyOf =
   (c) =>
     rules.some((rule) => rule(c));
 /** Any valid identity: the public is refused. */
+/** Refused to every caller (a change made elsewhere, not through the hub). */
+export const nobody: Allow = () => false;
 export const signedIn: Allow = (c) => c.role !== Role.PUBLIC;
 /** Coordinators of every department (they plan joint inspections across departments, and their own department's plans). */
 export const coordinatorOfAnyDepartment: Allow = (c) => c.role === Role.COORDINATOR;
