@@ -6,7 +6,8 @@ import type { HealthSystem } from '../connectors/upstream/health-system/server';
 import { environment } from './environment';
 import { fire } from './fire';
 import { health } from './health';
-import { connectHealth, upstreamHealthProbe } from './health/connect';
+import { connectHealth } from './health/connect';
+import { upstreamHealthProbe } from '../connectors/department';
 import { housing } from './housing';
 import { market } from './market';
 import { tax } from './tax';
@@ -30,7 +31,7 @@ export interface DepartmentConnection {
 export const DEPARTMENT_CONNECTIONS: Readonly<Record<string, (config: HubConfig, options: { standInPort?: number; allowStandIn: boolean }) => Promise<DepartmentConnection>>> = {
   health: async (config, options) => {
     const connection = await connectHealth(config, options);
-    return { store: connection.store, health: upstreamHealthProbe(connection.connector), standIn: connection.standIn, stop: connection.stop };
+    return { store: connection.store, health: upstreamHealthProbe(connection.connector, connection.connector.baseUrl), standIn: connection.standIn, stop: connection.stop };
   },
 };
 

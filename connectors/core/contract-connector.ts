@@ -1,3 +1,4 @@
+import type { UpstreamHealth } from './upstream-source';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 
 /** A roster target in the contract's terms (the fields of `RosterTarget`). */
@@ -62,4 +63,8 @@ export interface ContractConnector {
   checklist(): Promise<MappedChecklistItem[]>;
   /** One result written back; a repeat of its idempotency key answers the record already made. */
   writeResult(row: ResultRow): Promise<{ created: boolean; recordId: string }>;
+  /** Whether the existing system answers now (the subgraph's `/health` reports it). */
+  healthCheck(): Promise<UpstreamHealth>;
+  /** Lets go of connections (a pool), when the department stops. */
+  close?(): Promise<void>;
 }

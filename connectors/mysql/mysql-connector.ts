@@ -3,6 +3,7 @@ import { REGION_CODE } from '../../subgraphs/kernel/codes';
 import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import type { UpstreamHealth } from '../core/upstream-source';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
 import { mapRecord, type FieldSpec } from '../core/field-mapping';
 import type { MysqlMapping } from './mapping';
@@ -41,6 +42,17 @@ export class MysqlConnector implements ContractConnector {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The database answers `SELECT 1` (within the statement timeout). */
+  async healthCheck(): Promise<UpstreamHealth> {
+    const started = Date.now();
+    try {
+      await this.pool.query({ sql: 'SELECT 1', timeout: STATEMENT_TIMEOUT_MS });
+      return { ok: true, status: null, latencyMs: Date.now() - started, error: null };
+    } catch (error) {
+      return { ok: false, status: null, latencyMs: Date.now() - started, error: `The ${this.department} database could not answer (${(error as { code?: string }).code ?? (error as Error).message}).` };
+    }
   }
 
   private async rows(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {

@@ -51,10 +51,3 @@ export async function connectHealth(
   return { store: connectorStore(connector), connector, standIn, stop: async () => void (await standIn?.stop()) };
 }
 
-/** The connector's health check as the subgraph's `/health` reports it: the existing system's state. */
-export function upstreamHealthProbe(connector: RestConnector): () => Promise<{ ok: boolean; detail: Record<string, unknown> }> {
-  return async () => {
-    const probe = await connector.healthCheck();
-    return { ok: probe.ok, detail: { upstream: { system: connector.baseUrl, ...probe } } };
-  };
-}

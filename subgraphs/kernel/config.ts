@@ -75,6 +75,15 @@ const schema = z.object({
    */
   JOINTCHECK_HEALTH_SYSTEM_URL: z.string().url().optional(),
   JOINTCHECK_HEALTH_SYSTEM_KEY: z.string().min(8, 'at least 8 characters').optional(),
+  /**
+   * A department on a connector, run alone (`node dist/connectors/main.js`, issue E): which
+   * connector, its mapping file (naming the department's code and name), the existing system's
+   * address (a REST base URL, or a MySQL URL with its database) and, for REST, its API key.
+   */
+  JOINTCHECK_CONNECTOR_KIND: z.enum(['rest', 'mysql']).optional(),
+  JOINTCHECK_CONNECTOR_MAPPING: z.string().optional(),
+  JOINTCHECK_CONNECTOR_UPSTREAM_URL: z.string().url().optional(),
+  JOINTCHECK_CONNECTOR_UPSTREAM_KEY: z.string().min(8, 'at least 8 characters').optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -100,7 +109,23 @@ export interface HubConfig {
   demo: { enabled: boolean; seed: string; targets: number };
   /** Existing systems of connector-backed departments (null: the all-in-one hub starts a stand-in). */
   healthSystem: { url: string; apiKey: string } | null;
+  /** A department on a connector run alone (connectors/main.ts); null otherwise. */
+  connector: ConnectorSettings | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
+}
+
+export type ConnectorSettings = { kind: 'rest'; mappingFile: string; upstreamUrl: string; apiKey: string } | { kind: 'mysql'; mappingFile: string; upstreamUrl: string };
+
+/** The connector settings, all or none; REST needs a key, MySQL carries its credentials in the URL. */
+function connectorSettings(c: z.infer<typeof schema>): ConnectorSettings | null {
+  const given = [c.JOINTCHECK_CONNECTOR_KIND, c.JOINTCHECK_CONNECTOR_MAPPING, c.JOINTCHECK_CONNECTOR_UPSTREAM_URL, c.JOINTCHECK_CONNECTOR_UPSTREAM_KEY].some(Boolean);
+  if (!given) return null;
+  const { JOINTCHECK_CONNECTOR_KIND: kind, JOINTCHECK_CONNECTOR_MAPPING: mapping, JOINTCHECK_CONNECTOR_UPSTREAM_URL: url, JOINTCHECK_CONNECTOR_UPSTREAM_KEY: key } = c;
+  const missing = [!kind && 'JOINTCHECK_CONNECTOR_KIND (rest or mysql)', !mapping && 'JOINTCHECK_CONNECTOR_MAPPING (the mapping file)', !url && 'JOINTCHECK_CONNECTOR_UPSTREAM_URL (the existing system)', kind === 'rest' && !key && 'JOINTCHECK_CONNECTOR_UPSTREAM_KEY (its API key)'].filter(Boolean);
+  if (missing.length) throw new Error(`Invalid configuration: a department on a connector also needs ${missing.join(', ')}.`);
+  if (kind === 'mysql' && key) throw new Error('Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_KEY is for a REST system; a MySQL connector takes its credentials in JOINTCHECK_CONNECTOR_UPSTREAM_URL.');
+  if (kind === 'mysql' && !/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]+$/.test(url!)) throw new Error('Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_URL must be mysql://user:password@host:3306/database for a MySQL connector.');
+  return kind === 'rest' ? { kind, mappingFile: path.resolve(mapping!), upstreamUrl: url!.replace(/\/$/, ''), apiKey: key! } : { kind: 'mysql', mappingFile: path.resolve(mapping!), upstreamUrl: url! };
 }
 
 /** Parses `name=url,name=url`; names follow the department-code rule. */
@@ -171,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       production: c.JOINTCHECK_MODE === 'production',
     },
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
+    connector: connectorSettings(c),
     healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };

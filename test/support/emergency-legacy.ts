@@ -3,7 +3,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { loadMysqlMapping } from '../../connectors/mysql/mapping';
 import { MysqlConnector } from '../../connectors/mysql/mysql-connector';
-import { defineDepartment } from '../../subgraphs/kernel/department/define';
+import { connectedDepartment } from '../../connectors/department';
 import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
 
 /** A valid USCC for a number (test data of a schema that is not ours). */
@@ -13,11 +13,10 @@ export const legacyUscc = (n: number): string => {
 };
 
 /** The emergency management bureau as a department of the kernel, served from its own MySQL schema. */
-export const emergency = defineDepartment({
-  code: 'emergency',
-  name: '应急管理局',
-  demo: { checklist: [], domains: [], unit: (d) => d, certificateCode: 'YJ', inspectors: 0, experts: 0, onRoster: () => false },
-});
+export const emergency = connectedDepartment('emergency', '应急管理局', 'its MySQL database');
+
+/** Its mapping (connectors/emergency/mysql-mapping.yaml). */
+export const EMERGENCY_MAPPING = path.join(__dirname, '..', '..', 'connectors', 'emergency', 'mysql-mapping.yaml');
 
 /**
  * The emergency bureau's existing database, made for a test: its own tables and pinyin column
@@ -36,7 +35,7 @@ export async function emergencyLegacySchema(serverUrl: string): Promise<{ name: 
   await admin.query(`INSERT INTO \`${name}\`.qy_jbxx VALUES ?`, [rows]);
   await admin.query(`INSERT INTO \`${name}\`.zfry VALUES ?`, [[['YJ-001', '孙立', '31000020200001', '上海市应急管理局', '危险化学品,工贸安全', '310104,310105', '有效', '13800000001'], ['YJ-002', '周敏', '31000020200002', '上海市应急管理局', '工贸安全', '31', '暂停', null]]]);
   await admin.query(`INSERT INTO \`${name}\`.jcsx VALUES ?`, [[['YJ-01', 1, '安全生产许可证', '检查安全生产许可证', '《安全生产许可证条例》第二条', '重点', null, '危险化学品', '有效'], ['YJ-02', 1, '安全培训记录', '检查培训', '《中华人民共和国安全生产法》第二十八条', '一般', 10, '工贸安全', '有效']]]);
-  const connector = new MysqlConnector(loadMysqlMapping(path.join(__dirname, '..', '..', 'connectors', 'emergency', 'mysql-mapping.yaml')), `${serverUrl}/${name}`);
+  const connector = new MysqlConnector(loadMysqlMapping(EMERGENCY_MAPPING), `${serverUrl}/${name}`);
   return {
     name,
     admin,

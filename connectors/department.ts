@@ -1,0 +1,83 @@
+import type { HubConfig, ConnectorSettings } from '../subgraphs/kernel/config';
+import { defineDepartment, type DepartmentModule } from '../subgraphs/kernel/department/define';
+import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
+import type { TokenVerifier } from '../subgraphs/kernel/identity';
+import type { Logger } from '../subgraphs/kernel/log';
+import type { HealthProbe } from '../subgraphs/kernel/server';
+import type { ContractConnector } from './core/contract-connector';
+import { connectorStore } from './core/connector-store';
+import { loadMysqlMapping } from './mysql/mapping';
+import { MysqlConnector } from './mysql/mysql-connector';
+import { loadRestMapping } from './rest/mapping';
+import { RestConnector } from './rest/rest-connector';
+
+/** A department with no demo data of its own: its rosters and checklist are its existing system's. */
+const NO_DEMO = { checklist: [], domains: [], unit: (district: string) => district, certificateCode: 'XX', inspectors: 0, experts: 0, onRoster: () => false };
+
+const defined = new Map<string, DepartmentModule<unknown>>();
+
+/**
+ * The kernel's department for a code whose data stays in an existing system: the contract's
+ * types and resolvers, nothing of its own. Defined once per process and code (type-graphql keeps
+ * one class per type name); asking again with the same code gives the same module.
+ */
+export function connectedDepartment(code: string, name: string, existingSystem: string): DepartmentModule<unknown> {
+  const known = defined.get(code);
+  if (known) {
+    if (known.definition.name !== name) throw new Error(`Department '${code}' is defined already, as ${known.definition.name}, not ${name}.`);
+    return known;
+  }
+  const module = defineDepartment({ code, name, existingSystem, demo: NO_DEMO }) as DepartmentModule<unknown>;
+  defined.set(code, module);
+  return module;
+}
+
+/** The connector a department's settings describe, with the department its mapping names. */
+export function connectorFor(settings: ConnectorSettings): { connector: ContractConnector; code: string; name: string; system: string } {
+  if (settings.kind === 'rest') {
+    const mapping = loadRestMapping(settings.mappingFile);
+    return { connector: new RestConnector(mapping, { baseUrl: settings.upstreamUrl, apiKey: settings.apiKey }), code: mapping.department, name: mapping.name, system: `its REST system (${settings.upstreamUrl})` };
+  }
+  const mapping = loadMysqlMapping(settings.mappingFile);
+  return { connector: new MysqlConnector(mapping, settings.upstreamUrl), code: mapping.department, name: mapping.name, system: `its MySQL database (${new URL(settings.upstreamUrl).host}${new URL(settings.upstreamUrl).pathname})` };
+}
+
+/** A connector's health check as its subgraph's `/health` reports it: the existing system's state. */
+export function upstreamHealthProbe(connector: ContractConnector, system: string): HealthProbe {
+  return async () => {
+    const probe = await connector.healthCheck();
+    return { ok: probe.ok, detail: { upstream: { system, ...probe } } };
+  };
+}
+
+/**
+ * A department system that is not GraphQL joins without code (issue E): its mapping file and the
+ * address of its system are enough. Serves the department contract under the mapping's code from
+ * the system through the connector, with results recorded in the subgraph's own database and
+ * written back to the system; `/health` reports the system. Register it with the registry like any
+ * subgraph (`npm run register`). `node dist/connectors/main.js` runs it with the
+ * JOINTCHECK_CONNECTOR_* settings.
+ */
+export async function startConnectedDepartment(
+  settings: ConnectorSettings,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo'>,
+  deps: { verifier: TokenVerifier; logger: Logger; port: number; clock?: () => Date },
+): Promise<RunningDepartment & { code: string; connector: ContractConnector }> {
+  const { connector, code, name, system } = connectorFor(settings);
+  const module = connectedDepartment(code, name, system);
+  try {
+    const running = await startDepartment(module, config, { ...deps, store: connectorStore(connector), health: upstreamHealthProbe(connector, system) });
+    return {
+      ...running,
+      code,
+      connector,
+      stop: async () => {
+        await running.stop();
+        await connector.close?.();
+      },
+    };
+  } catch (error) {
+    await connector.close?.();
+    throw error;
+  }
+}
