@@ -5,6 +5,9 @@ import { demoEntity } from '../subgraphs/kernel/demo/generator';
 
 export interface ImportBenchResult {
   rows: number;
+  /** One row in `brokenEvery` is good when `mostlyBad`, else one in `brokenEvery` is broken. */
+  brokenEvery: number;
+  mostlyBad: boolean;
   fileMb: number;
   seconds: number;
   rowsPerSecond: number;
@@ -12,8 +15,11 @@ export interface ImportBenchResult {
   output: string;
 }
 
-/** Writes a targets CSV of `rows` demo entities (streamed; reused when it exists), with every 1,000th row broken. */
-async function targetsFile(file: string, rows: number): Promise<void> {
+/**
+ * Writes a targets CSV of `rows` demo entities (streamed; reused when it exists): every 1,000th
+ * row broken, or, `mostlyBad`, every row broken but each 10th.
+ */
+async function targetsFile(file: string, rows: number, mostlyBad: boolean): Promise<void> {
   if (fs.existsSync(file)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.createWriteStream(`${file}.partial`);
@@ -21,7 +27,7 @@ async function targetsFile(file: string, rows: number): Promise<void> {
   await write('kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints\n');
   for (let i = 0; i < rows; i++) {
     const e = demoEntity('bench-import', i);
-    const broken = i % 1000 === 999;
+    const broken = mostlyBad ? i % 10 !== 0 : i % 1000 === 999;
     await write(`${e.kind},${broken ? e.uscc.slice(0, 17) + '?' : e.uscc},"${e.name}",${e.regionCode},${e.industryCode},${'ABCD'[i % 4]},${['LOW', 'GENERAL', 'ELEVATED', 'HIGH'][i % 4]},${i % 3},${i % 2}\n`);
   }
   await new Promise<void>((resolve) => out.end(resolve));
@@ -32,9 +38,9 @@ async function targetsFile(file: string, rows: number): Promise<void> {
  * `npm run import` of a 1,000,000-row targets file into a fresh SQLite database, as its own
  * process, whose resident memory is sampled every 100 ms (issue E: under 300 MB).
  */
-export async function benchImport(rows: number, dataDir: string): Promise<ImportBenchResult> {
-  const file = path.join(dataDir, `targets-${rows}.csv`);
-  await targetsFile(file, rows);
+export async function benchImport(rows: number, dataDir: string, mostlyBad = false): Promise<ImportBenchResult> {
+  const file = path.join(dataDir, `targets-${rows}${mostlyBad ? '-mostly-bad' : ''}.csv`);
+  await targetsFile(file, rows, mostlyBad);
   const dbDir = fs.mkdtempSync(path.join(dataDir, 'import-db-'));
   const started = performance.now();
   // Exactly what `npm run import` runs (its node flags included), as its own process.
@@ -62,5 +68,5 @@ export async function benchImport(rows: number, dataDir: string): Promise<Import
   clearInterval(sample);
   const seconds = (performance.now() - started) / 1000;
   fs.rmSync(dbDir, { recursive: true, force: true });
-  return { rows, fileMb: fs.statSync(file).size / 1e6, seconds, rowsPerSecond: rows / seconds, peakRssMb: Math.round(peak / 1024), output: output.trim() };
+  return { rows, brokenEvery: mostlyBad ? 10 : 1000, mostlyBad, fileMb: fs.statSync(file).size / 1e6, seconds, rowsPerSecond: rows / seconds, peakRssMb: Math.round(peak / 1024), output: output.trim() };
 }
