@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
 import type { HealthProbe } from '../subgraphs/kernel/server';
 import type { ContractConnector } from './core/contract-connector';
+import type { UpstreamHealth } from './core/upstream-source';
 import { connectorStore } from './core/connector-store';
 import { loadMysqlMapping } from './mysql/mapping';
 import { MysqlConnector } from './mysql/mysql-connector';
@@ -42,11 +43,35 @@ export function connectorFor(settings: ConnectorSettings): { connector: Contract
   return { connector: new MysqlConnector(mapping, settings.upstreamUrl), code: mapping.department, name: mapping.name, system: `its MySQL database (${new URL(settings.upstreamUrl).host}${new URL(settings.upstreamUrl).pathname})` };
 }
 
-/** A connector's health check as its subgraph's `/health` reports it: the existing system's state. */
-export function upstreamHealthProbe(connector: ContractConnector, system: string): HealthProbe {
-  return async () => {
-    const probe = await connector.healthCheck();
-    return { ok: probe.ok, detail: { upstream: { system, ...probe } } };
+/** How long `/health` waits for the existing system, in ms: well within the registry's probe (5 s). */
+export const UPSTREAM_PROBE_MS = 2000;
+/** How long one check of the existing system answers `/health`, in ms. */
+export const UPSTREAM_PROBE_REUSE_MS = 2000;
+
+/**
+ * A connector's health check as its subgraph's `/health` reports it: the existing system's state.
+ * One check at a time, reused for a short while (a flood of `/health` requests makes no more calls
+ * to the system), and never waited on longer than `UPSTREAM_PROBE_MS`: a system that hangs is
+ * reported as not answering. `/health` is unauthenticated: it says whether and how the system
+ * failed, never where it is.
+ */
+export function upstreamHealthProbe(connector: ContractConnector, limitMs = UPSTREAM_PROBE_MS): HealthProbe {
+  let last: { at: number; result: Promise<{ ok: boolean; detail: Record<string, unknown> }> } | null = null;
+  const check = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<UpstreamHealth>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, status: null, latencyMs: limitMs, error: `The ${connector.department} system did not answer the health check within ${limitMs} ms.` }), limitMs);
+    });
+    const probe = await Promise.race([connector.healthCheck(), late]).finally(() => clearTimeout(timer));
+    return { ok: probe.ok, detail: { upstream: probe } };
+  };
+  return () => {
+    if (!last || Date.now() - last.at > UPSTREAM_PROBE_REUSE_MS) {
+      const entry = { at: Infinity, result: check() };
+      last = entry;
+      void entry.result.finally(() => (entry.at = Date.now()));
+    }
+    return last.result;
   };
 }
 
@@ -66,7 +91,7 @@ export async function startConnectedDepartment(
   const { connector, code, name, system } = connectorFor(settings);
   const module = connectedDepartment(code, name, system);
   try {
-    const running = await startDepartment(module, config, { ...deps, store: connectorStore(connector), health: upstreamHealthProbe(connector, system) });
+    const running = await startDepartment(module, config, { ...deps, store: connectorStore(connector), health: upstreamHealthProbe(connector) });
     return {
       ...running,
       code,

@@ -31,7 +31,7 @@ export interface DepartmentConnection {
 export const DEPARTMENT_CONNECTIONS: Readonly<Record<string, (config: HubConfig, options: { standInPort?: number; allowStandIn: boolean }) => Promise<DepartmentConnection>>> = {
   health: async (config, options) => {
     const connection = await connectHealth(config, options);
-    return { store: connection.store, health: upstreamHealthProbe(connection.connector, connection.connector.baseUrl), standIn: connection.standIn, stop: connection.stop };
+    return { store: connection.store, health: upstreamHealthProbe(connection.connector), standIn: connection.standIn, stop: connection.stop };
   },
 };
 

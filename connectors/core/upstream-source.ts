@@ -13,6 +13,11 @@ export interface UpstreamRequest {
    * these are retried after a timeout or a 5xx answer.
    */
   idempotent: boolean;
+  /**
+   * When the whole read this request belongs to must be done (ms since the epoch): no attempt
+   * waits past it, and none starts after it.
+   */
+  deadline?: number;
 }
 
 export interface UpstreamResponse {
@@ -107,22 +112,26 @@ export class UpstreamDataSource {
   }
 
   /** A request that got no answer (refused connection, timeout), as a coded error. */
-  didEncounterError(error: Error, request: UpstreamRequest): HubError {
-    const cause = error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? error.message);
+  didEncounterError(error: Error, request: UpstreamRequest, waitedMs = this.timeoutMs): HubError {
+    const cause = error.name === 'TimeoutError' ? `no answer within ${waitedMs} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? error.message);
     return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system could not be reached (${request.method} ${request.path}: ${cause}). Try again later.`, { serviceName: this.department });
   }
 
   /** Sends a request, with the bounded retries; resolves with `didReceiveResponse`'s value or throws a coded error. */
   async send<T>(request: UpstreamRequest): Promise<T> {
     let pause = this.backoffMs;
+    const left = () => (request.deadline === undefined ? Infinity : request.deadline - Date.now());
     for (let attempt = 0; ; attempt++) {
+      if (left() <= 0) throw this.pastDeadline(request);
       const prepared: UpstreamRequest = { ...request, headers: { ...request.headers } };
       await this.willSendRequest(prepared);
       let response: UpstreamResponse;
+      const waitMs = Math.max(1, Math.min(this.timeoutMs, left()));
       try {
-        response = await this.fetchOnce(prepared);
+        response = await this.fetchOnce(prepared, waitMs);
       } catch (error) {
-        if (!request.idempotent || attempt >= this.retries) throw this.didEncounterError(error as Error, prepared);
+        if (waitMs < this.timeoutMs && (error as Error).name === 'TimeoutError') throw this.pastDeadline(request);
+        if (!request.idempotent || attempt >= this.retries || pause >= left()) throw this.didEncounterError(error as Error, prepared, waitMs);
         await sleep(pause);
         pause *= 2;
         continue;
@@ -130,12 +139,20 @@ export class UpstreamDataSource {
       if (response.status >= 200 && response.status < 300) return (await this.didReceiveResponse(response, prepared)) as T;
       if (request.idempotent && RETRYABLE_STATUS.has(response.status) && attempt < this.retries) {
         const retryAfter = Number(response.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : pause);
-        pause *= 2;
-        continue;
+        const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : pause;
+        if (wait < left()) {
+          await sleep(wait);
+          pause *= 2;
+          continue;
+        }
       }
       throw this.errorFromResponse(response, prepared);
     }
+  }
+
+  /** The read a request belongs to ran out of time (its `deadline`). */
+  private pastDeadline(request: UpstreamRequest): HubError {
+    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system is too slow: the read that needed ${request.method} ${request.path} ran past its deadline. Try again later.`, { serviceName: this.department });
   }
 
   /** GET of the health path: whether the upstream answers, how fast, and why not. */
@@ -144,7 +161,7 @@ export class UpstreamDataSource {
     const request: UpstreamRequest = { method: 'GET', path: this.healthPath, headers: {}, idempotent: true };
     try {
       await this.willSendRequest(request);
-      const response = await this.fetchOnce(request);
+      const response = await this.fetchOnce(request, this.timeoutMs);
       const ok = response.status >= 200 && response.status < 300;
       return { ok, status: response.status, latencyMs: Date.now() - started, error: ok ? null : `HTTP ${response.status}` };
     } catch (error) {
@@ -152,14 +169,14 @@ export class UpstreamDataSource {
     }
   }
 
-  private async fetchOnce(request: UpstreamRequest): Promise<UpstreamResponse> {
+  private async fetchOnce(request: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
     const url = new URL(this.baseUrl + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     const response = await fetch(url, {
       method: request.method,
       headers: { accept: 'application/json', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     let body: unknown = text;

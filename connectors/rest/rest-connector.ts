@@ -154,7 +154,7 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
           serviceName: this.department,
         });
       }
-      const answer = await this.send<unknown>({ method: 'GET', path, query: { ...query, [pageParam]: page + 1, [sizeParam]: maxSize }, headers: {}, idempotent: true });
+      const answer = await this.send<unknown>({ method: 'GET', path, query: { ...query, [pageParam]: page + 1, [sizeParam]: maxSize }, headers: {}, idempotent: true, deadline: deadline.at });
       const list = this.records(answer, records, path);
       if (total) {
         known = Number(at(answer, total));

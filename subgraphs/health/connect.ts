@@ -47,7 +47,12 @@ export async function connectHealth(
     });
     system = { url: standIn.url, apiKey };
   }
-  const connector = healthConnector(system, options.connector);
-  return { store: connectorStore(connector), connector, standIn, stop: async () => void (await standIn?.stop()) };
+  try {
+    const connector = healthConnector(system, options.connector);
+    return { store: connectorStore(connector), connector, standIn, stop: async () => void (await standIn?.stop()) };
+  } catch (error) {
+    await standIn?.stop();
+    throw error;
+  }
 }
 

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, health.definition.code);
   const connection = await connectHealth(config, { allowStandIn: false });
-  const running = await startDepartment(health, config, { verifier: await loadVerifier(config), logger, port: config.port, store: connection.store, health: upstreamHealthProbe(connection.connector, connection.connector.baseUrl) });
+  const running = await startDepartment(health, config, { verifier: await loadVerifier(config), logger, port: config.port, store: connection.store, health: upstreamHealthProbe(connection.connector) });
   stopOnSignals(() => running.stop());
 }
 

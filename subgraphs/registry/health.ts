@@ -92,6 +92,8 @@ export class HealthMonitor {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ __typename }' }),
+        // A registered URL is probed where it is, never where it redirects to (JOINTCHECK_REGISTRY_ALLOWED_HOSTS).
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
@@ -125,16 +127,34 @@ export class HealthMonitor {
 
   /**
    * What the subgraph's own `/health` says is wrong, if it says so (503 with status `degraded`):
-   * the reason a system it depends on gives. Anything else (no such endpoint, a page) is no news.
+   * the reason a system it depends on gives, cut to 300 characters. A `/health` that does not
+   * answer in time is wrong too. Anything else (no such endpoint, a page, a redirect, which is
+   * never followed) is no news.
    */
   private async degradation(graphqlUrl: string): Promise<string | null> {
     const healthUrl = new URL(graphqlUrl);
     healthUrl.pathname = healthUrl.pathname.replace(/\/graphql\/?$/, '') + '/health';
     healthUrl.search = '';
-    const response = await fetch(healthUrl, { signal: AbortSignal.timeout(this.timeoutMs) }).catch(() => null);
-    if (!response || response.status !== 503) return null;
-    const body = (await response.json().catch(() => null)) as { status?: string; upstream?: { error?: string; system?: string } } | null;
+    let response: Response;
+    try {
+      response = await fetch(healthUrl, { redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      return (error as Error).name === 'TimeoutError' ? `it answers, but its /health did not answer within ${this.timeoutMs} ms` : null;
+    }
+    if (response.status !== 503) {
+      await response.body?.cancel();
+      return null;
+    }
+    const text = (await response.text().catch(() => '')).slice(0, 16_384);
+    type Said = { status?: string; upstream?: { error?: unknown } } | null;
+    let body: Said;
+    try {
+      body = JSON.parse(text) as Said;
+    } catch {
+      return null;
+    }
     if (body?.status !== 'degraded') return null;
-    return `it answers, but a system it depends on does not${body.upstream?.system ? ` (${body.upstream.system})` : ''}: ${body.upstream?.error ?? 'no reason given'}`;
+    const reason = typeof body.upstream?.error === 'string' ? body.upstream.error.slice(0, 300) : 'no reason given';
+    return `it answers, but a system it depends on does not: ${reason}`;
   }
 }

@@ -74,6 +74,20 @@ describe('the connectors on the command line', () => {
     expect(await storedTargets()).toEqual([uscc(1), uscc(4)].sort());
   });
 
+  // `script` (util-linux) gives the command a terminal, as an operator's shell would.
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  (hasScript ? it : it.skip)('npm run import shows a progress bar on a terminal, and none when its output is not one (a log, a pipe)', () => {
+    const file = path.join(dir, 'tax-bar.csv');
+    fs.writeFileSync(file, ['kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints', `ENTERPRISE,${uscc(9)},上海壬有限公司,310104,C13,A,LOW,0,0`].join('\n') + '\n');
+    const command = [process.execPath, ...importArgs, '-r', '@swc-node/register', path.join(ROOT, 'scripts/import.ts'), '--dept', 'tax', '--kind', 'targets', file].map((a) => `'${a}'`).join(' ');
+    const onTerminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+    expect(onTerminal.status).toBe(0);
+    expect(onTerminal.stdout).toMatch(/={10,} 100% \| 1 rows read/);
+    const piped = run('scripts/import.ts', ['--dept', 'tax', '--kind', 'targets', file], env, importArgs);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout + piped.stderr).not.toMatch(/100% \|/);
+  });
+
   it('npm run import refuses, with exit code 2 and the reason, a usage mistake and a department whose roster is in its own system', () => {
     const usage = run('scripts/import.ts', ['--dept', 'tax'], env, importArgs);
     expect(usage.code).toBe(2);
@@ -86,7 +100,7 @@ describe('the connectors on the command line', () => {
     expect(batch.stderr).toMatch(/--batch '0'/);
   });
 
-  it('a department on a connector run alone refuses to start without its system, saying which settings to give', () => {
+  it('a department on a connector run alone refuses to start without the settings naming its system, saying which to give', () => {
     const generic = run('connectors/main.ts', [], { ...env, JOINTCHECK_PORT: '0' });
     expect(generic.code).toBe(1);
     expect(generic.stderr).toMatch(/Set JOINTCHECK_CONNECTOR_KIND, JOINTCHECK_CONNECTOR_MAPPING and JOINTCHECK_CONNECTOR_UPSTREAM_URL/);

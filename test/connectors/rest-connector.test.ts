@@ -47,17 +47,35 @@ describe('the REST connector: the health system through its declarative mapping'
   });
 
   it('a read of many pages has a deadline in all, besides each attempt\'s timeout: a slow system is reported, not waited on page after page', async () => {
-    // Pages of 7 (20 pages or more), each answered after 60 ms: well within the 2 s per attempt, not within 200 ms in all.
-    const slow = new RestConnector({ ...mapping, paging: { ...mapping.paging, maxSize: 7 } }, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 2000, readDeadlineMs: 200 });
-    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
-    await expect(slow.listTargets(0, 10_000)).rejects.toMatchObject({ message: expect.stringMatching(/too slow.*longer than 0\.2 s/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health' } });
-    const pagesRead = system.calls.filter((c) => c.path === '/v2/units').length;
-    expect(pagesRead).toBeGreaterThanOrEqual(3);
-    expect(pagesRead).toBeLessThanOrEqual(6);
+    // Pages of 7 (20 pages or more), each answered after 200 ms: well within the 5 s per attempt, not within 1 s in all.
+    const small = { ...mapping, paging: { ...mapping.paging, maxSize: 7 } };
+    const slow = new RestConnector(small, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 5000, readDeadlineMs: 1000 });
+    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 200 });
+    await expect(slow.listTargets(0, 10_000)).rejects.toMatchObject({ message: expect.stringMatching(/too slow/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health' } });
+    const pagesAsked = system.calls.filter((c) => c.path === '/v2/units').length;
+    expect(pagesAsked).toBeGreaterThanOrEqual(1);
+    expect(pagesAsked).toBeLessThanOrEqual(6);
+    // A page still under way when the deadline passes is cut off there, not waited on for its own timeout.
+    system.faults.length = 0;
+    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 3000 });
+    const cut = new RestConnector(small, { baseUrl: system.url, apiKey: KEY, retries: 2, timeoutMs: 5000, readDeadlineMs: 300 });
+    await expect(cut.listTargets(0, 10_000)).rejects.toMatchObject({ message: expect.stringMatching(/ran past its deadline/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } });
     // The same slow pages under the default deadline (60 s) are read to the end.
+    system.faults.length = 0;
     system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
-    const patient = new RestConnector({ ...mapping, paging: { ...mapping.paging, maxSize: 7 } }, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 2000 });
+    const patient = new RestConnector(small, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 5000 });
     expect((await patient.listTargets(0, 10_000)).rows.length).toBeGreaterThan(100);
+  });
+
+  it('its health check uses the hub\'s key: a refused key is unhealthy, like an unreachable system', async () => {
+    expect(await connector().healthCheck()).toMatchObject({ ok: true, status: 200 });
+    const revoked = new RestConnector(mapping, { baseUrl: system.url, apiKey: 'a-revoked-key', retries: 0 });
+    expect(await revoked.healthCheck()).toMatchObject({ ok: false, status: 401, error: 'HTTP 401' });
+  });
+
+  it('the stand-in reports a port it cannot take instead of crashing its process', async () => {
+    const port = Number(new URL(system.url).port);
+    await expect(startHealthSystem({ registerSeed: 'test-seed', registerSize: 10, apiKey: KEY, port })).rejects.toThrow(/could not listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
   });
 
   it('a lookup of many targets makes one upstream call per batch of 100, not one per target', async () => {
