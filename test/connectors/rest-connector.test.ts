@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRestMapping, mapRecord, type RestMapping } from '../../connectors/rest/mapping';
 import { RestConnector } from '../../connectors/rest/rest-connector';
+import { upstreamHealthProbe } from '../../connectors/department';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
@@ -71,6 +72,18 @@ describe('the REST connector: the health system through its declarative mapping'
     expect(await connector().healthCheck()).toMatchObject({ ok: true, status: 200 });
     const revoked = new RestConnector(mapping, { baseUrl: system.url, apiKey: 'a-revoked-key', retries: 0 });
     expect(await revoked.healthCheck()).toMatchObject({ ok: false, status: 401, error: 'HTTP 401' });
+  });
+
+  it("a subgraph's /health makes one check of the system for many requests at once, gives up on a hanging system within its limit, and never shows the system's address", async () => {
+    const probe = upstreamHealthProbe(connector(), 300);
+    system.calls.length = 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => probe()));
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(system.calls.filter((c) => c.path === '/v2/items')).toHaveLength(1);
+    expect(JSON.stringify(answers[0])).not.toContain(new URL(system.url).host);
+    system.faults.push({ path: /^\/v2\/items$/, times: 5, delayMs: 1500 });
+    const hanging = await upstreamHealthProbe(connector(), 300)();
+    expect(hanging).toMatchObject({ ok: false, detail: { upstream: { ok: false, error: 'The health system did not answer the health check within 300 ms.' } } });
   });
 
   it('the stand-in reports a port it cannot take instead of crashing its process', async () => {

@@ -101,6 +101,8 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   seedDatabase(db, options);
   const calls: HealthSystem['calls'] = [];
   const faults: InjectedFault[] = [];
+  /** Answers held back by a delay fault (dropped when it stops). */
+  const delayed = new Set<NodeJS.Timeout>();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '5mb' }));
@@ -117,7 +119,15 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
     const fault = faults.find((f) => f.times > 0 && f.path.test(route) && (!f.method || f.method === req.method));
     if (!fault) return next();
     fault.times--;
-    if (fault.delayMs) return void setTimeout(() => (fault.status ? res.status(fault.status).json({ message: 'injected fault' }) : next()), fault.delayMs);
+    if (fault.delayMs) {
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        if (fault.status) res.status(fault.status).json({ message: 'injected fault' });
+        else next();
+      }, fault.delayMs);
+      delayed.add(timer);
+      return;
+    }
     res.status(fault.status ?? 500).json({ message: 'injected fault' });
   });
   app.get('/health', (_req, res) => void res.json({ status: 'UP' }));
@@ -197,6 +207,7 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
     faults,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => {
           db.close();
