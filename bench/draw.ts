@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,6 +9,7 @@ import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgra
 import { createLogger } from '../subgraphs/kernel/log';
 import { market } from '../subgraphs/market';
 import { postGraphQL } from '../test/support/hub';
+import { spawnService } from './processes';
 
 /**
  * Benchmark: a draw over a generated roster of N targets (default 1,000,000), end to end through
@@ -36,29 +36,7 @@ const SEED = 'jointcheck-bench';
 async function spawnDepartment(code: string, env: Record<string, string>, jwks: unknown, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const keysFile = path.join(dir, 'bench-jwks.json');
   fs.writeFileSync(keysFile, JSON.stringify(jwks));
-  // BENCH_PROFILE=1 writes a CPU profile of the department process to .bench-data/profiles.
-  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profiles')}`] : [];
-  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', path.join(__dirname, 'serve-department.ts'), code], {
-    env: { ...process.env, ...env, JOINTCHECK_JWT_PUBLIC_KEYS: keysFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', (status) => reject(new Error(`department ${code} exited (${status})`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return spawnService(code, 'serve-department.ts', [code], { ...env, JOINTCHECK_JWT_PUBLIC_KEYS: keysFile }, path.join(dir, 'profiles'));
 }
 
 export async function benchDraw(targets: number, dataDir: string): Promise<DrawBenchResult> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDraw } from './draw';
+import { benchGateway, GATEWAYS, type GatewayName } from './gateway';
 import { benchImport } from './import';
 import { benchVisits } from './visits';
 
@@ -12,9 +13,22 @@ import { benchVisits } from './visits';
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' } } });
   const targets = Number(values.targets);
   console.log(`# JointCheck benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  if (values.only === 'gateway' || !values.only) {
+    // `--gateways ours,floor` measures some of them only (while tuning).
+    const g = await benchGateway(path.resolve(values.data!), { only: values.gateways ? (values.gateways.split(',') as GatewayName[]) : undefined });
+    console.log(`\n## Gateway: the reference query (20 targets, market data and five departments' views), ${g.connections} connections, ${g.rounds} rounds of ${g.seconds} s per gateway (medians)`);
+    for (const name of GATEWAYS.filter((n) => g.runs[n].length)) {
+      const m = g.median[name];
+      console.log(`  ${name.padEnd(6)} ${m.rps.toFixed(0).padStart(6)} requests/s   p50 ${m.p50} ms   p99 ${m.p99} ms   errors ${m.errors}   CPU per request: gateway ${m.gatewayCpuMs.toFixed(2)} ms, subgraphs ${m.subgraphsCpuMs.toFixed(2)} ms   (rounds: ${g.runs[name].map((r) => r.rps.toFixed(0)).join(', ')} requests/s)`);
+    }
+    console.log(`  ratios  throughput ours/hive ${g.ratios.throughputOursOverHive.toFixed(2)} (target ≥ 1.2), ours/floor ${g.ratios.throughputOursOverFloor.toFixed(2)}; p50 ours/floor ${g.ratios.p50OursOverFloor.toFixed(2)} (target ≤ 1.3), ours/hive ${g.ratios.p50OursOverHive.toFixed(2)}`);
+    console.log(`  peak RSS ${Object.entries(g.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+    console.log(`  plan\n${g.plan.split('\n').map((l) => `    ${l}`).join('\n')}`);
+    if (values.only === 'gateway') return;
+  }
   if (values.only !== 'draw' && values.only !== 'import') {
     const v = await benchVisits();
     const sorted = [...v.checklistMs].sort((a, b) => a - b);

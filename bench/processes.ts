@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** A service of the benchmark in a process of its own, as deployed (one container per service). */
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** The process's peak resident memory so far (the kernel's `VmHWM`), in MB. */
+  peakRssMb(): number;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `script` (TypeScript, through the same loader `npm start` uses) with `args` and `env`;
+ * resolves once it prints a `{"url": ...}` line. BENCH_PROFILE=1 writes a CPU profile of each
+ * service to `<profileDir>` when it stops (`node --cpu-prof`).
+ */
+export async function spawnService(name: string, script: string, args: string[], env: Record<string, string>, profileDir?: string): Promise<ServiceProcess> {
+  const profile = process.env.BENCH_PROFILE === '1' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '-r', '@swc-node/register', path.join(__dirname, script), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (status) => reject(new Error(`${name} exited (${status}) before it listened`)));
+  });
+  let lastPeak = 0;
+  const peakRssMb = () => {
+    try {
+      lastPeak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+    } catch {
+      /* exited: the last reading stands */
+    }
+    return lastPeak;
+  };
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
+  const cpuMs = () => {
+    try {
+      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return NaN;
+    }
+  };
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    peakRssMb,
+    cpuMs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        peakRssMb();
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
