@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../subgraphs/kernel/errors';
 import type { GatewayContext } from './context';
+import type { subgraphFetcher } from './subgraph-fetch';
 
 /**
  * How the gateway talks to a subgraph: it forwards the caller's token (each subgraph verifies it
@@ -13,9 +14,10 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   constructor(
     private readonly subgraph: string,
     url: string,
+    fetcher: ReturnType<typeof subgraphFetcher>,
   ) {
-    // Node's own fetch (undici): it drops idle sockets before the subgraph closes them (see createHttpApp).
-    super({ url, fetcher: fetch as never });
+    // node:http on kept-alive sockets (subgraph-fetch.ts), shared by every data source of a gateway.
+    super({ url, fetcher: fetcher as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

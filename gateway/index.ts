@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -10,6 +11,7 @@ import type { Logger } from '../subgraphs/kernel/log';
 import { accessTrace, createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
+import { subgraphFetcher } from './subgraph-fetch';
 import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
 import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
 import { ErrorCode } from '../subgraphs/kernel/errors';
@@ -47,9 +49,10 @@ export interface GatewayHandle {
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const state: SupergraphState = { current: null, origin: null, lastError: null };
+  const fetcher = subgraphFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
-    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher),
   });
   const { app, httpServer } = createHttpApp('gateway');
   const limits = operationLimits(options.limits);
@@ -61,7 +64,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     introspection: true,
     validationRules: limits.validationRules,
     formatError: maskUnexpectedErrors(options.logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
+    // No cache-control policy: answers are per caller and never cached by HTTP caches.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
   });
   await server.start();
   app.use(

@@ -42,6 +42,32 @@ describe('signed identities', () => {
     }
   });
 
+  it('a token verified once is not verified again until it expires; past its expiry, or after a key change, it is checked afresh and refused', async () => {
+    let now = new Date('2026-03-02T08:00:00Z');
+    const keys = await generateSigningKeys('k1');
+    const signer = await TokenIssuer.fromJwk(keys.privateJwk, SETTINGS);
+    const cached = new TokenVerifier(keys.jwks, SETTINGS, () => now);
+    // Issued for an hour from the real clock; the verifier's clock is moved instead.
+    const token = await signer.issue({ subject: 'li.na', role: Role.INSPECTOR, department: 'tax' }, '1h');
+    const issuedAt = Date.now();
+    now = new Date(issuedAt);
+    expect(await cached.identify(`Bearer ${token}`)).toEqual({ subject: 'li.na', role: 'INSPECTOR', department: 'tax' });
+    now = new Date(issuedAt + 59 * 60_000);
+    expect((await cached.identify(`Bearer ${token}`)).subject).toBe('li.na');
+    now = new Date(issuedAt + 61 * 60_000);
+    await expect(cached.identify(`Bearer ${token}`)).rejects.toThrow(/expired/);
+    // Rotation: once its key is taken out of the set, a token seen before is refused.
+    now = new Date(issuedAt);
+    expect((await cached.identify(`Bearer ${token}`)).subject).toBe('li.na');
+    cached.replaceKeys((await generateSigningKeys('k2')).jwks);
+    await expect(cached.identify(`Bearer ${token}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // A token with one character of its signature changed is no cache hit.
+    const fresh = new TokenVerifier(keys.jwks, SETTINGS, () => now);
+    await fresh.identify(`Bearer ${token}`);
+    const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
+    await expect(fresh.identify(`Bearer ${tampered}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('department roles must name a department; hub roles must not', () => {
     expect(identityProblem('INSPECTOR', null)).toMatch(/needs a department/);
     expect(identityProblem('INSPECTOR', 'Tax')).toMatch(/needs a department/);

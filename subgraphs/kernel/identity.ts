@@ -11,6 +11,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { DEPARTMENT_CODE } from './codes';
 import { unauthenticated } from './errors';
 
@@ -108,9 +109,17 @@ export class TokenIssuer {
  */
 export class TokenVerifier {
   private keys: JWTVerifyGetKey;
+  /**
+   * Tokens verified already, until they expire: the gateway and every subgraph verify the same
+   * token on each request, and an Ed25519 check costs more than the rest of a small request
+   * (BENCHMARKS.md, gateway). Only tokens that passed every check are kept, under their whole
+   * text (signature included), never past their `exp`; a key change empties it.
+   */
+  private readonly verified = new LRUCache<string, { identity: Identity; expiresAtMs: number }>({ max: 10_000 });
   constructor(
     jwks: JSONWebKeySet,
     private readonly settings: TokenSettings,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.keys = createLocalJWKSet(jwks);
   }
@@ -118,6 +127,8 @@ export class TokenVerifier {
   /** Swaps the key set (rotation); requests being verified finish with the set they started with. */
   replaceKeys(jwks: JSONWebKeySet): void {
     this.keys = createLocalJWKSet(jwks);
+    // A token of a key taken out must stop working now.
+    this.verified.clear();
   }
 
   /** The identity of an `Authorization` header value; no header is the public. */
@@ -125,17 +136,26 @@ export class TokenVerifier {
     if (!authorization) return PUBLIC_IDENTITY;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
+    const token = match[1]!;
+    const now = this.clock();
+    const known = this.verified.get(token);
+    if (known && now.getTime() < known.expiresAtMs) return known.identity;
+    const keys = this.keys;
     try {
-      const { payload } = await jwtVerify(match[1]!, this.keys, {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         algorithms: ['EdDSA'],
+        currentDate: now,
       });
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
       const problem = identityProblem(role, department);
       if (problem || !payload.sub || payload.sub.length > MAX_SUBJECT_LENGTH) throw new Error(problem ?? 'bad subject');
-      return { subject: payload.sub, role: role as Role, department };
+      const identity: Identity = { subject: payload.sub, role: role as Role, department };
+      // Kept only when it expires (issued tokens always do) and the keys did not change meanwhile.
+      if (typeof payload.exp === 'number' && keys === this.keys) this.verified.set(token, { identity, expiresAtMs: payload.exp * 1000 });
+      return identity;
     } catch (error) {
       const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
       throw unauthenticated(`The token ${reason}: get a new one (npm run token -- --role <role> --dept <code>).`);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -189,8 +189,9 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskUnexpectedErrors(options.logger),
-    // No Apollo Studio: federated inline traces would only cost time.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
+    // No Apollo Studio: federated inline traces would only cost time. No cache-control hints
+    // either (nothing is cached by HTTP caches): the plugin wraps every field's resolver.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
   });
   await server.start();
   app.use(
