@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
@@ -22,6 +23,8 @@ export interface LoadFigures {
   /** CPU time the gateway process used per answered request (user + system), and the subgraphs' together, ms. */
   gatewayCpuMs: number;
   subgraphsCpuMs: number;
+  /** Latency with one connection (one request at a time: no queueing), ms. */
+  single: { p50: number; p99: number };
 }
 
 export interface GatewayBenchResult {
@@ -35,7 +38,7 @@ export interface GatewayBenchResult {
   /** Per gateway, the median of the rounds. */
   median: Record<GatewayName, LoadFigures>;
   /** Our throughput over Hive's, and our p50 over the floor's and over Hive's (same run). */
-  ratios: { throughputOursOverHive: number; p50OursOverFloor: number; p50OursOverHive: number; throughputOursOverFloor: number };
+  ratios: { throughputOursOverHive: number; p50OursOverFloor: number; p50OursOverHive: number; throughputOursOverFloor: number; singleP50OursOverFloor: number; singleP50OursOverHive: number };
   /** Peak resident memory of each process, MB. */
   peakRssMb: Record<string, number>;
 }
@@ -57,7 +60,36 @@ async function load(url: string, bodies: readonly string[], token: string, conne
     duration: seconds,
     requests: [{ method: 'POST', path: u.pathname, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, gatewayCpuMs: NaN, subgraphsCpuMs: NaN };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, gatewayCpuMs: NaN, subgraphsCpuMs: NaN, single: { p50: NaN, p99: NaN } };
+}
+
+/**
+ * Latency one request at a time (no queueing), timed here to the microsecond (autocannon reports
+ * whole milliseconds), over one kept-alive connection: `count` requests after 20 unmeasured.
+ */
+async function sequentialLatency(url: string, bodies: readonly string[], token: string, count: number): Promise<{ p50: number; p99: number; errors: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const times: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < count + 20; i++) {
+    const started = performance.now();
+    const status = await send(bodies[i % bodies.length]!);
+    if (status !== 200) errors++;
+    if (i >= 20) times.push(performance.now() - started);
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100;
+  return { p50: at(0.5), p99: at(0.99), errors };
 }
 
 /** The department views of an answer, by USCC (what the floor and the gateways must agree on). */
@@ -142,15 +174,19 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
         const answered = figures.rps * seconds;
         figures.gatewayCpuMs = (gateways[g].cpuMs() - before.gateway) / answered;
         figures.subgraphsCpuMs = (departments.reduce((a, d) => a + d.cpuMs(), 0) - before.subgraphs) / answered;
+        // Then one request at a time: the latency the gateway adds, without queueing behind others.
+        const single = await sequentialLatency(gateways[g].url, bodies, token, 300);
+        figures.single = { p50: single.p50, p99: single.p99 };
+        figures.errors += single.errors;
         runs[g].push(figures);
       }
     }
-    const none = { rps: NaN, p50: NaN, p99: NaN, errors: 0, gatewayCpuMs: NaN, subgraphsCpuMs: NaN };
+    const none = { rps: NaN, p50: NaN, p99: NaN, errors: 0, gatewayCpuMs: NaN, subgraphsCpuMs: NaN, single: { p50: NaN, p99: NaN } };
     const med = Object.fromEntries(
       GATEWAYS.map((g) => [
         g,
         runs[g].length
-          ? { rps: median(runs[g].map((r) => r.rps)), p50: median(runs[g].map((r) => r.p50)), p99: median(runs[g].map((r) => r.p99)), errors: runs[g].reduce((a, r) => a + r.errors, 0), gatewayCpuMs: median(runs[g].map((r) => r.gatewayCpuMs)), subgraphsCpuMs: median(runs[g].map((r) => r.subgraphsCpuMs)) }
+          ? { rps: median(runs[g].map((r) => r.rps)), p50: median(runs[g].map((r) => r.p50)), p99: median(runs[g].map((r) => r.p99)), errors: runs[g].reduce((a, r) => a + r.errors, 0), gatewayCpuMs: median(runs[g].map((r) => r.gatewayCpuMs)), subgraphsCpuMs: median(runs[g].map((r) => r.subgraphsCpuMs)), single: { p50: median(runs[g].map((r) => r.single.p50)), p99: median(runs[g].map((r) => r.single.p99)) } }
           : none,
       ]),
     ) as Record<GatewayName, LoadFigures>;
@@ -167,6 +203,8 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
         p50OursOverFloor: med.ours.p50 / med.floor.p50,
         p50OursOverHive: med.ours.p50 / med.hive.p50,
         throughputOursOverFloor: med.ours.rps / med.floor.rps,
+        singleP50OursOverFloor: med.ours.single.p50 / med.floor.single.p50,
+        singleP50OursOverHive: med.ours.single.p50 / med.hive.single.p50,
       },
       peakRssMb: Object.fromEntries(services.map((s) => [s.name, s.peakRssMb()])),
     };

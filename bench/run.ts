@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,23 +10,41 @@ import { benchImport } from './import';
 import { benchVisits } from './visits';
 
 /**
- * `npm run bench`: the benchmarks, on this machine, one after the other in one process; results
- * and method go to BENCHMARKS.md by hand. Generated rosters are kept in .bench-data/ between runs
+ * `npm run bench`: the benchmarks, on this machine, one after the other in one process; what it
+ * prints is also written to `.bench-data/results/<time>-<commit>.md`; the method and the figures
+ * that count go to BENCHMARKS.md by hand. Generated rosters are kept in .bench-data/ between runs
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' } } });
   const targets = Number(values.targets);
-  console.log(`# JointCheck benchmarks — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  // Everything printed also goes to a results file named by the time and the commit measured.
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() ? '+changes' : '');
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const started = new Date();
+  const resultsFile = path.resolve(values.data!, 'results', `${started.toISOString().replace(/[:.]/g, '-')}-${commit}.md`);
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  const print = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    print(...args);
+    fs.appendFileSync(resultsFile, `${args.map(String).join(' ')}\n`);
+  };
+  process.on('exit', () => print(`\n(results written to ${resultsFile}, ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s in all)`));
+  console.log(`# JointCheck benchmarks — ${started.toISOString()} — commit ${commit} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
   if (values.only === 'gateway' || !values.only) {
     // `--gateways ours,floor` measures some of them only (while tuning).
     const g = await benchGateway(path.resolve(values.data!), { only: values.gateways ? (values.gateways.split(',') as GatewayName[]) : undefined });
     console.log(`\n## Gateway: the reference query (20 targets, market data and five departments' views), ${g.connections} connections, ${g.rounds} rounds of ${g.seconds} s per gateway (medians)`);
     for (const name of GATEWAYS.filter((n) => g.runs[n].length)) {
       const m = g.median[name];
-      console.log(`  ${name.padEnd(6)} ${m.rps.toFixed(0).padStart(6)} requests/s   p50 ${m.p50} ms   p99 ${m.p99} ms   errors ${m.errors}   CPU per request: gateway ${m.gatewayCpuMs.toFixed(2)} ms, subgraphs ${m.subgraphsCpuMs.toFixed(2)} ms   (rounds: ${g.runs[name].map((r) => r.rps.toFixed(0)).join(', ')} requests/s)`);
+      console.log(`  ${name.padEnd(6)} ${m.rps.toFixed(0).padStart(6)} requests/s   p50 ${m.p50} ms   p99 ${m.p99} ms   errors ${m.errors}   CPU per request: gateway ${m.gatewayCpuMs.toFixed(2)} ms, subgraphs ${m.subgraphsCpuMs.toFixed(2)} ms   one connection: p50 ${m.single.p50} ms, p99 ${m.single.p99} ms   (rounds: ${g.runs[name].map((r) => r.rps.toFixed(0)).join(', ')} requests/s)`);
     }
-    console.log(`  ratios  throughput ours/hive ${g.ratios.throughputOursOverHive.toFixed(2)} (target ≥ 1.2), ours/floor ${g.ratios.throughputOursOverFloor.toFixed(2)}; p50 ours/floor ${g.ratios.p50OursOverFloor.toFixed(2)} (target ≤ 1.3), ours/hive ${g.ratios.p50OursOverHive.toFixed(2)}`);
+    console.log(`  ratios  throughput ours/hive ${g.ratios.throughputOursOverHive.toFixed(2)} (target ≥ 1.2), ours/floor ${g.ratios.throughputOursOverFloor.toFixed(2)}; p50 ours/floor ${g.ratios.p50OursOverFloor.toFixed(2)} at ${g.connections} connections, ${g.ratios.singleP50OursOverFloor.toFixed(2)} at one (target ≤ 1.3); p50 ours/hive ${g.ratios.p50OursOverHive.toFixed(2)}, ${g.ratios.singleP50OursOverHive.toFixed(2)} at one`);
     console.log(`  peak RSS ${Object.entries(g.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
     console.log(`  plan\n${g.plan.split('\n').map((l) => `    ${l}`).join('\n')}`);
     if (values.only === 'gateway') return;

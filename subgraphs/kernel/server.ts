@@ -79,6 +79,8 @@ export type HealthProbe = () => Promise<{ ok: boolean; detail: Record<string, un
 export function createHttpApp(service: string, health?: HealthProbe): { app: express.Express; httpServer: http.Server } {
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are per caller and never revalidated: no ETag hashed over every body.
+  app.set('etag', false);
   app.get('/health', (_req, res, next) => {
     if (!health) return void res.json({ status: 'ok', service });
     // A service that depends on another system (a connector's) is degraded while that one is down.
