@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { benchDraw } from './draw';
 import { benchGateway, GATEWAYS, type GatewayName } from './gateway';
 import { benchImport } from './import';
+import { benchRegistry } from './registry';
 import { benchVisits } from './visits';
 
 /**
@@ -48,6 +49,16 @@ async function main(): Promise<void> {
     console.log(`  peak RSS ${Object.entries(g.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
     console.log(`  plan\n${g.plan.split('\n').map((l) => `    ${l}`).join('\n')}`);
     if (values.only === 'gateway') return;
+  }
+  if (values.only === 'registry' || !values.only) {
+    const r = await benchRegistry();
+    const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
+    console.log(`\n## Registry: ${r.switches.length} switches with ${r.subgraphs} subgraphs registered, under load (whole hub in one process; gateway poll ${r.pollMs} ms)`);
+    console.log(`  registered (SDL fetched, composed, checked, stored)  ${r.switches.map((s) => ms(s.registerMs)).join(', ')}`);
+    console.log(`  served by the gateway, from the call                 ${r.switches.map((s) => ms(s.servedMs)).join(', ')} (target ≤ 2 s)`);
+    console.log(`  requests during the switches  ${r.load.requests}: ${r.load.non2xx} non-2xx, ${r.load.errors} socket errors or timeouts, ${r.load.graphqlErrors} wrong or erroneous answers${r.load.errorSamples.length ? ` (${r.load.errorSamples.join(' | ')})` : ''} (target 0)`);
+    console.log(`  peak RSS   ${r.peakRssMb} MB (the hub's process)`);
+    if (values.only === 'registry') return;
   }
   if (values.only !== 'draw' && values.only !== 'import') {
     const v = await benchVisits();
