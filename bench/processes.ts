@@ -16,23 +16,35 @@ export interface ServiceProcess {
 
 /**
  * Starts `script` (TypeScript, through the same loader `npm start` uses) with `args` and `env`;
- * resolves once it prints a `{"url": ...}` line. BENCH_PROFILE=1 writes a CPU profile of each
+ * resolves once it prints a `{"url": ...}` line, or, given `listensAt`, once its `/health` answers there. BENCH_PROFILE=1 writes a CPU profile of each
  * service to `<profileDir>` when it stops (`node --cpu-prof`).
  */
-export async function spawnService(name: string, script: string, args: string[], env: Record<string, string>, profileDir?: string): Promise<ServiceProcess> {
+export async function spawnService(name: string, script: string, args: string[], env: Record<string, string>, profileDir?: string, listensAt?: string): Promise<ServiceProcess> {
   const profile = process.env.BENCH_PROFILE === '1' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '-r', '@swc-node/register', path.join(__dirname, script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A service's own entry point prints no URL: it is ready when its /health answers at `listensAt`.
   const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (status) => reject(new Error(`${name} exited (${status}) before it listened`)));
+    if (listensAt) {
+      const health = listensAt.replace(/\/graphql$/, '/health');
+      const deadline = Date.now() + 120_000;
+      const poll = () =>
+        fetch(health).then(
+          (r) => (r.ok ? resolve(listensAt) : retry()),
+          () => retry(),
+        );
+      const retry = () => (Date.now() > deadline ? reject(new Error(`${name} did not answer at ${health} within 120 s`)) : void setTimeout(poll, 200));
+      return void poll();
+    }
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.once('exit', (status) => reject(new Error(`${name} exited (${status}) before it listened`)));
   });
   let lastPeak = 0;
   const peakRssMb = () => {

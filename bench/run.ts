@@ -8,6 +8,7 @@ import { benchDraw } from './draw';
 import { benchGateway, GATEWAYS, type GatewayName } from './gateway';
 import { benchImport } from './import';
 import { benchRegistry } from './registry';
+import { benchWriteBack } from './write-back';
 import { benchVisits } from './visits';
 
 /**
@@ -49,6 +50,16 @@ async function main(): Promise<void> {
     console.log(`  peak RSS ${Object.entries(g.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
     console.log(`  plan\n${g.plan.split('\n').map((l) => `    ${l}`).join('\n')}`);
     if (values.only === 'gateway') return;
+  }
+  if (values.only === 'write-back' || !values.only) {
+    const w = await benchWriteBack(path.resolve(values.data!));
+    console.log(`\n## Write-back as deployed: ${w.submissions} visit submissions through the gateway (autocannon, 10 connections), every service in its own process (SQLite)`);
+    console.log(`  stored     ${w.load.perSecond.toFixed(0)} submissions/s sustained; latency p50 ${w.load.latencyMs.p50} ms, p99 ${w.load.latencyMs.p99} ms; failures ${w.load.non2xx} HTTP, ${w.load.graphqlErrors} GraphQL${w.load.errorSamples.length ? ` (${w.load.errorSamples.join(' | ')})` : ''}`);
+    console.log(`  delivered  ${(w.deliveredMs / 1000).toFixed(2)} s after the first (${(w.submissions / (w.deliveredMs / 1000)).toFixed(0)} submissions/s end to end, the joint service's deliverer on its 1 s interval)`);
+    console.log(`  results    ${w.resultsStored} stored in the departments of ${w.resultsExpected} submitted${w.resultsStored === w.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
+    console.log(`  CPU per submission  ${Object.entries(w.cpuMsPerSubmission).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
+    console.log(`  peak RSS   ${Object.entries(w.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+    if (values.only === 'write-back') return;
   }
   if (values.only === 'registry' || !values.only) {
     const r = await benchRegistry();

@@ -28,6 +28,38 @@ export interface VisitsBenchResult {
   loopMs: number;
 }
 
+/** The five departments of the benchmark task. */
+export const BENCH_DEPARTMENTS = ['market', 'tax', 'fire', 'environment', 'housing'];
+
+/**
+ * A locked five-department task drawing every enterprise, with every department's inspectors
+ * drawn, made through the gateway; `setNow` moves the hub's clock past the witness date.
+ */
+export async function prepareTask(
+  call: <T>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<T>,
+  token: (role: Role, dept?: string | null, sub?: string) => Promise<string>,
+  setNow: (iso: string) => void,
+): Promise<string> {
+  const items = [
+    { department: 'market', code: 'MKT-09', version: 1 },
+    { department: 'tax', code: 'TAX-08', version: 1 },
+    { department: 'fire', code: 'FIRE-01', version: 1 },
+    { department: 'environment', code: 'ENV-11', version: 1 },
+    { department: 'housing', code: 'HSG-19', version: 1 },
+  ];
+  const plan = await call<{ jointCreatePlan: { id: string } }>('mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }', {
+    input: { name: 'bench', year: 2026, partners: ['tax', 'fire', 'environment', 'housing'], items, scope: { targetKinds: ['ENTERPRISE'], regions: [], industries: [] }, methods: ['ON_SITE'], windowStart: '2026-03-01', windowEnd: '2026-12-31', ratios: { high: 100, elevated: 100, general: 100, low: 100 }, batchSize: 50 },
+  });
+  await call(`mutation { jointPublishPlan(id: "${plan.jointCreatePlan.id}") { id } }`);
+  const task = (await call<{ jointCreateTask: { id: string } }>('mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }', { input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench', witnessAvailableOn: '2026-03-04', witnessNumbers: 7 } })).jointCreateTask.id;
+  await call(`mutation { jointTakeSnapshot(taskId: "${task}") { id } }`);
+  setNow('2026-03-04T02:00:00Z');
+  await call(`mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { id } }`);
+  await call(`mutation { jointLockTask(taskId: "${task}") { id } }`);
+  for (const d of BENCH_DEPARTMENTS) await call(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, {}, await token(Role.COORDINATOR, d));
+  return task;
+}
+
 export async function benchVisits(): Promise<VisitsBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-visits-'));
   const settings = { issuer: 'bench', audience: 'bench' };
@@ -43,23 +75,7 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     return r.data!;
   };
   try {
-    const items = [
-      { department: 'market', code: 'MKT-09', version: 1 },
-      { department: 'tax', code: 'TAX-08', version: 1 },
-      { department: 'fire', code: 'FIRE-01', version: 1 },
-      { department: 'environment', code: 'ENV-11', version: 1 },
-      { department: 'housing', code: 'HSG-19', version: 1 },
-    ];
-    const plan = await call<{ jointCreatePlan: { id: string } }>('mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }', {
-      input: { name: 'bench', year: 2026, partners: ['tax', 'fire', 'environment', 'housing'], items, scope: { targetKinds: ['ENTERPRISE'], regions: [], industries: [] }, methods: ['ON_SITE'], windowStart: '2026-03-01', windowEnd: '2026-12-31', ratios: { high: 100, elevated: 100, general: 100, low: 100 }, batchSize: 50 },
-    });
-    await call(`mutation { jointPublishPlan(id: "${plan.jointCreatePlan.id}") { id } }`);
-    const task = (await call<{ jointCreateTask: { id: string } }>('mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }', { input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench', witnessAvailableOn: '2026-03-04', witnessNumbers: 7 } })).jointCreateTask.id;
-    await call(`mutation { jointTakeSnapshot(taskId: "${task}") { id } }`);
-    now = new Date('2026-03-04T02:00:00Z');
-    await call(`mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { id } }`);
-    await call(`mutation { jointLockTask(taskId: "${task}") { id } }`);
-    for (const d of ['market', 'tax', 'fire', 'environment', 'housing']) await call(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, {}, await token(Role.COORDINATOR, d));
+    const task = await prepareTask(call, token, (iso) => (now = new Date(iso)));
 
     // 1. The combined checklist of 1,000 visits in one request, five times; requests and SQL counted on the last.
     const QUERY = `{ jointTask(id: "${task}") { visits(first: 1000) { key batch team { department name certificateNo leader } checklist { department itemCode title basis method }

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { startHub } from '../scripts/hub';
+import { BUILTIN_DEPARTMENTS } from '../subgraphs';
+import { loadConfig } from '../subgraphs/kernel/config';
+import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { postGraphQL } from '../test/support/hub';
+import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
+import { spawnService, type ServiceProcess } from './processes';
+import { BENCH_DEPARTMENTS, prepareTask } from './visits';
+
+export interface WriteBackBenchResult {
+  submissions: number;
+  load: LoadResult;
+  /** From the first submission until every department holds every result, ms. */
+  deliveredMs: number;
+  resultsExpected: number;
+  resultsStored: number;
+  /** CPU time per submission of each process while the submissions were sent (deliveries made meanwhile included), ms. */
+  cpuMsPerSubmission: Record<string, number>;
+  peakRssMb: Record<string, number>;
+}
+
+/** A free TCP port on the loopback interface. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Issue F, benchmark 4 as deployed: every service in a process of its own (the five departments,
+ * the registry, the joint service and the gateway, each from its own entry point, on SQLite).
+ * The task is prepared first in one process with a clock set to its witness date (the services
+ * use the real clock, and a draw waits for its witness), then the services are started on the same
+ * databases; 300 visit submissions go through the gateway with autocannon (10 connections) and the
+ * joint service's own deliverer, on its interval, writes them back; every result is counted.
+ */
+export async function benchWriteBack(dataDir: string, submissionsWanted = 300): Promise<WriteBackBenchResult> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(dataDir, 'write-back-'));
+  const settings = { issuer: 'bench', audience: 'bench' };
+  const keys = await generateSigningKeys('bench');
+  const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
+  const publicKeys = path.join(dir, 'jwks.json');
+  const privateKey = path.join(dir, 'private.jwk.json');
+  fs.writeFileSync(publicKeys, JSON.stringify(keys.jwks));
+  fs.writeFileSync(privateKey, JSON.stringify(keys.privateJwk));
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    JOINTCHECK_DATA_DIR: dir,
+    JOINTCHECK_DEMO_TARGETS: '2500',
+    JOINTCHECK_LOG_LEVEL: 'silent',
+    JOINTCHECK_DEV_KEYS: 'false',
+    JOINTCHECK_JWT_PUBLIC_KEYS: publicKeys,
+    JOINTCHECK_JWT_ISSUER: settings.issuer,
+    JOINTCHECK_JWT_AUDIENCE: settings.audience,
+    JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
+    JOINTCHECK_SUPERGRAPH_POLL_MS: '200',
+  };
+  const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept }, '2h');
+
+  // 1. The task, in one process with a settable clock.
+  let now = new Date('2026-03-02T02:00:00Z');
+  const modules = BUILTIN_DEPARTMENTS.filter((m) => BENCH_DEPARTMENTS.includes(m.definition.code));
+  const setup = await startHub(loadConfig({ ...env, JOINTCHECK_PORT: '0' }), { verifier: new TokenVerifier(keys.jwks, settings), issuer, clock: () => now, deliveryIntervalMs: 3_600_000, departments: modules });
+  let task: string;
+  let visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }>;
+  try {
+    const call = async <T>(query: string, variables: Record<string, unknown> = {}, t?: string) => {
+      const r = await postGraphQL<T>(setup.gateway.url, query, variables, t ?? (await token(Role.COORDINATOR, 'market')));
+      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
+      return r.data!;
+    };
+    task = await prepareTask(call, token, (iso) => (now = new Date(iso)));
+    visits = (await call<{ jointTask: { visits: typeof visits } }>(`{ jointTask(id: "${task}") { visits(first: ${submissionsWanted}) { key team { department personId kind } checklist { department itemCode } } } }`, {}, await token(Role.AUDITOR))).jointTask.visits;
+  } finally {
+    await setup.stop();
+  }
+
+  // 2. Every service in its own process, on the same databases.
+  const services: ServiceProcess[] = [];
+  const profiles = path.join(dataDir, 'profiles');
+  try {
+    const ports: Record<string, number> = {};
+    for (const name of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway']) ports[name] = await freePort();
+    const url = (name: string) => `http://127.0.0.1:${ports[name]}/graphql`;
+    const own = (name: string) => ({ ...env, JOINTCHECK_PORT: String(ports[name]) });
+    for (const d of BENCH_DEPARTMENTS) services.push(await spawnService(d, `../subgraphs/${d}/main.ts`, [], own(d), profiles, url(d)));
+    // The registry first (it registers the joint service once that answers), then the joint service (it asks the registry where the departments are).
+    const list = [...BENCH_DEPARTMENTS, 'joint', 'registry'].map((n) => `${n}=${url(n)}`).join(',');
+    services.push(await spawnService('registry', '../subgraphs/registry/main.ts', [], { ...own('registry'), JOINTCHECK_SUBGRAPHS: list }, profiles, url('registry')));
+    services.push(await spawnService('joint', '../subgraphs/joint/main.ts', [], { ...own('joint'), JOINTCHECK_REGISTRY_URL: url('registry'), JOINTCHECK_JWT_PRIVATE_KEY: privateKey }, profiles, url('joint')));
+    services.push(await spawnService('gateway', '../gateway/main.ts', [], own('gateway'), profiles, url('gateway')));
+    // Until the gateway serves the version with the processes' addresses and the joint service reads them.
+    const auditor = await token(Role.AUDITOR);
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const r = await postGraphQL<{ jointTask: { id: string } | null; market: { contractVersion: string } }>(url('gateway'), `{ jointTask(id: "${task}") { id } market { contractVersion } }`, {}, auditor).catch(() => null);
+      if (r?.data?.jointTask && r.data.market) break;
+      if (Date.now() > deadline) throw new Error(`the hub's processes did not come together within 60 s: ${JSON.stringify(r?.errors ?? null).slice(0, 300)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const tokens = new Map<string, string>();
+    for (const v of visits) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
+    const cpuBefore = Object.fromEntries(services.map((s) => [s.name, s.cpuMs()]));
+    const started = performance.now();
+    const load = await submitThroughGateway(url('gateway'), visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!), 10);
+    // CPU of the submissions (and of the deliveries made meanwhile); the counting below adds its own.
+    const cpuMsPerSubmission = Object.fromEntries(services.map((s) => [s.name, (s.cpuMs() - cpuBefore[s.name]!) / visits.length]));
+    const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
+    const query = async <T>(q: string, variables: Record<string, unknown>) => {
+      const r = await postGraphQL<T>(url('gateway'), q, variables, auditor);
+      if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
+      return r.data!;
+    };
+    let stored: Record<string, number> = {};
+    for (const deadline = Date.now() + 180_000; ; ) {
+      stored = await storedPerDepartment(query, task, BENCH_DEPARTMENTS);
+      if (Object.values(stored).reduce((a, b) => a + b, 0) >= resultsExpected || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const deliveredMs = performance.now() - started;
+    return {
+      submissions: visits.length,
+      load,
+      deliveredMs,
+      resultsExpected,
+      resultsStored: Object.values(stored).reduce((a, b) => a + b, 0),
+      cpuMsPerSubmission,
+      peakRssMb: Object.fromEntries(services.map((s) => [s.name, s.peakRssMb()])),
+    };
+  } finally {
+    for (const s of services.reverse()) await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
