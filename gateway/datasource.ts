@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../subgraphs/kernel/errors';
 import type { GatewayContext } from './context';
-import type { subgraphFetcher } from './subgraph-fetch';
+import type { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 
 /**
  * How the gateway talks to a subgraph: it forwards the caller's token (each subgraph verifies it
@@ -14,9 +14,9 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   constructor(
     private readonly subgraph: string,
     url: string,
-    fetcher: ReturnType<typeof subgraphFetcher>,
+    fetcher: ReturnType<typeof keptAliveFetcher>,
   ) {
-    // node:http on kept-alive sockets (subgraph-fetch.ts), shared by every data source of a gateway.
+    // node:http on kept-alive sockets (kernel/http-client.ts), shared by every data source of a gateway.
     super({ url, fetcher: fetcher as never });
   }
 

@@ -11,7 +11,7 @@ import type { Logger } from '../subgraphs/kernel/log';
 import { accessTrace, createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
-import { subgraphFetcher } from './subgraph-fetch';
+import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
 import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
 import { ErrorCode } from '../subgraphs/kernel/errors';
@@ -49,7 +49,7 @@ export interface GatewayHandle {
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const state: SupergraphState = { current: null, origin: null, lastError: null };
-  const fetcher = subgraphFetcher();
+  const fetcher = keptAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
     buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher),

@@ -1,6 +1,7 @@
 import { operationText } from '../../operations';
 import { ErrorCode, HubError } from '../kernel/errors';
 import { Role, type TokenIssuer } from '../kernel/identity';
+import { keptAliveFetcher } from '../kernel/http-client';
 
 /** Where a department's subgraph answers. */
 export interface DepartmentEndpoint {
@@ -17,11 +18,16 @@ export interface DepartmentEndpoint {
 export class DepartmentClient {
   private token: { value: string; expires: number } | null = null;
 
+  /** Kept-alive node:http to the departments (kernel/http-client.ts), each request bounded by `timeoutMs`. */
+  private readonly post: ReturnType<typeof keptAliveFetcher>;
+
   constructor(
     private readonly endpoints: () => readonly DepartmentEndpoint[],
     private readonly issuer: TokenIssuer,
-    private readonly timeoutMs = 60_000,
-  ) {}
+    timeoutMs = 60_000,
+  ) {
+    this.post = keptAliveFetcher(timeoutMs);
+  }
 
   /** The department codes the hub knows. */
   departments(): string[] {
@@ -45,11 +51,10 @@ export class DepartmentClient {
     if (!endpoint) throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, { field: 'department' });
     let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     try {
-      const response = await fetch(endpoint.url, {
+      const response = await this.post(endpoint.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.serviceToken()}` },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
       body = (await response.json()) as typeof body;
       if (!response.ok && !body.errors) throw new Error(`HTTP ${response.status}`);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** What the gateway's data sources read of a subgraph's answer (the part of a fetch `Response` they use). */
+/** What the hub's clients read of a service's answer (the part of a fetch `Response` they use). */
 export interface SubgraphResponse {
   ok: boolean;
   status: number;
@@ -13,16 +13,17 @@ export interface SubgraphResponse {
 }
 
 /**
- * How the gateway posts to subgraphs: node:http on kept-alive sockets (an agent per gateway, up
- * to 256 sockets per subgraph), the answer read whole, then handed over as the few parts of a
- * fetch `Response` Apollo's data source reads. It replaces Node's `fetch` (undici, with web
- * streams) after the gateway benchmark showed the client's cost per subgraph request (BENCHMARKS.md).
+ * How the hub's services post to each other (the gateway to subgraphs, the joint service to
+ * departments): node:http on kept-alive sockets (an agent per client, up to 256 sockets per
+ * service), the answer read whole, then handed over as the few parts of a fetch `Response` the
+ * callers read. It replaces Node's `fetch` (undici, with web streams) after the gateway and
+ * write-back benchmarks showed the client's cost per request (BENCHMARKS.md).
  * Idle sockets are dropped a second before the subgraph's announced keep-alive timeout (Node's
  * agent reads the `Keep-Alive: timeout=65` hint every subgraph of the hub sends), so a request is
  * never written on a socket the subgraph is closing. A subgraph that does not answer within
  * `timeoutMs` is given up.
  */
-export function subgraphFetcher(timeoutMs = 30_000): (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<SubgraphResponse> {
+export function keptAliveFetcher(timeoutMs = 30_000): (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<SubgraphResponse> {
   const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
   return (url, init) =>
     new Promise<SubgraphResponse>((resolve, reject) => {

@@ -35,6 +35,9 @@ export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSE
 /** The last outcome dictionary seen per department, per joint service. */
 const outcomeCache = new WeakMap<JointDeps, Map<string, Set<string>>>();
 
+/** Outbox entries a delivery round takes at once. */
+const OUTBOX_ROUND = 50;
+
 /** Retry delays: 1 s, 2 s, 4 s ... up to 5 minutes between attempts. */
 export function backoffMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -227,18 +230,44 @@ export class OutboxDeliverer {
     await this.running?.catch(() => undefined);
   }
 
-  /** One round: every entry due now, one after another. Returns how many were delivered. */
+  /**
+   * Every entry due now, in rounds of 50 until a round finds fewer (a burst of submissions is
+   * drained at once, not 50 a tick; the write-back benchmark measured 12 submissions a second
+   * end to end before). Returns how many were delivered.
+   */
   deliverDue(): Promise<number> {
-    this.running ??= this.round().finally(() => (this.running = null));
+    this.running ??= this.drain().finally(() => (this.running = null));
     return this.running;
   }
 
-  private async round(): Promise<number> {
+  private async drain(): Promise<number> {
+    let delivered = 0;
+    // At most 20 rounds (1,000 entries) at once, so a stop never waits long.
+    for (let i = 0; i < 20; i++) {
+      const round = await this.round();
+      delivered += round.delivered;
+      if (round.due < OUTBOX_ROUND) break;
+    }
+    return delivered;
+  }
+
+  private async round(): Promise<{ due: number; delivered: number }> {
     const now = this.deps.clock();
     const m = this.deps.dataSource.manager;
-    const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: 50 });
+    const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: OUTBOX_ROUND });
+    // Each department's entries one after another, the departments side by side: one slow or
+    // failing department does not hold up the others' deliveries.
+    const byDepartment = new Map<string, OutboxRow[]>();
+    for (const entry of due) byDepartment.set(entry.department, [...(byDepartment.get(entry.department) ?? []), entry]);
+    const counts = await Promise.all([...byDepartment.values()].map((entries) => this.deliverInTurn(entries)));
+    return { due: due.length, delivered: counts.reduce((a, b) => a + b, 0) };
+  }
+
+  /** One department's due entries, in order: each claimed, sent and marked. Returns how many were delivered. */
+  private async deliverInTurn(entries: readonly OutboxRow[]): Promise<number> {
+    const m = this.deps.dataSource.manager;
     let delivered = 0;
-    for (const entry of due) {
+    for (const entry of entries) {
       // The lease starts when this entry is claimed, not when the round began.
       const claimedAt = this.deps.clock();
       const lease = new Date(Math.max(claimedAt.getTime(), Date.now()) + this.leaseMs);
