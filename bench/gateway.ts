@@ -3,10 +3,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { generateSigningKeys, Role, TokenIssuer } from '../subgraphs/kernel/identity';
+import { Role } from '../subgraphs/kernel/identity';
 import { composeSupergraph, fetchSubgraphSdl } from '../subgraphs/registry/compose';
 import { postGraphQL } from '../test/support/hub';
-import { spawnService, type ServiceProcess } from './processes';
+import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { planOf, REFERENCE_QUERY } from './query-plan';
 
 /** The gateways compared, each in a process of its own in front of the same subgraph processes. */
@@ -114,23 +114,8 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
   const rounds = options.rounds ?? 5;
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'gateway-'));
-  const settings = { issuer: 'bench', audience: 'bench' };
-  const keys = await generateSigningKeys('bench');
-  const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
-  const keysFile = path.join(dir, 'jwks.json');
-  fs.writeFileSync(keysFile, JSON.stringify(keys.jwks));
-  const env = {
-    NODE_ENV: 'production',
-    JOINTCHECK_MODE: 'production',
-    JOINTCHECK_DATA_DIR: dir,
-    JOINTCHECK_DEMO_TARGETS: String(targets),
-    JOINTCHECK_DEMO_SEED: 'bench-gateway',
-    JOINTCHECK_LOG_LEVEL: 'silent',
-    JOINTCHECK_DEV_KEYS: 'false',
-    JOINTCHECK_JWT_PUBLIC_KEYS: keysFile,
-    JOINTCHECK_JWT_ISSUER: settings.issuer,
-    JOINTCHECK_JWT_AUDIENCE: settings.audience,
-  };
+  const { issuer, env: common } = await benchIdentity(dir);
+  const env = { ...common, JOINTCHECK_MODE: 'production', JOINTCHECK_DEMO_TARGETS: String(targets), JOINTCHECK_DEMO_SEED: 'bench-gateway' };
   const profiles = path.join(dataDir, 'profiles');
   const services: ServiceProcess[] = [];
   try {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { generateSigningKeys, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 
 /** A service of the benchmark in a process of its own, as deployed (one container per service). */
 export interface ServiceProcess {
@@ -77,5 +78,39 @@ export async function spawnService(name: string, script: string, args: string[],
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** What the benchmark's service processes share: a key pair (files in `dir`) and the settings every process gets. */
+export interface BenchIdentity {
+  issuer: TokenIssuer;
+  verifier: TokenVerifier;
+  /** The private key's file, for a service that signs its own tokens (the joint service). */
+  privateKeyFile: string;
+  /** Production mode, silent logs, the data dir and the keys: the settings common to every process. */
+  env: Record<string, string>;
+}
+
+/** A key pair for one benchmark, written to `dir`, and the settings its processes share. */
+export async function benchIdentity(dir: string): Promise<BenchIdentity> {
+  const settings = { issuer: 'bench', audience: 'bench' };
+  const keys = await generateSigningKeys('bench');
+  const publicKeysFile = path.join(dir, 'jwks.json');
+  const privateKeyFile = path.join(dir, 'private.jwk.json');
+  fs.writeFileSync(publicKeysFile, JSON.stringify(keys.jwks));
+  fs.writeFileSync(privateKeyFile, JSON.stringify(keys.privateJwk), { mode: 0o600 });
+  return {
+    issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings),
+    verifier: new TokenVerifier(keys.jwks, settings),
+    privateKeyFile,
+    env: {
+      NODE_ENV: 'production',
+      JOINTCHECK_DATA_DIR: dir,
+      JOINTCHECK_LOG_LEVEL: 'silent',
+      JOINTCHECK_DEV_KEYS: 'false',
+      JOINTCHECK_JWT_PUBLIC_KEYS: publicKeysFile,
+      JOINTCHECK_JWT_ISSUER: settings.issuer,
+      JOINTCHECK_JWT_AUDIENCE: settings.audience,
+    },
   };
 }

@@ -2,35 +2,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PlanNode } from '@apollo/query-planner';
+import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 import { planOf, REFERENCE_QUERY, runPlan } from './query-plan';
 
 /**
  * The floor of the gateway benchmark in a process of its own: an HTTP server that answers the
  * reference query by running its query plan's fetches straight against the subgraphs (the same
- * subgraph operations, in the same order, over node:http with kept-alive connections, the
+ * subgraph operations, in the same order, over the kept-alive node:http client our gateway uses, the
  * caller's token passed on) and returns the merged data as it comes: no parsing, validation,
  * planning or result shaping. Only the reference query. Prints `{"url": ...}`.
  */
-/** Kept-alive sockets to the subgraphs (node:http, the least a client can do). */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(url: string, body: string, headers: Record<string, string>): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString()));
-        } catch (error) {
-          reject(error as Error);
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** The same kept-alive node:http client our gateway and joint service use. */
+const post = keptAliveFetcher();
 
 async function main(): Promise<void> {
   const file = process.argv[2];
@@ -43,7 +26,7 @@ async function main(): Promise<void> {
       const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as { variables: Record<string, unknown> };
       const headers = { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
       const fetchFrom = async (service: string, query: string, vars: Record<string, unknown>) => {
-        const body = (await post(urls[service]!, JSON.stringify({ query, variables: vars }), headers)) as { data?: Record<string, unknown>; errors?: unknown[] };
+        const body = (await (await post(urls[service]!, { method: 'POST', headers, body: JSON.stringify({ query, variables: vars }) })).json()) as { data?: Record<string, unknown>; errors?: unknown[] };
         if (body.errors) throw new Error(`${service}: ${JSON.stringify(body.errors).slice(0, 300)}`);
         return body.data!;
       };

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { startHub } from '../scripts/hub';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 import { loadConfig } from '../subgraphs/kernel/config';
-import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { Role } from '../subgraphs/kernel/identity';
 import { postGraphQL } from '../test/support/hub';
 import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
-import { spawnService, type ServiceProcess } from './processes';
+import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { BENCH_DEPARTMENTS, prepareTask } from './visits';
 
 export interface WriteBackBenchResult {
@@ -42,31 +42,14 @@ async function freePort(): Promise<number> {
 export async function benchWriteBack(dataDir: string, submissionsWanted = 300): Promise<WriteBackBenchResult> {
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'write-back-'));
-  const settings = { issuer: 'bench', audience: 'bench' };
-  const keys = await generateSigningKeys('bench');
-  const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
-  const publicKeys = path.join(dir, 'jwks.json');
-  const privateKey = path.join(dir, 'private.jwk.json');
-  fs.writeFileSync(publicKeys, JSON.stringify(keys.jwks));
-  fs.writeFileSync(privateKey, JSON.stringify(keys.privateJwk));
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    JOINTCHECK_DATA_DIR: dir,
-    JOINTCHECK_DEMO_TARGETS: '2500',
-    JOINTCHECK_LOG_LEVEL: 'silent',
-    JOINTCHECK_DEV_KEYS: 'false',
-    JOINTCHECK_JWT_PUBLIC_KEYS: publicKeys,
-    JOINTCHECK_JWT_ISSUER: settings.issuer,
-    JOINTCHECK_JWT_AUDIENCE: settings.audience,
-    JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
-    JOINTCHECK_SUPERGRAPH_POLL_MS: '200',
-  };
+  const { issuer, verifier, privateKeyFile: privateKey, env: common } = await benchIdentity(dir);
+  const env: Record<string, string> = { ...common, JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000', JOINTCHECK_SUPERGRAPH_POLL_MS: '200' };
   const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept }, '2h');
 
   // 1. The task, in one process with a settable clock.
   let now = new Date('2026-03-02T02:00:00Z');
   const modules = BUILTIN_DEPARTMENTS.filter((m) => BENCH_DEPARTMENTS.includes(m.definition.code));
-  const setup = await startHub(loadConfig({ ...env, JOINTCHECK_PORT: '0' }), { verifier: new TokenVerifier(keys.jwks, settings), issuer, clock: () => now, deliveryIntervalMs: 3_600_000, departments: modules });
+  const setup = await startHub(loadConfig({ ...env, JOINTCHECK_PORT: '0' }), { verifier, issuer, clock: () => now, deliveryIntervalMs: 3_600_000, departments: modules });
   let task: string;
   let visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }>;
   try {

@@ -3,9 +3,12 @@ import { defineDepartment, type DepartmentModule } from '../subgraphs/kernel/dep
 import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
 import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
+import type { DepartmentStoreFactory } from '../subgraphs/kernel/department/store';
 import type { HealthProbe } from '../subgraphs/kernel/server';
+import type { HealthSystem } from './upstream/health-system/server';
 import type { ContractConnector } from './core/contract-connector';
 import type { UpstreamHealth } from './core/upstream-source';
+import { Cached } from './core/cached';
 import { connectorStore } from './core/connector-store';
 import { loadMysqlMapping } from './mysql/mapping';
 import { MysqlConnector } from './mysql/mysql-connector';
@@ -43,6 +46,16 @@ export function connectorFor(settings: ConnectorSettings): { connector: Contract
   return { connector: new MysqlConnector(mapping, settings.upstreamUrl), code: mapping.department, name: mapping.name, system: `its MySQL database (${new URL(settings.upstreamUrl).host}${new URL(settings.upstreamUrl).pathname})` };
 }
 
+/** A connector-backed department's link to its existing system, as a hub starts it. */
+export interface DepartmentConnection {
+  store: DepartmentStoreFactory;
+  /** What its subgraph's `/health` reports of the existing system. */
+  health: HealthProbe;
+  /** The stand-in system the all-in-one hub started (none when a real one is configured). */
+  standIn: HealthSystem | null;
+  stop(): Promise<void>;
+}
+
 /** How long `/health` waits for the existing system, in ms: well within the registry's probe (5 s). */
 export const UPSTREAM_PROBE_MS = 2000;
 /** How long one check of the existing system answers `/health`, in ms. */
@@ -56,23 +69,15 @@ export const UPSTREAM_PROBE_REUSE_MS = 2000;
  * failed, never where it is.
  */
 export function upstreamHealthProbe(connector: ContractConnector, limitMs = UPSTREAM_PROBE_MS): HealthProbe {
-  let last: { at: number; result: Promise<{ ok: boolean; detail: Record<string, unknown> }> } | null = null;
-  const check = async () => {
+  const last = new Cached(UPSTREAM_PROBE_REUSE_MS, async () => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<UpstreamHealth>((resolve) => {
       timer = setTimeout(() => resolve({ ok: false, status: null, latencyMs: limitMs, error: `The ${connector.department} system did not answer the health check within ${limitMs} ms.` }), limitMs);
     });
     const probe = await Promise.race([connector.healthCheck(), late]).finally(() => clearTimeout(timer));
     return { ok: probe.ok, detail: { upstream: probe } };
-  };
-  return () => {
-    if (!last || Date.now() - last.at > UPSTREAM_PROBE_REUSE_MS) {
-      const entry = { at: Infinity, result: check() };
-      last = entry;
-      void entry.result.finally(() => (entry.at = Date.now()));
-    }
-    return last.result;
-  };
+  });
+  return () => last.get();
 }
 
 /**

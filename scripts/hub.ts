@@ -7,7 +7,8 @@ import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 import { loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../subgraphs/kernel/log';
-import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration, type DepartmentConnection } from '../subgraphs';
+import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
+import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
 
 export interface RunningHub {

@@ -1,13 +1,10 @@
 import type { HubConfig } from './kernel/config';
 import type { DepartmentModule } from './kernel/department/define';
-import type { DepartmentStoreFactory } from './kernel/department/store';
-import type { HealthProbe } from './kernel/server';
-import type { HealthSystem } from '../connectors/upstream/health-system/server';
 import { environment } from './environment';
 import { fire } from './fire';
 import { health } from './health';
 import { connectHealth } from './health/connect';
-import { upstreamHealthProbe } from '../connectors/department';
+import type { DepartmentConnection } from '../connectors/department';
 import { housing } from './housing';
 import { market } from './market';
 import { tax } from './tax';
@@ -18,21 +15,9 @@ import { tax } from './tax';
  */
 export const BUILTIN_DEPARTMENTS: ReadonlyArray<DepartmentModule<unknown>> = [market, tax, environment, housing, fire, health] as DepartmentModule<unknown>[];
 
-/** A connector-backed department's link to its existing system, as the hub starts it. */
-export interface DepartmentConnection {
-  store: DepartmentStoreFactory;
-  health: HealthProbe;
-  /** The stand-in system the all-in-one hub started (none when a real one is configured). */
-  standIn: HealthSystem | null;
-  stop(): Promise<void>;
-}
-
-/** How each connector-backed built-in department connects (by code). */
+/** How each connector-backed built-in department connects to its existing system (by code). */
 export const DEPARTMENT_CONNECTIONS: Readonly<Record<string, (config: HubConfig, options: { standInPort?: number; allowStandIn: boolean }) => Promise<DepartmentConnection>>> = {
-  health: async (config, options) => {
-    const connection = await connectHealth(config, options);
-    return { store: connection.store, health: upstreamHealthProbe(connection.connector), standIn: connection.standIn, stop: connection.stop };
-  },
+  health: connectHealth,
 };
 
 /**

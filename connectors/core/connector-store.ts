@@ -5,6 +5,7 @@ import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from 
 import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import type { DepartmentStore, DepartmentStoreFactory } from '../../subgraphs/kernel/department/store';
+import { Cached } from './cached';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from './contract-connector';
 
 /** How long a roster or checklist read from the existing system is reused across requests, in ms. */
@@ -23,29 +24,6 @@ function pageOf<T extends { id: string }>(sorted: readonly T[], page: PageReques
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** A value read once per `ttlMs`, shared by the requests that ask meanwhile. */
-class Cached<T> {
-  private value: { at: number; promise: Promise<T> } | null = null;
-  constructor(
-    private readonly ttlMs: number,
-    private readonly load: () => Promise<T>,
-  ) {}
-  get(): Promise<T> {
-    if (!this.value || Date.now() - this.value.at > this.ttlMs) {
-      const entry = { at: Infinity, promise: this.load() };
-      this.value = entry;
-      // Fresh from when it arrived; a failure is not kept (unless a newer read replaced it meanwhile).
-      entry.promise.then(
-        () => (entry.at = Date.now()),
-        () => {
-          if (this.value === entry) this.value = null;
-        },
-      );
-    }
-    return this.value.promise;
-  }
-}
 
 /**
  * The department store of a department whose rosters and checklist live in its existing system

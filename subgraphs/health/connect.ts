@@ -1,37 +1,19 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { connectorFor, upstreamHealthProbe, type DepartmentConnection } from '../../connectors/department';
 import { connectorStore } from '../../connectors/core/connector-store';
 import { connectorFile } from '../../connectors/core/files';
-import { loadRestMapping } from '../../connectors/rest/mapping';
-import { RestConnector } from '../../connectors/rest/rest-connector';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
 import type { HubConfig } from '../kernel/config';
-import type { DepartmentStoreFactory } from '../kernel/department/store';
-
-/** The health department's connection to its existing system: the store its subgraph serves, and the connector's health check. */
-export interface HealthConnection {
-  store: DepartmentStoreFactory;
-  connector: RestConnector;
-  /** The stand-in system, when the all-in-one hub started it (tests inject faults into it). */
-  standIn: HealthSystem | null;
-  stop(): Promise<void>;
-}
-
-/** The REST connector over the health system at `url`, described by connectors/health/mapping.yaml. */
-export function healthConnector(system: { url: string; apiKey: string }, options: { timeoutMs?: number; retries?: number; backoffMs?: number } = {}): RestConnector {
-  return new RestConnector(loadRestMapping(connectorFile('health/mapping.yaml')), { baseUrl: system.url, apiKey: system.apiKey, ...options });
-}
 
 /**
- * Connects the health department to its existing system: the one configured
- * (JOINTCHECK_HEALTH_SYSTEM_URL/KEY), or, in the all-in-one hub with none configured, its stand-in
- * started on its own port with its own SQLite file in the data dir and a fresh API key. The
- * stand-in's units are entities of the hub's demo register (same seed and size).
+ * Connects the health department to its existing system through the REST connector
+ * (connectors/health/mapping.yaml): the one configured (JOINTCHECK_HEALTH_SYSTEM_URL/KEY), or, in
+ * the all-in-one hub with none configured, its stand-in started on its own port with its own
+ * SQLite file in the data dir and a fresh API key. The stand-in's units are entities of the hub's
+ * demo register (same seed and size).
  */
-export async function connectHealth(
-  config: Pick<HubConfig, 'healthSystem' | 'demo' | 'dataDir' | 'db' | 'host'>,
-  options: { standInPort?: number; allowStandIn: boolean; connector?: { timeoutMs?: number; retries?: number; backoffMs?: number } },
-): Promise<HealthConnection> {
+export async function connectHealth(config: Pick<HubConfig, 'healthSystem' | 'demo' | 'dataDir' | 'db' | 'host'>, options: { standInPort?: number; allowStandIn: boolean }): Promise<DepartmentConnection> {
   let standIn: HealthSystem | null = null;
   let system = config.healthSystem;
   if (!system) {
@@ -48,11 +30,10 @@ export async function connectHealth(
     system = { url: standIn.url, apiKey };
   }
   try {
-    const connector = healthConnector(system, options.connector);
-    return { store: connectorStore(connector), connector, standIn, stop: async () => void (await standIn?.stop()) };
+    const { connector } = connectorFor({ kind: 'rest', mappingFile: connectorFile('health/mapping.yaml'), upstreamUrl: system.url, apiKey: system.apiKey });
+    return { store: connectorStore(connector), health: upstreamHealthProbe(connector), standIn, stop: async () => void (await standIn?.stop()) };
   } catch (error) {
     await standIn?.stop();
     throw error;
   }
 }
-

@@ -4,7 +4,6 @@ import { startDepartment } from '../kernel/department/run';
 import { loadVerifier } from '../kernel/keys';
 import { createLogger } from '../kernel/log';
 import { stopOnSignals } from '../kernel/server';
-import { upstreamHealthProbe } from '../../connectors/department';
 import { connectHealth } from './connect';
 import { health } from './index';
 
@@ -17,7 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, health.definition.code);
   const connection = await connectHealth(config, { allowStandIn: false });
-  const running = await startDepartment(health, config, { verifier: await loadVerifier(config), logger, port: config.port, store: connection.store, health: upstreamHealthProbe(connection.connector) });
+  const running = await startDepartment(health, config, { verifier: await loadVerifier(config), logger, port: config.port, store: connection.store, health: connection.health });
   stopOnSignals(() => running.stop());
 }
 

@@ -258,7 +258,11 @@ export class OutboxDeliverer {
     // Each department's entries one after another, the departments side by side: one slow or
     // failing department does not hold up the others' deliveries.
     const byDepartment = new Map<string, OutboxRow[]>();
-    for (const entry of due) byDepartment.set(entry.department, [...(byDepartment.get(entry.department) ?? []), entry]);
+    for (const entry of due) {
+      const entries = byDepartment.get(entry.department) ?? [];
+      entries.push(entry);
+      byDepartment.set(entry.department, entries);
+    }
     const counts = await Promise.all([...byDepartment.values()].map((entries) => this.deliverInTurn(entries)));
     return { due: due.length, delivered: counts.reduce((a, b) => a + b, 0) };
   }
