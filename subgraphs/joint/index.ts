@@ -16,6 +16,7 @@ import { InspectionCodes1763940000000 } from './migrations/1763940000000-Inspect
 import { InspectionCodeResolver } from './visits/code-resolvers';
 import { StatisticsResolver } from './visits/statistics';
 import { LeadResolver, Leads1763960000000 } from './visits/leads';
+import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';
 import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
@@ -25,7 +26,7 @@ import { MarketEntityRef } from './tasks/types';
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000];
+export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {

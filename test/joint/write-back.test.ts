@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
 import { OutboxDeliverer } from '../../subgraphs/joint/visits/write-back';
 import { startDepartment } from '../../subgraphs/kernel/department/run';
@@ -282,6 +283,80 @@ describeWithHub(
       expect(done.every((d) => d.status === 'DELIVERED')).toBe(true);
       const stored = (await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === visit.key);
       expect(stored.length).toBe(visit.checklist.filter((c) => c.department === 'tax').length);
+    });
+
+    it("R24: a department's due shares go to it in one call; a share it refuses is found and marked REFUSED alone, the others are delivered with their own receipts", async () => {
+      const fresh = (await visits(hub(), task)).filter((v) => !v.submission && v.checklist.some((c) => c.department === 'tax')).slice(0, 3);
+      expect(fresh.length).toBe(3);
+      const index = hub().departments.findIndex((d) => d.name === 'tax');
+      const port = hub().departments[index]!.port;
+      await hub().departments[index]!.stop();
+      for (const v of fresh) expect((await submit(hub(), task, v)).errors).toBeUndefined();
+      await deliverAll(hub()); // the others' shares go; tax's three wait
+      hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
+      const m = hub().joint.database.dataSource.manager;
+      type Payload = Array<{ targetKey: string; idempotencyKey: string; outcome: string }>;
+      const waiting = await m.find(OutboxRow, { where: { department: 'tax', status: 'PENDING' } });
+      expect(waiting.map((e) => (e.payload as Payload)[0]!.targetKey).sort()).toEqual(fresh.map((v) => v.key).sort());
+      // One share carries an outcome tax does not know (as if its own system changed its dictionary after the submission).
+      const bad = waiting.find((e) => (e.payload as Payload)[0]!.targetKey === fresh[1]!.key)!;
+      await m.update(OutboxRow, { id: bad.id }, { payload: (bad.payload as Payload).map((p) => ({ ...p, outcome: 'INVOICE_WITHHELD' })) as never });
+      const run = jest.spyOn(hub().joint.deps.departments, 'run');
+      try {
+        time.set('2026-03-04T02:20:00Z');
+        await deliverAll(hub());
+        const sent = run.mock.calls.filter(([d, op]) => d === 'tax' && op === 'DepartmentRecordResults').map(([, , v]) => (v!.input as Payload).map((p) => p.targetKey));
+        // The three shares in one call; it is refused all or none, so then each alone, in the same order.
+        const order = sent[0]!.filter((k, i, all) => all.indexOf(k) === i);
+        expect(order.sort()).toEqual(fresh.map((v) => v.key).sort());
+        expect(sent.length).toBe(4);
+        expect(sent.slice(1).map((keys) => [...new Set(keys)])).toEqual(sent[0]!.filter((k, i, all) => all.indexOf(k) === i).map((k) => [k]));
+      } finally {
+        run.mockRestore();
+      }
+      const after = await m.find(OutboxRow, { where: { id: In(waiting.map((e) => e.id)) } });
+      for (const entry of after) {
+        if (entry.id === bad.id) {
+          expect(entry).toMatchObject({ status: 'REFUSED', leaseUntil: null, leaseId: null });
+          expect(entry.lastError).toMatch(/INVOICE_WITHHELD/);
+          expect(entry.receipts).toBeNull();
+        } else {
+          expect(entry).toMatchObject({ status: 'DELIVERED', leaseId: null });
+          // Each entry keeps the receipts of its own results, cut from the batch's answer.
+          expect((entry.receipts as Array<{ idempotencyKey: string }>).map((r) => r.idempotencyKey)).toEqual((entry.payload as Payload).map((p) => p.idempotencyKey));
+        }
+      }
+      const stored = await storedResults(hub(), 'tax', task);
+      expect(stored.filter((r) => r.targetKey === fresh[1]!.key)).toEqual([]);
+      for (const v of [fresh[0]!, fresh[2]!]) expect(stored.filter((r) => r.targetKey === v.key).length).toBe(v.checklist.filter((c) => c.department === 'tax').length);
+      // Mended (tax defines the outcome) and sent again by the lead's coordinator: nothing refused is lost.
+      expect((await hub().query('mutation { taxDefineOutcome(code: "INVOICE_WITHHELD", label: "拒不提供发票") { code } }', { token: await hub().token(Role.DEPT_ADMIN, 'tax') })).errors).toBeUndefined();
+      expect((await hub().query(`mutation { jointRetryDelivery(submissionId: "${bad.submissionId}", department: "tax") { status } }`, { token: await hub().token(Role.COORDINATOR, 'market') })).data).toEqual({ jointRetryDelivery: { status: 'PENDING' } });
+      await deliverAll(hub());
+      expect((await m.findOneByOrFail(OutboxRow, { id: bad.id })).status).toBe('DELIVERED');
+      expect((await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === fresh[1]!.key).length).toBe(fresh[1]!.checklist.filter((c) => c.department === 'tax').length);
+    });
+
+    it("R24: an outcome a department added a moment ago is taken at once, though its dictionary was read for the submission before; known outcomes are not read again for every submission", async () => {
+      const [first, second, third] = (await visits(hub(), task)).filter((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'));
+      const run = jest.spyOn(hub().joint.deps.departments, 'run');
+      const reads = () => run.mock.calls.filter(([d, op]) => d === 'tax' && op === 'DepartmentOutcomes').length;
+      try {
+        expect((await submit(hub(), task, first!)).errors).toBeUndefined();
+        expect((await submit(hub(), task, second!)).errors).toBeUndefined();
+        expect(reads()).toBeLessThanOrEqual(1); // read once (or not at all, when a read of the tests before is still fresh)
+        const defined = await hub().query(`mutation { taxDefineOutcome(code: "INVOICE_NOT_KEPT", label: "未按规定保管发票") { code } }`, { token: await hub().token(Role.DEPT_ADMIN, 'tax') });
+        expect(defined.errors).toBeUndefined();
+        const before = reads();
+        const withNew = resultsFor(third!).map((r) => (r.department === 'tax' ? { ...r, outcome: 'INVOICE_NOT_KEPT' } : r));
+        expect((await submit(hub(), task, third!, withNew)).errors).toBeUndefined();
+        expect(reads()).toBe(before + 1); // the code was not in the kept dictionary: read again before judging
+      } finally {
+        run.mockRestore();
+      }
+      await deliverAll(hub());
+      const stored = await storedResults(hub(), 'tax', task);
+      expect(stored.filter((r) => r.targetKey === third!.key).length).toBe(third!.checklist.filter((c) => c.department === 'tax').length);
     });
 
     it('R24: two deliverers working at once send each share once: the lease keeps them apart, the keys keep records single', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { conflict, notFound } from '../../kernel/errors';
 import type { Identity } from '../../kernel/identity';
@@ -36,6 +37,17 @@ async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Pr
   }
 }
 
+/** Plan revisions' contents, per joint service (they never change: see planContent). */
+const planContents = new WeakMap<JointDeps, LRUCache<string, PlanContent>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** R14: in principle a target is inspected at most this often a year by the hub's random tasks. */
 export const MAX_INSPECTIONS_PER_YEAR = 2;
 
@@ -52,9 +64,20 @@ export class TaskService {
     return task;
   }
 
+  /**
+   * The content of the plan revision a task draws from. A revision's content never changes once
+   * stored (a change is a new revision), so it is read once and kept, frozen, for the next visits
+   * and submissions of the task.
+   */
   async planContent(task: Pick<TaskRow, 'planId' | 'planRevision'>): Promise<PlanContent> {
+    const cache = planContents.get(this.deps) ?? planContents.set(this.deps, new LRUCache({ max: 200 })).get(this.deps)!;
+    const key = `${task.planId}#${task.planRevision}`;
+    const kept = cache.get(key);
+    if (kept) return kept;
     const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, { planId: task.planId, revision: task.planRevision });
-    return revision.content as PlanContent;
+    const content = deepFreeze(revision.content as PlanContent);
+    cache.set(key, content);
+    return content;
   }
 
   /** Moves a task from one state to the next, or refuses: the guard that makes each step happen once (R17). */

@@ -59,6 +59,10 @@ export class OutboxRow {
   @Column({ name: 'lease_until', type: 'datetime', precision: 3, nullable: true })
   leaseUntil!: Date | null;
 
+  /** Who holds the lease: a fresh id per claim, so a deliverer reads back the entries it claimed at once. */
+  @Column({ name: 'lease_id', type: 'varchar', length: 36, nullable: true })
+  leaseId!: string | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 

@@ -1,7 +1,6 @@
 import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
-import { LessThanOrEqual } from 'typeorm';
-import { Brackets } from 'typeorm';
+import { Brackets, In, LessThanOrEqual } from 'typeorm';
 import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '../../kernel/errors';
 import { type Identity, Role } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
@@ -32,11 +31,20 @@ export interface SubmittedResult {
 
 export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
 
-/** The last outcome dictionary seen per department, per joint service. */
-const outcomeCache = new WeakMap<JointDeps, Map<string, Set<string>>>();
+/** Per joint service: the last outcome dictionary read of each department (when: performance.now()), and reads under way. */
+const outcomeCache = new WeakMap<JointDeps, { kept: Map<string, { codes: Set<string>; readAt: number }>; reading: Map<string, Promise<Set<string>>> }>();
+
+/** How long a department's outcome dictionary is used for the next submissions (see outcomesOf). */
+export const OUTCOMES_FRESH_MS = 10_000;
 
 /** Outbox entries a delivery round takes at once. */
-const OUTBOX_ROUND = 50;
+const OUTBOX_ROUND = 200;
+
+/**
+ * Results one `<code>RecordResults` call carries at most: a department's due entries go in batches
+ * of up to this many results (the contract takes 1,000 a call), not one call per entry.
+ */
+const DELIVERY_RESULTS = 500;
 
 /** Retry delays: 1 s, 2 s, 4 s ... up to 5 minutes between attempts. */
 export function backoffMs(attempts: number): number {
@@ -80,7 +88,11 @@ export class WriteBackService {
     // now instead of being lost later. A department that is down is no reason to refuse a submission
     // (its share waits in the outbox): then the last dictionary seen is used, or none.
     const outcomes = new Map(
-      await Promise.all([...new Set(input.results.map((r) => r.department))].filter((d) => this.deps.departments.has(d)).map(async (d) => [d, await this.outcomesOf(d)] as const)),
+      await Promise.all(
+        [...new Set(input.results.map((r) => r.department))]
+          .filter((d) => this.deps.departments.has(d))
+          .map(async (d) => [d, await this.outcomesOf(d, input.results.filter((r) => r.department === d).map((r) => r.outcome))] as const),
+      ),
     );
     // R22, R24: every item of the visit, each under its own department, once.
     const seen = new Set<string>();
@@ -158,17 +170,37 @@ export class WriteBackService {
     return submission;
   }
 
-  /** A department's current outcome codes, or the last ones seen when it cannot be reached (null if never). */
-  private async outcomesOf(department: string): Promise<Set<string> | null> {
-    const cache = (outcomeCache.get(this.deps) ?? outcomeCache.set(this.deps, new Map()).get(this.deps))!;
+  /**
+   * A department's current outcome codes, or the last ones seen when it cannot be reached (null if
+   * never). A dictionary read within the last OUTCOMES_FRESH_MS that holds every code asked for is
+   * used again; a code it lacks is looked up at once (a department may have just added it). So a
+   * new outcome is never refused for staleness; an outcome a department's own system removed may
+   * be accepted for up to 10 s, and its share is then refused at delivery: REFUSED with the reason,
+   * sent again by a coordinator (retryRefused), never lost.
+   */
+  private async outcomesOf(department: string, wanted: readonly string[]): Promise<Set<string> | null> {
+    const cache = outcomeCache.get(this.deps) ?? outcomeCache.set(this.deps, { kept: new Map(), reading: new Map() }).get(this.deps)!;
+    const kept = cache.kept.get(department);
+    if (kept && performance.now() - kept.readAt < OUTCOMES_FRESH_MS && wanted.every((c) => kept.codes.has(c))) return kept.codes;
+    // Submissions arriving together share one read.
+    let reading = cache.reading.get(department);
+    if (!reading) {
+      const readAt = performance.now();
+      reading = this.deps.departments
+        .run<Record<string, { outcomes: Array<{ code: string; status: string }> }>>(department, 'DepartmentOutcomes')
+        .then((data) => {
+          const codes = new Set(data[department]!.outcomes.filter((o) => o.status === 'CURRENT').map((o) => o.code));
+          cache.kept.set(department, { codes, readAt });
+          return codes;
+        })
+        .finally(() => cache.reading.delete(department));
+      cache.reading.set(department, reading);
+    }
     try {
-      const data = await this.deps.departments.run<Record<string, { outcomes: Array<{ code: string; status: string }> }>>(department, 'DepartmentOutcomes');
-      const codes = new Set(data[department]!.outcomes.filter((o) => o.status === 'CURRENT').map((o) => o.code));
-      cache.set(department, codes);
-      return codes;
+      return await reading;
     } catch (error) {
       if ((error as HubError).extensions?.code !== ErrorCode.DOWNSTREAM_SERVICE_ERROR) throw error;
-      return cache.get(department) ?? null;
+      return cache.kept.get(department)?.codes ?? null;
     }
   }
 
@@ -202,9 +234,9 @@ export class WriteBackService {
 }
 
 /**
- * Delivers outbox entries to their departments (R24): each due entry is leased (so two deliverers,
- * in any process, never send it at once), sent to `<code>RecordResults`, and marked DELIVERED with
- * the receipts; a failure is retried with backoff. The idempotency keys make a repeated send
+ * Delivers outbox entries to their departments (R24): due entries are leased (so two deliverers,
+ * in any process, never send one at once), sent to `<code>RecordResults` a department's batch in
+ * one call, and marked DELIVERED with their receipts; a failure is retried with backoff. The idempotency keys make a repeated send
  * harmless, so a crash between sending and marking loses nothing and duplicates nothing.
  */
 export class OutboxDeliverer {
@@ -231,9 +263,9 @@ export class OutboxDeliverer {
   }
 
   /**
-   * Every entry due now, in rounds of 50 until a round finds fewer (a burst of submissions is
-   * drained at once, not 50 a tick; the write-back benchmark measured 12 submissions a second
-   * end to end before). Returns how many were delivered.
+   * Every entry due now, in rounds of 200 until a round finds fewer (a burst of submissions is
+   * drained at once, not one round a tick; the write-back benchmark measured 12 submissions a
+   * second end to end before). Returns how many were delivered.
    */
   deliverDue(): Promise<number> {
     this.running ??= this.drain().finally(() => (this.running = null));
@@ -242,8 +274,8 @@ export class OutboxDeliverer {
 
   private async drain(): Promise<number> {
     let delivered = 0;
-    // At most 20 rounds (1,000 entries) at once, so a stop never waits long.
-    for (let i = 0; i < 20; i++) {
+    // At most 5 rounds (1,000 entries) at once, so a stop never waits long.
+    for (let i = 0; i < 5; i++) {
       const round = await this.round();
       delivered += round.delivered;
       if (round.due < OUTBOX_ROUND) break;
@@ -255,7 +287,7 @@ export class OutboxDeliverer {
     const now = this.deps.clock();
     const m = this.deps.dataSource.manager;
     const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: OUTBOX_ROUND });
-    // Each department's entries one after another, the departments side by side: one slow or
+    // Each department's entries one batch after another, the departments side by side: one slow or
     // failing department does not hold up the others' deliveries.
     const byDepartment = new Map<string, OutboxRow[]>();
     for (const entry of due) {
@@ -263,46 +295,119 @@ export class OutboxDeliverer {
       entries.push(entry);
       byDepartment.set(entry.department, entries);
     }
-    const counts = await Promise.all([...byDepartment.values()].map((entries) => this.deliverInTurn(entries)));
+    const counts = await Promise.all(
+      [...byDepartment].map(async ([department, entries]) => {
+        let delivered = 0;
+        for (const batch of batchesOfResults(entries, DELIVERY_RESULTS)) delivered += await this.deliverBatch(department, batch);
+        return delivered;
+      }),
+    );
     return { due: due.length, delivered: counts.reduce((a, b) => a + b, 0) };
   }
 
-  /** One department's due entries, in order: each claimed, sent and marked. Returns how many were delivered. */
-  private async deliverInTurn(entries: readonly OutboxRow[]): Promise<number> {
+  /**
+   * Claims entries of one department in one statement: each entry still pending and not leased by
+   * another deliverer gets this claim's lease (a fresh id and an end 30 s after the claim); the
+   * entries carrying the id are this deliverer's. Two deliverers in any processes never hold one
+   * entry at once.
+   */
+  private async claim(entries: readonly OutboxRow[]): Promise<Held[]> {
     const m = this.deps.dataSource.manager;
-    let delivered = 0;
-    for (const entry of entries) {
-      // The lease starts when this entry is claimed, not when the round began.
-      const claimedAt = this.deps.clock();
-      const lease = new Date(Math.max(claimedAt.getTime(), Date.now()) + this.leaseMs);
-      const claimed = await m
-        .createQueryBuilder()
-        .update(OutboxRow)
-        .set({ leaseUntil: lease, attempts: () => 'attempts + 1' })
-        .where('id = :id AND status = :pending', { id: entry.id, pending: OutboxStatus.PENDING })
-        .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now: claimedAt })))
-        .execute();
-      if (claimed.affected !== 1) continue;
-      // Only the holder of the lease records the outcome: a deliverer whose lease ran out changes nothing.
-      const mine = { id: entry.id, status: OutboxStatus.PENDING, leaseUntil: lease };
-      const attempts = entry.attempts + 1;
-      try {
-        const data = await this.deps.departments.run<Record<string, unknown>>(entry.department, 'DepartmentRecordResults', { input: entry.payload });
-        const done = await m.update(OutboxRow, mine, { status: OutboxStatus.DELIVERED, deliveredAt: this.deps.clock(), leaseUntil: null, lastError: null, receipts: data[`${entry.department}RecordResults`] as never });
-        if (done.affected === 1) delivered++;
-      } catch (error) {
-        const e = error as HubError;
-        const refused = e.extensions?.upstreamCode === ErrorCode.BAD_USER_INPUT || e.extensions?.upstreamCode === ErrorCode.FORBIDDEN;
-        await m.update(OutboxRow, mine, {
-          status: refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
-          leaseUntil: null,
-          lastError: e.message.slice(0, 2000),
-          nextAttemptAt: new Date(this.deps.clock().getTime() + backoffMs(attempts)),
-        });
-        this.logger.warn({ department: entry.department, outbox: entry.id, attempts, refused }, `delivery to ${entry.department} failed: ${e.message}`);
+    // The lease starts when the entries are claimed, not when the round began.
+    const claimedAt = this.deps.clock();
+    const lease = { id: randomUUID() as string, until: new Date(Math.max(claimedAt.getTime(), Date.now()) + this.leaseMs) };
+    const ids = entries.map((e) => e.id);
+    await m
+      .createQueryBuilder()
+      .update(OutboxRow)
+      .set({ leaseUntil: lease.until, leaseId: lease.id, attempts: () => 'attempts + 1' })
+      .where('id IN (:...ids) AND status = :pending', { ids, pending: OutboxStatus.PENDING })
+      .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now: claimedAt })))
+      .execute();
+    const mine = await m.find(OutboxRow, { select: { id: true, attempts: true }, where: { id: In(ids), leaseId: lease.id } });
+    const attempts = new Map(mine.map((r) => [r.id, r.attempts]));
+    // In the round's order (the oldest first), each with what it carries.
+    return entries.filter((e) => attempts.has(e.id)).map((entry) => ({ entry, attempts: attempts.get(entry.id)!, leaseId: lease.id }));
+  }
+
+  /**
+   * Delivers a batch of one department's entries in one `<code>RecordResults` call (their results
+   * in order: the receipts come back in the same order and are cut back into each entry's). The
+   * department takes a call all or none, so when it refuses the batch, each entry is sent on its
+   * own and only the one it refuses is marked REFUSED. Returns how many entries were delivered.
+   */
+  private async deliverBatch(department: string, entries: readonly OutboxRow[], claimed?: Held[]): Promise<number> {
+    const held = claimed ?? (await this.claim(entries));
+    if (held.length === 0) return 0;
+    const m = this.deps.dataSource.manager;
+    // Only the holder of the lease records the outcome: a deliverer whose lease ran out changes nothing.
+    const mine = (h: Held) => ({ id: h.entry.id, status: OutboxStatus.PENDING, leaseId: h.leaseId });
+    try {
+      const input = held.flatMap((h) => h.entry.payload as unknown[]);
+      const data = await this.deps.departments.run<Record<string, unknown[]>>(department, 'DepartmentRecordResults', { input });
+      const receipts = data[`${department}RecordResults`] ?? [];
+      if (receipts.length !== input.length) throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered ${receipts.length} receipts for ${input.length} results.`, { serviceName: department });
+      const deliveredAt = this.deps.clock();
+      let delivered = 0;
+      // One transaction for the batch's marks: one commit instead of one per entry.
+      await m.transaction(async (tx) => {
+        let at = 0;
+        for (const h of held) {
+          const count = (h.entry.payload as unknown[]).length;
+          const done = await tx.update(OutboxRow, mine(h), { status: OutboxStatus.DELIVERED, deliveredAt, leaseUntil: null, leaseId: null, lastError: null, receipts: receipts.slice(at, at + count) as never });
+          at += count;
+          if (done.affected === 1) delivered++;
+        }
+      });
+      return delivered;
+    } catch (error) {
+      const e = error as HubError;
+      const refused = e.extensions?.upstreamCode === ErrorCode.BAD_USER_INPUT || e.extensions?.upstreamCode === ErrorCode.FORBIDDEN;
+      if (refused && held.length > 1) {
+        // Which entry it refuses: each on its own, under the lease already held.
+        let delivered = 0;
+        for (const h of held) delivered += await this.deliverBatch(department, [h.entry], [h]);
+        return delivered;
       }
+      await m.transaction(async (tx) => {
+        for (const h of held) {
+          await tx.update(OutboxRow, mine(h), {
+            status: refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
+            leaseUntil: null,
+            leaseId: null,
+            lastError: e.message.slice(0, 2000),
+            nextAttemptAt: new Date(this.deps.clock().getTime() + backoffMs(h.attempts)),
+          });
+        }
+      });
+      this.logger.warn({ department, outbox: held.map((h) => h.entry.id), attempts: held.map((h) => h.attempts), refused }, `delivery to ${department} failed: ${e.message}`);
+      return 0;
     }
-    return delivered;
   }
 }
 
+/** An outbox entry this deliverer holds the lease of, with its attempts counted by the claim. */
+interface Held {
+  entry: OutboxRow;
+  attempts: number;
+  leaseId: string;
+}
+
+/** Cuts a department's entries into batches of at most `max` results (an entry larger than that goes alone). */
+function batchesOfResults(entries: readonly OutboxRow[], max: number): OutboxRow[][] {
+  const batches: OutboxRow[][] = [];
+  let batch: OutboxRow[] = [];
+  let results = 0;
+  for (const entry of entries) {
+    const n = (entry.payload as unknown[]).length;
+    if (batch.length && results + n > max) {
+      batches.push(batch);
+      batch = [];
+      results = 0;
+    }
+    batch.push(entry);
+    results += n;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
