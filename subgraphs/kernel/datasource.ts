@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -109,7 +110,97 @@ export async function openServiceDatabase(
   }
   await dataSource.initialize();
   if (options.runMigrations !== false) await dataSource.runMigrations({ transaction: 'each' });
+  if (db.kind === 'sqlite') oneTransactionAtATime(dataSource);
   return { dataSource, queries };
+}
+
+/** Per SQLite data source: resolves when a statement may run on the connection directly (see oneTransactionAtATime). */
+const sqliteGates = new WeakMap<DataSource, () => Promise<() => void>>();
+
+/**
+ * Runs `work` on a SQLite data source's connection directly (better-sqlite3 statements, outside
+ * TypeORM) once no other request's transaction is open on it, and keeps transactions from starting
+ * until it is done. Elsewhere (MySQL, or inside a transaction of this request) it just runs.
+ */
+export async function outsideOpenTransactions<T>(dataSource: DataSource, work: () => T | Promise<T>): Promise<T> {
+  const gate = sqliteGates.get(dataSource);
+  if (!gate) return work();
+  const leave = await gate();
+  try {
+    return await work();
+  } finally {
+    leave();
+  }
+}
+
+/**
+ * SQLite through TypeORM shares one connection and one query runner among every caller in a
+ * process. Two transactions at once would nest as savepoints of each other (one's rollback would
+ * take the other's finished work with it) or fail with "cannot start a transaction within a
+ * transaction", and a statement of another request sent while a transaction is open would become
+ * part of it. The write-back benchmark, with deliveries marking in transactions while submissions
+ * were stored, lost results that way. So on SQLite: transactions run one at a time, in the order
+ * asked; a statement outside the open transaction waits for it to end; and a transaction starts
+ * once the statements already running outside it are done. A transaction of the same request
+ * (same async context) nests as before. MySQL gives each transaction a connection of its own.
+ */
+function oneTransactionAtATime(dataSource: DataSource): void {
+  const context = new AsyncLocalStorage<symbol>();
+  let open: { id: symbol; done: Promise<void> } | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  let running = 0;
+  let drained: { promise: Promise<void>; resolve: () => void } | null = null;
+  const mine = () => open !== null && context.getStore() === open.id;
+  /** Waits until no other request's transaction is open, then counts the caller as running; returns the way out. */
+  const enter = async (): Promise<() => void> => {
+    if (mine()) return () => undefined;
+    while (open && context.getStore() !== open.id) await open.done;
+    running++;
+    return () => {
+      if (--running === 0 && drained) {
+        drained.resolve();
+        drained = null;
+      }
+    };
+  };
+  sqliteGates.set(dataSource, enter);
+  const runner = dataSource.createQueryRunner();
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  (runner as { query: unknown }).query = async (...args: unknown[]) => {
+    const leave = await enter();
+    try {
+      return await query(...args);
+    } finally {
+      leave();
+    }
+  };
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  (manager as { transaction: unknown }).transaction = async (...args: unknown[]) => {
+    if (mine()) return transaction(...args); // a savepoint of this request's own transaction
+    const previous = queue;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    queue = previous.then(() => done);
+    await previous;
+    const id = Symbol('transaction');
+    open = { id, done };
+    try {
+      // Statements that began before this transaction finish outside it.
+      while (running > 0) {
+        drained ??= (() => {
+          let resolve!: () => void;
+          const promise = new Promise<void>((r) => (resolve = r));
+          return { promise, resolve };
+        })();
+        await drained.promise;
+      }
+      return await context.run(id, () => transaction(...args));
+    } finally {
+      open = null;
+      release();
+    }
+  };
 }
 
 /** Drops a service's database (tests; `npm start -- --reset`). */

@@ -1,7 +1,7 @@
 import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import type { RosterFilter } from '../contract/inputs';
 import { ItemStatus } from '../contract/enums';
-import { chunk } from '../datasource';
+import { chunk, outsideOpenTransactions } from '../datasource';
 import { conflict, notFound } from '../errors';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
@@ -80,7 +80,7 @@ export class DepartmentRepository implements DepartmentStore {
       const tab = ` || char(9) || `;
       qb.select(['t.id', 't.kind', "ifnull(t.uscc, '')", 't.region_code', 't.industry_code', 't.credit_level', 't.risk_level', 't.penalties_3y', 't.verified_complaints'].join(tab), 'line');
       const [sql, params] = qb.getQueryAndParameters();
-      lines = sqlite.prepare(sql).pluck(true).all(...params) as string[];
+      lines = await outsideOpenTransactions(this.manager.connection, () => sqlite.prepare(sql).pluck(true).all(...params) as string[]);
     } else {
       qb.select(['t.id AS id', 't.kind AS kind', 't.uscc AS uscc', 't.region_code AS region', 't.industry_code AS industry', 't.credit_level AS credit', 't.risk_level AS risk', 't.penalties_3y AS penalties', 't.verified_complaints AS complaints']);
       const rows = await qb.getRawMany<Record<string, unknown>>();
