@@ -47,6 +47,14 @@ export async function spawnService(name: string, script: string, args: string[],
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
   });
+  // What the service prints is read to the end (a pipe nobody reads blocks its writer once full),
+  // and kept in <profileDir>/../logs/<name>.log when there is a profile dir (BENCH_LOG_LEVEL=error says more).
+  child.stdout!.removeAllListeners('data');
+  const log = profileDir ? path.join(profileDir, '..', 'logs', `${name}.log`) : null;
+  if (log) fs.mkdirSync(path.dirname(log), { recursive: true });
+  const sink = log ? fs.createWriteStream(log) : null;
+  child.stdout!.on('data', (chunk: Buffer) => sink?.write(chunk));
+  child.once('exit', () => sink?.end());
   let lastPeak = 0;
   const peakRssMb = () => {
     try {
@@ -87,7 +95,7 @@ export interface BenchIdentity {
   verifier: TokenVerifier;
   /** The private key's file, for a service that signs its own tokens (the joint service). */
   privateKeyFile: string;
-  /** Production mode, silent logs, the data dir and the keys: the settings common to every process. */
+  /** Production mode, silent logs (BENCH_LOG_LEVEL to change), the data dir and the keys: the settings common to every process. */
   env: Record<string, string>;
 }
 
@@ -106,7 +114,7 @@ export async function benchIdentity(dir: string): Promise<BenchIdentity> {
     env: {
       NODE_ENV: 'production',
       JOINTCHECK_DATA_DIR: dir,
-      JOINTCHECK_LOG_LEVEL: 'silent',
+      JOINTCHECK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
       JOINTCHECK_DEV_KEYS: 'false',
       JOINTCHECK_JWT_PUBLIC_KEYS: publicKeysFile,
       JOINTCHECK_JWT_ISSUER: settings.issuer,
