@@ -2,7 +2,7 @@ import { JOINT_MIGRATIONS } from '../../subgraphs/joint';
 import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraphs/joint/draw/canonical';
 import type { Stratum, StratumRatios } from '../../subgraphs/joint/draw/strata';
 import { JOINT_ENTITIES } from '../../subgraphs/joint/entities';
-import { loadSnapshot, storeSnapshot } from '../../subgraphs/joint/tasks/snapshot';
+import { loadSnapshot, SnapshotWriter, storeSnapshot } from '../../subgraphs/joint/tasks/snapshot';
 import { openServiceDatabase } from '../../subgraphs/kernel/datasource';
 import { testDatabases } from '../support/databases';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../support/fairness';
@@ -31,12 +31,14 @@ describe.each(testDatabases())('fairness of draws from a snapshot stored in the 
     const { dataSource } = await openServiceDatabase(database.db, 'joint', { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
     try {
       const stored = roster();
-      await dataSource.transaction((tx) => storeSnapshot(tx, 'fairness-task', { entries: stored, usccs: stored.map(([k]) => k), regions: stored.map(() => '310115'), kinds: stored.map(() => 'ENTERPRISE'), industries: stored.map(() => 'F52'), hash: snapshotHash(stored) }));
+      const writer = new SnapshotWriter('market');
+      for (const [key, stratum] of stored) writer.add(key, stratum, key, '310115', 'ENTERPRISE', 'F52');
+      await dataSource.transaction((tx) => storeSnapshot(tx, 'fairness-task', writer.finish()));
       const loaded = await loadSnapshot(dataSource.manager, 'fairness-task');
       entries = loaded.entries;
       hash = loaded.hash;
       expect(hash).toBe(snapshotHash(stored)); // R9: what is read back is what was hashed
-      expect(loaded.usccs).toEqual(stored.map(([k]) => k));
+      expect(stored.map((_, i) => loaded.target(i).uscc)).toEqual(stored.map(([k]) => k));
     } finally {
       await dataSource.destroy();
       await database.drop(['joint']);

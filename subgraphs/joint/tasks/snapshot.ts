@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
 import { REGION_CODE } from '../../kernel/codes';
 import { ErrorCode, HubError } from '../../kernel/errors';
-import { compareKeys, snapshotHash, type SnapshotEntry } from '../draw/canonical';
-import { combineStrata, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
+import { compareKeys, type SnapshotEntry } from '../draw/canonical';
+import { combineStrata, STRATA, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';
 import { SnapshotChunkRow } from '../entities';
 import type { PlanContent } from '../plans/content';
@@ -19,14 +20,26 @@ interface ExportRow extends DepartmentSignal {
   industryCode: string;
 }
 
-/** A snapshot: the canonical entries (key, stratum) and, aligned with them, what a visit needs of each target. */
+/** What a visit needs of a target in a snapshot (R22: which checklist items apply). */
+export interface SnapshotTarget {
+  uscc: string | null;
+  regionCode: string;
+  kind: string;
+  industryCode: string;
+}
+
+/** A snapshot read back: the canonical entries (key, stratum), each target's details by position, and the hash. */
 export interface Snapshot {
   entries: SnapshotEntry[];
-  usccs: Array<string | null>;
-  regions: string[];
-  /** Target kind and industry: which checklist items apply on the visit (R22). */
-  kinds: string[];
-  industries: string[];
+  /** The i-th entry's target (read from the stored line only when asked: a draw asks for the drawn ones). */
+  target(i: number): SnapshotTarget;
+  hash: string;
+}
+
+/** A snapshot as stored: deflated chunks of lines `key\tstratum\tuscc\tregion\tkind\tindustry`, in canonical order. */
+export interface StoredSnapshot {
+  chunks: Buffer[];
+  size: number;
   hash: string;
 }
 
@@ -101,7 +114,7 @@ export interface SnapshotExclusions {
  * scope, minus exclusions (R14), each target with its stratum combined from every participating
  * department's view (R13), in canonical order.
  */
-export async function takeSnapshot(client: DepartmentClient, content: PlanContent, exclusions: SnapshotExclusions): Promise<Snapshot & { excludedTwice: number; excludedRecent: number }> {
+export async function takeSnapshot(client: DepartmentClient, content: PlanContent, exclusions: SnapshotExclusions): Promise<StoredSnapshot & { excludedTwice: number; excludedRecent: number }> {
   const partners = content.departments.filter((d) => d !== content.leadDepartment);
   const [abnormal, partnerStrata] = await Promise.all([
     abnormalList(client),
@@ -115,13 +128,9 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
       }),
     ),
   ]);
-  const entries: SnapshotEntry[] = [];
-  const usccs: Array<string | null> = [];
-  const regions: string[] = [];
-  const kinds: string[] = [];
-  const industries: string[] = [];
   let excludedTwice = 0;
   let excludedRecent = 0;
+  const writer = new SnapshotWriter(content.leadDepartment);
   const filter = { kinds: content.scope.targetKinds, regions: content.scope.regions.length ? content.scope.regions : null, industries: content.scope.industries.length ? content.scope.industries : null };
   await exportRoster(client, content.leadDepartment, filter, (row) => {
     const why = exclusions.excluded(row.id);
@@ -129,60 +138,121 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     if (why === 'RECENT') excludedRecent++;
     if (why) return;
     const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
-    const others = row.uscc ? partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined) : [];
-    entries.push([row.id, combineStrata(lead, others, content.classCombination)]);
-    usccs.push(row.uscc);
-    regions.push(row.regionCode);
-    kinds.push(row.kind);
-    industries.push(row.industryCode);
+    let stratum = lead;
+    if (row.uscc && partnerStrata.length) stratum = combineStrata(lead, partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined), content.classCombination);
+    writer.add(row.id, stratum, row.uscc, row.regionCode, row.kind, row.industryCode);
   });
-  // The export comes in id order already (binary collation); make sure, and sort the aligned arrays if not.
-  let sorted = true;
-  for (let i = 1; i < entries.length && sorted; i++) sorted = compareKeys(entries[i - 1]![0], entries[i]![0]) < 0;
-  if (!sorted) {
-    const order = entries.map((_, i) => i).sort((a, b) => compareKeys(entries[a]![0], entries[b]![0]));
-    const e = order.map((i) => entries[i]!);
-    const u = order.map((i) => usccs[i]!);
-    const r = order.map((i) => regions[i]!);
-    const k = order.map((i) => kinds[i]!);
-    const n = order.map((i) => industries[i]!);
-    for (let i = 1; i < e.length; i++) if (e[i - 1]![0] === e[i]![0]) throw contractBreach(content.leadDepartment, `its export lists ${e[i]![0]} twice`);
-    return { entries: e, usccs: u, regions: r, kinds: k, industries: n, hash: snapshotHash(e), excludedTwice, excludedRecent };
-  }
-  return { entries, usccs, regions, kinds, industries, hash: snapshotHash(entries), excludedTwice, excludedRecent };
+  return { ...writer.finish(), excludedTwice, excludedRecent };
 }
 
+/** Lines per stored chunk. */
 const CHUNK_LINES = 20_000;
 
-/** Stores a snapshot: lines `key\tstratum\tuscc\tregion\tkind\tindustry`, deflated, in chunks (the hash covers key and stratum only). */
-export async function storeSnapshot(manager: EntityManager, taskId: string, snapshot: Snapshot): Promise<void> {
-  for (let start = 0, seq = 0; start < snapshot.entries.length || seq === 0; start += CHUNK_LINES, seq++) {
-    let text = '';
-    const end = Math.min(snapshot.entries.length, start + CHUNK_LINES);
-    for (let i = start; i < end; i++) text += `${snapshot.entries[i]![0]}\t${snapshot.entries[i]![1]}\t${snapshot.usccs[i] ?? ''}\t${snapshot.regions[i]}\t${snapshot.kinds[i]}\t${snapshot.industries[i]}\n`;
-    await manager.insert(SnapshotChunkRow, { taskId, seq, data: deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 }) });
+/**
+ * Writes a snapshot as its rows arrive, in the department's id order: each stored line goes into
+ * the current chunk (deflated every 20,000 lines) and each canonical line into the hash, so the
+ * whole roster is never held as lists of values, and nothing is built again after the last page.
+ * Rows out of canonical order (a department whose database collates ids otherwise) are put in
+ * order at the end; a key listed twice is a breach of the contract.
+ */
+export class SnapshotWriter {
+  private readonly chunks: Buffer[] = [];
+  private readonly hash = createHash('sha256');
+  private text = '';
+  private canonical = '';
+  private lines = 0;
+  private size = 0;
+  private last: string | null = null;
+  private sorted = true;
+
+  constructor(private readonly department: string) {}
+
+  add(key: string, stratum: Stratum, uscc: string | null, regionCode: string, kind: string, industryCode: string): void {
+    if (this.last !== null) {
+      const order = compareKeys(this.last, key);
+      if (order === 0) throw contractBreach(this.department, `its export lists ${key} twice`);
+      if (order > 0) this.sorted = false;
+    }
+    this.last = key;
+    this.text += `${key}\t${stratum}\t${uscc ?? ''}\t${regionCode}\t${kind}\t${industryCode}\n`;
+    this.canonical += `${key}\t${stratum}\n`;
+    this.size++;
+    if (++this.lines === CHUNK_LINES) this.cut();
+  }
+
+  private cut(): void {
+    this.chunks.push(deflateRawSync(Buffer.from(this.text, 'utf8'), { level: 1 }));
+    this.hash.update(this.canonical, 'utf8');
+    this.text = '';
+    this.canonical = '';
+    this.lines = 0;
+  }
+
+  finish(): StoredSnapshot {
+    if (this.lines > 0 || this.chunks.length === 0) this.cut();
+    const hash = this.hash.digest('hex');
+    if (this.sorted) return { chunks: this.chunks, size: this.size, hash };
+    // Out of order: every stored line, sorted by key, written again (a key twice is found here).
+    const lines: string[] = [];
+    for (const chunk of this.chunks) for (const line of inflateRawSync(chunk).toString('utf8').split('\n')) if (line) lines.push(line);
+    const keyOf = (line: string) => line.slice(0, line.indexOf('\t'));
+    const keyed = lines.map((line) => [keyOf(line), line] as const).sort((a, b) => compareKeys(a[0], b[0]));
+    const again = new SnapshotWriter(this.department);
+    for (const [, line] of keyed) {
+      const [key, stratum, uscc, region, kind, industry] = line.split('\t');
+      again.add(key!, stratum as Stratum, uscc || null, region!, kind!, industry!);
+    }
+    return again.finish();
   }
 }
 
-/** Reads a stored snapshot back. */
+/** Stores a snapshot's chunks (the hash covers key and stratum only). */
+export async function storeSnapshot(manager: EntityManager, taskId: string, snapshot: StoredSnapshot): Promise<void> {
+  for (const [seq, data] of snapshot.chunks.entries()) await manager.insert(SnapshotChunkRow, { taskId, seq, data });
+}
+
+/**
+ * Reads a stored snapshot back and hashes it again. Each line is cut at its first two tabs only
+ * (key and stratum, for the draw and the hash); the rest of it is read when a target is asked for.
+ */
 export async function loadSnapshot(manager: EntityManager, taskId: string): Promise<Snapshot> {
   const chunks = await manager.find(SnapshotChunkRow, { where: { taskId }, order: { seq: 'ASC' } });
   const entries: SnapshotEntry[] = [];
-  const usccs: Array<string | null> = [];
-  const regions: string[] = [];
-  const kinds: string[] = [];
-  const industries: string[] = [];
+  const texts: string[] = [];
+  // Where each entry's line goes on after its stratum: its chunk and offset.
+  const chunkOf: number[] = [];
+  const restAt: number[] = [];
+  const hash = createHash('sha256');
   for (const chunk of chunks) {
     const text = inflateRawSync(chunk.data).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const [key, stratum, uscc, region, kind, industry] = line.split('\t');
-      entries.push([key!, stratum as Stratum]);
-      usccs.push(uscc || null);
-      regions.push(region!);
-      kinds.push(kind!);
-      industries.push(industry!);
+    const c = texts.push(text) - 1;
+    let canonical = '';
+    for (let at = 0; at < text.length; ) {
+      const end = text.indexOf('\n', at);
+      const lineEnd = end === -1 ? text.length : end;
+      if (lineEnd > at) {
+        const t1 = text.indexOf('\t', at);
+        const t2 = text.indexOf('\t', t1 + 1);
+        const stratum = STRATUM_BY_TEXT.get(text.slice(t1 + 1, t2));
+        if (t1 < 0 || t2 < 0 || t2 > lineEnd || !stratum) throw new Error(`The stored snapshot of task ${taskId} has a broken line in chunk ${chunk.seq}.`);
+        const canonicalLine = text.slice(at, t2);
+        canonical += `${canonicalLine}\n`;
+        entries.push([text.slice(at, t1), stratum]);
+        chunkOf.push(c);
+        restAt.push(t2 + 1);
+      }
+      at = lineEnd + 1;
     }
+    hash.update(canonical, 'utf8');
   }
-  return { entries, usccs, regions, kinds, industries, hash: snapshotHash(entries) };
+  const target = (i: number): SnapshotTarget => {
+    const text = texts[chunkOf[i]!]!;
+    const start = restAt[i]!;
+    const end = text.indexOf('\n', start);
+    const [uscc, regionCode, kind, industryCode] = text.slice(start, end === -1 ? text.length : end).split('\t');
+    return { uscc: uscc || null, regionCode: regionCode!, kind: kind!, industryCode: industryCode! };
+  };
+  return { entries, target, hash: hash.digest('hex') };
 }
+
+const STRATUM_BY_TEXT = new Map<string, Stratum>(STRATA.map((s) => [s, s]));

@@ -26,14 +26,25 @@ export const TaskStatus = {
   CANCELLED: 'CANCELLED',
 } as const;
 
-/** Plain multi-row INSERTs (TypeORM's insert builder costs more than the database for 100,000 rows). */
+/**
+ * The drawn targets, inside the draw's transaction. On SQLite (better-sqlite3 runs one connection,
+ * and the transaction is open on it) one prepared statement is run per row; elsewhere plain
+ * multi-row INSERTs (TypeORM's insert builder costs more than the database for 100,000 rows).
+ */
 async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Promise<void> {
+  const columns = '(task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position)';
+  const sqlite = tx.connection.options.type === 'better-sqlite3' ? (tx.connection.driver as unknown as { databaseConnection: { inTransaction: boolean; prepare(sql: string): { run(...p: unknown[]): unknown } } }).databaseConnection : null;
+  if (sqlite?.inTransaction) {
+    const insert = sqlite.prepare(`INSERT INTO drawn_target ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of rows) insert.run(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
+    return;
+  }
   const CHUNK = 500;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
     for (const r of part) params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
-    await tx.query(`INSERT INTO drawn_target (task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params);
+    await tx.query(`INSERT INTO drawn_target ${columns} VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params);
   }
 }
 
@@ -197,11 +208,11 @@ export class TaskService {
     ]);
     const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
     await this.db.transaction(async (tx) => {
-      await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.entries.length, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
+      await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.size, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
       await storeSnapshot(tx, task.id, snapshot);
       for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
       const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
-      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.entries.length, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
+      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.size, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
     });
     return this.requireTask(taskId);
   }
@@ -246,7 +257,9 @@ export class TaskService {
     const rows: DrawnTargetRow[] = [];
     snapshot.entries.forEach(([key], i) => {
       const place = batchOf.get(key);
-      if (place) rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: snapshot.usccs[i], regionCode: snapshot.regions[i], kind: snapshot.kinds[i], industryCode: snapshot.industries[i], year: task.year, ...place }));
+      if (!place) return;
+      const target = snapshot.target(i);
+      rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: target.uscc, regionCode: target.regionCode, kind: target.kind, industryCode: target.industryCode, year: task.year, ...place }));
     });
     rows.sort((a, b) => a.position - b.position);
     await this.db.transaction(async (tx) => {
