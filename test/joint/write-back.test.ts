@@ -286,26 +286,27 @@ describeWithHub(
     });
 
     it("R24: a department's due shares go to it in one call; a share it refuses is found and marked REFUSED alone, the others are delivered with their own receipts", async () => {
-      const fresh = (await visits(hub(), task)).filter((v) => !v.submission && v.checklist.some((c) => c.department === 'tax')).slice(0, 3);
+      // Fire checks every enterprise; visits without a tax item are taken (the tests below need those with one).
+      const fresh = (await visits(hub(), task)).filter((v) => !v.submission && !v.checklist.some((c) => c.department === 'tax')).slice(0, 3);
       expect(fresh.length).toBe(3);
-      const index = hub().departments.findIndex((d) => d.name === 'tax');
+      const index = hub().departments.findIndex((d) => d.name === 'fire');
       const port = hub().departments[index]!.port;
       await hub().departments[index]!.stop();
       for (const v of fresh) expect((await submit(hub(), task, v)).errors).toBeUndefined();
-      await deliverAll(hub()); // the others' shares go; tax's three wait
-      hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
+      await deliverAll(hub()); // the others' shares go; fire's three wait
+      hub().departments[index] = await startDepartment(fire, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'fire'), port });
       const m = hub().joint.database.dataSource.manager;
       type Payload = Array<{ targetKey: string; idempotencyKey: string; outcome: string }>;
-      const waiting = await m.find(OutboxRow, { where: { department: 'tax', status: 'PENDING' } });
+      const waiting = await m.find(OutboxRow, { where: { department: 'fire', status: 'PENDING' } });
       expect(waiting.map((e) => (e.payload as Payload)[0]!.targetKey).sort()).toEqual(fresh.map((v) => v.key).sort());
-      // One share carries an outcome tax does not know (as if its own system changed its dictionary after the submission).
+      // One share carries an outcome fire does not know (as if its own system changed its dictionary after the submission).
       const bad = waiting.find((e) => (e.payload as Payload)[0]!.targetKey === fresh[1]!.key)!;
-      await m.update(OutboxRow, { id: bad.id }, { payload: (bad.payload as Payload).map((p) => ({ ...p, outcome: 'INVOICE_WITHHELD' })) as never });
+      await m.update(OutboxRow, { id: bad.id }, { payload: (bad.payload as Payload).map((p) => ({ ...p, outcome: 'EXITS_BLOCKED' })) as never });
       const run = jest.spyOn(hub().joint.deps.departments, 'run');
       try {
         time.set('2026-03-04T02:20:00Z');
         await deliverAll(hub());
-        const sent = run.mock.calls.filter(([d, op]) => d === 'tax' && op === 'DepartmentRecordResults').map(([, , v]) => (v!.input as Payload).map((p) => p.targetKey));
+        const sent = run.mock.calls.filter(([d, op]) => d === 'fire' && op === 'DepartmentRecordResults').map(([, , v]) => (v!.input as Payload).map((p) => p.targetKey));
         // The three shares in one call; it is refused all or none, so then each alone, in the same order.
         const order = sent[0]!.filter((k, i, all) => all.indexOf(k) === i);
         expect(order.sort()).toEqual(fresh.map((v) => v.key).sort());
@@ -318,7 +319,7 @@ describeWithHub(
       for (const entry of after) {
         if (entry.id === bad.id) {
           expect(entry).toMatchObject({ status: 'REFUSED', leaseUntil: null, leaseId: null });
-          expect(entry.lastError).toMatch(/INVOICE_WITHHELD/);
+          expect(entry.lastError).toMatch(/EXITS_BLOCKED/);
           expect(entry.receipts).toBeNull();
         } else {
           expect(entry).toMatchObject({ status: 'DELIVERED', leaseId: null });
@@ -326,37 +327,37 @@ describeWithHub(
           expect((entry.receipts as Array<{ idempotencyKey: string }>).map((r) => r.idempotencyKey)).toEqual((entry.payload as Payload).map((p) => p.idempotencyKey));
         }
       }
-      const stored = await storedResults(hub(), 'tax', task);
+      const stored = await storedResults(hub(), 'fire', task);
       expect(stored.filter((r) => r.targetKey === fresh[1]!.key)).toEqual([]);
-      for (const v of [fresh[0]!, fresh[2]!]) expect(stored.filter((r) => r.targetKey === v.key).length).toBe(v.checklist.filter((c) => c.department === 'tax').length);
-      // Mended (tax defines the outcome) and sent again by the lead's coordinator: nothing refused is lost.
-      expect((await hub().query('mutation { taxDefineOutcome(code: "INVOICE_WITHHELD", label: "拒不提供发票") { code } }', { token: await hub().token(Role.DEPT_ADMIN, 'tax') })).errors).toBeUndefined();
-      expect((await hub().query(`mutation { jointRetryDelivery(submissionId: "${bad.submissionId}", department: "tax") { status } }`, { token: await hub().token(Role.COORDINATOR, 'market') })).data).toEqual({ jointRetryDelivery: { status: 'PENDING' } });
+      for (const v of [fresh[0]!, fresh[2]!]) expect(stored.filter((r) => r.targetKey === v.key).length).toBe(v.checklist.filter((c) => c.department === 'fire').length);
+      // Mended (fire defines the outcome) and sent again by the lead's coordinator: nothing refused is lost.
+      expect((await hub().query('mutation { fireDefineOutcome(code: "EXITS_BLOCKED", label: "疏散通道堵塞") { code } }', { token: await hub().token(Role.DEPT_ADMIN, 'fire') })).errors).toBeUndefined();
+      expect((await hub().query(`mutation { jointRetryDelivery(submissionId: "${bad.submissionId}", department: "fire") { status } }`, { token: await hub().token(Role.COORDINATOR, 'market') })).data).toEqual({ jointRetryDelivery: { status: 'PENDING' } });
       await deliverAll(hub());
       expect((await m.findOneByOrFail(OutboxRow, { id: bad.id })).status).toBe('DELIVERED');
-      expect((await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === fresh[1]!.key).length).toBe(fresh[1]!.checklist.filter((c) => c.department === 'tax').length);
+      expect((await storedResults(hub(), 'fire', task)).filter((r) => r.targetKey === fresh[1]!.key).length).toBe(fresh[1]!.checklist.filter((c) => c.department === 'fire').length);
     });
 
     it("R24: an outcome a department added a moment ago is taken at once, though its dictionary was read for the submission before; known outcomes are not read again for every submission", async () => {
-      const [first, second, third] = (await visits(hub(), task)).filter((v) => !v.submission && v.checklist.some((c) => c.department === 'tax'));
+      const [first, second, third] = (await visits(hub(), task)).filter((v) => !v.submission && !v.checklist.some((c) => c.department === 'tax'));
       const run = jest.spyOn(hub().joint.deps.departments, 'run');
-      const reads = () => run.mock.calls.filter(([d, op]) => d === 'tax' && op === 'DepartmentOutcomes').length;
+      const reads = () => run.mock.calls.filter(([d, op]) => d === 'market' && op === 'DepartmentOutcomes').length;
       try {
         expect((await submit(hub(), task, first!)).errors).toBeUndefined();
         expect((await submit(hub(), task, second!)).errors).toBeUndefined();
         expect(reads()).toBeLessThanOrEqual(1); // read once (or not at all, when a read of the tests before is still fresh)
-        const defined = await hub().query(`mutation { taxDefineOutcome(code: "INVOICE_NOT_KEPT", label: "未按规定保管发票") { code } }`, { token: await hub().token(Role.DEPT_ADMIN, 'tax') });
+        const defined = await hub().query(`mutation { marketDefineOutcome(code: "LICENCE_NOT_SHOWN", label: "未按规定公示营业执照") { code } }`, { token: await hub().token(Role.DEPT_ADMIN, 'market') });
         expect(defined.errors).toBeUndefined();
         const before = reads();
-        const withNew = resultsFor(third!).map((r) => (r.department === 'tax' ? { ...r, outcome: 'INVOICE_NOT_KEPT' } : r));
+        const withNew = resultsFor(third!).map((r) => (r.department === 'market' ? { ...r, outcome: 'LICENCE_NOT_SHOWN' } : r));
         expect((await submit(hub(), task, third!, withNew)).errors).toBeUndefined();
         expect(reads()).toBe(before + 1); // the code was not in the kept dictionary: read again before judging
       } finally {
         run.mockRestore();
       }
       await deliverAll(hub());
-      const stored = await storedResults(hub(), 'tax', task);
-      expect(stored.filter((r) => r.targetKey === third!.key).length).toBe(third!.checklist.filter((c) => c.department === 'tax').length);
+      const stored = await storedResults(hub(), 'market', task);
+      expect(stored.filter((r) => r.targetKey === third!.key).length).toBe(third!.checklist.filter((c) => c.department === 'market').length);
     });
 
     it('R24: two deliverers working at once send each share once: the lease keeps them apart, the keys keep records single', async () => {

@@ -152,7 +152,8 @@ export class TeamResolver {
     const service = new WriteBackService(ctx.joint);
     const submission = await service.submit(ctx.identity, input);
     ctx.joint.afterSubmit?.();
-    return { ...submission, deliveries: await service.deliveries(submission.id) };
+    // Read only when the caller asks for them (a team's app asks for the id alone).
+    return Object.defineProperty({ ...submission }, 'deliveries', { enumerable: true, get: () => service.deliveries(submission.id) });
   }
 
   @Mutation(() => DeliveryType, { description: "Sends a department's refused share of a submission again, once the cause is mended; the lead's coordinators or hub admins." })

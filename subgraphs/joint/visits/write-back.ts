@@ -157,7 +157,7 @@ export class WriteBackService {
     try {
       await this.deps.dataSource.transaction(async (tx) => {
         await tx.insert(SubmissionRow, submission as never);
-        for (const entry of outbox) await tx.insert(OutboxRow, entry as never);
+        if (outbox.length) await tx.insert(OutboxRow, outbox as never); // one statement for every department's share
         for (const r of input.results.filter((x) => x.leadFor)) {
           await tx.insert(LeadRow, { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, uscc: visit.uscc, fromDepartment: r.department, toDepartment: r.leadFor!, note: r.leadNote!.trim(), createdAt: now, createdBy: identity.subject });
         }
