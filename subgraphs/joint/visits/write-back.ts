@@ -236,8 +236,9 @@ export class WriteBackService {
 /**
  * Delivers outbox entries to their departments (R24): due entries are leased (so two deliverers,
  * in any process, never send one at once), sent to `<code>RecordResults` a department's batch in
- * one call, and marked DELIVERED with their receipts; a failure is retried with backoff. The idempotency keys make a repeated send
- * harmless, so a crash between sending and marking loses nothing and duplicates nothing.
+ * one call, and marked DELIVERED with their receipts; a failure is retried with backoff. The
+ * idempotency keys make a repeated send harmless, so a crash between sending and marking loses
+ * nothing and duplicates nothing.
  */
 export class OutboxDeliverer {
   private timer: NodeJS.Timeout | null = null;
