@@ -60,6 +60,12 @@ export async function prepareTask(
   return task;
 }
 
+/** The request a team's dashboard makes: 1,000 visits with teams, combined checklists, registration data and five department views. */
+export function checklistQuery(task: string): string {
+  return `{ jointTask(id: "${task}") { visits(first: 1000) { key batch team { department name certificateNo leader } checklist { department itemCode title basis method }
+      entity { uscc name market { riskLevel } tax { creditLevel } environment { onRoster } housing { onRoster } fire { keyUnit { isKeyUnit } } } } } }`;
+}
+
 export async function benchVisits(): Promise<VisitsBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-visits-'));
   const settings = { issuer: 'bench', audience: 'bench' };
@@ -78,8 +84,7 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     const task = await prepareTask(call, token, (iso) => (now = new Date(iso)));
 
     // 1. The combined checklist of 1,000 visits in one request, five times; requests and SQL counted on the last.
-    const QUERY = `{ jointTask(id: "${task}") { visits(first: 1000) { key batch team { department name certificateNo leader } checklist { department itemCode title basis method }
-      entity { uscc name market { riskLevel } tax { creditLevel } environment { onRoster } housing { onRoster } fire { keyUnit { isKeyUnit } } } } } }`;
+    const QUERY = checklistQuery(task);
     const auditor = await token(Role.AUDITOR);
     const services = [...hub.departments, hub.joint];
     const checklistMs: number[] = [];
