@@ -1,7 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
 import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraphs/joint/draw/canonical';
 import { STRATA } from '../../subgraphs/joint/draw/strata';
-import { SnapshotWriter } from '../../subgraphs/joint/tasks/snapshot';
+import type { DepartmentClient } from '../../subgraphs/joint/department-client';
+import { exportRoster, SnapshotWriter } from '../../subgraphs/joint/tasks/snapshot';
 
 /** 45,000 targets (three stored chunks), keys of letters, digits and dashes, strata in turn. */
 function roster(): SnapshotEntry[] {
@@ -47,5 +48,44 @@ describe('the snapshot written as the export arrives', () => {
       error = e;
     }
     expect(error).toMatchObject({ message: expect.stringMatching(/lists \S+ twice/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' } });
+  });
+});
+
+describe('the bulk export read page by page', () => {
+  const COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'];
+  /** A department answering the export with these pages (what its subgraph would send). */
+  const department = (pages: Array<{ tsv: string; count: number }>) =>
+    ({
+      run: async (_code: string, _op: string, variables: { after: string | null }) => {
+        const i = variables.after === null ? 0 : Number(variables.after);
+        return { market: { exportTargetRows: { columns: COLUMNS, ...pages[i]!, endCursor: String(i + 1), hasMore: i + 1 < pages.length } } };
+      },
+    }) as unknown as DepartmentClient;
+  const read = async (pages: Array<{ tsv: string; count: number }>) => {
+    const rows: unknown[] = [];
+    await exportRoster(department(pages), 'market', null, (row) => rows.push({ ...row }));
+    return rows;
+  };
+
+  it('R9: every line of every page becomes a target with the contract columns; an empty USCC is none', async () => {
+    const rows = await read([
+      { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
+      { tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n', count: 2 },
+    ]);
+    expect(rows).toEqual([
+      { id: '91310115MA1K000001', kind: 'ENTERPRISE', uscc: '91310115MA1K000001', regionCode: '310115', industryCode: 'F52', creditLevel: 'A', riskLevel: 'LOW', penaltiesLast3Years: 0, verifiedComplaints: 0 },
+      { id: 'ib-0001', kind: 'INDIVIDUAL_BUSINESS', uscc: null, regionCode: '310104', industryCode: 'H62', creditLevel: 'C', riskLevel: 'GENERAL', penaltiesLast3Years: 2, verifiedComplaints: 1 },
+      { id: 'ib-0002', kind: 'INDIVIDUAL_BUSINESS', uscc: null, regionCode: '310104', industryCode: 'H62', creditLevel: 'B', riskLevel: 'HIGH', penaltiesLast3Years: 0, verifiedComplaints: 3 },
+    ]);
+  });
+
+  it.each([
+    ['a line with a column missing', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\n', 1, /without the contract's 9 columns: 'ib-0001/],
+    ['a line with a column too many', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\tx\n', 1, /without the contract's 9 columns/],
+    ['a region that is no region code', 'ib-0001\tINDIVIDUAL_BUSINESS\t\tShanghai\tH62\tC\tGENERAL\t2\t1\n', 1, /a row the contract does not allow: 'ib-0001/],
+    ['a USCC of the wrong length', 'ib-0001\tINDIVIDUAL_BUSINESS\t9131\t310104\tH62\tC\tGENERAL\t2\t1\n', 1, /a row the contract does not allow/],
+    ['a page whose count is not its lines', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n', 2, /says 2 rows but holds 1/],
+  ])('R9: %s breaks the contract: the read stops with an error naming the department', async (_what, tsv, count, message) => {
+    await expect(read([{ tsv, count }])).rejects.toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' } });
   });
 });

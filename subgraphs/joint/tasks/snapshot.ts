@@ -73,24 +73,41 @@ export async function exportRoster(client: DepartmentClient, department: string,
     next = page.hasMore ? fetchPage(page.endCursor) : null;
     let count = 0;
     const row = { id: '', kind: '', uscc: null as string | null, regionCode: '', industryCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
-    for (const line of page.tsv.split('\n')) {
-      if (!line) continue;
-      const c = line.split('\t');
-      row.id = c[0]!;
-      row.kind = c[1]!;
-      row.uscc = c[2] || null;
-      row.regionCode = c[3]!;
-      row.industryCode = c[4]!;
+    // The page is scanned in place (tab by tab, no array of lines or of cells): a million-row
+    // roster is 20 pages, and splitting them made most of the joint service's garbage.
+    const tsv = page.tsv;
+    const tabs: number[] = new Array(8);
+    for (let at = 0; at < tsv.length; ) {
+      let end = tsv.indexOf('\n', at);
+      if (end === -1) end = tsv.length;
+      if (end === at) {
+        at++;
+        continue;
+      }
+      let cells = 0;
+      for (let t = tsv.indexOf('\t', at); t !== -1 && t < end && cells < 8; t = tsv.indexOf('\t', t + 1)) tabs[cells++] = t;
+      const line = () => tsv.slice(at, Math.min(end, at + 120));
+      const tenth = cells < 8 ? -1 : tsv.indexOf('\t', tabs[7]! + 1);
+      if (cells < 8 || (tenth !== -1 && tenth < end)) {
+        next?.catch(() => undefined);
+        throw contractBreach(department, `its export has a line without the contract's 9 columns: '${line()}'`);
+      }
+      row.id = tsv.slice(at, tabs[0]);
+      row.kind = tsv.slice(tabs[0]! + 1, tabs[1]);
+      row.uscc = tabs[2]! > tabs[1]! + 1 ? tsv.slice(tabs[1]! + 1, tabs[2]) : null;
+      row.regionCode = tsv.slice(tabs[2]! + 1, tabs[3]);
+      row.industryCode = tsv.slice(tabs[3]! + 1, tabs[4]);
       if (!KEY.test(row.id) || (row.uscc !== null && row.uscc.length !== 18) || !REGION_CODE.test(row.regionCode)) {
         next?.catch(() => undefined);
-        throw contractBreach(department, `its export has a row the contract does not allow: '${line.slice(0, 120)}'`);
+        throw contractBreach(department, `its export has a row the contract does not allow: '${line()}'`);
       }
-      row.creditLevel = c[5]!;
-      row.riskLevel = c[6]!;
-      row.penaltiesLast3Years = Number(c[7]);
-      row.verifiedComplaints = Number(c[8]);
+      row.creditLevel = tsv.slice(tabs[4]! + 1, tabs[5]);
+      row.riskLevel = tsv.slice(tabs[5]! + 1, tabs[6]);
+      row.penaltiesLast3Years = Number(tsv.slice(tabs[6]! + 1, tabs[7]));
+      row.verifiedComplaints = Number(tsv.slice(tabs[7]! + 1, end));
       onRow(row); // the same object each time: copy what you keep
       count++;
+      at = end + 1;
     }
     if (count !== page.count) {
       next?.catch(() => undefined);
