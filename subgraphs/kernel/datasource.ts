@@ -118,16 +118,17 @@ export async function openServiceDatabase(
 const sqliteGates = new WeakMap<DataSource, () => Promise<() => void>>();
 
 /**
- * Runs `work` on a SQLite data source's connection directly (better-sqlite3 statements, outside
- * TypeORM) once no other request's transaction is open on it, and keeps transactions from starting
- * until it is done. Elsewhere (MySQL, or inside a transaction of this request) it just runs.
+ * Runs synchronous `work` on a SQLite data source's connection directly (better-sqlite3
+ * statements, outside TypeORM) once no other request's transaction is open on it. Elsewhere (MySQL, or inside a transaction of this request) it just runs.
  */
-export async function outsideOpenTransactions<T>(dataSource: DataSource, work: () => T | Promise<T>): Promise<T> {
+export async function outsideOpenTransactions<T>(dataSource: DataSource, work: () => T): Promise<T> {
+  // Synchronous work only: work that awaited a TypeORM statement while a transaction waited for it
+  // to finish would wait for that transaction in turn.
   const gate = sqliteGates.get(dataSource);
   if (!gate) return work();
   const leave = await gate();
   try {
-    return await work();
+    return work();
   } finally {
     leave();
   }
@@ -173,6 +174,13 @@ function oneTransactionAtATime(dataSource: DataSource): void {
     } finally {
       leave();
     }
+  };
+  // A transaction begun on the shared runner other than through manager.transaction (TypeORM's
+  // save() and remove() on the root manager do that) would get around all of this: refuse it loudly.
+  const startTransaction = runner.startTransaction.bind(runner) as (...args: unknown[]) => Promise<void>;
+  (runner as { startTransaction: unknown }).startTransaction = async (...args: unknown[]) => {
+    if (!mine()) throw new Error('On SQLite a transaction is begun with dataSource.transaction(...) only (save() and remove() belong on a transaction\'s manager): see oneTransactionAtATime.');
+    return startTransaction(...args);
   };
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;

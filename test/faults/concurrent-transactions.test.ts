@@ -64,7 +64,7 @@ describe.each(testDatabases())('transactions of requests running at once ($label
     expect((await values()).length).toBe(20);
   });
 
-  it('a statement run on the connection directly waits for the open transaction, and a transaction waits for it', async () => {
+  it('work on the connection directly waits for the open transaction; a transaction begun inside another is its savepoint', async () => {
     const order: string[] = [];
     const tx = dataSource.transaction(async (m) => {
       await m.query("INSERT INTO t (v) VALUES ('tx')");
@@ -72,11 +72,28 @@ describe.each(testDatabases())('transactions of requests running at once ($label
       order.push('tx done');
     });
     await pause(5);
-    await outsideOpenTransactions(dataSource, async () => {
-      order.push('direct');
-      await pause(10);
-    });
+    await outsideOpenTransactions(dataSource, () => order.push('direct'));
     await tx;
     expect(order).toEqual(database.label === 'sqlite' ? ['tx done', 'direct'] : ['direct', 'tx done']);
+    // The same request opening a transaction again (the data source's, not the manager's): nested, not queued behind itself.
+    await expect(
+      dataSource.transaction(async (outer) => {
+        await outer.query("INSERT INTO t (v) VALUES ('outer')");
+        await dataSource.transaction((inner) => inner.query("INSERT INTO t (v) VALUES ('inner')"));
+      }),
+    ).resolves.toBeUndefined();
+    expect(await values()).toEqual(['inner', 'outer', 'tx']);
+  });
+
+  it('on SQLite a transaction begun around the gate (as save() on the root manager would) is refused, not left open', async () => {
+    const runner = dataSource.createQueryRunner();
+    if (database.label === 'sqlite') await expect(runner.startTransaction()).rejects.toThrow(/dataSource\.transaction/);
+    else {
+      await runner.startTransaction();
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    await dataSource.transaction((tx) => tx.query("INSERT INTO t (v) VALUES ('after')"));
+    expect(await values()).toEqual(['after']);
   });
 });

@@ -79,6 +79,29 @@ describe('the bulk export read page by page', () => {
     ]);
   });
 
+  it('R9: a breach found while the next page is on its way leaves no unhandled failure of that page behind', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const failingSecondPage = {
+        run: async (_c: string, _o: string, variables: { after: string | null }) => {
+          if (variables.after !== null) throw new Error('the department went away');
+          return { market: { exportTargetRows: { columns: COLUMNS, tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n', count: 1, endCursor: '1', hasMore: true } } };
+        },
+      } as unknown as DepartmentClient;
+      await expect(
+        exportRoster(failingSecondPage, 'market', null, () => {
+          throw new Error('its export lists ib-0001 twice');
+        }),
+      ).rejects.toThrow('twice');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   it.each([
     ['a line with a column missing', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\n', 1, /without the contract's 9 columns: 'ib-0001/],
     ['a line with a column too many', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\tx\n', 1, /without the contract's 9 columns/],

@@ -371,11 +371,23 @@ describeWithHub(
       hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
       time.set('2026-03-04T04:00:00Z');
       const second = new OutboxDeliverer(hub().joint.deps, createLogger('silent', 'deliverer-2'), 3_600_000);
-      const [a, b] = await Promise.all([hub().joint.deliverer.deliverDue(), second.deliverDue()]);
+      const run = jest.spyOn(hub().joint.deps.departments, 'run');
+      let sent: string[];
+      try {
+        const [a, b] = await Promise.all([hub().joint.deliverer.deliverDue(), second.deliverDue()]);
+        // Each of the three waiting tax shares was delivered by exactly one of them, and sent once.
+        expect(a + b).toBe(3);
+        sent = run.mock.calls.filter(([d, op]) => d === 'tax' && op === 'DepartmentRecordResults').flatMap(([, , v]) => (v!.input as Array<{ idempotencyKey: string }>).map((r) => r.idempotencyKey));
+      } finally {
+        run.mockRestore();
+      }
       const entries = await hub().joint.database.dataSource.manager.find(OutboxRow, {});
       expect(entries.every((e) => e.status === 'DELIVERED')).toBe(true);
-      // Each of the three waiting tax shares was delivered by exactly one of them.
-      expect(a + b).toBe(3);
+      const taxShares = entries.filter((e) => e.department === 'tax' && fresh.some((v) => (e.payload as Array<{ targetKey: string }>)[0]!.targetKey === v.key));
+      const keysOf = (e: OutboxRow) => (e.payload as Array<{ idempotencyKey: string }>).map((r) => r.idempotencyKey);
+      expect([...sent].sort()).toEqual(taxShares.flatMap(keysOf).sort());
+      // Delivered in one batch, each entry keeps the receipts of its own results.
+      for (const e of taxShares) expect((e.receipts as Array<{ idempotencyKey: string }>).map((r) => r.idempotencyKey)).toEqual(keysOf(e));
       for (const v of fresh) {
         const stored = (await storedResults(hub(), 'tax', task)).filter((r) => r.targetKey === v.key);
         expect(stored.length).toBe(v.checklist.filter((c) => c.department === 'tax').length);

@@ -71,6 +71,8 @@ export async function exportRoster(client: DepartmentClient, department: string,
   while (next) {
     const page: ExportPage = await next;
     next = page.hasMore ? fetchPage(page.endCursor) : null;
+    // A breach found in this page (here or in onRow) must not leave the next page's failure unhandled.
+    next?.catch(() => undefined);
     let count = 0;
     const row = { id: '', kind: '', uscc: null as string | null, regionCode: '', industryCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
     // The page is scanned in place (tab by tab, no array of lines or of cells): a million-row

@@ -1,6 +1,6 @@
 import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, LessThanOrEqual } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '../../kernel/errors';
 import { type Identity, Role } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
@@ -182,7 +182,16 @@ export class WriteBackService {
     const cache = outcomeCache.get(this.deps) ?? outcomeCache.set(this.deps, { kept: new Map(), reading: new Map() }).get(this.deps)!;
     const kept = cache.kept.get(department);
     if (kept && performance.now() - kept.readAt < OUTCOMES_FRESH_MS && wanted.every((c) => kept.codes.has(c))) return kept.codes;
-    // Submissions arriving together share one read.
+    // Submissions arriving together share one read; one that joined a read begun before it came, and
+    // still lacks a code, reads again (the code may have been added meanwhile).
+    for (let attempt = 0; ; attempt++) {
+      const joined = cache.reading.has(department);
+      const codes = await this.readOutcomes(department, cache);
+      if (codes === null || !joined || attempt > 0 || wanted.every((c) => codes.has(c))) return codes;
+    }
+  }
+
+  private async readOutcomes(department: string, cache: NonNullable<ReturnType<typeof outcomeCache.get>>): Promise<Set<string> | null> {
     let reading = cache.reading.get(department);
     if (!reading) {
       const readAt = performance.now();
@@ -248,7 +257,8 @@ export class OutboxDeliverer {
     private readonly deps: JointDeps,
     private readonly logger: Logger,
     private readonly intervalMs = 1000,
-    private readonly leaseMs = 30_000,
+    /** Longer than a department call may take (the department client gives up after 60 s). */
+    private readonly leaseMs = 120_000,
   ) {}
 
   start(): void {
@@ -287,7 +297,14 @@ export class OutboxDeliverer {
   private async round(): Promise<{ due: number; delivered: number }> {
     const now = this.deps.clock();
     const m = this.deps.dataSource.manager;
-    const due = await m.find(OutboxRow, { where: { status: OutboxStatus.PENDING, nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC' }, take: OUTBOX_ROUND });
+    // Due and not leased by another deliverer (a second deliverer takes the next entries, not the first one's).
+    const due = await m
+      .createQueryBuilder(OutboxRow, 'o')
+      .where('o.status = :pending AND o.next_attempt_at <= :now', { pending: OutboxStatus.PENDING, now })
+      .andWhere(new Brackets((qb) => qb.where('o.lease_until IS NULL').orWhere('o.lease_until < :now', { now })))
+      .orderBy('o.next_attempt_at', 'ASC')
+      .take(OUTBOX_ROUND)
+      .getMany();
     // Each department's entries one batch after another, the departments side by side: one slow or
     // failing department does not hold up the others' deliveries.
     const byDepartment = new Map<string, OutboxRow[]>();
@@ -308,7 +325,7 @@ export class OutboxDeliverer {
 
   /**
    * Claims entries of one department in one statement: each entry still pending and not leased by
-   * another deliverer gets this claim's lease (a fresh id and an end 30 s after the claim); the
+   * another deliverer gets this claim's lease (a fresh id and an end 2 minutes after the claim); the
    * entries carrying the id are this deliverer's. Two deliverers in any processes never hold one
    * entry at once.
    */
@@ -333,7 +350,7 @@ export class OutboxDeliverer {
 
   /**
    * Delivers a batch of one department's entries in one `<code>RecordResults` call (their results
-   * in order: the receipts come back in the same order and are cut back into each entry's). The
+   * in order; each entry is given back the receipts of its own idempotency keys). The
    * department takes a call all or none, so when it refuses the batch, each entry is sent on its
    * own and only the one it refuses is marked REFUSED. Returns how many entries were delivered.
    */
@@ -344,19 +361,21 @@ export class OutboxDeliverer {
     // Only the holder of the lease records the outcome: a deliverer whose lease ran out changes nothing.
     const mine = (h: Held) => ({ id: h.entry.id, status: OutboxStatus.PENDING, leaseId: h.leaseId });
     try {
-      const input = held.flatMap((h) => h.entry.payload as unknown[]);
-      const data = await this.deps.departments.run<Record<string, unknown[]>>(department, 'DepartmentRecordResults', { input });
-      const receipts = data[`${department}RecordResults`] ?? [];
-      if (receipts.length !== input.length) throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered ${receipts.length} receipts for ${input.length} results.`, { serviceName: department });
+      const input = held.flatMap((h) => h.entry.payload as Array<{ idempotencyKey: string }>);
+      const data = await this.deps.departments.run<Record<string, Array<{ idempotencyKey: string }>>>(department, 'DepartmentRecordResults', { input });
+      // Each entry keeps the receipts of its own results, found by idempotency key (the contract
+      // does not promise the receipts' order); a result without its receipt is the department's fault.
+      const receipts = new Map((data[`${department}RecordResults`] ?? []).map((r) => [r.idempotencyKey, r]));
+      const missing = input.find((r) => !receipts.has(r.idempotencyKey));
+      if (missing) throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered no receipt for ${missing.idempotencyKey}: nothing was marked delivered.`, { serviceName: department });
       const deliveredAt = this.deps.clock();
       let delivered = 0;
-      // One transaction for the batch's marks: one commit instead of one per entry.
+      // One transaction for the batch's marks (one commit instead of one per entry), in id order, the
+      // order the claim locked them in (MySQL).
       await m.transaction(async (tx) => {
-        let at = 0;
-        for (const h of held) {
-          const count = (h.entry.payload as unknown[]).length;
-          const done = await tx.update(OutboxRow, mine(h), { status: OutboxStatus.DELIVERED, deliveredAt, leaseUntil: null, leaseId: null, lastError: null, receipts: receipts.slice(at, at + count) as never });
-          at += count;
+        for (const h of [...held].sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1))) {
+          const own = (h.entry.payload as Array<{ idempotencyKey: string }>).map((r) => receipts.get(r.idempotencyKey)!);
+          const done = await tx.update(OutboxRow, mine(h), { status: OutboxStatus.DELIVERED, deliveredAt, leaseUntil: null, leaseId: null, lastError: null, receipts: own as never });
           if (done.affected === 1) delivered++;
         }
       });
