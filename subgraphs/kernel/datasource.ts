@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
 import type { HubConfig } from './config';
@@ -117,9 +118,15 @@ export async function openServiceDatabase(
 /** Per SQLite data source: resolves when a statement may run on the connection directly (see oneTransactionAtATime). */
 const sqliteGates = new WeakMap<DataSource, () => Promise<() => void>>();
 
+/** The better-sqlite3 connection under a SQLite data source (statements may run on it directly), or null elsewhere. */
+export function betterSqlite(dataSource: DataSource): BetterSqlite3.Database | null {
+  return dataSource.options.type === 'better-sqlite3' ? ((dataSource.driver as unknown as { databaseConnection?: BetterSqlite3.Database }).databaseConnection ?? null) : null;
+}
+
 /**
  * Runs synchronous `work` on a SQLite data source's connection directly (better-sqlite3
- * statements, outside TypeORM) once no other request's transaction is open on it. Elsewhere (MySQL, or inside a transaction of this request) it just runs.
+ * statements, outside TypeORM) once no other request's transaction is open on it. Elsewhere
+ * (MySQL, or inside a transaction of this request) it just runs.
  */
 export async function outsideOpenTransactions<T>(dataSource: DataSource, work: () => T): Promise<T> {
   // Synchronous work only: work that awaited a TypeORM statement while a transaction waited for it
@@ -196,11 +203,10 @@ function oneTransactionAtATime(dataSource: DataSource): void {
     try {
       // Statements that began before this transaction finish outside it.
       while (running > 0) {
-        drained ??= (() => {
+        if (!drained) {
           let resolve!: () => void;
-          const promise = new Promise<void>((r) => (resolve = r));
-          return { promise, resolve };
-        })();
+          drained = { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+        }
         await drained.promise;
       }
       return await context.run(id, () => transaction(...args));

@@ -21,6 +21,11 @@ export function canonicalOrder(entries: SnapshotEntry[]): SnapshotEntry[] {
   return sorted;
 }
 
+/** One target's line of the canonical form. */
+export function canonicalLine(key: string, stratum: Stratum): string {
+  return `${key}\t${stratum}\n`;
+}
+
 /** SHA-256 of the canonical text of entries already in canonical order, streamed in chunks. */
 export function snapshotHash(sortedEntries: readonly SnapshotEntry[]): string {
   const hash = createHash('sha256');
@@ -28,7 +33,7 @@ export function snapshotHash(sortedEntries: readonly SnapshotEntry[]): string {
   for (let i = 0; i < sortedEntries.length; i += CHUNK) {
     let text = '';
     const end = Math.min(sortedEntries.length, i + CHUNK);
-    for (let j = i; j < end; j++) text += `${sortedEntries[j]![0]}\t${sortedEntries[j]![1]}\n`;
+    for (let j = i; j < end; j++) text += canonicalLine(sortedEntries[j]![0], sortedEntries[j]![1]);
     hash.update(text, 'utf8');
   }
   return hash.digest('hex');

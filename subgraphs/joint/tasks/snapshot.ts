@@ -3,7 +3,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
 import { REGION_CODE } from '../../kernel/codes';
 import { ErrorCode, HubError } from '../../kernel/errors';
-import { compareKeys, type SnapshotEntry } from '../draw/canonical';
+import { canonicalLine, compareKeys, type SnapshotEntry } from '../draw/canonical';
 import { combineStrata, STRATA, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';
 import { SnapshotChunkRow } from '../entities';
@@ -194,7 +194,7 @@ export class SnapshotWriter {
     }
     this.last = key;
     this.text += `${key}\t${stratum}\t${uscc ?? ''}\t${regionCode}\t${kind}\t${industryCode}\n`;
-    this.canonical += `${key}\t${stratum}\n`;
+    this.canonical += canonicalLine(key, stratum);
     this.size++;
     if (++this.lines === CHUNK_LINES) this.cut();
   }

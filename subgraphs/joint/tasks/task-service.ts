@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
+import { betterSqlite } from '../../kernel/datasource';
 import { conflict, notFound } from '../../kernel/errors';
 import type { Identity } from '../../kernel/identity';
 import { isCalendarDay, requireText } from '../../kernel/validation';
@@ -33,7 +34,7 @@ export const TaskStatus = {
  */
 async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Promise<void> {
   const columns = '(task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position)';
-  const sqlite = tx.connection.options.type === 'better-sqlite3' ? (tx.connection.driver as unknown as { databaseConnection: { inTransaction: boolean; prepare(sql: string): { run(...p: unknown[]): unknown } } }).databaseConnection : null;
+  const sqlite = betterSqlite(tx.connection);
   if (sqlite?.inTransaction) {
     const insert = sqlite.prepare(`INSERT INTO drawn_target ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const r of rows) insert.run(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);

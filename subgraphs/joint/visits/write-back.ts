@@ -301,7 +301,7 @@ export class OutboxDeliverer {
     const due = await m
       .createQueryBuilder(OutboxRow, 'o')
       .where('o.status = :pending AND o.next_attempt_at <= :now', { pending: OutboxStatus.PENDING, now })
-      .andWhere(new Brackets((qb) => qb.where('o.lease_until IS NULL').orWhere('o.lease_until < :now', { now })))
+      .andWhere(notLeasedAt(now, 'o.'))
       .orderBy('o.next_attempt_at', 'ASC')
       .take(OUTBOX_ROUND)
       .getMany();
@@ -340,7 +340,7 @@ export class OutboxDeliverer {
       .update(OutboxRow)
       .set({ leaseUntil: lease.until, leaseId: lease.id, attempts: () => 'attempts + 1' })
       .where('id IN (:...ids) AND status = :pending', { ids, pending: OutboxStatus.PENDING })
-      .andWhere(new Brackets((qb) => qb.where('lease_until IS NULL').orWhere('lease_until < :now', { now: claimedAt })))
+      .andWhere(notLeasedAt(claimedAt))
       .execute();
     const mine = await m.find(OutboxRow, { select: { id: true, attempts: true }, where: { id: In(ids), leaseId: lease.id } });
     const attempts = new Map(mine.map((r) => [r.id, r.attempts]));
@@ -360,8 +360,10 @@ export class OutboxDeliverer {
     const m = this.deps.dataSource.manager;
     // Only the holder of the lease records the outcome: a deliverer whose lease ran out changes nothing.
     const mine = (h: Held) => ({ id: h.entry.id, status: OutboxStatus.PENDING, leaseId: h.leaseId });
+    // Marks go in id order, the order the claim locked the rows in (MySQL).
+    const inIdOrder = [...held].sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1));
     try {
-      const input = held.flatMap((h) => h.entry.payload as Array<{ idempotencyKey: string }>);
+      const input = held.flatMap((h) => payloadOf(h.entry));
       const data = await this.deps.departments.run<Record<string, Array<{ idempotencyKey: string }>>>(department, 'DepartmentRecordResults', { input });
       // Each entry keeps the receipts of its own results, found by idempotency key (the contract
       // does not promise the receipts' order); a result without its receipt is the department's fault.
@@ -370,11 +372,10 @@ export class OutboxDeliverer {
       if (missing) throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered no receipt for ${missing.idempotencyKey}: nothing was marked delivered.`, { serviceName: department });
       const deliveredAt = this.deps.clock();
       let delivered = 0;
-      // One transaction for the batch's marks (one commit instead of one per entry), in id order, the
-      // order the claim locked them in (MySQL).
+      // One transaction for the batch's marks: one commit instead of one per entry.
       await m.transaction(async (tx) => {
-        for (const h of [...held].sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1))) {
-          const own = (h.entry.payload as Array<{ idempotencyKey: string }>).map((r) => receipts.get(r.idempotencyKey)!);
+        for (const h of inIdOrder) {
+          const own = payloadOf(h.entry).map((r) => receipts.get(r.idempotencyKey)!);
           const done = await tx.update(OutboxRow, mine(h), { status: OutboxStatus.DELIVERED, deliveredAt, leaseUntil: null, leaseId: null, lastError: null, receipts: own as never });
           if (done.affected === 1) delivered++;
         }
@@ -390,7 +391,7 @@ export class OutboxDeliverer {
         return delivered;
       }
       await m.transaction(async (tx) => {
-        for (const h of held) {
+        for (const h of inIdOrder) {
           await tx.update(OutboxRow, mine(h), {
             status: refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
             leaseUntil: null,
@@ -406,6 +407,16 @@ export class OutboxDeliverer {
   }
 }
 
+/** An entry no deliverer holds at `now`: never leased, or its lease ran out. */
+function notLeasedAt(now: Date, alias = ''): Brackets {
+  return new Brackets((qb) => qb.where(`${alias}lease_until IS NULL`).orWhere(`${alias}lease_until < :leaseNow`, { leaseNow: now }));
+}
+
+/** An entry's share: the department's ResultInput list, idempotency keys included. */
+function payloadOf(entry: OutboxRow): Array<{ idempotencyKey: string }> {
+  return entry.payload as Array<{ idempotencyKey: string }>;
+}
+
 /** An outbox entry this deliverer holds the lease of, with its attempts counted by the claim. */
 interface Held {
   entry: OutboxRow;
@@ -419,7 +430,7 @@ function batchesOfResults(entries: readonly OutboxRow[], max: number): OutboxRow
   let batch: OutboxRow[] = [];
   let results = 0;
   for (const entry of entries) {
-    const n = (entry.payload as unknown[]).length;
+    const n = payloadOf(entry).length;
     if (batch.length && results + n > max) {
       batches.push(batch);
       batch = [];

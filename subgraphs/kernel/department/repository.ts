@@ -1,7 +1,7 @@
 import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import type { RosterFilter } from '../contract/inputs';
 import { ItemStatus } from '../contract/enums';
-import { chunk, outsideOpenTransactions } from '../datasource';
+import { betterSqlite, chunk, outsideOpenTransactions } from '../datasource';
 import { conflict, notFound } from '../errors';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
@@ -94,10 +94,10 @@ export class DepartmentRepository implements DepartmentStore {
   }
 
   /** better-sqlite3's connection, when this repository reads SQLite outside a transaction (then statements may run on it directly). */
-  private sqlite(): { prepare(sql: string): { pluck(on: boolean): { all(...p: unknown[]): unknown[] } } } | null {
-    const driver = this.manager.connection.driver as { databaseConnection?: ReturnType<DepartmentRepository['sqlite']> };
-    return this.manager.connection.options.type === 'better-sqlite3' && !this.manager.queryRunner && driver.databaseConnection ? driver.databaseConnection : null;
+  private sqlite(): ReturnType<typeof betterSqlite> {
+    return this.manager.queryRunner ? null : betterSqlite(this.manager.connection);
   }
+
 
   async countTargets(filter: RosterFilter | null | undefined): Promise<number> {
     return this.filtered(filter).getCount();
