@@ -15,6 +15,7 @@ import { WriteBack1763930000000 } from './migrations/1763930000000-WriteBack';
 import { InspectionCodes1763940000000 } from './migrations/1763940000000-InspectionCodes';
 import { InspectionCodeResolver } from './visits/code-resolvers';
 import { StatisticsResolver } from './visits/statistics';
+import { PublicationDeadlineResolver } from './visits/deadlines';
 import { LeadResolver, Leads1763960000000 } from './visits/leads';
 import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';
 import { OutboxDeliverer } from './visits/write-back';
@@ -30,7 +31,7 @@ export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack17639300000
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, LeadResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {

@@ -14,6 +14,12 @@ export function requireText(value: unknown, field: string, maxLength: number, wh
   return text;
 }
 
+/** Checks a page size (`first`): a whole number from 1 to `max`, else BAD_USER_INPUT naming the field. */
+export function pageSize(first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
+  return first;
+}
+
 /** Checks a list of codes against a format; names the first that does not fit. */
 export function requireCodes(values: readonly string[], field: string, format: RegExp, what: string): string[] {
   values.forEach((value, i) => {

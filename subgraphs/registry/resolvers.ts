@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver 
 import type { RequestContext } from '../kernel/context';
 import { notFound, unauthenticated } from '../kernel/errors';
 import { Role, type Identity } from '../kernel/identity';
-import type { VersionRow } from './entities';
+import type { SubgraphRow, VersionRow } from './entities';
 import type { HealthMonitor } from './health';
 import type { RegistryService } from './service';
 
@@ -45,6 +45,19 @@ class RegisteredSubgraphType {
   updatedAt!: Date;
   @Field()
   updatedBy!: string;
+}
+
+@ObjectType('PublicDepartment', { description: 'A department of the hub, as the public may know it: its code and name, nothing internal.' })
+class PublicDepartmentType {
+  @Field({ description: 'The department code (e.g. tax): its fields in the supergraph are named with it.' })
+  code!: string;
+  @Field(() => String, { nullable: true, description: 'The name it registered with (e.g. 税务局); null when it registered none.' })
+  name!: string | null;
+}
+
+/** R25, R30: a registered subgraph as the public sees it; the URL and everything else internal stay out. */
+function toPublicDepartment(row: SubgraphRow): PublicDepartmentType {
+  return { code: row.code!, name: row.departmentName };
 }
 
 @ObjectType('VersionSubgraph', { description: 'A subgraph as a version holds it.' })
@@ -157,6 +170,15 @@ class SubgraphHealthType {
 
 @Resolver()
 export class RegistryResolver {
+  @Query(() => [PublicDepartmentType], {
+    description:
+      "The departments of the current supergraph version, by code: public, without a token, because the public page must know which departments to ask for published results (R25) and their codes and names are published anyway. Only the code and name: the rest of the registry (URLs, versions, health) stays with signed-in staff, as it holds internal addresses (R30).",
+  })
+  async registryDepartments(@Ctx() ctx: RegistryContext): Promise<PublicDepartmentType[]> {
+    const departments = (await ctx.registry.service.subgraphs()).filter((s) => s.code !== null).map(toPublicDepartment);
+    return departments.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
   @Query(() => [RegisteredSubgraphType], { description: 'The subgraphs of the current supergraph version.' })
   async registrySubgraphs(@Ctx() ctx: RegistryContext) {
     assertReader(ctx.identity);

@@ -45,12 +45,12 @@ export async function publishPlan(hub: TestHub, id: string, token?: string) {
   return hub.query(`mutation($id: ID!) { jointPublishPlan(id: $id) { id status } }`, { variables: { id }, token: token ?? (await hub.token(Role.COORDINATOR, 'market')) });
 }
 
-/** Creates and publishes a plan; returns its id. */
-export async function publishedPlan(hub: TestHub, input: Record<string, unknown> = jointPlanInput()): Promise<string> {
-  const created = await createPlan(hub, input);
+/** Creates and publishes a plan (as a market coordinator unless a token is given); returns its id. */
+export async function publishedPlan(hub: TestHub, input: Record<string, unknown> = jointPlanInput(), token?: string): Promise<string> {
+  const created = await createPlan(hub, input, token);
   if (created.errors) throw new Error(JSON.stringify(created.errors));
   const id = created.data!.jointCreatePlan.id;
-  const published = await publishPlan(hub, id);
+  const published = await publishPlan(hub, id, token);
   if (published.errors) throw new Error(JSON.stringify(published.errors));
   return id;
 }
@@ -77,10 +77,10 @@ export async function step(hub: TestHub, mutation: string, variables: Record<str
 
 export type TaskState = 'COMMITTED' | 'SNAPSHOT_TAKEN' | 'DRAWN' | 'LOCKED';
 
-/** Runs a task of a plan to the state asked for (the witness is published on Wed 4 March 2026); returns its id. */
-export async function runTaskTo(hub: TestHub, time: ReturnType<typeof testClock>, planId: string, until: TaskState, witness = '05 11 16 23 28 32 + 07', overLimitReason: string | null = null): Promise<string> {
+/** Runs a task of a plan to the state asked for (the witness is published on Wed 4 March 2026), as a coordinator of the plan's lead; returns its id. */
+export async function runTaskTo(hub: TestHub, time: ReturnType<typeof testClock>, planId: string, until: TaskState, witness = '05 11 16 23 28 32 + 07', overLimitReason: string | null = null, lead = 'market'): Promise<string> {
   time.set('2026-03-02T02:00:00Z');
-  const coordinator = await hub.token(Role.COORDINATOR, 'market');
+  const coordinator = await hub.token(Role.COORDINATOR, lead);
   const created = await hub.query<{ jointCreateTask: Task }>(`mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`, {
     variables: { input: { planId, name: '2026年第一批联合抽查', ...WITNESS } },
     token: coordinator,
@@ -92,10 +92,10 @@ export async function runTaskTo(hub: TestHub, time: ReturnType<typeof testClock>
   if (snap.errors) throw new Error(JSON.stringify(snap.errors));
   if (until === 'SNAPSHOT_TAKEN') return taskId;
   time.set('2026-03-04T02:00:00Z');
-  const drawn = await step(hub, 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId, witnessValue: witness });
+  const drawn = await step(hub, 'jointDrawTargets(taskId: $taskId, witnessValue: $witnessValue)', { taskId, witnessValue: witness }, coordinator);
   if (drawn.errors) throw new Error(JSON.stringify(drawn.errors));
   if (until === 'DRAWN') return taskId;
-  const locked = await step(hub, 'jointLockTask(taskId: $taskId)', { taskId });
+  const locked = await step(hub, 'jointLockTask(taskId: $taskId)', { taskId }, coordinator);
   if (locked.errors) throw new Error(JSON.stringify(locked.errors));
   return taskId;
 }
@@ -126,15 +126,15 @@ export async function teamVisits(hub: TestHub, taskId: string, first = 1000): Pr
   return r.data!.jointTask.visits;
 }
 
-/** Submits every item of a visit as NO_PROBLEM, by an inspector of its team (market's unless another department is named). */
-export async function submitVisit(hub: TestHub, taskId: string, visit: TeamVisit, department = 'market') {
+/** Submits every item of a visit as NO_PROBLEM, by an inspector of its team (market's unless another department is named), checked on `inspectedOn`. */
+export async function submitVisit(hub: TestHub, taskId: string, visit: TeamVisit, department = 'market', inspectedOn = '2026-03-04') {
   const member = visit.team.find((m) => m.kind === 'INSPECTOR' && m.department === department)!;
   return hub.query<{ jointSubmitVisitResults: { id: string } }>('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
     variables: {
       input: {
         taskId,
         targetKey: visit.key,
-        inspectedOn: '2026-03-04',
+        inspectedOn,
         results: visit.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [] })),
       },
     },

@@ -5,8 +5,8 @@ import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fi
 
 const time = testClock('2026-03-02T02:00:00Z');
 const SECRET_NOTE = 'CONFIDENTIAL-SENTINEL-举报人身份证号-310101199001011234';
-/** Field names whose values must never reach an anonymous caller (R25, R30). */
-const PRIVATE_FIELDS = ['phone', 'confidentialNotes', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints', 'stratum', 'secret'];
+/** Field names whose values must never reach an anonymous caller (R25, R30); `url`: the registry's internal addresses. */
+const PRIVATE_FIELDS = ['phone', 'confidentialNotes', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints', 'stratum', 'secret', 'url'];
 
 /** Arguments an anonymous caller could plausibly give, by name. */
 function argumentValue(name: string, known: Record<string, string>): string | null {
@@ -132,6 +132,9 @@ describeWithHub(
       // Found by name too: marketSearch reaches the entity (and so its published results, by its USCC).
       const byName = answers.find((a) => a.data && 'marketSearch' in (a.data as object))!.data as { marketSearch: Array<{ uscc: string }> };
       expect(byName.marketSearch.map((e) => e.uscc)).toContain(known.uscc);
+      // The departments to ask for published results are listed to anyone, and walked like the rest (`url` is private above).
+      const listed = answers.find((a) => a.data && 'registryDepartments' in (a.data as object))!.data as { registryDepartments: Array<{ code: string }> };
+      expect(listed.registryDepartments.map((d) => d.code)).toContain('tax');
       expect(leaves.length).toBeGreaterThan(200);
       // Nothing private in any value ...
       expect(text).not.toContain(SECRET_NOTE);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Role } from '../../subgraphs/kernel/identity';
 import { sha256 } from '../../subgraphs/registry/compose';
 import { startCustomsSubgraph, type CustomsSubgraph } from '../support/customs/customs-subgraph';
+import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { describeWithHub, TEST_SETTINGS, untilGatewayServes, type TestHub } from '../support/hub';
 import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
@@ -136,6 +137,27 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     // The same registration again changes nothing.
     const again = await register(hub(), CUSTOMS(customs.url), await hub().token(Role.DEPT_ADMIN, 'customs'));
     expect(again.data!.registryRegisterSubgraph).toMatchObject({ changed: false, version: { number: 2 } });
+  });
+
+  it('R25, R30: registryDepartments tells anyone, without a token, each department of the current version by code with its name, and nothing internal', async () => {
+    const expected = (await hub().query<{ registrySubgraphs: Array<{ code: string | null; departmentName: string | null }> }>('{ registrySubgraphs { code departmentName } }', { token: await hub().token(Role.HUB_ADMIN) })).data!.registrySubgraphs
+      .filter((s) => s.code !== null)
+      .map((s) => ({ code: s.code!, name: s.departmentName }))
+      .sort((a, b) => (a.code < b.code ? -1 : 1));
+    // The hub's own departments with the names they were defined with, and customs as it registered (海关).
+    const names = Object.fromEntries([...BUILTIN_DEPARTMENTS.map((d) => [d.definition.code, d.definition.name]), ['customs', '海关']]);
+    expect(expected).toEqual(Object.keys(names).sort().map((code) => ({ code, name: names[code] })));
+    expect(names.tax).toBe('税务局');
+    const anonymous = await hub().query<{ registryDepartments: Array<{ code: string; name: string | null }> }>('{ registryDepartments { code name } }');
+    expect(anonymous).toEqual({ data: { registryDepartments: expected } });
+    // The same from the registry subgraph itself, without a token: no address reaches the public.
+    const direct = await hub().query('{ registryDepartments { __typename code name } }', { url: hub().registry.url });
+    expect(direct.errors).toBeUndefined();
+    expect(JSON.stringify(direct.data)).not.toMatch(/https?:|127\.0\.0\.1|graphql/);
+    const url = await hub().query('{ registryDepartments { code url } }');
+    expect(url.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // The rest of the registry stays with signed-in staff.
+    expect((await hub().query('{ registrySubgraphs { url } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('the joint service plans a task with customs items, draws customs inspectors and writes results back to customs', async () => {

@@ -116,6 +116,55 @@ describe('working days on the State Council holiday notices', () => {
   });
 });
 
+describe('working days left until a deadline (R25, R31)', () => {
+  it('R25: 0 on the deadline day, the working days after today before it, negative after it', () => {
+    // The deadline of a result formed on 2026-02-06 is Thu 2026-03-12 (above).
+    expect(calendar.workingDaysLeft('2026-03-12', '2026-03-12')).toBe(0);
+    expect(calendar.workingDaysLeft('2026-03-11', '2026-03-12')).toBe(1);
+    expect(calendar.workingDaysLeft('2026-03-06', '2026-03-12')).toBe(4); // Mon 9, Tue 10, Wed 11, Thu 12
+    expect(calendar.workingDaysLeft('2026-03-13', '2026-03-12')).toBe(-1);
+    expect(calendar.workingDaysLeft('2026-03-16', '2026-03-12')).toBe(-2); // Fri 13, Mon 16
+  });
+
+  it('R31: a day off counts as the next working day, so a passed deadline is never 0', () => {
+    // Deadline Fri 2026-03-06: the weekend after it is already one working day late, like Monday.
+    expect(calendar.workingDaysLeft('2026-03-07', '2026-03-06')).toBe(-1);
+    expect(calendar.workingDaysLeft('2026-03-08', '2026-03-06')).toBe(-1);
+    expect(calendar.workingDaysLeft('2026-03-09', '2026-03-06')).toBe(-1);
+    expect(calendar.workingDaysLeft('2026-03-10', '2026-03-06')).toBe(-2);
+    // Deadline Mon 2026-03-09: on the Saturday before, Monday is the next day to act: 0 left.
+    expect(calendar.workingDaysLeft('2026-03-06', '2026-03-09')).toBe(1);
+    expect(calendar.workingDaysLeft('2026-03-07', '2026-03-09')).toBe(0);
+    // A deadline on a day off moves to the next working day (民法典 art. 203).
+    expect(calendar.workingDaysLeft('2026-03-06', '2026-03-08')).toBe(1);
+    expect(calendar.workingDaysLeft('2026-03-09', '2026-03-08')).toBe(0);
+  });
+
+  it('counts over the 2026 Spring Festival and its swapped working days', () => {
+    // Deadline Tue 2026-02-24: Sat 02-14 调休上班 is a working day, 02-15 to 02-23 放假.
+    expect(calendar.workingDaysLeft('2026-02-13', '2026-02-24')).toBe(2); // Sat 14, Tue 24
+    expect(calendar.workingDaysLeft('2026-02-14', '2026-02-24')).toBe(1);
+    expect(calendar.workingDaysLeft('2026-02-16', '2026-02-24')).toBe(0); // the holiday counts as Tue 24
+    expect(calendar.workingDaysLeft('2026-02-27', '2026-02-13')).toBe(-5); // Sat 14, Tue 24 to Fri 27
+  });
+
+  it('is negative exactly when today is after the deadline, and the plain count on a working day', () => {
+    for (const deadline of days('2026-02-02', '2026-03-31').filter((d) => calendar.isWorkingDay(d))) {
+      for (const today of days('2026-01-26', '2026-04-10')) {
+        const left = calendar.workingDaysLeft(today, deadline);
+        expect([today, deadline, left < 0]).toEqual([today, deadline, today > deadline]);
+        if (calendar.isWorkingDay(today)) expect([today, deadline, left]).toEqual([today, deadline, calendar.workingDaysBetween(today, deadline)]);
+      }
+    }
+  });
+
+  it('refuses malformed dates naming the argument, and uncovered years', () => {
+    expect(refusal(() => calendar.workingDaysLeft('2026-3-1', '2026-03-12')).extensions).toMatchObject({ field: 'today' });
+    expect(refusal(() => calendar.workingDaysLeft('2026-03-01', '2026-02-30')).extensions).toMatchObject({ field: 'deadline' });
+    expect(refusal(() => calendar.workingDaysLeft('2027-01-04', '2026-12-31')).message).toContain('2027.json');
+  });
+});
+
 describe('uncovered years and bad input', () => {
   // chinese-days@1.5.7 has no 2027 data and would call 2027-10-01 a working day. If an upgraded
   // package covers 2027, move these tests to the first year it does not cover.

@@ -208,6 +208,27 @@ export class WorkingDayCalendar {
     return sign * count;
   }
 
+  /**
+   * The working days left on `today` until `deadline` (R25, R31): 0 on the deadline day, n when
+   * the deadline is the n-th working day after today, negative once it has passed (-1 on the first
+   * working day after it). A day off counts as the working day after it, the next day anyone can
+   * act (and a deadline on a day off moves to that day, as 民法典 art. 203): on the Saturday before
+   * a Monday deadline 0 are left, and on the Saturday after a Friday deadline it is -1, so a
+   * deadline that has passed is never 0: `workingDaysLeft(t, d) < 0` exactly when `t > d` for a
+   * deadline d that is a working day (as `addWorkingDays` gives).
+   */
+  workingDaysLeft(today: string, deadline: string): number {
+    const from = this.nextWorkingDay(this.covered(parseDate(today, 'today')));
+    const to = this.nextWorkingDay(this.covered(parseDate(deadline, 'deadline')));
+    return this.workingDaysBetween(dateOf(from), dateOf(to));
+  }
+
+  /** `day` if it is a working day, else the first working day after it. */
+  private nextWorkingDay(day: number): number {
+    while (!this.working(day)) day = this.covered(day + 1);
+    return day;
+  }
+
   private working(day: number): boolean {
     if (this.holidays.has(day)) return false;
     return !isWeekend(day) || this.workdays.has(day);

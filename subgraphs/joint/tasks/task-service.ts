@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { betterSqlite } from '../../kernel/datasource';
-import { conflict, notFound } from '../../kernel/errors';
+import { conflict, invariant, notFound } from '../../kernel/errors';
 import type { Identity } from '../../kernel/identity';
 import { isCalendarDay, requireText } from '../../kernel/validation';
 import { badInput } from '../../kernel/errors';
@@ -60,6 +60,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The cache key of a task's plan revision. */
+function contentKey(task: Pick<TaskRow, 'planId' | 'planRevision'>): string {
+  return `${task.planId}#${task.planRevision}`;
+}
+
 /** R14: in principle a target is inspected at most this often a year by the hub's random tasks. */
 export const MAX_INSPECTIONS_PER_YEAR = 2;
 
@@ -82,13 +87,43 @@ export class TaskService {
    * and submissions of the task.
    */
   async planContent(task: Pick<TaskRow, 'planId' | 'planRevision'>): Promise<PlanContent> {
-    const cache = planContents.get(this.deps) ?? planContents.set(this.deps, new LRUCache({ max: 200 })).get(this.deps)!;
-    const key = `${task.planId}#${task.planRevision}`;
-    const kept = cache.get(key);
+    const kept = this.contents.get(contentKey(task));
     if (kept) return kept;
     const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, { planId: task.planId, revision: task.planRevision });
+    return this.keep(revision);
+  }
+
+  /**
+   * Each task's plan content (as `planContent`), by task id: the revisions not kept yet are read
+   * in one statement, however many tasks.
+   */
+  async planContents(tasks: ReadonlyArray<Pick<TaskRow, 'id' | 'planId' | 'planRevision'>>): Promise<Map<string, PlanContent>> {
+    const found = new Map<string, PlanContent>();
+    const missing = new Map<string, { planId: string; revision: number }>();
+    for (const t of tasks) {
+      const kept = this.contents.get(contentKey(t));
+      if (kept) found.set(contentKey(t), kept);
+      else missing.set(contentKey(t), { planId: t.planId, revision: t.planRevision });
+    }
+    if (missing.size) for (const revision of await this.db.manager.find(PlanRevisionRow, { where: [...missing.values()] })) found.set(contentKey({ planId: revision.planId, planRevision: revision.revision }), this.keep(revision));
+    return new Map(
+      tasks.map((t) => {
+        const content = found.get(contentKey(t));
+        invariant(content, `plan ${t.planId} has no revision ${t.planRevision} (task ${t.id})`);
+        return [t.id, content];
+      }),
+    );
+  }
+
+  /** The kept contents of this joint service's plan revisions. */
+  private get contents(): LRUCache<string, PlanContent> {
+    return planContents.get(this.deps) ?? planContents.set(this.deps, new LRUCache({ max: 200 })).get(this.deps)!;
+  }
+
+  /** Keeps a revision's content, frozen, and returns it. */
+  private keep(revision: PlanRevisionRow): PlanContent {
     const content = deepFreeze(revision.content as PlanContent);
-    cache.set(key, content);
+    this.contents.set(contentKey({ planId: revision.planId, planRevision: revision.revision }), content);
     return content;
   }
 

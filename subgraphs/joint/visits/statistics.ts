@@ -6,12 +6,11 @@ import type { JointContext } from '../context';
 import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow } from '../entities';
 import type { PlanContent } from '../plans/content';
 import { fetchChecklists } from '../plans/plan-service';
-import { TaskStatus, MAX_INSPECTIONS_PER_YEAR } from '../tasks/task-service';
+import { TaskService, TaskStatus, MAX_INSPECTIONS_PER_YEAR } from '../tasks/task-service';
 import { visitItems } from './checklist';
+import { deliveryCountsOf, deliveryCountsOfYear, DeliveryCountsType } from './delivery-counts';
+import { departmentResults, publicationDeadline } from './department-results';
 import { SubmissionRow } from './entities';
-
-/** R25: results are published within this many working days of the check's end. */
-export const PUBLISH_RESULTS_WITHIN_WORKING_DAYS = 20;
 
 @ObjectType('DepartmentStatistics', { description: "One department's year (R4, R25, R31)." })
 class DepartmentStatisticsType {
@@ -39,6 +38,8 @@ class DepartmentStatisticsType {
   overdue!: number;
   @Field(() => Float, { description: 'Published ÷ results (1 when there are none yet).' })
   publicationRate!: number;
+  @Field(() => DeliveryCountsType, { description: "Delivery of the year's visit results to the department (R24): the outbox's shares, by status." })
+  deliveries!: DeliveryCountsType;
 }
 
 @ObjectType('YearStatistics', { description: 'Statistics of a year for dashboards (R31).' })
@@ -67,29 +68,9 @@ class YearStatisticsType {
   departments!: DepartmentStatisticsType[];
 }
 
-interface ContractResult {
-  taskId: string;
-  status: string;
-  inspectedOn: string;
-  publishedAt: string | null;
-}
-
-/** Every result of some tasks, read from a department through its contract. */
-async function departmentResults(ctx: JointContext, department: string, taskIds: Set<string>): Promise<ContractResult[]> {
-  const out: ContractResult[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data: Record<string, { results: Array<ContractResult & { id: string }> }> = await ctx.joint.departments.run(department, 'DepartmentResults', { first: 1000, after });
-    const page = data[department]!.results;
-    for (const r of page) if (taskIds.has(r.taskId)) out.push(r);
-    if (page.length < 1000) return out;
-    after = page[page.length - 1]!.id;
-  }
-}
-
 @Resolver()
 export class StatisticsResolver {
-  @Query(() => YearStatisticsType, { description: 'Coverage, participation, visits, visits saved and publication on time, per year and department (R31). Hub staff.' })
+  @Query(() => YearStatisticsType, { description: 'Coverage, participation, visits, visits saved, publication on time and delivery of results, per year and department (R31). Hub staff.' })
   async jointStatistics(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
     assertHubStaff(ctx.identity, 'read statistics');
     const m = ctx.joint.dataSource.manager;
@@ -109,14 +90,9 @@ export class StatisticsResolver {
     const visitsPerTask = new Map<string, number>();
     for (const d of drawn) visitsPerTask.set(d.taskId, (visitsPerTask.get(d.taskId) ?? 0) + 1);
     const done = new Set(tasks.filter((t) => (visitsPerTask.get(t.id) ?? 0) > 0 && submittedPerTask.get(t.id) === visitsPerTask.get(t.id)).map((t) => t.id));
-    const departmentsOf = new Map<string, number>();
-    const contentOf = new Map<string, PlanContent>();
-    const taskRevisions = tasks.length ? await m.find(PlanRevisionRow, { where: { planId: In([...new Set(tasks.map((t) => t.planId))]) } }) : [];
-    for (const t of tasks) {
-      const revision = taskRevisions.find((r) => r.planId === t.planId && r.revision === t.planRevision)!;
-      contentOf.set(t.id, revision.content as PlanContent);
-      departmentsOf.set(t.id, (revision.content as PlanContent).departments.length);
-    }
+    const contentOf = await new TaskService(ctx.joint).planContents(tasks);
+    const departmentsOf = new Map([...contentOf].map(([taskId, content]) => [taskId, content.departments.length]));
+    const deliveries = await deliveryCountsOfYear(m, year);
     // A joint visit saves a separate visit for each department beyond the first that has items on that target.
     const departmentsChecking = (d: DrawnTargetRow) => new Set(visitItems(contentOf.get(d.taskId)!, d).map((i) => i.department)).size;
     // Targets visited by several departments separately (internal plans of different departments).
@@ -136,13 +112,12 @@ export class StatisticsResolver {
       codes.map(async (department) => {
         const inForce = checklists.get(department)!.filter((i) => i.status === 'CURRENT');
         const covered = new Set(contents.flatMap((c) => c.items.filter((i) => i.department === department).map((i) => i.code)));
-        const results = await departmentResults(ctx, department, taskIds);
+        const results = await departmentResults(ctx.joint, department, taskIds);
         let onTime = 0;
         let late = 0;
         let overdue = 0;
         for (const r of results) {
-          // R25: 20 working days from the end of the check.
-          const deadline = calendar.addWorkingDays(r.inspectedOn, PUBLISH_RESULTS_WITHIN_WORKING_DAYS);
+          const deadline = publicationDeadline(calendar, r.inspectedOn); // R25
           if (r.publishedAt) chinaDate(new Date(r.publishedAt)) <= deadline ? onTime++ : late++;
           else if (today > deadline) overdue++;
         }
@@ -161,6 +136,7 @@ export class StatisticsResolver {
           publishedLate: late,
           overdue,
           publicationRate: results.length ? publishedCount / results.length : 1,
+          deliveries: deliveryCountsOf(deliveries, department),
         };
       }),
     );

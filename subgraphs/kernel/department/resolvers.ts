@@ -4,7 +4,7 @@ import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract
 import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
 import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../codes';
 import { badInput } from '../errors';
-import { requireCodes, requireText } from '../validation';
+import { pageSize, requireCodes, requireText } from '../validation';
 import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
@@ -39,11 +39,6 @@ async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, f
   assertCanReadRoster(ctx.identity, code); // R30
   const page = await ctx.dept.repo.listTargets(checkedFilter(filter), { first, after });
   return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
-}
-
-function pageSize(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
-  return first;
 }
 
 /**

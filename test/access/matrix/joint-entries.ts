@@ -190,6 +190,14 @@ export const JOINT: Entry[] = [
     operation: `{ jointStatistics(year: ${YEAR}) { visits publishedPlans } }`,
   },
   {
+    fields: ['Query.jointPublicationDeadlines'],
+    // R30: hub readers every department's; a department's staff its own (market here); a coordinator
+    // of any department also the results of the tasks its department leads (none of market's here: an empty list).
+    allow: anyOf(hubReaders, staffOf('market'), coordinatorOfAnyDepartment),
+    departments: NO_DEPARTMENT,
+    operation: `{ jointPublicationDeadlines(year: ${YEAR}, department: "market") { resultId deadline workingDaysLeft overdue } }`,
+  },
+  {
     fields: ['Query.jointOverduePlanRevisions'],
     // Auditors and hub admins every department's; a coordinator those of the plans its department leads.
     allow: anyOf(auditReaders, coordinatorOfAnyDepartment),

@@ -18,6 +18,12 @@ const registryReader = (field: string, operation: string): Entry => ({
 const registrar = anyOf(hubRole(Role.HUB_ADMIN), staffOf('tax', Role.DEPT_ADMIN));
 
 export const REGISTRY: Entry[] = [
+  {
+    fields: ['Query.registryDepartments'],
+    public: 'the public page asks each department for published results (R25); codes and names only, no URL',
+    departments: NO_DEPARTMENT,
+    operation: '{ registryDepartments { code name } }',
+  },
   registryReader('registrySubgraphs', '{ registrySubgraphs { name url } }'),
   registryReader('registryVersions', '{ registryVersions(first: 2) { number } }'),
   registryReader('registryVersion', '{ registryVersion(number: 1) { number supergraphHash } }'),

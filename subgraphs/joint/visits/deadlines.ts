@@ -1,0 +1,137 @@
+import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { badInput, forbidden } from '../../kernel/errors';
+import { DEPARTMENT_ROLES, Role, type Identity } from '../../kernel/identity';
+import { pageSize } from '../../kernel/validation';
+import { assertRoleAmong } from '../access';
+import { chinaDate } from '../calendar/working-days';
+import type { JointContext } from '../context';
+import { TaskRow } from '../entities';
+import { TaskService, TaskStatus } from '../tasks/task-service';
+import { departmentResults, publicationDeadline } from './department-results';
+
+@ObjectType('ResultDeadline', { description: 'A result of a locked task not published yet, and when it must be (R25, R31).' })
+export class ResultDeadlineType {
+  @Field({ description: 'The department that recorded the result and publishes it (R24).' })
+  department!: string;
+  @Field(() => ID, { description: "The result's id in its department." })
+  resultId!: string;
+  @Field(() => ID)
+  taskId!: string;
+  @Field({ description: "The task's name, as its lead department gave it." })
+  taskName!: string;
+  @Field({ description: "The visit's target, by its key in the task's drawn list." })
+  targetKey!: string;
+  @Field(() => String, { nullable: true, description: 'Its unified social credit code, when it has one.' })
+  uscc!: string | null;
+  @Field({ description: "The item checked, by its code in the department's checklist." })
+  itemCode!: string;
+  @Field({ description: 'The day the check ended: the result is formed (R25).' })
+  inspectedOn!: string;
+  @Field({ description: 'RECORDED or APPROVED: what the department still has to do before publishing.' })
+  status!: string;
+  @Field({ description: 'The last day to publish it (China date, YYYY-MM-DD): the 20th working day after inspectedOn (R25).' })
+  deadline!: string;
+  @Field(() => Int, { description: "Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; a day off counts as the next working day." })
+  workingDaysLeft!: number;
+  @Field({ description: 'Today is after the deadline (R31).' })
+  overdue!: boolean;
+}
+
+/** The most deadlines one call lists. */
+const DEADLINES_MAX = 1000;
+
+/** R30: every signed-in role sees some deadlines; which ones, `sightOf` says. */
+const READERS: readonly Role[] = [Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE, ...DEPARTMENT_ROLES];
+
+/** Who sees a department's publication deadlines, as refusals say it. */
+const WHO_MAY = "the department's own staff, coordinators of a department leading its tasks (for those tasks), hub admins, auditors and hub services";
+
+/** R30: whose unpublished results a caller sees. */
+interface Sight {
+  /** Hub admins, auditors and hub services: every department's. */
+  all: boolean;
+  /** A department's own staff (any role): that department's. */
+  own: string | null;
+  /** A coordinator: also every department's results of the tasks its department leads (it follows their visits). */
+  leads: string | null;
+}
+
+/** R30: what a signed-in identity sees, by its role and department alone. */
+function sightOf(identity: Identity): Sight {
+  if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE) return { all: true, own: null, leads: null };
+  return { all: false, own: identity.department, leads: identity.role === Role.COORDINATOR ? identity.department : null };
+}
+
+@Resolver()
+export class PublicationDeadlineResolver {
+  @Query(() => [ResultDeadlineType], {
+    description:
+      "The results of a year's locked tasks not published yet, each with its deadline (R25) and whether it is overdue (R31), by deadline, department and result id. Signed in: hub admins, auditors and hub services every department's; a department's staff its own; a coordinator also those of the tasks its department leads (R30).",
+  })
+  async jointPublicationDeadlines(
+    @Arg('year', () => Int) year: number,
+    @Arg('department', () => String, { nullable: true, description: "Only this department's results; leave it out for every department the caller sees." }) department: string | null,
+    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' }) overdueOnly: boolean,
+    @Arg('first', () => Int, { defaultValue: 200, description: 'At most this many (1 to 1,000), the earliest deadlines first.' }) first: number,
+    @Ctx() ctx: JointContext,
+  ): Promise<ResultDeadlineType[]> {
+    // R30: the role decides before anything is looked up.
+    assertRoleAmong(ctx.identity, READERS, 'read publication deadlines');
+    const sight = sightOf(ctx.identity);
+    // R30: a department the caller may not see at all is refused, known or not.
+    if (department != null && !sight.all && sight.leads === null && department !== sight.own) {
+      throw forbidden(`Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`, { rule: 'R30', field: 'department' });
+    }
+    pageSize(first, DEADLINES_MAX);
+    if (department != null && !ctx.joint.departments.has(department)) {
+      throw badInput(`No department '${department}' is registered with the hub; registryDepartments lists those that are.`, { field: 'department' });
+    }
+    const tasks = await ctx.joint.dataSource.manager.find(TaskRow, { select: { id: true, name: true, leadDepartment: true, planId: true, planRevision: true }, where: { year, status: TaskStatus.LOCKED } });
+    const taskOf = new Map(tasks.map((t) => [t.id, t]));
+    // R30: a result is seen by every hub reader, its department's staff, and its task's lead coordinators.
+    const sees = (d: string, taskId: string) => sight.all || d === sight.own || (sight.leads !== null && taskOf.get(taskId)?.leadDepartment === sight.leads);
+    // Only the departments that take part in a task whose results the caller sees are asked.
+    const contents = await new TaskService(ctx.joint).planContents(tasks);
+    const wanted = new Set([...contents].flatMap(([taskId, content]) => content.departments.filter((d) => (department == null || d === department) && sees(d, taskId))));
+    const asked = ctx.joint.departments.departments().filter((d) => wanted.has(d));
+    const taskIds = new Set(taskOf.keys());
+    const calendar = ctx.joint.calendar;
+    const today = chinaDate(ctx.joint.clock());
+    const deadlines = new Map<string, string>();
+    const deadlineOf = (inspectedOn: string) => deadlines.get(inspectedOn) ?? deadlines.set(inspectedOn, publicationDeadline(calendar, inspectedOn)).get(inspectedOn)!;
+    const read = await Promise.all(
+      asked.map(async (d) =>
+        (await departmentResults(ctx.joint, d, taskIds))
+          .filter((r) => r.publishedAt === null && sees(d, r.taskId))
+          .map((r): ResultDeadlineType => {
+            const deadline = deadlineOf(r.inspectedOn);
+            return {
+              department: d,
+              resultId: r.id,
+              taskId: r.taskId,
+              taskName: taskOf.get(r.taskId)!.name,
+              targetKey: r.targetKey,
+              uscc: r.uscc,
+              itemCode: r.itemCode,
+              inspectedOn: r.inspectedOn,
+              status: r.status,
+              deadline,
+              workingDaysLeft: calendar.workingDaysLeft(today, deadline),
+              overdue: today > deadline, // R31, as jointStatistics counts it
+            };
+          }),
+      ),
+    );
+    const order = (a: ResultDeadlineType, b: ResultDeadlineType) => compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId);
+    return read
+      .flat()
+      .filter((r) => !overdueOnly || r.overdue)
+      .sort(order)
+      .slice(0, first);
+  }
+}
+
+/** Code-point order (not the locale's), so every service sorts alike. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
