@@ -1,8 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig } from '../subgraphs/kernel/config';
+import { loadConfig, type HubConfig } from '../subgraphs/kernel/config';
 import { demoEntity } from '../subgraphs/kernel/demo/generator';
+import type { TokenIssuer } from '../subgraphs/kernel/identity';
+import { loadIssuer } from '../subgraphs/kernel/keys';
 import { stopOnSignals } from '../subgraphs/kernel/server';
-import { startHub } from './hub';
+import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
+import { startHub, type RunningHub } from './hub';
+import { SettableClock } from './settable-clock';
 
 /** One token command per demo role. */
 const TOKEN_EXAMPLES = [
@@ -16,11 +20,35 @@ const TOKEN_EXAMPLES = [
   '--role SERVICE --sub joint             # a hub service',
 ];
 
+/**
+ * On a first start with demo data (the joint service has done nothing yet), a year of joint
+ * inspection work is made through the API on the hub's clock (scripts/demo-activity.ts). A failure
+ * is reported and the hub goes on serving what was made.
+ */
+async function makeDemoYear(hub: RunningHub, config: HubConfig, issuer: TokenIssuer, clock: SettableClock): Promise<void> {
+  if (!config.demo.enabled) return;
+  const started = Date.now();
+  try {
+    if (!(await jointServiceIsEmpty(hub.gateway.url, issuer))) return;
+    console.log('\nFirst start: making the demo year of joint inspections through the API (plans, draws, visits, results) ...');
+    const demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock, seed: config.demo.seed, log: (line) => console.log(line) });
+    const visits = Object.values(demo.visits).reduce((n, v) => n + v.submitted, 0);
+    const published = Object.values(demo.published).reduce((a, b) => a + b, 0);
+    console.log(`The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlans(year: ${demo.year}), or jointStatistics(year: ${demo.year}) with a token).`);
+  } catch (error) {
+    console.error(`The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`);
+  }
+}
+
 /** `npm start`: the whole hub on an embedded SQLite database with demo data. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
-  const hub = await startHub(config);
+  // The services' clock: real time, except while the demo year is made on a first start.
+  const clock = new SettableClock();
+  const issuer = await loadIssuer(config);
+  const hub = await startHub(config, { issuer, clock: () => clock.now() });
+  await makeDemoYear(hub, config, issuer, clock);
   // Two entities of the demo register, to paste into the example query.
   const samples = [demoEntity(config.demo.seed, 0), demoEntity(config.demo.seed, 1)].map((e) => e.uscc);
   console.log(`

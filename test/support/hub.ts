@@ -1,6 +1,8 @@
 import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
 import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
 import { startHub, type RunningHub } from '../../scripts/hub';
+import { runDemoActivity, type DemoSummary } from '../../scripts/demo-activity';
+import type { SettableClock } from '../../scripts/settable-clock';
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { testDatabases, type TestDatabase } from './databases';
 
@@ -14,6 +16,17 @@ export interface TestHub extends RunningHub {
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
   query<T = Record<string, unknown>>(query: string, options?: { variables?: Record<string, unknown>; token?: string; url?: string }): Promise<GraphQLResponse<T>>;
+  /** What the demo year made, when the hub was started with `demoYear`. */
+  demo?: DemoSummary;
+}
+
+export interface TestHubOptions {
+  /**
+   * Makes the demo year of joint work (scripts/demo-activity.ts) once the hub is up, as `npm start`
+   * does on a first start: the hub runs on this clock, whose time when the hub starts is "today"
+   * (set it to a fixed day), and the joint service's deliveries are run by the activity itself.
+   */
+  demoYear?: SettableClock;
 }
 
 export interface GraphQLResponse<T> {
@@ -39,7 +52,7 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 }
 
 /** The whole hub on real HTTP servers (port 0) and a real database, with a small demo roster. */
-export async function startTestHub(database: TestDatabase, targets = 400, clock?: () => Date): Promise<TestHub> {
+export async function startTestHub(database: TestDatabase, targets = 400, clock?: () => Date, options: TestHubOptions = {}): Promise<TestHub> {
   const config = loadConfig({
     ...database.env,
     JOINTCHECK_PORT: '0',
@@ -56,13 +69,24 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
   const { issuer, verifier, jwks } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
-  const hub = await startHub(config, { verifier, issuer, clock, deliveryIntervalMs: 3_600_000 });
+  const demoClock = options.demoYear;
+  const hub = await startHub(config, { verifier, issuer, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000 });
+  let demo: DemoSummary | undefined;
+  if (demoClock) {
+    try {
+      demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock: demoClock, seed: config.demo.seed, deliver: () => hub.joint.deliverer.deliverDue() });
+    } catch (error) {
+      await hub.stop();
+      throw error;
+    }
+  }
   return {
     ...hub,
     config,
     issuer,
     verifier,
     jwks,
+    demo,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
     query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
   };
@@ -78,11 +102,11 @@ export const HUB_SERVICES = [...DEPARTMENT_CODES, 'joint', 'registry'];
  * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when
  * configured); the hub and its databases are made before and dropped after.
  */
-export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400, clock?: () => Date): void {
+export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400, clock?: () => Date, options: TestHubOptions = {}): void {
   describe.each(testDatabases())(`${title} ($label)`, (database) => {
     let hub: TestHub;
     beforeAll(async () => {
-      hub = await startTestHub(database, targets, clock);
+      hub = await startTestHub(database, targets, clock, options);
     });
     afterAll(async () => {
       await hub?.stop();
