@@ -14,10 +14,12 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
-    // jose is published as ES modules only; Node 20 loads it natively, Jest needs it compiled.
-    '/node_modules/jose/.+\\.js$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
+    // jose and @noble/hashes are published as ES modules only; Node 20 loads them natively, Jest needs them compiled.
+    '/node_modules/(jose|@noble/hashes)/.+\\.js$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble/hashes)/)'],
+  // The public page is built once before the workers start (browser tests load it from the gateway).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],

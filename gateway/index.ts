@@ -14,6 +14,7 @@ import { IdentityForwardingDataSource } from './datasource';
 import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
 import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
+import { publicPage } from './public-page';
 import { ErrorCode } from '../subgraphs/kernel/errors';
 
 /** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Operation limits, body cap, mutation rate, production mode (the configuration's). */
   limits: HubConfig['limits'];
+  /** The built public page (dist/web), served at `/`. */
+  webDir: string;
 }
 
 export interface GatewayHandle {
@@ -45,7 +48,7 @@ export interface GatewayHandle {
 /**
  * The gateway: serves the supergraph the registry accepted (or a supergraph file), checks the
  * caller's identity and forwards it, and switches to a new version without a restart. GraphQL
- * is at `/graphql` (`/` is left for the public page).
+ * is at `/graphql`; the public page and the dashboard (web/, built into dist/web) at `/`.
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const state: SupergraphState = { current: null, origin: null, lastError: null };
@@ -91,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
     next(error);
   });
+  app.use(publicPage(options.webDir, options.logger));
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');

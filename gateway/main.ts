@@ -12,7 +12,7 @@ import { gatewaySupergraph, startGateway } from './index';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'gateway');
-  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier: await loadVerifier(config), host: config.host, port: config.port, logger, limits: config.limits });
+  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier: await loadVerifier(config), host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir });
   stopOnSignals(() => gateway.stop());
 }
 

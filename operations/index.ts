@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 
 /**
  * The stored operations: the named operations the hub's own services send, kept in one folder
@@ -11,11 +11,15 @@ import { Kind, parse, print, visit, type DocumentNode, type OperationDefinitionN
  *   department code `example` (the contract's template code) and sent with the department's own
  *   code in its place. Checked against each department subgraph's own schema.
  * - `market/`: what the joint service sends to the market subgraph only.
- * - `gateway/`: what clients send through the gateway (dashboards, the public page); checked
- *   against the supergraph's API.
+ * - `gateway/`: reference operations clients send through the gateway; checked against the
+ *   supergraph's API.
+ * - `web/`: what the public page and the dashboard (`web/`, served by the gateway at `/`) send
+ *   through the gateway; the page has no other access to data. Checked against the supergraph's
+ *   API. One that names the department `example` (`isDepartmentTemplate`) is sent once per
+ *   department with its code in place, and checked for every department.
  */
-export type OperationTarget = 'departments' | 'market' | 'gateway';
-export const OPERATION_TARGETS: readonly OperationTarget[] = ['departments', 'market', 'gateway'];
+export type OperationTarget = 'departments' | 'market' | 'gateway' | 'web';
+export const OPERATION_TARGETS: readonly OperationTarget[] = ['departments', 'market', 'gateway', 'web'];
 
 /** The department code department operations are written for (as in `schema/contract.graphql`). */
 export const TEMPLATE_CODE = 'example';
@@ -40,6 +44,17 @@ export function forDepartment(document: DocumentNode, code: string): DocumentNod
   return visit(document, { Name: (node) => (rename(node.value) === node.value ? undefined : { ...node, value: rename(node.value) }) });
 }
 
+/** Whether an operation names the template department (`example`, `Example...`): it is sent once per department. */
+export function isDepartmentTemplate(document: DocumentNode): boolean {
+  let named = false;
+  visit(document, {
+    Name: (node) => {
+      if (/^(example|Example)(?=$|[A-Z])/.test(node.value)) named = true;
+    },
+  });
+  return named;
+}
+
 /** The folder: found from this file up, so it works from the sources and from `dist/`. */
 export function defaultOperationsDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -62,18 +77,36 @@ export function loadStoredOperations(dir = defaultOperationsDir()): StoredOperat
     for (const fileName of fs.readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort()) {
       const file = `${target}/${fileName}`;
       const document = parse(fs.readFileSync(path.join(folder, fileName), 'utf8'));
-      const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+      const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
       for (const definition of document.definitions) {
         if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
         const name = definition.name?.value;
         if (!name) throw new Error(`${file}: every stored operation needs a name (it is how a breaking change is reported).`);
         if (seen.has(name)) throw new Error(`${file}: the operation name ${name} is already used in ${seen.get(name)}.`);
         seen.set(name, file);
-        out.push({ name, target, file, document: { kind: Kind.DOCUMENT, definitions: [definition, ...fragments] } });
+        out.push({ name, target, file, document: { kind: Kind.DOCUMENT, definitions: [definition, ...fragmentsUsed(definition, fragments)] } });
       }
     }
   }
   return out;
+}
+
+/** The fragments an operation spreads, directly or through other fragments (a document with an unused fragment is invalid). */
+function fragmentsUsed(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FragmentDefinitionNode[] {
+  const byName = new Map(fragments.map((f) => [f.name.value, f]));
+  const used = new Set<string>();
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      FragmentSpread: (spread) => {
+        const name = spread.name.value;
+        const fragment = byName.get(name);
+        if (used.has(name) || !fragment) return;
+        used.add(name);
+        walk(fragment);
+      },
+    });
+  walk(operation);
+  return fragments.filter((f) => used.has(f.name.value));
 }
 
 let cache: Map<string, StoredOperation> | undefined;
@@ -94,7 +127,8 @@ export function operationText(name: string, code?: string): string {
   let text = printed.get(key);
   if (text === undefined) {
     const operation = storedOperation(name);
-    text = print(operation.target === 'departments' ? forDepartment(operation.document, code ?? TEMPLATE_CODE) : operation.document);
+    const template = operation.target === 'departments' || (operation.target === 'web' && isDepartmentTemplate(operation.document));
+    text = print(template ? forDepartment(operation.document, code ?? TEMPLATE_CODE) : operation.document);
     printed.set(key, text);
   }
   return text;

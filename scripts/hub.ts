@@ -78,7 +78,7 @@ export async function startHub(
       hubRegistration(JOINT_SERVICE, joint.url),
       hubRegistration(REGISTRY_SERVICE, registry.url),
     ]);
-    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits });
+    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir });
     return {
       gateway,
       departments,

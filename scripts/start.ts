@@ -7,6 +7,7 @@ import { stopOnSignals } from '../subgraphs/kernel/server';
 import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
 import { startHub, type RunningHub } from './hub';
 import { SettableClock } from './settable-clock';
+import { ensureWebBuilt, WEB_OUT_DIR } from './web-build';
 
 /** One token command per demo role. */
 const TOKEN_EXAMPLES = [
@@ -44,6 +45,8 @@ async function makeDemoYear(hub: RunningHub, config: HubConfig, issuer: TokenIss
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
+  // The public page (web/ → dist/web), built when its sources changed since the last build.
+  if (config.webDir === WEB_OUT_DIR) await ensureWebBuilt();
   // The services' clock: real time, except while the demo year is made on a first start.
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   console.log(`
 JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).
 
+  Public page:        ${hub.gateway.url.replace(/\/graphql$/, '/')}   (published results, plans, draw records, inspection codes; officials sign in for the dashboard)
   Gateway (GraphQL):  ${hub.gateway.url}
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
   joint               ${hub.joint.url}   (plans, tasks, the draw)
@@ -61,7 +65,8 @@ ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n'
 ${Object.entries(hub.standIns).map(([code, system]) => `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`).join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
-Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}):
+Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}),
+and paste it at ${hub.gateway.url.replace(/\/graphql$/, '/signin')} to read the dashboard:
 ${TOKEN_EXAMPLES.map((args) => `  npm run token -- ${args}`).join('\n')}
 
 Try (public registration data needs no token; department views need one):

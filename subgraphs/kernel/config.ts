@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEPARTMENT_CODE } from './codes';
@@ -84,6 +85,8 @@ const schema = z.object({
   JOINTCHECK_CONNECTOR_MAPPING: z.string().optional(),
   JOINTCHECK_CONNECTOR_UPSTREAM_URL: z.string().url().optional(),
   JOINTCHECK_CONNECTOR_UPSTREAM_KEY: z.string().min(8, 'at least 8 characters').optional(),
+  /** Gateway: the built public page and dashboard (`npm run build:web`), served at `/`. */
+  JOINTCHECK_WEB_DIR: z.string().optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -111,6 +114,8 @@ export interface HubConfig {
   healthSystem: { url: string; apiKey: string } | null;
   /** A department on a connector run alone (connectors/main.ts); null otherwise. */
   connector: ConnectorSettings | null;
+  /** Gateway: the built public page (dist/web of the project by default). */
+  webDir: string;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
 
@@ -198,8 +203,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     connector: connectorSettings(c),
     healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
+    webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };
+}
+
+/** The folder holding package.json above this file: the checkout, or /app in the image (run from dist/). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
 }
 
 /** The setting names the code reads (the compose-file test checks docker-compose.yml against them). */

@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
-import { forDepartment, type StoredOperation } from '../../operations';
+import { forDepartment, isDepartmentTemplate, type StoredOperation } from '../../operations';
 import { ProblemKind, type Problem } from './problems';
 
 /** The schemas one supergraph version offers to stored operations. */
@@ -126,7 +126,7 @@ export function breakages(before: GraphQLSchema, after: GraphQLSchema, document:
  * sends changed). Department operations are checked against each department subgraph as the
  * joint service sends them (with the code put in), including departments that are new (the joint
  * service will send them these); market operations against the market subgraph; gateway
- * operations against the supergraph's API.
+ * and web operations against the supergraph's API, a web department template once per department.
  */
 export function checkOperations(operations: readonly StoredOperation[], before: SchemaSet, after: SchemaSet): Problem[] {
   const problems: Problem[] = [];
@@ -140,7 +140,20 @@ export function checkOperations(operations: readonly StoredOperation[], before: 
     });
   };
   for (const operation of operations) {
-    if (operation.target === 'gateway') {
+    if (operation.target === 'web' && isDepartmentTemplate(operation.document)) {
+      // Sent through the gateway once per department (the page asks every department): checked
+      // against the API for each department, a new one included.
+      if (!after.api) continue;
+      for (const [name, next] of after.subgraphs) {
+        if (next.code === null) continue;
+        const document = forDepartment(operation.document, next.code);
+        const known = [...before.subgraphs.values()].some((s) => s.code === next.code);
+        report(operation, `, as sent for ${next.code}`, known && before.api ? breakages(before.api, after.api, document) : validate(after.api, document).map((e) => e.message), name);
+      }
+      continue;
+    }
+    if (operation.target === 'gateway' || operation.target === 'web') {
+      // Checked from the second version on: the first may not hold every service an operation reads yet.
       if (before.api && after.api) report(operation, '', breakages(before.api, after.api, operation.document), null);
       continue;
     }

@@ -11,6 +11,7 @@ async function gatewayWith(hub: TestHub, limits: Partial<TestHub['config']['limi
     port: 0,
     logger: createLogger('silent', 'gateway'),
     limits: { ...hub.config.limits, ...limits },
+    webDir: hub.config.webDir,
   });
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { forDepartment, loadStoredOperations, operationText } from '../../operations';
+import { validate } from 'graphql';
+import { forDepartment, isDepartmentTemplate, loadStoredOperations, operationText } from '../../operations';
 import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
 import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
 import { checkBoundaries, checkContract, templateSdlFor } from '../../subgraphs/registry/contract-check';
@@ -106,6 +107,34 @@ describe('stored operations (operations/)', () => {
     // Against an empty "before", every operation is checked as new: it must validate.
     const problems = checkOperations(operations, { api: null, subgraphs: new Map() }, set);
     expect(problems).toEqual([]);
+  });
+
+  it("the page's operations (operations/web/) and the reference ones are valid against the supergraph, a department template for every department", () => {
+    const api = apiSchemaOf(schemaFile('supergraph'));
+    const codes = ['market', 'tax', 'environment', 'housing', 'fire', 'health'];
+    const sent = operations.filter((o) => o.target === 'gateway' || o.target === 'web');
+    expect(sent.filter((o) => o.target === 'web').map((o) => o.name)).toEqual(expect.arrayContaining(['PublicDepartments', 'SearchEntities', 'DepartmentPublishedResults', 'TaskDrawRecord', 'CheckInspectionCode', 'DashboardStatistics', 'PublicationDeadlines']));
+    for (const operation of sent) {
+      const template = operation.target === 'web' && isDepartmentTemplate(operation.document);
+      for (const code of template ? codes : [null]) {
+        const document = code ? forDepartment(operation.document, code) : operation.document;
+        expect([operation.name, code, validate(api, document).map((e) => e.message)]).toEqual([operation.name, code, []]);
+      }
+    }
+    // Each operation carries only the fragments it spreads (a server refuses a document with an unused one).
+    expect(operationText('DepartmentPublishedResults', 'tax')).not.toContain('fragment');
+    expect(operationText('SearchEntities')).toContain('fragment PublicEntity on MarketEntity');
+  });
+
+  it("a change that breaks what the page asks of a department is refused for that department, naming the operation", () => {
+    const api = apiSchemaOf(schemaFile('supergraph'));
+    const without = apiSchemaOf(schemaFile('supergraph').replace(/(type TaxResult[^{]*\{[\s\S]*?)\n\s*correctionReason: String/, '$1'));
+    const subgraphs = new Map([['tax', { code: 'tax', schema: subgraphSchemaOf(schemaFile('tax')) }], ['fire', { code: 'fire', schema: subgraphSchemaOf(schemaFile('fire')) }]]);
+    const web = operations.filter((o) => o.target === 'web');
+    expect(checkOperations(web, { api, subgraphs }, { api, subgraphs })).toEqual([]);
+    const problems = checkOperations(web, { api, subgraphs }, { api: without, subgraphs });
+    expect(problems.map((p) => [p.operation, p.subgraph])).toEqual([['DepartmentPublishedResults', 'tax']]);
+    expect(problems[0]!.message).toContain('as sent for tax) would break: TaxResult.correctionReason is removed');
   });
 
   it('a change that removes or retypes a field an operation reads is a breakage naming it; an unrelated change is not', () => {

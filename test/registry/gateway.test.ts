@@ -16,7 +16,7 @@ import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 const logger = createLogger('silent', 'gateway-test');
 
 async function extraGateway(hub: TestHub, supergraph: SupergraphSourceOptions): Promise<GatewayHandle> {
-  return startGateway({ supergraph, verifier: hub.verifier, host: '127.0.0.1', port: 0, logger, limits: hub.config.limits });
+  return startGateway({ supergraph, verifier: hub.verifier, host: '127.0.0.1', port: 0, logger, limits: hub.config.limits, webDir: hub.config.webDir });
 }
 
 async function registerAs(hub: TestHub, name: string, url: string): Promise<number> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { HealthSystemSettings } from '../../connectors/upstream/health-system/settings';
 import { CONFIG_KEYS, loadConfig } from '../../subgraphs/kernel/config';
+import { WEB_OUT_DIR } from '../../scripts/web-build';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -92,5 +93,19 @@ describe('docker-compose.yml is true to the code', () => {
     expect(pkg.scripts.build).toContain('tsconfig.build.json');
     for (const [, service] of services) expect(service.build).toBe('.');
     for (const folder of dockerfile.matchAll(/^COPY (\S+) \S+$/gm)) expect(fs.existsSync(path.join(ROOT, folder[1]!))).toBe(true);
+  });
+
+  it('the gateway serves the public page the image builds: web/ is copied in, built into dist/web by the build script, and dist/ is in the final image', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^COPY web web$/m);
+    expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist dist$/m);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain('npm run build:web');
+    expect(pkg.scripts['build:web']).toContain('scripts/web-build.ts');
+    // scripts/web-build.ts builds into dist/web of the checkout, which is /app/dist/web in the image.
+    expect(path.relative(ROOT, WEB_OUT_DIR)).toBe(path.join('dist', 'web'));
+    const gateway = loadConfig(resolved(compose.services.gateway!.environment!));
+    expect(gateway.webDir).toBe('/app/dist/web');
   });
 });

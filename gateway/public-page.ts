@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from '../subgraphs/kernel/log';
+
+/** Paths the page never answers: the API and the probes keep their own handlers. */
+const NOT_PAGES = /^\/(graphql|health|metrics)(\/|$)/;
+
+/**
+ * The public disclosure page and the dashboard (issue G): the static files Vite built from web/
+ * (dist/web), served at `/`. Hashed assets are cached for a year; the HTML never is, so a new
+ * build is picked up at once. Any other GET that asks for HTML gets the page, which routes in the
+ * browser (`/entity/<USCC>`, `/tasks/<id>`, ...). The page reads data only through `/graphql`,
+ * so its Content-Security-Policy allows scripts, styles and connections to this origin only.
+ * Without a build (a server built without `npm run build:web`) `/` says how to build it; the API
+ * is unaffected.
+ */
+export function publicPage(webDir: string, logger: Logger): express.Router {
+  const router = express.Router();
+  const index = path.join(webDir, 'index.html');
+  if (!fs.existsSync(index)) logger.warn({ webDir }, 'the public page is not built: `/` will say so (npm run build:web)');
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Chart.js sizes its canvas with inline styles.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  router.use(
+    '/assets',
+    express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+  );
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path)) return next();
+    if (!fs.existsSync(index)) {
+      res.status(404).type('text/plain; charset=utf-8').send('The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n');
+      return;
+    }
+    // A file of the build (favicon, robots.txt), else the page itself for the browser's router.
+    const file = path.join(webDir, path.normalize(req.path));
+    if (file.startsWith(webDir + path.sep) && !path.basename(file).startsWith('.') && fs.existsSync(file) && fs.statSync(file).isFile()) return res.sendFile(file);
+    if (!req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}

@@ -1,0 +1,84 @@
+import { operations } from 'virtual:stored-operations';
+import { DEPARTMENT_PLACEHOLDER } from './placeholder';
+import { currentSession, signOut } from './session';
+
+/**
+ * The page's only access to data: the stored operations of `operations/web/` sent to the
+ * gateway's `/graphql`, by name, with the signed-in official's token when there is one.
+ */
+export interface GraphQLErrorBody {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+/** A request the hub refused or could not answer, with the hub's code and words. */
+export class HubError extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail: string,
+    readonly errors: GraphQLErrorBody[] = [],
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+export interface Answer<T> {
+  data: T | null;
+  /** Errors of parts of the answer (a department that could not be reached); the rest is there. */
+  errors: GraphQLErrorBody[];
+}
+
+const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
+const placeholderPascal = pascal(DEPARTMENT_PLACEHOLDER);
+
+/** An operation's text; a department template with the department's code in place. */
+export function operationDocument(name: string, department?: string): string {
+  const operation = operations[name];
+  if (!operation) throw new Error(`No stored operation ${name} in operations/web/.`);
+  if (!operation.template) return operation.text;
+  if (!department || !/^[a-z][a-z0-9]{1,19}$/.test(department)) throw new Error(`${name} is sent once per department: name a department code.`);
+  return operation.text.split(DEPARTMENT_PLACEHOLDER).join(department).split(placeholderPascal).join(pascal(department));
+}
+
+/**
+ * Sends a stored operation. A refusal of the whole request (no data) throws a HubError with the
+ * hub's code; partial answers come back with their errors. A token the hub no longer accepts
+ * signs the page out, so the next request is the public's.
+ */
+export async function run<T>(name: string, variables: Record<string, unknown> = {}, options: { department?: string; signal?: AbortSignal } = {}): Promise<Answer<T>> {
+  const session = currentSession();
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(session ? { authorization: `Bearer ${session.token}` } : {}) },
+      body: JSON.stringify({ operationName: name, query: operationDocument(name, options.department), variables }),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new HubError('NETWORK', '无法连接到服务器，请检查网络后重试。');
+  }
+  let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new HubError(`HTTP_${response.status}`, `服务器返回了无法读取的应答（HTTP ${response.status}）。`);
+  }
+  const errors = body.errors ?? [];
+  if (errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && session) signOut();
+  if (body.data === undefined || body.data === null) {
+    const first = errors[0];
+    throw new HubError(first?.extensions?.code ?? `HTTP_${response.status}`, first?.message ?? `HTTP ${response.status}`, errors);
+  }
+  return { data: body.data, errors };
+}
+
+/** Sends a department template to every department at once; each answer or failure, by code. */
+export async function runForDepartments<T>(name: string, departments: readonly string[], variables: Record<string, unknown> = {}): Promise<Map<string, Answer<T> | HubError>> {
+  const settled = await Promise.allSettled(departments.map((department) => run<T>(name, variables, { department })));
+  return new Map(
+    settled.map((s, i) => [departments[i]!, s.status === 'fulfilled' ? s.value : s.reason instanceof HubError ? s.reason : new HubError('NETWORK', String(s.reason))]),
+  );
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { LocationProvider, Router, Route, lazy, useLocation } from 'preact-iso';
+import { currentSession, onSessionChange, signOut, type SessionIdentity } from './api/session';
+import { departmentName } from './api/departments';
+import { useDepartments } from './components/department-name';
+import { label, ROLE } from './labels';
+import { Home } from './pages/home';
+import { Search } from './pages/search';
+import { EntityPage } from './pages/entity';
+import { ResultPage } from './pages/result';
+import { PlansPage } from './pages/plans';
+import { PlanPage } from './pages/plan';
+import { TaskPage } from './pages/task';
+import { CodePage } from './pages/code';
+import { SignInPage } from './pages/signin';
+import { NotFound } from './pages/not-found';
+
+// The dashboard (and its charts) is loaded only when an official opens it: the public pages stay small for phones.
+const Dashboard = lazy(() => import('./pages/dashboard').then((m) => m.Dashboard));
+
+/** The signed-in official, kept in step with sign-in and sign-out. */
+export function useSession(): SessionIdentity | null {
+  const [session, setSession] = useState(currentSession);
+  useEffect(() => onSessionChange(setSession), []);
+  return session;
+}
+
+function Header() {
+  const session = useSession();
+  const departments = useDepartments();
+  const { path, route } = useLocation();
+  const link = (href: string, text: string) => (
+    <a href={href} class={path === href || (href !== '/' && path.startsWith(href)) ? 'active' : undefined}>
+      {text}
+    </a>
+  );
+  return (
+    <header class="site">
+      <a class="brand" href="/">
+        双随机、一公开
+        <small>部门联合抽查公示</small>
+      </a>
+      <nav aria-label="主菜单">
+        {link('/', '结果查询')}
+        {link('/plans', '抽查计划')}
+        {link('/code', '检查码核验')}
+        {link('/dashboard', '工作台')}
+        {session ? (
+          <span class="who" data-testid="session">
+            {label(ROLE, session.role)}
+            {session.department ? ` · ${departmentName(departments, session.department)}` : ''}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                signOut();
+                route('/');
+              }}
+            >
+              退出
+            </button>
+          </span>
+        ) : (
+          link('/signin', '登录')
+        )}
+      </nav>
+    </header>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Header />
+      <main>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/search" component={Search} />
+          <Route path="/entity/:uscc" component={EntityPage} />
+          <Route path="/entity/:uscc/:department/:id" component={ResultPage} />
+          <Route path="/plans" component={PlansPage} />
+          <Route path="/plans/:id" component={PlanPage} />
+          <Route path="/tasks/:id" component={TaskPage} />
+          <Route path="/code" component={CodePage} />
+          <Route path="/signin" component={SignInPage} />
+          <Route path="/dashboard" component={Dashboard} />
+          <Route default component={NotFound} />
+        </Router>
+      </main>
+      <footer class="site">
+        <p>本页面只公示依法应当公开的信息：抽查计划、抽取记录和检查结果。商业秘密、个人信息和内部信用风险分类不予公示（R25、R30）。</p>
+        <p>
+          数据来自各部门系统，经联合抽查平台汇集；开发者可使用同一 GraphQL 接口：<code>/graphql</code>。
+        </p>
+      </footer>
+    </LocationProvider>
+  );
+}
