@@ -41,10 +41,10 @@ export function publicPage(webDir: string, logger: Logger): express.Router {
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
-  router.use(
-    '/assets',
-    express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
-  );
+  router.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  // An asset that is not there (an old page asking for a replaced build) is a plain 404: never the
+  // page, and never Express's error page, which would show the path on disk.
+  router.use('/assets', (_req, res) => void res.status(404).type('text/plain; charset=utf-8').send('Not found: this asset is not part of the current build; reload the page.\n'));
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path)) return next();
     if (!fs.existsSync(index)) {

@@ -45,8 +45,11 @@ async function makeDemoYear(hub: RunningHub, config: HubConfig, issuer: TokenIss
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
-  // The public page (web/ → dist/web), built when its sources changed since the last build.
-  if (config.webDir === WEB_OUT_DIR) await ensureWebBuilt();
+  // The public page (web/ → dist/web), built when its sources changed since the last build. The
+  // API does not need it: if it cannot be built, the hub starts and `/` says how to build it.
+  if (config.webDir === WEB_OUT_DIR) {
+    await ensureWebBuilt().catch((error: Error) => console.error(`The public page could not be built; the hub starts without it (npm run build:web to try again).\n${error.message}`));
+  }
   // The services' clock: real time, except while the demo year is made on a first start.
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);

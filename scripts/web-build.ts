@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -38,9 +38,34 @@ export function webBuildIsCurrent(outDir = WEB_OUT_DIR): boolean {
   return fs.existsSync(path.join(outDir, 'index.html')) && fs.existsSync(file) && fs.readFileSync(file, 'utf8') === webSourceHash();
 }
 
-/** Builds the page with Vite (a child process: Vite is ESM and loads its config itself); resolves when done. */
+/**
+ * Builds the page with Vite (a child process: Vite is ESM and loads its config itself) into a
+ * folder of its own beside `outDir`, then puts it in place with renames: a gateway serving
+ * `outDir` never reads a half-written build, and two builds at once (npm start and a test run on
+ * one checkout) each finish whole, the later one in place.
+ */
 export async function buildWeb(outDir = WEB_OUT_DIR, log: (line: string) => void = console.log): Promise<void> {
   const hash = webSourceHash();
+  const staging = `${outDir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await viteBuild(staging);
+    fs.writeFileSync(path.join(staging, HASH_FILE), hash);
+    const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+    try {
+      fs.renameSync(staging, outDir);
+    } catch (error) {
+      // Another build put its own in place meanwhile: of the same sources, it will do.
+      if (!webBuildIsCurrent(outDir)) throw error;
+    }
+    fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  log(`Built the public page into ${path.relative(process.cwd(), outDir) || outDir}.`);
+}
+
+async function viteBuild(outDir: string): Promise<void> {
   // The package's own command (its exports map hides bin/), found beside its package.json.
   const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [ROOT] })), 'bin', 'vite.js');
   const output: string[] = [];
@@ -58,23 +83,20 @@ export async function buildWeb(outDir = WEB_OUT_DIR, log: (line: string) => void
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`Building the public page (web/) failed:\n${output.join('')}`);
-  fs.writeFileSync(path.join(outDir, HASH_FILE), hash);
-  if (output.join('').trim()) log(output.join('').trim());
 }
 
 /** Builds the page unless dist/web is a build of the current sources; says which it did. */
 export async function ensureWebBuilt(log: (line: string) => void = console.log): Promise<'built' | 'current'> {
   if (webBuildIsCurrent()) return 'current';
   const started = Date.now();
-  await buildWeb(WEB_OUT_DIR, log);
+  await buildWeb(WEB_OUT_DIR, () => undefined);
   log(`Built the public page (web/ → dist/web) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return 'built';
 }
 
 if (require.main === module) {
   // `npm run build:web`: always build.
-  buildWeb().then(
-    () => console.log(`Built the public page into ${path.relative(process.cwd(), WEB_OUT_DIR)}.`),
+  buildWeb().catch(
     (error: Error) => {
       console.error(error.message);
       process.exit(1);

@@ -22,13 +22,15 @@ function storedOperations(): Plugin {
     load(loaded) {
       if (loaded !== `\0${id}`) return null;
       const dir = path.join(root, 'operations');
-      const operations: Record<string, { text: string; template: boolean }> = {};
+      const operations: Record<string, { text: string; template: boolean; public: boolean }> = {};
       for (const operation of loadStoredOperations(dir).filter((o) => o.target === 'web')) {
         this.addWatchFile(path.join(dir, operation.file));
         const template = isDepartmentTemplate(operation.document);
         const text = print(template ? forDepartment(operation.document, DEPARTMENT_PLACEHOLDER) : operation.document);
         if (!template && text.toLowerCase().includes(DEPARTMENT_PLACEHOLDER)) throw new Error(`${operation.file}: ${operation.name} uses the placeholder name ${DEPARTMENT_PLACEHOLDER}`);
-        operations[operation.name] = { text, template };
+        // What public.graphql holds the page sends as the public, whoever is signed in: the public
+        // page shows what the public sees (a signed-in official's token would show drafts).
+        operations[operation.name] = { text, template, public: operation.file === 'web/public.graphql' };
       }
       return `export const operations = ${JSON.stringify(operations)};`;
     },

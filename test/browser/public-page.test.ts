@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SettableClock } from '../../scripts/settable-clock';
 import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
 import { Role } from '../../subgraphs/kernel/identity';
+import { THIS_TASK } from '../../web/src/draw/verify';
 import { desktopContext, launchChromium, overflowsHorizontally, phoneContext, screenshot } from '../support/browser';
 import { describeWithHub, testKeys, type TestHub } from '../support/hub';
 
@@ -71,6 +72,12 @@ describeWithHub(
   (hub) => {
     const demo = () => hub().demo!;
     const base = () => hub().gateway.url.replace(/\/graphql$/, '');
+    /** R25, R30: nothing private in what a page shows: no confidential note of the demo, no inspector's phone. */
+    const showsNothingPrivate = async (page: Page) => {
+      const text = await page.locator('body').innerText();
+      for (const note of demo().confidentialNotes) expect(text).not.toContain(note);
+      expect(phones.filter((phone) => text.includes(phone))).toEqual([]);
+    };
     /**
      * Runs a test's steps on a fresh page (a phone's or a desktop's), then checks that the page had
      * no script error or failed request but those the steps return as expected, and closes it.
@@ -85,6 +92,8 @@ describeWithHub(
       }
     };
     let departments: Array<{ code: string; name: string }>;
+    /** Every inspector's phone (department staff read them): none may reach a public page (R30). */
+    let phones: string[];
     /** Every department's published results of the corrected business, and each outcome's label, as the public reads them. */
     let published: Map<string, PublishedRow[]>;
     let labels: Map<string, string>;
@@ -94,6 +103,12 @@ describeWithHub(
       const uscc = demo().correction!.uscc;
       published = new Map();
       labels = new Map();
+      phones = [];
+      for (const { code } of departments) {
+        const r = await api<Record<string, { inspectors: { nodes: Array<{ phone: string | null }> } }>>(hub(), `{ ${code} { inspectors(first: 1000) { nodes { phone } } } }`, await hub().token(Role.DEPT_ADMIN, code));
+        phones.push(...r[code]!.inspectors.nodes.map((n) => n.phone).filter((p): p is string => !!p));
+      }
+      expect(phones.length).toBeGreaterThan(100);
       for (const { code } of departments) {
         const r = await api<Record<string, { publishedResults: PublishedRow[]; outcomes: Array<{ code: string; version: number; label: string }> }>>(
           hub(),
@@ -124,9 +139,8 @@ describeWithHub(
         expect(shown.map((s) => s.key).sort()).toEqual(expected.map((e) => e.key).sort());
         for (const s of shown) expect([s.key, s.outcome]).toEqual([s.key, expected.find((e) => e.key === s.key)!.label]);
         // The correction is marked on its row; the record it corrects is not listed as in force.
-        expect(await page.locator(`[data-testid=result][data-result-id="${correctionId}"]`).innerText()).toContain('已更正');
-        const text = await page.locator('body').innerText();
-        for (const note of demo().confidentialNotes) expect(text).not.toContain(note);
+        expect(await page.locator(`[data-testid=result][data-result-id="${correctionId}"]`).innerText()).toContain('更正后结果');
+        await showsNothingPrivate(page);
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, `${hub().config.db.kind}-public-entity-phone`);
       });
@@ -166,12 +180,11 @@ describeWithHub(
         expect(await page.locator('[data-testid=notes]').innerText()).toBe(correction.notes ?? '—');
         const history = await texts(page, '[data-testid=history-entry]');
         expect(history).toHaveLength(2);
-        expect(history[0]).toContain('原结果（已更正）');
+        expect(history[0]).toContain('原结果（已被更正）');
         expect(history[0]).toContain(labels.get(`${department}/${corrected.outcome}`)!);
         expect(history[1]).toContain('现行结果');
         expect(history[1]).toContain(`更正原因：${correction.correctionReason}`);
-        const text = await page.locator('body').innerText();
-        for (const note of demo().confidentialNotes) expect(text).not.toContain(note);
+        await showsNothingPrivate(page);
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, `${hub().config.db.kind}-public-result-phone`);
       });
@@ -213,7 +226,8 @@ describeWithHub(
         await page.click('[data-testid=verify-public]');
         const checks = () => page.locator('[data-testid=check]').evaluateAll((items) => items.map((i) => [i.getAttribute('data-check'), i.getAttribute('data-ok') === 'true']));
         expect(await page.locator('[data-testid=verification-status]').innerText()).toBe('公开记录核验通过');
-        expect(await checks()).toEqual(verifyDrawRecord(record).checks.map((c) => [c.check, c.ok]));
+        // The page's own check comes first: the record is the one the hub published for this task.
+        expect(await checks()).toEqual([[THIS_TASK, true], ...verifyDrawRecord(record).checks.map((c) => [c.check, c.ok])]);
         await screenshot(page, `${hub().config.db.kind}-public-draw-phone`);
         // A saved full record with its batches reordered: the page says where the re-play differs.
         const tampered = structuredClone(full);
@@ -222,9 +236,20 @@ describeWithHub(
         expect(node.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(['batch order']);
         await page.setInputFiles('[data-testid=record-file]', { name: 'tampered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tampered)) });
         await page.waitForSelector('[data-testid=verification-status]:has-text("核验未通过")');
-        expect(await checks()).toEqual(node.checks.map((c) => [c.check, c.ok]));
-        expect(await page.locator('[data-testid=check][data-ok=false]').innerText()).toContain(node.checks.find((c) => !c.ok)!.detail);
+        expect(await checks()).toEqual([[THIS_TASK, false], ...node.checks.map((c) => [c.check, c.ok])]);
+        expect(await page.locator('[data-testid=check][data-check="batch order"]').innerText()).toContain(node.checks.find((c) => !c.ok)!.detail);
         await screenshot(page, `${hub().config.db.kind}-public-draw-tampered-phone`);
+        // Another task's full record checks out by itself, but it is not this task's draw.
+        const other = (await api<{ jointTask: { fullRecord: FullDrawRecord } }>(hub(), `{ jointTask(id: "${demo().tasks.housing}") { fullRecord } }`, await hub().token(Role.AUDITOR))).jointTask.fullRecord;
+        expect(verifyDrawRecord(other).ok).toBe(true);
+        await page.setInputFiles('[data-testid=record-file]', { name: 'housing.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+        await page.waitForSelector(`[data-testid=verification]:has-text("housing.json")`);
+        expect(await page.locator('[data-testid=verification-status]').innerText()).toBe('核验未通过');
+        expect((await checks()).filter(([, ok]) => !ok)).toEqual([[THIS_TASK, false]]);
+        // A file that is not a record is refused with a reason, not checked.
+        await page.setInputFiles('[data-testid=record-file]', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"jointcheck-draw-record/1"}') });
+        await page.waitForSelector('[role=alert][data-code=BAD_USER_INPUT]');
+        expect(await page.locator('[data-testid=verification]').count()).toBe(0);
         // An auditor signed in re-plays the full record from the API: verified.
         await signIn(page, await hub().token(Role.AUDITOR));
         await page.goto(`/tasks/${taskId}`);
@@ -232,9 +257,40 @@ describeWithHub(
         await page.waitForSelector('[data-testid=verification-status]:has-text("已验证")');
         const replay = verifyDrawRecord(full);
         expect(replay).toMatchObject({ ok: true, replayed: true });
-        expect(await checks()).toEqual(replay.checks.map((c) => [c.check, true]));
+        expect(await checks()).toEqual([[THIS_TASK, true], ...replay.checks.map((c) => [c.check, true])]);
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, `${hub().config.db.kind}-draw-verified-phone`);
+      });
+    });
+
+    it('R9, R16: a task not drawn yet shows its commitment and then its snapshot hash before the witness is known; cancelled before the draw, it says there is nothing to verify', async () => {
+      await onPage('phone', async (page) => {
+        const coordinator = await hub().token(Role.COORDINATOR, 'market');
+        const created = await api<{ jointCreateTask: { id: string; commitment: string } }>(
+          hub(),
+          'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id commitment } }',
+          coordinator,
+          { input: { planId: demo().plans.joint, name: '2026年第三批联合抽查任务（浏览器测试）', witnessSource: '演示数据：模拟开奖号码（非真实彩票开奖）', witnessAvailableOn: '2026-12-28', witnessNumbers: 7 } },
+        );
+        const { id, commitment } = created.jointCreateTask;
+        await page.goto(`/tasks/${id}`);
+        await page.waitForSelector('[data-testid=not-drawn]');
+        expect(await page.locator('[data-testid=record]').innerText()).toContain(commitment);
+        expect(await page.locator('[data-testid=secret]').innerText()).toBe('锁定名单后公开');
+        expect(await page.locator('[data-testid=verify-public]').count()).toBe(0);
+        const snapshot = await api<{ jointTakeSnapshot: { snapshotHash: string } }>(hub(), `mutation { jointTakeSnapshot(taskId: "${id}") { snapshotHash } }`, coordinator);
+        await page.reload();
+        await page.waitForSelector('[data-testid=not-drawn]');
+        expect(await page.locator('[data-testid=snapshot-hash]').innerText()).toBe(snapshot.jointTakeSnapshot.snapshotHash);
+        expect(await page.locator('[data-testid=not-drawn]').innerText()).toContain('2026-12-28');
+        await screenshot(page, `${hub().config.db.kind}-public-task-committed-phone`);
+        await api(hub(), `mutation { jointCancelTask(taskId: "${id}", reason: "浏览器测试：撤销任务") { id } }`, coordinator);
+        await page.reload();
+        await page.waitForSelector('[data-testid=not-drawn]');
+        expect(await page.locator('[data-testid=not-drawn]').innerText()).toContain('摇号前已取消');
+        expect(await page.locator('[data-testid=task-status]').innerText()).toBe('已取消');
+        expect(await page.locator('[data-testid=verify-public]').count()).toBe(0);
+        await showsNothingPrivate(page);
       });
     });
 
@@ -257,6 +313,7 @@ describeWithHub(
         const inspectors = await page.locator('[data-testid=code-inspector]').evaluateAll((rows) => rows.map((r) => ['name', 'certificateNo'].map((f) => (r.querySelector(`[data-field=${f}]`) as HTMLElement).innerText)));
         expect(inspectors).toEqual(check.inspectors.map((i) => [i.name, i.certificateNo ?? '—']));
         expect(await page.locator('[data-testid=code-item]').count()).toBe(check.items.length);
+        await showsNothingPrivate(page);
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, `${hub().config.db.kind}-public-code-phone`);
         // The business rates the visit by the code; the rating reaches the visit, as the lead's coordinators and auditors read it.
@@ -355,6 +412,11 @@ describeWithHub(
       await onPage('phone', async (page) => {
         const year = demo().year;
         const token = await hub().token(Role.DEPT_ADMIN, 'environment');
+        // Which requests carry the official's token: the dashboard's, never the public page's.
+        const sent: Array<[string, boolean]> = [];
+        page.on('request', (r) => {
+          if (r.url().endsWith('/graphql') && r.method() === 'POST') sent.push([JSON.parse(r.postData()!).operationName, r.headers().authorization === `Bearer ${token}`]);
+        });
         await signIn(page, token);
         await page.goto(`/dashboard?year=${year}`);
         await page.waitForSelector('[data-testid=deadline-row]');
@@ -372,6 +434,12 @@ describeWithHub(
         expect(await texts(page, 'main [role=alert]')).toEqual([]);
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, `${hub().config.db.kind}-dashboard-dept-admin-phone`);
+        // Signed in, the public pages still ask as the public: they show what the public sees (no drafts).
+        await page.goto(`/plans?year=${year}`);
+        await page.waitForSelector('[data-testid=plan]');
+        const signedIn = new Set(['DashboardStatistics', 'DashboardPlans', 'UncoveredItems', 'PublicationDeadlines', 'OverduePlanRevisions', 'TaskFullDrawRecord']);
+        expect(sent.filter(([name]) => name === 'PublicPlans').length).toBeGreaterThan(0);
+        expect(sent.filter(([name, withToken]) => withToken !== signedIn.has(name))).toEqual([]);
         // Signed out, the page is the public's again.
         await page.click('[data-testid=session] button');
         await page.goto('/dashboard');

@@ -135,6 +135,11 @@ describe('stored operations (operations/)', () => {
     const problems = checkOperations(web, { api, subgraphs }, { api: without, subgraphs });
     expect(problems.map((p) => [p.operation, p.subgraph])).toEqual([['DepartmentPublishedResults', 'tax']]);
     expect(problems[0]!.message).toContain('as sent for tax) would break: TaxResult.correctionReason is removed');
+    // A department new in this version is held to what the page will ask of it: an API without its fields is refused for it.
+    const withCustoms = new Map([...subgraphs, ['customs', { code: 'customs', schema: subgraphSchemaOf(schemaFile('tax').replace(/tax/g, 'customs').replace(/Tax/g, 'Customs')) }]]);
+    const added = checkOperations(web, { api, subgraphs }, { api, subgraphs: withCustoms });
+    expect([...new Set(added.map((p) => `${p.operation}:${p.subgraph}`))].sort()).toEqual(['DepartmentDictionary:customs', 'DepartmentPublishedResults:customs']);
+    expect(added[0]!.message).toMatch(/as sent for customs\) would break: Cannot query field "customs" on type "Query"/);
   });
 
   it('a change that removes or retypes a field an operation reads is a breakage naming it; an unrelated change is not', () => {

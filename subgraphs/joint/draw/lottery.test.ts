@@ -2,55 +2,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalOrder, sha256Hex, snapshotHash, type SnapshotEntry } from './canonical';
-import { DRAW_ALGORITHM, deriveSeed, normaliseWitness, runDraw } from './lottery';
-import { publicRecord, RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord } from './record';
-import { combineStrata, drawCount, stratumOfView, type Stratum, type StratumRatios } from './strata';
+import { sha256Hex, snapshotHash } from './canonical';
+import { normaliseWitness, runDraw } from './lottery';
+import { publicRecord, verifyDrawRecord, type FullDrawRecord } from './record';
+import { combineStrata, drawCount, stratumOfView, type Stratum } from './strata';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../../../test/support/fairness';
-
-const RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
-
-/** A fixed roster: 10 HIGH, 30 ELEVATED, 60 GENERAL, 100 LOW, keys like USCCs in shape. */
-function roster(): SnapshotEntry[] {
-  const strata: Array<[Stratum, number]> = [
-    ['HIGH', 10],
-    ['ELEVATED', 30],
-    ['GENERAL', 60],
-    ['LOW', 100],
-  ];
-  const entries: SnapshotEntry[] = [];
-  let i = 0;
-  for (const [stratum, n] of strata) for (let k = 0; k < n; k++) entries.push([`91310115T${String(i++).padStart(8, '0')}X`, stratum]);
-  return canonicalOrder(entries);
-}
-
-function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, ratios = RATIOS, batchSize = 7): FullDrawRecord {
-  const sorted = canonicalOrder(entries);
-  const hash = snapshotHash(sorted);
-  const outcome = runDraw(sorted, ratios, deriveSeed(secret, hash, witness), batchSize);
-  return {
-    format: RECORD_FORMAT,
-    algorithm: DRAW_ALGORITHM,
-    task: { id: 't1', name: '2026年度联合抽查第1批', planId: 'p1', planRevision: 2, year: 2026, leadDepartment: 'market', departments: ['market', 'tax'], classCombination: 'WORST' },
-    commitment: sha256Hex(secret),
-    secret,
-    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: witness },
-    snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
-    exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
-    teamRosterHashes: {},
-    strata: outcome.strata,
-    ratioCapBasisPoints: null,
-    batchSize,
-    drawn: outcome.drawn,
-    batches: outcome.batches,
-    drawnAt: '2026-11-24T08:00:00.000Z',
-    lockedAt: '2026-11-24T08:05:00.000Z',
-    snapshotEntries: sorted.map(([k, s]) => [k, s]),
-  };
-}
-
-const SECRET = 'a3f1c0de9b7e4d2a8c6b5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b';
-const WITNESS = '03 09 14 22 27 31 + 08';
+import { fullRecord, RATIOS, roster, SECRET, WITNESS } from '../../../test/support/draw-records';
 
 describe('the target draw', () => {
   it('R13: a view is HIGH on the abnormal list, with penalties or verified complaints; otherwise the worse of credit and risk', () => {

@@ -42,12 +42,14 @@ export function operationDocument(name: string, department?: string): string {
 }
 
 /**
- * Sends a stored operation. A refusal of the whole request (no data) throws a HubError with the
+ * Sends a stored operation: those of public.graphql as the public, the others with the
+ * signed-in official's token. A refusal of the whole request (no data) throws a HubError with the
  * hub's code; partial answers come back with their errors. A token the hub no longer accepts
  * signs the page out, so the next request is the public's.
  */
 export async function run<T>(name: string, variables: Record<string, unknown> = {}, options: { department?: string; signal?: AbortSignal } = {}): Promise<Answer<T>> {
-  const session = currentSession();
+  // operations/web/public.graphql goes as the public's, so the public page shows what the public sees.
+  const session = operations[name]?.public ? null : currentSession();
   let response: Response;
   try {
     response = await fetch('/graphql', {

@@ -5,30 +5,90 @@ import { verifyTeamDrawRecord, type TeamDrawRecord } from '../../../subgraphs/jo
  * Re-plays a draw record in the browser with the modules `npm run verify-draw` uses
  * (subgraphs/joint/draw/record.ts and teams.ts, bundled as they are): a full target-draw record
  * re-plays the lottery, a public one gets every check that needs no internal class, and a team
- * record re-plays the inspector draw.
+ * record re-plays the inspector draw. On a task's page the record is also held to what the hub
+ * published for that task: a record that checks out by itself but is another task's, or made up,
+ * is not this task's draw.
  */
 export interface BrowserVerification {
   kind: 'targets' | 'teams';
-  ok: boolean;
-  /** Whether the lottery itself was re-played (a full record, or a team record). */
-  replayed: boolean;
+  /** Every check, the page's own first ("this task"), then the verifier's. */
   checks: VerificationCheck[];
+  verdict: Verdict;
 }
 
-export function verifyRecord(record: unknown): BrowserVerification {
-  if (!record || typeof record !== 'object') throw new Error('这不是一份抽取记录（应为 JSON 对象）。');
+/**
+ * - `verified`: every check passes (a full record, or a team record): the draw is what it says.
+ * - `public`: the public record passes every check it can; re-playing needs the full record.
+ * - `awaiting-lock`: drawn, not yet locked: the secret (and so every check that needs it) comes
+ *   with the lock (R17); nothing found wrong.
+ * - `failed`: a check fails: the record is not what the draw gives, or not this task's.
+ */
+export type Verdict = 'verified' | 'public' | 'awaiting-lock' | 'failed';
+
+/** The page's check: the record is the one published for this task (same task, commitment, snapshot, witness, counts, list, batches). */
+export const THIS_TASK = 'this task';
+
+/** Fields of a target-draw record that the published record fixes, with how they read to a person. */
+const FIXED: Array<[string, (r: PublicDrawRecord) => unknown]> = [
+  ['任务', (r) => r.task?.id],
+  ['承诺值', (r) => r.commitment],
+  ['名录快照', (r) => [r.snapshot?.hash, r.snapshot?.size]],
+  ['见证号码', (r) => r.witness?.value],
+  ['各类别计数', (r) => r.strata],
+  ['抽中名单', (r) => r.drawn],
+  ['批次', (r) => r.batches],
+];
+
+function thisTask(record: PublicDrawRecord, published: PublicDrawRecord): VerificationCheck {
+  const differs = FIXED.filter(([, read]) => JSON.stringify(read(record)) !== JSON.stringify(read(published))).map(([name]) => name);
+  // The secret is revealed at the lock: a record that has one must have this task's.
+  if (published.secret && record.secret !== published.secret) differs.push('随机数');
+  return {
+    check: THIS_TASK,
+    ok: differs.length === 0,
+    detail: differs.length === 0 ? `the record is task ${published.task.id}'s as published` : `differs from what the hub published for task ${published.task.id}: ${differs.join('、')}`,
+  };
+}
+
+function verdictOf(kind: BrowserVerification['kind'], checks: VerificationCheck[], replayed: boolean, record: PublicDrawRecord | null): Verdict {
+  const failing = checks.filter((c) => !c.ok).map((c) => c.check);
+  if (failing.length === 0) return 'verified';
+  if (kind === 'teams' || replayed) return 'failed';
+  // Not locked yet: no secret, so its check and the re-play wait for the lock.
+  if (record && record.lockedAt === null && record.secret === null && failing.every((c) => c === 'secret revealed' || c === 'replay')) return 'awaiting-lock';
+  return failing.every((c) => c === 'replay') ? 'public' : 'failed';
+}
+
+/** Something the page was given that is not a record it can check: its words for the person. */
+export class NotARecord extends Error {}
+
+/** Verifies a record (parsed JSON) against the record the hub published for the task on the page. */
+export function verifyRecord(record: unknown, published: PublicDrawRecord): BrowserVerification {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) throw new NotARecord('这不是一份抽取记录（应为 JSON 对象）。');
   const format = (record as { format?: unknown }).format;
-  if (format === 'jointcheck-team-record/1') {
-    const result = verifyTeamDrawRecord(record as TeamDrawRecord);
-    return { kind: 'teams', ok: result.ok, replayed: true, checks: result.checks };
+  try {
+    if (format === 'jointcheck-team-record/1') {
+      const team = record as TeamDrawRecord;
+      const same = team.input?.taskId === published.task.id;
+      const result = verifyTeamDrawRecord(team);
+      const checks = [{ check: THIS_TASK, ok: same, detail: same ? `a team draw of task ${published.task.id}` : `a team draw of task ${String(team.input?.taskId)}, not of task ${published.task.id}` }, ...result.checks];
+      return { kind: 'teams', checks, verdict: verdictOf('teams', checks, true, null) };
+    }
+    if (format !== RECORD_FORMAT) throw new NotARecord(`不认识的记录格式：${String(format)}（本页面核验 ${RECORD_FORMAT} 和 jointcheck-team-record/1）。`);
+    const target = record as PublicDrawRecord | FullDrawRecord;
+    const result = verifyDrawRecord(target);
+    const checks = [thisTask(target, published), ...result.checks];
+    return { kind: 'targets', checks, verdict: verdictOf('targets', checks, result.replayed, target) };
+  } catch (error) {
+    if (error instanceof NotARecord) throw error;
+    // A file with fields missing or of the wrong kind: the verifier cannot read it.
+    throw new NotARecord(`记录缺少必需的字段或格式不对，无法核验（${(error as Error).message}）。请使用从本平台下载的记录文件。`);
   }
-  if (format !== RECORD_FORMAT) throw new Error(`不认识的记录格式：${String(format)}（本页面核验 ${RECORD_FORMAT} 和 jointcheck-team-record/1）。`);
-  const result = verifyDrawRecord(record as PublicDrawRecord | FullDrawRecord);
-  return { kind: 'targets', ...result };
 }
 
 /** What each check means, in Chinese; the verifier's own detail is shown beside it. */
 export const CHECK_LABEL: Record<string, string> = {
+  [THIS_TASK]: '是本任务公布的记录',
   format: '记录格式与算法版本',
   'secret revealed': '随机数已公开',
   commitment: '随机数与事先公布的承诺值一致',
@@ -45,8 +105,3 @@ export const CHECK_LABEL: Record<string, string> = {
   seed: '随机种子一致',
   teams: '各检查组人员与记录一致',
 };
-
-/** Only the checks a public record cannot pass (it names no internal class) failed. */
-export function onlyNeedsFullRecord(result: BrowserVerification): boolean {
-  return result.kind === 'targets' && !result.replayed && result.checks.every((c) => c.ok || c.check === 'replay');
-}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { run } from '../api/client';
 import { departmentName } from '../api/departments';
+import type { SessionIdentity } from '../api/session';
 import type { Department, DepartmentStatistics, PlanSummary, ResultDeadline, YearStatistics } from '../api/types';
 import { useSession } from '../app';
 import { Async, useAsync } from '../components/async';
@@ -16,6 +17,8 @@ const COLORS = { covered: '#2e7d32', uncovered: '#c62828', onTime: '#2e7d32', la
 
 /** Rows of the deadline list shown before "show all". */
 const DEADLINES_SHOWN = 20;
+/** How many unpublished results the dashboard asks for (PublicationDeadlines' `first`). */
+const DEADLINES_ASKED = 200;
 
 /** Results recorded and not yet published whose deadline has not passed. */
 const withinDeadline = (d: DepartmentStatistics) => d.results - d.published - d.overdue;
@@ -33,14 +36,17 @@ function Summary({ stats }: { stats: YearStatistics }) {
   const results = stats.departments.reduce((n, d) => n + d.results, 0);
   const published = stats.departments.reduce((n, d) => n + d.published, 0);
   return (
-    <section class="figures" aria-label="全平台年度概况">
-      <Figure label="已公布计划" value={stats.publishedPlans} testId="fig-published-plans" />
-      <Figure label="联合抽查计划" value={stats.jointPlans} testId="fig-joint-plans" />
-      <Figure label="已锁定任务" value={stats.lockedTasks} testId="fig-locked-tasks" />
-      <Figure label="检查户次" value={stats.visits} testId="fig-visits" />
-      <Figure label="已提交结果的户次" value={stats.visitsSubmitted} testId="fig-visits-submitted" />
-      <Figure label="减少入户次数" value={stats.visitsSaved} testId="fig-visits-saved" hint="一次联合检查有 k 个部门检查事项，即少进门 k-1 次（R22）" />
-      <Figure label="结果公示率" value={percent(results ? published / results : 1)} testId="fig-publication-rate" hint="已公示结果 ÷ 已录入结果（R31）" />
+    <section aria-labelledby="summary-heading">
+      <h2 id="summary-heading">全平台年度概况（全部部门）</h2>
+      <div class="figures">
+        <Figure label="已公布计划" value={stats.publishedPlans} testId="fig-published-plans" />
+        <Figure label="联合抽查计划" value={stats.jointPlans} testId="fig-joint-plans" />
+        <Figure label="已锁定任务" value={stats.lockedTasks} testId="fig-locked-tasks" />
+        <Figure label="抽中户次（应检查）" value={stats.visits} testId="fig-visits" hint="锁定任务抽中的检查对象数：每户一次联合检查" />
+        <Figure label="已提交结果的户次" value={stats.visitsSubmitted} testId="fig-visits-submitted" />
+        <Figure label="减少入户次数" value={stats.visitsSaved} testId="fig-visits-saved" hint="一次联合检查有 k 个部门检查事项，即少进门 k-1 次（R22）" />
+        <Figure label="结果公示率" value={percent(results ? published / results : 1)} testId="fig-publication-rate" hint="已公示结果 ÷ 已录入结果（R31）" />
+      </div>
     </section>
   );
 }
@@ -143,8 +149,21 @@ function Participation({ year, shown, departments }: { year: number; shown: stri
   );
 }
 
-function Publication({ rows, year, department, departments }: { rows: DepartmentStatistics[]; year: number; department: string | null; departments: Department[] }) {
-  const deadlines = useAsync(async (signal) => (await run<{ jointPublicationDeadlines: ResultDeadline[] }>('PublicationDeadlines', { year, department, overdueOnly: false }, { signal })).data!.jointPublicationDeadlines, [year, department]);
+/**
+ * R30, as jointPublicationDeadlines enforces it: hub roles see every department's unpublished
+ * results, a coordinator also those of the tasks its department leads, other staff their own
+ * department's. The page does not ask for what would be refused.
+ */
+function seesDeadlinesOf(session: SessionIdentity, department: string | null): boolean {
+  return department === null || ['HUB_ADMIN', 'AUDITOR', 'SERVICE', 'COORDINATOR'].includes(session.role) || session.department === department;
+}
+
+function Publication({ rows, year, department, departments, session }: { rows: DepartmentStatistics[]; year: number; department: string | null; departments: Department[]; session: SessionIdentity }) {
+  const visible = seesDeadlinesOf(session, department);
+  const deadlines = useAsync(
+    async (signal) => (visible ? (await run<{ jointPublicationDeadlines: ResultDeadline[] }>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal })).data!.jointPublicationDeadlines : null),
+    [year, department, visible],
+  );
   const [showAll, setShowAll] = useState(false);
   const name = (code: string) => departmentName(departments, code);
   return (
@@ -182,12 +201,16 @@ function Publication({ rows, year, department, departments }: { rows: Department
       <h3>待公示结果及期限</h3>
       <Async state={deadlines} what="公示期限">
         {(list) =>
-          list.length === 0 ? (
+          list === null ? (
+            <p class="meta" data-testid="deadlines-not-visible">
+              其他部门尚未公示的结果只对该部门工作人员、牵头部门的协调员和平台管理、审计人员可见（R30）。
+            </p>
+          ) : list.length === 0 ? (
             <p class="ok-text">没有待公示的结果。</p>
           ) : (
             <>
               <p data-testid="deadline-summary">
-                逾期未公示 <strong>{list.filter((d) => d.overdue).length}</strong> 条，期限内待公示 {list.filter((d) => !d.overdue).length} 条{list.length >= 200 ? '（仅列出期限最早的 200 条）' : ''}。按公示期限排列：
+                您有权查看的待公示结果{list.length >= DEADLINES_ASKED ? `（期限最早的 ${DEADLINES_ASKED} 条，实际更多）` : ''}中：逾期未公示{list.length >= DEADLINES_ASKED ? '至少' : ''} <strong>{list.filter((d) => d.overdue).length}</strong> 条，期限内待公示 {list.filter((d) => !d.overdue).length} 条。按公示期限排列：
               </p>
               <FiguresTable
                 className="deadlines"
@@ -270,7 +293,7 @@ function Visits({ rows, stats, departments }: { rows: DepartmentStatistics[]; st
           { label: '部门', value: (r) => name(r.department) },
           { label: '参与任务', field: 'tasks', value: (r) => r.tasks },
           { label: '已完成任务', field: 'tasksDone', value: (r) => r.tasksDone },
-          { label: '检查户次', field: 'visits', value: (r) => r.visits },
+          { label: '抽中户次（有本部门事项）', field: 'visits', value: (r) => r.visits },
         ]}
       />
       {(stats.overInspected.length > 0 || stats.separateVisits.length > 0) && (
@@ -293,7 +316,11 @@ function OverdueRevisions({ departments }: { departments: Department[] }) {
       <h2>逾期未公布的计划修订（R11）</h2>
       <Async state={state} what="计划修订">
         {(list) =>
-          list.length === 0 ? (
+          list === null ? (
+            <p class="meta" data-testid="deadlines-not-visible">
+              其他部门尚未公示的结果只对该部门工作人员、牵头部门的协调员和平台管理、审计人员可见（R30）。
+            </p>
+          ) : list.length === 0 ? (
             <p class="ok-text">所有计划修订均在 5 个工作日内公布。</p>
           ) : (
             <ul class="alerts">
@@ -360,7 +387,7 @@ export function Dashboard() {
               <Coverage rows={rows} year={year} departments={departments} />
               <Participation year={year} shown={rows.map((r) => r.department)} departments={departments} />
               <Visits rows={rows} stats={value} departments={departments} />
-              <Publication rows={rows} year={year} department={chosen} departments={departments} />
+              <Publication rows={rows} year={year} department={chosen} departments={departments} session={session} />
               <Deliveries rows={rows} departments={departments} />
               {/* R11's list is for the lead coordinators (their plans) and auditors and hub admins (all). */}
               {['COORDINATOR', 'AUDITOR', 'HUB_ADMIN'].includes(session.role) && <OverdueRevisions departments={departments} />}

@@ -15,8 +15,8 @@ function OutcomeCell({ entry }: { entry: ResultEntry }) {
         </span>
       )}
       {entry.corrects && (
-        <span class="badge" title="此结果更正了此前公示的结果（R28）">
-          已更正
+        <span class="badge" title="此结果更正了此前公示的结果（R28），原结果仍可查看">
+          更正后结果
         </span>
       )}
     </>

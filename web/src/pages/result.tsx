@@ -54,7 +54,7 @@ export function ResultPage({ uscc, department, id }: { uscc: string; department:
                 <ol class="history">
                   {chain.map((h) => (
                     <li key={h.result.id} class={h.correctedBy ? 'superseded' : 'current'} data-testid="history-entry">
-                      <strong>{h.correctedBy ? '原结果（已更正）' : '现行结果'}</strong>：{h.outcomeLabel}
+                      <strong>{h.correctedBy ? '原结果（已被更正）' : '现行结果'}</strong>：{h.outcomeLabel}
                       <span class="meta">公示于 {chinaDate(h.result.publishedAt)}</span>
                       {h.result.correctionReason && <p class="reason">更正原因：{h.result.correctionReason}</p>}
                       {h.result.notes && <p class="meta">说明：{h.result.notes}</p>}

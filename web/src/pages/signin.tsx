@@ -48,7 +48,7 @@ export function SignInPage() {
       </form>
       {problem !== null && <ErrorNotice error={problem} title="无法登录" />}
       <p class="meta">
-        在本机演示环境中获取令牌：<code>npm run token -- --role COORDINATOR --dept market</code>
+        令牌由平台运营方签发，请向本单位的平台管理员申请。（开发者在本机的演示环境中可运行 <code>npm run token -- --role COORDINATOR --dept market</code> 获取。）
       </p>
     </>
   );
