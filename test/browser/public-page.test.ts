@@ -151,6 +151,9 @@ describeWithHub(
         const { uscc } = demo().correction!;
         const name = (await api<{ marketEntity: { name: string } }>(hub(), `{ marketEntity(uscc: "${uscc}") { name } }`)).marketEntity.name.slice(2, 6);
         await page.goto('/');
+        await page.waitForSelector('form.search');
+        expect(await overflowsHorizontally(page)).toBe(false);
+        await screenshot(page, `${hub().config.db.kind}-public-home-phone`);
         await page.fill('#search-text', name);
         await page.click('form.search button[type=submit]');
         await page.waitForURL('**/search?q=**');
@@ -351,6 +354,7 @@ describeWithHub(
         await page.click('form.signin button[type=submit]');
         await page.waitForSelector('[role=alert][data-code=UNAUTHENTICATED]');
         expect(await page.locator('[data-testid=session]').count()).toBe(0);
+        await screenshot(page, `${hub().config.db.kind}-signin-refused-desktop`);
         // Signed in with the hub's token: the dashboard of the demo year.
         const token = await hub().token(Role.COORDINATOR, 'market');
         await signIn(page, token);
