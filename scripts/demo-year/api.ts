@@ -25,11 +25,15 @@ interface GraphQLAnswer<T> {
 /** How many times a call refused for the rate limit is sent again (after the wait the gateway names). */
 const RATE_LIMIT_RETRIES = 5;
 
+/** How many times a call the hub answers `retryable` (UNAVAILABLE: a passing database fault, nothing stored) is sent again. */
+const TRANSIENT_RETRIES = 3;
+
 /**
  * The demo year's client of the gateway: every call goes through the public GraphQL API with a
  * token of the role that makes it in reality, signed by the hub's issuer, exactly as the officials'
  * own systems would send it. A call the gateway limits (RATE_LIMITED) is sent again after the wait
- * it names; any other error stops the demo year with the step and the hub's message.
+ * it names, one that failed on a passing database fault (`retryable`: nothing was stored) a few
+ * times after a short wait; any other error stops the demo year with the step and the hub's message.
  */
 export class DemoApi {
   private readonly tokens = new Map<string, Promise<string>>();
@@ -59,6 +63,13 @@ export class DemoApi {
         const seconds = Number(limited.extensions?.retryAfterSeconds ?? 5);
         this.log(`  (the gateway limits ${actor?.subject ?? 'anonymous'}'s mutations: waiting ${seconds} s)`);
         await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        continue;
+      }
+      // The hub says when a call failed on a passing fault and stored nothing: send it again, as its README asks of clients.
+      const transient = answer.errors?.length && answer.errors.every((e) => e.extensions?.retryable === true);
+      if (transient && attempt < TRANSIENT_RETRIES) {
+        this.log(`  (${step}: ${answer.errors![0]!.message} Sending it again.)`);
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
         continue;
       }
       if (answer.errors?.length || !answer.data) {

@@ -48,7 +48,7 @@ export function maskUnexpectedErrors(logger: Logger) {
     if (isTransientDatabaseError(original)) {
       logger.warn({ err: original, path: formatted.path }, 'database fault; the request was rolled back');
       return {
-        message: 'A passing database fault (the connection dropped) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
+        message: 'A passing database fault (a dropped connection, or a lock conflict with another request at the same moment) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
         path: formatted.path,
         extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
       };
