@@ -11,7 +11,7 @@ const NOT_PAGES = /^\/(graphql|health|metrics)(\/|$)/;
  * The public disclosure page and the dashboard (issue G): the static files Vite built from web/
  * (dist/web), served at `/`. Hashed assets are cached for a year; the HTML never is, so a new
  * build is picked up at once. Any other GET that asks for HTML gets the page, which routes in the
- * browser (`/entity/<USCC>`, `/tasks/<id>`, ...). The page reads data only through `/graphql`,
+ * browser (`/entity/<USCC>`, `/tasks/<id>`, ...); no other file of the folder is served. The page reads data only through `/graphql`,
  * so its Content-Security-Policy allows scripts, styles and connections to this origin only.
  * Without a build (a server built without `npm run build:web`) `/` says how to build it; the API
  * is unaffected.
@@ -51,9 +51,8 @@ export function publicPage(webDir: string, logger: Logger): express.Router {
       res.status(404).type('text/plain; charset=utf-8').send('The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n');
       return;
     }
-    // A file of the build (favicon, robots.txt), else the page itself for the browser's router.
-    const file = path.join(webDir, path.normalize(req.path));
-    if (file.startsWith(webDir + path.sep) && !path.basename(file).startsWith('.') && fs.existsSync(file) && fs.statSync(file).isFile()) return res.sendFile(file);
+    // The build has no file at its top but the page (vite.config.mts: no public folder), so every
+    // other path is one of the page's routes (`/entity/<USCC>`), which its router shows.
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);

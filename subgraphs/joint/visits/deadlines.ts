@@ -97,14 +97,12 @@ export class PublicationDeadlineResolver {
     const taskIds = new Set(taskOf.keys());
     const calendar = ctx.joint.calendar;
     const today = chinaDate(ctx.joint.clock());
-    const deadlines = new Map<string, string>();
-    const deadlineOf = (inspectedOn: string) => deadlines.get(inspectedOn) ?? deadlines.set(inspectedOn, publicationDeadline(calendar, inspectedOn)).get(inspectedOn)!;
     const read = await Promise.all(
       asked.map(async (d) =>
         (await departmentResults(ctx.joint, d, taskIds))
           .filter((r) => r.publishedAt === null && sees(d, r.taskId))
           .map((r): ResultDeadlineType => {
-            const deadline = deadlineOf(r.inspectedOn);
+            const deadline = publicationDeadline(calendar, r.inspectedOn); // R25
             return {
               department: d,
               resultId: r.id,

@@ -1,4 +1,5 @@
 import { operations } from 'virtual:stored-operations';
+import { DEPARTMENT_CODE } from '../../../subgraphs/kernel/codes';
 import { DEPARTMENT_PLACEHOLDER } from './placeholder';
 import { currentSession, signOut } from './session';
 
@@ -37,7 +38,7 @@ export function operationDocument(name: string, department?: string): string {
   const operation = operations[name];
   if (!operation) throw new Error(`No stored operation ${name} in operations/web/.`);
   if (!operation.template) return operation.text;
-  if (!department || !/^[a-z][a-z0-9]{1,19}$/.test(department)) throw new Error(`${name} is sent once per department: name a department code.`);
+  if (!department || !DEPARTMENT_CODE.test(department)) throw new Error(`${name} is sent once per department: name a department code.`);
   return operation.text.split(DEPARTMENT_PLACEHOLDER).join(department).split(placeholderPascal).join(pascal(department));
 }
 

@@ -1,3 +1,5 @@
+import { decodeJwt, type JWTPayload } from 'jose';
+
 /**
  * Who is signed in on this page: a token (JWT) issued by the hub's operator, pasted by the
  * official (the hub has no login service of its own; tokens come from whoever issues them, see
@@ -16,29 +18,23 @@ export interface SessionIdentity {
   expiresAt: number | null;
 }
 
-function base64UrlDecode(part: string): string {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
-  const binary = atob(base64);
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
-
 /** Reads a token's claims without verifying it (the servers verify); null when it is not a JWT. */
 export function readToken(token: string): SessionIdentity | null {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3) return null;
+  let claims: JWTPayload;
   try {
-    const claims = JSON.parse(base64UrlDecode(parts[1]!)) as Record<string, unknown>;
-    if (typeof claims.role !== 'string') return null;
-    return {
-      token: token.trim(),
-      subject: typeof claims.sub === 'string' ? claims.sub : '',
-      role: claims.role,
-      department: typeof claims.dept === 'string' ? claims.dept : null,
-      expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
-    };
+    // jose, the hub's own JWT library: decodes, never verifies (the page holds no key).
+    claims = decodeJwt(token.trim());
   } catch {
     return null;
   }
+  if (typeof claims.role !== 'string') return null;
+  return {
+    token: token.trim(),
+    subject: claims.sub ?? '',
+    role: claims.role,
+    department: typeof claims.dept === 'string' ? claims.dept : null,
+    expiresAt: claims.exp ?? null,
+  };
 }
 
 type Listener = (identity: SessionIdentity | null) => void;

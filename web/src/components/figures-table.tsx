@@ -35,3 +35,17 @@ export function FiguresTable<R>({ rows, columns, rowKey, testId, alert, attribut
     </table>
   );
 }
+
+/** A table of one row per department: its name first, then the columns; rows marked with the department's code. */
+export function DepartmentTable<R>({ rows, department, name, columns, testId, alert }: { rows: readonly R[]; department: (row: R) => string; name: (code: string) => string; columns: ReadonlyArray<Column<R>>; testId: string; alert?: (row: R) => boolean }) {
+  return (
+    <FiguresTable
+      rows={rows}
+      rowKey={department}
+      testId={testId}
+      alert={alert}
+      attributes={(row) => ({ 'data-department': department(row) })}
+      columns={[{ label: '部门', value: (row) => name(department(row)) }, ...columns]}
+    />
+  );
+}

@@ -2,12 +2,11 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { run } from '../api/client';
 import { departmentName } from '../api/departments';
-import type { SessionIdentity } from '../api/session';
-import type { Department, DepartmentStatistics, PlanSummary, ResultDeadline, YearStatistics } from '../api/types';
+import type { DepartmentStatistics, PlanSummary, ResultDeadline, YearStatistics } from '../api/types';
 import { useSession } from '../app';
 import { Async, useAsync } from '../components/async';
 import { BarChart } from '../components/bar-chart';
-import { FiguresTable } from '../components/figures-table';
+import { DepartmentTable, FiguresTable } from '../components/figures-table';
 import { useDepartments } from '../components/department-name';
 import { YearSelect } from '../components/year-select';
 import { chinaDate, chinaDateTime, chinaYear, percent } from '../format';
@@ -51,13 +50,15 @@ function Summary({ stats }: { stats: YearStatistics }) {
   );
 }
 
-function Coverage({ rows, year, departments }: { rows: DepartmentStatistics[]; year: number; departments: Department[] }) {
+/** A department's name by its code (the hub's registered names). */
+type Namer = (code: string) => string;
+
+function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: number; name: Namer }) {
   const uncovered = useAsync(
     async (signal) =>
       Promise.all(rows.map(async (d) => ({ department: d.department, items: (await run<{ jointUncoveredItems: Array<{ code: string; version: number; title: string }> }>('UncoveredItems', { year, department: d.department }, { signal })).data!.jointUncoveredItems }))),
     [year, rows.map((r) => r.department).join(',')],
   );
-  const name = (code: string) => departmentName(departments, code);
   return (
     <section class="panel" data-testid="coverage">
       <h2>抽查事项覆盖（R4）</h2>
@@ -73,13 +74,12 @@ function Coverage({ rows, year, departments }: { rows: DepartmentStatistics[]; y
           { label: '未覆盖', values: rows.map((r) => r.itemsInForce - r.itemsCovered), color: COLORS.uncovered },
         ]}
       />
-      <FiguresTable
+      <DepartmentTable
         rows={rows}
-        rowKey={(r) => r.department}
+        department={(r) => r.department}
+        name={name}
         testId="coverage-row"
-        attributes={(r) => ({ 'data-department': r.department })}
         columns={[
-          { label: '部门', value: (r) => name(r.department) },
           { label: '现行事项', field: 'itemsInForce', value: (r) => r.itemsInForce },
           { label: '已覆盖', field: 'itemsCovered', value: (r) => r.itemsCovered },
           { label: '覆盖率', value: (r) => percent(r.itemsInForce ? r.itemsCovered / r.itemsInForce : 1) },
@@ -109,7 +109,7 @@ function Coverage({ rows, year, departments }: { rows: DepartmentStatistics[]; y
   );
 }
 
-function Participation({ year, shown, departments }: { year: number; shown: string[]; departments: Department[] }) {
+function Participation({ year, shown, name }: { year: number; shown: string[]; name: Namer }) {
   const state = useAsync(async (signal) => (await run<{ jointPlans: PlanSummary[]; jointDepartmentsWithoutJointPlan: string[] }>('DashboardPlans', { year }, { signal })).data!, [year]);
   return (
     <section class="panel" data-testid="participation">
@@ -122,14 +122,13 @@ function Participation({ year, shown, departments }: { year: number; shown: stri
           const drafts = jointPlans.filter((p) => p.publishedRevision === null);
           return (
             <>
-              <FiguresTable
+              <DepartmentTable
                 rows={shown}
-                rowKey={(code) => code}
+                department={(code) => code}
+                name={name}
                 testId="participation-row"
-                attributes={(code) => ({ 'data-department': code })}
                 alert={(code) => missing.includes(code)}
                 columns={[
-                  { label: '部门', value: (code) => departmentName(departments, code) },
                   { label: '牵头联合计划', field: 'leads', value: (code) => count(code, true) },
                   { label: '参与联合计划', field: 'joins', value: (code) => count(code, false) },
                   { label: '内部计划', value: (code) => published.filter((p) => p.kind !== 'JOINT' && p.leadDepartment === code).length },
@@ -149,23 +148,9 @@ function Participation({ year, shown, departments }: { year: number; shown: stri
   );
 }
 
-/**
- * R30, as jointPublicationDeadlines enforces it: hub roles see every department's unpublished
- * results, a coordinator also those of the tasks its department leads, other staff their own
- * department's. The page does not ask for what would be refused.
- */
-function seesDeadlinesOf(session: SessionIdentity, department: string | null): boolean {
-  return department === null || ['HUB_ADMIN', 'AUDITOR', 'SERVICE', 'COORDINATOR'].includes(session.role) || session.department === department;
-}
-
-function Publication({ rows, year, department, departments, session }: { rows: DepartmentStatistics[]; year: number; department: string | null; departments: Department[]; session: SessionIdentity }) {
-  const visible = seesDeadlinesOf(session, department);
-  const deadlines = useAsync(
-    async (signal) => (visible ? (await run<{ jointPublicationDeadlines: ResultDeadline[] }>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal })).data!.jointPublicationDeadlines : null),
-    [year, department, visible],
-  );
+function Publication({ rows, year, department, name }: { rows: DepartmentStatistics[]; year: number; department: string | null; name: Namer }) {
+  const deadlines = useAsync(async (signal) => (await run<{ jointPublicationDeadlines: ResultDeadline[] }>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal })).data!.jointPublicationDeadlines, [year, department]);
   const [showAll, setShowAll] = useState(false);
-  const name = (code: string) => departmentName(departments, code);
   return (
     <section class="panel" data-testid="publication">
       <h2>结果公示（R25、R31）</h2>
@@ -182,14 +167,13 @@ function Publication({ rows, year, department, departments, session }: { rows: D
           { label: '期限内待公示', values: rows.map(withinDeadline), color: COLORS.pending },
         ]}
       />
-      <FiguresTable
+      <DepartmentTable
         rows={rows}
-        rowKey={(r) => r.department}
+        department={(r) => r.department}
+        name={name}
         testId="publication-row"
-        attributes={(r) => ({ 'data-department': r.department })}
         alert={(r) => r.overdue > 0}
         columns={[
-          { label: '部门', value: (r) => name(r.department) },
           { label: '结果数', field: 'results', value: (r) => r.results },
           { label: '已公示', field: 'published', value: (r) => r.published },
           { label: '按时', field: 'publishedOnTime', value: (r) => r.publishedOnTime },
@@ -199,13 +183,17 @@ function Publication({ rows, year, department, departments, session }: { rows: D
         ]}
       />
       <h3>待公示结果及期限</h3>
-      <Async state={deadlines} what="公示期限">
+      <Async
+        state={deadlines}
+        what="公示期限"
+        refused={
+          <p class="meta" data-testid="deadlines-not-visible">
+            其他部门尚未公示的结果只对该部门工作人员、牵头部门的协调员和平台管理、审计人员可见（R30）。
+          </p>
+        }
+      >
         {(list) =>
-          list === null ? (
-            <p class="meta" data-testid="deadlines-not-visible">
-              其他部门尚未公示的结果只对该部门工作人员、牵头部门的协调员和平台管理、审计人员可见（R30）。
-            </p>
-          ) : list.length === 0 ? (
+          list.length === 0 ? (
             <p class="ok-text">没有待公示的结果。</p>
           ) : (
             <>
@@ -242,8 +230,7 @@ function Publication({ rows, year, department, departments, session }: { rows: D
   );
 }
 
-function Deliveries({ rows, departments }: { rows: DepartmentStatistics[]; departments: Department[] }) {
-  const name = (code: string) => departmentName(departments, code);
+function Deliveries({ rows, name }: { rows: DepartmentStatistics[]; name: Namer }) {
   return (
     <section class="panel" data-testid="deliveries">
       <h2>检查结果回传各部门（R24）</h2>
@@ -260,14 +247,13 @@ function Deliveries({ rows, departments }: { rows: DepartmentStatistics[]; depar
           { label: '被拒收', values: rows.map((r) => r.deliveries.refused), color: COLORS.refused },
         ]}
       />
-      <FiguresTable
+      <DepartmentTable
         rows={rows}
-        rowKey={(r) => r.department}
+        department={(r) => r.department}
+        name={name}
         testId="delivery-row"
-        attributes={(r) => ({ 'data-department': r.department })}
         alert={(r) => r.deliveries.refused > 0 || r.deliveries.pending > 0}
         columns={[
-          { label: '部门', value: (r) => name(r.department) },
           { label: '已回传', field: 'delivered', value: (r) => r.deliveries.delivered },
           { label: '待回传', field: 'pending', value: (r) => r.deliveries.pending },
           { label: '被拒收', field: 'refused', value: (r) => r.deliveries.refused },
@@ -279,18 +265,16 @@ function Deliveries({ rows, departments }: { rows: DepartmentStatistics[]; depar
   );
 }
 
-function Visits({ rows, stats, departments }: { rows: DepartmentStatistics[]; stats: YearStatistics; departments: Department[] }) {
-  const name = (code: string) => departmentName(departments, code);
+function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: YearStatistics; name: Namer }) {
   return (
     <section class="panel" data-testid="visits">
       <h2>检查任务与入户（R22）</h2>
-      <FiguresTable
+      <DepartmentTable
         rows={rows}
-        rowKey={(r) => r.department}
+        department={(r) => r.department}
+        name={name}
         testId="visits-row"
-        attributes={(r) => ({ 'data-department': r.department })}
         columns={[
-          { label: '部门', value: (r) => name(r.department) },
           { label: '参与任务', field: 'tasks', value: (r) => r.tasks },
           { label: '已完成任务', field: 'tasksDone', value: (r) => r.tasksDone },
           { label: '抽中户次（有本部门事项）', field: 'visits', value: (r) => r.visits },
@@ -306,7 +290,7 @@ function Visits({ rows, stats, departments }: { rows: DepartmentStatistics[]; st
   );
 }
 
-function OverdueRevisions({ departments }: { departments: Department[] }) {
+function OverdueRevisions({ name }: { name: Namer }) {
   const state = useAsync(
     async (signal) => (await run<{ jointOverduePlanRevisions: Array<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string }> }>('OverduePlanRevisions', {}, { signal })).data!.jointOverduePlanRevisions,
     [],
@@ -314,19 +298,15 @@ function OverdueRevisions({ departments }: { departments: Department[] }) {
   return (
     <section class="panel" data-testid="overdue-revisions">
       <h2>逾期未公布的计划修订（R11）</h2>
-      <Async state={state} what="计划修订">
+      <Async state={state} what="计划修订" refused={<p class="meta">逾期未公布的计划修订由牵头部门的协调员和平台管理、审计人员查看（R11、R30）。</p>}>
         {(list) =>
-          list === null ? (
-            <p class="meta" data-testid="deadlines-not-visible">
-              其他部门尚未公示的结果只对该部门工作人员、牵头部门的协调员和平台管理、审计人员可见（R30）。
-            </p>
-          ) : list.length === 0 ? (
+          list.length === 0 ? (
             <p class="ok-text">所有计划修订均在 5 个工作日内公布。</p>
           ) : (
             <ul class="alerts">
               {list.map((r) => (
                 <li key={`${r.planId}-${r.revision}`}>
-                  {r.planName}（{departmentName(departments, r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于 {r.publishBy} 前公布
+                  {r.planName}（{name(r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于 {r.publishBy} 前公布
                 </li>
               ))}
             </ul>
@@ -341,6 +321,7 @@ function OverdueRevisions({ departments }: { departments: Department[] }) {
 export function Dashboard() {
   const session = useSession();
   const departments = useDepartments();
+  const name: Namer = (code) => departmentName(departments, code);
   const { query, route } = useLocation();
   const year = Number(query.year) || chinaYear();
   // A department's own staff start with their department; coordinators and hub roles with every department.
@@ -384,13 +365,12 @@ export function Dashboard() {
           return (
             <>
               <Summary stats={value} />
-              <Coverage rows={rows} year={year} departments={departments} />
-              <Participation year={year} shown={rows.map((r) => r.department)} departments={departments} />
-              <Visits rows={rows} stats={value} departments={departments} />
-              <Publication rows={rows} year={year} department={chosen} departments={departments} session={session} />
-              <Deliveries rows={rows} departments={departments} />
-              {/* R11's list is for the lead coordinators (their plans) and auditors and hub admins (all). */}
-              {['COORDINATOR', 'AUDITOR', 'HUB_ADMIN'].includes(session.role) && <OverdueRevisions departments={departments} />}
+              <Coverage rows={rows} year={year} name={name} />
+              <Participation year={year} shown={rows.map((r) => r.department)} name={name} />
+              <Visits rows={rows} stats={value} name={name} />
+              <Publication rows={rows} year={year} department={chosen} name={name} />
+              <Deliveries rows={rows} name={name} />
+              <OverdueRevisions name={name} />
             </>
           );
         }}
