@@ -23,6 +23,10 @@ COPY --from=build /app/dist dist
 COPY --from=build /app/operations operations
 # Connector mappings (connectors/*/*.yaml): a connector-backed department reads its mapping at start.
 COPY --from=build /app/connectors connectors
+# The holiday notices' year files (YYYY.json) the joint service counts working days on (R11, R25):
+# tsc copies no JSON into dist/, and the joint service finds them here, beside package.json
+# (JOINTCHECK_CALENDAR_DIR names another folder).
+COPY --from=build /app/subgraphs/joint/calendar/data subgraphs/joint/calendar/data
 COPY package.json ./
 # The gateway keeps its last good supergraph in /state, the health system's stand-in its database
 # in /data (volumes in docker-compose.yml); they run as node.

@@ -59,7 +59,11 @@ export class PlanRevisionRow {
   @Column({ name: 'changed_by', type: 'varchar', length: 64 })
   changedBy!: string;
 
-  /** The last day to publish this revision: 5 working days after it was made (R11). */
+  /**
+   * The last day to publish this revision as counted when it was made: 5 working days after (R11).
+   * Reads count it again (PlanService.publishDeadline): one counted provisionally, before the
+   * year's holiday notice was loaded, becomes final then.
+   */
   @Column({ name: 'publish_by', type: 'varchar', length: 10 })
   publishBy!: string;
 

@@ -5,7 +5,8 @@ import { buildFederatedSchema } from '../kernel/federation';
 import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
 import type { Logger } from '../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../kernel/server';
-import { defaultCalendar, type WorkingDayCalendar } from './calendar/working-days';
+import { calendarStatus } from './calendar/status';
+import { hubCalendar, type WorkingDayCalendar } from './calendar/working-days';
 import type { JointContext, JointDeps } from './context';
 import { DepartmentClient, type DepartmentEndpoint } from './department-client';
 import { AuditResolver } from './audit-resolvers';
@@ -54,15 +55,24 @@ export interface JointOptions {
   deliveryIntervalMs?: number;
 }
 
-/** Starts the joint service on its own database. */
-export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options: JointOptions): Promise<RunningJoint> {
+/**
+ * Starts the joint service on its own database. Its working-day calendar is read from the
+ * holiday notices' folder (`calendarDir`, the shipped one by default) once, at start; a year the
+ * work of today needs and whose notice is missing is logged as a warning and shown by `/health`
+ * (counts there are provisional, R11, R25).
+ */
+export async function startJoint(config: Pick<HubConfig, 'db' | 'host'> & Partial<Pick<HubConfig, 'calendarDir'>>, options: JointOptions): Promise<RunningJoint> {
+  const calendar = options.calendar ?? hubCalendar(config);
+  const clock = options.clock ?? (() => new Date());
   const database = await openServiceDatabase(config.db, JOINT_SERVICE, { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
   const deps: JointDeps = {
     dataSource: database.dataSource,
     departments: new DepartmentClient(options.departments, options.issuer),
-    calendar: options.calendar ?? defaultCalendar(),
-    clock: options.clock ?? (() => new Date()),
+    calendar,
+    clock,
   };
+  const atStart = calendarStatus(calendar, clock());
+  if (atStart.provisionalYears.length) options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
   const deliverer = new OutboxDeliverer(deps, options.logger, options.deliveryIntervalMs ?? 1000);
   deps.afterSubmit = () => void deliverer.deliverDue().catch((error) => options.logger.error({ err: error }, 'outbox delivery failed'));
   const running = await serveOnDatabase(database, async () =>
@@ -74,6 +84,8 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host'>, options
       port: options.port,
       logger: options.logger,
       context: (base) => ({ ...base, joint: deps }),
+      // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.
+      health: async () => ({ ok: true, detail: { calendar: calendarStatus(deps.calendar, deps.clock()) } }),
     }),
   );
   deliverer.start();

@@ -87,6 +87,8 @@ const schema = z.object({
   JOINTCHECK_CONNECTOR_UPSTREAM_KEY: z.string().min(8, 'at least 8 characters').optional(),
   /** Gateway: the built public page and dashboard (`npm run build:web`), served at `/`. */
   JOINTCHECK_WEB_DIR: z.string().optional(),
+  /** Joint service: the folder of the State Council holiday notices' year files (`YYYY.json`) working days are counted on. */
+  JOINTCHECK_CALENDAR_DIR: z.string().optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -116,6 +118,8 @@ export interface HubConfig {
   connector: ConnectorSettings | null;
   /** Gateway: the built public page (dist/web of the project by default). */
   webDir: string;
+  /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
+  calendarDir: string | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
 
@@ -204,12 +208,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     connector: connectorSettings(c),
     healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
     webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
+    calendarDir: c.JOINTCHECK_CALENDAR_DIR ? path.resolve(c.JOINTCHECK_CALENDAR_DIR) : null,
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };
 }
 
 /** The folder holding package.json above this file: the checkout, or /app in the image (run from dist/). */
-function projectRoot(): string {
+export function projectRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return process.cwd();

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SettableClock } from '../../scripts/settable-clock';
+import { packageCalendarYears, WorkingDayCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
 import { Role } from '../../subgraphs/kernel/identity';
 import { THIS_TASK } from '../../web/src/draw/verify';
@@ -410,6 +411,40 @@ describeWithHub(
         // Only the stranger's token was refused (HTTP 401, logged by the browser as well).
         return /401/;
       });
+    });
+
+    it("R25, R31: while a year's holiday notice is missing, the dashboard says so and marks the deadlines counted through it as the API does", async () => {
+      const year = demo().year;
+      const calendar = hub().joint.deps.calendar;
+      // The joint service as it would run without the demo year's notice loaded (the package's other years only).
+      hub().joint.deps.calendar = new WorkingDayCalendar(packageCalendarYears().filter((y) => y.year !== year));
+      try {
+        await onPage('desktop', async (page) => {
+          const token = await hub().token(Role.COORDINATOR, 'market');
+          const { jointStatistics: stats, jointPublicationDeadlines: deadlines } = await api<{ jointStatistics: { provisionalCalendarYears: number[] }; jointPublicationDeadlines: Array<{ resultId: string; provisional: boolean }> }>(
+            hub(),
+            `{ jointStatistics(year: ${year}) { provisionalCalendarYears } jointPublicationDeadlines(year: ${year}, first: 200) { resultId provisional } }`,
+            token,
+          );
+          expect(stats.provisionalCalendarYears).toEqual([year]);
+          expect(deadlines.length).toBeGreaterThan(0);
+          expect(deadlines.every((d) => d.provisional)).toBe(true);
+          await signIn(page, token);
+          await page.goto(`/dashboard?year=${year}`);
+          await page.waitForSelector('[data-testid=deadline-row]');
+          const notice = page.locator('[data-testid=calendar-notice]');
+          expect(await notice.getAttribute('data-years')).toBe(String(year));
+          expect(await notice.innerText()).toContain(`${year} 年的国务院节假日安排通知尚未载入平台`);
+          const rows = await page.locator('[data-testid=deadline-row]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-result-id'), r.getAttribute('data-provisional'), r.textContent!.includes('（暂定）')]));
+          expect(rows).toEqual(deadlines.slice(0, 20).map((d) => [d.resultId, 'true', true]));
+          await screenshot(page, `${hub().config.db.kind}-dashboard-provisional-desktop`);
+        });
+      } finally {
+        hub().joint.deps.calendar = calendar;
+      }
+      // With the notice loaded again, nothing is marked.
+      const final = await api<{ jointStatistics: { provisionalCalendarYears: number[] } }>(hub(), `{ jointStatistics(year: ${year}) { provisionalCalendarYears } }`, await hub().token(Role.HUB_ADMIN));
+      expect(final.jointStatistics.provisionalCalendarYears).toEqual([]);
     });
 
     it("R30: a department admin's dashboard opens on their own department, and lists only their results' deadlines, as the API does for them", async () => {

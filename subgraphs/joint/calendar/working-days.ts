@@ -16,13 +16,20 @@
  *   time, is in time.
  * - `workingDaysBetween(X, D)` counts the working days d with X < d <= D; so something made on X
  *   is late on D exactly when `workingDaysBetween(X, D) > n`, i.e. `D > addWorkingDays(X, n)`.
- * - Only covered years are counted. A year is covered when its data lists at least one holiday
- *   (every notice has at least 元旦). Touching any date of another year is refused with
- *   BAD_USER_INPUT, never guessed: packages silently treat such a year as plain weekdays.
+ * - A year is covered (final) when its notice is loaded: its data lists at least one holiday
+ *   (every notice has at least 元旦). A year without one is counted provisionally (R11, R25 go on
+ *   at the turn of the year): weekends plus the statutory holidays the 办法 fixes by date and by
+ *   the lunar calendar (statutory-holidays.ts), without the 补假 and 调休 only the notice gives.
+ *   Every answer built on such a count says so (`yearsWithoutNotice`), and becomes final once the
+ *   year's file is loaded: nothing computed from the calendar is stored as final. Only years the
+ *   rules and the lunar tables reach (2025 to 2099) are computed; a date outside every covered
+ *   and computable year is refused with BAD_USER_INPUT.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { projectRoot, type HubConfig } from '../../kernel/config';
 import { badInput } from '../../kernel/errors';
+import { LUNAR_TABLES_UNTIL, STATUTORY_RULES_SINCE, statutoryHolidays } from './statutory-holidays';
 
 /** One year of the State Council's holiday notice: the holidays and the swapped working days. */
 export interface CalendarYear {
@@ -36,8 +43,12 @@ export interface CalendarYear {
   workdays: readonly string[];
 }
 
-/** The folder of operator-maintained year files (`YYYY.json`); see its README.md. */
-export const CALENDAR_DATA_DIR = path.join(__dirname, 'data');
+/**
+ * The folder of year files (`YYYY.json`) shipped with the hub, in the checkout (and in the image,
+ * /app/subgraphs/joint/calendar/data): found from the project root, so the compiled build (dist/,
+ * which holds no JSON) reads the same files. The setting JOINTCHECK_CALENDAR_DIR names another.
+ */
+export const CALENDAR_DATA_DIR = path.join(projectRoot(), 'subgraphs', 'joint', 'calendar', 'data');
 
 /** The data folder as named in error messages, relative to the repository root. */
 const CALENDAR_DATA_LABEL = 'subgraphs/joint/calendar/data';
@@ -127,24 +138,35 @@ export function checkCalendarYear(raw: unknown, origin: string): CalendarYear {
   return { year, source, holidays: h, workdays: w };
 }
 
+/** A deadline and whether it is final (R11, R25). */
+export interface Deadline {
+  /** The last day, 'YYYY-MM-DD' (China). */
+  date: string;
+  /** The years without a notice the count went through: empty when final, else the date is provisional. */
+  provisionalYears: number[];
+}
+
 /** Options of a calendar. */
 export interface WorkingDayCalendarOptions {
   /**
-   * The folder named in the error for an uncovered year.
+   * The folder named in messages about a year without its notice (the setting JOINTCHECK_CALENDAR_DIR).
    * @default 'subgraphs/joint/calendar/data'
    */
   dataDirLabel?: string;
 }
 
 /**
- * Working days over a fixed set of covered years (see the top of this file for the counting).
- * Every method refuses, with BAD_USER_INPUT, a malformed date or any date in a year it does not
- * cover, with a message saying how to add that year. Build it once (`defaultCalendar()`) and share it.
+ * Working days over the years whose notice is loaded (final) and, provisionally, the years the
+ * 办法's statutory holidays can be computed for (see the top of this file for the counting).
+ * Every method refuses, with BAD_USER_INPUT, a malformed date or a date in a year that is neither.
+ * Build it once (`defaultCalendar()`) and share it.
  */
 export class WorkingDayCalendar {
   private readonly years = new Map<number, CalendarYear>();
   private readonly holidays = new Set<number>();
   private readonly workdays = new Set<number>();
+  /** Years whose days are in the sets: every covered year, and provisional years once asked for. */
+  private readonly prepared = new Set<number>();
   private readonly dataDirLabel: string;
 
   /** Takes each covered year's data once; a year given twice is a programmer error. */
@@ -154,12 +176,13 @@ export class WorkingDayCalendar {
       const y = checkCalendarYear(raw, `year ${String(raw.year)} (${String(raw.source)})`);
       if (this.years.has(y.year)) throw new Error(`Working-day calendar: year ${y.year} is given twice.`);
       this.years.set(y.year, y);
+      this.prepared.add(y.year);
       for (const d of y.holidays) this.holidays.add(dayNumberOf(d) as number);
       for (const d of y.workdays) this.workdays.add(dayNumberOf(d) as number);
     }
   }
 
-  /** Whether `year` has holiday data, so that working days in it can be counted. */
+  /** Whether `year`'s notice is loaded, so that working days in it are final. */
   isCovered(year: number): boolean {
     return this.years.has(year);
   }
@@ -174,6 +197,29 @@ export class WorkingDayCalendar {
     return this.years.get(year)?.source;
   }
 
+  /**
+   * The years from the one of `from` to the one of `to` (either order, both included) whose notice
+   * is not loaded: a count over those dates is provisional exactly when this is not empty.
+   */
+  yearsWithoutNotice(from: string, to: string): number[] {
+    const [a, b] = [yearOf(parseDate(from, 'from')), yearOf(parseDate(to, 'to'))].sort((x, y) => x - y) as [number, number];
+    const out: number[] = [];
+    for (let year = a; year <= b; year++) if (!this.years.has(year)) out.push(year);
+    return out;
+  }
+
+  /** The sentence that explains a provisional count over `years` (for messages, logs and health). */
+  provisionalNote(years: readonly number[]): string {
+    if (years.length === 0) return '';
+    const list = years.join(', ');
+    return (
+      `No holiday notice is loaded for ${list}: working days there are counted provisionally, on weekends and the statutory holidays of ` +
+      `《全国年节及纪念日放假办法》 without the swapped days (调休) and make-up days (补假) only the notice gives. ` +
+      `Add ${this.dataDirLabel}/${years[0]}.json from the State Council's notice (国务院办公厅关于${years[0]}年部分节假日安排的通知) and restart; ` +
+      `${this.dataDirLabel}/README.md shows the format.`
+    );
+  }
+
   /** Whether `date` ('YYYY-MM-DD', China) is a working day: not a holiday, and a weekday or 调休上班. */
   isWorkingDay(date: string): boolean {
     return this.working(this.covered(parseDate(date, 'date')));
@@ -181,7 +227,7 @@ export class WorkingDayCalendar {
 
   /**
    * The n-th working day after `from` (n >= 1; `from` itself is not counted): the last day of a
-   * "within n working days" deadline (R11: 5, R25: 20).
+   * "within n working days" deadline (R11: 5, R25: 20). Provisional when `yearsWithoutNotice(from, result)` is not empty.
    */
   addWorkingDays(from: string, n: number): string {
     let day = this.covered(parseDate(from, 'from'));
@@ -193,6 +239,15 @@ export class WorkingDayCalendar {
       if (this.working(day)) left--;
     }
     return dateOf(day);
+  }
+
+  /**
+   * The deadline "within n working days of `from`" (`addWorkingDays`) with the years without a
+   * notice it was counted through: empty when the deadline is final, else it is provisional.
+   */
+  deadline(from: string, n: number): Deadline {
+    const date = this.addWorkingDays(from, n);
+    return { date, provisionalYears: this.yearsWithoutNotice(from, date) };
   }
 
   /**
@@ -234,19 +289,27 @@ export class WorkingDayCalendar {
     return !isWeekend(day) || this.workdays.has(day);
   }
 
-  /** Returns `day` if its year is covered, else refuses with how to add the year. */
+  /**
+   * Returns `day` once its year's days are known: a covered year's from its notice, another's
+   * computed provisionally from the 办法 the first time it is needed; a year neither reaches is
+   * refused, saying which years can be counted.
+   */
   private covered(day: number): number {
     const year = yearOf(day);
-    if (this.years.has(year)) return day;
-    const years = this.coveredYears();
-    const range = years.length === 0 ? 'none' : `${years[0]}–${years[years.length - 1]}`;
-    throw badInput(
-      `No holiday calendar for ${year}, so working days cannot be counted for ${dateOf(day)} (covered years: ${range}). ` +
-        `Add ${this.dataDirLabel}/${year}.json with the holidays (放假) and swapped working days (调休上班) of the ` +
-        `State Council's notice on ${year}'s holidays (国务院办公厅关于${year}年部分节假日安排的通知), citing it in "source", ` +
-        `then restart; ${this.dataDirLabel}/README.md shows the format.`,
-      { year },
-    );
+    if (this.prepared.has(year)) return day;
+    if (year < STATUTORY_RULES_SINCE || year > LUNAR_TABLES_UNTIL) {
+      const years = this.coveredYears();
+      const range = years.length === 0 ? 'none' : `${years[0]}–${years[years.length - 1]}`;
+      throw badInput(
+        `Working days cannot be counted for ${dateOf(day)}: ${year} has no holiday notice loaded (loaded: ${range}) and is outside the years ` +
+          `${STATUTORY_RULES_SINCE}–${LUNAR_TABLES_UNTIL} whose statutory holidays the hub computes. Check the date; for a year of the past, ` +
+          `add ${this.dataDirLabel}/${year}.json from the State Council's notice on ${year}'s holidays and restart.`,
+        { year },
+      );
+    }
+    for (const h of statutoryHolidays(year)) this.holidays.add(dayNumberOf(h.date) as number);
+    this.prepared.add(year);
+    return day;
   }
 }
 
@@ -274,15 +337,18 @@ export function packageCalendarYears(): CalendarYear[] {
 }
 
 /**
- * The year files (`YYYY.json`) of a data folder; a missing folder holds none. A file whose name
- * is not `YYYY.json`, or whose `year` differs from its name, is refused.
+ * The year files (`YYYY.json`) of a data folder. A missing folder is an operator's mistake (a
+ * setting pointing nowhere would silently make every year provisional), and so is a file whose
+ * name is not `YYYY.json` or whose `year` differs from its name: each is refused naming it.
  */
 export function loadCalendarDir(dir: string): CalendarYear[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`Working-day calendar: the folder ${dir} does not exist. Set JOINTCHECK_CALENDAR_DIR to the folder of the holiday notices' year files (YYYY.json).`);
+    }
     throw e;
   }
   const years: CalendarYear[] = [];
@@ -327,4 +393,9 @@ export function defaultCalendar(options: DefaultCalendarOptions = {}): WorkingDa
   for (const y of [...packageCalendarYears(), ...loadCalendarDir(dataDir), ...(options.extraYears ?? [])]) years.set(y.year, y);
   const dataDirLabel = options.dataDir === undefined ? CALENDAR_DATA_LABEL : dataDir;
   return new WorkingDayCalendar([...years.values()], { dataDirLabel });
+}
+
+/** The joint service's calendar as configured: the notices' folder of JOINTCHECK_CALENDAR_DIR, or the shipped one. */
+export function hubCalendar(config: Partial<Pick<HubConfig, 'calendarDir'>>): WorkingDayCalendar {
+  return defaultCalendar({ dataDir: config.calendarDir ?? undefined });
 }

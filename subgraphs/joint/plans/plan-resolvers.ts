@@ -10,6 +10,12 @@ import type { PlanView } from './plan-service';
 import { PlanService } from './plan-service';
 import { ClassCombinationEnum, OverdueRevisionType, PlanInput, PlanRevisionType, PlanType, UncoveredItemType } from './types';
 
+/** R11: a revision's deadline to publish as shown, counted now (provisional while a year it runs through has no holiday notice). */
+function publishByOf(plans: PlanService, changedAt: Date): { publishBy: string; publishByProvisional: boolean } {
+  const { date, provisionalYears } = plans.publishDeadline(changedAt);
+  return { publishBy: date, publishByProvisional: provisionalYears.length > 0 };
+}
+
 /** A plan view as its GraphQL shape (ratios back to percent). */
 export function toPlan({ plan, revision, content }: PlanView): PlanType & { planRow: PlanView['plan'] } {
   const pct = (bp: number) => bp / 100;
@@ -57,8 +63,10 @@ export class PlanResolver {
 
   @FieldResolver(() => [PlanRevisionType], { description: 'Every revision with its time, author and publication (R11); the public sees the published ones.' })
   async revisions(@Root() plan: ReturnType<typeof toPlan>, @Ctx() ctx: JointContext) {
-    const all = await service(ctx).revisions(plan.id);
-    return seesDrafts(ctx.identity, plan.departments) ? all : all.filter((r) => r.publishedAt !== null);
+    const plans = service(ctx);
+    const all = await plans.revisions(plan.id);
+    const shown = seesDrafts(ctx.identity, plan.departments) ? all : all.filter((r) => r.publishedAt !== null);
+    return shown.map((r): PlanRevisionType => ({ ...r, ...publishByOf(plans, r.changedAt) }));
   }
 
   @Mutation(() => PlanType, { description: "Creates an annual plan of the caller's department (R10); it is a draft until published." })
@@ -102,7 +110,7 @@ export class PlanResolver {
       leadDepartment: plan.leadDepartment,
       revision: revision.revision,
       changedAt: revision.changedAt,
-      publishBy: revision.publishBy,
+      ...publishByOf(service(ctx), revision.changedAt),
     }));
   }
 }

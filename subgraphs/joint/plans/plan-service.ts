@@ -4,7 +4,7 @@ import { conflict, notFound } from '../../kernel/errors';
 import { Role, type Identity } from '../../kernel/identity';
 import { assertLeadCoordinator, assertRoleAmong, seesDrafts } from '../access';
 import { appendAudit } from '../audit';
-import { chinaDate } from '../calendar/working-days';
+import { chinaDate, type Deadline } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { PlanRevisionRow, PlanRow } from '../entities';
 import type { PlanContent } from './content';
@@ -43,7 +43,16 @@ export class PlanService {
 
   /** R11: the day by which a revision made now must be published. */
   private publishBy(at: Date): string {
-    return this.deps.calendar.addWorkingDays(chinaDate(at), PUBLISH_WITHIN_WORKING_DAYS);
+    return this.publishDeadline(at).date;
+  }
+
+  /**
+   * R11: the deadline of a revision made at `changedAt`, counted now: provisional while a year it
+   * runs through has no holiday notice loaded, final once it has (so it is computed when read, and
+   * the `publish_by` stored with the revision is only what was counted when it was made).
+   */
+  publishDeadline(changedAt: Date): Deadline {
+    return this.deps.calendar.deadline(chinaDate(changedAt), PUBLISH_WITHIN_WORKING_DAYS);
   }
 
   async create(identity: Identity, input: PlanInput): Promise<PlanView> {
@@ -100,7 +109,7 @@ export class PlanService {
         .where('id = :id AND (published_revision IS NULL OR published_revision < :revision)', { id: planId, revision })
         .execute();
       const row = await tx.findOneByOrFail(PlanRevisionRow, { planId, revision });
-      await appendAudit(tx, identity, { action: 'plan.published', entityId: planId, details: { revision, late: chinaDate(now) > row.publishBy } }, now);
+      await appendAudit(tx, identity, { action: 'plan.published', entityId: planId, details: { revision, late: chinaDate(now) > this.publishBy(row.changedAt) } }, now);
       return { plan: { ...existing, publishedRevision: revision }, revision: row, content: row.content as PlanContent };
     });
   }
@@ -157,7 +166,7 @@ export class PlanService {
   /** R11: revisions not published by their deadline, as of a China date. */
   async overdueRevisions(asOf: string): Promise<Array<{ plan: PlanRow; revision: PlanRevisionRow }>> {
     const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, { where: { publishedAt: IsNull() }, order: { changedAt: 'ASC' } });
-    const overdue = rows.filter((r) => r.publishBy < asOf);
+    const overdue = rows.filter((r) => this.publishBy(r.changedAt) < asOf);
     if (overdue.length === 0) return [];
     const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { id: In([...new Set(overdue.map((r) => r.planId))]) } });
     // A later published revision supersedes an unpublished earlier one: that change was published with it.

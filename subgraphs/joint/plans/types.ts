@@ -64,6 +64,8 @@ export class PlanRevisionType {
   changedBy!: string;
   @Field({ description: 'The last day to publish this revision (China date): 5 working days after it was made (R11).' })
   publishBy!: string;
+  @Field({ description: "publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is." })
+  publishByProvisional!: boolean;
   @Field(() => Date, { nullable: true })
   publishedAt!: Date | null;
 }
@@ -202,4 +204,6 @@ export class OverdueRevisionType {
   changedAt!: Date;
   @Field()
   publishBy!: string;
+  @Field({ description: "publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is." })
+  publishByProvisional!: boolean;
 }

@@ -35,6 +35,11 @@ export class ResultDeadlineType {
   workingDaysLeft!: number;
   @Field({ description: 'Today is after the deadline (R31).' })
   overdue!: boolean;
+  @Field({
+    description:
+      'The deadline or the working days left were counted through a year whose State Council holiday notice is not loaded yet: on weekends and the statutory holidays alone, without its swapped and make-up days. Final once the year is loaded (jointStatistics.provisionalCalendarYears names the year).',
+  })
+  provisional!: boolean;
 }
 
 /** The most deadlines one call lists. */
@@ -102,7 +107,7 @@ export class PublicationDeadlineResolver {
         (await departmentResults(ctx.joint, d, taskIds))
           .filter((r) => r.publishedAt === null && sees(d, r.taskId))
           .map((r): ResultDeadlineType => {
-            const deadline = publicationDeadline(calendar, r.inspectedOn); // R25
+            const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
             return {
               department: d,
               resultId: r.id,
@@ -116,6 +121,7 @@ export class PublicationDeadlineResolver {
               deadline,
               workingDaysLeft: calendar.workingDaysLeft(today, deadline),
               overdue: today > deadline, // R31, as jointStatistics counts it
+              provisional: provisionalYears.length > 0 || calendar.yearsWithoutNotice(today, deadline).length > 0,
             };
           }),
       ),

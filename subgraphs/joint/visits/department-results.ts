@@ -1,4 +1,4 @@
-import type { WorkingDayCalendar } from '../calendar/working-days';
+import type { Deadline, WorkingDayCalendar } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 
 /*
@@ -12,11 +12,12 @@ export const PUBLISH_RESULTS_WITHIN_WORKING_DAYS = 20;
 
 /**
  * R25: the last day (a China date, YYYY-MM-DD) a result formed on `inspectedOn` is published in
- * time: the 20th working day after the check's end, which itself is not counted. The one
- * computation behind `jointStatistics` and `jointPublicationDeadlines`.
+ * time: the 20th working day after the check's end, which itself is not counted; provisional
+ * while a year it runs through has no holiday notice loaded. The one computation behind
+ * `jointStatistics` and `jointPublicationDeadlines`.
  */
-export function publicationDeadline(calendar: WorkingDayCalendar, inspectedOn: string): string {
-  return calendar.addWorkingDays(inspectedOn, PUBLISH_RESULTS_WITHIN_WORKING_DAYS);
+export function publicationDeadline(calendar: WorkingDayCalendar, inspectedOn: string): Deadline {
+  return calendar.deadline(inspectedOn, PUBLISH_RESULTS_WITHIN_WORKING_DAYS);
 }
 
 /** One result as a department's contract gives it (`DepartmentResults`). */

@@ -36,6 +36,8 @@ class DepartmentStatisticsType {
   publishedLate!: number;
   @Field(() => Int, { description: 'Not published, and past the deadline.' })
   overdue!: number;
+  @Field(() => Int, { description: 'Results whose deadline is provisional: counted through a year whose holiday notice is not loaded (R25; YearStatistics.provisionalCalendarYears).' })
+  provisionalDeadlines!: number;
   @Field(() => Float, { description: 'Published ÷ results (1 when there are none yet).' })
   publicationRate!: number;
   @Field(() => DeliveryCountsType, { description: "Delivery of the year's visit results to the department (R24): the outbox's shares, by status." })
@@ -66,6 +68,13 @@ class YearStatisticsType {
   separateVisits!: string[];
   @Field(() => [DepartmentStatisticsType])
   departments!: DepartmentStatisticsType[];
+  @Field(() => [Int], {
+    description:
+      "Years without their State Council holiday notice loaded that publication deadlines were counted through: on-time, late and overdue counts that rest on them are provisional (each department's provisionalDeadlines) until the operator loads the year.",
+  })
+  provisionalCalendarYears!: number[];
+  @Field(() => String, { nullable: true, description: 'What provisionalCalendarYears means and what the operator does about it; null when nothing is provisional.' })
+  calendarNote!: string | null;
 }
 
 @Resolver()
@@ -107,6 +116,8 @@ export class StatisticsResolver {
     const perTarget = new Map<string, number>();
     for (const d of drawn) perTarget.set(d.targetKey, (perTarget.get(d.targetKey) ?? 0) + 1);
     const codes = ctx.joint.departments.departments();
+    // R25, R31: years without a holiday notice that deadlines were counted through (their figures are provisional).
+    const provisionalCalendarYears = new Set<number>();
     const checklists = await fetchChecklists(ctx.joint, codes);
     const departments = await Promise.all(
       codes.map(async (department) => {
@@ -116,10 +127,16 @@ export class StatisticsResolver {
         let onTime = 0;
         let late = 0;
         let overdue = 0;
+        let provisionalDeadlines = 0;
         for (const r of results) {
-          const deadline = publicationDeadline(calendar, r.inspectedOn); // R25
-          if (r.publishedAt) chinaDate(new Date(r.publishedAt)) <= deadline ? onTime++ : late++;
+          const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
+          const published = r.publishedAt ? chinaDate(new Date(r.publishedAt)) : null;
+          if (published) published <= deadline ? onTime++ : late++;
           else if (today > deadline) overdue++;
+          if (provisionalYears.length) {
+            provisionalDeadlines++;
+            for (const y of provisionalYears) provisionalCalendarYears.add(y);
+          }
         }
         const publishedCount = onTime + late;
         const mine = tasks.filter((t) => contentOf.get(t.id)!.departments.includes(department));
@@ -136,6 +153,7 @@ export class StatisticsResolver {
           publishedLate: late,
           overdue,
           publicationRate: results.length ? publishedCount / results.length : 1,
+          provisionalDeadlines,
           deliveries: deliveryCountsOf(deliveries, department),
         };
       }),
@@ -152,6 +170,8 @@ export class StatisticsResolver {
       overInspected: [...perTarget].filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR).map(([k]) => k).sort(),
       separateVisits: [...alone].filter(([, departments]) => departments.size > 1).map(([k]) => k).sort(),
       departments,
+      provisionalCalendarYears: [...provisionalCalendarYears].sort((a, b) => a - b),
+      calendarNote: calendar.provisionalNote([...provisionalCalendarYears].sort((a, b) => a - b)) || null,
     };
   }
 }

@@ -75,7 +75,7 @@ export interface PlanDetail extends PlanSummary {
   ratios: { high: number; elevated: number; general: number; low: number };
   classCombination: string;
   batchSize: number;
-  revisions: Array<{ revision: number; note: string | null; changedAt: string; publishBy: string; publishedAt: string | null }>;
+  revisions: Array<{ revision: number; note: string | null; changedAt: string; publishBy: string; publishByProvisional: boolean; publishedAt: string | null }>;
 }
 
 export interface TaskSummary {
@@ -125,6 +125,8 @@ export interface DepartmentStatistics {
   publishedOnTime: number;
   publishedLate: number;
   overdue: number;
+  /** Results whose deadline runs through a year without its holiday notice: provisional (R25). */
+  provisionalDeadlines: number;
   publicationRate: number;
   deliveries: DeliveryCounts;
 }
@@ -141,6 +143,9 @@ export interface YearStatistics {
   overInspected: string[];
   separateVisits: string[];
   departments: DepartmentStatistics[];
+  /** Years without their holiday notice loaded that deadlines were counted through. */
+  provisionalCalendarYears: number[];
+  calendarNote: string | null;
 }
 
 export interface ResultDeadline {
@@ -156,4 +161,6 @@ export interface ResultDeadline {
   deadline: string;
   workingDaysLeft: number;
   overdue: boolean;
+  /** Counted through a year whose holiday notice is not loaded yet (weekends and statutory holidays alone). */
+  provisional: boolean;
 }

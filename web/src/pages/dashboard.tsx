@@ -50,6 +50,26 @@ function Summary({ stats }: { stats: YearStatistics }) {
   );
 }
 
+/** The mark of a date counted through a year whose holiday notice is not loaded (R11, R25). */
+function Provisional() {
+  return (
+    <span class="provisional" data-testid="provisional" title="该年度国务院节假日安排通知尚未载入平台：按周末和法定节假日暂算，不含调休和补假；载入后自动确定">
+      （暂定）
+    </span>
+  );
+}
+
+/** Says which years' holiday notices are missing, so that provisional deadlines are read as such. */
+function CalendarNotice({ stats }: { stats: YearStatistics }) {
+  if (stats.provisionalCalendarYears.length === 0) return null;
+  const count = stats.departments.reduce((n, d) => n + d.provisionalDeadlines, 0);
+  return (
+    <p class="notice warn" data-testid="calendar-notice" data-years={stats.provisionalCalendarYears.join(',')}>
+      {stats.provisionalCalendarYears.join('、')} 年的国务院节假日安排通知尚未载入平台：{count} 条结果的公示期限要按该年的工作日计算，现按周末和法定节假日暂算（不含调休、补假），标为“暂定”；运维人员载入通知后即为正式期限。
+    </p>
+  );
+}
+
 /** A department's name by its code (the hub's registered names). */
 type Namer = (code: string) => string;
 
@@ -205,7 +225,7 @@ function Publication({ rows, year, department, name }: { rows: DepartmentStatist
                 rows={showAll ? list : list.slice(0, DEADLINES_SHOWN)}
                 rowKey={(d) => `${d.department}-${d.resultId}`}
                 testId="deadline-row"
-                attributes={(d) => ({ 'data-department': d.department, 'data-result-id': d.resultId, 'data-overdue': String(d.overdue) })}
+                attributes={(d) => ({ 'data-department': d.department, 'data-result-id': d.resultId, 'data-overdue': String(d.overdue), 'data-provisional': String(d.provisional) })}
                 alert={(d) => d.overdue}
                 columns={[
                   { label: '部门', value: (d) => name(d.department) },
@@ -214,7 +234,7 @@ function Publication({ rows, year, department, name }: { rows: DepartmentStatist
                   { label: '事项', value: (d) => d.itemCode },
                   { label: '检查完成', value: (d) => d.inspectedOn },
                   { label: '公示期限', field: 'deadline', value: (d) => d.deadline },
-                  { label: '状态', value: (d) => <>{label(RESULT_STATUS, d.status)}，{d.overdue ? <strong>逾期 {-d.workingDaysLeft} 个工作日</strong> : `剩余 ${d.workingDaysLeft} 个工作日`}</> },
+                  { label: '状态', value: (d) => <>{label(RESULT_STATUS, d.status)}，{d.overdue ? <strong>逾期 {-d.workingDaysLeft} 个工作日</strong> : `剩余 ${d.workingDaysLeft} 个工作日`}{d.provisional && <Provisional />}</> },
                 ]}
               />
               {list.length > DEADLINES_SHOWN && (
@@ -292,7 +312,7 @@ function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: Ye
 
 function OverdueRevisions({ name }: { name: Namer }) {
   const state = useAsync(
-    async (signal) => (await run<{ jointOverduePlanRevisions: Array<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string }> }>('OverduePlanRevisions', {}, { signal })).data!.jointOverduePlanRevisions,
+    async (signal) => (await run<{ jointOverduePlanRevisions: Array<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string; publishByProvisional: boolean }> }>('OverduePlanRevisions', {}, { signal })).data!.jointOverduePlanRevisions,
     [],
   );
   return (
@@ -306,7 +326,7 @@ function OverdueRevisions({ name }: { name: Namer }) {
             <ul class="alerts">
               {list.map((r) => (
                 <li key={`${r.planId}-${r.revision}`}>
-                  {r.planName}（{name(r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于 {r.publishBy} 前公布
+                  {r.planName}（{name(r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于 {r.publishBy} 前公布{r.publishByProvisional && <Provisional />}
                 </li>
               ))}
             </ul>
@@ -364,6 +384,7 @@ export function Dashboard() {
           const rows = value.departments.filter((d) => chosen === null || d.department === chosen);
           return (
             <>
+              <CalendarNotice stats={value} />
               <Summary stats={value} />
               <Coverage rows={rows} year={year} name={name} />
               <Participation year={year} shown={rows.map((r) => r.department)} name={name} />

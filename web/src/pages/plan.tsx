@@ -63,7 +63,7 @@ export function PlanPage({ id }: { id: string }) {
             <ol class="revisions">
               {plan.revisions.map((r) => (
                 <li key={r.revision}>
-                  第 {r.revision} 版：制定于 {chinaDate(r.changedAt)}，{r.publishedAt ? `公布于 ${chinaDate(r.publishedAt)}` : '尚未公布'}（应于 {r.publishBy} 前公布）
+                  第 {r.revision} 版：制定于 {chinaDate(r.changedAt)}，{r.publishedAt ? `公布于 ${chinaDate(r.publishedAt)}` : '尚未公布'}（应于 {r.publishBy} 前公布{r.publishByProvisional ? '，暂定' : ''}）
                   {r.note && <span class="meta">：{r.note}</span>}
                 </li>
               ))}
