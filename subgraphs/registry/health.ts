@@ -31,12 +31,23 @@ export class HealthMonitor {
   private running: Promise<void> | null = null;
   private again: Promise<void> | null = null;
 
+  private readonly timeoutMs: number;
+  private readonly healthTimeoutMs: number;
+
+  /**
+   * @param timeouts how long `{ __typename }` and `/health` may take each (@default both the
+   * interval, within 500 ms to 5 s); a probe that takes longer is DOWN, a `/health` DEGRADED.
+   */
   constructor(
     private readonly subgraphs: () => Promise<Array<{ name: string; url: string }>>,
     private readonly intervalMs: number,
     private readonly logger: Logger,
-    private readonly timeoutMs = Math.min(5000, Math.max(500, intervalMs)),
-  ) {}
+    timeouts: { graphqlMs?: number; healthMs?: number } = {},
+  ) {
+    const byInterval = Math.min(5000, Math.max(500, intervalMs));
+    this.timeoutMs = timeouts.graphqlMs ?? byInterval;
+    this.healthTimeoutMs = timeouts.healthMs ?? byInterval;
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed')), this.intervalMs);
@@ -137,9 +148,9 @@ export class HealthMonitor {
     healthUrl.search = '';
     let response: Response;
     try {
-      response = await fetch(healthUrl, { redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(healthUrl, { redirect: 'manual', signal: AbortSignal.timeout(this.healthTimeoutMs) });
     } catch (error) {
-      return (error as Error).name === 'TimeoutError' ? `it answers, but its /health did not answer within ${this.timeoutMs} ms` : null;
+      return (error as Error).name === 'TimeoutError' ? `it answers, but its /health did not answer within ${this.healthTimeoutMs} ms` : null;
     }
     if (response.status !== 503) {
       await response.body?.cancel();
