@@ -10,6 +10,7 @@ import { createLogger } from '../subgraphs/kernel/log';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
 import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
+import type { SettableClock } from '../subgraphs/kernel/settable-clock';
 
 export interface RunningHub {
   gateway: GatewayHandle;
@@ -32,7 +33,7 @@ export interface RunningHub {
  */
 export async function startHub(
   config: HubConfig,
-  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number } = {},
+  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number; trainingClock?: SettableClock } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
   const modules = options.departments ?? BUILTIN_DEPARTMENTS;
@@ -72,6 +73,8 @@ export async function startHub(
       departments: () => directory.departments(),
       clock: options.clock,
       deliveryIntervalMs: options.deliveryIntervalMs,
+      // Only a training hub's clock may be moved: production and development keep real time.
+      trainingClock: config.training ? options.trainingClock : undefined,
     });
     await registry.bootstrap([
       ...departments.map((d) => hubRegistration(d.name, d.url)),

@@ -6,7 +6,7 @@ import { loadIssuer } from '../subgraphs/kernel/keys';
 import { stopOnSignals } from '../subgraphs/kernel/server';
 import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
 import { startHub, type RunningHub } from './hub';
-import { SettableClock } from './settable-clock';
+import { SettableClock } from '../subgraphs/kernel/settable-clock';
 import { ensureWebBuilt, WEB_OUT_DIR } from './web-build';
 
 /** One token command per demo role. */
@@ -50,15 +50,20 @@ async function main(): Promise<void> {
   if (config.webDir === WEB_OUT_DIR) {
     await ensureWebBuilt().catch((error: Error) => console.error(`The public page could not be built; the hub starts without it (npm run build:web to try again).\n${error.message}`));
   }
-  // The services' clock: real time, except while the demo year is made on a first start.
+  // The services' clock: real time, except while the demo year is made on a first start, and in a
+  // training hub (JOINTCHECK_MODE=training) once a coordinator moves it (jointMoveTrainingClock).
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
-  const hub = await startHub(config, { issuer, clock: () => clock.now() });
+  const hub = await startHub(config, { issuer, clock: () => clock.now(), trainingClock: clock });
   await makeDemoYear(hub, config, issuer, clock);
   // Two entities of the demo register, to paste into the example query.
   const samples = [demoEntity(config.demo.seed, 0), demoEntity(config.demo.seed, 1)].map((e) => e.uscc);
   console.log(`
-JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).
+JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).${config.training ? `
+
+  TRAINING HUB (培训/演练环境, JOINTCHECK_MODE=training): every plan and task made here is marked as
+  training, and coordinators move the clock forward to try a draw on its witness date:
+    mutation { jointMoveTrainingClock(to: "YYYY-MM-DD") { now today } }` : ''}
 
   Public page:        ${hub.gateway.url.replace(/\/graphql$/, '/')}   (published results, plans, draw records, inspection codes; officials sign in for the dashboard)
   Gateway (GraphQL):  ${hub.gateway.url}

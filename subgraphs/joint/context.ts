@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../kernel/context';
+import type { SettableClock } from '../kernel/settable-clock';
 import type { WorkingDayCalendar } from './calendar/working-days';
 import type { DepartmentClient } from './department-client';
 
@@ -10,6 +11,11 @@ export interface JointDeps {
   calendar: WorkingDayCalendar;
   /** Now; tests set it to dates of their choosing (witness dates, deadlines). */
   clock: () => Date;
+  /**
+   * In a training hub (JOINTCHECK_MODE=training) the clock it runs on, which coordinators may move
+   * forward (training.ts); null otherwise. Plans and tasks made while it is set are marked training.
+   */
+  trainingClock: SettableClock | null;
   /** Called after a submission is stored: starts a delivery round at once. */
   afterSubmit?: () => void;
 }

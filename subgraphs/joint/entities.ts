@@ -35,6 +35,10 @@ export class PlanRow {
 
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
+
+  /** Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real plan, and marked so wherever it is shown. */
+  @Column({ type: 'boolean', default: false })
+  training!: boolean;
 }
 
 /** One revision of a plan: every change is a new revision with its time and author (R11). */
@@ -105,6 +109,10 @@ export class TaskRow {
 
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
+
+  /** Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real task nor a real draw, and marked so wherever it is shown. */
+  @Column({ type: 'boolean', default: false })
+  training!: boolean;
 
   /** SHA-256 of the secret, public from creation. */
   @Column({ type: 'varchar', length: 64 })

@@ -19,20 +19,23 @@ import { StatisticsResolver } from './visits/statistics';
 import { PublicationDeadlineResolver } from './visits/deadlines';
 import { LeadResolver, Leads1763960000000 } from './visits/leads';
 import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';
+import { TrainingRecords1764100000000 } from './migrations/1764100000000-TrainingRecords';
 import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
 import { TeamResolver } from './teams/team-resolvers';
 import { MarketEntityRef } from './tasks/types';
+import { TrainingResolver } from './training';
+import type { SettableClock } from '../kernel/settable-clock';
 
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000];
+export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000, TrainingRecords1764100000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver, TrainingResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {
@@ -51,6 +54,8 @@ export interface JointOptions {
   departments: () => readonly DepartmentEndpoint[];
   calendar?: WorkingDayCalendar;
   clock?: () => Date;
+  /** A training hub's clock (JOINTCHECK_MODE=training): the service runs on it and lets it be moved; records are marked training. */
+  trainingClock?: SettableClock;
   /** How often the outbox is looked at, in ms. */
   deliveryIntervalMs?: number;
 }
@@ -63,13 +68,15 @@ export interface JointOptions {
  */
 export async function startJoint(config: Pick<HubConfig, 'db' | 'host'> & Partial<Pick<HubConfig, 'calendarDir'>>, options: JointOptions): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
-  const clock = options.clock ?? (() => new Date());
+  const trainingClock = options.trainingClock ?? null;
+  const clock = options.clock ?? (trainingClock ? () => trainingClock.now() : () => new Date());
   const database = await openServiceDatabase(config.db, JOINT_SERVICE, { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
   const deps: JointDeps = {
     dataSource: database.dataSource,
     departments: new DepartmentClient(options.departments, options.issuer),
     calendar,
     clock,
+    trainingClock,
   };
   const atStart = calendarStatus(calendar, clock());
   if (atStart.provisionalYears.length) options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);

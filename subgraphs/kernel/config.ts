@@ -56,8 +56,12 @@ const schema = z.object({
   JOINTCHECK_DEMO_DATA: z.enum(['true', 'false']).default('true'),
   JOINTCHECK_DEMO_SEED: z.string().min(1).default('jointcheck-demo'),
   JOINTCHECK_DEMO_TARGETS: z.coerce.number().int().min(1).max(2_000_000).default(20_000),
-  /** `production` turns introspection and field suggestions off for anonymous callers. */
-  JOINTCHECK_MODE: z.enum(['development', 'production']).default('development'),
+  /**
+   * `production` turns introspection and field suggestions off for anonymous callers; `training`
+   * is a training hub (培训/演练环境): its clock can be moved and every record it makes is marked
+   * as training (subgraphs/joint/training.ts).
+   */
+  JOINTCHECK_MODE: z.enum(['development', 'training', 'production']).default('development'),
   /** Gateway operation limits (graphql-armor). */
   JOINTCHECK_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   JOINTCHECK_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
@@ -110,6 +114,8 @@ export interface HubConfig {
   registryUrl: string | null;
   registryAllowedHosts: string[] | null;
   production: boolean;
+  /** A training hub (培训/演练环境): a movable clock, every record marked as training. Never in production. */
+  training: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; production: boolean };
   demo: { enabled: boolean; seed: string; targets: number };
   /** Existing systems of connector-backed departments (null: the all-in-one hub starts a stand-in). */
@@ -194,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ? c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
       : null,
     production: c.JOINTCHECK_MODE === 'production',
+    training: c.JOINTCHECK_MODE === 'training',
     limits: {
       maxDepth: c.JOINTCHECK_MAX_DEPTH,
       maxAliases: c.JOINTCHECK_MAX_ALIASES,

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SettableClock } from '../../scripts/settable-clock';
+import { SettableClock } from '../../subgraphs/kernel/settable-clock';
 import { packageCalendarYears, WorkingDayCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
 import { Role } from '../../subgraphs/kernel/identity';
@@ -407,6 +407,8 @@ describeWithHub(
         // No part of the dashboard was refused or failed (a refusal is an answer with errors, not an HTTP error).
         await page.waitForLoadState('networkidle');
         expect(await texts(page, 'main [role=alert]')).toEqual([]);
+        // Not a training hub: no page says its data is practice.
+        expect(await page.locator('[data-testid=training-banner], [data-testid=training-mark]').count()).toBe(0);
         await screenshot(page, `${hub().config.db.kind}-dashboard-coordinator-desktop`);
         // Only the stranger's token was refused (HTTP 401, logged by the browser as well).
         return /401/;

@@ -1,5 +1,5 @@
 import { runDemoActivity } from '../../scripts/demo-activity';
-import { SettableClock } from '../../scripts/settable-clock';
+import { SettableClock } from '../../subgraphs/kernel/settable-clock';
 import { chinaDate, defaultCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { verifyDrawRecord, type FullDrawRecord } from '../../subgraphs/joint/draw/record';
 import { Role } from '../../subgraphs/kernel/identity';

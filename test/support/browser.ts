@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
- * Headless Chromium from Debian (`apt-get install chromium`; `.ci/run` installs it when missing),
+ * Headless Chromium from Debian (`apt-get install chromium`; `npm test` installs it when missing),
  * driven with playwright-core: no browser is downloaded. Flags as on these machines: no sandbox
  * (tests run as root), no GPU, and no background connections (the machines have no internet).
  */
@@ -13,7 +13,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (.ci/run does), or set CHROMIUM_PATH.`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (npm test does, scripts/test-tools.ts), or set CHROMIUM_PATH.`);
   // Playwright gives the browser a fresh, empty profile of its own.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

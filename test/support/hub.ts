@@ -2,7 +2,7 @@ import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
 import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
 import { startHub, type RunningHub } from '../../scripts/hub';
 import { runDemoActivity, type DemoSummary } from '../../scripts/demo-activity';
-import type { SettableClock } from '../../scripts/settable-clock';
+import type { SettableClock } from '../../subgraphs/kernel/settable-clock';
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { testDatabases, type TestDatabase } from './databases';
 
@@ -27,6 +27,13 @@ export interface TestHubOptions {
    * (set it to a fixed day), and the joint service's deliveries are run by the activity itself.
    */
   demoYear?: SettableClock;
+  /**
+   * Starts a training hub (JOINTCHECK_MODE=training, or the mode in `env`) on this clock, as
+   * `npm start` does: coordinators may move it (jointMoveTrainingClock) when the mode is training.
+   */
+  training?: SettableClock;
+  /** More settings (JOINTCHECK_*), over the test hub's. */
+  env?: Record<string, string>;
 }
 
 export interface GraphQLResponse<T> {
@@ -65,16 +72,18 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     JOINTCHECK_HEALTH_INTERVAL_MS: '3600000',
     // Tests send many mutations as one caller; the limit itself is tested with a gateway of its own.
     JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
+    ...(options.training ? { JOINTCHECK_MODE: 'training' } : {}),
+    ...options.env,
   });
   const { issuer, verifier, jwks } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
-  const demoClock = options.demoYear;
-  const hub = await startHub(config, { verifier, issuer, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000 });
+  const demoClock = options.demoYear ?? options.training;
+  const hub = await startHub(config, { verifier, issuer, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000, trainingClock: options.training });
   let demo: DemoSummary | undefined;
-  if (demoClock) {
+  if (options.demoYear) {
     try {
-      demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock: demoClock, seed: config.demo.seed, deliver: () => hub.joint.deliverer.deliverDue() });
+      demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock: options.demoYear, seed: config.demo.seed, deliver: () => hub.joint.deliverer.deliverDue() });
     } catch (error) {
       await hub.stop();
       throw error;

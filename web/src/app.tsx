@@ -14,6 +14,7 @@ import { TaskPage } from './pages/task';
 import { CodePage } from './pages/code';
 import { SignInPage } from './pages/signin';
 import { NotFound } from './pages/not-found';
+import { TrainingBanner } from './components/training';
 
 // The dashboard (and its charts) is loaded only when an official opens it: the public pages stay small for phones.
 const Dashboard = lazy(() => import('./pages/dashboard').then((m) => m.Dashboard));
@@ -72,6 +73,7 @@ export function App() {
   return (
     <LocationProvider>
       <Header />
+      <TrainingBanner />
       <main>
         <Router>
           <Route path="/" component={Home} />

@@ -22,6 +22,7 @@ export function toPlan({ plan, revision, content }: PlanView): PlanType & { plan
   return {
     planRow: plan,
     id: plan.id,
+    training: plan.training,
     year: content.year,
     name: content.name,
     leadDepartment: content.leadDepartment,

@@ -62,11 +62,11 @@ export class PlanService {
     const now = this.deps.clock();
     const publishBy = this.publishBy(now);
     return this.deps.dataSource.transaction(async (tx) => {
-      const plan = Object.assign(new PlanRow(), { id: randomUUID(), year: content.year, leadDepartment: lead, currentRevision: 1, publishedRevision: null, createdAt: now, createdBy: identity.subject });
+      const plan = Object.assign(new PlanRow(), { id: randomUUID(), year: content.year, leadDepartment: lead, currentRevision: 1, publishedRevision: null, createdAt: now, createdBy: identity.subject, training: this.deps.trainingClock !== null });
       const revision = Object.assign(new PlanRevisionRow(), { planId: plan.id, revision: 1, content, note: null, changedAt: now, changedBy: identity.subject, publishBy, publishedAt: null, publishedBy: null });
       await tx.insert(PlanRow, plan);
       await tx.insert(PlanRevisionRow, revision as never);
-      await appendAudit(tx, identity, { action: 'plan.created', entityId: plan.id, details: { revision: 1, name: content.name, year: content.year, departments: content.departments, publishBy } }, now);
+      await appendAudit(tx, identity, { action: 'plan.created', entityId: plan.id, details: { revision: 1, name: content.name, year: content.year, departments: content.departments, publishBy, ...(plan.training ? { training: true } : {}) } }, now);
       return { plan, revision, content };
     });
   }

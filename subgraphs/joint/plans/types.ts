@@ -112,6 +112,8 @@ export class PlanType {
   status!: string;
   @Field(() => Int, { nullable: true })
   publishedRevision!: number | null;
+  @Field({ description: 'Made in a training hub (培训/演练环境): not a real plan; its tasks are training too.' })
+  training!: boolean;
 }
 
 @InputType('PlanItemInput')

@@ -167,6 +167,8 @@ export class TaskService {
       status: TaskStatus.COMMITTED,
       createdAt: now,
       createdBy: identity.subject,
+      // A training plan's tasks, and every task of a training hub, are training (never a real draw).
+      training: plan.training || this.deps.trainingClock !== null,
       commitment: sha256Hex(secret),
       secret,
       witnessSource,
@@ -187,7 +189,7 @@ export class TaskService {
     });
     await this.db.transaction(async (tx) => {
       await tx.insert(TaskRow, task as never);
-      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers } }, now);
+      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers, ...(task.training ? { training: true } : {}) } }, now);
     });
     return task;
   }

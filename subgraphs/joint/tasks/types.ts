@@ -51,6 +51,8 @@ export class DrawnTargetType {
 export class TaskType {
   @Field(() => ID)
   id!: string;
+  @Field({ description: 'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw (its records say so too).' })
+  training!: boolean;
   @Field(() => ID)
   planId!: string;
   @Field(() => Int)

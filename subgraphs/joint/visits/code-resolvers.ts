@@ -40,6 +40,8 @@ class InspectionCodeCheck {
   genuine!: boolean;
   @Field(() => String, { nullable: true })
   taskName!: string | null;
+  @Field({ description: 'The visit belongs to a training task (培训/演练环境): a practice visit, not a real inspection.' })
+  training!: boolean;
   @Field(() => Int, { nullable: true })
   year!: number | null;
   @Field(() => String, { nullable: true })
@@ -52,7 +54,7 @@ class InspectionCodeCheck {
   inspectors!: CodeCheckInspector[];
 }
 
-const NOT_GENUINE = { genuine: false, taskName: null, year: null, leadDepartment: null, departments: [], items: [], inspectors: [] };
+const NOT_GENUINE = { genuine: false, taskName: null, training: false, year: null, leadDepartment: null, departments: [], items: [], inspectors: [] };
 
 @Resolver()
 export class InspectionCodeResolver {
@@ -98,6 +100,7 @@ export class InspectionCodeResolver {
     return {
       genuine: true,
       taskName: task.name,
+      training: task.training,
       year: task.year,
       leadDepartment: task.leadDepartment,
       departments: content.departments,

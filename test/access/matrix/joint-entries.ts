@@ -1,7 +1,7 @@
 import { Role } from '../../../subgraphs/kernel/identity';
 import { jointPlanInput, WITNESS } from '../../joint/fixtures';
 import { f, internalPlan, JOINT_PLAN_DEPARTMENTS, NO_DEPARTMENT, RATIOS, TASK_DEPARTMENTS, YEAR } from './fixtures';
-import { anyOf, auditReaders, coordinatorOfAnyDepartment, hubReaders, hubRole, signedIn, staffOf, type Allow, type Entry } from './model';
+import { anyOf, auditReaders, coordinatorOfAnyDepartment, hubReaders, hubRole, nobody, signedIn, staffOf, type Allow, type Entry } from './model';
 
 /*
  * The joint service's fields in the role matrix (R30): plans and tasks are run by the lead
@@ -205,6 +205,19 @@ export const JOINT: Entry[] = [
     operation: '{ jointOverduePlanRevisions(asOf: "2026-12-31") { planId revision } }',
   },
   {
+    fields: ['Query.jointTrainingClock'],
+    public: 'whether the hub is a training hub, and its time: the public page marks a training hub (H1 point 3)',
+    departments: NO_DEPARTMENT,
+    operation: '{ jointTrainingClock { training today } }',
+  },
+  {
+    fields: ['Mutation.jointMoveTrainingClock'],
+    // Only a training hub's clock moves (coordinators and hub admins there); the matrix's hub keeps real time.
+    allow: nobody,
+    departments: NO_DEPARTMENT,
+    operation: 'mutation { jointMoveTrainingClock(to: "2030-01-01") { today } }',
+  },
+  {
     fields: ['Query.jointCheckInspectionCode'],
     public: 'a business checks that a visit is genuine (R32); nothing private is shown',
     departments: NO_DEPARTMENT,
@@ -246,12 +259,12 @@ export const JOINT: Entry[] = [
   {
     fields: [
       'Query.jointTask',
-      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'publicRecord'].map((x) => `Task.${x}`),
+      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'publicRecord', 'training'].map((x) => `Task.${x}`),
     ],
     public: 'tasks, their draws and the public draw record are published (R16, R17)',
     departments: TASK_DEPARTMENTS,
     operation:
-      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } publicRecord } }',
+      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } publicRecord training } }',
     variables: () => ({ id: f.tasks.full }),
   },
   // Task fields that are not public.

@@ -66,6 +66,8 @@ export interface PlanSummary {
   publishedRevision: number | null;
   windowStart: string;
   windowEnd: string;
+  /** Made in a training hub: practice, not a real inspection. */
+  training: boolean;
 }
 
 export interface PlanDetail extends PlanSummary {
@@ -93,10 +95,14 @@ export interface TaskSummary {
   lockedAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
+  /** Made in a training hub: practice, not a real inspection. */
+  training: boolean;
 }
 
 export interface CodeCheck {
   genuine: boolean;
+  /** The visit is of a training task. */
+  training: boolean;
   taskName: string | null;
   year: number | null;
   leadDepartment: string | null;

@@ -6,6 +6,7 @@ import type { CodeCheck } from '../api/types';
 import { Async, ErrorNotice, useAsync } from '../components/async';
 import { useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
+import { TrainingMark } from '../components/training';
 
 /** The form of an inspection code (检查码) as issued: JC- and four groups of four. */
 function normaliseCode(text: string): string {
@@ -84,6 +85,11 @@ function CodeResult({ code }: { code: string }) {
           <section class="verification ok" data-testid="code-result" data-genuine="true">
             <p class="verdict">真实有效</p>
             <p>检查码 {code} 属于平台登记的一次抽查检查。请核对上门人员的姓名和执法证号与下列一致。</p>
+            {check.training && (
+              <p class="notice warn" data-testid="code-training">
+                <TrainingMark training /> 这是培训/演练环境中的一次演练检查，不是正式的行政检查。
+              </p>
+            )}
             <dl class="facts">
               <dt>抽查任务</dt>
               <dd data-testid="code-task">{check.taskName}</dd>

@@ -6,6 +6,7 @@ import { useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
 import { chinaDate } from '../format';
 import { ITEM_CATEGORY, label, METHOD, PLAN_KIND, regionName, STRATUM, TARGET_KIND, TASK_STATUS } from '../labels';
+import { TrainingMark } from '../components/training';
 
 /** One plan as published: items with their legal basis (R3), scope, ratios (R13), revisions (R11), tasks. */
 export function PlanPage({ id }: { id: string }) {
@@ -21,7 +22,9 @@ export function PlanPage({ id }: { id: string }) {
             <p class="crumbs">
               <a href={`/plans?year=${plan.year}`}>← {plan.year} 年抽查计划</a>
             </p>
-            <h1>{plan.name}</h1>
+            <h1>
+              {plan.name} <TrainingMark training={plan.training} />
+            </h1>
             <dl class="facts">
               <dt>类型</dt>
               <dd>{label(PLAN_KIND, plan.kind)}</dd>

@@ -7,6 +7,7 @@ import { names, useDepartments } from '../components/department-name';
 import { YearSelect } from '../components/year-select';
 import { chinaYear } from '../format';
 import { label, PLAN_KIND } from '../labels';
+import { TrainingMark } from '../components/training';
 
 /** The year's published annual plans (R10, R11). */
 export function PlansPage() {
@@ -30,7 +31,8 @@ export function PlansPage() {
                 <li key={p.id} data-testid="plan" data-plan-id={p.id}>
                   <a href={`/plans/${p.id}`}>
                     <strong>{p.name}</strong>
-                  </a>
+                  </a>{' '}
+                  <TrainingMark training={p.training} />
                   <span class="meta">
                     {label(PLAN_KIND, p.kind)} · 牵头：{departmentName(departments, p.leadDepartment)}
                     {p.departments.length > 1 && ` · 参与：${names(departments, p.departments.filter((d) => d !== p.leadDepartment))}`}

@@ -10,6 +10,7 @@ import { CHECK_LABEL, NotARecord, verifyRecord, type BrowserVerification, type V
 import { chinaDateTime } from '../format';
 import { label, STRATUM, TASK_STATUS } from '../labels';
 import type { PublicDrawRecord } from '../../../subgraphs/joint/draw/record';
+import { TrainingMark } from '../components/training';
 
 function download(name: string, record: unknown) {
   const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
@@ -235,7 +236,9 @@ export function TaskPage({ id }: { id: string }) {
             <p class="crumbs">
               <a href={`/plans/${task.planId}`}>← 所属抽查计划</a>
             </p>
-            <h1>{task.name}</h1>
+            <h1>
+              {task.name} <TrainingMark training={task.training} />
+            </h1>
             <p class="meta">
               {task.year} 年 · 牵头：{departmentName(departments, task.leadDepartment)} · 状态：<span data-testid="task-status">{label(TASK_STATUS, task.status)}</span>
               {task.cancelReason && ` · 取消原因：${task.cancelReason}`}
