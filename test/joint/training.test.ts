@@ -1,3 +1,4 @@
+import { verifyDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
 import { Role } from '../../subgraphs/kernel/identity';
 import { SettableClock } from '../../subgraphs/kernel/settable-clock';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
@@ -64,6 +65,13 @@ describeWithHub(
       await must(hub(), `mutation { jointLockTask(taskId: "${taskId}") { id } }`, coordinator);
       const read = await must<{ jointTask: { training: boolean; status: string; plan: { training: boolean } } }>(hub(), `{ jointTask(id: "${taskId}") { training status plan { training } } }`);
       expect(read.jointTask).toEqual({ training: true, status: 'LOCKED', plan: { training: true } });
+      // The public draw record says so, and the verifier warns that a training draw is practice (its clock moved).
+      const record = (await must<{ jointTask: { publicRecord: PublicDrawRecord } }>(hub(), `{ jointTask(id: "${taskId}") { publicRecord } }`)).jointTask.publicRecord;
+      expect(record.task.training).toBe(true);
+      const verification = verifyDrawRecord(record);
+      expect(verification.verdict).toBe('public');
+      expect(verification.checks.find((c) => c.check === 'training')).toMatchObject({ ok: true, warning: true, detail: expect.stringContaining('TRAINING') });
+      expect(verifyDrawRecord({ ...record, task: { ...record.task, training: false } }).checks.some((c) => c.check === 'training')).toBe(false);
       // R32: a business checking a visit's code learns it is a practice visit.
       const visit = (await must<{ jointTask: { visits: Array<{ key: string }> } }>(hub(), `{ jointTask(id: "${taskId}") { visits(first: 1) { key } } }`, coordinator)).jointTask.visits[0]!;
       const code = (await must<{ jointIssueInspectionCode: string }>(hub(), `mutation { jointIssueInspectionCode(taskId: "${taskId}", targetKey: "${visit.key}") }`, coordinator)).jointIssueInspectionCode;

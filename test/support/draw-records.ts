@@ -3,7 +3,7 @@ import { DRAW_ALGORITHM, deriveSeed, normaliseWitness, runDraw } from '../../sub
 import { RECORD_FORMAT, type FullDrawRecord } from '../../subgraphs/joint/draw/record';
 import type { Stratum, StratumRatios } from '../../subgraphs/joint/draw/strata';
 
-/** Draw records made by the draw's own code, for tests of the verifiers (server, command line, browser). */
+/** Draw records made by the draw's own code, as the hub makes them (the witness in its canonical spelling), for tests of the verifiers (server, command line, browser). */
 export const RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
 
 /** A fixed roster: 10 HIGH, 30 ELEVATED, 60 GENERAL, 100 LOW, keys like USCCs in shape. */
@@ -20,22 +20,22 @@ export function roster(): SnapshotEntry[] {
   return canonicalOrder(entries);
 }
 
-export function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, ratios = RATIOS, batchSize = 7, taskId = 't1'): FullDrawRecord {
+export function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, ratios = RATIOS, batchSize = 7, taskId = 't1', capBasisPoints: number | null = null): FullDrawRecord {
   const sorted = canonicalOrder(entries);
   const hash = snapshotHash(sorted);
-  const outcome = runDraw(sorted, ratios, deriveSeed(secret, hash, witness), batchSize);
+  const outcome = runDraw(sorted, ratios, deriveSeed(secret, hash, witness), batchSize, undefined, capBasisPoints);
   return {
     format: RECORD_FORMAT,
     algorithm: DRAW_ALGORITHM,
     task: { id: taskId, name: '2026年度联合抽查第1批', planId: 'p1', planRevision: 2, year: 2026, leadDepartment: 'market', departments: ['market', 'tax'], classCombination: 'WORST' },
     commitment: sha256Hex(secret),
     secret,
-    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: witness },
+    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: normaliseWitness(witness) },
     snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
     exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
     teamRosterHashes: {},
     strata: outcome.strata,
-    ratioCapBasisPoints: null,
+    ratioCapBasisPoints: capBasisPoints,
     batchSize,
     drawn: outcome.drawn,
     batches: outcome.batches,

@@ -17,7 +17,7 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     expect(verifyRecord(full, published)).toMatchObject({ kind: 'targets', verdict: 'verified' });
     const pub = verifyRecord(published, published);
     expect(pub.verdict).toBe('public');
-    expect(failing(pub)).toEqual(['replay']);
+    expect(failing(pub)).toEqual([]);
     expect(pub.checks[0]).toMatchObject({ check: THIS_TASK, ok: true });
   });
 
@@ -25,7 +25,7 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     const unlocked: PublicDrawRecord = { ...published, secret: null, lockedAt: null };
     const result = verifyRecord(unlocked, unlocked);
     expect(result.verdict).toBe('awaiting-lock');
-    expect(failing(result)).toEqual(['secret revealed', 'replay']);
+    expect(failing(result)).toEqual(['secret revealed']);
     // Once the record is locked, a missing secret is a fault.
     expect(verifyRecord({ ...published, secret: null }, published).verdict).toBe('failed');
   });
@@ -72,6 +72,14 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     const elsewhere = verifyRecord({ ...team, input: { ...input, taskId: 't2' } }, published);
     expect(elsewhere.verdict).toBe('failed');
     expect(failing(elsewhere)).toContain(THIS_TASK);
+  });
+
+  it('R16: a saved record whose witness is spelled otherwise re-plays, with a warning naming the canonical spelling, but is not the record the hub published', () => {
+    const respelled = { ...full, witness: { ...full.witness, value: '03 09 14 22 27 31 + 08' } };
+    const result = verifyRecord(respelled, published);
+    expect(result.verdict).toBe('failed');
+    expect(failing(result)).toEqual([THIS_TASK]);
+    expect(result.checks.find((c) => c.check === 'witness spelling')).toMatchObject({ ok: true, warning: true, detail: expect.stringContaining('"3 8 9 14 22 27 31"') });
   });
 
   it('what is not a record it can read is refused in words a person can act on, not checked', () => {

@@ -4,7 +4,7 @@ import type { Stratum } from './strata';
 /**
  * The canonical form of a snapshot (R9): one line per eligible target, `<key>\t<stratum>\n`,
  * sorted by key in code-unit order (keys are ASCII: USCCs or ids of letters, digits and dashes).
- * Its SHA-256, in lowercase hex, is the snapshot hash published with the draw.
+ * Its SHA-256, in lowercase hex, is the snapshot hash published with the draw (README.md, section 2).
  */
 export type SnapshotEntry = readonly [key: string, stratum: Stratum];
 

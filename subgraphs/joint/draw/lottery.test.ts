@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sha256Hex, snapshotHash } from './canonical';
 import { normaliseWitness, runDraw } from './lottery';
-import { publicRecord, verifyDrawRecord, type FullDrawRecord } from './record';
+import { publicRecord, verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from './record';
 import { combineStrata, drawCount, stratumOfView, type Stratum } from './strata';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../../../test/support/fairness';
 import { fullRecord, RATIOS, roster, SECRET, WITNESS } from '../../../test/support/draw-records';
@@ -75,8 +75,8 @@ describe('the target draw', () => {
 
   it('R9, R17: the verifier re-plays an untouched full record', () => {
     const result = verifyDrawRecord(fullRecord(roster(), SECRET, WITNESS));
-    expect(result).toMatchObject({ ok: true, replayed: true });
-    expect(result.checks.every((c) => c.ok)).toBe(true);
+    expect(result).toMatchObject({ verdict: 'verified', ok: true, replayed: true });
+    expect(result.checks.every((c) => c.ok && !c.warning)).toBe(true);
   });
 
   const tamperings: Array<[string, (r: FullDrawRecord) => void, string]> = [
@@ -109,33 +109,86 @@ describe('the target draw', () => {
     expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toContain(failingCheck);
   });
 
-  it('a public record checks its commitment but needs the full record (auditors) to re-play', () => {
-    const result = verifyDrawRecord(publicRecord(fullRecord(roster(), SECRET, WITNESS)));
-    expect(result.replayed).toBe(false);
-    expect(result.checks.find((c) => c.check === 'commitment')!.ok).toBe(true);
-    expect(result.checks.find((c) => c.check === 'replay')!.detail).toMatch(/full record/);
-    expect(JSON.stringify(publicRecord(fullRecord(roster(), SECRET, WITNESS)))).not.toMatch(/"(HIGH|LOW)"\]/);
+  it('R9, R16: a public record gets every check that needs no stratum, passes them, and is "public", not failed: the re-play needs the full record', () => {
+    const record = publicRecord(fullRecord(roster(), SECRET, WITNESS));
+    const result = verifyDrawRecord(record);
+    expect(result).toMatchObject({ verdict: 'public', ok: false, replayed: false });
+    expect(result.checks.map((c) => [c.check, c.ok])).toEqual(['format', 'commitment', 'hash forms', 'witness entered', 'counts add up', 'batches hold the list'].map((c) => [c, true]));
+    expect(JSON.stringify(record)).not.toMatch(/"(HIGH|LOW)"\]/);
+    // What a public record allows is checked: a count the ratio does not give, a batch too long, the list out of key order.
+    const broken: Array<[string, (r: PublicDrawRecord) => void]> = [
+      ['counts add up', (r) => (r.strata[3]!.drawn += 1)],
+      ['counts add up', (r) => (r.snapshot.size += 1)],
+      ['batches hold the list', (r) => (r.batches = [r.batches.flat()])],
+      ['batches hold the list', (r) => r.drawn.reverse()],
+      ['hash forms', (r) => (r.snapshot.hash = r.snapshot.hash.toUpperCase())],
+    ];
+    for (const [check, change] of broken) {
+      const copy = structuredClone(record);
+      change(copy);
+      const failed = verifyDrawRecord(copy);
+      expect([check, failed.verdict, failed.checks.filter((c) => !c.ok).map((c) => c.check)]).toEqual([check, 'failed', [check]]);
+    }
   });
 
-  it('npm run verify-draw re-plays a record file offline and exits 1 on a tampered one', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-draw-'));
-    const good = path.join(dir, 'good.json');
-    const bad = path.join(dir, 'bad.json');
+  it('R17: a record drawn but not locked (no secret yet) is awaiting the lock; once locked, a missing secret fails', () => {
+    const record = { ...publicRecord(fullRecord(roster(), SECRET, WITNESS)), secret: null, lockedAt: null };
+    expect(verifyDrawRecord(record).verdict).toBe('awaiting-lock');
+    expect(verifyDrawRecord({ ...record, lockedAt: '2026-11-24T08:05:00.000Z' }).verdict).toBe('failed');
+  });
+
+  it('R16: a witness spelled non-canonically is reported with its canonical spelling, as a warning: the draw still verifies by its numbers', () => {
     const record = fullRecord(roster(), SECRET, WITNESS);
-    fs.writeFileSync(good, JSON.stringify(record));
-    fs.writeFileSync(bad, JSON.stringify({ ...record, batches: [...record.batches].reverse() }));
-    const run = (file: string) => {
+    expect(record.witness.value).toBe('3 8 9 14 22 27 31');
+    for (const spelling of ['03 09 14 22 27 31 + 08', '31 27 22 14 9 8 3', '3,8,9,14,22,27,31']) {
+      const result = verifyDrawRecord({ ...record, witness: { ...record.witness, value: spelling } });
+      expect(result).toMatchObject({ verdict: 'verified', ok: true });
+      expect(result.checks.find((c) => c.check === 'witness spelling')).toEqual({
+        check: 'witness spelling',
+        ok: true,
+        warning: true,
+        detail: expect.stringContaining(`spelled non-canonically ("${spelling}"); its canonical spelling, which the hub publishes and the seed uses, is "3 8 9 14 22 27 31"`),
+      });
+    }
+    expect(verifyDrawRecord(record).checks.map((c) => c.check)).not.toContain('witness spelling');
+  });
+
+  it('npm run verify-draw: exit 0 verified, 1 a check fails, 2 not a record, 3 a public record checked but not re-played; --help says so', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-draw-'));
+    const record = fullRecord(roster(), SECRET, WITNESS);
+    const files = {
+      good: record,
+      bad: { ...record, batches: [...record.batches].reverse() },
+      public: publicRecord(record),
+      respelled: { ...record, witness: { ...record.witness, value: '03 09 14 22 27 31 + 08' } },
+    };
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(content));
+    fs.writeFileSync(path.join(dir, 'notes.json'), '[1, 2]');
+    const run = (...args: string[]) => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', file], { cwd: path.join(__dirname, '../../..'), encoding: 'utf8' }) };
+        return { code: 0, out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', ...args], { cwd: path.join(__dirname, '../../..'), encoding: 'utf8', stdio: 'pipe' }) };
       } catch (error) {
         const e = error as { status: number; stdout: string };
         return { code: e.status, out: e.stdout };
       }
     };
-    expect(run(good)).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED: the record is what the draw gives.') });
-    const tampered = run(bad);
+    const file = (name: string) => path.join(dir, `${name}.json`);
+    expect(run(file('good'))).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED: the record is what the draw gives.') });
+    const tampered = run(file('bad'));
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
+    const pub = run(file('public'));
+    expect(pub.code).toBe(3);
+    expect(pub.out).toMatch(/✓ commitment: .*\n✓ hash forms: .*\n✓ witness entered: .*\n✓ counts add up: .*\n✓ batches hold the list: /);
+    expect(pub.out).toMatch(/CHECKED, NOT RE-PLAYED: every check a public record allows passes\..*Task\.fullRecord/);
+    expect(pub.out).not.toMatch(/✗|NOT VERIFIED/);
+    const respelled = run(file('respelled'));
+    expect(respelled.code).toBe(0);
+    expect(respelled.out).toContain('! witness spelling: the witness is spelled non-canonically ("03 09 14 22 27 31 + 08"); its canonical spelling');
+    expect(run(file('notes')).code).toBe(2);
+    const help = run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/Exit codes:[\s\S]*0 +verified[\s\S]*1 +a check fails[\s\S]*2 +the file cannot be read[\s\S]*3 +not re-played/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

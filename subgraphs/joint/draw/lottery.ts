@@ -7,34 +7,22 @@ import { drawCount, STRATA, type Stratum, type StratumRatios } from './strata';
  * verifiable random selection). Pure and deterministic: given the same inputs, every run, on
  * any machine, draws the same targets in the same batch order.
  *
- * 1. Before the snapshot, the task publishes `commitment = SHA-256(secret)` and names a public
- *    source of witness entropy that is not yet known (a lottery's numbers on a stated date).
- * 2. The snapshot (canonical form, see canonical.ts) is taken and its hash published.
- * 3. At the draw the coordinator enters the witness value. The seed is
- *    `SHA-256("jointcheck-draw/1\n" + secret + "\n" + snapshotHash + "\n" + witness)` in hex,
- *    where the witness is its canonical form: the numbers it contains, without leading zeros,
- *    sorted in ascending numeric order, joined by single spaces ("14, 03 + 09" becomes "3 9 14",
- *    in the spirit of RFC 3797's sorting of unordered results). Only the set of numbers counts, so
- *    whoever enters the witness cannot pick among spellings or orderings of the same result to
- *    steer the seed; what they enter is checked by anyone against the public source.
- *    The operator knows the secret but not the witness when the snapshot is fixed; the public
- *    knows the witness but not the secret until the lock: nobody can steer the seed.
- * 4. The PRNG is seedrandom's default (ARC4, as published in seedrandom 3.0.5) seeded with that
- *    hex string. Integers below m come from `int32()` by rejection: draw u = int32() >>> 0,
- *    reject u ≥ floor(2^32 / m) × m, answer u mod m (exactly uniform).
- * 5. Strata are visited in order HIGH, ELEVATED, GENERAL, LOW. In each, the targets in
- *    canonical order form an array a of n; k = drawCount(n, ratio, cap) of them are chosen by a partial
- *    Fisher-Yates shuffle: for i = 0..k-1, j = i + uniform(n - i), swap a[i] and a[j]; a[0..k) is drawn.
- * 6. Batch order (R15): the drawn targets, in the order chosen (stratum by stratum), are shuffled
- *    by a full Fisher-Yates on the same PRNG stream (for i = len-1 down to 1, j = uniform(i + 1),
- *    swap), then cut into batches of `batchSize` in that order.
+ * The task commits to a secret before the snapshot; the seed is SHA-256 of the secret, the
+ * snapshot hash and a public witness (a lottery result nobody knew when the snapshot was fixed);
+ * each stratum's targets are picked by a partial Fisher-Yates shuffle on seedrandom's ARC4
+ * stream, then the picks are shuffled into the order of inspection batches (R15). The operator
+ * knows the secret but not the witness when the snapshot is fixed; the public knows the witness
+ * but not the secret until the lock: nobody can steer the seed.
+ *
+ * Every byte of it (canonical forms, seed, ARC4, uniform integers, counts, both shuffles, with a
+ * worked example) is written down once, in README.md in this folder: change the two together.
  */
 export const DRAW_ALGORITHM = 'jointcheck-draw/1';
 
 /** At least this many numbers make a witness (a lottery result has several). */
 export const MIN_WITNESS_NUMBERS = 3;
 
-/** The canonical form of a witness value: its numbers without leading zeros, in ascending order, space-separated. */
+/** The canonical spelling of a witness (README.md, section 3): its numbers, repeats kept, without leading zeros, in ascending order, space-separated. */
 export function normaliseWitness(value: string): string {
   return (value.match(/\d+/g) ?? [])
     .map((n) => n.replace(/^0+(?=\d)/, ''))
@@ -42,11 +30,12 @@ export function normaliseWitness(value: string): string {
     .join(' ');
 }
 
+/** The seed (README.md, section 4): SHA-256 hex of the algorithm, secret, snapshot hash and canonical witness, LF-separated. */
 export function deriveSeed(secret: string, snapshotHash: string, witness: string, algorithm = DRAW_ALGORITHM): string {
   return sha256Hex(`${algorithm}\n${secret}\n${snapshotHash}\n${normaliseWitness(witness)}`);
 }
 
-/** A seeded source of exactly uniform integers. */
+/** A seeded source of exactly uniform integers (README.md, section 5). */
 export interface UniformSource {
   /** An integer in [0, m), for 1 ≤ m ≤ 2^32. */
   below(m: number): number;
@@ -94,7 +83,7 @@ function pick(items: string[], k: number, source: UniformSource): string[] {
 }
 
 /**
- * Runs the draw on a snapshot already in canonical order (step 5 and 6 above).
+ * Runs the draw on a snapshot already in canonical order (README.md, sections 6 to 8).
  * `choose` is the per-stratum selection, replaceable only by tests (a deliberately biased drawer
  * proves the fairness test can fail).
  */

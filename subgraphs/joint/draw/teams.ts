@@ -12,14 +12,13 @@ import { uniformSource } from './lottery';
  *     of the region code) or is entrusted for it by the higher-level department, and has declared
  *     no conflict of interest with the target;
  *   - an expert whose expertise covers one of those domains and who declared no conflict.
- * Seed: SHA-256("jointcheck-team/1\n" + targetSeed + "\n" + department + "\n" + inputHash), where
- * targetSeed is the task's target-draw seed and inputHash the SHA-256 of the input as canonical JSON.
- * Visits are served in the drawn inspection order. For each seat of a visit the candidates are the
- * eligible people not yet on its team with the fewest visits so far in this task (so nobody gets
- * a second visit while an eligible colleague has none); one of them, in id order, is chosen by
- * `uniform(count)` on seedrandom's ARC4 stream seeded with the seed (as in the target draw). A seat
- * nobody eligible is left for stays vacant: the department's deputy head fills it afterwards,
- * without a lottery and on record.
+ * Visits are served in the drawn inspection order; each seat goes, by a uniform draw on
+ * seedrandom's ARC4 stream (seeded from the target draw's seed, the department and the input's
+ * hash), to one of the eligible people not yet on the team with the fewest visits so far in this
+ * task (so nobody gets a second visit while an eligible colleague has none). A seat nobody eligible
+ * is left for stays vacant: the department's deputy head fills it afterwards, without a lottery and
+ * on record. Every byte of it is written down once, in README.md in this folder ("The inspector
+ * draw"): change the two together.
  *
  * Nobody can steer it: the rosters, declared conflicts and entrustments it uses (`frozen`) were
  * read at the task's snapshot, before the witness and so the target seed could be known, and their

@@ -394,7 +394,7 @@ export class TaskService {
     return {
       format: RECORD_FORMAT,
       algorithm: DRAW_ALGORITHM,
-      task: { id: task.id, name: task.name, planId: task.planId, planRevision: task.planRevision, year: task.year, leadDepartment: task.leadDepartment, departments: content.departments, classCombination: content.classCombination },
+      task: { id: task.id, name: task.name, planId: task.planId, planRevision: task.planRevision, year: task.year, leadDepartment: task.leadDepartment, departments: content.departments, classCombination: content.classCombination, training: task.training },
       commitment: task.commitment,
       secret: revealed ? task.secret : null,
       witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, numbers: task.witnessNumbers, value: task.witnessValue },

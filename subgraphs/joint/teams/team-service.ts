@@ -54,7 +54,6 @@ export class TeamService {
    */
   private async drawInput(task: TaskRow, content: PlanContent, department: string, frozen: FrozenTeamInput): Promise<TeamDrawInput> {
     const visits = await this.db.manager.find(DrawnTargetRow, { where: { taskId: task.id }, order: { position: 'ASC' } });
-    const keys = new Set(visits.map((v) => v.targetKey));
     const lead = department === content.leadDepartment;
     return {
       algorithm: TEAM_ALGORITHM,
@@ -67,8 +66,9 @@ export class TeamService {
       expertsPerVisit: lead ? content.expertsPerVisit : 0,
       inspectors: frozen.inspectors,
       experts: frozen.experts,
-      // Only conflicts with this task's targets matter to its draw.
-      conflicts: frozen.conflicts.filter(([, key]) => keys.has(key)),
+      // Every frozen conflict, those with targets this task did not draw too: the record's
+      // rosters, conflicts and entrustments must hash to the frozenHash published at the snapshot.
+      conflicts: frozen.conflicts,
       entrustments: frozen.entrustments,
     };
   }

@@ -1,4 +1,4 @@
-import { RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord, type VerificationCheck } from '../../../subgraphs/joint/draw/record';
+import { RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord, type Verdict, type VerificationCheck } from '../../../subgraphs/joint/draw/record';
 import { verifyTeamDrawRecord, type TeamDrawRecord } from '../../../subgraphs/joint/draw/teams';
 
 /**
@@ -16,14 +16,8 @@ export interface BrowserVerification {
   verdict: Verdict;
 }
 
-/**
- * - `verified`: every check passes (a full record, or a team record): the draw is what it says.
- * - `public`: the public record passes every check it can; re-playing needs the full record.
- * - `awaiting-lock`: drawn, not yet locked: the secret (and so every check that needs it) comes
- *   with the lock (R17); nothing found wrong.
- * - `failed`: a check fails: the record is not what the draw gives, or not this task's.
- */
-export type Verdict = 'verified' | 'public' | 'awaiting-lock' | 'failed';
+/** The verifier's verdicts (subgraphs/joint/draw/README.md, "What the verifier says"); a record not this task's is `failed`. */
+export type { Verdict };
 
 /** The page's check: the record is the one published for this task (same task, commitment, snapshot, witness, counts, list, batches). */
 export const THIS_TASK = 'this task';
@@ -50,15 +44,6 @@ function thisTask(record: PublicDrawRecord, published: PublicDrawRecord): Verifi
   };
 }
 
-function verdictOf(kind: BrowserVerification['kind'], checks: VerificationCheck[], replayed: boolean, record: PublicDrawRecord | null): Verdict {
-  const failing = checks.filter((c) => !c.ok).map((c) => c.check);
-  if (failing.length === 0) return 'verified';
-  if (kind === 'teams' || replayed) return 'failed';
-  // Not locked yet: no secret, so its check and the re-play wait for the lock.
-  if (record && record.lockedAt === null && record.secret === null && failing.every((c) => c === 'secret revealed' || c === 'replay')) return 'awaiting-lock';
-  return failing.every((c) => c === 'replay') ? 'public' : 'failed';
-}
-
 /** Something the page was given that is not a record it can check: its words for the person. */
 export class NotARecord extends Error {}
 
@@ -72,13 +57,13 @@ export function verifyRecord(record: unknown, published: PublicDrawRecord): Brow
       const same = team.input?.taskId === published.task.id;
       const result = verifyTeamDrawRecord(team);
       const checks = [{ check: THIS_TASK, ok: same, detail: same ? `a team draw of task ${published.task.id}` : `a team draw of task ${String(team.input?.taskId)}, not of task ${published.task.id}` }, ...result.checks];
-      return { kind: 'teams', checks, verdict: verdictOf('teams', checks, true, null) };
+      return { kind: 'teams', checks, verdict: checks.every((c) => c.ok) ? 'verified' : 'failed' };
     }
     if (format !== RECORD_FORMAT) throw new NotARecord(`不认识的记录格式：${String(format)}（本页面核验 ${RECORD_FORMAT} 和 jointcheck-team-record/1）。`);
     const target = record as PublicDrawRecord | FullDrawRecord;
     const result = verifyDrawRecord(target);
     const checks = [thisTask(target, published), ...result.checks];
-    return { kind: 'targets', checks, verdict: verdictOf('targets', checks, result.replayed, target) };
+    return { kind: 'targets', checks, verdict: checks[0]!.ok ? result.verdict : 'failed' };
   } catch (error) {
     if (error instanceof NotARecord) throw error;
     // A file with fields missing or of the wrong kind: the verifier cannot read it.
@@ -90,11 +75,14 @@ export function verifyRecord(record: unknown, published: PublicDrawRecord): Brow
 export const CHECK_LABEL: Record<string, string> = {
   [THIS_TASK]: '是本任务公布的记录',
   format: '记录格式与算法版本',
+  training: '培训/演练环境的抽取（演练数据，不是正式抽取）',
   'secret revealed': '随机数已公开',
   commitment: '随机数与事先公布的承诺值一致',
+  'hash forms': '承诺值、随机数和快照哈希均为64位小写十六进制',
   'witness entered': '公开见证号码完整',
-  'batches hold the list': '批次恰好包含全部抽中对象',
-  'counts add up': '各类别抽中数之和等于名单数',
+  'witness spelling': '见证号码写法（非规范写法，仅提示）',
+  'batches hold the list': '名单按代码排序，批次恰好包含全部抽中对象',
+  'counts add up': '各类别抽中数符合比例，合计与快照和名单一致',
   replay: '重演抽取',
   snapshot: '名录快照与公布的哈希值一致',
   strata: '各类别名录数和抽中数一致',

@@ -28,7 +28,7 @@ const VERDICTS: Record<Verdict, { cls: string; text: string; detail: (kind: Brow
   failed: { cls: 'failed', text: '核验未通过', detail: () => '下列标 ✗ 的项目不一致，请注意差异所在。' },
 };
 
-/** The verdict and every check, ✓ or ✗, with where a re-play differs. */
+/** The verdict and every check, ✓ or ✗ (! for a warning), with where a re-play differs. */
 function VerificationReport({ result, source }: { result: BrowserVerification; source: string }) {
   const verdict = VERDICTS[result.verdict];
   return (
@@ -42,7 +42,7 @@ function VerificationReport({ result, source }: { result: BrowserVerification; s
       <ul class="checks">
         {result.checks.map((c) => (
           <li key={c.check} class={c.ok ? 'pass' : 'fail'} data-testid="check" data-check={c.check} data-ok={String(c.ok)}>
-            <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {CHECK_LABEL[c.check] ?? c.check}
+            <span aria-hidden="true">{c.ok ? (c.warning ? '!' : '✓') : '✗'}</span> {CHECK_LABEL[c.check] ?? c.check}
             <span class="detail">{c.detail}</span>
           </li>
         ))}
