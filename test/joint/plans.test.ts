@@ -99,14 +99,20 @@ describeWithHub(
       expect(after.data!.jointPlan).toEqual({ name: '待修订计划（修订）', revision: 2 });
     });
 
-    it('R11: a deadline in a year the calendar does not cover is refused, saying how to add the year', async () => {
+    it("R11: a plan made on 5 January 2027, whose holiday notice is not loaded, is made with a provisional deadline (never refused for a missing year)", async () => {
       time.set('2027-01-05T02:00:00Z');
-      const error = onlyError(await createPlan(hub(), jointPlanInput({ year: 2027, windowStart: '2027-03-01', windowEnd: '2027-11-30' })));
-      time.set('2026-03-02T02:00:00Z');
-      expect(error.code).toBe('BAD_USER_INPUT');
-      expect(error.message).toMatch(/2027/);
-      expect(error.message).toMatch(/data\/2027\.json/);
-      expect((await plansOf(2027)).length).toBe(0);
+      try {
+        const created = await hub().query<{ jointCreatePlan: { id: string; revisions: Array<{ publishBy: string; publishByProvisional: boolean }> } }>(
+          'mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id revisions { publishBy publishByProvisional } } }',
+          { variables: { input: jointPlanInput({ year: 2027, windowStart: '2027-03-01', windowEnd: '2027-11-30' }) }, token: await hub().token(Role.COORDINATOR, 'market') },
+        );
+        expect(created.errors).toBeUndefined();
+        // Tue 5 January: Wed 6 (1), Thu 7 (2), Fri 8 (3), Mon 11 (4), Tue 12 (5).
+        expect(created.data!.jointCreatePlan.revisions).toEqual([{ publishBy: '2027-01-12', publishByProvisional: true }]);
+        expect((await plansOf(2027)).length).toBe(1);
+      } finally {
+        time.set('2026-03-02T02:00:00Z');
+      }
     });
 
     it('R4, R12: the hub reports checklist items no published plan covers, and departments in no joint plan', async () => {
