@@ -22,6 +22,13 @@ import { REGISTRY } from './matrix/registry-entries';
  * (matrix/department-entries.ts).
  */
 
+/**
+ * The matrix sends some two thousand calls per database: on a loaded 2-core machine that took over
+ * a minute (it failed the default 60 s once). No test may depend on how fast a loaded machine
+ * answers, so these get ten minutes; their speed is not what they check.
+ */
+jest.setTimeout(600_000);
+
 const MATRIX: Entry[] = [...DEPARTMENT_CODES.flatMap(departmentEntries), ...DEPARTMENT_EXTRAS, ...JOINT, ...REGISTRY];
 
 interface IntrospectedField {
