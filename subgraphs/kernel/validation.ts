@@ -14,9 +14,12 @@ export function requireText(value: unknown, field: string, maxLength: number, wh
   return text;
 }
 
-/** Checks a page size (`first`): a whole number from 1 to `max`, else BAD_USER_INPUT naming the field. */
+/**
+ * Checks a page size (`first`): a whole number from 1 to `max`, else BAD_USER_INPUT naming the
+ * field and saying that `max` is the largest page (the field's description states it too).
+ */
 export function pageSize(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}: ${max} is the largest page this field returns.`, { field: 'first' });
   return first;
 }
 

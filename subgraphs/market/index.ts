@@ -5,7 +5,7 @@ import { defineDepartment, type OwnContext } from '../kernel/department/define';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { insertChunked } from '../kernel/demo/department-demo';
 import { badInput } from '../kernel/errors';
-import { requireText } from '../kernel/validation';
+import { pageSize, requireText } from '../kernel/validation';
 import { rowByColumn } from '../kernel/loaders';
 import { assertUscc } from '../kernel/uscc';
 import type { TargetKind } from '../kernel/contract/enums';
@@ -53,11 +53,11 @@ function abnormalListResolver(types: DepartmentTypes): Function {
   class MarketAbnormalListResolver {
     @FieldResolver(() => MarketAbnormalListPage, { description: 'The abnormal-operation list (经营异常名录), paged: targets on it are drawn more often (R13).' })
     async abnormalOperationList(
-      @Arg('first', () => Int, { defaultValue: 10_000 }) first: number,
+      @Arg('first', () => Int, { defaultValue: 10_000, description: 'How many codes, 1 to 50,000 (the largest page).' }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: MarketContext,
     ) {
-      if (!Number.isInteger(first) || first < 1 || first > 50_000) throw badInput(`first must be between 1 and 50000, got ${first}.`, { field: 'first' });
+      pageSize(first, 50_000);
       const qb = ctx.dept.repo.manager.createQueryBuilder(MarketEntityRow, 'm').select('m.uscc', 'uscc').where('m.abnormal = :yes', { yes: true }).orderBy('m.uscc', 'ASC').limit(first + 1);
       if (after) qb.andWhere('m.uscc > :after', { after });
       const rows = (await qb.getRawMany<{ uscc: string }>()).map((r) => r.uscc);
@@ -68,6 +68,9 @@ function abnormalListResolver(types: DepartmentTypes): Function {
   return MarketAbnormalListResolver;
 }
 
+/** The most entities one `marketSearch` returns (stated in its `first` argument's description). */
+const MARKET_SEARCH_MAX = 100;
+
 @Resolver(() => MarketEntity)
 class MarketEntityResolver {
   @Query(() => MarketEntity, { nullable: true, description: 'A market entity by USCC (public registration data).' })
@@ -77,9 +80,13 @@ class MarketEntityResolver {
   }
 
   @Query(() => [MarketEntity], { description: 'Market entities whose name contains the words given (public registration data), for finding published results by name (R25).' })
-  async marketSearch(@Arg('name', () => String) name: string, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: MarketContext) {
+  async marketSearch(
+    @Arg('name', () => String) name: string,
+    @Arg('first', () => Int, { defaultValue: 20, description: `How many entities, 1 to ${MARKET_SEARCH_MAX} (the most one search returns; narrow the name for fewer).` }) first: number,
+    @Ctx() ctx: MarketContext,
+  ) {
     const words = requireText(name, 'name', 100, 'give part of a name').replace(/[%_\\]/g, '');
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be between 1 and 100.', { field: 'first' });
+    pageSize(first, MARKET_SEARCH_MAX);
     const rows = await ctx.dept.repo.manager
       .createQueryBuilder(MarketEntityRow, 'm')
       .where('m.name LIKE :words', { words: `%${words}%` })

@@ -5,7 +5,7 @@ import { ResultInput } from '../../contract/inputs';
 import { badInput, forbidden, unauthenticated } from '../../errors';
 import { type Identity, Role } from '../../identity';
 import { assertUscc } from '../../uscc';
-import { requireText } from '../../validation';
+import { pageSize, requireText } from '../../validation';
 import type { DepartmentContext } from '../scope';
 import type { DepartmentTypes } from '../types';
 import type { ResultRow } from './entities';
@@ -36,12 +36,12 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
       @Arg('taskId', () => ID, { nullable: true }) taskId: string | null,
       @Arg('uscc', () => String, { nullable: true }) uscc: string | null,
       @Arg('status', () => String, { nullable: true }) status: string | null,
-      @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+      @Arg('first', () => Int, { defaultValue: 100, description: 'How many results, 1 to 1,000 (the largest page).' }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      if (first < 1 || first > 1000) throw badInput('first must be between 1 and 1000.', { field: 'first' });
+      pageSize(first, 1000);
       const rows = await service(ctx).list({ taskId, uscc: uscc ? assertUscc(uscc, 'uscc') : null, status }, first, after);
       return rows.map((r) => toResult(r, code, hubSees(ctx.identity)));
     }
