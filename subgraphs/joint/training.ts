@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { badInput, forbidden } from '../kernel/errors';
 import { Role } from '../kernel/identity';
+import { isCalendarDay } from '../kernel/validation';
 import { assertRoleAmong } from './access';
 import { appendAudit } from './audit';
 import { chinaDate } from './calendar/working-days';
@@ -47,8 +48,10 @@ export class TrainingResolver {
     if (!clock) {
       throw forbidden('The clock can be moved only in a training hub (培训/演练环境: start it with JOINTCHECK_MODE=training); this hub keeps real time, as a production hub must.', { field: 'to' });
     }
-    const target = /^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(`${to}T10:00:00+08:00`) : new Date(to);
-    if (!Number.isFinite(target.getTime()) || (/^\d{4}-\d{2}-\d{2}$/.test(to) && chinaDate(target) !== to)) {
+    // A day is taken at 10:00 China time, when offices are open; anything else must be an ISO instant.
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(to);
+    const target = day ? new Date(`${to}T10:00:00+08:00`) : new Date(to);
+    if ((day && !isCalendarDay(to)) || !Number.isFinite(target.getTime())) {
       throw badInput(`to '${to}' is neither a date (YYYY-MM-DD) nor an ISO instant (2027-01-04T10:00:00+08:00).`, { field: 'to' });
     }
     const now = clock.now();

@@ -158,6 +158,7 @@ export class StatisticsResolver {
         };
       }),
     );
+    const provisionalYears = [...provisionalCalendarYears].sort((a, b) => a - b);
     return {
       year,
       publishedPlans: published.length,
@@ -170,8 +171,8 @@ export class StatisticsResolver {
       overInspected: [...perTarget].filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR).map(([k]) => k).sort(),
       separateVisits: [...alone].filter(([, departments]) => departments.size > 1).map(([k]) => k).sort(),
       departments,
-      provisionalCalendarYears: [...provisionalCalendarYears].sort((a, b) => a - b),
-      calendarNote: calendar.provisionalNote([...provisionalCalendarYears].sort((a, b) => a - b)) || null,
+      provisionalCalendarYears: provisionalYears,
+      calendarNote: calendar.provisionalNote(provisionalYears) || null,
     };
   }
 }
