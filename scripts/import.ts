@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { importCsv, rejectLine, REJECTS_HEADER, type ImportKind } from '../connectors/csv/import';
+import { CsvHeaderError, importCsv, rejectLine, rejectsHeader, REJECT_KEY_COLUMNS, type ImportKind } from '../connectors/csv/import';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { openServiceDatabase } from '../subgraphs/kernel/datasource';
@@ -11,11 +11,13 @@ import { openServiceDatabase } from '../subgraphs/kernel/datasource';
 const USAGE = `Usage: npm run import -- --dept <code> --kind targets|inspectors|checklist <file.csv> [--report <rejects.csv>] [--batch 2000]
 
 Imports a department's CSV export into its own database (R6 batch import), in one transaction
-per batch. Every row is checked with the API's rules; rejected rows go to the report (default:
-<file>.rejects.csv) with their line and reason, and do not stop the others. Re-running the same
-file stores nothing twice. Lists inside a cell (domains, jurisdiction, targetKinds, industries)
-are separated by ';'. Exit code: 0 all imported, 1 some rows rejected, 2 usage, 3 the file or the
-database failed part-way (the message says how many rows were stored before).`;
+per batch. A header row names the columns (README, "CSV files of npm run import", lists each
+kind's). Every row is checked with the API's rules; rejected rows go to the report (default:
+<file>.rejects.csv) with their line, their key (${Object.entries(REJECT_KEY_COLUMNS).map(([kind, key]) => `${kind}: ${key.join(', ')}`).join('; ')})
+and the reason, and do not stop the others. Re-running the same file stores nothing twice. Lists
+inside a cell (domains, jurisdiction, targetKinds, industries) are separated by ';'. Exit code:
+0 all imported, 1 some rows rejected, 2 usage (a header that does not fit too), 3 the file or
+the database failed part-way (the message says how many rows were stored before).`;
 
 /** `npm run import`: the CSV import of issue E, on the database JOINTCHECK_DB names. */
 async function main(): Promise<number> {
@@ -72,9 +74,9 @@ async function main(): Promise<number> {
       onReject: (r) => {
         if (!rejects) {
           rejects = fs.createWriteStream(reportFile);
-          rejects.write(REJECTS_HEADER);
+          rejects.write(rejectsHeader(kind));
         }
-        rejects.write(rejectLine(r));
+        rejects.write(rejectLine(kind, r));
       },
     });
     bar?.update(size);
@@ -84,7 +86,8 @@ async function main(): Promise<number> {
   } catch (error) {
     bar?.stop();
     console.error((error as Error).message);
-    return 3;
+    // A header that does not fit is a usage mistake: nothing was read.
+    return error instanceof CsvHeaderError ? 2 : 3;
   } finally {
     bar?.stop();
     const open: fs.WriteStream | null = rejects;

@@ -21,11 +21,23 @@ export const CSV_COLUMNS: Record<ImportKind, { required: string[]; optional: str
   checklist: { required: ['code', 'title', 'content', 'basis', 'inspectingBody', 'targetKinds', 'method', 'category', 'frequency', 'domain'], optional: ['ratioCapPercent', 'industries'] },
 };
 
+/** The cells that identify a row of each kind in the rejects report, so that a person finds it. */
+export const REJECT_KEY_COLUMNS: Record<ImportKind, string[]> = {
+  targets: ['id', 'uscc', 'name'],
+  inspectors: ['id', 'name'],
+  checklist: ['code', 'title'],
+};
+
 export interface RejectedRow {
   /** The line of the file (the header is line 1). */
   line: number;
+  /** The row's cells of REJECT_KEY_COLUMNS, as far as the row has them ('' where not). */
+  key: Record<string, string>;
   reason: string;
 }
+
+/** A header that does not fit the kind's columns (missing or unknown ones): found before any row is read, a usage error. */
+export class CsvHeaderError extends Error {}
 
 export interface ImportReport {
   kind: ImportKind;
@@ -81,7 +93,8 @@ function reasonOf(error: unknown): string {
  * `npm run import` (R6 batch import, issue E): reads a CSV file as a stream, checks every row with
  * the same rules as the API (USCC check character, required fields, enums, R1/R2 for checklist
  * items), and stores the valid rows in one transaction per batch; invalid rows are reported with
- * their line and reason and do not stop the others. Re-running the same file stores nothing twice:
+ * their line, key (REJECT_KEY_COLUMNS) and reason and do not stop the others. A header that does
+ * not fit is a CsvHeaderError, before any row. Re-running the same file stores nothing twice:
  * targets and inspectors are keyed by id (replaced), checklist items whose current version already
  * has this content are left alone (a changed one becomes a new version, R5).
  */
@@ -103,13 +116,14 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     const missing = columns.required.filter((c) => !header.includes(c));
     const unknown = header.filter((c) => !columns.required.includes(c) && !columns.optional.includes(c));
     if (missing.length || unknown.length) {
-      throw new Error(`The header of this ${kind} file does not fit: ${[missing.length ? `missing ${missing.join(', ')}` : '', unknown.length ? `unknown ${unknown.join(', ')}` : ''].filter(Boolean).join('; ')}. Columns: ${columns.required.join(', ')} (and optionally ${columns.optional.join(', ')}).`);
+      const problems = [missing.length ? `missing ${missing.join(', ')}` : '', unknown.length ? `unknown ${unknown.join(', ')}` : ''].filter(Boolean).join('; ');
+      throw new CsvHeaderError(`The header of this ${kind} file does not fit: ${problems}. A ${kind} file has the columns ${columns.required.join(', ')} (required) and ${columns.optional.join(', ')} (optional), in any order; README ("CSV files") says what each holds.`);
     }
     return header;
   };
   // `info` gives each record its line in the file (a reject names it); the header is checked as it is read.
   const parser = options.input.pipe(parse({ columns: checkHeader, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  let pending: Array<{ line: number; value: unknown }> = [];
+  let pending: Array<{ line: number; key: Record<string, string>; value: unknown }> = [];
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -139,7 +153,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
             report.imported++;
           }
         } catch (error) {
-          reject({ line: b.line, reason: reasonOf(error) });
+          reject({ line: b.line, key: b.key, reason: reasonOf(error) });
         }
       }
     }
@@ -150,6 +164,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       // The line the record starts on (a quoted cell may span lines).
       const line = info.lines - (Object.values(record).join('').match(/\n/g)?.length ?? 0);
       report.read++;
+      const key = Object.fromEntries(REJECT_KEY_COLUMNS[kind].map((c) => [c, record[c] ?? '']));
       try {
         const value = parseRow(kind, record, now());
         if (kind === 'checklist') {
@@ -158,15 +173,15 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
           if (first !== undefined) throw new Error(`item ${code} is already on line ${first} of this file`);
           seenCodes.set(code, line);
         }
-        pending.push({ line, value });
+        pending.push({ line, key, value });
       } catch (error) {
-        reject({ line, reason: reasonOf(error) });
+        reject({ line, key, reason: reasonOf(error) });
       }
       if (pending.length >= batchSize) await flush();
       options.onProgress?.(report.read);
     }
   } catch (error) {
-    if ((error as Error).message.startsWith('The header of this')) throw error;
+    if (error instanceof CsvHeaderError) throw error;
     throw new Error(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
   }
   await flush();
@@ -208,7 +223,8 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
       permissions: list(r.permissions),
       jurisdiction: list(r.jurisdiction),
       qualified: qualified === 'true',
-      phone: r.phone || null,
+      // Its column holds 20: a longer one would fail the whole batch on MySQL.
+      phone: r.phone ? requireText(r.phone, 'phone', 20) : null,
     });
   }
   const input: ChecklistItemInput = {
@@ -239,11 +255,16 @@ function sameContent(current: Record<string, unknown>, content: ChecklistItemCon
   return Object.entries(content).every(([k, v]) => JSON.stringify(current[k]) === JSON.stringify(v));
 }
 
-/** One line of the rejects report (CSV: line, reason). */
-export const rejectLine = (r: RejectedRow): string => `${r.line},"${r.reason.replace(/"/g, '""')}"\n`;
-export const REJECTS_HEADER = 'line,reason\n';
+/** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-/** The rejects as a CSV report: line, reason. */
-export function rejectReport(rejected: readonly RejectedRow[]): string {
-  return REJECTS_HEADER + rejected.map(rejectLine).join('');
+/** The rejects report's header: line, the row's key columns (REJECT_KEY_COLUMNS), reason. */
+export const rejectsHeader = (kind: ImportKind): string => ['line', ...REJECT_KEY_COLUMNS[kind], 'reason'].join(',') + '\n';
+
+/** One line of the rejects report, in the columns of `rejectsHeader`. */
+export const rejectLine = (kind: ImportKind, r: RejectedRow): string => [String(r.line), ...REJECT_KEY_COLUMNS[kind].map((c) => cell(r.key[c] ?? '')), cell(r.reason)].join(',') + '\n';
+
+/** The rejects as a CSV report (what the CLI writes to FILE.csv.rejects.csv). */
+export function rejectReport(kind: ImportKind, rejected: readonly RejectedRow[]): string {
+  return rejectsHeader(kind) + rejected.map((r) => rejectLine(kind, r)).join('');
 }

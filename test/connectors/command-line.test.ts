@@ -48,7 +48,7 @@ describe('the connectors on the command line', () => {
     }
   }
 
-  it('R6: npm run import exits 1 with a report of the bad rows (line and reason), stores the good ones, and a re-run stores nothing twice; a clean file exits 0', async () => {
+  it('R6: npm run import exits 1 with a report of the bad rows (line, key and reason), stores the good ones, and a re-run stores nothing twice; a clean file exits 0', async () => {
     const header = 'kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
     const file = path.join(dir, 'tax-targets.csv');
     fs.writeFileSync(file, [header, `ENTERPRISE,${uscc(1)},上海甲有限公司,310104,C13,A,LOW,0,0`, `ENTERPRISE,${uscc(2).slice(0, 17)}0,上海乙有限公司,310104,C13,A,LOW,0,0`, `ENTERPRISE,${uscc(3)},上海丙有限公司,310104,C13,Z,LOW,0,0`].join('\n') + '\n');
@@ -57,8 +57,10 @@ describe('the connectors on the command line', () => {
     expect(first.code).toBe(1);
     const report = fs.readFileSync(`${file}.rejects.csv`, 'utf8').trim().split('\n');
     expect(report).toHaveLength(3);
-    expect(report[1]).toMatch(/^3,.*check character/i);
-    expect(report[2]).toMatch(/^4,.*creditLevel/);
+    // Each reject with its line, the row's key (id, uscc, name) and the reason.
+    expect(report[0]).toBe('line,id,uscc,name,reason');
+    expect(report[1]).toMatch(new RegExp(`^3,,${uscc(2).slice(0, 17)}0,上海乙有限公司,".*check character`, 'i'));
+    expect(report[2]).toMatch(new RegExp(`^4,,${uscc(3)},上海丙有限公司,.*creditLevel`));
     expect(await storedTargets()).toEqual([uscc(1)]);
     // Rows are replaced by id: the same row again is stored over itself, not beside it.
     const again = run('scripts/import.ts', ['--dept', 'tax', '--kind', 'targets', file], env, importArgs);
@@ -98,6 +100,16 @@ describe('the connectors on the command line', () => {
     const batch = run('scripts/import.ts', ['--dept', 'tax', '--kind', 'targets', '--batch', '0', path.join(dir, 'tax-clean.csv')], env, importArgs);
     expect(batch.code).toBe(2);
     expect(batch.stderr).toMatch(/--batch '0'/);
+  });
+
+  it('npm run import refuses a header that does not fit with exit code 2 (usage), naming the missing and unknown columns and the expected ones, and writes no report', () => {
+    const file = path.join(dir, 'tax-checklist-bad-header.csv');
+    fs.writeFileSync(file, ['code,title,content,basis,inspectingBody,targetKinds,method,category,frequency,remarks', 'TAX-50,甲,内容,《税收征收管理法》,税务局,ENTERPRISE,ON_SITE,KEY,每年,备注'].join('\n') + '\n');
+    const refused = run('scripts/import.ts', ['--dept', 'tax', '--kind', 'checklist', file], env, importArgs);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('The header of this checklist file does not fit: missing domain; unknown remarks.');
+    expect(refused.stderr).toContain('A checklist file has the columns code, title, content, basis, inspectingBody, targetKinds, method, category, frequency, domain (required) and ratioCapPercent, industries (optional)');
+    expect(fs.existsSync(`${file}.rejects.csv`)).toBe(false);
   });
 
   it('a department on a connector run alone refuses to start without the settings naming its system, saying which to give', () => {

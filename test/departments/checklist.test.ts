@@ -1,3 +1,4 @@
+import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 
@@ -90,11 +91,15 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
     expect(added.data!.taxAddChecklistItem.validFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
-  it('R1: a text longer than its column is refused on every database, naming the field', async () => {
-    const error = onlyError(await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, title: '长'.repeat(201) } }, token: admin }));
+  it('R1: a text longer than its cap is refused on every database, naming the field and the cap; a published item\'s long texts fit', async () => {
+    const error = onlyError(await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, title: '长'.repeat(CHECKLIST_TEXT_CAPS.title + 1) } }, token: admin }));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
-    expect(error.message).toMatch(/201 characters long; at most 200/);
+    expect(error.message).toBe(`input.title is ${CHECKLIST_TEXT_CAPS.title + 1} characters long; at most ${CHECKLIST_TEXT_CAPS.title} fit.`);
     expect(await versions(hub(), 'TAX-98')).toEqual([]);
+    // A province publishes titles of 1,300 characters and domains of 68; every text at its cap is taken and read back whole.
+    const atCaps = Object.fromEntries(Object.entries(CHECKLIST_TEXT_CAPS).map(([field, cap]) => [field, '长'.repeat(cap)]));
+    expect((await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, ...atCaps } }, token: admin })).errors).toBeUndefined();
+    expect(await versions(hub(), 'TAX-98')).toEqual([expect.objectContaining(atCaps)]);
   });
 
   it('R5: adding an existing code is a CONFLICT, and a revision needs a reason', async () => {

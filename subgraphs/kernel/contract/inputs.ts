@@ -1,19 +1,32 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from './enums';
 
+/**
+ * The longest text of each checklist item field, in characters (R1), set by what provinces
+ * publish, with room: a province's published checklist has titles of 1,300 characters and a
+ * domain of 68; a legal basis citing several laws article by article, a content listing every
+ * point checked, a frequency set per credit class, an inspecting body naming several units run
+ * long too. The columns hold them on SQLite and MySQL (migration ChecklistLongTexts); each input
+ * field's description and README ("Input caps") state them; a longer text is BAD_USER_INPUT
+ * naming the field and its cap.
+ */
+export const CHECKLIST_TEXT_CAPS = { title: 2_000, content: 10_000, basis: 10_000, inspectingBody: 500, frequency: 1_000, domain: 100 } as const;
+
+const capped = (what: string, field: keyof typeof CHECKLIST_TEXT_CAPS) => `${what}; at most ${CHECKLIST_TEXT_CAPS[field].toLocaleString('en-US')} characters.`;
+
 /** A new checklist item, or the content of a new version of one (R1, R2, R5). */
 @InputType('ChecklistItemInput')
 export class ChecklistItemInput {
-  @Field()
+  @Field({ description: capped('The item (抽查事项)', 'title') })
   title!: string;
 
-  @Field()
+  @Field({ description: capped('What is checked (检查内容)', 'content') })
   content!: string;
 
-  @Field()
+  @Field({ description: capped('Legal basis (抽查依据): the laws and articles', 'basis') })
   basis!: string;
 
-  @Field()
+  @Field({ description: capped('Inspecting body (检查主体)', 'inspectingBody') })
   inspectingBody!: string;
 
   @Field(() => [TargetKind])
@@ -28,10 +41,10 @@ export class ChecklistItemInput {
   @Field(() => Float, { nullable: true, description: 'Required for GENERAL items, below 100; must be empty for KEY items (R2).' })
   ratioCapPercent?: number | null;
 
-  @Field()
+  @Field({ description: capped('Frequency (抽查频次)', 'frequency') })
   frequency!: string;
 
-  @Field()
+  @Field({ description: capped('Supervision domain an inspector must hold to check the item (R7)', 'domain') })
   domain!: string;
 
   @Field(() => [String], { nullable: true })

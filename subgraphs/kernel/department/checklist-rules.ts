@@ -1,6 +1,6 @@
 import { INDUSTRY_CODE } from '../codes';
 import { ItemCategory, type InspectionMethod, type TargetKind } from '../contract/enums';
-import type { ChecklistItemInput } from '../contract/inputs';
+import { CHECKLIST_TEXT_CAPS, type ChecklistItemInput } from '../contract/inputs';
 import { badInput } from '../errors';
 import { requireCodes, requireText } from '../validation';
 
@@ -34,15 +34,15 @@ export function percentToBasisPoints(percent: number | null): number | null {
  * ratio cap, a GENERAL item has one, above 0 and below 100%.
  */
 export function validateChecklistItem(input: ChecklistItemInput, field = 'input'): ChecklistItemContent {
-  // R1: each of these is recorded for every item.
-  const text = (key: keyof ChecklistItemInput, max: number) => requireText(input[key], `${field}.${key}`, max, `every checklist item records its ${key}`, 'R1');
+  // R1: each of these is recorded for every item, within what provinces publish (CHECKLIST_TEXT_CAPS).
+  const text = (key: keyof typeof CHECKLIST_TEXT_CAPS) => requireText(input[key], `${field}.${key}`, CHECKLIST_TEXT_CAPS[key], `every checklist item records its ${key}`, 'R1');
   const content = {
-    title: text('title', 200),
-    content: text('content', 10_000),
-    basis: text('basis', 10_000),
-    inspectingBody: text('inspectingBody', 100),
-    frequency: text('frequency', 100),
-    domain: text('domain', 50),
+    title: text('title'),
+    content: text('content'),
+    basis: text('basis'),
+    inspectingBody: text('inspectingBody'),
+    frequency: text('frequency'),
+    domain: text('domain'),
   };
   if (input.targetKinds.length === 0) {
     // R1

@@ -12,6 +12,7 @@ import { RESULT_ENTITIES } from './results/entities';
 import { createResultResolvers } from './results/result-resolvers';
 import { DepartmentResults1763920000000 } from '../migrations/1763920000000-DepartmentResults';
 import { ResultDishonesty1763950000000 } from '../migrations/1763950000000-ResultDishonesty';
+import { ChecklistLongTexts1764200000000 } from '../migrations/1764200000000-ChecklistLongTexts';
 import { createDepartmentResolvers } from './resolvers';
 import { createDepartmentScope, type DepartmentContext } from './scope';
 import type { DepartmentStoreFactory } from './store';
@@ -89,7 +90,7 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     definition,
     types,
     entities: [...DEPARTMENT_ENTITIES, ...RESULT_ENTITIES, ...(definition.entities ?? [])],
-    migrations: [DepartmentKernel1763900000000, DepartmentResults1763920000000, ResultDishonesty1763950000000, ...(definition.migrations ?? [])],
+    migrations: [DepartmentKernel1763900000000, DepartmentResults1763920000000, ResultDishonesty1763950000000, ChecklistLongTexts1764200000000, ...(definition.migrations ?? [])],
     buildSchema: () =>
       buildFederatedSchema({
         resolvers: resolvers as [Function, ...Function[]],

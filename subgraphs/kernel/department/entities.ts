@@ -110,7 +110,8 @@ export class ChecklistItemRow {
   @PrimaryColumn({ type: 'int' })
   version!: number;
 
-  @Column({ type: 'varchar', length: 200 })
+  // Lengths: CHECKLIST_TEXT_CAPS (migration ChecklistLongTexts widened them to what provinces publish).
+  @Column({ type: 'text' })
   title!: string;
 
   @Column({ type: 'text' })
@@ -119,7 +120,7 @@ export class ChecklistItemRow {
   @Column({ type: 'text' })
   basis!: string;
 
-  @Column({ name: 'inspecting_body', type: 'varchar', length: 100 })
+  @Column({ name: 'inspecting_body', type: 'varchar', length: 500 })
   inspectingBody!: string;
 
   @Column({ name: 'target_kinds', type: 'simple-json' })
@@ -135,10 +136,10 @@ export class ChecklistItemRow {
   @Column({ name: 'ratio_cap_bp', type: 'int', nullable: true })
   ratioCapBasisPoints!: number | null;
 
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ type: 'text' })
   frequency!: string;
 
-  @Column({ type: 'varchar', length: 50 })
+  @Column({ type: 'varchar', length: 100 })
   domain!: string;
 
   @Column({ type: 'simple-json' })

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
 import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract/interfaces';
-import { ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
+import { CHECKLIST_TEXT_CAPS, ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
 import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../codes';
 import { badInput } from '../errors';
 import { pageSize, requireCodes, requireText } from '../validation';
@@ -117,7 +117,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain: domain ? requireText(domain, 'domain', 100, 'a supervision domain, as the checklist names it') : null, qualifiedOnly });
+      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain: domain ? requireText(domain, 'domain', CHECKLIST_TEXT_CAPS.domain, 'a supervision domain, as the checklist names it') : null, qualifiedOnly });
       const show = seesPrivateData(ctx.identity, code);
       return { nodes: page.rows.map((r) => toInspector(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
     }

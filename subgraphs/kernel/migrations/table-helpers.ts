@@ -1,4 +1,4 @@
-import { Table, TableIndex, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableColumn, TableIndex, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 /*
  * Migrations are written with TypeORM's Table API, which emits the right DDL for SQLite and for
@@ -49,4 +49,22 @@ export async function clusterOnPrimaryKeyOnSqlite(q: QueryRunner, name: string):
   await q.query(`DROP TABLE "${name}"`);
   await q.query(`${create} WITHOUT ROWID`);
   for (const index of objects.filter((o) => o.type === 'index')) await q.query(index.sql);
+}
+
+/**
+ * Gives columns a new type or length, keeping every value, on SQLite and MySQL alike. TypeORM's
+ * `changeColumn` drops and re-adds a MySQL column whose type or length changes (its values lost),
+ * so each new column is added beside the old one, the values are copied, the old one dropped and
+ * the new one takes its name, then its NOT NULL. A value that does not fit the new column (a
+ * narrowing) is refused by MySQL and the migration stops there (MySQL's DDL is not transactional:
+ * the interim `__retyped` columns are then left to drop by hand).
+ */
+export async function retypeColumns(q: QueryRunner, tableName: string, columns: TableColumnOptions[]): Promise<void> {
+  const interim = (name: string) => `${name}__retyped`;
+  const quote = (name: string) => q.connection.driver.escape(name);
+  await q.addColumns(tableName, columns.map((c) => new TableColumn({ ...c, name: interim(c.name), isNullable: true })));
+  await q.query(`UPDATE ${quote(tableName)} SET ${columns.map((c) => `${quote(interim(c.name))} = ${quote(c.name)}`).join(', ')}`);
+  await q.dropColumns(tableName, columns.map((c) => c.name));
+  for (const c of columns) await q.renameColumn(tableName, interim(c.name), c.name);
+  for (const c of columns) await q.changeColumn(tableName, c.name, new TableColumn(c));
 }
