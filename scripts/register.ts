@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { Role } from '../subgraphs/kernel/identity';
-import { loadIssuer } from '../subgraphs/kernel/keys';
+import { readIssuer } from '../subgraphs/kernel/keys';
 
 const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code>] [--department-name <name>]
                             [--token <bearer token>] [--registry <url>] [--check] [--force] [--note <text>]
@@ -21,6 +21,30 @@ new supergraph version, or every problem (and exits 1); nothing changes on a ref
 interface Problem {
   kind: string;
   message: string;
+}
+
+/** How long the registry has to answer. */
+const ANSWER_WITHIN_MS = 30_000;
+
+/** The body of a GraphQL answer (`data` or `errors`); anything else (a 404 page, another service) is thrown as not one. */
+function graphQLAnswer(status: number, text: string): unknown {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: refused below.
+  }
+  if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) throw new Error(`it answered HTTP ${status} without a GraphQL answer (not a GraphQL endpoint)`);
+  return body;
+}
+
+/** Why a request to the registry failed, in words (fetch itself says only "fetch failed"). */
+function whyUnreachable(error: unknown): string {
+  const { name, message, cause } = error as Error & { cause?: { code?: string; message?: string } };
+  if (name === 'TimeoutError') return `no answer within ${ANSWER_WITHIN_MS / 1000} s`;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused (nothing listens at that address)';
+  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return `its host name does not resolve (${cause.code})`;
+  return cause?.message ?? message;
 }
 
 const VERSION_FIELDS = 'number action subject author createdAt forced note subgraphs { name url sdlHash }';
@@ -46,11 +70,12 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig();
-  const registry = values.registry ?? config.registryUrl ?? `http://${config.host}:${config.port || 4000}/graphql`;
+  const gatewayUrl = `http://${config.host}:${config.port || 4000}/graphql`;
+  const registry = values.registry ?? config.registryUrl ?? gatewayUrl;
   let token = values.token;
   if (!token) {
     try {
-      const issuer = await loadIssuer(config);
+      const issuer = await readIssuer(config);
       const code = values.code ?? null;
       token = await issuer.issue({ subject: `register-cli${code ? `-${code}` : ''}`, role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN, department: code }, '10m');
       console.error(`(no --token: signed one with the local key as ${code ? `DEPT_ADMIN of ${code}` : 'HUB_ADMIN'})`);
@@ -69,10 +94,11 @@ async function main(): Promise<number> {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables: { input, force: values.force, note: values.note ?? null } }),
+      signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
     });
-    body = (await response.json()) as typeof body;
+    body = graphQLAnswer(response.status, await response.text()) as typeof body;
   } catch (error) {
-    console.error(`The registry at ${registry} could not be reached: ${(error as Error).message}`);
+    console.error(`The registry at ${registry} could not be reached: ${whyUnreachable(error)}. --registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ${gatewayUrl}, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`);
     return 1;
   }
   if (body.errors?.length) {

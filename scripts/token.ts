@@ -2,14 +2,17 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { Role } from '../subgraphs/kernel/identity';
-import { loadIssuer } from '../subgraphs/kernel/keys';
+import { readIssuer } from '../subgraphs/kernel/keys';
 
 const USAGE = `Usage: npm run token -- --role <ROLE> [--dept <code>] [--sub <who>] [--expires 8h]
 Roles: ${Object.keys(Role).filter((r) => r !== 'PUBLIC').join(', ')}
 Department roles (DEPT_ADMIN, DEPUTY_HEAD, PRINCIPAL_HEAD, COORDINATOR, INSPECTOR) need --dept.
 Prints only the token, so it can be used as $(npm run -s token -- ...).`;
 
-/** `npm run token`: signs a token with the configured private key (in the quick start, the dev key under .data/keys). */
+/**
+ * `npm run token`: signs a token with the hub's private key (in the quick start, the dev key under
+ * .data/keys). It never makes a key: without one it exits 1 saying where it looked and what to do.
+ */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
   }
   const role = values.role.toUpperCase() as Role;
   const department = values.dept ?? null;
-  const issuer = await loadIssuer(loadConfig());
+  const issuer = await readIssuer(loadConfig());
   const subject = values.sub ?? `demo-${role.toLowerCase()}${department ? `-${department}` : ''}`;
   try {
     console.log(await issuer.issue({ subject, role, department }, values.expires));

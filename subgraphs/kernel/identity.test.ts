@@ -32,6 +32,14 @@ describe('signed identities', () => {
     await expect(verifier.identify(`Bearer ${expired}`)).rejects.toThrow(/expired/);
   });
 
+  it('a token of a key whose id is not in the public key set is UNAUTHENTICATED, saying the key is unknown to this hub and how to sign with its key', async () => {
+    const stranger = await TokenIssuer.fromJwk((await generateSigningKeys('k-laptop')).privateJwk, SETTINGS);
+    const token = await stranger.issue({ subject: 'x', role: Role.AUDITOR, department: null });
+    const refused = verifier.identify(`Bearer ${token}`);
+    await expect(refused).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(refused).rejects.toThrow("The token is signed with key id 'k-laptop', which is unknown to this hub (not in its public key set, JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run token with the hub's JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.");
+  });
+
   it('verifies with any key of the set, so keys can be rotated', async () => {
     const next = await generateSigningKeys('k2');
     const old = await generateSigningKeys('k1');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   SignJWT,
   createLocalJWKSet,
+  decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -157,10 +158,23 @@ export class TokenVerifier {
       if (typeof payload.exp === 'number' && keys === this.keys) this.verified.set(token, { identity, expiresAtMs: payload.exp * 1000 });
       return identity;
     } catch (error) {
-      const reason = (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unauthenticated(unknownKeyMessage(token));
+      const reason = code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
       throw unauthenticated(`The token ${reason}: get a new one (npm run token -- --role <role> --dept <code>).`);
     }
   }
+}
+
+/**
+ * Why a token whose key id (`kid`) is not in the public key set is refused: it was signed by a key
+ * the hub does not know, typically one `npm run token` made or found away from the hub's data
+ * dir. The gateway and every subgraph say the same (they verify with this class).
+ */
+function unknownKeyMessage(token: string): string {
+  const kid = decodeProtectedHeader(token).kid;
+  const which = typeof kid === 'string' ? `key id '${kid.slice(0, 64)}'` : 'a key without a key id (kid)';
+  return `The token is signed with ${which}, which is unknown to this hub (not in its public key set, JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run token with the hub's JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.`;
 }
 
 export interface KeyPairFiles {

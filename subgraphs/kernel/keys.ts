@@ -30,8 +30,24 @@ export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (m
   return verifier;
 }
 
-/** The issuer of `npm run token` (needs the private key). */
+/** The issuer of the hub's own services as they start (`npm start`, the joint service): in the quick start, dev keys are made on first start. */
 export async function loadIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer> {
   if (config.jwt.devKeys) await ensureDevKeys(config.jwt.publicKeysFile, config.jwt.privateKeyFile);
-  return TokenIssuer.fromJwk(readJson<JWK>(config.jwt.privateKeyFile, 'the JWT private key (JOINTCHECK_JWT_PRIVATE_KEY)'), config.jwt);
+  return readIssuer(config);
+}
+
+/**
+ * The issuer of the command-line tools (`npm run token`, `npm run register`): the hub's private
+ * key, never a new one. A pair made here would sign tokens the running hub refuses (it verifies
+ * with its own public keys), so a missing key is an error saying where it was looked for and how
+ * to point the tool at the hub's key.
+ */
+export async function readIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer> {
+  const file = config.jwt.privateKeyFile;
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `No private key to sign tokens with at ${file}. Tokens are signed with the hub's own key and none is made here (the hub would refuse a new key's tokens): run the command with the hub's JOINTCHECK_DATA_DIR (its key is <data dir>/keys/private.jwk.json), or set JOINTCHECK_JWT_PRIVATE_KEY to the hub's private key file, or start the hub first (npm start makes the quick start's keys).`,
+    );
+  }
+  return TokenIssuer.fromJwk(readJson<JWK>(file, 'the JWT private key (JOINTCHECK_JWT_PRIVATE_KEY)'), config.jwt);
 }
