@@ -4,7 +4,7 @@ import { forbidden } from '../../subgraphs/kernel/errors';
 import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from '../../subgraphs/kernel/department/entities';
 import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
-import type { DepartmentStore, DepartmentStoreFactory } from '../../subgraphs/kernel/department/store';
+import type { DepartmentStore, DepartmentStoreFactory, InspectorFilter } from '../../subgraphs/kernel/department/store';
 import { Cached } from './cached';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from './contract-connector';
 
@@ -88,14 +88,26 @@ class ConnectorDepartmentStore implements DepartmentStore {
     return (await this.filtered(filter)).length;
   }
 
-  async listInspectors(page: PageRequest, filter: { domain?: string | null; qualifiedOnly?: boolean } = {}): Promise<RowPage<InspectorRow>> {
-    const rows = (await this.inspectors()).filter((i) => (!filter.domain || i.domains.includes(filter.domain)) && (!filter.qualifiedOnly || i.qualified));
-    return pageOf(rows, page);
+  private async inspectorsMatching(filter: InspectorFilter): Promise<InspectorRow[]> {
+    return (await this.inspectors()).filter((i) => (!filter.domain || i.domains.includes(filter.domain)) && (!filter.qualifiedOnly || i.qualified));
+  }
+
+  async listInspectors(page: PageRequest, filter: InspectorFilter = {}): Promise<RowPage<InspectorRow>> {
+    return pageOf(await this.inspectorsMatching(filter), page);
+  }
+
+  /** Counted on the same cached copy the pages come from, so a count and its pages agree. */
+  async countInspectors(filter: InspectorFilter = {}): Promise<number> {
+    return (await this.inspectorsMatching(filter)).length;
   }
 
   /** The existing system has no expert roster (the mapping names none). */
   async listExperts(): Promise<RowPage<ExpertRow>> {
     return { rows: [], hasMore: false, endCursor: null };
+  }
+
+  async countExperts(): Promise<number> {
+    return 0;
   }
 
   async currentChecklist(): Promise<ChecklistItemRow[]> {

@@ -1,6 +1,9 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoreThan } from 'typeorm';
+import { badInput } from '../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
+import { pageSize } from '../kernel/validation';
 import { assertAuditReader } from './access';
 import { auditHash, GENESIS_HASH } from './audit';
 import type { JointContext } from './context';
@@ -40,9 +43,50 @@ class AuditChainCheckType {
   brokenAt!: number | null;
 }
 
+const AuditEventPage = pageType('AuditEventPage', AuditEventType, 'A page of the audit trail (R29), in the order of its entries.');
+
+/** The largest page of the audit trail, and the default one. */
+const AUDIT_PAGE_MAX = 5000;
+const AUDIT_PAGE_DEFAULT = 500;
+
+const SEQ_CURSOR = /^s:(\d{1,12})$/;
+
+/** The cursor after an audit entry: opaque to callers, `s:<seq>` inside (keyset paging: entries are only ever appended). */
+function seqCursor(seq: number): string {
+  return Buffer.from(`s:${seq}`).toString('base64url');
+}
+
+/** Reads an `after` made by `seqCursor`; a cursor it did not make is BAD_USER_INPUT. */
+function readSeqCursor(after: string | null | undefined): number {
+  if (after === null || after === undefined || after === '') return 0;
+  const match = SEQ_CURSOR.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!match) throw badInput(`after: '${after.slice(0, 80)}' is not a cursor of the audit trail; pass a pageInfo.endCursor jointAuditTrailPage returned, or leave it out for the first page.`, { field: 'after' });
+  return Number(match[1]);
+}
+
 @Resolver()
 export class AuditResolver {
-  @Query(() => [AuditEventType], { description: 'The audit trail (R29), optionally of one plan or task; auditors and hub admins.' })
+  @Query(() => AuditEventPage, {
+    nullable: true,
+    description: 'The audit trail (R29), optionally of one plan or task, in the order of its entries, a page of them: auditors and hub admins; null, with an error, for others.',
+  })
+  async jointAuditTrailPage(
+    @Arg('entityId', () => String, { nullable: true, description: 'Only the entries of this plan or task.' }) entityId: string | null,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Arg('first', () => Int, { defaultValue: AUDIT_PAGE_DEFAULT, description: firstDescription(AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT) }) first: number,
+    @Ctx() ctx: JointContext,
+  ): Promise<PageOf<AuditEventRow>> {
+    assertAuditReader(ctx.identity, 'read the audit trail');
+    const size = pageSize(first, AUDIT_PAGE_MAX);
+    const afterSeq = readSeqCursor(after);
+    const where = entityId ? { entityId } : {};
+    const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, { where: { seq: MoreThan(afterSeq), ...where }, order: { seq: 'ASC' }, take: size + 1 });
+    const nodes = rows.slice(0, size);
+    const last = nodes.at(-1);
+    return pageFromCursor(nodes, last ? seqCursor(last.seq) : null, rows.length > size, () => ctx.joint.dataSource.manager.countBy(AuditEventRow, where));
+  }
+
+  @Query(() => [AuditEventType], { deprecationReason: 'Use jointAuditTrailPage.', description: 'The audit trail (R29), optionally of one plan or task; auditors and hub admins.' })
   async jointAuditTrail(
     @Arg('entityId', () => String, { nullable: true }) entityId: string | null,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,

@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('market_entity')
 @Index('idx_market_entity_region', ['regionCode', 'industryCode'])
 @Index('idx_market_entity_abnormal', ['abnormal', 'uscc'])
+@Index('idx_market_entity_industry', ['industryCode', 'uscc'])
 export class MarketEntityRow {
   @PrimaryColumn({ type: 'varchar', length: 18 })
   uscc!: string;

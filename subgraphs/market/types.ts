@@ -1,5 +1,6 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TargetKind } from '../kernel/contract/enums';
+import type { MarketEntityRow } from './entities';
 
 /** Registration status on the market register. */
 export enum EntityStatus {
@@ -46,4 +47,20 @@ export class MarketEntity {
 
   @Field({ description: 'On the abnormal-operation list (经营异常名录): raises the draw probability (R13).' })
   onAbnormalList!: boolean;
+}
+
+/** The one mapping from a register row to the public `MarketEntity` (the column `address` is `registeredAddress`). */
+export function toMarketEntity(row: MarketEntityRow): MarketEntity {
+  return {
+    uscc: row.uscc,
+    name: row.name,
+    kind: row.kind as TargetKind,
+    legalRepresentative: row.legalRepresentative,
+    registeredAddress: row.address,
+    regionCode: row.regionCode,
+    industryCode: row.industryCode,
+    registeredOn: row.registeredOn,
+    status: row.status as EntityStatus,
+    onAbnormalList: row.abnormal,
+  };
 }

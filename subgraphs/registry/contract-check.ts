@@ -11,8 +11,11 @@ import {
   isUnionType,
   isIntrospectionType,
   isSpecifiedScalarType,
+  getNamedType,
+  isListType,
   type GraphQLField,
   type GraphQLInputField,
+  type GraphQLOutputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
@@ -51,7 +54,9 @@ function resolvesMarketEntity(document: DocumentNode): boolean {
  * Checks a department subgraph against the department contract (DESIGN.md): the contract
  * template (`schema/contract.graphql`) with the department's code put in. The department's own
  * types (those named with its PascalCase) must have every field of the contract with the same
- * type and arguments, and may add fields and optional arguments. Shared definitions (the
+ * type (or that type made non-null, or `String` for an enum: `outputFits`) and arguments, and may
+ * add fields and optional arguments. A field the contract gained since a department registered
+ * is asked of it on its next registration, named; its running registration is unaffected. Shared definitions (the
  * interfaces, enums, inputs and shared objects) must be copied exactly: composition would
  * otherwise merge them silently (an input loses fields, for every department). `MarketEntity`
  * must be resolvable by its `uscc` key and carry the department's view.
@@ -114,6 +119,22 @@ function kindOf(type: GraphQLNamedType): Kindish {
 }
 const article = (k: string) => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
 
+/**
+ * Whether a department's output field type keeps the contract's promise (H1 point 5): the same
+ * type, or made non-null at any level (covariant: it never returns null where the contract allows
+ * one, so a department registered before a field became nullable still fits). On its own types,
+ * for the transition, `String` where the contract says an enum (the values are the same strings;
+ * a shared type must name the enum, or composition refuses it). Arguments and inputs stay exact.
+ */
+export function outputFits(contract: GraphQLOutputType, actual: GraphQLOutputType, stringForEnum: boolean): boolean {
+  if (isNonNullType(actual)) return outputFits(isNonNullType(contract) ? contract.ofType : contract, actual.ofType, stringForEnum);
+  if (isNonNullType(contract)) return false;
+  if (isListType(contract) || isListType(actual)) return isListType(contract) && isListType(actual) && outputFits(contract.ofType, actual.ofType, stringForEnum);
+  const want = getNamedType(contract);
+  const have = getNamedType(actual);
+  return want.name === have.name || (stringForEnum && isEnumType(want) && have.name === 'String');
+}
+
 function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exact: boolean, problem: (message: string, type?: string, field?: string) => void): void {
   const name = expected.name;
   if (isScalarType(expected) || isUnionType(expected)) return;
@@ -146,10 +167,10 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
     for (const f of Object.values(want)) {
       const a = have[f.name];
       if (!a) {
-        problem(`${name}.${f.name} is missing; the contract has ${signature(f)}.`, name, f.name);
+        problem(`${name}.${f.name} is missing; the contract has ${signature(f)}: copy it from schema/contract.graphql.`, name, f.name);
         continue;
       }
-      if (String(a.type) !== String(f.type)) problem(`${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)}.`, name, f.name);
+      if (!outputFits(f.type, a.type, !exact)) problem(`${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)} (the same type, or that type made non-null).`, name, f.name);
       for (const arg of f.args) {
         const got = a.args.find((x) => x.name === arg.name);
         if (!got) problem(`${name}.${f.name} lacks the argument ${arg.name}: ${String(arg.type)}; the contract has ${signature(f)}.`, name, f.name);

@@ -3,17 +3,18 @@ import {
   isInputObjectType,
   isInterfaceType,
   isEnumType,
-  isNonNullType,
   isObjectType,
   TypeInfo,
   validate,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLOutputType,
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
 import { forDepartment, isDepartmentTemplate, type StoredOperation } from '../../operations';
+import { outputChange } from './output-change';
 import { ProblemKind, type Problem } from './problems';
 
 /** The schemas one supergraph version offers to stored operations. */
@@ -26,7 +27,7 @@ export interface SchemaSet {
 
 /** A field an operation reads, with the types it relies on. */
 interface FieldUse {
-  type: string;
+  type: GraphQLOutputType;
   args: Map<string, string>;
 }
 
@@ -42,7 +43,7 @@ function fieldsUsed(schema: GraphQLSchema, document: DocumentNode): Map<string, 
         const field = typeInfo.getFieldDef();
         if (!parent || !field || node.name.value.startsWith('__')) return;
         const coordinate = `${parent.name}.${field.name}`;
-        const use = used.get(coordinate) ?? { type: String(field.type), args: new Map<string, string>() };
+        const use = used.get(coordinate) ?? { type: field.type, args: new Map<string, string>() };
         for (const arg of node.arguments ?? []) {
           const def = field.args.find((a) => a.name === arg.name.value);
           if (def) use.args.set(def.name, String(def.type));
@@ -78,7 +79,20 @@ function inputTypesUsed(schema: GraphQLSchema, document: DocumentNode): Map<stri
   return out;
 }
 
-/** What in the new schema breaks what an operation relies on in the old one; empty when nothing. */
+/**
+ * What in the new schema breaks what an operation relies on in the old one; empty when nothing.
+ *
+ * A break: a type or field it reads removed, an argument or input field it sends removed or
+ * retyped, an enum value it sends removed, anything the new schema no longer validates, or a field
+ * it reads whose type changes. Two changes of an output field's type are not breaks
+ * (`outputChange`, output-change.ts): (a) non-null becoming nullable (`Query.tax: TaxQuery!` →
+ * `TaxQuery`, so one refused part no longer nulls the whole answer): the operation still validates
+ * and runs, and a null now appears only where the old schema propagated the same error's null
+ * further up, never where it gave a value; (b) a `String` becoming an enum with the same values
+ * (`status: String!` → `ResultStatus!`): they are serialized as the same strings. A field that was
+ * nullable and now never is reads the same too. The registry's schema diff lists (a) and (b) as
+ * notes (schema-diff.ts).
+ */
 export function breakages(before: GraphQLSchema, after: GraphQLSchema, document: DocumentNode): string[] {
   if (validate(before, document).length > 0) return []; // not working before: this change breaks nothing of it
   const out: string[] = [];
@@ -98,9 +112,7 @@ export function breakages(before: GraphQLSchema, after: GraphQLSchema, document:
       out.push(`${coordinate} is removed`);
       continue;
     }
-    const now = String(field.type);
-    // A field that was nullable and now never is reads the same; anything else changes what the operation gets.
-    if (now !== use.type && !(isNonNullType(field.type) && String(field.type.ofType) === use.type)) out.push(`${coordinate} changes type from ${use.type} to ${now}`);
+    if (outputChange(use.type, field.type) === 'break') out.push(`${coordinate} changes type from ${String(use.type)} to ${String(field.type)}`);
     for (const [arg, argType] of use.args) {
       const def = field.args.find((a) => a.name === arg);
       if (!def) out.push(`${coordinate} loses the argument ${arg}`);

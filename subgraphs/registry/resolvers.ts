@@ -1,9 +1,11 @@
-import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 import type { RequestContext } from '../kernel/context';
-import { notFound, unauthenticated } from '../kernel/errors';
+import { badInput, notFound, unauthenticated } from '../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
+import { pageSize } from '../kernel/validation';
 import { Role, type Identity } from '../kernel/identity';
 import type { SubgraphRow, VersionRow } from './entities';
-import type { HealthMonitor } from './health';
+import { HealthStatus, type HealthMonitor } from './health';
 import type { RegistryService } from './service';
 
 export interface RegistryContext extends RequestContext {
@@ -14,6 +16,27 @@ export interface RegistryContext extends RequestContext {
 function assertReader(identity: Identity): void {
   if (identity.role === Role.PUBLIC) throw unauthenticated('The registry is for signed-in staff and services; sign in (npm run token).');
 }
+
+/** The largest page of `registryVersionPage` (each version holds its whole supergraph SDL). */
+export const VERSION_PAGE_MAX = 500;
+
+/** A version page's cursor: the last version number of the page, opaque to callers (`v:<number>` inside). */
+const versionCursor = (number: number) => Buffer.from(`v:${number}`).toString('base64url');
+
+function readVersionCursor(after: string | null | undefined): number | null {
+  if (after == null || after === '') return null; // left out: undefined; sent as null: null
+  const match = /^v:(\d{1,9})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!match) throw badInput(`after: '${after.slice(0, 80)}' is not a cursor of registryVersionPage; pass a pageInfo.endCursor it returned, or leave it out for the first page.`, { field: 'after' });
+  return Number(match[1]);
+}
+
+/** Bounded lists: the registry holds one row per subgraph, and the hub has a few dozen at most. */
+const BOUNDED_BY_SUBGRAPHS = 'One entry per subgraph of the current version (bounded by the number of subgraphs, so not paged).';
+
+registerEnumType(HealthStatus, {
+  name: 'SubgraphHealthStatus',
+  description: "UP; DEGRADED when it answers but a system it depends on (a connector's existing system) does not; DOWN; or UNKNOWN before the first check.",
+});
 
 @InputType('SubgraphRegistrationInput', { description: 'A subgraph to register or update: its name, its department (none for a hub service) and where it answers.' })
 class SubgraphRegistrationInput {
@@ -98,6 +121,8 @@ class SupergraphVersionType {
   supergraphSdl!: string;
 }
 
+const SupergraphVersionPage = pageType('SupergraphVersionPage', SupergraphVersionType, 'A page of accepted supergraph versions, newest first.');
+
 @ObjectType('SchemaProblem', { description: 'One reason the registry refuses a change, with what it is about.' })
 class SchemaProblemType {
   @Field({ description: 'FETCH, COMPOSITION, CONTRACT, OPERATION or DEPENDENCY.' })
@@ -126,6 +151,8 @@ class SchemaDiffType {
   removedFields!: string[];
   @Field(() => [String], { description: 'Type.field: Old -> New.' })
   changedFields!: string[];
+  @Field(() => [String], { description: 'Changed fields that stored operations survive (a field now nullable, a String now an enum of the same values): Type.field: Old -> New: why.' })
+  notes!: string[];
 }
 
 @ObjectType('SchemaCheck', { description: 'What registering a subgraph would do, without doing it.' })
@@ -154,8 +181,8 @@ class SubgraphHealthType {
   name!: string;
   @Field()
   url!: string;
-  @Field({ description: 'UP; DEGRADED when it answers but a system it depends on (a connector\'s existing system) does not; DOWN; or UNKNOWN before the first check.' })
-  status!: string;
+  @Field(() => HealthStatus, { description: 'UP, DEGRADED, DOWN or UNKNOWN (before the first check).' })
+  status!: HealthStatus;
   @Field({ description: 'When the status last changed.' })
   since!: Date;
   @Field(() => Date, { nullable: true })
@@ -172,23 +199,37 @@ class SubgraphHealthType {
 export class RegistryResolver {
   @Query(() => [PublicDepartmentType], {
     description:
-      "The departments of the current supergraph version, by code: public, without a token, because the public page must know which departments to ask for published results (R25) and their codes and names are published anyway. Only the code and name: the rest of the registry (URLs, versions, health) stays with signed-in staff, as it holds internal addresses (R30).",
+      "The departments of the current supergraph version, by code (bounded by the number of subgraphs, so not paged): public, without a token, because the public page must know which departments to ask for published results (R25) and their codes and names are published anyway. Only the code and name: the rest of the registry (URLs, versions, health) stays with signed-in staff, as it holds internal addresses (R30).",
   })
   async registryDepartments(@Ctx() ctx: RegistryContext): Promise<PublicDepartmentType[]> {
     const departments = (await ctx.registry.service.subgraphs()).filter((s) => s.code !== null).map(toPublicDepartment);
     return departments.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
 
-  @Query(() => [RegisteredSubgraphType], { description: 'The subgraphs of the current supergraph version.' })
+  @Query(() => [RegisteredSubgraphType], { description: `The subgraphs of the current supergraph version. ${BOUNDED_BY_SUBGRAPHS}` })
   async registrySubgraphs(@Ctx() ctx: RegistryContext) {
     assertReader(ctx.identity);
     return ctx.registry.service.subgraphs();
   }
 
-  @Query(() => [SupergraphVersionType], { description: 'Accepted supergraph versions, newest first.' })
-  async registryVersions(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: RegistryContext) {
+  @Query(() => [SupergraphVersionType], { deprecationReason: 'Use registryVersionPage.', description: 'Accepted supergraph versions, newest first.' })
+  async registryVersions(@Arg('first', () => Int, { defaultValue: 20, description: `How many versions: 1 to ${VERSION_PAGE_MAX}.` }) first: number, @Ctx() ctx: RegistryContext) {
     assertReader(ctx.identity);
     return ctx.registry.service.versions(first);
+  }
+
+  @Query(() => SupergraphVersionPage, { nullable: true, description: 'Accepted supergraph versions, newest first, paged (signed-in staff and services).' })
+  async registryVersionPage(
+    @Arg('first', () => Int, { defaultValue: 20, description: firstDescription(VERSION_PAGE_MAX, 20, 'versions') }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<PageOf<VersionRow>> {
+    assertReader(ctx.identity);
+    const size = pageSize(first, VERSION_PAGE_MAX);
+    const before = readVersionCursor(after);
+    const rows = await ctx.registry.service.versionsBefore(before, size + 1);
+    const nodes = rows.slice(0, size);
+    return pageFromCursor(nodes, nodes.length ? versionCursor(nodes.at(-1)!.number) : null, rows.length > size, () => ctx.registry.service.versionCount());
   }
 
   @Query(() => SupergraphVersionType, { nullable: true, description: 'One version; the current one when no number is given.' })
@@ -203,7 +244,7 @@ export class RegistryResolver {
     return ctx.registry.service.diff(from, to);
   }
 
-  @Query(() => [SubgraphHealthType], { description: "Each subgraph's health, checked on an interval." })
+  @Query(() => [SubgraphHealthType], { description: `Each subgraph's health, checked on an interval. ${BOUNDED_BY_SUBGRAPHS}` })
   async registryHealth(@Ctx() ctx: RegistryContext) {
     assertReader(ctx.identity);
     return ctx.registry.health.list();

@@ -1,5 +1,5 @@
 import { Kind, parse, type GraphQLSchema } from 'graphql';
-import type { DataSource, EntityManager } from 'typeorm';
+import { LessThan, type DataSource, type EntityManager } from 'typeorm';
 import type { StoredOperation } from '../../operations';
 import { DEPARTMENT_CODE } from '../kernel/codes';
 import { RESERVED_CODES } from '../kernel/department/define';
@@ -113,6 +113,16 @@ export class RegistryService {
 
   async versions(first: number): Promise<VersionRow[]> {
     return this.deps.dataSource.manager.find(VersionRow, { order: { number: 'DESC' }, take: Math.min(Math.max(first, 1), 500) });
+  }
+
+  /** Up to `limit` versions older than `before` (all when null), newest first: a page of `registryVersionPage`. */
+  async versionsBefore(before: number | null, limit: number): Promise<VersionRow[]> {
+    return this.deps.dataSource.manager.find(VersionRow, { where: before === null ? {} : { number: LessThan(before) }, order: { number: 'DESC' }, take: limit });
+  }
+
+  /** How many versions there are. */
+  async versionCount(): Promise<number> {
+    return this.deps.dataSource.manager.count(VersionRow);
   }
 
   async version(number: number): Promise<VersionRow | null> {

@@ -82,7 +82,7 @@ describeWithHub(
     it('R30: every Mutation and Query field of the gateway, and every field of Task and MarketEntity, has an entry in the matrix', async () => {
       const admin = await as(Role.HUB_ADMIN);
       const fieldsOf = async (type: string) =>
-        (await must<{ __type: { fields: IntrospectedField[] } | null }>(`{ __type(name: "${type}") { fields { name type { kind name ofType { kind name } } } } }`, admin)).__type!.fields;
+        (await must<{ __type: { fields: IntrospectedField[] } | null }>(`{ __type(name: "${type}") { fields(includeDeprecated: true) { name type { kind name ofType { kind name } } } } }`, admin)).__type!.fields;
       const query = await fieldsOf('Query');
       // A department's namespace (Query.tax: TaxQuery!) is a surface of its own: its fields are in the matrix too.
       const namespaces = query.map((q) => (q.type.kind === 'NON_NULL' ? q.type.ofType! : q.type)).filter((t) => t.kind === 'OBJECT' && /^[A-Z][a-z0-9]*Query$/.test(t.name ?? '')).map((t) => t.name!);

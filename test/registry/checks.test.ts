@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { validate } from 'graphql';
+import { parse, validate } from 'graphql';
 import { forDepartment, isDepartmentTemplate, loadStoredOperations, operationText } from '../../operations';
 import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
 import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
@@ -28,12 +28,12 @@ describe('the department contract check', () => {
   });
 
   it('names the type and field a department left out, with what the contract has', async () => {
-    const sdl = (await customsSdl()).replace(/\n\s*exportTargetRows\([^)]*\): RosterRows!/, '');
+    const sdl = (await customsSdl()).replace(/\n\s*"""[^"]*"""\n\s*exportTargetRows\([\s\S]*?\): RosterRows\n/, '\n');
     expect(sdl).not.toContain('exportTargetRows');
     const problems = checkContract('customs', 'customs', sdl, await contractTemplateSdl());
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ kind: 'CONTRACT', subgraph: 'customs', type: 'CustomsQuery', field: 'exportTargetRows' });
-    expect(problems[0]!.message).toMatch(/^subgraph customs: CustomsQuery\.exportTargetRows is missing; the contract has exportTargetRows\(.*\): RosterRows!\.$/);
+    expect(problems[0]!.message).toMatch(/^subgraph customs: CustomsQuery\.exportTargetRows is missing; the contract has exportTargetRows\(.*\): RosterRows: copy it from schema\/contract\.graphql\.$/);
   });
 
   it('refuses a shared definition that is not copied exactly (composition alone would merge it silently)', async () => {
@@ -48,12 +48,78 @@ describe('the department contract check', () => {
     let sdl = (await customsSdl()).replace(/(type CustomsQuery[^{]*\{[\s\S]*?)outcomes: \[CustomsOutcome!\]!/, '$1outcomes: [String!]!');
     sdl = sdl.replace('type MarketEntity @key(fields: "uscc")', 'type MarketEntity @key(fields: "uscc", resolvable: false)');
     const problems = checkContract('customs', 'customs', sdl, template);
-    expect(problems.find((p) => p.field === 'outcomes')?.message).toBe('subgraph customs: CustomsQuery.outcomes has type [String!]!; the contract says [CustomsOutcome!]!.');
+    expect(problems.find((p) => p.field === 'outcomes')?.message).toBe('subgraph customs: CustomsQuery.outcomes has type [String!]!; the contract says [CustomsOutcome!]! (the same type, or that type made non-null).');
     expect(problems.some((p) => p.type === 'MarketEntity' && /resolves/.test(p.message))).toBe(true);
     const broken = (await customsSdl()).replace(/(type CustomsView[^{]*\{[\s\S]*?)onRoster: Boolean!/, '$1onRoster: String');
     expect(checkContract('customs', 'customs', broken, template).map((p) => p.message)).toEqual([
       expect.stringMatching(/^subgraph customs: its SDL does not build: .*DepartmentView\.onRoster expects type Boolean! but CustomsView\.onRoster of type String/),
     ]);
+  });
+});
+
+describe('the contract check across contract versions (H1 point 5)', () => {
+  /** The contract as a department registered before H1 serves it: the previous schema/contract.graphql's shapes. */
+  async function previousShapes(): Promise<string> {
+    return (await customsSdl())
+      .replace(/customs: CustomsQuery\n/, 'customs: CustomsQuery!\n')
+      .replace(/(\)): (CustomsTargetPage|CustomsInspectorPage|CustomsExpertPage|RosterRows)\n/g, '$1: $2!\n')
+      .replace(/(type CustomsResult [^{]*\{[\s\S]*?\n\s*)status: ResultStatus!/, '$1status: String!')
+      .replace(/(type CustomsOutcome [^{]*\{[\s\S]*?\n\s*)status: OutcomeStatus!/, '$1status: String!');
+  }
+
+  it('accepts an output field made non-null (never null where the contract allows it) and String where the contract has an enum on its own types', async () => {
+    const sdl = await previousShapes();
+    expect(sdl).toContain('customs: CustomsQuery!');
+    expect(sdl).toMatch(/\): CustomsTargetPage!\n/);
+    expect(sdl).toMatch(/type CustomsResult [^{]*\{[\s\S]*?status: String!/);
+    expect(checkContract('customs', 'customs', sdl, await contractTemplateSdl())).toEqual([]);
+  });
+
+  it('still refuses a real mismatch: a field made nullable, another type, a list for an object, String for an enum of a shared type, an argument retyped', async () => {
+    const template = await contractTemplateSdl();
+    const check = (sdl: string) => checkContract('customs', 'customs', sdl, template).map((p) => `${p.type}.${p.field}: ${p.message}`);
+    const base = await customsSdl();
+    expect(check(base.replace(/(type CustomsResult [^{]*\{[\s\S]*?\n\s*)itemCode: String!/, '$1itemCode: String'))).toEqual([expect.stringContaining('CustomsResult.itemCode has type String; the contract says String! (the same type, or that type made non-null)')]);
+    expect(check(base.replace(/(type CustomsResult [^{]*\{[\s\S]*?\n\s*)itemVersion: Int!/, '$1itemVersion: String!'))).toEqual([expect.stringContaining('CustomsResult.itemVersion has type String!; the contract says Int!')]);
+    expect(check(base.replace(/(type CustomsResult [^{]*\{[\s\S]*?\n\s*)status: ResultStatus!/, '$1status: [ResultStatus!]!'))).toEqual([expect.stringContaining('CustomsResult.status has type [ResultStatus!]!; the contract says ResultStatus!')]);
+    expect(check(base.replace(/(type CustomsResult [^{]*\{[\s\S]*?\n\s*)status: ResultStatus!/, '$1status: Int!'))).toEqual([expect.stringContaining('CustomsResult.status has type Int!; the contract says ResultStatus!')]);
+    // A shared interface names the enum (composition merges it across departments).
+    const shared = check(base.replace(/(interface ChecklistItem [^{]*\{[\s\S]*?\n\s*)method: InspectionMethod!/, '$1method: String!').replace(/(type CustomsChecklistItem [^{]*\{[\s\S]*?\n\s*)method: InspectionMethod!/, '$1method: String!'));
+    expect(shared).toEqual(expect.arrayContaining([expect.stringContaining('ChecklistItem.method has type String!; the contract says InspectionMethod!')]));
+    // Arguments stay exact.
+    expect(check(base.replace(/(resultPage\([\s\S]*?)status: ResultStatus\n/, '$1status: String\n'))).toEqual([expect.stringContaining('CustomsQuery.resultPage(status:) has type String; the contract says ResultStatus.')]);
+  });
+
+  it('asks a department registered under the previous contract for the fields the contract gained, on its next registration, naming each and where to copy it from', async () => {
+    const previous = fs.readFileSync(path.join(__dirname, 'fixtures', 'contract-before-h1.graphql'), 'utf8').replace(/example/g, 'customs').replace(/Example/g, 'Customs');
+    const problems = checkContract('customs', 'customs', previous, await contractTemplateSdl());
+    const missing = problems.filter((p) => /is missing/.test(p.message)).map((p) => `${p.type}${p.field ? `.${p.field}` : ''}`);
+    expect(missing.sort()).toEqual(
+      [
+        'CustomsExpertPage.pageInfo',
+        'CustomsExpertPage.totalCount',
+        'CustomsInspectorPage.pageInfo',
+        'CustomsInspectorPage.totalCount',
+        'CustomsQuery.publishedResultPage',
+        'CustomsQuery.resultPage',
+        'CustomsResultPage',
+        'CustomsTargetPage.pageInfo',
+        'OutcomeStatus',
+        'PageInfo',
+        'ResultStatus',
+      ].sort(),
+    );
+    for (const p of problems) expect(p.message).toMatch(/schema\/contract\.graphql/);
+    expect(problems.find((p) => p.field === 'resultPage')!.message).toMatch(/^subgraph customs: CustomsQuery\.resultPage is missing; the contract has resultPage\(.*\): CustomsResultPage: copy it from schema\/contract\.graphql\.$/);
+    // Nothing else: the previous shapes (non-null namespace and pages, String statuses) still fit.
+    expect(problems.length).toBe(missing.length);
+  });
+
+  it("a department's running registration under the previous contract still composes with the hub's subgraphs as they are now", () => {
+    const previous = fs.readFileSync(path.join(__dirname, 'fixtures', 'contract-before-h1.graphql'), 'utf8').replace(/example/g, 'customs').replace(/Example/g, 'Customs');
+    const hub = ['market', 'tax', 'environment', 'housing', 'fire', 'health', 'joint', 'registry'].map((name) => ({ name, url: `http://${name}/graphql`, sdl: schemaFile(name) }));
+    const result = composeSupergraph([...hub, { name: 'customs', url: 'http://customs/graphql', sdl: previous }]);
+    expect('errors' in result ? result.errors : []).toEqual([]);
   });
 });
 
@@ -152,6 +218,61 @@ describe('stored operations (operations/)', () => {
     expect(breakages(before, retyped, document)).toContain('TaxInspector.qualified changes type from Boolean! to String!');
     const unrelated = subgraphSchemaOf(schemaFile('tax').replace(/(type TaxView[^{]*\{)/, '$1\n  newField: Int'));
     expect(breakages(before, unrelated, document)).toEqual([]);
+  });
+
+  describe('output changes stored operations survive (H1 point 5: a hub upgrade re-registers its subgraphs)', () => {
+    const before = subgraphSchemaOf(`
+      enum ResultStatus { DRAFT PUBLISHED }
+      type TaxQuery { results: [Result!]! count: Int! }
+      type Result { id: ID! status: String! note: String! outcome: String amount: Int! }
+      type Query { tax: TaxQuery! version: String! }
+    `);
+    const read = parse('query Read { tax { results { id status note outcome amount } count } version }');
+    const after = (sdl: string) => subgraphSchemaOf(sdl);
+
+    it('(a) a non-null output field made nullable, at the root or inside a list, is no break', () => {
+      const nullable = after(`
+        enum ResultStatus { DRAFT PUBLISHED }
+        type TaxQuery { results: [Result]! count: Int }
+        type Result { id: ID! status: String! note: String outcome: String amount: Int! }
+        type Query { tax: TaxQuery version: String! }
+      `);
+      expect(breakages(before, nullable, read)).toEqual([]);
+      expect(diffSchemas(before, nullable).notes).toEqual(expect.arrayContaining([expect.stringMatching(/^Query\.tax: TaxQuery! -> TaxQuery: now nullable/), expect.stringMatching(/^Result\.note: String! -> String: now nullable/)]));
+    });
+
+    it('(b) a String output made an enum (the same values serialized as the same strings) is no break, nullable or not', () => {
+      const enums = after(`
+        enum ResultStatus { DRAFT PUBLISHED }
+        enum Outcome { PASSED FAILED }
+        type TaxQuery { results: [Result!]! count: Int! }
+        type Result { id: ID! status: ResultStatus! note: String! outcome: Outcome amount: Int! }
+        type Query { tax: TaxQuery version: String! }
+      `);
+      expect(breakages(before, enums, read)).toEqual([]);
+      expect(diffSchemas(before, enums).notes).toContain('Result.status: String! -> ResultStatus!: a String now an enum: the same values, serialized as the same strings');
+    });
+
+    it('everything else still breaks: String to Int, an enum back to String, a removed field, an object for a list, an argument retyped', () => {
+      const retyped = after(`
+        type TaxQuery { results: [Result!]! count: Int! }
+        type Result { id: ID! status: Int! note: String! outcome: String amount: String! }
+        type Query { tax: TaxQuery! version: String! }
+      `);
+      expect(breakages(before, retyped, read)).toEqual(expect.arrayContaining(['Result.status changes type from String! to Int!', 'Result.amount changes type from Int! to String!']));
+      expect(diffSchemas(before, retyped).notes).toEqual([]);
+      const removed = after(`
+        type TaxQuery { results: Result! count: Int! }
+        type Result { id: ID! status: String! outcome: String amount: Int! }
+        type Query { tax: TaxQuery! version: String! }
+      `);
+      const broken = breakages(before, removed, read);
+      expect(broken).toContain('Result.note is removed');
+      expect(broken).toContain('TaxQuery.results changes type from [Result!]! to Result!');
+      const enumBefore = after('enum S { A B } type Query { s: S! page(first: Int!): Int! }');
+      expect(breakages(enumBefore, after('type Query { s: String! page(first: Int!): Int! }'), parse('{ s }'))).toEqual(['Query.s changes type from S! to String!']);
+      expect(breakages(enumBefore, after('enum S { A B } type Query { s: S! page(first: String!): Int! }'), parse('{ page(first: 1) }'))).toContain('Query.page(first:) changes type from Int! to String!');
+    });
   });
 
   it('composition errors are listed as such', () => {

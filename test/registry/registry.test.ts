@@ -34,10 +34,25 @@ interface Problem {
   operation: string | null;
 }
 
+interface VersionPage {
+  nodes: Version[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  totalCount: number;
+}
+
+/** Every version, newest first, read page by page (3 a page: most tests make several). */
 async function versions(hub: TestHub): Promise<Version[]> {
-  const r = await hub.query<{ registryVersions: Version[] }>(`{ registryVersions(first: 50) { ${VERSION} } }`, { token: await hub.token(Role.HUB_ADMIN) });
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.registryVersions;
+  const token = await hub.token(Role.HUB_ADMIN);
+  const out: Version[] = [];
+  for (let after: string | null = null; ; ) {
+    const r: { data?: { registryVersionPage: VersionPage } | null; errors?: unknown[] } = await hub.query<{ registryVersionPage: VersionPage }>(`query($after: String) { registryVersionPage(first: 3, after: $after) { nodes { ${VERSION} } pageInfo { endCursor hasNextPage } totalCount } }`, { variables: { after }, token });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    const page: VersionPage = r.data!.registryVersionPage;
+    out.push(...page.nodes);
+    expect(page.totalCount).toBeGreaterThanOrEqual(out.length);
+    if (!page.pageInfo.hasNextPage) return out;
+    after = page.pageInfo.endCursor;
+  }
 }
 
 async function register(hub: TestHub, input: Record<string, unknown>, token: string, force = false) {
@@ -298,7 +313,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
 
   it('an update that drops what the joint service sends a department is refused by the contract and names the joint operation', async () => {
     const taxSdl = fs.readFileSync(path.join(ROOT, 'schema', 'tax.graphql'), 'utf8');
-    const withoutExport = taxSdl.replace(/\n\s*("""[^"]*"""\n\s*)?exportTargetRows\([^)]*\): RosterRows!\n/, '\n');
+    const withoutExport = taxSdl.replace(/\n\s*("""[^"]*"""\n\s*)?exportTargetRows\([\s\S]*?\): RosterRows!?\n/, '\n');
     expect(withoutExport).not.toContain('exportTargetRows');
     const variant = await servePlainSubgraph(withoutExport);
     try {
@@ -413,5 +428,26 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       await widgets.stop();
       await clash.stop();
     }
+  });
+
+  it('registryVersionPage pages the versions newest first, as the deprecated registryVersions lists them; a cursor not its own is BAD_USER_INPUT', async () => {
+    const token = await hub().token(Role.HUB_ADMIN);
+    const paged = await versions(hub());
+    expect(paged.length).toBeGreaterThan(0);
+    expect(paged.map((v) => v.number)).toEqual([...paged.map((v) => v.number)].sort((a, b) => b - a));
+    const listed = await hub().query<{ registryVersions: Array<{ number: number }> }>(`{ registryVersions(first: 500) { number } }`, { token });
+    expect(listed.data!.registryVersions.map((v) => v.number)).toEqual(paged.map((v) => v.number));
+    const counted = await hub().query<{ registryVersionPage: VersionPage }>(`{ registryVersionPage(first: 1) { nodes { number } pageInfo { hasNextPage } totalCount } }`, { token });
+    expect(counted.errors).toBeUndefined();
+    expect(counted.data!.registryVersionPage).toMatchObject({ nodes: [{ number: paged[0]!.number }], pageInfo: { hasNextPage: paged.length > 1 }, totalCount: paged.length });
+    const badCursor = await hub().query(`{ registryVersionPage(after: "not-a-cursor") { totalCount } }`, { token });
+    expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const tooMany = await hub().query(`{ registryVersionPage(first: 501) { totalCount } }`, { token });
+    expect(tooMany.errors?.[0]?.message).toMatch(/first must be between 1 and 500/);
+    const anonymous = await hub().query<{ registryVersionPage: unknown }>(`{ registryVersionPage { totalCount } }`);
+    expect([anonymous.data?.registryVersionPage ?? null, anonymous.errors?.[0]?.extensions?.code]).toEqual([null, 'UNAUTHENTICATED']);
+    // A subgraph's health is an enum (SubgraphHealthStatus), with the values it had as a String.
+    const health = await hub().query<{ registryHealth: Array<{ name: string; status: string }> }>(`{ registryHealth { name status } }`, { token });
+    expect(health.data!.registryHealth.map((h) => h.status).every((s) => ['UP', 'DEGRADED', 'DOWN', 'UNKNOWN'].includes(s))).toBe(true);
   });
 }, 400, time.clock);

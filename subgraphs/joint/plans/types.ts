@@ -1,5 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
+import { pageType } from '../../kernel/paging';
+import { PlanKindEnum, PlanStatusEnum } from '../enums';
 
 export enum ClassCombinationEnum {
   WORST = 'WORST',
@@ -82,9 +84,9 @@ export class PlanType {
   leadDepartment!: string;
   @Field(() => [String], { description: 'Participating departments, the lead included.' })
   departments!: string[];
-  @Field({ description: 'JOINT when several departments take part, INTERNAL for one.' })
-  kind!: string;
-  @Field(() => [PlanItemType])
+  @Field(() => PlanKindEnum, { description: 'JOINT when several departments take part, INTERNAL for one.' })
+  kind!: PlanKindEnum;
+  @Field(() => [PlanItemType], { description: "The checklist items the plan covers (R3). Not paged: bounded by the participating departments' checklists." })
   items!: PlanItemType[];
   @Field(() => PlanScopeType)
   scope!: PlanScopeType;
@@ -108,8 +110,8 @@ export class PlanType {
   expertsPerVisit!: number;
   @Field(() => Int, { description: 'The revision shown: the latest for hub staff, the latest published for the public.' })
   revision!: number;
-  @Field({ description: 'PUBLISHED when the revision shown is published, DRAFT otherwise.' })
-  status!: string;
+  @Field(() => PlanStatusEnum, { description: 'PUBLISHED when the revision shown is published, DRAFT otherwise.' })
+  status!: PlanStatusEnum;
   @Field(() => Int, { nullable: true })
   publishedRevision!: number | null;
   @Field({ description: 'Made in a training hub (培训/演练环境): not a real plan; its tasks are training too.' })
@@ -209,3 +211,9 @@ export class OverdueRevisionType {
   @Field({ description: "publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is." })
   publishByProvisional!: boolean;
 }
+
+/** A page of a year's plans (H1 point 5). */
+export const PlanPage = pageType('PlanPage', PlanType, 'A page of annual plans (R10), oldest first.');
+
+/** A page of overdue plan revisions (H1 point 5). */
+export const OverdueRevisionPage = pageType('OverdueRevisionPage', OverdueRevisionType, 'A page of plan revisions not published within 5 working days (R11), oldest change first.');

@@ -1,18 +1,27 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../kernel/paging';
 import { assertAuditReader } from '../access';
 import type { JointContext } from '../context';
-import { TaskRow } from '../entities';
+import { TaskRow, type DrawnTargetRow } from '../entities';
+import type { StratumEnum, TaskStatusEnum } from '../enums';
 import { PlanService } from '../plans/plan-service';
 import { toPlan } from '../plans/plan-resolvers';
 import { PlanType } from '../plans/types';
 import { TaskService } from './task-service';
-import { DrawnTargetType, GraphQLJSONObject, TaskInput, TaskType } from './types';
+import { DrawnTargetPage, DrawnTargetType, GraphQLJSONObject, TaskInput, TaskType } from './types';
 
 /** A task row as its public shape: the secret is never a field (it is in the record once locked). */
 export function toTask(row: TaskRow): TaskType {
   const { secret: _secret, drawResult, exclusions, ...rest } = row;
-  return { ...rest, exclusions, strata: drawResult?.strata ?? [] };
+  return { ...rest, status: rest.status as TaskStatusEnum, exclusions, strata: (drawResult?.strata ?? []).map((s) => ({ ...s, stratum: s.stratum as StratumEnum })) };
 }
+
+/** A drawn target row as its GraphQL shape. */
+const toDrawnTarget = (r: DrawnTargetRow): DrawnTargetType => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null });
+
+/** The largest page of a drawn list (a draw record lists up to 100,000 targets), and the default one. */
+export const DRAWN_PAGE_MAX = 10_000;
+const DRAWN_PAGE_DEFAULT = 1000;
 
 const tasks = (ctx: JointContext) => new TaskService(ctx.joint);
 
@@ -24,7 +33,7 @@ export class TaskResolver {
     return row ? toTask(row) : null;
   }
 
-  @Query(() => [TaskType], { description: 'The tasks of a plan, oldest first.' })
+  @Query(() => [TaskType], { description: 'The tasks of a plan, oldest first. Not paged: a plan has a few tasks (batches) a year.' })
   async jointTasks(@Arg('planId', () => ID) planId: string, @Ctx() ctx: JointContext) {
     const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { planId }, order: { createdAt: 'ASC' } });
     return rows.map(toTask);
@@ -37,15 +46,31 @@ export class TaskResolver {
     return view ? toPlan(view) : null;
   }
 
-  @FieldResolver(() => [DrawnTargetType], { description: 'The drawn targets in the drawn order of inspection, paged (public).' })
+  @FieldResolver(() => [DrawnTargetType], { deprecationReason: 'Use drawnPage.', description: 'The drawn targets in the drawn order of inspection, paged by offset (public).' })
   async drawn(
     @Root() task: TaskType,
     @Arg('first', () => Int, { defaultValue: 1000 }) first: number,
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
     @Ctx() ctx: JointContext,
   ) {
-    const rows = await tasks(ctx).drawnTargetsPage(task.id, offset, first);
-    return rows.map((r) => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null }));
+    const rows = await tasks(ctx).drawnTargetsPage(task.id, offset, Math.min(first, DRAWN_PAGE_MAX));
+    return rows.map(toDrawnTarget);
+  }
+
+  @FieldResolver(() => DrawnTargetPage, { description: 'The drawn targets in the drawn order of inspection (R15), a page of them (public).' })
+  async drawnPage(
+    @Root() task: TaskType,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Arg('first', () => Int, { defaultValue: DRAWN_PAGE_DEFAULT, description: firstDescription(DRAWN_PAGE_MAX, DRAWN_PAGE_DEFAULT, 'targets') }) first: number,
+    @Ctx() ctx: JointContext,
+  ): Promise<PageOf<DrawnTargetType>> {
+    return pageByOffset(
+      first,
+      after,
+      DRAWN_PAGE_MAX,
+      async (offset, limit) => (await tasks(ctx).drawnTargetsPage(task.id, offset, limit)).map(toDrawnTarget),
+      () => tasks(ctx).countDrawnTargets(task.id),
+    );
   }
 
   @FieldResolver(() => GraphQLJSONObject, { description: 'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.' })

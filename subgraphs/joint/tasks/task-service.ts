@@ -368,15 +368,25 @@ export class TaskService {
     return this.requireTask(taskId);
   }
 
-  /** A page of a task's drawn targets in the drawn order, read as a page (a task may have 100,000); optionally only some keys. */
+  /**
+   * A page of a task's drawn targets in the drawn order, read as a page (a task may have 100,000);
+   * optionally only some keys. At most `first` rows, never more than 10,001 (the largest page of
+   * `Task.drawnPage` and the row that tells whether another follows).
+   */
   async drawnTargetsPage(taskId: string, offset: number, first: number, onlyKeys?: readonly string[]): Promise<DrawnTargetRow[]> {
     if (onlyKeys && onlyKeys.length === 0) return [];
     return this.db.manager.find(DrawnTargetRow, {
       where: { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) },
       order: { position: 'ASC' },
       skip: Math.max(0, offset),
-      take: Math.min(Math.max(first, 1), 10_000),
+      take: Math.min(Math.max(first, 1), 10_001),
     });
+  }
+
+  /** How many targets a task drew, or, with `onlyKeys`, how many of those keys it drew. */
+  async countDrawnTargets(taskId: string, onlyKeys?: readonly string[]): Promise<number> {
+    if (onlyKeys && onlyKeys.length === 0) return 0;
+    return this.db.manager.countBy(DrawnTargetRow, { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) });
   }
 
   async drawnTargets(taskId: string): Promise<DrawnTargetRow[]> {

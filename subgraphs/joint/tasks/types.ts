@@ -1,5 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { pageType } from '../../kernel/paging';
+import { StratumEnum, TaskStatusEnum } from '../enums';
 
 /** The market entity a drawn target is, for the gateway to join market and department data. */
 @Directive('@key(fields: "uscc", resolvable: false)')
@@ -11,8 +13,8 @@ export class MarketEntityRef {
 
 @ObjectType('StratumCount', { description: 'How many targets a credit-risk stratum held and how many were drawn (R13).' })
 export class StratumCountType {
-  @Field()
-  stratum!: string;
+  @Field(() => StratumEnum)
+  stratum!: StratumEnum;
   @Field(() => Int)
   eligible!: number;
   @Field(() => Int)
@@ -47,6 +49,9 @@ export class DrawnTargetType {
   entity!: MarketEntityRef | null;
 }
 
+/** A page of a task's drawn list, in the drawn order (H1 point 5). */
+export const DrawnTargetPage = pageType('DrawnTargetPage', DrawnTargetType, "A page of a task's drawn targets, in the drawn order of inspection (R15).");
+
 @ObjectType('Task', { description: 'One execution of a plan: commitment, snapshot, draw, lock (R9, R16, R17).' })
 export class TaskType {
   @Field(() => ID)
@@ -63,8 +68,8 @@ export class TaskType {
   leadDepartment!: string;
   @Field()
   name!: string;
-  @Field({ description: 'COMMITTED, SNAPSHOT_TAKEN, DRAWN, LOCKED or CANCELLED.' })
-  status!: string;
+  @Field(() => TaskStatusEnum, { description: 'COMMITTED, SNAPSHOT_TAKEN, DRAWN, LOCKED or CANCELLED.' })
+  status!: TaskStatusEnum;
   @Field({ description: 'SHA-256 of the secret, published before the snapshot.' })
   commitment!: string;
   @Field()
@@ -83,7 +88,7 @@ export class TaskType {
   snapshotTakenAt!: Date | null;
   @Field(() => SnapshotExclusionsType, { nullable: true })
   exclusions!: SnapshotExclusionsType | null;
-  @Field(() => [StratumCountType])
+  @Field(() => [StratumCountType], { description: 'One per credit-risk stratum (four at most).' })
   strata!: StratumCountType[];
   @Field(() => Date, { nullable: true })
   drawnAt!: Date | null;

@@ -1,4 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
+import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
+import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../kernel/paging';
+import type { TeamMemberKindEnum, TeamMemberOriginEnum, TeamSeatStatusEnum, VisitFeedbackKindEnum, DeliveryStatusEnum } from '../enums';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertAuditReader, assertTaskStaff } from '../access';
 import type { JointContext } from '../context';
@@ -16,7 +19,7 @@ import { TaskService } from '../tasks/task-service';
 import { toTask } from '../tasks/task-resolvers';
 import { TaskType } from '../tasks/types';
 import { MIN_TEAM_INSPECTORS, TeamService } from './team-service';
-import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitTargetViewType, VisitType } from './types';
+import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitPage, VisitTargetViewType, VisitType } from './types';
 
 /** What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no leader. */
 export function teamProblems(content: PlanContent, seatsPerDepartment: number, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
@@ -39,58 +42,96 @@ export function teamProblems(content: PlanContent, seatsPerDepartment: number, d
   return problems;
 }
 
-const toMember = (m: TeamMemberRow): TeamMemberType => ({ ...m, replacementReason: m.replacementReason as never });
+const toMember = (m: TeamMemberRow): TeamMemberType => ({ ...m, kind: m.kind as TeamMemberKindEnum, origin: m.origin as TeamMemberOriginEnum, status: m.status as TeamSeatStatusEnum, replacementReason: m.replacementReason as never });
+
+/** A department's share of a submission as its GraphQL shape (R24). */
+export const toDelivery = (d: OutboxRow): DeliveryType => ({ ...d, status: d.status as DeliveryStatusEnum });
+
+/** The largest page of a task's visits (each with its team, checklist and submission), and the default one. */
+const VISIT_PAGE_MAX = 1000;
+const VISIT_PAGE_DEFAULT = 100;
+
+/** Who reads a task's visits, and which (R30). */
+interface VisitSight {
+  content: PlanContent;
+  /** An inspector's own visits (the teams they are on); undefined for everyone else, who sees every visit. */
+  mine: string[] | undefined;
+}
+
+/** R30: a task's visits are for its participating departments' staff and hub roles; an inspector sees only the visits whose team they are on. */
+async function visitSight(ctx: JointContext, task: TaskType): Promise<VisitSight> {
+  const content = await new TaskService(ctx.joint).planContent(task);
+  assertTaskStaff(ctx.identity, content.departments, "see a task's visits and teams"); // R30
+  const mine =
+    ctx.identity.role === Role.INSPECTOR
+      ? (await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } })).map((m) => m.targetKey)
+      : undefined;
+  return { content, mine };
+}
+
+/** Up to `limit` visits of a task from `offset` in the drawn order, with their teams, checklists, submissions, codes and feedback: a fixed number of statements, whatever the page size. */
+async function visitsOf(ctx: JointContext, task: TaskType, { content, mine }: VisitSight, offset: number, limit: number): Promise<VisitType[]> {
+  const tasks = new TaskService(ctx.joint);
+  const page = await tasks.drawnTargetsPage(task.id, offset, limit, mine);
+  const [members, draws] = await Promise.all([
+    new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
+    ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true }, where: { taskId: task.id } }),
+  ]);
+  const drawn = draws.map((d) => d.department);
+  const seats = new TeamService(ctx.joint).inspectorsPerVisit(content);
+  // Submissions and deliveries of the page: two statements, whatever the page size.
+  const submissions = page.length ? await ctx.joint.dataSource.manager.find(SubmissionRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
+  const deliveries = submissions.length ? await ctx.joint.dataSource.manager.find(OutboxRow, { where: { submissionId: In(submissions.map((s) => s.id)) }, order: { department: 'ASC' } }) : [];
+  const codes = page.length ? await ctx.joint.dataSource.manager.find(InspectionCodeRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
+  const seesFeedback = ctx.identity.role === Role.HUB_ADMIN || ctx.identity.role === Role.AUDITOR || (ctx.identity.role === Role.COORDINATOR && ctx.identity.department === task.leadDepartment);
+  const feedback = seesFeedback && codes.length ? await ctx.joint.dataSource.manager.find(VisitFeedbackRow, { where: { code: In(codes.map((c) => c.code)) }, order: { leftAt: 'ASC' } }) : [];
+  return page.map((v) => {
+    const team = members.filter((m) => m.targetKey === v.targetKey);
+    const submission = submissions.find((s) => s.targetKey === v.targetKey);
+    return {
+      key: v.targetKey,
+      uscc: v.uscc,
+      regionCode: v.regionCode,
+      kind: v.kind as TargetKind,
+      industryCode: v.industryCode,
+      batch: v.batch,
+      position: v.position,
+      entity: v.uscc ? { uscc: v.uscc } : null,
+      team: team.map(toMember),
+      teamProblems: teamProblems(content, seats, drawn, team),
+      checklist: visitItems(content, v).map((i) => ({ department: i.department, code: i.code, itemCode: i.code, version: i.version, title: i.title, basis: i.basis, method: i.method as InspectionMethod, category: i.category as ItemCategory })),
+      submission: submission ? { ...submission, deliveries: deliveries.filter((d) => d.submissionId === submission.id).map(toDelivery) } : null,
+      inspectionCode: codes.find((c) => c.targetKey === v.targetKey)?.code ?? null,
+      feedback: feedback.filter((f) => f.code === codes.find((c) => c.targetKey === v.targetKey)?.code).map((f) => ({ ...f, kind: f.kind as VisitFeedbackKindEnum })),
+    };
+  });
+}
 
 @Resolver(() => TaskType)
 export class TeamResolver {
-  @FieldResolver(() => [VisitType], { description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
+  @FieldResolver(() => [VisitType], { deprecationReason: 'Use visitPage.', description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
   async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
-    const tasks = new TaskService(ctx.joint);
-    const content = await tasks.planContent(task);
-    assertTaskStaff(ctx.identity, content.departments, "see a task's visits and teams"); // R30
-    // An inspector sees only the visits whose team they are on.
-    const mine =
-      ctx.identity.role === Role.INSPECTOR
-        ? (await ctx.joint.dataSource.manager.find(TeamMemberRow, { select: { targetKey: true }, where: { taskId: task.id, personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' } })).map((m) => m.targetKey)
-        : undefined;
-    const page = await tasks.drawnTargetsPage(task.id, offset, Math.min(Math.max(first, 1), 1000), mine);
-    const [members, draws] = await Promise.all([
-      new TeamService(ctx.joint).members(task.id, page.map((v) => v.targetKey)),
-      ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true }, where: { taskId: task.id } }),
-    ]);
-    const drawn = draws.map((d) => d.department);
-    const seats = new TeamService(ctx.joint).inspectorsPerVisit(content);
-    // Submissions and deliveries of the page: two statements, whatever the page size.
-    const submissions = page.length ? await ctx.joint.dataSource.manager.find(SubmissionRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
-    const deliveries = submissions.length ? await ctx.joint.dataSource.manager.find(OutboxRow, { where: { submissionId: In(submissions.map((s) => s.id)) }, order: { department: 'ASC' } }) : [];
-    const codes = page.length ? await ctx.joint.dataSource.manager.find(InspectionCodeRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
-    const seesFeedback = ctx.identity.role === Role.HUB_ADMIN || ctx.identity.role === Role.AUDITOR || (ctx.identity.role === Role.COORDINATOR && ctx.identity.department === task.leadDepartment);
-    const feedback = seesFeedback && codes.length ? await ctx.joint.dataSource.manager.find(VisitFeedbackRow, { where: { code: In(codes.map((c) => c.code)) }, order: { leftAt: 'ASC' } }) : [];
-    return page.map((v) => {
-      const team = members.filter((m) => m.targetKey === v.targetKey);
-      const submission = submissions.find((s) => s.targetKey === v.targetKey);
-      return {
-        key: v.targetKey,
-        uscc: v.uscc,
-        regionCode: v.regionCode,
-        kind: v.kind,
-        industryCode: v.industryCode,
-        batch: v.batch,
-        position: v.position,
-        entity: v.uscc ? { uscc: v.uscc } : null,
-        team: team.map(toMember),
-        teamProblems: teamProblems(content, seats, drawn, team),
-        checklist: visitItems(content, v).map((i) => ({ department: i.department, itemCode: i.code, version: i.version, title: i.title, basis: i.basis, method: i.method, category: i.category })),
-        submission: submission ? { ...submission, deliveries: deliveries.filter((d) => d.submissionId === submission.id) } : null,
-        inspectionCode: codes.find((c) => c.targetKey === v.targetKey)?.code ?? null,
-        feedback: feedback.filter((f) => f.code === codes.find((c) => c.targetKey === v.targetKey)?.code),
-      };
-    });
+    const sight = await visitSight(ctx, task);
+    return visitsOf(ctx, task, sight, Math.max(0, offset), Math.min(Math.max(first, 1), VISIT_PAGE_MAX));
+  }
+
+  @FieldResolver(() => VisitPage, {
+    nullable: true,
+    description: "The visits of a task in the drawn order, with their teams (R22), a page of them: the participating departments' staff (an inspector sees the visits whose team they are on) and hub roles (R30); null, with an error, for others.",
+  })
+  async visitPage(
+    @Root() task: TaskType,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Arg('first', () => Int, { defaultValue: VISIT_PAGE_DEFAULT, description: firstDescription(VISIT_PAGE_MAX, VISIT_PAGE_DEFAULT, 'visits') }) first: number,
+    @Ctx() ctx: JointContext,
+  ): Promise<PageOf<VisitType>> {
+    const sight = await visitSight(ctx, task);
+    return pageByOffset(first, after, VISIT_PAGE_MAX, (offset, limit) => visitsOf(ctx, task, sight, offset, limit), () => new TaskService(ctx.joint).countDrawnTargets(task.id, sight.mine));
   }
 
   @FieldResolver(() => [VisitTargetViewType], {
     description:
-      "Every participating department's view of each visit's target, read by the joint service for the task's staff (so a team's inspectors, who may not read other departments' views directly, see them for their own visits). Keyed by visit; one request per department per page.",
+      "Every participating department's view of each visit's target, read by the joint service for the task's staff (so a team's inspectors, who may not read other departments' views directly, see them for their own visits). Keyed by visit; one request per department per page. Not paged: the views of the keys asked for (at most 1,000), one per participating department each.",
   })
   async targetViews(@Root() task: TaskType, @Arg('keys', () => [String]) keys: string[], @Ctx() ctx: JointContext) {
     const tasks = new TaskService(ctx.joint);
@@ -124,7 +165,7 @@ export class TeamResolver {
     return visits.flatMap((v) => byUscc.filter((x) => x.uscc === v.uscc).map((x) => ({ ...x, key: v.targetKey })));
   }
 
-  @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18)." })
+  @FieldResolver(() => [InspectorDrawType], { description: "The departments' inspector draws for this task (R18). Not paged: at most one per participating department." })
   async inspectorDraws(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     assertTaskStaff(ctx.identity, (await new TaskService(ctx.joint).planContent(task)).departments, "see a task's inspector draws"); // R30
     return ctx.joint.dataSource.manager.find(InspectorDrawRow, { select: { department: true, seed: true, inputHash: true, drawnAt: true, drawnBy: true }, where: { taskId: task.id }, order: { department: 'ASC' } });
@@ -160,7 +201,7 @@ export class TeamResolver {
   async jointRetryDelivery(@Arg('submissionId', () => ID) submissionId: string, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
     const row = await new WriteBackService(ctx.joint).retryRefused(ctx.identity, submissionId, department);
     ctx.joint.afterSubmit?.();
-    return row;
+    return toDelivery(row);
   }
 
   @Mutation(() => TeamMemberType, { description: 'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a lottery (R20, R21).' })

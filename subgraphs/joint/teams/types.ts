@@ -1,4 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CreditLevel, RiskLevel, TargetKind } from '../../kernel/contract/enums';
+import { pageType } from '../../kernel/paging';
+import { TeamMemberKindEnum, TeamMemberOriginEnum, TeamSeatStatusEnum, VisitFeedbackKindEnum } from '../enums';
 import { MarketEntityRef } from '../tasks/types';
 import { VisitChecklistEntryType, VisitSubmissionType } from '../visits/types';
 
@@ -14,8 +17,8 @@ registerEnumType(ReplacementReasonEnum, { name: 'ReplacementReason', description
 export class TeamMemberType {
   @Field()
   department!: string;
-  @Field({ description: 'INSPECTOR or EXPERT.' })
-  kind!: string;
+  @Field(() => TeamMemberKindEnum, { description: 'INSPECTOR or EXPERT.' })
+  kind!: TeamMemberKindEnum;
   @Field()
   personId!: string;
   @Field()
@@ -24,10 +27,10 @@ export class TeamMemberType {
   certificateNo!: string | null;
   @Field({ description: "The lead department's inspector who leads the team (组长, R18)." })
   leader!: boolean;
-  @Field({ description: 'DRAWN by the lottery, REPLACEMENT (R20) or ASSIGNED to a vacant seat, both chosen without one.' })
-  origin!: string;
-  @Field({ description: 'ACTIVE, or REPLACED (kept on record).' })
-  status!: string;
+  @Field(() => TeamMemberOriginEnum, { description: 'DRAWN by the lottery, REPLACEMENT (R20) or ASSIGNED to a vacant seat, both chosen without one.' })
+  origin!: TeamMemberOriginEnum;
+  @Field(() => TeamSeatStatusEnum, { description: 'ACTIVE, or REPLACED (kept on record).' })
+  status!: TeamSeatStatusEnum;
   @Field(() => ReplacementReasonEnum, { nullable: true })
   replacementReason!: ReplacementReasonEnum | null;
   @Field(() => String, { nullable: true })
@@ -42,8 +45,8 @@ export class VisitType {
   uscc!: string | null;
   @Field()
   regionCode!: string;
-  @Field()
-  kind!: string;
+  @Field(() => TargetKind)
+  kind!: TargetKind;
   @Field()
   industryCode!: string;
   @Field(() => Int)
@@ -52,19 +55,22 @@ export class VisitType {
   position!: number;
   @Field(() => MarketEntityRef, { nullable: true })
   entity!: MarketEntityRef | null;
-  @Field(() => [TeamMemberType], { description: 'Everyone drawn or chosen, active and replaced.' })
+  @Field(() => [TeamMemberType], { description: "Everyone drawn or chosen, active and replaced. Not paged: a visit's seats (inspectors per participating department, experts) and their few replacements." })
   team!: TeamMemberType[];
-  @Field(() => [String], { description: 'What keeps the team from being complete (R18): empty when it is.' })
+  @Field(() => [String], { description: 'What keeps the team from being complete (R18): empty when it is. At most one problem per participating department, or two for the whole team.' })
   teamProblems!: string[];
-  @Field(() => [VisitChecklistEntryType], { description: "The combined checklist: every participating department's items that apply to this target (R22)." })
+  @Field(() => [VisitChecklistEntryType], { description: "The combined checklist: every participating department's items that apply to this target (R22). Not paged: bounded by the plan's items." })
   checklist!: VisitChecklistEntryType[];
   @Field(() => VisitSubmissionType, { nullable: true, description: 'The submitted results and their delivery, once submitted.' })
   submission!: VisitSubmissionType | null;
   @Field(() => String, { nullable: true, description: 'The inspection code (检查码), once issued (R32).' })
   inspectionCode!: string | null;
-  @Field(() => [VisitFeedbackType], { description: "The business's ratings and complaints (the lead's coordinators, hub admins, auditors)." })
+  @Field(() => [VisitFeedbackType], { description: "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: what one business left about one visit." })
   feedback!: VisitFeedbackType[];
 }
+
+/** A page of a task's visits, in the drawn order (H1 point 5). */
+export const VisitPage = pageType('VisitPage', VisitType, "A page of a task's visits in the drawn order, with their teams (R22).");
 
 @ObjectType('VisitTargetView', { description: "A participating department's view of a visit's target, for the visit's team (R30: a task's team for its visits)." })
 export class VisitTargetViewType {
@@ -74,20 +80,20 @@ export class VisitTargetViewType {
   department!: string;
   @Field()
   onRoster!: boolean;
-  @Field(() => String, { nullable: true })
-  creditLevel!: string | null;
-  @Field(() => String, { nullable: true })
-  riskLevel!: string | null;
+  @Field(() => CreditLevel, { nullable: true })
+  creditLevel!: CreditLevel | null;
+  @Field(() => RiskLevel, { nullable: true })
+  riskLevel!: RiskLevel | null;
   @Field(() => Int)
   penaltiesLast3Years!: number;
   @Field(() => Int)
   verifiedComplaints!: number;
 }
 
-@ObjectType('VisitFeedback')
+@ObjectType('VisitFeedback', { description: 'A rating or a complaint a business left against the inspection code of a visit (R32).' })
 export class VisitFeedbackType {
-  @Field()
-  kind!: string;
+  @Field(() => VisitFeedbackKindEnum)
+  kind!: VisitFeedbackKindEnum;
   @Field(() => Int, { nullable: true })
   rating!: number | null;
   @Field()

@@ -12,11 +12,13 @@ import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
 import { InspectionCodeRow, newInspectionCode, normaliseInspectionCode, VisitFeedbackRow } from './codes';
 
-@ObjectType('CodeCheckItem')
+@ObjectType('CodeCheckItem', { description: 'A checklist item the visit checks (R22), as a business sees it.' })
 class CodeCheckItem {
   @Field()
   department!: string;
-  @Field()
+  @Field({ description: "The item's code in the department's checklist." })
+  code!: string;
+  @Field({ deprecationReason: 'Use code.', description: 'The same as code.' })
   itemCode!: string;
   @Field()
   title!: string;
@@ -48,9 +50,9 @@ class InspectionCodeCheck {
   leadDepartment!: string | null;
   @Field(() => [String])
   departments!: string[];
-  @Field(() => [CodeCheckItem])
+  @Field(() => [CodeCheckItem], { description: "The items the visit checks. Not paged: bounded by the plan's items." })
   items!: CodeCheckItem[];
-  @Field(() => [CodeCheckInspector])
+  @Field(() => [CodeCheckInspector], { description: "The visit's active inspectors. Not paged: one team's." })
   inspectors!: CodeCheckInspector[];
 }
 
@@ -104,7 +106,7 @@ export class InspectionCodeResolver {
       year: task.year,
       leadDepartment: task.leadDepartment,
       departments: content.departments,
-      items: visitItems(content, visit).map((i) => ({ department: i.department, itemCode: i.code, title: i.title, basis: i.basis })),
+      items: visitItems(content, visit).map((i) => ({ department: i.department, code: i.code, itemCode: i.code, title: i.title, basis: i.basis })),
       // Names and certificate numbers only: no phone, no id (R30).
       inspectors: team.map((t) => ({ department: t.department, name: t.name, certificateNo: t.certificateNo })),
     };

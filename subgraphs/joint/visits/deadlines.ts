@@ -1,6 +1,8 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { ResultStatus } from '../../kernel/contract/enums';
 import { badInput, forbidden } from '../../kernel/errors';
 import { DEPARTMENT_ROLES, Role, type Identity } from '../../kernel/identity';
+import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../kernel/paging';
 import { pageSize } from '../../kernel/validation';
 import { assertRoleAmong } from '../access';
 import { chinaDate } from '../calendar/working-days';
@@ -27,8 +29,8 @@ export class ResultDeadlineType {
   itemCode!: string;
   @Field({ description: 'The day the check ended: the result is formed (R25).' })
   inspectedOn!: string;
-  @Field({ description: 'RECORDED or APPROVED: what the department still has to do before publishing.' })
-  status!: string;
+  @Field(() => ResultStatus, { description: 'RECORDED or APPROVED: what the department still has to do before publishing.' })
+  status!: ResultStatus;
   @Field({ description: 'The last day to publish it (China date, YYYY-MM-DD): the 20th working day after inspectedOn (R25).' })
   deadline!: string;
   @Field(() => Int, { description: "Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; a day off counts as the next working day." })
@@ -42,8 +44,12 @@ export class ResultDeadlineType {
   provisional!: boolean;
 }
 
-/** The most deadlines one call lists. */
+/** A page of publication deadlines (H1 point 5). */
+const ResultDeadlinePage = pageType('ResultDeadlinePage', ResultDeadlineType, 'A page of unpublished results with their deadlines (R25, R31), by deadline, department and result id.');
+
+/** The most deadlines one call lists (the largest page), and the default page. */
 const DEADLINES_MAX = 1000;
+const DEADLINES_DEFAULT = 200;
 
 /** R30: every signed-in role sees some deadlines; which ones, `sightOf` says. */
 const READERS: readonly Role[] = [Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE, ...DEPARTMENT_ROLES];
@@ -67,72 +73,92 @@ function sightOf(identity: Identity): Sight {
   return { all: false, own: identity.department, leads: identity.role === Role.COORDINATOR ? identity.department : null };
 }
 
+const DESCRIPTION =
+  "The results of a year's locked tasks not published yet, each with its deadline (R25) and whether it is overdue (R31), by deadline, department and result id. Signed in: hub admins, auditors and hub services every department's; a department's staff its own; a coordinator also those of the tasks its department leads (R30).";
+
 @Resolver()
 export class PublicationDeadlineResolver {
-  @Query(() => [ResultDeadlineType], {
-    description:
-      "The results of a year's locked tasks not published yet, each with its deadline (R25) and whether it is overdue (R31), by deadline, department and result id. Signed in: hub admins, auditors and hub services every department's; a department's staff its own; a coordinator also those of the tasks its department leads (R30).",
-  })
+  @Query(() => [ResultDeadlineType], { deprecationReason: 'Use jointPublicationDeadlinePage.', description: DESCRIPTION })
   async jointPublicationDeadlines(
     @Arg('year', () => Int) year: number,
     @Arg('department', () => String, { nullable: true, description: "Only this department's results; leave it out for every department the caller sees." }) department: string | null,
     @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' }) overdueOnly: boolean,
-    @Arg('first', () => Int, { defaultValue: 200, description: 'At most this many (1 to 1,000), the earliest deadlines first.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: DEADLINES_DEFAULT, description: 'At most this many (1 to 1,000), the earliest deadlines first.' }) first: number,
     @Ctx() ctx: JointContext,
   ): Promise<ResultDeadlineType[]> {
-    // R30: the role decides before anything is looked up.
-    assertRoleAmong(ctx.identity, READERS, 'read publication deadlines');
-    const sight = sightOf(ctx.identity);
-    // R30: a department the caller may not see at all is refused, known or not.
-    if (department != null && !sight.all && sight.leads === null && department !== sight.own) {
-      throw forbidden(`Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`, { rule: 'R30', field: 'department' });
-    }
-    pageSize(first, DEADLINES_MAX);
-    if (department != null && !ctx.joint.departments.has(department)) {
-      throw badInput(`No department '${department}' is registered with the hub; registryDepartments lists those that are.`, { field: 'department' });
-    }
-    const tasks = await ctx.joint.dataSource.manager.find(TaskRow, { select: { id: true, name: true, leadDepartment: true, planId: true, planRevision: true }, where: { year, status: TaskStatus.LOCKED } });
-    const taskOf = new Map(tasks.map((t) => [t.id, t]));
-    // R30: a result is seen by every hub reader, its department's staff, and its task's lead coordinators.
-    const sees = (d: string, taskId: string) => sight.all || d === sight.own || (sight.leads !== null && taskOf.get(taskId)?.leadDepartment === sight.leads);
-    // Only the departments that take part in a task whose results the caller sees are asked.
-    const contents = await new TaskService(ctx.joint).planContents(tasks);
-    const wanted = new Set([...contents].flatMap(([taskId, content]) => content.departments.filter((d) => (department == null || d === department) && sees(d, taskId))));
-    const asked = ctx.joint.departments.departments().filter((d) => wanted.has(d));
-    const taskIds = new Set(taskOf.keys());
-    const calendar = ctx.joint.calendar;
-    const today = chinaDate(ctx.joint.clock());
-    const read = await Promise.all(
-      asked.map(async (d) =>
-        (await departmentResults(ctx.joint, d, taskIds))
-          .filter((r) => r.publishedAt === null && sees(d, r.taskId))
-          .map((r): ResultDeadlineType => {
-            const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
-            return {
-              department: d,
-              resultId: r.id,
-              taskId: r.taskId,
-              taskName: taskOf.get(r.taskId)!.name,
-              targetKey: r.targetKey,
-              uscc: r.uscc,
-              itemCode: r.itemCode,
-              inspectedOn: r.inspectedOn,
-              status: r.status,
-              deadline,
-              workingDaysLeft: calendar.workingDaysLeft(today, deadline),
-              overdue: today > deadline, // R31, as jointStatistics counts it
-              provisional: provisionalYears.length > 0 || calendar.yearsWithoutNotice(today, deadline).length > 0,
-            };
-          }),
-      ),
-    );
-    const order = (a: ResultDeadlineType, b: ResultDeadlineType) => compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId);
-    return read
-      .flat()
-      .filter((r) => !overdueOnly || r.overdue)
-      .sort(order)
-      .slice(0, first);
+    return (await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX))).slice(0, first);
   }
+
+  @Query(() => ResultDeadlinePage, { nullable: true, description: `${DESCRIPTION} A page of them; null, with an error, for a caller refused.` })
+  async jointPublicationDeadlinePage(
+    @Arg('year', () => Int) year: number,
+    @Arg('department', () => String, { nullable: true, description: "Only this department's results; leave it out for every department the caller sees." }) department: string | null,
+    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' }) overdueOnly: boolean,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Arg('first', () => Int, { defaultValue: DEADLINES_DEFAULT, description: firstDescription(DEADLINES_MAX, DEADLINES_DEFAULT, 'results') }) first: number,
+    @Ctx() ctx: JointContext,
+  ): Promise<PageOf<ResultDeadlineType>> {
+    // Read from every department asked and sorted by deadline, so paged in memory (a year's unpublished results).
+    return pageOfList(await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX)), first, after, DEADLINES_MAX);
+  }
+}
+
+/**
+ * R25, R30, R31: every unpublished result of a year's locked tasks the caller sees, with its
+ * deadline, sorted. `checkPage` checks the page size once the caller is allowed (a refusal comes first).
+ */
+async function deadlinesOf(ctx: JointContext, year: number, department: string | null, overdueOnly: boolean, checkPage: () => void): Promise<ResultDeadlineType[]> {
+  // R30: the role decides before anything is looked up.
+  assertRoleAmong(ctx.identity, READERS, 'read publication deadlines');
+  const sight = sightOf(ctx.identity);
+  // R30: a department the caller may not see at all is refused, known or not.
+  if (department != null && !sight.all && sight.leads === null && department !== sight.own) {
+    throw forbidden(`Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`, { rule: 'R30', field: 'department' });
+  }
+  checkPage();
+  if (department != null && !ctx.joint.departments.has(department)) {
+    throw badInput(`No department '${department}' is registered with the hub; registryDepartments lists those that are.`, { field: 'department' });
+  }
+  const tasks = await ctx.joint.dataSource.manager.find(TaskRow, { select: { id: true, name: true, leadDepartment: true, planId: true, planRevision: true }, where: { year, status: TaskStatus.LOCKED } });
+  const taskOf = new Map(tasks.map((t) => [t.id, t]));
+  // R30: a result is seen by every hub reader, its department's staff, and its task's lead coordinators.
+  const sees = (d: string, taskId: string) => sight.all || d === sight.own || (sight.leads !== null && taskOf.get(taskId)?.leadDepartment === sight.leads);
+  // Only the departments that take part in a task whose results the caller sees are asked.
+  const contents = await new TaskService(ctx.joint).planContents(tasks);
+  const wanted = new Set([...contents].flatMap(([taskId, content]) => content.departments.filter((d) => (department == null || d === department) && sees(d, taskId))));
+  const asked = ctx.joint.departments.departments().filter((d) => wanted.has(d));
+  const taskIds = new Set(taskOf.keys());
+  const calendar = ctx.joint.calendar;
+  const today = chinaDate(ctx.joint.clock());
+  const read = await Promise.all(
+    asked.map(async (d) =>
+      (await departmentResults(ctx.joint, d, taskIds))
+        .filter((r) => r.publishedAt === null && sees(d, r.taskId))
+        .map((r): ResultDeadlineType => {
+          const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
+          return {
+            department: d,
+            resultId: r.id,
+            taskId: r.taskId,
+            taskName: taskOf.get(r.taskId)!.name,
+            targetKey: r.targetKey,
+            uscc: r.uscc,
+            itemCode: r.itemCode,
+            inspectedOn: r.inspectedOn,
+            status: r.status as ResultStatus,
+            deadline,
+            workingDaysLeft: calendar.workingDaysLeft(today, deadline),
+            overdue: today > deadline, // R31, as jointStatistics counts it
+            provisional: provisionalYears.length > 0 || calendar.yearsWithoutNotice(today, deadline).length > 0,
+          };
+        }),
+    ),
+  );
+  const order = (a: ResultDeadlineType, b: ResultDeadlineType) => compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId);
+  return read
+    .flat()
+    .filter((r) => !overdueOnly || r.overdue)
+    .sort(order);
 }
 
 /** Code-point order (not the locale's), so every service sorts alike. */

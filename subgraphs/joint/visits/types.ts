@@ -1,11 +1,14 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { InspectionMethod } from '../../kernel/contract/enums';
+import { InspectionMethod, ItemCategory } from '../../kernel/contract/enums';
+import { DeliveryStatusEnum } from '../enums';
 
 @ObjectType('VisitChecklistEntry', { description: 'One item of a visit\'s combined checklist (R22): whose, what, on what legal basis, how.' })
 export class VisitChecklistEntryType {
   @Field()
   department!: string;
-  @Field()
+  @Field({ description: "The item's code in the department's checklist." })
+  code!: string;
+  @Field({ deprecationReason: 'Use code.', description: 'The same as code.' })
   itemCode!: string;
   @Field(() => Int)
   version!: number;
@@ -13,18 +16,18 @@ export class VisitChecklistEntryType {
   title!: string;
   @Field()
   basis!: string;
-  @Field()
-  method!: string;
-  @Field()
-  category!: string;
+  @Field(() => InspectionMethod)
+  method!: InspectionMethod;
+  @Field(() => ItemCategory)
+  category!: ItemCategory;
 }
 
 @ObjectType('Delivery', { description: "One department's share of a submission and its delivery (R24)." })
 export class DeliveryType {
   @Field()
   department!: string;
-  @Field({ description: 'PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).' })
-  status!: string;
+  @Field(() => DeliveryStatusEnum, { description: 'PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).' })
+  status!: DeliveryStatusEnum;
   @Field(() => Int)
   attempts!: number;
   @Field(() => String, { nullable: true })
@@ -45,7 +48,7 @@ export class VisitSubmissionType {
   submittedAt!: Date;
   @Field()
   submittedBy!: string;
-  @Field(() => [DeliveryType])
+  @Field(() => [DeliveryType], { description: 'One per participating department.' })
   deliveries!: DeliveryType[];
 }
 

@@ -178,6 +178,11 @@ export const ROSTER_ROW_COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industry
  * A page of a roster in a compact form for bulk reads (draw snapshots of a million targets):
  * one line per target, tab-separated columns in the order `columns` gives, in id order. Every
  * value is a code or a number (no names), so no escaping is needed; an empty uscc is empty.
+ *
+ * It keeps `endCursor`/`hasMore` rather than the `pageInfo`/`totalCount` of kernel/paging.ts: it
+ * is one shareable type served by every department, and a field added to it stops the hub from
+ * composing while any department registered under the previous contract serves it without that
+ * field (Federation cannot resolve `RosterRows.pageInfo` from that department: no key to move on).
  */
 @Directive('@shareable')
 @ObjectType('RosterRows', { description: 'A page of a roster as tab-separated lines, for bulk reads (R9).' })

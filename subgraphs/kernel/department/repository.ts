@@ -5,7 +5,7 @@ import { betterSqlite, chunk, outsideOpenTransactions } from '../datasource';
 import { conflict, notFound } from '../errors';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
-import type { DepartmentStore } from './store';
+import type { DepartmentStore, InspectorFilter } from './store';
 
 export interface PageRequest {
   first: number;
@@ -104,20 +104,38 @@ export class DepartmentRepository implements DepartmentStore {
   }
 
   /** Inspectors in id order; optionally only those holding a domain, or only the qualified (R7). */
-  async listInspectors(page: PageRequest, filter: { domain?: string | null; qualifiedOnly?: boolean } = {}): Promise<RowPage<InspectorRow>> {
-    const qb = this.manager.createQueryBuilder(InspectorRow, 'i').orderBy('i.id', 'ASC').take(page.first + 1);
+  async listInspectors(page: PageRequest, filter: InspectorFilter = {}): Promise<RowPage<InspectorRow>> {
+    const qb = this.inspectorsMatching(filter).orderBy('i.id', 'ASC').take(page.first + 1);
     if (page.after) qb.andWhere('i.id > :after', { after: page.after });
+    return toPage(await qb.getMany(), page.first, (r) => r.id);
+  }
+
+  async countInspectors(filter: InspectorFilter = {}): Promise<number> {
+    return this.inspectorsMatching(filter).getCount();
+  }
+
+  private inspectorsMatching(filter: InspectorFilter): SelectQueryBuilder<InspectorRow> {
+    const qb = this.manager.createQueryBuilder(InspectorRow, 'i');
     if (filter.domain) qb.andWhere(jsonArrayContains('i.domains'), { element: jsonArrayElementPattern(filter.domain) });
     if (filter.qualifiedOnly) qb.andWhere('i.qualified = :qualified', { qualified: true });
-    return toPage(await qb.getMany(), page.first, (r) => r.id);
+    return qb;
   }
 
   /** Experts in id order; optionally only those with an expertise (R8). */
   async listExperts(page: PageRequest, expertise?: string | null): Promise<RowPage<ExpertRow>> {
-    const qb = this.manager.createQueryBuilder(ExpertRow, 'e').orderBy('e.id', 'ASC').take(page.first + 1);
+    const qb = this.expertsMatching(expertise).orderBy('e.id', 'ASC').take(page.first + 1);
     if (page.after) qb.andWhere('e.id > :after', { after: page.after });
-    if (expertise) qb.andWhere(jsonArrayContains('e.expertise'), { element: jsonArrayElementPattern(expertise) });
     return toPage(await qb.getMany(), page.first, (r) => r.id);
+  }
+
+  async countExperts(expertise?: string | null): Promise<number> {
+    return this.expertsMatching(expertise).getCount();
+  }
+
+  private expertsMatching(expertise: string | null | undefined): SelectQueryBuilder<ExpertRow> {
+    const qb = this.manager.createQueryBuilder(ExpertRow, 'e');
+    if (expertise) qb.andWhere(jsonArrayContains('e.expertise'), { element: jsonArrayElementPattern(expertise) });
+    return qb;
   }
 
   /** The current version of every item in force (not superseded, not repealed). */

@@ -4,17 +4,19 @@ import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract
 import { CHECKLIST_TEXT_CAPS, ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
 import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../codes';
 import { badInput } from '../errors';
+import { AFTER_DESCRIPTION, firstDescription } from '../paging';
 import { pageSize, requireCodes, requireText } from '../validation';
 import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
 import type { DepartmentContext } from './scope';
-import type { DepartmentTypes, Page } from './types';
+import { rosterPage, type DepartmentTypes, type RosterPage } from './types';
 
 /** Page size limits: interactive lists, and the bulk export that draws read (DESIGN.md contract 2). */
 export const PAGE_DEFAULT = 100;
 export const PAGE_MAX = 1000;
 export const EXPORT_MAX = 10_000;
+export const EXPORT_DEFAULT = 5000;
 export const ROWS_MAX = 50_000;
 
 /** Rows one import call may carry. */
@@ -34,12 +36,19 @@ function checkedFilter(filter: RosterFilter | null): RosterFilter | null {
 }
 
 /** A page of the roster: the same for interactive lists and the bulk export, but for the size limit. */
-async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<Page<unknown>> {
+async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<RosterPage<unknown>> {
   const code = ctx.dept.repo.department;
   assertCanReadRoster(ctx.identity, code); // R30
   const page = await ctx.dept.repo.listTargets(checkedFilter(filter), { first, after });
-  return { nodes: page.rows.map((r) => toTarget(r, code)), endCursor: page.endCursor, hasMore: page.hasMore, count: () => ctx.dept.repo.countTargets(filter) };
+  return rosterPage(page.rows.map((r) => toTarget(r, code)), page.endCursor, page.hasMore, () => ctx.dept.repo.countTargets(filter));
 }
+
+/*
+ * Nullability (H1 point 5): the namespace `Query.<code>` and every field of it that access rules
+ * can refuse (R30) are nullable, so a refusal, or a department that is down, nulls only its own
+ * part of an answer, with an error naming it; the rest of the answer stands. Public reads
+ * (checklist, outcomes, published results) cannot be refused and stay non-null.
+ */
 
 /**
  * The resolvers of the department contract for one department. Thin: authorise, load through
@@ -48,12 +57,12 @@ async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, f
 export function createDepartmentResolvers(code: string, types: DepartmentTypes): Function[] {
   @Resolver(() => types.Query)
   class DeptQueryResolver {
-    @Query(() => types.Query, { name: code, description: `The ${code} department: rosters and checklist.` })
+    @Query(() => types.Query, { name: code, nullable: true, description: `The ${code} department: rosters, checklist and results (null, with an error, when the department cannot answer).` })
     namespace() {
       return { contractVersion: 1 };
     }
 
-    @FieldResolver(() => [types.ChecklistItem], { description: 'The checklist in force; with includeHistory, every version (R5). Public.' })
+    @FieldResolver(() => [types.ChecklistItem], { description: "The checklist in force; with includeHistory, every version (R5). Public. Read whole, not paged: a department's checklist is published in full (R1)." })
     async checklist(@Arg('includeHistory', () => Boolean, { defaultValue: false }) includeHistory: boolean, @Ctx() ctx: DepartmentContext) {
       const rows = includeHistory ? await ctx.dept.repo.allChecklistVersions() : await ctx.dept.currentChecklist();
       return rows.map((r) => toChecklistItem(r, code));
@@ -69,34 +78,35 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       return row ? toChecklistItem(row, code) : null;
     }
 
-    @FieldResolver(() => types.TargetPage, { description: 'The target roster, filtered and paged (R6, R30).' })
+    @FieldResolver(() => types.TargetPage, { nullable: true, description: 'The target roster, filtered and paged (R6). Its staff and hub roles (R30): null, with an error, for others.' })
     targets(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
-      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT, description: firstDescription(PAGE_MAX, PAGE_DEFAULT, 'targets') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       return targetPage(ctx, filter, pageSize(first, PAGE_MAX), after);
     }
 
-    @FieldResolver(() => types.TargetPage, { description: `Bulk export of in-scope targets in large pages (up to ${EXPORT_MAX}), for draws (R9, R30).` })
+    @FieldResolver(() => types.TargetPage, { nullable: true, description: `Bulk export of in-scope targets in large pages (up to ${EXPORT_MAX}), for draws (R9, R30).` })
     exportTargets(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
-      @Arg('first', () => Int, { defaultValue: 5000 }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('first', () => Int, { defaultValue: EXPORT_DEFAULT, description: firstDescription(EXPORT_MAX, EXPORT_DEFAULT, 'targets') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       return targetPage(ctx, filter, pageSize(first, EXPORT_MAX), after);
     }
 
-    @FieldResolver(() => RosterRows, { description: `The roster in scope as tab-separated lines, up to ${ROWS_MAX} a page: the bulk export draws read (R9, R30).` })
+    @FieldResolver(() => RosterRows, { nullable: true, description: `The roster in scope as tab-separated lines, up to ${ROWS_MAX} a page: the bulk export draws read (R9, R30).` })
     async exportTargetRows(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
-      @Arg('first', () => Int, { defaultValue: ROWS_MAX }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('first', () => Int, { defaultValue: ROWS_MAX, description: firstDescription(ROWS_MAX, ROWS_MAX, 'lines') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: "The previous page's `endCursor`; leave it out for the first page." }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ): Promise<RosterRows> {
       assertCanReadRoster(ctx.identity, code); // R30
+      // RosterRows keeps endCursor/hasMore: see its doc comment (a shared type every department serves).
       const page = await ctx.dept.repo.exportRows(checkedFilter(filter), { first: pageSize(first, ROWS_MAX), after });
       return { columns: [...ROSTER_ROW_COLUMNS], ...page };
     }
@@ -108,39 +118,33 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       return row ? toTarget(row, code) : null;
     }
 
-    @FieldResolver(() => types.InspectorPage, { description: 'The inspector roster (R7, R30): optionally only those holding a domain, or only the qualified.' })
+    @FieldResolver(() => types.InspectorPage, { nullable: true, description: 'The inspector roster (R7, R30): optionally only those holding a domain, or only the qualified.' })
     async inspectors(
       @Arg('domain', () => String, { nullable: true }) domain: string | null,
       @Arg('qualifiedOnly', () => Boolean, { defaultValue: false }) qualifiedOnly: boolean,
-      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT, description: firstDescription(PAGE_MAX, PAGE_DEFAULT, 'inspectors') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, { domain: domain ? requireText(domain, 'domain', CHECKLIST_TEXT_CAPS.domain, 'a supervision domain, as the checklist names it') : null, qualifiedOnly });
+      const filter = { domain: domain ? requireText(domain, 'domain', CHECKLIST_TEXT_CAPS.domain, 'a supervision domain, as the checklist names it') : null, qualifiedOnly };
+      const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, filter);
       const show = seesPrivateData(ctx.identity, code);
-      return { nodes: page.rows.map((r) => toInspector(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
+      return rosterPage(page.rows.map((r) => toInspector(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countInspectors(filter));
     }
 
-    @FieldResolver(() => types.ExpertPage, { description: 'The expert roster (R8, R30): optionally only those with an expertise.' })
+    @FieldResolver(() => types.ExpertPage, { nullable: true, description: 'The expert roster (R8, R30): optionally only those with an expertise.' })
     async experts(
       @Arg('expertise', () => String, { nullable: true }) expertise: string | null,
-      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      @Arg('first', () => Int, { defaultValue: PAGE_DEFAULT, description: firstDescription(PAGE_MAX, PAGE_DEFAULT, 'experts') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, expertise ? requireText(expertise, 'expertise', 100, 'an expertise, as the roster names it') : null);
+      const wanted = expertise ? requireText(expertise, 'expertise', 100, 'an expertise, as the roster names it') : null;
+      const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, wanted);
       const show = seesPrivateData(ctx.identity, code);
-      return { nodes: page.rows.map((r) => toExpert(r, code, show)), endCursor: page.endCursor, hasMore: page.hasMore };
-    }
-  }
-
-  @Resolver(() => types.TargetPage)
-  class DeptTargetPageResolver {
-    @FieldResolver(() => Int, { description: 'Entries matching the filter (one extra count query).' })
-    totalCount(@Root() page: Page<unknown>) {
-      return page.count();
+      return rosterPage(page.rows.map((r) => toExpert(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countExperts(wanted));
     }
   }
 
@@ -201,5 +205,5 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
     }
   }
 
-  return [DeptQueryResolver, DeptTargetPageResolver, DeptEntityResolver, DeptViewResolver, DeptMutationResolver];
+  return [DeptQueryResolver, DeptEntityResolver, DeptViewResolver, DeptMutationResolver];
 }

@@ -5,6 +5,12 @@ import type { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from 
 import type { PageRequest, RowPage } from './repository';
 import type { ResultRow } from './results/entities';
 
+/** Which inspectors a roster read asks for: those holding a supervision domain, only the qualified (R7). */
+export interface InspectorFilter {
+  domain?: string | null;
+  qualifiedOnly?: boolean;
+}
+
 /**
  * Where a department's rosters and checklist live, as the contract's resolvers read and write
  * them. The department's own database (`DepartmentRepository`) is one store; a connector over the
@@ -23,8 +29,12 @@ export interface DepartmentStore {
   /** A page of the roster as the bulk export's tab-separated lines, in id order. */
   exportRows(filter: RosterFilter | null | undefined, page: PageRequest): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }>;
   countTargets(filter: RosterFilter | null | undefined): Promise<number>;
-  listInspectors(page: PageRequest, filter?: { domain?: string | null; qualifiedOnly?: boolean }): Promise<RowPage<InspectorRow>>;
+  listInspectors(page: PageRequest, filter?: InspectorFilter): Promise<RowPage<InspectorRow>>;
+  /** Inspectors matching the filter, over every page (a page's `totalCount`, asked for only when selected). */
+  countInspectors(filter?: InspectorFilter): Promise<number>;
   listExperts(page: PageRequest, expertise?: string | null): Promise<RowPage<ExpertRow>>;
+  /** Experts with the expertise (or all), over every page. */
+  countExperts(expertise?: string | null): Promise<number>;
   /** The current version of every item in force. */
   currentChecklist(): Promise<ChecklistItemRow[]>;
   /** Every version of every item (R5). */

@@ -1,5 +1,7 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
+import { OutcomeStatus, ResultStatus } from '../contract/enums';
 import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
+import { countWhenAsked, PageInfo, pageType, type PageOf } from '../paging';
 
 /** `tax` → `Tax`, `environment` → `Environment`: the prefix of a department's type names. */
 export function pascal(code: string): string {
@@ -8,12 +10,49 @@ export function pascal(code: string): string {
 
 export type Ctor<T = object> = new (...args: never[]) => T;
 
-/** A page of a roster list; `totalCount` is computed only when asked for. */
-export interface Page<T> {
-  nodes: T[];
+/**
+ * A page of a roster list (the paging convention of kernel/paging.ts); `totalCount` is computed
+ * only when asked for. `endCursor` and `hasMore` are the fields pages had before `pageInfo`: kept
+ * (deprecated) for the callers of the previous contract.
+ */
+export interface RosterPage<T> extends PageOf<T> {
   endCursor: string | null;
   hasMore: boolean;
-  count: () => Promise<number>;
+}
+
+/** A roster page from a store's keyset page: `count` runs only when a query selects `totalCount`. */
+export function rosterPage<T>(nodes: T[], endCursor: string | null, hasMore: boolean, count: () => Promise<number>): RosterPage<T> {
+  return { nodes, pageInfo: { endCursor, hasNextPage: hasMore }, totalCount: count, endCursor, hasMore };
+}
+
+/** What the deprecated page fields say instead (H1 point 5). */
+export const END_CURSOR_DEPRECATION = 'Use pageInfo.endCursor.';
+export const HAS_MORE_DEPRECATION = 'Use pageInfo.hasNextPage.';
+
+/**
+ * A roster page type: `nodes`, `pageInfo` and `totalCount` as every page of the hub has
+ * (kernel/paging.ts), plus the previous contract's `endCursor` and `hasMore`, deprecated.
+ */
+function rosterPageType<T>(name: string, node: Ctor<T>, description: string): Ctor<RosterPage<T>> {
+  @ObjectType(name, { description })
+  class RosterPageType {
+    @Field(() => [node])
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many entries match the filters, over every page (counted only when asked for).' })
+    @UseMiddleware(countWhenAsked)
+    totalCount!: number;
+
+    @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.', deprecationReason: END_CURSOR_DEPRECATION })
+    endCursor!: string | null;
+
+    @Field({ deprecationReason: HAS_MORE_DEPRECATION })
+    hasMore!: boolean;
+  }
+  return RosterPageType as unknown as Ctor<RosterPage<T>>;
 }
 
 /** The GraphQL object types of one department, named after its code. */
@@ -25,6 +64,7 @@ export interface DepartmentTypes {
   TargetPage: Ctor;
   InspectorPage: Ctor;
   ExpertPage: Ctor;
+  ResultPage: Ctor;
   View: Ctor<DepartmentView>;
   Query: Ctor;
   Result: Ctor;
@@ -79,35 +119,9 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
   @ObjectType(`${p}Target`, { implements: RosterTarget })
   class DeptTarget extends RosterTarget {}
 
-  @ObjectType(`${p}TargetPage`)
-  class DeptTargetPage {
-    @Field(() => [DeptTarget])
-    nodes!: DeptTarget[];
-    @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
-    endCursor!: string | null;
-    @Field()
-    hasMore!: boolean;
-  }
-
-  @ObjectType(`${p}InspectorPage`)
-  class DeptInspectorPage {
-    @Field(() => [DeptInspector])
-    nodes!: DeptInspector[];
-    @Field(() => String, { nullable: true })
-    endCursor!: string | null;
-    @Field()
-    hasMore!: boolean;
-  }
-
-  @ObjectType(`${p}ExpertPage`)
-  class DeptExpertPage {
-    @Field(() => [DeptExpert])
-    nodes!: DeptExpert[];
-    @Field(() => String, { nullable: true })
-    endCursor!: string | null;
-    @Field()
-    hasMore!: boolean;
-  }
+  const DeptTargetPage = rosterPageType(`${p}TargetPage`, DeptTarget, `A page of the ${code} target roster (R6).`);
+  const DeptInspectorPage = rosterPageType(`${p}InspectorPage`, DeptInspector, `A page of the ${code} inspector roster (R7).`);
+  const DeptExpertPage = rosterPageType(`${p}ExpertPage`, DeptExpert, `A page of the ${code} expert roster (R8).`);
 
   @ObjectType(`${p}View`, { implements: DepartmentView, description: `The ${code} view of a market entity.` })
   class DeptView extends DepartmentView {}
@@ -146,8 +160,8 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     inspectedOn!: string;
     @Field({ description: 'A dishonesty (失信) record once published (R27).' })
     dishonesty!: boolean;
-    @Field({ description: 'RECORDED, APPROVED or PUBLISHED.' })
-    status!: string;
+    @Field(() => ResultStatus, { description: 'RECORDED, APPROVED or PUBLISHED (R25).' })
+    status!: ResultStatus;
     @Field()
     recordedAt!: Date;
     @Field(() => Date, { nullable: true })
@@ -170,9 +184,11 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     label!: string;
     @Field({ description: 'Becomes a dishonesty record on the target (R27).' })
     dishonesty!: boolean;
-    @Field()
-    status!: string;
+    @Field(() => OutcomeStatus, { description: 'CURRENT, or SUPERSEDED by a newer version (results recorded with it keep its meaning).' })
+    status!: OutcomeStatus;
   }
+
+  const DeptResultPage = pageType(`${p}ResultPage`, DeptResult, `A page of ${code} results, in id order.`);
 
   @ObjectType(`${p}Query`, { description: `The ${code} department: its rosters and checklist.` })
   class DeptQuery {
@@ -188,6 +204,7 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     TargetPage: DeptTargetPage,
     InspectorPage: DeptInspectorPage,
     ExpertPage: DeptExpertPage,
+    ResultPage: DeptResultPage,
     Result: DeptResult,
     Outcome: DeptOutcome,
     View: DeptView,

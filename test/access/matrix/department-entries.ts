@@ -126,6 +126,13 @@ export function departmentEntries(code: string): Entry[] {
       variables: () => ({ uscc: d().target.uscc }),
     },
     {
+      fields: [`${Type}.publishedResultPage`],
+      public: 'published results are public, without confidential notes (R25)',
+      departments,
+      operation: `query($uscc: String!) { ${code} { publishedResultPage(uscc: $uscc, first: 5) { nodes { id outcome confidentialNotes } pageInfo { hasNextPage } totalCount } } }`,
+      variables: () => ({ uscc: d().target.uscc }),
+    },
+    {
       fields: [`${Type}.outcomes`],
       public: 'the outcome dictionary is what published results mean (R26)',
       departments,
@@ -144,6 +151,7 @@ export function departmentEntries(code: string): Entry[] {
     roster('inspectors', 'nodes { id phone }', '(first: 3)'),
     roster('experts', 'nodes { id phone }', '(first: 3)'),
     roster('results', 'id status confidentialNotes', '(first: 3)'),
+    roster('resultPage', 'nodes { id status confidentialNotes } pageInfo { endCursor } totalCount', '(first: 3)'),
     {
       fields: [`MarketEntity.${code}`],
       allow: viewReaders,
@@ -182,6 +190,13 @@ export const DEPARTMENT_EXTRAS: Entry[] = [
     public: 'finding an entity by name, for its published results (R25)',
     departments: ['market', 'tax'],
     operation: 'query($name: String!) { marketSearch(name: $name, first: 3) { uscc name } }',
+    variables: () => ({ name: String(f.departments.market!.target.name).slice(0, 4) }),
+  },
+  {
+    fields: ['Query.marketSearchPage'],
+    public: 'finding an entity by name, region or industry, for its published results (R25)',
+    departments: ['market', 'tax'],
+    operation: 'query($name: String!) { marketSearchPage(name: $name, first: 3) { nodes { uscc name } pageInfo { hasNextPage } totalCount } }',
     variables: () => ({ name: String(f.departments.market!.target.name).slice(0, 4) }),
   },
   {

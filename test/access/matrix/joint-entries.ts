@@ -171,10 +171,22 @@ export const JOINT: Entry[] = [
     operation: '{ jointLeads(department: "environment") { id note } }',
   },
   {
+    fields: ['Query.jointLeadPage'],
+    allow: anyOf(staffOf('environment'), hubRole(Role.HUB_ADMIN, Role.AUDITOR)),
+    departments: ['environment', 'market'],
+    operation: '{ jointLeadPage(department: "environment", first: 5) { nodes { id note } totalCount } }',
+  },
+  {
     fields: ['Query.jointAuditTrail'],
     allow: auditReaders, // R29
     departments: NO_DEPARTMENT,
     operation: '{ jointAuditTrail(first: 5) { seq action } }',
+  },
+  {
+    fields: ['Query.jointAuditTrailPage'],
+    allow: auditReaders, // R29
+    departments: NO_DEPARTMENT,
+    operation: '{ jointAuditTrailPage(first: 5) { nodes { seq action } pageInfo { endCursor } totalCount } }',
   },
   {
     fields: ['Query.jointVerifyAuditTrail'],
@@ -198,11 +210,23 @@ export const JOINT: Entry[] = [
     operation: `{ jointPublicationDeadlines(year: ${YEAR}, department: "market") { resultId deadline workingDaysLeft overdue } }`,
   },
   {
+    fields: ['Query.jointPublicationDeadlinePage'],
+    allow: anyOf(hubReaders, staffOf('market'), coordinatorOfAnyDepartment),
+    departments: NO_DEPARTMENT,
+    operation: `{ jointPublicationDeadlinePage(year: ${YEAR}, department: "market", first: 5) { nodes { resultId deadline status } totalCount } }`,
+  },
+  {
     fields: ['Query.jointOverduePlanRevisions'],
     // Auditors and hub admins every department's; a coordinator those of the plans its department leads.
     allow: anyOf(auditReaders, coordinatorOfAnyDepartment),
     departments: NO_DEPARTMENT,
     operation: '{ jointOverduePlanRevisions(asOf: "2026-12-31") { planId revision } }',
+  },
+  {
+    fields: ['Query.jointOverduePlanRevisionPage'],
+    allow: anyOf(auditReaders, coordinatorOfAnyDepartment),
+    departments: NO_DEPARTMENT,
+    operation: '{ jointOverduePlanRevisionPage(asOf: "2026-12-31", first: 5) { nodes { planId revision } totalCount } }',
   },
   {
     fields: ['Query.jointTrainingClock'],
@@ -238,6 +262,12 @@ export const JOINT: Entry[] = [
     operation: `{ jointPlans(year: ${YEAR}) { id status } }`,
   },
   {
+    fields: ['Query.jointPlanPage'],
+    public: 'published plans are public (R11); drafts are left out for others',
+    departments: TASK_DEPARTMENTS,
+    operation: `{ jointPlanPage(year: ${YEAR}, first: 5) { nodes { id status kind } pageInfo { hasNextPage } totalCount } }`,
+  },
+  {
     fields: ['Query.jointTasks'],
     public: 'tasks and their draws are published',
     departments: TASK_DEPARTMENTS,
@@ -259,12 +289,12 @@ export const JOINT: Entry[] = [
   {
     fields: [
       'Query.jointTask',
-      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'publicRecord', 'training'].map((x) => `Task.${x}`),
+      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'drawnPage', 'publicRecord', 'training'].map((x) => `Task.${x}`),
     ],
     public: 'tasks, their draws and the public draw record are published (R16, R17)',
     departments: TASK_DEPARTMENTS,
     operation:
-      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } publicRecord training } }',
+      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } drawnPage(first: 3) { nodes { key batch } totalCount } publicRecord training } }',
     variables: () => ({ id: f.tasks.full }),
   },
   // Task fields that are not public.
@@ -290,6 +320,15 @@ export const JOINT: Entry[] = [
     departments: TASK_DEPARTMENTS,
     subjects: VISIT_MEMBER,
     operation: 'query($id: ID!) { jointTask(id: $id) { id visits(first: 5) { key team { personId } } } }',
+    variables: () => ({ id: f.tasks.full }),
+  },
+  {
+    fields: ['Task.visitPage'],
+    // As Task.visits: the participating departments' staff (an inspector sees only their own visits) and hub roles.
+    allow: anyOf(staffOf(JOINT_PLAN_DEPARTMENTS), hubReaders),
+    departments: TASK_DEPARTMENTS,
+    subjects: VISIT_MEMBER,
+    operation: 'query($id: ID!) { jointTask(id: $id) { id visitPage(first: 5) { nodes { key team { personId status } checklist { code itemCode } } totalCount } } }',
     variables: () => ({ id: f.tasks.full }),
   },
   {

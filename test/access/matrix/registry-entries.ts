@@ -26,6 +26,7 @@ export const REGISTRY: Entry[] = [
   },
   registryReader('registrySubgraphs', '{ registrySubgraphs { name url } }'),
   registryReader('registryVersions', '{ registryVersions(first: 2) { number } }'),
+  registryReader('registryVersionPage', '{ registryVersionPage(first: 2) { nodes { number } pageInfo { hasNextPage } totalCount } }'),
   registryReader('registryVersion', '{ registryVersion(number: 1) { number supergraphHash } }'),
   registryReader('registryDiff', '{ registryDiff(from: 1, to: 1) { addedFields } }'),
   registryReader('registryHealth', '{ registryHealth { name status } }'),

@@ -502,7 +502,7 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       audience: AUDIENCE,
       targets: 10,
       seed: 'customs-demo',
-      sdlTransform: (sdl) => sdl.replace(/\n\s*"""\n\s*The roster in scope as tab-separated lines[^"]*"""\n\s*exportTargetRows\([^\n]*\n/, '\n').replace('  HIGH\n}', '  HIGH\n  EXTREME\n}'),
+      sdlTransform: (sdl) => sdl.replace(/\n\s*"""\n\s*The roster in scope as tab-separated lines[^"]*"""\n\s*exportTargetRows\([\s\S]*?\): RosterRows\n/, '\n').replace('  HIGH\n}', '  HIGH\n  EXTREME\n}'),
     });
     try {
       expect(broken.targets).toEqual(customs.targets.filter((t) => broken.targets.some((b) => b.id === t.id)));

@@ -702,6 +702,17 @@ function keysetPage<T extends { id: string }>(sorted: readonly T[], first: numbe
   return { rows, endCursor: rows.length ? rows[rows.length - 1]!.id : null, hasMore: start + first < sorted.length };
 }
 
+/** A page as the contract shapes it: nodes, pageInfo and totalCount, and the deprecated endCursor/hasMore. */
+function pageOf<T>(nodes: T[], page: { endCursor: string | null; hasMore: boolean }, totalCount: number) {
+  return { nodes, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore }, totalCount, endCursor: page.endCursor, hasMore: page.hasMore };
+}
+
+/** A page of results (in id order) after the id `after`. */
+function resultPageOf<T extends { id: string }, N>(all: readonly T[], first: number, after: string | null | undefined, map: (row: T) => N) {
+  const page = keysetPage([...all].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), first, after);
+  return { nodes: page.rows.map(map), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore }, totalCount: all.length };
+}
+
 /** A TSV cell: the contract's lines have tab-separated columns and end in a newline, so neither may occur in a value. */
 function cell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -1010,7 +1021,7 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
   const targetPage = (filter: RosterFilter | null | undefined, first: number, after: string | null | undefined) => {
     const rows = system.filtered(filter);
     const page = keysetPage(rows, first, after);
-    return { nodes: page.rows.map(toTarget), endCursor: page.endCursor, hasMore: page.hasMore, totalCount: rows.length };
+    return pageOf(page.rows.map(toTarget), page, rows.length);
   };
   const resultList = (filter: { taskId?: string | null; uscc?: string | null; status?: string | null }, first: number, after: string | null | undefined) =>
     system.results.filter((r) => (!filter.taskId || r.taskId === filter.taskId) && (!filter.uscc || r.uscc === filter.uscc) && (!filter.status || r.status === filter.status) && (!after || r.id > after)).slice(0, first);
@@ -1059,13 +1070,13 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
         assertCanReadRoster(ctx.identity);
         const rows = system.inspectors.filter((i) => (!args.domain || i.domains.includes(args.domain)) && (!args.qualifiedOnly || i.qualified));
         const page = keysetPage(rows, pageSize(args.first, PAGE_MAX), args.after);
-        return { nodes: page.rows.map((i) => toInspector(i, seesPrivate(ctx.identity))), endCursor: page.endCursor, hasMore: page.hasMore };
+        return pageOf(page.rows.map((i) => toInspector(i, seesPrivate(ctx.identity))), page, rows.length);
       },
       experts: (_: unknown, args: PageArgs & { expertise?: string | null }, ctx: Context) => {
         assertCanReadRoster(ctx.identity);
         const rows = system.experts.filter((e) => !args.expertise || e.expertise.includes(args.expertise));
         const page = keysetPage(rows, pageSize(args.first, PAGE_MAX), args.after);
-        return { nodes: page.rows.map((e) => toExpert(e, seesPrivate(ctx.identity))), endCursor: page.endCursor, hasMore: page.hasMore };
+        return pageOf(page.rows.map((e) => toExpert(e, seesPrivate(ctx.identity))), page, rows.length);
       },
       results: (_: unknown, args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null }, ctx: Context) => {
         assertCanReadRoster(ctx.identity);
@@ -1073,7 +1084,14 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
         const uscc = args.uscc ? assertUscc(args.uscc, 'uscc') : null;
         return resultList({ taskId: args.taskId, uscc, status: args.status }, args.first, args.after).map((r) => toResult(r, seesConfidential(ctx.identity)));
       },
+      resultPage: (_: unknown, args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null }, ctx: Context) => {
+        assertCanReadRoster(ctx.identity);
+        const filter = { taskId: args.taskId, uscc: args.uscc ? assertUscc(args.uscc, 'uscc') : null, status: args.status };
+        return resultPageOf(resultList(filter, Number.MAX_SAFE_INTEGER, null), pageSize(args.first, 1000), args.after, (r) => toResult(r, seesConfidential(ctx.identity)));
+      },
       publishedResults: (_: unknown, args: { uscc: string }) => resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, 1000, null).map((r) => toResult(r, false)),
+      publishedResultPage: (_: unknown, args: PageArgs & { uscc: string }) =>
+        resultPageOf(resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, Number.MAX_SAFE_INTEGER, null), pageSize(args.first, 1000), args.after, (r) => toResult(r, false)),
       outcomes: () => system.sortedOutcomes(),
     },
 

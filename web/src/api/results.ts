@@ -1,4 +1,4 @@
-import { HubError, run, runForDepartments } from './client';
+import { HubError, run, runForDepartments, type Answer } from './client';
 import { loadDepartments, loadDictionaries, type Dictionary } from './departments';
 import type { Department, PublicEntity, PublishedResult } from './types';
 
@@ -52,6 +52,29 @@ function describe(result: PublishedResult, department: Department, dictionary: D
   };
 }
 
+type PublishedPageAnswer = Record<string, { publishedResultPage: { nodes: PublishedResult[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } | null>;
+
+/** The error of a department's part of an answer, or of the whole of it. */
+const partError = (answer: Answer<PublishedPageAnswer>) => new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
+
+/** Every published result of a target at one department: its first page, then the next while there are more. */
+async function allPublished(code: string, uscc: string, first: Answer<PublishedPageAnswer> | HubError, signal?: AbortSignal): Promise<PublishedResult[] | HubError> {
+  const results: PublishedResult[] = [];
+  let answer = first;
+  for (;;) {
+    if (answer instanceof HubError) return answer;
+    const page = answer.data?.[code]?.publishedResultPage;
+    if (!page) return partError(answer);
+    results.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return results;
+    try {
+      answer = await run<PublishedPageAnswer>('DepartmentPublishedResults', { uscc, after: page.pageInfo.endCursor }, { department: code, signal });
+    } catch (error) {
+      answer = error instanceof HubError ? error : new HubError('NETWORK', String(error));
+    }
+  }
+}
+
 /**
  * Everything published about one target: its registration data and every department's
  * published results (R25), asked of each department at once; a department that cannot answer is
@@ -59,22 +82,19 @@ function describe(result: PublishedResult, department: Department, dictionary: D
  */
 export async function loadEntityResults(uscc: string, signal?: AbortSignal): Promise<EntityResults> {
   const [entityAnswer, departments] = await Promise.all([run<{ marketEntity: PublicEntity | null }>('EntityByUscc', { uscc }, { signal }), loadDepartments()]);
-  const answers = await runForDepartments<Record<string, { publishedResults: PublishedResult[] }>>(
-    'DepartmentPublishedResults',
-    departments.map((d) => d.code),
-    { uscc },
-  );
+  const answers = await runForDepartments<PublishedPageAnswer>('DepartmentPublishedResults', departments.map((d) => d.code), { uscc });
   const failures: EntityResults['failures'] = [];
   const found: Array<{ department: Department; results: PublishedResult[] }> = [];
-  for (const department of departments) {
-    const answer = answers.get(department.code)!;
-    if (answer instanceof HubError) failures.push({ department, error: answer });
-    else {
-      const part = answer.data?.[department.code];
-      if (part) found.push({ department, results: part.publishedResults });
-      else failures.push({ department, error: new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '') });
-    }
-  }
+  await Promise.all(
+    departments.map(async (department) => {
+      const results = await allPublished(department.code, uscc, answers.get(department.code)!, signal);
+      if (results instanceof HubError) failures.push({ department, error: results });
+      else found.push({ department, results });
+    }),
+  );
+  const listed = new Map(departments.map((d, i) => [d.code, i]));
+  failures.sort((a, b) => listed.get(a.department.code)! - listed.get(b.department.code)!);
+  found.sort((a, b) => listed.get(a.department.code)! - listed.get(b.department.code)!);
   const dictionaries = await loadDictionaries(found.filter((f) => f.results.length > 0).map((f) => f.department.code));
   const byId = new Map<string, ResultEntry>();
   for (const { department, results } of found) {

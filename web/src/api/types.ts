@@ -107,7 +107,7 @@ export interface CodeCheck {
   year: number | null;
   leadDepartment: string | null;
   departments: string[];
-  items: Array<{ department: string; itemCode: string; title: string; basis: string }>;
+  items: Array<{ department: string; code: string; title: string; basis: string }>;
   inspectors: Array<{ department: string; name: string; certificateNo: string | null }>;
 }
 
@@ -146,8 +146,10 @@ export interface YearStatistics {
   visits: number;
   visitsSubmitted: number;
   visitsSaved: number;
-  overInspected: string[];
-  separateVisits: string[];
+  /** Targets drawn by more locked tasks than the rules allow (R14): how many. */
+  overInspectedPage: { totalCount: number };
+  /** Targets several departments each drew in plans of their own (R22): how many. */
+  separateVisitPage: { totalCount: number };
   departments: DepartmentStatistics[];
   /** Years without their holiday notice loaded that deadlines were counted through. */
   provisionalCalendarYears: number[];

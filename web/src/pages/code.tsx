@@ -115,8 +115,8 @@ function CodeResult({ code }: { code: string }) {
             <h3>检查事项及依据</h3>
             <ul class="code-items">
               {check.items.map((i) => (
-                <li key={`${i.department}-${i.itemCode}`} data-testid="code-item">
-                  <strong>{i.title}</strong>（{departmentName(departments, i.department)}，{i.itemCode}）
+                <li key={`${i.department}-${i.code}`} data-testid="code-item">
+                  <strong>{i.title}</strong>（{departmentName(departments, i.department)}，{i.code}）
                   <span class="meta">依据：{i.basis}</span>
                 </li>
               ))}

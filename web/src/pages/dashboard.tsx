@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { run } from '../api/client';
 import { departmentName } from '../api/departments';
+import { everyPage, pageOf } from '../api/pages';
 import type { DepartmentStatistics, PlanSummary, ResultDeadline, YearStatistics } from '../api/types';
 import { useSession } from '../app';
 import { Async, useAsync } from '../components/async';
@@ -130,7 +131,10 @@ function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: nu
 }
 
 function Participation({ year, shown, name }: { year: number; shown: string[]; name: Namer }) {
-  const state = useAsync(async (signal) => (await run<{ jointPlans: PlanSummary[]; jointDepartmentsWithoutJointPlan: string[] }>('DashboardPlans', { year }, { signal })).data!, [year]);
+  const state = useAsync(async (signal) => {
+    const { nodes, data } = await everyPage<PlanSummary, { jointDepartmentsWithoutJointPlan: string[] }>('DashboardPlans', 'jointPlanPage', { year }, signal);
+    return { jointPlans: nodes, jointDepartmentsWithoutJointPlan: data.jointDepartmentsWithoutJointPlan };
+  }, [year]);
   return (
     <section class="panel" data-testid="participation">
       <h2>部门参与联合抽查（R12）</h2>
@@ -169,7 +173,7 @@ function Participation({ year, shown, name }: { year: number; shown: string[]; n
 }
 
 function Publication({ rows, year, department, name }: { rows: DepartmentStatistics[]; year: number; department: string | null; name: Namer }) {
-  const deadlines = useAsync(async (signal) => (await run<{ jointPublicationDeadlines: ResultDeadline[] }>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal })).data!.jointPublicationDeadlines, [year, department]);
+  const deadlines = useAsync(async (signal) => pageOf<ResultDeadline>(await run<Record<string, unknown>>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal }), 'jointPublicationDeadlinePage').nodes, [year, department]);
   const [showAll, setShowAll] = useState(false);
   return (
     <section class="panel" data-testid="publication">
@@ -300,10 +304,10 @@ function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: Ye
           { label: '抽中户次（有本部门事项）', field: 'visits', value: (r) => r.visits },
         ]}
       />
-      {(stats.overInspected.length > 0 || stats.separateVisits.length > 0) && (
+      {(stats.overInspectedPage.totalCount > 0 || stats.separateVisitPage.totalCount > 0) && (
         <ul class="alerts">
-          {stats.overInspected.length > 0 && <li>本年度被抽查超过两次的对象 {stats.overInspected.length} 户（R14，需记录理由）。</li>}
-          {stats.separateVisits.length > 0 && <li>被多个部门分别单独检查、本可联合检查的对象 {stats.separateVisits.length} 户（R22）。</li>}
+          {stats.overInspectedPage.totalCount > 0 && <li>本年度被抽查超过两次的对象 {stats.overInspectedPage.totalCount} 户（R14，需记录理由）。</li>}
+          {stats.separateVisitPage.totalCount > 0 && <li>被多个部门分别单独检查、本可联合检查的对象 {stats.separateVisitPage.totalCount} 户（R22）。</li>}
         </ul>
       )}
     </section>
@@ -312,7 +316,7 @@ function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: Ye
 
 function OverdueRevisions({ name }: { name: Namer }) {
   const state = useAsync(
-    async (signal) => (await run<{ jointOverduePlanRevisions: Array<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string; publishByProvisional: boolean }> }>('OverduePlanRevisions', {}, { signal })).data!.jointOverduePlanRevisions,
+    async (signal) => (await everyPage<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string; publishByProvisional: boolean }>('OverduePlanRevisions', 'jointOverduePlanRevisionPage', {}, signal)).nodes,
     [],
   );
   return (

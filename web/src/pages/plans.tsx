@@ -1,6 +1,6 @@
 import { useLocation } from 'preact-iso';
 import { departmentName } from '../api/departments';
-import { run } from '../api/client';
+import { everyPage } from '../api/pages';
 import type { PlanSummary } from '../api/types';
 import { Async, useAsync } from '../components/async';
 import { names, useDepartments } from '../components/department-name';
@@ -14,7 +14,7 @@ export function PlansPage() {
   const { query, route } = useLocation();
   const year = Number(query.year) || chinaYear();
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await run<{ jointPlans: PlanSummary[] }>('PublicPlans', { year }, { signal })).data!.jointPlans, [year]);
+  const state = useAsync(async (signal) => (await everyPage<PlanSummary>('PublicPlans', 'jointPlanPage', { year }, signal)).nodes, [year]);
   return (
     <>
       <h1>年度抽查工作计划</h1>

@@ -5,11 +5,13 @@ import { ResultInput } from '../../contract/inputs';
 import { badInput, forbidden, unauthenticated } from '../../errors';
 import { type Identity, Role } from '../../identity';
 import { assertUscc } from '../../uscc';
+import { ResultStatus } from '../../contract/enums';
+import { AFTER_DESCRIPTION, firstDescription, type PageOf } from '../../paging';
 import { pageSize, requireText } from '../../validation';
 import type { DepartmentContext } from '../scope';
 import type { DepartmentTypes } from '../types';
 import type { ResultRow } from './entities';
-import { ResultService, ResultStatus } from './result-service';
+import { ResultService } from './result-service';
 
 /** Rows to results; confidential notes only for those who may see the department's private data. */
 export function toResult(row: ResultRow, department: string, showPrivate: boolean) {
@@ -24,35 +26,87 @@ function assertWriteBack(identity: Identity, department: string): void {
 
 const MAX_BATCH = 1000;
 
+/** Results a page holds: at most, and by default. */
+export const RESULTS_MAX = 1000;
+export const RESULTS_DEFAULT = 100;
+
+/** The deprecated `results(status:)` takes a string (as callers of the previous contract send it): one of ResultStatus's values. */
+function knownStatus(status: string | null | undefined): ResultStatus | null {
+  if (status === null || status === undefined || status === '') return null;
+  if (!(Object.values(ResultStatus) as string[]).includes(status)) throw badInput(`status '${status.slice(0, 40)}': one of ${Object.values(ResultStatus).join(', ')} (R25), or leave it out for every status.`, { field: 'status' });
+  return status as ResultStatus;
+}
+
 /** The results part of the department contract (DESIGN.md contract 3). */
 export function createResultResolvers(code: string, types: DepartmentTypes): Function[] {
   const service = (ctx: DepartmentContext) => new ResultService(ctx.dept.repo.manager, code, ctx.dept.repo);
   const hubSees = (identity: Identity) => seesPrivateData(identity, code) || identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
 
+  /** R30: results of every status are read by the department's staff and hub roles. */
+  const listed = async (ctx: DepartmentContext, filter: { taskId: string | null; uscc: string | null; status: string | null }, first: number, after: string | null): Promise<PageOf<ReturnType<typeof toResult>>> => {
+    const size = pageSize(first, RESULTS_MAX);
+    const checked = { ...filter, uscc: filter.uscc ? assertUscc(filter.uscc, 'uscc') : null };
+    const rows = await service(ctx).list(checked, size + 1, after);
+    const nodes = rows.slice(0, size).map((r) => toResult(r, code, hubSees(ctx.identity)));
+    // Keyset paging on the result id (stable while results are added): the cursor is the last id.
+    return { nodes, pageInfo: { endCursor: nodes.at(-1)?.id ?? null, hasNextPage: rows.length > size }, totalCount: () => service(ctx).count(checked) };
+  };
+
   @Resolver(() => types.Query)
   class DeptResultQueries {
-    @FieldResolver(() => [types.Result], { description: `The ${code} results, every status (R24, R30): ${code} staff and hub roles.` })
+    @FieldResolver(() => [types.Result], {
+      nullable: true,
+      deprecationReason: 'Use resultPage.',
+      description: `The ${code} results, every status (R24, R30): ${code} staff and hub roles. A list of one page; resultPage gives the same with pageInfo and totalCount.`,
+    })
     async results(
       @Arg('taskId', () => ID, { nullable: true }) taskId: string | null,
       @Arg('uscc', () => String, { nullable: true }) uscc: string | null,
-      @Arg('status', () => String, { nullable: true }) status: string | null,
-      @Arg('first', () => Int, { defaultValue: 100, description: 'How many results, 1 to 1,000 (the largest page).' }) first: number,
-      @Arg('after', () => String, { nullable: true }) after: string | null,
+      // A string, as the previous contract had it (callers pass one); resultPage takes a ResultStatus.
+      @Arg('status', () => String, { nullable: true, description: 'RECORDED, APPROVED or PUBLISHED.' }) status: string | null,
+      @Arg('first', () => Int, { defaultValue: RESULTS_DEFAULT, description: firstDescription(RESULTS_MAX, RESULTS_DEFAULT, 'results') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: "The last result's id of the previous page." }) after: string | null,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertCanReadRoster(ctx.identity, code); // R30
-      pageSize(first, 1000);
-      const rows = await service(ctx).list({ taskId, uscc: uscc ? assertUscc(uscc, 'uscc') : null, status }, first, after);
-      return rows.map((r) => toResult(r, code, hubSees(ctx.identity)));
+      return (await listed(ctx, { taskId, uscc, status: knownStatus(status) }, first, after)).nodes;
     }
 
-    @FieldResolver(() => [types.Result], { description: `Published ${code} results of a target, corrections included (R25, R28). Public; nothing confidential.` })
+    @FieldResolver(() => types.ResultPage, { nullable: true, description: `The ${code} results, every status, in id order (R24): ${code} staff and hub roles (R30); null, with an error, for others.` })
+    async resultPage(
+      @Arg('taskId', () => ID, { nullable: true }) taskId: string | null,
+      @Arg('uscc', () => String, { nullable: true }) uscc: string | null,
+      @Arg('status', () => ResultStatus, { nullable: true }) status: ResultStatus | null,
+      @Arg('first', () => Int, { defaultValue: RESULTS_DEFAULT, description: firstDescription(RESULTS_MAX, RESULTS_DEFAULT, 'results') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      assertCanReadRoster(ctx.identity, code); // R30
+      return listed(ctx, { taskId, uscc, status }, first, after);
+    }
+
+    @FieldResolver(() => [types.Result], { deprecationReason: 'Use publishedResultPage.', description: `Published ${code} results of a target, corrections included (R25, R28), up to ${RESULTS_MAX}. Public; nothing confidential.` })
     async publishedResults(@Arg('uscc', () => String) uscc: string, @Ctx() ctx: DepartmentContext) {
-      const rows = await service(ctx).list({ uscc: assertUscc(uscc, 'uscc'), status: ResultStatus.PUBLISHED }, 1000, null);
+      const rows = await service(ctx).list({ uscc: assertUscc(uscc, 'uscc'), status: ResultStatus.PUBLISHED }, RESULTS_MAX, null);
       return rows.map((r) => toResult(r, code, false));
     }
 
-    @FieldResolver(() => [types.Outcome], { description: `The ${code} outcome dictionary, every version (public).` })
+    @FieldResolver(() => types.ResultPage, { description: `Published ${code} results of a target, corrections included (R25, R28), in id order. Public; nothing confidential.` })
+    async publishedResultPage(
+      @Arg('uscc', () => String) uscc: string,
+      @Arg('first', () => Int, { defaultValue: RESULTS_DEFAULT, description: firstDescription(RESULTS_MAX, RESULTS_DEFAULT, 'results') }) first: number,
+      @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+      @Ctx() ctx: DepartmentContext,
+    ) {
+      const size = pageSize(first, RESULTS_MAX);
+      const filter = { uscc: assertUscc(uscc, 'uscc'), status: ResultStatus.PUBLISHED };
+      const rows = await service(ctx).list(filter, size + 1, after);
+      // R25: the public sees published results only, never confidential notes.
+      const nodes = rows.slice(0, size).map((r) => toResult(r, code, false));
+      return { nodes, pageInfo: { endCursor: nodes.at(-1)?.id ?? null, hasNextPage: rows.length > size }, totalCount: () => service(ctx).count(filter) };
+    }
+
+    @FieldResolver(() => [types.Outcome], { description: `The ${code} outcome dictionary, every version (public). Read whole, not paged: a dictionary of a few dozen entries a page names results with.` })
     outcomes(@Ctx() ctx: DepartmentContext) {
       return service(ctx).outcomes();
     }

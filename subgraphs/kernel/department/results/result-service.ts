@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { ItemStatus } from '../../contract/enums';
+import { ItemStatus, OutcomeStatus, ResultStatus } from '../../contract/enums';
 import type { ResultInput } from '../../contract/inputs';
 import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
@@ -9,7 +9,15 @@ import type { DepartmentStore } from '../store';
 import { DepartmentRepository, isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 
-export const ResultStatus = { RECORDED: 'RECORDED', APPROVED: 'APPROVED', PUBLISHED: 'PUBLISHED' } as const;
+/** Where a result stands (R25): the contract's enum, kept importable from here. */
+export { ResultStatus };
+
+/** Which results a read asks for. */
+export interface ResultFilter {
+  taskId?: string | null;
+  uscc?: string | null;
+  status?: string | null;
+}
 
 /** Inspectors one result may name (their certificate numbers). */
 export const MAX_INSPECTORS_PER_RESULT = 20;
@@ -46,7 +54,7 @@ export class ResultService {
   private async validate(inputs: ResultInput[]): Promise<void> {
     const codes = [...new Set(inputs.map((i) => i.itemCode))];
     const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(codes);
-    const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
+    const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
     inputs.forEach((input, i) => {
       const field = `input[${i}]`;
       requireText(input.idempotencyKey, `${field}.idempotencyKey`, 100);
@@ -79,7 +87,7 @@ export class ResultService {
    */
   async record(inputs: ResultInput[], actor: string, now: Date): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
     await this.validate(inputs);
-    const outcomes = await this.manager.find(OutcomeRow, { where: { status: 'CURRENT' } });
+    const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
     const rowOf = (input: ResultInput) =>
       Object.assign(new ResultRow(), {
         id: randomUUID(),
@@ -187,7 +195,7 @@ export class ResultService {
     const original = await this.manager.findOneBy(ResultRow, { id });
     if (!original) throw notFound(`No ${this.department} result ${id}.`, { field: 'id' });
     if (original.status !== ResultStatus.PUBLISHED) throw conflict(`Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an unpublished one is simply re-recorded.`, { rule: 'R28' });
-    const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: 'CURRENT' });
+    const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: OutcomeStatus.CURRENT });
     if (!outcome) throw badInput(`outcome '${input.outcome}' is not in the ${this.department} outcome dictionary.`, { field: 'outcome' });
     const row = Object.assign(new ResultRow(), {
       ...original,
@@ -216,13 +224,24 @@ export class ResultService {
     return row;
   }
 
-  async list(filter: { taskId?: string | null; uscc?: string | null; status?: string | null }, first: number, after: string | null): Promise<ResultRow[]> {
-    const qb = this.manager.createQueryBuilder(ResultRow, 'r').orderBy('r.id', 'ASC').take(first);
+  /** Results matching the filter in id order, at most `first`, after the result id `after` (keyset paging). */
+  async list(filter: ResultFilter, first: number, after: string | null): Promise<ResultRow[]> {
+    const qb = this.matching(filter).orderBy('r.id', 'ASC').take(first);
+    if (after) qb.andWhere('r.id > :after', { after });
+    return qb.getMany();
+  }
+
+  /** Results matching the filter, over every page (a page's `totalCount`). */
+  async count(filter: ResultFilter): Promise<number> {
+    return this.matching(filter).getCount();
+  }
+
+  private matching(filter: ResultFilter) {
+    const qb = this.manager.createQueryBuilder(ResultRow, 'r');
     if (filter.taskId) qb.andWhere('r.task_id = :taskId', { taskId: filter.taskId });
     if (filter.uscc) qb.andWhere('r.uscc = :uscc', { uscc: filter.uscc });
     if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
-    if (after) qb.andWhere('r.id > :after', { after });
-    return qb.getMany();
+    return qb;
   }
 
   /**
@@ -234,12 +253,12 @@ export class ResultService {
     const text = requireText(label, 'label', 100, 'the outcome as published');
     try {
       return await this.manager.transaction(async (tx) => {
-        const current = await tx.findOneBy(OutcomeRow, { code, status: 'CURRENT' });
+        const current = await tx.findOneBy(OutcomeRow, { code, status: OutcomeStatus.CURRENT });
         if (current) {
-          const done = await tx.update(OutcomeRow, { code, version: current.version, status: 'CURRENT' }, { status: 'SUPERSEDED' });
+          const done = await tx.update(OutcomeRow, { code, version: current.version, status: OutcomeStatus.CURRENT }, { status: OutcomeStatus.SUPERSEDED });
           if (done.affected !== 1) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
         }
-        const row = Object.assign(new OutcomeRow(), { code, version: (current?.version ?? 0) + 1, label: text, dishonesty, status: 'CURRENT' });
+        const row = Object.assign(new OutcomeRow(), { code, version: (current?.version ?? 0) + 1, label: text, dishonesty, status: OutcomeStatus.CURRENT });
         await tx.insert(OutcomeRow, row);
         return row;
       });
