@@ -47,12 +47,12 @@ export const countWhenAsked: MiddlewareFn = async (_, next) => {
 };
 
 /**
- * The GraphQL page type of a node type: `<name>` with `nodes`, `pageInfo` and `totalCount`. Call it
- * once per name (type-graphql registers each class it decorates).
+ * The fields every page has (`nodes`, `pageInfo`, `totalCount`), as an abstract type-graphql class
+ * to extend: `@ObjectType('XPage') class XPage extends pageFields(X) {}`.
  */
-export function pageType<T>(name: string, node: ClassType<T>, description: string): ClassType<PageOf<T>> {
-  @ObjectType(name, { description })
-  class Page {
+export function pageFields<T>(node: ClassType<T> | StringConstructor) {
+  @ObjectType()
+  abstract class PageFields {
     @Field(() => [node])
     nodes!: T[];
 
@@ -63,6 +63,47 @@ export function pageType<T>(name: string, node: ClassType<T>, description: strin
     @UseMiddleware(countWhenAsked)
     totalCount!: number;
   }
+  return PageFields;
+}
+
+/** What the deprecated cursor fields of the previous pages say instead. */
+export const END_CURSOR_DEPRECATION = 'Use pageInfo.endCursor.';
+export const HAS_MORE_DEPRECATION = 'Use pageInfo.hasNextPage.';
+
+/** A page as it was before `pageInfo` (the rosters of the previous contract, the abnormal-operation list): its `endCursor` and `hasMore` too. */
+export interface PageWithCursorFields<T> extends PageOf<T> {
+  endCursor: string | null;
+  hasMore: boolean;
+}
+
+/**
+ * The fields of a page that had `endCursor` and `hasMore` before `pageInfo` (H1 point 5): every
+ * page's, plus those two, deprecated, for the callers written against them.
+ */
+export function pageFieldsWithCursorFields<T>(node: ClassType<T> | StringConstructor) {
+  @ObjectType()
+  abstract class PageWithCursors extends pageFields(node) {
+    @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.', deprecationReason: END_CURSOR_DEPRECATION })
+    endCursor!: string | null;
+
+    @Field({ deprecationReason: HAS_MORE_DEPRECATION })
+    hasMore!: boolean;
+  }
+  return PageWithCursors;
+}
+
+/** A page whose store pages by its own cursor, answering the deprecated cursor fields too. */
+export function pageWithCursorFields<T>(nodes: T[], endCursor: string | null, hasMore: boolean, count: () => Promise<number>): PageWithCursorFields<T> {
+  return { nodes, pageInfo: { endCursor, hasNextPage: hasMore }, totalCount: count, endCursor, hasMore };
+}
+
+/**
+ * The GraphQL page type of a node type: `<name>` with `nodes`, `pageInfo` and `totalCount`. Call it
+ * once per name (type-graphql registers each class it decorates).
+ */
+export function pageType<T>(name: string, node: ClassType<T>, description: string): ClassType<PageOf<T>> {
+  @ObjectType(name, { description })
+  class Page extends pageFields(node) {}
   return Page as unknown as ClassType<PageOf<T>>;
 }
 

@@ -1,8 +1,7 @@
-import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver } from 'type-graphql';
 import type { DepartmentTypes } from '../kernel/department/types';
-import { END_CURSOR_DEPRECATION, HAS_MORE_DEPRECATION } from '../kernel/department/types';
 import { badInput } from '../kernel/errors';
-import { AFTER_DESCRIPTION, countWhenAsked, firstDescription, PageInfo, type PageOf } from '../kernel/paging';
+import { AFTER_DESCRIPTION, firstDescription, pageFieldsWithCursorFields, type PageWithCursorFields } from '../kernel/paging';
 import { pageSize } from '../kernel/validation';
 import type { MarketContext } from './context';
 import { MarketEntityRow } from './entities';
@@ -13,32 +12,14 @@ export const ABNORMAL_LIST_MAX = 50_000;
 /** A USCC as the list's cursor holds it (the list is in USCC order; the cursor is the last code of a page). */
 const USCC_CURSOR = /^[0-9A-Z]{18}$/;
 
-interface AbnormalListPage extends PageOf<string> {
+interface AbnormalListPage extends PageWithCursorFields<string> {
   usccs: string[];
-  endCursor: string | null;
-  hasMore: boolean;
 }
 
-@ObjectType('MarketAbnormalListPage', { description: 'A page of the abnormal-operation list (经营异常名录): USCCs in order.' })
-class MarketAbnormalListPage {
-  @Field(() => [String], { description: 'The USCCs of the entities on the list, in USCC order.' })
-  nodes!: string[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: 'How many entities are on the list (counted only when asked for).' })
-  @UseMiddleware(countWhenAsked)
-  totalCount!: number;
-
+@ObjectType('MarketAbnormalListPage', { description: 'A page of the abnormal-operation list (经营异常名录): the USCCs on it (nodes), in USCC order.' })
+class MarketAbnormalListPage extends pageFieldsWithCursorFields(String) {
   @Field(() => [String], { deprecationReason: 'Use nodes.' })
   usccs!: string[];
-
-  @Field(() => String, { nullable: true, deprecationReason: END_CURSOR_DEPRECATION })
-  endCursor!: string | null;
-
-  @Field({ deprecationReason: HAS_MORE_DEPRECATION })
-  hasMore!: boolean;
 }
 
 /** Entities on the abnormal-operation list, in USCC order (public data; draws read it for R13). */

@@ -10,7 +10,8 @@ import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
 import type { DepartmentContext } from './scope';
-import { rosterPage, type DepartmentTypes, type RosterPage } from './types';
+import { type DepartmentTypes } from './types';
+import { pageWithCursorFields, type PageWithCursorFields } from '../paging';
 
 /** Page size limits: interactive lists, and the bulk export that draws read (DESIGN.md contract 2). */
 export const PAGE_DEFAULT = 100;
@@ -36,11 +37,11 @@ function checkedFilter(filter: RosterFilter | null): RosterFilter | null {
 }
 
 /** A page of the roster: the same for interactive lists and the bulk export, but for the size limit. */
-async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<RosterPage<unknown>> {
+async function targetPage(ctx: DepartmentContext, filter: RosterFilter | null, first: number, after: string | null): Promise<PageWithCursorFields<unknown>> {
   const code = ctx.dept.repo.department;
   assertCanReadRoster(ctx.identity, code); // R30
   const page = await ctx.dept.repo.listTargets(checkedFilter(filter), { first, after });
-  return rosterPage(page.rows.map((r) => toTarget(r, code)), page.endCursor, page.hasMore, () => ctx.dept.repo.countTargets(filter));
+  return pageWithCursorFields(page.rows.map((r) => toTarget(r, code)), page.endCursor, page.hasMore, () => ctx.dept.repo.countTargets(filter));
 }
 
 /*
@@ -130,7 +131,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       const filter = { domain: domain ? requireText(domain, 'domain', CHECKLIST_TEXT_CAPS.domain, 'a supervision domain, as the checklist names it') : null, qualifiedOnly };
       const page = await ctx.dept.repo.listInspectors({ first: pageSize(first, PAGE_MAX), after }, filter);
       const show = seesPrivateData(ctx.identity, code);
-      return rosterPage(page.rows.map((r) => toInspector(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countInspectors(filter));
+      return pageWithCursorFields(page.rows.map((r) => toInspector(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countInspectors(filter));
     }
 
     @FieldResolver(() => types.ExpertPage, { nullable: true, description: 'The expert roster (R8, R30): optionally only those with an expertise.' })
@@ -144,7 +145,7 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       const wanted = expertise ? requireText(expertise, 'expertise', 100, 'an expertise, as the roster names it') : null;
       const page = await ctx.dept.repo.listExperts({ first: pageSize(first, PAGE_MAX), after }, wanted);
       const show = seesPrivateData(ctx.identity, code);
-      return rosterPage(page.rows.map((r) => toExpert(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countExperts(wanted));
+      return pageWithCursorFields(page.rows.map((r) => toExpert(r, code, show)), page.endCursor, page.hasMore, () => ctx.dept.repo.countExperts(wanted));
     }
   }
 

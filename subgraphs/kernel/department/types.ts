@@ -1,7 +1,7 @@
-import { Directive, Field, ID, Int, ObjectType, UseMiddleware } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { OutcomeStatus, ResultStatus } from '../contract/enums';
 import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
-import { countWhenAsked, PageInfo, pageType, type PageOf } from '../paging';
+import { pageFieldsWithCursorFields, pageType, type PageWithCursorFields } from '../paging';
 
 /** `tax` → `Tax`, `environment` → `Environment`: the prefix of a department's type names. */
 export function pascal(code: string): string {
@@ -11,48 +11,13 @@ export function pascal(code: string): string {
 export type Ctor<T = object> = new (...args: never[]) => T;
 
 /**
- * A page of a roster list (the paging convention of kernel/paging.ts); `totalCount` is computed
- * only when asked for. `endCursor` and `hasMore` are the fields pages had before `pageInfo`: kept
- * (deprecated) for the callers of the previous contract.
- */
-export interface RosterPage<T> extends PageOf<T> {
-  endCursor: string | null;
-  hasMore: boolean;
-}
-
-/** A roster page from a store's keyset page: `count` runs only when a query selects `totalCount`. */
-export function rosterPage<T>(nodes: T[], endCursor: string | null, hasMore: boolean, count: () => Promise<number>): RosterPage<T> {
-  return { nodes, pageInfo: { endCursor, hasNextPage: hasMore }, totalCount: count, endCursor, hasMore };
-}
-
-/** What the deprecated page fields say instead (H1 point 5). */
-export const END_CURSOR_DEPRECATION = 'Use pageInfo.endCursor.';
-export const HAS_MORE_DEPRECATION = 'Use pageInfo.hasNextPage.';
-
-/**
  * A roster page type: `nodes`, `pageInfo` and `totalCount` as every page of the hub has
  * (kernel/paging.ts), plus the previous contract's `endCursor` and `hasMore`, deprecated.
  */
-function rosterPageType<T>(name: string, node: Ctor<T>, description: string): Ctor<RosterPage<T>> {
+function rosterPageType<T>(name: string, node: Ctor<T>, description: string): Ctor<PageWithCursorFields<T>> {
   @ObjectType(name, { description })
-  class RosterPageType {
-    @Field(() => [node])
-    nodes!: T[];
-
-    @Field(() => PageInfo)
-    pageInfo!: PageInfo;
-
-    @Field(() => Int, { description: 'How many entries match the filters, over every page (counted only when asked for).' })
-    @UseMiddleware(countWhenAsked)
-    totalCount!: number;
-
-    @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.', deprecationReason: END_CURSOR_DEPRECATION })
-    endCursor!: string | null;
-
-    @Field({ deprecationReason: HAS_MORE_DEPRECATION })
-    hasMore!: boolean;
-  }
-  return RosterPageType as unknown as Ctor<RosterPage<T>>;
+  class RosterPageType extends pageFieldsWithCursorFields(node) {}
+  return RosterPageType as unknown as Ctor<PageWithCursorFields<T>>;
 }
 
 /** The GraphQL object types of one department, named after its code. */
