@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   }
   const input = { name: values.name, url: values.url, code: values.code ?? null, departmentName: values['department-name'] ?? null };
   const query = values.check
-    ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields } } }`
+    ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields notes } } }`
     : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ${VERSION_FIELDS} } } }`;
   let body: { data?: { result: Record<string, unknown> } | null; errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }> };
   try {

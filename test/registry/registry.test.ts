@@ -405,7 +405,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
         ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
         (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
       );
-    const widgets = await servePlainSubgraph(`${FED2} type Query { widgetCount: Int }`, { Query: { widgetCount: () => 7 } });
+    const widgets = await servePlainSubgraph(`${FED2} type Query { widgetCount: Int! }`, { Query: { widgetCount: () => 7 } });
     const clash = await servePlainSubgraph(`${FED2} type Query { widgetCount: String }`);
     try {
       const checked = await run(['--check', '--name', 'widgets', '--url', widgets.url]);
@@ -419,6 +419,14 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Refused (BAD_USER_INPUT); nothing was changed:');
       expect(refused.stderr).toMatch(/\[COMPOSITION\] .*Query\.widgetCount/);
+      // A field made nullable is accepted, with the diff's note saying why it breaks no operation (H1 point 5).
+      const loosened = await servePlainSubgraph(`${FED2} type Query { widgetCount: Int }`, { Query: { widgetCount: () => 7 } });
+      try {
+        const noted = await run(['--check', '--name', 'widgets', '--url', loosened.url]);
+        expect(noted).toMatchObject({ status: 0, stdout: expect.stringMatching(/^OK: it would be accepted\.\n[\s\S]*  notes: Query\.widgetCount: Int! -> Int: now nullable/) });
+      } finally {
+        await loosened.stop();
+      }
       // No token and no signing key at hand: it says what to do.
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-cli-'));
       const keyless = await run(['--name', 'widgets', '--url', widgets.url], [], { JOINTCHECK_DATA_DIR: empty, JOINTCHECK_DEV_KEYS: 'false' });
