@@ -103,8 +103,8 @@ const TASKS: TaskScript[] = [
 /** Whether the joint service has done nothing yet (its audit trail is empty, R29): no plan, task or anything else. Asked as an auditor. */
 export async function jointServiceIsEmpty(gatewayUrl: string, issuer: TokenIssuer): Promise<boolean> {
   const api = new DemoApi(gatewayUrl, issuer, () => undefined);
-  const data = await api.call<{ jointAuditTrail: unknown[] }>('reading the audit trail', actors.auditor(), '{ jointAuditTrail(first: 1) { seq } }');
-  return data.jointAuditTrail.length === 0;
+  const data = await api.call<{ jointAuditTrailPage: { nodes: unknown[] } }>('reading the audit trail', actors.auditor(), '{ jointAuditTrailPage(first: 1) { nodes { seq } } }');
+  return data.jointAuditTrailPage.nodes.length === 0;
 }
 
 /** Everything one run shares: the API, the schedule, the days and what was made. */

@@ -35,7 +35,7 @@ async function makeDemoYear(hub: RunningHub, config: HubConfig, issuer: TokenIss
     const demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock, seed: config.demo.seed, log: (line) => console.log(line) });
     const visits = Object.values(demo.visits).reduce((n, v) => n + v.submitted, 0);
     const published = Object.values(demo.published).reduce((a, b) => a + b, 0);
-    console.log(`The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlans(year: ${demo.year}), or jointStatistics(year: ${demo.year}) with a token).`);
+    console.log(`The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlanPage(year: ${demo.year}) { nodes { name } }, or jointStatistics(year: ${demo.year}) with a token).`);
   } catch (error) {
     console.error(`The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`);
   }
