@@ -9,6 +9,7 @@ import type { HubConfig } from '../subgraphs/kernel/config';
 import type { TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
 import { accessTrace, createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
+import { operationResolution } from '../subgraphs/kernel/operation-resolution';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
 import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
@@ -68,7 +69,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     validationRules: limits.validationRules,
     formatError: maskUnexpectedErrors(options.logger),
     // No cache-control policy: answers are per caller and never cached by HTTP caches.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
+    // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
+    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
   });
   await server.start();
   app.use(

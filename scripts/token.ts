@@ -5,6 +5,7 @@ import { Role } from '../subgraphs/kernel/identity';
 import { readIssuer } from '../subgraphs/kernel/keys';
 
 const USAGE = `Usage: npm run token -- --role <ROLE> [--dept <code>] [--sub <who>] [--expires 8h]
+--expires: how long it lives (15m, 8h, 1d); 8 h by default, at most JOINTCHECK_JWT_MAX_LIFETIME (24 h by default).
 Roles: ${Object.keys(Role).filter((r) => r !== 'PUBLIC').join(', ')}
 Department roles (DEPT_ADMIN, DEPUTY_HEAD, PRINCIPAL_HEAD, COORDINATOR, INSPECTOR) need --dept.
 Prints only the token, so it can be used as $(npm run -s token -- ...).`;
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       dept: { type: 'string' },
       sub: { type: 'string' },
-      expires: { type: 'string', default: '8h' },
+      expires: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });

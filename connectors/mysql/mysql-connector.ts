@@ -2,6 +2,8 @@ import mysql from 'mysql2/promise';
 import { REGION_CODE } from '../../subgraphs/kernel/codes';
 import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
+import { likeClause, likeStartingWith } from '../../subgraphs/kernel/like';
+import { targetKeyProblem } from '../../subgraphs/kernel/target-key';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
 import type { UpstreamHealth } from '../core/upstream-source';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
@@ -75,6 +77,7 @@ export class MysqlConnector implements ContractConnector {
   private target(record: unknown): MappedTarget {
     const t = this.checked<MappedTarget>(record, this.mapping.targets.fields, this.mapping.targets.table);
     const wrong = [
+      targetKeyProblem(String(t.id)) ? `id '${t.id}' ${targetKeyProblem(String(t.id))}` : null,
       t.uscc !== null && !isValidUscc(String(t.uscc)) ? `uscc '${t.uscc}' is not a valid USCC` : null,
       !REGION_CODE.test(String(t.regionCode)) ? `regionCode '${t.regionCode}'` : null,
       !['A', 'B', 'C', 'D'].includes(t.creditLevel) ? `creditLevel '${t.creditLevel}'` : null,
@@ -98,8 +101,8 @@ export class MysqlConnector implements ContractConnector {
   async listTargets(offset: number, first: number, filter: { regions?: readonly string[] | null } = {}): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }> {
     const { table, key, regionColumn } = this.mapping.targets;
     const regions = filter.regions ?? [];
-    const where = regions.length ? `WHERE ${regions.map(() => `${q(regionColumn)} LIKE ?`).join(' OR ')}` : '';
-    const params = regions.map((r) => `${r.replace(/[%_]/g, '')}%`);
+    const where = regions.length ? `WHERE ${regions.map(() => likeClause(q(regionColumn), '?')).join(' OR ')}` : '';
+    const params = regions.map((r) => likeStartingWith(r));
     const limit = Math.min(first, 1_000_000_000);
     const rows = await this.rows(`SELECT * FROM ${q(table)} ${where} ORDER BY ${q(key)} LIMIT ? OFFSET ?`, [...params, limit, offset]);
     const [count] = await this.rows(`SELECT COUNT(*) AS n FROM ${q(table)} ${where}`, params);

@@ -1,5 +1,6 @@
 import { REGION_CODE } from '../../subgraphs/kernel/codes';
 import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
+import { targetKeyProblem } from '../../subgraphs/kernel/target-key';
 import { isValidUscc } from '../../subgraphs/kernel/uscc';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
 import { UpstreamDataSource, type UpstreamRequest, type UpstreamResponse } from '../core/upstream-source';
@@ -124,6 +125,7 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
   private target(record: unknown, fields: Record<string, FieldSpec>): MappedTarget {
     const t = this.checked<MappedTarget>(record, fields, this.mapping.targets.path);
     const wrong = [
+      targetKeyProblem(String(t.id)) ? `id '${t.id}' ${targetKeyProblem(String(t.id))}` : null,
       t.uscc !== null && !isValidUscc(String(t.uscc)) ? `uscc '${t.uscc}' is not a valid USCC` : null,
       !REGION_CODE.test(String(t.regionCode)) ? `regionCode '${t.regionCode}' is not a 6-digit region code` : null,
       !CREDIT_LEVELS.has(t.creditLevel) ? `creditLevel '${t.creditLevel}'` : null,

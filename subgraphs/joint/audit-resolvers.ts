@@ -3,7 +3,7 @@ import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql'
 import { MoreThan } from 'typeorm';
 import { badInput } from '../kernel/errors';
 import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
-import { pageSize } from '../kernel/validation';
+import { pageOffset, pageSize } from '../kernel/validation';
 import { assertAuditReader } from './access';
 import { auditHash, GENESIS_HASH } from './audit';
 import type { JointContext } from './context';
@@ -94,10 +94,13 @@ export class AuditResolver {
     @Ctx() ctx: JointContext,
   ) {
     assertAuditReader(ctx.identity, 'read the audit trail');
+    // A page beyond the largest is cut to it (as this field always did); a negative one is refused.
+    const size = pageSize(Math.min(first, 5000), 5000);
+    pageOffset(afterSeq, 'afterSeq');
     return ctx.joint.dataSource.manager.find(AuditEventRow, {
       where: { seq: MoreThan(afterSeq), ...(entityId ? { entityId } : {}) },
       order: { seq: 'ASC' },
-      take: Math.min(Math.max(first, 1), 5000),
+      take: size,
     });
   }
 

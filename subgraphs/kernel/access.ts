@@ -12,13 +12,17 @@ import { DEPARTMENT_ROLES, type Identity, Role } from './identity';
  * - Writes to a department's data: that department's admin only (a department writes only its own data).
  */
 
-function refuseAnonymous(identity: Identity, what: string): void {
-  if (identity.role === Role.PUBLIC) throw unauthenticated(`Sign in to read ${what}: send 'Authorization: Bearer <token>'.`);
+/**
+ * The public may not: a sentence of what it tried (`action` is a verb phrase, "read the tax
+ * rosters", "change tax data") and how to sign in.
+ */
+function refuseAnonymous(identity: Identity, action: string): void {
+  if (identity.role === Role.PUBLIC) throw unauthenticated(`Sign in to ${action}: send 'Authorization: Bearer <token>'.`);
 }
 
 /** R30: rosters are read by the department's own staff and the hub roles that need them. */
 export function assertCanReadRoster(identity: Identity, department: string): void {
-  refuseAnonymous(identity, `the ${department} rosters`);
+  refuseAnonymous(identity, `read the ${department} rosters`);
   const ownStaff = identity.department === department && DEPARTMENT_ROLES.includes(identity.role);
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
   if (!ownStaff && !hubRole) {
@@ -33,7 +37,7 @@ export function assertCanReadRoster(identity: Identity, department: string): voi
  * targets through their visits, not here.
  */
 export function assertCanReadViews(identity: Identity, department: string): void {
-  refuseAnonymous(identity, `the ${department} view of a target`);
+  refuseAnonymous(identity, `read the ${department} view of a target`);
   const ownStaff = identity.department === department && DEPARTMENT_ROLES.includes(identity.role);
   const planner = identity.role === Role.COORDINATOR;
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;

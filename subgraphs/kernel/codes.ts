@@ -24,5 +24,9 @@ export const INDUSTRY_CODE = /^[A-T][0-9]{0,4}$/;
 /** Checklist item code: uppercase letters, digits and dashes, starting with a letter (`TAX-07`). */
 export const ITEM_CODE = /^[A-Z][A-Z0-9-]{1,31}$/;
 
-/** A department's own id of a target that is not a market entity (a project, a product). */
-export const OWN_TARGET_ID = /^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/;
+/**
+ * A department's own id of a target that is not a market entity (a project, a product): letters,
+ * digits and dashes, 2 to 64, starting with a letter (`P-2026-0901`, `WJ000123`). A key starting
+ * with a digit is read as a USCC (kernel/target-key.ts), so a cut-off code is never taken for an id.
+ */
+export const OWN_TARGET_ID = /^[A-Za-z][A-Za-z0-9-]{1,63}$/;

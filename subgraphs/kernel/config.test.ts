@@ -7,6 +7,13 @@ describe('configuration is read and validated once', () => {
     expect(config.port).toBe(4000);
     expect(config.demo).toEqual({ enabled: true, seed: 'jointcheck-demo', targets: 20_000 });
     expect(config.jwt.publicKeysFile).toMatch(/\.data\/keys\/jwks\.json$/);
+    expect(config.jwt.maxLifetimeSeconds).toBe(24 * 3600);
+  });
+
+  it('H2: reads the longest token lifetime as a duration, and refuses one that is not, or above 31 days', () => {
+    expect(loadConfig({ JOINTCHECK_JWT_MAX_LIFETIME: '8h' }).jwt.maxLifetimeSeconds).toBe(8 * 3600);
+    expect(loadConfig({ JOINTCHECK_JWT_MAX_LIFETIME: '7d' }).jwt.maxLifetimeSeconds).toBe(7 * 86_400);
+    for (const bad of ['forever', '0', '365d', '-1h']) expect(() => loadConfig({ JOINTCHECK_JWT_MAX_LIFETIME: bad })).toThrow(/JOINTCHECK_JWT_MAX_LIFETIME: must be a duration from 1m to 31d/);
   });
 
   it('reads a MySQL server and the subgraph list', () => {

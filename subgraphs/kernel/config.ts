@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEPARTMENT_CODE } from './codes';
+import { parseDuration } from './duration';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './identity';
 
 /**
  * Every setting of the hub, read and validated once at an entry point and passed down
@@ -29,6 +31,13 @@ const schema = z.object({
   JOINTCHECK_JWT_PRIVATE_KEY: z.string().optional(),
   JOINTCHECK_JWT_ISSUER: z.string().default('jointcheck'),
   JOINTCHECK_JWT_AUDIENCE: z.string().default('jointcheck'),
+  /** The longest a token may live (`exp` - `iat`, H2): `npm run token` refuses to sign longer, every service to accept longer. */
+  JOINTCHECK_JWT_MAX_LIFETIME: z
+    .string()
+    .default(`${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS / 3600}h`)
+    .refine((v) => (parseDuration(v) ?? 0) >= 60 && (parseDuration(v) ?? 0) <= 31 * 86_400, {
+      message: 'must be a duration from 1m to 31d, such as 24h, 8h or 7d',
+    }),
   /** Create a dev key pair under the data dir when no keys are configured (quick start only). */
   JOINTCHECK_DEV_KEYS: z.enum(['true', 'false']).default('true'),
   JOINTCHECK_HOST: z.string().default('127.0.0.1'),
@@ -104,6 +113,8 @@ export interface HubConfig {
     privateKeyFile: string;
     issuer: string;
     audience: string;
+    /** The longest token lifetime issued or accepted, in seconds. */
+    maxLifetimeSeconds: number;
     devKeys: boolean;
   };
   host: string;
@@ -184,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       privateKeyFile: path.resolve(c.JOINTCHECK_JWT_PRIVATE_KEY ?? path.join(dataDir, 'keys', 'private.jwk.json')),
       issuer: c.JOINTCHECK_JWT_ISSUER,
       audience: c.JOINTCHECK_JWT_AUDIENCE,
+      maxLifetimeSeconds: parseDuration(c.JOINTCHECK_JWT_MAX_LIFETIME)!,
       devKeys: c.JOINTCHECK_DEV_KEYS === 'true',
     },
     host: c.JOINTCHECK_HOST,

@@ -1,3 +1,4 @@
+import { importJWK, SignJWT } from 'jose';
 import { generateSigningKeys, identityProblem, PUBLIC_IDENTITY, Role, TokenIssuer, TokenVerifier } from './identity';
 
 const SETTINGS = { issuer: 'jc', audience: 'jc' };
@@ -74,6 +75,28 @@ describe('signed identities', () => {
     await fresh.identify(`Bearer ${token}`);
     const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     await expect(fresh.identify(`Bearer ${tampered}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('H2: a token must carry exp and iat and live no longer than the maximum (24 h by default, or the setting); the issuer refuses to sign longer', async () => {
+    const keys = await generateSigningKeys('k1');
+    const at = Math.floor(Date.now() / 1000);
+    const sign = async (claims: { iat?: number; exp?: number }) => {
+      const jwt = new SignJWT({ role: Role.AUDITOR }).setProtectedHeader({ alg: 'EdDSA', kid: 'k1' }).setSubject('x').setIssuer('jc').setAudience('jc');
+      if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+      if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+      return `Bearer ${await jwt.sign(await importJWK(keys.privateJwk, 'EdDSA'))}`;
+    };
+    const hub = new TokenVerifier(keys.jwks, SETTINGS);
+    await expect(hub.identify(await sign({ iat: at }))).rejects.toThrow(/^The token has no expiry \(exp\): .* within 24 h \(JOINTCHECK_JWT_MAX_LIFETIME\)/);
+    await expect(hub.identify(await sign({ exp: at + 60 }))).rejects.toThrow(/^The token has no issue time \(iat\)/);
+    await expect(hub.identify(await sign({ iat: at, exp: at + 10 * 365 * 86_400 }))).rejects.toMatchObject({ message: expect.stringMatching(/^The token lives 3650 d, longer than this hub accepts \(24 h, JOINTCHECK_JWT_MAX_LIFETIME\)/), extensions: { code: 'UNAUTHENTICATED' } });
+    expect((await hub.identify(await sign({ iat: at, exp: at + 86_400 }))).role).toBe('AUDITOR');
+    const strict = new TokenVerifier(keys.jwks, { ...SETTINGS, maxLifetimeSeconds: 3600 });
+    await expect(strict.identify(await sign({ iat: at, exp: at + 2 * 3600 }))).rejects.toThrow(/lives 2 h, longer than this hub accepts \(1 h/);
+    const signer = await TokenIssuer.fromJwk(keys.privateJwk, { ...SETTINGS, maxLifetimeSeconds: 3600 });
+    await expect(signer.issue({ subject: 'x', role: Role.AUDITOR, department: null }, '30d')).rejects.toThrow('a token living 30 d is longer than this hub accepts (1 h, JOINTCHECK_JWT_MAX_LIFETIME)');
+    await expect(signer.issue({ subject: 'x', role: Role.AUDITOR, department: null }, 'forever')).rejects.toThrow(/not a duration/);
+    expect((await strict.identify(`Bearer ${await signer.issue({ subject: 'x', role: Role.AUDITOR, department: null })}`)).role).toBe('AUDITOR');
   });
 
   it('department roles must name a department; hub roles must not', () => {

@@ -14,6 +14,7 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { DEPARTMENT_CODE } from './codes';
+import { formatDuration, parseDuration } from './duration';
 import { unauthenticated } from './errors';
 
 /**
@@ -71,10 +72,29 @@ export function identityProblem(role: string, department: string | null | undefi
   return null;
 }
 
+/**
+ * The longest a token may live (`exp` - `iat`) unless JOINTCHECK_JWT_MAX_LIFETIME says otherwise
+ * (H2): a token carries a role, and a token that leaks must stop working within a working day.
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/** What a token issued without a lifetime lives: a working day, or the hub's maximum if shorter. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 8 * 3600;
+
 export interface TokenSettings {
   issuer: string;
   audience: string;
+  /** The longest lifetime (`exp` - `iat`, in seconds) issued or accepted; DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when absent. */
+  maxLifetimeSeconds?: number;
 }
+
+const maxLifetimeOf = (settings: TokenSettings) => settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+/** Clocks of the issuer and of a verifier may differ this much (a token issued "in the future"). */
+const CLOCK_TOLERANCE_SECONDS = 60;
+const HOW_TO_RENEW = 'get a new one (npm run token -- --role <role> --dept <code>).';
+
+/** Why a token was refused, said to the caller as it is (UNAUTHENTICATED). */
+class TokenRefusal extends Error {}
 
 /** Signs tokens; only the issuing tool (`npm run token`) and tests hold the private key. */
 export class TokenIssuer {
@@ -89,24 +109,37 @@ export class TokenIssuer {
     return new TokenIssuer(await importJWK(jwk, 'EdDSA'), jwk.kid, settings);
   }
 
-  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn = '8h'): Promise<string> {
+  /**
+   * A token for `identity` living `expiresIn` (`15m`, `8h`, `1d`; a negative one is already
+   * expired, for tests): 8 h by default, or the hub's maximum if that is shorter. A lifetime above
+   * the maximum (JOINTCHECK_JWT_MAX_LIFETIME) is refused here, as every verifier would refuse it (H2).
+   */
+  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string): Promise<string> {
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
     if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
+    const max = maxLifetimeOf(this.settings);
+    const lifetime = expiresIn === undefined ? Math.min(DEFAULT_TOKEN_LIFETIME_SECONDS, max) : parseDuration(expiresIn);
+    if (lifetime === null) throw new Error(`the lifetime '${expiresIn}' is not a duration (such as 15m, 8h or 1d)`);
+    if (lifetime > max) throw new Error(`a token living ${formatDuration(lifetime)} is longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): give a shorter lifetime (--expires 8h)`);
+    const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
       .setSubject(identity.subject)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + lifetime)
       .sign(this.key);
   }
 }
 
 /**
  * Verifies tokens against a key set. Several keys may be listed (rotation: the new key is added
- * before tokens are signed with it, the old one removed after its tokens expired).
+ * before tokens are signed with it, the old one removed after its tokens expired). A token must
+ * carry `exp` and `iat` and live no longer than the hub's maximum, counted from when it was issued
+ * or from now, whichever is earlier (H2: a token without `exp`, or signed for ten years, would
+ * otherwise never stop working).
  */
 export class TokenVerifier {
   private keys: JWTVerifyGetKey;
@@ -148,20 +181,31 @@ export class TokenVerifier {
         audience: this.settings.audience,
         algorithms: ['EdDSA'],
         currentDate: now,
+        requiredClaims: ['exp', 'iat'],
       });
+      const max = maxLifetimeOf(this.settings);
+      const lifetime = payload.exp! - Math.min(payload.iat!, Math.floor(now.getTime() / 1000));
+      if (lifetime > max + CLOCK_TOLERANCE_SECONDS) {
+        throw new TokenRefusal(`The token lives ${formatDuration(lifetime)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ${HOW_TO_RENEW}`);
+      }
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
       const problem = identityProblem(role, department);
       if (problem || !payload.sub || payload.sub.length > MAX_SUBJECT_LENGTH) throw new Error(problem ?? 'bad subject');
       const identity: Identity = { subject: payload.sub, role: role as Role, department };
-      // Kept only when it expires (issued tokens always do) and the keys did not change meanwhile.
-      if (typeof payload.exp === 'number' && keys === this.keys) this.verified.set(token, { identity, expiresAtMs: payload.exp * 1000 });
+      // Kept until it expires, unless the keys changed meanwhile.
+      if (keys === this.keys) this.verified.set(token, { identity, expiresAtMs: payload.exp! * 1000 });
       return identity;
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      if (error instanceof TokenRefusal) throw unauthenticated(error.message);
+      const { code, claim, reason: why } = error as { code?: string; claim?: string; reason?: string };
       if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unauthenticated(unknownKeyMessage(token));
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && why === 'missing' && (claim === 'exp' || claim === 'iat')) {
+        const what = claim === 'exp' ? 'no expiry (exp)' : 'no issue time (iat)';
+        throw unauthenticated(`The token has ${what}: this hub accepts only tokens that say when they were issued and expire within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ${HOW_TO_RENEW}`);
+      }
       const reason = code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
-      throw unauthenticated(`The token ${reason}: get a new one (npm run token -- --role <role> --dept <code>).`);
+      throw unauthenticated(`The token ${reason}: ${HOW_TO_RENEW}`);
     }
   }
 }

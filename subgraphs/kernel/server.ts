@@ -13,6 +13,7 @@ import { isTransientDatabaseError, type ServiceDatabase } from './datasource';
 import { ErrorCode } from './errors';
 import type { Identity, TokenVerifier } from './identity';
 import type { Logger } from './log';
+import { operationResolution } from './operation-resolution';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
 export interface ServiceHandle {
@@ -193,7 +194,8 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     formatError: maskUnexpectedErrors(options.logger),
     // No Apollo Studio: federated inline traces would only cost time. No cache-control hints
     // either (nothing is cached by HTTP caches): the plugin wraps every field's resolver.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
+    // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
+    plugins: [operationResolution<C>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
   });
   await server.start();
   app.use(

@@ -3,6 +3,7 @@ import type { SelectQueryBuilder } from 'typeorm';
 import { INDUSTRY_CODE, REGION_PREFIX } from '../kernel/codes';
 import { badInput } from '../kernel/errors';
 import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
+import { likeClause, likeContaining } from '../kernel/like';
 import { pageSize, requireText } from '../kernel/validation';
 import type { MarketContext } from './context';
 import { MarketEntityRow } from './entities';
@@ -30,8 +31,8 @@ function readSearchCursor(after: string | null | undefined): string | null {
   return match[1]!;
 }
 
-/** The words of a name search, with LIKE's wildcards taken out (a `%` in a name matches itself nowhere). */
-const nameWords = (name: string) => requireText(name, 'name', 100, 'give part of a name').replace(/[%_\\]/g, '');
+/** The words of a name search, as a LIKE pattern of names containing them (a `%` or `_` typed matches itself). */
+const nameWords = (name: string) => likeContaining(requireText(name, 'name', 100, 'give part of a name'));
 
 /**
  * A code prefix as a range of the indexed column (`3101` → `3101` to `310199`): the same on SQLite
@@ -57,7 +58,7 @@ export class MarketSearchResolver {
     pageSize(first, MARKET_SEARCH_MAX);
     const rows = await ctx.dept.repo.manager
       .createQueryBuilder(MarketEntityRow, 'm')
-      .where('m.name LIKE :words', { words: `%${words}%` })
+      .where(likeClause('m.name', ':words'), { words })
       .orderBy('m.uscc', 'ASC')
       .take(first)
       .getMany();
@@ -91,7 +92,7 @@ export class MarketSearchResolver {
     const manager = ctx.dept.repo.manager;
     const filtered = () => {
       const qb = manager.createQueryBuilder(MarketEntityRow, 'm');
-      if (words !== null) qb.andWhere('m.name LIKE :words', { words: `%${words}%` });
+      if (words !== null) qb.andWhere(likeClause('m.name', ':words'), { words });
       if (region !== null) whereCodePrefix(qb, 'm.regionCode', region, 6, 'region');
       if (industry !== null) whereCodePrefix(qb, 'm.industryCode', industry, 5, 'industry');
       return qb;

@@ -191,31 +191,86 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
   }
 }
 
-/** Directives a department subgraph may not use: they move fields away from the subgraph that owns them. */
+/** Directives no subgraph may use: they move fields away from the subgraph that serves them (H2). */
 const TAKEOVER_DIRECTIVES = ['override', 'interfaceObject'];
 
 /** The department that owns `MarketEntity` and may add its registration fields (DESIGN.md). */
 const MARKET_ENTITY_OWNER = 'market';
 
 /**
- * R30 at the schema level: a department adds only what is its own. Its root fields are named with
- * its code (`customs`, `customsRecordResults`); on `MarketEntity` it adds only its view (the
- * market department, which owns the entity, adds the registration data); it may not take fields
- * over from another subgraph (`@override`, `@interfaceObject`); and a type of its own may not
- * share a name with a type another subgraph defines (composition would merge them).
+ * The federation directives a subgraph SDL names under another name: `@federation__override`, or
+ * an alias it imports (`@link(import: [{ name: "@override", as: "@take" }])`). Maps the name used
+ * to the federation name, so that a takeover cannot hide behind a rename.
+ */
+function federationDirectiveNames(document: DocumentNode): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    for (const link of definition.directives ?? []) {
+      if (link.name.value !== 'link') continue;
+      const imports = link.arguments?.find((a) => a.name.value === 'import')?.value;
+      if (imports?.kind !== Kind.LIST) continue;
+      for (const item of imports.values) {
+        if (item.kind !== Kind.OBJECT) continue;
+        const field = (key: string) => item.fields.find((f) => f.name.value === key)?.value;
+        const name = field('name');
+        const as = field('as');
+        if (name?.kind === Kind.STRING && as?.kind === Kind.STRING) names.set(as.value.replace(/^@/, ''), name.value.replace(/^@/, ''));
+      }
+    }
+  }
+  return names;
+}
+
+/** The fields named in a type's `@key`s, or null when it has none (it is no entity). */
+function keyFieldsOf(directives: ReadonlyArray<{ name: { value: string }; arguments?: ReadonlyArray<{ name: { value: string }; value: { kind: string; value?: unknown } }> }>, renamed: Map<string, string>): Set<string> | null {
+  const keys = directives.filter((d) => (renamed.get(d.name.value) ?? d.name.value.replace(/^federation__/, '')) === 'key');
+  if (!keys.length) return null;
+  const names = new Set<string>();
+  for (const key of keys) {
+    const fields = key.arguments?.find((a) => a.name.value === 'fields')?.value;
+    if (fields?.kind === Kind.STRING) for (const word of String(fields.value).match(/[_A-Za-z][_0-9A-Za-z]*/g) ?? []) names.add(word);
+  }
+  return names;
+}
+
+/**
+ * R30 at the schema level, for every subgraph (H2: a hub service with `MarketEntity.name
+ * @override(from: "market")` replaced the register's names the public reads). No subgraph takes
+ * fields over from another (`@override`, `@interfaceObject`, under any name). On `MarketEntity`
+ * a subgraph adds only `uscc` and fields named with its own namespace: a department's code (its
+ * view, `MarketEntity.customs`), a hub service's name (`MarketEntity.jointX`); market, which owns
+ * the entity, adds the register data. A type of its own may not share a name with a type another
+ * subgraph defines (composition would merge them), the contract's shared types aside; a hub
+ * service may refer to another subgraph's entity, adding only its key and fields named with its
+ * name (as joint refers to `MarketEntity`). A
+ * department's root fields are named with its code (`customs`, `customsRecordResults`).
  */
 export function checkBoundaries(entry: { name: string; code: string | null; sdl: string }, others: ReadonlyArray<{ name: string; sdl: string }>, templateSdl: string): Problem[] {
-  if (entry.code === null) return [];
   const code = entry.code;
+  /** The prefix of what the subgraph may add to shared types: its department code, or its own name. */
+  const namespace = code ?? entry.name;
+  const who = code === null ? 'a hub service' : 'a department';
   const problems: Problem[] = [];
   const problem = (message: string, type?: string, field?: string) => problems.push({ kind: ProblemKind.CONTRACT, subgraph: entry.name, type: type ?? null, field: field ?? null, message: `subgraph ${entry.name}: ${message}` });
   let document: DocumentNode;
   try {
     document = parse(entry.sdl);
   } catch {
-    return []; // reported by the contract check
+    return []; // reported by the contract check, or composition
   }
-  const contractTypes = new Set(parse(templateSdlFor(templateSdl, code)).definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
+  const renamed = federationDirectiveNames(document);
+  const takeover = (directive: { name: { value: string } }): string | null => {
+    const used = directive.name.value;
+    const federationName = renamed.get(used) ?? used.replace(/^federation__/, '');
+    return TAKEOVER_DIRECTIVES.includes(federationName) ? used : null;
+  };
+  // The contract's shared definitions (interfaces, enums, inputs, PageInfo): every subgraph may copy them.
+  const contractTypes = new Set(
+    parse(templateSdlFor(templateSdl, code ?? 'example'))
+      .definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : []))
+      .filter((name) => code !== null || !/^example/i.test(name)),
+  );
   const definedByOthers = new Map<string, string>();
   for (const other of others) {
     try {
@@ -228,18 +283,36 @@ export function checkBoundaries(entry: { name: string; code: string | null; sdl:
     if (!('name' in definition) || !definition.name) continue;
     const name = definition.name.value;
     const directives = 'directives' in definition ? (definition.directives ?? []) : [];
-    for (const d of directives) if (TAKEOVER_DIRECTIVES.includes(d.name.value)) problem(`@${d.name.value} on ${name} is not allowed for a department: it takes over what another subgraph serves.`, name);
+    for (const d of directives) {
+      const used = takeover(d);
+      if (used) problem(`@${used} on ${name} is not allowed for any subgraph: it takes over what another subgraph serves.`, name);
+    }
     const fields = 'fields' in definition ? ((definition.fields ?? []) as ReadonlyArray<{ name: { value: string }; directives?: ReadonlyArray<{ name: { value: string } }> }>) : [];
     for (const f of fields) {
-      for (const d of f.directives ?? []) if (TAKEOVER_DIRECTIVES.includes(d.name.value)) problem(`@${d.name.value} on ${name}.${f.name.value} is not allowed for a department: it takes over what another subgraph serves.`, name, f.name.value);
+      for (const d of f.directives ?? []) {
+        const used = takeover(d);
+        if (used) problem(`@${used} on ${name}.${f.name.value} is not allowed for any subgraph: it takes over what another subgraph serves.`, name, f.name.value);
+      }
     }
     if (name === 'Query' || name === 'Mutation') {
-      // `_entities` and `_service` are federation's own.
-      for (const f of fields) if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_')) problem(`${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`, name, f.name.value);
+      // `_entities` and `_service` are federation's own; hub services name theirs freely.
+      if (code !== null) for (const f of fields) if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_')) problem(`${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`, name, f.name.value);
     } else if (name === 'MarketEntity') {
-      if (code !== MARKET_ENTITY_OWNER) for (const f of fields) if (f.name.value !== 'uscc' && !f.name.value.startsWith(code)) problem(`MarketEntity.${f.name.value}: a department adds only its own view (MarketEntity.${code}) to the shared entity.`, name, f.name.value);
+      if (code !== MARKET_ENTITY_OWNER) {
+        for (const f of fields) {
+          if (f.name.value === 'uscc' || f.name.value.startsWith(namespace)) continue;
+          const own = code === null ? `fields named with its name (MarketEntity.${namespace}...)` : `its own view (MarketEntity.${code})`;
+          problem(`MarketEntity.${f.name.value}: ${who} adds only ${own} to the shared entity; the register's fields are market's.`, name, f.name.value);
+        }
+      }
     } else if (!contractTypes.has(name) && !FEDERATION_TYPE.test(name) && definedByOthers.has(name) && definition.kind !== Kind.DIRECTIVE_DEFINITION && definition.kind !== Kind.SCALAR_TYPE_DEFINITION) {
-      problem(`type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(code)} (e.g. ${pascal(code)}${name}).`, name);
+      const keyFields = code === null ? keyFieldsOf(directives, renamed) : null;
+      if (keyFields) {
+        // A hub service refers to another subgraph's entity by its key, and may add fields of its own to it.
+        for (const f of fields) if (!keyFields.has(f.name.value) && !f.name.value.startsWith(namespace)) problem(`${name}.${f.name.value}: ${name} is an entity of subgraph ${definedByOthers.get(name)}; a hub service adds to it only fields named with its name (${name}.${namespace}...).`, name, f.name.value);
+        continue;
+      }
+      problem(`type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(namespace)} (e.g. ${pascal(namespace)}${name}).`, name);
     }
   }
   return problems;

@@ -215,7 +215,8 @@ export class RegistryResolver {
   @Query(() => [SupergraphVersionType], { deprecationReason: 'Use registryVersionPage.', description: 'Accepted supergraph versions, newest first.' })
   async registryVersions(@Arg('first', () => Int, { defaultValue: 20, description: `How many versions: 1 to ${VERSION_PAGE_MAX}.` }) first: number, @Ctx() ctx: RegistryContext) {
     assertReader(ctx.identity);
-    return ctx.registry.service.versions(first);
+    // A page beyond the largest is cut to it (as this field always did); one under 1 is refused.
+    return ctx.registry.service.versions(pageSize(Math.min(first, VERSION_PAGE_MAX), VERSION_PAGE_MAX));
   }
 
   @Query(() => SupergraphVersionPage, { nullable: true, description: 'Accepted supergraph versions, newest first, paged (signed-in staff and services).' })

@@ -67,7 +67,7 @@ describeWithHub('results written back to the department that owns them', (hub) =
 
   it('R23: each result records the method used: on-site, written, online monitoring or third party; no other', async () => {
     const methods = ['ON_SITE', 'WRITTEN', 'ONLINE_MONITORING', 'THIRD_PARTY'];
-    const receipts = (await write(hub(), methods.map((method, i) => result(`sub-12:${i}`, { method, itemCode: i % 2 ? 'TAX-01' : 'TAX-08', targetKey: `9131011500000000${i}` })))).data!.taxRecordResults;
+    const receipts = (await write(hub(), methods.map((method, i) => result(`sub-12:${i}`, { method, itemCode: i % 2 ? 'TAX-01' : 'TAX-08', targetKey: `P-sub12-${i}` })))).data!.taxRecordResults;
     const rows = (await hub().query<{ tax: { results: Array<{ id: string; method: string }> } }>('{ tax { results(first: 1000) { id method } } }', { token: await hub().token(Role.DEPT_ADMIN, 'tax') })).data!.tax.results;
     expect(receipts.map((r) => rows.find((x) => x.id === r.resultId)!.method)).toEqual(methods);
     const other = await write(hub(), [result('sub-12:x', { method: 'BY_PHONE' })]);

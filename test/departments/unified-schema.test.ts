@@ -91,7 +91,7 @@ describeWithHub('the unified schema as an integrator reads it (H1)', (hub) => {
   it('results: resultPage pages every status with a ResultStatus filter; publishedResultPage is public and shows nothing confidential; the deprecated lists agree', async () => {
     const service = await hub().token(Role.SERVICE, null, 'joint');
     const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
-    const input = [0, 1, 2, 3, 4].map((i) => result(`h1:${i}`, { targetKey: `${USCC}-${i}` }));
+    const input = [0, 1, 2, 3, 4].map((i) => result(`h1:${i}`, { targetKey: `T-${USCC}-${i}` }));
     const receipts = (await ok<{ taxRecordResults: Array<{ resultId: string }> }>(hub(), 'mutation($input: [ResultInput!]!) { taxRecordResults(input: $input) { resultId } }', service, { input })).taxRecordResults;
     const ids = receipts.map((r) => r.resultId);
     await ok(hub(), 'mutation($ids: [ID!]!) { taxApproveResults(ids: $ids) { id } }', admin, { ids: ids.slice(0, 3) });

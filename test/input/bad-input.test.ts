@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub, TEST_SETTINGS, type TestHub } from '../support/hub';
+import { MarketEntityRow } from '../../subgraphs/market/entities';
+import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock, WITNESS } from '../joint/fixtures';
 
 /*
@@ -25,6 +27,7 @@ const CATEGORIES = [
   'oversized or deeply nested document',
   'forged or expired token',
   "another department's id",
+  'text, key or page out of format',
 ] as const;
 type Category = (typeof CATEGORIES)[number];
 
@@ -229,6 +232,8 @@ const CASES: Case[] = [
   { category: 'bad date or window', name: 'witnessAvailableOn in the past', operation: CREATE_TASK, token: COORDINATOR, variables: task({ witnessAvailableOn: '2026-01-15' }), expect: { code: 'BAD_USER_INPUT', field: 'witnessAvailableOn', messageMatches: /after today/ } },
   { category: 'bad date or window', name: 'witnessAvailableOn on 31 April', operation: CREATE_TASK, token: COORDINATOR, variables: task({ witnessAvailableOn: '2026-04-31' }), expect: { code: 'BAD_USER_INPUT', field: 'witnessAvailableOn', messageMatches: /'2026-04-31' is not a date/ } },
   { category: 'bad date or window', name: 'witnessAvailableOn in words', operation: CREATE_TASK, token: COORDINATOR, variables: task({ witnessAvailableOn: '2026年3月10日' }), expect: { code: 'BAD_USER_INPUT', field: 'witnessAvailableOn', messageMatches: /'2026年3月10日' is not a date \(YYYY-MM-DD\): give the China date the witness value is published/ } },
+  { category: 'bad date or window', name: 'H2: witnessAvailableOn 9999-12-31 (beyond the 366-day horizon)', operation: CREATE_TASK, token: COORDINATOR, variables: task({ witnessAvailableOn: '9999-12-31' }), expect: { code: 'BAD_USER_INPUT', field: 'witnessAvailableOn', messageMatches: /'9999-12-31' is more than 366 days ahead \(the latest is 2027-03-05\): give the date of a draw the witness source has announced/ } },
+  { category: 'bad date or window', name: 'H2: witnessAvailableOn 367 days ahead', operation: CREATE_TASK, token: COORDINATOR, variables: task({ witnessAvailableOn: '2027-03-06' }), expect: { code: 'BAD_USER_INPUT', field: 'witnessAvailableOn', messageMatches: /more than 366 days ahead \(the latest is 2027-03-05\)/ } },
   { category: 'bad date or window', name: 'a snapshot once the witness may be public', operation: SNAPSHOT, token: COORDINATOR, variables: (f) => ({ taskId: f.committed }), expect: { code: 'CONFLICT', field: 'taskId', messageMatches: /may be public since 2026-03-04.*create one with a later witness date/ } },
   { category: 'bad date or window', name: 'a draw before the witness is published', operation: DRAW, token: COORDINATOR, variables: (f) => ({ taskId: f.snapshotTaken, witness: '01 02 03 04 05 06 + 07' }), expect: { code: 'CONFLICT', field: 'witnessValue', messageMatches: /published on 2026-03-10; draw on or after that day/ } },
   { category: 'bad date or window', name: 'results inspected tomorrow', operation: SUBMIT, token: openMember, variables: submission((f) => f.open, undefined, { inspectedOn: '2026-03-05' }), expect: { code: 'BAD_USER_INPUT', field: 'inspectedOn', messageMatches: /between the lock \(2026-03-04\) and today \(2026-03-04\)/ } },
@@ -378,6 +383,8 @@ const CASES: Case[] = [
     ] as const
   ).map(([name, key, message]): Case => ({ category: 'forged or expired token', name: `a token ${name}`, operation: LOCK, authorization: (f) => f.forged[key]!, variables: (f) => ({ taskId: f.drawn }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: message } })),
   { category: 'forged or expired token', name: "an Authorization header that is not 'Bearer <token>'", operation: LOCK, authorization: () => 'Basic bWFya2V0OmNvb3JkaW5hdG9y', variables: (f) => ({ taskId: f.drawn }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /The Authorization header must be 'Bearer <token>'/ } },
+  { category: 'forged or expired token', name: 'H2: no token: an anonymous checklist mutation is told to sign in, in one sentence', operation: ADD_ITEM('market'), variables: () => ({ code: 'MKT-90', input: CHECKLIST_ITEM }), expect: { code: 'UNAUTHENTICATED', messageMatches: /^Sign in to change market data: send 'Authorization: Bearer <token>'\.$/ } },
+  { category: 'forged or expired token', name: "H2: no token: an anonymous roster read is told to sign in, in one sentence", operation: '{ tax { targets(first: 5) { nodes { id } } } }', expect: { code: 'UNAUTHENTICATED', messageMatches: /^Sign in to read the tax rosters: send 'Authorization: Bearer <token>'\.$/ } },
   { category: 'forged or expired token', name: 'a forged token sent straight to the tax subgraph', at: 'tax', operation: IMPORT('tax'), authorization: (f) => f.forged.foreignKeyTaxAdmin!, variables: () => ({ targets: [rosterRow()] }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /token is not valid/ } },
   { category: 'forged or expired token', name: 'an expired token sent straight to the joint subgraph', at: 'joint', operation: LOCK, authorization: (f) => f.forged.expired!, variables: (f) => ({ taskId: f.drawn }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /token has expired/ } },
 
@@ -401,6 +408,11 @@ const CASES: Case[] = [
   { category: "another department's id", name: "R19: tax's admin declares a conflict for a fire inspector's id as tax's", operation: DECLARE, token: TAX_ADMIN, variables: (f) => ({ input: { department: 'tax', personId: inspectorOf(f.open, 'fire'), targetKey: f.open.key, reason: '近亲属' } }), expect: { code: 'BAD_USER_INPUT', field: 'personId', rule: 'R19', messageMatches: /is on neither the tax inspector roster nor its expert roster/ } },
   { category: "another department's id", name: "R21: tax's deputy head entrusts a fire inspector's id as tax's", operation: ENTRUST, token: [Role.DEPUTY_HEAD, 'tax'], variables: (f) => ({ input: { taskId: f.locked, department: 'tax', inspectorId: inspectorOf(f.open, 'fire'), regions: ['310101'], entrustedByUnit: '国家税务总局上海市税务局', reason: '辖区人员回避' } }), expect: { code: 'BAD_USER_INPUT', field: 'inspectorId', rule: 'R21', messageMatches: /is not on the tax inspector roster; an entrustment names one of the department's own inspectors/ } },
   { category: "another department's id", name: "a tax inspector declares a colleague's conflict", operation: DECLARE, token: (f) => [Role.INSPECTOR, 'tax', inspectorOf(f.open, 'tax')], variables: (f) => ({ input: { department: 'tax', personId: inspectorOf(f.foreign, 'tax'), targetKey: f.open.key, reason: '近亲属' } }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /declares their own conflicts of interest only/ } },
+  { category: "another department's id", name: "H2: R30: tax's admin draws market's inspectors on a task not locked: FORBIDDEN before the task's state", operation: DRAW_INSPECTORS, token: TAX_ADMIN, variables: (f) => ({ taskId: f.drawn, department: 'market' }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /Only COORDINATOR or DEPT_ADMIN of 'market' may draw its inspectors; you are DEPT_ADMIN of 'tax'/ } },
+  { category: "another department's id", name: "H2: R30: fire's deputy head replaces a tax inspector on a task not locked: FORBIDDEN before the task's state", operation: REPLACE, token: [Role.DEPUTY_HEAD, 'fire'], variables: (f) => ({ input: { taskId: f.drawn, targetKey: f.open.key, department: 'tax', personId: inspectorOf(f.open, 'tax'), reason: 'HEALTH', replacementId: inspectorOf(f.foreign, 'tax'), note: '因病' } }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /DEPUTY_HEAD of 'tax'/ } },
+  { category: "another department's id", name: "H2: R30: tax's deputy head fills a fire seat on a task not locked: FORBIDDEN before the task's state", operation: FILL, token: [Role.DEPUTY_HEAD, 'tax'], variables: (f) => ({ input: { taskId: f.committed, targetKey: f.open.key, department: 'fire', inspectorId: inspectorOf(f.foreign, 'fire'), note: '加派' } }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /DEPUTY_HEAD of 'fire'/ } },
+  { category: "another department's id", name: "H2: R30: a housing inspector submits to a task not locked it takes no part in: FORBIDDEN before the task's state", operation: SUBMIT, token: [Role.INSPECTOR, 'housing', 'housing-i0001'], variables: (f) => ({ input: { ...submission((g) => g.open)(f).input, taskId: f.drawn } }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /Only a member of the team for .* submits its results/ } },
+  { category: "another department's id", name: "H2: R30: a housing inspector asks a code of a task not locked it takes no part in: FORBIDDEN before the task's state", operation: ISSUE_CODE, token: [Role.INSPECTOR, 'housing', 'housing-i0001'], variables: (f) => ({ taskId: f.drawn, key: f.open.key }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /Only the visit's team or the lead department's coordinators issue its code/ } },
   { category: "another department's id", name: "tax's coordinator locks market's task", operation: LOCK, token: [Role.COORDINATOR, 'tax'], variables: (f) => ({ taskId: f.drawn }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /a COORDINATOR of the lead department 'market' may lock a task; you are COORDINATOR of 'tax'/ } },
   { category: "another department's id", name: "tax's coordinator cancels market's task", operation: CANCEL, token: [Role.COORDINATOR, 'tax'], variables: (f) => ({ taskId: f.drawn, reason: '不需要了' }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /lead department 'market' may cancel a task/ } },
   { category: "another department's id", name: "tax's coordinator revises market's plan", operation: REVISE_PLAN, token: [Role.COORDINATOR, 'tax'], variables: revise({}), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /lead department 'market' may revise a plan/ } },
@@ -408,6 +420,26 @@ const CASES: Case[] = [
   { category: "another department's id", name: "a fire inspector issues the code of a visit not theirs", operation: ISSUE_CODE, token: (f) => [Role.INSPECTOR, 'fire', inspectorOf(f.open, 'fire')], variables: (f) => ({ taskId: f.locked, key: f.foreign.key }), expect: { code: 'FORBIDDEN', rule: 'R30', messageMatches: /Only the visit's team or the lead department's coordinators issue its code/ } },
   { category: "another department's id", name: "tax's admin registers over fire's subgraph", operation: 'mutation { registryRegisterSubgraph(input: { name: "fire", code: "tax", url: "http://127.0.0.1:9/graphql" }) { changed } }', token: TAX_ADMIN, expect: { code: 'FORBIDDEN', field: 'name', messageMatches: /The subgraph fire belongs to department fire; you may not change it/ } },
   { category: "another department's id", name: "tax's admin registers a subgraph for fire", operation: 'mutation { registryRegisterSubgraph(input: { name: "fire2", code: "fire", url: "http://127.0.0.1:9/graphql" }) { changed } }', token: TAX_ADMIN, expect: { code: 'FORBIDDEN', field: 'code', messageMatches: /Your token is for department tax; you may register only its subgraph, not fire's/ } },
+  // -- text with control characters, target keys out of format, negative pages, documents whose operation cannot be chosen (issue H2).
+  { category: 'text, key or page out of format', name: 'H2: an entrustment whose unit and reason are a NUL', operation: ENTRUST, token: [Role.DEPUTY_HEAD, 'tax'], variables: (f) => ({ input: { taskId: f.locked, department: 'tax', inspectorId: inspectorOf(f.foreign, 'tax'), regions: ['310101'], entrustedByUnit: '\u0000', reason: '\u0000' } }), expect: { code: 'BAD_USER_INPUT', field: 'entrustedByUnit', messageMatches: /^entrustedByUnit holds the control character U\+0000 at character 1; text may hold tabs and line breaks but no other control characters: remove it\.$/ } },
+  { category: 'text, key or page out of format', name: 'H2: an entrustment whose reason ends in a NUL', operation: ENTRUST, token: [Role.DEPUTY_HEAD, 'tax'], variables: (f) => ({ input: { taskId: f.locked, department: 'tax', inspectorId: inspectorOf(f.foreign, 'tax'), regions: ['310101'], entrustedByUnit: '国家税务总局上海市税务局', reason: '辖区人员回避\u0000' } }), expect: { code: 'BAD_USER_INPUT', field: 'reason', messageMatches: /reason holds the control character U\+0000 at character 7/ } },
+  { category: 'text, key or page out of format', name: 'H2: R19: a conflict whose reason holds a terminal escape', operation: DECLARE, token: TAX_ADMIN, variables: (f) => ({ input: { department: 'tax', personId: inspectorOf(f.open, 'tax'), targetKey: VALID_USCC, reason: '近亲属\u001b[2J' } }), expect: { code: 'BAD_USER_INPUT', field: 'reason', messageMatches: /U\+001B/ } },
+  { category: 'text, key or page out of format', name: 'H2: a task cancelled with a backspace in its reason', operation: CANCEL, token: COORDINATOR, variables: (f) => ({ taskId: f.drawn, reason: '不需要了\u0008' }), expect: { code: 'BAD_USER_INPUT', field: 'reason', messageMatches: /U\+0008/ } },
+  { category: 'text, key or page out of format', name: 'H2: visit results whose notes hold a NUL', operation: SUBMIT, token: openMember, variables: submission((f) => f.open, (r) => r.map((x, i) => (i === 0 ? { ...x, notes: '现场检查\u0000正常' } : x))), expect: { code: 'BAD_USER_INPUT', field: 'results[0].notes', messageMatches: /results\[0\]\.notes holds the control character U\+0000/ } },
+  { category: 'text, key or page out of format', name: 'H2: a result written back with a NUL in an evidence reference', operation: RECORD('tax'), token: SERVICE, variables: record({ evidence: ['photo-\u0000001'] }), expect: { code: 'BAD_USER_INPUT', field: 'input[0].evidence[0]', messageMatches: /U\+0000/ } },
+  { category: 'text, key or page out of format', name: 'H2: R19: a conflict with a 16-character target key (a USCC cut short)', operation: DECLARE, token: TAX_ADMIN, variables: (f) => ({ input: { department: 'tax', personId: inspectorOf(f.open, 'tax'), targetKey: '9144030019220382', reason: '近亲属在该单位任职' } }), expect: { code: 'BAD_USER_INPUT', field: 'targetKey', rule: 'R19', messageMatches: /'9144030019220382' is not a target key: .* starts with a digit, so it is read as a unified social credit code, and that must be 18 characters, got 16/ } },
+  { category: 'text, key or page out of format', name: 'H2: an inspection code for a 16-character target key', operation: ISSUE_CODE, token: COORDINATOR, variables: (f) => ({ taskId: f.locked, key: '9144030019220382' }), expect: { code: 'BAD_USER_INPUT', field: 'targetKey', messageMatches: /is not a target key/ } },
+  { category: 'text, key or page out of format', name: 'H2: a replacement on a 16-character target key', operation: REPLACE, token: [Role.DEPUTY_HEAD, 'tax'], variables: (f) => ({ input: { taskId: f.locked, targetKey: '9144030019220382', department: 'tax', personId: inspectorOf(f.open, 'tax'), reason: 'HEALTH', replacementId: inspectorOf(f.foreign, 'tax'), note: '因病' } }), expect: { code: 'BAD_USER_INPUT', field: 'targetKey', messageMatches: /is not a target key/ } },
+  { category: 'text, key or page out of format', name: 'H2: a result written back for a 17-character target key', operation: RECORD('tax'), token: SERVICE, variables: record({ targetKey: '91440300192203821' }), expect: { code: 'BAD_USER_INPUT', field: 'input[0].targetKey', messageMatches: /must be 18 characters, got 17/ } },
+  { category: 'text, key or page out of format', name: 'H2: visits from a negative offset', operation: 'query($t: ID!) { jointTask(id: $t) { visits(first: 5, offset: -1) { key } } }', token: [Role.AUDITOR], variables: (f) => ({ t: f.locked }), expect: { code: 'BAD_USER_INPUT', field: 'offset', messageMatches: /offset must be a whole number, 0 or more \(how many to skip\), got -1/ } },
+  { category: 'text, key or page out of format', name: 'H2: visits, a page of -5', operation: 'query($t: ID!) { jointTask(id: $t) { visits(first: -5) { key } } }', token: [Role.AUDITOR], variables: (f) => ({ t: f.locked }), expect: { code: 'BAD_USER_INPUT', field: 'first', messageMatches: /first must be between 1 and \d+, got -5/ } },
+  { category: 'text, key or page out of format', name: 'H2: drawn targets from a negative offset', operation: 'query($t: ID!) { jointTask(id: $t) { drawn(offset: -10) { key } } }', variables: (f) => ({ t: f.locked }), expect: { code: 'BAD_USER_INPUT', field: 'offset', messageMatches: /got -10/ } },
+  { category: 'text, key or page out of format', name: 'H2: drawn targets, a page of -1', operation: 'query($t: ID!) { jointTask(id: $t) { drawn(first: -1) { key } } }', variables: (f) => ({ t: f.locked }), expect: { code: 'BAD_USER_INPUT', field: 'first', messageMatches: /got -1/ } },
+  { category: 'text, key or page out of format', name: 'H2: the audit trail, a page of -1', operation: '{ jointAuditTrail(first: -1) { seq } }', token: [Role.AUDITOR], expect: { code: 'BAD_USER_INPUT', field: 'first', messageMatches: /got -1/ } },
+  { category: 'text, key or page out of format', name: 'H2: the audit trail after a negative seq', operation: '{ jointAuditTrail(afterSeq: -3) { seq } }', token: [Role.AUDITOR], expect: { code: 'BAD_USER_INPUT', field: 'afterSeq', messageMatches: /afterSeq must be a whole number, 0 or more/ } },
+  { category: 'text, key or page out of format', name: 'H2: an operationName the document does not have', operation: 'query A { __typename } query B { __typename }', body: () => JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'C' }), expect: { code: 'OPERATION_RESOLUTION_FAILURE', status: 400, field: 'operationName', messageMatches: /^operationName 'C' is not an operation of the document; it has A, B: send one of those names/ } },
+  { category: 'text, key or page out of format', name: 'H2: two operations and no operationName', operation: 'query A { __typename } query B { __typename }', body: () => JSON.stringify({ query: 'query A { __typename } query B { __typename }' }), expect: { code: 'OPERATION_RESOLUTION_FAILURE', status: 400, field: 'operationName', messageMatches: /^The document has 2 operations \(A, B\): send operationName to say which one to run\.$/ } },
+  { category: 'text, key or page out of format', name: 'H2: an operationName the document does not have, sent straight to the joint subgraph', at: 'joint', operation: 'query A { __typename } query B { __typename }', body: () => JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'C' }), expect: { code: 'OPERATION_RESOLUTION_FAILURE', status: 400, field: 'operationName', messageMatches: /operationName 'C' is not an operation of the document; it has A, B/ } },
 ];
 
 // ---- the databases -----------------------------------------------------------------------------
@@ -491,6 +523,13 @@ async function forgedTokens(hub: TestHub): Promise<Record<string, string>> {
 
 // ---- the test ----------------------------------------------------------------------------------
 
+/** Market entities whose names hold LIKE's wildcards and escape characters as characters. */
+const WILDCARD_NAMES = [
+  ['91310115MA1HPCT01', '上海百分之100%纯净水有限公司'],
+  ['91310115MA1HPCT02', '上海下划线_商贸有限公司'],
+  ['91310115MA1HPCT03', '上海反斜杠\\与叹号!科技有限公司'],
+] as const;
+
 const VISITS = 'query($t: ID!) { jointTask(id: $t) { visits(first: 1000) { key industryCode team { department kind personId status } checklist { department itemCode } } } }';
 
 describeWithHub(
@@ -554,6 +593,12 @@ describeWithHub(
       const roster = ok(await h.query<{ market: { targets: { nodes: Array<{ id: string }> } } }>('{ market { targets(first: 200) { nodes { id } } } }', { token: await tokenOf([Role.DEPT_ADMIN, 'market']) })).market.targets.nodes;
       f.outsideKey = roster.find((t) => !drawnKeys.has(t.id) && /^[0-9A-Z]{18}$/.test(t.id))!.id;
 
+      // Two entities whose names hold LIKE's wildcards as characters (issue H2: a name search of '%' found every name).
+      const market = h.departments.find((d) => d.name === 'market')!.database.dataSource.manager;
+      for (const [first17, name] of WILDCARD_NAMES) {
+        await market.insert(MarketEntityRow, { uscc: `${first17}${usccCheckCharacter(first17)}`, name, kind: 'ENTERPRISE', legalRepresentative: '张三', address: '上海市浦东新区', regionCode: '310115', industryCode: 'F52', registeredOn: '2020-01-02', status: 'ACTIVE', abnormal: false });
+      }
+
       f.forged = await forgedTokens(h);
       f.urls = Object.fromEntries([...h.departments.map((d) => [d.name, d.url]), ['joint', h.joint.url], ['registry', h.registry.url]]);
 
@@ -608,6 +653,20 @@ describeWithHub(
       });
       // Refused at the gateway or by a resolver, never a server fault.
       expect(answer.status).toBeLessThan(500);
+    });
+
+    it.each([
+      ['%', ['上海百分之100%纯净水有限公司']],
+      ['_', ['上海下划线_商贸有限公司']],
+      ['\\', ['上海反斜杠\\与叹号!科技有限公司']],
+      ['!', ['上海反斜杠\\与叹号!科技有限公司']],
+      ['0%纯', ['上海百分之100%纯净水有限公司']],
+      ['线_商', ['上海下划线_商贸有限公司']],
+    ])("H2: a name search of '%s' finds only the names holding it as a character (marketSearch and marketSearchPage)", async (name, expected) => {
+      const h = hub();
+      const old = await h.query<{ marketSearch: Array<{ name: string }> }>('query($n: String!) { marketSearch(name: $n, first: 100) { name } }', { variables: { n: name } });
+      const paged = await h.query<{ marketSearchPage: { nodes: Array<{ name: string }> } }>('query($n: String!) { marketSearchPage(name: $n, first: 100) { nodes { name } } }', { variables: { n: name } });
+      expect({ old: old.errors ?? old.data!.marketSearch.map((e) => e.name).sort(), paged: paged.errors ?? paged.data!.marketSearchPage.nodes.map((e) => e.name).sort() }).toEqual({ old: expected, paged: expected });
     });
 
     it('every table of every service database is as it was before the table ran', async () => {

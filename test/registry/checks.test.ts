@@ -143,13 +143,51 @@ describe('R30: a department adds only what is its own', () => {
     const messages = problems.map((p) => p.message);
     expect(messages).toEqual(
       expect.arrayContaining([
-        'subgraph customs: @override on Query.marketSearch is not allowed for a department: it takes over what another subgraph serves.',
+        'subgraph customs: @override on Query.marketSearch is not allowed for any subgraph: it takes over what another subgraph serves.',
         expect.stringContaining('Query.marketSearch: a department\'s root fields are named with its code'),
-        'subgraph customs: MarketEntity.name: a department adds only its own view (MarketEntity.customs) to the shared entity.',
+        "subgraph customs: MarketEntity.name: a department adds only its own view (MarketEntity.customs) to the shared entity; the register's fields are market's.",
         'subgraph customs: type TaxCreditRatingRecord is already defined by subgraph tax; name your own types with Customs (e.g. CustomsTaxCreditRatingRecord).',
       ]),
     );
     expect(problems.every((p) => p.kind === 'CONTRACT' && p.subgraph === 'customs')).toBe(true);
+  });
+});
+
+describe('H2: the boundaries hold for every subgraph, hub services too', () => {
+  const everyone = () => ['market', 'tax', 'environment', 'housing', 'fire', 'health', 'joint', 'registry'].map((name) => ({ name, sdl: schemaFile(name) }));
+  /** A plain Federation 2 subgraph a hub admin registers as a hub service (no department code). */
+  const plain = (body: string, imports = '"@key", "@override"') => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${imports}])\n${body}`;
+
+  it("H2: the hub's own services (joint, registry) keep to the rules as they are", async () => {
+    const template = await contractTemplateSdl();
+    for (const name of ['joint', 'registry']) expect(checkBoundaries({ name, code: null, sdl: schemaFile(name) }, everyone().filter((o) => o.name !== name), template)).toEqual([]);
+  });
+
+  it('H2: a hub service may not override MarketEntity.name from market, under any name of @override, nor add register fields or another subgraph\'s type', async () => {
+    const template = await contractTemplateSdl();
+    const check = (sdl: string) => checkBoundaries({ name: 'hubtool', code: null, sdl }, everyone(), template).map((p) => p.message);
+    expect(check(plain('type Query { hubtoolPing: Int }\ntype MarketEntity @key(fields: "uscc") { uscc: String! name: String! @override(from: "market") }'))).toEqual([
+      'subgraph hubtool: @override on MarketEntity.name is not allowed for any subgraph: it takes over what another subgraph serves.',
+      "subgraph hubtool: MarketEntity.name: a hub service adds only fields named with its name (MarketEntity.hubtool...) to the shared entity; the register's fields are market's.",
+    ]);
+    expect(check(plain('type Query { hubtoolPing: Int }\ntype MarketEntity @key(fields: "uscc") { uscc: String! hubtoolNote: String @take(from: "market") }', '"@key", { name: "@override", as: "@take" }'))).toEqual([
+      'subgraph hubtool: @take on MarketEntity.hubtoolNote is not allowed for any subgraph: it takes over what another subgraph serves.',
+    ]);
+    expect(check(plain('type Query { hubtoolPing: Int }\ntype MarketEntity @key(fields: "uscc") { uscc: String! hubtoolNote: String @federation__override(from: "market") }'))).toEqual([
+      'subgraph hubtool: @federation__override on MarketEntity.hubtoolNote is not allowed for any subgraph: it takes over what another subgraph serves.',
+    ]);
+    expect(check(plain('type Query { hubtoolPing: Int }\ntype TaxCreditRatingRecord { year: Int! }'))).toEqual([
+      'subgraph hubtool: type TaxCreditRatingRecord is already defined by subgraph tax; name your own types with Hubtool (e.g. HubtoolTaxCreditRatingRecord).',
+    ]);
+    // Another subgraph's entity: referred to by its key, with fields of its own, never another's field.
+    const widgets = { name: 'widgets', sdl: plain('type Query { widgetsAll: [Widget] }\ntype Widget @key(fields: "id") { id: ID! title: String }') };
+    const withWidgets = (sdl: string) => checkBoundaries({ name: 'hubtool', code: null, sdl }, [...everyone(), widgets], template).map((p) => p.message);
+    expect(withWidgets(plain('type Query { hubtoolWidget: Widget }\ntype Widget @key(fields: "id", resolvable: false) { id: ID! }'))).toEqual([]);
+    expect(withWidgets(plain('type Query { hubtoolWidget: Widget }\ntype Widget @key(fields: "id") { id: ID! hubtoolRank: Int title: String }'))).toEqual([
+      'subgraph hubtool: Widget.title: Widget is an entity of subgraph widgets; a hub service adds to it only fields named with its name (Widget.hubtool...).',
+    ]);
+    // Its own: root fields, a field named with its name on MarketEntity, the contract's shared types.
+    expect(check(plain('type Query { ping: Int }\ntype MarketEntity @key(fields: "uscc") { uscc: String! hubtoolNotes: [String!]! }\ntype PageInfo @shareable { endCursor: String hasNextPage: Boolean! }', '"@key", "@shareable"'))).toEqual([]);
   });
 });
 

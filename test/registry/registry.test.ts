@@ -340,6 +340,31 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     expect((await versions(hub()))[0]!.number).toBe(customsVersion);
   });
 
+  it("H2: a hub admin's plain subgraph overriding MarketEntity.name from market is refused naming the rule, and the public still reads the register's name", async () => {
+    const read = `{ marketSearch(name: "有限公司", first: 1) { uscc name } }`;
+    const before = (await hub().query<{ marketSearch: Array<{ uscc: string; name: string }> }>(read)).data!.marketSearch[0]!;
+    const head = (await versions(hub()))[0]!.number;
+    const forger = await servePlainSubgraph(
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@override"])\ntype Query { namesPing: Int }\ntype MarketEntity @key(fields: "uscc") { uscc: String! name: String! @override(from: "market") }',
+      { Query: { namesPing: () => 1 }, MarketEntity: { __resolveReference: (ref: { uscc: string }) => ({ uscc: ref.uscc, name: '伪造的名称' }) } },
+    );
+    try {
+      const r = await register(hub(), { name: 'names', url: forger.url }, await hub().token(Role.HUB_ADMIN));
+      const { message, problems } = refusal(r);
+      expect(message).toContain('subgraph names: @override on MarketEntity.name is not allowed for any subgraph: it takes over what another subgraph serves.');
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'CONTRACT', subgraph: 'names', type: 'MarketEntity', message: "subgraph names: MarketEntity.name: a hub service adds only fields named with its name (MarketEntity.names...) to the shared entity; the register's fields are market's." }),
+        ]),
+      );
+    } finally {
+      await forger.stop();
+    }
+    expect((await versions(hub()))[0]!.number).toBe(head);
+    const after = (await hub().query<{ marketEntity: { name: string } }>(`{ marketEntity(uscc: "${before.uscc}") { name } }`)).data!.marketEntity;
+    expect(after.name).toBe(before.name);
+  });
+
   it('health: a subgraph that is down is reported, and the gateway still serves the others', async () => {
     await hub().registry.health.checkNow();
     const token = await hub().token(Role.HUB_ADMIN);

@@ -1,5 +1,6 @@
 import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
 import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
+import type { JWK } from 'jose';
 import { startHub, type RunningHub } from '../../scripts/hub';
 import { runDemoActivity, type DemoSummary } from '../../scripts/demo-activity';
 import type { SettableClock } from '../../subgraphs/kernel/settable-clock';
@@ -12,6 +13,8 @@ export interface TestHub extends RunningHub {
   verifier: TokenVerifier;
   /** The public key set tokens verify with (for a subgraph not built on this code). */
   jwks: { keys: object[] };
+  /** The private key the hub's tokens are signed with: for tests that sign what no issuer would (H2). */
+  privateJwk: JWK;
   /** A bearer token for a role (and department). */
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
@@ -44,9 +47,9 @@ export interface GraphQLResponse<T> {
 export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-test' };
 
 /** Keys made in memory for one test file: the hub verifies with them, tests sign with them. */
-export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] } }> {
+export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK }> {
   const keys = await generateSigningKeys('test');
-  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS), jwks: keys.jwks as { keys: object[] } };
+  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS), jwks: keys.jwks as { keys: object[] }, privateJwk: keys.privateJwk };
 }
 
 export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
@@ -75,7 +78,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     ...(options.training ? { JOINTCHECK_MODE: 'training' } : {}),
     ...options.env,
   });
-  const { issuer, verifier, jwks } = await testKeys();
+  const { issuer, verifier, jwks, privateJwk } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
   const demoClock = options.demoYear ?? options.training;
@@ -95,6 +98,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     issuer,
     verifier,
     jwks,
+    privateJwk,
     demo,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
     query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { demoEntity, rngFor } from '../../../subgraphs/kernel/demo/generator';
+import { likeClause, likeStartingWith } from '../../../subgraphs/kernel/like';
 
 /**
  * A stand-in for the health commission's (卫健) existing inspection system: a REST/JSON service
@@ -146,8 +147,8 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   app.get('/api/v2/units', (req, res) => {
     const { pageNo, pageSize, offset } = page(req);
     const area = typeof req.query.areaPrefix === 'string' ? req.query.areaPrefix : '';
-    const rows = db.prepare('SELECT * FROM unit WHERE area_code LIKE ? ORDER BY unit_code LIMIT ? OFFSET ?').all(`${area}%`, pageSize, offset);
-    const total = (db.prepare('SELECT COUNT(*) AS n FROM unit WHERE area_code LIKE ?').get(`${area}%`) as { n: number }).n;
+    const rows = db.prepare(`SELECT * FROM unit WHERE ${likeClause('area_code', '?')} ORDER BY unit_code LIMIT ? OFFSET ?`).all(likeStartingWith(area), pageSize, offset);
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM unit WHERE ${likeClause('area_code', '?')}`).get(likeStartingWith(area)) as { n: number }).n;
     res.json({ code: 0, data: { total, pageNo, pageSize, records: rows } });
   });
   app.get('/api/v2/units/batch', (req, res) => {

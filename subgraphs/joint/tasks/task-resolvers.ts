@@ -9,6 +9,7 @@ import { toPlan } from '../plans/plan-resolvers';
 import { PlanType } from '../plans/types';
 import { TaskService } from './task-service';
 import { DrawnTargetPage, DrawnTargetType, GraphQLJSONObject, TaskInput, TaskType } from './types';
+import { pageOffset, pageSize } from '../../kernel/validation';
 
 /** A task row as its public shape: the secret is never a field (it is in the record once locked). */
 export function toTask(row: TaskRow): TaskType {
@@ -53,7 +54,8 @@ export class TaskResolver {
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
     @Ctx() ctx: JointContext,
   ) {
-    const rows = await tasks(ctx).drawnTargetsPage(task.id, offset, Math.min(first, DRAWN_PAGE_MAX));
+    // A page beyond the largest is cut to it (as this field always did); a negative one is refused.
+    const rows = await tasks(ctx).drawnTargetsPage(task.id, pageOffset(offset), pageSize(Math.min(first, DRAWN_PAGE_MAX), DRAWN_PAGE_MAX));
     return rows.map(toDrawnTarget);
   }
 

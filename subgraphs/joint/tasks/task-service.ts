@@ -68,6 +68,13 @@ function contentKey(task: Pick<TaskRow, 'planId' | 'planRevision'>): string {
 /** R14: in principle a target is inspected at most this often a year by the hub's random tasks. */
 export const MAX_INSPECTIONS_PER_YEAR = 2;
 
+/**
+ * The furthest ahead a task's witness date may be, in days after today (the hub's clock): a lottery
+ * announced a year out is a task nobody will draw (a year and a day leaves room for an annual
+ * draw's date), and a date like 9999-12-31 is a typing error that would hold the task committed forever.
+ */
+export const WITNESS_HORIZON_DAYS = 366;
+
 export class TaskService {
   constructor(private readonly deps: JointDeps) {}
 
@@ -152,6 +159,10 @@ export class TaskService {
     }
     if (input.witnessAvailableOn <= today) {
       throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`, { field: 'witnessAvailableOn' });
+    }
+    const horizon = chinaDate(new Date(now.getTime() + WITNESS_HORIZON_DAYS * 86_400_000));
+    if (input.witnessAvailableOn > horizon) {
+      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' is more than ${WITNESS_HORIZON_DAYS} days ahead (the latest is ${horizon}): give the date of a draw the witness source has announced.`, { field: 'witnessAvailableOn' });
     }
     if (!Number.isInteger(input.witnessNumbers) || input.witnessNumbers < MIN_WITNESS_NUMBERS || input.witnessNumbers > 50) {
       throw badInput(`witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the witness source publishes.`, { field: 'witnessNumbers' });

@@ -110,7 +110,7 @@ export class TaskInput {
   name!: string;
   @Field({ description: 'A public source of randomness not known yet, e.g. 中国福利彩票双色球第2026137期开奖号码.' })
   witnessSource!: string;
-  @Field({ description: 'The China date (YYYY-MM-DD) the witness value is published; after today.' })
+  @Field({ description: 'The China date (YYYY-MM-DD) the witness value is published: after today, and at most 366 days ahead.' })
   witnessAvailableOn!: string;
   @Field(() => Int, { description: 'How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue).' })
   witnessNumbers!: number;

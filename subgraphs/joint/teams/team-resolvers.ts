@@ -20,6 +20,7 @@ import { toTask } from '../tasks/task-resolvers';
 import { TaskType } from '../tasks/types';
 import { MIN_TEAM_INSPECTORS, TeamService } from './team-service';
 import { ConflictInput, EntrustmentInput, FillVacancyInput, InspectorDrawType, ReplaceInspectorInput, TeamMemberType, VisitPage, VisitTargetViewType, VisitType } from './types';
+import { pageOffset, pageSize } from '../../kernel/validation';
 
 /** What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no leader. */
 export function teamProblems(content: PlanContent, seatsPerDepartment: number, drawnDepartments: readonly string[], members: readonly TeamMemberRow[]): string[] {
@@ -111,8 +112,11 @@ async function visitsOf(ctx: JointContext, task: TaskType, { content, mine }: Vi
 export class TeamResolver {
   @FieldResolver(() => [VisitType], { deprecationReason: 'Use visitPage.', description: 'The visits of a task in the drawn order, with their teams (page by offset).' })
   async visits(@Root() task: TaskType, @Arg('first', () => Int, { defaultValue: 100 }) first: number, @Arg('offset', () => Int, { defaultValue: 0 }) offset: number, @Ctx() ctx: JointContext) {
+    // A page beyond the largest is cut to it (as this field always did); a negative one is refused.
+    const size = pageSize(Math.min(first, VISIT_PAGE_MAX), VISIT_PAGE_MAX);
+    const skip = pageOffset(offset);
     const sight = await visitSight(ctx, task);
-    return visitsOf(ctx, task, sight, Math.max(0, offset), Math.min(Math.max(first, 1), VISIT_PAGE_MAX));
+    return visitsOf(ctx, task, sight, skip, size);
   }
 
   @FieldResolver(() => VisitPage, {

@@ -1,7 +1,8 @@
 import { In } from 'typeorm';
 import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
 import { type Identity, Role } from '../../kernel/identity';
-import { OWN_TARGET_ID, REGION_PREFIX } from '../../kernel/codes';
+import { REGION_PREFIX } from '../../kernel/codes';
+import { assertTargetKey } from '../../kernel/target-key';
 import { isDuplicateKey } from '../../kernel/department/repository';
 import { requireText } from '../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
@@ -79,10 +80,11 @@ export class TeamService {
    * visit leads the team. A seat nobody eligible is left for stays vacant, for the deputy head to fill.
    */
   async draw(identity: Identity, taskId: string, department: string): Promise<TeamDrawRecord> {
-    assertRoleAmong(identity, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw inspectors'); // R30
+    // R30, R18: who may draw is settled before anything about the task is told (its state, its departments).
+    assertRoleAmong(identity, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw inspectors');
+    assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors');
     const { task, content } = await this.lockedTask(taskId);
     this.participates(content, department);
-    assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors'); // R18
     if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department })) throw conflict(`${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`);
     const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
     const input = await this.drawInput(task, content, department, roster.frozen as FrozenTeamInput);
@@ -120,10 +122,12 @@ export class TeamService {
    * the replacement is any eligible inspector, chosen without a lottery; the original stays on record.
    */
   async replace(identity: Identity, input: { taskId: string; targetKey: string; department: string; personId: string; reason: string; replacementId: string; note: string }): Promise<TeamMemberRow> {
-    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)'); // R30
+    // R30, R20: who may approve is settled before anything about the task is told.
+    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)');
+    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)');
+    assertTargetKey(input.targetKey, 'targetKey');
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
-    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)'); // R20
     if (!(REPLACEMENT_REASONS as readonly string[]).includes(input.reason)) {
       throw badInput(`reason must be one of ${REPLACEMENT_REASONS.join(', ')} (R20).`, { field: 'reason', rule: 'R20' });
     }
@@ -166,10 +170,9 @@ export class TeamService {
       throw forbidden(`An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`, { rule: 'R30' });
     }
     requireText(input.personId, 'personId', 32);
-    requireText(input.targetKey, 'targetKey', 64);
-    const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
     // R19: a target's key (a USCC, or a department's own id of a project or product).
-    if (!OWN_TARGET_ID.test(input.targetKey)) throw badInput(`targetKey '${input.targetKey}' is not a target key: a USCC, or a department's own id of a project or product (letters, digits, dashes).`, { field: 'targetKey', rule: 'R19' });
+    assertTargetKey(input.targetKey, 'targetKey', 'R19');
+    const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
     // R19: the person is on the department's inspector or expert roster (another department's id would be kept out of nothing).
     const [inspectors, experts] = await Promise.all([inspectorRoster(this.deps.departments, input.department), expertRoster(this.deps.departments, input.department)]);
     if (!inspectors.some((p) => p.id === input.personId) && !experts.some((p) => p.id === input.personId)) {
@@ -193,10 +196,11 @@ export class TeamService {
    * lottery; later ones let the deputy head fill a vacant seat or choose a replacement.
    */
   async entrust(identity: Identity, input: { taskId: string; department: string; inspectorId: string; regions: string[]; entrustedByUnit: string; reason: string }): Promise<void> {
+    // R30, R21: who may entrust is settled before anything about the task is told.
+    assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
     const task = await this.tasks.requireTask(input.taskId);
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled.`);
     this.participates(await this.tasks.planContent(task), input.department);
-    assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
     // R21: the regions entrusted, as codes or prefixes; a list that long is no entrustment (and would not fit its column).
     if (input.regions.length === 0 || input.regions.length > MAX_ENTRUSTED_REGIONS) {
       throw badInput(`regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ${input.regions.length}; a prefix (3101) covers every region under it.`, { field: 'regions', rule: 'R21' });
@@ -221,10 +225,12 @@ export class TeamService {
    * head chooses any eligible inspector, without a lottery, on record (R20, R21).
    */
   async fillVacancy(identity: Identity, input: { taskId: string; targetKey: string; department: string; inspectorId: string; note: string }): Promise<TeamMemberRow> {
-    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)'); // R30
+    // R30, R20: who may fill a seat is settled before anything about the task is told.
+    assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
+    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
+    assertTargetKey(input.targetKey, 'targetKey');
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
-    assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
     const note = requireText(input.note, 'note', 2000, 'say why this inspector');
     if (!(await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department }))) throw conflict(`${input.department} has not drawn its inspectors for this task yet: draw first (R18).`);
     const team = await this.db.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });

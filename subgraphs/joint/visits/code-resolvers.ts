@@ -1,9 +1,10 @@
 import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../kernel/errors';
+import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
 import { Role } from '../../kernel/identity';
 import { isDuplicateKey } from '../../kernel/department/repository';
+import { assertTargetKey } from '../../kernel/target-key';
 import { requireText } from '../../kernel/validation';
 import { appendAudit } from '../audit';
 import type { JointContext } from '../context';
@@ -63,16 +64,20 @@ export class InspectionCodeResolver {
   @Mutation(() => String, { description: 'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.' })
   async jointIssueInspectionCode(@Arg('taskId', () => ID) taskId: string, @Arg('targetKey', () => String) targetKey: string, @Ctx() ctx: JointContext): Promise<string> {
     assertRoleAmong(ctx.identity, [Role.INSPECTOR, Role.COORDINATOR], 'issue an inspection code'); // R30
+    assertTargetKey(targetKey, 'targetKey');
     const tasks = new TaskService(ctx.joint);
     const task = await tasks.requireTask(taskId);
-    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, { field: 'taskId' });
     const m = ctx.joint.dataSource.manager;
-    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey }))) throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
     const id = ctx.identity;
-    if (id.role === Role.PUBLIC) throw unauthenticated('Sign in to issue an inspection code.');
-    const member = await m.existsBy(TeamMemberRow, { taskId, targetKey, status: 'ACTIVE', personId: id.subject, department: id.department ?? '' });
     const lead = id.role === Role.COORDINATOR && id.department === task.leadDepartment;
-    if (!(member && id.role === Role.INSPECTOR) && !lead) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
+    // R30: the caller's department is settled before anything about the task or visit is told (its
+    // state, its visits): the lead's coordinators, or inspectors of a department taking part.
+    const participant = id.role === Role.INSPECTOR && id.department !== null && (await tasks.planContent(task)).departments.includes(id.department);
+    if (!lead && !participant) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
+    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, { field: 'taskId' });
+    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey }))) throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
+    const member = await m.existsBy(TeamMemberRow, { taskId, targetKey, status: 'ACTIVE', personId: id.subject, department: id.department ?? '' });
+    if (!member && !lead) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
     const existing = await m.findOneBy(InspectionCodeRow, { taskId, targetKey });
     if (existing) return existing.code;
     const now = ctx.joint.clock();

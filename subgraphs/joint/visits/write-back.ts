@@ -5,7 +5,8 @@ import { badInput, conflict, ErrorCode, forbidden, HubError, notFound } from '..
 import { type Identity, Role } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { isDuplicateKey } from '../../kernel/department/repository';
-import { isCalendarDay, requireText } from '../../kernel/validation';
+import { assertTargetKey } from '../../kernel/target-key';
+import { isCalendarDay, refuseControlCharacters, requireText } from '../../kernel/validation';
 import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
@@ -62,16 +63,18 @@ export class WriteBackService {
   async submit(identity: Identity, input: { taskId: string; targetKey: string; inspectedOn: string; results: SubmittedResult[] }): Promise<SubmissionRow> {
     assertRoleAmong(identity, [Role.INSPECTOR], 'submit visit results'); // R30
     const tasks = new TaskService(this.deps);
+    assertTargetKey(input.targetKey, 'targetKey');
     const task = await tasks.requireTask(input.taskId);
+    const notOnTeam = () => forbidden(`Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ${identity.subject}.`, { rule: 'R30' });
+    // R30: the caller's department takes part in the task, settled before anything about the task or
+    // visit is told (its state, its visits); the team itself is known once the list is locked.
+    if (identity.department === null || !(await tasks.planContent(task)).departments.includes(identity.department)) throw notOnTeam();
     if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: results are submitted for visits of a locked task.`, { field: 'taskId' });
     const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, { taskId: task.id, targetKey: input.targetKey });
     if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
-    // Only members of the visit's team submit: an inspector's token names the inspector (sub) and department.
+    // R30: only members of the visit's team submit: an inspector's token names the inspector (sub) and department.
     const team = await this.deps.dataSource.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
-    if (identity.role === Role.PUBLIC) throw new HubError(ErrorCode.UNAUTHENTICATED, 'Sign in to submit results.');
-    if (identity.role !== Role.INSPECTOR || !team.some((m) => m.personId === identity.subject && m.department === identity.department)) {
-      throw forbidden(`Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ${identity.subject}.`, { rule: 'R30' });
-    }
+    if (!team.some((m) => m.personId === identity.subject && m.department === identity.department)) throw notOnTeam();
     const today = chinaDate(this.deps.clock());
     if (!isCalendarDay(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
       throw badInput(`inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`, { field: 'inspectedOn' });
@@ -114,6 +117,7 @@ export class WriteBackService {
       if ((r.evidence ?? []).length > 50 || (r.evidence ?? []).some((e) => typeof e !== 'string' || e.length === 0 || e.length > 200)) {
         throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
       }
+      (r.evidence ?? []).forEach((e, j) => refuseControlCharacters(e, `${field}.evidence[${j}]`));
       if (r.leadFor) {
         // R27: a lead goes to another department of the hub, with what was found.
         if (r.leadFor === r.department || !this.deps.departments.has(r.leadFor)) throw badInput(`${field}.leadFor: '${r.leadFor}' is not another department of the hub.`, { field: `${field}.leadFor`, rule: 'R27' });

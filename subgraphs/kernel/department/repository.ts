@@ -3,6 +3,7 @@ import type { RosterFilter } from '../contract/inputs';
 import { ItemStatus } from '../contract/enums';
 import { betterSqlite, chunk, outsideOpenTransactions } from '../datasource';
 import { conflict, notFound } from '../errors';
+import { likeClause, likeContaining, likeStartingWith } from '../like';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 import type { DepartmentStore, InspectorFilter } from './store';
@@ -49,7 +50,7 @@ export class DepartmentRepository implements DepartmentStore {
       if (!values?.length) return;
       qb.andWhere(
         new Brackets((or) => {
-          values.forEach((value, i) => or.orWhere(`${column} LIKE :${name}${i}`, { [`${name}${i}`]: `${value.replace(/[%_]/g, '')}%` }));
+          values.forEach((value, i) => or.orWhere(likeClause(column, `:${name}${i}`), { [`${name}${i}`]: likeStartingWith(value) }));
         }),
       );
     };
@@ -226,9 +227,9 @@ const duplicateItem = (code: string) => conflict(`Checklist item ${code} exists 
 const changedMeanwhile = (code: string) => conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`, { field: 'code' });
 
 /** simple-json arrays are JSON text: an element matches as its quoted JSON form, LIKE-escaped. */
-const jsonArrayContains = (column: string) => `${column} LIKE :element ESCAPE '!'`;
+const jsonArrayContains = (column: string) => likeClause(column, ':element');
 function jsonArrayElementPattern(element: string): string {
-  return `%${JSON.stringify(element).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return likeContaining(JSON.stringify(element));
 }
 
 function toPage<T>(rows: T[], first: number, cursor: (row: T) => string): RowPage<T> {

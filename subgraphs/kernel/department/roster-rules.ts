@@ -1,8 +1,9 @@
-import { INDUSTRY_CODE, OWN_TARGET_ID, REGION_CODE } from '../codes';
+import { INDUSTRY_CODE, REGION_CODE } from '../codes';
 import { TargetKind } from '../contract/enums';
 import type { RosterTargetInput } from '../contract/inputs';
 import { badInput } from '../errors';
 import { assertUscc } from '../uscc';
+import { isTargetKey } from '../target-key';
 import { requireText } from '../validation';
 import { RosterTargetRow } from './entities';
 
@@ -24,9 +25,9 @@ export function toRosterRows(inputs: RosterTargetInput[], now: Date): RosterTarg
       if (input.id && input.id !== uscc) throw badInput(`${field}.id must be empty or equal to the USCC for a ${input.kind}.`, { field: `${field}.id` });
       id = uscc;
     } else {
-      // R6: other targets have ids of their own.
-      if (!input.id || !OWN_TARGET_ID.test(input.id)) {
-        throw badInput(`${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; at most 64) (R6).`, { field: `${field}.id`, rule: 'R6' });
+      // R6: other targets have ids of their own (or their USCC), in the one target key format.
+      if (!input.id || !isTargetKey(input.id)) {
+        throw badInput(`${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; 2 to 64, starting with a letter; or its USCC) (R6).`, { field: `${field}.id`, rule: 'R6' });
       }
       id = input.id;
     }

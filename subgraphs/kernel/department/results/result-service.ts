@@ -4,7 +4,8 @@ import { ItemStatus, OutcomeStatus, ResultStatus } from '../../contract/enums';
 import type { ResultInput } from '../../contract/inputs';
 import { badInput, conflict, notFound } from '../../errors';
 import { assertUscc } from '../../uscc';
-import { isCalendarDay, requireText } from '../../validation';
+import { assertTargetKey } from '../../target-key';
+import { isCalendarDay, refuseControlCharacters, requireText } from '../../validation';
 import type { DepartmentStore } from '../store';
 import { DepartmentRepository, isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
@@ -59,7 +60,7 @@ export class ResultService {
       const field = `input[${i}]`;
       requireText(input.idempotencyKey, `${field}.idempotencyKey`, 100);
       requireText(input.taskId, `${field}.taskId`, 36);
-      requireText(input.targetKey, `${field}.targetKey`, 64);
+      assertTargetKey(input.targetKey, `${field}.targetKey`);
       if (input.uscc) input.uscc = assertUscc(input.uscc, `${field}.uscc`);
       // R24, R3: a department records results of its own checklist only.
       const item = items.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
@@ -76,6 +77,8 @@ export class ResultService {
       }
       if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
       if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200)) throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
+      input.evidence.forEach((e, j) => refuseControlCharacters(e, `${field}.evidence[${j}]`));
+      input.inspectors.forEach((c, j) => refuseControlCharacters(c, `${field}.inspectors[${j}]`));
       if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
     });
   }
