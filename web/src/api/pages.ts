@@ -18,17 +18,21 @@ export function pageOf<T>(answer: Answer<Record<string, unknown>>, field: string
   throw new HubError(String(error?.extensions?.code ?? 'ERROR'), error?.message ?? `${field} was not answered.`, answer.errors);
 }
 
+/** Every entry from a first page on: the next page (`next(endCursor)`) while there are more. */
+export async function followPages<T>(first: Page<T>, next: (after: string) => Promise<Page<T>>): Promise<T[]> {
+  const nodes: T[] = [];
+  for (let page = first; ; page = await next(page.pageInfo.endCursor!)) {
+    nodes.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return nodes;
+  }
+}
+
 /**
  * Every entry of a paged field: the stored operation's first page, then the next (its `after`
  * variable) while there are more. `data` is the first answer's, for the operation's other fields.
  */
 export async function everyPage<T, D = Record<string, unknown>>(name: string, field: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<{ nodes: T[]; data: D }> {
   const first = await run<Record<string, unknown>>(name, variables, { signal });
-  const nodes: T[] = [];
-  let page = pageOf<T>(first, field);
-  for (;;) {
-    nodes.push(...page.nodes);
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return { nodes, data: first.data as D };
-    page = pageOf<T>(await run<Record<string, unknown>>(name, { ...variables, after: page.pageInfo.endCursor }, { signal }), field);
-  }
+  const nodes = await followPages(pageOf<T>(first, field), async (after) => pageOf<T>(await run<Record<string, unknown>>(name, { ...variables, after }, { signal }), field));
+  return { nodes, data: first.data as D };
 }

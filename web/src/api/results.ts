@@ -1,5 +1,6 @@
 import { HubError, run, runForDepartments, type Answer } from './client';
 import { loadDepartments, loadDictionaries, type Dictionary } from './departments';
+import { followPages } from './pages';
 import type { Department, PublicEntity, PublishedResult } from './types';
 
 /** A published result with the words that name it, and its place in a correction chain (R28). */
@@ -57,21 +58,18 @@ type PublishedPageAnswer = Record<string, { publishedResultPage: { nodes: Publis
 /** The error of a department's part of an answer, or of the whole of it. */
 const partError = (answer: Answer<PublishedPageAnswer>) => new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
 
-/** Every published result of a target at one department: its first page, then the next while there are more. */
+/** Every published result of a target at one department: its first page, then the next while there are more (`followPages`). */
 async function allPublished(code: string, uscc: string, first: Answer<PublishedPageAnswer> | HubError, signal?: AbortSignal): Promise<PublishedResult[] | HubError> {
-  const results: PublishedResult[] = [];
-  let answer = first;
-  for (;;) {
-    if (answer instanceof HubError) return answer;
+  const part = (answer: Answer<PublishedPageAnswer>) => {
     const page = answer.data?.[code]?.publishedResultPage;
-    if (!page) return partError(answer);
-    results.push(...page.nodes);
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return results;
-    try {
-      answer = await run<PublishedPageAnswer>('DepartmentPublishedResults', { uscc, after: page.pageInfo.endCursor }, { department: code, signal });
-    } catch (error) {
-      answer = error instanceof HubError ? error : new HubError('NETWORK', String(error));
-    }
+    if (!page) throw partError(answer);
+    return page;
+  };
+  try {
+    if (first instanceof HubError) return first;
+    return await followPages(part(first), async (after) => part(await run<PublishedPageAnswer>('DepartmentPublishedResults', { uscc, after }, { department: code, signal })));
+  } catch (error) {
+    return error instanceof HubError ? error : new HubError('NETWORK', String(error));
   }
 }
 
