@@ -64,8 +64,8 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
   // The department runs in a process of its own, as deployed: the snapshot crosses a real process boundary.
   const dept = await spawnDepartment('market', { JOINTCHECK_DATA_DIR: dataDir, JOINTCHECK_DB_PREFIX: prefix, JOINTCHECK_DEMO_DATA: 'false', JOINTCHECK_LOG_LEVEL: 'warn', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_JWT_ISSUER: 'bench', JOINTCHECK_JWT_AUDIENCE: 'bench' }, keys.jwks, dataDir);
   let now = new Date('2026-11-23T02:00:00Z');
-  const joint = await startJoint(config, { verifier, issuer, logger, port: 0, departments: () => [{ code: 'market', url: dept.url }], clock: () => now });
-  const token = await issuer.issue({ subject: 'bench', role: Role.COORDINATOR, department: 'market' });
+  const joint = await startJoint(config, { verifier, issuer, logger, port: 0, departments: () => [{ code: 'market', name: 'market', url: dept.url }], clock: () => now });
+  const token = await issuer.issueFor('joint', { subject: 'bench', role: Role.COORDINATOR, department: 'market' });
   const call = async <T>(query: string, variables: Record<string, unknown> = {}) => {
     const r = await postGraphQL<T>(joint.url, query, variables, token);
     if (r.errors) throw new Error(JSON.stringify(r.errors));

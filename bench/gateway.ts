@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { Role } from '../subgraphs/kernel/identity';
+import { Role, serviceAudience } from '../subgraphs/kernel/identity';
 import { composeSupergraph, fetchSubgraphSdl } from '../subgraphs/registry/compose';
 import { postGraphQL } from '../test/support/hub';
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';
@@ -126,14 +126,17 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
     const supergraphFile = path.join(dir, 'supergraph.graphql');
     fs.writeFileSync(supergraphFile, composed.supergraphSdl);
     const gateways: Record<GatewayName, ServiceProcess> = {
-      ours: await spawnService('gateway', 'serve-gateway.ts', [], { ...env, JOINTCHECK_SUPERGRAPH_FILE: supergraphFile, JOINTCHECK_SUPERGRAPH_CACHE: path.join(dir, 'cache.json') }, profiles),
+      ours: await spawnService('gateway', 'serve-gateway.ts', [], { ...env, JOINTCHECK_SUPERGRAPH_FILE: supergraphFile }, profiles),
       hive: await spawnService('hive-gateway', 'serve-hive.ts', [supergraphFile], env, profiles),
       floor: await spawnService('floor', 'serve-floor.ts', [supergraphFile], env, profiles),
     };
     const departments = [...services];
     services.push(...Object.values(gateways));
 
-    const token = await issuer.issue({ subject: 'bench', role: Role.AUDITOR, department: null }, '2h');
+    // Hive Gateway and the floor pass the caller's token on as it is, while every subgraph accepts only
+    // its own audience (H2): the bench's token names the gateway's audience and every department's, so
+    // that all three are measured on the same request. Ours still signs a token per subgraph (that cost is in its figures).
+    const token = await issuer.issue({ subject: 'bench', role: Role.AUDITOR, department: null }, '2h', { audience: ['bench', ...DEPARTMENTS.map((code) => serviceAudience('bench', code))] });
     // 50 sets of 20 targets from the market roster: each request asks for the next set.
     const page = await postGraphQL<{ market: { targets: { nodes: Array<{ id: string }> } } }>(services[0]!.url, '{ market { targets(first: 1000) { nodes { id } } } }', {}, token);
     const roster = page.data!.market.targets.nodes.map((n) => n.id);

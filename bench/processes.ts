@@ -99,17 +99,32 @@ export interface BenchIdentity {
   env: Record<string, string>;
 }
 
+/** The hub's key pair and the gateway's (H2), in memory, for a benchmark that starts the hub in its own process. */
+export async function inMemoryKeys(settings: { issuer: string; audience: string }): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier }> {
+  const keys = await generateSigningKeys('bench');
+  const gateway = await generateSigningKeys('bench-gateway');
+  return {
+    issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings),
+    gatewaySigner: await TokenIssuer.fromJwk(gateway.privateJwk, settings),
+    verifier: new TokenVerifier({ keys: [...keys.jwks.keys, ...gateway.jwks.keys] }, settings),
+  };
+}
+
 /** A key pair for one benchmark, written to `dir`, and the settings its processes share. */
 export async function benchIdentity(dir: string): Promise<BenchIdentity> {
   const settings = { issuer: 'bench', audience: 'bench' };
   const keys = await generateSigningKeys('bench');
+  // The gateway's own key for the tokens it forwards to subgraphs (H2), beside the hub's.
+  const gateway = await generateSigningKeys('bench-gateway');
+  const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
   const publicKeysFile = path.join(dir, 'jwks.json');
   const privateKeyFile = path.join(dir, 'private.jwk.json');
-  fs.writeFileSync(publicKeysFile, JSON.stringify(keys.jwks));
+  fs.writeFileSync(publicKeysFile, JSON.stringify(jwks));
   fs.writeFileSync(privateKeyFile, JSON.stringify(keys.privateJwk), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'gateway.jwk.json'), JSON.stringify(gateway.privateJwk), { mode: 0o600 });
   return {
     issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings),
-    verifier: new TokenVerifier(keys.jwks, settings),
+    verifier: new TokenVerifier(jwks, settings),
     privateKeyFile,
     env: {
       NODE_ENV: 'production',
@@ -117,6 +132,7 @@ export async function benchIdentity(dir: string): Promise<BenchIdentity> {
       JOINTCHECK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
       JOINTCHECK_DEV_KEYS: 'false',
       JOINTCHECK_JWT_PUBLIC_KEYS: publicKeysFile,
+      JOINTCHECK_GATEWAY_PRIVATE_KEY: path.join(dir, 'gateway.jwk.json'),
       JOINTCHECK_JWT_ISSUER: settings.issuer,
       JOINTCHECK_JWT_AUDIENCE: settings.audience,
     },

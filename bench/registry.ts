@@ -5,7 +5,8 @@ import autocannon from 'autocannon';
 import { startHub } from '../scripts/hub';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { demoEntity } from '../subgraphs/kernel/demo/generator';
-import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { Role } from '../subgraphs/kernel/identity';
+import { inMemoryKeys } from './processes';
 import { FED2, servePlainSubgraph } from '../test/support/plain-subgraph';
 
 export interface RegistryBenchResult {
@@ -30,9 +31,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function benchRegistry(): Promise<RegistryBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-registry-'));
   const settings = { issuer: 'bench', audience: 'bench' };
-  const keys = await generateSigningKeys('bench');
+  const keys = await inMemoryKeys(settings);
   const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_PORT: '0', JOINTCHECK_DEMO_TARGETS: '400', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000' });
-  const hub = await startHub(config, { verifier: new TokenVerifier(keys.jwks, settings), issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings), deliveryIntervalMs: 3_600_000 });
+  const hub = await startHub(config, { ...keys, deliveryIntervalMs: 3_600_000 });
   const plain = [
     await servePlainSubgraph(`${FED2} type Query { benchSteady: Int }`, { Query: { benchSteady: () => 1 } }),
     await servePlainSubgraph(`${FED2} type Query { benchSwitched: Int }`, { Query: { benchSwitched: () => 2 } }),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDraw } from './draw';
 import { benchGateway, GATEWAYS, type GatewayName } from './gateway';
+import { benchFlood } from './flood';
 import { benchImport } from './import';
 import { benchRegistry } from './registry';
 import { benchWriteBack } from './write-back';
@@ -18,7 +19,7 @@ import { benchVisits } from './visits';
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' }, flood: { type: 'string' }, 'flood-seconds': { type: 'string' } } });
   const targets = Number(values.targets);
   // Everything printed also goes to a results file named by the time and the commit measured.
   const commit = (() => {
@@ -50,6 +51,20 @@ async function main(): Promise<void> {
     console.log(`  peak RSS ${Object.entries(g.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
     console.log(`  plan\n${g.plan.split('\n').map((l) => `    ${l}`).join('\n')}`);
     if (values.only === 'gateway') return;
+  }
+  if (values.only === 'flood' || !values.only) {
+    // H2: one caller's flood of heavy queries, and another caller's latency meanwhile, budget off and on.
+    const f = await benchFlood(path.resolve(values.data!), { flood: values.flood ? Number(values.flood) : undefined, windowSeconds: values['flood-seconds'] ? Number(values['flood-seconds']) : undefined });
+    const ms = (l: { p50: number; p95: number; max: number; count: number }) => `p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms (${l.count} requests)`;
+    console.log(`\n## Flood (H2): one caller sends ${f.flood} heavy queries at once (${f.entities.toLocaleString('en')} entities, market data and five departments' views each; a refused one sent again after Retry-After), another caller sends {__typename} one at a time; ${f.windowSeconds} s window`);
+    for (const [name, g] of [['budget off', f.open], ['default budget', f.budgeted]] as const) {
+      const h = g.flood.heavy;
+      console.log(`  ${name.padEnd(14)} idle: ${ms(g.idle)}`);
+      console.log(`  ${''.padEnd(14)} flood: ${ms(g.flood.other)}; other caller / idle: p50 ${(g.flood.other.p50 / g.idle.p50).toFixed(2)}× (target ≤ 2), p95 ${(g.flood.other.p95 / g.idle.p95).toFixed(2)}×`);
+      console.log(`  ${''.padEnd(14)} heavy: ${h.whole} whole, ${h.partial} partial (${h.timeouts} with a subgraph timeout), ${h.neverAdmitted} still refused when the window closed, ${h.refusals} refusals (429) in all; last answer ${(g.flood.floodMs / 1000).toFixed(1)} s after the first query${h.errorSamples.length ? `\n  ${''.padEnd(14)} errors: ${h.errorSamples.join(' | ')}` : ''}`);
+    }
+    console.log(`  peak RSS   ${Object.entries(f.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+    if (values.only === 'flood') return;
   }
   if (values.only === 'write-back' || !values.only) {
     const w = await benchWriteBack(path.resolve(values.data!));

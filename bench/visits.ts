@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHub } from '../scripts/hub';
 import { loadConfig } from '../subgraphs/kernel/config';
-import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { Role } from '../subgraphs/kernel/identity';
+import { inMemoryKeys } from './processes';
 import { postGraphQL } from '../test/support/hub';
 import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
 
@@ -69,11 +70,11 @@ export function checklistQuery(task: string): string {
 export async function benchVisits(): Promise<VisitsBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-visits-'));
   const settings = { issuer: 'bench', audience: 'bench' };
-  const keys = await generateSigningKeys('bench');
-  const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
+  const keys = await inMemoryKeys(settings);
+  const { issuer } = keys;
   let now = new Date('2026-03-02T02:00:00Z');
   const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_PORT: '0', JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
-  const hub = await startHub(config, { verifier: new TokenVerifier(keys.jwks, settings), issuer, clock: () => now, deliveryIntervalMs: 3_600_000 });
+  const hub = await startHub(config, { ...keys, clock: () => now, deliveryIntervalMs: 3_600_000 });
   const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept });
   const call = async <T>(query: string, variables: Record<string, unknown> = {}, t?: string) => {
     const r = await postGraphQL<T>(hub.gateway.url, query, variables, t ?? (await token(Role.COORDINATOR, 'market')));

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { startHub } from '../scripts/hub';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
@@ -9,6 +8,7 @@ import { postGraphQL } from '../test/support/hub';
 import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { BENCH_DEPARTMENTS, checklistQuery, prepareTask } from './visits';
+import { freePort } from '../test/support/ports';
 
 export interface WriteBackBenchResult {
   submissions: number;
@@ -27,14 +27,6 @@ export interface WriteBackBenchResult {
   peakRssMb: Record<string, number>;
 }
 
-/** A free TCP port on the loopback interface. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Issue F, benchmark 4 as deployed: every service in a process of its own (the five departments,

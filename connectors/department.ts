@@ -90,7 +90,7 @@ export function upstreamHealthProbe(connector: ContractConnector, limitMs = UPST
  */
 export async function startConnectedDepartment(
   settings: ConnectorSettings,
-  config: Pick<HubConfig, 'db' | 'host' | 'demo'>,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'>,
   deps: { verifier: TokenVerifier; logger: Logger; port: number; clock?: () => Date },
 ): Promise<RunningDepartment & { code: string; connector: ContractConnector }> {
   const { connector, code, name, system } = connectorFor(settings);

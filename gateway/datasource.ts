@@ -1,35 +1,75 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../subgraphs/kernel/errors';
+import { FORWARDED_PUBLIC_HEADER, FORWARDED_TOKEN_SECONDS, Role, type Identity, type TokenIssuer } from '../subgraphs/kernel/identity';
 import type { GatewayContext } from './context';
 import type { keptAliveFetcher } from '../subgraphs/kernel/http-client';
+import { SubgraphTimeoutError } from '../subgraphs/kernel/http-client';
 
 /**
- * How the gateway talks to a subgraph: it forwards the caller's token (each subgraph verifies it
- * itself and enforces what its own data allows, R30) and the request id, for tracing. A subgraph
- * that cannot be reached, or answers with an HTTP failure, becomes a DOWNSTREAM_SERVICE_ERROR
- * naming it (with the upstream status); the other subgraphs' data is still returned.
+ * How the gateway talks to a subgraph: it never forwards the caller's token (H2: a subgraph at an
+ * address its department chose would collect every caller's token, a hub admin's included, and
+ * use it elsewhere). It sends, for a caller it verified, a token it signs for that subgraph alone
+ * (audience `<hub audience>:<subgraph>`, GatewayTokenSigner's issuer), carrying the caller's
+ * identity and living a minute at most, never past the caller's own; each subgraph verifies it
+ * and enforces what its own data allows (R30). No signer (a gateway run alone on a supergraph
+ * file without JOINTCHECK_GATEWAY_PRIVATE_KEY): no identity is sent, as stock Apollo Gateway does.
+ * The request id goes along, for tracing. A subgraph that cannot be reached, or answers with an
+ * HTTP failure, becomes a DOWNSTREAM_SERVICE_ERROR naming it (with the upstream status); the
+ * other subgraphs' data is still returned.
  */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** Tokens signed for this subgraph, by caller, reused while they have more than a third of their life left. */
+  private readonly forwarded = new LRUCache<string, { token: string; expiresAt: number }>({ max: 10_000 });
+
   constructor(
     private readonly subgraph: string,
     url: string,
     fetcher: ReturnType<typeof keptAliveFetcher>,
+    private readonly signer: TokenIssuer | null,
   ) {
     // node:http on kept-alive sockets (kernel/http-client.ts), shared by every data source of a gateway.
     super({ url, fetcher: fetcher as never });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!('authorization' in context)) return; // health checks and the gateway's own calls
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if (!('identity' in context)) return; // health checks and the gateway's own calls
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    const { identity, tokenExpiresAt } = context;
+    if (!this.signer) return;
+    if (identity.role === Role.PUBLIC) {
+      // No Authorization for the public, as before; a header a subgraph may ignore says the gateway sent
+      // it (role PUBLIC, signed for that subgraph): the hub's services then know the gateway applied its
+      // limits to that caller, counted by its own address, which a service behind the gateway cannot see (H2).
+      request.http?.headers.set(FORWARDED_PUBLIC_HEADER, await this.tokenFor(identity, null));
+      return;
+    }
+    request.http?.headers.set('authorization', `Bearer ${await this.tokenFor(identity, tokenExpiresAt)}`);
+  }
+
+  private async tokenFor(identity: Identity, notAfter: number | null): Promise<string> {
+    const key = `${identity.role}\n${identity.department ?? ''}\n${identity.subject}\n${notAfter}`;
+    const now = Date.now() / 1000;
+    const kept = this.forwarded.get(key);
+    if (kept && kept.expiresAt - now > FORWARDED_TOKEN_SECONDS / 3) return kept.token;
+    const made = await this.signer!.forward(this.subgraph, identity, notAfter);
+    this.forwarded.set(key, made);
+    return made.token;
   }
 
   override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: { status: number }): void {
     const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
     // The subgraph's own refusals (401, 403) keep their meaning.
     if (code === ErrorCode.UNAUTHENTICATED || code === ErrorCode.FORBIDDEN) throw error;
+    // H2: a subgraph that did not answer in time is named as such, with the timeout (it may be
+    // busy, not down: the same request may pass later or asking for less at once).
+    if (error instanceof SubgraphTimeoutError) {
+      const seconds = error.timeoutMs / 1000;
+      throw new GraphQLError(`The ${this.subgraph} subgraph did not answer within ${seconds} s (the gateway's timeout); its data is missing from this answer, the other departments' data is not. It may be busy: try again later, or ask for fewer entities at once.`, {
+        extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: this.subgraph, timeoutSeconds: seconds },
+      });
+    }
     const status = fetchResponse?.status;
     throw new GraphQLError(
       `The ${this.subgraph} subgraph ${status ? `answered HTTP ${status}` : 'could not be reached'}; its data is missing from this answer, the other departments' data is not. Try again later.`,

@@ -4,19 +4,21 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
 import type { HubConfig } from '../subgraphs/kernel/config';
-import type { TokenVerifier } from '../subgraphs/kernel/identity';
+import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
-import { accessTrace, createHttpApp, identifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
+import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import { operationResolution } from '../subgraphs/kernel/operation-resolution';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
 import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
-import { anonymousSchemaPrivacy, mutationRateLimit, operationLimits, tokenLimit } from './limits';
-import { supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
-import { publicPage } from './public-page';
+import { anonymousSchemaPrivacy, bodyErrors, mutationRateLimit, operationLimits, requestBody } from './limits';
+import { codedErrors, notFoundAsJson } from '../subgraphs/kernel/http-errors';
+import { supergraphHealth, supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
+import express from 'express';
 import { ErrorCode } from '../subgraphs/kernel/errors';
+import { publicPage } from './public-page';
+import { callerBudget } from './caller-budget';
 
 /** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
 export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, startupWaitMs: number): SupergraphSourceOptions {
@@ -27,7 +29,13 @@ export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, 
 export interface GatewayOptions {
   /** Where the supergraph comes from: the registry's store (default) or a file. */
   supergraph: SupergraphSourceOptions;
+  /** Verifies callers' tokens: the hub's audience only (tokens made for one service are refused here). */
   verifier: TokenVerifier;
+  /**
+   * Signs the token forwarded to each subgraph on a caller's behalf, with the gateway's own key
+   * (JOINTCHECK_GATEWAY_PRIVATE_KEY; never the hub's). Null: no identity is forwarded (H2).
+   */
+  signer: TokenIssuer | null;
   host: string;
   port: number;
   logger: Logger;
@@ -52,13 +60,14 @@ export interface GatewayHandle {
  * is at `/graphql`; the public page and the dashboard (web/, built into dist/web) at `/`.
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
-  const state: SupergraphState = { current: null, origin: null, lastError: null };
-  const fetcher = keptAliveFetcher();
+  const state: SupergraphState = { current: null, origin: null, lastError: null, rejected: null, file: null };
+  const fetcher = keptAliveFetcher(options.limits.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
-    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher, options.signer),
   });
-  const { app, httpServer } = createHttpApp('gateway');
+  // H2: /health says which supergraph is served, and 503 while none is.
+  const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
   const limits = operationLimits(options.limits);
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -70,34 +79,40 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     formatError: maskUnexpectedErrors(options.logger),
     // No cache-control policy: answers are per caller and never cached by HTTP caches.
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
-    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute)],
+    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute), callerBudget(options.limits)],
   });
-  await server.start();
-  app.use(
-    '/graphql',
-    express.json({ limit: options.limits.maxBodyBytes }),
-    tokenLimit(options.limits.maxTokens),
+  // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
+  // so that /health can say it serves none yet; /graphql answers UNAVAILABLE (503) until then.
+  let started = false;
+  const graphql = express.Router();
+  graphql.use((_req, res, next) => {
+    if (state.current && started) return next();
+    res.status(503).json({ errors: [{ message: 'The gateway has no supergraph yet (see /health); try again shortly.', extensions: { code: ErrorCode.UNAVAILABLE, retryable: true } }] });
+  });
+  app.use('/graphql', graphql);
+  // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
+  app.use(bodyErrors(options.limits));
+  app.use(publicPage(options.webDir, options.logger));
+  // H2: anything else is coded JSON too, never express's HTML page with a stack trace and paths.
+  app.use(notFoundAsJson(), codedErrors(options.logger));
+  const port = await listen(httpServer, options.host, options.port);
+  try {
+    await server.start();
+  } catch (error) {
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+    throw error;
+  }
+  started = true;
+  graphql.use(
+    ...requestBody(options.limits),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const authorization = req.headers.authorization ?? null;
-        return { identity: await identifyRequest(options.verifier, authorization), authorization, requestId: randomUUID(), clientAddress: req.socket.remoteAddress ?? 'unknown' };
+        const { identity, expiresAt } = await verifyRequest(options.verifier, req.headers.authorization);
+        return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.socket.remoteAddress ?? 'unknown' };
       },
     }),
   );
-  // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
-  app.use((error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: `The request body is larger than the ${options.limits.maxBodyBytes} bytes allowed; send less at once.`, extensions: { code: ErrorCode.BAD_USER_INPUT, limit: options.limits.maxBodyBytes } }] });
-      return;
-    }
-    if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
-      return;
-    }
-    next(error);
-  });
-  app.use(publicPage(options.webDir, options.logger));
-  const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');
   return { url, port, supergraph: state, supergraphSdl: () => state.current?.supergraphSdl ?? '', stop: () => server.stop() };

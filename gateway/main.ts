@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '../subgraphs/kernel/config';
-import { loadVerifier } from '../subgraphs/kernel/keys';
+import { loadGatewaySigner, loadVerifier } from '../subgraphs/kernel/keys';
 import { createLogger } from '../subgraphs/kernel/log';
 import { stopOnSignals } from '../subgraphs/kernel/server';
 import { gatewaySupergraph, startGateway } from './index';
@@ -12,7 +12,17 @@ import { gatewaySupergraph, startGateway } from './index';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'gateway');
-  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier: await loadVerifier(config), host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir });
+  // A gateway verifies callers' tokens with public keys and signs what it forwards with a key of
+  // its own; it never makes a key (H2). Alone on a supergraph file (outside subgraphs) it may have
+  // neither: tokens are then refused and no identity is forwarded, as stock Apollo Gateway does.
+  const alone = config.supergraph.file !== null;
+  const verifier = await loadVerifier(config, (message) => logger.warn(message), { optional: alone });
+  const signer = await loadGatewaySigner(config);
+  if (!signer && !alone) {
+    throw new Error(`The gateway has no key to sign the tokens it forwards to subgraphs with (looked at ${config.jwt.gatewayKeyFile}): set JOINTCHECK_GATEWAY_PRIVATE_KEY to the gateway's key (npm run keys makes gateway.jwk.json, and its public key in jwks.json).`);
+  }
+  if (!signer) logger.warn(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): subgraphs get no caller identity.`);
+  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier, signer, host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir });
   stopOnSignals(() => gateway.stop());
 }
 

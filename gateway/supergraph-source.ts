@@ -1,13 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import { openServiceDatabase, type ServiceDatabase } from '../subgraphs/kernel/datasource';
 import type { Logger } from '../subgraphs/kernel/log';
+import type { HealthProbe } from '../subgraphs/kernel/server';
 import { HeadRow, REGISTRY_ENTITIES, VersionRow } from '../subgraphs/registry/entities';
 
-/** A supergraph the gateway serves: the registry's version number (null for a file) and its SDL. */
+/** A supergraph the gateway serves: the registry's version number (null for a file), its hash (the registry's, or SHA-256 of the file) and its SDL. */
 export interface SupergraphRevision {
   number: number | null;
   hash: string | null;
@@ -35,6 +38,33 @@ export interface SupergraphState {
   origin: 'registry' | 'disk' | 'file' | null;
   /** The last problem reaching the registry, until it answers again. */
   lastError: string | null;
+  /**
+   * H2: the newest supergraph the gateway refused to serve (a registry version, or the file's new
+   * content: number null) and why; cleared when it serves a newer one, or when the registry's
+   * latest is again the one it serves. Shown by `/health`.
+   */
+  rejected: { number: number | null; hash: string | null; reason: string } | null;
+  /** The supergraph file served, for a gateway on a file. */
+  file: string | null;
+}
+
+/**
+ * H2: whether the gateway can serve a supergraph, checked as the gateway loads one (the supergraph
+ * parses and validates, every subgraph has a URL, the API schema and the query planner build)
+ * before it replaces anything: the last good copy on disk is never overwritten by a broken one.
+ * Returns the problem in words, or null.
+ */
+export function supergraphProblem(supergraphSdl: string): string | null {
+  try {
+    const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true });
+    const missing = supergraph.subgraphsMetadata().filter((s) => !s.url).map((s) => s.name);
+    if (missing.length) return `subgraph(s) without a URL: ${missing.join(', ')}`;
+    supergraph.apiSchema().toGraphQLJSSchema();
+    new QueryPlanner(supergraph);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 const REGISTRY_SERVICE = 'registry';
@@ -49,12 +79,13 @@ class RegistryStoreReader {
 
   constructor(private readonly db: HubConfig['db']) {}
 
-  async latest(knownNumber: number | null): Promise<SupergraphRevision | null> {
+  /** The head's version; for a number in `known` (served, or refused already) only the number. */
+  async latest(known: ReadonlyArray<number | null>): Promise<SupergraphRevision | null> {
     try {
       this.database ??= await openServiceDatabase(this.db, REGISTRY_SERVICE, { entities: REGISTRY_ENTITIES, migrations: [], runMigrations: false });
       const head = await this.database.dataSource.manager.findOneBy(HeadRow, { id: 1 });
       if (!head || head.current === 0) return null;
-      if (head.current === knownNumber) return { number: knownNumber, hash: null, supergraphSdl: '' };
+      if (known.includes(head.current)) return { number: head.current, hash: null, supergraphSdl: '' };
       const version = await this.database.dataSource.manager.findOneByOrFail(VersionRow, { number: head.current });
       return { number: version.number, hash: version.supergraphHash, supergraphSdl: version.supergraphSdl };
     } catch (error) {
@@ -70,13 +101,21 @@ class RegistryStoreReader {
   }
 }
 
-function readCache(file: string): SupergraphRevision | null {
+/** The last good copy on disk, when there is one the gateway can serve (H2: checked too). */
+function readCache(file: string, logger: Logger): SupergraphRevision | null {
+  let saved: SupergraphRevision;
   try {
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SupergraphRevision;
-    return typeof saved.supergraphSdl === 'string' && saved.supergraphSdl ? saved : null;
+    saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SupergraphRevision;
   } catch {
     return null;
   }
+  if (typeof saved.supergraphSdl !== 'string' || !saved.supergraphSdl) return null;
+  const problem = supergraphProblem(saved.supergraphSdl);
+  if (problem) {
+    logger.error({ file, version: saved.number, problem }, 'gateway: the supergraph kept on disk cannot be served; ignoring it');
+    return null;
+  }
+  return saved;
 }
 
 /** Written to a temporary file and renamed: a crash never leaves half a supergraph on disk. */
@@ -95,6 +134,23 @@ function writeCacheFile(file: string, revision: SupergraphRevision): void {
   fs.renameSync(temporary, file);
 }
 
+/**
+ * H2: the gateway's `/health`: which supergraph it serves (the registry's version number and hash,
+ * or the file; `origin` says whether it came from the registry, the disk or the file), a version it
+ * refused and why, and the last problem reaching the registry. While it serves none: 503,
+ * `unavailable`.
+ */
+export function supergraphHealth(state: SupergraphState): HealthProbe {
+  return async () => {
+    const extra = { ...(state.rejected ? { rejected: state.rejected } : {}), ...(state.lastError ? { registryError: state.lastError } : {}) };
+    if (!state.current) return { ok: false, status: 'unavailable', detail: { supergraph: null, ...extra } };
+    const { number, hash } = state.current;
+    return { ok: true, detail: { supergraph: { origin: state.origin, version: number, hash, ...(state.file ? { file: state.file } : {}), ...extra } } };
+  };
+}
+
+const fileHash = (sdl: string) => createHash('sha256').update(sdl).digest('hex');
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -109,26 +165,41 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
   return async ({ update }) => {
     let timer: NodeJS.Timeout | undefined;
     let polling = false;
-    let rejected: string | null = null;
-    const apply = (revision: SupergraphRevision, origin: SupergraphState['origin']) => {
-      const key = `${revision.number}:${revision.hash ?? revision.supergraphSdl.length}`;
-      if (key === rejected) return;
+    /** H2: a supergraph the gateway will not serve is reported (logged once, and in the state), never served nor kept. */
+    const reject = (revision: SupergraphRevision, reason: string) => {
+      const same = state.rejected && state.rejected.number === revision.number && state.rejected.hash === revision.hash && state.rejected.reason === reason;
+      state.rejected = { number: revision.number, hash: revision.hash, reason };
+      if (!same) logger.error({ version: revision.number, hash: revision.hash, reason, serving: state.current?.number ?? null }, 'gateway: refused a supergraph it cannot serve; still serving the last good one');
+    };
+    /** Checks a revision; null (and reported) when broken. */
+    const checked = (revision: SupergraphRevision): SupergraphRevision | null => {
+      const problem = supergraphProblem(revision.supergraphSdl);
+      if (problem) reject(revision, problem);
+      return problem ? null : revision;
+    };
+    const apply = (revision: SupergraphRevision, origin: SupergraphState['origin']): boolean => {
+      if (!checked(revision)) return false;
       try {
         update(revision.supergraphSdl);
       } catch (error) {
-        rejected = key;
-        logger.error({ err: error, version: revision.number }, 'gateway: could not load a new supergraph; still serving the current one');
-        return;
+        reject(revision, (error as Error).message);
+        return false;
       }
       state.current = revision;
       state.origin = origin;
+      state.rejected = null;
       logger.info({ version: revision.number, origin }, 'gateway: switched supergraph');
+      return true;
     };
 
     if (options.kind === 'file') {
       const read = () => fs.readFileSync(options.file, 'utf8');
       let last = read();
-      state.current = { number: null, hash: null, supergraphSdl: last };
+      state.file = options.file;
+      // A file has no last good copy but the one being served: a broken file stops the start, saying why.
+      const problem = supergraphProblem(last);
+      if (problem) throw new Error(`The supergraph file ${options.file} cannot be served: ${problem}`);
+      state.current = { number: null, hash: fileHash(last), supergraphSdl: last };
       state.origin = 'file';
       timer = setInterval(() => {
         let now: string;
@@ -140,7 +211,7 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
         }
         if (now !== last && now.trim()) {
           last = now;
-          apply({ number: null, hash: null, supergraphSdl: now }, 'file');
+          apply({ number: null, hash: fileHash(now), supergraphSdl: now }, 'file');
         }
       }, options.pollMs);
       timer.unref();
@@ -152,14 +223,16 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
     let initial: SupergraphRevision | null = null;
     for (;;) {
       try {
-        initial = await reader.latest(null);
+        // H2: the registry's latest is checked before it is served or kept; a broken one is reported and the disk's copy served.
+        const latest = await reader.latest([state.rejected?.number ?? null].filter((n) => n !== null));
+        initial = latest && latest.supergraphSdl ? checked(latest) : null;
         if (initial) state.origin = 'registry';
       } catch (error) {
         state.lastError = (error as Error).message;
         logger.warn({ err: error }, 'gateway: the registry store is not reachable');
       }
       if (!initial) {
-        initial = readCache(options.cacheFile);
+        initial = readCache(options.cacheFile, logger);
         if (initial) {
           state.origin = 'disk';
           logger.warn({ version: initial.number, file: options.cacheFile }, 'gateway: serving the last good supergraph from disk until the registry answers');
@@ -170,6 +243,7 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
     }
     if (!initial) {
       await reader.close();
+      if (state.rejected) throw new Error(`The gateway has no supergraph: it cannot serve the registry's latest version (${state.rejected.number}: ${state.rejected.reason}) and ${options.cacheFile} holds no good one. Roll the registry back to a good version (registryRollback).`);
       throw new Error(`The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`);
     }
     if (state.origin === 'registry') writeCache(options.cacheFile, initial, logger);
@@ -179,13 +253,15 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
       if (polling) return;
       polling = true;
       try {
-        const latest = await reader.latest(state.current?.number ?? null);
+        const latest = await reader.latest([state.current?.number ?? null, state.rejected?.number ?? null]);
         state.lastError = null;
-        if (latest && latest.number !== state.current?.number) {
-          apply(latest, 'registry');
-          if (state.current === latest) writeCache(options.cacheFile, latest, logger);
-        } else if (latest && state.origin === 'disk') {
-          state.origin = 'registry';
+        if (!latest) return;
+        if (latest.number === state.current?.number) {
+          // The registry's latest is the one served (again: a broken version rolled back): nothing refused is pending.
+          state.rejected = null;
+          if (state.origin === 'disk') state.origin = 'registry';
+        } else if (latest.number !== state.rejected?.number && apply(latest, 'registry')) {
+          writeCache(options.cacheFile, latest, logger);
         }
       } catch (error) {
         if (state.lastError === null) logger.warn({ err: error, version: state.current?.number }, 'gateway: the registry store is not reachable; serving the current supergraph');

@@ -4,7 +4,7 @@ import type { HubConfig } from '../subgraphs/kernel/config';
 import type { DepartmentModule } from '../subgraphs/kernel/department/define';
 import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
 import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
-import { loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
+import { loadGatewaySigner, loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../subgraphs/kernel/log';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
@@ -33,7 +33,7 @@ export interface RunningHub {
  */
 export async function startHub(
   config: HubConfig,
-  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number; trainingClock?: SettableClock } = {},
+  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; gatewaySigner?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number; trainingClock?: SettableClock } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
   const modules = options.departments ?? BUILTIN_DEPARTMENTS;
@@ -81,7 +81,10 @@ export async function startHub(
       hubRegistration(JOINT_SERVICE, joint.url),
       hubRegistration(REGISTRY_SERVICE, registry.url),
     ]);
-    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir });
+    // The gateway signs what it forwards with its own key (H2); the quick start made it with the hub's.
+    const signer = options.gatewaySigner ?? (await loadGatewaySigner(config));
+    if (!signer) throw new Error(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`);
+    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir });
     return {
       gateway,
       departments,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../subgraphs/kernel/config';
-import { Role } from '../subgraphs/kernel/identity';
+import { Role, serviceAudience } from '../subgraphs/kernel/identity';
 import { readIssuer } from '../subgraphs/kernel/keys';
 
 const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code>] [--department-name <name>]
@@ -77,7 +77,8 @@ async function main(): Promise<number> {
     try {
       const issuer = await readIssuer(config);
       const code = values.code ?? null;
-      token = await issuer.issue({ subject: `register-cli${code ? `-${code}` : ''}`, role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN, department: code }, '10m');
+      // For the registry called directly or through the gateway (either may be at --registry): each accepts only its own audience (H2).
+      token = await issuer.issue({ subject: `register-cli${code ? `-${code}` : ''}`, role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN, department: code }, '10m', { audience: [config.jwt.audience, serviceAudience(config.jwt.audience, 'registry')] });
       console.error(`(no --token: signed one with the local key as ${code ? `DEPT_ADMIN of ${code}` : 'HUB_ADMIN'})`);
     } catch (error) {
       console.error(`No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's operator for a department-admin token.`);

@@ -6,6 +6,8 @@ import { keptAliveFetcher } from '../kernel/http-client';
 /** Where a department's subgraph answers. */
 export interface DepartmentEndpoint {
   code: string;
+  /** The subgraph's registered name: the audience its tokens are made for (H2). */
+  name: string;
   url: string;
 }
 
@@ -16,7 +18,8 @@ export interface DepartmentEndpoint {
  * naming it.
  */
 export class DepartmentClient {
-  private token: { value: string; expires: number } | null = null;
+  /** The joint service's token for each department's subgraph, by subgraph name (each accepts only its own, H2). */
+  private readonly tokens = new Map<string, { value: string; expires: number }>();
 
   /** Kept-alive node:http to the departments (kernel/http-client.ts), each request bounded by `timeoutMs`. */
   private readonly post: ReturnType<typeof keptAliveFetcher>;
@@ -38,12 +41,14 @@ export class DepartmentClient {
     return this.endpoints().some((e) => e.code === code);
   }
 
-  private async serviceToken(): Promise<string> {
+  private async serviceToken(subgraph: string): Promise<string> {
     const now = Date.now();
-    if (!this.token || this.token.expires - now < 60_000) {
-      this.token = { value: await this.issuer.issue({ subject: 'joint', role: Role.SERVICE, department: null }, '15m'), expires: now + 15 * 60_000 };
+    let token = this.tokens.get(subgraph);
+    if (!token || token.expires - now < 60_000) {
+      token = { value: await this.issuer.issueFor(subgraph, { subject: 'joint', role: Role.SERVICE, department: null }, '15m'), expires: now + 15 * 60_000 };
+      this.tokens.set(subgraph, token);
     }
-    return this.token.value;
+    return token.value;
   }
 
   private async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -53,7 +58,7 @@ export class DepartmentClient {
     try {
       const response = await this.post(endpoint.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.serviceToken()}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.serviceToken(endpoint.name)}` },
         body: JSON.stringify({ query, variables }),
       });
       body = (await response.json()) as typeof body;

@@ -66,7 +66,7 @@ export interface JointOptions {
  * work of today needs and whose notice is missing is logged as a warning and shown by `/health`
  * (counts there are provisional, R11, R25).
  */
-export async function startJoint(config: Pick<HubConfig, 'db' | 'host'> & Partial<Pick<HubConfig, 'calendarDir'>>, options: JointOptions): Promise<RunningJoint> {
+export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir'>>, options: JointOptions): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
   const trainingClock = options.trainingClock ?? null;
   const clock = options.clock ?? (trainingClock ? () => trainingClock.now() : () => new Date());
@@ -91,6 +91,7 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host'> & Partia
       port: options.port,
       logger: options.logger,
       context: (base) => ({ ...base, joint: deps }),
+      limits: config.limits,
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.
       health: async () => ({ ok: true, detail: { calendar: calendarStatus(deps.calendar, deps.clock()) } }),
     }),

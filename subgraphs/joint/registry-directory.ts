@@ -2,6 +2,9 @@ import { Role, type TokenIssuer } from '../kernel/identity';
 import type { Logger } from '../kernel/log';
 import type { DepartmentEndpoint } from './department-client';
 
+/** The registry's subgraph name: the audience of the joint service's tokens to it (H2). */
+const REGISTRY_SERVICE_NAME = 'registry';
+
 /**
  * The departments as the registry holds them, for a joint service running in its own process:
  * read from the registry's API (`registrySubgraphs`) with the joint service's own token, at start
@@ -21,16 +24,16 @@ export class RegistryDirectory {
   departments = (): readonly DepartmentEndpoint[] => this.list;
 
   async refresh(): Promise<void> {
-    const token = await this.issuer.issue({ subject: 'joint', role: Role.SERVICE, department: null }, '5m');
+    const token = await this.issuer.issueFor(REGISTRY_SERVICE_NAME, { subject: 'joint', role: Role.SERVICE, department: null }, '5m');
     const response = await fetch(this.registryUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ registrySubgraphs { code url } }' }),
+      body: JSON.stringify({ query: '{ registrySubgraphs { name code url } }' }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { data?: { registrySubgraphs: Array<{ code: string | null; url: string }> }; errors?: Array<{ message: string }> };
+    const body = (await response.json()) as { data?: { registrySubgraphs: Array<{ name: string; code: string | null; url: string }> }; errors?: Array<{ message: string }> };
     if (!body.data) throw new Error(`the registry answered: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`}`);
-    this.list = body.data.registrySubgraphs.filter((s) => s.code !== null).map((s) => ({ code: s.code!, url: s.url }));
+    this.list = body.data.registrySubgraphs.filter((s) => s.code !== null).map((s) => ({ code: s.code!, name: s.name, url: s.url }));
   }
 
   /** Reads the list now (waiting for the registry up to `waitMs`), then keeps it fresh. */

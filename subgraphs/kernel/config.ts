@@ -29,6 +29,11 @@ const schema = z.object({
   JOINTCHECK_JWT_PUBLIC_KEYS: z.string().optional(),
   /** Private JWK (file) that `npm run token` signs with; only the token issuer needs it. */
   JOINTCHECK_JWT_PRIVATE_KEY: z.string().optional(),
+  /**
+   * Gateway: private JWK (file) it signs the per-subgraph tokens it forwards with (H2); its public
+   * key is in JOINTCHECK_JWT_PUBLIC_KEYS. Default: <data dir>/keys/gateway.jwk.json when it exists.
+   */
+  JOINTCHECK_GATEWAY_PRIVATE_KEY: z.string().optional(),
   JOINTCHECK_JWT_ISSUER: z.string().default('jointcheck'),
   JOINTCHECK_JWT_AUDIENCE: z.string().default('jointcheck'),
   /** The longest a token may live (`exp` - `iat`, H2): `npm run token` refuses to sign longer, every service to accept longer. */
@@ -47,16 +52,16 @@ const schema = z.object({
   JOINTCHECK_SUBGRAPHS: z.string().optional(),
   /** Gateway: serve this supergraph file (reloaded when it changes) instead of the registry's versions. */
   JOINTCHECK_SUPERGRAPH_FILE: z.string().optional(),
-  /** Gateway: where it keeps the last good supergraph (default: the data dir). */
+  /** Gateway: where it keeps the last good registry version (default: the data dir); refused with JOINTCHECK_SUPERGRAPH_FILE (H2). */
   JOINTCHECK_SUPERGRAPH_CACHE: z.string().optional(),
   /** Gateway: how often it asks the registry's store for a new version, in ms. */
   JOINTCHECK_SUPERGRAPH_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   /** Registry: how often it checks each subgraph's health, in ms. */
   JOINTCHECK_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /**
-   * Registry: the hosts a department admin may register a subgraph at (comma-separated; `.gov.cn`
-   * matches every host under it). The gateway forwards callers' tokens to registered URLs: set it
-   * in production. Unset: any host (the quick start). Hub admins are not limited.
+   * Registry: the hosts a subgraph may be registered at (comma-separated; `.gov.cn` matches every
+   * host under it), for hub admins too. Required in production (H2): the registry refuses to start
+   * without it. Unset outside production: any host (the quick start).
    */
   JOINTCHECK_REGISTRY_ALLOWED_HOSTS: z.string().optional(),
   /** Where the registry answers (the joint service reads the departments from it; `npm run register` posts to it). */
@@ -81,6 +86,12 @@ const schema = z.object({
   JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Gateway: mutations per caller (token subject, or address when anonymous) per minute. */
   JOINTCHECK_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Gateway (H2): operations one caller may have in flight at once; more are refused (429) until one finishes. */
+  JOINTCHECK_CALLER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000_000).default(16),
+  /** Gateway (H2): the estimated cost (gateway/caller-budget.ts) one caller may have in flight at once; an operation costing more runs only alone. */
+  JOINTCHECK_CALLER_COST: z.coerce.number().int().min(100).max(1_000_000_000).default(50_000),
+  /** Gateway (H2): how long it waits for a subgraph's answer, in ms; then the subgraph's part of the answer is an error saying so. */
+  JOINTCHECK_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
   /**
    * The health commission's existing system (卫健, a REST service the health department's subgraph
    * reads through the REST connector, issue E): its base URL and API key. Unset, the all-in-one hub
@@ -111,6 +122,8 @@ export interface HubConfig {
   jwt: {
     publicKeysFile: string;
     privateKeyFile: string;
+    /** The gateway's own signing key (per-subgraph forwarded tokens), never the hub's. */
+    gatewayKeyFile: string;
     issuer: string;
     audience: string;
     /** The longest token lifetime issued or accepted, in seconds. */
@@ -127,7 +140,7 @@ export interface HubConfig {
   production: boolean;
   /** A training hub (培训/演练环境): a movable clock, every record marked as training. Never in production. */
   training: boolean;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; production: boolean };
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; callerConcurrency: number; callerCost: number; subgraphTimeoutMs: number; production: boolean };
   demo: { enabled: boolean; seed: string; targets: number };
   /** Existing systems of connector-backed departments (null: the all-in-one hub starts a stand-in). */
   healthSystem: { url: string; apiKey: string } | null;
@@ -183,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (Boolean(c.JOINTCHECK_HEALTH_SYSTEM_URL) !== Boolean(c.JOINTCHECK_HEALTH_SYSTEM_KEY)) {
     throw new Error('Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system\'s base URL and its API key); set both or neither.');
   }
+  if (c.JOINTCHECK_SUPERGRAPH_FILE && c.JOINTCHECK_SUPERGRAPH_CACHE) {
+    // H2: a setting that would be silently unused is refused.
+    throw new Error("Invalid configuration: JOINTCHECK_SUPERGRAPH_CACHE is the last good copy of the registry's versions, and a gateway on JOINTCHECK_SUPERGRAPH_FILE reads no registry: the supergraph file is its own last good copy (a broken change to it is refused and the one served is kept). Set one or the other.");
+  }
   const dataDir = path.resolve(c.JOINTCHECK_DATA_DIR);
   return {
     db:
@@ -193,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     jwt: {
       publicKeysFile: path.resolve(c.JOINTCHECK_JWT_PUBLIC_KEYS ?? path.join(dataDir, 'keys', 'jwks.json')),
       privateKeyFile: path.resolve(c.JOINTCHECK_JWT_PRIVATE_KEY ?? path.join(dataDir, 'keys', 'private.jwk.json')),
+      gatewayKeyFile: path.resolve(c.JOINTCHECK_GATEWAY_PRIVATE_KEY ?? path.join(dataDir, 'keys', 'gateway.jwk.json')),
       issuer: c.JOINTCHECK_JWT_ISSUER,
       audience: c.JOINTCHECK_JWT_AUDIENCE,
       maxLifetimeSeconds: parseDuration(c.JOINTCHECK_JWT_MAX_LIFETIME)!,
@@ -221,6 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       maxCost: c.JOINTCHECK_MAX_COST,
       maxBodyBytes: c.JOINTCHECK_MAX_BODY_BYTES,
       mutationsPerMinute: c.JOINTCHECK_MUTATIONS_PER_MINUTE,
+      callerConcurrency: c.JOINTCHECK_CALLER_CONCURRENCY,
+      callerCost: c.JOINTCHECK_CALLER_COST,
+      subgraphTimeoutMs: c.JOINTCHECK_SUBGRAPH_TIMEOUT_MS,
       production: c.JOINTCHECK_MODE === 'production',
     },
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   SignJWT,
   createLocalJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
@@ -82,11 +83,38 @@ export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
 export interface TokenSettings {
+  /** Who signs the hub's tokens (`npm run token`, the sign-in, the hub's services). */
   issuer: string;
+  /** The hub's audience: the gateway accepts tokens for it; each service accepts `<audience>:<its name>` (serviceAudience). */
   audience: string;
   /** The longest lifetime (`exp` - `iat`, in seconds) issued or accepted; DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when absent. */
   maxLifetimeSeconds?: number;
 }
+
+/**
+ * The audience of one service (H2): `<hub audience>:<service name>`, the service's name being the
+ * subgraph's registered name (`tax`, `joint`, `registry`). A service accepts only tokens for its own
+ * audience, so a token that reached one subgraph (a department's, at an address its admin chose) is
+ * worth nothing at any other service or at the gateway.
+ */
+export function serviceAudience(hubAudience: string, service: string): string {
+  return `${hubAudience}:${service}`;
+}
+
+/** The issuer of the tokens the gateway forwards to subgraphs on a caller's behalf (GatewayTokenSigner). */
+export function gatewayIssuer(hubIssuer: string): string {
+  return `${hubIssuer}:gateway`;
+}
+
+/**
+ * The header the gateway sends a public caller's calls with (H2): a token it signed for that
+ * subgraph, role PUBLIC. A subgraph may ignore it (the request is the public's either way); the
+ * hub's services take it as the sign that the gateway applied its limits to that caller already.
+ */
+export const FORWARDED_PUBLIC_HEADER = 'x-jointcheck-public';
+
+/** How long a token the gateway forwards to one subgraph lives at most (never longer than the caller's own). */
+export const FORWARDED_TOKEN_SECONDS = 60;
 
 const maxLifetimeOf = (settings: TokenSettings) => settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
 /** Clocks of the issuer and of a verifier may differ this much (a token issued "in the future"). */
@@ -114,7 +142,7 @@ export class TokenIssuer {
    * expired, for tests): 8 h by default, or the hub's maximum if that is shorter. A lifetime above
    * the maximum (JOINTCHECK_JWT_MAX_LIFETIME) is refused here, as every verifier would refuse it (H2).
    */
-  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string): Promise<string> {
+  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string, options: { audience?: string | string[] } = {}): Promise<string> {
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
     if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
@@ -127,10 +155,35 @@ export class TokenIssuer {
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
       .setSubject(identity.subject)
       .setIssuer(this.settings.issuer)
-      .setAudience(this.settings.audience)
+      .setAudience(options.audience ?? this.settings.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + lifetime)
       .sign(this.key);
+  }
+
+  /** A token for one service only (its audience, serviceAudience): what the hub's services send each other (H2). */
+  issueFor(service: string, identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string): Promise<string> {
+    return this.issue(identity, expiresIn, { audience: serviceAudience(this.settings.audience, service) });
+  }
+
+  /**
+   * A token the gateway forwards to one subgraph for a caller it verified (H2): the caller's
+   * identity, for that subgraph's audience alone, signed by the gateway's own key under the
+   * gateway's issuer, living FORWARDED_TOKEN_SECONDS and never past `notAfter` (the caller's `exp`).
+   */
+  async forward(service: string, identity: Identity, notAfter: number | null): Promise<{ token: string; expiresAt: number }> {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = Math.min(issuedAt + FORWARDED_TOKEN_SECONDS, notAfter ?? Infinity);
+    // A public caller's token (role PUBLIC, accepted from the gateway's issuer only) goes in FORWARDED_PUBLIC_HEADER.
+    const token = await new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
+      .setSubject(identity.subject)
+      .setIssuer(gatewayIssuer(this.settings.issuer))
+      .setAudience(serviceAudience(this.settings.audience, service))
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.key);
+    return { token, expiresAt };
   }
 }
 
@@ -142,43 +195,73 @@ export class TokenIssuer {
  * otherwise never stop working).
  */
 export class TokenVerifier {
-  private keys: JWTVerifyGetKey;
+  /** The key set, shared with the verifiers made by forService (a rotation reaches them all). */
+  private readonly keys: SharedKeys;
   /**
    * Tokens verified already, until they expire: the gateway and every subgraph verify the same
    * token on each request, and an Ed25519 check costs more than the rest of a small request
    * (BENCHMARKS.md, gateway). Only tokens that passed every check are kept, under their whole
    * text (signature included), never past their `exp`; a key change empties it.
    */
-  private readonly verified = new LRUCache<string, { identity: Identity; expiresAtMs: number }>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, { identity: Identity; expiresAtMs: number; generation: number; viaGateway: boolean }>({ max: 10_000 });
+  /** The audience this verifier accepts and the issuers it accepts it from. */
+  private readonly audience: string;
+  private readonly issuers: string[];
+
   constructor(
-    jwks: JSONWebKeySet,
+    jwks: JSONWebKeySet | SharedKeys,
     private readonly settings: TokenSettings,
     private readonly clock: () => Date = () => new Date(),
+    scope?: { audience: string; issuers: string[] },
   ) {
-    this.keys = createLocalJWKSet(jwks);
+    this.keys = jwks instanceof SharedKeys ? jwks : new SharedKeys(jwks);
+    // The hub's audience by default: the gateway's, for tokens the hub issued to callers.
+    this.audience = scope?.audience ?? settings.audience;
+    this.issuers = scope?.issuers ?? [settings.issuer];
   }
 
-  /** Swaps the key set (rotation); requests being verified finish with the set they started with. */
+  /**
+   * The verifier of one service (H2): the same keys, accepting only tokens for that service's
+   * audience (serviceAudience), issued by the hub (its services, `npm run token --for`) or
+   * forwarded by the gateway. Tokens for the gateway or for another service are refused.
+   */
+  forService(service: string): TokenVerifier {
+    return new TokenVerifier(this.keys, this.settings, this.clock, {
+      audience: serviceAudience(this.settings.audience, service),
+      issuers: [this.settings.issuer, gatewayIssuer(this.settings.issuer)],
+    });
+  }
+
+  /** The audience accepted (the hub's, or one service's). */
+  get acceptedAudience(): string {
+    return this.audience;
+  }
+
+  /** Swaps the key set (rotation), for this verifier and every one made from it; requests being verified finish with the set they started with. */
   replaceKeys(jwks: JSONWebKeySet): void {
-    this.keys = createLocalJWKSet(jwks);
-    // A token of a key taken out must stop working now.
-    this.verified.clear();
+    this.keys.replace(jwks);
   }
 
   /** The identity of an `Authorization` header value; no header is the public. */
   async identify(authorization: string | undefined | null): Promise<Identity> {
-    if (!authorization) return PUBLIC_IDENTITY;
+    return (await this.verify(authorization)).identity;
+  }
+
+  /** The identity of an `Authorization` header value and when its token expires (seconds; null for the public). */
+  async verify(authorization: string | undefined | null): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
+    if (!authorization) return { identity: PUBLIC_IDENTITY, expiresAt: null, viaGateway: false };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
     const token = match[1]!;
     const now = this.clock();
+    const { getKey, generation } = this.keys;
     const known = this.verified.get(token);
-    if (known && now.getTime() < known.expiresAtMs) return known.identity;
-    const keys = this.keys;
+    // A token of a key taken out must stop working now: entries of an older key set are not used.
+    if (known && known.generation === generation && now.getTime() < known.expiresAtMs) return { identity: known.identity, expiresAt: known.expiresAtMs / 1000, viaGateway: known.viaGateway };
     try {
-      const { payload } = await jwtVerify(token, keys, {
-        issuer: this.settings.issuer,
-        audience: this.settings.audience,
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: this.issuers,
+        audience: this.audience,
         algorithms: ['EdDSA'],
         currentDate: now,
         requiredClaims: ['exp', 'iat'],
@@ -190,12 +273,14 @@ export class TokenVerifier {
       }
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
-      const problem = identityProblem(role, department);
+      const viaGateway = payload.iss === gatewayIssuer(this.settings.issuer);
+      // The public, forwarded by the gateway (its own issuer only): no one can be given that role otherwise.
+      const forwardedPublic = viaGateway && role === Role.PUBLIC && department === null;
+      const problem = forwardedPublic ? null : identityProblem(role, department);
       if (problem || !payload.sub || payload.sub.length > MAX_SUBJECT_LENGTH) throw new Error(problem ?? 'bad subject');
-      const identity: Identity = { subject: payload.sub, role: role as Role, department };
-      // Kept until it expires, unless the keys changed meanwhile.
-      if (keys === this.keys) this.verified.set(token, { identity, expiresAtMs: payload.exp! * 1000 });
-      return identity;
+      const identity: Identity = forwardedPublic ? PUBLIC_IDENTITY : { subject: payload.sub, role: role as Role, department };
+      this.verified.set(token, { identity, expiresAtMs: payload.exp! * 1000, generation, viaGateway });
+      return { identity, expiresAt: payload.exp!, viaGateway };
     } catch (error) {
       if (error instanceof TokenRefusal) throw unauthenticated(error.message);
       const { code, claim, reason: why } = error as { code?: string; claim?: string; reason?: string };
@@ -204,9 +289,39 @@ export class TokenVerifier {
         const what = claim === 'exp' ? 'no expiry (exp)' : 'no issue time (iat)';
         throw unauthenticated(`The token has ${what}: this hub accepts only tokens that say when they were issued and expire within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ${HOW_TO_RENEW}`);
       }
+      // Claims are checked after the signature: what the token says of its audience can be told.
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'aud' || claim === 'iss') && !audiencesOf(token).includes(this.audience)) throw unauthenticated(this.wrongAudienceMessage());
       const reason = code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
       throw unauthenticated(`The token ${reason}: ${HOW_TO_RENEW}`);
     }
+  }
+
+  /** H2: a token meant for another service (or for the gateway) is refused, saying what this one accepts. */
+  private wrongAudienceMessage(): string {
+    if (this.audience === this.settings.audience) {
+      return `The token is not meant for the gateway (its audience is not '${this.audience}'): a token made for one service is accepted by that service alone. Use a token made without --for (npm run token -- --role <role> --dept <code>).`;
+    }
+    const service = this.audience.slice(this.settings.audience.length + 1);
+    return `The token is not meant for the ${service} service (audience '${this.audience}'): each service accepts only tokens made for it. Call through the gateway, or make a token for this service (npm run token -- --for ${service} --role <role>).`;
+  }
+}
+
+/** The audiences a token names (`aud`, one or a list). */
+function audiencesOf(token: string): string[] {
+  const { aud } = decodeJwt(token);
+  return aud === undefined ? [] : Array.isArray(aud) ? aud : [aud];
+}
+
+/** A public key set shared by a verifier and those made from it; `generation` moves on each change. */
+export class SharedKeys {
+  getKey: JWTVerifyGetKey;
+  generation = 0;
+  constructor(jwks: JSONWebKeySet) {
+    this.getKey = createLocalJWKSet(jwks);
+  }
+  replace(jwks: JSONWebKeySet): void {
+    this.getKey = createLocalJWKSet(jwks);
+    this.generation++;
   }
 }
 
@@ -235,16 +350,28 @@ export async function generateSigningKeys(kid = `k${Date.now().toString(36)}`): 
 }
 
 /**
- * The quick start's key pair: created under the data dir on first start when no keys are
- * configured, so no key is ever committed. Production configures its own files.
+ * The quick start's keys, created under the data dir on first start when none are there, so no key
+ * is ever committed: the hub's pair (tokens of callers and services) and the gateway's (the tokens
+ * it forwards to subgraphs, H2), both public keys in one set. A data dir made before the gateway had
+ * a key of its own gets one added. Production configures its own files (npm run keys).
  */
-export async function ensureDevKeys(publicKeysFile: string, privateKeyFile: string): Promise<void> {
-  if (fs.existsSync(publicKeysFile) && fs.existsSync(privateKeyFile)) return;
-  const keys = await generateSigningKeys();
-  fs.mkdirSync(path.dirname(publicKeysFile), { recursive: true });
-  fs.mkdirSync(path.dirname(privateKeyFile), { recursive: true });
-  fs.writeFileSync(privateKeyFile, JSON.stringify(keys.privateJwk, null, 2), { mode: 0o600 });
-  fs.writeFileSync(publicKeysFile, JSON.stringify(keys.jwks, null, 2));
+export async function ensureDevKeys(files: { publicKeysFile: string; privateKeyFile: string; gatewayKeyFile: string }): Promise<void> {
+  const { publicKeysFile, privateKeyFile, gatewayKeyFile } = files;
+  const write = (file: string, value: unknown, mode?: number) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(value, null, 2), mode ? { mode } : undefined);
+  };
+  if (!fs.existsSync(publicKeysFile) || !fs.existsSync(privateKeyFile)) {
+    const keys = await generateSigningKeys();
+    write(privateKeyFile, keys.privateJwk, 0o600);
+    write(publicKeysFile, keys.jwks);
+  }
+  if (!fs.existsSync(gatewayKeyFile)) {
+    const gateway = await generateSigningKeys(`gateway-${Date.now().toString(36)}`);
+    const jwks = readJson<JSONWebKeySet>(publicKeysFile, 'the JWT public key set');
+    write(gatewayKeyFile, gateway.privateJwk, 0o600);
+    write(publicKeysFile, { keys: [...jwks.keys, ...gateway.jwks.keys] });
+  }
 }
 
 export function readJson<T>(file: string, what: string): T {

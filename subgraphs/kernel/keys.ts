@@ -7,15 +7,24 @@ import { ensureDevKeys, readJson, TokenIssuer, TokenVerifier } from './identity'
 export const KEY_FILE_CHECK_MS = 2000;
 
 /**
- * The verifier every service builds from configuration; in the quick start, dev keys are made on
- * first use. The public key file is watched: keys are rotated without a restart or downtime by
- * adding the new public key to the file, signing with it once every service has it, and
- * removing the old key once its tokens have expired (README "Tokens"). A file that does not
- * parse or holds no key is ignored, with the keys in use kept.
+ * The verifier every service builds from configuration. It never makes a key (H2: a gateway or a
+ * department only verifies, so it needs public keys alone): the quick start's dev keys are made by
+ * the hub's start (loadIssuer, ensureDevKeys). The public key file is watched: keys are rotated
+ * without a restart or downtime by adding the new public key to the file, signing with it once
+ * every service has it, and removing the old key once its tokens have expired (README "Tokens"). A
+ * file that does not parse or holds no key is ignored, with the keys in use kept. `optional`: a
+ * missing file is an empty key set (every token refused as signed by an unknown key), for a
+ * gateway run alone on a supergraph file.
  */
-export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m)): Promise<TokenVerifier> {
-  if (config.jwt.devKeys) await ensureDevKeys(config.jwt.publicKeysFile, config.jwt.privateKeyFile);
+export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m), options: { optional?: boolean } = {}): Promise<TokenVerifier> {
   const file = config.jwt.publicKeysFile;
+  if (!fs.existsSync(file)) {
+    if (options.optional) {
+      onProblem(`No public key set at ${file} (JOINTCHECK_JWT_PUBLIC_KEYS): every token is refused and callers are served as the public.`);
+      return new TokenVerifier({ keys: [] }, config.jwt);
+    }
+    throw new Error(`No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`);
+  }
   const verifier = new TokenVerifier(readJson<JSONWebKeySet>(file, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'), config.jwt);
   fs.watchFile(file, { interval: KEY_FILE_CHECK_MS, persistent: false }, (now, before) => {
     if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
@@ -32,8 +41,19 @@ export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (m
 
 /** The issuer of the hub's own services as they start (`npm start`, the joint service): in the quick start, dev keys are made on first start. */
 export async function loadIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer> {
-  if (config.jwt.devKeys) await ensureDevKeys(config.jwt.publicKeysFile, config.jwt.privateKeyFile);
+  if (config.jwt.devKeys) await ensureDevKeys(config.jwt);
   return readIssuer(config);
+}
+
+/**
+ * The gateway's signer of forwarded tokens (H2): its own private key (JOINTCHECK_GATEWAY_PRIVATE_KEY,
+ * by default <data dir>/keys/gateway.jwk.json), never the hub's and never made here; null when the
+ * file does not exist (a gateway alone on a supergraph file forwards no identity).
+ */
+export async function loadGatewaySigner(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer | null> {
+  const file = config.jwt.gatewayKeyFile;
+  if (!fs.existsSync(file)) return null;
+  return TokenIssuer.fromJwk(readJson<JWK>(file, "the gateway's private key (JOINTCHECK_GATEWAY_PRIVATE_KEY)"), config.jwt);
 }
 
 /**

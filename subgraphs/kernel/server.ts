@@ -11,9 +11,11 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { RequestContext } from './context';
 import { isTransientDatabaseError, type ServiceDatabase } from './datasource';
 import { ErrorCode } from './errors';
-import type { Identity, TokenVerifier } from './identity';
+import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, type Identity, type TokenVerifier } from './identity';
 import type { Logger } from './log';
 import { operationResolution } from './operation-resolution';
+import { codedErrors, notFoundAsJson } from './http-errors';
+import { bodyErrors, HUB_SERVICES_EXEMPT, mutationRateLimit, operationLimits, requestBody, type RequestLimits } from './limits';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
 export interface ServiceHandle {
@@ -36,14 +38,22 @@ export interface ServeOptions<C extends RequestContext> {
   plugins?: ApolloServerPlugin<C>[];
   /** What `/health` checks besides the service answering (a connector's existing system). */
   health?: HealthProbe;
+  /** The configuration's request limits (H2: a service called directly applies the gateway's). */
+  limits: RequestLimits;
 }
 
 /**
  * Client-facing errors are GraphQLErrors with a code (STYLE.md habit 6). Anything else is a
  * bug: it is logged with the request id and the client gets a generic message with that id.
+ * H2: at the gateway, an error a subgraph answered (the gateway builds a GraphQLError from the
+ * subgraph's error object, with `extensions.serviceName`; its original is that plain object) is
+ * the subgraph's to word, as stock Apollo Gateway passes it on: its message, code and
+ * serviceName are kept, and only a stack trace it may carry is dropped. Only the gateway's own
+ * unexpected errors (and a service's own) are masked.
  */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (typeof formatted.extensions?.serviceName === 'string') return withoutStackTrace(formatted);
     const original = unwrapResolverError(error);
     if (original instanceof GraphQLError || formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
     if (isTransientDatabaseError(original)) {
@@ -60,21 +70,53 @@ export function maskUnexpectedErrors(logger: Logger) {
   };
 }
 
+/** H2: a subgraph's error as it answered it, less any stack trace (`stacktrace`, `exception`) it sent. */
+function withoutStackTrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions!;
+  if (!('stacktrace' in extensions) && !('exception' in extensions)) return formatted;
+  const { stacktrace: _stacktrace, exception: _exception, ...kept } = extensions;
+  return { ...formatted, extensions: kept };
+}
+
 /**
  * The identity of an HTTP request from its `Authorization` header. A bad or expired token is an
  * UNAUTHENTICATED error with HTTP status 401; no header is the public.
  */
 export async function identifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<Identity> {
+  return (await verifyRequest(verifier, authorization)).identity;
+}
+
+/** identifyRequest, with when the caller's token expires (seconds; null for the public): the gateway forwards no token that outlives it. */
+export async function verifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
   try {
-    return await verifier.identify(authorization);
+    return await verifier.verify(authorization);
   } catch (error) {
     if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
     throw error;
   }
 }
 
-/** What `/health` reports beyond the service itself answering: a system it depends on. */
-export type HealthProbe = () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+/**
+ * Who calls a service: the token in `Authorization`; without one, the public, forwarded by the
+ * gateway when FORWARDED_PUBLIC_HEADER holds a token the gateway signed for this service with the
+ * role PUBLIC (H2: the gateway applied its limits to that caller). That header carries the public
+ * only: any other identity in it is refused.
+ */
+export async function callerOf(verifier: TokenVerifier, authorization: string | undefined, forwardedPublic: string | string[] | undefined): Promise<{ identity: Identity; viaGateway: boolean }> {
+  if (authorization || typeof forwardedPublic !== 'string' || !forwardedPublic) return verifyRequest(verifier, authorization);
+  const { identity, viaGateway } = await verifyRequest(verifier, `Bearer ${forwardedPublic}`);
+  if (identity.role !== Role.PUBLIC || !viaGateway) {
+    throw new GraphQLError(`The ${FORWARDED_PUBLIC_HEADER} header carries the public only, as the gateway sends it; send a token in Authorization.`, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  }
+  return { identity: PUBLIC_IDENTITY, viaGateway };
+}
+
+/**
+ * What `/health` reports beyond the service itself answering: a system it depends on (not ok:
+ * 503, `degraded` unless the probe names another status; the gateway says `unavailable` while it
+ * serves no supergraph, H2).
+ */
+export type HealthProbe = () => Promise<{ ok: boolean; status?: string; detail: Record<string, unknown> }>;
 
 /** An express app on an HTTP server with `/health`; returns the server, not yet listening. */
 export function createHttpApp(service: string, health?: HealthProbe): { app: express.Express; httpServer: http.Server } {
@@ -86,7 +128,7 @@ export function createHttpApp(service: string, health?: HealthProbe): { app: exp
     if (!health) return void res.json({ status: 'ok', service });
     // A service that depends on another system (a connector's) is degraded while that one is down.
     health().then(
-      (probe) => void res.status(probe.ok ? 200 : 503).json({ status: probe.ok ? 'ok' : 'degraded', service, ...probe.detail }),
+      (probe) => void res.status(probe.ok ? 200 : 503).json({ status: probe.status ?? (probe.ok ? 'ok' : 'degraded'), service, ...probe.detail }),
       next,
     );
   });
@@ -182,20 +224,37 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 
 /**
  * Serves a GraphQL schema over HTTP: `/graphql` for operations, `/health` for probes. The
- * caller's identity is verified from the `Authorization` header on every request (the gateway
- * forwards the caller's token; no header means the public).
+ * caller's identity is verified from the `Authorization` header on every request: a token for
+ * this service's audience alone (the gateway forwards one it signs for this service on the
+ * caller's behalf, H2); no header means the public.
  */
 export async function serveGraphQL<C extends RequestContext>(options: ServeOptions<C>): Promise<ServiceHandle> {
   const { app, httpServer } = createHttpApp(options.name, options.health);
   const stats = { requests: 0 };
+  // H2: a service accepts only tokens meant for it (its own audience), whoever sends them.
+  const verifier = options.verifier.forService(options.name);
+  // H2: a service called directly on its own port answers as the gateway does: the same body cap,
+  // token, depth, alias, directive and cost limits, the same mutation rate per caller (but for the
+  // hub's own services, which the limit would only slow down), the same coded JSON errors.
+  const limits = operationLimits<C>(options.limits);
   const server = new ApolloServer<C>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskUnexpectedErrors(options.logger),
+    validationRules: limits.validationRules,
     // No Apollo Studio: federated inline traces would only cost time. No cache-control hints
     // either (nothing is cached by HTTP caches): the plugin wraps every field's resolver.
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
-    plugins: [operationResolution<C>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), accessTrace<C>(options.name, options.logger), ...(options.plugins ?? [])],
+    plugins: [
+      operationResolution<C>(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      accessTrace<C>(options.name, options.logger),
+      ...limits.plugins,
+      mutationRateLimit<C>(options.limits.mutationsPerMinute, HUB_SERVICES_EXEMPT),
+      ...(options.plugins ?? []),
+    ],
   });
   await server.start();
   app.use(
@@ -204,15 +263,18 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
       if (req.method === 'POST') stats.requests++;
       next();
     },
-    express.json({ limit: '2mb' }),
+    ...requestBody(options.limits),
     expressMiddleware(server, {
       context: async ({ req }) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && header.length <= 100 ? header : randomUUID();
-        return options.context({ identity: await identifyRequest(options.verifier, req.headers.authorization), requestId });
+        // The public through the gateway comes without Authorization, with the gateway's header (H2).
+        const { identity, viaGateway } = await callerOf(verifier, req.headers.authorization, req.headers[FORWARDED_PUBLIC_HEADER]);
+        return options.context({ identity, viaGateway, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown' });
       },
     }),
   );
+  app.use(bodyErrors(options.limits), notFoundAsJson(), codedErrors(options.logger));
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, `${options.name} listening`);

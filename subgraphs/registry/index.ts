@@ -28,7 +28,7 @@ export interface RunningRegistry extends ServiceWithDatabase {
   service: RegistryService;
   health: HealthMonitor;
   /** The departments of the current version, as the joint service reads them (refreshed on every change and health round). */
-  departments(): Array<{ code: string; url: string }>;
+  departments(): Array<{ code: string; name: string; url: string }>;
   /** Registers the hub's own subgraphs as one version (skipped when already current). */
   bootstrap(subgraphs: readonly RegistrationInput[]): Promise<void>;
 }
@@ -43,7 +43,11 @@ export interface RegistryOptions {
 }
 
 /** Starts the registry on its own database, with its health monitor. */
-export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts'>, options: RegistryOptions): Promise<RunningRegistry> {
+export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'>, options: RegistryOptions): Promise<RunningRegistry> {
+  // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
+  if (config.production && !config.registryAllowedHosts?.length) {
+    throw new Error('Invalid configuration: in production (JOINTCHECK_MODE=production) the registry needs JOINTCHECK_REGISTRY_ALLOWED_HOSTS, the hosts subgraphs may be registered at (comma-separated; .gov.cn matches every host under it), the hub\'s own services included.');
+  }
   const database = await openServiceDatabase(config.db, REGISTRY_SERVICE, { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS });
   const service = new RegistryService({
     dataSource: database.dataSource,
@@ -53,11 +57,12 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
     operations: loadStoredOperations(),
     fetchSdl: options.fetchSdl,
     allowedHosts: config.registryAllowedHosts,
+    production: config.production,
   });
-  let departments: Array<{ code: string; url: string }> = [];
+  let departments: Array<{ code: string; name: string; url: string }> = [];
   const refresh = async () => {
     const rows = await database.dataSource.manager.find(SubgraphRow, { order: { name: 'ASC' } });
-    departments = rows.filter((r) => r.code !== null).map((r) => ({ code: r.code!, url: r.url }));
+    departments = rows.filter((r) => r.code !== null).map((r) => ({ code: r.code!, name: r.name, url: r.url }));
     return rows;
   };
   const health = new HealthMonitor(async () => (await refresh()).map((r) => ({ name: r.name, url: r.url })), config.healthIntervalMs, options.logger);
@@ -70,6 +75,7 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
       port: options.port,
       logger: options.logger,
       context: (base) => ({ ...base, registry: { service, health } }),
+      limits: config.limits,
     }),
   );
   service.onChange = () =>

@@ -55,8 +55,10 @@ export interface RegistryDeps {
   operations: readonly StoredOperation[];
   /** Reads a subgraph's SDL (`_service { sdl }`); injectable for tests. */
   fetchSdl?: (url: string) => Promise<string>;
-  /** Hosts department admins may register at (`.suffix` matches below it); null: any. */
+  /** Hosts subgraphs may be registered at (`.suffix` matches below it); null: any. Hub admins are held to it in production only. */
   allowedHosts?: readonly string[] | null;
+  /** Production: the allowed hosts bind hub admins too (H2). */
+  production?: boolean;
 }
 
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_]{1,39}$/;
@@ -141,10 +143,11 @@ export class RegistryService {
 
   /** What registering (or updating) a subgraph would do, without doing it. */
   async check(input: RegistrationInput, actor: Identity): Promise<CheckResult> {
-    const entry = await this.prepare(input, actor, false);
+    // A check changes nothing: a department admin may check its next schema at a staging address.
+    const entry = await this.prepare(input, actor, false, 'check');
     const manager = this.deps.dataSource.manager;
     const current = await this.currentEntries(manager);
-    this.assertMayTake(current, entry, actor);
+    this.assertMayTake(current, { ...entry, url: undefined }, actor);
     const head = await this.head(manager);
     const currentVersion = head ? await manager.findOneByOrFail(VersionRow, { number: head }) : null;
     const { problems, diff, unchanged } = await this.evaluate(current, this.replace(current, entry), { force: false, currentSupergraph: currentVersion?.supergraphSdl ?? null });
@@ -203,7 +206,7 @@ export class RegistryService {
   // ---- the pipeline --------------------------------------------------------------------------
 
   /** Validates a registration, checks the caller may make it, and fetches the subgraph's SDL. */
-  private async prepare(input: RegistrationInput, actor: Identity, force: boolean): Promise<SubgraphEntry> {
+  private async prepare(input: RegistrationInput, actor: Identity, force: boolean, purpose: 'check' | 'change' = 'change'): Promise<SubgraphEntry> {
     const code = input.code ?? null;
     const departmentName = input.departmentName?.trim() || null;
     if (!SUBGRAPH_NAME.test(input.name)) throw badInput(`The subgraph name '${input.name}' must be 2-40 lowercase letters, digits or _, starting with a letter.`, { field: 'name' });
@@ -220,9 +223,10 @@ export class RegistryService {
     if (!/^https?:$/.test(url.protocol) || input.url.length > MAX_URL) throw badInput(`The URL must be http(s) and at most ${MAX_URL} characters.`, { field: 'url' });
     const allowed = this.deps.allowedHosts;
     const host = url.hostname.toLowerCase();
-    if (allowed && actor.role !== Role.HUB_ADMIN && !allowed.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h))) {
-      // The gateway forwards callers' tokens to registered URLs: only hosts the operator trusts.
-      throw forbidden(`The host ${host} is not one the hub accepts department subgraphs at (${allowed.join(', ')}); ask the hub's operator to add it.`, { field: 'url' });
+    const boundByList = actor.role !== Role.HUB_ADMIN || this.deps.production === true;
+    if (allowed && boundByList && !allowed.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h))) {
+      // H2: the gateway sends callers' requests to registered URLs: only hosts the operator trusts (in production, for hub admins too).
+      throw forbidden(`The host ${host} is not one the hub accepts subgraphs at (${allowed.join(', ')}, JOINTCHECK_REGISTRY_ALLOWED_HOSTS); ask the hub's operator to add it.`, { field: 'url' });
     }
     if (force && actor.role !== Role.HUB_ADMIN) throw forbidden('Only a hub admin may force a change that breaks stored operations.', { field: 'force' });
     // R30: a department registers only its own subgraph; hub services are the hub admin's.
@@ -233,7 +237,7 @@ export class RegistryService {
       if (code !== actor.department) throw forbidden(`Your token is for department ${actor.department}; you may register only its subgraph, not ${code}'s.`, { field: 'code' });
     }
     // Checked before the SDL is fetched (a clear answer fast) and again under the lock.
-    this.assertMayTake(await this.currentRows(), { name: input.name, code }, actor);
+    this.assertMayTake(await this.currentRows(), { name: input.name, code, url: purpose === 'change' ? input.url : undefined }, actor);
     let sdl: string;
     try {
       sdl = await (this.deps.fetchSdl ?? ((u: string) => fetchSubgraphSdl(u)))(input.url);
@@ -246,15 +250,26 @@ export class RegistryService {
     return { name: input.name, code, departmentName, url: input.url, sdl, sdlHash: sha256(sdl) };
   }
 
-  private async currentRows(): Promise<Array<{ name: string; code: string | null }>> {
-    return this.deps.dataSource.manager.find(SubgraphRow, { select: { name: true, code: true } });
+  private async currentRows(): Promise<Array<{ name: string; code: string | null; url: string }>> {
+    return this.deps.dataSource.manager.find(SubgraphRow, { select: { name: true, code: true, url: true } });
   }
 
-  /** R30: a department admin changes only its own department's subgraph; one department, one subgraph. */
-  private assertMayTake(current: ReadonlyArray<{ name: string; code: string | null }>, entry: { name: string; code: string | null }, actor: Identity): void {
+  /**
+   * R30: a department admin changes only its own department's subgraph; one department, one
+   * subgraph. H2: moving a registered subgraph to another address is a hub admin's change: the
+   * gateway sends every caller's requests there, so a department admin may change its schema at
+   * the address the hub knows, not the address.
+   */
+  private assertMayTake(current: ReadonlyArray<{ name: string; code: string | null; url?: string }>, entry: { name: string; code: string | null; url?: string }, actor: Identity): void {
     const existing = current.find((e) => e.name === entry.name);
     if (existing && existing.code !== entry.code && actor.role !== Role.HUB_ADMIN) {
       throw forbidden(`The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; you may not change it.`, { field: 'name' });
+    }
+    if (existing && entry.url !== undefined && existing.url !== undefined && existing.url !== entry.url && actor.role !== Role.HUB_ADMIN) {
+      throw forbidden(
+        `The subgraph ${entry.name} is registered at ${existing.url}; moving it to ${entry.url} is a change a hub admin approves: ask one to register it at the new address (npm run register with a hub admin's token). Nothing was changed.`,
+        { field: 'url' },
+      );
     }
     const sameCode = entry.code === null ? undefined : current.find((e) => e.code === entry.code && e.name !== entry.name);
     if (sameCode) throw badInput(`Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`, { field: 'code' });

@@ -43,8 +43,8 @@ describe.each(testDatabases().slice(0, 1))('R30: every read and write is traced 
   });
 
   it('R30: a roster read, a refused read and a write each leave a trace line naming who, what and the request, never the values', async () => {
-    const admin = await keys.issuer.issue({ subject: 'li.na', role: Role.DEPT_ADMIN, department: 'tax' });
-    const other = await keys.issuer.issue({ subject: 'wang.fang', role: Role.DEPT_ADMIN, department: 'fire' });
+    const admin = await keys.issuer.issueFor('tax', { subject: 'li.na', role: Role.DEPT_ADMIN, department: 'tax' });
+    const other = await keys.issuer.issueFor('tax', { subject: 'wang.fang', role: Role.DEPT_ADMIN, department: 'fire' });
     await fetch(department.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'x-request-id': 'req-roster-1' }, body: JSON.stringify({ query: 'query Roster { tax { targets(first: 2) { nodes { id } } } }' }) });
     await postGraphQL(department.url, 'query Peek { tax { inspectors(first: 1) { nodes { phone } } } }', {}, other);
     await postGraphQL(department.url, 'mutation Repeal($code: String!) { taxRepealChecklistItem(code: $code, reason: "法规废止") { code } }', { code: 'TAX-01' }, admin);

@@ -6,6 +6,10 @@ import { Role } from '../../subgraphs/kernel/identity';
 import { THIS_TASK } from '../../web/src/draw/verify';
 import { desktopContext, launchChromium, overflowsHorizontally, phoneContext, screenshot } from '../support/browser';
 import { describeWithHub, testKeys, type TestHub } from '../support/hub';
+import { loadConfig } from '../../subgraphs/kernel/config';
+
+/** The limits as shipped (every setting at its default). */
+const SHIPPED = loadConfig({}).limits;
 
 /**
  * Issue G in a real browser: headless Chromium (Debian's, driven by playwright-core) opens the
@@ -490,5 +494,6 @@ describeWithHub(
   },
   4000,
   undefined,
-  { demoYear: clock },
+  // The callers' budget as shipped (H2): the pages and the demo year must work within it.
+  { demoYear: clock, env: { JOINTCHECK_CALLER_CONCURRENCY: String(SHIPPED.callerConcurrency), JOINTCHECK_CALLER_COST: String(SHIPPED.callerCost) } },
 );

@@ -84,7 +84,7 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
     let subject: Subject;
     let keys: Awaited<ReturnType<typeof testKeys>>;
     const ask = async <T>(query: string, variables: Record<string, unknown> = {}, role: Role = Role.SERVICE, dept: string | null = null) =>
-      postGraphQL<T>(subject.url, query, variables, await keys.issuer.issue({ subject: 'contract-suite', role, department: dept }));
+      postGraphQL<T>(subject.url, query, variables, await keys.issuer.issueFor(subject.code, { subject: 'contract-suite', role, department: dept }));
     const data = async <T>(query: string, variables: Record<string, unknown> = {}) => {
       const r = await ask<Record<string, T>>(query, variables);
       if (r.errors) throw new Error(JSON.stringify(r.errors));

@@ -19,7 +19,7 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
   let department: RunningDepartment;
   let keys: Awaited<ReturnType<typeof testKeys>>;
   const ask = async <T>(query: string, variables: Record<string, unknown> = {}, role: Role = Role.SERVICE, dept: string | null = null) =>
-    postGraphQL<T>(department.url, query, variables, await keys.issuer.issue({ subject: 'test', role, department: dept }));
+    postGraphQL<T>(department.url, query, variables, await keys.issuer.issueFor('health', { subject: 'test', role, department: dept }));
 
   beforeAll(async () => {
     keys = await testKeys();

@@ -25,7 +25,7 @@ const uscc = legacyUscc;
   let department: RunningDepartment;
   let keys: Awaited<ReturnType<typeof testKeys>>;
   const ask = async <T>(query: string, variables: Record<string, unknown> = {}, role: Role = Role.SERVICE, dept: string | null = null) =>
-    postGraphQL<T>(department.url, query, variables, await keys.issuer.issue({ subject: 'test', role, department: dept }));
+    postGraphQL<T>(department.url, query, variables, await keys.issuer.issueFor('emergency', { subject: 'test', role, department: dept }));
 
   beforeAll(async () => {
     legacy = await emergencyLegacySchema(MYSQL!);

@@ -120,7 +120,11 @@ describeWithHub('identity and ownership: a department writes only its own data (
     // A forged header (a token signed with someone else's key) gets nothing, directly or through the gateway.
     const forger = await TokenIssuer.fromJwk((await generateSigningKeys('test')).privateJwk, TEST_SETTINGS);
     const forged = await forger.issue({ subject: 'mallory', role: Role.DEPT_ADMIN, department: 'environment' });
-    expect(onlyError(await postGraphQL(envUrl, ENV_INSPECTORS, undefined, forged)).code).toBe('UNAUTHENTICATED');
+    // Forged for the subgraph's own audience, so that the key is what refuses it there.
+    const forgedForEnvironment = await forger.issueFor('environment', { subject: 'mallory', role: Role.DEPT_ADMIN, department: 'environment' });
+    const refusedDirectly = onlyError(await postGraphQL(envUrl, ENV_INSPECTORS, undefined, forgedForEnvironment));
+    expect(refusedDirectly.code).toBe('UNAUTHENTICATED');
+    expect(refusedDirectly.message).toContain('is not valid');
     expect(onlyError(await hub().query(ENV_INSPECTORS, { token: forged })).code).toBe('UNAUTHENTICATED');
   });
 

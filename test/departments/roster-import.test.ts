@@ -73,7 +73,7 @@ describeWithHub('roster import validates every USCC and row before writing (R6)'
     expect(list.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'usccs[1]' });
     // Entity references sent straight to a subgraph are checked too.
     const taxUrl = hub().departments.find((d) => d.name === 'tax')!.url;
-    const token = await hub().token(Role.AUDITOR);
+    const token = await hub().tokenFor('tax', Role.AUDITOR);
     const reference = await postGraphQL<{ _entities: Array<{ tax: { onRoster: boolean } } | null> }>(
       taxUrl,
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { tax { onRoster } } } }',

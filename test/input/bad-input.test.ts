@@ -367,7 +367,7 @@ const CASES: Case[] = [
       ['signed with a key the hub does not know', 'foreignKey', /token is not valid: get a new one \(npm run token/],
       ['expired a minute ago', 'expired', /token has expired: get a new one \(npm run token -- --role <role> --dept <code>\)/],
       ['of another issuer', 'wrongIssuer', /token is not valid/],
-      ['for another audience', 'wrongAudience', /token is not valid/],
+      ['for another audience', 'wrongAudience', /token is not meant for the gateway/],
       ["with alg 'none' and no signature", 'algNone', /token is not valid/],
       ['HS256-signed with the public key as the secret', 'algConfusion', /token is not valid/],
       ['with its payload changed after signing', 'tampered', /token is not valid/],
@@ -386,7 +386,7 @@ const CASES: Case[] = [
   { category: 'forged or expired token', name: 'H2: no token: an anonymous checklist mutation is told to sign in, in one sentence', operation: ADD_ITEM('market'), variables: () => ({ code: 'MKT-90', input: CHECKLIST_ITEM }), expect: { code: 'UNAUTHENTICATED', messageMatches: /^Sign in to change market data: send 'Authorization: Bearer <token>'\.$/ } },
   { category: 'forged or expired token', name: "H2: no token: an anonymous roster read is told to sign in, in one sentence", operation: '{ tax { targets(first: 5) { nodes { id } } } }', expect: { code: 'UNAUTHENTICATED', messageMatches: /^Sign in to read the tax rosters: send 'Authorization: Bearer <token>'\.$/ } },
   { category: 'forged or expired token', name: 'a forged token sent straight to the tax subgraph', at: 'tax', operation: IMPORT('tax'), authorization: (f) => f.forged.foreignKeyTaxAdmin!, variables: () => ({ targets: [rosterRow()] }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /token is not valid/ } },
-  { category: 'forged or expired token', name: 'an expired token sent straight to the joint subgraph', at: 'joint', operation: LOCK, authorization: (f) => f.forged.expired!, variables: (f) => ({ taskId: f.drawn }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /token has expired/ } },
+  { category: 'forged or expired token', name: 'an expired token sent straight to the joint subgraph', at: 'joint', operation: LOCK, authorization: (f) => f.forged.expiredForJoint!, variables: (f) => ({ taskId: f.drawn }), expect: { code: 'UNAUTHENTICATED', status: 401, messageMatches: /token has expired/ } },
 
   // -- another department's ids (R30).
   { category: "another department's id", name: "tax's admin revises fire's item FIRE-01", operation: REVISE_ITEM('fire'), token: TAX_ADMIN, variables: () => ({ code: 'FIRE-01', input: { ...CHECKLIST_ITEM, category: 'KEY', ratioCapPercent: null } }), expect: { code: 'FORBIDDEN', messageMatches: /DEPT_ADMIN of department 'fire'.*you are DEPT_ADMIN of 'tax'/ } },
@@ -498,6 +498,8 @@ async function forgedTokens(hub: TestHub): Promise<Record<string, string>> {
     foreignKey: await signed(claims, { key: foreign }),
     foreignKeyTaxAdmin: await signed({ role: Role.DEPT_ADMIN, dept: 'tax' }, { key: foreign }),
     expired: await hub.issuer.issue({ subject: 'late-coordinator', role: Role.COORDINATOR, department: 'market' }, '-1m'),
+    // For the joint service's own audience (H2: each service accepts only its own), so that expiry is what refuses it there.
+    expiredForJoint: await hub.issuer.issueFor('joint', { subject: 'late-coordinator', role: Role.COORDINATOR, department: 'market' }, '-1m'),
     wrongIssuer: await signed(claims, { issuer: 'someone-else' }),
     wrongAudience: await signed(claims, { audience: 'another-system' }),
     algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, sub: 'mallory', iss: TEST_SETTINGS.issuer, aud: TEST_SETTINGS.audience, iat: now, exp: now + 3600 })}.`,
@@ -538,9 +540,10 @@ describeWithHub(
     const f = {} as Fixture;
     let before: Record<string, Record<string, TableFingerprint>>;
     const tokens = new Map<string, string>();
-    const tokenOf = async ([role, dept = null, subject]: Who) => {
-      const key = `${role}/${dept}/${subject}`;
-      if (!tokens.has(key)) tokens.set(key, await hub().token(role, dept, subject));
+    /** A token for the gateway, or for the service a case calls directly (each accepts only its own, H2). */
+    const tokenOf = async ([role, dept = null, subject]: Who, at?: string) => {
+      const key = `${role}/${dept}/${subject}/${at ?? 'gateway'}`;
+      if (!tokens.has(key)) tokens.set(key, at ? await hub().tokenFor(at, role, dept, subject) : await hub().token(role, dept, subject));
       return tokens.get(key)!;
     };
     const ok = <T>(answer: { data?: T | null; errors?: unknown[] }): T => {
@@ -617,7 +620,7 @@ describeWithHub(
       const h = hub();
       const url = c.at ? f.urls[c.at]! : h.gateway.url;
       const token = typeof c.token === 'function' ? c.token(f) : c.token;
-      const authorization = c.authorization ? c.authorization(f) : token ? `Bearer ${await tokenOf(token)}` : undefined;
+      const authorization = c.authorization ? c.authorization(f) : token ? `Bearer ${await tokenOf(token, c.at)}` : undefined;
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },

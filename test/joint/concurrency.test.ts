@@ -22,7 +22,7 @@ describeWithHub(
         issuer: hub().issuer,
         logger: createLogger('silent', 'joint-2'),
         port: 0,
-        departments: () => hub().departments.map((d) => ({ code: d.name, url: d.url })),
+        departments: () => hub().departments.map((d) => ({ code: d.name, name: d.name, url: d.url })),
         clock: time.clock,
       });
     });
@@ -35,7 +35,8 @@ describeWithHub(
       for (let round = 0; round < 3; round++) {
         const taskId = await runTaskTo(hub(), time, planId, 'SNAPSHOT_TAKEN');
         time.set('2026-03-04T02:00:00Z');
-        const token = await hub().token(Role.COORDINATOR, 'market');
+        // Both joint services are called directly: a token for the joint service's audience (H2).
+        const token = await hub().tokenFor('joint', Role.COORDINATOR, 'market');
         const draw = (url: string, witness: string) => postGraphQL<{ jointDrawTargets: { status: string } }>(url, `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "${witness}") { status } }`, undefined, token);
         const draws = await Promise.all([draw(hub().joint.url, `0${round} 11 22 33 12 13 14`), draw(second.url, `0${round} 44 55 66 15 16 17`)]);
         expect(draws.filter((d) => !d.errors).length).toBe(1);
@@ -43,12 +44,12 @@ describeWithHub(
         const lock = (url: string) => postGraphQL(url, `mutation { jointLockTask(taskId: "${taskId}") { status } }`, undefined, token);
         const locks = await Promise.all([lock(hub().joint.url), lock(second.url)]);
         expect(locks.filter((d) => !d.errors).length).toBe(1);
-        const record = await postGraphQL<{ jointTask: { fullRecord: FullDrawRecord } }>(second.url, `{ jointTask(id: "${taskId}") { fullRecord } }`, undefined, await hub().token(Role.AUDITOR));
+        const record = await postGraphQL<{ jointTask: { fullRecord: FullDrawRecord } }>(second.url, `{ jointTask(id: "${taskId}") { fullRecord } }`, undefined, await hub().tokenFor('joint', Role.AUDITOR));
         expect(verifyDrawRecord(record.data!.jointTask.fullRecord).ok).toBe(true);
       }
       // Snapshots and inspector draws through both instances at once: one each.
       time.set('2026-03-02T02:00:00Z');
-      const token = await hub().token(Role.COORDINATOR, 'market');
+      const token = await hub().tokenFor('joint', Role.COORDINATOR, 'market');
       const task = await runTaskTo(hub(), time, planId, 'COMMITTED');
       const snap = (url: string) => postGraphQL(url, `mutation { jointTakeSnapshot(taskId: "${task}") { status } }`, undefined, token);
       const snaps = await Promise.all([snap(hub().joint.url), snap(second.url)]);
@@ -57,12 +58,12 @@ describeWithHub(
       time.set('2026-03-04T02:00:00Z');
       await postGraphQL(hub().joint.url, `mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { status } }`, undefined, token);
       await postGraphQL(hub().joint.url, `mutation { jointLockTask(taskId: "${task}") { status } }`, undefined, token);
-      const taxToken = await hub().token(Role.COORDINATOR, 'tax');
+      const taxToken = await hub().tokenFor('joint', Role.COORDINATOR, 'tax');
       const drawTax = (url: string) => postGraphQL(url, `mutation { jointDrawInspectors(taskId: "${task}", department: "tax") { id } }`, undefined, taxToken);
       const teamDraws = await Promise.all([drawTax(hub().joint.url), drawTax(second.url)]);
       expect(teamDraws.filter((r) => !r.errors).length).toBe(1);
       expect(teamDraws.filter((r) => r.errors).map((r) => r.errors![0]!.extensions!.code)).toEqual(['CONFLICT']);
-      const chain = await postGraphQL<{ jointVerifyAuditTrail: { ok: boolean } }>(hub().joint.url, '{ jointVerifyAuditTrail { ok brokenAt } }', undefined, await hub().token(Role.AUDITOR));
+      const chain = await postGraphQL<{ jointVerifyAuditTrail: { ok: boolean } }>(hub().joint.url, '{ jointVerifyAuditTrail { ok brokenAt } }', undefined, await hub().tokenFor('joint', Role.AUDITOR));
       expect(chain.data!.jointVerifyAuditTrail.ok).toBe(true);
     });
   },

@@ -123,6 +123,6 @@ for (const mode of ['production', 'development'] as const) {
     400,
     undefined,
     // Given the clock a training hub would get: startHub hands it to no service outside training.
-    { training: realClock, env: { JOINTCHECK_MODE: mode } },
+    { training: realClock, env: { JOINTCHECK_MODE: mode, ...(mode === 'production' ? { JOINTCHECK_REGISTRY_ALLOWED_HOSTS: '127.0.0.1' } : {}) } },
   );
 }

@@ -413,7 +413,7 @@ describeWithHub(
         issuer: hub().issuer,
         logger: createLogger('silent', 'joint'),
         port: jointPort,
-        departments: () => hub().departments.map((d) => ({ code: d.name, url: d.url })),
+        departments: () => hub().departments.map((d) => ({ code: d.name, name: d.name, url: d.url })),
         clock: time.clock,
         deliveryIntervalMs: 3_600_000,
       });

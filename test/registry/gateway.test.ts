@@ -16,7 +16,7 @@ import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 const logger = createLogger('silent', 'gateway-test');
 
 async function extraGateway(hub: TestHub, supergraph: SupergraphSourceOptions): Promise<GatewayHandle> {
-  return startGateway({ supergraph, verifier: hub.verifier, host: '127.0.0.1', port: 0, logger, limits: hub.config.limits, webDir: hub.config.webDir });
+  return startGateway({ supergraph, verifier: hub.verifier, signer: hub.gatewaySigner, host: '127.0.0.1', port: 0, logger, limits: hub.config.limits, webDir: hub.config.webDir });
 }
 
 async function registerAs(hub: TestHub, name: string, url: string): Promise<number> {
@@ -176,11 +176,13 @@ describeWithHub('gateways follow the registry', (hub) => {
     await untilGatewayServes(hub().gateway, (await hub().registry.service.head()));
     const file = tempFile('supergraph.graphql');
     fs.writeFileSync(file, hub().gateway.supergraphSdl());
+    // Like ours, it sends each subgraph a token for that subgraph alone (H2), which the subgraph checks (R30).
+    const perSubgraph = new Map<string, string>();
+    for (const name of hub().registry.departments().map((d) => d.name).concat(['joint', 'registry'])) perSubgraph.set(name, `Bearer ${await hub().tokenFor(name, Role.AUDITOR)}`);
     const hive = createGatewayRuntime({
       supergraph: file,
       logging: false,
-      // Like ours, it passes the caller's token on; each subgraph checks it (R30).
-      propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }) },
+      propagateHeaders: { fromClientToSubgraphs: ({ request, subgraphName }) => (request.headers.get('authorization') ? { authorization: perSubgraph.get(subgraphName) } : {}) },
     });
     const server = http.createServer(hive);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,6 +2,7 @@ import { loadConfig } from '../../subgraphs/kernel/config';
 import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
 import { HUB_BOOTSTRAP, startRegistry, type RunningRegistry } from '../../subgraphs/registry';
+import { RegistryService } from '../../subgraphs/registry/service';
 import { fetchSubgraphSdl } from '../../subgraphs/registry/compose';
 import { testDatabases } from '../support/databases';
 import { postGraphQL, testKeys } from '../support/hub';
@@ -67,7 +68,7 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
 
   it('department admins register only at the hosts the hub allows (tokens are forwarded to registered URLs); hub admins are not limited', async () => {
     const server = await plain('type Query { delta: Int }');
-    const admin = await keys.issuer.issue({ subject: 'customs-admin', role: Role.DEPT_ADMIN, department: 'customs' });
+    const admin = await keys.issuer.issueFor('registry', { subject: 'customs-admin', role: Role.DEPT_ADMIN, department: 'customs' });
     const refused = await postGraphQL(registry.url, REGISTER, { input: { name: 'customs', code: 'customs', departmentName: '海关', url: 'http://collector.example.com/graphql' } }, admin);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'url' });
     expect(refused.errors?.[0]?.message).toContain('collector.example.com is not one the hub accepts');
@@ -75,7 +76,7 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
     const allowed = await postGraphQL(registry.url, REGISTER, { input: { name: 'customs', code: 'customs', departmentName: '海关', url: server.url.replace('127.0.0.1', 'localhost') } }, admin);
     expect(allowed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((allowed.errors?.[0]?.extensions?.problems as Array<{ kind: string }>).some((p) => p.kind === 'CONTRACT')).toBe(true);
-    const hubAdmin = await keys.issuer.issue({ subject: 'admin', role: Role.HUB_ADMIN, department: null });
+    const hubAdmin = await keys.issuer.issueFor('registry', { subject: 'admin', role: Role.HUB_ADMIN, department: null });
     const byHub = await postGraphQL(registry.url, REGISTER, { input: { name: 'delta', url: server.url } }, hubAdmin);
     expect(byHub.errors).toBeUndefined();
   });
@@ -91,7 +92,7 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
       }
     };
     const server = await plain('type Query { epsilon: Int }');
-    const token = await keys.issuer.issue({ subject: 'admin', role: Role.HUB_ADMIN, department: null });
+    const token = await keys.issuer.issueFor('registry', { subject: 'admin', role: Role.HUB_ADMIN, department: null });
     expect((await postGraphQL(registry.url, REGISTER, { input: { name: 'epsilon', url: server.url } }, token)).errors).toBeUndefined();
     expect((await until('UP')).latencyMs).not.toBeNull();
     await server.stop();
@@ -110,5 +111,25 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
     const restarted = await registry.service.bootstrap([{ name: 'zeta', url: hubOwn.url }], HUB_BOOTSTRAP);
     expect(restarted).toMatchObject({ changed: false, kept: ['zeta'] });
     expect((await registry.service.subgraphs()).find((s) => s.name === 'zeta')!.url).toBe(moved.url);
+  });
+
+  it('H2: in production the registry needs its allowed hosts to start, and holds hub admins to them too', async () => {
+    const production = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_MODE: 'production' });
+    await expect(startRegistry(production, { verifier: keys.verifier, logger: createLogger('silent', 'registry'), port: 0 })).rejects.toThrow(/JOINTCHECK_REGISTRY_ALLOWED_HOSTS/);
+    // The same registry's rules in production, on its database: a hub admin is refused a host outside the list.
+    const held = new RegistryService({
+      dataSource: registry.database.dataSource,
+      logger: createLogger('silent', 'registry'),
+      clock: () => new Date(),
+      contractTemplate: async () => '',
+      operations: [],
+      allowedHosts: ['.customs.gov.cn'],
+      production: true,
+    });
+    const server = await plain('type Query { theta: Int }');
+    const admin = { subject: 'admin', role: Role.HUB_ADMIN, department: null };
+    const head = await registry.service.head();
+    await expect(held.register({ name: 'theta', url: server.url }, admin)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'url' } });
+    expect(await registry.service.head()).toBe(head);
   });
 });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role, serviceAudience } from '../../subgraphs/kernel/identity';
 import { sha256 } from '../../subgraphs/registry/compose';
 import { startCustomsSubgraph, type CustomsSubgraph } from '../support/customs/customs-subgraph';
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
@@ -73,7 +73,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
   let customsVersion: number;
 
   beforeAll(async () => {
-    customs = await startCustomsSubgraph({ jwks: hub().jwks, issuer: TEST_SETTINGS.issuer, audience: TEST_SETTINGS.audience });
+    customs = await startCustomsSubgraph({ jwks: hub().jwks, issuer: TEST_SETTINGS.issuer, audience: serviceAudience(TEST_SETTINGS.audience, 'customs') });
   });
   afterAll(async () => {
     await customs?.stop();
@@ -226,12 +226,13 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
     const broken = await startCustomsSubgraph({
       jwks: hub().jwks,
       issuer: TEST_SETTINGS.issuer,
-      audience: TEST_SETTINGS.audience,
+      audience: serviceAudience(TEST_SETTINGS.audience, 'customs'),
       // A shared object changed: composition fails (RosterRows.count is Int! in every other subgraph).
       sdlTransform: (sdl) => sdl.replace(/(type RosterRows[^{]*\{[\s\S]*?)count: Int!/, '$1count: String!'),
     });
     try {
-      const r = await register(hub(), CUSTOMS(broken.url), await hub().token(Role.DEPT_ADMIN, 'customs'));
+      // At another address: a move, which is a hub admin's change (H2).
+      const r = await register(hub(), CUSTOMS(broken.url), await hub().token(Role.HUB_ADMIN));
       const { message, problems } = refusal(r);
       expect(message).toMatch(/^The registry refused the change; nothing was changed\./);
       const composition = problems.filter((p) => p.kind === 'COMPOSITION');
@@ -241,7 +242,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       // The same, only checked: the problems as data, nothing changed.
       const checked = await hub().query<{ registryCheckSubgraph: { ok: boolean; unchanged: boolean; problems: Problem[]; diff: unknown } }>(
         `mutation($input: SubgraphRegistrationInput!) { registryCheckSubgraph(input: $input) { ok unchanged problems { kind message subgraph type field operation } diff { addedFields } } }`,
-        { variables: { input: CUSTOMS(broken.url) }, token: await hub().token(Role.DEPT_ADMIN, 'customs') },
+        { variables: { input: CUSTOMS(broken.url) }, token: await hub().token(Role.HUB_ADMIN) },
       );
       expect(checked.data!.registryCheckSubgraph).toMatchObject({ ok: false, unchanged: false, diff: null });
       expect(checked.data!.registryCheckSubgraph.problems.some((p) => p.kind === 'COMPOSITION')).toBe(true);
@@ -275,7 +276,8 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       expect(checked.data!.registryCheckSubgraph.ok).toBe(false);
       expect(checked.data!.registryCheckSubgraph.problems.map((p) => p.operation)).toEqual(['EntityOverview']);
       expect(checked.data!.registryCheckSubgraph.diff.removedFields).toEqual(['TaxView.creditRating']);
-      const refused = refusal(await register(hub(), input, await hub().token(Role.DEPT_ADMIN, 'tax')));
+      // The variant answers at another address: registering it there is a move, a hub admin's change (H2).
+      const refused = refusal(await register(hub(), input, await hub().token(Role.HUB_ADMIN)));
       expect(refused.breaksOperations).toEqual(['EntityOverview']);
       expect(refused.problems).toEqual([expect.objectContaining({ kind: 'OPERATION', operation: 'EntityOverview' })]);
       expect(refused.problems[0]!.message).toContain('TaxView.creditRating is removed');
@@ -321,7 +323,7 @@ describeWithHub('the subgraph registry: department systems join the hub', (hub) 
       // Forcing passes stored operations only: the contract still refuses it.
       expect(problems).toEqual([expect.objectContaining({ kind: 'CONTRACT', subgraph: 'tax', type: 'TaxQuery', field: 'exportTargetRows' })]);
       expect(message).not.toContain('may force');
-      const unforced = refusal(await register(hub(), { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url }, await hub().token(Role.DEPT_ADMIN, 'tax')));
+      const unforced = refusal(await register(hub(), { name: 'tax', code: 'tax', departmentName: '税务局', url: variant.url }, await hub().token(Role.HUB_ADMIN)));
       expect(unforced.breaksOperations).toEqual(['DepartmentExportTargetRows']);
       expect(unforced.problems.find((p) => p.kind === 'OPERATION')!.message).toContain('as sent to tax');
     } finally {

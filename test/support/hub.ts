@@ -11,12 +11,16 @@ export interface TestHub extends RunningHub {
   config: HubConfig;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
+  /** The gateway's own signer of the tokens it forwards to subgraphs (H2). */
+  gatewaySigner: TokenIssuer;
   /** The public key set tokens verify with (for a subgraph not built on this code). */
   jwks: { keys: object[] };
   /** The private key the hub's tokens are signed with: for tests that sign what no issuer would (H2). */
   privateJwk: JWK;
-  /** A bearer token for a role (and department). */
+  /** A bearer token for a role (and department), for the gateway. */
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
+  /** A bearer token for one service called directly (its audience, H2): `tax`, `joint`, `registry`. */
+  tokenFor(service: string, role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
   query<T = Record<string, unknown>>(query: string, options?: { variables?: Record<string, unknown>; token?: string; url?: string }): Promise<GraphQLResponse<T>>;
   /** What the demo year made, when the hub was started with `demoYear`. */
@@ -46,10 +50,21 @@ export interface GraphQLResponse<T> {
 
 export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-test' };
 
-/** Keys made in memory for one test file: the hub verifies with them, tests sign with them. */
-export async function testKeys(): Promise<{ issuer: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK }> {
+/**
+ * Keys made in memory for one test file: the hub's pair (tests sign with it) and the gateway's (it
+ * signs what it forwards to subgraphs, H2); every service verifies with both public keys.
+ */
+export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK }> {
   const keys = await generateSigningKeys('test');
-  return { issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS), verifier: new TokenVerifier(keys.jwks, TEST_SETTINGS), jwks: keys.jwks as { keys: object[] }, privateJwk: keys.privateJwk };
+  const gateway = await generateSigningKeys('test-gateway');
+  const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
+  return {
+    issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS),
+    gatewaySigner: await TokenIssuer.fromJwk(gateway.privateJwk, TEST_SETTINGS),
+    verifier: new TokenVerifier(jwks, TEST_SETTINGS),
+    jwks: jwks as { keys: object[] },
+    privateJwk: keys.privateJwk,
+  };
 }
 
 export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
@@ -75,14 +90,18 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     JOINTCHECK_HEALTH_INTERVAL_MS: '3600000',
     // Tests send many mutations as one caller; the limit itself is tested with a gateway of its own.
     JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
+    // Tests send many operations at once as one caller (the public view's walk, the load tests); the
+    // callers' budget (H2) is tested with a gateway of its own, and the browser tests keep the defaults.
+    JOINTCHECK_CALLER_CONCURRENCY: '1000000',
+    JOINTCHECK_CALLER_COST: '1000000000',
     ...(options.training ? { JOINTCHECK_MODE: 'training' } : {}),
     ...options.env,
   });
-  const { issuer, verifier, jwks, privateJwk } = await testKeys();
+  const { issuer, gatewaySigner, verifier, jwks, privateJwk } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
   const demoClock = options.demoYear ?? options.training;
-  const hub = await startHub(config, { verifier, issuer, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000, trainingClock: options.training });
+  const hub = await startHub(config, { verifier, issuer, gatewaySigner, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000, trainingClock: options.training });
   let demo: DemoSummary | undefined;
   if (options.demoYear) {
     try {
@@ -97,10 +116,12 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     config,
     issuer,
     verifier,
+    gatewaySigner,
     jwks,
     privateJwk,
     demo,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
+    tokenFor: (service, role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issueFor(service, { subject, role, department }),
     query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
   };
 }

@@ -7,6 +7,7 @@ import { buildFederatedSchema, type ReferenceResolvers } from '../federation';
 import { assertUscc } from '../uscc';
 import { DepartmentKernel1763900000000 } from '../migrations/1763900000000-DepartmentKernel';
 import type { DemoDepartment } from '../demo/department-demo';
+import type { RequestContext } from '../context';
 import { DEPARTMENT_ENTITIES } from './entities';
 import { RESULT_ENTITIES } from './results/entities';
 import { createResultResolvers } from './results/result-resolvers';
@@ -63,7 +64,7 @@ export interface DepartmentModule<Own = unknown> {
   migrations: Function[];
   buildSchema(): Promise<GraphQLSchema>;
   /** The per-request context; `store` replaces the department's own tables for rosters and checklist (a connector). */
-  createContext(dataSource: DataSource, clock?: () => Date, store?: DepartmentStoreFactory): Omit<OwnContext<Own>, 'identity' | 'requestId'>;
+  createContext(dataSource: DataSource, clock?: () => Date, store?: DepartmentStoreFactory): Omit<OwnContext<Own>, keyof RequestContext>;
 }
 
 /**

@@ -15,7 +15,7 @@ export type RunningDepartment = ServiceWithDatabase;
  */
 export async function startDepartment(
   module: DepartmentModule<unknown>,
-  config: Pick<HubConfig, 'db' | 'host' | 'demo'>,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'>,
   deps: {
     verifier: TokenVerifier;
     logger: Logger;
@@ -44,6 +44,7 @@ export async function startDepartment(
       port: deps.port,
       logger: deps.logger,
       health: deps.health,
+      limits: config.limits,
       context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });

@@ -243,7 +243,7 @@ async function identify(keys: ReturnType<typeof createLocalJWKSet>, settings: { 
   if (!match) throw new GraphQLError("The Authorization header must be 'Bearer <token>'.", { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   let payload: Record<string, unknown> & { sub?: string };
   try {
-    ({ payload } = await jwtVerify(match[1]!, keys, { issuer: settings.issuer, audience: settings.audience, algorithms: ['EdDSA'] }));
+    ({ payload } = await jwtVerify(match[1]!, keys, { issuer: [settings.issuer, `${settings.issuer}:gateway`], audience: settings.audience, algorithms: ['EdDSA'], requiredClaims: ['exp'] }));
   } catch (error) {
     throw refuse((error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid');
   }
@@ -1215,9 +1215,11 @@ export interface CustomsStats {
 }
 
 export interface CustomsSubgraphOptions {
-  /** The hub's public key set. */
+  /** The hub's public key set (the hub's key and the gateway's). */
   jwks: { keys: object[] };
+  /** The hub's issuer; tokens the gateway forwards come from `<issuer>:gateway`. */
   issuer: string;
+  /** This subgraph's own audience: `<hub audience>:customs` (tokens made for another service are refused). */
   audience: string;
   port?: number;
   host?: string;
