@@ -102,7 +102,7 @@ export interface BenchIdentity {
 /** The hub's key pair and the gateway's (H2), in memory, for a benchmark that starts the hub in its own process. */
 export async function inMemoryKeys(settings: { issuer: string; audience: string }): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier }> {
   const keys = await generateSigningKeys('bench');
-  const gateway = await generateSigningKeys('bench-gateway');
+  const gateway = await generateSigningKeys('gateway-bench');
   return {
     issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings),
     gatewaySigner: await TokenIssuer.fromJwk(gateway.privateJwk, settings),
@@ -115,7 +115,7 @@ export async function benchIdentity(dir: string): Promise<BenchIdentity> {
   const settings = { issuer: 'bench', audience: 'bench' };
   const keys = await generateSigningKeys('bench');
   // The gateway's own key for the tokens it forwards to subgraphs (H2), beside the hub's.
-  const gateway = await generateSigningKeys('bench-gateway');
+  const gateway = await generateSigningKeys('gateway-bench');
   const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
   const publicKeysFile = path.join(dir, 'jwks.json');
   const privateKeyFile = path.join(dir, 'private.jwk.json');

@@ -20,7 +20,11 @@ import { SubgraphTimeoutError } from '../subgraphs/kernel/http-client';
  * other subgraphs' data is still returned.
  */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** Tokens signed for this subgraph, by caller, reused while they have more than a third of their life left. */
+  /**
+   * Tokens signed for this subgraph, by caller, reused for the first third of their life only: a
+   * subgraph whose clock runs up to 40 s ahead of the gateway's still takes them (an expired token is
+   * never taken, whatever the clocks).
+   */
   private readonly forwarded = new LRUCache<string, { token: string; expiresAt: number }>({ max: 10_000 });
 
   constructor(
@@ -52,7 +56,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     const key = `${identity.role}\n${identity.department ?? ''}\n${identity.subject}\n${notAfter}`;
     const now = Date.now() / 1000;
     const kept = this.forwarded.get(key);
-    if (kept && kept.expiresAt - now > FORWARDED_TOKEN_SECONDS / 3) return kept.token;
+    if (kept && kept.expiresAt - now > (FORWARDED_TOKEN_SECONDS * 2) / 3) return kept.token;
     const made = await this.signer!.forward(this.subgraph, identity, notAfter);
     this.forwarded.set(key, made);
     return made.token;
@@ -60,6 +64,20 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
 
   override didEncounterError(error: Error, _fetchRequest: unknown, fetchResponse?: { status: number }): void {
     const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
+    // A subgraph that refused the request with an HTTP status (401, 403, 400, 413, 429 ...) and said
+    // why in GraphQL's terms: its own message and code, naming it (H2: not "answered HTTP 429").
+    const answered = error instanceof GraphQLError ? (error.extensions?.response as { body?: { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } } | undefined)?.body?.errors?.[0] : undefined;
+    if (fetchResponse && typeof answered?.message === 'string') {
+      const own = answered.extensions ?? {};
+      throw new GraphQLError(`The ${this.subgraph} subgraph refused this part: ${answered.message}`, {
+        extensions: {
+          code: typeof own.code === 'string' ? own.code : ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+          serviceName: this.subgraph,
+          upstreamStatus: fetchResponse.status,
+          ...(typeof own.retryAfterSeconds === 'number' ? { retryAfterSeconds: own.retryAfterSeconds } : {}),
+        },
+      });
+    }
     // The subgraph's own refusals (401, 403) keep their meaning.
     if (code === ErrorCode.UNAUTHENTICATED || code === ErrorCode.FORBIDDEN) throw error;
     // H2: a subgraph that did not answer in time is named as such, with the timeout (it may be

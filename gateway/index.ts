@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { HubConfig } from '../subgraphs/kernel/config';
-import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { PUBLIC_IDENTITY, type TokenIssuer, type TokenVerifier } from '../subgraphs/kernel/identity';
 import type { Logger } from '../subgraphs/kernel/log';
 import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import { operationResolution } from '../subgraphs/kernel/operation-resolution';
@@ -29,8 +29,11 @@ export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, 
 export interface GatewayOptions {
   /** Where the supergraph comes from: the registry's store (default) or a file. */
   supergraph: SupergraphSourceOptions;
-  /** Verifies callers' tokens: the hub's audience only (tokens made for one service are refused here). */
-  verifier: TokenVerifier;
+  /**
+   * Verifies callers' tokens: the hub's audience only (tokens made for one service are refused
+   * here). Null: a gateway alone without keys, which serves every caller as the public (H2).
+   */
+  verifier: TokenVerifier | null;
   /**
    * Signs the token forwarded to each subgraph on a caller's behalf, with the gateway's own key
    * (JOINTCHECK_GATEWAY_PRIVATE_KEY; never the hub's). Null: no identity is forwarded (H2).
@@ -43,6 +46,8 @@ export interface GatewayOptions {
   limits: HubConfig['limits'];
   /** The built public page (dist/web), served at `/`. */
   webDir: string;
+  /** Proxies whose X-Forwarded-For names the caller (JOINTCHECK_TRUST_PROXY); none when absent. */
+  trustProxy?: string | number | null;
 }
 
 export interface GatewayHandle {
@@ -68,6 +73,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   });
   // H2: /health says which supergraph is served, and 503 while none is.
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
+  // Callers behind the operator's own proxies are told apart by X-Forwarded-For (their budget and limits, H2).
+  if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   const limits = operationLimits(options.limits);
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -108,8 +115,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ...requestBody(options.limits),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { identity, expiresAt } = await verifyRequest(options.verifier, req.headers.authorization);
-        return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.socket.remoteAddress ?? 'unknown' };
+        const { identity, expiresAt } = options.verifier ? await verifyRequest(options.verifier, req.headers.authorization) : { identity: PUBLIC_IDENTITY, expiresAt: null };
+        return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
       },
     }),
   );

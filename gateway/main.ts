@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import fs from 'node:fs';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { loadGatewaySigner, loadVerifier } from '../subgraphs/kernel/keys';
 import { createLogger } from '../subgraphs/kernel/log';
@@ -14,15 +15,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'gateway');
   // A gateway verifies callers' tokens with public keys and signs what it forwards with a key of
   // its own; it never makes a key (H2). Alone on a supergraph file (outside subgraphs) it may have
-  // neither: tokens are then refused and no identity is forwarded, as stock Apollo Gateway does.
+  // neither: it then serves every caller as the public, ignoring Authorization, and forwards no
+  // identity, as stock Apollo Gateway does.
   const alone = config.supergraph.file !== null;
-  const verifier = await loadVerifier(config, (message) => logger.warn(message), { optional: alone });
+  const withoutKeys = alone && !fs.existsSync(config.jwt.publicKeysFile);
+  if (withoutKeys) logger.warn(`No public key set at ${config.jwt.publicKeysFile} (JOINTCHECK_JWT_PUBLIC_KEYS): tokens are not read; every caller is served as the public.`);
+  const verifier = withoutKeys ? null : await loadVerifier(config, (message) => logger.warn(message));
   const signer = await loadGatewaySigner(config);
   if (!signer && !alone) {
     throw new Error(`The gateway has no key to sign the tokens it forwards to subgraphs with (looked at ${config.jwt.gatewayKeyFile}): set JOINTCHECK_GATEWAY_PRIVATE_KEY to the gateway's key (npm run keys makes gateway.jwk.json, and its public key in jwks.json).`);
   }
   if (!signer) logger.warn(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): subgraphs get no caller identity.`);
-  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier, signer, host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir });
+  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier, signer, host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy });
   stopOnSignals(() => gateway.stop());
 }
 

@@ -1,28 +1,58 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateSigningKeys } from '../subgraphs/kernel/identity';
+import type { JSONWebKeySet } from 'jose';
+import { GATEWAY_KEY_ID_PREFIX, generateSigningKeys, publicJwkOf, readJson } from '../subgraphs/kernel/identity';
+
+const USAGE = `Usage: npm run keys -- [--out keys] [--kid <id>] [--gateway-only]
+Writes <out>/private.jwk.json (the hub's key: for whoever issues tokens), <out>/gateway.jwk.json
+(the gateway's own key, id ${GATEWAY_KEY_ID_PREFIX}...: for the gateway only) and <out>/jwks.json (both
+public keys: for every service). --gateway-only adds a gateway key to an existing <out>/jwks.json and
+leaves the hub's key as it is (a deployment made before the gateway had a key of its own).`;
 
 /**
- * `npm run keys -- --out keys`: the signing keys of a deployment: `private.jwk.json` (the hub's
- * Ed25519 key, for whoever issues tokens only), `gateway.jwk.json` (the gateway's own key for the
- * per-subgraph tokens it forwards, H2; for the gateway only) and `jwks.json` (both public keys,
- * for every service). Rotation: add the new public key to the old jwks.json, issue with the new
- * key, drop the old one later.
+ * `npm run keys -- --out keys`: the signing keys of a deployment (H2: the hub's and the gateway's,
+ * each signing for its own issuer only). Rotation: add the new public key to the old jwks.json,
+ * sign with the new key, drop the old one later.
  */
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: 'keys' }, kid: { type: 'string' } } });
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { out: { type: 'string', default: 'keys' }, kid: { type: 'string' }, 'gateway-only': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.error(USAGE);
+    return 0;
+  }
   const dir = path.resolve(values.out!);
-  const keys = await generateSigningKeys(values.kid);
-  const gateway = await generateSigningKeys(`gateway-${keys.privateJwk.kid}`);
+  const jwksFile = path.join(dir, 'jwks.json');
+  const gatewayFile = path.join(dir, 'gateway.jwk.json');
+  if (values.kid?.startsWith(GATEWAY_KEY_ID_PREFIX)) {
+    console.error(`--kid ${values.kid}: key ids starting with ${GATEWAY_KEY_ID_PREFIX} are the gateway's; give the hub's key another id.`);
+    return 2;
+  }
+  const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${values.kid ?? Date.now().toString(36)}`);
   fs.mkdirSync(dir, { recursive: true });
+  if (values['gateway-only']) {
+    if (!fs.existsSync(jwksFile)) {
+      console.error(`--gateway-only adds to an existing key set, and there is none at ${jwksFile}; run without it to make every key.`);
+      return 2;
+    }
+    const jwks = readJson<JSONWebKeySet>(jwksFile, 'the public key set');
+    fs.writeFileSync(gatewayFile, JSON.stringify(gateway.privateJwk, null, 2), { mode: 0o600 });
+    fs.writeFileSync(jwksFile, JSON.stringify({ keys: [...jwks.keys, publicJwkOf(gateway.privateJwk)] }, null, 2));
+    console.log(`Wrote ${gatewayFile} (kid ${gateway.privateJwk.kid}) and added its public key to ${jwksFile}.`);
+    return 0;
+  }
+  const keys = await generateSigningKeys(values.kid);
   fs.writeFileSync(path.join(dir, 'private.jwk.json'), JSON.stringify(keys.privateJwk, null, 2), { mode: 0o600 });
-  fs.writeFileSync(path.join(dir, 'gateway.jwk.json'), JSON.stringify(gateway.privateJwk, null, 2), { mode: 0o600 });
-  fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [...keys.jwks.keys, ...gateway.jwks.keys] }, null, 2));
-  console.log(`Wrote ${dir}/jwks.json, ${dir}/private.jwk.json (kid ${keys.privateJwk.kid}) and ${dir}/gateway.jwk.json (kid ${gateway.privateJwk.kid}).`);
+  fs.writeFileSync(gatewayFile, JSON.stringify(gateway.privateJwk, null, 2), { mode: 0o600 });
+  fs.writeFileSync(jwksFile, JSON.stringify({ keys: [...keys.jwks.keys, ...gateway.jwks.keys] }, null, 2));
+  console.log(`Wrote ${jwksFile}, ${dir}/private.jwk.json (kid ${keys.privateJwk.kid}) and ${gatewayFile} (kid ${gateway.privateJwk.kid}).`);
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -82,6 +82,13 @@ const schema = z.object({
   JOINTCHECK_MAX_TOKENS: z.coerce.number().int().min(50).max(1_000_000).default(5000),
   JOINTCHECK_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
   JOINTCHECK_MAX_COST: z.coerce.number().int().min(10).max(100_000_000).default(250_000),
+  /**
+   * Gateway: the proxies in front of it whose X-Forwarded-For it believes (express's `trust proxy`:
+   * `loopback`, addresses or CIDR ranges, comma-separated, or a number of hops). Unset: none; each
+   * caller is its connection's address (behind a load balancer, every anonymous caller would then
+   * share one budget and one mutation limit).
+   */
+  JOINTCHECK_TRUST_PROXY: z.string().min(1).optional(),
   /** Gateway: the largest request body, in bytes. */
   JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Gateway: mutations per caller (token subject, or address when anonymous) per minute. */
@@ -148,6 +155,8 @@ export interface HubConfig {
   connector: ConnectorSettings | null;
   /** Gateway: the built public page (dist/web of the project by default). */
   webDir: string;
+  /** Gateway: which proxies' X-Forwarded-For names the caller (express `trust proxy`); null: none. */
+  trustProxy: string | number | null;
   /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
   calendarDir: string | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
@@ -247,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     connector: connectorSettings(c),
     healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
+    trustProxy: c.JOINTCHECK_TRUST_PROXY === undefined ? null : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY) ? Number(c.JOINTCHECK_TRUST_PROXY) : c.JOINTCHECK_TRUST_PROXY,
     webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
     calendarDir: c.JOINTCHECK_CALENDAR_DIR ? path.resolve(c.JOINTCHECK_CALENDAR_DIR) : null,
     logLevel: c.JOINTCHECK_LOG_LEVEL,

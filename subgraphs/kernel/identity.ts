@@ -113,6 +113,14 @@ export function gatewayIssuer(hubIssuer: string): string {
  */
 export const FORWARDED_PUBLIC_HEADER = 'x-jointcheck-public';
 
+/**
+ * The key ids of the gateway's keys start with this; every other key is the hub's (H2). A key
+ * signs for one issuer only: a gateway key only what the gateway forwards, a hub key only the hub's
+ * tokens, so that neither can pass for the other (a leaked gateway key mints no hub admin's token
+ * for the gateway, the hub's key no "forwarded" call that a service would not count).
+ */
+export const GATEWAY_KEY_ID_PREFIX = 'gateway-';
+
 /** How long a token the gateway forwards to one subgraph lives at most (never longer than the caller's own). */
 export const FORWARDED_TOKEN_SECONDS = 60;
 
@@ -132,6 +140,11 @@ export class TokenIssuer {
     private readonly settings: TokenSettings,
   ) {}
 
+  /** Whether this is the gateway's key (its key id starts with GATEWAY_KEY_ID_PREFIX): it forwards only. */
+  get isGatewayKey(): boolean {
+    return this.kid.startsWith(GATEWAY_KEY_ID_PREFIX);
+  }
+
   static async fromJwk(jwk: JWK, settings: TokenSettings): Promise<TokenIssuer> {
     if (!jwk.kid) throw new Error('The private JWK needs a kid');
     return new TokenIssuer(await importJWK(jwk, 'EdDSA'), jwk.kid, settings);
@@ -143,6 +156,7 @@ export class TokenIssuer {
    * the maximum (JOINTCHECK_JWT_MAX_LIFETIME) is refused here, as every verifier would refuse it (H2).
    */
   async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string, options: { audience?: string | string[] } = {}): Promise<string> {
+    if (this.isGatewayKey) throw new Error(`The key ${this.kid} is the gateway's (its id starts with ${GATEWAY_KEY_ID_PREFIX}): it signs only what the gateway forwards, never a hub token.`);
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
     if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
@@ -172,6 +186,7 @@ export class TokenIssuer {
    * gateway's issuer, living FORWARDED_TOKEN_SECONDS and never past `notAfter` (the caller's `exp`).
    */
   async forward(service: string, identity: Identity, notAfter: number | null): Promise<{ token: string; expiresAt: number }> {
+    if (!this.isGatewayKey) throw new Error(`The key ${this.kid} is not the gateway's (a gateway key's id starts with ${GATEWAY_KEY_ID_PREFIX}): the hub's key never signs as the gateway.`);
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = Math.min(issuedAt + FORWARDED_TOKEN_SECONDS, notAfter ?? Infinity);
     // A public caller's token (role PUBLIC, accepted from the gateway's issuer only) goes in FORWARDED_PUBLIC_HEADER.
@@ -274,6 +289,10 @@ export class TokenVerifier {
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
       const viaGateway = payload.iss === gatewayIssuer(this.settings.issuer);
+      // H2: each key signs for its own issuer only (GATEWAY_KEY_ID_PREFIX).
+      if (String(decodeProtectedHeader(token).kid ?? '').startsWith(GATEWAY_KEY_ID_PREFIX) !== viaGateway) {
+        throw new TokenRefusal(`The token is signed with a key that does not sign for its issuer (the gateway's keys sign only what the gateway forwards, the hub's only the hub's tokens): ${HOW_TO_RENEW}`);
+      }
       // The public, forwarded by the gateway (its own issuer only): no one can be given that role otherwise.
       const forwardedPublic = viaGateway && role === Role.PUBLIC && department === null;
       const problem = forwardedPublic ? null : identityProblem(role, department);
@@ -366,12 +385,17 @@ export async function ensureDevKeys(files: { publicKeysFile: string; privateKeyF
     write(privateKeyFile, keys.privateJwk, 0o600);
     write(publicKeysFile, keys.jwks);
   }
-  if (!fs.existsSync(gatewayKeyFile)) {
-    const gateway = await generateSigningKeys(`gateway-${Date.now().toString(36)}`);
-    const jwks = readJson<JSONWebKeySet>(publicKeysFile, 'the JWT public key set');
-    write(gatewayKeyFile, gateway.privateJwk, 0o600);
-    write(publicKeysFile, { keys: [...jwks.keys, ...gateway.jwks.keys] });
-  }
+  if (!fs.existsSync(gatewayKeyFile)) write(gatewayKeyFile, (await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${Date.now().toString(36)}`)).privateJwk, 0o600);
+  // The gateway's public key in the set, whichever of the files was there before.
+  const jwks = readJson<JSONWebKeySet>(publicKeysFile, 'the JWT public key set');
+  const gatewayPublic = publicJwkOf(readJson<JWK>(gatewayKeyFile, "the gateway's private key"));
+  if (!jwks.keys.some((k) => k.kid === gatewayPublic.kid)) write(publicKeysFile, { keys: [...jwks.keys, gatewayPublic] });
+}
+
+/** The public half of a private Ed25519 JWK (its `d` left out), as a key set lists it. */
+export function publicJwkOf(privateJwk: JWK): JWK {
+  const { d: _private, ...publicJwk } = privateJwk;
+  return { ...publicJwk, use: 'sig' };
 }
 
 export function readJson<T>(file: string, what: string): T {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { JSONWebKeySet, JWK } from 'jose';
 import type { HubConfig } from './config';
-import { ensureDevKeys, readJson, TokenIssuer, TokenVerifier } from './identity';
+import { ensureDevKeys, GATEWAY_KEY_ID_PREFIX, readJson, TokenIssuer, TokenVerifier } from './identity';
 
 /** How often a service looks at its public key file for a rotation, in ms. */
 export const KEY_FILE_CHECK_MS = 2000;
@@ -12,17 +12,11 @@ export const KEY_FILE_CHECK_MS = 2000;
  * the hub's start (loadIssuer, ensureDevKeys). The public key file is watched: keys are rotated
  * without a restart or downtime by adding the new public key to the file, signing with it once
  * every service has it, and removing the old key once its tokens have expired (README "Tokens"). A
- * file that does not parse or holds no key is ignored, with the keys in use kept. `optional`: a
- * missing file is an empty key set (every token refused as signed by an unknown key), for a
- * gateway run alone on a supergraph file.
+ * file that does not parse or holds no key is ignored, with the keys in use kept.
  */
-export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m), options: { optional?: boolean } = {}): Promise<TokenVerifier> {
+export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m)): Promise<TokenVerifier> {
   const file = config.jwt.publicKeysFile;
   if (!fs.existsSync(file)) {
-    if (options.optional) {
-      onProblem(`No public key set at ${file} (JOINTCHECK_JWT_PUBLIC_KEYS): every token is refused and callers are served as the public.`);
-      return new TokenVerifier({ keys: [] }, config.jwt);
-    }
     throw new Error(`No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`);
   }
   const verifier = new TokenVerifier(readJson<JSONWebKeySet>(file, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'), config.jwt);
@@ -53,7 +47,11 @@ export async function loadIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenI
 export async function loadGatewaySigner(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer | null> {
   const file = config.jwt.gatewayKeyFile;
   if (!fs.existsSync(file)) return null;
-  return TokenIssuer.fromJwk(readJson<JWK>(file, "the gateway's private key (JOINTCHECK_GATEWAY_PRIVATE_KEY)"), config.jwt);
+  const signer = await TokenIssuer.fromJwk(readJson<JWK>(file, "the gateway's private key (JOINTCHECK_GATEWAY_PRIVATE_KEY)"), config.jwt);
+  if (!signer.isGatewayKey) {
+    throw new Error(`The gateway's key at ${file} has a key id that does not start with ${GATEWAY_KEY_ID_PREFIX}: every service would refuse what it signs (a key signs for one issuer only). Make one with npm run keys -- --gateway-only.`);
+  }
+  return signer;
 }
 
 /**

@@ -238,6 +238,12 @@ export class RegistryService {
     }
     // Checked before the SDL is fetched (a clear answer fast) and again under the lock.
     this.assertMayTake(await this.currentRows(), { name: input.name, code, url: purpose === 'change' ? input.url : undefined }, actor);
+    // H2: a department's subgraph is named by its code: the gateway signs each subgraph's tokens for its
+    // name, and the department verifies its code, so another name would let one subgraph receive tokens
+    // another department's service accepts.
+    if (code !== null && input.name !== code) {
+      throw badInput(`A department's subgraph is named by its code: register ${code}'s subgraph as '${code}', not '${input.name}' (tokens are made for that name).`, { field: 'name' });
+    }
     let sdl: string;
     try {
       sdl = await (this.deps.fetchSdl ?? ((u: string) => fetchSubgraphSdl(u)))(input.url);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
-import { decodeJwt } from 'jose';
+import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
 import YAML from 'yaml';
 import { FORWARDED_PUBLIC_HEADER, FORWARDED_TOKEN_SECONDS, Role, TokenVerifier } from '../../subgraphs/kernel/identity';
 import { runScript } from '../support/cli';
@@ -124,14 +124,38 @@ describeWithHub('H2: no subgraph receives a token it can use elsewhere', (hub: (
     expect((await hub().query(AUDIT, { token: await hub().tokenFor('joint', Role.HUB_ADMIN), url: hub().joint.url })).errors).toBeUndefined();
   });
 
+  it("H2: a key signs for its own issuer only: the gateway's key mints no hub token, the hub's key no call forwarded by the gateway", async () => {
+    const sign = async (privateJwk: JWK, issuer: string, audience: string, role: string) =>
+      new SignJWT({ role }).setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid! }).setSubject('mallory').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(await importJWK(privateJwk, 'EdDSA'));
+    // The gateway's key, as the hub: a hub admin's token for the gateway.
+    const minted = await sign(hub().gatewayPrivateJwk, TEST_SETTINGS.issuer, TEST_SETTINGS.audience, 'HUB_ADMIN');
+    const atGateway = await hub().query(AUDIT, { token: minted });
+    expect(codeOf(atGateway)).toBe('UNAUTHENTICATED');
+    expect(atGateway.errors![0]!.message).toContain('does not sign for its issuer');
+    // The hub's key, as the gateway: a call the joint service would take as forwarded (not counted again).
+    const posing = await sign(hub().privateJwk, `${TEST_SETTINGS.issuer}:gateway`, `${TEST_SETTINGS.audience}:joint`, 'HUB_ADMIN');
+    expect(codeOf(await hub().query(AUDIT, { token: posing, url: hub().joint.url }))).toBe('UNAUTHENTICATED');
+    // Each key for its own issuer is taken (the control).
+    const forwarded = (await hub().gatewaySigner.forward('joint', { subject: 'auditor-1', role: Role.AUDITOR, department: null }, Math.floor(Date.now() / 1000) + 300)).token;
+    expect((await hub().query(AUDIT, { token: forwarded, url: hub().joint.url })).errors).toBeUndefined();
+  });
+
   it('H2: docker-compose.yml gives the registry its allowed hosts (every hub service among them) and the gateway a key of its own', () => {
-    const compose = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
+    const compose = YAML.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[]; command?: string[] }> };
     const registry = compose.services.registry!.environment!;
     const allowed = String(registry.JOINTCHECK_REGISTRY_ALLOWED_HOSTS).split(',');
     const hosts = String(registry.JOINTCHECK_SUBGRAPHS).split(',').map((pair) => new URL(pair.split('=')[1]!).hostname);
     expect(hosts.filter((h) => !allowed.includes(h))).toEqual([]);
     expect(compose.services.gateway!.environment!.JOINTCHECK_GATEWAY_PRIVATE_KEY).toBe('/keys/gateway.jwk.json');
     expect(compose.services.gateway!.environment!.JOINTCHECK_JWT_PRIVATE_KEY).toBeUndefined();
+    // Each private key is mounted where it is used only: the gateway's into the gateway, the hub's into the joint service.
+    const mounts = Object.fromEntries(Object.entries(compose.services).filter(([, s]) => s.command?.some((c) => c.startsWith('dist/'))).map(([name, s]) => [name, (s.volumes ?? []).map((v) => v.split(':')[0])]));
+    for (const [name, volumes] of Object.entries(mounts)) {
+      if (name !== 'health-system') expect([name, volumes]).toEqual([name, expect.arrayContaining(['./keys/jwks.json'])]);
+      expect([name, volumes.includes('./keys/gateway.jwk.json')]).toEqual([name, name === 'gateway']);
+      expect([name, volumes.includes('./keys/private.jwk.json')]).toEqual([name, name === 'joint']);
+      expect([name, volumes.includes('./keys')]).toEqual([name, false]);
+    }
   });
 }, 50);
 

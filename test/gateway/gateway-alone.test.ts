@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import { startGateway, type GatewayHandle } from '../../gateway';
+import { supergraphProblem } from '../../gateway/supergraph-source';
 import { loadConfig } from '../../subgraphs/kernel/config';
 import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
@@ -13,7 +14,7 @@ import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 import { postGraphQL, testKeys } from '../support/hub';
 import { freePort } from '../support/ports';
 
-const WIDGETS_SDL = `${FED2} type Query { widget: Int  brokenWidget: Int  codedWidget: Int }`;
+const WIDGETS_SDL = `${FED2} type Query { widget: Int  brokenWidget: Int  codedWidget: Int  limitedWidget: Int }`;
 
 
 /** The gateway run alone on an outside supergraph file, as on a federation conformance suite. */
@@ -34,6 +35,10 @@ describe('H2: the gateway run alone on a supergraph file', () => {
         },
         codedWidget: () => {
           throw new GraphQLError('no widget for you', { extensions: { code: 'FORBIDDEN' } });
+        },
+        // A refusal with an HTTP status, as the hub's services answer their limits (429, 400, 413).
+        limitedWidget: () => {
+          throw new GraphQLError('Too many widgets: try again in 3 s.', { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 3, http: { status: 429 } } });
         },
       },
     });
@@ -65,6 +70,23 @@ describe('H2: the gateway run alone on a supergraph file', () => {
     expect(JSON.stringify(answer)).not.toMatch(/stacktrace|\n\s+at |node_modules/);
     const coded = await postGraphQL(gateway.url, '{ codedWidget }');
     expect(coded.errors?.[0]).toMatchObject({ message: 'no widget for you', extensions: { code: 'FORBIDDEN', serviceName: 'widgets' } });
+  });
+
+  it("H2: a subgraph that refuses with an HTTP status keeps its own message and code, named (not 'answered HTTP 429')", async () => {
+    const answer = await postGraphQL<{ widget: number; limitedWidget: number | null }>(gateway.url, '{ widget limitedWidget }');
+    expect(answer.errors?.[0]?.message).toBe('The widgets subgraph refused this part: Too many widgets: try again in 3 s.');
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', serviceName: 'widgets', upstreamStatus: 429, retryAfterSeconds: 3 });
+  });
+
+  it('H2: a supergraph that parses but cannot be served (a subgraph without its URL, a type of an unknown subgraph) is found before it is served or kept', () => {
+    const good = fs.readFileSync(file, 'utf8');
+    expect(supergraphProblem(good)).toBeNull();
+    const withoutUrl = good.replace(/(join__graph\(name: "widgets", url: )"[^"]*"/, '$1""');
+    expect(withoutUrl).not.toBe(good);
+    expect(supergraphProblem(withoutUrl)).toMatch(/without a URL: widgets/);
+    const unknownGraph = good.replace(/join__type\(graph: WIDGETS\)/, 'join__type(graph: NOWHERE)');
+    expect(unknownGraph).not.toBe(good);
+    expect(supergraphProblem(unknownGraph)).toMatch(/NOWHERE/);
   });
 
   it("H2: only the gateway's own unexpected errors are masked with a reference", () => {
@@ -136,7 +158,7 @@ describe('H2: the gateway run alone on a supergraph file', () => {
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
 
-  it('H2: the gateway process alone on a supergraph file, with the default settings, makes no key: nothing private is written, tokens are refused, the public is served', async () => {
+  it('H2: the gateway process alone on a supergraph file, with the default settings, makes no key: nothing private is written, every caller is the public (Authorization not read, as stock Apollo Gateway does)', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-alone-data-'));
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '..', '..', 'gateway', 'main.ts')], {
@@ -155,7 +177,7 @@ describe('H2: the gateway run alone on a supergraph file', () => {
       const served = await postGraphQL<{ widget: number }>(`http://127.0.0.1:${port}/graphql`, '{ widget }');
       expect(served.data).toEqual({ widget: 7 });
       const token = await keys.issuer.issue({ subject: 'someone', role: Role.AUDITOR, department: null });
-      expect((await postGraphQL(`http://127.0.0.1:${port}/graphql`, '{ widget }', undefined, token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(await postGraphQL(`http://127.0.0.1:${port}/graphql`, '{ widget }', undefined, token)).toEqual({ data: { widget: 7 } });
       const written = fs.readdirSync(dataDir, { recursive: true }).map(String);
       expect(written.filter((f) => /jwk|key/i.test(f))).toEqual([]);
     } finally {

@@ -70,12 +70,12 @@ interface Answer {
 }
 
 /** Posts a document over node:http (from `localAddress` when given: another anonymous caller). */
-function post(url: string, query: string, options: { token?: string; localAddress?: string; signal?: AbortSignal } = {}): Promise<Answer> {
+function post(url: string, query: string, options: { token?: string; localAddress?: string; signal?: AbortSignal; forwardedFor?: string } = {}): Promise<Answer> {
   const body = JSON.stringify({ query });
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { method: 'POST', agent: false, localAddress: options.localAddress, signal: options.signal, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) } },
+      { method: 'POST', agent: false, localAddress: options.localAddress, signal: options.signal, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}) } },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -99,6 +99,9 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
   let gateway: GatewayHandle;
   let issuer: TokenIssuer;
   let dir: string;
+  let supergraphFile: string;
+  let limits: ReturnType<typeof loadConfig>['limits'];
+  let webDir: string;
   const token = (subject: string) => issuer.issue({ subject, role: Role.AUDITOR, department: null });
 
   beforeAll(async () => {
@@ -145,9 +148,11 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     if ('errors' in composed) throw new Error(composed.errors.join('\n'));
     const file = path.join(dir, 'supergraph.graphql');
     fs.writeFileSync(file, composed.supergraphSdl);
+    supergraphFile = file;
     const keys = await testKeys();
     issuer = keys.issuer;
     const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_CALLER_CONCURRENCY: '2', JOINTCHECK_CALLER_COST: '1000', JOINTCHECK_SUBGRAPH_TIMEOUT_MS: '300' });
+    ({ limits, webDir } = config);
     gateway = await startGateway({ supergraph: { kind: 'file', file, pollMs: 60_000 }, verifier: keys.verifier, signer: null, host: '127.0.0.1', port: 0, logger: createLogger('silent', 'gateway'), limits: config.limits, webDir: config.webDir });
   });
 
@@ -262,6 +267,26 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     expect((await post(gateway.url, '{ ping }', { localAddress: '127.0.0.1', token: await token('budget-same-address') })).body).toEqual({ data: { ping: 'pong' } });
     gates.open('a1', 'a2');
     await Promise.all([a, b]);
+  });
+
+  it('H2: behind a proxy it trusts (JOINTCHECK_TRUST_PROXY) the gateway tells anonymous callers apart by X-Forwarded-For; without one, that header changes nothing', async () => {
+    const behindProxy = await startGateway({ supergraph: { kind: 'file', file: supergraphFile, pollMs: 60_000 }, verifier: null, signer: null, host: '127.0.0.1', port: 0, logger: createLogger('silent', 'gateway'), limits, webDir, trustProxy: 'loopback' });
+    try {
+      const a = post(behindProxy.url, '{ held(gate: "p1") }', { forwardedFor: '203.0.113.7' });
+      const b = post(behindProxy.url, '{ held(gate: "p2") }', { forwardedFor: '203.0.113.7' });
+      await Promise.all([gates.arrived('p1'), gates.arrived('p2')]);
+      expect((await post(behindProxy.url, '{ ping }', { forwardedFor: '203.0.113.7' })).status).toBe(429);
+      expect((await post(behindProxy.url, '{ ping }', { forwardedFor: '198.51.100.2' })).body).toEqual({ data: { ping: 'pong' } });
+      // The gateway trusting no proxy: a caller cannot escape its budget by naming another address.
+      const c = post(gateway.url, '{ held(gate: "p3") }');
+      const d = post(gateway.url, '{ held(gate: "p4") }');
+      await Promise.all([gates.arrived('p3'), gates.arrived('p4')]);
+      expect((await post(gateway.url, '{ ping }', { forwardedFor: '198.51.100.9' })).status).toBe(429);
+      gates.open('p1', 'p2', 'p3', 'p4');
+      await Promise.all([a, b, c, d]);
+    } finally {
+      await behindProxy.stop();
+    }
   });
 
   it('H2: a subgraph that does not answer within the timeout is named as a timeout, with the seconds and the subgraph; the other data is returned', async () => {

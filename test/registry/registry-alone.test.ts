@@ -113,6 +113,16 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
     expect((await registry.service.subgraphs()).find((s) => s.name === 'zeta')!.url).toBe(moved.url);
   });
 
+  it("H2: a department's subgraph is named by its code (tokens are made for the subgraph's name, and a department verifies its code)", async () => {
+    const server = await plain('type Query { iota: Int }');
+    const admin = await keys.issuer.issueFor('registry', { subject: 'customs-admin', role: Role.DEPT_ADMIN, department: 'customs' });
+    const head = await registry.service.head();
+    const refused = await postGraphQL(registry.url, REGISTER, { input: { name: 'customs_v2', code: 'customs', departmentName: '海关', url: server.url.replace('127.0.0.1', 'localhost') } }, admin);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(refused.errors?.[0]?.message).toContain("register customs's subgraph as 'customs'");
+    expect(await registry.service.head()).toBe(head);
+  });
+
   it('H2: in production the registry needs its allowed hosts to start, and holds hub admins to them too', async () => {
     const production = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_MODE: 'production' });
     await expect(startRegistry(production, { verifier: keys.verifier, logger: createLogger('silent', 'registry'), port: 0 })).rejects.toThrow(/JOINTCHECK_REGISTRY_ALLOWED_HOSTS/);

@@ -17,6 +17,8 @@ export interface TestHub extends RunningHub {
   jwks: { keys: object[] };
   /** The private key the hub's tokens are signed with: for tests that sign what no issuer would (H2). */
   privateJwk: JWK;
+  /** The gateway's private key: for tests that sign with it what the gateway never would (H2). */
+  gatewayPrivateJwk: JWK;
   /** A bearer token for a role (and department), for the gateway. */
   token(role: Role, department?: string | null, subject?: string): Promise<string>;
   /** A bearer token for one service called directly (its audience, H2): `tax`, `joint`, `registry`. */
@@ -54,9 +56,9 @@ export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-
  * Keys made in memory for one test file: the hub's pair (tests sign with it) and the gateway's (it
  * signs what it forwards to subgraphs, H2); every service verifies with both public keys.
  */
-export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK }> {
+export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK; gatewayPrivateJwk: JWK }> {
   const keys = await generateSigningKeys('test');
-  const gateway = await generateSigningKeys('test-gateway');
+  const gateway = await generateSigningKeys('gateway-test');
   const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
   return {
     issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS),
@@ -64,6 +66,7 @@ export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: 
     verifier: new TokenVerifier(jwks, TEST_SETTINGS),
     jwks: jwks as { keys: object[] },
     privateJwk: keys.privateJwk,
+    gatewayPrivateJwk: gateway.privateJwk,
   };
 }
 
@@ -97,7 +100,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     ...(options.training ? { JOINTCHECK_MODE: 'training' } : {}),
     ...options.env,
   });
-  const { issuer, gatewaySigner, verifier, jwks, privateJwk } = await testKeys();
+  const { issuer, gatewaySigner, verifier, jwks, privateJwk, gatewayPrivateJwk } = await testKeys();
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
   const demoClock = options.demoYear ?? options.training;
@@ -119,6 +122,7 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     gatewaySigner,
     jwks,
     privateJwk,
+    gatewayPrivateJwk,
     demo,
     token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
     tokenFor: (service, role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issueFor(service, { subject, role, department }),
