@@ -14,10 +14,10 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
-    // jose and @noble/hashes are published as ES modules only; Node 20 loads them natively, Jest needs them compiled.
-    '/node_modules/(jose|@noble/hashes)/.+\\.js$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
+    // jose, @noble/hashes, oauth4webapi and auto-bind (GraphQL Code Generator's) are published as ES modules only; Node 20 loads them natively, Jest needs them compiled.
+    '/node_modules/(jose|@noble/hashes|oauth4webapi|auto-bind)/.+\\.js$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble/hashes)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble/hashes|oauth4webapi|auto-bind)/)'],
   // The public page is built once before the workers start (browser tests load it from the gateway).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testMatch: ['<rootDir>/**/*.test.ts'],

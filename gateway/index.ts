@@ -5,7 +5,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { HubConfig } from '../subgraphs/kernel/config';
-import { PUBLIC_IDENTITY, type TokenIssuer, type TokenVerifier } from '../subgraphs/kernel/identity';
+import { PUBLIC_IDENTITY, type Identity, type TokenIssuer, type TokenVerifier } from '../subgraphs/kernel/identity';
+import { OidcVerifier, type OidcSettings } from '../subgraphs/kernel/oidc';
 import type { Logger } from '../subgraphs/kernel/log';
 import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
 import { operationResolution } from '../subgraphs/kernel/operation-resolution';
@@ -24,6 +25,12 @@ import { callerBudget } from './caller-budget';
 export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, startupWaitMs: number): SupergraphSourceOptions {
   if (config.supergraph.file) return { kind: 'file', file: config.supergraph.file, pollMs: config.supergraph.pollMs };
   return { kind: 'registry', db: config.db, cacheFile: config.supergraph.cacheFile, pollMs: config.supergraph.pollMs, startupWaitMs };
+}
+
+/** The identity provider's settings when one is configured (JOINTCHECK_OIDC_ISSUER, or the quick start's development provider). */
+export function oidcOf(config: Pick<HubConfig, 'oidc'>): OidcSettings | null {
+  const { issuer, clientId, audience, roleClaim, deptClaim } = config.oidc;
+  return issuer ? { issuer, clientId, audience, roleClaim, deptClaim } : null;
 }
 
 export interface GatewayOptions {
@@ -48,6 +55,12 @@ export interface GatewayOptions {
   webDir: string;
   /** Proxies whose X-Forwarded-For names the caller (JOINTCHECK_TRUST_PROXY); none when absent. */
   trustProxy?: string | number | null;
+  /**
+   * Where officials sign in (issue I): the identity provider whose access tokens the gateway takes
+   * beside the hub's own tokens (verified by its published keys); the page reads it from
+   * `/auth/config.json`. Null: sign-in by the hub's tokens only.
+   */
+  oidc?: OidcSettings | null;
 }
 
 export interface GatewayHandle {
@@ -73,6 +86,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   });
   // H2: /health says which supergraph is served, and 503 while none is.
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
+  const oidc = options.oidc ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds }) : null;
+  /** The caller: a token of the identity provider (an official signed in on the page), or one of the hub's own. */
+  const callerOf = async (authorization: string | undefined): Promise<{ identity: Identity; expiresAt: number | null }> => {
+    const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+    if (oidc && bearer && oidc.issued(bearer)) return oidc.verify(bearer);
+    return options.verifier ? verifyRequest(options.verifier, authorization) : { identity: PUBLIC_IDENTITY, expiresAt: null };
+  };
+  // What the page needs to sign officials in (issue I): the provider, the page's client id, the resource to ask for.
+  app.get('/auth/config.json', (_req, res) => {
+    res.set('cache-control', 'no-store');
+    res.json(options.oidc ? { issuer: options.oidc.issuer, clientId: options.oidc.clientId, resource: options.oidc.audience, scope: 'openid profile', roleClaim: options.oidc.roleClaim, deptClaim: options.oidc.deptClaim } : { issuer: null });
+  });
   // Callers behind the operator's own proxies are told apart by X-Forwarded-For (their budget and limits, H2).
   if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   const limits = operationLimits(options.limits);
@@ -99,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   app.use('/graphql', graphql);
   // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
   app.use(bodyErrors(options.limits));
-  app.use(publicPage(options.webDir, options.logger));
+  app.use(publicPage(options.webDir, options.logger, { signInOrigin: options.oidc ? new URL(options.oidc.issuer).origin : null }));
   // H2: anything else is coded JSON too, never express's HTML page with a stack trace and paths.
   app.use(notFoundAsJson(), codedErrors(options.logger));
   const port = await listen(httpServer, options.host, options.port);
@@ -115,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ...requestBody(options.limits),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { identity, expiresAt } = options.verifier ? await verifyRequest(options.verifier, req.headers.authorization) : { identity: PUBLIC_IDENTITY, expiresAt: null };
+        const { identity, expiresAt } = await callerOf(req.headers.authorization);
         return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
       },
     }),

@@ -12,11 +12,13 @@ const NOT_PAGES = /^\/(graphql|health|metrics)(\/|$)/;
  * (dist/web), served at `/`. Hashed assets are cached for a year; the HTML never is, so a new
  * build is picked up at once. Any other GET that asks for HTML gets the page, which routes in the
  * browser (`/entity/<USCC>`, `/tasks/<id>`, ...); no other file of the folder is served. The page reads data only through `/graphql`,
- * so its Content-Security-Policy allows scripts, styles and connections to this origin only.
+ * so its Content-Security-Policy allows scripts, styles and connections to this origin only, and
+ * connections to the identity provider's origin when officials sign in there (issue I: discovery
+ * and the token endpoint are called from the page).
  * Without a build (a server built without `npm run build:web`) `/` says how to build it; the API
  * is unaffected.
  */
-export function publicPage(webDir: string, logger: Logger): express.Router {
+export function publicPage(webDir: string, logger: Logger, options: { signInOrigin?: string | null } = {}): express.Router {
   const router = express.Router();
   const index = path.join(webDir, 'index.html');
   if (!fs.existsSync(index)) logger.warn({ webDir }, 'the public page is not built: `/` will say so (npm run build:web)');
@@ -30,7 +32,7 @@ export function publicPage(webDir: string, logger: Logger): express.Router {
           // Chart.js sizes its canvas with inline styles.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'"],
+          connectSrc: ["'self'", ...(options.signInOrigin ? [options.signInOrigin] : [])],
           fontSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],

@@ -1,4 +1,4 @@
-import { gatewaySupergraph, startGateway, type GatewayHandle } from '../gateway';
+import { gatewaySupergraph, oidcOf, startGateway, type GatewayHandle } from '../gateway';
 import { REGISTRY_SERVICE, startRegistry, type RunningRegistry } from '../subgraphs/registry';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import type { DepartmentModule } from '../subgraphs/kernel/department/define';
@@ -84,7 +84,7 @@ export async function startHub(
     // The gateway signs what it forwards with its own key (H2); the quick start made it with the hub's.
     const signer = options.gatewaySigner ?? (await loadGatewaySigner(config));
     if (!signer) throw new Error(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`);
-    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy });
+    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config) });
     return {
       gateway,
       departments,

@@ -8,6 +8,8 @@ import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
 import { startHub, type RunningHub } from './hub';
 import { SettableClock } from '../subgraphs/kernel/settable-clock';
 import { ensureWebBuilt, WEB_OUT_DIR } from './web-build';
+import { devSignInBanner, startDevSignIn } from './dev-sign-in';
+import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 
 /** One token command per demo role. */
 const TOKEN_EXAMPLES = [
@@ -54,7 +56,12 @@ async function main(): Promise<void> {
   // training hub (JOINTCHECK_MODE=training) once a coordinator moves it (jointMoveTrainingClock).
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
-  const hub = await startHub(config, { issuer, clock: () => clock.now(), trainingClock: clock });
+  // Officials sign in at the development identity provider (issue I), started first so that the gateway takes its tokens.
+  const signIn = await startDevSignIn(config, BUILTIN_DEPARTMENTS.map((d) => d.definition.code));
+  const hub = await startHub(signIn ? { ...config, oidc: { ...config.oidc, issuer: signIn.provider.issuer } } : config, { issuer, clock: () => clock.now(), trainingClock: clock }).catch(async (error: unknown) => {
+    await signIn?.provider.stop();
+    throw error;
+  });
   await makeDemoYear(hub, config, issuer, clock);
   // Two entities of the demo register, to paste into the example query.
   const samples = [demoEntity(config.demo.seed, 0), demoEntity(config.demo.seed, 1)].map((e) => e.uscc);
@@ -73,8 +80,10 @@ ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n'
 ${Object.entries(hub.standIns).map(([code, system]) => `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`).join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
-Get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}),
-and paste it at ${hub.gateway.url.replace(/\/graphql$/, '/signin')} to read the dashboard:
+${signIn ? devSignInBanner(signIn, hub.gateway.url.replace(/\/graphql$/, '/')) : config.oidc.issuer ? `Officials sign in at ${config.oidc.issuer} (JOINTCHECK_OIDC_ISSUER).` : 'No identity provider (port 0, or production without JOINTCHECK_OIDC_ISSUER): officials paste a token at /signin.'}
+
+Or get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}),
+and paste it at ${hub.gateway.url.replace(/\/graphql$/, '/signin')} (使用平台签发的令牌登录); scripts use these too:
 ${TOKEN_EXAMPLES.map((args) => `  npm run token -- ${args}`).join('\n')}
 
 Try (public registration data needs no token; department views need one):
@@ -91,7 +100,10 @@ A department system joins without a restart (README "A department joins the hub"
     --token "$(npm run -s token -- --role DEPT_ADMIN --dept customs)"
 
 Stop with Ctrl-C.`);
-  stopOnSignals(() => hub.stop());
+  stopOnSignals(async () => {
+    await hub.stop();
+    await signIn?.provider.stop();
+  });
 }
 
 main().catch((error) => {

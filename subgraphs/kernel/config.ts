@@ -43,6 +43,24 @@ const schema = z.object({
     .refine((v) => (parseDuration(v) ?? 0) >= 60 && (parseDuration(v) ?? 0) <= 31 * 86_400, {
       message: 'must be a duration from 1m to 31d, such as 24h, 8h or 7d',
     }),
+  /**
+   * Sign-in (issue I): the OpenID Connect provider officials sign in at (the province's unified
+   * identity platform), its issuer URL. Unset outside production: the quick start runs the
+   * development provider (idp/) and uses it. Production needs it.
+   */
+  JOINTCHECK_OIDC_ISSUER: z.string().url().optional(),
+  /** The page's client id at the provider (a public client: authorization code with PKCE, no secret). */
+  JOINTCHECK_OIDC_CLIENT_ID: z.string().min(1).max(200).default('jointcheck-web'),
+  /** The resource indicator the page asks access tokens for, and the audience the gateway accepts (an absolute URI). */
+  JOINTCHECK_OIDC_AUDIENCE: z
+    .string()
+    .default('urn:jointcheck')
+    .refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v), { message: 'must be an absolute URI, such as urn:jointcheck or https://hub.example.gov.cn/' }),
+  /** The claims of the provider's access token holding the hub role and the department code. */
+  JOINTCHECK_OIDC_ROLE_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_role'),
+  JOINTCHECK_OIDC_DEPT_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_dept'),
+  /** The quick start's development identity provider's port (0: a free one). */
+  JOINTCHECK_DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Create a dev key pair under the data dir when no keys are configured (quick start only). */
   JOINTCHECK_DEV_KEYS: z.enum(['true', 'false']).default('true'),
   JOINTCHECK_HOST: z.string().default('127.0.0.1'),
@@ -157,6 +175,11 @@ export interface HubConfig {
   webDir: string;
   /** Gateway: which proxies' X-Forwarded-For names the caller (express `trust proxy`); null: none. */
   trustProxy: string | number | null;
+  /**
+   * Sign-in (issue I): the identity provider; `issuer` null means none is configured (the quick
+   * start then runs the development provider on `devPort` and fills it in).
+   */
+  oidc: { issuer: string | null; clientId: string; audience: string; roleClaim: string; deptClaim: string; devPort: number | null };
   /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
   calendarDir: string | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
@@ -256,6 +279,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
     connector: connectorSettings(c),
     healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
+    oidc: {
+      issuer: c.JOINTCHECK_OIDC_ISSUER ?? null,
+      clientId: c.JOINTCHECK_OIDC_CLIENT_ID,
+      audience: c.JOINTCHECK_OIDC_AUDIENCE,
+      roleClaim: c.JOINTCHECK_OIDC_ROLE_CLAIM,
+      deptClaim: c.JOINTCHECK_OIDC_DEPT_CLAIM,
+      devPort: c.JOINTCHECK_DEV_IDP_PORT ?? null,
+    },
     trustProxy: c.JOINTCHECK_TRUST_PROXY === undefined ? null : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY) ? Number(c.JOINTCHECK_TRUST_PROXY) : c.JOINTCHECK_TRUST_PROXY,
     webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
     calendarDir: c.JOINTCHECK_CALENDAR_DIR ? path.resolve(c.JOINTCHECK_CALENDAR_DIR) : null,

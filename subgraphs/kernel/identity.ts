@@ -247,6 +247,11 @@ export class TokenVerifier {
     });
   }
 
+  /** The longest token lifetime accepted, in seconds (JOINTCHECK_JWT_MAX_LIFETIME). */
+  get maxLifetimeSeconds(): number {
+    return maxLifetimeOf(this.settings);
+  }
+
   /** The audience accepted (the hub's, or one service's). */
   get acceptedAudience(): string {
     return this.audience;

@@ -12,7 +12,8 @@ import { PlansPage } from './pages/plans';
 import { PlanPage } from './pages/plan';
 import { TaskPage } from './pages/task';
 import { CodePage } from './pages/code';
-import { SignInPage } from './pages/signin';
+import { SignInCallbackPage, SignInPage } from './pages/signin';
+import { CALLBACK_PATH, endSessionUrl } from './api/oidc';
 import { NotFound } from './pages/not-found';
 import { TrainingBanner } from './components/training';
 
@@ -53,9 +54,12 @@ function Header() {
             <button
               type="button"
               class="link"
-              onClick={() => {
+              onClick={async () => {
                 signOut();
-                route('/');
+                // Signed in at the identity provider: end that session too, then back to the public page.
+                const end = await endSessionUrl().catch(() => null);
+                if (end) location.assign(end);
+                else route('/');
               }}
             >
               退出
@@ -85,6 +89,7 @@ export function App() {
           <Route path="/tasks/:id" component={TaskPage} />
           <Route path="/code" component={CodePage} />
           <Route path="/signin" component={SignInPage} />
+          <Route path={CALLBACK_PATH} component={SignInCallbackPage} />
           <Route path="/dashboard" component={Dashboard} />
           <Route default component={NotFound} />
         </Router>

@@ -70,7 +70,7 @@ export async function run<T>(name: string, variables: Record<string, unknown> = 
     throw new HubError(`HTTP_${response.status}`, `服务器返回了无法读取的应答（HTTP ${response.status}）。`);
   }
   const errors = body.errors ?? [];
-  if (errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && session) signOut();
+  if (errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && session) signOut('expired');
   if (body.data === undefined || body.data === null) {
     const first = errors[0];
     throw new HubError(first?.extensions?.code ?? `HTTP_${response.status}`, first?.message ?? `HTTP ${response.status}`, errors);

@@ -1,13 +1,31 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 
 /**
- * Who is signed in on this page: a token (JWT) issued by the hub's operator, pasted by the
- * official (the hub has no login service of its own; tokens come from whoever issues them, see
- * README "Tokens"). It is kept for this browser tab only (sessionStorage) and sent with every
- * request; the gateway and every subgraph verify it. What the page reads from it (role,
- * department, expiry) is for display only: the servers decide what the caller may see.
+ * Who is signed in on this page: the access token the identity provider gave after the official
+ * signed in there (issue I, api/oidc.ts), or a token the hub's operator issued, pasted. It is kept
+ * for this browser tab only (sessionStorage) and sent with every request; the gateway verifies it.
+ * What the page reads from it (role, department, expiry) is for display only: the servers decide
+ * what the caller may see. A provider's token names the role and department in claims its
+ * settings name; the hub's own in `role` and `dept`.
  */
 const KEY = 'jointcheck.token';
+const CLAIMS = 'jointcheck.claims';
+const EXPIRED = 'jointcheck.expired';
+
+/** The names of the claims holding the role and the department. */
+export interface ClaimNames {
+  role: string;
+  dept: string;
+}
+const HUB_CLAIMS: ClaimNames = { role: 'role', dept: 'dept' };
+
+function storedClaims(): ClaimNames {
+  try {
+    return (JSON.parse(sessionStorage.getItem(CLAIMS) ?? 'null') as ClaimNames | null) ?? HUB_CLAIMS;
+  } catch {
+    return HUB_CLAIMS;
+  }
+}
 
 export interface SessionIdentity {
   token: string;
@@ -19,7 +37,7 @@ export interface SessionIdentity {
 }
 
 /** Reads a token's claims without verifying it (the servers verify); null when it is not a JWT. */
-export function readToken(token: string): SessionIdentity | null {
+export function readToken(token: string, names: ClaimNames = storedClaims()): SessionIdentity | null {
   let claims: JWTPayload;
   try {
     // jose, the hub's own JWT library: decodes, never verifies (the page holds no key).
@@ -27,12 +45,14 @@ export function readToken(token: string): SessionIdentity | null {
   } catch {
     return null;
   }
-  if (typeof claims.role !== 'string') return null;
+  const role = claims[names.role];
+  const department = claims[names.dept];
+  if (typeof role !== 'string') return null;
   return {
     token: token.trim(),
     subject: claims.sub ?? '',
-    role: claims.role,
-    department: typeof claims.dept === 'string' ? claims.dept : null,
+    role,
+    department: typeof department === 'string' && department !== '' ? department : null,
     expiresAt: claims.exp ?? null,
   };
 }
@@ -44,20 +64,37 @@ export function currentSession(): SessionIdentity | null {
   const token = sessionStorage.getItem(KEY);
   const identity = token ? readToken(token) : null;
   if (identity?.expiresAt && identity.expiresAt * 1000 <= Date.now()) {
+    // Expired: signed out, and the sign-in page says why.
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(CLAIMS);
+    sessionStorage.setItem(EXPIRED, '1');
     return null;
   }
   return identity;
 }
 
-export function signIn(identity: SessionIdentity): void {
+/** Keeps the official's token for this tab; `names`: the provider's claim names (a provider's token). */
+export function signIn(identity: SessionIdentity, names?: ClaimNames): void {
   sessionStorage.setItem(KEY, identity.token);
+  if (names) sessionStorage.setItem(CLAIMS, JSON.stringify(names));
+  else sessionStorage.removeItem(CLAIMS);
+  sessionStorage.removeItem(EXPIRED);
   for (const l of listeners) l(identity);
 }
 
-export function signOut(): void {
+/** Forgets the token; `expired`: the hub refused it as expired, which the sign-in page then says. */
+export function signOut(reason?: 'expired'): void {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(CLAIMS);
+  if (reason === 'expired') sessionStorage.setItem(EXPIRED, '1');
   for (const l of listeners) l(null);
+}
+
+/** Whether the last sign-in ended by expiring (read once by the sign-in page). */
+export function takeExpiredNotice(): boolean {
+  const expired = sessionStorage.getItem(EXPIRED) === '1';
+  sessionStorage.removeItem(EXPIRED);
+  return expired;
 }
 
 export function onSessionChange(listener: Listener): () => void {
