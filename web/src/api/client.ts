@@ -1,4 +1,5 @@
 import { operations } from 'virtual:stored-operations';
+import type { WebOperationName, WebOperations } from './generated';
 import { DEPARTMENT_CODE } from '../../../subgraphs/kernel/codes';
 import { DEPARTMENT_PLACEHOLDER } from './placeholder';
 import { currentSession, signOut } from './session';
@@ -42,13 +43,27 @@ export function operationDocument(name: string, department?: string): string {
   return operation.text.split(DEPARTMENT_PLACEHOLDER).join(department).split(placeholderPascal).join(pascal(department));
 }
 
+/** What a stored operation answers (its generated type, web/src/api/generated.ts). */
+export type ResultOf<N extends WebOperationName> = WebOperations[N]['result'];
+/** What a stored operation takes. */
+export type VariablesOf<N extends WebOperationName> = WebOperations[N]['variables'];
+
+/** `run`'s options: a department template needs the department it is sent for. */
+export type RunOptions<N extends WebOperationName> = { signal?: AbortSignal } & (WebOperations[N]['template'] extends true ? { department: string } : { department?: never });
+
+/** `run`'s arguments after the name: the variables may be left out when none is required. */
+export type RunArgs<N extends WebOperationName> = {} extends VariablesOf<N>
+  ? [variables?: VariablesOf<N>, options?: RunOptions<N>]
+  : [variables: VariablesOf<N>, options?: RunOptions<N>];
+
 /**
  * Sends a stored operation: those of public.graphql as the public, the others with the
  * signed-in official's token. A refusal of the whole request (no data) throws a HubError with the
  * hub's code; partial answers come back with their errors. A token the hub no longer accepts
- * signs the page out, so the next request is the public's.
+ * signs the page out, so the next request is the public's. The name types the variables and the
+ * answer (generated from the schema, `npm run codegen`).
  */
-export async function run<T>(name: string, variables: Record<string, unknown> = {}, options: { department?: string; signal?: AbortSignal } = {}): Promise<Answer<T>> {
+export async function run<N extends WebOperationName>(name: N, ...[variables = {} as VariablesOf<N>, options = {} as RunOptions<N>]: RunArgs<N>): Promise<Answer<ResultOf<N>>> {
   // operations/web/public.graphql goes as the public's, so the public page shows what the public sees.
   const session = operations[name]?.public ? null : currentSession();
   let response: Response;
@@ -56,14 +71,14 @@ export async function run<T>(name: string, variables: Record<string, unknown> = 
     response = await fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(session ? { authorization: `Bearer ${session.token}` } : {}) },
-      body: JSON.stringify({ operationName: name, query: operationDocument(name, options.department), variables }),
+      body: JSON.stringify({ operationName: name, query: operationDocument(name, (options as { department?: string }).department), variables }),
       signal: options.signal,
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new HubError('NETWORK', '无法连接到服务器，请检查网络后重试。');
   }
-  let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+  let body: { data?: ResultOf<N> | null; errors?: GraphQLErrorBody[] };
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -78,9 +93,13 @@ export async function run<T>(name: string, variables: Record<string, unknown> = 
   return { data: body.data, errors };
 }
 
+/** The stored operations sent once per department (department templates). */
+export type TemplateName = { [N in WebOperationName]: WebOperations[N]['template'] extends true ? N : never }[WebOperationName];
+
 /** Sends a department template to every department at once; each answer or failure, by code. */
-export async function runForDepartments<T>(name: string, departments: readonly string[], variables: Record<string, unknown> = {}): Promise<Map<string, Answer<T> | HubError>> {
-  const settled = await Promise.allSettled(departments.map((department) => run<T>(name, variables, { department })));
+export async function runForDepartments<N extends TemplateName>(name: N, departments: readonly string[], variables: VariablesOf<N> = {} as VariablesOf<N>): Promise<Map<string, Answer<ResultOf<N>> | HubError>> {
+  const send = run as (name: N, variables: VariablesOf<N>, options: { department: string }) => Promise<Answer<ResultOf<N>>>;
+  const settled = await Promise.allSettled(departments.map((department) => send(name, variables, { department })));
   return new Map(
     settled.map((s, i) => [departments[i]!, s.status === 'fulfilled' ? s.value : s.reason instanceof HubError ? s.reason : new HubError('NETWORK', String(s.reason))]),
   );

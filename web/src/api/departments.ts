@@ -5,7 +5,7 @@ let departments: Promise<Department[]> | null = null;
 
 /** The hub's departments (code and name), asked once per page load. */
 export function loadDepartments(): Promise<Department[]> {
-  departments ??= run<{ registryDepartments: Department[] }>('PublicDepartments').then(
+  departments ??= run('PublicDepartments').then(
     (answer) => answer.data!.registryDepartments,
     (error: unknown) => {
       departments = null; // asked again next time
@@ -32,7 +32,7 @@ const dictionaries = new Map<string, Promise<Dictionary | HubError>>();
 export async function loadDictionaries(codes: readonly string[]): Promise<Map<string, Dictionary | HubError>> {
   const missing = codes.filter((c) => !dictionaries.has(c));
   if (missing.length) {
-    const answers = runForDepartments<Record<string, { outcomes: Outcome[]; checklist: ChecklistVersion[] }>>('DepartmentDictionary', missing);
+    const answers = runForDepartments('DepartmentDictionary', missing);
     for (const code of missing) {
       dictionaries.set(
         code,
@@ -42,7 +42,8 @@ export async function loadDictionaries(codes: readonly string[]): Promise<Map<st
             dictionaries.delete(code);
             return answer;
           }
-          const data = answer.data![code]!;
+          const data = answer.data![code];
+          if (!data) return new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? `${code} did not answer.`, answer.errors);
           return {
             // The newest version of an outcome names it (a label may be reworded, the code stays).
             outcome: (c: string) => data.outcomes.filter((o) => o.code === c).sort((a, b) => b.version - a.version)[0],

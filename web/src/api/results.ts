@@ -1,4 +1,4 @@
-import { HubError, run, runForDepartments, type Answer } from './client';
+import { HubError, run, runForDepartments, type Answer, type ResultOf } from './client';
 import { loadDepartments, loadDictionaries, type Dictionary } from './departments';
 import { followPages } from './pages';
 import type { Department, PublicEntity, PublishedResult } from './types';
@@ -53,7 +53,7 @@ function describe(result: PublishedResult, department: Department, dictionary: D
   };
 }
 
-type PublishedPageAnswer = Record<string, { publishedResultPage: { nodes: PublishedResult[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } | null>;
+type PublishedPageAnswer = ResultOf<'DepartmentPublishedResults'>;
 
 /** The error of a department's part of an answer, or of the whole of it. */
 const partError = (answer: Answer<PublishedPageAnswer>) => new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
@@ -67,7 +67,7 @@ async function allPublished(code: string, uscc: string, first: Answer<PublishedP
   };
   try {
     if (first instanceof HubError) return first;
-    return await followPages(part(first), async (after) => part(await run<PublishedPageAnswer>('DepartmentPublishedResults', { uscc, after }, { department: code, signal })));
+    return await followPages(part(first), async (after) => part(await run('DepartmentPublishedResults', { uscc, after }, { department: code, signal })));
   } catch (error) {
     return error instanceof HubError ? error : new HubError('NETWORK', String(error));
   }
@@ -79,8 +79,8 @@ async function allPublished(code: string, uscc: string, first: Answer<PublishedP
  * named, and the others' results are shown.
  */
 export async function loadEntityResults(uscc: string, signal?: AbortSignal): Promise<EntityResults> {
-  const [entityAnswer, departments] = await Promise.all([run<{ marketEntity: PublicEntity | null }>('EntityByUscc', { uscc }, { signal }), loadDepartments()]);
-  const answers = await runForDepartments<PublishedPageAnswer>('DepartmentPublishedResults', departments.map((d) => d.code), { uscc });
+  const [entityAnswer, departments] = await Promise.all([run('EntityByUscc', { uscc }, { signal }), loadDepartments()]);
+  const answers = await runForDepartments('DepartmentPublishedResults', departments.map((d) => d.code), { uscc });
   const failures: EntityResults['failures'] = [];
   const found: Array<{ department: Department; results: PublishedResult[] }> = [];
   await Promise.all(
@@ -114,7 +114,7 @@ export async function loadEntityResults(uscc: string, signal?: AbortSignal): Pro
     await Promise.all(
       taskIds.map(async (id) => {
         try {
-          return [id, (await run<{ jointTask: { name: string } | null }>('TaskName', { id }, { signal })).data!.jointTask?.name ?? null] as const;
+          return [id, (await run('TaskName', { id }, { signal })).data!.jointTask?.name ?? null] as const;
         } catch {
           return [id, null] as const;
         }

@@ -8,7 +8,7 @@ import { useAsync } from './async';
 
 /** The banner every page shows in a training hub (nothing elsewhere). */
 export function TrainingBanner() {
-  const state = useAsync(async (signal) => (await run<{ jointTrainingClock: { training: boolean; today: string } }>('HubMode', {}, { signal })).data!.jointTrainingClock, []);
+  const state = useAsync(async (signal) => (await run('HubMode', {}, { signal })).data!.jointTrainingClock, []);
   if (state.status !== 'done' || !state.value.training) return null;
   return (
     <p class="notice warn training" role="note" data-testid="training-banner">

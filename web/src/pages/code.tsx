@@ -2,7 +2,6 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { HubError, run } from '../api/client';
 import { departmentName } from '../api/departments';
-import type { CodeCheck } from '../api/types';
 import { Async, ErrorNotice, useAsync } from '../components/async';
 import { useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
@@ -23,10 +22,10 @@ function Feedback({ code }: { code: string }) {
   const [complaint, setComplaint] = useState('');
   const [sent, setSent] = useState<string | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
-  const send = async (operation: 'RateVisit' | 'ComplainAboutVisit', variables: Record<string, unknown>, done: string) => {
+  const send = async (request: () => Promise<unknown>, done: string) => {
     setProblem(null);
     try {
-      await run(operation, { code, ...variables });
+      await request();
       setSent(done);
     } catch (error) {
       setProblem(error);
@@ -40,7 +39,7 @@ function Feedback({ code }: { code: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (rating < 1) return setProblem(new HubError('BAD_USER_INPUT', '请先选择 1 到 5 星。'));
-          void send('RateVisit', { rating, comment: comment.trim() || null }, '感谢评价：牵头部门将看到您的评价。');
+          void send(() => run('RateVisit', { code, rating, comment: comment.trim() || null }), '感谢评价：牵头部门将看到您的评价。');
         }}
       >
         <fieldset class="stars">
@@ -62,7 +61,7 @@ function Feedback({ code }: { code: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!complaint.trim()) return setProblem(new HubError('BAD_USER_INPUT', '请写明投诉内容。'));
-            void send('ComplainAboutVisit', { text: complaint.trim() }, '投诉已提交：牵头部门将看到并处理。');
+            void send(() => run('ComplainAboutVisit', { code, text: complaint.trim() }), '投诉已提交：牵头部门将看到并处理。');
           }}
         >
           <label for="complaint-text">投诉内容</label>
@@ -77,7 +76,7 @@ function Feedback({ code }: { code: string }) {
 
 function CodeResult({ code }: { code: string }) {
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await run<{ jointCheckInspectionCode: CodeCheck }>('CheckInspectionCode', { code }, { signal })).data!.jointCheckInspectionCode, [code]);
+  const state = useAsync(async (signal) => (await run('CheckInspectionCode', { code }, { signal })).data!.jointCheckInspectionCode, [code]);
   return (
     <Async state={state} what="核验结果">
       {(check) =>

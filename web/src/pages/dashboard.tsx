@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso';
 import { run } from '../api/client';
 import { departmentName } from '../api/departments';
 import { everyPage, pageOf } from '../api/pages';
-import type { DepartmentStatistics, PlanSummary, ResultDeadline, YearStatistics } from '../api/types';
+import type { DepartmentStatistics, YearStatistics } from '../api/types';
 import { useSession } from '../app';
 import { Async, useAsync } from '../components/async';
 import { BarChart } from '../components/bar-chart';
@@ -77,7 +77,7 @@ type Namer = (code: string) => string;
 function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: number; name: Namer }) {
   const uncovered = useAsync(
     async (signal) =>
-      Promise.all(rows.map(async (d) => ({ department: d.department, items: (await run<{ jointUncoveredItems: Array<{ code: string; version: number; title: string }> }>('UncoveredItems', { year, department: d.department }, { signal })).data!.jointUncoveredItems }))),
+      Promise.all(rows.map(async (d) => ({ department: d.department, items: (await run('UncoveredItems', { year, department: d.department }, { signal })).data!.jointUncoveredItems }))),
     [year, rows.map((r) => r.department).join(',')],
   );
   return (
@@ -132,7 +132,7 @@ function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: nu
 
 function Participation({ year, shown, name }: { year: number; shown: string[]; name: Namer }) {
   const state = useAsync(async (signal) => {
-    const { nodes, data } = await everyPage<PlanSummary, { jointDepartmentsWithoutJointPlan: string[] }>('DashboardPlans', 'jointPlanPage', { year }, signal);
+    const { nodes, data } = await everyPage('DashboardPlans', 'jointPlanPage', { year }, signal);
     return { jointPlans: nodes, jointDepartmentsWithoutJointPlan: data.jointDepartmentsWithoutJointPlan };
   }, [year]);
   return (
@@ -173,7 +173,7 @@ function Participation({ year, shown, name }: { year: number; shown: string[]; n
 }
 
 function Publication({ rows, year, department, name }: { rows: DepartmentStatistics[]; year: number; department: string | null; name: Namer }) {
-  const deadlines = useAsync(async (signal) => pageOf<ResultDeadline>(await run<Record<string, unknown>>('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal }), 'jointPublicationDeadlinePage').nodes, [year, department]);
+  const deadlines = useAsync(async (signal) => pageOf(await run('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal }), 'jointPublicationDeadlinePage').nodes, [year, department]);
   const [showAll, setShowAll] = useState(false);
   return (
     <section class="panel" data-testid="publication">
@@ -316,7 +316,7 @@ function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: Ye
 
 function OverdueRevisions({ name }: { name: Namer }) {
   const state = useAsync(
-    async (signal) => (await everyPage<{ planId: string; planName: string; leadDepartment: string; revision: number; changedAt: string; publishBy: string; publishByProvisional: boolean }>('OverduePlanRevisions', 'jointOverduePlanRevisionPage', {}, signal)).nodes,
+    async (signal) => (await everyPage('OverduePlanRevisions', 'jointOverduePlanRevisionPage', {}, signal)).nodes,
     [],
   );
   return (
@@ -354,7 +354,7 @@ export function Dashboard() {
     const department = next.department !== undefined ? next.department : chosen;
     route(`/dashboard?year=${next.year ?? year}&department=${department ?? ''}`);
   };
-  const stats = useAsync(async (signal) => (session ? (await run<{ jointStatistics: YearStatistics }>('DashboardStatistics', { year }, { signal })).data!.jointStatistics : null), [year, session?.token]);
+  const stats = useAsync(async (signal) => (session ? (await run('DashboardStatistics', { year }, { signal })).data!.jointStatistics : null), [year, session?.token]);
   if (!session) {
     return (
       <>

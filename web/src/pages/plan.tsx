@@ -1,6 +1,5 @@
 import { run } from '../api/client';
 import { departmentName } from '../api/departments';
-import type { PlanDetail, TaskSummary } from '../api/types';
 import { Async, useAsync } from '../components/async';
 import { useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
@@ -11,7 +10,7 @@ import { TrainingMark } from '../components/training';
 /** One plan as published: items with their legal basis (R3), scope, ratios (R13), revisions (R11), tasks. */
 export function PlanPage({ id }: { id: string }) {
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await run<{ jointPlan: PlanDetail | null; jointTasks: TaskSummary[] }>('PlanDetail', { id }, { signal })).data!, [id]);
+  const state = useAsync(async (signal) => (await run('PlanDetail', { id }, { signal })).data!, [id]);
   return (
     <Async state={state} what="抽查计划">
       {({ jointPlan: plan, jointTasks: tasks }) =>

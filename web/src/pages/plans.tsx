@@ -1,7 +1,6 @@
 import { useLocation } from 'preact-iso';
 import { departmentName } from '../api/departments';
 import { everyPage } from '../api/pages';
-import type { PlanSummary } from '../api/types';
 import { Async, useAsync } from '../components/async';
 import { names, useDepartments } from '../components/department-name';
 import { YearSelect } from '../components/year-select';
@@ -14,7 +13,7 @@ export function PlansPage() {
   const { query, route } = useLocation();
   const year = Number(query.year) || chinaYear();
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await everyPage<PlanSummary>('PublicPlans', 'jointPlanPage', { year }, signal)).nodes, [year]);
+  const state = useAsync(async (signal) => (await everyPage('PublicPlans', 'jointPlanPage', { year }, signal)).nodes, [year]);
   return (
     <>
       <h1>年度抽查工作计划</h1>

@@ -13,7 +13,7 @@ interface EntityPage {
   totalCount: number;
 }
 
-const searchPage = async (name: string, after: string | null, signal?: AbortSignal) => (await run<{ marketSearchPage: EntityPage }>('SearchEntities', { name, after }, { signal })).data!.marketSearchPage;
+const searchPage = async (name: string, after: string | null, signal?: AbortSignal) => (await run('SearchEntities', { name, after }, { signal })).data!.marketSearchPage;
 
 /** The entities whose name contains the words, 20 a page in USCC order, with "more" while pages follow. */
 export function Search() {

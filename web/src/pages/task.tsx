@@ -74,7 +74,7 @@ function DrawRecordView({ task, record }: { task: TaskSummary; record: PublicDra
   const replayFull = async () => {
     setBusy(true);
     try {
-      const answer = await run<{ jointTask: { fullRecord: unknown } | null }>('TaskFullDrawRecord', { id: task.id });
+      const answer = await run('TaskFullDrawRecord', { id: task.id });
       verify(answer.data!.jointTask!.fullRecord, '完整记录（审计）');
     } catch (error) {
       setProblem(error);
@@ -195,7 +195,7 @@ function DrawnList({ batches }: { batches: string[][] }) {
   const state = useAsync(async (signal) => {
     const usccs = keys.filter((k) => /^[0-9A-Z]{18}$/.test(k)).slice(0, 1000);
     if (usccs.length === 0) return new Map<string, string>();
-    const answer = await run<{ marketEntities: Array<{ uscc: string; name: string }> }>('EntitiesByUscc', { usccs }, { signal });
+    const answer = await run('EntitiesByUscc', { usccs }, { signal });
     return new Map(answer.data!.marketEntities.map((e) => [e.uscc, e.name]));
   }, [keys.join(',')]);
   const named = state.status === 'done' ? state.value : new Map<string, string>();
@@ -225,7 +225,11 @@ function DrawnList({ batches }: { batches: string[][] }) {
 /** A task: its status, its public draw record, and the re-play (R9, R15, R16, R17). */
 export function TaskPage({ id }: { id: string }) {
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await run<{ jointTask: (TaskSummary & { publicRecord: PublicDrawRecord }) | null }>('TaskDrawRecord', { id }, { signal })).data!.jointTask, [id]);
+  const state = useAsync(async (signal) => {
+    const task = (await run('TaskDrawRecord', { id }, { signal })).data!.jointTask;
+    // publicRecord is a JSONObject in the schema: what it holds is the draw's own type.
+    return task && { ...task, publicRecord: task.publicRecord as unknown as PublicDrawRecord };
+  }, [id]);
   return (
     <Async state={state} what="抽查任务">
       {(task) =>
