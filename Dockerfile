@@ -10,6 +10,8 @@ COPY subgraphs subgraphs
 COPY connectors connectors
 COPY scripts scripts
 COPY operations operations
+# The development identity provider (issue I): compiled with the scripts that may start it; never run in production.
+COPY idp idp
 # The public page and the dashboard (web/): built by Vite into dist/web, served by the gateway at /.
 COPY web web
 RUN npm run build && npm prune --omit=dev

@@ -29,8 +29,8 @@ export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, 
 
 /** The identity provider's settings when one is configured (JOINTCHECK_OIDC_ISSUER, or the quick start's development provider). */
 export function oidcOf(config: Pick<HubConfig, 'oidc'>): OidcSettings | null {
-  const { issuer, clientId, audience, roleClaim, deptClaim } = config.oidc;
-  return issuer ? { issuer, clientId, audience, roleClaim, deptClaim } : null;
+  const { issuer, clientId, audience, roleClaim, deptClaim, tokenType } = config.oidc;
+  return issuer ? { issuer, clientId, audience, roleClaim, deptClaim, tokenType } : null;
 }
 
 export interface GatewayOptions {

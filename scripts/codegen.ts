@@ -5,7 +5,7 @@ import { GENERATED_FILE, generateFromSchemaDir } from './web-operation-types';
 
 /**
  * `npm run codegen`: writes web/src/api/generated.ts, the types of the stored web operations, from
- * schema/ (scripts/web-operation-types.ts). `npm run typecheck` runs it first. With `--check` it
+ * schema/ (scripts/web-operation-types.ts). `npm run typecheck` runs it with `--check` first: it
  * writes nothing and fails when the file is not what the schema and operations produce.
  */
 async function main(): Promise<void> {

@@ -26,6 +26,11 @@ export interface DevSignIn {
  */
 export async function startDevSignIn(config: HubConfig, departments: readonly string[]): Promise<DevSignIn | null> {
   if (config.production || config.oidc.issuer || config.port === 0) return null;
+  // A development provider (plain http, demo passwords) listens on this machine only.
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+    console.error(`No development identity provider: the hub listens on ${config.host}, and the development provider (plain http, demo passwords) listens on this machine only; set JOINTCHECK_OIDC_ISSUER to a real provider.`);
+    return null;
+  }
   const seedFile = path.join(config.dataDir, 'idp', 'seed');
   if (!fs.existsSync(seedFile)) {
     fs.mkdirSync(path.dirname(seedFile), { recursive: true });

@@ -46,7 +46,8 @@ const schema = z.object({
   /**
    * Sign-in (issue I): the OpenID Connect provider officials sign in at (the province's unified
    * identity platform), its issuer URL. Unset outside production: the quick start runs the
-   * development provider (idp/) and uses it. Production needs it.
+   * development provider (idp/) and uses it; in production officials then sign in with pasted
+   * hub tokens only (the start says so).
    */
   JOINTCHECK_OIDC_ISSUER: z.string().url().optional(),
   /** The page's client id at the provider (a public client: authorization code with PKCE, no secret). */
@@ -59,6 +60,8 @@ const schema = z.object({
   /** The claims of the provider's access token holding the hub role and the department code. */
   JOINTCHECK_OIDC_ROLE_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_role'),
   JOINTCHECK_OIDC_DEPT_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_dept'),
+  /** The `typ` header the provider's access tokens carry (RFC 9068: at+jwt); `any` when the provider sets none. */
+  JOINTCHECK_OIDC_TOKEN_TYPE: z.string().min(1).max(100).default('at+jwt'),
   /** The quick start's development identity provider's port (0: a free one). */
   JOINTCHECK_DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Create a dev key pair under the data dir when no keys are configured (quick start only). */
@@ -179,7 +182,7 @@ export interface HubConfig {
    * Sign-in (issue I): the identity provider; `issuer` null means none is configured (the quick
    * start then runs the development provider on `devPort` and fills it in).
    */
-  oidc: { issuer: string | null; clientId: string; audience: string; roleClaim: string; deptClaim: string; devPort: number | null };
+  oidc: { issuer: string | null; clientId: string; audience: string; roleClaim: string; deptClaim: string; tokenType: string | null; devPort: number | null };
   /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
   calendarDir: string | null;
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
@@ -225,6 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (c.JOINTCHECK_OIDC_ISSUER && [c.JOINTCHECK_JWT_ISSUER, `${c.JOINTCHECK_JWT_ISSUER}:gateway`].includes(c.JOINTCHECK_OIDC_ISSUER)) {
+    throw new Error(`Invalid configuration: JOINTCHECK_OIDC_ISSUER (${c.JOINTCHECK_OIDC_ISSUER}) is the hub's own issuer (JOINTCHECK_JWT_ISSUER): the gateway tells the identity provider's tokens from the hub's by their issuer, so the two must differ.`);
+  }
   if (Boolean(c.JOINTCHECK_HEALTH_SYSTEM_URL) !== Boolean(c.JOINTCHECK_HEALTH_SYSTEM_KEY)) {
     throw new Error('Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system\'s base URL and its API key); set both or neither.');
   }
@@ -285,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       audience: c.JOINTCHECK_OIDC_AUDIENCE,
       roleClaim: c.JOINTCHECK_OIDC_ROLE_CLAIM,
       deptClaim: c.JOINTCHECK_OIDC_DEPT_CLAIM,
+      tokenType: c.JOINTCHECK_OIDC_TOKEN_TYPE === 'any' ? null : c.JOINTCHECK_OIDC_TOKEN_TYPE,
       devPort: c.JOINTCHECK_DEV_IDP_PORT ?? null,
     },
     trustProxy: c.JOINTCHECK_TRUST_PROXY === undefined ? null : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY) ? Number(c.JOINTCHECK_TRUST_PROXY) : c.JOINTCHECK_TRUST_PROXY,

@@ -24,7 +24,15 @@ export interface OidcSettings {
   deptClaim: string;
   /** The longest lifetime accepted (`exp` - `iat`), in seconds: the hub's JOINTCHECK_JWT_MAX_LIFETIME. */
   maxLifetimeSeconds?: number;
+  /**
+   * The `typ` header access tokens must carry: `at+jwt` (RFC 9068) unless the provider's operator
+   * says otherwise (JOINTCHECK_OIDC_TOKEN_TYPE); null accepts any (ID tokens are refused anyway).
+   */
+  tokenType?: string | null;
 }
+
+/** The signature algorithms taken from a provider (asymmetric only: a shared secret would let anyone holding it sign). */
+export const OIDC_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 const SIGN_IN_AGAIN = 'sign in again on the page (登录).';
 
@@ -90,13 +98,21 @@ export class OidcVerifier {
     }
     let payload: Record<string, unknown> & { sub?: string; exp?: number; iat?: number };
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: this.settings.issuer, audience: this.settings.audience, currentDate: this.clock(), requiredClaims: ['exp', 'iat', 'sub'] }));
+      const tokenType = this.settings.tokenType === undefined ? 'at+jwt' : this.settings.tokenType;
+      ({ payload } = await jwtVerify(token, keys, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS, currentDate: this.clock(), requiredClaims: ['exp', 'iat', 'sub'], ...(tokenType ? { typ: tokenType } : {}) }));
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'typ') throw unauthenticated(`The identity provider's token is not an access token (its type is not ${this.settings.tokenType ?? 'at+jwt'}): send the access token, not the ID token; or ${SIGN_IN_AGAIN}`);
+      if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') throw unauthenticated(`The identity provider's token is signed with an algorithm this hub does not take (${OIDC_ALGORITHMS.join(', ')}): ${SIGN_IN_AGAIN}`);
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated(`Your sign-in has expired: ${SIGN_IN_AGAIN}`);
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw unauthenticated(`The identity provider's token is not for this hub (its audience is not ${this.settings.audience}): ${SIGN_IN_AGAIN}`);
       if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unauthenticated(`The token is signed with a key the identity provider does not publish: ${SIGN_IN_AGAIN}`);
       throw unauthenticated(`The identity provider's token is not valid: ${SIGN_IN_AGAIN}`);
+    }
+    // An ID token is for the page, never for the hub: it names the client as its audience and carries nonce or at_hash.
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (audiences.includes(this.settings.clientId) || 'nonce' in payload || 'at_hash' in payload) {
+      throw unauthenticated(`The identity provider's token is an ID token, not an access token for this hub: ${SIGN_IN_AGAIN}`);
     }
     const max = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     if (payload.exp! - payload.iat! > max) throw unauthenticated(`The identity provider's token lives ${formatDuration(payload.exp! - payload.iat!)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ask the provider's operator for shorter access tokens.`);

@@ -13,7 +13,7 @@ import { describeWithHub, type GraphQLResponse } from '../support/hub';
  */
 interface Provider {
   issuer: string;
-  sign(claims: Record<string, unknown>, options?: { audience?: string; issuer?: string; lifetimeSeconds?: number; issuedAgoSeconds?: number; key?: CryptoKey; kid?: string }): Promise<string>;
+  sign(claims: Record<string, unknown>, options?: { audience?: string; issuer?: string; lifetimeSeconds?: number; issuedAgoSeconds?: number; key?: CryptoKey; kid?: string; typ?: string | null; alg?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ async function standInProvider(): Promise<Provider> {
     sign: async (claims, options = {}) => {
       const now = Math.floor(Date.now() / 1000) - (options.issuedAgoSeconds ?? 0);
       return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'idp-1' })
+        .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'idp-1', ...(options.typ === null ? {} : { typ: options.typ ?? 'at+jwt' }) })
         .setIssuer(options.issuer ?? issuer)
         .setAudience(options.audience ?? 'urn:jointcheck')
         .setSubject(String(claims.sub ?? 'li.na'))
@@ -88,6 +88,10 @@ describeWithHub(
       const { privateKey: stranger } = await generateKeyPair('ES256');
       expect(await ask(await provider.sign(claims, { key: stranger }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
       expect(await ask(await provider.sign(claims, { key: stranger, kid: 'idp-unknown' }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+      // The provider's ID token (for the page: its audience is the client, it carries a nonce), or a token without the access token type.
+      expect(await ask(await provider.sign({ ...claims, nonce: 'n-1' }, { audience: 'jointcheck-web', typ: null }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+      expect(await ask(await provider.sign({ ...claims, nonce: 'n-1' }, { audience: 'urn:jointcheck' }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: expect.stringContaining('ID token') });
+      expect(await ask(await provider.sign(claims, { typ: 'JWT' }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: expect.stringContaining('not an access token') });
       // Longer than the hub accepts (JOINTCHECK_JWT_MAX_LIFETIME, 24 h).
       expect(await ask(await provider.sign(claims, { lifetimeSeconds: 30 * 86_400 }))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: expect.stringContaining('longer than this hub accepts') });
     });

@@ -17,6 +17,7 @@ import { HUB_SERVICES, startTestHub, type TestHub } from '../support/hub';
  */
 const SEED = 'sign-in-test-seed';
 const CLAIMS = { roleClaim: 'jointcheck_role', deptClaim: 'jointcheck_dept' };
+const TOKEN_SECONDS = 20;
 
 describe.each(testDatabases().slice(0, 1))('I: signing in at the identity provider, in a browser ($label)', (database) => {
   let hub: TestHub;
@@ -27,7 +28,8 @@ describe.each(testDatabases().slice(0, 1))('I: signing in at the identity provid
   const user = (role: string, department: string | null = null) => users.find((u) => u.role === role && u.department === department)!;
 
   beforeAll(async () => {
-    const base = { host: '127.0.0.1', resource: 'urn:jointcheck', ...CLAIMS, users };
+    // Access tokens live TOKEN_SECONDS, so that one expires while its page is open within the test.
+    const base = { host: '127.0.0.1', resource: 'urn:jointcheck', ...CLAIMS, users, accessTokenTtlSeconds: TOKEN_SECONDS };
     const first = await spawnDevIdentityProvider({ ...base, port: 0, clients: [{ client_id: 'jointcheck-web', redirect_uris: ['http://127.0.0.1:1/signin/callback'] }] });
     const port = Number(new URL(first.issuer).port);
     hub = await startTestHub(database, 200, undefined, { env: { JOINTCHECK_OIDC_ISSUER: first.issuer } });
@@ -100,6 +102,28 @@ describe.each(testDatabases().slice(0, 1))('I: signing in at the identity provid
     }
   });
 
+  it("I: a sign-in that expires while the page is open sends the official to sign in again, saying so, and back to where they were", async () => {
+    const context = await desktopContext(browser, origin());
+    const page = await context.newPage();
+    try {
+      await signInAt(page, user(Role.DEPT_ADMIN, 'tax'));
+      await page.waitForURL(`${origin()}/dashboard**`);
+      const token = await page.evaluate(() => sessionStorage.getItem('jointcheck.token'));
+      const { exp, iat } = JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+      expect(exp - iat).toBe(TOKEN_SECONDS);
+      // Nothing is clicked: the page notices the expiry by itself.
+      await page.waitForURL(`${origin()}/signin?next=%2Fdashboard`, { timeout: (TOKEN_SECONDS + 15) * 1000 });
+      await page.getByTestId('expired').waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem('jointcheck.token'))).toBeNull();
+      await page.getByRole('link', { name: '登录' }).first().waitFor();
+      // The hub refuses the token from then on too.
+      expect((await hub.query('{ jointLeadPage(department: "tax", first: 1) { totalCount } }', { token: token! })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      await screenshot(page, 'i-signin-expired');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
   it('I: a token from another issuer, an expired one and one for another audience are refused: the page signs out and says so', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const now = Math.floor(Date.now() / 1000);
@@ -122,7 +146,8 @@ describe.each(testDatabases().slice(0, 1))('I: signing in at the identity provid
         await page.goto('/dashboard');
         await page.getByRole('link', { name: '登录' }).first().waitFor();
         expect([what, await page.evaluate(() => sessionStorage.getItem('jointcheck.token'))]).toEqual([what, null]);
-        await page.goto('/signin');
+        // A token the hub refused sends the page to sign in again; one expired before the page loaded is dropped at once, and /signin says why.
+        await page.waitForURL('**/signin?next=**', { timeout: 5000 }).catch(() => page.goto('/signin'));
         await page.getByTestId('expired').waitFor();
         // The API says why, to the same caller.
         const answer = await hub.query('{ jointLeadPage(department: "market", first: 1) { totalCount } }', { token });

@@ -108,4 +108,11 @@ describe('docker-compose.yml is true to the code', () => {
     const gateway = loadConfig(resolved(compose.services.gateway!.environment!));
     expect(gateway.webDir).toBe('/app/dist/web');
   });
+
+  it("the image's build stage has every folder the build compiles (tsconfig.build.json's include)", () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    const copied = [...dockerfile.split(/^FROM /m)[1]!.matchAll(/^COPY (\S+) \S+$/gm)].map((m) => m[1]);
+    expect(build.include.filter((folder) => !copied.includes(folder))).toEqual([]);
+  });
 });

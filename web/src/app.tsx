@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Router, Route, lazy, useLocation } from 'preact-iso';
-import { currentSession, onSessionChange, signOut, type SessionIdentity } from './api/session';
+import { currentSession, expiredNoticeWaiting, onSessionChange, signOut, type SessionIdentity } from './api/session';
 import { departmentName } from './api/departments';
 import { useDepartments } from './components/department-name';
 import { label, ROLE } from './labels';
@@ -24,7 +24,28 @@ const Dashboard = lazy(() => import('./pages/dashboard').then((m) => m.Dashboard
 export function useSession(): SessionIdentity | null {
   const [session, setSession] = useState(currentSession);
   useEffect(() => onSessionChange(setSession), []);
+  // Expiry while the page is open (issue I): read the session again when the token expires.
+  useEffect(() => {
+    if (!session?.expiresAt) return;
+    const timer = setTimeout(() => setSession(currentSession()), Math.min(2 ** 31 - 1, Math.max(0, session.expiresAt * 1000 - Date.now()) + 250));
+    return () => clearTimeout(timer);
+  }, [session]);
   return session;
+}
+
+/** When the sign-in expires while the page is open, the official is sent to sign in again, back to where they were. */
+function ExpiryWatch() {
+  const session = useSession();
+  const { path, route } = useLocation();
+  const [was, setWas] = useState(session !== null);
+  useEffect(() => {
+    if (session) return void setWas(true);
+    if (was) {
+      setWas(false);
+      if (expiredNoticeWaiting()) route(`/signin?next=${encodeURIComponent(path)}`);
+    }
+  }, [session]);
+  return null;
 }
 
 function Header() {
@@ -77,6 +98,7 @@ export function App() {
   return (
     <LocationProvider>
       <Header />
+      <ExpiryWatch />
       <TrainingBanner />
       <main>
         <Router>

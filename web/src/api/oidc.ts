@@ -48,6 +48,11 @@ async function provider(issuerUrl: string): Promise<{ as: oauth.AuthorizationSer
 
 const redirectUri = () => `${location.origin}${CALLBACK_PATH}`;
 
+/** A path of this page to go to after signing in; anything else (`//host`, `/\\host`, a URL) is the dashboard. */
+export function pagePath(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
+}
+
 /** Sends the browser to the provider's sign-in; it comes back to CALLBACK_PATH. */
 export async function startSignIn(next: string): Promise<void> {
   const settings = await authConfig();
@@ -90,7 +95,7 @@ export async function finishSignIn(current: URL): Promise<{ accessToken: string;
   });
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
   if (result.id_token) sessionStorage.setItem(ID_TOKEN, result.id_token);
-  return { accessToken: result.access_token, next: pending.next.startsWith('/') ? pending.next : '/dashboard' };
+  return { accessToken: result.access_token, next: pagePath(pending.next) };
 }
 
 /**

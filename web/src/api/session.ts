@@ -64,10 +64,13 @@ export function currentSession(): SessionIdentity | null {
   const token = sessionStorage.getItem(KEY);
   const identity = token ? readToken(token) : null;
   if (identity?.expiresAt && identity.expiresAt * 1000 <= Date.now()) {
-    // Expired: signed out, and the sign-in page says why.
+    // Expired: signed out (everything showing the official is told, after this read), and the sign-in page says why.
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(CLAIMS);
     sessionStorage.setItem(EXPIRED, '1');
+    queueMicrotask(() => {
+      for (const l of listeners) l(null);
+    });
     return null;
   }
   return identity;
@@ -88,6 +91,11 @@ export function signOut(reason?: 'expired'): void {
   sessionStorage.removeItem(CLAIMS);
   if (reason === 'expired') sessionStorage.setItem(EXPIRED, '1');
   for (const l of listeners) l(null);
+}
+
+/** Whether an expiry notice waits for the sign-in page (not taken). */
+export function expiredNoticeWaiting(): boolean {
+  return sessionStorage.getItem(EXPIRED) === '1';
 }
 
 /** Whether the last sign-in ended by expiring (read once by the sign-in page). */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { HubError, run } from '../api/client';
-import { authConfig, finishSignIn, startSignIn, type AuthConfig } from '../api/oidc';
+import { authConfig, finishSignIn, pagePath, startSignIn, type AuthConfig } from '../api/oidc';
 import { readToken, signIn, signOut, takeExpiredNotice } from '../api/session';
 import { ErrorNotice } from '../components/async';
 import { chinaYear } from '../format';
@@ -31,7 +31,7 @@ export function SignInPage() {
   const [config, setConfig] = useState<AuthConfig | null>(null);
   const [expired] = useState(takeExpiredNotice);
   const { route, query } = useLocation();
-  const next = query.next && query.next.startsWith('/') ? query.next : '/dashboard';
+  const next = pagePath(query.next);
   useEffect(() => {
     authConfig().then(setConfig, setProblem);
   }, []);
