@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateSigningKeys, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { generateHubKeys, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
 
 /** A service of the benchmark in a process of its own, as deployed (one container per service). */
 export interface ServiceProcess {
@@ -101,22 +101,19 @@ export interface BenchIdentity {
 
 /** The hub's key pair and the gateway's (H2), in memory, for a benchmark that starts the hub in its own process. */
 export async function inMemoryKeys(settings: { issuer: string; audience: string }): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier }> {
-  const keys = await generateSigningKeys('bench');
-  const gateway = await generateSigningKeys('gateway-bench');
+  const { hub, gateway, jwks } = await generateHubKeys('bench');
   return {
-    issuer: await TokenIssuer.fromJwk(keys.privateJwk, settings),
+    issuer: await TokenIssuer.fromJwk(hub.privateJwk, settings),
     gatewaySigner: await TokenIssuer.fromJwk(gateway.privateJwk, settings),
-    verifier: new TokenVerifier({ keys: [...keys.jwks.keys, ...gateway.jwks.keys] }, settings),
+    verifier: new TokenVerifier(jwks, settings),
   };
 }
 
 /** A key pair for one benchmark, written to `dir`, and the settings its processes share. */
 export async function benchIdentity(dir: string): Promise<BenchIdentity> {
   const settings = { issuer: 'bench', audience: 'bench' };
-  const keys = await generateSigningKeys('bench');
-  // The gateway's own key for the tokens it forwards to subgraphs (H2), beside the hub's.
-  const gateway = await generateSigningKeys('gateway-bench');
-  const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
+  // The hub's key and the gateway's own for the tokens it forwards to subgraphs (H2).
+  const { hub: keys, gateway, jwks } = await generateHubKeys('bench');
   const publicKeysFile = path.join(dir, 'jwks.json');
   const privateKeyFile = path.join(dir, 'private.jwk.json');
   fs.writeFileSync(publicKeysFile, JSON.stringify(jwks));

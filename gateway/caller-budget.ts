@@ -19,8 +19,8 @@ import {
 } from 'graphql';
 import type { HubConfig } from '../subgraphs/kernel/config';
 import { ErrorCode } from '../subgraphs/kernel/errors';
-import { Role } from '../subgraphs/kernel/identity';
 import type { GatewayContext } from './context';
+import { callerKey } from '../subgraphs/kernel/limits';
 
 /** Arguments that bound how many elements a list field (or a page's list) returns. */
 const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
@@ -106,11 +106,6 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   return Math.max(1, selectionCost(operation.selectionSet, root, null, 0));
 }
 
-/** Who a budget counts: the token's subject, role and department, or the address of an anonymous caller (as the mutation rate limit does). */
-export function budgetKey(context: GatewayContext): string {
-  const { identity } = context;
-  return identity.role === Role.PUBLIC ? `ip:${context.clientAddress}` : `sub:${identity.role}:${identity.department ?? '-'}:${identity.subject}`;
-}
 
 interface InFlight {
   operations: number;
@@ -146,7 +141,7 @@ export function callerBudget(limits: Pick<HubConfig['limits'], 'callerConcurrenc
     async requestDidStart({ contextValue }) {
       // Health checks and other calls without a gateway context are not counted.
       if (!contextValue || !('identity' in contextValue)) return;
-      const key = budgetKey(contextValue);
+      const key = callerKey(contextValue);
       let held: { cost: number } | null = null;
       const release = () => {
         if (!held) return;

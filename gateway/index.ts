@@ -88,7 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
   const oidc = options.oidc ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds }) : null;
   /** The caller: a token of the identity provider (an official signed in on the page), or one of the hub's own. */
-  const callerOf = async (authorization: string | undefined): Promise<{ identity: Identity; expiresAt: number | null }> => {
+  const identifyCaller = async (authorization: string | undefined): Promise<{ identity: Identity; expiresAt: number | null }> => {
     const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
     if (oidc && bearer && oidc.issued(bearer)) return oidc.verify(bearer);
     return options.verifier ? verifyRequest(options.verifier, authorization) : { identity: PUBLIC_IDENTITY, expiresAt: null };
@@ -140,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ...requestBody(options.limits),
     expressMiddleware(server, {
       context: async ({ req }) => {
-        const { identity, expiresAt } = await callerOf(req.headers.authorization);
+        const { identity, expiresAt } = await identifyCaller(req.headers.authorization);
         return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
       },
     }),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
-import { GATEWAY_KEY_ID_PREFIX, generateSigningKeys, publicJwkOf, readJson } from '../subgraphs/kernel/identity';
+import { GATEWAY_KEY_ID_PREFIX, generateHubKeys, generateSigningKeys, publicJwkOf, readJson } from '../subgraphs/kernel/identity';
 
 const USAGE = `Usage: npm run keys -- [--out keys] [--kid <id>] [--gateway-only]
 Writes <out>/private.jwk.json (the hub's key: for whoever issues tokens), <out>/gateway.jwk.json
@@ -28,9 +28,9 @@ async function main(): Promise<number> {
     console.error(`--kid ${values.kid}: key ids starting with ${GATEWAY_KEY_ID_PREFIX} are the gateway's; give the hub's key another id.`);
     return 2;
   }
-  const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${values.kid ?? Date.now().toString(36)}`);
   fs.mkdirSync(dir, { recursive: true });
   if (values['gateway-only']) {
+    const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${values.kid ?? Date.now().toString(36)}`);
     if (!fs.existsSync(jwksFile)) {
       console.error(`--gateway-only adds to an existing key set, and there is none at ${jwksFile}; run without it to make every key.`);
       return 2;
@@ -41,10 +41,10 @@ async function main(): Promise<number> {
     console.log(`Wrote ${gatewayFile} (kid ${gateway.privateJwk.kid}) and added its public key to ${jwksFile}.`);
     return 0;
   }
-  const keys = await generateSigningKeys(values.kid);
+  const { hub: keys, gateway, jwks } = await generateHubKeys(values.kid);
   fs.writeFileSync(path.join(dir, 'private.jwk.json'), JSON.stringify(keys.privateJwk, null, 2), { mode: 0o600 });
   fs.writeFileSync(gatewayFile, JSON.stringify(gateway.privateJwk, null, 2), { mode: 0o600 });
-  fs.writeFileSync(jwksFile, JSON.stringify({ keys: [...keys.jwks.keys, ...gateway.jwks.keys] }, null, 2));
+  fs.writeFileSync(jwksFile, JSON.stringify(jwks, null, 2));
   console.log(`Wrote ${jwksFile}, ${dir}/private.jwk.json (kid ${keys.privateJwk.kid}) and ${gatewayFile} (kid ${gateway.privateJwk.kid}).`);
   return 0;
 }

@@ -374,6 +374,17 @@ export async function generateSigningKeys(kid = `k${Date.now().toString(36)}`): 
 }
 
 /**
+ * The keys of a hub (H2): the hub's pair and the gateway's (its id GATEWAY_KEY_ID_PREFIX + `kid`),
+ * and the public set holding both, which every service verifies with. `npm run keys`, the quick
+ * start, the tests and the benchmarks all make them here.
+ */
+export async function generateHubKeys(kid = `k${Date.now().toString(36)}`): Promise<{ hub: KeyPairFiles; gateway: KeyPairFiles; jwks: JSONWebKeySet }> {
+  const hub = await generateSigningKeys(kid);
+  const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${kid}`);
+  return { hub, gateway, jwks: { keys: [...hub.jwks.keys, ...gateway.jwks.keys] } };
+}
+
+/**
  * The quick start's keys, created under the data dir on first start when none are there, so no key
  * is ever committed: the hub's pair (tokens of callers and services) and the gateway's (the tokens
  * it forwards to subgraphs, H2), both public keys in one set. A data dir made before the gateway had

@@ -85,8 +85,8 @@ export function bodyErrors(limits: RequestLimits): express.ErrorRequestHandler {
   };
 }
 
-/** Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller. */
-function callerKey(context: RequestContext): string {
+/** Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller (the mutation limit, the gateway's callers' budget). */
+export function callerKey(context: RequestContext): string {
   const { identity } = context;
   return identity.role === Role.PUBLIC ? `ip:${context.clientAddress}` : `sub:${identity.role}:${identity.department ?? '-'}:${identity.subject}`;
 }

@@ -79,14 +79,10 @@ function withoutStackTrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
 }
 
 /**
- * The identity of an HTTP request from its `Authorization` header. A bad or expired token is an
- * UNAUTHENTICATED error with HTTP status 401; no header is the public.
+ * The identity of an HTTP request from its `Authorization` header, when its token expires (seconds;
+ * null for the public: the gateway forwards no token that outlives it) and whether the gateway sent
+ * it. A bad or expired token is an UNAUTHENTICATED error with HTTP status 401; no header is the public.
  */
-export async function identifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<Identity> {
-  return (await verifyRequest(verifier, authorization)).identity;
-}
-
-/** identifyRequest, with when the caller's token expires (seconds; null for the public): the gateway forwards no token that outlives it. */
 export async function verifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
   try {
     return await verifier.verify(authorization);

@@ -1,5 +1,5 @@
 import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
-import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { generateHubKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
 import type { JWK } from 'jose';
 import { startHub, type RunningHub } from '../../scripts/hub';
 import { runDemoActivity, type DemoSummary } from '../../scripts/demo-activity';
@@ -57,9 +57,7 @@ export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-
  * signs what it forwards to subgraphs, H2); every service verifies with both public keys.
  */
 export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK; gatewayPrivateJwk: JWK }> {
-  const keys = await generateSigningKeys('test');
-  const gateway = await generateSigningKeys('gateway-test');
-  const jwks = { keys: [...keys.jwks.keys, ...gateway.jwks.keys] };
+  const { hub: keys, gateway, jwks } = await generateHubKeys('test');
   return {
     issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS),
     gatewaySigner: await TokenIssuer.fromJwk(gateway.privateJwk, TEST_SETTINGS),
