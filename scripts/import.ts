@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { CsvHeaderError, importCsv, rejectLine, rejectsHeader, REJECT_KEY_COLUMNS, type ImportKind } from '../connectors/csv/import';
+import { CsvHeaderError, importCsv, rejectLine, rejectsHeader, REJECT_KEY_COLUMNS, type ImportKind } from '../subgraphs/kernel/department/csv-import';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { openServiceDatabase } from '../subgraphs/kernel/datasource';
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   let rejects: fs.WriteStream | null = null;
   try {
     const report = await importCsv({
-      dataSource: database.dataSource,
+      manager: database.dataSource.manager,
       department: module.definition.code,
       kind,
       input,

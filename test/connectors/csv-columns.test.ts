@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CSV_COLUMNS, type ImportKind } from '../../connectors/csv/import';
+import { CSV_COLUMNS, type ImportKind } from '../../subgraphs/kernel/department/csv-import';
 import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../../subgraphs/kernel/contract/enums';
 import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CsvHeaderError, importCsv, rejectReport } from '../../connectors/csv/import';
+import { CsvHeaderError, importCsv, rejectReport } from '../../subgraphs/kernel/department/csv-import';
 import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
 import { DepartmentRepository } from '../../subgraphs/kernel/department/repository';
 import { openServiceDatabase, type ServiceDatabase } from '../../subgraphs/kernel/datasource';
@@ -40,7 +40,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
       `PROJECT,,某项目,310104,E47,B,GENERAL,0,0`,
       `ENTERPRISE,${uscc(8)},上海庚有限公司,310105,F52,B,ELEVATED,1,2`,
     ];
-    const first = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
+    const first = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
     expect(first).toMatchObject({ read: 8, imported: 2 });
     expect(first.rejected.map((r) => r.line)).toEqual([3, 4, 5, 6, 7, 8]);
     expect(first.rejected[0]!.reason).toMatch(/check character/);
@@ -59,7 +59,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
     expect(first.rejected[2]!.key).toEqual({ id: '', uscc: uscc(4), name: '' });
     expect(first.rejected[5]!.key).toEqual({ id: '', uscc: '', name: '某项目' });
     const count = await db.dataSource.manager.count(RosterTargetRow);
-    const again = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
+    const again = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'targets', input: csv(file), batchSize: 2 });
     expect(again.imported).toBe(2);
     expect(await db.dataSource.manager.count(RosterTargetRow)).toBe(count);
     expect(await db.dataSource.manager.findOneByOrFail(RosterTargetRow, { id: uscc(8) })).toMatchObject({ name: '上海庚有限公司', riskLevel: 'ELEVATED', verifiedComplaints: 2 });
@@ -74,7 +74,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
       'TX-004,钱进,31000020190004,上海市税务局,稽查员,发票管理,310104,maybe,',
       'TX-005,孙丽,31000020190005,上海市税务局,稽查员,发票管理,310104,true,021-12345678 转 8001 或 8002',
     ];
-    const report = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'inspectors', input: csv(file) });
+    const report = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'inspectors', input: csv(file) });
     expect(report).toMatchObject({ read: 5, imported: 1 });
     expect(parseCsv(rejectReport('inspectors', report.rejected), { columns: true })[0]).toEqual({ line: '3', id: 'TX-002', name: '李强', reason: report.rejected[0]!.reason });
     expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
@@ -84,7 +84,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
       [6, 'phone is 26 characters long; at most 20 fit.'],
     ]);
     expect(await db.dataSource.manager.findOneByOrFail(InspectorRow, { id: 'TX-001' })).toMatchObject({ domains: ['发票管理', '纳税申报'], jurisdiction: ['310104', '310105'], qualified: true });
-    await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'inspectors', input: csv(file) });
+    await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'inspectors', input: csv(file) });
     expect(await db.dataSource.manager.countBy(InspectorRow, { id: 'TX-001' })).toBe(1);
   });
 
@@ -92,14 +92,14 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
     const header = 'code,title,content,basis,inspectingBody,targetKinds,method,category,ratioCapPercent,frequency,domain,industries';
     const item = (code: string, title: string, category = 'KEY', cap = '') => `${code},${title},检查${title},《中华人民共和国税收征收管理法》第五十四条,税务局,ENTERPRISE,ON_SITE,${category},${cap},每年,发票管理,`;
     const file = [header, item('CSV-01', '发票开具'), item('CSV-02', '纳税申报', 'GENERAL', ''), item('CSV-03', '账簿设置', 'GENERAL', '150'), `CSV-04,无依据,内容,,税务局,ENTERPRISE,ON_SITE,KEY,,每年,发票管理,`];
-    const first = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv(file) });
+    const first = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv(file) });
     expect(first).toMatchObject({ read: 4, imported: 1 });
     expect(first.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
     expect(first.rejected[0]!.reason).toMatch(/R2/);
     expect(first.rejected[2]!.reason).toMatch(/basis/);
-    const again = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具')]) });
+    const again = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具')]) });
     expect(again).toMatchObject({ imported: 0, unchanged: 1 });
-    const changed = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具与保管')]) });
+    const changed = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv([header, item('CSV-01', '发票开具与保管')]) });
     expect(changed.imported).toBe(1);
     const versions = await db.dataSource.manager.find(ChecklistItemRow, { where: { code: 'CSV-01' }, order: { version: 'ASC' } });
     expect(versions.map((v) => [v.version, v.status, v.title])).toEqual([
@@ -119,7 +119,7 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
       'DUP-04,戊,"第一行\n第二行",《安全生产法》,税务局,ENTERPRISE,ON_SITE,GENERAL,abc,每年,发票管理,',
     ];
     const seen: number[] = [];
-    const report = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv(rows), onReject: (r) => seen.push(r.line) });
+    const report = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv(rows), onReject: (r) => seen.push(r.line) });
     expect(report).toMatchObject({ read: 5, imported: 1, rejectedCount: 4 });
     expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
       [3, 'item DUP-01 is already on line 2 of this file'],
@@ -151,24 +151,24 @@ describe.each(testDatabases())('CSV import ($label)', (database) => {
     const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
     const row = (code: string, item: typeof published) => [code, quote(item.title), quote(item.content), quote(item.basis), quote(item.inspectingBody), 'ENTERPRISE', 'ON_SITE', 'KEY', '', quote(item.frequency), quote(item.domain), 'C13'].join(',');
     const tooLong = { ...published, title: '长'.repeat(CHECKLIST_TEXT_CAPS.title + 1) };
-    const report = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, row('PROV-01', published), row('PROV-02', tooLong)]) });
+    const report = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv([header, row('PROV-01', published), row('PROV-02', tooLong)]) });
     expect(report).toMatchObject({ read: 2, imported: 1, rejectedCount: 1 });
     expect(report.rejected[0]).toMatchObject({ key: { code: 'PROV-02' }, reason: `title is ${CHECKLIST_TEXT_CAPS.title + 1} characters long; at most ${CHECKLIST_TEXT_CAPS.title} fit.` });
     const stored = await new DepartmentRepository(db.dataSource.manager, 'tax').checklistItem('PROV-01');
     expect(stored).toMatchObject({ ...published, version: 1, status: 'CURRENT', industries: ['C13'] });
     for (const [field, cap] of Object.entries(CHECKLIST_TEXT_CAPS)) {
-      const over = await importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'checklist', input: csv([header, row('PROV-03', { ...published, [field]: '超'.repeat(cap + 1) })]) });
+      const over = await importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'checklist', input: csv([header, row('PROV-03', { ...published, [field]: '超'.repeat(cap + 1) })]) });
       expect(over.rejected.map((r) => r.reason)).toEqual([`${field} is ${cap + 1} characters long; at most ${cap} fit.`]);
     }
   });
 
   it('a file that cannot be parsed past some row says so, with how many rows were stored before', async () => {
     const file = ['kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints', `ENTERPRISE,${uscc(20)},上海辛有限公司,310104,C13,A,LOW,0,0`, 'ENTERPRISE,"bad"quote,x,310104,C13,A,LOW,0,0'];
-    await expect(importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(file), batchSize: 1 })).rejects.toThrow(/^The file cannot be read: Invalid Closing Quote: .* at line 3 .*rows were stored before it/);
+    await expect(importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'targets', input: csv(file), batchSize: 1 })).rejects.toThrow(/^The file cannot be read: Invalid Closing Quote: .* at line 3 .*rows were stored before it/);
   });
 
   it('a file whose header does not fit is refused before any row, naming the columns', async () => {
-    const refused = importCsv({ dataSource: db.dataSource, department: 'tax', kind: 'targets', input: csv(['kind,name,colour', 'ENTERPRISE,x,red']) });
+    const refused = importCsv({ manager: db.dataSource.manager, department: 'tax', kind: 'targets', input: csv(['kind,name,colour', 'ENTERPRISE,x,red']) });
     await expect(refused).rejects.toThrow(CsvHeaderError);
     await expect(refused).rejects.toThrow(/missing regionCode.*unknown colour\. A targets file has the columns kind, name, regionCode, .* \(required\) and id, uscc \(optional\)/);
   });

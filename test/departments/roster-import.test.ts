@@ -1,4 +1,5 @@
 import { Role } from '../../subgraphs/kernel/identity';
+import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
 import { describeWithHub, onlyError, postGraphQL } from '../support/hub';
 
 const IMPORT = 'mutation($targets: [RosterTargetInput!]!) { fireImportTargets(targets: $targets) }';
@@ -84,4 +85,73 @@ describeWithHub('roster import validates every USCC and row before writing (R6)'
     expect(reference.data!._entities[1]).toBeNull();
     expect(reference.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations.uscc' });
   });
+
+  describe("I: the workspace's CSV import (<code>ImportCsv), a report row by row (R6)", () => {
+    const CSV_IMPORT = 'mutation($kind: String!, $csv: String!, $lineOffset: Int! = 0) { fireImportCsv(kind: $kind, csv: $csv, lineOffset: $lineOffset) { kind read imported unchanged rejectedCount rejected { line key { column value } reason } } }';
+    const header = 'kind,uscc,name,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
+    const good = (uscc: string) => `ENTERPRISE,${uscc},"上海测试商贸有限公司, 浦东",310115,F52,B,GENERAL,0,0`;
+
+    it('R6: good rows are stored, a bad one is reported with its line in the whole file, its key and the reason, and does not stop the others', async () => {
+      const before = await count();
+      // A part of a larger file: its first row is line 101 of the file (lineOffset 99).
+      const fresh = (n: number) => `913101157${String(n).padStart(8, '0')}` + usccCheckCharacter(`913101157${String(n).padStart(8, '0')}`);
+      const csv = [header, good(fresh(7001)), 'ENTERPRISE,91350100M000100Y44,坏的代码,310115,F52,B,GENERAL,0,0', good(fresh(7002))].join('\n');
+      const answer = await hub().query<{ fireImportCsv: { read: number; imported: number; rejectedCount: number; rejected: Array<{ line: number; key: Array<{ column: string; value: string }>; reason: string }> } }>(CSV_IMPORT, {
+        variables: { kind: 'targets', csv, lineOffset: 99 },
+        token: admin,
+      });
+      expect(answer.errors).toBeUndefined();
+      const report = answer.data!.fireImportCsv;
+      const stored = (await count()) - before;
+      expect(stored).toBe(2);
+      expect(report.read).toBe(3);
+      expect(report.imported).toBe(stored);
+      expect(report.rejectedCount).toBe(1);
+      expect(report.rejected).toHaveLength(1);
+      const wrong = report.rejected.find((r) => r.key.some((k) => k.value === '91350100M000100Y44'))!;
+      expect(wrong.line).toBe(102);
+      expect(wrong.key).toEqual([
+        { column: 'id', value: '' },
+        { column: 'uscc', value: '91350100M000100Y44' },
+        { column: 'name', value: '坏的代码' },
+      ]);
+      expect(wrong.reason).toMatch(/check character/);
+    });
+
+    it('R6: the same part sent again stores nothing twice', async () => {
+      const csv = [header, good('914403001922038216')].join('\n');
+      await hub().query(CSV_IMPORT, { variables: { kind: 'targets', csv }, token: admin });
+      const before = await count();
+      const again = await hub().query<{ fireImportCsv: { imported: number } }>(CSV_IMPORT, { variables: { kind: 'targets', csv }, token: admin });
+      expect(again.errors).toBeUndefined();
+      expect(await count()).toBe(before);
+    });
+
+    it('R6: a header that does not fit, an unknown kind or a part over the row limit is refused with BAD_USER_INPUT, nothing written', async () => {
+      const before = await count();
+      const header1 = onlyError(await hub().query(CSV_IMPORT, { variables: { kind: 'targets', csv: 'kind,name,colour\nENTERPRISE,x,red' }, token: admin }));
+      expect(header1).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'csv', rule: 'R6' } });
+      expect(header1.message).toMatch(/missing regionCode.*unknown colour/);
+      expect(onlyError(await hub().query(CSV_IMPORT, { variables: { kind: 'invoices', csv: header }, token: admin })).message).toMatch(/kind 'invoices': one of targets, inspectors, checklist/);
+      const many = [header, ...Array.from({ length: 2001 }, () => good('914403001922038216'))].join('\n');
+      expect(onlyError(await hub().query(CSV_IMPORT, { variables: { kind: 'targets', csv: many }, token: admin })).message).toMatch(/at most 2000 rows a call, got 2001/);
+      expect(await count()).toBe(before);
+    });
+
+    it("R30: only the department's own admin imports; another department's admin is refused", async () => {
+      const csv = [header, good('914403001922038216')].join('\n');
+      const refused = onlyError(await hub().query(CSV_IMPORT, { variables: { kind: 'targets', csv }, token: await hub().token(Role.DEPT_ADMIN, 'tax') }));
+      expect(refused).toMatchObject({ code: 'FORBIDDEN', extensions: { rule: 'R30' } });
+    });
+
+    it('I: the import is the hub\'s own departments\': the contract does not ask it of outside departments, and a department joined by a connector has none', async () => {
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const schemaDir = path.join(__dirname, '..', '..', 'schema');
+      expect(fs.readFileSync(path.join(schemaDir, 'contract.graphql'), 'utf8')).not.toMatch(/ImportCsv/);
+      expect(fs.readFileSync(path.join(schemaDir, 'health.graphql'), 'utf8')).not.toMatch(/ImportCsv/);
+      expect(fs.readFileSync(path.join(schemaDir, 'fire.graphql'), 'utf8')).toMatch(/fireImportCsv\(/);
+    });
+  });
 });
+

@@ -3,6 +3,7 @@ import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraph
 import { STRATA } from '../../subgraphs/joint/draw/strata';
 import type { DepartmentClient } from '../../subgraphs/joint/department-client';
 import { exportRoster, SnapshotWriter } from '../../subgraphs/joint/tasks/snapshot';
+import { snapshotsUnderWay } from '../../subgraphs/joint/tasks/snapshot-progress';
 
 /** 45,000 targets (three stored chunks), keys of letters, digits and dashes, strata in turn. */
 function roster(): SnapshotEntry[] {
@@ -111,4 +112,44 @@ describe('the bulk export read page by page', () => {
   ])('R9: %s breaks the contract: the read stops with an error naming the department', async (_what, tsv, count, message) => {
     await expect(read([{ tsv, count }])).rejects.toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' } });
   });
+
+  it('I: progress is reported after every page, rows read so far and whether the roster is read to the end (R9)', async () => {
+    const seen: Array<[number, boolean]> = [];
+    await exportRoster(
+      department([
+        { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
+        { tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n', count: 2 },
+      ]),
+      'market',
+      null,
+      () => undefined,
+      (rows, done) => seen.push([rows, done]),
+    );
+    expect(seen).toEqual([
+      [1, false],
+      [3, true],
+    ]);
+  });
 });
+
+describe('a snapshot under way, as the task shows it (issue I)', () => {
+  it('I: the board gives a copy of the counts while it runs, keeps the final counts once taken, and forgets a failed one', () => {
+    snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:00Z'));
+    snapshotsUnderWay.read('t-1', 'tax', 50_000, false);
+    const now = snapshotsUnderWay.of('t-1')!;
+    expect(now.departments).toEqual([
+      { department: 'market', rowsRead: 0, done: false },
+      { department: 'tax', rowsRead: 50_000, done: false },
+    ]);
+    snapshotsUnderWay.read('t-1', 'tax', 60_000, true);
+    expect(now.departments[1]!.rowsRead).toBe(50_000);
+    expect(snapshotsUnderWay.of('t-1')!.departments[1]).toEqual({ department: 'tax', rowsRead: 60_000, done: true });
+    snapshotsUnderWay.end('t-1', new Date('2026-03-02T02:00:05Z'));
+    expect(snapshotsUnderWay.of('t-1')).toMatchObject({ finishedAt: new Date('2026-03-02T02:00:05Z'), departments: [{ rowsRead: 0 }, { rowsRead: 60_000, done: true }] });
+    // A failed one is forgotten at once.
+    snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
+    snapshotsUnderWay.end('t-2', null);
+    expect(snapshotsUnderWay.of('t-2')).toBeNull();
+  });
+});
+

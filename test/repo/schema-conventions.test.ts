@@ -75,6 +75,10 @@ export const ALLOWLIST: ReadonlyArray<{ pattern: RegExp; reason: string }> = [
   { pattern: /^Task\.targetViews$/, reason: 'one entry per target key asked for: bounded by its input (at most 1,000 keys)' },
   { pattern: /^[A-Z]\w*View\.dishonestyRecords$/, reason: "inside one record: one target's dishonesty records (R27), a handful, loaded in one batch" },
   { pattern: /^YearStatistics\.departments$/, reason: 'one entry per department: bounded by the number of subgraphs' },
+  { pattern: /^[A-Z][a-z0-9]*ImportReport\.rejected$/, reason: 'one entry per rejected row of one import call: bounded by its input (at most 2,000 rows)' },
+  { pattern: /^[A-Z][a-z0-9]*ImportRejectedRow\.key$/, reason: "a row's identifying cells: at most three columns" },
+  { pattern: /^Query\.jointInspectorTasks$/, reason: "an inspector's own tasks, at most 100 (newest first)" },
+  { pattern: /^SnapshotProgress\.departments$/, reason: "one entry per participating department of one plan" },
 ];
 
 /** 1. Every field returning a list of objects is deprecated (a *Page replaces it) or allowlisted with a reason. */

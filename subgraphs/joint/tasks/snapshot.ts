@@ -60,7 +60,14 @@ type ExportPage = { columns: string[]; tsv: string; count: number; endCursor: st
  * roster itself), calling `onRow` for each target in id order. The next page is asked for while
  * the current one is processed.
  */
-export async function exportRoster(client: DepartmentClient, department: string, filter: Record<string, unknown> | null, onRow: (row: ExportRow) => void): Promise<void> {
+export async function exportRoster(
+  client: DepartmentClient,
+  department: string,
+  filter: Record<string, unknown> | null,
+  onRow: (row: ExportRow) => void,
+  onPage?: (rowsRead: number, done: boolean) => void,
+): Promise<void> {
+  let rowsRead = 0;
   const fetchPage = async (after: string | null): Promise<ExportPage> => {
     const data: Record<string, { exportTargetRows: ExportPage }> = await client.run(department, 'DepartmentExportTargetRows', { filter, after, first: EXPORT_PAGE });
     const page = data[department]!.exportTargetRows;
@@ -115,6 +122,8 @@ export async function exportRoster(client: DepartmentClient, department: string,
       next?.catch(() => undefined);
       throw contractBreach(department, `an export page says ${page.count} rows but holds ${count}`);
     }
+    rowsRead += count;
+    onPage?.(rowsRead, next === null);
   }
 }
 
@@ -133,16 +142,28 @@ export interface SnapshotExclusions {
  * scope, minus exclusions (R14), each target with its stratum combined from every participating
  * department's view (R13), in canonical order.
  */
-export async function takeSnapshot(client: DepartmentClient, content: PlanContent, exclusions: SnapshotExclusions): Promise<StoredSnapshot & { excludedTwice: number; excludedRecent: number }> {
+export async function takeSnapshot(
+  client: DepartmentClient,
+  content: PlanContent,
+  exclusions: SnapshotExclusions,
+  /** Rows read so far of a department's roster, after each page (progress, issue I). */
+  onProgress?: (department: string, rowsRead: number, done: boolean) => void,
+): Promise<StoredSnapshot & { excludedTwice: number; excludedRecent: number }> {
   const partners = content.departments.filter((d) => d !== content.leadDepartment);
   const [abnormal, partnerStrata] = await Promise.all([
     abnormalList(client),
     Promise.all(
       partners.map(async (department) => {
         const byUscc = new Map<string, Stratum>();
-        await exportRoster(client, department, content.scope.regions.length ? { regions: content.scope.regions } : null, (row) => {
-          if (row.uscc && row.id === row.uscc) byUscc.set(row.uscc, stratumOfView(row, false));
-        });
+        await exportRoster(
+          client,
+          department,
+          content.scope.regions.length ? { regions: content.scope.regions } : null,
+          (row) => {
+            if (row.uscc && row.id === row.uscc) byUscc.set(row.uscc, stratumOfView(row, false));
+          },
+          (rows, done) => onProgress?.(department, rows, done),
+        );
         return byUscc;
       }),
     ),
@@ -160,7 +181,7 @@ export async function takeSnapshot(client: DepartmentClient, content: PlanConten
     let stratum = lead;
     if (row.uscc && partnerStrata.length) stratum = combineStrata(lead, partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined), content.classCombination);
     writer.add(row.id, stratum, row.uscc, row.regionCode, row.kind, row.industryCode);
-  });
+  }, (rows, done) => onProgress?.(content.leadDepartment, rows, done));
   return { ...writer.finish(), excludedTwice, excludedRecent };
 }
 

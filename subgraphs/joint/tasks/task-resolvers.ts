@@ -1,8 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../kernel/paging';
-import { assertAuditReader } from '../access';
+import { In, Not } from 'typeorm';
+import { Role } from '../../kernel/identity';
+import { assertAuditReader, assertRoleAmong, assertTaskStaff } from '../access';
+import { SnapshotProgress, snapshotsUnderWay } from './snapshot-progress';
 import type { JointContext } from '../context';
-import { TaskRow, type DrawnTargetRow } from '../entities';
+import { TaskRow, TeamMemberRow, type DrawnTargetRow } from '../entities';
 import type { StratumEnum, TaskStatusEnum } from '../enums';
 import { PlanService } from '../plans/plan-service';
 import { toPlan } from '../plans/plan-resolvers';
@@ -38,6 +41,31 @@ export class TaskResolver {
   async jointTasks(@Arg('planId', () => ID) planId: string, @Ctx() ctx: JointContext) {
     const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { planId }, order: { createdAt: 'ASC' } });
     return rows.map(toTask);
+  }
+
+  @Query(() => [TaskType], {
+    description: "The signed-in inspector's tasks: those not cancelled on whose teams they hold a seat, newest first (at most 100). Their visits are the task's `visitPage`, which shows an inspector only their own.",
+  })
+  async jointInspectorTasks(@Ctx() ctx: JointContext) {
+    // R30: an inspector's own work; coordinators and heads find tasks under their plans.
+    assertRoleAmong(ctx.identity, [Role.INSPECTOR], "list an inspector's own tasks");
+    const seats = await ctx.joint.dataSource.manager.find(TeamMemberRow, {
+      select: { taskId: true },
+      where: { personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' },
+    });
+    const ids = [...new Set(seats.map((s) => s.taskId))];
+    if (ids.length === 0) return [];
+    const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { id: In(ids), status: Not('CANCELLED') }, order: { createdAt: 'DESC' }, take: 100 });
+    return rows.map(toTask);
+  }
+
+  @FieldResolver(() => SnapshotProgress, {
+    nullable: true,
+    description: "While the task's snapshot is being taken (R9): how much of each roster is read so far, for the task's staff; null when none is under way (or another joint service is taking it).",
+  })
+  async snapshotProgress(@Root() task: TaskType, @Ctx() ctx: JointContext) {
+    assertTaskStaff(ctx.identity, (await new TaskService(ctx.joint).planContent(task)).departments, "see a snapshot's progress"); // R30
+    return snapshotsUnderWay.of(task.id);
   }
 
   @FieldResolver(() => PlanType, { nullable: true })

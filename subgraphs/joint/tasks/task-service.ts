@@ -17,6 +17,7 @@ import { DrawnTargetRow, PlanRevisionRow, PlanRow, TaskRow, TeamRosterRow } from
 import { freezeTeamInputs } from '../teams/rosters';
 import { planRatioCap, type PlanContent } from '../plans/content';
 import { loadSnapshot, storeSnapshot, takeSnapshot } from './snapshot';
+import { snapshotsUnderWay } from './snapshot-progress';
 
 /** Task states; a task moves forward only, or is cancelled (its draw stays on record). */
 export const TaskStatus = {
@@ -248,13 +249,21 @@ export class TaskService {
     const reason = overLimitReason == null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
+    // Progress while the rosters are read (issue I): the lead's first, then the partners'.
+    snapshotsUnderWay.begin(task.id, [content.leadDepartment, ...content.departments.filter((d) => d !== content.leadDepartment)], now);
     const [snapshot, teamRosters] = await Promise.all([
-      takeSnapshot(this.deps.departments, content, {
-        excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null),
-      }),
+      takeSnapshot(
+        this.deps.departments,
+        content,
+        { excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null) },
+        (department, rows, done) => snapshotsUnderWay.read(task.id, department, rows, done),
+      ),
       // The teams' rosters, conflicts and entrustments are frozen now too, before any seed is known.
       freezeTeamInputs(this.deps, task.id, content),
-    ]);
+    ]).catch((error: unknown) => {
+      snapshotsUnderWay.end(task.id, null);
+      throw error;
+    });
     const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
     await this.db.transaction(async (tx) => {
       await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.size, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
@@ -262,7 +271,13 @@ export class TaskService {
       for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
       const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
       await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.size, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
-    });
+    }).then(
+      () => snapshotsUnderWay.end(task.id, this.deps.clock()),
+      (error: unknown) => {
+        snapshotsUnderWay.end(task.id, null);
+        throw error;
+      },
+    );
     return this.requireTask(taskId);
   }
 

@@ -55,14 +55,20 @@ export function checklistRows(items: ChecklistSeedItem[]): ChecklistItemRow[] {
   return items.map((item, i) => checklistItemRow(item.code, 1, validateChecklistItem(item as unknown as ChecklistItemInput, `demo checklist[${i}] (${item.code})`), 'demo-data', DEMO_EPOCH, null));
 }
 
-/** Inspectors spread over the districts; every domain is held by several of them (R7). */
+/**
+ * Inspectors spread over the districts; every domain is held by several of them (R7). The first,
+ * `<dept>-i0001`, is the demo inspector who signs in (idp/demo-users.ts): qualified, holding every
+ * domain, city-wide, so that a deputy head can seat them on any visit of a demo task (R20).
+ */
 export function inspectorRows(department: string, seed: string, demo: DemoDepartment): InspectorRow[] {
   return Array.from({ length: demo.inspectors }, (_, i) => {
     const rng = rngFor(seed, department, 'inspector', i);
     const region = REGIONS[i % REGIONS.length]!;
     const domains = new Set([demo.domains[i % demo.domains.length]!]);
     while (chance(rng, 0.5) && domains.size < demo.domains.length) domains.add(pick(rng, demo.domains));
-    const cityWide = chance(rng, 0.1);
+    const signsIn = i === 0;
+    if (signsIn) for (const d of demo.domains) domains.add(d);
+    const cityWide = chance(rng, 0.1) || signsIn;
     return Object.assign(new InspectorRow(), {
       id: `${department}-i${String(i + 1).padStart(4, '0')}`,
       name: personName(rng),
@@ -72,7 +78,7 @@ export function inspectorRows(department: string, seed: string, demo: DemoDepart
       domains: [...domains].sort(),
       permissions: chance(rng, 0.3) ? ['行政检查', '行政处罚', '行政强制'] : ['行政检查', '行政处罚'],
       jurisdiction: cityWide ? ['31'] : [region.code],
-      qualified: !chance(rng, 0.05),
+      qualified: !chance(rng, 0.05) || signsIn,
       phone: `13${Math.floor(rng() * 10)}${String(Math.floor(rng() * 1e8)).padStart(8, '0')}`,
     });
   });

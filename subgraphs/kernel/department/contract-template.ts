@@ -16,6 +16,8 @@ export function contractTemplateSdl(): Promise<string> {
   example ??= defineDepartment({
     code: CONTRACT_TEMPLATE_CODE,
     name: 'Example department',
+    // The workspace's CSV import is the hub's own departments', not the contract's.
+    csvImport: false,
     demo: { checklist: [], domains: [], unit: (d) => d, certificateCode: 'EX', inspectors: 0, experts: 0, onRoster: () => false },
   });
   const department = example;

@@ -1,3 +1,4 @@
+import { createCsvImportResolver } from './csv-import-resolver';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { DEPARTMENT_CODE } from '../codes';
@@ -49,6 +50,13 @@ export interface DepartmentDefinition<Own = unknown> {
    * demo data for them and imports none (they are changed in that system).
    */
   existingSystem?: string;
+  /**
+   * Whether the department's admin may import CSV files from the workspace (`<code>ImportCsv`,
+   * issue I): the hub's own departments do (default); a department joined by a connector never
+   * does (its data changes in its own system), nor the contract template (it is not part of the
+   * department contract).
+   */
+  csvImport?: boolean;
 }
 
 /** The context of a department subgraph, with the department's own per-request scope. */
@@ -76,7 +84,13 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     throw new Error(`Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`);
   }
   const types = createDepartmentTypes(definition.code, definition.marketEntity ?? marketEntityStub());
-  const resolvers = [...createDepartmentResolvers(definition.code, types), ...createResultResolvers(definition.code, types), ...(definition.resolvers?.(types) ?? [])];
+  const csvImport = definition.csvImport !== false && !definition.existingSystem;
+  const resolvers = [
+    ...createDepartmentResolvers(definition.code, types),
+    ...createResultResolvers(definition.code, types),
+    ...(csvImport ? [createCsvImportResolver(definition.code)] : []),
+    ...(definition.resolvers?.(types) ?? []),
+  ];
   const stubReference: ReferenceResolvers = definition.marketEntity
     ? {}
     : {

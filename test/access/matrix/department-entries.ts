@@ -64,6 +64,24 @@ export function departmentEntries(code: string): Entry[] {
         return { targets: [row] };
       },
     },
+    // The workspace's CSV import (issue I, R6): the hub's own departments only (not on a connector,
+    // not in the contract); the department's own admin imports; the row is the roster's own, so
+    // every allowed call stores nothing new.
+    ...(onConnector
+      ? []
+      : [
+          {
+            fields: [`Mutation.${code}ImportCsv`],
+            allow: admin,
+            departments,
+            operation: `mutation($csv: String!) { ${code}ImportCsv(kind: "targets", csv: $csv) { read imported rejectedCount } }`,
+            variables: () => {
+              const t = d().target;
+              const columns = ['kind', 'uscc', 'name', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'];
+              return { csv: `${columns.join(',')}\n${columns.map((c) => `"${String(t[c] ?? '').replace(/"/g, '""')}"`).join(',')}\n` };
+            },
+          } satisfies Entry,
+        ]),
     {
       fields: [`Mutation.${code}RecordResults`],
       // R24: results reach a department through the joint service's write-back only.

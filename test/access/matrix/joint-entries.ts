@@ -332,6 +332,22 @@ export const JOINT: Entry[] = [
     variables: () => ({ id: f.tasks.full }),
   },
   {
+    fields: ['Query.jointInspectorTasks'],
+    // An inspector's own tasks (issue I): inspectors only, of any department; the others find tasks under their plans.
+    allow: (c) => c.role === Role.INSPECTOR && c.department !== null,
+    departments: TASK_DEPARTMENTS,
+    subjects: VISIT_MEMBER,
+    operation: '{ jointInspectorTasks { id status } }',
+  },
+  {
+    fields: ['Task.snapshotProgress'],
+    // A snapshot's progress (issue I): as the task's teams, its participating departments' staff and hub roles.
+    allow: anyOf(staffOf(JOINT_PLAN_DEPARTMENTS), hubReaders),
+    departments: TASK_DEPARTMENTS,
+    operation: 'query($id: ID!) { jointTask(id: $id) { id snapshotProgress { startedAt } } }',
+    variables: () => ({ id: f.tasks.full }),
+  },
+  {
     fields: ['Task.inspectorDraws'],
     allow: anyOf(staffOf(JOINT_PLAN_DEPARTMENTS), hubReaders),
     departments: TASK_DEPARTMENTS,

@@ -1,32 +1,19 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { GraphQLError } from 'graphql';
-import type { DataSource } from 'typeorm';
-import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../../subgraphs/kernel/contract/enums';
-import type { ChecklistItemInput, RosterTargetInput } from '../../subgraphs/kernel/contract/inputs';
-import { validateChecklistItem, type ChecklistItemContent } from '../../subgraphs/kernel/department/checklist-rules';
-import { InspectorRow } from '../../subgraphs/kernel/department/entities';
-import { DepartmentRepository } from '../../subgraphs/kernel/department/repository';
-import { toRosterRows } from '../../subgraphs/kernel/department/roster-rules';
-import { ITEM_CODE } from '../../subgraphs/kernel/codes';
-import { chunk } from '../../subgraphs/kernel/datasource';
-import { requireText } from '../../subgraphs/kernel/validation';
+import type { EntityManager } from 'typeorm';
+import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../contract/enums';
+import type { ChecklistItemInput, RosterTargetInput } from '../contract/inputs';
+import { validateChecklistItem, type ChecklistItemContent } from './checklist-rules';
+import { InspectorRow } from './entities';
+import { DepartmentRepository } from './repository';
+import { toRosterRows } from './roster-rules';
+import { ITEM_CODE } from '../codes';
+import { chunk } from '../datasource';
+import { requireText } from '../validation';
+import { CSV_COLUMNS, REJECT_KEY_COLUMNS, type ImportKind } from './csv-columns';
 
-export type ImportKind = 'targets' | 'inspectors' | 'checklist';
-
-/** The columns each kind of file has (a header row names them; order is free, extra columns are refused). */
-export const CSV_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
-  targets: { required: ['kind', 'name', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'], optional: ['id', 'uscc'] },
-  inspectors: { required: ['id', 'name', 'certificateNo', 'unit', 'position', 'domains', 'jurisdiction', 'qualified'], optional: ['permissions', 'phone'] },
-  checklist: { required: ['code', 'title', 'content', 'basis', 'inspectingBody', 'targetKinds', 'method', 'category', 'frequency', 'domain'], optional: ['ratioCapPercent', 'industries'] },
-};
-
-/** The cells that identify a row of each kind in the rejects report, so that a person finds it. */
-export const REJECT_KEY_COLUMNS: Record<ImportKind, string[]> = {
-  targets: ['id', 'uscc', 'name'],
-  inspectors: ['id', 'name'],
-  checklist: ['code', 'title'],
-};
+export { CSV_COLUMNS, REJECT_KEY_COLUMNS, type ImportKind } from './csv-columns';
 
 export interface RejectedRow {
   /** The line of the file (the header is line 1). */
@@ -55,7 +42,8 @@ export interface ImportReport {
 const REJECTS_KEPT = 1000;
 
 export interface ImportOptions {
-  dataSource: DataSource;
+  /** The department's own database (a transaction's manager, or the data source's). */
+  manager: EntityManager;
   department: string;
   kind: ImportKind;
   input: Readable;
@@ -90,7 +78,8 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * `npm run import` (R6 batch import, issue E): reads a CSV file as a stream, checks every row with
+ * R6 batch import: `npm run import` (issue E) and a department admin's import in the workspace
+ * (`<code>ImportCsv`, issue I). Reads a CSV file as a stream, checks every row with
  * the same rules as the API (USCC check character, required fields, enums, R1/R2 for checklist
  * items), and stores the valid rows in one transaction per batch; invalid rows are reported with
  * their line, key (REJECT_KEY_COLUMNS) and reason and do not stop the others. A header that does
@@ -102,7 +91,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   const { kind, department } = options;
   const batchSize = options.batchSize ?? 2000;
   const now = options.now ?? (() => new Date());
-  const repo = new DepartmentRepository(options.dataSource.manager, department);
+  const repo = new DepartmentRepository(options.manager, department);
   const report: ImportReport = { kind, read: 0, imported: 0, unchanged: 0, rejectedCount: 0, rejected: [] };
   const reject = (r: RejectedRow) => {
     report.rejectedCount++;
@@ -133,7 +122,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       await repo.upsertTargets(batch.map((b) => b.value as never));
       report.imported += batch.length;
     } else if (kind === 'inspectors') {
-      await options.dataSource.transaction(async (tx) => {
+      await options.manager.transaction(async (tx) => {
         for (const part of chunk(batch.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
       });
       report.imported += batch.length;
