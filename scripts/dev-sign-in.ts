@@ -60,6 +60,8 @@ export function devSignInBanner(signIn: DevSignIn, pageUrl: string): string {
   const width = Math.max(...signIn.users.map((u) => u.subject.length));
   return `Sign in on the page (${pageUrl}signin, 使用统一身份认证登录) at the DEVELOPMENT identity provider
 ${signIn.provider.issuer} (never in production: JOINTCHECK_OIDC_ISSUER names the province's provider) as
-one of the demo officials (passwords derived from ${signIn.seedFile}):
+one of the demo officials (passwords derived from ${signIn.seedFile}); each finds their own work under
+业务办理 (${pageUrl}work): coordinators plan and draw, deputy heads adjust teams, admins approve, publish
+and import, principal heads correct, inspectors submit their visits:
 ${signIn.users.map((u) => `  ${u.subject.padEnd(width)}  ${u.password}  ${u.role}${u.department ? ` of ${u.department}` : ''}`).join('\n')}`;
 }

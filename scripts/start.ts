@@ -72,7 +72,7 @@ JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).${config
   training, and coordinators move the clock forward to try a draw on its witness date:
     mutation { jointMoveTrainingClock(to: "YYYY-MM-DD") { now today } }` : ''}
 
-  Public page:        ${hub.gateway.url.replace(/\/graphql$/, '/')}   (published results, plans, draw records, inspection codes; officials sign in for the dashboard)
+  Public page:        ${hub.gateway.url.replace(/\/graphql$/, '/')}   (published results, plans, draw records, inspection codes; officials sign in for the dashboard and their work, /work)
   Gateway (GraphQL):  ${hub.gateway.url}
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
   joint               ${hub.joint.url}   (plans, tasks, the draw)

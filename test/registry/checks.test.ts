@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, validate } from 'graphql';
+import { parse, print, validate } from 'graphql';
 import { forDepartment, isDepartmentTemplate, loadStoredOperations, operationText } from '../../operations';
 import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
 import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
@@ -237,12 +237,17 @@ describe('stored operations (operations/)', () => {
     const web = operations.filter((o) => o.target === 'web');
     expect(checkOperations(web, { api, subgraphs }, { api, subgraphs })).toEqual([]);
     const problems = checkOperations(web, { api, subgraphs }, { api: without, subgraphs });
-    expect(problems.map((p) => [p.operation, p.subgraph])).toEqual([['DepartmentPublishedResults', 'tax']]);
-    expect(problems[0]!.message).toContain('as sent for tax) would break: TaxResult.correctionReason is removed');
+    // Every department template that reads a result's correctionReason (the public page's and the workspace's), for tax alone.
+    const templates = web.filter((o) => isDepartmentTemplate(o.document));
+    const readers = templates.filter((o) => /\bcorrectionReason\b/.test(print(o.document))).map((o) => o.name);
+    expect(readers).toEqual(expect.arrayContaining(['DepartmentPublishedResults']));
+    expect(problems.map((p) => [p.operation, p.subgraph]).sort()).toEqual(readers.map((name) => [name, 'tax']).sort());
+    expect(problems.find((p) => p.operation === 'DepartmentPublishedResults')!.message).toContain('as sent for tax) would break: TaxResult.correctionReason is removed');
     // A department new in this version is held to what the page will ask of it: an API without its fields is refused for it.
     const withCustoms = new Map([...subgraphs, ['customs', { code: 'customs', schema: subgraphSchemaOf(schemaFile('tax').replace(/tax/g, 'customs').replace(/Tax/g, 'Customs')) }]]);
     const added = checkOperations(web, { api, subgraphs }, { api, subgraphs: withCustoms });
-    expect([...new Set(added.map((p) => `${p.operation}:${p.subgraph}`))].sort()).toEqual(['DepartmentDictionary:customs', 'DepartmentPublishedResults:customs']);
+    expect([...new Set(added.map((p) => `${p.operation}:${p.subgraph}`))].sort()).toEqual(templates.map((o) => `${o.name}:customs`).sort());
+    expect(templates.map((o) => o.name)).toEqual(expect.arrayContaining(['DepartmentDictionary', 'DepartmentPublishedResults']));
     expect(added[0]!.message).toMatch(/as sent for customs\) would break: Cannot query field "customs" on type "Query"/);
   });
 

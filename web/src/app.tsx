@@ -19,6 +19,14 @@ import { TrainingBanner } from './components/training';
 
 // The dashboard (and its charts) is loaded only when an official opens it: the public pages stay small for phones.
 const Dashboard = lazy(() => import('./pages/dashboard').then((m) => m.Dashboard));
+// The officials' workspace (issue I), loaded only when an official opens it.
+const WorkHome = lazy(() => import('./work/home').then((m) => m.WorkHome));
+const WorkPlansPage = lazy(() => import('./work/plans').then((m) => m.WorkPlansPage));
+const PlanWorkPage = lazy(() => import('./work/plans').then((m) => m.PlanWorkPage));
+const TaskWorkPage = lazy(() => import('./work/task').then((m) => m.TaskWorkPage));
+const ResultsWorkPage = lazy(() => import('./work/results').then((m) => m.ResultsWorkPage));
+const ImportWorkPage = lazy(() => import('./work/import').then((m) => m.ImportWorkPage));
+const VisitsWorkPage = lazy(() => import('./work/visits').then((m) => m.VisitsWorkPage));
 
 /** The signed-in official, kept in step with sign-in and sign-out. */
 export function useSession(): SessionIdentity | null {
@@ -68,6 +76,7 @@ function Header() {
         {link('/plans', '抽查计划')}
         {link('/code', '检查码核验')}
         {link('/dashboard', '工作台')}
+        {session ? link('/work', '业务办理') : null}
         {session ? (
           <span class="who" data-testid="session">
             {label(ROLE, session.role)}
@@ -113,6 +122,14 @@ export function App() {
           <Route path="/signin" component={SignInPage} />
           <Route path={CALLBACK_PATH} component={SignInCallbackPage} />
           <Route path="/dashboard" component={Dashboard} />
+          <Route path="/work" component={WorkHome} />
+          <Route path="/work/plans" component={WorkPlansPage} />
+          <Route path="/work/plans/:id" component={PlanWorkPage} />
+          <Route path="/work/tasks/:id" component={TaskWorkPage} />
+          <Route path="/work/results" component={ResultsWorkPage} />
+          <Route path="/work/import" component={ImportWorkPage} />
+          <Route path="/work/visits" component={VisitsWorkPage} />
+          <Route path="/work/visits/:taskId/:target" component={VisitsWorkPage} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -143,3 +143,22 @@ export const ERROR_ADVICE: Record<string, string> = {
   INTERNAL_SERVER_ERROR: '服务器内部错误，请稍后重试或联系平台管理员。',
   NETWORK: '无法连接到服务器，请检查网络后重试。',
 };
+
+// --- The workspace's task screen and its teams (issue I, web/src/work/task.tsx, teams.tsx) ---
+
+/** 检查组成员来源 (R18, R20, R21). */
+export const MEMBER_ORIGIN: Record<string, string> = { DRAWN: '随机抽取', REPLACEMENT: '更换（R20）', ASSIGNED: '补足空缺' };
+
+/** 席位状态 (R20). */
+export const SEAT_STATUS: Record<string, string> = { ACTIVE: '在组', REPLACED: '已更换（留档）' };
+
+/** 更换理由 (R20): 岗位调整、工作冲突、健康状况、执法回避. */
+export const REPLACEMENT_REASON: Record<string, string> = { JOB_CHANGE: '岗位调整', WORK_CONFLICT: '工作冲突', HEALTH: '健康状况', RECUSAL: '执法回避' };
+
+/** 检查组成员类别 (R8, R18). */
+export const MEMBER_KIND: Record<string, string> = { INSPECTOR: '执法检查人员', EXPERT: '专业人员' };
+
+/* Department results screen (web/src/work/results.tsx, issue I). */
+
+/** 检查结果选项的版本状态. */
+export const OUTCOME_STATUS: Record<string, string> = { CURRENT: '现行', SUPERSEDED: '已被新版本取代' };

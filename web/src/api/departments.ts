@@ -24,6 +24,8 @@ export function departmentName(list: readonly Department[], code: string): strin
 export interface Dictionary {
   outcome(code: string): Outcome | undefined;
   item(code: string, version: number): ChecklistVersion | undefined;
+  /** The outcomes in force (an inspector chooses among them), national ones first as the department lists them. */
+  current: Outcome[];
 }
 
 const dictionaries = new Map<string, Promise<Dictionary | HubError>>();
@@ -48,6 +50,7 @@ export async function loadDictionaries(codes: readonly string[]): Promise<Map<st
             // The newest version of an outcome names it (a label may be reworded, the code stays).
             outcome: (c: string) => data.outcomes.filter((o) => o.code === c).sort((a, b) => b.version - a.version)[0],
             item: (c: string, v: number) => data.checklist.find((i) => i.code === c && i.version === v),
+            current: data.outcomes.filter((o) => o.status === 'CURRENT'),
           };
         }),
       );

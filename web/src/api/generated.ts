@@ -11,12 +11,44 @@ export type ClassCombination =
   | 'WORST'
   | 'LEAD';
 
+/** R19: a conflict of interest between an inspector or expert and a target. */
+export type ConflictInput = {
+  department: string;
+  personId: string;
+  targetKey: string;
+  reason: string;
+};
+
+/** A share of a submission (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look). */
+export type DeliveryStatus =
+  | 'PENDING'
+  | 'DELIVERED'
+  | 'REFUSED';
+
 /** Registration status: operating (存续), licence revoked (吊销), deregistered (注销), moved out (迁出). */
 export type EntityStatus =
   | 'OPERATING'
   | 'REVOKED'
   | 'CANCELLED'
   | 'MOVED_OUT';
+
+/** R21: the higher-level department entrusts an inspector to act where they lack jurisdiction. */
+export type EntrustmentInput = {
+  taskId: string | number;
+  department: string;
+  inspectorId: string;
+  regions: Array<string>;
+  entrustedByUnit: string;
+  reason: string;
+};
+
+export type FillVacancyInput = {
+  taskId: string | number;
+  targetKey: string;
+  department: string;
+  inspectorId: string;
+  note: string;
+};
 
 /** Inspection method (R23). */
 export type InspectionMethod =
@@ -30,26 +62,100 @@ export type ItemCategory =
   | 'KEY'
   | 'GENERAL';
 
+/** Lifecycle of a checklist item version (R5). */
+export type ItemStatus =
+  | 'CURRENT'
+  | 'SUPERSEDED'
+  | 'REPEALED';
+
 /** An outcome version of a department's dictionary: CURRENT, or SUPERSEDED by a newer one. */
 export type OutcomeStatus =
   | 'CURRENT'
   | 'SUPERSEDED';
+
+/** An annual plan (R10). The lead department is the caller's. */
+export type PlanInput = {
+  name: string;
+  year: number;
+  /** Other participating departments; empty for a plan of the lead department alone. */
+  partners?: Array<string>;
+  items: Array<PlanItemInput>;
+  scope: PlanScopeInput;
+  methods: Array<InspectionMethod>;
+  /** First day (YYYY-MM-DD), in the plan year. */
+  windowStart: string;
+  /** Last day (YYYY-MM-DD), in the plan year. */
+  windowEnd: string;
+  ratios?: StratumRatiosInput | null | undefined;
+  classCombination?: ClassCombination;
+  /** Leave out targets drawn by a locked task within this many days (e.g. 1095: three years). */
+  excludeInspectedWithinDays?: number;
+  batchSize?: number;
+  inspectorsPerDepartment?: number;
+  expertsPerVisit?: number;
+};
+
+export type PlanItemInput = {
+  department: string;
+  code: string;
+  version: number;
+};
 
 /** JOINT when several departments take part (联合抽查), INTERNAL for one (部门内部抽查) (R10). */
 export type PlanKind =
   | 'JOINT'
   | 'INTERNAL';
 
+export type PlanScopeInput = {
+  targetKinds: Array<TargetKind>;
+  regions?: Array<string>;
+  industries?: Array<string>;
+};
+
 /** PUBLISHED when the plan revision shown is published, DRAFT otherwise (R11). */
 export type PlanStatus =
   | 'PUBLISHED'
   | 'DRAFT';
+
+export type ReplaceInspectorInput = {
+  taskId: string | number;
+  targetKey: string;
+  department: string;
+  /** The drawn inspector to replace. */
+  personId: string;
+  reason: ReplacementReason;
+  /** Any eligible inspector of the department, chosen without a lottery (R20). */
+  replacementId: string;
+  note: string;
+};
+
+/** Why a drawn inspector is replaced (R20): 岗位调整, 工作冲突, 健康状况, 执法回避. */
+export type ReplacementReason =
+  | 'JOB_CHANGE'
+  | 'WORK_CONFLICT'
+  | 'HEALTH'
+  | 'RECUSAL';
 
 /** A result on its way to publication (R24, R25): RECORDED by the write-back, APPROVED by the department, PUBLISHED. */
 export type ResultStatus =
   | 'RECORDED'
   | 'APPROVED'
   | 'PUBLISHED';
+
+/** A credit-risk stratum of the draw (R13): HIGH, ELEVATED, GENERAL or LOW. */
+export type Stratum =
+  | 'HIGH'
+  | 'ELEVATED'
+  | 'GENERAL'
+  | 'LOW';
+
+/** Percent per stratum; defaults follow published local practice: 30, 10, 2, 1. */
+export type StratumRatiosInput = {
+  high?: number;
+  elevated?: number;
+  general?: number;
+  low?: number;
+};
 
 /** What a roster entry is (R6). */
 export type TargetKind =
@@ -62,6 +168,18 @@ export type TargetKind =
   | 'PROJECT'
   | 'BEHAVIOUR';
 
+/** A task of a published plan (R16), with the public witness entropy its draw will use. */
+export type TaskInput = {
+  planId: string | number;
+  name: string;
+  /** A public source of randomness not known yet, e.g. 中国福利彩票双色球第2026137期开奖号码. */
+  witnessSource: string;
+  /** The China date (YYYY-MM-DD) the witness value is published: after today, and at most 366 days ahead. */
+  witnessAvailableOn: string;
+  /** How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue). */
+  witnessNumbers: number;
+};
+
 /** Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list never changes again), or CANCELLED. */
 export type TaskStatus =
   | 'COMMITTED'
@@ -69,6 +187,50 @@ export type TaskStatus =
   | 'DRAWN'
   | 'LOCKED'
   | 'CANCELLED';
+
+/** An enforcement INSPECTOR or an EXPERT (R8, R18). */
+export type TeamMemberKind =
+  | 'INSPECTOR'
+  | 'EXPERT';
+
+/** DRAWN by the lottery, a REPLACEMENT (R20) or ASSIGNED to a vacant seat (R21), both chosen without one. */
+export type TeamMemberOrigin =
+  | 'DRAWN'
+  | 'REPLACEMENT'
+  | 'ASSIGNED';
+
+/** ACTIVE: holds the seat; REPLACED: kept on record (R20). */
+export type TeamSeatStatus =
+  | 'ACTIVE'
+  | 'REPLACED';
+
+export type VisitResultInput = {
+  department: string;
+  itemCode: string;
+  /** An outcome of the department's dictionary. */
+  outcome: string;
+  method: InspectionMethod;
+  notes?: string | null | undefined;
+  /** Never published. */
+  confidentialNotes?: string | null | undefined;
+  evidence?: Array<string> | null | undefined;
+  /** A penalty under the general procedure follows (R27). */
+  penaltyUnderGeneralProcedure?: boolean;
+  /** A statutory check failed (R27). */
+  statutoryCheckFailed?: boolean;
+  /** A department to hand a lead to: a problem found that is its to handle (R27). */
+  leadFor?: string | null | undefined;
+  leadNote?: string | null | undefined;
+};
+
+/** A visit's results in one submission: every item of its combined checklist (R22). */
+export type VisitSubmissionInput = {
+  taskId: string | number;
+  targetKey: string;
+  /** The day the check ended (YYYY-MM-DD). */
+  inspectedOn: string;
+  results: Array<VisitResultInput>;
+};
 
 export type HubModeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -226,6 +388,295 @@ export type TaskFullDrawRecordQueryVariables = Exact<{
 
 export type TaskFullDrawRecordQuery = { jointTask: { id: string, fullRecord: Record<string, unknown> } | null };
 
+export type ImportMarketCsvMutationVariables = Exact<{
+  kind: string;
+  csv: string;
+  lineOffset?: number;
+}>;
+
+
+export type ImportMarketCsvMutation = { marketImportCsv: { kind: string, read: number, imported: number, unchanged: number, rejectedCount: number, rejected: Array<{ line: number, reason: string, key: Array<{ column: string, value: string }> }> } };
+
+export type ImportTaxCsvMutationVariables = Exact<{
+  kind: string;
+  csv: string;
+  lineOffset?: number;
+}>;
+
+
+export type ImportTaxCsvMutation = { taxImportCsv: { kind: string, read: number, imported: number, unchanged: number, rejectedCount: number, rejected: Array<{ line: number, reason: string, key: Array<{ column: string, value: string }> }> } };
+
+export type ImportEnvironmentCsvMutationVariables = Exact<{
+  kind: string;
+  csv: string;
+  lineOffset?: number;
+}>;
+
+
+export type ImportEnvironmentCsvMutation = { environmentImportCsv: { kind: string, read: number, imported: number, unchanged: number, rejectedCount: number, rejected: Array<{ line: number, reason: string, key: Array<{ column: string, value: string }> }> } };
+
+export type ImportHousingCsvMutationVariables = Exact<{
+  kind: string;
+  csv: string;
+  lineOffset?: number;
+}>;
+
+
+export type ImportHousingCsvMutation = { housingImportCsv: { kind: string, read: number, imported: number, unchanged: number, rejectedCount: number, rejected: Array<{ line: number, reason: string, key: Array<{ column: string, value: string }> }> } };
+
+export type ImportFireCsvMutationVariables = Exact<{
+  kind: string;
+  csv: string;
+  lineOffset?: number;
+}>;
+
+
+export type ImportFireCsvMutation = { fireImportCsv: { kind: string, read: number, imported: number, unchanged: number, rejectedCount: number, rejected: Array<{ line: number, reason: string, key: Array<{ column: string, value: string }> }> } };
+
+export type WorkPlanListQueryVariables = Exact<{
+  year: number;
+  first?: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkPlanListQuery = { jointPlanPage: { nodes: Array<{ id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, windowStart: string, windowEnd: string, training: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type WorkPlanDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkPlanDetailQuery = { jointPlan: { id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, training: boolean, methods: Array<InspectionMethod>, windowStart: string, windowEnd: string, classCombination: ClassCombination, excludeInspectedWithinDays: number, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, version: number, title: string, basis: string, category: ItemCategory, ratioCapPercent: number | null, domain: string }>, scope: { targetKinds: Array<TargetKind>, regions: Array<string>, industries: Array<string> }, ratios: { high: number, elevated: number, general: number, low: number }, revisions: Array<{ revision: number, note: string | null, changedAt: string, changedBy: string, publishBy: string, publishByProvisional: boolean, publishedAt: string | null }> } | null, jointTasks: Array<{ id: string, planId: string, planRevision: number, name: string, status: TaskStatus, witnessSource: string, witnessAvailableOn: string, witnessNumbers: number, createdAt: string, lockedAt: string | null, cancelledAt: string | null, training: boolean }> };
+
+export type WorkPlanChecklistQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkPlanChecklistQuery = { example: { checklist: Array<{ code: string, version: number, title: string, basis: string, method: InspectionMethod, category: ItemCategory, ratioCapPercent: number | null, targetKinds: Array<TargetKind>, domain: string, frequency: string, status: ItemStatus }> } | null };
+
+export type WorkPlanCreateMutationVariables = Exact<{
+  input: PlanInput;
+}>;
+
+
+export type WorkPlanCreateMutation = { jointCreatePlan: { id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, training: boolean, methods: Array<InspectionMethod>, windowStart: string, windowEnd: string, classCombination: ClassCombination, excludeInspectedWithinDays: number, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, version: number, title: string, basis: string, category: ItemCategory, ratioCapPercent: number | null, domain: string }>, scope: { targetKinds: Array<TargetKind>, regions: Array<string>, industries: Array<string> }, ratios: { high: number, elevated: number, general: number, low: number }, revisions: Array<{ revision: number, note: string | null, changedAt: string, changedBy: string, publishBy: string, publishByProvisional: boolean, publishedAt: string | null }> } };
+
+export type WorkPlanReviseMutationVariables = Exact<{
+  id: string | number;
+  input: PlanInput;
+  note: string;
+}>;
+
+
+export type WorkPlanReviseMutation = { jointRevisePlan: { id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, training: boolean, methods: Array<InspectionMethod>, windowStart: string, windowEnd: string, classCombination: ClassCombination, excludeInspectedWithinDays: number, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, version: number, title: string, basis: string, category: ItemCategory, ratioCapPercent: number | null, domain: string }>, scope: { targetKinds: Array<TargetKind>, regions: Array<string>, industries: Array<string> }, ratios: { high: number, elevated: number, general: number, low: number }, revisions: Array<{ revision: number, note: string | null, changedAt: string, changedBy: string, publishBy: string, publishByProvisional: boolean, publishedAt: string | null }> } };
+
+export type WorkPlanPublishMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkPlanPublishMutation = { jointPublishPlan: { id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, training: boolean, methods: Array<InspectionMethod>, windowStart: string, windowEnd: string, classCombination: ClassCombination, excludeInspectedWithinDays: number, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, version: number, title: string, basis: string, category: ItemCategory, ratioCapPercent: number | null, domain: string }>, scope: { targetKinds: Array<TargetKind>, regions: Array<string>, industries: Array<string> }, ratios: { high: number, elevated: number, general: number, low: number }, revisions: Array<{ revision: number, note: string | null, changedAt: string, changedBy: string, publishBy: string, publishByProvisional: boolean, publishedAt: string | null }> } };
+
+export type WorkPlanCreateTaskMutationVariables = Exact<{
+  input: TaskInput;
+}>;
+
+
+export type WorkPlanCreateTaskMutation = { jointCreateTask: { id: string, planId: string, planRevision: number, name: string, status: TaskStatus, witnessSource: string, witnessAvailableOn: string, witnessNumbers: number, createdAt: string, lockedAt: string | null, cancelledAt: string | null, training: boolean } };
+
+export type WorkPlanFieldsFragment = { id: string, year: number, name: string, leadDepartment: string, departments: Array<string>, kind: PlanKind, status: PlanStatus, revision: number, publishedRevision: number | null, training: boolean, methods: Array<InspectionMethod>, windowStart: string, windowEnd: string, classCombination: ClassCombination, excludeInspectedWithinDays: number, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, version: number, title: string, basis: string, category: ItemCategory, ratioCapPercent: number | null, domain: string }>, scope: { targetKinds: Array<TargetKind>, regions: Array<string>, industries: Array<string> }, ratios: { high: number, elevated: number, general: number, low: number }, revisions: Array<{ revision: number, note: string | null, changedAt: string, changedBy: string, publishBy: string, publishByProvisional: boolean, publishedAt: string | null }> };
+
+export type WorkPlanTaskFieldsFragment = { id: string, planId: string, planRevision: number, name: string, status: TaskStatus, witnessSource: string, witnessAvailableOn: string, witnessNumbers: number, createdAt: string, lockedAt: string | null, cancelledAt: string | null, training: boolean };
+
+export type TaskSnapshotProgressQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TaskSnapshotProgressQuery = { jointTask: { id: string, status: TaskStatus, snapshotProgress: { startedAt: string, finishedAt: string | null, departments: Array<{ department: string, rowsRead: number, done: boolean }> } | null } | null };
+
+export type WorkResultPageQueryVariables = Exact<{
+  status: ResultStatus;
+  first?: number;
+  after?: string | null | undefined;
+  taskId?: string | number | null | undefined;
+  uscc?: string | null | undefined;
+}>;
+
+
+export type WorkResultPageQuery = { example: { resultPage: { totalCount: number, nodes: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+
+export type WorkOutcomesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkOutcomesQuery = { example: { outcomes: Array<{ code: string, version: number, label: string, dishonesty: boolean, status: OutcomeStatus }> } | null };
+
+export type WorkResultDeadlinesQueryVariables = Exact<{
+  year: number;
+  department: string;
+  first?: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkResultDeadlinesQuery = { jointPublicationDeadlinePage: { totalCount: number, nodes: Array<{ department: string, resultId: string, taskId: string, taskName: string, targetKey: string, uscc: string | null, itemCode: string, inspectedOn: string, status: ResultStatus, deadline: string, workingDaysLeft: number, overdue: boolean, provisional: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null };
+
+export type WorkApproveResultsMutationVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type WorkApproveResultsMutation = { exampleApproveResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
+
+export type WorkPublishResultsMutationVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type WorkPublishResultsMutation = { examplePublishResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
+
+export type WorkDefineOutcomeMutationVariables = Exact<{
+  code: string;
+  label: string;
+  dishonesty: boolean;
+}>;
+
+
+export type WorkDefineOutcomeMutation = { exampleDefineOutcome: { code: string, version: number, label: string, dishonesty: boolean, status: OutcomeStatus } };
+
+export type WorkCorrectResultMutationVariables = Exact<{
+  id: string | number;
+  outcome: string;
+  notes?: string | null | undefined;
+  reason: string;
+}>;
+
+
+export type WorkCorrectResultMutation = { exampleCorrectResult: { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null } };
+
+export type WorkResultFragment = { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null };
+
+export type WorkTaskQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WorkTaskQuery = { jointTask: { id: string, planId: string, planRevision: number, name: string, year: number, leadDepartment: string, status: TaskStatus, training: boolean, commitment: string, witnessSource: string, witnessAvailableOn: string, witnessNumbers: number, witnessValue: string | null, snapshotHash: string | null, snapshotSize: number | null, snapshotTakenAt: string | null, drawnAt: string | null, lockedAt: string | null, cancelledAt: string | null, cancelReason: string | null, createdAt: string, publicRecord: Record<string, unknown>, exclusions: { inspectedTwiceThisYear: number, recentlyInspected: number, overLimitReason: string | null } | null, strata: Array<{ stratum: Stratum, eligible: number, ratioBasisPoints: number, drawn: number }>, plan: { id: string, name: string, departments: Array<string>, batchSize: number, inspectorsPerDepartment: number, expertsPerVisit: number, items: Array<{ department: string, code: string, title: string, domain: string }> } | null } | null };
+
+export type WorkTaskDrawnQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkTaskDrawnQuery = { jointTask: { id: string, drawnPage: { totalCount: number, nodes: Array<{ key: string, uscc: string | null, regionCode: string, batch: number, position: number, entity: { name: string } | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+
+export type WorkTaskTakeSnapshotMutationVariables = Exact<{
+  taskId: string | number;
+  overLimitReason?: string | null | undefined;
+}>;
+
+
+export type WorkTaskTakeSnapshotMutation = { jointTakeSnapshot: { id: string, status: TaskStatus, snapshotHash: string | null, snapshotSize: number | null } };
+
+export type WorkTaskDrawTargetsMutationVariables = Exact<{
+  taskId: string | number;
+  witnessValue: string;
+}>;
+
+
+export type WorkTaskDrawTargetsMutation = { jointDrawTargets: { id: string, status: TaskStatus, witnessValue: string | null, drawnAt: string | null } };
+
+export type WorkTaskLockMutationVariables = Exact<{
+  taskId: string | number;
+}>;
+
+
+export type WorkTaskLockMutation = { jointLockTask: { id: string, status: TaskStatus, lockedAt: string | null } };
+
+export type WorkTaskCancelMutationVariables = Exact<{
+  taskId: string | number;
+  reason: string;
+}>;
+
+
+export type WorkTaskCancelMutation = { jointCancelTask: { id: string, status: TaskStatus, cancelReason: string | null } };
+
+export type WorkTaskTeamsQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkTaskTeamsQuery = { jointTask: { id: string, status: TaskStatus, leadDepartment: string, inspectorDraws: Array<{ department: string, seed: string, inputHash: string, drawnAt: string, drawnBy: string }>, visitPage: { totalCount: number, nodes: Array<{ key: string, uscc: string | null, regionCode: string, batch: number, position: number, teamProblems: Array<string>, entity: { name: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, origin: TeamMemberOrigin, status: TeamSeatStatus, replacementReason: ReplacementReason | null, approvedBy: string | null }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+
+export type WorkTaskDrawInspectorsMutationVariables = Exact<{
+  taskId: string | number;
+  department: string;
+}>;
+
+
+export type WorkTaskDrawInspectorsMutation = { jointDrawInspectors: { id: string, status: TaskStatus } };
+
+export type WorkTaskReplaceInspectorMutationVariables = Exact<{
+  input: ReplaceInspectorInput;
+}>;
+
+
+export type WorkTaskReplaceInspectorMutation = { jointReplaceInspector: { department: string, personId: string, name: string, certificateNo: string | null, leader: boolean, origin: TeamMemberOrigin, status: TeamSeatStatus, replacementReason: ReplacementReason | null, approvedBy: string | null } };
+
+export type WorkTaskFillVacantSeatMutationVariables = Exact<{
+  input: FillVacancyInput;
+}>;
+
+
+export type WorkTaskFillVacantSeatMutation = { jointFillVacantSeat: { department: string, personId: string, name: string, certificateNo: string | null, leader: boolean, origin: TeamMemberOrigin, status: TeamSeatStatus } };
+
+export type WorkTaskDeclareConflictMutationVariables = Exact<{
+  input: ConflictInput;
+}>;
+
+
+export type WorkTaskDeclareConflictMutation = { jointDeclareConflict: boolean };
+
+export type WorkTaskEntrustInspectorMutationVariables = Exact<{
+  input: EntrustmentInput;
+}>;
+
+
+export type WorkTaskEntrustInspectorMutation = { jointEntrustInspector: boolean };
+
+export type WorkTaskDepartmentInspectorsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkTaskDepartmentInspectorsQuery = { example: { inspectors: { totalCount: number, nodes: Array<{ id: string, name: string, certificateNo: string, unit: string, position: string, domains: Array<string>, jurisdiction: Array<string>, qualified: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+
+export type InspectorTasksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InspectorTasksQuery = { jointInspectorTasks: Array<{ id: string, name: string, status: TaskStatus, year: number, leadDepartment: string, training: boolean, lockedAt: string | null, plan: { id: string, name: string, departments: Array<string>, windowStart: string, windowEnd: string } | null }> };
+
+export type InspectorVisitsQueryVariables = Exact<{
+  taskId: string | number;
+  first?: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type InspectorVisitsQuery = { jointTask: { id: string, name: string, status: TaskStatus, leadDepartment: string, training: boolean, plan: { departments: Array<string>, windowStart: string, windowEnd: string } | null, visitPage: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ key: string, uscc: string | null, regionCode: string, kind: TargetKind, industryCode: string, batch: number, position: number, teamProblems: Array<string>, inspectionCode: string | null, entity: { name: string, registeredAddress: string, legalRepresentative: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, status: TeamSeatStatus }>, checklist: Array<{ department: string, code: string, version: number, title: string, basis: string, method: InspectionMethod, category: ItemCategory }>, submission: { id: string, inspectedOn: string, submittedAt: string, submittedBy: string, deliveries: Array<{ department: string, status: DeliveryStatus, attempts: number, lastError: string | null, deliveredAt: string | null }> } | null }> } | null } | null };
+
+export type SubmitVisitResultsMutationVariables = Exact<{
+  input: VisitSubmissionInput;
+}>;
+
+
+export type SubmitVisitResultsMutation = { jointSubmitVisitResults: { id: string, inspectedOn: string, submittedAt: string, deliveries: Array<{ department: string, status: DeliveryStatus }> } };
+
 
 /** A department template's answer: its department field (`example` in the operation) comes back under the department's code. */
 export type ForDepartment<T> = { [code: string]: T[keyof T] | undefined };
@@ -252,6 +703,42 @@ export interface WebOperations {
   PublicationDeadlines: { result: PublicationDeadlinesQuery; variables: PublicationDeadlinesQueryVariables; template: false };
   OverduePlanRevisions: { result: OverduePlanRevisionsQuery; variables: OverduePlanRevisionsQueryVariables; template: false };
   TaskFullDrawRecord: { result: TaskFullDrawRecordQuery; variables: TaskFullDrawRecordQueryVariables; template: false };
+  ImportMarketCsv: { result: ImportMarketCsvMutation; variables: ImportMarketCsvMutationVariables; template: false };
+  ImportTaxCsv: { result: ImportTaxCsvMutation; variables: ImportTaxCsvMutationVariables; template: false };
+  ImportEnvironmentCsv: { result: ImportEnvironmentCsvMutation; variables: ImportEnvironmentCsvMutationVariables; template: false };
+  ImportHousingCsv: { result: ImportHousingCsvMutation; variables: ImportHousingCsvMutationVariables; template: false };
+  ImportFireCsv: { result: ImportFireCsvMutation; variables: ImportFireCsvMutationVariables; template: false };
+  WorkPlanList: { result: WorkPlanListQuery; variables: WorkPlanListQueryVariables; template: false };
+  WorkPlanDetail: { result: WorkPlanDetailQuery; variables: WorkPlanDetailQueryVariables; template: false };
+  WorkPlanChecklist: { result: ForDepartment<WorkPlanChecklistQuery>; variables: WorkPlanChecklistQueryVariables; template: true };
+  WorkPlanCreate: { result: WorkPlanCreateMutation; variables: WorkPlanCreateMutationVariables; template: false };
+  WorkPlanRevise: { result: WorkPlanReviseMutation; variables: WorkPlanReviseMutationVariables; template: false };
+  WorkPlanPublish: { result: WorkPlanPublishMutation; variables: WorkPlanPublishMutationVariables; template: false };
+  WorkPlanCreateTask: { result: WorkPlanCreateTaskMutation; variables: WorkPlanCreateTaskMutationVariables; template: false };
+  TaskSnapshotProgress: { result: TaskSnapshotProgressQuery; variables: TaskSnapshotProgressQueryVariables; template: false };
+  WorkResultPage: { result: ForDepartment<WorkResultPageQuery>; variables: WorkResultPageQueryVariables; template: true };
+  WorkOutcomes: { result: ForDepartment<WorkOutcomesQuery>; variables: WorkOutcomesQueryVariables; template: true };
+  WorkResultDeadlines: { result: WorkResultDeadlinesQuery; variables: WorkResultDeadlinesQueryVariables; template: false };
+  WorkApproveResults: { result: ForDepartment<WorkApproveResultsMutation>; variables: WorkApproveResultsMutationVariables; template: true };
+  WorkPublishResults: { result: ForDepartment<WorkPublishResultsMutation>; variables: WorkPublishResultsMutationVariables; template: true };
+  WorkDefineOutcome: { result: ForDepartment<WorkDefineOutcomeMutation>; variables: WorkDefineOutcomeMutationVariables; template: true };
+  WorkCorrectResult: { result: ForDepartment<WorkCorrectResultMutation>; variables: WorkCorrectResultMutationVariables; template: true };
+  WorkTask: { result: WorkTaskQuery; variables: WorkTaskQueryVariables; template: false };
+  WorkTaskDrawn: { result: WorkTaskDrawnQuery; variables: WorkTaskDrawnQueryVariables; template: false };
+  WorkTaskTakeSnapshot: { result: WorkTaskTakeSnapshotMutation; variables: WorkTaskTakeSnapshotMutationVariables; template: false };
+  WorkTaskDrawTargets: { result: WorkTaskDrawTargetsMutation; variables: WorkTaskDrawTargetsMutationVariables; template: false };
+  WorkTaskLock: { result: WorkTaskLockMutation; variables: WorkTaskLockMutationVariables; template: false };
+  WorkTaskCancel: { result: WorkTaskCancelMutation; variables: WorkTaskCancelMutationVariables; template: false };
+  WorkTaskTeams: { result: WorkTaskTeamsQuery; variables: WorkTaskTeamsQueryVariables; template: false };
+  WorkTaskDrawInspectors: { result: WorkTaskDrawInspectorsMutation; variables: WorkTaskDrawInspectorsMutationVariables; template: false };
+  WorkTaskReplaceInspector: { result: WorkTaskReplaceInspectorMutation; variables: WorkTaskReplaceInspectorMutationVariables; template: false };
+  WorkTaskFillVacantSeat: { result: WorkTaskFillVacantSeatMutation; variables: WorkTaskFillVacantSeatMutationVariables; template: false };
+  WorkTaskDeclareConflict: { result: WorkTaskDeclareConflictMutation; variables: WorkTaskDeclareConflictMutationVariables; template: false };
+  WorkTaskEntrustInspector: { result: WorkTaskEntrustInspectorMutation; variables: WorkTaskEntrustInspectorMutationVariables; template: false };
+  WorkTaskDepartmentInspectors: { result: ForDepartment<WorkTaskDepartmentInspectorsQuery>; variables: WorkTaskDepartmentInspectorsQueryVariables; template: true };
+  InspectorTasks: { result: InspectorTasksQuery; variables: InspectorTasksQueryVariables; template: false };
+  InspectorVisits: { result: InspectorVisitsQuery; variables: InspectorVisitsQueryVariables; template: false };
+  SubmitVisitResults: { result: SubmitVisitResultsMutation; variables: SubmitVisitResultsMutationVariables; template: false };
 }
 
 export type WebOperationName = keyof WebOperations;

@@ -29,7 +29,7 @@ const VERDICTS: Record<Verdict, { cls: string; text: string; detail: (kind: Brow
 };
 
 /** The verdict and every check, ✓ or ✗ (! for a warning), with where a re-play differs. */
-function VerificationReport({ result, source }: { result: BrowserVerification; source: string }) {
+export function VerificationReport({ result, source }: { result: BrowserVerification; source: string }) {
   const verdict = VERDICTS[result.verdict];
   return (
     <section class={`verification ${verdict.cls}`} data-testid="verification" data-verdict={result.verdict} aria-live="polite">
@@ -51,7 +51,7 @@ function VerificationReport({ result, source }: { result: BrowserVerification; s
   );
 }
 
-function DrawRecordView({ task, record }: { task: TaskSummary; record: PublicDrawRecord }) {
+export function DrawRecordView({ task, record }: { task: TaskSummary; record: PublicDrawRecord }) {
   const departments = useDepartments();
   const [result, setResult] = useState<{ verification: BrowserVerification; source: string } | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
