@@ -79,7 +79,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
     await env?.stop();
   });
 
-  it('R9, R14: the lead coordinator takes the snapshot, with its progress shown while it runs; size, hash and exclusions equal the API\'s', async () => {
+  it('R9, R14: the lead coordinator takes the snapshot, with the rows the hub has read of each roster shown while the page waits; size, hash and exclusions equal the API\'s', async () => {
     const { page } = coordinator;
     expect(await status(page)).toBe('COMMITTED');
     const before = await asCaller<TaskAnswer>(page, TASK_QUERY);

@@ -34,7 +34,9 @@ describe.each(testDatabases().slice(0, 1))("I: the officials' workspace ($label)
       try {
         await page.getByTestId('work-who').waitFor();
         for (const link of links) await page.getByTestId(link).waitFor();
-        expect(await page.locator('[data-testid^="work-"] >> visible=true').count()).toBeGreaterThanOrEqual(links.length);
+        // Only this role's screens are offered (R30: the servers would refuse the others' steps anyway).
+        const offered = await page.locator('ul.tasks a[data-testid^="work-"]').evaluateAll((a) => a.map((x) => x.getAttribute('data-testid')));
+        expect(offered.sort()).toEqual([...links].sort());
         await screenshot(page, `i-work-home-${role.toLowerCase()}-desktop`);
       } finally {
         await context.close();
@@ -50,31 +52,51 @@ describe.each(testDatabases().slice(0, 1))("I: the officials' workspace ($label)
     }
   });
 
-  it('R6: a department admin imports a CSV roster in parts with progress, and reads the report row by row; the count matches the API for the same caller', async () => {
+  it('R6: a department admin imports a CSV roster in parts with progress, waiting out the hub\'s limit on changes, and reads the report row by row; the count matches the API for the same caller', async () => {
     const { context, page } = await env.signedIn(env.user(Role.DEPT_ADMIN, 'tax'), { then: '/work/import' });
     try {
       const token = await env.tokenOf(page);
       const count = async () => (await env.hub.query<{ tax: { targets: { totalCount: number } } }>('{ tax { targets(first: 1) { totalCount } } }', { token })).data!.tax.targets.totalCount;
       const before = await count();
-      // 1,200 rows (three parts of at most 500), two of them wrong: lines 3 and 1,101 of the file.
-      const rows = Array.from({ length: 1200 }, (_, i) => `ENTERPRISE,${uscc(i + 1)},"上海导入测试商贸有限公司, 第${i + 1}号",310115,F52,B,GENERAL,0,0`);
+      // 4,500 rows (three parts of at most 2,000), two of them wrong: lines 3 and 4,401 of the file.
+      const rows = Array.from({ length: 4500 }, (_, i) => `ENTERPRISE,${uscc(i + 1)},"上海导入测试商贸有限公司, 第${i + 1}号",310115,F52,B,GENERAL,0,0`);
       rows[1] = 'ENTERPRISE,91350100M000100Y44,校验位错误的企业,310115,F52,B,GENERAL,0,0';
-      rows[1099] = `ENTERPRISE,${uscc(99_999)},地区代码错误的企业,31011,F52,B,GENERAL,0,0`;
+      rows[4399] = `ENTERPRISE,${uscc(99_999)},地区代码错误的企业,31011,F52,B,GENERAL,0,0`;
+      // The hub's limit on changes a minute, met on the second part (its answer as the gateway gives it,
+      // once): the page waits the seconds it is told and sends the same part again.
+      let limited = 0;
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postDataJSON() as { operationName?: string; variables?: { lineOffset?: number } };
+        if (body.operationName === 'ImportTaxCsv' && (body.variables?.lineOffset ?? 0) > 0 && limited === 0) {
+          limited++;
+          await route.fulfill({
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '2' },
+            body: JSON.stringify({ errors: [{ message: 'Too many changes: at most 120 mutations a minute per caller. Nothing was done; try again in 2 s.', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 2 } }] }),
+          });
+          return;
+        }
+        await route.continue();
+      });
       await page.getByTestId('import-kind').selectOption('targets');
       await page.getByTestId('import-file').setInputFiles({ name: 'tax-targets.csv', mimeType: 'text/csv', buffer: Buffer.from([TARGETS_HEADER, ...rows].join('\n') + '\n') });
       await page.getByTestId('import-start').click();
+      await page.getByTestId('import-waiting').waitFor();
+      await screenshot(page, 'i-work-import-waiting-desktop');
       await page.locator('[data-testid="import-report"][data-finished="true"]').waitFor({ timeout: 60_000 });
-      await expect(page.getByTestId('import-progress-text').innerText()).resolves.toMatch(/3\/3 部分，1200\/1200 行，完成/);
-      await expect(page.getByTestId('import-read').innerText()).resolves.toBe('1200');
-      await expect(page.getByTestId('import-imported').innerText()).resolves.toBe('1198');
+      await page.unroute('**/graphql');
+      expect(limited).toBe(1);
+      await expect(page.getByTestId('import-progress-text').innerText()).resolves.toMatch(/3\/3 部分，4500\/4500 行，完成/);
+      await expect(page.getByTestId('import-read').innerText()).resolves.toBe('4500');
+      await expect(page.getByTestId('import-imported').innerText()).resolves.toBe('4498');
       const rejects = page.getByTestId('import-reject');
       await expect(rejects.count()).resolves.toBe(2);
       await expect(rejects.nth(0).getAttribute('data-line')).resolves.toBe('3');
       await expect(rejects.nth(0).innerText()).resolves.toMatch(/91350100M000100Y44[\s\S]*check character/);
-      await expect(rejects.nth(1).getAttribute('data-line')).resolves.toBe('1101');
+      await expect(rejects.nth(1).getAttribute('data-line')).resolves.toBe('4401');
       await expect(rejects.nth(1).innerText()).resolves.toMatch(/地区代码错误的企业[\s\S]*regionCode/);
       // What the screen says was stored is what the hub holds, asked with the same token.
-      expect((await count()) - before).toBe(1198);
+      expect((await count()) - before).toBe(4498);
       await screenshot(page, 'i-work-import-desktop');
       await page.setViewportSize({ width: 390, height: 844 });
       expect(await overflowsHorizontally(page)).toBe(false);
@@ -84,7 +106,7 @@ describe.each(testDatabases().slice(0, 1))("I: the officials' workspace ($label)
       // Sent again: nothing is stored twice.
       await page.getByTestId('import-start').click();
       await page.locator('[data-testid="import-report"][data-finished="true"]').waitFor({ timeout: 60_000 });
-      expect((await count()) - before).toBe(1198);
+      expect((await count()) - before).toBe(4498);
     } finally {
       await context.close();
     }

@@ -138,6 +138,34 @@ describeWithHub('roster import validates every USCC and row before writing (R6)'
       expect(await count()).toBe(before);
     });
 
+    it('R6, R7: an inspectors file whose certificate number another inspector holds (stored, or an earlier row) rejects that row alone; the stored inspector is untouched', async () => {
+      const INSPECTORS = '{ fire { inspectors(first: 1000) { nodes { id name certificateNo } } } }';
+      const roster = async () => (await hub().query<{ fire: { inspectors: { nodes: Array<{ id: string; name: string; certificateNo: string }> } } }>(INSPECTORS, { token: admin })).data!.fire.inspectors.nodes;
+      const before = await roster();
+      const held = before[0]!;
+      const head = 'id,name,certificateNo,unit,position,domains,jurisdiction,qualified';
+      const row = (id: string, cert: string) => `${id},测试人员,${cert},上海市消防救援支队,科员,消防安全管理,3101,true`;
+      const csv = [head, row('fire-csv-0001', 'CSV-CERT-0001'), row('fire-csv-0002', held.certificateNo), row('fire-csv-0003', 'CSV-CERT-0001'), row('fire-csv-0004', 'CSV-CERT-0004')].join('\n');
+      const answer = await hub().query<{ fireImportCsv: { imported: number; rejected: Array<{ line: number; reason: string }> } }>(CSV_IMPORT, { variables: { kind: 'inspectors', csv }, token: admin });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.fireImportCsv.imported).toBe(2);
+      expect(answer.data!.fireImportCsv.rejected.map((r) => r.line)).toEqual([3, 4]);
+      expect(answer.data!.fireImportCsv.rejected[0]!.reason).toMatch(/held by another inspector already stored.*R7/);
+      expect(answer.data!.fireImportCsv.rejected[1]!.reason).toMatch(/held by an earlier row of this file.*R7/);
+      const after = await roster();
+      expect(after.find((p) => p.id === held.id)).toEqual(held);
+      expect(after.filter((p) => p.id.startsWith('fire-csv-')).map((p) => p.id).sort()).toEqual(['fire-csv-0001', 'fire-csv-0004']);
+      expect(after.length).toBe(before.length + 2);
+    });
+
+    it('R6: lines are counted as in the file when a quoted cell spans lines, with the offset of a later part', async () => {
+      const csv = [header, good(`913101157${'7'.repeat(8)}` + usccCheckCharacter(`913101157${'7'.repeat(8)}`)).replace('"上海测试商贸有限公司, 浦东"', '"上海测试商贸有限公司\n（两行的名称）"'), 'ENTERPRISE,91350100M000100Y44,坏的代码,310115,F52,B,GENERAL,0,0'].join('\n');
+      const answer = await hub().query<{ fireImportCsv: { rejected: Array<{ line: number }> } }>(CSV_IMPORT, { variables: { kind: 'targets', csv, lineOffset: 2000 }, token: admin });
+      expect(answer.errors).toBeUndefined();
+      // Header line 1, the two-line row lines 2-3, the bad row line 4: 2,004 in the whole file.
+      expect(answer.data!.fireImportCsv.rejected.map((r) => r.line)).toEqual([2004]);
+    });
+
     it("R30: only the department's own admin imports; another department's admin is refused", async () => {
       const csv = [header, good('914403001922038216')].join('\n');
       const refused = onlyError(await hub().query(CSV_IMPORT, { variables: { kind: 'targets', csv }, token: await hub().token(Role.DEPT_ADMIN, 'tax') }));

@@ -133,23 +133,27 @@ describe('the bulk export read page by page', () => {
 });
 
 describe('a snapshot under way, as the task shows it (issue I)', () => {
-  it('I: the board gives a copy of the counts while it runs, keeps the final counts once taken, and forgets a failed one', () => {
-    snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:00Z'));
-    snapshotsUnderWay.read('t-1', 'tax', 50_000, false);
+  it('I: the board gives a copy of the counts while it runs, keeps the final counts once taken, and forgets a failed one; a second request for the task ends only its own', () => {
+    const first = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:00Z'));
+    snapshotsUnderWay.read(first, 'tax', 50_000, false);
     const now = snapshotsUnderWay.of('t-1')!;
     expect(now.departments).toEqual([
       { department: 'market', rowsRead: 0, done: false },
       { department: 'tax', rowsRead: 50_000, done: false },
     ]);
-    snapshotsUnderWay.read('t-1', 'tax', 60_000, true);
+    snapshotsUnderWay.read(first, 'tax', 60_000, true);
     expect(now.departments[1]!.rowsRead).toBe(50_000);
     expect(snapshotsUnderWay.of('t-1')!.departments[1]).toEqual({ department: 'tax', rowsRead: 60_000, done: true });
-    snapshotsUnderWay.end('t-1', new Date('2026-03-02T02:00:05Z'));
-    expect(snapshotsUnderWay.of('t-1')).toMatchObject({ finishedAt: new Date('2026-03-02T02:00:05Z'), departments: [{ rowsRead: 0 }, { rowsRead: 60_000, done: true }] });
+    // A second request for the same task (another tab): it fails the status check; the first's counts stay.
+    const second = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:01Z'));
+    snapshotsUnderWay.end('t-1', first, new Date('2026-03-02T02:00:05Z'));
+    expect(snapshotsUnderWay.of('t-1')!.finishedAt).toBeNull();
+    snapshotsUnderWay.read(second, 'market', 10, true);
+    snapshotsUnderWay.end('t-1', second, new Date('2026-03-02T02:00:06Z'));
+    expect(snapshotsUnderWay.of('t-1')).toMatchObject({ finishedAt: new Date('2026-03-02T02:00:06Z'), departments: [{ rowsRead: 10, done: true }, { rowsRead: 0 }] });
     // A failed one is forgotten at once.
-    snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
-    snapshotsUnderWay.end('t-2', null);
+    const failed = snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
+    snapshotsUnderWay.end('t-2', failed, null);
     expect(snapshotsUnderWay.of('t-2')).toBeNull();
   });
 });
-

@@ -39,19 +39,24 @@ export const FINISHED_KEPT_MS = 60_000;
 
 const running = new Map<string, SnapshotProgress>();
 
-/** The snapshots under way in this process. */
+/**
+ * The snapshots under way in this process. `begin` gives the caller its own entry: two requests
+ * for one task (two tabs) each report into their own, the later shown; one that ends (the loser of
+ * the status check fails) removes only its own.
+ */
 export const snapshotsUnderWay = {
-  begin(taskId: string, departments: readonly string[], now: Date): void {
-    running.set(taskId, { startedAt: now, finishedAt: null, departments: departments.map((department) => ({ department, rowsRead: 0, done: false })) });
+  begin(taskId: string, departments: readonly string[], now: Date): SnapshotProgress {
+    const state: SnapshotProgress = { startedAt: now, finishedAt: null, departments: departments.map((department) => ({ department, rowsRead: 0, done: false })) };
+    running.set(taskId, state);
+    return state;
   },
-  read(taskId: string, department: string, rowsRead: number, done: boolean): void {
-    const entry = running.get(taskId)?.departments.find((d) => d.department === department);
+  read(state: SnapshotProgress, department: string, rowsRead: number, done: boolean): void {
+    const entry = state.departments.find((d) => d.department === department);
     if (entry) Object.assign(entry, { rowsRead, done });
   },
   /** The snapshot is taken (`finishedAt`: its counts stay readable a minute), or failed (`null`: forgotten now). */
-  end(taskId: string, finishedAt: Date | null): void {
-    const state = running.get(taskId);
-    if (!state) return;
+  end(taskId: string, state: SnapshotProgress, finishedAt: Date | null): void {
+    if (running.get(taskId) !== state) return;
     if (finishedAt === null) {
       running.delete(taskId);
       return;

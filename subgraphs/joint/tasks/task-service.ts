@@ -250,18 +250,18 @@ export class TaskService {
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
     // Progress while the rosters are read (issue I): the lead's first, then the partners'.
-    snapshotsUnderWay.begin(task.id, [content.leadDepartment, ...content.departments.filter((d) => d !== content.leadDepartment)], now);
+    const progress = snapshotsUnderWay.begin(task.id, [content.leadDepartment, ...content.departments.filter((d) => d !== content.leadDepartment)], now);
     const [snapshot, teamRosters] = await Promise.all([
       takeSnapshot(
         this.deps.departments,
         content,
         { excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null) },
-        (department, rows, done) => snapshotsUnderWay.read(task.id, department, rows, done),
+        (department, rows, done) => snapshotsUnderWay.read(progress, department, rows, done),
       ),
       // The teams' rosters, conflicts and entrustments are frozen now too, before any seed is known.
       freezeTeamInputs(this.deps, task.id, content),
     ]).catch((error: unknown) => {
-      snapshotsUnderWay.end(task.id, null);
+      snapshotsUnderWay.end(task.id, progress, null);
       throw error;
     });
     const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
@@ -272,9 +272,9 @@ export class TaskService {
       const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
       await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.size, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
     }).then(
-      () => snapshotsUnderWay.end(task.id, this.deps.clock()),
+      () => snapshotsUnderWay.end(task.id, progress, this.deps.clock()),
       (error: unknown) => {
-        snapshotsUnderWay.end(task.id, null);
+        snapshotsUnderWay.end(task.id, progress, null);
         throw error;
       },
     );

@@ -5,8 +5,12 @@ import { badInput } from '../errors';
 import { CsvHeaderError, importCsv, REJECT_KEY_COLUMNS, type ImportKind } from './csv-import';
 import type { DepartmentContext } from './scope';
 
-/** Characters of CSV one call takes: well under the request body cap (1 MiB by default); the page sends a large file in parts. */
-export const CSV_IMPORT_MAX_CHARS = 400_000;
+/**
+ * Bytes of CSV (UTF-8: a Chinese character is 3) one call takes: under the request body cap (1 MiB
+ * by default) with room for JSON's escaping; the page sends a large file in parts of at most
+ * 400,000 bytes (web/src/work/csv-parts.ts).
+ */
+export const CSV_IMPORT_MAX_BYTES = 600_000;
 /** Rows one call takes (one transaction). */
 export const CSV_IMPORT_MAX_ROWS = 2000;
 const KINDS: readonly ImportKind[] = ['targets', 'inspectors', 'checklist'];
@@ -70,7 +74,7 @@ export function createCsvImportResolver(code: string): Function {
   class CsvImportResolver {
     @Mutation(() => ImportReport, {
       name: `${code}ImportCsv`,
-      description: `Imports a CSV file of targets, inspectors or checklist items into ${code}'s own database (R6), at most ${CSV_IMPORT_MAX_ROWS} rows and ${CSV_IMPORT_MAX_CHARS} characters a call, the header row first. Every row is checked with the API's rules; rejected rows are reported and do not stop the others; re-sending stores nothing twice. Department admin.`,
+      description: `Imports a CSV file of targets, inspectors or checklist items into ${code}'s own database (R6), at most ${CSV_IMPORT_MAX_ROWS} rows and ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, the header row first. Every row is checked with the API's rules; rejected rows are reported and do not stop the others; re-sending stores nothing twice. Department admin.`,
     })
     async importCsv(
       @Arg('kind', () => String, { description: 'targets, inspectors or checklist.' }) kind: string,
@@ -80,7 +84,8 @@ export function createCsvImportResolver(code: string): Function {
     ) {
       assertDepartmentWriter(ctx.identity, code); // R30
       if (!KINDS.includes(kind as ImportKind)) throw badInput(`kind '${kind.slice(0, 40)}': one of ${KINDS.join(', ')}.`, { field: 'kind' });
-      if (csv.length > CSV_IMPORT_MAX_CHARS) throw badInput(`csv: at most ${CSV_IMPORT_MAX_CHARS} characters a call, got ${csv.length}; send the file in parts, each with the header row.`, { field: 'csv' });
+      const bytes = Buffer.byteLength(csv, 'utf8');
+      if (bytes > CSV_IMPORT_MAX_BYTES) throw badInput(`csv: at most ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, got ${bytes}; send the file in parts, each with the header row.`, { field: 'csv' });
       if (!Number.isInteger(lineOffset) || lineOffset < 0) throw badInput('lineOffset: a whole number, 0 or more.', { field: 'lineOffset' });
       // Rows are counted before anything is stored: a part too large is refused whole.
       const rows = countRecords(csv) - 1;
@@ -100,8 +105,9 @@ export function createCsvImportResolver(code: string): Function {
         });
         return { kind, read: report.read, imported: report.imported, unchanged: report.unchanged, rejectedCount: report.rejectedCount, rejected };
       } catch (error) {
+        // The file's own faults are the caller's to mend; a database failure stays a server fault.
         if (error instanceof CsvHeaderError) throw badInput(error.message, { field: 'csv', rule: 'R6' });
-        if ((error as Error).message.startsWith('The file cannot be read')) throw badInput((error as Error).message, { field: 'csv', rule: 'R6' });
+        if (error instanceof Error && error.message.startsWith('The file cannot be read')) throw badInput(error.message, { field: 'csv', rule: 'R6' });
         throw error;
       }
     }

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { GraphQLError } from 'graphql';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../contract/enums';
 import type { ChecklistItemInput, RosterTargetInput } from '../contract/inputs';
 import { validateChecklistItem, type ChecklistItemContent } from './checklist-rules';
-import { InspectorRow } from './entities';
-import { DepartmentRepository } from './repository';
+import { InspectorRow, type RosterTargetRow } from './entities';
+import { DepartmentRepository, isDuplicateKey } from './repository';
 import { toRosterRows } from './roster-rules';
 import { ITEM_CODE } from '../codes';
 import { chunk } from '../datasource';
@@ -23,6 +23,13 @@ export interface RejectedRow {
   reason: string;
 }
 
+/** A batch the database failed to store while the file was being read (told apart from the file's own faults). */
+class StoreFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super('storing a batch failed');
+  }
+}
+
 /** A header that does not fit the kind's columns (missing or unknown ones): found before any row is read, a usage error. */
 export class CsvHeaderError extends Error {}
 
@@ -37,6 +44,12 @@ export interface ImportReport {
   /** The first rejects, for a summary (all of them go to `onReject`: a file of bad rows is not held in memory). */
   rejected: RejectedRow[];
 }
+
+/** Why the database refused a row that passed every check of its own (the database's words are not shown: they may name another row). */
+const UNIQUE_CLASH: Record<'targets' | 'inspectors', string> = {
+  targets: 'a value that must be unique is held by another target already stored, or by another row of this file',
+  inspectors: 'certificateNo is held by another inspector already stored (another id), or by another row of this file: an enforcement certificate belongs to one person (R7)',
+};
 
 /** Rejects kept in the report itself; the rest only go to `onReject`. */
 const REJECTS_KEPT = 1000;
@@ -114,18 +127,60 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   const parser = options.input.pipe(parse({ columns: checkHeader, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
   let pending: Array<{ line: number; key: Record<string, string>; value: unknown }> = [];
 
+  /**
+   * R7: an enforcement certificate belongs to one person. A row whose certificate number another
+   * inspector (another id) holds, stored or earlier in the batch, is rejected before anything is
+   * written: on MySQL an upsert would otherwise update that other inspector's row.
+   */
+  const withoutCertificateClashes = async (batch: typeof pending) => {
+    const rows = batch.map((b) => b.value as InspectorRow);
+    const stored = await options.manager.find(InspectorRow, { select: { id: true, certificateNo: true }, where: { certificateNo: In([...new Set(rows.map((r) => r.certificateNo))]) } });
+    const storedHolder = new Map(stored.map((r) => [r.certificateNo, r.id]));
+    const fileHolder = new Map<string, string>();
+    return batch.filter((b) => {
+      const row = b.value as InspectorRow;
+      const inStore = storedHolder.get(row.certificateNo);
+      const inFile = fileHolder.get(row.certificateNo);
+      const clash = inFile !== undefined && inFile !== row.id ? 'an earlier row of this file' : inStore !== undefined && inStore !== row.id ? 'another inspector already stored' : null;
+      if (clash) {
+        reject({ line: b.line, key: b.key, reason: `certificateNo ${row.certificateNo} is held by ${clash} (another id): an enforcement certificate belongs to one person (R7)` });
+        return false;
+      }
+      fileHolder.set(row.certificateNo, row.id);
+      return true;
+    });
+  };
+
   const flush = async () => {
     if (pending.length === 0) return;
-    const batch = pending;
+    let batch = pending;
     pending = [];
-    if (kind === 'targets') {
-      await repo.upsertTargets(batch.map((b) => b.value as never));
-      report.imported += batch.length;
-    } else if (kind === 'inspectors') {
-      await options.manager.transaction(async (tx) => {
-        for (const part of chunk(batch.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
-      });
-      report.imported += batch.length;
+    if (kind === 'targets' || kind === 'inspectors') {
+      const store = async (rows: typeof batch) => {
+        if (kind === 'targets') await repo.upsertTargets(rows.map((b) => b.value as RosterTargetRow));
+        else
+          await options.manager.transaction(async (tx) => {
+            for (const part of chunk(rows.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
+          });
+      };
+      if (kind === 'inspectors') batch = await withoutCertificateClashes(batch);
+      try {
+        await store(batch);
+        report.imported += batch.length;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // R6: a row the database refuses (a value that must be unique, such as an inspector's
+        // certificate number, held by another row) is rejected alone; the others are stored.
+        for (const b of batch) {
+          try {
+            await store([b]);
+            report.imported++;
+          } catch (rowError) {
+            if (!isDuplicateKey(rowError)) throw rowError;
+            reject({ line: b.line, key: b.key, reason: UNIQUE_CLASH[kind] });
+          }
+        }
+      }
     } else {
       for (const b of batch) {
         const { code, content } = b.value as { code: string; content: ChecklistItemContent };
@@ -166,11 +221,19 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       } catch (error) {
         reject({ line, key, reason: reasonOf(error) });
       }
-      if (pending.length >= batchSize) await flush();
+      if (pending.length >= batchSize) {
+        try {
+          await flush();
+        } catch (storeError) {
+          throw new StoreFailure(storeError);
+        }
+      }
       options.onProgress?.(report.read);
     }
   } catch (error) {
     if (error instanceof CsvHeaderError) throw error;
+    // The database failed, not the file: its error goes on as it is (a server fault, not the user's input).
+    if (error instanceof StoreFailure) throw error.failure;
     throw new Error(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
   }
   await flush();

@@ -100,10 +100,6 @@ export function ForRoles({ session, roles, children }: { session: SessionIdentit
   );
 }
 
-/** A China date `days` from today (YYYY-MM-DD), for sensible defaults in forms. */
-export function chinaDateIn(days: number, now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * Today by the hub's clock (China date), not the browser's: deadlines, witness dates and the
@@ -111,7 +107,8 @@ export function chinaDateIn(days: number, now = new Date()): string {
  */
 export function useHubToday(): string | null {
   const state = useAsync(async (signal) => (await run('HubMode', {}, { signal })).data!.jointTrainingClock.today, []);
-  return state.status === 'done' ? state.value : state.status === 'error' ? chinaDateIn(0) : null;
+  // Never the browser's date in its place: what depends on it waits (the hub's error shows elsewhere on the page).
+  return state.status === 'done' ? state.value : null;
 }
 
 /** Keyset paging of a list: the cursors of the pages before are kept, to go back. */

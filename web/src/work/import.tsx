@@ -17,6 +17,9 @@ const IMPORT_OPERATION: Record<string, Extract<WebOperationName, `Import${string
   fire: 'ImportFireCsv',
 };
 
+/** The page's own "stop" while a wait is counted down. */
+const STOPPED = Symbol('stopped');
+
 const KIND_NAME: Record<ImportKind, string> = { targets: '检查对象名录', inspectors: '执法检查人员名录', checklist: '抽查事项清单' };
 
 interface Rejected {
@@ -26,6 +29,10 @@ interface Rejected {
 }
 
 interface Progress {
+  /** What the file holds (the report's columns are this kind's). */
+  kind: ImportKind;
+  /** Set while the hub's limit on changes is waited out: seconds left. */
+  waiting: number | null;
   parts: number;
   partsDone: number;
   rows: number;
@@ -76,15 +83,20 @@ function ImportForm({ department }: { department: string }) {
       return;
     }
     stop.current = false;
-    let state: Progress = { parts: parts.length, partsDone: 0, rows, read: 0, imported: 0, unchanged: 0, rejected: [], stopped: null, finished: false };
+    let state: Progress = { kind, waiting: null, parts: parts.length, partsDone: 0, rows, read: 0, imported: 0, unchanged: 0, rejected: [], stopped: null, finished: false };
     setProgress(state);
+    const stopped = () => new HubError('STOPPED', `已按您的要求停止：前 ${state.partsDone} 部分（${state.read} 行）已处理，其余未发送。再次导入同一文件不会重复保存。`);
     for (const part of parts) {
       if (stop.current) {
-        state = { ...state, stopped: new HubError('STOPPED', `已按您的要求停止：前 ${state.partsDone} 部分（${state.read} 行）已处理，其余未发送。再次导入同一文件不会重复保存。`) };
+        state = { ...state, stopped: stopped() };
         break;
       }
       try {
-        const answer = await run(operation, { kind, csv: part.csv, lineOffset: part.lineOffset });
+        const answer = await sendPart(part, (seconds) => {
+          state = { ...state, waiting: seconds };
+          setProgress(state);
+        });
+        state = { ...state, waiting: null };
         const report = Object.values(answer.data!)[0]!;
         state = {
           ...state,
@@ -95,12 +107,33 @@ function ImportForm({ department }: { department: string }) {
           rejected: [...state.rejected, ...report.rejected],
         };
       } catch (error) {
-        state = { ...state, stopped: error };
+        state = { ...state, waiting: null, stopped: error === STOPPED ? stopped() : error };
         break;
       }
       setProgress(state);
     }
     setProgress({ ...state, finished: true });
+  };
+
+  /**
+   * Sends one part. The hub limits each caller's changes a minute (a large file is many parts):
+   * when it says to wait (RATE_LIMITED, with the seconds), the page waits that long, counting
+   * down, and sends the same part again; nothing of a refused call was stored.
+   */
+  const sendPart = async (part: { csv: string; lineOffset: number }, onWait: (seconds: number) => void) => {
+    for (;;) {
+      try {
+        return await run(operation!, { kind, csv: part.csv, lineOffset: part.lineOffset });
+      } catch (error) {
+        if (!(error instanceof HubError) || error.code !== 'RATE_LIMITED') throw error;
+        const after = Number(error.errors[0]?.extensions?.retryAfterSeconds ?? 10);
+        for (let left = Math.max(1, Math.ceil(after)); left > 0; left--) {
+          if (stop.current) throw STOPPED;
+          onWait(left);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }
   };
 
   const columns = CSV_COLUMNS[kind];
@@ -114,7 +147,10 @@ function ImportForm({ department }: { department: string }) {
       }}
     >
       <label for="import-kind">文件内容</label>
-      <select id="import-kind" data-testid="import-kind" value={kind} disabled={running} onChange={(e) => setKind((e.target as HTMLSelectElement).value as ImportKind)}>
+      <select id="import-kind" data-testid="import-kind" value={kind} disabled={running} onChange={(e) => {
+          setKind((e.target as HTMLSelectElement).value as ImportKind);
+          setProgress(null);
+        }}>
         {(Object.keys(KIND_NAME) as ImportKind[]).map((k) => (
           <option key={k} value={k}>
             {KIND_NAME[k]}（{k}）
@@ -148,13 +184,13 @@ function ImportForm({ department }: { department: string }) {
         ) : null}
       </div>
       {problem ? <ErrorNotice error={problem} title="无法导入" /> : null}
-      {progress ? <ImportReportView kind={kind} fileName={file?.name ?? ''} progress={progress} /> : null}
+      {progress ? <ImportReportView fileName={file?.name ?? ''} progress={progress} /> : null}
     </form>
   );
 }
 
-function ImportReportView({ kind, fileName, progress }: { kind: ImportKind; fileName: string; progress: Progress }) {
-  const { parts, partsDone, rows, read, imported, unchanged, rejected, stopped, finished } = progress;
+function ImportReportView({ fileName, progress }: { fileName: string; progress: Progress }) {
+  const { kind, waiting, parts, partsDone, rows, read, imported, unchanged, rejected, stopped, finished } = progress;
   return (
     <section class="work-panel" data-testid="import-report" data-finished={String(finished)} aria-live="polite">
       <h2>导入结果：{fileName}</h2>
@@ -162,6 +198,11 @@ function ImportReportView({ kind, fileName, progress }: { kind: ImportKind; file
       <p data-testid="import-progress-text">
         已处理 {partsDone}/{parts} 部分，{read}/{rows} 行{finished ? (stopped ? '（已停止）' : '，完成') : '…'}
       </p>
+      {waiting !== null && !finished ? (
+        <p class="notice" data-testid="import-waiting">
+          平台限制每人每分钟提交的次数：{waiting} 秒后继续发送下一部分（已发送的部分已保存）。
+        </p>
+      ) : null}
       <dl class="figures">
         <dt>读取</dt>
         <dd data-testid="import-read">{read}</dd>

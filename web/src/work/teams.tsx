@@ -37,7 +37,7 @@ const VISIT_PAGE = 10;
 const REASONS: ReplacementReason[] = ['JOB_CHANGE', 'WORK_CONFLICT', 'HEALTH', 'RECUSAL'];
 
 /** The hub's words on an incomplete team, in Chinese where the sentence is one the hub says; its own words kept beside. */
-function problemText(problem: string, name: (code: string) => string): string {
+export function problemText(problem: string, name: (code: string) => string): string {
   let m = /^(\S+) has not drawn its inspectors yet$/.exec(problem);
   if (m) return `${name(m[1]!)}尚未抽取检查人员（R18）`;
   m = /^(\d+) (\S+) seat\(s\) vacant/.exec(problem);
@@ -190,8 +190,9 @@ function VisitCard({ task, visit, name, deputy, recorder, department, onChanged 
       ) : (
         <ul class="team-problems">
           {visit.teamProblems.map((p) => (
-            <li key={p} data-testid="team-problem" data-problem={p} title={p}>
+            <li key={p} data-testid="team-problem" data-problem={p}>
               {problemText(p, name)}
+              {problemText(p, name) !== p ? <span class="meta">平台原文：{p}</span> : null}
             </li>
           ))}
         </ul>

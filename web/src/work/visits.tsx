@@ -9,6 +9,7 @@ import { TrainingMark } from '../components/training';
 import { chinaDateTime } from '../format';
 import { DELIVERY_STATUS, ITEM_CATEGORY, label, MEMBER_KIND, METHOD, TARGET_KIND, TASK_STATUS } from '../labels';
 import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useHubToday } from './common';
+import { problemText } from './teams';
 
 type VisitsAnswer = NonNullable<ResultOf<'InspectorVisits'>['jointTask']>;
 type Visit = NonNullable<VisitsAnswer['visitPage']>['nodes'][number];
@@ -56,7 +57,12 @@ async function loadVisits(taskId: string, signal: AbortSignal): Promise<{ task: 
   }
   const visits = [...task.visitPage.nodes];
   for (let page = task.visitPage; page.pageInfo.hasNextPage && page.pageInfo.endCursor; ) {
-    const next = (await run('InspectorVisits', { taskId, after: page.pageInfo.endCursor }, { signal })).data!.jointTask!.visitPage!;
+    const answer = await run('InspectorVisits', { taskId, after: page.pageInfo.endCursor }, { signal });
+    const next = answer.data?.jointTask?.visitPage;
+    if (!next) {
+      const e = answer.errors[0];
+      throw new HubError(String(e?.extensions?.code ?? 'ERROR'), e?.message ?? '检查对象未能读取。', answer.errors);
+    }
     visits.push(...next.nodes);
     page = next;
   }
@@ -122,8 +128,23 @@ function VisitForm({ taskId, visit, dictionaries, departments: codes, onSubmitte
   );
   const action = useAction();
   const set = (key: string, change: Partial<ItemResult>) => setResults((r) => ({ ...r, [key]: { ...r[key]!, ...change } }));
-  /** R26: a target unreachable at its registered address, or refusing the check, gets that as every department's result, in one step. */
-  const everyItem = (outcome: string) => setResults((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, outcome }])));
+  /**
+   * R26: a target unreachable at its registered address, or refusing the check, gets that as the
+   * result of every department whose outcomes hold it, in one step (a department without that
+   * outcome keeps its items to choose). A serious refusal is a dishonesty record (R27): asked first.
+   */
+  const everyItem = (outcome: string) => {
+    const has = (department: string) => {
+      const d = dictionaries.get(department);
+      return !!d && !(d instanceof HubError) && d.current.some((o) => o.code === outcome);
+    };
+    const dishonest = codes.some((d) => {
+      const dictionary = dictionaries.get(d);
+      return !!dictionary && !(dictionary instanceof HubError) && dictionary.current.some((o) => o.code === outcome && o.dishonesty);
+    });
+    if (dishonest && !window.confirm('该结果将作为失信记录公示（R27）。确定所有部门的检查事项都以“拒不配合、情节严重”为结果吗？')) return;
+    setResults((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, has(k.split(':')[0]!) ? { ...v, outcome } : v])));
+  };
   const byDepartment = codes.filter((d) => visit.checklist.some((c) => c.department === d));
 
   const submit = () =>
@@ -333,7 +354,7 @@ function VisitPage({ taskId, targetKey }: { taskId: string; targetKey: string })
             </div>
             {visit.teamProblems.length ? (
               <p class="notice warn" data-testid="team-problems">
-                检查组尚不完整：{visit.teamProblems.join('；')}
+                检查组尚不完整：{visit.teamProblems.map((p) => problemText(p, (code) => departmentName(departments, code))).join('；')}
               </p>
             ) : null}
             <h2>合并检查清单（{visit.checklist.length} 项）</h2>
