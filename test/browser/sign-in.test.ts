@@ -1,52 +1,36 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
-import { demoUsers } from '../../idp/demo-users';
-import { spawnDevIdentityProvider, type SpawnedDevIdentityProvider } from '../../idp/spawn';
+import type { SpawnedDevIdentityProvider } from '../../idp/spawn';
 import type { DevUser } from '../../idp/types';
 import { Role } from '../../subgraphs/kernel/identity';
-import { desktopContext, launchChromium, screenshot } from '../support/browser';
+import { desktopContext, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
-import { HUB_SERVICES, startTestHub, type TestHub } from '../support/hub';
+import type { TestHub } from '../support/hub';
+import { CLAIMS, startSignedInHub, type SignedInHub } from '../support/workspace';
 
 /**
  * Issue I: officials sign in as government systems do, at the identity provider, by the
  * authorization code flow with PKCE from the page; here the quick start's development provider
  * (idp/, its own login form) in a process of its own, and the whole hub verifying its tokens.
- * The provider is started first (the hub must know its issuer), then again on the same address
- * with the page's callback registered once the gateway's address is known.
+ * (test/support/workspace.ts starts them as the workspace's tests do.)
  */
-const SEED = 'sign-in-test-seed';
-const CLAIMS = { roleClaim: 'jointcheck_role', deptClaim: 'jointcheck_dept' };
 const TOKEN_SECONDS = 20;
 
 describe.each(testDatabases().slice(0, 1))('I: signing in at the identity provider, in a browser ($label)', (database) => {
+  let env: SignedInHub;
   let hub: TestHub;
   let provider: SpawnedDevIdentityProvider;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
-  const users: DevUser[] = demoUsers(SEED, ['market', 'tax']);
-  const user = (role: string, department: string | null = null) => users.find((u) => u.role === role && u.department === department)!;
+  const user = (role: string, department: string | null = null) => env.user(role, department);
 
   beforeAll(async () => {
     // Access tokens live TOKEN_SECONDS, so that one expires while its page is open within the test.
-    const base = { host: '127.0.0.1', resource: 'urn:jointcheck', ...CLAIMS, users, accessTokenTtlSeconds: TOKEN_SECONDS };
-    const first = await spawnDevIdentityProvider({ ...base, port: 0, clients: [{ client_id: 'jointcheck-web', redirect_uris: ['http://127.0.0.1:1/signin/callback'] }] });
-    const port = Number(new URL(first.issuer).port);
-    hub = await startTestHub(database, 200, undefined, { env: { JOINTCHECK_OIDC_ISSUER: first.issuer } });
-    await first.stop();
-    const origin = hub.gateway.url.replace(/\/graphql$/, '');
-    provider = await spawnDevIdentityProvider({ ...base, port, clients: [{ client_id: 'jointcheck-web', redirect_uris: [`${origin}/signin/callback`], post_logout_redirect_uris: [`${origin}/`] }], allowedOrigins: [origin] });
-    expect(provider.issuer).toBe(first.issuer);
-    ({ browser, close: closeBrowser } = await launchChromium());
+    env = await startSignedInHub(database, { accessTokenTtlSeconds: TOKEN_SECONDS });
+    ({ hub, provider, browser } = env);
   }, 120_000);
-  afterAll(async () => {
-    await closeBrowser?.();
-    await provider?.stop();
-    await hub?.stop();
-    await database.drop(HUB_SERVICES);
-  });
+  afterAll(async () => env?.stop());
 
-  const origin = () => hub.gateway.url.replace(/\/graphql$/, '');
+  const origin = () => env.origin;
 
   /** From the page's sign-in to the provider's form, and (when the password is right) back signed in. */
   async function signInAt(page: Page, who: DevUser, password = who.password, shot?: string): Promise<void> {

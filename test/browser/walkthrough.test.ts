@@ -34,12 +34,6 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
   }, 180_000);
   afterAll(async () => env?.stop());
 
-  /** Asks the API what the page's own official may see (the token the page holds). */
-  async function asCaller<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const answer = await env.hub.query<T>(query, { token: await env.tokenOf(page), variables });
-    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-    return answer.data!;
-  }
 
   /** Runs a step as an official in a browser of their own (desktop unless a phone is asked for). */
   async function as(role: Role, department: string | null, path: string, step: (page: Page) => Promise<void>, phone = false): Promise<void> {
@@ -73,7 +67,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
       planId = page.url().split('/').pop()!;
       await page.getByTestId('publish-plan').click();
       await page.getByTestId('plan-status').filter({ hasText: /^已公布$/ }).waitFor();
-      const api = await asCaller<{ jointPlan: { status: string; items: Array<{ department: string; code: string }>; revisions: Array<{ publishBy: string; publishedAt: string | null }> } }>(
+      const api = await env.asCaller<{ jointPlan: { status: string; items: Array<{ department: string; code: string }>; revisions: Array<{ publishBy: string; publishedAt: string | null }> } }>(
         page,
         'query($id: ID!) { jointPlan(id: $id) { status items { department code } revisions { publishBy publishedAt } } }',
         { id: planId },
@@ -95,7 +89,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
       await page.getByTestId('create-task').click();
       await page.waitForURL(/\/work\/tasks\/[0-9a-f-]{36}$/);
       taskId = page.url().split('/').pop()!;
-      const api = await asCaller<{ jointTask: { status: string; witnessSource: string; witnessAvailableOn: string; commitment: string } }>(page, 'query($id: ID!) { jointTask(id: $id) { status witnessSource witnessAvailableOn commitment } }', { id: taskId });
+      const api = await env.asCaller<{ jointTask: { status: string; witnessSource: string; witnessAvailableOn: string; commitment: string } }>(page, 'query($id: ID!) { jointTask(id: $id) { status witnessSource witnessAvailableOn commitment } }', { id: taskId });
       expect(api.jointTask).toMatchObject({ status: 'COMMITTED', witnessSource: WITNESS_SOURCE, witnessAvailableOn: '2026-02-26' });
       await expect(page.getByTestId('commitment').innerText()).resolves.toBe(api.jointTask.commitment);
       await screenshot(page, 'i-walk-2-task-committed-desktop');
@@ -106,7 +100,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
     await as(Role.COORDINATOR, 'market', `/work/tasks/${taskId}`, async (page) => {
       await page.getByTestId('take-snapshot').click();
       await page.locator('[data-testid=task-status][data-status=SNAPSHOT_TAKEN]').waitFor();
-      const snap = await asCaller<{ jointTask: { snapshotSize: number; snapshotHash: string } }>(page, 'query($id: ID!) { jointTask(id: $id) { snapshotSize snapshotHash } }', { id: taskId });
+      const snap = await env.asCaller<{ jointTask: { snapshotSize: number; snapshotHash: string } }>(page, 'query($id: ID!) { jointTask(id: $id) { snapshotSize snapshotHash } }', { id: taskId });
       await expect(page.getByTestId('snapshot-size').innerText()).resolves.toBe(String(snap.jointTask.snapshotSize));
       await expect(page.getByTestId('snapshot-hash-work').innerText()).resolves.toBe(snap.jointTask.snapshotHash);
       await page.getByTestId('witness-not-yet').waitFor();
@@ -118,7 +112,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
       await page.locator('[data-testid=task-status][data-status=DRAWN]').waitFor();
       await page.getByTestId('lock-task').click();
       await page.locator('[data-testid=task-status][data-status=LOCKED]').waitFor();
-      const api = await asCaller<{ jointTask: { status: string; drawnPage: { totalCount: number } } }>(page, 'query($id: ID!) { jointTask(id: $id) { status drawnPage(first: 1) { totalCount } } }', { id: taskId });
+      const api = await env.asCaller<{ jointTask: { status: string; drawnPage: { totalCount: number } } }>(page, 'query($id: ID!) { jointTask(id: $id) { status drawnPage(first: 1) { totalCount } } }', { id: taskId });
       expect(api.jointTask.status).toBe('LOCKED');
       await expect(page.getByTestId('drawn-total').innerText()).resolves.toBe(String(api.jointTask.drawnPage.totalCount));
       await page.getByTestId('verify-public').click();
@@ -141,7 +135,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
         if (department === 'fire') {
           await page.reload();
           await page.getByTestId('visit').first().waitFor();
-          const api = await asCaller<{ jointTask: { visitPage: { totalCount: number; nodes: Array<{ key: string; uscc: string | null; teamProblems: string[]; team: Array<{ personId: string }>; checklist: Array<{ department: string }> }> } } }>(
+          const api = await env.asCaller<{ jointTask: { visitPage: { totalCount: number; nodes: Array<{ key: string; uscc: string | null; teamProblems: string[]; team: Array<{ personId: string }>; checklist: Array<{ department: string }> }> } } }>(
             page,
             'query($id: ID!) { jointTask(id: $id) { visitPage(first: 1000) { totalCount nodes { key uscc teamProblems team { personId } checklist { department } } } } }',
             { id: taskId },
@@ -181,7 +175,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
       await visit.getByTestId('replace-note').fill('原检查人员当日另有执法任务。');
       await visit.getByTestId('replace-submit').click();
       await visit.locator(`[data-testid=team-member][data-person="${inspector}"][data-origin=REPLACEMENT]`).waitFor();
-      const api = await asCaller<{ jointTask: { visitPage: { nodes: Array<{ key: string; team: Array<{ personId: string; origin: string; status: string; replacementReason: string | null; approvedBy: string | null }> }> } } }>(
+      const api = await env.asCaller<{ jointTask: { visitPage: { nodes: Array<{ key: string; team: Array<{ personId: string; origin: string; status: string; replacementReason: string | null; approvedBy: string | null }> }> } } }>(
         page,
         'query($id: ID!) { jointTask(id: $id) { visitPage(first: 1000) { nodes { key team { personId origin status replacementReason approvedBy } } } } }',
         { id: taskId },
@@ -214,7 +208,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
     await deliverEverything(env.hub.joint.deliverer);
     await as(Role.INSPECTOR, 'market', `/work/visits/${taskId}/${encodeURIComponent(visitKey)}`, async (page) => {
       await page.getByTestId('visit-submission').waitFor();
-      const api = await asCaller<{ jointTask: { visitPage: { nodes: Array<{ key: string; submission: { deliveries: Array<{ department: string; status: string }> } | null }> } } }>(
+      const api = await env.asCaller<{ jointTask: { visitPage: { nodes: Array<{ key: string; submission: { deliveries: Array<{ department: string; status: string }> } | null }> } } }>(
         page,
         'query($id: ID!) { jointTask(id: $id) { visitPage(first: 1000) { nodes { key submission { deliveries { department status } } } } } }',
         { id: taskId },
@@ -231,7 +225,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
   it("7. R25: each department's admin approves and publishes its result, with the deadline the hub computes", async () => {
     for (const department of ['market', 'tax', 'fire']) {
       await as(Role.DEPT_ADMIN, department, '/work/results', async (page) => {
-        const recorded = await asCaller<Record<string, { resultPage: { totalCount: number; nodes: Array<{ id: string; uscc: string | null }> } }>>(
+        const recorded = await env.asCaller<Record<string, { resultPage: { totalCount: number; nodes: Array<{ id: string; uscc: string | null }> } }>>(
           page,
           `{ ${department} { resultPage(status: RECORDED, first: 100) { totalCount nodes { id uscc } } } }`,
         );
@@ -239,7 +233,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
         expect(page1.nodes.map((r) => r.uscc)).toEqual([uscc]);
         await expect(page.getByTestId('count-RECORDED').innerText()).resolves.toBe(String(page1.totalCount));
         const id = page1.nodes[0]!.id;
-        const deadlines = await asCaller<{ jointPublicationDeadlinePage: { nodes: Array<{ resultId: string; deadline: string }> } }>(
+        const deadlines = await env.asCaller<{ jointPublicationDeadlinePage: { nodes: Array<{ resultId: string; deadline: string }> } }>(
           page,
           'query($d: String) { jointPublicationDeadlinePage(year: 2026, department: $d, first: 200) { nodes { resultId deadline } } }',
           { d: department },
@@ -254,7 +248,7 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
         await approved.getByTestId('select').check();
         await page.getByTestId('publish').click();
         await page.locator('[data-testid=changed][data-status=PUBLISHED]').waitFor();
-        const after = await asCaller<Record<string, { resultPage: { nodes: Array<{ id: string }> } }>>(page, `{ ${department} { resultPage(status: PUBLISHED, first: 100) { nodes { id } } } }`);
+        const after = await env.asCaller<Record<string, { resultPage: { nodes: Array<{ id: string }> } }>>(page, `{ ${department} { resultPage(status: PUBLISHED, first: 100) { nodes { id } } } }`);
         expect(after[department]!.resultPage.nodes.map((r) => r.id)).toEqual([id]);
         await screenshot(page, `i-walk-7-results-${department}-desktop`);
       });

@@ -51,15 +51,9 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
   }, 180_000);
   afterAll(async () => env?.stop());
 
-  async function apiPlan(page: Page, id: string) {
-    const answer = await env.hub.query<{ jointPlan: ApiPlan; jointTasks: ApiTask[] }>(PLAN_QUERY, { token: await env.tokenOf(page), variables: { id } });
-    expect(answer.errors).toBeUndefined();
-    return answer.data!;
-  }
+  const apiPlan = (page: Page, id: string) => env.asCaller<{ jointPlan: ApiPlan; jointTasks: ApiTask[] }>(page, PLAN_QUERY, { id });
   async function apiPlans(page: Page) {
-    const answer = await env.hub.query<{ jointPlanPage: { nodes: Array<Omit<ApiPlan, 'items' | 'ratios' | 'revisions' | 'windowStart' | 'windowEnd'>> } }>(LIST_QUERY, { token: await env.tokenOf(page), variables: { year: 2026 } });
-    expect(answer.errors).toBeUndefined();
-    return answer.data!.jointPlanPage.nodes;
+    return (await env.asCaller<{ jointPlanPage: { nodes: Array<Omit<ApiPlan, 'items' | 'ratios' | 'revisions' | 'windowStart' | 'windowEnd'>> } }>(page, LIST_QUERY, { year: 2026 })).jointPlanPage.nodes;
   }
   /** Waits until a locator shows exactly this text (the page updates after the hub answers). */
   const shows = async (locator: Locator, text: string) => {

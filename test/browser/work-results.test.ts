@@ -34,14 +34,8 @@ const RESULT_FIELDS = 'id uscc status outcome notes correctsId correctionReason 
 describe.each(testDatabases().slice(0, 1))('I: department results in the workspace ($label)', (database) => {
   let env: SignedInHub;
 
-  /** Asks the API as the page's caller (its own token). */
-  async function ask<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const answer = await env.hub.query<T>(query, { token: await env.tokenOf(page), variables });
-    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-    return answer.data!;
-  }
   const resultsOf = async (page: Page, status: string) =>
-    (await ask<{ market: { resultPage: { totalCount: number; nodes: ApiResult[] } } }>(page, `query($s: ResultStatus) { market { resultPage(status: $s, first: 1000) { totalCount nodes { ${RESULT_FIELDS} } } } }`, { s: status })).market.resultPage;
+    (await env.asCaller<{ market: { resultPage: { totalCount: number; nodes: ApiResult[] } } }>(page, `query($s: ResultStatus) { market { resultPage(status: $s, first: 1000) { totalCount nodes { ${RESULT_FIELDS} } } } }`, { s: status })).market.resultPage;
   /** Every market result, by id (as a hub auditor reads them). */
   async function stored(): Promise<Map<string, ApiResult>> {
     const answer = await env.hub.query<{ market: { resultPage: { nodes: ApiResult[] } } }>(`{ market { resultPage(first: 1000) { nodes { ${RESULT_FIELDS} } } } }`, { token: await env.hub.token(Role.AUDITOR) });
@@ -76,7 +70,7 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await expect(page.getByTestId('count-RECORDED').innerText()).resolves.toBe(String(recorded.totalCount));
       await page.getByTestId('none-APPROVED').waitFor();
       const deadlines = (
-        await ask<{ jointPublicationDeadlinePage: { nodes: Array<{ resultId: string; deadline: string; overdue: boolean; provisional: boolean; workingDaysLeft: number }> } }>(
+        await env.asCaller<{ jointPublicationDeadlinePage: { nodes: Array<{ resultId: string; deadline: string; overdue: boolean; provisional: boolean; workingDaysLeft: number }> } }>(
           page,
           '{ jointPublicationDeadlinePage(year: 2026, department: "market", first: 1000) { nodes { resultId deadline overdue provisional workingDaysLeft } } }',
         )
@@ -162,7 +156,7 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await page.getByTestId('outcome-dishonesty').check();
       await page.getByTestId('outcome-submit').click();
       await page.getByTestId('outcome-defined').waitFor();
-      const outcomes = (await ask<{ market: { outcomes: Array<{ code: string; version: number; label: string; dishonesty: boolean; status: string }> } }>(page, '{ market { outcomes { code version label dishonesty status } } }')).market.outcomes;
+      const outcomes = (await env.asCaller<{ market: { outcomes: Array<{ code: string; version: number; label: string; dishonesty: boolean; status: string }> } }>(page, '{ market { outcomes { code version label dishonesty status } } }')).market.outcomes;
       expect(outcomes.find((o) => o.code === 'REFUSED_ENTRY')).toEqual({ code: 'REFUSED_ENTRY', version: 1, label: '拒绝执法检查人员进入经营场所', dishonesty: true, status: 'CURRENT' });
       await page.locator('[data-testid=outcome-row][data-code=REFUSED_ENTRY][data-status=CURRENT]').waitFor();
       await expect(page.getByTestId('outcome-row').count()).resolves.toBe(outcomes.length);

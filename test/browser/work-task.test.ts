@@ -44,12 +44,6 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
   let coordinator: { context: BrowserContext; page: Page };
   let phone: { context: BrowserContext; page: Page };
 
-  /** The API's answer to the same question, as the caller the page is signed in as. */
-  async function asCaller<T>(page: Page, query: string): Promise<T> {
-    const answer = await env.hub.query<T>(query, { token: await env.tokenOf(page), variables: { id: taskId } });
-    expect(answer.errors).toBeUndefined();
-    return answer.data!;
-  }
   const status = (page: Page) => page.getByTestId('task-status').getAttribute('data-status');
   const shot = async (name: string) => {
     await screenshot(coordinator.page, `i-work-task-${name}-desktop`);
@@ -82,7 +76,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
   it('R9, R14: the lead coordinator takes the snapshot, with the rows the hub has read of each roster shown while the page waits; size, hash and exclusions equal the API\'s', async () => {
     const { page } = coordinator;
     expect(await status(page)).toBe('COMMITTED');
-    const before = await asCaller<TaskAnswer>(page, TASK_QUERY);
+    const before = await env.asCaller<TaskAnswer>(page, TASK_QUERY, { id: taskId });
     expect(await page.getByTestId('commitment').innerText()).toBe(before.jointTask.commitment);
     expect(await page.getByTestId('witness-date').innerText()).toBe(WITNESS.witnessAvailableOn);
     await shot('committed');
@@ -107,7 +101,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
     await screenshot(page, 'i-work-task-snapshot-progress-desktop');
     await page.locator('[data-testid=task-status][data-status=SNAPSHOT_TAKEN]').waitFor();
     await page.unroute('**/graphql');
-    const api = (await asCaller<TaskAnswer>(page, TASK_QUERY)).jointTask;
+    const api = (await env.asCaller<TaskAnswer>(page, TASK_QUERY, { id: taskId })).jointTask;
     expect(api.status).toBe('SNAPSHOT_TAKEN');
     expect(await page.getByTestId('snapshot-size').innerText()).toBe(String(api.snapshotSize));
     expect(api.snapshotSize).toBeGreaterThan(0);
@@ -137,7 +131,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
     await page.getByTestId('witness-input').fill('05 11 16 23 28 32 + 07');
     await page.getByTestId('draw-targets').click();
     await page.locator('[data-testid=task-status][data-status=DRAWN]').waitFor();
-    const api = (await asCaller<TaskAnswer>(page, TASK_QUERY)).jointTask;
+    const api = (await env.asCaller<TaskAnswer>(page, TASK_QUERY, { id: taskId })).jointTask;
     expect(await page.getByTestId('witness-value').innerText()).toBe(api.witnessValue);
     const strata = await page.getByTestId('work-stratum').evaluateAll((rows) =>
       rows.map((r) => ({ stratum: r.getAttribute('data-stratum'), eligible: Number(r.querySelector('[data-field=eligible]')!.textContent), drawn: Number(r.querySelector('[data-field=drawn]')!.textContent) })),
@@ -158,7 +152,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
     await phone.page.getByTestId('lock-task').waitFor();
     await page.getByTestId('lock-task').click();
     await page.locator('[data-testid=task-status][data-status=LOCKED]').waitFor();
-    const api = (await asCaller<TaskAnswer>(page, TASK_QUERY)).jointTask;
+    const api = (await env.asCaller<TaskAnswer>(page, TASK_QUERY, { id: taskId })).jointTask;
     expect(api.status).toBe('LOCKED');
     expect(api.publicRecord.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.getByTestId('secret').innerText()).toBe(api.publicRecord.secret);
@@ -201,7 +195,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
         expect(offered).toEqual([department]);
         await page.getByTestId('draw-inspectors').click();
         await page.locator(`[data-testid=inspector-draw][data-department=${department}][data-drawn=true]`).waitFor();
-        const api = (await asCaller<TeamsAnswer>(page, TEAMS_QUERY)).jointTask;
+        const api = (await env.asCaller<TeamsAnswer>(page, TEAMS_QUERY, { id: taskId })).jointTask;
         expect(api.inspectorDraws.find((d) => d.department === department)?.drawnBy).toBe(env.user(Role.COORDINATOR, department).subject);
         if (department === 'tax') await screenshot(page, 'i-work-task-teams-tax-desktop');
       } finally {
@@ -211,7 +205,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
     const { page } = coordinator;
     await page.reload();
     await page.getByTestId('visit').first().waitFor();
-    const api = (await asCaller<TeamsAnswer>(page, TEAMS_QUERY)).jointTask;
+    const api = (await env.asCaller<TeamsAnswer>(page, TEAMS_QUERY, { id: taskId })).jointTask;
     expect(await page.getByTestId('visit-total').innerText()).toBe(String(api.visitPage.totalCount));
     const shown = await page.getByTestId('visit').evaluateAll((visits) =>
       visits.map((v) => ({
@@ -245,7 +239,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
       await visit.getByTestId('replace-submit').click();
       await page.locator(`[data-testid=visit][data-key="${key}"] [data-testid=team-member][data-person="${by}"][data-origin=REPLACEMENT]`).waitFor();
       expect(await page.locator(`[data-testid=visit][data-key="${key}"] [data-testid=action-done]`).innerText()).toContain('理由“健康状况”');
-      const api = (await asCaller<TeamsAnswer>(page, TEAMS_QUERY)).jointTask;
+      const api = (await env.asCaller<TeamsAnswer>(page, TEAMS_QUERY, { id: taskId })).jointTask;
       const team = api.visitPage.nodes.find((v) => v.key === key)!.team;
       expect(team.find((m) => m.personId === replaced && m.department === 'market')).toMatchObject({ status: 'REPLACED', origin: 'DRAWN' });
       expect(team.find((m) => m.personId === by)).toMatchObject({ status: 'ACTIVE', origin: 'REPLACEMENT', replacementReason: 'HEALTH', approvedBy: deputy.subject });
@@ -282,7 +276,7 @@ describe.each(testDatabases().slice(0, 1))("I: a task's workspace and its teams 
       await visit.getByTestId('replace-note').fill('执法回避。');
       await visit.getByTestId('replace-submit').click();
       await page.locator(`[data-testid=visit][data-key="${key}"] [data-testid=team-member][data-person="${by}"][data-origin=REPLACEMENT]`).waitFor();
-      const api = (await asCaller<TeamsAnswer>(page, TEAMS_QUERY)).jointTask.visitPage.nodes.find((v) => v.key === key)!.team;
+      const api = (await env.asCaller<TeamsAnswer>(page, TEAMS_QUERY, { id: taskId })).jointTask.visitPage.nodes.find((v) => v.key === key)!.team;
       expect(api.find((m) => m.personId === drawn)).toMatchObject({ status: 'REPLACED' });
       expect(api.find((m) => m.personId === by)).toMatchObject({ status: 'ACTIVE', origin: 'REPLACEMENT', replacementReason: 'RECUSAL', approvedBy: deputy.subject });
       // The conflicted inspector is no eligible replacement for this target (R19, R20): the hub says so.

@@ -28,11 +28,14 @@ export interface SignedInHub {
   signIn(page: Page, who: DevUser): Promise<void>;
   /** The access token the page holds (for asking the API the same questions as the same caller). */
   tokenOf(page: Page): Promise<string>;
+  /** The API's answer to a question asked as the page's own caller (its token); throws on any error. */
+  asCaller<T>(page: Page, query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
 export const WORKSPACE_SEED = 'workspace-test-seed';
-const CLAIMS = { roleClaim: 'jointcheck_role', deptClaim: 'jointcheck_dept' };
+/** The claims the provider puts the role and the department in (the hub's default settings). */
+export const CLAIMS = { roleClaim: 'jointcheck_role', deptClaim: 'jointcheck_dept' };
 
 export async function startSignedInHub(database: TestDatabase, options: { targets?: number; clock?: () => Date; hubOptions?: TestHubOptions; accessTokenTtlSeconds?: number } = {}): Promise<SignedInHub> {
   // The browser first: a machine without Chromium fails here, before any process is started.
@@ -51,11 +54,18 @@ export async function startSignedInHub(database: TestDatabase, options: { target
     clients: [{ client_id: 'jointcheck-web', redirect_uris: [`${origin}/signin/callback`], post_logout_redirect_uris: [`${origin}/`] }],
     allowedOrigins: [origin],
   });
+  // The hub trusts the first provider's issuer: the second must be the same one.
+  if (provider.issuer !== first.issuer) throw new Error(`The provider came back as ${provider.issuer}, not ${first.issuer}.`);
 
   const user = (role: string, department: string | null = null) => {
     const found = users.find((u) => u.role === role && u.department === department);
     if (!found) throw new Error(`No demo official ${role} of ${department ?? 'the hub'}.`);
     return found;
+  };
+  const tokenOf = async (page: Page) => {
+    const token = await page.evaluate(() => sessionStorage.getItem('jointcheck.token'));
+    if (!token) throw new Error('The page holds no token: not signed in.');
+    return token;
   };
   const signIn = async (page: Page, who: DevUser) => {
     await page.goto('/signin');
@@ -81,10 +91,11 @@ export async function startSignedInHub(database: TestDatabase, options: { target
       if (then) await page.goto(then);
       return { context, page };
     },
-    async tokenOf(page) {
-      const token = await page.evaluate(() => sessionStorage.getItem('jointcheck.token'));
-      if (!token) throw new Error('The page holds no token: not signed in.');
-      return token;
+    tokenOf,
+    async asCaller<T>(page: Page, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const answer = await hub.query<T>(query, { token: await tokenOf(page), variables });
+      if (answer.errors) throw new Error(`As the page's caller: ${JSON.stringify(answer.errors)}`);
+      return answer.data!;
     },
     async stop() {
       await close().catch(() => undefined);

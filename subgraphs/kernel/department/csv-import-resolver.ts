@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { assertDepartmentWriter } from '../access';
 import { badInput } from '../errors';
-import { CsvHeaderError, importCsv, REJECT_KEY_COLUMNS, type ImportKind } from './csv-import';
+import { CsvHeaderError, CsvReadError, importCsv, REJECT_KEY_COLUMNS, type ImportKind } from './csv-import';
 import type { DepartmentContext } from './scope';
 
 /**
@@ -106,8 +106,7 @@ export function createCsvImportResolver(code: string): Function {
         return { kind, read: report.read, imported: report.imported, unchanged: report.unchanged, rejectedCount: report.rejectedCount, rejected };
       } catch (error) {
         // The file's own faults are the caller's to mend; a database failure stays a server fault.
-        if (error instanceof CsvHeaderError) throw badInput(error.message, { field: 'csv', rule: 'R6' });
-        if (error instanceof Error && error.message.startsWith('The file cannot be read')) throw badInput(error.message, { field: 'csv', rule: 'R6' });
+        if (error instanceof CsvHeaderError || error instanceof CsvReadError) throw badInput(error.message, { field: 'csv', rule: 'R6' });
         throw error;
       }
     }

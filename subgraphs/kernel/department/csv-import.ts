@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { GraphQLError } from 'graphql';
 import { In, type EntityManager } from 'typeorm';
 import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../contract/enums';
 import type { ChecklistItemInput, RosterTargetInput } from '../contract/inputs';
 import { validateChecklistItem, type ChecklistItemContent } from './checklist-rules';
 import { InspectorRow, type RosterTargetRow } from './entities';
-import { DepartmentRepository, isDuplicateKey } from './repository';
+import { DepartmentRepository } from './repository';
 import { toRosterRows } from './roster-rules';
 import { ITEM_CODE } from '../codes';
 import { chunk } from '../datasource';
@@ -23,12 +23,8 @@ export interface RejectedRow {
   reason: string;
 }
 
-/** A batch the database failed to store while the file was being read (told apart from the file's own faults). */
-class StoreFailure extends Error {
-  constructor(readonly failure: unknown) {
-    super('storing a batch failed');
-  }
-}
+/** A file csv-parse cannot read (a quote left open, ...): the file's fault, with how much was stored before it. */
+export class CsvReadError extends Error {}
 
 /** A header that does not fit the kind's columns (missing or unknown ones): found before any row is read, a usage error. */
 export class CsvHeaderError extends Error {}
@@ -44,12 +40,6 @@ export interface ImportReport {
   /** The first rejects, for a summary (all of them go to `onReject`: a file of bad rows is not held in memory). */
   rejected: RejectedRow[];
 }
-
-/** Why the database refused a row that passed every check of its own (the database's words are not shown: they may name another row). */
-const UNIQUE_CLASH: Record<'targets' | 'inspectors', string> = {
-  targets: 'a value that must be unique is held by another target already stored, or by another row of this file',
-  inspectors: 'certificateNo is held by another inspector already stored (another id), or by another row of this file: an enforcement certificate belongs to one person (R7)',
-};
 
 /** Rejects kept in the report itself; the rest only go to `onReject`. */
 const REJECTS_KEPT = 1000;
@@ -130,7 +120,8 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   /**
    * R7: an enforcement certificate belongs to one person. A row whose certificate number another
    * inspector (another id) holds, stored or earlier in the batch, is rejected before anything is
-   * written: on MySQL an upsert would otherwise update that other inspector's row.
+   * written: on MySQL an upsert would otherwise update that other inspector's row. (Two imports of
+   * one department at once could still race between this read and the write.)
    */
   const withoutCertificateClashes = async (batch: typeof pending) => {
     const rows = batch.map((b) => b.value as InspectorRow);
@@ -155,32 +146,16 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     if (pending.length === 0) return;
     let batch = pending;
     pending = [];
-    if (kind === 'targets' || kind === 'inspectors') {
-      const store = async (rows: typeof batch) => {
-        if (kind === 'targets') await repo.upsertTargets(rows.map((b) => b.value as RosterTargetRow));
-        else
-          await options.manager.transaction(async (tx) => {
-            for (const part of chunk(rows.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
-          });
-      };
-      if (kind === 'inspectors') batch = await withoutCertificateClashes(batch);
-      try {
-        await store(batch);
-        report.imported += batch.length;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        // R6: a row the database refuses (a value that must be unique, such as an inspector's
-        // certificate number, held by another row) is rejected alone; the others are stored.
-        for (const b of batch) {
-          try {
-            await store([b]);
-            report.imported++;
-          } catch (rowError) {
-            if (!isDuplicateKey(rowError)) throw rowError;
-            reject({ line: b.line, key: b.key, reason: UNIQUE_CLASH[kind] });
-          }
-        }
-      }
+    if (kind === 'targets') {
+      // A target's only unique key is its id, on which the upsert replaces.
+      await repo.upsertTargets(batch.map((b) => b.value as RosterTargetRow));
+      report.imported += batch.length;
+    } else if (kind === 'inspectors') {
+      batch = await withoutCertificateClashes(batch);
+      await options.manager.transaction(async (tx) => {
+        for (const part of chunk(batch.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
+      });
+      report.imported += batch.length;
     } else {
       for (const b of batch) {
         const { code, content } = b.value as { code: string; content: ChecklistItemContent };
@@ -221,20 +196,13 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
       } catch (error) {
         reject({ line, key, reason: reasonOf(error) });
       }
-      if (pending.length >= batchSize) {
-        try {
-          await flush();
-        } catch (storeError) {
-          throw new StoreFailure(storeError);
-        }
-      }
+      if (pending.length >= batchSize) await flush();
       options.onProgress?.(report.read);
     }
   } catch (error) {
-    if (error instanceof CsvHeaderError) throw error;
-    // The database failed, not the file: its error goes on as it is (a server fault, not the user's input).
-    if (error instanceof StoreFailure) throw error.failure;
-    throw new Error(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
+    // Only csv-parse's own errors are the file's; the database's (or the disk's) go on as they are.
+    if (!(error instanceof CsvError)) throw error;
+    throw new CsvReadError(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
   }
   await flush();
   return report;

@@ -25,6 +25,21 @@ export class HubError extends Error {
   }
 }
 
+/**
+ * A part of an answer that came back empty: a field the caller may not read answers null with an
+ * error (R30), which is the hub's refusal with its code; with no error, the thing was not found.
+ */
+export function partError(answer: { errors: readonly GraphQLErrorBody[] }, what: string): HubError {
+  const first = answer.errors[0];
+  return first ? new HubError(String(first.extensions?.code ?? 'ERROR'), first.message, [...answer.errors]) : new HubError('NOT_FOUND', `未找到${what}。`);
+}
+
+/** A part of an answer, or the hub's refusal of it (`partError`). */
+export function required<T>(answer: { errors: readonly GraphQLErrorBody[] }, value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw partError(answer, what);
+  return value;
+}
+
 export interface Answer<T> {
   data: T | null;
   /** Errors of parts of the answer (a department that could not be reached); the rest is there. */

@@ -1,4 +1,4 @@
-import { HubError, run, runForDepartments } from './client';
+import { HubError, partError, run, runForDepartments } from './client';
 import type { ChecklistVersion, Department, Outcome } from './types';
 
 let departments: Promise<Department[]> | null = null;
@@ -45,7 +45,7 @@ export async function loadDictionaries(codes: readonly string[]): Promise<Map<st
             return answer;
           }
           const data = answer.data![code];
-          if (!data) return new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? `${code} did not answer.`, answer.errors);
+          if (!data) return partError(answer, `${code} 的结果选项和抽查事项`);
           return {
             // The newest version of an outcome names it (a label may be reworded, the code stays).
             outcome: (c: string) => data.outcomes.filter((o) => o.code === c).sort((a, b) => b.version - a.version)[0],

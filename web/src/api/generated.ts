@@ -511,16 +511,6 @@ export type WorkOutcomesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WorkOutcomesQuery = { example: { outcomes: Array<{ code: string, version: number, label: string, dishonesty: boolean, status: OutcomeStatus }> } | null };
 
-export type WorkResultDeadlinesQueryVariables = Exact<{
-  year: number;
-  department: string;
-  first?: number;
-  after?: string | null | undefined;
-}>;
-
-
-export type WorkResultDeadlinesQuery = { jointPublicationDeadlinePage: { totalCount: number, nodes: Array<{ department: string, resultId: string, taskId: string, taskName: string, targetKey: string, uscc: string | null, itemCode: string, inspectedOn: string, status: ResultStatus, deadline: string, workingDaysLeft: number, overdue: boolean, provisional: boolean }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null };
-
 export type WorkApproveResultsMutationVariables = Exact<{
   ids: Array<string | number> | string | number;
 }>;
@@ -718,7 +708,6 @@ export interface WebOperations {
   TaskSnapshotProgress: { result: TaskSnapshotProgressQuery; variables: TaskSnapshotProgressQueryVariables; template: false };
   WorkResultPage: { result: ForDepartment<WorkResultPageQuery>; variables: WorkResultPageQueryVariables; template: true };
   WorkOutcomes: { result: ForDepartment<WorkOutcomesQuery>; variables: WorkOutcomesQueryVariables; template: true };
-  WorkResultDeadlines: { result: WorkResultDeadlinesQuery; variables: WorkResultDeadlinesQueryVariables; template: false };
   WorkApproveResults: { result: ForDepartment<WorkApproveResultsMutation>; variables: WorkApproveResultsMutationVariables; template: true };
   WorkPublishResults: { result: ForDepartment<WorkPublishResultsMutation>; variables: WorkPublishResultsMutationVariables; template: true };
   WorkDefineOutcome: { result: ForDepartment<WorkDefineOutcomeMutation>; variables: WorkDefineOutcomeMutationVariables; template: true };

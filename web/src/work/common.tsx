@@ -149,3 +149,9 @@ export function CursorPager({ cursors, pageInfo, nextTestId }: { cursors: Cursor
     </div>
   );
 }
+
+/** The hub's year (its clock, not the browser's), or null while it loads. */
+export function useHubYear(): number | null {
+  const today = useHubToday();
+  return today ? Number(today.slice(0, 4)) : null;
+}

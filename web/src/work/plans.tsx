@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { HubError, run, type ResultOf } from '../api/client';
+import { partError, run, type ResultOf } from '../api/client';
 import { departmentName } from '../api/departments';
 import type { ClassCombination, InspectionMethod, PlanInput, TargetKind, WorkPlanFieldsFragment, WorkPlanTaskFieldsFragment } from '../api/generated';
 import { everyPage } from '../api/pages';
@@ -11,7 +11,7 @@ import { FiguresTable } from '../components/figures-table';
 import { TrainingMark } from '../components/training';
 import { chinaDate, chinaDateTime } from '../format';
 import { ITEM_CATEGORY, label, METHOD, PLAN_KIND, PLAN_STATUS, regionName, industryName, STRATUM, TARGET_KIND, TASK_STATUS } from '../labels';
-import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useHubToday } from './common';
+import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useHubToday, useHubYear } from './common';
 
 /*
  * The lead department's coordinator's plan screens (issue I): the year's plans, one plan with its
@@ -26,11 +26,6 @@ type ChecklistItem = NonNullable<ResultOf<'WorkPlanChecklist'>[string]>['checkli
 
 const COORDINATOR = 'COORDINATOR';
 
-/** The hub's year (its clock, not the browser's), or null while it loads. */
-function useHubYear(): number | null {
-  const today = useHubToday();
-  return today ? Number(today.slice(0, 4)) : null;
-}
 
 /** A China date (YYYY-MM-DD) some days after another. */
 function dayAfter(day: string, days: number): string {
@@ -530,7 +525,7 @@ function useChecklists(codes: readonly string[]): Record<string, ChecklistState>
           const data = answer.data?.[code];
           const state: ChecklistState = data
             ? { status: 'done', items: data.checklist }
-            : { status: 'error', error: new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? `${code} 未应答。`, answer.errors) };
+            : { status: 'error', error: partError(answer, `${code} 的抽查事项清单`) };
           setLists((all) => ({ ...all, [code]: state }));
         },
         (error: unknown) => setLists((all) => ({ ...all, [code]: { status: 'error', error } })),

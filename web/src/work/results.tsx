@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { HubError, run, type Answer, type GraphQLErrorBody } from '../api/client';
+import { HubError, required, run, type Answer } from '../api/client';
 import { departmentName, loadDictionaries, type Dictionary } from '../api/departments';
-import type { WorkDefineOutcomeMutation, WorkOutcomesQuery, WorkResultDeadlinesQuery, WorkResultFragment, WorkResultPageQuery } from '../api/generated';
-import { everyPage } from '../api/pages';
+import type { WorkDefineOutcomeMutation, WorkOutcomesQuery, WorkResultFragment, WorkResultPageQuery } from '../api/generated';
+import { everyPage, followPages } from '../api/pages';
 import type { SessionIdentity } from '../api/session';
+import type { ResultDeadline } from '../api/types';
 import { Async, ErrorNotice, Loading, useAsync, type AsyncState } from '../components/async';
 import { useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
 import { YearSelect } from '../components/year-select';
 import { chinaDateTime } from '../format';
 import { label, OUTCOME_STATUS, RESULT_STATUS, ROLE } from '../labels';
-import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useCursors, useHubToday } from './common';
+import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useCursors, useHubYear } from './common';
 
 /**
  * /work/results (issue I): the signed-in official's own department's results. Its admin approves
@@ -24,7 +25,6 @@ import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useCursors, use
 type Result = WorkResultFragment;
 type Outcome = NonNullable<WorkOutcomesQuery['example']>['outcomes'][number];
 type ResultPage = NonNullable<NonNullable<WorkResultPageQuery['example']>['resultPage']>;
-type Deadline = NonNullable<WorkResultDeadlinesQuery['jointPublicationDeadlinePage']>['nodes'][number];
 type DefinedOutcome = WorkDefineOutcomeMutation['exampleDefineOutcome'];
 
 /** Results a page of a list holds. */
@@ -32,24 +32,14 @@ const PAGE = 50;
 
 const ROLES = ['DEPT_ADMIN', 'PRINCIPAL_HEAD'] as const;
 
-/** The error of an answer whose department part is missing (a refusal of that field: FORBIDDEN, ...). */
-function partError(errors: readonly GraphQLErrorBody[], what: string): HubError {
-  const first = errors[0];
-  return new HubError(String(first?.extensions?.code ?? 'ERROR'), first?.message ?? `${what} was not answered.`, [...errors]);
-}
-
 /** A template's answer under its key (`market`, `marketApproveResults`): the part, or the hub's error. */
 function partOf<T>(answer: Answer<Record<string, T | null | undefined>>, key: string): T {
-  const part = answer.data?.[key];
-  if (part === null || part === undefined) throw partError(answer.errors, key);
-  return part;
+  return required(answer, answer.data?.[key], key);
 }
 
 /** The department's page of results in a WorkResultPage answer (null, with an error, for a caller refused: R30). */
 function resultPageOf(answer: Answer<Record<string, { resultPage: ResultPage | null } | null | undefined>>, department: string): ResultPage {
-  const page = partOf(answer, department).resultPage;
-  if (!page) throw partError(answer.errors, 'resultPage');
-  return page;
+  return required(answer, partOf(answer, department).resultPage, '结果');
 }
 
 /** A template mutation's field as the department answers it (`ApproveResults` for market → `marketApproveResults`). */
@@ -136,7 +126,7 @@ function Provisional() {
 }
 
 /** A result's publication deadline as the joint service computed it (R25), overdue highlighted (R31). */
-function DeadlineCell({ deadline }: { deadline: Deadline | undefined }) {
+function DeadlineCell({ deadline }: { deadline: ResultDeadline | undefined }) {
   if (!deadline)
     return (
       <span class="meta" data-testid="deadline" data-deadline="">
@@ -166,7 +156,8 @@ function DeadlineCell({ deadline }: { deadline: Deadline | undefined }) {
 function useDeadlines(year: number | null, department: string, version: number) {
   return useAsync(async (signal) => {
     if (year === null) return null;
-    const { nodes } = await everyPage('WorkResultDeadlines', 'jointPublicationDeadlinePage', { year, department }, signal);
+    // The dashboard's stored operation, every page of it.
+    const { nodes } = await everyPage('PublicationDeadlines', 'jointPublicationDeadlinePage', { year, department, overdueOnly: false, first: 1000 }, signal);
     return nodes;
   }, [year, department, version]);
 }
@@ -182,7 +173,6 @@ function useResultPage(department: string, status: 'RECORDED' | 'APPROVED' | 'PU
     pageNumber: cursors.pageNumber,
     next: page?.pageInfo.hasNextPage && page.pageInfo.endCursor ? () => cursors.next(page.pageInfo.endCursor) : null,
     previous: cursors.pageNumber > 1 ? cursors.previous : null,
-    first: cursors.reset,
   };
 }
 
@@ -209,7 +199,7 @@ interface ListContext {
   department: string;
   outcomes: readonly Outcome[];
   checklist: Dictionary | null;
-  deadlineOf: (id: string) => Deadline | undefined;
+  deadlineOf: (id: string) => ResultDeadline | undefined;
   selected: ReadonlySet<string>;
   toggle: (id: string, on: boolean) => void;
   version: number;
@@ -292,9 +282,9 @@ function Changes({ changes }: { changes: { what: string; results: Result[] } | n
 
 /** The admin's work (R25): approve recorded results, publish approved ones, by their deadlines. */
 function ApproveAndPublish({ department, outcomes }: { department: string; outcomes: readonly Outcome[] }) {
-  const today = useHubToday();
+  const hubYear = useHubYear();
   const [chosenYear, setYear] = useState<number | null>(null);
-  const year = chosenYear ?? (today ? Number(today.slice(0, 4)) : null);
+  const year = chosenYear ?? hubYear;
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [changes, setChanges] = useState<{ what: string; results: Result[] } | null>(null);
@@ -456,15 +446,8 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
 function CorrectionChain({ department, result, outcomes, version }: { department: string; result: Result; outcomes: readonly Outcome[]; version: number }) {
   const state = useAsync(
     async (signal) => {
-      const all: Result[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page: ResultPage = resultPageOf(await run('WorkResultPage', { status: 'PUBLISHED', first: 1000, after, taskId: result.taskId, uscc: result.uscc }, { department, signal }), department);
-        all.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
-        after = page.pageInfo.endCursor;
-      }
-      return chainOf(result, all);
+      const pageOf = async (after: string | null) => resultPageOf(await run('WorkResultPage', { status: 'PUBLISHED', first: 1000, after, taskId: result.taskId, uscc: result.uscc }, { department, signal }), department);
+      return chainOf(result, await followPages(await pageOf(null), pageOf));
     },
     [department, result.id, version],
   );

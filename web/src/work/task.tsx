@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { HubError, run } from '../api/client';
+import { HubError, required, run } from '../api/client';
 import { departmentName } from '../api/departments';
 import type { SessionIdentity } from '../api/session';
 import type { WorkTaskQuery } from '../api/generated';
@@ -11,7 +11,7 @@ import { label, STRATUM, TASK_STATUS } from '../labels';
 import { DrawRecordView } from '../pages/task';
 import type { PublicDrawRecord } from '../../../subgraphs/joint/draw/record';
 import { ActionOutcome, CursorPager, RuleNote, SignedIn, useAction, useCursors, useHubToday } from './common';
-import { required, TeamsSection } from './teams';
+import { TeamsSection } from './teams';
 import { SnapshotProgressView } from './snapshot-progress';
 
 /**

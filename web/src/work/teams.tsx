@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
-import { HubError, run, type Answer, type GraphQLErrorBody, type ResultOf } from '../api/client';
+import { required, run, type Answer, type ResultOf } from '../api/client';
 import { departmentName } from '../api/departments';
+import { followPages } from '../api/pages';
 import type { SessionIdentity } from '../api/session';
 import type { ReplacementReason, WorkTaskDepartmentInspectorsQuery, WorkTaskTeamsQuery } from '../api/generated';
 import { Async, useAsync, type AsyncState } from '../components/async';
@@ -18,17 +19,9 @@ import type { WorkTask } from './task';
  * interest (R19) or an entrustment (R21). The page offers the steps; the hub decides (R30).
  */
 
-/** A partial answer whose part asked for is missing: the hub's refusal of that part, with its code. */
-export function required<T>(answer: Answer<unknown>, value: T | null | undefined, what: string): T {
-  if (value !== null && value !== undefined) return value;
-  const first: GraphQLErrorBody | undefined = answer.errors[0];
-  if (first) throw new HubError(first.extensions?.code ?? 'ERROR', first.message, answer.errors);
-  throw new HubError('NOT_FOUND', `未找到${what}。`);
-}
-
 type Teams = NonNullable<WorkTaskTeamsQuery['jointTask']>;
 type VisitPage = NonNullable<Teams['visitPage']>;
-export type TeamVisit = VisitPage['nodes'][number];
+type TeamVisit = VisitPage['nodes'][number];
 type Member = TeamVisit['team'][number];
 type RosterPage = NonNullable<NonNullable<WorkTaskDepartmentInspectorsQuery['example']>['inspectors']>;
 type RosterInspector = RosterPage['nodes'][number];
@@ -246,16 +239,11 @@ function VisitCard({ task, visit, name, deputy, recorder, department, onChanged 
 /** A department's qualified inspectors, for a replacement, a vacant seat, a conflict or an entrustment. */
 function useRoster(department: string) {
   return useAsync(async (signal) => {
-    const all: RosterInspector[] = [];
-    let after: string | null = null;
-    for (let i = 0; i < 20; i++) {
+    const pageOf = async (after: string | null): Promise<RosterPage> => {
       const answer: Answer<ResultOf<'WorkTaskDepartmentInspectors'>> = await run('WorkTaskDepartmentInspectors', { first: 1000, after }, { department, signal });
-      const page: RosterPage = required(answer, answer.data?.[department]?.inspectors, '检查人员名录');
-      all.push(...page.nodes);
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    }
-    return all;
+      return required(answer, answer.data?.[department]?.inspectors, '检查人员名录');
+    };
+    return followPages(await pageOf(null), pageOf);
   }, [department]);
 }
 

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { run, type ResultOf } from '../api/client';
+import { HubError, required, run, type ResultOf } from '../api/client';
+import { followPages } from '../api/pages';
 import type { InspectionMethod } from '../api/generated';
 import { departmentName, loadDictionaries, type Dictionary } from '../api/departments';
-import { HubError } from '../api/client';
 import { Async, useAsync } from '../components/async';
 import { useDepartments } from '../components/department-name';
 import { TrainingMark } from '../components/training';
@@ -48,25 +48,14 @@ function TaskVisits({ taskId }: { taskId: string }) {
 
 /** Every page of a task's visits visible to the caller. */
 async function loadVisits(taskId: string, signal: AbortSignal): Promise<{ task: VisitsAnswer; visits: Visit[] }> {
-  const first = await run('InspectorVisits', { taskId }, { signal });
-  const task = first.data!.jointTask;
-  if (!task) throw new HubError('NOT_FOUND', `没有编号为 ${taskId} 的任务。`);
-  if (!task.visitPage) {
-    const e = first.errors[0];
-    throw new HubError(String(e?.extensions?.code ?? 'ERROR'), e?.message ?? '检查对象未能读取。', first.errors);
-  }
-  const visits = [...task.visitPage.nodes];
-  for (let page = task.visitPage; page.pageInfo.hasNextPage && page.pageInfo.endCursor; ) {
-    const answer = await run('InspectorVisits', { taskId, after: page.pageInfo.endCursor }, { signal });
-    const next = answer.data?.jointTask?.visitPage;
-    if (!next) {
-      const e = answer.errors[0];
-      throw new HubError(String(e?.extensions?.code ?? 'ERROR'), e?.message ?? '检查对象未能读取。', answer.errors);
-    }
-    visits.push(...next.nodes);
-    page = next;
-  }
-  return { task, visits };
+  const visitsOf = async (after?: string) => {
+    const answer = await run('InspectorVisits', { taskId, after }, { signal });
+    const task = required(answer, answer.data?.jointTask, `任务 ${taskId}`);
+    return { task, page: required(answer, task.visitPage, '检查对象') };
+  };
+  const first = await visitsOf();
+  const visits = await followPages(first.page, async (after) => (await visitsOf(after)).page);
+  return { task: first.task, visits };
 }
 
 /** /work/visits: the inspector's tasks and, under each, their visits. */
