@@ -14,6 +14,8 @@ import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
 import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 import { anonymousSchemaPrivacy, bodyErrors, mutationRateLimit, operationLimits, requestBody } from './limits';
+import { MutationLimiter } from '../subgraphs/kernel/limits';
+import { evidenceProxy, jointUrlIn } from './evidence-proxy';
 import { codedErrors, notFoundAsJson } from '../subgraphs/kernel/http-errors';
 import { supergraphHealth, supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
 import express from 'express';
@@ -61,6 +63,8 @@ export interface GatewayOptions {
    * `/auth/config.json`. Null: sign-in by the hub's tokens only.
    */
   oidc?: OidcSettings | null;
+  /** Issue J: the largest piece of evidence sent through `/evidence` (JOINTCHECK_MAX_EVIDENCE_BYTES); 10 MB when unset. */
+  maxEvidenceBytes?: number;
 }
 
 export interface GatewayHandle {
@@ -84,6 +88,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
     buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher, options.signer),
   });
+  // Where the joint service answers in the supergraph being served (the evidence proxy's), read again when it changes.
+  let jointOf: { sdl: string; url: string | null } = { sdl: '', url: null };
+  const jointUrl = () => {
+    const sdl = state.current?.supergraphSdl ?? '';
+    if (sdl !== jointOf.sdl) jointOf = { sdl, url: jointUrlIn(sdl) };
+    return jointOf.url;
+  };
   // H2: /health says which supergraph is served, and 503 while none is.
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
   const oidc = options.oidc ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds }) : null;
@@ -101,6 +112,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Callers behind the operator's own proxies are told apart by X-Forwarded-For (their budget and limits, H2).
   if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   const limits = operationLimits(options.limits);
+  // One count of changes per caller: mutations and files sent through /evidence alike.
+  const changes = new MutationLimiter(options.limits.mutationsPerMinute);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -111,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     formatError: maskUnexpectedErrors(options.logger),
     // No cache-control policy: answers are per caller and never cached by HTTP caches.
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
-    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(options.limits.mutationsPerMinute), callerBudget(options.limits)],
+    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(changes), callerBudget(options.limits)],
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
   // so that /health can say it serves none yet; /graphql answers UNAVAILABLE (503) until then.
@@ -122,6 +135,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     res.status(503).json({ errors: [{ message: 'The gateway has no supergraph yet (see /health); try again shortly.', extensions: { code: ErrorCode.UNAVAILABLE, retryable: true } }] });
   });
   app.use('/graphql', graphql);
+  // Issue J: the joint service's evidence (photos, signatures, the hub's papers), with the gateway's checks.
+  app.use('/evidence', evidenceProxy({ jointUrl, identifyCaller, signer: options.signer, changes, maxBytes: options.maxEvidenceBytes ?? 10 * 1024 * 1024, timeoutMs: options.limits.subgraphTimeoutMs }));
   // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
   app.use(bodyErrors(options.limits));
   app.use(publicPage(options.webDir, options.logger, { signInOrigin: options.oidc ? new URL(options.oidc.issuer).origin : null }));

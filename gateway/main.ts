@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     throw new Error(`The gateway has no key to sign the tokens it forwards to subgraphs with (looked at ${config.jwt.gatewayKeyFile}): set JOINTCHECK_GATEWAY_PRIVATE_KEY to the gateway's key (npm run keys makes gateway.jwk.json, and its public key in jwks.json).`);
   }
   if (!signer) logger.warn(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): subgraphs get no caller identity.`);
-  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier, signer, host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config) });
+  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 300_000), verifier, signer, host: config.host, port: config.port, logger, limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config), maxEvidenceBytes: config.onSite.maxEvidenceBytes });
   stopOnSignals(() => gateway.stop());
 }
 

@@ -4,8 +4,15 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../subgraphs/kernel/log';
 
+/** The build's files at its top besides index.html (vite-plugin-pwa's service worker and manifest, the icon), with their types. */
+const TOP_FILES: ReadonlyArray<[string, string]> = [
+  ['sw.js', 'text/javascript; charset=utf-8'],
+  ['manifest.webmanifest', 'application/manifest+json; charset=utf-8'],
+  ['icon.svg', 'image/svg+xml'],
+];
+
 /** Paths the page never answers: the API and the probes keep their own handlers. */
-const NOT_PAGES = /^\/(graphql|health|metrics)(\/|$)/;
+const NOT_PAGES = /^\/(graphql|health|metrics|evidence)(\/|$)/;
 
 /**
  * The public disclosure page and the dashboard (issue G): the static files Vite built from web/
@@ -44,6 +51,16 @@ export function publicPage(webDir: string, logger: Logger, options: { signInOrig
     }),
   );
   router.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  // Issue J: the service worker that keeps the page on the phone, its manifest and icon: the only
+  // files at the top besides the page. Never cached by HTTP: a new build's worker is seen at once.
+  for (const [file, type] of TOP_FILES) {
+    router.get(`/${file}`, (_req, res, next) => {
+      const full = path.join(webDir, file);
+      if (!fs.existsSync(full)) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type(type).sendFile(full);
+    });
+  }
   // An asset that is not there (an old page asking for a replaced build) is a plain 404: never the
   // page, and never Express's error page, which would show the path on disk.
   router.use('/assets', (_req, res) => void res.status(404).type('text/plain; charset=utf-8').send('Not found: this asset is not part of the current build; reload the page.\n'));
@@ -53,8 +70,8 @@ export function publicPage(webDir: string, logger: Logger, options: { signInOrig
       res.status(404).type('text/plain; charset=utf-8').send('The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n');
       return;
     }
-    // The build has no file at its top but the page (vite.config.mts: no public folder), so every
-    // other path is one of the page's routes (`/entity/<USCC>`), which its router shows.
+    // The build has no file at its top but the page and TOP_FILES, so every other path is one of
+    // the page's routes (`/entity/<USCC>`), which its router shows.
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);

@@ -84,7 +84,7 @@ export async function startHub(
     // The gateway signs what it forwards with its own key (H2); the quick start made it with the hub's.
     const signer = options.gatewaySigner ?? (await loadGatewaySigner(config));
     if (!signer) throw new Error(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`);
-    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config) });
+    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config), maxEvidenceBytes: config.onSite.maxEvidenceBytes });
     return {
       gateway,
       departments,

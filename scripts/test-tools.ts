@@ -1,6 +1,8 @@
 /**
  * `npm test` runs this first (package.json `pretest`): the browser tests (test/browser/) need
- * Chromium and a CJK font for readable screenshots. On a fresh Debian machine the test command
+ * Chromium and a CJK font for readable screenshots, and the paper tests (test/joint/papers-pdf)
+ * read the PDFs back with poppler (pdftoppm, pdftotext, pdffonts, pdfinfo, pdfimages). On a
+ * fresh Debian machine the test command
  * gets them itself (apt-get as root, or through `sudo -n`); where it cannot, it stops before any
  * test with one line saying what to install. CHROMIUM_PATH names a Chromium of one's own, which is
  * then never installed over.
@@ -18,12 +20,14 @@ export interface ToolProbe {
   hasChromium: boolean;
   /** A font with Chinese glyphs (fontconfig knows one for :lang=zh). */
   hasCjkFont: boolean;
+  /** Poppler's command-line tools (`pdftoppm -v` succeeds), which read the rendered papers back. */
+  hasPoppler: boolean;
   /** How Debian packages can be installed here: as root, through sudo without a password, or not. */
   installer: 'root' | 'sudo' | null;
 }
 
 /** Debian's packages for what is missing. */
-export const PACKAGES = { chromium: 'chromium', font: 'fonts-wqy-microhei' } as const;
+export const PACKAGES = { chromium: 'chromium', font: 'fonts-wqy-microhei', poppler: 'poppler-utils' } as const;
 
 /** What to do about a probe: nothing, install these packages, or stop with this line. */
 export type ToolPlan = { action: 'ready' } | { action: 'install'; packages: string[]; via: 'root' | 'sudo' } | { action: 'stop'; message: string };
@@ -33,11 +37,12 @@ export function planTools(probe: ToolProbe): ToolPlan {
   if (probe.chromiumChosen && !probe.hasChromium) {
     return { action: 'stop', message: `npm test: CHROMIUM_PATH is ${probe.chromium}, which is not an executable file; point it at Chromium, or unset it to use Debian's (apt-get install ${PACKAGES.chromium}).` };
   }
-  const packages = [...(probe.hasChromium ? [] : [PACKAGES.chromium]), ...(probe.hasCjkFont ? [] : [PACKAGES.font])];
+  const packages = [...(probe.hasChromium ? [] : [PACKAGES.chromium]), ...(probe.hasCjkFont ? [] : [PACKAGES.font]), ...(probe.hasPoppler ? [] : [PACKAGES.poppler])];
   if (packages.length === 0) return { action: 'ready' };
   if (probe.installer) return { action: 'install', packages, via: probe.installer };
-  const what = [!probe.hasChromium && `Chromium (${probe.chromium})`, !probe.hasCjkFont && 'a CJK font'].filter(Boolean).join(' and ');
-  return { action: 'stop', message: `npm test: the browser tests need ${what}: run \`sudo apt-get install ${packages.join(' ')}\` (Debian/Ubuntu)${probe.hasChromium ? '' : ', or set CHROMIUM_PATH to a Chromium binary'}, then npm test again.` };
+  const browser = [!probe.hasChromium && `Chromium (${probe.chromium})`, !probe.hasCjkFont && 'a CJK font'].filter(Boolean).join(' and ');
+  const what = [browser && `the browser tests need ${browser}`, !probe.hasPoppler && "the paper tests need poppler's PDF tools (poppler-utils: pdftoppm, pdftotext, pdffonts, pdfinfo, pdfimages)"].filter(Boolean).join('; ');
+  return { action: 'stop', message: `npm test: ${what}: run \`sudo apt-get install ${packages.join(' ')}\` (Debian/Ubuntu)${probe.hasChromium ? '' : ', or set CHROMIUM_PATH to a Chromium binary'}, then npm test again.` };
 }
 
 function executable(file: string): boolean {
@@ -65,7 +70,7 @@ export function probeTools(env: NodeJS.ProcessEnv = process.env): ToolProbe {
   const debian = process.platform === 'linux' && succeeds('apt-get', ['--version']);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const installer = !debian ? null : root ? 'root' : succeeds('sudo', ['-n', 'true']) ? 'sudo' : null;
-  return { chromium, chromiumChosen: env.CHROMIUM_PATH !== undefined, hasChromium: executable(chromium), hasCjkFont, installer };
+  return { chromium, chromiumChosen: env.CHROMIUM_PATH !== undefined, hasChromium: executable(chromium), hasCjkFont, hasPoppler: succeeds('pdftoppm', ['-v']), installer };
 }
 
 /** Installs Debian packages, showing apt's progress; true when it worked. */
@@ -81,7 +86,7 @@ function main(): void {
   const plan = planTools(probeTools());
   if (plan.action === 'ready') return;
   if (plan.action === 'install') {
-    console.log(`npm test: installing ${plan.packages.join(' ')} for the browser tests (apt-get${plan.via === 'sudo' ? ' through sudo' : ''}) ...`);
+    console.log(`npm test: installing ${plan.packages.join(' ')} for the browser and paper tests (apt-get${plan.via === 'sudo' ? ' through sudo' : ''}) ...`);
     const again = install(plan.packages, plan.via) ? planTools(probeTools()) : null;
     if (again?.action === 'ready') return;
     console.error(`npm test: installing ${plan.packages.join(' ')} failed; install them with \`sudo apt-get install ${plan.packages.join(' ')}\`, then npm test again.`);

@@ -14,7 +14,7 @@ export const WEB_OUT_DIR = path.join(ROOT, 'dist', 'web');
 const HASH_FILE = '.source-hash';
 
 /** What the page is built from: its own code, the stored operations it sends, the draw verifier it bundles, the locked dependencies. */
-const SOURCES = ['web', 'operations/web', 'operations/index.ts', 'subgraphs/joint/draw', 'package-lock.json'];
+const SOURCES = ['web', 'operations/web', 'operations/index.ts', 'subgraphs/joint/draw', 'subgraphs/joint/visits/submission-content.ts', 'subgraphs/kernel/codes.ts', 'subgraphs/kernel/department/csv-columns.ts', 'package-lock.json'];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(ROOT, entry);

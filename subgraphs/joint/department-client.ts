@@ -9,6 +9,8 @@ export interface DepartmentEndpoint {
   /** The subgraph's registered name: the audience its tokens are made for (H2). */
   name: string;
   url: string;
+  /** The department's name as registered (e.g. 市场监督管理局), for the papers the hub prints (issue J); absent: the code. */
+  departmentName?: string | null;
 }
 
 /**
@@ -35,6 +37,11 @@ export class DepartmentClient {
   /** The department codes the hub knows. */
   departments(): string[] {
     return this.endpoints().map((e) => e.code);
+  }
+
+  /** A department's name as registered, or its code when it has none. */
+  displayName(code: string): string {
+    return this.endpoints().find((e) => e.code === code)?.departmentName ?? code;
   }
 
   has(code: string): boolean {

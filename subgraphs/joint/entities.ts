@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { InspectionCodeRow, VisitFeedbackRow } from './visits/codes';
 import { LeadRow } from './visits/leads';
-import { OutboxRow, SubmissionRow } from './visits/entities';
+import { EvidenceChunkRow, EvidenceLinkRow, EvidenceRow, OutboxRow, SubmissionRow } from './visits/entities';
+import { NoticeRow, RecordFormRow } from './papers/entities';
 
 /*
  * The joint service's own tables: plans and their revisions, tasks with their draws, teams,
@@ -113,6 +114,13 @@ export class TaskRow {
   /** Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real task nor a real draw, and marked so wherever it is shown. */
   @Column({ type: 'boolean', default: false })
   training!: boolean;
+
+  /**
+   * Its visits are not to be announced (Zibo rules art. 17: 检查活动或检查事项不宜告知通知的，不得向企业透露情况，
+   * 不发放部门联合检查通知书): no notice is made for them (issue J). Set when the task is created.
+   */
+  @Column({ type: 'boolean', default: false })
+  unannounced!: boolean;
 
   /** SHA-256 of the secret, public from creation. */
   @Column({ type: 'varchar', length: 64 })
@@ -427,4 +435,4 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [LeadRow, InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [LeadRow, InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, EvidenceRow, EvidenceChunkRow, EvidenceLinkRow, RecordFormRow, NoticeRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];

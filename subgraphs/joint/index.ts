@@ -20,6 +20,10 @@ import { PublicationDeadlineResolver } from './visits/deadlines';
 import { LeadResolver, Leads1763960000000 } from './visits/leads';
 import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';
 import { TrainingRecords1764100000000 } from './migrations/1764100000000-TrainingRecords';
+import { OnSite1764400000000 } from './migrations/1764400000000-OnSite';
+import { PaperResolver } from './papers/resolvers';
+import { EvidenceService } from './visits/evidence';
+import { evidenceRoutes } from './visits/evidence-routes';
 import { OutboxDeliverer } from './visits/write-back';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
@@ -31,11 +35,11 @@ import type { SettableClock } from '../kernel/settable-clock';
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000, TrainingRecords1764100000000];
+export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000, TrainingRecords1764100000000, OnSite1764400000000];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver, TrainingResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver, TrainingResolver, PaperResolver], orphanedTypes: [MarketEntityRef] });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {
@@ -66,7 +70,7 @@ export interface JointOptions {
  * work of today needs and whose notice is missing is logged as a warning and shown by `/health`
  * (counts there are provisional, R11, R25).
  */
-export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir'>>, options: JointOptions): Promise<RunningJoint> {
+export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir' | 'onSite'>>, options: JointOptions): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
   const trainingClock = options.trainingClock ?? null;
   const clock = options.clock ?? (trainingClock ? () => trainingClock.now() : () => new Date());
@@ -77,6 +81,8 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits
     calendar,
     clock,
     trainingClock,
+    // Issue J; a configuration without it (a test's) gets the defaults of kernel/config.ts.
+    onSite: { ...(config.onSite ?? { maxEvidenceBytes: 10 * 1024 * 1024, publicUrl: 'http://localhost:4000' }) },
   };
   const atStart = calendarStatus(calendar, clock());
   if (atStart.provisionalYears.length) options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
@@ -92,6 +98,8 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits
       logger: options.logger,
       context: (base) => ({ ...base, joint: deps }),
       limits: config.limits,
+      // Issue J: photos, documents, signatures and the hub's papers, over plain HTTP (binary files).
+      routes: evidenceRoutes(new EvidenceService(deps, deps.onSite.maxEvidenceBytes), options.logger),
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.
       health: async () => ({ ok: true, detail: { calendar: calendarStatus(deps.calendar, deps.clock()) } }),
     }),

@@ -28,12 +28,12 @@ export class RegistryDirectory {
     const response = await fetch(this.registryUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ registrySubgraphs { name code url } }' }),
+      body: JSON.stringify({ query: '{ registrySubgraphs { name code departmentName url } }' }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { data?: { registrySubgraphs: Array<{ name: string; code: string | null; url: string }> }; errors?: Array<{ message: string }> };
+    const body = (await response.json()) as { data?: { registrySubgraphs: Array<{ name: string; code: string | null; departmentName: string | null; url: string }> }; errors?: Array<{ message: string }> };
     if (!body.data) throw new Error(`the registry answered: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`}`);
-    this.list = body.data.registrySubgraphs.filter((s) => s.code !== null).map((s) => ({ code: s.code!, name: s.name, url: s.url }));
+    this.list = body.data.registrySubgraphs.filter((s) => s.code !== null).map((s) => ({ code: s.code!, name: s.name, url: s.url, departmentName: s.departmentName }));
   }
 
   /** Reads the list now (waiting for the registry up to `waitMs`), then keeps it fresh. */

@@ -112,6 +112,17 @@ const schema = z.object({
   JOINTCHECK_TRUST_PROXY: z.string().min(1).optional(),
   /** Gateway: the largest request body, in bytes. */
   JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Joint service (issue J): the largest piece of evidence (a photo, a document, a signature) a
+   * phone may send, in bytes. At most 15 MB: a row must fit MySQL's default max_allowed_packet (16 MB).
+   */
+  JOINTCHECK_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(64 * 1024).max(15 * 1024 * 1024).default(10 * 1024 * 1024),
+  /**
+   * Joint service (issue J): the address the public reaches the hub's page at (the gateway's, behind
+   * any proxy), printed on the joint record form as the QR code of its inspection code (R32).
+   * Unset: http://localhost:<JOINTCHECK_PORT>, right for the quick start only.
+   */
+  JOINTCHECK_PUBLIC_URL: z.string().url().optional(),
   /** Gateway: mutations per caller (token subject, or address when anonymous) per minute. */
   JOINTCHECK_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Gateway (H2): operations one caller may have in flight at once; more are refused (429) until one finishes. */
@@ -185,6 +196,8 @@ export interface HubConfig {
   oidc: { issuer: string | null; clientId: string; audience: string; roleClaim: string; deptClaim: string; tokenType: string | null; devPort: number | null };
   /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
   calendarDir: string | null;
+  /** Joint service (issue J): evidence's size cap, and the public page's address for the form's QR code (R32). */
+  onSite: { maxEvidenceBytes: number; publicUrl: string };
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
 
@@ -297,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     trustProxy: c.JOINTCHECK_TRUST_PROXY === undefined ? null : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY) ? Number(c.JOINTCHECK_TRUST_PROXY) : c.JOINTCHECK_TRUST_PROXY,
     webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
     calendarDir: c.JOINTCHECK_CALENDAR_DIR ? path.resolve(c.JOINTCHECK_CALENDAR_DIR) : null,
+    onSite: { maxEvidenceBytes: c.JOINTCHECK_MAX_EVIDENCE_BYTES, publicUrl: (c.JOINTCHECK_PUBLIC_URL ?? `http://localhost:${c.JOINTCHECK_PORT}`).replace(/\/+$/, '') },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };
 }

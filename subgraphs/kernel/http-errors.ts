@@ -34,3 +34,41 @@ export function codedErrors(logger: Logger): express.ErrorRequestHandler {
     res.status(500).json({ errors: [{ message: `Internal error (reference ${reference}); nothing was changed. Try again or report the reference.`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference } }] });
   };
 }
+
+/** The HTTP status that goes with a code, for the hub's few routes outside GraphQL (evidence, issue J). */
+export function httpStatusOf(code: unknown): number {
+  switch (code) {
+    case ErrorCode.BAD_USER_INPUT:
+      return 400;
+    case ErrorCode.UNAUTHENTICATED:
+      return 401;
+    case ErrorCode.FORBIDDEN:
+      return 403;
+    case ErrorCode.NOT_FOUND:
+      return 404;
+    case ErrorCode.CONFLICT:
+      return 409;
+    case ErrorCode.RATE_LIMITED:
+      return 429;
+    case ErrorCode.DOWNSTREAM_SERVICE_ERROR:
+      return 502;
+    case ErrorCode.UNAVAILABLE:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+/**
+ * Answers a route outside GraphQL with the error as GraphQL would word it (H2: the same codes
+ * everywhere): a client-facing error (a GraphQLError with a code) with its status, message and
+ * detail; anything else goes on to codedErrors (logged with a reference, 500).
+ */
+export function answerError(res: express.Response, next: express.NextFunction, error: unknown): void {
+  const extensions = (error as { extensions?: Record<string, unknown> } | null)?.extensions;
+  if (!extensions || typeof extensions.code !== 'string' || !(error instanceof Error)) return next(error);
+  const { http, ...detail } = extensions as { http?: { status?: number } } & Record<string, unknown>;
+  const status = http?.status ?? httpStatusOf(extensions.code);
+  if (typeof detail.retryAfterSeconds === 'number') res.setHeader('retry-after', String(detail.retryAfterSeconds));
+  res.status(status).json({ errors: [{ message: error.message, extensions: detail }] });
+}

@@ -86,7 +86,7 @@ export function bodyErrors(limits: RequestLimits): express.ErrorRequestHandler {
 }
 
 /** Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller (the mutation limit, the gateway's callers' budget). */
-export function callerKey(context: RequestContext): string {
+export function callerKey(context: Pick<RequestContext, 'identity' | 'clientAddress'>): string {
   const { identity } = context;
   return identity.role === Role.PUBLIC ? `ip:${context.clientAddress}` : `sub:${identity.role}:${identity.department ?? '-'}:${identity.subject}`;
 }
@@ -113,25 +113,42 @@ export const HUB_SERVICES_EXEMPT: MutationRateOptions = { exempt: (context) => c
  * RATE_LIMITED with HTTP 429 and when to try again; nothing runs. H2: the gateway and every
  * service called directly apply it.
  */
-export function mutationRateLimit<C extends RequestContext>(perMinute: number, options: MutationRateOptions = {}): ApolloServerPlugin<C> {
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+export function mutationRateLimit<C extends RequestContext>(limit: number | MutationLimiter, options: MutationRateOptions = {}): ApolloServerPlugin<C> {
+  const limiter = typeof limit === 'number' ? new MutationLimiter(limit) : limit;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           if (options.exempt?.(contextValue)) return;
-          try {
-            await limiter.consume(callerKey(contextValue));
-          } catch (rejection) {
-            if (!(rejection instanceof RateLimiterRes)) throw rejection;
-            const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-            throw new GraphQLError(`Too many changes: at most ${perMinute} mutations a minute per caller. Nothing was done; try again in ${seconds} s.`, {
-              extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) } } as Record<string, unknown>,
-            });
-          }
+          await limiter.consume(callerKey(contextValue));
         },
       };
     },
   };
+}
+
+/**
+ * One process's count of changes per caller per minute: the GraphQL mutations (mutationRateLimit)
+ * and the changes made outside GraphQL (a piece of evidence sent, issue J) draw on the same count.
+ */
+export class MutationLimiter {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(readonly perMinute: number) {
+    this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  }
+
+  /** Counts one change of the caller's; over the limit, RATE_LIMITED (HTTP 429, Retry-After) and nothing is to run. */
+  async consume(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new GraphQLError(`Too many changes: at most ${this.perMinute} mutations a minute per caller. Nothing was done; try again in ${seconds} s.`, {
+        extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) } } as Record<string, unknown>,
+      });
+    }
+  }
 }

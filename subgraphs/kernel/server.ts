@@ -15,7 +15,7 @@ import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, type Identity, type Tok
 import type { Logger } from './log';
 import { operationResolution } from './operation-resolution';
 import { codedErrors, notFoundAsJson } from './http-errors';
-import { bodyErrors, HUB_SERVICES_EXEMPT, mutationRateLimit, operationLimits, requestBody, type RequestLimits } from './limits';
+import { bodyErrors, HUB_SERVICES_EXEMPT, MutationLimiter, mutationRateLimit, operationLimits, requestBody, type RequestLimits } from './limits';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
 export interface ServiceHandle {
@@ -40,6 +40,20 @@ export interface ServeOptions<C extends RequestContext> {
   health?: HealthProbe;
   /** The configuration's request limits (H2: a service called directly applies the gateway's). */
   limits: RequestLimits;
+  /**
+   * Routes of the service's own outside GraphQL (the joint service's evidence, issue J), mounted
+   * before the coded 404. They are given how this service knows its callers (its own audience, as
+   * for GraphQL) and the service's count of changes per caller (the mutation limit's).
+   */
+  routes?: (app: express.Express, tools: ServiceRouteTools) => void;
+}
+
+/** What a service's own routes share with its GraphQL endpoint (ServeOptions.routes). */
+export interface ServiceRouteTools {
+  /** The caller of a request, as GraphQL's context has it: a token for this service only (H2), or the public. */
+  caller(req: express.Request): Promise<{ identity: Identity; viaGateway: boolean; clientAddress: string }>;
+  /** The same count of changes per caller as the service's mutations. */
+  changes: MutationLimiter;
 }
 
 /**
@@ -233,6 +247,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
   // token, depth, alias, directive and cost limits, the same mutation rate per caller (but for the
   // hub's own services, which the limit would only slow down), the same coded JSON errors.
   const limits = operationLimits<C>(options.limits);
+  const changes = new MutationLimiter(options.limits.mutationsPerMinute);
   const server = new ApolloServer<C>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
@@ -248,7 +263,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
       ApolloServerPluginCacheControlDisabled(),
       accessTrace<C>(options.name, options.logger),
       ...limits.plugins,
-      mutationRateLimit<C>(options.limits.mutationsPerMinute, HUB_SERVICES_EXEMPT),
+      mutationRateLimit<C>(changes, HUB_SERVICES_EXEMPT),
       ...(options.plugins ?? []),
     ],
   });
@@ -270,6 +285,10 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
       },
     }),
   );
+  options.routes?.(app, {
+    changes,
+    caller: async (req) => ({ ...(await callerOf(verifier, req.headers.authorization, req.headers[FORWARDED_PUBLIC_HEADER])), clientAddress: req.socket.remoteAddress ?? 'unknown' }),
+  });
   app.use(bodyErrors(options.limits), notFoundAsJson(), codedErrors(options.logger));
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;

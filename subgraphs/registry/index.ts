@@ -28,7 +28,7 @@ export interface RunningRegistry extends ServiceWithDatabase {
   service: RegistryService;
   health: HealthMonitor;
   /** The departments of the current version, as the joint service reads them (refreshed on every change and health round). */
-  departments(): Array<{ code: string; name: string; url: string }>;
+  departments(): Array<{ code: string; name: string; url: string; departmentName: string | null }>;
   /** Registers the hub's own subgraphs as one version (skipped when already current). */
   bootstrap(subgraphs: readonly RegistrationInput[]): Promise<void>;
 }
@@ -59,10 +59,10 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
     allowedHosts: config.registryAllowedHosts,
     production: config.production,
   });
-  let departments: Array<{ code: string; name: string; url: string }> = [];
+  let departments: Array<{ code: string; name: string; url: string; departmentName: string | null }> = [];
   const refresh = async () => {
     const rows = await database.dataSource.manager.find(SubgraphRow, { order: { name: 'ASC' } });
-    departments = rows.filter((r) => r.code !== null).map((r) => ({ code: r.code!, name: r.name, url: r.url }));
+    departments = rows.filter((r) => r.code !== null).map((r) => ({ code: r.code!, name: r.name, url: r.url, departmentName: r.departmentName }));
     return rows;
   };
   const health = new HealthMonitor(async () => (await refresh()).map((r) => ({ name: r.name, url: r.url })), config.healthIntervalMs, options.logger);

@@ -32,6 +32,24 @@ export function jointPlanInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * Issue J: a plan whose visits a manufacturer (industry C) gets from four departments at once (R22):
+ * ENV-01 applies to industries B, C and D, TAX-08 to C, F, G and L; ratios high enough that several
+ * such visits are drawn from a small roster.
+ */
+export function fourDepartmentPlanInput() {
+  return jointPlanInput({
+    partners: ['tax', 'fire', 'environment'],
+    items: [
+      { department: 'market', code: 'MKT-09', version: 1 },
+      { department: 'tax', code: 'TAX-08', version: 1 },
+      { department: 'fire', code: 'FIRE-01', version: 1 },
+      { department: 'environment', code: 'ENV-01', version: 1 },
+    ],
+    ratios: { high: 60, elevated: 40, general: 20, low: 20 },
+  });
+}
+
 export const PLAN_FIELDS = 'id year name leadDepartment departments kind status revision publishedRevision items { department code version title category } ratios { high elevated general low } revisions { revision note changedBy publishBy publishedAt }';
 
 export async function createPlan(hub: TestHub, input: Record<string, unknown>, token?: string) {

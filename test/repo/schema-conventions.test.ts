@@ -65,6 +65,7 @@ export const ALLOWLIST: ReadonlyArray<{ pattern: RegExp; reason: string }> = [
   { pattern: /^Mutation\.[a-z][a-z0-9]*(RecordResults|ApproveResults|PublishResults)$/, reason: 'one entry per result sent: bounded by its input (at most 1,000 a call)' },
   { pattern: /^(EnvironmentView\.dischargePermits|HousingView\.(qualifications|projects))$/, reason: "inside one record: one entity's own permits, qualifications or projects" },
   { pattern: /^Visit\.(team|checklist|feedback)$/, reason: "inside one record: one visit's team, checklist entries (the departments' items that apply) and ratings" },
+  { pattern: /^Visit\.(recordForms|notices)$/, reason: "inside one record: one visit's record form versions and notices, at most 20 each (MAX_PAPERS_PER_VISIT)" },
   { pattern: /^VisitSubmission\.deliveries$/, reason: 'inside one record: one delivery per department of a submitted visit' },
   { pattern: /^InspectionCodeCheck\.(items|inspectors)$/, reason: "inside one record: one visit's checked items and its team, as an inspection code shows them" },
   { pattern: /^Plan\.(items|revisions)$/, reason: "inside one record: one plan's items (departments x checklist items) and its revisions" },

@@ -25,13 +25,10 @@ export const ENTITY_STATUS: Record<string, string> = {
   MOVED_OUT: '迁出',
 };
 
-/** 检查方式 (R23). */
-export const METHOD: Record<string, string> = {
-  ON_SITE: '现场检查',
-  WRITTEN: '书面检查',
-  ONLINE_MONITORING: '网络监测',
-  THIRD_PARTY: '委托第三方',
-};
+/** 检查方式 (R23): the words the hub's papers print too. */
+export { METHOD_LABELS as METHOD } from '../../subgraphs/joint/visits/submission-content';
+/** 现场采取的措施 (Zibo rules art. 17), as the record form prints them. */
+export { VISIT_MEASURES as VISIT_MEASURE } from '../../subgraphs/joint/visits/submission-content';
 
 /** 抽查任务状态. */
 export const TASK_STATUS: Record<string, string> = {

@@ -146,7 +146,7 @@ export class TaskService {
    * at once to a fresh secret (its SHA-256 is public) and names the public witness entropy that
    * the draw will use, which must not be known yet.
    */
-  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string; witnessNumbers: number }): Promise<TaskRow> {
+  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string; witnessNumbers: number; unannounced?: boolean }): Promise<TaskRow> {
     const plan = await this.db.manager.findOneBy(PlanRow, { id: input.planId });
     if (!plan) throw notFound(`No plan ${input.planId}.`, { field: 'planId' });
     assertLeadCoordinator(identity, plan.leadDepartment, 'create a task'); // R16
@@ -181,6 +181,7 @@ export class TaskService {
       createdBy: identity.subject,
       // A training plan's tasks, and every task of a training hub, are training (never a real draw).
       training: plan.training || this.deps.trainingClock !== null,
+      unannounced: input.unannounced === true,
       commitment: sha256Hex(secret),
       secret,
       witnessSource,
@@ -201,7 +202,7 @@ export class TaskService {
     });
     await this.db.transaction(async (tx) => {
       await tx.insert(TaskRow, task as never);
-      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers, ...(task.training ? { training: true } : {}) } }, now);
+      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers, ...(task.training ? { training: true } : {}), ...(task.unannounced ? { unannounced: true } : {}) } }, now);
     });
     return task;
   }

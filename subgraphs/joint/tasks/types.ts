@@ -58,6 +58,8 @@ export class TaskType {
   id!: string;
   @Field({ description: 'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw (its records say so too).' })
   training!: boolean;
+  @Field({ description: 'Its visits are not announced to the businesses: no notice is made for them (Zibo rules art. 17).' })
+  unannounced!: boolean;
   @Field(() => ID)
   planId!: string;
   @Field(() => Int)
@@ -114,6 +116,8 @@ export class TaskInput {
   witnessAvailableOn!: string;
   @Field(() => Int, { description: 'How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue).' })
   witnessNumbers!: number;
+  @Field({ defaultValue: false, description: 'Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo rules art. 17).' })
+  unannounced!: boolean;
 }
 
 export { GraphQLJSONObject };

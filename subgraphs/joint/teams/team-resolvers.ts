@@ -14,6 +14,9 @@ import { visitItems } from '../visits/checklist';
 import { OutboxRow, SubmissionRow } from '../visits/entities';
 import { DeliveryType, VisitSubmissionInput, VisitSubmissionType } from '../visits/types';
 import { WriteBackService } from '../visits/write-back';
+import { NoticeService } from '../papers/notice-service';
+import { RecordFormService } from '../papers/record-form-service';
+import { toNotice, toRecordForm } from '../papers/resolvers';
 import type { PlanContent } from '../plans/content';
 import { TaskService } from '../tasks/task-service';
 import { toTask } from '../tasks/task-resolvers';
@@ -84,6 +87,7 @@ async function visitsOf(ctx: JointContext, task: TaskType, { content, mine }: Vi
   const submissions = page.length ? await ctx.joint.dataSource.manager.find(SubmissionRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
   const deliveries = submissions.length ? await ctx.joint.dataSource.manager.find(OutboxRow, { where: { submissionId: In(submissions.map((s) => s.id)) }, order: { department: 'ASC' } }) : [];
   const codes = page.length ? await ctx.joint.dataSource.manager.find(InspectionCodeRow, { where: { taskId: task.id, targetKey: In(page.map((v) => v.targetKey)) } }) : [];
+  const [forms, notices] = await Promise.all([new RecordFormService(ctx.joint).formsOf(task.id, page.map((v) => v.targetKey)), new NoticeService(ctx.joint).noticesOf(task.id, page.map((v) => v.targetKey))]);
   const seesFeedback = ctx.identity.role === Role.HUB_ADMIN || ctx.identity.role === Role.AUDITOR || (ctx.identity.role === Role.COORDINATOR && ctx.identity.department === task.leadDepartment);
   const feedback = seesFeedback && codes.length ? await ctx.joint.dataSource.manager.find(VisitFeedbackRow, { where: { code: In(codes.map((c) => c.code)) }, order: { leftAt: 'ASC' } }) : [];
   return page.map((v) => {
@@ -103,6 +107,8 @@ async function visitsOf(ctx: JointContext, task: TaskType, { content, mine }: Vi
       checklist: visitItems(content, v).map((i) => ({ department: i.department, code: i.code, itemCode: i.code, version: i.version, title: i.title, basis: i.basis, method: i.method as InspectionMethod, category: i.category as ItemCategory })),
       submission: submission ? { ...submission, deliveries: deliveries.filter((d) => d.submissionId === submission.id).map(toDelivery) } : null,
       inspectionCode: codes.find((c) => c.targetKey === v.targetKey)?.code ?? null,
+      recordForms: forms.filter((f) => f.targetKey === v.targetKey).map((f, _i, own) => toRecordForm(f, own[own.length - 1]!.version)),
+      notices: notices.filter((n) => n.targetKey === v.targetKey).map(toNotice),
       feedback: feedback.filter((f) => f.code === codes.find((c) => c.targetKey === v.targetKey)?.code).map((f) => ({ ...f, kind: f.kind as VisitFeedbackKindEnum })),
     };
   });

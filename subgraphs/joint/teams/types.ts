@@ -1,3 +1,4 @@
+import { RecordFormType, VisitNoticeType } from '../papers/graphql-types';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditLevel, RiskLevel, TargetKind } from '../../kernel/contract/enums';
 import { pageType } from '../../kernel/paging';
@@ -65,6 +66,10 @@ export class VisitType {
   submission!: VisitSubmissionType | null;
   @Field(() => String, { nullable: true, description: 'The inspection code (检查码), once issued (R32).' })
   inspectionCode!: string | null;
+  @Field(() => [RecordFormType], { description: 'The joint record forms made of the visit (issue J), oldest version first; the last is current. Not paged: a version per signing.' })
+  recordForms!: RecordFormType[];
+  @Field(() => [VisitNoticeType], { description: 'The notices made for the visit (issue J), oldest first. Not paged: one per announced day.' })
+  notices!: VisitNoticeType[];
   @Field(() => [VisitFeedbackType], { description: "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: what one business left about one visit." })
   feedback!: VisitFeedbackType[];
 }

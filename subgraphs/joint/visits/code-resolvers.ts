@@ -3,15 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
 import { Role } from '../../kernel/identity';
-import { isDuplicateKey } from '../../kernel/department/repository';
 import { assertTargetKey } from '../../kernel/target-key';
 import { requireText } from '../../kernel/validation';
-import { appendAudit } from '../audit';
 import type { JointContext } from '../context';
 import { DrawnTargetRow, TeamMemberRow } from '../entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
-import { InspectionCodeRow, newInspectionCode, normaliseInspectionCode, VisitFeedbackRow } from './codes';
+import { InspectionCodeRow, normaliseInspectionCode, VisitFeedbackRow } from './codes';
+import { issueInspectionCode } from './issue-code';
 
 @ObjectType('CodeCheckItem', { description: 'A checklist item the visit checks (R22), as a business sees it.' })
 class CodeCheckItem {
@@ -78,20 +77,7 @@ export class InspectionCodeResolver {
     if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey }))) throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
     const member = await m.existsBy(TeamMemberRow, { taskId, targetKey, status: 'ACTIVE', personId: id.subject, department: id.department ?? '' });
     if (!member && !lead) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
-    const existing = await m.findOneBy(InspectionCodeRow, { taskId, targetKey });
-    if (existing) return existing.code;
-    const now = ctx.joint.clock();
-    const row = Object.assign(new InspectionCodeRow(), { code: newInspectionCode(), taskId, targetKey, issuedAt: now, issuedBy: id.subject });
-    try {
-      await ctx.joint.dataSource.transaction(async (tx) => {
-        await tx.insert(InspectionCodeRow, row);
-        await appendAudit(tx, id, { action: 'code.issued', entityId: taskId, details: { targetKey, code: row.code } }, now);
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) return (await m.findOneByOrFail(InspectionCodeRow, { taskId, targetKey })).code;
-      throw error;
-    }
-    return row.code;
+    return issueInspectionCode(ctx.joint, id, taskId, targetKey);
   }
 
   @Query(() => InspectionCodeCheck, { description: 'Checks an inspection code (检查码, R32). Public: a business verifies that a visit is genuine.' })

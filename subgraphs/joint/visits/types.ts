@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { InspectionMethod, ItemCategory } from '../../kernel/contract/enums';
-import { DeliveryStatusEnum } from '../enums';
+import { DeliveryStatusEnum, VisitMeasureEnum } from '../enums';
 
 @ObjectType('VisitChecklistEntry', { description: 'One item of a visit\'s combined checklist (R22): whose, what, on what legal basis, how.' })
 export class VisitChecklistEntryType {
@@ -50,6 +50,8 @@ export class VisitSubmissionType {
   submittedBy!: string;
   @Field(() => [DeliveryType], { description: 'One per participating department.' })
   deliveries!: DeliveryType[];
+  @Field(() => String, { nullable: true, description: "SHA-256 of the submission's canonical content (jointcheck-visit/1): what the joint record form's signatures were made over (R29). Null for submissions made before it was kept." })
+  contentDigest!: string | null;
 }
 
 @InputType('VisitResultInput')
@@ -66,8 +68,10 @@ export class VisitResultInput {
   notes?: string | null;
   @Field(() => String, { nullable: true, description: 'Never published.' })
   confidentialNotes?: string | null;
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'References: `sha256:<hex>` of a file sent for this visit (POST /evidence), or a paper file number.' })
   evidence?: string[] | null;
+  @Field(() => [VisitMeasureEnum], { nullable: true, description: 'Measures taken on site; on the joint record form (not part of a department\'s share).' })
+  measures?: VisitMeasureEnum[] | null;
   @Field({ defaultValue: false, description: 'A penalty under the general procedure follows (R27).' })
   penaltyUnderGeneralProcedure!: boolean;
   @Field({ defaultValue: false, description: 'A statutory check failed (R27).' })
@@ -88,4 +92,6 @@ export class VisitSubmissionInput {
   inspectedOn!: string;
   @Field(() => [VisitResultInput])
   results!: VisitResultInput[];
+  @Field(() => ID, { nullable: true, description: 'Made on the phone once per submission (a UUID): the same submission sent again with it is answered, not stored twice; other results with it are refused (R24).' })
+  idempotencyKey?: string | null;
 }

@@ -13,6 +13,9 @@ import type { JointDeps } from '../context';
 import { DrawnTargetRow, TeamMemberRow } from '../entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
+import { sha256Hex } from '../draw/canonical';
+import { EVIDENCE_REF, EvidenceService } from './evidence';
+import { canonicalSubmissionContent, VISIT_MEASURES } from './submission-content';
 import { OutboxRow, SubmissionRow } from './entities';
 import { LeadRow } from './leads';
 
@@ -24,11 +27,16 @@ export interface SubmittedResult {
   notes?: string | null;
   confidentialNotes?: string | null;
   evidence?: string[] | null;
+  /** Measures taken on site (VISIT_MEASURES): on the joint record form and in the submission; not part of a department's share (its contract has no such field). */
+  measures?: string[] | null;
   penaltyUnderGeneralProcedure?: boolean;
   statutoryCheckFailed?: boolean;
   leadFor?: string | null;
   leadNote?: string | null;
 }
+
+/** A phone's idempotency key for a submission (a UUID, or any such token). */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,64}$/;
 
 export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
 
@@ -60,7 +68,7 @@ export function backoffMs(attempts: number): number {
 export class WriteBackService {
   constructor(private readonly deps: JointDeps) {}
 
-  async submit(identity: Identity, input: { taskId: string; targetKey: string; inspectedOn: string; results: SubmittedResult[] }): Promise<SubmissionRow> {
+  async submit(identity: Identity, input: { taskId: string; targetKey: string; inspectedOn: string; results: SubmittedResult[]; idempotencyKey?: string | null }): Promise<SubmissionRow> {
     assertRoleAmong(identity, [Role.INSPECTOR], 'submit visit results'); // R30
     const tasks = new TaskService(this.deps);
     assertTargetKey(input.targetKey, 'targetKey');
@@ -75,6 +83,16 @@ export class WriteBackService {
     // R30: only members of the visit's team submit: an inspector's token names the inspector (sub) and department.
     const team = await this.deps.dataSource.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
     if (!team.some((m) => m.personId === identity.subject && m.department === identity.department)) throw notOnTeam();
+    // R24: a phone that sent its submission and lost the answer sends it again with the same key:
+    // the stored submission is the answer, nothing is stored twice (whatever changed since: the day,
+    // a department's dictionary). The same key with other results is refused.
+    const key = input.idempotencyKey ?? null;
+    if (key !== null && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) throw badInput('idempotencyKey: 8 to 64 characters of letters, digits and . _ : - (a UUID made on the phone).', { field: 'idempotencyKey', rule: 'R24' });
+    const contentDigest = sha256Hex(canonicalSubmissionContent(input));
+    if (key !== null) {
+      const sent = await this.deps.dataSource.manager.findOneBy(SubmissionRow, { clientKey: key });
+      if (sent) return this.replayed(sent, input, contentDigest);
+    }
     const today = chinaDate(this.deps.clock());
     if (!isCalendarDay(input.inspectedOn) || input.inspectedOn > today || (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))) {
       throw badInput(`inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`, { field: 'inspectedOn' });
@@ -117,7 +135,14 @@ export class WriteBackService {
       if ((r.evidence ?? []).length > 50 || (r.evidence ?? []).some((e) => typeof e !== 'string' || e.length === 0 || e.length > 200)) {
         throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
       }
-      (r.evidence ?? []).forEach((e, j) => refuseControlCharacters(e, `${field}.evidence[${j}]`));
+      (r.evidence ?? []).forEach((e, j) => {
+        refuseControlCharacters(e, `${field}.evidence[${j}]`);
+        if (e.startsWith('sha256:') && !EVIDENCE_REF.test(e)) throw badInput(`${field}.evidence[${j}]: a stored file is referred to as sha256: and its 64 lower-case hexadecimal digits.`, { field: `${field}.evidence[${j}]` });
+      });
+      const measures = r.measures ?? [];
+      if (measures.some((m) => !Object.hasOwn(VISIT_MEASURES, m)) || new Set(measures).size !== measures.length) {
+        throw badInput(`${field}.measures: each at most once, among ${Object.keys(VISIT_MEASURES).join(', ')}.`, { field: `${field}.measures` });
+      }
       if (r.leadFor) {
         // R27: a lead goes to another department of the hub, with what was found.
         if (r.leadFor === r.department || !this.deps.departments.has(r.leadFor)) throw badInput(`${field}.leadFor: '${r.leadFor}' is not another department of the hub.`, { field: `${field}.leadFor`, rule: 'R27' });
@@ -131,8 +156,14 @@ export class WriteBackService {
         rule: 'R22',
       });
     }
+    // Evidence is referred to by hash once the phone has sent it for this visit (issue J): a result
+    // never points at a file the hub does not hold, or holds for another visit.
+    const refs = input.results.flatMap((r) => (r.evidence ?? []).flatMap((e) => EVIDENCE_REF.exec(e)?.[1] ?? []));
+    const held = await new EvidenceService(this.deps, 0).linkedTo(task.id, input.targetKey, refs);
+    const absent = refs.find((h) => !held.has(h));
+    if (absent) throw badInput(`Evidence sha256:${absent} has not been sent for ${input.targetKey}: send the file first (POST /evidence), then the results that refer to it. Nothing was stored.`, { field: 'results', rule: 'R24' });
     const now = this.deps.clock();
-    const submission = Object.assign(new SubmissionRow(), { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, inspectedOn: input.inspectedOn, results: input.results, submittedAt: now, submittedBy: identity.subject });
+    const submission = Object.assign(new SubmissionRow(), { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, inspectedOn: input.inspectedOn, results: input.results, submittedAt: now, submittedBy: identity.subject, clientKey: key, contentDigest });
     const certificates = team.filter((m) => m.kind === 'INSPECTOR' && m.certificateNo).map((m) => m.certificateNo!);
     const outbox: OutboxRow[] = content.departments
       .map((department): OutboxRow | null => {
@@ -165,13 +196,30 @@ export class WriteBackService {
         for (const r of input.results.filter((x) => x.leadFor)) {
           await tx.insert(LeadRow, { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, uscc: visit.uscc, fromDepartment: r.department, toDepartment: r.leadFor!, note: r.leadNote!.trim(), createdAt: now, createdBy: identity.subject });
         }
-        await appendAudit(tx, identity, { action: 'visit.submitted', entityId: task.id, details: { submissionId: submission.id, targetKey: input.targetKey, results: input.results.length, departments: outbox.map((o) => o.department) } }, now);
+        await appendAudit(tx, identity, { action: 'visit.submitted', entityId: task.id, details: { submissionId: submission.id, targetKey: input.targetKey, results: input.results.length, departments: outbox.map((o) => o.department), contentDigest } }, now);
       });
     } catch (error) {
+      // Two sends of one submission at once (a phone retrying while its first send was still running): the first stored it.
+      if (isDuplicateKey(error) && key !== null) {
+        const sent = await this.deps.dataSource.manager.findOneBy(SubmissionRow, { clientKey: key });
+        if (sent) return this.replayed(sent, input, contentDigest);
+      }
       if (isDuplicateKey(error)) throw conflict(`The results of ${input.targetKey} were submitted already; a published result is corrected by its department (R28).`, { field: 'targetKey' });
       throw error;
     }
     return submission;
+  }
+
+  /** R24: the answer to a submission sent again with its key: the stored one when it is the same, else CONFLICT. */
+  private replayed(sent: SubmissionRow, input: { taskId: string; targetKey: string }, contentDigest: string): SubmissionRow {
+    // Nothing of another visit is told: the key names a submission with other results, that is all.
+    if (sent.taskId !== input.taskId || sent.targetKey !== input.targetKey) {
+      throw conflict('idempotencyKey was used for another submission: a new submission needs a new key (a UUID made on the phone) (R24).', { field: 'idempotencyKey', rule: 'R24' });
+    }
+    if (sent.contentDigest !== contentDigest) {
+      throw conflict(`idempotencyKey was used for this visit's submission with other results (stored ${sent.submittedAt.toISOString()}): a visit is submitted once; a published result is corrected by its department (R24, R28).`, { field: 'idempotencyKey', rule: 'R24' });
+    }
+    return sent;
   }
 
   /**

@@ -1,4 +1,5 @@
-import { OutboxRow } from '../../../subgraphs/joint/visits/entities';
+import QRCode from 'qrcode';
+import { OutboxRow, SubmissionRow } from '../../../subgraphs/joint/visits/entities';
 import { Role } from '../../../subgraphs/kernel/identity';
 import { createPlan, jointPlanInput, publishedPlan, runTaskTo, testClock, WITNESS } from '../../joint/fixtures';
 import { DEPARTMENT_CODES, type TestHub } from '../../support/hub';
@@ -48,6 +49,8 @@ export interface Fixtures {
   visit: { key: string; marketInspector: string; results: Array<Record<string, unknown>>; region: string };
   /** A submission whose fire share was refused. */
   refusedSubmission: string;
+  /** That visit's joint record form, ready to be made: its market inspector and the signed request (issue J). */
+  form: { key: string; marketInspector: string; input: Record<string, unknown> };
   inspectionCode: string;
   replacement: { targetKey: string; personId: string; replacementId: string };
   vacancy: { targetKey: string; inspectorId: string };
@@ -229,6 +232,24 @@ export async function buildFixtures(h: TestHub): Promise<void> {
   }
   // A share its department refused (its dictionary changed, say), as test/joint/write-back.test.ts makes one.
   await h.joint.database.dataSource.manager.update(OutboxRow, { submissionId: f.refusedSubmission, department: 'fire' }, { status: 'REFUSED' });
+  // Issue J: the signatures of that visit's business and whole team, sent as evidence, for the form's entry.
+  const submitted = await h.joint.database.dataSource.manager.findOneByOrFail(SubmissionRow, { id: f.refusedSubmission });
+  const signature = async (who: string) => {
+    const response = await fetch(`${new URL(h.gateway.url).origin}/evidence?${new URLSearchParams({ taskId: full, targetKey: v2.key, kind: 'SIGNATURE' })}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await as(Role.INSPECTOR, 'market', marketInspector(v2))}` },
+      body: new Uint8Array(await QRCode.toBuffer(who, { type: 'png' })),
+    });
+    if (response.status !== 201) throw new Error(`a signature was not stored: ${await response.text()}`);
+    return ((await response.json()) as { ref: string }).ref;
+  };
+  const teamSignatures = [];
+  for (const m of v2.team.filter((t) => t.status === 'ACTIVE')) teamSignatures.push({ personId: m.personId, department: m.department, signature: await signature(`${m.department} ${m.personId}`) });
+  f.form = {
+    key: v2.key,
+    marketInspector: marketInspector(v2),
+    input: { taskId: full, targetKey: v2.key, contentDigest: submitted.contentDigest, acknowledgement: 'SIGNED', businessSignerName: '企业负责人', businessSignature: await signature('business'), teamSignatures },
+  };
   f.inspectionCode = (await must<{ jointIssueInspectionCode: string }>(`mutation { jointIssueInspectionCode(taskId: "${full}", targetKey: "${v2.key}") }`, await as(Role.COORDINATOR, 'market'))).jointIssueInspectionCode;
 
   // R20: a fire inspector to replace, with an eligible colleague not on the team.

@@ -142,6 +142,24 @@ export const JOINT: Entry[] = [
     variables: () => ({ input: { taskId: f.tasks.full, targetKey: f.visit.key, inspectedOn: '2026-03-04', results: f.visit.results } }),
   },
   {
+    // Issue J: the team has the form made of its submitted visit; sent again, the same form.
+    fields: ['Mutation.jointSignRecordForm'],
+    allow: (c) => c.role === Role.INSPECTOR && c.department === 'market' && c.subject === f.form.marketInspector,
+    departments: TASK_DEPARTMENTS,
+    subjects: { INSPECTOR: () => f.form.marketInspector },
+    extra: NOT_ON_THE_TEAM,
+    operation: 'mutation($input: RecordFormInput!) { jointSignRecordForm(input: $input) { id version pdfSha256 } }',
+    variables: () => ({ input: f.form.input }),
+  },
+  {
+    // Issue J: the lead's coordinator announces a visit; made again with the same content, the same notice.
+    fields: ['Mutation.jointMakeNotice'],
+    allow: leadCoordinator,
+    departments: TASK_DEPARTMENTS,
+    operation: 'mutation($input: NoticeInput!) { jointMakeNotice(input: $input) { id visitOn pdfSha256 } }',
+    variables: () => ({ input: { taskId: f.tasks.full, targetKey: f.visit.key, visitOn: '2026-03-10', contact: '协调员 021-00000000' } }),
+  },
+  {
     fields: ['Mutation.jointRetryDelivery'],
     allow: anyOf(leadCoordinator, hubRole(Role.HUB_ADMIN)),
     departments: TASK_DEPARTMENTS,
@@ -289,12 +307,12 @@ export const JOINT: Entry[] = [
   {
     fields: [
       'Query.jointTask',
-      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'drawnPage', 'publicRecord', 'training'].map((x) => `Task.${x}`),
+      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'drawnPage', 'publicRecord', 'training', 'unannounced'].map((x) => `Task.${x}`),
     ],
     public: 'tasks, their draws and the public draw record are published (R16, R17)',
     departments: TASK_DEPARTMENTS,
     operation:
-      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } drawnPage(first: 3) { nodes { key batch } totalCount } publicRecord training } }',
+      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } drawnPage(first: 3) { nodes { key batch } totalCount } publicRecord training unannounced } }',
     variables: () => ({ id: f.tasks.full }),
   },
   // Task fields that are not public.

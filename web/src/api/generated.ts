@@ -178,6 +178,8 @@ export type TaskInput = {
   witnessAvailableOn: string;
   /** How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue). */
   witnessNumbers: number;
+  /** Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo rules art. 17). */
+  unannounced?: boolean;
 };
 
 /** Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list never changes again), or CANCELLED. */
@@ -204,6 +206,13 @@ export type TeamSeatStatus =
   | 'ACTIVE'
   | 'REPLACED';
 
+/** A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 (ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY). */
+export type VisitMeasure =
+  | 'ON_SITE_RECORD'
+  | 'EVIDENCE_COLLECTED'
+  | 'ORDERED_TO_STOP'
+  | 'ORDERED_TO_RECTIFY';
+
 export type VisitResultInput = {
   department: string;
   itemCode: string;
@@ -213,7 +222,10 @@ export type VisitResultInput = {
   notes?: string | null | undefined;
   /** Never published. */
   confidentialNotes?: string | null | undefined;
+  /** References: `sha256:<hex>` of a file sent for this visit (POST /evidence), or a paper file number. */
   evidence?: Array<string> | null | undefined;
+  /** Measures taken on site; on the joint record form (not part of a department's share). */
+  measures?: Array<VisitMeasure> | null | undefined;
   /** A penalty under the general procedure follows (R27). */
   penaltyUnderGeneralProcedure?: boolean;
   /** A statutory check failed (R27). */
@@ -230,6 +242,8 @@ export type VisitSubmissionInput = {
   /** The day the check ended (YYYY-MM-DD). */
   inspectedOn: string;
   results: Array<VisitResultInput>;
+  /** Made on the phone once per submission (a UUID): the same submission sent again with it is answered, not stored twice; other results with it are refused (R24). */
+  idempotencyKey?: string | number | null | undefined;
 };
 
 export type HubModeQueryVariables = Exact<{ [key: string]: never; }>;
