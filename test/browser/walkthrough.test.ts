@@ -4,6 +4,7 @@ import { deliverEverything, testClock } from '../joint/fixtures';
 import { overflowsHorizontally, phoneContext, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
 import { startSignedInHub, type SignedInHub } from '../support/workspace';
+import { signAndSubmit } from '../support/onsite';
 
 /**
  * Issue I: one whole joint inspection walked in the browser by the officials who do it, each
@@ -200,8 +201,9 @@ describe.each(testDatabases().slice(0, 1))('I: one joint inspection, walked by t
         for (const notes of await page.getByTestId('item-notes').all()) await notes.fill('现场检查，未发现问题');
         await screenshot(page, 'i-walk-6-visit-form-phone');
         expect(await overflowsHorizontally(page)).toBe(false);
-        await page.getByTestId('visit-submit').click();
-        await page.getByTestId('visit-submission').waitFor();
+        // Issue J: the business and the whole team sign on the phone, then it is sent.
+        await signAndSubmit(page);
+        await page.locator('[data-testid="visit-entry-state"][data-state="SENT"]').waitFor({ timeout: 60_000 });
       },
       true,
     );

@@ -3,6 +3,7 @@ import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
 import { drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
 import { overflowsHorizontally, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
+import { signAndSubmit } from '../support/onsite';
 import { startSignedInHub, type SignedInHub } from '../support/workspace';
 
 /**
@@ -171,16 +172,16 @@ describe.each(testDatabases().slice(0, 1))("I: the officials' workspace ($label)
         );
         const mine = api.data!.jointTask.visitPage.nodes;
         expect(mine.map((v) => v.key)).toContain(visitKey);
-        const task = page.locator(`[data-testid="inspector-task"][data-task="${taskId}"]`);
-        await task.waitFor();
-        await task.getByTestId('inspector-visit').first().waitFor();
-        await expect(task.getByTestId('inspector-visit').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).resolves.toEqual(mine.map((v) => v.key));
+        // Issue J: the day's visits are kept on the phone as the page opens.
+        await page.getByTestId('kept').waitFor();
+        const rows = page.locator(`[data-testid="inspector-visit"][data-task="${taskId}"]`);
+        await expect(rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-key')))).resolves.toEqual(mine.map((v) => v.key));
         await screenshot(page, 'i-work-visits-desktop');
         await page.setViewportSize({ width: 390, height: 844 });
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, 'i-work-visits-phone');
         await page.setViewportSize({ width: 1280, height: 900 });
-        await task.locator(`[data-testid="inspector-visit"][data-key="${visitKey}"] [data-testid="visit-open"]`).click();
+        await page.locator(`[data-testid="inspector-visit"][data-key="${visitKey}"] [data-testid="visit-open"]`).click();
         await page.getByTestId('visit-form').waitFor();
         const checklist = mine.find((v) => v.key === visitKey)!.checklist;
         await expect(page.getByTestId('item').count()).resolves.toBe(checklist.length);
@@ -205,8 +206,11 @@ describe.each(testDatabases().slice(0, 1))("I: the officials' workspace ($label)
         await page.getByTestId('item-notes').first().fill('现场检查，未发现问题');
         await screenshot(page, 'i-work-visit-form-phone');
         expect(await overflowsHorizontally(page)).toBe(false);
-        await page.getByTestId('visit-submit').click();
-        await page.getByTestId('visit-submission').waitFor();
+        // Issue J: signed on the phone by the business and the whole team, then sent.
+        await signAndSubmit(page);
+        await page.locator('[data-testid="visit-entry-state"][data-state="SENT"]').waitFor({ timeout: 60_000 });
+        await page.reload();
+        await page.getByTestId('delivery').first().waitFor();
         const token = await env.tokenOf(page);
         const api = await env.hub.query<{ jointTask: { visitPage: { nodes: Array<{ key: string; submission: { deliveries: Array<{ department: string; status: string }> } | null }> } } }>(
           `{ jointTask(id: "${taskId}") { visitPage(first: 1000) { nodes { key submission { deliveries { department status } } } } } }`,

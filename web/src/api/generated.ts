@@ -6,6 +6,11 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** SIGNED: the business signed (or stamped) the joint record form; REFUSED: it refused, and the inspectors signed a note saying so. */
+export type BusinessAcknowledgement =
+  | 'SIGNED'
+  | 'REFUSED';
+
 /** How a target's credit-risk stratum combines the participating departments' views (R13): the worst of them, or the lead department's only. */
 export type ClassCombination =
   | 'WORST'
@@ -68,6 +73,18 @@ export type ItemStatus =
   | 'SUPERSEDED'
   | 'REPEALED';
 
+/** The notice of a visit: its day, who to call, what to prepare. */
+export type NoticeInput = {
+  taskId: string | number;
+  targetKey: string;
+  /** The day of the visit (YYYY-MM-DD), from today within the plan's window. */
+  visitOn: string;
+  /** Who to call: a name and a telephone number. */
+  contact?: string | null | undefined;
+  /** What the business is to prepare (配合检查的相关要求). */
+  requirements?: string | null | undefined;
+};
+
 /** An outcome version of a department's dictionary: CURRENT, or SUPERSEDED by a newer one. */
 export type OutcomeStatus =
   | 'CURRENT'
@@ -116,6 +133,23 @@ export type PlanScopeInput = {
 export type PlanStatus =
   | 'PUBLISHED'
   | 'DRAFT';
+
+/** What the business and the team signed on the phone: the hub makes the joint record form of it. */
+export type RecordFormInput = {
+  taskId: string | number;
+  targetKey: string;
+  /** The submission's content digest as the phone showed it when they signed: refused when the submitted results differ (R29). */
+  contentDigest: string;
+  acknowledgement: BusinessAcknowledgement;
+  /** SIGNED: the name of who signed for the business. */
+  businessSignerName?: string | null | undefined;
+  /** SIGNED: sha256:<hex> of the business's signature (SIGNATURE evidence of the visit). */
+  businessSignature?: string | null | undefined;
+  /** REFUSED: the inspectors' note of the refusal (they sign it with their signatures). */
+  refusalNote?: string | null | undefined;
+  /** Every active member of the team, once. */
+  teamSignatures: Array<TeamSignatureInput>;
+};
 
 export type ReplaceInspectorInput = {
   taskId: string | number;
@@ -205,6 +239,14 @@ export type TeamMemberOrigin =
 export type TeamSeatStatus =
   | 'ACTIVE'
   | 'REPLACED';
+
+export type TeamSignatureInput = {
+  /** The team member (Visit.team personId). */
+  personId: string;
+  department: string;
+  /** sha256:<hex> of their signature, sent for the visit as SIGNATURE evidence. */
+  signature: string;
+};
 
 /** A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 (ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY). */
 export type VisitMeasure =
@@ -518,7 +560,7 @@ export type WorkResultPageQueryVariables = Exact<{
 }>;
 
 
-export type WorkResultPageQuery = { example: { resultPage: { totalCount: number, nodes: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+export type WorkResultPageQuery = { example: { resultPage: { totalCount: number, nodes: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, evidence: Array<string>, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
 
 export type WorkOutcomesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -530,14 +572,14 @@ export type WorkApproveResultsMutationVariables = Exact<{
 }>;
 
 
-export type WorkApproveResultsMutation = { exampleApproveResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
+export type WorkApproveResultsMutation = { exampleApproveResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, evidence: Array<string>, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
 
 export type WorkPublishResultsMutationVariables = Exact<{
   ids: Array<string | number> | string | number;
 }>;
 
 
-export type WorkPublishResultsMutation = { examplePublishResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
+export type WorkPublishResultsMutation = { examplePublishResults: Array<{ id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, evidence: Array<string>, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null }> };
 
 export type WorkDefineOutcomeMutationVariables = Exact<{
   code: string;
@@ -556,9 +598,9 @@ export type WorkCorrectResultMutationVariables = Exact<{
 }>;
 
 
-export type WorkCorrectResultMutation = { exampleCorrectResult: { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null } };
+export type WorkCorrectResultMutation = { exampleCorrectResult: { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, evidence: Array<string>, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null } };
 
-export type WorkResultFragment = { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null };
+export type WorkResultFragment = { id: string, department: string, taskId: string, targetKey: string, uscc: string | null, itemCode: string, itemVersion: number, outcome: string, method: string, notes: string | null, evidence: Array<string>, inspectedOn: string, dishonesty: boolean, status: ResultStatus, recordedAt: string, approvedAt: string | null, publishedAt: string | null, correctsId: string | null, correctionReason: string | null };
 
 export type WorkTaskQueryVariables = Exact<{
   id: string | number;
@@ -614,7 +656,14 @@ export type WorkTaskTeamsQueryVariables = Exact<{
 }>;
 
 
-export type WorkTaskTeamsQuery = { jointTask: { id: string, status: TaskStatus, leadDepartment: string, inspectorDraws: Array<{ department: string, seed: string, inputHash: string, drawnAt: string, drawnBy: string }>, visitPage: { totalCount: number, nodes: Array<{ key: string, uscc: string | null, regionCode: string, batch: number, position: number, teamProblems: Array<string>, entity: { name: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, origin: TeamMemberOrigin, status: TeamSeatStatus, replacementReason: ReplacementReason | null, approvedBy: string | null }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+export type WorkTaskTeamsQuery = { jointTask: { id: string, status: TaskStatus, leadDepartment: string, unannounced: boolean, inspectorDraws: Array<{ department: string, seed: string, inputHash: string, drawnAt: string, drawnBy: string }>, visitPage: { totalCount: number, nodes: Array<{ key: string, uscc: string | null, regionCode: string, batch: number, position: number, teamProblems: Array<string>, entity: { name: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, origin: TeamMemberOrigin, status: TeamSeatStatus, replacementReason: ReplacementReason | null, approvedBy: string | null }>, notices: Array<{ id: string, visitOn: string, contact: string | null, pdfSha256: string, documentPath: string, issuedAt: string }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } | null } | null };
+
+export type WorkTaskMakeNoticeMutationVariables = Exact<{
+  input: NoticeInput;
+}>;
+
+
+export type WorkTaskMakeNoticeMutation = { jointMakeNotice: { id: string, visitOn: string, contact: string | null, pdfSha256: string, documentPath: string, issuedAt: string } };
 
 export type WorkTaskDrawInspectorsMutationVariables = Exact<{
   taskId: string | number;
@@ -672,14 +721,23 @@ export type InspectorVisitsQueryVariables = Exact<{
 }>;
 
 
-export type InspectorVisitsQuery = { jointTask: { id: string, name: string, status: TaskStatus, leadDepartment: string, training: boolean, plan: { departments: Array<string>, windowStart: string, windowEnd: string } | null, visitPage: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ key: string, uscc: string | null, regionCode: string, kind: TargetKind, industryCode: string, batch: number, position: number, teamProblems: Array<string>, inspectionCode: string | null, entity: { name: string, registeredAddress: string, legalRepresentative: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, status: TeamSeatStatus }>, checklist: Array<{ department: string, code: string, version: number, title: string, basis: string, method: InspectionMethod, category: ItemCategory }>, submission: { id: string, inspectedOn: string, submittedAt: string, submittedBy: string, deliveries: Array<{ department: string, status: DeliveryStatus, attempts: number, lastError: string | null, deliveredAt: string | null }> } | null }> } | null } | null };
+export type InspectorVisitsQuery = { jointTask: { id: string, name: string, status: TaskStatus, leadDepartment: string, training: boolean, plan: { departments: Array<string>, windowStart: string, windowEnd: string } | null, visitPage: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ key: string, uscc: string | null, regionCode: string, kind: TargetKind, industryCode: string, batch: number, position: number, teamProblems: Array<string>, inspectionCode: string | null, entity: { name: string, registeredAddress: string, legalRepresentative: string } | null, team: Array<{ department: string, kind: TeamMemberKind, personId: string, name: string, certificateNo: string | null, leader: boolean, status: TeamSeatStatus }>, checklist: Array<{ department: string, code: string, version: number, title: string, basis: string, method: InspectionMethod, category: ItemCategory }>, submission: { id: string, inspectedOn: string, submittedAt: string, submittedBy: string, contentDigest: string | null, deliveries: Array<{ department: string, status: DeliveryStatus, attempts: number, lastError: string | null, deliveredAt: string | null }> } | null, recordForms: Array<{ id: string, version: number, current: boolean, pdfSha256: string, documentPath: string, acknowledgement: BusinessAcknowledgement, madeAt: string }> }> } | null } | null };
 
 export type SubmitVisitResultsMutationVariables = Exact<{
   input: VisitSubmissionInput;
 }>;
 
 
-export type SubmitVisitResultsMutation = { jointSubmitVisitResults: { id: string, inspectedOn: string, submittedAt: string, deliveries: Array<{ department: string, status: DeliveryStatus }> } };
+export type SubmitVisitResultsMutation = { jointSubmitVisitResults: { id: string, inspectedOn: string, submittedAt: string, contentDigest: string | null, deliveries: Array<{ department: string, status: DeliveryStatus }> } };
+
+export type SignRecordFormMutationVariables = Exact<{
+  input: RecordFormInput;
+}>;
+
+
+export type SignRecordFormMutation = { jointSignRecordForm: { id: string, version: number, current: boolean, pdfSha256: string, documentPath: string, acknowledgement: BusinessAcknowledgement, madeAt: string } };
+
+export type InspectorRecordFormFragment = { id: string, version: number, current: boolean, pdfSha256: string, documentPath: string, acknowledgement: BusinessAcknowledgement, madeAt: string };
 
 
 /** A department template's answer: its department field (`example` in the operation) comes back under the department's code. */
@@ -733,6 +791,7 @@ export interface WebOperations {
   WorkTaskLock: { result: WorkTaskLockMutation; variables: WorkTaskLockMutationVariables; template: false };
   WorkTaskCancel: { result: WorkTaskCancelMutation; variables: WorkTaskCancelMutationVariables; template: false };
   WorkTaskTeams: { result: WorkTaskTeamsQuery; variables: WorkTaskTeamsQueryVariables; template: false };
+  WorkTaskMakeNotice: { result: WorkTaskMakeNoticeMutation; variables: WorkTaskMakeNoticeMutationVariables; template: false };
   WorkTaskDrawInspectors: { result: WorkTaskDrawInspectorsMutation; variables: WorkTaskDrawInspectorsMutationVariables; template: false };
   WorkTaskReplaceInspector: { result: WorkTaskReplaceInspectorMutation; variables: WorkTaskReplaceInspectorMutationVariables; template: false };
   WorkTaskFillVacantSeat: { result: WorkTaskFillVacantSeatMutation; variables: WorkTaskFillVacantSeatMutationVariables; template: false };
@@ -742,6 +801,7 @@ export interface WebOperations {
   InspectorTasks: { result: InspectorTasksQuery; variables: InspectorTasksQueryVariables; template: false };
   InspectorVisits: { result: InspectorVisitsQuery; variables: InspectorVisitsQueryVariables; template: false };
   SubmitVisitResults: { result: SubmitVisitResultsMutation; variables: SubmitVisitResultsMutationVariables; template: false };
+  SignRecordForm: { result: SignRecordFormMutation; variables: SignRecordFormMutationVariables; template: false };
 }
 
 export type WebOperationName = keyof WebOperations;

@@ -398,6 +398,7 @@ function CreateTaskPanel({ plan, tasks, hubToday }: { plan: Plan; tasks: Task[];
   const [source, setSource] = useState('');
   const [witnessOn, setWitnessOn] = useState(dayAfter(hubToday, 2));
   const [numbers, setNumbers] = useState('7');
+  const [unannounced, setUnannounced] = useState(false);
   return (
     <div class="work-panel" data-testid="create-task-panel">
       <h3>创建抽查任务</h3>
@@ -408,7 +409,7 @@ function CreateTaskPanel({ plan, tasks, hubToday }: { plan: Plan; tasks: Task[];
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
-            const task = (await run('WorkPlanCreateTask', { input: { planId: plan.id, name, witnessSource: source, witnessAvailableOn: witnessOn, witnessNumbers: Number(numbers) } })).data!.jointCreateTask;
+            const task = (await run('WorkPlanCreateTask', { input: { planId: plan.id, name, witnessSource: source, witnessAvailableOn: witnessOn, witnessNumbers: Number(numbers), unannounced } })).data!.jointCreateTask;
             route(`/work/tasks/${task.id}`);
           });
         }}
@@ -422,6 +423,10 @@ function CreateTaskPanel({ plan, tasks, hubToday }: { plan: Plan; tasks: Task[];
         <label for="task-witness-numbers">见证号码个数</label>
         <input id="task-witness-numbers" type="number" min={3} max={50} data-testid="task-witness-numbers" value={numbers} onInput={(e) => setNumbers(e.currentTarget.value)} />
         <p class="meta">例如双色球开奖号码为 7 个（6 个红球和 1 个蓝球）。</p>
+        <label class="inline">
+          <input type="checkbox" data-testid="task-unannounced" checked={unannounced} onChange={(e) => setUnannounced(e.currentTarget.checked)} />
+          检查不宜事先告知（不发放检查通知书，不向企业透露检查情况）
+        </label>
         <div class="actions">
           <button type="submit" data-testid="create-task" disabled={action.busy}>
             创建任务

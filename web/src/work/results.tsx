@@ -12,6 +12,7 @@ import { YearSelect } from '../components/year-select';
 import { chinaDateTime } from '../format';
 import { label, OUTCOME_STATUS, RESULT_STATUS, ROLE } from '../labels';
 import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useCursors, useHubYear } from './common';
+import { EvidenceLinks } from './onsite/evidence-links';
 
 /**
  * /work/results (issue I): the signed-in official's own department's results. Its admin approves
@@ -247,6 +248,7 @@ function WaitingList({ status, title, what, context }: { status: 'RECORDED' | 'A
                     { label: '检查事项', field: 'itemCode', value: (r) => <ItemText result={r} checklist={context.checklist} /> },
                     { label: '检查结果', field: 'outcome', value: (r) => <OutcomeText result={r} outcomes={context.outcomes} /> },
                     { label: '检查完成日', field: 'inspectedOn', value: (r) => r.inspectedOn },
+                    { label: '证据', field: 'evidence', value: (r) => <EvidenceLinks refs={r.evidence} /> },
                     { label: '公示期限（R25）', field: 'deadline', value: (r) => <DeadlineCell deadline={context.deadlineOf(r.id)} /> },
                     { label: '状态', field: 'status', value: (r) => label(RESULT_STATUS, r.status) },
                     { label: '编号', field: 'id', value: (r) => <ShortId id={r.id} /> },

@@ -10,6 +10,7 @@ import { chinaDateTime } from '../format';
 import { label, MEMBER_KIND, MEMBER_ORIGIN, REPLACEMENT_REASON, SEAT_STATUS } from '../labels';
 import { ActionOutcome, CursorPager, RuleNote, useAction, useCursors } from './common';
 import type { WorkTask } from './task';
+import { readDocument } from './onsite/transport';
 
 /**
  * The teams of a locked task (issue I): each participating department's coordinator draws its
@@ -65,6 +66,8 @@ export function TeamsSection({ task, session }: { task: WorkTask; session: Sessi
   const own = session.department !== null && plan.departments.includes(session.department) ? session.department : null;
   const deputy = session.role === 'DEPUTY_HEAD' && own !== null;
   const recorder = (session.role === 'DEPUTY_HEAD' || session.role === 'DEPT_ADMIN') && own !== null;
+  // Issue J: the lead's coordinator makes the notices of the visits (unless the task is not to be announced).
+  const lead = session.role === 'COORDINATOR' && session.department === task.leadDepartment;
   return (
     <section class="work-panel teams" data-testid="teams">
       <h2>检查组</h2>
@@ -85,7 +88,7 @@ export function TeamsSection({ task, session }: { task: WorkTask; session: Sessi
             </p>
             <ol class="visits">
               {visits.nodes.map((v) => (
-                <VisitCard key={v.key} task={task} visit={v} name={name} deputy={deputy} recorder={recorder} department={own} onChanged={reload} />
+                <VisitCard key={v.key} task={task} visit={v} name={name} deputy={deputy} recorder={recorder} department={own} onChanged={reload} announcer={lead && !teams.unannounced} />
               ))}
             </ol>
             <CursorPager cursors={cursors} pageInfo={visits.pageInfo} nextTestId="visits-next" />
@@ -164,7 +167,7 @@ function InspectorDraws({ task, draws, session, onChanged }: { task: WorkTask; d
   );
 }
 
-function VisitCard({ task, visit, name, deputy, recorder, department, onChanged }: { task: WorkTask; visit: TeamVisit; name: (code: string) => string; deputy: boolean; recorder: boolean; department: string | null; onChanged: () => void }) {
+function VisitCard({ task, visit, name, deputy, recorder, department, onChanged, announcer }: { task: WorkTask; visit: TeamVisit; name: (code: string) => string; deputy: boolean; recorder: boolean; department: string | null; onChanged: () => void; announcer: boolean }) {
   const [open, setOpen] = useState(false);
   return (
     <li class="visit-card" data-testid="visit" data-key={visit.key}>
@@ -224,6 +227,7 @@ function VisitCard({ task, visit, name, deputy, recorder, department, onChanged 
           </table>
         </div>
       )}
+      {visit.notices.length > 0 || announcer ? <Notices task={task} visit={visit} announcer={announcer} onChanged={onChanged} /> : null}
       {recorder && department && (
         <>
           <button type="button" class="secondary" aria-expanded={open} data-testid="adjust-team" onClick={() => setOpen(!open)}>
@@ -518,5 +522,76 @@ function EntrustBody(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Issue J: the notices of a visit (部门联合检查通知书, Zibo rules art. 17): made by the lead's
+ * coordinator with the day of the visit, who to call and what to prepare; the hub makes the PDF
+ * (departments and items of the visit) and keeps it. A task not to be announced has none.
+ */
+function Notices({ task, visit, announcer, onChanged }: { task: WorkTask; visit: TeamVisit; announcer: boolean; onChanged: () => void }) {
+  const action = useAction();
+  const [visitOn, setVisitOn] = useState('');
+  const [contact, setContact] = useState('');
+  const [requirements, setRequirements] = useState('请准备营业执照、相关许可证件及与检查事项有关的台账资料，并安排熟悉情况的人员配合检查。');
+  const [opened, setOpened] = useState<Record<string, string>>({});
+  const open = async (path: string, id: string) => {
+    const url = URL.createObjectURL(await readDocument(path));
+    setOpened((o) => ({ ...o, [id]: url }));
+  };
+  return (
+    <div class="notices" data-testid="notices">
+      {visit.notices.map((n) => (
+        <p key={n.id} data-testid="notice" data-visit-on={n.visitOn} data-sha256={n.pdfSha256}>
+          通知书：检查日期 {n.visitOn}（{chinaDateTime(n.issuedAt)} 制作） <code class="meta">{n.pdfSha256.slice(0, 12)}</code>{' '}
+          {opened[n.id] ? (
+            <a href={opened[n.id]} download={`通知书-${visit.key}-${n.visitOn}.pdf`} data-testid="notice-download">
+              保存 PDF
+            </a>
+          ) : (
+            <button type="button" class="link" data-testid="notice-open" onClick={() => void action.run(() => open(n.documentPath, n.id))}>
+              查看
+            </button>
+          )}
+        </p>
+      ))}
+      {announcer ? (
+        <details>
+          <summary data-testid="notice-make">制作检查通知书</summary>
+          <form
+            class="work"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void action.run(async () => {
+                const made = (await run('WorkTaskMakeNotice', { input: { taskId: task.id, targetKey: visit.key, visitOn, contact: contact || null, requirements: requirements || null } })).data!.jointMakeNotice;
+                onChanged();
+                return `已制作通知书（检查日期 ${made.visitOn}），可下载后送达检查对象。`;
+              });
+            }}
+          >
+            <label>
+              检查日期
+              <input type="date" required data-testid="notice-date" value={visitOn} onInput={(e) => setVisitOn(e.currentTarget.value)} />
+            </label>
+            <label>
+              联系人及电话
+              <input type="text" data-testid="notice-contact" value={contact} onInput={(e) => setContact(e.currentTarget.value)} />
+            </label>
+            <label>
+              配合检查的要求
+              <textarea rows={2} data-testid="notice-requirements" value={requirements} onInput={(e) => setRequirements(e.currentTarget.value)} />
+            </label>
+            <div class="actions">
+              <button type="submit" data-testid="notice-submit" disabled={action.busy}>
+                制作通知书
+              </button>
+            </div>
+          </form>
+          <RuleNote rule="R16">检查前以书面等形式告知检查对象检查时间和配合要求；不宜告知的检查（创建任务时选定）不发放通知书。</RuleNote>
+        </details>
+      ) : null}
+      <ActionOutcome action={action} title="通知书未能完成" />
+    </div>
   );
 }
