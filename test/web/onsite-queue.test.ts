@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { isPassing, sendEntry, sendWaiting, type Transport } from '../../web/src/work/onsite/queue';
 import { forgetConnection, outbox, queue, saveDraft, draftOf, saveEntry, type OutboxEntry } from '../../web/src/work/onsite/store';
+import { addDays, visitDay } from '../../web/src/work/onsite/day';
 
 /**
  * Issue J: the phone's outbox (web/src/work/onsite/): a visit's submission waits in IndexedDB and
@@ -149,5 +150,20 @@ describe("the phone's outbox (issue J)", () => {
     expect((await outbox('market-i0001')).map((e) => e.state)).toEqual(['SENT', 'SENT']);
     // Another inspector on the same phone sees none of these.
     expect(await outbox('tax-i0001')).toEqual([]);
+  });
+});
+
+describe('the day of a visit entered on the phone (issue J)', () => {
+  it('follows the hub\'s calendar across the turn of the year: kept on 31 December, checked offline on 2 January', () => {
+    // Kept in the evening of 31 December (China time), opened on the morning of 2 January.
+    expect(visitDay('2026-12-31', '2026-12-31T12:00:00.000Z', new Date('2027-01-02T01:30:00Z'))).toBe('2027-01-02');
+    // The same China day: the hub's today as it was kept (an evening in UTC is the next China morning).
+    expect(visitDay('2026-12-31', '2026-12-31T01:00:00.000Z', new Date('2026-12-31T15:59:00Z'))).toBe('2026-12-31');
+    expect(visitDay('2026-12-31', '2026-12-31T01:00:00.000Z', new Date('2026-12-31T16:01:00Z'))).toBe('2027-01-01');
+    // A training hub's clock moved to March: its own dates, moved by the days the phone saw pass.
+    expect(visitDay('2026-03-04', '2026-12-06T02:00:00.000Z', new Date('2026-12-07T02:00:00Z'))).toBe('2026-03-05');
+    // A phone whose clock went back never moves the day before the hub's.
+    expect(visitDay('2027-01-02', '2027-01-02T02:00:00.000Z', new Date('2026-12-30T02:00:00Z'))).toBe('2027-01-02');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
   });
 });

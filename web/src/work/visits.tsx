@@ -10,6 +10,7 @@ import { TrainingMark } from '../components/training';
 import { chinaDateTime } from '../format';
 import { DELIVERY_STATUS, label, MEMBER_KIND, METHOD, VISIT_MEASURE } from '../labels';
 import { ForRoles, RuleNote, SignedIn } from './common';
+import { visitDay } from './onsite/day';
 import { contentDigest, fileSha256 } from './onsite/digest';
 import { sendWaiting } from './onsite/queue';
 import { SignatureField } from './onsite/signature';
@@ -611,7 +612,7 @@ function VisitScreen({ session, taskId, targetKey }: { session: SessionIdentity;
     }
     if (!k) throw new HubError('NOT_FOUND', `手机上没有检查对象 ${targetKey}：联网后在“今日检查”下载检查任务（只能填报您所在检查组的检查，R30）。`);
     const entry = await outboxOf(id);
-    const draft = (await draftOf(id)) ?? { id, subject: session.subject, inspectedOn: k.hubToday, results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])), files: {}, signatures: null, updatedAt: new Date().toISOString() };
+    const draft = (await draftOf(id)) ?? { id, subject: session.subject, inspectedOn: visitDay(k.hubToday, k.keptAt), results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])), files: {}, signatures: null, updatedAt: new Date().toISOString() };
     return { k, entry, draft };
   }, [id, reload]);
   if (state.status === 'loading') return <p class="loading">正在读取手机上的检查对象…</p>;
