@@ -52,8 +52,8 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
     const all = await hub.query<{ jointTask: { visitPage: { nodes: ApiVisit[] } } }>(`{ jointTask(id: "${taskId}") { visitPage(first: 1000) { nodes { key uscc teamProblems team { department personId kind status } checklist { department code } } } } }`, { token: await hub.token(Role.AUDITOR) });
     // Two visits checked by all four departments (R22), with complete teams: the demo inspector is seated on both by market's deputy head (R20).
     drawnOrder = all.data!.jointTask.visitPage.nodes.map((v) => v.key);
-    visits = all.data!.jointTask.visitPage.nodes.filter((v) => v.uscc !== null && v.teamProblems.length === 0 && new Set(v.checklist.map((c) => c.department)).size === 4).slice(0, 2);
-    expect(visits).toHaveLength(2);
+    visits = all.data!.jointTask.visitPage.nodes.filter((v) => v.uscc !== null && v.teamProblems.length === 0 && new Set(v.checklist.map((c) => c.department)).size === 4).slice(0, 3);
+    expect(visits).toHaveLength(3);
     const inspector = env.user(Role.INSPECTOR, 'market').subject;
     for (const v of visits) {
       if (v.team.some((m) => m.personId === inspector && m.status === 'ACTIVE')) continue;
@@ -148,6 +148,17 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await page.locator('[data-testid="network"][data-online="false"]').waitFor();
       await page.locator(`[data-testid="inspector-visit"][data-key="${key}"]`).waitFor();
       await screenshot(page, 'j-2-day-offline-phone');
+      // The sign-in lapses in the basement (or the app is reopened from the home screen): the kept work stays open.
+      const signedIn = await page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))));
+      await page.evaluate(() => sessionStorage.clear());
+      await page.reload();
+      await page.getByTestId('signed-out').waitFor();
+      await page.locator(`[data-testid="inspector-visit"][data-key="${key}"]`).waitFor();
+      await screenshot(page, 'j-2b-day-offline-signed-out-phone');
+      // Signed in again (the sign-in's own tab storage, as it was).
+      await page.evaluate((kept) => Object.entries(JSON.parse(kept) as Record<string, string>).forEach(([k, v]) => sessionStorage.setItem(k, v)), signedIn);
+      await expect(page.getByTestId('signed-out').count()).resolves.toBe(1);
+      await page.reload();
       await page.locator(`[data-testid="inspector-visit"][data-key="${key}"] [data-testid="visit-open"]`).click();
       await page.getByTestId('visit-target').waitFor();
       await screenshot(page, 'j-3-visit-offline-phone');
@@ -280,6 +291,35 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await screenshot(page, 'j-13-results-evidence-desktop');
     } finally {
       await admin.context.close();
+    }
+  });
+
+  it("R24: a submission the hub refuses (the visit was submitted from another phone) stays on this phone, 被退回, and goes back to a draft to be looked at", async () => {
+    const v = visits[2]!;
+    const { context, page } = await phoneWithVisits();
+    try {
+      await page.goto(visitPath(v.key));
+      await enterEveryItem(page, v.key);
+      // Meanwhile the tax inspector of the same team submits the visit from their own phone.
+      const tax = v.team.find((m) => m.department === 'tax' && m.kind === 'INSPECTOR' && m.status === 'ACTIVE')!;
+      const other = await env.hub.query('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
+        variables: { input: { taskId, targetKey: v.key, inspectedOn: '2026-03-04', results: v.checklist.map((c) => ({ department: c.department, itemCode: c.code, outcome: 'NO_PROBLEM', method: 'ON_SITE' })), idempotencyKey: 'tax-phone-0001' } },
+        token: await env.hub.token(Role.INSPECTOR, 'tax', tax.personId),
+      });
+      expect(other.errors).toBeUndefined();
+      await signAndSubmit(page);
+      await page.locator('[data-testid="visit-entry-state"][data-state="REFUSED"]').waitFor({ timeout: 30_000 });
+      await expect(page.getByTestId('visit-entry-state').innerText()).resolves.toMatch(/CONFLICT/);
+      await screenshot(page, 'j-14-refused-phone');
+      // Nothing of it was stored (only the other phone's submission), and nothing is lost here: back to the draft.
+      expect(await count('visit.submitted', v.key)).toBe(1);
+      await page.getByTestId('refused-edit').click();
+      await page.getByTestId('visit-form').waitFor();
+      await expect(page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value))).resolves.toEqual(v.checklist.map(() => 'NO_PROBLEM'));
+      await expect(page.getByTestId('item-notes').first().inputValue()).resolves.toBe('现场检查第1项，未发现问题');
+      await page.getByTestId('item-photos').first().waitFor();
+    } finally {
+      await context.close();
     }
   });
 });

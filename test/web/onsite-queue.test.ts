@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { isPassing, sendEntry, sendWaiting, type Transport } from '../../web/src/work/onsite/queue';
-import { forgetConnection, outbox, queue, saveDraft, draftOf, saveEntry, type OutboxEntry } from '../../web/src/work/onsite/store';
+import { draftOf, fileBytes, forgetConnection, keepFile, keepVisits, keptVisits, outbox, queue, saveDraft, saveEntry, type KeptVisit, type OutboxEntry } from '../../web/src/work/onsite/store';
 import { addDays, visitDay } from '../../web/src/work/onsite/day';
 
 /**
@@ -12,7 +12,7 @@ import { addDays, visitDay } from '../../web/src/work/onsite/day';
  */
 
 function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
-  const file = (sha256: string) => ({ sha256, kind: 'PHOTO' as const, mediaType: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, 0xff]).buffer, name: `${sha256}.jpg` });
+  const file = (sha256: string) => ({ sha256, kind: 'PHOTO' as const, mediaType: 'image/jpeg', size: 3, name: `${sha256}.jpg` });
   return {
     key: 'key-0001-aaaa',
     visitId: 'task-1/91310000MA1K000001',
@@ -87,7 +87,7 @@ describe("the phone's outbox (issue J)", () => {
     const hub = fakeHub();
     await saveDraft({ id: entry().visitId, subject: 'market-i0001', inspectedOn: '2026-03-04', results: {}, files: {}, signatures: null, updatedAt: '2026-03-04T01:00:00Z' });
     await queue(entry());
-    expect(await draftOf(entry().visitId)).toBeUndefined();
+    expect(await draftOf('market-i0001', entry().visitId)).toBeUndefined();
     const saved: OutboxEntry[] = [];
     const after = await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, async (e) => {
       saved.push(e);
@@ -150,6 +150,25 @@ describe("the phone's outbox (issue J)", () => {
     expect((await outbox('market-i0001')).map((e) => e.state)).toEqual(['SENT', 'SENT']);
     // Another inspector on the same phone sees none of these.
     expect(await outbox('tax-i0001')).toEqual([]);
+  });
+
+  it("two inspectors on one phone: each keeps their own visits, drafts and files; a re-download never drops a visit with work on it", async () => {
+    const visit = (subject: string, id: string, outcomes: KeptVisit['outcomes'] = { market: [{ code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false }] }) =>
+      ({ id, subject, task: { id: 'task-1', name: '任务', training: false, leadDepartment: 'market', departments: ['market'], windowStart: null, windowEnd: null }, taskOrder: 0, visit: { key: id } as never, outcomes, departmentNames: {}, hubToday: '2026-03-04', keptAt: '2026-03-04T00:00:00Z' }) as KeptVisit;
+    await keepVisits('market-i0001', [visit('market-i0001', 'task-1/A'), visit('market-i0001', 'task-1/B')]);
+    await keepVisits('tax-i0001', [visit('tax-i0001', 'task-1/A')]);
+    expect((await keptVisits('market-i0001')).map((v) => v.id).sort()).toEqual(['task-1/A', 'task-1/B']);
+    await saveDraft({ id: 'task-1/B', subject: 'market-i0001', inspectedOn: '2026-03-04', results: {}, files: {}, signatures: null, updatedAt: '2026-03-04T01:00:00Z' });
+    expect(await draftOf('tax-i0001', 'task-1/B')).toBeUndefined();
+    await keepFile('market-i0001', { sha256: 'f'.repeat(64), kind: 'PHOTO', mediaType: 'image/jpeg', size: 3, name: 'a.jpg' }, new Uint8Array([0xff, 0xd8, 0xff]).buffer);
+    expect(await fileBytes('tax-i0001', 'f'.repeat(64))).toBeUndefined();
+    expect(new Uint8Array((await fileBytes('market-i0001', 'f'.repeat(64)))!)).toEqual(new Uint8Array([0xff, 0xd8, 0xff]));
+    // The hub no longer lists B (the inspector was replaced) and market's outcomes could not be read this time.
+    await keepVisits('market-i0001', [visit('market-i0001', 'task-1/A', { market: { error: 'unreachable' } })]);
+    const kept = await keptVisits('market-i0001');
+    expect(kept.map((v) => v.id).sort()).toEqual(['task-1/A', 'task-1/B']); // B has a draft: kept
+    expect(kept.find((v) => v.id === 'task-1/A')!.outcomes.market).toEqual([{ code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false }]);
+    expect((await keptVisits('tax-i0001')).map((v) => v.id)).toEqual(['task-1/A']);
   });
 });
 

@@ -50,7 +50,8 @@ function ExpiryWatch() {
     if (session) return void setWas(true);
     if (was) {
       setWas(false);
-      if (expiredNoticeWaiting()) route(`/signin?next=${encodeURIComponent(path)}`);
+      // The inspector's phone (issue J) keeps working on what it holds; it asks to sign in before sending.
+      if (expiredNoticeWaiting() && !path.startsWith('/work/visits')) route(`/signin?next=${encodeURIComponent(path)}`);
     }
   }, [session]);
   return null;

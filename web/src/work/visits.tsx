@@ -10,11 +10,12 @@ import { TrainingMark } from '../components/training';
 import { chinaDateTime } from '../format';
 import { DELIVERY_STATUS, label, MEMBER_KIND, METHOD, VISIT_MEASURE } from '../labels';
 import { ForRoles, RuleNote, SignedIn } from './common';
+import { useSession } from '../app';
 import { visitDay } from './onsite/day';
 import { contentDigest, fileSha256 } from './onsite/digest';
 import { sendWaiting } from './onsite/queue';
 import { SignatureField } from './onsite/signature';
-import { draftOf, keepVisits, keptVisit, keptVisits, outbox, outboxOf, queue, saveDraft, saveEntry, visitId, type Draft, type DraftResult, type DraftSignatures, type KeptFile, type KeptVisit, type OutboxEntry, type Visit } from './onsite/store';
+import { draftedVisits, draftOf, keepFile, keepVisits, keptVisit, keptVisits, outbox, outboxOf, queue, saveDraft, saveEntry, unqueue, visitId, type Draft, type DraftResult, type DraftSignatures, type KeptFile, type KeptVisit, type OutboxEntry, type Visit } from './onsite/store';
 import { hubTransport, readDocument } from './onsite/transport';
 import { problemText } from './teams';
 
@@ -49,7 +50,7 @@ function useOnline(): boolean {
  * The inspector's outbox, and its sending: at once when the page opens online, whenever the
  * network comes back, every 20 s while something waits, and on demand.
  */
-function useOutbox(subject: string, online: boolean) {
+function useOutbox(subject: string, online: boolean, signedIn = true) {
   const [entries, setEntries] = useState<OutboxEntry[]>([]);
   const [sending, setSending] = useState(false);
   const refresh = useCallback(async () => setEntries(await outbox(subject)), [subject]);
@@ -68,7 +69,8 @@ function useOutbox(subject: string, online: boolean) {
   useEffect(() => void refresh(), [refresh]);
   const waiting = entries.filter((e) => e.state === 'WAITING').length;
   useEffect(() => {
-    if (!online || waiting === 0) return;
+    // Sending needs the network and a sign-in (the hub takes only a signed-in team member's).
+    if (!online || waiting === 0 || !signedIn) return;
     void send();
     const timer = setInterval(() => void send(), 20_000);
     return () => clearInterval(timer);
@@ -164,11 +166,11 @@ function OutboxList({ entries, sending, online, send }: { entries: OutboxEntry[]
 /** /work/visits: the day's visits on the phone, and the outbox. */
 function InspectorDay({ session }: { session: SessionIdentity }) {
   const online = useOnline();
-  const box = useOutbox(session.subject, online);
+  const box = useOutbox(session.subject, online, session.token !== '');
   const [reload, setReload] = useState(0);
   const [syncing, setSyncing] = useState<{ busy: boolean; error: unknown; done: string | null }>({ busy: false, error: null, done: null });
   const state = useAsync(() => keptVisits(session.subject), [session.subject, reload]);
-  const drafts = useAsync(async () => new Set((await Promise.all((state.status === 'done' ? state.value : []).map(async (k) => ((await draftOf(k.id)) ? k.id : null)))).filter(Boolean)), [state.status, reload]);
+  const drafts = useAsync(() => draftedVisits(session.subject), [state.status, reload]);
   const sync = async () => {
     setSyncing({ busy: true, error: null, done: null });
     try {
@@ -181,7 +183,7 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
   };
   // Nothing kept yet and online: keep the day's visits at once.
   useEffect(() => {
-    if (state.status === 'done' && state.value.length === 0 && online && !syncing.busy && !syncing.error && !syncing.done) void sync();
+    if (state.status === 'done' && state.value.length === 0 && online && session.token && !syncing.busy && !syncing.error && !syncing.done) void sync();
   }, [state.status]);
   // By task (as the hub listed them), then in the drawn order (R15: batches, then positions).
   const kept = (state.status === 'done' ? state.value : []).slice().sort((a, b) => (a.task.id === b.task.id ? a.visit.batch - b.visit.batch || a.visit.position - b.visit.position : a.taskOrder - b.taskOrder));
@@ -199,7 +201,7 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
       <h1>今日检查</h1>
       <NetworkBar online={online} />
       <div class="row wrap">
-        <button type="button" data-testid="keep-visits" disabled={!online || syncing.busy} onClick={() => void sync()}>
+        <button type="button" data-testid="keep-visits" disabled={!online || !session.token || syncing.busy} onClick={() => void sync()}>
           {syncing.busy ? '正在下载…' : '下载检查任务到手机'}
         </button>
         {kept.length ? <span class="meta">手机上保存了 {kept.length} 个检查对象（{chinaDateTime(kept[0]!.keptAt)} 下载）</span> : null}
@@ -240,8 +242,13 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
   );
 }
 
-/** Reads a photo or document the inspector took: its bytes, hash and type; a large photo is scaled down (the hub keeps at most its cap). */
-async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<KeptFile> {
+/** What the hub takes as evidence from a phone (subgraphs/joint/visits/evidence.ts: the type is read from the bytes there). */
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Reads a photo or document the inspector took: its bytes, hash and type; a large photo is scaled down (the hub keeps at most 10 MB). */
+async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<{ meta: KeptFile; bytes: ArrayBuffer }> {
+  if (kind === 'PHOTO' && file.type && !PHOTO_TYPES.includes(file.type)) throw new Error(`照片须为 JPEG、PNG、WebP 或 HEIC 格式（此文件为 ${file.type}）。`);
   let bytes = await file.arrayBuffer();
   let mediaType = file.type || 'application/octet-stream';
   // A camera's photo of 8-12 MB would take minutes on a weak network: over 4 MB it is scaled to 2,560 px (JPEG).
@@ -258,7 +265,47 @@ async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<KeptFile>
       mediaType = 'image/jpeg';
     }
   }
-  return { sha256: fileSha256(bytes), kind, mediaType, bytes, name: file.name };
+  if (bytes.byteLength > MAX_FILE_BYTES) throw new Error(`文件 ${file.name} 有 ${Math.ceil(bytes.byteLength / 1_048_576)} MB，超过平台上限 10 MB：请拆分或压缩后再添加。`);
+  return { meta: { sha256: fileSha256(bytes), kind, mediaType, size: bytes.byteLength, name: file.name }, bytes };
+}
+
+/** A fresh idempotency key (R24): a UUID, also where the page is not a secure context (crypto.randomUUID is missing there). */
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A refused submission as a draft again: its results, photos and date; signatures to be drawn again. */
+function draftFrom(entry: OutboxEntry): Draft {
+  return {
+    id: entry.visitId,
+    subject: entry.subject,
+    inspectedOn: entry.submission.inspectedOn,
+    results: Object.fromEntries(
+      entry.submission.results.map((r) => [
+        `${r.department}:${r.itemCode}`,
+        {
+          outcome: r.outcome,
+          method: r.method,
+          notes: r.notes ?? '',
+          confidentialNotes: r.confidentialNotes ?? '',
+          measures: [...((r.measures as string[] | null | undefined) ?? [])],
+          photos: (r.evidence ?? []).flatMap((e) => (e.startsWith('sha256:') ? [e.slice('sha256:'.length)] : [])),
+          penaltyUnderGeneralProcedure: r.penaltyUnderGeneralProcedure === true,
+          statutoryCheckFailed: r.statutoryCheckFailed === true,
+          leadFor: r.leadFor ?? '',
+          leadNote: r.leadNote ?? '',
+        },
+      ]),
+    ),
+    files: Object.fromEntries(entry.files.filter((f) => f.kind !== 'SIGNATURE').map((f) => [f.sha256, f])),
+    signatures: null,
+    updatedAt: new Date().toISOString(),
+  };
 }
 
 function emptyResult(method: string): DraftResult {
@@ -278,14 +325,14 @@ function submissionOf(k: KeptVisit, draft: Draft) {
         itemCode: c.code,
         outcome: r.outcome,
         method: r.method as Visit['checklist'][number]['method'],
-        notes: r.notes || null,
-        confidentialNotes: r.confidentialNotes || null,
+        notes: r.notes.trim() || null,
+        confidentialNotes: r.confidentialNotes.trim() || null,
         evidence: r.photos.map((h) => `sha256:${h}`),
         measures: r.measures as never,
         penaltyUnderGeneralProcedure: r.penaltyUnderGeneralProcedure,
         statutoryCheckFailed: r.statutoryCheckFailed,
         leadFor: r.leadFor || null,
-        leadNote: r.leadFor ? r.leadNote || null : null,
+        leadNote: r.leadFor ? r.leadNote.trim() || null : null,
       };
     }),
   };
@@ -342,8 +389,7 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
         现场照片或文件
         <input
           type="file"
-          accept="image/*,application/pdf"
-          capture="environment"
+          accept="image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"
           data-testid="item-photo"
           onChange={(e) => {
             const input = e.target as HTMLInputElement;
@@ -360,7 +406,7 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
         <ul class="photos" data-testid="item-photos">
           {result.photos.map((h) => (
             <li key={h}>
-              {files[h]?.name ?? '文件'} · {Math.ceil((files[h]?.bytes.byteLength ?? 0) / 1024)} KB · <code>{h.slice(0, 12)}</code>
+              {files[h]?.name ?? '文件'} · {Math.ceil((files[h]?.size ?? 0) / 1024)} KB · <code>{h.slice(0, 12)}</code>
               <button type="button" class="link" onClick={() => set({ photos: result.photos.filter((x) => x !== h) })}>
                 移除
               </button>
@@ -398,7 +444,7 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
         {result.leadFor ? (
           <label>
             线索说明
-            <input type="text" data-testid="item-lead-note" value={result.leadNote} onInput={(e) => set({ leadNote: (e.target as HTMLInputElement).value })} />
+            <input type="text" required data-testid="item-lead-note" value={result.leadNote} onInput={(e) => set({ leadNote: (e.target as HTMLInputElement).value })} />
           </label>
         ) : null}
         <RuleNote rule="R27">发现属于其他部门职责的问题，作为线索移交该部门处理；按一般程序处罚或法定检验不合格的，结果中注明。</RuleNote>
@@ -416,8 +462,8 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
   const changeSignatures = (change: (s: DraftSignatures) => DraftSignatures) => update((d) => ({ ...d, signatures: change(over(d)) }));
   /** Keeps a drawn signature as a file of the visit and puts its hash where it belongs. */
   const keepSignature = (png: ArrayBuffer, name: string, place: (s: DraftSignatures, sha256: string) => DraftSignatures) => {
-    const file: KeptFile = { sha256: fileSha256(png), kind: 'SIGNATURE', mediaType: 'image/png', bytes: png, name };
-    update((d) => ({ ...d, files: { ...d.files, [file.sha256]: file }, signatures: place(over(d), file.sha256) }));
+    const file: KeptFile = { sha256: fileSha256(png), kind: 'SIGNATURE', mediaType: 'image/png', size: png.byteLength, name };
+    void keepFile(draft.subject, file, png).then(() => update((d) => ({ ...d, files: { ...d.files, [file.sha256]: file }, signatures: place(over(d), file.sha256) })));
   };
   const business = signatures.business;
   const team = activeTeam(k.visit);
@@ -439,8 +485,10 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
               .filter((r) => r.department === d)
               .map((r) => (
                 <li key={r.itemCode} data-testid="summary-item">
-                  {k.visit.checklist.find((c) => c.department === d && c.code === r.itemCode)?.title ?? r.itemCode}：<strong>{outcomeLabel(d, r.outcome)}</strong>
+                  {k.visit.checklist.find((c) => c.department === d && c.code === r.itemCode)?.title ?? r.itemCode}：<strong>{outcomeLabel(d, r.outcome)}</strong>（{label(METHOD, r.method)}）
                   {r.notes ? `；${r.notes}` : ''}
+                  {r.penaltyUnderGeneralProcedure ? '；将按一般程序处罚' : ''}
+                  {r.statutoryCheckFailed ? '；法定检验检测不合格' : ''}
                   {(r.measures as string[] | null)?.length ? `；措施：${(r.measures as string[]).map((m) => label(VISIT_MEASURE, m)).join('、')}` : ''}
                   {r.evidence?.length ? `；照片 ${r.evidence.length} 张` : ''}
                   {r.leadFor ? `；移交${deptName(k, r.leadFor)}：${r.leadNote ?? ''}` : ''}
@@ -449,6 +497,9 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
           </ul>
         </div>
       ))}
+      <p>
+        检查日期：<strong data-testid="summary-date">{draft.inspectedOn}</strong>
+      </p>
       <p class="meta digest" data-testid="content-digest" data-digest={digest}>
         结果摘要（SHA-256）：{digest.slice(0, 16)}…
       </p>
@@ -534,7 +585,7 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
 }
 
 /** A submitted visit: each department's delivery (online), and the record form's PDF with its hash. */
-function SentVisit({ k, entry, online }: { k: KeptVisit; entry: OutboxEntry | undefined; online: boolean }) {
+function SentVisit({ k, entry, online, resend, edit }: { k: KeptVisit; entry: OutboxEntry | undefined; online: boolean; resend: () => void; edit: () => void }) {
   const state = useAsync(async (signal) => {
     if (!online) return null;
     const answer = await run('InspectorVisits', { taskId: k.task.id }, { signal });
@@ -557,8 +608,20 @@ function SentVisit({ k, entry, online }: { k: KeptVisit; entry: OutboxEntry | un
         <p data-testid="visit-entry-state" data-state={entry.state}>
           {STATE_LABEL[entry.state]}：保存于 {chinaDateTime(entry.createdAt)}
           {entry.state === 'WAITING' ? '，联网后自动发送。' : ''}
-          {entry.state === 'REFUSED' ? `。平台答复：${entry.lastError}` : ''}
+          {entry.state === 'REFUSED' ? `。平台答复（${entry.lastErrorCode}）：${entry.lastError}` : ''}
         </p>
+      ) : null}
+      {entry?.state === 'REFUSED' ? (
+        <div class="actions" data-testid="refused-actions">
+          <button type="button" data-testid="refused-resend" onClick={resend}>
+            重新发送（原样）
+          </button>
+          {entry.submissionId ? null : (
+            <button type="button" class="secondary" data-testid="refused-edit" onClick={edit}>
+              退回修改（需重新签字）
+            </button>
+          )}
+        </div>
       ) : null}
       {visit.submission ? (
         <>
@@ -600,19 +663,19 @@ function SentVisit({ k, entry, online }: { k: KeptVisit; entry: OutboxEntry | un
 /** One visit on the phone: read from what the phone keeps; entered, signed, queued. */
 function VisitScreen({ session, taskId, targetKey }: { session: SessionIdentity; taskId: string; targetKey: string }) {
   const online = useOnline();
-  const box = useOutbox(session.subject, online);
+  const box = useOutbox(session.subject, online, session.token !== '');
   const { route } = useLocation();
   const id = visitId(taskId, targetKey);
   const [reload, setReload] = useState(0);
   const state = useAsync(async () => {
-    let k = await keptVisit(id);
-    if (!k && navigator.onLine) {
+    let k = await keptVisit(session.subject, id);
+    if (!k && navigator.onLine && session.token) {
       await keepForTheDay(session);
-      k = await keptVisit(id);
+      k = await keptVisit(session.subject, id);
     }
     if (!k) throw new HubError('NOT_FOUND', `手机上没有检查对象 ${targetKey}：联网后在“今日检查”下载检查任务（只能填报您所在检查组的检查，R30）。`);
-    const entry = await outboxOf(id);
-    const draft = (await draftOf(id)) ?? { id, subject: session.subject, inspectedOn: visitDay(k.hubToday, k.keptAt), results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])), files: {}, signatures: null, updatedAt: new Date().toISOString() };
+    const entry = await outboxOf(session.subject, id);
+    const draft = (await draftOf(session.subject, id)) ?? { id, subject: session.subject, inspectedOn: visitDay(k.hubToday, k.keptAt), results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])), files: {}, signatures: null, updatedAt: new Date().toISOString() };
     return { k, entry, draft };
   }, [id, reload]);
   if (state.status === 'loading') return <p class="loading">正在读取手机上的检查对象…</p>;
@@ -651,7 +714,25 @@ function VisitScreen({ session, taskId, targetKey }: { session: SessionIdentity;
         </p>
       ) : null}
       {entry || k.visit.submission ? (
-        <SentVisit k={k} entry={entry} online={online} />
+        <SentVisit
+          k={k}
+          entry={entry}
+          online={online}
+          resend={() => {
+            // The same submission, its key kept: the hub answers what it stored of it, if anything.
+            void saveEntry({ ...entry!, state: 'WAITING', lastError: null, lastErrorCode: null }).then(async () => {
+              await box.refresh();
+              if (navigator.onLine) void box.send();
+            });
+          }}
+          edit={() => {
+            // Nothing of it is on the hub: back to a draft, the results as they were, the signatures void (R29).
+            void unqueue(entry!, draftFrom(entry!)).then(async () => {
+              await box.refresh();
+              setReload((r) => r + 1);
+            });
+          }}
+        />
       ) : (
         <VisitEntry
           k={k}
@@ -683,7 +764,11 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
   const setResult = (key: string, change: Partial<DraftResult>) => update((d) => ({ ...d, results: { ...d.results, [key]: { ...d.results[key]!, ...change } } }));
   const submission = useMemo(() => submissionOf(k, draft), [k, draft]);
   const digest = useMemo(() => contentDigest(submission), [submission]);
-  const missing = k.visit.checklist.filter((c) => !draft.results[itemKey(c)]?.outcome);
+  // What the hub would refuse, said here (the business signs once): an outcome for every item (R22), a note for every lead handed over (R27).
+  const missing = k.visit.checklist.filter((c) => {
+    const r = draft.results[itemKey(c)];
+    return !r?.outcome || (r.leadFor !== '' && r.leadNote.trim() === '');
+  });
   /**
    * R26: a target unreachable at its registered address, or refusing the check, gets that as the
    * result of every department whose outcomes hold it, in one step. A serious refusal is a
@@ -699,8 +784,9 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
     update((d) => ({ ...d, results: Object.fromEntries(Object.entries(d.results).map(([key, r]) => [key, has(key.split(':')[0]!) ? { ...r, outcome } : r])) }));
   };
   const addPhoto = async (key: string, file: File) => {
-    const kept = await keptFileOf(file, file.type === 'application/pdf' ? 'DOCUMENT' : 'PHOTO');
-    update((d) => ({ ...d, files: { ...d.files, [kept.sha256]: kept }, results: { ...d.results, [key]: { ...d.results[key]!, photos: [...new Set([...d.results[key]!.photos, kept.sha256])] } } }));
+    const { meta, bytes } = await keptFileOf(file, file.type === 'application/pdf' ? 'DOCUMENT' : 'PHOTO');
+    await keepFile(draft.subject, meta, bytes);
+    update((d) => ({ ...d, files: { ...d.files, [meta.sha256]: meta }, results: { ...d.results, [key]: { ...d.results[key]!, photos: [...new Set([...d.results[key]!.photos, meta.sha256])] } } }));
   };
   const submit = async () => {
     setBusy(true);
@@ -708,7 +794,7 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
     try {
       const signatures = draft.signatures!;
       const used = new Set([...submission.results.flatMap((r) => r.evidence!.map((e) => e.slice('sha256:'.length))), ...Object.values(signatures.team), ...(signatures.business?.kind === 'SIGNED' ? [signatures.business.signature] : [])]);
-      const key = crypto.randomUUID();
+      const key = newKey();
       const business = signatures.business!;
       await queue({
         key,
@@ -766,7 +852,16 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
       }}
     >
       <label for="inspected-on">检查日期</label>
-      <input id="inspected-on" type="date" data-testid="inspected-on" value={draft.inspectedOn} onInput={(e) => update((d) => ({ ...d, inspectedOn: (e.target as HTMLInputElement).value }))} />
+      <input
+        id="inspected-on"
+        type="date"
+        required
+        data-testid="inspected-on"
+        min={k.task.windowStart ?? undefined}
+        max={visitDay(k.hubToday, k.keptAt)}
+        value={draft.inspectedOn}
+        onInput={(e) => update((d) => ({ ...d, inspectedOn: (e.target as HTMLInputElement).value }))}
+      />
       <div class="actions">
         <button type="button" class="secondary" data-testid="all-unreachable" onClick={() => everyItem('UNREACHABLE')}>
           无法联系（全部事项）
@@ -795,7 +890,7 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
         </button>
         {missing.length ? (
           <span class="meta" data-testid="items-missing">
-            还有 {missing.length} 个事项未填写结果
+            还有 {missing.length} 个事项未填写结果（或移交线索未写说明）
           </span>
         ) : null}
       </div>
@@ -803,13 +898,36 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
   );
 }
 
-/** /work/visits and /work/visits/:taskId/:key: an inspector's day and one visit, on the phone (issue J). */
+/** The inspector last signed in on this phone (localStorage): their kept work stays reachable while the sign-in has lapsed. */
+const LAST_INSPECTOR = 'jointcheck.onsite.inspector';
+
+/**
+ * /work/visits and /work/visits/:taskId/:key: an inspector's day and one visit, on the phone (issue
+ * J). Signed in, as the inspector; with the sign-in lapsed (an hour offline, the app reopened from
+ * the home screen), what the last inspector kept on this phone is still shown and entered, and
+ * nothing is sent until they sign in again.
+ */
 export function VisitsWorkPage({ taskId, target: targetKey }: { taskId?: string; target?: string }) {
+  const session = useSession();
+  const { path } = useLocation();
+  if (session?.role === 'INSPECTOR') localStorage.setItem(LAST_INSPECTOR, session.subject);
+  const last = session ? null : localStorage.getItem(LAST_INSPECTOR);
+  const screen = (s: SessionIdentity) => (taskId && targetKey ? <VisitScreen session={s} taskId={decodeURIComponent(taskId)} targetKey={decodeURIComponent(targetKey)} /> : <InspectorDay session={s} />);
+  if (!session && last) {
+    return (
+      <>
+        <p class="notice warn" data-testid="signed-out">
+          未登录或登录已过期：可继续查看和填写本手机保存的检查（{last}），<a href={`/signin?next=${encodeURIComponent(path)}`}>登录</a>后才会发送。
+        </p>
+        {screen({ token: '', subject: last, role: 'INSPECTOR', department: null, expiresAt: null })}
+      </>
+    );
+  }
   return (
     <SignedIn>
-      {(session) => (
-        <ForRoles session={session} roles={['INSPECTOR']}>
-          {taskId && targetKey ? <VisitScreen session={session} taskId={decodeURIComponent(taskId)} targetKey={decodeURIComponent(targetKey)} /> : <InspectorDay session={session} />}
+      {(s) => (
+        <ForRoles session={s} roles={['INSPECTOR']}>
+          {screen(s)}
         </ForRoles>
       )}
     </SignedIn>

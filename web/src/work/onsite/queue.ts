@@ -2,8 +2,8 @@ import type { KeptFile, OutboxEntry, RecordFormInput, SubmissionInput } from './
 
 /** How a waiting submission reaches the hub: the page's fetches (transport.ts), or a test's. */
 export interface Transport {
-  /** Sends a file for a visit (POST /evidence); answers its hash as the hub computed it. */
-  upload(file: KeptFile, taskId: string, targetKey: string): Promise<string>;
+  /** Sends a file for a visit (POST /evidence), its bytes read from the phone's store; answers its hash as the hub computed it. */
+  upload(file: KeptFile, taskId: string, targetKey: string, subject: string): Promise<string>;
   submit(input: SubmissionInput): Promise<{ id: string; contentDigest: string | null }>;
   sign(input: RecordFormInput): Promise<{ id: string; pdfSha256: string; documentPath: string }>;
 }
@@ -20,7 +20,8 @@ export interface SendFailure {
  * sent (BAD_USER_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND), or the inspector must sign in again.
  */
 export function isPassing(code: string): boolean {
-  return ['NETWORK', 'UNAVAILABLE', 'DOWNSTREAM_SERVICE_ERROR', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'TIMEOUT'].includes(code) || code.startsWith('HTTP_5');
+  // HTTP_<status>: an answer that is not the hub's (a captive portal's page, a proxy's error): not a refusal by the hub.
+  return ['NETWORK', 'UNAVAILABLE', 'DOWNSTREAM_SERVICE_ERROR', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'TIMEOUT'].includes(code) || code.startsWith('HTTP_');
 }
 
 function failureOf(error: unknown): SendFailure {
@@ -46,7 +47,7 @@ export async function sendEntry(entry: OutboxEntry, transport: Transport, save: 
   try {
     for (const file of current.files) {
       if (current.sentFiles.includes(file.sha256)) continue;
-      const stored = await transport.upload(file, String(current.submission.taskId), current.submission.targetKey);
+      const stored = await transport.upload(file, String(current.submission.taskId), current.submission.targetKey, current.subject);
       if (stored !== file.sha256) throw { code: 'BAD_USER_INPUT', detail: `文件 ${file.name} 在上传中被改变（平台计算的摘要 ${String(stored).slice(0, 12)}… 与手机上的 ${file.sha256.slice(0, 12)}… 不同）。` } satisfies SendFailure;
       await step({ sentFiles: [...current.sentFiles, file.sha256] });
     }

@@ -41,13 +41,20 @@ export interface KeptVisit {
   keptAt: string;
 }
 
-/** A file taken on the phone: its bytes and their SHA-256, the reference results carry (`sha256:<hex>`). */
+/** A file taken on the phone: what drafts and the outbox hold of it (its bytes are kept once, apart: `keepFile`). */
 export interface KeptFile {
   sha256: string;
   kind: 'PHOTO' | 'DOCUMENT' | 'SIGNATURE';
   mediaType: string;
-  bytes: ArrayBuffer;
+  size: number;
   name: string;
+}
+
+/** A file's bytes, written once under the inspector and the file's SHA-256 (`sha256:<hex>` in results). */
+export interface FileBytes {
+  subject: string;
+  sha256: string;
+  bytes: ArrayBuffer;
 }
 
 /** One item's result being entered. */
@@ -118,10 +125,15 @@ export interface OutboxEntry {
   lastErrorCode: string | null;
 }
 
+/*
+ * Every record is keyed by the inspector (token subject) and its own id, so two inspectors sharing a
+ * phone never see or overwrite each other's visits, drafts or files.
+ */
 interface OnSiteDB extends DBSchema {
-  visits: { key: string; value: KeptVisit; indexes: { subject: string } };
-  drafts: { key: string; value: Draft };
-  outbox: { key: string; value: OutboxEntry; indexes: { subject: string; visitId: string } };
+  visits: { key: [string, string]; value: KeptVisit; indexes: { subject: string } };
+  drafts: { key: [string, string]; value: Draft };
+  files: { key: [string, string]; value: FileBytes };
+  outbox: { key: string; value: OutboxEntry; indexes: { subject: string; visit: [string, string] } };
 }
 
 export const DB_NAME = 'jointcheck-onsite';
@@ -129,13 +141,16 @@ export const DB_NAME = 'jointcheck-onsite';
 let opened: Promise<IDBPDatabase<OnSiteDB>> | null = null;
 
 export function db(): Promise<IDBPDatabase<OnSiteDB>> {
-  opened ??= openDB<OnSiteDB>(DB_NAME, 1, {
-    upgrade(database) {
-      database.createObjectStore('visits', { keyPath: 'id' }).createIndex('subject', 'subject');
-      database.createObjectStore('drafts', { keyPath: 'id' });
+  opened ??= openDB<OnSiteDB>(DB_NAME, 2, {
+    upgrade(database, oldVersion) {
+      // Version 1 (never released) kept files inside drafts and keyed records by visit alone.
+      if (oldVersion === 1) for (const name of [...database.objectStoreNames]) database.deleteObjectStore(name);
+      database.createObjectStore('visits', { keyPath: ['subject', 'id'] }).createIndex('subject', 'subject');
+      database.createObjectStore('drafts', { keyPath: ['subject', 'id'] });
+      database.createObjectStore('files', { keyPath: ['subject', 'sha256'] });
       const outbox = database.createObjectStore('outbox', { keyPath: 'key' });
       outbox.createIndex('subject', 'subject');
-      outbox.createIndex('visitId', 'visitId');
+      outbox.createIndex('visit', ['subject', 'visitId']);
     },
   });
   return opened;
@@ -148,13 +163,27 @@ export function forgetConnection(): void {
 
 export const visitId = (taskId: string, targetKey: string) => `${taskId}/${targetKey}`;
 
-/** Keeps the visits just read from the hub in place of the inspector's earlier ones (a visit with a draft or waiting submission is kept as it was read last). */
+/**
+ * Keeps the visits just read from the hub in place of the inspector's earlier ones. A visit no longer
+ * listed (its task cancelled, the inspector replaced) is kept while it has a draft or a submission
+ * on the phone: what was entered is never dropped. A department whose outcomes could not be read
+ * this time keeps those read before.
+ */
 export async function keepVisits(subject: string, visits: KeptVisit[]): Promise<void> {
   const d = await db();
-  const tx = d.transaction('visits', 'readwrite');
-  const fresh = new Set(visits.map((v) => v.id));
-  for (const old of await tx.store.index('subject').getAll(subject)) if (!fresh.has(old.id)) await tx.store.delete(old.id);
-  for (const v of visits) await tx.store.put(v);
+  const tx = d.transaction(['visits', 'drafts', 'outbox'], 'readwrite');
+  const store = tx.objectStore('visits');
+  const fresh = new Map(visits.map((v) => [v.id, v]));
+  for (const old of await store.index('subject').getAll(subject)) {
+    const now = fresh.get(old.id);
+    if (now) {
+      for (const [department, outcomes] of Object.entries(now.outcomes)) if (!Array.isArray(outcomes) && Array.isArray(old.outcomes[department])) now.outcomes[department] = old.outcomes[department]!;
+      continue;
+    }
+    const inUse = (await tx.objectStore('drafts').getKey([subject, old.id])) !== undefined || (await tx.objectStore('outbox').index('visit').getKey([subject, old.id])) !== undefined;
+    if (!inUse) await store.delete([subject, old.id]);
+  }
+  for (const v of visits) await store.put(v);
   await tx.done;
 }
 
@@ -162,16 +191,31 @@ export async function keptVisits(subject: string): Promise<KeptVisit[]> {
   return (await db()).getAllFromIndex('visits', 'subject', subject);
 }
 
-export async function keptVisit(id: string): Promise<KeptVisit | undefined> {
-  return (await db()).get('visits', id);
+export async function keptVisit(subject: string, id: string): Promise<KeptVisit | undefined> {
+  return (await db()).get('visits', [subject, id]);
 }
 
-export async function draftOf(id: string): Promise<Draft | undefined> {
-  return (await db()).get('drafts', id);
+export async function draftOf(subject: string, id: string): Promise<Draft | undefined> {
+  return (await db()).get('drafts', [subject, id]);
+}
+
+/** The visits with a draft on the phone (keys only: nothing of the drafts is read). */
+export async function draftedVisits(subject: string): Promise<Set<string>> {
+  const keys = await (await db()).getAllKeys('drafts');
+  return new Set(keys.filter(([s]) => s === subject).map(([, id]) => id));
 }
 
 export async function saveDraft(draft: Draft): Promise<void> {
   await (await db()).put('drafts', draft);
+}
+
+/** Keeps a file's bytes once (its hash names it); drafts and the outbox refer to it. */
+export async function keepFile(subject: string, file: KeptFile, bytes: ArrayBuffer): Promise<void> {
+  await (await db()).put('files', { subject, sha256: file.sha256, bytes });
+}
+
+export async function fileBytes(subject: string, sha256: string): Promise<ArrayBuffer | undefined> {
+  return (await (await db()).get('files', [subject, sha256]))?.bytes;
 }
 
 /** Puts a visit's submission in the outbox and clears its draft, in one transaction: never both, never neither. */
@@ -179,7 +223,20 @@ export async function queue(entry: OutboxEntry): Promise<void> {
   const d = await db();
   const tx = d.transaction(['outbox', 'drafts'], 'readwrite');
   await tx.objectStore('outbox').add(entry);
-  await tx.objectStore('drafts').delete(entry.visitId);
+  await tx.objectStore('drafts').delete([entry.subject, entry.visitId]);
+  await tx.done;
+}
+
+/**
+ * A refused submission back to a draft (issue J: the hub refused it, a person mends it): its results,
+ * files and date as they were, the signatures void (the results will change). Only while nothing of
+ * it is stored by the hub; the entry leaves the outbox in the same transaction.
+ */
+export async function unqueue(entry: OutboxEntry, draft: Draft): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['outbox', 'drafts'], 'readwrite');
+  await tx.objectStore('drafts').put(draft);
+  await tx.objectStore('outbox').delete(entry.key);
   await tx.done;
 }
 
@@ -187,8 +244,8 @@ export async function outbox(subject: string): Promise<OutboxEntry[]> {
   return ((await db()).getAllFromIndex('outbox', 'subject', subject)).then((all) => all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
 }
 
-export async function outboxOf(visit: string): Promise<OutboxEntry | undefined> {
-  return (await (await db()).getAllFromIndex('outbox', 'visitId', visit))[0];
+export async function outboxOf(subject: string, visit: string): Promise<OutboxEntry | undefined> {
+  return (await (await db()).getAllFromIndex('outbox', 'visit', [subject, visit]))[0];
 }
 
 export async function saveEntry(entry: OutboxEntry): Promise<void> {
