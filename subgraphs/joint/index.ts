@@ -99,7 +99,7 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits
       context: (base) => ({ ...base, joint: deps }),
       limits: config.limits,
       // Issue J: photos, documents, signatures and the hub's papers, over plain HTTP (binary files).
-      routes: evidenceRoutes(new EvidenceService(deps, deps.onSite.maxEvidenceBytes), options.logger),
+      routes: evidenceRoutes(new EvidenceService(deps), options.logger),
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.
       health: async () => ({ ok: true, detail: { calendar: calendarStatus(deps.calendar, deps.clock()) } }),
     }),

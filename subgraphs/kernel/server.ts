@@ -156,6 +156,18 @@ export function createHttpApp(service: string, health?: HealthProbe): { app: exp
  * operation's name and type, the root fields it touched, and whether it was refused. Values are
  * never logged. Ship the logs to the hub's log store to keep the trace.
  */
+/**
+ * One line of the access trace (R30): GraphQL operations (accessTrace) and the routes outside it
+ * (the joint service's evidence) write the same fields. `extra` adds what the route names (a file's hash).
+ */
+export function logAccess(logger: Logger, line: { service: string; requestId: string; identity: Identity | null; operation: string | null; type: string | null; fields: string[]; codes: string[]; refused?: boolean; extra?: Record<string, unknown> }): void {
+  const { identity, codes } = line;
+  logger.info(
+    { trace: 'access', service: line.service, requestId: line.requestId, subject: identity?.subject ?? null, role: identity?.role ?? null, department: identity?.department ?? null, operation: line.operation, type: line.type, fields: line.fields, ...line.extra, refused: line.refused ?? (codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED)), errors: codes },
+    'access',
+  );
+}
+
 export function accessTrace<C extends RequestContext>(service: string, logger: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ contextValue }) {
@@ -165,10 +177,7 @@ export function accessTrace<C extends RequestContext>(service: string, logger: L
           if (fields.length === 0 && operation) return; // federation's own _service reads
           const codes = [...new Set((errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))];
           const { identity, requestId } = contextValue;
-          logger.info(
-            { trace: 'access', service, requestId, subject: identity.subject, role: identity.role, department: identity.department, operation: operationName ?? null, type: operation?.operation ?? null, fields, refused: codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED), errors: codes },
-            'access',
-          );
+          logAccess(logger, { service, requestId, identity, operation: operationName ?? null, type: operation?.operation ?? null, fields, codes });
         },
       };
     },

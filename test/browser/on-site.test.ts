@@ -233,8 +233,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await page.goto('/work/visits');
       await page.locator(`[data-testid="outbox-entry"][data-visit="${taskId}/${key}"][data-state="SENT"]`).waitFor({ timeout: 60_000 });
       await screenshot(page, 'j-10-sent-after-interruption-phone');
-      expect(keys.length).toBe(2);
-      expect(keys[1]).toBe(keys[0]);
+      // Sent again at least once (the page may try more than once on a slow machine), always with the same key.
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(keys)).toEqual(new Set([keys[0]]));
       await page.goto(visitPath(key));
       await expectDeliveredOnce(page, key);
       await screenshot(page, 'j-11-visit-delivered-after-retry-phone');

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { isPassing, sendEntry, sendWaiting, type Transport } from '../../web/src/work/onsite/queue';
 import { draftOf, fileBytes, forgetConnection, keepFile, keepVisits, keptVisits, outbox, queue, saveDraft, saveEntry, type KeptVisit, type OutboxEntry } from '../../web/src/work/onsite/store';
-import { addDays, visitDay } from '../../web/src/work/onsite/day';
+import { visitDay } from '../../web/src/work/onsite/day';
+import { addDays } from '../../web/src/format';
 
 /**
  * Issue J: the phone's outbox (web/src/work/onsite/): a visit's submission waits in IndexedDB and

@@ -8,6 +8,11 @@ export function chinaDate(value: string | Date | null | undefined): string {
   return new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A calendar day (YYYY-MM-DD) moved by whole days, across months and years. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function chinaDateTime(value: string | Date | null | undefined): string {
   if (!value) return '—';
   const date = typeof value === 'string' ? new Date(value) : value;

@@ -92,7 +92,7 @@ export class NoticeService {
       training: task.training,
     });
     const row = Object.assign(new NoticeRow(), { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, noticeNo, requestDigest, visitOn: input.visitOn, contact, requirements, pdfSha256: sha256OfBytes(pdf), issuedAt: now, issuedBy: identity.subject });
-    const evidence = new EvidenceService(this.deps, this.deps.onSite.maxEvidenceBytes);
+    const evidence = new EvidenceService(this.deps);
     try {
       await this.deps.dataSource.transaction(async (tx) => {
         await tx.insert(NoticeRow, row);

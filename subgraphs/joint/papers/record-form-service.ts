@@ -51,7 +51,7 @@ export class RecordFormService {
   constructor(private readonly deps: JointDeps) {}
 
   async sign(identity: Identity, input: RecordFormRequest): Promise<RecordFormRow> {
-    const evidence = new EvidenceService(this.deps, this.deps.onSite.maxEvidenceBytes);
+    const evidence = new EvidenceService(this.deps);
     const { task, visit, team } = await evidence.requireTeamMember(identity, input.taskId, input.targetKey, 'have the joint record form made');
     const m = this.deps.dataSource.manager;
     const submission = await m.findOneBy(SubmissionRow, { taskId: task.id, targetKey: input.targetKey });
@@ -167,7 +167,7 @@ export class RecordFormService {
     const results = submission.results as ContentResult[];
     const departments = [task.leadDepartment, ...content.departments.filter((d) => d !== task.leadDepartment)];
     const labels = new Map(await Promise.all(departments.map(async (d) => [d, await this.outcomeLabels(d)] as const)));
-    const evidence = new EvidenceService(this.deps, this.deps.onSite.maxEvidenceBytes);
+    const evidence = new EvidenceService(this.deps);
     const hashes = [...signatures.team.map((s) => s.sha256), ...(signatures.business ? [signatures.business] : [])];
     const images = new Map(await Promise.all(hashes.map(async (h) => [h, await evidence.bytesOf(h)] as const)));
     const image = (sha256: string | null) => (sha256 ? (images.get(sha256) ?? null) : null);

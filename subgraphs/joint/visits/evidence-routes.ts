@@ -6,7 +6,7 @@ import { answerError } from '../../kernel/http-errors';
 import { Role, type Identity } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { callerKey } from '../../kernel/limits';
-import type { ServiceRouteTools } from '../../kernel/server';
+import { logAccess, type ServiceRouteTools } from '../../kernel/server';
 import type { EvidenceService } from './evidence';
 
 /** The extension a download is named with, by type. */
@@ -30,11 +30,19 @@ export const CONTENT_SHA256_HEADER = 'x-content-sha256';
  */
 export function evidenceRoutes(service: EvidenceService, logger: Logger): (app: express.Express, tools: ServiceRouteTools) => void {
   return (app, tools) => {
+    // A download refused as if the file did not exist (NOT_FOUND) is a refusal too, in the trace.
     const trace = (req: express.Request, identity: Identity | null, action: string, code: string | null, sha256: string | null) =>
-      logger.info(
-        { trace: 'access', service: 'joint', requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID(), subject: identity?.subject ?? null, role: identity?.role ?? null, department: identity?.department ?? null, operation: action, type: action === 'evidence.read' ? 'query' : 'mutation', fields: ['evidence'], sha256, refused: code === ErrorCode.FORBIDDEN || code === ErrorCode.UNAUTHENTICATED || (action === 'evidence.read' && code === ErrorCode.NOT_FOUND), errors: code ? [code] : [] },
-        'access',
-      );
+      logAccess(logger, {
+        service: 'joint',
+        requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID(),
+        identity,
+        operation: action,
+        type: action === 'evidence.read' ? 'query' : 'mutation',
+        fields: ['evidence'],
+        codes: code ? [code] : [],
+        refused: code === ErrorCode.FORBIDDEN || code === ErrorCode.UNAUTHENTICATED || (action === 'evidence.read' && code === ErrorCode.NOT_FOUND),
+        extra: { sha256 },
+      });
     const failed = (req: express.Request, res: express.Response, next: express.NextFunction, identity: Identity | null, action: string) => (thrown: unknown) => {
       // A passing database fault is UNAVAILABLE, as GraphQL answers it: nothing was stored; send again.
       const error = isTransientDatabaseError(thrown) ? new HubError(ErrorCode.UNAVAILABLE, 'The database was briefly unavailable: nothing was stored; send the file again.', { retryable: true }) : thrown;

@@ -83,11 +83,12 @@ const DEPARTMENT_READERS: readonly Role[] = [Role.COORDINATOR, Role.DEPT_ADMIN, 
  * it did not exist (its hash tells nothing then).
  */
 export class EvidenceService {
-  constructor(
-    private readonly deps: JointDeps,
-    /** The largest piece of evidence, in bytes (JOINTCHECK_MAX_EVIDENCE_BYTES). */
-    readonly maxBytes: number,
-  ) {}
+  constructor(private readonly deps: JointDeps) {}
+
+  /** The largest piece of evidence, in bytes (JOINTCHECK_MAX_EVIDENCE_BYTES, deps.onSite). */
+  get maxBytes(): number {
+    return this.deps.onSite.maxEvidenceBytes;
+  }
 
   /** R30: the caller is an active member of the visit's team of a locked task; answers the visit. */
   async requireTeamMember(identity: Identity, taskId: string, targetKey: string, what: string): Promise<{ task: Awaited<ReturnType<TaskService['requireTask']>>; visit: DrawnTargetRow; team: TeamMemberRow[] }> {

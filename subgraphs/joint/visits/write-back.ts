@@ -159,7 +159,7 @@ export class WriteBackService {
     // Evidence is referred to by hash once the phone has sent it for this visit (issue J): a result
     // never points at a file the hub does not hold, or holds for another visit.
     const refs = input.results.flatMap((r) => (r.evidence ?? []).flatMap((e) => EVIDENCE_REF.exec(e)?.[1] ?? []));
-    const held = await new EvidenceService(this.deps, 0).linkedTo(task.id, input.targetKey, refs);
+    const held = await new EvidenceService(this.deps).linkedTo(task.id, input.targetKey, refs);
     const absent = refs.find((h) => !held.has(h));
     if (absent) throw badInput(`Evidence sha256:${absent} has not been sent for ${input.targetKey}: send the file first (POST /evidence), then the results that refer to it. Nothing was stored.`, { field: 'results', rule: 'R24' });
     const now = this.deps.clock();

@@ -9,7 +9,7 @@ import { Async, ErrorNotice, Loading, useAsync } from '../components/async';
 import { names, useDepartments } from '../components/department-name';
 import { FiguresTable } from '../components/figures-table';
 import { TrainingMark } from '../components/training';
-import { chinaDate, chinaDateTime } from '../format';
+import { addDays, chinaDate, chinaDateTime } from '../format';
 import { ITEM_CATEGORY, label, METHOD, PLAN_KIND, PLAN_STATUS, regionName, industryName, STRATUM, TARGET_KIND, TASK_STATUS } from '../labels';
 import { ActionOutcome, ForRoles, RuleNote, SignedIn, useAction, useHubToday, useHubYear } from './common';
 
@@ -26,11 +26,6 @@ type ChecklistItem = NonNullable<ResultOf<'WorkPlanChecklist'>[string]>['checkli
 
 const COORDINATOR = 'COORDINATOR';
 
-
-/** A China date (YYYY-MM-DD) some days after another. */
-function dayAfter(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Codes typed as a list: separated by spaces, commas or 、. */
 function codeList(text: string): string[] {
@@ -396,7 +391,7 @@ function CreateTaskPanel({ plan, tasks, hubToday }: { plan: Plan; tasks: Task[];
   const action = useAction();
   const [name, setName] = useState(`${plan.year}年第${tasks.length + 1}批联合抽查`);
   const [source, setSource] = useState('');
-  const [witnessOn, setWitnessOn] = useState(dayAfter(hubToday, 2));
+  const [witnessOn, setWitnessOn] = useState(addDays(hubToday, 2));
   const [numbers, setNumbers] = useState('7');
   const [unannounced, setUnannounced] = useState(false);
   return (
@@ -419,7 +414,7 @@ function CreateTaskPanel({ plan, tasks, hubToday }: { plan: Plan; tasks: Task[];
         <label for="task-witness-source">见证来源（公开随机数）</label>
         <input id="task-witness-source" type="text" data-testid="task-witness-source" placeholder="例如：中国福利彩票双色球第2026024期开奖号码" value={source} onInput={(e) => setSource(e.currentTarget.value)} />
         <label for="task-witness-date">见证公布日期</label>
-        <input id="task-witness-date" type="date" data-testid="task-witness-date" min={dayAfter(hubToday, 1)} value={witnessOn} onInput={(e) => setWitnessOn(e.currentTarget.value)} />
+        <input id="task-witness-date" type="date" data-testid="task-witness-date" min={addDays(hubToday, 1)} value={witnessOn} onInput={(e) => setWitnessOn(e.currentTarget.value)} />
         <label for="task-witness-numbers">见证号码个数</label>
         <input id="task-witness-numbers" type="number" min={3} max={50} data-testid="task-witness-numbers" value={numbers} onInput={(e) => setNumbers(e.currentTarget.value)} />
         <p class="meta">例如双色球开奖号码为 7 个（6 个红球和 1 个蓝球）。</p>

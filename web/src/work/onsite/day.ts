@@ -1,11 +1,6 @@
-import { chinaDate } from '../../format';
+import { addDays, chinaDate } from '../../format';
 
 const DAY_MS = 86_400_000;
-
-/** A calendar day (YYYY-MM-DD) moved by whole days, across months and years. */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * The day of a visit entered on the phone (issue J), by the hub's calendar: the hub's today when the
