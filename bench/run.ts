@@ -19,7 +19,7 @@ import { benchVisits } from './visits';
  * (the same seed always gives the same data).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' }, flood: { type: 'string' }, 'flood-seconds': { type: 'string' } } });
+  const { values } = parseArgs({ options: { targets: { type: 'string', default: '1000000' }, data: { type: 'string', default: '.bench-data' }, only: { type: 'string' }, 'import-rows': { type: 'string' }, gateways: { type: 'string' }, flood: { type: 'string' }, 'flood-seconds': { type: 'string' }, mysql: { type: 'string' } } });
   const targets = Number(values.targets);
   // Everything printed also goes to a results file named by the time and the commit measured.
   const commit = (() => {
@@ -67,17 +67,25 @@ async function main(): Promise<void> {
     if (values.only === 'flood') return;
   }
   if (values.only === 'write-back' || !values.only) {
-    const w = await benchWriteBack(path.resolve(values.data!));
-    console.log(`\n## Write-back as deployed: ${w.submissions} visit submissions through the gateway (autocannon, 10 connections), every service in its own process (SQLite)`);
-    console.log(`  stored     ${w.load.perSecond.toFixed(0)} submissions/s sustained; latency p50 ${w.load.latencyMs.p50} ms, p99 ${w.load.latencyMs.p99} ms; failures ${w.load.non2xx} HTTP, ${w.load.graphqlErrors} GraphQL${w.load.errorSamples.length ? ` (${w.load.errorSamples.join(' | ')})` : ''}`);
-    console.log(`  delivered  ${(w.deliveredMs / 1000).toFixed(2)} s after the first (${(w.submissions / (w.deliveredMs / 1000)).toFixed(0)} submissions/s end to end, the joint service's deliverer on its 1 s interval)`);
-    console.log(`  results    ${w.resultsStored} stored in the departments of ${w.resultsExpected} submitted${w.resultsStored === w.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
-    console.log(`  CPU per submission  ${Object.entries(w.cpuMsPerSubmission).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
-    console.log(`  peak RSS   ${Object.entries(w.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
-    const sortedChecklist = [...w.checklistMs].sort((a, b) => a - b);
-    console.log(`\n## Combined checklist as deployed (same processes, before the submissions): 1,000 visits of the five-department task in one request through the gateway`);
-    console.log(`  times      ${w.checklistMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} (median ${(sortedChecklist[2]! / 1000).toFixed(2)} s; target ≤ 1.5 s)`);
-    console.log(`  peak RSS   ${Object.entries(w.checklistPeakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')} (by the end of these requests)`);
+    // Issue K: on SQLite, then on MySQL when JOINTCHECK_MYSQL_URL (or --mysql) names a server, each service's own database on it.
+    const mysqlUrl = values.mysql ?? process.env.JOINTCHECK_MYSQL_URL;
+    const runs = [await benchWriteBack(path.resolve(values.data!))];
+    if (mysqlUrl) runs.push(await benchWriteBack(path.resolve(values.data!), { mysqlUrl }));
+    else console.log('\n(write-back on MySQL skipped: set JOINTCHECK_MYSQL_URL, such as mysql://root@127.0.0.1:3306)');
+    for (const w of runs) {
+      const on = w.database === 'sqlite' ? 'SQLite' : `MySQL at ${w.database}`;
+      console.log(`\n## Write-back as deployed: ${w.submissions} visit submissions through the gateway (autocannon, 10 connections), every service in its own process (${on})`);
+      console.log(`  stored     ${w.load.perSecond.toFixed(0)} submissions/s sustained (${w.load.seconds.toFixed(1)} s); latency p50 ${w.load.latencyMs.p50} ms, p99 ${w.load.latencyMs.p99} ms; failures ${w.load.non2xx} HTTP, ${w.load.graphqlErrors} GraphQL${w.load.errorSamples.length ? ` (${w.load.errorSamples.join(' | ')})` : ''}`);
+      console.log(`  delivered  ${(w.deliveredMs / 1000).toFixed(2)} s after the first (${(w.submissions / (w.deliveredMs / 1000)).toFixed(0)} submissions/s end to end, the joint service's deliverer on its 1 s interval)`);
+      console.log(`  results    ${w.resultsStored} stored in the departments of ${w.resultsExpected} submitted${w.resultsStored === w.resultsExpected ? ' (0 lost, 0 duplicated)' : ' — MISMATCH'}`);
+      const total = Object.values(w.cpuMsPerSubmission).reduce((a, b) => a + b, 0);
+      console.log(`  CPU per submission  ${Object.entries(w.cpuMsPerSubmission).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}; all processes ${total.toFixed(1)} ms`);
+      console.log(`  peak RSS   ${Object.entries(w.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}`);
+      const sortedChecklist = [...w.checklistMs].sort((a, b) => a - b);
+      console.log(`\n## Combined checklist as deployed (${on}, same processes, before the submissions): 1,000 visits of the five-department task in one request through the gateway`);
+      console.log(`  times      ${w.checklistMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} (median ${(sortedChecklist[2]! / 1000).toFixed(2)} s; target ≤ 1.5 s)`);
+      console.log(`  peak RSS   ${Object.entries(w.checklistPeakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')} (by the end of these requests)`);
+    }
     if (values.only === 'write-back') return;
   }
   if (values.only === 'registry' || !values.only) {

@@ -9,8 +9,12 @@ import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadR
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { BENCH_DEPARTMENTS, checklistQuery, prepareTask } from './visits';
 import { freePort } from '../test/support/ports';
+import { dropServiceDatabase } from '../subgraphs/kernel/datasource';
+import { randomBytes } from 'node:crypto';
 
 export interface WriteBackBenchResult {
+  /** The database every service ran on: `sqlite`, or the MySQL server's URL. */
+  database: string;
   submissions: number;
   load: LoadResult;
   /** From the first submission until every department holds every result, ms. */
@@ -33,14 +37,18 @@ export interface WriteBackBenchResult {
  * the registry, the joint service and the gateway, each from its own entry point, on SQLite).
  * The task is prepared first in one process with a clock set to its witness date (the services
  * use the real clock, and a draw waits for its witness), then the services are started on the same
- * databases; 300 visit submissions go through the gateway with autocannon (10 connections) and the
+ * databases; 1,000 visit submissions (300 before issue K) go through the gateway with autocannon (10 connections) and the
  * joint service's own deliverer, on its interval, writes them back; every result is counted.
  */
-export async function benchWriteBack(dataDir: string, submissionsWanted = 300): Promise<WriteBackBenchResult> {
+export async function benchWriteBack(dataDir: string, options: { submissions?: number; mysqlUrl?: string } = {}): Promise<WriteBackBenchResult> {
+  const submissionsWanted = options.submissions ?? 1000;
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'write-back-'));
   const { issuer, verifier, privateKeyFile: privateKey, env: common } = await benchIdentity(dir);
-  const env: Record<string, string> = { ...common, JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000', JOINTCHECK_SUPERGRAPH_POLL_MS: '200' };
+  // On MySQL, every service's database under a prefix of this run's own, dropped at the end.
+  const mysql = options.mysqlUrl ? { url: options.mysqlUrl.replace(/\/$/, ''), prefix: `jcbench${randomBytes(3).toString('hex')}_` } : null;
+  const database: Record<string, string> = mysql ? { JOINTCHECK_DB: mysql.url, JOINTCHECK_DB_PREFIX: mysql.prefix } : {};
+  const env: Record<string, string> = { ...common, ...database, JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000', JOINTCHECK_SUPERGRAPH_POLL_MS: '200' };
   const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept }, '2h');
 
   // 1. The task, in one process with a settable clock.
@@ -115,6 +123,7 @@ export async function benchWriteBack(dataDir: string, submissionsWanted = 300): 
     }
     const deliveredMs = performance.now() - started;
     return {
+      database: mysql ? mysql.url : 'sqlite',
       submissions: visits.length,
       load,
       deliveredMs,
@@ -127,6 +136,7 @@ export async function benchWriteBack(dataDir: string, submissionsWanted = 300): 
     };
   } finally {
     for (const s of services.reverse()) await s.stop();
+    if (mysql) for (const service of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway']) await dropServiceDatabase({ kind: 'mysql', ...mysql }, service);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
