@@ -64,15 +64,7 @@ export async function spawnService(name: string, script: string, args: string[],
     }
     return lastPeak;
   };
-  // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
-  const cpuMs = () => {
-    try {
-      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return NaN;
-    }
-  };
+  const cpuMs = () => processCpuMs(child.pid!);
   return {
     name,
     url,
@@ -134,4 +126,29 @@ export async function benchIdentity(dir: string): Promise<BenchIdentity> {
       JOINTCHECK_JWT_AUDIENCE: settings.audience,
     },
   };
+}
+
+/** CPU time a process has used so far (user + system), in ms; NaN once it has gone. */
+export function processCpuMs(pid: number): number {
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The local MySQL or MariaDB server's process id (mariadbd or mysqld), or null when none runs on this machine. */
+export function databaseServerProcess(): number | null {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const name = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (name === 'mariadbd' || name === 'mysqld') return Number(entry);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return null;
 }
