@@ -15,7 +15,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
     // jose, @noble/hashes, oauth4webapi and auto-bind (GraphQL Code Generator's) are published as ES modules only; Node 20 loads them natively, Jest needs them compiled.
-    '/node_modules/(jose|@noble/hashes|oauth4webapi|auto-bind)/.+\\.js$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
+    '/node_modules/(jose|@noble/hashes|oauth4webapi|auto-bind)/.+\\.js$': [
+      '@swc/jest',
+      { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@noble/hashes|oauth4webapi|auto-bind)/)'],
   // The public page is built once before the workers start (browser tests load it from the gateway).

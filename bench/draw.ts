@@ -35,10 +35,21 @@ export interface DrawBenchResult {
 const SEED = 'jointcheck-bench';
 
 /** Starts a department subgraph as a child process; resolves with its URL and a stop function. */
-async function spawnDepartment(code: string, env: Record<string, string>, jwks: unknown, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function spawnDepartment(
+  code: string,
+  env: Record<string, string>,
+  jwks: unknown,
+  dir: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const keysFile = path.join(dir, 'bench-jwks.json');
   fs.writeFileSync(keysFile, JSON.stringify(jwks));
-  return spawnService(code, 'serve-department.ts', [code], { ...env, JOINTCHECK_JWT_PUBLIC_KEYS: keysFile }, path.join(dir, 'profiles'));
+  return spawnService(
+    code,
+    'serve-department.ts',
+    [code],
+    { ...env, JOINTCHECK_JWT_PUBLIC_KEYS: keysFile },
+    path.join(dir, 'profiles'),
+  );
 }
 
 export async function benchDraw(targets: number, dataDir: string): Promise<DrawBenchResult> {
@@ -47,14 +58,32 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
   const issuer = await TokenIssuer.fromJwk(keys.privateJwk, settings);
   const verifier = new TokenVerifier(keys.jwks, settings);
   const prefix = `bench${targets}_`;
-  const config = loadConfig({ JOINTCHECK_DATA_DIR: dataDir, JOINTCHECK_DB_PREFIX: prefix, JOINTCHECK_DEMO_DATA: 'false', JOINTCHECK_DEMO_SEED: SEED, JOINTCHECK_DEMO_TARGETS: String(targets), JOINTCHECK_LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    JOINTCHECK_DATA_DIR: dataDir,
+    JOINTCHECK_DB_PREFIX: prefix,
+    JOINTCHECK_DEMO_DATA: 'false',
+    JOINTCHECK_DEMO_SEED: SEED,
+    JOINTCHECK_DEMO_TARGETS: String(targets),
+    JOINTCHECK_LOG_LEVEL: 'warn',
+  });
   const marketFile = path.join(dataDir, `${prefix}market.sqlite`);
   if (!fs.existsSync(marketFile)) {
     const started = Date.now();
-    const { dataSource } = await openServiceDatabase(config.db, 'market', { entities: market.entities, migrations: market.migrations });
-    await seedDepartmentDemo(dataSource, 'market', market.definition.demo, { seed: SEED, targets }, { transactionPerBatch: true });
+    const { dataSource } = await openServiceDatabase(config.db, 'market', {
+      entities: market.entities,
+      migrations: market.migrations,
+    });
+    await seedDepartmentDemo(
+      dataSource,
+      'market',
+      market.definition.demo,
+      { seed: SEED, targets },
+      { transactionPerBatch: true },
+    );
     await dataSource.destroy();
-    console.error(`(seeded ${targets} market entities in ${((Date.now() - started) / 1000).toFixed(0)} s; kept in ${dataDir} for the next run)`);
+    console.error(
+      `(seeded ${targets} market entities in ${((Date.now() - started) / 1000).toFixed(0)} s; kept in ${dataDir} for the next run)`,
+    );
   }
   await dropServiceDatabase(config.db, 'joint');
 
@@ -62,9 +91,29 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const logger = createLogger('warn', 'bench');
   // The department runs in a process of its own, as deployed: the snapshot crosses a real process boundary.
-  const dept = await spawnDepartment('market', { JOINTCHECK_DATA_DIR: dataDir, JOINTCHECK_DB_PREFIX: prefix, JOINTCHECK_DEMO_DATA: 'false', JOINTCHECK_LOG_LEVEL: 'warn', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_JWT_ISSUER: 'bench', JOINTCHECK_JWT_AUDIENCE: 'bench' }, keys.jwks, dataDir);
+  const dept = await spawnDepartment(
+    'market',
+    {
+      JOINTCHECK_DATA_DIR: dataDir,
+      JOINTCHECK_DB_PREFIX: prefix,
+      JOINTCHECK_DEMO_DATA: 'false',
+      JOINTCHECK_LOG_LEVEL: 'warn',
+      JOINTCHECK_DEV_KEYS: 'false',
+      JOINTCHECK_JWT_ISSUER: 'bench',
+      JOINTCHECK_JWT_AUDIENCE: 'bench',
+    },
+    keys.jwks,
+    dataDir,
+  );
   let now = new Date('2026-11-23T02:00:00Z');
-  const joint = await startJoint(config, { verifier, issuer, logger, port: 0, departments: () => [{ code: 'market', name: 'market', url: dept.url }], clock: () => now });
+  const joint = await startJoint(config, {
+    verifier,
+    issuer,
+    logger,
+    port: 0,
+    departments: () => [{ code: 'market', name: 'market', url: dept.url }],
+    clock: () => now,
+  });
   const token = await issuer.issueFor('joint', { subject: 'bench', role: Role.COORDINATOR, department: 'market' });
   const call = async <T>(query: string, variables: Record<string, unknown> = {}) => {
     const r = await postGraphQL<T>(joint.url, query, variables, token);
@@ -72,18 +121,21 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
     return r.data!;
   };
   try {
-    const plan = await call<{ jointCreatePlan: { id: string } }>(`mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }`, {
-      input: {
-        name: 'benchmark',
-        year: 2026,
-        items: [{ department: 'market', code: 'MKT-09', version: 1 }],
-        scope: { targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'], regions: [], industries: [] },
-        methods: ['ON_SITE'],
-        windowStart: '2026-11-01',
-        windowEnd: '2026-12-31',
-        batchSize: 100,
+    const plan = await call<{ jointCreatePlan: { id: string } }>(
+      `mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }`,
+      {
+        input: {
+          name: 'benchmark',
+          year: 2026,
+          items: [{ department: 'market', code: 'MKT-09', version: 1 }],
+          scope: { targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'], regions: [], industries: [] },
+          methods: ['ON_SITE'],
+          windowStart: '2026-11-01',
+          windowEnd: '2026-12-31',
+          batchSize: 100,
+        },
       },
-    });
+    );
     await call(`mutation { jointPublishPlan(id: "${plan.jointCreatePlan.id}") { id } }`);
     const steps: Record<string, number> = {};
     const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -93,14 +145,31 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
       return out;
     };
     const task = await timed('commit', () =>
-      call<{ jointCreateTask: { id: string } }>(`mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`, {
-        input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench witness', witnessAvailableOn: '2026-11-24', witnessNumbers: 7 },
-      }),
+      call<{ jointCreateTask: { id: string } }>(
+        `mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }`,
+        {
+          input: {
+            planId: plan.jointCreatePlan.id,
+            name: 'bench',
+            witnessSource: 'bench witness',
+            witnessAvailableOn: '2026-11-24',
+            witnessNumbers: 7,
+          },
+        },
+      ),
     );
     const id = task.jointCreateTask.id;
-    const snap = await timed('snapshot', () => call<{ jointTakeSnapshot: { snapshotSize: number } }>(`mutation { jointTakeSnapshot(taskId: "${id}") { snapshotSize } }`));
+    const snap = await timed('snapshot', () =>
+      call<{ jointTakeSnapshot: { snapshotSize: number } }>(
+        `mutation { jointTakeSnapshot(taskId: "${id}") { snapshotSize } }`,
+      ),
+    );
     now = new Date('2026-11-24T02:00:00Z');
-    const drawn = await timed('draw', () => call<{ jointDrawTargets: { strata: Array<{ drawn: number }> } }>(`mutation { jointDrawTargets(taskId: "${id}", witnessValue: "01 02 03 04 05 06 + 07") { strata { drawn } } }`));
+    const drawn = await timed('draw', () =>
+      call<{ jointDrawTargets: { strata: Array<{ drawn: number }> } }>(
+        `mutation { jointDrawTargets(taskId: "${id}", witnessValue: "01 02 03 04 05 06 + 07") { strata { drawn } } }`,
+      ),
+    );
     await timed('lock', () => call(`mutation { jointLockTask(taskId: "${id}") { status } }`));
     const endToEndMs = Object.values(steps).reduce((a, b) => a + b, 0);
 
@@ -114,7 +183,9 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
       const t = performance.now();
       const raw = new Database(marketFile, { readonly: true });
       floorRows = raw
-        .prepare(`SELECT id, uscc, region_code, credit_level, risk_level, penalties_3y, verified_complaints FROM roster_target WHERE +kind IN ('ENTERPRISE','INDIVIDUAL_BUSINESS','COOPERATIVE') ORDER BY id`)
+        .prepare(
+          `SELECT id, uscc, region_code, credit_level, risk_level, penalties_3y, verified_complaints FROM roster_target WHERE +kind IN ('ENTERPRISE','INDIVIDUAL_BUSINESS','COOPERATIVE') ORDER BY id`,
+        )
         .raw()
         .all().length;
       raw.close();

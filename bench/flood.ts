@@ -20,7 +20,15 @@ export interface FloodFigures {
   /** The other caller's `{__typename}` latency while the flood ran, ms. */
   other: Latency;
   /** The flooder's heavy queries: answered whole, answered with an error (partial), of which timeouts, refused (429) and still refused at the window's end. */
-  heavy: { sent: number; whole: number; partial: number; timeouts: number; refusals: number; neverAdmitted: number; errorSamples: string[] };
+  heavy: {
+    sent: number;
+    whole: number;
+    partial: number;
+    timeouts: number;
+    refusals: number;
+    neverAdmitted: number;
+    errorSamples: string[];
+  };
   /** From the first heavy query until the last answer, ms. */
   floodMs: number;
 }
@@ -37,25 +45,51 @@ export interface FloodBenchResult {
 
 function latency(times: number[]): Latency {
   const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 100) / 100;
+  const at = (q: number) =>
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 100) / 100;
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1) };
 }
 
 /** One POST over `agent`: status, headers and the parsed body. */
-function send(url: string, agent: http.Agent, body: string, token: string): Promise<{ status: number; retryAfter: number; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
+function send(
+  url: string,
+  agent: http.Agent,
+  body: string,
+  token: string,
+): Promise<{
+  status: number;
+  retryAfter: number;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        try {
-          resolve({ status: response.statusCode ?? 0, retryAfter: Number(response.headers['retry-after'] ?? 1), body: JSON.parse(text) as never });
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          try {
+            resolve({
+              status: response.statusCode ?? 0,
+              retryAfter: Number(response.headers['retry-after'] ?? 1),
+              body: JSON.parse(text) as never,
+            });
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -69,7 +103,8 @@ async function probe(url: string, token: string, until: () => boolean, min = 0):
   for (let i = 0; times.length < min || !until(); i++) {
     const started = performance.now();
     const answer = await send(url, agent, body, token);
-    if (answer.status !== 200 || answer.body.errors) throw new Error(`{__typename} failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+    if (answer.status !== 200 || answer.body.errors)
+      throw new Error(`{__typename} failed: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
     times.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -83,15 +118,34 @@ async function probe(url: string, token: string, until: () => boolean, min = 0):
  * until the window closes; meanwhile another caller sends `{__typename}` one at a time. The
  * other caller is measured during the window; the heavy answers are all awaited.
  */
-async function floodOnce(url: string, heavyBody: string, flooder: string, other: string, flood: number, windowMs: number): Promise<FloodFigures> {
+async function floodOnce(
+  url: string,
+  heavyBody: string,
+  flooder: string,
+  other: string,
+  flood: number,
+  windowMs: number,
+): Promise<FloodFigures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: flood + 10 });
   const started = performance.now();
   const windowOpen = () => performance.now() - started < windowMs;
-  const heavy = { sent: 0, whole: 0, partial: 0, timeouts: 0, refusals: 0, neverAdmitted: 0, errorSamples: [] as string[] };
+  const heavy = {
+    sent: 0,
+    whole: 0,
+    partial: 0,
+    timeouts: 0,
+    refusals: 0,
+    neverAdmitted: 0,
+    errorSamples: [] as string[],
+  };
   const worker = async () => {
     for (;;) {
       heavy.sent++;
-      const answer = await send(url, agent, heavyBody, flooder).catch((error: Error) => ({ status: 0, retryAfter: 1, body: { errors: [{ message: `socket: ${error.message}` }] } }));
+      const answer = await send(url, agent, heavyBody, flooder).catch((error: Error) => ({
+        status: 0,
+        retryAfter: 1,
+        body: { errors: [{ message: `socket: ${error.message}` }] },
+      }));
       if (answer.status === 429) {
         heavy.refusals++;
         if (!windowOpen()) return void heavy.neverAdmitted++;
@@ -103,7 +157,9 @@ async function floodOnce(url: string, heavyBody: string, flooder: string, other:
       else {
         heavy.partial++;
         if (errors.some((e) => e.extensions?.timeoutSeconds !== undefined)) heavy.timeouts++;
-        for (const e of errors) if (heavy.errorSamples.length < 3 && !heavy.errorSamples.some((s) => s === e.message)) heavy.errorSamples.push(e.message);
+        for (const e of errors)
+          if (heavy.errorSamples.length < 3 && !heavy.errorSamples.some((s) => s === e.message))
+            heavy.errorSamples.push(e.message);
       }
       return;
     }
@@ -138,41 +194,69 @@ async function quiet(departments: ServiceProcess[], maxMs = 240_000): Promise<vo
  * answers ended. The budgeted gateway is flooded first (the open one leaves the subgraphs busy
  * with requests it gave up on), and the subgraphs are let go quiet between.
  */
-export async function benchFlood(dataDir: string, options: { flood?: number; entities?: number; windowSeconds?: number } = {}): Promise<FloodBenchResult> {
+export async function benchFlood(
+  dataDir: string,
+  options: { flood?: number; entities?: number; windowSeconds?: number } = {},
+): Promise<FloodBenchResult> {
   const flood = options.flood ?? 200;
   const entities = options.entities ?? 1000;
   const windowSeconds = options.windowSeconds ?? 30;
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'flood-'));
   const { issuer, env: common } = await benchIdentity(dir);
-  const env = { ...common, JOINTCHECK_MODE: 'production', JOINTCHECK_DEMO_TARGETS: '2000', JOINTCHECK_DEMO_SEED: 'bench-gateway' };
+  const env = {
+    ...common,
+    JOINTCHECK_MODE: 'production',
+    JOINTCHECK_DEMO_TARGETS: '2000',
+    JOINTCHECK_DEMO_SEED: 'bench-gateway',
+  };
   const profiles = path.join(dataDir, 'profiles');
   const services: ServiceProcess[] = [];
   try {
-    for (const code of DEPARTMENTS) services.push(await spawnService(code, 'serve-department.ts', [code], env, profiles));
+    for (const code of DEPARTMENTS)
+      services.push(await spawnService(code, 'serve-department.ts', [code], env, profiles));
     const departments = [...services];
-    const sources = await Promise.all(departments.map(async (s) => ({ name: s.name, url: s.url, sdl: await fetchSubgraphSdl(s.url) })));
+    const sources = await Promise.all(
+      departments.map(async (s) => ({ name: s.name, url: s.url, sdl: await fetchSubgraphSdl(s.url) })),
+    );
     const composed = composeSupergraph(sources);
     if ('errors' in composed) throw new Error(composed.errors.join('\n'));
     const supergraphFile = path.join(dir, 'supergraph.graphql');
     fs.writeFileSync(supergraphFile, composed.supergraphSdl);
     const gatewayEnv = { ...env, JOINTCHECK_SUPERGRAPH_FILE: supergraphFile };
-    const open = await spawnService('gateway-open', 'serve-gateway.ts', [], { ...gatewayEnv, JOINTCHECK_CALLER_CONCURRENCY: '1000000', JOINTCHECK_CALLER_COST: '1000000000' }, profiles);
+    const open = await spawnService(
+      'gateway-open',
+      'serve-gateway.ts',
+      [],
+      { ...gatewayEnv, JOINTCHECK_CALLER_CONCURRENCY: '1000000', JOINTCHECK_CALLER_COST: '1000000000' },
+      profiles,
+    );
     services.push(open);
     const budgeted = await spawnService('gateway-budgeted', 'serve-gateway.ts', [], gatewayEnv, profiles);
     services.push(budgeted);
 
     const flooder = await issuer.issue({ subject: 'bench-flooder', role: Role.AUDITOR, department: null }, '2h');
     const other = await issuer.issue({ subject: 'bench-other', role: Role.AUDITOR, department: null }, '2h');
-    const page = await postGraphQL<{ market: { targets: { nodes: Array<{ id: string }> } } }>(budgeted.url, `{ market { targets(first: ${entities}) { nodes { id } } } }`, {}, other);
+    const page = await postGraphQL<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
+      budgeted.url,
+      `{ market { targets(first: ${entities}) { nodes { id } } } }`,
+      {},
+      other,
+    );
     const usccs = page.data?.market.targets.nodes.map((n) => n.id) ?? [];
-    if (usccs.length < entities) throw new Error(`the demo roster gave ${usccs.length} targets, not ${entities}: ${JSON.stringify(page.errors ?? null).slice(0, 300)}`);
+    if (usccs.length < entities)
+      throw new Error(
+        `the demo roster gave ${usccs.length} targets, not ${entities}: ${JSON.stringify(page.errors ?? null).slice(0, 300)}`,
+      );
     const heavyBody = JSON.stringify({ query: REFERENCE_QUERY, variables: { usccs } });
     // Each gateway answers the heavy query whole when alone (and is warmed up by it).
     for (const g of [budgeted, open]) {
       for (let i = 0; i < 2; i++) {
         const answer = await postGraphQL<{ marketEntities: unknown[] }>(g.url, REFERENCE_QUERY, { usccs }, flooder);
-        if (answer.errors || answer.data?.marketEntities.length !== entities) throw new Error(`${g.name}: the heavy query alone failed: ${JSON.stringify(answer.errors ?? null).slice(0, 300)}`);
+        if (answer.errors || answer.data?.marketEntities.length !== entities)
+          throw new Error(
+            `${g.name}: the heavy query alone failed: ${JSON.stringify(answer.errors ?? null).slice(0, 300)}`,
+          );
       }
     }
     await quiet(departments);

@@ -38,7 +38,14 @@ export interface GatewayBenchResult {
   /** Per gateway, the median of the rounds. */
   median: Record<GatewayName, LoadFigures>;
   /** Our throughput over Hive's, and our p50 over the floor's and over Hive's (same run). */
-  ratios: { throughputOursOverHive: number; p50OursOverFloor: number; p50OursOverHive: number; throughputOursOverFloor: number; singleP50OursOverFloor: number; singleP50OursOverHive: number };
+  ratios: {
+    throughputOursOverHive: number;
+    p50OursOverFloor: number;
+    p50OursOverHive: number;
+    throughputOursOverFloor: number;
+    singleP50OursOverFloor: number;
+    singleP50OursOverHive: number;
+  };
   /** Peak resident memory of each process, MB. */
   peakRssMb: Record<string, number>;
 }
@@ -51,30 +58,68 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * targets, as different callers ask: identical requests in flight at once would let a gateway
  * that merges them, as Hive Gateway does by default, answer several with one set of subgraph calls).
  */
-async function load(url: string, bodies: readonly string[], token: string, connections: number, seconds: number): Promise<LoadFigures> {
+async function load(
+  url: string,
+  bodies: readonly string[],
+  token: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadFigures> {
   const u = new URL(url);
   let next = 0;
   const r = await autocannon({
     url: u.origin,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', path: u.pathname, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
+    requests: [
+      {
+        method: 'POST',
+        path: u.pathname,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }),
+      },
+    ],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, gatewayCpuMs: NaN, subgraphsCpuMs: NaN, single: { p50: NaN, p99: NaN } };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.non2xx + r.errors + r.timeouts,
+    gatewayCpuMs: NaN,
+    subgraphsCpuMs: NaN,
+    single: { p50: NaN, p99: NaN },
+  };
 }
 
 /**
  * Latency one request at a time (no queueing), timed here to the microsecond (autocannon reports
  * whole milliseconds), over one kept-alive connection: `count` requests after 20 unmeasured.
  */
-async function sequentialLatency(url: string, bodies: readonly string[], token: string, count: number): Promise<{ p50: number; p99: number; errors: number }> {
+async function sequentialLatency(
+  url: string,
+  bodies: readonly string[],
+  token: string,
+  count: number,
+): Promise<{ p50: number; p99: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const send = (body: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -95,7 +140,9 @@ async function sequentialLatency(url: string, bodies: readonly string[], token: 
 /** The department views of an answer, by USCC (what the floor and the gateways must agree on). */
 function views(data: unknown): Record<string, unknown> {
   const entities = (data as { marketEntities: Array<Record<string, unknown>> }).marketEntities;
-  return Object.fromEntries(entities.map((e) => [e.uscc as string, Object.fromEntries(DEPARTMENTS.map((d) => [d, e[d]]))]));
+  return Object.fromEntries(
+    entities.map((e) => [e.uscc as string, Object.fromEntries(DEPARTMENTS.map((d) => [d, e[d]]))]),
+  );
 }
 
 /**
@@ -106,7 +153,16 @@ function views(data: unknown): Record<string, unknown> {
  * autocannon at a fixed concurrency, a warm-up then a measured run per gateway, rounds in rotated
  * order; the figures are medians of the rounds, the ratios taken from them.
  */
-export async function benchGateway(dataDir: string, options: { targets?: number; connections?: number; seconds?: number; rounds?: number; only?: readonly GatewayName[] } = {}): Promise<GatewayBenchResult> {
+export async function benchGateway(
+  dataDir: string,
+  options: {
+    targets?: number;
+    connections?: number;
+    seconds?: number;
+    rounds?: number;
+    only?: readonly GatewayName[];
+  } = {},
+): Promise<GatewayBenchResult> {
   const measured = options.only ?? GATEWAYS;
   const targets = options.targets ?? 2000;
   const connections = options.connections ?? 10;
@@ -115,18 +171,32 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'gateway-'));
   const { issuer, env: common } = await benchIdentity(dir);
-  const env = { ...common, JOINTCHECK_MODE: 'production', JOINTCHECK_DEMO_TARGETS: String(targets), JOINTCHECK_DEMO_SEED: 'bench-gateway' };
+  const env = {
+    ...common,
+    JOINTCHECK_MODE: 'production',
+    JOINTCHECK_DEMO_TARGETS: String(targets),
+    JOINTCHECK_DEMO_SEED: 'bench-gateway',
+  };
   const profiles = path.join(dataDir, 'profiles');
   const services: ServiceProcess[] = [];
   try {
-    for (const code of DEPARTMENTS) services.push(await spawnService(code, 'serve-department.ts', [code], env, profiles));
-    const sources = await Promise.all(services.map(async (s) => ({ name: s.name, url: s.url, sdl: await fetchSubgraphSdl(s.url) })));
+    for (const code of DEPARTMENTS)
+      services.push(await spawnService(code, 'serve-department.ts', [code], env, profiles));
+    const sources = await Promise.all(
+      services.map(async (s) => ({ name: s.name, url: s.url, sdl: await fetchSubgraphSdl(s.url) })),
+    );
     const composed = composeSupergraph(sources);
     if ('errors' in composed) throw new Error(composed.errors.join('\n'));
     const supergraphFile = path.join(dir, 'supergraph.graphql');
     fs.writeFileSync(supergraphFile, composed.supergraphSdl);
     const gateways: Record<GatewayName, ServiceProcess> = {
-      ours: await spawnService('gateway', 'serve-gateway.ts', [], { ...env, JOINTCHECK_SUPERGRAPH_FILE: supergraphFile }, profiles),
+      ours: await spawnService(
+        'gateway',
+        'serve-gateway.ts',
+        [],
+        { ...env, JOINTCHECK_SUPERGRAPH_FILE: supergraphFile },
+        profiles,
+      ),
       hive: await spawnService('hive-gateway', 'serve-hive.ts', [supergraphFile], env, profiles),
       floor: await spawnService('floor', 'serve-floor.ts', [supergraphFile], env, profiles),
     };
@@ -136,19 +206,33 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
     // Hive Gateway and the floor pass the caller's token on as it is, while every subgraph accepts only
     // its own audience (H2): the bench's token names the gateway's audience and every department's, so
     // that all three are measured on the same request. Ours still signs a token per subgraph (that cost is in its figures).
-    const token = await issuer.issue({ subject: 'bench', role: Role.AUDITOR, department: null }, '2h', { audience: ['bench', ...DEPARTMENTS.map((code) => serviceAudience('bench', code))] });
+    const token = await issuer.issue({ subject: 'bench', role: Role.AUDITOR, department: null }, '2h', {
+      audience: ['bench', ...DEPARTMENTS.map((code) => serviceAudience('bench', code))],
+    });
     // 50 sets of 20 targets from the market roster: each request asks for the next set.
-    const page = await postGraphQL<{ market: { targets: { nodes: Array<{ id: string }> } } }>(services[0]!.url, '{ market { targets(first: 1000) { nodes { id } } } }', {}, token);
+    const page = await postGraphQL<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
+      services[0]!.url,
+      '{ market { targets(first: 1000) { nodes { id } } } }',
+      {},
+      token,
+    );
     const roster = page.data!.market.targets.nodes.map((n) => n.id);
     if (roster.length < 1000) throw new Error(`the demo roster has ${roster.length} targets, not 1,000`);
     const sets = Array.from({ length: 50 }, (_, i) => roster.slice(i * 20, i * 20 + 20));
     const bodies = sets.map((usccs) => JSON.stringify({ query: REFERENCE_QUERY, variables: { usccs } }));
     const usccs = sets[0]!;
     // Same data everywhere before anything is timed: Hive's answer equals ours; the floor's views equal ours.
-    const answers = Object.fromEntries(await Promise.all(GATEWAYS.map(async (g) => [g, await postGraphQL(gateways[g].url, REFERENCE_QUERY, { usccs }, token)] as const)));
-    for (const g of GATEWAYS) if (answers[g]!.errors) throw new Error(`${g}: ${JSON.stringify(answers[g]!.errors).slice(0, 500)}`);
-    if (!isDeepStrictEqual(answers.hive!.data, answers.ours!.data)) throw new Error('Hive Gateway and ours answer the reference query differently');
-    if (!isDeepStrictEqual(views(answers.floor!.data), views(answers.ours!.data))) throw new Error('the floor and our gateway answer the reference query differently');
+    const answers = Object.fromEntries(
+      await Promise.all(
+        GATEWAYS.map(async (g) => [g, await postGraphQL(gateways[g].url, REFERENCE_QUERY, { usccs }, token)] as const),
+      ),
+    );
+    for (const g of GATEWAYS)
+      if (answers[g]!.errors) throw new Error(`${g}: ${JSON.stringify(answers[g]!.errors).slice(0, 500)}`);
+    if (!isDeepStrictEqual(answers.hive!.data, answers.ours!.data))
+      throw new Error('Hive Gateway and ours answer the reference query differently');
+    if (!isDeepStrictEqual(views(answers.floor!.data), views(answers.ours!.data)))
+      throw new Error('the floor and our gateway answer the reference query differently');
 
     // Every process warmed up first (JIT, plan caches, sockets, SQLite pages), then a short warm-up before each run.
     for (const g of measured) await load(gateways[g].url, bodies, token, connections, 5);
@@ -169,12 +253,28 @@ export async function benchGateway(dataDir: string, options: { targets?: number;
         runs[g].push(figures);
       }
     }
-    const none = { rps: NaN, p50: NaN, p99: NaN, errors: 0, gatewayCpuMs: NaN, subgraphsCpuMs: NaN, single: { p50: NaN, p99: NaN } };
+    const none = {
+      rps: NaN,
+      p50: NaN,
+      p99: NaN,
+      errors: 0,
+      gatewayCpuMs: NaN,
+      subgraphsCpuMs: NaN,
+      single: { p50: NaN, p99: NaN },
+    };
     const med = Object.fromEntries(
       GATEWAYS.map((g) => [
         g,
         runs[g].length
-          ? { rps: median(runs[g].map((r) => r.rps)), p50: median(runs[g].map((r) => r.p50)), p99: median(runs[g].map((r) => r.p99)), errors: runs[g].reduce((a, r) => a + r.errors, 0), gatewayCpuMs: median(runs[g].map((r) => r.gatewayCpuMs)), subgraphsCpuMs: median(runs[g].map((r) => r.subgraphsCpuMs)), single: { p50: median(runs[g].map((r) => r.single.p50)), p99: median(runs[g].map((r) => r.single.p99)) } }
+          ? {
+              rps: median(runs[g].map((r) => r.rps)),
+              p50: median(runs[g].map((r) => r.p50)),
+              p99: median(runs[g].map((r) => r.p99)),
+              errors: runs[g].reduce((a, r) => a + r.errors, 0),
+              gatewayCpuMs: median(runs[g].map((r) => r.gatewayCpuMs)),
+              subgraphsCpuMs: median(runs[g].map((r) => r.subgraphsCpuMs)),
+              single: { p50: median(runs[g].map((r) => r.single.p50)), p99: median(runs[g].map((r) => r.single.p99)) },
+            }
           : none,
       ]),
     ) as Record<GatewayName, LoadFigures>;

@@ -26,7 +26,11 @@ export interface LoadResult {
  * submission sent once (a visit is submitted once), until all are answered. Latency and
  * throughput are autocannon's; GraphQL errors inside 200 answers are counted too.
  */
-export async function submitThroughGateway(gatewayUrl: string, submissions: readonly SubmissionRequest[], connections: number): Promise<LoadResult> {
+export async function submitThroughGateway(
+  gatewayUrl: string,
+  submissions: readonly SubmissionRequest[],
+  connections: number,
+): Promise<LoadResult> {
   const url = new URL(gatewayUrl);
   const queue = [...submissions];
   let graphqlErrors = 0;
@@ -42,7 +46,11 @@ export async function submitThroughGateway(gatewayUrl: string, submissions: read
         path: url.pathname,
         setupRequest: (request) => {
           const next = queue.shift()!;
-          return { ...request, body: next.body, headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${next.token}` } };
+          return {
+            ...request,
+            body: next.body,
+            headers: { ...request.headers, 'content-type': 'application/json', authorization: `Bearer ${next.token}` },
+          };
         },
         onResponse: (status, body) => {
           if (status !== 200) return;
@@ -56,7 +64,9 @@ export async function submitThroughGateway(gatewayUrl: string, submissions: read
     ],
   });
   const submittedPerDepartment: Record<string, number> = {};
-  for (const s of submissions) for (const [d, n] of Object.entries(s.resultsPerDepartment)) submittedPerDepartment[d] = (submittedPerDepartment[d] ?? 0) + n;
+  for (const s of submissions)
+    for (const [d, n] of Object.entries(s.resultsPerDepartment))
+      submittedPerDepartment[d] = (submittedPerDepartment[d] ?? 0) + n;
   const sent = result.requests.sent;
   const ok = result['2xx'] - graphqlErrors;
   return {
@@ -74,16 +84,28 @@ export async function submitThroughGateway(gatewayUrl: string, submissions: read
 /** The visit submissions of a task, one per visit, each by an inspector of its team. */
 export function visitSubmissions(
   taskId: string,
-  visits: ReadonlyArray<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }>,
+  visits: ReadonlyArray<{
+    key: string;
+    team: Array<{ department: string; personId: string; kind: string }>;
+    checklist: Array<{ department: string; itemCode: string }>;
+  }>,
   tokenFor: (department: string, personId: string) => string,
 ): SubmissionRequest[] {
   return visits.map((v) => {
     const member = v.team.find((m) => m.kind === 'INSPECTOR')!;
-    const results = v.checklist.map((c) => ({ department: c.department, itemCode: c.itemCode, outcome: 'NO_PROBLEM', method: 'ON_SITE' }));
+    const results = v.checklist.map((c) => ({
+      department: c.department,
+      itemCode: c.itemCode,
+      outcome: 'NO_PROBLEM',
+      method: 'ON_SITE',
+    }));
     const resultsPerDepartment: Record<string, number> = {};
     for (const c of v.checklist) resultsPerDepartment[c.department] = (resultsPerDepartment[c.department] ?? 0) + 1;
     return {
-      body: JSON.stringify({ query: 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', variables: { input: { taskId, targetKey: v.key, inspectedOn: '2026-03-04', results } } }),
+      body: JSON.stringify({
+        query: 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }',
+        variables: { input: { taskId, targetKey: v.key, inspectedOn: '2026-03-04', results } },
+      }),
       token: tokenFor(member.department, member.personId),
       resultsPerDepartment,
     };
@@ -101,7 +123,10 @@ export async function storedPerDepartment(
     out[d] = 0;
     let after: string | null = null;
     for (;;) {
-      const data: Record<string, { results: Array<{ id: string }> }> = await query(`query($after: String) { ${d} { results(taskId: "${taskId}", first: 1000, after: $after) { id } } }`, { after });
+      const data: Record<string, { results: Array<{ id: string }> }> = await query(
+        `query($after: String) { ${d} { results(taskId: "${taskId}", first: 1000, after: $after) { id } } }`,
+        { after },
+      );
       const page = data[d]!.results;
       out[d] += page.length;
       if (page.length < 1000) break;

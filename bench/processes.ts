@@ -20,12 +20,26 @@ export interface ServiceProcess {
  * resolves once it prints a `{"url": ...}` line, or, given `listensAt`, once its `/health` answers there. BENCH_PROFILE=1 writes a CPU profile of each
  * service to `<profileDir>` when it stops (`node --cpu-prof`).
  */
-export async function spawnService(name: string, script: string, args: string[], env: Record<string, string>, profileDir?: string, listensAt?: string): Promise<ServiceProcess> {
-  const profile = process.env.BENCH_PROFILE === '1' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '-r', '@swc-node/register', path.join(__dirname, script), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function spawnService(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  profileDir?: string,
+  listensAt?: string,
+): Promise<ServiceProcess> {
+  const profile =
+    process.env.BENCH_PROFILE === '1' && profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, '-r', '@swc-node/register', path.join(__dirname, script), ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   // A service's own entry point prints no URL: it is ready when its /health answers at `listensAt`.
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (status) => reject(new Error(`${name} exited (${status}) before it listened`)));
@@ -37,7 +51,10 @@ export async function spawnService(name: string, script: string, args: string[],
           (r) => (r.ok ? resolve(listensAt) : retry()),
           () => retry(),
         );
-      const retry = () => (Date.now() > deadline ? reject(new Error(`${name} did not answer at ${health} within 120 s`)) : void setTimeout(poll, 200));
+      const retry = () =>
+        Date.now() > deadline
+          ? reject(new Error(`${name} did not answer at ${health} within 120 s`))
+          : void setTimeout(poll, 200);
       return void poll();
     }
     let out = '';
@@ -58,7 +75,9 @@ export async function spawnService(name: string, script: string, args: string[],
   let lastPeak = 0;
   const peakRssMb = () => {
     try {
-      lastPeak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+      lastPeak = Math.round(
+        Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      );
     } catch {
       /* exited: the last reading stands */
     }
@@ -92,7 +111,10 @@ export interface BenchIdentity {
 }
 
 /** The hub's key pair and the gateway's (H2), in memory, for a benchmark that starts the hub in its own process. */
-export async function inMemoryKeys(settings: { issuer: string; audience: string }): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier }> {
+export async function inMemoryKeys(settings: {
+  issuer: string;
+  audience: string;
+}): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier }> {
   const { hub, gateway, jwks } = await generateHubKeys('bench');
   return {
     issuer: await TokenIssuer.fromJwk(hub.privateJwk, settings),

@@ -32,12 +32,21 @@ export async function benchRegistry(): Promise<RegistryBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-bench-registry-'));
   const settings = { issuer: 'bench', audience: 'bench' };
   const keys = await inMemoryKeys(settings);
-  const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_PORT: '0', JOINTCHECK_DEMO_TARGETS: '400', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000' });
+  const config = loadConfig({
+    JOINTCHECK_DATA_DIR: dir,
+    JOINTCHECK_PORT: '0',
+    JOINTCHECK_DEMO_TARGETS: '400',
+    JOINTCHECK_LOG_LEVEL: 'silent',
+    JOINTCHECK_DEV_KEYS: 'false',
+    JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
+  });
   const hub = await startHub(config, { ...keys, deliveryIntervalMs: 3_600_000 });
   const plain = [
     await servePlainSubgraph(`${FED2} type Query { benchSteady: Int }`, { Query: { benchSteady: () => 1 } }),
     await servePlainSubgraph(`${FED2} type Query { benchSwitched: Int }`, { Query: { benchSwitched: () => 2 } }),
-    await servePlainSubgraph(`${FED2} type Query { benchSwitched: Int benchAdded: String }`, { Query: { benchSwitched: () => 2, benchAdded: () => 'x' } }),
+    await servePlainSubgraph(`${FED2} type Query { benchSwitched: Int benchAdded: String }`, {
+      Query: { benchSwitched: () => 2, benchAdded: () => 'x' },
+    }),
   ];
   const admin = { subject: 'bench', role: Role.HUB_ADMIN, department: null };
   const register = async (name: string, url: string) => {
@@ -70,7 +79,10 @@ export async function benchRegistry(): Promise<RegistryBenchResult> {
           headers: { 'content-type': 'application/json' },
           onResponse: (status, text) => {
             if (status !== 200) return;
-            const parsed = JSON.parse(text) as { data?: { benchSteady?: number; marketEntity?: { uscc: string } }; errors?: Array<{ message: string }> };
+            const parsed = JSON.parse(text) as {
+              data?: { benchSteady?: number; marketEntity?: { uscc: string } };
+              errors?: Array<{ message: string }>;
+            };
             if (parsed.errors?.length || parsed.data?.benchSteady !== 1 || parsed.data.marketEntity?.uscc !== uscc) {
               graphqlErrors++;
               if (errorSamples.length < 5) errorSamples.push(parsed.errors?.[0]?.message ?? text.slice(0, 200));
@@ -95,7 +107,13 @@ export async function benchRegistry(): Promise<RegistryBenchResult> {
       subgraphs,
       pollMs: config.supergraph.pollMs,
       switches,
-      load: { requests: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts, graphqlErrors, errorSamples },
+      load: {
+        requests: result.requests.total,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        graphqlErrors,
+        errorSamples,
+      },
       peakRssMb: Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024),
     };
   } finally {

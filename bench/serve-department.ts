@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === code);
   if (!module || module.definition.existingSystem) throw new Error(`unknown native department ${code}`);
   const config = loadConfig();
-  const running = await startDepartment(module, config, { verifier: await loadVerifier(config), logger: createLogger(config.logLevel, code!), port: 0 });
+  const running = await startDepartment(module, config, {
+    verifier: await loadVerifier(config),
+    logger: createLogger(config.logLevel, code!),
+    port: 0,
+  });
   process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
   process.once('SIGTERM', () => {
     void running.stop().then(() => process.exit(0));

@@ -24,9 +24,14 @@ async function main(): Promise<void> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as { variables: Record<string, unknown> };
-      const headers = { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+      const headers = {
+        'content-type': 'application/json',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      };
       const fetchFrom = async (service: string, query: string, vars: Record<string, unknown>) => {
-        const body = (await (await post(urls[service]!, { method: 'POST', headers, body: JSON.stringify({ query, variables: vars }) })).json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+        const body = (await (
+          await post(urls[service]!, { method: 'POST', headers, body: JSON.stringify({ query, variables: vars }) })
+        ).json()) as { data?: Record<string, unknown>; errors?: unknown[] };
         if (body.errors) throw new Error(`${service}: ${JSON.stringify(body.errors).slice(0, 300)}`);
         return body.data!;
       };
@@ -45,7 +50,9 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`,
+  );
   process.once('SIGTERM', () => {
     server.closeAllConnections();
     server.close(() => process.exit(0));

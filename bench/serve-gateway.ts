@@ -10,7 +10,16 @@ import { createLogger } from '../subgraphs/kernel/log';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier: await loadVerifier(config), signer: await loadGatewaySigner(config), host: '127.0.0.1', port: 0, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir });
+  const gateway = await startGateway({
+    supergraph: gatewaySupergraph(config, 0),
+    verifier: await loadVerifier(config),
+    signer: await loadGatewaySigner(config),
+    host: '127.0.0.1',
+    port: 0,
+    logger: createLogger(config.logLevel, 'gateway'),
+    limits: config.limits,
+    webDir: config.webDir,
+  });
   process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
   process.once('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
 }

@@ -14,12 +14,16 @@ async function main(): Promise<void> {
   const hive = createGatewayRuntime({
     supergraph: file,
     logging: false,
-    propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') ?? '' }) },
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') ?? '' }),
+    },
   });
   const server = http.createServer(hive);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`,
+  );
   process.once('SIGTERM', () => {
     server.closeAllConnections();
     server.close(() => void hive[Symbol.asyncDispose]().then(() => process.exit(0)));

@@ -48,16 +48,48 @@ export async function prepareTask(
     { department: 'environment', code: 'ENV-11', version: 1 },
     { department: 'housing', code: 'HSG-19', version: 1 },
   ];
-  const plan = await call<{ jointCreatePlan: { id: string } }>('mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }', {
-    input: { name: 'bench', year: 2026, partners: ['tax', 'fire', 'environment', 'housing'], items, scope: { targetKinds: ['ENTERPRISE'], regions: [], industries: [] }, methods: ['ON_SITE'], windowStart: '2026-03-01', windowEnd: '2026-12-31', ratios: { high: 100, elevated: 100, general: 100, low: 100 }, batchSize: 50 },
-  });
+  const plan = await call<{ jointCreatePlan: { id: string } }>(
+    'mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }',
+    {
+      input: {
+        name: 'bench',
+        year: 2026,
+        partners: ['tax', 'fire', 'environment', 'housing'],
+        items,
+        scope: { targetKinds: ['ENTERPRISE'], regions: [], industries: [] },
+        methods: ['ON_SITE'],
+        windowStart: '2026-03-01',
+        windowEnd: '2026-12-31',
+        ratios: { high: 100, elevated: 100, general: 100, low: 100 },
+        batchSize: 50,
+      },
+    },
+  );
   await call(`mutation { jointPublishPlan(id: "${plan.jointCreatePlan.id}") { id } }`);
-  const task = (await call<{ jointCreateTask: { id: string } }>('mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }', { input: { planId: plan.jointCreatePlan.id, name: 'bench', witnessSource: 'bench', witnessAvailableOn: '2026-03-04', witnessNumbers: 7 } })).jointCreateTask.id;
+  const task = (
+    await call<{ jointCreateTask: { id: string } }>(
+      'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }',
+      {
+        input: {
+          planId: plan.jointCreatePlan.id,
+          name: 'bench',
+          witnessSource: 'bench',
+          witnessAvailableOn: '2026-03-04',
+          witnessNumbers: 7,
+        },
+      },
+    )
+  ).jointCreateTask.id;
   await call(`mutation { jointTakeSnapshot(taskId: "${task}") { id } }`);
   setNow('2026-03-04T02:00:00Z');
   await call(`mutation { jointDrawTargets(taskId: "${task}", witnessValue: "1 2 3 4 5 6 7") { id } }`);
   await call(`mutation { jointLockTask(taskId: "${task}") { id } }`);
-  for (const d of BENCH_DEPARTMENTS) await call(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, {}, await token(Role.COORDINATOR, d));
+  for (const d of BENCH_DEPARTMENTS)
+    await call(
+      `mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`,
+      {},
+      await token(Role.COORDINATOR, d),
+    );
   return task;
 }
 
@@ -73,9 +105,16 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
   const keys = await inMemoryKeys(settings);
   const { issuer } = keys;
   let now = new Date('2026-03-02T02:00:00Z');
-  const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_PORT: '0', JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
+  const config = loadConfig({
+    JOINTCHECK_DATA_DIR: dir,
+    JOINTCHECK_PORT: '0',
+    JOINTCHECK_DEMO_TARGETS: '2500',
+    JOINTCHECK_LOG_LEVEL: 'silent',
+    JOINTCHECK_DEV_KEYS: 'false',
+  });
   const hub = await startHub(config, { ...keys, clock: () => now, deliveryIntervalMs: 3_600_000 });
-  const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept });
+  const token = (role: Role, dept: string | null = null, sub = 'bench') =>
+    issuer.issue({ subject: sub, role, department: dept });
   const call = async <T>(query: string, variables: Record<string, unknown> = {}, t?: string) => {
     const r = await postGraphQL<T>(hub.gateway.url, query, variables, t ?? (await token(Role.COORDINATOR, 'market')));
     if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
@@ -89,7 +128,11 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     const auditor = await token(Role.AUDITOR);
     const services = [...hub.departments, hub.joint];
     const checklistMs: number[] = [];
-    let visits: Array<{ key: string; team: Array<{ department: string }>; checklist: Array<{ department: string; itemCode: string }> }> = [];
+    let visits: Array<{
+      key: string;
+      team: Array<{ department: string }>;
+      checklist: Array<{ department: string; itemCode: string }>;
+    }> = [];
     for (let i = 0; i < 5; i++) {
       for (const s of services) {
         s.stats.requests = 0;
@@ -99,20 +142,36 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
       visits = (await call<{ jointTask: { visits: typeof visits } }>(QUERY, {}, auditor)).jointTask.visits;
       checklistMs.push(performance.now() - t);
     }
-    const checklistCounts = Object.fromEntries(services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }]));
+    const checklistCounts = Object.fromEntries(
+      services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }]),
+    );
 
     // 2. Load: 300 visit submissions through the gateway with autocannon (10 connections), then
     // delivered to every department; results stored counted per department.
-    const members = await call<{ jointTask: { visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }> } }>(
+    const members = await call<{
+      jointTask: {
+        visits: Array<{
+          key: string;
+          team: Array<{ department: string; personId: string; kind: string }>;
+          checklist: Array<{ department: string; itemCode: string }>;
+        }>;
+      };
+    }>(
       `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind } checklist { department itemCode } } } }`,
       {},
       auditor,
     );
     const chosen = members.jointTask.visits.slice(0, 300);
     const tokens = new Map<string, string>();
-    for (const v of chosen) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
+    for (const v of chosen)
+      for (const m of v.team)
+        tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
     const t0 = performance.now();
-    const load = await submitThroughGateway(hub.gateway.url, visitSubmissions(task, chosen, (d, p) => tokens.get(`${d}/${p}`)!), 10);
+    const load = await submitThroughGateway(
+      hub.gateway.url,
+      visitSubmissions(task, chosen, (d, p) => tokens.get(`${d}/${p}`)!),
+      10,
+    );
     const submitMs = performance.now() - t0;
     while ((await hub.joint.deliverer.deliverDue()) > 0) {
       /* until nothing is left */
@@ -121,7 +180,10 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     // The same kind of submissions, the next 300 visits, sent the way the previous benchmark did
     // (10 at a time with Promise.all, each awaited), for a side-by-side ratio in this run.
     const next = members.jointTask.visits.slice(300, 600);
-    for (const v of next) for (const m of v.team) if (!tokens.has(`${m.department}/${m.personId}`)) tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
+    for (const v of next)
+      for (const m of v.team)
+        if (!tokens.has(`${m.department}/${m.personId}`))
+          tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
     const loop = visitSubmissions(task, next, (d, p) => tokens.get(`${d}/${p}`)!);
     const t1 = performance.now();
     for (let i = 0; i < loop.length; i += 10) {
@@ -137,11 +199,32 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
     while ((await hub.joint.deliverer.deliverDue()) > 0) {
       /* deliver the second batch too, before counting */
     }
-    for (const s of loop) for (const [d, n] of Object.entries(s.resultsPerDepartment)) load.submittedPerDepartment[d] = (load.submittedPerDepartment[d] ?? 0) + n;
-    const storedByDepartment = await storedPerDepartment((q, variables) => call(q, variables, auditor), task, ['market', 'tax', 'fire', 'environment', 'housing']);
+    for (const s of loop)
+      for (const [d, n] of Object.entries(s.resultsPerDepartment))
+        load.submittedPerDepartment[d] = (load.submittedPerDepartment[d] ?? 0) + n;
+    const storedByDepartment = await storedPerDepartment((q, variables) => call(q, variables, auditor), task, [
+      'market',
+      'tax',
+      'fire',
+      'environment',
+      'housing',
+    ]);
     const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
     const resultsStored = Object.values(storedByDepartment).reduce((a, b) => a + b, 0);
-    return { visits: visits.length, checklistMs, checklistCounts, submissions: chosen.length, submitMs, deliveredMs, resultsExpected, resultsStored, load, storedByDepartment, loopSubmissions: loop.length, loopMs };
+    return {
+      visits: visits.length,
+      checklistMs,
+      checklistCounts,
+      submissions: chosen.length,
+      submitMs,
+      deliveredMs,
+      resultsExpected,
+      resultsStored,
+      load,
+      storedByDepartment,
+      loopSubmissions: loop.length,
+      loopMs,
+    };
   } finally {
     await hub.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,6 @@ export interface WriteBackBenchResult {
   peakRssMb: Record<string, number>;
 }
 
-
 /**
  * Issue F, benchmark 4 as deployed: every service in a process of its own (the five departments,
  * the registry, the joint service and the gateway, each from its own entry point, on SQLite).
@@ -40,31 +39,66 @@ export interface WriteBackBenchResult {
  * databases; 1,000 visit submissions (300 before issue K) go through the gateway with autocannon (10 connections) and the
  * joint service's own deliverer, on its interval, writes them back; every result is counted.
  */
-export async function benchWriteBack(dataDir: string, options: { submissions?: number; mysqlUrl?: string } = {}): Promise<WriteBackBenchResult> {
+export async function benchWriteBack(
+  dataDir: string,
+  options: { submissions?: number; mysqlUrl?: string } = {},
+): Promise<WriteBackBenchResult> {
   const submissionsWanted = options.submissions ?? 1000;
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'write-back-'));
   const { issuer, verifier, privateKeyFile: privateKey, env: common } = await benchIdentity(dir);
   // On MySQL, every service's database under a prefix of this run's own, dropped at the end.
-  const mysql = options.mysqlUrl ? { url: options.mysqlUrl.replace(/\/$/, ''), prefix: `jcbench${randomBytes(3).toString('hex')}_` } : null;
-  const database: Record<string, string> = mysql ? { JOINTCHECK_DB: mysql.url, JOINTCHECK_DB_PREFIX: mysql.prefix } : {};
-  const env: Record<string, string> = { ...common, ...database, JOINTCHECK_DEMO_TARGETS: '2500', JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000', JOINTCHECK_SUPERGRAPH_POLL_MS: '200' };
-  const token = (role: Role, dept: string | null = null, sub = 'bench') => issuer.issue({ subject: sub, role, department: dept }, '2h');
+  const mysql = options.mysqlUrl
+    ? { url: options.mysqlUrl.replace(/\/$/, ''), prefix: `jcbench${randomBytes(3).toString('hex')}_` }
+    : null;
+  const database: Record<string, string> = mysql
+    ? { JOINTCHECK_DB: mysql.url, JOINTCHECK_DB_PREFIX: mysql.prefix }
+    : {};
+  const env: Record<string, string> = {
+    ...common,
+    ...database,
+    JOINTCHECK_DEMO_TARGETS: '2500',
+    JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
+    JOINTCHECK_SUPERGRAPH_POLL_MS: '200',
+  };
+  const token = (role: Role, dept: string | null = null, sub = 'bench') =>
+    issuer.issue({ subject: sub, role, department: dept }, '2h');
 
   // 1. The task, in one process with a settable clock.
   let now = new Date('2026-03-02T02:00:00Z');
   const modules = BUILTIN_DEPARTMENTS.filter((m) => BENCH_DEPARTMENTS.includes(m.definition.code));
-  const setup = await startHub(loadConfig({ ...env, JOINTCHECK_PORT: '0' }), { verifier, issuer, clock: () => now, deliveryIntervalMs: 3_600_000, departments: modules });
+  const setup = await startHub(loadConfig({ ...env, JOINTCHECK_PORT: '0' }), {
+    verifier,
+    issuer,
+    clock: () => now,
+    deliveryIntervalMs: 3_600_000,
+    departments: modules,
+  });
   let task: string;
-  let visits: Array<{ key: string; team: Array<{ department: string; personId: string; kind: string }>; checklist: Array<{ department: string; itemCode: string }> }>;
+  let visits: Array<{
+    key: string;
+    team: Array<{ department: string; personId: string; kind: string }>;
+    checklist: Array<{ department: string; itemCode: string }>;
+  }>;
   try {
     const call = async <T>(query: string, variables: Record<string, unknown> = {}, t?: string) => {
-      const r = await postGraphQL<T>(setup.gateway.url, query, variables, t ?? (await token(Role.COORDINATOR, 'market')));
+      const r = await postGraphQL<T>(
+        setup.gateway.url,
+        query,
+        variables,
+        t ?? (await token(Role.COORDINATOR, 'market')),
+      );
       if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
       return r.data!;
     };
     task = await prepareTask(call, token, (iso) => (now = new Date(iso)));
-    visits = (await call<{ jointTask: { visits: typeof visits } }>(`{ jointTask(id: "${task}") { visits(first: ${submissionsWanted}) { key team { department personId kind } checklist { department itemCode } } } }`, {}, await token(Role.AUDITOR))).jointTask.visits;
+    visits = (
+      await call<{ jointTask: { visits: typeof visits } }>(
+        `{ jointTask(id: "${task}") { visits(first: ${submissionsWanted}) { key team { department personId kind } checklist { department itemCode } } } }`,
+        {},
+        await token(Role.AUDITOR),
+      )
+    ).jointTask.visits;
   } finally {
     await setup.stop();
   }
@@ -77,18 +111,45 @@ export async function benchWriteBack(dataDir: string, options: { submissions?: n
     for (const name of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway']) ports[name] = await freePort();
     const url = (name: string) => `http://127.0.0.1:${ports[name]}/graphql`;
     const own = (name: string) => ({ ...env, JOINTCHECK_PORT: String(ports[name]) });
-    for (const d of BENCH_DEPARTMENTS) services.push(await spawnService(d, `../subgraphs/${d}/main.ts`, [], own(d), profiles, url(d)));
+    for (const d of BENCH_DEPARTMENTS)
+      services.push(await spawnService(d, `../subgraphs/${d}/main.ts`, [], own(d), profiles, url(d)));
     // The registry first (it registers the joint service once that answers), then the joint service (it asks the registry where the departments are).
     const list = [...BENCH_DEPARTMENTS, 'joint', 'registry'].map((n) => `${n}=${url(n)}`).join(',');
-    services.push(await spawnService('registry', '../subgraphs/registry/main.ts', [], { ...own('registry'), JOINTCHECK_SUBGRAPHS: list }, profiles, url('registry')));
-    services.push(await spawnService('joint', '../subgraphs/joint/main.ts', [], { ...own('joint'), JOINTCHECK_REGISTRY_URL: url('registry'), JOINTCHECK_JWT_PRIVATE_KEY: privateKey }, profiles, url('joint')));
+    services.push(
+      await spawnService(
+        'registry',
+        '../subgraphs/registry/main.ts',
+        [],
+        { ...own('registry'), JOINTCHECK_SUBGRAPHS: list },
+        profiles,
+        url('registry'),
+      ),
+    );
+    services.push(
+      await spawnService(
+        'joint',
+        '../subgraphs/joint/main.ts',
+        [],
+        { ...own('joint'), JOINTCHECK_REGISTRY_URL: url('registry'), JOINTCHECK_JWT_PRIVATE_KEY: privateKey },
+        profiles,
+        url('joint'),
+      ),
+    );
     services.push(await spawnService('gateway', '../gateway/main.ts', [], own('gateway'), profiles, url('gateway')));
     // Until the gateway serves the version with the processes' addresses and the joint service reads them.
     const auditor = await token(Role.AUDITOR);
-    for (const deadline = Date.now() + 60_000; ; ) {
-      const r = await postGraphQL<{ jointTask: { id: string } | null; market: { contractVersion: string } }>(url('gateway'), `{ jointTask(id: "${task}") { id } market { contractVersion } }`, {}, auditor).catch(() => null);
+    for (const deadline = Date.now() + 60_000; ;) {
+      const r = await postGraphQL<{ jointTask: { id: string } | null; market: { contractVersion: string } }>(
+        url('gateway'),
+        `{ jointTask(id: "${task}") { id } market { contractVersion } }`,
+        {},
+        auditor,
+      ).catch(() => null);
       if (r?.data?.jointTask && r.data.market) break;
-      if (Date.now() > deadline) throw new Error(`the hub's processes did not come together within 60 s: ${JSON.stringify(r?.errors ?? null).slice(0, 300)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the hub's processes did not come together within 60 s: ${JSON.stringify(r?.errors ?? null).slice(0, 300)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
@@ -96,22 +157,36 @@ export async function benchWriteBack(dataDir: string, options: { submissions?: n
     const checklistMs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      const r = await postGraphQL<{ jointTask: { visits: unknown[] } }>(url('gateway'), checklistQuery(task), {}, auditor);
-      if (r.errors || r.data?.jointTask.visits.length !== 1000) throw new Error(`the checklist request failed: ${JSON.stringify(r.errors ?? null).slice(0, 300)}`);
+      const r = await postGraphQL<{ jointTask: { visits: unknown[] } }>(
+        url('gateway'),
+        checklistQuery(task),
+        {},
+        auditor,
+      );
+      if (r.errors || r.data?.jointTask.visits.length !== 1000)
+        throw new Error(`the checklist request failed: ${JSON.stringify(r.errors ?? null).slice(0, 300)}`);
       checklistMs.push(performance.now() - t);
     }
     const checklistPeakRssMb = Object.fromEntries(services.map((s) => [s.name, s.peakRssMb()]));
 
     const tokens = new Map<string, string>();
-    for (const v of visits) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
+    for (const v of visits)
+      for (const m of v.team)
+        tokens.set(`${m.department}/${m.personId}`, await token(Role.INSPECTOR, m.department, m.personId));
     // On MySQL the database server's CPU counts too (found by its process name; absent when it runs elsewhere).
     const server = mysql ? databaseServerProcess() : null;
     const cpuBefore = Object.fromEntries(services.map((s) => [s.name, s.cpuMs()]));
     const serverBefore = server ? processCpuMs(server) : 0;
     const started = performance.now();
-    const load = await submitThroughGateway(url('gateway'), visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!), 10);
+    const load = await submitThroughGateway(
+      url('gateway'),
+      visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!),
+      10,
+    );
     // CPU of the submissions (and of the deliveries made meanwhile); the counting below adds its own.
-    const cpuMsPerSubmission = Object.fromEntries(services.map((s) => [s.name, (s.cpuMs() - cpuBefore[s.name]!) / visits.length]));
+    const cpuMsPerSubmission = Object.fromEntries(
+      services.map((s) => [s.name, (s.cpuMs() - cpuBefore[s.name]!) / visits.length]),
+    );
     if (server) cpuMsPerSubmission['mysql server'] = (processCpuMs(server) - serverBefore) / visits.length;
     const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
     const query = async <T>(q: string, variables: Record<string, unknown>) => {
@@ -120,7 +195,7 @@ export async function benchWriteBack(dataDir: string, options: { submissions?: n
       return r.data!;
     };
     let stored: Record<string, number> = {};
-    for (const deadline = Date.now() + 180_000; ; ) {
+    for (const deadline = Date.now() + 180_000; ;) {
       stored = await storedPerDepartment(query, task, BENCH_DEPARTMENTS);
       if (Object.values(stored).reduce((a, b) => a + b, 0) >= resultsExpected || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -140,7 +215,9 @@ export async function benchWriteBack(dataDir: string, options: { submissions?: n
     };
   } finally {
     for (const s of services.reverse()) await s.stop();
-    if (mysql) for (const service of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway']) await dropServiceDatabase({ kind: 'mysql', ...mysql }, service);
+    if (mysql)
+      for (const service of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway'])
+        await dropServiceDatabase({ kind: 'mysql', ...mysql }, service);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

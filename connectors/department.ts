@@ -16,7 +16,15 @@ import { loadRestMapping } from './rest/mapping';
 import { RestConnector } from './rest/rest-connector';
 
 /** A department with no demo data of its own: its rosters and checklist are its existing system's. */
-const NO_DEMO = { checklist: [], domains: [], unit: (district: string) => district, certificateCode: 'XX', inspectors: 0, experts: 0, onRoster: () => false };
+const NO_DEMO = {
+  checklist: [],
+  domains: [],
+  unit: (district: string) => district,
+  certificateCode: 'XX',
+  inspectors: 0,
+  experts: 0,
+  onRoster: () => false,
+};
 
 const defined = new Map<string, DepartmentModule<unknown>>();
 
@@ -28,7 +36,8 @@ const defined = new Map<string, DepartmentModule<unknown>>();
 export function connectedDepartment(code: string, name: string, existingSystem: string): DepartmentModule<unknown> {
   const known = defined.get(code);
   if (known) {
-    if (known.definition.name !== name) throw new Error(`Department '${code}' is defined already, as ${known.definition.name}, not ${name}.`);
+    if (known.definition.name !== name)
+      throw new Error(`Department '${code}' is defined already, as ${known.definition.name}, not ${name}.`);
     return known;
   }
   const module = defineDepartment({ code, name, existingSystem, demo: NO_DEMO }) as DepartmentModule<unknown>;
@@ -37,13 +46,28 @@ export function connectedDepartment(code: string, name: string, existingSystem: 
 }
 
 /** The connector a department's settings describe, with the department its mapping names. */
-export function connectorFor(settings: ConnectorSettings): { connector: ContractConnector; code: string; name: string; system: string } {
+export function connectorFor(settings: ConnectorSettings): {
+  connector: ContractConnector;
+  code: string;
+  name: string;
+  system: string;
+} {
   if (settings.kind === 'rest') {
     const mapping = loadRestMapping(settings.mappingFile);
-    return { connector: new RestConnector(mapping, { baseUrl: settings.upstreamUrl, apiKey: settings.apiKey }), code: mapping.department, name: mapping.name, system: `its REST system (${settings.upstreamUrl})` };
+    return {
+      connector: new RestConnector(mapping, { baseUrl: settings.upstreamUrl, apiKey: settings.apiKey }),
+      code: mapping.department,
+      name: mapping.name,
+      system: `its REST system (${settings.upstreamUrl})`,
+    };
   }
   const mapping = loadMysqlMapping(settings.mappingFile);
-  return { connector: new MysqlConnector(mapping, settings.upstreamUrl), code: mapping.department, name: mapping.name, system: `its MySQL database (${new URL(settings.upstreamUrl).host}${new URL(settings.upstreamUrl).pathname})` };
+  return {
+    connector: new MysqlConnector(mapping, settings.upstreamUrl),
+    code: mapping.department,
+    name: mapping.name,
+    system: `its MySQL database (${new URL(settings.upstreamUrl).host}${new URL(settings.upstreamUrl).pathname})`,
+  };
 }
 
 /** A connector-backed department's link to its existing system, as a hub starts it. */
@@ -72,7 +96,16 @@ export function upstreamHealthProbe(connector: ContractConnector, limitMs = UPST
   const last = new Cached(UPSTREAM_PROBE_REUSE_MS, async () => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<UpstreamHealth>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, status: null, latencyMs: limitMs, error: `The ${connector.department} system did not answer the health check within ${limitMs} ms.` }), limitMs);
+      timer = setTimeout(
+        () =>
+          resolve({
+            ok: false,
+            status: null,
+            latencyMs: limitMs,
+            error: `The ${connector.department} system did not answer the health check within ${limitMs} ms.`,
+          }),
+        limitMs,
+      );
     });
     const probe = await Promise.race([connector.healthCheck(), late]).finally(() => clearTimeout(timer));
     return { ok: probe.ok, detail: { upstream: probe } };
@@ -96,7 +129,11 @@ export async function startConnectedDepartment(
   const { connector, code, name, system } = connectorFor(settings);
   const module = connectedDepartment(code, name, system);
   try {
-    const running = await startDepartment(module, config, { ...deps, store: connectorStore(connector), health: upstreamHealthProbe(connector) });
+    const running = await startDepartment(module, config, {
+      ...deps,
+      store: connectorStore(connector),
+      health: upstreamHealthProbe(connector),
+    });
     return {
       ...running,
       code,

@@ -13,10 +13,20 @@ import { startConnectedDepartment } from './department';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.connector) throw new Error('Which department system? Set JOINTCHECK_CONNECTOR_KIND, JOINTCHECK_CONNECTOR_MAPPING and JOINTCHECK_CONNECTOR_UPSTREAM_URL (and _KEY for REST); see README "Departments whose systems are not GraphQL".');
+  if (!config.connector)
+    throw new Error(
+      'Which department system? Set JOINTCHECK_CONNECTOR_KIND, JOINTCHECK_CONNECTOR_MAPPING and JOINTCHECK_CONNECTOR_UPSTREAM_URL (and _KEY for REST); see README "Departments whose systems are not GraphQL".',
+    );
   const logger = createLogger(config.logLevel, 'connector');
-  const running = await startConnectedDepartment(config.connector, config, { verifier: await loadVerifier(config), logger, port: config.port });
-  logger.info({ department: running.code, url: running.url }, `${running.code} is served from its existing system; register it with the registry (npm run register)`);
+  const running = await startConnectedDepartment(config.connector, config, {
+    verifier: await loadVerifier(config),
+    logger,
+    port: config.port,
+  });
+  logger.info(
+    { department: running.code, url: running.url },
+    `${running.code} is served from its existing system; register it with the registry (npm run register)`,
+  );
   stopOnSignals(() => running.stop());
 }
 

@@ -39,28 +39,50 @@ const RETRY_AFTER_SECONDS = 1;
  * graphql-armor's cost limit (which grows with depth, not with how much is asked for), this is a
  * measure of the work an operation asks of the subgraphs.
  */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (!root) return 1;
 
-  const argumentValue = (value: Parameters<typeof valueFromASTUntyped>[0]): unknown => valueFromASTUntyped(value, variables);
+  const argumentValue = (value: Parameters<typeof valueFromASTUntyped>[0]): unknown =>
+    valueFromASTUntyped(value, variables);
 
   /** The cost of a selection set on `parent`; `pending` is a page's size, waiting for the page's list. */
-  const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, pending: number | null, depth: number): number => {
+  const selectionCost = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    pending: number | null,
+    depth: number,
+  ): number => {
     if (depth > 64) return 0; // validation (max depth) refuses deeper documents before this runs
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
         const on = fragment && schema.getType(fragment.typeCondition.name.value);
-        if (fragment && on && (isObjectType(on) || isInterfaceType(on) || isAbstractType(on))) total += selectionCost(fragment.selectionSet, on as GraphQLCompositeType, pending, depth + 1);
+        if (fragment && on && (isObjectType(on) || isInterfaceType(on) || isAbstractType(on)))
+          total += selectionCost(fragment.selectionSet, on as GraphQLCompositeType, pending, depth + 1);
         continue;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        total += selectionCost(selection.selectionSet, (on as GraphQLCompositeType | undefined) ?? parent, pending, depth + 1);
+        total += selectionCost(
+          selection.selectionSet,
+          (on as GraphQLCompositeType | undefined) ?? parent,
+          pending,
+          depth + 1,
+        );
         continue;
       }
       const name = selection.name.value;
@@ -68,7 +90,8 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
         total += 1;
         continue;
       }
-      const field: GraphQLField<unknown, unknown> | undefined = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+      const field: GraphQLField<unknown, unknown> | undefined =
+        isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
       if (!field) {
         total += 1;
         continue;
@@ -98,14 +121,16 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
         passOn = pending;
       }
       const named = getNamedType(field.type);
-      const children = selection.selectionSet && (isObjectType(named) || isAbstractType(named)) ? selectionCost(selection.selectionSet, named, passOn, depth + 1) : 0;
+      const children =
+        selection.selectionSet && (isObjectType(named) || isAbstractType(named))
+          ? selectionCost(selection.selectionSet, named, passOn, depth + 1)
+          : 0;
       total += Math.max(0, multiplier) * (1 + children);
     }
     return total;
   };
   return Math.max(1, selectionCost(operation.selectionSet, root, null, 0));
 }
-
 
 interface InFlight {
   operations: number;
@@ -130,11 +155,18 @@ export interface CallerBudgetState {
  * (refused by another limit, failed); a client that goes away does not free it until the gateway
  * has finished the work it started. Counted by each gateway instance.
  */
-export function callerBudget(limits: Pick<HubConfig['limits'], 'callerConcurrency' | 'callerCost'>): ApolloServerPlugin<GatewayContext> & CallerBudgetState {
+export function callerBudget(
+  limits: Pick<HubConfig['limits'], 'callerConcurrency' | 'callerCost'>,
+): ApolloServerPlugin<GatewayContext> & CallerBudgetState {
   const callers = new Map<string, InFlight>();
   const refuse = (message: string, detail: Record<string, unknown>) =>
     new GraphQLError(message, {
-      extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: RETRY_AFTER_SECONDS, ...detail, http: { status: 429, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } as Record<string, unknown>,
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+        ...detail,
+        http: { status: 429, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) },
+      } as Record<string, unknown>,
     });
   return {
     inFlight: (key) => ({ ...(callers.get(key) ?? { operations: 0, cost: 0 }) }),
@@ -161,18 +193,27 @@ export function callerBudget(limits: Pick<HubConfig['limits'], 'callerConcurrenc
           const mine = callers.get(key) ?? { operations: 0, cost: 0 };
           if (mine.operations + 1 > limits.callerConcurrency) {
             return Promise.reject(
-              refuse(`Too many operations at once: you have ${mine.operations} in flight, the most one caller may have at this gateway (${limits.callerConcurrency}). Nothing of this one was run; wait for an answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`, {
-                inFlight: mine.operations,
-                budget: limits.callerConcurrency,
-                limit: 'concurrency',
-              }),
+              refuse(
+                `Too many operations at once: you have ${mine.operations} in flight, the most one caller may have at this gateway (${limits.callerConcurrency}). Nothing of this one was run; wait for an answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`,
+                {
+                  inFlight: mine.operations,
+                  budget: limits.callerConcurrency,
+                  limit: 'concurrency',
+                },
+              ),
             );
           }
           if (mine.operations > 0 && mine.cost + cost > limits.callerCost) {
             return Promise.reject(
               refuse(
                 `Too much asked at once: this operation's estimated cost is ${cost}, and your ${mine.operations} operation(s) in flight already cost ${mine.cost}, over the ${limits.callerCost} one caller may have in flight at this gateway. Nothing of this one was run; wait for your answers (or ask for fewer entities at once, with a smaller first or list), and try again in ${RETRY_AFTER_SECONDS} s.`,
-                { inFlight: mine.operations, inFlightCost: mine.cost, operationCost: cost, budget: limits.callerCost, limit: 'cost' },
+                {
+                  inFlight: mine.operations,
+                  inFlightCost: mine.cost,
+                  operationCost: cost,
+                  budget: limits.callerCost,
+                  limit: 'cost',
+                },
               ),
             );
           }

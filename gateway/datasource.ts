@@ -2,7 +2,13 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../subgraphs/kernel/errors';
-import { FORWARDED_PUBLIC_HEADER, FORWARDED_TOKEN_SECONDS, Role, type Identity, type TokenIssuer } from '../subgraphs/kernel/identity';
+import {
+  FORWARDED_PUBLIC_HEADER,
+  FORWARDED_TOKEN_SECONDS,
+  Role,
+  type Identity,
+  type TokenIssuer,
+} from '../subgraphs/kernel/identity';
 import type { GatewayContext } from './context';
 import type { keptAliveFetcher } from '../subgraphs/kernel/http-client';
 import { SubgraphTimeoutError } from '../subgraphs/kernel/http-client';
@@ -66,7 +72,13 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
     // A subgraph that refused the request with an HTTP status (401, 403, 400, 413, 429 ...) and said
     // why in GraphQL's terms: its own message and code, naming it (H2: not "answered HTTP 429").
-    const answered = error instanceof GraphQLError ? (error.extensions?.response as { body?: { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } } | undefined)?.body?.errors?.[0] : undefined;
+    const answered =
+      error instanceof GraphQLError
+        ? (
+            error.extensions?.response as
+              { body?: { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } } | undefined
+          )?.body?.errors?.[0]
+        : undefined;
     if (fetchResponse && typeof answered?.message === 'string') {
       const own = answered.extensions ?? {};
       throw new GraphQLError(`The ${this.subgraph} subgraph refused this part: ${answered.message}`, {
@@ -84,14 +96,23 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     // busy, not down: the same request may pass later or asking for less at once).
     if (error instanceof SubgraphTimeoutError) {
       const seconds = error.timeoutMs / 1000;
-      throw new GraphQLError(`The ${this.subgraph} subgraph did not answer within ${seconds} s (the gateway's timeout); its data is missing from this answer, the other departments' data is not. It may be busy: try again later, or ask for fewer entities at once.`, {
-        extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: this.subgraph, timeoutSeconds: seconds },
-      });
+      throw new GraphQLError(
+        `The ${this.subgraph} subgraph did not answer within ${seconds} s (the gateway's timeout); its data is missing from this answer, the other departments' data is not. It may be busy: try again later, or ask for fewer entities at once.`,
+        {
+          extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: this.subgraph, timeoutSeconds: seconds },
+        },
+      );
     }
     const status = fetchResponse?.status;
     throw new GraphQLError(
       `The ${this.subgraph} subgraph ${status ? `answered HTTP ${status}` : 'could not be reached'}; its data is missing from this answer, the other departments' data is not. Try again later.`,
-      { extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: this.subgraph, ...(status ? { upstreamStatus: status } : {}) } },
+      {
+        extensions: {
+          code: ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+          serviceName: this.subgraph,
+          ...(status ? { upstreamStatus: status } : {}),
+        },
+      },
     );
   }
 }

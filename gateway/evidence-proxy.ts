@@ -11,7 +11,16 @@ import { callerKey, type MutationLimiter } from '../subgraphs/kernel/limits';
 const JOINT = 'joint';
 
 /** Headers of the joint service's answer the gateway passes on. */
-const ANSWER_HEADERS = ['content-type', 'content-length', 'cache-control', 'content-disposition', 'x-content-type-options', 'content-security-policy', 'x-content-sha256', 'retry-after'];
+const ANSWER_HEADERS = [
+  'content-type',
+  'content-length',
+  'cache-control',
+  'content-disposition',
+  'x-content-type-options',
+  'content-security-policy',
+  'x-content-sha256',
+  'retry-after',
+];
 
 export interface EvidenceProxyOptions {
   /** The joint subgraph's GraphQL URL in the supergraph being served (null while it has none). */
@@ -47,20 +56,33 @@ export function evidenceProxy(options: EvidenceProxyOptions): express.Router {
     if (!upload && !download) return next();
     void (async () => {
       const { identity, expiresAt } = await options.identifyCaller(req.headers.authorization);
-      if (identity.role === Role.PUBLIC) throw new HubError(ErrorCode.UNAUTHENTICATED, "Evidence is never public: sign in as a member of the visit's team or an official of a department taking part.");
+      if (identity.role === Role.PUBLIC)
+        throw new HubError(
+          ErrorCode.UNAUTHENTICATED,
+          "Evidence is never public: sign in as a member of the visit's team or an official of a department taking part.",
+        );
       if (upload) {
         const length = Number(req.headers['content-length']);
         if (Number.isFinite(length) && length > options.maxBytes) throw tooLarge(options.maxBytes);
-        await options.changes.consume(callerKey({ identity, clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' }));
+        await options.changes.consume(
+          callerKey({ identity, clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+        );
       }
       const joint = options.jointUrl();
-      if (!joint) throw new HubError(ErrorCode.UNAVAILABLE, 'The joint service is not part of the supergraph being served: evidence cannot be reached now; try again shortly.', { retryable: true });
+      if (!joint)
+        throw new HubError(
+          ErrorCode.UNAVAILABLE,
+          'The joint service is not part of the supergraph being served: evidence cannot be reached now; try again shortly.',
+          { retryable: true },
+        );
       const target = new URL(joint);
       target.pathname = upload ? '/evidence' : `/evidence/${hash}`;
       target.search = upload ? new URL(req.originalUrl, 'http://gateway').search : '';
       const headers: http.OutgoingHttpHeaders = { 'x-request-id': randomUUID() };
-      if (options.signer) headers.authorization = `Bearer ${(await options.signer.forward(JOINT, identity, expiresAt)).token}`;
-      for (const name of ['content-type', 'content-length', 'x-content-sha256']) if (upload && req.headers[name] !== undefined) headers[name] = req.headers[name];
+      if (options.signer)
+        headers.authorization = `Bearer ${(await options.signer.forward(JOINT, identity, expiresAt)).token}`;
+      for (const name of ['content-type', 'content-length', 'x-content-sha256'])
+        if (upload && req.headers[name] !== undefined) headers[name] = req.headers[name];
       await forward(req, res, target, headers, options);
     })().catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
@@ -73,7 +95,11 @@ export function evidenceProxy(options: EvidenceProxyOptions): express.Router {
 }
 
 function tooLarge(maxBytes: number): HubError {
-  return new HubError(ErrorCode.BAD_USER_INPUT, `The file is larger than the ${maxBytes} bytes evidence may have (${Math.floor(maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document. Nothing was stored.`, { field: 'content', maxBytes, http: { status: 413 } });
+  return new HubError(
+    ErrorCode.BAD_USER_INPUT,
+    `The file is larger than the ${maxBytes} bytes evidence may have (${Math.floor(maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document. Nothing was stored.`,
+    { field: 'content', maxBytes, http: { status: 413 } },
+  );
 }
 
 /**
@@ -81,18 +107,43 @@ function tooLarge(maxBytes: number): HubError {
  * (413); a caller that goes away stops the upstream request (the joint service stores nothing of a
  * body cut short: express.raw refuses it).
  */
-function forward(req: express.Request, res: express.Response, target: URL, headers: http.OutgoingHttpHeaders, options: EvidenceProxyOptions): Promise<void> {
+function forward(
+  req: express.Request,
+  res: express.Response,
+  target: URL,
+  headers: http.OutgoingHttpHeaders,
+  options: EvidenceProxyOptions,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const client = target.protocol === 'https:' ? https : http;
     const upstream = client.request(target, { method: req.method, headers, timeout: options.timeoutMs }, (answer) => {
       res.status(answer.statusCode ?? 502);
-      for (const name of ANSWER_HEADERS) if (answer.headers[name] !== undefined) res.setHeader(name, answer.headers[name]!);
+      for (const name of ANSWER_HEADERS)
+        if (answer.headers[name] !== undefined) res.setHeader(name, answer.headers[name]!);
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);
     });
-    upstream.on('timeout', () => upstream.destroy(new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The joint service did not answer within ${options.timeoutMs / 1000} s; nothing is known to be stored. Send the file again (a file stored twice is kept once).`, { serviceName: JOINT })));
-    upstream.on('error', (error) => reject(error instanceof HubError ? error : new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, 'The joint service could not be reached; send the file again later (a file stored twice is kept once).', { serviceName: JOINT })));
+    upstream.on('timeout', () =>
+      upstream.destroy(
+        new HubError(
+          ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+          `The joint service did not answer within ${options.timeoutMs / 1000} s; nothing is known to be stored. Send the file again (a file stored twice is kept once).`,
+          { serviceName: JOINT },
+        ),
+      ),
+    );
+    upstream.on('error', (error) =>
+      reject(
+        error instanceof HubError
+          ? error
+          : new HubError(
+              ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+              'The joint service could not be reached; send the file again later (a file stored twice is kept once).',
+              { serviceName: JOINT },
+            ),
+      ),
+    );
     // The caller went away (the phone lost its signal): nothing more will come; the joint service is told at once.
     req.on('aborted', () => upstream.destroy());
     res.on('close', () => {

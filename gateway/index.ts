@@ -17,16 +17,30 @@ import { anonymousSchemaPrivacy, bodyErrors, mutationRateLimit, operationLimits,
 import { MutationLimiter } from '../subgraphs/kernel/limits';
 import { evidenceProxy, jointUrlIn } from './evidence-proxy';
 import { codedErrors, notFoundAsJson } from '../subgraphs/kernel/http-errors';
-import { supergraphHealth, supergraphSource, type SupergraphSourceOptions, type SupergraphState } from './supergraph-source';
+import {
+  supergraphHealth,
+  supergraphSource,
+  type SupergraphSourceOptions,
+  type SupergraphState,
+} from './supergraph-source';
 import express from 'express';
 import { ErrorCode } from '../subgraphs/kernel/errors';
 import { publicPage } from './public-page';
 import { callerBudget } from './caller-budget';
 
 /** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
-export function gatewaySupergraph(config: Pick<HubConfig, 'db' | 'supergraph'>, startupWaitMs: number): SupergraphSourceOptions {
+export function gatewaySupergraph(
+  config: Pick<HubConfig, 'db' | 'supergraph'>,
+  startupWaitMs: number,
+): SupergraphSourceOptions {
   if (config.supergraph.file) return { kind: 'file', file: config.supergraph.file, pollMs: config.supergraph.pollMs };
-  return { kind: 'registry', db: config.db, cacheFile: config.supergraph.cacheFile, pollMs: config.supergraph.pollMs, startupWaitMs };
+  return {
+    kind: 'registry',
+    db: config.db,
+    cacheFile: config.supergraph.cacheFile,
+    pollMs: config.supergraph.pollMs,
+    startupWaitMs,
+  };
 }
 
 /** The identity provider's settings when one is configured (JOINTCHECK_OIDC_ISSUER, or the quick start's development provider). */
@@ -97,17 +111,34 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   };
   // H2: /health says which supergraph is served, and 503 while none is.
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
-  const oidc = options.oidc ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds }) : null;
+  const oidc = options.oidc
+    ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds })
+    : null;
   /** The caller: a token of the identity provider (an official signed in on the page), or one of the hub's own. */
-  const identifyCaller = async (authorization: string | undefined): Promise<{ identity: Identity; expiresAt: number | null }> => {
+  const identifyCaller = async (
+    authorization: string | undefined,
+  ): Promise<{ identity: Identity; expiresAt: number | null }> => {
     const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
     if (oidc && bearer && oidc.issued(bearer)) return oidc.verify(bearer);
-    return options.verifier ? verifyRequest(options.verifier, authorization) : { identity: PUBLIC_IDENTITY, expiresAt: null };
+    return options.verifier
+      ? verifyRequest(options.verifier, authorization)
+      : { identity: PUBLIC_IDENTITY, expiresAt: null };
   };
   // What the page needs to sign officials in (issue I): the provider, the page's client id, the resource to ask for.
   app.get('/auth/config.json', (_req, res) => {
     res.set('cache-control', 'no-store');
-    res.json(options.oidc ? { issuer: options.oidc.issuer, clientId: options.oidc.clientId, resource: options.oidc.audience, scope: 'openid profile', roleClaim: options.oidc.roleClaim, deptClaim: options.oidc.deptClaim } : { issuer: null });
+    res.json(
+      options.oidc
+        ? {
+            issuer: options.oidc.issuer,
+            clientId: options.oidc.clientId,
+            resource: options.oidc.audience,
+            scope: 'openid profile',
+            roleClaim: options.oidc.roleClaim,
+            deptClaim: options.oidc.deptClaim,
+          }
+        : { issuer: null },
+    );
   });
   // Callers behind the operator's own proxies are told apart by X-Forwarded-For (their budget and limits, H2).
   if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
@@ -124,7 +155,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     formatError: maskUnexpectedErrors(options.logger),
     // No cache-control policy: answers are per caller and never cached by HTTP caches.
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
-    plugins: [operationResolution<GatewayContext>(), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), accessTrace<GatewayContext>('gateway', options.logger), ...limits.plugins, anonymousSchemaPrivacy(options.limits.production), mutationRateLimit(changes), callerBudget(options.limits)],
+    plugins: [
+      operationResolution<GatewayContext>(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      accessTrace<GatewayContext>('gateway', options.logger),
+      ...limits.plugins,
+      anonymousSchemaPrivacy(options.limits.production),
+      mutationRateLimit(changes),
+      callerBudget(options.limits),
+    ],
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
   // so that /health can say it serves none yet; /graphql answers UNAVAILABLE (503) until then.
@@ -132,14 +172,37 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const graphql = express.Router();
   graphql.use((_req, res, next) => {
     if (state.current && started) return next();
-    res.status(503).json({ errors: [{ message: 'The gateway has no supergraph yet (see /health); try again shortly.', extensions: { code: ErrorCode.UNAVAILABLE, retryable: true } }] });
+    res
+      .status(503)
+      .json({
+        errors: [
+          {
+            message: 'The gateway has no supergraph yet (see /health); try again shortly.',
+            extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
+          },
+        ],
+      });
   });
   app.use('/graphql', graphql);
   // Issue J: the joint service's evidence (photos, signatures, the hub's papers), with the gateway's checks.
-  app.use('/evidence', evidenceProxy({ jointUrl, identifyCaller, signer: options.signer, changes, maxBytes: options.maxEvidenceBytes ?? 10 * 1024 * 1024, timeoutMs: options.limits.subgraphTimeoutMs }));
+  app.use(
+    '/evidence',
+    evidenceProxy({
+      jointUrl,
+      identifyCaller,
+      signer: options.signer,
+      changes,
+      maxBytes: options.maxEvidenceBytes ?? 10 * 1024 * 1024,
+      timeoutMs: options.limits.subgraphTimeoutMs,
+    }),
+  );
   // A body over the cap (or not JSON) is answered as GraphQL, with a code, before anything runs.
   app.use(bodyErrors(options.limits));
-  app.use(publicPage(options.webDir, options.logger, { signInOrigin: options.oidc ? new URL(options.oidc.issuer).origin : null }));
+  app.use(
+    publicPage(options.webDir, options.logger, {
+      signInOrigin: options.oidc ? new URL(options.oidc.issuer).origin : null,
+    }),
+  );
   // H2: anything else is coded JSON too, never express's HTML page with a stack trace and paths.
   app.use(notFoundAsJson(), codedErrors(options.logger));
   const port = await listen(httpServer, options.host, options.port);
@@ -156,11 +219,22 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     expressMiddleware(server, {
       context: async ({ req }) => {
         const { identity, expiresAt } = await identifyCaller(req.headers.authorization);
-        return { identity, tokenExpiresAt: expiresAt, requestId: randomUUID(), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
+        return {
+          identity,
+          tokenExpiresAt: expiresAt,
+          requestId: randomUUID(),
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        };
       },
     }),
   );
   const url = `http://${options.host}:${port}/graphql`;
   options.logger.info({ url }, 'gateway listening');
-  return { url, port, supergraph: state, supergraphSdl: () => state.current?.supergraphSdl ?? '', stop: () => server.stop() };
+  return {
+    url,
+    port,
+    supergraph: state,
+    supergraphSdl: () => state.current?.supergraphSdl ?? '',
+    stop: () => server.stop(),
+  };
 }

@@ -18,7 +18,11 @@ export type GatewayLimits = RequestLimits;
 function introspects(selectionSet: SelectionSetNode | undefined): boolean {
   if (!selectionSet) return false;
   return selectionSet.selections.some((s) =>
-    s.kind === Kind.FIELD ? s.name.value === '__schema' || s.name.value === '__type' || introspects(s.selectionSet) : s.kind === Kind.INLINE_FRAGMENT ? introspects(s.selectionSet) : false,
+    s.kind === Kind.FIELD
+      ? s.name.value === '__schema' || s.name.value === '__type' || introspects(s.selectionSet)
+      : s.kind === Kind.INLINE_FRAGMENT
+        ? introspects(s.selectionSet)
+        : false,
   );
 }
 
@@ -35,12 +39,18 @@ export function anonymousSchemaPrivacy(production: boolean): ApolloServerPlugin<
           const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
           if (!operation) return;
           if (introspects(operation.selectionSet) || fragments.some((f) => introspects(f.selectionSet))) {
-            throw new GraphQLError('Introspection is for signed-in callers; the schema is published in schema/supergraph.graphql.', { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } } });
+            throw new GraphQLError(
+              'Introspection is for signed-in callers; the schema is published in schema/supergraph.graphql.',
+              { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } } },
+            );
           }
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-          const errors = response.body.singleResult.errors.map((e) => ({ ...e, message: e.message.replace(/ ?Did you mean .+\?$/, '') }));
+          const errors = response.body.singleResult.errors.map((e) => ({
+            ...e,
+            message: e.message.replace(/ ?Did you mean .+\?$/, ''),
+          }));
           response.body.singleResult.errors = errors;
         },
       };

@@ -25,10 +25,15 @@ const NOT_PAGES = /^\/(graphql|health|metrics|evidence)(\/|$)/;
  * Without a build (a server built without `npm run build:web`) `/` says how to build it; the API
  * is unaffected.
  */
-export function publicPage(webDir: string, logger: Logger, options: { signInOrigin?: string | null } = {}): express.Router {
+export function publicPage(
+  webDir: string,
+  logger: Logger,
+  options: { signInOrigin?: string | null } = {},
+): express.Router {
   const router = express.Router();
   const index = path.join(webDir, 'index.html');
-  if (!fs.existsSync(index)) logger.warn({ webDir }, 'the public page is not built: `/` will say so (npm run build:web)');
+  if (!fs.existsSync(index))
+    logger.warn({ webDir }, 'the public page is not built: `/` will say so (npm run build:web)');
   router.use(
     helmet({
       contentSecurityPolicy: {
@@ -63,11 +68,23 @@ export function publicPage(webDir: string, logger: Logger, options: { signInOrig
   }
   // An asset that is not there (an old page asking for a replaced build) is a plain 404: never the
   // page, and never Express's error page, which would show the path on disk.
-  router.use('/assets', (_req, res) => void res.status(404).type('text/plain; charset=utf-8').send('Not found: this asset is not part of the current build; reload the page.\n'));
+  router.use(
+    '/assets',
+    (_req, res) =>
+      void res
+        .status(404)
+        .type('text/plain; charset=utf-8')
+        .send('Not found: this asset is not part of the current build; reload the page.\n'),
+  );
   router.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path)) return next();
     if (!fs.existsSync(index)) {
-      res.status(404).type('text/plain; charset=utf-8').send('The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n');
+      res
+        .status(404)
+        .type('text/plain; charset=utf-8')
+        .send(
+          'The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n',
+        );
       return;
     }
     // The build has no file at its top but the page and TOP_FILES, so every other path is one of

@@ -57,7 +57,10 @@ export interface SupergraphState {
 export function supergraphProblem(supergraphSdl: string): string | null {
   try {
     const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true });
-    const missing = supergraph.subgraphsMetadata().filter((s) => !s.url).map((s) => s.name);
+    const missing = supergraph
+      .subgraphsMetadata()
+      .filter((s) => !s.url)
+      .map((s) => s.name);
     if (missing.length) return `subgraph(s) without a URL: ${missing.join(', ')}`;
     supergraph.apiSchema().toGraphQLJSSchema();
     new QueryPlanner(supergraph);
@@ -82,7 +85,11 @@ class RegistryStoreReader {
   /** The head's version; for a number in `known` (served, or refused already) only the number. */
   async latest(known: ReadonlyArray<number | null>): Promise<SupergraphRevision | null> {
     try {
-      this.database ??= await openServiceDatabase(this.db, REGISTRY_SERVICE, { entities: REGISTRY_ENTITIES, migrations: [], runMigrations: false });
+      this.database ??= await openServiceDatabase(this.db, REGISTRY_SERVICE, {
+        entities: REGISTRY_ENTITIES,
+        migrations: [],
+        runMigrations: false,
+      });
       const head = await this.database.dataSource.manager.findOneBy(HeadRow, { id: 1 });
       if (!head || head.current === 0) return null;
       if (known.includes(head.current)) return { number: head.current, hash: null, supergraphSdl: '' };
@@ -112,7 +119,10 @@ function readCache(file: string, logger: Logger): SupergraphRevision | null {
   if (typeof saved.supergraphSdl !== 'string' || !saved.supergraphSdl) return null;
   const problem = supergraphProblem(saved.supergraphSdl);
   if (problem) {
-    logger.error({ file, version: saved.number, problem }, 'gateway: the supergraph kept on disk cannot be served; ignoring it');
+    logger.error(
+      { file, version: saved.number, problem },
+      'gateway: the supergraph kept on disk cannot be served; ignoring it',
+    );
     return null;
   }
   return saved;
@@ -123,7 +133,10 @@ function writeCache(file: string, revision: SupergraphRevision, logger: Logger):
   try {
     writeCacheFile(file, revision);
   } catch (error) {
-    logger.error({ err: error, file }, 'gateway: could not keep the supergraph on disk (check the cache file setting and its folder permissions); serving it anyway');
+    logger.error(
+      { err: error, file },
+      'gateway: could not keep the supergraph on disk (check the cache file setting and its folder permissions); serving it anyway',
+    );
   }
 }
 
@@ -142,10 +155,24 @@ function writeCacheFile(file: string, revision: SupergraphRevision): void {
  */
 export function supergraphHealth(state: SupergraphState): HealthProbe {
   return async () => {
-    const extra = { ...(state.rejected ? { rejected: state.rejected } : {}), ...(state.lastError ? { registryError: state.lastError } : {}) };
+    const extra = {
+      ...(state.rejected ? { rejected: state.rejected } : {}),
+      ...(state.lastError ? { registryError: state.lastError } : {}),
+    };
     if (!state.current) return { ok: false, status: 'unavailable', detail: { supergraph: null, ...extra } };
     const { number, hash } = state.current;
-    return { ok: true, detail: { supergraph: { origin: state.origin, version: number, hash, ...(state.file ? { file: state.file } : {}), ...extra } } };
+    return {
+      ok: true,
+      detail: {
+        supergraph: {
+          origin: state.origin,
+          version: number,
+          hash,
+          ...(state.file ? { file: state.file } : {}),
+          ...extra,
+        },
+      },
+    };
   };
 }
 
@@ -161,15 +188,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * file: the file at start, and again whenever its content changes (as production routers do).
  * A version the gateway cannot load is logged and skipped; the current one keeps serving.
  */
-export function supergraphSource(options: SupergraphSourceOptions, logger: Logger, state: SupergraphState): SupergraphSdlHook {
+export function supergraphSource(
+  options: SupergraphSourceOptions,
+  logger: Logger,
+  state: SupergraphState,
+): SupergraphSdlHook {
   return async ({ update }) => {
     let timer: NodeJS.Timeout | undefined;
     let polling = false;
     /** H2: a supergraph the gateway will not serve is reported (logged once, and in the state), never served nor kept. */
     const reject = (revision: SupergraphRevision, reason: string) => {
-      const same = state.rejected && state.rejected.number === revision.number && state.rejected.hash === revision.hash && state.rejected.reason === reason;
+      const same =
+        state.rejected &&
+        state.rejected.number === revision.number &&
+        state.rejected.hash === revision.hash &&
+        state.rejected.reason === reason;
       state.rejected = { number: revision.number, hash: revision.hash, reason };
-      if (!same) logger.error({ version: revision.number, hash: revision.hash, reason, serving: state.current?.number ?? null }, 'gateway: refused a supergraph it cannot serve; still serving the last good one');
+      if (!same)
+        logger.error(
+          { version: revision.number, hash: revision.hash, reason, serving: state.current?.number ?? null },
+          'gateway: refused a supergraph it cannot serve; still serving the last good one',
+        );
     };
     /** Checks a revision; null (and reported) when broken. */
     const checked = (revision: SupergraphRevision): SupergraphRevision | null => {
@@ -235,7 +274,10 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
         initial = readCache(options.cacheFile, logger);
         if (initial) {
           state.origin = 'disk';
-          logger.warn({ version: initial.number, file: options.cacheFile }, 'gateway: serving the last good supergraph from disk until the registry answers');
+          logger.warn(
+            { version: initial.number, file: options.cacheFile },
+            'gateway: serving the last good supergraph from disk until the registry answers',
+          );
         }
       }
       if (initial || Date.now() >= deadline) break;
@@ -243,8 +285,13 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
     }
     if (!initial) {
       await reader.close();
-      if (state.rejected) throw new Error(`The gateway has no supergraph: it cannot serve the registry's latest version (${state.rejected.number}: ${state.rejected.reason}) and ${options.cacheFile} holds no good one. Roll the registry back to a good version (registryRollback).`);
-      throw new Error(`The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`);
+      if (state.rejected)
+        throw new Error(
+          `The gateway has no supergraph: it cannot serve the registry's latest version (${state.rejected.number}: ${state.rejected.reason}) and ${options.cacheFile} holds no good one. Roll the registry back to a good version (registryRollback).`,
+        );
+      throw new Error(
+        `The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`,
+      );
     }
     if (state.origin === 'registry') writeCache(options.cacheFile, initial, logger);
     state.current = initial;
@@ -264,7 +311,11 @@ export function supergraphSource(options: SupergraphSourceOptions, logger: Logge
           writeCache(options.cacheFile, latest, logger);
         }
       } catch (error) {
-        if (state.lastError === null) logger.warn({ err: error, version: state.current?.number }, 'gateway: the registry store is not reachable; serving the current supergraph');
+        if (state.lastError === null)
+          logger.warn(
+            { err: error, version: state.current?.number },
+            'gateway: the registry store is not reachable; serving the current supergraph',
+          );
         state.lastError = (error as Error).message;
       } finally {
         polling = false;

@@ -81,12 +81,24 @@ export function demoUsers(seed: string, departments: readonly string[]): DevUser
   for (const department of departments) {
     for (const role of DEPARTMENT_ROLES) {
       const subject = demoSubject(role, department);
-      users.push({ subject, password: demoPassword(seed, subject), name: `${DEPARTMENT_NAMES[department] ?? department}${ROLE_NAMES[role]}（演示）`, role, department });
+      users.push({
+        subject,
+        password: demoPassword(seed, subject),
+        name: `${DEPARTMENT_NAMES[department] ?? department}${ROLE_NAMES[role]}（演示）`,
+        role,
+        department,
+      });
     }
   }
   for (const role of HUB_ROLES) {
     const subject = demoSubject(role, null);
-    users.push({ subject, password: demoPassword(seed, subject), name: `${ROLE_NAMES[role]}（演示）`, role, department: null });
+    users.push({
+      subject,
+      password: demoPassword(seed, subject),
+      name: `${ROLE_NAMES[role]}（演示）`,
+      role,
+      department: null,
+    });
   }
   return users;
 }

@@ -51,8 +51,15 @@ interface OidcInteraction {
 interface OidcProvider {
   callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
   interactionDetails(req: http.IncomingMessage, res: http.ServerResponse): Promise<OidcInteraction>;
-  interactionFinished(req: http.IncomingMessage, res: http.ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
-  Grant: (new (properties: { accountId: string; clientId: string }) => OidcGrant) & { find(id: string): Promise<OidcGrant | undefined> };
+  interactionFinished(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    result: Record<string, unknown>,
+    options?: { mergeWithLastSubmission?: boolean },
+  ): Promise<void>;
+  Grant: (new (properties: { accountId: string; clientId: string }) => OidcGrant) & {
+    find(id: string): Promise<OidcGrant | undefined>;
+  };
   Client: { find(id: string): Promise<{ clientName?: string; clientId: string } | undefined> };
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
@@ -68,19 +75,35 @@ function loadProvider(): OidcProviderConstructor {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require('oidc-provider') as { default?: OidcProviderConstructor; Provider?: OidcProviderConstructor };
   const Provider = module.Provider ?? module.default;
-  if (typeof Provider !== 'function') throw new Error('oidc-provider did not load (Node 20.19 or later is needed to require an ES module)');
+  if (typeof Provider !== 'function')
+    throw new Error('oidc-provider did not load (Node 20.19 or later is needed to require an ES module)');
   return Provider;
 }
 
 /** Private signing keys, new at each start (see the comment above: a restart invalidates tokens). */
 function signingKeys(accessTokenAlg: 'EdDSA' | 'ES256' | 'RS256'): crypto.JsonWebKey[] {
   const stamp = Date.now().toString(36);
-  const rsa = { ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: `dev-rs256-${stamp}`, alg: 'RS256', use: 'sig' };
+  const rsa = {
+    ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+    kid: `dev-rs256-${stamp}`,
+    alg: 'RS256',
+    use: 'sig',
+  };
   if (accessTokenAlg === 'RS256') return [rsa];
   const other =
     accessTokenAlg === 'EdDSA'
-      ? { ...crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: `dev-eddsa-${stamp}`, alg: 'EdDSA', use: 'sig' }
-      : { ...crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: `dev-es256-${stamp}`, alg: 'ES256', use: 'sig' };
+      ? {
+          ...crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+          kid: `dev-eddsa-${stamp}`,
+          alg: 'EdDSA',
+          use: 'sig',
+        }
+      : {
+          ...crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+          kid: `dev-es256-${stamp}`,
+          alg: 'ES256',
+          use: 'sig',
+        };
   // The RSA key first: it signs ID tokens (RS256, every relying party's default).
   return [rsa, other];
 }
@@ -115,13 +138,19 @@ function sendHtml(res: http.ServerResponse, status: number, html: string): void 
 function validateOptions(options: DevIdentityProviderOptions): void {
   if (!options.clients?.length) throw new Error('dev identity provider: at least one client is needed');
   for (const client of options.clients) {
-    if (!client.client_id || !client.redirect_uris?.length) throw new Error(`dev identity provider: client '${client.client_id}' needs a client_id and redirect_uris`);
+    if (!client.client_id || !client.redirect_uris?.length)
+      throw new Error(`dev identity provider: client '${client.client_id}' needs a client_id and redirect_uris`);
   }
-  if (!URL.canParse(options.resource)) throw new Error(`dev identity provider: the resource '${options.resource}' is not an absolute URI (e.g. urn:jointcheck)`);
-  if (!options.roleClaim || !options.deptClaim) throw new Error('dev identity provider: roleClaim and deptClaim are needed');
+  if (!URL.canParse(options.resource))
+    throw new Error(
+      `dev identity provider: the resource '${options.resource}' is not an absolute URI (e.g. urn:jointcheck)`,
+    );
+  if (!options.roleClaim || !options.deptClaim)
+    throw new Error('dev identity provider: roleClaim and deptClaim are needed');
   const seen = new Set<string>();
   for (const user of options.users) {
-    if (!user.subject || !user.password) throw new Error(`dev identity provider: user '${user.subject}' needs a subject and a password`);
+    if (!user.subject || !user.password)
+      throw new Error(`dev identity provider: user '${user.subject}' needs a subject and a password`);
     if (seen.has(user.subject)) throw new Error(`dev identity provider: user '${user.subject}' is listed twice`);
     seen.add(user.subject);
   }
@@ -134,7 +163,11 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   const accessTokenAlg = options.accessTokenAlg ?? 'EdDSA';
   const audience = options.audience ?? options.resource;
-  const allowedOrigins = new Set(options.allowedOrigins?.length ? options.allowedOrigins : options.clients.flatMap((c) => c.redirect_uris.map((u) => new URL(u).origin)));
+  const allowedOrigins = new Set(
+    options.allowedOrigins?.length
+      ? options.allowedOrigins
+      : options.clients.flatMap((c) => c.redirect_uris.map((u) => new URL(u).origin)),
+  );
   const { roleClaim, deptClaim, resource } = options;
 
   // Listen first: with port 0 the issuer is known only once the port is.
@@ -155,7 +188,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const url = `http://${hostForUrl}:${port}`;
   const issuer = options.issuer ?? url;
 
-  const claimsOf = (user: DevUser): Record<string, string> => ({ [roleClaim]: user.role, ...(user.department ? { [deptClaim]: user.department } : {}) });
+  const claimsOf = (user: DevUser): Record<string, string> => ({
+    [roleClaim]: user.role,
+    ...(user.department ? { [deptClaim]: user.department } : {}),
+  });
 
   const configuration: Record<string, unknown> = {
     clients: options.clients.map((c) => ({
@@ -187,7 +223,8 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       return user ? claimsOf(user) : undefined;
     },
     // A public page keeps its session with a refresh token (rotated at each use, as for every public client).
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: ttl,
       IdToken: ttl,
@@ -207,10 +244,18 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, indicator: string) => {
           if (indicator !== resource) {
-            const errors = (require('oidc-provider') as { errors: { InvalidTarget: new (description?: string) => Error } }).errors;
+            const errors = (
+              require('oidc-provider') as { errors: { InvalidTarget: new (description?: string) => Error } }
+            ).errors;
             throw new errors.InvalidTarget(`unknown resource '${indicator}' (this provider serves ${resource})`);
           }
-          return { scope: 'openid profile', audience, accessTokenFormat: 'jwt', accessTokenTTL: ttl, jwt: { sign: { alg: accessTokenAlg } } };
+          return {
+            scope: 'openid profile',
+            audience,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: ttl,
+            jwt: { sign: { alg: accessTokenAlg } },
+          };
         },
       },
       rpInitiatedLogout: {
@@ -227,7 +272,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     },
     renderError: async (ctx: OidcContext, out: { error?: string; error_description?: string }) => {
       ctx.type = 'html';
-      ctx.body = errorPage('统一身份认证（开发用）：请求被拒绝 · Request refused', `${out.error ?? 'error'}: ${out.error_description ?? ''}`);
+      ctx.body = errorPage(
+        '统一身份认证（开发用）：请求被拒绝 · Request refused',
+        `${out.error ?? 'error'}: ${out.error_description ?? ''}`,
+      );
     },
   };
 
@@ -242,7 +290,9 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   /** Login and consent at once: a new grant of what the client asked for, within 'openid profile' and the resource. */
   const grantFor = async (details: OidcInteraction, accountId: string): Promise<string> => {
     const clientId = String(details.params.client_id);
-    const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
+    const grant =
+      (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+      new provider.Grant({ accountId, clientId });
     grant.addOIDCScope('openid profile');
     grant.addResourceScope(resource, 'openid profile');
     // Whatever else the consent prompt would ask (offline_access, claims requests): a development provider gives it.
@@ -250,21 +300,41 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     if (Array.isArray(missing.missingOIDCScope)) grant.addOIDCScope((missing.missingOIDCScope as string[]).join(' '));
     if (Array.isArray(missing.missingOIDCClaims)) grant.addOIDCClaims(missing.missingOIDCClaims as string[]);
     if (missing.missingResourceScopes && typeof missing.missingResourceScopes === 'object') {
-      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes as Record<string, string[]>)) grant.addResourceScope(indicator, scopes.join(' '));
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes as Record<string, string[]>))
+        grant.addResourceScope(indicator, scopes.join(' '));
     }
     return grant.save();
   };
 
-  const interaction = async (req: http.IncomingMessage, res: http.ServerResponse, uid: string, action: string | undefined): Promise<void> => {
+  const interaction = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    uid: string,
+    action: string | undefined,
+  ): Promise<void> => {
     let details: OidcInteraction;
     try {
       details = await provider.interactionDetails(req, res);
     } catch {
-      sendHtml(res, 400, errorPage('登录已过期 · Sign-in expired', '这次登录已失效，请回到原页面重新登录。This sign-in has expired or was already used: go back to the page and sign in again.'));
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          '登录已过期 · Sign-in expired',
+          '这次登录已失效，请回到原页面重新登录。This sign-in has expired or was already used: go back to the page and sign in again.',
+        ),
+      );
       return;
     }
     if (details.uid !== uid) {
-      sendHtml(res, 400, errorPage('登录已过期 · Sign-in expired', 'The sign-in in this browser is another one: go back to the page and sign in again.'));
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          '登录已过期 · Sign-in expired',
+          'The sign-in in this browser is another one: go back to the page and sign in again.',
+        ),
+      );
       return;
     }
     if (action === undefined && req.method === 'GET') {
@@ -275,16 +345,30 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       // Consent (the user has a session): a development provider grants it without asking.
       const accountId = details.session?.accountId;
       if (!accountId) throw new Error(`interaction ${uid}: prompt ${details.prompt.name} without a session`);
-      await provider.interactionFinished(req, res, { consent: { grantId: await grantFor(details, accountId) } }, { mergeWithLastSubmission: true });
+      await provider.interactionFinished(
+        req,
+        res,
+        { consent: { grantId: await grantFor(details, accountId) } },
+        { mergeWithLastSubmission: true },
+      );
       return;
     }
     if (action === 'abort' && req.method === 'GET') {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted the sign-in' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'End-User aborted the sign-in' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     if (action === 'login' && req.method === 'POST') {
       if (details.prompt.name !== 'login') {
-        sendHtml(res, 400, errorPage('登录已过期 · Sign-in expired', 'This sign-in asks for no password any more: go back to the page.'));
+        sendHtml(
+          res,
+          400,
+          errorPage('登录已过期 · Sign-in expired', 'This sign-in asks for no password any more: go back to the page.'),
+        );
         return;
       }
       const form = await readForm(req);
@@ -294,11 +378,25 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       // Compare even for an unknown user, so that the answer takes as long.
       const ok = sameSecret(password, user?.password ?? crypto.randomBytes(16).toString('hex')) && user !== undefined;
       if (!ok) {
-        sendHtml(res, 401, loginPage({ uid, clientName: await clientName(details.params.client_id), username, error: '用户名或密码错误。Wrong user name or password.' }));
+        sendHtml(
+          res,
+          401,
+          loginPage({
+            uid,
+            clientName: await clientName(details.params.client_id),
+            username,
+            error: '用户名或密码错误。Wrong user name or password.',
+          }),
+        );
         return;
       }
       const grantId = await grantFor(details, user.subject);
-      await provider.interactionFinished(req, res, { login: { accountId: user.subject }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: user.subject }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     res.statusCode = 405;
@@ -314,7 +412,8 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     }
     interaction(req, res, match[1]!, match[2]).catch((error: unknown) => {
       console.error(`dev identity provider: ${error instanceof Error ? error.stack : String(error)}`);
-      if (!res.headersSent) sendHtml(res, 500, errorPage('出错了 · Something went wrong', (error as Error).message ?? String(error)));
+      if (!res.headersSent)
+        sendHtml(res, 500, errorPage('出错了 · Something went wrong', (error as Error).message ?? String(error)));
       else res.end();
     });
   };

@@ -22,7 +22,8 @@ interface MainOptions extends Omit<DevIdentityProviderOptions, 'users'> {
 
 function readOptions(): DevIdentityProviderOptions {
   const text = process.argv[2] ?? process.env.JOINTCHECK_DEV_IDP_OPTIONS;
-  if (!text) throw new Error('usage: node -r @swc-node/register idp/main.ts \'<options JSON>\' (or JOINTCHECK_DEV_IDP_OPTIONS)');
+  if (!text)
+    throw new Error("usage: node -r @swc-node/register idp/main.ts '<options JSON>' (or JOINTCHECK_DEV_IDP_OPTIONS)");
   let parsed: MainOptions;
   try {
     parsed = JSON.parse(text) as MainOptions;
@@ -31,7 +32,8 @@ function readOptions(): DevIdentityProviderOptions {
   }
   const { demo, users, ...rest } = parsed;
   const all = [...(users ?? []), ...(demo ? demoUsers(demo.seed, demo.departments) : [])];
-  if (all.length === 0) throw new Error('the dev identity provider needs users (users, or demo: { seed, departments })');
+  if (all.length === 0)
+    throw new Error('the dev identity provider needs users (users, or demo: { seed, departments })');
   return { ...rest, users: all };
 }
 

@@ -1,7 +1,10 @@
 /** The development identity provider's own pages: plain HTML, no script but the logout form's. */
 
 export function htmlEscape(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;background:#f3f5f8;margin:0}
@@ -62,5 +65,8 @@ export function logoutPage(form: string): string {
 }
 
 export function loggedOutPage(): string {
-  return page('已退出 · Signed out', '<h1>已退出 / Signed out</h1><p class="sub">您已退出统一身份认证（开发用）。You have signed out of the development identity provider.</p>');
+  return page(
+    '已退出 · Signed out',
+    '<h1>已退出 / Signed out</h1><p class="sub">您已退出统一身份认证（开发用）。You have signed out of the development identity provider.</p>',
+  );
 }

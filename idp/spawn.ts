@@ -21,13 +21,20 @@ export interface SpawnOptions {
  * The options go through the environment (they hold the users' passwords). The process stops when
  * stop() is called, and with this process (its stdin is a pipe from here).
  */
-export function spawnDevIdentityProvider(options: Partial<DevIdentityProviderOptions> & { demo?: { seed: string; departments: string[] } }, spawnOptions: SpawnOptions = {}): Promise<SpawnedDevIdentityProvider> {
+export function spawnDevIdentityProvider(
+  options: Partial<DevIdentityProviderOptions> & { demo?: { seed: string; departments: string[] } },
+  spawnOptions: SpawnOptions = {},
+): Promise<SpawnedDevIdentityProvider> {
   const typescript = path.extname(__filename) === '.ts';
   const entry = path.join(__dirname, typescript ? 'main.ts' : 'main.js');
   const args = typescript ? ['-r', '@swc-node/register', entry] : [entry];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: spawnOptions.cwd ?? path.join(__dirname, '..'),
-    env: { ...process.env, JOINTCHECK_DEV_IDP_OPTIONS: JSON.stringify(options), JOINTCHECK_DEV_IDP_STOP_WITH_STDIN: '1' },
+    env: {
+      ...process.env,
+      JOINTCHECK_DEV_IDP_OPTIONS: JSON.stringify(options),
+      JOINTCHECK_DEV_IDP_STOP_WITH_STDIN: '1',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -72,7 +79,12 @@ export function spawnDevIdentityProvider(options: Partial<DevIdentityProviderOpt
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      if (!announced) reject(new Error(`the dev identity provider stopped before listening (${signal ?? `exit code ${code}`}):\n${[...stderr, err].join('\n').trim()}`));
+      if (!announced)
+        reject(
+          new Error(
+            `the dev identity provider stopped before listening (${signal ?? `exit code ${code}`}):\n${[...stderr, err].join('\n').trim()}`,
+          ),
+        );
     });
   });
 }

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 
 /**
  * The stored operations: the named operations the hub's own services send, kept in one folder
@@ -40,8 +48,11 @@ const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
  * its PascalCase (`exampleRecordResults` becomes `customsRecordResults`). Only names change.
  */
 export function forDepartment(document: DocumentNode, code: string): DocumentNode {
-  const rename = (name: string) => name.replace(/^example(?=$|[A-Z])/, code).replace(/^Example(?=$|[A-Z])/, pascal(code));
-  return visit(document, { Name: (node) => (rename(node.value) === node.value ? undefined : { ...node, value: rename(node.value) }) });
+  const rename = (name: string) =>
+    name.replace(/^example(?=$|[A-Z])/, code).replace(/^Example(?=$|[A-Z])/, pascal(code));
+  return visit(document, {
+    Name: (node) => (rename(node.value) === node.value ? undefined : { ...node, value: rename(node.value) }),
+  });
 }
 
 /** Whether an operation names the template department (`example`, `Example...`): it is sent once per department. */
@@ -60,7 +71,8 @@ export function defaultOperationsDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.basename(dir) === 'operations' ? dir : path.join(dir, 'operations');
     if (fs.existsSync(path.join(candidate, 'departments'))) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`The stored operations folder (operations/) was not found above ${__dirname}.`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`The stored operations folder (operations/) was not found above ${__dirname}.`);
   }
 }
 
@@ -74,17 +86,29 @@ export function loadStoredOperations(dir = defaultOperationsDir()): StoredOperat
   for (const target of OPERATION_TARGETS) {
     const folder = path.join(dir, target);
     if (!fs.existsSync(folder)) continue;
-    for (const fileName of fs.readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort()) {
+    for (const fileName of fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort()) {
       const file = `${target}/${fileName}`;
       const document = parse(fs.readFileSync(path.join(folder, fileName), 'utf8'));
-      const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+      const fragments = document.definitions.filter(
+        (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+      );
       for (const definition of document.definitions) {
         if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
         const name = definition.name?.value;
-        if (!name) throw new Error(`${file}: every stored operation needs a name (it is how a breaking change is reported).`);
-        if (seen.has(name)) throw new Error(`${file}: the operation name ${name} is already used in ${seen.get(name)}.`);
+        if (!name)
+          throw new Error(`${file}: every stored operation needs a name (it is how a breaking change is reported).`);
+        if (seen.has(name))
+          throw new Error(`${file}: the operation name ${name} is already used in ${seen.get(name)}.`);
         seen.set(name, file);
-        out.push({ name, target, file, document: { kind: Kind.DOCUMENT, definitions: [definition, ...fragmentsUsed(definition, fragments)] } });
+        out.push({
+          name,
+          target,
+          file,
+          document: { kind: Kind.DOCUMENT, definitions: [definition, ...fragmentsUsed(definition, fragments)] },
+        });
       }
     }
   }
@@ -92,7 +116,10 @@ export function loadStoredOperations(dir = defaultOperationsDir()): StoredOperat
 }
 
 /** The fragments an operation spreads, directly or through other fragments (a document with an unused fragment is invalid). */
-function fragmentsUsed(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FragmentDefinitionNode[] {
+function fragmentsUsed(
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+): FragmentDefinitionNode[] {
   const byName = new Map(fragments.map((f) => [f.name.value, f]));
   const used = new Set<string>();
   const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
@@ -127,7 +154,8 @@ export function operationText(name: string, code?: string): string {
   let text = printed.get(key);
   if (text === undefined) {
     const operation = storedOperation(name);
-    const template = operation.target === 'departments' || (operation.target === 'web' && isDepartmentTemplate(operation.document));
+    const template =
+      operation.target === 'departments' || (operation.target === 'web' && isDepartmentTemplate(operation.document));
     text = print(template ? forDepartment(operation.document, code ?? TEMPLATE_CODE) : operation.document);
     printed.set(key, text);
   }

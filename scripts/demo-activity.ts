@@ -5,10 +5,26 @@ import type { SettableClock } from '../subgraphs/kernel/settable-clock';
 import { actors, DemoApi } from './demo-year/api';
 import { createPlan, PLAN_DESIGNS, publishPlan, type PlanDesign } from './demo-year/plans';
 import { advanceResults, correctResult, departmentResults } from './demo-year/publication';
-import { CONFIDENTIAL_NOTES, CORRECTION, RATINGS, visitResults, WITNESS_SOURCE, witnessNumbers, type VisitKind } from './demo-year/results';
+import {
+  CONFIDENTIAL_NOTES,
+  CORRECTION,
+  RATINGS,
+  visitResults,
+  WITNESS_SOURCE,
+  witnessNumbers,
+  type VisitKind,
+} from './demo-year/results';
 import { Schedule } from './demo-year/schedule';
 import { DemoDays, demoTimeline, type DemoTimeline, type TaskDays } from './demo-year/timeline';
-import { issueCode, rateVisit, readVisits, recorder, submitVisit, untilDelivered, type DemoVisit } from './demo-year/visits';
+import {
+  issueCode,
+  rateVisit,
+  readVisits,
+  recorder,
+  submitVisit,
+  untilDelivered,
+  type DemoVisit,
+} from './demo-year/visits';
 
 /** What the demo year is made with: the running hub's gateway, issuer and clock. */
 export interface DemoActivityOptions {
@@ -89,21 +105,56 @@ function springPublication(department: string, day: number, days: number, rng: R
 
 /** The autumn task's, days before today: tax has published its first two visit days, health its first; the rest is within its 20 working days. */
 function autumnPublication(department: string, day: number): Publication {
-  if (department === 'tax') return day < 2 ? { approve: 3, publish: 5 } : day === 2 ? { approve: 3, publish: null } : NONE;
+  if (department === 'tax')
+    return day < 2 ? { approve: 3, publish: 5 } : day === 2 ? { approve: 3, publish: null } : NONE;
   return day === 0 ? { approve: 4, publish: 6 } : day < 3 ? { approve: 4, publish: null } : NONE;
 }
 
 const TASKS: TaskScript[] = [
-  { key: 'spring', no: 1, plan: 'joint', name: (y) => `${y}年第一批部门联合抽查任务（徐汇区、长宁区）`, done: 1, unreachable: 1, refused: 1, correct: true, publication: springPublication },
+  {
+    key: 'spring',
+    no: 1,
+    plan: 'joint',
+    name: (y) => `${y}年第一批部门联合抽查任务（徐汇区、长宁区）`,
+    done: 1,
+    unreachable: 1,
+    refused: 1,
+    correct: true,
+    publication: springPublication,
+  },
   // Housing publishes everything on time.
-  { key: 'housing', no: 2, plan: 'housing', name: (y) => `${y}年在建工程质量安全“双随机”抽查任务`, done: 1, unreachable: 0, refused: 0, correct: false, publication: (_d, _day, _n, rng) => onTime(rng) },
-  { key: 'autumn', no: 3, plan: 'taxHealth', name: (y) => `${y}年公共场所部门联合抽查任务`, done: 0.85, unreachable: 1, refused: 0, correct: false, publication: autumnPublication },
+  {
+    key: 'housing',
+    no: 2,
+    plan: 'housing',
+    name: (y) => `${y}年在建工程质量安全“双随机”抽查任务`,
+    done: 1,
+    unreachable: 0,
+    refused: 0,
+    correct: false,
+    publication: (_d, _day, _n, rng) => onTime(rng),
+  },
+  {
+    key: 'autumn',
+    no: 3,
+    plan: 'taxHealth',
+    name: (y) => `${y}年公共场所部门联合抽查任务`,
+    done: 0.85,
+    unreachable: 1,
+    refused: 0,
+    correct: false,
+    publication: autumnPublication,
+  },
 ];
 
 /** Whether the joint service has done nothing yet (its audit trail is empty, R29): no plan, task or anything else. Asked as an auditor. */
 export async function jointServiceIsEmpty(gatewayUrl: string, issuer: TokenIssuer): Promise<boolean> {
   const api = new DemoApi(gatewayUrl, issuer, () => undefined);
-  const data = await api.call<{ jointAuditTrailPage: { nodes: unknown[] } }>('reading the audit trail', actors.auditor(), '{ jointAuditTrailPage(first: 1) { nodes { seq } } }');
+  const data = await api.call<{ jointAuditTrailPage: { nodes: unknown[] } }>(
+    'reading the audit trail',
+    actors.auditor(),
+    '{ jointAuditTrailPage(first: 1) { nodes { seq } } }',
+  );
   return data.jointAuditTrailPage.nodes.length === 0;
 }
 
@@ -137,7 +188,9 @@ export async function runDemoActivity(options: DemoActivityOptions): Promise<Dem
   const calendar = options.calendar ?? defaultCalendar();
   const timeline = demoTimeline(calendar, today);
   if (!(await jointServiceIsEmpty(options.gatewayUrl, options.issuer))) {
-    throw new Error('The joint service holds plans or other work already: the demo year is made once, on a hub whose joint service is empty.');
+    throw new Error(
+      'The joint service holds plans or other work already: the demo year is made once, on a hub whose joint service is empty.',
+    );
   }
   const api = new DemoApi(options.gatewayUrl, options.issuer, log);
   const run: Run = {
@@ -152,7 +205,11 @@ export async function runDemoActivity(options: DemoActivityOptions): Promise<Dem
       today,
       plans: { joint: '', taxHealth: '', housing: '', draft: '' },
       tasks: { spring: '', housing: '', autumn: '' },
-      visits: { spring: { drawn: 0, submitted: 0 }, housing: { drawn: 0, submitted: 0 }, autumn: { drawn: 0, submitted: 0 } },
+      visits: {
+        spring: { drawn: 0, submitted: 0 },
+        housing: { drawn: 0, submitted: 0 },
+        autumn: { drawn: 0, submitted: 0 },
+      },
       published: {},
       inspectionCodes: [],
       correction: null,
@@ -164,7 +221,11 @@ export async function runDemoActivity(options: DemoActivityOptions): Promise<Dem
     schedulePlans(run);
     for (const script of TASKS) scheduleTask(run, script, timeline[script.key]);
     await run.schedule.run(clock);
-    log(`  results published by ${timeline.lastDay}: ${Object.entries(run.summary.published).map(([d, n]) => `${d} ${n}`).join(', ')}; ${run.summary.inspectionCodes.length} inspection codes issued`);
+    log(
+      `  results published by ${timeline.lastDay}: ${Object.entries(run.summary.published)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ')}; ${run.summary.inspectionCodes.length} inspection codes issued`,
+    );
   } finally {
     // The clock goes on from where it stood when the activity started.
     if (wasSet) clock.set(new Date(start.getTime() + (Date.now() - startedReal)));
@@ -212,7 +273,12 @@ function taskRng(run: Run, script: TaskScript, ...path: Array<string | number>):
 
 /** How a department publishes one visit day of a task. */
 function publicationOf(run: Run, script: TaskScript, dates: TaskDays, department: string, day: number): Publication {
-  return script.publication(department, day, dates.visitDays.length, taskRng(run, script, 'publication', department, day));
+  return script.publication(
+    department,
+    day,
+    dates.visitDays.length,
+    taskRng(run, script, 'publication', department, day),
+  );
 }
 
 function scheduleTask(run: Run, script: TaskScript, dates: TaskDays): void {
@@ -225,24 +291,56 @@ function scheduleTask(run: Run, script: TaskScript, dates: TaskDays): void {
 
   // R16: the lead's coordinator commits to the task, with a witness not known yet, and takes the snapshot (R9).
   schedule.at(dates.created, 10, 0, async () => {
-    const input = { planId: summary.plans[script.plan], name, witnessSource: WITNESS_SOURCE, witnessAvailableOn: dates.witness, witnessNumbers: 7 };
-    task.id = (await api.call<{ jointCreateTask: { id: string } }>(`creating the task ${name}`, lead, 'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }', { input })).jointCreateTask.id;
+    const input = {
+      planId: summary.plans[script.plan],
+      name,
+      witnessSource: WITNESS_SOURCE,
+      witnessAvailableOn: dates.witness,
+      witnessNumbers: 7,
+    };
+    task.id = (
+      await api.call<{ jointCreateTask: { id: string } }>(
+        `creating the task ${name}`,
+        lead,
+        'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }',
+        { input },
+      )
+    ).jointCreateTask.id;
     summary.tasks[script.key] = task.id;
-    await api.call(`taking the snapshot of ${name}`, lead, 'mutation($id: ID!) { jointTakeSnapshot(taskId: $id) { id } }', { id: task.id });
+    await api.call(
+      `taking the snapshot of ${name}`,
+      lead,
+      'mutation($id: ID!) { jointTakeSnapshot(taskId: $id) { id } }',
+      { id: task.id },
+    );
   });
   // R16, R17: drawn on the witness day, locked; each department draws its own inspectors (R18).
   schedule.at(dates.witness, 10, 0, async () => {
     const witness = witnessNumbers(taskRng(run, script, 'witness', dates.witness));
     type Drawn = { jointDrawTargets: { snapshotSize: number; strata: Array<{ drawn: number }> } };
-    const drawn = await api.call<Drawn>(`drawing ${name}`, lead, 'mutation($id: ID!, $w: String!) { jointDrawTargets(taskId: $id, witnessValue: $w) { snapshotSize strata { drawn } } }', { id: task.id, w: witness });
-    await api.call(`locking ${name}`, lead, 'mutation($id: ID!) { jointLockTask(taskId: $id) { id } }', { id: task.id });
+    const drawn = await api.call<Drawn>(
+      `drawing ${name}`,
+      lead,
+      'mutation($id: ID!, $w: String!) { jointDrawTargets(taskId: $id, witnessValue: $w) { snapshotSize strata { drawn } } }',
+      { id: task.id, w: witness },
+    );
+    await api.call(`locking ${name}`, lead, 'mutation($id: ID!) { jointLockTask(taskId: $id) { id } }', {
+      id: task.id,
+    });
     for (const department of departments) {
-      await api.call(`drawing the ${department} inspectors of ${name}`, actors.coordinator(department), 'mutation($id: ID!, $d: String!) { jointDrawInspectors(taskId: $id, department: $d) { id } }', { id: task.id, d: department });
+      await api.call(
+        `drawing the ${department} inspectors of ${name}`,
+        actors.coordinator(department),
+        'mutation($id: ID!, $d: String!) { jointDrawInspectors(taskId: $id, department: $d) { id } }',
+        { id: task.id, d: department },
+      );
     }
     const visits = await readVisits(api, design.lead, task.id);
     summary.visits[script.key].drawn = visits.length;
     const count = drawn.jointDrawTargets.strata.reduce((n, s) => n + s.drawn, 0);
-    run.log(`  ${dates.created} ${design.lead} creates ${name}; ${dates.witness} draws ${count} of ${drawn.jointDrawTargets.snapshotSize} targets with the witness ${witness}, locks it; ${departments.join(', ')} draw their inspectors`);
+    run.log(
+      `  ${dates.created} ${design.lead} creates ${name}; ${dates.witness} draws ${count} of ${drawn.jointDrawTargets.snapshotSize} targets with the witness ${witness}, locks it; ${departments.join(', ')} draw their inspectors`,
+    );
     planVisits(run, script, dates, task, visits);
   });
   schedulePublication(run, script, dates, task);
@@ -256,12 +354,16 @@ function planVisits(run: Run, script: TaskScript, dates: TaskDays, task: TaskRun
   const order = made.map((v) => ({ v, r: taskRng(run, script, 'special', v.position)() })).sort((a, b) => a.r - b.r);
   // The result to correct: a visit of the first day, whose market results are published on time.
   if (script.correct) {
-    const first = order.find((o) => task.byDay[0]!.includes(o.v) && o.v.checklist.some((c) => c.department === 'market'));
+    const first = order.find(
+      (o) => task.byDay[0]!.includes(o.v) && o.v.checklist.some((c) => c.department === 'market'),
+    );
     if (first) task.kinds.set(first.v.key, 'TO_CORRECT');
   }
   const rest = order.filter((o) => !task.kinds.has(o.v.key));
   rest.slice(0, script.unreachable).forEach((o) => task.kinds.set(o.v.key, 'UNREACHABLE'));
-  rest.slice(script.unreachable, script.unreachable + script.refused).forEach((o) => task.kinds.set(o.v.key, 'REFUSED'));
+  rest
+    .slice(script.unreachable, script.unreachable + script.refused)
+    .forEach((o) => task.kinds.set(o.v.key, 'REFUSED'));
   task.byDay.forEach((visitsOfDay, day) => scheduleVisitDay(run, script, task, dates.visitDays[day]!, visitsOfDay));
 }
 
@@ -270,7 +372,8 @@ function scheduleVisitDay(run: Run, script: TaskScript, task: TaskRun, day: stri
   const { schedule, api, summary } = run;
   visits.forEach((visit, j) => {
     const inspector = recorder(visit);
-    if (!inspector) return run.log(`  ${day} the team for ${visit.key} has fewer than two enforcement officers: not visited (R18)`);
+    if (!inspector)
+      return run.log(`  ${day} the team for ${visit.key} has fewer than two enforcement officers: not visited (R18)`);
     const startsAt = 30 + Math.floor((j * 450) / visits.length); // minutes after 9:00
     // A third of the teams show an inspection code at the door (R32); the business may rate the visit that evening.
     if (visit.position % 3 === 1) {
@@ -283,16 +386,26 @@ function scheduleVisitDay(run: Run, script: TaskScript, task: TaskRun, day: stri
     }
     // An hour later the check is done and the team submits every item (R22).
     schedule.at(day, 10, startsAt, async () => {
-      const results = visitResults(taskRng(run, script, 'visit', visit.position), task.kinds.get(visit.key) ?? 'CHECKED', visit.checklist, { taskNo: script.no, position: visit.position });
+      const results = visitResults(
+        taskRng(run, script, 'visit', visit.position),
+        task.kinds.get(visit.key) ?? 'CHECKED',
+        visit.checklist,
+        { taskNo: script.no, position: visit.position },
+      );
       await submitVisit(api, inspector, task.id, visit, day, results);
       summary.visits[script.key].submitted++;
     });
   });
   schedule.at(day, 18, 30, async () => {
-    await untilDelivered(api, task.design.lead, task.id, visits, { deliver: run.options.deliver, timeoutMs: run.options.deliveryTimeoutMs ?? 60_000 });
+    await untilDelivered(api, task.design.lead, task.id, visits, {
+      deliver: run.options.deliver,
+      timeoutMs: run.options.deliveryTimeoutMs ?? 60_000,
+    });
     if (visits === task.byDay[task.byDay.length - 1]) {
       const { drawn, submitted } = summary.visits[script.key];
-      run.log(`  ${run.timeline[script.key].visitDays[0]} to ${day}: ${submitted} of ${drawn} visits made, their results delivered to each department`);
+      run.log(
+        `  ${run.timeline[script.key].visitDays[0]} to ${day}: ${submitted} of ${drawn} visits made, their results delivered to each department`,
+      );
     }
   });
 }
@@ -333,7 +446,11 @@ function schedulePublication(run: Run, script: TaskScript, dates: TaskDays, task
   if (!correctedOn) return;
   schedule.at(correctedOn, 11, 0, async () => {
     const visit = task.byDay[0]?.find((v) => task.kinds.get(v.key) === 'TO_CORRECT');
-    const result = visit && (await departmentResults(api, 'market', task.id)).find((r) => r.targetKey === visit.key && r.outcome === 'FOLLOW_UP_PENDING' && r.status === 'PUBLISHED');
+    const result =
+      visit &&
+      (await departmentResults(api, 'market', task.id)).find(
+        (r) => r.targetKey === visit.key && r.outcome === 'FOLLOW_UP_PENDING' && r.status === 'PUBLISHED',
+      );
     if (!visit || !result) return run.log(`  ${correctedOn} no published market result to correct`);
     const correctionId = await correctResult(api, 'market', result.id, CORRECTION);
     summary.published.market = (summary.published.market ?? 0) + 1;

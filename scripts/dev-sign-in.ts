@@ -28,7 +28,9 @@ export async function startDevSignIn(config: HubConfig, departments: readonly st
   if (config.production || config.oidc.issuer || config.port === 0) return null;
   // A development provider (plain http, demo passwords) listens on this machine only.
   if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
-    console.error(`No development identity provider: the hub listens on ${config.host}, and the development provider (plain http, demo passwords) listens on this machine only; set JOINTCHECK_OIDC_ISSUER to a real provider.`);
+    console.error(
+      `No development identity provider: the hub listens on ${config.host}, and the development provider (plain http, demo passwords) listens on this machine only; set JOINTCHECK_OIDC_ISSUER to a real provider.`,
+    );
     return null;
   }
   const seedFile = path.join(config.dataDir, 'idp', 'seed');
@@ -37,7 +39,10 @@ export async function startDevSignIn(config: HubConfig, departments: readonly st
     fs.writeFileSync(seedFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   }
   const seed = fs.readFileSync(seedFile, 'utf8').trim();
-  const origins = [`http://${config.host}:${config.port}`, ...(config.host === '127.0.0.1' ? [`http://localhost:${config.port}`] : [])];
+  const origins = [
+    `http://${config.host}:${config.port}`,
+    ...(config.host === '127.0.0.1' ? [`http://localhost:${config.port}`] : []),
+  ];
   const users = demoUsers(seed, departments);
   const provider = await spawnDevIdentityProvider(
     {
@@ -46,7 +51,14 @@ export async function startDevSignIn(config: HubConfig, departments: readonly st
       resource: config.oidc.audience,
       roleClaim: config.oidc.roleClaim,
       deptClaim: config.oidc.deptClaim,
-      clients: [{ client_id: config.oidc.clientId, client_name: '双随机、一公开 联合抽查平台', redirect_uris: origins.map((o) => `${o}${CALLBACK_PATH}`), post_logout_redirect_uris: origins.map((o) => `${o}/`) }],
+      clients: [
+        {
+          client_id: config.oidc.clientId,
+          client_name: '双随机、一公开 联合抽查平台',
+          redirect_uris: origins.map((o) => `${o}${CALLBACK_PATH}`),
+          post_logout_redirect_uris: origins.map((o) => `${o}/`),
+        },
+      ],
       allowedOrigins: origins,
       users,
     },

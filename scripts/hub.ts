@@ -33,7 +33,15 @@ export interface RunningHub {
  */
 export async function startHub(
   config: HubConfig,
-  options: { verifier?: TokenVerifier; issuer?: TokenIssuer; gatewaySigner?: TokenIssuer; departments?: ReadonlyArray<DepartmentModule<unknown>>; clock?: () => Date; deliveryIntervalMs?: number; trainingClock?: SettableClock } = {},
+  options: {
+    verifier?: TokenVerifier;
+    issuer?: TokenIssuer;
+    gatewaySigner?: TokenIssuer;
+    departments?: ReadonlyArray<DepartmentModule<unknown>>;
+    clock?: () => Date;
+    deliveryIntervalMs?: number;
+    trainingClock?: SettableClock;
+  } = {},
 ): Promise<RunningHub> {
   const verifier = options.verifier ?? (await loadVerifier(config));
   const modules = options.departments ?? BUILTIN_DEPARTMENTS;
@@ -49,19 +57,38 @@ export async function startHub(
     await registry?.stop();
   };
   try {
-    registry = await startRegistry(config, { verifier, logger: createLogger(config.logLevel, REGISTRY_SERVICE), port: port(modules.length + 2), clock: options.clock });
+    registry = await startRegistry(config, {
+      verifier,
+      logger: createLogger(config.logLevel, REGISTRY_SERVICE),
+      port: port(modules.length + 2),
+      clock: options.clock,
+    });
     const standIns: Record<string, HealthSystem> = {};
     for (const [i, module] of modules.entries()) {
       const { code } = module.definition;
       const logger = createLogger(config.logLevel, code);
       const connect = module.definition.existingSystem ? DEPARTMENT_CONNECTIONS[code] : undefined;
-      if (module.definition.existingSystem && !connect) throw new Error(`The ${code} department keeps its data in ${module.definition.existingSystem}, but the hub has no connection for it.`);
-      const connection = connect ? await connect(config, { allowStandIn: true, standInPort: port(modules.length + 3 + connections.length) }) : null;
+      if (module.definition.existingSystem && !connect)
+        throw new Error(
+          `The ${code} department keeps its data in ${module.definition.existingSystem}, but the hub has no connection for it.`,
+        );
+      const connection = connect
+        ? await connect(config, { allowStandIn: true, standInPort: port(modules.length + 3 + connections.length) })
+        : null;
       if (connection) {
         connections.push(connection);
         if (connection.standIn) standIns[code] = connection.standIn;
       }
-      departments.push(await startDepartment(module, config, { verifier, logger, port: port(1 + i), clock: options.clock, store: connection?.store, health: connection?.health }));
+      departments.push(
+        await startDepartment(module, config, {
+          verifier,
+          logger,
+          port: port(1 + i),
+          clock: options.clock,
+          store: connection?.store,
+          health: connection?.health,
+        }),
+      );
     }
     const directory = registry;
     joint = await startJoint(config, {
@@ -83,8 +110,23 @@ export async function startHub(
     ]);
     // The gateway signs what it forwards with its own key (H2); the quick start made it with the hub's.
     const signer = options.gatewaySigner ?? (await loadGatewaySigner(config));
-    if (!signer) throw new Error(`No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`);
-    const gateway = await startGateway({ supergraph: gatewaySupergraph(config, 0), verifier, signer, host: config.host, port: config.port, logger: createLogger(config.logLevel, 'gateway'), limits: config.limits, webDir: config.webDir, trustProxy: config.trustProxy, oidc: oidcOf(config), maxEvidenceBytes: config.onSite.maxEvidenceBytes });
+    if (!signer)
+      throw new Error(
+        `No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`,
+      );
+    const gateway = await startGateway({
+      supergraph: gatewaySupergraph(config, 0),
+      verifier,
+      signer,
+      host: config.host,
+      port: config.port,
+      logger: createLogger(config.logLevel, 'gateway'),
+      limits: config.limits,
+      webDir: config.webDir,
+      trustProxy: config.trustProxy,
+      oidc: oidcOf(config),
+      maxEvidenceBytes: config.onSite.maxEvidenceBytes,
+    });
     return {
       gateway,
       departments,

@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { CsvHeaderError, importCsv, rejectLine, rejectsHeader, REJECT_KEY_COLUMNS, type ImportKind } from '../subgraphs/kernel/department/csv-import';
+import {
+  CsvHeaderError,
+  importCsv,
+  rejectLine,
+  rejectsHeader,
+  REJECT_KEY_COLUMNS,
+  type ImportKind,
+} from '../subgraphs/kernel/department/csv-import';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
 import { loadConfig } from '../subgraphs/kernel/config';
 import { openServiceDatabase } from '../subgraphs/kernel/datasource';
@@ -13,7 +20,9 @@ const USAGE = `Usage: npm run import -- --dept <code> --kind targets|inspectors|
 Imports a department's CSV export into its own database (R6 batch import), in one transaction
 per batch. A header row names the columns (README, "CSV files of npm run import", lists each
 kind's). Every row is checked with the API's rules; rejected rows go to the report (default:
-<file>.rejects.csv) with their line, their key (${Object.entries(REJECT_KEY_COLUMNS).map(([kind, key]) => `${kind}: ${key.join(', ')}`).join('; ')})
+<file>.rejects.csv) with their line, their key (${Object.entries(REJECT_KEY_COLUMNS)
+  .map(([kind, key]) => `${kind}: ${key.join(', ')}`)
+  .join('; ')})
 and the reason, and do not stop the others. Re-running the same file stores nothing twice. Lists
 inside a cell (domains, jurisdiction, targetKinds, industries) are separated by ';'. Exit code:
 0 all imported, 1 some rows rejected, 2 usage (a header that does not fit too), 3 the file or
@@ -23,7 +32,13 @@ the database failed part-way (the message says how many rows were stored before)
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { dept: { type: 'string' }, kind: { type: 'string' }, report: { type: 'string' }, batch: { type: 'string', default: '2000' }, help: { type: 'boolean', default: false } },
+    options: {
+      dept: { type: 'string' },
+      kind: { type: 'string' },
+      report: { type: 'string' },
+      batch: { type: 'string', default: '2000' },
+      help: { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
   const kind = values.kind as ImportKind | undefined;
@@ -39,7 +54,9 @@ async function main(): Promise<number> {
   }
   if (module.definition.existingSystem) {
     // R6 data of a connector-backed department lives in its existing system; the hub only reads it.
-    console.error(`The ${values.dept} department keeps its rosters and checklist in ${module.definition.existingSystem}, which the hub reads through a connector: import into that system. Departments that import here: ${native.join(', ')}.`);
+    console.error(
+      `The ${values.dept} department keeps its rosters and checklist in ${module.definition.existingSystem}, which the hub reads through a connector: import into that system. Departments that import here: ${native.join(', ')}.`,
+    );
     return 2;
   }
   if (!fs.existsSync(file)) {
@@ -52,8 +69,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const database = await openServiceDatabase(config.db, module.definition.code, { entities: module.entities, migrations: module.migrations });
-  const bar = process.stderr.isTTY ? new SingleBar({ format: ' {bar} {percentage}% | {rows} rows read | {eta_formatted} left', stream: process.stderr }) : null;
+  const database = await openServiceDatabase(config.db, module.definition.code, {
+    entities: module.entities,
+    migrations: module.migrations,
+  });
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        format: ' {bar} {percentage}% | {rows} rows read | {eta_formatted} left',
+        stream: process.stderr,
+      })
+    : null;
   const size = fs.statSync(file).size;
   let bytes = 0;
   const input = fs.createReadStream(file);
@@ -81,7 +106,9 @@ async function main(): Promise<number> {
     });
     bar?.update(size);
     bar?.stop();
-    console.log(`${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejectedCount} rejected${report.rejectedCount ? ` (see ${reportFile})` : ''}.`);
+    console.log(
+      `${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejectedCount} rejected${report.rejectedCount ? ` (see ${reportFile})` : ''}.`,
+    );
     return report.rejectedCount ? 1 : 0;
   } catch (error) {
     bar?.stop();

@@ -34,7 +34,8 @@ function graphQLAnswer(status: number, text: string): unknown {
   } catch {
     // Not JSON: refused below.
   }
-  if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) throw new Error(`it answered HTTP ${status} without a GraphQL answer (not a GraphQL endpoint)`);
+  if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body))
+    throw new Error(`it answered HTTP ${status} without a GraphQL answer (not a GraphQL endpoint)`);
   return body;
 }
 
@@ -43,7 +44,8 @@ function whyUnreachable(error: unknown): string {
   const { name, message, cause } = error as Error & { cause?: { code?: string; message?: string } };
   if (name === 'TimeoutError') return `no answer within ${ANSWER_WITHIN_MS / 1000} s`;
   if (cause?.code === 'ECONNREFUSED') return 'connection refused (nothing listens at that address)';
-  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return `its host name does not resolve (${cause.code})`;
+  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN')
+    return `its host name does not resolve (${cause.code})`;
   return cause?.message ?? message;
 }
 
@@ -78,18 +80,36 @@ async function main(): Promise<number> {
       const issuer = await readIssuer(config);
       const code = values.code ?? null;
       // For the registry called directly or through the gateway (either may be at --registry): each accepts only its own audience (H2).
-      token = await issuer.issue({ subject: `register-cli${code ? `-${code}` : ''}`, role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN, department: code }, '10m', { audience: [config.jwt.audience, serviceAudience(config.jwt.audience, 'registry')] });
+      token = await issuer.issue(
+        {
+          subject: `register-cli${code ? `-${code}` : ''}`,
+          role: code ? Role.DEPT_ADMIN : Role.HUB_ADMIN,
+          department: code,
+        },
+        '10m',
+        { audience: [config.jwt.audience, serviceAudience(config.jwt.audience, 'registry')] },
+      );
       console.error(`(no --token: signed one with the local key as ${code ? `DEPT_ADMIN of ${code}` : 'HUB_ADMIN'})`);
     } catch (error) {
-      console.error(`No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's operator for a department-admin token.`);
+      console.error(
+        `No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's operator for a department-admin token.`,
+      );
       return 2;
     }
   }
-  const input = { name: values.name, url: values.url, code: values.code ?? null, departmentName: values['department-name'] ?? null };
+  const input = {
+    name: values.name,
+    url: values.url,
+    code: values.code ?? null,
+    departmentName: values['department-name'] ?? null,
+  };
   const query = values.check
     ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields notes } } }`
     : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ${VERSION_FIELDS} } } }`;
-  let body: { data?: { result: Record<string, unknown> } | null; errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }> };
+  let body: {
+    data?: { result: Record<string, unknown> } | null;
+    errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }>;
+  };
   try {
     const response = await fetch(registry, {
       method: 'POST',
@@ -99,7 +119,9 @@ async function main(): Promise<number> {
     });
     body = graphQLAnswer(response.status, await response.text()) as typeof body;
   } catch (error) {
-    console.error(`The registry at ${registry} could not be reached: ${whyUnreachable(error)}. --registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ${gatewayUrl}, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`);
+    console.error(
+      `The registry at ${registry} could not be reached: ${whyUnreachable(error)}. --registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ${gatewayUrl}, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`,
+    );
     return 1;
   }
   if (body.errors?.length) {
@@ -116,14 +138,42 @@ async function main(): Promise<number> {
   }
   const result = body.data!.result;
   if (values.check) {
-    const check = result as { ok: boolean; unchanged: boolean; problems: Problem[]; diff: Record<string, string[]> | null };
-    console.log(check.ok ? (check.unchanged ? 'OK: it would change nothing.' : 'OK: it would be accepted.') : 'It would be refused:');
+    const check = result as {
+      ok: boolean;
+      unchanged: boolean;
+      problems: Problem[];
+      diff: Record<string, string[]> | null;
+    };
+    console.log(
+      check.ok
+        ? check.unchanged
+          ? 'OK: it would change nothing.'
+          : 'OK: it would be accepted.'
+        : 'It would be refused:',
+    );
     for (const p of check.problems) console.log(`  [${p.kind}] ${p.message}`);
-    for (const [what, list] of Object.entries(check.diff ?? {})) if (list.length) console.log(`  ${what}: ${list.join(', ')}`);
+    for (const [what, list] of Object.entries(check.diff ?? {}))
+      if (list.length) console.log(`  ${what}: ${list.join(', ')}`);
     return check.ok ? 0 : 1;
   }
-  const { changed, version } = result as { changed: boolean; version: { number: number; action: string; subject: string; author: string; createdAt: string; forced: boolean; note: string | null; subgraphs: Array<{ name: string; url: string; sdlHash: string }> } };
-  console.log(changed ? `Accepted: supergraph version ${version.number} (${version.action} ${version.subject}, by ${version.author} at ${version.createdAt}).` : `Unchanged: version ${version.number} already has this subgraph at this URL and SDL.`);
+  const { changed, version } = result as {
+    changed: boolean;
+    version: {
+      number: number;
+      action: string;
+      subject: string;
+      author: string;
+      createdAt: string;
+      forced: boolean;
+      note: string | null;
+      subgraphs: Array<{ name: string; url: string; sdlHash: string }>;
+    };
+  };
+  console.log(
+    changed
+      ? `Accepted: supergraph version ${version.number} (${version.action} ${version.subject}, by ${version.author} at ${version.createdAt}).`
+      : `Unchanged: version ${version.number} already has this subgraph at this URL and SDL.`,
+  );
   if (version.forced) console.log(`  Forced: ${version.note}`);
   for (const s of version.subgraphs) console.log(`  ${s.name.padEnd(14)} ${s.sdlHash.slice(0, 12)}  ${s.url}`);
   return 0;

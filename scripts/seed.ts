@@ -31,21 +31,40 @@ async function main(): Promise<void> {
   const wanted = values.dept ? values.dept.split(',') : BUILTIN_DEPARTMENTS.map((d) => d.definition.code);
   for (const code of wanted) {
     const module = BUILTIN_DEPARTMENTS.find((d) => d.definition.code === code);
-    if (!module) throw new Error(`Unknown department '${code}' (built in: ${BUILTIN_DEPARTMENTS.map((d) => d.definition.code).join(', ')})`);
+    if (!module)
+      throw new Error(
+        `Unknown department '${code}' (built in: ${BUILTIN_DEPARTMENTS.map((d) => d.definition.code).join(', ')})`,
+      );
     if (module.definition.existingSystem) {
-      console.log(`${code}: skipped, its rosters and checklist are in ${module.definition.existingSystem} (read through a connector)`);
+      console.log(
+        `${code}: skipped, its rosters and checklist are in ${module.definition.existingSystem} (read through a connector)`,
+      );
       continue;
     }
     if (values.reset) await dropServiceDatabase(config.db, code);
-    const { dataSource } = await openServiceDatabase(config.db, code, { entities: module.entities, migrations: module.migrations });
+    const { dataSource } = await openServiceDatabase(config.db, code, {
+      entities: module.entities,
+      migrations: module.migrations,
+    });
     const started = Date.now();
     const progress = (done: number) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r${code}: ${done.toLocaleString('en')} / ${targets.toLocaleString('en')} entities`);
+      if (process.stderr.isTTY)
+        process.stderr.write(`\r${code}: ${done.toLocaleString('en')} / ${targets.toLocaleString('en')} entities`);
     };
     try {
-      const seeded = await seedDepartmentDemo(dataSource, code, module.definition.demo, { seed: values.seed ?? config.demo.seed, targets }, { transactionPerBatch: true, onProgress: progress });
+      const seeded = await seedDepartmentDemo(
+        dataSource,
+        code,
+        module.definition.demo,
+        { seed: values.seed ?? config.demo.seed, targets },
+        { transactionPerBatch: true, onProgress: progress },
+      );
       if (process.stderr.isTTY) process.stderr.write('\n');
-      console.log(seeded ? `${code}: ${targets} entities generated in ${((Date.now() - started) / 1000).toFixed(1)} s` : `${code}: has data already (use --reset to replace it)`);
+      console.log(
+        seeded
+          ? `${code}: ${targets} entities generated in ${((Date.now() - started) / 1000).toFixed(1)} s`
+          : `${code}: has data already (use --reset to replace it)`,
+      );
     } finally {
       await dataSource.destroy();
     }

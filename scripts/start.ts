@@ -28,18 +28,35 @@ const TOKEN_EXAMPLES = [
  * inspection work is made through the API on the hub's clock (scripts/demo-activity.ts). A failure
  * is reported and the hub goes on serving what was made.
  */
-async function makeDemoYear(hub: RunningHub, config: HubConfig, issuer: TokenIssuer, clock: SettableClock): Promise<void> {
+async function makeDemoYear(
+  hub: RunningHub,
+  config: HubConfig,
+  issuer: TokenIssuer,
+  clock: SettableClock,
+): Promise<void> {
   if (!config.demo.enabled) return;
   const started = Date.now();
   try {
     if (!(await jointServiceIsEmpty(hub.gateway.url, issuer))) return;
-    console.log('\nFirst start: making the demo year of joint inspections through the API (plans, draws, visits, results) ...');
-    const demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock, seed: config.demo.seed, log: (line) => console.log(line) });
+    console.log(
+      '\nFirst start: making the demo year of joint inspections through the API (plans, draws, visits, results) ...',
+    );
+    const demo = await runDemoActivity({
+      gatewayUrl: hub.gateway.url,
+      issuer,
+      clock,
+      seed: config.demo.seed,
+      log: (line) => console.log(line),
+    });
     const visits = Object.values(demo.visits).reduce((n, v) => n + v.submitted, 0);
     const published = Object.values(demo.published).reduce((a, b) => a + b, 0);
-    console.log(`The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlanPage(year: ${demo.year}) { nodes { name } }, or jointStatistics(year: ${demo.year}) with a token).`);
+    console.log(
+      `The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlanPage(year: ${demo.year}) { nodes { name } }, or jointStatistics(year: ${demo.year}) with a token).`,
+    );
   } catch (error) {
-    console.error(`The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`);
+    console.error(
+      `The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`,
+    );
   }
 }
 
@@ -50,15 +67,25 @@ async function main(): Promise<void> {
   // The public page (web/ → dist/web), built when its sources changed since the last build. The
   // API does not need it: if it cannot be built, the hub starts and `/` says how to build it.
   if (config.webDir === WEB_OUT_DIR) {
-    await ensureWebBuilt().catch((error: Error) => console.error(`The public page could not be built; the hub starts without it (npm run build:web to try again).\n${error.message}`));
+    await ensureWebBuilt().catch((error: Error) =>
+      console.error(
+        `The public page could not be built; the hub starts without it (npm run build:web to try again).\n${error.message}`,
+      ),
+    );
   }
   // The services' clock: real time, except while the demo year is made on a first start, and in a
   // training hub (JOINTCHECK_MODE=training) once a coordinator moves it (jointMoveTrainingClock).
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
   // Officials sign in at the development identity provider (issue I), started first so that the gateway takes its tokens.
-  const signIn = await startDevSignIn(config, BUILTIN_DEPARTMENTS.map((d) => d.definition.code));
-  const hub = await startHub(signIn ? { ...config, oidc: { ...config.oidc, issuer: signIn.provider.issuer } } : config, { issuer, clock: () => clock.now(), trainingClock: clock }).catch(async (error: unknown) => {
+  const signIn = await startDevSignIn(
+    config,
+    BUILTIN_DEPARTMENTS.map((d) => d.definition.code),
+  );
+  const hub = await startHub(
+    signIn ? { ...config, oidc: { ...config.oidc, issuer: signIn.provider.issuer } } : config,
+    { issuer, clock: () => clock.now(), trainingClock: clock },
+  ).catch(async (error: unknown) => {
     await signIn?.provider.stop();
     throw error;
   });
@@ -66,18 +93,27 @@ async function main(): Promise<void> {
   // Two entities of the demo register, to paste into the example query.
   const samples = [demoEntity(config.demo.seed, 0), demoEntity(config.demo.seed, 1)].map((e) => e.uscc);
   console.log(`
-JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).${config.training ? `
+JointCheck is running (${((Date.now() - started) / 1000).toFixed(1)} s).${
+    config.training
+      ? `
 
   TRAINING HUB (培训/演练环境, JOINTCHECK_MODE=training): every plan and task made here is marked as
   training, and coordinators move the clock forward to try a draw on its witness date:
-    mutation { jointMoveTrainingClock(to: "YYYY-MM-DD") { now today } }` : ''}
+    mutation { jointMoveTrainingClock(to: "YYYY-MM-DD") { now today } }`
+      : ''
+  }
 
   Public page:        ${hub.gateway.url.replace(/\/graphql$/, '/')}   (published results, plans, draw records, inspection codes; officials sign in for the dashboard and their work, /work)
   Gateway (GraphQL):  ${hub.gateway.url}
 ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n')}
   joint               ${hub.joint.url}   (plans, tasks, the draw)
   registry            ${hub.registry.url}   (subgraphs, supergraph versions; the gateway serves version ${hub.gateway.supergraph.current?.number})
-${Object.entries(hub.standIns).map(([code, system]) => `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`).join('\n')}
+${Object.entries(hub.standIns)
+  .map(
+    ([code, system]) =>
+      `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`,
+  )
+  .join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
 ${signIn ? devSignInBanner(signIn, hub.gateway.url.replace(/\/graphql$/, '/')) : config.oidc.issuer ? `Officials sign in at ${config.oidc.issuer} (JOINTCHECK_OIDC_ISSUER).` : 'No identity provider (port 0, or production without JOINTCHECK_OIDC_ISSUER): officials paste a token at /signin.'}

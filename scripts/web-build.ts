@@ -14,7 +14,16 @@ export const WEB_OUT_DIR = path.join(ROOT, 'dist', 'web');
 const HASH_FILE = '.source-hash';
 
 /** What the page is built from: its own code, the stored operations it sends, the draw verifier it bundles, the locked dependencies. */
-const SOURCES = ['web', 'operations/web', 'operations/index.ts', 'subgraphs/joint/draw', 'subgraphs/joint/visits/submission-content.ts', 'subgraphs/kernel/codes.ts', 'subgraphs/kernel/department/csv-columns.ts', 'package-lock.json'];
+const SOURCES = [
+  'web',
+  'operations/web',
+  'operations/index.ts',
+  'subgraphs/joint/draw',
+  'subgraphs/joint/visits/submission-content.ts',
+  'subgraphs/kernel/codes.ts',
+  'subgraphs/kernel/department/csv-columns.ts',
+  'package-lock.json',
+];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(ROOT, entry);
@@ -22,20 +31,36 @@ function filesUnder(entry: string): string[] {
   if (fs.statSync(full).isFile()) return [entry];
   return fs
     .readdirSync(full, { withFileTypes: true })
-    .flatMap((d) => (d.name === 'node_modules' || d.name.startsWith('.') ? [] : d.isDirectory() ? filesUnder(path.join(entry, d.name)) : d.name.endsWith('.test.ts') ? [] : [path.join(entry, d.name)]));
+    .flatMap((d) =>
+      d.name === 'node_modules' || d.name.startsWith('.')
+        ? []
+        : d.isDirectory()
+          ? filesUnder(path.join(entry, d.name))
+          : d.name.endsWith('.test.ts')
+            ? []
+            : [path.join(entry, d.name)],
+    );
 }
 
 /** SHA-256 over the page's sources, by path and content. */
 export function webSourceHash(): string {
   const hash = createHash('sha256');
-  for (const file of SOURCES.flatMap(filesUnder).sort()) hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update('\0');
+  for (const file of SOURCES.flatMap(filesUnder).sort())
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(ROOT, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 /** Whether dist/web holds a build of the sources as they are now. */
 export function webBuildIsCurrent(outDir = WEB_OUT_DIR): boolean {
   const file = path.join(outDir, HASH_FILE);
-  return fs.existsSync(path.join(outDir, 'index.html')) && fs.existsSync(file) && fs.readFileSync(file, 'utf8') === webSourceHash();
+  return (
+    fs.existsSync(path.join(outDir, 'index.html')) &&
+    fs.existsSync(file) &&
+    fs.readFileSync(file, 'utf8') === webSourceHash()
+  );
 }
 
 /**
@@ -70,13 +95,27 @@ async function viteBuild(outDir: string): Promise<void> {
   const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [ROOT] })), 'bin', 'vite.js');
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', path.join(ROOT, 'web', 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      // The config imports the hub's own operations module (CommonJS TypeScript), which Vite's
-      // bundling config loader reads; the warning is about a future default loader that would not.
-      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        vite,
+        'build',
+        '--config',
+        path.join(ROOT, 'web', 'vite.config.mts'),
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        // The config imports the hub's own operations module (CommonJS TypeScript), which Vite's
+        // bundling config loader reads; the warning is about a future default loader that would not.
+        env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.on('error', reject);
@@ -96,10 +135,8 @@ export async function ensureWebBuilt(log: (line: string) => void = console.log):
 
 if (require.main === module) {
   // `npm run build:web`: always build.
-  buildWeb().catch(
-    (error: Error) => {
-      console.error(error.message);
-      process.exit(1);
-    },
-  );
+  buildWeb().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
 }

@@ -17,7 +17,13 @@ import {
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
-import { forDepartment, isDepartmentTemplate, loadStoredOperations, TEMPLATE_CODE, type StoredOperation } from '../operations';
+import {
+  forDepartment,
+  isDepartmentTemplate,
+  loadStoredOperations,
+  TEMPLATE_CODE,
+  type StoredOperation,
+} from '../operations';
 import { apiSchemaOf, subgraphSchemaOf } from '../subgraphs/registry/compose';
 
 /**
@@ -56,7 +62,10 @@ export function pageSchema(api: GraphQLSchema, contractSdl: string): GraphQLSche
   for (const type of Object.values(contract.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
     if (TEMPLATE_TYPE.test(type.name)) {
-      if (api.getType(type.name)) throw new Error(`The API schema already has a type ${type.name}: the contract's template department cannot be added to it.`);
+      if (api.getType(type.name))
+        throw new Error(
+          `The API schema already has a type ${type.name}: the contract's template department cannot be added to it.`,
+        );
       definitions.push(...parse(printType(type)).definitions);
       continue;
     }
@@ -64,7 +73,8 @@ export function pageSchema(api: GraphQLSchema, contractSdl: string): GraphQLSche
     if (!isObjectType(type) || !isObjectType(api.getType(type.name))) continue;
     const own = parse(printType(type)).definitions[0] as ObjectTypeDefinitionNode;
     const fields = (own.fields ?? []).filter((f) => TEMPLATE_FIELD.test(f.name.value));
-    if (fields.length) definitions.push({ kind: Kind.OBJECT_TYPE_EXTENSION, name: own.name, fields, interfaces: [], directives: [] });
+    if (fields.length)
+      definitions.push({ kind: Kind.OBJECT_TYPE_EXTENSION, name: own.name, fields, interfaces: [], directives: [] });
   }
   return extendSchema(api, { kind: Kind.DOCUMENT, definitions });
 }
@@ -92,7 +102,8 @@ export function validateWebOperations(api: GraphQLSchema, operations: readonly S
       ? codes.map((code) => [`, as sent for ${code}`, forDepartment(operation.document, code)])
       : [['', operation.document]];
     for (const [as, document] of sends) {
-      for (const error of validate(api, document)) problems.push(`operations/${operation.file}: ${operation.name}${as}: ${error.message}`);
+      for (const error of validate(api, document))
+        problems.push(`operations/${operation.file}: ${operation.name}${as}: ${error.message}`);
     }
   }
   return problems;
@@ -134,15 +145,23 @@ function operationMap(operations: readonly StoredOperation[]): PluginFunction {
  * The content of `web/src/api/generated.ts` for a supergraph and contract (SDL text) and the
  * operations folder; throws, naming each operation and field, when an operation does not fit.
  */
-export async function generateWebOperationTypes(supergraphSdl: string, contractSdl: string, operationsDir?: string): Promise<string> {
+export async function generateWebOperationTypes(
+  supergraphSdl: string,
+  contractSdl: string,
+  operationsDir?: string,
+): Promise<string> {
   const api = apiSchemaOf(supergraphSdl);
   const operations = loadStoredOperations(operationsDir).filter((o) => o.target === 'web');
   const problems = validateWebOperations(api, operations);
-  if (problems.length) throw new Error(`The stored web operations do not fit the schema the gateway serves:\n- ${problems.join('\n- ')}`);
+  if (problems.length)
+    throw new Error(`The stored web operations do not fit the schema the gateway serves:\n- ${problems.join('\n- ')}`);
   const schema = pageSchema(api, contractSdl);
   const dir = operationsDir ?? path.join(__dirname, '..', 'operations');
   const files = [...new Set(operations.map((o) => o.file))].sort();
-  const documents: Types.DocumentFile[] = files.map((file) => ({ location: `operations/${file}`, document: parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+  const documents: Types.DocumentFile[] = files.map((file) => ({
+    location: `operations/${file}`,
+    document: parse(fs.readFileSync(path.join(dir, file), 'utf8')),
+  }));
   const output = await codegen({
     filename: 'web/src/api/generated.ts',
     schema: parse(printSchema(schema)),

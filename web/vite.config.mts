@@ -28,7 +28,8 @@ function storedOperations(): Plugin {
         this.addWatchFile(path.join(dir, operation.file));
         const template = isDepartmentTemplate(operation.document);
         const text = print(template ? forDepartment(operation.document, DEPARTMENT_PLACEHOLDER) : operation.document);
-        if (!template && text.toLowerCase().includes(DEPARTMENT_PLACEHOLDER)) throw new Error(`${operation.file}: ${operation.name} uses the placeholder name ${DEPARTMENT_PLACEHOLDER}`);
+        if (!template && text.toLowerCase().includes(DEPARTMENT_PLACEHOLDER))
+          throw new Error(`${operation.file}: ${operation.name} uses the placeholder name ${DEPARTMENT_PLACEHOLDER}`);
         // What public.graphql holds the page sends as the public, whoever is signed in: the public
         // page shows what the public sees (a signed-in official's token would show drafts).
         operations[operation.name] = { text, template, public: operation.file === 'web/public.graphql' };

@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { RosterFilter } from '../../subgraphs/kernel/contract/inputs';
 import { forbidden } from '../../subgraphs/kernel/errors';
-import { ChecklistItemRow, InspectorRow, RosterTargetRow, type ExpertRow } from '../../subgraphs/kernel/department/entities';
+import {
+  ChecklistItemRow,
+  InspectorRow,
+  RosterTargetRow,
+  type ExpertRow,
+} from '../../subgraphs/kernel/department/entities';
 import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
 import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
 import type { DepartmentStore, DepartmentStoreFactory, InspectorFilter } from '../../subgraphs/kernel/department/store';
@@ -36,22 +41,36 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
  */
 export function connectorStore(connector: ContractConnector, ttlMs = UPSTREAM_CACHE_MS): DepartmentStoreFactory {
   // One whole roster, filtered here (by region prefix too): one copy, whatever the filters asked.
-  const wholeRoster = new Cached(ttlMs, async () => (await connector.listTargets(0, Number.MAX_SAFE_INTEGER)).rows.map(toTargetRow).sort(byId));
+  const wholeRoster = new Cached(ttlMs, async () =>
+    (await connector.listTargets(0, Number.MAX_SAFE_INTEGER)).rows.map(toTargetRow).sort(byId),
+  );
   const inspectors = new Cached(ttlMs, async () => {
     const rows: InspectorRow[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await connector.listInspectors(offset, 500);
       rows.push(...page.rows.map(toInspectorRow));
       offset += page.rows.length;
       if (!page.hasMore || page.rows.length === 0) return rows.sort(byId);
     }
   });
-  const checklist = new Cached(ttlMs, async () => (await connector.checklist()).map(toChecklistRow).sort((a, b) => (a.code === b.code ? a.version - b.version : a.code < b.code ? -1 : 1)));
+  const checklist = new Cached(ttlMs, async () =>
+    (await connector.checklist())
+      .map(toChecklistRow)
+      .sort((a, b) => (a.code === b.code ? a.version - b.version : a.code < b.code ? -1 : 1)),
+  );
   const roster = async (regions: readonly string[] | null | undefined) => {
     const rows = await wholeRoster.get();
     return regions?.length ? rows.filter((r) => regions.some((prefix) => r.regionCode.startsWith(prefix))) : rows;
   };
-  return (manager, department) => new ConnectorDepartmentStore(manager, department, connector, roster, () => inspectors.get(), () => checklist.get());
+  return (manager, department) =>
+    new ConnectorDepartmentStore(
+      manager,
+      department,
+      connector,
+      roster,
+      () => inspectors.get(),
+      () => checklist.get(),
+    );
 }
 
 class ConnectorDepartmentStore implements DepartmentStore {
@@ -71,16 +90,28 @@ class ConnectorDepartmentStore implements DepartmentStore {
 
   private async filtered(filter: RosterFilter | null | undefined): Promise<RosterTargetRow[]> {
     const rows = await this.roster(filter?.regions);
-    return rows.filter((r) => (!filter?.kinds?.length || filter.kinds.includes(r.kind as never)) && (!filter?.industries?.length || filter.industries.some((i) => r.industryCode.startsWith(i))));
+    return rows.filter(
+      (r) =>
+        (!filter?.kinds?.length || filter.kinds.includes(r.kind as never)) &&
+        (!filter?.industries?.length || filter.industries.some((i) => r.industryCode.startsWith(i))),
+    );
   }
 
   async listTargets(filter: RosterFilter | null | undefined, page: PageRequest): Promise<RowPage<RosterTargetRow>> {
     return pageOf(await this.filtered(filter), page);
   }
 
-  async exportRows(filter: RosterFilter | null | undefined, page: PageRequest): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }> {
+  async exportRows(
+    filter: RosterFilter | null | undefined,
+    page: PageRequest,
+  ): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }> {
     const { rows, hasMore, endCursor } = pageOf(await this.filtered(filter), page);
-    const tsv = rows.map((r) => `${r.id}\t${r.kind}\t${r.uscc ?? ''}\t${r.regionCode}\t${r.industryCode}\t${r.creditLevel}\t${r.riskLevel}\t${r.penaltiesLast3Years}\t${r.verifiedComplaints}\n`).join('');
+    const tsv = rows
+      .map(
+        (r) =>
+          `${r.id}\t${r.kind}\t${r.uscc ?? ''}\t${r.regionCode}\t${r.industryCode}\t${r.creditLevel}\t${r.riskLevel}\t${r.penaltiesLast3Years}\t${r.verifiedComplaints}\n`,
+      )
+      .join('');
     return { tsv, count: rows.length, endCursor, hasMore };
   }
 
@@ -89,7 +120,9 @@ class ConnectorDepartmentStore implements DepartmentStore {
   }
 
   private async inspectorsMatching(filter: InspectorFilter): Promise<InspectorRow[]> {
-    return (await this.inspectors()).filter((i) => (!filter.domain || i.domains.includes(filter.domain)) && (!filter.qualifiedOnly || i.qualified));
+    return (await this.inspectors()).filter(
+      (i) => (!filter.domain || i.domains.includes(filter.domain)) && (!filter.qualifiedOnly || i.qualified),
+    );
   }
 
   async listInspectors(page: PageRequest, filter: InspectorFilter = {}): Promise<RowPage<InspectorRow>> {
@@ -129,7 +162,10 @@ class ConnectorDepartmentStore implements DepartmentStore {
   }
 
   private ownSystem(what: string): never {
-    throw forbidden(`The ${this.department} department keeps its ${what} in its own system, which the hub reads through a connector; change it there.`, { rule: 'R30' });
+    throw forbidden(
+      `The ${this.department} department keeps its ${what} in its own system, which the hub reads through a connector; change it there.`,
+      { rule: 'R30' },
+    );
   }
 
   async addChecklistItem(): Promise<ChecklistItemRow> {
@@ -162,7 +198,8 @@ function toChecklistRow(i: MappedChecklistItem): ChecklistItemRow {
   const { ratioCapPercent, validFrom, ...rest } = i;
   return Object.assign(new ChecklistItemRow(), {
     ...rest,
-    ratioCapBasisPoints: ratioCapPercent === null || ratioCapPercent === undefined ? null : Math.round(Number(ratioCapPercent) * 100),
+    ratioCapBasisPoints:
+      ratioCapPercent === null || ratioCapPercent === undefined ? null : Math.round(Number(ratioCapPercent) * 100),
     validFrom: new Date(validFrom),
     validUntil: null,
     changeReason: null,

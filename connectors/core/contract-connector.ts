@@ -57,7 +57,11 @@ export interface ContractConnector {
   /** Targets by USCC, many at once (one call per batch, never one per target). */
   targetsByUscc(usccs: readonly string[]): Promise<MappedTarget[]>;
   /** Rows [offset, offset + first) of the roster, optionally of some region prefixes. */
-  listTargets(offset: number, first: number, filter?: { regions?: readonly string[] | null }): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }>;
+  listTargets(
+    offset: number,
+    first: number,
+    filter?: { regions?: readonly string[] | null },
+  ): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }>;
   listInspectors(offset: number, first: number): Promise<{ rows: MappedInspector[]; total: number; hasMore: boolean }>;
   /** Every version of every checklist item. */
   checklist(): Promise<MappedChecklistItem[]>;

@@ -22,7 +22,6 @@ export const fieldSpec = z.union([
 ]);
 export type FieldSpec = z.infer<typeof fieldSpec>;
 
-
 /** Reads and checks a connector mapping file (YAML or JSON) against its schema; one message lists every problem. */
 export function loadMappingFile<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   let raw: unknown;
@@ -32,7 +31,10 @@ export function loadMappingFile<S extends z.ZodType>(file: string, schema: S): z
     throw new Error(`The connector mapping ${file} cannot be read: ${(error as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`The connector mapping ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `The connector mapping ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -51,7 +53,10 @@ export function at(record: unknown, path: string): unknown {
  * mapping does not know (an unmapped code, a missing required field) is returned as a problem,
  * so the connector can name the record and the field.
  */
-export function mapRecord(record: unknown, fields: Record<string, FieldSpec>): { value: Record<string, unknown>; problems: string[] } {
+export function mapRecord(
+  record: unknown,
+  fields: Record<string, FieldSpec>,
+): { value: Record<string, unknown>; problems: string[] } {
   const value: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(fields)) {
@@ -71,11 +76,18 @@ export function mapRecord(record: unknown, fields: Record<string, FieldSpec>): {
       value[name] = spec.default ?? null;
       continue;
     }
-    if (spec.split !== undefined) v = String(v).split(spec.split).map((s) => s.trim()).filter(Boolean);
+    if (spec.split !== undefined)
+      v = String(v)
+        .split(spec.split)
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (spec.map) {
       const mapped = spec.map[String(v)];
       if (mapped === undefined) {
-        if (spec.default === undefined) problems.push(`${name}: ${spec.from} '${String(v)}' is not in the mapping (${Object.keys(spec.map).join(', ')})`);
+        if (spec.default === undefined)
+          problems.push(
+            `${name}: ${spec.from} '${String(v)}' is not in the mapping (${Object.keys(spec.map).join(', ')})`,
+          );
         v = spec.default ?? null;
       } else v = mapped;
     }

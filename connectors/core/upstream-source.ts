@@ -98,23 +98,50 @@ export class UpstreamDataSource {
     switch (response.status) {
       case 400:
       case 422:
-        return new HubError(ErrorCode.BAD_USER_INPUT, `The ${this.department} system refused the input (${where}): ${said}`, detail);
+        return new HubError(
+          ErrorCode.BAD_USER_INPUT,
+          `The ${this.department} system refused the input (${where}): ${said}`,
+          detail,
+        );
       case 404:
-        return new HubError(ErrorCode.NOT_FOUND, `The ${this.department} system has no such record (${where})${said ? `: ${said}` : ''}.`, detail);
+        return new HubError(
+          ErrorCode.NOT_FOUND,
+          `The ${this.department} system has no such record (${where})${said ? `: ${said}` : ''}.`,
+          detail,
+        );
       case 409:
-        return new HubError(ErrorCode.CONFLICT, `The ${this.department} system answered a conflict (${where}): ${said}`, detail);
+        return new HubError(
+          ErrorCode.CONFLICT,
+          `The ${this.department} system answered a conflict (${where}): ${said}`,
+          detail,
+        );
       case 401:
       case 403:
-        return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system refused the hub's credentials (HTTP ${response.status}); the hub's operator must check the connector's key. Nothing was changed.`, detail);
+        return new HubError(
+          ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+          `The ${this.department} system refused the hub's credentials (HTTP ${response.status}); the hub's operator must check the connector's key. Nothing was changed.`,
+          detail,
+        );
       default:
-        return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system answered HTTP ${response.status} (${where})${said ? `: ${said}` : ''}. Try again later.`, detail);
+        return new HubError(
+          ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+          `The ${this.department} system answered HTTP ${response.status} (${where})${said ? `: ${said}` : ''}. Try again later.`,
+          detail,
+        );
     }
   }
 
   /** A request that got no answer (refused connection, timeout), as a coded error. */
   didEncounterError(error: Error, request: UpstreamRequest, waitedMs = this.timeoutMs): HubError {
-    const cause = error.name === 'TimeoutError' ? `no answer within ${waitedMs} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? error.message);
-    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system could not be reached (${request.method} ${request.path}: ${cause}). Try again later.`, { serviceName: this.department });
+    const cause =
+      error.name === 'TimeoutError'
+        ? `no answer within ${waitedMs} ms`
+        : ((error as { cause?: { code?: string } }).cause?.code ?? error.message);
+    return new HubError(
+      ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+      `The ${this.department} system could not be reached (${request.method} ${request.path}: ${cause}). Try again later.`,
+      { serviceName: this.department },
+    );
   }
 
   /** Sends a request, with the bounded retries; resolves with `didReceiveResponse`'s value or throws a coded error. */
@@ -131,12 +158,14 @@ export class UpstreamDataSource {
         response = await this.fetchOnce(prepared, waitMs);
       } catch (error) {
         if (waitMs < this.timeoutMs && (error as Error).name === 'TimeoutError') throw this.pastDeadline(request);
-        if (!request.idempotent || attempt >= this.retries || pause >= left()) throw this.didEncounterError(error as Error, prepared, waitMs);
+        if (!request.idempotent || attempt >= this.retries || pause >= left())
+          throw this.didEncounterError(error as Error, prepared, waitMs);
         await sleep(pause);
         pause *= 2;
         continue;
       }
-      if (response.status >= 200 && response.status < 300) return (await this.didReceiveResponse(response, prepared)) as T;
+      if (response.status >= 200 && response.status < 300)
+        return (await this.didReceiveResponse(response, prepared)) as T;
       if (request.idempotent && RETRYABLE_STATUS.has(response.status) && attempt < this.retries) {
         const retryAfter = Number(response.headers.get('retry-after'));
         const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : pause;
@@ -152,7 +181,11 @@ export class UpstreamDataSource {
 
   /** The read a request belongs to ran out of time (its `deadline`). */
   private pastDeadline(request: UpstreamRequest): HubError {
-    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} system is too slow: the read that needed ${request.method} ${request.path} ran past its deadline. Try again later.`, { serviceName: this.department });
+    return new HubError(
+      ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+      `The ${this.department} system is too slow: the read that needed ${request.method} ${request.path} ran past its deadline. Try again later.`,
+      { serviceName: this.department },
+    );
   }
 
   /** GET of the health path: whether the upstream answers, how fast, and why not. */
@@ -163,18 +196,33 @@ export class UpstreamDataSource {
       await this.willSendRequest(request);
       const response = await this.fetchOnce(request, this.timeoutMs);
       const ok = response.status >= 200 && response.status < 300;
-      return { ok, status: response.status, latencyMs: Date.now() - started, error: ok ? null : `HTTP ${response.status}` };
+      return {
+        ok,
+        status: response.status,
+        latencyMs: Date.now() - started,
+        error: ok ? null : `HTTP ${response.status}`,
+      };
     } catch (error) {
-      return { ok: false, status: null, latencyMs: Date.now() - started, error: this.didEncounterError(error as Error, request).message };
+      return {
+        ok: false,
+        status: null,
+        latencyMs: Date.now() - started,
+        error: this.didEncounterError(error as Error, request).message,
+      };
     }
   }
 
   private async fetchOnce(request: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
     const url = new URL(this.baseUrl + request.path);
-    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(request.query ?? {}))
+      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     const response = await fetch(url, {
       method: request.method,
-      headers: { accept: 'application/json', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+      headers: {
+        accept: 'application/json',
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...request.headers,
+      },
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });

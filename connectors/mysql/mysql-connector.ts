@@ -39,7 +39,14 @@ export class MysqlConnector implements ContractConnector {
   ) {
     this.department = mapping.department;
     // A bounded wait everywhere: connecting, queueing for a connection, and each statement.
-    this.pool = mysql.createPool({ uri: url, connectionLimit: 5, queueLimit: 100, connectTimeout: 5000, dateStrings: true, charset: 'utf8mb4' });
+    this.pool = mysql.createPool({
+      uri: url,
+      connectionLimit: 5,
+      queueLimit: 100,
+      connectTimeout: 5000,
+      dateStrings: true,
+      charset: 'utf8mb4',
+    });
   }
 
   async close(): Promise<void> {
@@ -53,7 +60,12 @@ export class MysqlConnector implements ContractConnector {
       await this.pool.query({ sql: 'SELECT 1', timeout: STATEMENT_TIMEOUT_MS });
       return { ok: true, status: null, latencyMs: Date.now() - started, error: null };
     } catch (error) {
-      return { ok: false, status: null, latencyMs: Date.now() - started, error: `The ${this.department} database could not answer (${(error as { code?: string }).code ?? (error as Error).message}).` };
+      return {
+        ok: false,
+        status: null,
+        latencyMs: Date.now() - started,
+        error: `The ${this.department} database could not answer (${(error as { code?: string }).code ?? (error as Error).message}).`,
+      };
     }
   }
 
@@ -64,7 +76,11 @@ export class MysqlConnector implements ContractConnector {
       return rows as Array<Record<string, unknown>>;
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).message;
-      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} database could not answer (${code}). Try again later.`, { serviceName: this.department });
+      throw new HubError(
+        ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+        `The ${this.department} database could not answer (${code}). Try again later.`,
+        { serviceName: this.department },
+      );
     }
   }
 
@@ -83,8 +99,14 @@ export class MysqlConnector implements ContractConnector {
       !['A', 'B', 'C', 'D'].includes(t.creditLevel) ? `creditLevel '${t.creditLevel}'` : null,
       !['LOW', 'GENERAL', 'ELEVATED', 'HIGH'].includes(t.riskLevel) ? `riskLevel '${t.riskLevel}'` : null,
     ].filter(Boolean);
-    if (wrong.length) throw this.breach(this.mapping.targets.table, `target ${t.id} does not fit the contract: ${wrong.join('; ')}`);
-    return { ...t, id: String(t.id), penaltiesLast3Years: Number(t.penaltiesLast3Years), verifiedComplaints: Number(t.verifiedComplaints) };
+    if (wrong.length)
+      throw this.breach(this.mapping.targets.table, `target ${t.id} does not fit the contract: ${wrong.join('; ')}`);
+    return {
+      ...t,
+      id: String(t.id),
+      penaltiesLast3Years: Number(t.penaltiesLast3Years),
+      verifiedComplaints: Number(t.verifiedComplaints),
+    };
   }
 
   async targetsByUscc(usccs: readonly string[]): Promise<MappedTarget[]> {
@@ -93,29 +115,49 @@ export class MysqlConnector implements ContractConnector {
     const out: MappedTarget[] = [];
     for (let i = 0; i < unique.length; i += BATCH) {
       const part = unique.slice(i, i + BATCH);
-      out.push(...(await this.rows(`SELECT * FROM ${q(table)} WHERE ${q(key)} IN (?)`, [part])).map((r) => this.target(r)));
+      out.push(
+        ...(await this.rows(`SELECT * FROM ${q(table)} WHERE ${q(key)} IN (?)`, [part])).map((r) => this.target(r)),
+      );
     }
     return out;
   }
 
-  async listTargets(offset: number, first: number, filter: { regions?: readonly string[] | null } = {}): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }> {
+  async listTargets(
+    offset: number,
+    first: number,
+    filter: { regions?: readonly string[] | null } = {},
+  ): Promise<{ rows: MappedTarget[]; total: number; hasMore: boolean }> {
     const { table, key, regionColumn } = this.mapping.targets;
     const regions = filter.regions ?? [];
     const where = regions.length ? `WHERE ${regions.map(() => likeClause(q(regionColumn), '?')).join(' OR ')}` : '';
     const params = regions.map((r) => likeStartingWith(r));
     const limit = Math.min(first, 1_000_000_000);
-    const rows = await this.rows(`SELECT * FROM ${q(table)} ${where} ORDER BY ${q(key)} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+    const rows = await this.rows(`SELECT * FROM ${q(table)} ${where} ORDER BY ${q(key)} LIMIT ? OFFSET ?`, [
+      ...params,
+      limit,
+      offset,
+    ]);
     const [count] = await this.rows(`SELECT COUNT(*) AS n FROM ${q(table)} ${where}`, params);
     const total = Number(count?.n ?? 0);
     return { rows: rows.map((r) => this.target(r)), total, hasMore: offset + rows.length < total };
   }
 
-  async listInspectors(offset: number, first: number): Promise<{ rows: MappedInspector[]; total: number; hasMore: boolean }> {
+  async listInspectors(
+    offset: number,
+    first: number,
+  ): Promise<{ rows: MappedInspector[]; total: number; hasMore: boolean }> {
     const { table, key, fields } = this.mapping.inspectors;
-    const rows = await this.rows(`SELECT * FROM ${q(table)} ORDER BY ${q(key)} LIMIT ? OFFSET ?`, [Math.min(first, 1_000_000_000), offset]);
+    const rows = await this.rows(`SELECT * FROM ${q(table)} ORDER BY ${q(key)} LIMIT ? OFFSET ?`, [
+      Math.min(first, 1_000_000_000),
+      offset,
+    ]);
     const [count] = await this.rows(`SELECT COUNT(*) AS n FROM ${q(table)}`, []);
     const total = Number(count?.n ?? 0);
-    return { rows: rows.map((r) => this.checked<MappedInspector>(r, fields, table)), total, hasMore: offset + rows.length < total };
+    return {
+      rows: rows.map((r) => this.checked<MappedInspector>(r, fields, table)),
+      total,
+      hasMore: offset + rows.length < total,
+    };
   }
 
   async checklist(): Promise<MappedChecklistItem[]> {
@@ -123,7 +165,11 @@ export class MysqlConnector implements ContractConnector {
     const rows = await this.rows(`SELECT * FROM ${q(table)} ORDER BY ${q(key)}`, []);
     return rows.map((r) => {
       const item = this.checked<MappedChecklistItem>(r, fields, table);
-      return { ...item, version: Number(item.version), ratioCapPercent: item.ratioCapPercent === null ? null : Number(item.ratioCapPercent) };
+      return {
+        ...item,
+        version: Number(item.version),
+        ratioCapPercent: item.ratioCapPercent === null ? null : Number(item.ratioCapPercent),
+      };
     });
   }
 
@@ -138,29 +184,54 @@ export class MysqlConnector implements ContractConnector {
     try {
       let created = true;
       try {
-        await this.pool.query({ sql: `INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (?)`, timeout: STATEMENT_TIMEOUT_MS }, [values]);
+        await this.pool.query(
+          { sql: `INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (?)`, timeout: STATEMENT_TIMEOUT_MS },
+          [values],
+        );
       } catch (error) {
         // The key is there already: a repeat of a result written before.
         if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
         created = false;
       }
-      const [found] = await this.pool.query({ sql: `SELECT ${q(idColumn)} AS id, ${names.map(q).join(', ')} FROM ${q(table)} WHERE ${q(idempotencyColumn)} = ?`, timeout: STATEMENT_TIMEOUT_MS }, [row.idempotencyKey]);
+      const [found] = await this.pool.query(
+        {
+          sql: `SELECT ${q(idColumn)} AS id, ${names.map(q).join(', ')} FROM ${q(table)} WHERE ${q(idempotencyColumn)} = ?`,
+          timeout: STATEMENT_TIMEOUT_MS,
+        },
+        [row.idempotencyKey],
+      );
       const stored = (found as Array<Record<string, unknown>>)[0];
       const id = stored?.id;
       // A repeat must be the same result: the key used for other content is a CONFLICT, as the hub's own records answer.
       if (stored && !created && names.some((c, i) => !sameValue(stored[c], values[i]))) {
-        throw new HubError(ErrorCode.CONFLICT, `Idempotency key ${row.idempotencyKey} is in the ${this.department} database with other content; nothing was written.`, { serviceName: this.department, field: 'idempotencyKey' });
+        throw new HubError(
+          ErrorCode.CONFLICT,
+          `Idempotency key ${row.idempotencyKey} is in the ${this.department} database with other content; nothing was written.`,
+          { serviceName: this.department, field: 'idempotencyKey' },
+        );
       }
-      if (id === undefined) throw this.breach(table, `no row with ${idempotencyColumn} = ${row.idempotencyKey} after writing it (is ${idempotencyColumn} mapped to idempotencyKey?)`);
+      if (id === undefined)
+        throw this.breach(
+          table,
+          `no row with ${idempotencyColumn} = ${row.idempotencyKey} after writing it (is ${idempotencyColumn} mapped to idempotencyKey?)`,
+        );
       return { created, recordId: String(id) };
     } catch (error) {
       if (error instanceof HubError) throw error;
-      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} database did not take the result (${(error as { code?: string }).code ?? (error as Error).message}); nothing was recorded. Try again later.`, { serviceName: this.department });
+      throw new HubError(
+        ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+        `The ${this.department} database did not take the result (${(error as { code?: string }).code ?? (error as Error).message}); nothing was recorded. Try again later.`,
+        { serviceName: this.department },
+      );
     }
   }
 
   private breach(table: string, what: string): HubError {
-    return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${this.department} database holds data outside its connector mapping (table ${table}): ${what}. Nothing was stored; the mapping or the data needs fixing.`, { serviceName: this.department });
+    return new HubError(
+      ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+      `The ${this.department} database holds data outside its connector mapping (table ${table}): ${what}. Nothing was stored; the mapping or the data needs fixing.`,
+      { serviceName: this.department },
+    );
   }
 }
 

@@ -37,7 +37,15 @@ export const RestMapping = z
     paging,
     targets: listResource.extend({
       /** A lookup of many targets at once by USCC: one upstream call per batch of `max`. */
-      batch: z.object({ path: z.string().startsWith('/'), param: z.string().min(1), separator: z.string().min(1).default(','), max: z.number().int().min(1).max(1000), records: z.string().min(1) }).strict(),
+      batch: z
+        .object({
+          path: z.string().startsWith('/'),
+          param: z.string().min(1),
+          separator: z.string().min(1).default(','),
+          max: z.number().int().min(1).max(1000),
+          records: z.string().min(1),
+        })
+        .strict(),
     }),
     inspectors: listResource,
     experts: listResource.optional(),
@@ -62,4 +70,3 @@ export type RestMapping = z.infer<typeof RestMapping>;
 export function loadRestMapping(file: string): RestMapping {
   return loadMappingFile(file, RestMapping);
 }
-

@@ -9,9 +9,17 @@ export interface Actor {
 
 /** The officials of the demo year, each with a stable subject (the audit trail names them, R29). */
 export const actors = {
-  coordinator: (department: string): Actor => ({ role: Role.COORDINATOR, department, subject: `demo-${department}-coordinator` }),
+  coordinator: (department: string): Actor => ({
+    role: Role.COORDINATOR,
+    department,
+    subject: `demo-${department}-coordinator`,
+  }),
   admin: (department: string): Actor => ({ role: Role.DEPT_ADMIN, department, subject: `demo-${department}-admin` }),
-  principalHead: (department: string): Actor => ({ role: Role.PRINCIPAL_HEAD, department, subject: `demo-${department}-principal-head` }),
+  principalHead: (department: string): Actor => ({
+    role: Role.PRINCIPAL_HEAD,
+    department,
+    subject: `demo-${department}-principal-head`,
+  }),
   /** An inspector's token names the inspector: its subject is the person id of the roster (R30). */
   inspector: (department: string, personId: string): Actor => ({ role: Role.INSPECTOR, department, subject: personId }),
   auditor: (): Actor => ({ role: Role.AUDITOR, department: null, subject: 'demo-auditor' }),
@@ -47,7 +55,11 @@ export class DemoApi {
   private token(actor: Actor): Promise<string> {
     const key = `${actor.role}/${actor.department ?? ''}/${actor.subject}`;
     let token = this.tokens.get(key);
-    if (!token) this.tokens.set(key, (token = this.issuer.issue({ subject: actor.subject, role: actor.role, department: actor.department })));
+    if (!token)
+      this.tokens.set(
+        key,
+        (token = this.issuer.issue({ subject: actor.subject, role: actor.role, department: actor.department })),
+      );
     return token;
   }
 
@@ -56,8 +68,16 @@ export class DemoApi {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (actor) headers.authorization = `Bearer ${await this.token(actor)}`;
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(this.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      const answer = (await response.json().catch(() => ({ errors: [{ message: `HTTP ${response.status} ${response.statusText}` }] }))) as GraphQLAnswer<T>;
+      const response = await fetch(this.gatewayUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const answer = (await response
+        .json()
+        .catch(() => ({
+          errors: [{ message: `HTTP ${response.status} ${response.statusText}` }],
+        }))) as GraphQLAnswer<T>;
       const limited = answer.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
       if (limited && attempt < RATE_LIMIT_RETRIES) {
         const seconds = Number(limited.extensions?.retryAfterSeconds ?? 5);
@@ -73,8 +93,12 @@ export class DemoApi {
         continue;
       }
       if (answer.errors?.length || !answer.data) {
-        const what = (answer.errors ?? [{ message: 'no data' }]).map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ''}`).join('; ');
-        throw new Error(`Demo year, ${step}, as ${actor ? `${actor.role}${actor.department ? ` of ${actor.department}` : ''} ${actor.subject}` : 'the public'}: ${what}`);
+        const what = (answer.errors ?? [{ message: 'no data' }])
+          .map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ''}`)
+          .join('; ');
+        throw new Error(
+          `Demo year, ${step}, as ${actor ? `${actor.role}${actor.department ? ` of ${actor.department}` : ''} ${actor.subject}` : 'the public'}: ${what}`,
+        );
       }
       return answer.data;
     }

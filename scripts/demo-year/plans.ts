@@ -39,7 +39,8 @@ export const PLAN_DESIGNS = {
   joint: {
     lead: 'market',
     partners: ['tax', 'fire', 'environment'],
-    name: (y) => `${y}年度徐汇区、长宁区市场监管领域部门联合“双随机、一公开”抽查计划（食品安全、特种设备、发票、消防安全、危险废物）`,
+    name: (y) =>
+      `${y}年度徐汇区、长宁区市场监管领域部门联合“双随机、一公开”抽查计划（食品安全、特种设备、发票、消防安全、危险废物）`,
     wanted: {
       market: ['MKT-01', 'MKT-06', 'MKT-07', 'MKT-09', 'MKT-17'],
       tax: ['TAX-04', 'TAX-08'],
@@ -96,7 +97,10 @@ export const PLAN_DESIGNS = {
  * cap the ratios keep (R2). A department none of whose wanted items is in force any more takes
  * its first item that fits, so a changed checklist never stops the demo.
  */
-async function planItems(api: DemoApi, design: PlanDesign): Promise<Array<{ department: string; code: string; version: number }>> {
+async function planItems(
+  api: DemoApi,
+  design: PlanDesign,
+): Promise<Array<{ department: string; code: string; version: number }>> {
   const items = [];
   for (const department of [design.lead, ...design.partners]) {
     const data = await api.call<Record<string, { checklist: ChecklistEntry[] }>>(
@@ -105,11 +109,16 @@ async function planItems(api: DemoApi, design: PlanDesign): Promise<Array<{ depa
       `{ ${department} { checklist { code version status category ratioCapPercent targetKinds } } }`,
     );
     const fits = (i: ChecklistEntry) =>
-      i.status === 'CURRENT' && i.targetKinds.some((k) => design.scope.targetKinds.includes(k)) && (i.category === 'KEY' || (i.ratioCapPercent ?? 0) >= design.ratios.high);
+      i.status === 'CURRENT' &&
+      i.targetKinds.some((k) => design.scope.targetKinds.includes(k)) &&
+      (i.category === 'KEY' || (i.ratioCapPercent ?? 0) >= design.ratios.high);
     const inForce = data[department]!.checklist.filter(fits);
     const chosen = inForce.filter((i) => design.wanted[department]?.includes(i.code));
     const taken = chosen.length ? chosen : inForce.slice(0, 1);
-    if (!taken.length) throw new Error(`Demo year: the ${department} checklist has no item in force for ${design.scope.targetKinds.join(', ')}.`);
+    if (!taken.length)
+      throw new Error(
+        `Demo year: the ${department} checklist has no item in force for ${design.scope.targetKinds.join(', ')}.`,
+      );
     items.push(...taken.map((i) => ({ department, code: i.code, version: i.version })));
   }
   return items;
@@ -131,11 +140,21 @@ export async function createPlan(api: DemoApi, design: PlanDesign, year: number)
     expertsPerVisit: design.expertsPerVisit ?? 0,
     excludeInspectedWithinDays: design.excludeInspectedWithinDays ?? 0,
   };
-  const data = await api.call<{ jointCreatePlan: { id: string } }>(`making the plan ${input.name}`, actors.coordinator(design.lead), 'mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }', { input });
+  const data = await api.call<{ jointCreatePlan: { id: string } }>(
+    `making the plan ${input.name}`,
+    actors.coordinator(design.lead),
+    'mutation($input: PlanInput!) { jointCreatePlan(input: $input) { id } }',
+    { input },
+  );
   return data.jointCreatePlan.id;
 }
 
 /** Publishes a plan's latest revision as its lead department's coordinator (R11). */
 export async function publishPlan(api: DemoApi, design: PlanDesign, planId: string): Promise<void> {
-  await api.call(`publishing plan ${planId}`, actors.coordinator(design.lead), 'mutation($id: ID!) { jointPublishPlan(id: $id) { id } }', { id: planId });
+  await api.call(
+    `publishing plan ${planId}`,
+    actors.coordinator(design.lead),
+    'mutation($id: ID!) { jointPublishPlan(id: $id) { id } }',
+    { id: planId },
+  );
 }

@@ -27,19 +27,41 @@ export interface ItemResult {
 /** Per department, what its inspectors write when an item is fine, and the problems they find. */
 const TEXTS: Record<string, { fine: string[]; problems: string[] }> = {
   market: {
-    fine: ['现场核查营业执照及登记事项，与实际经营情况一致，未发现问题。', '特种设备使用登记证齐全，定期检验在有效期内，作业人员持证上岗。', '明码标价规范，进货查验记录完整，未发现问题。', '企业年度报告公示信息与实际情况相符。'],
-    problems: ['部分商品未明码标价', '营业执照未在经营场所显著位置悬挂', '特种设备定期检验合格标志未张贴', '进货查验记录不完整'],
+    fine: [
+      '现场核查营业执照及登记事项，与实际经营情况一致，未发现问题。',
+      '特种设备使用登记证齐全，定期检验在有效期内，作业人员持证上岗。',
+      '明码标价规范，进货查验记录完整，未发现问题。',
+      '企业年度报告公示信息与实际情况相符。',
+    ],
+    problems: [
+      '部分商品未明码标价',
+      '营业执照未在经营场所显著位置悬挂',
+      '特种设备定期检验合格标志未张贴',
+      '进货查验记录不完整',
+    ],
   },
   tax: {
-    fine: ['发票领用、开具、保管符合规定，未发现异常。', '抽查账簿凭证设置规范，申报数据与开票数据基本匹配。', '纳税申报及时，未发现虚开发票风险疑点。'],
+    fine: [
+      '发票领用、开具、保管符合规定，未发现异常。',
+      '抽查账簿凭证设置规范，申报数据与开票数据基本匹配。',
+      '纳税申报及时，未发现虚开发票风险疑点。',
+    ],
     problems: ['部分发票未按规定时限开具', '发票存根联未按规定保管', '账簿设置不符合规定'],
   },
   fire: {
-    fine: ['消防设施完好有效，疏散通道、安全出口畅通。', '消防安全制度健全，员工能熟练使用灭火器材。', '消防控制室值班记录完整，未发现问题。'],
+    fine: [
+      '消防设施完好有效，疏散通道、安全出口畅通。',
+      '消防安全制度健全，员工能熟练使用灭火器材。',
+      '消防控制室值班记录完整，未发现问题。',
+    ],
     problems: ['部分灭火器压力不足', '疏散指示标志损坏', '安全出口处堆放杂物'],
   },
   environment: {
-    fine: ['危险废物贮存场所设置规范，转移联单齐全。', '油烟净化设施正常运行，清洗维护记录完整。', '未发现环境违法行为。'],
+    fine: [
+      '危险废物贮存场所设置规范，转移联单齐全。',
+      '油烟净化设施正常运行，清洗维护记录完整。',
+      '未发现环境违法行为。',
+    ],
     problems: ['危险废物标识标签不规范', '危险废物管理台账记录不完整', '油烟净化设施清洗记录缺失'],
   },
   health: {
@@ -54,8 +76,10 @@ const TEXTS: Record<string, { fine: string[]; problems: string[] }> = {
 /** A department the texts do not know (one that joined later) gets these. */
 const ANY = { fine: ['现场检查未发现问题。'], problems: ['检查发现问题'] };
 
-const UNREACHABLE_NOTE = '检查组按登记住所前往，现场铁门紧锁、无经营迹象，拨打登记联系电话无人接听，经向物业及周边商户了解，该企业已长期未在此经营。';
-const REFUSED_NOTE = '企业负责人拒绝检查人员进入经营场所，拒不提供账簿、台账等资料；经告知拒绝、阻挠检查的法律责任后仍拒不配合，情节严重，已现场制作记录并拍照留存。';
+const UNREACHABLE_NOTE =
+  '检查组按登记住所前往，现场铁门紧锁、无经营迹象，拨打登记联系电话无人接听，经向物业及周边商户了解，该企业已长期未在此经营。';
+const REFUSED_NOTE =
+  '企业负责人拒绝检查人员进入经营场所，拒不提供账簿、台账等资料；经告知拒绝、阻挠检查的法律责任后仍拒不配合，情节严重，已现场制作记录并拍照留存。';
 
 /** Notes kept from the public: never published (R25). */
 export const CONFIDENTIAL_NOTES = [
@@ -65,7 +89,10 @@ export const CONFIDENTIAL_NOTES = [
 ];
 
 /** A lead handed to a department that is not on the visit (R27). */
-const LEAD = { leadFor: 'housing', leadNote: '现场发现经营场所内擅自搭建夹层并用作仓储，疑似违法建设，移交住房城乡建设管理部门依法处理。' };
+const LEAD = {
+  leadFor: 'housing',
+  leadNote: '现场发现经营场所内擅自搭建夹层并用作仓储，疑似违法建设，移交住房城乡建设管理部门依法处理。',
+};
 
 /** The note of the result the market department's principal head corrects (R28). */
 export const TO_CORRECT_NOTE = '发现特种设备安全技术档案不完整，已下达责令限期改正通知书，待复查。';
@@ -74,7 +101,8 @@ export const TO_CORRECT_NOTE = '发现特种设备安全技术档案不完整，
 export const CORRECTION = {
   outcome: 'CORRECTED_ON_ORDER',
   notes: '发现特种设备安全技术档案不完整，已当场责令改正，企业于检查当日补齐档案并经检查组确认。',
-  reason: '经复核现场检查记录及企业当日提交的整改材料，该问题已于检查当日整改完毕，原公示结论“发现问题待后续处理”录入有误，经主要负责人批准予以更正。',
+  reason:
+    '经复核现场检查记录及企业当日提交的整改材料，该问题已于检查当日整改完毕，原公示结论“发现问题待后续处理”录入有误，经主要负责人批准予以更正。',
 };
 
 function evidence(taskNo: number, position: number, i: number, method: string): string[] {
@@ -88,14 +116,32 @@ function evidence(taskNo: number, position: number, i: number, method: string): 
  * problems, some corrected on the spot, a few waiting for a follow-up. A few visits carry a
  * confidential note or hand a lead to another department (R27).
  */
-export function visitResults(rng: Rng, kind: VisitKind, checklist: readonly ChecklistEntry[], where: { taskNo: number; position: number }): ItemResult[] {
+export function visitResults(
+  rng: Rng,
+  kind: VisitKind,
+  checklist: readonly ChecklistEntry[],
+  where: { taskNo: number; position: number },
+): ItemResult[] {
   const confidential = chance(rng, 0.1) ? pick(rng, CONFIDENTIAL_NOTES) : null;
   const lead = kind === 'CHECKED' && chance(rng, 0.04);
   return checklist.map((entry, i): ItemResult => {
-    const base = { department: entry.department, itemCode: entry.itemCode, method: entry.method, evidence: evidence(where.taskNo, where.position, i, entry.method), confidentialNotes: i === 0 ? confidential : null, penaltyUnderGeneralProcedure: false, leadFor: null, leadNote: null };
+    const base = {
+      department: entry.department,
+      itemCode: entry.itemCode,
+      method: entry.method,
+      evidence: evidence(where.taskNo, where.position, i, entry.method),
+      confidentialNotes: i === 0 ? confidential : null,
+      penaltyUnderGeneralProcedure: false,
+      leadFor: null,
+      leadNote: null,
+    };
     if (kind === 'UNREACHABLE') return { ...base, method: 'ON_SITE', outcome: 'UNREACHABLE', notes: UNREACHABLE_NOTE };
     if (kind === 'REFUSED') return { ...base, method: 'ON_SITE', outcome: 'REFUSED_SERIOUS', notes: REFUSED_NOTE };
-    if (kind === 'TO_CORRECT' && entry.department === 'market' && !checklist.slice(0, i).some((c) => c.department === 'market')) {
+    if (
+      kind === 'TO_CORRECT' &&
+      entry.department === 'market' &&
+      !checklist.slice(0, i).some((c) => c.department === 'market')
+    ) {
       return { ...base, outcome: 'FOLLOW_UP_PENDING', notes: TO_CORRECT_NOTE };
     }
     const roll = rng();
@@ -106,7 +152,12 @@ export function visitResults(rng: Rng, kind: VisitKind, checklist: readonly Chec
         ? { ...base, outcome: 'NO_PROBLEM', notes: pick(rng, texts.fine) }
         : roll < 0.93
           ? { ...base, outcome: 'CORRECTED_ON_ORDER', notes: `发现${problem()}，已当场责令改正，企业现场整改完毕。` }
-          : { ...base, outcome: 'FOLLOW_UP_PENDING', notes: `发现${problem()}，已下达责令限期改正通知书，待复查。`, penaltyUnderGeneralProcedure: chance(rng, 0.3) };
+          : {
+              ...base,
+              outcome: 'FOLLOW_UP_PENDING',
+              notes: `发现${problem()}，已下达责令限期改正通知书，待复查。`,
+              penaltyUnderGeneralProcedure: chance(rng, 0.3),
+            };
     return lead && i === checklist.length - 1 && entry.department !== LEAD.leadFor ? { ...result, ...LEAD } : result;
   });
 }
@@ -123,7 +174,10 @@ export function witnessNumbers(rng: Rng): string {
   const red = new Set<number>();
   while (red.size < 6) red.add(1 + Math.floor(rng() * 33));
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${[...red].sort((a, b) => a - b).map(two).join(' ')} + ${two(1 + Math.floor(rng() * 16))}`;
+  return `${[...red]
+    .sort((a, b) => a - b)
+    .map(two)
+    .join(' ')} + ${two(1 + Math.floor(rng() * 16))}`;
 }
 
 /** The witness source: honest that it is demo data, not a real lottery result. */

@@ -71,7 +71,7 @@ export class DemoDays {
   /** The n-th working day after `date` (not counting it), or null when that is after the last day. */
   after(date: string, n: number): string | null {
     let day = date;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day = addDays(day, 1);
       if (!this.within(day)) return null;
       if (this.calendar.isWorkingDay(day)) left--;
@@ -82,7 +82,7 @@ export class DemoDays {
   /** The n-th working day before `date` (not counting it). */
   before(date: string, n: number): string {
     let day = date;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day = addDays(day, -1);
       if (this.calendar.isWorkingDay(day)) left--;
     }
@@ -92,7 +92,8 @@ export class DemoDays {
   /** `count` working days, the first on or after `first`. */
   run(first: string, count: number): string[] {
     const days = [this.onOrAfter(first)];
-    while (days.length < count) days.push(this.after(days[days.length - 1]!, 1) ?? this.fail(`${count} working days from ${first}`));
+    while (days.length < count)
+      days.push(this.after(days[days.length - 1]!, 1) ?? this.fail(`${count} working days from ${first}`));
     return days;
   }
 
@@ -114,7 +115,11 @@ function taskDays(days: DemoDays, visitDays: string[], lead = 2): TaskDays {
 }
 
 /** The demo year's timeline from today (see DemoTimeline). */
-export function demoTimeline(calendar: WorkingDayCalendar, today: string, visitDays = { spring: 8, housing: 3, autumn: 5 }): DemoTimeline {
+export function demoTimeline(
+  calendar: WorkingDayCalendar,
+  today: string,
+  visitDays = { spring: 8, housing: 3, autumn: 5 },
+): DemoTimeline {
   const year = demoYear(today);
   const yearEnd = `${year}-12-31`;
   const lastDay = today <= yearEnd ? addDays(today, -1) : yearEnd;
@@ -134,7 +139,17 @@ export function demoTimeline(calendar: WorkingDayCalendar, today: string, visitD
     autumn: taskDays(days, days.endingBefore(end, 8, visitDays.autumn)),
   };
   // Each task after the one before it, and nothing after the last day.
-  const order = [timeline.plansMade[plansMade.length - 1]!, timeline.draftMade, timeline.spring.created, timeline.spring.visitDays.at(-1)!, timeline.housing.created, timeline.housing.visitDays.at(-1)!, timeline.autumn.created, timeline.autumn.visitDays.at(-1)!];
-  if (order.some((d, i) => i > 0 && d <= order[i - 1]!) || order[order.length - 1]! > lastDay) days.fail(`the plans and tasks of ${year} (${order.join(', ')})`);
+  const order = [
+    timeline.plansMade[plansMade.length - 1]!,
+    timeline.draftMade,
+    timeline.spring.created,
+    timeline.spring.visitDays.at(-1)!,
+    timeline.housing.created,
+    timeline.housing.visitDays.at(-1)!,
+    timeline.autumn.created,
+    timeline.autumn.visitDays.at(-1)!,
+  ];
+  if (order.some((d, i) => i > 0 && d <= order[i - 1]!) || order[order.length - 1]! > lastDay)
+    days.fail(`the plans and tasks of ${year} (${order.join(', ')})`);
   return timeline;
 }

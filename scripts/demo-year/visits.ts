@@ -6,7 +6,14 @@ export interface DemoVisit {
   key: string;
   uscc: string | null;
   position: number;
-  team: Array<{ department: string; kind: string; personId: string; leader: boolean; status: string; certificateNo: string | null }>;
+  team: Array<{
+    department: string;
+    kind: string;
+    personId: string;
+    leader: boolean;
+    status: string;
+    certificateNo: string | null;
+  }>;
   checklist: ChecklistEntry[];
 }
 
@@ -42,25 +49,49 @@ export function recorder(visit: DemoVisit): Actor | null {
 
 /** The inspection code of a visit, issued by its team at the door (R32: code first). */
 export async function issueCode(api: DemoApi, inspector: Actor, taskId: string, visit: DemoVisit): Promise<string> {
-  const data = await api.call<{ jointIssueInspectionCode: string }>(`issuing the inspection code of ${visit.key}`, inspector, 'mutation($taskId: ID!, $key: String!) { jointIssueInspectionCode(taskId: $taskId, targetKey: $key) }', { taskId, key: visit.key });
+  const data = await api.call<{ jointIssueInspectionCode: string }>(
+    `issuing the inspection code of ${visit.key}`,
+    inspector,
+    'mutation($taskId: ID!, $key: String!) { jointIssueInspectionCode(taskId: $taskId, targetKey: $key) }',
+    { taskId, key: visit.key },
+  );
   return data.jointIssueInspectionCode;
 }
 
 /** The team submits every item of a visit in one mutation (R22, R24). */
-export async function submitVisit(api: DemoApi, inspector: Actor, taskId: string, visit: DemoVisit, inspectedOn: string, results: ItemResult[]): Promise<void> {
-  await api.call(`submitting the results of ${visit.key}`, inspector, 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
-    input: { taskId, targetKey: visit.key, inspectedOn, results },
-  });
+export async function submitVisit(
+  api: DemoApi,
+  inspector: Actor,
+  taskId: string,
+  visit: DemoVisit,
+  inspectedOn: string,
+  results: ItemResult[],
+): Promise<void> {
+  await api.call(
+    `submitting the results of ${visit.key}`,
+    inspector,
+    'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }',
+    {
+      input: { taskId, targetKey: visit.key, inspectedOn, results },
+    },
+  );
 }
 
 /** A business rates its visit against the inspection code (R32): no sign-in. */
 export async function rateVisit(api: DemoApi, code: string, rating: number, comment: string): Promise<void> {
-  await api.call(`rating the visit of code ${code}`, null, 'mutation($code: String!, $rating: Int!, $comment: String) { jointRateVisit(code: $code, rating: $rating, comment: $comment) }', { code, rating, comment });
+  await api.call(
+    `rating the visit of code ${code}`,
+    null,
+    'mutation($code: String!, $rating: Int!, $comment: String) { jointRateVisit(code: $code, rating: $rating, comment: $comment) }',
+    { code, rating, comment },
+  );
 }
 
 interface DeliveryState {
   key: string;
-  submission: { deliveries: Array<{ department: string; status: string; attempts: number; lastError: string | null }> } | null;
+  submission: {
+    deliveries: Array<{ department: string; status: string; attempts: number; lastError: string | null }>;
+  } | null;
 }
 
 /**
@@ -70,7 +101,13 @@ interface DeliveryState {
  * A share the department refused, or one still pending at the timeout, stops the demo year with
  * what the delivery says.
  */
-export async function untilDelivered(api: DemoApi, lead: string, taskId: string, visits: readonly DemoVisit[], options: { deliver?: () => Promise<unknown>; timeoutMs: number }): Promise<void> {
+export async function untilDelivered(
+  api: DemoApi,
+  lead: string,
+  taskId: string,
+  visits: readonly DemoVisit[],
+  options: { deliver?: () => Promise<unknown>; timeoutMs: number },
+): Promise<void> {
   if (visits.length === 0) return;
   const keys = new Set(visits.map((v) => v.key));
   const from = Math.min(...visits.map((v) => v.position)) - 1;
@@ -88,14 +125,22 @@ export async function untilDelivered(api: DemoApi, lead: string, taskId: string,
       );
       for (const v of data.jointTask.visits.filter((x) => keys.has(x.key))) {
         for (const d of v.submission?.deliveries ?? []) {
-          if (d.status === 'REFUSED') throw new Error(`Demo year: the ${d.department} department refused the results of ${v.key} (task ${taskId}): ${d.lastError ?? 'no reason given'}.`);
-          if (d.status !== 'DELIVERED') waiting.push(`${v.key} to ${d.department} (${d.status}, ${d.attempts} attempts${d.lastError ? `, last error: ${d.lastError}` : ''})`);
+          if (d.status === 'REFUSED')
+            throw new Error(
+              `Demo year: the ${d.department} department refused the results of ${v.key} (task ${taskId}): ${d.lastError ?? 'no reason given'}.`,
+            );
+          if (d.status !== 'DELIVERED')
+            waiting.push(
+              `${v.key} to ${d.department} (${d.status}, ${d.attempts} attempts${d.lastError ? `, last error: ${d.lastError}` : ''})`,
+            );
         }
       }
     }
     if (waiting.length === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(`Demo year: ${waiting.length} result deliveries of task ${taskId} are not DELIVERED after ${options.timeoutMs / 1000} s, e.g. ${waiting.slice(0, 3).join('; ')}. Is the joint service's deliverer running, and every department up?`);
+      throw new Error(
+        `Demo year: ${waiting.length} result deliveries of task ${taskId} are not DELIVERED after ${options.timeoutMs / 1000} s, e.g. ${waiting.slice(0, 3).join('; ')}. Is the joint service's deliverer running, and every department up?`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -47,7 +47,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-03',
     title: '排污登记单位检查',
-    content: '核查实行排污登记管理的单位是否在全国排污许可证管理信息平台填报排污登记表，登记信息与实际排放情况是否一致。',
+    content:
+      '核查实行排污登记管理的单位是否在全国排污许可证管理信息平台填报排污登记表，登记信息与实际排放情况是否一致。',
     basis: '《排污许可管理条例》；《固定污染源排污许可分类管理名录（2019年版）》',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
@@ -61,8 +62,10 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-04',
     title: '废气污染源自动监控数据检查',
-    content: '通过污染源自动监控平台核查重点排污单位废气自动监测设备联网、运行及数据有效性，发现超标、数据异常的转现场核查。',
-    basis: '《中华人民共和国大气污染防治法》第二十四条；《中华人民共和国环境保护法》第四十二条；《污染源自动监控设施现场监督检查办法》',
+    content:
+      '通过污染源自动监控平台核查重点排污单位废气自动监测设备联网、运行及数据有效性，发现超标、数据异常的转现场核查。',
+    basis:
+      '《中华人民共和国大气污染防治法》第二十四条；《中华人民共和国环境保护法》第四十二条；《污染源自动监控设施现场监督检查办法》',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
     method: 'ONLINE_MONITORING',
@@ -89,7 +92,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-06',
     title: '挥发性有机物污染防治检查',
-    content: '检查涉挥发性有机物生产工艺是否在密闭空间或设备中进行，废气收集处理设施是否正常运行，原辅材料台账是否完整。',
+    content:
+      '检查涉挥发性有机物生产工艺是否在密闭空间或设备中进行，废气收集处理设施是否正常运行，原辅材料台账是否完整。',
     basis: '《中华人民共和国大气污染防治法》第四十五条、第四十六条',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
@@ -118,7 +122,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
     code: 'ENV-08',
     title: '废水污染源自动监控数据检查',
     content: '通过污染源自动监控平台核查重点排污单位废水自动监测设备联网、运行及数据有效性，对超标和异常数据开展核查。',
-    basis: '《中华人民共和国水污染防治法》第二十三条；《中华人民共和国环境保护法》第四十二条；《污染源自动监控设施现场监督检查办法》',
+    basis:
+      '《中华人民共和国水污染防治法》第二十三条；《中华人民共和国环境保护法》第四十二条；《污染源自动监控设施现场监督检查办法》',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
     method: 'ONLINE_MONITORING',
@@ -131,7 +136,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-09',
     title: '工业废水排放检查',
-    content: '检查废水收集处理设施运行情况、排放口规范化设置及达标排放情况，是否存在私设暗管等逃避监管方式排放水污染物。',
+    content:
+      '检查废水收集处理设施运行情况、排放口规范化设置及达标排放情况，是否存在私设暗管等逃避监管方式排放水污染物。',
     basis: '《中华人民共和国水污染防治法》第三十九条、第四十五条；《中华人民共和国环境保护法》第二十四条',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
@@ -145,7 +151,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-10',
     title: '工业固体废物污染环境防治检查',
-    content: '检查产生工业固体废物的单位是否建立管理台账，贮存、利用、处置是否符合要求，委托他人运输利用处置的是否核实受托方资格。',
+    content:
+      '检查产生工业固体废物的单位是否建立管理台账，贮存、利用、处置是否符合要求，委托他人运输利用处置的是否核实受托方资格。',
     basis: '《中华人民共和国固体废物污染环境防治法》第三十六条、第三十七条',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
@@ -173,7 +180,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-12',
     title: '危险废物经营单位检查',
-    content: '检查危险废物收集、贮存、利用、处置单位是否持有经营许可证并按许可范围经营，经营记录簿和污染防治设施运行情况。',
+    content:
+      '检查危险废物收集、贮存、利用、处置单位是否持有经营许可证并按许可范围经营，经营记录簿和污染防治设施运行情况。',
     basis: '《中华人民共和国固体废物污染环境防治法》第八十条；《危险废物经营许可证管理办法》',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
@@ -187,7 +195,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-13',
     title: '土壤污染重点监管单位检查',
-    content: '检查土壤污染重点监管单位是否按要求开展土壤和地下水自行监测、土壤污染隐患排查，并报送有毒有害物质排放情况。',
+    content:
+      '检查土壤污染重点监管单位是否按要求开展土壤和地下水自行监测、土壤污染隐患排查，并报送有毒有害物质排放情况。',
     basis: '《中华人民共和国土壤污染防治法》第二十一条；《工矿用地土壤环境管理办法（试行）》',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['ENTERPRISE'],
@@ -229,7 +238,8 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-16',
     title: '建设项目环境保护设施“三同时”及竣工验收检查',
-    content: '检查配套环境保护设施是否与主体工程同时设计、同时施工、同时投产使用，是否依法开展竣工环境保护验收并公开验收报告。',
+    content:
+      '检查配套环境保护设施是否与主体工程同时设计、同时施工、同时投产使用，是否依法开展竣工环境保护验收并公开验收报告。',
     basis: '《中华人民共和国环境保护法》第四十一条；《建设项目环境保护管理条例》第十五条、第十七条',
     inspectingBody: '市生态环境局区分局',
     targetKinds: ['PROJECT', 'ENTERPRISE'],
@@ -243,8 +253,10 @@ export const ENVIRONMENT_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'ENV-17',
     title: '核技术利用单位辐射安全检查',
-    content: '检查使用放射性同位素和射线装置的单位是否持有辐射安全许可证，辐射防护设施、个人剂量监测、放射源台账和辐射事故应急措施落实情况。',
-    basis: '《中华人民共和国放射性污染防治法》；《放射性同位素与射线装置安全和防护条例》；《放射性同位素与射线装置安全许可管理办法》',
+    content:
+      '检查使用放射性同位素和射线装置的单位是否持有辐射安全许可证，辐射防护设施、个人剂量监测、放射源台账和辐射事故应急措施落实情况。',
+    basis:
+      '《中华人民共和国放射性污染防治法》；《放射性同位素与射线装置安全和防护条例》；《放射性同位素与射线装置安全许可管理办法》',
     inspectingBody: '市生态环境局',
     targetKinds: ['ENTERPRISE', 'PUBLIC_INSTITUTION'],
     method: 'ON_SITE',

@@ -16,7 +16,10 @@ export enum PermitClass {
   SIMPLIFIED = 'SIMPLIFIED',
   REGISTRATION = 'REGISTRATION',
 }
-registerEnumType(PermitClass, { name: 'PermitClass', description: 'Permit management class: 重点管理 (KEY), 简化管理 (SIMPLIFIED), 登记管理 (REGISTRATION).' });
+registerEnumType(PermitClass, {
+  name: 'PermitClass',
+  description: 'Permit management class: 重点管理 (KEY), 简化管理 (SIMPLIFIED), 登记管理 (REGISTRATION).',
+});
 
 @ObjectType('DischargePermit', { description: 'A pollutant-discharge permit (排污许可证, 《排污许可管理条例》).' })
 class DischargePermit {
@@ -37,7 +40,9 @@ interface EnvironmentOwn {
 function environmentResolvers(types: DepartmentTypes): Function[] {
   @Resolver(() => types.View)
   class EnvironmentViewResolver {
-    @FieldResolver(() => [DischargePermit], { description: 'Pollutant-discharge permits held (one per site or outlet group); empty when none.' })
+    @FieldResolver(() => [DischargePermit], {
+      description: 'Pollutant-discharge permits held (one per site or outlet group); empty when none.',
+    })
     dischargePermits(@Root() view: DepartmentView, @Ctx() ctx: OwnContext<EnvironmentOwn>) {
       return ctx.own.permitsByUscc.load(view.uscc);
     }
@@ -65,20 +70,28 @@ export const environment = defineDepartment<EnvironmentOwn>({
     inspectors: 48,
     experts: 14,
     // Manufacturing and utilities discharge; some restaurants are registered for cooking fumes.
-    onRoster: (e, seed) => e.industryCode.startsWith('C') || e.industryCode.startsWith('D') || (e.industryCode === 'H62' && entityFraction(seed, e, 'env-roster') < 0.3),
+    onRoster: (e, seed) =>
+      e.industryCode.startsWith('C') ||
+      e.industryCode.startsWith('D') ||
+      (e.industryCode === 'H62' && entityFraction(seed, e, 'env-roster') < 0.3),
     seedOwn: async (manager, seed, rostered) => {
       const rows = rostered
         .filter((e) => e.kind === 'ENTERPRISE' && !e.industryCode.startsWith('H'))
         .map((e) => {
           const rng = rngFor(seed, 'env-permit', e.index);
           const heavy = e.industryCode === 'C26' || e.industryCode.startsWith('D');
-          const managementClass = heavy && rng() < 0.6 ? PermitClass.KEY : rng() < 0.5 ? PermitClass.SIMPLIFIED : PermitClass.REGISTRATION;
+          const managementClass =
+            heavy && rng() < 0.6 ? PermitClass.KEY : rng() < 0.5 ? PermitClass.SIMPLIFIED : PermitClass.REGISTRATION;
           return Object.assign(new DischargePermitRow(), {
             permitNo: `${e.uscc}001${managementClass === PermitClass.KEY ? 'P' : managementClass === PermitClass.SIMPLIFIED ? 'V' : 'W'}`,
             uscc: e.uscc,
             managementClass,
             pollutants: [...new Set([pick(rng, POLLUTANTS), pick(rng, POLLUTANTS)])],
-            validUntil: `20${27 + Math.floor(rng() * 4)}-${String(1 + Math.floor(rng() * 12)).padStart(2, '0')}-30`.replace('-02-30', '-02-28'),
+            validUntil:
+              `20${27 + Math.floor(rng() * 4)}-${String(1 + Math.floor(rng() * 12)).padStart(2, '0')}-30`.replace(
+                '-02-30',
+                '-02-28',
+              ),
           });
         });
       await insertChunked(manager, DischargePermitRow, rows);

@@ -17,7 +17,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-01',
     title: '消防安全重点单位消防安全职责落实情况检查',
-    content: '检查消防安全重点单位是否确定消防安全管理人，建立消防档案，落实每日防火巡查、员工岗前消防安全培训及消防安全责任制。',
+    content:
+      '检查消防安全重点单位是否确定消防安全管理人，建立消防档案，落实每日防火巡查、员工岗前消防安全培训及消防安全责任制。',
     basis: '《中华人民共和国消防法》第十六条、第十七条、第五十三条；《机关、团体、企业、事业单位消防安全管理规定》',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'PUBLIC_INSTITUTION'],
@@ -31,7 +32,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-02',
     title: '公众聚集场所消防安全检查',
-    content: '检查商场、宾馆、餐饮、歌舞娱乐等公众聚集场所投入使用、营业前消防安全检查（告知承诺）落实情况及承诺内容是否属实。',
+    content:
+      '检查商场、宾馆、餐饮、歌舞娱乐等公众聚集场所投入使用、营业前消防安全检查（告知承诺）落实情况及承诺内容是否属实。',
     basis: '《中华人民共和国消防法》第十五条、第五十三条；《消防监督检查规定》',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
@@ -73,7 +75,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-05',
     title: '高层民用建筑消防安全管理检查',
-    content: '检查高层民用建筑业主、使用人或受委托的物业服务企业消防安全责任落实、消防车通道和登高场地管理、电动自行车停放充电管理情况。',
+    content:
+      '检查高层民用建筑业主、使用人或受委托的物业服务企业消防安全责任落实、消防车通道和登高场地管理、电动自行车停放充电管理情况。',
     basis: '《中华人民共和国消防法》第十八条；《高层民用建筑消防安全管理规定》',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE'],
@@ -87,7 +90,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-06',
     title: '易燃易爆危险品场所消防安全检查',
-    content: '检查生产、储存、经营易燃易爆危险品场所的消防安全布局、防爆措施、危险品储存数量，是否与居住场所设置在同一建筑物内。',
+    content:
+      '检查生产、储存、经营易燃易爆危险品场所的消防安全布局、防爆措施、危险品储存数量，是否与居住场所设置在同一建筑物内。',
     basis: '《中华人民共和国消防法》第十九条、第二十二条、第二十三条',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
@@ -101,7 +105,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-07',
     title: '建筑消防设施完好有效情况检查',
-    content: '检查火灾自动报警、自动喷水灭火、消火栓、防排烟等建筑消防设施是否完好有效，有无损坏、挪用、擅自拆除或停用。',
+    content:
+      '检查火灾自动报警、自动喷水灭火、消火栓、防排烟等建筑消防设施是否完好有效，有无损坏、挪用、擅自拆除或停用。',
     basis: '《中华人民共和国消防法》第十六条、第二十八条',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'PUBLIC_INSTITUTION'],
@@ -171,7 +176,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-12',
     title: '用火用电安全管理检查',
-    content: '检查电气线路敷设和电器产品使用是否规范，电焊、气焊等动火作业是否办理审批并由持证人员操作，有无违规使用明火。',
+    content:
+      '检查电气线路敷设和电器产品使用是否规范，电焊、气焊等动火作业是否办理审批并由持证人员操作，有无违规使用明火。',
     basis: '《中华人民共和国消防法》第二十一条、第二十七条',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'],
@@ -199,7 +205,8 @@ export const FIRE_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'FIRE-14',
     title: '使用领域消防产品质量监督检查',
-    content: '对单位使用的灭火器、防火门、消防应急灯具等消防产品进行现场检查，必要时抽样送法定消防产品质量检验机构检验。',
+    content:
+      '对单位使用的灭火器、防火门、消防应急灯具等消防产品进行现场检查，必要时抽样送法定消防产品质量检验机构检验。',
     basis: '《中华人民共和国消防法》第二十四条；《消防产品监督管理规定》',
     inspectingBody: '区消防救援支队',
     targetKinds: ['ENTERPRISE', 'PUBLIC_INSTITUTION'],

@@ -65,10 +65,16 @@ export const fire = defineDepartment<FireOwn>({
     certificateCode: 'XF',
     inspectors: 56,
     experts: 10,
-    onRoster: (e, seed) => FIRE_INDUSTRIES.includes(e.industryCode) || (e.industryCode.startsWith('C') && entityFraction(seed, e, 'fire-roster') < 0.5),
+    onRoster: (e, seed) =>
+      FIRE_INDUSTRIES.includes(e.industryCode) ||
+      (e.industryCode.startsWith('C') && entityFraction(seed, e, 'fire-roster') < 0.5),
     seedOwn: async (manager, seed, rostered) => {
       const rows = rostered
-        .filter((e) => e.kind === 'ENTERPRISE' && entityFraction(seed, e, 'fire-key-unit') < (KEY_UNIT_CATEGORIES[e.industryCode] ? 0.25 : 0.05))
+        .filter(
+          (e) =>
+            e.kind === 'ENTERPRISE' &&
+            entityFraction(seed, e, 'fire-key-unit') < (KEY_UNIT_CATEGORIES[e.industryCode] ? 0.25 : 0.05),
+        )
         .map((e) => {
           const rng = rngFor(seed, 'fire-key-unit-detail', e.index);
           return Object.assign(new FireKeyUnitRow(), {

@@ -13,11 +13,17 @@ import type { HubConfig } from '../kernel/config';
  * SQLite file in the data dir and a fresh API key. The stand-in's units are entities of the hub's
  * demo register (same seed and size).
  */
-export async function connectHealth(config: Pick<HubConfig, 'healthSystem' | 'demo' | 'dataDir' | 'db' | 'host'>, options: { standInPort?: number; allowStandIn: boolean }): Promise<DepartmentConnection> {
+export async function connectHealth(
+  config: Pick<HubConfig, 'healthSystem' | 'demo' | 'dataDir' | 'db' | 'host'>,
+  options: { standInPort?: number; allowStandIn: boolean },
+): Promise<DepartmentConnection> {
   let standIn: HealthSystem | null = null;
   let system = config.healthSystem;
   if (!system) {
-    if (!options.allowStandIn) throw new Error('The health department needs its existing system: set JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY.');
+    if (!options.allowStandIn)
+      throw new Error(
+        'The health department needs its existing system: set JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY.',
+      );
     const apiKey = randomBytes(18).toString('base64url');
     standIn = await startHealthSystem({
       registerSeed: config.demo.seed,
@@ -30,8 +36,18 @@ export async function connectHealth(config: Pick<HubConfig, 'healthSystem' | 'de
     system = { url: standIn.url, apiKey };
   }
   try {
-    const { connector } = connectorFor({ kind: 'rest', mappingFile: connectorFile('health/mapping.yaml'), upstreamUrl: system.url, apiKey: system.apiKey });
-    return { store: connectorStore(connector), health: upstreamHealthProbe(connector), standIn, stop: async () => void (await standIn?.stop()) };
+    const { connector } = connectorFor({
+      kind: 'rest',
+      mappingFile: connectorFile('health/mapping.yaml'),
+      upstreamUrl: system.url,
+      apiKey: system.apiKey,
+    });
+    return {
+      store: connectorStore(connector),
+      health: upstreamHealthProbe(connector),
+      standIn,
+      stop: async () => void (await standIn?.stop()),
+    };
   } catch (error) {
     await standIn?.stop();
     throw error;

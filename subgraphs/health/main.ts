@@ -16,7 +16,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, health.definition.code);
   const connection = await connectHealth(config, { allowStandIn: false });
-  const running = await startDepartment(health, config, { verifier: await loadVerifier(config), logger, port: config.port, store: connection.store, health: connection.health });
+  const running = await startDepartment(health, config, {
+    verifier: await loadVerifier(config),
+    logger,
+    port: config.port,
+    store: connection.store,
+    health: connection.health,
+  });
   stopOnSignals(() => running.stop());
 }
 

@@ -18,7 +18,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'HSG-01',
     title: '在建工程质量行为及实体质量检查',
-    content: '检查建设、施工、监理等责任主体质量行为，施工单位是否按设计图纸和施工技术标准施工，建筑材料、构配件是否进场检验。',
+    content:
+      '检查建设、施工、监理等责任主体质量行为，施工单位是否按设计图纸和施工技术标准施工，建筑材料、构配件是否进场检验。',
     basis: '《中华人民共和国建筑法》；《建设工程质量管理条例》第二十八条、第二十九条、第四十七条、第四十八条',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['PROJECT'],
@@ -144,7 +145,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'HSG-10',
     title: '建筑业企业资质动态核查',
-    content: '核查建筑业企业注册资本、注册人员、技术负责人、技术装备等是否持续满足所持资质标准要求，是否超越资质等级承揽工程。',
+    content:
+      '核查建筑业企业注册资本、注册人员、技术负责人、技术装备等是否持续满足所持资质标准要求，是否超越资质等级承揽工程。',
     basis: '《中华人民共和国建筑法》第十三条、第二十六条；《建筑业企业资质管理规定》',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['ENTERPRISE'],
@@ -158,7 +160,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'HSG-11',
     title: '工程建设项目招标投标活动检查',
-    content: '检查依法必须招标的项目是否招标，招标文件、评标过程及中标结果公示是否合规，是否存在串通投标、规避招标等行为。',
+    content:
+      '检查依法必须招标的项目是否招标，招标文件、评标过程及中标结果公示是否合规，是否存在串通投标、规避招标等行为。',
     basis: '《中华人民共和国招标投标法》第三条；《中华人民共和国招标投标法实施条例》；《必须招标的工程项目规定》',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['PROJECT'],
@@ -173,7 +176,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
     code: 'HSG-12',
     title: '施工发包与承包违法行为检查',
     content: '检查施工项目是否存在违法发包、转包、违法分包及挂靠行为，现场项目负责人和主要管理人员是否与投标文件一致。',
-    basis: '《中华人民共和国建筑法》第二十八条；《建设工程质量管理条例》第二十五条；《建筑工程施工发包与承包违法行为认定查处管理办法》',
+    basis:
+      '《中华人民共和国建筑法》第二十八条；《建设工程质量管理条例》第二十五条；《建筑工程施工发包与承包违法行为认定查处管理办法》',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['PROJECT'],
     method: 'ON_SITE',
@@ -228,7 +232,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'HSG-16',
     title: '商品房预售和销售行为检查',
-    content: '检查商品房预售是否取得预售许可，预售资金是否纳入监管账户，销售现场是否公示相关证照和价格信息，有无虚假宣传。',
+    content:
+      '检查商品房预售是否取得预售许可，预售资金是否纳入监管账户，销售现场是否公示相关证照和价格信息，有无虚假宣传。',
     basis: '《中华人民共和国城市房地产管理法》第四十五条；《城市商品房预售管理办法》；《商品房销售管理办法》',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['ENTERPRISE', 'PROJECT'],
@@ -256,7 +261,8 @@ export const HOUSING_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'HSG-18',
     title: '物业服务企业服务行为检查',
-    content: '检查物业服务企业物业服务合同履行、服务内容与收费标准公示、共用部位和共用设施设备维护及承接查验资料移交情况。',
+    content:
+      '检查物业服务企业物业服务合同履行、服务内容与收费标准公示、共用部位和共用设施设备维护及承接查验资料移交情况。',
     basis: '《物业管理条例》',
     inspectingBody: '区住房和城乡建设管理委员会',
     targetKinds: ['ENTERPRISE'],

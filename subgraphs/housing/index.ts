@@ -27,7 +27,9 @@ class HousingQualification {
   validUntil!: string;
 }
 
-@ObjectType('HousingProject', { description: 'A construction project: a target of its own, keyed by its id, with its contractor\'s USCC.' })
+@ObjectType('HousingProject', {
+  description: "A construction project: a target of its own, keyed by its id, with its contractor's USCC.",
+})
 class HousingProject {
   @Field(() => ID)
   id!: string;
@@ -62,7 +64,9 @@ function housingResolvers(types: DepartmentTypes): Function[] {
       return ctx.own.qualificationsByUscc.load(view.uscc);
     }
 
-    @FieldResolver(() => [HousingProject], { description: 'Projects this entity is the contractor of (each a target of its own).' })
+    @FieldResolver(() => [HousingProject], {
+      description: 'Projects this entity is the contractor of (each a target of its own).',
+    })
     projects(@Root() view: DepartmentView, @Ctx() ctx: HousingContext) {
       return ctx.own.projectsByContractor.load(view.uscc);
     }
@@ -70,7 +74,10 @@ function housingResolvers(types: DepartmentTypes): Function[] {
 
   @Resolver(() => types.Target)
   class HousingTargetResolver {
-    @FieldResolver(() => HousingProject, { nullable: true, description: 'Project details when the target is a project.' })
+    @FieldResolver(() => HousingProject, {
+      nullable: true,
+      description: 'Project details when the target is a project.',
+    })
     async project(@Root() target: RosterTarget, @Ctx() ctx: HousingContext) {
       return target.kind === TargetKind.PROJECT ? ctx.own.projectById.load(target.id) : null;
     }
@@ -78,7 +85,10 @@ function housingResolvers(types: DepartmentTypes): Function[] {
 
   @Resolver(() => types.Query)
   class HousingQueryResolver {
-    @FieldResolver(() => HousingProject, { nullable: true, description: 'A construction project by id (R30: as the housing view of its contractor).' })
+    @FieldResolver(() => HousingProject, {
+      nullable: true,
+      description: 'A construction project by id (R30: as the housing view of its contractor).',
+    })
     async project(@Arg('id', () => ID) id: string, @Ctx() ctx: HousingContext) {
       assertCanReadViews(ctx.identity, 'housing'); // R30
       return ctx.own.projectById.load(id);
@@ -87,7 +97,13 @@ function housingResolvers(types: DepartmentTypes): Function[] {
   return [HousingViewResolver, HousingTargetResolver, HousingQueryResolver];
 }
 
-const QUALIFICATIONS = ['建筑工程施工总承包', '市政公用工程施工总承包', '地基基础工程专业承包', '建筑装修装饰工程专业承包', '钢结构工程专业承包'];
+const QUALIFICATIONS = [
+  '建筑工程施工总承包',
+  '市政公用工程施工总承包',
+  '地基基础工程专业承包',
+  '建筑装修装饰工程专业承包',
+  '钢结构工程专业承包',
+];
 const PROJECT_WORDS = ['住宅小区', '商业综合体', '办公楼', '学校教学楼', '市政道路改建工程', '厂房'];
 
 /** Housing and urban-rural construction (住建): contractors and projects, its inspectors, checklist and qualifications. */

@@ -12,7 +12,10 @@ function signedIn(identity: Identity, what: string): void {
 }
 
 function refuse(what: string, allowed: string, identity: Identity): never {
-  throw forbidden(`Only ${allowed} may ${what}; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`, { rule: 'R30' });
+  throw forbidden(
+    `Only ${allowed} may ${what}; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+    { rule: 'R30' },
+  );
 }
 
 /**
@@ -28,13 +31,20 @@ export function assertRoleAmong(identity: Identity, roles: readonly Role[], what
 /** R16: the lead department's coordinator creates plans and tasks and draws. */
 export function assertLeadCoordinator(identity: Identity, lead: string, what: string): void {
   signedIn(identity, what);
-  if (identity.role !== Role.COORDINATOR || identity.department !== lead) refuse(what, `a COORDINATOR of the lead department '${lead}'`, identity);
+  if (identity.role !== Role.COORDINATOR || identity.department !== lead)
+    refuse(what, `a COORDINATOR of the lead department '${lead}'`, identity);
 }
 
 /** R18: a participating department's coordinator or admin draws that department's inspectors. */
-export function assertDepartmentStaff(identity: Identity, department: string, roles: readonly Role[], what: string): void {
+export function assertDepartmentStaff(
+  identity: Identity,
+  department: string,
+  roles: readonly Role[],
+  what: string,
+): void {
   signedIn(identity, what);
-  if (identity.department !== department || !roles.includes(identity.role)) refuse(what, `${roles.join(' or ')} of '${department}'`, identity);
+  if (identity.department !== department || !roles.includes(identity.role))
+    refuse(what, `${roles.join(' or ')} of '${department}'`, identity);
 }
 
 /**
@@ -44,7 +54,8 @@ export function assertDepartmentStaff(identity: Identity, department: string, ro
  */
 export function assertAuditReader(identity: Identity, what: string): void {
   signedIn(identity, what);
-  if (identity.role !== Role.AUDITOR && identity.role !== Role.HUB_ADMIN) refuse(what, 'auditors and hub admins', identity);
+  if (identity.role !== Role.AUDITOR && identity.role !== Role.HUB_ADMIN)
+    refuse(what, 'auditors and hub admins', identity);
 }
 
 export function isAuditReader(identity: Identity): boolean {
@@ -63,7 +74,8 @@ export function assertHubStaff(identity: Identity, what: string): void {
 export function assertTaskStaff(identity: Identity, departments: readonly string[], what: string): void {
   signedIn(identity, what);
   if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE) return;
-  if (identity.department === null || !departments.includes(identity.department)) refuse(what, `staff of the departments taking part (${departments.join(', ')}) and hub roles`, identity);
+  if (identity.department === null || !departments.includes(identity.department))
+    refuse(what, `staff of the departments taking part (${departments.join(', ')}) and hub roles`, identity);
 }
 
 /** Unpublished plan drafts: staff of the participating departments and hub roles. */

@@ -9,7 +9,9 @@ import { auditHash, GENESIS_HASH } from './audit';
 import type { JointContext } from './context';
 import { AuditEventRow, AuditHeadRow } from './entities';
 
-@ObjectType('AuditEvent', { description: 'One step in the audit trail (R29): who did what, when; chained to the step before by hash.' })
+@ObjectType('AuditEvent', {
+  description: 'One step in the audit trail (R29): who did what, when; chained to the step before by hash.',
+})
 class AuditEventType {
   @Field(() => Int)
   seq!: number;
@@ -33,7 +35,9 @@ class AuditEventType {
   hash!: string;
 }
 
-@ObjectType('AuditChainCheck', { description: 'Whether the audit trail is unbroken: every entry hashes to its stored hash and names the one before.' })
+@ObjectType('AuditChainCheck', {
+  description: 'Whether the audit trail is unbroken: every entry hashes to its stored hash and names the one before.',
+})
 class AuditChainCheckType {
   @Field()
   ok!: boolean;
@@ -43,7 +47,11 @@ class AuditChainCheckType {
   brokenAt!: number | null;
 }
 
-const AuditEventPage = pageType('AuditEventPage', AuditEventType, 'A page of the audit trail (R29), in the order of its entries.');
+const AuditEventPage = pageType(
+  'AuditEventPage',
+  AuditEventType,
+  'A page of the audit trail (R29), in the order of its entries.',
+);
 
 /** The largest page of the audit trail, and the default one. */
 const AUDIT_PAGE_MAX = 5000;
@@ -60,7 +68,11 @@ function seqCursor(seq: number): string {
 function readSeqCursor(after: string | null | undefined): number {
   if (after === null || after === undefined || after === '') return 0;
   const match = SEQ_CURSOR.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match) throw badInput(`after: '${after.slice(0, 80)}' is not a cursor of the audit trail; pass a pageInfo.endCursor jointAuditTrailPage returned, or leave it out for the first page.`, { field: 'after' });
+  if (!match)
+    throw badInput(
+      `after: '${after.slice(0, 80)}' is not a cursor of the audit trail; pass a pageInfo.endCursor jointAuditTrailPage returned, or leave it out for the first page.`,
+      { field: 'after' },
+    );
   return Number(match[1]);
 }
 
@@ -68,25 +80,40 @@ function readSeqCursor(after: string | null | undefined): number {
 export class AuditResolver {
   @Query(() => AuditEventPage, {
     nullable: true,
-    description: 'The audit trail (R29), optionally of one plan or task, in the order of its entries, a page of them: auditors and hub admins; null, with an error, for others.',
+    description:
+      'The audit trail (R29), optionally of one plan or task, in the order of its entries, a page of them: auditors and hub admins; null, with an error, for others.',
   })
   async jointAuditTrailPage(
-    @Arg('entityId', () => String, { nullable: true, description: 'Only the entries of this plan or task.' }) entityId: string | null,
+    @Arg('entityId', () => String, { nullable: true, description: 'Only the entries of this plan or task.' })
+    entityId: string | null,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: AUDIT_PAGE_DEFAULT, description: firstDescription(AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT) }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: AUDIT_PAGE_DEFAULT,
+      description: firstDescription(AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<AuditEventRow>> {
     assertAuditReader(ctx.identity, 'read the audit trail');
     const size = pageSize(first, AUDIT_PAGE_MAX);
     const afterSeq = readSeqCursor(after);
     const where = entityId ? { entityId } : {};
-    const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, { where: { seq: MoreThan(afterSeq), ...where }, order: { seq: 'ASC' }, take: size + 1 });
+    const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, {
+      where: { seq: MoreThan(afterSeq), ...where },
+      order: { seq: 'ASC' },
+      take: size + 1,
+    });
     const nodes = rows.slice(0, size);
     const last = nodes.at(-1);
-    return pageFromCursor(nodes, last ? seqCursor(last.seq) : null, rows.length > size, () => ctx.joint.dataSource.manager.countBy(AuditEventRow, where));
+    return pageFromCursor(nodes, last ? seqCursor(last.seq) : null, rows.length > size, () =>
+      ctx.joint.dataSource.manager.countBy(AuditEventRow, where),
+    );
   }
 
-  @Query(() => [AuditEventType], { deprecationReason: 'Use jointAuditTrailPage.', description: 'The audit trail (R29), optionally of one plan or task; auditors and hub admins.' })
+  @Query(() => [AuditEventType], {
+    deprecationReason: 'Use jointAuditTrailPage.',
+    description: 'The audit trail (R29), optionally of one plan or task; auditors and hub admins.',
+  })
   async jointAuditTrail(
     @Arg('entityId', () => String, { nullable: true }) entityId: string | null,
     @Arg('afterSeq', () => Int, { defaultValue: 0 }) afterSeq: number,
@@ -110,7 +137,11 @@ export class AuditResolver {
     let prev = GENESIS_HASH;
     let seq = 0;
     for (;;) {
-      const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, { where: { seq: MoreThan(seq) }, order: { seq: 'ASC' }, take: 5000 });
+      const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, {
+        where: { seq: MoreThan(seq) },
+        order: { seq: 'ASC' },
+        take: 5000,
+      });
       if (rows.length === 0) {
         // The head row holds the last entry's number and hash: entries cut off the end are found too.
         const head = await ctx.joint.dataSource.manager.findOneByOrFail(AuditHeadRow, { id: 1 });
@@ -118,7 +149,8 @@ export class AuditResolver {
         return { ok: true, entries: seq, brokenAt: null };
       }
       for (const row of rows) {
-        if (row.seq !== seq + 1 || row.prevHash !== prev || auditHash(prev, row) !== row.hash) return { ok: false, entries: seq, brokenAt: row.seq };
+        if (row.seq !== seq + 1 || row.prevHash !== prev || auditHash(prev, row) !== row.hash)
+          return { ok: false, entries: seq, brokenAt: row.seq };
         prev = row.hash;
         seq = row.seq;
       }

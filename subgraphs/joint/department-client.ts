@@ -52,7 +52,10 @@ export class DepartmentClient {
     const now = Date.now();
     let token = this.tokens.get(subgraph);
     if (!token || token.expires - now < 60_000) {
-      token = { value: await this.issuer.issueFor(subgraph, { subject: 'joint', role: Role.SERVICE, department: null }, '15m'), expires: now + 15 * 60_000 };
+      token = {
+        value: await this.issuer.issueFor(subgraph, { subject: 'joint', role: Role.SERVICE, department: null }, '15m'),
+        expires: now + 15 * 60_000,
+      };
       this.tokens.set(subgraph, token);
     }
     return token.value;
@@ -60,24 +63,38 @@ export class DepartmentClient {
 
   private async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const endpoint = this.endpoints().find((e) => e.code === department);
-    if (!endpoint) throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, { field: 'department' });
+    if (!endpoint)
+      throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, {
+        field: 'department',
+      });
     let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     try {
       const response = await this.post(endpoint.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.serviceToken(endpoint.name)}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await this.serviceToken(endpoint.name)}`,
+        },
         body: JSON.stringify({ query, variables }),
       });
       body = (await response.json()) as typeof body;
       if (!response.ok && !body.errors) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
-      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department could not be reached (${(error as Error).message}); nothing was changed. Try again when it is back.`, {
-        serviceName: department,
-      });
+      throw new HubError(
+        ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+        `The ${department} department could not be reached (${(error as Error).message}); nothing was changed. Try again when it is back.`,
+        {
+          serviceName: department,
+        },
+      );
     }
     if (body.errors?.length) {
       const first = body.errors[0]!;
-      throw new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department answered: ${first.message}`, { serviceName: department, upstreamCode: first.extensions?.code });
+      throw new HubError(
+        ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+        `The ${department} department answered: ${first.message}`,
+        { serviceName: department, upstreamCode: first.extensions?.code },
+      );
     }
     return body.data as T;
   }
@@ -99,7 +116,10 @@ export class DepartmentClient {
     const out: T[] = [];
     let after: string | null = null;
     for (;;) {
-      const data: Record<string, Record<string, Record<string, unknown>>> = await this.run(department, operation, { first: pageSize, after });
+      const data: Record<string, Record<string, Record<string, unknown>>> = await this.run(department, operation, {
+        first: pageSize,
+        after,
+      });
       const page = data[department]![field]! as { endCursor: string | null; hasMore: boolean } & Record<string, T[]>;
       out.push(...page[list]!);
       if (!page.hasMore) return out;

@@ -159,7 +159,11 @@ export class TaskRow {
 
   /** The draw's outcome: seed and counts per stratum (the list and its batches are in drawn_target). */
   @Column({ name: 'draw_result', type: 'simple-json', nullable: true })
-  drawResult!: { seed: string; strata: Array<{ stratum: string; eligible: number; ratioBasisPoints: number; drawn: number }>; batchSize: number } | null;
+  drawResult!: {
+    seed: string;
+    strata: Array<{ stratum: string; eligible: number; ratioBasisPoints: number; drawn: number }>;
+    batchSize: number;
+  } | null;
 
   @Column({ name: 'drawn_at', type: 'datetime', precision: 3, nullable: true })
   drawnAt!: Date | null;
@@ -435,4 +439,27 @@ export class AuditHeadRow {
   hash!: string;
 }
 
-export const JOINT_ENTITIES = [LeadRow, InspectionCodeRow, VisitFeedbackRow, SubmissionRow, OutboxRow, EvidenceRow, EvidenceChunkRow, EvidenceLinkRow, RecordFormRow, NoticeRow, AuditHeadRow, TeamRosterRow, PlanRow, PlanRevisionRow, TaskRow, SnapshotChunkRow, DrawnTargetRow, InspectorDrawRow, TeamMemberRow, ConflictRow, EntrustmentRow, AuditEventRow];
+export const JOINT_ENTITIES = [
+  LeadRow,
+  InspectionCodeRow,
+  VisitFeedbackRow,
+  SubmissionRow,
+  OutboxRow,
+  EvidenceRow,
+  EvidenceChunkRow,
+  EvidenceLinkRow,
+  RecordFormRow,
+  NoticeRow,
+  AuditHeadRow,
+  TeamRosterRow,
+  PlanRow,
+  PlanRevisionRow,
+  TaskRow,
+  SnapshotChunkRow,
+  DrawnTargetRow,
+  InspectorDrawRow,
+  TeamMemberRow,
+  ConflictRow,
+  EntrustmentRow,
+  AuditEventRow,
+];

@@ -69,15 +69,44 @@ export enum VisitFeedbackKindEnum {
   COMPLAINT = 'COMPLAINT',
 }
 
-registerEnumType(TaskStatusEnum, { name: 'TaskStatus', description: 'Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list never changes again), or CANCELLED.' });
-registerEnumType(PlanStatusEnum, { name: 'PlanStatus', description: 'PUBLISHED when the plan revision shown is published, DRAFT otherwise (R11).' });
-registerEnumType(PlanKindEnum, { name: 'PlanKind', description: 'JOINT when several departments take part (联合抽查), INTERNAL for one (部门内部抽查) (R10).' });
-registerEnumType(StratumEnum, { name: 'Stratum', description: 'A credit-risk stratum of the draw (R13): HIGH, ELEVATED, GENERAL or LOW.' });
-registerEnumType(TeamMemberKindEnum, { name: 'TeamMemberKind', description: 'An enforcement INSPECTOR or an EXPERT (R8, R18).' });
-registerEnumType(TeamMemberOriginEnum, { name: 'TeamMemberOrigin', description: 'DRAWN by the lottery, a REPLACEMENT (R20) or ASSIGNED to a vacant seat (R21), both chosen without one.' });
-registerEnumType(TeamSeatStatusEnum, { name: 'TeamSeatStatus', description: 'ACTIVE: holds the seat; REPLACED: kept on record (R20).' });
-registerEnumType(DeliveryStatusEnum, { name: 'DeliveryStatus', description: 'A share of a submission (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).' });
-registerEnumType(VisitFeedbackKindEnum, { name: 'VisitFeedbackKind', description: 'A RATING (1 to 5) or a COMPLAINT a business left against an inspection code (R32).' });
+registerEnumType(TaskStatusEnum, {
+  name: 'TaskStatus',
+  description:
+    'Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list never changes again), or CANCELLED.',
+});
+registerEnumType(PlanStatusEnum, {
+  name: 'PlanStatus',
+  description: 'PUBLISHED when the plan revision shown is published, DRAFT otherwise (R11).',
+});
+registerEnumType(PlanKindEnum, {
+  name: 'PlanKind',
+  description: 'JOINT when several departments take part (联合抽查), INTERNAL for one (部门内部抽查) (R10).',
+});
+registerEnumType(StratumEnum, {
+  name: 'Stratum',
+  description: 'A credit-risk stratum of the draw (R13): HIGH, ELEVATED, GENERAL or LOW.',
+});
+registerEnumType(TeamMemberKindEnum, {
+  name: 'TeamMemberKind',
+  description: 'An enforcement INSPECTOR or an EXPERT (R8, R18).',
+});
+registerEnumType(TeamMemberOriginEnum, {
+  name: 'TeamMemberOrigin',
+  description: 'DRAWN by the lottery, a REPLACEMENT (R20) or ASSIGNED to a vacant seat (R21), both chosen without one.',
+});
+registerEnumType(TeamSeatStatusEnum, {
+  name: 'TeamSeatStatus',
+  description: 'ACTIVE: holds the seat; REPLACED: kept on record (R20).',
+});
+registerEnumType(DeliveryStatusEnum, {
+  name: 'DeliveryStatus',
+  description:
+    'A share of a submission (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).',
+});
+registerEnumType(VisitFeedbackKindEnum, {
+  name: 'VisitFeedbackKind',
+  description: 'A RATING (1 to 5) or a COMPLAINT a business left against an inspection code (R32).',
+});
 
 /** Measures taken on site (Zibo rules art. 17), recorded on the joint record form (issue J). The values are submission-content.ts's VISIT_MEASURES keys. */
 export enum VisitMeasureEnum {
@@ -86,11 +115,19 @@ export enum VisitMeasureEnum {
   ORDERED_TO_STOP = 'ORDERED_TO_STOP',
   ORDERED_TO_RECTIFY = 'ORDERED_TO_RECTIFY',
 }
-registerEnumType(VisitMeasureEnum, { name: 'VisitMeasure', description: 'A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 (ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY).' });
+registerEnumType(VisitMeasureEnum, {
+  name: 'VisitMeasure',
+  description:
+    'A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 (ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY).',
+});
 
 /** How the business acknowledged the joint record form (Zibo rules art. 17). */
 export enum BusinessAcknowledgementEnum {
   SIGNED = 'SIGNED',
   REFUSED = 'REFUSED',
 }
-registerEnumType(BusinessAcknowledgementEnum, { name: 'BusinessAcknowledgement', description: 'SIGNED: the business signed (or stamped) the joint record form; REFUSED: it refused, and the inspectors signed a note saying so.' });
+registerEnumType(BusinessAcknowledgementEnum, {
+  name: 'BusinessAcknowledgement',
+  description:
+    'SIGNED: the business signed (or stamped) the joint record form; REFUSED: it refused, and the inspectors signed a note saying so.',
+});

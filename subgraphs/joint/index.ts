@@ -35,11 +35,33 @@ import type { SettableClock } from '../kernel/settable-clock';
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';
 
-export const JOINT_MIGRATIONS = [JointService1763910000000, WriteBack1763930000000, InspectionCodes1763940000000, Leads1763960000000, OutboxLeaseId1764000000000, TrainingRecords1764100000000, OnSite1764400000000];
+export const JOINT_MIGRATIONS = [
+  JointService1763910000000,
+  WriteBack1763930000000,
+  InspectionCodes1763940000000,
+  Leads1763960000000,
+  OutboxLeaseId1764000000000,
+  TrainingRecords1764100000000,
+  OnSite1764400000000,
+];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
 export function buildJointSchema(): Promise<GraphQLSchema> {
-  return buildFederatedSchema({ resolvers: [PlanResolver, TaskResolver, TeamResolver, InspectionCodeResolver, StatisticsResolver, PublicationDeadlineResolver, LeadResolver, AuditResolver, TrainingResolver, PaperResolver], orphanedTypes: [MarketEntityRef] });
+  return buildFederatedSchema({
+    resolvers: [
+      PlanResolver,
+      TaskResolver,
+      TeamResolver,
+      InspectionCodeResolver,
+      StatisticsResolver,
+      PublicationDeadlineResolver,
+      LeadResolver,
+      AuditResolver,
+      TrainingResolver,
+      PaperResolver,
+    ],
+    orphanedTypes: [MarketEntityRef],
+  });
 }
 
 export interface RunningJoint extends ServiceWithDatabase {
@@ -70,11 +92,17 @@ export interface JointOptions {
  * work of today needs and whose notice is missing is logged as a warning and shown by `/health`
  * (counts there are provisional, R11, R25).
  */
-export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir' | 'onSite'>>, options: JointOptions): Promise<RunningJoint> {
+export async function startJoint(
+  config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir' | 'onSite'>>,
+  options: JointOptions,
+): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
   const trainingClock = options.trainingClock ?? null;
   const clock = options.clock ?? (trainingClock ? () => trainingClock.now() : () => new Date());
-  const database = await openServiceDatabase(config.db, JOINT_SERVICE, { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
+  const database = await openServiceDatabase(config.db, JOINT_SERVICE, {
+    entities: JOINT_ENTITIES,
+    migrations: JOINT_MIGRATIONS,
+  });
   const deps: JointDeps = {
     dataSource: database.dataSource,
     departments: new DepartmentClient(options.departments, options.issuer),
@@ -85,9 +113,11 @@ export async function startJoint(config: Pick<HubConfig, 'db' | 'host' | 'limits
     onSite: { ...(config.onSite ?? { maxEvidenceBytes: 10 * 1024 * 1024, publicUrl: 'http://localhost:4000' }) },
   };
   const atStart = calendarStatus(calendar, clock());
-  if (atStart.provisionalYears.length) options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
+  if (atStart.provisionalYears.length)
+    options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
   const deliverer = new OutboxDeliverer(deps, options.logger, options.deliveryIntervalMs ?? 1000);
-  deps.afterSubmit = () => void deliverer.deliverDue().catch((error) => options.logger.error({ err: error }, 'outbox delivery failed'));
+  deps.afterSubmit = () =>
+    void deliverer.deliverDue().catch((error) => options.logger.error({ err: error }, 'outbox delivery failed'));
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<JointContext>({
       name: JOINT_SERVICE,

@@ -10,13 +10,25 @@ import { RegistryDirectory } from './registry-directory';
 async function main(): Promise<void> {
   const config = loadConfig();
   // The training clock is shared by every service of one process (npm start); services run apart would each keep their own time.
-  if (config.training) throw new Error('JOINTCHECK_MODE=training is for the hub in one process (npm start): a training hub moves one clock for every service. Run the services apart with development or production.');
-  if (!config.registryUrl) throw new Error('JOINTCHECK_REGISTRY_URL is not set: the joint service reads the departments from the registry (e.g. http://registry:4000/graphql).');
+  if (config.training)
+    throw new Error(
+      'JOINTCHECK_MODE=training is for the hub in one process (npm start): a training hub moves one clock for every service. Run the services apart with development or production.',
+    );
+  if (!config.registryUrl)
+    throw new Error(
+      'JOINTCHECK_REGISTRY_URL is not set: the joint service reads the departments from the registry (e.g. http://registry:4000/graphql).',
+    );
   const logger = createLogger(config.logLevel, JOINT_SERVICE);
   const issuer = await loadIssuer(config);
   const directory = new RegistryDirectory(config.registryUrl, issuer, logger);
   await directory.start(300_000);
-  const joint = await startJoint(config, { verifier: await loadVerifier(config), issuer, logger, port: config.port, departments: directory.departments });
+  const joint = await startJoint(config, {
+    verifier: await loadVerifier(config),
+    issuer,
+    logger,
+    port: config.port,
+    departments: directory.departments,
+  });
   stopOnSignals(async () => {
     directory.stop();
     await joint.stop();

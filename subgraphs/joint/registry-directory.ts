@@ -24,16 +24,30 @@ export class RegistryDirectory {
   departments = (): readonly DepartmentEndpoint[] => this.list;
 
   async refresh(): Promise<void> {
-    const token = await this.issuer.issueFor(REGISTRY_SERVICE_NAME, { subject: 'joint', role: Role.SERVICE, department: null }, '5m');
+    const token = await this.issuer.issueFor(
+      REGISTRY_SERVICE_NAME,
+      { subject: 'joint', role: Role.SERVICE, department: null },
+      '5m',
+    );
     const response = await fetch(this.registryUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ registrySubgraphs { name code departmentName url } }' }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { data?: { registrySubgraphs: Array<{ name: string; code: string | null; departmentName: string | null; url: string }> }; errors?: Array<{ message: string }> };
-    if (!body.data) throw new Error(`the registry answered: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`}`);
-    this.list = body.data.registrySubgraphs.filter((s) => s.code !== null).map((s) => ({ code: s.code!, name: s.name, url: s.url, departmentName: s.departmentName }));
+    const body = (await response.json()) as {
+      data?: {
+        registrySubgraphs: Array<{ name: string; code: string | null; departmentName: string | null; url: string }>;
+      };
+      errors?: Array<{ message: string }>;
+    };
+    if (!body.data)
+      throw new Error(
+        `the registry answered: ${body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`}`,
+      );
+    this.list = body.data.registrySubgraphs
+      .filter((s) => s.code !== null)
+      .map((s) => ({ code: s.code!, name: s.name, url: s.url, departmentName: s.departmentName }));
   }
 
   /** Reads the list now (waiting for the registry up to `waitMs`), then keeps it fresh. */
@@ -49,7 +63,13 @@ export class RegistryDirectory {
         await new Promise((resolve) => setTimeout(resolve, 2000));
       }
     }
-    this.timer = setInterval(() => void this.refresh().catch((error) => this.logger.warn({ err: error }, 'registry not reachable; keeping the last department list')), this.intervalMs);
+    this.timer = setInterval(
+      () =>
+        void this.refresh().catch((error) =>
+          this.logger.warn({ err: error }, 'registry not reachable; keeping the last department list'),
+        ),
+      this.intervalMs,
+    );
     this.timer.unref();
   }
 

@@ -17,9 +17,14 @@ import type { JointContext } from './context';
  * ordinary development hub refuse to move the clock.
  */
 
-@ObjectType('TrainingClock', { description: "The hub's clock, and whether this is a training hub (培训/演练环境) whose clock can be moved." })
+@ObjectType('TrainingClock', {
+  description: "The hub's clock, and whether this is a training hub (培训/演练环境) whose clock can be moved.",
+})
 export class TrainingClockType {
-  @Field({ description: 'A training hub: its clock can be moved and every plan and task it makes is marked as training (not a real inspection).' })
+  @Field({
+    description:
+      'A training hub: its clock can be moved and every plan and task it makes is marked as training (not a real inspection).',
+  })
   training!: boolean;
   @Field({ description: "The hub's time now." })
   now!: Date;
@@ -33,32 +38,56 @@ const MOVERS = [Role.COORDINATOR, Role.HUB_ADMIN];
 
 @Resolver()
 export class TrainingResolver {
-  @Query(() => TrainingClockType, { description: 'Whether this hub is a training hub (培训/演练环境), and its clock (public: the public page marks a training hub).' })
+  @Query(() => TrainingClockType, {
+    description:
+      'Whether this hub is a training hub (培训/演练环境), and its clock (public: the public page marks a training hub).',
+  })
   jointTrainingClock(@Ctx() ctx: JointContext): TrainingClockType {
     return clockOf(ctx);
   }
 
   @Mutation(() => TrainingClockType, {
     description:
-      'Training hub only (JOINTCHECK_MODE=training): moves the hub clock forward to `to` (YYYY-MM-DD, 10:00 China time, or an ISO instant), e.g. to a task\'s witness date to try a draw. Coordinators and hub admins; refused in production and development hubs. On the audit trail (R29).',
+      "Training hub only (JOINTCHECK_MODE=training): moves the hub clock forward to `to` (YYYY-MM-DD, 10:00 China time, or an ISO instant), e.g. to a task's witness date to try a draw. Coordinators and hub admins; refused in production and development hubs. On the audit trail (R29).",
   })
-  async jointMoveTrainingClock(@Arg('to', () => String) to: string, @Ctx() ctx: JointContext): Promise<TrainingClockType> {
+  async jointMoveTrainingClock(
+    @Arg('to', () => String) to: string,
+    @Ctx() ctx: JointContext,
+  ): Promise<TrainingClockType> {
     assertRoleAmong(ctx.identity, MOVERS, 'move the training clock');
     const clock = ctx.joint.trainingClock;
     if (!clock) {
-      throw forbidden('The clock can be moved only in a training hub (培训/演练环境: start it with JOINTCHECK_MODE=training); this hub keeps real time, as a production hub must.', { field: 'to' });
+      throw forbidden(
+        'The clock can be moved only in a training hub (培训/演练环境: start it with JOINTCHECK_MODE=training); this hub keeps real time, as a production hub must.',
+        { field: 'to' },
+      );
     }
     // A day is taken at 10:00 China time, when offices are open; anything else must be an ISO instant.
     const day = /^\d{4}-\d{2}-\d{2}$/.test(to);
     const target = day ? new Date(`${to}T10:00:00+08:00`) : new Date(to);
     if ((day && !isCalendarDay(to)) || !Number.isFinite(target.getTime())) {
-      throw badInput(`to '${to}' is neither a date (YYYY-MM-DD) nor an ISO instant (2027-01-04T10:00:00+08:00).`, { field: 'to' });
+      throw badInput(`to '${to}' is neither a date (YYYY-MM-DD) nor an ISO instant (2027-01-04T10:00:00+08:00).`, {
+        field: 'to',
+      });
     }
     const now = clock.now();
     // Records are stamped in order (the audit trail, R29): time is never moved back.
-    if (target.getTime() <= now.getTime()) throw badInput(`The training clock only moves forward: it reads ${now.toISOString()}, and ${target.toISOString()} is not later.`, { field: 'to' });
+    if (target.getTime() <= now.getTime())
+      throw badInput(
+        `The training clock only moves forward: it reads ${now.toISOString()}, and ${target.toISOString()} is not later.`,
+        { field: 'to' },
+      );
     await ctx.joint.dataSource.transaction(async (tx) => {
-      await appendAudit(tx, ctx.identity, { action: 'training.clock-moved', entityId: 'clock', details: { from: now.toISOString(), to: target.toISOString() } }, now);
+      await appendAudit(
+        tx,
+        ctx.identity,
+        {
+          action: 'training.clock-moved',
+          entityId: 'clock',
+          details: { from: now.toISOString(), to: target.toISOString() },
+        },
+        now,
+      );
     });
     clock.set(target);
     return clockOf(ctx);
@@ -67,5 +96,10 @@ export class TrainingResolver {
 
 function clockOf(ctx: JointContext): TrainingClockType {
   const now = ctx.joint.clock();
-  return { training: ctx.joint.trainingClock !== null, now, today: chinaDate(now), moved: ctx.joint.trainingClock?.isSet ?? false };
+  return {
+    training: ctx.joint.trainingClock !== null,
+    now,
+    today: chinaDate(now),
+    moved: ctx.joint.trainingClock?.isSet ?? false,
+  };
 }

@@ -17,7 +17,8 @@ import { DEPARTMENT_ROLES, type Identity, Role } from './identity';
  * rosters", "change tax data") and how to sign in.
  */
 function refuseAnonymous(identity: Identity, action: string): void {
-  if (identity.role === Role.PUBLIC) throw unauthenticated(`Sign in to ${action}: send 'Authorization: Bearer <token>'.`);
+  if (identity.role === Role.PUBLIC)
+    throw unauthenticated(`Sign in to ${action}: send 'Authorization: Bearer <token>'.`);
 }
 
 /** R30: rosters are read by the department's own staff and the hub roles that need them. */
@@ -26,7 +27,10 @@ export function assertCanReadRoster(identity: Identity, department: string): voi
   const ownStaff = identity.department === department && DEPARTMENT_ROLES.includes(identity.role);
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
   if (!ownStaff && !hubRole) {
-    throw forbidden(`The ${department} rosters are readable by ${department} staff, hub admins, auditors and hub services only (R30).`, { rule: 'R30' });
+    throw forbidden(
+      `The ${department} rosters are readable by ${department} staff, hub admins, auditors and hub services only (R30).`,
+      { rule: 'R30' },
+    );
   }
 }
 
@@ -42,17 +46,27 @@ export function assertCanReadViews(identity: Identity, department: string): void
   const planner = identity.role === Role.COORDINATOR;
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
   if (!ownStaff && !planner && !hubRole) {
-    throw forbidden(`The ${department} view of a target is readable by ${department} staff, coordinators, hub admins, auditors and hub services only (R30).`, { rule: 'R30' });
+    throw forbidden(
+      `The ${department} view of a target is readable by ${department} staff, coordinators, hub admins, auditors and hub services only (R30).`,
+      { rule: 'R30' },
+    );
   }
 }
 
 /** A department writes only its own data, and only through its admin (or the roles given). */
-export function assertDepartmentWriter(identity: Identity, department: string, roles: readonly Role[] = [Role.DEPT_ADMIN]): void {
+export function assertDepartmentWriter(
+  identity: Identity,
+  department: string,
+  roles: readonly Role[] = [Role.DEPT_ADMIN],
+): void {
   refuseAnonymous(identity, `change ${department} data`);
   if (identity.department !== department || !roles.includes(identity.role)) {
-    throw forbidden(`Only ${roles.join(' or ')} of department '${department}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`, {
-      rule: 'R30',
-    });
+    throw forbidden(
+      `Only ${roles.join(' or ')} of department '${department}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+      {
+        rule: 'R30',
+      },
+    );
   }
 }
 

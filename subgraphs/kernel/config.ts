@@ -56,10 +56,18 @@ const schema = z.object({
   JOINTCHECK_OIDC_AUDIENCE: z
     .string()
     .default('urn:jointcheck')
-    .refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v), { message: 'must be an absolute URI, such as urn:jointcheck or https://hub.example.gov.cn/' }),
+    .refine((v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v), {
+      message: 'must be an absolute URI, such as urn:jointcheck or https://hub.example.gov.cn/',
+    }),
   /** The claims of the provider's access token holding the hub role and the department code. */
-  JOINTCHECK_OIDC_ROLE_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_role'),
-  JOINTCHECK_OIDC_DEPT_CLAIM: z.string().regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name').default('jointcheck_dept'),
+  JOINTCHECK_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name')
+    .default('jointcheck_role'),
+  JOINTCHECK_OIDC_DEPT_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_:./-]{0,99}$/, 'a claim name')
+    .default('jointcheck_dept'),
   /** The `typ` header the provider's access tokens carry (RFC 9068: at+jwt); `any` when the provider sets none. */
   JOINTCHECK_OIDC_TOKEN_TYPE: z.string().min(1).max(100).default('at+jwt'),
   /** The quick start's development identity provider's port (0: a free one). */
@@ -111,12 +119,22 @@ const schema = z.object({
    */
   JOINTCHECK_TRUST_PROXY: z.string().min(1).optional(),
   /** Gateway: the largest request body, in bytes. */
-  JOINTCHECK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  JOINTCHECK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   /**
    * Joint service (issue J): the largest piece of evidence (a photo, a document, a signature) a
    * phone may send, in bytes. At most 15 MB: a row must fit MySQL's default max_allowed_packet (16 MB).
    */
-  JOINTCHECK_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(64 * 1024).max(15 * 1024 * 1024).default(10 * 1024 * 1024),
+  JOINTCHECK_MAX_EVIDENCE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(15 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /**
    * Joint service (issue J): the address the public reaches the hub's page at (the gateway's, behind
    * any proxy), printed on the joint record form as the QR code of its inspection code (R32).
@@ -179,7 +197,19 @@ export interface HubConfig {
   production: boolean;
   /** A training hub (培训/演练环境): a movable clock, every record marked as training. Never in production. */
   training: boolean;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBodyBytes: number; mutationsPerMinute: number; callerConcurrency: number; callerCost: number; subgraphTimeoutMs: number; production: boolean };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    maxBodyBytes: number;
+    mutationsPerMinute: number;
+    callerConcurrency: number;
+    callerCost: number;
+    subgraphTimeoutMs: number;
+    production: boolean;
+  };
   demo: { enabled: boolean; seed: string; targets: number };
   /** Existing systems of connector-backed departments (null: the all-in-one hub starts a stand-in). */
   healthSystem: { url: string; apiKey: string } | null;
@@ -193,7 +223,15 @@ export interface HubConfig {
    * Sign-in (issue I): the identity provider; `issuer` null means none is configured (the quick
    * start then runs the development provider on `devPort` and fills it in).
    */
-  oidc: { issuer: string | null; clientId: string; audience: string; roleClaim: string; deptClaim: string; tokenType: string | null; devPort: number | null };
+  oidc: {
+    issuer: string | null;
+    clientId: string;
+    audience: string;
+    roleClaim: string;
+    deptClaim: string;
+    tokenType: string | null;
+    devPort: number | null;
+  };
   /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
   calendarDir: string | null;
   /** Joint service (issue J): evidence's size cap, and the public page's address for the form's QR code (R32). */
@@ -201,18 +239,44 @@ export interface HubConfig {
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
 }
 
-export type ConnectorSettings = { kind: 'rest'; mappingFile: string; upstreamUrl: string; apiKey: string } | { kind: 'mysql'; mappingFile: string; upstreamUrl: string };
+export type ConnectorSettings =
+  | { kind: 'rest'; mappingFile: string; upstreamUrl: string; apiKey: string }
+  | { kind: 'mysql'; mappingFile: string; upstreamUrl: string };
 
 /** The connector settings, all or none; REST needs a key, MySQL carries its credentials in the URL. */
 function connectorSettings(c: z.infer<typeof schema>): ConnectorSettings | null {
-  const given = [c.JOINTCHECK_CONNECTOR_KIND, c.JOINTCHECK_CONNECTOR_MAPPING, c.JOINTCHECK_CONNECTOR_UPSTREAM_URL, c.JOINTCHECK_CONNECTOR_UPSTREAM_KEY].some(Boolean);
+  const given = [
+    c.JOINTCHECK_CONNECTOR_KIND,
+    c.JOINTCHECK_CONNECTOR_MAPPING,
+    c.JOINTCHECK_CONNECTOR_UPSTREAM_URL,
+    c.JOINTCHECK_CONNECTOR_UPSTREAM_KEY,
+  ].some(Boolean);
   if (!given) return null;
-  const { JOINTCHECK_CONNECTOR_KIND: kind, JOINTCHECK_CONNECTOR_MAPPING: mapping, JOINTCHECK_CONNECTOR_UPSTREAM_URL: url, JOINTCHECK_CONNECTOR_UPSTREAM_KEY: key } = c;
-  const missing = [!kind && 'JOINTCHECK_CONNECTOR_KIND (rest or mysql)', !mapping && 'JOINTCHECK_CONNECTOR_MAPPING (the mapping file)', !url && 'JOINTCHECK_CONNECTOR_UPSTREAM_URL (the existing system)', kind === 'rest' && !key && 'JOINTCHECK_CONNECTOR_UPSTREAM_KEY (its API key)'].filter(Boolean);
-  if (missing.length) throw new Error(`Invalid configuration: a department on a connector also needs ${missing.join(', ')}.`);
-  if (kind === 'mysql' && key) throw new Error('Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_KEY is for a REST system; a MySQL connector takes its credentials in JOINTCHECK_CONNECTOR_UPSTREAM_URL.');
-  if (kind === 'mysql' && !/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]+$/.test(url!)) throw new Error('Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_URL must be mysql://user:password@host:3306/database for a MySQL connector.');
-  return kind === 'rest' ? { kind, mappingFile: path.resolve(mapping!), upstreamUrl: url!.replace(/\/$/, ''), apiKey: key! } : { kind: 'mysql', mappingFile: path.resolve(mapping!), upstreamUrl: url! };
+  const {
+    JOINTCHECK_CONNECTOR_KIND: kind,
+    JOINTCHECK_CONNECTOR_MAPPING: mapping,
+    JOINTCHECK_CONNECTOR_UPSTREAM_URL: url,
+    JOINTCHECK_CONNECTOR_UPSTREAM_KEY: key,
+  } = c;
+  const missing = [
+    !kind && 'JOINTCHECK_CONNECTOR_KIND (rest or mysql)',
+    !mapping && 'JOINTCHECK_CONNECTOR_MAPPING (the mapping file)',
+    !url && 'JOINTCHECK_CONNECTOR_UPSTREAM_URL (the existing system)',
+    kind === 'rest' && !key && 'JOINTCHECK_CONNECTOR_UPSTREAM_KEY (its API key)',
+  ].filter(Boolean);
+  if (missing.length)
+    throw new Error(`Invalid configuration: a department on a connector also needs ${missing.join(', ')}.`);
+  if (kind === 'mysql' && key)
+    throw new Error(
+      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_KEY is for a REST system; a MySQL connector takes its credentials in JOINTCHECK_CONNECTOR_UPSTREAM_URL.',
+    );
+  if (kind === 'mysql' && !/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]+$/.test(url!))
+    throw new Error(
+      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_URL must be mysql://user:password@host:3306/database for a MySQL connector.',
+    );
+  return kind === 'rest'
+    ? { kind, mappingFile: path.resolve(mapping!), upstreamUrl: url!.replace(/\/$/, ''), apiKey: key! }
+    : { kind: 'mysql', mappingFile: path.resolve(mapping!), upstreamUrl: url! };
 }
 
 /** Parses `name=url,name=url`; names follow the department-code rule. */
@@ -233,7 +297,9 @@ function parseSubgraphList(value: string | undefined): Array<{ name: string; url
 
 /** Reads the configuration from an environment (process.env by default); throws one message listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const unknown = Object.keys(env).filter((k) => k.startsWith('JOINTCHECK_') && !(k in schema.shape) && k !== 'JOINTCHECK_MYSQL_URL');
+  const unknown = Object.keys(env).filter(
+    (k) => k.startsWith('JOINTCHECK_') && !(k in schema.shape) && k !== 'JOINTCHECK_MYSQL_URL',
+  );
   if (unknown.length) throw new Error(`Unknown setting(s): ${unknown.join(', ')}. See README.md for the list.`);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -241,15 +307,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
-  if (c.JOINTCHECK_OIDC_ISSUER && [c.JOINTCHECK_JWT_ISSUER, `${c.JOINTCHECK_JWT_ISSUER}:gateway`].includes(c.JOINTCHECK_OIDC_ISSUER)) {
-    throw new Error(`Invalid configuration: JOINTCHECK_OIDC_ISSUER (${c.JOINTCHECK_OIDC_ISSUER}) is the hub's own issuer (JOINTCHECK_JWT_ISSUER): the gateway tells the identity provider's tokens from the hub's by their issuer, so the two must differ.`);
+  if (
+    c.JOINTCHECK_OIDC_ISSUER &&
+    [c.JOINTCHECK_JWT_ISSUER, `${c.JOINTCHECK_JWT_ISSUER}:gateway`].includes(c.JOINTCHECK_OIDC_ISSUER)
+  ) {
+    throw new Error(
+      `Invalid configuration: JOINTCHECK_OIDC_ISSUER (${c.JOINTCHECK_OIDC_ISSUER}) is the hub's own issuer (JOINTCHECK_JWT_ISSUER): the gateway tells the identity provider's tokens from the hub's by their issuer, so the two must differ.`,
+    );
   }
   if (Boolean(c.JOINTCHECK_HEALTH_SYSTEM_URL) !== Boolean(c.JOINTCHECK_HEALTH_SYSTEM_KEY)) {
-    throw new Error('Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system\'s base URL and its API key); set both or neither.');
+    throw new Error(
+      "Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system's base URL and its API key); set both or neither.",
+    );
   }
   if (c.JOINTCHECK_SUPERGRAPH_FILE && c.JOINTCHECK_SUPERGRAPH_CACHE) {
     // H2: a setting that would be silently unused is refused.
-    throw new Error("Invalid configuration: JOINTCHECK_SUPERGRAPH_CACHE is the last good copy of the registry's versions, and a gateway on JOINTCHECK_SUPERGRAPH_FILE reads no registry: the supergraph file is its own last good copy (a broken change to it is refused and the one served is kept). Set one or the other.");
+    throw new Error(
+      "Invalid configuration: JOINTCHECK_SUPERGRAPH_CACHE is the last good copy of the registry's versions, and a gateway on JOINTCHECK_SUPERGRAPH_FILE reads no registry: the supergraph file is its own last good copy (a broken change to it is refused and the one served is kept). Set one or the other.",
+    );
   }
   const dataDir = path.resolve(c.JOINTCHECK_DATA_DIR);
   return {
@@ -278,7 +353,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     healthIntervalMs: c.JOINTCHECK_HEALTH_INTERVAL_MS,
     registryUrl: c.JOINTCHECK_REGISTRY_URL ?? null,
     registryAllowedHosts: c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS
-      ? c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+      ? c.JOINTCHECK_REGISTRY_ALLOWED_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean)
       : null,
     production: c.JOINTCHECK_MODE === 'production',
     training: c.JOINTCHECK_MODE === 'training',
@@ -295,9 +372,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       subgraphTimeoutMs: c.JOINTCHECK_SUBGRAPH_TIMEOUT_MS,
       production: c.JOINTCHECK_MODE === 'production',
     },
-    demo: { enabled: c.JOINTCHECK_DEMO_DATA === 'true', seed: c.JOINTCHECK_DEMO_SEED, targets: c.JOINTCHECK_DEMO_TARGETS },
+    demo: {
+      enabled: c.JOINTCHECK_DEMO_DATA === 'true',
+      seed: c.JOINTCHECK_DEMO_SEED,
+      targets: c.JOINTCHECK_DEMO_TARGETS,
+    },
     connector: connectorSettings(c),
-    healthSystem: c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY } : null,
+    healthSystem:
+      c.JOINTCHECK_HEALTH_SYSTEM_URL && c.JOINTCHECK_HEALTH_SYSTEM_KEY
+        ? { url: c.JOINTCHECK_HEALTH_SYSTEM_URL.replace(/\/$/, ''), apiKey: c.JOINTCHECK_HEALTH_SYSTEM_KEY }
+        : null,
     oidc: {
       issuer: c.JOINTCHECK_OIDC_ISSUER ?? null,
       clientId: c.JOINTCHECK_OIDC_CLIENT_ID,
@@ -307,10 +391,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       tokenType: c.JOINTCHECK_OIDC_TOKEN_TYPE === 'any' ? null : c.JOINTCHECK_OIDC_TOKEN_TYPE,
       devPort: c.JOINTCHECK_DEV_IDP_PORT ?? null,
     },
-    trustProxy: c.JOINTCHECK_TRUST_PROXY === undefined ? null : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY) ? Number(c.JOINTCHECK_TRUST_PROXY) : c.JOINTCHECK_TRUST_PROXY,
+    trustProxy:
+      c.JOINTCHECK_TRUST_PROXY === undefined
+        ? null
+        : /^\d+$/.test(c.JOINTCHECK_TRUST_PROXY)
+          ? Number(c.JOINTCHECK_TRUST_PROXY)
+          : c.JOINTCHECK_TRUST_PROXY,
     webDir: path.resolve(c.JOINTCHECK_WEB_DIR ?? path.join(projectRoot(), 'dist', 'web')),
     calendarDir: c.JOINTCHECK_CALENDAR_DIR ? path.resolve(c.JOINTCHECK_CALENDAR_DIR) : null,
-    onSite: { maxEvidenceBytes: c.JOINTCHECK_MAX_EVIDENCE_BYTES, publicUrl: (c.JOINTCHECK_PUBLIC_URL ?? `http://localhost:${c.JOINTCHECK_PORT}`).replace(/\/+$/, '') },
+    onSite: {
+      maxEvidenceBytes: c.JOINTCHECK_MAX_EVIDENCE_BYTES,
+      publicUrl: (c.JOINTCHECK_PUBLIC_URL ?? `http://localhost:${c.JOINTCHECK_PORT}`).replace(/\/+$/, ''),
+    },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
   };
 }

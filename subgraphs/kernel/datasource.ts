@@ -120,7 +120,9 @@ const sqliteGates = new WeakMap<DataSource, () => Promise<() => void>>();
 
 /** The better-sqlite3 connection under a SQLite data source (statements may run on it directly), or null elsewhere. */
 export function betterSqlite(dataSource: DataSource): BetterSqlite3.Database | null {
-  return dataSource.options.type === 'better-sqlite3' ? ((dataSource.driver as unknown as { databaseConnection?: BetterSqlite3.Database }).databaseConnection ?? null) : null;
+  return dataSource.options.type === 'better-sqlite3'
+    ? ((dataSource.driver as unknown as { databaseConnection?: BetterSqlite3.Database }).databaseConnection ?? null)
+    : null;
 }
 
 /**
@@ -186,7 +188,10 @@ function oneTransactionAtATime(dataSource: DataSource): void {
   // save() and remove() on the root manager do that) would get around all of this: refuse it loudly.
   const startTransaction = runner.startTransaction.bind(runner) as (...args: unknown[]) => Promise<void>;
   (runner as { startTransaction: unknown }).startTransaction = async (...args: unknown[]) => {
-    if (!mine()) throw new Error('On SQLite a transaction is begun with dataSource.transaction(...) only (save() and remove() belong on a transaction\'s manager): see oneTransactionAtATime.');
+    if (!mine())
+      throw new Error(
+        "On SQLite a transaction is begun with dataSource.transaction(...) only (save() and remove() belong on a transaction's manager): see oneTransactionAtATime.",
+      );
     return startTransaction(...args);
   };
   const manager = dataSource.manager;
@@ -221,7 +226,8 @@ function oneTransactionAtATime(dataSource: DataSource): void {
 export async function dropServiceDatabase(db: HubConfig['db'], service: string): Promise<void> {
   const name = databaseName(db, service);
   if (db.kind === 'sqlite') {
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(db.dataDir, `${name}.sqlite${suffix}`), { force: true });
+    for (const suffix of ['', '-wal', '-shm'])
+      fs.rmSync(path.join(db.dataDir, `${name}.sqlite${suffix}`), { force: true });
     return;
   }
   const connection = await mysql.createConnection(db.url);
@@ -260,7 +266,11 @@ const TRANSIENT_CODES = new Set([
  * request again is the remedy. TypeORM wraps the driver's error in `driverError`.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
-  for (let e = error as { code?: unknown; fatal?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+  for (
+    let e = error as { code?: unknown; fatal?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
     if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
     if (e.fatal === true) return true; // mysql2: the connection is gone
     e = (e.driverError ?? e.cause) as typeof e;

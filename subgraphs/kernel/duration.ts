@@ -23,6 +23,7 @@ export function parseDuration(text: string): number | null {
 
 /** A duration in seconds as a person reads it, in days from two days up, else hours, minutes or seconds: `24 h`, `30 d`, `15 min`, `3650 d`. */
 export function formatDuration(seconds: number): string {
-  const [unit, size] = seconds >= 2 * 86_400 ? ['d', 86_400] : seconds >= 3600 ? ['h', 3600] : seconds >= 60 ? ['min', 60] : ['s', 1];
+  const [unit, size] =
+    seconds >= 2 * 86_400 ? ['d', 86_400] : seconds >= 3600 ? ['h', 3600] : seconds >= 60 ? ['min', 60] : ['s', 1];
   return `${Math.round((seconds / (size as number)) * 10) / 10} ${unit}`;
 }

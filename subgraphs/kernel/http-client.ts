@@ -36,8 +36,16 @@ export class SubgraphTimeoutError extends Error {
  * an idle socket): the request is rejected with a `SubgraphTimeoutError` carrying the timeout,
  * so a caller can say the subgraph did not answer in time rather than that it could not be reached.
  */
-export function keptAliveFetcher(timeoutMs = 30_000): (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<SubgraphResponse> {
-  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+export function keptAliveFetcher(
+  timeoutMs = 30_000,
+): (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<SubgraphResponse> {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
   return (url, init) =>
     new Promise<SubgraphResponse>((resolve, reject) => {
       const target = new URL(url);
@@ -45,7 +53,11 @@ export function keptAliveFetcher(timeoutMs = 30_000): (url: string, init: { meth
       const body = init.body ?? '';
       const request = client.request(
         target,
-        { method: init.method ?? 'POST', agent: agents[target.protocol as 'http:' | 'https:'], headers: { ...init.headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          method: init.method ?? 'POST',
+          agent: agents[target.protocol as 'http:' | 'https:'],
+          headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,9 +66,18 @@ export function keptAliveFetcher(timeoutMs = 30_000): (url: string, init: { meth
             clearTimeout(deadline);
             const text = Buffer.concat(chunks).toString('utf8');
             const headers = new Headers();
-            for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+            for (const [name, value] of Object.entries(response.headers))
+              if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
             const status = response.statusCode ?? 0;
-            resolve({ ok: status >= 200 && status < 300, status, statusText: response.statusMessage ?? '', url, headers, text: async () => text, json: async () => JSON.parse(text) as unknown });
+            resolve({
+              ok: status >= 200 && status < 300,
+              status,
+              statusText: response.statusMessage ?? '',
+              url,
+              headers,
+              text: async () => text,
+              json: async () => JSON.parse(text) as unknown,
+            });
           });
         },
       );

@@ -57,14 +57,14 @@ export interface Identity {
 
 export const PUBLIC_IDENTITY: Identity = Object.freeze({ subject: 'anonymous', role: Role.PUBLIC, department: null });
 
-
 /** Subjects are stored with what they did (R29): they must fit the columns. */
 export const MAX_SUBJECT_LENGTH = 64;
 
 /** Checks the claims a token must carry; returns the problem or null. */
 export function identityProblem(role: string, department: string | null | undefined): string | null {
   const roles: readonly string[] = Object.values(Role);
-  if (!roles.includes(role) || role === Role.PUBLIC) return `unknown role '${role}' (one of ${roles.filter((r) => r !== Role.PUBLIC).join(', ')})`;
+  if (!roles.includes(role) || role === Role.PUBLIC)
+    return `unknown role '${role}' (one of ${roles.filter((r) => r !== Role.PUBLIC).join(', ')})`;
   const needsDept = DEPARTMENT_ROLES.includes(role as Role);
   if (needsDept && (!department || !DEPARTMENT_CODE.test(department))) {
     return `role ${role} needs a department code (lowercase letters and digits, e.g. tax)`;
@@ -155,15 +155,26 @@ export class TokenIssuer {
    * expired, for tests): 8 h by default, or the hub's maximum if that is shorter. A lifetime above
    * the maximum (JOINTCHECK_JWT_MAX_LIFETIME) is refused here, as every verifier would refuse it (H2).
    */
-  async issue(identity: Omit<Identity, 'role'> & { role: Role }, expiresIn?: string, options: { audience?: string | string[] } = {}): Promise<string> {
-    if (this.isGatewayKey) throw new Error(`The key ${this.kid} is the gateway's (its id starts with ${GATEWAY_KEY_ID_PREFIX}): it signs only what the gateway forwards, never a hub token.`);
+  async issue(
+    identity: Omit<Identity, 'role'> & { role: Role },
+    expiresIn?: string,
+    options: { audience?: string | string[] } = {},
+  ): Promise<string> {
+    if (this.isGatewayKey)
+      throw new Error(
+        `The key ${this.kid} is the gateway's (its id starts with ${GATEWAY_KEY_ID_PREFIX}): it signs only what the gateway forwards, never a hub token.`,
+      );
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
-    if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
+    if (!identity.subject || identity.subject.length > MAX_SUBJECT_LENGTH)
+      throw new Error(`the subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
     const max = maxLifetimeOf(this.settings);
     const lifetime = expiresIn === undefined ? Math.min(DEFAULT_TOKEN_LIFETIME_SECONDS, max) : parseDuration(expiresIn);
     if (lifetime === null) throw new Error(`the lifetime '${expiresIn}' is not a duration (such as 15m, 8h or 1d)`);
-    if (lifetime > max) throw new Error(`a token living ${formatDuration(lifetime)} is longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): give a shorter lifetime (--expires 8h)`);
+    if (lifetime > max)
+      throw new Error(
+        `a token living ${formatDuration(lifetime)} is longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): give a shorter lifetime (--expires 8h)`,
+      );
     const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
@@ -185,8 +196,15 @@ export class TokenIssuer {
    * identity, for that subgraph's audience alone, signed by the gateway's own key under the
    * gateway's issuer, living FORWARDED_TOKEN_SECONDS and never past `notAfter` (the caller's `exp`).
    */
-  async forward(service: string, identity: Identity, notAfter: number | null): Promise<{ token: string; expiresAt: number }> {
-    if (!this.isGatewayKey) throw new Error(`The key ${this.kid} is not the gateway's (a gateway key's id starts with ${GATEWAY_KEY_ID_PREFIX}): the hub's key never signs as the gateway.`);
+  async forward(
+    service: string,
+    identity: Identity,
+    notAfter: number | null,
+  ): Promise<{ token: string; expiresAt: number }> {
+    if (!this.isGatewayKey)
+      throw new Error(
+        `The key ${this.kid} is not the gateway's (a gateway key's id starts with ${GATEWAY_KEY_ID_PREFIX}): the hub's key never signs as the gateway.`,
+      );
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = Math.min(issuedAt + FORWARDED_TOKEN_SECONDS, notAfter ?? Infinity);
     // A public caller's token (role PUBLIC, accepted from the gateway's issuer only) goes in FORWARDED_PUBLIC_HEADER.
@@ -218,7 +236,10 @@ export class TokenVerifier {
    * (BENCHMARKS.md, gateway). Only tokens that passed every check are kept, under their whole
    * text (signature included), never past their `exp`; a key change empties it.
    */
-  private readonly verified = new LRUCache<string, { identity: Identity; expiresAtMs: number; generation: number; viaGateway: boolean }>({ max: 10_000 });
+  private readonly verified = new LRUCache<
+    string,
+    { identity: Identity; expiresAtMs: number; generation: number; viaGateway: boolean }
+  >({ max: 10_000 });
   /** The audience this verifier accepts and the issuers it accepts it from. */
   private readonly audience: string;
   private readonly issuers: string[];
@@ -268,7 +289,9 @@ export class TokenVerifier {
   }
 
   /** The identity of an `Authorization` header value and when its token expires (seconds; null for the public). */
-  async verify(authorization: string | undefined | null): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
+  async verify(
+    authorization: string | undefined | null,
+  ): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
     if (!authorization) return { identity: PUBLIC_IDENTITY, expiresAt: null, viaGateway: false };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated("The Authorization header must be 'Bearer <token>'.");
@@ -277,7 +300,8 @@ export class TokenVerifier {
     const { getKey, generation } = this.keys;
     const known = this.verified.get(token);
     // A token of a key taken out must stop working now: entries of an older key set are not used.
-    if (known && known.generation === generation && now.getTime() < known.expiresAtMs) return { identity: known.identity, expiresAt: known.expiresAtMs / 1000, viaGateway: known.viaGateway };
+    if (known && known.generation === generation && now.getTime() < known.expiresAtMs)
+      return { identity: known.identity, expiresAt: known.expiresAtMs / 1000, viaGateway: known.viaGateway };
     try {
       const { payload } = await jwtVerify(token, getKey, {
         issuer: this.issuers,
@@ -289,20 +313,26 @@ export class TokenVerifier {
       const max = maxLifetimeOf(this.settings);
       const lifetime = payload.exp! - Math.min(payload.iat!, Math.floor(now.getTime() / 1000));
       if (lifetime > max + CLOCK_TOLERANCE_SECONDS) {
-        throw new TokenRefusal(`The token lives ${formatDuration(lifetime)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ${HOW_TO_RENEW}`);
+        throw new TokenRefusal(
+          `The token lives ${formatDuration(lifetime)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ${HOW_TO_RENEW}`,
+        );
       }
       const role = String(payload.role ?? '');
       const department = typeof payload.dept === 'string' ? payload.dept : null;
       const viaGateway = payload.iss === gatewayIssuer(this.settings.issuer);
       // H2: each key signs for its own issuer only (GATEWAY_KEY_ID_PREFIX).
       if (String(decodeProtectedHeader(token).kid ?? '').startsWith(GATEWAY_KEY_ID_PREFIX) !== viaGateway) {
-        throw new TokenRefusal(`The token is signed with a key that does not sign for its issuer (the gateway's keys sign only what the gateway forwards, the hub's only the hub's tokens): ${HOW_TO_RENEW}`);
+        throw new TokenRefusal(
+          `The token is signed with a key that does not sign for its issuer (the gateway's keys sign only what the gateway forwards, the hub's only the hub's tokens): ${HOW_TO_RENEW}`,
+        );
       }
       // The public, forwarded by the gateway (its own issuer only): no one can be given that role otherwise.
       const forwardedPublic = viaGateway && role === Role.PUBLIC && department === null;
       const problem = forwardedPublic ? null : identityProblem(role, department);
       if (problem || !payload.sub || payload.sub.length > MAX_SUBJECT_LENGTH) throw new Error(problem ?? 'bad subject');
-      const identity: Identity = forwardedPublic ? PUBLIC_IDENTITY : { subject: payload.sub, role: role as Role, department };
+      const identity: Identity = forwardedPublic
+        ? PUBLIC_IDENTITY
+        : { subject: payload.sub, role: role as Role, department };
       this.verified.set(token, { identity, expiresAtMs: payload.exp! * 1000, generation, viaGateway });
       return { identity, expiresAt: payload.exp!, viaGateway };
     } catch (error) {
@@ -311,10 +341,17 @@ export class TokenVerifier {
       if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unauthenticated(unknownKeyMessage(token));
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && why === 'missing' && (claim === 'exp' || claim === 'iat')) {
         const what = claim === 'exp' ? 'no expiry (exp)' : 'no issue time (iat)';
-        throw unauthenticated(`The token has ${what}: this hub accepts only tokens that say when they were issued and expire within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ${HOW_TO_RENEW}`);
+        throw unauthenticated(
+          `The token has ${what}: this hub accepts only tokens that say when they were issued and expire within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ${HOW_TO_RENEW}`,
+        );
       }
       // Claims are checked after the signature: what the token says of its audience can be told.
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'aud' || claim === 'iss') && !audiencesOf(token).includes(this.audience)) throw unauthenticated(this.wrongAudienceMessage());
+      if (
+        code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' &&
+        (claim === 'aud' || claim === 'iss') &&
+        !audiencesOf(token).includes(this.audience)
+      )
+        throw unauthenticated(this.wrongAudienceMessage());
       const reason = code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid';
       throw unauthenticated(`The token ${reason}: ${HOW_TO_RENEW}`);
     }
@@ -378,7 +415,9 @@ export async function generateSigningKeys(kid = `k${Date.now().toString(36)}`): 
  * and the public set holding both, which every service verifies with. `npm run keys`, the quick
  * start, the tests and the benchmarks all make them here.
  */
-export async function generateHubKeys(kid = `k${Date.now().toString(36)}`): Promise<{ hub: KeyPairFiles; gateway: KeyPairFiles; jwks: JSONWebKeySet }> {
+export async function generateHubKeys(
+  kid = `k${Date.now().toString(36)}`,
+): Promise<{ hub: KeyPairFiles; gateway: KeyPairFiles; jwks: JSONWebKeySet }> {
   const hub = await generateSigningKeys(kid);
   const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${kid}`);
   return { hub, gateway, jwks: { keys: [...hub.jwks.keys, ...gateway.jwks.keys] } };
@@ -390,7 +429,11 @@ export async function generateHubKeys(kid = `k${Date.now().toString(36)}`): Prom
  * it forwards to subgraphs, H2), both public keys in one set. A data dir made before the gateway had
  * a key of its own gets one added. Production configures its own files (npm run keys).
  */
-export async function ensureDevKeys(files: { publicKeysFile: string; privateKeyFile: string; gatewayKeyFile: string }): Promise<void> {
+export async function ensureDevKeys(files: {
+  publicKeysFile: string;
+  privateKeyFile: string;
+  gatewayKeyFile: string;
+}): Promise<void> {
   const { publicKeysFile, privateKeyFile, gatewayKeyFile } = files;
   const write = (file: string, value: unknown, mode?: number) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -401,11 +444,17 @@ export async function ensureDevKeys(files: { publicKeysFile: string; privateKeyF
     write(privateKeyFile, keys.privateJwk, 0o600);
     write(publicKeysFile, keys.jwks);
   }
-  if (!fs.existsSync(gatewayKeyFile)) write(gatewayKeyFile, (await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${Date.now().toString(36)}`)).privateJwk, 0o600);
+  if (!fs.existsSync(gatewayKeyFile))
+    write(
+      gatewayKeyFile,
+      (await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${Date.now().toString(36)}`)).privateJwk,
+      0o600,
+    );
   // The gateway's public key in the set, whichever of the files was there before.
   const jwks = readJson<JSONWebKeySet>(publicKeysFile, 'the JWT public key set');
   const gatewayPublic = publicJwkOf(readJson<JWK>(gatewayKeyFile, "the gateway's private key"));
-  if (!jwks.keys.some((k) => k.kid === gatewayPublic.kid)) write(publicKeysFile, { keys: [...jwks.keys, gatewayPublic] });
+  if (!jwks.keys.some((k) => k.kid === gatewayPublic.kid))
+    write(publicKeysFile, { keys: [...jwks.keys, gatewayPublic] });
 }
 
 /** The public half of a private Ed25519 JWK (its `d` left out), as a key set lists it. */

@@ -14,12 +14,20 @@ export const KEY_FILE_CHECK_MS = 2000;
  * every service has it, and removing the old key once its tokens have expired (README "Tokens"). A
  * file that does not parse or holds no key is ignored, with the keys in use kept.
  */
-export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (message: string) => void = (m) => console.error(m)): Promise<TokenVerifier> {
+export async function loadVerifier(
+  config: Pick<HubConfig, 'jwt'>,
+  onProblem: (message: string) => void = (m) => console.error(m),
+): Promise<TokenVerifier> {
   const file = config.jwt.publicKeysFile;
   if (!fs.existsSync(file)) {
-    throw new Error(`No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`);
+    throw new Error(
+      `No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`,
+    );
   }
-  const verifier = new TokenVerifier(readJson<JSONWebKeySet>(file, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'), config.jwt);
+  const verifier = new TokenVerifier(
+    readJson<JSONWebKeySet>(file, 'the JWT public key set (JOINTCHECK_JWT_PUBLIC_KEYS)'),
+    config.jwt,
+  );
   fs.watchFile(file, { interval: KEY_FILE_CHECK_MS, persistent: false }, (now, before) => {
     if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
     try {
@@ -27,7 +35,9 @@ export async function loadVerifier(config: Pick<HubConfig, 'jwt'>, onProblem: (m
       if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('it holds no key');
       verifier.replaceKeys(jwks);
     } catch (error) {
-      onProblem(`The JWT public key set ${file} changed but cannot be used (${(error as Error).message}); the keys in use are kept.`);
+      onProblem(
+        `The JWT public key set ${file} changed but cannot be used (${(error as Error).message}); the keys in use are kept.`,
+      );
     }
   });
   return verifier;
@@ -47,9 +57,14 @@ export async function loadIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenI
 export async function loadGatewaySigner(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer | null> {
   const file = config.jwt.gatewayKeyFile;
   if (!fs.existsSync(file)) return null;
-  const signer = await TokenIssuer.fromJwk(readJson<JWK>(file, "the gateway's private key (JOINTCHECK_GATEWAY_PRIVATE_KEY)"), config.jwt);
+  const signer = await TokenIssuer.fromJwk(
+    readJson<JWK>(file, "the gateway's private key (JOINTCHECK_GATEWAY_PRIVATE_KEY)"),
+    config.jwt,
+  );
   if (!signer.isGatewayKey) {
-    throw new Error(`The gateway's key at ${file} has a key id that does not start with ${GATEWAY_KEY_ID_PREFIX}: every service would refuse what it signs (a key signs for one issuer only). Make one with npm run keys -- --gateway-only.`);
+    throw new Error(
+      `The gateway's key at ${file} has a key id that does not start with ${GATEWAY_KEY_ID_PREFIX}: every service would refuse what it signs (a key signs for one issuer only). Make one with npm run keys -- --gateway-only.`,
+    );
   }
   return signer;
 }

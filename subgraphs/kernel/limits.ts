@@ -20,7 +20,9 @@ export type RequestLimits = HubConfig['limits'];
  * every service (called directly on its own port) use these same rules. Field suggestions are not
  * armor's business here (the gateway hides them from anonymous callers in production).
  */
-export function operationLimits<C extends RequestContext>(limits: RequestLimits): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[] } {
+export function operationLimits<C extends RequestContext>(
+  limits: RequestLimits,
+): { plugins: ApolloServerPlugin<C>[]; validationRules: ValidationRule[] } {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
@@ -39,10 +41,16 @@ export function operationLimits<C extends RequestContext>(limits: RequestLimits)
  * Apollo parses it; answered like the other limits (400, GRAPHQL_VALIDATION_FAILED). A document
  * that does not parse for another reason goes on to Apollo, which names the syntax error.
  */
-export function tokenLimit(maxTokens: number): (req: { body?: unknown }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) => void {
+export function tokenLimit(
+  maxTokens: number,
+): (req: { body?: unknown }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) => void {
   // Documents already counted within the limit (clients send the same few documents again and
   // again; the gateway benchmark measured the count at 3% of a request). Keyed by the text itself.
-  const within = new LRUCache<string, true>({ max: 1000, maxSize: 4 * 1024 * 1024, sizeCalculation: (_v, key) => key.length || 1 });
+  const within = new LRUCache<string, true>({
+    max: 1000,
+    maxSize: 4 * 1024 * 1024,
+    sizeCalculation: (_v, key) => key.length || 1,
+  });
   return (req, res, next) => {
     const query = (req.body as { query?: unknown } | undefined)?.query;
     if (typeof query !== 'string' || within.has(query)) return next();
@@ -51,7 +59,9 @@ export function tokenLimit(maxTokens: number): (req: { body?: unknown }, res: { 
       within.set(query, true);
     } catch (error) {
       if (error instanceof GraphQLError && /Token limit of/.test(error.message)) {
-        res.status(400).json({ errors: [{ message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+        res
+          .status(400)
+          .json({ errors: [{ message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
         return;
       }
     }
@@ -74,11 +84,24 @@ export function requestBody(limits: RequestLimits): express.RequestHandler[] {
 export function bodyErrors(limits: RequestLimits): express.ErrorRequestHandler {
   return (error: { type?: string }, _req, res, next) => {
     if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: `The request body is larger than the ${limits.maxBodyBytes} bytes allowed; send less at once.`, extensions: { code: ErrorCode.BAD_USER_INPUT, limit: limits.maxBodyBytes } }] });
+      res
+        .status(413)
+        .json({
+          errors: [
+            {
+              message: `The request body is larger than the ${limits.maxBodyBytes} bytes allowed; send less at once.`,
+              extensions: { code: ErrorCode.BAD_USER_INPUT, limit: limits.maxBodyBytes },
+            },
+          ],
+        });
       return;
     }
     if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+      res
+        .status(400)
+        .json({
+          errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }],
+        });
       return;
     }
     next(error);
@@ -88,7 +111,9 @@ export function bodyErrors(limits: RequestLimits): express.ErrorRequestHandler {
 /** Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller (the mutation limit, the gateway's callers' budget). */
 export function callerKey(context: Pick<RequestContext, 'identity' | 'clientAddress'>): string {
   const { identity } = context;
-  return identity.role === Role.PUBLIC ? `ip:${context.clientAddress}` : `sub:${identity.role}:${identity.department ?? '-'}:${identity.subject}`;
+  return identity.role === Role.PUBLIC
+    ? `ip:${context.clientAddress}`
+    : `sub:${identity.role}:${identity.department ?? '-'}:${identity.subject}`;
 }
 
 export interface MutationRateOptions {
@@ -105,7 +130,9 @@ export interface MutationRateOptions {
  * gateway forwards (a token the gateway signed: it counted that caller already, anonymous callers by
  * their own address, which a service behind the gateway cannot see).
  */
-export const HUB_SERVICES_EXEMPT: MutationRateOptions = { exempt: (context) => context.identity.role === Role.SERVICE || context.viaGateway === true };
+export const HUB_SERVICES_EXEMPT: MutationRateOptions = {
+  exempt: (context) => context.identity.role === Role.SERVICE || context.viaGateway === true,
+};
 
 /**
  * Mutations per caller per minute (rate-limiter-flexible, in memory: each process counts its own
@@ -113,7 +140,10 @@ export const HUB_SERVICES_EXEMPT: MutationRateOptions = { exempt: (context) => c
  * RATE_LIMITED with HTTP 429 and when to try again; nothing runs. H2: the gateway and every
  * service called directly apply it.
  */
-export function mutationRateLimit<C extends RequestContext>(limit: number | MutationLimiter, options: MutationRateOptions = {}): ApolloServerPlugin<C> {
+export function mutationRateLimit<C extends RequestContext>(
+  limit: number | MutationLimiter,
+  options: MutationRateOptions = {},
+): ApolloServerPlugin<C> {
   const limiter = typeof limit === 'number' ? new MutationLimiter(limit) : limit;
   return {
     async requestDidStart() {
@@ -146,9 +176,16 @@ export class MutationLimiter {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new GraphQLError(`Too many changes: at most ${this.perMinute} mutations a minute per caller. Nothing was done; try again in ${seconds} s.`, {
-        extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) } } as Record<string, unknown>,
-      });
+      throw new GraphQLError(
+        `Too many changes: at most ${this.perMinute} mutations a minute per caller. Nothing was done; try again in ${seconds} s.`,
+        {
+          extensions: {
+            code: ErrorCode.RATE_LIMITED,
+            retryAfterSeconds: seconds,
+            http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) },
+          } as Record<string, unknown>,
+        },
+      );
     }
   }
 }

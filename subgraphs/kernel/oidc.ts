@@ -2,7 +2,13 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from '
 import { GraphQLError } from 'graphql';
 import { formatDuration } from './duration';
 import { ErrorCode } from './errors';
-import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, identityProblem, MAX_SUBJECT_LENGTH, Role, type Identity } from './identity';
+import {
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  identityProblem,
+  MAX_SUBJECT_LENGTH,
+  Role,
+  type Identity,
+} from './identity';
 
 /**
  * Where officials sign in (issue I): an OpenID Connect provider, the province's unified identity
@@ -76,7 +82,8 @@ export class OidcVerifier {
       const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       if (!response.ok) throw new Error(`its discovery document answered HTTP ${response.status}`);
       const discovery = (await response.json()) as Discovery;
-      if (discovery.issuer !== this.settings.issuer) throw new Error(`its discovery document names the issuer ${discovery.issuer}, not ${this.settings.issuer}`);
+      if (discovery.issuer !== this.settings.issuer)
+        throw new Error(`its discovery document names the issuer ${discovery.issuer}, not ${this.settings.issuer}`);
       if (typeof discovery.jwks_uri !== 'string') throw new Error('its discovery document has no jwks_uri');
       return createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: 10_000 });
     })().catch((error: unknown) => {
@@ -92,41 +99,77 @@ export class OidcVerifier {
     try {
       keys = await this.keySet();
     } catch (error) {
-      throw new GraphQLError(`The identity provider ${this.settings.issuer} cannot be reached to check your sign-in (${(error as Error).message}); try again in a moment.`, {
-        extensions: { code: ErrorCode.UNAVAILABLE, retryable: true, http: { status: 503 } },
-      });
+      throw new GraphQLError(
+        `The identity provider ${this.settings.issuer} cannot be reached to check your sign-in (${(error as Error).message}); try again in a moment.`,
+        {
+          extensions: { code: ErrorCode.UNAVAILABLE, retryable: true, http: { status: 503 } },
+        },
+      );
     }
     let payload: Record<string, unknown> & { sub?: string; exp?: number; iat?: number };
     try {
       const tokenType = this.settings.tokenType === undefined ? 'at+jwt' : this.settings.tokenType;
-      ({ payload } = await jwtVerify(token, keys, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS, currentDate: this.clock(), requiredClaims: ['exp', 'iat', 'sub'], ...(tokenType ? { typ: tokenType } : {}) }));
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        algorithms: OIDC_ALGORITHMS,
+        currentDate: this.clock(),
+        requiredClaims: ['exp', 'iat', 'sub'],
+        ...(tokenType ? { typ: tokenType } : {}),
+      }));
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'typ') throw unauthenticated(`The identity provider's token is not an access token (its type is not ${this.settings.tokenType ?? 'at+jwt'}): send the access token, not the ID token; or ${SIGN_IN_AGAIN}`);
-      if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') throw unauthenticated(`The identity provider's token is signed with an algorithm this hub does not take (${OIDC_ALGORITHMS.join(', ')}): ${SIGN_IN_AGAIN}`);
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'typ')
+        throw unauthenticated(
+          `The identity provider's token is not an access token (its type is not ${this.settings.tokenType ?? 'at+jwt'}): send the access token, not the ID token; or ${SIGN_IN_AGAIN}`,
+        );
+      if (code === 'ERR_JOSE_ALG_NOT_ALLOWED')
+        throw unauthenticated(
+          `The identity provider's token is signed with an algorithm this hub does not take (${OIDC_ALGORITHMS.join(', ')}): ${SIGN_IN_AGAIN}`,
+        );
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated(`Your sign-in has expired: ${SIGN_IN_AGAIN}`);
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw unauthenticated(`The identity provider's token is not for this hub (its audience is not ${this.settings.audience}): ${SIGN_IN_AGAIN}`);
-      if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unauthenticated(`The token is signed with a key the identity provider does not publish: ${SIGN_IN_AGAIN}`);
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud')
+        throw unauthenticated(
+          `The identity provider's token is not for this hub (its audience is not ${this.settings.audience}): ${SIGN_IN_AGAIN}`,
+        );
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY')
+        throw unauthenticated(
+          `The token is signed with a key the identity provider does not publish: ${SIGN_IN_AGAIN}`,
+        );
       throw unauthenticated(`The identity provider's token is not valid: ${SIGN_IN_AGAIN}`);
     }
     // An ID token is for the page, never for the hub: it names the client as its audience and carries nonce or at_hash.
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (audiences.includes(this.settings.clientId) || 'nonce' in payload || 'at_hash' in payload) {
-      throw unauthenticated(`The identity provider's token is an ID token, not an access token for this hub: ${SIGN_IN_AGAIN}`);
+      throw unauthenticated(
+        `The identity provider's token is an ID token, not an access token for this hub: ${SIGN_IN_AGAIN}`,
+      );
     }
     const max = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
-    if (payload.exp! - payload.iat! > max) throw unauthenticated(`The identity provider's token lives ${formatDuration(payload.exp! - payload.iat!)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ask the provider's operator for shorter access tokens.`);
+    if (payload.exp! - payload.iat! > max)
+      throw unauthenticated(
+        `The identity provider's token lives ${formatDuration(payload.exp! - payload.iat!)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ask the provider's operator for shorter access tokens.`,
+      );
     const role = String(payload[this.settings.roleClaim] ?? '');
     const deptValue = payload[this.settings.deptClaim];
     const department = typeof deptValue === 'string' && deptValue !== '' ? deptValue : null;
     // A service identity comes from the hub's own keys, never from a person's sign-in.
-    const problem = role === Role.SERVICE ? 'the role SERVICE is for the hub\'s own services, not for a person' : identityProblem(role, department);
+    const problem =
+      role === Role.SERVICE
+        ? "the role SERVICE is for the hub's own services, not for a person"
+        : identityProblem(role, department);
     if (problem) {
-      throw new GraphQLError(`Your sign-in does not give you a role in this hub (${problem}; claims ${this.settings.roleClaim} and ${this.settings.deptClaim}): ask the identity platform's operator to grant you one.`, {
-        extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
-      });
+      throw new GraphQLError(
+        `Your sign-in does not give you a role in this hub (${problem}; claims ${this.settings.roleClaim} and ${this.settings.deptClaim}): ask the identity platform's operator to grant you one.`,
+        {
+          extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
+        },
+      );
     }
-    if (payload.sub!.length > MAX_SUBJECT_LENGTH) throw unauthenticated(`The identity provider's subject is longer than ${MAX_SUBJECT_LENGTH} characters, which the hub records with what an official did: ask the provider's operator.`);
+    if (payload.sub!.length > MAX_SUBJECT_LENGTH)
+      throw unauthenticated(
+        `The identity provider's subject is longer than ${MAX_SUBJECT_LENGTH} characters, which the hub records with what an official did: ask the provider's operator.`,
+      );
     return { identity: { subject: payload.sub!, role: role as Role, department }, expiresAt: payload.exp! };
   }
 }

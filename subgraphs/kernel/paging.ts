@@ -18,7 +18,9 @@ import { pageSize } from './validation';
 
 /** Where a page ends and whether another follows: the same type in every subgraph (shareable). */
 @Directive('@shareable')
-@ObjectType('PageInfo', { description: 'Where a page ends: pass `endCursor` as `after` for the next page, while `hasNextPage`.' })
+@ObjectType('PageInfo', {
+  description: 'Where a page ends: pass `endCursor` as `after` for the next page, while `hasNextPage`.',
+})
 export class PageInfo {
   @Field(() => String, { nullable: true, description: "The last entry's cursor; null on an empty page." })
   endCursor!: string | null;
@@ -83,7 +85,11 @@ export interface PageWithCursorFields<T> extends PageOf<T> {
 export function pageFieldsWithCursorFields<T>(node: ClassType<T> | StringConstructor) {
   @ObjectType()
   abstract class PageWithCursors extends pageFields(node) {
-    @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.', deprecationReason: END_CURSOR_DEPRECATION })
+    @Field(() => String, {
+      nullable: true,
+      description: 'Pass as `after` for the next page.',
+      deprecationReason: END_CURSOR_DEPRECATION,
+    })
     endCursor!: string | null;
 
     @Field({ deprecationReason: HAS_MORE_DEPRECATION })
@@ -93,7 +99,12 @@ export function pageFieldsWithCursorFields<T>(node: ClassType<T> | StringConstru
 }
 
 /** A page whose store pages by its own cursor, answering the deprecated cursor fields too. */
-export function pageWithCursorFields<T>(nodes: T[], endCursor: string | null, hasMore: boolean, count: () => Promise<number>): PageWithCursorFields<T> {
+export function pageWithCursorFields<T>(
+  nodes: T[],
+  endCursor: string | null,
+  hasMore: boolean,
+  count: () => Promise<number>,
+): PageWithCursorFields<T> {
   return { nodes, pageInfo: { endCursor, hasNextPage: hasMore }, totalCount: count, endCursor, hasMore };
 }
 
@@ -108,7 +119,8 @@ export function pageType<T>(name: string, node: ClassType<T>, description: strin
 }
 
 /** The field description's sentence stating the largest page, e.g. "first: 1 to 500 (default 100)". */
-export const firstDescription = (max: number, fallback: number, what = 'entries'): string => `How many ${what} a page holds: 1 to ${max.toLocaleString('en')} (the largest page), ${fallback.toLocaleString('en')} by default.`;
+export const firstDescription = (max: number, fallback: number, what = 'entries'): string =>
+  `How many ${what} a page holds: 1 to ${max.toLocaleString('en')} (the largest page), ${fallback.toLocaleString('en')} by default.`;
 
 export const AFTER_DESCRIPTION = "The previous page's `pageInfo.endCursor`; leave it out for the first page.";
 
@@ -123,7 +135,11 @@ export function offsetCursor(offset: number): string {
 export function readOffsetCursor(after: string | null | undefined, field = 'after'): number {
   if (after === null || after === undefined || after === '') return 0;
   const match = OFFSET_CURSOR.exec(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!match) throw badInput(`${field}: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor this field returned, or leave it out for the first page.`, { field });
+  if (!match)
+    throw badInput(
+      `${field}: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor this field returned, or leave it out for the first page.`,
+      { field },
+    );
   return Number(match[1]);
 }
 
@@ -131,12 +147,21 @@ export function readOffsetCursor(after: string | null | undefined, field = 'afte
  * A page of a list held in memory (or already bounded by a query): `first` checked against `max`,
  * `after` read as an offset cursor, `totalCount` the list's length.
  */
-export function pageOfList<T>(all: readonly T[], first: number, after: string | null | undefined, max: number): PageOf<T> {
+export function pageOfList<T>(
+  all: readonly T[],
+  first: number,
+  after: string | null | undefined,
+  max: number,
+): PageOf<T> {
   const size = pageSize(first, max);
   const start = Math.min(readOffsetCursor(after), all.length);
   const nodes = all.slice(start, start + size);
   const end = start + nodes.length;
-  return { nodes, pageInfo: { endCursor: nodes.length ? offsetCursor(end) : null, hasNextPage: end < all.length }, totalCount: all.length };
+  return {
+    nodes,
+    pageInfo: { endCursor: nodes.length ? offsetCursor(end) : null, hasNextPage: end < all.length },
+    totalCount: all.length,
+  };
 }
 
 /**
@@ -144,15 +169,30 @@ export function pageOfList<T>(all: readonly T[], first: number, after: string | 
  * `offset` (one more than the page is read to know whether another follows), `count` counts them
  * all, called only when `totalCount` is selected.
  */
-export async function pageByOffset<T>(first: number, after: string | null | undefined, max: number, fetch: (offset: number, limit: number) => Promise<T[]>, count: () => Promise<number>): Promise<PageOf<T>> {
+export async function pageByOffset<T>(
+  first: number,
+  after: string | null | undefined,
+  max: number,
+  fetch: (offset: number, limit: number) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<PageOf<T>> {
   const size = pageSize(first, max);
   const start = readOffsetCursor(after);
   const rows = await fetch(start, size + 1);
   const nodes = rows.slice(0, size);
-  return { nodes, pageInfo: { endCursor: nodes.length ? offsetCursor(start + nodes.length) : null, hasNextPage: rows.length > size }, totalCount: count };
+  return {
+    nodes,
+    pageInfo: { endCursor: nodes.length ? offsetCursor(start + nodes.length) : null, hasNextPage: rows.length > size },
+    totalCount: count,
+  };
 }
 
 /** A page from a store paged by its own cursor (keyset paging: rosters, the audit trail). */
-export function pageFromCursor<T>(nodes: T[], endCursor: string | null, hasMore: boolean, count: () => Promise<number>): PageOf<T> {
+export function pageFromCursor<T>(
+  nodes: T[],
+  endCursor: string | null,
+  hasMore: boolean,
+  count: () => Promise<number>,
+): PageOf<T> {
   return { nodes, pageInfo: { endCursor, hasNextPage: hasMore }, totalCount: count };
 }

@@ -3,7 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -15,7 +18,15 @@ import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, type Identity, type Tok
 import type { Logger } from './log';
 import { operationResolution } from './operation-resolution';
 import { codedErrors, notFoundAsJson } from './http-errors';
-import { bodyErrors, HUB_SERVICES_EXEMPT, MutationLimiter, mutationRateLimit, operationLimits, requestBody, type RequestLimits } from './limits';
+import {
+  bodyErrors,
+  HUB_SERVICES_EXEMPT,
+  MutationLimiter,
+  mutationRateLimit,
+  operationLimits,
+  requestBody,
+  type RequestLimits,
+} from './limits';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
 export interface ServiceHandle {
@@ -69,18 +80,24 @@ export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (typeof formatted.extensions?.serviceName === 'string') return withoutStackTrace(formatted);
     const original = unwrapResolverError(error);
-    if (original instanceof GraphQLError || formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    if (original instanceof GraphQLError || formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR)
+      return formatted;
     if (isTransientDatabaseError(original)) {
       logger.warn({ err: original, path: formatted.path }, 'database fault; the request was rolled back');
       return {
-        message: 'A passing database fault (a dropped connection, or a lock conflict with another request at the same moment) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
+        message:
+          'A passing database fault (a dropped connection, or a lock conflict with another request at the same moment) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
         path: formatted.path,
         extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
       };
     }
     const reference = randomUUID();
     logger.error({ err: original, reference, path: formatted.path }, 'unexpected error');
-    return { message: `Internal error (reference ${reference}); nothing was changed by the failed part. Try again or report the reference.`, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference } };
+    return {
+      message: `Internal error (reference ${reference}); nothing was changed by the failed part. Try again or report the reference.`,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference },
+    };
   };
 }
 
@@ -97,11 +114,15 @@ function withoutStackTrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
  * null for the public: the gateway forwards no token that outlives it) and whether the gateway sent
  * it. A bad or expired token is an UNAUTHENTICATED error with HTTP status 401; no header is the public.
  */
-export async function verifyRequest(verifier: TokenVerifier, authorization: string | undefined | null): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
+export async function verifyRequest(
+  verifier: TokenVerifier,
+  authorization: string | undefined | null,
+): Promise<{ identity: Identity; expiresAt: number | null; viaGateway: boolean }> {
   try {
     return await verifier.verify(authorization);
   } catch (error) {
-    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+    if (error instanceof GraphQLError)
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
     throw error;
   }
 }
@@ -112,11 +133,19 @@ export async function verifyRequest(verifier: TokenVerifier, authorization: stri
  * role PUBLIC (H2: the gateway applied its limits to that caller). That header carries the public
  * only: any other identity in it is refused.
  */
-export async function callerOf(verifier: TokenVerifier, authorization: string | undefined, forwardedPublic: string | string[] | undefined): Promise<{ identity: Identity; viaGateway: boolean }> {
-  if (authorization || typeof forwardedPublic !== 'string' || !forwardedPublic) return verifyRequest(verifier, authorization);
+export async function callerOf(
+  verifier: TokenVerifier,
+  authorization: string | undefined,
+  forwardedPublic: string | string[] | undefined,
+): Promise<{ identity: Identity; viaGateway: boolean }> {
+  if (authorization || typeof forwardedPublic !== 'string' || !forwardedPublic)
+    return verifyRequest(verifier, authorization);
   const { identity, viaGateway } = await verifyRequest(verifier, `Bearer ${forwardedPublic}`);
   if (identity.role !== Role.PUBLIC || !viaGateway) {
-    throw new GraphQLError(`The ${FORWARDED_PUBLIC_HEADER} header carries the public only, as the gateway sends it; send a token in Authorization.`, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+    throw new GraphQLError(
+      `The ${FORWARDED_PUBLIC_HEADER} header carries the public only, as the gateway sends it; send a token in Authorization.`,
+      { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } },
+    );
   }
   return { identity: PUBLIC_IDENTITY, viaGateway };
 }
@@ -129,7 +158,10 @@ export async function callerOf(verifier: TokenVerifier, authorization: string | 
 export type HealthProbe = () => Promise<{ ok: boolean; status?: string; detail: Record<string, unknown> }>;
 
 /** An express app on an HTTP server with `/health`; returns the server, not yet listening. */
-export function createHttpApp(service: string, health?: HealthProbe): { app: express.Express; httpServer: http.Server } {
+export function createHttpApp(
+  service: string,
+  health?: HealthProbe,
+): { app: express.Express; httpServer: http.Server } {
   const app = express();
   app.disable('x-powered-by');
   // GraphQL answers are per caller and never revalidated: no ETag hashed over every body.
@@ -138,7 +170,10 @@ export function createHttpApp(service: string, health?: HealthProbe): { app: exp
     if (!health) return void res.json({ status: 'ok', service });
     // A service that depends on another system (a connector's) is degraded while that one is down.
     health().then(
-      (probe) => void res.status(probe.ok ? 200 : 503).json({ status: probe.status ?? (probe.ok ? 'ok' : 'degraded'), service, ...probe.detail }),
+      (probe) =>
+        void res
+          .status(probe.ok ? 200 : 503)
+          .json({ status: probe.status ?? (probe.ok ? 'ok' : 'degraded'), service, ...probe.detail }),
       next,
     );
   });
@@ -160,10 +195,36 @@ export function createHttpApp(service: string, health?: HealthProbe): { app: exp
  * One line of the access trace (R30): GraphQL operations (accessTrace) and the routes outside it
  * (the joint service's evidence) write the same fields. `extra` adds what the route names (a file's hash).
  */
-export function logAccess(logger: Logger, line: { service: string; requestId: string; identity: Identity | null; operation: string | null; type: string | null; fields: string[]; codes: string[]; refused?: boolean; extra?: Record<string, unknown> }): void {
+export function logAccess(
+  logger: Logger,
+  line: {
+    service: string;
+    requestId: string;
+    identity: Identity | null;
+    operation: string | null;
+    type: string | null;
+    fields: string[];
+    codes: string[];
+    refused?: boolean;
+    extra?: Record<string, unknown>;
+  },
+): void {
   const { identity, codes } = line;
   logger.info(
-    { trace: 'access', service: line.service, requestId: line.requestId, subject: identity?.subject ?? null, role: identity?.role ?? null, department: identity?.department ?? null, operation: line.operation, type: line.type, fields: line.fields, ...line.extra, refused: line.refused ?? (codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED)), errors: codes },
+    {
+      trace: 'access',
+      service: line.service,
+      requestId: line.requestId,
+      subject: identity?.subject ?? null,
+      role: identity?.role ?? null,
+      department: identity?.department ?? null,
+      operation: line.operation,
+      type: line.type,
+      fields: line.fields,
+      ...line.extra,
+      refused: line.refused ?? (codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED)),
+      errors: codes,
+    },
     'access',
   );
 }
@@ -173,11 +234,28 @@ export function accessTrace<C extends RequestContext>(service: string, logger: L
     async requestDidStart({ contextValue }) {
       return {
         async willSendResponse({ operation, operationName, response, errors }) {
-          const fields = operation?.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])).filter((f) => f !== '_service') ?? [];
+          const fields =
+            operation?.selectionSet.selections
+              .flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []))
+              .filter((f) => f !== '_service') ?? [];
           if (fields.length === 0 && operation) return; // federation's own _service reads
-          const codes = [...new Set((errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map((e) => String(e.extensions?.code ?? 'ERROR')))];
+          const codes = [
+            ...new Set(
+              (errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map(
+                (e) => String(e.extensions?.code ?? 'ERROR'),
+              ),
+            ),
+          ];
           const { identity, requestId } = contextValue;
-          logAccess(logger, { service, requestId, identity, operation: operationName ?? null, type: operation?.operation ?? null, fields, codes });
+          logAccess(logger, {
+            service,
+            requestId,
+            identity,
+            operation: operationName ?? null,
+            type: operation?.operation ?? null,
+            fields,
+            codes,
+          });
         },
       };
     },
@@ -206,7 +284,10 @@ export interface ServiceWithDatabase extends ServiceHandle {
  * is closed. The handle's stop is idempotent (a test may stop one service, then the whole hub) and
  * closes the server before the database.
  */
-export async function serveOnDatabase<H extends ServiceHandle>(database: ServiceDatabase, serve: () => Promise<H>): Promise<H & { database: ServiceDatabase }> {
+export async function serveOnDatabase<H extends ServiceHandle>(
+  database: ServiceDatabase,
+  serve: () => Promise<H>,
+): Promise<H & { database: ServiceDatabase }> {
   let handle: H;
   try {
     handle = await serve();
@@ -289,14 +370,26 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && header.length <= 100 ? header : randomUUID();
         // The public through the gateway comes without Authorization, with the gateway's header (H2).
-        const { identity, viaGateway } = await callerOf(verifier, req.headers.authorization, req.headers[FORWARDED_PUBLIC_HEADER]);
-        return options.context({ identity, viaGateway, requestId, clientAddress: req.socket.remoteAddress ?? 'unknown' });
+        const { identity, viaGateway } = await callerOf(
+          verifier,
+          req.headers.authorization,
+          req.headers[FORWARDED_PUBLIC_HEADER],
+        );
+        return options.context({
+          identity,
+          viaGateway,
+          requestId,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+        });
       },
     }),
   );
   options.routes?.(app, {
     changes,
-    caller: async (req) => ({ ...(await callerOf(verifier, req.headers.authorization, req.headers[FORWARDED_PUBLIC_HEADER])), clientAddress: req.socket.remoteAddress ?? 'unknown' }),
+    caller: async (req) => ({
+      ...(await callerOf(verifier, req.headers.authorization, req.headers[FORWARDED_PUBLIC_HEADER])),
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+    }),
   });
   app.use(bodyErrors(options.limits), notFoundAsJson(), codedErrors(options.logger));
   const port = await listen(httpServer, options.host, options.port);

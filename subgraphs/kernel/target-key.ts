@@ -11,8 +11,10 @@ import { isValidUscc, usccProblem } from './uscc';
 export function targetKeyProblem(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return 'is empty';
   if (isValidUscc(value)) return null;
-  if (/^[0-9]/.test(value)) return `starts with a digit, so it is read as a unified social credit code, and that ${usccProblem(value)}`;
-  if (!OWN_TARGET_ID.test(value)) return "is neither a USCC nor a department's own id (letters, digits and dashes, 2 to 64, starting with a letter)";
+  if (/^[0-9]/.test(value))
+    return `starts with a digit, so it is read as a unified social credit code, and that ${usccProblem(value)}`;
+  if (!OWN_TARGET_ID.test(value))
+    return "is neither a USCC nor a department's own id (letters, digits and dashes, 2 to 64, starting with a letter)";
   return null;
 }
 
@@ -28,7 +30,10 @@ export function assertTargetKey(value: unknown, field: string, rule?: string): s
   const problem = targetKeyProblem(value);
   if (problem) {
     const shown = typeof value === 'string' ? value.slice(0, 80) : String(value);
-    throw badInput(`${field} '${shown}' is not a target key: a USCC, or a department's own id of a project or product; it ${problem}.`, { field, ...(rule ? { rule } : {}) });
+    throw badInput(
+      `${field} '${shown}' is not a target key: a USCC, or a department's own id of a project or product; it ${problem}.`,
+      { field, ...(rule ? { rule } : {}) },
+    );
   }
   return value as string;
 }

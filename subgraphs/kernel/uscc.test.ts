@@ -55,7 +55,10 @@ describe('USCC check (GB 32100-2015)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.targets[3].uscc' });
+    expect((error as GraphQLError).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.targets[3].uscc',
+    });
     expect((error as GraphQLError).message).toContain('input.targets[3].uscc');
   });
 

@@ -13,7 +13,10 @@ export function refuseControlCharacters(text: string, field: string): string {
   const match = CONTROL_CHARACTER.exec(text);
   if (match) {
     const code = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    throw badInput(`${field} holds the control character ${code} at character ${[...text.slice(0, match.index)].length + 1}; text may hold tabs and line breaks but no other control characters: remove it.`, { field });
+    throw badInput(
+      `${field} holds the control character ${code} at character ${[...text.slice(0, match.index)].length + 1}; text may hold tabs and line breaks but no other control characters: remove it.`,
+      { field },
+    );
   }
   return text;
 }
@@ -26,10 +29,14 @@ export function refuseControlCharacters(text: string, field: string): string {
  */
 export function requireText(value: unknown, field: string, maxLength: number, why = '', rule?: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw badInput(`${field} is required${why ? `: ${why}` : ''}${rule ? ` (${rule})` : ''}.`, { field, ...(rule ? { rule } : {}) });
+    throw badInput(`${field} is required${why ? `: ${why}` : ''}${rule ? ` (${rule})` : ''}.`, {
+      field,
+      ...(rule ? { rule } : {}),
+    });
   }
   const text = refuseControlCharacters(value.trim(), field);
-  if ([...text].length > maxLength) throw badInput(`${field} is ${[...text].length} characters long; at most ${maxLength} fit.`, { field });
+  if ([...text].length > maxLength)
+    throw badInput(`${field} is ${[...text].length} characters long; at most ${maxLength} fit.`, { field });
   return text;
 }
 
@@ -38,7 +45,10 @@ export function requireText(value: unknown, field: string, maxLength: number, wh
  * field and saying that `max` is the largest page (the field's description states it too).
  */
 export function pageSize(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}: ${max} is the largest page this field returns.`, { field: 'first' });
+  if (!Number.isInteger(first) || first < 1 || first > max)
+    throw badInput(`first must be between 1 and ${max}, got ${first}: ${max} is the largest page this field returns.`, {
+      field: 'first',
+    });
   return first;
 }
 
@@ -47,7 +57,8 @@ export function pageSize(first: number, max: number): number {
  * else BAD_USER_INPUT naming the field (a negative offset would silently mean the start).
  */
 export function pageOffset(offset: number, field = 'offset'): number {
-  if (!Number.isInteger(offset) || offset < 0) throw badInput(`${field} must be a whole number, 0 or more (how many to skip), got ${offset}.`, { field });
+  if (!Number.isInteger(offset) || offset < 0)
+    throw badInput(`${field} must be a whole number, 0 or more (how many to skip), got ${offset}.`, { field });
   return offset;
 }
 

@@ -1,7 +1,12 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver } from 'type-graphql';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { badInput } from '../kernel/errors';
-import { AFTER_DESCRIPTION, firstDescription, pageFieldsWithCursorFields, type PageWithCursorFields } from '../kernel/paging';
+import {
+  AFTER_DESCRIPTION,
+  firstDescription,
+  pageFieldsWithCursorFields,
+  type PageWithCursorFields,
+} from '../kernel/paging';
 import { pageSize } from '../kernel/validation';
 import type { MarketContext } from './context';
 import { MarketEntityRow } from './entities';
@@ -16,7 +21,9 @@ interface AbnormalListPage extends PageWithCursorFields<string> {
   usccs: string[];
 }
 
-@ObjectType('MarketAbnormalListPage', { description: 'A page of the abnormal-operation list (经营异常名录): the USCCs on it (nodes), in USCC order.' })
+@ObjectType('MarketAbnormalListPage', {
+  description: 'A page of the abnormal-operation list (经营异常名录): the USCCs on it (nodes), in USCC order.',
+})
 class MarketAbnormalListPage extends pageFieldsWithCursorFields(String) {
   @Field(() => [String], { deprecationReason: 'Use nodes.' })
   usccs!: string[];
@@ -26,17 +33,32 @@ class MarketAbnormalListPage extends pageFieldsWithCursorFields(String) {
 export function abnormalListResolver(types: DepartmentTypes): Function {
   @Resolver(() => types.Query)
   class MarketAbnormalListResolver {
-    @FieldResolver(() => MarketAbnormalListPage, { description: 'The abnormal-operation list (经营异常名录), paged: targets on it are drawn more often (R13).' })
+    @FieldResolver(() => MarketAbnormalListPage, {
+      description: 'The abnormal-operation list (经营异常名录), paged: targets on it are drawn more often (R13).',
+    })
     async abnormalOperationList(
-      @Arg('first', () => Int, { defaultValue: 10_000, description: firstDescription(ABNORMAL_LIST_MAX, 10_000, 'codes') }) first: number,
+      @Arg('first', () => Int, {
+        defaultValue: 10_000,
+        description: firstDescription(ABNORMAL_LIST_MAX, 10_000, 'codes'),
+      })
+      first: number,
       @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
       @Ctx() ctx: MarketContext,
     ): Promise<AbnormalListPage> {
       pageSize(first, ABNORMAL_LIST_MAX);
       // The cursor is the last USCC of the previous page (as `endCursor` always was): old callers' cursors stay valid.
-      if (after && !USCC_CURSOR.test(after)) throw badInput(`after: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor it returned, or leave it out for the first page.`, { field: 'after' });
+      if (after && !USCC_CURSOR.test(after))
+        throw badInput(
+          `after: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor it returned, or leave it out for the first page.`,
+          { field: 'after' },
+        );
       const manager = ctx.dept.repo.manager;
-      const qb = manager.createQueryBuilder(MarketEntityRow, 'm').select('m.uscc', 'uscc').where('m.abnormal = :yes', { yes: true }).orderBy('m.uscc', 'ASC').limit(first + 1);
+      const qb = manager
+        .createQueryBuilder(MarketEntityRow, 'm')
+        .select('m.uscc', 'uscc')
+        .where('m.abnormal = :yes', { yes: true })
+        .orderBy('m.uscc', 'ASC')
+        .limit(first + 1);
       if (after) qb.andWhere('m.uscc > :after', { after });
       const rows = (await qb.getRawMany<{ uscc: string }>()).map((r) => r.uscc);
       const nodes = rows.slice(0, first);

@@ -64,7 +64,8 @@ export const MARKET_CHECKLIST: ChecklistSeedItem[] = [
     title: '经营主体登记事项检查',
     content:
       '现场核查经营主体的名称、住所（主要经营场所）、经营范围、法定代表人（负责人）等登记事项与实际是否一致，营业执照是否在醒目位置悬挂。',
-    basis: '《中华人民共和国市场主体登记管理条例》第三十六条、第三十八条；《中华人民共和国市场主体登记管理条例实施细则》',
+    basis:
+      '《中华人民共和国市场主体登记管理条例》第三十六条、第三十八条；《中华人民共和国市场主体登记管理条例实施细则》',
     inspectingBody: '区市场监督管理局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'],
     method: 'ON_SITE',
@@ -109,10 +110,8 @@ export const MARKET_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'MKT-07',
     title: '餐饮服务提供者监督检查',
-    content:
-      '检查餐饮服务环境卫生、原料控制、加工制作过程、餐饮具清洗消毒、食品留样及从业人员健康证明持有情况。',
-    basis:
-      '《中华人民共和国食品安全法》第五十五条、第五十六条、第一百一十条；《食品生产经营监督检查管理办法》',
+    content: '检查餐饮服务环境卫生、原料控制、加工制作过程、餐饮具清洗消毒、食品留样及从业人员健康证明持有情况。',
+    basis: '《中华人民共和国食品安全法》第五十五条、第五十六条、第一百一十条；《食品生产经营监督检查管理办法》',
     inspectingBody: '区市场监督管理局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
     method: 'ON_SITE',
@@ -141,8 +140,7 @@ export const MARKET_CHECKLIST: ChecklistSeedItem[] = [
     title: '特种设备使用单位监督检查',
     content:
       '检查锅炉、压力容器、电梯、起重机械、场（厂）内专用机动车辆等特种设备的使用登记、定期检验、安全管理人员和作业人员持证、安全技术档案情况。',
-    basis:
-      '《中华人民共和国特种设备安全法》第三十三条、第四十条、第五十七条；《特种设备安全监察条例》',
+    basis: '《中华人民共和国特种设备安全法》第三十三条、第四十条、第五十七条；《特种设备安全监察条例》',
     inspectingBody: '区市场监督管理局',
     targetKinds: ['ENTERPRISE', 'PUBLIC_INSTITUTION'],
     method: 'ON_SITE',
@@ -197,7 +195,8 @@ export const MARKET_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'MKT-13',
     title: '工业产品生产许可证获证企业检查',
-    content: '检查获证企业生产条件、检验能力、质量管理制度是否持续符合发证要求，是否在产品及包装上标注许可证标志和编号。',
+    content:
+      '检查获证企业生产条件、检验能力、质量管理制度是否持续符合发证要求，是否在产品及包装上标注许可证标志和编号。',
     basis: '《中华人民共和国工业产品生产许可证管理条例》；《中华人民共和国产品质量法》',
     inspectingBody: '区市场监督管理局',
     targetKinds: ['ENTERPRISE'],
@@ -211,7 +210,8 @@ export const MARKET_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'MKT-14',
     title: '强制检定计量器具使用情况检查',
-    content: '检查用于贸易结算、安全防护、医疗卫生、环境监测的计量器具（加油机、电子计价秤、血压计等）是否按期申请强制检定并检定合格。',
+    content:
+      '检查用于贸易结算、安全防护、医疗卫生、环境监测的计量器具（加油机、电子计价秤、血压计等）是否按期申请强制检定并检定合格。',
     basis: '《中华人民共和国计量法》第九条；《中华人民共和国计量法实施细则》',
     inspectingBody: '区市场监督管理局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],

@@ -27,9 +27,14 @@ class MarketEntityResolver {
     return row ? toMarketEntity(row) : null;
   }
 
-  @Query(() => [MarketEntity], { description: `Market entities by USCC, in the order asked, unknown codes left out (at most ${MAX_ENTITIES_PER_QUERY}).` })
+  @Query(() => [MarketEntity], {
+    description: `Market entities by USCC, in the order asked, unknown codes left out (at most ${MAX_ENTITIES_PER_QUERY}).`,
+  })
   async marketEntities(@Arg('usccs', () => [String]) usccs: string[], @Ctx() ctx: MarketContext) {
-    if (usccs.length > MAX_ENTITIES_PER_QUERY) throw badInput(`usccs: at most ${MAX_ENTITIES_PER_QUERY} codes per call, got ${usccs.length}.`, { field: 'usccs' });
+    if (usccs.length > MAX_ENTITIES_PER_QUERY)
+      throw badInput(`usccs: at most ${MAX_ENTITIES_PER_QUERY} codes per call, got ${usccs.length}.`, {
+        field: 'usccs',
+      });
     const codes = usccs.map((code, i) => assertUscc(code, `usccs[${i}]`));
     const rows = await ctx.own.entityByUscc.loadMany(codes);
     return rows.filter((r): r is MarketEntityRow => r !== null && !(r instanceof Error)).map(toMarketEntity);
@@ -49,7 +54,9 @@ export const market = defineDepartment<MarketOwn>({
   }),
   referenceResolvers: {
     MarketEntity: async (ref, context) => {
-      const row = await (context as MarketContext).own.entityByUscc.load(assertUscc(String(ref.uscc), 'representations.uscc'));
+      const row = await (context as MarketContext).own.entityByUscc.load(
+        assertUscc(String(ref.uscc), 'representations.uscc'),
+      );
       return row ? toMarketEntity(row) : null;
     },
   },

@@ -9,14 +9,19 @@ export enum EntityStatus {
   CANCELLED = 'CANCELLED',
   MOVED_OUT = 'MOVED_OUT',
 }
-registerEnumType(EntityStatus, { name: 'EntityStatus', description: 'Registration status: operating (存续), licence revoked (吊销), deregistered (注销), moved out (迁出).' });
+registerEnumType(EntityStatus, {
+  name: 'EntityStatus',
+  description: 'Registration status: operating (存续), licence revoked (吊销), deregistered (注销), moved out (迁出).',
+});
 
 /**
  * The shared target entity of the hub, owned by market supervision. Every department adds its
  * view of it (`MarketEntity.tax`, ...). Registration data is public (it is on the credit system).
  */
 @Directive('@key(fields: "uscc")')
-@ObjectType('MarketEntity', { description: 'A market entity (enterprise, individual business, co-op), keyed by its USCC.' })
+@ObjectType('MarketEntity', {
+  description: 'A market entity (enterprise, individual business, co-op), keyed by its USCC.',
+})
 export class MarketEntity {
   @Field({ description: 'Unified social credit code (GB 32100-2015).' })
   uscc!: string;

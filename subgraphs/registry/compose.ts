@@ -18,7 +18,9 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
  * composition error. Composition messages already name the subgraphs, types and fields at fault
  * (`[customs] Type "RiskLevel" ...`).
  */
-export function composeSupergraph(subgraphs: readonly SubgraphSource[]): { supergraphSdl: string } | { errors: string[] } {
+export function composeSupergraph(
+  subgraphs: readonly SubgraphSource[],
+): { supergraphSdl: string } | { errors: string[] } {
   let typeDefs: Array<{ name: string; url: string; typeDefs: ReturnType<typeof parse> }>;
   try {
     typeDefs = subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) }));
@@ -62,6 +64,9 @@ export async function fetchSubgraphSdl(url: string, timeoutMs = 10_000, authoriz
     throw new Error(`${url} did not answer with GraphQL JSON`);
   }
   const sdl = body.data?._service?.sdl;
-  if (!sdl) throw new Error(`${url} returned no SDL for { _service { sdl } }: ${body.errors?.map((e) => e.message).join('; ') ?? 'empty answer'} (is it a Federation 2 subgraph?)`);
+  if (!sdl)
+    throw new Error(
+      `${url} returned no SDL for { _service { sdl } }: ${body.errors?.map((e) => e.message).join('; ') ?? 'empty answer'} (is it a Federation 2 subgraph?)`,
+    );
   return sdl;
 }

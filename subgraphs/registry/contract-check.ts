@@ -44,8 +44,12 @@ function resolvesMarketEntity(document: DocumentNode): boolean {
       (d as ObjectTypeDefinitionNode).directives?.some(
         (dir) =>
           dir.name.value === 'key' &&
-          dir.arguments?.some((a) => a.name.value === 'fields' && a.value.kind === Kind.STRING && a.value.value.trim() === 'uscc') &&
-          !dir.arguments?.some((a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && a.value.value === false),
+          dir.arguments?.some(
+            (a) => a.name.value === 'fields' && a.value.kind === Kind.STRING && a.value.value.trim() === 'uscc',
+          ) &&
+          !dir.arguments?.some(
+            (a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && a.value.value === false,
+          ),
       ),
   );
 }
@@ -64,7 +68,13 @@ function resolvesMarketEntity(document: DocumentNode): boolean {
 export function checkContract(subgraph: string, code: string, sdl: string, templateSdl: string): Problem[] {
   const problems: Problem[] = [];
   const problem = (message: string, type?: string, field?: string) =>
-    problems.push({ kind: ProblemKind.CONTRACT, subgraph, type: type ?? null, field: field ?? null, message: `subgraph ${subgraph}: ${message}` });
+    problems.push({
+      kind: ProblemKind.CONTRACT,
+      subgraph,
+      type: type ?? null,
+      field: field ?? null,
+      message: `subgraph ${subgraph}: ${message}`,
+    });
   let document: DocumentNode;
   let schema: GraphQLSchema;
   try {
@@ -98,7 +108,10 @@ export function checkContract(subgraph: string, code: string, sdl: string, templ
     }
   }
   if (!resolvesMarketEntity(document)) {
-    problem(`MarketEntity must be an entity it resolves: type MarketEntity @key(fields: "uscc") { uscc: String! ${code}: ${own}View }, with a batched __resolveReference.`, 'MarketEntity');
+    problem(
+      `MarketEntity must be an entity it resolves: type MarketEntity @key(fields: "uscc") { uscc: String! ${code}: ${own}View }, with a batched __resolveReference.`,
+      'MarketEntity',
+    );
   }
   return problems;
 }
@@ -127,15 +140,22 @@ const article = (k: string) => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
  * a shared type must name the enum, or composition refuses it). Arguments and inputs stay exact.
  */
 export function outputFits(contract: GraphQLOutputType, actual: GraphQLOutputType, stringForEnum: boolean): boolean {
-  if (isNonNullType(actual)) return outputFits(isNonNullType(contract) ? contract.ofType : contract, actual.ofType, stringForEnum);
+  if (isNonNullType(actual))
+    return outputFits(isNonNullType(contract) ? contract.ofType : contract, actual.ofType, stringForEnum);
   if (isNonNullType(contract)) return false;
-  if (isListType(contract) || isListType(actual)) return isListType(contract) && isListType(actual) && outputFits(contract.ofType, actual.ofType, stringForEnum);
+  if (isListType(contract) || isListType(actual))
+    return isListType(contract) && isListType(actual) && outputFits(contract.ofType, actual.ofType, stringForEnum);
   const want = getNamedType(contract);
   const have = getNamedType(actual);
   return want.name === have.name || (stringForEnum && isEnumType(want) && have.name === 'String');
 }
 
-function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exact: boolean, problem: (message: string, type?: string, field?: string) => void): void {
+function compareFields(
+  expected: GraphQLNamedType,
+  actual: GraphQLNamedType,
+  exact: boolean,
+  problem: (message: string, type?: string, field?: string) => void,
+): void {
   const name = expected.name;
   if (isScalarType(expected) || isUnionType(expected)) return;
   if (isEnumType(expected) && isEnumType(actual)) {
@@ -144,7 +164,10 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
     const missing = want.filter((v) => !have.includes(v));
     const extra = have.filter((v) => !want.includes(v));
     if (missing.length || extra.length) {
-      problem(`enum ${name} differs from the contract (${[missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ')}); copy it exactly from schema/contract.graphql.`, name);
+      problem(
+        `enum ${name} differs from the contract (${[missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ')}); copy it exactly from schema/contract.graphql.`,
+        name,
+      );
     }
     return;
   }
@@ -153,11 +176,22 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
     const have = actual.getFields();
     for (const f of Object.values(want)) {
       const a = have[f.name];
-      if (!a) problem(`input ${name} is missing field ${f.name}: ${String(f.type)}; copy it exactly from schema/contract.graphql.`, name, f.name);
-      else if (String(a.type) !== String(f.type)) problem(`${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)}.`, name, f.name);
+      if (!a)
+        problem(
+          `input ${name} is missing field ${f.name}: ${String(f.type)}; copy it exactly from schema/contract.graphql.`,
+          name,
+          f.name,
+        );
+      else if (String(a.type) !== String(f.type))
+        problem(`${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)}.`, name, f.name);
     }
     for (const a of Object.values(have) as GraphQLInputField[]) {
-      if (!want[a.name]) problem(`input ${name} has a field ${a.name} the contract does not have; shared inputs must be copied exactly.`, name, a.name);
+      if (!want[a.name])
+        problem(
+          `input ${name} has a field ${a.name} the contract does not have; shared inputs must be copied exactly.`,
+          name,
+          a.name,
+        );
     }
     return;
   }
@@ -167,23 +201,56 @@ function compareFields(expected: GraphQLNamedType, actual: GraphQLNamedType, exa
     for (const f of Object.values(want)) {
       const a = have[f.name];
       if (!a) {
-        problem(`${name}.${f.name} is missing; the contract has ${signature(f)}: copy it from schema/contract.graphql.`, name, f.name);
+        problem(
+          `${name}.${f.name} is missing; the contract has ${signature(f)}: copy it from schema/contract.graphql.`,
+          name,
+          f.name,
+        );
         continue;
       }
-      if (!outputFits(f.type, a.type, !exact)) problem(`${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)} (the same type, or that type made non-null).`, name, f.name);
+      if (!outputFits(f.type, a.type, !exact))
+        problem(
+          `${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)} (the same type, or that type made non-null).`,
+          name,
+          f.name,
+        );
       for (const arg of f.args) {
         const got = a.args.find((x) => x.name === arg.name);
-        if (!got) problem(`${name}.${f.name} lacks the argument ${arg.name}: ${String(arg.type)}; the contract has ${signature(f)}.`, name, f.name);
-        else if (String(got.type) !== String(arg.type)) problem(`${name}.${f.name}(${arg.name}:) has type ${String(got.type)}; the contract says ${String(arg.type)}.`, name, f.name);
+        if (!got)
+          problem(
+            `${name}.${f.name} lacks the argument ${arg.name}: ${String(arg.type)}; the contract has ${signature(f)}.`,
+            name,
+            f.name,
+          );
+        else if (String(got.type) !== String(arg.type))
+          problem(
+            `${name}.${f.name}(${arg.name}:) has type ${String(got.type)}; the contract says ${String(arg.type)}.`,
+            name,
+            f.name,
+          );
       }
       for (const extra of a.args) {
-        if (!f.args.some((x) => x.name === extra.name) && isNonNullType(extra.type) && extra.defaultValue === undefined) {
-          problem(`${name}.${f.name} requires an argument ${extra.name} the contract does not have; the hub would not send it (make it optional).`, name, f.name);
+        if (
+          !f.args.some((x) => x.name === extra.name) &&
+          isNonNullType(extra.type) &&
+          extra.defaultValue === undefined
+        ) {
+          problem(
+            `${name}.${f.name} requires an argument ${extra.name} the contract does not have; the hub would not send it (make it optional).`,
+            name,
+            f.name,
+          );
         }
       }
     }
     if (exact) {
-      for (const a of Object.values(have)) if (!want[a.name]) problem(`${name} has a field ${a.name} the contract does not have; shared definitions must be copied exactly (add fields to your own types).`, name, a.name);
+      for (const a of Object.values(have))
+        if (!want[a.name])
+          problem(
+            `${name} has a field ${a.name} the contract does not have; shared definitions must be copied exactly (add fields to your own types).`,
+            name,
+            a.name,
+          );
     }
     const wantInterfaces = expected.getInterfaces().map((i) => i.name);
     const haveInterfaces = actual.getInterfaces().map((i) => i.name);
@@ -215,7 +282,8 @@ function federationDirectiveNames(document: DocumentNode): Map<string, string> {
         const field = (key: string) => item.fields.find((f) => f.name.value === key)?.value;
         const name = field('name');
         const as = field('as');
-        if (name?.kind === Kind.STRING && as?.kind === Kind.STRING) names.set(as.value.replace(/^@/, ''), name.value.replace(/^@/, ''));
+        if (name?.kind === Kind.STRING && as?.kind === Kind.STRING)
+          names.set(as.value.replace(/^@/, ''), name.value.replace(/^@/, ''));
       }
     }
   }
@@ -223,13 +291,22 @@ function federationDirectiveNames(document: DocumentNode): Map<string, string> {
 }
 
 /** The fields named in a type's `@key`s, or null when it has none (it is no entity). */
-function keyFieldsOf(directives: ReadonlyArray<{ name: { value: string }; arguments?: ReadonlyArray<{ name: { value: string }; value: { kind: string; value?: unknown } }> }>, renamed: Map<string, string>): Set<string> | null {
-  const keys = directives.filter((d) => (renamed.get(d.name.value) ?? d.name.value.replace(/^federation__/, '')) === 'key');
+function keyFieldsOf(
+  directives: ReadonlyArray<{
+    name: { value: string };
+    arguments?: ReadonlyArray<{ name: { value: string }; value: { kind: string; value?: unknown } }>;
+  }>,
+  renamed: Map<string, string>,
+): Set<string> | null {
+  const keys = directives.filter(
+    (d) => (renamed.get(d.name.value) ?? d.name.value.replace(/^federation__/, '')) === 'key',
+  );
   if (!keys.length) return null;
   const names = new Set<string>();
   for (const key of keys) {
     const fields = key.arguments?.find((a) => a.name.value === 'fields')?.value;
-    if (fields?.kind === Kind.STRING) for (const word of String(fields.value).match(/[_A-Za-z][_0-9A-Za-z]*/g) ?? []) names.add(word);
+    if (fields?.kind === Kind.STRING)
+      for (const word of String(fields.value).match(/[_A-Za-z][_0-9A-Za-z]*/g) ?? []) names.add(word);
   }
   return names;
 }
@@ -246,13 +323,24 @@ function keyFieldsOf(directives: ReadonlyArray<{ name: { value: string }; argume
  * name (as joint refers to `MarketEntity`). A
  * department's root fields are named with its code (`customs`, `customsRecordResults`).
  */
-export function checkBoundaries(entry: { name: string; code: string | null; sdl: string }, others: ReadonlyArray<{ name: string; sdl: string }>, templateSdl: string): Problem[] {
+export function checkBoundaries(
+  entry: { name: string; code: string | null; sdl: string },
+  others: ReadonlyArray<{ name: string; sdl: string }>,
+  templateSdl: string,
+): Problem[] {
   const code = entry.code;
   /** The prefix of what the subgraph may add to shared types: its department code, or its own name. */
   const namespace = code ?? entry.name;
   const who = code === null ? 'a hub service' : 'a department';
   const problems: Problem[] = [];
-  const problem = (message: string, type?: string, field?: string) => problems.push({ kind: ProblemKind.CONTRACT, subgraph: entry.name, type: type ?? null, field: field ?? null, message: `subgraph ${entry.name}: ${message}` });
+  const problem = (message: string, type?: string, field?: string) =>
+    problems.push({
+      kind: ProblemKind.CONTRACT,
+      subgraph: entry.name,
+      type: type ?? null,
+      field: field ?? null,
+      message: `subgraph ${entry.name}: ${message}`,
+    });
   let document: DocumentNode;
   try {
     document = parse(entry.sdl);
@@ -274,7 +362,8 @@ export function checkBoundaries(entry: { name: string; code: string | null; sdl:
   const definedByOthers = new Map<string, string>();
   for (const other of others) {
     try {
-      for (const d of parse(other.sdl).definitions) if ('name' in d && d.name && !definedByOthers.has(d.name.value)) definedByOthers.set(d.name.value, other.name);
+      for (const d of parse(other.sdl).definitions)
+        if ('name' in d && d.name && !definedByOthers.has(d.name.value)) definedByOthers.set(d.name.value, other.name);
     } catch {
       /* another subgraph's SDL was accepted before; ignore */
     }
@@ -285,34 +374,78 @@ export function checkBoundaries(entry: { name: string; code: string | null; sdl:
     const directives = 'directives' in definition ? (definition.directives ?? []) : [];
     for (const d of directives) {
       const used = takeover(d);
-      if (used) problem(`@${used} on ${name} is not allowed for any subgraph: it takes over what another subgraph serves.`, name);
+      if (used)
+        problem(
+          `@${used} on ${name} is not allowed for any subgraph: it takes over what another subgraph serves.`,
+          name,
+        );
     }
-    const fields = 'fields' in definition ? ((definition.fields ?? []) as ReadonlyArray<{ name: { value: string }; directives?: ReadonlyArray<{ name: { value: string } }> }>) : [];
+    const fields =
+      'fields' in definition
+        ? ((definition.fields ?? []) as ReadonlyArray<{
+            name: { value: string };
+            directives?: ReadonlyArray<{ name: { value: string } }>;
+          }>)
+        : [];
     for (const f of fields) {
       for (const d of f.directives ?? []) {
         const used = takeover(d);
-        if (used) problem(`@${used} on ${name}.${f.name.value} is not allowed for any subgraph: it takes over what another subgraph serves.`, name, f.name.value);
+        if (used)
+          problem(
+            `@${used} on ${name}.${f.name.value} is not allowed for any subgraph: it takes over what another subgraph serves.`,
+            name,
+            f.name.value,
+          );
       }
     }
     if (name === 'Query' || name === 'Mutation') {
       // `_entities` and `_service` are federation's own; hub services name theirs freely.
-      if (code !== null) for (const f of fields) if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_')) problem(`${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`, name, f.name.value);
+      if (code !== null)
+        for (const f of fields)
+          if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_'))
+            problem(
+              `${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`,
+              name,
+              f.name.value,
+            );
     } else if (name === 'MarketEntity') {
       if (code !== MARKET_ENTITY_OWNER) {
         for (const f of fields) {
           if (f.name.value === 'uscc' || f.name.value.startsWith(namespace)) continue;
-          const own = code === null ? `fields named with its name (MarketEntity.${namespace}...)` : `its own view (MarketEntity.${code})`;
-          problem(`MarketEntity.${f.name.value}: ${who} adds only ${own} to the shared entity; the register's fields are market's.`, name, f.name.value);
+          const own =
+            code === null
+              ? `fields named with its name (MarketEntity.${namespace}...)`
+              : `its own view (MarketEntity.${code})`;
+          problem(
+            `MarketEntity.${f.name.value}: ${who} adds only ${own} to the shared entity; the register's fields are market's.`,
+            name,
+            f.name.value,
+          );
         }
       }
-    } else if (!contractTypes.has(name) && !FEDERATION_TYPE.test(name) && definedByOthers.has(name) && definition.kind !== Kind.DIRECTIVE_DEFINITION && definition.kind !== Kind.SCALAR_TYPE_DEFINITION) {
+    } else if (
+      !contractTypes.has(name) &&
+      !FEDERATION_TYPE.test(name) &&
+      definedByOthers.has(name) &&
+      definition.kind !== Kind.DIRECTIVE_DEFINITION &&
+      definition.kind !== Kind.SCALAR_TYPE_DEFINITION
+    ) {
       const keyFields = code === null ? keyFieldsOf(directives, renamed) : null;
       if (keyFields) {
         // A hub service refers to another subgraph's entity by its key, and may add fields of its own to it.
-        for (const f of fields) if (!keyFields.has(f.name.value) && !f.name.value.startsWith(namespace)) problem(`${name}.${f.name.value}: ${name} is an entity of subgraph ${definedByOthers.get(name)}; a hub service adds to it only fields named with its name (${name}.${namespace}...).`, name, f.name.value);
+        for (const f of fields)
+          if (!keyFields.has(f.name.value) && !f.name.value.startsWith(namespace))
+            problem(
+              `${name}.${f.name.value}: ${name} is an entity of subgraph ${definedByOthers.get(name)}; a hub service adds to it only fields named with its name (${name}.${namespace}...).`,
+              name,
+              f.name.value,
+            );
         continue;
       }
-      problem(`type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(namespace)} (e.g. ${pascal(namespace)}${name}).`, name);
+      problem(
+        `type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(namespace)} (e.g. ${pascal(namespace)}${name}).`,
+        name,
+      );
     }
   }
   return problems;

@@ -50,7 +50,10 @@ export class HealthMonitor {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed')), this.intervalMs);
+    this.timer = setInterval(
+      () => void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed')),
+      this.intervalMs,
+    );
     this.timer.unref();
     void this.checkNow().catch((error) => this.logger.error({ err: error }, 'health check failed'));
   }
@@ -83,7 +86,18 @@ export class HealthMonitor {
     const subgraphs = await this.subgraphs();
     return subgraphs.map((s) => {
       const state = this.states.get(s.name);
-      return state && state.url === s.url ? state : { name: s.name, url: s.url, status: HealthStatus.UNKNOWN, since: new Date(), checkedAt: null, latencyMs: null, error: null, consecutiveFailures: 0 };
+      return state && state.url === s.url
+        ? state
+        : {
+            name: s.name,
+            url: s.url,
+            status: HealthStatus.UNKNOWN,
+            since: new Date(),
+            checkedAt: null,
+            latencyMs: null,
+            error: null,
+            consecutiveFailures: 0,
+          };
     });
   }
 
@@ -113,7 +127,11 @@ export class HealthMonitor {
       else degraded = await this.degradation(url);
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      error = cause ? `unreachable (${cause})` : (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e as Error).message;
+      error = cause
+        ? `unreachable (${cause})`
+        : (e as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : (e as Error).message;
     }
     const now = new Date();
     const previous = this.states.get(name);
@@ -132,7 +150,11 @@ export class HealthMonitor {
     });
     if (changed && previous) {
       if (status === HealthStatus.UP) this.logger.info({ subgraph: name, url }, 'subgraph is up again');
-      else this.logger.warn({ subgraph: name, url, error }, status === HealthStatus.DOWN ? 'subgraph is down' : 'subgraph is degraded');
+      else
+        this.logger.warn(
+          { subgraph: name, url, error },
+          status === HealthStatus.DOWN ? 'subgraph is down' : 'subgraph is degraded',
+        );
     }
   }
 
@@ -150,7 +172,9 @@ export class HealthMonitor {
     try {
       response = await fetch(healthUrl, { redirect: 'manual', signal: AbortSignal.timeout(this.healthTimeoutMs) });
     } catch (error) {
-      return (error as Error).name === 'TimeoutError' ? `it answers, but its /health did not answer within ${this.healthTimeoutMs} ms` : null;
+      return (error as Error).name === 'TimeoutError'
+        ? `it answers, but its /health did not answer within ${this.healthTimeoutMs} ms`
+        : null;
     }
     if (response.status !== 503) {
       await response.body?.cancel();

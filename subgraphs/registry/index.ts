@@ -18,7 +18,11 @@ export const REGISTRY_SERVICE = 'registry';
 export const REGISTRY_MIGRATIONS = [Registry1763970000000];
 
 /** The identity the hub itself acts as when it registers its own subgraphs at start. */
-export const HUB_BOOTSTRAP: Identity = Object.freeze({ subject: 'hub-bootstrap', role: Role.HUB_ADMIN, department: null });
+export const HUB_BOOTSTRAP: Identity = Object.freeze({
+  subject: 'hub-bootstrap',
+  role: Role.HUB_ADMIN,
+  department: null,
+});
 
 export function buildRegistrySchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema({ resolvers: [RegistryResolver] });
@@ -43,12 +47,20 @@ export interface RegistryOptions {
 }
 
 /** Starts the registry on its own database, with its health monitor. */
-export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'>, options: RegistryOptions): Promise<RunningRegistry> {
+export async function startRegistry(
+  config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'>,
+  options: RegistryOptions,
+): Promise<RunningRegistry> {
   // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
   if (config.production && !config.registryAllowedHosts?.length) {
-    throw new Error('Invalid configuration: in production (JOINTCHECK_MODE=production) the registry needs JOINTCHECK_REGISTRY_ALLOWED_HOSTS, the hosts subgraphs may be registered at (comma-separated; .gov.cn matches every host under it), the hub\'s own services included.');
+    throw new Error(
+      "Invalid configuration: in production (JOINTCHECK_MODE=production) the registry needs JOINTCHECK_REGISTRY_ALLOWED_HOSTS, the hosts subgraphs may be registered at (comma-separated; .gov.cn matches every host under it), the hub's own services included.",
+    );
   }
-  const database = await openServiceDatabase(config.db, REGISTRY_SERVICE, { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS });
+  const database = await openServiceDatabase(config.db, REGISTRY_SERVICE, {
+    entities: REGISTRY_ENTITIES,
+    migrations: REGISTRY_MIGRATIONS,
+  });
   const service = new RegistryService({
     dataSource: database.dataSource,
     logger: options.logger,
@@ -62,10 +74,16 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
   let departments: Array<{ code: string; name: string; url: string; departmentName: string | null }> = [];
   const refresh = async () => {
     const rows = await database.dataSource.manager.find(SubgraphRow, { order: { name: 'ASC' } });
-    departments = rows.filter((r) => r.code !== null).map((r) => ({ code: r.code!, name: r.name, url: r.url, departmentName: r.departmentName }));
+    departments = rows
+      .filter((r) => r.code !== null)
+      .map((r) => ({ code: r.code!, name: r.name, url: r.url, departmentName: r.departmentName }));
     return rows;
   };
-  const health = new HealthMonitor(async () => (await refresh()).map((r) => ({ name: r.name, url: r.url })), config.healthIntervalMs, options.logger);
+  const health = new HealthMonitor(
+    async () => (await refresh()).map((r) => ({ name: r.name, url: r.url })),
+    config.healthIntervalMs,
+    options.logger,
+  );
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<RegistryContext>({
       name: REGISTRY_SERVICE,
@@ -91,7 +109,11 @@ export async function startRegistry(config: Pick<HubConfig, 'db' | 'host' | 'hea
     departments: () => departments,
     bootstrap: async (subgraphs) => {
       const { kept } = await service.bootstrap(subgraphs, HUB_BOOTSTRAP);
-      if (kept.length) options.logger.warn({ kept }, 'registry: these hub subgraphs were changed by an admin since; their registration is kept as it is');
+      if (kept.length)
+        options.logger.warn(
+          { kept },
+          'registry: these hub subgraphs were changed by an admin since; their registration is kept as it is',
+        );
       await refresh();
     },
     stop: async () => {

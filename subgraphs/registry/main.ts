@@ -25,14 +25,18 @@ async function main(): Promise<void> {
       await registry.bootstrap(config.subgraphs.map((s) => hubRegistration(s.name, s.url)));
       return;
     } catch (error) {
-      const problems = (error as { extensions?: { problems?: Array<{ kind: string; message: string }> } }).extensions?.problems ?? [];
+      const problems =
+        (error as { extensions?: { problems?: Array<{ kind: string; message: string }> } }).extensions?.problems ?? [];
       const unreachable = problems.length > 0 && problems.every((p) => p.kind === 'FETCH');
       if (problems.length && !unreachable) {
         logger.error({ problems }, 'the hub subgraphs were refused; serving the versions already accepted');
         return;
       }
       if (Date.now() > deadline) {
-        logger.error({ err: error }, 'the hub subgraphs did not all answer within 5 minutes; serving the versions already accepted');
+        logger.error(
+          { err: error },
+          'the hub subgraphs did not all answer within 5 minutes; serving the versions already accepted',
+        );
         return;
       }
       logger.warn({ err: error }, 'the hub subgraphs are not all ready; retrying the bootstrap');

@@ -75,7 +75,13 @@ function inputTypesUsed(schema: GraphQLSchema, document: DocumentNode): Map<stri
     }
   };
   const typeInfo = new TypeInfo(schema);
-  visit(document, visitWithTypeInfo(typeInfo, { VariableDefinition: () => void add(typeInfo.getInputType() ?? undefined), Argument: () => void add(typeInfo.getArgument()?.type) }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      VariableDefinition: () => void add(typeInfo.getInputType() ?? undefined),
+      Argument: () => void add(typeInfo.getArgument()?.type),
+    }),
+  );
   return out;
 }
 
@@ -112,11 +118,13 @@ export function breakages(before: GraphQLSchema, after: GraphQLSchema, document:
       out.push(`${coordinate} is removed`);
       continue;
     }
-    if (outputChange(use.type, field.type) === 'break') out.push(`${coordinate} changes type from ${String(use.type)} to ${String(field.type)}`);
+    if (outputChange(use.type, field.type) === 'break')
+      out.push(`${coordinate} changes type from ${String(use.type)} to ${String(field.type)}`);
     for (const [arg, argType] of use.args) {
       const def = field.args.find((a) => a.name === arg);
       if (!def) out.push(`${coordinate} loses the argument ${arg}`);
-      else if (String(def.type) !== argType) out.push(`${coordinate}(${arg}:) changes type from ${argType} to ${String(def.type)}`);
+      else if (String(def.type) !== argType)
+        out.push(`${coordinate}(${arg}:) changes type from ${argType} to ${String(def.type)}`);
     }
   }
   const afterInputs = inputTypesUsed(after, document);
@@ -140,7 +148,11 @@ export function breakages(before: GraphQLSchema, after: GraphQLSchema, document:
  * service will send them these); market operations against the market subgraph; gateway
  * and web operations against the supergraph's API, a web department template once per department.
  */
-export function checkOperations(operations: readonly StoredOperation[], before: SchemaSet, after: SchemaSet): Problem[] {
+export function checkOperations(
+  operations: readonly StoredOperation[],
+  before: SchemaSet,
+  after: SchemaSet,
+): Problem[] {
   const problems: Problem[] = [];
   const report = (operation: StoredOperation, where: string, reasons: string[], subgraph: string | null) => {
     if (reasons.length === 0) return;
@@ -160,7 +172,14 @@ export function checkOperations(operations: readonly StoredOperation[], before: 
         if (next.code === null) continue;
         const document = forDepartment(operation.document, next.code);
         const known = [...before.subgraphs.values()].some((s) => s.code === next.code);
-        report(operation, `, as sent for ${next.code}`, known && before.api ? breakages(before.api, after.api, document) : validate(after.api, document).map((e) => e.message), name);
+        report(
+          operation,
+          `, as sent for ${next.code}`,
+          known && before.api
+            ? breakages(before.api, after.api, document)
+            : validate(after.api, document).map((e) => e.message),
+          name,
+        );
       }
       continue;
     }
@@ -171,12 +190,19 @@ export function checkOperations(operations: readonly StoredOperation[], before: 
     }
     for (const [name, next] of after.subgraphs) {
       if (operation.target === 'market' ? name !== 'market' : next.code === null) continue;
-      const document = operation.target === 'departments' ? forDepartment(operation.document, next.code!) : operation.document;
+      const document =
+        operation.target === 'departments' ? forDepartment(operation.document, next.code!) : operation.document;
       const previous = before.subgraphs.get(name);
       if (previous) {
-        if (previous.schema !== next.schema) report(operation, `, as sent to ${name}`, breakages(previous.schema, next.schema, document), name);
+        if (previous.schema !== next.schema)
+          report(operation, `, as sent to ${name}`, breakages(previous.schema, next.schema, document), name);
       } else {
-        report(operation, `, as sent to ${name}`, validate(next.schema, document).map((e) => e.message), name);
+        report(
+          operation,
+          `, as sent to ${name}`,
+          validate(next.schema, document).map((e) => e.message),
+          name,
+        );
       }
     }
     if (operation.target === 'market' && before.subgraphs.has('market') && !after.subgraphs.has('market')) {

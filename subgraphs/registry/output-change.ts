@@ -20,10 +20,13 @@ const worst = (a: OutputChange, b: OutputChange): OutputChange => (RANK[a] >= RA
 
 export function outputChange(before: GraphQLOutputType, after: GraphQLOutputType): OutputChange {
   if (isNonNullType(before)) {
-    return isNonNullType(after) ? outputChange(before.ofType, after.ofType) : worst('nullable', outputChange(before.ofType, after));
+    return isNonNullType(after)
+      ? outputChange(before.ofType, after.ofType)
+      : worst('nullable', outputChange(before.ofType, after));
   }
   if (isNonNullType(after)) return outputChange(before, after.ofType);
-  if (isListType(before) || isListType(after)) return isListType(before) && isListType(after) ? outputChange(before.ofType, after.ofType) : 'break';
+  if (isListType(before) || isListType(after))
+    return isListType(before) && isListType(after) ? outputChange(before.ofType, after.ofType) : 'break';
   if (before.name === after.name) return 'same';
   if (isScalarType(before) && before.name === 'String' && isEnumType(after)) return 'enum';
   return 'break';
@@ -31,7 +34,8 @@ export function outputChange(before: GraphQLOutputType, after: GraphQLOutputType
 
 /** A note on a change that stored operations survive; null when it is the same or a break. */
 export function outputChangeNote(change: OutputChange): string | null {
-  if (change === 'nullable') return 'now nullable: operations still run; a null appears only where the old schema propagated the same error further up';
+  if (change === 'nullable')
+    return 'now nullable: operations still run; a null appears only where the old schema propagated the same error further up';
   if (change === 'enum') return 'a String now an enum: the same values, serialized as the same strings';
   return null;
 }

@@ -1,4 +1,12 @@
-import { isEnumType, isInputObjectType, isInterfaceType, isIntrospectionType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 import { outputChange, outputChangeNote } from './output-change';
 
 /** What changed between two versions of the supergraph's API, as schema coordinates (`Type.field`). */
@@ -18,7 +26,12 @@ export interface SchemaDiff {
 
 function members(type: GraphQLNamedType): Map<string, string> {
   if (isObjectType(type) || isInterfaceType(type)) {
-    return new Map(Object.values(type.getFields()).map((f) => [f.name, `${f.args.length ? `(${f.args.map((a) => `${a.name}: ${String(a.type)}`).join(', ')})` : ''}${String(f.type)}`]));
+    return new Map(
+      Object.values(type.getFields()).map((f) => [
+        f.name,
+        `${f.args.length ? `(${f.args.map((a) => `${a.name}: ${String(a.type)}`).join(', ')})` : ''}${String(f.type)}`,
+      ]),
+    );
   }
   if (isInputObjectType(type)) return new Map(Object.values(type.getFields()).map((f) => [f.name, String(f.type)]));
   if (isEnumType(type)) return new Map(type.getValues().map((v) => [v.name, 'value']));
@@ -27,7 +40,8 @@ function members(type: GraphQLNamedType): Map<string, string> {
 
 /** Why a changed field with the same arguments is no break for stored operations; null when it is one (or not an output field). */
 function outputNote(before: GraphQLNamedType, after: GraphQLNamedType, name: string): string | null {
-  if (!(isObjectType(before) || isInterfaceType(before)) || !(isObjectType(after) || isInterfaceType(after))) return null;
+  if (!(isObjectType(before) || isInterfaceType(before)) || !(isObjectType(after) || isInterfaceType(after)))
+    return null;
   const was = before.getFields()[name]!;
   const is = after.getFields()[name]!;
   const args = (f: typeof was) => f.args.map((a) => `${a.name}: ${String(a.type)}`).join(', ');
@@ -37,8 +51,20 @@ function outputNote(before: GraphQLNamedType, after: GraphQLNamedType, name: str
 
 /** The types and fields added, removed and changed from one API schema to another (sorted). */
 export function diffSchemas(before: GraphQLSchema, after: GraphQLSchema): SchemaDiff {
-  const diff: SchemaDiff = { addedTypes: [], removedTypes: [], addedFields: [], removedFields: [], changedFields: [], notes: [] };
-  const named = (schema: GraphQLSchema) => new Map(Object.values(schema.getTypeMap()).filter((t) => !isIntrospectionType(t)).map((t) => [t.name, t]));
+  const diff: SchemaDiff = {
+    addedTypes: [],
+    removedTypes: [],
+    addedFields: [],
+    removedFields: [],
+    changedFields: [],
+    notes: [],
+  };
+  const named = (schema: GraphQLSchema) =>
+    new Map(
+      Object.values(schema.getTypeMap())
+        .filter((t) => !isIntrospectionType(t))
+        .map((t) => [t.name, t]),
+    );
   const old = named(before);
   const now = named(after);
   for (const [name, type] of now) {

@@ -100,7 +100,10 @@ export class RegistryService {
 
   private async withSdl(manager: EntityManager, rows: readonly VersionSubgraph[]): Promise<SubgraphEntry[]> {
     if (rows.length === 0) return [];
-    const sdls = await manager.findBy(SdlRow, rows.map((r) => ({ hash: r.sdlHash })));
+    const sdls = await manager.findBy(
+      SdlRow,
+      rows.map((r) => ({ hash: r.sdlHash })),
+    );
     const byHash = new Map(sdls.map((s) => [s.hash, s.sdl]));
     return rows.map((r) => {
       const sdl = byHash.get(r.sdlHash);
@@ -114,12 +117,19 @@ export class RegistryService {
   }
 
   async versions(first: number): Promise<VersionRow[]> {
-    return this.deps.dataSource.manager.find(VersionRow, { order: { number: 'DESC' }, take: Math.min(Math.max(first, 1), 500) });
+    return this.deps.dataSource.manager.find(VersionRow, {
+      order: { number: 'DESC' },
+      take: Math.min(Math.max(first, 1), 500),
+    });
   }
 
   /** Up to `limit` versions older than `before` (all when null), newest first: a page of `registryVersionPage`. */
   async versionsBefore(before: number | null, limit: number): Promise<VersionRow[]> {
-    return this.deps.dataSource.manager.find(VersionRow, { where: before === null ? {} : { number: LessThan(before) }, order: { number: 'DESC' }, take: limit });
+    return this.deps.dataSource.manager.find(VersionRow, {
+      where: before === null ? {} : { number: LessThan(before) },
+      order: { number: 'DESC' },
+      take: limit,
+    });
   }
 
   /** How many versions there are. */
@@ -150,17 +160,28 @@ export class RegistryService {
     this.assertMayTake(current, { ...entry, url: undefined }, actor);
     const head = await this.head(manager);
     const currentVersion = head ? await manager.findOneByOrFail(VersionRow, { number: head }) : null;
-    const { problems, diff, unchanged } = await this.evaluate(current, this.replace(current, entry), { force: false, currentSupergraph: currentVersion?.supergraphSdl ?? null });
+    const { problems, diff, unchanged } = await this.evaluate(current, this.replace(current, entry), {
+      force: false,
+      currentSupergraph: currentVersion?.supergraphSdl ?? null,
+    });
     return { problems, diff, unchanged };
   }
 
   /** Registers or updates a subgraph; refuses with every problem, or stores a new version. */
-  async register(input: RegistrationInput, actor: Identity, options: { force?: boolean; note?: string | null } = {}): Promise<{ version: VersionRow; changed: boolean }> {
+  async register(
+    input: RegistrationInput,
+    actor: Identity,
+    options: { force?: boolean; note?: string | null } = {},
+  ): Promise<{ version: VersionRow; changed: boolean }> {
     const entry = await this.prepare(input, actor, options.force ?? false);
     return this.commit(actor, options, async (current) => {
       this.assertMayTake(current, entry, actor);
       const exists = current.some((e) => e.name === entry.name);
-      return { next: this.replace(current, entry), action: exists ? VersionAction.UPDATE : VersionAction.REGISTER, subject: entry.name };
+      return {
+        next: this.replace(current, entry),
+        action: exists ? VersionAction.UPDATE : VersionAction.REGISTER,
+        subject: entry.name,
+      };
     });
   }
 
@@ -171,12 +192,21 @@ export class RegistryService {
    * left as they made it (the hub's start must not undo their change). Nothing changes when all is
    * as configured.
    */
-  async bootstrap(inputs: readonly RegistrationInput[], actor: Identity): Promise<{ version: VersionRow | null; changed: boolean; kept: string[] }> {
+  async bootstrap(
+    inputs: readonly RegistrationInput[],
+    actor: Identity,
+  ): Promise<{ version: VersionRow | null; changed: boolean; kept: string[] }> {
     const rows = await this.deps.dataSource.manager.find(SubgraphRow);
-    const kept = inputs.filter((i) => rows.some((r) => r.name === i.name && r.updatedBy !== who(actor))).map((i) => i.name);
-    const entries = await Promise.all(inputs.filter((i) => !kept.includes(i.name)).map((input) => this.prepare(input, actor, false)));
+    const kept = inputs
+      .filter((i) => rows.some((r) => r.name === i.name && r.updatedBy !== who(actor)))
+      .map((i) => i.name);
+    const entries = await Promise.all(
+      inputs.filter((i) => !kept.includes(i.name)).map((input) => this.prepare(input, actor, false)),
+    );
     const result = await this.commit(actor, { note: 'the hub started with these subgraphs' }, async (current) => ({
-      next: entries.filter((e) => !current.some((c) => c.name === e.name && c.updatedBy !== who(actor))).reduce((list, entry) => this.replace(list, entry), current),
+      next: entries
+        .filter((e) => !current.some((c) => c.name === e.name && c.updatedBy !== who(actor)))
+        .reduce((list, entry) => this.replace(list, entry), current),
       action: VersionAction.BOOTSTRAP,
       subject: entries.map((e) => e.name).join(','),
     }));
@@ -184,74 +214,136 @@ export class RegistryService {
   }
 
   /** Removes a subgraph; refused when other subgraphs or stored operations depend on it. */
-  async remove(name: string, actor: Identity, options: { force?: boolean; note?: string | null } = {}): Promise<{ version: VersionRow; changed: boolean }> {
+  async remove(
+    name: string,
+    actor: Identity,
+    options: { force?: boolean; note?: string | null } = {},
+  ): Promise<{ version: VersionRow; changed: boolean }> {
     this.assertHubAdmin(actor, 'remove a subgraph');
-    if (name === 'registry') throw badInput('The registry subgraph serves the registry API itself and cannot be removed.', { field: 'name' });
+    if (name === 'registry')
+      throw badInput('The registry subgraph serves the registry API itself and cannot be removed.', { field: 'name' });
     return this.commit(actor, options, async (current) => {
-      if (!current.some((e) => e.name === name)) throw notFound(`No subgraph named ${name} is registered.`, { field: 'name' });
-      return { next: current.filter((e) => e.name !== name), action: VersionAction.REMOVE, subject: name, removed: name };
+      if (!current.some((e) => e.name === name))
+        throw notFound(`No subgraph named ${name} is registered.`, { field: 'name' });
+      return {
+        next: current.filter((e) => e.name !== name),
+        action: VersionAction.REMOVE,
+        subject: name,
+        removed: name,
+      };
     });
   }
 
   /** Makes an earlier version's subgraphs current again, as a new version. */
-  async rollback(number: number, actor: Identity, options: { force?: boolean; note?: string | null } = {}): Promise<{ version: VersionRow; changed: boolean }> {
+  async rollback(
+    number: number,
+    actor: Identity,
+    options: { force?: boolean; note?: string | null } = {},
+  ): Promise<{ version: VersionRow; changed: boolean }> {
     this.assertHubAdmin(actor, 'roll back the supergraph');
     return this.commit(actor, options, async (_current, manager) => {
       const target = await manager.findOneBy(VersionRow, { number });
       if (!target) throw notFound(`There is no supergraph version ${number}.`, { field: 'version' });
-      return { next: await this.withSdl(manager, target.subgraphs), action: VersionAction.ROLLBACK, subject: `v${number}` };
+      return {
+        next: await this.withSdl(manager, target.subgraphs),
+        action: VersionAction.ROLLBACK,
+        subject: `v${number}`,
+      };
     });
   }
 
   // ---- the pipeline --------------------------------------------------------------------------
 
   /** Validates a registration, checks the caller may make it, and fetches the subgraph's SDL. */
-  private async prepare(input: RegistrationInput, actor: Identity, force: boolean, purpose: 'check' | 'change' = 'change'): Promise<SubgraphEntry> {
+  private async prepare(
+    input: RegistrationInput,
+    actor: Identity,
+    force: boolean,
+    purpose: 'check' | 'change' = 'change',
+  ): Promise<SubgraphEntry> {
     const code = input.code ?? null;
     const departmentName = input.departmentName?.trim() || null;
-    if (!SUBGRAPH_NAME.test(input.name)) throw badInput(`The subgraph name '${input.name}' must be 2-40 lowercase letters, digits or _, starting with a letter.`, { field: 'name' });
+    if (!SUBGRAPH_NAME.test(input.name))
+      throw badInput(
+        `The subgraph name '${input.name}' must be 2-40 lowercase letters, digits or _, starting with a letter.`,
+        { field: 'name' },
+      );
     if (code !== null && (!DEPARTMENT_CODE.test(code) || RESERVED_CODES.includes(code))) {
-      throw badInput(`The department code '${code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}.`, { field: 'code' });
+      throw badInput(
+        `The department code '${code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}.`,
+        { field: 'code' },
+      );
     }
-    if (departmentName && departmentName.length > 100) throw badInput('The department name is longer than 100 characters.', { field: 'departmentName' });
+    if (departmentName && departmentName.length > 100)
+      throw badInput('The department name is longer than 100 characters.', { field: 'departmentName' });
     let url: URL;
     try {
       url = new URL(input.url);
     } catch {
-      throw badInput(`The URL '${input.url}' is not a URL; give the subgraph's GraphQL endpoint, e.g. http://customs.example.gov.cn:4000/graphql.`, { field: 'url' });
+      throw badInput(
+        `The URL '${input.url}' is not a URL; give the subgraph's GraphQL endpoint, e.g. http://customs.example.gov.cn:4000/graphql.`,
+        { field: 'url' },
+      );
     }
-    if (!/^https?:$/.test(url.protocol) || input.url.length > MAX_URL) throw badInput(`The URL must be http(s) and at most ${MAX_URL} characters.`, { field: 'url' });
+    if (!/^https?:$/.test(url.protocol) || input.url.length > MAX_URL)
+      throw badInput(`The URL must be http(s) and at most ${MAX_URL} characters.`, { field: 'url' });
     const allowed = this.deps.allowedHosts;
     const host = url.hostname.toLowerCase();
     const boundByList = actor.role !== Role.HUB_ADMIN || this.deps.production === true;
     if (allowed && boundByList && !allowed.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h))) {
       // H2: the gateway sends callers' requests to registered URLs: only hosts the operator trusts (in production, for hub admins too).
-      throw forbidden(`The host ${host} is not one the hub accepts subgraphs at (${allowed.join(', ')}, JOINTCHECK_REGISTRY_ALLOWED_HOSTS); ask the hub's operator to add it.`, { field: 'url' });
+      throw forbidden(
+        `The host ${host} is not one the hub accepts subgraphs at (${allowed.join(', ')}, JOINTCHECK_REGISTRY_ALLOWED_HOSTS); ask the hub's operator to add it.`,
+        { field: 'url' },
+      );
     }
-    if (force && actor.role !== Role.HUB_ADMIN) throw forbidden('Only a hub admin may force a change that breaks stored operations.', { field: 'force' });
+    if (force && actor.role !== Role.HUB_ADMIN)
+      throw forbidden('Only a hub admin may force a change that breaks stored operations.', { field: 'force' });
     // R30: a department registers only its own subgraph; hub services are the hub admin's.
-    if (actor.role === Role.PUBLIC) throw unauthenticated('Sign in to register a subgraph: a department admin token of its department, or a hub admin token.');
+    if (actor.role === Role.PUBLIC)
+      throw unauthenticated(
+        'Sign in to register a subgraph: a department admin token of its department, or a hub admin token.',
+      );
     if (actor.role !== Role.HUB_ADMIN) {
-      if (actor.role !== Role.DEPT_ADMIN) throw forbidden(`Registering a subgraph needs a hub admin or department admin token (yours is ${actor.role}).`);
-      if (code === null) throw forbidden('Only a hub admin registers a subgraph that is not a department (give your department code).', { field: 'code' });
-      if (code !== actor.department) throw forbidden(`Your token is for department ${actor.department}; you may register only its subgraph, not ${code}'s.`, { field: 'code' });
+      if (actor.role !== Role.DEPT_ADMIN)
+        throw forbidden(`Registering a subgraph needs a hub admin or department admin token (yours is ${actor.role}).`);
+      if (code === null)
+        throw forbidden('Only a hub admin registers a subgraph that is not a department (give your department code).', {
+          field: 'code',
+        });
+      if (code !== actor.department)
+        throw forbidden(
+          `Your token is for department ${actor.department}; you may register only its subgraph, not ${code}'s.`,
+          { field: 'code' },
+        );
     }
     // Checked before the SDL is fetched (a clear answer fast) and again under the lock.
-    this.assertMayTake(await this.currentRows(), { name: input.name, code, url: purpose === 'change' ? input.url : undefined }, actor);
+    this.assertMayTake(
+      await this.currentRows(),
+      { name: input.name, code, url: purpose === 'change' ? input.url : undefined },
+      actor,
+    );
     // H2: a department's subgraph is named by its code: the gateway signs each subgraph's tokens for its
     // name, and the department verifies its code, so another name would let one subgraph receive tokens
     // another department's service accepts.
     if (code !== null && input.name !== code) {
-      throw badInput(`A department's subgraph is named by its code: register ${code}'s subgraph as '${code}', not '${input.name}' (tokens are made for that name).`, { field: 'name' });
+      throw badInput(
+        `A department's subgraph is named by its code: register ${code}'s subgraph as '${code}', not '${input.name}' (tokens are made for that name).`,
+        { field: 'name' },
+      );
     }
     let sdl: string;
     try {
       sdl = await (this.deps.fetchSdl ?? ((u: string) => fetchSubgraphSdl(u)))(input.url);
     } catch (error) {
-      throw new HubError(ErrorCode.BAD_USER_INPUT, `The registry could not read the SDL of ${input.name}: ${(error as Error).message}. Nothing was changed.`, {
-        field: 'url',
-        problems: [{ kind: ProblemKind.FETCH, subgraph: input.name, message: (error as Error).message }],
-      });
+      throw new HubError(
+        ErrorCode.BAD_USER_INPUT,
+        `The registry could not read the SDL of ${input.name}: ${(error as Error).message}. Nothing was changed.`,
+        {
+          field: 'url',
+          problems: [{ kind: ProblemKind.FETCH, subgraph: input.name, message: (error as Error).message }],
+        },
+      );
     }
     return { name: input.name, code, departmentName, url: input.url, sdl, sdlHash: sha256(sdl) };
   }
@@ -266,23 +358,43 @@ export class RegistryService {
    * gateway sends every caller's requests there, so a department admin may change its schema at
    * the address the hub knows, not the address.
    */
-  private assertMayTake(current: ReadonlyArray<{ name: string; code: string | null; url?: string }>, entry: { name: string; code: string | null; url?: string }, actor: Identity): void {
+  private assertMayTake(
+    current: ReadonlyArray<{ name: string; code: string | null; url?: string }>,
+    entry: { name: string; code: string | null; url?: string },
+    actor: Identity,
+  ): void {
     const existing = current.find((e) => e.name === entry.name);
     if (existing && existing.code !== entry.code && actor.role !== Role.HUB_ADMIN) {
-      throw forbidden(`The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; you may not change it.`, { field: 'name' });
+      throw forbidden(
+        `The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; you may not change it.`,
+        { field: 'name' },
+      );
     }
-    if (existing && entry.url !== undefined && existing.url !== undefined && existing.url !== entry.url && actor.role !== Role.HUB_ADMIN) {
+    if (
+      existing &&
+      entry.url !== undefined &&
+      existing.url !== undefined &&
+      existing.url !== entry.url &&
+      actor.role !== Role.HUB_ADMIN
+    ) {
       throw forbidden(
         `The subgraph ${entry.name} is registered at ${existing.url}; moving it to ${entry.url} is a change a hub admin approves: ask one to register it at the new address (npm run register with a hub admin's token). Nothing was changed.`,
         { field: 'url' },
       );
     }
-    const sameCode = entry.code === null ? undefined : current.find((e) => e.code === entry.code && e.name !== entry.name);
-    if (sameCode) throw badInput(`Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`, { field: 'code' });
+    const sameCode =
+      entry.code === null ? undefined : current.find((e) => e.code === entry.code && e.name !== entry.name);
+    if (sameCode)
+      throw badInput(
+        `Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`,
+        { field: 'code' },
+      );
   }
 
   private replace(list: readonly SubgraphEntry[], entry: SubgraphEntry): SubgraphEntry[] {
-    return [...list.filter((e) => e.name !== entry.name), entry].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...list.filter((e) => e.name !== entry.name), entry].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   }
 
   private schemaOfSubgraph(entry: SubgraphEntry): GraphQLSchema {
@@ -306,20 +418,47 @@ export class RegistryService {
   }
 
   /** Composes, checks the contract, dependencies and stored operations; returns every problem. */
-  private async evaluate(current: readonly SubgraphEntry[], next: readonly SubgraphEntry[], options: { force: boolean; removed?: string; currentSupergraph?: string | null }): Promise<CheckResult & { supergraphSdl: string | null; forcedPast: Problem[] }> {
-    const unchanged = current.length === next.length && next.every((n) => current.some((c) => c.name === n.name && c.sdlHash === n.sdlHash && c.url === n.url && c.code === n.code && c.departmentName === n.departmentName));
+  private async evaluate(
+    current: readonly SubgraphEntry[],
+    next: readonly SubgraphEntry[],
+    options: { force: boolean; removed?: string; currentSupergraph?: string | null },
+  ): Promise<CheckResult & { supergraphSdl: string | null; forcedPast: Problem[] }> {
+    const unchanged =
+      current.length === next.length &&
+      next.every((n) =>
+        current.some(
+          (c) =>
+            c.name === n.name &&
+            c.sdlHash === n.sdlHash &&
+            c.url === n.url &&
+            c.code === n.code &&
+            c.departmentName === n.departmentName,
+        ),
+      );
     const problems: Problem[] = [];
     if (options.removed) problems.push(...this.dependents(current, options.removed));
     const composed = next.length ? composeSupergraph(next) : { errors: ['A supergraph needs at least one subgraph.'] };
     if ('errors' in composed) {
-      problems.push(...composed.errors.map((message) => ({ kind: ProblemKind.COMPOSITION, message, subgraph: subgraphNamed(message, next) })));
+      problems.push(
+        ...composed.errors.map((message) => ({
+          kind: ProblemKind.COMPOSITION,
+          message,
+          subgraph: subgraphNamed(message, next),
+        })),
+      );
     }
     // Every subgraph that is new or changed keeps to its own (R30, H2: hub services too); a department also to the contract.
     const template = await this.deps.contractTemplate();
     for (const entry of next) {
       if (current.some((c) => c.name === entry.name && c.sdlHash === entry.sdlHash && c.code === entry.code)) continue;
       if (entry.code !== null) problems.push(...checkContract(entry.name, entry.code, entry.sdl, template));
-      problems.push(...checkBoundaries(entry, next.filter((e) => e.name !== entry.name), template));
+      problems.push(
+        ...checkBoundaries(
+          entry,
+          next.filter((e) => e.name !== entry.name),
+          template,
+        ),
+      );
     }
     let diff: SchemaDiff | null = null;
     const forcedPast: Problem[] = [];
@@ -331,7 +470,11 @@ export class RegistryService {
           try {
             map.set(e.name, { code: e.code, schema: this.schemaOfSubgraph(e) });
           } catch (error) {
-            problems.push({ kind: ProblemKind.FETCH, subgraph: e.name, message: `subgraph ${e.name}: its SDL does not build: ${(error as Error).message}` });
+            problems.push({
+              kind: ProblemKind.FETCH,
+              subgraph: e.name,
+              message: `subgraph ${e.name}: its SDL does not build: ${(error as Error).message}`,
+            });
             return null;
           }
         }
@@ -341,7 +484,10 @@ export class RegistryService {
       const afterSubgraphs = built(next);
       if (beforeSubgraphs && afterSubgraphs) {
         const beforeSdl = options.currentSupergraph ?? null;
-        schemas = { before: { api: beforeSdl ? this.apiSchema(beforeSdl) : null, subgraphs: beforeSubgraphs }, after: { api: this.apiSchema(composed.supergraphSdl), subgraphs: afterSubgraphs } };
+        schemas = {
+          before: { api: beforeSdl ? this.apiSchema(beforeSdl) : null, subgraphs: beforeSubgraphs },
+          after: { api: this.apiSchema(composed.supergraphSdl), subgraphs: afterSubgraphs },
+        };
       }
       if (schemas) {
         if (schemas.before.api) diff = diffSchemas(schemas.before.api, schemas.after.api!);
@@ -350,7 +496,13 @@ export class RegistryService {
         else problems.push(...broken);
       }
     }
-    return { problems, diff, unchanged, supergraphSdl: 'errors' in composed ? null : composed.supergraphSdl, forcedPast };
+    return {
+      problems,
+      diff,
+      unchanged,
+      supergraphSdl: 'errors' in composed ? null : composed.supergraphSdl,
+      forcedPast,
+    };
   }
 
   /**
@@ -362,12 +514,19 @@ export class RegistryService {
     const gone = current.find((e) => e.name === removed);
     if (!gone) return problems;
     const rest = current.filter((e) => e.name !== removed);
-    for (const entity of entityKeys(gone.sdl).filter((k) => k.resolvable).map((k) => k.type)) {
+    for (const entity of entityKeys(gone.sdl)
+      .filter((k) => k.resolvable)
+      .map((k) => k.type)) {
       const users = rest.filter((e) => entityKeys(e.sdl).some((k) => k.type === entity));
       const resolvers = rest.filter((e) => entityKeys(e.sdl).some((k) => k.type === entity && k.resolvable));
       if (users.length && resolvers.length === 0) {
         for (const user of users) {
-          problems.push({ kind: ProblemKind.DEPENDENCY, subgraph: user.name, type: entity, message: `subgraph ${user.name} refers to ${entity}, which only ${removed} resolves; remove or change ${user.name} first.` });
+          problems.push({
+            kind: ProblemKind.DEPENDENCY,
+            subgraph: user.name,
+            type: entity,
+            message: `subgraph ${user.name} refers to ${entity}, which only ${removed} resolves; remove or change ${user.name} first.`,
+          });
         }
       }
     }
@@ -381,7 +540,10 @@ export class RegistryService {
   private async commit(
     actor: Identity,
     options: { force?: boolean; note?: string | null },
-    propose: (current: SubgraphEntry[], manager: EntityManager) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
+    propose: (
+      current: SubgraphEntry[],
+      manager: EntityManager,
+    ) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
   ): Promise<{ version: VersionRow; changed: boolean }> {
     const run = this.queue.then(() => this.commitNow(actor, options, propose));
     this.queue = run.catch(() => undefined);
@@ -391,19 +553,31 @@ export class RegistryService {
   private async commitNow(
     actor: Identity,
     options: { force?: boolean; note?: string | null },
-    propose: (current: SubgraphEntry[], manager: EntityManager) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
+    propose: (
+      current: SubgraphEntry[],
+      manager: EntityManager,
+    ) => Promise<{ next: SubgraphEntry[]; action: VersionAction; subject: string; removed?: string }>,
   ): Promise<{ version: VersionRow; changed: boolean }> {
     const mysql = this.deps.dataSource.options.type === 'mysql';
     const outcome = await this.deps.dataSource.transaction(async (manager) => {
-      const head = await manager.findOneOrFail(HeadRow, { where: { id: 1 }, ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      const head = await manager.findOneOrFail(HeadRow, {
+        where: { id: 1 },
+        ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
       const current = await this.currentEntries(manager);
       const currentVersion = head.current ? await manager.findOneByOrFail(VersionRow, { number: head.current }) : null;
       const proposal = await propose(current, manager);
-      const result = await this.evaluate(current, proposal.next, { force: options.force ?? false, removed: proposal.removed, currentSupergraph: currentVersion?.supergraphSdl ?? null });
+      const result = await this.evaluate(current, proposal.next, {
+        force: options.force ?? false,
+        removed: proposal.removed,
+        currentSupergraph: currentVersion?.supergraphSdl ?? null,
+      });
       if (result.problems.length) return { refused: result };
       if (result.unchanged && currentVersion) return { version: currentVersion, changed: false };
       const now = this.deps.clock();
-      const forcedNote = result.forcedPast.length ? `Forced by ${who(actor)} past: ${result.forcedPast.map((p) => p.operation).join(', ')}.` : null;
+      const forcedNote = result.forcedPast.length
+        ? `Forced by ${who(actor)} past: ${result.forcedPast.map((p) => p.operation).join(', ')}.`
+        : null;
       const version = Object.assign(new VersionRow(), {
         number: head.current + 1,
         createdAt: now,
@@ -413,28 +587,62 @@ export class RegistryService {
         subject: proposal.subject.slice(0, 200),
         note: [options.note?.trim() || null, forcedNote].filter(Boolean).join(' ') || null,
         forced: result.forcedPast.length > 0,
-        subgraphs: proposal.next.map(({ name, code, departmentName, url, sdlHash }) => ({ name, code, departmentName, url, sdlHash })),
+        subgraphs: proposal.next.map(({ name, code, departmentName, url, sdlHash }) => ({
+          name,
+          code,
+          departmentName,
+          url,
+          sdlHash,
+        })),
         supergraphSdl: result.supergraphSdl!,
         supergraphHash: sha256(result.supergraphSdl!),
       });
       for (const entry of proposal.next) {
-        if (!(await manager.existsBy(SdlRow, { hash: entry.sdlHash }))) await manager.insert(SdlRow, { hash: entry.sdlHash, sdl: entry.sdl, createdAt: now });
+        if (!(await manager.existsBy(SdlRow, { hash: entry.sdlHash })))
+          await manager.insert(SdlRow, { hash: entry.sdlHash, sdl: entry.sdl, createdAt: now });
       }
       await manager.insert(VersionRow, version);
       const keep = new Set(proposal.next.map((e) => e.name));
       for (const row of current) if (!keep.has(row.name)) await manager.delete(SubgraphRow, { name: row.name });
       for (const entry of proposal.next) {
         const before = current.find((c) => c.name === entry.name);
-        if (before && before.sdlHash === entry.sdlHash && before.url === entry.url && before.code === entry.code && before.departmentName === entry.departmentName) continue;
+        if (
+          before &&
+          before.sdlHash === entry.sdlHash &&
+          before.url === entry.url &&
+          before.code === entry.code &&
+          before.departmentName === entry.departmentName
+        )
+          continue;
         if (before) await manager.delete(SubgraphRow, { name: entry.name });
-        await manager.insert(SubgraphRow, { name: entry.name, code: entry.code, departmentName: entry.departmentName, url: entry.url, sdlHash: entry.sdlHash, sinceVersion: version.number, updatedAt: now, updatedBy: who(actor) });
+        await manager.insert(SubgraphRow, {
+          name: entry.name,
+          code: entry.code,
+          departmentName: entry.departmentName,
+          url: entry.url,
+          sdlHash: entry.sdlHash,
+          sinceVersion: version.number,
+          updatedAt: now,
+          updatedBy: who(actor),
+        });
       }
       const moved = await manager.update(HeadRow, { id: 1, current: head.current }, { current: version.number });
-      if (moved.affected !== 1) throw conflict('Another change to the supergraph was accepted at the same moment; nothing was changed. Send yours again.');
+      if (moved.affected !== 1)
+        throw conflict(
+          'Another change to the supergraph was accepted at the same moment; nothing was changed. Send yours again.',
+        );
       return { version, changed: true };
     });
     if ('refused' in outcome) throw refusal(outcome.refused!.problems);
-    this.deps.logger.info({ version: outcome.version.number, action: outcome.version.action, subject: outcome.version.subject, changed: outcome.changed }, 'registry: supergraph version');
+    this.deps.logger.info(
+      {
+        version: outcome.version.number,
+        action: outcome.version.action,
+        subject: outcome.version.subject,
+        changed: outcome.changed,
+      },
+      'registry: supergraph version',
+    );
     if (outcome.changed) this.onChange?.();
     return { version: outcome.version!, changed: outcome.changed! };
   }
@@ -452,7 +660,9 @@ export function refusal(problems: readonly Problem[]): HubError {
   return new HubError(
     ErrorCode.BAD_USER_INPUT,
     `The registry refused the change; nothing was changed. ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines}${
-      operations.length ? `\nIt would break stored operations (${operations.join(', ')})${problems.every((p) => p.kind === ProblemKind.OPERATION) ? '; a hub admin may force it' : ''}.` : ''
+      operations.length
+        ? `\nIt would break stored operations (${operations.join(', ')})${problems.every((p) => p.kind === ProblemKind.OPERATION) ? '; a hub admin may force it' : ''}.`
+        : ''
     }`,
     { problems, ...(operations.length ? { breaksOperations: operations } : {}) },
   );
@@ -471,7 +681,10 @@ function entityKeys(sdl: string): Array<{ type: string; resolvable: boolean }> {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
     const keys = (definition.directives ?? []).filter((d) => d.name.value === 'key');
     if (keys.length === 0) continue;
-    const resolvable = keys.some((k) => !k.arguments?.some((a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && !a.value.value));
+    const resolvable = keys.some(
+      (k) =>
+        !k.arguments?.some((a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && !a.value.value),
+    );
     out.push({ type: definition.name.value, resolvable });
   }
   return out;

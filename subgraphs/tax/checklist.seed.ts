@@ -6,14 +6,7 @@
  */
 import type { ChecklistSeedItem } from '../kernel/demo/checklist-seed';
 
-export const TAX_DOMAINS: string[] = [
-  '税收征管',
-  '发票管理',
-  '税收优惠',
-  '出口退税',
-  '个人所得税',
-  '涉税专业服务',
-];
+export const TAX_DOMAINS: string[] = ['税收征管', '发票管理', '税收优惠', '出口退税', '个人所得税', '涉税专业服务'];
 
 export const TAX_CHECKLIST: ChecklistSeedItem[] = [
   {
@@ -33,7 +26,8 @@ export const TAX_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'TAX-02',
     title: '账簿凭证设置和保管情况检查',
-    content: '检查纳税人、扣缴义务人是否按规定设置账簿，根据合法有效凭证记账核算，并按规定期限保管账簿、记账凭证和完税凭证。',
+    content:
+      '检查纳税人、扣缴义务人是否按规定设置账簿，根据合法有效凭证记账核算，并按规定期限保管账簿、记账凭证和完税凭证。',
     basis: '《中华人民共和国税收征收管理法》第十九条、第二十四条、第五十四条',
     inspectingBody: '区税务局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
@@ -107,7 +101,8 @@ export const TAX_CHECKLIST: ChecklistSeedItem[] = [
     code: 'TAX-07',
     title: '发票领用、开具和保管情况检查',
     content: '检查纳税人发票领用、开具是否真实规范，是否按规定保管发票及发票登记簿，有无转借、转让、代开发票行为。',
-    basis: '《中华人民共和国税收征收管理法》第二十一条；《中华人民共和国发票管理办法》；《中华人民共和国发票管理办法实施细则》',
+    basis:
+      '《中华人民共和国税收征收管理法》第二十一条；《中华人民共和国发票管理办法》；《中华人民共和国发票管理办法实施细则》',
     inspectingBody: '区税务局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS'],
     method: 'ON_SITE',
@@ -162,7 +157,8 @@ export const TAX_CHECKLIST: ChecklistSeedItem[] = [
   {
     code: 'TAX-11',
     title: '高新技术企业税收优惠享受情况检查',
-    content: '检查享受15%优惠税率的高新技术企业，其研发费用占比、高新技术产品收入占比、科技人员占比等条件是否持续符合。',
+    content:
+      '检查享受15%优惠税率的高新技术企业，其研发费用占比、高新技术产品收入占比、科技人员占比等条件是否持续符合。',
     basis: '《中华人民共和国企业所得税法》第二十八条；《高新技术企业认定管理办法》',
     inspectingBody: '区税务局',
     targetKinds: ['ENTERPRISE'],
@@ -205,7 +201,8 @@ export const TAX_CHECKLIST: ChecklistSeedItem[] = [
     code: 'TAX-14',
     title: '个人所得税扣缴义务履行情况检查',
     content: '检查扣缴义务人是否对支付的工资薪金、劳务报酬等所得全员全额扣缴申报个人所得税，扣缴税款是否按期解缴。',
-    basis: '《中华人民共和国个人所得税法》第九条；《中华人民共和国税收征收管理法》第三十条；《个人所得税扣缴申报管理办法（试行）》',
+    basis:
+      '《中华人民共和国个人所得税法》第九条；《中华人民共和国税收征收管理法》第三十条；《个人所得税扣缴申报管理办法（试行）》',
     inspectingBody: '区税务局',
     targetKinds: ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'],
     method: 'WRITTEN',
@@ -219,7 +216,8 @@ export const TAX_CHECKLIST: ChecklistSeedItem[] = [
     code: 'TAX-15',
     title: '房地产开发企业土地增值税清算情况检查',
     content: '检查房地产开发项目是否达到清算条件并按期办理土地增值税清算，收入确认和扣除项目是否准确。',
-    basis: '《中华人民共和国土地增值税暂行条例》；《中华人民共和国土地增值税暂行条例实施细则》；《土地增值税清算管理规程》',
+    basis:
+      '《中华人民共和国土地增值税暂行条例》；《中华人民共和国土地增值税暂行条例实施细则》；《土地增值税清算管理规程》',
     inspectingBody: '区税务局',
     targetKinds: ['ENTERPRISE'],
     method: 'ON_SITE',

@@ -19,9 +19,14 @@ export enum TaxCreditRating {
   C = 'C',
   D = 'D',
 }
-registerEnumType(TaxCreditRating, { name: 'TaxCreditRating', description: 'Tax credit rating (纳税信用等级): A, B, M (new taxpayer), C, D.' });
+registerEnumType(TaxCreditRating, {
+  name: 'TaxCreditRating',
+  description: 'Tax credit rating (纳税信用等级): A, B, M (new taxpayer), C, D.',
+});
 
-@ObjectType('TaxCreditRatingRecord', { description: 'A taxpayer\'s tax credit rating and the year it was assessed for.' })
+@ObjectType('TaxCreditRatingRecord', {
+  description: "A taxpayer's tax credit rating and the year it was assessed for.",
+})
 class TaxCreditRatingRecord {
   @Field(() => TaxCreditRating)
   rating!: TaxCreditRating;
@@ -36,7 +41,10 @@ interface TaxOwn {
 function taxResolvers(types: DepartmentTypes): Function[] {
   @Resolver(() => types.View)
   class TaxViewResolver {
-    @FieldResolver(() => TaxCreditRatingRecord, { nullable: true, description: 'The tax credit rating; null when not rated.' })
+    @FieldResolver(() => TaxCreditRatingRecord, {
+      nullable: true,
+      description: 'The tax credit rating; null when not rated.',
+    })
     async creditRating(@Root() view: DepartmentView, @Ctx() ctx: OwnContext<TaxOwn>) {
       const row = await ctx.own.ratingByUscc.load(view.uscc);
       return row ? { rating: row.rating, year: row.ratingYear } : null;

@@ -29,12 +29,27 @@ describe.each(testDatabases().slice(0, 1))('R30: signing keys rotate without dow
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jointcheck-keys-'));
     file = path.join(dir, 'jwks.json');
     fs.writeFileSync(file, JSON.stringify(a.jwks));
-    const config = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false', JOINTCHECK_DEMO_TARGETS: '50', JOINTCHECK_JWT_PUBLIC_KEYS: file, JOINTCHECK_JWT_ISSUER: TEST_SETTINGS.issuer, JOINTCHECK_JWT_AUDIENCE: TEST_SETTINGS.audience });
+    const config = loadConfig({
+      ...database.env,
+      JOINTCHECK_PORT: '0',
+      JOINTCHECK_LOG_LEVEL: 'silent',
+      JOINTCHECK_DEV_KEYS: 'false',
+      JOINTCHECK_DEMO_TARGETS: '50',
+      JOINTCHECK_JWT_PUBLIC_KEYS: file,
+      JOINTCHECK_JWT_ISSUER: TEST_SETTINGS.issuer,
+      JOINTCHECK_JWT_AUDIENCE: TEST_SETTINGS.audience,
+    });
     const verifier = await loadVerifier(config, (m) => problems.push(m));
     department = await startDepartment(tax, config, { verifier, logger: createLogger('silent', 'tax'), port: 0 });
-    const signer = async (keys: typeof a) => (await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS)).issueFor('tax', { subject: 'tax-admin', role: Role.DEPT_ADMIN, department: 'tax' });
+    const signer = async (keys: typeof a) =>
+      (await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS)).issueFor('tax', {
+        subject: 'tax-admin',
+        role: Role.DEPT_ADMIN,
+        department: 'tax',
+      });
     const [tokenA, tokenB] = [await signer(a), await signer(b)];
-    const ask = async (token: string) => (await postGraphQL<{ tax: unknown }>(department.url, ROSTER, {}, token)).errors?.[0]?.extensions?.code ?? 'OK';
+    const ask = async (token: string) =>
+      (await postGraphQL<{ tax: unknown }>(department.url, ROSTER, {}, token)).errors?.[0]?.extensions?.code ?? 'OK';
     const until = async (token: string, want: string) => {
       const deadline = Date.now() + 15_000;
       let got = await ask(token);

@@ -4,7 +4,18 @@ import { databaseStates } from './matrix/database-state';
 import { DEPARTMENT_EXTRAS, departmentEntries } from './matrix/department-entries';
 import { buildFixtures, capitalised, f, time } from './matrix/fixtures';
 import { JOINT } from './matrix/joint-entries';
-import { callsOf, codesOf, describeCall, firstError, inChunks, nobody, refusalExpected, type Call, type Caller, type Entry } from './matrix/model';
+import {
+  callsOf,
+  codesOf,
+  describeCall,
+  firstError,
+  inChunks,
+  nobody,
+  refusalExpected,
+  type Call,
+  type Caller,
+  type Entry,
+} from './matrix/model';
 import { REGISTRY } from './matrix/registry-entries';
 
 /*
@@ -47,7 +58,12 @@ describeWithHub(
       const key = `${c.credential}|${c.role}|${c.department}|${c.subject}`;
       if (!tokens.has(key)) {
         const identity = { subject: c.subject, role: c.role, department: c.department };
-        tokens.set(key, c.credential === 'forged' ? forger.issue(identity) : hub().issuer.issue(identity, c.credential === 'expired' ? '-1h' : '8h'));
+        tokens.set(
+          key,
+          c.credential === 'forged'
+            ? forger.issue(identity)
+            : hub().issuer.issue(identity, c.credential === 'expired' ? '-1h' : '8h'),
+        );
       }
       return tokens.get(key);
     }
@@ -59,8 +75,13 @@ describeWithHub(
      */
     async function send(call: Call): Promise<GraphQLResponse<unknown>> {
       for (let attempt = 1; ; attempt++) {
-        const r = await hub().query(call.entry.operation, { variables: call.entry.variables?.(call.caller), token: await tokenOf(call.caller) });
-        const unreachable = r.errors?.some((e) => e.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR' && e.extensions.upstreamStatus === undefined);
+        const r = await hub().query(call.entry.operation, {
+          variables: call.entry.variables?.(call.caller),
+          token: await tokenOf(call.caller),
+        });
+        const unreachable = r.errors?.some(
+          (e) => e.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR' && e.extensions.upstreamStatus === undefined,
+        );
         if (!unreachable || attempt === 3) return r;
       }
     }
@@ -70,7 +91,8 @@ describeWithHub(
       if (r.errors) throw new Error(`${query.slice(0, 80)}: ${JSON.stringify(r.errors)}`);
       return r.data!;
     }
-    const as = (role: Role, department: string | null = null, subject?: string) => hub().token(role, department, subject);
+    const as = (role: Role, department: string | null = null, subject?: string) =>
+      hub().token(role, department, subject);
 
     beforeAll(async () => {
       tokens.clear();
@@ -82,18 +104,31 @@ describeWithHub(
     it('R30: every Mutation and Query field of the gateway, and every field of Task and MarketEntity, has an entry in the matrix', async () => {
       const admin = await as(Role.HUB_ADMIN);
       const fieldsOf = async (type: string) =>
-        (await must<{ __type: { fields: IntrospectedField[] } | null }>(`{ __type(name: "${type}") { fields(includeDeprecated: true) { name type { kind name ofType { kind name } } } } }`, admin)).__type!.fields;
+        (
+          await must<{ __type: { fields: IntrospectedField[] } | null }>(
+            `{ __type(name: "${type}") { fields(includeDeprecated: true) { name type { kind name ofType { kind name } } } } }`,
+            admin,
+          )
+        ).__type!.fields;
       const query = await fieldsOf('Query');
       // A department's namespace (Query.tax: TaxQuery!) is a surface of its own: its fields are in the matrix too.
-      const namespaces = query.map((q) => (q.type.kind === 'NON_NULL' ? q.type.ofType! : q.type)).filter((t) => t.kind === 'OBJECT' && /^[A-Z][a-z0-9]*Query$/.test(t.name ?? '')).map((t) => t.name!);
+      const namespaces = query
+        .map((q) => (q.type.kind === 'NON_NULL' ? q.type.ofType! : q.type))
+        .filter((t) => t.kind === 'OBJECT' && /^[A-Z][a-z0-9]*Query$/.test(t.name ?? ''))
+        .map((t) => t.name!);
       expect(namespaces.sort()).toEqual(DEPARTMENT_CODES.map((c) => `${capitalised(c)}Query`).sort());
       const surfaces = ['Query', 'Mutation', ...namespaces, 'Task', 'MarketEntity'];
       const served: string[] = [];
       for (const type of surfaces) for (const field of await fieldsOf(type)) served.push(`${type}.${field.name}`);
       const covered = MATRIX.flatMap((e) => e.fields);
       const twice = covered.filter((c, i) => covered.indexOf(c) !== i);
-      expect({ withoutEntry: served.filter((c) => !covered.includes(c)), notServed: covered.filter((c) => !served.includes(c)), twice }).toEqual({ withoutEntry: [], notServed: [], twice: [] });
-      for (const e of MATRIX) expect([e.fields[0], Boolean(e.public) !== Boolean(e.allow)]).toEqual([e.fields[0], true]);
+      expect({
+        withoutEntry: served.filter((c) => !covered.includes(c)),
+        notServed: covered.filter((c) => !served.includes(c)),
+        twice,
+      }).toEqual({ withoutEntry: [], notServed: [], twice: [] });
+      for (const e of MATRIX)
+        expect([e.fields[0], Boolean(e.public) !== Boolean(e.allow)]).toEqual([e.fields[0], true]);
     });
 
     it('R30: every refused (field, caller) combination is FORBIDDEN or UNAUTHENTICATED, and no refused call writes a row in any service database', async () => {
@@ -105,12 +140,17 @@ describeWithHub(
         const expected = refusalExpected(call);
         const codes = codesOf(r);
         if (codes.length === 0) problems.push(`${describeCall(call)}: answered, expected ${expected}`);
-        else if (codes.some((code) => code !== expected)) problems.push(`${describeCall(call)}: expected ${expected}, got ${firstError(r)}`);
+        else if (codes.some((code) => code !== expected))
+          problems.push(`${describeCall(call)}: expected ${expected}, got ${firstError(r)}`);
       });
       expect(problems).toEqual([]);
       expect(await databaseStates(hub())).toEqual(before);
       // Not public means somebody with a valid token, or the public, is refused.
-      for (const e of MATRIX.filter((x) => !x.public)) expect([e.fields[0], refused.some((c) => c.entry === e && (c.caller.credential === 'token' || c.caller.credential === 'none'))]).toEqual([e.fields[0], true]);
+      for (const e of MATRIX.filter((x) => !x.public))
+        expect([
+          e.fields[0],
+          refused.some((c) => c.entry === e && (c.caller.credential === 'token' || c.caller.credential === 'none')),
+        ]).toEqual([e.fields[0], true]);
     });
 
     it('R30: an expired or forged token is refused by every subgraph called directly, even for public data; without a token a subgraph serves only public data', async () => {
@@ -127,12 +167,21 @@ describeWithHub(
         expect([url, (await h.query('{ __typename }', { url })).errors]).toEqual([url, undefined]);
       }
       const taxUrl = h.departments[DEPARTMENT_CODES.indexOf('tax')]!.url;
-      expect(codesOf(await h.query('{ tax { inspectors(first: 1) { nodes { id } } } }', { url: taxUrl }))).toEqual(['UNAUTHENTICATED']);
-      expect(codesOf(await h.query('{ jointAuditTrail(first: 1) { seq } }', { url: h.joint.url }))).toEqual(['UNAUTHENTICATED']);
+      expect(codesOf(await h.query('{ tax { inspectors(first: 1) { nodes { id } } } }', { url: taxUrl }))).toEqual([
+        'UNAUTHENTICATED',
+      ]);
+      expect(codesOf(await h.query('{ jointAuditTrail(first: 1) { seq } }', { url: h.joint.url }))).toEqual([
+        'UNAUTHENTICATED',
+      ]);
     });
 
     it('R30: plan drafts are shown to the participating departments and hub roles only (others see nothing, without an error)', async () => {
-      const read = async (token?: string) => (await hub().query<{ jointPlan: { id: string } | null }>(`{ jointPlan(id: "${f.draftToRevise}") { id } }`, { token })).data?.jointPlan ?? null;
+      const read = async (token?: string) =>
+        (
+          await hub().query<{ jointPlan: { id: string } | null }>(`{ jointPlan(id: "${f.draftToRevise}") { id } }`, {
+            token,
+          })
+        ).data?.jointPlan ?? null;
       expect(await read()).toBeNull();
       expect(await read(await as(Role.COORDINATOR, 'environment'))).toBeNull();
       expect(await read(await as(Role.INSPECTOR, 'tax'))).not.toBeNull();
@@ -143,7 +192,8 @@ describeWithHub(
       const problems: string[] = [];
       const check = (call: Call, r: GraphQLResponse<unknown>, mustSucceed: boolean) => {
         const codes = codesOf(r);
-        if (codes.includes('FORBIDDEN') || codes.includes('UNAUTHENTICATED')) problems.push(`${describeCall(call)}: refused, ${firstError(r)}`);
+        if (codes.includes('FORBIDDEN') || codes.includes('UNAUTHENTICATED'))
+          problems.push(`${describeCall(call)}: refused, ${firstError(r)}`);
         else if (mustSucceed && r.errors) problems.push(`${describeCall(call)}: should succeed, ${firstError(r)}`);
       };
       const runEntry = async (entry: Entry) => {

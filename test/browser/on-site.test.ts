@@ -8,7 +8,14 @@ import { AuditEventRow } from '../../subgraphs/joint/entities';
 import { LeadRow } from '../../subgraphs/joint/visits/leads';
 import { SubmissionRow } from '../../subgraphs/joint/visits/entities';
 import { Role } from '../../subgraphs/kernel/identity';
-import { deliverEverything, drawAllInspectors, fourDepartmentPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
+import {
+  deliverEverything,
+  drawAllInspectors,
+  fourDepartmentPlanInput,
+  publishedPlan,
+  runTaskTo,
+  testClock,
+} from '../joint/fixtures';
 import { overflowsHorizontally, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { testDatabases } from '../support/databases';
 import { signAndSubmit } from '../support/onsite';
@@ -24,7 +31,10 @@ import { startSignedInHub, type SignedInHub } from '../support/workspace';
  * submission never reaches the phone, which sends it again with the same key).
  */
 const DEPARTMENTS = ['market', 'tax', 'fire', 'environment'];
-const JPEG = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+const JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 interface ApiVisit {
@@ -49,35 +59,65 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
     const planId = await publishedPlan(hub, fourDepartmentPlanInput());
     taskId = await runTaskTo(hub, time, planId, 'LOCKED');
     await drawAllInspectors(hub, taskId, DEPARTMENTS);
-    const all = await hub.query<{ jointTask: { visitPage: { nodes: ApiVisit[] } } }>(`{ jointTask(id: "${taskId}") { visitPage(first: 1000) { nodes { key uscc teamProblems team { department personId kind status } checklist { department code } } } } }`, { token: await hub.token(Role.AUDITOR) });
+    const all = await hub.query<{ jointTask: { visitPage: { nodes: ApiVisit[] } } }>(
+      `{ jointTask(id: "${taskId}") { visitPage(first: 1000) { nodes { key uscc teamProblems team { department personId kind status } checklist { department code } } } } }`,
+      { token: await hub.token(Role.AUDITOR) },
+    );
     // Two visits checked by all four departments (R22), with complete teams: the demo inspector is seated on both by market's deputy head (R20).
     drawnOrder = all.data!.jointTask.visitPage.nodes.map((v) => v.key);
-    visits = all.data!.jointTask.visitPage.nodes.filter((v) => v.uscc !== null && v.teamProblems.length === 0 && new Set(v.checklist.map((c) => c.department)).size === 4).slice(0, 3);
+    visits = all
+      .data!.jointTask.visitPage.nodes.filter(
+        (v) =>
+          v.uscc !== null && v.teamProblems.length === 0 && new Set(v.checklist.map((c) => c.department)).size === 4,
+      )
+      .slice(0, 3);
     expect(visits).toHaveLength(3);
     const inspector = env.user(Role.INSPECTOR, 'market').subject;
     for (const v of visits) {
       if (v.team.some((m) => m.personId === inspector && m.status === 'ACTIVE')) continue;
       const drawn = v.team.find((m) => m.department === 'market' && m.kind === 'INSPECTOR' && m.status === 'ACTIVE')!;
-      const r = await hub.query('mutation($input: ReplaceInspectorInput!) { jointReplaceInspector(input: $input) { personId } }', {
-        variables: { input: { taskId, targetKey: v.key, department: 'market', personId: drawn.personId, reason: 'WORK_CONFLICT', replacementId: inspector, note: '原检查人员当日另有执法任务。' } },
-        token: await hub.token(Role.DEPUTY_HEAD, 'market'),
-      });
+      const r = await hub.query(
+        'mutation($input: ReplaceInspectorInput!) { jointReplaceInspector(input: $input) { personId } }',
+        {
+          variables: {
+            input: {
+              taskId,
+              targetKey: v.key,
+              department: 'market',
+              personId: drawn.personId,
+              reason: 'WORK_CONFLICT',
+              replacementId: inspector,
+              note: '原检查人员当日另有执法任务。',
+            },
+          },
+          token: await hub.token(Role.DEPUTY_HEAD, 'market'),
+        },
+      );
       if (r.errors) throw new Error(JSON.stringify(r.errors));
     }
   }, 240_000);
   afterAll(async () => env?.stop());
 
   const visitPath = (key: string) => `/work/visits/${taskId}/${encodeURIComponent(key)}`;
-  const count = async (action: string, key: string) => (await env.hub.joint.database.dataSource.manager.find(AuditEventRow, { where: { action, entityId: taskId } })).filter((e) => (e.details as { targetKey?: string }).targetKey === key).length;
+  const count = async (action: string, key: string) =>
+    (
+      await env.hub.joint.database.dataSource.manager.find(AuditEventRow, { where: { action, entityId: taskId } })
+    ).filter((e) => (e.details as { targetKey?: string }).targetKey === key).length;
 
   /** Signed in on a phone, with the day's visits kept on it and the page kept by its service worker. */
   async function phoneWithVisits(): Promise<{ context: BrowserContext; page: Page }> {
-    const { context, page } = await env.signedIn(env.user(Role.INSPECTOR, 'market'), { phone: true, then: '/work/visits' });
+    const { context, page } = await env.signedIn(env.user(Role.INSPECTOR, 'market'), {
+      phone: true,
+      then: '/work/visits',
+    });
     await page.getByTestId('kept').waitFor();
     // The service worker holds the page (and took control of it) before the network goes.
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+        );
     });
     return { context, page };
   }
@@ -85,7 +125,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
   /** Every item of the visit, as the team found it: a photo and a measure on the first item, a lead for another department on the last (R27). */
   async function enterEveryItem(page: Page, key: string): Promise<void> {
     await page.getByTestId('visit-form').waitFor();
-    await expect(page.getByTestId('department-items').evaluateAll((sets) => sets.map((s) => s.getAttribute('data-department')))).resolves.toEqual(['market', 'environment', 'fire', 'tax']); // the lead's items first, then the plan's order
+    await expect(
+      page.getByTestId('department-items').evaluateAll((sets) => sets.map((s) => s.getAttribute('data-department'))),
+    ).resolves.toEqual(['market', 'environment', 'fire', 'tax']); // the lead's items first, then the plan's order
     const items = await page.getByTestId('item').all();
     expect(items.length).toBe(visits.find((v) => v.key === key)!.checklist.length);
     for (const [i, item] of items.entries()) {
@@ -93,7 +135,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await item.getByTestId('item-notes').fill(`现场检查第${i + 1}项，未发现问题`);
     }
     await items[0]!.getByTestId('item-measure-ON_SITE_RECORD').check();
-    await items[0]!.getByTestId('item-photo').setInputFiles({ name: '现场照片.jpg', mimeType: 'image/jpeg', buffer: JPEG });
+    await items[0]!
+      .getByTestId('item-photo')
+      .setInputFiles({ name: '现场照片.jpg', mimeType: 'image/jpeg', buffer: JPEG });
     await items[0]!.getByTestId('item-photos').waitFor();
     const last = items[items.length - 1]!;
     await last.locator('summary').click();
@@ -109,36 +153,65 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
     await deliverEverything(env.hub.joint.deliverer);
     const checklist = visits.find((v) => v.key === key)!.checklist;
     for (const department of DEPARTMENTS) {
-      const r = await env.hub.query<Record<string, { results: Array<{ targetKey: string; itemCode: string; evidence: string[] }> }>>(`{ ${department} { results(taskId: "${taskId}", first: 1000) { targetKey itemCode evidence } } }`, { token: await env.hub.token(Role.AUDITOR) });
+      const r = await env.hub.query<
+        Record<string, { results: Array<{ targetKey: string; itemCode: string; evidence: string[] }> }>
+      >(`{ ${department} { results(taskId: "${taskId}", first: 1000) { targetKey itemCode evidence } } }`, {
+        token: await env.hub.token(Role.AUDITOR),
+      });
       const stored = r.data![department]!.results.filter((x) => x.targetKey === key);
-      expect([department, stored.map((x) => x.itemCode).sort()]).toEqual([department, checklist.filter((c) => c.department === department).map((c) => c.code).sort()]);
+      expect([department, stored.map((x) => x.itemCode).sort()]).toEqual([
+        department,
+        checklist
+          .filter((c) => c.department === department)
+          .map((c) => c.code)
+          .sort(),
+      ]);
     }
     // The photo reached the hub once, by its hash, and the first item's department refers to it.
     const first = checklist[0]!;
-    const withPhoto = await env.hub.query<Record<string, { results: Array<{ targetKey: string; itemCode: string; evidence: string[] }> }>>(`{ ${first.department} { results(taskId: "${taskId}", first: 1000) { targetKey itemCode evidence } } }`, { token: await env.hub.token(Role.AUDITOR) });
-    expect(withPhoto.data![first.department]!.results.find((x) => x.targetKey === key && x.itemCode === first.code)!.evidence).toEqual([`sha256:${sha(JPEG)}`]);
+    const withPhoto = await env.hub.query<
+      Record<string, { results: Array<{ targetKey: string; itemCode: string; evidence: string[] }> }>
+    >(`{ ${first.department} { results(taskId: "${taskId}", first: 1000) { targetKey itemCode evidence } } }`, {
+      token: await env.hub.token(Role.AUDITOR),
+    });
+    expect(
+      withPhoto.data![first.department]!.results.find((x) => x.targetKey === key && x.itemCode === first.code)!
+        .evidence,
+    ).toEqual([`sha256:${sha(JPEG)}`]);
     // R27: the lead went to housing.
     expect(await m.countBy(LeadRow, { taskId, targetKey: key, toDepartment: 'housing' })).toBe(1);
     // R29: the form archived once, its hash in the trail, the same the phone shows, of the PDF the hub serves.
-    const archived = (await m.find(AuditEventRow, { where: { action: 'record-form.archived', entityId: taskId } })).filter((e) => (e.details as { targetKey?: string }).targetKey === key);
+    const archived = (
+      await m.find(AuditEventRow, { where: { action: 'record-form.archived', entityId: taskId } })
+    ).filter((e) => (e.details as { targetKey?: string }).targetKey === key);
     expect(archived).toHaveLength(1);
     const pdfSha256 = (archived[0]!.details as { pdfSha256: string }).pdfSha256;
     await page.reload();
     await page.getByTestId('record-form').waitFor();
     await expect(page.getByTestId('record-form-hash').innerText()).resolves.toBe(pdfSha256);
-    const pdf = await fetch(`${env.origin}/evidence/${pdfSha256}`, { headers: { authorization: `Bearer ${await env.tokenOf(page)}` } });
+    const pdf = await fetch(`${env.origin}/evidence/${pdfSha256}`, {
+      headers: { authorization: `Bearer ${await env.tokenOf(page)}` },
+    });
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect([pdf.status, sha(bytes)]).toEqual([200, pdfSha256]);
     await page.getByTestId('delivery').first().waitFor();
-    await expect(page.getByTestId('delivery').evaluateAll((l) => l.map((x) => `${x.getAttribute('data-department')}:${x.getAttribute('data-status')}`).sort())).resolves.toEqual(DEPARTMENTS.map((d) => `${d}:DELIVERED`).sort());
+    await expect(
+      page
+        .getByTestId('delivery')
+        .evaluateAll((l) =>
+          l.map((x) => `${x.getAttribute('data-department')}:${x.getAttribute('data-status')}`).sort(),
+        ),
+    ).resolves.toEqual(DEPARTMENTS.map((d) => `${d}:DELIVERED`).sort());
     return pdfSha256;
   }
 
-  it('R22, R24, R26, R29: the day\'s visits kept on the phone, a four-department visit entered and signed with no network, sent by itself when the network returns, delivered once and its form archived with its hash', async () => {
+  it("R22, R24, R26, R29: the day's visits kept on the phone, a four-department visit entered and signed with no network, sent by itself when the network returns, delivered once and its form archived with its hash", async () => {
     const key = visits[0]!.key;
     const { context, page } = await phoneWithVisits();
     try {
-      await expect(page.getByTestId('inspector-visit').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).resolves.toEqual(expect.arrayContaining(visits.map((v) => v.key)));
+      await expect(
+        page.getByTestId('inspector-visit').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))),
+      ).resolves.toEqual(expect.arrayContaining(visits.map((v) => v.key)));
       expect(await overflowsHorizontally(page)).toBe(false);
       await screenshot(page, 'j-1-day-online-phone');
 
@@ -156,7 +229,11 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await page.locator(`[data-testid="inspector-visit"][data-key="${key}"]`).waitFor();
       await screenshot(page, 'j-2b-day-offline-signed-out-phone');
       // Signed in again (the sign-in's own tab storage, as it was).
-      await page.evaluate((kept) => Object.entries(JSON.parse(kept) as Record<string, string>).forEach(([k, v]) => sessionStorage.setItem(k, v)), signedIn);
+      await page.evaluate(
+        (kept) =>
+          Object.entries(JSON.parse(kept) as Record<string, string>).forEach(([k, v]) => sessionStorage.setItem(k, v)),
+        signedIn,
+      );
       await expect(page.getByTestId('signed-out').count()).resolves.toBe(1);
       await page.reload();
       await page.locator(`[data-testid="inspector-visit"][data-key="${key}"] [data-testid="visit-open"]`).click();
@@ -164,14 +241,20 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await screenshot(page, 'j-3-visit-offline-phone');
       // R26: unreachable in one step fills every department's items; then the team's real findings.
       await page.getByTestId('all-unreachable').click();
-      expect(new Set(await page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value)))).toEqual(new Set(['UNREACHABLE']));
+      expect(
+        new Set(
+          await page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value)),
+        ),
+      ).toEqual(new Set(['UNREACHABLE']));
       await enterEveryItem(page, key);
       expect(await overflowsHorizontally(page)).toBe(false);
       await screenshot(page, 'j-4-visit-entered-phone');
       // Kept at each change: a reload (still offline) keeps what was entered.
       await page.reload();
       await page.getByTestId('visit-form').waitFor();
-      await expect(page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value))).resolves.toEqual(visits[0]!.checklist.map(() => 'NO_PROBLEM'));
+      await expect(
+        page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value)),
+      ).resolves.toEqual(visits[0]!.checklist.map(() => 'NO_PROBLEM'));
       await signAndSubmit(page, { signer: '王经理' }, async () => {
         expect(await overflowsHorizontally(page)).toBe(false);
         await screenshot(page, 'j-5a-sign-phone');
@@ -182,23 +265,45 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await page.locator('[data-testid="outbox"][data-waiting="1"]').waitFor();
       await screenshot(page, 'j-6-outbox-waiting-phone');
       // Nothing reached the hub yet.
-      expect(await env.hub.joint.database.dataSource.manager.countBy(SubmissionRow, { taskId, targetKey: key })).toBe(0);
+      expect(await env.hub.joint.database.dataSource.manager.countBy(SubmissionRow, { taskId, targetKey: key })).toBe(
+        0,
+      );
 
       // The network returns: the phone sends by itself.
       await context.setOffline(false);
-      await page.locator(`[data-testid="outbox-entry"][data-visit="${taskId}/${key}"][data-state="SENT"]`).waitFor({ timeout: 60_000 });
+      await page
+        .locator(`[data-testid="outbox-entry"][data-visit="${taskId}/${key}"][data-state="SENT"]`)
+        .waitFor({ timeout: 60_000 });
       await screenshot(page, 'j-7-outbox-sent-phone');
       await page.goto(visitPath(key));
       const pdfSha256 = await expectDeliveredOnce(page, key);
       await screenshot(page, 'j-8-visit-delivered-phone');
       // The form's first page, as an image a person can look at (poppler's pdftoppm).
       const token = await env.tokenOf(page);
-      const pdf = Buffer.from(await (await fetch(`${env.origin}/evidence/${pdfSha256}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+      const pdf = Buffer.from(
+        await (
+          await fetch(`${env.origin}/evidence/${pdfSha256}`, { headers: { authorization: `Bearer ${token}` } })
+        ).arrayBuffer(),
+      );
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jc-form-'));
       fs.writeFileSync(path.join(dir, 'form.pdf'), pdf);
-      execFileSync('pdftoppm', ['-png', '-r', '110', '-f', '1', '-l', '1', '-singlefile', path.join(dir, 'form.pdf'), path.join(SCREENSHOT_DIR, 'j-9-record-form-page1')]);
-      const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'form.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-      for (const words of ['部门联合抽查情况记录表', '王经理', '现场检查第1项，未发现问题', '制作现场笔录']) expect([words, text.includes(words)]).toEqual([words, true]);
+      execFileSync('pdftoppm', [
+        '-png',
+        '-r',
+        '110',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        path.join(dir, 'form.pdf'),
+        path.join(SCREENSHOT_DIR, 'j-9-record-form-page1'),
+      ]);
+      const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'form.pdf'), '-'], {
+        encoding: 'utf8',
+      }).replace(/\s+/g, '');
+      for (const words of ['部门联合抽查情况记录表', '王经理', '现场检查第1项，未发现问题', '制作现场笔录'])
+        expect([words, text.includes(words)]).toEqual([words, true]);
       expect(fs.statSync(path.join(SCREENSHOT_DIR, 'j-9-record-form-page1.png')).size).toBeGreaterThan(10_000);
       fs.rmSync(dir, { recursive: true, force: true });
     } finally {
@@ -213,7 +318,10 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       // The hub stores the submission, but its answer is lost on the way (as when the signal drops).
       const keys: string[] = [];
       await context.route('**/graphql', async (route) => {
-        const body = JSON.parse(route.request().postData() ?? '{}') as { operationName?: string; variables?: { input?: { idempotencyKey?: string } } };
+        const body = JSON.parse(route.request().postData() ?? '{}') as {
+          operationName?: string;
+          variables?: { input?: { idempotencyKey?: string } };
+        };
         if (body.operationName !== 'SubmitVisitResults') return route.continue();
         keys.push(body.variables!.input!.idempotencyKey!);
         if (keys.length > 1) return route.continue();
@@ -231,7 +339,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       expect(await stored()).toBe(1);
       // The phone sends it again (at once when the outbox is shown, and every 20 s): the same key, the stored submission answered.
       await page.goto('/work/visits');
-      await page.locator(`[data-testid="outbox-entry"][data-visit="${taskId}/${key}"][data-state="SENT"]`).waitFor({ timeout: 60_000 });
+      await page
+        .locator(`[data-testid="outbox-entry"][data-visit="${taskId}/${key}"][data-state="SENT"]`)
+        .waitFor({ timeout: 60_000 });
       await screenshot(page, 'j-10-sent-after-interruption-phone');
       // Sent again at least once (the page may try more than once on a slow machine), always with the same key.
       expect(keys.length).toBeGreaterThanOrEqual(2);
@@ -246,7 +356,10 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
 
   it("the papers in the workspace: the lead's coordinator makes a visit's notice; a department's admin opens the team's photo from its result", async () => {
     const key = visits[0]!.key;
-    const lead = await env.signedIn(env.user(Role.COORDINATOR, 'market'), { phone: true, then: `/work/tasks/${taskId}` });
+    const lead = await env.signedIn(env.user(Role.COORDINATOR, 'market'), {
+      phone: true,
+      then: `/work/tasks/${taskId}`,
+    });
     try {
       const page = lead.page;
       await page.getByTestId('visit').first().waitFor();
@@ -258,7 +371,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await card.getByTestId('notice-submit').click();
       await card.locator('[data-testid=notice][data-visit-on="2026-03-10"]').waitFor();
       const sha256 = await card.getByTestId('notice').getAttribute('data-sha256');
-      const archived = await env.hub.joint.database.dataSource.manager.find(AuditEventRow, { where: { action: 'notice.issued', entityId: taskId } });
+      const archived = await env.hub.joint.database.dataSource.manager.find(AuditEventRow, {
+        where: { action: 'notice.issued', entityId: taskId },
+      });
       expect(archived.map((e) => (e.details as { pdfSha256: string }).pdfSha256)).toEqual([sha256]);
       await card.getByTestId('notice-open').click();
       await card.getByTestId('notice-download').waitFor();
@@ -295,7 +410,7 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
     }
   });
 
-  it("R24: a submission the hub refuses (the visit was submitted from another phone) stays on this phone, 被退回, and goes back to a draft to be looked at", async () => {
+  it('R24: a submission the hub refuses (the visit was submitted from another phone) stays on this phone, 被退回, and goes back to a draft to be looked at', async () => {
     const v = visits[2]!;
     const { context, page } = await phoneWithVisits();
     try {
@@ -303,10 +418,26 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       await enterEveryItem(page, v.key);
       // Meanwhile the tax inspector of the same team submits the visit from their own phone.
       const tax = v.team.find((m) => m.department === 'tax' && m.kind === 'INSPECTOR' && m.status === 'ACTIVE')!;
-      const other = await env.hub.query('mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }', {
-        variables: { input: { taskId, targetKey: v.key, inspectedOn: '2026-03-04', results: v.checklist.map((c) => ({ department: c.department, itemCode: c.code, outcome: 'NO_PROBLEM', method: 'ON_SITE' })), idempotencyKey: 'tax-phone-0001' } },
-        token: await env.hub.token(Role.INSPECTOR, 'tax', tax.personId),
-      });
+      const other = await env.hub.query(
+        'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }',
+        {
+          variables: {
+            input: {
+              taskId,
+              targetKey: v.key,
+              inspectedOn: '2026-03-04',
+              results: v.checklist.map((c) => ({
+                department: c.department,
+                itemCode: c.code,
+                outcome: 'NO_PROBLEM',
+                method: 'ON_SITE',
+              })),
+              idempotencyKey: 'tax-phone-0001',
+            },
+          },
+          token: await env.hub.token(Role.INSPECTOR, 'tax', tax.personId),
+        },
+      );
       expect(other.errors).toBeUndefined();
       await signAndSubmit(page);
       await page.locator('[data-testid="visit-entry-state"][data-state="REFUSED"]').waitFor({ timeout: 30_000 });
@@ -316,7 +447,9 @@ describe.each(testDatabases().slice(0, 1))('J: the inspector on site, on a phone
       expect(await count('visit.submitted', v.key)).toBe(1);
       await page.getByTestId('refused-edit').click();
       await page.getByTestId('visit-form').waitFor();
-      await expect(page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value))).resolves.toEqual(v.checklist.map(() => 'NO_PROBLEM'));
+      await expect(
+        page.getByTestId('item-outcome').evaluateAll((s) => s.map((x) => (x as HTMLSelectElement).value)),
+      ).resolves.toEqual(v.checklist.map(() => 'NO_PROBLEM'));
       await expect(page.getByTestId('item-notes').first().inputValue()).resolves.toBe('现场检查第1项，未发现问题');
       await page.getByTestId('item-photos').first().waitFor();
     } finally {

@@ -17,7 +17,8 @@ const PLAN_QUERY = `query($id: ID!) {
     revisions { revision note publishBy publishedAt } }
   jointTasks(planId: $id) { id name status witnessSource witnessAvailableOn witnessNumbers }
 }`;
-const LIST_QUERY = 'query($year: Int!) { jointPlanPage(year: $year, first: 500) { nodes { id name status revision publishedRevision leadDepartment departments } } }';
+const LIST_QUERY =
+  'query($year: Int!) { jointPlanPage(year: $year, first: 500) { nodes { id name status revision publishedRevision leadDepartment departments } } }';
 
 interface ApiPlan {
   id: string;
@@ -42,7 +43,7 @@ interface ApiTask {
   witnessNumbers: number;
 }
 
-describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens ($label)', (database) => {
+describe.each(testDatabases().slice(0, 1))("I: the coordinator's plan screens ($label)", (database) => {
   let env: SignedInHub;
   // The hub's clock: Tuesday 10 February 2026 (China), so the test works on any real date.
   const time = testClock('2026-02-10T02:00:00Z');
@@ -51,20 +52,33 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
   }, 180_000);
   afterAll(async () => env?.stop());
 
-  const apiPlan = (page: Page, id: string) => env.asCaller<{ jointPlan: ApiPlan; jointTasks: ApiTask[] }>(page, PLAN_QUERY, { id });
+  const apiPlan = (page: Page, id: string) =>
+    env.asCaller<{ jointPlan: ApiPlan; jointTasks: ApiTask[] }>(page, PLAN_QUERY, { id });
   async function apiPlans(page: Page) {
-    return (await env.asCaller<{ jointPlanPage: { nodes: Array<Omit<ApiPlan, 'items' | 'ratios' | 'revisions' | 'windowStart' | 'windowEnd'>> } }>(page, LIST_QUERY, { year: 2026 })).jointPlanPage.nodes;
+    return (
+      await env.asCaller<{
+        jointPlanPage: { nodes: Array<Omit<ApiPlan, 'items' | 'ratios' | 'revisions' | 'windowStart' | 'windowEnd'>> };
+      }>(page, LIST_QUERY, { year: 2026 })
+    ).jointPlanPage.nodes;
   }
   /** Waits until a locator shows exactly this text (the page updates after the hub answers). */
   const shows = async (locator: Locator, text: string) => {
-    await locator.filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().waitFor({ timeout: 10_000 });
+    await locator
+      .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+      .first()
+      .waitFor({ timeout: 10_000 });
     return locator.innerText();
   };
-  const pick = (page: Page, department: string, code: string) => page.locator(`[data-testid="checklist-item"][data-department="${department}"][data-code="${code}"] [data-testid="pick-item"]`).check();
+  const pick = (page: Page, department: string, code: string) =>
+    page
+      .locator(
+        `[data-testid="checklist-item"][data-department="${department}"][data-code="${code}"] [data-testid="pick-item"]`,
+      )
+      .check();
 
   let planId = '';
 
-  it('I: a market coordinator makes a joint plan from each department\'s own checklist, refused in the hub\'s words on bad input, publishes it with its deadline and creates a task (R2, R3, R10, R11, R13, R15, R16, R23)', async () => {
+  it("I: a market coordinator makes a joint plan from each department's own checklist, refused in the hub's words on bad input, publishes it with its deadline and creates a task (R2, R3, R10, R11, R13, R15, R16, R23)", async () => {
     const { context, page } = await env.signedIn(env.user(Role.COORDINATOR, 'market'), { then: '/work/plans' });
     try {
       // The list: the hub's year (2026, its clock), nothing yet, and a "new plan" button for a coordinator.
@@ -78,18 +92,32 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       await page.getByTestId('plan-name-input').fill('2026年度发票与消防安全部门联合抽查计划');
       await page.getByTestId('partner-tax').check();
       await page.getByTestId('partner-fire').check();
-      for (const d of ['market', 'tax', 'fire']) await page.locator(`[data-testid="checklist"][data-department="${d}"] [data-testid="checklist-item"]`).first().waitFor();
+      for (const d of ['market', 'tax', 'fire'])
+        await page
+          .locator(`[data-testid="checklist"][data-department="${d}"] [data-testid="checklist-item"]`)
+          .first()
+          .waitFor();
       // Each department's checklist as the gateway shows it (the same question, per department).
-      const tax = await env.hub.query<{ tax: { checklist: Array<{ code: string; category: string; ratioCapPercent: number | null }> } }>('{ tax { checklist { code category ratioCapPercent } } }', { token: await env.tokenOf(page) });
-      await expect(page.locator('[data-testid="checklist"][data-department="tax"] [data-testid="checklist-item"]').count()).resolves.toBe(tax.data!.tax.checklist.length);
+      const tax = await env.hub.query<{
+        tax: { checklist: Array<{ code: string; category: string; ratioCapPercent: number | null }> };
+      }>('{ tax { checklist { code category ratioCapPercent } } }', { token: await env.tokenOf(page) });
+      await expect(
+        page.locator('[data-testid="checklist"][data-department="tax"] [data-testid="checklist-item"]').count(),
+      ).resolves.toBe(tax.data!.tax.checklist.length);
       const tax04 = tax.data!.tax.checklist.find((i) => i.code === 'TAX-04')!;
       expect(tax04).toMatchObject({ category: 'GENERAL', ratioCapPercent: 20 });
-      await expect(page.locator('[data-testid="checklist-item"][data-department="tax"][data-code="TAX-04"] [data-field="category"]').innerText()).resolves.toContain(`比例上限 ${tax04.ratioCapPercent}%`);
+      await expect(
+        page
+          .locator('[data-testid="checklist-item"][data-department="tax"][data-code="TAX-04"] [data-field="category"]')
+          .innerText(),
+      ).resolves.toContain(`比例上限 ${tax04.ratioCapPercent}%`);
       await pick(page, 'market', 'MKT-09');
       await pick(page, 'tax', 'TAX-08');
       await pick(page, 'tax', 'TAX-04');
       await pick(page, 'fire', 'FIRE-01');
-      await expect(page.locator('[data-testid="checklist"][data-department="tax"] [data-testid="chosen-count"]').innerText()).resolves.toBe('2');
+      await expect(
+        page.locator('[data-testid="checklist"][data-department="tax"] [data-testid="chosen-count"]').innerText(),
+      ).resolves.toBe('2');
       // R2: the lowest cap of the GENERAL items chosen is shown where the ratios are set.
       await expect(page.getByTestId('ratio-cap').innerText()).resolves.toContain('TAX-04：20%');
       await page.getByTestId('plan-regions').fill('3101');
@@ -124,9 +152,25 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       planId = page.url().split('/').pop()!;
       await page.getByTestId('work-plan-detail').waitFor();
       let api = await apiPlan(page, planId);
-      expect(api.jointPlan).toMatchObject({ status: 'DRAFT', revision: 1, publishedRevision: null, leadDepartment: 'market', departments: ['fire', 'market', 'tax'], windowStart: '2026-03-01', windowEnd: '2026-11-30', ratios: { high: 20, elevated: 8, general: 2, low: 1 } });
-      expect(api.jointPlan.items.map((i) => `${i.department}/${i.code}`).sort()).toEqual(['fire/FIRE-01', 'market/MKT-09', 'tax/TAX-04', 'tax/TAX-08']);
-      const shownItems = await page.getByTestId('plan-item').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-department')}/${r.getAttribute('data-code')}`));
+      expect(api.jointPlan).toMatchObject({
+        status: 'DRAFT',
+        revision: 1,
+        publishedRevision: null,
+        leadDepartment: 'market',
+        departments: ['fire', 'market', 'tax'],
+        windowStart: '2026-03-01',
+        windowEnd: '2026-11-30',
+        ratios: { high: 20, elevated: 8, general: 2, low: 1 },
+      });
+      expect(api.jointPlan.items.map((i) => `${i.department}/${i.code}`).sort()).toEqual([
+        'fire/FIRE-01',
+        'market/MKT-09',
+        'tax/TAX-04',
+        'tax/TAX-08',
+      ]);
+      const shownItems = await page
+        .getByTestId('plan-item')
+        .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-department')}/${r.getAttribute('data-code')}`));
       expect(shownItems.sort()).toEqual(api.jointPlan.items.map((i) => `${i.department}/${i.code}`).sort());
       await expect(page.getByTestId('plan-status').innerText()).resolves.toBe('草稿');
       await expect(page.getByTestId('plan-ratios').innerText()).resolves.toContain('高风险 20%');
@@ -134,7 +178,9 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       // R11: the deadline the hub counted for revision 1, shown before publishing.
       const deadline = api.jointPlan.revisions[0]!.publishBy;
       expect(deadline > '2026-02-10').toBe(true);
-      await expect(page.locator('[data-testid="publish-deadline"] [data-field="publishBy"]').innerText()).resolves.toBe(deadline);
+      await expect(page.locator('[data-testid="publish-deadline"] [data-field="publishBy"]').innerText()).resolves.toBe(
+        deadline,
+      );
       await page.getByTestId('publish-plan').click();
       await expect(shows(page.getByTestId('plan-status'), '已公布')).resolves.toBe('已公布');
       api = await apiPlan(page, planId);
@@ -155,7 +201,14 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       const taskId = page.url().split('/').pop()!;
       api = await apiPlan(page, planId);
       expect(api.jointTasks).toEqual([
-        { id: taskId, name: '2026年第一批发票与消防联合抽查', status: 'COMMITTED', witnessSource: '中国福利彩票双色球第2026018期开奖号码（2026年2月12日开奖）', witnessAvailableOn: '2026-02-12', witnessNumbers: 7 },
+        {
+          id: taskId,
+          name: '2026年第一批发票与消防联合抽查',
+          status: 'COMMITTED',
+          witnessSource: '中国福利彩票双色球第2026018期开奖号码（2026年2月12日开奖）',
+          witnessAvailableOn: '2026-02-12',
+          witnessNumbers: 7,
+        },
       ]);
 
       // Back on the plan: its task, linked to the task's screen.
@@ -172,7 +225,9 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       expect(listed).toMatchObject({ id: planId, status: 'PUBLISHED', revision: 1, publishedRevision: 1 });
       await expect(row.locator('[data-field="status"]').innerText()).resolves.toBe('已公布');
       await expect(row.locator('[data-field="revision"]').innerText()).resolves.toBe(String(listed!.revision));
-      await expect(row.locator('[data-field="publishedRevision"]').innerText()).resolves.toBe(String(listed!.publishedRevision));
+      await expect(row.locator('[data-field="publishedRevision"]').innerText()).resolves.toBe(
+        String(listed!.publishedRevision),
+      );
       await expect(page.getByTestId('work-plan').count()).resolves.toBe(1);
       await screenshot(page, 'i-plan-list-desktop');
     } finally {
@@ -180,8 +235,11 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
     }
   }, 90_000);
 
-  it('I: another department\'s coordinator reads the plan without the lead\'s steps, and the screens fit a phone (R16, R30)', async () => {
-    const { context, page } = await env.signedIn(env.user(Role.COORDINATOR, 'tax'), { phone: true, then: `/work/plans/${planId}` });
+  it("I: another department's coordinator reads the plan without the lead's steps, and the screens fit a phone (R16, R30)", async () => {
+    const { context, page } = await env.signedIn(env.user(Role.COORDINATOR, 'tax'), {
+      phone: true,
+      then: `/work/plans/${planId}`,
+    });
     try {
       await page.getByTestId('plan-read-only').waitFor();
       await expect(page.getByTestId('publish-plan').count()).resolves.toBe(0);
@@ -190,7 +248,9 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       const api = await apiPlan(page, planId);
       // A participating department's staff see the latest revision, as the API answers them.
       await expect(page.getByTestId('plan-revision-number').innerText()).resolves.toBe(String(api.jointPlan.revision));
-      await expect(page.getByTestId('plan-task').locator('a').getAttribute('href')).resolves.toBe(`/work/tasks/${api.jointTasks[0]!.id}`);
+      await expect(page.getByTestId('plan-task').locator('a').getAttribute('href')).resolves.toBe(
+        `/work/tasks/${api.jointTasks[0]!.id}`,
+      );
       expect(await overflowsHorizontally(page)).toBe(false);
       await screenshot(page, 'i-plan-published-phone');
 
@@ -202,7 +262,10 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       // The editor, as a coordinator (tax leads its own plans) sees it on a phone.
       await page.getByTestId('new-plan').click();
       await page.getByTestId('partner-market').check();
-      await page.locator('[data-testid="checklist"][data-department="market"] [data-testid="checklist-item"]').first().waitFor();
+      await page
+        .locator('[data-testid="checklist"][data-department="market"] [data-testid="checklist-item"]')
+        .first()
+        .waitFor();
       await pick(page, 'tax', 'TAX-04');
       await expect(page.getByTestId('editor-lead').innerText()).resolves.not.toBe('');
       expect(await overflowsHorizontally(page)).toBe(false);
@@ -212,12 +275,20 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
     }
   }, 60_000);
   it('I: a revision keeps its note and gets its own deadline to publish (R11)', async () => {
-    const { context, page } = await env.signedIn(env.user(Role.COORDINATOR, 'market'), { then: `/work/plans/${planId}` });
+    const { context, page } = await env.signedIn(env.user(Role.COORDINATOR, 'market'), {
+      then: `/work/plans/${planId}`,
+    });
     try {
       time.set('2026-02-11T02:00:00Z');
       await page.getByTestId('revise-plan').click();
       // The editor holds the plan as it is (its items ticked on each department's checklist).
-      await expect(page.locator('[data-testid="checklist-item"][data-department="fire"][data-code="FIRE-01"] [data-testid="pick-item"]').isChecked()).resolves.toBe(true);
+      await expect(
+        page
+          .locator(
+            '[data-testid="checklist-item"][data-department="fire"][data-code="FIRE-01"] [data-testid="pick-item"]',
+          )
+          .isChecked(),
+      ).resolves.toBe(true);
       await page.getByTestId('plan-batchSize').fill('20');
       await page.getByTestId('plan-note').fill('每批户数由 10 户调整为 20 户');
       await page.getByTestId('save-plan').click();
@@ -225,11 +296,12 @@ describe.each(testDatabases().slice(0, 1))('I: the coordinator\'s plan screens (
       const api = (await apiPlan(page, planId)).jointPlan;
       expect(api).toMatchObject({ status: 'DRAFT', revision: 2, publishedRevision: 1 });
       expect(api.revisions[1]).toMatchObject({ revision: 2, note: '每批户数由 10 户调整为 20 户', publishedAt: null });
-      await expect(page.locator('[data-testid="publish-deadline"] [data-field="publishBy"]').innerText()).resolves.toBe(api.revisions[1]!.publishBy);
+      await expect(page.locator('[data-testid="publish-deadline"] [data-field="publishBy"]').innerText()).resolves.toBe(
+        api.revisions[1]!.publishBy,
+      );
       await expect(page.getByTestId('plan-batch-size').innerText()).resolves.toBe('20');
     } finally {
       await context.close();
     }
   }, 60_000);
-
 });

@@ -1,6 +1,15 @@
 import type { Page } from 'playwright-core';
 import { Role } from '../../subgraphs/kernel/identity';
-import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit, teamVisits, testClock } from '../joint/fixtures';
+import {
+  deliverEverything,
+  drawAllInspectors,
+  jointPlanInput,
+  publishedPlan,
+  runTaskTo,
+  submitVisit,
+  teamVisits,
+  testClock,
+} from '../joint/fixtures';
 import { overflowsHorizontally, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
 import { startSignedInHub, type SignedInHub } from '../support/workspace';
@@ -35,28 +44,45 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
   let env: SignedInHub;
 
   const resultsOf = async (page: Page, status: string) =>
-    (await env.asCaller<{ market: { resultPage: { totalCount: number; nodes: ApiResult[] } } }>(page, `query($s: ResultStatus) { market { resultPage(status: $s, first: 1000) { totalCount nodes { ${RESULT_FIELDS} } } } }`, { s: status })).market.resultPage;
+    (
+      await env.asCaller<{ market: { resultPage: { totalCount: number; nodes: ApiResult[] } } }>(
+        page,
+        `query($s: ResultStatus) { market { resultPage(status: $s, first: 1000) { totalCount nodes { ${RESULT_FIELDS} } } } }`,
+        { s: status },
+      )
+    ).market.resultPage;
   /** Every market result, by id (as a hub auditor reads them). */
   async function stored(): Promise<Map<string, ApiResult>> {
-    const answer = await env.hub.query<{ market: { resultPage: { nodes: ApiResult[] } } }>(`{ market { resultPage(first: 1000) { nodes { ${RESULT_FIELDS} } } } }`, { token: await env.hub.token(Role.AUDITOR) });
+    const answer = await env.hub.query<{ market: { resultPage: { nodes: ApiResult[] } } }>(
+      `{ market { resultPage(first: 1000) { nodes { ${RESULT_FIELDS} } } } }`,
+      { token: await env.hub.token(Role.AUDITOR) },
+    );
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
     return new Map(answer.data!.market.resultPage.nodes.map((r) => [r.id, r]));
   }
-  const row = (page: Page, list: string, id: string) => page.locator(`[data-testid=${list}] [data-testid=result-row][data-result-id="${id}"]`);
+  const row = (page: Page, list: string, id: string) =>
+    page.locator(`[data-testid=${list}] [data-testid=result-row][data-result-id="${id}"]`);
 
   beforeAll(async () => {
     env = await startSignedInHub(database, { clock: time.clock, targets: 200 });
     const hub = env.hub;
-    const planId = await publishedPlan(hub, jointPlanInput({ ratios: { high: 40, elevated: 20, general: 10, low: 10 } }));
+    const planId = await publishedPlan(
+      hub,
+      jointPlanInput({ ratios: { high: 40, elevated: 20, general: 10, low: 10 } }),
+    );
     const taskId = await runTaskTo(hub, time, planId, 'LOCKED');
     await drawAllInspectors(hub, taskId, ['market', 'tax', 'fire']);
-    const visits = (await teamVisits(hub, taskId)).filter((v) => v.uscc && v.team.some((m) => m.kind === 'INSPECTOR' && m.department === 'market'));
+    const visits = (await teamVisits(hub, taskId)).filter(
+      (v) => v.uscc && v.team.some((m) => m.kind === 'INSPECTOR' && m.department === 'market'),
+    );
     expect(visits.length).toBeGreaterThanOrEqual(6);
     // Three visits checked on the day of the lock, three on 20 April: their deadlines fall either side of today.
     time.set('2026-03-04T06:00:00Z');
-    for (const v of visits.slice(0, 3)) expect((await submitVisit(hub, taskId, v, 'market', '2026-03-04')).errors).toBeUndefined();
+    for (const v of visits.slice(0, 3))
+      expect((await submitVisit(hub, taskId, v, 'market', '2026-03-04')).errors).toBeUndefined();
     time.set('2026-04-20T06:00:00Z');
-    for (const v of visits.slice(3, 6)) expect((await submitVisit(hub, taskId, v, 'market', '2026-04-20')).errors).toBeUndefined();
+    for (const v of visits.slice(3, 6))
+      expect((await submitVisit(hub, taskId, v, 'market', '2026-04-20')).errors).toBeUndefined();
     await deliverEverything(hub.joint.deliverer);
     time.set(TODAY);
   }, 180_000);
@@ -70,7 +96,17 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await expect(page.getByTestId('count-RECORDED').innerText()).resolves.toBe(String(recorded.totalCount));
       await page.getByTestId('none-APPROVED').waitFor();
       const deadlines = (
-        await env.asCaller<{ jointPublicationDeadlinePage: { nodes: Array<{ resultId: string; deadline: string; overdue: boolean; provisional: boolean; workingDaysLeft: number }> } }>(
+        await env.asCaller<{
+          jointPublicationDeadlinePage: {
+            nodes: Array<{
+              resultId: string;
+              deadline: string;
+              overdue: boolean;
+              provisional: boolean;
+              workingDaysLeft: number;
+            }>;
+          };
+        }>(
           page,
           '{ jointPublicationDeadlinePage(year: 2026, department: "market", first: 1000) { nodes { resultId deadline overdue provisional workingDaysLeft } } }',
         )
@@ -81,15 +117,31 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       const shown = await page.locator('[data-testid=waiting-RECORDED] [data-testid=result-row]').evaluateAll((rows) =>
         rows.map((r) => {
           const d = r.querySelector('[data-testid=deadline]')!;
-          return { resultId: r.getAttribute('data-result-id'), deadline: d.getAttribute('data-deadline'), overdue: d.getAttribute('data-overdue') === 'true', provisional: d.getAttribute('data-provisional') === 'true', alert: r.classList.contains('alert') };
+          return {
+            resultId: r.getAttribute('data-result-id'),
+            deadline: d.getAttribute('data-deadline'),
+            overdue: d.getAttribute('data-overdue') === 'true',
+            provisional: d.getAttribute('data-provisional') === 'true',
+            alert: r.classList.contains('alert'),
+          };
         }),
       );
       expect(shown.map((s) => s.resultId).sort()).toEqual(recorded.nodes.map((r) => r.id).sort());
       const byId = new Map(deadlines.map((d) => [d.resultId, d]));
-      expect(shown).toEqual(shown.map((s) => ({ resultId: s.resultId, deadline: byId.get(s.resultId!)!.deadline, overdue: byId.get(s.resultId!)!.overdue, provisional: byId.get(s.resultId!)!.provisional, alert: byId.get(s.resultId!)!.overdue })));
+      expect(shown).toEqual(
+        shown.map((s) => ({
+          resultId: s.resultId,
+          deadline: byId.get(s.resultId!)!.deadline,
+          overdue: byId.get(s.resultId!)!.overdue,
+          provisional: byId.get(s.resultId!)!.provisional,
+          alert: byId.get(s.resultId!)!.overdue,
+        })),
+      );
       await expect(page.getByTestId('overdue-count').innerText()).resolves.toBe('3');
       await expect(page.locator('[data-testid=waiting-RECORDED] [data-testid=overdue]').count()).resolves.toBe(3);
-      const rules = await page.getByTestId('rule').evaluateAll((notes) => notes.map((n) => n.getAttribute('data-rule')));
+      const rules = await page
+        .getByTestId('rule')
+        .evaluateAll((notes) => notes.map((n) => n.getAttribute('data-rule')));
       expect(rules).toEqual(expect.arrayContaining(['R24', 'R25', 'R27', 'R30']));
       await screenshot(page, 'i-work-results-admin-desktop');
     } finally {
@@ -97,7 +149,7 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
     }
   });
 
-  it('R25: the admin approves three results and publishes them; publishing an unapproved one is refused with the hub\'s code and changes nothing; the published results are on the public page', async () => {
+  it("R25: the admin approves three results and publishes them; publishing an unapproved one is refused with the hub's code and changes nothing; the published results are on the public page", async () => {
     const { context, page } = await env.signedIn(env.user(Role.DEPT_ADMIN, 'market'), { then: '/work/results' });
     try {
       const recorded = (await resultsOf(page, 'RECORDED')).nodes.map((r) => r.id).sort();
@@ -107,12 +159,16 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await page.getByTestId('approve').click();
       await page.getByTestId('action-done').waitFor();
       // What changed, as the hub answered; and the server's state.
-      const changed = await page.getByTestId('changed').evaluateAll((items) => items.map((i) => [i.getAttribute('data-result-id'), i.getAttribute('data-status')]));
+      const changed = await page
+        .getByTestId('changed')
+        .evaluateAll((items) => items.map((i) => [i.getAttribute('data-result-id'), i.getAttribute('data-status')]));
       expect(changed.sort()).toEqual(chosen.map((id) => [id, 'APPROVED']));
       let now = await stored();
       expect(chosen.map((id) => now.get(id)!.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED']);
       await page.getByTestId('count-APPROVED').filter({ hasText: '3' }).waitFor();
-      await expect(page.getByTestId('count-RECORDED').innerText()).resolves.toBe(String((await resultsOf(page, 'RECORDED')).totalCount));
+      await expect(page.getByTestId('count-RECORDED').innerText()).resolves.toBe(
+        String((await resultsOf(page, 'RECORDED')).totalCount),
+      );
 
       // Refused: a recorded (unapproved) result cannot be published; the hub's code and words are shown.
       const unapproved = recorded[3]!;
@@ -121,7 +177,9 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       const refusal = page.locator('[data-testid=approve-publish] .notice.error');
       await refusal.waitFor();
       await expect(refusal.getAttribute('data-code')).resolves.toBe('CONFLICT');
-      await expect(refusal.innerText()).resolves.toContain(`Result ${unapproved} is RECORDED: only APPROVED results can be published`);
+      await expect(refusal.innerText()).resolves.toContain(
+        `Result ${unapproved} is RECORDED: only APPROVED results can be published`,
+      );
       await screenshot(page, 'i-work-results-refused-desktop');
       now = await stored();
       expect([now.get(unapproved)!.status, now.get(unapproved)!.publishedAt]).toEqual(['RECORDED', null]);
@@ -131,7 +189,9 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       for (const id of chosen) await row(page, 'waiting-APPROVED', id).getByTestId('select').check();
       await page.getByTestId('publish').click();
       await page.getByTestId('action-done').waitFor();
-      const published = await page.getByTestId('changed').evaluateAll((items) => items.map((i) => [i.getAttribute('data-result-id'), i.getAttribute('data-status')]));
+      const published = await page
+        .getByTestId('changed')
+        .evaluateAll((items) => items.map((i) => [i.getAttribute('data-result-id'), i.getAttribute('data-status')]));
       expect(published.sort()).toEqual(chosen.map((id) => [id, 'PUBLISHED']));
       now = await stored();
       expect(chosen.map((id) => now.get(id)!.status)).toEqual(['PUBLISHED', 'PUBLISHED', 'PUBLISHED']);
@@ -156,8 +216,20 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await page.getByTestId('outcome-dishonesty').check();
       await page.getByTestId('outcome-submit').click();
       await page.getByTestId('outcome-defined').waitFor();
-      const outcomes = (await env.asCaller<{ market: { outcomes: Array<{ code: string; version: number; label: string; dishonesty: boolean; status: string }> } }>(page, '{ market { outcomes { code version label dishonesty status } } }')).market.outcomes;
-      expect(outcomes.find((o) => o.code === 'REFUSED_ENTRY')).toEqual({ code: 'REFUSED_ENTRY', version: 1, label: '拒绝执法检查人员进入经营场所', dishonesty: true, status: 'CURRENT' });
+      const outcomes = (
+        await env.asCaller<{
+          market: {
+            outcomes: Array<{ code: string; version: number; label: string; dishonesty: boolean; status: string }>;
+          };
+        }>(page, '{ market { outcomes { code version label dishonesty status } } }')
+      ).market.outcomes;
+      expect(outcomes.find((o) => o.code === 'REFUSED_ENTRY')).toEqual({
+        code: 'REFUSED_ENTRY',
+        version: 1,
+        label: '拒绝执法检查人员进入经营场所',
+        dishonesty: true,
+        status: 'CURRENT',
+      });
       await page.locator('[data-testid=outcome-row][data-code=REFUSED_ENTRY][data-status=CURRENT]').waitFor();
       await expect(page.getByTestId('outcome-row').count()).resolves.toBe(outcomes.length);
     } finally {
@@ -192,14 +264,22 @@ describe.each(testDatabases().slice(0, 1))('I: department results in the workspa
       await expect(corrected.getAttribute('data-corrects')).resolves.toBe(original.id);
       // The chain: the original, then the correction with its reason.
       await page.locator(`[data-testid=chain-entry][data-result-id="${newId}"]`).waitFor();
-      await expect(page.getByTestId('chain-entry').evaluateAll((items) => items.map((i) => i.getAttribute('data-result-id')))).resolves.toEqual([original.id, newId]);
+      await expect(
+        page.getByTestId('chain-entry').evaluateAll((items) => items.map((i) => i.getAttribute('data-result-id'))),
+      ).resolves.toEqual([original.id, newId]);
       await expect(page.getByTestId('chain-reason').innerText()).resolves.toContain(reason);
       await screenshot(page, 'i-work-results-head-desktop');
 
       // The server: the original unchanged and still published; the correction published, pointing at it.
       const now = await stored();
       expect(now.get(original.id)).toEqual(original);
-      expect(now.get(newId)).toMatchObject({ status: 'PUBLISHED', outcome: 'CORRECTED_ON_ORDER', correctsId: original.id, correctionReason: reason, uscc: original.uscc });
+      expect(now.get(newId)).toMatchObject({
+        status: 'PUBLISHED',
+        outcome: 'CORRECTED_ON_ORDER',
+        correctsId: original.id,
+        correctionReason: reason,
+        uscc: original.uscc,
+      });
 
       // The public page shows the correction in force, and its detail the reason and the original.
       await page.goto(`/entity/${original.uscc}`);

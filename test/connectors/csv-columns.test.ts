@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CSV_COLUMNS, type ImportKind } from '../../subgraphs/kernel/department/csv-import';
-import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } from '../../subgraphs/kernel/contract/enums';
+import {
+  CreditLevel,
+  InspectionMethod,
+  ItemCategory,
+  RiskLevel,
+  TargetKind,
+} from '../../subgraphs/kernel/contract/enums';
 import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
 
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
@@ -30,17 +36,31 @@ const ALLOWED: Partial<Record<ImportKind, Record<string, Record<string, string>>
 describe('README: the columns of each import kind', () => {
   const tables = readmeColumns();
 
-  it.each(Object.keys(CSV_COLUMNS) as ImportKind[])('%s: every column of CSV_COLUMNS, required or optional as the import takes it, and no other', (kind) => {
-    const listed = tables[kind] ?? [];
-    const names = (need: string) => listed.filter((c) => c.need === need).map((c) => c.column).sort();
-    expect({ required: names('required'), optional: names('optional') }).toEqual({ required: [...CSV_COLUMNS[kind].required].sort(), optional: [...CSV_COLUMNS[kind].optional].sort() });
-  });
+  it.each(Object.keys(CSV_COLUMNS) as ImportKind[])(
+    '%s: every column of CSV_COLUMNS, required or optional as the import takes it, and no other',
+    (kind) => {
+      const listed = tables[kind] ?? [];
+      const names = (need: string) =>
+        listed
+          .filter((c) => c.need === need)
+          .map((c) => c.column)
+          .sort();
+      expect({ required: names('required'), optional: names('optional') }).toEqual({
+        required: [...CSV_COLUMNS[kind].required].sort(),
+        optional: [...CSV_COLUMNS[kind].optional].sort(),
+      });
+    },
+  );
 
   it('the allowed values of every enum column, and the R1 caps of the checklist texts', () => {
     const holds = (kind: ImportKind, column: string) => tables[kind]!.find((c) => c.column === column)!.holds;
-    for (const [kind, columns] of Object.entries(ALLOWED) as Array<[ImportKind, Record<string, Record<string, string>>]>) {
-      for (const [column, values] of Object.entries(columns)) for (const value of Object.values(values)) expect(holds(kind, column)).toContain(`\`${value}\``);
+    for (const [kind, columns] of Object.entries(ALLOWED) as Array<
+      [ImportKind, Record<string, Record<string, string>>]
+    >) {
+      for (const [column, values] of Object.entries(columns))
+        for (const value of Object.values(values)) expect(holds(kind, column)).toContain(`\`${value}\``);
     }
-    for (const [field, cap] of Object.entries(CHECKLIST_TEXT_CAPS)) expect(holds('checklist', field)).toContain(`at most ${cap.toLocaleString('en-US')} characters`);
+    for (const [field, cap] of Object.entries(CHECKLIST_TEXT_CAPS))
+      expect(holds('checklist', field)).toContain(`at most ${cap.toLocaleString('en-US')} characters`);
   });
 });

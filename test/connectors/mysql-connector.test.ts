@@ -24,16 +24,36 @@ const uscc = legacyUscc;
   let connector: MysqlConnector;
   let department: RunningDepartment;
   let keys: Awaited<ReturnType<typeof testKeys>>;
-  const ask = async <T>(query: string, variables: Record<string, unknown> = {}, role: Role = Role.SERVICE, dept: string | null = null) =>
-    postGraphQL<T>(department.url, query, variables, await keys.issuer.issueFor('emergency', { subject: 'test', role, department: dept }));
+  const ask = async <T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    role: Role = Role.SERVICE,
+    dept: string | null = null,
+  ) =>
+    postGraphQL<T>(
+      department.url,
+      query,
+      variables,
+      await keys.issuer.issueFor('emergency', { subject: 'test', role, department: dept }),
+    );
 
   beforeAll(async () => {
     legacy = await emergencyLegacySchema(MYSQL!);
     admin = legacy.admin;
     connector = legacy.connector;
     keys = await testKeys();
-    const config = loadConfig({ ...database.env, JOINTCHECK_PORT: '0', JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_DEV_KEYS: 'false' });
-    department = await startDepartment(emergency, config, { verifier: keys.verifier, logger: createLogger('silent', 'emergency'), port: 0, store: connectorStore(connector) });
+    const config = loadConfig({
+      ...database.env,
+      JOINTCHECK_PORT: '0',
+      JOINTCHECK_LOG_LEVEL: 'silent',
+      JOINTCHECK_DEV_KEYS: 'false',
+    });
+    department = await startDepartment(emergency, config, {
+      verifier: keys.verifier,
+      logger: createLogger('silent', 'emergency'),
+      port: 0,
+      store: connectorStore(connector),
+    });
   });
   afterAll(async () => {
     await department?.stop();
@@ -42,7 +62,13 @@ const uscc = legacyUscc;
   });
 
   it('serves the checklist, inspectors and roster of the existing tables in contract terms', async () => {
-    const r = await ask<{ emergency: { checklist: Array<{ code: string; category: string; ratioCapPercent: number | null }>; inspectors: { nodes: Array<{ id: string; domains: string[]; qualified: boolean }> }; targets: { nodes: Array<{ id: string; riskLevel: string }> } } }>(
+    const r = await ask<{
+      emergency: {
+        checklist: Array<{ code: string; category: string; ratioCapPercent: number | null }>;
+        inspectors: { nodes: Array<{ id: string; domains: string[]; qualified: boolean }> };
+        targets: { nodes: Array<{ id: string; riskLevel: string }> };
+      };
+    }>(
       '{ emergency { checklist { code category ratioCapPercent } inspectors(first: 10) { nodes { id domains qualified } } targets(first: 3) { nodes { id riskLevel } } } }',
     );
     expect(r.errors).toBeUndefined();
@@ -61,9 +87,19 @@ const uscc = legacyUscc;
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const r: { data?: { emergency: { exportTargetRows: { tsv: string; endCursor: string | null; hasMore: boolean } } } | null } = await ask('query($after: String) { emergency { exportTargetRows(first: 200, after: $after) { tsv endCursor hasMore } } }', { after });
+      const r: {
+        data?: { emergency: { exportTargetRows: { tsv: string; endCursor: string | null; hasMore: boolean } } } | null;
+      } = await ask(
+        'query($after: String) { emergency { exportTargetRows(first: 200, after: $after) { tsv endCursor hasMore } } }',
+        { after },
+      );
       const page = r.data!.emergency.exportTargetRows;
-      ids.push(...page.tsv.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!));
+      ids.push(
+        ...page.tsv
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('\t')[0]!),
+      );
       if (!page.hasMore) break;
       after = page.endCursor;
     }
@@ -77,12 +113,46 @@ const uscc = legacyUscc;
   });
 
   it('R24: results written back go to the table the mapping names, once; roster changes are refused (R30)', async () => {
-    const input = [{ idempotencyKey: 'sub-7:emergency:YJ-01', taskId: 'task-7', targetKey: uscc(1), uscc: uscc(1), itemCode: 'YJ-01', itemVersion: 1, outcome: 'NO_PROBLEM', method: 'ON_SITE', notes: '现场检查', confidentialNotes: null, evidence: [], inspectors: ['31000020200001'], inspectedOn: '2026-03-04' }];
+    const input = [
+      {
+        idempotencyKey: 'sub-7:emergency:YJ-01',
+        taskId: 'task-7',
+        targetKey: uscc(1),
+        uscc: uscc(1),
+        itemCode: 'YJ-01',
+        itemVersion: 1,
+        outcome: 'NO_PROBLEM',
+        method: 'ON_SITE',
+        notes: '现场检查',
+        confidentialNotes: null,
+        evidence: [],
+        inspectors: ['31000020200001'],
+        inspectedOn: '2026-03-04',
+      },
+    ];
     const RECORD = 'mutation($input: [ResultInput!]!) { emergencyRecordResults(input: $input) { created } }';
-    expect((await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!.emergencyRecordResults).toEqual([{ created: true }]);
-    expect((await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!.emergencyRecordResults).toEqual([{ created: false }]);
-    const [rows] = await admin.query(`SELECT ywbh, rwbh, tyshxydm, sxbm, jcjl, DATE_FORMAT(jcrq, '%Y-%m-%d') AS jcrq, zfry FROM \`${legacy.name}\`.jcjg`);
-    expect(rows).toEqual([{ ywbh: 'sub-7:emergency:YJ-01', rwbh: 'task-7', tyshxydm: uscc(1), sxbm: 'YJ-01', jcjl: 'NO_PROBLEM', jcrq: '2026-03-04', zfry: '31000020200001' }]);
+    expect(
+      (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
+        .emergencyRecordResults,
+    ).toEqual([{ created: true }]);
+    expect(
+      (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
+        .emergencyRecordResults,
+    ).toEqual([{ created: false }]);
+    const [rows] = await admin.query(
+      `SELECT ywbh, rwbh, tyshxydm, sxbm, jcjl, DATE_FORMAT(jcrq, '%Y-%m-%d') AS jcrq, zfry FROM \`${legacy.name}\`.jcjg`,
+    );
+    expect(rows).toEqual([
+      {
+        ywbh: 'sub-7:emergency:YJ-01',
+        rwbh: 'task-7',
+        tyshxydm: uscc(1),
+        sxbm: 'YJ-01',
+        jcjl: 'NO_PROBLEM',
+        jcrq: '2026-03-04',
+        zfry: '31000020200001',
+      },
+    ]);
     const refused = await ask('mutation { emergencyImportTargets(targets: []) }', {}, Role.DEPT_ADMIN, 'emergency');
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
   });
@@ -90,7 +160,9 @@ const uscc = legacyUscc;
   it('a database that cannot be reached is a DOWNSTREAM_SERVICE_ERROR naming the department', async () => {
     const away = new MysqlConnector(connector.mapping, 'mysql://root@127.0.0.1:9/none');
     try {
-      await expect(away.checklist()).rejects.toMatchObject({ extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'emergency' } });
+      await expect(away.checklist()).rejects.toMatchObject({
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'emergency' },
+      });
     } finally {
       await away.close();
     }

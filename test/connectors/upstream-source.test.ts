@@ -27,7 +27,13 @@ async function failure(promise: Promise<unknown>): Promise<HubError> {
   throw new Error('expected a failure');
 }
 
-const units: UpstreamRequest = { method: 'GET', path: '/api/v2/units', query: { pageNo: 1, pageSize: 5 }, headers: {}, idempotent: true };
+const units: UpstreamRequest = {
+  method: 'GET',
+  path: '/api/v2/units',
+  query: { pageNo: 1, pageSize: 5 },
+  headers: {},
+  idempotent: true,
+};
 
 describe('the connector transport (UpstreamDataSource) against a REST system', () => {
   let system: HealthSystem;
@@ -43,7 +49,9 @@ describe('the connector transport (UpstreamDataSource) against a REST system', (
   });
 
   it('prepares each request with its hook (the API key) and reads the answer', async () => {
-    const body = await new HealthSource(system.url, KEY).send<{ data: { total: number; records: Array<{ credit_code: string }> } }>(units);
+    const body = await new HealthSource(system.url, KEY).send<{
+      data: { total: number; records: Array<{ credit_code: string }> };
+    }>(units);
     expect(body.data.records).toHaveLength(5);
     expect(body.data.total).toBeGreaterThan(5);
     expect(system.calls).toHaveLength(1);
@@ -51,7 +59,11 @@ describe('the connector transport (UpstreamDataSource) against a REST system', (
 
   it('refused credentials are a DOWNSTREAM_SERVICE_ERROR for the operator, keeping the upstream status', async () => {
     const error = await failure(new HealthSource(system.url, 'wrong').send(units));
-    expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health', upstreamStatus: 401 });
+    expect(error.extensions).toMatchObject({
+      code: 'DOWNSTREAM_SERVICE_ERROR',
+      serviceName: 'health',
+      upstreamStatus: 401,
+    });
     expect(error.message).toContain("refused the hub's credentials");
   });
 
@@ -65,7 +77,11 @@ describe('the connector transport (UpstreamDataSource) against a REST system', (
   it('past the bound, the failure is reported with the upstream status, never hung on', async () => {
     system.faults.push({ path: /units/, times: 5, status: 503 });
     const error = await failure(new HealthSource(system.url, KEY).send(units));
-    expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health', upstreamStatus: 503 });
+    expect(error.extensions).toMatchObject({
+      code: 'DOWNSTREAM_SERVICE_ERROR',
+      serviceName: 'health',
+      upstreamStatus: 503,
+    });
     expect(system.calls).toHaveLength(3);
   });
 
@@ -79,7 +95,13 @@ describe('the connector transport (UpstreamDataSource) against a REST system', (
 
   it('a write without an idempotency guarantee is not retried; the upstream refusals keep their meaning', async () => {
     system.faults.push({ path: /results/, times: 1, status: 503 });
-    const write: UpstreamRequest = { method: 'POST', path: '/api/v2/results', headers: { 'idempotency-key': 'k-1' }, body: { a: 1 }, idempotent: false };
+    const write: UpstreamRequest = {
+      method: 'POST',
+      path: '/api/v2/results',
+      headers: { 'idempotency-key': 'k-1' },
+      body: { a: 1 },
+      idempotent: false,
+    };
     const error = await failure(new HealthSource(system.url, KEY).send(write));
     expect(error.extensions).toMatchObject({ upstreamStatus: 503 });
     expect(system.calls).toHaveLength(1);

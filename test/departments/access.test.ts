@@ -12,13 +12,15 @@ const ITEM = {
   frequency: '每年不少于1次',
   domain: '工程质量',
 };
-const ADD_ENV = 'mutation($input: ChecklistItemInput!) { environmentAddChecklistItem(code: "ENV-90", input: $input) { code } }';
+const ADD_ENV =
+  'mutation($input: ChecklistItemInput!) { environmentAddChecklistItem(code: "ENV-90", input: $input) { code } }';
 const ENV_HISTORY = '{ environment { checklist(includeHistory: true) { code } } }';
 const ENV_INSPECTORS = '{ environment { inspectors(first: 5) { nodes { id certificateNo phone } } } }';
 
 describeWithHub('identity and ownership: a department writes only its own data (R30)', (hub) => {
   async function envItemCount(): Promise<number> {
-    return (await hub().query<{ environment: { checklist: unknown[] } }>(ENV_HISTORY)).data!.environment.checklist.length;
+    return (await hub().query<{ environment: { checklist: unknown[] } }>(ENV_HISTORY)).data!.environment.checklist
+      .length;
   }
 
   it("R30: another department's admin cannot change a department's checklist, and nothing is written", async () => {
@@ -38,22 +40,37 @@ describeWithHub('identity and ownership: a department writes only its own data (
       [Role.AUDITOR, null],
       [Role.SERVICE, null],
     ] as const) {
-      const error = onlyError(await hub().query(ADD_ENV, { variables: { input: ITEM }, token: await hub().token(role, dept) }));
+      const error = onlyError(
+        await hub().query(ADD_ENV, { variables: { input: ITEM }, token: await hub().token(role, dept) }),
+      );
       expect([role, error.code]).toEqual([role, 'FORBIDDEN']);
     }
     const anonymous = onlyError(await hub().query(ADD_ENV, { variables: { input: ITEM } }));
     expect(anonymous.code).toBe('UNAUTHENTICATED');
-    const own = await hub().query(ADD_ENV, { variables: { input: ITEM }, token: await hub().token(Role.DEPT_ADMIN, 'environment') });
+    const own = await hub().query(ADD_ENV, {
+      variables: { input: ITEM },
+      token: await hub().token(Role.DEPT_ADMIN, 'environment'),
+    });
     expect(own.errors).toBeUndefined();
-    expect((await hub().query<{ environment: { checklist: Array<{ code: string }> } }>(ENV_HISTORY)).data!.environment.checklist.map((i) => i.code)).toContain('ENV-90');
+    expect(
+      (
+        await hub().query<{ environment: { checklist: Array<{ code: string }> } }>(ENV_HISTORY)
+      ).data!.environment.checklist.map((i) => i.code),
+    ).toContain('ENV-90');
   });
 
   it("R30: rosters are read by the department's own staff and hub roles; phones only by its own staff", async () => {
-    const own = await hub().query<{ environment: { inspectors: { nodes: Array<{ phone: string | null }> } } }>(ENV_INSPECTORS, { token: await hub().token(Role.INSPECTOR, 'environment') });
+    const own = await hub().query<{ environment: { inspectors: { nodes: Array<{ phone: string | null }> } } }>(
+      ENV_INSPECTORS,
+      { token: await hub().token(Role.INSPECTOR, 'environment') },
+    );
     expect(own.errors).toBeUndefined();
     expect(own.data!.environment.inspectors.nodes.every((n) => /^1\d{10}$/.test(n.phone!))).toBe(true);
 
-    const auditor = await hub().query<{ environment: { inspectors: { nodes: Array<{ phone: string | null }> } } }>(ENV_INSPECTORS, { token: await hub().token(Role.AUDITOR) });
+    const auditor = await hub().query<{ environment: { inspectors: { nodes: Array<{ phone: string | null }> } } }>(
+      ENV_INSPECTORS,
+      { token: await hub().token(Role.AUDITOR) },
+    );
     expect(auditor.errors).toBeUndefined();
     expect(auditor.data!.environment.inspectors.nodes.every((n) => n.phone === null)).toBe(true);
 
@@ -63,9 +80,12 @@ describeWithHub('identity and ownership: a department writes only its own data (
   });
 
   it("R30: a department's view (internal credit and risk classes) is read by its staff, coordinators and hub roles; registration data is public", async () => {
-    const list = await hub().query<{ market: { targets: { nodes: Array<{ id: string }> } } }>('{ market { targets(first: 1) { nodes { id } } } }', {
-      token: await hub().token(Role.COORDINATOR, 'market'),
-    });
+    const list = await hub().query<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
+      '{ market { targets(first: 1) { nodes { id } } } }',
+      {
+        token: await hub().token(Role.COORDINATOR, 'market'),
+      },
+    );
     const uscc = list.data!.market.targets.nodes[0]!.id;
     const q = `{ marketEntity(uscc: "${uscc}") { uscc name tax { riskLevel } } }`;
     const anonymous = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q);
@@ -78,7 +98,9 @@ describeWithHub('identity and ownership: a department writes only its own data (
       [Role.AUDITOR, null],
       [Role.SERVICE, null],
     ] as const) {
-      const allowed = await hub().query<{ marketEntity: { tax: { riskLevel: string } } }>(q, { token: await hub().token(role, dept) });
+      const allowed = await hub().query<{ marketEntity: { tax: { riskLevel: string } } }>(q, {
+        token: await hub().token(role, dept),
+      });
       expect([role, dept, allowed.errors]).toEqual([role, dept, undefined]);
       expect(allowed.data!.marketEntity.tax.riskLevel).toMatch(/LOW|GENERAL|ELEVATED|HIGH/);
     }
@@ -86,7 +108,9 @@ describeWithHub('identity and ownership: a department writes only its own data (
       [Role.INSPECTOR, 'fire'],
       [Role.DEPT_ADMIN, 'housing'],
     ] as const) {
-      const refused = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q, { token: await hub().token(role, dept) });
+      const refused = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q, {
+        token: await hub().token(role, dept),
+      });
       expect(refused.data!.marketEntity).toMatchObject({ tax: null });
       expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
     }
@@ -94,19 +118,40 @@ describeWithHub('identity and ownership: a department writes only its own data (
 
   it("R30: no department can revise, repeal or import into another's data", async () => {
     const taxAdmin = await hub().token(Role.DEPT_ADMIN, 'tax');
-    const before = await hub().query('{ environment { checklist(includeHistory: true) { code version status } targets(first: 1) { totalCount } } }', { token: await hub().token(Role.AUDITOR) });
+    const before = await hub().query(
+      '{ environment { checklist(includeHistory: true) { code version status } targets(first: 1) { totalCount } } }',
+      { token: await hub().token(Role.AUDITOR) },
+    );
     const attempts = [
-      ['mutation($input: ChecklistItemInput!) { environmentReviseChecklistItem(code: "ENV-01", input: $input, reason: "x") { code } }', { input: ITEM }],
+      [
+        'mutation($input: ChecklistItemInput!) { environmentReviseChecklistItem(code: "ENV-01", input: $input, reason: "x") { code } }',
+        { input: ITEM },
+      ],
       ['mutation { environmentRepealChecklistItem(code: "ENV-01", reason: "x") { code } }', {}],
       [
         'mutation($t: [RosterTargetInput!]!) { environmentImportTargets(targets: $t) }',
-        { t: [{ kind: 'ENTERPRISE', uscc: '914403001922038216', name: 'x', regionCode: '310115', industryCode: 'C39', creditLevel: 'A', riskLevel: 'LOW' }] },
+        {
+          t: [
+            {
+              kind: 'ENTERPRISE',
+              uscc: '914403001922038216',
+              name: 'x',
+              regionCode: '310115',
+              industryCode: 'C39',
+              creditLevel: 'A',
+              riskLevel: 'LOW',
+            },
+          ],
+        },
       ],
     ] as const;
     for (const [mutation, variables] of attempts) {
       expect(onlyError(await hub().query(mutation, { variables, token: taxAdmin })).code).toBe('FORBIDDEN');
     }
-    const after = await hub().query('{ environment { checklist(includeHistory: true) { code version status } targets(first: 1) { totalCount } } }', { token: await hub().token(Role.AUDITOR) });
+    const after = await hub().query(
+      '{ environment { checklist(includeHistory: true) { code version status } targets(first: 1) { totalCount } } }',
+      { token: await hub().token(Role.AUDITOR) },
+    );
     expect(after).toEqual(before);
   });
 
@@ -114,14 +159,21 @@ describeWithHub('identity and ownership: a department writes only its own data (
     const envUrl = hub().departments.find((d) => d.name === 'environment')!.url;
     const direct = onlyError(await postGraphQL(envUrl, ENV_INSPECTORS));
     expect(direct.code).toBe('UNAUTHENTICATED');
-    const publicChecklist = await postGraphQL<{ environment: { checklist: unknown[] } }>(envUrl, '{ environment { checklist { code } } }');
+    const publicChecklist = await postGraphQL<{ environment: { checklist: unknown[] } }>(
+      envUrl,
+      '{ environment { checklist { code } } }',
+    );
     expect(publicChecklist.errors).toBeUndefined();
     expect(publicChecklist.data!.environment.checklist.length).toBeGreaterThan(10);
     // A forged header (a token signed with someone else's key) gets nothing, directly or through the gateway.
     const forger = await TokenIssuer.fromJwk((await generateSigningKeys('test')).privateJwk, TEST_SETTINGS);
     const forged = await forger.issue({ subject: 'mallory', role: Role.DEPT_ADMIN, department: 'environment' });
     // Forged for the subgraph's own audience, so that the key is what refuses it there.
-    const forgedForEnvironment = await forger.issueFor('environment', { subject: 'mallory', role: Role.DEPT_ADMIN, department: 'environment' });
+    const forgedForEnvironment = await forger.issueFor('environment', {
+      subject: 'mallory',
+      role: Role.DEPT_ADMIN,
+      department: 'environment',
+    });
     const refusedDirectly = onlyError(await postGraphQL(envUrl, ENV_INSPECTORS, undefined, forgedForEnvironment));
     expect(refusedDirectly.code).toBe('UNAUTHENTICATED');
     expect(refusedDirectly.message).toContain('is not valid');

@@ -11,7 +11,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe.each(testDatabases())('transactions of requests running at once ($label)', (database) => {
   let dataSource: DataSource;
-  const values = async () => ((await dataSource.query('SELECT v FROM t ORDER BY v')) as Array<{ v: string }>).map((r) => r.v);
+  const values = async () =>
+    ((await dataSource.query('SELECT v FROM t ORDER BY v')) as Array<{ v: string }>).map((r) => r.v);
 
   beforeAll(async () => {
     ({ dataSource } = await openServiceDatabase(database.db, 'txtest', { entities: [], migrations: [] }));

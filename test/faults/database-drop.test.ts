@@ -3,7 +3,17 @@ import { OutboxRow, SubmissionRow } from '../../subgraphs/joint/visits/entities'
 import { databaseName } from '../../subgraphs/kernel/datasource';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub } from '../support/hub';
-import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit as submit, teamVisits, testClock, type TeamVisit as Visit } from '../joint/fixtures';
+import {
+  deliverEverything,
+  drawAllInspectors,
+  jointPlanInput,
+  publishedPlan,
+  runTaskTo,
+  submitVisit as submit,
+  teamVisits,
+  testClock,
+  type TeamVisit as Visit,
+} from '../joint/fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
 
@@ -22,11 +32,16 @@ describeWithHub(
     const joint = () => hub().joint.database.dataSource;
     const stored = async (targetKey: string) => ({
       submissions: await joint().getRepository(SubmissionRow).countBy({ taskId: task, targetKey }),
-      outbox: (await joint().getRepository(OutboxRow).find()).filter((o) => (o.payload as Array<{ targetKey: string }>).some((p) => p.targetKey === targetKey)).length,
+      outbox: (await joint().getRepository(OutboxRow).find()).filter((o) =>
+        (o.payload as Array<{ targetKey: string }>).some((p) => p.targetKey === targetKey),
+      ).length,
     });
 
     beforeAll(async () => {
-      const planId = await publishedPlan(hub(), jointPlanInput({ ratios: { high: 20, elevated: 10, general: 5, low: 5 } }));
+      const planId = await publishedPlan(
+        hub(),
+        jointPlanInput({ ratios: { high: 20, elevated: 10, general: 5, low: 5 } }),
+      );
       task = await runTaskTo(hub(), time, planId, 'LOCKED');
       await drawAllInspectors(hub(), task, ['market', 'tax', 'fire']);
       visits = await teamVisits(hub(), task, 5);
@@ -40,12 +55,17 @@ describeWithHub(
         const schema = databaseName(db, 'joint');
         const admin = await mysql.createConnection(db.url);
         try {
-          await admin.query(`CREATE TRIGGER \`${schema}\`.outbox_stall BEFORE INSERT ON \`${schema}\`.outbox FOR EACH ROW SET @stalled = SLEEP(5)`);
+          await admin.query(
+            `CREATE TRIGGER \`${schema}\`.outbox_stall BEFORE INSERT ON \`${schema}\`.outbox FOR EACH ROW SET @stalled = SLEEP(5)`,
+          );
           const pending = submit(hub(), task, visit);
           // Find the connection waiting inside the outbox insert, and kill it.
           let killed = false;
           for (let i = 0; i < 100 && !killed; i++) {
-            const [rows] = await admin.query(`SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO IS NOT NULL`, [schema]);
+            const [rows] = await admin.query(
+              `SELECT ID, INFO FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO IS NOT NULL`,
+              [schema],
+            );
             const id = (rows as Array<{ ID: number; INFO: string }>).find((r) => /outbox|SLEEP/i.test(r.INFO))?.ID;
             if (id) {
               await admin.query(`KILL CONNECTION ${Number(id)}`);
@@ -61,7 +81,9 @@ describeWithHub(
         expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
         expect(answer.errors?.[0]?.message).toContain('nothing of it was stored. Send it again.');
       } else {
-        await joint().query(`CREATE TRIGGER outbox_fail BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+        await joint().query(
+          `CREATE TRIGGER outbox_fail BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`,
+        );
         try {
           answer = await submit(hub(), task, visit);
         } finally {
@@ -81,8 +103,13 @@ describeWithHub(
       expect(await stored(visit.key)).toEqual({ submissions: 1, outbox: departments.size });
       await deliverEverything(hub().joint.deliverer);
       for (const department of departments) {
-        const results = await hub().query<Record<string, { results: Array<{ targetKey: string }> }>>(`{ ${department} { results(taskId: "${task}", first: 1000) { targetKey } } }`, { token: await hub().token(Role.AUDITOR) });
-        expect(results.data![department]!.results.filter((r) => r.targetKey === visit.key)).toHaveLength(visit.checklist.filter((c) => c.department === department).length);
+        const results = await hub().query<Record<string, { results: Array<{ targetKey: string }> }>>(
+          `{ ${department} { results(taskId: "${task}", first: 1000) { targetKey } } }`,
+          { token: await hub().token(Role.AUDITOR) },
+        );
+        expect(results.data![department]!.results.filter((r) => r.targetKey === visit.key)).toHaveLength(
+          visit.checklist.filter((c) => c.department === department).length,
+        );
       }
       // The service goes on working on fresh connections.
       const next = await submit(hub(), task, visits[1]!);

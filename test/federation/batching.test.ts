@@ -30,12 +30,19 @@ async function counted<T>(hub: TestHub, run: () => Promise<T>): Promise<{ respon
   for (const system of Object.values(hub.standIns)) system.calls.length = 0;
   const response = await run();
   const counts: Counts = {};
-  for (const d of hub.departments) counts[d.name] = { requests: d.stats.requests, sql: d.database.queries.count, upstream: hub.standIns[d.name]?.calls.length ?? 0 };
+  for (const d of hub.departments)
+    counts[d.name] = {
+      requests: d.stats.requests,
+      sql: d.database.queries.count,
+      upstream: hub.standIns[d.name]?.calls.length ?? 0,
+    };
   return { response, counts };
 }
 
 const countedQuery = (hub: TestHub, usccs: string[], token: string) =>
-  counted(hub, () => hub.query<{ marketEntities: Array<Record<string, unknown>> }>(QUERY, { variables: { usccs }, token }));
+  counted(hub, () =>
+    hub.query<{ marketEntities: Array<Record<string, unknown>> }>(QUERY, { variables: { usccs }, token }),
+  );
 
 describeWithHub('a query over N targets is batched', (getHub) => {
   let hub: TestHub;
@@ -45,7 +52,10 @@ describeWithHub('a query over N targets is batched', (getHub) => {
   beforeAll(async () => {
     hub = getHub();
     token = await hub.token(Role.COORDINATOR, 'market');
-    const page = await hub.query<{ market: { targets: { nodes: Array<{ id: string }> } } }>('{ market { targets(first: 100) { nodes { id } } } }', { token });
+    const page = await hub.query<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
+      '{ market { targets(first: 100) { nodes { id } } } }',
+      { token },
+    );
     usccs = page.data!.market.targets.nodes.map((n) => n.id);
     expect(usccs).toHaveLength(100);
   });
@@ -63,7 +73,9 @@ describeWithHub('a query over N targets is batched', (getHub) => {
     // The demo roster has contractors with projects and polluters with permits: the views carry them.
     const { response: all } = await countedQuery(hub, usccs, token);
     const views = all.data!.marketEntities;
-    expect(views.some((e) => (e.environment as { dischargePermits: unknown[] }).dischargePermits.length > 0)).toBe(true);
+    expect(views.some((e) => (e.environment as { dischargePermits: unknown[] }).dischargePermits.length > 0)).toBe(
+      true,
+    );
     expect(views.some((e) => (e.fire as { keyUnit: { isKeyUnit: boolean } }).keyUnit.isKeyUnit)).toBe(true);
   });
 
@@ -89,7 +101,13 @@ describeWithHub('a query over N targets is batched', (getHub) => {
 
   it('a roster page with per-row fields costs the same for 10 and for 100 rows', async () => {
     const housingAdmin = await hub.token(Role.DEPT_ADMIN, 'housing');
-    const run = (first: number) => counted(hub, () => hub.query<{ housing: { targets: { nodes: Array<{ project: unknown }> } } }>(PROJECTS, { variables: { first }, token: housingAdmin }));
+    const run = (first: number) =>
+      counted(hub, () =>
+        hub.query<{ housing: { targets: { nodes: Array<{ project: unknown }> } } }>(PROJECTS, {
+          variables: { first },
+          token: housingAdmin,
+        }),
+      );
     const small = await run(10);
     const large = await run(100);
     expect(small.response.errors).toBeUndefined();

@@ -20,12 +20,15 @@ async function serve(webDir: string): Promise<{ url: string; server: Server }> {
 function rawGet(base: string, rawPath: string): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: hostname, port, path: rawPath, headers: { accept: 'text/html' } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = http.request(
+      { host: hostname, port, path: rawPath, headers: { accept: 'text/html' } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -77,12 +80,23 @@ describe('the gateway serves the built page at / (issue G)', () => {
   });
 
   it('leaves /graphql and /health to their handlers, and serves no dot-file or anything outside the folder', async () => {
-    const api = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const api = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await api.json()).toEqual({ data: { ok: true } });
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', service: 'gateway' });
     expect((await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).status).toBe(404);
     // Paths sent as they are (fetch would tidy the dots away): nothing outside the folder, no dot-file.
-    for (const raw of ['/.source-hash', '/../outside.txt', '/assets/../../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f.source-hash', '/assets/..%2f..%2foutside.txt']) {
+    for (const raw of [
+      '/.source-hash',
+      '/../outside.txt',
+      '/assets/../../outside.txt',
+      '/%2e%2e/outside.txt',
+      '/assets/..%2f.source-hash',
+      '/assets/..%2f..%2foutside.txt',
+    ]) {
       const answer = await rawGet(url, raw);
       expect([raw, answer.body.includes('secret-ish') || answer.body.includes('outside')]).toEqual([raw, false]);
     }
@@ -97,7 +111,15 @@ describe('the gateway serves the built page at / (issue G)', () => {
       const response = await fetch(`${bare.url}/`, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(404);
       expect(await response.text()).toContain('npm run build:web');
-      expect(await (await fetch(`${bare.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()).toEqual({ data: { ok: true } });
+      expect(
+        await (
+          await fetch(`${bare.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).json(),
+      ).toEqual({ data: { ok: true } });
     } finally {
       await new Promise((resolve) => bare.server.close(resolve));
       fs.rmSync(empty, { recursive: true, force: true });

@@ -22,10 +22,12 @@ class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq);
       const value = pair!.slice(eq + 1);
-      const attr = (key: string) => attributes.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
+      const attr = (key: string) =>
+        attributes.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
       const path = attr('path') ?? '/';
       const expires = attr('expires');
-      const gone = value === '' || attr('max-age') === '0' || (expires !== undefined && Date.parse(expires) <= Date.now());
+      const gone =
+        value === '' || attr('max-age') === '0' || (expires !== undefined && Date.parse(expires) <= Date.now());
       if (gone) this.cookies.delete(`${name};${path}`);
       else this.cookies.set(`${name};${path}`, { value, path });
     }
@@ -56,7 +58,11 @@ function location(response: Response, base: string): string {
 }
 
 function form(fields: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  };
 }
 
 describe('I: the development identity provider (oidc-provider) as the page uses it', () => {
@@ -68,7 +74,14 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
     idp = await spawnDevIdentityProvider({
       host: '127.0.0.1',
       port: 0,
-      clients: [{ client_id: CLIENT.client_id, client_name: 'JointCheck', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: [AFTER_LOGOUT] }],
+      clients: [
+        {
+          client_id: CLIENT.client_id,
+          client_name: 'JointCheck',
+          redirect_uris: [REDIRECT_URI],
+          post_logout_redirect_uris: [AFTER_LOGOUT],
+        },
+      ],
       resource: RESOURCE,
       roleClaim: ROLE_CLAIM,
       deptClaim: DEPT_CLAIM,
@@ -77,7 +90,10 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
       demo: { seed: SEED, departments: ['market', 'tax'] },
     });
     const issuer = new URL(idp.issuer);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }));
+    as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }),
+    );
   });
 
   afterAll(async () => {
@@ -105,7 +121,11 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
   }
 
   /** Follows the provider's redirects until one leaves it (or a page is shown). */
-  async function follow(jar: CookieJar, response: Response, base: string): Promise<{ response: Response; url: string }> {
+  async function follow(
+    jar: CookieJar,
+    response: Response,
+    base: string,
+  ): Promise<{ response: Response; url: string }> {
     let url = base;
     while (response.status >= 300 && response.status < 400) {
       url = location(response, url);
@@ -132,7 +152,15 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
   /** The page's token request; `resource` named again or left to the provider (the one of the code). */
   async function exchange(back: { url: string }, state: string, verifier: string, resource?: string) {
     const params = oauth.validateAuthResponse(as, CLIENT, new URL(back.url), state);
-    const response = await oauth.authorizationCodeGrantRequest(as, CLIENT, oauth.None(), params, REDIRECT_URI, verifier, { [oauth.allowInsecureRequests]: true, ...(resource ? { additionalParameters: { resource } } : {}) });
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      CLIENT,
+      oauth.None(),
+      params,
+      REDIRECT_URI,
+      verifier,
+      { [oauth.allowInsecureRequests]: true, ...(resource ? { additionalParameters: { resource } } : {}) },
+    );
     return oauth.processAuthorizationCodeResponse(as, CLIENT, response);
   }
 
@@ -162,7 +190,14 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
 
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
     const { payload } = await verifyAccessToken(tokens.access_token);
-    expect(payload).toMatchObject({ iss: idp.issuer, aud: RESOURCE, sub: subject, [ROLE_CLAIM]: 'INSPECTOR', [DEPT_CLAIM]: 'market', client_id: CLIENT.client_id });
+    expect(payload).toMatchObject({
+      iss: idp.issuer,
+      aud: RESOURCE,
+      sub: subject,
+      [ROLE_CLAIM]: 'INSPECTOR',
+      [DEPT_CLAIM]: 'market',
+      client_id: CLIENT.client_id,
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
 
     const claims = oauth.getValidatedIdTokenClaims(tokens)!;
@@ -184,9 +219,20 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
     const { back, state, verifier } = await signIn(subject, demoPassword(SEED, subject));
     const tokens = await exchange(back, state, verifier);
     expect(tokens.refresh_token).toBeTruthy();
-    const refreshed = await oauth.processRefreshTokenResponse(as, CLIENT, await oauth.refreshTokenGrantRequest(as, CLIENT, oauth.None(), tokens.refresh_token!, { [oauth.allowInsecureRequests]: true }));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      CLIENT,
+      await oauth.refreshTokenGrantRequest(as, CLIENT, oauth.None(), tokens.refresh_token!, {
+        [oauth.allowInsecureRequests]: true,
+      }),
+    );
     const { payload } = await verifyAccessToken(refreshed.access_token);
-    expect(payload).toMatchObject({ sub: 'demo-coordinator-tax', [ROLE_CLAIM]: 'COORDINATOR', [DEPT_CLAIM]: 'tax', aud: RESOURCE });
+    expect(payload).toMatchObject({
+      sub: 'demo-coordinator-tax',
+      [ROLE_CLAIM]: 'COORDINATOR',
+      [DEPT_CLAIM]: 'tax',
+      aud: RESOURCE,
+    });
   });
 
   it('refuses a wrong password with the form and its error, then accepts the right one', async () => {
@@ -205,22 +251,44 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
     expect(unknown.status).toBe(401);
     expect(await unknown.text()).toContain('Wrong user name or password');
 
-    const right = await follow(jar, await jar.fetch(loginUrl, form({ username: subject, password: demoPassword(SEED, subject) })), loginUrl);
+    const right = await follow(
+      jar,
+      await jar.fetch(loginUrl, form({ username: subject, password: demoPassword(SEED, subject) })),
+      loginUrl,
+    );
     expect(right.url.startsWith(`${REDIRECT_URI}?`)).toBe(true);
     const { payload } = await verifyAccessToken((await exchange(right, state, verifier)).access_token);
-    expect(payload).toMatchObject({ sub: 'demo-dept_admin-market', [ROLE_CLAIM]: 'DEPT_ADMIN', [DEPT_CLAIM]: 'market' });
+    expect(payload).toMatchObject({
+      sub: 'demo-dept_admin-market',
+      [ROLE_CLAIM]: 'DEPT_ADMIN',
+      [DEPT_CLAIM]: 'market',
+    });
   });
 
   it('refuses the code without the right PKCE verifier', async () => {
     const subject = demoSubject('PRINCIPAL_HEAD', 'tax');
     const { back, state } = await signIn(subject, demoPassword(SEED, subject));
     const params = oauth.validateAuthResponse(as, CLIENT, new URL(back.url), state);
-    const response = await oauth.authorizationCodeGrantRequest(as, CLIENT, oauth.None(), params, REDIRECT_URI, oauth.generateRandomCodeVerifier(), { [oauth.allowInsecureRequests]: true });
-    await expect(oauth.processAuthorizationCodeResponse(as, CLIENT, response)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      CLIENT,
+      oauth.None(),
+      params,
+      REDIRECT_URI,
+      oauth.generateRandomCodeVerifier(),
+      { [oauth.allowInsecureRequests]: true },
+    );
+    await expect(oauth.processAuthorizationCodeResponse(as, CLIENT, response)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('refuses an unknown client and a redirect_uri not registered, without redirecting', async () => {
-    const refused: Array<Record<string, string>> = [{ client_id: 'someone-else' }, { redirect_uri: 'http://127.0.0.1:4999/elsewhere' }, { redirect_uri: 'https://evil.example/cb' }];
+    const refused: Array<Record<string, string>> = [
+      { client_id: 'someone-else' },
+      { redirect_uri: 'http://127.0.0.1:4999/elsewhere' },
+      { redirect_uri: 'https://evil.example/cb' },
+    ];
     for (const extra of refused) {
       const { url } = await authorizationUrl(extra);
       const response = await new CookieJar().fetch(url);
@@ -253,9 +321,22 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
   });
 
   it('lets the page call the token endpoint from its origin only (CORS)', async () => {
-    const allowed = await fetch(as.token_endpoint!, { method: 'OPTIONS', headers: { origin: PAGE, 'access-control-request-method': 'POST' } });
+    const allowed = await fetch(as.token_endpoint!, {
+      method: 'OPTIONS',
+      headers: { origin: PAGE, 'access-control-request-method': 'POST' },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(PAGE);
-    const post = (origin: string) => fetch(as.token_endpoint!, { ...form({ grant_type: 'authorization_code', client_id: CLIENT.client_id, code: 'x', redirect_uri: REDIRECT_URI, code_verifier: 'y'.repeat(43) }), headers: { 'content-type': 'application/x-www-form-urlencoded', origin } });
+    const post = (origin: string) =>
+      fetch(as.token_endpoint!, {
+        ...form({
+          grant_type: 'authorization_code',
+          client_id: CLIENT.client_id,
+          code: 'x',
+          redirect_uri: REDIRECT_URI,
+          code_verifier: 'y'.repeat(43),
+        }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      });
     const fromPage = await post(PAGE);
     expect(fromPage.headers.get('access-control-allow-origin')).toBe(PAGE);
     const fromElsewhere = await post('https://evil.example');

@@ -11,7 +11,9 @@ interface Check {
 }
 
 async function verify(hub: TestHub): Promise<Check> {
-  const r = await hub.query<{ jointVerifyAuditTrail: Check }>('{ jointVerifyAuditTrail { ok entries brokenAt } }', { token: await hub.token(Role.AUDITOR) });
+  const r = await hub.query<{ jointVerifyAuditTrail: Check }>('{ jointVerifyAuditTrail { ok entries brokenAt } }', {
+    token: await hub.token(Role.AUDITOR),
+  });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.jointVerifyAuditTrail;
 }
@@ -26,7 +28,8 @@ describeWithHub('the audit trail is hash-chained (R29)', (hub) => {
       const created = await createPlan(hub(), jointPlanInput({ name: `2026年度联合抽查计划（审计链测试 ${i + 1}）` }));
       if (created.errors) throw new Error(JSON.stringify(created.errors));
       const published = await publishPlan(hub(), created.data!.jointCreatePlan.id);
-      if ((published as { errors?: unknown }).errors) throw new Error(JSON.stringify((published as { errors?: unknown }).errors));
+      if ((published as { errors?: unknown }).errors)
+        throw new Error(JSON.stringify((published as { errors?: unknown }).errors));
     }
     const check = await verify(hub());
     expect(check).toMatchObject({ ok: true, brokenAt: null });
@@ -38,7 +41,8 @@ describeWithHub('the audit trail is hash-chained (R29)', (hub) => {
     const all = await rows().find({ order: { seq: 'ASC' } });
     expect(all[0]!.prevHash).toBe('0'.repeat(64));
     for (let i = 1; i < all.length; i++) expect(all[i]!.prevHash).toBe(all[i - 1]!.hash);
-    for (const [i, row] of all.entries()) expect(row.hash).toBe(auditHash(i === 0 ? '0'.repeat(64) : all[i - 1]!.hash, row));
+    for (const [i, row] of all.entries())
+      expect(row.hash).toBe(auditHash(i === 0 ? '0'.repeat(64) : all[i - 1]!.hash, row));
   });
 
   it('R29: a row edited in the database is found: the verify query names the first broken entry', async () => {

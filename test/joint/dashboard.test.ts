@@ -5,7 +5,17 @@ import { Role } from '../../subgraphs/kernel/identity';
 import { createLogger } from '../../subgraphs/kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { DEPARTMENT_CODES, describeWithHub, onlyError, type GraphQLResponse } from '../support/hub';
-import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit, teamVisits, testClock, type TeamVisit } from './fixtures';
+import {
+  deliverEverything,
+  drawAllInspectors,
+  jointPlanInput,
+  publishedPlan,
+  runTaskTo,
+  submitVisit,
+  teamVisits,
+  testClock,
+  type TeamVisit,
+} from './fixtures';
 
 /*
  * What the coordinators' dashboard reads besides the counts of jointStatistics: each department's
@@ -28,7 +38,8 @@ const DEADLINE: Record<string, string> = {
   '2026-04-10': '2026-05-12', // over 劳动节: Thu 30 April (14), Wed 6 to Fri 8 May (17), Sat 9 (18), Mon 11 (19), Tue 12 (20)
 };
 
-const DEADLINE_FIELDS = 'department resultId taskId taskName targetKey uscc itemCode inspectedOn status deadline workingDaysLeft overdue';
+const DEADLINE_FIELDS =
+  'department resultId taskId taskName targetKey uscc itemCode inspectedOn status deadline workingDaysLeft overdue';
 
 /** A deadline as the query answers it. */
 type Deadline = ResultDeadlineType;
@@ -45,7 +56,10 @@ const NO_DELIVERIES: Counts = { pending: 0, delivered: 0, refused: 0, oldestPend
 
 interface SubmittedVisit {
   key: string;
-  submission: { submittedAt: string; deliveries: Array<{ department: string; status: string; deliveredAt: string | null }> } | null;
+  submission: {
+    submittedAt: string;
+    deliveries: Array<{ department: string; status: string; deliveredAt: string | null }>;
+  } | null;
 }
 
 describeWithHub(
@@ -67,18 +81,25 @@ describeWithHub(
 
     /** Each department's delivery counts as jointStatistics gives them. */
     async function statistics(year = 2026): Promise<Record<string, Counts & { overdue: number }>> {
-      const data = await must<{ jointStatistics: { departments: Array<{ department: string; overdue: number; deliveries: Counts }> } }>(
+      const data = await must<{
+        jointStatistics: { departments: Array<{ department: string; overdue: number; deliveries: Counts }> };
+      }>(
         `{ jointStatistics(year: ${year}) { departments { department overdue deliveries { pending delivered refused oldestPendingSince lastDeliveredAt } } } }`,
         await as(Role.HUB_ADMIN),
       );
-      return Object.fromEntries(data.jointStatistics.departments.map((d) => [d.department, { ...d.deliveries, overdue: d.overdue }]));
+      return Object.fromEntries(
+        data.jointStatistics.departments.map((d) => [d.department, { ...d.deliveries, overdue: d.overdue }]),
+      );
     }
 
     /** The same counts, worked out from what Visit.submission.deliveries says of every visit of both tasks. */
     async function countsFromVisits(): Promise<Record<string, Counts>> {
       const visits: SubmittedVisit[] = [];
       for (const task of [main, taxTask]) {
-        const data = await must<{ jointTask: { visits: SubmittedVisit[] } }>(`{ jointTask(id: "${task}") { visits(first: 1000) { key submission { submittedAt deliveries { department status deliveredAt } } } } }`, await as(Role.AUDITOR));
+        const data = await must<{ jointTask: { visits: SubmittedVisit[] } }>(
+          `{ jointTask(id: "${task}") { visits(first: 1000) { key submission { submittedAt deliveries { department status deliveredAt } } } } }`,
+          await as(Role.AUDITOR),
+        );
         visits.push(...data.jointTask.visits);
       }
       const out: Record<string, Counts> = Object.fromEntries(DEPARTMENT_CODES.map((d) => [d, { ...NO_DELIVERIES }]));
@@ -110,8 +131,14 @@ describeWithHub(
       return { counts, statements };
     }
 
-    async function deadlines(token: string | undefined, args = 'year: 2026, first: 1000'): Promise<GraphQLResponse<{ jointPublicationDeadlines: Deadline[] }>> {
-      return hub().query<{ jointPublicationDeadlines: Deadline[] }>(`{ jointPublicationDeadlines(${args}) { ${DEADLINE_FIELDS} } }`, { token });
+    async function deadlines(
+      token: string | undefined,
+      args = 'year: 2026, first: 1000',
+    ): Promise<GraphQLResponse<{ jointPublicationDeadlines: Deadline[] }>> {
+      return hub().query<{ jointPublicationDeadlines: Deadline[] }>(
+        `{ jointPublicationDeadlines(${args}) { ${DEADLINE_FIELDS} } }`,
+        { token },
+      );
     }
 
     async function submit(task: string, visit: TeamVisit, inspectedOn: string, department = 'market'): Promise<void> {
@@ -137,7 +164,11 @@ describeWithHub(
       const port = hub().departments[index]!.port;
       await hub().departments[index]!.stop();
       return async () => {
-        hub().departments[index] = await startDepartment(tax, hub().config, { verifier: hub().verifier, logger: createLogger('silent', 'tax'), port });
+        hub().departments[index] = await startDepartment(tax, hub().config, {
+          verifier: hub().verifier,
+          logger: createLogger('silent', 'tax'),
+          port,
+        });
       };
     }
 
@@ -151,7 +182,16 @@ describeWithHub(
         { department: 'tax', code: 'TAX-08', version: 1 },
         { department: 'fire', code: 'FIRE-01', version: 1 },
       ];
-      const taxPlan = await publishedPlan(hub(), jointPlanInput({ name: '2026年度税务领域部门联合抽查计划（发票、消防）', partners: ['fire'], items: taxItems, ratios: RATIOS }), await as(Role.COORDINATOR, 'tax'));
+      const taxPlan = await publishedPlan(
+        hub(),
+        jointPlanInput({
+          name: '2026年度税务领域部门联合抽查计划（发票、消防）',
+          partners: ['fire'],
+          items: taxItems,
+          ratios: RATIOS,
+        }),
+        await as(Role.COORDINATOR, 'tax'),
+      );
       taxTask = await runTaskTo(hub(), time, taxPlan, 'LOCKED', '02 07 13 19 24 30 + 05', null, 'tax');
       await drawAllInspectors(hub(), taxTask, ['tax', 'fire']);
       mainVisits = await teamVisits(hub(), main);
@@ -160,7 +200,7 @@ describeWithHub(
       expect(withTax(taxVisits).length).toBeGreaterThanOrEqual(1);
     }, 120_000);
 
-    it('R24, R31: each department\'s shares are counted pending while it is down or before delivery, delivered after, refused when refused, as Visit.submission.deliveries says', async () => {
+    it("R24, R31: each department's shares are counted pending while it is down or before delivery, delivered after, refused when refused, as Visit.submission.deliveries says", async () => {
       const [v1, v2, v4] = withTax(mainVisits) as [TeamVisit, TeamVisit, TeamVisit];
       for (const counts of Object.values((await checkedCounts()).counts)) expect(counts).toEqual(NO_DELIVERIES);
 
@@ -173,8 +213,20 @@ describeWithHub(
       await deliverEverything(hub().joint.deliverer);
       await restartTax();
       let { counts } = await checkedCounts();
-      expect(counts.tax).toEqual({ pending: 1, delivered: 0, refused: 0, oldestPendingSince: '2026-03-04T03:00:00.000Z', lastDeliveredAt: null });
-      expect(counts.market).toEqual({ pending: 0, delivered: 1, refused: 0, oldestPendingSince: null, lastDeliveredAt: '2026-03-04T03:00:00.000Z' });
+      expect(counts.tax).toEqual({
+        pending: 1,
+        delivered: 0,
+        refused: 0,
+        oldestPendingSince: '2026-03-04T03:00:00.000Z',
+        lastDeliveredAt: null,
+      });
+      expect(counts.market).toEqual({
+        pending: 0,
+        delivered: 1,
+        refused: 0,
+        oldestPendingSince: null,
+        lastDeliveredAt: '2026-03-04T03:00:00.000Z',
+      });
       expect(counts.fire).toEqual(counts.market);
 
       // A second visit, not delivered yet: every department's share is pending; the oldest stays tax's first.
@@ -182,8 +234,20 @@ describeWithHub(
       await submitQuietly(main, v2, '2026-03-07');
       const few = await checkedCounts();
       counts = few.counts;
-      expect(counts.tax).toEqual({ pending: 2, delivered: 0, refused: 0, oldestPendingSince: '2026-03-04T03:00:00.000Z', lastDeliveredAt: null });
-      expect(counts.market).toEqual({ pending: 1, delivered: 1, refused: 0, oldestPendingSince: '2026-03-07T03:00:00.000Z', lastDeliveredAt: '2026-03-04T03:00:00.000Z' });
+      expect(counts.tax).toEqual({
+        pending: 2,
+        delivered: 0,
+        refused: 0,
+        oldestPendingSince: '2026-03-04T03:00:00.000Z',
+        lastDeliveredAt: null,
+      });
+      expect(counts.market).toEqual({
+        pending: 1,
+        delivered: 1,
+        refused: 0,
+        oldestPendingSince: '2026-03-07T03:00:00.000Z',
+        lastDeliveredAt: '2026-03-04T03:00:00.000Z',
+      });
 
       // After the backoff everything is delivered. A third visit's fire share carries an outcome
       // fire does not know (its own system changed its dictionary meanwhile): refused.
@@ -192,58 +256,124 @@ describeWithHub(
       await submitQuietly(main, v4, '2026-03-10');
       const m = hub().joint.database.dataSource.manager;
       const share = await m.findOneByOrFail(OutboxRow, { department: 'fire', status: 'PENDING' });
-      await m.update(OutboxRow, { id: share.id }, { payload: (share.payload as Array<Record<string, unknown>>).map((p) => ({ ...p, outcome: 'EXITS_BLOCKED' })) as never });
+      await m.update(
+        OutboxRow,
+        { id: share.id },
+        {
+          payload: (share.payload as Array<Record<string, unknown>>).map((p) => ({
+            ...p,
+            outcome: 'EXITS_BLOCKED',
+          })) as never,
+        },
+      );
       await deliverEverything(hub().joint.deliverer);
       const more = await checkedCounts();
       counts = more.counts;
       const at = '2026-03-10T03:00:00.000Z';
-      expect(counts.tax).toEqual({ pending: 0, delivered: 3, refused: 0, oldestPendingSince: null, lastDeliveredAt: at });
-      expect(counts.market).toEqual({ pending: 0, delivered: 3, refused: 0, oldestPendingSince: null, lastDeliveredAt: at });
-      expect(counts.fire).toEqual({ pending: 0, delivered: 2, refused: 1, oldestPendingSince: null, lastDeliveredAt: at });
-      for (const d of DEPARTMENT_CODES.filter((c) => !['market', 'tax', 'fire'].includes(c))) expect([d, counts[d]]).toEqual([d, NO_DELIVERIES]);
+      expect(counts.tax).toEqual({
+        pending: 0,
+        delivered: 3,
+        refused: 0,
+        oldestPendingSince: null,
+        lastDeliveredAt: at,
+      });
+      expect(counts.market).toEqual({
+        pending: 0,
+        delivered: 3,
+        refused: 0,
+        oldestPendingSince: null,
+        lastDeliveredAt: at,
+      });
+      expect(counts.fire).toEqual({
+        pending: 0,
+        delivered: 2,
+        refused: 1,
+        oldestPendingSince: null,
+        lastDeliveredAt: at,
+      });
+      for (const d of DEPARTMENT_CODES.filter((c) => !['market', 'tax', 'fire'].includes(c)))
+        expect([d, counts[d]]).toEqual([d, NO_DELIVERIES]);
       // A constant number of SQL statements: more entries and statuses cost none more.
       expect(more.statements).toBe(few.statements);
       expect(more.statements).toBeLessThanOrEqual(8);
       // Only the year's tasks count.
-      for (const [d, c] of Object.entries(await statistics(2025))) expect([d, c]).toEqual([d, { ...NO_DELIVERIES, overdue: 0 }]);
+      for (const [d, c] of Object.entries(await statistics(2025)))
+        expect([d, c]).toEqual([d, { ...NO_DELIVERIES, overdue: 0 }]);
     });
 
     /** Every result of both tasks not yet published, read from each department as an auditor, with its deadline by hand. */
     async function unpublished(today: string, workingDaysLeft: Record<string, number>): Promise<Deadline[]> {
       const names = new Map<string, string>();
-      for (const task of [main, taxTask]) names.set(task, (await must<{ jointTask: { name: string } }>(`{ jointTask(id: "${task}") { name } }`, await as(Role.AUDITOR))).jointTask.name);
+      for (const task of [main, taxTask])
+        names.set(
+          task,
+          (await must<{ jointTask: { name: string } }>(`{ jointTask(id: "${task}") { name } }`, await as(Role.AUDITOR)))
+            .jointTask.name,
+        );
       const out: Deadline[] = [];
       for (const department of DEPARTMENT_CODES) {
-        type Row = Omit<Deadline, 'department' | 'resultId' | 'taskName' | 'deadline' | 'workingDaysLeft' | 'overdue'> & { id: string; publishedAt: string | null };
-        const data = await must<Record<string, { results: Row[] }>>(`{ ${department} { results(first: 1000) { id taskId targetKey uscc itemCode status inspectedOn publishedAt } } }`, await as(Role.AUDITOR));
+        type Row = Omit<
+          Deadline,
+          'department' | 'resultId' | 'taskName' | 'deadline' | 'workingDaysLeft' | 'overdue'
+        > & { id: string; publishedAt: string | null };
+        const data = await must<Record<string, { results: Row[] }>>(
+          `{ ${department} { results(first: 1000) { id taskId targetKey uscc itemCode status inspectedOn publishedAt } } }`,
+          await as(Role.AUDITOR),
+        );
         for (const { id, publishedAt, ...r } of data[department]!.results) {
           if (publishedAt !== null || !names.has(r.taskId)) continue;
           const deadline = DEADLINE[r.inspectedOn]!;
-          out.push({ department, resultId: id, ...r, taskName: names.get(r.taskId)!, deadline, workingDaysLeft: workingDaysLeft[deadline]!, overdue: today > deadline });
+          out.push({
+            department,
+            resultId: id,
+            ...r,
+            taskName: names.get(r.taskId)!,
+            deadline,
+            workingDaysLeft: workingDaysLeft[deadline]!,
+            overdue: today > deadline,
+          });
         }
       }
       const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-      return out.sort((a, b) => compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId));
+      return out.sort(
+        (a, b) =>
+          compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId),
+      );
     }
 
     it('R25, R31: unpublished results with their deadlines (20 working days, over weekends and holidays), overdue by the clock, published ones left out, sorted, at most `first`', async () => {
       // A visit checked on 10 April, and one of the tax-led task.
       time.set('2026-04-10T03:00:00Z');
-      await submit(main, mainVisits.find((v) => !withTax(mainVisits).slice(0, 3).includes(v))!, '2026-04-10');
+      await submit(
+        main,
+        mainVisits.find((v) => !withTax(mainVisits).slice(0, 3).includes(v))!,
+        '2026-04-10',
+      );
       const taxVisit = withTax(taxVisits)[0]!;
       await submit(taxTask, taxVisit, '2026-03-04', 'tax');
       await deliverEverything(hub().joint.deliverer);
       // Tax publishes one result of the first visit and approves another.
       const admin = await as(Role.DEPT_ADMIN, 'tax');
-      const taxResults = (await must<{ tax: { results: Array<{ id: string; taskId: string; inspectedOn: string }> } }>('{ tax { results(first: 1000) { id taskId inspectedOn } } }', admin)).tax.results;
+      const taxResults = (
+        await must<{ tax: { results: Array<{ id: string; taskId: string; inspectedOn: string }> } }>(
+          '{ tax { results(first: 1000) { id taskId inspectedOn } } }',
+          admin,
+        )
+      ).tax.results;
       const [toPublish, toApprove] = taxResults.filter((r) => r.taskId === main);
-      if (!toPublish || !toApprove) throw new Error(`tax has ${taxResults.length} results; two of the market-led task are needed`);
+      if (!toPublish || !toApprove)
+        throw new Error(`tax has ${taxResults.length} results; two of the market-led task are needed`);
       await must(`mutation { taxApproveResults(ids: ["${toPublish.id}", "${toApprove.id}"]) { id } }`, admin);
       await must(`mutation { taxPublishResults(ids: ["${toPublish.id}"]) { id } }`, admin);
 
       // Thursday 2 April: the results checked on 4 March are one working day late.
       time.set('2026-04-02T02:00:00Z');
-      const expected = await unpublished('2026-04-02', { '2026-04-01': -1, '2026-04-03': 1, '2026-04-08': 3, '2026-05-12': 25 });
+      const expected = await unpublished('2026-04-02', {
+        '2026-04-01': -1,
+        '2026-04-03': 1,
+        '2026-04-08': 3,
+        '2026-05-12': 25,
+      });
       const hubAdmin = await as(Role.HUB_ADMIN);
       const all = await deadlines(hubAdmin);
       expect(all.errors).toBeUndefined();
@@ -256,35 +386,57 @@ describeWithHub(
       expect(expected.some((d) => d.status === 'RECORDED')).toBe(true);
       expect(expected.some((d) => d.resultId === toPublish.id)).toBe(false);
       // The overdue ones alone; the same count as jointStatistics' (R31).
-      const overdue = (await deadlines(hubAdmin, 'year: 2026, overdueOnly: true, first: 1000')).data!.jointPublicationDeadlines;
+      const overdue = (await deadlines(hubAdmin, 'year: 2026, overdueOnly: true, first: 1000')).data!
+        .jointPublicationDeadlines;
       expect(overdue).toEqual(expected.filter((d) => d.deadline < '2026-04-02'));
       expect(overdue.length).toBeGreaterThan(0);
       const stats = await statistics();
-      for (const department of ['market', 'tax', 'fire']) expect([department, stats[department]!.overdue]).toEqual([department, overdue.filter((d) => d.department === department).length]);
+      for (const department of ['market', 'tax', 'fire'])
+        expect([department, stats[department]!.overdue]).toEqual([
+          department,
+          overdue.filter((d) => d.department === department).length,
+        ]);
       // At most `first`; one department's when asked.
-      expect((await deadlines(hubAdmin, 'year: 2026, first: 3')).data!.jointPublicationDeadlines).toEqual(expected.slice(0, 3));
-      expect((await deadlines(hubAdmin, 'year: 2026, department: "fire"')).data!.jointPublicationDeadlines).toEqual(expected.filter((d) => d.department === 'fire'));
+      expect((await deadlines(hubAdmin, 'year: 2026, first: 3')).data!.jointPublicationDeadlines).toEqual(
+        expected.slice(0, 3),
+      );
+      expect((await deadlines(hubAdmin, 'year: 2026, department: "fire"')).data!.jointPublicationDeadlines).toEqual(
+        expected.filter((d) => d.department === 'fire'),
+      );
       expect((await deadlines(hubAdmin, 'year: 2025')).data!.jointPublicationDeadlines).toEqual([]);
 
       // On the deadline day (Wednesday 1 April, evening in China) nothing is overdue yet.
       time.set('2026-04-01T10:00:00Z');
       const dueToday = (await deadlines(hubAdmin)).data!.jointPublicationDeadlines;
-      expect(dueToday).toEqual(await unpublished('2026-04-01', { '2026-04-01': 0, '2026-04-03': 2, '2026-04-08': 4, '2026-05-12': 26 }));
+      expect(dueToday).toEqual(
+        await unpublished('2026-04-01', { '2026-04-01': 0, '2026-04-03': 2, '2026-04-08': 4, '2026-05-12': 26 }),
+      );
       expect(dueToday.some((d) => d.overdue)).toBe(false);
       // Saturday 4 April, in the 清明 holiday: counted as Tuesday 7 April, the next working day.
       time.set('2026-04-04T02:00:00Z');
-      expect((await deadlines(hubAdmin)).data!.jointPublicationDeadlines).toEqual(await unpublished('2026-04-04', { '2026-04-01': -3, '2026-04-03': -1, '2026-04-08': 1, '2026-05-12': 23 }));
+      expect((await deadlines(hubAdmin)).data!.jointPublicationDeadlines).toEqual(
+        await unpublished('2026-04-04', { '2026-04-01': -3, '2026-04-03': -1, '2026-04-08': 1, '2026-05-12': 23 }),
+      );
 
       // `first` out of range and an unknown department are refused, naming the field.
-      for (const first of [0, 1001]) expect(onlyError(await deadlines(hubAdmin, `year: 2026, first: ${first}`)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      for (const first of [0, 1001])
+        expect(onlyError(await deadlines(hubAdmin, `year: 2026, first: ${first}`)).extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field: 'first',
+        });
       const unknown = onlyError(await deadlines(hubAdmin, 'year: 2026, department: "customs"'));
       expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'department' });
       expect(unknown.message).toContain('registryDepartments');
     });
 
-    it('R30: hub roles see every department\'s deadlines, a department\'s staff its own, a coordinator also those of the tasks its department leads; others are refused and learn nothing', async () => {
+    it("R30: hub roles see every department's deadlines, a department's staff its own, a coordinator also those of the tasks its department leads; others are refused and learn nothing", async () => {
       time.set('2026-04-02T02:00:00Z');
-      const expected = await unpublished('2026-04-02', { '2026-04-01': -1, '2026-04-03': 1, '2026-04-08': 3, '2026-05-12': 25 });
+      const expected = await unpublished('2026-04-02', {
+        '2026-04-01': -1,
+        '2026-04-03': 1,
+        '2026-04-08': 3,
+        '2026-05-12': 25,
+      });
       const seen = async (role: Role, department: string | null, args?: string) => {
         const r = await deadlines(await as(role, department), args);
         expect([role, department, args, r.errors]).toEqual([role, department, args, undefined]);
@@ -294,7 +446,8 @@ describeWithHub(
       // A department's own staff, any role: its own results, of every task.
       const taxOwn = expected.filter((d) => d.department === 'tax');
       expect(new Set(taxOwn.map((d) => d.taskId))).toEqual(new Set([main, taxTask]));
-      for (const role of [Role.DEPT_ADMIN, Role.INSPECTOR, Role.DEPUTY_HEAD]) expect(await seen(role, 'tax')).toEqual(taxOwn);
+      for (const role of [Role.DEPT_ADMIN, Role.INSPECTOR, Role.DEPUTY_HEAD])
+        expect(await seen(role, 'tax')).toEqual(taxOwn);
       expect(await seen(Role.DEPT_ADMIN, 'tax', 'year: 2026, department: "tax", first: 1000')).toEqual(taxOwn);
       expect(await seen(Role.INSPECTOR, 'fire')).toEqual(expected.filter((d) => d.department === 'fire'));
       expect(await seen(Role.DEPT_ADMIN, 'environment')).toEqual([]);
@@ -303,7 +456,9 @@ describeWithHub(
       expect(await seen(Role.COORDINATOR, 'market')).toEqual(marketCoordinator);
       expect(marketCoordinator.some((d) => d.department === 'tax')).toBe(true);
       expect(marketCoordinator.some((d) => d.taskId === taxTask)).toBe(false);
-      expect(await seen(Role.COORDINATOR, 'market', 'year: 2026, department: "tax", first: 1000')).toEqual(expected.filter((d) => d.department === 'tax' && d.taskId === main));
+      expect(await seen(Role.COORDINATOR, 'market', 'year: 2026, department: "tax", first: 1000')).toEqual(
+        expected.filter((d) => d.department === 'tax' && d.taskId === main),
+      );
       const taxCoordinator = expected.filter((d) => d.department === 'tax' || d.taskId === taxTask);
       expect(taxCoordinator.some((d) => d.department === 'fire')).toBe(true);
       expect(await seen(Role.COORDINATOR, 'tax')).toEqual(taxCoordinator);
@@ -321,7 +476,12 @@ describeWithHub(
       ] as const) {
         const r = await deadlines(await as(role, department), `year: 2026, department: "${asked}"`);
         const error = onlyError(r);
-        expect([role, department, asked, error.extensions]).toEqual([role, department, asked, expect.objectContaining({ code: 'FORBIDDEN', rule: 'R30' })]);
+        expect([role, department, asked, error.extensions]).toEqual([
+          role,
+          department,
+          asked,
+          expect.objectContaining({ code: 'FORBIDDEN', rule: 'R30' }),
+        ]);
         expect(error.message).toMatch(/own staff.*coordinators.*hub admins, auditors and hub services/);
         expect(r.data ?? null).toBeNull();
       }

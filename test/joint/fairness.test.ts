@@ -19,7 +19,8 @@ function roster(): SnapshotEntry[] {
   ];
   const out: SnapshotEntry[] = [];
   let i = 0;
-  for (const [stratum, n] of sizes) for (let k = 0; k < n; k++) out.push([`9131011${String((i++ * 7919) % 100000).padStart(10, '0')}X`, stratum]);
+  for (const [stratum, n] of sizes)
+    for (let k = 0; k < n; k++) out.push([`9131011${String((i++ * 7919) % 100000).padStart(10, '0')}X`, stratum]);
   return canonicalOrder(out);
 }
 
@@ -28,7 +29,10 @@ describe.each(testDatabases())('fairness of draws from a snapshot stored in the 
   let hash: string;
 
   beforeAll(async () => {
-    const { dataSource } = await openServiceDatabase(database.db, 'joint', { entities: JOINT_ENTITIES, migrations: JOINT_MIGRATIONS });
+    const { dataSource } = await openServiceDatabase(database.db, 'joint', {
+      entities: JOINT_ENTITIES,
+      migrations: JOINT_MIGRATIONS,
+    });
     try {
       const stored = roster();
       const writer = new SnapshotWriter('market');

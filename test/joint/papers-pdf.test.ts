@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import QRCode from 'qrcode';
-import { renderNotice, renderRecordForm, type FormItem, type FormPerson, type NoticeData, type RecordFormData } from '../../subgraphs/joint/papers/pdf';
+import {
+  renderNotice,
+  renderRecordForm,
+  type FormItem,
+  type FormPerson,
+  type NoticeData,
+  type RecordFormData,
+} from '../../subgraphs/joint/papers/pdf';
 
 /*
  * The two papers the rules require (seed 004 art. 17), checked the way a person would see them:
@@ -19,7 +26,8 @@ const POPPLER = ['pdftoppm', 'pdftotext', 'pdffonts', 'pdfinfo', 'pdfimages'];
 
 function run(command: string, args: string[]): string {
   const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error || r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr}`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr}`);
   return r.stdout;
 }
 
@@ -56,7 +64,12 @@ function signaturePng(seed: number): Buffer {
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // grayscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const item = (code: string, title: string, basis: string, more: Partial<FormItem> = {}): FormItem => ({
@@ -83,7 +96,10 @@ const DEPARTMENTS: RecordFormData['departments'] = [
     code: 'market',
     name: '市场监督管理局',
     items: [
-      item('MKT-01', '营业执照及登记事项公示情况的检查', '《中华人民共和国市场主体登记管理条例》第三十六条', { notes: '营业执照悬挂于经营场所醒目位置，登记事项与实际一致。', evidence: [evidence('mkt-1')] }),
+      item('MKT-01', '营业执照及登记事项公示情况的检查', '《中华人民共和国市场主体登记管理条例》第三十六条', {
+        notes: '营业执照悬挂于经营场所醒目位置，登记事项与实际一致。',
+        evidence: [evidence('mkt-1')],
+      }),
       item('MKT-02', '食品经营许可及从业人员健康证明情况的检查', '《中华人民共和国食品安全法》第三十五条、第四十五条', {
         methodLabel: '书面检查',
         outcome: 'PROBLEM_FIXED',
@@ -99,8 +115,12 @@ const DEPARTMENTS: RecordFormData['departments'] = [
     code: 'tax',
     name: '税务局',
     items: [
-      item('TAX-01', '发票开具、使用和保管情况的检查', '《中华人民共和国发票管理办法》第十八条、第十九条', { notes: '抽查近三个月发票存根联，开具规范。' }),
-      item('TAX-02', '纳税申报及税款缴纳情况的检查', '《中华人民共和国税收征收管理法》第二十五条', { methodLabel: '网络监测' }),
+      item('TAX-01', '发票开具、使用和保管情况的检查', '《中华人民共和国发票管理办法》第十八条、第十九条', {
+        notes: '抽查近三个月发票存根联，开具规范。',
+      }),
+      item('TAX-02', '纳税申报及税款缴纳情况的检查', '《中华人民共和国税收征收管理法》第二十五条', {
+        methodLabel: '网络监测',
+      }),
     ],
   },
   {
@@ -128,19 +148,33 @@ const DEPARTMENTS: RecordFormData['departments'] = [
     code: 'environment',
     name: '生态环境局',
     items: [
-      item('ENV-01', '排污许可证执行情况的检查', '《排污许可管理条例》第十七条、第十九条', { methodLabel: '第三方验证', notes: '委托检测机构采样，废水排放浓度符合许可限值。' }),
-      item('ENV-02', '危险废物贮存、转移管理情况的检查', '《中华人民共和国固体废物污染环境防治法》第七十七条、第八十一条', {
-        outcome: 'PROBLEM_FOUND',
-        outcomeLabel: '发现问题',
-        notes: '危险废物贮存间未设置识别标志。',
-        leadFor: '应急管理局',
-        leadNote: '仓库内疑似存放未登记的危险化学品，移交核查',
+      item('ENV-01', '排污许可证执行情况的检查', '《排污许可管理条例》第十七条、第十九条', {
+        methodLabel: '第三方验证',
+        notes: '委托检测机构采样，废水排放浓度符合许可限值。',
       }),
+      item(
+        'ENV-02',
+        '危险废物贮存、转移管理情况的检查',
+        '《中华人民共和国固体废物污染环境防治法》第七十七条、第八十一条',
+        {
+          outcome: 'PROBLEM_FOUND',
+          outcomeLabel: '发现问题',
+          notes: '危险废物贮存间未设置识别标志。',
+          leadFor: '应急管理局',
+          leadNote: '仓库内疑似存放未登记的危险化学品，移交核查',
+        },
+      ),
     ],
   },
 ];
 
-const person = (name: string, department: string, departmentName: string, certificateNo: string | null, more: Partial<FormPerson> = {}): FormPerson => ({
+const person = (
+  name: string,
+  department: string,
+  departmentName: string,
+  certificateNo: string | null,
+  more: Partial<FormPerson> = {},
+): FormPerson => ({
   name,
   department,
   departmentName,
@@ -167,7 +201,13 @@ const FORM: RecordFormData = {
   version: 1,
   taskName: '2026年第二季度餐饮行业部门联合抽查',
   leadDepartmentName: '市场监督管理局',
-  target: { key: 'T-0001', uscc: '91310115MA1K4ABC2X', name: '上海浦江味道餐饮管理有限公司', address: '上海市浦东新区张杨路1234号2层', legalRepresentative: '陈立新' },
+  target: {
+    key: 'T-0001',
+    uscc: '91310115MA1K4ABC2X',
+    name: '上海浦江味道餐饮管理有限公司',
+    address: '上海市浦东新区张杨路1234号2层',
+    legalRepresentative: '陈立新',
+  },
   inspectedOn: '2026-05-12',
   departments: DEPARTMENTS,
   team: TEAM,
@@ -179,7 +219,8 @@ const FORM: RecordFormData = {
   training: false,
 };
 
-const REFUSAL_NOTE = '检查结束后，被检查对象负责人陈立新拒绝在记录表上签字，也拒绝加盖公章，检查小组已现场告知相关规定。';
+const REFUSAL_NOTE =
+  '检查结束后，被检查对象负责人陈立新拒绝在记录表上签字，也拒绝加盖公章，检查小组已现场告知相关规定。';
 const REFUSED: RecordFormData = {
   ...FORM,
   formNo: 'JF-2026-000123-2',
@@ -192,7 +233,10 @@ const REFUSED: RecordFormData = {
 /** 2,000 characters of notes, different for each item, ending in a mark that says whose they are. */
 const longNote = (n: number) => {
   const end = `（第${n}项情况记录完）`;
-  const body = '现场检查发现该单位后厨操作间地面有积水，排水沟清理不及时，生熟食品加工用具未明确区分，冷藏设备温度记录缺失，部分原料未按规定索证索票，进货查验记录不完整，检查人员已逐项告知整改要求。'.repeat(25);
+  const body =
+    '现场检查发现该单位后厨操作间地面有积水，排水沟清理不及时，生熟食品加工用具未明确区分，冷藏设备温度记录缺失，部分原料未按规定索证索票，进货查验记录不完整，检查人员已逐项告知整改要求。'.repeat(
+      25,
+    );
   return `${body.slice(0, 2000 - end.length)}${end}`;
 };
 const LONG_CODES = Array.from({ length: 30 }, (_, i) => `LNG-${String(i + 1).padStart(3, '0')}`);
@@ -204,11 +248,16 @@ const LONG: RecordFormData = {
       code: 'market',
       name: '市场监督管理局',
       items: LONG_CODES.map((code, i) =>
-        item(code, `食品安全管理制度落实情况的检查（第 ${i + 1} 项）`, '《中华人民共和国食品安全法》第四十四条、第五十三条、第五十四条', {
-          notes: i % 3 === 0 ? longNote(i + 1) : '经查未发现问题。',
-          measures: i % 3 === 0 ? ['责令改正'] : [],
-          evidence: i % 3 === 0 ? [evidence(`long-${i}`)] : [],
-        }),
+        item(
+          code,
+          `食品安全管理制度落实情况的检查（第 ${i + 1} 项）`,
+          '《中华人民共和国食品安全法》第四十四条、第五十三条、第五十四条',
+          {
+            notes: i % 3 === 0 ? longNote(i + 1) : '经查未发现问题。',
+            measures: i % 3 === 0 ? ['责令改正'] : [],
+            evidence: i % 3 === 0 ? [evidence(`long-${i}`)] : [],
+          },
+        ),
       ),
     },
     DEPARTMENTS[1]!,
@@ -222,9 +271,13 @@ const NOTICE: NoticeData = {
   leadDepartmentName: '市场监督管理局',
   target: FORM.target,
   visitOn: '2026-05-12',
-  departments: DEPARTMENTS.map((d) => ({ name: d.name, items: d.items.map((i) => ({ title: i.title, basis: i.basis })) })),
+  departments: DEPARTMENTS.map((d) => ({
+    name: d.name,
+    items: d.items.map((i) => ({ title: i.title, basis: i.basis })),
+  })),
   contact: '市场监督管理局执法大队 王科长 021-5081 2345',
-  requirements: '请准备营业执照、食品经营许可证、从业人员健康证明、近三个月发票存根、消防设施维护保养记录、排污许可证及危险废物管理台账，并安排负责人在场。',
+  requirements:
+    '请准备营业执照、食品经营许可证、从业人员健康证明、近三个月发票存根、消防设施维护保养记录、排污许可证及危险废物管理台账，并安排负责人在场。',
   issuedOn: '2026-05-06',
   madeAt: new Date('2026-05-06T02:00:00Z'),
   training: false,
@@ -252,7 +305,10 @@ async function write(name: string, pdf: Buffer): Promise<Paper> {
   const info = run('pdfinfo', [file]);
   const text = run('pdftotext', ['-layout', file, '-']);
   const raw = run('pdftotext', ['-raw', file, '-']);
-  const flatPages = raw.split('\f').map(strip).filter((p) => p !== '');
+  const flatPages = raw
+    .split('\f')
+    .map(strip)
+    .filter((p) => p !== '');
   return { file, text, flat: strip(raw), flatPages, pages: Number(/^Pages:\s+(\d+)/m.exec(info)![1]) };
 }
 
@@ -291,17 +347,22 @@ function fonts(file: string): Array<{ name: string; emb: string }> {
 function overlaps(file: string): string[] {
   const xhtml = run('pdftotext', ['-bbox', file, '-']);
   const found: string[] = [];
-  xhtml.split('<page ').slice(1).forEach((page, p) => {
-    const words = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({ x0: +m[1]!, y0: +m[2]!, x1: +m[3]!, y1: +m[4]!, w: m[5]! }));
-    for (let i = 0; i < words.length; i++)
-      for (let j = i + 1; j < words.length; j++) {
-        const a = words[i]!;
-        const b = words[j]!;
-        const ox = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
-        const oy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
-        if (ox > 1 && oy > 2) found.push(`page ${p + 1}: "${a.w}" over "${b.w}"`);
-      }
-  });
+  xhtml
+    .split('<page ')
+    .slice(1)
+    .forEach((page, p) => {
+      const words = [
+        ...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g),
+      ].map((m) => ({ x0: +m[1]!, y0: +m[2]!, x1: +m[3]!, y1: +m[4]!, w: m[5]! }));
+      for (let i = 0; i < words.length; i++)
+        for (let j = i + 1; j < words.length; j++) {
+          const a = words[i]!;
+          const b = words[j]!;
+          const ox = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+          const oy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+          if (ox > 1 && oy > 2) found.push(`page ${p + 1}: "${a.w}" over "${b.w}"`);
+        }
+    });
   return found;
 }
 
@@ -309,7 +370,10 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 beforeAll(async () => {
   const missing = POPPLER.filter((tool) => spawnSync(tool, ['-v'], { stdio: 'ignore' }).status !== 0);
-  if (missing.length > 0) throw new Error(`papers-pdf: poppler's ${missing.join(', ')} missing: apt-get install poppler-utils (npm test's pretest installs it).`);
+  if (missing.length > 0)
+    throw new Error(
+      `papers-pdf: poppler's ${missing.join(', ')} missing: apt-get install poppler-utils (npm test's pretest installs it).`,
+    );
   papers.form = await write('form', await renderRecordForm(FORM));
   papers.refused = await write('refused', await renderRecordForm(REFUSED));
   papers.long = await write('long', await renderRecordForm(LONG));
@@ -321,7 +385,17 @@ afterAll(() => (process.env.KEEP_PAPERS ? console.log(dir) : fs.rmSync(dir, { re
 describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 17)', () => {
   it('R22, R24: one form for the visit lists the target, the date, the task and every department with its own items', () => {
     const { flat } = papers.form;
-    for (const needle of ['部门联合抽查情况记录表', FORM.target.name, FORM.target.uscc!, FORM.target.address!, FORM.target.legalRepresentative!, '2026年5月12日', FORM.taskName, FORM.formNo]) expect(flat).toContain(strip(needle));
+    for (const needle of [
+      '部门联合抽查情况记录表',
+      FORM.target.name,
+      FORM.target.uscc!,
+      FORM.target.address!,
+      FORM.target.legalRepresentative!,
+      '2026年5月12日',
+      FORM.taskName,
+      FORM.formNo,
+    ])
+      expect(flat).toContain(strip(needle));
     for (const dept of DEPARTMENTS) {
       expect(flat).toContain(dept.name);
       for (const i of dept.items) {
@@ -358,7 +432,10 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
     expect(flat).toContain('组长');
     expect(flat).toContain('签字人陈立新');
     // QR + 4 team signatures + the business's signature.
-    const images = run('pdfimages', ['-list', file]).split('\n').slice(2).filter((l) => l.trim() !== '');
+    const images = run('pdfimages', ['-list', file])
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== '');
     expect(images.length).toBeGreaterThanOrEqual(6);
   });
 
@@ -381,11 +458,19 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
     const { text, flat, file } = papers.form;
     expect(text).toContain(CODE);
     expect(flat).toContain('扫码核验本次检查');
-    const page1 = run('pdfimages', ['-list', '-f', '1', '-l', '1', file]).split('\n').slice(2).filter((l) => l.trim() !== '');
+    const page1 = run('pdfimages', ['-list', '-f', '1', '-l', '1', file])
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== '');
     expect(page1.length).toBeGreaterThanOrEqual(1);
     // The QR image is exactly what qrcode makes of the check URL: (modules + 2 × margin) × scale pixels square.
     const side = (QRCode.create(CHECK_URL, { errorCorrectionLevel: 'M' }).modules.size + 2) * 4;
-    expect(page1.some((l) => { const c = l.trim().split(/\s+/); return c[3] === String(side) && c[4] === String(side); })).toBe(true);
+    expect(
+      page1.some((l) => {
+        const c = l.trim().split(/\s+/);
+        return c[3] === String(side) && c[4] === String(side);
+      }),
+    ).toBe(true);
   });
 
   it("R26: a refusal prints the inspectors' note instead of the business's signature; the team's signatures attest it, an unsigned member gets an empty line", () => {
@@ -450,7 +535,16 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
 describe('《部门联合检查通知书》 (seed 004 art. 17 (二))', () => {
   it('R22: addressed to the target, it names the day, the task, every department with its items and legal basis, what to prepare, whom to call and the issuer', () => {
     const { flat, pages } = papers.notice;
-    for (const needle of ['部门联合检查通知书', `${NOTICE.target.name}：`, '定于2026年5月12日对你单位开展部门联合抽查', NOTICE.taskName, NOTICE.noticeNo, NOTICE.contact!, NOTICE.requirements!, '市场监督管理局（盖章）2026年5月6日'])
+    for (const needle of [
+      '部门联合检查通知书',
+      `${NOTICE.target.name}：`,
+      '定于2026年5月12日对你单位开展部门联合抽查',
+      NOTICE.taskName,
+      NOTICE.noticeNo,
+      NOTICE.contact!,
+      NOTICE.requirements!,
+      '市场监督管理局（盖章）2026年5月6日',
+    ])
       expect(flat).toContain(strip(needle));
     for (const dept of NOTICE.departments) {
       expect(flat).toContain(dept.name);

@@ -7,7 +7,12 @@ import { snapshotsUnderWay } from '../../subgraphs/joint/tasks/snapshot-progress
 
 /** 45,000 targets (three stored chunks), keys of letters, digits and dashes, strata in turn. */
 function roster(): SnapshotEntry[] {
-  return canonicalOrder(Array.from({ length: 45_000 }, (_, i) => [`91310000${String((i * 7919) % 1_000_000).padStart(9, '0')}${'ABX'[i % 3]}`, STRATA[i % 4]!] as const));
+  return canonicalOrder(
+    Array.from(
+      { length: 45_000 },
+      (_, i) => [`91310000${String((i * 7919) % 1_000_000).padStart(9, '0')}${'ABX'[i % 3]}`, STRATA[i % 4]!] as const,
+    ),
+  );
 }
 
 function write(entries: readonly SnapshotEntry[]) {
@@ -16,7 +21,14 @@ function write(entries: readonly SnapshotEntry[]) {
   return writer.finish();
 }
 
-const storedKeys = (chunks: Buffer[]) => chunks.flatMap((c) => inflateRawSync(c).toString('utf8').split('\n').filter(Boolean).map((line) => line.split('\t')[0]!));
+const storedKeys = (chunks: Buffer[]) =>
+  chunks.flatMap((c) =>
+    inflateRawSync(c)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t')[0]!),
+  );
 
 describe('the snapshot written as the export arrives', () => {
   it('R9: rows in id order are hashed and stored as they come: the hash of the canonical form, the lines in canonical order', () => {
@@ -39,7 +51,9 @@ describe('the snapshot written as the export arrives', () => {
 
   it('R9: a department that lists a target twice breaks the contract, next to each other or far apart', () => {
     const entries = roster();
-    expect(() => write([...entries.slice(0, 100), entries[99]!, ...entries.slice(100)])).toThrow(/broke the department contract: its export lists \S+ twice/);
+    expect(() => write([...entries.slice(0, 100), entries[99]!, ...entries.slice(100)])).toThrow(
+      /broke the department contract: its export lists \S+ twice/,
+    );
     const far = [...entries].reverse();
     far.push(far[5]!);
     let error: unknown;
@@ -48,18 +62,40 @@ describe('the snapshot written as the export arrives', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ message: expect.stringMatching(/lists \S+ twice/), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' } });
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/lists \S+ twice/),
+      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' },
+    });
   });
 });
 
 describe('the bulk export read page by page', () => {
-  const COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'];
+  const COLUMNS = [
+    'id',
+    'kind',
+    'uscc',
+    'regionCode',
+    'industryCode',
+    'creditLevel',
+    'riskLevel',
+    'penaltiesLast3Years',
+    'verifiedComplaints',
+  ];
   /** A department answering the export with these pages (what its subgraph would send). */
   const department = (pages: Array<{ tsv: string; count: number }>) =>
     ({
       run: async (_code: string, _op: string, variables: { after: string | null }) => {
         const i = variables.after === null ? 0 : Number(variables.after);
-        return { market: { exportTargetRows: { columns: COLUMNS, ...pages[i]!, endCursor: String(i + 1), hasMore: i + 1 < pages.length } } };
+        return {
+          market: {
+            exportTargetRows: {
+              columns: COLUMNS,
+              ...pages[i]!,
+              endCursor: String(i + 1),
+              hasMore: i + 1 < pages.length,
+            },
+          },
+        };
       },
     }) as unknown as DepartmentClient;
   const read = async (pages: Array<{ tsv: string; count: number }>) => {
@@ -71,12 +107,45 @@ describe('the bulk export read page by page', () => {
   it('R9: every line of every page becomes a target with the contract columns; an empty USCC is none', async () => {
     const rows = await read([
       { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
-      { tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n', count: 2 },
+      {
+        tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
+        count: 2,
+      },
     ]);
     expect(rows).toEqual([
-      { id: '91310115MA1K000001', kind: 'ENTERPRISE', uscc: '91310115MA1K000001', regionCode: '310115', industryCode: 'F52', creditLevel: 'A', riskLevel: 'LOW', penaltiesLast3Years: 0, verifiedComplaints: 0 },
-      { id: 'ib-0001', kind: 'INDIVIDUAL_BUSINESS', uscc: null, regionCode: '310104', industryCode: 'H62', creditLevel: 'C', riskLevel: 'GENERAL', penaltiesLast3Years: 2, verifiedComplaints: 1 },
-      { id: 'ib-0002', kind: 'INDIVIDUAL_BUSINESS', uscc: null, regionCode: '310104', industryCode: 'H62', creditLevel: 'B', riskLevel: 'HIGH', penaltiesLast3Years: 0, verifiedComplaints: 3 },
+      {
+        id: '91310115MA1K000001',
+        kind: 'ENTERPRISE',
+        uscc: '91310115MA1K000001',
+        regionCode: '310115',
+        industryCode: 'F52',
+        creditLevel: 'A',
+        riskLevel: 'LOW',
+        penaltiesLast3Years: 0,
+        verifiedComplaints: 0,
+      },
+      {
+        id: 'ib-0001',
+        kind: 'INDIVIDUAL_BUSINESS',
+        uscc: null,
+        regionCode: '310104',
+        industryCode: 'H62',
+        creditLevel: 'C',
+        riskLevel: 'GENERAL',
+        penaltiesLast3Years: 2,
+        verifiedComplaints: 1,
+      },
+      {
+        id: 'ib-0002',
+        kind: 'INDIVIDUAL_BUSINESS',
+        uscc: null,
+        regionCode: '310104',
+        industryCode: 'H62',
+        creditLevel: 'B',
+        riskLevel: 'HIGH',
+        penaltiesLast3Years: 0,
+        verifiedComplaints: 3,
+      },
     ]);
   });
 
@@ -88,7 +157,17 @@ describe('the bulk export read page by page', () => {
       const failingSecondPage = {
         run: async (_c: string, _o: string, variables: { after: string | null }) => {
           if (variables.after !== null) throw new Error('the department went away');
-          return { market: { exportTargetRows: { columns: COLUMNS, tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n', count: 1, endCursor: '1', hasMore: true } } };
+          return {
+            market: {
+              exportTargetRows: {
+                columns: COLUMNS,
+                tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n',
+                count: 1,
+                endCursor: '1',
+                hasMore: true,
+              },
+            },
+          };
         },
       } as unknown as DepartmentClient;
       await expect(
@@ -104,21 +183,55 @@ describe('the bulk export read page by page', () => {
   });
 
   it.each([
-    ['a line with a column missing', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\n', 1, /without the contract's 9 columns: 'ib-0001/],
-    ['a line with a column too many', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\tx\n', 1, /without the contract's 9 columns/],
-    ['a region that is no region code', 'ib-0001\tINDIVIDUAL_BUSINESS\t\tShanghai\tH62\tC\tGENERAL\t2\t1\n', 1, /a row the contract does not allow: 'ib-0001/],
-    ['a USCC of the wrong length', 'ib-0001\tINDIVIDUAL_BUSINESS\t9131\t310104\tH62\tC\tGENERAL\t2\t1\n', 1, /a row the contract does not allow/],
-    ['a page whose count is not its lines', 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n', 2, /says 2 rows but holds 1/],
-  ])('R9: %s breaks the contract: the read stops with an error naming the department', async (_what, tsv, count, message) => {
-    await expect(read([{ tsv, count }])).rejects.toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' } });
-  });
+    [
+      'a line with a column missing',
+      'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\n',
+      1,
+      /without the contract's 9 columns: 'ib-0001/,
+    ],
+    [
+      'a line with a column too many',
+      'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\tx\n',
+      1,
+      /without the contract's 9 columns/,
+    ],
+    [
+      'a region that is no region code',
+      'ib-0001\tINDIVIDUAL_BUSINESS\t\tShanghai\tH62\tC\tGENERAL\t2\t1\n',
+      1,
+      /a row the contract does not allow: 'ib-0001/,
+    ],
+    [
+      'a USCC of the wrong length',
+      'ib-0001\tINDIVIDUAL_BUSINESS\t9131\t310104\tH62\tC\tGENERAL\t2\t1\n',
+      1,
+      /a row the contract does not allow/,
+    ],
+    [
+      'a page whose count is not its lines',
+      'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n',
+      2,
+      /says 2 rows but holds 1/,
+    ],
+  ])(
+    'R9: %s breaks the contract: the read stops with an error naming the department',
+    async (_what, tsv, count, message) => {
+      await expect(read([{ tsv, count }])).rejects.toMatchObject({
+        message: expect.stringMatching(message),
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'market' },
+      });
+    },
+  );
 
   it('I: progress is reported after every page, rows read so far and whether the roster is read to the end (R9)', async () => {
     const seen: Array<[number, boolean]> = [];
     await exportRoster(
       department([
         { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
-        { tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n', count: 2 },
+        {
+          tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
+          count: 2,
+        },
       ]),
       'market',
       null,
@@ -150,7 +263,10 @@ describe('a snapshot under way, as the task shows it (issue I)', () => {
     expect(snapshotsUnderWay.of('t-1')!.finishedAt).toBeNull();
     snapshotsUnderWay.read(second, 'market', 10, true);
     snapshotsUnderWay.end('t-1', second, new Date('2026-03-02T02:00:06Z'));
-    expect(snapshotsUnderWay.of('t-1')).toMatchObject({ finishedAt: new Date('2026-03-02T02:00:06Z'), departments: [{ rowsRead: 10, done: true }, { rowsRead: 0 }] });
+    expect(snapshotsUnderWay.of('t-1')).toMatchObject({
+      finishedAt: new Date('2026-03-02T02:00:06Z'),
+      departments: [{ rowsRead: 10, done: true }, { rowsRead: 0 }],
+    });
     // A failed one is forgotten at once.
     const failed = snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
     snapshotsUnderWay.end('t-2', failed, null);

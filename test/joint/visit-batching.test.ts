@@ -21,9 +21,19 @@ describeWithHub(
         { department: 'environment', code: 'ENV-11', version: 1 },
         { department: 'housing', code: 'HSG-19', version: 1 },
       ];
-      const planId = await publishedPlan(hub(), jointPlanInput({ partners: ['tax', 'fire', 'environment', 'housing'], items, ratios: { high: 100, elevated: 100, general: 100, low: 100 } }));
+      const planId = await publishedPlan(
+        hub(),
+        jointPlanInput({
+          partners: ['tax', 'fire', 'environment', 'housing'],
+          items,
+          ratios: { high: 100, elevated: 100, general: 100, low: 100 },
+        }),
+      );
       const task = await runTaskTo(hub(), time, planId, 'LOCKED');
-      for (const d of ['market', 'tax', 'fire', 'environment', 'housing']) await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, { token: await hub().token(Role.COORDINATOR, d) });
+      for (const d of ['market', 'tax', 'fire', 'environment', 'housing'])
+        await hub().query(`mutation { jointDrawInspectors(taskId: "${task}", department: "${d}") { id } }`, {
+          token: await hub().token(Role.COORDINATOR, d),
+        });
       const token = await hub().token(Role.AUDITOR);
       const services = [...hub().departments, hub().joint];
       const counted = async (first: number) => {
@@ -31,17 +41,29 @@ describeWithHub(
           s.stats.requests = 0;
           s.database.queries.reset();
         }
-        const response = await hub().query<{ jointTask: { visits: Array<{ entity: { name: string; tax: unknown } | null; checklist: unknown[]; team: unknown[] }> } }>(QUERY(task, first), { token });
+        const response = await hub().query<{
+          jointTask: {
+            visits: Array<{ entity: { name: string; tax: unknown } | null; checklist: unknown[]; team: unknown[] }>;
+          };
+        }>(QUERY(task, first), { token });
         expect(response.errors).toBeUndefined();
-        return { visits: response.data!.jointTask.visits, counts: Object.fromEntries(services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }])) };
+        return {
+          visits: response.data!.jointTask.visits,
+          counts: Object.fromEntries(
+            services.map((s) => [s.name, { requests: s.stats.requests, sql: s.database.queries.count }]),
+          ),
+        };
       };
       const small = await counted(10);
       const large = await counted(100);
       expect(small.visits).toHaveLength(10);
       expect(large.visits).toHaveLength(100);
-      expect(large.visits.every((v) => v.entity !== null && v.entity.name && v.checklist.length >= 3 && v.team.length >= 3)).toBe(true); // some housing seats may be vacant (no 城镇燃气 inspector with jurisdiction)
+      expect(
+        large.visits.every((v) => v.entity !== null && v.entity.name && v.checklist.length >= 3 && v.team.length >= 3),
+      ).toBe(true); // some housing seats may be vacant (no 城镇燃气 inspector with jurisdiction)
       expect(large.counts).toEqual(small.counts);
-      for (const name of ['joint', 'market', 'tax', 'fire', 'environment', 'housing']) expect([name, large.counts[name]!.requests]).toEqual([name, 1]);
+      for (const name of ['joint', 'market', 'tax', 'fire', 'environment', 'housing'])
+        expect([name, large.counts[name]!.requests]).toEqual([name, 1]);
       expect(large.counts.joint!.sql).toBeLessThanOrEqual(10);
     });
   },

@@ -4,7 +4,18 @@ import path from 'node:path';
 import { defaultCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub } from '../support/hub';
-import { createPlan, deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, submitVisit, teamVisits, testClock, type TeamVisit } from './fixtures';
+import {
+  createPlan,
+  deliverEverything,
+  drawAllInspectors,
+  jointPlanInput,
+  publishedPlan,
+  runTaskTo,
+  submitVisit,
+  teamVisits,
+  testClock,
+  type TeamVisit,
+} from './fixtures';
 
 /*
  * The turn of the year (R11, R25, R31). In December a check that ends now has its 20-working-day
@@ -47,21 +58,40 @@ describeWithHub(
     }
 
     const deadlines = async () =>
-      (await must<{ jointPublicationDeadlines: Deadline[] }>('{ jointPublicationDeadlines(year: 2026, department: "market", first: 1000) { department inspectedOn deadline workingDaysLeft overdue provisional } }', await hub().token(Role.HUB_ADMIN)))
-        .jointPublicationDeadlines;
+      (
+        await must<{ jointPublicationDeadlines: Deadline[] }>(
+          '{ jointPublicationDeadlines(year: 2026, department: "market", first: 1000) { department inspectedOn deadline workingDaysLeft overdue provisional } }',
+          await hub().token(Role.HUB_ADMIN),
+        )
+      ).jointPublicationDeadlines;
 
     const statistics = async () =>
       (
-        await must<{ jointStatistics: { provisionalCalendarYears: number[]; calendarNote: string | null; departments: DepartmentFigures[] } }>(
+        await must<{
+          jointStatistics: {
+            provisionalCalendarYears: number[];
+            calendarNote: string | null;
+            departments: DepartmentFigures[];
+          };
+        }>(
           '{ jointStatistics(year: 2026) { provisionalCalendarYears calendarNote departments { department results publishedOnTime publishedLate overdue provisionalDeadlines } } }',
           await hub().token(Role.HUB_ADMIN),
         )
       ).jointStatistics;
 
-    const health = async () => (await (await fetch(hub().joint.url.replace(/\/graphql$/, '/health'))).json()) as { status: string; calendar: { provisionalYears: number[]; note: string } };
+    const health = async () =>
+      (await (await fetch(hub().joint.url.replace(/\/graphql$/, '/health'))).json()) as {
+        status: string;
+        calendar: { provisionalYears: number[]; note: string };
+      };
 
     beforeAll(async () => {
-      task = await runTaskTo(hub(), time, await publishedPlan(hub(), jointPlanInput({ windowEnd: '2026-12-31' })), 'LOCKED');
+      task = await runTaskTo(
+        hub(),
+        time,
+        await publishedPlan(hub(), jointPlanInput({ windowEnd: '2026-12-31' })),
+        'LOCKED',
+      );
       await drawAllInspectors(hub(), task, ['market', 'tax', 'fire']);
       visits = await teamVisits(hub(), task, 2);
       // Monday 28 December 2026: one visit checked on Thursday 3 December, one on Thursday 10 December.
@@ -82,9 +112,25 @@ describeWithHub(
       expect(on('2026-12-03').length).toBeGreaterThan(0);
       expect(on('2026-12-10').length).toBeGreaterThan(0);
       // 3 December (Thu): Fri 4 (1) ... Thu 31 (20), all in 2026. Three working days left: 29, 30, 31.
-      for (const d of on('2026-12-03')) expect(d).toEqual({ department: 'market', inspectedOn: '2026-12-03', deadline: '2026-12-31', workingDaysLeft: 3, overdue: false, provisional: false });
+      for (const d of on('2026-12-03'))
+        expect(d).toEqual({
+          department: 'market',
+          inspectedOn: '2026-12-03',
+          deadline: '2026-12-31',
+          workingDaysLeft: 3,
+          overdue: false,
+          provisional: false,
+        });
       // 10 December: Thu 31 is day 15, 1 January (元旦) off, Mon 4 to Fri 8 January are 16 to 20.
-      for (const d of on('2026-12-10')) expect(d).toEqual({ department: 'market', inspectedOn: '2026-12-10', deadline: '2027-01-08', workingDaysLeft: 8, overdue: false, provisional: true });
+      for (const d of on('2026-12-10'))
+        expect(d).toEqual({
+          department: 'market',
+          inspectedOn: '2026-12-10',
+          deadline: '2027-01-08',
+          workingDaysLeft: 8,
+          overdue: false,
+          provisional: true,
+        });
     });
 
     it('R31: jointStatistics answers for the year, names 2027 as provisional and counts the results resting on it', async () => {
@@ -111,12 +157,19 @@ describeWithHub(
     it('R11: on the first working day of 2027 a plan is created, revised and published, its deadline provisional', async () => {
       time.set('2027-01-04T02:00:00Z');
       const coordinator = await hub().token(Role.COORDINATOR, 'market');
-      const input = jointPlanInput({ name: '2027年度部门联合抽查计划', year: 2027, windowStart: '2027-03-01', windowEnd: '2027-11-30' });
+      const input = jointPlanInput({
+        name: '2027年度部门联合抽查计划',
+        year: 2027,
+        windowStart: '2027-03-01',
+        windowEnd: '2027-11-30',
+      });
       const created = await createPlan(hub(), input, coordinator);
       expect(created.errors).toBeUndefined();
       const id = created.data!.jointCreatePlan.id;
       // Mon 4 January: Tue 5 (1) ... Mon 11 (5).
-      const revised = await hub().query<{ jointRevisePlan: { revisions: Array<{ publishBy: string; publishByProvisional: boolean }> } }>(
+      const revised = await hub().query<{
+        jointRevisePlan: { revisions: Array<{ publishBy: string; publishByProvisional: boolean }> };
+      }>(
         'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "范围调整") { revisions { publishBy publishByProvisional } } }',
         { variables: { id, input: { ...input, batchSize: 5 } }, token: coordinator },
       );
@@ -125,24 +178,36 @@ describeWithHub(
         { publishBy: '2027-01-11', publishByProvisional: true },
         { publishBy: '2027-01-11', publishByProvisional: true },
       ]);
-      const published = await hub().query(`mutation { jointPublishPlan(id: "${id}") { id status } }`, { token: coordinator });
+      const published = await hub().query(`mutation { jointPublishPlan(id: "${id}") { id status } }`, {
+        token: coordinator,
+      });
       expect(published.errors).toBeUndefined();
     });
 
     it("R25: in January this year's results are approved, published and counted against their provisional deadline", async () => {
       time.set('2027-01-05T02:00:00Z');
       const admin = await hub().token(Role.DEPT_ADMIN, 'market');
-      const results = (await must<{ market: { results: Array<{ id: string; inspectedOn: string; publishedAt: string | null }> } }>('{ market { results(first: 1000) { id inspectedOn publishedAt } } }', admin)).market.results;
+      const results = (
+        await must<{ market: { results: Array<{ id: string; inspectedOn: string; publishedAt: string | null }> } }>(
+          '{ market { results(first: 1000) { id inspectedOn publishedAt } } }',
+          admin,
+        )
+      ).market.results;
       const ids = results.filter((r) => r.inspectedOn === '2026-12-10').map((r) => JSON.stringify(r.id));
       await must(`mutation { marketApproveResults(ids: [${ids.join(',')}]) { id } }`, admin);
       await must(`mutation { marketPublishResults(ids: [${ids.join(',')}]) { id } }`, admin);
       // Tuesday 5 January 2027: the results of 3 December are overdue (deadline 31 December), those of 10 December published on time.
       const market = (await statistics()).departments.find((d) => d.department === 'market')!;
-      expect(market).toMatchObject({ publishedOnTime: ids.length, publishedLate: 0, overdue: market.results - ids.length });
+      expect(market).toMatchObject({
+        publishedOnTime: ids.length,
+        publishedLate: 0,
+        overdue: market.results - ids.length,
+      });
       const left = await deadlines();
       expect(left.length).toBe(market.results - ids.length);
       // Today is in 2027: the days counted from 31 December to today run through it, so they are provisional too.
-      for (const d of left) expect(d).toMatchObject({ deadline: '2026-12-31', overdue: true, workingDaysLeft: -2, provisional: true });
+      for (const d of left)
+        expect(d).toMatchObject({ deadline: '2026-12-31', overdue: true, workingDaysLeft: -2, provisional: true });
     });
 
     it("with 2027's file in the calendar folder (JOINTCHECK_CALENDAR_DIR), the same deadlines are final, counted on the notice", async () => {
@@ -150,7 +215,15 @@ describeWithHub(
       const calendar = hub().joint.deps.calendar;
       try {
         // A fictitious notice: 4 January off, Saturday 9 January worked.
-        fs.writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: 'test: a fictitious notice', holidays: ['2027-01-01', '2027-01-04'], workdays: ['2027-01-09'] }));
+        fs.writeFileSync(
+          path.join(dir, '2027.json'),
+          JSON.stringify({
+            year: 2027,
+            source: 'test: a fictitious notice',
+            holidays: ['2027-01-01', '2027-01-04'],
+            workdays: ['2027-01-09'],
+          }),
+        );
         // What a restart of the joint service with JOINTCHECK_CALENDAR_DIR=dir reads.
         hub().joint.deps.calendar = defaultCalendar({ dataDir: dir });
         time.set('2026-12-28T02:00:00Z');
@@ -162,7 +235,12 @@ describeWithHub(
         for (const d of await deadlines()) expect(d).toMatchObject({ deadline: '2026-12-31', provisional: false });
         // The plan made on 4 January (a day off by this notice): Tue 5 (1) ... Fri 8 (4), Sat 9 (worked, 5).
         time.set('2027-01-05T02:00:00Z');
-        const plans = await must<{ jointPlans: Array<{ year: number; revisions: Array<{ publishBy: string; publishByProvisional: boolean }> }> }>('{ jointPlans(year: 2027) { year revisions { publishBy publishByProvisional } } }', await hub().token(Role.HUB_ADMIN));
+        const plans = await must<{
+          jointPlans: Array<{ year: number; revisions: Array<{ publishBy: string; publishByProvisional: boolean }> }>;
+        }>(
+          '{ jointPlans(year: 2027) { year revisions { publishBy publishByProvisional } } }',
+          await hub().token(Role.HUB_ADMIN),
+        );
         expect(plans.jointPlans[0]!.revisions[0]).toEqual({ publishBy: '2027-01-09', publishByProvisional: false });
       } finally {
         hub().joint.deps.calendar = calendar;

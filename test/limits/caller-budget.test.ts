@@ -35,7 +35,10 @@ type Query { silent: String }`;
 
 /** Gates the held fields wait on: `arrived(gate)` resolves once the subgraph is waiting on it, `open(gate)` lets it answer. */
 class Gates {
-  private readonly gates = new Map<string, { arrived: Promise<void>; markArrived(): void; opened: Promise<void>; open(): void }>();
+  private readonly gates = new Map<
+    string,
+    { arrived: Promise<void>; markArrived(): void; opened: Promise<void>; open(): void }
+  >();
   private get(name: string) {
     let gate = this.gates.get(name);
     if (!gate) {
@@ -66,21 +69,45 @@ const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
 }
 
 /** Posts a document over node:http (from `localAddress` when given: another anonymous caller). */
-function post(url: string, query: string, options: { token?: string; localAddress?: string; signal?: AbortSignal; forwardedFor?: string } = {}): Promise<Answer> {
+function post(
+  url: string,
+  query: string,
+  options: { token?: string; localAddress?: string; signal?: AbortSignal; forwardedFor?: string } = {},
+): Promise<Answer> {
   const body = JSON.stringify({ query });
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { method: 'POST', agent: false, localAddress: options.localAddress, signal: options.signal, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}) } },
+      {
+        method: 'POST',
+        agent: false,
+        localAddress: options.localAddress,
+        signal: options.signal,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}),
+        },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as Answer['body'] }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: JSON.parse(text) as Answer['body'],
+          }),
+        );
         response.on('error', reject);
       },
     );
@@ -151,9 +178,24 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     supergraphFile = file;
     const keys = await testKeys();
     issuer = keys.issuer;
-    const config = loadConfig({ JOINTCHECK_DATA_DIR: dir, JOINTCHECK_LOG_LEVEL: 'silent', JOINTCHECK_CALLER_CONCURRENCY: '2', JOINTCHECK_CALLER_COST: '1000', JOINTCHECK_SUBGRAPH_TIMEOUT_MS: '300' });
+    const config = loadConfig({
+      JOINTCHECK_DATA_DIR: dir,
+      JOINTCHECK_LOG_LEVEL: 'silent',
+      JOINTCHECK_CALLER_CONCURRENCY: '2',
+      JOINTCHECK_CALLER_COST: '1000',
+      JOINTCHECK_SUBGRAPH_TIMEOUT_MS: '300',
+    });
     ({ limits, webDir } = config);
-    gateway = await startGateway({ supergraph: { kind: 'file', file, pollMs: 60_000 }, verifier: keys.verifier, signer: null, host: '127.0.0.1', port: 0, logger: createLogger('silent', 'gateway'), limits: config.limits, webDir: config.webDir });
+    gateway = await startGateway({
+      supergraph: { kind: 'file', file, pollMs: 60_000 },
+      verifier: keys.verifier,
+      signer: null,
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger('silent', 'gateway'),
+      limits: config.limits,
+      webDir: config.webDir,
+    });
   });
 
   afterAll(async () => {
@@ -165,7 +207,8 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
   });
 
   it('H2: the cost estimate multiplies by first and by list arguments: many entities cost more than a few, and {__typename} costs 1', () => {
-    const schema = buildSchema(`type Query { page(first: Int! = 20): Page!  byKeys(keys: [String!]!): [Item!]!  one: Item }
+    const schema =
+      buildSchema(`type Query { page(first: Int! = 20): Page!  byKeys(keys: [String!]!): [Item!]!  one: Item }
       type Page { nodes: [Item!]! }  type Item { id: ID! name: String tags: [String!]! }`);
     const cost = (query: string, variables: Record<string, unknown> = {}) => {
       const document = parse(query);
@@ -175,7 +218,11 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     expect(cost('{ one { id name } }')).toBe(3);
     expect(cost('{ page(first: 100) { nodes { id name } } }')).toBe(1 + 100 * 3);
     expect(cost('{ page { nodes { id } } }')).toBe(1 + 20 * 2); // the argument's default
-    expect(cost('query ($k: [String!]!) { byKeys(keys: $k) { id } }', { k: Array.from({ length: 1000 }, (_, i) => String(i)) })).toBe(1000 * 2);
+    expect(
+      cost('query ($k: [String!]!) { byKeys(keys: $k) { id } }', {
+        k: Array.from({ length: 1000 }, (_, i) => String(i)),
+      }),
+    ).toBe(1000 * 2);
     expect(cost('{ one { tags } }')).toBe(1 + UNBOUNDED_LIST_SIZE);
     expect(cost('{ one { ...F } } fragment F on Item { id name }')).toBe(3);
   });
@@ -189,8 +236,16 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     const refused = await post(gateway.url, '{ ping }', { token: flooder });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('1');
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'concurrency', inFlight: 2, budget: 2, retryAfterSeconds: 1 });
-    expect(refused.body.errors?.[0]?.message).toMatch(/you have 2 in flight, the most one caller may have at this gateway \(2\).*wait for an answer/);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      limit: 'concurrency',
+      inFlight: 2,
+      budget: 2,
+      retryAfterSeconds: 1,
+    });
+    expect(refused.body.errors?.[0]?.message).toMatch(
+      /you have 2 in flight, the most one caller may have at this gateway \(2\).*wait for an answer/,
+    );
     expect(resolved).toBe(before);
     const other = await post(gateway.url, '{ ping }', { token: await token('budget-other') });
     expect(other.body).toEqual({ data: { ping: 'pong' } });
@@ -208,8 +263,17 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     const before = resolved;
     const refused = await post(gateway.url, '{ items(first: 200) { id name } }', { token: caller });
     expect(refused.status).toBe(429);
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'cost', inFlight: 1, inFlightCost: 600, operationCost: 600, budget: 1000 });
-    expect(refused.body.errors?.[0]?.message).toMatch(/estimated cost is 600.*already cost 600, over the 1000.*fewer entities at once/);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      limit: 'cost',
+      inFlight: 1,
+      inFlightCost: 600,
+      operationCost: 600,
+      budget: 1000,
+    });
+    expect(refused.body.errors?.[0]?.message).toMatch(
+      /estimated cost is 600.*already cost 600, over the 1000.*fewer entities at once/,
+    );
     expect(resolved).toBe(before);
     expect((await post(gateway.url, '{ ping }', { token: caller })).body).toEqual({ data: { ping: 'pong' } });
     gates.open('k1');
@@ -223,8 +287,10 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
   it('H2: slots are given back after errors, refusals and a client that goes away', async () => {
     const caller = await token('budget-errors');
     // Failed in a subgraph, refused by validation, refused by the budget: none keeps a slot.
-    for (let i = 0; i < 3; i++) expect((await post(gateway.url, '{ failing }', { token: caller })).body.errors).toHaveLength(1);
-    for (let i = 0; i < 3; i++) expect((await post(gateway.url, '{ nosuchfield }', { token: caller })).status).toBe(400);
+    for (let i = 0; i < 3; i++)
+      expect((await post(gateway.url, '{ failing }', { token: caller })).body.errors).toHaveLength(1);
+    for (let i = 0; i < 3; i++)
+      expect((await post(gateway.url, '{ nosuchfield }', { token: caller })).status).toBe(400);
     const a = post(gateway.url, '{ held(gate: "e1") }', { token: caller });
     const b = post(gateway.url, '{ held(gate: "e2") }', { token: caller });
     await Promise.all([gates.arrived('e1'), gates.arrived('e2')]);
@@ -237,13 +303,18 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
 
     // A client that goes away: its slot is held while the gateway still works on it, then given back.
     const abort = new AbortController();
-    const gone = post(gateway.url, '{ held(gate: "e3") }', { token: caller, signal: abort.signal }).catch((error: Error) => error);
+    const gone = post(gateway.url, '{ held(gate: "e3") }', { token: caller, signal: abort.signal }).catch(
+      (error: Error) => error,
+    );
     await gates.arrived('e3');
     abort.abort();
     expect(await gone).toMatchObject({ name: 'AbortError' });
     const kept = post(gateway.url, '{ held(gate: "e4") }', { token: caller });
     await gates.arrived('e4');
-    expect((await post(gateway.url, '{ ping }', { token: caller })).body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', inFlight: 2 });
+    expect((await post(gateway.url, '{ ping }', { token: caller })).body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      inFlight: 2,
+    });
     gates.open('e3');
     // Once the gateway has finished the abandoned operation, the caller has one slot free again.
     let answer: Answer;
@@ -264,19 +335,34 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     const elsewhere = await post(gateway.url, '{ ping }', { localAddress: '127.0.0.2' });
     expect(elsewhere.body).toEqual({ data: { ping: 'pong' } });
     // A signed-in caller from the same address has a budget of its own.
-    expect((await post(gateway.url, '{ ping }', { localAddress: '127.0.0.1', token: await token('budget-same-address') })).body).toEqual({ data: { ping: 'pong' } });
+    expect(
+      (await post(gateway.url, '{ ping }', { localAddress: '127.0.0.1', token: await token('budget-same-address') }))
+        .body,
+    ).toEqual({ data: { ping: 'pong' } });
     gates.open('a1', 'a2');
     await Promise.all([a, b]);
   });
 
   it('H2: behind a proxy it trusts (JOINTCHECK_TRUST_PROXY) the gateway tells anonymous callers apart by X-Forwarded-For; without one, that header changes nothing', async () => {
-    const behindProxy = await startGateway({ supergraph: { kind: 'file', file: supergraphFile, pollMs: 60_000 }, verifier: null, signer: null, host: '127.0.0.1', port: 0, logger: createLogger('silent', 'gateway'), limits, webDir, trustProxy: 'loopback' });
+    const behindProxy = await startGateway({
+      supergraph: { kind: 'file', file: supergraphFile, pollMs: 60_000 },
+      verifier: null,
+      signer: null,
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger('silent', 'gateway'),
+      limits,
+      webDir,
+      trustProxy: 'loopback',
+    });
     try {
       const a = post(behindProxy.url, '{ held(gate: "p1") }', { forwardedFor: '203.0.113.7' });
       const b = post(behindProxy.url, '{ held(gate: "p2") }', { forwardedFor: '203.0.113.7' });
       await Promise.all([gates.arrived('p1'), gates.arrived('p2')]);
       expect((await post(behindProxy.url, '{ ping }', { forwardedFor: '203.0.113.7' })).status).toBe(429);
-      expect((await post(behindProxy.url, '{ ping }', { forwardedFor: '198.51.100.2' })).body).toEqual({ data: { ping: 'pong' } });
+      expect((await post(behindProxy.url, '{ ping }', { forwardedFor: '198.51.100.2' })).body).toEqual({
+        data: { ping: 'pong' },
+      });
       // The gateway trusting no proxy: a caller cannot escape its budget by naming another address.
       const c = post(gateway.url, '{ held(gate: "p3") }');
       const d = post(gateway.url, '{ held(gate: "p4") }');
@@ -295,7 +381,11 @@ describe('H2: each caller has a budget at the gateway, and a subgraph that does 
     expect(answer.body.data).toEqual({ ping: 'pong', silent: null });
     expect(answer.body.errors).toHaveLength(1);
     const error = answer.body.errors![0]!;
-    expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'silent', timeoutSeconds: 0.3 });
+    expect(error.extensions).toMatchObject({
+      code: 'DOWNSTREAM_SERVICE_ERROR',
+      serviceName: 'silent',
+      timeoutSeconds: 0.3,
+    });
     expect(error.message).toMatch(/The silent subgraph did not answer within 0\.3 s/);
     expect(error.message).not.toMatch(/could not be reached/);
   });

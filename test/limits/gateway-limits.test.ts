@@ -6,7 +6,13 @@ import { expectRefusedAfter } from '../support/rate-limit';
 
 async function gatewayWith(hub: TestHub, limits: Partial<TestHub['config']['limits']>): Promise<GatewayHandle> {
   return startGateway({
-    supergraph: { kind: 'registry', db: hub.config.db, cacheFile: `${hub.config.dataDir}/gateway-limits-${Math.random().toString(36).slice(2)}.json`, pollMs: 1000, startupWaitMs: 0 },
+    supergraph: {
+      kind: 'registry',
+      db: hub.config.db,
+      cacheFile: `${hub.config.dataDir}/gateway-limits-${Math.random().toString(36).slice(2)}.json`,
+      pollMs: 1000,
+      startupWaitMs: 0,
+    },
     verifier: hub.verifier,
     signer: hub.gatewaySigner,
     host: '127.0.0.1',
@@ -17,13 +23,26 @@ async function gatewayWith(hub: TestHub, limits: Partial<TestHub['config']['limi
   });
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<{ status: number; headers: Headers; body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{
+  status: number;
+  headers: Headers;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as never };
 }
 
 /** Requests the subgraphs have served so far: a refused operation must not add any. */
-const subgraphRequests = (hub: TestHub) => hub.departments.reduce((n, d) => n + d.stats.requests, hub.joint.stats.requests);
+const subgraphRequests = (hub: TestHub) =>
+  hub.departments.reduce((n, d) => n + d.stats.requests, hub.joint.stats.requests);
 
 describeWithHub('operation limits at the gateway', (hub) => {
   let limited: GatewayHandle;
@@ -38,30 +57,56 @@ describeWithHub('operation limits at the gateway', (hub) => {
   });
 
   it.each([
-    ['depth', { maxDepth: 3 }, `{ marketEntity(uscc: "91310110123456788P") { tax { applicableItems { code } } } }`, /depth limit of 3/i],
-    ['aliases', { maxAliases: 3 }, `{ a: marketSearch(name: "a") { uscc } b: marketSearch(name: "b") { uscc } c: marketSearch(name: "c") { uscc } d: marketSearch(name: "d") { uscc } }`, /aliases limit of 3/i],
+    [
+      'depth',
+      { maxDepth: 3 },
+      `{ marketEntity(uscc: "91310110123456788P") { tax { applicableItems { code } } } }`,
+      /depth limit of 3/i,
+    ],
+    [
+      'aliases',
+      { maxAliases: 3 },
+      `{ a: marketSearch(name: "a") { uscc } b: marketSearch(name: "b") { uscc } c: marketSearch(name: "c") { uscc } d: marketSearch(name: "d") { uscc } }`,
+      /aliases limit of 3/i,
+    ],
     ['tokens', { maxTokens: 300 }, `{ marketSearch(name: "公司") { ${'uscc '.repeat(300)} } }`, /token limit of 300/i],
-    ['directives', { maxDirectives: 3 }, `{ marketSearch(name: "公司") { uscc @include(if: true) name @include(if: true) kind @skip(if: false) regionCode @include(if: true) } }`, /directives limit of 3/i],
-    ['cost', { maxCost: 400 }, `{ marketSearch(name: "公司", first: 20) { uscc name market { riskLevel creditLevel applicableItems { code title basis } } tax { riskLevel applicableItems { code title basis } } fire { riskLevel applicableItems { code title basis } } } }`, /cost limit of 400/i],
-  ] as const)('an operation over the %s limit is refused (400) before any subgraph is called; under the default limits it is served', async (_limit, limits, query, message) => {
-    const gateway = await gatewayWith(hub(), limits);
-    try {
-      const before = subgraphRequests(hub());
-      const answer = await post(gateway.url, { query });
-      expect(answer.status).toBe(400);
-      expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      expect(answer.body.errors?.[0]?.message).toMatch(message);
-      expect(subgraphRequests(hub())).toBe(before);
-    } finally {
-      await gateway.stop();
-    }
-    const served = await post(hub().gateway.url, { query }, await hub().token(Role.AUDITOR));
-    expect(served.status).toBe(200);
-    expect(served.body.errors ?? []).toEqual([]);
-  });
+    [
+      'directives',
+      { maxDirectives: 3 },
+      `{ marketSearch(name: "公司") { uscc @include(if: true) name @include(if: true) kind @skip(if: false) regionCode @include(if: true) } }`,
+      /directives limit of 3/i,
+    ],
+    [
+      'cost',
+      { maxCost: 400 },
+      `{ marketSearch(name: "公司", first: 20) { uscc name market { riskLevel creditLevel applicableItems { code title basis } } tax { riskLevel applicableItems { code title basis } } fire { riskLevel applicableItems { code title basis } } } }`,
+      /cost limit of 400/i,
+    ],
+  ] as const)(
+    'an operation over the %s limit is refused (400) before any subgraph is called; under the default limits it is served',
+    async (_limit, limits, query, message) => {
+      const gateway = await gatewayWith(hub(), limits);
+      try {
+        const before = subgraphRequests(hub());
+        const answer = await post(gateway.url, { query });
+        expect(answer.status).toBe(400);
+        expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(answer.body.errors?.[0]?.message).toMatch(message);
+        expect(subgraphRequests(hub())).toBe(before);
+      } finally {
+        await gateway.stop();
+      }
+      const served = await post(hub().gateway.url, { query }, await hub().token(Role.AUDITOR));
+      expect(served.status).toBe(200);
+      expect(served.body.errors ?? []).toEqual([]);
+    },
+  );
 
   it('a request body over the cap is refused with a coded GraphQL error (413), and so is a body that is not JSON', async () => {
-    const big = await post(limited.url, { query: '{ marketSearch(name: "x") { uscc } }', variables: { padding: 'x'.repeat(5000) } });
+    const big = await post(limited.url, {
+      query: '{ marketSearch(name: "x") { uscc } }',
+      variables: { padding: 'x'.repeat(5000) },
+    });
     expect(big.status).toBe(413);
     expect(big.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 4096 } });
     expect(big.body.errors?.[0]?.message).toContain('larger than the 4096 bytes allowed');
@@ -71,7 +116,10 @@ describeWithHub('operation limits at the gateway', (hub) => {
   });
 
   it('batched requests are refused (one operation per request, so the limits count what runs)', async () => {
-    const batch = await post(limited.url, [{ query: '{ marketSearch(name: "x") { uscc } }' }, { query: '{ marketSearch(name: "y") { uscc } }' }]);
+    const batch = await post(limited.url, [
+      { query: '{ marketSearch(name: "x") { uscc } }' },
+      { query: '{ marketSearch(name: "y") { uscc } }' },
+    ]);
     expect(batch.status).toBe(400);
   });
 
@@ -80,7 +128,11 @@ describeWithHub('operation limits at the gateway', (hub) => {
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const typeQuery = await post(production.url, { query: '{ __type(name: "Plan") { name } }' });
     expect(typeQuery.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const signedIn = await post(production.url, { query: '{ __schema { queryType { name } } }' }, await hub().token(Role.DEPT_ADMIN, 'tax'));
+    const signedIn = await post(
+      production.url,
+      { query: '{ __schema { queryType { name } } }' },
+      await hub().token(Role.DEPT_ADMIN, 'tax'),
+    );
     expect(signedIn.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     const typo = '{ marketSerch(name: "x") { uscc } }';
     const hidden = await post(production.url, { query: typo });

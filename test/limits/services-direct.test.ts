@@ -15,7 +15,11 @@ interface Answer {
 }
 
 async function post(url: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let parsed: Answer['body'] = {};
   try {
@@ -23,7 +27,13 @@ async function post(url: string, body: unknown, token?: string, headers: Record<
   } catch {
     // Left empty: the assertions on the content type and the text say what came back.
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, headers: response.headers, body: parsed };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    headers: response.headers,
+    body: parsed,
+  };
 }
 
 /** Nothing of the machine leaks: no HTML page, no stack line, no path of this checkout. */
@@ -37,7 +47,13 @@ function expectNoLeak(answer: Answer): void {
 }
 
 /** A token for a direct call to one service: services accept only tokens made for them (their audience). */
-function tokenFor(hub: TestHub, service: string, role: Role, department: string | null = null, subject = `h2-${role.toLowerCase()}`): Promise<string> {
+function tokenFor(
+  hub: TestHub,
+  service: string,
+  role: Role,
+  department: string | null = null,
+  subject = `h2-${role.toLowerCase()}`,
+): Promise<string> {
   return hub.issuer.issueFor(service, { subject, role, department });
 }
 
@@ -75,8 +91,18 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
 
   it('H2: anything else reaching the last handler (an unsupported charset) is coded JSON too', async () => {
     for (const [name, url] of services()) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=klingon' }, body: '{}' });
-      const answer: Answer = { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text(), headers: response.headers, body: {} };
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=klingon' },
+        body: '{}',
+      });
+      const answer: Answer = {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text: await response.text(),
+        headers: response.headers,
+        body: {},
+      };
       answer.body = JSON.parse(answer.text) as Answer['body'];
       expect({ name, status: answer.status }).toEqual({ name, status: 415 });
       expectNoLeak(answer);
@@ -86,9 +112,13 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
 
   it('H2: 400 aliases of marketSearch(first: 100) sent straight to market are refused (GRAPHQL_VALIDATION_FAILED naming the limit), as at the gateway', async () => {
     const [, marketUrl] = services()[0];
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: marketSearch(name: "公司", first: 100) { uscc }`).join(' ')} }`;
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: marketSearch(name: "公司", first: 100) { uscc }`).join(' ')} }`;
     // 400 aliases are over the token limit as well, which is counted first; 31 are within it.
-    for (const [query, message] of [[aliases(400), /token limit of 5000/i], [aliases(31), /aliases limit of 30/i]] as const) {
+    for (const [query, message] of [
+      [aliases(400), /token limit of 5000/i],
+      [aliases(31), /aliases limit of 30/i],
+    ] as const) {
       const answers = [];
       for (const url of [marketUrl, hub().gateway.url]) {
         const answer = await post(url, { query });
@@ -116,14 +146,24 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
     let limited: RunningDepartment;
     beforeAll(async () => {
       // Its own market service with a low limit (the test hub's is set very high), on the hub's database.
-      limited = await startDepartment(market, { ...hub().config, demo: { ...hub().config.demo, enabled: false }, limits: { ...hub().config.limits, mutationsPerMinute: 3 } }, { verifier: hub().verifier.forService('market'), logger: createLogger('silent', 'market'), port: 0 });
+      limited = await startDepartment(
+        market,
+        {
+          ...hub().config,
+          demo: { ...hub().config.demo, enabled: false },
+          limits: { ...hub().config.limits, mutationsPerMinute: 3 },
+        },
+        { verifier: hub().verifier.forService('market'), logger: createLogger('silent', 'market'), port: 0 },
+      );
     });
     afterAll(async () => {
       // The database belongs to the hub's market service: close only the server and this connection.
       await limited?.stop();
     });
 
-    const mutation = { query: 'mutation { marketRepealChecklistItem(code: "MKT-NOSUCH", reason: "H2 test") { code } }' };
+    const mutation = {
+      query: 'mutation { marketRepealChecklistItem(code: "MKT-NOSUCH", reason: "H2 test") { code } }',
+    };
 
     it('H2: over the limit an anonymous caller gets RATE_LIMITED (429, when to retry); queries go on', async () => {
       const answers: Answer[] = [];
@@ -137,7 +177,12 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
       const admin = await tokenFor(hub(), 'market', Role.DEPT_ADMIN, 'market');
       const answers: Answer[] = [];
       for (let i = 0; i < 4; i++) answers.push(await post(limited.url, mutation, admin));
-      expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
+      expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code)).toEqual([
+        'NOT_FOUND',
+        'NOT_FOUND',
+        'NOT_FOUND',
+        'RATE_LIMITED',
+      ]);
       const service = await tokenFor(hub(), 'market', Role.SERVICE);
       for (let i = 0; i < 10; i++) {
         const answer = await post(limited.url, mutation, service);
@@ -149,15 +194,28 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
       // Every anonymous caller behind the gateway reaches the service from the gateway's address: counted
       // there, they would share one bucket. The gateway signs their calls (role PUBLIC, from its issuer only).
       const forwardedPublic = (await hub().gatewaySigner.forward('market', PUBLIC_IDENTITY, null)).token;
-      const forwardedAdmin = (await hub().gatewaySigner.forward('market', { subject: 'market-admin-2', role: Role.DEPT_ADMIN, department: 'market' }, Math.floor(Date.now() / 1000) + 600)).token;
-      for (const [token, headers] of [[undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedPublic }], [forwardedAdmin, {}]] as const) {
+      const forwardedAdmin = (
+        await hub().gatewaySigner.forward(
+          'market',
+          { subject: 'market-admin-2', role: Role.DEPT_ADMIN, department: 'market' },
+          Math.floor(Date.now() / 1000) + 600,
+        )
+      ).token;
+      for (const [token, headers] of [
+        [undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedPublic }],
+        [forwardedAdmin, {}],
+      ] as const) {
         const codes: unknown[] = [];
-        for (let i = 0; i < 6; i++) codes.push((await post(limited.url, mutation, token, headers)).body.errors?.[0]?.extensions?.code);
+        for (let i = 0; i < 6; i++)
+          codes.push((await post(limited.url, mutation, token, headers)).body.errors?.[0]?.extensions?.code);
         expect(codes.filter((c) => c === 'RATE_LIMITED')).toEqual([]);
         expect(codes[0]).toBe(token ? 'NOT_FOUND' : 'UNAUTHENTICATED');
       }
       // That header carries the public only: a signed-in identity in it is refused.
-      expect((await post(limited.url, mutation, undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedAdmin })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(
+        (await post(limited.url, mutation, undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedAdmin })).body.errors?.[0]
+          ?.extensions?.code,
+      ).toBe('UNAUTHENTICATED');
       // The role PUBLIC is taken from the gateway's issuer only: one under the hub's issuer is refused, so
       // a direct caller cannot pass as forwarded.
       const hubPublic = await new SignJWT({ role: Role.PUBLIC })

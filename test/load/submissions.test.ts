@@ -1,7 +1,15 @@
 import { storedPerDepartment, submitThroughGateway, visitSubmissions } from '../../bench/load';
 import { Role } from '../../subgraphs/kernel/identity';
 import { describeWithHub } from '../support/hub';
-import { deliverEverything, drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, teamVisits, testClock } from '../joint/fixtures';
+import {
+  deliverEverything,
+  drawAllInspectors,
+  jointPlanInput,
+  publishedPlan,
+  runTaskTo,
+  teamVisits,
+  testClock,
+} from '../joint/fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
 const DEPARTMENTS = ['market', 'tax', 'fire', 'environment', 'housing'];
@@ -37,18 +45,28 @@ describeWithHub(
       const visits = await teamVisits(hub(), task, 60);
       expect(visits).toHaveLength(60);
       const tokens = new Map<string, string>();
-      for (const v of visits) for (const m of v.team) tokens.set(`${m.department}/${m.personId}`, await hub().token(Role.INSPECTOR, m.department, m.personId));
+      for (const v of visits)
+        for (const m of v.team)
+          tokens.set(`${m.department}/${m.personId}`, await hub().token(Role.INSPECTOR, m.department, m.personId));
       const submissions = visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!);
 
       const load = await submitThroughGateway(hub().gateway.url, submissions, 6);
       expect(load.errorSamples).toEqual([]);
-      expect({ sent: load.sent, non2xx: load.non2xx, graphqlErrors: load.graphqlErrors }).toEqual({ sent: 60, non2xx: 0, graphqlErrors: 0 });
+      expect({ sent: load.sent, non2xx: load.non2xx, graphqlErrors: load.graphqlErrors }).toEqual({
+        sent: 60,
+        non2xx: 0,
+        graphqlErrors: 0,
+      });
       await deliverEverything(hub().joint.deliverer);
-      const stored = await storedPerDepartment(async (q, variables) => {
-        const r = await hub().query<never>(q, { variables, token: auditor });
-        if (r.errors) throw new Error(JSON.stringify(r.errors));
-        return r.data!;
-      }, task, DEPARTMENTS);
+      const stored = await storedPerDepartment(
+        async (q, variables) => {
+          const r = await hub().query<never>(q, { variables, token: auditor });
+          if (r.errors) throw new Error(JSON.stringify(r.errors));
+          return r.data!;
+        },
+        task,
+        DEPARTMENTS,
+      );
       expect(stored).toEqual(load.submittedPerDepartment);
       expect(Object.values(stored).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60);
     });

@@ -23,12 +23,17 @@ const SEARCH = `query($name: String, $regionPrefix: String, $industryCode: Strin
 
 describeWithHub('market: the register searched and paged (marketSearchPage, abnormalOperationList)', (hub) => {
   /** Every page of a search, as the public asks (no token). */
-  async function all(filters: Record<string, string>, first: number): Promise<{ entities: Entity[]; totalCount: number; pages: number }> {
+  async function all(
+    filters: Record<string, string>,
+    first: number,
+  ): Promise<{ entities: Entity[]; totalCount: number; pages: number }> {
     const entities: Entity[] = [];
     let totalCount = -1;
     let pages = 0;
     for (let after: string | null = null; ; pages++) {
-      const r: { data?: { marketSearchPage: Page<Entity> } | null; errors?: unknown[] } = await hub().query<{ marketSearchPage: Page<Entity> }>(SEARCH, { variables: { ...filters, first, after } });
+      const r: { data?: { marketSearchPage: Page<Entity> } | null; errors?: unknown[] } = await hub().query<{
+        marketSearchPage: Page<Entity>;
+      }>(SEARCH, { variables: { ...filters, first, after } });
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       const page: Page<Entity> = r.data!.marketSearchPage;
       entities.push(...page.nodes);
@@ -47,7 +52,9 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
     expect(usccs).toEqual([...usccs].sort());
     expect(new Set(usccs).size).toBe(usccs.length);
     expect(byName.entities.every((e) => e.name.includes('有限公司'))).toBe(true);
-    const old = await hub().query<{ marketSearch: Array<{ uscc: string }> }>(`{ marketSearch(name: "有限公司", first: 100) { uscc } }`);
+    const old = await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
+      `{ marketSearch(name: "有限公司", first: 100) { uscc } }`,
+    );
     expect(old.data!.marketSearch.map((e) => e.uscc)).toEqual(usccs.slice(0, 100));
   });
 
@@ -60,9 +67,19 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
     expect(inRegion.entities.every((e) => e.regionCode.startsWith(region.slice(0, 4)))).toBe(true);
     const inSection = await all({ industryCode: section }, 100);
     expect(inSection.entities.every((e) => e.industryCode.startsWith(section))).toBe(true);
-    const exact = await all({ industryCode: sample[0]!.industryCode, regionPrefix: region, name: sample[0]!.name.slice(0, 4) }, 20);
+    const exact = await all(
+      { industryCode: sample[0]!.industryCode, regionPrefix: region, name: sample[0]!.name.slice(0, 4) },
+      20,
+    );
     expect(exact.entities.map((e) => e.uscc)).toContain(sample[0]!.uscc);
-    expect(exact.entities.every((e) => e.regionCode === region && e.industryCode.startsWith(sample[0]!.industryCode) && e.name.includes(sample[0]!.name.slice(0, 4)))).toBe(true);
+    expect(
+      exact.entities.every(
+        (e) =>
+          e.regionCode === region &&
+          e.industryCode.startsWith(sample[0]!.industryCode) &&
+          e.name.includes(sample[0]!.name.slice(0, 4)),
+      ),
+    ).toBe(true);
     // The whole city (31) holds every entity of the region's district; a lowercase section letter reads as the code.
     expect((await all({ regionPrefix: '31' }, 100)).totalCount).toBeGreaterThanOrEqual(inRegion.totalCount);
     expect((await all({ industryCode: section.toLowerCase() }, 100)).totalCount).toBe(inSection.totalCount);
@@ -80,7 +97,11 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
     ];
     for (const [variables, field, message] of cases) {
       const r = await hub().query(SEARCH, { variables });
-      expect([field, r.errors?.[0]?.extensions?.code, r.errors?.[0]?.extensions?.field]).toEqual([field, 'BAD_USER_INPUT', field]);
+      expect([field, r.errors?.[0]?.extensions?.code, r.errors?.[0]?.extensions?.field]).toEqual([
+        field,
+        'BAD_USER_INPUT',
+        field,
+      ]);
       expect(r.errors?.[0]?.message).toMatch(message);
     }
   });
@@ -88,17 +109,32 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
   it('abnormalOperationList has nodes, pageInfo and totalCount, equal to its deprecated usccs, endCursor and hasMore', async () => {
     const token = await hub().token(Role.COORDINATOR, 'market');
     const read = (after: string | null) =>
-      hub().query<{ market: { abnormalOperationList: { nodes: string[]; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount: number; usccs: string[]; endCursor: string | null; hasMore: boolean } } }>(
+      hub().query<{
+        market: {
+          abnormalOperationList: {
+            nodes: string[];
+            pageInfo: { endCursor: string | null; hasNextPage: boolean };
+            totalCount: number;
+            usccs: string[];
+            endCursor: string | null;
+            hasMore: boolean;
+          };
+        };
+      }>(
         `query($after: String) { market { abnormalOperationList(first: 3, after: $after) { nodes pageInfo { endCursor hasNextPage } totalCount usccs endCursor hasMore } } }`,
         { variables: { after }, token },
       );
     const seen: string[] = [];
     let total = -1;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const r = await read(after);
       expect(r.errors).toBeUndefined();
       const page = r.data!.market.abnormalOperationList;
-      expect([page.usccs, page.endCursor, page.hasMore]).toEqual([page.nodes, page.pageInfo.endCursor, page.pageInfo.hasNextPage]);
+      expect([page.usccs, page.endCursor, page.hasMore]).toEqual([
+        page.nodes,
+        page.pageInfo.endCursor,
+        page.pageInfo.hasNextPage,
+      ]);
       seen.push(...page.nodes);
       total = page.totalCount;
       if (!page.pageInfo.hasNextPage) break;

@@ -16,7 +16,16 @@ import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 const logger = createLogger('silent', 'gateway-test');
 
 async function extraGateway(hub: TestHub, supergraph: SupergraphSourceOptions): Promise<GatewayHandle> {
-  return startGateway({ supergraph, verifier: hub.verifier, signer: hub.gatewaySigner, host: '127.0.0.1', port: 0, logger, limits: hub.config.limits, webDir: hub.config.webDir });
+  return startGateway({
+    supergraph,
+    verifier: hub.verifier,
+    signer: hub.gatewaySigner,
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    limits: hub.config.limits,
+    webDir: hub.config.webDir,
+  });
 }
 
 async function registerAs(hub: TestHub, name: string, url: string): Promise<number> {
@@ -29,7 +38,10 @@ async function registerAs(hub: TestHub, name: string, url: string): Promise<numb
 }
 
 async function removeSubgraph(hub: TestHub, name: string): Promise<number> {
-  const r = await hub.query<{ registryRemoveSubgraph: { version: { number: number } } }>(`mutation { registryRemoveSubgraph(name: "${name}") { version { number } } }`, { token: await hub.token(Role.HUB_ADMIN) });
+  const r = await hub.query<{ registryRemoveSubgraph: { version: { number: number } } }>(
+    `mutation { registryRemoveSubgraph(name: "${name}") { version { number } } }`,
+    { token: await hub.token(Role.HUB_ADMIN) },
+  );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   // The hub's own gateway follows before the test goes on (the next test compares with it).
   await untilGatewayServes(hub.gateway, r.data!.registryRemoveSubgraph.version.number);
@@ -54,8 +66,14 @@ describeWithHub('gateways follow the registry', (hub) => {
       while (running) {
         sent++;
         try {
-          const r = await postGraphQL<{ market: { checklist: unknown[] }; tax: { checklist: unknown[] } }>(hub().gateway.url, query, {}, token);
-          if (r.errors || !r.data?.market.checklist.length || !r.data.tax.checklist.length) failures.push(JSON.stringify(r.errors ?? r.data));
+          const r = await postGraphQL<{ market: { checklist: unknown[] }; tax: { checklist: unknown[] } }>(
+            hub().gateway.url,
+            query,
+            {},
+            token,
+          );
+          if (r.errors || !r.data?.market.checklist.length || !r.data.tax.checklist.length)
+            failures.push(JSON.stringify(r.errors ?? r.data));
         } catch (error) {
           failures.push(String(error));
         }
@@ -64,7 +82,13 @@ describeWithHub('gateways follow the registry', (hub) => {
     const clients = [client(), client(), client(), client()];
     const served: number[] = [];
     try {
-      for (const change of [() => registerAs(hub(), 'widgets', a.url), () => registerAs(hub(), 'widgets', b.url), () => removeSubgraph(hub(), 'widgets'), () => registerAs(hub(), 'widgets', a.url), () => removeSubgraph(hub(), 'widgets')]) {
+      for (const change of [
+        () => registerAs(hub(), 'widgets', a.url),
+        () => registerAs(hub(), 'widgets', b.url),
+        () => removeSubgraph(hub(), 'widgets'),
+        () => registerAs(hub(), 'widgets', a.url),
+        () => removeSubgraph(hub(), 'widgets'),
+      ]) {
         const version = await change();
         await untilGatewayServes(hub().gateway, version);
         served.push(version);
@@ -83,7 +107,13 @@ describeWithHub('gateways follow the registry', (hub) => {
   });
 
   it('two gateways reading the same registry store both switch to a new version', async () => {
-    const second = await extraGateway(hub(), { kind: 'registry', db: hub().config.db, cacheFile: tempFile('supergraph.json'), pollMs: 100, startupWaitMs: 0 });
+    const second = await extraGateway(hub(), {
+      kind: 'registry',
+      db: hub().config.db,
+      cacheFile: tempFile('supergraph.json'),
+      pollMs: 100,
+      startupWaitMs: 0,
+    });
     const widgets = await servePlainSubgraph(widgetSdl('widgetCount'), { Query: { widgetCount: () => 42 } });
     try {
       expect(second.supergraph.current?.number).toBe(hub().gateway.supergraph.current?.number);
@@ -101,13 +131,20 @@ describeWithHub('gateways follow the registry', (hub) => {
   });
 
   it('a gateway keeps serving when the registry store is unreachable, and picks up new versions when it is back', async () => {
-    const gateway = await extraGateway(hub(), { kind: 'registry', db: hub().config.db, cacheFile: tempFile('supergraph.json'), pollMs: 50, startupWaitMs: 0 });
+    const gateway = await extraGateway(hub(), {
+      kind: 'registry',
+      db: hub().config.db,
+      cacheFile: tempFile('supergraph.json'),
+      pollMs: 50,
+      startupWaitMs: 0,
+    });
     const manager = hub().registry.database.dataSource.manager;
     try {
       const serving = gateway.supergraph.current!.number;
       await manager.query('ALTER TABLE registry_head RENAME TO registry_head_away');
       const deadline = Date.now() + 10_000;
-      while (gateway.supergraph.lastError === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      while (gateway.supergraph.lastError === null && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25));
       expect(gateway.supergraph.lastError).not.toBeNull();
       const r = await postGraphQL<{ tax: { checklist: unknown[] } }>(gateway.url, '{ tax { checklist { code } } }');
       expect(r.errors).toBeUndefined();
@@ -130,7 +167,13 @@ describeWithHub('gateways follow the registry', (hub) => {
 
   it('a gateway restarted while the registry store is unreachable starts from the last good version on disk', async () => {
     const cacheFile = tempFile('supergraph.json');
-    const first = await extraGateway(hub(), { kind: 'registry', db: hub().config.db, cacheFile, pollMs: 100, startupWaitMs: 0 });
+    const first = await extraGateway(hub(), {
+      kind: 'registry',
+      db: hub().config.db,
+      cacheFile,
+      pollMs: 100,
+      startupWaitMs: 0,
+    });
     const version = first.supergraph.current!.number;
     await first.stop();
     const saved = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { number: number; supergraphSdl: string };
@@ -139,7 +182,13 @@ describeWithHub('gateways follow the registry', (hub) => {
 
     // A store nobody answers at (a closed port): the gateway starts from the disk.
     const unreachable = { kind: 'mysql' as const, url: 'mysql://root@127.0.0.1:9', prefix: 'nowhere_' };
-    const restarted = await extraGateway(hub(), { kind: 'registry', db: unreachable, cacheFile, pollMs: 100, startupWaitMs: 0 });
+    const restarted = await extraGateway(hub(), {
+      kind: 'registry',
+      db: unreachable,
+      cacheFile,
+      pollMs: 100,
+      startupWaitMs: 0,
+    });
     try {
       expect(restarted.supergraph.origin).toBe('disk');
       expect(restarted.supergraph.current!.number).toBe(version);
@@ -149,7 +198,15 @@ describeWithHub('gateways follow the registry', (hub) => {
       await restarted.stop();
     }
     // With nothing on disk either, it says what to do instead of serving nothing.
-    await expect(extraGateway(hub(), { kind: 'registry', db: unreachable, cacheFile: tempFile('none.json'), pollMs: 100, startupWaitMs: 0 })).rejects.toThrow(/has no supergraph: .*Start the registry/);
+    await expect(
+      extraGateway(hub(), {
+        kind: 'registry',
+        db: unreachable,
+        cacheFile: tempFile('none.json'),
+        pollMs: 100,
+        startupWaitMs: 0,
+      }),
+    ).rejects.toThrow(/has no supergraph: .*Start the registry/);
   });
 
   it('a gateway can serve a supergraph file instead, and reloads it when the file changes', async () => {
@@ -158,12 +215,15 @@ describeWithHub('gateways follow the registry', (hub) => {
     const gateway = await extraGateway(hub(), { kind: 'file', file, pollMs: 50 });
     const widgets = await servePlainSubgraph(widgetSdl('widgetLabel'), { Query: { widgetLabel: () => 3 } });
     try {
-      expect((await postGraphQL(gateway.url, '{ widgetLabel }')).errors?.[0]?.message).toContain('Cannot query field "widgetLabel"');
+      expect((await postGraphQL(gateway.url, '{ widgetLabel }')).errors?.[0]?.message).toContain(
+        'Cannot query field "widgetLabel"',
+      );
       const version = await registerAs(hub(), 'widgets', widgets.url);
       await untilGatewayServes(hub().gateway, version);
       fs.writeFileSync(file, hub().gateway.supergraphSdl());
       const deadline = Date.now() + 10_000;
-      while (gateway.supergraphSdl() !== hub().gateway.supergraphSdl() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      while (gateway.supergraphSdl() !== hub().gateway.supergraphSdl() && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25));
       expect(await postGraphQL(gateway.url, '{ widgetLabel }')).toEqual({ data: { widgetLabel: 3 } });
       await removeSubgraph(hub(), 'widgets');
     } finally {
@@ -173,29 +233,50 @@ describeWithHub('gateways follow the registry', (hub) => {
   });
 
   it('the supergraph is standard Federation 2: Hive Gateway serving it answers the reference operations with the same data', async () => {
-    await untilGatewayServes(hub().gateway, (await hub().registry.service.head()));
+    await untilGatewayServes(hub().gateway, await hub().registry.service.head());
     const file = tempFile('supergraph.graphql');
     fs.writeFileSync(file, hub().gateway.supergraphSdl());
     // Like ours, it sends each subgraph a token for that subgraph alone (H2), which the subgraph checks (R30).
     const perSubgraph = new Map<string, string>();
-    for (const name of hub().registry.departments().map((d) => d.name).concat(['joint', 'registry'])) perSubgraph.set(name, `Bearer ${await hub().tokenFor(name, Role.AUDITOR)}`);
+    for (const name of hub()
+      .registry.departments()
+      .map((d) => d.name)
+      .concat(['joint', 'registry']))
+      perSubgraph.set(name, `Bearer ${await hub().tokenFor(name, Role.AUDITOR)}`);
     const hive = createGatewayRuntime({
       supergraph: file,
       logging: false,
-      propagateHeaders: { fromClientToSubgraphs: ({ request, subgraphName }) => (request.headers.get('authorization') ? { authorization: perSubgraph.get(subgraphName) } : {}) },
+      propagateHeaders: {
+        fromClientToSubgraphs: ({ request, subgraphName }) =>
+          request.headers.get('authorization') ? { authorization: perSubgraph.get(subgraphName) } : {},
+      },
     });
     const server = http.createServer(hive);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const hiveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     try {
       const token = await hub().token(Role.AUDITOR);
-      const uscc = (await hub().query<{ marketSearch: Array<{ uscc: string }> }>(`{ marketSearch(name: "有限公司", first: 1) { uscc } }`)).data!.marketSearch[0]!.uscc;
-      const variables: Record<string, Record<string, unknown>> = { EntityOverview: { uscc }, PublishedResults: { uscc }, PublishedPlans: { year: 2026 }, DepartmentChecklists: {} };
+      const uscc = (
+        await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
+          `{ marketSearch(name: "有限公司", first: 1) { uscc } }`,
+        )
+      ).data!.marketSearch[0]!.uscc;
+      const variables: Record<string, Record<string, unknown>> = {
+        EntityOverview: { uscc },
+        PublishedResults: { uscc },
+        PublishedPlans: { year: 2026 },
+        DepartmentChecklists: {},
+      };
       const reference = loadStoredOperations().filter((o) => o.target === 'gateway');
       expect(reference.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());
       for (const operation of reference) {
         const text = print(operation.document);
-        const ours = await postGraphQL<Record<string, unknown>>(hub().gateway.url, text, variables[operation.name], token);
+        const ours = await postGraphQL<Record<string, unknown>>(
+          hub().gateway.url,
+          text,
+          variables[operation.name],
+          token,
+        );
         const theirs = await postGraphQL<Record<string, unknown>>(hiveUrl, text, variables[operation.name], token);
         expect(ours.errors).toBeUndefined();
         expect(theirs.errors).toBeUndefined();
@@ -203,8 +284,15 @@ describeWithHub('gateways follow the registry', (hub) => {
         expect(theirs.data).toEqual(ours.data);
       }
       // The overview really crossed every department (not an empty answer both ways).
-      const overview = await postGraphQL<{ marketEntity: Record<string, unknown> }>(hiveUrl, print(reference.find((o) => o.name === 'EntityOverview')!.document), { uscc }, token);
-      expect(Object.keys(overview.data!.marketEntity)).toEqual(expect.arrayContaining(['name', 'market', 'tax', 'environment', 'housing', 'fire']));
+      const overview = await postGraphQL<{ marketEntity: Record<string, unknown> }>(
+        hiveUrl,
+        print(reference.find((o) => o.name === 'EntityOverview')!.document),
+        { uscc },
+        token,
+      );
+      expect(Object.keys(overview.data!.marketEntity)).toEqual(
+        expect.arrayContaining(['name', 'market', 'tax', 'environment', 'housing', 'fire']),
+      );
       expect(overview.data!.marketEntity.tax).not.toBeNull();
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -4,7 +4,9 @@ import { createLogger } from '../../subgraphs/kernel/log';
 import { HealthMonitor } from '../../subgraphs/registry/health';
 
 /** A tiny HTTP server: answers `{ __typename }` on POST /graphql, and `/health` as told. */
-async function server(health: (res: http.ServerResponse) => void): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
+async function server(
+  health: (res: http.ServerResponse) => void,
+): Promise<{ url: string; hits: string[]; stop(): Promise<void> }> {
   const hits: string[] = [];
   const s = http.createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
@@ -46,10 +48,18 @@ describe("the registry's health monitor reads a subgraph's /health", () => {
    * Only a /health that never answers is given a short deadline (it can only run out).
    */
   const monitorOf = (subgraphs: Array<{ name: string; url: string }>, healthMs = 60_000) =>
-    new HealthMonitor(async () => subgraphs, 3_600_000, createLogger('silent', 'registry'), { graphqlMs: 60_000, healthMs });
+    new HealthMonitor(async () => subgraphs, 3_600_000, createLogger('silent', 'registry'), {
+      graphqlMs: 60_000,
+      healthMs,
+    });
 
   it('DEGRADED with the reason (cut short) when /health says a system it depends on is down; UP when /health is fine or absent', async () => {
-    const degraded = await server((res) => json(res, 503, { status: 'degraded', upstream: { ok: false, error: `The emergency database could not answer (ECONNREFUSED). ${'x'.repeat(5000)}` } }));
+    const degraded = await server((res) =>
+      json(res, 503, {
+        status: 'degraded',
+        upstream: { ok: false, error: `The emergency database could not answer (ECONNREFUSED). ${'x'.repeat(5000)}` },
+      }),
+    );
     const fine = await server((res) => json(res, 200, { status: 'ok' }));
     const plain = await server((res) => json(res, 404, {}));
     const page = await server((res) => json(res, 503, { message: 'maintenance page, not ours' }));
@@ -62,7 +72,12 @@ describe("the registry's health monitor reads a subgraph's /health", () => {
     ]);
     await monitor.checkNow();
     const states = Object.fromEntries((await monitor.list()).map((s) => [s.name, s]));
-    expect(states.degraded).toMatchObject({ status: 'DEGRADED', error: expect.stringMatching(/^it answers, but a system it depends on does not: The emergency database could not answer \(ECONNREFUSED\)/) });
+    expect(states.degraded).toMatchObject({
+      status: 'DEGRADED',
+      error: expect.stringMatching(
+        /^it answers, but a system it depends on does not: The emergency database could not answer \(ECONNREFUSED\)/,
+      ),
+    });
     expect(states.degraded!.error!.length).toBeLessThanOrEqual(400);
     expect(states.fine!.status).toBe('UP');
     expect(states.plain!.status).toBe('UP');
@@ -74,11 +89,16 @@ describe("the registry's health monitor reads a subgraph's /health", () => {
     stops.push(hanging.stop);
     const monitor = monitorOf([{ name: 'hanging', url: hanging.url }], 300);
     await monitor.checkNow();
-    expect((await monitor.list())[0]).toMatchObject({ status: 'DEGRADED', error: 'it answers, but its /health did not answer within 300 ms' });
+    expect((await monitor.list())[0]).toMatchObject({
+      status: 'DEGRADED',
+      error: 'it answers, but its /health did not answer within 300 ms',
+    });
   });
 
   it('never follows a redirect: a registered URL is probed where it is, not where it points', async () => {
-    const elsewhere = await server((res) => json(res, 503, { status: 'degraded', upstream: { error: 'text from somewhere else' } }));
+    const elsewhere = await server((res) =>
+      json(res, 503, { status: 'degraded', upstream: { error: 'text from somewhere else' } }),
+    );
     const redirecting = await server((res) => {
       res.statusCode = 302;
       res.setHeader('location', elsewhere.url.replace('/graphql', '/health'));

@@ -16,7 +16,23 @@ const close = (server: http.Server) => new Promise((resolve) => server.close(res
  * why it got no answer, and that `--registry URL` sets it, instead of a bare "fetch failed".
  */
 describe('npm run register: a registry that cannot be reached', () => {
-  const register = (registry: string) => runScript('scripts/register.ts', ['--name', 'customs', '--code', 'customs', '--url', 'http://127.0.0.1:1/graphql', '--token', 'a-token', '--registry', registry], { JOINTCHECK_LOG_LEVEL: 'silent' });
+  const register = (registry: string) =>
+    runScript(
+      'scripts/register.ts',
+      [
+        '--name',
+        'customs',
+        '--code',
+        'customs',
+        '--url',
+        'http://127.0.0.1:1/graphql',
+        '--token',
+        'a-token',
+        '--registry',
+        registry,
+      ],
+      { JOINTCHECK_LOG_LEVEL: 'silent' },
+    );
 
   it('a closed port: exit 1, the address tried, connection refused, and --registry with its default', async () => {
     // A port that was free a moment ago: nothing listens there.
@@ -31,11 +47,15 @@ describe('npm run register: a registry that cannot be reached', () => {
   });
 
   it('an address that answers, but not GraphQL (a 404 page): exit 1, the address, the HTTP status, and --registry', async () => {
-    const server = await serve((_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+    const server = await serve(
+      (_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+    );
     try {
       const run = await register(urlOf(server));
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`The registry at ${urlOf(server)} could not be reached: it answered HTTP 404 without a GraphQL answer (not a GraphQL endpoint). --registry URL sets the registry's address`);
+      expect(run.stderr).toContain(
+        `The registry at ${urlOf(server)} could not be reached: it answered HTTP 404 without a GraphQL answer (not a GraphQL endpoint). --registry URL sets the registry's address`,
+      );
     } finally {
       await close(server);
     }

@@ -15,8 +15,16 @@ const BEFORE = path.join(__dirname, 'fixtures', 'before-h1');
 const SCHEMA = path.join(__dirname, '..', '..', 'schema');
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 
-const before = { api: apiSchemaOf(read(BEFORE, 'supergraph.graphql')), tax: subgraphSchemaOf(read(BEFORE, 'tax.graphql')), market: subgraphSchemaOf(read(BEFORE, 'market.graphql')) };
-const now = { api: apiSchemaOf(read(SCHEMA, 'supergraph.graphql')), tax: subgraphSchemaOf(read(SCHEMA, 'tax.graphql')), market: subgraphSchemaOf(read(SCHEMA, 'market.graphql')) };
+const before = {
+  api: apiSchemaOf(read(BEFORE, 'supergraph.graphql')),
+  tax: subgraphSchemaOf(read(BEFORE, 'tax.graphql')),
+  market: subgraphSchemaOf(read(BEFORE, 'market.graphql')),
+};
+const now = {
+  api: apiSchemaOf(read(SCHEMA, 'supergraph.graphql')),
+  tax: subgraphSchemaOf(read(SCHEMA, 'tax.graphql')),
+  market: subgraphSchemaOf(read(SCHEMA, 'market.graphql')),
+};
 const DEPARTMENTS = ['market', 'tax', 'environment', 'housing', 'fire', 'health'];
 
 /** Every `Type.field` of the object and interface types of a schema (introspection and federation types left out). */
@@ -28,9 +36,13 @@ function coordinates(schema: GraphQLSchema): string[] {
 
 /** What an operation of before would meet on today's schema: the same checks the registry runs. */
 function breaksOf(operation: StoredOperation): string[] {
-  if (operation.target === 'departments') return breakages(before.tax, now.tax, forDepartment(operation.document, 'tax'));
+  if (operation.target === 'departments')
+    return breakages(before.tax, now.tax, forDepartment(operation.document, 'tax'));
   if (operation.target === 'market') return breakages(before.market, now.market, operation.document);
-  if (isDepartmentTemplate(operation.document)) return DEPARTMENTS.flatMap((code) => breakages(before.api, now.api, forDepartment(operation.document, code)).map((b) => `${code}: ${b}`));
+  if (isDepartmentTemplate(operation.document))
+    return DEPARTMENTS.flatMap((code) =>
+      breakages(before.api, now.api, forDepartment(operation.document, code)).map((b) => `${code}: ${b}`),
+    );
   return breakages(before.api, now.api, operation.document);
 }
 
@@ -46,14 +58,22 @@ describe('H1 point 5: the unified schema changed by deprecation first', () => {
     expect(query.jointAuditTrail!.deprecationReason).toMatch(/^Use jointAuditTrailPage/);
   });
 
-  it('every stored operation of before (page, gateway, the joint service to departments, market) still works on today\'s schema', () => {
+  it("every stored operation of before (page, gateway, the joint service to departments, market) still works on today's schema", () => {
     expect(operationsBefore.length).toBeGreaterThan(20);
-    const broken = operationsBefore.map((o) => ({ name: o.name, breaks: breaksOf(o) })).filter((o) => o.breaks.length > 0);
+    const broken = operationsBefore
+      .map((o) => ({ name: o.name, breaks: breaksOf(o) }))
+      .filter((o) => o.breaks.length > 0);
     expect(broken).toEqual([]);
   });
 
-  it('the registry accepts the upgrade: a hub restarted on a data dir holding the version of before re-registers its subgraphs with today\'s operations', () => {
-    const set = (s: typeof before): SchemaSet => ({ api: s.api, subgraphs: new Map([['tax', { code: 'tax', schema: s.tax }], ['market', { code: 'market', schema: s.market }]]) });
+  it("the registry accepts the upgrade: a hub restarted on a data dir holding the version of before re-registers its subgraphs with today's operations", () => {
+    const set = (s: typeof before): SchemaSet => ({
+      api: s.api,
+      subgraphs: new Map([
+        ['tax', { code: 'tax', schema: s.tax }],
+        ['market', { code: 'market', schema: s.market }],
+      ]),
+    });
     expect(checkOperations(loadStoredOperations(), set(before), set(now))).toEqual([]);
   });
 
@@ -61,10 +81,15 @@ describe('H1 point 5: the unified schema changed by deprecation first', () => {
     const query = (s: GraphQLSchema) => s.getQueryType()!.getFields();
     expect(String(query(before.api).tax!.type)).toBe('TaxQuery!');
     expect(String(query(now.api).tax!.type)).toBe('TaxQuery');
-    const status = (s: GraphQLSchema) => String((s.getType('TaxResult') as { getFields: () => Record<string, { type: unknown }> }).getFields().status!.type);
+    const status = (s: GraphQLSchema) =>
+      String(
+        (s.getType('TaxResult') as { getFields: () => Record<string, { type: unknown }> }).getFields().status!.type,
+      );
     expect([status(before.api), status(now.api)]).toEqual(['String!', 'ResultStatus!']);
     // A removal is still a break: the same check refuses an operation reading a field taken away.
-    const stripped = mapSchema(now.api, { [MapperKind.ROOT_FIELD]: (config, fieldName) => (fieldName === 'marketSearch' ? null : config) });
+    const stripped = mapSchema(now.api, {
+      [MapperKind.ROOT_FIELD]: (config, fieldName) => (fieldName === 'marketSearch' ? null : config),
+    });
     const search = operationsBefore.find((o) => o.name === 'SearchEntities')!;
     expect(breakages(before.api, stripped, search.document)).toContain('Query.marketSearch is removed');
   });

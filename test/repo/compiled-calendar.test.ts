@@ -22,32 +22,68 @@ describe('the compiled build reads the holiday notices (R11, R25)', () => {
     notices = path.join(work, 'notices');
     fs.mkdirSync(app);
     const tsconfig = path.join(work, 'tsconfig.json');
-    const files = ['subgraphs/joint/calendar/working-days.ts', 'subgraphs/kernel/config.ts'].map((f) => path.join(ROOT, f));
-    fs.writeFileSync(tsconfig, JSON.stringify({ extends: path.join(ROOT, 'tsconfig.build.json'), compilerOptions: { outDir: path.join(app, 'dist'), sourceMap: false, typeRoots: [path.join(ROOT, 'node_modules', '@types')] }, files, include: [] }));
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { cwd: ROOT, stdio: 'pipe' });
+    const files = ['subgraphs/joint/calendar/working-days.ts', 'subgraphs/kernel/config.ts'].map((f) =>
+      path.join(ROOT, f),
+    );
+    fs.writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.build.json'),
+        compilerOptions: {
+          outDir: path.join(app, 'dist'),
+          sourceMap: false,
+          typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+        },
+        files,
+        include: [],
+      }),
+    );
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     // The Dockerfile's final stage: package.json, dist/, and the folders it copies from the build.
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
     const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     const copied = [...final.matchAll(/^COPY --from=build \/app\/(\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const);
     expect(copied).toContainEqual(['subgraphs/joint/calendar/data', 'subgraphs/joint/calendar/data']);
-    for (const [from, to] of copied.filter(([from]) => from.startsWith('subgraphs/'))) fs.cpSync(path.join(ROOT, from), path.join(app, to), { recursive: true });
+    for (const [from, to] of copied.filter(([from]) => from.startsWith('subgraphs/')))
+      fs.cpSync(path.join(ROOT, from), path.join(app, to), { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(app, 'package.json'));
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
     fs.mkdirSync(notices);
-    fs.writeFileSync(path.join(notices, '2027.json'), JSON.stringify({ year: 2027, source: 'test: a fictitious notice', holidays: ['2027-01-01', '2027-01-04'], workdays: ['2027-01-09'] }));
+    fs.writeFileSync(
+      path.join(notices, '2027.json'),
+      JSON.stringify({
+        year: 2027,
+        source: 'test: a fictitious notice',
+        holidays: ['2027-01-01', '2027-01-04'],
+        workdays: ['2027-01-09'],
+      }),
+    );
   }, 120_000);
 
   afterAll(() => fs.rmSync(path.dirname(app), { recursive: true, force: true }));
 
   /** Runs the compiled calendar as the joint service builds it, from the settings in `env`. */
-  function run(env: Record<string, string>): { deadline: { date: string; provisionalYears: number[] }; covered: number[] } {
+  function run(env: Record<string, string>): {
+    deadline: { date: string; provisionalYears: number[] };
+    covered: number[];
+  } {
     const script = `
       const { loadConfig } = require('./dist/subgraphs/kernel/config.js');
       const { hubCalendar } = require('./dist/subgraphs/joint/calendar/working-days.js');
       const calendar = hubCalendar(loadConfig(process.env));
       console.log(JSON.stringify({ deadline: calendar.deadline('2026-12-10', 20), covered: calendar.coveredYears() }));`;
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JOINTCHECK_')));
-    return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, env: { ...clean, ...env }, encoding: 'utf8', stdio: 'pipe' })) as ReturnType<typeof run>;
+    return JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: app,
+        env: { ...clean, ...env },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ) as ReturnType<typeof run>;
   }
 
   it('R25: from the image layout, with the shipped folder, a deadline into a year without its notice is provisional', () => {

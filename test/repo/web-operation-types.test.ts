@@ -26,7 +26,11 @@ describe('the web page types (web/src/api/generated.ts) are generated from the s
     const a = fs.readFileSync(GENERATED_FILE, 'utf8').split('\n');
     const b = generated.split('\n');
     const line = a.findIndex((l, i) => l !== b[i]);
-    expect({ firstDifferentLine: line === -1 && a.length === b.length ? null : line + 1, onDisk: a[line], generated: b[line] }).toEqual({
+    expect({
+      firstDifferentLine: line === -1 && a.length === b.length ? null : line + 1,
+      onDisk: a[line],
+      generated: b[line],
+    }).toEqual({
       firstDifferentLine: null,
       onDisk: undefined,
       generated: undefined,
@@ -35,23 +39,32 @@ describe('the web page types (web/src/api/generated.ts) are generated from the s
 
   it('types every stored web operation, by name, for run()', async () => {
     const generated = await generateWebOperationTypes(supergraph, contract);
-    for (const name of ['HubMode', 'SearchEntities', 'PlanDetail', 'DashboardStatistics', 'RateVisit']) expect(generated).toMatch(new RegExp(`\\n  ${name}: \\{ result: ${name}(Query|Mutation);`));
-    expect(generated).toContain('DepartmentPublishedResults: { result: ForDepartment<DepartmentPublishedResultsQuery>;');
+    for (const name of ['HubMode', 'SearchEntities', 'PlanDetail', 'DashboardStatistics', 'RateVisit'])
+      expect(generated).toMatch(new RegExp(`\\n  ${name}: \\{ result: ${name}(Query|Mutation);`));
+    expect(generated).toContain(
+      'DepartmentPublishedResults: { result: ForDepartment<DepartmentPublishedResultsQuery>;',
+    );
   });
 
   it('fails, naming the operation and the field, when the schema loses a field a web operation reads', async () => {
     const broken = withoutField(supergraph, 'Plan', 'windowEnd');
-    await expect(generateWebOperationTypes(broken, contract)).rejects.toThrow(/PublicPlans: Cannot query field "windowEnd" on type "Plan"/);
+    await expect(generateWebOperationTypes(broken, contract)).rejects.toThrow(
+      /PublicPlans: Cannot query field "windowEnd" on type "Plan"/,
+    );
   });
 
   it('fails when a department loses a field a department template reads, naming the department', async () => {
     const broken = withoutField(supergraph, 'FireResult', 'correctionReason');
-    await expect(generateWebOperationTypes(broken, contract)).rejects.toThrow(/DepartmentPublishedResults, as sent for fire: Cannot query field "correctionReason" on type "FireResult"/);
+    await expect(generateWebOperationTypes(broken, contract)).rejects.toThrow(
+      /DepartmentPublishedResults, as sent for fire: Cannot query field "correctionReason" on type "FireResult"/,
+    );
   });
 
   it('fails when the contract loses a field a department template reads', async () => {
     const broken = contract.replace(/(\ntype ExampleOutcome\b[^}]*?)\n  label: [^\n]*/, '$1');
     expect(broken).not.toBe(contract);
-    await expect(generateWebOperationTypes(supergraph, broken)).rejects.toThrow(/Cannot query field "label" on type "ExampleOutcome"/);
+    await expect(generateWebOperationTypes(supergraph, broken)).rejects.toThrow(
+      /Cannot query field "label" on type "ExampleOutcome"/,
+    );
   });
 });

@@ -13,12 +13,24 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (npm test does, scripts/test-tools.ts), or set CHROMIUM_PATH.`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (npm test does, scripts/test-tools.ts), or set CHROMIUM_PATH.`,
+    );
   // Playwright gives the browser a fresh, empty profile of its own.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   return {
     browser,
@@ -28,12 +40,25 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
 
 /** A phone-sized context (390×844, touch), as most of the public will read the page. */
 export function phoneContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return browser.newContext({
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
 }
 
 /** A desktop context, for the dashboard. */
 export function desktopContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return browser.newContext({
+    baseURL,
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
 }
 
 /** Saves a full-page screenshot under test-artifacts/screenshots/<name>.png; returns the file. */

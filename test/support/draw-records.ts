@@ -16,21 +16,44 @@ export function roster(): SnapshotEntry[] {
   ];
   const entries: SnapshotEntry[] = [];
   let i = 0;
-  for (const [stratum, n] of strata) for (let k = 0; k < n; k++) entries.push([`91310115T${String(i++).padStart(8, '0')}X`, stratum]);
+  for (const [stratum, n] of strata)
+    for (let k = 0; k < n; k++) entries.push([`91310115T${String(i++).padStart(8, '0')}X`, stratum]);
   return canonicalOrder(entries);
 }
 
-export function fullRecord(entries: SnapshotEntry[], secret: string, witness: string, ratios = RATIOS, batchSize = 7, taskId = 't1', capBasisPoints: number | null = null): FullDrawRecord {
+export function fullRecord(
+  entries: SnapshotEntry[],
+  secret: string,
+  witness: string,
+  ratios = RATIOS,
+  batchSize = 7,
+  taskId = 't1',
+  capBasisPoints: number | null = null,
+): FullDrawRecord {
   const sorted = canonicalOrder(entries);
   const hash = snapshotHash(sorted);
   const outcome = runDraw(sorted, ratios, deriveSeed(secret, hash, witness), batchSize, undefined, capBasisPoints);
   return {
     format: RECORD_FORMAT,
     algorithm: DRAW_ALGORITHM,
-    task: { id: taskId, name: '2026年度联合抽查第1批', planId: 'p1', planRevision: 2, year: 2026, leadDepartment: 'market', departments: ['market', 'tax'], classCombination: 'WORST' },
+    task: {
+      id: taskId,
+      name: '2026年度联合抽查第1批',
+      planId: 'p1',
+      planRevision: 2,
+      year: 2026,
+      leadDepartment: 'market',
+      departments: ['market', 'tax'],
+      classCombination: 'WORST',
+    },
     commitment: sha256Hex(secret),
     secret,
-    witness: { source: '中国福利彩票双色球第2026136期开奖号码', availableOn: '2026-11-24', numbers: normaliseWitness(witness).split(' ').length, value: normaliseWitness(witness) },
+    witness: {
+      source: '中国福利彩票双色球第2026136期开奖号码',
+      availableOn: '2026-11-24',
+      numbers: normaliseWitness(witness).split(' ').length,
+      value: normaliseWitness(witness),
+    },
     snapshot: { hash, size: sorted.length, takenAt: '2026-11-23T08:00:00.000Z' },
     exclusions: { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
     teamRosterHashes: {},

@@ -23,7 +23,9 @@ export const EMERGENCY_MAPPING = path.join(__dirname, '..', '..', 'connectors', 
  * names (connectors/emergency/mysql-mapping.yaml maps them), 650 enterprises, 2 inspectors, 2
  * checklist items and an empty results table; and a connector over it. `drop` removes both.
  */
-export async function emergencyLegacySchema(serverUrl: string): Promise<{ name: string; admin: mysql.Connection; connector: MysqlConnector; drop(): Promise<void> }> {
+export async function emergencyLegacySchema(
+  serverUrl: string,
+): Promise<{ name: string; admin: mysql.Connection; connector: MysqlConnector; drop(): Promise<void> }> {
   const name = `jct_legacy_${randomBytes(3).toString('hex')}`;
   const admin = await mysql.createConnection({ uri: serverUrl, multipleStatements: true });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4; USE \`${name}\`;
@@ -31,10 +33,58 @@ export async function emergencyLegacySchema(serverUrl: string): Promise<{ name: 
     CREATE TABLE zfry (rybh VARCHAR(20) PRIMARY KEY, xm VARCHAR(20) NOT NULL, zfzh VARCHAR(30) NOT NULL, ssdw VARCHAR(60) NOT NULL, zyly VARCHAR(200) NOT NULL, gxqy VARCHAR(200) NOT NULL, zgzt VARCHAR(4) NOT NULL, lxdh VARCHAR(20));
     CREATE TABLE jcsx (sxbm VARCHAR(20) NOT NULL, bbh INT NOT NULL, sxmc VARCHAR(100) NOT NULL, sxnr TEXT NOT NULL, flyj TEXT NOT NULL, sxlb VARCHAR(4) NOT NULL, cjbl DECIMAL(5,2), jgly VARCHAR(30) NOT NULL, zt VARCHAR(4) NOT NULL, PRIMARY KEY (sxbm, bbh));
     CREATE TABLE jcjg (jgid INT AUTO_INCREMENT PRIMARY KEY, ywbh VARCHAR(200) NOT NULL UNIQUE, rwbh VARCHAR(40), tyshxydm CHAR(18), sxbm VARCHAR(20), bbh INT, jcjl VARCHAR(40), jcfs VARCHAR(20), jcrq DATE, zfry VARCHAR(400), bz TEXT);`);
-  const rows = Array.from({ length: 650 }, (_, i) => [legacyUscc(i + 1), `上海应急测试企业${i + 1}有限公司`, i % 2 ? '310104' : '310105', 'C26', 1 + (i % 4), ['低', '一般', '较高', '高'][i % 4], i % 3, i % 2]);
+  const rows = Array.from({ length: 650 }, (_, i) => [
+    legacyUscc(i + 1),
+    `上海应急测试企业${i + 1}有限公司`,
+    i % 2 ? '310104' : '310105',
+    'C26',
+    1 + (i % 4),
+    ['低', '一般', '较高', '高'][i % 4],
+    i % 3,
+    i % 2,
+  ]);
   await admin.query(`INSERT INTO \`${name}\`.qy_jbxx VALUES ?`, [rows]);
-  await admin.query(`INSERT INTO \`${name}\`.zfry VALUES ?`, [[['YJ-001', '孙立', '31000020200001', '上海市应急管理局', '危险化学品,工贸安全', '310104,310105', '有效', '13800000001'], ['YJ-002', '周敏', '31000020200002', '上海市应急管理局', '工贸安全', '31', '暂停', null]]]);
-  await admin.query(`INSERT INTO \`${name}\`.jcsx VALUES ?`, [[['YJ-01', 1, '安全生产许可证', '检查安全生产许可证', '《安全生产许可证条例》第二条', '重点', null, '危险化学品', '有效'], ['YJ-02', 1, '安全培训记录', '检查培训', '《中华人民共和国安全生产法》第二十八条', '一般', 10, '工贸安全', '有效']]]);
+  await admin.query(`INSERT INTO \`${name}\`.zfry VALUES ?`, [
+    [
+      [
+        'YJ-001',
+        '孙立',
+        '31000020200001',
+        '上海市应急管理局',
+        '危险化学品,工贸安全',
+        '310104,310105',
+        '有效',
+        '13800000001',
+      ],
+      ['YJ-002', '周敏', '31000020200002', '上海市应急管理局', '工贸安全', '31', '暂停', null],
+    ],
+  ]);
+  await admin.query(`INSERT INTO \`${name}\`.jcsx VALUES ?`, [
+    [
+      [
+        'YJ-01',
+        1,
+        '安全生产许可证',
+        '检查安全生产许可证',
+        '《安全生产许可证条例》第二条',
+        '重点',
+        null,
+        '危险化学品',
+        '有效',
+      ],
+      [
+        'YJ-02',
+        1,
+        '安全培训记录',
+        '检查培训',
+        '《中华人民共和国安全生产法》第二十八条',
+        '一般',
+        10,
+        '工贸安全',
+        '有效',
+      ],
+    ],
+  ]);
   const connector = new MysqlConnector(loadMysqlMapping(EMERGENCY_MAPPING), `${serverUrl}/${name}`);
   return {
     name,

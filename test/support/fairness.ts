@@ -6,7 +6,13 @@ import { chiSquarePValue } from './statistics';
 export type Chooser = (items: string[], k: number, source: UniformSource) => string[];
 
 /** How often each target is drawn over `draws` seeded draws of the same snapshot. */
-export function drawFrequencies(entries: readonly SnapshotEntry[], hash: string, ratios: StratumRatios, draws: number, choose?: Chooser): Map<string, number> {
+export function drawFrequencies(
+  entries: readonly SnapshotEntry[],
+  hash: string,
+  ratios: StratumRatios,
+  draws: number,
+  choose?: Chooser,
+): Map<string, number> {
   const counts = new Map<string, number>(entries.map(([k]) => [k, 0]));
   for (let d = 0; d < draws; d++) {
     const outcome = runDraw(entries, ratios, deriveSeed(`secret-${d}`, hash, 'witness'), 50, choose);
@@ -16,7 +22,10 @@ export function drawFrequencies(entries: readonly SnapshotEntry[], hash: string,
 }
 
 /** Per stratum, the p-value of the chi-square test that every target is drawn equally often. */
-export function fairnessPValues(entries: readonly SnapshotEntry[], counts: Map<string, number>): Record<Stratum, number> {
+export function fairnessPValues(
+  entries: readonly SnapshotEntry[],
+  counts: Map<string, number>,
+): Record<Stratum, number> {
   const out = {} as Record<Stratum, number>;
   for (const stratum of STRATA) {
     const observed = entries.filter(([, s]) => s === stratum).map(([k]) => counts.get(k)!);

@@ -24,7 +24,10 @@ export interface TestHub extends RunningHub {
   /** A bearer token for one service called directly (its audience, H2): `tax`, `joint`, `registry`. */
   tokenFor(service: string, role: Role, department?: string | null, subject?: string): Promise<string>;
   /** Posts an operation to a URL (the gateway's by default); returns the parsed body. */
-  query<T = Record<string, unknown>>(query: string, options?: { variables?: Record<string, unknown>; token?: string; url?: string }): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(
+    query: string,
+    options?: { variables?: Record<string, unknown>; token?: string; url?: string },
+  ): Promise<GraphQLResponse<T>>;
   /** What the demo year made, when the hub was started with `demoYear`. */
   demo?: DemoSummary;
 }
@@ -56,7 +59,14 @@ export const TEST_SETTINGS = { issuer: 'jointcheck-test', audience: 'jointcheck-
  * Keys made in memory for one test file: the hub's pair (tests sign with it) and the gateway's (it
  * signs what it forwards to subgraphs, H2); every service verifies with both public keys.
  */
-export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: TokenIssuer; verifier: TokenVerifier; jwks: { keys: object[] }; privateJwk: JWK; gatewayPrivateJwk: JWK }> {
+export async function testKeys(): Promise<{
+  issuer: TokenIssuer;
+  gatewaySigner: TokenIssuer;
+  verifier: TokenVerifier;
+  jwks: { keys: object[] };
+  privateJwk: JWK;
+  gatewayPrivateJwk: JWK;
+}> {
   const { hub: keys, gateway, jwks } = await generateHubKeys('test');
   return {
     issuer: await TokenIssuer.fromJwk(keys.privateJwk, TEST_SETTINGS),
@@ -68,7 +78,12 @@ export async function testKeys(): Promise<{ issuer: TokenIssuer; gatewaySigner: 
   };
 }
 
-export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -78,7 +93,12 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 }
 
 /** The whole hub on real HTTP servers (port 0) and a real database, with a small demo roster. */
-export async function startTestHub(database: TestDatabase, targets = 400, clock?: () => Date, options: TestHubOptions = {}): Promise<TestHub> {
+export async function startTestHub(
+  database: TestDatabase,
+  targets = 400,
+  clock?: () => Date,
+  options: TestHubOptions = {},
+): Promise<TestHub> {
   const config = loadConfig({
     ...database.env,
     JOINTCHECK_PORT: '0',
@@ -102,11 +122,24 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
   // Deliveries run when a test asks (deliverDue) or right after a submission, never on a timer
   // that would add queries to what a test counts.
   const demoClock = options.demoYear ?? options.training;
-  const hub = await startHub(config, { verifier, issuer, gatewaySigner, clock: demoClock ? () => demoClock.now() : clock, deliveryIntervalMs: 3_600_000, trainingClock: options.training });
+  const hub = await startHub(config, {
+    verifier,
+    issuer,
+    gatewaySigner,
+    clock: demoClock ? () => demoClock.now() : clock,
+    deliveryIntervalMs: 3_600_000,
+    trainingClock: options.training,
+  });
   let demo: DemoSummary | undefined;
   if (options.demoYear) {
     try {
-      demo = await runDemoActivity({ gatewayUrl: hub.gateway.url, issuer, clock: options.demoYear, seed: config.demo.seed, deliver: () => hub.joint.deliverer.deliverDue() });
+      demo = await runDemoActivity({
+        gatewayUrl: hub.gateway.url,
+        issuer,
+        clock: options.demoYear,
+        seed: config.demo.seed,
+        deliver: () => hub.joint.deliverer.deliverDue(),
+      });
     } catch (error) {
       await hub.stop();
       throw error;
@@ -122,9 +155,12 @@ export async function startTestHub(database: TestDatabase, targets = 400, clock?
     privateJwk,
     gatewayPrivateJwk,
     demo,
-    token: (role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issue({ subject, role, department }),
-    tokenFor: (service, role, department = null, subject = `test-${role.toLowerCase()}`) => issuer.issueFor(service, { subject, role, department }),
-    query: (query, options = {}) => postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
+    token: (role, department = null, subject = `test-${role.toLowerCase()}`) =>
+      issuer.issue({ subject, role, department }),
+    tokenFor: (service, role, department = null, subject = `test-${role.toLowerCase()}`) =>
+      issuer.issueFor(service, { subject, role, department }),
+    query: (query, options = {}) =>
+      postGraphQL(options.url ?? hub.gateway.url, query, options.variables, options.token),
   };
 }
 
@@ -138,7 +174,13 @@ export const HUB_SERVICES = [...DEPARTMENT_CODES, 'joint', 'registry'];
  * Runs a block of tests against a whole hub, once per test database (SQLite, and MySQL when
  * configured); the hub and its databases are made before and dropped after.
  */
-export function describeWithHub(title: string, body: (hub: () => TestHub) => void, targets = 400, clock?: () => Date, options: TestHubOptions = {}): void {
+export function describeWithHub(
+  title: string,
+  body: (hub: () => TestHub) => void,
+  targets = 400,
+  clock?: () => Date,
+  options: TestHubOptions = {},
+): void {
   describe.each(testDatabases())(`${title} ($label)`, (database) => {
     let hub: TestHub;
     beforeAll(async () => {
@@ -153,17 +195,27 @@ export function describeWithHub(title: string, body: (hub: () => TestHub) => voi
 }
 
 /** The single error of a response, for assertions on its code and message. */
-export function onlyError(response: GraphQLResponse<unknown>): { message: string; code: unknown; extensions: Record<string, unknown> } {
+export function onlyError(response: GraphQLResponse<unknown>): {
+  message: string;
+  code: unknown;
+  extensions: Record<string, unknown>;
+} {
   expect(response.errors).toHaveLength(1);
   const error = response.errors![0]!;
   return { message: error.message, code: error.extensions?.code, extensions: error.extensions ?? {} };
 }
 
 /** Waits until a gateway serves a registry version (it polls the store); fails after 15 s. */
-export async function untilGatewayServes(gateway: { supergraph: { current: { number: number | null } | null } }, version: number): Promise<void> {
+export async function untilGatewayServes(
+  gateway: { supergraph: { current: { number: number | null } | null } },
+  version: number,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (gateway.supergraph.current?.number !== version) {
-    if (Date.now() > deadline) throw new Error(`The gateway still serves version ${gateway.supergraph.current?.number} after 15 s, not ${version}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `The gateway still serves version ${gateway.supergraph.current?.number} after 15 s, not ${version}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -140,7 +140,10 @@ export function replayTargets(record: TargetRecord): Replay {
   const counts: number[] = [];
   const drawOrder: string[] = [];
   for (const stratum of ['HIGH', 'ELEVATED', 'GENERAL', 'LOW']) {
-    const a = record.snapshotEntries.filter(([, s]) => s === stratum).map(([key]) => key).sort(byCodeUnits);
+    const a = record.snapshotEntries
+      .filter(([, s]) => s === stratum)
+      .map(([key]) => key)
+      .sort(byCodeUnits);
     const ratio = record.strata.find((s) => s.stratum === stratum)?.ratioBasisPoints ?? 0;
     const k = count(a.length, ratio, record.ratioCapBasisPoints);
     counts.push(k);
@@ -157,7 +160,15 @@ export function replayTargets(record: TargetRecord): Replay {
   }
   const batches: string[][] = [];
   for (let i = 0; i < o.length; i += record.batchSize) batches.push(o.slice(i, i + record.batchSize));
-  return { commitmentOk: sha256(record.secret!) === record.commitment, snapshotHash, seed, counts, drawOrder, drawn: [...drawOrder].sort(byCodeUnits), batches };
+  return {
+    commitmentOk: sha256(record.secret!) === record.commitment,
+    snapshotHash,
+    seed,
+    counts,
+    drawOrder,
+    drawn: [...drawOrder].sort(byCodeUnits),
+    batches,
+  };
 }
 
 /** Canonical JSON (README, "The inspector draw"): keys sorted, no spaces, JSON's own escapes. */
@@ -171,9 +182,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Re-plays an inspector-draw record (README, "The inspector draw"). */
-export function replayTeams(record: TeamRecord): { frozenHash: string; inputHash: string; seed: string; assignments: TeamRecord['assignments'] } {
+export function replayTeams(record: TeamRecord): {
+  frozenHash: string;
+  inputHash: string;
+  seed: string;
+  assignments: TeamRecord['assignments'];
+} {
   const input = record.input;
-  const frozenHash = sha256(canonicalJson({ inspectors: input.inspectors, experts: input.experts, conflicts: input.conflicts, entrustments: input.entrustments }));
+  const frozenHash = sha256(
+    canonicalJson({
+      inspectors: input.inspectors,
+      experts: input.experts,
+      conflicts: input.conflicts,
+      entrustments: input.entrustments,
+    }),
+  );
   const inputHash = sha256(canonicalJson(input));
   const seed = sha256(`jointcheck-team/1\n${input.targetSeed}\n${input.department}\n${inputHash}`);
   const random = stream(seed);
@@ -201,10 +224,24 @@ export function replayTeams(record: TeamRecord): { frozenHash: string; inputHash
     return { chosen, vacant };
   };
   const assignments = input.visits.map((visit) => {
-    const inspectorPool = byId(input.inspectors).filter((p) => p.qualified && inDomains(p) && (covers(p.jurisdiction, visit.regionCode) || covers(entrusted(p), visit.regionCode)) && !conflicted(p, visit.key));
+    const inspectorPool = byId(input.inspectors).filter(
+      (p) =>
+        p.qualified &&
+        inDomains(p) &&
+        (covers(p.jurisdiction, visit.regionCode) || covers(entrusted(p), visit.regionCode)) &&
+        !conflicted(p, visit.key),
+    );
     const inspectors = seats(inspectorPool, input.inspectorsPerVisit);
-    const experts = seats(byId(input.experts).filter((p) => inDomains(p) && !conflicted(p, visit.key)), input.expertsPerVisit);
-    return { key: visit.key, inspectors: inspectors.chosen, experts: experts.chosen, vacant: inspectors.vacant + experts.vacant };
+    const experts = seats(
+      byId(input.experts).filter((p) => inDomains(p) && !conflicted(p, visit.key)),
+      input.expertsPerVisit,
+    );
+    return {
+      key: visit.key,
+      inspectors: inspectors.chosen,
+      experts: experts.chosen,
+      vacant: inspectors.vacant + experts.vacant,
+    };
   });
   return { frozenHash, inputHash, seed, assignments };
 }

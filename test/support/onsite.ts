@@ -12,7 +12,10 @@ export async function drawSignature(page: Page, pad: Locator, seed = 0): Promise
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + 20, y + 10);
   await page.mouse.down();
-  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 12), y + Math.sin(i + seed) * (box.height / 4), { steps: 2 });
+  for (let i = 1; i <= 12; i++)
+    await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 12), y + Math.sin(i + seed) * (box.height / 4), {
+      steps: 2,
+    });
   await page.mouse.up();
 }
 
@@ -21,7 +24,11 @@ export async function drawSignature(page: Page, pad: Locator, seed = 0): Promise
  * noted), every team member signs, and submits; waits until the phone shows the visit as submitted
  * or waiting to be sent.
  */
-export async function signAndSubmit(page: Page, business: { signer: string } | { refusal: string } = { signer: '王经理' }, beforeSubmit?: () => Promise<void>): Promise<void> {
+export async function signAndSubmit(
+  page: Page,
+  business: { signer: string } | { refusal: string } = { signer: '王经理' },
+  beforeSubmit?: () => Promise<void>,
+): Promise<void> {
   await page.getByTestId('visit-sign').click();
   await page.getByTestId('sign-step').waitFor();
   if ('signer' in business) {
@@ -34,7 +41,9 @@ export async function signAndSubmit(page: Page, business: { signer: string } | {
   }
   const pads = await page.locator('[data-testid^="team-signature-"][data-testid$="-pad"]').all();
   for (const [i, pad] of pads.entries()) await drawSignature(page, pad, i);
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="visit-submit"]') as HTMLButtonElement | null)?.disabled);
+  await page.waitForFunction(
+    () => !(document.querySelector('[data-testid="visit-submit"]') as HTMLButtonElement | null)?.disabled,
+  );
   await beforeSubmit?.();
   await page.getByTestId('visit-submit').click();
   await page.getByTestId('visit-submission').waitFor();

@@ -14,7 +14,10 @@ export function expectRefusedAfter(answers: readonly LimitedAnswer[], limit: num
   for (const a of answers.slice(0, limit)) expect(a.body.errors?.[0]?.extensions?.code).not.toBe('RATE_LIMITED');
   const refused = answers[limit]!;
   expect(refused.status).toBe(429);
-  expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+  expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+    code: 'RATE_LIMITED',
+    retryAfterSeconds: expect.any(Number),
+  });
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(refused.body.errors?.[0]?.message).toMatch(new RegExp(`at most ${limit} mutations a minute per caller`));
 }

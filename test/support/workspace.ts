@@ -23,7 +23,10 @@ export interface SignedInHub {
   /** The demo official of a role (and department). */
   user(role: string, department?: string | null): DevUser;
   /** A fresh browser context signed in as `who` (desktop, or a phone's screen), on the page `then`. */
-  signedIn(who: DevUser, options?: { phone?: boolean; then?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  signedIn(
+    who: DevUser,
+    options?: { phone?: boolean; then?: string },
+  ): Promise<{ context: BrowserContext; page: Page }>;
   /** Signs a page in as `who` through the provider's own form; lands on the page's post-sign-in route. */
   signIn(page: Page, who: DevUser): Promise<void>;
   /** The access token the page holds (for asking the API the same questions as the same caller). */
@@ -37,25 +40,48 @@ export const WORKSPACE_SEED = 'workspace-test-seed';
 /** The claims the provider puts the role and the department in (the hub's default settings). */
 export const CLAIMS = { roleClaim: 'jointcheck_role', deptClaim: 'jointcheck_dept' };
 
-export async function startSignedInHub(database: TestDatabase, options: { targets?: number; clock?: () => Date; hubOptions?: TestHubOptions; accessTokenTtlSeconds?: number } = {}): Promise<SignedInHub> {
+export async function startSignedInHub(
+  database: TestDatabase,
+  options: { targets?: number; clock?: () => Date; hubOptions?: TestHubOptions; accessTokenTtlSeconds?: number } = {},
+): Promise<SignedInHub> {
   // The browser first: a machine without Chromium fails here, before any process is started.
   const { browser, close } = await launchChromium();
   const users = demoUsers(WORKSPACE_SEED, DEPARTMENT_CODES);
-  const base = { host: '127.0.0.1', resource: 'urn:jointcheck', ...CLAIMS, users, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600 };
-  const first = await spawnDevIdentityProvider({ ...base, port: 0, clients: [{ client_id: 'jointcheck-web', redirect_uris: ['http://127.0.0.1:1/signin/callback'] }] });
+  const base = {
+    host: '127.0.0.1',
+    resource: 'urn:jointcheck',
+    ...CLAIMS,
+    users,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+  };
+  const first = await spawnDevIdentityProvider({
+    ...base,
+    port: 0,
+    clients: [{ client_id: 'jointcheck-web', redirect_uris: ['http://127.0.0.1:1/signin/callback'] }],
+  });
   const port = Number(new URL(first.issuer).port);
   const hubOptions = options.hubOptions ?? {};
-  const hub = await startTestHub(database, options.targets ?? 200, options.clock, { ...hubOptions, env: { ...hubOptions.env, JOINTCHECK_OIDC_ISSUER: first.issuer } });
+  const hub = await startTestHub(database, options.targets ?? 200, options.clock, {
+    ...hubOptions,
+    env: { ...hubOptions.env, JOINTCHECK_OIDC_ISSUER: first.issuer },
+  });
   await first.stop();
   const origin = hub.gateway.url.replace(/\/graphql$/, '');
   const provider = await spawnDevIdentityProvider({
     ...base,
     port,
-    clients: [{ client_id: 'jointcheck-web', redirect_uris: [`${origin}/signin/callback`], post_logout_redirect_uris: [`${origin}/`] }],
+    clients: [
+      {
+        client_id: 'jointcheck-web',
+        redirect_uris: [`${origin}/signin/callback`],
+        post_logout_redirect_uris: [`${origin}/`],
+      },
+    ],
     allowedOrigins: [origin],
   });
   // The hub trusts the first provider's issuer: the second must be the same one.
-  if (provider.issuer !== first.issuer) throw new Error(`The provider came back as ${provider.issuer}, not ${first.issuer}.`);
+  if (provider.issuer !== first.issuer)
+    throw new Error(`The provider came back as ${provider.issuer}, not ${first.issuer}.`);
 
   const user = (role: string, department: string | null = null) => {
     const found = users.find((u) => u.role === role && u.department === department);

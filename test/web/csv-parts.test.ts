@@ -4,7 +4,16 @@ import { countRecords } from '../../subgraphs/kernel/department/csv-import-resol
 /** R6: the page sends a CSV file in parts; every rejected row must still be named by its line in the whole file. */
 describe('a CSV file cut into parts for the workspace import (R6)', () => {
   const header = 'code,title,content';
-  const file = [header, 'A-1,"第一项","内容"', '', 'A-2,"第二项","两行\n的内容"', 'A-3,"第三项","内容"', '', '', 'A-4,"第四项","内容"'].join('\n');
+  const file = [
+    header,
+    'A-1,"第一项","内容"',
+    '',
+    'A-2,"第二项","两行\n的内容"',
+    'A-3,"第三项","内容"',
+    '',
+    '',
+    'A-4,"第四项","内容"',
+  ].join('\n');
 
   it('R6: a record is cut at a line break outside quotes; blank lines are left out; each record keeps the line it starts on', () => {
     expect(csvRecords(file).map((r) => [r.line, r.text.slice(0, 3)])).toEqual([
@@ -22,7 +31,10 @@ describe('a CSV file cut into parts for the workspace import (R6)', () => {
     expect(parts.map((p) => p.rows)).toEqual([2, 2]);
     for (const part of parts) expect(part.csv.startsWith(`${header}\n`)).toBe(true);
     // As the hub counts (header line 1), where each part's records start, plus the offset.
-    const fileLines = (part: (typeof parts)[number]) => csvRecords(part.csv).slice(1).map((r) => r.line + part.lineOffset);
+    const fileLines = (part: (typeof parts)[number]) =>
+      csvRecords(part.csv)
+        .slice(1)
+        .map((r) => r.line + part.lineOffset);
     expect(parts.flatMap(fileLines)).toEqual([2, 4, 6, 9]);
     // The hub's own count of records agrees with the page's.
     expect(parts.map((p) => countRecords(p.csv) - 1)).toEqual([2, 2]);

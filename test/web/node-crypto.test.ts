@@ -7,7 +7,8 @@ import { createHash } from '../../web/src/draw/node-crypto';
  * answers on the inputs the verifier hashes: secrets, witnesses, snapshot lines, team inputs.
  */
 describe("the browser's SHA-256 (R9, R16: the page re-plays the draw with the verifier's own hash)", () => {
-  const node = (parts: string[]) => parts.reduce((h, p) => h.update(p, 'utf8'), nodeCrypto.createHash('sha256')).digest('hex');
+  const node = (parts: string[]) =>
+    parts.reduce((h, p) => h.update(p, 'utf8'), nodeCrypto.createHash('sha256')).digest('hex');
   const web = (parts: string[]) => parts.reduce((h, p) => h.update(p, 'utf8'), createHash('sha256')).digest('hex');
 
   it.each([

@@ -1,7 +1,20 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { isPassing, sendEntry, sendWaiting, type Transport } from '../../web/src/work/onsite/queue';
-import { draftOf, fileBytes, forgetConnection, keepFile, keepVisits, keptVisits, outbox, queue, saveDraft, saveEntry, type KeptVisit, type OutboxEntry } from '../../web/src/work/onsite/store';
+import {
+  draftOf,
+  fileBytes,
+  forgetConnection,
+  keepFile,
+  keepVisits,
+  keptVisits,
+  outbox,
+  queue,
+  saveDraft,
+  saveEntry,
+  type KeptVisit,
+  type OutboxEntry,
+} from '../../web/src/work/onsite/store';
 import { visitDay } from '../../web/src/work/onsite/day';
 import { addDays } from '../../web/src/format';
 
@@ -13,7 +26,13 @@ import { addDays } from '../../web/src/format';
  */
 
 function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
-  const file = (sha256: string) => ({ sha256, kind: 'PHOTO' as const, mediaType: 'image/jpeg', size: 3, name: `${sha256}.jpg` });
+  const file = (sha256: string) => ({
+    sha256,
+    kind: 'PHOTO' as const,
+    mediaType: 'image/jpeg',
+    size: 3,
+    name: `${sha256}.jpg`,
+  });
   return {
     key: 'key-0001-aaaa',
     visitId: 'task-1/91310000MA1K000001',
@@ -22,8 +41,23 @@ function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
     taskName: '2026年第一批联合抽查',
     createdAt: '2026-03-04T02:00:00.000Z',
     files: [file('a'.repeat(64)), file('b'.repeat(64))],
-    submission: { taskId: 'task-1', targetKey: '91310000MA1K000001', inspectedOn: '2026-03-04', results: [], idempotencyKey: 'key-0001-aaaa' },
-    form: { taskId: 'task-1', targetKey: '91310000MA1K000001', contentDigest: 'd'.repeat(64), acknowledgement: 'SIGNED' as never, businessSignerName: '王经理', businessSignature: `sha256:${'c'.repeat(64)}`, refusalNote: null, teamSignatures: [] },
+    submission: {
+      taskId: 'task-1',
+      targetKey: '91310000MA1K000001',
+      inspectedOn: '2026-03-04',
+      results: [],
+      idempotencyKey: 'key-0001-aaaa',
+    },
+    form: {
+      taskId: 'task-1',
+      targetKey: '91310000MA1K000001',
+      contentDigest: 'd'.repeat(64),
+      acknowledgement: 'SIGNED' as never,
+      businessSignerName: '王经理',
+      businessSignature: `sha256:${'c'.repeat(64)}`,
+      refusalNote: null,
+      teamSignatures: [],
+    },
     state: 'WAITING',
     sentFiles: [],
     submissionId: null,
@@ -86,7 +120,15 @@ beforeEach(() => {
 describe("the phone's outbox (issue J)", () => {
   it('R24: a submission is queued and its draft cleared in one step; it is sent file by file, then the results, then the form', async () => {
     const hub = fakeHub();
-    await saveDraft({ id: entry().visitId, subject: 'market-i0001', inspectedOn: '2026-03-04', results: {}, files: {}, signatures: null, updatedAt: '2026-03-04T01:00:00Z' });
+    await saveDraft({
+      id: entry().visitId,
+      subject: 'market-i0001',
+      inspectedOn: '2026-03-04',
+      results: {},
+      files: {},
+      signatures: null,
+      updatedAt: '2026-03-04T01:00:00Z',
+    });
     await queue(entry());
     expect(await draftOf('market-i0001', entry().visitId)).toBeUndefined();
     const saved: OutboxEntry[] = [];
@@ -94,7 +136,14 @@ describe("the phone's outbox (issue J)", () => {
       saved.push(e);
       await saveEntry(e);
     });
-    expect(after).toMatchObject({ state: 'SENT', sentFiles: ['a'.repeat(64), 'b'.repeat(64)], submissionId: 'submission-1', formId: 'form-1', attempts: 1, lastError: null });
+    expect(after).toMatchObject({
+      state: 'SENT',
+      sentFiles: ['a'.repeat(64), 'b'.repeat(64)],
+      submissionId: 'submission-1',
+      formId: 'form-1',
+      attempts: 1,
+      lastError: null,
+    });
     // Each step kept as it was done: two files, the submission, the form, the end.
     expect(saved.map((e) => [e.sentFiles.length, Boolean(e.submissionId), Boolean(e.formId), e.state])).toEqual([
       [1, false, false, 'WAITING'],
@@ -111,10 +160,17 @@ describe("the phone's outbox (issue J)", () => {
     await queue(entry());
     hub.loseAnswerOf('submit');
     const first = await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, saveEntry);
-    expect(first).toMatchObject({ state: 'WAITING', lastErrorCode: 'NETWORK', submissionId: null, sentFiles: ['a'.repeat(64), 'b'.repeat(64)] });
+    expect(first).toMatchObject({
+      state: 'WAITING',
+      lastErrorCode: 'NETWORK',
+      submissionId: null,
+      sentFiles: ['a'.repeat(64), 'b'.repeat(64)],
+    });
     const second = await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, saveEntry);
     expect(second).toMatchObject({ state: 'SENT', submissionId: 'submission-1', attempts: 2 });
-    expect([hub.stored.submits, hub.stored.submissions.size, hub.stored.uploads, hub.stored.forms]).toEqual([2, 1, 2, 1]);
+    expect([hub.stored.submits, hub.stored.submissions.size, hub.stored.uploads, hub.stored.forms]).toEqual([
+      2, 1, 2, 1,
+    ]);
   });
 
   it('a file whose answer was lost is sent again (stored once by its hash); a form whose answer was lost is asked again', async () => {
@@ -125,7 +181,9 @@ describe("the phone's outbox (issue J)", () => {
     hub.loseAnswerOf('sign');
     expect((await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, saveEntry)).state).toBe('WAITING');
     expect((await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, saveEntry)).state).toBe('SENT');
-    expect([hub.stored.uploads, hub.stored.files.size, hub.stored.forms, hub.stored.submissions.size]).toEqual([3, 2, 2, 1]);
+    expect([hub.stored.uploads, hub.stored.files.size, hub.stored.forms, hub.stored.submissions.size]).toEqual([
+      3, 2, 2, 1,
+    ]);
   });
 
   it("the hub's refusal needs a person: the entry stays on the phone, REFUSED, with the hub's words; a passing failure waits", async () => {
@@ -133,10 +191,16 @@ describe("the phone's outbox (issue J)", () => {
     await queue(entry());
     hub.refuse({ code: 'BAD_USER_INPUT', detail: 'results: the visit checks 4 items and 1 have no result' });
     const refused = await sendEntry((await outbox('market-i0001'))[0]!, hub.transport, saveEntry);
-    expect(refused).toMatchObject({ state: 'REFUSED', lastErrorCode: 'BAD_USER_INPUT', lastError: expect.stringMatching(/no result/) });
+    expect(refused).toMatchObject({
+      state: 'REFUSED',
+      lastErrorCode: 'BAD_USER_INPUT',
+      lastError: expect.stringMatching(/no result/),
+    });
     expect(await sendWaiting(() => outbox('market-i0001'), hub.transport, saveEntry)).toBe(0); // a refused entry is not sent again by itself
-    expect((await outbox('market-i0001'))).toHaveLength(1);
-    expect(['NETWORK', 'UNAVAILABLE', 'RATE_LIMITED', 'DOWNSTREAM_SERVICE_ERROR', 'HTTP_502'].every(isPassing)).toBe(true);
+    expect(await outbox('market-i0001')).toHaveLength(1);
+    expect(['NETWORK', 'UNAVAILABLE', 'RATE_LIMITED', 'DOWNSTREAM_SERVICE_ERROR', 'HTTP_502'].every(isPassing)).toBe(
+      true,
+    );
     expect(['BAD_USER_INPUT', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND'].some(isPassing)).toBe(false);
   });
 
@@ -153,28 +217,66 @@ describe("the phone's outbox (issue J)", () => {
     expect(await outbox('tax-i0001')).toEqual([]);
   });
 
-  it("two inspectors on one phone: each keeps their own visits, drafts and files; a re-download never drops a visit with work on it", async () => {
-    const visit = (subject: string, id: string, outcomes: KeptVisit['outcomes'] = { market: [{ code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false }] }) =>
-      ({ id, subject, task: { id: 'task-1', name: '任务', training: false, leadDepartment: 'market', departments: ['market'], windowStart: null, windowEnd: null }, taskOrder: 0, visit: { key: id } as never, outcomes, departmentNames: {}, hubToday: '2026-03-04', keptAt: '2026-03-04T00:00:00Z' }) as KeptVisit;
+  it('two inspectors on one phone: each keeps their own visits, drafts and files; a re-download never drops a visit with work on it', async () => {
+    const visit = (
+      subject: string,
+      id: string,
+      outcomes: KeptVisit['outcomes'] = { market: [{ code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false }] },
+    ) =>
+      ({
+        id,
+        subject,
+        task: {
+          id: 'task-1',
+          name: '任务',
+          training: false,
+          leadDepartment: 'market',
+          departments: ['market'],
+          windowStart: null,
+          windowEnd: null,
+        },
+        taskOrder: 0,
+        visit: { key: id } as never,
+        outcomes,
+        departmentNames: {},
+        hubToday: '2026-03-04',
+        keptAt: '2026-03-04T00:00:00Z',
+      }) as KeptVisit;
     await keepVisits('market-i0001', [visit('market-i0001', 'task-1/A'), visit('market-i0001', 'task-1/B')]);
     await keepVisits('tax-i0001', [visit('tax-i0001', 'task-1/A')]);
     expect((await keptVisits('market-i0001')).map((v) => v.id).sort()).toEqual(['task-1/A', 'task-1/B']);
-    await saveDraft({ id: 'task-1/B', subject: 'market-i0001', inspectedOn: '2026-03-04', results: {}, files: {}, signatures: null, updatedAt: '2026-03-04T01:00:00Z' });
+    await saveDraft({
+      id: 'task-1/B',
+      subject: 'market-i0001',
+      inspectedOn: '2026-03-04',
+      results: {},
+      files: {},
+      signatures: null,
+      updatedAt: '2026-03-04T01:00:00Z',
+    });
     expect(await draftOf('tax-i0001', 'task-1/B')).toBeUndefined();
-    await keepFile('market-i0001', { sha256: 'f'.repeat(64), kind: 'PHOTO', mediaType: 'image/jpeg', size: 3, name: 'a.jpg' }, new Uint8Array([0xff, 0xd8, 0xff]).buffer);
+    await keepFile(
+      'market-i0001',
+      { sha256: 'f'.repeat(64), kind: 'PHOTO', mediaType: 'image/jpeg', size: 3, name: 'a.jpg' },
+      new Uint8Array([0xff, 0xd8, 0xff]).buffer,
+    );
     expect(await fileBytes('tax-i0001', 'f'.repeat(64))).toBeUndefined();
-    expect(new Uint8Array((await fileBytes('market-i0001', 'f'.repeat(64)))!)).toEqual(new Uint8Array([0xff, 0xd8, 0xff]));
+    expect(new Uint8Array((await fileBytes('market-i0001', 'f'.repeat(64)))!)).toEqual(
+      new Uint8Array([0xff, 0xd8, 0xff]),
+    );
     // The hub no longer lists B (the inspector was replaced) and market's outcomes could not be read this time.
     await keepVisits('market-i0001', [visit('market-i0001', 'task-1/A', { market: { error: 'unreachable' } })]);
     const kept = await keptVisits('market-i0001');
     expect(kept.map((v) => v.id).sort()).toEqual(['task-1/A', 'task-1/B']); // B has a draft: kept
-    expect(kept.find((v) => v.id === 'task-1/A')!.outcomes.market).toEqual([{ code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false }]);
+    expect(kept.find((v) => v.id === 'task-1/A')!.outcomes.market).toEqual([
+      { code: 'NO_PROBLEM', label: '未发现问题', dishonesty: false },
+    ]);
     expect((await keptVisits('tax-i0001')).map((v) => v.id)).toEqual(['task-1/A']);
   });
 });
 
 describe('the day of a visit entered on the phone (issue J)', () => {
-  it('follows the hub\'s calendar across the turn of the year: kept on 31 December, checked offline on 2 January', () => {
+  it("follows the hub's calendar across the turn of the year: kept on 31 December, checked offline on 2 January", () => {
     // Kept in the evening of 31 December (China time), opened on the morning of 2 January.
     expect(visitDay('2026-12-31', '2026-12-31T12:00:00.000Z', new Date('2027-01-02T01:30:00Z'))).toBe('2027-01-02');
     // The same China day: the hub's today as it was kept (an evening in UTC is the next China morning).

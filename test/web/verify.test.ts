@@ -1,5 +1,11 @@
 import { publicRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
-import { frozenHash, runTeamDraw, TEAM_ALGORITHM, type TeamDrawInput, type TeamDrawRecord } from '../../subgraphs/joint/draw/teams';
+import {
+  frozenHash,
+  runTeamDraw,
+  TEAM_ALGORITHM,
+  type TeamDrawInput,
+  type TeamDrawRecord,
+} from '../../subgraphs/joint/draw/teams';
 import { NotARecord, THIS_TASK, verifyRecord } from '../../web/src/draw/verify';
 import { fullRecord, roster, SECRET, WITNESS } from '../support/draw-records';
 
@@ -51,23 +57,40 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     expect(result.checks.find((c) => c.check === 'batch order')!.detail).toMatch(/first difference at position/);
   });
 
-  it("R18: a team-draw record re-plays, and is held to the task it belongs to", () => {
+  it('R18: a team-draw record re-plays, and is held to the task it belongs to', () => {
     const input: TeamDrawInput = {
       algorithm: TEAM_ALGORITHM,
       taskId: 't1',
       department: 'tax',
       targetSeed: 'f'.repeat(64),
-      visits: [{ key: 'A', regionCode: '310104' }, { key: 'B', regionCode: '310105' }],
+      visits: [
+        { key: 'A', regionCode: '310104' },
+        { key: 'B', regionCode: '310105' },
+      ],
       domains: ['发票'],
       inspectorsPerVisit: 1,
       expertsPerVisit: 0,
-      inspectors: ['i1', 'i2', 'i3'].map((id) => ({ id, name: id, certificateNo: `C-${id}`, domains: ['发票'], jurisdiction: ['3101'], qualified: true })),
+      inspectors: ['i1', 'i2', 'i3'].map((id) => ({
+        id,
+        name: id,
+        certificateNo: `C-${id}`,
+        domains: ['发票'],
+        jurisdiction: ['3101'],
+        qualified: true,
+      })),
       experts: [],
       conflicts: [],
       entrustments: [],
     };
     const outcome = runTeamDraw(input);
-    const team: TeamDrawRecord = { format: 'jointcheck-team-record/1', input, frozenHash: frozenHash(input), seed: outcome.seed, inputHash: outcome.inputHash, assignments: outcome.assignments };
+    const team: TeamDrawRecord = {
+      format: 'jointcheck-team-record/1',
+      input,
+      frozenHash: frozenHash(input),
+      seed: outcome.seed,
+      inputHash: outcome.inputHash,
+      assignments: outcome.assignments,
+    };
     expect(verifyRecord(team, published)).toMatchObject({ kind: 'teams', verdict: 'verified' });
     const elsewhere = verifyRecord({ ...team, input: { ...input, taskId: 't2' } }, published);
     expect(elsewhere.verdict).toBe('failed');
@@ -79,7 +102,11 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     const result = verifyRecord(respelled, published);
     expect(result.verdict).toBe('failed');
     expect(failing(result)).toEqual([THIS_TASK]);
-    expect(result.checks.find((c) => c.check === 'witness spelling')).toMatchObject({ ok: true, warning: true, detail: expect.stringContaining('"3 8 9 14 22 27 31"') });
+    expect(result.checks.find((c) => c.check === 'witness spelling')).toMatchObject({
+      ok: true,
+      warning: true,
+      detail: expect.stringContaining('"3 8 9 14 22 27 31"'),
+    });
   });
 
   it('what is not a record it can read is refused in words a person can act on, not checked', () => {

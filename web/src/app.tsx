@@ -35,7 +35,10 @@ export function useSession(): SessionIdentity | null {
   // Expiry while the page is open (issue I): read the session again when the token expires.
   useEffect(() => {
     if (!session?.expiresAt) return;
-    const timer = setTimeout(() => setSession(currentSession()), Math.min(2 ** 31 - 1, Math.max(0, session.expiresAt * 1000 - Date.now()) + 250));
+    const timer = setTimeout(
+      () => setSession(currentSession()),
+      Math.min(2 ** 31 - 1, Math.max(0, session.expiresAt * 1000 - Date.now()) + 250),
+    );
     return () => clearTimeout(timer);
   }, [session]);
   return session;
@@ -135,7 +138,9 @@ export function App() {
         </Router>
       </main>
       <footer class="site">
-        <p>本页面只公示依法应当公开的信息：抽查计划、抽取记录和检查结果。商业秘密、个人信息和内部信用风险分类不予公示（R25、R30）。</p>
+        <p>
+          本页面只公示依法应当公开的信息：抽查计划、抽取记录和检查结果。商业秘密、个人信息和内部信用风险分类不予公示（R25、R30）。
+        </p>
         <p>
           数据来自各部门系统，经联合抽查平台汇集；开发者可使用同一 GraphQL 接口：<code>/graphql</code>。
         </p>

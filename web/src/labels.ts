@@ -47,7 +47,12 @@ export const PLAN_KIND: Record<string, string> = { JOINT: '部门联合抽查', 
 export const ITEM_CATEGORY: Record<string, string> = { KEY: '重点检查事项', GENERAL: '一般检查事项' };
 
 /** 信用风险分类 (R13): counts per class are public, a target's class is not. */
-export const STRATUM: Record<string, string> = { HIGH: '高风险', ELEVATED: '较高风险', GENERAL: '一般风险', LOW: '低风险' };
+export const STRATUM: Record<string, string> = {
+  HIGH: '高风险',
+  ELEVATED: '较高风险',
+  GENERAL: '一般风险',
+  LOW: '低风险',
+};
 
 /** 结果状态. */
 export const RESULT_STATUS: Record<string, string> = { RECORDED: '已录入', APPROVED: '已审核', PUBLISHED: '已公示' };
@@ -144,13 +149,22 @@ export const ERROR_ADVICE: Record<string, string> = {
 // --- The workspace's task screen and its teams (issue I, web/src/work/task.tsx, teams.tsx) ---
 
 /** 检查组成员来源 (R18, R20, R21). */
-export const MEMBER_ORIGIN: Record<string, string> = { DRAWN: '随机抽取', REPLACEMENT: '更换（R20）', ASSIGNED: '补足空缺' };
+export const MEMBER_ORIGIN: Record<string, string> = {
+  DRAWN: '随机抽取',
+  REPLACEMENT: '更换（R20）',
+  ASSIGNED: '补足空缺',
+};
 
 /** 席位状态 (R20). */
 export const SEAT_STATUS: Record<string, string> = { ACTIVE: '在组', REPLACED: '已更换（留档）' };
 
 /** 更换理由 (R20): 岗位调整、工作冲突、健康状况、执法回避. */
-export const REPLACEMENT_REASON: Record<string, string> = { JOB_CHANGE: '岗位调整', WORK_CONFLICT: '工作冲突', HEALTH: '健康状况', RECUSAL: '执法回避' };
+export const REPLACEMENT_REASON: Record<string, string> = {
+  JOB_CHANGE: '岗位调整',
+  WORK_CONFLICT: '工作冲突',
+  HEALTH: '健康状况',
+  RECUSAL: '执法回避',
+};
 
 /** 检查组成员类别 (R8, R18). */
 export const MEMBER_KIND: Record<string, string> = { INSPECTOR: '执法检查人员', EXPERT: '专业人员' };

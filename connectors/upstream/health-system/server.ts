@@ -52,14 +52,65 @@ const GRADES = ['A', 'B', 'C', 'D'] as const;
 
 /** Its checklist (检查事项), citing the laws its inspectors apply. */
 const ITEMS = [
-  { itemNo: 'WJ-001', name: '医疗机构执业许可证及校验情况', law: '《医疗机构管理条例》第十五条、第二十二条', key: 1, domain: '医疗机构监管' },
-  { itemNo: 'WJ-002', name: '医师、护士执业资格与注册', law: '《中华人民共和国医师法》第十三条；《护士条例》第七条', key: 1, domain: '医疗机构监管' },
-  { itemNo: 'WJ-003', name: '医疗废物分类收集与交接登记', law: '《医疗废物管理条例》第十四条、第十六条', key: 1, domain: '传染病防治' },
-  { itemNo: 'WJ-004', name: '传染病疫情报告与预检分诊', law: '《中华人民共和国传染病防治法》第三十条、第五十一条', key: 1, domain: '传染病防治' },
-  { itemNo: 'WJ-005', name: '公共场所卫生许可证与从业人员健康合格证明', law: '《公共场所卫生管理条例》第六条、第八条', key: 0, cap: 10, domain: '公共卫生' },
-  { itemNo: 'WJ-006', name: '生活饮用水卫生许可与水质检测', law: '《生活饮用水卫生监督管理办法》第七条', key: 0, cap: 10, domain: '公共卫生' },
-  { itemNo: 'WJ-007', name: '消毒产品生产企业卫生许可', law: '《消毒管理办法》第二十条', key: 0, cap: 5, domain: '公共卫生' },
-  { itemNo: 'WJ-008', name: '放射诊疗许可与防护检测', law: '《放射诊疗管理规定》第十六条', key: 1, domain: '医疗机构监管' },
+  {
+    itemNo: 'WJ-001',
+    name: '医疗机构执业许可证及校验情况',
+    law: '《医疗机构管理条例》第十五条、第二十二条',
+    key: 1,
+    domain: '医疗机构监管',
+  },
+  {
+    itemNo: 'WJ-002',
+    name: '医师、护士执业资格与注册',
+    law: '《中华人民共和国医师法》第十三条；《护士条例》第七条',
+    key: 1,
+    domain: '医疗机构监管',
+  },
+  {
+    itemNo: 'WJ-003',
+    name: '医疗废物分类收集与交接登记',
+    law: '《医疗废物管理条例》第十四条、第十六条',
+    key: 1,
+    domain: '传染病防治',
+  },
+  {
+    itemNo: 'WJ-004',
+    name: '传染病疫情报告与预检分诊',
+    law: '《中华人民共和国传染病防治法》第三十条、第五十一条',
+    key: 1,
+    domain: '传染病防治',
+  },
+  {
+    itemNo: 'WJ-005',
+    name: '公共场所卫生许可证与从业人员健康合格证明',
+    law: '《公共场所卫生管理条例》第六条、第八条',
+    key: 0,
+    cap: 10,
+    domain: '公共卫生',
+  },
+  {
+    itemNo: 'WJ-006',
+    name: '生活饮用水卫生许可与水质检测',
+    law: '《生活饮用水卫生监督管理办法》第七条',
+    key: 0,
+    cap: 10,
+    domain: '公共卫生',
+  },
+  {
+    itemNo: 'WJ-007',
+    name: '消毒产品生产企业卫生许可',
+    law: '《消毒管理办法》第二十条',
+    key: 0,
+    cap: 5,
+    domain: '公共卫生',
+  },
+  {
+    itemNo: 'WJ-008',
+    name: '放射诊疗许可与防护检测',
+    law: '《放射诊疗管理规定》第十六条',
+    key: 1,
+    domain: '医疗机构监管',
+  },
 ];
 
 function seedDatabase(db: Database.Database, options: HealthSystemOptions): void {
@@ -82,15 +133,35 @@ function seedDatabase(db: Database.Database, options: HealthSystemOptions): void
       if (entity.kind !== 'ENTERPRISE') continue;
       n++;
       const risk = 1 + Math.min(3, Math.floor(entity.latentRisk * 4 + rng() * 0.5));
-      insertUnit.run(`WJ${String(n).padStart(6, '0')}`, entity.uscc, entity.name, UNIT_TYPES[Math.floor(rng() * UNIT_TYPES.length)], entity.regionCode, entity.industryCode, GRADES[Math.min(3, Math.floor(entity.latentRisk * 4))], risk, Math.floor(entity.latentRisk * 3), Math.floor(rng() * 3));
+      insertUnit.run(
+        `WJ${String(n).padStart(6, '0')}`,
+        entity.uscc,
+        entity.name,
+        UNIT_TYPES[Math.floor(rng() * UNIT_TYPES.length)],
+        entity.regionCode,
+        entity.industryCode,
+        GRADES[Math.min(3, Math.floor(entity.latentRisk * 4))],
+        risk,
+        Math.floor(entity.latentRisk * 3),
+        Math.floor(rng() * 3),
+      );
     }
     const districts = ['310101', '310104', '310105', '310106', '310107', '310109', '310110', '310112'];
     for (let i = 1; i <= 24; i++) {
       const rng = rngFor('health-system', 'inspector', i);
       const specialties = ITEMS.map((it) => it.domain).filter((d, k, all) => all.indexOf(d) === k && rng() < 0.6);
-      insertInspector.run(`WJ-S${String(i).padStart(3, '0')}`, `卫健监督员${i}`, `31000${String(20180000 + i)}`, (specialties.length ? specialties : ['公共卫生']).join(','), i % 4 === 0 ? '31' : districts.filter(() => rng() < 0.5).join(',') || '310101', i === 24 ? 0 : 1, `1390000${String(1000 + i)}`);
+      insertInspector.run(
+        `WJ-S${String(i).padStart(3, '0')}`,
+        `卫健监督员${i}`,
+        `31000${String(20180000 + i)}`,
+        (specialties.length ? specialties : ['公共卫生']).join(','),
+        i % 4 === 0 ? '31' : districts.filter(() => rng() < 0.5).join(',') || '310101',
+        i === 24 ? 0 : 1,
+        `1390000${String(1000 + i)}`,
+      );
     }
-    for (const it of ITEMS) insertItem.run(it.itemNo, 1, it.name, it.law, it.key, it.key ? null : (it.cap ?? null), it.domain, 'ACTIVE');
+    for (const it of ITEMS)
+      insertItem.run(it.itemNo, 1, it.name, it.law, it.key, it.key ? null : (it.cap ?? null), it.domain, 'ACTIVE');
   })();
 }
 
@@ -113,7 +184,11 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
     const api = req.path.startsWith('/api/');
     const route = api ? req.path.slice(4) : req.path;
     if (api) {
-      calls.push({ method: req.method, path: route, query: new URLSearchParams(req.query as Record<string, string>).toString() });
+      calls.push({
+        method: req.method,
+        path: route,
+        query: new URLSearchParams(req.query as Record<string, string>).toString(),
+      });
       // The latest requests only: the quick start runs it for as long as the hub.
       if (calls.length > 20_000) calls.splice(0, calls.length - 10_000);
     }
@@ -147,14 +222,25 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   app.get('/api/v2/units', (req, res) => {
     const { pageNo, pageSize, offset } = page(req);
     const area = typeof req.query.areaPrefix === 'string' ? req.query.areaPrefix : '';
-    const rows = db.prepare(`SELECT * FROM unit WHERE ${likeClause('area_code', '?')} ORDER BY unit_code LIMIT ? OFFSET ?`).all(likeStartingWith(area), pageSize, offset);
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM unit WHERE ${likeClause('area_code', '?')}`).get(likeStartingWith(area)) as { n: number }).n;
+    const rows = db
+      .prepare(`SELECT * FROM unit WHERE ${likeClause('area_code', '?')} ORDER BY unit_code LIMIT ? OFFSET ?`)
+      .all(likeStartingWith(area), pageSize, offset);
+    const total = (
+      db
+        .prepare(`SELECT COUNT(*) AS n FROM unit WHERE ${likeClause('area_code', '?')}`)
+        .get(likeStartingWith(area)) as { n: number }
+    ).n;
     res.json({ code: 0, data: { total, pageNo, pageSize, records: rows } });
   });
   app.get('/api/v2/units/batch', (req, res) => {
-    const codes = String(req.query.creditCodes ?? '').split(',').filter(Boolean);
-    if (codes.length > 100) return void res.status(400).json({ code: 400, message: 'at most 100 creditCodes per request' });
-    const rows = codes.length ? db.prepare(`SELECT * FROM unit WHERE credit_code IN (${codes.map(() => '?').join(',')})`).all(...codes) : [];
+    const codes = String(req.query.creditCodes ?? '')
+      .split(',')
+      .filter(Boolean);
+    if (codes.length > 100)
+      return void res.status(400).json({ code: 400, message: 'at most 100 creditCodes per request' });
+    const rows = codes.length
+      ? db.prepare(`SELECT * FROM unit WHERE credit_code IN (${codes.map(() => '?').join(',')})`).all(...codes)
+      : [];
     res.json({ code: 0, data: { records: rows } });
   });
   app.get('/api/v2/inspectors', (req, res) => {
@@ -171,17 +257,28 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
     const key = req.get('idempotency-key');
     if (!key) return void res.status(400).json({ code: 400, message: 'Idempotency-Key header required' });
     const payload = JSON.stringify(req.body ?? null);
-    const existing = db.prepare('SELECT record_no, payload FROM result WHERE request_key = ?').get(key) as { record_no: number; payload: string } | undefined;
+    const existing = db.prepare('SELECT record_no, payload FROM result WHERE request_key = ?').get(key) as
+      { record_no: number; payload: string } | undefined;
     if (existing) {
-      if (existing.payload !== payload) return void res.status(409).json({ code: 409, message: `key ${key} was used for other content` });
+      if (existing.payload !== payload)
+        return void res.status(409).json({ code: 409, message: `key ${key} was used for other content` });
       return void res.json({ code: 0, data: { recordNo: existing.record_no, created: false } });
     }
-    const info = db.prepare('INSERT INTO result (request_key, payload, received_at) VALUES (?, ?, ?)').run(key, payload, new Date().toISOString());
+    const info = db
+      .prepare('INSERT INTO result (request_key, payload, received_at) VALUES (?, ?, ?)')
+      .run(key, payload, new Date().toISOString());
     res.status(201).json({ code: 0, data: { recordNo: Number(info.lastInsertRowid), created: true } });
   });
   app.get('/api/v2/results', (req, res) => {
     const { pageNo, pageSize, offset } = page(req);
-    const rows = (db.prepare('SELECT * FROM result ORDER BY record_no LIMIT ? OFFSET ?').all(pageSize, offset) as Array<{ record_no: number; request_key: string; payload: string; received_at: string }>).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+    const rows = (
+      db.prepare('SELECT * FROM result ORDER BY record_no LIMIT ? OFFSET ?').all(pageSize, offset) as Array<{
+        record_no: number;
+        request_key: string;
+        payload: string;
+        received_at: string;
+      }>
+    ).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
     res.json({ code: 0, data: { pageNo, pageSize, records: rows } });
   });
 
@@ -197,7 +294,9 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
     });
   } catch (error) {
     db.close();
-    throw new Error(`The health system's stand-in could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${(error as Error).message}`);
+    throw new Error(
+      `The health system's stand-in could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${(error as Error).message}`,
+    );
   }
   const { port } = server.address() as AddressInfo;
   let stopped: Promise<void> | undefined;

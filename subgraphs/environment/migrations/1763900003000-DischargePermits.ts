@@ -8,7 +8,13 @@ export class DischargePermits1763900003000 implements MigrationInterface {
     await q.createTable(
       table(
         'discharge_permit',
-        [varchar('permit_no', 30, { isPrimary: true }), varchar('uscc', 18), varchar('management_class', 12), text('pollutants'), varchar('valid_until', 10)],
+        [
+          varchar('permit_no', 30, { isPrimary: true }),
+          varchar('uscc', 18),
+          varchar('management_class', 12),
+          text('pollutants'),
+          varchar('valid_until', 10),
+        ],
         [{ name: 'idx_discharge_permit_uscc', columns: ['uscc'] }],
       ),
     );

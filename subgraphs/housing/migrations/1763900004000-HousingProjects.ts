@@ -8,7 +8,13 @@ export class HousingProjects1763900004000 implements MigrationInterface {
     await q.createTable(
       table(
         'housing_qualification',
-        [varchar('certificate_no', 30, { isPrimary: true }), varchar('uscc', 18), varchar('category', 60), varchar('grade', 10), varchar('valid_until', 10)],
+        [
+          varchar('certificate_no', 30, { isPrimary: true }),
+          varchar('uscc', 18),
+          varchar('category', 60),
+          varchar('grade', 10),
+          varchar('valid_until', 10),
+        ],
         [{ name: 'idx_housing_qualification_uscc', columns: ['uscc'] }],
       ),
     );

@@ -55,7 +55,12 @@ function lunar(year: number, month: number, day: number): string {
  * The dates the 办法 fixes for lunar festivals and 清明 in a year: 正月初一, 清明, 端午 and 中秋.
  * Every one of them falls in the Gregorian year of the same number.
  */
-export function lunarFestivals(year: number): { springFestival: string; qingming: string; dragonBoat: string; midAutumn: string } {
+export function lunarFestivals(year: number): {
+  springFestival: string;
+  qingming: string;
+  dragonBoat: string;
+  midAutumn: string;
+} {
   if (!Number.isInteger(year) || year < 1901 || year > LUNAR_TABLES_UNTIL) {
     throw new RangeError(`The lunar tables reach 1901 to ${LUNAR_TABLES_UNTIL}; ${year} is outside them.`);
   }
@@ -72,7 +77,8 @@ export function lunarFestivals(year: number): { springFestival: string; qingming
  * festivals on one day (中秋 on 1 October) give one date, named by both.
  */
 export function statutoryHolidays(year: number): StatutoryHoliday[] {
-  if (year < STATUTORY_RULES_SINCE) throw new RangeError(`The 2025 revision of the 办法 applies from ${STATUTORY_RULES_SINCE}; ${year} is before it.`);
+  if (year < STATUTORY_RULES_SINCE)
+    throw new RangeError(`The 2025 revision of the 办法 applies from ${STATUTORY_RULES_SINCE}; ${year} is before it.`);
   const f = lunarFestivals(year);
   const y = String(year);
   const listed: StatutoryHoliday[] = [

@@ -67,14 +67,18 @@ describe('working days on the State Council holiday notices', () => {
     expect(calendar.isWorkingDay(date)).toBe(false);
   });
 
-  it.each([...NOTICE_2025.workdays, ...NOTICE_2026.workdays])('swapped weekend day %s (调休上班) is a working day', (date) => {
-    expect(new Date(`${date}T00:00:00Z`).getUTCDay() % 6).toBe(0); // a Saturday or Sunday indeed
-    expect(calendar.isWorkingDay(date)).toBe(true);
-  });
+  it.each([...NOTICE_2025.workdays, ...NOTICE_2026.workdays])(
+    'swapped weekend day %s (调休上班) is a working day',
+    (date) => {
+      expect(new Date(`${date}T00:00:00Z`).getUTCDay() % 6).toBe(0); // a Saturday or Sunday indeed
+      expect(calendar.isWorkingDay(date)).toBe(true);
+    },
+  );
 
   it('ordinary weekends are not working days, ordinary weekdays are', () => {
     // 2025-03-08/09 and 2026-03-07/08 are a Saturday and a Sunday outside any holiday.
-    for (const date of ['2025-03-08', '2025-03-09', '2026-03-07', '2026-03-08']) expect(calendar.isWorkingDay(date)).toBe(false);
+    for (const date of ['2025-03-08', '2025-03-09', '2026-03-07', '2026-03-08'])
+      expect(calendar.isWorkingDay(date)).toBe(false);
     for (const date of ['2025-03-10', '2025-09-30', '2026-03-09']) expect(calendar.isWorkingDay(date)).toBe(true);
   });
 
@@ -154,14 +158,19 @@ describe('working days left until a deadline (R25, R31)', () => {
       for (const today of days('2026-01-26', '2026-04-10')) {
         const left = calendar.workingDaysLeft(today, deadline);
         expect([today, deadline, left < 0]).toEqual([today, deadline, today > deadline]);
-        if (calendar.isWorkingDay(today)) expect([today, deadline, left]).toEqual([today, deadline, calendar.workingDaysBetween(today, deadline)]);
+        if (calendar.isWorkingDay(today))
+          expect([today, deadline, left]).toEqual([today, deadline, calendar.workingDaysBetween(today, deadline)]);
       }
     }
   });
 
   it('refuses malformed dates naming the argument', () => {
-    expect(refusal(() => calendar.workingDaysLeft('2026-3-1', '2026-03-12')).extensions).toMatchObject({ field: 'today' });
-    expect(refusal(() => calendar.workingDaysLeft('2026-03-01', '2026-02-30')).extensions).toMatchObject({ field: 'deadline' });
+    expect(refusal(() => calendar.workingDaysLeft('2026-3-1', '2026-03-12')).extensions).toMatchObject({
+      field: 'today',
+    });
+    expect(refusal(() => calendar.workingDaysLeft('2026-03-01', '2026-02-30')).extensions).toMatchObject({
+      field: 'deadline',
+    });
   });
 });
 
@@ -169,7 +178,21 @@ describe('working days left until a deadline (R25, R31)', () => {
  * Chinese New Year 2027 is 6 February (正月初一), 清明 5 April, 端午 9 June, 中秋 15 September: the
  * almanac's dates, written here by hand, not taken from the package under test.
  */
-const STATUTORY_2027 = ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02', '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03'];
+const STATUTORY_2027 = [
+  '2027-01-01',
+  '2027-02-05',
+  '2027-02-06',
+  '2027-02-07',
+  '2027-02-08',
+  '2027-04-05',
+  '2027-05-01',
+  '2027-05-02',
+  '2027-06-09',
+  '2027-09-15',
+  '2027-10-01',
+  '2027-10-02',
+  '2027-10-03',
+];
 
 describe('a year without its holiday notice is counted provisionally (R11, R25 at the turn of the year)', () => {
   // chinese-days@1.5.7 has no 2027 data. If an upgraded package covers 2027, build these
@@ -199,7 +222,12 @@ describe('a year without its holiday notice is counted provisionally (R11, R25 a
   });
 
   it("becomes final once the year's notice is loaded, and the notice's days then count", () => {
-    const notice2027 = { year: 2027, source: 'test: a fictitious notice', holidays: ['2027-01-01', '2027-01-04'], workdays: ['2027-01-09'] };
+    const notice2027 = {
+      year: 2027,
+      source: 'test: a fictitious notice',
+      holidays: ['2027-01-01', '2027-01-04'],
+      workdays: ['2027-01-09'],
+    };
     const loaded = defaultCalendar({ extraYears: [notice2027] });
     expect(loaded.deadline('2026-12-10', 20)).toEqual({ date: '2027-01-09', provisionalYears: [] }); // 4 January off, Saturday 9 worked
     expect(loaded.addWorkingDays('2027-01-01', 5)).toBe('2027-01-09'); // 4 January off, Saturday 9 worked
@@ -207,9 +235,12 @@ describe('a year without its holiday notice is counted provisionally (R11, R25 a
     expect(loaded.provisionalNote([])).toBe('');
   });
 
-  it("a provisional year never has a holiday the notice lacks: the notices of 2025 and 2026 hold every computed statutory holiday", () => {
+  it('a provisional year never has a holiday the notice lacks: the notices of 2025 and 2026 hold every computed statutory holiday', () => {
     for (const year of packageCalendarYears().filter((y) => y.year >= STATUTORY_RULES_SINCE)) {
-      expect([year.year, statutoryHolidays(year.year).filter((h) => !year.holidays.includes(h.date))]).toEqual([year.year, []]);
+      expect([year.year, statutoryHolidays(year.year).filter((h) => !year.holidays.includes(h.date))]).toEqual([
+        year.year,
+        [],
+      ]);
     }
   });
 
@@ -243,7 +274,9 @@ describe('bad input', () => {
       expect(refusal(() => calendar.isWorkingDay(date)).extensions).toMatchObject({ field: 'date' });
     }
     expect(refusal(() => calendar.addWorkingDays('2025-10-32', 1)).extensions).toMatchObject({ field: 'from' });
-    expect(refusal(() => calendar.workingDaysBetween('2025-10-01', '2025-1-2')).extensions).toMatchObject({ field: 'to' });
+    expect(refusal(() => calendar.workingDaysBetween('2025-10-01', '2025-1-2')).extensions).toMatchObject({
+      field: 'to',
+    });
     for (const n of [0, -1, 1.5, Number.NaN]) {
       expect(refusal(() => calendar.addWorkingDays('2025-09-30', n)).extensions).toMatchObject({ field: 'n' });
     }
@@ -252,7 +285,12 @@ describe('bad input', () => {
 
 describe('year data beyond the package', () => {
   // A fictitious year: 2099-01-01 (a Thursday) off, Sat 2099-01-03 worked.
-  const FICTITIOUS_2099 = { year: 2099, source: 'test: a fictitious notice', holidays: ['2099-01-01'], workdays: ['2099-01-03'] };
+  const FICTITIOUS_2099 = {
+    year: 2099,
+    source: 'test: a fictitious notice',
+    holidays: ['2099-01-01'],
+    workdays: ['2099-01-03'],
+  };
 
   it('an extra year makes that year covered', () => {
     expect(calendar.isCovered(2099)).toBe(false);
@@ -317,7 +355,9 @@ describe('year data beyond the package', () => {
   });
 
   it('refuses a calendar folder that does not exist (a setting pointing nowhere), naming the setting', () => {
-    expect(() => defaultCalendar({ dataDir: path.join(os.tmpdir(), 'no-such-calendar-folder') })).toThrow(/does not exist.*JOINTCHECK_CALENDAR_DIR/);
+    expect(() => defaultCalendar({ dataDir: path.join(os.tmpdir(), 'no-such-calendar-folder') })).toThrow(
+      /does not exist.*JOINTCHECK_CALENDAR_DIR/,
+    );
   });
 });
 

@@ -87,9 +87,12 @@ function isWeekend(day: number): boolean {
 function parseDate(date: string, field: string): number {
   const day = typeof date === 'string' ? dayNumberOf(date) : null;
   if (day === null) {
-    throw badInput(`${field} must be a calendar date written YYYY-MM-DD (e.g. 2025-10-09), got ${JSON.stringify(date)}.`, {
-      field,
-    });
+    throw badInput(
+      `${field} must be a calendar date written YYYY-MM-DD (e.g. 2025-10-09), got ${JSON.stringify(date)}.`,
+      {
+        field,
+      },
+    );
   }
   return day;
 }
@@ -100,7 +103,8 @@ function parseDate(date: string, field: string): number {
  */
 export function chinaDate(instant: Date): string {
   const ms = instant instanceof Date ? instant.getTime() : Number.NaN;
-  if (!Number.isFinite(ms)) throw badInput('The instant to convert to a China date is not a valid time.', { field: 'instant' });
+  if (!Number.isFinite(ms))
+    throw badInput('The instant to convert to a China date is not a valid time.', { field: 'instant' });
   return dateOf(Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS));
 }
 
@@ -115,9 +119,12 @@ export function checkCalendarYear(raw: unknown, origin: string): CalendarYear {
   };
   if (typeof raw !== 'object' || raw === null) return fail('expected an object { year, source, holidays, workdays }.');
   const { year, source, holidays, workdays } = raw as Record<string, unknown>;
-  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999) return fail('"year" must be a four-digit year.');
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999)
+    return fail('"year" must be a four-digit year.');
   if (typeof source !== 'string' || source.trim() === '') {
-    return fail(`"source" must cite the notice (国务院办公厅关于${year}年部分节假日安排的通知, with its document number).`);
+    return fail(
+      `"source" must cite the notice (国务院办公厅关于${year}年部分节假日安排的通知, with its document number).`,
+    );
   }
   const dates = (key: string, value: unknown): string[] => {
     if (!Array.isArray(value)) return fail(`"${key}" must be a list of 'YYYY-MM-DD' dates.`);
@@ -132,7 +139,8 @@ export function checkCalendarYear(raw: unknown, origin: string): CalendarYear {
   const w = dates('workdays', workdays);
   if (h.length === 0) fail('"holidays" is empty; a year is covered only with its notice\'s holidays (元旦 at least).');
   for (const d of w) {
-    if (!isWeekend(dayNumberOf(d) as number)) fail(`"workdays" holds ${d}, a weekday; list only weekend days worked (调休上班).`);
+    if (!isWeekend(dayNumberOf(d) as number))
+      fail(`"workdays" holds ${d}, a weekday; list only weekend days worked (调休上班).`);
     if (h.includes(d)) fail(`${d} is listed both as a holiday and as a working day.`);
   }
   return { year, source, holidays: h, workdays: w };
@@ -202,7 +210,10 @@ export class WorkingDayCalendar {
    * is not loaded: a count over those dates is provisional exactly when this is not empty.
    */
   yearsWithoutNotice(from: string, to: string): number[] {
-    const [a, b] = [yearOf(parseDate(from, 'from')), yearOf(parseDate(to, 'to'))].sort((x, y) => x - y) as [number, number];
+    const [a, b] = [yearOf(parseDate(from, 'from')), yearOf(parseDate(to, 'to'))].sort((x, y) => x - y) as [
+      number,
+      number,
+    ];
     const out: number[] = [];
     for (let year = a; year <= b; year++) if (!this.years.has(year)) out.push(year);
     return out;
@@ -232,9 +243,11 @@ export class WorkingDayCalendar {
   addWorkingDays(from: string, n: number): string {
     let day = this.covered(parseDate(from, 'from'));
     if (!Number.isInteger(n) || n < 1) {
-      throw badInput(`The number of working days must be a whole number of at least 1, got ${String(n)}.`, { field: 'n' });
+      throw badInput(`The number of working days must be a whole number of at least 1, got ${String(n)}.`, {
+        field: 'n',
+      });
     }
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day = this.covered(day + 1);
       if (this.working(day)) left--;
     }
@@ -321,7 +334,9 @@ export class WorkingDayCalendar {
 export function packageCalendarYears(): CalendarYear[] {
   const file = require.resolve('chinese-days/dist/chinese-days.json');
   const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { holidays?: object; workdays?: object };
-  const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(file), '..', 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(file), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const byYear = new Map<number, { holidays: string[]; workdays: string[] }>();
   const entry = (date: string) => {
     const year = Number(date.slice(0, 4));
@@ -333,7 +348,12 @@ export function packageCalendarYears(): CalendarYear[] {
   for (const d of Object.keys(data.workdays ?? {})) entry(d).workdays.push(d);
   return [...byYear]
     .filter(([, e]) => e.holidays.length > 0)
-    .map(([year, e]) => checkCalendarYear({ year, source: `chinese-days@${version} (dist/chinese-days.json)`, ...e }, `chinese-days@${version}, ${year}`));
+    .map(([year, e]) =>
+      checkCalendarYear(
+        { year, source: `chinese-days@${version} (dist/chinese-days.json)`, ...e },
+        `chinese-days@${version}, ${year}`,
+      ),
+    );
 }
 
 /**
@@ -347,7 +367,9 @@ export function loadCalendarDir(dir: string): CalendarYear[] {
     names = fs.readdirSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`Working-day calendar: the folder ${dir} does not exist. Set JOINTCHECK_CALENDAR_DIR to the folder of the holiday notices' year files (YYYY.json).`);
+      throw new Error(
+        `Working-day calendar: the folder ${dir} does not exist. Set JOINTCHECK_CALENDAR_DIR to the folder of the holiday notices' year files (YYYY.json).`,
+      );
     }
     throw e;
   }
@@ -363,7 +385,8 @@ export function loadCalendarDir(dir: string): CalendarYear[] {
       throw new Error(`Working-day calendar ${file}: not valid JSON (${(e as Error).message}).`);
     }
     const y = checkCalendarYear(raw, file);
-    if (y.year !== Number(m[1])) throw new Error(`Working-day calendar ${file}: "year" is ${y.year}, the file name says ${m[1]}.`);
+    if (y.year !== Number(m[1]))
+      throw new Error(`Working-day calendar ${file}: "year" is ${y.year}, the file name says ${m[1]}.`);
     years.push(y);
   }
   return years;
@@ -390,7 +413,8 @@ export interface DefaultCalendarOptions {
 export function defaultCalendar(options: DefaultCalendarOptions = {}): WorkingDayCalendar {
   const dataDir = options.dataDir ?? CALENDAR_DATA_DIR;
   const years = new Map<number, CalendarYear>();
-  for (const y of [...packageCalendarYears(), ...loadCalendarDir(dataDir), ...(options.extraYears ?? [])]) years.set(y.year, y);
+  for (const y of [...packageCalendarYears(), ...loadCalendarDir(dataDir), ...(options.extraYears ?? [])])
+    years.set(y.year, y);
   const dataDirLabel = options.dataDir === undefined ? CALENDAR_DATA_LABEL : dataDir;
   return new WorkingDayCalendar([...years.values()], { dataDirLabel });
 }

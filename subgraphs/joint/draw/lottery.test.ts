@@ -36,7 +36,7 @@ describe('the target draw', () => {
     expect(drawCount(3, 10000)).toBe(3);
   });
 
-  it('R2: a GENERAL item\'s cap bounds every stratum\'s count, rounded down, so rounding up never passes it', () => {
+  it("R2: a GENERAL item's cap bounds every stratum's count, rounded down, so rounding up never passes it", () => {
     expect(drawCount(3, 500, 500)).toBe(0); // 5% of 3 would round up to 1 = 33%
     expect(drawCount(40, 500, 500)).toBe(2);
     expect(drawCount(100, 300, 500)).toBe(3); // below the cap: the ratio decides
@@ -69,7 +69,13 @@ describe('the target draw', () => {
     expect([...flat].sort()).toEqual(record.drawn);
     expect(record.batches.every((b, i) => b.length === 10 || i === record.batches.length - 1)).toBe(true);
     expect(flat).not.toEqual(record.drawn); // not the sorted order
-    const other = fullRecord(roster(), SECRET, 'another witness', { HIGH: 10000, ELEVATED: 5000, GENERAL: 5000, LOW: 5000 }, 10);
+    const other = fullRecord(
+      roster(),
+      SECRET,
+      'another witness',
+      { HIGH: 10000, ELEVATED: 5000, GENERAL: 5000, LOW: 5000 },
+      10,
+    );
     expect(other.batches).not.toEqual(record.batches);
   });
 
@@ -84,21 +90,33 @@ describe('the target draw', () => {
     ['the commitment', (r) => (r.commitment = sha256Hex('something else')), 'commitment'],
     ['the witness value', (r) => (r.witness.value = '03 09 14 22 27 32 + 08'), 'drawn list'],
     ['the snapshot hash', (r) => (r.snapshot.hash = sha256Hex('x')), 'snapshot'],
-    ['one target\'s stratum', (r) => (r.snapshotEntries[5] = [r.snapshotEntries[5]![0], r.snapshotEntries[5]![1] === 'LOW' ? 'HIGH' : 'LOW']), 'snapshot'],
+    [
+      "one target's stratum",
+      (r) => (r.snapshotEntries[5] = [r.snapshotEntries[5]![0], r.snapshotEntries[5]![1] === 'LOW' ? 'HIGH' : 'LOW']),
+      'snapshot',
+    ],
     ['a target removed from the snapshot', (r) => r.snapshotEntries.splice(3, 1), 'snapshot'],
     ['the snapshot order', (r) => r.snapshotEntries.reverse(), 'snapshot'],
-    ['a drawn target swapped for another', (r) => {
-      const outsider = r.snapshotEntries.map((e) => e[0]).find((k) => !r.drawn.includes(k))!;
-      const replaced = r.drawn[0]!;
-      r.drawn = [...r.drawn.slice(1), outsider].sort();
-      r.batches = r.batches.map((b) => b.map((k) => (k === replaced ? outsider : k)));
-    }, 'drawn list'],
+    [
+      'a drawn target swapped for another',
+      (r) => {
+        const outsider = r.snapshotEntries.map((e) => e[0]).find((k) => !r.drawn.includes(k))!;
+        const replaced = r.drawn[0]!;
+        r.drawn = [...r.drawn.slice(1), outsider].sort();
+        r.batches = r.batches.map((b) => b.map((k) => (k === replaced ? outsider : k)));
+      },
+      'drawn list',
+    ],
     ['the batch order', (r) => r.batches.reverse(), 'batch order'],
     ['a stratum ratio', (r) => (r.strata[1]!.ratioBasisPoints = 2000), 'strata'],
     ['a stratum count', (r) => (r.strata[0]!.eligible += 1), 'strata'],
     ['the GENERAL ratio cap', (r) => (r.ratioCapBasisPoints = 100), 'strata'],
     ['the algorithm', (r) => (r.algorithm = 'jointcheck-draw/0'), 'format'],
-    ['the witness, by one number more than committed to', (r) => (r.witness.value = `${r.witness.value} 2026136`), 'witness entered'],
+    [
+      'the witness, by one number more than committed to',
+      (r) => (r.witness.value = `${r.witness.value} 2026136`),
+      'witness entered',
+    ],
   ];
 
   it.each(tamperings)('R9, R17: a record with %s changed fails verification', (_what, tamper, failingCheck) => {
@@ -113,7 +131,12 @@ describe('the target draw', () => {
     const record = publicRecord(fullRecord(roster(), SECRET, WITNESS));
     const result = verifyDrawRecord(record);
     expect(result).toMatchObject({ verdict: 'public', ok: false, replayed: false });
-    expect(result.checks.map((c) => [c.check, c.ok])).toEqual(['format', 'commitment', 'hash forms', 'witness entered', 'counts add up', 'batches hold the list'].map((c) => [c, true]));
+    expect(result.checks.map((c) => [c.check, c.ok])).toEqual(
+      ['format', 'commitment', 'hash forms', 'witness entered', 'counts add up', 'batches hold the list'].map((c) => [
+        c,
+        true,
+      ]),
+    );
     expect(JSON.stringify(record)).not.toMatch(/"(HIGH|LOW)"\]/);
     // What a public record allows is checked: a count the ratio does not give, a batch too long, the list out of key order.
     const broken: Array<[string, (r: PublicDrawRecord) => void]> = [
@@ -127,7 +150,11 @@ describe('the target draw', () => {
       const copy = structuredClone(record);
       change(copy);
       const failed = verifyDrawRecord(copy);
-      expect([check, failed.verdict, failed.checks.filter((c) => !c.ok).map((c) => c.check)]).toEqual([check, 'failed', [check]]);
+      expect([check, failed.verdict, failed.checks.filter((c) => !c.ok).map((c) => c.check)]).toEqual([
+        check,
+        'failed',
+        [check],
+      ]);
     }
   });
 
@@ -147,7 +174,9 @@ describe('the target draw', () => {
         check: 'witness spelling',
         ok: true,
         warning: true,
-        detail: expect.stringContaining(`spelled non-canonically ("${spelling}"); its canonical spelling, which the hub publishes and the seed uses, is "3 8 9 14 22 27 31"`),
+        detail: expect.stringContaining(
+          `spelled non-canonically ("${spelling}"); its canonical spelling, which the hub publishes and the seed uses, is "3 8 9 14 22 27 31"`,
+        ),
       });
     }
     expect(verifyDrawRecord(record).checks.map((c) => c.check)).not.toContain('witness spelling');
@@ -162,33 +191,50 @@ describe('the target draw', () => {
       public: publicRecord(record),
       respelled: { ...record, witness: { ...record.witness, value: '03 09 14 22 27 31 + 08' } },
     };
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(content));
+    for (const [name, content] of Object.entries(files))
+      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(content));
     fs.writeFileSync(path.join(dir, 'notes.json'), '[1, 2]');
     const run = (...args: string[]) => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', ...args], { cwd: path.join(__dirname, '../../..'), encoding: 'utf8', stdio: 'pipe' }) };
+        return {
+          code: 0,
+          out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', ...args], {
+            cwd: path.join(__dirname, '../../..'),
+            encoding: 'utf8',
+            stdio: 'pipe',
+          }),
+        };
       } catch (error) {
         const e = error as { status: number; stdout: string };
         return { code: e.status, out: e.stdout };
       }
     };
     const file = (name: string) => path.join(dir, `${name}.json`);
-    expect(run(file('good'))).toMatchObject({ code: 0, out: expect.stringContaining('VERIFIED: the record is what the draw gives.') });
+    expect(run(file('good'))).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('VERIFIED: the record is what the draw gives.'),
+    });
     const tampered = run(file('bad'));
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
     const pub = run(file('public'));
     expect(pub.code).toBe(3);
-    expect(pub.out).toMatch(/✓ commitment: .*\n✓ hash forms: .*\n✓ witness entered: .*\n✓ counts add up: .*\n✓ batches hold the list: /);
+    expect(pub.out).toMatch(
+      /✓ commitment: .*\n✓ hash forms: .*\n✓ witness entered: .*\n✓ counts add up: .*\n✓ batches hold the list: /,
+    );
     expect(pub.out).toMatch(/CHECKED, NOT RE-PLAYED: every check a public record allows passes\..*Task\.fullRecord/);
     expect(pub.out).not.toMatch(/✗|NOT VERIFIED/);
     const respelled = run(file('respelled'));
     expect(respelled.code).toBe(0);
-    expect(respelled.out).toContain('! witness spelling: the witness is spelled non-canonically ("03 09 14 22 27 31 + 08"); its canonical spelling');
+    expect(respelled.out).toContain(
+      '! witness spelling: the witness is spelled non-canonically ("03 09 14 22 27 31 + 08"); its canonical spelling',
+    );
     expect(run(file('notes')).code).toBe(2);
     const help = run('--help');
     expect(help.code).toBe(0);
-    expect(help.out).toMatch(/Exit codes:[\s\S]*0 +verified[\s\S]*1 +a check fails[\s\S]*2 +the file cannot be read[\s\S]*3 +not re-played/);
+    expect(help.out).toMatch(
+      /Exit codes:[\s\S]*0 +verified[\s\S]*1 +a check fails[\s\S]*2 +the file cannot be read[\s\S]*3 +not re-played/,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -61,7 +61,14 @@ export interface TeamDrawInput extends FrozenTeamInput {
 
 /** The hash of a frozen input, published at the snapshot. */
 export function frozenHash(frozen: FrozenTeamInput): string {
-  return sha256Hex(canonicalJson({ inspectors: frozen.inspectors, experts: frozen.experts, conflicts: frozen.conflicts, entrustments: frozen.entrustments }));
+  return sha256Hex(
+    canonicalJson({
+      inspectors: frozen.inspectors,
+      experts: frozen.experts,
+      conflicts: frozen.conflicts,
+      entrustments: frozen.entrustments,
+    }),
+  );
 }
 
 export interface TeamAssignment {
@@ -101,7 +108,8 @@ const covers = (codes: readonly string[], region: string) => codes.some((c) => r
 export function eligibility(input: TeamDrawInput) {
   const conflicted = new Set(input.conflicts.map(([person, key]) => `${person}\u0000${key}`));
   const entrusted = new Map<string, string[]>();
-  for (const e of input.entrustments) entrusted.set(e.inspectorId, [...(entrusted.get(e.inspectorId) ?? []), ...e.regions]);
+  for (const e of input.entrustments)
+    entrusted.set(e.inspectorId, [...(entrusted.get(e.inspectorId) ?? []), ...e.regions]);
   const domains = new Set(input.domains);
   return {
     inspector: (p: RosterPerson, visit: { key: string; regionCode: string }) =>
@@ -109,7 +117,8 @@ export function eligibility(input: TeamDrawInput) {
       p.domains.some((d) => domains.has(d)) && // R7
       (covers(p.jurisdiction, visit.regionCode) || covers(entrusted.get(p.id) ?? [], visit.regionCode)) && // R21
       !conflicted.has(`${p.id}\u0000${visit.key}`), // R19
-    expert: (p: RosterPerson, visit: { key: string }) => p.domains.some((d) => domains.has(d)) && !conflicted.has(`${p.id}\u0000${visit.key}`), // R8, R19
+    expert: (p: RosterPerson, visit: { key: string }) =>
+      p.domains.some((d) => domains.has(d)) && !conflicted.has(`${p.id}\u0000${visit.key}`), // R8, R19
   };
 }
 
@@ -163,9 +172,16 @@ export interface TeamDrawRecord {
 }
 
 /** Re-plays a team draw record; says whether the stored assignment is what the draw gives. */
-export function verifyTeamDrawRecord(record: TeamDrawRecord): { ok: boolean; checks: Array<{ check: string; ok: boolean; detail: string }> } {
+export function verifyTeamDrawRecord(record: TeamDrawRecord): {
+  ok: boolean;
+  checks: Array<{ check: string; ok: boolean; detail: string }>;
+} {
   const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
-  checks.push({ check: 'format', ok: record.format === 'jointcheck-team-record/1' && record.input.algorithm === TEAM_ALGORITHM, detail: `${record.format}, ${record.input.algorithm}` });
+  checks.push({
+    check: 'format',
+    ok: record.format === 'jointcheck-team-record/1' && record.input.algorithm === TEAM_ALGORITHM,
+    detail: `${record.format}, ${record.input.algorithm}`,
+  });
   let replay: TeamDrawOutcome;
   try {
     replay = runTeamDraw(record.input);
@@ -174,11 +190,25 @@ export function verifyTeamDrawRecord(record: TeamDrawRecord): { ok: boolean; che
     return { ok: false, checks };
   }
   const frozen = frozenHash(record.input);
-  checks.push({ check: 'frozen rosters', ok: frozen === record.frozenHash, detail: `rosters, conflicts and entrustments hash to ${frozen}; published at the snapshot: ${record.frozenHash}` });
-  checks.push({ check: 'input hash', ok: replay.inputHash === record.inputHash, detail: `input hashes to ${replay.inputHash}` });
+  checks.push({
+    check: 'frozen rosters',
+    ok: frozen === record.frozenHash,
+    detail: `rosters, conflicts and entrustments hash to ${frozen}; published at the snapshot: ${record.frozenHash}`,
+  });
+  checks.push({
+    check: 'input hash',
+    ok: replay.inputHash === record.inputHash,
+    detail: `input hashes to ${replay.inputHash}`,
+  });
   checks.push({ check: 'seed', ok: replay.seed === record.seed, detail: `seed ${replay.seed}` });
   const same = JSON.stringify(replay.assignments) === JSON.stringify(record.assignments);
   const at = replay.assignments.findIndex((a, i) => JSON.stringify(a) !== JSON.stringify(record.assignments[i]));
-  checks.push({ check: 'teams', ok: same, detail: same ? `${replay.assignments.length} visits, the same teams as recorded` : `first difference at visit ${at + 1} (${replay.assignments[at]?.key})` });
+  checks.push({
+    check: 'teams',
+    ok: same,
+    detail: same
+      ? `${replay.assignments.length} visits, the same teams as recorded`
+      : `first difference at visit ${at + 1} (${replay.assignments[at]?.key})`,
+  });
   return { ok: checks.every((c) => c.ok), checks };
 }

@@ -1,5 +1,15 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { bool, datetime, int, longBlob, longText, serial, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import {
+  bool,
+  datetime,
+  int,
+  longBlob,
+  longText,
+  serial,
+  table,
+  text,
+  varchar,
+} from '../../kernel/migrations/table-helpers';
 
 /** The joint service's tables: plans, tasks and draws, teams, conflicts, entrustments, the audit trail. */
 export class JointService1763910000000 implements MigrationInterface {
@@ -9,7 +19,15 @@ export class JointService1763910000000 implements MigrationInterface {
     await q.createTable(
       table(
         'plan',
-        [varchar('id', 36, { isPrimary: true }), int('year'), varchar('lead_department', 20), int('current_revision'), int('published_revision', { isNullable: true }), datetime('created_at'), varchar('created_by', 64)],
+        [
+          varchar('id', 36, { isPrimary: true }),
+          int('year'),
+          varchar('lead_department', 20),
+          int('current_revision'),
+          int('published_revision', { isNullable: true }),
+          datetime('created_at'),
+          varchar('created_by', 64),
+        ],
         [{ name: 'idx_plan_year', columns: ['year', 'lead_department'] }],
       ),
     );
@@ -60,7 +78,13 @@ export class JointService1763910000000 implements MigrationInterface {
         [{ name: 'idx_task_plan', columns: ['plan_id'] }],
       ),
     );
-    await q.createTable(table('snapshot_chunk', [varchar('task_id', 36, { isPrimary: true }), int('seq', { isPrimary: true }), longBlob(q, 'data')]));
+    await q.createTable(
+      table('snapshot_chunk', [
+        varchar('task_id', 36, { isPrimary: true }),
+        int('seq', { isPrimary: true }),
+        longBlob(q, 'data'),
+      ]),
+    );
     await q.createTable(
       table(
         'drawn_target',
@@ -78,7 +102,14 @@ export class JointService1763910000000 implements MigrationInterface {
         [{ name: 'idx_drawn_target_year', columns: ['year', 'target_key'] }],
       ),
     );
-    await q.createTable(table('team_roster', [varchar('task_id', 36, { isPrimary: true }), varchar('department', 20, { isPrimary: true }), longText(q, 'frozen'), varchar('frozen_hash', 64)]));
+    await q.createTable(
+      table('team_roster', [
+        varchar('task_id', 36, { isPrimary: true }),
+        varchar('department', 20, { isPrimary: true }),
+        longText(q, 'frozen'),
+        varchar('frozen_hash', 64),
+      ]),
+    );
     await q.createTable(
       table('inspector_draw', [
         varchar('task_id', 36, { isPrimary: true }),
@@ -161,6 +192,20 @@ export class JointService1763910000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const name of ['audit_head', 'audit_event', 'entrustment', 'conflict_declaration', 'team_member', 'inspector_draw', 'team_roster', 'drawn_target', 'snapshot_chunk', 'task', 'plan_revision', 'plan']) await q.dropTable(name);
+    for (const name of [
+      'audit_head',
+      'audit_event',
+      'entrustment',
+      'conflict_declaration',
+      'team_member',
+      'inspector_draw',
+      'team_roster',
+      'drawn_target',
+      'snapshot_chunk',
+      'task',
+      'plan_revision',
+      'plan',
+    ])
+      await q.dropTable(name);
   }
 }

@@ -9,7 +9,15 @@ export class WriteBack1763930000000 implements MigrationInterface {
     await q.createTable(
       table(
         'submission',
-        [varchar('id', 36, { isPrimary: true }), varchar('task_id', 36), varchar('target_key', 64), varchar('inspected_on', 10), longText(q, 'results'), datetime('submitted_at'), varchar('submitted_by', 64)],
+        [
+          varchar('id', 36, { isPrimary: true }),
+          varchar('task_id', 36),
+          varchar('target_key', 64),
+          varchar('inspected_on', 10),
+          longText(q, 'results'),
+          datetime('submitted_at'),
+          varchar('submitted_by', 64),
+        ],
         [{ name: 'idx_submission_visit', columns: ['task_id', 'target_key'], unique: true }],
       ),
     );

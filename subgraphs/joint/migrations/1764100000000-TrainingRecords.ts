@@ -8,7 +8,11 @@ export class TrainingRecords1764100000000 implements MigrationInterface {
   name = 'TrainingRecords1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const table of ['plan', 'task']) await q.addColumn(table, new TableColumn({ name: 'training', type: 'boolean', default: false, isNullable: false }));
+    for (const table of ['plan', 'task'])
+      await q.addColumn(
+        table,
+        new TableColumn({ name: 'training', type: 'boolean', default: false, isNullable: false }),
+      );
   }
 
   async down(q: QueryRunner): Promise<void> {

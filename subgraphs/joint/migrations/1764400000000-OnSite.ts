@@ -10,15 +10,41 @@ export class OnSite1764400000000 implements MigrationInterface {
   name = 'OnSite1764400000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.addColumns('submission', [new TableColumn(varchar('client_key', 64, { isNullable: true })), new TableColumn(varchar('content_digest', 64, { isNullable: true }))]);
-    await q.createIndex('submission', new TableIndex({ name: 'idx_submission_client_key', columnNames: ['client_key'], isUnique: true }));
+    await q.addColumns('submission', [
+      new TableColumn(varchar('client_key', 64, { isNullable: true })),
+      new TableColumn(varchar('content_digest', 64, { isNullable: true })),
+    ]);
+    await q.createIndex(
+      'submission',
+      new TableIndex({ name: 'idx_submission_client_key', columnNames: ['client_key'], isUnique: true }),
+    );
     await q.addColumn('task', new TableColumn(bool('unannounced', { default: false, isNullable: false })));
-    await q.createTable(table('evidence', [varchar('sha256', 64, { isPrimary: true }), varchar('media_type', 40), int('size'), datetime('stored_at')]));
-    await q.createTable(table('evidence_chunk', [varchar('sha256', 64, { isPrimary: true }), int('seq', { isPrimary: true }), longBlob(q, 'data')]));
+    await q.createTable(
+      table('evidence', [
+        varchar('sha256', 64, { isPrimary: true }),
+        varchar('media_type', 40),
+        int('size'),
+        datetime('stored_at'),
+      ]),
+    );
+    await q.createTable(
+      table('evidence_chunk', [
+        varchar('sha256', 64, { isPrimary: true }),
+        int('seq', { isPrimary: true }),
+        longBlob(q, 'data'),
+      ]),
+    );
     await q.createTable(
       table(
         'evidence_link',
-        [varchar('sha256', 64, { isPrimary: true }), varchar('task_id', 36, { isPrimary: true }), varchar('target_key', 64, { isPrimary: true }), varchar('kind', 12), varchar('uploaded_by', 64), datetime('uploaded_at')],
+        [
+          varchar('sha256', 64, { isPrimary: true }),
+          varchar('task_id', 36, { isPrimary: true }),
+          varchar('target_key', 64, { isPrimary: true }),
+          varchar('kind', 12),
+          varchar('uploaded_by', 64),
+          datetime('uploaded_at'),
+        ],
         [{ name: 'idx_evidence_link_visit', columns: ['task_id', 'target_key'] }],
       ),
     );

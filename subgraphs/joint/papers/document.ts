@@ -92,11 +92,23 @@ export function stampPages(doc: PDFKit.PDFDocument, stamp: PageStamp): void {
     const labelWidth = doc.widthOfString(pageLabel);
     doc.text(stamp.header, PAGE.left, 30, { width: CONTENT_WIDTH - labelWidth - 12, lineBreak: false, ellipsis: true });
     doc.text(pageLabel, PAGE.width - PAGE.right - labelWidth, 30, { lineBreak: false });
-    doc.moveTo(PAGE.left, 44).lineTo(PAGE.width - PAGE.right, 44).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(PAGE.left, 44)
+      .lineTo(PAGE.width - PAGE.right, 44)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     const footerTop = PAGE.height - PAGE.bottom + 14;
-    doc.moveTo(PAGE.left, footerTop - 5).lineTo(PAGE.width - PAGE.right, footerTop - 5).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(PAGE.left, footerTop - 5)
+      .lineTo(PAGE.width - PAGE.right, footerTop - 5)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     doc.fontSize(7.5).fillColor(MUTED);
-    stamp.footer.forEach((line, n) => doc.text(line, PAGE.left, footerTop + n * 11, { width: CONTENT_WIDTH, lineBreak: false, ellipsis: true }));
+    stamp.footer.forEach((line, n) =>
+      doc.text(line, PAGE.left, footerTop + n * 11, { width: CONTENT_WIDTH, lineBreak: false, ellipsis: true }),
+    );
     if (stamp.training) trainingMark(doc);
     margins.bottom = saved;
   }

@@ -1,7 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { BusinessAcknowledgementEnum } from '../enums';
 
-@ObjectType('RecordForm', { description: "A joint record form (部门联合抽查情况记录表（汇总表）) the hub made of a visit's submitted results and the signatures drawn on site (issue J)." })
+@ObjectType('RecordForm', {
+  description:
+    "A joint record form (部门联合抽查情况记录表（汇总表）) the hub made of a visit's submitted results and the signatures drawn on site (issue J).",
+})
 export class RecordFormType {
   @Field(() => ID)
   id!: string;
@@ -9,17 +12,27 @@ export class RecordFormType {
   version!: number;
   @Field({ description: 'Whether it is the latest version of the visit.' })
   current!: boolean;
-  @Field({ description: 'SHA-256 of the submitted results the signatures were made over (VisitSubmission.contentDigest).' })
+  @Field({
+    description: 'SHA-256 of the submitted results the signatures were made over (VisitSubmission.contentDigest).',
+  })
   contentDigest!: string;
-  @Field({ description: 'SHA-256 of the PDF, as written in the audit trail (R29): the paper and the record can be compared.' })
+  @Field({
+    description: 'SHA-256 of the PDF, as written in the audit trail (R29): the paper and the record can be compared.',
+  })
   pdfSha256!: string;
-  @Field({ description: 'Where the PDF is read: GET this path at the gateway with the token (the visit\'s team and the departments taking part; never public).' })
+  @Field({
+    description:
+      "Where the PDF is read: GET this path at the gateway with the token (the visit's team and the departments taking part; never public).",
+  })
   documentPath!: string;
   @Field(() => BusinessAcknowledgementEnum)
   acknowledgement!: BusinessAcknowledgementEnum;
   @Field(() => String, { nullable: true })
   businessSigner!: string | null;
-  @Field(() => String, { nullable: true, description: "The inspectors' note when the business refused to sign or stamp." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The inspectors' note when the business refused to sign or stamp.",
+  })
   refusalNote!: string | null;
   @Field()
   madeAt!: Date;
@@ -27,7 +40,10 @@ export class RecordFormType {
   madeBy!: string;
 }
 
-@ObjectType('VisitNotice', { description: 'A notice of a joint inspection (部门联合检查通知书) made for a visit by the lead\'s coordinator (issue J).' })
+@ObjectType('VisitNotice', {
+  description:
+    "A notice of a joint inspection (部门联合检查通知书) made for a visit by the lead's coordinator (issue J).",
+})
 export class VisitNoticeType {
   @Field(() => ID)
   id!: string;
@@ -57,21 +73,32 @@ export class TeamSignatureInput {
   signature!: string;
 }
 
-@InputType('RecordFormInput', { description: 'What the business and the team signed on the phone: the hub makes the joint record form of it.' })
+@InputType('RecordFormInput', {
+  description: 'What the business and the team signed on the phone: the hub makes the joint record form of it.',
+})
 export class RecordFormInput {
   @Field(() => ID)
   taskId!: string;
   @Field()
   targetKey!: string;
-  @Field({ description: 'The submission\'s content digest as the phone showed it when they signed: refused when the submitted results differ (R29).' })
+  @Field({
+    description:
+      "The submission's content digest as the phone showed it when they signed: refused when the submitted results differ (R29).",
+  })
   contentDigest!: string;
   @Field(() => BusinessAcknowledgementEnum)
   acknowledgement!: BusinessAcknowledgementEnum;
   @Field(() => String, { nullable: true, description: 'SIGNED: the name of who signed for the business.' })
   businessSignerName?: string | null;
-  @Field(() => String, { nullable: true, description: "SIGNED: sha256:<hex> of the business's signature (SIGNATURE evidence of the visit)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "SIGNED: sha256:<hex> of the business's signature (SIGNATURE evidence of the visit).",
+  })
   businessSignature?: string | null;
-  @Field(() => String, { nullable: true, description: "REFUSED: the inspectors' note of the refusal (they sign it with their signatures)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "REFUSED: the inspectors' note of the refusal (they sign it with their signatures).",
+  })
   refusalNote?: string | null;
   @Field(() => [TeamSignatureInput], { description: 'Every active member of the team, once.' })
   teamSignatures!: TeamSignatureInput[];

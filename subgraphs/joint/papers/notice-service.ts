@@ -46,20 +46,39 @@ export class NoticeService {
     assertLeadCoordinator(identity, task.leadDepartment, 'make the notice of a visit'); // R30
     assertTargetKey(input.targetKey, 'targetKey');
     if (task.unannounced) {
-      throw conflict(`Task ${task.id} was created not to be announced: no notice is made, and nothing of the visit may be told to the business beforehand (Zibo rules art. 17).`, { field: 'taskId' });
+      throw conflict(
+        `Task ${task.id} was created not to be announced: no notice is made, and nothing of the visit may be told to the business beforehand (Zibo rules art. 17).`,
+        { field: 'taskId' },
+      );
     }
-    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: notices are made for visits of a locked task.`, { field: 'taskId' });
-    const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, { taskId: task.id, targetKey: input.targetKey });
+    if (task.status !== TaskStatus.LOCKED)
+      throw conflict(`Task ${task.id} is ${task.status}: notices are made for visits of a locked task.`, {
+        field: 'taskId',
+      });
+    const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, {
+      taskId: task.id,
+      targetKey: input.targetKey,
+    });
     if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
     const content = await tasks.planContent(task);
     const today = chinaDate(this.deps.clock());
-    if (!isCalendarDay(input.visitOn) || input.visitOn < today || input.visitOn < content.window.start || input.visitOn > content.window.end) {
-      throw badInput(`visitOn '${input.visitOn}' must be a day from today (${today}) within the plan's window (${content.window.start} to ${content.window.end}).`, { field: 'visitOn' });
+    if (
+      !isCalendarDay(input.visitOn) ||
+      input.visitOn < today ||
+      input.visitOn < content.window.start ||
+      input.visitOn > content.window.end
+    ) {
+      throw badInput(
+        `visitOn '${input.visitOn}' must be a day from today (${today}) within the plan's window (${content.window.start} to ${content.window.end}).`,
+        { field: 'visitOn' },
+      );
     }
     const contact = input.contact?.trim() || null;
     const requirements = input.requirements?.trim() || null;
-    if (contact && contact.length > 200) throw badInput('contact: at most 200 characters (a name and a telephone number).', { field: 'contact' });
-    if (requirements && requirements.length > 2000) throw badInput('requirements: at most 2,000 characters.', { field: 'requirements' });
+    if (contact && contact.length > 200)
+      throw badInput('contact: at most 200 characters (a name and a telephone number).', { field: 'contact' });
+    if (requirements && requirements.length > 2000)
+      throw badInput('requirements: at most 2,000 characters.', { field: 'requirements' });
     if (contact) refuseControlCharacters(contact, 'contact');
     if (requirements) refuseControlCharacters(requirements, 'requirements');
     const m = this.deps.dataSource.manager;
@@ -69,7 +88,10 @@ export class NoticeService {
     if (same) return same;
     const made = await m.countBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey });
     if (made >= MAX_PAPERS_PER_VISIT) {
-      throw conflict(`${input.targetKey} has ${MAX_PAPERS_PER_VISIT} notices already: a visit is announced again only when its day moves.`, { field: 'targetKey' });
+      throw conflict(
+        `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} notices already: a visit is announced again only when its day moves.`,
+        { field: 'targetKey' },
+      );
     }
     const now = this.deps.clock();
     const items = visitItems(content, visit);
@@ -83,7 +105,10 @@ export class NoticeService {
       target: await targetOnPapers(this.deps, visit),
       visitOn: input.visitOn,
       departments: departments
-        .map((d) => ({ name: this.deps.departments.displayName(d), items: items.filter((i) => i.department === d).map((i) => ({ title: i.title, basis: i.basis })) }))
+        .map((d) => ({
+          name: this.deps.departments.displayName(d),
+          items: items.filter((i) => i.department === d).map((i) => ({ title: i.title, basis: i.basis })),
+        }))
         .filter((d) => d.items.length > 0),
       contact,
       requirements,
@@ -91,20 +116,57 @@ export class NoticeService {
       madeAt: now,
       training: task.training,
     });
-    const row = Object.assign(new NoticeRow(), { id: randomUUID(), taskId: task.id, targetKey: input.targetKey, noticeNo, requestDigest, visitOn: input.visitOn, contact, requirements, pdfSha256: sha256OfBytes(pdf), issuedAt: now, issuedBy: identity.subject });
+    const row = Object.assign(new NoticeRow(), {
+      id: randomUUID(),
+      taskId: task.id,
+      targetKey: input.targetKey,
+      noticeNo,
+      requestDigest,
+      visitOn: input.visitOn,
+      contact,
+      requirements,
+      pdfSha256: sha256OfBytes(pdf),
+      issuedAt: now,
+      issuedBy: identity.subject,
+    });
     const evidence = new EvidenceService(this.deps);
     try {
       await this.deps.dataSource.transaction(async (tx) => {
         await tx.insert(NoticeRow, row);
-        await evidence.keep(tx, identity, { sha256: row.pdfSha256, mediaType: 'application/pdf', bytes: pdf, kind: EvidenceKind.NOTICE, taskId: task.id, targetKey: input.targetKey }, now);
-        await appendAudit(tx, identity, { action: 'notice.issued', entityId: task.id, details: { targetKey: input.targetKey, noticeNo, visitOn: input.visitOn, pdfSha256: row.pdfSha256 } }, now); // R29
+        await evidence.keep(
+          tx,
+          identity,
+          {
+            sha256: row.pdfSha256,
+            mediaType: 'application/pdf',
+            bytes: pdf,
+            kind: EvidenceKind.NOTICE,
+            taskId: task.id,
+            targetKey: input.targetKey,
+          },
+          now,
+        );
+        await appendAudit(
+          tx,
+          identity,
+          {
+            action: 'notice.issued',
+            entityId: task.id,
+            details: { targetKey: input.targetKey, noticeNo, visitOn: input.visitOn, pdfSha256: row.pdfSha256 },
+          },
+          now,
+        ); // R29
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       // The same request at the same moment: the first made it. Another one took the number: send again.
       const first = await m.findOneBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey, requestDigest });
       if (first) return first;
-      throw new HubError(ErrorCode.UNAVAILABLE, `Another notice of ${input.targetKey} was made at the same moment; send this one again.`, { field: 'targetKey', retryable: true });
+      throw new HubError(
+        ErrorCode.UNAVAILABLE,
+        `Another notice of ${input.targetKey} was made at the same moment; send this one again.`,
+        { field: 'targetKey', retryable: true },
+      );
     }
     return row;
   }
@@ -112,6 +174,9 @@ export class NoticeService {
   /** The notices of some visits of a task, oldest first. */
   async noticesOf(taskId: string, targetKeys: readonly string[]): Promise<NoticeRow[]> {
     if (targetKeys.length === 0) return [];
-    return this.deps.dataSource.manager.find(NoticeRow, { where: { taskId, targetKey: In([...targetKeys]) }, order: { issuedAt: 'ASC' } });
+    return this.deps.dataSource.manager.find(NoticeRow, {
+      where: { taskId, targetKey: In([...targetKeys]) },
+      order: { issuedAt: 'ASC' },
+    });
   }
 }

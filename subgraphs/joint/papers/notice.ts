@@ -3,12 +3,26 @@
  * writing, when it comes and what to prepare; one notice for all departments, whose items are
  * all checked in that one visit (R22).
  */
-import { BOLD, chineseDate, collect, CONTENT_WIDTH, ensureRoom, FILL, INK, MUTED, newDocument, PAGE, REGULAR, stampPages } from './document';
+import {
+  BOLD,
+  chineseDate,
+  collect,
+  CONTENT_WIDTH,
+  ensureRoom,
+  FILL,
+  INK,
+  MUTED,
+  newDocument,
+  PAGE,
+  REGULAR,
+  stampPages,
+} from './document';
 import { cell, drawTable, type Row } from './table';
 import type { NoticeData } from './paper-data';
 
 const TITLE = '部门联合检查通知书';
-const DEFAULT_REQUIREMENTS = '请于检查当日安排熟悉情况的负责人在场，并提前准备营业执照、相关许可证件、台账记录等与上列检查事项有关的资料，配合检查人员完成检查。';
+const DEFAULT_REQUIREMENTS =
+  '请于检查当日安排熟悉情况的负责人在场，并提前准备营业执照、相关许可证件、台账记录等与上列检查事项有关的资料，配合检查人员完成检查。';
 
 /**
  * Renders 《部门联合检查通知书》 (seed 004 art. 17 (二)) as an A4 PDF: addressed to the target, it
@@ -21,12 +35,25 @@ export async function renderNotice(data: NoticeData): Promise<Buffer> {
   const done = collect(doc);
   const t = data.target;
 
-  doc.font(BOLD).fontSize(18).fillColor(INK).text(TITLE, PAGE.left, PAGE.top, { width: CONTENT_WIDTH, align: 'center' });
-  doc.font(REGULAR).fontSize(9.5).fillColor(MUTED).text(`编号：${data.noticeNo}`, { width: CONTENT_WIDTH, align: 'right' });
+  doc
+    .font(BOLD)
+    .fontSize(18)
+    .fillColor(INK)
+    .text(TITLE, PAGE.left, PAGE.top, { width: CONTENT_WIDTH, align: 'center' });
+  doc
+    .font(REGULAR)
+    .fontSize(9.5)
+    .fillColor(MUTED)
+    .text(`编号：${data.noticeNo}`, { width: CONTENT_WIDTH, align: 'right' });
   doc.moveDown(0.4);
 
   doc.font(BOLD).fontSize(12).fillColor(INK).text(`${t.name}：`, { width: CONTENT_WIDTH });
-  const idLine = [t.uscc && `统一社会信用代码：${t.uscc}`, t.legalRepresentative && `法定代表人（负责人）：${t.legalRepresentative}`].filter(Boolean).join('　　');
+  const idLine = [
+    t.uscc && `统一社会信用代码：${t.uscc}`,
+    t.legalRepresentative && `法定代表人（负责人）：${t.legalRepresentative}`,
+  ]
+    .filter(Boolean)
+    .join('　　');
   const details = [idLine, t.address && `住所（经营场所）：${t.address}`].filter(Boolean).join('\n');
   if (details) doc.font(REGULAR).fontSize(9.5).fillColor(MUTED).text(details, { width: CONTENT_WIDTH, lineGap: 1 });
   doc.moveDown(0.5);
@@ -38,11 +65,14 @@ export async function renderNotice(data: NoticeData): Promise<Buffer> {
     .font(REGULAR)
     .fontSize(11)
     .fillColor(INK)
-    .text(`根据“${data.taskName}”任务安排，${who}定于${chineseDate(data.visitOn)}对你单位开展部门联合抽查（“双随机、一公开”监管），各部门的下列检查事项在同一次检查中一并完成。请予以配合。`, {
-      width: CONTENT_WIDTH,
-      indent: 22,
-      lineGap: 3,
-    });
+    .text(
+      `根据“${data.taskName}”任务安排，${who}定于${chineseDate(data.visitOn)}对你单位开展部门联合抽查（“双随机、一公开”监管），各部门的下列检查事项在同一次检查中一并完成。请予以配合。`,
+      {
+        width: CONTENT_WIDTH,
+        indent: 22,
+        lineGap: 3,
+      },
+    );
   doc.moveDown(0.6);
 
   ensureRoom(doc, 100);
@@ -51,7 +81,9 @@ export async function renderNotice(data: NoticeData): Promise<Buffer> {
   const rows: Row[] = [];
   for (const dept of data.departments) {
     rows.push([{ runs: [{ text: `${dept.name}（${dept.items.length} 项）`, bold: true, size: 10 }], fill: FILL }]);
-    dept.items.forEach((item, i) => rows.push([cell(String(i + 1), { size: 9 }), cell(item.title, { bold: true }), cell(item.basis, { size: 9 })]));
+    dept.items.forEach((item, i) =>
+      rows.push([cell(String(i + 1), { size: 9 }), cell(item.title, { bold: true }), cell(item.basis, { size: 9 })]),
+    );
   }
   drawTable(
     doc,
@@ -86,7 +118,10 @@ export async function renderNotice(data: NoticeData): Promise<Buffer> {
 
   stampPages(doc, {
     header: `${TITLE}　编号 ${data.noticeNo}`,
-    footer: [`${data.leadDepartmentName}　${chineseDate(data.issuedOn)}　抽查任务：${data.taskName}`, '依据部门联合“双随机、一公开”监管实施细则第十七条：现场检查前书面告知检查时间及配合检查的相关要求。'],
+    footer: [
+      `${data.leadDepartmentName}　${chineseDate(data.issuedOn)}　抽查任务：${data.taskName}`,
+      '依据部门联合“双随机、一公开”监管实施细则第十七条：现场检查前书面告知检查时间及配合检查的相关要求。',
+    ],
     training: data.training,
   });
   doc.end();

@@ -6,7 +6,20 @@
  * (R32), and the digest of the signed content in every page's footer (R29).
  */
 import { toBuffer } from 'qrcode';
-import { ALERT, BOLD, chineseDate, collect, CONTENT_WIDTH, ensureRoom, INK, MUTED, newDocument, PAGE, REGULAR, stampPages } from './document';
+import {
+  ALERT,
+  BOLD,
+  chineseDate,
+  collect,
+  CONTENT_WIDTH,
+  ensureRoom,
+  INK,
+  MUTED,
+  newDocument,
+  PAGE,
+  REGULAR,
+  stampPages,
+} from './document';
 import { cell, drawTable, type Cell, type Row, type Run } from './table';
 import type { FormItem, FormPerson, RecordFormData } from './paper-data';
 
@@ -26,10 +39,19 @@ function recordCell(item: FormItem, notesBelow: boolean): Cell {
   if (notesBelow) runs.push({ text: '情况记录较长，见下行。', color: MUTED });
   else if (item.notes) runs.push({ text: item.notes });
   if (item.measures.length > 0) runs.push({ text: `处置措施：${item.measures.join('、')}` });
-  const flags = [item.penaltyUnderGeneralProcedure && '一般程序处罚', item.statutoryCheckFailed && '法定检查不合格'].filter(Boolean);
+  const flags = [
+    item.penaltyUnderGeneralProcedure && '一般程序处罚',
+    item.statutoryCheckFailed && '法定检查不合格',
+  ].filter(Boolean);
   if (flags.length > 0) runs.push({ text: `失信情形：${flags.join('、')}`, bold: true, color: ALERT });
-  if (item.leadFor) runs.push({ text: `线索移交：${item.leadFor}${item.leadNote ? `（${item.leadNote}）` : ''}`, bold: true });
-  if (item.evidence.length > 0) runs.push({ text: `证据 ${item.evidence.length} 项：${item.evidence.map(shortHash).join('、')}`, size: 8, color: MUTED });
+  if (item.leadFor)
+    runs.push({ text: `线索移交：${item.leadFor}${item.leadNote ? `（${item.leadNote}）` : ''}`, bold: true });
+  if (item.evidence.length > 0)
+    runs.push({
+      text: `证据 ${item.evidence.length} 项：${item.evidence.map(shortHash).join('、')}`,
+      size: 8,
+      color: MUTED,
+    });
   if (runs.length === 0) runs.push({ text: '—', color: MUTED });
   return { runs };
 }
@@ -42,12 +64,19 @@ function itemRows(item: FormItem): Row[] {
   const notesBelow = item.notes !== null && Array.from(item.notes).length > LONG_NOTES;
   const row: Row = [
     cell(item.code, { size: 8.5 }),
-    { runs: [{ text: item.title, bold: true }, { text: `依据：${item.basis}`, size: 8.5, color: MUTED }] },
+    {
+      runs: [
+        { text: item.title, bold: true },
+        { text: `依据：${item.basis}`, size: 8.5, color: MUTED },
+      ],
+    },
     cell(item.methodLabel),
     cell(item.outcomeLabel, { bold: true }),
     recordCell(item, notesBelow),
   ];
-  return notesBelow ? [row, [{ runs: [{ text: `情况记录：${item.title}`, bold: true, size: 9 }, { text: item.notes! }] }]] : [row];
+  return notesBelow
+    ? [row, [{ runs: [{ text: `情况记录：${item.title}`, bold: true, size: 9 }, { text: item.notes! }] }]]
+    : [row];
 }
 
 function heading(doc: PDFKit.PDFDocument, text: string, keepWith = 90): void {
@@ -77,26 +106,48 @@ async function drawOverview(doc: PDFKit.PDFDocument, data: RecordFormData): Prom
   ];
   drawTable(
     doc,
-    { columns: [{ header: '', width: keyWidth }, { header: '', width: valueWidth }] },
-    rows.map(([k, v]): Row => [{ runs: [{ text: k, bold: true, size: 9 }], fill: '#f3f3f3' }, cell(v, { bold: k === '被检查对象' || k === '检查码' })]),
+    {
+      columns: [
+        { header: '', width: keyWidth },
+        { header: '', width: valueWidth },
+      ],
+    },
+    rows.map(([k, v]): Row => [
+      { runs: [{ text: k, bold: true, size: 9 }], fill: '#f3f3f3' },
+      cell(v, { bold: k === '被检查对象' || k === '检查码' }),
+    ]),
   );
   const tableBottom = doc.y;
   const qrX = PAGE.left + CONTENT_WIDTH - right + 8 + (right - 8 - QR_SIZE) / 2;
   doc.image(qr, qrX, top, { width: QR_SIZE, height: QR_SIZE });
-  doc.font(BOLD).fontSize(8.5).fillColor(INK).text('扫码核验本次检查', PAGE.left + CONTENT_WIDTH - right + 8, top + QR_SIZE + 4, { width: right - 8, align: 'center' });
-  doc.font(REGULAR).fontSize(7.5).fillColor(MUTED).text(`（检查码 R32）\n${data.inspectionCode}`, { width: right - 8, align: 'center' });
+  doc
+    .font(BOLD)
+    .fontSize(8.5)
+    .fillColor(INK)
+    .text('扫码核验本次检查', PAGE.left + CONTENT_WIDTH - right + 8, top + QR_SIZE + 4, {
+      width: right - 8,
+      align: 'center',
+    });
+  doc
+    .font(REGULAR)
+    .fontSize(7.5)
+    .fillColor(MUTED)
+    .text(`（检查码 R32）\n${data.inspectionCode}`, { width: right - 8, align: 'center' });
   doc.x = PAGE.left;
   doc.y = Math.max(tableBottom, doc.y + 8);
 }
 
 function teamRow(p: FormPerson): Row {
-  const certificate = p.kind === 'EXPERT' ? `专家${p.certificateNo ? `（${p.certificateNo}）` : ''}` : (p.certificateNo ?? '—');
+  const certificate =
+    p.kind === 'EXPERT' ? `专家${p.certificateNo ? `（${p.certificateNo}）` : ''}` : (p.certificateNo ?? '—');
   return [
     cell(p.name, { bold: true }),
     cell(p.departmentName),
     cell(certificate),
     cell(p.leader ? '组长' : '', { bold: true }),
-    p.signaturePng ? { runs: [], image: { data: p.signaturePng, height: 30 } } : { runs: [{ text: '\n______________', color: MUTED }] },
+    p.signaturePng
+      ? { runs: [], image: { data: p.signaturePng, height: 30 } }
+      : { runs: [{ text: '\n______________', color: MUTED }] },
   ];
 }
 
@@ -110,9 +161,17 @@ export async function renderRecordForm(data: RecordFormData): Promise<Buffer> {
   const doc = newDocument(`${TITLE} ${data.formNo}`, data.madeAt);
   const done = collect(doc);
 
-  doc.font(BOLD).fontSize(17).fillColor(INK).text(TITLE, PAGE.left, PAGE.top, { width: CONTENT_WIDTH, align: 'center' });
+  doc
+    .font(BOLD)
+    .fontSize(17)
+    .fillColor(INK)
+    .text(TITLE, PAGE.left, PAGE.top, { width: CONTENT_WIDTH, align: 'center' });
   const version = data.version > 1 ? `第 ${data.version} 版，取代第 ${data.version - 1} 版` : '第 1 版';
-  doc.font(REGULAR).fontSize(9).fillColor(MUTED).text(`编号：${data.formNo}　　${version}`, { width: CONTENT_WIDTH, align: 'center' });
+  doc
+    .font(REGULAR)
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(`编号：${data.formNo}　　${version}`, { width: CONTENT_WIDTH, align: 'center' });
   doc.moveDown(0.6);
   await drawOverview(doc, data);
 
@@ -137,20 +196,41 @@ export async function renderRecordForm(data: RecordFormData): Promise<Buffer> {
 
   heading(doc, '被检查对象签字（盖章）', 150);
   if (data.business.kind === 'SIGNED') {
-    drawTable(doc, { columns: [{ header: '', width: 120 }, { header: '', width: CONTENT_WIDTH - 120 }] }, [
-      [cell('签字（盖章）', { bold: true }), { runs: [], image: { data: data.business.signaturePng, height: 44 } }],
-      [cell('签字人', { bold: true }), cell(data.business.signerName)],
-      [cell('日期', { bold: true }), cell(chineseDate(data.inspectedOn))],
-    ]);
+    drawTable(
+      doc,
+      {
+        columns: [
+          { header: '', width: 120 },
+          { header: '', width: CONTENT_WIDTH - 120 },
+        ],
+      },
+      [
+        [cell('签字（盖章）', { bold: true }), { runs: [], image: { data: data.business.signaturePng, height: 44 } }],
+        [cell('签字人', { bold: true }), cell(data.business.signerName)],
+        [cell('日期', { bold: true }), cell(chineseDate(data.inspectedOn))],
+      ],
+    );
   } else {
     drawTable(doc, { columns: [{ header: '', width: CONTENT_WIDTH }] }, [
-      [{ runs: [{ text: '被检查对象拒绝签字或盖章。', bold: true, color: ALERT }, { text: `执法检查人员说明：${data.business.note}` }, { text: '（由检查小组全体成员在下表签字说明）', size: 8.5, color: MUTED }] }],
+      [
+        {
+          runs: [
+            { text: '被检查对象拒绝签字或盖章。', bold: true, color: ALERT },
+            { text: `执法检查人员说明：${data.business.note}` },
+            { text: '（由检查小组全体成员在下表签字说明）', size: 8.5, color: MUTED },
+          ],
+        },
+      ],
     ]);
   }
 
   // Keep the team's table on one page when it fits on one.
   heading(doc, '检查小组签字确认', Math.min(80 + 42 * data.team.length, PAGE.height - PAGE.top - PAGE.bottom - 40));
-  doc.font(REGULAR).fontSize(9).fillColor(MUTED).text('以上检查结果经检查小组讨论确认，由检查小组全体成员签字。', { width: CONTENT_WIDTH });
+  doc
+    .font(REGULAR)
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text('以上检查结果经检查小组讨论确认，由检查小组全体成员签字。', { width: CONTENT_WIDTH });
   doc.moveDown(0.3);
   drawTable(
     doc,
@@ -169,7 +249,10 @@ export async function renderRecordForm(data: RecordFormData): Promise<Buffer> {
 
   stampPages(doc, {
     header: `${TITLE}　编号 ${data.formNo}　检查码 ${data.inspectionCode}`,
-    footer: [`记录内容摘要 SHA-256: ${data.contentDigest}`, '依据部门联合“双随机、一公开”监管实施细则第十七条制作；各方签字针对上列摘要所指的检查结果内容。'],
+    footer: [
+      `记录内容摘要 SHA-256: ${data.contentDigest}`,
+      '依据部门联合“双随机、一公开”监管实施细则第十七条制作；各方签字针对上列摘要所指的检查结果内容。',
+    ],
     training: data.training,
   });
   doc.end();

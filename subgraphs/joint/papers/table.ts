@@ -100,10 +100,16 @@ function splitCell(doc: PDFKit.PDFDocument, c: Cell, width: number, room: number
     if (cut > 0) head.push({ ...run, text: chars.slice(0, cut).join('') });
     const rest = chars.slice(cut).join('');
     const tail: Run[] = [...(rest ? [{ ...run, text: rest }] : []), ...runs.slice(i + 1)];
-    return [{ runs: head, fill: c.fill }, { runs: tail, image: c.image, fill: c.fill }];
+    return [
+      { runs: head, fill: c.fill },
+      { runs: tail, image: c.image, fill: c.fill },
+    ];
   }
   // Every paragraph fits: only the image is left over.
-  return [{ runs: head, fill: c.fill }, { runs: [], image: c.image, fill: c.fill }];
+  return [
+    { runs: head, fill: c.fill },
+    { runs: [], image: c.image, fill: c.fill },
+  ];
 }
 
 function widths(table: Table, row: Row): number[] {
@@ -125,7 +131,9 @@ function drawRow(doc: PDFKit.PDFDocument, table: Table, row: Row, y: number, hei
     for (const run of c.runs) {
       if (run.text === '') continue;
       useRun(doc, run);
-      doc.fillColor(run.color ?? INK).text(run.text, x + PAD, cy, { width: w - 2 * PAD, lineGap: LINE_GAP, height: 1e6 });
+      doc
+        .fillColor(run.color ?? INK)
+        .text(run.text, x + PAD, cy, { width: w - 2 * PAD, lineGap: LINE_GAP, height: 1e6 });
       cy += runHeight(doc, run, w - 2 * PAD) + GAP;
     }
     if (c.image) {
@@ -148,7 +156,11 @@ function continueTable(doc: PDFKit.PDFDocument, table: Table): number {
   doc.addPage();
   let y = PAGE.top;
   if (table.caption) {
-    doc.font(BOLD).fontSize(10.5).fillColor(INK).text(`${table.caption}（续）`, PAGE.left, y, { width: PAGE.width - PAGE.left - PAGE.right });
+    doc
+      .font(BOLD)
+      .fontSize(10.5)
+      .fillColor(INK)
+      .text(`${table.caption}（续）`, PAGE.left, y, { width: PAGE.width - PAGE.left - PAGE.right });
     y = doc.y + 4;
   }
   const header = headerRow(table);
@@ -213,7 +225,9 @@ function splitAndDraw(doc: PDFKit.PDFDocument, table: Table, row: Row, y: number
   const tail = parts.map(([, t], i): Cell => {
     const rest = t ?? { runs: [], fill: row[i]?.fill };
     const empty = rest.runs.every((r) => r.text === '') && !rest.image;
-    return i === 0 && empty && row.length > 1 ? { runs: [{ text: '（续上页）', size: 8, color: MUTED }], fill: rest.fill } : rest;
+    return i === 0 && empty && row.length > 1
+      ? { runs: [{ text: '（续上页）', size: 8, color: MUTED }], fill: rest.fill }
+      : rest;
   });
   const h = bottom() - y;
   drawRow(doc, table, head, y, h);

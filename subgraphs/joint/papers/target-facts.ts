@@ -11,8 +11,23 @@ import type { FormTarget } from './pdf';
  * and the department's id of it.
  */
 export async function targetOnPapers(deps: JointDeps, visit: DrawnTargetRow): Promise<FormTarget> {
-  if (!visit.uscc) return { key: visit.targetKey, uscc: null, name: `${visit.kind} ${visit.targetKey}`, address: null, legalRepresentative: null };
-  const data = await deps.departments.run<{ marketEntity: { name: string; registeredAddress: string | null; legalRepresentative: string | null } | null }>('market', 'MarketEntityOnPapers', { uscc: visit.uscc });
+  if (!visit.uscc)
+    return {
+      key: visit.targetKey,
+      uscc: null,
+      name: `${visit.kind} ${visit.targetKey}`,
+      address: null,
+      legalRepresentative: null,
+    };
+  const data = await deps.departments.run<{
+    marketEntity: { name: string; registeredAddress: string | null; legalRepresentative: string | null } | null;
+  }>('market', 'MarketEntityOnPapers', { uscc: visit.uscc });
   const entity = data.marketEntity;
-  return { key: visit.targetKey, uscc: visit.uscc, name: entity?.name ?? `（登记机关未找到 ${visit.uscc}）`, address: entity?.registeredAddress ?? null, legalRepresentative: entity?.legalRepresentative ?? null };
+  return {
+    key: visit.targetKey,
+    uscc: visit.uscc,
+    name: entity?.name ?? `（登记机关未找到 ${visit.uscc}）`,
+    address: entity?.registeredAddress ?? null,
+    legalRepresentative: entity?.legalRepresentative ?? null,
+  };
 }

@@ -45,6 +45,8 @@ export const DEFAULT_RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENER
 
 /** The smallest ratio cap among a plan's GENERAL items (R2), in basis points, or null when it has none. */
 export function planRatioCap(content: PlanContent): number | null {
-  const caps = content.items.filter((i) => i.category === 'GENERAL' && i.ratioCapBasisPoints !== null).map((i) => i.ratioCapBasisPoints!);
+  const caps = content.items
+    .filter((i) => i.category === 'GENERAL' && i.ratioCapBasisPoints !== null)
+    .map((i) => i.ratioCapBasisPoints!);
   return caps.length ? Math.min(...caps) : null;
 }

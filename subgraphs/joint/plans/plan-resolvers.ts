@@ -10,7 +10,16 @@ import { PlanRow } from '../entities';
 import { PlanKindEnum, PlanStatusEnum } from '../enums';
 import type { PlanView } from './plan-service';
 import { PlanService } from './plan-service';
-import { ClassCombinationEnum, OverdueRevisionPage, OverdueRevisionType, PlanInput, PlanPage, PlanRevisionType, PlanType, UncoveredItemType } from './types';
+import {
+  ClassCombinationEnum,
+  OverdueRevisionPage,
+  OverdueRevisionType,
+  PlanInput,
+  PlanPage,
+  PlanRevisionType,
+  PlanType,
+  UncoveredItemType,
+} from './types';
 
 /** The largest page of plans and of overdue revisions, and the default one: a year has a few dozen plans. */
 const PLAN_PAGE_MAX = 500;
@@ -34,12 +43,25 @@ export function toPlan({ plan, revision, content }: PlanView): PlanType & { plan
     leadDepartment: content.leadDepartment,
     departments: content.departments,
     kind: content.departments.length > 1 ? PlanKindEnum.JOINT : PlanKindEnum.INTERNAL,
-    items: content.items.map((i) => ({ ...i, category: i.category as ItemCategory, ratioCapPercent: i.ratioCapBasisPoints === null ? null : pct(i.ratioCapBasisPoints) })),
-    scope: { targetKinds: content.scope.targetKinds as TargetKind[], regions: content.scope.regions, industries: content.scope.industries },
+    items: content.items.map((i) => ({
+      ...i,
+      category: i.category as ItemCategory,
+      ratioCapPercent: i.ratioCapBasisPoints === null ? null : pct(i.ratioCapBasisPoints),
+    })),
+    scope: {
+      targetKinds: content.scope.targetKinds as TargetKind[],
+      regions: content.scope.regions,
+      industries: content.scope.industries,
+    },
     methods: content.methods as InspectionMethod[],
     windowStart: content.window.start,
     windowEnd: content.window.end,
-    ratios: { high: pct(content.ratios.HIGH), elevated: pct(content.ratios.ELEVATED), general: pct(content.ratios.GENERAL), low: pct(content.ratios.LOW) },
+    ratios: {
+      high: pct(content.ratios.HIGH),
+      elevated: pct(content.ratios.ELEVATED),
+      general: pct(content.ratios.GENERAL),
+      low: pct(content.ratios.LOW),
+    },
     classCombination: content.classCombination as ClassCombinationEnum,
     excludeInspectedWithinDays: content.excludeInspectedWithinDays,
     batchSize: content.batchSize,
@@ -55,7 +77,10 @@ const service = (ctx: JointContext) => new PlanService(ctx.joint);
 
 @Resolver(() => PlanType)
 export class PlanResolver {
-  @Query(() => PlanType, { nullable: true, description: 'A plan: the public sees its latest published revision, hub staff its latest revision.' })
+  @Query(() => PlanType, {
+    nullable: true,
+    description: 'A plan: the public sees its latest published revision, hub staff its latest revision.',
+  })
   async jointPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
     const plan = await ctx.joint.dataSource.manager.findOneBy(PlanRow, { id });
     if (!plan) return null;
@@ -63,24 +88,47 @@ export class PlanResolver {
     return view ? toPlan(view) : null;
   }
 
-  @Query(() => [PlanType], { deprecationReason: 'Use jointPlanPage.', description: 'Plans of a year, optionally those a department leads or joins.' })
-  async jointPlans(@Arg('year', () => Int) year: number, @Arg('department', () => String, { nullable: true }) department: string | null, @Ctx() ctx: JointContext) {
+  @Query(() => [PlanType], {
+    deprecationReason: 'Use jointPlanPage.',
+    description: 'Plans of a year, optionally those a department leads or joins.',
+  })
+  async jointPlans(
+    @Arg('year', () => Int) year: number,
+    @Arg('department', () => String, { nullable: true }) department: string | null,
+    @Ctx() ctx: JointContext,
+  ) {
     return (await service(ctx).list(ctx.identity, year, department)).map(toPlan);
   }
 
-  @Query(() => PlanPage, { description: 'Plans of a year, optionally those a department leads or joins, oldest first, a page of them: the public sees published plans (their latest published revision), hub staff their drafts too (R11).' })
+  @Query(() => PlanPage, {
+    description:
+      'Plans of a year, optionally those a department leads or joins, oldest first, a page of them: the public sees published plans (their latest published revision), hub staff their drafts too (R11).',
+  })
   async jointPlanPage(
     @Arg('year', () => Int) year: number,
-    @Arg('department', () => String, { nullable: true, description: 'Only the plans this department leads or joins.' }) department: string | null,
+    @Arg('department', () => String, { nullable: true, description: 'Only the plans this department leads or joins.' })
+    department: string | null,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: PLAN_PAGE_DEFAULT, description: firstDescription(PLAN_PAGE_MAX, PLAN_PAGE_DEFAULT, 'plans') }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: PLAN_PAGE_DEFAULT,
+      description: firstDescription(PLAN_PAGE_MAX, PLAN_PAGE_DEFAULT, 'plans'),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<PlanType>> {
     // A plan's view depends on the caller (drafts, R11): read whole, then paged (a year has a few dozen plans).
-    return pageOfList((await service(ctx).list(ctx.identity, year, department)).map(toPlan), first, after, PLAN_PAGE_MAX);
+    return pageOfList(
+      (await service(ctx).list(ctx.identity, year, department)).map(toPlan),
+      first,
+      after,
+      PLAN_PAGE_MAX,
+    );
   }
 
-  @FieldResolver(() => [PlanRevisionType], { description: 'Every revision with its time, author and publication (R11); the public sees the published ones. Not paged: one per change of one plan, a few a year.' })
+  @FieldResolver(() => [PlanRevisionType], {
+    description:
+      'Every revision with its time, author and publication (R11); the public sees the published ones. Not paged: one per change of one plan, a few a year.',
+  })
   async revisions(@Root() plan: ReturnType<typeof toPlan>, @Ctx() ctx: JointContext) {
     const plans = service(ctx);
     const all = await plans.revisions(plan.id);
@@ -88,13 +136,22 @@ export class PlanResolver {
     return shown.map((r): PlanRevisionType => ({ ...r, ...publishByOf(plans, r.changedAt) }));
   }
 
-  @Mutation(() => PlanType, { description: "Creates an annual plan of the caller's department (R10); it is a draft until published." })
+  @Mutation(() => PlanType, {
+    description: "Creates an annual plan of the caller's department (R10); it is a draft until published.",
+  })
   async jointCreatePlan(@Arg('input', () => PlanInput) input: PlanInput, @Ctx() ctx: JointContext) {
     return toPlan(await service(ctx).create(ctx.identity, input));
   }
 
-  @Mutation(() => PlanType, { description: 'Changes a plan: a new revision, kept with its time, author and note (R11).' })
-  async jointRevisePlan(@Arg('id', () => ID) id: string, @Arg('input', () => PlanInput) input: PlanInput, @Arg('note', () => String) note: string, @Ctx() ctx: JointContext) {
+  @Mutation(() => PlanType, {
+    description: 'Changes a plan: a new revision, kept with its time, author and note (R11).',
+  })
+  async jointRevisePlan(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => PlanInput) input: PlanInput,
+    @Arg('note', () => String) note: string,
+    @Ctx() ctx: JointContext,
+  ) {
     const why = requireText(note, 'note', 2000, 'say what changed (added or cancelled tasks, items, scope)', 'R11');
     return toPlan(await service(ctx).revise(ctx.identity, id, input, why));
   }
@@ -104,30 +161,61 @@ export class PlanResolver {
     return toPlan(await service(ctx).publish(ctx.identity, id));
   }
 
-  @Query(() => [UncoveredItemType], { description: "R4: items in force on a department's checklist that no published plan of the year covers. Not paged: bounded by the department's checklist." })
-  async jointUncoveredItems(@Arg('year', () => Int) year: number, @Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
-    if (!ctx.joint.departments.has(department)) throw badInput(`No department '${department}' in the hub.`, { field: 'department' });
-    return (await service(ctx).uncoveredItems(year, department)).map((i) => ({ department, code: i.code, version: i.version, title: i.title }));
+  @Query(() => [UncoveredItemType], {
+    description:
+      "R4: items in force on a department's checklist that no published plan of the year covers. Not paged: bounded by the department's checklist.",
+  })
+  async jointUncoveredItems(
+    @Arg('year', () => Int) year: number,
+    @Arg('department', () => String) department: string,
+    @Ctx() ctx: JointContext,
+  ) {
+    if (!ctx.joint.departments.has(department))
+      throw badInput(`No department '${department}' in the hub.`, { field: 'department' });
+    return (await service(ctx).uncoveredItems(year, department)).map((i) => ({
+      department,
+      code: i.code,
+      version: i.version,
+      title: i.title,
+    }));
   }
 
-  @Query(() => [String], { description: 'R12: departments that lead or join no published joint plan of the year. Not paged: at most one per department of the hub.' })
+  @Query(() => [String], {
+    description:
+      'R12: departments that lead or join no published joint plan of the year. Not paged: at most one per department of the hub.',
+  })
   async jointDepartmentsWithoutJointPlan(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
     return service(ctx).departmentsWithoutJointPlan(year);
   }
 
-  @Query(() => [OverdueRevisionType], { deprecationReason: 'Use jointOverduePlanRevisionPage.', description: 'R11: plan revisions not published within 5 working days, as of a day (default: today in China).' })
-  async jointOverduePlanRevisions(@Arg('asOf', () => String, { nullable: true }) asOf: string | null, @Ctx() ctx: JointContext) {
+  @Query(() => [OverdueRevisionType], {
+    deprecationReason: 'Use jointOverduePlanRevisionPage.',
+    description: 'R11: plan revisions not published within 5 working days, as of a day (default: today in China).',
+  })
+  async jointOverduePlanRevisions(
+    @Arg('asOf', () => String, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: JointContext,
+  ) {
     return overdueRevisions(ctx, asOf);
   }
 
   @Query(() => OverdueRevisionPage, {
     nullable: true,
-    description: "R11: plan revisions not published within 5 working days, as of a day, oldest change first, a page of them: auditors and hub admins every department's, a coordinator those of the plans its department leads; null, with an error, for others.",
+    description:
+      "R11: plan revisions not published within 5 working days, as of a day, oldest change first, a page of them: auditors and hub admins every department's, a coordinator those of the plans its department leads; null, with an error, for others.",
   })
   async jointOverduePlanRevisionPage(
-    @Arg('asOf', () => String, { nullable: true, description: 'The day (YYYY-MM-DD) to count from; leave it out for today in China.' }) asOf: string | null,
+    @Arg('asOf', () => String, {
+      nullable: true,
+      description: 'The day (YYYY-MM-DD) to count from; leave it out for today in China.',
+    })
+    asOf: string | null,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: PLAN_PAGE_DEFAULT, description: firstDescription(PLAN_PAGE_MAX, PLAN_PAGE_DEFAULT, 'revisions') }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: PLAN_PAGE_DEFAULT,
+      description: firstDescription(PLAN_PAGE_MAX, PLAN_PAGE_DEFAULT, 'revisions'),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<OverdueRevisionType>> {
     return pageOfList(await overdueRevisions(ctx, asOf), first, after, PLAN_PAGE_MAX);
@@ -137,11 +225,15 @@ export class PlanResolver {
 /** R11: the overdue revisions the caller sees, as of a day (today in China by default). */
 async function overdueRevisions(ctx: JointContext, asOf: string | null): Promise<OverdueRevisionType[]> {
   // Auditors and hub admins see every department's; a coordinator sees the plans their department leads.
-  if (!isAuditReader(ctx.identity)) assertLeadCoordinator(ctx.identity, ctx.identity.department ?? '', 'see overdue plan revisions');
+  if (!isAuditReader(ctx.identity))
+    assertLeadCoordinator(ctx.identity, ctx.identity.department ?? '', 'see overdue plan revisions');
   // R11: deadlines are China dates; a day that does not exist would silently compare as text.
-  if (asOf != null && !isCalendarDay(asOf)) throw badInput(`asOf '${asOf}' is not a date (YYYY-MM-DD); leave it out for today.`, { field: 'asOf' });
+  if (asOf != null && !isCalendarDay(asOf))
+    throw badInput(`asOf '${asOf}' is not a date (YYYY-MM-DD); leave it out for today.`, { field: 'asOf' });
   const day = asOf ?? chinaDate(ctx.joint.clock());
-  const overdue = (await service(ctx).overdueRevisions(day)).filter(({ plan }) => isAuditReader(ctx.identity) || plan.leadDepartment === ctx.identity.department);
+  const overdue = (await service(ctx).overdueRevisions(day)).filter(
+    ({ plan }) => isAuditReader(ctx.identity) || plan.leadDepartment === ctx.identity.department,
+  );
   return overdue.map(({ plan, revision }) => ({
     planId: plan.id,
     planName: (revision.content as { name: string }).name,

@@ -37,57 +37,116 @@ function percent(value: number, field: string): number {
  * - R13: ratios fall from the high stratum to the low one.
  * - R2: no stratum's ratio goes over the cap of a GENERAL item in the plan.
  */
-export function buildPlanContent(input: PlanInput, lead: string, knownDepartments: readonly string[], checklists: ReadonlyMap<string, ContractItem[]>): PlanContent {
+export function buildPlanContent(
+  input: PlanInput,
+  lead: string,
+  knownDepartments: readonly string[],
+  checklists: ReadonlyMap<string, ContractItem[]>,
+): PlanContent {
   const name = requireText(input.name, 'input.name', 200, 'a plan has a name', 'R10');
-  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) throw badInput(`input.year ${input.year} is not a plan year.`, { field: 'input.year' });
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100)
+    throw badInput(`input.year ${input.year} is not a plan year.`, { field: 'input.year' });
   const departments = [...new Set([lead, ...input.partners])].sort();
   input.partners.forEach((code, i) => {
     if (!DEPARTMENT_CODE.test(code) || !knownDepartments.includes(code)) {
-      throw badInput(`input.partners[${i}]: '${code}' is not a department of the hub (known: ${knownDepartments.join(', ')}).`, { field: `input.partners.${i}`, rule: 'R10' });
+      throw badInput(
+        `input.partners[${i}]: '${code}' is not a department of the hub (known: ${knownDepartments.join(', ')}).`,
+        { field: `input.partners.${i}`, rule: 'R10' },
+      );
     }
   });
 
-  for (const [key, value] of [['windowStart', input.windowStart], ['windowEnd', input.windowEnd]] as const) {
+  for (const [key, value] of [
+    ['windowStart', input.windowStart],
+    ['windowEnd', input.windowEnd],
+  ] as const) {
     const m = DAY.exec(value);
     // R10: a time window of real days (2026-02-30 is none) in the plan year.
     if (!m || Number(m[1]) !== input.year || !isCalendarDay(value)) {
-      throw badInput(`input.${key} '${value}' must be a date (YYYY-MM-DD) in ${input.year}.`, { field: `input.${key}`, rule: 'R10' });
+      throw badInput(`input.${key} '${value}' must be a date (YYYY-MM-DD) in ${input.year}.`, {
+        field: `input.${key}`,
+        rule: 'R10',
+      });
     }
   }
-  if (input.windowStart > input.windowEnd) throw badInput('input.windowEnd is before input.windowStart.', { field: 'input.windowEnd', rule: 'R10' });
-  if (input.methods.length === 0) throw badInput('input.methods: name at least one inspection method (R10, R23).', { field: 'input.methods', rule: 'R10' });
+  if (input.windowStart > input.windowEnd)
+    throw badInput('input.windowEnd is before input.windowStart.', { field: 'input.windowEnd', rule: 'R10' });
+  if (input.methods.length === 0)
+    throw badInput('input.methods: name at least one inspection method (R10, R23).', {
+      field: 'input.methods',
+      rule: 'R10',
+    });
 
-  if (input.scope.targetKinds.length === 0) throw badInput('input.scope.targetKinds: name at least one kind of target (R10).', { field: 'input.scope.targetKinds', rule: 'R10' });
+  if (input.scope.targetKinds.length === 0)
+    throw badInput('input.scope.targetKinds: name at least one kind of target (R10).', {
+      field: 'input.scope.targetKinds',
+      rule: 'R10',
+    });
   // R10: the scope in codes a roster can be filtered by; prefixes and sections keep it short.
-  for (const [key, list] of [['regions', input.scope.regions], ['industries', input.scope.industries]] as const) {
-    if (list.length > MAX_SCOPE_CODES) throw badInput(`input.scope.${key}: at most ${MAX_SCOPE_CODES} codes, got ${list.length}; name prefixes (3101) or sections (C) instead.`, { field: `input.scope.${key}`, rule: 'R10' });
+  for (const [key, list] of [
+    ['regions', input.scope.regions],
+    ['industries', input.scope.industries],
+  ] as const) {
+    if (list.length > MAX_SCOPE_CODES)
+      throw badInput(
+        `input.scope.${key}: at most ${MAX_SCOPE_CODES} codes, got ${list.length}; name prefixes (3101) or sections (C) instead.`,
+        { field: `input.scope.${key}`, rule: 'R10' },
+      );
   }
-  const regions = requireCodes(input.scope.regions, 'input.scope.regions', REGION_PREFIX, 'a region code or prefix (2 to 6 digits)');
-  const industries = requireCodes(input.scope.industries, 'input.scope.industries', INDUSTRY_CODE, 'a GB/T 4754 code or section letter');
+  const regions = requireCodes(
+    input.scope.regions,
+    'input.scope.regions',
+    REGION_PREFIX,
+    'a region code or prefix (2 to 6 digits)',
+  );
+  const industries = requireCodes(
+    input.scope.industries,
+    'input.scope.industries',
+    INDUSTRY_CODE,
+    'a GB/T 4754 code or section letter',
+  );
 
-  if (input.items.length === 0) throw badInput('input.items: a plan checks at least one checklist item (R3, R10).', { field: 'input.items', rule: 'R10' });
+  if (input.items.length === 0)
+    throw badInput('input.items: a plan checks at least one checklist item (R3, R10).', {
+      field: 'input.items',
+      rule: 'R10',
+    });
   const seen = new Set<string>();
   const items: PlanItem[] = input.items.map((ref, i) => {
     const field = `input.items[${i}]`;
     if (!departments.includes(ref.department)) {
-      throw badInput(`${field}: department '${ref.department}' does not take part in the plan; add it to partners.`, { field: `${field}.department`, rule: 'R3' });
+      throw badInput(`${field}: department '${ref.department}' does not take part in the plan; add it to partners.`, {
+        field: `${field}.department`,
+        rule: 'R3',
+      });
     }
     const key = `${ref.department}/${ref.code}`;
     if (seen.has(key)) throw badInput(`${field}: ${key} is listed twice.`, { field });
     seen.add(key);
     // R3: only items on the departments' checklists, at a version in force.
-    const version = checklists.get(ref.department)?.find((item) => item.code === ref.code && item.version === ref.version);
+    const version = checklists
+      .get(ref.department)
+      ?.find((item) => item.code === ref.code && item.version === ref.version);
     if (!version) {
-      throw badInput(`${field}: ${ref.department} has no checklist item ${ref.code} version ${ref.version}; a plan may only contain items on the departments' checklists (R3).`, {
-        field,
-        rule: 'R3',
-      });
+      throw badInput(
+        `${field}: ${ref.department} has no checklist item ${ref.code} version ${ref.version}; a plan may only contain items on the departments' checklists (R3).`,
+        {
+          field,
+          rule: 'R3',
+        },
+      );
     }
     if (version.status !== 'CURRENT') {
-      throw badInput(`${field}: ${ref.department} ${ref.code} version ${ref.version} is ${version.status.toLowerCase()}; use the version in force (R3, R5).`, { field, rule: 'R3' });
+      throw badInput(
+        `${field}: ${ref.department} ${ref.code} version ${ref.version} is ${version.status.toLowerCase()}; use the version in force (R3, R5).`,
+        { field, rule: 'R3' },
+      );
     }
     if (!version.targetKinds.some((k) => input.scope.targetKinds.includes(k as never))) {
-      throw badInput(`${field}: ${ref.code} applies to ${version.targetKinds.join(', ')}, none of which the plan's scope draws (R3).`, { field, rule: 'R3' });
+      throw badInput(
+        `${field}: ${ref.code} applies to ${version.targetKinds.join(', ')}, none of which the plan's scope draws (R3).`,
+        { field, rule: 'R3' },
+      );
     }
     return {
       department: ref.department,
@@ -105,7 +164,10 @@ export function buildPlanContent(input: PlanInput, lead: string, knownDepartment
   });
   for (const department of departments) {
     if (!items.some((item) => item.department === department)) {
-      throw badInput(`input.items: ${department} takes part but has no item in the plan; a department checks only items of its checklist (R3).`, { field: 'input.items', rule: 'R3' });
+      throw badInput(
+        `input.items: ${department} takes part but has no item in the plan; a department checks only items of its checklist (R3).`,
+        { field: 'input.items', rule: 'R3' },
+      );
     }
   }
 
@@ -118,7 +180,10 @@ export function buildPlanContent(input: PlanInput, lead: string, knownDepartment
   };
   // R13: worse credit and higher risk are drawn at least as often.
   if (!(ratios.HIGH >= ratios.ELEVATED && ratios.ELEVATED >= ratios.GENERAL && ratios.GENERAL >= ratios.LOW)) {
-    throw badInput('input.ratios must not rise from high to low risk: high ≥ elevated ≥ general ≥ low (R13).', { field: 'input.ratios', rule: 'R13' });
+    throw badInput('input.ratios must not rise from high to low risk: high ≥ elevated ≥ general ≥ low (R13).', {
+      field: 'input.ratios',
+      rule: 'R13',
+    });
   }
   // R2: a GENERAL item's ratio cap caps every stratum's ratio.
   items.forEach((item, i) => {
@@ -131,7 +196,8 @@ export function buildPlanContent(input: PlanInput, lead: string, knownDepartment
   });
 
   const whole = (value: number, field: string, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${field} must be a whole number from ${min} to ${max}, got ${value}.`, { field });
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw badInput(`${field} must be a whole number from ${min} to ${max}, got ${value}.`, { field });
     return value;
   };
   return {

@@ -15,10 +15,16 @@ import type { PlanInput } from './types';
 export const PUBLISH_WITHIN_WORKING_DAYS = 5;
 
 /** Every version of the checklists of some departments, through the department contract (R3). */
-export async function fetchChecklists(deps: JointDeps, departments: readonly string[]): Promise<Map<string, ContractItem[]>> {
+export async function fetchChecklists(
+  deps: JointDeps,
+  departments: readonly string[],
+): Promise<Map<string, ContractItem[]>> {
   const entries = await Promise.all(
     departments.map(async (code) => {
-      const data = await deps.departments.run<Record<string, { checklist: ContractItem[] }>>(code, 'DepartmentChecklist');
+      const data = await deps.departments.run<Record<string, { checklist: ContractItem[] }>>(
+        code,
+        'DepartmentChecklist',
+      );
       return [code, data[code]!.checklist] as const;
     }),
   );
@@ -62,11 +68,46 @@ export class PlanService {
     const now = this.deps.clock();
     const publishBy = this.publishBy(now);
     return this.deps.dataSource.transaction(async (tx) => {
-      const plan = Object.assign(new PlanRow(), { id: randomUUID(), year: content.year, leadDepartment: lead, currentRevision: 1, publishedRevision: null, createdAt: now, createdBy: identity.subject, training: this.deps.trainingClock !== null });
-      const revision = Object.assign(new PlanRevisionRow(), { planId: plan.id, revision: 1, content, note: null, changedAt: now, changedBy: identity.subject, publishBy, publishedAt: null, publishedBy: null });
+      const plan = Object.assign(new PlanRow(), {
+        id: randomUUID(),
+        year: content.year,
+        leadDepartment: lead,
+        currentRevision: 1,
+        publishedRevision: null,
+        createdAt: now,
+        createdBy: identity.subject,
+        training: this.deps.trainingClock !== null,
+      });
+      const revision = Object.assign(new PlanRevisionRow(), {
+        planId: plan.id,
+        revision: 1,
+        content,
+        note: null,
+        changedAt: now,
+        changedBy: identity.subject,
+        publishBy,
+        publishedAt: null,
+        publishedBy: null,
+      });
       await tx.insert(PlanRow, plan);
       await tx.insert(PlanRevisionRow, revision as never);
-      await appendAudit(tx, identity, { action: 'plan.created', entityId: plan.id, details: { revision: 1, name: content.name, year: content.year, departments: content.departments, publishBy, ...(plan.training ? { training: true } : {}) } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'plan.created',
+          entityId: plan.id,
+          details: {
+            revision: 1,
+            name: content.name,
+            year: content.year,
+            departments: content.departments,
+            publishBy,
+            ...(plan.training ? { training: true } : {}),
+          },
+        },
+        now,
+      );
       return { plan, revision, content };
     });
   }
@@ -77,16 +118,39 @@ export class PlanService {
     const existing = await this.requirePlan(planId);
     assertLeadCoordinator(identity, existing.leadDepartment, 'revise a plan'); // R16
     const content = await this.content(input, existing.leadDepartment);
-    if (content.year !== existing.year) throw conflict(`A plan stays in its year (${existing.year}); make a new plan for ${content.year}.`, { field: 'input.year' });
+    if (content.year !== existing.year)
+      throw conflict(`A plan stays in its year (${existing.year}); make a new plan for ${content.year}.`, {
+        field: 'input.year',
+      });
     const now = this.deps.clock();
     const publishBy = this.publishBy(now);
     return this.deps.dataSource.transaction(async (tx) => {
       const next = existing.currentRevision + 1;
-      const moved = await tx.update(PlanRow, { id: planId, currentRevision: existing.currentRevision }, { currentRevision: next });
-      if (moved.affected !== 1) throw conflict(`Plan ${planId} was changed by someone else meanwhile; reload it and try again.`);
-      const revision = Object.assign(new PlanRevisionRow(), { planId, revision: next, content, note, changedAt: now, changedBy: identity.subject, publishBy, publishedAt: null, publishedBy: null });
+      const moved = await tx.update(
+        PlanRow,
+        { id: planId, currentRevision: existing.currentRevision },
+        { currentRevision: next },
+      );
+      if (moved.affected !== 1)
+        throw conflict(`Plan ${planId} was changed by someone else meanwhile; reload it and try again.`);
+      const revision = Object.assign(new PlanRevisionRow(), {
+        planId,
+        revision: next,
+        content,
+        note,
+        changedAt: now,
+        changedBy: identity.subject,
+        publishBy,
+        publishedAt: null,
+        publishedBy: null,
+      });
       await tx.insert(PlanRevisionRow, revision as never);
-      await appendAudit(tx, identity, { action: 'plan.revised', entityId: planId, details: { revision: next, note, publishBy } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        { action: 'plan.revised', entityId: planId, details: { revision: next, note, publishBy } },
+        now,
+      );
       return { plan: { ...existing, currentRevision: next }, revision, content };
     });
   }
@@ -99,7 +163,11 @@ export class PlanService {
     const now = this.deps.clock();
     return this.deps.dataSource.transaction(async (tx) => {
       const revision = existing.currentRevision;
-      const done = await tx.update(PlanRevisionRow, { planId, revision, publishedAt: IsNull() }, { publishedAt: now, publishedBy: identity.subject });
+      const done = await tx.update(
+        PlanRevisionRow,
+        { planId, revision, publishedAt: IsNull() },
+        { publishedAt: now, publishedBy: identity.subject },
+      );
       if (done.affected !== 1) throw conflict(`Revision ${revision} of plan ${planId} is published already.`);
       // Never backwards: a newer revision published meanwhile stays the published one.
       await tx
@@ -109,7 +177,16 @@ export class PlanService {
         .where('id = :id AND (published_revision IS NULL OR published_revision < :revision)', { id: planId, revision })
         .execute();
       const row = await tx.findOneByOrFail(PlanRevisionRow, { planId, revision });
-      await appendAudit(tx, identity, { action: 'plan.published', entityId: planId, details: { revision, late: chinaDate(now) > this.publishBy(row.changedAt) } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'plan.published',
+          entityId: planId,
+          details: { revision, late: chinaDate(now) > this.publishBy(row.changedAt) },
+        },
+        now,
+      );
       return { plan: { ...existing, publishedRevision: revision }, revision: row, content: row.content as PlanContent };
     });
   }
@@ -125,16 +202,28 @@ export class PlanService {
    * everyone else the latest published (or nothing).
    */
   async view(identity: Identity, plan: PlanRow): Promise<PlanView | null> {
-    const latest = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision: plan.currentRevision });
-    if (seesDrafts(identity, (latest.content as PlanContent).departments)) return { plan, revision: latest, content: latest.content as PlanContent };
+    const latest = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, {
+      planId: plan.id,
+      revision: plan.currentRevision,
+    });
+    if (seesDrafts(identity, (latest.content as PlanContent).departments))
+      return { plan, revision: latest, content: latest.content as PlanContent };
     if (plan.publishedRevision === null) return null;
-    const row = plan.publishedRevision === latest.revision ? latest : await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, { planId: plan.id, revision: plan.publishedRevision });
+    const row =
+      plan.publishedRevision === latest.revision
+        ? latest
+        : await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, {
+            planId: plan.id,
+            revision: plan.publishedRevision,
+          });
     return { plan, revision: row, content: row.content as PlanContent };
   }
 
   async list(identity: Identity, year: number, department: string | null): Promise<PlanView[]> {
     const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { year }, order: { createdAt: 'ASC' } });
-    const views = (await Promise.all(plans.map((p) => this.view(identity, p)))).filter((v): v is PlanView => v !== null);
+    const views = (await Promise.all(plans.map((p) => this.view(identity, p)))).filter(
+      (v): v is PlanView => v !== null,
+    );
     return department ? views.filter((v) => v.content.departments.includes(department)) : views;
   }
 
@@ -144,31 +233,48 @@ export class PlanService {
 
   /** Published plans of a year (their published revision). */
   async published(year: number): Promise<PlanContent[]> {
-    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { year, publishedRevision: Not(IsNull()) } });
+    const plans = await this.deps.dataSource.manager.find(PlanRow, {
+      where: { year, publishedRevision: Not(IsNull()) },
+    });
     if (plans.length === 0) return [];
-    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, { where: { planId: In(plans.map((p) => p.id)) } });
-    return plans.map((p) => rows.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent);
+    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, {
+      where: { planId: In(plans.map((p) => p.id)) },
+    });
+    return plans.map(
+      (p) => rows.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent,
+    );
   }
 
   /** R4: items in force on a department's checklist that no published plan of the year covers. */
   async uncoveredItems(year: number, department: string): Promise<ContractItem[]> {
     const [checklist] = [...(await fetchChecklists(this.deps, [department])).values()];
-    const covered = new Set((await this.published(year)).flatMap((c) => c.items.filter((i) => i.department === department).map((i) => i.code)));
+    const covered = new Set(
+      (await this.published(year)).flatMap((c) =>
+        c.items.filter((i) => i.department === department).map((i) => i.code),
+      ),
+    );
     return checklist!.filter((item) => item.status === 'CURRENT' && !covered.has(item.code));
   }
 
   /** R12: departments of the hub that lead or join no published joint plan of the year. */
   async departmentsWithoutJointPlan(year: number): Promise<string[]> {
-    const joining = new Set((await this.published(year)).filter((c) => c.departments.length > 1).flatMap((c) => c.departments));
+    const joining = new Set(
+      (await this.published(year)).filter((c) => c.departments.length > 1).flatMap((c) => c.departments),
+    );
     return this.deps.departments.departments().filter((d) => !joining.has(d));
   }
 
   /** R11: revisions not published by their deadline, as of a China date. */
   async overdueRevisions(asOf: string): Promise<Array<{ plan: PlanRow; revision: PlanRevisionRow }>> {
-    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, { where: { publishedAt: IsNull() }, order: { changedAt: 'ASC' } });
+    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, {
+      where: { publishedAt: IsNull() },
+      order: { changedAt: 'ASC' },
+    });
     const overdue = rows.filter((r) => this.publishBy(r.changedAt) < asOf);
     if (overdue.length === 0) return [];
-    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { id: In([...new Set(overdue.map((r) => r.planId))]) } });
+    const plans = await this.deps.dataSource.manager.find(PlanRow, {
+      where: { id: In([...new Set(overdue.map((r) => r.planId))]) },
+    });
     // A later published revision supersedes an unpublished earlier one: that change was published with it.
     return overdue
       .map((revision) => ({ plan: plans.find((p) => p.id === revision.planId)!, revision }))

@@ -9,10 +9,13 @@ export enum ClassCombinationEnum {
 }
 registerEnumType(ClassCombinationEnum, {
   name: 'ClassCombination',
-  description: "How a target's credit-risk stratum combines the participating departments' views (R13): the worst of them, or the lead department's only.",
+  description:
+    "How a target's credit-risk stratum combines the participating departments' views (R13): the worst of them, or the lead department's only.",
 });
 
-@ObjectType('PlanItem', { description: 'A checklist item of a plan, as it stood on its department\'s checklist when the plan was made (R3).' })
+@ObjectType('PlanItem', {
+  description: "A checklist item of a plan, as it stood on its department's checklist when the plan was made (R3).",
+})
 export class PlanItemType {
   @Field()
   department!: string;
@@ -32,7 +35,9 @@ export class PlanItemType {
   domain!: string;
 }
 
-@ObjectType('PlanScope', { description: 'Which targets a plan draws from: kinds, regions (or their prefixes), industries (or their sections).' })
+@ObjectType('PlanScope', {
+  description: 'Which targets a plan draws from: kinds, regions (or their prefixes), industries (or their sections).',
+})
 export class PlanScopeType {
   @Field(() => [TargetKind])
   targetKinds!: TargetKind[];
@@ -54,7 +59,10 @@ export class StratumRatiosType {
   low!: number;
 }
 
-@ObjectType('PlanRevision', { description: 'A revision of a plan: every change is kept, with its time and author, and must be published within 5 working days (R11).' })
+@ObjectType('PlanRevision', {
+  description:
+    'A revision of a plan: every change is kept, with its time and author, and must be published within 5 working days (R11).',
+})
 export class PlanRevisionType {
   @Field(() => Int)
   revision!: number;
@@ -66,13 +74,18 @@ export class PlanRevisionType {
   changedBy!: string;
   @Field({ description: 'The last day to publish this revision (China date): 5 working days after it was made (R11).' })
   publishBy!: string;
-  @Field({ description: "publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is." })
+  @Field({
+    description:
+      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is.',
+  })
   publishByProvisional!: boolean;
   @Field(() => Date, { nullable: true })
   publishedAt!: Date | null;
 }
 
-@ObjectType('Plan', { description: 'An annual inspection plan (R10): one department (部门内部抽查) or several (联合抽查).' })
+@ObjectType('Plan', {
+  description: 'An annual inspection plan (R10): one department (部门内部抽查) or several (联合抽查).',
+})
 export class PlanType {
   @Field(() => ID)
   id!: string;
@@ -86,7 +99,10 @@ export class PlanType {
   departments!: string[];
   @Field(() => PlanKindEnum, { description: 'JOINT when several departments take part, INTERNAL for one.' })
   kind!: PlanKindEnum;
-  @Field(() => [PlanItemType], { description: "The checklist items the plan covers (R3). Not paged: bounded by the participating departments' checklists." })
+  @Field(() => [PlanItemType], {
+    description:
+      "The checklist items the plan covers (R3). Not paged: bounded by the participating departments' checklists.",
+  })
   items!: PlanItemType[];
   @Field(() => PlanScopeType)
   scope!: PlanScopeType;
@@ -108,7 +124,9 @@ export class PlanType {
   inspectorsPerDepartment!: number;
   @Field(() => Int)
   expertsPerVisit!: number;
-  @Field(() => Int, { description: 'The revision shown: the latest for hub staff, the latest published for the public.' })
+  @Field(() => Int, {
+    description: 'The revision shown: the latest for hub staff, the latest published for the public.',
+  })
   revision!: number;
   @Field(() => PlanStatusEnum, { description: 'PUBLISHED when the revision shown is published, DRAFT otherwise.' })
   status!: PlanStatusEnum;
@@ -138,7 +156,9 @@ export class PlanScopeInput {
   industries!: string[];
 }
 
-@InputType('StratumRatiosInput', { description: 'Percent per stratum; defaults follow published local practice: 30, 10, 2, 1.' })
+@InputType('StratumRatiosInput', {
+  description: 'Percent per stratum; defaults follow published local practice: 30, 10, 2, 1.',
+})
 export class StratumRatiosInput {
   @Field(() => Float, { defaultValue: 30 })
   high!: number;
@@ -150,13 +170,16 @@ export class StratumRatiosInput {
   low!: number;
 }
 
-@InputType('PlanInput', { description: 'An annual plan (R10). The lead department is the caller\'s.' })
+@InputType('PlanInput', { description: "An annual plan (R10). The lead department is the caller's." })
 export class PlanInput {
   @Field()
   name!: string;
   @Field(() => Int)
   year!: number;
-  @Field(() => [String], { description: 'Other participating departments; empty for a plan of the lead department alone.', defaultValue: [] })
+  @Field(() => [String], {
+    description: 'Other participating departments; empty for a plan of the lead department alone.',
+    defaultValue: [],
+  })
   partners!: string[];
   @Field(() => [PlanItemInput])
   items!: PlanItemInput[];
@@ -172,7 +195,10 @@ export class PlanInput {
   ratios?: StratumRatiosInput | null;
   @Field(() => ClassCombinationEnum, { defaultValue: ClassCombinationEnum.WORST })
   classCombination!: ClassCombinationEnum;
-  @Field(() => Int, { defaultValue: 0, description: 'Leave out targets drawn by a locked task within this many days (e.g. 1095: three years).' })
+  @Field(() => Int, {
+    defaultValue: 0,
+    description: 'Leave out targets drawn by a locked task within this many days (e.g. 1095: three years).',
+  })
   excludeInspectedWithinDays!: number;
   @Field(() => Int, { defaultValue: 50 })
   batchSize!: number;
@@ -182,7 +208,9 @@ export class PlanInput {
   expertsPerVisit!: number;
 }
 
-@ObjectType('UncoveredItem', { description: 'A checklist item in force that no published plan of the year covers (R4).' })
+@ObjectType('UncoveredItem', {
+  description: 'A checklist item in force that no published plan of the year covers (R4).',
+})
 export class UncoveredItemType {
   @Field()
   department!: string;
@@ -208,7 +236,10 @@ export class OverdueRevisionType {
   changedAt!: Date;
   @Field()
   publishBy!: string;
-  @Field({ description: "publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is." })
+  @Field({
+    description:
+      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is.',
+  })
   publishByProvisional!: boolean;
 }
 
@@ -216,4 +247,8 @@ export class OverdueRevisionType {
 export const PlanPage = pageType('PlanPage', PlanType, 'A page of annual plans (R10), oldest first.');
 
 /** A page of overdue plan revisions (H1 point 5). */
-export const OverdueRevisionPage = pageType('OverdueRevisionPage', OverdueRevisionType, 'A page of plan revisions not published within 5 working days (R11), oldest change first.');
+export const OverdueRevisionPage = pageType(
+  'OverdueRevisionPage',
+  OverdueRevisionType,
+  'A page of plan revisions not published within 5 working days (R11), oldest change first.',
+);

@@ -22,7 +22,9 @@ export class SnapshotDepartmentProgress {
   done!: boolean;
 }
 
-@ObjectType('SnapshotProgress', { description: 'A snapshot being taken (R9): when it started and how much of each roster is read.' })
+@ObjectType('SnapshotProgress', {
+  description: 'A snapshot being taken (R9): when it started and how much of each roster is read.',
+})
 export class SnapshotProgress {
   @Field()
   startedAt!: Date;
@@ -46,7 +48,11 @@ const running = new Map<string, SnapshotProgress>();
  */
 export const snapshotsUnderWay = {
   begin(taskId: string, departments: readonly string[], now: Date): SnapshotProgress {
-    const state: SnapshotProgress = { startedAt: now, finishedAt: null, departments: departments.map((department) => ({ department, rowsRead: 0, done: false })) };
+    const state: SnapshotProgress = {
+      startedAt: now,
+      finishedAt: null,
+      departments: departments.map((department) => ({ department, rowsRead: 0, done: false })),
+    };
     running.set(taskId, state);
     return state;
   },
@@ -66,6 +72,12 @@ export const snapshotsUnderWay = {
   },
   of(taskId: string): SnapshotProgress | null {
     const state = running.get(taskId);
-    return state ? { startedAt: state.startedAt, finishedAt: state.finishedAt, departments: state.departments.map((d) => ({ ...d })) } : null;
+    return state
+      ? {
+          startedAt: state.startedAt,
+          finishedAt: state.finishedAt,
+          departments: state.departments.map((d) => ({ ...d })),
+        }
+      : null;
   },
 };

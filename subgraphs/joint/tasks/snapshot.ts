@@ -43,14 +43,19 @@ export interface StoredSnapshot {
   hash: string;
 }
 
-const EXPECTED_COLUMNS = 'id,kind,uscc,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
+const EXPECTED_COLUMNS =
+  'id,kind,uscc,regionCode,industryCode,creditLevel,riskLevel,penaltiesLast3Years,verifiedComplaints';
 
 /** Roster keys: a USCC or an own id (letters, digits, dashes; at most 64). */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/;
 
 /** A department that answers outside its contract: nothing is stored, and the error names it. */
 function contractBreach(department: string, what: string): HubError {
-  return new HubError(ErrorCode.DOWNSTREAM_SERVICE_ERROR, `The ${department} department broke the department contract: ${what}. Nothing was stored; its system needs fixing.`, { serviceName: department });
+  return new HubError(
+    ErrorCode.DOWNSTREAM_SERVICE_ERROR,
+    `The ${department} department broke the department contract: ${what}. Nothing was stored; its system needs fixing.`,
+    { serviceName: department },
+  );
 }
 
 type ExportPage = { columns: string[]; tsv: string; count: number; endCursor: string | null; hasMore: boolean };
@@ -69,9 +74,17 @@ export async function exportRoster(
 ): Promise<void> {
   let rowsRead = 0;
   const fetchPage = async (after: string | null): Promise<ExportPage> => {
-    const data: Record<string, { exportTargetRows: ExportPage }> = await client.run(department, 'DepartmentExportTargetRows', { filter, after, first: EXPORT_PAGE });
+    const data: Record<string, { exportTargetRows: ExportPage }> = await client.run(
+      department,
+      'DepartmentExportTargetRows',
+      { filter, after, first: EXPORT_PAGE },
+    );
     const page = data[department]!.exportTargetRows;
-    if (page.columns.join(',') !== EXPECTED_COLUMNS) throw contractBreach(department, `it exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`);
+    if (page.columns.join(',') !== EXPECTED_COLUMNS)
+      throw contractBreach(
+        department,
+        `it exports columns ${page.columns.join(',')}; the contract says ${EXPECTED_COLUMNS}`,
+      );
     return page;
   };
   let next: Promise<ExportPage> | null = fetchPage(null);
@@ -81,12 +94,22 @@ export async function exportRoster(
     // A breach found in this page (here or in onRow) must not leave the next page's failure unhandled.
     next?.catch(() => undefined);
     let count = 0;
-    const row = { id: '', kind: '', uscc: null as string | null, regionCode: '', industryCode: '', creditLevel: '', riskLevel: '', penaltiesLast3Years: 0, verifiedComplaints: 0 };
+    const row = {
+      id: '',
+      kind: '',
+      uscc: null as string | null,
+      regionCode: '',
+      industryCode: '',
+      creditLevel: '',
+      riskLevel: '',
+      penaltiesLast3Years: 0,
+      verifiedComplaints: 0,
+    };
     // The page is scanned in place (tab by tab, no array of lines or of cells): a million-row
     // roster is 20 pages, and splitting them made most of the joint service's garbage.
     const tsv = page.tsv;
     const tabs: number[] = new Array(8);
-    for (let at = 0; at < tsv.length; ) {
+    for (let at = 0; at < tsv.length;) {
       let end = tsv.indexOf('\n', at);
       if (end === -1) end = tsv.length;
       if (end === at) {
@@ -94,7 +117,8 @@ export async function exportRoster(
         continue;
       }
       let cells = 0;
-      for (let t = tsv.indexOf('\t', at); t !== -1 && t < end && cells < 8; t = tsv.indexOf('\t', t + 1)) tabs[cells++] = t;
+      for (let t = tsv.indexOf('\t', at); t !== -1 && t < end && cells < 8; t = tsv.indexOf('\t', t + 1))
+        tabs[cells++] = t;
       const line = () => tsv.slice(at, Math.min(end, at + 120));
       const tenth = cells < 8 ? -1 : tsv.indexOf('\t', tabs[7]! + 1);
       if (cells < 8 || (tenth !== -1 && tenth < end)) {
@@ -129,7 +153,9 @@ export async function exportRoster(
 
 /** The abnormal-operation list, from the market department (R13). */
 export async function abnormalList(client: DepartmentClient): Promise<Set<string>> {
-  return new Set(await client.pages<string>('market', 'MarketAbnormalOperationList', 'abnormalOperationList', 'usccs', 50_000));
+  return new Set(
+    await client.pages<string>('market', 'MarketAbnormalOperationList', 'abnormalOperationList', 'usccs', 50_000),
+  );
 }
 
 export interface SnapshotExclusions {
@@ -171,17 +197,32 @@ export async function takeSnapshot(
   let excludedTwice = 0;
   let excludedRecent = 0;
   const writer = new SnapshotWriter(content.leadDepartment);
-  const filter = { kinds: content.scope.targetKinds, regions: content.scope.regions.length ? content.scope.regions : null, industries: content.scope.industries.length ? content.scope.industries : null };
-  await exportRoster(client, content.leadDepartment, filter, (row) => {
-    const why = exclusions.excluded(row.id);
-    if (why === 'TWICE') excludedTwice++;
-    if (why === 'RECENT') excludedRecent++;
-    if (why) return;
-    const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
-    let stratum = lead;
-    if (row.uscc && partnerStrata.length) stratum = combineStrata(lead, partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined), content.classCombination);
-    writer.add(row.id, stratum, row.uscc, row.regionCode, row.kind, row.industryCode);
-  }, (rows, done) => onProgress?.(content.leadDepartment, rows, done));
+  const filter = {
+    kinds: content.scope.targetKinds,
+    regions: content.scope.regions.length ? content.scope.regions : null,
+    industries: content.scope.industries.length ? content.scope.industries : null,
+  };
+  await exportRoster(
+    client,
+    content.leadDepartment,
+    filter,
+    (row) => {
+      const why = exclusions.excluded(row.id);
+      if (why === 'TWICE') excludedTwice++;
+      if (why === 'RECENT') excludedRecent++;
+      if (why) return;
+      const lead = stratumOfView(row, row.uscc !== null && abnormal.has(row.uscc));
+      let stratum = lead;
+      if (row.uscc && partnerStrata.length)
+        stratum = combineStrata(
+          lead,
+          partnerStrata.map((m) => m.get(row.uscc!)).filter((s): s is Stratum => s !== undefined),
+          content.classCombination,
+        );
+      writer.add(row.id, stratum, row.uscc, row.regionCode, row.kind, row.industryCode);
+    },
+    (rows, done) => onProgress?.(content.leadDepartment, rows, done),
+  );
   return { ...writer.finish(), excludedTwice, excludedRecent };
 }
 
@@ -207,7 +248,14 @@ export class SnapshotWriter {
 
   constructor(private readonly department: string) {}
 
-  add(key: string, stratum: Stratum, uscc: string | null, regionCode: string, kind: string, industryCode: string): void {
+  add(
+    key: string,
+    stratum: Stratum,
+    uscc: string | null,
+    regionCode: string,
+    kind: string,
+    industryCode: string,
+  ): void {
     if (this.last !== null) {
       const order = compareKeys(this.last, key);
       if (order === 0) throw contractBreach(this.department, `its export lists ${key} twice`);
@@ -234,7 +282,8 @@ export class SnapshotWriter {
     if (this.sorted) return { chunks: this.chunks, size: this.size, hash };
     // Out of order: every stored line, sorted by key, written again (a key twice is found here).
     const lines: string[] = [];
-    for (const chunk of this.chunks) for (const line of inflateRawSync(chunk).toString('utf8').split('\n')) if (line) lines.push(line);
+    for (const chunk of this.chunks)
+      for (const line of inflateRawSync(chunk).toString('utf8').split('\n')) if (line) lines.push(line);
     const keyOf = (line: string) => line.slice(0, line.indexOf('\t'));
     const keyed = lines.map((line) => [keyOf(line), line] as const).sort((a, b) => compareKeys(a[0], b[0]));
     const again = new SnapshotWriter(this.department);
@@ -267,14 +316,15 @@ export async function loadSnapshot(manager: EntityManager, taskId: string): Prom
     const text = inflateRawSync(chunk.data).toString('utf8');
     const c = texts.push(text) - 1;
     let canonical = '';
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       const end = text.indexOf('\n', at);
       const lineEnd = end === -1 ? text.length : end;
       if (lineEnd > at) {
         const t1 = text.indexOf('\t', at);
         const t2 = text.indexOf('\t', t1 + 1);
         const stratum = STRATUM_BY_TEXT.get(text.slice(t1 + 1, t2));
-        if (t1 < 0 || t2 < 0 || t2 > lineEnd || !stratum) throw new Error(`The stored snapshot of task ${taskId} has a broken line in chunk ${chunk.seq}.`);
+        if (t1 < 0 || t2 < 0 || t2 > lineEnd || !stratum)
+          throw new Error(`The stored snapshot of task ${taskId} has a broken line in chunk ${chunk.seq}.`);
         const canonicalLine = text.slice(at, t2);
         canonical += `${canonicalLine}\n`;
         entries.push([text.slice(at, t1), stratum]);

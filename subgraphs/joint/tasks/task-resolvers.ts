@@ -17,11 +17,23 @@ import { pageOffset, pageSize } from '../../kernel/validation';
 /** A task row as its public shape: the secret is never a field (it is in the record once locked). */
 export function toTask(row: TaskRow): TaskType {
   const { secret: _secret, drawResult, exclusions, ...rest } = row;
-  return { ...rest, status: rest.status as TaskStatusEnum, exclusions, strata: (drawResult?.strata ?? []).map((s) => ({ ...s, stratum: s.stratum as StratumEnum })) };
+  return {
+    ...rest,
+    status: rest.status as TaskStatusEnum,
+    exclusions,
+    strata: (drawResult?.strata ?? []).map((s) => ({ ...s, stratum: s.stratum as StratumEnum })),
+  };
 }
 
 /** A drawn target row as its GraphQL shape. */
-const toDrawnTarget = (r: DrawnTargetRow): DrawnTargetType => ({ key: r.targetKey, uscc: r.uscc, regionCode: r.regionCode, batch: r.batch, position: r.position, entity: r.uscc ? { uscc: r.uscc } : null });
+const toDrawnTarget = (r: DrawnTargetRow): DrawnTargetType => ({
+  key: r.targetKey,
+  uscc: r.uscc,
+  regionCode: r.regionCode,
+  batch: r.batch,
+  position: r.position,
+  entity: r.uscc ? { uscc: r.uscc } : null,
+});
 
 /** The largest page of a drawn list (a draw record lists up to 100,000 targets), and the default one. */
 export const DRAWN_PAGE_MAX = 10_000;
@@ -37,14 +49,17 @@ export class TaskResolver {
     return row ? toTask(row) : null;
   }
 
-  @Query(() => [TaskType], { description: 'The tasks of a plan, oldest first. Not paged: a plan has a few tasks (batches) a year.' })
+  @Query(() => [TaskType], {
+    description: 'The tasks of a plan, oldest first. Not paged: a plan has a few tasks (batches) a year.',
+  })
   async jointTasks(@Arg('planId', () => ID) planId: string, @Ctx() ctx: JointContext) {
     const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { planId }, order: { createdAt: 'ASC' } });
     return rows.map(toTask);
   }
 
   @Query(() => [TaskType], {
-    description: "The signed-in inspector's tasks: those not cancelled on whose teams they hold a seat, newest first (at most 100). Their visits are the task's `visitPage`, which shows an inspector only their own.",
+    description:
+      "The signed-in inspector's tasks: those not cancelled on whose teams they hold a seat, newest first (at most 100). Their visits are the task's `visitPage`, which shows an inspector only their own.",
   })
   async jointInspectorTasks(@Ctx() ctx: JointContext) {
     // R30: an inspector's own work; coordinators and heads find tasks under their plans.
@@ -55,16 +70,25 @@ export class TaskResolver {
     });
     const ids = [...new Set(seats.map((s) => s.taskId))];
     if (ids.length === 0) return [];
-    const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { id: In(ids), status: Not('CANCELLED') }, order: { createdAt: 'DESC' }, take: 100 });
+    const rows = await ctx.joint.dataSource.manager.find(TaskRow, {
+      where: { id: In(ids), status: Not('CANCELLED') },
+      order: { createdAt: 'DESC' },
+      take: 100,
+    });
     return rows.map(toTask);
   }
 
   @FieldResolver(() => SnapshotProgress, {
     nullable: true,
-    description: "While the task's snapshot is being taken (R9): how much of each roster is read so far, for the task's staff; null when none is under way (or another joint service is taking it).",
+    description:
+      "While the task's snapshot is being taken (R9): how much of each roster is read so far, for the task's staff; null when none is under way (or another joint service is taking it).",
   })
   async snapshotProgress(@Root() task: TaskType, @Ctx() ctx: JointContext) {
-    assertTaskStaff(ctx.identity, (await new TaskService(ctx.joint).planContent(task)).departments, "see a snapshot's progress"); // R30
+    assertTaskStaff(
+      ctx.identity,
+      (await new TaskService(ctx.joint).planContent(task)).departments,
+      "see a snapshot's progress",
+    ); // R30
     return snapshotsUnderWay.of(task.id);
   }
 
@@ -75,7 +99,10 @@ export class TaskResolver {
     return view ? toPlan(view) : null;
   }
 
-  @FieldResolver(() => [DrawnTargetType], { deprecationReason: 'Use drawnPage.', description: 'The drawn targets in the drawn order of inspection, paged by offset (public).' })
+  @FieldResolver(() => [DrawnTargetType], {
+    deprecationReason: 'Use drawnPage.',
+    description: 'The drawn targets in the drawn order of inspection, paged by offset (public).',
+  })
   async drawn(
     @Root() task: TaskType,
     @Arg('first', () => Int, { defaultValue: 1000 }) first: number,
@@ -83,15 +110,25 @@ export class TaskResolver {
     @Ctx() ctx: JointContext,
   ) {
     // A page beyond the largest is cut to it (as this field always did); a negative one is refused.
-    const rows = await tasks(ctx).drawnTargetsPage(task.id, pageOffset(offset), pageSize(Math.min(first, DRAWN_PAGE_MAX), DRAWN_PAGE_MAX));
+    const rows = await tasks(ctx).drawnTargetsPage(
+      task.id,
+      pageOffset(offset),
+      pageSize(Math.min(first, DRAWN_PAGE_MAX), DRAWN_PAGE_MAX),
+    );
     return rows.map(toDrawnTarget);
   }
 
-  @FieldResolver(() => DrawnTargetPage, { description: 'The drawn targets in the drawn order of inspection (R15), a page of them (public).' })
+  @FieldResolver(() => DrawnTargetPage, {
+    description: 'The drawn targets in the drawn order of inspection (R15), a page of them (public).',
+  })
   async drawnPage(
     @Root() task: TaskType,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: DRAWN_PAGE_DEFAULT, description: firstDescription(DRAWN_PAGE_MAX, DRAWN_PAGE_DEFAULT, 'targets') }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: DRAWN_PAGE_DEFAULT,
+      description: firstDescription(DRAWN_PAGE_MAX, DRAWN_PAGE_DEFAULT, 'targets'),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<DrawnTargetType>> {
     return pageByOffset(
@@ -103,39 +140,65 @@ export class TaskResolver {
     );
   }
 
-  @FieldResolver(() => GraphQLJSONObject, { description: 'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.' })
+  @FieldResolver(() => GraphQLJSONObject, {
+    description:
+      'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.',
+  })
   async publicRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     return tasks(ctx).publicRecord(await tasks(ctx).requireTask(task.id));
   }
 
-  @FieldResolver(() => GraphQLJSONObject, { description: "The full record for auditors and hub admins: adds every snapshot entry's stratum; enough to re-play the draw (npm run verify-draw)." })
+  @FieldResolver(() => GraphQLJSONObject, {
+    description:
+      "The full record for auditors and hub admins: adds every snapshot entry's stratum; enough to re-play the draw (npm run verify-draw).",
+  })
   async fullRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     assertAuditReader(ctx.identity, 'read a full draw record');
     return tasks(ctx).fullRecord(await tasks(ctx).requireTask(task.id));
   }
 
-  @Mutation(() => TaskType, { description: 'Creates a task of a published plan, committing to its secret and naming its witness (R16).' })
+  @Mutation(() => TaskType, {
+    description: 'Creates a task of a published plan, committing to its secret and naming its witness (R16).',
+  })
   async jointCreateTask(@Arg('input', () => TaskInput) input: TaskInput, @Ctx() ctx: JointContext) {
     return toTask(await tasks(ctx).create(ctx.identity, input));
   }
 
-  @Mutation(() => TaskType, { description: 'Takes the snapshot of eligible targets through the department contract (R9, R14).' })
-  async jointTakeSnapshot(@Arg('taskId', () => ID) taskId: string, @Arg('overLimitReason', () => String, { nullable: true }) overLimitReason: string | null, @Ctx() ctx: JointContext) {
+  @Mutation(() => TaskType, {
+    description: 'Takes the snapshot of eligible targets through the department contract (R9, R14).',
+  })
+  async jointTakeSnapshot(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('overLimitReason', () => String, { nullable: true }) overLimitReason: string | null,
+    @Ctx() ctx: JointContext,
+  ) {
     return toTask(await tasks(ctx).snapshot(ctx.identity, taskId, overLimitReason));
   }
 
-  @Mutation(() => TaskType, { description: 'Draws the targets with the published witness value (R13, R15, R16); once per task.' })
-  async jointDrawTargets(@Arg('taskId', () => ID) taskId: string, @Arg('witnessValue', () => String) witnessValue: string, @Ctx() ctx: JointContext) {
+  @Mutation(() => TaskType, {
+    description: 'Draws the targets with the published witness value (R13, R15, R16); once per task.',
+  })
+  async jointDrawTargets(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('witnessValue', () => String) witnessValue: string,
+    @Ctx() ctx: JointContext,
+  ) {
     return toTask(await tasks(ctx).draw(ctx.identity, taskId, witnessValue));
   }
 
-  @Mutation(() => TaskType, { description: 'Locks the drawn list: it never changes again, and the secret is revealed (R17).' })
+  @Mutation(() => TaskType, {
+    description: 'Locks the drawn list: it never changes again, and the secret is revealed (R17).',
+  })
   async jointLockTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: JointContext) {
     return toTask(await tasks(ctx).lock(ctx.identity, taskId));
   }
 
   @Mutation(() => TaskType, { description: 'Cancels a task with a reason; its draw stays on record.' })
-  async jointCancelTask(@Arg('taskId', () => ID) taskId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: JointContext) {
+  async jointCancelTask(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: JointContext,
+  ) {
     return toTask(await tasks(ctx).cancel(ctx.identity, taskId, reason));
   }
 }

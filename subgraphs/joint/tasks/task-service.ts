@@ -38,15 +38,20 @@ async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Pr
   const sqlite = betterSqlite(tx.connection);
   if (sqlite?.inTransaction) {
     const insert = sqlite.prepare(`INSERT INTO drawn_target ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of rows) insert.run(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
+    for (const r of rows)
+      insert.run(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
     return;
   }
   const CHUNK = 500;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
-    for (const r of part) params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
-    await tx.query(`INSERT INTO drawn_target ${columns} VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params);
+    for (const r of part)
+      params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
+    await tx.query(
+      `INSERT INTO drawn_target ${columns} VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params,
+    );
   }
 }
 
@@ -97,7 +102,10 @@ export class TaskService {
   async planContent(task: Pick<TaskRow, 'planId' | 'planRevision'>): Promise<PlanContent> {
     const kept = this.contents.get(contentKey(task));
     if (kept) return kept;
-    const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, { planId: task.planId, revision: task.planRevision });
+    const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, {
+      planId: task.planId,
+      revision: task.planRevision,
+    });
     return this.keep(revision);
   }
 
@@ -105,7 +113,9 @@ export class TaskService {
    * Each task's plan content (as `planContent`), by task id: the revisions not kept yet are read
    * in one statement, however many tasks.
    */
-  async planContents(tasks: ReadonlyArray<Pick<TaskRow, 'id' | 'planId' | 'planRevision'>>): Promise<Map<string, PlanContent>> {
+  async planContents(
+    tasks: ReadonlyArray<Pick<TaskRow, 'id' | 'planId' | 'planRevision'>>,
+  ): Promise<Map<string, PlanContent>> {
     const found = new Map<string, PlanContent>();
     const missing = new Map<string, { planId: string; revision: number }>();
     for (const t of tasks) {
@@ -113,7 +123,9 @@ export class TaskService {
       if (kept) found.set(contentKey(t), kept);
       else missing.set(contentKey(t), { planId: t.planId, revision: t.planRevision });
     }
-    if (missing.size) for (const revision of await this.db.manager.find(PlanRevisionRow, { where: [...missing.values()] })) found.set(contentKey({ planId: revision.planId, planRevision: revision.revision }), this.keep(revision));
+    if (missing.size)
+      for (const revision of await this.db.manager.find(PlanRevisionRow, { where: [...missing.values()] }))
+        found.set(contentKey({ planId: revision.planId, planRevision: revision.revision }), this.keep(revision));
     return new Map(
       tasks.map((t) => {
         const content = found.get(contentKey(t));
@@ -136,7 +148,13 @@ export class TaskService {
   }
 
   /** Moves a task from one state to the next, or refuses: the guard that makes each step happen once (R17). */
-  private async advance(tx: EntityManager, task: TaskRow, from: string, to: Partial<TaskRow> & { status: string }, refusal: string): Promise<void> {
+  private async advance(
+    tx: EntityManager,
+    task: TaskRow,
+    from: string,
+    to: Partial<TaskRow> & { status: string },
+    refusal: string,
+  ): Promise<void> {
     const moved = await tx.update(TaskRow, { id: task.id, status: from }, to as never);
     if (moved.affected !== 1) throw conflict(refusal, { rule: 'R17' });
   }
@@ -146,27 +164,62 @@ export class TaskService {
    * at once to a fresh secret (its SHA-256 is public) and names the public witness entropy that
    * the draw will use, which must not be known yet.
    */
-  async create(identity: Identity, input: { planId: string; name: string; witnessSource: string; witnessAvailableOn: string; witnessNumbers: number; unannounced?: boolean }): Promise<TaskRow> {
+  async create(
+    identity: Identity,
+    input: {
+      planId: string;
+      name: string;
+      witnessSource: string;
+      witnessAvailableOn: string;
+      witnessNumbers: number;
+      unannounced?: boolean;
+    },
+  ): Promise<TaskRow> {
     const plan = await this.db.manager.findOneBy(PlanRow, { id: input.planId });
     if (!plan) throw notFound(`No plan ${input.planId}.`, { field: 'planId' });
     assertLeadCoordinator(identity, plan.leadDepartment, 'create a task'); // R16
-    if (plan.publishedRevision === null) throw conflict(`Plan ${plan.id} is not published: publish it before drawing from it (R11).`, { field: 'planId', rule: 'R11' });
+    if (plan.publishedRevision === null)
+      throw conflict(`Plan ${plan.id} is not published: publish it before drawing from it (R11).`, {
+        field: 'planId',
+        rule: 'R11',
+      });
     const name = requireText(input.name, 'name', 200, 'a task has a name', 'R16');
-    const witnessSource = requireText(input.witnessSource, 'witnessSource', 300, 'name the public source of the witness entropy and its date, e.g. a lottery draw');
+    const witnessSource = requireText(
+      input.witnessSource,
+      'witnessSource',
+      300,
+      'name the public source of the witness entropy and its date, e.g. a lottery draw',
+    );
     const now = this.deps.clock();
     const today = chinaDate(now);
     if (!isCalendarDay(input.witnessAvailableOn)) {
-      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' is not a date (YYYY-MM-DD): give the China date the witness value is published.`, { field: 'witnessAvailableOn' });
+      throw badInput(
+        `witnessAvailableOn '${input.witnessAvailableOn}' is not a date (YYYY-MM-DD): give the China date the witness value is published.`,
+        { field: 'witnessAvailableOn' },
+      );
     }
     if (input.witnessAvailableOn <= today) {
-      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`, { field: 'witnessAvailableOn' });
+      throw badInput(
+        `witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`,
+        { field: 'witnessAvailableOn' },
+      );
     }
     const horizon = chinaDate(new Date(now.getTime() + WITNESS_HORIZON_DAYS * 86_400_000));
     if (input.witnessAvailableOn > horizon) {
-      throw badInput(`witnessAvailableOn '${input.witnessAvailableOn}' is more than ${WITNESS_HORIZON_DAYS} days ahead (the latest is ${horizon}): give the date of a draw the witness source has announced.`, { field: 'witnessAvailableOn' });
+      throw badInput(
+        `witnessAvailableOn '${input.witnessAvailableOn}' is more than ${WITNESS_HORIZON_DAYS} days ahead (the latest is ${horizon}): give the date of a draw the witness source has announced.`,
+        { field: 'witnessAvailableOn' },
+      );
     }
-    if (!Number.isInteger(input.witnessNumbers) || input.witnessNumbers < MIN_WITNESS_NUMBERS || input.witnessNumbers > 50) {
-      throw badInput(`witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the witness source publishes.`, { field: 'witnessNumbers' });
+    if (
+      !Number.isInteger(input.witnessNumbers) ||
+      input.witnessNumbers < MIN_WITNESS_NUMBERS ||
+      input.witnessNumbers > 50
+    ) {
+      throw badInput(
+        `witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the witness source publishes.`,
+        { field: 'witnessNumbers' },
+      );
     }
     const secret = randomBytes(32).toString('hex');
     const task = Object.assign(new TaskRow(), {
@@ -202,13 +255,36 @@ export class TaskService {
     });
     await this.db.transaction(async (tx) => {
       await tx.insert(TaskRow, task as never);
-      await appendAudit(tx, identity, { action: 'task.committed', entityId: task.id, details: { planId: plan.id, planRevision: plan.publishedRevision, name, commitment: task.commitment, witnessSource, witnessAvailableOn: task.witnessAvailableOn, witnessNumbers: task.witnessNumbers, ...(task.training ? { training: true } : {}), ...(task.unannounced ? { unannounced: true } : {}) } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'task.committed',
+          entityId: task.id,
+          details: {
+            planId: plan.id,
+            planRevision: plan.publishedRevision,
+            name,
+            commitment: task.commitment,
+            witnessSource,
+            witnessAvailableOn: task.witnessAvailableOn,
+            witnessNumbers: task.witnessNumbers,
+            ...(task.training ? { training: true } : {}),
+            ...(task.unannounced ? { unannounced: true } : {}),
+          },
+        },
+        now,
+      );
     });
     return task;
   }
 
   /** Keys inspected twice this year by locked random tasks (R14), and those inspected within a window. */
-  private async exclusionSets(year: number, withinDays: number, now: Date): Promise<{ twice: Set<string>; recent: Set<string> }> {
+  private async exclusionSets(
+    year: number,
+    withinDays: number,
+    now: Date,
+  ): Promise<{ twice: Set<string>; recent: Set<string> }> {
     const twice = await this.db.manager
       .createQueryBuilder(DrawnTargetRow, 'd')
       .innerJoin(TaskRow, 't', 't.id = d.task_id')
@@ -220,7 +296,10 @@ export class TaskService {
     let recent: Array<{ key: string }> = [];
     if (withinDays > 0) {
       const since = new Date(now.getTime() - withinDays * 86_400_000);
-      const tasks = await this.db.manager.find(TaskRow, { select: { id: true }, where: { status: TaskStatus.LOCKED, lockedAt: MoreThanOrEqual(since) } });
+      const tasks = await this.db.manager.find(TaskRow, {
+        select: { id: true },
+        where: { status: TaskStatus.LOCKED, lockedAt: MoreThanOrEqual(since) },
+      });
       if (tasks.length) {
         recent = await this.db.manager
           .createQueryBuilder(DrawnTargetRow, 'd')
@@ -240,23 +319,46 @@ export class TaskService {
   async snapshot(identity: Identity, taskId: string, overLimitReason: string | null): Promise<TaskRow> {
     const task = await this.requireTask(taskId);
     assertLeadCoordinator(identity, task.leadDepartment, 'take a snapshot');
-    if (task.status !== TaskStatus.COMMITTED) throw conflict(`Task ${task.id} is ${task.status}: its snapshot is taken once, right after it commits (R9, R17).`, { rule: 'R17' });
+    if (task.status !== TaskStatus.COMMITTED)
+      throw conflict(
+        `Task ${task.id} is ${task.status}: its snapshot is taken once, right after it commits (R9, R17).`,
+        { rule: 'R17' },
+      );
     const now = this.deps.clock();
     if (chinaDate(now) >= task.witnessAvailableOn) {
-      throw conflict(`The witness (${task.witnessSource}) may be public since ${task.witnessAvailableOn}: a snapshot taken now could be chosen knowing it. Cancel this task and create one with a later witness date.`, {
-        field: 'taskId',
-      });
+      throw conflict(
+        `The witness (${task.witnessSource}) may be public since ${task.witnessAvailableOn}: a snapshot taken now could be chosen knowing it. Cancel this task and create one with a later witness date.`,
+        {
+          field: 'taskId',
+        },
+      );
     }
-    const reason = overLimitReason == null ? null : requireText(overLimitReason, 'overLimitReason', 2000, 'say why targets inspected twice this year may be drawn again', 'R14');
+    const reason =
+      overLimitReason == null
+        ? null
+        : requireText(
+            overLimitReason,
+            'overLimitReason',
+            2000,
+            'say why targets inspected twice this year may be drawn again',
+            'R14',
+          );
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
     // Progress while the rosters are read (issue I): the lead's first, then the partners'.
-    const progress = snapshotsUnderWay.begin(task.id, [content.leadDepartment, ...content.departments.filter((d) => d !== content.leadDepartment)], now);
+    const progress = snapshotsUnderWay.begin(
+      task.id,
+      [content.leadDepartment, ...content.departments.filter((d) => d !== content.leadDepartment)],
+      now,
+    );
     const [snapshot, teamRosters] = await Promise.all([
       takeSnapshot(
         this.deps.departments,
         content,
-        { excluded: (key) => (sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null) },
+        {
+          excluded: (key) =>
+            sets.twice.has(key) && reason === null ? 'TWICE' : sets.recent.has(key) ? 'RECENT' : null,
+        },
         (department, rows, done) => snapshotsUnderWay.read(progress, department, rows, done),
       ),
       // The teams' rosters, conflicts and entrustments are frozen now too, before any seed is known.
@@ -265,20 +367,53 @@ export class TaskService {
       snapshotsUnderWay.end(task.id, progress, null);
       throw error;
     });
-    const exclusions = { inspectedTwiceThisYear: snapshot.excludedTwice, recentlyInspected: snapshot.excludedRecent, overLimitReason: reason };
-    await this.db.transaction(async (tx) => {
-      await this.advance(tx, task, TaskStatus.COMMITTED, { status: TaskStatus.SNAPSHOT_TAKEN, snapshotHash: snapshot.hash, snapshotSize: snapshot.size, snapshotTakenAt: now, exclusions }, `Task ${task.id} has its snapshot already (R9, R17).`);
-      await storeSnapshot(tx, task.id, snapshot);
-      for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
-      const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
-      await appendAudit(tx, identity, { action: 'task.snapshot', entityId: task.id, details: { hash: snapshot.hash, size: snapshot.size, roster: content.leadDepartment, teamRosterHashes, ...exclusions } }, now);
-    }).then(
-      () => snapshotsUnderWay.end(task.id, progress, this.deps.clock()),
-      (error: unknown) => {
-        snapshotsUnderWay.end(task.id, progress, null);
-        throw error;
-      },
-    );
+    const exclusions = {
+      inspectedTwiceThisYear: snapshot.excludedTwice,
+      recentlyInspected: snapshot.excludedRecent,
+      overLimitReason: reason,
+    };
+    await this.db
+      .transaction(async (tx) => {
+        await this.advance(
+          tx,
+          task,
+          TaskStatus.COMMITTED,
+          {
+            status: TaskStatus.SNAPSHOT_TAKEN,
+            snapshotHash: snapshot.hash,
+            snapshotSize: snapshot.size,
+            snapshotTakenAt: now,
+            exclusions,
+          },
+          `Task ${task.id} has its snapshot already (R9, R17).`,
+        );
+        await storeSnapshot(tx, task.id, snapshot);
+        for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
+        const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
+        await appendAudit(
+          tx,
+          identity,
+          {
+            action: 'task.snapshot',
+            entityId: task.id,
+            details: {
+              hash: snapshot.hash,
+              size: snapshot.size,
+              roster: content.leadDepartment,
+              teamRosterHashes,
+              ...exclusions,
+            },
+          },
+          now,
+        );
+      })
+      .then(
+        () => snapshotsUnderWay.end(task.id, progress, this.deps.clock()),
+        (error: unknown) => {
+          snapshotsUnderWay.end(task.id, progress, null);
+          throw error;
+        },
+      );
     return this.requireTask(taskId);
   }
 
@@ -300,31 +435,63 @@ export class TaskService {
     }
     const now = this.deps.clock();
     if (chinaDate(now) < task.witnessAvailableOn) {
-      throw conflict(`The witness (${task.witnessSource}) is published on ${task.witnessAvailableOn}; draw on or after that day.`, { field: 'witnessValue' });
+      throw conflict(
+        `The witness (${task.witnessSource}) is published on ${task.witnessAvailableOn}; draw on or after that day.`,
+        { field: 'witnessValue' },
+      );
     }
-    const witness = normaliseWitness(requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`));
+    const witness = normaliseWitness(
+      requireText(witnessValue, 'witnessValue', 300, `enter the value published by ${task.witnessSource}`),
+    );
     const count = witness === '' ? 0 : witness.split(' ').length;
     if (count !== task.witnessNumbers) {
-      throw badInput(`witnessValue holds ${count} numbers; ${task.witnessSource} publishes ${task.witnessNumbers}, as the task committed to. Enter exactly those numbers (nothing else with digits, such as the issue number).`, {
-        field: 'witnessValue',
-      });
+      throw badInput(
+        `witnessValue holds ${count} numbers; ${task.witnessSource} publishes ${task.witnessNumbers}, as the task committed to. Enter exactly those numbers (nothing else with digits, such as the issue number).`,
+        {
+          field: 'witnessValue',
+        },
+      );
     }
     const content = await this.planContent(task);
     const snapshot = await loadSnapshot(this.db.manager, task.id);
     // R9: what is drawn from is exactly what was published; a stored snapshot that changed is a fault to stop at.
-    if (snapshot.hash !== task.snapshotHash) throw conflict(`The stored snapshot of task ${task.id} no longer hashes to the published ${task.snapshotHash}: nothing was drawn; report this to the hub admins.`, { rule: 'R9' });
+    if (snapshot.hash !== task.snapshotHash)
+      throw conflict(
+        `The stored snapshot of task ${task.id} no longer hashes to the published ${task.snapshotHash}: nothing was drawn; report this to the hub admins.`,
+        { rule: 'R9' },
+      );
     const seed = deriveSeed(task.secret, snapshot.hash, witness);
-    const outcome = runDraw(snapshot.entries, content.ratios, seed, content.batchSize, undefined, planRatioCap(content));
+    const outcome = runDraw(
+      snapshot.entries,
+      content.ratios,
+      seed,
+      content.batchSize,
+      undefined,
+      planRatioCap(content),
+    );
     // Where each drawn key sits in the snapshot (for its USCC and region): one pass, no map of the whole roster.
     const batchOf = new Map<string, { batch: number; position: number }>();
     let position = 0;
-    outcome.batches.forEach((batch, b) => batch.forEach((key) => batchOf.set(key, { batch: b + 1, position: ++position })));
+    outcome.batches.forEach((batch, b) =>
+      batch.forEach((key) => batchOf.set(key, { batch: b + 1, position: ++position })),
+    );
     const rows: DrawnTargetRow[] = [];
     snapshot.entries.forEach(([key], i) => {
       const place = batchOf.get(key);
       if (!place) return;
       const target = snapshot.target(i);
-      rows.push(Object.assign(new DrawnTargetRow(), { taskId: task.id, targetKey: key, uscc: target.uscc, regionCode: target.regionCode, kind: target.kind, industryCode: target.industryCode, year: task.year, ...place }));
+      rows.push(
+        Object.assign(new DrawnTargetRow(), {
+          taskId: task.id,
+          targetKey: key,
+          uscc: target.uscc,
+          regionCode: target.regionCode,
+          kind: target.kind,
+          industryCode: target.industryCode,
+          year: task.year,
+          ...place,
+        }),
+      );
     });
     rows.sort((a, b) => a.position - b.position);
     await this.db.transaction(async (tx) => {
@@ -332,11 +499,26 @@ export class TaskService {
         tx,
         task,
         TaskStatus.SNAPSHOT_TAKEN,
-        { status: TaskStatus.DRAWN, witnessValue: witness, drawResult: { seed, strata: outcome.strata, batchSize: content.batchSize }, drawnAt: now, drawnBy: identity.subject },
+        {
+          status: TaskStatus.DRAWN,
+          witnessValue: witness,
+          drawResult: { seed, strata: outcome.strata, batchSize: content.batchSize },
+          drawnAt: now,
+          drawnBy: identity.subject,
+        },
         `Task ${task.id} was drawn by someone else just now: a task has one draw (R17).`,
       );
       await insertDrawnTargets(tx, rows);
-      await appendAudit(tx, identity, { action: 'task.drawn', entityId: task.id, details: { witness, seed, strata: outcome.strata, drawn: rows.length, batches: outcome.batches.length } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'task.drawn',
+          entityId: task.id,
+          details: { witness, seed, strata: outcome.strata, drawn: rows.length, batches: outcome.batches.length },
+        },
+        now,
+      );
     });
     return this.requireTask(taskId);
   }
@@ -346,14 +528,30 @@ export class TaskService {
     const task = await this.requireTask(taskId);
     assertLeadCoordinator(identity, task.leadDepartment, 'lock a task');
     if (task.status !== TaskStatus.DRAWN) {
-      throw conflict(task.status === TaskStatus.LOCKED ? `Task ${task.id} is locked already: its list never changes (R17).` : `Task ${task.id} is ${task.status}: only a drawn list can be locked.`, { rule: 'R17' });
+      throw conflict(
+        task.status === TaskStatus.LOCKED
+          ? `Task ${task.id} is locked already: its list never changes (R17).`
+          : `Task ${task.id} is ${task.status}: only a drawn list can be locked.`,
+        { rule: 'R17' },
+      );
     }
     const now = this.deps.clock();
     await this.db.transaction(async (tx) => {
-      await this.advance(tx, task, TaskStatus.DRAWN, { status: TaskStatus.LOCKED, lockedAt: now, lockedBy: identity.subject }, `Task ${task.id} was locked by someone else just now (R17).`);
+      await this.advance(
+        tx,
+        task,
+        TaskStatus.DRAWN,
+        { status: TaskStatus.LOCKED, lockedAt: now, lockedBy: identity.subject },
+        `Task ${task.id} was locked by someone else just now (R17).`,
+      );
       // The audit append locks the chain's head: locks of all tasks, in any process, line up here,
       // so the check below sees every lock that came before this one.
-      await appendAudit(tx, identity, { action: 'task.locked', entityId: task.id, details: { secretRevealed: task.secret } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        { action: 'task.locked', entityId: task.id, details: { secretRevealed: task.secret } },
+        now,
+      );
       if (!task.exclusions?.overLimitReason) {
         // R14: tasks locked since this one's snapshot may have drawn the same targets.
         const over = await tx.query(
@@ -386,11 +584,29 @@ export class TaskService {
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled already.`);
     const now = this.deps.clock();
     if (task.status === TaskStatus.SNAPSHOT_TAKEN && chinaDate(now) >= task.witnessAvailableOn) {
-      throw conflict(`The witness of task ${task.id} may be public: draw it first (the draw goes on record), then cancel it with the reason (R17).`, { rule: 'R17' });
+      throw conflict(
+        `The witness of task ${task.id} may be public: draw it first (the draw goes on record), then cancel it with the reason (R17).`,
+        { rule: 'R17' },
+      );
     }
     await this.db.transaction(async (tx) => {
-      await this.advance(tx, task, task.status, { status: TaskStatus.CANCELLED, cancelledAt: now, cancelReason: why }, `Task ${task.id} changed meanwhile; reload it and try again.`);
-      await appendAudit(tx, identity, { action: 'task.cancelled', entityId: task.id, details: { from: task.status, reason: why, secretRevealed: task.secret } }, now);
+      await this.advance(
+        tx,
+        task,
+        task.status,
+        { status: TaskStatus.CANCELLED, cancelledAt: now, cancelReason: why },
+        `Task ${task.id} changed meanwhile; reload it and try again.`,
+      );
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'task.cancelled',
+          entityId: task.id,
+          details: { from: task.status, reason: why, secretRevealed: task.secret },
+        },
+        now,
+      );
     });
     return this.requireTask(taskId);
   }
@@ -400,7 +616,12 @@ export class TaskService {
    * optionally only some keys. At most `first` rows, never more than 10,001 (the largest page of
    * `Task.drawnPage` and the row that tells whether another follows).
    */
-  async drawnTargetsPage(taskId: string, offset: number, first: number, onlyKeys?: readonly string[]): Promise<DrawnTargetRow[]> {
+  async drawnTargetsPage(
+    taskId: string,
+    offset: number,
+    first: number,
+    onlyKeys?: readonly string[],
+  ): Promise<DrawnTargetRow[]> {
     if (onlyKeys && onlyKeys.length === 0) return [];
     return this.db.manager.find(DrawnTargetRow, {
       where: { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) },
@@ -431,13 +652,39 @@ export class TaskService {
     return {
       format: RECORD_FORMAT,
       algorithm: DRAW_ALGORITHM,
-      task: { id: task.id, name: task.name, planId: task.planId, planRevision: task.planRevision, year: task.year, leadDepartment: task.leadDepartment, departments: content.departments, classCombination: content.classCombination, training: task.training },
+      task: {
+        id: task.id,
+        name: task.name,
+        planId: task.planId,
+        planRevision: task.planRevision,
+        year: task.year,
+        leadDepartment: task.leadDepartment,
+        departments: content.departments,
+        classCombination: content.classCombination,
+        training: task.training,
+      },
       commitment: task.commitment,
       secret: revealed ? task.secret : null,
-      witness: { source: task.witnessSource, availableOn: task.witnessAvailableOn, numbers: task.witnessNumbers, value: task.witnessValue },
-      snapshot: { hash: task.snapshotHash ?? '', size: task.snapshotSize ?? 0, takenAt: task.snapshotTakenAt?.toISOString() ?? '' },
+      witness: {
+        source: task.witnessSource,
+        availableOn: task.witnessAvailableOn,
+        numbers: task.witnessNumbers,
+        value: task.witnessValue,
+      },
+      snapshot: {
+        hash: task.snapshotHash ?? '',
+        size: task.snapshotSize ?? 0,
+        takenAt: task.snapshotTakenAt?.toISOString() ?? '',
+      },
       exclusions: task.exclusions ?? { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
-      teamRosterHashes: Object.fromEntries((await this.db.manager.find(TeamRosterRow, { select: { department: true, frozenHash: true }, where: { taskId: task.id } })).map((r) => [r.department, r.frozenHash])),
+      teamRosterHashes: Object.fromEntries(
+        (
+          await this.db.manager.find(TeamRosterRow, {
+            select: { department: true, frozenHash: true },
+            where: { taskId: task.id },
+          })
+        ).map((r) => [r.department, r.frozenHash]),
+      ),
       strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as never })) ?? [],
       ratioCapBasisPoints: planRatioCap(content),
       batchSize: content.batchSize,

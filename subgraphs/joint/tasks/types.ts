@@ -11,7 +11,9 @@ export class MarketEntityRef {
   uscc!: string;
 }
 
-@ObjectType('StratumCount', { description: 'How many targets a credit-risk stratum held and how many were drawn (R13).' })
+@ObjectType('StratumCount', {
+  description: 'How many targets a credit-risk stratum held and how many were drawn (R13).',
+})
 export class StratumCountType {
   @Field(() => StratumEnum)
   stratum!: StratumEnum;
@@ -23,7 +25,9 @@ export class StratumCountType {
   drawn!: number;
 }
 
-@ObjectType('SnapshotExclusions', { description: 'Targets left out of the snapshot (R14), and the recorded reason to exceed the limit.' })
+@ObjectType('SnapshotExclusions', {
+  description: 'Targets left out of the snapshot (R14), and the recorded reason to exceed the limit.',
+})
 export class SnapshotExclusionsType {
   @Field(() => Int)
   inspectedTwiceThisYear!: number;
@@ -33,7 +37,9 @@ export class SnapshotExclusionsType {
   overLimitReason!: string | null;
 }
 
-@ObjectType('DrawnTarget', { description: 'A drawn target of a task, with its batch and place in the drawn order (R15).' })
+@ObjectType('DrawnTarget', {
+  description: 'A drawn target of a task, with its batch and place in the drawn order (R15).',
+})
 export class DrawnTargetType {
   @Field({ description: "The lead department's roster id (the USCC for market entities)." })
   key!: string;
@@ -45,20 +51,32 @@ export class DrawnTargetType {
   batch!: number;
   @Field(() => Int)
   position!: number;
-  @Field(() => MarketEntityRef, { nullable: true, description: 'The market entity (registration data and every department view, through the gateway).' })
+  @Field(() => MarketEntityRef, {
+    nullable: true,
+    description: 'The market entity (registration data and every department view, through the gateway).',
+  })
   entity!: MarketEntityRef | null;
 }
 
 /** A page of a task's drawn list, in the drawn order (H1 point 5). */
-export const DrawnTargetPage = pageType('DrawnTargetPage', DrawnTargetType, "A page of a task's drawn targets, in the drawn order of inspection (R15).");
+export const DrawnTargetPage = pageType(
+  'DrawnTargetPage',
+  DrawnTargetType,
+  "A page of a task's drawn targets, in the drawn order of inspection (R15).",
+);
 
 @ObjectType('Task', { description: 'One execution of a plan: commitment, snapshot, draw, lock (R9, R16, R17).' })
 export class TaskType {
   @Field(() => ID)
   id!: string;
-  @Field({ description: 'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw (its records say so too).' })
+  @Field({
+    description:
+      'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw (its records say so too).',
+  })
   training!: boolean;
-  @Field({ description: 'Its visits are not announced to the businesses: no notice is made for them (Zibo rules art. 17).' })
+  @Field({
+    description: 'Its visits are not announced to the businesses: no notice is made for them (Zibo rules art. 17).',
+  })
   unannounced!: boolean;
   @Field(() => ID)
   planId!: string;
@@ -104,7 +122,9 @@ export class TaskType {
   createdAt!: Date;
 }
 
-@InputType('TaskInput', { description: 'A task of a published plan (R16), with the public witness entropy its draw will use.' })
+@InputType('TaskInput', {
+  description: 'A task of a published plan (R16), with the public witness entropy its draw will use.',
+})
 export class TaskInput {
   @Field(() => ID)
   planId!: string;
@@ -112,11 +132,17 @@ export class TaskInput {
   name!: string;
   @Field({ description: 'A public source of randomness not known yet, e.g. 中国福利彩票双色球第2026137期开奖号码.' })
   witnessSource!: string;
-  @Field({ description: 'The China date (YYYY-MM-DD) the witness value is published: after today, and at most 366 days ahead.' })
+  @Field({
+    description: 'The China date (YYYY-MM-DD) the witness value is published: after today, and at most 366 days ahead.',
+  })
   witnessAvailableOn!: string;
   @Field(() => Int, { description: 'How many numbers the witness has (e.g. 7 for a 双色球 result: 6 red and 1 blue).' })
   witnessNumbers!: number;
-  @Field({ defaultValue: false, description: 'Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo rules art. 17).' })
+  @Field({
+    defaultValue: false,
+    description:
+      'Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo rules art. 17).',
+  })
   unannounced!: boolean;
 }
 

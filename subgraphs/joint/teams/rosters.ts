@@ -8,17 +8,42 @@ import type { PlanContent } from '../plans/content';
 /** A department's inspector roster through its contract (R7, R9). */
 export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
   const rows = await client.pages<RosterPerson>(department, 'DepartmentInspectors', 'inspectors', 'nodes');
-  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: r.certificateNo, domains: [...r.domains].sort(), jurisdiction: [...r.jurisdiction].sort(), qualified: r.qualified }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    certificateNo: r.certificateNo,
+    domains: [...r.domains].sort(),
+    jurisdiction: [...r.jurisdiction].sort(),
+    qualified: r.qualified,
+  }));
 }
 
 /** A department's expert roster through its contract (R8). */
 export async function expertRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
-  const rows = await client.pages<{ id: string; name: string; expertise: string[] }>(department, 'DepartmentExperts', 'experts', 'nodes');
-  return rows.map((r) => ({ id: r.id, name: r.name, certificateNo: null, domains: [...r.expertise].sort(), jurisdiction: [], qualified: true }));
+  const rows = await client.pages<{ id: string; name: string; expertise: string[] }>(
+    department,
+    'DepartmentExperts',
+    'experts',
+    'nodes',
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    certificateNo: null,
+    domains: [...r.expertise].sort(),
+    jurisdiction: [],
+    qualified: true,
+  }));
 }
 
 /** What a department's team draw may use, as it is now. */
-export async function currentTeamInput(deps: JointDeps, manager: EntityManager, taskId: string, content: PlanContent, department: string): Promise<FrozenTeamInput> {
+export async function currentTeamInput(
+  deps: JointDeps,
+  manager: EntityManager,
+  taskId: string,
+  content: PlanContent,
+  department: string,
+): Promise<FrozenTeamInput> {
   const lead = department === content.leadDepartment;
   const [inspectors, experts, conflicts, entrustments] = await Promise.all([
     inspectorRoster(deps.departments, department),
@@ -35,7 +60,11 @@ export async function currentTeamInput(deps: JointDeps, manager: EntityManager, 
 }
 
 /** Reads every participating department's team input at the snapshot (R9): stored, with its hash. */
-export async function freezeTeamInputs(deps: JointDeps, taskId: string, content: PlanContent): Promise<TeamRosterRow[]> {
+export async function freezeTeamInputs(
+  deps: JointDeps,
+  taskId: string,
+  content: PlanContent,
+): Promise<TeamRosterRow[]> {
   return Promise.all(
     content.departments.map(async (department) => {
       const frozen = await currentTeamInput(deps, deps.dataSource.manager, taskId, content, department);

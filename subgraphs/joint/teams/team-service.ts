@@ -8,8 +8,25 @@ import { requireText } from '../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
-import { eligibility, runTeamDraw, TEAM_ALGORITHM, type FrozenTeamInput, type RosterPerson, type TeamAssignment, type TeamDrawInput, type TeamDrawRecord } from '../draw/teams';
-import { ConflictRow, DrawnTargetRow, EntrustmentRow, InspectorDrawRow, TaskRow, TeamMemberRow, TeamRosterRow } from '../entities';
+import {
+  eligibility,
+  runTeamDraw,
+  TEAM_ALGORITHM,
+  type FrozenTeamInput,
+  type RosterPerson,
+  type TeamAssignment,
+  type TeamDrawInput,
+  type TeamDrawRecord,
+} from '../draw/teams';
+import {
+  ConflictRow,
+  DrawnTargetRow,
+  EntrustmentRow,
+  InspectorDrawRow,
+  TaskRow,
+  TeamMemberRow,
+  TeamRosterRow,
+} from '../entities';
 import { currentTeamInput, expertRoster, inspectorRoster } from './rosters';
 import type { PlanContent } from '../plans/content';
 import { TaskService, TaskStatus } from '../tasks/task-service';
@@ -36,25 +53,41 @@ export class TeamService {
 
   private async lockedTask(taskId: string): Promise<{ task: TaskRow; content: PlanContent }> {
     const task = await this.tasks.requireTask(taskId);
-    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: inspectors are drawn for a locked list (R17, R18).`, { field: 'taskId' });
+    if (task.status !== TaskStatus.LOCKED)
+      throw conflict(`Task ${task.id} is ${task.status}: inspectors are drawn for a locked list (R17, R18).`, {
+        field: 'taskId',
+      });
     return { task, content: await this.tasks.planContent(task) };
   }
 
   private participates(content: PlanContent, department: string): void {
-    if (!content.departments.includes(department)) throw badInput(`'${department}' does not take part in this task (${content.departments.join(', ')}).`, { field: 'department' });
+    if (!content.departments.includes(department))
+      throw badInput(`'${department}' does not take part in this task (${content.departments.join(', ')}).`, {
+        field: 'department',
+      });
   }
 
   /** Seats per visit for a department: one team has at least two officers (R18); a one-department plan seats both from it. */
   inspectorsPerVisit(content: PlanContent): number {
-    return content.departments.length === 1 ? Math.max(MIN_TEAM_INSPECTORS, content.inspectorsPerDepartment) : content.inspectorsPerDepartment;
+    return content.departments.length === 1
+      ? Math.max(MIN_TEAM_INSPECTORS, content.inspectorsPerDepartment)
+      : content.inspectorsPerDepartment;
   }
 
   /**
    * The input of a department's team draw: what was frozen at the task's snapshot (rosters,
    * conflicts, entrustments) plus the drawn visits and the plan's domains and seats.
    */
-  private async drawInput(task: TaskRow, content: PlanContent, department: string, frozen: FrozenTeamInput): Promise<TeamDrawInput> {
-    const visits = await this.db.manager.find(DrawnTargetRow, { where: { taskId: task.id }, order: { position: 'ASC' } });
+  private async drawInput(
+    task: TaskRow,
+    content: PlanContent,
+    department: string,
+    frozen: FrozenTeamInput,
+  ): Promise<TeamDrawInput> {
+    const visits = await this.db.manager.find(DrawnTargetRow, {
+      where: { taskId: task.id },
+      order: { position: 'ASC' },
+    });
     const lead = department === content.leadDepartment;
     return {
       algorithm: TEAM_ALGORITHM,
@@ -85,7 +118,10 @@ export class TeamService {
     assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors');
     const { task, content } = await this.lockedTask(taskId);
     this.participates(content, department);
-    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department })) throw conflict(`${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`);
+    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department }))
+      throw conflict(
+        `${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`,
+      );
     const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
     const input = await this.drawInput(task, content, department, roster.frozen as FrozenTeamInput);
     const outcome = runTeamDraw(input);
@@ -93,35 +129,88 @@ export class TeamService {
     const now = this.deps.clock();
     const lead = department === content.leadDepartment;
     const members: TeamMemberRow[] = outcome.assignments.flatMap((a) => [
-      ...a.inspectors.map((id, i) => member(taskId, a.key, department, 'INSPECTOR', people.get(id)!, lead && i === 0, now)),
+      ...a.inspectors.map((id, i) =>
+        member(taskId, a.key, department, 'INSPECTOR', people.get(id)!, lead && i === 0, now),
+      ),
       ...a.experts.map((id) => member(taskId, a.key, department, 'EXPERT', people.get(id)!, false, now)),
     ]);
     const vacant = outcome.assignments.reduce((n, a) => n + a.vacant, 0);
     try {
       await this.db.transaction(async (tx) => {
-        await tx.insert(InspectorDrawRow, { taskId, department, seed: outcome.seed, input: input as never, inputHash: outcome.inputHash, assignments: outcome.assignments as never, drawnAt: now, drawnBy: identity.subject });
+        await tx.insert(InspectorDrawRow, {
+          taskId,
+          department,
+          seed: outcome.seed,
+          input: input as never,
+          inputHash: outcome.inputHash,
+          assignments: outcome.assignments as never,
+          drawnAt: now,
+          drawnBy: identity.subject,
+        });
         for (let i = 0; i < members.length; i += 300) await tx.insert(TeamMemberRow, members.slice(i, i + 300));
-        await appendAudit(tx, identity, { action: 'team.drawn', entityId: taskId, details: { department, seed: outcome.seed, inputHash: outcome.inputHash, frozenHash: roster.frozenHash, visits: outcome.assignments.length, vacantSeats: vacant } }, now);
+        await appendAudit(
+          tx,
+          identity,
+          {
+            action: 'team.drawn',
+            entityId: taskId,
+            details: {
+              department,
+              seed: outcome.seed,
+              inputHash: outcome.inputHash,
+              frozenHash: roster.frozenHash,
+              visits: outcome.assignments.length,
+              vacantSeats: vacant,
+            },
+          },
+          now,
+        );
       });
     } catch (error) {
-      if (isDuplicateKey(error)) throw conflict(`${department} has drawn its inspectors for task ${taskId} already (R18).`);
+      if (isDuplicateKey(error))
+        throw conflict(`${department} has drawn its inspectors for task ${taskId} already (R18).`);
       throw error;
     }
-    return { format: 'jointcheck-team-record/1', input, frozenHash: roster.frozenHash, seed: outcome.seed, inputHash: outcome.inputHash, assignments: outcome.assignments };
+    return {
+      format: 'jointcheck-team-record/1',
+      input,
+      frozenHash: roster.frozenHash,
+      seed: outcome.seed,
+      inputHash: outcome.inputHash,
+      assignments: outcome.assignments,
+    };
   }
 
   async record(taskId: string, department: string): Promise<TeamDrawRecord | null> {
     const row = await this.db.manager.findOneBy(InspectorDrawRow, { taskId, department });
     if (!row) return null;
     const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
-    return { format: 'jointcheck-team-record/1', input: row.input as TeamDrawInput, frozenHash: roster.frozenHash, seed: row.seed, inputHash: row.inputHash, assignments: row.assignments as TeamAssignment[] };
+    return {
+      format: 'jointcheck-team-record/1',
+      input: row.input as TeamDrawInput,
+      frozenHash: roster.frozenHash,
+      seed: row.seed,
+      inputHash: row.inputHash,
+      assignments: row.assignments as TeamAssignment[],
+    };
   }
 
   /**
    * R20: replaces a drawn inspector for a listed reason, approved by the department's deputy head;
    * the replacement is any eligible inspector, chosen without a lottery; the original stays on record.
    */
-  async replace(identity: Identity, input: { taskId: string; targetKey: string; department: string; personId: string; reason: string; replacementId: string; note: string }): Promise<TeamMemberRow> {
+  async replace(
+    identity: Identity,
+    input: {
+      taskId: string;
+      targetKey: string;
+      department: string;
+      personId: string;
+      reason: string;
+      replacementId: string;
+      note: string;
+    },
+  ): Promise<TeamMemberRow> {
     // R30, R20: who may approve is settled before anything about the task is told.
     assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)');
     assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'approve replacing a drawn inspector (R20)');
@@ -129,63 +218,143 @@ export class TeamService {
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
     if (!(REPLACEMENT_REASONS as readonly string[]).includes(input.reason)) {
-      throw badInput(`reason must be one of ${REPLACEMENT_REASONS.join(', ')} (R20).`, { field: 'reason', rule: 'R20' });
+      throw badInput(`reason must be one of ${REPLACEMENT_REASONS.join(', ')} (R20).`, {
+        field: 'reason',
+        rule: 'R20',
+      });
     }
     const note = requireText(input.note, 'note', 2000, 'say what happened');
-    const team = await this.db.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
-    const current = team.find((m) => m.personId === input.personId && m.department === input.department && m.kind === 'INSPECTOR');
-    if (!current) throw notFound(`${input.personId} is not an active ${input.department} inspector on the team for ${input.targetKey}.`, { field: 'personId' });
-    if (team.some((m) => m.personId === input.replacementId && m.department === input.department)) throw badInput(`${input.replacementId} is on this team already.`, { field: 'replacementId', rule: 'R20' });
+    const team = await this.db.manager.find(TeamMemberRow, {
+      where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' },
+    });
+    const current = team.find(
+      (m) => m.personId === input.personId && m.department === input.department && m.kind === 'INSPECTOR',
+    );
+    if (!current)
+      throw notFound(
+        `${input.personId} is not an active ${input.department} inspector on the team for ${input.targetKey}.`,
+        { field: 'personId' },
+      );
+    if (team.some((m) => m.personId === input.replacementId && m.department === input.department))
+      throw badInput(`${input.replacementId} is on this team already.`, { field: 'replacementId', rule: 'R20' });
     // Chosen without a lottery, so by the rosters, conflicts and entrustments as they are now.
-    const drawInput = await this.drawInput(task, content, input.department, await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department));
+    const drawInput = await this.drawInput(
+      task,
+      content,
+      input.department,
+      await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department),
+    );
     const replacement = drawInput.inspectors.find((p) => p.id === input.replacementId);
     const visit = drawInput.visits.find((v) => v.key === input.targetKey)!;
     // R20: the replacement is a qualified inspector (R7) with jurisdiction (R21) and no conflict (R19).
     if (!replacement || !eligibility(drawInput).inspector(replacement, visit)) {
-      throw badInput(`${input.replacementId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment, without a conflict of interest (R20).`, {
-        field: 'replacementId',
-        rule: 'R20',
-      });
+      throw badInput(
+        `${input.replacementId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment, without a conflict of interest (R20).`,
+        {
+          field: 'replacementId',
+          rule: 'R20',
+        },
+      );
     }
     const now = this.deps.clock();
     return this.db.transaction(async (tx) => {
       const done = await tx.update(TeamMemberRow, { id: current.id, status: 'ACTIVE' }, { status: 'REPLACED' });
       if (done.affected !== 1) throw conflict(`${input.personId} was replaced by someone else just now.`);
       const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', replacement, current.leader, now);
-      Object.assign(row, { origin: 'REPLACEMENT', replacesId: current.id, replacementReason: input.reason, replacementNote: note, approvedBy: identity.subject });
+      Object.assign(row, {
+        origin: 'REPLACEMENT',
+        replacesId: current.id,
+        replacementReason: input.reason,
+        replacementNote: note,
+        approvedBy: identity.subject,
+      });
       await tx.insert(TeamMemberRow, row);
-      await appendAudit(tx, identity, { action: 'team.replaced', entityId: task.id, details: { targetKey: input.targetKey, department: input.department, replaced: input.personId, by: input.replacementId, reason: input.reason, note } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'team.replaced',
+          entityId: task.id,
+          details: {
+            targetKey: input.targetKey,
+            department: input.department,
+            replaced: input.personId,
+            by: input.replacementId,
+            reason: input.reason,
+            note,
+          },
+        },
+        now,
+      );
       return row;
     });
   }
 
   /** R19: an inspector or expert declares a conflict of interest with a target (before or after a draw). */
-  async declareConflict(identity: Identity, input: { department: string; personId: string; targetKey: string; reason: string }): Promise<void> {
-    if (!this.deps.departments.has(input.department)) throw badInput(`department '${input.department}' is not a department of the hub (${this.deps.departments.departments().join(', ')}).`, { field: 'department' });
-    assertDepartmentStaff(identity, input.department, [Role.INSPECTOR, Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'declare a conflict of interest');
+  async declareConflict(
+    identity: Identity,
+    input: { department: string; personId: string; targetKey: string; reason: string },
+  ): Promise<void> {
+    if (!this.deps.departments.has(input.department))
+      throw badInput(
+        `department '${input.department}' is not a department of the hub (${this.deps.departments.departments().join(', ')}).`,
+        { field: 'department' },
+      );
+    assertDepartmentStaff(
+      identity,
+      input.department,
+      [Role.INSPECTOR, Role.DEPT_ADMIN, Role.DEPUTY_HEAD],
+      'declare a conflict of interest',
+    );
     // R30, R19: an inspector declares their own interests only; a declaration keeps the person out of
     // the lottery, so one naming a colleague would let an inspector steer who is drawn. The
     // department's admin or deputy head records one for anyone (an expert, say).
     if (identity.role === Role.INSPECTOR && input.personId !== identity.subject) {
-      throw forbidden(`An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`, { rule: 'R30' });
+      throw forbidden(
+        `An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`,
+        { rule: 'R30' },
+      );
     }
     requireText(input.personId, 'personId', 32);
     // R19: a target's key (a USCC, or a department's own id of a project or product).
     assertTargetKey(input.targetKey, 'targetKey', 'R19');
     const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
     // R19: the person is on the department's inspector or expert roster (another department's id would be kept out of nothing).
-    const [inspectors, experts] = await Promise.all([inspectorRoster(this.deps.departments, input.department), expertRoster(this.deps.departments, input.department)]);
+    const [inspectors, experts] = await Promise.all([
+      inspectorRoster(this.deps.departments, input.department),
+      expertRoster(this.deps.departments, input.department),
+    ]);
     if (!inspectors.some((p) => p.id === input.personId) && !experts.some((p) => p.id === input.personId)) {
-      throw badInput(`personId '${input.personId}' is on neither the ${input.department} inspector roster nor its expert roster; a conflict is declared for the department's own people (R19).`, { field: 'personId', rule: 'R19' });
+      throw badInput(
+        `personId '${input.personId}' is on neither the ${input.department} inspector roster nor its expert roster; a conflict is declared for the department's own people (R19).`,
+        { field: 'personId', rule: 'R19' },
+      );
     }
     const now = this.deps.clock();
     try {
       await this.db.transaction(async (tx) => {
-        await tx.insert(ConflictRow, { department: input.department, personId: input.personId, targetKey: input.targetKey, reason, declaredBy: identity.subject, declaredAt: now });
-        await appendAudit(tx, identity, { action: 'conflict.declared', entityId: input.targetKey, details: { department: input.department, personId: input.personId, reason } }, now);
+        await tx.insert(ConflictRow, {
+          department: input.department,
+          personId: input.personId,
+          targetKey: input.targetKey,
+          reason,
+          declaredBy: identity.subject,
+          declaredAt: now,
+        });
+        await appendAudit(
+          tx,
+          identity,
+          {
+            action: 'conflict.declared',
+            entityId: input.targetKey,
+            details: { department: input.department, personId: input.personId, reason },
+          },
+          now,
+        );
       });
     } catch (error) {
-      if (isDuplicateKey(error)) throw conflict(`${input.personId}'s conflict with ${input.targetKey} is declared already.`);
+      if (isDuplicateKey(error))
+        throw conflict(`${input.personId}'s conflict with ${input.targetKey} is declared already.`);
       throw error;
     }
   }
@@ -195,28 +364,81 @@ export class TeamService {
    * their jurisdiction, for a task. Entrustments recorded before the task's snapshot enter its team
    * lottery; later ones let the deputy head fill a vacant seat or choose a replacement.
    */
-  async entrust(identity: Identity, input: { taskId: string; department: string; inspectorId: string; regions: string[]; entrustedByUnit: string; reason: string }): Promise<void> {
+  async entrust(
+    identity: Identity,
+    input: {
+      taskId: string;
+      department: string;
+      inspectorId: string;
+      regions: string[];
+      entrustedByUnit: string;
+      reason: string;
+    },
+  ): Promise<void> {
     // R30, R21: who may entrust is settled before anything about the task is told.
-    assertDepartmentStaff(identity, input.department, [Role.DEPT_ADMIN, Role.DEPUTY_HEAD], 'record an entrustment (R21)');
+    assertDepartmentStaff(
+      identity,
+      input.department,
+      [Role.DEPT_ADMIN, Role.DEPUTY_HEAD],
+      'record an entrustment (R21)',
+    );
     const task = await this.tasks.requireTask(input.taskId);
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled.`);
     this.participates(await this.tasks.planContent(task), input.department);
     // R21: the regions entrusted, as codes or prefixes; a list that long is no entrustment (and would not fit its column).
     if (input.regions.length === 0 || input.regions.length > MAX_ENTRUSTED_REGIONS) {
-      throw badInput(`regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ${input.regions.length}; a prefix (3101) covers every region under it.`, { field: 'regions', rule: 'R21' });
+      throw badInput(
+        `regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ${input.regions.length}; a prefix (3101) covers every region under it.`,
+        { field: 'regions', rule: 'R21' },
+      );
     }
-    if (!input.regions.every((r) => REGION_PREFIX.test(r))) throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions', rule: 'R21' });
+    if (!input.regions.every((r) => REGION_PREFIX.test(r)))
+      throw badInput('regions: region codes or prefixes (2 to 6 digits).', { field: 'regions', rule: 'R21' });
     const inspectorId = requireText(input.inspectorId, 'inspectorId', 32);
-    const unit = requireText(input.entrustedByUnit, 'entrustedByUnit', 100, 'name the higher-level department unit that entrusts (R21)', 'R21');
+    const unit = requireText(
+      input.entrustedByUnit,
+      'entrustedByUnit',
+      100,
+      'name the higher-level department unit that entrusts (R21)',
+      'R21',
+    );
     const reason = requireText(input.reason, 'reason', 2000, 'say why', 'R21');
     // R21: the department entrusts one of its own inspectors.
     if (!(await inspectorRoster(this.deps.departments, input.department)).some((p) => p.id === inspectorId)) {
-      throw badInput(`inspectorId '${inspectorId}' is not on the ${input.department} inspector roster; an entrustment names one of the department's own inspectors (R21).`, { field: 'inspectorId', rule: 'R21' });
+      throw badInput(
+        `inspectorId '${inspectorId}' is not on the ${input.department} inspector roster; an entrustment names one of the department's own inspectors (R21).`,
+        { field: 'inspectorId', rule: 'R21' },
+      );
     }
     const now = this.deps.clock();
     await this.db.transaction(async (tx) => {
-      await tx.insert(EntrustmentRow, { taskId: task.id, department: input.department, inspectorId, regions: input.regions, entrustedByUnit: unit, reason, recordedBy: identity.subject, recordedAt: now });
-      await appendAudit(tx, identity, { action: 'inspector.entrusted', entityId: task.id, details: { department: input.department, inspectorId, regions: input.regions, entrustedByUnit: unit, reason, beforeSnapshot: task.status === TaskStatus.COMMITTED } }, now);
+      await tx.insert(EntrustmentRow, {
+        taskId: task.id,
+        department: input.department,
+        inspectorId,
+        regions: input.regions,
+        entrustedByUnit: unit,
+        reason,
+        recordedBy: identity.subject,
+        recordedAt: now,
+      });
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'inspector.entrusted',
+          entityId: task.id,
+          details: {
+            department: input.department,
+            inspectorId,
+            regions: input.regions,
+            entrustedByUnit: unit,
+            reason,
+            beforeSnapshot: task.status === TaskStatus.COMMITTED,
+          },
+        },
+        now,
+      );
     });
   }
 
@@ -224,7 +446,10 @@ export class TeamService {
    * Fills a seat the lottery left vacant (nobody eligible was left for it): the department's deputy
    * head chooses any eligible inspector, without a lottery, on record (R20, R21).
    */
-  async fillVacancy(identity: Identity, input: { taskId: string; targetKey: string; department: string; inspectorId: string; note: string }): Promise<TeamMemberRow> {
+  async fillVacancy(
+    identity: Identity,
+    input: { taskId: string; targetKey: string; department: string; inspectorId: string; note: string },
+  ): Promise<TeamMemberRow> {
     // R30, R20: who may fill a seat is settled before anything about the task is told.
     assertRoleAmong(identity, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
     assertDepartmentStaff(identity, input.department, [Role.DEPUTY_HEAD], 'fill a vacant seat (R20)');
@@ -232,20 +457,35 @@ export class TeamService {
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
     const note = requireText(input.note, 'note', 2000, 'say why this inspector');
-    if (!(await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department }))) throw conflict(`${input.department} has not drawn its inspectors for this task yet: draw first (R18).`);
-    const team = await this.db.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' } });
+    if (!(await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department })))
+      throw conflict(`${input.department} has not drawn its inspectors for this task yet: draw first (R18).`);
+    const team = await this.db.manager.find(TeamMemberRow, {
+      where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' },
+    });
     const seated = team.filter((m) => m.department === input.department && m.kind === 'INSPECTOR');
-    if (seated.length >= this.inspectorsPerVisit(content)) throw conflict(`No ${input.department} seat is vacant on the team for ${input.targetKey}.`, { field: 'targetKey' });
-    if (seated.some((m) => m.personId === input.inspectorId)) throw badInput(`${input.inspectorId} is on this team already.`, { field: 'inspectorId' });
-    const current = await this.drawInput(task, content, input.department, await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department));
+    if (seated.length >= this.inspectorsPerVisit(content))
+      throw conflict(`No ${input.department} seat is vacant on the team for ${input.targetKey}.`, {
+        field: 'targetKey',
+      });
+    if (seated.some((m) => m.personId === input.inspectorId))
+      throw badInput(`${input.inspectorId} is on this team already.`, { field: 'inspectorId' });
+    const current = await this.drawInput(
+      task,
+      content,
+      input.department,
+      await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department),
+    );
     const person = current.inspectors.find((p) => p.id === input.inspectorId);
     const visit = current.visits.find((v) => v.key === input.targetKey);
     if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
     if (!person || !eligibility(current).inspector(person, visit)) {
-      throw badInput(`${input.inspectorId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment (R21), without a conflict of interest (R19).`, {
-        field: 'inspectorId',
-        rule: 'R21',
-      });
+      throw badInput(
+        `${input.inspectorId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment (R21), without a conflict of interest (R19).`,
+        {
+          field: 'inspectorId',
+          rule: 'R21',
+        },
+      );
     }
     const now = this.deps.clock();
     const leads = input.department === content.leadDepartment && !team.some((m) => m.leader);
@@ -253,7 +493,16 @@ export class TeamService {
       const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', person, leads, now);
       Object.assign(row, { origin: 'ASSIGNED', replacementNote: note, approvedBy: identity.subject });
       await tx.insert(TeamMemberRow, row);
-      await appendAudit(tx, identity, { action: 'team.assigned', entityId: task.id, details: { targetKey: input.targetKey, department: input.department, inspectorId: input.inspectorId, note } }, now);
+      await appendAudit(
+        tx,
+        identity,
+        {
+          action: 'team.assigned',
+          entityId: task.id,
+          details: { targetKey: input.targetKey, department: input.department, inspectorId: input.inspectorId, note },
+        },
+        now,
+      );
       return row;
     });
   }
@@ -265,7 +514,15 @@ export class TeamService {
   }
 }
 
-function member(taskId: string, targetKey: string, department: string, kind: 'INSPECTOR' | 'EXPERT', person: RosterPerson, leader: boolean, now: Date): TeamMemberRow {
+function member(
+  taskId: string,
+  targetKey: string,
+  department: string,
+  kind: 'INSPECTOR' | 'EXPERT',
+  person: RosterPerson,
+  leader: boolean,
+  now: Date,
+): TeamMemberRow {
   return Object.assign(new TeamMemberRow(), {
     taskId,
     targetKey,

@@ -12,9 +12,14 @@ export enum ReplacementReasonEnum {
   HEALTH = 'HEALTH',
   RECUSAL = 'RECUSAL',
 }
-registerEnumType(ReplacementReasonEnum, { name: 'ReplacementReason', description: 'Why a drawn inspector is replaced (R20): 岗位调整, 工作冲突, 健康状况, 执法回避.' });
+registerEnumType(ReplacementReasonEnum, {
+  name: 'ReplacementReason',
+  description: 'Why a drawn inspector is replaced (R20): 岗位调整, 工作冲突, 健康状况, 执法回避.',
+});
 
-@ObjectType('TeamMember', { description: "A member of a visit's team: an inspector or expert, drawn or a replacement (R18, R20)." })
+@ObjectType('TeamMember', {
+  description: "A member of a visit's team: an inspector or expert, drawn or a replacement (R18, R20).",
+})
 export class TeamMemberType {
   @Field()
   department!: string;
@@ -28,7 +33,9 @@ export class TeamMemberType {
   certificateNo!: string | null;
   @Field({ description: "The lead department's inspector who leads the team (组长, R18)." })
   leader!: boolean;
-  @Field(() => TeamMemberOriginEnum, { description: 'DRAWN by the lottery, REPLACEMENT (R20) or ASSIGNED to a vacant seat, both chosen without one.' })
+  @Field(() => TeamMemberOriginEnum, {
+    description: 'DRAWN by the lottery, REPLACEMENT (R20) or ASSIGNED to a vacant seat, both chosen without one.',
+  })
   origin!: TeamMemberOriginEnum;
   @Field(() => TeamSeatStatusEnum, { description: 'ACTIVE, or REPLACED (kept on record).' })
   status!: TeamSeatStatusEnum;
@@ -56,28 +63,55 @@ export class VisitType {
   position!: number;
   @Field(() => MarketEntityRef, { nullable: true })
   entity!: MarketEntityRef | null;
-  @Field(() => [TeamMemberType], { description: "Everyone drawn or chosen, active and replaced. Not paged: a visit's seats (inspectors per participating department, experts) and their few replacements." })
+  @Field(() => [TeamMemberType], {
+    description:
+      "Everyone drawn or chosen, active and replaced. Not paged: a visit's seats (inspectors per participating department, experts) and their few replacements.",
+  })
   team!: TeamMemberType[];
-  @Field(() => [String], { description: 'What keeps the team from being complete (R18): empty when it is. At most one problem per participating department, or two for the whole team.' })
+  @Field(() => [String], {
+    description:
+      'What keeps the team from being complete (R18): empty when it is. At most one problem per participating department, or two for the whole team.',
+  })
   teamProblems!: string[];
-  @Field(() => [VisitChecklistEntryType], { description: "The combined checklist: every participating department's items that apply to this target (R22). Not paged: bounded by the plan's items." })
+  @Field(() => [VisitChecklistEntryType], {
+    description:
+      "The combined checklist: every participating department's items that apply to this target (R22). Not paged: bounded by the plan's items.",
+  })
   checklist!: VisitChecklistEntryType[];
-  @Field(() => VisitSubmissionType, { nullable: true, description: 'The submitted results and their delivery, once submitted.' })
+  @Field(() => VisitSubmissionType, {
+    nullable: true,
+    description: 'The submitted results and their delivery, once submitted.',
+  })
   submission!: VisitSubmissionType | null;
   @Field(() => String, { nullable: true, description: 'The inspection code (检查码), once issued (R32).' })
   inspectionCode!: string | null;
-  @Field(() => [RecordFormType], { description: 'The joint record forms made of the visit (issue J), oldest version first; the last is current. Not paged: a version per signing.' })
+  @Field(() => [RecordFormType], {
+    description:
+      'The joint record forms made of the visit (issue J), oldest version first; the last is current. Not paged: a version per signing.',
+  })
   recordForms!: RecordFormType[];
-  @Field(() => [VisitNoticeType], { description: 'The notices made for the visit (issue J), oldest first. Not paged: one per announced day.' })
+  @Field(() => [VisitNoticeType], {
+    description: 'The notices made for the visit (issue J), oldest first. Not paged: one per announced day.',
+  })
   notices!: VisitNoticeType[];
-  @Field(() => [VisitFeedbackType], { description: "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: what one business left about one visit." })
+  @Field(() => [VisitFeedbackType], {
+    description:
+      "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: what one business left about one visit.",
+  })
   feedback!: VisitFeedbackType[];
 }
 
 /** A page of a task's visits, in the drawn order (H1 point 5). */
-export const VisitPage = pageType('VisitPage', VisitType, "A page of a task's visits in the drawn order, with their teams (R22).");
+export const VisitPage = pageType(
+  'VisitPage',
+  VisitType,
+  "A page of a task's visits in the drawn order, with their teams (R22).",
+);
 
-@ObjectType('VisitTargetView', { description: "A participating department's view of a visit's target, for the visit's team (R30: a task's team for its visits)." })
+@ObjectType('VisitTargetView', {
+  description:
+    "A participating department's view of a visit's target, for the visit's team (R30: a task's team for its visits).",
+})
 export class VisitTargetViewType {
   @Field({ description: 'The visit (target key).' })
   key!: string;
@@ -95,7 +129,9 @@ export class VisitTargetViewType {
   verifiedComplaints!: number;
 }
 
-@ObjectType('VisitFeedback', { description: 'A rating or a complaint a business left against the inspection code of a visit (R32).' })
+@ObjectType('VisitFeedback', {
+  description: 'A rating or a complaint a business left against the inspection code of a visit (R32).',
+})
 export class VisitFeedbackType {
   @Field(() => VisitFeedbackKindEnum)
   kind!: VisitFeedbackKindEnum;
@@ -107,7 +143,9 @@ export class VisitFeedbackType {
   leftAt!: Date;
 }
 
-@ObjectType('InspectorDraw', { description: "A department's inspector draw for a task (R18), re-playable from its record." })
+@ObjectType('InspectorDraw', {
+  description: "A department's inspector draw for a task (R18), re-playable from its record.",
+})
 export class InspectorDrawType {
   @Field()
   department!: string;
@@ -139,7 +177,9 @@ export class ReplaceInspectorInput {
   note!: string;
 }
 
-@InputType('EntrustmentInput', { description: 'R21: the higher-level department entrusts an inspector to act where they lack jurisdiction.' })
+@InputType('EntrustmentInput', {
+  description: 'R21: the higher-level department entrusts an inspector to act where they lack jurisdiction.',
+})
 export class EntrustmentInput {
   @Field(() => ID)
   taskId!: string;

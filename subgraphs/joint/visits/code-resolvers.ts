@@ -36,13 +36,18 @@ class CodeCheckInspector {
   certificateNo!: string | null;
 }
 
-@ObjectType('InspectionCodeCheck', { description: 'What a business sees when it checks an inspection code (R32): is the visit genuine, who, what, on what basis. Nothing private.' })
+@ObjectType('InspectionCodeCheck', {
+  description:
+    'What a business sees when it checks an inspection code (R32): is the visit genuine, who, what, on what basis. Nothing private.',
+})
 class InspectionCodeCheck {
   @Field({ description: 'True when the code belongs to a registered visit.' })
   genuine!: boolean;
   @Field(() => String, { nullable: true })
   taskName!: string | null;
-  @Field({ description: 'The visit belongs to a training task (培训/演练环境): a practice visit, not a real inspection.' })
+  @Field({
+    description: 'The visit belongs to a training task (培训/演练环境): a practice visit, not a real inspection.',
+  })
   training!: boolean;
   @Field(() => Int, { nullable: true })
   year!: number | null;
@@ -56,12 +61,28 @@ class InspectionCodeCheck {
   inspectors!: CodeCheckInspector[];
 }
 
-const NOT_GENUINE = { genuine: false, taskName: null, training: false, year: null, leadDepartment: null, departments: [], items: [], inspectors: [] };
+const NOT_GENUINE = {
+  genuine: false,
+  taskName: null,
+  training: false,
+  year: null,
+  leadDepartment: null,
+  departments: [],
+  items: [],
+  inspectors: [],
+};
 
 @Resolver()
 export class InspectionCodeResolver {
-  @Mutation(() => String, { description: 'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.' })
-  async jointIssueInspectionCode(@Arg('taskId', () => ID) taskId: string, @Arg('targetKey', () => String) targetKey: string, @Ctx() ctx: JointContext): Promise<string> {
+  @Mutation(() => String, {
+    description:
+      'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.',
+  })
+  async jointIssueInspectionCode(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('targetKey', () => String) targetKey: string,
+    @Ctx() ctx: JointContext,
+  ): Promise<string> {
     assertRoleAmong(ctx.identity, [Role.INSPECTOR, Role.COORDINATOR], 'issue an inspection code'); // R30
     assertTargetKey(targetKey, 'targetKey');
     const tasks = new TaskService(ctx.joint);
@@ -71,16 +92,33 @@ export class InspectionCodeResolver {
     const lead = id.role === Role.COORDINATOR && id.department === task.leadDepartment;
     // R30: the caller's department is settled before anything about the task or visit is told (its
     // state, its visits): the lead's coordinators, or inspectors of a department taking part.
-    const participant = id.role === Role.INSPECTOR && id.department !== null && (await tasks.planContent(task)).departments.includes(id.department);
-    if (!lead && !participant) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
-    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, { field: 'taskId' });
-    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey }))) throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
-    const member = await m.existsBy(TeamMemberRow, { taskId, targetKey, status: 'ACTIVE', personId: id.subject, department: id.department ?? '' });
-    if (!member && !lead) throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
+    const participant =
+      id.role === Role.INSPECTOR &&
+      id.department !== null &&
+      (await tasks.planContent(task)).departments.includes(id.department);
+    if (!lead && !participant)
+      throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
+    if (task.status !== TaskStatus.LOCKED)
+      throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, {
+        field: 'taskId',
+      });
+    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey })))
+      throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
+    const member = await m.existsBy(TeamMemberRow, {
+      taskId,
+      targetKey,
+      status: 'ACTIVE',
+      personId: id.subject,
+      department: id.department ?? '',
+    });
+    if (!member && !lead)
+      throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
     return issueInspectionCode(ctx.joint, id, taskId, targetKey);
   }
 
-  @Query(() => InspectionCodeCheck, { description: 'Checks an inspection code (检查码, R32). Public: a business verifies that a visit is genuine.' })
+  @Query(() => InspectionCodeCheck, {
+    description: 'Checks an inspection code (检查码, R32). Public: a business verifies that a visit is genuine.',
+  })
   async jointCheckInspectionCode(@Arg('code', () => String) code: string, @Ctx() ctx: JointContext) {
     const m = ctx.joint.dataSource.manager;
     const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
@@ -89,7 +127,10 @@ export class InspectionCodeResolver {
     const task = await tasks.requireTask(row.taskId);
     const content = await tasks.planContent(task);
     const visit = await m.findOneByOrFail(DrawnTargetRow, { taskId: row.taskId, targetKey: row.targetKey });
-    const team = await m.find(TeamMemberRow, { where: { taskId: row.taskId, targetKey: row.targetKey, status: 'ACTIVE', kind: 'INSPECTOR' }, order: { id: 'ASC' } });
+    const team = await m.find(TeamMemberRow, {
+      where: { taskId: row.taskId, targetKey: row.targetKey, status: 'ACTIVE', kind: 'INSPECTOR' },
+      order: { id: 'ASC' },
+    });
     return {
       genuine: true,
       taskName: task.name,
@@ -97,28 +138,65 @@ export class InspectionCodeResolver {
       year: task.year,
       leadDepartment: task.leadDepartment,
       departments: content.departments,
-      items: visitItems(content, visit).map((i) => ({ department: i.department, code: i.code, itemCode: i.code, title: i.title, basis: i.basis })),
+      items: visitItems(content, visit).map((i) => ({
+        department: i.department,
+        code: i.code,
+        itemCode: i.code,
+        title: i.title,
+        basis: i.basis,
+      })),
       // Names and certificate numbers only: no phone, no id (R30).
       inspectors: team.map((t) => ({ department: t.department, name: t.name, certificateNo: t.certificateNo })),
     };
   }
 
-  @Mutation(() => Boolean, { description: 'A business rates a visit (1 to 5) against its inspection code; the coordinators see it.' })
-  async jointRateVisit(@Arg('code', () => String) code: string, @Arg('rating', () => Int) rating: number, @Arg('comment', () => String, { nullable: true }) comment: string | null, @Ctx() ctx: JointContext) {
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('rating is a whole number from 1 to 5.', { field: 'rating' });
+  @Mutation(() => Boolean, {
+    description: 'A business rates a visit (1 to 5) against its inspection code; the coordinators see it.',
+  })
+  async jointRateVisit(
+    @Arg('code', () => String) code: string,
+    @Arg('rating', () => Int) rating: number,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: JointContext,
+  ) {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+      throw badInput('rating is a whole number from 1 to 5.', { field: 'rating' });
     return this.leave(ctx, code, 'RATING', rating, comment ? requireText(comment, 'comment', 2000) : '');
   }
 
-  @Mutation(() => Boolean, { description: 'A business complains about a visit against its inspection code; the coordinators see it.' })
-  async jointComplainAboutVisit(@Arg('code', () => String) code: string, @Arg('text', () => String) text: string, @Ctx() ctx: JointContext) {
+  @Mutation(() => Boolean, {
+    description: 'A business complains about a visit against its inspection code; the coordinators see it.',
+  })
+  async jointComplainAboutVisit(
+    @Arg('code', () => String) code: string,
+    @Arg('text', () => String) text: string,
+    @Ctx() ctx: JointContext,
+  ) {
     return this.leave(ctx, code, 'COMPLAINT', null, requireText(text, 'text', 5000, 'say what happened'));
   }
 
-  private async leave(ctx: JointContext, code: string, kind: 'RATING' | 'COMPLAINT', rating: number | null, text: string): Promise<boolean> {
+  private async leave(
+    ctx: JointContext,
+    code: string,
+    kind: 'RATING' | 'COMPLAINT',
+    rating: number | null,
+    text: string,
+  ): Promise<boolean> {
     const m = ctx.joint.dataSource.manager;
     const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
-    if (!row) throw badInput(`'${code}' is not the code of a registered visit: check it against the one you were shown (R32).`, { field: 'code' });
-    await m.insert(VisitFeedbackRow, { id: randomUUID(), code: row.code, kind, rating, text, leftAt: ctx.joint.clock() });
+    if (!row)
+      throw badInput(
+        `'${code}' is not the code of a registered visit: check it against the one you were shown (R32).`,
+        { field: 'code' },
+      );
+    await m.insert(VisitFeedbackRow, {
+      id: randomUUID(),
+      code: row.code,
+      kind,
+      rating,
+      text,
+      leftAt: ctx.joint.clock(),
+    });
     return true;
   }
 }

@@ -70,4 +70,3 @@ export function normaliseInspectionCode(value: string): string {
   const plain = value.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1').replace(/^JC/, '');
   return plain.length === 16 ? `JC-${plain.match(/.{4}/g)!.join('-')}` : value;
 }
-

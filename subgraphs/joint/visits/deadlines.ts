@@ -11,7 +11,9 @@ import { TaskRow } from '../entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { departmentResults, publicationDeadline } from './department-results';
 
-@ObjectType('ResultDeadline', { description: 'A result of a locked task not published yet, and when it must be (R25, R31).' })
+@ObjectType('ResultDeadline', {
+  description: 'A result of a locked task not published yet, and when it must be (R25, R31).',
+})
 export class ResultDeadlineType {
   @Field({ description: 'The department that recorded the result and publishes it (R24).' })
   department!: string;
@@ -29,11 +31,18 @@ export class ResultDeadlineType {
   itemCode!: string;
   @Field({ description: 'The day the check ended: the result is formed (R25).' })
   inspectedOn!: string;
-  @Field(() => ResultStatus, { description: 'RECORDED or APPROVED: what the department still has to do before publishing.' })
+  @Field(() => ResultStatus, {
+    description: 'RECORDED or APPROVED: what the department still has to do before publishing.',
+  })
   status!: ResultStatus;
-  @Field({ description: 'The last day to publish it (China date, YYYY-MM-DD): the 20th working day after inspectedOn (R25).' })
+  @Field({
+    description: 'The last day to publish it (China date, YYYY-MM-DD): the 20th working day after inspectedOn (R25).',
+  })
   deadline!: string;
-  @Field(() => Int, { description: "Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; a day off counts as the next working day." })
+  @Field(() => Int, {
+    description:
+      'Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; a day off counts as the next working day.',
+  })
   workingDaysLeft!: number;
   @Field({ description: 'Today is after the deadline (R31).' })
   overdue!: boolean;
@@ -45,7 +54,11 @@ export class ResultDeadlineType {
 }
 
 /** A page of publication deadlines (H1 point 5). */
-const ResultDeadlinePage = pageType('ResultDeadlinePage', ResultDeadlineType, 'A page of unpublished results with their deadlines (R25, R31), by deadline, department and result id.');
+const ResultDeadlinePage = pageType(
+  'ResultDeadlinePage',
+  ResultDeadlineType,
+  'A page of unpublished results with their deadlines (R25, R31), by deadline, department and result id.',
+);
 
 /** The most deadlines one call lists (the largest page), and the default page. */
 const DEADLINES_MAX = 1000;
@@ -55,7 +68,8 @@ const DEADLINES_DEFAULT = 200;
 const READERS: readonly Role[] = [Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE, ...DEPARTMENT_ROLES];
 
 /** Who sees a department's publication deadlines, as refusals say it. */
-const WHO_MAY = "the department's own staff, coordinators of a department leading its tasks (for those tasks), hub admins, auditors and hub services";
+const WHO_MAY =
+  "the department's own staff, coordinators of a department leading its tasks (for those tasks), hub admins, auditors and hub services";
 
 /** R30: whose unpublished results a caller sees. */
 interface Sight {
@@ -69,8 +83,13 @@ interface Sight {
 
 /** R30: what a signed-in identity sees, by its role and department alone. */
 function sightOf(identity: Identity): Sight {
-  if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE) return { all: true, own: null, leads: null };
-  return { all: false, own: identity.department, leads: identity.role === Role.COORDINATOR ? identity.department : null };
+  if (identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE)
+    return { all: true, own: null, leads: null };
+  return {
+    all: false,
+    own: identity.department,
+    leads: identity.role === Role.COORDINATOR ? identity.department : null,
+  };
 }
 
 const DESCRIPTION =
@@ -78,28 +97,60 @@ const DESCRIPTION =
 
 @Resolver()
 export class PublicationDeadlineResolver {
-  @Query(() => [ResultDeadlineType], { deprecationReason: 'Use jointPublicationDeadlinePage.', description: DESCRIPTION })
+  @Query(() => [ResultDeadlineType], {
+    deprecationReason: 'Use jointPublicationDeadlinePage.',
+    description: DESCRIPTION,
+  })
   async jointPublicationDeadlines(
     @Arg('year', () => Int) year: number,
-    @Arg('department', () => String, { nullable: true, description: "Only this department's results; leave it out for every department the caller sees." }) department: string | null,
-    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' }) overdueOnly: boolean,
-    @Arg('first', () => Int, { defaultValue: DEADLINES_DEFAULT, description: 'At most this many (1 to 1,000), the earliest deadlines first.' }) first: number,
+    @Arg('department', () => String, {
+      nullable: true,
+      description: "Only this department's results; leave it out for every department the caller sees.",
+    })
+    department: string | null,
+    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' })
+    overdueOnly: boolean,
+    @Arg('first', () => Int, {
+      defaultValue: DEADLINES_DEFAULT,
+      description: 'At most this many (1 to 1,000), the earliest deadlines first.',
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<ResultDeadlineType[]> {
-    return (await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX))).slice(0, first);
+    return (await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX))).slice(
+      0,
+      first,
+    );
   }
 
-  @Query(() => ResultDeadlinePage, { nullable: true, description: `${DESCRIPTION} A page of them; null, with an error, for a caller refused.` })
+  @Query(() => ResultDeadlinePage, {
+    nullable: true,
+    description: `${DESCRIPTION} A page of them; null, with an error, for a caller refused.`,
+  })
   async jointPublicationDeadlinePage(
     @Arg('year', () => Int) year: number,
-    @Arg('department', () => String, { nullable: true, description: "Only this department's results; leave it out for every department the caller sees." }) department: string | null,
-    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' }) overdueOnly: boolean,
+    @Arg('department', () => String, {
+      nullable: true,
+      description: "Only this department's results; leave it out for every department the caller sees.",
+    })
+    department: string | null,
+    @Arg('overdueOnly', { defaultValue: false, description: 'Only the results past their deadline.' })
+    overdueOnly: boolean,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: DEADLINES_DEFAULT, description: firstDescription(DEADLINES_MAX, DEADLINES_DEFAULT, 'results') }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: DEADLINES_DEFAULT,
+      description: firstDescription(DEADLINES_MAX, DEADLINES_DEFAULT, 'results'),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<ResultDeadlineType>> {
     // Read from every department asked and sorted by deadline, so paged in memory (a year's unpublished results).
-    return pageOfList(await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX)), first, after, DEADLINES_MAX);
+    return pageOfList(
+      await deadlinesOf(ctx, year, department, overdueOnly, () => pageSize(first, DEADLINES_MAX)),
+      first,
+      after,
+      DEADLINES_MAX,
+    );
   }
 }
 
@@ -107,25 +158,45 @@ export class PublicationDeadlineResolver {
  * R25, R30, R31: every unpublished result of a year's locked tasks the caller sees, with its
  * deadline, sorted. `checkPage` checks the page size once the caller is allowed (a refusal comes first).
  */
-async function deadlinesOf(ctx: JointContext, year: number, department: string | null, overdueOnly: boolean, checkPage: () => void): Promise<ResultDeadlineType[]> {
+async function deadlinesOf(
+  ctx: JointContext,
+  year: number,
+  department: string | null,
+  overdueOnly: boolean,
+  checkPage: () => void,
+): Promise<ResultDeadlineType[]> {
   // R30: the role decides before anything is looked up.
   assertRoleAmong(ctx.identity, READERS, 'read publication deadlines');
   const sight = sightOf(ctx.identity);
   // R30: a department the caller may not see at all is refused, known or not.
   if (department != null && !sight.all && sight.leads === null && department !== sight.own) {
-    throw forbidden(`Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`, { rule: 'R30', field: 'department' });
+    throw forbidden(
+      `Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`,
+      { rule: 'R30', field: 'department' },
+    );
   }
   checkPage();
   if (department != null && !ctx.joint.departments.has(department)) {
-    throw badInput(`No department '${department}' is registered with the hub; registryDepartments lists those that are.`, { field: 'department' });
+    throw badInput(
+      `No department '${department}' is registered with the hub; registryDepartments lists those that are.`,
+      { field: 'department' },
+    );
   }
-  const tasks = await ctx.joint.dataSource.manager.find(TaskRow, { select: { id: true, name: true, leadDepartment: true, planId: true, planRevision: true }, where: { year, status: TaskStatus.LOCKED } });
+  const tasks = await ctx.joint.dataSource.manager.find(TaskRow, {
+    select: { id: true, name: true, leadDepartment: true, planId: true, planRevision: true },
+    where: { year, status: TaskStatus.LOCKED },
+  });
   const taskOf = new Map(tasks.map((t) => [t.id, t]));
   // R30: a result is seen by every hub reader, its department's staff, and its task's lead coordinators.
-  const sees = (d: string, taskId: string) => sight.all || d === sight.own || (sight.leads !== null && taskOf.get(taskId)?.leadDepartment === sight.leads);
+  const sees = (d: string, taskId: string) =>
+    sight.all || d === sight.own || (sight.leads !== null && taskOf.get(taskId)?.leadDepartment === sight.leads);
   // Only the departments that take part in a task whose results the caller sees are asked.
   const contents = await new TaskService(ctx.joint).planContents(tasks);
-  const wanted = new Set([...contents].flatMap(([taskId, content]) => content.departments.filter((d) => (department == null || d === department) && sees(d, taskId))));
+  const wanted = new Set(
+    [...contents].flatMap(([taskId, content]) =>
+      content.departments.filter((d) => (department == null || d === department) && sees(d, taskId)),
+    ),
+  );
   const asked = ctx.joint.departments.departments().filter((d) => wanted.has(d));
   const taskIds = new Set(taskOf.keys());
   const calendar = ctx.joint.calendar;
@@ -154,7 +225,8 @@ async function deadlinesOf(ctx: JointContext, year: number, department: string |
         }),
     ),
   );
-  const order = (a: ResultDeadlineType, b: ResultDeadlineType) => compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId);
+  const order = (a: ResultDeadlineType, b: ResultDeadlineType) =>
+    compare(a.deadline, b.deadline) || compare(a.department, b.department) || compare(a.resultId, b.resultId);
   return read
     .flat()
     .filter((r) => !overdueOnly || r.overdue)

@@ -42,11 +42,19 @@ const PAGE = 1000;
  * call per 1,000 results); a department that cannot be reached is a DOWNSTREAM_SERVICE_ERROR
  * naming it.
  */
-export async function departmentResults(deps: JointDeps, department: string, taskIds: ReadonlySet<string>): Promise<ContractResult[]> {
+export async function departmentResults(
+  deps: JointDeps,
+  department: string,
+  taskIds: ReadonlySet<string>,
+): Promise<ContractResult[]> {
   const out: ContractResult[] = [];
   let after: string | null = null;
   for (;;) {
-    const data: Record<string, { results: ContractResult[] }> = await deps.departments.run(department, 'DepartmentResults', { first: PAGE, after });
+    const data: Record<string, { results: ContractResult[] }> = await deps.departments.run(
+      department,
+      'DepartmentResults',
+      { first: PAGE, after },
+    );
     const page = data[department]!.results;
     for (const r of page) if (taskIds.has(r.taskId)) out.push(r);
     if (page.length < PAGE) return out;

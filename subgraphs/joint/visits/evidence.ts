@@ -57,7 +57,12 @@ export function sniffMediaType(bytes: Uint8Array): string | null {
   if (bytes.length >= 8 && starts(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
   if (bytes.length >= 12 && ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
   // HEIF/HEIC (an iPhone's photos): an ISO box `ftyp` whose brand is one of HEIC's.
-  if (bytes.length >= 12 && ascii(4, 'ftyp') && ['heic', 'heix', 'heim', 'heis', 'mif1', 'msf1'].some((brand) => ascii(8, brand))) return 'image/heic';
+  if (
+    bytes.length >= 12 &&
+    ascii(4, 'ftyp') &&
+    ['heic', 'heix', 'heim', 'heis', 'mif1', 'msf1'].some((brand) => ascii(8, brand))
+  )
+    return 'image/heic';
   if (bytes.length >= 5 && ascii(0, '%PDF-')) return 'application/pdf';
   return null;
 }
@@ -91,19 +96,37 @@ export class EvidenceService {
   }
 
   /** R30: the caller is an active member of the visit's team of a locked task; answers the visit. */
-  async requireTeamMember(identity: Identity, taskId: string, targetKey: string, what: string): Promise<{ task: Awaited<ReturnType<TaskService['requireTask']>>; visit: DrawnTargetRow; team: TeamMemberRow[] }> {
+  async requireTeamMember(
+    identity: Identity,
+    taskId: string,
+    targetKey: string,
+    what: string,
+  ): Promise<{ task: Awaited<ReturnType<TaskService['requireTask']>>; visit: DrawnTargetRow; team: TeamMemberRow[] }> {
     if (identity.role === Role.PUBLIC) throw unauthenticated(`Sign in to ${what}.`);
-    if (identity.role !== Role.INSPECTOR) throw forbidden(`Only a member of the visit's team may ${what}; you are ${identity.role}.`, { rule: 'R30' });
-    if (typeof taskId !== 'string' || taskId.length === 0 || taskId.length > 36) throw badInput('taskId: the task the visit belongs to is required.', { field: 'taskId' });
+    if (identity.role !== Role.INSPECTOR)
+      throw forbidden(`Only a member of the visit's team may ${what}; you are ${identity.role}.`, { rule: 'R30' });
+    if (typeof taskId !== 'string' || taskId.length === 0 || taskId.length > 36)
+      throw badInput('taskId: the task the visit belongs to is required.', { field: 'taskId' });
     assertTargetKey(targetKey, 'targetKey');
     const tasks = new TaskService(this.deps);
     const task = await tasks.requireTask(taskId);
-    const notOnTeam = () => forbidden(`Only a member of the team for ${targetKey} may ${what}; you are ${identity.role} ${identity.subject}.`, { rule: 'R30' });
-    if (identity.department === null || !(await tasks.planContent(task)).departments.includes(identity.department)) throw notOnTeam();
-    if (task.status !== TaskStatus.LOCKED) throw conflict(`Task ${task.id} is ${task.status}: a visit's evidence and papers belong to visits of a locked task.`, { field: 'taskId' });
+    const notOnTeam = () =>
+      forbidden(
+        `Only a member of the team for ${targetKey} may ${what}; you are ${identity.role} ${identity.subject}.`,
+        { rule: 'R30' },
+      );
+    if (identity.department === null || !(await tasks.planContent(task)).departments.includes(identity.department))
+      throw notOnTeam();
+    if (task.status !== TaskStatus.LOCKED)
+      throw conflict(
+        `Task ${task.id} is ${task.status}: a visit's evidence and papers belong to visits of a locked task.`,
+        { field: 'taskId' },
+      );
     const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, { taskId: task.id, targetKey });
     if (!visit) throw notFound(`${targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
-    const team = await this.deps.dataSource.manager.find(TeamMemberRow, { where: { taskId: task.id, targetKey, status: 'ACTIVE' } });
+    const team = await this.deps.dataSource.manager.find(TeamMemberRow, {
+      where: { taskId: task.id, targetKey, status: 'ACTIVE' },
+    });
     if (!team.some((m) => m.personId === identity.subject && m.department === identity.department)) throw notOnTeam();
     return { task, visit, team };
   }
@@ -115,24 +138,50 @@ export class EvidenceService {
    * arrived: a file cut short on the way is refused, never stored as if whole. Each new link is in
    * the audit trail (R29).
    */
-  async upload(identity: Identity, input: { taskId: string; targetKey: string; kind: string; expectedSha256?: string | null }, bytes: Buffer): Promise<StoredEvidence & { created: boolean }> {
+  async upload(
+    identity: Identity,
+    input: { taskId: string; targetKey: string; kind: string; expectedSha256?: string | null },
+    bytes: Buffer,
+  ): Promise<StoredEvidence & { created: boolean }> {
     await this.requireTeamMember(identity, input.taskId, input.targetKey, 'send evidence of this visit');
     const kind = input.kind as keyof typeof UPLOADABLE;
-    if (!Object.hasOwn(UPLOADABLE, kind)) throw badInput(`kind '${String(input.kind).slice(0, 20)}' is not one a phone sends: PHOTO, DOCUMENT or SIGNATURE.`, { field: 'kind' });
-    if (input.expectedSha256 && !/^[0-9a-fA-F]{64}$/.test(input.expectedSha256)) throw badInput('X-Content-SHA256: the SHA-256 of the file, 64 hexadecimal digits.', { field: 'content' });
+    if (!Object.hasOwn(UPLOADABLE, kind))
+      throw badInput(
+        `kind '${String(input.kind).slice(0, 20)}' is not one a phone sends: PHOTO, DOCUMENT or SIGNATURE.`,
+        { field: 'kind' },
+      );
+    if (input.expectedSha256 && !/^[0-9a-fA-F]{64}$/.test(input.expectedSha256))
+      throw badInput('X-Content-SHA256: the SHA-256 of the file, 64 hexadecimal digits.', { field: 'content' });
     if (bytes.length === 0) throw badInput('The file is empty: nothing was stored.', { field: 'content' });
-    if (bytes.length > this.maxBytes) throw badInput(`The file has ${bytes.length} bytes; evidence is at most ${this.maxBytes} bytes (${Math.floor(this.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document.`, { field: 'content', maxBytes: this.maxBytes });
+    if (bytes.length > this.maxBytes)
+      throw badInput(
+        `The file has ${bytes.length} bytes; evidence is at most ${this.maxBytes} bytes (${Math.floor(this.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document.`,
+        { field: 'content', maxBytes: this.maxBytes },
+      );
     const sha256 = sha256OfBytes(bytes);
     if (input.expectedSha256 && input.expectedSha256.toLowerCase() !== sha256) {
-      throw badInput(`The file that arrived has SHA-256 ${sha256}, not ${input.expectedSha256}: it was changed or cut short on the way. Nothing was stored; send it again.`, { field: 'content' });
+      throw badInput(
+        `The file that arrived has SHA-256 ${sha256}, not ${input.expectedSha256}: it was changed or cut short on the way. Nothing was stored; send it again.`,
+        { field: 'content' },
+      );
     }
     const mediaType = sniffMediaType(bytes);
     const allowed = UPLOADABLE[kind];
     if (!mediaType || !allowed.includes(mediaType)) {
-      throw badInput(`The file is ${mediaType ?? 'of no type evidence may have'} by its content; ${kind} evidence is ${allowed.join(', ')}. Nothing was stored.`, { field: 'content' });
+      throw badInput(
+        `The file is ${mediaType ?? 'of no type evidence may have'} by its content; ${kind} evidence is ${allowed.join(', ')}. Nothing was stored.`,
+        { field: 'content' },
+      );
     }
     const now = this.deps.clock();
-    const created = await this.deps.dataSource.transaction((tx) => this.keep(tx, identity, { sha256, mediaType, bytes, kind, taskId: input.taskId, targetKey: input.targetKey }, now));
+    const created = await this.deps.dataSource.transaction((tx) =>
+      this.keep(
+        tx,
+        identity,
+        { sha256, mediaType, bytes, kind, taskId: input.taskId, targetKey: input.targetKey },
+        now,
+      ),
+    );
     return { sha256, ref: evidenceRef(sha256), mediaType, size: bytes.length, kind, created };
   }
 
@@ -142,26 +191,75 @@ export class EvidenceService {
    * already there is left as it was (false); a new one is audited (R29). The same bytes sent for the
    * visit as another kind are refused: a photo is not a signature.
    */
-  async keep(tx: EntityManager, identity: Identity, what: { sha256: string; mediaType: string; bytes: Buffer; kind: EvidenceKind; taskId: string; targetKey: string }, now: Date): Promise<boolean> {
-    const linked = await tx.findOneBy(EvidenceLinkRow, { sha256: what.sha256, taskId: what.taskId, targetKey: what.targetKey });
+  async keep(
+    tx: EntityManager,
+    identity: Identity,
+    what: { sha256: string; mediaType: string; bytes: Buffer; kind: EvidenceKind; taskId: string; targetKey: string },
+    now: Date,
+  ): Promise<boolean> {
+    const linked = await tx.findOneBy(EvidenceLinkRow, {
+      sha256: what.sha256,
+      taskId: what.taskId,
+      targetKey: what.targetKey,
+    });
     if (linked) {
-      if (linked.kind !== what.kind) throw conflict(`This file was sent for ${what.targetKey} as ${linked.kind} already; it cannot also be its ${what.kind}.`, { field: 'kind' });
+      if (linked.kind !== what.kind)
+        throw conflict(
+          `This file was sent for ${what.targetKey} as ${linked.kind} already; it cannot also be its ${what.kind}.`,
+          { field: 'kind' },
+        );
       return false;
     }
     try {
       if (!(await tx.existsBy(EvidenceRow, { sha256: what.sha256 }))) {
-        await tx.insert(EvidenceRow, { sha256: what.sha256, mediaType: what.mediaType, size: what.bytes.length, storedAt: now });
+        await tx.insert(EvidenceRow, {
+          sha256: what.sha256,
+          mediaType: what.mediaType,
+          size: what.bytes.length,
+          storedAt: now,
+        });
         for (let seq = 0, at = 0; at < what.bytes.length; seq++, at += EVIDENCE_CHUNK_BYTES) {
-          await tx.insert(EvidenceChunkRow, { sha256: what.sha256, seq, data: what.bytes.subarray(at, at + EVIDENCE_CHUNK_BYTES) });
+          await tx.insert(EvidenceChunkRow, {
+            sha256: what.sha256,
+            seq,
+            data: what.bytes.subarray(at, at + EVIDENCE_CHUNK_BYTES),
+          });
         }
       }
-      await tx.insert(EvidenceLinkRow, { sha256: what.sha256, taskId: what.taskId, targetKey: what.targetKey, kind: what.kind, uploadedBy: identity.subject, uploadedAt: now });
+      await tx.insert(EvidenceLinkRow, {
+        sha256: what.sha256,
+        taskId: what.taskId,
+        targetKey: what.targetKey,
+        kind: what.kind,
+        uploadedBy: identity.subject,
+        uploadedAt: now,
+      });
     } catch (error) {
       // The same file sent twice at once (a phone retrying while its first send still ran): the first one stored it.
-      if (isDuplicateKey(error)) throw new HubError(ErrorCode.UNAVAILABLE, 'The same file is being stored by another request at this moment; send it again (it is kept once).', { retryable: true });
+      if (isDuplicateKey(error))
+        throw new HubError(
+          ErrorCode.UNAVAILABLE,
+          'The same file is being stored by another request at this moment; send it again (it is kept once).',
+          { retryable: true },
+        );
       throw error;
     }
-    await appendAudit(tx, identity, { action: 'evidence.stored', entityId: what.taskId, details: { targetKey: what.targetKey, sha256: what.sha256, kind: what.kind, mediaType: what.mediaType, size: what.bytes.length } }, now); // R29
+    await appendAudit(
+      tx,
+      identity,
+      {
+        action: 'evidence.stored',
+        entityId: what.taskId,
+        details: {
+          targetKey: what.targetKey,
+          sha256: what.sha256,
+          kind: what.kind,
+          mediaType: what.mediaType,
+          size: what.bytes.length,
+        },
+      },
+      now,
+    ); // R29
     return true;
   }
 
@@ -174,15 +272,28 @@ export class EvidenceService {
   /** The hashes among `sha256s` stored for this visit (a result may refer only to those). */
   async linkedTo(taskId: string, targetKey: string, sha256s: readonly string[]): Promise<Set<string>> {
     if (sha256s.length === 0) return new Set();
-    const rows = await this.deps.dataSource.manager.find(EvidenceLinkRow, { select: { sha256: true }, where: { taskId, targetKey, sha256: In([...new Set(sha256s)]) } });
+    const rows = await this.deps.dataSource.manager.find(EvidenceLinkRow, {
+      select: { sha256: true },
+      where: { taskId, targetKey, sha256: In([...new Set(sha256s)]) },
+    });
     return new Set(rows.map((r) => r.sha256));
   }
 
   /** The bytes of a piece of evidence, for a caller who may read it (see the class); NOT_FOUND otherwise. */
   async read(identity: Identity, sha256: string): Promise<{ row: EvidenceRow; bytes: Buffer }> {
-    if (identity.role === Role.PUBLIC) throw unauthenticated('Evidence is never public: sign in as a member of the visit\'s team or an official of a department taking part.');
-    const hidden = () => notFound(`No evidence sha256:${sha256} that you may read: evidence is read by the visit's team and the departments taking part in its task (R30).`, { field: 'sha256' });
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw badInput('The evidence is named by its SHA-256: 64 lower-case hexadecimal characters.', { field: 'sha256' });
+    if (identity.role === Role.PUBLIC)
+      throw unauthenticated(
+        "Evidence is never public: sign in as a member of the visit's team or an official of a department taking part.",
+      );
+    const hidden = () =>
+      notFound(
+        `No evidence sha256:${sha256} that you may read: evidence is read by the visit's team and the departments taking part in its task (R30).`,
+        { field: 'sha256' },
+      );
+    if (!/^[0-9a-f]{64}$/.test(sha256))
+      throw badInput('The evidence is named by its SHA-256: 64 lower-case hexadecimal characters.', {
+        field: 'sha256',
+      });
     const links = await this.deps.dataSource.manager.find(EvidenceLinkRow, { where: { sha256 } });
     if (!(await this.mayRead(identity, links))) throw hidden();
     const row = await this.deps.dataSource.manager.findOneBy(EvidenceRow, { sha256 });
@@ -195,7 +306,16 @@ export class EvidenceService {
     if (identity.role === Role.INSPECTOR) {
       const m = this.deps.dataSource.manager;
       for (const l of links) {
-        if (await m.existsBy(TeamMemberRow, { taskId: l.taskId, targetKey: l.targetKey, personId: identity.subject, department: identity.department, status: 'ACTIVE' })) return true;
+        if (
+          await m.existsBy(TeamMemberRow, {
+            taskId: l.taskId,
+            targetKey: l.targetKey,
+            personId: identity.subject,
+            department: identity.department,
+            status: 'ACTIVE',
+          })
+        )
+          return true;
       }
       return false;
     }

@@ -44,7 +44,17 @@ export class Leads1763960000000 implements MigrationInterface {
     await q.createTable(
       table(
         'lead',
-        [varchar('id', 36, { isPrimary: true }), varchar('task_id', 36), varchar('target_key', 64), varchar('uscc', 18, { isNullable: true }), varchar('from_department', 20), varchar('to_department', 20), text('note'), datetime('created_at'), varchar('created_by', 64)],
+        [
+          varchar('id', 36, { isPrimary: true }),
+          varchar('task_id', 36),
+          varchar('target_key', 64),
+          varchar('uscc', 18, { isNullable: true }),
+          varchar('from_department', 20),
+          varchar('to_department', 20),
+          text('note'),
+          datetime('created_at'),
+          varchar('created_by', 64),
+        ],
         [{ name: 'idx_lead_to', columns: ['to_department'] }],
       ),
     );
@@ -54,7 +64,7 @@ export class Leads1763960000000 implements MigrationInterface {
   }
 }
 
-@ObjectType('Lead', { description: "A problem found on a visit for another department to handle (R27, 线索移交)." })
+@ObjectType('Lead', { description: 'A problem found on a visit for another department to handle (R27, 线索移交).' })
 class LeadType {
   @Field(() => ID)
   id!: string;
@@ -84,22 +94,37 @@ const LEAD_PAGE_DEFAULT = 100;
 function assertLeadReader(id: Identity, department: string): void {
   if (id.role === Role.PUBLIC) throw unauthenticated('Sign in to read leads.');
   const own = id.department === department && DEPARTMENT_ROLES.includes(id.role);
-  if (!own && id.role !== Role.HUB_ADMIN && id.role !== Role.AUDITOR) throw forbidden(`Leads for ${department} are for its staff.`, { rule: 'R30' });
+  if (!own && id.role !== Role.HUB_ADMIN && id.role !== Role.AUDITOR)
+    throw forbidden(`Leads for ${department} are for its staff.`, { rule: 'R30' });
 }
 
 @Resolver()
 export class LeadResolver {
-  @Query(() => [LeadType], { deprecationReason: 'Use jointLeadPage.', description: "Leads handed to a department (R27): that department's staff, hub admins and auditors." })
+  @Query(() => [LeadType], {
+    deprecationReason: 'Use jointLeadPage.',
+    description: "Leads handed to a department (R27): that department's staff, hub admins and auditors.",
+  })
   async jointLeads(@Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
     assertLeadReader(ctx.identity, department);
-    return ctx.joint.dataSource.manager.find(LeadRow, { where: { toDepartment: department }, order: { createdAt: 'ASC' } });
+    return ctx.joint.dataSource.manager.find(LeadRow, {
+      where: { toDepartment: department },
+      order: { createdAt: 'ASC' },
+    });
   }
 
-  @Query(() => LeadPage, { nullable: true, description: "Leads handed to a department (R27), oldest first, a page of them: that department's staff, hub admins and auditors (R30); null, with an error, for others." })
+  @Query(() => LeadPage, {
+    nullable: true,
+    description:
+      "Leads handed to a department (R27), oldest first, a page of them: that department's staff, hub admins and auditors (R30); null, with an error, for others.",
+  })
   async jointLeadPage(
     @Arg('department', () => String) department: string,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: LEAD_PAGE_DEFAULT, description: firstDescription(LEAD_PAGE_MAX, LEAD_PAGE_DEFAULT, 'leads') }) first: number,
+    @Arg('first', () => Int, {
+      defaultValue: LEAD_PAGE_DEFAULT,
+      description: firstDescription(LEAD_PAGE_MAX, LEAD_PAGE_DEFAULT, 'leads'),
+    })
+    first: number,
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<LeadRow>> {
     assertLeadReader(ctx.identity, department);
@@ -109,7 +134,13 @@ export class LeadResolver {
       first,
       after,
       LEAD_PAGE_MAX,
-      (offset, limit) => m.find(LeadRow, { where: { toDepartment: department }, order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit }),
+      (offset, limit) =>
+        m.find(LeadRow, {
+          where: { toDepartment: department },
+          order: { createdAt: 'ASC', id: 'ASC' },
+          skip: offset,
+          take: limit,
+        }),
       () => m.countBy(LeadRow, { toDepartment: department }),
     );
   }

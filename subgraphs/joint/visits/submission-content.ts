@@ -69,6 +69,22 @@ export function canonicalSubmissionContent(content: SubmissionContent): string {
       leadFor: r.leadFor ?? null,
       leadNote: r.leadFor ? (r.leadNote ?? null) : null,
     }))
-    .sort((a, b) => (a.department === b.department ? (a.itemCode < b.itemCode ? -1 : a.itemCode > b.itemCode ? 1 : 0) : a.department < b.department ? -1 : 1));
-  return JSON.stringify({ format: SUBMISSION_CONTENT_FORMAT, taskId: content.taskId, targetKey: content.targetKey, inspectedOn: content.inspectedOn, results });
+    .sort((a, b) =>
+      a.department === b.department
+        ? a.itemCode < b.itemCode
+          ? -1
+          : a.itemCode > b.itemCode
+            ? 1
+            : 0
+        : a.department < b.department
+          ? -1
+          : 1,
+    );
+  return JSON.stringify({
+    format: SUBMISSION_CONTENT_FORMAT,
+    taskId: content.taskId,
+    targetKey: content.targetKey,
+    inspectedOn: content.inspectedOn,
+    results,
+  });
 }

@@ -2,7 +2,9 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { InspectionMethod, ItemCategory } from '../../kernel/contract/enums';
 import { DeliveryStatusEnum, VisitMeasureEnum } from '../enums';
 
-@ObjectType('VisitChecklistEntry', { description: 'One item of a visit\'s combined checklist (R22): whose, what, on what legal basis, how.' })
+@ObjectType('VisitChecklistEntry', {
+  description: "One item of a visit's combined checklist (R22): whose, what, on what legal basis, how.",
+})
 export class VisitChecklistEntryType {
   @Field()
   department!: string;
@@ -26,7 +28,9 @@ export class VisitChecklistEntryType {
 export class DeliveryType {
   @Field()
   department!: string;
-  @Field(() => DeliveryStatusEnum, { description: 'PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).' })
+  @Field(() => DeliveryStatusEnum, {
+    description: 'PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).',
+  })
   status!: DeliveryStatusEnum;
   @Field(() => Int)
   attempts!: number;
@@ -50,7 +54,11 @@ export class VisitSubmissionType {
   submittedBy!: string;
   @Field(() => [DeliveryType], { description: 'One per participating department.' })
   deliveries!: DeliveryType[];
-  @Field(() => String, { nullable: true, description: "SHA-256 of the submission's canonical content (jointcheck-visit/1): what the joint record form's signatures were made over (R29). Null for submissions made before it was kept." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "SHA-256 of the submission's canonical content (jointcheck-visit/1): what the joint record form's signatures were made over (R29). Null for submissions made before it was kept.",
+  })
   contentDigest!: string | null;
 }
 
@@ -68,21 +76,32 @@ export class VisitResultInput {
   notes?: string | null;
   @Field(() => String, { nullable: true, description: 'Never published.' })
   confidentialNotes?: string | null;
-  @Field(() => [String], { nullable: true, description: 'References: `sha256:<hex>` of a file sent for this visit (POST /evidence), or a paper file number.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'References: `sha256:<hex>` of a file sent for this visit (POST /evidence), or a paper file number.',
+  })
   evidence?: string[] | null;
-  @Field(() => [VisitMeasureEnum], { nullable: true, description: 'Measures taken on site; on the joint record form (not part of a department\'s share).' })
+  @Field(() => [VisitMeasureEnum], {
+    nullable: true,
+    description: "Measures taken on site; on the joint record form (not part of a department's share).",
+  })
   measures?: VisitMeasureEnum[] | null;
   @Field({ defaultValue: false, description: 'A penalty under the general procedure follows (R27).' })
   penaltyUnderGeneralProcedure!: boolean;
   @Field({ defaultValue: false, description: 'A statutory check failed (R27).' })
   statutoryCheckFailed!: boolean;
-  @Field(() => String, { nullable: true, description: 'A department to hand a lead to: a problem found that is its to handle (R27).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A department to hand a lead to: a problem found that is its to handle (R27).',
+  })
   leadFor?: string | null;
   @Field(() => String, { nullable: true })
   leadNote?: string | null;
 }
 
-@InputType('VisitSubmissionInput', { description: "A visit's results in one submission: every item of its combined checklist (R22)." })
+@InputType('VisitSubmissionInput', {
+  description: "A visit's results in one submission: every item of its combined checklist (R22).",
+})
 export class VisitSubmissionInput {
   @Field(() => ID)
   taskId!: string;
@@ -92,6 +111,10 @@ export class VisitSubmissionInput {
   inspectedOn!: string;
   @Field(() => [VisitResultInput])
   results!: VisitResultInput[];
-  @Field(() => ID, { nullable: true, description: 'Made on the phone once per submission (a UUID): the same submission sent again with it is answered, not stored twice; other results with it are refused (R24).' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Made on the phone once per submission (a UUID): the same submission sent again with it is answered, not stored twice; other results with it are refused (R24).',
+  })
   idempotencyKey?: string | null;
 }

@@ -70,9 +70,22 @@ export enum OutcomeStatus {
 
 registerEnumType(TargetKind, { name: 'TargetKind', description: 'What a roster entry is (R6).' });
 registerEnumType(InspectionMethod, { name: 'InspectionMethod', description: 'Inspection method (R23).' });
-registerEnumType(ItemCategory, { name: 'ItemCategory', description: 'KEY: no ratio cap; GENERAL: ratio capped below 100% (R2).' });
+registerEnumType(ItemCategory, {
+  name: 'ItemCategory',
+  description: 'KEY: no ratio cap; GENERAL: ratio capped below 100% (R2).',
+});
 registerEnumType(ItemStatus, { name: 'ItemStatus', description: 'Lifecycle of a checklist item version (R5).' });
 registerEnumType(RiskLevel, { name: 'RiskLevel', description: "A department's risk level of a target (R13)." });
-registerEnumType(CreditLevel, { name: 'CreditLevel', description: "A department's credit class of a target: A good .. D bad (R13)." });
-registerEnumType(ResultStatus, { name: 'ResultStatus', description: 'A result on its way to publication (R24, R25): RECORDED by the write-back, APPROVED by the department, PUBLISHED.' });
-registerEnumType(OutcomeStatus, { name: 'OutcomeStatus', description: "An outcome version of a department's dictionary: CURRENT, or SUPERSEDED by a newer one." });
+registerEnumType(CreditLevel, {
+  name: 'CreditLevel',
+  description: "A department's credit class of a target: A good .. D bad (R13).",
+});
+registerEnumType(ResultStatus, {
+  name: 'ResultStatus',
+  description:
+    'A result on its way to publication (R24, R25): RECORDED by the write-back, APPROVED by the department, PUBLISHED.',
+});
+registerEnumType(OutcomeStatus, {
+  name: 'OutcomeStatus',
+  description: "An outcome version of a department's dictionary: CURRENT, or SUPERSEDED by a newer one.",
+});

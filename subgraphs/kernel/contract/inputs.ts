@@ -10,9 +10,17 @@ import { CreditLevel, InspectionMethod, ItemCategory, RiskLevel, TargetKind } fr
  * field's description and README ("Input caps") state them; a longer text is BAD_USER_INPUT
  * naming the field and its cap.
  */
-export const CHECKLIST_TEXT_CAPS = { title: 2_000, content: 10_000, basis: 10_000, inspectingBody: 500, frequency: 1_000, domain: 100 } as const;
+export const CHECKLIST_TEXT_CAPS = {
+  title: 2_000,
+  content: 10_000,
+  basis: 10_000,
+  inspectingBody: 500,
+  frequency: 1_000,
+  domain: 100,
+} as const;
 
-const capped = (what: string, field: keyof typeof CHECKLIST_TEXT_CAPS) => `${what}; at most ${CHECKLIST_TEXT_CAPS[field].toLocaleString('en-US')} characters.`;
+const capped = (what: string, field: keyof typeof CHECKLIST_TEXT_CAPS) =>
+  `${what}; at most ${CHECKLIST_TEXT_CAPS[field].toLocaleString('en-US')} characters.`;
 
 /** A new checklist item, or the content of a new version of one (R1, R2, R5). */
 @InputType('ChecklistItemInput')
@@ -38,7 +46,10 @@ export class ChecklistItemInput {
   @Field(() => ItemCategory)
   category!: ItemCategory;
 
-  @Field(() => Float, { nullable: true, description: 'Required for GENERAL items, below 100; must be empty for KEY items (R2).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Required for GENERAL items, below 100; must be empty for KEY items (R2).',
+  })
   ratioCapPercent?: number | null;
 
   @Field({ description: capped('Frequency (抽查频次)', 'frequency') })
@@ -91,7 +102,10 @@ export class RosterFilter {
   @Field(() => [TargetKind], { nullable: true })
   kinds?: TargetKind[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Region codes or their prefixes (3101 covers every district of Shanghai).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Region codes or their prefixes (3101 covers every district of Shanghai).',
+  })
   regions?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Industry codes or section letters (C, or C13).' })
@@ -143,7 +157,10 @@ export class ResultInput {
   @Field({ description: 'The day the check ended (YYYY-MM-DD): the result is formed (R25).' })
   inspectedOn!: string;
 
-  @Field({ defaultValue: false, description: 'A penalty under the general procedure followed (R27: a dishonesty record).' })
+  @Field({
+    defaultValue: false,
+    description: 'A penalty under the general procedure followed (R27: a dishonesty record).',
+  })
   penaltyUnderGeneralProcedure!: boolean;
 
   @Field({ defaultValue: false, description: 'A statutory check failed (R27: a dishonesty record).' })

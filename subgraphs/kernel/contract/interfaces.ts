@@ -9,7 +9,10 @@ import { CreditLevel, InspectionMethod, ItemCategory, ItemStatus, RiskLevel, Tar
  */
 
 /** A version of one checklist item (抽查事项), with everything R1 requires. */
-@InterfaceType('ChecklistItem', { autoRegisterImplementations: false, description: 'A version of a checklist item (R1, R2, R5).' })
+@InterfaceType('ChecklistItem', {
+  autoRegisterImplementations: false,
+  description: 'A version of a checklist item (R1, R2, R5).',
+})
 export abstract class ChecklistItem {
   @Field({ description: 'Code of the department that owns the item.' })
   department!: string;
@@ -65,12 +68,18 @@ export abstract class ChecklistItem {
   @Field(() => String, { nullable: true, description: 'Why this version was made (the law change, 立改废释).' })
   changeReason!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why this version was closed: superseded by the next version, or repealed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why this version was closed: superseded by the next version, or repealed.',
+  })
   closeReason!: string | null;
 }
 
 /** An enforcement officer on a department's inspector roster (R7). */
-@InterfaceType('Inspector', { autoRegisterImplementations: false, description: 'An inspector on a department roster (R7).' })
+@InterfaceType('Inspector', {
+  autoRegisterImplementations: false,
+  description: 'An inspector on a department roster (R7).',
+})
 export abstract class Inspector {
   @Field()
   department!: string;
@@ -107,12 +116,18 @@ export abstract class Inspector {
 }
 
 /** An entry of a department's target roster (R6). */
-@InterfaceType('RosterTarget', { autoRegisterImplementations: false, description: 'An entry of a department target roster (R6).' })
+@InterfaceType('RosterTarget', {
+  autoRegisterImplementations: false,
+  description: 'An entry of a department target roster (R6).',
+})
 export abstract class RosterTarget {
   @Field()
   department!: string;
 
-  @Field(() => ID, { description: 'The department\'s id of the target: the USCC for market entities, its own id for projects or products.' })
+  @Field(() => ID, {
+    description:
+      "The department's id of the target: the USCC for market entities, its own id for projects or products.",
+  })
   id!: string;
 
   @Field(() => TargetKind)
@@ -144,7 +159,10 @@ export abstract class RosterTarget {
 }
 
 /** A department's view of a market entity: `MarketEntity.<code>`. */
-@InterfaceType('DepartmentView', { autoRegisterImplementations: false, description: "A department's view of a target (the department contract)." })
+@InterfaceType('DepartmentView', {
+  autoRegisterImplementations: false,
+  description: "A department's view of a target (the department contract).",
+})
 export abstract class DepartmentView {
   @Field()
   department!: string;
@@ -172,7 +190,17 @@ export abstract class DepartmentView {
 }
 
 /** The columns of `RosterRows.tsv`, in order. */
-export const ROSTER_ROW_COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'] as const;
+export const ROSTER_ROW_COLUMNS = [
+  'id',
+  'kind',
+  'uscc',
+  'regionCode',
+  'industryCode',
+  'creditLevel',
+  'riskLevel',
+  'penaltiesLast3Years',
+  'verifiedComplaints',
+] as const;
 
 /**
  * A page of a roster in a compact form for bulk reads (draw snapshots of a million targets):

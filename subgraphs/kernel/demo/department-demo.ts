@@ -52,7 +52,16 @@ export function rosterRow(department: string, seed: string, entity: DemoEntity):
 /** The demo checklist, checked by the same rules as items entered through the API (R1, R2). */
 export function checklistRows(items: ChecklistSeedItem[]): ChecklistItemRow[] {
   // Seed files spell enum values as string literals, which are the enums' runtime values.
-  return items.map((item, i) => checklistItemRow(item.code, 1, validateChecklistItem(item as unknown as ChecklistItemInput, `demo checklist[${i}] (${item.code})`), 'demo-data', DEMO_EPOCH, null));
+  return items.map((item, i) =>
+    checklistItemRow(
+      item.code,
+      1,
+      validateChecklistItem(item as unknown as ChecklistItemInput, `demo checklist[${i}] (${item.code})`),
+      'demo-data',
+      DEMO_EPOCH,
+      null,
+    ),
+  );
 }
 
 /**
@@ -99,7 +108,12 @@ export function expertRows(department: string, seed: string, demo: DemoDepartmen
 }
 
 /** Inserts rows in chunks (STACK.md: parameter limits). */
-export async function insertChunked<T extends object>(manager: EntityManager, entity: new () => T, rows: T[], size = 200): Promise<void> {
+export async function insertChunked<T extends object>(
+  manager: EntityManager,
+  entity: new () => T,
+  rows: T[],
+  size = 200,
+): Promise<void> {
   for (const part of chunk(rows, size)) await manager.insert(entity, part as never);
 }
 
@@ -118,9 +132,18 @@ export interface SeedOptions {
  * already: demo data is made once, on first start. Entities are streamed, so memory stays flat
  * whatever the count.
  */
-export async function seedDepartmentDemo(dataSource: DataSource, department: string, demo: DemoDepartment, settings: DemoSettings, options: SeedOptions = {}): Promise<boolean> {
+export async function seedDepartmentDemo(
+  dataSource: DataSource,
+  department: string,
+  demo: DemoDepartment,
+  settings: DemoSettings,
+  options: SeedOptions = {},
+): Promise<boolean> {
   if ((await dataSource.manager.count(ChecklistItemRow)) > 0) return false;
-  const seed = async (manager: EntityManager, inBatch: (work: (m: EntityManager) => Promise<void>) => Promise<void>) => {
+  const seed = async (
+    manager: EntityManager,
+    inBatch: (work: (m: EntityManager) => Promise<void>) => Promise<void>,
+  ) => {
     await insertChunked(manager, ChecklistItemRow, checklistRows(demo.checklist), 50);
     await insertChunked(manager, InspectorRow, inspectorRows(department, settings.seed, demo));
     await insertChunked(manager, ExpertRow, expertRows(department, settings.seed, demo));
@@ -130,7 +153,11 @@ export async function seedDepartmentDemo(dataSource: DataSource, department: str
       inBatch(async (m) => {
         // Only operating entities are supervised; the register keeps the others.
         const rostered = batch.filter((e) => e.status === 'OPERATING' && demo.onRoster(e, settings.seed));
-        await insertChunked(m, RosterTargetRow, rostered.map((e) => rosterRow(department, settings.seed, e)));
+        await insertChunked(
+          m,
+          RosterTargetRow,
+          rostered.map((e) => rosterRow(department, settings.seed, e)),
+        );
         await demo.seedOwn?.(m, settings.seed, rostered, batch);
         done += batch.length;
         batch.length = 0;

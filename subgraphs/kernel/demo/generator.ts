@@ -20,7 +20,11 @@ export const pick = <T>(rng: Rng, items: readonly T[] | string): T => items[Math
 export const chance = (rng: Rng, p: number): boolean => rng() < p;
 
 export function personName(rng: Rng): string {
-  return pick<string>(rng, SURNAMES) + pick<string>(rng, GIVEN_CHARS) + (chance(rng, 0.6) ? pick<string>(rng, GIVEN_CHARS) : '');
+  return (
+    pick<string>(rng, SURNAMES) +
+    pick<string>(rng, GIVEN_CHARS) +
+    (chance(rng, 0.6) ? pick<string>(rng, GIVEN_CHARS) : '')
+  );
 }
 
 const TOTAL_WEIGHT = INDUSTRIES.reduce((sum, i) => sum + i.weight, 0);
@@ -72,7 +76,8 @@ export function demoEntity(seed: string, index: number): DemoEntity {
   const region = pick(rng, REGIONS);
   const roll = rng();
   let industry = weightedIndustry(rng);
-  const kind = roll < 0.05 ? TargetKind.COOPERATIVE : roll < 0.3 ? TargetKind.INDIVIDUAL_BUSINESS : TargetKind.ENTERPRISE;
+  const kind =
+    roll < 0.05 ? TargetKind.COOPERATIVE : roll < 0.3 ? TargetKind.INDIVIDUAL_BUSINESS : TargetKind.ENTERPRISE;
   if (kind === TargetKind.COOPERATIVE) industry = INDUSTRIES[0]!;
   const brand = pick<string>(rng, BRAND_CHARS) + pick<string>(rng, BRAND_CHARS);
   const name =
@@ -83,7 +88,8 @@ export function demoEntity(seed: string, index: number): DemoEntity {
         : `${region.name}${brand}${SHOP_WORDS[industry.code] ?? '经营部'}`;
   const latentRisk = rng() ** 2;
   const statusRoll = rng();
-  const status: EntityStatus = statusRoll < 0.03 ? 'REVOKED' : statusRoll < 0.05 ? 'CANCELLED' : statusRoll < 0.06 ? 'MOVED_OUT' : 'OPERATING';
+  const status: EntityStatus =
+    statusRoll < 0.03 ? 'REVOKED' : statusRoll < 0.05 ? 'CANCELLED' : statusRoll < 0.06 ? 'MOVED_OUT' : 'OPERATING';
   const year = 2000 + Math.floor(rng() * 26);
   const registeredOn = `${year}-${String(1 + Math.floor(rng() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rng() * 28)).padStart(2, '0')}`;
   return {
@@ -115,13 +121,19 @@ export interface DemoDepartmentFacts {
   verifiedComplaints: number;
 }
 
-export function demoFacts(seed: string, department: string, entity: Pick<DemoEntity, 'index' | 'latentRisk'>): DemoDepartmentFacts {
+export function demoFacts(
+  seed: string,
+  department: string,
+  entity: Pick<DemoEntity, 'index' | 'latentRisk'>,
+): DemoDepartmentFacts {
   const rng = rngFor(seed, department, entity.index);
   const score = 0.7 * entity.latentRisk + 0.3 * rng();
   const risk = 0.6 * entity.latentRisk + 0.4 * rng();
   return {
-    creditLevel: score < 0.25 ? CreditLevel.A : score < 0.5 ? CreditLevel.B : score < 0.7 ? CreditLevel.C : CreditLevel.D,
-    riskLevel: risk < 0.3 ? RiskLevel.LOW : risk < 0.55 ? RiskLevel.GENERAL : risk < 0.72 ? RiskLevel.ELEVATED : RiskLevel.HIGH,
+    creditLevel:
+      score < 0.25 ? CreditLevel.A : score < 0.5 ? CreditLevel.B : score < 0.7 ? CreditLevel.C : CreditLevel.D,
+    riskLevel:
+      risk < 0.3 ? RiskLevel.LOW : risk < 0.55 ? RiskLevel.GENERAL : risk < 0.72 ? RiskLevel.ELEVATED : RiskLevel.HIGH,
     penaltiesLast3Years: score > 0.75 ? 1 + Math.floor(rng() * 3) : score > 0.6 && chance(rng, 0.3) ? 1 : 0,
     verifiedComplaints: risk > 0.7 ? Math.floor(rng() * 4) : chance(rng, 0.03) ? 1 : 0,
   };

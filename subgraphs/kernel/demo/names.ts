@@ -36,9 +36,12 @@ export const INDUSTRIES: ReadonlyArray<{ code: string; word: string; weight: num
   { code: 'R90', word: '娱乐', weight: 1 },
 ];
 
-export const BRAND_CHARS = '华东申浦源鑫瑞德恒泰嘉禾锦程明宏达兴隆盛安康福春晨曦悦新元博汇通佳航海天星云峰川瀚宇辰逸景弘信诚正丰益惠聚合沪江';
-export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-export const GIVEN_CHARS = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯健俊峰帆鹏琳晶欣怡婷雪梅海波宁佳';
+export const BRAND_CHARS =
+  '华东申浦源鑫瑞德恒泰嘉禾锦程明宏达兴隆盛安康福春晨曦悦新元博汇通佳航海天星云峰川瀚宇辰逸景弘信诚正丰益惠聚合沪江';
+export const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+export const GIVEN_CHARS =
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯健俊峰帆鹏琳晶欣怡婷雪梅海波宁佳';
 export const SHOP_WORDS: Record<string, string> = {
   F52: '便利店',
   F51: '商行',

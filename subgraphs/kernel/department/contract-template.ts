@@ -18,7 +18,15 @@ export function contractTemplateSdl(): Promise<string> {
     name: 'Example department',
     // The workspace's CSV import is the hub's own departments', not the contract's.
     csvImport: false,
-    demo: { checklist: [], domains: [], unit: (d) => d, certificateCode: 'EX', inspectors: 0, experts: 0, onRoster: () => false },
+    demo: {
+      checklist: [],
+      domains: [],
+      unit: (d) => d,
+      certificateCode: 'EX',
+      inspectors: 0,
+      experts: 0,
+      onRoster: () => false,
+    },
   });
   const department = example;
   return (sdl ??= department.buildSchema().then((schema) => printSubgraphSchema(schema)));

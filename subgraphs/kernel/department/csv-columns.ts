@@ -6,9 +6,38 @@ export type ImportKind = 'targets' | 'inspectors' | 'checklist';
 
 /** The columns each kind of file has (a header row names them; order is free, extra columns are refused). */
 export const CSV_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
-  targets: { required: ['kind', 'name', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'], optional: ['id', 'uscc'] },
-  inspectors: { required: ['id', 'name', 'certificateNo', 'unit', 'position', 'domains', 'jurisdiction', 'qualified'], optional: ['permissions', 'phone'] },
-  checklist: { required: ['code', 'title', 'content', 'basis', 'inspectingBody', 'targetKinds', 'method', 'category', 'frequency', 'domain'], optional: ['ratioCapPercent', 'industries'] },
+  targets: {
+    required: [
+      'kind',
+      'name',
+      'regionCode',
+      'industryCode',
+      'creditLevel',
+      'riskLevel',
+      'penaltiesLast3Years',
+      'verifiedComplaints',
+    ],
+    optional: ['id', 'uscc'],
+  },
+  inspectors: {
+    required: ['id', 'name', 'certificateNo', 'unit', 'position', 'domains', 'jurisdiction', 'qualified'],
+    optional: ['permissions', 'phone'],
+  },
+  checklist: {
+    required: [
+      'code',
+      'title',
+      'content',
+      'basis',
+      'inspectingBody',
+      'targetKinds',
+      'method',
+      'category',
+      'frequency',
+      'domain',
+    ],
+    optional: ['ratioCapPercent', 'industries'],
+  },
 };
 
 /** The cells that identify a row of each kind in the rejects report, so that a person finds it. */
@@ -17,4 +46,3 @@ export const REJECT_KEY_COLUMNS: Record<ImportKind, string[]> = {
   inspectors: ['id', 'name'],
   checklist: ['code', 'title'],
 };
-

@@ -28,7 +28,9 @@ const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
  * Types are per department (`MarketImportReport`), like its results: nothing shared to compose.
  */
 export function createCsvImportResolver(code: string): Function {
-  @ObjectType(`${pascal(code)}ImportCell`, { description: 'A cell of a rejected row that identifies it: its column and value.' })
+  @ObjectType(`${pascal(code)}ImportCell`, {
+    description: 'A cell of a rejected row that identifies it: its column and value.',
+  })
   class ImportCell {
     @Field()
     column!: string;
@@ -37,12 +39,17 @@ export function createCsvImportResolver(code: string): Function {
     value!: string;
   }
 
-  @ObjectType(`${pascal(code)}ImportRejectedRow`, { description: 'A row the import refused (R6), with the reason; the other rows are not stopped by it.' })
+  @ObjectType(`${pascal(code)}ImportRejectedRow`, {
+    description: 'A row the import refused (R6), with the reason; the other rows are not stopped by it.',
+  })
   class ImportRejectedRow {
     @Field(() => Int, { description: 'The line of the file, counting the header as line 1 (with `lineOffset` added).' })
     line!: number;
 
-    @Field(() => [ImportCell], { description: "The row's identifying cells (targets: id, uscc, name; inspectors: id, name; checklist: code, title)." })
+    @Field(() => [ImportCell], {
+      description:
+        "The row's identifying cells (targets: id, uscc, name; inspectors: id, name; checklist: code, title).",
+    })
     key!: ImportCell[];
 
     @Field()
@@ -79,17 +86,31 @@ export function createCsvImportResolver(code: string): Function {
     async importCsv(
       @Arg('kind', () => String, { description: 'targets, inspectors or checklist.' }) kind: string,
       @Arg('csv', () => String, { description: 'The header row, then the rows.' }) csv: string,
-      @Arg('lineOffset', () => Int, { defaultValue: 0, description: 'Added to every reported line: the lines of the file before this part (its header excluded).' }) lineOffset: number,
+      @Arg('lineOffset', () => Int, {
+        defaultValue: 0,
+        description: 'Added to every reported line: the lines of the file before this part (its header excluded).',
+      })
+      lineOffset: number,
       @Ctx() ctx: DepartmentContext,
     ) {
       assertDepartmentWriter(ctx.identity, code); // R30
-      if (!KINDS.includes(kind as ImportKind)) throw badInput(`kind '${kind.slice(0, 40)}': one of ${KINDS.join(', ')}.`, { field: 'kind' });
+      if (!KINDS.includes(kind as ImportKind))
+        throw badInput(`kind '${kind.slice(0, 40)}': one of ${KINDS.join(', ')}.`, { field: 'kind' });
       const bytes = Buffer.byteLength(csv, 'utf8');
-      if (bytes > CSV_IMPORT_MAX_BYTES) throw badInput(`csv: at most ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, got ${bytes}; send the file in parts, each with the header row.`, { field: 'csv' });
-      if (!Number.isInteger(lineOffset) || lineOffset < 0) throw badInput('lineOffset: a whole number, 0 or more.', { field: 'lineOffset' });
+      if (bytes > CSV_IMPORT_MAX_BYTES)
+        throw badInput(
+          `csv: at most ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, got ${bytes}; send the file in parts, each with the header row.`,
+          { field: 'csv' },
+        );
+      if (!Number.isInteger(lineOffset) || lineOffset < 0)
+        throw badInput('lineOffset: a whole number, 0 or more.', { field: 'lineOffset' });
       // Rows are counted before anything is stored: a part too large is refused whole.
       const rows = countRecords(csv) - 1;
-      if (rows > CSV_IMPORT_MAX_ROWS) throw badInput(`csv: at most ${CSV_IMPORT_MAX_ROWS} rows a call, got ${rows}; send the file in parts, each with the header row.`, { field: 'csv' });
+      if (rows > CSV_IMPORT_MAX_ROWS)
+        throw badInput(
+          `csv: at most ${CSV_IMPORT_MAX_ROWS} rows a call, got ${rows}; send the file in parts, each with the header row.`,
+          { field: 'csv' },
+        );
       const rejected: ImportRejectedRow[] = [];
       try {
         // R6: every row checked with the API's rules and stored as `npm run import` stores it (targets and inspectors in one transaction, checklist items one versioned change each).
@@ -101,12 +122,25 @@ export function createCsvImportResolver(code: string): Function {
           batchSize: CSV_IMPORT_MAX_ROWS,
           actor: ctx.identity.subject,
           now: ctx.dept.clock,
-          onReject: (r) => rejected.push({ line: r.line + lineOffset, key: REJECT_KEY_COLUMNS[kind as ImportKind].map((column) => ({ column, value: r.key[column] ?? '' })), reason: r.reason }),
+          onReject: (r) =>
+            rejected.push({
+              line: r.line + lineOffset,
+              key: REJECT_KEY_COLUMNS[kind as ImportKind].map((column) => ({ column, value: r.key[column] ?? '' })),
+              reason: r.reason,
+            }),
         });
-        return { kind, read: report.read, imported: report.imported, unchanged: report.unchanged, rejectedCount: report.rejectedCount, rejected };
+        return {
+          kind,
+          read: report.read,
+          imported: report.imported,
+          unchanged: report.unchanged,
+          rejectedCount: report.rejectedCount,
+          rejected,
+        };
       } catch (error) {
         // The file's own faults are the caller's to mend; a database failure stays a server fault.
-        if (error instanceof CsvHeaderError || error instanceof CsvReadError) throw badInput(error.message, { field: 'csv', rule: 'R6' });
+        if (error instanceof CsvHeaderError || error instanceof CsvReadError)
+          throw badInput(error.message, { field: 'csv', rule: 'R6' });
         throw error;
       }
     }

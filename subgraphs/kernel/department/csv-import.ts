@@ -61,7 +61,11 @@ export interface ImportOptions {
 }
 
 const LIST_SEPARATOR = ';';
-const list = (value: string | undefined) => (value ?? '').split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(LIST_SEPARATOR)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function oneOf<T extends string>(values: Record<string, T>, value: string, column: string): T {
   const allowed = Object.values(values);
@@ -108,13 +112,29 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     const missing = columns.required.filter((c) => !header.includes(c));
     const unknown = header.filter((c) => !columns.required.includes(c) && !columns.optional.includes(c));
     if (missing.length || unknown.length) {
-      const problems = [missing.length ? `missing ${missing.join(', ')}` : '', unknown.length ? `unknown ${unknown.join(', ')}` : ''].filter(Boolean).join('; ');
-      throw new CsvHeaderError(`The header of this ${kind} file does not fit: ${problems}. A ${kind} file has the columns ${columns.required.join(', ')} (required) and ${columns.optional.join(', ')} (optional), in any order; README ("CSV files") says what each holds.`);
+      const problems = [
+        missing.length ? `missing ${missing.join(', ')}` : '',
+        unknown.length ? `unknown ${unknown.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      throw new CsvHeaderError(
+        `The header of this ${kind} file does not fit: ${problems}. A ${kind} file has the columns ${columns.required.join(', ')} (required) and ${columns.optional.join(', ')} (optional), in any order; README ("CSV files") says what each holds.`,
+      );
     }
     return header;
   };
   // `info` gives each record its line in the file (a reject names it); the header is checked as it is read.
-  const parser = options.input.pipe(parse({ columns: checkHeader, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  const parser = options.input.pipe(
+    parse({
+      columns: checkHeader,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }),
+  );
   let pending: Array<{ line: number; key: Record<string, string>; value: unknown }> = [];
 
   /**
@@ -125,16 +145,28 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
    */
   const withoutCertificateClashes = async (batch: typeof pending) => {
     const rows = batch.map((b) => b.value as InspectorRow);
-    const stored = await options.manager.find(InspectorRow, { select: { id: true, certificateNo: true }, where: { certificateNo: In([...new Set(rows.map((r) => r.certificateNo))]) } });
+    const stored = await options.manager.find(InspectorRow, {
+      select: { id: true, certificateNo: true },
+      where: { certificateNo: In([...new Set(rows.map((r) => r.certificateNo))]) },
+    });
     const storedHolder = new Map(stored.map((r) => [r.certificateNo, r.id]));
     const fileHolder = new Map<string, string>();
     return batch.filter((b) => {
       const row = b.value as InspectorRow;
       const inStore = storedHolder.get(row.certificateNo);
       const inFile = fileHolder.get(row.certificateNo);
-      const clash = inFile !== undefined && inFile !== row.id ? 'an earlier row of this file' : inStore !== undefined && inStore !== row.id ? 'another inspector already stored' : null;
+      const clash =
+        inFile !== undefined && inFile !== row.id
+          ? 'an earlier row of this file'
+          : inStore !== undefined && inStore !== row.id
+            ? 'another inspector already stored'
+            : null;
       if (clash) {
-        reject({ line: b.line, key: b.key, reason: `certificateNo ${row.certificateNo} is held by ${clash} (another id): an enforcement certificate belongs to one person (R7)` });
+        reject({
+          line: b.line,
+          key: b.key,
+          reason: `certificateNo ${row.certificateNo} is held by ${clash} (another id): an enforcement certificate belongs to one person (R7)`,
+        });
         return false;
       }
       fileHolder.set(row.certificateNo, row.id);
@@ -153,7 +185,11 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     } else if (kind === 'inspectors') {
       batch = await withoutCertificateClashes(batch);
       await options.manager.transaction(async (tx) => {
-        for (const part of chunk(batch.map((b) => b.value as InspectorRow), 200)) await tx.upsert(InspectorRow, part, ['id']);
+        for (const part of chunk(
+          batch.map((b) => b.value as InspectorRow),
+          200,
+        ))
+          await tx.upsert(InspectorRow, part, ['id']);
       });
       report.imported += batch.length;
     } else {
@@ -168,7 +204,13 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
           } else if (sameContent(current as unknown as Record<string, unknown>, content)) {
             report.unchanged++;
           } else {
-            await repo.changeChecklistItem(code, content, 'revised by CSV import', options.actor ?? 'csv-import', now());
+            await repo.changeChecklistItem(
+              code,
+              content,
+              'revised by CSV import',
+              options.actor ?? 'csv-import',
+              now(),
+            );
             report.imported++;
           }
         } catch (error) {
@@ -179,7 +221,10 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   };
 
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       // The line the record starts on (a quoted cell may span lines).
       const line = info.lines - (Object.values(record).join('').match(/\n/g)?.length ?? 0);
       report.read++;
@@ -202,7 +247,9 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
   } catch (error) {
     // Only csv-parse's own errors are the file's; the database's (or the disk's) go on as they are.
     if (!(error instanceof CsvError)) throw error;
-    throw new CsvReadError(`The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`);
+    throw new CsvReadError(
+      `The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`,
+    );
   }
   await flush();
   return report;
@@ -210,7 +257,10 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
 
 function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unknown {
   const empty = CSV_COLUMNS[kind].required.filter((c) => (r[c] ?? '').trim() === '');
-  if (empty.length) throw new Error(`${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty (the row has ${Object.values(r).filter((v) => v !== undefined).length} cells)`);
+  if (empty.length)
+    throw new Error(
+      `${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty (the row has ${Object.values(r).filter((v) => v !== undefined).length} cells)`,
+    );
   if (kind === 'targets') {
     const input: RosterTargetInput = {
       id: r.id || null,
@@ -228,9 +278,11 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
     return toRosterRows([input], now)[0]!;
   }
   if (kind === 'inspectors') {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(r.id!)) throw new Error(`id '${r.id}' is not an inspector id (letters, digits, dashes; at most 32)`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(r.id!))
+      throw new Error(`id '${r.id}' is not an inspector id (letters, digits, dashes; at most 32)`);
     const qualified = r.qualified!.toLowerCase();
-    if (qualified !== 'true' && qualified !== 'false') throw new Error(`qualified '${r.qualified}' is not true or false`);
+    if (qualified !== 'true' && qualified !== 'false')
+      throw new Error(`qualified '${r.qualified}' is not true or false`);
     const domains = list(r.domains);
     if (domains.length === 0) throw new Error('domains: name at least one supervision domain (R7), separated by ;');
     return Object.assign(new InspectorRow(), {
@@ -260,14 +312,16 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
     domain: r.domain!,
     industries: list(r.industries),
   } as ChecklistItemInput;
-  if (!ITEM_CODE.test(r.code!)) throw new Error(`code '${r.code}' is not an item code (upper-case letters, digits, dashes)`);
+  if (!ITEM_CODE.test(r.code!))
+    throw new Error(`code '${r.code}' is not an item code (upper-case letters, digits, dashes)`);
   // R1, R2: the API's own checks of an item.
   return { code: r.code, content: validateChecklistItem(input) };
 }
 
 function percentCell(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`ratioCapPercent '${value}' is not a number (a percentage such as 10 or 2.5)`);
+  if (!Number.isFinite(n))
+    throw new Error(`ratioCapPercent '${value}' is not a number (a percentage such as 10 or 2.5)`);
   return n;
 }
 
@@ -279,10 +333,12 @@ function sameContent(current: Record<string, unknown>, content: ChecklistItemCon
 const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /** The rejects report's header: line, the row's key columns (REJECT_KEY_COLUMNS), reason. */
-export const rejectsHeader = (kind: ImportKind): string => ['line', ...REJECT_KEY_COLUMNS[kind], 'reason'].join(',') + '\n';
+export const rejectsHeader = (kind: ImportKind): string =>
+  ['line', ...REJECT_KEY_COLUMNS[kind], 'reason'].join(',') + '\n';
 
 /** One line of the rejects report, in the columns of `rejectsHeader`. */
-export const rejectLine = (kind: ImportKind, r: RejectedRow): string => [String(r.line), ...REJECT_KEY_COLUMNS[kind].map((c) => cell(r.key[c] ?? '')), cell(r.reason)].join(',') + '\n';
+export const rejectLine = (kind: ImportKind, r: RejectedRow): string =>
+  [String(r.line), ...REJECT_KEY_COLUMNS[kind].map((c) => cell(r.key[c] ?? '')), cell(r.reason)].join(',') + '\n';
 
 /** The rejects as a CSV report (what the CLI writes to FILE.csv.rejects.csv). */
 export function rejectReport(kind: ImportKind, rejected: readonly RejectedRow[]): string {

@@ -72,7 +72,11 @@ export interface DepartmentModule<Own = unknown> {
   migrations: Function[];
   buildSchema(): Promise<GraphQLSchema>;
   /** The per-request context; `store` replaces the department's own tables for rosters and checklist (a connector). */
-  createContext(dataSource: DataSource, clock?: () => Date, store?: DepartmentStoreFactory): Omit<OwnContext<Own>, keyof RequestContext>;
+  createContext(
+    dataSource: DataSource,
+    clock?: () => Date,
+    store?: DepartmentStoreFactory,
+  ): Omit<OwnContext<Own>, keyof RequestContext>;
 }
 
 /**
@@ -81,7 +85,9 @@ export interface DepartmentModule<Own = unknown> {
  */
 export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): DepartmentModule<Own> {
   if (!DEPARTMENT_CODE.test(definition.code) || RESERVED_CODES.includes(definition.code)) {
-    throw new Error(`Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`);
+    throw new Error(
+      `Department code '${definition.code}' must be [a-z][a-z0-9]{1,19} and not one of ${RESERVED_CODES.join(', ')}`,
+    );
   }
   const types = createDepartmentTypes(definition.code, definition.marketEntity ?? marketEntityStub());
   const csvImport = definition.csvImport !== false && !definition.existingSystem;
@@ -105,11 +111,28 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     definition,
     types,
     entities: [...DEPARTMENT_ENTITIES, ...RESULT_ENTITIES, ...(definition.entities ?? [])],
-    migrations: [DepartmentKernel1763900000000, DepartmentResults1763920000000, ResultDishonesty1763950000000, ChecklistLongTexts1764200000000, ...(definition.migrations ?? [])],
+    migrations: [
+      DepartmentKernel1763900000000,
+      DepartmentResults1763920000000,
+      ResultDishonesty1763950000000,
+      ChecklistLongTexts1764200000000,
+      ...(definition.migrations ?? []),
+    ],
     buildSchema: () =>
       buildFederatedSchema({
         resolvers: resolvers as [Function, ...Function[]],
-        orphanedTypes: [ChecklistItem, Inspector, RosterTarget, DepartmentView, types.MarketEntity, types.ChecklistItem, types.Inspector, types.Target, types.View, ...(definition.orphanedTypes ?? [])],
+        orphanedTypes: [
+          ChecklistItem,
+          Inspector,
+          RosterTarget,
+          DepartmentView,
+          types.MarketEntity,
+          types.ChecklistItem,
+          types.Inspector,
+          types.Target,
+          types.View,
+          ...(definition.orphanedTypes ?? []),
+        ],
         referenceResolvers: { ...stubReference, ...definition.referenceResolvers },
       }),
     createContext: (dataSource, clock, store) => ({

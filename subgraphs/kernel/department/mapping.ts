@@ -81,7 +81,10 @@ export function toView(uscc: string, row: RosterTargetRow | null, department: st
 }
 
 /** Whether an item (current version) applies to a roster target: kind and industry section (R1 对象). */
-export function itemAppliesTo(item: Pick<ChecklistItemRow, 'targetKinds' | 'industries'>, target: Pick<RosterTargetRow, 'kind' | 'industryCode'>): boolean {
+export function itemAppliesTo(
+  item: Pick<ChecklistItemRow, 'targetKinds' | 'industries'>,
+  target: Pick<RosterTargetRow, 'kind' | 'industryCode'>,
+): boolean {
   if (!item.targetKinds.includes(target.kind)) return false;
   return item.industries.length === 0 || item.industries.some((code) => target.industryCode.startsWith(code));
 }

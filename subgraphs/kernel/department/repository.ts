@@ -50,7 +50,9 @@ export class DepartmentRepository implements DepartmentStore {
       if (!values?.length) return;
       qb.andWhere(
         new Brackets((or) => {
-          values.forEach((value, i) => or.orWhere(likeClause(column, `:${name}${i}`), { [`${name}${i}`]: likeStartingWith(value) }));
+          values.forEach((value, i) =>
+            or.orWhere(likeClause(column, `:${name}${i}`), { [`${name}${i}`]: likeStartingWith(value) }),
+          );
         }),
       );
     };
@@ -61,7 +63,9 @@ export class DepartmentRepository implements DepartmentStore {
 
   /** A page of the roster in id order (keyset paging: stable under inserts, cheap at any depth). */
   async listTargets(filter: RosterFilter | null | undefined, page: PageRequest): Promise<RowPage<RosterTargetRow>> {
-    const qb = this.filtered(filter).orderBy('t.id', 'ASC').take(page.first + 1);
+    const qb = this.filtered(filter)
+      .orderBy('t.id', 'ASC')
+      .take(page.first + 1);
     if (page.after) qb.andWhere('t.id > :after', { after: page.after });
     return toPage(await qb.getMany(), page.first, (r) => r.id);
   }
@@ -72,26 +76,69 @@ export class DepartmentRepository implements DepartmentStore {
    * row: a million-target export spends its time reading rows, not collecting garbage); elsewhere
    * the rows come raw through TypeORM and are joined here.
    */
-  async exportRows(filter: RosterFilter | null | undefined, page: PageRequest): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }> {
-    const qb = this.filtered(filter).orderBy('t.id', 'ASC').limit(page.first + 1);
+  async exportRows(
+    filter: RosterFilter | null | undefined,
+    page: PageRequest,
+  ): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }> {
+    const qb = this.filtered(filter)
+      .orderBy('t.id', 'ASC')
+      .limit(page.first + 1);
     if (page.after) qb.andWhere('t.id > :after', { after: page.after });
     const sqlite = this.sqlite();
     let lines: string[];
     if (sqlite) {
       const tab = ` || char(9) || `;
-      qb.select(['t.id', 't.kind', "ifnull(t.uscc, '')", 't.region_code', 't.industry_code', 't.credit_level', 't.risk_level', 't.penalties_3y', 't.verified_complaints'].join(tab), 'line');
+      qb.select(
+        [
+          't.id',
+          't.kind',
+          "ifnull(t.uscc, '')",
+          't.region_code',
+          't.industry_code',
+          't.credit_level',
+          't.risk_level',
+          't.penalties_3y',
+          't.verified_complaints',
+        ].join(tab),
+        'line',
+      );
       const [sql, params] = qb.getQueryAndParameters();
-      lines = await outsideOpenTransactions(this.manager.connection, () => sqlite.prepare(sql).pluck(true).all(...params) as string[]);
+      lines = await outsideOpenTransactions(
+        this.manager.connection,
+        () =>
+          sqlite
+            .prepare(sql)
+            .pluck(true)
+            .all(...params) as string[],
+      );
     } else {
-      qb.select(['t.id AS id', 't.kind AS kind', 't.uscc AS uscc', 't.region_code AS region', 't.industry_code AS industry', 't.credit_level AS credit', 't.risk_level AS risk', 't.penalties_3y AS penalties', 't.verified_complaints AS complaints']);
+      qb.select([
+        't.id AS id',
+        't.kind AS kind',
+        't.uscc AS uscc',
+        't.region_code AS region',
+        't.industry_code AS industry',
+        't.credit_level AS credit',
+        't.risk_level AS risk',
+        't.penalties_3y AS penalties',
+        't.verified_complaints AS complaints',
+      ]);
       const rows = await qb.getRawMany<Record<string, unknown>>();
-      lines = rows.map((r) => `${r.id}\t${r.kind}\t${r.uscc ?? ''}\t${r.region}\t${r.industry}\t${r.credit}\t${r.risk}\t${r.penalties}\t${r.complaints}`);
+      lines = rows.map(
+        (r) =>
+          `${r.id}\t${r.kind}\t${r.uscc ?? ''}\t${r.region}\t${r.industry}\t${r.credit}\t${r.risk}\t${r.penalties}\t${r.complaints}`,
+      );
     }
     const hasMore = lines.length > page.first;
     if (hasMore) lines.length = page.first;
     const count = lines.length;
     const last = count ? lines[count - 1]! : null;
-    return { tsv: count ? `${lines.join('\n')}\n` : '', count, endCursor: last === null ? null : last.slice(0, last.indexOf('\t')), hasMore };
+    return {
+      tsv: count ? `${lines.join('\n')}\n` : '',
+      count,
+      endCursor: last === null ? null : last.slice(0, last.indexOf('\t')),
+      hasMore,
+    };
   }
 
   /** better-sqlite3's connection, when this repository reads SQLite outside a transaction (then statements may run on it directly). */
@@ -99,14 +146,15 @@ export class DepartmentRepository implements DepartmentStore {
     return this.manager.queryRunner ? null : betterSqlite(this.manager.connection);
   }
 
-
   async countTargets(filter: RosterFilter | null | undefined): Promise<number> {
     return this.filtered(filter).getCount();
   }
 
   /** Inspectors in id order; optionally only those holding a domain, or only the qualified (R7). */
   async listInspectors(page: PageRequest, filter: InspectorFilter = {}): Promise<RowPage<InspectorRow>> {
-    const qb = this.inspectorsMatching(filter).orderBy('i.id', 'ASC').take(page.first + 1);
+    const qb = this.inspectorsMatching(filter)
+      .orderBy('i.id', 'ASC')
+      .take(page.first + 1);
     if (page.after) qb.andWhere('i.id > :after', { after: page.after });
     return toPage(await qb.getMany(), page.first, (r) => r.id);
   }
@@ -124,7 +172,9 @@ export class DepartmentRepository implements DepartmentStore {
 
   /** Experts in id order; optionally only those with an expertise (R8). */
   async listExperts(page: PageRequest, expertise?: string | null): Promise<RowPage<ExpertRow>> {
-    const qb = this.expertsMatching(expertise).orderBy('e.id', 'ASC').take(page.first + 1);
+    const qb = this.expertsMatching(expertise)
+      .orderBy('e.id', 'ASC')
+      .take(page.first + 1);
     if (page.after) qb.andWhere('e.id > :after', { after: page.after });
     return toPage(await qb.getMany(), page.first, (r) => r.id);
   }
@@ -160,7 +210,12 @@ export class DepartmentRepository implements DepartmentStore {
   }
 
   /** Adds version 1 of a new item. */
-  async addChecklistItem(code: string, content: ChecklistItemContent, actor: string, now: Date): Promise<ChecklistItemRow> {
+  async addChecklistItem(
+    code: string,
+    content: ChecklistItemContent,
+    actor: string,
+    now: Date,
+  ): Promise<ChecklistItemRow> {
     try {
       return await this.manager.transaction(async (tx) => {
         if (await tx.exists(ChecklistItemRow, { where: { code } })) throw duplicateItem(code);
@@ -178,18 +233,30 @@ export class DepartmentRepository implements DepartmentStore {
    * Two concurrent changes collide on the current row or on the (code, version) key: one wins,
    * the other is a CONFLICT.
    */
-  async changeChecklistItem(code: string, content: ChecklistItemContent | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow> {
+  async changeChecklistItem(
+    code: string,
+    content: ChecklistItemContent | null,
+    reason: string,
+    actor: string,
+    now: Date,
+  ): Promise<ChecklistItemRow> {
     try {
       return await this.manager.transaction(async (tx) => {
         const current = await tx.findOne(ChecklistItemRow, { where: { code, status: ItemStatus.CURRENT } });
-        if (!current) throw notFound(`No item ${code} in force in the ${this.department} checklist.`, { field: 'code' });
+        if (!current)
+          throw notFound(`No item ${code} in force in the ${this.department} checklist.`, { field: 'code' });
         const closed = await tx.update(
           ChecklistItemRow,
           { code, version: current.version, status: ItemStatus.CURRENT },
-          { status: content ? ItemStatus.SUPERSEDED : ItemStatus.REPEALED, validUntil: now, closeReason: reason, closedBy: actor },
+          {
+            status: content ? ItemStatus.SUPERSEDED : ItemStatus.REPEALED,
+            validUntil: now,
+            closeReason: reason,
+            closedBy: actor,
+          },
         );
         if (closed.affected !== 1) throw changedMeanwhile(code);
-        if (!content) return (await tx.findOneByOrFail(ChecklistItemRow, { code, version: current.version }));
+        if (!content) return await tx.findOneByOrFail(ChecklistItemRow, { code, version: current.version });
         return tx.save(ChecklistItemRow, checklistItemRow(code, current.version + 1, content, actor, now, reason));
       });
     } catch (error) {
@@ -208,7 +275,14 @@ export class DepartmentRepository implements DepartmentStore {
 }
 
 /** A new checklist item version row: the one builder, for the API and for demo data alike. */
-export function checklistItemRow(code: string, version: number, content: ChecklistItemContent, actor: string, now: Date, reason: string | null): ChecklistItemRow {
+export function checklistItemRow(
+  code: string,
+  version: number,
+  content: ChecklistItemContent,
+  actor: string,
+  now: Date,
+  reason: string | null,
+): ChecklistItemRow {
   return Object.assign(new ChecklistItemRow(), {
     code,
     version,
@@ -223,8 +297,13 @@ export function checklistItemRow(code: string, version: number, content: Checkli
   });
 }
 
-const duplicateItem = (code: string) => conflict(`Checklist item ${code} exists already: revise it to make a new version (R5).`, { field: 'code', rule: 'R5' });
-const changedMeanwhile = (code: string) => conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`, { field: 'code' });
+const duplicateItem = (code: string) =>
+  conflict(`Checklist item ${code} exists already: revise it to make a new version (R5).`, {
+    field: 'code',
+    rule: 'R5',
+  });
+const changedMeanwhile = (code: string) =>
+  conflict(`Item ${code} was changed by someone else meanwhile; reload it and try again.`, { field: 'code' });
 
 /** simple-json arrays are JSON text: an element matches as its quoted JSON form, LIKE-escaped. */
 const jsonArrayContains = (column: string) => likeClause(column, ':element');

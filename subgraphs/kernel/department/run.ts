@@ -28,7 +28,10 @@ export async function startDepartment(
   },
 ): Promise<RunningDepartment> {
   const { code } = module.definition;
-  const database = await openServiceDatabase(config.db, code, { entities: module.entities, migrations: module.migrations });
+  const database = await openServiceDatabase(config.db, code, {
+    entities: module.entities,
+    migrations: module.migrations,
+  });
   return serveOnDatabase(database, async () => {
     if (config.demo.enabled && !deps.store) {
       const started = Date.now();

@@ -22,15 +22,27 @@ export interface DepartmentScope {
 }
 
 /** The store of a department that keeps everything in its own database. */
-export const ownDatabaseStore: DepartmentStoreFactory = (manager, department) => new DepartmentRepository(manager, department);
+export const ownDatabaseStore: DepartmentStoreFactory = (manager, department) =>
+  new DepartmentRepository(manager, department);
 
-export function createDepartmentScope(dataSource: DataSource, department: string, clock: () => Date = () => new Date(), store: DepartmentStoreFactory = ownDatabaseStore): DepartmentScope {
+export function createDepartmentScope(
+  dataSource: DataSource,
+  department: string,
+  clock: () => Date = () => new Date(),
+  store: DepartmentStoreFactory = ownDatabaseStore,
+): DepartmentScope {
   const repo = store(dataSource.manager, department);
   return {
     repo,
-    targetById: keyedLoader((ids) => repo.targetsById(ids), (row) => row.id),
+    targetById: keyedLoader(
+      (ids) => repo.targetsById(ids),
+      (row) => row.id,
+    ),
     currentChecklist: once(() => repo.currentChecklist()),
-    dishonestyByUscc: groupedLoader((usccs) => new ResultService(dataSource.manager, department).dishonestyOf(usccs), (row) => row.uscc!),
+    dishonestyByUscc: groupedLoader(
+      (usccs) => new ResultService(dataSource.manager, department).dishonestyOf(usccs),
+      (row) => row.uscc!,
+    ),
     clock,
   };
 }

@@ -27,7 +27,10 @@ export interface DepartmentStore {
   /** A page of the roster in id order (the cursor is the last id). */
   listTargets(filter: RosterFilter | null | undefined, page: PageRequest): Promise<RowPage<RosterTargetRow>>;
   /** A page of the roster as the bulk export's tab-separated lines, in id order. */
-  exportRows(filter: RosterFilter | null | undefined, page: PageRequest): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }>;
+  exportRows(
+    filter: RosterFilter | null | undefined,
+    page: PageRequest,
+  ): Promise<{ tsv: string; count: number; endCursor: string | null; hasMore: boolean }>;
   countTargets(filter: RosterFilter | null | undefined): Promise<number>;
   listInspectors(page: PageRequest, filter?: InspectorFilter): Promise<RowPage<InspectorRow>>;
   /** Inspectors matching the filter, over every page (a page's `totalCount`, asked for only when selected). */
@@ -43,7 +46,13 @@ export interface DepartmentStore {
   /** Every version of the items with these codes (checking written-back results, R24). */
   checklistVersionsOf(codes: readonly string[]): Promise<ChecklistItemRow[]>;
   addChecklistItem(code: string, content: ChecklistItemContent, actor: string, now: Date): Promise<ChecklistItemRow>;
-  changeChecklistItem(code: string, content: ChecklistItemContent | null, reason: string, actor: string, now: Date): Promise<ChecklistItemRow>;
+  changeChecklistItem(
+    code: string,
+    content: ChecklistItemContent | null,
+    reason: string,
+    actor: string,
+    now: Date,
+  ): Promise<ChecklistItemRow>;
   /** Bulk roster import (R6). */
   upsertTargets(rows: RosterTargetRow[]): Promise<number>;
   /**

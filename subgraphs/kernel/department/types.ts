@@ -85,13 +85,19 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
   class DeptTarget extends RosterTarget {}
 
   const DeptTargetPage = rosterPageType(`${p}TargetPage`, DeptTarget, `A page of the ${code} target roster (R6).`);
-  const DeptInspectorPage = rosterPageType(`${p}InspectorPage`, DeptInspector, `A page of the ${code} inspector roster (R7).`);
+  const DeptInspectorPage = rosterPageType(
+    `${p}InspectorPage`,
+    DeptInspector,
+    `A page of the ${code} inspector roster (R7).`,
+  );
   const DeptExpertPage = rosterPageType(`${p}ExpertPage`, DeptExpert, `A page of the ${code} expert roster (R8).`);
 
   @ObjectType(`${p}View`, { implements: DepartmentView, description: `The ${code} view of a market entity.` })
   class DeptView extends DepartmentView {}
 
-  @ObjectType(`${p}Result`, { description: `A ${code} result: one item checked on one visit, the department's own record (R24).` })
+  @ObjectType(`${p}Result`, {
+    description: `A ${code} result: one item checked on one visit, the department's own record (R24).`,
+  })
   class DeptResult {
     @Field(() => ID)
     id!: string;
@@ -115,7 +121,10 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     method!: string;
     @Field(() => String, { nullable: true })
     notes!: string | null;
-    @Field(() => String, { nullable: true, description: "Shown to the department's own staff and hub roles only; never published (R25)." })
+    @Field(() => String, {
+      nullable: true,
+      description: "Shown to the department's own staff and hub roles only; never published (R25).",
+    })
     confidentialNotes!: string | null;
     @Field(() => [String])
     evidence!: string[];
@@ -149,7 +158,9 @@ export function createDepartmentTypes(code: string, marketEntity: Ctor<{ uscc: s
     label!: string;
     @Field({ description: 'Becomes a dishonesty record on the target (R27).' })
     dishonesty!: boolean;
-    @Field(() => OutcomeStatus, { description: 'CURRENT, or SUPERSEDED by a newer version (results recorded with it keep its meaning).' })
+    @Field(() => OutcomeStatus, {
+      description: 'CURRENT, or SUPERSEDED by a newer version (results recorded with it keep its meaning).',
+    })
     status!: OutcomeStatus;
   }
 

@@ -42,9 +42,22 @@ export class DepartmentResults1763920000000 implements MigrationInterface {
         ],
       ),
     );
-    await q.createTable(table('result_outcome', [varchar('code', 40, { isPrimary: true }), int('version', { isPrimary: true }), varchar('label', 100), bool('dishonesty'), varchar('status', 12)]));
+    await q.createTable(
+      table('result_outcome', [
+        varchar('code', 40, { isPrimary: true }),
+        int('version', { isPrimary: true }),
+        varchar('label', 100),
+        bool('dishonesty'),
+        varchar('status', 12),
+      ]),
+    );
     for (const o of NATIONAL_OUTCOMES) {
-      await q.query('INSERT INTO result_outcome (code, version, label, dishonesty, status) VALUES (?, 1, ?, ?, ?)', [o.code, o.label, o.dishonesty ? 1 : 0, 'CURRENT']);
+      await q.query('INSERT INTO result_outcome (code, version, label, dishonesty, status) VALUES (?, 1, ?, ?, ?)', [
+        o.code,
+        o.label,
+        o.dishonesty ? 1 : 0,
+        'CURRENT',
+      ]);
     }
   }
 

@@ -6,7 +6,10 @@ export class ResultDishonesty1763950000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.addColumn('inspection_result', new TableColumn({ name: 'dishonesty', type: 'boolean', default: false }));
-    await q.createIndex('inspection_result', new TableIndex({ name: 'idx_result_dishonesty', columnNames: ['uscc', 'dishonesty', 'status'] }));
+    await q.createIndex(
+      'inspection_result',
+      new TableIndex({ name: 'idx_result_dishonesty', columnNames: ['uscc', 'dishonesty', 'status'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,10 +11,20 @@ export class ChecklistLongTexts1764200000000 implements MigrationInterface {
   name = 'ChecklistLongTexts1764200000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await retypeColumns(q, 'checklist_item', [text('title'), varchar('inspecting_body', 500), text('frequency'), varchar('domain', 100)]);
+    await retypeColumns(q, 'checklist_item', [
+      text('title'),
+      varchar('inspecting_body', 500),
+      text('frequency'),
+      varchar('domain', 100),
+    ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await retypeColumns(q, 'checklist_item', [varchar('title', 200), varchar('inspecting_body', 100), varchar('frequency', 100), varchar('domain', 50)]);
+    await retypeColumns(q, 'checklist_item', [
+      varchar('title', 200),
+      varchar('inspecting_body', 100),
+      varchar('frequency', 100),
+      varchar('domain', 50),
+    ]);
   }
 }

@@ -11,15 +11,42 @@ export const varchar = (name: string, length: number, extra: Partial<TableColumn
   length: String(length),
   ...extra,
 });
-export const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra });
+export const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'int',
+  ...extra,
+});
 /** An auto-increment primary key (SQLite needs the type spelled INTEGER for it). */
-export const serial = (name: string): TableColumnOptions => ({ name, type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' });
-export const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'text', ...extra });
-export const bool = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...extra });
+export const serial = (name: string): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment',
+});
+export const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'text',
+  ...extra,
+});
+export const bool = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'boolean',
+  ...extra,
+});
 /** Milliseconds kept on both databases (MySQL's plain `datetime` drops them). */
-export const datetime = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', precision: 3, ...extra });
+export const datetime = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'datetime',
+  precision: 3,
+  ...extra,
+});
 
-export function table(name: string, columns: TableColumnOptions[], indices: Array<{ name: string; columns: string[]; unique?: boolean }> = []): Table {
+export function table(
+  name: string,
+  columns: TableColumnOptions[],
+  indices: Array<{ name: string; columns: string[]; unique?: boolean }> = [],
+): Table {
   return new Table({
     name,
     columns,
@@ -30,10 +57,18 @@ export function table(name: string, columns: TableColumnOptions[], indices: Arra
 const isMysql = (q: QueryRunner) => q.connection.options.type === 'mysql';
 
 /** Text without MySQL's 64 KB TEXT limit (LONGTEXT there; SQLite's TEXT has none). */
-export const longText = (q: QueryRunner, name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: isMysql(q) ? 'longtext' : 'text', ...extra });
+export const longText = (
+  q: QueryRunner,
+  name: string,
+  extra: Partial<TableColumnOptions> = {},
+): TableColumnOptions => ({ name, type: isMysql(q) ? 'longtext' : 'text', ...extra });
 
 /** Bytes without MySQL's 64 KB BLOB limit. */
-export const longBlob = (q: QueryRunner, name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: isMysql(q) ? 'longblob' : 'blob', ...extra });
+export const longBlob = (
+  q: QueryRunner,
+  name: string,
+  extra: Partial<TableColumnOptions> = {},
+): TableColumnOptions => ({ name, type: isMysql(q) ? 'longblob' : 'blob', ...extra });
 
 /**
  * On SQLite, rebuilds a just-created, empty table as WITHOUT ROWID: rows are then stored in
@@ -43,7 +78,9 @@ export const longBlob = (q: QueryRunner, name: string, extra: Partial<TableColum
  */
 export async function clusterOnPrimaryKeyOnSqlite(q: QueryRunner, name: string): Promise<void> {
   if (q.connection.options.type !== 'better-sqlite3') return;
-  const objects = (await q.query(`SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`, [name])) as Array<{ type: string; sql: string }>;
+  const objects = (await q.query(`SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`, [
+    name,
+  ])) as Array<{ type: string; sql: string }>;
   const create = objects.find((o) => o.type === 'table')!.sql;
   if (/WITHOUT ROWID\s*$/i.test(create)) return;
   await q.query(`DROP TABLE "${name}"`);
@@ -62,9 +99,17 @@ export async function clusterOnPrimaryKeyOnSqlite(q: QueryRunner, name: string):
 export async function retypeColumns(q: QueryRunner, tableName: string, columns: TableColumnOptions[]): Promise<void> {
   const interim = (name: string) => `${name}__retyped`;
   const quote = (name: string) => q.connection.driver.escape(name);
-  await q.addColumns(tableName, columns.map((c) => new TableColumn({ ...c, name: interim(c.name), isNullable: true })));
-  await q.query(`UPDATE ${quote(tableName)} SET ${columns.map((c) => `${quote(interim(c.name))} = ${quote(c.name)}`).join(', ')}`);
-  await q.dropColumns(tableName, columns.map((c) => c.name));
+  await q.addColumns(
+    tableName,
+    columns.map((c) => new TableColumn({ ...c, name: interim(c.name), isNullable: true })),
+  );
+  await q.query(
+    `UPDATE ${quote(tableName)} SET ${columns.map((c) => `${quote(interim(c.name))} = ${quote(c.name)}`).join(', ')}`,
+  );
+  await q.dropColumns(
+    tableName,
+    columns.map((c) => c.name),
+  );
   for (const c of columns) await q.renameColumn(tableName, interim(c.name), c.name);
   for (const c of columns) await q.changeColumn(tableName, c.name, new TableColumn(c));
 }

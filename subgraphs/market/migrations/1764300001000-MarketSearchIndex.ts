@@ -9,7 +9,10 @@ export class MarketSearchIndex1764300001000 implements MigrationInterface {
   name = 'MarketSearchIndex1764300001000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createIndex('market_entity', new TableIndex({ name: 'idx_market_entity_industry', columnNames: ['industry_code', 'uscc'] }));
+    await q.createIndex(
+      'market_entity',
+      new TableIndex({ name: 'idx_market_entity_industry', columnNames: ['industry_code', 'uscc'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

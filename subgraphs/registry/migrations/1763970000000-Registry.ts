@@ -22,7 +22,9 @@ export class Registry1763970000000 implements MigrationInterface {
         [{ name: 'uq_registered_subgraph_code', columns: ['code'], unique: true }],
       ),
     );
-    await q.createTable(table('subgraph_sdl', [varchar('hash', 64, { isPrimary: true }), longText(q, 'sdl'), datetime('created_at')]));
+    await q.createTable(
+      table('subgraph_sdl', [varchar('hash', 64, { isPrimary: true }), longText(q, 'sdl'), datetime('created_at')]),
+    );
     await q.createTable(
       table('supergraph_version', [
         int('number', { isPrimary: true }),
@@ -43,6 +45,7 @@ export class Registry1763970000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const name of ['registry_head', 'supergraph_version', 'subgraph_sdl', 'registered_subgraph']) await q.dropTable(name);
+    for (const name of ['registry_head', 'supergraph_version', 'subgraph_sdl', 'registered_subgraph'])
+      await q.dropTable(name);
   }
 }

@@ -5,7 +5,9 @@ import { int, table, varchar } from '../../kernel/migrations/table-helpers';
 export class TaxRatings1763900002000 implements MigrationInterface {
   name = 'TaxRatings1763900002000';
   async up(q: QueryRunner): Promise<void> {
-    await q.createTable(table('tax_rating', [varchar('uscc', 18, { isPrimary: true }), varchar('rating', 1), int('rating_year')]));
+    await q.createTable(
+      table('tax_rating', [varchar('uscc', 18, { isPrimary: true }), varchar('rating', 1), int('rating_year')]),
+    );
   }
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('tax_rating');

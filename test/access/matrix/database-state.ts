@@ -6,13 +6,20 @@ import { DEPARTMENT_CODES, type TestHub } from '../../support/hub';
 async function tableStates(name: string, dataSource: DataSource): Promise<Map<string, string>> {
   const mysql = dataSource.options.type === 'mysql';
   const tables: Array<{ name: string }> = await dataSource.query(
-    mysql ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'" : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    mysql
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
   );
   const out = new Map<string, string>();
   for (const { name: table } of tables) {
     const rows: unknown[] = await dataSource.query(`SELECT * FROM ${dataSource.driver.escape(table)}`);
     const digest = createHash('sha256')
-      .update(rows.map((r) => JSON.stringify(r)).sort().join('\n'))
+      .update(
+        rows
+          .map((r) => JSON.stringify(r))
+          .sort()
+          .join('\n'),
+      )
       .digest('hex')
       .slice(0, 16);
     out.set(`${name}.${table}`, `${rows.length} rows, ${digest}`);

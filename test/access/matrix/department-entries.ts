@@ -20,7 +20,8 @@ export function departmentEntries(code: string): Entry[] {
   const admin = staffOf(code, Role.DEPT_ADMIN);
   // A department on a connector keeps its roster and checklist in its existing system: nobody
   // changes them through the hub, its own admin included (they are changed there).
-  const onConnector = BUILTIN_DEPARTMENTS.find((m) => m.definition.code === code)?.definition.existingSystem !== undefined;
+  const onConnector =
+    BUILTIN_DEPARTMENTS.find((m) => m.definition.code === code)?.definition.existingSystem !== undefined;
   const rosterWriter = onConnector ? nobody : admin;
   // R30: rosters are read by the department's own staff, hub admins, auditors and hub services.
   const rosterReaders = anyOf(staffOf(code), hubReaders);
@@ -77,8 +78,20 @@ export function departmentEntries(code: string): Entry[] {
             operation: `mutation($csv: String!) { ${code}ImportCsv(kind: "targets", csv: $csv) { read imported rejectedCount } }`,
             variables: () => {
               const t = d().target;
-              const columns = ['kind', 'uscc', 'name', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'];
-              return { csv: `${columns.join(',')}\n${columns.map((c) => `"${String(t[c] ?? '').replace(/"/g, '""')}"`).join(',')}\n` };
+              const columns = [
+                'kind',
+                'uscc',
+                'name',
+                'regionCode',
+                'industryCode',
+                'creditLevel',
+                'riskLevel',
+                'penaltiesLast3Years',
+                'verifiedComplaints',
+              ];
+              return {
+                csv: `${columns.join(',')}\n${columns.map((c) => `"${String(t[c] ?? '').replace(/"/g, '""')}"`).join(',')}\n`,
+              };
             },
           } satisfies Entry,
         ]),
@@ -197,10 +210,25 @@ export const DEPARTMENT_EXTRAS: Entry[] = [
     variables: () => ({ id: f.housingProject }),
   },
   {
-    fields: ['Query.marketEntity', ...['uscc', 'name', 'kind', 'legalRepresentative', 'registeredAddress', 'regionCode', 'industryCode', 'registeredOn', 'status', 'onAbnormalList'].map((x) => `MarketEntity.${x}`)],
+    fields: [
+      'Query.marketEntity',
+      ...[
+        'uscc',
+        'name',
+        'kind',
+        'legalRepresentative',
+        'registeredAddress',
+        'regionCode',
+        'industryCode',
+        'registeredOn',
+        'status',
+        'onAbnormalList',
+      ].map((x) => `MarketEntity.${x}`),
+    ],
     public: 'market registration data is published (README, access rules)',
     departments: ['market', 'tax'],
-    operation: 'query($uscc: String!) { marketEntity(uscc: $uscc) { uscc name kind legalRepresentative registeredAddress regionCode industryCode registeredOn status onAbnormalList } }',
+    operation:
+      'query($uscc: String!) { marketEntity(uscc: $uscc) { uscc name kind legalRepresentative registeredAddress regionCode industryCode registeredOn status onAbnormalList } }',
     variables: () => ({ uscc: f.departments.market!.target.uscc }),
   },
   {
@@ -214,7 +242,8 @@ export const DEPARTMENT_EXTRAS: Entry[] = [
     fields: ['Query.marketSearchPage'],
     public: 'finding an entity by name, region or industry, for its published results (R25)',
     departments: ['market', 'tax'],
-    operation: 'query($name: String!) { marketSearchPage(name: $name, first: 3) { nodes { uscc name } pageInfo { hasNextPage } totalCount } }',
+    operation:
+      'query($name: String!) { marketSearchPage(name: $name, first: 3) { nodes { uscc name } pageInfo { hasNextPage } totalCount } }',
     variables: () => ({ name: String(f.departments.market!.target.name).slice(0, 4) }),
   },
   {

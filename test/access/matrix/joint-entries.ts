@@ -1,7 +1,18 @@
 import { Role } from '../../../subgraphs/kernel/identity';
 import { jointPlanInput, WITNESS } from '../../joint/fixtures';
 import { f, internalPlan, JOINT_PLAN_DEPARTMENTS, NO_DEPARTMENT, RATIOS, TASK_DEPARTMENTS, YEAR } from './fixtures';
-import { anyOf, auditReaders, coordinatorOfAnyDepartment, hubReaders, hubRole, nobody, signedIn, staffOf, type Allow, type Entry } from './model';
+import {
+  anyOf,
+  auditReaders,
+  coordinatorOfAnyDepartment,
+  hubReaders,
+  hubRole,
+  nobody,
+  signedIn,
+  staffOf,
+  type Allow,
+  type Entry,
+} from './model';
 
 /*
  * The joint service's fields in the role matrix (R30): plans and tasks are run by the lead
@@ -13,8 +24,16 @@ import { anyOf, auditReaders, coordinatorOfAnyDepartment, hubReaders, hubRole, n
 /** The lead department of the fixtures' plans runs their tasks (R16). */
 const leadCoordinator = staffOf('market', Role.COORDINATOR);
 const VISIT_MEMBER = { INSPECTOR: () => f.visit.marketInspector };
-const NOT_ON_THE_TEAM = [{ label: 'INSPECTOR of market, not on the team', role: Role.INSPECTOR, department: 'market', subject: () => 'market-i-not-on-team' }];
-const teamInspector: Allow = (c) => c.role === Role.INSPECTOR && c.department === 'market' && c.subject === f.visit.marketInspector;
+const NOT_ON_THE_TEAM = [
+  {
+    label: 'INSPECTOR of market, not on the team',
+    role: Role.INSPECTOR,
+    department: 'market',
+    subject: () => 'market-i-not-on-team',
+  },
+];
+const teamInspector: Allow = (c) =>
+  c.role === Role.INSPECTOR && c.department === 'market' && c.subject === f.visit.marketInspector;
 
 export const JOINT: Entry[] = [
   // Plans and tasks: the lead department's coordinators (R16).
@@ -30,7 +49,8 @@ export const JOINT: Entry[] = [
     fields: ['Mutation.jointRevisePlan'],
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
-    operation: 'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "增加检查批次（R30 矩阵）") { id revision } }',
+    operation:
+      'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "增加检查批次（R30 矩阵）") { id revision } }',
     variables: () => ({ id: f.draftToRevise, input: jointPlanInput({ name: 'R30 矩阵：修订的计划', ratios: RATIOS }) }),
   },
   {
@@ -45,20 +65,30 @@ export const JOINT: Entry[] = [
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
     operation: 'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id status } }',
-    variables: () => ({ input: { planId: f.plan, name: 'R30 矩阵任务', witnessSource: WITNESS.witnessSource, witnessAvailableOn: '2026-06-01', witnessNumbers: 7 } }),
+    variables: () => ({
+      input: {
+        planId: f.plan,
+        name: 'R30 矩阵任务',
+        witnessSource: WITNESS.witnessSource,
+        witnessAvailableOn: '2026-06-01',
+        witnessNumbers: 7,
+      },
+    }),
   },
   {
     fields: ['Mutation.jointTakeSnapshot'],
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
-    operation: 'mutation($taskId: ID!) { jointTakeSnapshot(taskId: $taskId, overLimitReason: "R30 矩阵") { id status } }',
+    operation:
+      'mutation($taskId: ID!) { jointTakeSnapshot(taskId: $taskId, overLimitReason: "R30 矩阵") { id status } }',
     variables: () => ({ taskId: f.tasks.committed }),
   },
   {
     fields: ['Mutation.jointDrawTargets'],
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
-    operation: 'mutation($taskId: ID!) { jointDrawTargets(taskId: $taskId, witnessValue: "03 09 14 22 27 31 + 12") { id status } }',
+    operation:
+      'mutation($taskId: ID!) { jointDrawTargets(taskId: $taskId, witnessValue: "03 09 14 22 27 31 + 12") { id status } }',
     variables: () => ({ taskId: f.tasks.snapshotTaken }),
   },
   {
@@ -72,7 +102,8 @@ export const JOINT: Entry[] = [
     fields: ['Mutation.jointCancelTask'],
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
-    operation: 'mutation($taskId: ID!) { jointCancelTask(taskId: $taskId, reason: "计划调整（R30 矩阵）") { id status } }',
+    operation:
+      'mutation($taskId: ID!) { jointCancelTask(taskId: $taskId, reason: "计划调整（R30 矩阵）") { id status } }',
     variables: () => ({ taskId: f.tasks.toCancel }),
   },
   // Teams: each department draws its own (R18); its deputy head replaces and fills (R20, R21).
@@ -89,34 +120,73 @@ export const JOINT: Entry[] = [
     allow: staffOf('fire', Role.DEPUTY_HEAD),
     departments: ['fire', 'market', 'environment'],
     operation: 'mutation($input: ReplaceInspectorInput!) { jointReplaceInspector(input: $input) { personId origin } }',
-    variables: () => ({ input: { taskId: f.tasks.full, department: 'fire', reason: 'HEALTH', note: '因病住院（R30 矩阵）', ...f.replacement } }),
+    variables: () => ({
+      input: {
+        taskId: f.tasks.full,
+        department: 'fire',
+        reason: 'HEALTH',
+        note: '因病住院（R30 矩阵）',
+        ...f.replacement,
+      },
+    }),
   },
   {
     fields: ['Mutation.jointFillVacantSeat'],
     allow: staffOf('fire', Role.DEPUTY_HEAD),
     departments: ['fire', 'market', 'environment'],
     operation: 'mutation($input: FillVacancyInput!) { jointFillVacantSeat(input: $input) { personId origin } }',
-    variables: () => ({ input: { taskId: f.tasks.vacancy, department: 'fire', note: '辖区人员不足，由总队委托（R30 矩阵）', ...f.vacancy } }),
+    variables: () => ({
+      input: {
+        taskId: f.tasks.vacancy,
+        department: 'fire',
+        note: '辖区人员不足，由总队委托（R30 矩阵）',
+        ...f.vacancy,
+      },
+    }),
   },
   {
     fields: ['Mutation.jointEntrustInspector'],
     allow: staffOf('fire', Role.DEPT_ADMIN, Role.DEPUTY_HEAD),
     departments: ['fire', 'market', 'environment'],
     operation: 'mutation($input: EntrustmentInput!) { jointEntrustInspector(input: $input) }',
-    variables: () => ({ input: { taskId: f.tasks.drawn, department: 'fire', inspectorId: f.entrust.inspectorId, regions: [f.visit.region], entrustedByUnit: '上海市消防救援总队', reason: 'R30 矩阵' } }),
+    variables: () => ({
+      input: {
+        taskId: f.tasks.drawn,
+        department: 'fire',
+        inspectorId: f.entrust.inspectorId,
+        regions: [f.visit.region],
+        entrustedByUnit: '上海市消防救援总队',
+        reason: 'R30 矩阵',
+      },
+    }),
   },
   {
     fields: ['Mutation.jointDeclareConflict'],
     // R19, R30: the admin or deputy head records anyone's conflict; an inspector declares their own.
-    allow: anyOf(staffOf('fire', Role.DEPT_ADMIN, Role.DEPUTY_HEAD), (c) => c.role === Role.INSPECTOR && c.department === 'fire' && c.subject === f.conflict.inspector),
+    allow: anyOf(
+      staffOf('fire', Role.DEPT_ADMIN, Role.DEPUTY_HEAD),
+      (c) => c.role === Role.INSPECTOR && c.department === 'fire' && c.subject === f.conflict.inspector,
+    ),
     departments: ['fire', 'market', 'environment'],
     subjects: { INSPECTOR: () => f.conflict.inspector },
-    extra: [{ label: "INSPECTOR of fire, for a colleague's conflict", role: Role.INSPECTOR, department: 'fire', subject: () => f.conflict.byAdmin }],
+    extra: [
+      {
+        label: "INSPECTOR of fire, for a colleague's conflict",
+        role: Role.INSPECTOR,
+        department: 'fire',
+        subject: () => f.conflict.byAdmin,
+      },
+    ],
     operation: 'mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }',
     variables: (c) => ({
       input: {
         department: 'fire',
-        personId: c.role === Role.DEPT_ADMIN ? f.conflict.byAdmin : c.role === Role.DEPUTY_HEAD ? f.conflict.byDeputy : f.conflict.inspector,
+        personId:
+          c.role === Role.DEPT_ADMIN
+            ? f.conflict.byAdmin
+            : c.role === Role.DEPUTY_HEAD
+              ? f.conflict.byDeputy
+              : f.conflict.inspector,
         targetKey: f.conflict.targetKey,
         reason: '近亲属在该单位任职（R30 矩阵）',
       },
@@ -139,7 +209,9 @@ export const JOINT: Entry[] = [
     subjects: VISIT_MEMBER,
     extra: NOT_ON_THE_TEAM,
     operation: 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }',
-    variables: () => ({ input: { taskId: f.tasks.full, targetKey: f.visit.key, inspectedOn: '2026-03-04', results: f.visit.results } }),
+    variables: () => ({
+      input: { taskId: f.tasks.full, targetKey: f.visit.key, inspectedOn: '2026-03-04', results: f.visit.results },
+    }),
   },
   {
     // Issue J: the team has the form made of its submitted visit; sent again, the same form.
@@ -157,7 +229,9 @@ export const JOINT: Entry[] = [
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
     operation: 'mutation($input: NoticeInput!) { jointMakeNotice(input: $input) { id visitOn pdfSha256 } }',
-    variables: () => ({ input: { taskId: f.tasks.full, targetKey: f.visit.key, visitOn: '2026-03-10', contact: '协调员 021-00000000' } }),
+    variables: () => ({
+      input: { taskId: f.tasks.full, targetKey: f.visit.key, visitOn: '2026-03-10', contact: '协调员 021-00000000' },
+    }),
   },
   {
     fields: ['Mutation.jointRetryDelivery'],
@@ -244,7 +318,8 @@ export const JOINT: Entry[] = [
     fields: ['Query.jointOverduePlanRevisionPage'],
     allow: anyOf(auditReaders, coordinatorOfAnyDepartment),
     departments: NO_DEPARTMENT,
-    operation: '{ jointOverduePlanRevisionPage(asOf: "2026-12-31", first: 5) { nodes { planId revision } totalCount } }',
+    operation:
+      '{ jointOverduePlanRevisionPage(asOf: "2026-12-31", first: 5) { nodes { planId revision } totalCount } }',
   },
   {
     fields: ['Query.jointTrainingClock'],
@@ -263,12 +338,14 @@ export const JOINT: Entry[] = [
     fields: ['Query.jointCheckInspectionCode'],
     public: 'a business checks that a visit is genuine (R32); nothing private is shown',
     departments: NO_DEPARTMENT,
-    operation: 'query($code: String!) { jointCheckInspectionCode(code: $code) { genuine inspectors { name certificateNo } } }',
+    operation:
+      'query($code: String!) { jointCheckInspectionCode(code: $code) { genuine inspectors { name certificateNo } } }',
     variables: () => ({ code: f.inspectionCode }),
   },
   {
     fields: ['Query.jointPlan'],
-    public: 'the public reads published plans (R11); a draft is shown only to the participating departments and hub roles (null to others, not refused)',
+    public:
+      'the public reads published plans (R11); a draft is shown only to the participating departments and hub roles (null to others, not refused)',
     departments: TASK_DEPARTMENTS,
     operation: 'query($id: ID!) { jointPlan(id: $id) { id status revisions { revision publishedAt } } }',
     variables: () => ({ id: f.plan }),
@@ -307,7 +384,36 @@ export const JOINT: Entry[] = [
   {
     fields: [
       'Query.jointTask',
-      ...['id', 'planId', 'planRevision', 'year', 'leadDepartment', 'name', 'status', 'commitment', 'witnessSource', 'witnessAvailableOn', 'witnessNumbers', 'witnessValue', 'snapshotHash', 'snapshotSize', 'snapshotTakenAt', 'exclusions', 'strata', 'drawnAt', 'lockedAt', 'cancelledAt', 'cancelReason', 'createdAt', 'plan', 'drawn', 'drawnPage', 'publicRecord', 'training', 'unannounced'].map((x) => `Task.${x}`),
+      ...[
+        'id',
+        'planId',
+        'planRevision',
+        'year',
+        'leadDepartment',
+        'name',
+        'status',
+        'commitment',
+        'witnessSource',
+        'witnessAvailableOn',
+        'witnessNumbers',
+        'witnessValue',
+        'snapshotHash',
+        'snapshotSize',
+        'snapshotTakenAt',
+        'exclusions',
+        'strata',
+        'drawnAt',
+        'lockedAt',
+        'cancelledAt',
+        'cancelReason',
+        'createdAt',
+        'plan',
+        'drawn',
+        'drawnPage',
+        'publicRecord',
+        'training',
+        'unannounced',
+      ].map((x) => `Task.${x}`),
     ],
     public: 'tasks, their draws and the public draw record are published (R16, R17)',
     departments: TASK_DEPARTMENTS,
@@ -346,7 +452,8 @@ export const JOINT: Entry[] = [
     allow: anyOf(staffOf(JOINT_PLAN_DEPARTMENTS), hubReaders),
     departments: TASK_DEPARTMENTS,
     subjects: VISIT_MEMBER,
-    operation: 'query($id: ID!) { jointTask(id: $id) { id visitPage(first: 5) { nodes { key team { personId status } checklist { code itemCode } } totalCount } } }',
+    operation:
+      'query($id: ID!) { jointTask(id: $id) { id visitPage(first: 5) { nodes { key team { personId status } checklist { code itemCode } } totalCount } } }',
     variables: () => ({ id: f.tasks.full }),
   },
   {
@@ -378,7 +485,8 @@ export const JOINT: Entry[] = [
     allow: anyOf(staffOf(JOINT_PLAN_DEPARTMENTS, Role.COORDINATOR, Role.INSPECTOR), hubReaders),
     departments: TASK_DEPARTMENTS,
     subjects: VISIT_MEMBER,
-    operation: 'query($id: ID!, $keys: [String!]!) { jointTask(id: $id) { id targetViews(keys: $keys) { key department creditLevel } } }',
+    operation:
+      'query($id: ID!, $keys: [String!]!) { jointTask(id: $id) { id targetViews(keys: $keys) { key department creditLevel } } }',
     variables: () => ({ id: f.tasks.full, keys: [f.visit.key] }),
   },
 ];

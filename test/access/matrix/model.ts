@@ -28,7 +28,9 @@ export const hubRole =
 export const staffOf =
   (departments: string | readonly string[], ...roles: Role[]): Allow =>
   (c) =>
-    c.department !== null && ([departments].flat() as string[]).includes(c.department) && (roles.length === 0 || roles.includes(c.role));
+    c.department !== null &&
+    ([departments].flat() as string[]).includes(c.department) &&
+    (roles.length === 0 || roles.includes(c.role));
 /** Allowed by any of the rules. */
 export const anyOf =
   (...rules: Allow[]): Allow =>
@@ -85,7 +87,13 @@ export interface Call {
  */
 function callersOf(entry: Entry): Caller[] {
   const callers: Caller[] = [
-    ...[Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE].map((role): Caller => ({ label: role, role, department: null, subject: `test-${role.toLowerCase()}`, credential: 'token' })),
+    ...[Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE].map((role): Caller => ({
+      label: role,
+      role,
+      department: null,
+      subject: `test-${role.toLowerCase()}`,
+      credential: 'token',
+    })),
     { label: 'the public (no token)', role: Role.PUBLIC, department: null, subject: 'anonymous', credential: 'none' },
   ];
   entry.departments.forEach((department, i) => {
@@ -94,7 +102,8 @@ function callersOf(entry: Entry): Caller[] {
       callers.push({ label: `${role} of ${department}`, role, department, subject, credential: 'token' });
     }
   });
-  for (const x of entry.extra ?? []) callers.push({ label: x.label, role: x.role, department: x.department, subject: x.subject(), credential: 'token' });
+  for (const x of entry.extra ?? [])
+    callers.push({ label: x.label, role: x.role, department: x.department, subject: x.subject(), credential: 'token' });
   // An expired token, and one signed with a key the hub does not know, of an identity the entry
   // allows (a hub admin when only the public may): only the token can make them fail.
   const allowed = entry.public ? callers[0]! : (callers.find((c) => entry.allow!(c)) ?? callers[0]!);
@@ -108,7 +117,9 @@ export function callsOf(entry: Entry): Call[] {
   return callersOf(entry).map((caller) => ({
     entry,
     caller,
-    allowed: (caller.credential === 'token' || caller.credential === 'none') && (entry.public !== undefined || entry.allow!(caller)),
+    allowed:
+      (caller.credential === 'token' || caller.credential === 'none') &&
+      (entry.public !== undefined || entry.allow!(caller)),
   }));
 }
 
@@ -121,7 +132,8 @@ export function refusalExpected(call: Call): string {
 
 export const codesOf = (r: GraphQLResponse<unknown>) => (r.errors ?? []).map((e) => String(e.extensions?.code));
 export const describeCall = (call: Call) => `${call.entry.fields[0]} as ${call.caller.label}`;
-export const firstError = (r: GraphQLResponse<unknown>) => (r.errors?.[0] ? `${r.errors[0].extensions?.code}: ${r.errors[0].message}` : '');
+export const firstError = (r: GraphQLResponse<unknown>) =>
+  r.errors?.[0] ? `${r.errors[0].extensions?.code}: ${r.errors[0].message}` : '';
 
 /** Runs tasks a few at a time. */
 export async function inChunks<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {

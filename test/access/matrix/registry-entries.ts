@@ -26,7 +26,10 @@ export const REGISTRY: Entry[] = [
   },
   registryReader('registrySubgraphs', '{ registrySubgraphs { name url } }'),
   registryReader('registryVersions', '{ registryVersions(first: 2) { number } }'),
-  registryReader('registryVersionPage', '{ registryVersionPage(first: 2) { nodes { number } pageInfo { hasNextPage } totalCount } }'),
+  registryReader(
+    'registryVersionPage',
+    '{ registryVersionPage(first: 2) { nodes { number } pageInfo { hasNextPage } totalCount } }',
+  ),
   registryReader('registryVersion', '{ registryVersion(number: 1) { number supergraphHash } }'),
   registryReader('registryDiff', '{ registryDiff(from: 1, to: 1) { addedFields } }'),
   registryReader('registryHealth', '{ registryHealth { name status } }'),
@@ -42,14 +45,16 @@ export const REGISTRY: Entry[] = [
     fields: ['Mutation.registryRegisterSubgraph'],
     allow: registrar,
     departments: ['tax', 'fire'],
-    operation: 'mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { number } } }',
+    operation:
+      'mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { number } } }',
     variables: () => ({ input: f.registration }),
   },
   {
     fields: ['Mutation.registryRemoveSubgraph'],
     allow: hubRole(Role.HUB_ADMIN),
     departments: ['fire', 'tax'],
-    operation: 'mutation { registryRemoveSubgraph(name: "fire", force: true, note: "R30 矩阵") { changed version { number } } }',
+    operation:
+      'mutation { registryRemoveSubgraph(name: "fire", force: true, note: "R30 矩阵") { changed version { number } } }',
     last: true,
   },
   {

@@ -21,7 +21,18 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, GraphQLScalarType, Kind, isEnumType, isInterfaceType, isObjectType, isScalarType, isUnionType, parse, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  isEnumType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  parse,
+  type GraphQLSchema,
+} from 'graphql';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 
 // ---------------------------------------------------------------------------------------------
@@ -38,13 +49,35 @@ export const CONTRACT_FILE = path.resolve(__dirname, '../../../schema/contract.g
 
 /** The contract made ours: exactly what schema/README.md tells an outside department to do. */
 export function customsSdl(contractFile = CONTRACT_FILE): string {
-  return fs.readFileSync(contractFile, 'utf8').replace(/example/g, CODE).replace(/Example/g, PREFIX);
+  return fs
+    .readFileSync(contractFile, 'utf8')
+    .replace(/example/g, CODE)
+    .replace(/Example/g, PREFIX);
 }
 
 /** The columns of `exportTargetRows`, in contract order. */
-export const ROSTER_ROW_COLUMNS = ['id', 'kind', 'uscc', 'regionCode', 'industryCode', 'creditLevel', 'riskLevel', 'penaltiesLast3Years', 'verifiedComplaints'] as const;
+export const ROSTER_ROW_COLUMNS = [
+  'id',
+  'kind',
+  'uscc',
+  'regionCode',
+  'industryCode',
+  'creditLevel',
+  'riskLevel',
+  'penaltiesLast3Years',
+  'verifiedComplaints',
+] as const;
 
-const TARGET_KINDS = ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE', 'SOCIAL_ORGANISATION', 'PUBLIC_INSTITUTION', 'PRODUCT', 'PROJECT', 'BEHAVIOUR'] as const;
+const TARGET_KINDS = [
+  'ENTERPRISE',
+  'INDIVIDUAL_BUSINESS',
+  'COOPERATIVE',
+  'SOCIAL_ORGANISATION',
+  'PUBLIC_INSTITUTION',
+  'PRODUCT',
+  'PROJECT',
+  'BEHAVIOUR',
+] as const;
 const MARKET_ENTITY_KINDS: readonly string[] = ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'COOPERATIVE'];
 const REGION_CODE = /^[1-8][0-9]{5}$/;
 const INDUSTRY_CODE = /^[A-T][0-9]{0,4}$/;
@@ -223,7 +256,16 @@ function fail(code: ErrorCode, message: string, detail: Record<string, unknown> 
 }
 const badInput = (message: string, detail: Record<string, unknown> = {}) => fail('BAD_USER_INPUT', message, detail);
 
-const ROLES = ['HUB_ADMIN', 'DEPT_ADMIN', 'DEPUTY_HEAD', 'PRINCIPAL_HEAD', 'COORDINATOR', 'INSPECTOR', 'AUDITOR', 'SERVICE'] as const;
+const ROLES = [
+  'HUB_ADMIN',
+  'DEPT_ADMIN',
+  'DEPUTY_HEAD',
+  'PRINCIPAL_HEAD',
+  'COORDINATOR',
+  'INSPECTOR',
+  'AUDITOR',
+  'SERVICE',
+] as const;
 const DEPARTMENT_ROLES: readonly string[] = ['DEPT_ADMIN', 'DEPUTY_HEAD', 'PRINCIPAL_HEAD', 'COORDINATOR', 'INSPECTOR'];
 const DEPARTMENT_CODE = /^[a-z][a-z0-9]{1,19}$/;
 
@@ -236,14 +278,29 @@ export interface Identity {
 const PUBLIC: Identity = Object.freeze({ subject: 'anonymous', role: 'PUBLIC', department: null });
 
 /** Verifies the caller's token (EdDSA JWT from the hub): no header is the public; a bad token is refused (HTTP 401). */
-async function identify(keys: ReturnType<typeof createLocalJWKSet>, settings: { issuer: string; audience: string }, authorization: string | undefined): Promise<Identity> {
+async function identify(
+  keys: ReturnType<typeof createLocalJWKSet>,
+  settings: { issuer: string; audience: string },
+  authorization: string | undefined,
+): Promise<Identity> {
   if (!authorization) return PUBLIC;
-  const refuse = (why: string) => new GraphQLError(`The token ${why}: ask the hub for a new one.`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  const refuse = (why: string) =>
+    new GraphQLError(`The token ${why}: ask the hub for a new one.`, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!match) throw new GraphQLError("The Authorization header must be 'Bearer <token>'.", { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  if (!match)
+    throw new GraphQLError("The Authorization header must be 'Bearer <token>'.", {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
   let payload: Record<string, unknown> & { sub?: string };
   try {
-    ({ payload } = await jwtVerify(match[1]!, keys, { issuer: [settings.issuer, `${settings.issuer}:gateway`], audience: settings.audience, algorithms: ['EdDSA'], requiredClaims: ['exp'] }));
+    ({ payload } = await jwtVerify(match[1]!, keys, {
+      issuer: [settings.issuer, `${settings.issuer}:gateway`],
+      audience: settings.audience,
+      algorithms: ['EdDSA'],
+      requiredClaims: ['exp'],
+    }));
   } catch (error) {
     throw refuse((error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'has expired' : 'is not valid');
   }
@@ -258,17 +315,23 @@ async function identify(keys: ReturnType<typeof createLocalJWKSet>, settings: { 
 }
 
 const ownStaff = (identity: Identity) => identity.department === CODE && DEPARTMENT_ROLES.includes(identity.role);
-const hubRole = (identity: Identity) => identity.role === 'HUB_ADMIN' || identity.role === 'AUDITOR' || identity.role === 'SERVICE';
+const hubRole = (identity: Identity) =>
+  identity.role === 'HUB_ADMIN' || identity.role === 'AUDITOR' || identity.role === 'SERVICE';
 
 function refuseAnonymous(identity: Identity, what: string): void {
-  if (identity.role === 'PUBLIC') throw fail('UNAUTHENTICATED', `Sign in to ${what}: send 'Authorization: Bearer <token>'.`);
+  if (identity.role === 'PUBLIC')
+    throw fail('UNAUTHENTICATED', `Sign in to ${what}: send 'Authorization: Bearer <token>'.`);
 }
 
 /** R30: rosters (targets, export, inspectors, experts) and results: customs staff, hub admins, auditors, hub services. */
 function assertCanReadRoster(identity: Identity): void {
   refuseAnonymous(identity, `read the ${CODE} rosters`);
   if (!ownStaff(identity) && !hubRole(identity)) {
-    throw fail('FORBIDDEN', `The ${CODE} rosters are readable by ${CODE} staff, hub admins, auditors and hub services only (R30).`, { rule: 'R30' });
+    throw fail(
+      'FORBIDDEN',
+      `The ${CODE} rosters are readable by ${CODE} staff, hub admins, auditors and hub services only (R30).`,
+      { rule: 'R30' },
+    );
   }
 }
 
@@ -276,7 +339,11 @@ function assertCanReadRoster(identity: Identity): void {
 function assertCanReadViews(identity: Identity): void {
   refuseAnonymous(identity, `read the ${CODE} view of a target`);
   if (!ownStaff(identity) && identity.role !== 'COORDINATOR' && !hubRole(identity)) {
-    throw fail('FORBIDDEN', `The ${CODE} view of a target is readable by ${CODE} staff, coordinators, hub admins, auditors and hub services only (R30).`, { rule: 'R30' });
+    throw fail(
+      'FORBIDDEN',
+      `The ${CODE} view of a target is readable by ${CODE} staff, coordinators, hub admins, auditors and hub services only (R30).`,
+      { rule: 'R30' },
+    );
   }
 }
 
@@ -284,14 +351,23 @@ function assertCanReadViews(identity: Identity): void {
 function assertWriter(identity: Identity, roles: readonly string[] = ['DEPT_ADMIN']): void {
   refuseAnonymous(identity, `change ${CODE} data`);
   if (identity.department !== CODE || !roles.includes(identity.role)) {
-    throw fail('FORBIDDEN', `Only ${roles.join(' or ')} of department '${CODE}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`, { rule: 'R30' });
+    throw fail(
+      'FORBIDDEN',
+      `Only ${roles.join(' or ')} of department '${CODE}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+      { rule: 'R30' },
+    );
   }
 }
 
 /** R24: results reach customs only through the hub's joint service (a SERVICE identity). */
 function assertWriteBack(identity: Identity): void {
   if (identity.role === 'PUBLIC') throw fail('UNAUTHENTICATED', 'Sign in to write results back.');
-  if (identity.role !== 'SERVICE') throw fail('FORBIDDEN', `Results reach ${CODE} through the joint service's write-back (R24); a team submits them there.`, { rule: 'R24' });
+  if (identity.role !== 'SERVICE')
+    throw fail(
+      'FORBIDDEN',
+      `Results reach ${CODE} through the joint service's write-back (R24); a team submits them there.`,
+      { rule: 'R24' },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,9 +375,11 @@ function assertWriteBack(identity: Identity): void {
 // ---------------------------------------------------------------------------------------------
 
 function requireText(value: unknown, field: string, max: number, why = ''): string {
-  if (typeof value !== 'string' || value.trim() === '') throw badInput(`${field} is required${why ? `: ${why}` : ''}.`, { field });
+  if (typeof value !== 'string' || value.trim() === '')
+    throw badInput(`${field} is required${why ? `: ${why}` : ''}.`, { field });
   const text = value.trim();
-  if ([...text].length > max) throw badInput(`${field} is ${[...text].length} characters long; at most ${max} fit.`, { field });
+  if ([...text].length > max)
+    throw badInput(`${field} is ${[...text].length} characters long; at most ${max} fit.`, { field });
   return text;
 }
 
@@ -319,12 +397,18 @@ export function usccCheckCharacter(first17: string): string {
 }
 
 export function isValidUscc(value: string): boolean {
-  return value.length === 18 && [...value].every((c) => USCC_CHARSET.includes(c)) && /^[0-9]{6}$/.test(value.slice(2, 8)) && usccCheckCharacter(value.slice(0, 17)) === value[17];
+  return (
+    value.length === 18 &&
+    [...value].every((c) => USCC_CHARSET.includes(c)) &&
+    /^[0-9]{6}$/.test(value.slice(2, 8)) &&
+    usccCheckCharacter(value.slice(0, 17)) === value[17]
+  );
 }
 
 function assertUscc(value: string, field: string): string {
   const normalised = value.trim().toUpperCase();
-  if (!isValidUscc(normalised)) throw badInput(`${field}: '${value}' is not a valid unified social credit code (GB 32100-2015).`, { field });
+  if (!isValidUscc(normalised))
+    throw badInput(`${field}: '${value}' is not a valid unified social credit code (GB 32100-2015).`, { field });
   return normalised;
 }
 
@@ -341,28 +425,70 @@ function organisationCodeCheck(first8: string): string {
 }
 
 function pageSize(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
+  if (!Number.isInteger(first) || first < 1 || first > max)
+    throw badInput(`first must be between 1 and ${max}, got ${first}.`, { field: 'first' });
   return first;
 }
 
 /** R1, R2: what every checklist item records; KEY items have no cap, GENERAL ones a cap above 0 and below 100%. */
-function validateItem(input: ChecklistItemInput, field = 'input'): Omit<CustomsChecklistItem, 'code' | 'version' | 'status' | 'validFrom' | 'validUntil' | 'changeReason' | 'closeReason'> {
-  const text = (key: 'title' | 'content' | 'basis' | 'inspectingBody' | 'frequency' | 'domain', max: number) => requireText(input[key], `${field}.${key}`, max, `every checklist item records its ${key} (R1)`);
-  const content = { title: text('title', 200), content: text('content', 10_000), basis: text('basis', 10_000), inspectingBody: text('inspectingBody', 100), frequency: text('frequency', 100), domain: text('domain', 50) };
-  if (input.targetKinds.length === 0) throw badInput(`${field}.targetKinds: name at least one kind of target the item applies to (R1).`, { field: `${field}.targetKinds`, rule: 'R1' });
+function validateItem(
+  input: ChecklistItemInput,
+  field = 'input',
+): Omit<
+  CustomsChecklistItem,
+  'code' | 'version' | 'status' | 'validFrom' | 'validUntil' | 'changeReason' | 'closeReason'
+> {
+  const text = (key: 'title' | 'content' | 'basis' | 'inspectingBody' | 'frequency' | 'domain', max: number) =>
+    requireText(input[key], `${field}.${key}`, max, `every checklist item records its ${key} (R1)`);
+  const content = {
+    title: text('title', 200),
+    content: text('content', 10_000),
+    basis: text('basis', 10_000),
+    inspectingBody: text('inspectingBody', 100),
+    frequency: text('frequency', 100),
+    domain: text('domain', 50),
+  };
+  if (input.targetKinds.length === 0)
+    throw badInput(`${field}.targetKinds: name at least one kind of target the item applies to (R1).`, {
+      field: `${field}.targetKinds`,
+      rule: 'R1',
+    });
   const industries = input.industries ?? [];
   industries.forEach((code, i) => {
-    if (!INDUSTRY_CODE.test(code)) throw badInput(`${field}.industries[${i}]: '${code}' is not a GB/T 4754 industry code.`, { field: `${field}.industries.${i}` });
+    if (!INDUSTRY_CODE.test(code))
+      throw badInput(`${field}.industries[${i}]: '${code}' is not a GB/T 4754 industry code.`, {
+        field: `${field}.industries.${i}`,
+      });
   });
   const cap = input.ratioCapPercent ?? null;
   if (input.category === 'KEY') {
-    if (cap !== null) throw badInput(`${field}.ratioCapPercent must be empty for a KEY item (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
+    if (cap !== null)
+      throw badInput(`${field}.ratioCapPercent must be empty for a KEY item (R2).`, {
+        field: `${field}.ratioCapPercent`,
+        rule: 'R2',
+      });
   } else {
-    if (cap === null) throw badInput(`${field}.ratioCapPercent is required for a GENERAL item (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
-    if (!(cap > 0 && cap < 100)) throw badInput(`${field}.ratioCapPercent is ${cap}%: a GENERAL item's cap is above 0 and below 100% (R2).`, { field: `${field}.ratioCapPercent`, rule: 'R2' });
-    if (Math.abs(Math.round(cap * 100) - cap * 100) > 1e-6) throw badInput(`${field}.ratioCapPercent: at most two decimals (0.01%).`, { field: `${field}.ratioCapPercent` });
+    if (cap === null)
+      throw badInput(`${field}.ratioCapPercent is required for a GENERAL item (R2).`, {
+        field: `${field}.ratioCapPercent`,
+        rule: 'R2',
+      });
+    if (!(cap > 0 && cap < 100))
+      throw badInput(`${field}.ratioCapPercent is ${cap}%: a GENERAL item's cap is above 0 and below 100% (R2).`, {
+        field: `${field}.ratioCapPercent`,
+        rule: 'R2',
+      });
+    if (Math.abs(Math.round(cap * 100) - cap * 100) > 1e-6)
+      throw badInput(`${field}.ratioCapPercent: at most two decimals (0.01%).`, { field: `${field}.ratioCapPercent` });
   }
-  return { ...content, targetKinds: [...new Set(input.targetKinds)], method: input.method, category: input.category, ratioCapPercent: cap === null ? null : Math.round(cap * 100) / 100, industries: [...new Set(industries)] };
+  return {
+    ...content,
+    targetKinds: [...new Set(input.targetKinds)],
+    method: input.method,
+    category: input.category,
+    ratioCapPercent: cap === null ? null : Math.round(cap * 100) / 100,
+    industries: [...new Set(industries)],
+  };
 }
 
 /** R6: roster rows, all checked before any is stored. Market entities are keyed by their USCC. */
@@ -373,22 +499,49 @@ function validateTargets(inputs: RosterTargetInput[]): CustomsTarget[] {
     const uscc = input.uscc ? assertUscc(input.uscc, `${field}.uscc`) : null;
     let id: string;
     if (MARKET_ENTITY_KINDS.includes(input.kind)) {
-      if (!uscc) throw badInput(`${field}.uscc is required for a ${input.kind}: market entities are keyed by their USCC (R6).`, { field: `${field}.uscc`, rule: 'R6' });
-      if (input.id && input.id !== uscc) throw badInput(`${field}.id must be empty or equal to the USCC for a ${input.kind}.`, { field: `${field}.id` });
+      if (!uscc)
+        throw badInput(`${field}.uscc is required for a ${input.kind}: market entities are keyed by their USCC (R6).`, {
+          field: `${field}.uscc`,
+          rule: 'R6',
+        });
+      if (input.id && input.id !== uscc)
+        throw badInput(`${field}.id must be empty or equal to the USCC for a ${input.kind}.`, { field: `${field}.id` });
       id = uscc;
     } else {
-      if (!input.id || !OWN_TARGET_ID.test(input.id)) throw badInput(`${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; at most 64) (R6).`, { field: `${field}.id`, rule: 'R6' });
+      if (!input.id || !OWN_TARGET_ID.test(input.id))
+        throw badInput(
+          `${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; at most 64) (R6).`,
+          { field: `${field}.id`, rule: 'R6' },
+        );
       id = input.id;
     }
     if (seen.has(id)) throw badInput(`${field}: id ${id} appears twice in this import.`, { field: `${field}.id` });
     seen.add(id);
     const name = requireText(input.name, `${field}.name`, 200);
-    if (!REGION_CODE.test(input.regionCode)) throw badInput(`${field}.regionCode '${input.regionCode}' is not a 6-digit GB/T 2260 region code.`, { field: `${field}.regionCode` });
-    if (!INDUSTRY_CODE.test(input.industryCode)) throw badInput(`${field}.industryCode '${input.industryCode}' is not a GB/T 4754 code.`, { field: `${field}.industryCode` });
+    if (!REGION_CODE.test(input.regionCode))
+      throw badInput(`${field}.regionCode '${input.regionCode}' is not a 6-digit GB/T 2260 region code.`, {
+        field: `${field}.regionCode`,
+      });
+    if (!INDUSTRY_CODE.test(input.industryCode))
+      throw badInput(`${field}.industryCode '${input.industryCode}' is not a GB/T 4754 code.`, {
+        field: `${field}.industryCode`,
+      });
     for (const key of ['penaltiesLast3Years', 'verifiedComplaints'] as const) {
-      if (!Number.isInteger(input[key]) || input[key] < 0) throw badInput(`${field}.${key} must be a whole number, 0 or more.`, { field: `${field}.${key}` });
+      if (!Number.isInteger(input[key]) || input[key] < 0)
+        throw badInput(`${field}.${key} must be a whole number, 0 or more.`, { field: `${field}.${key}` });
     }
-    return { id, kind: input.kind, uscc, name, regionCode: input.regionCode, industryCode: input.industryCode, creditLevel: input.creditLevel, riskLevel: input.riskLevel, penaltiesLast3Years: input.penaltiesLast3Years, verifiedComplaints: input.verifiedComplaints };
+    return {
+      id,
+      kind: input.kind,
+      uscc,
+      name,
+      regionCode: input.regionCode,
+      industryCode: input.industryCode,
+      creditLevel: input.creditLevel,
+      riskLevel: input.riskLevel,
+      penaltiesLast3Years: input.penaltiesLast3Years,
+      verifiedComplaints: input.verifiedComplaints,
+    };
   });
 }
 
@@ -399,7 +552,12 @@ function validateTargets(inputs: RosterTargetInput[]): CustomsTarget[] {
 /** A deterministic number stream for one record: SHA-256 of `seed/what/index/n`. */
 function rngFor(seed: string, ...parts: Array<string | number>): () => number {
   let n = 0;
-  return () => createHash('sha256').update(`${seed}/${parts.join('/')}/${n++}`).digest().readUIntBE(0, 6) / 2 ** 48;
+  return () =>
+    createHash('sha256')
+      .update(`${seed}/${parts.join('/')}/${n++}`)
+      .digest()
+      .readUIntBE(0, 6) /
+    2 ** 48;
 }
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 
@@ -430,15 +588,55 @@ const INDUSTRIES: ReadonlyArray<{ code: string; word: string }> = [
   { code: 'L72', word: '商务咨询' },
 ];
 
-const BRANDS = ['华申', '东港', '浦远', '洋泰', '申沪', '海捷', '联贸', '瑞通', '恒源', '嘉禾', '新航', '金桥', '远东', '汇丰达', '宏远', '中外运'];
+const BRANDS = [
+  '华申',
+  '东港',
+  '浦远',
+  '洋泰',
+  '申沪',
+  '海捷',
+  '联贸',
+  '瑞通',
+  '恒源',
+  '嘉禾',
+  '新航',
+  '金桥',
+  '远东',
+  '汇丰达',
+  '宏远',
+  '中外运',
+];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '朱', '马', '胡', '郭'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '军', '涛', '明', '超', '霞', '平', '刚', '桂英', '海燕', '建华'];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '磊',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '军',
+  '涛',
+  '明',
+  '超',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '海燕',
+  '建华',
+];
 
 /** Supervision domains of customs inspectors (R7); each checklist item names one. */
 export const CUSTOMS_DOMAINS = ['企业管理', '海关稽查', '保税监管', '商品检验', '食品安全', '知识产权保护'] as const;
 
 /** The demo checklist: customs' 随机抽查事项清单, citing the laws it rests on (R1). */
-const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' | 'validFrom' | 'validUntil' | 'changeReason' | 'closeReason'>> = [
+const CHECKLIST: ReadonlyArray<
+  Omit<CustomsChecklistItem, 'version' | 'status' | 'validFrom' | 'validUntil' | 'changeReason' | 'closeReason'>
+> = [
   {
     code: 'CUS-01',
     title: '报关单位备案信息情况检查',
@@ -456,8 +654,10 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-02',
     title: '企业信用状况及信用管理要求执行情况检查',
-    content: '核查企业是否持续符合所适用信用等级的管理要求，认证企业的内部控制、财务状况、守法规范和贸易安全标准执行情况。',
-    basis: '《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号）第七条、第十四条、第十九条；《中华人民共和国海关法》第八十六条',
+    content:
+      '核查企业是否持续符合所适用信用等级的管理要求，认证企业的内部控制、财务状况、守法规范和贸易安全标准执行情况。',
+    basis:
+      '《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号）第七条、第十四条、第十九条；《中华人民共和国海关法》第八十六条',
     inspectingBody: '上海海关企业管理和稽查处',
     targetKinds: ['ENTERPRISE'],
     method: 'ONLINE_MONITORING',
@@ -470,7 +670,8 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-03',
     title: '进出口货物申报真实性、准确性稽查',
-    content: '稽查进出口货物的品名、数量、价格、原产地、商品归类等申报要素是否真实、准确，与合同、发票、装箱单等单证是否相符。',
+    content:
+      '稽查进出口货物的品名、数量、价格、原产地、商品归类等申报要素是否真实、准确，与合同、发票、装箱单等单证是否相符。',
     basis: '《中华人民共和国海关法》第二十四条、第二十五条、第四十五条；《中华人民共和国海关稽查条例》第二条、第三条',
     inspectingBody: '上海海关及隶属海关',
     targetKinds: ['ENTERPRISE'],
@@ -498,8 +699,10 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-05',
     title: '保税货物及加工贸易监管情况检查',
-    content: '检查加工贸易料件、成品的进口、存储、加工、复出口和核销情况，保税货物是否擅自出售、转让、抵押或者移作他用。',
-    basis: '《中华人民共和国海关法》第三十二条、第三十三条；《中华人民共和国海关加工贸易货物监管办法》第二十二条、第三十条；《中华人民共和国海关稽查条例》第三条',
+    content:
+      '检查加工贸易料件、成品的进口、存储、加工、复出口和核销情况，保税货物是否擅自出售、转让、抵押或者移作他用。',
+    basis:
+      '《中华人民共和国海关法》第三十二条、第三十三条；《中华人民共和国海关加工贸易货物监管办法》第二十二条、第三十条；《中华人民共和国海关稽查条例》第三条',
     inspectingBody: '上海海关及隶属海关',
     targetKinds: ['ENTERPRISE'],
     method: 'ON_SITE',
@@ -512,8 +715,10 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-06',
     title: '进出口商品检验监督管理情况检查',
-    content: '检查法定检验的进出口商品是否经检验合格后销售、使用或者出口，是否存在擅自销售、使用未报检或者未经检验的商品的情形。',
-    basis: '《中华人民共和国进出口商品检验法》第五条、第十一条、第十五条、第三十三条；《中华人民共和国进出口商品检验法实施条例》第十二条',
+    content:
+      '检查法定检验的进出口商品是否经检验合格后销售、使用或者出口，是否存在擅自销售、使用未报检或者未经检验的商品的情形。',
+    basis:
+      '《中华人民共和国进出口商品检验法》第五条、第十一条、第十五条、第三十三条；《中华人民共和国进出口商品检验法实施条例》第十二条',
     inspectingBody: '上海海关及隶属海关',
     targetKinds: ['ENTERPRISE'],
     method: 'ON_SITE',
@@ -526,8 +731,10 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-07',
     title: '进出口食品生产经营企业监督检查',
-    content: '检查进口食品进口商、境外出口商审核制度及进口和销售记录，出口食品生产企业备案条件及质量安全管理体系运行情况。',
-    basis: '《中华人民共和国食品安全法》第九十一条至第九十九条；《中华人民共和国进出口食品安全管理办法》（海关总署令第249号）第二十三条、第五十一条',
+    content:
+      '检查进口食品进口商、境外出口商审核制度及进口和销售记录，出口食品生产企业备案条件及质量安全管理体系运行情况。',
+    basis:
+      '《中华人民共和国食品安全法》第九十一条至第九十九条；《中华人民共和国进出口食品安全管理办法》（海关总署令第249号）第二十三条、第五十一条',
     inspectingBody: '上海海关及隶属海关',
     targetKinds: ['ENTERPRISE'],
     method: 'ON_SITE',
@@ -540,8 +747,10 @@ const CHECKLIST: ReadonlyArray<Omit<CustomsChecklistItem, 'version' | 'status' |
   {
     code: 'CUS-08',
     title: '知识产权海关保护情况检查',
-    content: '检查进出口货物是否侵犯受法律、行政法规保护的知识产权，收发货人是否如实申报与进出口货物有关的知识产权状况并提交有关证明文件。',
-    basis: '《中华人民共和国知识产权海关保护条例》第三条、第四条、第二十八条；《中华人民共和国海关法》第四十四条、第九十一条',
+    content:
+      '检查进出口货物是否侵犯受法律、行政法规保护的知识产权，收发货人是否如实申报与进出口货物有关的知识产权状况并提交有关证明文件。',
+    basis:
+      '《中华人民共和国知识产权海关保护条例》第三条、第四条、第二十八条；《中华人民共和国海关法》第四十四条、第九十一条',
     inspectingBody: '上海海关及隶属海关',
     targetKinds: ['ENTERPRISE'],
     method: 'WRITTEN',
@@ -632,7 +841,9 @@ export function demoInspectors(seed: string): CustomsInspector[] {
     const rng = rngFor(seed, 'customs-inspector', i);
     const cityWide = i < n;
     const district = DISTRICTS[(i * 3) % DISTRICTS.length]!;
-    const domains = cityWide ? [CUSTOMS_DOMAINS[i]!, CUSTOMS_DOMAINS[(i + 1) % n]!] : [CUSTOMS_DOMAINS[i % n]!, ...(rng() < 0.5 ? [pick(rng, CUSTOMS_DOMAINS)] : [])];
+    const domains = cityWide
+      ? [CUSTOMS_DOMAINS[i]!, CUSTOMS_DOMAINS[(i + 1) % n]!]
+      : [CUSTOMS_DOMAINS[i % n]!, ...(rng() < 0.5 ? [pick(rng, CUSTOMS_DOMAINS)] : [])];
     const regionCode = cityWide ? '310000' : district.code;
     return {
       id: `${CODE}-i${String(i + 1).padStart(4, '0')}`,
@@ -659,7 +870,10 @@ export function demoExperts(seed: string): CustomsExpert[] {
       name: personName(rng),
       organisation,
       title: titles[i]!,
-      expertise: [CUSTOMS_DOMAINS[(2 * i) % CUSTOMS_DOMAINS.length]!, CUSTOMS_DOMAINS[(2 * i + 1) % CUSTOMS_DOMAINS.length]!].sort(),
+      expertise: [
+        CUSTOMS_DOMAINS[(2 * i) % CUSTOMS_DOMAINS.length]!,
+        CUSTOMS_DOMAINS[(2 * i + 1) % CUSTOMS_DOMAINS.length]!,
+      ].sort(),
       phone: phone(rng),
     };
   });
@@ -686,7 +900,11 @@ function matches(target: CustomsTarget, filter: RosterFilter | null | undefined)
 }
 
 /** Keyset paging over rows in id order: the rows after `after`, `first` of them. */
-function keysetPage<T extends { id: string }>(sorted: readonly T[], first: number, after: string | null | undefined): { rows: T[]; endCursor: string | null; hasMore: boolean } {
+function keysetPage<T extends { id: string }>(
+  sorted: readonly T[],
+  first: number,
+  after: string | null | undefined,
+): { rows: T[]; endCursor: string | null; hasMore: boolean } {
   let start = 0;
   if (after) {
     let lo = 0;
@@ -704,13 +922,32 @@ function keysetPage<T extends { id: string }>(sorted: readonly T[], first: numbe
 
 /** A page as the contract shapes it: nodes, pageInfo and totalCount, and the deprecated endCursor/hasMore. */
 function pageOf<T>(nodes: T[], page: { endCursor: string | null; hasMore: boolean }, totalCount: number) {
-  return { nodes, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore }, totalCount, endCursor: page.endCursor, hasMore: page.hasMore };
+  return {
+    nodes,
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore },
+    totalCount,
+    endCursor: page.endCursor,
+    hasMore: page.hasMore,
+  };
 }
 
 /** A page of results (in id order) after the id `after`. */
-function resultPageOf<T extends { id: string }, N>(all: readonly T[], first: number, after: string | null | undefined, map: (row: T) => N) {
-  const page = keysetPage([...all].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), first, after);
-  return { nodes: page.rows.map(map), pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore }, totalCount: all.length };
+function resultPageOf<T extends { id: string }, N>(
+  all: readonly T[],
+  first: number,
+  after: string | null | undefined,
+  map: (row: T) => N,
+) {
+  const page = keysetPage(
+    [...all].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    first,
+    after,
+  );
+  return {
+    nodes: page.rows.map(map),
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasMore },
+    totalCount: all.length,
+  };
 }
 
 /** A TSV cell: the contract's lines have tab-separated columns and end in a newline, so neither may occur in a value. */
@@ -748,7 +985,17 @@ class CustomsSystem {
     targetCount: number,
     readonly clock: () => Date,
   ) {
-    this.checklist = CHECKLIST.map((item) => ({ ...item, targetKinds: [...item.targetKinds], industries: [...item.industries], version: 1, status: 'CURRENT', validFrom: DEMO_VALID_FROM, validUntil: null, changeReason: null, closeReason: null }));
+    this.checklist = CHECKLIST.map((item) => ({
+      ...item,
+      targetKinds: [...item.targetKinds],
+      industries: [...item.industries],
+      version: 1,
+      status: 'CURRENT',
+      validFrom: DEMO_VALID_FROM,
+      validUntil: null,
+      changeReason: null,
+      closeReason: null,
+    }));
     this.targets = demoTargets(seed, targetCount).sort(byId);
     this.inspectors = demoInspectors(seed).sort(byId);
     this.experts = demoExperts(seed).sort(byId);
@@ -756,7 +1003,9 @@ class CustomsSystem {
   }
 
   currentChecklist(): CustomsChecklistItem[] {
-    return this.checklist.filter((i) => i.status === 'CURRENT').sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    return this.checklist
+      .filter((i) => i.status === 'CURRENT')
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
 
   allVersions(): CustomsChecklistItem[] {
@@ -793,7 +1042,8 @@ class CustomsSystem {
 
   /** R24: results written back, checked first, then stored all or none; a known key answers its record. */
   record(inputs: ResultInput[], actor: string): Array<{ idempotencyKey: string; resultId: string; created: boolean }> {
-    if (inputs.length === 0 || inputs.length > RESULT_BATCH_MAX) throw badInput(`input: 1 to ${RESULT_BATCH_MAX} results per call.`, { field: 'input' });
+    if (inputs.length === 0 || inputs.length > RESULT_BATCH_MAX)
+      throw badInput(`input: 1 to ${RESULT_BATCH_MAX} results per call.`, { field: 'input' });
     const current = this.outcomes.filter((o) => o.status === 'CURRENT');
     const normalised = inputs.map((input, i) => {
       const field = `input[${i}]`;
@@ -803,16 +1053,29 @@ class CustomsSystem {
       const uscc = input.uscc ? assertUscc(input.uscc, `${field}.uscc`) : null;
       const item = this.checklist.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
       if (!item || item.status === 'REPEALED') {
-        throw badInput(`${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${CODE} checklist; each department records its own items (R24).`, { field: `${field}.itemCode`, rule: 'R24' });
+        throw badInput(
+          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${CODE} checklist; each department records its own items (R24).`,
+          { field: `${field}.itemCode`, rule: 'R24' },
+        );
       }
       if (!current.some((o) => o.code === input.outcome)) {
-        throw badInput(`${field}.outcome '${input.outcome}' is not in the ${CODE} outcome dictionary (${current.map((o) => o.code).join(', ')}).`, { field: `${field}.outcome` });
+        throw badInput(
+          `${field}.outcome '${input.outcome}' is not in the ${CODE} outcome dictionary (${current.map((o) => o.code).join(', ')}).`,
+          { field: `${field}.outcome` },
+        );
       }
-      if (!DAY.test(input.inspectedOn) || Number.isNaN(Date.parse(`${input.inspectedOn}T00:00:00Z`))) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
-      if (input.inspectors.length === 0) throw badInput(`${field}.inspectors: name the inspectors who checked (R18).`, { field: `${field}.inspectors` });
+      if (!DAY.test(input.inspectedOn) || Number.isNaN(Date.parse(`${input.inspectedOn}T00:00:00Z`)))
+        throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, {
+          field: `${field}.inspectedOn`,
+        });
+      if (input.inspectors.length === 0)
+        throw badInput(`${field}.inspectors: name the inspectors who checked (R18).`, { field: `${field}.inspectors` });
       if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
       if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
-      if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200)) throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
+      if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200))
+        throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, {
+          field: `${field}.evidence`,
+        });
       return { ...input, uscc };
     });
     // Everything is decided before anything is stored: one refused result stores none of the batch.
@@ -822,7 +1085,11 @@ class CustomsSystem {
       const existing = this.resultByKey.get(input.idempotencyKey) ?? fresh.get(input.idempotencyKey);
       if (existing) {
         if (!sameContent(existing, input)) {
-          throw fail('CONFLICT', `input[${i}]: idempotency key ${input.idempotencyKey} was used for a different result (${existing.id}); nothing was written.`, { field: `input[${i}].idempotencyKey` });
+          throw fail(
+            'CONFLICT',
+            `input[${i}]: idempotency key ${input.idempotencyKey} was used for a different result (${existing.id}); nothing was written.`,
+            { field: `input[${i}].idempotencyKey` },
+          );
         }
         return { idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false };
       }
@@ -846,7 +1113,8 @@ class CustomsSystem {
         penaltyUnderGeneralProcedure: input.penaltyUnderGeneralProcedure === true,
         statutoryCheckFailed: input.statutoryCheckFailed === true,
         // R27: these become dishonesty records once published.
-        dishonesty: outcome.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
+        dishonesty:
+          outcome.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
         status: 'RECORDED',
         recordedAt: now,
         recordedBy: actor,
@@ -870,7 +1138,12 @@ class CustomsSystem {
   }
 
   /** R25: moves results from one status to the next, all or none. */
-  advance(ids: string[], from: StoredResult['status'], apply: (row: StoredResult) => void, what: string): StoredResult[] {
+  advance(
+    ids: string[],
+    from: StoredResult['status'],
+    apply: (row: StoredResult) => void,
+    what: string,
+  ): StoredResult[] {
     if (ids.length === 0) throw badInput('ids: name at least one result.', { field: 'ids' });
     const rows = ids.map((id) => {
       const row = this.results.find((r) => r.id === id);
@@ -878,7 +1151,12 @@ class CustomsSystem {
       return row;
     });
     const wrong = rows.find((r) => r.status !== from);
-    if (wrong) throw fail('CONFLICT', `Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`, { field: 'ids' });
+    if (wrong)
+      throw fail(
+        'CONFLICT',
+        `Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`,
+        { field: 'ids' },
+      );
     rows.forEach(apply);
     return rows;
   }
@@ -887,9 +1165,15 @@ class CustomsSystem {
   correct(id: string, outcomeCode: string, notes: string | null, reason: string, actor: string): StoredResult {
     const original = this.results.find((r) => r.id === id);
     if (!original) throw fail('NOT_FOUND', `No ${CODE} result ${id}.`, { field: 'id' });
-    if (original.status !== 'PUBLISHED') throw fail('CONFLICT', `Result ${id} is ${original.status}: only a published result is corrected by a new record (R28).`, { rule: 'R28' });
+    if (original.status !== 'PUBLISHED')
+      throw fail(
+        'CONFLICT',
+        `Result ${id} is ${original.status}: only a published result is corrected by a new record (R28).`,
+        { rule: 'R28' },
+      );
     const outcome = this.outcomes.find((o) => o.code === outcomeCode && o.status === 'CURRENT');
-    if (!outcome) throw badInput(`outcome '${outcomeCode}' is not in the ${CODE} outcome dictionary.`, { field: 'outcome' });
+    if (!outcome)
+      throw badInput(`outcome '${outcomeCode}' is not in the ${CODE} outcome dictionary.`, { field: 'outcome' });
     const now = this.clock();
     const row: StoredResult = {
       ...original,
@@ -915,11 +1199,18 @@ class CustomsSystem {
   }
 
   defineOutcome(code: string, label: string, dishonesty: boolean): CustomsOutcome {
-    if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code)) throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
+    if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code))
+      throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
     const text = requireText(label, 'label', 100, 'the outcome as published');
     const current = this.outcomes.find((o) => o.code === code && o.status === 'CURRENT');
     if (current) current.status = 'SUPERSEDED';
-    const row: CustomsOutcome = { code, version: (current?.version ?? 0) + 1, label: text, dishonesty, status: 'CURRENT' };
+    const row: CustomsOutcome = {
+      code,
+      version: (current?.version ?? 0) + 1,
+      label: text,
+      dishonesty,
+      status: 'CURRENT',
+    };
     this.outcomes.push(row);
     return row;
   }
@@ -935,9 +1226,22 @@ class CustomsSystem {
 
 const toItem = (item: CustomsChecklistItem) => ({ __typename: `${PREFIX}ChecklistItem`, department: CODE, ...item });
 const toTarget = (t: CustomsTarget) => ({ __typename: `${PREFIX}Target`, department: CODE, ...t });
-const toInspector = (i: CustomsInspector, showPrivate: boolean) => ({ __typename: `${PREFIX}Inspector`, department: CODE, ...i, phone: showPrivate ? i.phone : null });
-const toExpert = (e: CustomsExpert, showPrivate: boolean) => ({ department: CODE, ...e, phone: showPrivate ? e.phone : null });
-const toResult = (r: StoredResult, showPrivate: boolean) => ({ department: CODE, ...r, confidentialNotes: showPrivate ? r.confidentialNotes : null });
+const toInspector = (i: CustomsInspector, showPrivate: boolean) => ({
+  __typename: `${PREFIX}Inspector`,
+  department: CODE,
+  ...i,
+  phone: showPrivate ? i.phone : null,
+});
+const toExpert = (e: CustomsExpert, showPrivate: boolean) => ({
+  department: CODE,
+  ...e,
+  phone: showPrivate ? e.phone : null,
+});
+const toResult = (r: StoredResult, showPrivate: boolean) => ({
+  department: CODE,
+  ...r,
+  confidentialNotes: showPrivate ? r.confidentialNotes : null,
+});
 
 function toView(uscc: string, row: CustomsTarget | null) {
   return {
@@ -962,11 +1266,13 @@ const DateTimeISO = new GraphQLScalarType({
   },
   parseValue: (value) => {
     const date = new Date(String(value));
-    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new TypeError('DateTimeISO expects an ISO 8601 date-time string');
+    if (typeof value !== 'string' || Number.isNaN(date.getTime()))
+      throw new TypeError('DateTimeISO expects an ISO 8601 date-time string');
     return date;
   },
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING || Number.isNaN(new Date(ast.value).getTime())) throw new TypeError('DateTimeISO expects an ISO 8601 date-time string');
+    if (ast.kind !== Kind.STRING || Number.isNaN(new Date(ast.value).getTime()))
+      throw new TypeError('DateTimeISO expects an ISO 8601 date-time string');
     return new Date(ast.value);
   },
 });
@@ -1023,8 +1329,20 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
     const page = keysetPage(rows, first, after);
     return pageOf(page.rows.map(toTarget), page, rows.length);
   };
-  const resultList = (filter: { taskId?: string | null; uscc?: string | null; status?: string | null }, first: number, after: string | null | undefined) =>
-    system.results.filter((r) => (!filter.taskId || r.taskId === filter.taskId) && (!filter.uscc || r.uscc === filter.uscc) && (!filter.status || r.status === filter.status) && (!after || r.id > after)).slice(0, first);
+  const resultList = (
+    filter: { taskId?: string | null; uscc?: string | null; status?: string | null },
+    first: number,
+    after: string | null | undefined,
+  ) =>
+    system.results
+      .filter(
+        (r) =>
+          (!filter.taskId || r.taskId === filter.taskId) &&
+          (!filter.uscc || r.uscc === filter.uscc) &&
+          (!filter.status || r.status === filter.status) &&
+          (!after || r.id > after),
+      )
+      .slice(0, first);
 
   return {
     DateTimeISO,
@@ -1038,10 +1356,13 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
     },
 
     [`${PREFIX}Query`]: {
-      checklist: (_: unknown, args: { includeHistory: boolean }) => (args.includeHistory ? system.allVersions() : system.currentChecklist()).map(toItem),
+      checklist: (_: unknown, args: { includeHistory: boolean }) =>
+        (args.includeHistory ? system.allVersions() : system.currentChecklist()).map(toItem),
       checklistItem: (_: unknown, args: { code: string; version?: number | null }) => {
         const versions = system.checklist.filter((i) => i.code === args.code);
-        const item = args.version ? versions.find((i) => i.version === args.version) : versions.sort((a, b) => b.version - a.version)[0];
+        const item = args.version
+          ? versions.find((i) => i.version === args.version)
+          : versions.sort((a, b) => b.version - a.version)[0];
         return item ? toItem(item) : null;
       },
       targets: (_: unknown, args: PageArgs & { filter?: RosterFilter | null }, ctx: Context) => {
@@ -1059,7 +1380,13 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
         for (const t of page.rows) {
           tsv += `${[t.id, t.kind, t.uscc, t.regionCode, t.industryCode, t.creditLevel, t.riskLevel, t.penaltiesLast3Years, t.verifiedComplaints].map(cell).join('\t')}\n`;
         }
-        return { columns: [...ROSTER_ROW_COLUMNS], tsv, count: page.rows.length, endCursor: page.endCursor, hasMore: page.hasMore };
+        return {
+          columns: [...ROSTER_ROW_COLUMNS],
+          tsv,
+          count: page.rows.length,
+          endCursor: page.endCursor,
+          hasMore: page.hasMore,
+        };
       },
       target: (_: unknown, args: { id: string }, ctx: Context) => {
         assertCanReadRoster(ctx.identity);
@@ -1068,30 +1395,68 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
       },
       inspectors: (_: unknown, args: PageArgs & { qualifiedOnly: boolean; domain?: string | null }, ctx: Context) => {
         assertCanReadRoster(ctx.identity);
-        const rows = system.inspectors.filter((i) => (!args.domain || i.domains.includes(args.domain)) && (!args.qualifiedOnly || i.qualified));
+        const rows = system.inspectors.filter(
+          (i) => (!args.domain || i.domains.includes(args.domain)) && (!args.qualifiedOnly || i.qualified),
+        );
         const page = keysetPage(rows, pageSize(args.first, PAGE_MAX), args.after);
-        return pageOf(page.rows.map((i) => toInspector(i, seesPrivate(ctx.identity))), page, rows.length);
+        return pageOf(
+          page.rows.map((i) => toInspector(i, seesPrivate(ctx.identity))),
+          page,
+          rows.length,
+        );
       },
       experts: (_: unknown, args: PageArgs & { expertise?: string | null }, ctx: Context) => {
         assertCanReadRoster(ctx.identity);
         const rows = system.experts.filter((e) => !args.expertise || e.expertise.includes(args.expertise));
         const page = keysetPage(rows, pageSize(args.first, PAGE_MAX), args.after);
-        return pageOf(page.rows.map((e) => toExpert(e, seesPrivate(ctx.identity))), page, rows.length);
+        return pageOf(
+          page.rows.map((e) => toExpert(e, seesPrivate(ctx.identity))),
+          page,
+          rows.length,
+        );
       },
-      results: (_: unknown, args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null }, ctx: Context) => {
+      results: (
+        _: unknown,
+        args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null },
+        ctx: Context,
+      ) => {
         assertCanReadRoster(ctx.identity);
-        if (args.first < 1 || args.first > 1000) throw badInput('first must be between 1 and 1000.', { field: 'first' });
+        if (args.first < 1 || args.first > 1000)
+          throw badInput('first must be between 1 and 1000.', { field: 'first' });
         const uscc = args.uscc ? assertUscc(args.uscc, 'uscc') : null;
-        return resultList({ taskId: args.taskId, uscc, status: args.status }, args.first, args.after).map((r) => toResult(r, seesConfidential(ctx.identity)));
+        return resultList({ taskId: args.taskId, uscc, status: args.status }, args.first, args.after).map((r) =>
+          toResult(r, seesConfidential(ctx.identity)),
+        );
       },
-      resultPage: (_: unknown, args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null }, ctx: Context) => {
+      resultPage: (
+        _: unknown,
+        args: PageArgs & { status?: string | null; uscc?: string | null; taskId?: string | null },
+        ctx: Context,
+      ) => {
         assertCanReadRoster(ctx.identity);
-        const filter = { taskId: args.taskId, uscc: args.uscc ? assertUscc(args.uscc, 'uscc') : null, status: args.status };
-        return resultPageOf(resultList(filter, Number.MAX_SAFE_INTEGER, null), pageSize(args.first, 1000), args.after, (r) => toResult(r, seesConfidential(ctx.identity)));
+        const filter = {
+          taskId: args.taskId,
+          uscc: args.uscc ? assertUscc(args.uscc, 'uscc') : null,
+          status: args.status,
+        };
+        return resultPageOf(
+          resultList(filter, Number.MAX_SAFE_INTEGER, null),
+          pageSize(args.first, 1000),
+          args.after,
+          (r) => toResult(r, seesConfidential(ctx.identity)),
+        );
       },
-      publishedResults: (_: unknown, args: { uscc: string }) => resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, 1000, null).map((r) => toResult(r, false)),
+      publishedResults: (_: unknown, args: { uscc: string }) =>
+        resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, 1000, null).map((r) =>
+          toResult(r, false),
+        ),
       publishedResultPage: (_: unknown, args: PageArgs & { uscc: string }) =>
-        resultPageOf(resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, Number.MAX_SAFE_INTEGER, null), pageSize(args.first, 1000), args.after, (r) => toResult(r, false)),
+        resultPageOf(
+          resultList({ uscc: assertUscc(args.uscc, 'uscc'), status: 'PUBLISHED' }, Number.MAX_SAFE_INTEGER, null),
+          pageSize(args.first, 1000),
+          args.after,
+          (r) => toResult(r, false),
+        ),
       outcomes: () => system.sortedOutcomes(),
     },
 
@@ -1106,7 +1471,12 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
     [`${PREFIX}View`]: {
       applicableItems: async (view: { uscc: string }, _: unknown, ctx: Context) => {
         const row = await ctx.targetsByUscc.load(view.uscc);
-        return row ? system.currentChecklist().filter((item) => itemAppliesTo(item, row)).map(toItem) : [];
+        return row
+          ? system
+              .currentChecklist()
+              .filter((item) => itemAppliesTo(item, row))
+              .map(toItem)
+          : [];
       },
       dishonestyRecords: (view: { uscc: string }) =>
         system.results
@@ -1118,21 +1488,57 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
     Mutation: {
       [`${CODE}AddChecklistItem`]: (_: unknown, args: { code: string; input: ChecklistItemInput }, ctx: Context) => {
         assertWriter(ctx.identity);
-        if (!ITEM_CODE.test(args.code)) throw badInput(`code '${args.code}': use uppercase letters, digits and dashes, starting with a letter (e.g. CUS-21).`, { field: 'code' });
-        if (system.checklist.some((i) => i.code === args.code)) throw fail('CONFLICT', `Checklist item ${args.code} exists already: revise it to make a new version (R5).`, { field: 'code', rule: 'R5' });
-        const item: CustomsChecklistItem = { code: args.code, version: 1, ...validateItem(args.input), status: 'CURRENT', validFrom: system.clock(), validUntil: null, changeReason: null, closeReason: null };
+        if (!ITEM_CODE.test(args.code))
+          throw badInput(
+            `code '${args.code}': use uppercase letters, digits and dashes, starting with a letter (e.g. CUS-21).`,
+            { field: 'code' },
+          );
+        if (system.checklist.some((i) => i.code === args.code))
+          throw fail('CONFLICT', `Checklist item ${args.code} exists already: revise it to make a new version (R5).`, {
+            field: 'code',
+            rule: 'R5',
+          });
+        const item: CustomsChecklistItem = {
+          code: args.code,
+          version: 1,
+          ...validateItem(args.input),
+          status: 'CURRENT',
+          validFrom: system.clock(),
+          validUntil: null,
+          changeReason: null,
+          closeReason: null,
+        };
         system.checklist.push(item);
         return toItem(item);
       },
-      [`${CODE}ReviseChecklistItem`]: (_: unknown, args: { code: string; input: ChecklistItemInput; reason: string }, ctx: Context) => {
+      [`${CODE}ReviseChecklistItem`]: (
+        _: unknown,
+        args: { code: string; input: ChecklistItemInput; reason: string },
+        ctx: Context,
+      ) => {
         assertWriter(ctx.identity);
-        const reason = requireText(args.reason, 'reason', 10_000, 'say which change of law (立改废释) makes the new version');
+        const reason = requireText(
+          args.reason,
+          'reason',
+          10_000,
+          'say which change of law (立改废释) makes the new version',
+        );
         const content = validateItem(args.input);
         const current = system.checklist.find((i) => i.code === args.code && i.status === 'CURRENT');
-        if (!current) throw fail('NOT_FOUND', `No item ${args.code} in force in the ${CODE} checklist.`, { field: 'code' });
+        if (!current)
+          throw fail('NOT_FOUND', `No item ${args.code} in force in the ${CODE} checklist.`, { field: 'code' });
         const now = system.clock();
         Object.assign(current, { status: 'SUPERSEDED', validUntil: now, closeReason: reason });
-        const next: CustomsChecklistItem = { code: args.code, version: current.version + 1, ...content, status: 'CURRENT', validFrom: now, validUntil: null, changeReason: reason, closeReason: null };
+        const next: CustomsChecklistItem = {
+          code: args.code,
+          version: current.version + 1,
+          ...content,
+          status: 'CURRENT',
+          validFrom: now,
+          validUntil: null,
+          changeReason: reason,
+          closeReason: null,
+        };
         system.checklist.push(next);
         return toItem(next);
       },
@@ -1140,13 +1546,17 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
         assertWriter(ctx.identity);
         const reason = requireText(args.reason, 'reason', 10_000, 'say which change of law repeals the item');
         const current = system.checklist.find((i) => i.code === args.code && i.status === 'CURRENT');
-        if (!current) throw fail('NOT_FOUND', `No item ${args.code} in force in the ${CODE} checklist.`, { field: 'code' });
+        if (!current)
+          throw fail('NOT_FOUND', `No item ${args.code} in force in the ${CODE} checklist.`, { field: 'code' });
         Object.assign(current, { status: 'REPEALED', validUntil: system.clock(), closeReason: reason });
         return toItem(current);
       },
       [`${CODE}ImportTargets`]: (_: unknown, args: { targets: RosterTargetInput[] }, ctx: Context) => {
         assertWriter(ctx.identity);
-        if (args.targets.length > IMPORT_MAX) throw badInput(`targets: at most ${IMPORT_MAX} rows per call, got ${args.targets.length}.`, { field: 'targets' });
+        if (args.targets.length > IMPORT_MAX)
+          throw badInput(`targets: at most ${IMPORT_MAX} rows per call, got ${args.targets.length}.`, {
+            field: 'targets',
+          });
         return system.upsertTargets(validateTargets(args.targets));
       },
       [`${CODE}RecordResults`]: (_: unknown, args: { input: ResultInput[] }, ctx: Context) => {
@@ -1157,18 +1567,40 @@ function createResolvers(system: CustomsSystem, stats: CustomsStats): GraphQLRes
       [`${CODE}ApproveResults`]: (_: unknown, args: { ids: string[] }, ctx: Context) => {
         assertWriter(ctx.identity);
         const now = system.clock();
-        return system.advance(args.ids, 'RECORDED', (r) => Object.assign(r, { status: 'APPROVED', approvedAt: now, approvedBy: ctx.identity.subject }), 'approved').map((r) => toResult(r, true));
+        return system
+          .advance(
+            args.ids,
+            'RECORDED',
+            (r) => Object.assign(r, { status: 'APPROVED', approvedAt: now, approvedBy: ctx.identity.subject }),
+            'approved',
+          )
+          .map((r) => toResult(r, true));
       },
       [`${CODE}PublishResults`]: (_: unknown, args: { ids: string[] }, ctx: Context) => {
         assertWriter(ctx.identity);
         const now = system.clock();
-        return system.advance(args.ids, 'APPROVED', (r) => Object.assign(r, { status: 'PUBLISHED', publishedAt: now }), 'published').map((r) => toResult(r, true));
+        return system
+          .advance(
+            args.ids,
+            'APPROVED',
+            (r) => Object.assign(r, { status: 'PUBLISHED', publishedAt: now }),
+            'published',
+          )
+          .map((r) => toResult(r, true));
       },
-      [`${CODE}DefineOutcome`]: (_: unknown, args: { code: string; label: string; dishonesty: boolean }, ctx: Context) => {
+      [`${CODE}DefineOutcome`]: (
+        _: unknown,
+        args: { code: string; label: string; dishonesty: boolean },
+        ctx: Context,
+      ) => {
         assertWriter(ctx.identity);
         return system.defineOutcome(args.code, args.label, args.dishonesty);
       },
-      [`${CODE}CorrectResult`]: (_: unknown, args: { id: string; outcome: string; notes?: string | null; reason: string }, ctx: Context) => {
+      [`${CODE}CorrectResult`]: (
+        _: unknown,
+        args: { id: string; outcome: string; notes?: string | null; reason: string },
+        ctx: Context,
+      ) => {
         assertWriter(ctx.identity, ['PRINCIPAL_HEAD']);
         const reason = requireText(args.reason, 'reason', 2000, 'say what error was proven');
         return toResult(system.correct(args.id, args.outcome, args.notes ?? null, reason, ctx.identity.subject), true);
@@ -1196,7 +1628,9 @@ function resolversFor(schema: GraphQLSchema, resolvers: GraphQLResolverMap<Conte
     }
     if (!isObjectType(type)) continue;
     const fields = type.getFields();
-    kept[typeName] = Object.fromEntries(Object.entries(config).filter(([name]) => name.startsWith('__') || name in fields)) as never;
+    kept[typeName] = Object.fromEntries(
+      Object.entries(config).filter(([name]) => name.startsWith('__') || name in fields),
+    ) as never;
   }
   return kept;
 }
@@ -1250,11 +1684,18 @@ export interface CustomsSubgraph {
 
 export async function startCustomsSubgraph(options: CustomsSubgraphOptions): Promise<CustomsSubgraph> {
   const sdl = options.sdlTransform ? options.sdlTransform(customsSdl()) : customsSdl();
-  const system = new CustomsSystem(options.seed ?? 'customs-demo', options.targets ?? 60, options.clock ?? (() => new Date()));
+  const system = new CustomsSystem(
+    options.seed ?? 'customs-demo',
+    options.targets ?? 60,
+    options.clock ?? (() => new Date()),
+  );
   const stats: CustomsStats = { requests: 0, entityBatches: [], writeBacks: 0 };
   const typeDefs = parse(sdl);
   const bare = buildSubgraphSchema({ typeDefs });
-  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolversFor(bare, createResolvers(system, stats)) as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: resolversFor(bare, createResolvers(system, stats)) as GraphQLResolverMap<unknown>,
+  });
   const keys = createLocalJWKSet(options.jwks as JSONWebKeySet);
   const settings = { issuer: options.issuer, audience: options.audience };
 
@@ -1264,7 +1705,11 @@ export async function startCustomsSubgraph(options: CustomsSubgraphOptions): Pro
     res.json({ status: 'ok', service: CODE });
   });
   const httpServer = http.createServer(app);
-  const server = new ApolloServer<Context>({ schema, includeStacktraceInErrorResponses: false, plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()] });
+  const server = new ApolloServer<Context>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
   await server.start();
   app.use(
     '/graphql',

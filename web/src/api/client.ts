@@ -31,11 +31,17 @@ export class HubError extends Error {
  */
 export function partError(answer: { errors: readonly GraphQLErrorBody[] }, what: string): HubError {
   const first = answer.errors[0];
-  return first ? new HubError(String(first.extensions?.code ?? 'ERROR'), first.message, [...answer.errors]) : new HubError('NOT_FOUND', `未找到${what}。`);
+  return first
+    ? new HubError(String(first.extensions?.code ?? 'ERROR'), first.message, [...answer.errors])
+    : new HubError('NOT_FOUND', `未找到${what}。`);
 }
 
 /** A part of an answer, or the hub's refusal of it (`partError`). */
-export function required<T>(answer: { errors: readonly GraphQLErrorBody[] }, value: T | null | undefined, what: string): T {
+export function required<T>(
+  answer: { errors: readonly GraphQLErrorBody[] },
+  value: T | null | undefined,
+  what: string,
+): T {
   if (value === null || value === undefined) throw partError(answer, what);
   return value;
 }
@@ -54,8 +60,13 @@ export function operationDocument(name: string, department?: string): string {
   const operation = operations[name];
   if (!operation) throw new Error(`No stored operation ${name} in operations/web/.`);
   if (!operation.template) return operation.text;
-  if (!department || !DEPARTMENT_CODE.test(department)) throw new Error(`${name} is sent once per department: name a department code.`);
-  return operation.text.split(DEPARTMENT_PLACEHOLDER).join(department).split(placeholderPascal).join(pascal(department));
+  if (!department || !DEPARTMENT_CODE.test(department))
+    throw new Error(`${name} is sent once per department: name a department code.`);
+  return operation.text
+    .split(DEPARTMENT_PLACEHOLDER)
+    .join(department)
+    .split(placeholderPascal)
+    .join(pascal(department));
 }
 
 /** What a stored operation answers (its generated type, web/src/api/generated.ts). */
@@ -64,12 +75,15 @@ export type ResultOf<N extends WebOperationName> = WebOperations[N]['result'];
 export type VariablesOf<N extends WebOperationName> = WebOperations[N]['variables'];
 
 /** `run`'s options: a department template needs the department it is sent for. */
-export type RunOptions<N extends WebOperationName> = { signal?: AbortSignal } & (WebOperations[N]['template'] extends true ? { department: string } : { department?: never });
+export type RunOptions<N extends WebOperationName> = {
+  signal?: AbortSignal;
+} & (WebOperations[N]['template'] extends true ? { department: string } : { department?: never });
 
 /** `run`'s arguments after the name: the variables may be left out when none is required. */
-export type RunArgs<N extends WebOperationName> = {} extends VariablesOf<N>
-  ? [variables?: VariablesOf<N>, options?: RunOptions<N>]
-  : [variables: VariablesOf<N>, options?: RunOptions<N>];
+export type RunArgs<N extends WebOperationName> =
+  {} extends VariablesOf<N>
+    ? [variables?: VariablesOf<N>, options?: RunOptions<N>]
+    : [variables: VariablesOf<N>, options?: RunOptions<N>];
 
 /**
  * Sends a stored operation: those of public.graphql as the public, the others with the
@@ -78,15 +92,26 @@ export type RunArgs<N extends WebOperationName> = {} extends VariablesOf<N>
  * signs the page out, so the next request is the public's. The name types the variables and the
  * answer (generated from the schema, `npm run codegen`).
  */
-export async function run<N extends WebOperationName>(name: N, ...[variables = {} as VariablesOf<N>, options = {} as RunOptions<N>]: RunArgs<N>): Promise<Answer<ResultOf<N>>> {
+export async function run<N extends WebOperationName>(
+  name: N,
+  ...[variables = {} as VariablesOf<N>, options = {} as RunOptions<N>]: RunArgs<N>
+): Promise<Answer<ResultOf<N>>> {
   // operations/web/public.graphql goes as the public's, so the public page shows what the public sees.
   const session = operations[name]?.public ? null : currentSession();
   let response: Response;
   try {
     response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(session ? { authorization: `Bearer ${session.token}` } : {}) },
-      body: JSON.stringify({ operationName: name, query: operationDocument(name, (options as { department?: string }).department), variables }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+      },
+      body: JSON.stringify({
+        operationName: name,
+        query: operationDocument(name, (options as { department?: string }).department),
+        variables,
+      }),
       signal: options.signal,
     });
   } catch (error) {
@@ -103,19 +128,40 @@ export async function run<N extends WebOperationName>(name: N, ...[variables = {
   if (errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && session) signOut('expired');
   if (body.data === undefined || body.data === null) {
     const first = errors[0];
-    throw new HubError(first?.extensions?.code ?? `HTTP_${response.status}`, first?.message ?? `HTTP ${response.status}`, errors);
+    throw new HubError(
+      first?.extensions?.code ?? `HTTP_${response.status}`,
+      first?.message ?? `HTTP ${response.status}`,
+      errors,
+    );
   }
   return { data: body.data, errors };
 }
 
 /** The stored operations sent once per department (department templates). */
-export type TemplateName = { [N in WebOperationName]: WebOperations[N]['template'] extends true ? N : never }[WebOperationName];
+export type TemplateName = {
+  [N in WebOperationName]: WebOperations[N]['template'] extends true ? N : never;
+}[WebOperationName];
 
 /** Sends a department template to every department at once; each answer or failure, by code. */
-export async function runForDepartments<N extends TemplateName>(name: N, departments: readonly string[], variables: VariablesOf<N> = {} as VariablesOf<N>): Promise<Map<string, Answer<ResultOf<N>> | HubError>> {
-  const send = run as (name: N, variables: VariablesOf<N>, options: { department: string }) => Promise<Answer<ResultOf<N>>>;
+export async function runForDepartments<N extends TemplateName>(
+  name: N,
+  departments: readonly string[],
+  variables: VariablesOf<N> = {} as VariablesOf<N>,
+): Promise<Map<string, Answer<ResultOf<N>> | HubError>> {
+  const send = run as (
+    name: N,
+    variables: VariablesOf<N>,
+    options: { department: string },
+  ) => Promise<Answer<ResultOf<N>>>;
   const settled = await Promise.allSettled(departments.map((department) => send(name, variables, { department })));
   return new Map(
-    settled.map((s, i) => [departments[i]!, s.status === 'fulfilled' ? s.value : s.reason instanceof HubError ? s.reason : new HubError('NETWORK', String(s.reason))]),
+    settled.map((s, i) => [
+      departments[i]!,
+      s.status === 'fulfilled'
+        ? s.value
+        : s.reason instanceof HubError
+          ? s.reason
+          : new HubError('NETWORK', String(s.reason)),
+    ]),
   );
 }

@@ -27,7 +27,11 @@ let config: Promise<AuthConfig> | null = null;
 /** Where to sign in, as the gateway says (null issuer: no provider configured, tokens only). */
 export function authConfig(): Promise<AuthConfig> {
   config ??= fetch('/auth/config.json', { headers: { accept: 'application/json' } })
-    .then((r) => (r.ok ? (r.json() as Promise<AuthConfig>) : { issuer: null, clientId: '', resource: '', scope: '', roleClaim: 'role', deptClaim: 'dept' }))
+    .then((r) =>
+      r.ok
+        ? (r.json() as Promise<AuthConfig>)
+        : { issuer: null, clientId: '', resource: '', scope: '', roleClaim: 'role', deptClaim: 'dept' },
+    )
     .catch((error: unknown) => {
       config = null;
       throw error;
@@ -37,7 +41,9 @@ export function authConfig(): Promise<AuthConfig> {
 
 /** Plain http only to a provider on this machine (the quick start's); anywhere else https. */
 function transport(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
-  return issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) ? { [oauth.allowInsecureRequests]: true } : {};
+  return issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)
+    ? { [oauth.allowInsecureRequests]: true }
+    : {};
 }
 
 async function provider(issuerUrl: string): Promise<{ as: oauth.AuthorizationServer; issuer: URL }> {
@@ -75,7 +81,11 @@ export async function startSignIn(next: string): Promise<void> {
 
 /** On CALLBACK_PATH: exchanges the code for the tokens; returns the access token and where to go next. */
 export async function finishSignIn(current: URL): Promise<{ accessToken: string; next: string }> {
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as { codeVerifier: string; state: string; next: string } | null;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as {
+    codeVerifier: string;
+    state: string;
+    next: string;
+  } | null;
   sessionStorage.removeItem(PENDING);
   if (!pending) throw new Error('这次登录不是从本页面开始的（或已经完成），请重新登录。');
   const settings = await authConfig();
@@ -86,13 +96,24 @@ export async function finishSignIn(current: URL): Promise<{ accessToken: string;
   try {
     parameters = oauth.validateAuthResponse(as, client, current, pending.state);
   } catch (error) {
-    const description = error instanceof oauth.AuthorizationResponseError ? error.error_description ?? error.error : (error as Error).message;
+    const description =
+      error instanceof oauth.AuthorizationResponseError
+        ? (error.error_description ?? error.error)
+        : (error as Error).message;
     throw new Error(`统一身份认证没有完成登录：${description}`);
   }
-  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), parameters, redirectUri(), pending.codeVerifier, {
-    additionalParameters: { resource: settings.resource },
-    ...transport(issuer),
-  });
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.None(),
+    parameters,
+    redirectUri(),
+    pending.codeVerifier,
+    {
+      additionalParameters: { resource: settings.resource },
+      ...transport(issuer),
+    },
+  );
   const result = await oauth.processAuthorizationCodeResponse(as, client, response);
   if (result.id_token) sessionStorage.setItem(ID_TOKEN, result.id_token);
   return { accessToken: result.access_token, next: pagePath(pending.next) };

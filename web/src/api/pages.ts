@@ -22,7 +22,11 @@ export function pageOf<D, F extends PageField<D>>(answer: Answer<D>, field: F): 
   const page = answer.data?.[field] as Page<NodeOf<D, F>> | null | undefined;
   if (page) return page;
   const error = answer.errors.find((e) => e.path?.[0] === field) ?? answer.errors[0];
-  throw new HubError(String(error?.extensions?.code ?? 'ERROR'), error?.message ?? `${String(field)} was not answered.`, answer.errors);
+  throw new HubError(
+    String(error?.extensions?.code ?? 'ERROR'),
+    error?.message ?? `${String(field)} was not answered.`,
+    answer.errors,
+  );
 }
 
 /** Every entry from a first page on: the next page (`next(endCursor)`) while there are more. */
@@ -44,8 +48,14 @@ export async function everyPage<N extends WebOperationName, F extends PageField<
   variables: VariablesOf<N>,
   signal?: AbortSignal,
 ): Promise<{ nodes: Array<NodeOf<ResultOf<N>, F>>; data: ResultOf<N> }> {
-  const send = run as unknown as (name: N, variables: VariablesOf<N>, options: { signal?: AbortSignal }) => Promise<Answer<ResultOf<N>>>;
+  const send = run as unknown as (
+    name: N,
+    variables: VariablesOf<N>,
+    options: { signal?: AbortSignal },
+  ) => Promise<Answer<ResultOf<N>>>;
   const first = await send(name, variables, { signal });
-  const nodes = await followPages(pageOf(first, field), async (after) => pageOf(await send(name, { ...variables, after } as VariablesOf<N>, { signal }), field));
+  const nodes = await followPages(pageOf(first, field), async (after) =>
+    pageOf(await send(name, { ...variables, after } as VariablesOf<N>, { signal }), field),
+  );
   return { nodes, data: first.data! };
 }

@@ -56,10 +56,16 @@ function describe(result: PublishedResult, department: Department, dictionary: D
 type PublishedPageAnswer = ResultOf<'DepartmentPublishedResults'>;
 
 /** The error of a department's part of an answer, or of the whole of it. */
-const partError = (answer: Answer<PublishedPageAnswer>) => new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
+const partError = (answer: Answer<PublishedPageAnswer>) =>
+  new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
 
 /** Every published result of a target at one department: its first page, then the next while there are more (`followPages`). */
-async function allPublished(code: string, uscc: string, first: Answer<PublishedPageAnswer> | HubError, signal?: AbortSignal): Promise<PublishedResult[] | HubError> {
+async function allPublished(
+  code: string,
+  uscc: string,
+  first: Answer<PublishedPageAnswer> | HubError,
+  signal?: AbortSignal,
+): Promise<PublishedResult[] | HubError> {
   const part = (answer: Answer<PublishedPageAnswer>) => {
     const page = answer.data?.[code]?.publishedResultPage;
     if (!page) throw partError(answer);
@@ -67,7 +73,9 @@ async function allPublished(code: string, uscc: string, first: Answer<PublishedP
   };
   try {
     if (first instanceof HubError) return first;
-    return await followPages(part(first), async (after) => part(await run('DepartmentPublishedResults', { uscc, after }, { department: code, signal })));
+    return await followPages(part(first), async (after) =>
+      part(await run('DepartmentPublishedResults', { uscc, after }, { department: code, signal })),
+    );
   } catch (error) {
     return error instanceof HubError ? error : new HubError('NETWORK', String(error));
   }
@@ -80,7 +88,11 @@ async function allPublished(code: string, uscc: string, first: Answer<PublishedP
  */
 export async function loadEntityResults(uscc: string, signal?: AbortSignal): Promise<EntityResults> {
   const [entityAnswer, departments] = await Promise.all([run('EntityByUscc', { uscc }, { signal }), loadDepartments()]);
-  const answers = await runForDepartments('DepartmentPublishedResults', departments.map((d) => d.code), { uscc });
+  const answers = await runForDepartments(
+    'DepartmentPublishedResults',
+    departments.map((d) => d.code),
+    { uscc },
+  );
   const failures: EntityResults['failures'] = [];
   const found: Array<{ department: Department; results: PublishedResult[] }> = [];
   await Promise.all(
@@ -97,7 +109,11 @@ export async function loadEntityResults(uscc: string, signal?: AbortSignal): Pro
   const byId = new Map<string, ResultEntry>();
   for (const { department, results } of found) {
     const dictionary = dictionaries.get(department.code);
-    for (const result of results) byId.set(entryKey(department.code, result.id), describe(result, department, dictionary instanceof HubError ? null : (dictionary ?? null)));
+    for (const result of results)
+      byId.set(
+        entryKey(department.code, result.id),
+        describe(result, department, dictionary instanceof HubError ? null : (dictionary ?? null)),
+      );
   }
   // R28: a correction points at the record it corrects; both stay published.
   for (const entry of byId.values()) {
@@ -124,13 +140,25 @@ export async function loadEntityResults(uscc: string, signal?: AbortSignal): Pro
   const visits = new Map<string, VisitResults>();
   for (const entry of current) {
     const key = `${entry.result.taskId}\u0000${entry.result.inspectedOn}`;
-    const visit = visits.get(key) ?? { taskId: entry.result.taskId, taskName: names.get(entry.result.taskId) ?? null, inspectedOn: entry.result.inspectedOn, entries: [] };
+    const visit = visits.get(key) ?? {
+      taskId: entry.result.taskId,
+      taskName: names.get(entry.result.taskId) ?? null,
+      inspectedOn: entry.result.inspectedOn,
+      entries: [],
+    };
     visit.entries.push(entry);
     visits.set(key, visit);
   }
   const order = new Map(departments.map((d, i) => [d.code, i]));
-  const sorted = [...visits.values()].sort((a, b) => (a.inspectedOn < b.inspectedOn ? 1 : a.inspectedOn > b.inspectedOn ? -1 : a.taskId.localeCompare(b.taskId)));
-  for (const v of sorted) v.entries.sort((a, b) => (order.get(a.result.department) ?? 0) - (order.get(b.result.department) ?? 0) || a.result.itemCode.localeCompare(b.result.itemCode));
+  const sorted = [...visits.values()].sort((a, b) =>
+    a.inspectedOn < b.inspectedOn ? 1 : a.inspectedOn > b.inspectedOn ? -1 : a.taskId.localeCompare(b.taskId),
+  );
+  for (const v of sorted)
+    v.entries.sort(
+      (a, b) =>
+        (order.get(a.result.department) ?? 0) - (order.get(b.result.department) ?? 0) ||
+        a.result.itemCode.localeCompare(b.result.itemCode),
+    );
   return { entity: entityAnswer.data!.marketEntity, departments, visits: sorted, failures, byId };
 }
 

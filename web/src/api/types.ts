@@ -51,4 +51,6 @@ export type DeliveryCounts = DepartmentStatistics['deliveries'];
 
 export type ResultDeadline = NonNullable<PublicationDeadlinesQuery['jointPublicationDeadlinePage']>['nodes'][number];
 
-export type OverduePlanRevision = NonNullable<OverduePlanRevisionsQuery['jointOverduePlanRevisionPage']>['nodes'][number];
+export type OverduePlanRevision = NonNullable<
+  OverduePlanRevisionsQuery['jointOverduePlanRevisionPage']
+>['nodes'][number];

@@ -50,9 +50,25 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
  * error when the hub refuses the caller (FORBIDDEN): the servers decide who sees what (R30), and
  * the page says so in place of the part it may not show, without keeping a copy of the rules.
  */
-export function Async<T>({ state, what, refused, children }: { state: AsyncState<T>; what: string; refused?: preact.ComponentChildren; children: (value: T) => preact.ComponentChildren }) {
+export function Async<T>({
+  state,
+  what,
+  refused,
+  children,
+}: {
+  state: AsyncState<T>;
+  what: string;
+  refused?: preact.ComponentChildren;
+  children: (value: T) => preact.ComponentChildren;
+}) {
   if (state.status === 'loading') return <Loading what={what} />;
-  if (state.status === 'error' && refused !== undefined && state.error instanceof HubError && state.error.code === 'FORBIDDEN') return <>{refused}</>;
+  if (
+    state.status === 'error' &&
+    refused !== undefined &&
+    state.error instanceof HubError &&
+    state.error.code === 'FORBIDDEN'
+  )
+    return <>{refused}</>;
   if (state.status === 'error') return <ErrorNotice error={state.error} title={`无法加载${what}`} />;
   return <>{children(state.value)}</>;
 }

@@ -13,13 +13,30 @@ export interface Series {
  * A bar chart (Chart.js) of figures that the page also shows in a table beside it: the chart is
  * for looking, the table for reading and for screen readers (the canvas is labelled as an image).
  */
-export function BarChart({ title, labels, series, stacked = false, horizontal = false, testId }: { title: string; labels: string[]; series: Series[]; stacked?: boolean; horizontal?: boolean; testId?: string }) {
+export function BarChart({
+  title,
+  labels,
+  series,
+  stacked = false,
+  horizontal = false,
+  testId,
+}: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  stacked?: boolean;
+  horizontal?: boolean;
+  testId?: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const key = JSON.stringify({ labels, series, stacked, horizontal });
   useEffect(() => {
     const chart = new Chart(canvas.current!, {
       type: 'bar',
-      data: { labels, datasets: series.map((s) => ({ label: s.label, data: s.values, backgroundColor: s.color, borderWidth: 0 })) },
+      data: {
+        labels,
+        datasets: series.map((s) => ({ label: s.label, data: s.values, backgroundColor: s.color, borderWidth: 0 })),
+      },
       options: {
         indexAxis: horizontal ? 'y' : 'x',
         responsive: true,

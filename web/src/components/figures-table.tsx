@@ -11,7 +11,23 @@ export interface Column<R> {
  * A table of figures, one row per department (or result), each cell labelled by its column so
  * that on a phone a row reads as a card (styles.css), and marked with the field it shows.
  */
-export function FiguresTable<R>({ rows, columns, rowKey, testId, alert, attributes, className = 'figures-table' }: { rows: readonly R[]; columns: ReadonlyArray<Column<R>>; rowKey: (row: R) => string; testId: string; alert?: (row: R) => boolean; attributes?: (row: R) => Record<string, string>; className?: string }) {
+export function FiguresTable<R>({
+  rows,
+  columns,
+  rowKey,
+  testId,
+  alert,
+  attributes,
+  className = 'figures-table',
+}: {
+  rows: readonly R[];
+  columns: ReadonlyArray<Column<R>>;
+  rowKey: (row: R) => string;
+  testId: string;
+  alert?: (row: R) => boolean;
+  attributes?: (row: R) => Record<string, string>;
+  className?: string;
+}) {
   return (
     <table class={className}>
       <thead>
@@ -37,7 +53,21 @@ export function FiguresTable<R>({ rows, columns, rowKey, testId, alert, attribut
 }
 
 /** A table of one row per department: its name first, then the columns; rows marked with the department's code. */
-export function DepartmentTable<R>({ rows, department, name, columns, testId, alert }: { rows: readonly R[]; department: (row: R) => string; name: (code: string) => string; columns: ReadonlyArray<Column<R>>; testId: string; alert?: (row: R) => boolean }) {
+export function DepartmentTable<R>({
+  rows,
+  department,
+  name,
+  columns,
+  testId,
+  alert,
+}: {
+  rows: readonly R[];
+  department: (row: R) => string;
+  name: (code: string) => string;
+  columns: ReadonlyArray<Column<R>>;
+  testId: string;
+  alert?: (row: R) => boolean;
+}) {
   return (
     <FiguresTable
       rows={rows}

@@ -21,7 +21,15 @@ export function SearchForm({ initial = '' }: { initial?: string }) {
     >
       <label for="search-text">统一社会信用代码或名称</label>
       <div class="row">
-        <input id="search-text" name="q" type="search" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder="例如 91310104… 或 某某餐饮管理有限公司" autocomplete="off" />
+        <input
+          id="search-text"
+          name="q"
+          type="search"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          placeholder="例如 91310104… 或 某某餐饮管理有限公司"
+          autocomplete="off"
+        />
         <button type="submit">查询</button>
       </div>
       {problem && (

@@ -12,7 +12,8 @@ export function TrainingBanner() {
   if (state.status !== 'done' || !state.value.training) return null;
   return (
     <p class="notice warn training" role="note" data-testid="training-banner">
-      培训/演练环境：本站的抽查计划、任务、摇号记录、检查码和检查结果都是演练数据，不是正式的双随机抽查，不能作为执法或信用依据。平台日期：{state.value.today}。
+      培训/演练环境：本站的抽查计划、任务、摇号记录、检查码和检查结果都是演练数据，不是正式的双随机抽查，不能作为执法或信用依据。平台日期：
+      {state.value.today}。
     </p>
   );
 }

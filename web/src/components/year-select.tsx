@@ -1,7 +1,15 @@
 import { chinaYear } from '../format';
 
 /** The years a person may pick: this year and the four before it. */
-export function YearSelect({ year, onChange, id = 'year' }: { year: number; onChange: (year: number) => void; id?: string }) {
+export function YearSelect({
+  year,
+  onChange,
+  id = 'year',
+}: {
+  year: number;
+  onChange: (year: number) => void;
+  id?: string;
+}) {
   const now = chinaYear();
   const years = [now, now - 1, now - 2, now - 3, now - 4];
   if (!years.includes(year)) years.push(year);

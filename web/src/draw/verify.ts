@@ -1,4 +1,11 @@
-import { RECORD_FORMAT, verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord, type Verdict, type VerificationCheck } from '../../../subgraphs/joint/draw/record';
+import {
+  RECORD_FORMAT,
+  verifyDrawRecord,
+  type FullDrawRecord,
+  type PublicDrawRecord,
+  type Verdict,
+  type VerificationCheck,
+} from '../../../subgraphs/joint/draw/record';
 import { verifyTeamDrawRecord, type TeamDrawRecord } from '../../../subgraphs/joint/draw/teams';
 
 /**
@@ -34,13 +41,18 @@ const FIXED: Array<[string, (r: PublicDrawRecord) => unknown]> = [
 ];
 
 function thisTask(record: PublicDrawRecord, published: PublicDrawRecord): VerificationCheck {
-  const differs = FIXED.filter(([, read]) => JSON.stringify(read(record)) !== JSON.stringify(read(published))).map(([name]) => name);
+  const differs = FIXED.filter(([, read]) => JSON.stringify(read(record)) !== JSON.stringify(read(published))).map(
+    ([name]) => name,
+  );
   // The secret is revealed at the lock: a record that has one must have this task's.
   if (published.secret && record.secret !== published.secret) differs.push('随机数');
   return {
     check: THIS_TASK,
     ok: differs.length === 0,
-    detail: differs.length === 0 ? `the record is task ${published.task.id}'s as published` : `differs from what the hub published for task ${published.task.id}: ${differs.join('、')}`,
+    detail:
+      differs.length === 0
+        ? `the record is task ${published.task.id}'s as published`
+        : `differs from what the hub published for task ${published.task.id}: ${differs.join('、')}`,
   };
 }
 
@@ -49,17 +61,30 @@ export class NotARecord extends Error {}
 
 /** Verifies a record (parsed JSON) against the record the hub published for the task on the page. */
 export function verifyRecord(record: unknown, published: PublicDrawRecord): BrowserVerification {
-  if (!record || typeof record !== 'object' || Array.isArray(record)) throw new NotARecord('这不是一份抽取记录（应为 JSON 对象）。');
+  if (!record || typeof record !== 'object' || Array.isArray(record))
+    throw new NotARecord('这不是一份抽取记录（应为 JSON 对象）。');
   const format = (record as { format?: unknown }).format;
   try {
     if (format === 'jointcheck-team-record/1') {
       const team = record as TeamDrawRecord;
       const same = team.input?.taskId === published.task.id;
       const result = verifyTeamDrawRecord(team);
-      const checks = [{ check: THIS_TASK, ok: same, detail: same ? `a team draw of task ${published.task.id}` : `a team draw of task ${String(team.input?.taskId)}, not of task ${published.task.id}` }, ...result.checks];
+      const checks = [
+        {
+          check: THIS_TASK,
+          ok: same,
+          detail: same
+            ? `a team draw of task ${published.task.id}`
+            : `a team draw of task ${String(team.input?.taskId)}, not of task ${published.task.id}`,
+        },
+        ...result.checks,
+      ];
       return { kind: 'teams', checks, verdict: checks.every((c) => c.ok) ? 'verified' : 'failed' };
     }
-    if (format !== RECORD_FORMAT) throw new NotARecord(`不认识的记录格式：${String(format)}（本页面核验 ${RECORD_FORMAT} 和 jointcheck-team-record/1）。`);
+    if (format !== RECORD_FORMAT)
+      throw new NotARecord(
+        `不认识的记录格式：${String(format)}（本页面核验 ${RECORD_FORMAT} 和 jointcheck-team-record/1）。`,
+      );
     const target = record as PublicDrawRecord | FullDrawRecord;
     const result = verifyDrawRecord(target);
     const checks = [thisTask(target, published), ...result.checks];
@@ -67,7 +92,9 @@ export function verifyRecord(record: unknown, published: PublicDrawRecord): Brow
   } catch (error) {
     if (error instanceof NotARecord) throw error;
     // A file with fields missing or of the wrong kind: the verifier cannot read it.
-    throw new NotARecord(`记录缺少必需的字段或格式不对，无法核验（${(error as Error).message}）。请使用从本平台下载的记录文件。`);
+    throw new NotARecord(
+      `记录缺少必需的字段或格式不对，无法核验（${(error as Error).message}）。请使用从本平台下载的记录文件。`,
+    );
   }
 }
 

@@ -31,7 +31,12 @@ function Feedback({ code }: { code: string }) {
       setProblem(error);
     }
   };
-  if (sent) return <p class="notice" role="status" data-testid="feedback-sent">{sent}</p>;
+  if (sent)
+    return (
+      <p class="notice" role="status" data-testid="feedback-sent">
+        {sent}
+      </p>
+    );
   return (
     <section class="feedback" data-testid="feedback">
       <h3>评价这次检查</h3>
@@ -39,20 +44,35 @@ function Feedback({ code }: { code: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (rating < 1) return setProblem(new HubError('BAD_USER_INPUT', '请先选择 1 到 5 星。'));
-          void send(() => run('RateVisit', { code, rating, comment: comment.trim() || null }), '感谢评价：牵头部门将看到您的评价。');
+          void send(
+            () => run('RateVisit', { code, rating, comment: comment.trim() || null }),
+            '感谢评价：牵头部门将看到您的评价。',
+          );
         }}
       >
         <fieldset class="stars">
           <legend>满意度</legend>
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n}>
-              <input type="radio" name="rating" value={String(n)} checked={rating === n} onChange={() => setRating(n)} />
+              <input
+                type="radio"
+                name="rating"
+                value={String(n)}
+                checked={rating === n}
+                onChange={() => setRating(n)}
+              />
               {n} 星
             </label>
           ))}
         </fieldset>
         <label for="rating-comment">意见（可选）</label>
-        <textarea id="rating-comment" rows={2} maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+        <textarea
+          id="rating-comment"
+          rows={2}
+          maxLength={2000}
+          value={comment}
+          onInput={(e) => setComment(e.currentTarget.value)}
+        />
         <button type="submit">提交评价</button>
       </form>
       <details>
@@ -61,11 +81,20 @@ function Feedback({ code }: { code: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!complaint.trim()) return setProblem(new HubError('BAD_USER_INPUT', '请写明投诉内容。'));
-            void send(() => run('ComplainAboutVisit', { code, text: complaint.trim() }), '投诉已提交：牵头部门将看到并处理。');
+            void send(
+              () => run('ComplainAboutVisit', { code, text: complaint.trim() }),
+              '投诉已提交：牵头部门将看到并处理。',
+            );
           }}
         >
           <label for="complaint-text">投诉内容</label>
-          <textarea id="complaint-text" rows={3} maxLength={2000} value={complaint} onInput={(e) => setComplaint(e.currentTarget.value)} />
+          <textarea
+            id="complaint-text"
+            rows={3}
+            maxLength={2000}
+            value={complaint}
+            onInput={(e) => setComplaint(e.currentTarget.value)}
+          />
           <button type="submit">提交投诉</button>
         </form>
       </details>
@@ -76,7 +105,10 @@ function Feedback({ code }: { code: string }) {
 
 function CodeResult({ code }: { code: string }) {
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await run('CheckInspectionCode', { code }, { signal })).data!.jointCheckInspectionCode, [code]);
+  const state = useAsync(
+    async (signal) => (await run('CheckInspectionCode', { code }, { signal })).data!.jointCheckInspectionCode,
+    [code],
+  );
   return (
     <Async state={state} what="核验结果">
       {(check) =>
@@ -125,7 +157,10 @@ function CodeResult({ code }: { code: string }) {
         ) : (
           <section class="verification failed" data-testid="code-result" data-genuine="false">
             <p class="verdict">未找到此检查码</p>
-            <p>检查码 {code} 没有对应的登记检查。请核对输入；如确系上门人员出示，请拒绝检查并向所属部门或 12345 热线反映，警惕冒充执法。</p>
+            <p>
+              检查码 {code} 没有对应的登记检查。请核对输入；如确系上门人员出示，请拒绝检查并向所属部门或 12345
+              热线反映，警惕冒充执法。
+            </p>
           </section>
         )
       }
@@ -141,7 +176,9 @@ export function CodePage() {
   return (
     <>
       <h1>检查码核验</h1>
-      <p>执法检查人员上门时应出示检查码。输入检查码，即可核实这次检查是否真实登记、由哪些部门的哪些人员检查、检查哪些事项（R32）。</p>
+      <p>
+        执法检查人员上门时应出示检查码。输入检查码，即可核实这次检查是否真实登记、由哪些部门的哪些人员检查、检查哪些事项（R32）。
+      </p>
       <form
         class="search"
         onSubmit={(e) => {
@@ -152,7 +189,15 @@ export function CodePage() {
       >
         <label for="code-text">检查码</label>
         <div class="row">
-          <input id="code-text" name="code" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder="JC-XXXX-XXXX-XXXX-XXXX" autocomplete="off" autocapitalize="characters" />
+          <input
+            id="code-text"
+            name="code"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            placeholder="JC-XXXX-XXXX-XXXX-XXXX"
+            autocomplete="off"
+            autocapitalize="characters"
+          />
           <button type="submit">核验</button>
         </div>
       </form>

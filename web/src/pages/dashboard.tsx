@@ -13,7 +13,16 @@ import { YearSelect } from '../components/year-select';
 import { chinaDate, chinaDateTime, chinaYear, percent } from '../format';
 import { label, PLAN_STATUS, RESULT_STATUS } from '../labels';
 
-const COLORS = { covered: '#2e7d32', uncovered: '#c62828', onTime: '#2e7d32', late: '#f9a825', overdue: '#c62828', pending: '#90a4ae', delivered: '#2e7d32', refused: '#c62828' };
+const COLORS = {
+  covered: '#2e7d32',
+  uncovered: '#c62828',
+  onTime: '#2e7d32',
+  late: '#f9a825',
+  overdue: '#c62828',
+  pending: '#90a4ae',
+  delivered: '#2e7d32',
+  refused: '#c62828',
+};
 
 /** Rows of the deadline list shown before "show all". */
 const DEADLINES_SHOWN = 20;
@@ -23,7 +32,17 @@ const DEADLINES_ASKED = 200;
 /** Results recorded and not yet published whose deadline has not passed. */
 const withinDeadline = (d: DepartmentStatistics) => d.results - d.published - d.overdue;
 
-function Figure({ label: name, value, testId, hint }: { label: string; value: string | number; testId: string; hint?: string }) {
+function Figure({
+  label: name,
+  value,
+  testId,
+  hint,
+}: {
+  label: string;
+  value: string | number;
+  testId: string;
+  hint?: string;
+}) {
   return (
     <div class="figure" data-testid={testId} title={hint}>
       <span class="value">{value}</span>
@@ -42,10 +61,25 @@ function Summary({ stats }: { stats: YearStatistics }) {
         <Figure label="已公布计划" value={stats.publishedPlans} testId="fig-published-plans" />
         <Figure label="联合抽查计划" value={stats.jointPlans} testId="fig-joint-plans" />
         <Figure label="已锁定任务" value={stats.lockedTasks} testId="fig-locked-tasks" />
-        <Figure label="抽中户次（应检查）" value={stats.visits} testId="fig-visits" hint="锁定任务抽中的检查对象数：每户一次联合检查" />
+        <Figure
+          label="抽中户次（应检查）"
+          value={stats.visits}
+          testId="fig-visits"
+          hint="锁定任务抽中的检查对象数：每户一次联合检查"
+        />
         <Figure label="已提交结果的户次" value={stats.visitsSubmitted} testId="fig-visits-submitted" />
-        <Figure label="减少入户次数" value={stats.visitsSaved} testId="fig-visits-saved" hint="一次联合检查有 k 个部门检查事项，即少进门 k-1 次（R22）" />
-        <Figure label="结果公示率" value={percent(results ? published / results : 1)} testId="fig-publication-rate" hint="已公示结果 ÷ 已录入结果（R31）" />
+        <Figure
+          label="减少入户次数"
+          value={stats.visitsSaved}
+          testId="fig-visits-saved"
+          hint="一次联合检查有 k 个部门检查事项，即少进门 k-1 次（R22）"
+        />
+        <Figure
+          label="结果公示率"
+          value={percent(results ? published / results : 1)}
+          testId="fig-publication-rate"
+          hint="已公示结果 ÷ 已录入结果（R31）"
+        />
       </div>
     </section>
   );
@@ -54,7 +88,11 @@ function Summary({ stats }: { stats: YearStatistics }) {
 /** The mark of a date counted through a year whose holiday notice is not loaded (R11, R25). */
 function Provisional() {
   return (
-    <span class="provisional" data-testid="provisional" title="该年度国务院节假日安排通知尚未载入平台：按周末和法定节假日暂算，不含调休和补假；载入后自动确定">
+    <span
+      class="provisional"
+      data-testid="provisional"
+      title="该年度国务院节假日安排通知尚未载入平台：按周末和法定节假日暂算，不含调休和补假；载入后自动确定"
+    >
       （暂定）
     </span>
   );
@@ -66,7 +104,8 @@ function CalendarNotice({ stats }: { stats: YearStatistics }) {
   const count = stats.departments.reduce((n, d) => n + d.provisionalDeadlines, 0);
   return (
     <p class="notice warn" data-testid="calendar-notice" data-years={stats.provisionalCalendarYears.join(',')}>
-      {stats.provisionalCalendarYears.join('、')} 年的国务院节假日安排通知尚未载入平台：{count} 条结果的公示期限要按该年的工作日计算，现按周末和法定节假日暂算（不含调休、补假），标为“暂定”；运维人员载入通知后即为正式期限。
+      {stats.provisionalCalendarYears.join('、')} 年的国务院节假日安排通知尚未载入平台：{count}{' '}
+      条结果的公示期限要按该年的工作日计算，现按周末和法定节假日暂算（不含调休、补假），标为“暂定”；运维人员载入通知后即为正式期限。
     </p>
   );
 }
@@ -77,7 +116,13 @@ type Namer = (code: string) => string;
 function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: number; name: Namer }) {
   const uncovered = useAsync(
     async (signal) =>
-      Promise.all(rows.map(async (d) => ({ department: d.department, items: (await run('UncoveredItems', { year, department: d.department }, { signal })).data!.jointUncoveredItems }))),
+      Promise.all(
+        rows.map(async (d) => ({
+          department: d.department,
+          items: (await run('UncoveredItems', { year, department: d.department }, { signal })).data!
+            .jointUncoveredItems,
+        })),
+      ),
     [year, rows.map((r) => r.department).join(',')],
   );
   return (
@@ -131,10 +176,13 @@ function Coverage({ rows, year, name }: { rows: DepartmentStatistics[]; year: nu
 }
 
 function Participation({ year, shown, name }: { year: number; shown: string[]; name: Namer }) {
-  const state = useAsync(async (signal) => {
-    const { nodes, data } = await everyPage('DashboardPlans', 'jointPlanPage', { year }, signal);
-    return { jointPlans: nodes, jointDepartmentsWithoutJointPlan: data.jointDepartmentsWithoutJointPlan };
-  }, [year]);
+  const state = useAsync(
+    async (signal) => {
+      const { nodes, data } = await everyPage('DashboardPlans', 'jointPlanPage', { year }, signal);
+      return { jointPlans: nodes, jointDepartmentsWithoutJointPlan: data.jointDepartmentsWithoutJointPlan };
+    },
+    [year],
+  );
   return (
     <section class="panel" data-testid="participation">
       <h2>部门参与联合抽查（R12）</h2>
@@ -142,7 +190,12 @@ function Participation({ year, shown, name }: { year: number; shown: string[]; n
       <Async state={state} what="计划">
         {({ jointPlans, jointDepartmentsWithoutJointPlan: missing }) => {
           const published = jointPlans.filter((p) => p.publishedRevision !== null);
-          const count = (code: string, lead: boolean) => published.filter((p) => p.kind === 'JOINT' && (lead ? p.leadDepartment === code : p.departments.includes(code) && p.leadDepartment !== code)).length;
+          const count = (code: string, lead: boolean) =>
+            published.filter(
+              (p) =>
+                p.kind === 'JOINT' &&
+                (lead ? p.leadDepartment === code : p.departments.includes(code) && p.leadDepartment !== code),
+            ).length;
           const drafts = jointPlans.filter((p) => p.publishedRevision === null);
           return (
             <>
@@ -155,13 +208,21 @@ function Participation({ year, shown, name }: { year: number; shown: string[]; n
                 columns={[
                   { label: '牵头联合计划', field: 'leads', value: (code) => count(code, true) },
                   { label: '参与联合计划', field: 'joins', value: (code) => count(code, false) },
-                  { label: '内部计划', value: (code) => published.filter((p) => p.kind !== 'JOINT' && p.leadDepartment === code).length },
-                  { label: '达标', field: 'meets', value: (code) => (missing.includes(code) ? '✗ 未参与联合抽查' : '✓') },
+                  {
+                    label: '内部计划',
+                    value: (code) => published.filter((p) => p.kind !== 'JOINT' && p.leadDepartment === code).length,
+                  },
+                  {
+                    label: '达标',
+                    field: 'meets',
+                    value: (code) => (missing.includes(code) ? '✗ 未参与联合抽查' : '✓'),
+                  },
                 ]}
               />
               {drafts.length > 0 && (
                 <p class="meta">
-                  另有 {drafts.length} 项计划尚未公布（{drafts.map((p) => `${p.name}，${label(PLAN_STATUS, p.status)}`).join('；')}），不计入。
+                  另有 {drafts.length} 项计划尚未公布（
+                  {drafts.map((p) => `${p.name}，${label(PLAN_STATUS, p.status)}`).join('；')}），不计入。
                 </p>
               )}
             </>
@@ -172,8 +233,25 @@ function Participation({ year, shown, name }: { year: number; shown: string[]; n
   );
 }
 
-function Publication({ rows, year, department, name }: { rows: DepartmentStatistics[]; year: number; department: string | null; name: Namer }) {
-  const deadlines = useAsync(async (signal) => pageOf(await run('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal }), 'jointPublicationDeadlinePage').nodes, [year, department]);
+function Publication({
+  rows,
+  year,
+  department,
+  name,
+}: {
+  rows: DepartmentStatistics[];
+  year: number;
+  department: string | null;
+  name: Namer;
+}) {
+  const deadlines = useAsync(
+    async (signal) =>
+      pageOf(
+        await run('PublicationDeadlines', { year, department, overdueOnly: false, first: DEADLINES_ASKED }, { signal }),
+        'jointPublicationDeadlinePage',
+      ).nodes,
+    [year, department],
+  );
   const [showAll, setShowAll] = useState(false);
   return (
     <section class="panel" data-testid="publication">
@@ -222,14 +300,22 @@ function Publication({ rows, year, department, name }: { rows: DepartmentStatist
           ) : (
             <>
               <p data-testid="deadline-summary">
-                您有权查看的待公示结果{list.length >= DEADLINES_ASKED ? `（期限最早的 ${DEADLINES_ASKED} 条，实际更多）` : ''}中：逾期未公示{list.length >= DEADLINES_ASKED ? '至少' : ''} <strong>{list.filter((d) => d.overdue).length}</strong> 条，期限内待公示 {list.filter((d) => !d.overdue).length} 条。按公示期限排列：
+                您有权查看的待公示结果
+                {list.length >= DEADLINES_ASKED ? `（期限最早的 ${DEADLINES_ASKED} 条，实际更多）` : ''}中：逾期未公示
+                {list.length >= DEADLINES_ASKED ? '至少' : ''} <strong>{list.filter((d) => d.overdue).length}</strong>{' '}
+                条，期限内待公示 {list.filter((d) => !d.overdue).length} 条。按公示期限排列：
               </p>
               <FiguresTable
                 className="deadlines"
                 rows={showAll ? list : list.slice(0, DEADLINES_SHOWN)}
                 rowKey={(d) => `${d.department}-${d.resultId}`}
                 testId="deadline-row"
-                attributes={(d) => ({ 'data-department': d.department, 'data-result-id': d.resultId, 'data-overdue': String(d.overdue), 'data-provisional': String(d.provisional) })}
+                attributes={(d) => ({
+                  'data-department': d.department,
+                  'data-result-id': d.resultId,
+                  'data-overdue': String(d.overdue),
+                  'data-provisional': String(d.provisional),
+                })}
                 alert={(d) => d.overdue}
                 columns={[
                   { label: '部门', value: (d) => name(d.department) },
@@ -238,11 +324,29 @@ function Publication({ rows, year, department, name }: { rows: DepartmentStatist
                   { label: '事项', value: (d) => d.itemCode },
                   { label: '检查完成', value: (d) => d.inspectedOn },
                   { label: '公示期限', field: 'deadline', value: (d) => d.deadline },
-                  { label: '状态', value: (d) => <>{label(RESULT_STATUS, d.status)}，{d.overdue ? <strong>逾期 {-d.workingDaysLeft} 个工作日</strong> : `剩余 ${d.workingDaysLeft} 个工作日`}{d.provisional && <Provisional />}</> },
+                  {
+                    label: '状态',
+                    value: (d) => (
+                      <>
+                        {label(RESULT_STATUS, d.status)}，
+                        {d.overdue ? (
+                          <strong>逾期 {-d.workingDaysLeft} 个工作日</strong>
+                        ) : (
+                          `剩余 ${d.workingDaysLeft} 个工作日`
+                        )}
+                        {d.provisional && <Provisional />}
+                      </>
+                    ),
+                  },
                 ]}
               />
               {list.length > DEADLINES_SHOWN && (
-                <button type="button" class="secondary" onClick={() => setShowAll(!showAll)} data-testid="deadlines-toggle">
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => setShowAll(!showAll)}
+                  data-testid="deadlines-toggle"
+                >
                   {showAll ? `只看前 ${DEADLINES_SHOWN} 条` : `显示全部 ${list.length} 条`}
                 </button>
               )}
@@ -306,8 +410,12 @@ function Visits({ rows, stats, name }: { rows: DepartmentStatistics[]; stats: Ye
       />
       {(stats.overInspectedPage.totalCount > 0 || stats.separateVisitPage.totalCount > 0) && (
         <ul class="alerts">
-          {stats.overInspectedPage.totalCount > 0 && <li>本年度被抽查超过两次的对象 {stats.overInspectedPage.totalCount} 户（R14，需记录理由）。</li>}
-          {stats.separateVisitPage.totalCount > 0 && <li>被多个部门分别单独检查、本可联合检查的对象 {stats.separateVisitPage.totalCount} 户（R22）。</li>}
+          {stats.overInspectedPage.totalCount > 0 && (
+            <li>本年度被抽查超过两次的对象 {stats.overInspectedPage.totalCount} 户（R14，需记录理由）。</li>
+          )}
+          {stats.separateVisitPage.totalCount > 0 && (
+            <li>被多个部门分别单独检查、本可联合检查的对象 {stats.separateVisitPage.totalCount} 户（R22）。</li>
+          )}
         </ul>
       )}
     </section>
@@ -322,7 +430,11 @@ function OverdueRevisions({ name }: { name: Namer }) {
   return (
     <section class="panel" data-testid="overdue-revisions">
       <h2>逾期未公布的计划修订（R11）</h2>
-      <Async state={state} what="计划修订" refused={<p class="meta">逾期未公布的计划修订由牵头部门的协调员和平台管理、审计人员查看（R11、R30）。</p>}>
+      <Async
+        state={state}
+        what="计划修订"
+        refused={<p class="meta">逾期未公布的计划修订由牵头部门的协调员和平台管理、审计人员查看（R11、R30）。</p>}
+      >
         {(list) =>
           list.length === 0 ? (
             <p class="ok-text">所有计划修订均在 5 个工作日内公布。</p>
@@ -330,7 +442,8 @@ function OverdueRevisions({ name }: { name: Namer }) {
             <ul class="alerts">
               {list.map((r) => (
                 <li key={`${r.planId}-${r.revision}`}>
-                  {r.planName}（{name(r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于 {r.publishBy} 前公布{r.publishByProvisional && <Provisional />}
+                  {r.planName}（{name(r.leadDepartment)}）第 {r.revision} 版：{chinaDate(r.changedAt)} 制定，应于{' '}
+                  {r.publishBy} 前公布{r.publishByProvisional && <Provisional />}
                 </li>
               ))}
             </ul>
@@ -349,12 +462,20 @@ export function Dashboard() {
   const { query, route } = useLocation();
   const year = Number(query.year) || chinaYear();
   // A department's own staff start with their department; coordinators and hub roles with every department.
-  const chosen = query.department !== undefined ? query.department || null : session?.role === 'COORDINATOR' ? null : (session?.department ?? null);
+  const chosen =
+    query.department !== undefined
+      ? query.department || null
+      : session?.role === 'COORDINATOR'
+        ? null
+        : (session?.department ?? null);
   const show = (next: { year?: number; department?: string | null }) => {
     const department = next.department !== undefined ? next.department : chosen;
     route(`/dashboard?year=${next.year ?? year}&department=${department ?? ''}`);
   };
-  const stats = useAsync(async (signal) => (session ? (await run('DashboardStatistics', { year }, { signal })).data!.jointStatistics : null), [year, session?.token]);
+  const stats = useAsync(
+    async (signal) => (session ? (await run('DashboardStatistics', { year }, { signal })).data!.jointStatistics : null),
+    [year, session?.token],
+  );
   if (!session) {
     return (
       <>
@@ -372,7 +493,11 @@ export function Dashboard() {
         <YearSelect year={year} onChange={(y) => show({ year: y })} />
         <label class="inline" for="department">
           部门
-          <select id="department" value={chosen ?? ''} onChange={(e) => show({ department: e.currentTarget.value || null })}>
+          <select
+            id="department"
+            value={chosen ?? ''}
+            onChange={(e) => show({ department: e.currentTarget.value || null })}
+          >
             <option value="">全部部门</option>
             {departments.map((d) => (
               <option key={d.code} value={d.code}>

@@ -62,7 +62,11 @@ export function EntityPage({ uscc }: { uscc: string }) {
             </>
           )}
           {failures.map(({ department, error }) => (
-            <ErrorNotice key={department.code} error={error} title={`${department.name ?? department.code}的检查结果暂时无法获取`} />
+            <ErrorNotice
+              key={department.code}
+              error={error}
+              title={`${department.name ?? department.code}的检查结果暂时无法获取`}
+            />
           ))}
           <h2>抽查检查结果</h2>
           {visits.length === 0 ? (
@@ -80,10 +84,20 @@ export function EntityPage({ uscc }: { uscc: string }) {
                   rows={visit.entries}
                   rowKey={(entry) => entryKey(entry.result.department, entry.result.id)}
                   testId="result"
-                  attributes={(entry) => ({ 'data-department': entry.result.department, 'data-result-id': entry.result.id })}
+                  attributes={(entry) => ({
+                    'data-department': entry.result.department,
+                    'data-result-id': entry.result.id,
+                  })}
                   columns={[
                     { label: '检查部门', value: (entry) => entry.departmentName },
-                    { label: '检查事项', value: (entry) => <a href={`/entity/${uscc}/${entry.result.department}/${entry.result.id}`}>{entry.itemTitle ?? entry.result.itemCode}</a> },
+                    {
+                      label: '检查事项',
+                      value: (entry) => (
+                        <a href={`/entity/${uscc}/${entry.result.department}/${entry.result.id}`}>
+                          {entry.itemTitle ?? entry.result.itemCode}
+                        </a>
+                      ),
+                    },
                     { label: '检查结果', value: (entry) => <OutcomeCell entry={entry} /> },
                     { label: '检查方式', value: (entry) => label(METHOD, entry.result.method) },
                     { label: '公示日期', value: (entry) => chinaDate(entry.result.publishedAt) },

@@ -45,7 +45,8 @@ export function PlanPage({ id }: { id: string }) {
               <dd>{plan.methods.map((m) => label(METHOD, m)).join('、')}</dd>
               <dt>抽查比例</dt>
               <dd>
-                {STRATUM.HIGH} {plan.ratios.high}%，{STRATUM.ELEVATED} {plan.ratios.elevated}%，{STRATUM.GENERAL} {plan.ratios.general}%，{STRATUM.LOW} {plan.ratios.low}%（信用风险越高，抽查比例越高，R13）
+                {STRATUM.HIGH} {plan.ratios.high}%，{STRATUM.ELEVATED} {plan.ratios.elevated}%，{STRATUM.GENERAL}{' '}
+                {plan.ratios.general}%，{STRATUM.LOW} {plan.ratios.low}%（信用风险越高，抽查比例越高，R13）
               </dd>
             </dl>
             <h2>抽查事项</h2>
@@ -57,7 +58,11 @@ export function PlanPage({ id }: { id: string }) {
               columns={[
                 { label: '部门', value: (i) => departmentName(departments, i.department) },
                 { label: '事项', value: (i) => `${i.title}（${i.code}）` },
-                { label: '类别', value: (i) => `${label(ITEM_CATEGORY, i.category)}${i.ratioCapPercent !== null ? `，比例上限 ${i.ratioCapPercent}%` : ''}` },
+                {
+                  label: '类别',
+                  value: (i) =>
+                    `${label(ITEM_CATEGORY, i.category)}${i.ratioCapPercent !== null ? `，比例上限 ${i.ratioCapPercent}%` : ''}`,
+                },
                 { label: '抽查依据', value: (i) => i.basis },
               ]}
             />
@@ -65,8 +70,9 @@ export function PlanPage({ id }: { id: string }) {
             <ol class="revisions">
               {plan.revisions.map((r) => (
                 <li key={r.revision}>
-                  第 {r.revision} 版：制定于 {chinaDate(r.changedAt)}，{r.publishedAt ? `公布于 ${chinaDate(r.publishedAt)}` : '尚未公布'}（应于 {r.publishBy} 前公布{r.publishByProvisional ? '，暂定' : ''}）
-                  {r.note && <span class="meta">：{r.note}</span>}
+                  第 {r.revision} 版：制定于 {chinaDate(r.changedAt)}，
+                  {r.publishedAt ? `公布于 ${chinaDate(r.publishedAt)}` : '尚未公布'}（应于 {r.publishBy} 前公布
+                  {r.publishByProvisional ? '，暂定' : ''}）{r.note && <span class="meta">：{r.note}</span>}
                 </li>
               ))}
             </ol>

@@ -13,11 +13,17 @@ export function PlansPage() {
   const { query, route } = useLocation();
   const year = Number(query.year) || chinaYear();
   const departments = useDepartments();
-  const state = useAsync(async (signal) => (await everyPage('PublicPlans', 'jointPlanPage', { year }, signal)).nodes, [year]);
+  const state = useAsync(
+    async (signal) => (await everyPage('PublicPlans', 'jointPlanPage', { year }, signal)).nodes,
+    [year],
+  );
   return (
     <>
       <h1>年度抽查工作计划</h1>
-      <p>各部门应在年初制定年度抽查工作计划，并在制定或调整后 5 个工作日内向社会公布（R11）。联合抽查计划由牵头部门发起，配合部门共同实施。</p>
+      <p>
+        各部门应在年初制定年度抽查工作计划，并在制定或调整后 5
+        个工作日内向社会公布（R11）。联合抽查计划由牵头部门发起，配合部门共同实施。
+      </p>
       <YearSelect year={year} onChange={(y) => route(`/plans?year=${y}`)} />
       <Async state={state} what="抽查计划">
         {(plans) => {
@@ -34,7 +40,11 @@ export function PlansPage() {
                   <TrainingMark training={p.training} />
                   <span class="meta">
                     {label(PLAN_KIND, p.kind)} · 牵头：{departmentName(departments, p.leadDepartment)}
-                    {p.departments.length > 1 && ` · 参与：${names(departments, p.departments.filter((d) => d !== p.leadDepartment))}`}
+                    {p.departments.length > 1 &&
+                      ` · 参与：${names(
+                        departments,
+                        p.departments.filter((d) => d !== p.leadDepartment),
+                      )}`}
                   </span>
                   <span class="meta">
                     实施时间：{p.windowStart} 至 {p.windowEnd} · 第 {p.publishedRevision} 版

@@ -13,14 +13,19 @@ interface EntityPage {
   totalCount: number;
 }
 
-const searchPage = async (name: string, after: string | null, signal?: AbortSignal) => (await run('SearchEntities', { name, after }, { signal })).data!.marketSearchPage;
+const searchPage = async (name: string, after: string | null, signal?: AbortSignal) =>
+  (await run('SearchEntities', { name, after }, { signal })).data!.marketSearchPage;
 
 /** The entities whose name contains the words, 20 a page in USCC order, with "more" while pages follow. */
 export function Search() {
   const { query } = useLocation();
   const text = (query.q ?? '').trim();
   const state = useAsync(async (signal) => (text ? searchPage(text, null, signal) : null), [text]);
-  const [more, setMore] = useState<{ pages: EntityPage[]; loading: boolean; error: unknown }>({ pages: [], loading: false, error: null });
+  const [more, setMore] = useState<{ pages: EntityPage[]; loading: boolean; error: unknown }>({
+    pages: [],
+    loading: false,
+    error: null,
+  });
   useEffect(() => setMore({ pages: [], loading: false, error: null }), [text]);
   return (
     <>
@@ -29,7 +34,8 @@ export function Search() {
       {text && (
         <Async state={state} what="查询结果">
           {(first) => {
-            if (!first || first.nodes.length === 0) return <p class="empty">未找到名称包含“{text}”的市场主体。请核对名称，或改用统一社会信用代码查询。</p>;
+            if (!first || first.nodes.length === 0)
+              return <p class="empty">未找到名称包含“{text}”的市场主体。请核对名称，或改用统一社会信用代码查询。</p>;
             const pages = [first, ...more.pages];
             const last = pages.at(-1)!;
             const entities = pages.flatMap((p) => p.nodes);
@@ -43,7 +49,8 @@ export function Search() {
             return (
               <>
                 <p class="count">
-                  名称包含“{text}”的市场主体：{first.totalCount} 个{entities.length < first.totalCount ? `，已显示 ${entities.length} 个` : ''}
+                  名称包含“{text}”的市场主体：{first.totalCount} 个
+                  {entities.length < first.totalCount ? `，已显示 ${entities.length} 个` : ''}
                 </p>
                 <ul class="entity-list">
                   {entities.map((e) => (

@@ -57,7 +57,9 @@ export function SignInPage() {
               try {
                 await startSignIn(next);
               } catch (error) {
-                setProblem(new HubError('UNAVAILABLE', `无法连接统一身份认证（${(error as Error).message}），请稍后重试。`));
+                setProblem(
+                  new HubError('UNAVAILABLE', `无法连接统一身份认证（${(error as Error).message}），请稍后重试。`),
+                );
                 setBusy(false);
               }
             }}
@@ -68,14 +70,20 @@ export function SignInPage() {
       )}
       <details open={config !== null && !config.issuer}>
         <summary>使用平台签发的令牌登录</summary>
-        <p>脚本、运维人员或未接入统一身份认证的环境，可粘贴平台签发的令牌登录。令牌只保存在本浏览器标签页中，关闭标签页即退出。</p>
+        <p>
+          脚本、运维人员或未接入统一身份认证的环境，可粘贴平台签发的令牌登录。令牌只保存在本浏览器标签页中，关闭标签页即退出。
+        </p>
         <form
           class="signin"
           onSubmit={async (e) => {
             e.preventDefault();
             const identity = readToken(text, { role: 'role', dept: 'dept' });
-            if (!identity) return setProblem(new HubError('BAD_USER_INPUT', '这不是平台签发的令牌：令牌由三段以“.”分隔的字符组成。'));
-            if (identity.expiresAt && identity.expiresAt * 1000 <= Date.now()) return setProblem(new HubError('UNAUTHENTICATED', '令牌已过期，请向平台管理员申请新令牌。'));
+            if (!identity)
+              return setProblem(
+                new HubError('BAD_USER_INPUT', '这不是平台签发的令牌：令牌由三段以“.”分隔的字符组成。'),
+              );
+            if (identity.expiresAt && identity.expiresAt * 1000 <= Date.now())
+              return setProblem(new HubError('UNAUTHENTICATED', '令牌已过期，请向平台管理员申请新令牌。'));
             setBusy(true);
             signIn(identity);
             try {
@@ -89,13 +97,22 @@ export function SignInPage() {
           }}
         >
           <label for="token">令牌</label>
-          <textarea id="token" name="token" rows={5} value={text} onInput={(e) => setText(e.currentTarget.value)} spellcheck={false} autocomplete="off" />
+          <textarea
+            id="token"
+            name="token"
+            rows={5}
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            spellcheck={false}
+            autocomplete="off"
+          />
           <button type="submit" disabled={busy}>
             登录
           </button>
         </form>
         <p class="meta">
-          令牌由平台运营方签发，请向本单位的平台管理员申请。（开发者在本机的演示环境中可运行 <code>npm run token -- --role COORDINATOR --dept market</code> 获取。）
+          令牌由平台运营方签发，请向本单位的平台管理员申请。（开发者在本机的演示环境中可运行{' '}
+          <code>npm run token -- --role COORDINATOR --dept market</code> 获取。）
         </p>
       </details>
       {problem !== null && <ErrorNotice error={problem} title="无法登录" />}
@@ -112,7 +129,11 @@ export function SignInCallbackPage() {
       const settings = await authConfig();
       const { accessToken, next } = await finishSignIn(new URL(location.href));
       const identity = readToken(accessToken, { role: settings.roleClaim, dept: settings.deptClaim });
-      if (!identity) throw new HubError('FORBIDDEN', `统一身份认证的令牌中没有本平台的角色（${settings.roleClaim}），请联系统一身份认证的管理员授予角色。`);
+      if (!identity)
+        throw new HubError(
+          'FORBIDDEN',
+          `统一身份认证的令牌中没有本平台的角色（${settings.roleClaim}），请联系统一身份认证的管理员授予角色。`,
+        );
       signIn(identity, { role: settings.roleClaim, dept: settings.deptClaim });
       await confirmWithHub();
       route(next, true);

@@ -21,18 +21,40 @@ function download(name: string, record: unknown) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-const VERDICTS: Record<Verdict, { cls: string; text: string; detail: (kind: BrowserVerification['kind']) => string }> = {
-  verified: { cls: 'ok', text: '已验证', detail: (kind) => (kind === 'teams' ? '重演得到的检查组与记录完全一致，且是本任务的抽取。' : '在浏览器中重演抽取，得到的名单和检查批次与本任务公布的完全一致。') },
-  public: { cls: 'partial', text: '公开记录核验通过', detail: () => '承诺值、见证号码、批次和计数均一致。完整重演需要含每户信用风险类别的完整记录（内部信息，由审计人员持有）：审计人员登录后可在本页重演，或载入已保存的完整记录文件。' },
-  'awaiting-lock': { cls: 'partial', text: '待锁定后核验', detail: () => '抽取结果已公布，未发现不一致；随机数在名单锁定后公开（R17），届时即可核验承诺值并重演。' },
-  failed: { cls: 'failed', text: '核验未通过', detail: () => '下列标 ✗ 的项目不一致，请注意差异所在。' },
-};
+const VERDICTS: Record<Verdict, { cls: string; text: string; detail: (kind: BrowserVerification['kind']) => string }> =
+  {
+    verified: {
+      cls: 'ok',
+      text: '已验证',
+      detail: (kind) =>
+        kind === 'teams'
+          ? '重演得到的检查组与记录完全一致，且是本任务的抽取。'
+          : '在浏览器中重演抽取，得到的名单和检查批次与本任务公布的完全一致。',
+    },
+    public: {
+      cls: 'partial',
+      text: '公开记录核验通过',
+      detail: () =>
+        '承诺值、见证号码、批次和计数均一致。完整重演需要含每户信用风险类别的完整记录（内部信息，由审计人员持有）：审计人员登录后可在本页重演，或载入已保存的完整记录文件。',
+    },
+    'awaiting-lock': {
+      cls: 'partial',
+      text: '待锁定后核验',
+      detail: () => '抽取结果已公布，未发现不一致；随机数在名单锁定后公开（R17），届时即可核验承诺值并重演。',
+    },
+    failed: { cls: 'failed', text: '核验未通过', detail: () => '下列标 ✗ 的项目不一致，请注意差异所在。' },
+  };
 
 /** The verdict and every check, ✓ or ✗ (! for a warning), with where a re-play differs. */
 export function VerificationReport({ result, source }: { result: BrowserVerification; source: string }) {
   const verdict = VERDICTS[result.verdict];
   return (
-    <section class={`verification ${verdict.cls}`} data-testid="verification" data-verdict={result.verdict} aria-live="polite">
+    <section
+      class={`verification ${verdict.cls}`}
+      data-testid="verification"
+      data-verdict={result.verdict}
+      aria-live="polite"
+    >
       <p class="verdict" data-testid="verification-status">
         {verdict.text}
       </p>
@@ -41,7 +63,13 @@ export function VerificationReport({ result, source }: { result: BrowserVerifica
       </p>
       <ul class="checks">
         {result.checks.map((c) => (
-          <li key={c.check} class={c.ok ? 'pass' : 'fail'} data-testid="check" data-check={c.check} data-ok={String(c.ok)}>
+          <li
+            key={c.check}
+            class={c.ok ? 'pass' : 'fail'}
+            data-testid="check"
+            data-check={c.check}
+            data-ok={String(c.ok)}
+          >
             <span aria-hidden="true">{c.ok ? (c.warning ? '!' : '✓') : '✗'}</span> {CHECK_LABEL[c.check] ?? c.check}
             <span class="detail">{c.detail}</span>
           </li>
@@ -110,7 +138,8 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
         <dd>{snapshotTaken ? chinaDateTime(record.snapshot.takenAt) : '—'}</dd>
         <dt>排除对象（R14）</dt>
         <dd>
-          本年度已被抽查两次 {record.exclusions?.inspectedTwiceThisYear ?? 0} 户；近期已检查 {record.exclusions?.recentlyInspected ?? 0} 户
+          本年度已被抽查两次 {record.exclusions?.inspectedTwiceThisYear ?? 0} 户；近期已检查{' '}
+          {record.exclusions?.recentlyInspected ?? 0} 户
           {record.exclusions?.overLimitReason && `；超出上限的理由：${record.exclusions.overLimitReason}`}
         </dd>
         <dt>摇号时间</dt>
@@ -141,7 +170,8 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
           <section class="verify-actions">
             <h2>在浏览器中重演核验</h2>
             <p>
-              核验在您的浏览器中完成，使用与命令 <code>npm run verify-draw</code> 相同的算法（{record.algorithm}）：随机数与承诺值是否一致、名单与批次是否由公布的输入得出。
+              核验在您的浏览器中完成，使用与命令 <code>npm run verify-draw</code> 相同的算法（{record.algorithm}
+              ）：随机数与承诺值是否一致、名单与批次是否由公布的输入得出。
             </p>
             <div class="row wrap">
               <button type="button" onClick={() => verify(record, '公开记录')} data-testid="verify-public">
@@ -169,7 +199,11 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
                       verify(JSON.parse(await file.text()), `文件 ${file.name}`);
                     } catch (error) {
                       setResult(null);
-                      setProblem(error instanceof SyntaxError ? new HubError('BAD_USER_INPUT', `文件 ${file.name} 不是有效的 JSON。`) : error);
+                      setProblem(
+                        error instanceof SyntaxError
+                          ? new HubError('BAD_USER_INPUT', `文件 ${file.name} 不是有效的 JSON。`)
+                          : error,
+                      );
                     }
                   }}
                 />
@@ -180,7 +214,8 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
           </section>
           <h2>抽中名单（按检查批次，R15）</h2>
           <p class="meta">
-            共 {record.drawn.length} 户，{record.batches.length} 个批次，每批 {record.batchSize} 户；牵头部门：{departmentName(departments, record.task.leadDepartment)}。
+            共 {record.drawn.length} 户，{record.batches.length} 个批次，每批 {record.batchSize} 户；牵头部门：
+            {departmentName(departments, record.task.leadDepartment)}。
           </p>
           <DrawnList batches={record.batches} />
         </>
@@ -192,12 +227,15 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
 /** The batches with each target's registered name (public registration data). */
 function DrawnList({ batches }: { batches: string[][] }) {
   const keys = batches.flat();
-  const state = useAsync(async (signal) => {
-    const usccs = keys.filter((k) => /^[0-9A-Z]{18}$/.test(k)).slice(0, 1000);
-    if (usccs.length === 0) return new Map<string, string>();
-    const answer = await run('EntitiesByUscc', { usccs }, { signal });
-    return new Map(answer.data!.marketEntities.map((e) => [e.uscc, e.name]));
-  }, [keys.join(',')]);
+  const state = useAsync(
+    async (signal) => {
+      const usccs = keys.filter((k) => /^[0-9A-Z]{18}$/.test(k)).slice(0, 1000);
+      if (usccs.length === 0) return new Map<string, string>();
+      const answer = await run('EntitiesByUscc', { usccs }, { signal });
+      return new Map(answer.data!.marketEntities.map((e) => [e.uscc, e.name]));
+    },
+    [keys.join(',')],
+  );
   const named = state.status === 'done' ? state.value : new Map<string, string>();
   return (
     <ol class="batches" data-testid="batches">
@@ -225,11 +263,14 @@ function DrawnList({ batches }: { batches: string[][] }) {
 /** A task: its status, its public draw record, and the re-play (R9, R15, R16, R17). */
 export function TaskPage({ id }: { id: string }) {
   const departments = useDepartments();
-  const state = useAsync(async (signal) => {
-    const task = (await run('TaskDrawRecord', { id }, { signal })).data!.jointTask;
-    // publicRecord is a JSONObject in the schema: what it holds is the draw's own type.
-    return task && { ...task, publicRecord: task.publicRecord as unknown as PublicDrawRecord };
-  }, [id]);
+  const state = useAsync(
+    async (signal) => {
+      const task = (await run('TaskDrawRecord', { id }, { signal })).data!.jointTask;
+      // publicRecord is a JSONObject in the schema: what it holds is the draw's own type.
+      return task && { ...task, publicRecord: task.publicRecord as unknown as PublicDrawRecord };
+    },
+    [id],
+  );
   return (
     <Async state={state} what="抽查任务">
       {(task) =>
@@ -244,7 +285,8 @@ export function TaskPage({ id }: { id: string }) {
               {task.name} <TrainingMark training={task.training} />
             </h1>
             <p class="meta">
-              {task.year} 年 · 牵头：{departmentName(departments, task.leadDepartment)} · 状态：<span data-testid="task-status">{label(TASK_STATUS, task.status)}</span>
+              {task.year} 年 · 牵头：{departmentName(departments, task.leadDepartment)} · 状态：
+              <span data-testid="task-status">{label(TASK_STATUS, task.status)}</span>
               {task.cancelReason && ` · 取消原因：${task.cancelReason}`}
             </p>
             <DrawRecordView task={task} record={task.publicRecord} />
@@ -254,4 +296,3 @@ export function TaskPage({ id }: { id: string }) {
     </Async>
   );
 }
-

@@ -91,7 +91,15 @@ export function SignedIn({ children }: { children: (session: SessionIdentity) =>
 }
 
 /** The roles a screen is for; another role is told whose screen it is (the servers would refuse the steps anyway). */
-export function ForRoles({ session, roles, children }: { session: SessionIdentity; roles: readonly string[]; children: preact.ComponentChildren }) {
+export function ForRoles({
+  session,
+  roles,
+  children,
+}: {
+  session: SessionIdentity;
+  roles: readonly string[];
+  children: preact.ComponentChildren;
+}) {
   if (roles.includes(session.role)) return <>{children}</>;
   return (
     <p class="notice" data-testid="other-role">
@@ -99,7 +107,6 @@ export function ForRoles({ session, roles, children }: { session: SessionIdentit
     </p>
   );
 }
-
 
 /**
  * Today by the hub's clock (China date), not the browser's: deadlines, witness dates and the
@@ -133,7 +140,15 @@ export function useCursors(): Cursors {
 }
 
 /** 上一页 / 下一页 under a list, as its page says there are more (`nextTestId` names the button for tests). */
-export function CursorPager({ cursors, pageInfo, nextTestId }: { cursors: Cursors; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; nextTestId: string }) {
+export function CursorPager({
+  cursors,
+  pageInfo,
+  nextTestId,
+}: {
+  cursors: Cursors;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  nextTestId: string;
+}) {
   return (
     <div class="row wrap">
       {cursors.pageNumber > 1 && (
@@ -142,7 +157,12 @@ export function CursorPager({ cursors, pageInfo, nextTestId }: { cursors: Cursor
         </button>
       )}
       {pageInfo.hasNextPage && (
-        <button type="button" class="secondary" data-testid={nextTestId} onClick={() => cursors.next(pageInfo.endCursor ?? null)}>
+        <button
+          type="button"
+          class="secondary"
+          data-testid={nextTestId}
+          onClick={() => cursors.next(pageInfo.endCursor ?? null)}
+        >
           下一页
         </button>
       )}

@@ -48,7 +48,11 @@ export function csvRecords(text: string): Array<{ text: string; line: number; st
 }
 
 /** The parts to send, in order; none when the file has no row after its header. */
-export function csvParts(file: string, maxRows = PART_MAX_ROWS, maxBytes = PART_MAX_BYTES): { header: string | null; parts: CsvPart[]; rows: number } {
+export function csvParts(
+  file: string,
+  maxRows = PART_MAX_ROWS,
+  maxBytes = PART_MAX_BYTES,
+): { header: string | null; parts: CsvPart[]; rows: number } {
   const text = file.replace(/^\uFEFF/, '');
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const records = csvRecords(text);
@@ -62,7 +66,11 @@ export function csvParts(file: string, maxRows = PART_MAX_ROWS, maxBytes = PART_
     // The hub counts the header as line 1 of every part, its first record line 2; the records go
     // as the file has them (blank lines between them too), so the lines after it count as the file's.
     const first = current[0]!;
-    parts.push({ csv: header.text + eol + text.slice(first.start, current[current.length - 1]!.end) + eol, rows: current.length, lineOffset: first.line - 2 });
+    parts.push({
+      csv: header.text + eol + text.slice(first.start, current[current.length - 1]!.end) + eol,
+      rows: current.length,
+      lineOffset: first.line - 2,
+    });
     current = [];
     size = bytesOf(header.text) + 1;
   };

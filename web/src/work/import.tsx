@@ -20,7 +20,11 @@ const IMPORT_OPERATION: Record<string, Extract<WebOperationName, `Import${string
 /** The page's own "stop" while a wait is counted down. */
 const STOPPED = Symbol('stopped');
 
-const KIND_NAME: Record<ImportKind, string> = { targets: '检查对象名录', inspectors: '执法检查人员名录', checklist: '抽查事项清单' };
+const KIND_NAME: Record<ImportKind, string> = {
+  targets: '检查对象名录',
+  inspectors: '执法检查人员名录',
+  checklist: '抽查事项清单',
+};
 
 interface Rejected {
   line: number;
@@ -50,7 +54,13 @@ const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g
 
 function downloadRejects(kind: ImportKind, rejected: Rejected[]) {
   const header = ['line', ...REJECT_KEY_COLUMNS[kind], 'reason'].join(',');
-  const lines = rejected.map((r) => [String(r.line), ...REJECT_KEY_COLUMNS[kind].map((c) => cell(r.key.find((k) => k.column === c)?.value ?? '')), cell(r.reason)].join(','));
+  const lines = rejected.map((r) =>
+    [
+      String(r.line),
+      ...REJECT_KEY_COLUMNS[kind].map((c) => cell(r.key.find((k) => k.column === c)?.value ?? '')),
+      cell(r.reason),
+    ].join(','),
+  );
   const url = URL.createObjectURL(new Blob([[header, ...lines].join('\n') + '\n'], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
@@ -83,9 +93,25 @@ function ImportForm({ department }: { department: string }) {
       return;
     }
     stop.current = false;
-    let state: Progress = { kind, waiting: null, parts: parts.length, partsDone: 0, rows, read: 0, imported: 0, unchanged: 0, rejected: [], stopped: null, finished: false };
+    let state: Progress = {
+      kind,
+      waiting: null,
+      parts: parts.length,
+      partsDone: 0,
+      rows,
+      read: 0,
+      imported: 0,
+      unchanged: 0,
+      rejected: [],
+      stopped: null,
+      finished: false,
+    };
     setProgress(state);
-    const stopped = () => new HubError('STOPPED', `已按您的要求停止：前 ${state.partsDone} 部分（${state.read} 行）已处理，其余未发送。再次导入同一文件不会重复保存。`);
+    const stopped = () =>
+      new HubError(
+        'STOPPED',
+        `已按您的要求停止：前 ${state.partsDone} 部分（${state.read} 行）已处理，其余未发送。再次导入同一文件不会重复保存。`,
+      );
     for (const part of parts) {
       if (stop.current) {
         state = { ...state, stopped: stopped() };
@@ -147,10 +173,16 @@ function ImportForm({ department }: { department: string }) {
       }}
     >
       <label for="import-kind">文件内容</label>
-      <select id="import-kind" data-testid="import-kind" value={kind} disabled={running} onChange={(e) => {
+      <select
+        id="import-kind"
+        data-testid="import-kind"
+        value={kind}
+        disabled={running}
+        onChange={(e) => {
           setKind((e.target as HTMLSelectElement).value as ImportKind);
           setProgress(null);
-        }}>
+        }}
+      >
         {(Object.keys(KIND_NAME) as ImportKind[]).map((k) => (
           <option key={k} value={k}>
             {KIND_NAME[k]}（{k}）
@@ -158,7 +190,8 @@ function ImportForm({ department }: { department: string }) {
         ))}
       </select>
       <p class="meta" data-testid="import-columns">
-        第一行为列名，顺序不限。必填列：<code>{columns.required.join(', ')}</code>；可选列：<code>{columns.optional.join(', ')}</code>。单元格内的多个值用“;”分隔。
+        第一行为列名，顺序不限。必填列：<code>{columns.required.join(', ')}</code>；可选列：
+        <code>{columns.optional.join(', ')}</code>。单元格内的多个值用“;”分隔。
       </p>
       <label for="import-file">CSV 文件（UTF-8）</label>
       <input
@@ -216,7 +249,9 @@ function ImportReportView({ fileName, progress }: { fileName: string; progress: 
       {stopped ? <ErrorNotice error={stopped} title="导入未完成" /> : null}
       {rejected.length ? (
         <>
-          <RuleNote rule="R6">每一行都按平台接口的同一规则核对；被拒绝的行不影响其他行，修改后可重新导入整个文件，已保存的行不会重复保存。</RuleNote>
+          <RuleNote rule="R6">
+            每一行都按平台接口的同一规则核对；被拒绝的行不影响其他行，修改后可重新导入整个文件，已保存的行不会重复保存。
+          </RuleNote>
           <div class="table-scroll">
             <table data-testid="import-rejects">
               <thead>
@@ -242,7 +277,12 @@ function ImportReportView({ fileName, progress }: { fileName: string; progress: 
             </table>
           </div>
           {finished ? (
-            <button type="button" class="secondary" data-testid="import-download-rejects" onClick={() => downloadRejects(kind, rejected)}>
+            <button
+              type="button"
+              class="secondary"
+              data-testid="import-download-rejects"
+              onClick={() => downloadRejects(kind, rejected)}
+            >
               下载被拒绝的行（CSV）
             </button>
           ) : null}
@@ -263,7 +303,9 @@ export function ImportWorkPage() {
             <a href="/work">业务办理</a> › 数据导入
           </p>
           <h1>数据导入{session.department ? `（${departmentName(departments, session.department)}）` : ''}</h1>
-          <RuleNote rule="R6">检查对象名录按“谁审批、谁监管，谁主管、谁监管”由各部门维护，支持批量导入；执法检查人员和抽查事项清单同样由本部门导入。</RuleNote>
+          <RuleNote rule="R6">
+            检查对象名录按“谁审批、谁监管，谁主管、谁监管”由各部门维护，支持批量导入；执法检查人员和抽查事项清单同样由本部门导入。
+          </RuleNote>
           <ForRoles session={session} roles={['DEPT_ADMIN']}>
             {session.department && IMPORT_OPERATION[session.department] ? (
               <ImportForm department={session.department} />

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { HubError, required, run, type Answer } from '../api/client';
 import { departmentName, loadDictionaries, type Dictionary } from '../api/departments';
-import type { WorkDefineOutcomeMutation, WorkOutcomesQuery, WorkResultFragment, WorkResultPageQuery } from '../api/generated';
+import type {
+  WorkDefineOutcomeMutation,
+  WorkOutcomesQuery,
+  WorkResultFragment,
+  WorkResultPageQuery,
+} from '../api/generated';
 import { everyPage, followPages } from '../api/pages';
 import type { SessionIdentity } from '../api/session';
 import type { ResultDeadline } from '../api/types';
@@ -39,7 +44,10 @@ function partOf<T>(answer: Answer<Record<string, T | null | undefined>>, key: st
 }
 
 /** The department's page of results in a WorkResultPage answer (null, with an error, for a caller refused: R30). */
-function resultPageOf(answer: Answer<Record<string, { resultPage: ResultPage | null } | null | undefined>>, department: string): ResultPage {
+function resultPageOf(
+  answer: Answer<Record<string, { resultPage: ResultPage | null } | null | undefined>>,
+  department: string,
+): ResultPage {
   return required(answer, partOf(answer, department).resultPage, '结果');
 }
 
@@ -88,11 +96,14 @@ function Target({ result, names }: { result: Pick<Result, 'uscc' | 'targetKey'>;
 /** Names of market entities by USCC (the public registration data), for the rows shown. */
 function useEntityNames(usccs: readonly string[]): ReadonlyMap<string, string> {
   const key = [...new Set(usccs)].sort().join(',');
-  const state = useAsync(async (signal) => {
-    if (!key) return new Map<string, string>();
-    const answer = await run('EntitiesByUscc', { usccs: key.split(',') }, { signal });
-    return new Map((answer.data?.marketEntities ?? []).flatMap((e) => (e ? [[e.uscc, e.name] as const] : [])));
-  }, [key]);
+  const state = useAsync(
+    async (signal) => {
+      if (!key) return new Map<string, string>();
+      const answer = await run('EntitiesByUscc', { usccs: key.split(',') }, { signal });
+      return new Map((answer.data?.marketEntities ?? []).flatMap((e) => (e ? [[e.uscc, e.name] as const] : [])));
+    },
+    [key],
+  );
   return state.status === 'done' ? state.value : new Map();
 }
 
@@ -105,7 +116,13 @@ function useChecklist(department: string): Dictionary | null {
   return state.status === 'done' ? state.value : null;
 }
 
-function ItemText({ result, checklist }: { result: Pick<Result, 'itemCode' | 'itemVersion'>; checklist: Dictionary | null }) {
+function ItemText({
+  result,
+  checklist,
+}: {
+  result: Pick<Result, 'itemCode' | 'itemVersion'>;
+  checklist: Dictionary | null;
+}) {
   const item = checklist?.item(result.itemCode, result.itemVersion);
   return (
     <span class="stack">
@@ -120,7 +137,11 @@ function ItemText({ result, checklist }: { result: Pick<Result, 'itemCode' | 'it
 /** The mark of a deadline counted through a year whose holiday notice is not loaded (R25). */
 function Provisional() {
   return (
-    <span class="provisional" data-testid="provisional" title="该年度国务院节假日安排通知尚未载入平台：按周末和法定节假日暂算，不含调休和补假；载入后自动确定">
+    <span
+      class="provisional"
+      data-testid="provisional"
+      title="该年度国务院节假日安排通知尚未载入平台：按周末和法定节假日暂算，不含调休和补假；载入后自动确定"
+    >
       （暂定）
     </span>
   );
@@ -135,7 +156,12 @@ function DeadlineCell({ deadline }: { deadline: ResultDeadline | undefined }) {
       </span>
     );
   return (
-    <span data-testid="deadline" data-deadline={deadline.deadline} data-overdue={String(deadline.overdue)} data-provisional={String(deadline.provisional)}>
+    <span
+      data-testid="deadline"
+      data-deadline={deadline.deadline}
+      data-overdue={String(deadline.overdue)}
+      data-provisional={String(deadline.provisional)}
+    >
       <strong class={deadline.overdue ? 'overdue' : undefined}>{deadline.deadline}</strong>
       {deadline.provisional && <Provisional />}
       <span class="meta" data-testid="days-left">
@@ -155,19 +181,31 @@ function DeadlineCell({ deadline }: { deadline: ResultDeadline | undefined }) {
 
 /** The department's unpublished results of a year with their deadlines, every page (the joint service computes them). */
 function useDeadlines(year: number | null, department: string, version: number) {
-  return useAsync(async (signal) => {
-    if (year === null) return null;
-    // The dashboard's stored operation, every page of it.
-    const { nodes } = await everyPage('PublicationDeadlines', 'jointPublicationDeadlinePage', { year, department, overdueOnly: false, first: 1000 }, signal);
-    return nodes;
-  }, [year, department, version]);
+  return useAsync(
+    async (signal) => {
+      if (year === null) return null;
+      // The dashboard's stored operation, every page of it.
+      const { nodes } = await everyPage(
+        'PublicationDeadlines',
+        'jointPublicationDeadlinePage',
+        { year, department, overdueOnly: false, first: 1000 },
+        signal,
+      );
+      return nodes;
+    },
+    [year, department, version],
+  );
 }
 
 /** One status's results, a page at a time (keyset paging: the previous pages' cursors are kept to go back). */
 function useResultPage(department: string, status: 'RECORDED' | 'APPROVED' | 'PUBLISHED', version: number) {
   const cursors = useCursors();
   const after = cursors.after;
-  const state = useAsync(async (signal) => resultPageOf(await run('WorkResultPage', { status, first: PAGE, after }, { department, signal }), department), [department, status, after, version]);
+  const state = useAsync(
+    async (signal) =>
+      resultPageOf(await run('WorkResultPage', { status, first: PAGE, after }, { department, signal }), department),
+    [department, status, after, version],
+  );
   const page = state.status === 'done' ? state.value : null;
   return {
     state,
@@ -207,7 +245,17 @@ interface ListContext {
 }
 
 /** Results waiting for a step (approval or publication), with checkboxes and their deadlines. */
-function WaitingList({ status, title, what, context }: { status: 'RECORDED' | 'APPROVED'; title: string; what: string; context: ListContext }) {
+function WaitingList({
+  status,
+  title,
+  what,
+  context,
+}: {
+  status: 'RECORDED' | 'APPROVED';
+  title: string;
+  what: string;
+  context: ListContext;
+}) {
   const pager = useResultPage(context.department, status, context.version);
   const rows = pager.state.status === 'done' ? pager.state.value.nodes : [];
   const names = useEntityNames(rows.flatMap((r) => (r.uscc ? [r.uscc] : [])));
@@ -241,15 +289,33 @@ function WaitingList({ status, title, what, context }: { status: 'RECORDED' | 'A
                     {
                       label: '选择',
                       value: (r) => (
-                        <input type="checkbox" aria-label={`选择结果 ${r.id}`} data-testid="select" checked={context.selected.has(r.id)} onChange={(e) => context.toggle(r.id, e.currentTarget.checked)} />
+                        <input
+                          type="checkbox"
+                          aria-label={`选择结果 ${r.id}`}
+                          data-testid="select"
+                          checked={context.selected.has(r.id)}
+                          onChange={(e) => context.toggle(r.id, e.currentTarget.checked)}
+                        />
                       ),
                     },
                     { label: '检查对象', field: 'uscc', value: (r) => <Target result={r} names={names} /> },
-                    { label: '检查事项', field: 'itemCode', value: (r) => <ItemText result={r} checklist={context.checklist} /> },
-                    { label: '检查结果', field: 'outcome', value: (r) => <OutcomeText result={r} outcomes={context.outcomes} /> },
+                    {
+                      label: '检查事项',
+                      field: 'itemCode',
+                      value: (r) => <ItemText result={r} checklist={context.checklist} />,
+                    },
+                    {
+                      label: '检查结果',
+                      field: 'outcome',
+                      value: (r) => <OutcomeText result={r} outcomes={context.outcomes} />,
+                    },
                     { label: '检查完成日', field: 'inspectedOn', value: (r) => r.inspectedOn },
                     { label: '证据', field: 'evidence', value: (r) => <EvidenceLinks refs={r.evidence} /> },
-                    { label: '公示期限（R25）', field: 'deadline', value: (r) => <DeadlineCell deadline={context.deadlineOf(r.id)} /> },
+                    {
+                      label: '公示期限（R25）',
+                      field: 'deadline',
+                      value: (r) => <DeadlineCell deadline={context.deadlineOf(r.id)} />,
+                    },
                     { label: '状态', field: 'status', value: (r) => label(RESULT_STATUS, r.status) },
                     { label: '编号', field: 'id', value: (r) => <ShortId id={r.id} /> },
                   ]}
@@ -273,8 +339,13 @@ function Changes({ changes }: { changes: { what: string; results: Result[] } | n
       <ul>
         {changes.results.map((r) => (
           <li key={r.id} data-testid="changed" data-result-id={r.id} data-status={r.status}>
-            <ShortId id={r.id} /> {r.uscc ?? r.targetKey} · {r.itemCode}：现为<strong>{label(RESULT_STATUS, r.status)}</strong>
-            {r.publishedAt ? `（公示于 ${chinaDateTime(r.publishedAt)}）` : r.approvedAt ? `（审核于 ${chinaDateTime(r.approvedAt)}）` : ''}
+            <ShortId id={r.id} /> {r.uscc ?? r.targetKey} · {r.itemCode}：现为
+            <strong>{label(RESULT_STATUS, r.status)}</strong>
+            {r.publishedAt
+              ? `（公示于 ${chinaDateTime(r.publishedAt)}）`
+              : r.approvedAt
+                ? `（审核于 ${chinaDateTime(r.approvedAt)}）`
+                : ''}
           </li>
         ))}
       </ul>
@@ -293,14 +364,24 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
   const deadlines = useDeadlines(year, department, version);
   const checklist = useChecklist(department);
   const action = useAction();
-  const byId = new Map((deadlines.status === 'done' && deadlines.value ? deadlines.value : []).map((d) => [d.resultId, d]));
+  const byId = new Map(
+    (deadlines.status === 'done' && deadlines.value ? deadlines.value : []).map((d) => [d.resultId, d]),
+  );
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);
     else next.delete(id);
     setSelected(next);
   };
-  const context: ListContext = { department, outcomes, checklist, deadlineOf: (id) => byId.get(id), selected, toggle, version };
+  const context: ListContext = {
+    department,
+    outcomes,
+    checklist,
+    deadlineOf: (id) => byId.get(id),
+    selected,
+    toggle,
+    version,
+  };
   const ids = [...selected];
 
   const approve = () =>
@@ -316,7 +397,10 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
     action.run(async () => {
       const answer = await run('WorkPublishResults', { ids }, { department });
       const results = partOf(answer, mutationField(department, 'PublishResults'));
-      setChanges({ what: `已公示 ${results.length} 条结果（R25）：公众可在检查对象的公示页查到，今后不再修改（R28）`, results });
+      setChanges({
+        what: `已公示 ${results.length} 条结果（R25）：公众可在检查对象的公示页查到，今后不再修改（R28）`,
+        results,
+      });
       setSelected(new Set());
       setVersion((v) => v + 1);
       return `已公示 ${results.length} 条结果。`;
@@ -329,8 +413,13 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
   return (
     <section data-testid="approve-publish">
       <h2>审核与公示</h2>
-      <RuleNote rule="R25">检查结果由本部门审核后公示，自检查结束之日（结果形成）起 20 个工作日内公示，目标公示率 100%；商业秘密和个人信息不公示。</RuleNote>
-      <RuleNote rule="R30">只有本部门的部门管理员可以审核、公示本部门的结果；页面只提交请求，是否允许由部门系统决定。</RuleNote>
+      <RuleNote rule="R25">
+        检查结果由本部门审核后公示，自检查结束之日（结果形成）起 20 个工作日内公示，目标公示率
+        100%；商业秘密和个人信息不公示。
+      </RuleNote>
+      <RuleNote rule="R30">
+        只有本部门的部门管理员可以审核、公示本部门的结果；页面只提交请求，是否允许由部门系统决定。
+      </RuleNote>
       {year !== null && (
         <p class="year-choice">
           <YearSelect year={year} onChange={setYear} id="results-year" />
@@ -352,7 +441,8 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
       )}
       {provisional > 0 && (
         <p class="notice warn" data-testid="calendar-notice">
-          {provisional} 条结果的公示期限跨越尚未载入国务院节假日安排通知的年度，现按周末和法定节假日暂算（不含调休、补假），标为“暂定”；运维人员载入通知后即为正式期限。
+          {provisional}{' '}
+          条结果的公示期限跨越尚未载入国务院节假日安排通知的年度，现按周末和法定节假日暂算（不含调休、补假），标为“暂定”；运维人员载入通知后即为正式期限。
         </p>
       )}
       <WaitingList status="RECORDED" title="待审核" what="待审核" context={context} />
@@ -377,7 +467,17 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
 }
 
 /** The department's outcome dictionary (R26, R27), and for its admin a form to add an outcome or a new version of one. */
-function OutcomeDictionary({ department, outcomes, editable, reload }: { department: string; outcomes: readonly Outcome[]; editable: boolean; reload: () => void }) {
+function OutcomeDictionary({
+  department,
+  outcomes,
+  editable,
+  reload,
+}: {
+  department: string;
+  outcomes: readonly Outcome[];
+  editable: boolean;
+  reload: () => void;
+}) {
   const [code, setCode] = useState('');
   const [text, setText] = useState('');
   const [dishonesty, setDishonesty] = useState(false);
@@ -396,7 +496,9 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
   return (
     <section class="work-panel" data-testid="outcomes">
       <h2>检查结果选项</h2>
-      <RuleNote rule="R27">不配合检查情节严重、适用一般程序作出行政处罚、法定检查不合格这三类结果公示后列入失信记录；标为“失信”的结果选项即属此类。</RuleNote>
+      <RuleNote rule="R27">
+        不配合检查情节严重、适用一般程序作出行政处罚、法定检查不合格这三类结果公示后列入失信记录；标为“失信”的结果选项即属此类。
+      </RuleNote>
       <RuleNote rule="R26">无法通过登记的住所联系、不配合检查的检查对象，以此作为检查结果。</RuleNote>
       <div class="table-scroll">
         <FiguresTable
@@ -408,7 +510,11 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
             { label: '代码', field: 'code', value: (o) => <code>{o.code}</code> },
             { label: '版本', field: 'version', value: (o) => o.version },
             { label: '名称', field: 'label', value: (o) => o.label },
-            { label: '失信记录', field: 'dishonesty', value: (o) => (o.dishonesty ? <span class="badge danger">是</span> : '否') },
+            {
+              label: '失信记录',
+              field: 'dishonesty',
+              value: (o) => (o.dishonesty ? <span class="badge danger">是</span> : '否'),
+            },
             { label: '状态', field: 'status', value: (o) => label(OUTCOME_STATUS, o.status) },
           ]}
         />
@@ -418,13 +524,30 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
           <h3>新增结果选项或新版本</h3>
           <p class="meta">代码已存在时生成新版本，旧版本保留，按旧版本录入的结果含义不变。</p>
           <label for="outcome-code">代码（大写字母、数字和下划线）</label>
-          <input id="outcome-code" type="text" value={code} onInput={(e) => setCode(e.currentTarget.value)} data-testid="outcome-code" />
+          <input
+            id="outcome-code"
+            type="text"
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+            data-testid="outcome-code"
+          />
           <label for="outcome-label">名称（公示用语）</label>
-          <input id="outcome-label" type="text" value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="outcome-label" />
+          <input
+            id="outcome-label"
+            type="text"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            data-testid="outcome-label"
+          />
           <div>
             <label class="inline">
-            <input type="checkbox" checked={dishonesty} onChange={(e) => setDishonesty(e.currentTarget.checked)} data-testid="outcome-dishonesty" />
-            公示后列入失信记录（R27）
+              <input
+                type="checkbox"
+                checked={dishonesty}
+                onChange={(e) => setDishonesty(e.currentTarget.checked)}
+                data-testid="outcome-dishonesty"
+              />
+              公示后列入失信记录（R27）
             </label>
           </div>
           <div class="actions">
@@ -434,7 +557,12 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
           </div>
           <ActionOutcome action={action} title="未能定义结果选项" />
           {defined && action.done && (
-            <p class="meta" data-testid="outcome-defined" data-code={defined.code} data-version={String(defined.version)}>
+            <p
+              class="meta"
+              data-testid="outcome-defined"
+              data-code={defined.code}
+              data-version={String(defined.version)}
+            >
               现行版本：{defined.code} 第 {defined.version} 版
             </p>
           )}
@@ -445,10 +573,28 @@ function OutcomeDictionary({ department, outcomes, editable, reload }: { departm
 }
 
 /** A published result's correction chain (R28): every published record of its task and target, linked by what each corrects. */
-function CorrectionChain({ department, result, outcomes, version }: { department: string; result: Result; outcomes: readonly Outcome[]; version: number }) {
+function CorrectionChain({
+  department,
+  result,
+  outcomes,
+  version,
+}: {
+  department: string;
+  result: Result;
+  outcomes: readonly Outcome[];
+  version: number;
+}) {
   const state = useAsync(
     async (signal) => {
-      const pageOf = async (after: string | null) => resultPageOf(await run('WorkResultPage', { status: 'PUBLISHED', first: 1000, after, taskId: result.taskId, uscc: result.uscc }, { department, signal }), department);
+      const pageOf = async (after: string | null) =>
+        resultPageOf(
+          await run(
+            'WorkResultPage',
+            { status: 'PUBLISHED', first: 1000, after, taskId: result.taskId, uscc: result.uscc },
+            { department, signal },
+          ),
+          department,
+        );
       return chainOf(result, await followPages(await pageOf(null), pageOf));
     },
     [department, result.id, version],
@@ -458,8 +604,14 @@ function CorrectionChain({ department, result, outcomes, version }: { department
       {(chain) => (
         <ol class="history" data-testid="chain">
           {chain.map((r, i) => (
-            <li key={r.id} class={i < chain.length - 1 ? 'superseded' : 'current'} data-testid="chain-entry" data-result-id={r.id}>
-              <strong>{i < chain.length - 1 ? '已被更正' : '现行结果'}</strong>：<OutcomeText result={r} outcomes={outcomes} /> <ShortId id={r.id} />
+            <li
+              key={r.id}
+              class={i < chain.length - 1 ? 'superseded' : 'current'}
+              data-testid="chain-entry"
+              data-result-id={r.id}
+            >
+              <strong>{i < chain.length - 1 ? '已被更正' : '现行结果'}</strong>：
+              <OutcomeText result={r} outcomes={outcomes} /> <ShortId id={r.id} />
               <span class="meta">公示于 {chinaDateTime(r.publishedAt)}</span>
               {r.correctionReason && (
                 <p class="reason" data-testid="chain-reason">
@@ -523,7 +675,11 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
     e.preventDefault();
     if (!chosen) return;
     void action.run(async () => {
-      const answer = await run('WorkCorrectResult', { id: chosen.id, outcome, notes: notes.trim() === '' ? null : notes, reason }, { department });
+      const answer = await run(
+        'WorkCorrectResult',
+        { id: chosen.id, outcome, notes: notes.trim() === '' ? null : notes, reason },
+        { department },
+      );
       const made = partOf(answer, mutationField(department, 'CorrectResult'));
       setCorrected(made);
       setChosen(made);
@@ -535,7 +691,9 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
   return (
     <section data-testid="correct-published">
       <h2>已公示的结果</h2>
-      <RuleNote rule="R28">已公示的结果不作修改；确有错误的，以新记录更正，由本部门主要负责人签发并说明理由，原记录保留并继续公示。</RuleNote>
+      <RuleNote rule="R28">
+        已公示的结果不作修改；确有错误的，以新记录更正，由本部门主要负责人签发并说明理由，原记录保留并继续公示。
+      </RuleNote>
       <RuleNote rule="R30">只有本部门的主要负责人可以更正本部门已公示的结果；是否允许由部门系统决定。</RuleNote>
       <section class="work-panel">
         <h3>
@@ -560,10 +718,18 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
                     rows={page.nodes}
                     rowKey={(r) => r.id}
                     testId="result-row"
-                    attributes={(r) => ({ 'data-result-id': r.id, 'data-status': r.status, 'data-corrected': String(correctedIds.has(r.id)) })}
+                    attributes={(r) => ({
+                      'data-result-id': r.id,
+                      'data-status': r.status,
+                      'data-corrected': String(correctedIds.has(r.id)),
+                    })}
                     columns={[
                       { label: '检查对象', field: 'uscc', value: (r) => <Target result={r} names={names} /> },
-                      { label: '检查事项', field: 'itemCode', value: (r) => <ItemText result={r} checklist={checklist} /> },
+                      {
+                        label: '检查事项',
+                        field: 'itemCode',
+                        value: (r) => <ItemText result={r} checklist={checklist} />,
+                      },
                       {
                         label: '检查结果',
                         field: 'outcome',
@@ -609,14 +775,20 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
             结果 <ShortId id={chosen.id} /> 的更正记录
           </h3>
           <p>
-            <Target result={chosen} names={names} /> · <ItemText result={chosen} checklist={checklist} /> · 检查完成日 {chosen.inspectedOn}
+            <Target result={chosen} names={names} /> · <ItemText result={chosen} checklist={checklist} /> · 检查完成日{' '}
+            {chosen.inspectedOn}
           </p>
           <CorrectionChain department={department} result={chosen} outcomes={outcomes} version={version} />
           {!corrected && (
             <form class="work" onSubmit={correct} data-testid="correct-form">
               <h3>更正这条结果</h3>
               <label for="correct-outcome">更正后的检查结果</label>
-              <select id="correct-outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)} data-testid="correct-outcome">
+              <select
+                id="correct-outcome"
+                value={outcome}
+                onChange={(e) => setOutcome(e.currentTarget.value)}
+                data-testid="correct-outcome"
+              >
                 {current.map((o) => (
                   <option key={o.code} value={o.code}>
                     {o.label}（{o.code}）{o.dishonesty ? ' · 失信' : ''}
@@ -624,9 +796,21 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
                 ))}
               </select>
               <label for="correct-notes">结果说明（公示）</label>
-              <textarea id="correct-notes" rows={2} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} data-testid="correct-notes" />
+              <textarea
+                id="correct-notes"
+                rows={2}
+                value={notes}
+                onInput={(e) => setNotes(e.currentTarget.value)}
+                data-testid="correct-notes"
+              />
               <label for="correct-reason">更正原因（须说明经查证的错误，随更正记录公示）</label>
-              <textarea id="correct-reason" rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-testid="correct-reason" />
+              <textarea
+                id="correct-reason"
+                rows={3}
+                value={reason}
+                onInput={(e) => setReason(e.currentTarget.value)}
+                data-testid="correct-reason"
+              />
               <div class="actions">
                 <button type="submit" disabled={action.busy} data-testid="correct-submit">
                   签发更正
@@ -639,7 +823,12 @@ function CorrectPublished({ department, outcomes }: { department: string; outcom
           )}
           <ActionOutcome action={action} title="未能更正" />
           {corrected && (
-            <p class="meta" data-testid="corrected" data-result-id={corrected.id} data-corrects={corrected.correctsId ?? ''}>
+            <p
+              class="meta"
+              data-testid="corrected"
+              data-result-id={corrected.id}
+              data-corrects={corrected.correctsId ?? ''}
+            >
               新记录 {corrected.id} 更正 {corrected.correctsId}，更正原因：{corrected.correctionReason}
               {corrected.uscc && (
                 <>
@@ -659,13 +848,17 @@ function DepartmentResults({ session }: { session: SessionIdentity }) {
   const departments = useDepartments();
   const department = session.department!;
   const [version, setVersion] = useState(0);
-  const loaded = useAsync(async (signal) => partOf(await run('WorkOutcomes', {}, { department, signal }), department).outcomes, [department, version]);
+  const loaded = useAsync(
+    async (signal) => partOf(await run('WorkOutcomes', {}, { department, signal }), department).outcomes,
+    [department, version],
+  );
   // A reload (after an outcome is defined) keeps the screen: the last answer stays while the next one loads.
   const [last, setLast] = useState<readonly Outcome[] | null>(null);
   useEffect(() => {
     if (loaded.status === 'done') setLast(loaded.value);
   }, [loaded]);
-  const outcomes: AsyncState<readonly Outcome[]> = loaded.status === 'loading' && last ? { status: 'done', value: last } : loaded;
+  const outcomes: AsyncState<readonly Outcome[]> =
+    loaded.status === 'loading' && last ? { status: 'done', value: last } : loaded;
   const admin = session.role === 'DEPT_ADMIN';
   return (
     <section class="work-results" data-testid="work-results" data-department={department} data-role={session.role}>
@@ -673,12 +866,23 @@ function DepartmentResults({ session }: { session: SessionIdentity }) {
       <p class="meta" data-testid="work-who">
         {departmentName(departments, department)} · {label(ROLE, session.role)}
       </p>
-      <RuleNote rule="R24">谁检查、谁录入、谁公开：联合检查的结果回传到各部门，由各部门作为本部门的记录审核、公示。</RuleNote>
+      <RuleNote rule="R24">
+        谁检查、谁录入、谁公开：联合检查的结果回传到各部门，由各部门作为本部门的记录审核、公示。
+      </RuleNote>
       <Async state={outcomes} what="检查结果选项">
         {(list) => (
           <>
-            {admin ? <ApproveAndPublish department={department} outcomes={list} /> : <CorrectPublished department={department} outcomes={list} />}
-            <OutcomeDictionary department={department} outcomes={list} editable={admin} reload={() => setVersion((v) => v + 1)} />
+            {admin ? (
+              <ApproveAndPublish department={department} outcomes={list} />
+            ) : (
+              <CorrectPublished department={department} outcomes={list} />
+            )}
+            <OutcomeDictionary
+              department={department}
+              outcomes={list}
+              editable={admin}
+              reload={() => setVersion((v) => v + 1)}
+            />
           </>
         )}
       </Async>

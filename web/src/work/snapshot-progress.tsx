@@ -43,14 +43,23 @@ export function SnapshotProgressView({ taskId, running }: { taskId: string; runn
   return (
     <div class="work-panel" role="status" aria-live="polite" data-testid="snapshot-progress">
       <p>
-        {progress?.finishedAt ? '各部门名录已读取完毕，正在保存快照…' : '正在从各部门名录库分页读取检查对象、排除本年度已抽查两次和近期已检查的对象、冻结各部门检查人员名录…'}已用时{' '}
-        <span data-testid="snapshot-elapsed">{seconds}</span> 秒
+        {progress?.finishedAt
+          ? '各部门名录已读取完毕，正在保存快照…'
+          : '正在从各部门名录库分页读取检查对象、排除本年度已抽查两次和近期已检查的对象、冻结各部门检查人员名录…'}
+        已用时 <span data-testid="snapshot-elapsed">{seconds}</span> 秒
       </p>
       {progress ? (
         <ul>
           {progress.departments.map((d) => (
-            <li key={d.department} data-testid="snapshot-progress-department" data-department={d.department} data-rows={d.rowsRead} data-done={String(d.done)}>
-              {departmentName(departments, d.department)}：已读取 {d.rowsRead.toLocaleString('zh-CN')} 条{d.done ? '（完成）' : '…'}
+            <li
+              key={d.department}
+              data-testid="snapshot-progress-department"
+              data-department={d.department}
+              data-rows={d.rowsRead}
+              data-done={String(d.done)}
+            >
+              {departmentName(departments, d.department)}：已读取 {d.rowsRead.toLocaleString('zh-CN')} 条
+              {d.done ? '（完成）' : '…'}
             </li>
           ))}
         </ul>

@@ -32,10 +32,13 @@ function TaskWork({ id, session }: { id: string; session: SessionIdentity }) {
   const departments = useDepartments();
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
-  const state = useAsync(async (signal) => {
-    const answer = await run('WorkTask', { id }, { signal });
-    return required(answer, answer.data?.jointTask, '这项抽查任务');
-  }, [id, version]);
+  const state = useAsync(
+    async (signal) => {
+      const answer = await run('WorkTask', { id }, { signal });
+      return required(answer, answer.data?.jointTask, '这项抽查任务');
+    },
+    [id, version],
+  );
   return (
     <Async state={state} what="抽查任务">
       {(task) => {
@@ -50,7 +53,8 @@ function TaskWork({ id, session }: { id: string; session: SessionIdentity }) {
               {task.name} <TrainingMark training={task.training} />
             </h1>
             <p class="meta">
-              {task.year} 年 · 计划：{task.plan?.name ?? task.planId}（第 {task.planRevision} 版） · 牵头：{departmentName(departments, task.leadDepartment)} · 参与：
+              {task.year} 年 · 计划：{task.plan?.name ?? task.planId}（第 {task.planRevision} 版） · 牵头：
+              {departmentName(departments, task.leadDepartment)} · 参与：
               {(task.plan?.departments ?? []).map((d) => departmentName(departments, d)).join('、')}
             </p>
             <p>
@@ -67,10 +71,13 @@ function TaskWork({ id, session }: { id: string; session: SessionIdentity }) {
                 <LeadSteps task={task} onChanged={reload} />
               ) : (
                 <p class="notice" data-testid="lead-only">
-                  确认名录库、摇号、锁定和取消由牵头部门（{departmentName(departments, task.leadDepartment)}）的协调员办理（R16）。
+                  确认名录库、摇号、锁定和取消由牵头部门（{departmentName(departments, task.leadDepartment)}
+                  ）的协调员办理（R16）。
                 </p>
               ))}
-            {task.drawnAt && <DrawnTargets taskId={task.id} total={task.strata.reduce((n, s) => n + s.drawn, 0)} version={version} />}
+            {task.drawnAt && (
+              <DrawnTargets taskId={task.id} total={task.strata.reduce((n, s) => n + s.drawn, 0)} version={version} />
+            )}
             <section class="work-panel" data-testid="record-panel">
               <DrawRecordView key={`${task.status}-${version}`} task={task} record={record} />
               <RuleNote rule="R9">抽取记录写明从哪一份名录快照抽取（快照哈希），任何人可用公开记录核验。</RuleNote>
@@ -96,7 +103,10 @@ function StepsTrail({ status }: { status: string }) {
   return (
     <ol class="steps-trail" aria-label="任务进度">
       {STEPS.map((s, i) => (
-        <li key={s.status} class={status === 'CANCELLED' ? 'cancelled' : i <= at ? 'done' : i === at + 1 ? 'next' : undefined}>
+        <li
+          key={s.status}
+          class={status === 'CANCELLED' ? 'cancelled' : i <= at ? 'done' : i === at + 1 ? 'next' : undefined}
+        >
           {s.text}
         </li>
       ))}
@@ -134,8 +144,8 @@ function TaskFacts({ task }: { task: WorkTask }) {
         <dd data-testid="exclusions">
           {task.exclusions ? (
             <>
-              本年度已被抽查两次 <span data-testid="excluded-twice">{task.exclusions.inspectedTwiceThisYear}</span> 户；近期已检查{' '}
-              <span data-testid="excluded-recent">{task.exclusions.recentlyInspected}</span> 户
+              本年度已被抽查两次 <span data-testid="excluded-twice">{task.exclusions.inspectedTwiceThisYear}</span>{' '}
+              户；近期已检查 <span data-testid="excluded-recent">{task.exclusions.recentlyInspected}</span> 户
               {task.exclusions.overLimitReason && <>；超出上限的理由：{task.exclusions.overLimitReason}</>}
             </>
           ) : (
@@ -203,7 +213,8 @@ function LeadSteps({ task, onChanged }: { task: WorkTask; onChanged: () => void 
 function SnapshotStep({ task, onChanged }: { task: WorkTask; onChanged: () => void }) {
   const action = useAction();
   const [reason, setReason] = useState('');
-  const askedForReason = action.error instanceof HubError && action.error.errors.some((e) => e.extensions?.rule === 'R14');
+  const askedForReason =
+    action.error instanceof HubError && action.error.errors.some((e) => e.extensions?.rule === 'R14');
   return (
     <form
       class="work"
@@ -211,7 +222,10 @@ function SnapshotStep({ task, onChanged }: { task: WorkTask; onChanged: () => vo
       onSubmit={async (e) => {
         e.preventDefault();
         const ok = await action.run(async () => {
-          const answer = await run('WorkTaskTakeSnapshot', { taskId: task.id, overLimitReason: reason.trim() ? reason.trim() : null });
+          const answer = await run('WorkTaskTakeSnapshot', {
+            taskId: task.id,
+            overLimitReason: reason.trim() ? reason.trim() : null,
+          });
           const t = answer.data!.jointTakeSnapshot;
           return `名录库已确认：${t.snapshotSize} 户，快照哈希 ${t.snapshotHash}。`;
         });
@@ -219,12 +233,23 @@ function SnapshotStep({ task, onChanged }: { task: WorkTask; onChanged: () => vo
       }}
     >
       <h3>第一步：确认名录库（生成快照）</h3>
-      <RuleNote rule="R9">摇号前确认名录库：平台通过牵头部门接口读取符合计划范围的全部检查对象，保存快照并公布其哈希值；同时冻结各参与部门的检查人员名录。快照须在见证号码公布日（{task.witnessAvailableOn}）之前生成。</RuleNote>
+      <RuleNote rule="R9">
+        摇号前确认名录库：平台通过牵头部门接口读取符合计划范围的全部检查对象，保存快照并公布其哈希值；同时冻结各参与部门的检查人员名录。快照须在见证号码公布日（
+        {task.witnessAvailableOn}）之前生成。
+      </RuleNote>
       <details open={askedForReason || reason !== ''}>
         <summary>需要超过每年两次的上限时，记录理由（R14）</summary>
-        <RuleNote rule="R14">原则上同一对象一年最多抽查两次：本年度已被抽查两次的对象不进入快照，除非在此记录超出上限的理由（理由随记录公布）。</RuleNote>
+        <RuleNote rule="R14">
+          原则上同一对象一年最多抽查两次：本年度已被抽查两次的对象不进入快照，除非在此记录超出上限的理由（理由随记录公布）。
+        </RuleNote>
         <label for="over-limit">超出上限的理由（一般留空）</label>
-        <textarea id="over-limit" rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-testid="over-limit-reason" />
+        <textarea
+          id="over-limit"
+          rows={2}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          data-testid="over-limit-reason"
+        />
       </details>
       <div class="actions">
         <button type="submit" disabled={action.busy} data-testid="take-snapshot">
@@ -258,7 +283,8 @@ function WitnessStep({ task, onChanged }: { task: WorkTask; onChanged: () => voi
       <h3>第二步：录入见证号码并摇号</h3>
       <RuleNote rule="R16">牵头部门按计划比例从确认的名录库中公开、公平地抽取检查对象。</RuleNote>
       <RuleNote rule="R15">
-        见证号码是“{task.witnessSource}”在 {task.witnessAvailableOn} 公布的开奖结果：创建任务、承诺随机数和确认名录库时还无人知道它，因此谁也无法挑选抽取结果；检查批次的顺序也由同一种子随机排定。
+        见证号码是“{task.witnessSource}”在 {task.witnessAvailableOn}{' '}
+        公布的开奖结果：创建任务、承诺随机数和确认名录库时还无人知道它，因此谁也无法挑选抽取结果；检查批次的顺序也由同一种子随机排定。
       </RuleNote>
       {today === null ? (
         <p class="loading">正在读取平台日期…</p>
@@ -269,7 +295,15 @@ function WitnessStep({ task, onChanged }: { task: WorkTask; onChanged: () => voi
       ) : (
         <>
           <label for="witness">见证号码（共 {task.witnessNumbers} 个，按公布的号码录入，不含期号）</label>
-          <input id="witness" type="text" value={value} onInput={(e) => setValue(e.currentTarget.value)} placeholder="例如 05 11 16 23 28 32 + 07" data-testid="witness-input" required />
+          <input
+            id="witness"
+            type="text"
+            value={value}
+            onInput={(e) => setValue(e.currentTarget.value)}
+            placeholder="例如 05 11 16 23 28 32 + 07"
+            data-testid="witness-input"
+            required
+          />
           <div class="actions">
             <button type="submit" disabled={action.busy} data-testid="draw-targets">
               {action.busy ? '正在摇号…' : '摇号'}
@@ -287,7 +321,9 @@ function LockStep({ task, onChanged }: { task: WorkTask; onChanged: () => void }
   return (
     <div data-testid="lock-step">
       <h3>第三步：锁定名单</h3>
-      <RuleNote rule="R17">锁定后名单永不改变，并分派给各参与部门；同时公开随机数，任何人可据此重演摇号。锁定前请核对下方抽中名单和核验结果。</RuleNote>
+      <RuleNote rule="R17">
+        锁定后名单永不改变，并分派给各参与部门；同时公开随机数，任何人可据此重演摇号。锁定前请核对下方抽中名单和核验结果。
+      </RuleNote>
       <div class="actions">
         <button
           type="button"
@@ -326,9 +362,18 @@ function CancelStep({ task, onChanged }: { task: WorkTask; onChanged: () => void
           if (ok) onChanged();
         }}
       >
-        <RuleNote rule="R17">取消不会抹去记录：承诺值、快照和已有的摇号结果保留并公开随机数。见证号码可能已公布时，须先摇号（摇号结果入档）再取消，不能借取消重新摇号。</RuleNote>
+        <RuleNote rule="R17">
+          取消不会抹去记录：承诺值、快照和已有的摇号结果保留并公开随机数。见证号码可能已公布时，须先摇号（摇号结果入档）再取消，不能借取消重新摇号。
+        </RuleNote>
         <label for="cancel-reason">取消原因</label>
-        <textarea id="cancel-reason" rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-testid="cancel-reason-input" required />
+        <textarea
+          id="cancel-reason"
+          rows={2}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          data-testid="cancel-reason-input"
+          required
+        />
         <div class="actions">
           <button type="submit" class="danger" disabled={action.busy} data-testid="cancel-task">
             取消任务
@@ -347,15 +392,19 @@ function DrawnTargets({ taskId, total, version }: { taskId: string; total: numbe
   // Cursors of the pages seen so far: the first page has none.
   const cursors = useCursors();
   const after = cursors.after;
-  const state = useAsync(async (signal) => {
-    const answer = await run('WorkTaskDrawn', { id: taskId, first: DRAWN_PAGE, after }, { signal });
-    return required(answer, answer.data?.jointTask?.drawnPage, '抽中名单');
-  }, [taskId, after, version]);
+  const state = useAsync(
+    async (signal) => {
+      const answer = await run('WorkTaskDrawn', { id: taskId, first: DRAWN_PAGE, after }, { signal });
+      return required(answer, answer.data?.jointTask?.drawnPage, '抽中名单');
+    },
+    [taskId, after, version],
+  );
   return (
     <section class="work-panel" data-testid="drawn-targets">
       <h2>抽中名单（按检查顺序，R15）</h2>
       <p class="meta">
-        共 <span data-testid="drawn-total">{state.status === 'done' ? state.value.totalCount : total}</span> 户；第 {cursors.pageNumber} 页，每页 {DRAWN_PAGE} 户。
+        共 <span data-testid="drawn-total">{state.status === 'done' ? state.value.totalCount : total}</span> 户；第{' '}
+        {cursors.pageNumber} 页，每页 {DRAWN_PAGE} 户。
       </p>
       <Async state={state} what="抽中名单">
         {(page) => (

@@ -15,7 +15,28 @@ import { visitDay } from './onsite/day';
 import { contentDigest, fileSha256 } from './onsite/digest';
 import { sendWaiting } from './onsite/queue';
 import { SignatureField } from './onsite/signature';
-import { draftedVisits, draftOf, keepFile, keepVisits, keptVisit, keptVisits, outbox, outboxOf, queue, saveDraft, saveEntry, unqueue, visitId, type Draft, type DraftResult, type DraftSignatures, type KeptFile, type KeptVisit, type OutboxEntry, type Visit } from './onsite/store';
+import {
+  draftedVisits,
+  draftOf,
+  keepFile,
+  keepVisits,
+  keptVisit,
+  keptVisits,
+  outbox,
+  outboxOf,
+  queue,
+  saveDraft,
+  saveEntry,
+  unqueue,
+  visitId,
+  type Draft,
+  type DraftResult,
+  type DraftSignatures,
+  type KeptFile,
+  type KeptVisit,
+  type OutboxEntry,
+  type Visit,
+} from './onsite/store';
 import { hubTransport, readDocument } from './onsite/transport';
 import { problemText } from './teams';
 
@@ -57,10 +78,14 @@ function useOutbox(subject: string, online: boolean, signedIn = true) {
   const send = useCallback(async () => {
     setSending(true);
     try {
-      await sendWaiting(() => outbox(subject), hubTransport, async (e) => {
-        await saveEntry(e);
-        await refresh();
-      });
+      await sendWaiting(
+        () => outbox(subject),
+        hubTransport,
+        async (e) => {
+          await saveEntry(e);
+          await refresh();
+        },
+      );
     } finally {
       setSending(false);
       await refresh();
@@ -80,7 +105,12 @@ function useOutbox(subject: string, online: boolean, signedIn = true) {
 
 function NetworkBar({ online }: { online: boolean }) {
   return (
-    <p class={`network ${online ? 'online' : 'offline'}`} data-testid="network" data-online={String(online)} role="status">
+    <p
+      class={`network ${online ? 'online' : 'offline'}`}
+      data-testid="network"
+      data-online={String(online)}
+      role="status"
+    >
       {online ? '在线：结果提交后立即发送' : '离线：可继续检查和填写，结果保存在手机上，联网后自动发送'}
     </p>
   );
@@ -105,12 +135,35 @@ async function keepForTheDay(session: SessionIdentity): Promise<number> {
     const outcomes = Object.fromEntries(
       codes.map((d) => {
         const dictionary = dictionaries.get(d);
-        return [d, !dictionary || dictionary instanceof HubError ? { error: dictionary instanceof HubError ? dictionary.detail : '未能读取' } : dictionary.current.map((o) => ({ code: o.code, label: o.label, dishonesty: o.dishonesty }))];
+        return [
+          d,
+          !dictionary || dictionary instanceof HubError
+            ? { error: dictionary instanceof HubError ? dictionary.detail : '未能读取' }
+            : dictionary.current.map((o) => ({ code: o.code, label: o.label, dishonesty: o.dishonesty })),
+        ];
       }),
     );
-    const task = { id: t.id, name: t.name, training: t.training, leadDepartment: t.leadDepartment, departments: codes, windowStart: t.plan?.windowStart ?? null, windowEnd: t.plan?.windowEnd ?? null };
+    const task = {
+      id: t.id,
+      name: t.name,
+      training: t.training,
+      leadDepartment: t.leadDepartment,
+      departments: codes,
+      windowStart: t.plan?.windowStart ?? null,
+      windowEnd: t.plan?.windowEnd ?? null,
+    };
     for (const visit of visits) {
-      kept.push({ id: visitId(t.id, visit.key), subject: session.subject, task, taskOrder, visit, outcomes, departmentNames: Object.fromEntries(departments.map((d) => [d.code, d.name ?? d.code])), hubToday, keptAt: new Date().toISOString() });
+      kept.push({
+        id: visitId(t.id, visit.key),
+        subject: session.subject,
+        task,
+        taskOrder,
+        visit,
+        outcomes,
+        departmentNames: Object.fromEntries(departments.map((d) => [d.code, d.name ?? d.code])),
+        hubToday,
+        keptAt: new Date().toISOString(),
+      });
     }
   }
   await keepVisits(session.subject, kept);
@@ -120,20 +173,37 @@ async function keepForTheDay(session: SessionIdentity): Promise<number> {
 const targetName = (k: KeptVisit) => k.visit.entity?.name ?? k.visit.key;
 const deptName = (k: KeptVisit, code: string) => k.departmentNames[code] ?? code;
 /** The team as it stands, its leader first (R18: the lead department's inspector leads). */
-const activeTeam = (v: Visit) => v.team.filter((m) => m.status === 'ACTIVE').sort((a, b) => Number(b.leader) - Number(a.leader));
+const activeTeam = (v: Visit) =>
+  v.team.filter((m) => m.status === 'ACTIVE').sort((a, b) => Number(b.leader) - Number(a.leader));
 const itemKey = (c: { department: string; code: string }) => `${c.department}:${c.code}`;
 /** The lead department's items first, then the others' in the plan's order (R22). */
-const departmentsOf = (k: KeptVisit) => [k.task.leadDepartment, ...k.task.departments.filter((d) => d !== k.task.leadDepartment)].filter((d) => k.visit.checklist.some((c) => c.department === d));
+const departmentsOf = (k: KeptVisit) =>
+  [k.task.leadDepartment, ...k.task.departments.filter((d) => d !== k.task.leadDepartment)].filter((d) =>
+    k.visit.checklist.some((c) => c.department === d),
+  );
 
 const STATE_LABEL: Record<string, string> = { WAITING: '待发送', SENT: '已发送', REFUSED: '被退回，需处理' };
 
 /** What waits to be sent, and what was: each visit's submission on the phone, with its state and the hub's last word. */
-function OutboxList({ entries, sending, online, send }: { entries: OutboxEntry[]; sending: boolean; online: boolean; send: () => Promise<void> }) {
+function OutboxList({
+  entries,
+  sending,
+  online,
+  send,
+}: {
+  entries: OutboxEntry[];
+  sending: boolean;
+  online: boolean;
+  send: () => Promise<void>;
+}) {
   const waiting = entries.filter((e) => e.state === 'WAITING');
   return (
     <section class="work-panel outbox" data-testid="outbox" data-waiting={waiting.length}>
       <h2>
-        待发送 <span class="count" data-testid="outbox-waiting">{waiting.length}</span>
+        待发送{' '}
+        <span class="count" data-testid="outbox-waiting">
+          {waiting.length}
+        </span>
       </h2>
       {entries.length === 0 ? <p class="empty">没有待发送的检查结果。</p> : null}
       <ul>
@@ -141,11 +211,16 @@ function OutboxList({ entries, sending, online, send }: { entries: OutboxEntry[]
           <li key={e.key} data-testid="outbox-entry" data-state={e.state} data-visit={e.visitId}>
             <strong>{e.targetName}</strong> <span class={`badge ${e.state.toLowerCase()}`}>{STATE_LABEL[e.state]}</span>
             <span class="meta">
-              {e.taskName} · 保存于 {chinaDateTime(e.createdAt)} · 文件 {e.sentFiles.length}/{e.files.length} · 结果{e.submissionId ? '已保存' : '未发送'} · 记录表{e.formId ? '已生成' : '未生成'}
+              {e.taskName} · 保存于 {chinaDateTime(e.createdAt)} · 文件 {e.sentFiles.length}/{e.files.length} · 结果
+              {e.submissionId ? '已保存' : '未发送'} · 记录表{e.formId ? '已生成' : '未生成'}
               {e.attempts ? ` · 已尝试 ${e.attempts} 次` : ''}
             </span>
             {e.lastError && e.state !== 'SENT' ? (
-              <span class={e.state === 'REFUSED' ? 'notice error' : 'meta'} data-testid="outbox-error" data-code={e.lastErrorCode ?? ''}>
+              <span
+                class={e.state === 'REFUSED' ? 'notice error' : 'meta'}
+                data-testid="outbox-error"
+                data-code={e.lastErrorCode ?? ''}
+              >
                 {e.lastErrorCode === 'NETWORK' ? '等待网络：' : `平台答复（${e.lastErrorCode}）：`}
                 {e.lastError}
               </span>
@@ -168,7 +243,11 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
   const online = useOnline();
   const box = useOutbox(session.subject, online, session.token !== '');
   const [reload, setReload] = useState(0);
-  const [syncing, setSyncing] = useState<{ busy: boolean; error: unknown; done: string | null }>({ busy: false, error: null, done: null });
+  const [syncing, setSyncing] = useState<{ busy: boolean; error: unknown; done: string | null }>({
+    busy: false,
+    error: null,
+    done: null,
+  });
   const state = useAsync(() => keptVisits(session.subject), [session.subject, reload]);
   const drafts = useAsync(() => draftedVisits(session.subject), [state.status, reload]);
   const sync = async () => {
@@ -183,10 +262,25 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
   };
   // Nothing kept yet and online: keep the day's visits at once.
   useEffect(() => {
-    if (state.status === 'done' && state.value.length === 0 && online && session.token && !syncing.busy && !syncing.error && !syncing.done) void sync();
+    if (
+      state.status === 'done' &&
+      state.value.length === 0 &&
+      online &&
+      session.token &&
+      !syncing.busy &&
+      !syncing.error &&
+      !syncing.done
+    )
+      void sync();
   }, [state.status]);
   // By task (as the hub listed them), then in the drawn order (R15: batches, then positions).
-  const kept = (state.status === 'done' ? state.value : []).slice().sort((a, b) => (a.task.id === b.task.id ? a.visit.batch - b.visit.batch || a.visit.position - b.visit.position : a.taskOrder - b.taskOrder));
+  const kept = (state.status === 'done' ? state.value : [])
+    .slice()
+    .sort((a, b) =>
+      a.task.id === b.task.id
+        ? a.visit.batch - b.visit.batch || a.visit.position - b.visit.position
+        : a.taskOrder - b.taskOrder,
+    );
   const stateOf = (k: KeptVisit) => {
     const entry = box.entries.find((e) => e.visitId === k.id);
     if (entry) return STATE_LABEL[entry.state]!;
@@ -201,10 +295,19 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
       <h1>今日检查</h1>
       <NetworkBar online={online} />
       <div class="row wrap">
-        <button type="button" data-testid="keep-visits" disabled={!online || !session.token || syncing.busy} onClick={() => void sync()}>
+        <button
+          type="button"
+          data-testid="keep-visits"
+          disabled={!online || !session.token || syncing.busy}
+          onClick={() => void sync()}
+        >
           {syncing.busy ? '正在下载…' : '下载检查任务到手机'}
         </button>
-        {kept.length ? <span class="meta">手机上保存了 {kept.length} 个检查对象（{chinaDateTime(kept[0]!.keptAt)} 下载）</span> : null}
+        {kept.length ? (
+          <span class="meta">
+            手机上保存了 {kept.length} 个检查对象（{chinaDateTime(kept[0]!.keptAt)} 下载）
+          </span>
+        ) : null}
       </div>
       {syncing.error ? <ErrorNotice error={syncing.error} title="未能下载检查任务" /> : null}
       {syncing.done ? (
@@ -213,7 +316,9 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
         </p>
       ) : null}
       <OutboxList entries={box.entries} sending={box.sending} online={online} send={box.send} />
-      <RuleNote rule="R22">同一检查对象由各参与部门的人员组成一个检查组，一次上门完成所有部门的检查事项（“进一次门、查多项事”）。</RuleNote>
+      <RuleNote rule="R22">
+        同一检查对象由各参与部门的人员组成一个检查组，一次上门完成所有部门的检查事项（“进一次门、查多项事”）。
+      </RuleNote>
       {state.status === 'done' && kept.length === 0 ? (
         <p class="empty" data-testid="no-visits">
           手机上还没有检查任务：联网后点击“下载检查任务到手机”。检查组在任务锁定并抽取检查人员后形成。
@@ -230,7 +335,10 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
             </span>
             <span class="meta">{k.visit.entity?.registeredAddress ?? k.visit.key}</span>
             <span class="meta">
-              {k.task.name} <TrainingMark training={k.task.training} /> · 检查组：{activeTeam(k.visit).map((m) => `${m.name}（${deptName(k, m.department)}）`).join('、')}
+              {k.task.name} <TrainingMark training={k.task.training} /> · 检查组：
+              {activeTeam(k.visit)
+                .map((m) => `${m.name}（${deptName(k, m.department)}）`)
+                .join('、')}
             </span>
             <span class="meta">
               {departmentsOf(k).length} 个部门的 {k.visit.checklist.length} 个事项
@@ -248,7 +356,8 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Reads a photo or document the inspector took: its bytes, hash and type; a large photo is scaled down (the hub keeps at most 10 MB). */
 async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<{ meta: KeptFile; bytes: ArrayBuffer }> {
-  if (kind === 'PHOTO' && file.type && !PHOTO_TYPES.includes(file.type)) throw new Error(`照片须为 JPEG、PNG、WebP 或 HEIC 格式（此文件为 ${file.type}）。`);
+  if (kind === 'PHOTO' && file.type && !PHOTO_TYPES.includes(file.type))
+    throw new Error(`照片须为 JPEG、PNG、WebP 或 HEIC 格式（此文件为 ${file.type}）。`);
   let bytes = await file.arrayBuffer();
   let mediaType = file.type || 'application/octet-stream';
   // A camera's photo of 8-12 MB would take minutes on a weak network: over 4 MB it is scaled to 2,560 px (JPEG).
@@ -265,7 +374,10 @@ async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<{ meta: K
       mediaType = 'image/jpeg';
     }
   }
-  if (bytes.byteLength > MAX_FILE_BYTES) throw new Error(`文件 ${file.name} 有 ${Math.ceil(bytes.byteLength / 1_048_576)} MB，超过平台上限 10 MB：请拆分或压缩后再添加。`);
+  if (bytes.byteLength > MAX_FILE_BYTES)
+    throw new Error(
+      `文件 ${file.name} 有 ${Math.ceil(bytes.byteLength / 1_048_576)} MB，超过平台上限 10 MB：请拆分或压缩后再添加。`,
+    );
   return { meta: { sha256: fileSha256(bytes), kind, mediaType, size: bytes.byteLength, name: file.name }, bytes };
 }
 
@@ -309,7 +421,18 @@ function draftFrom(entry: OutboxEntry): Draft {
 }
 
 function emptyResult(method: string): DraftResult {
-  return { outcome: '', method, notes: '', confidentialNotes: '', measures: [], photos: [], penaltyUnderGeneralProcedure: false, statutoryCheckFailed: false, leadFor: '', leadNote: '' };
+  return {
+    outcome: '',
+    method,
+    notes: '',
+    confidentialNotes: '',
+    measures: [],
+    photos: [],
+    penaltyUnderGeneralProcedure: false,
+    statutoryCheckFailed: false,
+    leadFor: '',
+    leadNote: '',
+  };
 }
 
 /** The submission the draft makes (without its key): every item of the visit (R22), photos by hash. */
@@ -339,20 +462,48 @@ function submissionOf(k: KeptVisit, draft: Draft) {
 }
 
 /** One item: outcome, method, notes, measures, photos, and more (R27). */
-function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; item: Visit['checklist'][number]; result: DraftResult; set: (change: Partial<DraftResult>) => void; addPhoto: (file: File) => Promise<void>; files: Record<string, KeptFile> }) {
+function ItemEntry({
+  k,
+  item,
+  result,
+  set,
+  addPhoto,
+  files,
+}: {
+  k: KeptVisit;
+  item: Visit['checklist'][number];
+  result: DraftResult;
+  set: (change: Partial<DraftResult>) => void;
+  addPhoto: (file: File) => Promise<void>;
+  files: Record<string, KeptFile>;
+}) {
   const outcomes = k.outcomes[item.department];
   const list = Array.isArray(outcomes) ? outcomes : [];
   const [photoError, setPhotoError] = useState<string | null>(null);
   return (
-    <div class={`item ${result.outcome ? 'done' : ''}`} data-testid="item" data-item={item.code} data-department={item.department}>
+    <div
+      class={`item ${result.outcome ? 'done' : ''}`}
+      data-testid="item"
+      data-item={item.code}
+      data-department={item.department}
+    >
       <h3>
         {item.title} <span class="meta">{item.code}</span>
       </h3>
       <p class="meta">依据：{item.basis}</p>
-      {!Array.isArray(outcomes) ? <p class="notice error">{deptName(k, item.department)}的结果选项未能下载到手机（{outcomes?.error ?? '未知'}）：联网后重新下载。</p> : null}
+      {!Array.isArray(outcomes) ? (
+        <p class="notice error">
+          {deptName(k, item.department)}的结果选项未能下载到手机（{outcomes?.error ?? '未知'}）：联网后重新下载。
+        </p>
+      ) : null}
       <label>
         检查结果
-        <select data-testid="item-outcome" value={result.outcome} required onChange={(e) => set({ outcome: (e.target as HTMLSelectElement).value })}>
+        <select
+          data-testid="item-outcome"
+          value={result.outcome}
+          required
+          onChange={(e) => set({ outcome: (e.target as HTMLSelectElement).value })}
+        >
           <option value="">请选择</option>
           {list.map((o) => (
             <option key={o.code} value={o.code}>
@@ -364,7 +515,11 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
       </label>
       <label>
         检查方式
-        <select data-testid="item-method" value={result.method} onChange={(e) => set({ method: (e.target as HTMLSelectElement).value })}>
+        <select
+          data-testid="item-method"
+          value={result.method}
+          onChange={(e) => set({ method: (e.target as HTMLSelectElement).value })}
+        >
           {Object.keys(METHOD).map((m) => (
             <option key={m} value={m}>
               {label(METHOD, m)}
@@ -374,13 +529,29 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
       </label>
       <label>
         检查情况（公示）
-        <textarea rows={2} data-testid="item-notes" value={result.notes} onInput={(e) => set({ notes: (e.target as HTMLTextAreaElement).value })} />
+        <textarea
+          rows={2}
+          data-testid="item-notes"
+          value={result.notes}
+          onInput={(e) => set({ notes: (e.target as HTMLTextAreaElement).value })}
+        />
       </label>
       <fieldset class="measures">
         <legend>现场采取的措施</legend>
         {Object.keys(VISIT_MEASURE).map((m) => (
           <label class="inline" key={m}>
-            <input type="checkbox" data-testid={`item-measure-${m}`} checked={result.measures.includes(m)} onChange={(e) => set({ measures: (e.target as HTMLInputElement).checked ? [...result.measures, m] : result.measures.filter((x) => x !== m) })} />
+            <input
+              type="checkbox"
+              data-testid={`item-measure-${m}`}
+              checked={result.measures.includes(m)}
+              onChange={(e) =>
+                set({
+                  measures: (e.target as HTMLInputElement).checked
+                    ? [...result.measures, m]
+                    : result.measures.filter((x) => x !== m),
+                })
+              }
+            />
             {label(VISIT_MEASURE, m)}
           </label>
         ))}
@@ -418,19 +589,35 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
         <summary>更多（内部备注、后续处理、移交线索）</summary>
         <label>
           内部备注（不公示）
-          <input type="text" value={result.confidentialNotes} onInput={(e) => set({ confidentialNotes: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            value={result.confidentialNotes}
+            onInput={(e) => set({ confidentialNotes: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="inline">
-          <input type="checkbox" checked={result.penaltyUnderGeneralProcedure} onChange={(e) => set({ penaltyUnderGeneralProcedure: (e.target as HTMLInputElement).checked })} />
+          <input
+            type="checkbox"
+            checked={result.penaltyUnderGeneralProcedure}
+            onChange={(e) => set({ penaltyUnderGeneralProcedure: (e.target as HTMLInputElement).checked })}
+          />
           将按一般程序处罚
         </label>
         <label class="inline">
-          <input type="checkbox" checked={result.statutoryCheckFailed} onChange={(e) => set({ statutoryCheckFailed: (e.target as HTMLInputElement).checked })} />
+          <input
+            type="checkbox"
+            checked={result.statutoryCheckFailed}
+            onChange={(e) => set({ statutoryCheckFailed: (e.target as HTMLInputElement).checked })}
+          />
           法定检验检测不合格
         </label>
         <label>
           发现其他部门职责范围内的问题：移交线索给
-          <select data-testid="item-lead-for" value={result.leadFor} onChange={(e) => set({ leadFor: (e.target as HTMLSelectElement).value })}>
+          <select
+            data-testid="item-lead-for"
+            value={result.leadFor}
+            onChange={(e) => set({ leadFor: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">不移交</option>
             {Object.entries(k.departmentNames)
               .filter(([code]) => code !== item.department)
@@ -444,30 +631,73 @@ function ItemEntry({ k, item, result, set, addPhoto, files }: { k: KeptVisit; it
         {result.leadFor ? (
           <label>
             线索说明
-            <input type="text" required data-testid="item-lead-note" value={result.leadNote} onInput={(e) => set({ leadNote: (e.target as HTMLInputElement).value })} />
+            <input
+              type="text"
+              required
+              data-testid="item-lead-note"
+              value={result.leadNote}
+              onInput={(e) => set({ leadNote: (e.target as HTMLInputElement).value })}
+            />
           </label>
         ) : null}
-        <RuleNote rule="R27">发现属于其他部门职责的问题，作为线索移交该部门处理；按一般程序处罚或法定检验不合格的，结果中注明。</RuleNote>
+        <RuleNote rule="R27">
+          发现属于其他部门职责的问题，作为线索移交该部门处理；按一般程序处罚或法定检验不合格的，结果中注明。
+        </RuleNote>
       </details>
     </div>
   );
 }
 
 /** The signatures over the results' digest (R29): the business signs or the inspectors note its refusal; the whole team signs. */
-function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVisit; draft: Draft; digest: string; update: (change: (d: Draft) => Draft) => void; back: () => void; submit: () => void; busy: boolean }) {
+function SignStep({
+  k,
+  draft,
+  digest,
+  update,
+  back,
+  submit,
+  busy,
+}: {
+  k: KeptVisit;
+  draft: Draft;
+  digest: string;
+  update: (change: (d: Draft) => Draft) => void;
+  back: () => void;
+  submit: () => void;
+  busy: boolean;
+}) {
   // Signatures made over other results (a result changed since) count for nothing: they are drawn again.
-  const over = (d: Draft): DraftSignatures => (d.signatures?.contentDigest === digest ? d.signatures : { contentDigest: digest, business: null, team: {} });
+  const over = (d: Draft): DraftSignatures =>
+    d.signatures?.contentDigest === digest ? d.signatures : { contentDigest: digest, business: null, team: {} };
   const signatures = over(draft);
   /** Each change is made on the draft as it is when it happens (signatures arrive one by one, asynchronously). */
-  const changeSignatures = (change: (s: DraftSignatures) => DraftSignatures) => update((d) => ({ ...d, signatures: change(over(d)) }));
+  const changeSignatures = (change: (s: DraftSignatures) => DraftSignatures) =>
+    update((d) => ({ ...d, signatures: change(over(d)) }));
   /** Keeps a drawn signature as a file of the visit and puts its hash where it belongs. */
-  const keepSignature = (png: ArrayBuffer, name: string, place: (s: DraftSignatures, sha256: string) => DraftSignatures) => {
-    const file: KeptFile = { sha256: fileSha256(png), kind: 'SIGNATURE', mediaType: 'image/png', size: png.byteLength, name };
-    void keepFile(draft.subject, file, png).then(() => update((d) => ({ ...d, files: { ...d.files, [file.sha256]: file }, signatures: place(over(d), file.sha256) })));
+  const keepSignature = (
+    png: ArrayBuffer,
+    name: string,
+    place: (s: DraftSignatures, sha256: string) => DraftSignatures,
+  ) => {
+    const file: KeptFile = {
+      sha256: fileSha256(png),
+      kind: 'SIGNATURE',
+      mediaType: 'image/png',
+      size: png.byteLength,
+      name,
+    };
+    void keepFile(draft.subject, file, png).then(() =>
+      update((d) => ({ ...d, files: { ...d.files, [file.sha256]: file }, signatures: place(over(d), file.sha256) })),
+    );
   };
   const business = signatures.business;
   const team = activeTeam(k.visit);
-  const complete = !!business && (business.kind === 'REFUSED' ? business.note.trim() !== '' : business.signerName.trim() !== '' && !!business.signature) && team.every((m) => signatures.team[`${m.department}/${m.personId}`]);
+  const complete =
+    !!business &&
+    (business.kind === 'REFUSED'
+      ? business.note.trim() !== ''
+      : business.signerName.trim() !== '' && !!business.signature) &&
+    team.every((m) => signatures.team[`${m.department}/${m.personId}`]);
   const submission = submissionOf(k, draft);
   const outcomeLabel = (department: string, code: string) => {
     const list = k.outcomes[department];
@@ -485,11 +715,14 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
               .filter((r) => r.department === d)
               .map((r) => (
                 <li key={r.itemCode} data-testid="summary-item">
-                  {k.visit.checklist.find((c) => c.department === d && c.code === r.itemCode)?.title ?? r.itemCode}：<strong>{outcomeLabel(d, r.outcome)}</strong>（{label(METHOD, r.method)}）
+                  {k.visit.checklist.find((c) => c.department === d && c.code === r.itemCode)?.title ?? r.itemCode}：
+                  <strong>{outcomeLabel(d, r.outcome)}</strong>（{label(METHOD, r.method)}）
                   {r.notes ? `；${r.notes}` : ''}
                   {r.penaltyUnderGeneralProcedure ? '；将按一般程序处罚' : ''}
                   {r.statutoryCheckFailed ? '；法定检验检测不合格' : ''}
-                  {(r.measures as string[] | null)?.length ? `；措施：${(r.measures as string[]).map((m) => label(VISIT_MEASURE, m)).join('、')}` : ''}
+                  {(r.measures as string[] | null)?.length
+                    ? `；措施：${(r.measures as string[]).map((m) => label(VISIT_MEASURE, m)).join('、')}`
+                    : ''}
                   {r.evidence?.length ? `；照片 ${r.evidence.length} 张` : ''}
                   {r.leadFor ? `；移交${deptName(k, r.leadFor)}：${r.leadNote ?? ''}` : ''}
                 </li>
@@ -503,15 +736,31 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
       <p class="meta digest" data-testid="content-digest" data-digest={digest}>
         结果摘要（SHA-256）：{digest.slice(0, 16)}…
       </p>
-      <RuleNote rule="R29">签字针对上列结果的摘要；平台生成的记录表打印同一摘要，存档时记入审计记录，纸面与记录可随时核对。</RuleNote>
+      <RuleNote rule="R29">
+        签字针对上列结果的摘要；平台生成的记录表打印同一摘要，存档时记入审计记录，纸面与记录可随时核对。
+      </RuleNote>
       <fieldset class="work-panel">
         <legend>检查对象签字或盖章</legend>
         <label class="inline">
-          <input type="radio" name="business" data-testid="business-signs" checked={business?.kind === 'SIGNED'} onChange={() => changeSignatures((s) => ({ ...s, business: { kind: 'SIGNED', signerName: '', signature: '' } }))} />
+          <input
+            type="radio"
+            name="business"
+            data-testid="business-signs"
+            checked={business?.kind === 'SIGNED'}
+            onChange={() =>
+              changeSignatures((s) => ({ ...s, business: { kind: 'SIGNED', signerName: '', signature: '' } }))
+            }
+          />
           负责人签字
         </label>
         <label class="inline">
-          <input type="radio" name="business" data-testid="business-refuses" checked={business?.kind === 'REFUSED'} onChange={() => changeSignatures((s) => ({ ...s, business: { kind: 'REFUSED', note: '' } }))} />
+          <input
+            type="radio"
+            name="business"
+            data-testid="business-refuses"
+            checked={business?.kind === 'REFUSED'}
+            onChange={() => changeSignatures((s) => ({ ...s, business: { kind: 'REFUSED', note: '' } }))}
+          />
           拒绝签字或盖章
         </label>
         {business?.kind === 'SIGNED' ? (
@@ -524,7 +773,9 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
                 value={business.signerName}
                 onInput={(e) => {
                   const signerName = (e.target as HTMLInputElement).value;
-                  changeSignatures((s) => (s.business?.kind === 'SIGNED' ? { ...s, business: { ...s.business, signerName } } : s));
+                  changeSignatures((s) =>
+                    s.business?.kind === 'SIGNED' ? { ...s, business: { ...s.business, signerName } } : s,
+                  );
                 }}
               />
             </label>
@@ -532,7 +783,8 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
               label="检查对象负责人签字"
               testId="business-signature"
               onSigned={(drawn) => {
-                const placed = (s: DraftSignatures, signature: string): DraftSignatures => (s.business?.kind === 'SIGNED' ? { ...s, business: { ...s.business, signature } } : s);
+                const placed = (s: DraftSignatures, signature: string): DraftSignatures =>
+                  s.business?.kind === 'SIGNED' ? { ...s, business: { ...s.business, signature } } : s;
                 if (drawn) keepSignature(drawn.png, '检查对象签字.png', placed);
                 else changeSignatures((s) => placed(s, ''));
               }}
@@ -564,8 +816,16 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
               label={`${m.name}（${deptName(k, m.department)}，${m.certificateNo ?? label(MEMBER_KIND, m.kind)}）`}
               testId={`team-signature-${m.department}-${m.personId}`}
               onSigned={(drawn) => {
-                if (drawn) keepSignature(drawn.png, `${m.name}签字.png`, (s, sha256) => ({ ...s, team: { ...s.team, [key]: sha256 } }));
-                else changeSignatures((s) => ({ ...s, team: Object.fromEntries(Object.entries(s.team).filter(([x]) => x !== key)) }));
+                if (drawn)
+                  keepSignature(drawn.png, `${m.name}签字.png`, (s, sha256) => ({
+                    ...s,
+                    team: { ...s.team, [key]: sha256 },
+                  }));
+                else
+                  changeSignatures((s) => ({
+                    ...s,
+                    team: Object.fromEntries(Object.entries(s.team).filter(([x]) => x !== key)),
+                  }));
               }}
             />
           );
@@ -585,12 +845,27 @@ function SignStep({ k, draft, digest, update, back, submit, busy }: { k: KeptVis
 }
 
 /** A submitted visit: each department's delivery (online), and the record form's PDF with its hash. */
-function SentVisit({ k, entry, online, resend, edit }: { k: KeptVisit; entry: OutboxEntry | undefined; online: boolean; resend: () => void; edit: () => void }) {
-  const state = useAsync(async (signal) => {
-    if (!online) return null;
-    const answer = await run('InspectorVisits', { taskId: k.task.id }, { signal });
-    return (answer.data?.jointTask?.visitPage?.nodes ?? []).find((v) => v.key === k.visit.key) ?? null;
-  }, [online, entry?.state]);
+function SentVisit({
+  k,
+  entry,
+  online,
+  resend,
+  edit,
+}: {
+  k: KeptVisit;
+  entry: OutboxEntry | undefined;
+  online: boolean;
+  resend: () => void;
+  edit: () => void;
+}) {
+  const state = useAsync(
+    async (signal) => {
+      if (!online) return null;
+      const answer = await run('InspectorVisits', { taskId: k.task.id }, { signal });
+      return (answer.data?.jointTask?.visitPage?.nodes ?? []).find((v) => v.key === k.visit.key) ?? null;
+    },
+    [online, entry?.state],
+  );
   const fresh = state.status === 'done' ? state.value : null;
   const visit = fresh ?? k.visit;
   const form = visit.recordForms.find((f) => f.current);
@@ -645,7 +920,13 @@ function SentVisit({ k, entry, online, resend, edit }: { k: KeptVisit; entry: Ou
           <p class="hash">
             存档摘要（SHA-256）：<code data-testid="record-form-hash">{form?.pdfSha256 ?? entry?.pdfSha256}</code>
           </p>
-          <button type="button" class="secondary" data-testid="record-form-open" disabled={!online} onClick={() => void open(form?.documentPath ?? entry!.documentPath!)}>
+          <button
+            type="button"
+            class="secondary"
+            data-testid="record-form-open"
+            disabled={!online}
+            onClick={() => void open(form?.documentPath ?? entry!.documentPath!)}
+          >
             查看记录表（PDF）
           </button>
           {pdf && 'url' in pdf ? (
@@ -673,9 +954,21 @@ function VisitScreen({ session, taskId, targetKey }: { session: SessionIdentity;
       await keepForTheDay(session);
       k = await keptVisit(session.subject, id);
     }
-    if (!k) throw new HubError('NOT_FOUND', `手机上没有检查对象 ${targetKey}：联网后在“今日检查”下载检查任务（只能填报您所在检查组的检查，R30）。`);
+    if (!k)
+      throw new HubError(
+        'NOT_FOUND',
+        `手机上没有检查对象 ${targetKey}：联网后在“今日检查”下载检查任务（只能填报您所在检查组的检查，R30）。`,
+      );
     const entry = await outboxOf(session.subject, id);
-    const draft = (await draftOf(session.subject, id)) ?? { id, subject: session.subject, inspectedOn: visitDay(k.hubToday, k.keptAt), results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])), files: {}, signatures: null, updatedAt: new Date().toISOString() };
+    const draft = (await draftOf(session.subject, id)) ?? {
+      id,
+      subject: session.subject,
+      inspectedOn: visitDay(k.hubToday, k.keptAt),
+      results: Object.fromEntries(k.visit.checklist.map((c) => [itemKey(c), emptyResult(c.method)])),
+      files: {},
+      signatures: null,
+      updatedAt: new Date().toISOString(),
+    };
     return { k, entry, draft };
   }, [id, reload]);
   if (state.status === 'loading') return <p class="loading">正在读取手机上的检查对象…</p>;
@@ -704,7 +997,8 @@ function VisitScreen({ session, taskId, targetKey }: { session: SessionIdentity;
         {activeTeam(k.visit).map((m) => (
           <li key={`${m.department}:${m.personId}`} data-testid="team-member" data-person={m.personId}>
             {m.name}
-            {m.leader ? '（组长）' : ''} · {deptName(k, m.department)} · {m.certificateNo ? `执法证 ${m.certificateNo}` : label(MEMBER_KIND, m.kind)}
+            {m.leader ? '（组长）' : ''} · {deptName(k, m.department)} ·{' '}
+            {m.certificateNo ? `执法证 ${m.certificateNo}` : label(MEMBER_KIND, m.kind)}
           </li>
         ))}
       </ul>
@@ -761,7 +1055,8 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
       void saveDraft(next);
       return next;
     });
-  const setResult = (key: string, change: Partial<DraftResult>) => update((d) => ({ ...d, results: { ...d.results, [key]: { ...d.results[key]!, ...change } } }));
+  const setResult = (key: string, change: Partial<DraftResult>) =>
+    update((d) => ({ ...d, results: { ...d.results, [key]: { ...d.results[key]!, ...change } } }));
   const submission = useMemo(() => submissionOf(k, draft), [k, draft]);
   const digest = useMemo(() => contentDigest(submission), [submission]);
   // What the hub would refuse, said here (the business signs once): an outcome for every item (R22), a note for every lead handed over (R27).
@@ -779,21 +1074,43 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
       const list = k.outcomes[department];
       return Array.isArray(list) && list.some((o) => o.code === outcome);
     };
-    const dishonest = Object.values(k.outcomes).some((list) => Array.isArray(list) && list.some((o) => o.code === outcome && o.dishonesty));
-    if (dishonest && !window.confirm('该结果将作为失信记录公示（R27）。确定所有部门的检查事项都以“拒不配合、情节严重”为结果吗？')) return;
-    update((d) => ({ ...d, results: Object.fromEntries(Object.entries(d.results).map(([key, r]) => [key, has(key.split(':')[0]!) ? { ...r, outcome } : r])) }));
+    const dishonest = Object.values(k.outcomes).some(
+      (list) => Array.isArray(list) && list.some((o) => o.code === outcome && o.dishonesty),
+    );
+    if (
+      dishonest &&
+      !window.confirm('该结果将作为失信记录公示（R27）。确定所有部门的检查事项都以“拒不配合、情节严重”为结果吗？')
+    )
+      return;
+    update((d) => ({
+      ...d,
+      results: Object.fromEntries(
+        Object.entries(d.results).map(([key, r]) => [key, has(key.split(':')[0]!) ? { ...r, outcome } : r]),
+      ),
+    }));
   };
   const addPhoto = async (key: string, file: File) => {
     const { meta, bytes } = await keptFileOf(file, file.type === 'application/pdf' ? 'DOCUMENT' : 'PHOTO');
     await keepFile(draft.subject, meta, bytes);
-    update((d) => ({ ...d, files: { ...d.files, [meta.sha256]: meta }, results: { ...d.results, [key]: { ...d.results[key]!, photos: [...new Set([...d.results[key]!.photos, meta.sha256])] } } }));
+    update((d) => ({
+      ...d,
+      files: { ...d.files, [meta.sha256]: meta },
+      results: {
+        ...d.results,
+        [key]: { ...d.results[key]!, photos: [...new Set([...d.results[key]!.photos, meta.sha256])] },
+      },
+    }));
   };
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
       const signatures = draft.signatures!;
-      const used = new Set([...submission.results.flatMap((r) => r.evidence!.map((e) => e.slice('sha256:'.length))), ...Object.values(signatures.team), ...(signatures.business?.kind === 'SIGNED' ? [signatures.business.signature] : [])]);
+      const used = new Set([
+        ...submission.results.flatMap((r) => r.evidence!.map((e) => e.slice('sha256:'.length))),
+        ...Object.values(signatures.team),
+        ...(signatures.business?.kind === 'SIGNED' ? [signatures.business.signature] : []),
+      ]);
       const key = newKey();
       const business = signatures.business!;
       await queue({
@@ -813,7 +1130,11 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
           businessSignerName: business.kind === 'SIGNED' ? business.signerName.trim() : null,
           businessSignature: business.kind === 'SIGNED' ? `sha256:${business.signature}` : null,
           refusalNote: business.kind === 'REFUSED' ? business.note.trim() : null,
-          teamSignatures: activeTeam(k.visit).map((m) => ({ personId: m.personId, department: m.department, signature: `sha256:${signatures.team[`${m.department}/${m.personId}`]!}` })),
+          teamSignatures: activeTeam(k.visit).map((m) => ({
+            personId: m.personId,
+            department: m.department,
+            signature: `sha256:${signatures.team[`${m.department}/${m.personId}`]!}`,
+          })),
         },
         state: 'WAITING',
         sentFiles: [],
@@ -836,7 +1157,15 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
   if (signing) {
     return (
       <>
-        <SignStep k={k} draft={draft} digest={digest} update={update} back={() => setSigning(false)} submit={() => void submit()} busy={busy} />
+        <SignStep
+          k={k}
+          draft={draft}
+          digest={digest}
+          update={update}
+          back={() => setSigning(false)}
+          submit={() => void submit()}
+          busy={busy}
+        />
         {error ? <ErrorNotice error={error} title="未能保存" /> : null}
       </>
     );
@@ -870,7 +1199,9 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
           拒不配合（全部事项）
         </button>
       </div>
-      <RuleNote rule="R26">通过登记的住所（经营场所）无法联系，或检查对象拒不配合的，以此作为各部门的检查结果；情节严重的不配合依法公示。</RuleNote>
+      <RuleNote rule="R26">
+        通过登记的住所（经营场所）无法联系，或检查对象拒不配合的，以此作为各部门的检查结果；情节严重的不配合依法公示。
+      </RuleNote>
       {departmentsOf(k).map((d) => (
         <fieldset key={d} class="work-panel" data-testid="department-items" data-department={d}>
           <legend>
@@ -879,7 +1210,15 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
           {k.visit.checklist
             .filter((c) => c.department === d)
             .map((c) => (
-              <ItemEntry key={itemKey(c)} k={k} item={c} result={draft.results[itemKey(c)]!} set={(change) => setResult(itemKey(c), change)} addPhoto={(file) => addPhoto(itemKey(c), file)} files={draft.files} />
+              <ItemEntry
+                key={itemKey(c)}
+                k={k}
+                item={c}
+                result={draft.results[itemKey(c)]!}
+                set={(change) => setResult(itemKey(c), change)}
+                addPhoto={(file) => addPhoto(itemKey(c), file)}
+                files={draft.files}
+              />
             ))}
         </fieldset>
       ))}
@@ -912,12 +1251,18 @@ export function VisitsWorkPage({ taskId, target: targetKey }: { taskId?: string;
   const { path } = useLocation();
   if (session?.role === 'INSPECTOR') localStorage.setItem(LAST_INSPECTOR, session.subject);
   const last = session ? null : localStorage.getItem(LAST_INSPECTOR);
-  const screen = (s: SessionIdentity) => (taskId && targetKey ? <VisitScreen session={s} taskId={decodeURIComponent(taskId)} targetKey={decodeURIComponent(targetKey)} /> : <InspectorDay session={s} />);
+  const screen = (s: SessionIdentity) =>
+    taskId && targetKey ? (
+      <VisitScreen session={s} taskId={decodeURIComponent(taskId)} targetKey={decodeURIComponent(targetKey)} />
+    ) : (
+      <InspectorDay session={s} />
+    );
   if (!session && last) {
     return (
       <>
         <p class="notice warn" data-testid="signed-out">
-          未登录或登录已过期：可继续查看和填写本手机保存的检查（{last}），<a href={`/signin?next=${encodeURIComponent(path)}`}>登录</a>后才会发送。
+          未登录或登录已过期：可继续查看和填写本手机保存的检查（{last}），
+          <a href={`/signin?next=${encodeURIComponent(path)}`}>登录</a>后才会发送。
         </p>
         {screen({ token: '', subject: last, role: 'INSPECTOR', department: null, expiresAt: null })}
       </>

@@ -54,7 +54,9 @@ export class ResultService {
   /** Checks every result before writing any: an item of this department's checklist at that version, an outcome of its dictionary. */
   private async validate(inputs: ResultInput[]): Promise<void> {
     const codes = [...new Set(inputs.map((i) => i.itemCode))];
-    const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(codes);
+    const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(
+      codes,
+    );
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
     inputs.forEach((input, i) => {
       const field = `input[${i}]`;
@@ -65,18 +67,37 @@ export class ResultService {
       // R24, R3: a department records results of its own checklist only.
       const item = items.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
       if (!item || item.status === ItemStatus.REPEALED) {
-        throw badInput(`${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${this.department} checklist; each department records its own items (R24).`, { field: `${field}.itemCode`, rule: 'R24' });
+        throw badInput(
+          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${this.department} checklist; each department records its own items (R24).`,
+          { field: `${field}.itemCode`, rule: 'R24' },
+        );
       }
       if (!outcomes.some((o) => o.code === input.outcome)) {
-        throw badInput(`${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary (${outcomes.map((o) => o.code).join(', ')}).`, { field: `${field}.outcome` });
+        throw badInput(
+          `${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary (${outcomes.map((o) => o.code).join(', ')}).`,
+          { field: `${field}.outcome` },
+        );
       }
-      if (!isCalendarDay(input.inspectedOn)) throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, { field: `${field}.inspectedOn` });
+      if (!isCalendarDay(input.inspectedOn))
+        throw badInput(`${field}.inspectedOn '${input.inspectedOn}' is not a date (YYYY-MM-DD).`, {
+          field: `${field}.inspectedOn`,
+        });
       // R18: the team's enforcement officers, by certificate number (a team is a handful, not thousands).
-      if (input.inspectors.length === 0 || input.inspectors.length > MAX_INSPECTORS_PER_RESULT || input.inspectors.some((c) => c.trim() === '' || c.length > 40)) {
-        throw badInput(`${field}.inspectors: name the 1 to ${MAX_INSPECTORS_PER_RESULT} inspectors who checked, by certificate number (at most 40 characters each), got ${input.inspectors.length} (R18).`, { field: `${field}.inspectors`, rule: 'R18' });
+      if (
+        input.inspectors.length === 0 ||
+        input.inspectors.length > MAX_INSPECTORS_PER_RESULT ||
+        input.inspectors.some((c) => c.trim() === '' || c.length > 40)
+      ) {
+        throw badInput(
+          `${field}.inspectors: name the 1 to ${MAX_INSPECTORS_PER_RESULT} inspectors who checked, by certificate number (at most 40 characters each), got ${input.inspectors.length} (R18).`,
+          { field: `${field}.inspectors`, rule: 'R18' },
+        );
       }
       if (input.notes) requireText(input.notes, `${field}.notes`, 10_000);
-      if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200)) throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, { field: `${field}.evidence` });
+      if (input.evidence.length > 50 || input.evidence.some((e) => e.length === 0 || e.length > 200))
+        throw badInput(`${field}.evidence: at most 50 references of 1 to 200 characters each.`, {
+          field: `${field}.evidence`,
+        });
       input.evidence.forEach((e, j) => refuseControlCharacters(e, `${field}.evidence[${j}]`));
       input.inspectors.forEach((c, j) => refuseControlCharacters(c, `${field}.inspectors[${j}]`));
       if (input.confidentialNotes) requireText(input.confidentialNotes, `${field}.confidentialNotes`, 10_000);
@@ -88,7 +109,11 @@ export class ResultService {
    * idempotency key with the same content answers the existing record (a retry); with other content
    * it is a CONFLICT, and nothing of the batch is written.
    */
-  async record(inputs: ResultInput[], actor: string, now: Date): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
+  async record(
+    inputs: ResultInput[],
+    actor: string,
+    now: Date,
+  ): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
     await this.validate(inputs);
     const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
     const rowOf = (input: ResultInput) =>
@@ -109,7 +134,10 @@ export class ResultService {
         inspectors: input.inspectors,
         inspectedOn: input.inspectedOn,
         // R27: these three become dishonesty records once published.
-        dishonesty: outcomes.find((o) => o.code === input.outcome)!.dishonesty || input.penaltyUnderGeneralProcedure === true || input.statutoryCheckFailed === true,
+        dishonesty:
+          outcomes.find((o) => o.code === input.outcome)!.dishonesty ||
+          input.penaltyUnderGeneralProcedure === true ||
+          input.statutoryCheckFailed === true,
         status: ResultStatus.RECORDED,
         recordedAt: now,
         recordedBy: actor,
@@ -122,7 +150,11 @@ export class ResultService {
     const checkKnown = (known: ResultRow[]) => {
       for (const input of inputs) {
         const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
-        if (existing && !sameContent(existing, input)) throw conflict(`Idempotency key ${input.idempotencyKey} was used for a different result; nothing was written.`, { field: 'idempotencyKey' });
+        if (existing && !sameContent(existing, input))
+          throw conflict(
+            `Idempotency key ${input.idempotencyKey} was used for a different result; nothing was written.`,
+            { field: 'idempotencyKey' },
+          );
       }
     };
     const keys = inputs.map((i) => i.idempotencyKey);
@@ -139,50 +171,74 @@ export class ResultService {
     try {
       // Concurrent deliveries of the same keys can deadlock on MySQL's unique index: run again, and the
       // second run finds the first one's records.
-      return await retryingDeadlocks(() => this.manager.transaction(async (tx) => {
-        const known = await tx.find(ResultRow, { where: { idempotencyKey: In(keys) } });
-        checkKnown(known);
-        const receipts = [];
-        for (const input of inputs) {
-          const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
-          if (existing) {
-            receipts.push({ idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false });
-            continue;
+      return await retryingDeadlocks(() =>
+        this.manager.transaction(async (tx) => {
+          const known = await tx.find(ResultRow, { where: { idempotencyKey: In(keys) } });
+          checkKnown(known);
+          const receipts = [];
+          for (const input of inputs) {
+            const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
+            if (existing) {
+              receipts.push({ idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false });
+              continue;
+            }
+            const row = rowOf(input);
+            await tx.insert(ResultRow, row as never);
+            known.push(row);
+            receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
           }
-          const row = rowOf(input);
-          await tx.insert(ResultRow, row as never);
-          known.push(row);
-          receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
-        }
-        return receipts;
-      }));
+          return receipts;
+        }),
+      );
     } catch (error) {
       // Two deliveries of the same key at once: the loser finds the winner's record on a retry.
-      if (isDuplicateKey(error)) throw conflict('The same results are being written by another delivery just now; retry.', { field: 'idempotencyKey' });
+      if (isDuplicateKey(error))
+        throw conflict('The same results are being written by another delivery just now; retry.', {
+          field: 'idempotencyKey',
+        });
       throw error;
     }
   }
 
   /** Moves results from one status to the next, all or none (R25). */
-  private async advance(ids: string[], from: string, to: Partial<ResultRow> & { status: string }, what: string): Promise<ResultRow[]> {
+  private async advance(
+    ids: string[],
+    from: string,
+    to: Partial<ResultRow> & { status: string },
+    what: string,
+  ): Promise<ResultRow[]> {
     if (ids.length === 0) throw badInput('ids: name at least one result.', { field: 'ids' });
     // R25: approved and published in batches; a list longer than a database takes as parameters would fail as a fault.
-    if (ids.length > MAX_RESULTS_PER_CALL) throw badInput(`ids: at most ${MAX_RESULTS_PER_CALL} results per call, got ${ids.length}; send them in batches.`, { field: 'ids' });
+    if (ids.length > MAX_RESULTS_PER_CALL)
+      throw badInput(
+        `ids: at most ${MAX_RESULTS_PER_CALL} results per call, got ${ids.length}; send them in batches.`,
+        { field: 'ids' },
+      );
     return this.manager.transaction(async (tx) => {
       const rows = await tx.find(ResultRow, { where: { id: In(ids) } });
       const missing = ids.filter((id) => !rows.some((r) => r.id === id));
       if (missing.length) throw notFound(`No ${this.department} result ${missing[0]}.`, { field: 'ids' });
       const wrong = rows.find((r) => r.status !== from);
-      if (wrong) throw conflict(`Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`, { field: 'ids' });
+      if (wrong)
+        throw conflict(
+          `Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`,
+          { field: 'ids' },
+        );
       const done = await tx.update(ResultRow, { id: In(ids), status: from }, to as never);
-      if (done.affected !== ids.length) throw conflict(`Some of these results changed meanwhile; reload them. Nothing was changed.`);
+      if (done.affected !== ids.length)
+        throw conflict(`Some of these results changed meanwhile; reload them. Nothing was changed.`);
       return tx.find(ResultRow, { where: { id: In(ids) } });
     });
   }
 
   /** R25: the department approves its recorded results. */
   approve(ids: string[], actor: string, now: Date): Promise<ResultRow[]> {
-    return this.advance(ids, ResultStatus.RECORDED, { status: ResultStatus.APPROVED, approvedAt: now, approvedBy: actor }, 'approved');
+    return this.advance(
+      ids,
+      ResultStatus.RECORDED,
+      { status: ResultStatus.APPROVED, approvedAt: now, approvedBy: actor },
+      'approved',
+    );
   }
 
   /** R25: approved results are published; from then on they never change (R28). */
@@ -194,12 +250,25 @@ export class ResultService {
    * R28: a proven error in a published result is corrected by a new record, signed off by the
    * department's principal head and published at once; the old one stays, pointing to nothing new.
    */
-  async correct(id: string, input: { outcome: string; notes: string | null }, reason: string, actor: string, now: Date): Promise<ResultRow> {
+  async correct(
+    id: string,
+    input: { outcome: string; notes: string | null },
+    reason: string,
+    actor: string,
+    now: Date,
+  ): Promise<ResultRow> {
     const original = await this.manager.findOneBy(ResultRow, { id });
     if (!original) throw notFound(`No ${this.department} result ${id}.`, { field: 'id' });
-    if (original.status !== ResultStatus.PUBLISHED) throw conflict(`Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an unpublished one is simply re-recorded.`, { rule: 'R28' });
+    if (original.status !== ResultStatus.PUBLISHED)
+      throw conflict(
+        `Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an unpublished one is simply re-recorded.`,
+        { rule: 'R28' },
+      );
     const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: OutcomeStatus.CURRENT });
-    if (!outcome) throw badInput(`outcome '${input.outcome}' is not in the ${this.department} outcome dictionary.`, { field: 'outcome' });
+    if (!outcome)
+      throw badInput(`outcome '${input.outcome}' is not in the ${this.department} outcome dictionary.`, {
+        field: 'outcome',
+      });
     const row = Object.assign(new ResultRow(), {
       ...original,
       id: randomUUID(),
@@ -252,16 +321,27 @@ export class ResultService {
    * superseded but stays, so results recorded with it keep their meaning).
    */
   async defineOutcome(code: string, label: string, dishonesty: boolean): Promise<OutcomeRow> {
-    if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code)) throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
+    if (!/^[A-Z][A-Z0-9_]{1,39}$/.test(code))
+      throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
     const text = requireText(label, 'label', 100, 'the outcome as published');
     try {
       return await this.manager.transaction(async (tx) => {
         const current = await tx.findOneBy(OutcomeRow, { code, status: OutcomeStatus.CURRENT });
         if (current) {
-          const done = await tx.update(OutcomeRow, { code, version: current.version, status: OutcomeStatus.CURRENT }, { status: OutcomeStatus.SUPERSEDED });
+          const done = await tx.update(
+            OutcomeRow,
+            { code, version: current.version, status: OutcomeStatus.CURRENT },
+            { status: OutcomeStatus.SUPERSEDED },
+          );
           if (done.affected !== 1) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
         }
-        const row = Object.assign(new OutcomeRow(), { code, version: (current?.version ?? 0) + 1, label: text, dishonesty, status: OutcomeStatus.CURRENT });
+        const row = Object.assign(new OutcomeRow(), {
+          code,
+          version: (current?.version ?? 0) + 1,
+          label: text,
+          dishonesty,
+          status: OutcomeStatus.CURRENT,
+        });
         await tx.insert(OutcomeRow, row);
         return row;
       });
@@ -274,7 +354,10 @@ export class ResultService {
   /** Published dishonesty records of targets (R27), for the department's view. */
   async dishonestyOf(usccs: readonly string[]): Promise<ResultRow[]> {
     if (usccs.length === 0) return [];
-    return this.manager.find(ResultRow, { where: { uscc: In([...usccs]), dishonesty: true, status: ResultStatus.PUBLISHED }, order: { publishedAt: 'ASC' } });
+    return this.manager.find(ResultRow, {
+      where: { uscc: In([...usccs]), dishonesty: true, status: ResultStatus.PUBLISHED },
+      order: { publishedAt: 'ASC' },
+    });
   }
 
   async outcomes(): Promise<OutcomeRow[]> {

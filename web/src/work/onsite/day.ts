@@ -10,6 +10,8 @@ const DAY_MS = 86_400_000;
  * lock and its today).
  */
 export function visitDay(hubToday: string, keptAt: string, now: Date = new Date()): string {
-  const elapsed = Math.round((Date.parse(`${chinaDate(now)}T00:00:00Z`) - Date.parse(`${chinaDate(keptAt)}T00:00:00Z`)) / DAY_MS);
+  const elapsed = Math.round(
+    (Date.parse(`${chinaDate(now)}T00:00:00Z`) - Date.parse(`${chinaDate(keptAt)}T00:00:00Z`)) / DAY_MS,
+  );
   return addDays(hubToday, Math.max(0, elapsed));
 }

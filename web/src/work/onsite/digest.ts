@@ -1,7 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256Hex } from '../../../../subgraphs/joint/draw/canonical';
-import { canonicalSubmissionContent, type SubmissionContent } from '../../../../subgraphs/joint/visits/submission-content';
+import {
+  canonicalSubmissionContent,
+  type SubmissionContent,
+} from '../../../../subgraphs/joint/visits/submission-content';
 
 /**
  * The digest of a visit's results, made on the phone exactly as the hub makes it when it stores

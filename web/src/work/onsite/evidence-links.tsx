@@ -17,7 +17,14 @@ export function EvidenceLinks({ refs }: { refs: readonly string[] }) {
         const hash = /^sha256:([0-9a-f]{64})$/.exec(ref)?.[1];
         if (!hash) return <span key={ref}>{ref} </span>;
         return opened[hash] ? (
-          <a key={ref} href={opened[hash]} target="_blank" rel="noopener" data-testid="evidence-file" data-sha256={hash}>
+          <a
+            key={ref}
+            href={opened[hash]}
+            target="_blank"
+            rel="noopener"
+            data-testid="evidence-file"
+            data-sha256={hash}
+          >
             证据{i + 1}{' '}
           </a>
         ) : (

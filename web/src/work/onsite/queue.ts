@@ -21,12 +21,17 @@ export interface SendFailure {
  */
 export function isPassing(code: string): boolean {
   // HTTP_<status>: an answer that is not the hub's (a captive portal's page, a proxy's error): not a refusal by the hub.
-  return ['NETWORK', 'UNAVAILABLE', 'DOWNSTREAM_SERVICE_ERROR', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'TIMEOUT'].includes(code) || code.startsWith('HTTP_');
+  return (
+    ['NETWORK', 'UNAVAILABLE', 'DOWNSTREAM_SERVICE_ERROR', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'TIMEOUT'].includes(
+      code,
+    ) || code.startsWith('HTTP_')
+  );
 }
 
 function failureOf(error: unknown): SendFailure {
   const e = error as { code?: unknown; detail?: unknown; message?: unknown };
-  if (typeof e?.code === 'string') return { code: e.code, detail: typeof e.detail === 'string' ? e.detail : String(e.message ?? e.code) };
+  if (typeof e?.code === 'string')
+    return { code: e.code, detail: typeof e.detail === 'string' ? e.detail : String(e.message ?? e.code) };
   return { code: 'NETWORK', detail: String(e?.message ?? error) };
 }
 
@@ -38,7 +43,12 @@ function failureOf(error: unknown): SendFailure {
  * the hub's refusal marks it REFUSED with the hub's words (a person must look: nothing is lost, the
  * entry stays on the phone). Answers the entry as it now stands.
  */
-export async function sendEntry(entry: OutboxEntry, transport: Transport, save: (entry: OutboxEntry) => Promise<void>, now: () => string = () => new Date().toISOString()): Promise<OutboxEntry> {
+export async function sendEntry(
+  entry: OutboxEntry,
+  transport: Transport,
+  save: (entry: OutboxEntry) => Promise<void>,
+  now: () => string = () => new Date().toISOString(),
+): Promise<OutboxEntry> {
   let current: OutboxEntry = { ...entry, attempts: entry.attempts + 1, lastAttemptAt: now() };
   const step = async (change: Partial<OutboxEntry>) => {
     current = { ...current, ...change };
@@ -47,15 +57,27 @@ export async function sendEntry(entry: OutboxEntry, transport: Transport, save: 
   try {
     for (const file of current.files) {
       if (current.sentFiles.includes(file.sha256)) continue;
-      const stored = await transport.upload(file, String(current.submission.taskId), current.submission.targetKey, current.subject);
-      if (stored !== file.sha256) throw { code: 'BAD_USER_INPUT', detail: `文件 ${file.name} 在上传中被改变（平台计算的摘要 ${String(stored).slice(0, 12)}… 与手机上的 ${file.sha256.slice(0, 12)}… 不同）。` } satisfies SendFailure;
+      const stored = await transport.upload(
+        file,
+        String(current.submission.taskId),
+        current.submission.targetKey,
+        current.subject,
+      );
+      if (stored !== file.sha256)
+        throw {
+          code: 'BAD_USER_INPUT',
+          detail: `文件 ${file.name} 在上传中被改变（平台计算的摘要 ${String(stored).slice(0, 12)}… 与手机上的 ${file.sha256.slice(0, 12)}… 不同）。`,
+        } satisfies SendFailure;
       await step({ sentFiles: [...current.sentFiles, file.sha256] });
     }
     if (!current.submissionId) {
       const submitted = await transport.submit(current.submission);
       // R29: what was signed on the phone is what the hub stored.
       if (submitted.contentDigest && submitted.contentDigest !== current.form.contentDigest) {
-        throw { code: 'CONFLICT', detail: `平台保存的检查结果摘要（${submitted.contentDigest.slice(0, 12)}…）与签字时的摘要（${current.form.contentDigest.slice(0, 12)}…）不同：请核对后重新签字。` } satisfies SendFailure;
+        throw {
+          code: 'CONFLICT',
+          detail: `平台保存的检查结果摘要（${submitted.contentDigest.slice(0, 12)}…）与签字时的摘要（${current.form.contentDigest.slice(0, 12)}…）不同：请核对后重新签字。`,
+        } satisfies SendFailure;
       }
       await step({ submissionId: submitted.id });
     }
@@ -66,7 +88,11 @@ export async function sendEntry(entry: OutboxEntry, transport: Transport, save: 
     await step({ state: 'SENT', lastError: null, lastErrorCode: null });
   } catch (error) {
     const failure = failureOf(error);
-    await step({ state: isPassing(failure.code) || failure.code === 'UNAUTHENTICATED' ? 'WAITING' : 'REFUSED', lastError: failure.detail, lastErrorCode: failure.code });
+    await step({
+      state: isPassing(failure.code) || failure.code === 'UNAUTHENTICATED' ? 'WAITING' : 'REFUSED',
+      lastError: failure.detail,
+      lastErrorCode: failure.code,
+    });
   }
   return current;
 }
@@ -77,7 +103,11 @@ export async function sendEntry(entry: OutboxEntry, transport: Transport, save: 
  * were sent. One round at a time per page: a second call while one runs joins it.
  */
 let round: Promise<number> | null = null;
-export function sendWaiting(entries: () => Promise<OutboxEntry[]>, transport: Transport, save: (entry: OutboxEntry) => Promise<void>): Promise<number> {
+export function sendWaiting(
+  entries: () => Promise<OutboxEntry[]>,
+  transport: Transport,
+  save: (entry: OutboxEntry) => Promise<void>,
+): Promise<number> {
   round ??= (async () => {
     let sent = 0;
     try {

@@ -11,7 +11,15 @@ export interface DrawnSignature {
  * the business's person or a team member signs the joint record form. The canvas keeps the
  * screen's pixel density so the signature prints sharp; "重写" clears it.
  */
-export function SignatureField({ label, testId, onSigned }: { label: string; testId: string; onSigned: (signature: DrawnSignature | null) => void }) {
+export function SignatureField({
+  label,
+  testId,
+  onSigned,
+}: {
+  label: string;
+  testId: string;
+  onSigned: (signature: DrawnSignature | null) => void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const pad = useRef<SignaturePad | null>(null);
   const [empty, setEmpty] = useState(true);
@@ -24,7 +32,12 @@ export function SignatureField({ label, testId, onSigned }: { label: string; tes
     element.width = element.offsetWidth * ratio;
     element.height = element.offsetHeight * ratio;
     element.getContext('2d')!.scale(ratio, ratio);
-    const drawn = new SignaturePad(element, { penColor: '#0b1f44', minWidth: 1, maxWidth: 2.6, backgroundColor: 'rgba(255,255,255,0)' });
+    const drawn = new SignaturePad(element, {
+      penColor: '#0b1f44',
+      minWidth: 1,
+      maxWidth: 2.6,
+      backgroundColor: 'rgba(255,255,255,0)',
+    });
     drawn.addEventListener('endStroke', () => {
       setEmpty(drawn.isEmpty());
       void pngOf(element).then((png) => report.current(png ? { png } : null));

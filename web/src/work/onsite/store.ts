@@ -28,7 +28,15 @@ export interface KeptVisit {
   /** `${taskId}/${targetKey}`. */
   id: string;
   subject: string;
-  task: { id: string; name: string; training: boolean; leadDepartment: string; departments: string[]; windowStart: string | null; windowEnd: string | null };
+  task: {
+    id: string;
+    name: string;
+    training: boolean;
+    leadDepartment: string;
+    departments: string[];
+    windowStart: string | null;
+    windowEnd: string | null;
+  };
   /** The task's place in the inspector's list of tasks (newest first, as the hub lists them). */
   taskOrder: number;
   visit: Visit;
@@ -177,10 +185,14 @@ export async function keepVisits(subject: string, visits: KeptVisit[]): Promise<
   for (const old of await store.index('subject').getAll(subject)) {
     const now = fresh.get(old.id);
     if (now) {
-      for (const [department, outcomes] of Object.entries(now.outcomes)) if (!Array.isArray(outcomes) && Array.isArray(old.outcomes[department])) now.outcomes[department] = old.outcomes[department]!;
+      for (const [department, outcomes] of Object.entries(now.outcomes))
+        if (!Array.isArray(outcomes) && Array.isArray(old.outcomes[department]))
+          now.outcomes[department] = old.outcomes[department]!;
       continue;
     }
-    const inUse = (await tx.objectStore('drafts').getKey([subject, old.id])) !== undefined || (await tx.objectStore('outbox').index('visit').getKey([subject, old.id])) !== undefined;
+    const inUse =
+      (await tx.objectStore('drafts').getKey([subject, old.id])) !== undefined ||
+      (await tx.objectStore('outbox').index('visit').getKey([subject, old.id])) !== undefined;
     if (!inUse) await store.delete([subject, old.id]);
   }
   for (const v of visits) await store.put(v);
@@ -241,7 +253,9 @@ export async function unqueue(entry: OutboxEntry, draft: Draft): Promise<void> {
 }
 
 export async function outbox(subject: string): Promise<OutboxEntry[]> {
-  return ((await db()).getAllFromIndex('outbox', 'subject', subject)).then((all) => all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
+  return (await db())
+    .getAllFromIndex('outbox', 'subject', subject)
+    .then((all) => all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
 }
 
 export async function outboxOf(subject: string, visit: string): Promise<OutboxEntry | undefined> {

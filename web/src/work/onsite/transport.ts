@@ -9,7 +9,8 @@ const CONTENT_SHA256 = 'x-content-sha256';
 /** The signed-in official's bearer header, or the hub's refusal to say they must sign in again. */
 function authorization(): Record<string, string> {
   const session = currentSession();
-  if (!session) throw new HubError('UNAUTHENTICATED', '登录已过期：请重新登录后发送（待发送的内容保存在手机上，不会丢失）。');
+  if (!session)
+    throw new HubError('UNAUTHENTICATED', '登录已过期：请重新登录后发送（待发送的内容保存在手机上，不会丢失）。');
   return { authorization: `Bearer ${session.token}` };
 }
 
@@ -29,14 +30,25 @@ async function refusal(response: Response): Promise<HubError> {
 }
 
 /** Sends a file of a visit to the hub (POST /evidence through the gateway); answers its hash as the hub computed it. */
-export async function uploadEvidence(file: KeptFile, taskId: string, targetKey: string, subject: string): Promise<string> {
+export async function uploadEvidence(
+  file: KeptFile,
+  taskId: string,
+  targetKey: string,
+  subject: string,
+): Promise<string> {
   const bytes = await fileBytes(subject, file.sha256);
-  if (!bytes) throw new HubError('FILE_MISSING', `文件 ${file.name} 已不在手机上（浏览器清除了网站数据？）：请补拍后重新提交。`);
+  if (!bytes)
+    throw new HubError('FILE_MISSING', `文件 ${file.name} 已不在手机上（浏览器清除了网站数据？）：请补拍后重新提交。`);
   const headers = { 'content-type': 'application/octet-stream', [CONTENT_SHA256]: file.sha256, ...authorization() };
   let response: Response;
   try {
     // A minute, and a minute more per megabyte: a stalled upload on a weak signal gives way to the next try.
-    response = await fetch(`/evidence?${new URLSearchParams({ taskId, targetKey, kind: file.kind })}`, { method: 'POST', headers, body: bytes, signal: AbortSignal.timeout(60_000 + (bytes.byteLength / 1_048_576) * 60_000) });
+    response = await fetch(`/evidence?${new URLSearchParams({ taskId, targetKey, kind: file.kind })}`, {
+      method: 'POST',
+      headers,
+      body: bytes,
+      signal: AbortSignal.timeout(60_000 + (bytes.byteLength / 1_048_576) * 60_000),
+    });
   } catch {
     throw new HubError('NETWORK', '无法连接到服务器：文件保存在手机上，网络恢复后自动发送。');
   }
@@ -66,12 +78,14 @@ export const hubTransport: Transport = {
   upload: uploadEvidence,
   async submit(input) {
     authorization(); // an expired sign-in waits for the inspector to sign in again (not a network fault)
-    const s = (await run('SubmitVisitResults', { input }, { signal: AbortSignal.timeout(60_000) })).data!.jointSubmitVisitResults;
+    const s = (await run('SubmitVisitResults', { input }, { signal: AbortSignal.timeout(60_000) })).data!
+      .jointSubmitVisitResults;
     return { id: s.id, contentDigest: s.contentDigest };
   },
   async sign(input) {
     authorization();
-    const f = (await run('SignRecordForm', { input }, { signal: AbortSignal.timeout(120_000) })).data!.jointSignRecordForm;
+    const f = (await run('SignRecordForm', { input }, { signal: AbortSignal.timeout(120_000) })).data!
+      .jointSignRecordForm;
     return { id: f.id, pdfSha256: f.pdfSha256, documentPath: f.documentPath };
   },
 };
