@@ -82,7 +82,8 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
     );
     await dataSource.destroy();
     console.error(
-      `(seeded ${targets} market entities in ${((Date.now() - started) / 1000).toFixed(0)} s; kept in ${dataDir} for the next run)`,
+      `(seeded ${targets} market entities in ${((Date.now() - started) / 1000).toFixed(0)} s; kept in ` +
+        `${dataDir} for the next run)`,
     );
   }
   await dropServiceDatabase(config.db, 'joint');
@@ -184,7 +185,8 @@ export async function benchDraw(targets: number, dataDir: string): Promise<DrawB
       const raw = new Database(marketFile, { readonly: true });
       floorRows = raw
         .prepare(
-          `SELECT id, uscc, region_code, credit_level, risk_level, penalties_3y, verified_complaints FROM roster_target WHERE +kind IN ('ENTERPRISE','INDIVIDUAL_BUSINESS','COOPERATIVE') ORDER BY id`,
+          `SELECT id, uscc, region_code, credit_level, risk_level, penalties_3y, verified_complaints FROM ` +
+            `roster_target WHERE +kind IN ('ENTERPRISE','INDIVIDUAL_BUSINESS','COOPERATIVE') ORDER BY id`,
         )
         .raw()
         .all().length;

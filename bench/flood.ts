@@ -7,6 +7,13 @@ import { postGraphQL } from '../test/support/hub';
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { REFERENCE_QUERY } from './query-plan';
 
+/** A refused or answered request of the flood: its status, Retry-After and GraphQL answer. */
+interface FloodAnswer {
+  status: number;
+  retryAfter: number;
+  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
 const DEPARTMENTS = ['market', 'tax', 'environment', 'housing', 'fire'];
 
 export interface Latency {
@@ -19,7 +26,10 @@ export interface Latency {
 export interface FloodFigures {
   /** The other caller's `{__typename}` latency while the flood ran, ms. */
   other: Latency;
-  /** The flooder's heavy queries: answered whole, answered with an error (partial), of which timeouts, refused (429) and still refused at the window's end. */
+  /**
+   * The flooder's heavy queries: answered whole, answered with an error (partial), of which timeouts, refused (429)
+   * and still refused at the window's end.
+   */
   heavy: {
     sent: number;
     whole: number;
@@ -59,7 +69,7 @@ function send(
 ): Promise<{
   status: number;
   retryAfter: number;
-  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  body: FloodAnswer['body'];
 }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -82,7 +92,7 @@ function send(
             resolve({
               status: response.statusCode ?? 0,
               retryAfter: Number(response.headers['retry-after'] ?? 1),
-              body: JSON.parse(text) as never,
+              body: JSON.parse(text) as FloodAnswer['body'],
             });
           } catch (error) {
             reject(error);
@@ -95,7 +105,9 @@ function send(
   });
 }
 
-/** `{__typename}` one at a time over one kept-alive connection, until `until()` says stop (and at least `min`), ms each. */
+/**
+ * `{__typename}` one at a time over one kept-alive connection, until `until()` says stop (and at least `min`), ms each.
+ */
 async function probe(url: string, token: string, until: () => boolean, min = 0): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify({ query: '{ __typename }' });
@@ -246,7 +258,8 @@ export async function benchFlood(
     const usccs = page.data?.market.targets.nodes.map((n) => n.id) ?? [];
     if (usccs.length < entities)
       throw new Error(
-        `the demo roster gave ${usccs.length} targets, not ${entities}: ${JSON.stringify(page.errors ?? null).slice(0, 300)}`,
+        `the demo roster gave ${usccs.length} targets, not ${entities}: ` +
+          `${JSON.stringify(page.errors ?? null).slice(0, 300)}`,
       );
     const heavyBody = JSON.stringify({ query: REFERENCE_QUERY, variables: { usccs } });
     // Each gateway answers the heavy query whole when alone (and is warmed up by it).

@@ -205,7 +205,8 @@ export async function benchGateway(
 
     // Hive Gateway and the floor pass the caller's token on as it is, while every subgraph accepts only
     // its own audience (H2): the bench's token names the gateway's audience and every department's, so
-    // that all three are measured on the same request. Ours still signs a token per subgraph (that cost is in its figures).
+    // that all three are measured on the same request. Ours still signs a token per subgraph (that cost is in its
+    // figures).
     const token = await issuer.issue({ subject: 'bench', role: Role.AUDITOR, department: null }, '2h', {
       audience: ['bench', ...DEPARTMENTS.map((code) => serviceAudience('bench', code))],
     });

@@ -17,7 +17,8 @@ export interface ServiceProcess {
 
 /**
  * Starts `script` (TypeScript, through the same loader `npm start` uses) with `args` and `env`;
- * resolves once it prints a `{"url": ...}` line, or, given `listensAt`, once its `/health` answers there. BENCH_PROFILE=1 writes a CPU profile of each
+ * resolves once it prints a `{"url": ...}` line, or, given `listensAt`, once its `/health` answers there.
+ * BENCH_PROFILE=1 writes a CPU profile of each
  * service to `<profileDir>` when it stops (`node --cpu-prof`).
  */
 export async function spawnService(
@@ -106,7 +107,10 @@ export interface BenchIdentity {
   verifier: TokenVerifier;
   /** The private key's file, for a service that signs its own tokens (the joint service). */
   privateKeyFile: string;
-  /** Production mode, silent logs (BENCH_LOG_LEVEL to change), the data dir and the keys: the settings common to every process. */
+  /**
+   * Production mode, silent logs (BENCH_LOG_LEVEL to change), the data dir and the keys: the settings common to every
+   * process.
+   */
   env: Record<string, string>;
 }
 

@@ -24,7 +24,10 @@ export const REFERENCE_QUERY = `query Reference($usccs: [String!]!) {
   }
 }`;
 
-/** The query plan the Apollo gateway makes for a query on a supergraph (the same planner it runs), and the subgraphs' URLs. */
+/**
+ * The query plan the Apollo gateway makes for a query on a supergraph (the same planner it runs), and the subgraphs'
+ * URLs.
+ */
 export function planOf(
   supergraphSdl: string,
   query: string,

@@ -93,7 +93,10 @@ export async function prepareTask(
   return task;
 }
 
-/** The request a team's dashboard makes: 1,000 visits with teams, combined checklists, registration data and five department views. */
+/**
+ * The request a team's dashboard makes: 1,000 visits with teams, combined checklists, registration data and five
+ * department views.
+ */
 export function checklistQuery(task: string): string {
   return `{ jointTask(id: "${task}") { visits(first: 1000) { key batch team { department name certificateNo leader } checklist { department itemCode title basis method }
       entity { uscc name market { riskLevel } tax { creditLevel } environment { onRoster } housing { onRoster } fire { keyUnit { isKeyUnit } } } } } }`;
@@ -157,7 +160,8 @@ export async function benchVisits(): Promise<VisitsBenchResult> {
         }>;
       };
     }>(
-      `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind } checklist { department itemCode } } } }`,
+      `{ jointTask(id: "${task}") { visits(first: 1000) { key team { department personId kind } checklist { ` +
+        `department itemCode } } } }`,
       {},
       auditor,
     );

@@ -21,7 +21,9 @@ export interface WriteBackBenchResult {
   deliveredMs: number;
   resultsExpected: number;
   resultsStored: number;
-  /** CPU time per submission of each process while the submissions were sent (deliveries made meanwhile included), ms. */
+  /**
+   * CPU time per submission of each process while the submissions were sent (deliveries made meanwhile included), ms.
+   */
   cpuMsPerSubmission: Record<string, number>;
   /** Benchmark 3 as deployed: the combined-checklist request of 1,000 visits through the gateway, five times, ms. */
   checklistMs: number[];
@@ -36,7 +38,8 @@ export interface WriteBackBenchResult {
  * the registry, the joint service and the gateway, each from its own entry point, on SQLite).
  * The task is prepared first in one process with a clock set to its witness date (the services
  * use the real clock, and a draw waits for its witness), then the services are started on the same
- * databases; 1,000 visit submissions (300 before issue K) go through the gateway with autocannon (10 connections) and the
+ * databases; 1,000 visit submissions (300 before issue K) go through the gateway with autocannon (10 connections) and
+ * the
  * joint service's own deliverer, on its interval, writes them back; every result is counted.
  */
 export async function benchWriteBack(
@@ -94,7 +97,8 @@ export async function benchWriteBack(
     task = await prepareTask(call, token, (iso) => (now = new Date(iso)));
     visits = (
       await call<{ jointTask: { visits: typeof visits } }>(
-        `{ jointTask(id: "${task}") { visits(first: ${submissionsWanted}) { key team { department personId kind } checklist { department itemCode } } } }`,
+        `{ jointTask(id: "${task}") { visits(first: ${submissionsWanted}) { key team { department personId ` +
+          `kind } checklist { department itemCode } } } }`,
         {},
         await token(Role.AUDITOR),
       )
@@ -113,7 +117,8 @@ export async function benchWriteBack(
     const own = (name: string) => ({ ...env, JOINTCHECK_PORT: String(ports[name]) });
     for (const d of BENCH_DEPARTMENTS)
       services.push(await spawnService(d, `../subgraphs/${d}/main.ts`, [], own(d), profiles, url(d)));
-    // The registry first (it registers the joint service once that answers), then the joint service (it asks the registry where the departments are).
+    // The registry first (it registers the joint service once that answers), then the joint service (it asks the
+    // registry where the departments are).
     const list = [...BENCH_DEPARTMENTS, 'joint', 'registry'].map((n) => `${n}=${url(n)}`).join(',');
     services.push(
       await spawnService(

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.connector)
     throw new Error(
-      'Which department system? Set JOINTCHECK_CONNECTOR_KIND, JOINTCHECK_CONNECTOR_MAPPING and JOINTCHECK_CONNECTOR_UPSTREAM_URL (and _KEY for REST); see README "Departments whose systems are not GraphQL".',
+      'Which department system? Set JOINTCHECK_CONNECTOR_KIND, JOINTCHECK_CONNECTOR_MAPPING and ' +
+        'JOINTCHECK_CONNECTOR_UPSTREAM_URL (and _KEY for REST); see README "Departments whose systems are not ' +
+        'GraphQL".',
     );
   const logger = createLogger(config.logLevel, 'connector');
   const running = await startConnectedDepartment(config.connector, config, {

@@ -186,7 +186,8 @@ export function callerBudget(
         held = null;
       };
       return {
-        // Not async before the slot is taken: another plugin's refusal in the same step still finds it taken, and released below.
+        // Not async before the slot is taken: another plugin's refusal in the same step still finds it taken, and
+        // released below.
         didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return Promise.resolve();
           const cost = operationCost(schema, document, operation, request.variables ?? {});
@@ -194,7 +195,9 @@ export function callerBudget(
           if (mine.operations + 1 > limits.callerConcurrency) {
             return Promise.reject(
               refuse(
-                `Too many operations at once: you have ${mine.operations} in flight, the most one caller may have at this gateway (${limits.callerConcurrency}). Nothing of this one was run; wait for an answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`,
+                `Too many operations at once: you have ${mine.operations} in flight, the most one caller may ` +
+                  `have at this gateway (${limits.callerConcurrency}). Nothing of this one was run; wait for an ` +
+                  `answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`,
                 {
                   inFlight: mine.operations,
                   budget: limits.callerConcurrency,
@@ -206,7 +209,11 @@ export function callerBudget(
           if (mine.operations > 0 && mine.cost + cost > limits.callerCost) {
             return Promise.reject(
               refuse(
-                `Too much asked at once: this operation's estimated cost is ${cost}, and your ${mine.operations} operation(s) in flight already cost ${mine.cost}, over the ${limits.callerCost} one caller may have in flight at this gateway. Nothing of this one was run; wait for your answers (or ask for fewer entities at once, with a smaller first or list), and try again in ${RETRY_AFTER_SECONDS} s.`,
+                `Too much asked at once: this operation's estimated cost is ${cost}, and your ` +
+                  `${mine.operations} operation(s) in flight already cost ${mine.cost}, over the ` +
+                  `${limits.callerCost} one caller may have in flight at this gateway. Nothing of this one was ` +
+                  `run; wait for your answers (or ask for fewer entities at once, with a smaller first or ` +
+                  `list), and try again in ${RETRY_AFTER_SECONDS} s.`,
                 {
                   inFlight: mine.operations,
                   inFlightCost: mine.cost,

@@ -10,8 +10,36 @@ import {
   type TokenIssuer,
 } from '../subgraphs/kernel/identity';
 import type { GatewayContext } from './context';
-import type { keptAliveFetcher } from '../subgraphs/kernel/http-client';
+import type { keptAliveFetcher, SubgraphResponse } from '../subgraphs/kernel/http-client';
 import { SubgraphTimeoutError } from '../subgraphs/kernel/http-client';
+
+type ApolloFetcher = ConstructorParameters<typeof RemoteGraphQLDataSource>[0] extends infer O
+  ? O extends { fetcher?: infer F }
+    ? NonNullable<F>
+    : never
+  : never;
+type ApolloResponse = Awaited<ReturnType<ApolloFetcher>>;
+
+/** Apollo's fetcher over the kernel's kept-alive client: the response as Apollo's type has it. */
+function apolloFetcher(fetcher: ReturnType<typeof keptAliveFetcher>): ApolloFetcher {
+  const answer = (r: SubgraphResponse): ApolloResponse => ({
+    bodyUsed: false,
+    redirected: false,
+    url: r.url,
+    status: r.status,
+    ok: r.ok,
+    statusText: r.statusText,
+    headers: r.headers,
+    text: () => r.text(),
+    json: () => r.json(),
+    arrayBuffer: async () => new TextEncoder().encode(await r.text()).buffer,
+    clone: () => answer(r),
+  });
+  return async (url, init) => {
+    const body = init?.body === undefined ? undefined : String(init.body);
+    return answer(await fetcher(url, { method: init?.method, headers: init?.headers, body }));
+  };
+}
 
 /**
  * How the gateway talks to a subgraph: it never forwards the caller's token (H2: a subgraph at an
@@ -40,7 +68,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly signer: TokenIssuer | null,
   ) {
     // node:http on kept-alive sockets (kernel/http-client.ts), shared by every data source of a gateway.
-    super({ url, fetcher: fetcher as never });
+    super({ url, fetcher: apolloFetcher(fetcher) });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -97,7 +125,9 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     if (error instanceof SubgraphTimeoutError) {
       const seconds = error.timeoutMs / 1000;
       throw new GraphQLError(
-        `The ${this.subgraph} subgraph did not answer within ${seconds} s (the gateway's timeout); its data is missing from this answer, the other departments' data is not. It may be busy: try again later, or ask for fewer entities at once.`,
+        `The ${this.subgraph} subgraph did not answer within ${seconds} s (the gateway's timeout); its data ` +
+          `is missing from this answer, the other departments' data is not. It may be busy: try again later, or ` +
+          `ask for fewer entities at once.`,
         {
           extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: this.subgraph, timeoutSeconds: seconds },
         },
@@ -105,7 +135,8 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     }
     const status = fetchResponse?.status;
     throw new GraphQLError(
-      `The ${this.subgraph} subgraph ${status ? `answered HTTP ${status}` : 'could not be reached'}; its data is missing from this answer, the other departments' data is not. Try again later.`,
+      `The ${this.subgraph} subgraph ${status ? `answered HTTP ${status}` : 'could not be reached'}; its data ` +
+        `is missing from this answer, the other departments' data is not. Try again later.`,
       {
         extensions: {
           code: ErrorCode.DOWNSTREAM_SERVICE_ERROR,

@@ -59,7 +59,8 @@ export function evidenceProxy(options: EvidenceProxyOptions): express.Router {
       if (identity.role === Role.PUBLIC)
         throw new HubError(
           ErrorCode.UNAUTHENTICATED,
-          "Evidence is never public: sign in as a member of the visit's team or an official of a department taking part.",
+          "Evidence is never public: sign in as a member of the visit's team or an official of a department " +
+            'taking part.',
         );
       if (upload) {
         const length = Number(req.headers['content-length']);
@@ -72,7 +73,8 @@ export function evidenceProxy(options: EvidenceProxyOptions): express.Router {
       if (!joint)
         throw new HubError(
           ErrorCode.UNAVAILABLE,
-          'The joint service is not part of the supergraph being served: evidence cannot be reached now; try again shortly.',
+          'The joint service is not part of the supergraph being served: evidence cannot be reached now; try ' +
+            'again shortly.',
           { retryable: true },
         );
       const target = new URL(joint);
@@ -97,7 +99,8 @@ export function evidenceProxy(options: EvidenceProxyOptions): express.Router {
 function tooLarge(maxBytes: number): HubError {
   return new HubError(
     ErrorCode.BAD_USER_INPUT,
-    `The file is larger than the ${maxBytes} bytes evidence may have (${Math.floor(maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document. Nothing was stored.`,
+    `The file is larger than the ${maxBytes} bytes evidence may have (${Math.floor(maxBytes / 1024 / 1024)} ` +
+      `MB): send a smaller photo or split the document. Nothing was stored.`,
     { field: 'content', maxBytes, http: { status: 413 } },
   );
 }
@@ -128,7 +131,8 @@ function forward(
       upstream.destroy(
         new HubError(
           ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-          `The joint service did not answer within ${options.timeoutMs / 1000} s; nothing is known to be stored. Send the file again (a file stored twice is kept once).`,
+          `The joint service did not answer within ${options.timeoutMs / 1000} s; nothing is known to be ` +
+            `stored. Send the file again (a file stored twice is kept once).`,
           { serviceName: JOINT },
         ),
       ),

@@ -28,7 +28,9 @@ import { ErrorCode } from '../subgraphs/kernel/errors';
 import { publicPage } from './public-page';
 import { callerBudget } from './caller-budget';
 
-/** Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store. */
+/**
+ * Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store.
+ */
 export function gatewaySupergraph(
   config: Pick<HubConfig, 'db' | 'supergraph'>,
   startupWaitMs: number,
@@ -43,7 +45,10 @@ export function gatewaySupergraph(
   };
 }
 
-/** The identity provider's settings when one is configured (JOINTCHECK_OIDC_ISSUER, or the quick start's development provider). */
+/**
+ * The identity provider's settings when one is configured (JOINTCHECK_OIDC_ISSUER, or the quick start's development
+ * provider).
+ */
 export function oidcOf(config: Pick<HubConfig, 'oidc'>): OidcSettings | null {
   const { issuer, clientId, audience, roleClaim, deptClaim, tokenType } = config.oidc;
   return issuer ? { issuer, clientId, audience, roleClaim, deptClaim, tokenType } : null;
@@ -77,7 +82,9 @@ export interface GatewayOptions {
    * `/auth/config.json`. Null: sign-in by the hub's tokens only.
    */
   oidc?: OidcSettings | null;
-  /** Issue J: the largest piece of evidence sent through `/evidence` (JOINTCHECK_MAX_EVIDENCE_BYTES); 10 MB when unset. */
+  /**
+   * Issue J: the largest piece of evidence sent through `/evidence` (JOINTCHECK_MAX_EVIDENCE_BYTES); 10 MB when unset.
+   */
   maxEvidenceBytes?: number;
 }
 
@@ -172,16 +179,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const graphql = express.Router();
   graphql.use((_req, res, next) => {
     if (state.current && started) return next();
-    res
-      .status(503)
-      .json({
-        errors: [
-          {
-            message: 'The gateway has no supergraph yet (see /health); try again shortly.',
-            extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
-          },
-        ],
-      });
+    res.status(503).json({
+      errors: [
+        {
+          message: 'The gateway has no supergraph yet (see /health); try again shortly.',
+          extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
+        },
+      ],
+    });
   });
   app.use('/graphql', graphql);
   // Issue J: the joint service's evidence (photos, signatures, the hub's papers), with the gateway's checks.

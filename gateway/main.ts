@@ -21,18 +21,22 @@ async function main(): Promise<void> {
   const withoutKeys = alone && !fs.existsSync(config.jwt.publicKeysFile);
   if (withoutKeys)
     logger.warn(
-      `No public key set at ${config.jwt.publicKeysFile} (JOINTCHECK_JWT_PUBLIC_KEYS): tokens are not read; every caller is served as the public.`,
+      `No public key set at ${config.jwt.publicKeysFile} (JOINTCHECK_JWT_PUBLIC_KEYS): tokens are not read; ` +
+        `every caller is served as the public.`,
     );
   const verifier = withoutKeys ? null : await loadVerifier(config, (message) => logger.warn(message));
   const signer = await loadGatewaySigner(config);
   if (!signer && !alone) {
     throw new Error(
-      `The gateway has no key to sign the tokens it forwards to subgraphs with (looked at ${config.jwt.gatewayKeyFile}): set JOINTCHECK_GATEWAY_PRIVATE_KEY to the gateway's key (npm run keys makes gateway.jwk.json, and its public key in jwks.json).`,
+      `The gateway has no key to sign the tokens it forwards to subgraphs with (looked at ` +
+        `${config.jwt.gatewayKeyFile}): set JOINTCHECK_GATEWAY_PRIVATE_KEY to the gateway's key (npm run keys ` +
+        `makes gateway.jwk.json, and its public key in jwks.json).`,
     );
   }
   if (!signer)
     logger.warn(
-      `No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): subgraphs get no caller identity.`,
+      `No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): subgraphs get no ` +
+        `caller identity.`,
     );
   const gateway = await startGateway({
     supergraph: gatewaySupergraph(config, 300_000),

@@ -4,7 +4,10 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../subgraphs/kernel/log';
 
-/** The build's files at its top besides index.html (vite-plugin-pwa's service worker and manifest, the icon), with their types. */
+/**
+ * The build's files at its top besides index.html (vite-plugin-pwa's service worker and manifest, the icon), with
+ * their types.
+ */
 const TOP_FILES: ReadonlyArray<[string, string]> = [
   ['sw.js', 'text/javascript; charset=utf-8'],
   ['manifest.webmanifest', 'application/manifest+json; charset=utf-8'],
@@ -18,7 +21,8 @@ const NOT_PAGES = /^\/(graphql|health|metrics|evidence)(\/|$)/;
  * The public disclosure page and the dashboard (issue G): the static files Vite built from web/
  * (dist/web), served at `/`. Hashed assets are cached for a year; the HTML never is, so a new
  * build is picked up at once. Any other GET that asks for HTML gets the page, which routes in the
- * browser (`/entity/<USCC>`, `/tasks/<id>`, ...); no other file of the folder is served. The page reads data only through `/graphql`,
+ * browser (`/entity/<USCC>`, `/tasks/<id>`, ...); no other file of the folder is served. The page reads data only
+ * through `/graphql`,
  * so its Content-Security-Policy allows scripts, styles and connections to this origin only, and
  * connections to the identity provider's origin when officials sign in there (issue I: discovery
  * and the token endpoint are called from the page).
@@ -83,7 +87,8 @@ export function publicPage(
         .status(404)
         .type('text/plain; charset=utf-8')
         .send(
-          'The public page is not built on this server: run `npm run build:web` (or `npm run build`), then reload. The GraphQL API is at /graphql.\n',
+          'The public page is not built on this server: run `npm run build:web` (or `npm run build`), then ' +
+            'reload. The GraphQL API is at /graphql.\n',
         );
       return;
     }

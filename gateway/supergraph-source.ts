@@ -10,7 +10,10 @@ import type { Logger } from '../subgraphs/kernel/log';
 import type { HealthProbe } from '../subgraphs/kernel/server';
 import { HeadRow, REGISTRY_ENTITIES, VersionRow } from '../subgraphs/registry/entities';
 
-/** A supergraph the gateway serves: the registry's version number (null for a file), its hash (the registry's, or SHA-256 of the file) and its SDL. */
+/**
+ * A supergraph the gateway serves: the registry's version number (null for a file), its hash (the registry's, or
+ * SHA-256 of the file) and its SDL.
+ */
 export interface SupergraphRevision {
   number: number | null;
   hash: string | null;
@@ -23,7 +26,9 @@ export type SupergraphSourceOptions =
       kind: 'registry';
       /** The database the registry stores versions in (read only here). */
       db: HubConfig['db'];
-      /** The last good version on local disk (served when the registry is unreachable, and at a restart before it is). */
+      /**
+       * The last good version on local disk (served when the registry is unreachable, and at a restart before it is).
+       */
       cacheFile: string;
       pollMs: number;
       /** How long to wait at start for a first version when neither the registry nor the disk has one. */
@@ -135,7 +140,8 @@ function writeCache(file: string, revision: SupergraphRevision, logger: Logger):
   } catch (error) {
     logger.error(
       { err: error, file },
-      'gateway: could not keep the supergraph on disk (check the cache file setting and its folder permissions); serving it anyway',
+      'gateway: could not keep the supergraph on disk (check the cache file setting and its folder ' +
+        'permissions); serving it anyway',
     );
   }
 }
@@ -196,7 +202,9 @@ export function supergraphSource(
   return async ({ update }) => {
     let timer: NodeJS.Timeout | undefined;
     let polling = false;
-    /** H2: a supergraph the gateway will not serve is reported (logged once, and in the state), never served nor kept. */
+    /**
+     * H2: a supergraph the gateway will not serve is reported (logged once, and in the state), never served nor kept.
+     */
     const reject = (revision: SupergraphRevision, reason: string) => {
       const same =
         state.rejected &&
@@ -262,7 +270,8 @@ export function supergraphSource(
     let initial: SupergraphRevision | null = null;
     for (;;) {
       try {
-        // H2: the registry's latest is checked before it is served or kept; a broken one is reported and the disk's copy served.
+        // H2: the registry's latest is checked before it is served or kept; a broken one is reported and the disk's
+        // copy served.
         const latest = await reader.latest([state.rejected?.number ?? null].filter((n) => n !== null));
         initial = latest && latest.supergraphSdl ? checked(latest) : null;
         if (initial) state.origin = 'registry';
@@ -287,10 +296,13 @@ export function supergraphSource(
       await reader.close();
       if (state.rejected)
         throw new Error(
-          `The gateway has no supergraph: it cannot serve the registry's latest version (${state.rejected.number}: ${state.rejected.reason}) and ${options.cacheFile} holds no good one. Roll the registry back to a good version (registryRollback).`,
+          `The gateway has no supergraph: it cannot serve the registry's latest version ` +
+            `(${state.rejected.number}: ${state.rejected.reason}) and ${options.cacheFile} holds no good one. ` +
+            `Roll the registry back to a good version (registryRollback).`,
         );
       throw new Error(
-        `The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} holds none. Start the registry (and register subgraphs) first.`,
+        `The gateway has no supergraph: the registry has accepted no version yet and ${options.cacheFile} ` +
+          `holds none. Start the registry (and register subgraphs) first.`,
       );
     }
     if (state.origin === 'registry') writeCache(options.cacheFile, initial, logger);

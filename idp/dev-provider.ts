@@ -244,9 +244,10 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, indicator: string) => {
           if (indicator !== resource) {
-            const errors = (
-              require('oidc-provider') as { errors: { InvalidTarget: new (description?: string) => Error } }
-            ).errors;
+            // oidc-provider's error classes, required as the provider is (an ES module: see above).
+            type Errors = { errors: { InvalidTarget: new (description?: string) => Error } };
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { errors } = require('oidc-provider') as Errors;
             throw new errors.InvalidTarget(`unknown resource '${indicator}' (this provider serves ${resource})`);
           }
           return {

@@ -28,7 +28,9 @@ function readOptions(): DevIdentityProviderOptions {
   try {
     parsed = JSON.parse(text) as MainOptions;
   } catch (error) {
-    throw new Error(`the dev identity provider's options are not JSON: ${(error as Error).message}`);
+    throw new Error(`the dev identity provider's options are not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const { demo, users, ...rest } = parsed;
   const all = [...(users ?? []), ...(demo ? demoUsers(demo.seed, demo.departments) : [])];

@@ -67,6 +67,7 @@ export function logoutPage(form: string): string {
 export function loggedOutPage(): string {
   return page(
     '已退出 · Signed out',
-    '<h1>已退出 / Signed out</h1><p class="sub">您已退出统一身份认证（开发用）。You have signed out of the development identity provider.</p>',
+    '<h1>已退出 / Signed out</h1><p class="sub">您已退出统一身份认证（开发用）。You have signed out of the development identity ' +
+      'provider.</p>',
   );
 }

@@ -82,7 +82,8 @@ export function spawnDevIdentityProvider(
       if (!announced)
         reject(
           new Error(
-            `the dev identity provider stopped before listening (${signal ?? `exit code ${code}`}):\n${[...stderr, err].join('\n').trim()}`,
+            `the dev identity provider stopped before listening ` +
+              `(${signal ?? `exit code ${code}`}):\n${[...stderr, err].join('\n').trim()}`,
           ),
         );
     });

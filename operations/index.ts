@@ -115,7 +115,10 @@ export function loadStoredOperations(dir = defaultOperationsDir()): StoredOperat
   return out;
 }
 
-/** The fragments an operation spreads, directly or through other fragments (a document with an unused fragment is invalid). */
+/**
+ * The fragments an operation spreads, directly or through other fragments (a document with an unused fragment is
+ * invalid).
+ */
 function fragmentsUsed(
   operation: OperationDefinitionNode,
   fragments: readonly FragmentDefinitionNode[],

@@ -37,7 +37,10 @@ export interface DemoActivityOptions {
   /** The demo seed (the same seed, the same choices). */
   seed: string;
   log?: (line: string) => void;
-  /** Runs a round of the joint service's deliveries, for a hub whose deliverer runs on no timer (tests); npm start's runs every second. */
+  /**
+   * Runs a round of the joint service's deliveries, for a hub whose deliverer runs on no timer (tests); npm start's
+   * runs every second.
+   */
   deliver?: () => Promise<unknown>;
   /** How long the results of a day's visits may take to reach every department. @default 60000 */
   deliveryTimeoutMs?: number;
@@ -65,7 +68,10 @@ export interface DemoSummary {
   confidentialNotes: readonly string[];
 }
 
-/** When a department approves and publishes a visit day's results: working days after it (R25: 20 at most is on time); null, not (yet). */
+/**
+ * When a department approves and publishes a visit day's results: working days after it (R25: 20 at most is on time);
+ * null, not (yet).
+ */
 interface Publication {
   approve: number | null;
   publish: number | null;
@@ -95,7 +101,10 @@ interface TaskScript {
   publication: (department: string, day: number, days: number, rng: Rng) => Publication;
 }
 
-/** The spring task's publication (R25, R31): most days on time; market one day late and fire two; tax leaves its last day unapproved, environment its last three approved but unpublished (overdue). */
+/**
+ * The spring task's publication (R25, R31): most days on time; market one day late and fire two; tax leaves its last
+ * day unapproved, environment its last three approved but unpublished (overdue).
+ */
 function springPublication(department: string, day: number, days: number, rng: Rng): Publication {
   if (department === 'market') return day === 2 ? late(rng) : onTime(rng);
   if (department === 'fire') return day < 2 ? late(rng) : onTime(rng);
@@ -103,7 +112,10 @@ function springPublication(department: string, day: number, days: number, rng: R
   return day >= days - 3 ? approvedOnly(rng) : onTime(rng);
 }
 
-/** The autumn task's, days before today: tax has published its first two visit days, health its first; the rest is within its 20 working days. */
+/**
+ * The autumn task's, days before today: tax has published its first two visit days, health its first; the rest is
+ * within its 20 working days.
+ */
 function autumnPublication(department: string, day: number): Publication {
   if (department === 'tax')
     return day < 2 ? { approve: 3, publish: 5 } : day === 2 ? { approve: 3, publish: null } : NONE;
@@ -147,7 +159,10 @@ const TASKS: TaskScript[] = [
   },
 ];
 
-/** Whether the joint service has done nothing yet (its audit trail is empty, R29): no plan, task or anything else. Asked as an auditor. */
+/**
+ * Whether the joint service has done nothing yet (its audit trail is empty, R29): no plan, task or anything else.
+ * Asked as an auditor.
+ */
 export async function jointServiceIsEmpty(gatewayUrl: string, issuer: TokenIssuer): Promise<boolean> {
   const api = new DemoApi(gatewayUrl, issuer, () => undefined);
   const data = await api.call<{ jointAuditTrailPage: { nodes: unknown[] } }>(
@@ -189,7 +204,8 @@ export async function runDemoActivity(options: DemoActivityOptions): Promise<Dem
   const timeline = demoTimeline(calendar, today);
   if (!(await jointServiceIsEmpty(options.gatewayUrl, options.issuer))) {
     throw new Error(
-      'The joint service holds plans or other work already: the demo year is made once, on a hub whose joint service is empty.',
+      'The joint service holds plans or other work already: the demo year is made once, on a hub whose joint ' +
+        'service is empty.',
     );
   }
   const api = new DemoApi(options.gatewayUrl, options.issuer, log);
@@ -321,7 +337,8 @@ function scheduleTask(run: Run, script: TaskScript, dates: TaskDays): void {
     const drawn = await api.call<Drawn>(
       `drawing ${name}`,
       lead,
-      'mutation($id: ID!, $w: String!) { jointDrawTargets(taskId: $id, witnessValue: $w) { snapshotSize strata { drawn } } }',
+      'mutation($id: ID!, $w: String!) { jointDrawTargets(taskId: $id, witnessValue: $w) { snapshotSize ' +
+        'strata { drawn } } }',
       { id: task.id, w: witness },
     );
     await api.call(`locking ${name}`, lead, 'mutation($id: ID!) { jointLockTask(taskId: $id) { id } }', {
@@ -339,14 +356,19 @@ function scheduleTask(run: Run, script: TaskScript, dates: TaskDays): void {
     summary.visits[script.key].drawn = visits.length;
     const count = drawn.jointDrawTargets.strata.reduce((n, s) => n + s.drawn, 0);
     run.log(
-      `  ${dates.created} ${design.lead} creates ${name}; ${dates.witness} draws ${count} of ${drawn.jointDrawTargets.snapshotSize} targets with the witness ${witness}, locks it; ${departments.join(', ')} draw their inspectors`,
+      `  ${dates.created} ${design.lead} creates ${name}; ${dates.witness} draws ${count} of ` +
+        `${drawn.jointDrawTargets.snapshotSize} targets with the witness ${witness}, locks it; ` +
+        `${departments.join(', ')} draw their inspectors`,
     );
     planVisits(run, script, dates, task, visits);
   });
   schedulePublication(run, script, dates, task);
 }
 
-/** Spreads the visits made over the visit days in the drawn order, and chooses which cannot be reached, refuse or are corrected later. */
+/**
+ * Spreads the visits made over the visit days in the drawn order, and chooses which cannot be reached, refuse or are
+ * corrected later.
+ */
 function planVisits(run: Run, script: TaskScript, dates: TaskDays, task: TaskRun, visits: DemoVisit[]): void {
   const made = visits.slice(0, Math.ceil(visits.length * script.done));
   const k = dates.visitDays.length;
@@ -367,7 +389,10 @@ function planVisits(run: Run, script: TaskScript, dates: TaskDays, task: TaskRun
   task.byDay.forEach((visitsOfDay, day) => scheduleVisitDay(run, script, task, dates.visitDays[day]!, visitsOfDay));
 }
 
-/** A visit day: each team issues its code at the door (R32), checks every item and submits (R22); the day ends with every share delivered (R24). */
+/**
+ * A visit day: each team issues its code at the door (R32), checks every item and submits (R22); the day ends with
+ * every share delivered (R24).
+ */
 function scheduleVisitDay(run: Run, script: TaskScript, task: TaskRun, day: string, visits: DemoVisit[]): void {
   const { schedule, api, summary } = run;
   visits.forEach((visit, j) => {
@@ -404,7 +429,8 @@ function scheduleVisitDay(run: Run, script: TaskScript, task: TaskRun, day: stri
     if (visits === task.byDay[task.byDay.length - 1]) {
       const { drawn, submitted } = summary.visits[script.key];
       run.log(
-        `  ${run.timeline[script.key].visitDays[0]} to ${day}: ${submitted} of ${drawn} visits made, their results delivered to each department`,
+        `  ${run.timeline[script.key].visitDays[0]} to ${day}: ${submitted} of ${drawn} visits made, their ` +
+          `results delivered to each department`,
       );
     }
   });

@@ -29,7 +29,9 @@ export async function startDevSignIn(config: HubConfig, departments: readonly st
   // A development provider (plain http, demo passwords) listens on this machine only.
   if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
     console.error(
-      `No development identity provider: the hub listens on ${config.host}, and the development provider (plain http, demo passwords) listens on this machine only; set JOINTCHECK_OIDC_ISSUER to a real provider.`,
+      `No development identity provider: the hub listens on ${config.host}, and the development provider ` +
+        `(plain http, demo passwords) listens on this machine only; set JOINTCHECK_OIDC_ISSUER to a real ` +
+        `provider.`,
     );
     return null;
   }
@@ -75,5 +77,5 @@ ${signIn.provider.issuer} (never in production: JOINTCHECK_OIDC_ISSUER names the
 one of the demo officials (passwords derived from ${signIn.seedFile}); each finds their own work under
 业务办理 (${pageUrl}work): coordinators plan and draw, deputy heads adjust teams, admins approve, publish
 and import, principal heads correct, inspectors submit their visits:
-${signIn.users.map((u) => `  ${u.subject.padEnd(width)}  ${u.password}  ${u.role}${u.department ? ` of ${u.department}` : ''}`).join('\n')}`;
+${signIn.users.map((u) => `  ${u.subject.padEnd(width)}  ${u.password}  ` + `${u.role}${u.department ? ` of ${u.department}` : ''}`).join('\n')}`;
 }

@@ -70,7 +70,8 @@ export async function startHub(
       const connect = module.definition.existingSystem ? DEPARTMENT_CONNECTIONS[code] : undefined;
       if (module.definition.existingSystem && !connect)
         throw new Error(
-          `The ${code} department keeps its data in ${module.definition.existingSystem}, but the hub has no connection for it.`,
+          `The ${code} department keeps its data in ${module.definition.existingSystem}, but the hub has no ` +
+            `connection for it.`,
         );
       const connection = connect
         ? await connect(config, { allowStandIn: true, standInPort: port(modules.length + 3 + connections.length) })
@@ -112,7 +113,8 @@ export async function startHub(
     const signer = options.gatewaySigner ?? (await loadGatewaySigner(config));
     if (!signer)
       throw new Error(
-        `No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs the tokens it forwards to subgraphs with it.`,
+        `No gateway key at ${config.jwt.gatewayKeyFile} (JOINTCHECK_GATEWAY_PRIVATE_KEY): the gateway signs ` +
+          `the tokens it forwards to subgraphs with it.`,
       );
     const gateway = await startGateway({
       supergraph: gatewaySupergraph(config, 0),

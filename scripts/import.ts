@@ -55,7 +55,9 @@ async function main(): Promise<number> {
   if (module.definition.existingSystem) {
     // R6 data of a connector-backed department lives in its existing system; the hub only reads it.
     console.error(
-      `The ${values.dept} department keeps its rosters and checklist in ${module.definition.existingSystem}, which the hub reads through a connector: import into that system. Departments that import here: ${native.join(', ')}.`,
+      `The ${values.dept} department keeps its rosters and checklist in ${module.definition.existingSystem}, ` +
+        `which the hub reads through a connector: import into that system. Departments that import here: ` +
+        `${native.join(', ')}.`,
     );
     return 2;
   }
@@ -107,7 +109,8 @@ async function main(): Promise<number> {
     bar?.update(size);
     bar?.stop();
     console.log(
-      `${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejectedCount} rejected${report.rejectedCount ? ` (see ${reportFile})` : ''}.`,
+      `${path.basename(file)}: ${report.read} rows read, ${report.imported} imported, ${report.unchanged} ` +
+        `unchanged, ${report.rejectedCount} rejected${report.rejectedCount ? ` (see ${reportFile})` : ''}.`,
     );
     return report.rejectedCount ? 1 : 0;
   } catch (error) {

@@ -39,7 +39,8 @@ async function main(): Promise<number> {
   const gatewayFile = path.join(dir, 'gateway.jwk.json');
   if (values.kid?.startsWith(GATEWAY_KEY_ID_PREFIX)) {
     console.error(
-      `--kid ${values.kid}: key ids starting with ${GATEWAY_KEY_ID_PREFIX} are the gateway's; give the hub's key another id.`,
+      `--kid ${values.kid}: key ids starting with ${GATEWAY_KEY_ID_PREFIX} are the gateway's; give the hub's ` +
+        `key another id.`,
     );
     return 2;
   }
@@ -48,7 +49,8 @@ async function main(): Promise<number> {
     const gateway = await generateSigningKeys(`${GATEWAY_KEY_ID_PREFIX}${values.kid ?? Date.now().toString(36)}`);
     if (!fs.existsSync(jwksFile)) {
       console.error(
-        `--gateway-only adds to an existing key set, and there is none at ${jwksFile}; run without it to make every key.`,
+        `--gateway-only adds to an existing key set, and there is none at ${jwksFile}; run without it to make ` +
+          `every key.`,
       );
       return 2;
     }
@@ -63,7 +65,8 @@ async function main(): Promise<number> {
   fs.writeFileSync(gatewayFile, JSON.stringify(gateway.privateJwk, null, 2), { mode: 0o600 });
   fs.writeFileSync(jwksFile, JSON.stringify(jwks, null, 2));
   console.log(
-    `Wrote ${jwksFile}, ${dir}/private.jwk.json (kid ${keys.privateJwk.kid}) and ${gatewayFile} (kid ${gateway.privateJwk.kid}).`,
+    `Wrote ${jwksFile}, ${dir}/private.jwk.json (kid ${keys.privateJwk.kid}) and ${gatewayFile} (kid ` +
+      `${gateway.privateJwk.kid}).`,
   );
   return 0;
 }

@@ -26,7 +26,9 @@ interface Problem {
 /** How long the registry has to answer. */
 const ANSWER_WITHIN_MS = 30_000;
 
-/** The body of a GraphQL answer (`data` or `errors`); anything else (a 404 page, another service) is thrown as not one. */
+/**
+ * The body of a GraphQL answer (`data` or `errors`); anything else (a 404 page, another service) is thrown as not one.
+ */
 function graphQLAnswer(status: number, text: string): unknown {
   let body: unknown = null;
   try {
@@ -79,7 +81,8 @@ async function main(): Promise<number> {
     try {
       const issuer = await readIssuer(config);
       const code = values.code ?? null;
-      // For the registry called directly or through the gateway (either may be at --registry): each accepts only its own audience (H2).
+      // For the registry called directly or through the gateway (either may be at --registry): each accepts only its
+      // own audience (H2).
       token = await issuer.issue(
         {
           subject: `register-cli${code ? `-${code}` : ''}`,
@@ -92,7 +95,8 @@ async function main(): Promise<number> {
       console.error(`(no --token: signed one with the local key as ${code ? `DEPT_ADMIN of ${code}` : 'HUB_ADMIN'})`);
     } catch (error) {
       console.error(
-        `No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's operator for a department-admin token.`,
+        `No --token given and no signing key here to make one (${(error as Error).message}). Ask the hub's ` +
+          `operator for a department-admin token.`,
       );
       return 2;
     }
@@ -104,8 +108,12 @@ async function main(): Promise<number> {
     departmentName: values['department-name'] ?? null,
   };
   const query = values.check
-    ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields changedFields notes } } }`
-    : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ${VERSION_FIELDS} } } }`;
+    ? `mutation($input: SubgraphRegistrationInput!) { result: registryCheckSubgraph(input: $input) { ok ` +
+      `unchanged problems { kind message } diff { addedTypes removedTypes addedFields removedFields ` +
+      `changedFields notes } } }`
+    : `mutation($input: SubgraphRegistrationInput!, $force: Boolean!, $note: String) { result: ` +
+      `registryRegisterSubgraph(input: $input, force: $force, note: $note) { changed version { ` +
+      `${VERSION_FIELDS} } } }`;
   let body: {
     data?: { result: Record<string, unknown> } | null;
     errors?: Array<{ message: string; extensions?: { code?: string; problems?: Problem[] } }>;
@@ -120,7 +128,9 @@ async function main(): Promise<number> {
     body = graphQLAnswer(response.status, await response.text()) as typeof body;
   } catch (error) {
     console.error(
-      `The registry at ${registry} could not be reached: ${whyUnreachable(error)}. --registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ${gatewayUrl}, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`,
+      `The registry at ${registry} could not be reached: ${whyUnreachable(error)}. --registry URL sets the ` +
+        `registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ${gatewayUrl}, from ` +
+        `JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`,
     );
     return 1;
   }
@@ -171,7 +181,8 @@ async function main(): Promise<number> {
   };
   console.log(
     changed
-      ? `Accepted: supergraph version ${version.number} (${version.action} ${version.subject}, by ${version.author} at ${version.createdAt}).`
+      ? `Accepted: supergraph version ${version.number} (${version.action} ${version.subject}, by ` +
+          `${version.author} at ${version.createdAt}).`
       : `Unchanged: version ${version.number} already has this subgraph at this URL and SDL.`,
   );
   if (version.forced) console.log(`  Forced: ${version.note}`);

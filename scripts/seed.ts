@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       );
     if (module.definition.existingSystem) {
       console.log(
-        `${code}: skipped, its rosters and checklist are in ${module.definition.existingSystem} (read through a connector)`,
+        `${code}: skipped, its rosters and checklist are in ${module.definition.existingSystem} (read through ` +
+          `a connector)`,
       );
       continue;
     }

@@ -51,11 +51,15 @@ async function makeDemoYear(
     const visits = Object.values(demo.visits).reduce((n, v) => n + v.submitted, 0);
     const published = Object.values(demo.published).reduce((a, b) => a + b, 0);
     console.log(
-      `The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ${published} published results (try jointPlanPage(year: ${demo.year}) { nodes { name } }, or jointStatistics(year: ${demo.year}) with a token).`,
+      `The demo year ${demo.year} was made in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+        `${Object.keys(demo.plans).length} plans, ${Object.keys(demo.tasks).length} tasks, ${visits} visits, ` +
+        `${published} published results (try jointPlanPage(year: ${demo.year}) { nodes { name } }, or ` +
+        `jointStatistics(year: ${demo.year}) with a token).`,
     );
   } catch (error) {
     console.error(
-      `The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`,
+      `The demo year could not be made (${error instanceof Error ? error.message : String(error)}); the hub ` +
+        `serves what was made. Start with an empty JOINTCHECK_DATA_DIR to make it again.`,
     );
   }
 }
@@ -69,7 +73,8 @@ async function main(): Promise<void> {
   if (config.webDir === WEB_OUT_DIR) {
     await ensureWebBuilt().catch((error: Error) =>
       console.error(
-        `The public page could not be built; the hub starts without it (npm run build:web to try again).\n${error.message}`,
+        `The public page could not be built; the hub starts without it (npm run build:web to try ` +
+          `again).\n${error.message}`,
       ),
     );
   }
@@ -77,7 +82,8 @@ async function main(): Promise<void> {
   // training hub (JOINTCHECK_MODE=training) once a coordinator moves it (jointMoveTrainingClock).
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
-  // Officials sign in at the development identity provider (issue I), started first so that the gateway takes its tokens.
+  // Officials sign in at the development identity provider (issue I), started first so that the gateway takes its
+  // tokens.
   const signIn = await startDevSignIn(
     config,
     BUILTIN_DEPARTMENTS.map((d) => d.definition.code),
@@ -111,12 +117,13 @@ ${hub.departments.map((d) => `  ${d.name.padEnd(12)}        ${d.url}`).join('\n'
 ${Object.entries(hub.standIns)
   .map(
     ([code, system]) =>
-      `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through the REST connector)`,
+      `  ${code}'s own system ${system.url}   (a stand-in REST service; the ${code} subgraph reads it through ` +
+      `the REST connector)`,
   )
   .join('\n')}
   Database:           ${config.db.kind === 'sqlite' ? `SQLite files in ${config.db.dataDir}` : config.db.url} (demo seed '${config.demo.seed}', ${config.demo.targets} entities)
 
-${signIn ? devSignInBanner(signIn, hub.gateway.url.replace(/\/graphql$/, '/')) : config.oidc.issuer ? `Officials sign in at ${config.oidc.issuer} (JOINTCHECK_OIDC_ISSUER).` : 'No identity provider (port 0, or production without JOINTCHECK_OIDC_ISSUER): officials paste a token at /signin.'}
+${signIn ? devSignInBanner(signIn, hub.gateway.url.replace(/\/graphql$/, '/')) : config.oidc.issuer ? `Officials sign in at ` + `${config.oidc.issuer} ` + `(JOINTCHECK_OIDC_ISSUER).` : 'No identity provider (port 0, ' + 'or production without ' + ('JOINTCHECK_OIDC_ISSUER): ' + 'officials paste a token at ') + '/signin.'}
 
 Or get a token for a demo role (in another terminal; department roles take any of ${hub.departments.map((d) => d.name).join(', ')}),
 and paste it at ${hub.gateway.url.replace(/\/graphql$/, '/signin')} (使用平台签发的令牌登录); scripts use these too:

@@ -39,16 +39,20 @@ describe("npm test gets the browser and paper tests' tools, or stops before any 
     expect(message).toContain('CHROMIUM_PATH');
   });
 
-  it("installs poppler-utils (the paper tests' pdftoppm, pdftotext, pdffonts, pdfinfo, pdfimages) when pdftoppm is missing, alone or with the rest", () => {
-    expect(planTools({ ...ready, hasPoppler: false, installer: 'root' })).toEqual({
-      action: 'install',
-      packages: ['poppler-utils'],
-      via: 'root',
-    });
-    expect(
-      planTools({ ...ready, hasChromium: false, hasCjkFont: false, hasPoppler: false, installer: 'sudo' }),
-    ).toEqual({ action: 'install', packages: ['chromium', 'fonts-wqy-microhei', 'poppler-utils'], via: 'sudo' });
-  });
+  it(
+    "installs poppler-utils (the paper tests' pdftoppm, pdftotext, pdffonts, pdfinfo, pdfimages) when pdftoppm " +
+      'is missing, alone or with the rest',
+    () => {
+      expect(planTools({ ...ready, hasPoppler: false, installer: 'root' })).toEqual({
+        action: 'install',
+        packages: ['poppler-utils'],
+        via: 'root',
+      });
+      expect(
+        planTools({ ...ready, hasChromium: false, hasCjkFont: false, hasPoppler: false, installer: 'sudo' }),
+      ).toEqual({ action: 'install', packages: ['chromium', 'fonts-wqy-microhei', 'poppler-utils'], via: 'sudo' });
+    },
+  );
 
   it('stops with one line naming poppler-utils when only poppler is missing and it cannot install', () => {
     const plan = planTools({ ...ready, hasPoppler: false });

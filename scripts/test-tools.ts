@@ -40,7 +40,9 @@ export function planTools(probe: ToolProbe): ToolPlan {
   if (probe.chromiumChosen && !probe.hasChromium) {
     return {
       action: 'stop',
-      message: `npm test: CHROMIUM_PATH is ${probe.chromium}, which is not an executable file; point it at Chromium, or unset it to use Debian's (apt-get install ${PACKAGES.chromium}).`,
+      message:
+        `npm test: CHROMIUM_PATH is ${probe.chromium}, which is not an executable file; point it at Chromium, ` +
+        `or unset it to use Debian's (apt-get install ${PACKAGES.chromium}).`,
     };
   }
   const packages = [
@@ -62,7 +64,10 @@ export function planTools(probe: ToolProbe): ToolPlan {
     .join('; ');
   return {
     action: 'stop',
-    message: `npm test: ${what}: run \`sudo apt-get install ${packages.join(' ')}\` (Debian/Ubuntu)${probe.hasChromium ? '' : ', or set CHROMIUM_PATH to a Chromium binary'}, then npm test again.`,
+    message:
+      `npm test: ${what}: run \`sudo apt-get install ${packages.join(' ')}\` ` +
+      `(Debian/Ubuntu)${probe.hasChromium ? '' : ', or set CHROMIUM_PATH to a Chromium binary'}, then npm test ` +
+      `again.`,
   };
 }
 
@@ -124,12 +129,14 @@ function main(): void {
   if (plan.action === 'ready') return;
   if (plan.action === 'install') {
     console.log(
-      `npm test: installing ${plan.packages.join(' ')} for the browser and paper tests (apt-get${plan.via === 'sudo' ? ' through sudo' : ''}) ...`,
+      `npm test: installing ${plan.packages.join(' ')} for the browser and paper tests ` +
+        `(apt-get${plan.via === 'sudo' ? ' through sudo' : ''}) ...`,
     );
     const again = install(plan.packages, plan.via) ? planTools(probeTools()) : null;
     if (again?.action === 'ready') return;
     console.error(
-      `npm test: installing ${plan.packages.join(' ')} failed; install them with \`sudo apt-get install ${plan.packages.join(' ')}\`, then npm test again.`,
+      `npm test: installing ${plan.packages.join(' ')} failed; install them with \`sudo apt-get install ` +
+        `${plan.packages.join(' ')}\`, then npm test again.`,
     );
     process.exit(1);
   }

@@ -28,9 +28,12 @@ const CONCLUSION: Record<Verdict, string> = {
   verified: 'VERIFIED: the record is what the draw gives.',
   failed: 'NOT VERIFIED: the record is not what the draw gives (see ✗ above).',
   public:
-    "CHECKED, NOT RE-PLAYED: every check a public record allows passes. Which targets were drawn, and in which batch order, is re-played from the full record with each target's stratum (auditors and hub admins: Task.fullRecord).",
+    'CHECKED, NOT RE-PLAYED: every check a public record allows passes. Which targets were drawn, and in ' +
+    "which batch order, is re-played from the full record with each target's stratum (auditors and hub " +
+    'admins: Task.fullRecord).',
   'awaiting-lock':
-    'CHECKED, NOT RE-PLAYED: nothing found wrong; the secret is revealed when the list is locked (R17), and the commitment and the re-play wait for it.',
+    'CHECKED, NOT RE-PLAYED: nothing found wrong; the secret is revealed when the list is locked (R17), and ' +
+    'the commitment and the re-play wait for it.',
 };
 
 function main(): number {

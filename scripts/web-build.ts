@@ -13,7 +13,10 @@ export const ROOT = path.resolve(__dirname, '..');
 export const WEB_OUT_DIR = path.join(ROOT, 'dist', 'web');
 const HASH_FILE = '.source-hash';
 
-/** What the page is built from: its own code, the stored operations it sends, the draw verifier it bundles, the locked dependencies. */
+/**
+ * What the page is built from: its own code, the stored operations it sends, the draw verifier it bundles, the locked
+ * dependencies.
+ */
 const SOURCES = [
   'web',
   'operations/web',

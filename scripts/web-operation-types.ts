@@ -93,7 +93,10 @@ export function departmentCodes(api: GraphQLSchema): string[] {
     .sort();
 }
 
-/** Each stored web operation checked against the API as the page sends it (a template once per department); every problem. */
+/**
+ * Each stored web operation checked against the API as the page sends it (a template once per department); every
+ * problem.
+ */
 export function validateWebOperations(api: GraphQLSchema, operations: readonly StoredOperation[]): string[] {
   const problems: string[] = [];
   const codes = departmentCodes(api);
@@ -127,10 +130,12 @@ function operationMap(operations: readonly StoredOperation[]): PluginFunction {
     });
     return [
       '',
-      `/** A department template's answer: its department field (\`${TEMPLATE_CODE}\` in the operation) comes back under the department's code. */`,
+      `/** A department template's answer: its department field (\`${TEMPLATE_CODE}\` in the operation) comes ` +
+        `back under the department's code. */`,
       'export type ForDepartment<T> = { [code: string]: T[keyof T] | undefined };',
       '',
-      '/** Every stored web operation by name: what it answers (`result`), what it takes (`variables`), whether it is sent per department (`template`). */',
+      '/** Every stored web operation by name: what it answers (`result`), what it takes (`variables`), ' +
+        'whether it is sent per department (`template`). */',
       'export interface WebOperations {',
       ...lines,
       '}',

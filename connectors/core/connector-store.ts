@@ -92,7 +92,7 @@ class ConnectorDepartmentStore implements DepartmentStore {
     const rows = await this.roster(filter?.regions);
     return rows.filter(
       (r) =>
-        (!filter?.kinds?.length || filter.kinds.includes(r.kind as never)) &&
+        (!filter?.kinds?.length || (filter.kinds as readonly string[]).includes(r.kind)) &&
         (!filter?.industries?.length || filter.industries.some((i) => r.industryCode.startsWith(i))),
     );
   }
@@ -163,7 +163,8 @@ class ConnectorDepartmentStore implements DepartmentStore {
 
   private ownSystem(what: string): never {
     throw forbidden(
-      `The ${this.department} department keeps its ${what} in its own system, which the hub reads through a connector; change it there.`,
+      `The ${this.department} department keeps its ${what} in its own system, which the hub reads through a ` +
+        `connector; change it there.`,
       { rule: 'R30' },
     );
   }

@@ -12,7 +12,10 @@ export const fieldSpec = z.union([
   z
     .object({
       from: z.string().min(1),
-      /** Upstream value (as a string) to contract value. A value missing from the map is a contract breach unless `default` is given. */
+      /**
+       * Upstream value (as a string) to contract value. A value missing from the map is a contract breach unless
+       * `default` is given.
+       */
       map: z.record(z.string(), z.unknown()).optional(),
       /** Splits a delimited string into a list. */
       split: z.string().min(1).optional(),
@@ -28,12 +31,13 @@ export function loadMappingFile<S extends z.ZodType>(file: string, schema: S): z
   try {
     raw = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`The connector mapping ${file} cannot be read: ${(error as Error).message}`);
+    throw new Error(`The connector mapping ${file} cannot be read: ${(error as Error).message}`, { cause: error });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success)
     throw new Error(
-      `The connector mapping ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+      `The connector mapping ${file} is not valid: ` +
+        `${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
     );
   return parsed.data;
 }

@@ -119,13 +119,15 @@ export class UpstreamDataSource {
       case 403:
         return new HubError(
           ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-          `The ${this.department} system refused the hub's credentials (HTTP ${response.status}); the hub's operator must check the connector's key. Nothing was changed.`,
+          `The ${this.department} system refused the hub's credentials (HTTP ${response.status}); the hub's ` +
+            `operator must check the connector's key. Nothing was changed.`,
           detail,
         );
       default:
         return new HubError(
           ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-          `The ${this.department} system answered HTTP ${response.status} (${where})${said ? `: ${said}` : ''}. Try again later.`,
+          `The ${this.department} system answered HTTP ${response.status} ` +
+            `(${where})${said ? `: ${said}` : ''}. Try again later.`,
           detail,
         );
     }
@@ -139,7 +141,8 @@ export class UpstreamDataSource {
         : ((error as { cause?: { code?: string } }).cause?.code ?? error.message);
     return new HubError(
       ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-      `The ${this.department} system could not be reached (${request.method} ${request.path}: ${cause}). Try again later.`,
+      `The ${this.department} system could not be reached (${request.method} ${request.path}: ${cause}). Try ` +
+        `again later.`,
       { serviceName: this.department },
     );
   }
@@ -183,7 +186,8 @@ export class UpstreamDataSource {
   private pastDeadline(request: UpstreamRequest): HubError {
     return new HubError(
       ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-      `The ${this.department} system is too slow: the read that needed ${request.method} ${request.path} ran past its deadline. Try again later.`,
+      `The ${this.department} system is too slow: the read that needed ${request.method} ${request.path} ran ` +
+        `past its deadline. Try again later.`,
       { serviceName: this.department },
     );
   }

@@ -28,7 +28,10 @@ export const MysqlMapping = z
         idempotencyColumn: identifier,
         /** The column of the table's own id of a record. */
         idColumn: identifier,
-        /** Column name to the field of a recorded result it takes (taskId, uscc, itemCode, ...). Lists are stored joined by `;`. */
+        /**
+         * Column name to the field of a recorded result it takes (taskId, uscc, itemCode, ...). Lists are stored
+         * joined by `;`.
+         */
         columns: z.record(identifier, z.string().min(1)),
       })
       .strict(),

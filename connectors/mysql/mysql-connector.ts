@@ -64,7 +64,9 @@ export class MysqlConnector implements ContractConnector {
         ok: false,
         status: null,
         latencyMs: Date.now() - started,
-        error: `The ${this.department} database could not answer (${(error as { code?: string }).code ?? (error as Error).message}).`,
+        error:
+          `The ${this.department} database could not answer ` +
+          `(${(error as { code?: string }).code ?? (error as Error).message}).`,
       };
     }
   }
@@ -195,32 +197,39 @@ export class MysqlConnector implements ContractConnector {
       }
       const [found] = await this.pool.query(
         {
-          sql: `SELECT ${q(idColumn)} AS id, ${names.map(q).join(', ')} FROM ${q(table)} WHERE ${q(idempotencyColumn)} = ?`,
+          sql:
+            `SELECT ${q(idColumn)} AS id, ${names.map(q).join(', ')} FROM ${q(table)} WHERE ` +
+            `${q(idempotencyColumn)} = ?`,
           timeout: STATEMENT_TIMEOUT_MS,
         },
         [row.idempotencyKey],
       );
       const stored = (found as Array<Record<string, unknown>>)[0];
       const id = stored?.id;
-      // A repeat must be the same result: the key used for other content is a CONFLICT, as the hub's own records answer.
+      // A repeat must be the same result: the key used for other content is a CONFLICT, as the hub's own records
+      // answer.
       if (stored && !created && names.some((c, i) => !sameValue(stored[c], values[i]))) {
         throw new HubError(
           ErrorCode.CONFLICT,
-          `Idempotency key ${row.idempotencyKey} is in the ${this.department} database with other content; nothing was written.`,
+          `Idempotency key ${row.idempotencyKey} is in the ${this.department} database with other content; ` +
+            `nothing was written.`,
           { serviceName: this.department, field: 'idempotencyKey' },
         );
       }
       if (id === undefined)
         throw this.breach(
           table,
-          `no row with ${idempotencyColumn} = ${row.idempotencyKey} after writing it (is ${idempotencyColumn} mapped to idempotencyKey?)`,
+          `no row with ${idempotencyColumn} = ${row.idempotencyKey} after writing it (is ${idempotencyColumn} ` +
+            `mapped to idempotencyKey?)`,
         );
       return { created, recordId: String(id) };
     } catch (error) {
       if (error instanceof HubError) throw error;
       throw new HubError(
         ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-        `The ${this.department} database did not take the result (${(error as { code?: string }).code ?? (error as Error).message}); nothing was recorded. Try again later.`,
+        `The ${this.department} database did not take the result ` +
+          `(${(error as { code?: string }).code ?? (error as Error).message}); nothing was recorded. Try again ` +
+          `later.`,
         { serviceName: this.department },
       );
     }
@@ -229,13 +238,16 @@ export class MysqlConnector implements ContractConnector {
   private breach(table: string, what: string): HubError {
     return new HubError(
       ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-      `The ${this.department} database holds data outside its connector mapping (table ${table}): ${what}. Nothing was stored; the mapping or the data needs fixing.`,
+      `The ${this.department} database holds data outside its connector mapping (table ${table}): ${what}. ` +
+        `Nothing was stored; the mapping or the data needs fixing.`,
       { serviceName: this.department },
     );
   }
 }
 
-/** A stored column value equals the value written (the pool returns dates as strings; lists are joined, booleans 1/0). */
+/**
+ * A stored column value equals the value written (the pool returns dates as strings; lists are joined, booleans 1/0).
+ */
 function sameValue(stored: unknown, written: unknown): boolean {
   if (stored === null || stored === undefined) return written === null || written === undefined;
   return String(stored) === String(written);

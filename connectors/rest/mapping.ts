@@ -58,7 +58,10 @@ export const RestMapping = z
         created: z.string().min(1),
         /** Where the upstream's own id of the record is. */
         recordId: z.string().min(1),
-        /** The body sent: each upstream field name, and the field of a recorded result it takes (taskId, targetKey, uscc, itemCode, itemVersion, outcome, method, notes, inspectors, inspectedOn, dishonesty). */
+        /**
+         * The body sent: each upstream field name, and the field of a recorded result it takes (taskId, targetKey,
+         * uscc, itemCode, itemVersion, outcome, method, notes, inspectors, inspectedOn, dishonesty).
+         */
         fields: z.record(z.string(), z.string().min(1)),
       })
       .strict(),

@@ -62,7 +62,8 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     if (error.extensions.code === ErrorCode.DOWNSTREAM_SERVICE_ERROR) return error;
     return new HubError(
       ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-      `${error.message} The hub built this request from the connector mapping: the mapping or the ${this.department} system needs fixing.`,
+      `${error.message} The hub built this request from the connector mapping: the mapping or the ` +
+        `${this.department} system needs fixing.`,
       { serviceName: this.department, upstreamStatus: response.status },
     );
   }
@@ -161,7 +162,10 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
     );
   }
 
-  /** Writes one result back, its fields named as the mapping says; the idempotency key makes a repeat answer the record already made. */
+  /**
+   * Writes one result back, its fields named as the mapping says; the idempotency key makes a repeat answer the record
+   * already made.
+   */
   async writeResult(row: ResultRow): Promise<{ created: boolean; recordId: string }> {
     const { path, idempotencyHeader, created, recordId, fields } = this.mapping.results;
     const payload = Object.fromEntries(
@@ -248,7 +252,9 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
       if (Date.now() > deadline.at) {
         throw new HubError(
           ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-          `The ${this.department} system is too slow: reading ${path} took longer than ${deadline.ms / 1000} s in all (${rows.length} records in ${page - Math.floor(offset / maxSize)} pages so far). Try again later.`,
+          `The ${this.department} system is too slow: reading ${path} took longer than ${deadline.ms / 1000} ` +
+            `s in all (${rows.length} records in ${page - Math.floor(offset / maxSize)} pages so far). Try ` +
+            `again later.`,
           {
             serviceName: this.department,
           },
@@ -298,7 +304,8 @@ export class RestConnector extends UpstreamDataSource implements ContractConnect
   private breach(path: string, what: string): HubError {
     return new HubError(
       ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-      `The ${this.department} system answered outside its connector mapping (${path}): ${what}. Nothing was stored; the mapping or the system needs fixing.`,
+      `The ${this.department} system answered outside its connector mapping (${path}): ${what}. Nothing was ` +
+        `stored; the mapping or the system needs fixing.`,
       { serviceName: this.department },
     );
   }

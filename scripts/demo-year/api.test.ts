@@ -52,25 +52,29 @@ describe("the demo year's client", () => {
     }
   });
 
-  it('stops on any other error, naming the step and who took it, and gives up on a fault that does not pass', async () => {
-    const refused = await gateway([
-      { errors: [{ message: 'Only a DEPT_ADMIN may publish.', extensions: { code: 'FORBIDDEN' } }] },
-    ]);
-    const stuck = await gateway([unavailable]);
-    try {
-      await expect(
-        new DemoApi(refused.url, issuer, () => undefined).call('publishing', actors.admin('market'), '{ x }'),
-      ).rejects.toThrow(
-        'Demo year, publishing, as DEPT_ADMIN of market demo-market-admin: Only a DEPT_ADMIN may publish. (FORBIDDEN)',
-      );
-      expect(refused.requests()).toBe(1);
-      await expect(new DemoApi(stuck.url, issuer, () => undefined).call('publishing', null, '{ x }')).rejects.toThrow(
-        /UNAVAILABLE/,
-      );
-      expect(stuck.requests()).toBe(4);
-    } finally {
-      await refused.close();
-      await stuck.close();
-    }
-  });
+  it(
+    'stops on any other error, naming the step and who took ' + 'it, and gives up on a fault that does not pass',
+    async () => {
+      const refused = await gateway([
+        { errors: [{ message: 'Only a DEPT_ADMIN may publish.', extensions: { code: 'FORBIDDEN' } }] },
+      ]);
+      const stuck = await gateway([unavailable]);
+      try {
+        await expect(
+          new DemoApi(refused.url, issuer, () => undefined).call('publishing', actors.admin('market'), '{ x }'),
+        ).rejects.toThrow(
+          'Demo year, publishing, as DEPT_ADMIN of market demo-market-admin: Only a DEPT_ADMIN may publish. ' +
+            '(FORBIDDEN)',
+        );
+        expect(refused.requests()).toBe(1);
+        await expect(new DemoApi(stuck.url, issuer, () => undefined).call('publishing', null, '{ x }')).rejects.toThrow(
+          /UNAVAILABLE/,
+        );
+        expect(stuck.requests()).toBe(4);
+      } finally {
+        await refused.close();
+        await stuck.close();
+      }
+    },
+  );
 });

@@ -33,7 +33,10 @@ interface GraphQLAnswer<T> {
 /** How many times a call refused for the rate limit is sent again (after the wait the gateway names). */
 const RATE_LIMIT_RETRIES = 5;
 
-/** How many times a call the hub answers `retryable` (UNAVAILABLE: a passing database fault, nothing stored) is sent again. */
+/**
+ * How many times a call the hub answers `retryable` (UNAVAILABLE: a passing database fault, nothing stored) is sent
+ * again.
+ */
 const TRANSIENT_RETRIES = 3;
 
 /**
@@ -73,11 +76,9 @@ export class DemoApi {
         headers,
         body: JSON.stringify({ query, variables }),
       });
-      const answer = (await response
-        .json()
-        .catch(() => ({
-          errors: [{ message: `HTTP ${response.status} ${response.statusText}` }],
-        }))) as GraphQLAnswer<T>;
+      const answer = (await response.json().catch(() => ({
+        errors: [{ message: `HTTP ${response.status} ${response.statusText}` }],
+      }))) as GraphQLAnswer<T>;
       const limited = answer.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
       if (limited && attempt < RATE_LIMIT_RETRIES) {
         const seconds = Number(limited.extensions?.retryAfterSeconds ?? 5);
@@ -85,7 +86,8 @@ export class DemoApi {
         await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
         continue;
       }
-      // The hub says when a call failed on a passing fault and stored nothing: send it again, as its README asks of clients.
+      // The hub says when a call failed on a passing fault and stored nothing: send it again, as its README asks of
+      // clients.
       const transient = answer.errors?.length && answer.errors.every((e) => e.extensions?.retryable === true);
       if (transient && attempt < TRANSIENT_RETRIES) {
         this.log(`  (${step}: ${answer.errors![0]!.message} Sending it again.)`);
@@ -97,7 +99,12 @@ export class DemoApi {
           .map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ''}`)
           .join('; ');
         throw new Error(
-          `Demo year, ${step}, as ${actor ? `${actor.role}${actor.department ? ` of ${actor.department}` : ''} ${actor.subject}` : 'the public'}: ${what}`,
+          `Demo year, ${step}, as ` +
+            (`${actor ? `${actor.role}${actor.department ? ` of ${actor.department}` : ''} ${actor.subject}` : 'the public'}: ` +
+              `` +
+              `` +
+              ``) +
+            `${what}`,
         );
       }
       return answer.data;

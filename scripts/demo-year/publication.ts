@@ -19,7 +19,8 @@ export async function departmentResults(api: DemoApi, department: string, taskId
     const data: Record<string, { results: DepartmentResult[] }> = await api.call(
       `reading the ${department} results of task ${taskId}`,
       actors.admin(department),
-      `query($taskId: ID!, $after: String) { ${department} { results(taskId: $taskId, first: ${PER_CALL}, after: $after) { id targetKey itemCode outcome status } } }`,
+      `query($taskId: ID!, $after: String) { ${department} { results(taskId: $taskId, first: ${PER_CALL}, ` +
+        `after: $after) { id targetKey itemCode outcome status } } }`,
       { taskId, after },
     );
     const page = data[department]!.results;
@@ -56,7 +57,10 @@ export async function advanceResults(
   return ids.length;
 }
 
-/** A published result corrected by a new record, signed by the department's principal head (R28); returns the new record's id. */
+/**
+ * A published result corrected by a new record, signed by the department's principal head (R28); returns the new
+ * record's id.
+ */
 export async function correctResult(
   api: DemoApi,
   department: string,
@@ -66,7 +70,8 @@ export async function correctResult(
   const data = await api.call<Record<string, { id: string }>>(
     `correcting ${department} result ${id}`,
     actors.principalHead(department),
-    `mutation($id: ID!, $outcome: String!, $notes: String, $reason: String!) { ${department}CorrectResult(id: $id, outcome: $outcome, notes: $notes, reason: $reason) { id } }`,
+    `mutation($id: ID!, $outcome: String!, $notes: String, $reason: String!) { ${department}CorrectResult(id: ` +
+      `$id, outcome: $outcome, notes: $notes, reason: $reason) { id } }`,
     { id, ...correction },
   );
   return data[`${department}CorrectResult`]!.id;

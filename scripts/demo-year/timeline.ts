@@ -13,7 +13,10 @@ export function chinaTime(date: string, hour: number, minute = 0): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) - CHINA_OFFSET_MS + (hour * 60 + minute) * 60_000);
 }
 
-/** The year the demo shows: today's when today is on or after 1 June (a half year of work is done), else the year before. */
+/**
+ * The year the demo shows: today's when today is on or after 1 June (a half year of work is done), else the year
+ * before.
+ */
 export function demoYear(today: string): number {
   const year = Number(today.slice(0, 4));
   return today >= `${year}-06-01` ? year : year - 1;
@@ -37,7 +40,10 @@ export interface DemoTimeline {
   today: string;
   /** The last day anything happens on. */
   lastDay: string;
-  /** The three annual plans are made on consecutive working days in early January, each published two working days later (R11). */
+  /**
+   * The three annual plans are made on consecutive working days in early January, each published two working days
+   * later (R11).
+   */
   plansMade: string[];
   /** A draft made in late February and never published. */
   draftMade: string;
@@ -108,7 +114,9 @@ export class DemoDays {
   }
 }
 
-/** Days of a task: made `lead` working days before the witness date, which is the working day before its first visit. */
+/**
+ * Days of a task: made `lead` working days before the witness date, which is the working day before its first visit.
+ */
 function taskDays(days: DemoDays, visitDays: string[], lead = 2): TaskDays {
   const witness = days.before(visitDays[0]!, 1);
   return { created: days.before(witness, lead), witness, visitDays };

@@ -82,7 +82,8 @@ export async function rateVisit(api: DemoApi, code: string, rating: number, comm
   await api.call(
     `rating the visit of code ${code}`,
     null,
-    'mutation($code: String!, $rating: Int!, $comment: String) { jointRateVisit(code: $code, rating: $rating, comment: $comment) }',
+    'mutation($code: String!, $rating: Int!, $comment: String) { jointRateVisit(code: $code, rating: ' +
+      '$rating, comment: $comment) }',
     { code, rating, comment },
   );
 }
@@ -120,18 +121,21 @@ export async function untilDelivered(
       const data = await api.call<{ jointTask: { visits: DeliveryState[] } }>(
         `following the deliveries of task ${taskId}`,
         actors.coordinator(lead),
-        'query($id: ID!, $offset: Int!, $first: Int!) { jointTask(id: $id) { visits(offset: $offset, first: $first) { key submission { deliveries { department status attempts lastError } } } } }',
+        'query($id: ID!, $offset: Int!, $first: Int!) { jointTask(id: $id) { visits(offset: $offset, first: ' +
+          '$first) { key submission { deliveries { department status attempts lastError } } } } }',
         { id: taskId, offset, first: Math.min(PAGE, to - offset) },
       );
       for (const v of data.jointTask.visits.filter((x) => keys.has(x.key))) {
         for (const d of v.submission?.deliveries ?? []) {
           if (d.status === 'REFUSED')
             throw new Error(
-              `Demo year: the ${d.department} department refused the results of ${v.key} (task ${taskId}): ${d.lastError ?? 'no reason given'}.`,
+              `Demo year: the ${d.department} department refused the results of ${v.key} (task ${taskId}): ` +
+                `${d.lastError ?? 'no reason given'}.`,
             );
           if (d.status !== 'DELIVERED')
             waiting.push(
-              `${v.key} to ${d.department} (${d.status}, ${d.attempts} attempts${d.lastError ? `, last error: ${d.lastError}` : ''})`,
+              `${v.key} to ${d.department} (${d.status}, ${d.attempts} ` +
+                `attempts${d.lastError ? `, last error: ${d.lastError}` : ''})`,
             );
         }
       }
@@ -139,7 +143,9 @@ export async function untilDelivered(
     if (waiting.length === 0) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `Demo year: ${waiting.length} result deliveries of task ${taskId} are not DELIVERED after ${options.timeoutMs / 1000} s, e.g. ${waiting.slice(0, 3).join('; ')}. Is the joint service's deliverer running, and every department up?`,
+        `Demo year: ${waiting.length} result deliveries of task ${taskId} are not DELIVERED after ` +
+          `${options.timeoutMs / 1000} s, e.g. ${waiting.slice(0, 3).join('; ')}. Is the joint service's ` +
+          `deliverer running, and every department up?`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,3 +1,4 @@
+import type { ClassType } from '../kernel/class-type';
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
@@ -37,7 +38,7 @@ interface EnvironmentOwn {
   permitsByUscc: DataLoader<string, DischargePermitRow[]>;
 }
 
-function environmentResolvers(types: DepartmentTypes): Function[] {
+function environmentResolvers(types: DepartmentTypes): ClassType[] {
   @Resolver(() => types.View)
   class EnvironmentViewResolver {
     @FieldResolver(() => [DischargePermit], {

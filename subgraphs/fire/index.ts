@@ -1,3 +1,4 @@
+import type { ClassType } from '../kernel/class-type';
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { DataSource } from 'typeorm';
@@ -36,7 +37,7 @@ const KEY_UNIT_CATEGORIES: Record<string, string> = {
   G54: '易燃易爆危险品仓储单位',
 };
 
-function fireResolvers(types: DepartmentTypes): Function[] {
+function fireResolvers(types: DepartmentTypes): ClassType[] {
   @Resolver(() => types.View)
   class FireViewResolver {
     @FieldResolver(() => FireKeyUnitStatus, { description: 'Whether the entity is a fire-safety key unit.' })

@@ -22,7 +22,8 @@ export async function connectHealth(
   if (!system) {
     if (!options.allowStandIn)
       throw new Error(
-        'The health department needs its existing system: set JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY.',
+        'The health department needs its existing system: set JOINTCHECK_HEALTH_SYSTEM_URL and ' +
+          'JOINTCHECK_HEALTH_SYSTEM_KEY.',
       );
     const apiKey = randomBytes(18).toString('base64url');
     standIn = await startHealthSystem({

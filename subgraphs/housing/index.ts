@@ -1,3 +1,4 @@
+import type { ClassType } from '../kernel/class-type';
 import type DataLoader from 'dataloader';
 import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import type { DataSource } from 'typeorm';
@@ -56,7 +57,7 @@ interface HousingOwn {
 }
 type HousingContext = OwnContext<HousingOwn>;
 
-function housingResolvers(types: DepartmentTypes): Function[] {
+function housingResolvers(types: DepartmentTypes): ClassType[] {
   @Resolver(() => types.View)
   class HousingViewResolver {
     @FieldResolver(() => [HousingQualification], { description: 'Construction qualifications held.' })
@@ -106,7 +107,9 @@ const QUALIFICATIONS = [
 ];
 const PROJECT_WORDS = ['住宅小区', '商业综合体', '办公楼', '学校教学楼', '市政道路改建工程', '厂房'];
 
-/** Housing and urban-rural construction (住建): contractors and projects, its inspectors, checklist and qualifications. */
+/**
+ * Housing and urban-rural construction (住建): contractors and projects, its inspectors, checklist and qualifications.
+ */
 export const housing = defineDepartment<HousingOwn>({
   code: 'housing',
   name: '住房和城乡建设管理委员会',

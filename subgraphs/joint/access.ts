@@ -13,7 +13,8 @@ function signedIn(identity: Identity, what: string): void {
 
 function refuse(what: string, allowed: string, identity: Identity): never {
   throw forbidden(
-    `Only ${allowed} may ${what}; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+    `Only ${allowed} may ${what}; you are ` +
+      `${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
     { rule: 'R30' },
   );
 }

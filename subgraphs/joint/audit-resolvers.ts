@@ -59,7 +59,9 @@ const AUDIT_PAGE_DEFAULT = 500;
 
 const SEQ_CURSOR = /^s:(\d{1,12})$/;
 
-/** The cursor after an audit entry: opaque to callers, `s:<seq>` inside (keyset paging: entries are only ever appended). */
+/**
+ * The cursor after an audit entry: opaque to callers, `s:<seq>` inside (keyset paging: entries are only ever appended).
+ */
 function seqCursor(seq: number): string {
   return Buffer.from(`s:${seq}`).toString('base64url');
 }
@@ -70,7 +72,8 @@ function readSeqCursor(after: string | null | undefined): number {
   const match = SEQ_CURSOR.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match)
     throw badInput(
-      `after: '${after.slice(0, 80)}' is not a cursor of the audit trail; pass a pageInfo.endCursor jointAuditTrailPage returned, or leave it out for the first page.`,
+      `after: '${after.slice(0, 80)}' is not a cursor of the audit trail; pass a pageInfo.endCursor ` +
+        `jointAuditTrailPage returned, or leave it out for the first page.`,
       { field: 'after' },
     );
   return Number(match[1]);
@@ -81,7 +84,8 @@ export class AuditResolver {
   @Query(() => AuditEventPage, {
     nullable: true,
     description:
-      'The audit trail (R29), optionally of one plan or task, in the order of its entries, a page of them: auditors and hub admins; null, with an error, for others.',
+      'The audit trail (R29), optionally of one plan or task, in the order of its entries, a page of them: ' +
+      'auditors and hub admins; null, with an error, for others.',
   })
   async jointAuditTrailPage(
     @Arg('entityId', () => String, { nullable: true, description: 'Only the entries of this plan or task.' })

@@ -1,3 +1,4 @@
+import { insertRows } from '../kernel/rows';
 import type { EntityManager } from 'typeorm';
 import { sha256Hex } from './draw/canonical';
 import type { Identity } from '../kernel/identity';
@@ -62,7 +63,7 @@ export async function appendAudit(
     prevHash,
   });
   row.hash = auditHash(prevHash, row);
-  await manager.insert(AuditEventRow, row as never);
+  await insertRows(manager, AuditEventRow, row);
   await manager.update(AuditHeadRow, { id: 1 }, { seq: row.seq, hash: row.hash });
   return row;
 }

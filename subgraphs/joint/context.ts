@@ -16,7 +16,10 @@ export interface JointDeps {
    * forward (training.ts); null otherwise. Plans and tasks made while it is set are marked training.
    */
   trainingClock: SettableClock | null;
-  /** Issue J: the largest piece of evidence (bytes), and the public page's address the record form's QR code opens (R32). */
+  /**
+   * Issue J: the largest piece of evidence (bytes), and the public page's address the record form's QR code opens
+   * (R32).
+   */
   onSite: { maxEvidenceBytes: number; publicUrl: string };
   /** Called after a submission is stored: starts a delivery round at once. */
   afterSubmit?: () => void;

@@ -82,7 +82,8 @@ export class DepartmentClient {
     } catch (error) {
       throw new HubError(
         ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-        `The ${department} department could not be reached (${(error as Error).message}); nothing was changed. Try again when it is back.`,
+        `The ${department} department could not be reached (${(error as Error).message}); nothing was ` +
+          `changed. Try again when it is back.`,
         {
           serviceName: department,
         },

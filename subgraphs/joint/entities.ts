@@ -37,7 +37,9 @@ export class PlanRow {
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
-  /** Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real plan, and marked so wherever it is shown. */
+  /**
+   * Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real plan, and marked so wherever it is shown.
+   */
   @Column({ type: 'boolean', default: false })
   training!: boolean;
 }
@@ -111,7 +113,10 @@ export class TaskRow {
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
-  /** Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real task nor a real draw, and marked so wherever it is shown. */
+  /**
+   * Made in a training hub (培训/演练环境, JOINTCHECK_MODE=training): not a real task nor a real draw, and marked so
+   * wherever it is shown.
+   */
   @Column({ type: 'boolean', default: false })
   training!: boolean;
 

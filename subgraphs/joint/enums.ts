@@ -72,7 +72,8 @@ export enum VisitFeedbackKindEnum {
 registerEnumType(TaskStatusEnum, {
   name: 'TaskStatus',
   description:
-    'Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list never changes again), or CANCELLED.',
+    'Where a task stands (R9, R16, R17): COMMITTED to its secret, SNAPSHOT_TAKEN, DRAWN, LOCKED (the list ' +
+    'never changes again), or CANCELLED.',
 });
 registerEnumType(PlanStatusEnum, {
   name: 'PlanStatus',
@@ -101,14 +102,18 @@ registerEnumType(TeamSeatStatusEnum, {
 registerEnumType(DeliveryStatusEnum, {
   name: 'DeliveryStatus',
   description:
-    'A share of a submission (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by the department (a person must look).',
+    'A share of a submission (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by the department ' +
+    '(a person must look).',
 });
 registerEnumType(VisitFeedbackKindEnum, {
   name: 'VisitFeedbackKind',
   description: 'A RATING (1 to 5) or a COMPLAINT a business left against an inspection code (R32).',
 });
 
-/** Measures taken on site (Zibo rules art. 17), recorded on the joint record form (issue J). The values are submission-content.ts's VISIT_MEASURES keys. */
+/**
+ * Measures taken on site (Zibo rules art. 17), recorded on the joint record form (issue J). The values are
+ * submission-content.ts's VISIT_MEASURES keys.
+ */
 export enum VisitMeasureEnum {
   ON_SITE_RECORD = 'ON_SITE_RECORD',
   EVIDENCE_COLLECTED = 'EVIDENCE_COLLECTED',
@@ -118,7 +123,8 @@ export enum VisitMeasureEnum {
 registerEnumType(VisitMeasureEnum, {
   name: 'VisitMeasure',
   description:
-    'A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 (ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY).',
+    'A measure taken on site: 制作现场笔录 (ON_SITE_RECORD), 初步提取证据 (EVIDENCE_COLLECTED), 责令停止违法活动 ' +
+    '(ORDERED_TO_STOP), 责令（督促）整改 (ORDERED_TO_RECTIFY).',
 });
 
 /** How the business acknowledged the joint record form (Zibo rules art. 17). */
@@ -129,5 +135,6 @@ export enum BusinessAcknowledgementEnum {
 registerEnumType(BusinessAcknowledgementEnum, {
   name: 'BusinessAcknowledgement',
   description:
-    'SIGNED: the business signed (or stamped) the joint record form; REFUSED: it refused, and the inspectors signed a note saying so.',
+    'SIGNED: the business signed (or stamped) the joint record form; REFUSED: it refused, and the inspectors ' +
+    'signed a note saying so.',
 });

@@ -80,7 +80,10 @@ export interface JointOptions {
   departments: () => readonly DepartmentEndpoint[];
   calendar?: WorkingDayCalendar;
   clock?: () => Date;
-  /** A training hub's clock (JOINTCHECK_MODE=training): the service runs on it and lets it be moved; records are marked training. */
+  /**
+   * A training hub's clock (JOINTCHECK_MODE=training): the service runs on it and lets it be moved; records are marked
+   * training.
+   */
   trainingClock?: SettableClock;
   /** How often the outbox is looked at, in ms. */
   deliveryIntervalMs?: number;

@@ -9,14 +9,17 @@ import { RegistryDirectory } from './registry-directory';
 /** The joint service as its own process: reads the departments from the registry at JOINTCHECK_REGISTRY_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The training clock is shared by every service of one process (npm start); services run apart would each keep their own time.
+  // The training clock is shared by every service of one process (npm start); services run apart would each keep their
+  // own time.
   if (config.training)
     throw new Error(
-      'JOINTCHECK_MODE=training is for the hub in one process (npm start): a training hub moves one clock for every service. Run the services apart with development or production.',
+      'JOINTCHECK_MODE=training is for the hub in one process (npm start): a training hub moves one clock ' +
+        'for every service. Run the services apart with development or production.',
     );
   if (!config.registryUrl)
     throw new Error(
-      'JOINTCHECK_REGISTRY_URL is not set: the joint service reads the departments from the registry (e.g. http://registry:4000/graphql).',
+      'JOINTCHECK_REGISTRY_URL is not set: the joint service reads the departments from the registry (e.g. ' +
+        'http://registry:4000/graphql).',
     );
   const logger = createLogger(config.logLevel, JOINT_SERVICE);
   const issuer = await loadIssuer(config);

@@ -23,7 +23,8 @@ import type { JointContext } from './context';
 export class TrainingClockType {
   @Field({
     description:
-      'A training hub: its clock can be moved and every plan and task it makes is marked as training (not a real inspection).',
+      'A training hub: its clock can be moved and every plan and task it makes is marked as training (not a ' +
+      'real inspection).',
   })
   training!: boolean;
   @Field({ description: "The hub's time now." })
@@ -48,7 +49,9 @@ export class TrainingResolver {
 
   @Mutation(() => TrainingClockType, {
     description:
-      "Training hub only (JOINTCHECK_MODE=training): moves the hub clock forward to `to` (YYYY-MM-DD, 10:00 China time, or an ISO instant), e.g. to a task's witness date to try a draw. Coordinators and hub admins; refused in production and development hubs. On the audit trail (R29).",
+      'Training hub only (JOINTCHECK_MODE=training): moves the hub clock forward to `to` (YYYY-MM-DD, 10:00 ' +
+      "China time, or an ISO instant), e.g. to a task's witness date to try a draw. Coordinators and hub " +
+      'admins; refused in production and development hubs. On the audit trail (R29).',
   })
   async jointMoveTrainingClock(
     @Arg('to', () => String) to: string,
@@ -58,7 +61,8 @@ export class TrainingResolver {
     const clock = ctx.joint.trainingClock;
     if (!clock) {
       throw forbidden(
-        'The clock can be moved only in a training hub (培训/演练环境: start it with JOINTCHECK_MODE=training); this hub keeps real time, as a production hub must.',
+        'The clock can be moved only in a training hub (培训/演练环境: start it with JOINTCHECK_MODE=training); ' +
+          'this hub keeps real time, as a production hub must.',
         { field: 'to' },
       );
     }
@@ -74,7 +78,8 @@ export class TrainingResolver {
     // Records are stamped in order (the audit trail, R29): time is never moved back.
     if (target.getTime() <= now.getTime())
       throw badInput(
-        `The training clock only moves forward: it reads ${now.toISOString()}, and ${target.toISOString()} is not later.`,
+        `The training clock only moves forward: it reads ${now.toISOString()}, and ${target.toISOString()} is ` +
+          `not later.`,
         { field: 'to' },
       );
     await ctx.joint.dataSource.transaction(async (tx) => {

@@ -28,7 +28,8 @@ export function assertCanReadRoster(identity: Identity, department: string): voi
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
   if (!ownStaff && !hubRole) {
     throw forbidden(
-      `The ${department} rosters are readable by ${department} staff, hub admins, auditors and hub services only (R30).`,
+      `The ${department} rosters are readable by ${department} staff, hub admins, auditors and hub services ` +
+        `only (R30).`,
       { rule: 'R30' },
     );
   }
@@ -47,7 +48,8 @@ export function assertCanReadViews(identity: Identity, department: string): void
   const hubRole = identity.role === Role.HUB_ADMIN || identity.role === Role.AUDITOR || identity.role === Role.SERVICE;
   if (!ownStaff && !planner && !hubRole) {
     throw forbidden(
-      `The ${department} view of a target is readable by ${department} staff, coordinators, hub admins, auditors and hub services only (R30).`,
+      `The ${department} view of a target is readable by ${department} staff, coordinators, hub admins, ` +
+        `auditors and hub services only (R30).`,
       { rule: 'R30' },
     );
   }
@@ -62,7 +64,8 @@ export function assertDepartmentWriter(
   refuseAnonymous(identity, `change ${department} data`);
   if (identity.department !== department || !roles.includes(identity.role)) {
     throw forbidden(
-      `Only ${roles.join(' or ')} of department '${department}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+      `Only ${roles.join(' or ')} of department '${department}' may change its data; you are ` +
+        `${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
       {
         rule: 'R30',
       },

@@ -8,7 +8,10 @@ export const DEPARTMENT_CODE = /^[a-z][a-z0-9]{1,19}$/;
 /** GB/T 2260 administrative region code: 6 digits. */
 export const REGION_CODE = /^[1-8][0-9]{5}$/;
 
-/** A region code or its prefix (2 to 6 digits: 31 is Shanghai, 3101 its districts), as plans and roster filters name regions. */
+/**
+ * A region code or its prefix (2 to 6 digits: 31 is Shanghai, 3101 its districts), as plans and roster filters name
+ * regions.
+ */
 export const REGION_PREFIX = /^[1-8][0-9]{1,5}$/;
 
 /**

@@ -41,40 +41,44 @@ describe('configuration is read and validated once', () => {
     expect(() => loadConfig({ JOINTCHECK_SUBGRAPHS: 'Tax=http://t' })).toThrow(/'Tax=http:\/\/t' is not name=/);
   });
 
-  it('reads an existing system a connector-backed department needs, all of its settings or none, naming what is missing', () => {
-    expect(loadConfig({}).healthSystem).toBeNull();
-    expect(
-      loadConfig({ JOINTCHECK_HEALTH_SYSTEM_URL: 'http://hs:8080/', JOINTCHECK_HEALTH_SYSTEM_KEY: 'a-long-key' })
-        .healthSystem,
-    ).toEqual({ url: 'http://hs:8080', apiKey: 'a-long-key' });
-    expect(() => loadConfig({ JOINTCHECK_HEALTH_SYSTEM_URL: 'http://hs:8080' })).toThrow(
-      /JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together/,
-    );
-    expect(loadConfig({}).connector).toBeNull();
-    expect(
-      loadConfig({
-        JOINTCHECK_CONNECTOR_KIND: 'mysql',
-        JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
-        JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'mysql://reader:pw@db:3306/yjj',
-      }).connector,
-    ).toMatchObject({ kind: 'mysql', upstreamUrl: 'mysql://reader:pw@db:3306/yjj' });
-    expect(() =>
-      loadConfig({
-        JOINTCHECK_CONNECTOR_KIND: 'rest',
-        JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
-        JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'http://x',
-      }),
-    ).toThrow(/also needs JOINTCHECK_CONNECTOR_UPSTREAM_KEY/);
-    expect(() => loadConfig({ JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml' })).toThrow(
-      /also needs JOINTCHECK_CONNECTOR_KIND \(rest or mysql\), JOINTCHECK_CONNECTOR_UPSTREAM_URL/,
-    );
-    expect(() =>
-      loadConfig({
-        JOINTCHECK_CONNECTOR_KIND: 'mysql',
-        JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
-        JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'mysql://db:3306',
-      }),
-    ).toThrow(/mysql:\/\/user:password@host:3306\/database/);
-    expect(() => loadConfig({ JOINTCHECK_CONNECTOR_KIND: 'soap' })).toThrow(/JOINTCHECK_CONNECTOR_KIND/);
-  });
+  it(
+    'reads an existing system a connector-backed department needs, all of its settings or none, naming what is ' +
+      'missing',
+    () => {
+      expect(loadConfig({}).healthSystem).toBeNull();
+      expect(
+        loadConfig({ JOINTCHECK_HEALTH_SYSTEM_URL: 'http://hs:8080/', JOINTCHECK_HEALTH_SYSTEM_KEY: 'a-long-key' })
+          .healthSystem,
+      ).toEqual({ url: 'http://hs:8080', apiKey: 'a-long-key' });
+      expect(() => loadConfig({ JOINTCHECK_HEALTH_SYSTEM_URL: 'http://hs:8080' })).toThrow(
+        /JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together/,
+      );
+      expect(loadConfig({}).connector).toBeNull();
+      expect(
+        loadConfig({
+          JOINTCHECK_CONNECTOR_KIND: 'mysql',
+          JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
+          JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'mysql://reader:pw@db:3306/yjj',
+        }).connector,
+      ).toMatchObject({ kind: 'mysql', upstreamUrl: 'mysql://reader:pw@db:3306/yjj' });
+      expect(() =>
+        loadConfig({
+          JOINTCHECK_CONNECTOR_KIND: 'rest',
+          JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
+          JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'http://x',
+        }),
+      ).toThrow(/also needs JOINTCHECK_CONNECTOR_UPSTREAM_KEY/);
+      expect(() => loadConfig({ JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml' })).toThrow(
+        /also needs JOINTCHECK_CONNECTOR_KIND \(rest or mysql\), JOINTCHECK_CONNECTOR_UPSTREAM_URL/,
+      );
+      expect(() =>
+        loadConfig({
+          JOINTCHECK_CONNECTOR_KIND: 'mysql',
+          JOINTCHECK_CONNECTOR_MAPPING: 'm.yaml',
+          JOINTCHECK_CONNECTOR_UPSTREAM_URL: 'mysql://db:3306',
+        }),
+      ).toThrow(/mysql:\/\/user:password@host:3306\/database/);
+      expect(() => loadConfig({ JOINTCHECK_CONNECTOR_KIND: 'soap' })).toThrow(/JOINTCHECK_CONNECTOR_KIND/);
+    },
+  );
 });

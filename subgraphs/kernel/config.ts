@@ -36,7 +36,10 @@ const schema = z.object({
   JOINTCHECK_GATEWAY_PRIVATE_KEY: z.string().optional(),
   JOINTCHECK_JWT_ISSUER: z.string().default('jointcheck'),
   JOINTCHECK_JWT_AUDIENCE: z.string().default('jointcheck'),
-  /** The longest a token may live (`exp` - `iat`, H2): `npm run token` refuses to sign longer, every service to accept longer. */
+  /**
+   * The longest a token may live (`exp` - `iat`, H2): `npm run token` refuses to sign longer, every service to accept
+   * longer.
+   */
   JOINTCHECK_JWT_MAX_LIFETIME: z
     .string()
     .default(`${DEFAULT_MAX_TOKEN_LIFETIME_SECONDS / 3600}h`)
@@ -81,7 +84,10 @@ const schema = z.object({
   JOINTCHECK_SUBGRAPHS: z.string().optional(),
   /** Gateway: serve this supergraph file (reloaded when it changes) instead of the registry's versions. */
   JOINTCHECK_SUPERGRAPH_FILE: z.string().optional(),
-  /** Gateway: where it keeps the last good registry version (default: the data dir); refused with JOINTCHECK_SUPERGRAPH_FILE (H2). */
+  /**
+   * Gateway: where it keeps the last good registry version (default: the data dir); refused with
+   * JOINTCHECK_SUPERGRAPH_FILE (H2).
+   */
   JOINTCHECK_SUPERGRAPH_CACHE: z.string().optional(),
   /** Gateway: how often it asks the registry's store for a new version, in ms. */
   JOINTCHECK_SUPERGRAPH_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
@@ -145,9 +151,15 @@ const schema = z.object({
   JOINTCHECK_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Gateway (H2): operations one caller may have in flight at once; more are refused (429) until one finishes. */
   JOINTCHECK_CALLER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000_000).default(16),
-  /** Gateway (H2): the estimated cost (gateway/caller-budget.ts) one caller may have in flight at once; an operation costing more runs only alone. */
+  /**
+   * Gateway (H2): the estimated cost (gateway/caller-budget.ts) one caller may have in flight at once; an operation
+   * costing more runs only alone.
+   */
   JOINTCHECK_CALLER_COST: z.coerce.number().int().min(100).max(1_000_000_000).default(50_000),
-  /** Gateway (H2): how long it waits for a subgraph's answer, in ms; then the subgraph's part of the answer is an error saying so. */
+  /**
+   * Gateway (H2): how long it waits for a subgraph's answer, in ms; then the subgraph's part of the answer is an error
+   * saying so.
+   */
   JOINTCHECK_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
   /**
    * The health commission's existing system (卫健, a REST service the health department's subgraph
@@ -168,7 +180,10 @@ const schema = z.object({
   JOINTCHECK_CONNECTOR_UPSTREAM_KEY: z.string().min(8, 'at least 8 characters').optional(),
   /** Gateway: the built public page and dashboard (`npm run build:web`), served at `/`. */
   JOINTCHECK_WEB_DIR: z.string().optional(),
-  /** Joint service: the folder of the State Council holiday notices' year files (`YYYY.json`) working days are counted on. */
+  /**
+   * Joint service: the folder of the State Council holiday notices' year files (`YYYY.json`) working days are counted
+   * on.
+   */
   JOINTCHECK_CALENDAR_DIR: z.string().optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -232,7 +247,9 @@ export interface HubConfig {
     tokenType: string | null;
     devPort: number | null;
   };
-  /** Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project). */
+  /**
+   * Joint service: the holiday notices' year files; null: those shipped (subgraphs/joint/calendar/data of the project).
+   */
   calendarDir: string | null;
   /** Joint service (issue J): evidence's size cap, and the public page's address for the form's QR code (R32). */
   onSite: { maxEvidenceBytes: number; publicUrl: string };
@@ -268,11 +285,13 @@ function connectorSettings(c: z.infer<typeof schema>): ConnectorSettings | null 
     throw new Error(`Invalid configuration: a department on a connector also needs ${missing.join(', ')}.`);
   if (kind === 'mysql' && key)
     throw new Error(
-      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_KEY is for a REST system; a MySQL connector takes its credentials in JOINTCHECK_CONNECTOR_UPSTREAM_URL.',
+      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_KEY is for a REST system; a MySQL connector ' +
+        'takes its credentials in JOINTCHECK_CONNECTOR_UPSTREAM_URL.',
     );
   if (kind === 'mysql' && !/^mysql:\/\/[^/]+\/[A-Za-z0-9_$]+$/.test(url!))
     throw new Error(
-      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_URL must be mysql://user:password@host:3306/database for a MySQL connector.',
+      'Invalid configuration: JOINTCHECK_CONNECTOR_UPSTREAM_URL must be ' +
+        'mysql://user:password@host:3306/database for a MySQL connector.',
     );
   return kind === 'rest'
     ? { kind, mappingFile: path.resolve(mapping!), upstreamUrl: url!.replace(/\/$/, ''), apiKey: key! }
@@ -312,18 +331,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     [c.JOINTCHECK_JWT_ISSUER, `${c.JOINTCHECK_JWT_ISSUER}:gateway`].includes(c.JOINTCHECK_OIDC_ISSUER)
   ) {
     throw new Error(
-      `Invalid configuration: JOINTCHECK_OIDC_ISSUER (${c.JOINTCHECK_OIDC_ISSUER}) is the hub's own issuer (JOINTCHECK_JWT_ISSUER): the gateway tells the identity provider's tokens from the hub's by their issuer, so the two must differ.`,
+      `Invalid configuration: JOINTCHECK_OIDC_ISSUER (${c.JOINTCHECK_OIDC_ISSUER}) is the hub's own issuer ` +
+        `(JOINTCHECK_JWT_ISSUER): the gateway tells the identity provider's tokens from the hub's by their ` +
+        `issuer, so the two must differ.`,
     );
   }
   if (Boolean(c.JOINTCHECK_HEALTH_SYSTEM_URL) !== Boolean(c.JOINTCHECK_HEALTH_SYSTEM_KEY)) {
     throw new Error(
-      "Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the health system's base URL and its API key); set both or neither.",
+      'Invalid configuration: JOINTCHECK_HEALTH_SYSTEM_URL and JOINTCHECK_HEALTH_SYSTEM_KEY go together (the ' +
+        "health system's base URL and its API key); set both or neither.",
     );
   }
   if (c.JOINTCHECK_SUPERGRAPH_FILE && c.JOINTCHECK_SUPERGRAPH_CACHE) {
     // H2: a setting that would be silently unused is refused.
     throw new Error(
-      "Invalid configuration: JOINTCHECK_SUPERGRAPH_CACHE is the last good copy of the registry's versions, and a gateway on JOINTCHECK_SUPERGRAPH_FILE reads no registry: the supergraph file is its own last good copy (a broken change to it is refused and the one served is kept). Set one or the other.",
+      "Invalid configuration: JOINTCHECK_SUPERGRAPH_CACHE is the last good copy of the registry's versions, " +
+        'and a gateway on JOINTCHECK_SUPERGRAPH_FILE reads no registry: the supergraph file is its own last ' +
+        'good copy (a broken change to it is refused and the one served is kept). Set one or the other.',
     );
   }
   const dataDir = path.resolve(c.JOINTCHECK_DATA_DIR);

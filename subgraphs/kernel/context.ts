@@ -6,6 +6,9 @@ export interface RequestContext {
   requestId: string;
   /** The network address the request came from (H2: anonymous callers are rate-limited by it). */
   clientAddress: string;
-  /** The request came from the gateway, on a token it signed for this service (H2); it applied its limits to the caller already. */
+  /**
+   * The request came from the gateway, on a token it signed for this service (H2); it applied its limits to the caller
+   * already.
+   */
   viaGateway?: boolean;
 }

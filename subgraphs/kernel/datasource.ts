@@ -1,3 +1,4 @@
+import type { ClassType } from './class-type';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,8 +37,8 @@ export interface ServiceDatabase {
 }
 
 export interface DataSourceOptions {
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<ClassType | string | EntitySchema>;
+  migrations: MixedList<ClassType | string>;
   /** False for a reader of another service's store (a gateway reading the registry's): the owner migrates. */
   runMigrations?: boolean;
 }
@@ -190,7 +191,8 @@ function oneTransactionAtATime(dataSource: DataSource): void {
   (runner as { startTransaction: unknown }).startTransaction = async (...args: unknown[]) => {
     if (!mine())
       throw new Error(
-        "On SQLite a transaction is begun with dataSource.transaction(...) only (save() and remove() belong on a transaction's manager): see oneTransactionAtATime.",
+        'On SQLite a transaction is begun with dataSource.transaction(...) only (save() and remove() belong ' +
+          "on a transaction's manager): see oneTransactionAtATime.",
       );
     return startTransaction(...args);
   };

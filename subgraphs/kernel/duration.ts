@@ -21,7 +21,10 @@ export function parseDuration(text: string): number | null {
   return Math.round((match[1] ? -1 : 1) * Number(match[2]) * seconds);
 }
 
-/** A duration in seconds as a person reads it, in days from two days up, else hours, minutes or seconds: `24 h`, `30 d`, `15 min`, `3650 d`. */
+/**
+ * A duration in seconds as a person reads it, in days from two days up, else hours, minutes or seconds: `24 h`, `30
+ * d`, `15 min`, `3650 d`.
+ */
 export function formatDuration(seconds: number): string {
   const [unit, size] =
     seconds >= 2 * 86_400 ? ['d', 86_400] : seconds >= 3600 ? ['h', 3600] : seconds >= 60 ? ['min', 60] : ['s', 1];

@@ -13,7 +13,9 @@ export const ErrorCode = {
   DOWNSTREAM_SERVICE_ERROR: 'DOWNSTREAM_SERVICE_ERROR',
   /** Too many mutations from one caller; `retryAfterSeconds` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
-  /** A passing fault (the database connection dropped, or a deadlock): nothing of the request was stored; send it again. */
+  /**
+   * A passing fault (the database connection dropped, or a deadlock): nothing of the request was stored; send it again.
+   */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

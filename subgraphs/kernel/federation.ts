@@ -6,7 +6,8 @@ import { type BuildSchemaOptions, buildSchema, createResolversMap } from 'type-g
 
 /** The one place that knows the Federation version and the directives subgraphs may use. */
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", ' +
+  '"@external", "@requires", "@provides", "@inaccessible", "@tag"])';
 
 export type ReferenceResolvers = Record<string, (reference: Record<string, unknown>, context: unknown) => unknown>;
 
@@ -26,7 +27,9 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), __resolveReference: resolveReference } as never;
+    // Apollo's `__resolveReference` sits beside an object type's field resolvers (its own signature).
+    const fields = resolvers[typeName] as Record<string, unknown> | undefined;
+    resolvers[typeName] = { ...fields, __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
   return buildSubgraphSchema({ typeDefs, resolvers });
 }

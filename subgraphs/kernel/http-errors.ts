@@ -9,16 +9,15 @@ import type { Logger } from './log';
  */
 export function notFoundAsJson(): express.RequestHandler {
   return (req, res) => {
-    res
-      .status(404)
-      .json({
-        errors: [
-          {
-            message: `Nothing is served at ${req.method} ${req.path}: GraphQL is at /graphql (POST), the probe at /health.`,
-            extensions: { code: ErrorCode.NOT_FOUND },
-          },
-        ],
-      });
+    res.status(404).json({
+      errors: [
+        {
+          message:
+            `Nothing is served at ${req.method} ${req.path}: GraphQL is at /graphql (POST), the probe at ` + `/health.`,
+          extensions: { code: ErrorCode.NOT_FOUND },
+        },
+      ],
+    });
   };
 }
 
@@ -40,16 +39,14 @@ export function codedErrors(logger: Logger): express.ErrorRequestHandler {
     }
     const reference = randomUUID();
     logger.error({ err: error, reference }, 'unexpected error outside GraphQL');
-    res
-      .status(500)
-      .json({
-        errors: [
-          {
-            message: `Internal error (reference ${reference}); nothing was changed. Try again or report the reference.`,
-            extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference },
-          },
-        ],
-      });
+    res.status(500).json({
+      errors: [
+        {
+          message: `Internal error (reference ${reference}); nothing was changed. Try again or report the reference.`,
+          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference },
+        },
+      ],
+    });
   };
 }
 

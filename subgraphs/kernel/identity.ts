@@ -85,9 +85,15 @@ export const DEFAULT_TOKEN_LIFETIME_SECONDS = 8 * 3600;
 export interface TokenSettings {
   /** Who signs the hub's tokens (`npm run token`, the sign-in, the hub's services). */
   issuer: string;
-  /** The hub's audience: the gateway accepts tokens for it; each service accepts `<audience>:<its name>` (serviceAudience). */
+  /**
+   * The hub's audience: the gateway accepts tokens for it; each service accepts `<audience>:<its name>`
+   * (serviceAudience).
+   */
   audience: string;
-  /** The longest lifetime (`exp` - `iat`, in seconds) issued or accepted; DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when absent. */
+  /**
+   * The longest lifetime (`exp` - `iat`, in seconds) issued or accepted; DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when
+   * absent.
+   */
   maxLifetimeSeconds?: number;
 }
 
@@ -162,7 +168,8 @@ export class TokenIssuer {
   ): Promise<string> {
     if (this.isGatewayKey)
       throw new Error(
-        `The key ${this.kid} is the gateway's (its id starts with ${GATEWAY_KEY_ID_PREFIX}): it signs only what the gateway forwards, never a hub token.`,
+        `The key ${this.kid} is the gateway's (its id starts with ${GATEWAY_KEY_ID_PREFIX}): it signs only ` +
+          `what the gateway forwards, never a hub token.`,
       );
     const problem = identityProblem(identity.role, identity.department);
     if (problem) throw new Error(problem);
@@ -173,7 +180,8 @@ export class TokenIssuer {
     if (lifetime === null) throw new Error(`the lifetime '${expiresIn}' is not a duration (such as 15m, 8h or 1d)`);
     if (lifetime > max)
       throw new Error(
-        `a token living ${formatDuration(lifetime)} is longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): give a shorter lifetime (--expires 8h)`,
+        `a token living ${formatDuration(lifetime)} is longer than this hub accepts (${formatDuration(max)}, ` +
+          `JOINTCHECK_JWT_MAX_LIFETIME): give a shorter lifetime (--expires 8h)`,
       );
     const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT({ role: identity.role, dept: identity.department ?? undefined })
@@ -203,7 +211,8 @@ export class TokenIssuer {
   ): Promise<{ token: string; expiresAt: number }> {
     if (!this.isGatewayKey)
       throw new Error(
-        `The key ${this.kid} is not the gateway's (a gateway key's id starts with ${GATEWAY_KEY_ID_PREFIX}): the hub's key never signs as the gateway.`,
+        `The key ${this.kid} is not the gateway's (a gateway key's id starts with ${GATEWAY_KEY_ID_PREFIX}): ` +
+          `the hub's key never signs as the gateway.`,
       );
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = Math.min(issuedAt + FORWARDED_TOKEN_SECONDS, notAfter ?? Infinity);
@@ -278,7 +287,10 @@ export class TokenVerifier {
     return this.audience;
   }
 
-  /** Swaps the key set (rotation), for this verifier and every one made from it; requests being verified finish with the set they started with. */
+  /**
+   * Swaps the key set (rotation), for this verifier and every one made from it; requests being verified finish with
+   * the set they started with.
+   */
   replaceKeys(jwks: JSONWebKeySet): void {
     this.keys.replace(jwks);
   }
@@ -314,7 +326,8 @@ export class TokenVerifier {
       const lifetime = payload.exp! - Math.min(payload.iat!, Math.floor(now.getTime() / 1000));
       if (lifetime > max + CLOCK_TOLERANCE_SECONDS) {
         throw new TokenRefusal(
-          `The token lives ${formatDuration(lifetime)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ${HOW_TO_RENEW}`,
+          `The token lives ${formatDuration(lifetime)}, longer than this hub accepts (${formatDuration(max)}, ` +
+            `JOINTCHECK_JWT_MAX_LIFETIME): ${HOW_TO_RENEW}`,
         );
       }
       const role = String(payload.role ?? '');
@@ -323,7 +336,8 @@ export class TokenVerifier {
       // H2: each key signs for its own issuer only (GATEWAY_KEY_ID_PREFIX).
       if (String(decodeProtectedHeader(token).kid ?? '').startsWith(GATEWAY_KEY_ID_PREFIX) !== viaGateway) {
         throw new TokenRefusal(
-          `The token is signed with a key that does not sign for its issuer (the gateway's keys sign only what the gateway forwards, the hub's only the hub's tokens): ${HOW_TO_RENEW}`,
+          `The token is signed with a key that does not sign for its issuer (the gateway's keys sign only ` +
+            `what the gateway forwards, the hub's only the hub's tokens): ${HOW_TO_RENEW}`,
         );
       }
       // The public, forwarded by the gateway (its own issuer only): no one can be given that role otherwise.
@@ -342,7 +356,9 @@ export class TokenVerifier {
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && why === 'missing' && (claim === 'exp' || claim === 'iat')) {
         const what = claim === 'exp' ? 'no expiry (exp)' : 'no issue time (iat)';
         throw unauthenticated(
-          `The token has ${what}: this hub accepts only tokens that say when they were issued and expire within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ${HOW_TO_RENEW}`,
+          `The token has ${what}: this hub accepts only tokens that say when they were issued and expire ` +
+            `within ${formatDuration(maxLifetimeOf(this.settings))} (JOINTCHECK_JWT_MAX_LIFETIME); ` +
+            `${HOW_TO_RENEW}`,
         );
       }
       // Claims are checked after the signature: what the token says of its audience can be told.
@@ -360,10 +376,18 @@ export class TokenVerifier {
   /** H2: a token meant for another service (or for the gateway) is refused, saying what this one accepts. */
   private wrongAudienceMessage(): string {
     if (this.audience === this.settings.audience) {
-      return `The token is not meant for the gateway (its audience is not '${this.audience}'): a token made for one service is accepted by that service alone. Use a token made without --for (npm run token -- --role <role> --dept <code>).`;
+      return (
+        `The token is not meant for the gateway (its audience is not '${this.audience}'): a token made for one ` +
+        `service is accepted by that service alone. Use a token made without --for (npm run token -- --role ` +
+        `<role> --dept <code>).`
+      );
     }
     const service = this.audience.slice(this.settings.audience.length + 1);
-    return `The token is not meant for the ${service} service (audience '${this.audience}'): each service accepts only tokens made for it. Call through the gateway, or make a token for this service (npm run token -- --for ${service} --role <role>).`;
+    return (
+      `The token is not meant for the ${service} service (audience '${this.audience}'): each service accepts ` +
+      `only tokens made for it. Call through the gateway, or make a token for this service (npm run token -- ` +
+      `--for ${service} --role <role>).`
+    );
   }
 }
 
@@ -394,7 +418,11 @@ export class SharedKeys {
 function unknownKeyMessage(token: string): string {
   const kid = decodeProtectedHeader(token).kid;
   const which = typeof kid === 'string' ? `key id '${kid.slice(0, 64)}'` : 'a key without a key id (kid)';
-  return `The token is signed with ${which}, which is unknown to this hub (not in its public key set, JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run token with the hub's JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.`;
+  return (
+    `The token is signed with ${which}, which is unknown to this hub (not in its public key set, ` +
+    `JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run token with the hub's ` +
+    `JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.`
+  );
 }
 
 export interface KeyPairFiles {
@@ -467,6 +495,6 @@ export function readJson<T>(file: string, what: string): T {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch (error) {
-    throw new Error(`Cannot read ${what} from ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read ${what} from ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

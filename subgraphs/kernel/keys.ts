@@ -21,7 +21,8 @@ export async function loadVerifier(
   const file = config.jwt.publicKeysFile;
   if (!fs.existsSync(file)) {
     throw new Error(
-      `No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`,
+      `No public key set to verify tokens with at ${file}: set JOINTCHECK_JWT_PUBLIC_KEYS to the hub's ` +
+        `jwks.json (npm run keys makes one; npm start makes the quick start's under the data dir).`,
     );
   }
   const verifier = new TokenVerifier(
@@ -36,14 +37,18 @@ export async function loadVerifier(
       verifier.replaceKeys(jwks);
     } catch (error) {
       onProblem(
-        `The JWT public key set ${file} changed but cannot be used (${(error as Error).message}); the keys in use are kept.`,
+        `The JWT public key set ${file} changed but cannot be used (${(error as Error).message}); the keys in ` +
+          `use are kept.`,
       );
     }
   });
   return verifier;
 }
 
-/** The issuer of the hub's own services as they start (`npm start`, the joint service): in the quick start, dev keys are made on first start. */
+/**
+ * The issuer of the hub's own services as they start (`npm start`, the joint service): in the quick start, dev keys
+ * are made on first start.
+ */
 export async function loadIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenIssuer> {
   if (config.jwt.devKeys) await ensureDevKeys(config.jwt);
   return readIssuer(config);
@@ -63,7 +68,9 @@ export async function loadGatewaySigner(config: Pick<HubConfig, 'jwt'>): Promise
   );
   if (!signer.isGatewayKey) {
     throw new Error(
-      `The gateway's key at ${file} has a key id that does not start with ${GATEWAY_KEY_ID_PREFIX}: every service would refuse what it signs (a key signs for one issuer only). Make one with npm run keys -- --gateway-only.`,
+      `The gateway's key at ${file} has a key id that does not start with ${GATEWAY_KEY_ID_PREFIX}: every ` +
+        `service would refuse what it signs (a key signs for one issuer only). Make one with npm run keys -- ` +
+        `--gateway-only.`,
     );
   }
   return signer;
@@ -79,7 +86,10 @@ export async function readIssuer(config: Pick<HubConfig, 'jwt'>): Promise<TokenI
   const file = config.jwt.privateKeyFile;
   if (!fs.existsSync(file)) {
     throw new Error(
-      `No private key to sign tokens with at ${file}. Tokens are signed with the hub's own key and none is made here (the hub would refuse a new key's tokens): run the command with the hub's JOINTCHECK_DATA_DIR (its key is <data dir>/keys/private.jwk.json), or set JOINTCHECK_JWT_PRIVATE_KEY to the hub's private key file, or start the hub first (npm start makes the quick start's keys).`,
+      `No private key to sign tokens with at ${file}. Tokens are signed with the hub's own key and none is ` +
+        `made here (the hub would refuse a new key's tokens): run the command with the hub's ` +
+        `JOINTCHECK_DATA_DIR (its key is <data dir>/keys/private.jwk.json), or set JOINTCHECK_JWT_PRIVATE_KEY ` +
+        `to the hub's private key file, or start the hub first (npm start makes the quick start's keys).`,
     );
   }
   return TokenIssuer.fromJwk(readJson<JWK>(file, 'the JWT private key (JOINTCHECK_JWT_PRIVATE_KEY)'), config.jwt);

@@ -84,31 +84,30 @@ export function requestBody(limits: RequestLimits): express.RequestHandler[] {
 export function bodyErrors(limits: RequestLimits): express.ErrorRequestHandler {
   return (error: { type?: string }, _req, res, next) => {
     if (error.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          errors: [
-            {
-              message: `The request body is larger than the ${limits.maxBodyBytes} bytes allowed; send less at once.`,
-              extensions: { code: ErrorCode.BAD_USER_INPUT, limit: limits.maxBodyBytes },
-            },
-          ],
-        });
+      res.status(413).json({
+        errors: [
+          {
+            message: `The request body is larger than the ${limits.maxBodyBytes} bytes allowed; send less at once.`,
+            extensions: { code: ErrorCode.BAD_USER_INPUT, limit: limits.maxBodyBytes },
+          },
+        ],
+      });
       return;
     }
     if (error.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }],
-        });
+      res.status(400).json({
+        errors: [{ message: 'The request body is not valid JSON.', extensions: { code: ErrorCode.BAD_USER_INPUT } }],
+      });
       return;
     }
     next(error);
   };
 }
 
-/** Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller (the mutation limit, the gateway's callers' budget). */
+/**
+ * Who a limit counts: the token's subject and role (and department), or the address of an anonymous caller (the
+ * mutation limit, the gateway's callers' budget).
+ */
 export function callerKey(context: Pick<RequestContext, 'identity' | 'clientAddress'>): string {
   const { identity } = context;
   return identity.role === Role.PUBLIC
@@ -177,7 +176,8 @@ export class MutationLimiter {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new GraphQLError(
-        `Too many changes: at most ${this.perMinute} mutations a minute per caller. Nothing was done; try again in ${seconds} s.`,
+        `Too many changes: at most ${this.perMinute} mutations a minute per caller. Nothing was done; try ` +
+          `again in ${seconds} s.`,
         {
           extensions: {
             code: ErrorCode.RATE_LIMITED,

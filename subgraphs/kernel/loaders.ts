@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 
 /**
  * A per-request loader of rows by key: all keys asked for in one tick become one `fetch` call
@@ -54,7 +54,7 @@ export function rowByColumn<R extends ObjectLiteral, K extends keyof R & string>
   column: K,
 ): DataLoader<R[K], R | null> {
   return keyedLoader<R[K], R>(
-    (keys) => manager.find(entity, { where: { [column]: In([...keys]) } as never }),
+    (keys) => manager.find(entity, { where: { [column]: In([...keys]) } as FindOptionsWhere<R> }),
     (row) => row[column],
   );
 }
@@ -66,7 +66,7 @@ export function rowsByColumn<R extends ObjectLiteral, K extends keyof R & string
   column: K,
 ): DataLoader<R[K], R[]> {
   return groupedLoader<R[K], R>(
-    (keys) => manager.find(entity, { where: { [column]: In([...keys]) } as never }),
+    (keys) => manager.find(entity, { where: { [column]: In([...keys]) } as FindOptionsWhere<R> }),
     (row) => row[column],
   );
 }

@@ -37,7 +37,9 @@ export interface OidcSettings {
   tokenType?: string | null;
 }
 
-/** The signature algorithms taken from a provider (asymmetric only: a shared secret would let anyone holding it sign). */
+/**
+ * The signature algorithms taken from a provider (asymmetric only: a shared secret would let anyone holding it sign).
+ */
 export const OIDC_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 const SIGN_IN_AGAIN = 'sign in again on the page (登录).';
@@ -100,7 +102,8 @@ export class OidcVerifier {
       keys = await this.keySet();
     } catch (error) {
       throw new GraphQLError(
-        `The identity provider ${this.settings.issuer} cannot be reached to check your sign-in (${(error as Error).message}); try again in a moment.`,
+        `The identity provider ${this.settings.issuer} cannot be reached to check your sign-in ` +
+          `(${(error as Error).message}); try again in a moment.`,
         {
           extensions: { code: ErrorCode.UNAVAILABLE, retryable: true, http: { status: 503 } },
         },
@@ -121,16 +124,20 @@ export class OidcVerifier {
       const { code, claim } = error as { code?: string; claim?: string };
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'typ')
         throw unauthenticated(
-          `The identity provider's token is not an access token (its type is not ${this.settings.tokenType ?? 'at+jwt'}): send the access token, not the ID token; or ${SIGN_IN_AGAIN}`,
+          `The identity provider's token is not an access token (its type is not ` +
+            `${this.settings.tokenType ?? 'at+jwt'}): send the access token, not the ID token; or ` +
+            `${SIGN_IN_AGAIN}`,
         );
       if (code === 'ERR_JOSE_ALG_NOT_ALLOWED')
         throw unauthenticated(
-          `The identity provider's token is signed with an algorithm this hub does not take (${OIDC_ALGORITHMS.join(', ')}): ${SIGN_IN_AGAIN}`,
+          `The identity provider's token is signed with an algorithm this hub does not take ` +
+            `(${OIDC_ALGORITHMS.join(', ')}): ${SIGN_IN_AGAIN}`,
         );
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated(`Your sign-in has expired: ${SIGN_IN_AGAIN}`);
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud')
         throw unauthenticated(
-          `The identity provider's token is not for this hub (its audience is not ${this.settings.audience}): ${SIGN_IN_AGAIN}`,
+          `The identity provider's token is not for this hub (its audience is not ${this.settings.audience}): ` +
+            `${SIGN_IN_AGAIN}`,
         );
       if (code === 'ERR_JWKS_NO_MATCHING_KEY')
         throw unauthenticated(
@@ -148,7 +155,9 @@ export class OidcVerifier {
     const max = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     if (payload.exp! - payload.iat! > max)
       throw unauthenticated(
-        `The identity provider's token lives ${formatDuration(payload.exp! - payload.iat!)}, longer than this hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ask the provider's operator for shorter access tokens.`,
+        `The identity provider's token lives ${formatDuration(payload.exp! - payload.iat!)}, longer than this ` +
+          `hub accepts (${formatDuration(max)}, JOINTCHECK_JWT_MAX_LIFETIME): ask the provider's operator for ` +
+          `shorter access tokens.`,
       );
     const role = String(payload[this.settings.roleClaim] ?? '');
     const deptValue = payload[this.settings.deptClaim];
@@ -160,7 +169,8 @@ export class OidcVerifier {
         : identityProblem(role, department);
     if (problem) {
       throw new GraphQLError(
-        `Your sign-in does not give you a role in this hub (${problem}; claims ${this.settings.roleClaim} and ${this.settings.deptClaim}): ask the identity platform's operator to grant you one.`,
+        `Your sign-in does not give you a role in this hub (${problem}; claims ${this.settings.roleClaim} and ` +
+          `${this.settings.deptClaim}): ask the identity platform's operator to grant you one.`,
         {
           extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
         },
@@ -168,7 +178,8 @@ export class OidcVerifier {
     }
     if (payload.sub!.length > MAX_SUBJECT_LENGTH)
       throw unauthenticated(
-        `The identity provider's subject is longer than ${MAX_SUBJECT_LENGTH} characters, which the hub records with what an official did: ask the provider's operator.`,
+        `The identity provider's subject is longer than ${MAX_SUBJECT_LENGTH} characters, which the hub ` +
+          `records with what an official did: ask the provider's operator.`,
       );
     return { identity: { subject: payload.sub!, role: role as Role, department }, expiresAt: payload.exp! };
   }

@@ -15,8 +15,14 @@ export function unresolvedOperationMessage(document: DocumentNode, operationName
   if (names.length === 0)
     return 'The document has no operation (only fragments): send a query, mutation or subscription.';
   if (operationName)
-    return `operationName '${operationName}' is not an operation of the document; it has ${names.join(', ')}: send one of those names, or leave operationName out when the document has one operation.`;
-  return `The document has ${names.length} operations (${names.join(', ')}): send operationName to say which one to run.`;
+    return (
+      `operationName '${operationName}' is not an operation of the document; it has ${names.join(', ')}: send ` +
+      `one of those names, or leave operationName out when the document has one operation.`
+    );
+  return (
+    `The document has ${names.length} operations (${names.join(', ')}): send operationName to say which one to ` +
+    `run.`
+  );
 }
 
 /**

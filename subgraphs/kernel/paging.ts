@@ -72,7 +72,10 @@ export function pageFields<T>(node: ClassType<T> | StringConstructor) {
 export const END_CURSOR_DEPRECATION = 'Use pageInfo.endCursor.';
 export const HAS_MORE_DEPRECATION = 'Use pageInfo.hasNextPage.';
 
-/** A page as it was before `pageInfo` (the rosters of the previous contract, the abnormal-operation list): its `endCursor` and `hasMore` too. */
+/**
+ * A page as it was before `pageInfo` (the rosters of the previous contract, the abnormal-operation list): its
+ * `endCursor` and `hasMore` too.
+ */
 export interface PageWithCursorFields<T> extends PageOf<T> {
   endCursor: string | null;
   hasMore: boolean;
@@ -120,7 +123,8 @@ export function pageType<T>(name: string, node: ClassType<T>, description: strin
 
 /** The field description's sentence stating the largest page, e.g. "first: 1 to 500 (default 100)". */
 export const firstDescription = (max: number, fallback: number, what = 'entries'): string =>
-  `How many ${what} a page holds: 1 to ${max.toLocaleString('en')} (the largest page), ${fallback.toLocaleString('en')} by default.`;
+  `How many ${what} a page holds: 1 to ${max.toLocaleString('en')} (the largest page), ` +
+  `${fallback.toLocaleString('en')} by default.`;
 
 export const AFTER_DESCRIPTION = "The previous page's `pageInfo.endCursor`; leave it out for the first page.";
 
@@ -137,7 +141,8 @@ export function readOffsetCursor(after: string | null | undefined, field = 'afte
   const match = OFFSET_CURSOR.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match)
     throw badInput(
-      `${field}: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor this field returned, or leave it out for the first page.`,
+      `${field}: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor this field ` +
+        `returned, or leave it out for the first page.`,
       { field },
     );
   return Number(match[1]);

@@ -86,7 +86,9 @@ export function maskUnexpectedErrors(logger: Logger) {
       logger.warn({ err: original, path: formatted.path }, 'database fault; the request was rolled back');
       return {
         message:
-          'A passing database fault (a dropped connection, or a lock conflict with another request at the same moment) interrupted this request: its transaction did not complete, so nothing of it was stored. Send it again.',
+          'A passing database fault (a dropped connection, or a lock conflict with another request at the ' +
+          'same moment) interrupted this request: its transaction did not complete, so nothing of it was ' +
+          'stored. Send it again.',
         path: formatted.path,
         extensions: { code: ErrorCode.UNAVAILABLE, retryable: true },
       };
@@ -94,7 +96,9 @@ export function maskUnexpectedErrors(logger: Logger) {
     const reference = randomUUID();
     logger.error({ err: original, reference, path: formatted.path }, 'unexpected error');
     return {
-      message: `Internal error (reference ${reference}); nothing was changed by the failed part. Try again or report the reference.`,
+      message:
+        `Internal error (reference ${reference}); nothing was changed by the failed part. Try again or report ` +
+        `the reference.`,
       path: formatted.path,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reference },
     };
@@ -143,7 +147,8 @@ export async function callerOf(
   const { identity, viaGateway } = await verifyRequest(verifier, `Bearer ${forwardedPublic}`);
   if (identity.role !== Role.PUBLIC || !viaGateway) {
     throw new GraphQLError(
-      `The ${FORWARDED_PUBLIC_HEADER} header carries the public only, as the gateway sends it; send a token in Authorization.`,
+      `The ${FORWARDED_PUBLIC_HEADER} header carries the public only, as the gateway sends it; send a token ` +
+        `in Authorization.`,
       { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } },
     );
   }

@@ -31,7 +31,8 @@ export function assertTargetKey(value: unknown, field: string, rule?: string): s
   if (problem) {
     const shown = typeof value === 'string' ? value.slice(0, 80) : String(value);
     throw badInput(
-      `${field} '${shown}' is not a target key: a USCC, or a department's own id of a project or product; it ${problem}.`,
+      `${field} '${shown}' is not a target key: a USCC, or a department's own id of a project or product; it ` +
+        `${problem}.`,
       { field, ...(rule ? { rule } : {}) },
     );
   }

@@ -6,6 +6,7 @@ import { badInput } from './errors';
  * the others are invisible in every view of the record, so a text holding them is not what a
  * reader sees. Free text of people (names, units, reasons, notes) never needs them.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Refuses a text holding a control character (see CONTROL_CHARACTER), naming the field and where. */
@@ -14,7 +15,9 @@ export function refuseControlCharacters(text: string, field: string): string {
   if (match) {
     const code = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw badInput(
-      `${field} holds the control character ${code} at character ${[...text.slice(0, match.index)].length + 1}; text may hold tabs and line breaks but no other control characters: remove it.`,
+      `${field} holds the control character ${code} at character ` +
+        `${[...text.slice(0, match.index)].length + 1}; text may hold tabs and line breaks but no other control ` +
+        `characters: remove it.`,
       { field },
     );
   }

@@ -1,3 +1,4 @@
+import type { ClassType } from '../kernel/class-type';
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver } from 'type-graphql';
 import type { DepartmentTypes } from '../kernel/department/types';
 import { badInput } from '../kernel/errors';
@@ -30,7 +31,7 @@ class MarketAbnormalListPage extends pageFieldsWithCursorFields(String) {
 }
 
 /** Entities on the abnormal-operation list, in USCC order (public data; draws read it for R13). */
-export function abnormalListResolver(types: DepartmentTypes): Function {
+export function abnormalListResolver(types: DepartmentTypes): ClassType {
   @Resolver(() => types.Query)
   class MarketAbnormalListResolver {
     @FieldResolver(() => MarketAbnormalListPage, {
@@ -49,7 +50,8 @@ export function abnormalListResolver(types: DepartmentTypes): Function {
       // The cursor is the last USCC of the previous page (as `endCursor` always was): old callers' cursors stay valid.
       if (after && !USCC_CURSOR.test(after))
         throw badInput(
-          `after: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor it returned, or leave it out for the first page.`,
+          `after: '${after.slice(0, 80)}' is not a cursor of this list; pass a pageInfo.endCursor it ` +
+            `returned, or leave it out for the first page.`,
           { field: 'after' },
         );
       const manager = ctx.dept.repo.manager;

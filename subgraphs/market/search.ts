@@ -29,7 +29,8 @@ function readSearchCursor(after: string | null | undefined): string | null {
   const match = /^u:([0-9A-Z]{18})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match)
     throw badInput(
-      `after: '${after.slice(0, 80)}' is not a cursor of this search; pass a pageInfo.endCursor marketSearchPage returned, or leave it out for the first page.`,
+      `after: '${after.slice(0, 80)}' is not a cursor of this search; pass a pageInfo.endCursor ` +
+        `marketSearchPage returned, or leave it out for the first page.`,
       { field: 'after' },
     );
   return match[1]!;
@@ -61,7 +62,8 @@ export class MarketSearchResolver {
   @Query(() => [MarketEntity], {
     deprecationReason: 'Use marketSearchPage.',
     description:
-      'Market entities whose name contains the words given (public registration data), for finding published results by name (R25).',
+      'Market entities whose name contains the words given (public registration data), for finding published ' +
+      'results by name (R25).',
   })
   async marketSearch(
     @Arg('name', () => String) name: string,
@@ -85,7 +87,10 @@ export class MarketSearchResolver {
 
   @Query(() => MarketEntityPage, {
     description:
-      'Market entities on the register (public registration data), in USCC order, paged: those whose name contains the words given, in a region (a code or its prefix) and of an industry (a GB/T 4754 code or its prefix). Give at least one of name, regionPrefix and industryCode. For finding published results by name (R25), and for officials reading the register of a region or industry.',
+      'Market entities on the register (public registration data), in USCC order, paged: those whose name ' +
+      'contains the words given, in a region (a code or its prefix) and of an industry (a GB/T 4754 code or ' +
+      'its prefix). Give at least one of name, regionPrefix and industryCode. For finding published results ' +
+      'by name (R25), and for officials reading the register of a region or industry.',
   })
   async marketSearchPage(
     @Arg('name', () => String, { nullable: true, description: 'Words the name contains (at most 100 characters).' })
@@ -98,7 +103,8 @@ export class MarketSearchResolver {
     @Arg('industryCode', () => String, {
       nullable: true,
       description:
-        'A GB/T 4754 industry code or its prefix: a section letter A-T, optionally with up to 4 digits (H, H62, H6210).',
+        'A GB/T 4754 industry code or its prefix: a section letter A-T, optionally with up to 4 digits (H, ' +
+        'H62, H6210).',
     })
     industryCode: string | null,
     @Arg('first', () => Int, { defaultValue: 20, description: firstDescription(MARKET_SEARCH_MAX, 20, 'entities') })
@@ -109,7 +115,8 @@ export class MarketSearchResolver {
     // An argument left out arrives as undefined, one sent as null as null: both are "not given".
     if (name == null && regionPrefix == null && industryCode == null) {
       throw badInput(
-        'marketSearchPage needs a name, a regionPrefix or an industryCode (or several): give part of a name, a region such as 310104, or an industry such as H62.',
+        'marketSearchPage needs a name, a regionPrefix or an industryCode (or several): give part of a name, ' +
+          'a region such as 310104, or an industry such as H62.',
         { field: 'name' },
       );
     }
@@ -117,13 +124,15 @@ export class MarketSearchResolver {
     const region = regionPrefix?.trim() ?? null;
     if (region !== null && !REGION_PREFIX.test(region))
       throw badInput(
-        `regionPrefix: '${region.slice(0, 20)}' is not a region code or prefix: give 2 to 6 digits of a GB/T 2260 code (31 is Shanghai, 3101 its districts, 310104 徐汇区).`,
+        `regionPrefix: '${region.slice(0, 20)}' is not a region code or prefix: give 2 to 6 digits of a GB/T ` +
+          `2260 code (31 is Shanghai, 3101 its districts, 310104 徐汇区).`,
         { field: 'regionPrefix' },
       );
     const industry = industryCode?.trim().toUpperCase() ?? null;
     if (industry !== null && !INDUSTRY_CODE.test(industry))
       throw badInput(
-        `industryCode: '${industryCode!.slice(0, 20)}' is not a GB/T 4754 industry code: give a section letter A-T, optionally with up to 4 digits (H, H62, H6210).`,
+        `industryCode: '${industryCode!.slice(0, 20)}' is not a GB/T 4754 industry code: give a section ` +
+          `letter A-T, optionally with up to 4 digits (H, H62, H6210).`,
         { field: 'industryCode' },
       );
     const size = pageSize(first, MARKET_SEARCH_MAX);

@@ -54,7 +54,7 @@ export async function fetchSubgraphSdl(url: string, timeoutMs = 10_000, authoriz
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new Error(`${url} could not be reached (${cause})`);
+    throw new Error(`${url} could not be reached (${cause})`, { cause: error });
   }
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
   let body: { data?: { _service?: { sdl?: string } }; errors?: Array<{ message: string }> };
@@ -66,7 +66,8 @@ export async function fetchSubgraphSdl(url: string, timeoutMs = 10_000, authoriz
   const sdl = body.data?._service?.sdl;
   if (!sdl)
     throw new Error(
-      `${url} returned no SDL for { _service { sdl } }: ${body.errors?.map((e) => e.message).join('; ') ?? 'empty answer'} (is it a Federation 2 subgraph?)`,
+      `${url} returned no SDL for { _service { sdl } }: ` +
+        `${body.errors?.map((e) => e.message).join('; ') ?? 'empty answer'} (is it a Federation 2 subgraph?)`,
     );
   return sdl;
 }

@@ -109,7 +109,8 @@ export function checkContract(subgraph: string, code: string, sdl: string, templ
   }
   if (!resolvesMarketEntity(document)) {
     problem(
-      `MarketEntity must be an entity it resolves: type MarketEntity @key(fields: "uscc") { uscc: String! ${code}: ${own}View }, with a batched __resolveReference.`,
+      `MarketEntity must be an entity it resolves: type MarketEntity @key(fields: "uscc") { uscc: String! ` +
+        `${code}: ${own}View }, with a batched __resolveReference.`,
       'MarketEntity',
     );
   }
@@ -165,7 +166,12 @@ function compareFields(
     const extra = have.filter((v) => !want.includes(v));
     if (missing.length || extra.length) {
       problem(
-        `enum ${name} differs from the contract (${[missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ')}); copy it exactly from schema/contract.graphql.`,
+        `enum ${name} differs from the contract ` +
+          (`(${[missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `extra ${extra.join(', ')}` : ''].filter(Boolean).join('; ')}); ` +
+            `` +
+            `` +
+            ``) +
+          `copy it exactly from schema/contract.graphql.`,
         name,
       );
     }
@@ -210,7 +216,8 @@ function compareFields(
       }
       if (!outputFits(f.type, a.type, !exact))
         problem(
-          `${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)} (the same type, or that type made non-null).`,
+          `${name}.${f.name} has type ${String(a.type)}; the contract says ${String(f.type)} (the same type, ` +
+            `or that type made non-null).`,
           name,
           f.name,
         );
@@ -236,7 +243,8 @@ function compareFields(
           extra.defaultValue === undefined
         ) {
           problem(
-            `${name}.${f.name} requires an argument ${extra.name} the contract does not have; the hub would not send it (make it optional).`,
+            `${name}.${f.name} requires an argument ${extra.name} the contract does not have; the hub would ` +
+              `not send it (make it optional).`,
             name,
             f.name,
           );
@@ -247,7 +255,8 @@ function compareFields(
       for (const a of Object.values(have))
         if (!want[a.name])
           problem(
-            `${name} has a field ${a.name} the contract does not have; shared definitions must be copied exactly (add fields to your own types).`,
+            `${name} has a field ${a.name} the contract does not have; shared definitions must be copied ` +
+              `exactly (add fields to your own types).`,
             name,
             a.name,
           );
@@ -392,7 +401,8 @@ export function checkBoundaries(
         const used = takeover(d);
         if (used)
           problem(
-            `@${used} on ${name}.${f.name.value} is not allowed for any subgraph: it takes over what another subgraph serves.`,
+            `@${used} on ${name}.${f.name.value} is not allowed for any subgraph: it takes over what another ` +
+              `subgraph serves.`,
             name,
             f.name.value,
           );
@@ -404,7 +414,8 @@ export function checkBoundaries(
         for (const f of fields)
           if (!f.name.value.startsWith(code) && !f.name.value.startsWith('_'))
             problem(
-              `${name}.${f.name.value}: a department's root fields are named with its code (${code}, ${code}RecordResults, ${code}...).`,
+              `${name}.${f.name.value}: a department's root fields are named with its code (${code}, ` +
+                `${code}RecordResults, ${code}...).`,
               name,
               f.name.value,
             );
@@ -417,7 +428,8 @@ export function checkBoundaries(
               ? `fields named with its name (MarketEntity.${namespace}...)`
               : `its own view (MarketEntity.${code})`;
           problem(
-            `MarketEntity.${f.name.value}: ${who} adds only ${own} to the shared entity; the register's fields are market's.`,
+            `MarketEntity.${f.name.value}: ${who} adds only ${own} to the shared entity; the register's ` +
+              `fields are market's.`,
             name,
             f.name.value,
           );
@@ -436,14 +448,16 @@ export function checkBoundaries(
         for (const f of fields)
           if (!keyFields.has(f.name.value) && !f.name.value.startsWith(namespace))
             problem(
-              `${name}.${f.name.value}: ${name} is an entity of subgraph ${definedByOthers.get(name)}; a hub service adds to it only fields named with its name (${name}.${namespace}...).`,
+              `${name}.${f.name.value}: ${name} is an entity of subgraph ${definedByOthers.get(name)}; a hub ` +
+                `service adds to it only fields named with its name (${name}.${namespace}...).`,
               name,
               f.name.value,
             );
         continue;
       }
       problem(
-        `type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ${pascal(namespace)} (e.g. ${pascal(namespace)}${name}).`,
+        `type ${name} is already defined by subgraph ${definedByOthers.get(name)}; name your own types with ` +
+          `${pascal(namespace)} (e.g. ${pascal(namespace)}${name}).`,
         name,
       );
     }

@@ -31,7 +31,10 @@ export function buildRegistrySchema(): Promise<GraphQLSchema> {
 export interface RunningRegistry extends ServiceWithDatabase {
   service: RegistryService;
   health: HealthMonitor;
-  /** The departments of the current version, as the joint service reads them (refreshed on every change and health round). */
+  /**
+   * The departments of the current version, as the joint service reads them (refreshed on every change and health
+   * round).
+   */
   departments(): Array<{ code: string; name: string; url: string; departmentName: string | null }>;
   /** Registers the hub's own subgraphs as one version (skipped when already current). */
   bootstrap(subgraphs: readonly RegistrationInput[]): Promise<void>;
@@ -54,7 +57,9 @@ export async function startRegistry(
   // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
   if (config.production && !config.registryAllowedHosts?.length) {
     throw new Error(
-      "Invalid configuration: in production (JOINTCHECK_MODE=production) the registry needs JOINTCHECK_REGISTRY_ALLOWED_HOSTS, the hosts subgraphs may be registered at (comma-separated; .gov.cn matches every host under it), the hub's own services included.",
+      'Invalid configuration: in production (JOINTCHECK_MODE=production) the registry needs ' +
+        'JOINTCHECK_REGISTRY_ALLOWED_HOSTS, the hosts subgraphs may be registered at (comma-separated; .gov.cn ' +
+        "matches every host under it), the hub's own services included.",
     );
   }
   const database = await openServiceDatabase(config.db, REGISTRY_SERVICE, {

@@ -160,7 +160,9 @@ export function checkOperations(
       kind: ProblemKind.OPERATION,
       operation: operation.name,
       subgraph,
-      message: `stored operation ${operation.name} (operations/${operation.file}${where}) would break: ${reasons.join('; ')}.`,
+      message:
+        `stored operation ${operation.name} (operations/${operation.file}${where}) would break: ` +
+        `${reasons.join('; ')}.`,
     });
   };
   for (const operation of operations) {

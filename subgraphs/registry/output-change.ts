@@ -35,7 +35,10 @@ export function outputChange(before: GraphQLOutputType, after: GraphQLOutputType
 /** A note on a change that stored operations survive; null when it is the same or a break. */
 export function outputChangeNote(change: OutputChange): string | null {
   if (change === 'nullable')
-    return 'now nullable: operations still run; a null appears only where the old schema propagated the same error further up';
+    return (
+      'now nullable: operations still run; a null appears only where the old schema propagated the same error ' +
+      'further up'
+    );
   if (change === 'enum') return 'a String now an enum: the same values, serialized as the same strings';
   return null;
 }

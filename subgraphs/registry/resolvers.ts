@@ -12,7 +12,9 @@ export interface RegistryContext extends RequestContext {
   registry: { service: RegistryService; health: HealthMonitor };
 }
 
-/** Reading the registry (versions, URLs, health) is for signed-in hub and department staff and services, not the public. */
+/**
+ * Reading the registry (versions, URLs, health) is for signed-in hub and department staff and services, not the public.
+ */
 function assertReader(identity: Identity): void {
   if (identity.role === Role.PUBLIC)
     throw unauthenticated('The registry is for signed-in staff and services; sign in (npm run token).');
@@ -29,7 +31,8 @@ function readVersionCursor(after: string | null | undefined): number | null {
   const match = /^v:(\d{1,9})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match)
     throw badInput(
-      `after: '${after.slice(0, 80)}' is not a cursor of registryVersionPage; pass a pageInfo.endCursor it returned, or leave it out for the first page.`,
+      `after: '${after.slice(0, 80)}' is not a cursor of registryVersionPage; pass a pageInfo.endCursor it ` +
+        `returned, or leave it out for the first page.`,
       { field: 'after' },
     );
   return Number(match[1]);
@@ -42,7 +45,8 @@ const BOUNDED_BY_SUBGRAPHS =
 registerEnumType(HealthStatus, {
   name: 'SubgraphHealthStatus',
   description:
-    "UP; DEGRADED when it answers but a system it depends on (a connector's existing system) does not; DOWN; or UNKNOWN before the first check.",
+    "UP; DEGRADED when it answers but a system it depends on (a connector's existing system) does not; DOWN; " +
+    'or UNKNOWN before the first check.',
 });
 
 @InputType('SubgraphRegistrationInput', {
@@ -177,7 +181,8 @@ class SchemaDiffType {
   changedFields!: string[];
   @Field(() => [String], {
     description:
-      'Changed fields that stored operations survive (a field now nullable, a String now an enum of the same values): Type.field: Old -> New: why.',
+      'Changed fields that stored operations survive (a field now nullable, a String now an enum of the same ' +
+      'values): Type.field: Old -> New: why.',
   })
   notes!: string[];
 }
@@ -226,7 +231,11 @@ class SubgraphHealthType {
 export class RegistryResolver {
   @Query(() => [PublicDepartmentType], {
     description:
-      'The departments of the current supergraph version, by code (bounded by the number of subgraphs, so not paged): public, without a token, because the public page must know which departments to ask for published results (R25) and their codes and names are published anyway. Only the code and name: the rest of the registry (URLs, versions, health) stays with signed-in staff, as it holds internal addresses (R30).',
+      'The departments of the current supergraph version, by code (bounded by the number of subgraphs, so ' +
+      'not paged): public, without a token, because the public page must know which departments to ask for ' +
+      'published results (R25) and their codes and names are published anyway. Only the code and name: the ' +
+      'rest of the registry (URLs, versions, health) stays with signed-in staff, as it holds internal ' +
+      'addresses (R30).',
   })
   async registryDepartments(@Ctx() ctx: RegistryContext): Promise<PublicDepartmentType[]> {
     const departments = (await ctx.registry.service.subgraphs()).filter((s) => s.code !== null).map(toPublicDepartment);
@@ -325,7 +334,9 @@ export class RegistryResolver {
 
   @Mutation(() => RegistryChangeType, {
     description:
-      "Registers or updates a subgraph (department admins: their own department's; hub admins: any). Refused with every problem (BAD_USER_INPUT, extensions.problems) and nothing changed, or a new supergraph version the gateways switch to.",
+      "Registers or updates a subgraph (department admins: their own department's; hub admins: any). Refused " +
+      'with every problem (BAD_USER_INPUT, extensions.problems) and nothing changed, or a new supergraph ' +
+      'version the gateways switch to.',
   })
   async registryRegisterSubgraph(
     @Arg('input', () => SubgraphRegistrationInput) input: SubgraphRegistrationInput,

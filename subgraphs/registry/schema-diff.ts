@@ -38,7 +38,10 @@ function members(type: GraphQLNamedType): Map<string, string> {
   return new Map();
 }
 
-/** Why a changed field with the same arguments is no break for stored operations; null when it is one (or not an output field). */
+/**
+ * Why a changed field with the same arguments is no break for stored operations; null when it is one (or not an output
+ * field).
+ */
 function outputNote(before: GraphQLNamedType, after: GraphQLNamedType, name: string): string | null {
   if (!(isObjectType(before) || isInterfaceType(before)) || !(isObjectType(after) || isInterfaceType(after)))
     return null;

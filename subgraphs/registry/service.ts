@@ -55,7 +55,10 @@ export interface RegistryDeps {
   operations: readonly StoredOperation[];
   /** Reads a subgraph's SDL (`_service { sdl }`); injectable for tests. */
   fetchSdl?: (url: string) => Promise<string>;
-  /** Hosts subgraphs may be registered at (`.suffix` matches below it); null: any. Hub admins are held to it in production only. */
+  /**
+   * Hosts subgraphs may be registered at (`.suffix` matches below it); null: any. Hub admins are held to it in
+   * production only.
+   */
   allowedHosts?: readonly string[] | null;
   /** Production: the allowed hosts bind hub admins too (H2). */
   production?: boolean;
@@ -281,7 +284,8 @@ export class RegistryService {
       url = new URL(input.url);
     } catch {
       throw badInput(
-        `The URL '${input.url}' is not a URL; give the subgraph's GraphQL endpoint, e.g. http://customs.example.gov.cn:4000/graphql.`,
+        `The URL '${input.url}' is not a URL; give the subgraph's GraphQL endpoint, e.g. ` +
+          `http://customs.example.gov.cn:4000/graphql.`,
         { field: 'url' },
       );
     }
@@ -291,9 +295,11 @@ export class RegistryService {
     const host = url.hostname.toLowerCase();
     const boundByList = actor.role !== Role.HUB_ADMIN || this.deps.production === true;
     if (allowed && boundByList && !allowed.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h))) {
-      // H2: the gateway sends callers' requests to registered URLs: only hosts the operator trusts (in production, for hub admins too).
+      // H2: the gateway sends callers' requests to registered URLs: only hosts the operator trusts (in production, for
+      // hub admins too).
       throw forbidden(
-        `The host ${host} is not one the hub accepts subgraphs at (${allowed.join(', ')}, JOINTCHECK_REGISTRY_ALLOWED_HOSTS); ask the hub's operator to add it.`,
+        `The host ${host} is not one the hub accepts subgraphs at (${allowed.join(', ')}, ` +
+          `JOINTCHECK_REGISTRY_ALLOWED_HOSTS); ask the hub's operator to add it.`,
         { field: 'url' },
       );
     }
@@ -328,7 +334,8 @@ export class RegistryService {
     // another department's service accepts.
     if (code !== null && input.name !== code) {
       throw badInput(
-        `A department's subgraph is named by its code: register ${code}'s subgraph as '${code}', not '${input.name}' (tokens are made for that name).`,
+        `A department's subgraph is named by its code: register ${code}'s subgraph as '${code}', not ` +
+          `'${input.name}' (tokens are made for that name).`,
         { field: 'name' },
       );
     }
@@ -366,7 +373,8 @@ export class RegistryService {
     const existing = current.find((e) => e.name === entry.name);
     if (existing && existing.code !== entry.code && actor.role !== Role.HUB_ADMIN) {
       throw forbidden(
-        `The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; you may not change it.`,
+        `The subgraph ${entry.name} belongs to ${existing.code ? `department ${existing.code}` : 'the hub'}; ` +
+          `you may not change it.`,
         { field: 'name' },
       );
     }
@@ -378,7 +386,9 @@ export class RegistryService {
       actor.role !== Role.HUB_ADMIN
     ) {
       throw forbidden(
-        `The subgraph ${entry.name} is registered at ${existing.url}; moving it to ${entry.url} is a change a hub admin approves: ask one to register it at the new address (npm run register with a hub admin's token). Nothing was changed.`,
+        `The subgraph ${entry.name} is registered at ${existing.url}; moving it to ${entry.url} is a change a ` +
+          `hub admin approves: ask one to register it at the new address (npm run register with a hub admin's ` +
+          `token). Nothing was changed.`,
         { field: 'url' },
       );
     }
@@ -386,7 +396,8 @@ export class RegistryService {
       entry.code === null ? undefined : current.find((e) => e.code === entry.code && e.name !== entry.name);
     if (sameCode)
       throw badInput(
-        `Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a department has one subgraph).`,
+        `Department ${entry.code} is already served by the subgraph ${sameCode.name}; update that one (a ` +
+          `department has one subgraph).`,
         { field: 'code' },
       );
   }
@@ -447,7 +458,8 @@ export class RegistryService {
         })),
       );
     }
-    // Every subgraph that is new or changed keeps to its own (R30, H2: hub services too); a department also to the contract.
+    // Every subgraph that is new or changed keeps to its own (R30, H2: hub services too); a department also to the
+    // contract.
     const template = await this.deps.contractTemplate();
     for (const entry of next) {
       if (current.some((c) => c.name === entry.name && c.sdlHash === entry.sdlHash && c.code === entry.code)) continue;
@@ -525,7 +537,9 @@ export class RegistryService {
             kind: ProblemKind.DEPENDENCY,
             subgraph: user.name,
             type: entity,
-            message: `subgraph ${user.name} refers to ${entity}, which only ${removed} resolves; remove or change ${user.name} first.`,
+            message:
+              `subgraph ${user.name} refers to ${entity}, which only ${removed} resolves; remove or change ` +
+              `${user.name} first.`,
           });
         }
       }
@@ -661,7 +675,8 @@ export function refusal(problems: readonly Problem[]): HubError {
     ErrorCode.BAD_USER_INPUT,
     `The registry refused the change; nothing was changed. ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines}${
       operations.length
-        ? `\nIt would break stored operations (${operations.join(', ')})${problems.every((p) => p.kind === ProblemKind.OPERATION) ? '; a hub admin may force it' : ''}.`
+        ? `\nIt would break stored operations ` +
+          `(${operations.join(', ')})${problems.every((p) => p.kind === ProblemKind.OPERATION) ? '; a hub admin may force it' : ''}.`
         : ''
     }`,
     { problems, ...(operations.length ? { breaksOperations: operations } : {}) },
@@ -674,7 +689,10 @@ function subgraphNamed(message: string, entries: readonly SubgraphEntry[]): stri
   return null;
 }
 
-/** The entity types a subgraph SDL declares with `@key`, and whether it resolves them (a key not marked `resolvable: false`). */
+/**
+ * The entity types a subgraph SDL declares with `@key`, and whether it resolves them (a key not marked `resolvable:
+ * false`).
+ */
 function entityKeys(sdl: string): Array<{ type: string; resolvable: boolean }> {
   const out: Array<{ type: string; resolvable: boolean }> = [];
   for (const definition of parse(sdl).definitions) {

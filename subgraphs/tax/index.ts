@@ -1,3 +1,4 @@
+import type { ClassType } from '../kernel/class-type';
 import type DataLoader from 'dataloader';
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
@@ -38,7 +39,7 @@ interface TaxOwn {
   ratingByUscc: DataLoader<string, TaxRatingRow | null>;
 }
 
-function taxResolvers(types: DepartmentTypes): Function[] {
+function taxResolvers(types: DepartmentTypes): ClassType[] {
   @Resolver(() => types.View)
   class TaxViewResolver {
     @FieldResolver(() => TaxCreditRatingRecord, {

@@ -12,7 +12,8 @@ describeWithHub('R30: refusals say nothing about what exists', (hub) => {
   const cases: Array<[string, string, Role, string | null]> = [
     [
       'jointSubmitVisitResults',
-      `mutation { jointSubmitVisitResults(input: { taskId: "${NO_SUCH}", targetKey: "X1", inspectedOn: "2026-03-04", results: [] }) { id } }`,
+      `mutation { jointSubmitVisitResults(input: { taskId: "${NO_SUCH}", targetKey: "X1", inspectedOn: ` +
+        `"2026-03-04", results: [] }) { id } }`,
       Role.COORDINATOR,
       'market',
     ],
@@ -36,13 +37,15 @@ describeWithHub('R30: refusals say nothing about what exists', (hub) => {
     ],
     [
       'jointReplaceInspector',
-      `mutation { jointReplaceInspector(input: { taskId: "${NO_SUCH}", targetKey: "X1", department: "tax", personId: "p", reason: HEALTH, replacementId: "q", note: "n" }) { personId } }`,
+      `mutation { jointReplaceInspector(input: { taskId: "${NO_SUCH}", targetKey: "X1", department: "tax", ` +
+        `personId: "p", reason: HEALTH, replacementId: "q", note: "n" }) { personId } }`,
       Role.COORDINATOR,
       'tax',
     ],
     [
       'jointFillVacantSeat',
-      `mutation { jointFillVacantSeat(input: { taskId: "${NO_SUCH}", targetKey: "X1", department: "tax", inspectorId: "q", note: "n" }) { personId } }`,
+      `mutation { jointFillVacantSeat(input: { taskId: "${NO_SUCH}", targetKey: "X1", department: "tax", ` +
+        `inspectorId: "q", note: "n" }) { personId } }`,
       Role.DEPT_ADMIN,
       'tax',
     ],

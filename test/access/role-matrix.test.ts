@@ -101,115 +101,136 @@ describeWithHub(
       await buildFixtures(hub());
     }, 120_000);
 
-    it('R30: every Mutation and Query field of the gateway, and every field of Task and MarketEntity, has an entry in the matrix', async () => {
-      const admin = await as(Role.HUB_ADMIN);
-      const fieldsOf = async (type: string) =>
-        (
-          await must<{ __type: { fields: IntrospectedField[] } | null }>(
-            `{ __type(name: "${type}") { fields(includeDeprecated: true) { name type { kind name ofType { kind name } } } } }`,
-            admin,
-          )
-        ).__type!.fields;
-      const query = await fieldsOf('Query');
-      // A department's namespace (Query.tax: TaxQuery!) is a surface of its own: its fields are in the matrix too.
-      const namespaces = query
-        .map((q) => (q.type.kind === 'NON_NULL' ? q.type.ofType! : q.type))
-        .filter((t) => t.kind === 'OBJECT' && /^[A-Z][a-z0-9]*Query$/.test(t.name ?? ''))
-        .map((t) => t.name!);
-      expect(namespaces.sort()).toEqual(DEPARTMENT_CODES.map((c) => `${capitalised(c)}Query`).sort());
-      const surfaces = ['Query', 'Mutation', ...namespaces, 'Task', 'MarketEntity'];
-      const served: string[] = [];
-      for (const type of surfaces) for (const field of await fieldsOf(type)) served.push(`${type}.${field.name}`);
-      const covered = MATRIX.flatMap((e) => e.fields);
-      const twice = covered.filter((c, i) => covered.indexOf(c) !== i);
-      expect({
-        withoutEntry: served.filter((c) => !covered.includes(c)),
-        notServed: covered.filter((c) => !served.includes(c)),
-        twice,
-      }).toEqual({ withoutEntry: [], notServed: [], twice: [] });
-      for (const e of MATRIX)
-        expect([e.fields[0], Boolean(e.public) !== Boolean(e.allow)]).toEqual([e.fields[0], true]);
-    });
+    it(
+      'R30: every Mutation and Query field of the gateway, and every field of Task and MarketEntity, has an ' +
+        'entry in the matrix',
+      async () => {
+        const admin = await as(Role.HUB_ADMIN);
+        const fieldsOf = async (type: string) =>
+          (
+            await must<{ __type: { fields: IntrospectedField[] } | null }>(
+              `{ __type(name: "${type}") { fields(includeDeprecated: true) { name type { kind name ofType { ` +
+                `kind name } } } } }`,
+              admin,
+            )
+          ).__type!.fields;
+        const query = await fieldsOf('Query');
+        // A department's namespace (Query.tax: TaxQuery!) is a surface of its own: its fields are in the matrix too.
+        const namespaces = query
+          .map((q) => (q.type.kind === 'NON_NULL' ? q.type.ofType! : q.type))
+          .filter((t) => t.kind === 'OBJECT' && /^[A-Z][a-z0-9]*Query$/.test(t.name ?? ''))
+          .map((t) => t.name!);
+        expect(namespaces.sort()).toEqual(DEPARTMENT_CODES.map((c) => `${capitalised(c)}Query`).sort());
+        const surfaces = ['Query', 'Mutation', ...namespaces, 'Task', 'MarketEntity'];
+        const served: string[] = [];
+        for (const type of surfaces) for (const field of await fieldsOf(type)) served.push(`${type}.${field.name}`);
+        const covered = MATRIX.flatMap((e) => e.fields);
+        const twice = covered.filter((c, i) => covered.indexOf(c) !== i);
+        expect({
+          withoutEntry: served.filter((c) => !covered.includes(c)),
+          notServed: covered.filter((c) => !served.includes(c)),
+          twice,
+        }).toEqual({ withoutEntry: [], notServed: [], twice: [] });
+        for (const e of MATRIX)
+          expect([e.fields[0], Boolean(e.public) !== Boolean(e.allow)]).toEqual([e.fields[0], true]);
+      },
+    );
 
-    it('R30: every refused (field, caller) combination is FORBIDDEN or UNAUTHENTICATED, and no refused call writes a row in any service database', async () => {
-      const refused = MATRIX.flatMap(callsOf).filter((c) => !c.allowed);
-      const before = await databaseStates(hub());
-      const problems: string[] = [];
-      await inChunks(refused, 16, async (call) => {
-        const r = await send(call);
-        const expected = refusalExpected(call);
-        const codes = codesOf(r);
-        if (codes.length === 0) problems.push(`${describeCall(call)}: answered, expected ${expected}`);
-        else if (codes.some((code) => code !== expected))
-          problems.push(`${describeCall(call)}: expected ${expected}, got ${firstError(r)}`);
-      });
-      expect(problems).toEqual([]);
-      expect(await databaseStates(hub())).toEqual(before);
-      // Not public means somebody with a valid token, or the public, is refused.
-      for (const e of MATRIX.filter((x) => !x.public))
-        expect([
-          e.fields[0],
-          refused.some((c) => c.entry === e && (c.caller.credential === 'token' || c.caller.credential === 'none')),
-        ]).toEqual([e.fields[0], true]);
-    });
+    it(
+      'R30: every refused (field, caller) combination is FORBIDDEN or UNAUTHENTICATED, and no refused call ' +
+        'writes a row in any service database',
+      async () => {
+        const refused = MATRIX.flatMap(callsOf).filter((c) => !c.allowed);
+        const before = await databaseStates(hub());
+        const problems: string[] = [];
+        await inChunks(refused, 16, async (call) => {
+          const r = await send(call);
+          const expected = refusalExpected(call);
+          const codes = codesOf(r);
+          if (codes.length === 0) problems.push(`${describeCall(call)}: answered, expected ${expected}`);
+          else if (codes.some((code) => code !== expected))
+            problems.push(`${describeCall(call)}: expected ${expected}, got ${firstError(r)}`);
+        });
+        expect(problems).toEqual([]);
+        expect(await databaseStates(hub())).toEqual(before);
+        // Not public means somebody with a valid token, or the public, is refused.
+        for (const e of MATRIX.filter((x) => !x.public))
+          expect([
+            e.fields[0],
+            refused.some((c) => c.entry === e && (c.caller.credential === 'token' || c.caller.credential === 'none')),
+          ]).toEqual([e.fields[0], true]);
+      },
+    );
 
-    it('R30: an expired or forged token is refused by every subgraph called directly, even for public data; without a token a subgraph serves only public data', async () => {
-      const h = hub();
-      const urls = [...h.departments.map((d) => d.url), h.joint.url, h.registry.url];
-      const identity = { subject: 'test-hub_admin', role: Role.HUB_ADMIN, department: null };
-      const expired = await h.issuer.issue(identity, '-1h');
-      const forged = await forger.issue(identity);
-      for (const url of urls) {
-        for (const token of [expired, forged]) {
-          const r = await h.query('{ __typename }', { url, token });
-          expect([url, codesOf(r)]).toEqual([url, ['UNAUTHENTICATED']]);
+    it(
+      'R30: an expired or forged token is refused by every subgraph called directly, even for public data; ' +
+        'without a token a subgraph serves only public data',
+      async () => {
+        const h = hub();
+        const urls = [...h.departments.map((d) => d.url), h.joint.url, h.registry.url];
+        const identity = { subject: 'test-hub_admin', role: Role.HUB_ADMIN, department: null };
+        const expired = await h.issuer.issue(identity, '-1h');
+        const forged = await forger.issue(identity);
+        for (const url of urls) {
+          for (const token of [expired, forged]) {
+            const r = await h.query('{ __typename }', { url, token });
+            expect([url, codesOf(r)]).toEqual([url, ['UNAUTHENTICATED']]);
+          }
+          expect([url, (await h.query('{ __typename }', { url })).errors]).toEqual([url, undefined]);
         }
-        expect([url, (await h.query('{ __typename }', { url })).errors]).toEqual([url, undefined]);
-      }
-      const taxUrl = h.departments[DEPARTMENT_CODES.indexOf('tax')]!.url;
-      expect(codesOf(await h.query('{ tax { inspectors(first: 1) { nodes { id } } } }', { url: taxUrl }))).toEqual([
-        'UNAUTHENTICATED',
-      ]);
-      expect(codesOf(await h.query('{ jointAuditTrail(first: 1) { seq } }', { url: h.joint.url }))).toEqual([
-        'UNAUTHENTICATED',
-      ]);
-    });
+        const taxUrl = h.departments[DEPARTMENT_CODES.indexOf('tax')]!.url;
+        expect(codesOf(await h.query('{ tax { inspectors(first: 1) { nodes { id } } } }', { url: taxUrl }))).toEqual([
+          'UNAUTHENTICATED',
+        ]);
+        expect(codesOf(await h.query('{ jointAuditTrail(first: 1) { seq } }', { url: h.joint.url }))).toEqual([
+          'UNAUTHENTICATED',
+        ]);
+      },
+    );
 
-    it('R30: plan drafts are shown to the participating departments and hub roles only (others see nothing, without an error)', async () => {
-      const read = async (token?: string) =>
-        (
-          await hub().query<{ jointPlan: { id: string } | null }>(`{ jointPlan(id: "${f.draftToRevise}") { id } }`, {
-            token,
-          })
-        ).data?.jointPlan ?? null;
-      expect(await read()).toBeNull();
-      expect(await read(await as(Role.COORDINATOR, 'environment'))).toBeNull();
-      expect(await read(await as(Role.INSPECTOR, 'tax'))).not.toBeNull();
-      expect(await read(await as(Role.AUDITOR))).not.toBeNull();
-    });
+    it(
+      'R30: plan drafts are shown to the participating departments and hub roles only (others see nothing, ' +
+        'without an error)',
+      async () => {
+        const read = async (token?: string) =>
+          (
+            await hub().query<{ jointPlan: { id: string } | null }>(`{ jointPlan(id: "${f.draftToRevise}") { id } }`, {
+              token,
+            })
+          ).data?.jointPlan ?? null;
+        expect(await read()).toBeNull();
+        expect(await read(await as(Role.COORDINATOR, 'environment'))).toBeNull();
+        expect(await read(await as(Role.INSPECTOR, 'tax'))).not.toBeNull();
+        expect(await read(await as(Role.AUDITOR))).not.toBeNull();
+      },
+    );
 
-    it('R30: every allowed (field, caller) combination gets through, and succeeds where the entry says so', async () => {
-      const problems: string[] = [];
-      const check = (call: Call, r: GraphQLResponse<unknown>, mustSucceed: boolean) => {
-        const codes = codesOf(r);
-        if (codes.includes('FORBIDDEN') || codes.includes('UNAUTHENTICATED'))
-          problems.push(`${describeCall(call)}: refused, ${firstError(r)}`);
-        else if (mustSucceed && r.errors) problems.push(`${describeCall(call)}: should succeed, ${firstError(r)}`);
-      };
-      const runEntry = async (entry: Entry) => {
-        const allowed = callsOf(entry).filter((c) => c.allowed);
-        // Only a change made elsewhere (a connector department's roster) is refused to everybody.
-        expect([entry.fields[0], allowed.length > 0 || entry.allow === nobody]).toEqual([entry.fields[0], true]);
-        for (const [i, call] of allowed.entries()) check(call, await send(call), entry.outcome !== 'first' || i === 0);
-      };
-      await inChunks(
-        MATRIX.filter((e) => !e.last),
-        8,
-        runEntry,
-      );
-      for (const entry of MATRIX.filter((e) => e.last)) await runEntry(entry);
-      expect(problems).toEqual([]);
-    });
+    it(
+      'R30: every allowed (field, caller) combination gets ' + 'through, and succeeds where the entry says so',
+      async () => {
+        const problems: string[] = [];
+        const check = (call: Call, r: GraphQLResponse<unknown>, mustSucceed: boolean) => {
+          const codes = codesOf(r);
+          if (codes.includes('FORBIDDEN') || codes.includes('UNAUTHENTICATED'))
+            problems.push(`${describeCall(call)}: refused, ${firstError(r)}`);
+          else if (mustSucceed && r.errors) problems.push(`${describeCall(call)}: should succeed, ${firstError(r)}`);
+        };
+        const runEntry = async (entry: Entry) => {
+          const allowed = callsOf(entry).filter((c) => c.allowed);
+          // Only a change made elsewhere (a connector department's roster) is refused to everybody.
+          expect([entry.fields[0], allowed.length > 0 || entry.allow === nobody]).toEqual([entry.fields[0], true]);
+          for (const [i, call] of allowed.entries())
+            check(call, await send(call), entry.outcome !== 'first' || i === 0);
+        };
+        await inChunks(
+          MATRIX.filter((e) => !e.last),
+          8,
+          runEntry,
+        );
+        for (const entry of MATRIX.filter((e) => e.last)) await runEntry(entry);
+        expect(problems).toEqual([]);
+      },
+    );
   },
   400,
   time.clock,

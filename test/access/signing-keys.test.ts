@@ -20,19 +20,25 @@ describe("signing keys: tokens only of the hub's key", () => {
   };
   afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-  it("npm run token without the hub's key exits 1 with one message saying where it looked and how to fix it, and makes no key", async () => {
-    const dir = freshDir();
-    const run = await runScript('scripts/token.ts', ['--role', 'AUDITOR'], { JOINTCHECK_DATA_DIR: dir });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`No private key to sign tokens with at ${path.join(dir, 'keys', 'private.jwk.json')}.`);
-    expect(lines[0]).toMatch(
-      /run the command with the hub's JOINTCHECK_DATA_DIR .*or set JOINTCHECK_JWT_PRIVATE_KEY to the hub's private key file, or start the hub first/,
-    );
-    expect(fs.readdirSync(dir)).toEqual([]);
-  });
+  it(
+    "npm run token without the hub's key exits 1 with one message saying where it looked and how to fix it, " +
+      'and makes no key',
+    async () => {
+      const dir = freshDir();
+      const run = await runScript('scripts/token.ts', ['--role', 'AUDITOR'], { JOINTCHECK_DATA_DIR: dir });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(
+        `No private key to sign tokens with at ${path.join(dir, 'keys', 'private.jwk.json')}.`,
+      );
+      expect(lines[0]).toMatch(
+        /run the command with the hub's JOINTCHECK_DATA_DIR .*or set JOINTCHECK_JWT_PRIVATE_KEY to the hub's private key file, or start the hub first/,
+      );
+      expect(fs.readdirSync(dir)).toEqual([]);
+    },
+  );
 
   it("npm run token signs with the key it finds in the hub's data dir, or at JOINTCHECK_JWT_PRIVATE_KEY", async () => {
     const keys = await generateSigningKeys('hub-key');
@@ -74,43 +80,49 @@ describe("signing keys: tokens only of the hub's key", () => {
         await database.drop(HUB_SERVICES);
       });
 
-      it("R30: is refused with UNAUTHENTICATED (HTTP 401) saying its key id is unknown to this hub and how to sign with the hub's key, the same at both", async () => {
-        const stranger = await TokenIssuer.fromJwk(
-          (await generateSigningKeys('made-elsewhere')).privateJwk,
-          TEST_SETTINGS,
-        );
-        const token = await stranger.issue({ subject: 'tax-admin', role: Role.DEPT_ADMIN, department: 'tax' });
-        const ask = async (url: string) => {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ query: '{ tax { targets(first: 1) { nodes { id } } } }' }),
+      it(
+        'R30: is refused with UNAUTHENTICATED (HTTP 401) saying its key id is unknown to this hub and how to ' +
+          "sign with the hub's key, the same at both",
+        async () => {
+          const stranger = await TokenIssuer.fromJwk(
+            (await generateSigningKeys('made-elsewhere')).privateJwk,
+            TEST_SETTINGS,
+          );
+          const token = await stranger.issue({ subject: 'tax-admin', role: Role.DEPT_ADMIN, department: 'tax' });
+          const ask = async (url: string) => {
+            const response = await fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({ query: '{ tax { targets(first: 1) { nodes { id } } } }' }),
+            });
+            const body = (await response.json()) as {
+              data?: unknown;
+              errors: Array<{ message: string; extensions: { code: string } }>;
+            };
+            return {
+              status: response.status,
+              data: body.data ?? null,
+              errors: body.errors.map((e) => ({ message: e.message, code: e.extensions.code })),
+            };
+          };
+          const tax = hub.departments.find((d) => d.name === 'tax')!;
+          const [atGateway, atSubgraph] = [await ask(hub.gateway.url), await ask(tax.url)];
+          expect(atGateway).toEqual({
+            status: 401,
+            data: null,
+            errors: [
+              {
+                code: 'UNAUTHENTICATED',
+                message:
+                  "The token is signed with key id 'made-elsewhere', which is unknown to this hub (not in its " +
+                  "public key set, JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run " +
+                  "token with the hub's JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.",
+              },
+            ],
           });
-          const body = (await response.json()) as {
-            data?: unknown;
-            errors: Array<{ message: string; extensions: { code: string } }>;
-          };
-          return {
-            status: response.status,
-            data: body.data ?? null,
-            errors: body.errors.map((e) => ({ message: e.message, code: e.extensions.code })),
-          };
-        };
-        const tax = hub.departments.find((d) => d.name === 'tax')!;
-        const [atGateway, atSubgraph] = [await ask(hub.gateway.url), await ask(tax.url)];
-        expect(atGateway).toEqual({
-          status: 401,
-          data: null,
-          errors: [
-            {
-              code: 'UNAUTHENTICATED',
-              message:
-                "The token is signed with key id 'made-elsewhere', which is unknown to this hub (not in its public key set, JOINTCHECK_JWT_PUBLIC_KEYS): sign it with the hub's key, i.e. run npm run token with the hub's JOINTCHECK_DATA_DIR or its JOINTCHECK_JWT_PRIVATE_KEY.",
-            },
-          ],
-        });
-        expect(atSubgraph).toEqual(atGateway);
-      });
+          expect(atSubgraph).toEqual(atGateway);
+        },
+      );
     },
   );
 });

@@ -34,7 +34,9 @@ interface Subject {
   stop(): Promise<void>;
 }
 
-/** A native department (tax, its own tables with demo data) and a connector-backed one (health over its REST system). */
+/**
+ * A native department (tax, its own tables with demo data) and a connector-backed one (health over its REST system).
+ */
 const SUBJECTS: ReadonlyArray<
   readonly [
     string,
@@ -132,7 +134,8 @@ const SUBJECTS: ReadonlyArray<
 
 /**
  * The department contract suite (issue E): the same checks of what the hub relies on, run
- * against a native department and connector-backed ones (REST; MySQL when it is configured). A connector passes when the joint
+ * against a native department and connector-backed ones (REST; MySQL when it is configured). A connector passes when
+ * the joint
  * service could not tell the difference.
  */
 describe.each(testDatabases())('the department contract suite ($label)', (database) => {
@@ -156,7 +159,7 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       return r.data!;
     };
-    let exported: string[][] = [];
+    const exported: string[][] = [];
 
     beforeAll(async () => {
       keys = await testKeys();
@@ -167,70 +170,79 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
       await database.drop([subject?.code ?? '']);
     });
 
-    it('its checklist: every version with a legal basis, KEY items uncapped and GENERAL items capped below 100% (R1, R2)', async () => {
-      const items = (
-        await data<{
-          checklist: Array<{
-            code: string;
-            version: number;
-            title: string;
-            basis: string;
-            category: string;
-            ratioCapPercent: number | null;
-            status: string;
-          }>;
-        }>(
-          `{ ${subject.code} { checklist(includeHistory: true) { code version title basis category ratioCapPercent status } } }`,
-        )
-      )[subject.code]!.checklist;
-      expect(items.length).toBeGreaterThan(0);
-      for (const i of items) {
-        expect(i.basis.length).toBeGreaterThan(0);
-        if (i.category === 'KEY') expect(i.ratioCapPercent).toBeNull();
-        else expect(i.ratioCapPercent! > 0 && i.ratioCapPercent! < 100).toBe(true);
-      }
-    });
-
-    it('its bulk export: the contract columns, pages in id order without gaps or repeats, cursors that follow (R9)', async () => {
-      let after: string | null = null;
-      const pages: Array<{ count: number; lines: number }> = [];
-      for (;;) {
-        const page: { columns: string[]; tsv: string; count: number; endCursor: string | null; hasMore: boolean } = (
+    it(
+      'its checklist: every version with a legal basis, KEY items uncapped and GENERAL items capped below 100% ' +
+        '(R1, R2)',
+      async () => {
+        const items = (
           await data<{
-            exportTargetRows: {
-              columns: string[];
-              tsv: string;
-              count: number;
-              endCursor: string | null;
-              hasMore: boolean;
-            };
+            checklist: Array<{
+              code: string;
+              version: number;
+              title: string;
+              basis: string;
+              category: string;
+              ratioCapPercent: number | null;
+              status: string;
+            }>;
           }>(
-            `query($after: String) { ${subject.code} { exportTargetRows(first: 37, after: $after) { columns tsv count endCursor hasMore } } }`,
-            { after },
+            `{ ${subject.code} { checklist(includeHistory: true) { code version title basis category ` +
+              `ratioCapPercent status } } }`,
           )
-        )[subject.code]!.exportTargetRows;
-        expect(page.columns).toEqual(COLUMNS);
-        const rows = page.tsv
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split('\t'));
-        pages.push({ count: page.count, lines: rows.length });
-        exported.push(...rows);
-        expect(page.endCursor).toBe(rows.length ? rows[rows.length - 1]![0] : null);
-        if (!page.hasMore) break;
-        after = page.endCursor;
-      }
-      for (const p of pages) expect(p.lines).toBe(p.count);
-      const ids = exported.map((r) => r[0]!);
-      expect(ids.length).toBeGreaterThan(37);
-      expect(ids).toEqual([...ids].sort());
-      expect(new Set(ids).size).toBe(ids.length);
-      for (const r of exported) {
-        expect(r).toHaveLength(COLUMNS.length);
-        expect(['A', 'B', 'C', 'D']).toContain(r[5]);
-        expect(['LOW', 'GENERAL', 'ELEVATED', 'HIGH']).toContain(r[6]);
-      }
-    });
+        )[subject.code]!.checklist;
+        expect(items.length).toBeGreaterThan(0);
+        for (const i of items) {
+          expect(i.basis.length).toBeGreaterThan(0);
+          if (i.category === 'KEY') expect(i.ratioCapPercent).toBeNull();
+          else expect(i.ratioCapPercent! > 0 && i.ratioCapPercent! < 100).toBe(true);
+        }
+      },
+    );
+
+    it(
+      'its bulk export: the contract columns, pages in id order without gaps or repeats, cursors that follow ' + '(R9)',
+      async () => {
+        let after: string | null = null;
+        const pages: Array<{ count: number; lines: number }> = [];
+        for (;;) {
+          const page: { columns: string[]; tsv: string; count: number; endCursor: string | null; hasMore: boolean } = (
+            await data<{
+              exportTargetRows: {
+                columns: string[];
+                tsv: string;
+                count: number;
+                endCursor: string | null;
+                hasMore: boolean;
+              };
+            }>(
+              `query($after: String) { ${subject.code} { exportTargetRows(first: 37, after: $after) { columns ` +
+                `tsv count endCursor hasMore } } }`,
+              { after },
+            )
+          )[subject.code]!.exportTargetRows;
+          expect(page.columns).toEqual(COLUMNS);
+          const rows = page.tsv
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split('\t'));
+          pages.push({ count: page.count, lines: rows.length });
+          exported.push(...rows);
+          expect(page.endCursor).toBe(rows.length ? rows[rows.length - 1]![0] : null);
+          if (!page.hasMore) break;
+          after = page.endCursor;
+        }
+        for (const p of pages) expect(p.lines).toBe(p.count);
+        const ids = exported.map((r) => r[0]!);
+        expect(ids.length).toBeGreaterThan(37);
+        expect(ids).toEqual([...ids].sort());
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const r of exported) {
+          expect(r).toHaveLength(COLUMNS.length);
+          expect(['A', 'B', 'C', 'D']).toContain(r[5]);
+          expect(['LOW', 'GENERAL', 'ELEVATED', 'HIGH']).toContain(r[6]);
+        }
+      },
+    );
 
     it('its roster pages and its inspectors page in id order', async () => {
       const ids: string[] = [];
@@ -238,7 +250,8 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
       for (;;) {
         const page: { nodes: Array<{ id: string }>; endCursor: string | null; hasMore: boolean } = (
           await data<{ targets: { nodes: Array<{ id: string }>; endCursor: string | null; hasMore: boolean } }>(
-            `query($after: String) { ${subject.code} { targets(first: 100, after: $after) { nodes { id } endCursor hasMore } } }`,
+            `query($after: String) { ${subject.code} { targets(first: 100, after: $after) { nodes { id } ` +
+              `endCursor hasMore } } }`,
             { after },
           )
         )[subject.code]!.targets;
@@ -264,7 +277,8 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
           Record<string, { onRoster: boolean; creditLevel: string | null; riskLevel: string | null } | string>
         >;
       }>(
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc ${subject.code} { onRoster creditLevel riskLevel } } } }`,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc ${subject.code} { ` +
+          `onRoster creditLevel riskLevel } } } }`,
         {
           r: [
             ...sample.map((x) => ({ __typename: 'MarketEntity', uscc: x[2] })),
@@ -280,55 +294,59 @@ describe.each(testDatabases())('the department contract suite ($label)', (databa
       expect(views[sample.length]![subject.code]).toMatchObject({ onRoster: false });
     });
 
-    it("R24: results written back are kept once per idempotency key, only from the hub's service, and listed with their status", async () => {
-      const items = (
-        await data<{ checklist: Array<{ code: string; version: number }> }>(
-          `{ ${subject.code} { checklist { code version } } }`,
-        )
-      )[subject.code]!.checklist;
-      const target = exported.find((r) => r[2])!;
-      const input = [
-        {
-          idempotencyKey: `suite:${subject.code}:1`,
-          taskId: 'suite-task',
-          targetKey: target[0],
-          uscc: target[2],
-          itemCode: items[0]!.code,
-          itemVersion: items[0]!.version,
-          outcome: 'NO_PROBLEM',
-          method: 'ON_SITE',
-          notes: null,
-          confidentialNotes: null,
-          evidence: [],
-          inspectors: ['CERT-1'],
-          inspectedOn: '2026-03-04',
-        },
-      ];
-      const RECORD = `mutation($input: [ResultInput!]!) { ${subject.code}RecordResults(input: $input) { created } }`;
-      const outcomes = (
-        await data<{ outcomes: Array<{ code: string; status: string }> }>(
-          `{ ${subject.code} { outcomes { code status } } }`,
-        )
-      )[subject.code]!.outcomes;
-      expect(outcomes).toEqual(expect.arrayContaining([{ code: 'NO_PROBLEM', status: 'CURRENT' }]));
-      expect((await ask(RECORD, { input }, Role.DEPT_ADMIN, subject.code)).errors?.[0]?.extensions?.code).toBe(
-        'FORBIDDEN',
-      );
-      expect((await data<Array<{ created: boolean }>>(RECORD, { input }))[`${subject.code}RecordResults`]).toEqual([
-        { created: true },
-      ]);
-      expect((await data<Array<{ created: boolean }>>(RECORD, { input }))[`${subject.code}RecordResults`]).toEqual([
-        { created: false },
-      ]);
-      const another = outcomes.find((o) => o.code !== 'NO_PROBLEM' && o.status === 'CURRENT')!.code;
-      const other = await ask(RECORD, { input: [{ ...input[0], outcome: another }] });
-      expect(other.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      const listed = (
-        await data<{ results: Array<{ idempotencyKey: string; status: string }> }>(
-          `{ ${subject.code} { results(taskId: "suite-task", first: 10) { idempotencyKey status } } }`,
-        )
-      )[subject.code]!.results;
-      expect(listed).toEqual([{ idempotencyKey: `suite:${subject.code}:1`, status: 'RECORDED' }]);
-    });
+    it(
+      "R24: results written back are kept once per idempotency key, only from the hub's service, and listed " +
+        'with their status',
+      async () => {
+        const items = (
+          await data<{ checklist: Array<{ code: string; version: number }> }>(
+            `{ ${subject.code} { checklist { code version } } }`,
+          )
+        )[subject.code]!.checklist;
+        const target = exported.find((r) => r[2])!;
+        const input = [
+          {
+            idempotencyKey: `suite:${subject.code}:1`,
+            taskId: 'suite-task',
+            targetKey: target[0],
+            uscc: target[2],
+            itemCode: items[0]!.code,
+            itemVersion: items[0]!.version,
+            outcome: 'NO_PROBLEM',
+            method: 'ON_SITE',
+            notes: null,
+            confidentialNotes: null,
+            evidence: [],
+            inspectors: ['CERT-1'],
+            inspectedOn: '2026-03-04',
+          },
+        ];
+        const RECORD = `mutation($input: [ResultInput!]!) { ${subject.code}RecordResults(input: $input) { created } }`;
+        const outcomes = (
+          await data<{ outcomes: Array<{ code: string; status: string }> }>(
+            `{ ${subject.code} { outcomes { code status } } }`,
+          )
+        )[subject.code]!.outcomes;
+        expect(outcomes).toEqual(expect.arrayContaining([{ code: 'NO_PROBLEM', status: 'CURRENT' }]));
+        expect((await ask(RECORD, { input }, Role.DEPT_ADMIN, subject.code)).errors?.[0]?.extensions?.code).toBe(
+          'FORBIDDEN',
+        );
+        expect((await data<Array<{ created: boolean }>>(RECORD, { input }))[`${subject.code}RecordResults`]).toEqual([
+          { created: true },
+        ]);
+        expect((await data<Array<{ created: boolean }>>(RECORD, { input }))[`${subject.code}RecordResults`]).toEqual([
+          { created: false },
+        ]);
+        const another = outcomes.find((o) => o.code !== 'NO_PROBLEM' && o.status === 'CURRENT')!.code;
+        const other = await ask(RECORD, { input: [{ ...input[0], outcome: another }] });
+        expect(other.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+        const listed = (
+          await data<{ results: Array<{ idempotencyKey: string; status: string }> }>(
+            `{ ${subject.code} { results(taskId: "suite-task", first: 10) { idempotencyKey status } } }`,
+          )
+        )[subject.code]!.results;
+        expect(listed).toEqual([{ idempotencyKey: `suite:${subject.code}:1`, status: 'RECORDED' }]);
+      },
+    );
   });
 });

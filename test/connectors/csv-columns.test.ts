@@ -12,7 +12,9 @@ import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
 
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 
-/** README's tables of "CSV files of `npm run import`": per kind, each column with required/optional and what it holds. */
+/**
+ * README's tables of "CSV files of `npm run import`": per kind, each column with required/optional and what it holds.
+ */
 function readmeColumns(): Record<string, Array<{ column: string; need: string; holds: string }>> {
   const section = README.split('### CSV files of `npm run import`')[1]!.split('\n## ')[0]!;
   const tables: Record<string, Array<{ column: string; need: string; holds: string }>> = {};

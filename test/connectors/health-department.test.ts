@@ -94,7 +94,8 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
           }>
         >
       > = await ask(
-        'query($after: String) { health { exportTargetRows(first: 25, after: $after) { tsv count endCursor hasMore } } }',
+        'query($after: String) { health { exportTargetRows(first: 25, after: $after) { tsv count endCursor ' +
+          'hasMore } } }',
         { after },
       );
       expect(r.errors).toBeUndefined();
@@ -120,7 +121,8 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
       .map((l) => l.split('\t')[2]!);
     system.calls.length = 0;
     const r = await ask<{ _entities: Array<{ uscc: string; health: { onRoster: boolean; riskLevel: string } }> }>(
-      'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc health { onRoster riskLevel } } } }',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { uscc health { onRoster ' +
+        'riskLevel } } } }',
       { r: usccs.map((uscc) => ({ __typename: 'MarketEntity', uscc })) },
     );
     expect(r.errors).toBeUndefined();
@@ -128,32 +130,104 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
     expect(system.calls.filter((c) => c.path === '/v2/units/batch')).toHaveLength(Math.ceil(usccs.length / 100));
   });
 
-  it('R24: results written back are recorded and sent on to the existing system once; if it cannot take them, nothing is recorded and a later send succeeds', async () => {
-    const uscc = (
-      await ask<{ health: { exportTargetRows: { tsv: string } } }>('{ health { exportTargetRows(first: 1) { tsv } } }')
-    ).data!.health.exportTargetRows.tsv.split('\t')[2]!;
-    const input = [
-      {
-        idempotencyKey: 'sub-9:health:WJ-001',
-        taskId: 'task-9',
+  it(
+    'R24: results written back are recorded and sent on to the existing system once; if it cannot take them, ' +
+      'nothing is recorded and a later send succeeds',
+    async () => {
+      const uscc = (
+        await ask<{ health: { exportTargetRows: { tsv: string } } }>(
+          '{ health { exportTargetRows(first: 1) { tsv } } }',
+        )
+      ).data!.health.exportTargetRows.tsv.split('\t')[2]!;
+      const input = [
+        {
+          idempotencyKey: 'sub-9:health:WJ-001',
+          taskId: 'task-9',
+          targetKey: uscc,
+          uscc,
+          itemCode: 'WJ-001',
+          itemVersion: 1,
+          outcome: 'NO_PROBLEM',
+          method: 'ON_SITE',
+          notes: '现场检查',
+          confidentialNotes: null,
+          evidence: [],
+          inspectors: ['310000201800001'],
+          inspectedOn: '2026-03-04',
+        },
+        {
+          idempotencyKey: 'sub-9:health:WJ-003',
+          taskId: 'task-9',
+          targetKey: uscc,
+          uscc,
+          itemCode: 'WJ-003',
+          itemVersion: 1,
+          outcome: 'NO_PROBLEM',
+          method: 'ON_SITE',
+          notes: null,
+          confidentialNotes: null,
+          evidence: [],
+          inspectors: ['310000201800001'],
+          inspectedOn: '2026-03-04',
+        },
+      ];
+      const RECORD =
+        'mutation($input: [ResultInput!]!) { healthRecordResults(input: $input) { idempotencyKey created } }';
+      const upstreamResults = async () => {
+        const r = await fetch(`${system.url}/api/v2/results?pageSize=500`, { headers: { 'x-api-key': KEY } });
+        return (
+          (await r.json()) as { data: { records: Array<{ request_key: string; payload: Record<string, unknown> }> } }
+        ).data.records;
+      };
+      // The existing system is down: the hub records nothing, and says so.
+      system.faults.push({ path: /results/, times: 10, status: 503 });
+      const refused = await ask<unknown>(RECORD, { input });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', upstreamStatus: 503 });
+      const none = await ask<{ health: { results: unknown[] } }>(
+        '{ health { results(taskId: "task-9", first: 10) { id } } }',
+      );
+      expect(none.data!.health.results).toHaveLength(0);
+      system.faults.length = 0;
+      // Back: recorded once here and there; a repeat changes nothing.
+      const first = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input });
+      expect(first.errors).toBeUndefined();
+      expect(first.data!.healthRecordResults.every((r) => r.created)).toBe(true);
+      const again = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input });
+      expect(again.data!.healthRecordResults.every((r) => !r.created)).toBe(true);
+      const upstream = (await upstreamResults()).filter((r) => r.request_key.startsWith('sub-9:'));
+      expect(upstream).toHaveLength(2);
+      expect(upstream.find((r) => r.request_key === 'sub-9:health:WJ-001')!.payload).toMatchObject({
+        upstream_task_no: 'task-9',
+        unit_credit_code: uscc,
+        item_no: 'WJ-001',
+        item_edition: 1,
+        conclusion: 'NO_PROBLEM',
+        check_date: '2026-03-04',
+        officer_cert_nos: ['310000201800001'],
+        dishonest: false,
+      });
+      const stored = await ask<{ health: { results: unknown[] } }>(
+        '{ health { results(taskId: "task-9", first: 10) { id } } }',
+      );
+      expect(stored.data!.health.results).toHaveLength(2);
+    },
+  );
+
+  it(
+    "R24: a delivery that fails part-way never takes another delivery's records with it (the system is written " +
+      'before the local transaction)',
+    async () => {
+      const uscc = (
+        await ask<{ health: { exportTargetRows: { tsv: string } } }>(
+          '{ health { exportTargetRows(first: 1) { tsv } } }',
+        )
+      ).data!.health.exportTargetRows.tsv.split('\t')[2]!;
+      const result = (key: string, item: string) => ({
+        idempotencyKey: key,
+        taskId: 'task-10',
         targetKey: uscc,
         uscc,
-        itemCode: 'WJ-001',
-        itemVersion: 1,
-        outcome: 'NO_PROBLEM',
-        method: 'ON_SITE',
-        notes: '现场检查',
-        confidentialNotes: null,
-        evidence: [],
-        inspectors: ['310000201800001'],
-        inspectedOn: '2026-03-04',
-      },
-      {
-        idempotencyKey: 'sub-9:health:WJ-003',
-        taskId: 'task-9',
-        targetKey: uscc,
-        uscc,
-        itemCode: 'WJ-003',
+        itemCode: item,
         itemVersion: 1,
         outcome: 'NO_PROBLEM',
         method: 'ON_SITE',
@@ -162,93 +236,33 @@ describe.each(testDatabases())('a department on the REST connector ($label)', (d
         evidence: [],
         inspectors: ['310000201800001'],
         inspectedOn: '2026-03-04',
-      },
-    ];
-    const RECORD =
-      'mutation($input: [ResultInput!]!) { healthRecordResults(input: $input) { idempotencyKey created } }';
-    const upstreamResults = async () => {
-      const r = await fetch(`${system.url}/api/v2/results?pageSize=500`, { headers: { 'x-api-key': KEY } });
-      return (
-        (await r.json()) as { data: { records: Array<{ request_key: string; payload: Record<string, unknown> }> } }
-      ).data.records;
-    };
-    // The existing system is down: the hub records nothing, and says so.
-    system.faults.push({ path: /results/, times: 10, status: 503 });
-    const refused = await ask<unknown>(RECORD, { input });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', upstreamStatus: 503 });
-    const none = await ask<{ health: { results: unknown[] } }>(
-      '{ health { results(taskId: "task-9", first: 10) { id } } }',
-    );
-    expect(none.data!.health.results).toHaveLength(0);
-    system.faults.length = 0;
-    // Back: recorded once here and there; a repeat changes nothing.
-    const first = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input });
-    expect(first.errors).toBeUndefined();
-    expect(first.data!.healthRecordResults.every((r) => r.created)).toBe(true);
-    const again = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, { input });
-    expect(again.data!.healthRecordResults.every((r) => !r.created)).toBe(true);
-    const upstream = (await upstreamResults()).filter((r) => r.request_key.startsWith('sub-9:'));
-    expect(upstream).toHaveLength(2);
-    expect(upstream.find((r) => r.request_key === 'sub-9:health:WJ-001')!.payload).toMatchObject({
-      upstream_task_no: 'task-9',
-      unit_credit_code: uscc,
-      item_no: 'WJ-001',
-      item_edition: 1,
-      conclusion: 'NO_PROBLEM',
-      check_date: '2026-03-04',
-      officer_cert_nos: ['310000201800001'],
-      dishonest: false,
-    });
-    const stored = await ask<{ health: { results: unknown[] } }>(
-      '{ health { results(taskId: "task-9", first: 10) { id } } }',
-    );
-    expect(stored.data!.health.results).toHaveLength(2);
-  });
-
-  it("R24: a delivery that fails part-way never takes another delivery's records with it (the system is written before the local transaction)", async () => {
-    const uscc = (
-      await ask<{ health: { exportTargetRows: { tsv: string } } }>('{ health { exportTargetRows(first: 1) { tsv } } }')
-    ).data!.health.exportTargetRows.tsv.split('\t')[2]!;
-    const result = (key: string, item: string) => ({
-      idempotencyKey: key,
-      taskId: 'task-10',
-      targetKey: uscc,
-      uscc,
-      itemCode: item,
-      itemVersion: 1,
-      outcome: 'NO_PROBLEM',
-      method: 'ON_SITE',
-      notes: null,
-      confidentialNotes: null,
-      evidence: [],
-      inspectors: ['310000201800001'],
-      inspectedOn: '2026-03-04',
-    });
-    const RECORD = 'mutation($input: [ResultInput!]!) { healthRecordResults(input: $input) { created } }';
-    // A: two results; its first send is slow, its second will fail. B arrives meanwhile.
-    system.faults.push({ path: /results/, times: 1, delayMs: 400 });
-    const a = ask<unknown>(RECORD, { input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const b = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, {
-      input: [result('B:1', 'WJ-004')],
-    });
-    expect(b.data!.healthRecordResults).toEqual([{ created: true }]);
-    system.faults.push({ path: /results/, times: 10, status: 503 });
-    const failed = await a;
-    system.faults.length = 0;
-    expect((failed as { errors?: Array<{ extensions: { code: string } }> }).errors?.[0]?.extensions.code).toBe(
-      'DOWNSTREAM_SERVICE_ERROR',
-    );
-    const listed = await ask<{ health: { results: Array<{ idempotencyKey: string }> } }>(
-      '{ health { results(taskId: "task-10", first: 10) { idempotencyKey } } }',
-    );
-    expect(listed.data!.health.results.map((r) => r.idempotencyKey)).toEqual(['B:1']);
-    // A sent again: recorded once, here and there.
-    const again = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, {
-      input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')],
-    });
-    expect(again.data!.healthRecordResults).toEqual([{ created: true }, { created: true }]);
-  });
+      });
+      const RECORD = 'mutation($input: [ResultInput!]!) { healthRecordResults(input: $input) { created } }';
+      // A: two results; its first send is slow, its second will fail. B arrives meanwhile.
+      system.faults.push({ path: /results/, times: 1, delayMs: 400 });
+      const a = ask<unknown>(RECORD, { input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const b = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, {
+        input: [result('B:1', 'WJ-004')],
+      });
+      expect(b.data!.healthRecordResults).toEqual([{ created: true }]);
+      system.faults.push({ path: /results/, times: 10, status: 503 });
+      const failed = await a;
+      system.faults.length = 0;
+      expect((failed as { errors?: Array<{ extensions: { code: string } }> }).errors?.[0]?.extensions.code).toBe(
+        'DOWNSTREAM_SERVICE_ERROR',
+      );
+      const listed = await ask<{ health: { results: Array<{ idempotencyKey: string }> } }>(
+        '{ health { results(taskId: "task-10", first: 10) { idempotencyKey } } }',
+      );
+      expect(listed.data!.health.results.map((r) => r.idempotencyKey)).toEqual(['B:1']);
+      // A sent again: recorded once, here and there.
+      const again = await ask<{ healthRecordResults: Array<{ created: boolean }> }>(RECORD, {
+        input: [result('A:1', 'WJ-001'), result('A:2', 'WJ-002')],
+      });
+      expect(again.data!.healthRecordResults).toEqual([{ created: true }, { created: true }]);
+    },
+  );
 
   it('R30: its checklist and roster are changed in its own system: the hub refuses, saying where', async () => {
     const r = await ask(

@@ -69,7 +69,8 @@ const uscc = legacyUscc;
         targets: { nodes: Array<{ id: string; riskLevel: string }> };
       };
     }>(
-      '{ emergency { checklist { code category ratioCapPercent } inspectors(first: 10) { nodes { id domains qualified } } targets(first: 3) { nodes { id riskLevel } } } }',
+      '{ emergency { checklist { code category ratioCapPercent } inspectors(first: 10) { nodes { id domains ' +
+        'qualified } } targets(first: 3) { nodes { id riskLevel } } } }',
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.emergency.checklist).toEqual([
@@ -83,79 +84,89 @@ const uscc = legacyUscc;
     expect(r.data!.emergency.targets.nodes[0]).toEqual({ id: uscc(1), riskLevel: 'LOW' });
   });
 
-  it('the bulk export pages the whole roster in id order; views of many targets cost one statement per 500', async () => {
-    const ids: string[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const r: {
-        data?: { emergency: { exportTargetRows: { tsv: string; endCursor: string | null; hasMore: boolean } } } | null;
-      } = await ask(
-        'query($after: String) { emergency { exportTargetRows(first: 200, after: $after) { tsv endCursor hasMore } } }',
-        { after },
-      );
-      const page = r.data!.emergency.exportTargetRows;
-      ids.push(
-        ...page.tsv
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split('\t')[0]!),
-      );
-      if (!page.hasMore) break;
-      after = page.endCursor;
-    }
-    expect(ids).toHaveLength(650);
-    expect(ids).toEqual([...ids].sort());
-    const before = connector.stats.statements;
-    const found = await connector.targetsByUscc(ids);
-    expect(found).toHaveLength(650);
-    // Two statements: 500 and 150.
-    expect(connector.stats.statements - before).toBe(2);
-  });
+  it(
+    'the bulk export pages the whole roster in id order; ' + 'views of many targets cost one statement per 500',
+    async () => {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const r: {
+          data?: {
+            emergency: { exportTargetRows: { tsv: string; endCursor: string | null; hasMore: boolean } };
+          } | null;
+        } = await ask(
+          'query($after: String) { emergency { exportTargetRows(first: 200, after: $after) { tsv endCursor ' +
+            'hasMore } } }',
+          { after },
+        );
+        const page = r.data!.emergency.exportTargetRows;
+        ids.push(
+          ...page.tsv
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split('\t')[0]!),
+        );
+        if (!page.hasMore) break;
+        after = page.endCursor;
+      }
+      expect(ids).toHaveLength(650);
+      expect(ids).toEqual([...ids].sort());
+      const before = connector.stats.statements;
+      const found = await connector.targetsByUscc(ids);
+      expect(found).toHaveLength(650);
+      // Two statements: 500 and 150.
+      expect(connector.stats.statements - before).toBe(2);
+    },
+  );
 
-  it('R24: results written back go to the table the mapping names, once; roster changes are refused (R30)', async () => {
-    const input = [
-      {
-        idempotencyKey: 'sub-7:emergency:YJ-01',
-        taskId: 'task-7',
-        targetKey: uscc(1),
-        uscc: uscc(1),
-        itemCode: 'YJ-01',
-        itemVersion: 1,
-        outcome: 'NO_PROBLEM',
-        method: 'ON_SITE',
-        notes: '现场检查',
-        confidentialNotes: null,
-        evidence: [],
-        inspectors: ['31000020200001'],
-        inspectedOn: '2026-03-04',
-      },
-    ];
-    const RECORD = 'mutation($input: [ResultInput!]!) { emergencyRecordResults(input: $input) { created } }';
-    expect(
-      (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
-        .emergencyRecordResults,
-    ).toEqual([{ created: true }]);
-    expect(
-      (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
-        .emergencyRecordResults,
-    ).toEqual([{ created: false }]);
-    const [rows] = await admin.query(
-      `SELECT ywbh, rwbh, tyshxydm, sxbm, jcjl, DATE_FORMAT(jcrq, '%Y-%m-%d') AS jcrq, zfry FROM \`${legacy.name}\`.jcjg`,
-    );
-    expect(rows).toEqual([
-      {
-        ywbh: 'sub-7:emergency:YJ-01',
-        rwbh: 'task-7',
-        tyshxydm: uscc(1),
-        sxbm: 'YJ-01',
-        jcjl: 'NO_PROBLEM',
-        jcrq: '2026-03-04',
-        zfry: '31000020200001',
-      },
-    ]);
-    const refused = await ask('mutation { emergencyImportTargets(targets: []) }', {}, Role.DEPT_ADMIN, 'emergency');
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
-  });
+  it(
+    'R24: results written back go to the table the mapping ' + 'names, once; roster changes are refused (R30)',
+    async () => {
+      const input = [
+        {
+          idempotencyKey: 'sub-7:emergency:YJ-01',
+          taskId: 'task-7',
+          targetKey: uscc(1),
+          uscc: uscc(1),
+          itemCode: 'YJ-01',
+          itemVersion: 1,
+          outcome: 'NO_PROBLEM',
+          method: 'ON_SITE',
+          notes: '现场检查',
+          confidentialNotes: null,
+          evidence: [],
+          inspectors: ['31000020200001'],
+          inspectedOn: '2026-03-04',
+        },
+      ];
+      const RECORD = 'mutation($input: [ResultInput!]!) { emergencyRecordResults(input: $input) { created } }';
+      expect(
+        (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
+          .emergencyRecordResults,
+      ).toEqual([{ created: true }]);
+      expect(
+        (await ask<{ emergencyRecordResults: Array<{ created: boolean }> }>(RECORD, { input })).data!
+          .emergencyRecordResults,
+      ).toEqual([{ created: false }]);
+      const [rows] = await admin.query(
+        `SELECT ywbh, rwbh, tyshxydm, sxbm, jcjl, DATE_FORMAT(jcrq, '%Y-%m-%d') AS jcrq, zfry FROM ` +
+          `\`${legacy.name}\`.jcjg`,
+      );
+      expect(rows).toEqual([
+        {
+          ywbh: 'sub-7:emergency:YJ-01',
+          rwbh: 'task-7',
+          tyshxydm: uscc(1),
+          sxbm: 'YJ-01',
+          jcjl: 'NO_PROBLEM',
+          jcrq: '2026-03-04',
+          zfry: '31000020200001',
+        },
+      ]);
+      const refused = await ask('mutation { emergencyImportTargets(targets: []) }', {}, Role.DEPT_ADMIN, 'emergency');
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+    },
+  );
 
   it('a database that cannot be reached is a DOWNSTREAM_SERVICE_ERROR naming the department', async () => {
     const away = new MysqlConnector(connector.mapping, 'mysql://root@127.0.0.1:9/none');

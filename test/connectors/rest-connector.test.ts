@@ -53,44 +53,49 @@ describe('the REST connector: the health system through its declarative mapping'
     }
   });
 
-  it("a read of many pages has a deadline in all, besides each attempt's timeout: a slow system is reported, not waited on page after page", async () => {
-    // Pages of 7 (20 pages or more), each answered after 200 ms: well within the 5 s per attempt, not within 1 s in all.
-    const small = { ...mapping, paging: { ...mapping.paging, maxSize: 7 } };
-    const slow = new RestConnector(small, {
-      baseUrl: system.url,
-      apiKey: KEY,
-      retries: 0,
-      timeoutMs: 5000,
-      readDeadlineMs: 1000,
-    });
-    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 200 });
-    await expect(slow.listTargets(0, 10_000)).rejects.toMatchObject({
-      message: expect.stringMatching(/too slow/),
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health' },
-    });
-    const pagesAsked = system.calls.filter((c) => c.path === '/v2/units').length;
-    expect(pagesAsked).toBeGreaterThanOrEqual(1);
-    expect(pagesAsked).toBeLessThanOrEqual(6);
-    // A page still under way when the deadline passes is cut off there, not waited on for its own timeout.
-    system.faults.length = 0;
-    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 3000 });
-    const cut = new RestConnector(small, {
-      baseUrl: system.url,
-      apiKey: KEY,
-      retries: 2,
-      timeoutMs: 5000,
-      readDeadlineMs: 300,
-    });
-    await expect(cut.listTargets(0, 10_000)).rejects.toMatchObject({
-      message: expect.stringMatching(/ran past its deadline/),
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' },
-    });
-    // The same slow pages under the default deadline (60 s) are read to the end.
-    system.faults.length = 0;
-    system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
-    const patient = new RestConnector(small, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 5000 });
-    expect((await patient.listTargets(0, 10_000)).rows.length).toBeGreaterThan(100);
-  });
+  it(
+    "a read of many pages has a deadline in all, besides each attempt's timeout: a slow system is reported, " +
+      'not waited on page after page',
+    async () => {
+      // Pages of 7 (20 pages or more), each answered after 200 ms: well within the 5 s per attempt, not within 1 s in
+      // all.
+      const small = { ...mapping, paging: { ...mapping.paging, maxSize: 7 } };
+      const slow = new RestConnector(small, {
+        baseUrl: system.url,
+        apiKey: KEY,
+        retries: 0,
+        timeoutMs: 5000,
+        readDeadlineMs: 1000,
+      });
+      system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 200 });
+      await expect(slow.listTargets(0, 10_000)).rejects.toMatchObject({
+        message: expect.stringMatching(/too slow/),
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'health' },
+      });
+      const pagesAsked = system.calls.filter((c) => c.path === '/v2/units').length;
+      expect(pagesAsked).toBeGreaterThanOrEqual(1);
+      expect(pagesAsked).toBeLessThanOrEqual(6);
+      // A page still under way when the deadline passes is cut off there, not waited on for its own timeout.
+      system.faults.length = 0;
+      system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 3000 });
+      const cut = new RestConnector(small, {
+        baseUrl: system.url,
+        apiKey: KEY,
+        retries: 2,
+        timeoutMs: 5000,
+        readDeadlineMs: 300,
+      });
+      await expect(cut.listTargets(0, 10_000)).rejects.toMatchObject({
+        message: expect.stringMatching(/ran past its deadline/),
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' },
+      });
+      // The same slow pages under the default deadline (60 s) are read to the end.
+      system.faults.length = 0;
+      system.faults.push({ path: /^\/v2\/units$/, times: 1000, delayMs: 60 });
+      const patient = new RestConnector(small, { baseUrl: system.url, apiKey: KEY, retries: 0, timeoutMs: 5000 });
+      expect((await patient.listTargets(0, 10_000)).rows.length).toBeGreaterThan(100);
+    },
+  );
 
   it("its health check uses the hub's key: a refused key is unhealthy, like an unreachable system", async () => {
     expect(await connector().healthCheck()).toMatchObject({ ok: true, status: 200 });
@@ -98,20 +103,24 @@ describe('the REST connector: the health system through its declarative mapping'
     expect(await revoked.healthCheck()).toMatchObject({ ok: false, status: 401, error: 'HTTP 401' });
   });
 
-  it("a subgraph's /health makes one check of the system for many requests at once, gives up on a hanging system within its limit, and never shows the system's address", async () => {
-    const probe = upstreamHealthProbe(connector(), 300);
-    system.calls.length = 0;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => probe()));
-    expect(answers.every((a) => a.ok)).toBe(true);
-    expect(system.calls.filter((c) => c.path === '/v2/items')).toHaveLength(1);
-    expect(JSON.stringify(answers[0])).not.toContain(new URL(system.url).host);
-    system.faults.push({ path: /^\/v2\/items$/, times: 5, delayMs: 1500 });
-    const hanging = await upstreamHealthProbe(connector(), 300)();
-    expect(hanging).toMatchObject({
-      ok: false,
-      detail: { upstream: { ok: false, error: 'The health system did not answer the health check within 300 ms.' } },
-    });
-  });
+  it(
+    "a subgraph's /health makes one check of the system for many requests at once, gives up on a hanging " +
+      "system within its limit, and never shows the system's address",
+    async () => {
+      const probe = upstreamHealthProbe(connector(), 300);
+      system.calls.length = 0;
+      const answers = await Promise.all(Array.from({ length: 20 }, () => probe()));
+      expect(answers.every((a) => a.ok)).toBe(true);
+      expect(system.calls.filter((c) => c.path === '/v2/items')).toHaveLength(1);
+      expect(JSON.stringify(answers[0])).not.toContain(new URL(system.url).host);
+      system.faults.push({ path: /^\/v2\/items$/, times: 5, delayMs: 1500 });
+      const hanging = await upstreamHealthProbe(connector(), 300)();
+      expect(hanging).toMatchObject({
+        ok: false,
+        detail: { upstream: { ok: false, error: 'The health system did not answer the health check within 300 ms.' } },
+      });
+    },
+  );
 
   it('the stand-in reports a port it cannot take instead of crashing its process', async () => {
     const port = Number(new URL(system.url).port);
@@ -180,37 +189,41 @@ describe('the REST connector: the health system through its declarative mapping'
     expect(again).toEqual({ created: false, recordId: first.recordId });
   });
 
-  it("the system's refusals of the hub's own requests are DOWNSTREAM errors (sent again later, never dropped); paging without a total still finds every row", async () => {
-    system.faults.push({ path: /results/, times: 1, status: 422 });
-    const row = {
-      idempotencyKey: 'sub-2:health:WJ-001',
-      taskId: 't-2',
-      uscc: null,
-      itemCode: 'WJ-001',
-      itemVersion: 1,
-      outcome: 'NO_PROBLEM',
-      method: 'ON_SITE',
-      inspectedOn: '2026-03-04',
-      inspectors: ['x'],
-      notes: null,
-      dishonesty: false,
-    } as unknown as ResultRow;
-    await expect(connector().writeResult(row)).rejects.toMatchObject({
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', upstreamStatus: 422 },
-    });
-    await expect(
-      connector({ targets: { ...mapping.targets, filters: {} } }).listTargets(0, 10, { regions: ['310104'] }),
-    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.regions' } });
-    const whole = await connector().listTargets(0, 10_000);
-    const noTotal = connector({ paging: { ...mapping.paging, maxSize: 7, total: undefined } });
-    const paged = [];
-    for (let offset = 0; ; offset += 14) {
-      const page = await noTotal.listTargets(offset, 14);
-      paged.push(...page.rows);
-      if (!page.hasMore) break;
-    }
-    expect(paged.map((t) => t.id)).toEqual(whole.rows.map((t) => t.id));
-  });
+  it(
+    "the system's refusals of the hub's own requests are DOWNSTREAM errors (sent again later, never dropped); " +
+      'paging without a total still finds every row',
+    async () => {
+      system.faults.push({ path: /results/, times: 1, status: 422 });
+      const row = {
+        idempotencyKey: 'sub-2:health:WJ-001',
+        taskId: 't-2',
+        uscc: null,
+        itemCode: 'WJ-001',
+        itemVersion: 1,
+        outcome: 'NO_PROBLEM',
+        method: 'ON_SITE',
+        inspectedOn: '2026-03-04',
+        inspectors: ['x'],
+        notes: null,
+        dishonesty: false,
+      } as unknown as ResultRow;
+      await expect(connector().writeResult(row)).rejects.toMatchObject({
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', upstreamStatus: 422 },
+      });
+      await expect(
+        connector({ targets: { ...mapping.targets, filters: {} } }).listTargets(0, 10, { regions: ['310104'] }),
+      ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.regions' } });
+      const whole = await connector().listTargets(0, 10_000);
+      const noTotal = connector({ paging: { ...mapping.paging, maxSize: 7, total: undefined } });
+      const paged = [];
+      for (let offset = 0; ; offset += 14) {
+        const page = await noTotal.listTargets(offset, 14);
+        paged.push(...page.rows);
+        if (!page.hasMore) break;
+      }
+      expect(paged.map((t) => t.id)).toEqual(whole.rows.map((t) => t.id));
+    },
+  );
 
   it('a record outside the mapping is refused by name, and a mapping file with mistakes says each one', () => {
     const { problems } = mapRecord({ risk_grade: 9, credit_code: 'x' }, mapping.targets.fields);

@@ -79,42 +79,46 @@ describeWithHub('identity and ownership: a department writes only its own data (
     expect(onlyError(await hub().query(ENV_INSPECTORS)).code).toBe('UNAUTHENTICATED');
   });
 
-  it("R30: a department's view (internal credit and risk classes) is read by its staff, coordinators and hub roles; registration data is public", async () => {
-    const list = await hub().query<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
-      '{ market { targets(first: 1) { nodes { id } } } }',
-      {
-        token: await hub().token(Role.COORDINATOR, 'market'),
-      },
-    );
-    const uscc = list.data!.market.targets.nodes[0]!.id;
-    const q = `{ marketEntity(uscc: "${uscc}") { uscc name tax { riskLevel } } }`;
-    const anonymous = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q);
-    expect(anonymous.data!.marketEntity.name).toBeTruthy();
-    expect(anonymous.data!.marketEntity.tax).toBeNull();
-    expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
-    for (const [role, dept] of [
-      [Role.INSPECTOR, 'tax'],
-      [Role.COORDINATOR, 'fire'],
-      [Role.AUDITOR, null],
-      [Role.SERVICE, null],
-    ] as const) {
-      const allowed = await hub().query<{ marketEntity: { tax: { riskLevel: string } } }>(q, {
-        token: await hub().token(role, dept),
-      });
-      expect([role, dept, allowed.errors]).toEqual([role, dept, undefined]);
-      expect(allowed.data!.marketEntity.tax.riskLevel).toMatch(/LOW|GENERAL|ELEVATED|HIGH/);
-    }
-    for (const [role, dept] of [
-      [Role.INSPECTOR, 'fire'],
-      [Role.DEPT_ADMIN, 'housing'],
-    ] as const) {
-      const refused = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q, {
-        token: await hub().token(role, dept),
-      });
-      expect(refused.data!.marketEntity).toMatchObject({ tax: null });
-      expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
-    }
-  });
+  it(
+    "R30: a department's view (internal credit and risk classes) is read by its staff, coordinators and hub " +
+      'roles; registration data is public',
+    async () => {
+      const list = await hub().query<{ market: { targets: { nodes: Array<{ id: string }> } } }>(
+        '{ market { targets(first: 1) { nodes { id } } } }',
+        {
+          token: await hub().token(Role.COORDINATOR, 'market'),
+        },
+      );
+      const uscc = list.data!.market.targets.nodes[0]!.id;
+      const q = `{ marketEntity(uscc: "${uscc}") { uscc name tax { riskLevel } } }`;
+      const anonymous = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q);
+      expect(anonymous.data!.marketEntity.name).toBeTruthy();
+      expect(anonymous.data!.marketEntity.tax).toBeNull();
+      expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+      for (const [role, dept] of [
+        [Role.INSPECTOR, 'tax'],
+        [Role.COORDINATOR, 'fire'],
+        [Role.AUDITOR, null],
+        [Role.SERVICE, null],
+      ] as const) {
+        const allowed = await hub().query<{ marketEntity: { tax: { riskLevel: string } } }>(q, {
+          token: await hub().token(role, dept),
+        });
+        expect([role, dept, allowed.errors]).toEqual([role, dept, undefined]);
+        expect(allowed.data!.marketEntity.tax.riskLevel).toMatch(/LOW|GENERAL|ELEVATED|HIGH/);
+      }
+      for (const [role, dept] of [
+        [Role.INSPECTOR, 'fire'],
+        [Role.DEPT_ADMIN, 'housing'],
+      ] as const) {
+        const refused = await hub().query<{ marketEntity: { name: string; tax: unknown } }>(q, {
+          token: await hub().token(role, dept),
+        });
+        expect(refused.data!.marketEntity).toMatchObject({ tax: null });
+        expect(refused.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+      }
+    },
+  );
 
   it("R30: no department can revise, repeal or import into another's data", async () => {
     const taxAdmin = await hub().token(Role.DEPT_ADMIN, 'tax');
@@ -124,7 +128,8 @@ describeWithHub('identity and ownership: a department writes only its own data (
     );
     const attempts = [
       [
-        'mutation($input: ChecklistItemInput!) { environmentReviseChecklistItem(code: "ENV-01", input: $input, reason: "x") { code } }',
+        'mutation($input: ChecklistItemInput!) { environmentReviseChecklistItem(code: "ENV-01", input: ' +
+          '$input, reason: "x") { code } }',
         { input: ITEM },
       ],
       ['mutation { environmentRepealChecklistItem(code: "ENV-01", reason: "x") { code } }', {}],

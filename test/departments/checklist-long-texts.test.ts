@@ -37,37 +37,44 @@ const STORED = {
 describe.each(testDatabases())('R1: checklist columns widened to published lengths ($label)', (database) => {
   afterAll(() => database.drop(['tax']));
 
-  it('R1, R5: items stored before the migration keep every value; a 1,300-character title and a 68-character domain fit after it', async () => {
-    const before = await openServiceDatabase(database.db, 'tax', {
-      entities: tax.entities,
-      migrations: tax.migrations.filter((m) => m !== ChecklistLongTexts1764200000000),
-    });
-    try {
-      await before.dataSource.manager.insert(ChecklistItemRow, STORED);
-    } finally {
-      await before.dataSource.destroy();
-    }
-    const after = await openServiceDatabase(database.db, 'tax', { entities: tax.entities, migrations: tax.migrations });
-    try {
-      const manager = after.dataSource.manager;
-      expect(await manager.findOneByOrFail(ChecklistItemRow, { code: 'OLD-01' })).toEqual(STORED);
-      const runner = after.dataSource.createQueryRunner();
-      const table = await runner.getTable('checklist_item').finally(() => runner.release());
-      expect(
-        ['title', 'inspecting_body', 'frequency', 'domain'].map((name) => table!.findColumnByName(name)!.isNullable),
-      ).toEqual([false, false, false, false]);
-      const published = {
-        ...STORED,
-        code: 'NEW-01',
-        title: '题'.repeat(1300),
-        domain: '域'.repeat(68),
-        inspectingBody: '体'.repeat(500),
-        frequency: '频'.repeat(1000),
-      };
-      await manager.insert(ChecklistItemRow, published);
-      expect(await manager.findOneByOrFail(ChecklistItemRow, { code: 'NEW-01' })).toEqual(published);
-    } finally {
-      await after.dataSource.destroy();
-    }
-  });
+  it(
+    'R1, R5: items stored before the migration keep every value; a 1,300-character title and a 68-character ' +
+      'domain fit after it',
+    async () => {
+      const before = await openServiceDatabase(database.db, 'tax', {
+        entities: tax.entities,
+        migrations: tax.migrations.filter((m) => m !== ChecklistLongTexts1764200000000),
+      });
+      try {
+        await before.dataSource.manager.insert(ChecklistItemRow, STORED);
+      } finally {
+        await before.dataSource.destroy();
+      }
+      const after = await openServiceDatabase(database.db, 'tax', {
+        entities: tax.entities,
+        migrations: tax.migrations,
+      });
+      try {
+        const manager = after.dataSource.manager;
+        expect(await manager.findOneByOrFail(ChecklistItemRow, { code: 'OLD-01' })).toEqual(STORED);
+        const runner = after.dataSource.createQueryRunner();
+        const table = await runner.getTable('checklist_item').finally(() => runner.release());
+        expect(
+          ['title', 'inspecting_body', 'frequency', 'domain'].map((name) => table!.findColumnByName(name)!.isNullable),
+        ).toEqual([false, false, false, false]);
+        const published = {
+          ...STORED,
+          code: 'NEW-01',
+          title: '题'.repeat(1300),
+          domain: '域'.repeat(68),
+          inspectingBody: '体'.repeat(500),
+          frequency: '频'.repeat(1000),
+        };
+        await manager.insert(ChecklistItemRow, published);
+        expect(await manager.findOneByOrFail(ChecklistItemRow, { code: 'NEW-01' })).toEqual(published);
+      } finally {
+        await after.dataSource.destroy();
+      }
+    },
+  );
 });

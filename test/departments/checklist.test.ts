@@ -16,11 +16,14 @@ const ITEM = {
   industries: ['L'],
 };
 
-const ADD = `mutation Add($code: String!, $input: ChecklistItemInput!) { taxAddChecklistItem(code: $code, input: $input) { code version status ratioCapPercent } }`;
+const ADD =
+  `mutation Add($code: String!, $input: ChecklistItemInput!) { taxAddChecklistItem(code: $code, input: $input) ` +
+  `{ code version status ratioCapPercent } }`;
 const REVISE = `mutation Revise($code: String!, $input: ChecklistItemInput!, $reason: String!) {
   taxReviseChecklistItem(code: $code, input: $input, reason: $reason) { code version status basis changeReason } }`;
 const FIELDS =
-  'code version title content basis inspectingBody targetKinds method category ratioCapPercent frequency domain industries status validFrom validUntil changeReason closeReason';
+  'code version title content basis inspectingBody targetKinds method category ratioCapPercent frequency ' +
+  'domain industries status validFrom validUntil changeReason closeReason';
 const HISTORY = `{ tax { checklist(includeHistory: true) { ${FIELDS} } } }`;
 type Version = {
   code: string;
@@ -44,16 +47,22 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
     admin = await hub().token(Role.DEPT_ADMIN, 'tax');
   });
 
-  it('R2: a GENERAL item with a 100% ratio cap is refused, naming the field and the rule, and nothing is written', async () => {
-    const before = (await hub().query<{ tax: { checklist: unknown[] } }>(HISTORY)).data!.tax.checklist.length;
-    const error = onlyError(
-      await hub().query(ADD, { variables: { code: 'TAX-90', input: { ...ITEM, ratioCapPercent: 100 } }, token: admin }),
-    );
-    expect(error.code).toBe('BAD_USER_INPUT');
-    expect(error.extensions).toMatchObject({ field: 'input.ratioCapPercent', rule: 'R2' });
-    expect(error.message).toMatch(/GENERAL.*below 100%/);
-    expect((await hub().query<{ tax: { checklist: unknown[] } }>(HISTORY)).data!.tax.checklist.length).toBe(before);
-  });
+  it(
+    'R2: a GENERAL item with a 100% ratio cap is refused, ' + 'naming the field and the rule, and nothing is written',
+    async () => {
+      const before = (await hub().query<{ tax: { checklist: unknown[] } }>(HISTORY)).data!.tax.checklist.length;
+      const error = onlyError(
+        await hub().query(ADD, {
+          variables: { code: 'TAX-90', input: { ...ITEM, ratioCapPercent: 100 } },
+          token: admin,
+        }),
+      );
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions).toMatchObject({ field: 'input.ratioCapPercent', rule: 'R2' });
+      expect(error.message).toMatch(/GENERAL.*below 100%/);
+      expect((await hub().query<{ tax: { checklist: unknown[] } }>(HISTORY)).data!.tax.checklist.length).toBe(before);
+    },
+  );
 
   it('R2: a GENERAL item needs a cap, and a KEY item may not have one', async () => {
     const noCap = onlyError(
@@ -144,27 +153,32 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
     expect(added.data!.taxAddChecklistItem.validFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
-  it("R1: a text longer than its cap is refused on every database, naming the field and the cap; a published item's long texts fit", async () => {
-    const error = onlyError(
-      await hub().query(ADD, {
-        variables: { code: 'TAX-98', input: { ...ITEM, title: '长'.repeat(CHECKLIST_TEXT_CAPS.title + 1) } },
-        token: admin,
-      }),
-    );
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
-    expect(error.message).toBe(
-      `input.title is ${CHECKLIST_TEXT_CAPS.title + 1} characters long; at most ${CHECKLIST_TEXT_CAPS.title} fit.`,
-    );
-    expect(await versions(hub(), 'TAX-98')).toEqual([]);
-    // A province publishes titles of 1,300 characters and domains of 68; every text at its cap is taken and read back whole.
-    const atCaps = Object.fromEntries(
-      Object.entries(CHECKLIST_TEXT_CAPS).map(([field, cap]) => [field, '长'.repeat(cap)]),
-    );
-    expect(
-      (await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, ...atCaps } }, token: admin })).errors,
-    ).toBeUndefined();
-    expect(await versions(hub(), 'TAX-98')).toEqual([expect.objectContaining(atCaps)]);
-  });
+  it(
+    'R1: a text longer than its cap is refused on every database, naming the field and the cap; a published ' +
+      "item's long texts fit",
+    async () => {
+      const error = onlyError(
+        await hub().query(ADD, {
+          variables: { code: 'TAX-98', input: { ...ITEM, title: '长'.repeat(CHECKLIST_TEXT_CAPS.title + 1) } },
+          token: admin,
+        }),
+      );
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+      expect(error.message).toBe(
+        `input.title is ${CHECKLIST_TEXT_CAPS.title + 1} characters long; at most ${CHECKLIST_TEXT_CAPS.title} fit.`,
+      );
+      expect(await versions(hub(), 'TAX-98')).toEqual([]);
+      // A province publishes titles of 1,300 characters and domains of 68; every text at its cap is taken and read back
+      // whole.
+      const atCaps = Object.fromEntries(
+        Object.entries(CHECKLIST_TEXT_CAPS).map(([field, cap]) => [field, '长'.repeat(cap)]),
+      );
+      expect(
+        (await hub().query(ADD, { variables: { code: 'TAX-98', input: { ...ITEM, ...atCaps } }, token: admin })).errors,
+      ).toBeUndefined();
+      expect(await versions(hub(), 'TAX-98')).toEqual([expect.objectContaining(atCaps)]);
+    },
+  );
 
   it('R5: adding an existing code is a CONFLICT, and a revision needs a reason', async () => {
     const again = onlyError(await hub().query(ADD, { variables: { code: 'TAX-94', input: ITEM }, token: admin }));
@@ -176,24 +190,28 @@ describeWithHub('checklists: valid items only, versioned, never edited', (hub) =
     expect((await versions(hub(), 'TAX-94')).length).toBe(2);
   });
 
-  it('R5: revisions sent at once never fork or lose a version: one CURRENT, contiguous versions, each refusal a CONFLICT', async () => {
-    await hub().query(ADD, { variables: { code: 'TAX-95', input: ITEM }, token: admin });
-    const results = await Promise.all(
-      ['甲', '乙', '丙'].map((who) =>
-        hub().query(REVISE, {
-          variables: { code: 'TAX-95', input: { ...ITEM, title: `${ITEM.title}${who}` }, reason: `修订${who}` },
-          token: admin,
-        }),
-      ),
-    );
-    const ok = results.filter((r) => !r.errors);
-    expect(ok.length).toBeGreaterThanOrEqual(1);
-    for (const r of results.filter((x) => x.errors)) expect(r.errors![0]!.extensions!.code).toBe('CONFLICT');
-    const history = await versions(hub(), 'TAX-95');
-    expect(history.filter((v) => v.status === 'CURRENT')).toHaveLength(1);
-    expect(history.map((v) => v.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
-    expect(history.length).toBe(1 + ok.length);
-  });
+  it(
+    'R5: revisions sent at once never fork or lose a version: one CURRENT, contiguous versions, each refusal a ' +
+      'CONFLICT',
+    async () => {
+      await hub().query(ADD, { variables: { code: 'TAX-95', input: ITEM }, token: admin });
+      const results = await Promise.all(
+        ['甲', '乙', '丙'].map((who) =>
+          hub().query(REVISE, {
+            variables: { code: 'TAX-95', input: { ...ITEM, title: `${ITEM.title}${who}` }, reason: `修订${who}` },
+            token: admin,
+          }),
+        ),
+      );
+      const ok = results.filter((r) => !r.errors);
+      expect(ok.length).toBeGreaterThanOrEqual(1);
+      for (const r of results.filter((x) => x.errors)) expect(r.errors![0]!.extensions!.code).toBe('CONFLICT');
+      const history = await versions(hub(), 'TAX-95');
+      expect(history.filter((v) => v.status === 'CURRENT')).toHaveLength(1);
+      expect(history.map((v) => v.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+      expect(history.length).toBe(1 + ok.length);
+    },
+  );
 
   it('R5: a repealed item leaves the checklist in force but stays readable', async () => {
     await hub().query(ADD, { variables: { code: 'TAX-96', input: ITEM }, token: admin });

@@ -68,52 +68,64 @@ describe('H2: the gateway run alone on a supergraph file', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("H2: a subgraph's own error keeps its message, code and serviceName (as stock Apollo Gateway answers); no stack trace leaves", async () => {
-    const answer = await postGraphQL<{ widget: number; brokenWidget: number | null }>(
-      gateway.url,
-      '{ widget brokenWidget }',
-    );
-    expect(answer.data).toEqual({ widget: 7, brokenWidget: null });
-    expect(answer.errors).toHaveLength(1);
-    const error = answer.errors![0]!;
-    expect(error.message).toBe('the widget store is closed for stocktaking');
-    expect(error.path).toEqual(['brokenWidget']);
-    expect(error.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'widgets' });
-    expect(error.extensions?.reference).toBeUndefined();
-    expect(JSON.stringify(answer)).not.toMatch(/stacktrace|\n\s+at |node_modules/);
-    const coded = await postGraphQL(gateway.url, '{ codedWidget }');
-    expect(coded.errors?.[0]).toMatchObject({
-      message: 'no widget for you',
-      extensions: { code: 'FORBIDDEN', serviceName: 'widgets' },
-    });
-  });
+  it(
+    "H2: a subgraph's own error keeps its message, code and serviceName (as stock Apollo Gateway answers); no " +
+      'stack trace leaves',
+    async () => {
+      const answer = await postGraphQL<{ widget: number; brokenWidget: number | null }>(
+        gateway.url,
+        '{ widget brokenWidget }',
+      );
+      expect(answer.data).toEqual({ widget: 7, brokenWidget: null });
+      expect(answer.errors).toHaveLength(1);
+      const error = answer.errors![0]!;
+      expect(error.message).toBe('the widget store is closed for stocktaking');
+      expect(error.path).toEqual(['brokenWidget']);
+      expect(error.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'widgets' });
+      expect(error.extensions?.reference).toBeUndefined();
+      expect(JSON.stringify(answer)).not.toMatch(/stacktrace|\n\s+at |node_modules/);
+      const coded = await postGraphQL(gateway.url, '{ codedWidget }');
+      expect(coded.errors?.[0]).toMatchObject({
+        message: 'no widget for you',
+        extensions: { code: 'FORBIDDEN', serviceName: 'widgets' },
+      });
+    },
+  );
 
-  it("H2: a subgraph that refuses with an HTTP status keeps its own message and code, named (not 'answered HTTP 429')", async () => {
-    const answer = await postGraphQL<{ widget: number; limitedWidget: number | null }>(
-      gateway.url,
-      '{ widget limitedWidget }',
-    );
-    expect(answer.errors?.[0]?.message).toBe(
-      'The widgets subgraph refused this part: Too many widgets: try again in 3 s.',
-    );
-    expect(answer.errors?.[0]?.extensions).toMatchObject({
-      code: 'RATE_LIMITED',
-      serviceName: 'widgets',
-      upstreamStatus: 429,
-      retryAfterSeconds: 3,
-    });
-  });
+  it(
+    "H2: a subgraph that refuses with an HTTP status keeps its own message and code, named (not 'answered HTTP " +
+      "429')",
+    async () => {
+      const answer = await postGraphQL<{ widget: number; limitedWidget: number | null }>(
+        gateway.url,
+        '{ widget limitedWidget }',
+      );
+      expect(answer.errors?.[0]?.message).toBe(
+        'The widgets subgraph refused this part: Too many widgets: try again in 3 s.',
+      );
+      expect(answer.errors?.[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        serviceName: 'widgets',
+        upstreamStatus: 429,
+        retryAfterSeconds: 3,
+      });
+    },
+  );
 
-  it('H2: a supergraph that parses but cannot be served (a subgraph without its URL, a type of an unknown subgraph) is found before it is served or kept', () => {
-    const good = fs.readFileSync(file, 'utf8');
-    expect(supergraphProblem(good)).toBeNull();
-    const withoutUrl = good.replace(/(join__graph\(name: "widgets", url: )"[^"]*"/, '$1""');
-    expect(withoutUrl).not.toBe(good);
-    expect(supergraphProblem(withoutUrl)).toMatch(/without a URL: widgets/);
-    const unknownGraph = good.replace(/join__type\(graph: WIDGETS\)/, 'join__type(graph: NOWHERE)');
-    expect(unknownGraph).not.toBe(good);
-    expect(supergraphProblem(unknownGraph)).toMatch(/NOWHERE/);
-  });
+  it(
+    'H2: a supergraph that parses but cannot be served (a subgraph without its URL, a type of an unknown ' +
+      'subgraph) is found before it is served or kept',
+    () => {
+      const good = fs.readFileSync(file, 'utf8');
+      expect(supergraphProblem(good)).toBeNull();
+      const withoutUrl = good.replace(/(join__graph\(name: "widgets", url: )"[^"]*"/, '$1""');
+      expect(withoutUrl).not.toBe(good);
+      expect(supergraphProblem(withoutUrl)).toMatch(/without a URL: widgets/);
+      const unknownGraph = good.replace(/join__type\(graph: WIDGETS\)/, 'join__type(graph: NOWHERE)');
+      expect(unknownGraph).not.toBe(good);
+      expect(supergraphProblem(unknownGraph)).toMatch(/NOWHERE/);
+    },
+  );
 
   it("H2: only the gateway's own unexpected errors are masked with a reference", () => {
     const mask = maskUnexpectedErrors(createLogger('silent', 'gateway'));
@@ -217,45 +229,49 @@ describe('H2: the gateway run alone on a supergraph file', () => {
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
 
-  it('H2: the gateway process alone on a supergraph file, with the default settings, makes no key: nothing private is written, every caller is the public (Authorization not read, as stock Apollo Gateway does)', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-alone-data-'));
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join(__dirname, '..', '..', 'gateway', 'main.ts')],
-      {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          JOINTCHECK_DATA_DIR: dataDir,
-          JOINTCHECK_SUPERGRAPH_FILE: file,
-          JOINTCHECK_PORT: String(port),
-          JOINTCHECK_LOG_LEVEL: 'silent',
+  it(
+    'H2: the gateway process alone on a supergraph file, with the default settings, makes no key: nothing ' +
+      'private is written, every caller is the public (Authorization not read, as stock Apollo Gateway does)',
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-alone-data-'));
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', path.join(__dirname, '..', '..', 'gateway', 'main.ts')],
+        {
+          cwd: path.join(__dirname, '..', '..'),
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '',
+            JOINTCHECK_DATA_DIR: dataDir,
+            JOINTCHECK_SUPERGRAPH_FILE: file,
+            JOINTCHECK_PORT: String(port),
+            JOINTCHECK_LOG_LEVEL: 'silent',
+          },
+          stdio: 'ignore',
         },
-        stdio: 'ignore',
-      },
-    );
-    try {
-      const deadline = Date.now() + 60_000;
-      let health: Response | null = null;
-      while (!health && Date.now() < deadline) {
-        health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-        if (!health) await new Promise((resolve) => setTimeout(resolve, 200));
+      );
+      try {
+        const deadline = Date.now() + 60_000;
+        let health: Response | null = null;
+        while (!health && Date.now() < deadline) {
+          health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+          if (!health) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        expect(health?.status).toBe(200);
+        const served = await postGraphQL<{ widget: number }>(`http://127.0.0.1:${port}/graphql`, '{ widget }');
+        expect(served.data).toEqual({ widget: 7 });
+        const token = await keys.issuer.issue({ subject: 'someone', role: Role.AUDITOR, department: null });
+        expect(await postGraphQL(`http://127.0.0.1:${port}/graphql`, '{ widget }', undefined, token)).toEqual({
+          data: { widget: 7 },
+        });
+        const written = fs.readdirSync(dataDir, { recursive: true }).map(String);
+        expect(written.filter((f) => /jwk|key/i.test(f))).toEqual([]);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+        fs.rmSync(dataDir, { recursive: true, force: true });
       }
-      expect(health?.status).toBe(200);
-      const served = await postGraphQL<{ widget: number }>(`http://127.0.0.1:${port}/graphql`, '{ widget }');
-      expect(served.data).toEqual({ widget: 7 });
-      const token = await keys.issuer.issue({ subject: 'someone', role: Role.AUDITOR, department: null });
-      expect(await postGraphQL(`http://127.0.0.1:${port}/graphql`, '{ widget }', undefined, token)).toEqual({
-        data: { widget: 7 },
-      });
-      const written = fs.readdirSync(dataDir, { recursive: true }).map(String);
-      expect(written.filter((f) => /jwk|key/i.test(f))).toEqual([]);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -178,32 +178,36 @@ describe('I: the development identity provider (oidc-provider) as the page uses 
     expect(as.token_endpoint_auth_methods_supported).toEqual(['none']);
   });
 
-  it('gives a market inspector, signed in with the password, a JWT access token for the hub with role and department', async () => {
-    const subject = demoSubject('INSPECTOR', 'market');
-    expect(subject).toBe('market-i0001');
-    const { back, state, verifier } = await signIn(subject, demoPassword(SEED, subject));
-    expect(back.url.startsWith(`${REDIRECT_URI}?`)).toBe(true);
-    expect(new URL(back.url).searchParams.get('code')).toBeTruthy();
-    const tokens = await exchange(back, state, verifier);
-    expect(tokens.token_type.toLowerCase()).toBe('bearer');
-    expect(tokens.expires_in).toBe(900);
+  it(
+    'gives a market inspector, signed in with the password, a JWT access token for the hub with role and ' +
+      'department',
+    async () => {
+      const subject = demoSubject('INSPECTOR', 'market');
+      expect(subject).toBe('market-i0001');
+      const { back, state, verifier } = await signIn(subject, demoPassword(SEED, subject));
+      expect(back.url.startsWith(`${REDIRECT_URI}?`)).toBe(true);
+      expect(new URL(back.url).searchParams.get('code')).toBeTruthy();
+      const tokens = await exchange(back, state, verifier);
+      expect(tokens.token_type.toLowerCase()).toBe('bearer');
+      expect(tokens.expires_in).toBe(900);
 
-    expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
-    const { payload } = await verifyAccessToken(tokens.access_token);
-    expect(payload).toMatchObject({
-      iss: idp.issuer,
-      aud: RESOURCE,
-      sub: subject,
-      [ROLE_CLAIM]: 'INSPECTOR',
-      [DEPT_CLAIM]: 'market',
-      client_id: CLIENT.client_id,
-    });
-    expect(payload.exp! - payload.iat!).toBe(900);
+      expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
+      const { payload } = await verifyAccessToken(tokens.access_token);
+      expect(payload).toMatchObject({
+        iss: idp.issuer,
+        aud: RESOURCE,
+        sub: subject,
+        [ROLE_CLAIM]: 'INSPECTOR',
+        [DEPT_CLAIM]: 'market',
+        client_id: CLIENT.client_id,
+      });
+      expect(payload.exp! - payload.iat!).toBe(900);
 
-    const claims = oauth.getValidatedIdTokenClaims(tokens)!;
-    expect(claims.sub).toBe(subject);
-    expect(claims.aud).toBe(CLIENT.client_id);
-  });
+      const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+      expect(claims.sub).toBe(subject);
+      expect(claims.aud).toBe(CLIENT.client_id);
+    },
+  );
 
   it('carries no department for the auditor', async () => {
     const subject = demoSubject('AUDITOR', null);

@@ -52,7 +52,10 @@ interface Fixture {
   drawn: string;
   snapshotTaken: string;
   committed: string;
-  /** Visits of the locked task: submitted and delivered; open (with a tax item); open without a tax item; one nobody of the open visit's team is on. */
+  /**
+   * Visits of the locked task: submitted and delivered; open (with a tax item); open without a tax item; one nobody of
+   * the open visit's team is on.
+   */
   submitted: Visit;
   open: Visit;
   noTax: Visit;
@@ -101,14 +104,17 @@ const REVISE_PLAN =
 const PUBLISH_PLAN = 'mutation($id: ID!) { jointPublishPlan(id: $id) { id } }';
 const CREATE_TASK = 'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id } }';
 const SNAPSHOT =
-  'mutation($taskId: ID!, $reason: String) { jointTakeSnapshot(taskId: $taskId, overLimitReason: $reason) { id status } }';
+  'mutation($taskId: ID!, $reason: String) { jointTakeSnapshot(taskId: $taskId, overLimitReason: $reason) { ' +
+  'id status } }';
 const DRAW =
-  'mutation($taskId: ID!, $witness: String!) { jointDrawTargets(taskId: $taskId, witnessValue: $witness) { id status } }';
+  'mutation($taskId: ID!, $witness: String!) { jointDrawTargets(taskId: $taskId, witnessValue: $witness) { ' +
+  'id status } }';
 const LOCK = 'mutation($taskId: ID!) { jointLockTask(taskId: $taskId) { id status } }';
 const CANCEL =
   'mutation($taskId: ID!, $reason: String!) { jointCancelTask(taskId: $taskId, reason: $reason) { id status } }';
 const DRAW_INSPECTORS =
-  'mutation($taskId: ID!, $department: String!) { jointDrawInspectors(taskId: $taskId, department: $department) { id } }';
+  'mutation($taskId: ID!, $department: String!) { jointDrawInspectors(taskId: $taskId, department: ' +
+  '$department) { id } }';
 const REPLACE = 'mutation($input: ReplaceInspectorInput!) { jointReplaceInspector(input: $input) { personId } }';
 const FILL = 'mutation($input: FillVacancyInput!) { jointFillVacantSeat(input: $input) { personId } }';
 const ENTRUST = 'mutation($input: EntrustmentInput!) { jointEntrustInspector(input: $input) }';
@@ -117,11 +123,14 @@ const ISSUE_CODE =
   'mutation($taskId: ID!, $key: String!) { jointIssueInspectionCode(taskId: $taskId, targetKey: $key) }';
 const SUBMIT = 'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }';
 const RETRY =
-  'mutation($id: ID!, $department: String!) { jointRetryDelivery(submissionId: $id, department: $department) { status } }';
+  'mutation($id: ID!, $department: String!) { jointRetryDelivery(submissionId: $id, department: $department) ' +
+  '{ status } }';
 const ADD_ITEM = (d: string) =>
-  `mutation($code: String!, $input: ChecklistItemInput!) { ${d}AddChecklistItem(code: $code, input: $input) { code version } }`;
+  `mutation($code: String!, $input: ChecklistItemInput!) { ${d}AddChecklistItem(code: $code, input: $input) { ` +
+  `code version } }`;
 const REVISE_ITEM = (d: string) =>
-  `mutation($code: String!, $input: ChecklistItemInput!) { ${d}ReviseChecklistItem(code: $code, input: $input, reason: "法规修订") { code version } }`;
+  `mutation($code: String!, $input: ChecklistItemInput!) { ${d}ReviseChecklistItem(code: $code, input: ` +
+  `$input, reason: "法规修订") { code version } }`;
 const REPEAL_ITEM = (d: string) =>
   `mutation($code: String!) { ${d}RepealChecklistItem(code: $code, reason: "依据废止") { code status } }`;
 const IMPORT = (d: string) => `mutation($targets: [RosterTargetInput!]!) { ${d}ImportTargets(targets: $targets) }`;
@@ -1542,7 +1551,8 @@ const CASES: Case[] = [
     category: 'edit of a locked list',
     name: 'R20: an inspector replaced for a reason not on the list',
     operation:
-      'mutation($taskId: ID!) { jointReplaceInspector(input: { taskId: $taskId, targetKey: "x", department: "market", personId: "x", reason: BORED, replacementId: "y", note: "z" }) { personId } }',
+      'mutation($taskId: ID!) { jointReplaceInspector(input: { taskId: $taskId, targetKey: "x", department: ' +
+      '"market", personId: "x", reason: BORED, replacementId: "y", note: "z" }) { personId } }',
     token: [Role.DEPUTY_HEAD, 'market'],
     variables: (f) => ({ taskId: f.locked }),
     expect: {
@@ -1564,7 +1574,8 @@ const CASES: Case[] = [
     },
   },
 
-  // -- oversized and deeply nested documents (the gateway's limits: depth 12, aliases 30, tokens 5000, directives 20, cost 250000, body 1 MB).
+  // -- oversized and deeply nested documents (the gateway's limits: depth 12, aliases 30, tokens 5000, directives 20,
+  // cost 250000, body 1 MB).
   {
     category: 'oversized or deeply nested document',
     name: 'depth 14, one over the limit',
@@ -1588,7 +1599,10 @@ const CASES: Case[] = [
   {
     category: 'oversized or deeply nested document',
     name: '31 aliases',
-    operation: `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: jointDepartmentsWithoutJointPlan(year: 2026)`).join(' ')} }`,
+    operation:
+      `{ ` +
+      `${Array.from({ length: 31 }, (_, i) => `a${i}: jointDepartmentsWithoutJointPlan(year: 2026)`).join(' ')} ` +
+      `}`,
     expect: {
       code: 'GRAPHQL_VALIDATION_FAILED',
       status: 400,
@@ -1842,7 +1856,8 @@ const CASES: Case[] = [
     },
   },
 
-  // -- forged and expired tokens: UNAUTHENTICATED with HTTP 401, whatever the operation (here mostly a lock the token's claims would allow).
+  // -- forged and expired tokens: UNAUTHENTICATED with HTTP 401, whatever the operation (here mostly a lock the
+  // token's claims would allow).
   ...(
     [
       ['signed with a key the hub does not know', 'foreignKey', /token is not valid: get a new one \(npm run token/],
@@ -2147,7 +2162,9 @@ const CASES: Case[] = [
   },
   {
     category: "another department's id",
-    name: "H2: R30: fire's deputy head replaces a tax inspector on a task not locked: FORBIDDEN before the task's state",
+    name:
+      "H2: R30: fire's deputy head replaces a tax inspector on a task not locked: FORBIDDEN before the task's " +
+      'state',
     operation: REPLACE,
     token: [Role.DEPUTY_HEAD, 'fire'],
     variables: (f) => ({
@@ -2181,7 +2198,9 @@ const CASES: Case[] = [
   },
   {
     category: "another department's id",
-    name: "H2: R30: a housing inspector submits to a task not locked it takes no part in: FORBIDDEN before the task's state",
+    name:
+      'H2: R30: a housing inspector submits to a task not locked it takes no part in: FORBIDDEN before the ' +
+      "task's state",
     operation: SUBMIT,
     token: [Role.INSPECTOR, 'housing', 'housing-i0001'],
     variables: (f) => ({ input: { ...submission((g) => g.open)(f).input, taskId: f.drawn } }),
@@ -2189,7 +2208,9 @@ const CASES: Case[] = [
   },
   {
     category: "another department's id",
-    name: "H2: R30: a housing inspector asks a code of a task not locked it takes no part in: FORBIDDEN before the task's state",
+    name:
+      'H2: R30: a housing inspector asks a code of a task not locked it takes no part in: FORBIDDEN before the ' +
+      "task's state",
     operation: ISSUE_CODE,
     token: [Role.INSPECTOR, 'housing', 'housing-i0001'],
     variables: (f) => ({ taskId: f.drawn, key: f.open.key }),
@@ -2255,7 +2276,8 @@ const CASES: Case[] = [
     category: "another department's id",
     name: "tax's admin registers over fire's subgraph",
     operation:
-      'mutation { registryRegisterSubgraph(input: { name: "fire", code: "tax", url: "http://127.0.0.1:9/graphql" }) { changed } }',
+      'mutation { registryRegisterSubgraph(input: { name: "fire", code: "tax", url: ' +
+      '"http://127.0.0.1:9/graphql" }) { changed } }',
     token: TAX_ADMIN,
     expect: {
       code: 'FORBIDDEN',
@@ -2267,7 +2289,8 @@ const CASES: Case[] = [
     category: "another department's id",
     name: "tax's admin registers a subgraph for fire",
     operation:
-      'mutation { registryRegisterSubgraph(input: { name: "fire2", code: "fire", url: "http://127.0.0.1:9/graphql" }) { changed } }',
+      'mutation { registryRegisterSubgraph(input: { name: "fire2", code: "fire", url: ' +
+      '"http://127.0.0.1:9/graphql" }) { changed } }',
     token: TAX_ADMIN,
     expect: {
       code: 'FORBIDDEN',
@@ -2275,7 +2298,8 @@ const CASES: Case[] = [
       messageMatches: /Your token is for department tax; you may register only its subgraph, not fire's/,
     },
   },
-  // -- text with control characters, target keys out of format, negative pages, documents whose operation cannot be chosen (issue H2).
+  // -- text with control characters, target keys out of format, negative pages, documents whose operation cannot be
+  // chosen (issue H2).
   {
     category: 'text, key or page out of format',
     name: 'H2: an entrustment whose unit and reason are a NUL',
@@ -2514,13 +2538,17 @@ interface TableFingerprint {
   sha256: string;
 }
 
-/** Each table's row count and the SHA-256 of its rows (each row as JSON with sorted keys, the lines sorted: the order rows come back in does not matter). */
+/**
+ * Each table's row count and the SHA-256 of its rows (each row as JSON with sorted keys, the lines sorted: the order
+ * rows come back in does not matter).
+ */
 async function fingerprint(dataSource: DataSource): Promise<Record<string, TableFingerprint>> {
   const mysql = dataSource.options.type === 'mysql';
   const tables = (
     await dataSource.query<Array<{ name: string }>>(
       mysql
-        ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+        ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND ' +
+            "table_type = 'BASE TABLE'"
         : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
   )
@@ -2597,7 +2625,8 @@ async function forgedTokens(hub: TestHub): Promise<Record<string, string>> {
       { subject: 'late-coordinator', role: Role.COORDINATOR, department: 'market' },
       '-1m',
     ),
-    // For the joint service's own audience (H2: each service accepts only its own), so that expiry is what refuses it there.
+    // For the joint service's own audience (H2: each service accepts only its own), so that expiry is what refuses it
+    // there.
     expiredForJoint: await hub.issuer.issueFor(
       'joint',
       { subject: 'late-coordinator', role: Role.COORDINATOR, department: 'market' },
@@ -2636,7 +2665,8 @@ const WILDCARD_NAMES = [
 ] as const;
 
 const VISITS =
-  'query($t: ID!) { jointTask(id: $t) { visits(first: 1000) { key industryCode team { department kind personId status } checklist { department itemCode } } } }';
+  'query($t: ID!) { jointTask(id: $t) { visits(first: 1000) { key industryCode team { department kind ' +
+  'personId status } checklist { department itemCode } } } }';
 
 describeWithHub(
   'bad input: a table of bad inputs, each refused with a clear coded error, and nothing written',
@@ -2766,15 +2796,19 @@ describeWithHub(
       before = await everyDatabase(h);
     });
 
-    it(`the table holds at least 100 cases, at least 8 in each of the ${CATEGORIES.length} categories, each with a message to match (and a field for BAD_USER_INPUT)`, () => {
-      const counts = CATEGORIES.map((c) => [c, CASES.filter((x) => x.category === c).length] as const);
-      expect(counts.filter(([, n]) => n < 8)).toEqual([]);
-      expect(CASES.length).toBeGreaterThanOrEqual(100);
-      expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
-      expect(
-        CASES.filter((c) => c.expect.code === 'BAD_USER_INPUT' && c.expect.field === undefined).map((c) => c.name),
-      ).toEqual([]);
-    });
+    it(
+      `the table holds at least 100 cases, at least 8 in each of the ${CATEGORIES.length} categories, each with ` +
+        `a message to match (and a field for BAD_USER_INPUT)`,
+      () => {
+        const counts = CATEGORIES.map((c) => [c, CASES.filter((x) => x.category === c).length] as const);
+        expect(counts.filter(([, n]) => n < 8)).toEqual([]);
+        expect(CASES.length).toBeGreaterThanOrEqual(100);
+        expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+        expect(
+          CASES.filter((c) => c.expect.code === 'BAD_USER_INPUT' && c.expect.field === undefined).map((c) => c.name),
+        ).toEqual([]);
+      },
+    );
 
     it.each(CASES.map((c) => [`${c.category}: ${c.name}`, c] as const))('%s', async (_title, c) => {
       const h = hub();

@@ -1,3 +1,4 @@
+import { insertRows, updateRows } from '../../subgraphs/kernel/rows';
 import { auditHash } from '../../subgraphs/joint/audit';
 import { AuditEventRow, AuditHeadRow } from '../../subgraphs/joint/entities';
 import { Role } from '../../subgraphs/kernel/identity';
@@ -52,30 +53,34 @@ describeWithHub('the audit trail is hash-chained (R29)', (hub) => {
     try {
       expect(await verify(hub())).toEqual({ ok: false, entries: 2, brokenAt: 3 });
     } finally {
-      await rows().update({ seq: 3 }, { details: original as never });
+      await updateRows(rows().manager, AuditEventRow, { seq: 3 }, { details: original });
     }
     expect(await verify(hub())).toEqual({ ok: true, entries, brokenAt: null });
   });
 
-  it('R29: an edit whose hash was re-computed breaks the link to the next entry; a removed last entry is found by the head', async () => {
-    const target = await rows().findOneByOrFail({ seq: 2 });
-    const before = await rows().findOneByOrFail({ seq: 1 });
-    const forged = { ...target, actor: 'someone-else' };
-    await rows().update({ seq: 2 }, { actor: forged.actor, hash: auditHash(before.hash, forged) });
-    try {
-      expect(await verify(hub())).toEqual({ ok: false, entries: 2, brokenAt: 3 });
-    } finally {
-      await rows().update({ seq: 2 }, { actor: target.actor, hash: target.hash });
-    }
-    const last = await rows().findOneByOrFail({ seq: entries });
-    await rows().delete({ seq: entries });
-    try {
-      expect(await verify(hub())).toEqual({ ok: false, entries: entries - 1, brokenAt: entries });
-    } finally {
-      await rows().insert(last as never);
-    }
-    expect(await verify(hub())).toEqual({ ok: true, entries, brokenAt: null });
-    const head = await hub().joint.database.dataSource.getRepository(AuditHeadRow).findOneByOrFail({ id: 1 });
-    expect(head.seq).toBe(entries);
-  });
+  it(
+    'R29: an edit whose hash was re-computed breaks the link to the next entry; a removed last entry is found ' +
+      'by the head',
+    async () => {
+      const target = await rows().findOneByOrFail({ seq: 2 });
+      const before = await rows().findOneByOrFail({ seq: 1 });
+      const forged = { ...target, actor: 'someone-else' };
+      await rows().update({ seq: 2 }, { actor: forged.actor, hash: auditHash(before.hash, forged) });
+      try {
+        expect(await verify(hub())).toEqual({ ok: false, entries: 2, brokenAt: 3 });
+      } finally {
+        await rows().update({ seq: 2 }, { actor: target.actor, hash: target.hash });
+      }
+      const last = await rows().findOneByOrFail({ seq: entries });
+      await rows().delete({ seq: entries });
+      try {
+        expect(await verify(hub())).toEqual({ ok: false, entries: entries - 1, brokenAt: entries });
+      } finally {
+        await insertRows(rows().manager, AuditEventRow, last);
+      }
+      expect(await verify(hub())).toEqual({ ok: true, entries, brokenAt: null });
+      const head = await hub().joint.database.dataSource.getRepository(AuditHeadRow).findOneByOrFail({ id: 1 });
+      expect(head.seq).toBe(entries);
+    },
+  );
 });

@@ -51,7 +51,9 @@ export function fourDepartmentPlanInput() {
 }
 
 export const PLAN_FIELDS =
-  'id year name leadDepartment departments kind status revision publishedRevision items { department code version title category } ratios { high elevated general low } revisions { revision note changedBy publishBy publishedAt }';
+  'id year name leadDepartment departments kind status revision publishedRevision items { department code ' +
+  'version title category } ratios { high elevated general low } revisions { revision note changedBy ' +
+  'publishBy publishedAt }';
 
 export async function createPlan(hub: TestHub, input: Record<string, unknown>, token?: string) {
   return hub.query<{
@@ -89,7 +91,9 @@ export const WITNESS = {
   witnessNumbers: 7,
 };
 export const TASK_FIELDS =
-  'id status commitment witnessSource witnessAvailableOn witnessValue snapshotHash snapshotSize exclusions { inspectedTwiceThisYear recentlyInspected overLimitReason } strata { stratum eligible ratioBasisPoints drawn } lockedAt';
+  'id status commitment witnessSource witnessAvailableOn witnessValue snapshotHash snapshotSize exclusions { ' +
+  'inspectedTwiceThisYear recentlyInspected overLimitReason } strata { stratum eligible ratioBasisPoints ' +
+  'drawn } lockedAt';
 
 export interface Task {
   id: string;
@@ -103,7 +107,12 @@ export interface Task {
 
 export async function step(hub: TestHub, mutation: string, variables: Record<string, unknown>, token?: string) {
   return hub.query<Record<string, Task>>(
-    `mutation($taskId: ID!${'witnessValue' in variables ? ', $witnessValue: String!' : ''}${'reason' in variables ? ', $reason: String!' : ''}) { ${mutation} { ${TASK_FIELDS} } }`,
+    `mutation($taskId: ` +
+      (`ID!${'witnessValue' in variables ? ', $witnessValue: String!' : ''}${'reason' in variables ? ', $reason: String!' : ''}) ` +
+        `` +
+        `` +
+        ``) +
+      `{ ${mutation} { ${TASK_FIELDS} } }`,
     {
       variables,
       token: token ?? (await hub.token(Role.COORDINATOR, 'market')),
@@ -113,7 +122,10 @@ export async function step(hub: TestHub, mutation: string, variables: Record<str
 
 export type TaskState = 'COMMITTED' | 'SNAPSHOT_TAKEN' | 'DRAWN' | 'LOCKED';
 
-/** Runs a task of a plan to the state asked for (the witness is published on Wed 4 March 2026), as a coordinator of the plan's lead; returns its id. */
+/**
+ * Runs a task of a plan to the state asked for (the witness is published on Wed 4 March 2026), as a coordinator of the
+ * plan's lead; returns its id.
+ */
 export async function runTaskTo(
   hub: TestHub,
   time: ReturnType<typeof testClock>,
@@ -176,7 +188,8 @@ export async function drawAllInspectors(hub: TestHub, taskId: string, department
 /** The first visits of a task, with their teams and checklists (read as an auditor). */
 export async function teamVisits(hub: TestHub, taskId: string, first = 1000): Promise<TeamVisit[]> {
   const r = await hub.query<{ jointTask: { visits: TeamVisit[] } }>(
-    `{ jointTask(id: "${taskId}") { visits(first: ${first}) { key uscc team { department personId kind } checklist { department itemCode } } } }`,
+    `{ jointTask(id: "${taskId}") { visits(first: ${first}) { key uscc team { department personId kind } ` +
+      `checklist { department itemCode } } } }`,
     {
       token: await hub.token(Role.AUDITOR),
     },
@@ -185,7 +198,10 @@ export async function teamVisits(hub: TestHub, taskId: string, first = 1000): Pr
   return r.data!.jointTask.visits;
 }
 
-/** Submits every item of a visit as NO_PROBLEM, by an inspector of its team (market's unless another department is named), checked on `inspectedOn`. */
+/**
+ * Submits every item of a visit as NO_PROBLEM, by an inspector of its team (market's unless another department is
+ * named), checked on `inspectedOn`.
+ */
 export async function submitVisit(
   hub: TestHub,
   taskId: string,

@@ -118,11 +118,14 @@ describe('R16: the draw re-played from its description alone', () => {
     expect(count(100, 700, null)).toBe(7);
   });
 
-  it("the witness's canonical spelling: only the numbers count, repeats kept, leading zeros gone, in numeric order", () => {
-    expect(canonicalWitness('03 09 14 22 27 31 + 09')).toBe('3 9 9 14 22 27 31');
-    expect(canonicalWitness('蓝球09，红球31、27、22、14、9、3')).toBe('3 9 9 14 22 27 31');
-    expect(canonicalWitness('100, 00, 7, 0, ２')).toBe('0 0 7 100');
-  });
+  it(
+    "the witness's canonical spelling: only the numbers count, repeats kept, leading zeros gone, in numeric " + 'order',
+    () => {
+      expect(canonicalWitness('03 09 14 22 27 31 + 09')).toBe('3 9 9 14 22 27 31');
+      expect(canonicalWitness('蓝球09，红球31、27、22、14、9、3')).toBe('3 9 9 14 22 27 31');
+      expect(canonicalWitness('100, 00, 7, 0, ２')).toBe('0 0 7 100');
+    },
+  );
 
   const cases: Array<[string, () => FullDrawRecord, (r: FullDrawRecord) => void]> = [
     [
@@ -180,22 +183,26 @@ describe('R16: the draw re-played from its description alone', () => {
     expectReplays(record);
   });
 
-  it('R16: it can fail: a changed witness, secret or stratum gives another list; another spelling of the witness does not', () => {
-    const record = fullRecord(roster(), SECRET, '05 11 16 23 28 32 + 07');
-    const replayed = (change: (r: FullDrawRecord) => void) => {
-      const copy = structuredClone(record);
-      change(copy);
-      return replayTargets(asTarget(copy));
-    };
-    expect(replayed((r) => (r.witness.value = '5 7 11 16 23 28 33')).drawn).not.toEqual(record.drawn);
-    expect(replayed((r) => (r.secret = 'b'.repeat(64))).drawn).not.toEqual(record.drawn);
-    expect(replayed((r) => (r.snapshotEntries[0] = [r.snapshotEntries[0]![0], 'LOW'])).snapshotHash).not.toBe(
-      record.snapshot.hash,
-    );
-    expect(replayed((r) => (r.secret = 'b'.repeat(64))).commitmentOk).toBe(false);
-    const respelled = replayed((r) => (r.witness.value = '07, 32 28 23 16 11 05'));
-    expect([respelled.drawn, respelled.batches]).toEqual([record.drawn, record.batches]);
-  });
+  it(
+    'R16: it can fail: a changed witness, secret or stratum gives another list; another spelling of the ' +
+      'witness does not',
+    () => {
+      const record = fullRecord(roster(), SECRET, '05 11 16 23 28 32 + 07');
+      const replayed = (change: (r: FullDrawRecord) => void) => {
+        const copy = structuredClone(record);
+        change(copy);
+        return replayTargets(asTarget(copy));
+      };
+      expect(replayed((r) => (r.witness.value = '5 7 11 16 23 28 33')).drawn).not.toEqual(record.drawn);
+      expect(replayed((r) => (r.secret = 'b'.repeat(64))).drawn).not.toEqual(record.drawn);
+      expect(replayed((r) => (r.snapshotEntries[0] = [r.snapshotEntries[0]![0], 'LOW'])).snapshotHash).not.toBe(
+        record.snapshot.hash,
+      );
+      expect(replayed((r) => (r.secret = 'b'.repeat(64))).commitmentOk).toBe(false);
+      const respelled = replayed((r) => (r.witness.value = '07, 32 28 23 16 11 05'));
+      expect([respelled.drawn, respelled.batches]).toEqual([record.drawn, record.batches]);
+    },
+  );
 
   it("R18: an inspector-draw record made by the hub's code re-plays: eligibility, least load first, vacancies", () => {
     const person = (id: string, over: Partial<TeamDrawInput['inspectors'][number]> = {}) => ({
@@ -265,84 +272,91 @@ const time = testClock('2026-03-02T02:00:00Z');
 describeWithHub(
   'R9, R15, R16, R18: records the hub makes, re-played from the description alone',
   (hub) => {
-    it("a joint task with a GENERAL cap and a repeated witness number: the target draw and every department's team draw", async () => {
-      // A conflict declared before the snapshot with a target this task does not draw (R19).
-      const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
-      const taxInspectors = await hub().query<{ tax: { inspectors: { nodes: Array<{ id: string }> } } }>(
-        '{ tax { inspectors(first: 1) { nodes { id } } } }',
-        { token: admin },
-      );
-      const conflicted = taxInspectors.data!.tax.inspectors.nodes[0]!.id;
-      const declared = await hub().query('mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }', {
-        variables: {
-          input: { department: 'tax', personId: conflicted, targetKey: 'NOT-IN-THIS-TASK-1', reason: '配偶任职' },
-        },
-        token: admin,
-      });
-      expect(declared.errors).toBeUndefined();
-      // MKT-04 is a GENERAL item with a 5% cap (R2); the ratios' ceilings and the cap both count.
-      const items = [
-        { department: 'market', code: 'MKT-04', version: 1 },
-        { department: 'tax', code: 'TAX-08', version: 1 },
-        { department: 'fire', code: 'FIRE-01', version: 1 },
-      ];
-      const planId = await publishedPlan(
-        hub(),
-        jointPlanInput({
-          items,
-          ratios: { high: 5, elevated: 4.5, general: 2.5, low: 1.5 },
-          batchSize: 4,
-          expertsPerVisit: 1,
-        }),
-      );
-      const taskId = await runTaskTo(hub(), time, planId, 'LOCKED', '03 09 14 22 27 31 + 09');
-      const auditor = await hub().token(Role.AUDITOR);
-      for (const department of ['market', 'tax', 'fire']) {
-        const drawn = await hub().query(
-          `mutation { jointDrawInspectors(taskId: "${taskId}", department: "${department}") { id } }`,
-          { token: await hub().token(Role.COORDINATOR, department) },
+    it(
+      "a joint task with a GENERAL cap and a repeated witness number: the target draw and every department's " +
+        'team draw',
+      async () => {
+        // A conflict declared before the snapshot with a target this task does not draw (R19).
+        const admin = await hub().token(Role.DEPT_ADMIN, 'tax');
+        const taxInspectors = await hub().query<{ tax: { inspectors: { nodes: Array<{ id: string }> } } }>(
+          '{ tax { inspectors(first: 1) { nodes { id } } } }',
+          { token: admin },
         );
-        expect(drawn.errors).toBeUndefined();
-      }
-      const read = await hub().query<{
-        jointTask: {
-          publicRecord: PublicDrawRecord;
-          fullRecord: FullDrawRecord;
-          market: TeamDrawRecord;
-          tax: TeamDrawRecord;
-          fire: TeamDrawRecord;
-        };
-      }>(
-        `{ jointTask(id: "${taskId}") { publicRecord fullRecord market: inspectorDrawRecord(department: "market") tax: inspectorDrawRecord(department: "tax") fire: inspectorDrawRecord(department: "fire") } }`,
-        { token: auditor },
-      );
-      expect(read.errors).toBeUndefined();
-      const { publicRecord, fullRecord: full } = read.data!.jointTask;
+        const conflicted = taxInspectors.data!.tax.inspectors.nodes[0]!.id;
+        const declared = await hub().query('mutation($input: ConflictInput!) { jointDeclareConflict(input: $input) }', {
+          variables: {
+            input: { department: 'tax', personId: conflicted, targetKey: 'NOT-IN-THIS-TASK-1', reason: '配偶任职' },
+          },
+          token: admin,
+        });
+        expect(declared.errors).toBeUndefined();
+        // MKT-04 is a GENERAL item with a 5% cap (R2); the ratios' ceilings and the cap both count.
+        const items = [
+          { department: 'market', code: 'MKT-04', version: 1 },
+          { department: 'tax', code: 'TAX-08', version: 1 },
+          { department: 'fire', code: 'FIRE-01', version: 1 },
+        ];
+        const planId = await publishedPlan(
+          hub(),
+          jointPlanInput({
+            items,
+            ratios: { high: 5, elevated: 4.5, general: 2.5, low: 1.5 },
+            batchSize: 4,
+            expertsPerVisit: 1,
+          }),
+        );
+        const taskId = await runTaskTo(hub(), time, planId, 'LOCKED', '03 09 14 22 27 31 + 09');
+        const auditor = await hub().token(Role.AUDITOR);
+        for (const department of ['market', 'tax', 'fire']) {
+          const drawn = await hub().query(
+            `mutation { jointDrawInspectors(taskId: "${taskId}", department: "${department}") { id } }`,
+            { token: await hub().token(Role.COORDINATOR, department) },
+          );
+          expect(drawn.errors).toBeUndefined();
+        }
+        const read = await hub().query<{
+          jointTask: {
+            publicRecord: PublicDrawRecord;
+            fullRecord: FullDrawRecord;
+            market: TeamDrawRecord;
+            tax: TeamDrawRecord;
+            fire: TeamDrawRecord;
+          };
+        }>(
+          `{ jointTask(id: "${taskId}") { publicRecord fullRecord market: inspectorDrawRecord(department: ` +
+            `"market") tax: inspectorDrawRecord(department: "tax") fire: inspectorDrawRecord(department: "fire") ` +
+            `} }`,
+          { token: auditor },
+        );
+        expect(read.errors).toBeUndefined();
+        const { publicRecord, fullRecord: full } = read.data!.jointTask;
 
-      expect(full.witness.value).toBe('3 9 9 14 22 27 31');
-      expect(full.ratioCapBasisPoints).toBe(500);
-      expect(full.strata.some((s) => (s.eligible * s.ratioBasisPoints) % 10000 !== 0 && s.drawn > 0)).toBe(true);
-      const replay = expectReplays(full);
-      expect(verifyDrawRecord(full)).toMatchObject({ verdict: 'verified', ok: true });
-      expect(verifyDrawRecord(publicRecord)).toMatchObject({ verdict: 'public', replayed: false });
+        expect(full.witness.value).toBe('3 9 9 14 22 27 31');
+        expect(full.ratioCapBasisPoints).toBe(500);
+        expect(full.strata.some((s) => (s.eligible * s.ratioBasisPoints) % 10000 !== 0 && s.drawn > 0)).toBe(true);
+        const replay = expectReplays(full);
+        expect(verifyDrawRecord(full)).toMatchObject({ verdict: 'verified', ok: true });
+        expect(verifyDrawRecord(publicRecord)).toMatchObject({ verdict: 'public', replayed: false });
 
-      for (const department of ['market', 'tax', 'fire'] as const) {
-        const team = read.data!.jointTask[department];
-        const teams = replayTeams(team as unknown as TeamRecord);
-        expect([department, teams]).toEqual([
-          department,
-          { frozenHash: team.frozenHash, inputHash: team.inputHash, seed: team.seed, assignments: team.assignments },
-        ]);
-        // Tied to this target draw: its seed, its visits in the order of inspection, the rosters' hash published at the snapshot.
-        expect(team.input.targetSeed).toBe(replay.seed);
-        expect(team.input.visits.map((v) => v.key)).toEqual(full.batches.flat());
-        expect(team.frozenHash).toBe(publicRecord.teamRosterHashes[department]);
-        expect([department, verifyTeamDrawRecord(team).ok]).toEqual([department, true]);
-      }
-      expect(read.data!.jointTask.market.assignments.some((a) => a.experts.length > 0)).toBe(true);
-      // The tax record holds every frozen conflict, so its rosters hash to what was published.
-      expect(read.data!.jointTask.tax.input.conflicts).toContainEqual([conflicted, 'NOT-IN-THIS-TASK-1']);
-    });
+        for (const department of ['market', 'tax', 'fire'] as const) {
+          const team = read.data!.jointTask[department];
+          const teams = replayTeams(team as unknown as TeamRecord);
+          expect([department, teams]).toEqual([
+            department,
+            { frozenHash: team.frozenHash, inputHash: team.inputHash, seed: team.seed, assignments: team.assignments },
+          ]);
+          // Tied to this target draw: its seed, its visits in the order of inspection, the rosters' hash published at
+          // the snapshot.
+          expect(team.input.targetSeed).toBe(replay.seed);
+          expect(team.input.visits.map((v) => v.key)).toEqual(full.batches.flat());
+          expect(team.frozenHash).toBe(publicRecord.teamRosterHashes[department]);
+          expect([department, verifyTeamDrawRecord(team).ok]).toEqual([department, true]);
+        }
+        expect(read.data!.jointTask.market.assignments.some((a) => a.experts.length > 0)).toBe(true);
+        // The tax record holds every frozen conflict, so its rosters hash to what was published.
+        expect(read.data!.jointTask.tax.input.conflicts).toContainEqual([conflicted, 'NOT-IN-THIS-TASK-1']);
+      },
+    );
   },
   400,
   time.clock,

@@ -297,7 +297,8 @@ interface Paper {
 const strip = (s: string) => s.replace(/\s/g, '');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'papers-'));
-const papers: Record<'form' | 'refused' | 'long' | 'notice', Paper> = {} as never;
+// Filled by the first tests, read by the later ones.
+const papers = {} as Record<'form' | 'refused' | 'long' | 'notice', Paper>;
 
 async function write(name: string, pdf: Buffer): Promise<Paper> {
   const file = path.join(dir, `${name}.pdf`);
@@ -372,7 +373,8 @@ beforeAll(async () => {
   const missing = POPPLER.filter((tool) => spawnSync(tool, ['-v'], { stdio: 'ignore' }).status !== 0);
   if (missing.length > 0)
     throw new Error(
-      `papers-pdf: poppler's ${missing.join(', ')} missing: apt-get install poppler-utils (npm test's pretest installs it).`,
+      `papers-pdf: poppler's ${missing.join(', ')} missing: apt-get install poppler-utils (npm test's pretest ` +
+        `installs it).`,
     );
   papers.form = await write('form', await renderRecordForm(FORM));
   papers.refused = await write('refused', await renderRecordForm(REFUSED));
@@ -383,68 +385,84 @@ beforeAll(async () => {
 afterAll(() => (process.env.KEEP_PAPERS ? console.log(dir) : fs.rmSync(dir, { recursive: true, force: true })));
 
 describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 17)', () => {
-  it('R22, R24: one form for the visit lists the target, the date, the task and every department with its own items', () => {
-    const { flat } = papers.form;
-    for (const needle of [
-      '部门联合抽查情况记录表',
-      FORM.target.name,
-      FORM.target.uscc!,
-      FORM.target.address!,
-      FORM.target.legalRepresentative!,
-      '2026年5月12日',
-      FORM.taskName,
-      FORM.formNo,
-    ])
-      expect(flat).toContain(strip(needle));
-    for (const dept of DEPARTMENTS) {
-      expect(flat).toContain(dept.name);
-      for (const i of dept.items) {
-        expect(flat).toContain(i.code);
-        expect(flat).toContain(strip(i.title));
-        expect(flat).toContain(strip(i.basis));
-        expect(flat).toContain(strip(i.methodLabel));
-        expect(flat).toContain(strip(i.outcomeLabel));
+  it(
+    'R22, R24: one form for the visit lists the target, the date, the task and every department with its own ' +
+      'items',
+    () => {
+      const { flat } = papers.form;
+      for (const needle of [
+        '部门联合抽查情况记录表',
+        FORM.target.name,
+        FORM.target.uscc!,
+        FORM.target.address!,
+        FORM.target.legalRepresentative!,
+        '2026年5月12日',
+        FORM.taskName,
+        FORM.formNo,
+      ])
+        expect(flat).toContain(strip(needle));
+      for (const dept of DEPARTMENTS) {
+        expect(flat).toContain(dept.name);
+        for (const i of dept.items) {
+          expect(flat).toContain(i.code);
+          expect(flat).toContain(strip(i.title));
+          expect(flat).toContain(strip(i.basis));
+          expect(flat).toContain(strip(i.methodLabel));
+          expect(flat).toContain(strip(i.outcomeLabel));
+        }
       }
-    }
-    expect(flat).toContain('处置措施：责令改正、督促整改');
-    expect(flat).toContain('证据3项');
-  });
+      expect(flat).toContain('处置措施：责令改正、督促整改');
+      expect(flat).toContain('证据3项');
+    },
+  );
 
-  it('R22, R32: as laid out for a reader (pdftotext -layout), every form shows the title, the target, each department, an item, every certificate number, the code and the digest', () => {
-    for (const paper of [papers.form, papers.refused, papers.long]) {
-      const { text } = paper;
-      expect(text).toContain('部门联合抽查情况记录表');
-      expect(text).toContain(FORM.target.name);
-      for (const p of TEAM) expect(text).toContain(p.certificateNo!);
-      expect(text).toContain(CODE);
-      expect(text).toContain(DIGEST.slice(0, 16));
-    }
-    for (const dept of DEPARTMENTS) expect(papers.form.text).toContain(dept.name);
-    expect(papers.form.text).toContain('明码标价及价格公示情况的检查');
-  });
+  it(
+    'R22, R32: as laid out for a reader (pdftotext -layout), every form shows the title, the target, each ' +
+      'department, an item, every certificate number, the code and the digest',
+    () => {
+      for (const paper of [papers.form, papers.refused, papers.long]) {
+        const { text } = paper;
+        expect(text).toContain('部门联合抽查情况记录表');
+        expect(text).toContain(FORM.target.name);
+        for (const p of TEAM) expect(text).toContain(p.certificateNo!);
+        expect(text).toContain(CODE);
+        expect(text).toContain(DIGEST.slice(0, 16));
+      }
+      for (const dept of DEPARTMENTS) expect(papers.form.text).toContain(dept.name);
+      expect(papers.form.text).toContain('明码标价及价格公示情况的检查');
+    },
+  );
 
-  it('art. 17 (三): the whole team is on the form with every certificate number, the leader marked, and signature images drawn', () => {
-    const { flat, file } = papers.form;
-    for (const p of TEAM) {
-      expect(flat).toContain(p.name);
-      expect(flat).toContain(p.certificateNo!);
-    }
-    expect(flat).toContain('组长');
-    expect(flat).toContain('签字人陈立新');
-    // QR + 4 team signatures + the business's signature.
-    const images = run('pdfimages', ['-list', file])
-      .split('\n')
-      .slice(2)
-      .filter((l) => l.trim() !== '');
-    expect(images.length).toBeGreaterThanOrEqual(6);
-  });
+  it(
+    'art. 17 (三): the whole team is on the form with every certificate number, the leader marked, and ' +
+      'signature images drawn',
+    () => {
+      const { flat, file } = papers.form;
+      for (const p of TEAM) {
+        expect(flat).toContain(p.name);
+        expect(flat).toContain(p.certificateNo!);
+      }
+      expect(flat).toContain('组长');
+      expect(flat).toContain('签字人陈立新');
+      // QR + 4 team signatures + the business's signature.
+      const images = run('pdfimages', ['-list', file])
+        .split('\n')
+        .slice(2)
+        .filter((l) => l.trim() !== '');
+      expect(images.length).toBeGreaterThanOrEqual(6);
+    },
+  );
 
-  it('R27: a penalty under the general procedure, a failed statutory check and a lead handed to another department are printed', () => {
-    const { flat } = papers.form;
-    expect(flat).toContain('失信情形：一般程序处罚');
-    expect(flat).toContain('失信情形：法定检查不合格');
-    expect(flat).toContain('线索移交：应急管理局（仓库内疑似存放未登记的危险化学品，移交核查）');
-  });
+  it(
+    'R27: a penalty under the general procedure, a failed statutory check and a lead handed to another ' +
+      'department are printed',
+    () => {
+      const { flat } = papers.form;
+      expect(flat).toContain('失信情形：一般程序处罚');
+      expect(flat).toContain('失信情形：法定检查不合格');
+      expect(flat).toContain('线索移交：应急管理局（仓库内疑似存放未登记的危险化学品，移交核查）');
+    },
+  );
 
   it('R29: every page carries the SHA-256 of the signed content in its footer', () => {
     for (const paper of [papers.form, papers.long]) {
@@ -473,16 +491,20 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
     ).toBe(true);
   });
 
-  it("R26: a refusal prints the inspectors' note instead of the business's signature; the team's signatures attest it, an unsigned member gets an empty line", () => {
-    const { flat, text } = papers.refused;
-    expect(flat).toContain('被检查对象拒绝签字或盖章。');
-    expect(flat).toContain(`执法检查人员说明：${REFUSAL_NOTE}`);
-    expect(flat).not.toContain('签字人');
-    expect(papers.form.flat).toContain('签字人');
-    expect(papers.form.flat).not.toContain('执法检查人员说明');
-    // 赵敏 has not signed: an empty line where the signature goes.
-    expect(text).toContain('______________');
-  });
+  it(
+    "R26: a refusal prints the inspectors' note instead of the business's signature; the team's signatures " +
+      'attest it, an unsigned member gets an empty line',
+    () => {
+      const { flat, text } = papers.refused;
+      expect(flat).toContain('被检查对象拒绝签字或盖章。');
+      expect(flat).toContain(`执法检查人员说明：${REFUSAL_NOTE}`);
+      expect(flat).not.toContain('签字人');
+      expect(papers.form.flat).toContain('签字人');
+      expect(papers.form.flat).not.toContain('执法检查人员说明');
+      // 赵敏 has not signed: an empty line where the signature goes.
+      expect(text).toContain('______________');
+    },
+  );
 
   it('R28: a form made after a result changed says which version it replaces', () => {
     expect(papers.refused.flat).toContain('第2版，取代第1版');
@@ -496,23 +518,27 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
     expect(papers.form.flat).not.toContain('培训演练');
   });
 
-  it('long content flows over pages: 30 items with 2,000-character notes, every item code exactly once, a page header with x / y on each page', () => {
-    const { text, flat, flatPages, pages } = papers.long;
-    expect(pages).toBeGreaterThan(1);
-    for (const code of LONG_CODES) {
-      expect(count(text, code)).toBe(1);
-      expect(count(flat, code)).toBe(1);
-    }
-    expect(flatPages).toHaveLength(pages);
-    flatPages.forEach((page, p) => {
-      expect(page).toContain(`第${p + 1}/${pages}页`);
-      expect(page).toContain(LONG.formNo);
-    });
-    // The notes are not cut: each long note is printed whole (10 of them), across pages where it must be.
-    expect(longNote(1)).toHaveLength(2000);
-    for (let n = 1; n <= 30; n += 3) expect(count(flat, `（第${n}项情况记录完）`)).toBe(1);
-    expect(flat).toContain('（续）');
-  });
+  it(
+    'long content flows over pages: 30 items with 2,000-character notes, every item code exactly once, a page ' +
+      'header with x / y on each page',
+    () => {
+      const { text, flat, flatPages, pages } = papers.long;
+      expect(pages).toBeGreaterThan(1);
+      for (const code of LONG_CODES) {
+        expect(count(text, code)).toBe(1);
+        expect(count(flat, code)).toBe(1);
+      }
+      expect(flatPages).toHaveLength(pages);
+      flatPages.forEach((page, p) => {
+        expect(page).toContain(`第${p + 1}/${pages}页`);
+        expect(page).toContain(LONG.formNo);
+      });
+      // The notes are not cut: each long note is printed whole (10 of them), across pages where it must be.
+      expect(longNote(1)).toHaveLength(2000);
+      for (let n = 1; n <= 30; n += 3) expect(count(flat, `（第${n}项情况记录完）`)).toBe(1);
+      expect(flat).toContain('（续）');
+    },
+  );
 
   it('no text is drawn over other text on any page (pdftotext -bbox)', () => {
     expect(overlaps(papers.form.file)).toEqual([]);
@@ -520,12 +546,16 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
     expect(overlaps(papers.notice.file)).toEqual([]);
   });
 
-  it('page 1 renders and is not blank; the four-department form is copied to test-artifacts/papers/record-form-page1.png', () => {
-    const page = pageOne(papers.form, 'record-form-page1.png');
-    expect(page.png).toBeGreaterThan(20000);
-    expect(page.dark / page.total).toBeGreaterThan(0.02);
-    expect(fs.existsSync(path.join(ARTIFACTS, 'record-form-page1.png'))).toBe(true);
-  });
+  it(
+    'page 1 renders and is not blank; the four-department form is copied to ' +
+      'test-artifacts/papers/record-form-page1.png',
+    () => {
+      const page = pageOne(papers.form, 'record-form-page1.png');
+      expect(page.png).toBeGreaterThan(20000);
+      expect(page.dark / page.total).toBeGreaterThan(0.02);
+      expect(fs.existsSync(path.join(ARTIFACTS, 'record-form-page1.png'))).toBe(true);
+    },
+  );
 
   it('the same data gives the same bytes', async () => {
     expect((await renderRecordForm(FORM)).equals(fs.readFileSync(papers.form.file))).toBe(true);
@@ -533,28 +563,32 @@ describe('《部门联合抽查情况记录表（汇总表）》 (seed 004 art. 
 });
 
 describe('《部门联合检查通知书》 (seed 004 art. 17 (二))', () => {
-  it('R22: addressed to the target, it names the day, the task, every department with its items and legal basis, what to prepare, whom to call and the issuer', () => {
-    const { flat, pages } = papers.notice;
-    for (const needle of [
-      '部门联合检查通知书',
-      `${NOTICE.target.name}：`,
-      '定于2026年5月12日对你单位开展部门联合抽查',
-      NOTICE.taskName,
-      NOTICE.noticeNo,
-      NOTICE.contact!,
-      NOTICE.requirements!,
-      '市场监督管理局（盖章）2026年5月6日',
-    ])
-      expect(flat).toContain(strip(needle));
-    for (const dept of NOTICE.departments) {
-      expect(flat).toContain(dept.name);
-      for (const i of dept.items) {
-        expect(flat).toContain(strip(i.title));
-        expect(flat).toContain(strip(i.basis));
+  it(
+    'R22: addressed to the target, it names the day, the task, every department with its items and legal ' +
+      'basis, what to prepare, whom to call and the issuer',
+    () => {
+      const { flat, pages } = papers.notice;
+      for (const needle of [
+        '部门联合检查通知书',
+        `${NOTICE.target.name}：`,
+        '定于2026年5月12日对你单位开展部门联合抽查',
+        NOTICE.taskName,
+        NOTICE.noticeNo,
+        NOTICE.contact!,
+        NOTICE.requirements!,
+        '市场监督管理局（盖章）2026年5月6日',
+      ])
+        expect(flat).toContain(strip(needle));
+      for (const dept of NOTICE.departments) {
+        expect(flat).toContain(dept.name);
+        for (const i of dept.items) {
+          expect(flat).toContain(strip(i.title));
+          expect(flat).toContain(strip(i.basis));
+        }
       }
-    }
-    expect(pages).toBe(1);
-  });
+      expect(pages).toBe(1);
+    },
+  );
 
   it('page 1 renders and is not blank; copied to test-artifacts/papers/notice-page1.png', () => {
     const page = pageOne(papers.notice, 'notice-page1.png');

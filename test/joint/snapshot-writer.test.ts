@@ -31,23 +31,30 @@ const storedKeys = (chunks: Buffer[]) =>
   );
 
 describe('the snapshot written as the export arrives', () => {
-  it('R9: rows in id order are hashed and stored as they come: the hash of the canonical form, the lines in canonical order', () => {
-    const entries = roster();
-    const stored = write(entries);
-    expect(stored.size).toBe(entries.length);
-    expect(stored.hash).toBe(snapshotHash(entries));
-    expect(stored.chunks.length).toBe(3);
-    expect(storedKeys(stored.chunks)).toEqual(entries.map(([key]) => key));
-  });
+  it(
+    'R9: rows in id order are hashed and stored as they come: the hash of the canonical form, the lines in ' +
+      'canonical order',
+    () => {
+      const entries = roster();
+      const stored = write(entries);
+      expect(stored.size).toBe(entries.length);
+      expect(stored.hash).toBe(snapshotHash(entries));
+      expect(stored.chunks.length).toBe(3);
+      expect(storedKeys(stored.chunks)).toEqual(entries.map(([key]) => key));
+    },
+  );
 
-  it('R9: rows out of order (another collation) are put in canonical order: the same hash and lines as in order', () => {
-    const entries = roster();
-    const shuffled = [...entries].reverse();
-    [shuffled[10], shuffled[30_000]] = [shuffled[30_000]!, shuffled[10]!];
-    const stored = write(shuffled);
-    expect(stored.hash).toBe(snapshotHash(entries));
-    expect(storedKeys(stored.chunks)).toEqual(entries.map(([key]) => key));
-  });
+  it(
+    'R9: rows out of order (another collation) are put in ' + 'canonical order: the same hash and lines as in order',
+    () => {
+      const entries = roster();
+      const shuffled = [...entries].reverse();
+      [shuffled[10], shuffled[30_000]] = [shuffled[30_000]!, shuffled[10]!];
+      const stored = write(shuffled);
+      expect(stored.hash).toBe(snapshotHash(entries));
+      expect(storedKeys(stored.chunks)).toEqual(entries.map(([key]) => key));
+    },
+  );
 
   it('R9: a department that lists a target twice breaks the contract, next to each other or far apart', () => {
     const entries = roster();
@@ -108,7 +115,9 @@ describe('the bulk export read page by page', () => {
     const rows = await read([
       { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
       {
-        tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
+        tsv:
+          'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n' +
+          'ib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
         count: 2,
       },
     ]);
@@ -149,38 +158,41 @@ describe('the bulk export read page by page', () => {
     ]);
   });
 
-  it('R9: a breach found while the next page is on its way leaves no unhandled failure of that page behind', async () => {
-    const unhandled: unknown[] = [];
-    const listener = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', listener);
-    try {
-      const failingSecondPage = {
-        run: async (_c: string, _o: string, variables: { after: string | null }) => {
-          if (variables.after !== null) throw new Error('the department went away');
-          return {
-            market: {
-              exportTargetRows: {
-                columns: COLUMNS,
-                tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n',
-                count: 1,
-                endCursor: '1',
-                hasMore: true,
+  it(
+    'R9: a breach found while the next page is on its way ' + 'leaves no unhandled failure of that page behind',
+    async () => {
+      const unhandled: unknown[] = [];
+      const listener = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', listener);
+      try {
+        const failingSecondPage = {
+          run: async (_c: string, _o: string, variables: { after: string | null }) => {
+            if (variables.after !== null) throw new Error('the department went away');
+            return {
+              market: {
+                exportTargetRows: {
+                  columns: COLUMNS,
+                  tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n',
+                  count: 1,
+                  endCursor: '1',
+                  hasMore: true,
+                },
               },
-            },
-          };
-        },
-      } as unknown as DepartmentClient;
-      await expect(
-        exportRoster(failingSecondPage, 'market', null, () => {
-          throw new Error('its export lists ib-0001 twice');
-        }),
-      ).rejects.toThrow('twice');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', listener);
-    }
-  });
+            };
+          },
+        } as unknown as DepartmentClient;
+        await expect(
+          exportRoster(failingSecondPage, 'market', null, () => {
+            throw new Error('its export lists ib-0001 twice');
+          }),
+        ).rejects.toThrow('twice');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', listener);
+      }
+    },
+  );
 
   it.each([
     [
@@ -223,53 +235,62 @@ describe('the bulk export read page by page', () => {
     },
   );
 
-  it('I: progress is reported after every page, rows read so far and whether the roster is read to the end (R9)', async () => {
-    const seen: Array<[number, boolean]> = [];
-    await exportRoster(
-      department([
-        { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
-        {
-          tsv: 'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\nib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
-          count: 2,
-        },
-      ]),
-      'market',
-      null,
-      () => undefined,
-      (rows, done) => seen.push([rows, done]),
-    );
-    expect(seen).toEqual([
-      [1, false],
-      [3, true],
-    ]);
-  });
+  it(
+    'I: progress is reported after every page, rows read so ' + 'far and whether the roster is read to the end (R9)',
+    async () => {
+      const seen: Array<[number, boolean]> = [];
+      await exportRoster(
+        department([
+          { tsv: '91310115MA1K000001\tENTERPRISE\t91310115MA1K000001\t310115\tF52\tA\tLOW\t0\t0\n', count: 1 },
+          {
+            tsv:
+              'ib-0001\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tC\tGENERAL\t2\t1\n' +
+              'ib-0002\tINDIVIDUAL_BUSINESS\t\t310104\tH62\tB\tHIGH\t0\t3\n',
+            count: 2,
+          },
+        ]),
+        'market',
+        null,
+        () => undefined,
+        (rows, done) => seen.push([rows, done]),
+      );
+      expect(seen).toEqual([
+        [1, false],
+        [3, true],
+      ]);
+    },
+  );
 });
 
 describe('a snapshot under way, as the task shows it (issue I)', () => {
-  it('I: the board gives a copy of the counts while it runs, keeps the final counts once taken, and forgets a failed one; a second request for the task ends only its own', () => {
-    const first = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:00Z'));
-    snapshotsUnderWay.read(first, 'tax', 50_000, false);
-    const now = snapshotsUnderWay.of('t-1')!;
-    expect(now.departments).toEqual([
-      { department: 'market', rowsRead: 0, done: false },
-      { department: 'tax', rowsRead: 50_000, done: false },
-    ]);
-    snapshotsUnderWay.read(first, 'tax', 60_000, true);
-    expect(now.departments[1]!.rowsRead).toBe(50_000);
-    expect(snapshotsUnderWay.of('t-1')!.departments[1]).toEqual({ department: 'tax', rowsRead: 60_000, done: true });
-    // A second request for the same task (another tab): it fails the status check; the first's counts stay.
-    const second = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:01Z'));
-    snapshotsUnderWay.end('t-1', first, new Date('2026-03-02T02:00:05Z'));
-    expect(snapshotsUnderWay.of('t-1')!.finishedAt).toBeNull();
-    snapshotsUnderWay.read(second, 'market', 10, true);
-    snapshotsUnderWay.end('t-1', second, new Date('2026-03-02T02:00:06Z'));
-    expect(snapshotsUnderWay.of('t-1')).toMatchObject({
-      finishedAt: new Date('2026-03-02T02:00:06Z'),
-      departments: [{ rowsRead: 10, done: true }, { rowsRead: 0 }],
-    });
-    // A failed one is forgotten at once.
-    const failed = snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
-    snapshotsUnderWay.end('t-2', failed, null);
-    expect(snapshotsUnderWay.of('t-2')).toBeNull();
-  });
+  it(
+    'I: the board gives a copy of the counts while it runs, keeps the final counts once taken, and forgets a ' +
+      'failed one; a second request for the task ends only its own',
+    () => {
+      const first = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:00Z'));
+      snapshotsUnderWay.read(first, 'tax', 50_000, false);
+      const now = snapshotsUnderWay.of('t-1')!;
+      expect(now.departments).toEqual([
+        { department: 'market', rowsRead: 0, done: false },
+        { department: 'tax', rowsRead: 50_000, done: false },
+      ]);
+      snapshotsUnderWay.read(first, 'tax', 60_000, true);
+      expect(now.departments[1]!.rowsRead).toBe(50_000);
+      expect(snapshotsUnderWay.of('t-1')!.departments[1]).toEqual({ department: 'tax', rowsRead: 60_000, done: true });
+      // A second request for the same task (another tab): it fails the status check; the first's counts stay.
+      const second = snapshotsUnderWay.begin('t-1', ['market', 'tax'], new Date('2026-03-02T02:00:01Z'));
+      snapshotsUnderWay.end('t-1', first, new Date('2026-03-02T02:00:05Z'));
+      expect(snapshotsUnderWay.of('t-1')!.finishedAt).toBeNull();
+      snapshotsUnderWay.read(second, 'market', 10, true);
+      snapshotsUnderWay.end('t-1', second, new Date('2026-03-02T02:00:06Z'));
+      expect(snapshotsUnderWay.of('t-1')).toMatchObject({
+        finishedAt: new Date('2026-03-02T02:00:06Z'),
+        departments: [{ rowsRead: 10, done: true }, { rowsRead: 0 }],
+      });
+      // A failed one is forgotten at once.
+      const failed = snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
+      snapshotsUnderWay.end('t-2', failed, null);
+      expect(snapshotsUnderWay.of('t-2')).toBeNull();
+    },
+  );
 });

@@ -59,102 +59,106 @@ describeWithHub(
     // Each database's hub starts on day one (the file's clock was moved by the one before).
     beforeAll(() => clock.set(new Date(DAY_ONE)));
 
-    it("R16: on day one a coordinator plans, commits a task to tomorrow's witness, moves the clock there and draws; plan, task and inspection code are marked training", async () => {
-      const coordinator = await hub().token(Role.COORDINATOR, 'market');
-      expect(
-        (await must<{ jointTrainingClock: ClockAnswer }>(hub(), `{ jointTrainingClock { ${CLOCK} } }`))
-          .jointTrainingClock,
-      ).toMatchObject({ training: true, today: '2026-12-05', moved: true });
-      const planId = await publishedPlan(hub(), PLAN_2027, coordinator);
-      const created = await must<{ jointCreateTask: { id: string; training: boolean } }>(
-        hub(),
-        'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id training } }',
-        coordinator,
-        {
-          input: {
-            planId,
-            name: '演练任务',
-            witnessSource: WITNESS.witnessSource,
-            witnessAvailableOn: '2026-12-06',
-            witnessNumbers: 7,
+    it(
+      "R16: on day one a coordinator plans, commits a task to tomorrow's witness, moves the clock there and " +
+        'draws; plan, task and inspection code are marked training',
+      async () => {
+        const coordinator = await hub().token(Role.COORDINATOR, 'market');
+        expect(
+          (await must<{ jointTrainingClock: ClockAnswer }>(hub(), `{ jointTrainingClock { ${CLOCK} } }`))
+            .jointTrainingClock,
+        ).toMatchObject({ training: true, today: '2026-12-05', moved: true });
+        const planId = await publishedPlan(hub(), PLAN_2027, coordinator);
+        const created = await must<{ jointCreateTask: { id: string; training: boolean } }>(
+          hub(),
+          'mutation($input: TaskInput!) { jointCreateTask(input: $input) { id training } }',
+          coordinator,
+          {
+            input: {
+              planId,
+              name: '演练任务',
+              witnessSource: WITNESS.witnessSource,
+              witnessAvailableOn: '2026-12-06',
+              witnessNumbers: 7,
+            },
           },
-        },
-      );
-      const taskId = created.jointCreateTask.id;
-      expect(created.jointCreateTask.training).toBe(true);
-      await must(hub(), `mutation { jointTakeSnapshot(taskId: "${taskId}") { id } }`, coordinator);
-      // The witness is not out yet: the draw waits, as in production (R16).
-      const early = await hub().query(
-        `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "05 11 16 23 28 32 07") { id } }`,
-        { token: coordinator },
-      );
-      expect(early.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      // Moved to the witness date (10:00 China time), the draw runs and locks.
-      const moved = await move(hub(), '2026-12-06', coordinator);
-      expect(moved.errors).toBeUndefined();
-      expect(moved.data!.jointMoveTrainingClock).toMatchObject({ training: true, today: '2026-12-06', moved: true });
-      await must(
-        hub(),
-        `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "05 11 16 23 28 32 07") { id } }`,
-        coordinator,
-      );
-      await must(hub(), `mutation { jointLockTask(taskId: "${taskId}") { id } }`, coordinator);
-      const read = await must<{ jointTask: { training: boolean; status: string; plan: { training: boolean } } }>(
-        hub(),
-        `{ jointTask(id: "${taskId}") { training status plan { training } } }`,
-      );
-      expect(read.jointTask).toEqual({ training: true, status: 'LOCKED', plan: { training: true } });
-      // The public draw record says so, and the verifier warns that a training draw is practice (its clock moved).
-      const record = (
-        await must<{ jointTask: { publicRecord: PublicDrawRecord } }>(
+        );
+        const taskId = created.jointCreateTask.id;
+        expect(created.jointCreateTask.training).toBe(true);
+        await must(hub(), `mutation { jointTakeSnapshot(taskId: "${taskId}") { id } }`, coordinator);
+        // The witness is not out yet: the draw waits, as in production (R16).
+        const early = await hub().query(
+          `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "05 11 16 23 28 32 07") { id } }`,
+          { token: coordinator },
+        );
+        expect(early.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+        // Moved to the witness date (10:00 China time), the draw runs and locks.
+        const moved = await move(hub(), '2026-12-06', coordinator);
+        expect(moved.errors).toBeUndefined();
+        expect(moved.data!.jointMoveTrainingClock).toMatchObject({ training: true, today: '2026-12-06', moved: true });
+        await must(
           hub(),
-          `{ jointTask(id: "${taskId}") { publicRecord } }`,
-        )
-      ).jointTask.publicRecord;
-      expect(record.task.training).toBe(true);
-      const verification = verifyDrawRecord(record);
-      expect(verification.verdict).toBe('public');
-      expect(verification.checks.find((c) => c.check === 'training')).toMatchObject({
-        ok: true,
-        warning: true,
-        detail: expect.stringContaining('TRAINING'),
-      });
-      expect(
-        verifyDrawRecord({ ...record, task: { ...record.task, training: false } }).checks.some(
-          (c) => c.check === 'training',
-        ),
-      ).toBe(false);
-      // R32: a business checking a visit's code learns it is a practice visit.
-      const visit = (
-        await must<{ jointTask: { visits: Array<{ key: string }> } }>(
-          hub(),
-          `{ jointTask(id: "${taskId}") { visits(first: 1) { key } } }`,
+          `mutation { jointDrawTargets(taskId: "${taskId}", witnessValue: "05 11 16 23 28 32 07") { id } }`,
           coordinator,
-        )
-      ).jointTask.visits[0]!;
-      const code = (
-        await must<{ jointIssueInspectionCode: string }>(
+        );
+        await must(hub(), `mutation { jointLockTask(taskId: "${taskId}") { id } }`, coordinator);
+        const read = await must<{ jointTask: { training: boolean; status: string; plan: { training: boolean } } }>(
           hub(),
-          `mutation { jointIssueInspectionCode(taskId: "${taskId}", targetKey: "${visit.key}") }`,
-          coordinator,
-        )
-      ).jointIssueInspectionCode;
-      expect(
-        (
-          await must<{ jointCheckInspectionCode: { genuine: boolean; training: boolean } }>(
+          `{ jointTask(id: "${taskId}") { training status plan { training } } }`,
+        );
+        expect(read.jointTask).toEqual({ training: true, status: 'LOCKED', plan: { training: true } });
+        // The public draw record says so, and the verifier warns that a training draw is practice (its clock moved).
+        const record = (
+          await must<{ jointTask: { publicRecord: PublicDrawRecord } }>(
             hub(),
-            `{ jointCheckInspectionCode(code: "${code}") { genuine training } }`,
+            `{ jointTask(id: "${taskId}") { publicRecord } }`,
           )
-        ).jointCheckInspectionCode,
-      ).toEqual({ genuine: true, training: true });
-      // R29: the move is on the audit trail, with who moved it from when to when.
-      const trail = await must<{
-        jointAuditTrail: Array<{ action: string; actor: string; details: { from: string; to: string } }>;
-      }>(hub(), '{ jointAuditTrail(first: 1000) { action actor details } }', await hub().token(Role.AUDITOR));
-      const moves = trail.jointAuditTrail.filter((e) => e.action === 'training.clock-moved');
-      expect(moves).toHaveLength(1);
-      expect(moves[0]!.details.to).toBe('2026-12-06T02:00:00.000Z');
-    });
+        ).jointTask.publicRecord;
+        expect(record.task.training).toBe(true);
+        const verification = verifyDrawRecord(record);
+        expect(verification.verdict).toBe('public');
+        expect(verification.checks.find((c) => c.check === 'training')).toMatchObject({
+          ok: true,
+          warning: true,
+          detail: expect.stringContaining('TRAINING'),
+        });
+        expect(
+          verifyDrawRecord({ ...record, task: { ...record.task, training: false } }).checks.some(
+            (c) => c.check === 'training',
+          ),
+        ).toBe(false);
+        // R32: a business checking a visit's code learns it is a practice visit.
+        const visit = (
+          await must<{ jointTask: { visits: Array<{ key: string }> } }>(
+            hub(),
+            `{ jointTask(id: "${taskId}") { visits(first: 1) { key } } }`,
+            coordinator,
+          )
+        ).jointTask.visits[0]!;
+        const code = (
+          await must<{ jointIssueInspectionCode: string }>(
+            hub(),
+            `mutation { jointIssueInspectionCode(taskId: "${taskId}", targetKey: "${visit.key}") }`,
+            coordinator,
+          )
+        ).jointIssueInspectionCode;
+        expect(
+          (
+            await must<{ jointCheckInspectionCode: { genuine: boolean; training: boolean } }>(
+              hub(),
+              `{ jointCheckInspectionCode(code: "${code}") { genuine training } }`,
+            )
+          ).jointCheckInspectionCode,
+        ).toEqual({ genuine: true, training: true });
+        // R29: the move is on the audit trail, with who moved it from when to when.
+        const trail = await must<{
+          jointAuditTrail: Array<{ action: string; actor: string; details: { from: string; to: string } }>;
+        }>(hub(), '{ jointAuditTrail(first: 1000) { action actor details } }', await hub().token(Role.AUDITOR));
+        const moves = trail.jointAuditTrail.filter((e) => e.action === 'training.clock-moved');
+        expect(moves).toHaveLength(1);
+        expect(moves[0]!.details.to).toBe('2026-12-06T02:00:00.000Z');
+      },
+    );
 
     it('moves only forward, only for coordinators and hub admins, and refuses what is not a time', async () => {
       const before = await trailLength(hub());
@@ -187,23 +191,27 @@ for (const mode of ['production', 'development'] as const) {
   describeWithHub(
     `a ${mode} hub keeps real time`,
     (hub) => {
-      it(`refuses to move the clock (FORBIDDEN, saying what a training hub is), writes nothing, and marks nothing training`, async () => {
-        const before = await trailLength(hub());
-        const refused = onlyError(await move(hub(), '2030-01-01', await hub().token(Role.HUB_ADMIN)));
-        expect(refused.code).toBe('FORBIDDEN');
-        expect(refused.message).toContain('JOINTCHECK_MODE=training');
-        expect(realClock.isSet).toBe(false);
-        expect(await trailLength(hub())).toBe(before);
-        expect(
-          (await must<{ jointTrainingClock: ClockAnswer }>(hub(), `{ jointTrainingClock { ${CLOCK} } }`))
-            .jointTrainingClock,
-        ).toMatchObject({ training: false, moved: false });
-        const planId = await publishedPlan(hub(), PLAN_2027, await hub().token(Role.COORDINATOR, 'market'));
-        expect(
-          (await must<{ jointPlan: { training: boolean } }>(hub(), `{ jointPlan(id: "${planId}") { training } }`))
-            .jointPlan.training,
-        ).toBe(false);
-      });
+      it(
+        `refuses to move the clock (FORBIDDEN, saying what a training hub is), writes nothing, and marks ` +
+          `nothing training`,
+        async () => {
+          const before = await trailLength(hub());
+          const refused = onlyError(await move(hub(), '2030-01-01', await hub().token(Role.HUB_ADMIN)));
+          expect(refused.code).toBe('FORBIDDEN');
+          expect(refused.message).toContain('JOINTCHECK_MODE=training');
+          expect(realClock.isSet).toBe(false);
+          expect(await trailLength(hub())).toBe(before);
+          expect(
+            (await must<{ jointTrainingClock: ClockAnswer }>(hub(), `{ jointTrainingClock { ${CLOCK} } }`))
+              .jointTrainingClock,
+          ).toMatchObject({ training: false, moved: false });
+          const planId = await publishedPlan(hub(), PLAN_2027, await hub().token(Role.COORDINATOR, 'market'));
+          expect(
+            (await must<{ jointPlan: { training: boolean } }>(hub(), `{ jointPlan(id: "${planId}") { training } }`))
+              .jointPlan.training,
+          ).toBe(false);
+        },
+      );
     },
     400,
     undefined,

@@ -60,7 +60,8 @@ describeWithHub(
     const deadlines = async () =>
       (
         await must<{ jointPublicationDeadlines: Deadline[] }>(
-          '{ jointPublicationDeadlines(year: 2026, department: "market", first: 1000) { department inspectedOn deadline workingDaysLeft overdue provisional } }',
+          '{ jointPublicationDeadlines(year: 2026, department: "market", first: 1000) { department ' +
+            'inspectedOn deadline workingDaysLeft overdue provisional } }',
           await hub().token(Role.HUB_ADMIN),
         )
       ).jointPublicationDeadlines;
@@ -74,7 +75,8 @@ describeWithHub(
             departments: DepartmentFigures[];
           };
         }>(
-          '{ jointStatistics(year: 2026) { provisionalCalendarYears calendarNote departments { department results publishedOnTime publishedLate overdue provisionalDeadlines } } }',
+          '{ jointStatistics(year: 2026) { provisionalCalendarYears calendarNote departments { department ' +
+            'results publishedOnTime publishedLate overdue provisionalDeadlines } } }',
           await hub().token(Role.HUB_ADMIN),
         )
       ).jointStatistics;
@@ -106,147 +108,170 @@ describeWithHub(
       await deliverEverything(hub().joint.deliverer);
     }, 120_000);
 
-    it('R25, R31: on 28 December the deadlines list answers, a deadline into 2027 provisional (1 January off, no swaps), one in 2026 final', async () => {
-      const market = await deadlines();
-      const on = (day: string) => market.filter((d) => d.inspectedOn === day);
-      expect(on('2026-12-03').length).toBeGreaterThan(0);
-      expect(on('2026-12-10').length).toBeGreaterThan(0);
-      // 3 December (Thu): Fri 4 (1) ... Thu 31 (20), all in 2026. Three working days left: 29, 30, 31.
-      for (const d of on('2026-12-03'))
-        expect(d).toEqual({
-          department: 'market',
-          inspectedOn: '2026-12-03',
-          deadline: '2026-12-31',
-          workingDaysLeft: 3,
-          overdue: false,
-          provisional: false,
-        });
-      // 10 December: Thu 31 is day 15, 1 January (元旦) off, Mon 4 to Fri 8 January are 16 to 20.
-      for (const d of on('2026-12-10'))
-        expect(d).toEqual({
-          department: 'market',
-          inspectedOn: '2026-12-10',
-          deadline: '2027-01-08',
-          workingDaysLeft: 8,
-          overdue: false,
-          provisional: true,
-        });
-    });
+    it(
+      'R25, R31: on 28 December the deadlines list answers, a deadline into 2027 provisional (1 January off, ' +
+        'no swaps), one in 2026 final',
+      async () => {
+        const market = await deadlines();
+        const on = (day: string) => market.filter((d) => d.inspectedOn === day);
+        expect(on('2026-12-03').length).toBeGreaterThan(0);
+        expect(on('2026-12-10').length).toBeGreaterThan(0);
+        // 3 December (Thu): Fri 4 (1) ... Thu 31 (20), all in 2026. Three working days left: 29, 30, 31.
+        for (const d of on('2026-12-03'))
+          expect(d).toEqual({
+            department: 'market',
+            inspectedOn: '2026-12-03',
+            deadline: '2026-12-31',
+            workingDaysLeft: 3,
+            overdue: false,
+            provisional: false,
+          });
+        // 10 December: Thu 31 is day 15, 1 January (元旦) off, Mon 4 to Fri 8 January are 16 to 20.
+        for (const d of on('2026-12-10'))
+          expect(d).toEqual({
+            department: 'market',
+            inspectedOn: '2026-12-10',
+            deadline: '2027-01-08',
+            workingDaysLeft: 8,
+            overdue: false,
+            provisional: true,
+          });
+      },
+    );
 
-    it('R31: jointStatistics answers for the year, names 2027 as provisional and counts the results resting on it', async () => {
-      const stats = await statistics();
-      expect(stats.provisionalCalendarYears).toEqual([2027]);
-      expect(stats.calendarNote).toContain('2027.json');
-      const market = stats.departments.find((d) => d.department === 'market')!;
-      const provisional = (await deadlines()).filter((d) => d.provisional).length;
-      expect(market.provisionalDeadlines).toBe(provisional);
-      expect(market.results).toBe((await deadlines()).length);
-      expect(market.overdue).toBe(0);
-    });
-
-    it("the joint service's /health names the year whose notice is missing once today's deadlines reach it, and stays ok", async () => {
-      time.set('2026-06-01T02:00:00Z');
-      expect((await health()).calendar.provisionalYears).toEqual([]);
-      time.set('2026-12-28T02:00:00Z');
-      const now = await health();
-      expect(now.status).toBe('ok');
-      expect(now.calendar.provisionalYears).toEqual([2027]);
-      expect(now.calendar.note).toContain('国务院办公厅关于2027年部分节假日安排的通知');
-    });
-
-    it('R11: on the first working day of 2027 a plan is created, revised and published, its deadline provisional', async () => {
-      time.set('2027-01-04T02:00:00Z');
-      const coordinator = await hub().token(Role.COORDINATOR, 'market');
-      const input = jointPlanInput({
-        name: '2027年度部门联合抽查计划',
-        year: 2027,
-        windowStart: '2027-03-01',
-        windowEnd: '2027-11-30',
-      });
-      const created = await createPlan(hub(), input, coordinator);
-      expect(created.errors).toBeUndefined();
-      const id = created.data!.jointCreatePlan.id;
-      // Mon 4 January: Tue 5 (1) ... Mon 11 (5).
-      const revised = await hub().query<{
-        jointRevisePlan: { revisions: Array<{ publishBy: string; publishByProvisional: boolean }> };
-      }>(
-        'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "范围调整") { revisions { publishBy publishByProvisional } } }',
-        { variables: { id, input: { ...input, batchSize: 5 } }, token: coordinator },
-      );
-      expect(revised.errors).toBeUndefined();
-      expect(revised.data!.jointRevisePlan.revisions).toEqual([
-        { publishBy: '2027-01-11', publishByProvisional: true },
-        { publishBy: '2027-01-11', publishByProvisional: true },
-      ]);
-      const published = await hub().query(`mutation { jointPublishPlan(id: "${id}") { id status } }`, {
-        token: coordinator,
-      });
-      expect(published.errors).toBeUndefined();
-    });
-
-    it("R25: in January this year's results are approved, published and counted against their provisional deadline", async () => {
-      time.set('2027-01-05T02:00:00Z');
-      const admin = await hub().token(Role.DEPT_ADMIN, 'market');
-      const results = (
-        await must<{ market: { results: Array<{ id: string; inspectedOn: string; publishedAt: string | null }> } }>(
-          '{ market { results(first: 1000) { id inspectedOn publishedAt } } }',
-          admin,
-        )
-      ).market.results;
-      const ids = results.filter((r) => r.inspectedOn === '2026-12-10').map((r) => JSON.stringify(r.id));
-      await must(`mutation { marketApproveResults(ids: [${ids.join(',')}]) { id } }`, admin);
-      await must(`mutation { marketPublishResults(ids: [${ids.join(',')}]) { id } }`, admin);
-      // Tuesday 5 January 2027: the results of 3 December are overdue (deadline 31 December), those of 10 December published on time.
-      const market = (await statistics()).departments.find((d) => d.department === 'market')!;
-      expect(market).toMatchObject({
-        publishedOnTime: ids.length,
-        publishedLate: 0,
-        overdue: market.results - ids.length,
-      });
-      const left = await deadlines();
-      expect(left.length).toBe(market.results - ids.length);
-      // Today is in 2027: the days counted from 31 December to today run through it, so they are provisional too.
-      for (const d of left)
-        expect(d).toMatchObject({ deadline: '2026-12-31', overdue: true, workingDaysLeft: -2, provisional: true });
-    });
-
-    it("with 2027's file in the calendar folder (JOINTCHECK_CALENDAR_DIR), the same deadlines are final, counted on the notice", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calendar-2027-'));
-      const calendar = hub().joint.deps.calendar;
-      try {
-        // A fictitious notice: 4 January off, Saturday 9 January worked.
-        fs.writeFileSync(
-          path.join(dir, '2027.json'),
-          JSON.stringify({
-            year: 2027,
-            source: 'test: a fictitious notice',
-            holidays: ['2027-01-01', '2027-01-04'],
-            workdays: ['2027-01-09'],
-          }),
-        );
-        // What a restart of the joint service with JOINTCHECK_CALENDAR_DIR=dir reads.
-        hub().joint.deps.calendar = defaultCalendar({ dataDir: dir });
-        time.set('2026-12-28T02:00:00Z');
+    it(
+      'R31: jointStatistics answers for the year, names 2027 as provisional and counts the results resting on ' + 'it',
+      async () => {
         const stats = await statistics();
-        expect(stats.provisionalCalendarYears).toEqual([]);
-        expect(stats.calendarNote).toBeNull();
-        expect(stats.departments.every((d) => d.provisionalDeadlines === 0)).toBe(true);
+        expect(stats.provisionalCalendarYears).toEqual([2027]);
+        expect(stats.calendarNote).toContain('2027.json');
+        const market = stats.departments.find((d) => d.department === 'market')!;
+        const provisional = (await deadlines()).filter((d) => d.provisional).length;
+        expect(market.provisionalDeadlines).toBe(provisional);
+        expect(market.results).toBe((await deadlines()).length);
+        expect(market.overdue).toBe(0);
+      },
+    );
+
+    it(
+      "the joint service's /health names the year whose notice is missing once today's deadlines reach it, and " +
+        'stays ok',
+      async () => {
+        time.set('2026-06-01T02:00:00Z');
         expect((await health()).calendar.provisionalYears).toEqual([]);
-        for (const d of await deadlines()) expect(d).toMatchObject({ deadline: '2026-12-31', provisional: false });
-        // The plan made on 4 January (a day off by this notice): Tue 5 (1) ... Fri 8 (4), Sat 9 (worked, 5).
-        time.set('2027-01-05T02:00:00Z');
-        const plans = await must<{
-          jointPlans: Array<{ year: number; revisions: Array<{ publishBy: string; publishByProvisional: boolean }> }>;
+        time.set('2026-12-28T02:00:00Z');
+        const now = await health();
+        expect(now.status).toBe('ok');
+        expect(now.calendar.provisionalYears).toEqual([2027]);
+        expect(now.calendar.note).toContain('国务院办公厅关于2027年部分节假日安排的通知');
+      },
+    );
+
+    it(
+      'R11: on the first working day of 2027 a plan is created, ' + 'revised and published, its deadline provisional',
+      async () => {
+        time.set('2027-01-04T02:00:00Z');
+        const coordinator = await hub().token(Role.COORDINATOR, 'market');
+        const input = jointPlanInput({
+          name: '2027年度部门联合抽查计划',
+          year: 2027,
+          windowStart: '2027-03-01',
+          windowEnd: '2027-11-30',
+        });
+        const created = await createPlan(hub(), input, coordinator);
+        expect(created.errors).toBeUndefined();
+        const id = created.data!.jointCreatePlan.id;
+        // Mon 4 January: Tue 5 (1) ... Mon 11 (5).
+        const revised = await hub().query<{
+          jointRevisePlan: { revisions: Array<{ publishBy: string; publishByProvisional: boolean }> };
         }>(
-          '{ jointPlans(year: 2027) { year revisions { publishBy publishByProvisional } } }',
-          await hub().token(Role.HUB_ADMIN),
+          'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "范围调整") { ' +
+            'revisions { publishBy publishByProvisional } } }',
+          { variables: { id, input: { ...input, batchSize: 5 } }, token: coordinator },
         );
-        expect(plans.jointPlans[0]!.revisions[0]).toEqual({ publishBy: '2027-01-09', publishByProvisional: false });
-      } finally {
-        hub().joint.deps.calendar = calendar;
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+        expect(revised.errors).toBeUndefined();
+        expect(revised.data!.jointRevisePlan.revisions).toEqual([
+          { publishBy: '2027-01-11', publishByProvisional: true },
+          { publishBy: '2027-01-11', publishByProvisional: true },
+        ]);
+        const published = await hub().query(`mutation { jointPublishPlan(id: "${id}") { id status } }`, {
+          token: coordinator,
+        });
+        expect(published.errors).toBeUndefined();
+      },
+    );
+
+    it(
+      "R25: in January this year's results are approved, published and counted against their provisional " + 'deadline',
+      async () => {
+        time.set('2027-01-05T02:00:00Z');
+        const admin = await hub().token(Role.DEPT_ADMIN, 'market');
+        const results = (
+          await must<{ market: { results: Array<{ id: string; inspectedOn: string; publishedAt: string | null }> } }>(
+            '{ market { results(first: 1000) { id inspectedOn publishedAt } } }',
+            admin,
+          )
+        ).market.results;
+        const ids = results.filter((r) => r.inspectedOn === '2026-12-10').map((r) => JSON.stringify(r.id));
+        await must(`mutation { marketApproveResults(ids: [${ids.join(',')}]) { id } }`, admin);
+        await must(`mutation { marketPublishResults(ids: [${ids.join(',')}]) { id } }`, admin);
+        // Tuesday 5 January 2027: the results of 3 December are overdue (deadline 31 December), those of 10 December
+        // published on time.
+        const market = (await statistics()).departments.find((d) => d.department === 'market')!;
+        expect(market).toMatchObject({
+          publishedOnTime: ids.length,
+          publishedLate: 0,
+          overdue: market.results - ids.length,
+        });
+        const left = await deadlines();
+        expect(left.length).toBe(market.results - ids.length);
+        // Today is in 2027: the days counted from 31 December to today run through it, so they are provisional too.
+        for (const d of left)
+          expect(d).toMatchObject({ deadline: '2026-12-31', overdue: true, workingDaysLeft: -2, provisional: true });
+      },
+    );
+
+    it(
+      "with 2027's file in the calendar folder (JOINTCHECK_CALENDAR_DIR), the same deadlines are final, " +
+        'counted on the notice',
+      async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calendar-2027-'));
+        const calendar = hub().joint.deps.calendar;
+        try {
+          // A fictitious notice: 4 January off, Saturday 9 January worked.
+          fs.writeFileSync(
+            path.join(dir, '2027.json'),
+            JSON.stringify({
+              year: 2027,
+              source: 'test: a fictitious notice',
+              holidays: ['2027-01-01', '2027-01-04'],
+              workdays: ['2027-01-09'],
+            }),
+          );
+          // What a restart of the joint service with JOINTCHECK_CALENDAR_DIR=dir reads.
+          hub().joint.deps.calendar = defaultCalendar({ dataDir: dir });
+          time.set('2026-12-28T02:00:00Z');
+          const stats = await statistics();
+          expect(stats.provisionalCalendarYears).toEqual([]);
+          expect(stats.calendarNote).toBeNull();
+          expect(stats.departments.every((d) => d.provisionalDeadlines === 0)).toBe(true);
+          expect((await health()).calendar.provisionalYears).toEqual([]);
+          for (const d of await deadlines()) expect(d).toMatchObject({ deadline: '2026-12-31', provisional: false });
+          // The plan made on 4 January (a day off by this notice): Tue 5 (1) ... Fri 8 (4), Sat 9 (worked, 5).
+          time.set('2027-01-05T02:00:00Z');
+          const plans = await must<{
+            jointPlans: Array<{ year: number; revisions: Array<{ publishBy: string; publishByProvisional: boolean }> }>;
+          }>(
+            '{ jointPlans(year: 2027) { year revisions { publishBy publishByProvisional } } }',
+            await hub().token(Role.HUB_ADMIN),
+          );
+          expect(plans.jointPlans[0]!.revisions[0]).toEqual({ publishBy: '2027-01-09', publishByProvisional: false });
+        } finally {
+          hub().joint.deps.calendar = calendar;
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
   },
   400,
   time.clock,

@@ -4,6 +4,9 @@ import { createLogger } from '../../subgraphs/kernel/log';
 import { describeWithHub, type TestHub } from '../support/hub';
 import { expectRefusedAfter } from '../support/rate-limit';
 
+/** A GraphQL answer as these tests read it. */
+type GraphQLAnswer = { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+
 async function gatewayWith(hub: TestHub, limits: Partial<TestHub['config']['limits']>): Promise<GatewayHandle> {
   return startGateway({
     supergraph: {
@@ -30,14 +33,14 @@ async function post(
 ): Promise<{
   status: number;
   headers: Headers;
-  body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  body: GraphQLAnswer;
 }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as never };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLAnswer };
 }
 
 /** Requests the subgraphs have served so far: a refused operation must not add any. */
@@ -66,24 +69,29 @@ describeWithHub('operation limits at the gateway', (hub) => {
     [
       'aliases',
       { maxAliases: 3 },
-      `{ a: marketSearch(name: "a") { uscc } b: marketSearch(name: "b") { uscc } c: marketSearch(name: "c") { uscc } d: marketSearch(name: "d") { uscc } }`,
+      `{ a: marketSearch(name: "a") { uscc } b: marketSearch(name: "b") { uscc } c: marketSearch(name: "c") { ` +
+        `uscc } d: marketSearch(name: "d") { uscc } }`,
       /aliases limit of 3/i,
     ],
     ['tokens', { maxTokens: 300 }, `{ marketSearch(name: "公司") { ${'uscc '.repeat(300)} } }`, /token limit of 300/i],
     [
       'directives',
       { maxDirectives: 3 },
-      `{ marketSearch(name: "公司") { uscc @include(if: true) name @include(if: true) kind @skip(if: false) regionCode @include(if: true) } }`,
+      `{ marketSearch(name: "公司") { uscc @include(if: true) name @include(if: true) kind @skip(if: false) ` +
+        `regionCode @include(if: true) } }`,
       /directives limit of 3/i,
     ],
     [
       'cost',
       { maxCost: 400 },
-      `{ marketSearch(name: "公司", first: 20) { uscc name market { riskLevel creditLevel applicableItems { code title basis } } tax { riskLevel applicableItems { code title basis } } fire { riskLevel applicableItems { code title basis } } } }`,
+      `{ marketSearch(name: "公司", first: 20) { uscc name market { riskLevel creditLevel applicableItems { ` +
+        `code title basis } } tax { riskLevel applicableItems { code title basis } } fire { riskLevel ` +
+        `applicableItems { code title basis } } } }`,
       /cost limit of 400/i,
     ],
   ] as const)(
-    'an operation over the %s limit is refused (400) before any subgraph is called; under the default limits it is served',
+    'an operation over the %s limit is refused (400) before any subgraph is called; under the default limits ' +
+      'it is served',
     async (_limit, limits, query, message) => {
       const gateway = await gatewayWith(hub(), limits);
       try {
@@ -102,18 +110,21 @@ describeWithHub('operation limits at the gateway', (hub) => {
     },
   );
 
-  it('a request body over the cap is refused with a coded GraphQL error (413), and so is a body that is not JSON', async () => {
-    const big = await post(limited.url, {
-      query: '{ marketSearch(name: "x") { uscc } }',
-      variables: { padding: 'x'.repeat(5000) },
-    });
-    expect(big.status).toBe(413);
-    expect(big.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 4096 } });
-    expect(big.body.errors?.[0]?.message).toContain('larger than the 4096 bytes allowed');
-    const broken = await post(limited.url, '{"query": ');
-    expect(broken.status).toBe(400);
-    expect(broken.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
+  it(
+    'a request body over the cap is refused with a coded ' + 'GraphQL error (413), and so is a body that is not JSON',
+    async () => {
+      const big = await post(limited.url, {
+        query: '{ marketSearch(name: "x") { uscc } }',
+        variables: { padding: 'x'.repeat(5000) },
+      });
+      expect(big.status).toBe(413);
+      expect(big.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 4096 } });
+      expect(big.body.errors?.[0]?.message).toContain('larger than the 4096 bytes allowed');
+      const broken = await post(limited.url, '{"query": ');
+      expect(broken.status).toBe(400);
+      expect(broken.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    },
+  );
 
   it('batched requests are refused (one operation per request, so the limits count what runs)', async () => {
     const batch = await post(limited.url, [
@@ -123,26 +134,29 @@ describeWithHub('operation limits at the gateway', (hub) => {
     expect(batch.status).toBe(400);
   });
 
-  it('in production, anonymous callers get no introspection and no field suggestions; signed-in callers do', async () => {
-    const anonymous = await post(production.url, { query: '{ __schema { queryType { name } } }' });
-    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const typeQuery = await post(production.url, { query: '{ __type(name: "Plan") { name } }' });
-    expect(typeQuery.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const signedIn = await post(
-      production.url,
-      { query: '{ __schema { queryType { name } } }' },
-      await hub().token(Role.DEPT_ADMIN, 'tax'),
-    );
-    expect(signedIn.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
-    const typo = '{ marketSerch(name: "x") { uscc } }';
-    const hidden = await post(production.url, { query: typo });
-    expect(hidden.body.errors?.[0]?.message).toBe('Cannot query field "marketSerch" on type "Query".');
-    const shown = await post(production.url, { query: typo }, await hub().token(Role.AUDITOR));
-    expect(shown.body.errors?.[0]?.message).toMatch(/Did you mean "marketSearch"/);
-    // In development (the quick start) anonymous callers may introspect.
-    const development = await post(hub().gateway.url, { query: '{ __schema { queryType { name } } }' });
-    expect(development.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
-  });
+  it(
+    'in production, anonymous callers get no introspection ' + 'and no field suggestions; signed-in callers do',
+    async () => {
+      const anonymous = await post(production.url, { query: '{ __schema { queryType { name } } }' });
+      expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const typeQuery = await post(production.url, { query: '{ __type(name: "Plan") { name } }' });
+      expect(typeQuery.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const signedIn = await post(
+        production.url,
+        { query: '{ __schema { queryType { name } } }' },
+        await hub().token(Role.DEPT_ADMIN, 'tax'),
+      );
+      expect(signedIn.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+      const typo = '{ marketSerch(name: "x") { uscc } }';
+      const hidden = await post(production.url, { query: typo });
+      expect(hidden.body.errors?.[0]?.message).toBe('Cannot query field "marketSerch" on type "Query".');
+      const shown = await post(production.url, { query: typo }, await hub().token(Role.AUDITOR));
+      expect(shown.body.errors?.[0]?.message).toMatch(/Did you mean "marketSearch"/);
+      // In development (the quick start) anonymous callers may introspect.
+      const development = await post(hub().gateway.url, { query: '{ __schema { queryType { name } } }' });
+      expect(development.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    },
+  );
 
   it('mutations are rate-limited per caller (429 with when to retry); queries and other callers are not', async () => {
     const mutation = { query: 'mutation { jointRateVisit(code: "JC-NOSUCHCODE", rating: 5) }' };

@@ -69,15 +69,19 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
     ] as const;
   };
 
-  it('H2: a body that is not JSON is a coded 400 JSON answer (no HTML page, no stack trace, no path) at every service', async () => {
-    for (const [name, url] of services()) {
-      const broken = await post(url, '{"query": ');
-      expect({ name, status: broken.status }).toEqual({ name, status: 400 });
-      expectNoLeak(broken);
-      expect(broken.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(broken.body.errors?.[0]?.message).toBe('The request body is not valid JSON.');
-    }
-  });
+  it(
+    'H2: a body that is not JSON is a coded 400 JSON answer (no HTML page, no stack trace, no path) at every ' +
+      'service',
+    async () => {
+      for (const [name, url] of services()) {
+        const broken = await post(url, '{"query": ');
+        expect({ name, status: broken.status }).toEqual({ name, status: 400 });
+        expectNoLeak(broken);
+        expect(broken.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(broken.body.errors?.[0]?.message).toBe('The request body is not valid JSON.');
+      }
+    },
+  );
 
   it('H2: a body over the cap is a coded 413 JSON answer naming the limit at every service', async () => {
     const limit = hub().config.limits.maxBodyBytes;
@@ -110,27 +114,31 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
     }
   });
 
-  it('H2: 400 aliases of marketSearch(first: 100) sent straight to market are refused (GRAPHQL_VALIDATION_FAILED naming the limit), as at the gateway', async () => {
-    const [, marketUrl] = services()[0];
-    const aliases = (n: number) =>
-      `{ ${Array.from({ length: n }, (_, i) => `a${i}: marketSearch(name: "公司", first: 100) { uscc }`).join(' ')} }`;
-    // 400 aliases are over the token limit as well, which is counted first; 31 are within it.
-    for (const [query, message] of [
-      [aliases(400), /token limit of 5000/i],
-      [aliases(31), /aliases limit of 30/i],
-    ] as const) {
-      const answers = [];
-      for (const url of [marketUrl, hub().gateway.url]) {
-        const answer = await post(url, { query });
-        expect(answer.status).toBe(400);
-        expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-        expect(answer.body.errors?.[0]?.message).toMatch(message);
-        expect(answer.text.length).toBeLessThan(10_000);
-        answers.push(answer.body);
+  it(
+    'H2: 400 aliases of marketSearch(first: 100) sent straight to market are refused ' +
+      '(GRAPHQL_VALIDATION_FAILED naming the limit), as at the gateway',
+    async () => {
+      const [, marketUrl] = services()[0];
+      const aliases = (n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `a${i}: marketSearch(name: "公司", first: 100) { uscc }`).join(' ')} }`;
+      // 400 aliases are over the token limit as well, which is counted first; 31 are within it.
+      for (const [query, message] of [
+        [aliases(400), /token limit of 5000/i],
+        [aliases(31), /aliases limit of 30/i],
+      ] as const) {
+        const answers = [];
+        for (const url of [marketUrl, hub().gateway.url]) {
+          const answer = await post(url, { query });
+          expect(answer.status).toBe(400);
+          expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+          expect(answer.body.errors?.[0]?.message).toMatch(message);
+          expect(answer.text.length).toBeLessThan(10_000);
+          answers.push(answer.body);
+        }
+        expect(answers[0]).toEqual(answers[1]);
       }
-      expect(answers[0]).toEqual(answers[1]);
-    }
-  });
+    },
+  );
 
   it('H2: the depth limit holds at a service too', async () => {
     const [, marketUrl] = services()[0];
@@ -173,60 +181,70 @@ describeWithHub('H2: services called directly answer as the gateway does', (hub)
       expect(query.body.errors).toBeUndefined();
     });
 
-    it('H2: a signed-in caller is counted by identity; the hub services (the joint service writing results back) are never counted', async () => {
-      const admin = await tokenFor(hub(), 'market', Role.DEPT_ADMIN, 'market');
-      const answers: Answer[] = [];
-      for (let i = 0; i < 4; i++) answers.push(await post(limited.url, mutation, admin));
-      expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code)).toEqual([
-        'NOT_FOUND',
-        'NOT_FOUND',
-        'NOT_FOUND',
-        'RATE_LIMITED',
-      ]);
-      const service = await tokenFor(hub(), 'market', Role.SERVICE);
-      for (let i = 0; i < 10; i++) {
-        const answer = await post(limited.url, mutation, service);
-        expect(answer.body.errors?.[0]?.extensions?.code).not.toBe('RATE_LIMITED');
-      }
-    });
+    it(
+      'H2: a signed-in caller is counted by identity; the hub services (the joint service writing results ' +
+        'back) are never counted',
+      async () => {
+        const admin = await tokenFor(hub(), 'market', Role.DEPT_ADMIN, 'market');
+        const answers: Answer[] = [];
+        for (let i = 0; i < 4; i++) answers.push(await post(limited.url, mutation, admin));
+        expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code)).toEqual([
+          'NOT_FOUND',
+          'NOT_FOUND',
+          'NOT_FOUND',
+          'RATE_LIMITED',
+        ]);
+        const service = await tokenFor(hub(), 'market', Role.SERVICE);
+        for (let i = 0; i < 10; i++) {
+          const answer = await post(limited.url, mutation, service);
+          expect(answer.body.errors?.[0]?.extensions?.code).not.toBe('RATE_LIMITED');
+        }
+      },
+    );
 
-    it('H2: what the gateway forwards is not counted again (the gateway counted each caller, anonymous ones by their own address)', async () => {
-      // Every anonymous caller behind the gateway reaches the service from the gateway's address: counted
-      // there, they would share one bucket. The gateway signs their calls (role PUBLIC, from its issuer only).
-      const forwardedPublic = (await hub().gatewaySigner.forward('market', PUBLIC_IDENTITY, null)).token;
-      const forwardedAdmin = (
-        await hub().gatewaySigner.forward(
-          'market',
-          { subject: 'market-admin-2', role: Role.DEPT_ADMIN, department: 'market' },
-          Math.floor(Date.now() / 1000) + 600,
-        )
-      ).token;
-      for (const [token, headers] of [
-        [undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedPublic }],
-        [forwardedAdmin, {}],
-      ] as const) {
-        const codes: unknown[] = [];
-        for (let i = 0; i < 6; i++)
-          codes.push((await post(limited.url, mutation, token, headers)).body.errors?.[0]?.extensions?.code);
-        expect(codes.filter((c) => c === 'RATE_LIMITED')).toEqual([]);
-        expect(codes[0]).toBe(token ? 'NOT_FOUND' : 'UNAUTHENTICATED');
-      }
-      // That header carries the public only: a signed-in identity in it is refused.
-      expect(
-        (await post(limited.url, mutation, undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedAdmin })).body.errors?.[0]
-          ?.extensions?.code,
-      ).toBe('UNAUTHENTICATED');
-      // The role PUBLIC is taken from the gateway's issuer only: one under the hub's issuer is refused, so
-      // a direct caller cannot pass as forwarded.
-      const hubPublic = await new SignJWT({ role: Role.PUBLIC })
-        .setProtectedHeader({ alg: 'EdDSA', kid: hub().privateJwk.kid! })
-        .setSubject('anonymous')
-        .setIssuer(TEST_SETTINGS.issuer)
-        .setAudience(serviceAudience(TEST_SETTINGS.audience, 'market'))
-        .setIssuedAt()
-        .setExpirationTime('1m')
-        .sign(await importJWK(hub().privateJwk, 'EdDSA'));
-      expect((await post(limited.url, mutation, hubPublic)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    });
+    it(
+      'H2: what the gateway forwards is not counted again (the gateway counted each caller, anonymous ones by ' +
+        'their own address)',
+      async () => {
+        // Every anonymous caller behind the gateway reaches the service from the gateway's address: counted
+        // there, they would share one bucket. The gateway signs their calls (role PUBLIC, from its issuer only).
+        const forwardedPublic = (await hub().gatewaySigner.forward('market', PUBLIC_IDENTITY, null)).token;
+        const forwardedAdmin = (
+          await hub().gatewaySigner.forward(
+            'market',
+            { subject: 'market-admin-2', role: Role.DEPT_ADMIN, department: 'market' },
+            Math.floor(Date.now() / 1000) + 600,
+          )
+        ).token;
+        for (const [token, headers] of [
+          [undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedPublic }],
+          [forwardedAdmin, {}],
+        ] as const) {
+          const codes: unknown[] = [];
+          for (let i = 0; i < 6; i++)
+            codes.push((await post(limited.url, mutation, token, headers)).body.errors?.[0]?.extensions?.code);
+          expect(codes.filter((c) => c === 'RATE_LIMITED')).toEqual([]);
+          expect(codes[0]).toBe(token ? 'NOT_FOUND' : 'UNAUTHENTICATED');
+        }
+        // That header carries the public only: a signed-in identity in it is refused.
+        expect(
+          (await post(limited.url, mutation, undefined, { [FORWARDED_PUBLIC_HEADER]: forwardedAdmin })).body.errors?.[0]
+            ?.extensions?.code,
+        ).toBe('UNAUTHENTICATED');
+        // The role PUBLIC is taken from the gateway's issuer only: one under the hub's issuer is refused, so
+        // a direct caller cannot pass as forwarded.
+        const hubPublic = await new SignJWT({ role: Role.PUBLIC })
+          .setProtectedHeader({ alg: 'EdDSA', kid: hub().privateJwk.kid! })
+          .setSubject('anonymous')
+          .setIssuer(TEST_SETTINGS.issuer)
+          .setAudience(serviceAudience(TEST_SETTINGS.audience, 'market'))
+          .setIssuedAt()
+          .setExpirationTime('1m')
+          .sign(await importJWK(hub().privateJwk, 'EdDSA'));
+        expect((await post(limited.url, mutation, hubPublic)).body.errors?.[0]?.extensions?.code).toBe(
+          'UNAUTHENTICATED',
+        );
+      },
+    );
   });
 });

@@ -43,20 +43,24 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
     }
   }
 
-  it('finds by name, page by page in USCC order, the entities the deprecated marketSearch finds; totalCount counts them all', async () => {
-    const byName = await all({ name: '有限公司' }, 7);
-    expect(byName.entities.length).toBeGreaterThan(7);
-    expect(byName.pages).toBeGreaterThan(1);
-    expect(byName.totalCount).toBe(byName.entities.length);
-    const usccs = byName.entities.map((e) => e.uscc);
-    expect(usccs).toEqual([...usccs].sort());
-    expect(new Set(usccs).size).toBe(usccs.length);
-    expect(byName.entities.every((e) => e.name.includes('有限公司'))).toBe(true);
-    const old = await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
-      `{ marketSearch(name: "有限公司", first: 100) { uscc } }`,
-    );
-    expect(old.data!.marketSearch.map((e) => e.uscc)).toEqual(usccs.slice(0, 100));
-  });
+  it(
+    'finds by name, page by page in USCC order, the entities the deprecated marketSearch finds; totalCount ' +
+      'counts them all',
+    async () => {
+      const byName = await all({ name: '有限公司' }, 7);
+      expect(byName.entities.length).toBeGreaterThan(7);
+      expect(byName.pages).toBeGreaterThan(1);
+      expect(byName.totalCount).toBe(byName.entities.length);
+      const usccs = byName.entities.map((e) => e.uscc);
+      expect(usccs).toEqual([...usccs].sort());
+      expect(new Set(usccs).size).toBe(usccs.length);
+      expect(byName.entities.every((e) => e.name.includes('有限公司'))).toBe(true);
+      const old = await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
+        `{ marketSearch(name: "有限公司", first: 100) { uscc } }`,
+      );
+      expect(old.data!.marketSearch.map((e) => e.uscc)).toEqual(usccs.slice(0, 100));
+    },
+  );
 
   it('filters by a region prefix and an industry code or section, alone or with a name', async () => {
     const { entities: sample } = await all({ name: '公司' }, 100);
@@ -106,43 +110,48 @@ describeWithHub('market: the register searched and paged (marketSearchPage, abno
     }
   });
 
-  it('abnormalOperationList has nodes, pageInfo and totalCount, equal to its deprecated usccs, endCursor and hasMore', async () => {
-    const token = await hub().token(Role.COORDINATOR, 'market');
-    const read = (after: string | null) =>
-      hub().query<{
-        market: {
-          abnormalOperationList: {
-            nodes: string[];
-            pageInfo: { endCursor: string | null; hasNextPage: boolean };
-            totalCount: number;
-            usccs: string[];
-            endCursor: string | null;
-            hasMore: boolean;
+  it(
+    'abnormalOperationList has nodes, pageInfo and totalCount, equal to its deprecated usccs, endCursor and ' +
+      'hasMore',
+    async () => {
+      const token = await hub().token(Role.COORDINATOR, 'market');
+      const read = (after: string | null) =>
+        hub().query<{
+          market: {
+            abnormalOperationList: {
+              nodes: string[];
+              pageInfo: { endCursor: string | null; hasNextPage: boolean };
+              totalCount: number;
+              usccs: string[];
+              endCursor: string | null;
+              hasMore: boolean;
+            };
           };
-        };
-      }>(
-        `query($after: String) { market { abnormalOperationList(first: 3, after: $after) { nodes pageInfo { endCursor hasNextPage } totalCount usccs endCursor hasMore } } }`,
-        { variables: { after }, token },
-      );
-    const seen: string[] = [];
-    let total = -1;
-    for (let after: string | null = null; ;) {
-      const r = await read(after);
-      expect(r.errors).toBeUndefined();
-      const page = r.data!.market.abnormalOperationList;
-      expect([page.usccs, page.endCursor, page.hasMore]).toEqual([
-        page.nodes,
-        page.pageInfo.endCursor,
-        page.pageInfo.hasNextPage,
-      ]);
-      seen.push(...page.nodes);
-      total = page.totalCount;
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    }
-    expect(seen.length).toBe(total);
-    expect(seen).toEqual([...seen].sort());
-    const bad = await read('not a cursor');
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-  });
+        }>(
+          `query($after: String) { market { abnormalOperationList(first: 3, after: $after) { nodes pageInfo { ` +
+            `endCursor hasNextPage } totalCount usccs endCursor hasMore } } }`,
+          { variables: { after }, token },
+        );
+      const seen: string[] = [];
+      let total = -1;
+      for (let after: string | null = null; ;) {
+        const r = await read(after);
+        expect(r.errors).toBeUndefined();
+        const page = r.data!.market.abnormalOperationList;
+        expect([page.usccs, page.endCursor, page.hasMore]).toEqual([
+          page.nodes,
+          page.pageInfo.endCursor,
+          page.pageInfo.hasNextPage,
+        ]);
+        seen.push(...page.nodes);
+        total = page.totalCount;
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen.length).toBe(total);
+      expect(seen).toEqual([...seen].sort());
+      const bad = await read('not a cursor');
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    },
+  );
 });

@@ -16,7 +16,9 @@ import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fi
 
 const time = testClock('2026-03-02T02:00:00Z');
 const SECRET_NOTE = 'CONFIDENTIAL-SENTINEL-举报人身份证号-310101199001011234';
-/** Field names whose values must never reach an anonymous caller (R25, R30); `url`: the registry's internal addresses. */
+/**
+ * Field names whose values must never reach an anonymous caller (R25, R30); `url`: the registry's internal addresses.
+ */
 const PRIVATE_FIELDS = [
   'phone',
   'confidentialNotes',
@@ -181,44 +183,49 @@ async function seed(hub: TestHub) {
 describeWithHub(
   'the public view',
   (hub) => {
-    it('R25, R30: walking every field an anonymous caller can reach finds no phone, confidential note, internal class or secret', async () => {
-      const { known, phones } = await seed(hub());
-      const introspection = await hub().query<IntrospectionQuery>(getIntrospectionQuery());
-      const schema = buildClientSchema(introspection.data!);
-      const answers = await Promise.all(queries(schema, known).map((q) => hub().query(q)));
-      const data = answers.map((a) => a.data);
-      const leaves = [...walk(data)];
-      // The walk reached real data: published plans, the task, the code's check, the published result.
-      const text = JSON.stringify(data);
-      for (const expected of [known.taskId, known.planId, '未发现问题', 'genuine']) expect(text).toContain(expected);
-      // Found by name too: marketSearch reaches the entity (and so its published results, by its USCC).
-      const byName = answers.find((a) => a.data && 'marketSearch' in (a.data as object))!.data as {
-        marketSearch: Array<{ uscc: string }>;
-      };
-      expect(byName.marketSearch.map((e) => e.uscc)).toContain(known.uscc);
-      // The departments to ask for published results are listed to anyone, and walked like the rest (`url` is private above).
-      const listed = answers.find((a) => a.data && 'registryDepartments' in (a.data as object))!.data as {
-        registryDepartments: Array<{ code: string }>;
-      };
-      expect(listed.registryDepartments.map((d) => d.code)).toContain('tax');
-      expect(leaves.length).toBeGreaterThan(200);
-      // Nothing private in any value ...
-      expect(text).not.toContain(SECRET_NOTE);
-      expect(text).not.toContain('310101199001011234');
-      for (const phone of phones) expect(text).not.toContain(phone);
-      // ... and no private field answered with a value: it is null, or refused with an error.
-      const leaked = leaves.filter(
-        ([path, value]) => PRIVATE_FIELDS.includes(path[path.length - 1]!) && value !== null,
-      );
-      expect(leaked.map(([path]) => path.join('.'))).toEqual([]);
-      // Refusals were coded, so a person knows to sign in.
-      for (const error of answers.flatMap((a) => a.errors ?? []))
-        expect([
-          error.message,
-          ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(String(error.extensions?.code)),
-        ]).toEqual([error.message, true]);
-      expect(answers.length).toBeGreaterThan(20);
-    });
+    it(
+      'R25, R30: walking every field an anonymous caller can reach finds no phone, confidential note, internal ' +
+        'class or secret',
+      async () => {
+        const { known, phones } = await seed(hub());
+        const introspection = await hub().query<IntrospectionQuery>(getIntrospectionQuery());
+        const schema = buildClientSchema(introspection.data!);
+        const answers = await Promise.all(queries(schema, known).map((q) => hub().query(q)));
+        const data = answers.map((a) => a.data);
+        const leaves = [...walk(data)];
+        // The walk reached real data: published plans, the task, the code's check, the published result.
+        const text = JSON.stringify(data);
+        for (const expected of [known.taskId, known.planId, '未发现问题', 'genuine']) expect(text).toContain(expected);
+        // Found by name too: marketSearch reaches the entity (and so its published results, by its USCC).
+        const byName = answers.find((a) => a.data && 'marketSearch' in (a.data as object))!.data as {
+          marketSearch: Array<{ uscc: string }>;
+        };
+        expect(byName.marketSearch.map((e) => e.uscc)).toContain(known.uscc);
+        // The departments to ask for published results are listed to anyone, and walked like the rest (`url` is private
+        // above).
+        const listed = answers.find((a) => a.data && 'registryDepartments' in (a.data as object))!.data as {
+          registryDepartments: Array<{ code: string }>;
+        };
+        expect(listed.registryDepartments.map((d) => d.code)).toContain('tax');
+        expect(leaves.length).toBeGreaterThan(200);
+        // Nothing private in any value ...
+        expect(text).not.toContain(SECRET_NOTE);
+        expect(text).not.toContain('310101199001011234');
+        for (const phone of phones) expect(text).not.toContain(phone);
+        // ... and no private field answered with a value: it is null, or refused with an error.
+        const leaked = leaves.filter(
+          ([path, value]) => PRIVATE_FIELDS.includes(path[path.length - 1]!) && value !== null,
+        );
+        expect(leaked.map(([path]) => path.join('.'))).toEqual([]);
+        // Refusals were coded, so a person knows to sign in.
+        for (const error of answers.flatMap((a) => a.errors ?? []))
+          expect([
+            error.message,
+            ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(String(error.extensions?.code)),
+          ]).toEqual([error.message, true]);
+        expect(answers.length).toBeGreaterThan(20);
+      },
+    );
   },
   200,
   time.clock,

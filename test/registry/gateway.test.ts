@@ -130,84 +130,93 @@ describeWithHub('gateways follow the registry', (hub) => {
     }
   });
 
-  it('a gateway keeps serving when the registry store is unreachable, and picks up new versions when it is back', async () => {
-    const gateway = await extraGateway(hub(), {
-      kind: 'registry',
-      db: hub().config.db,
-      cacheFile: tempFile('supergraph.json'),
-      pollMs: 50,
-      startupWaitMs: 0,
-    });
-    const manager = hub().registry.database.dataSource.manager;
-    try {
-      const serving = gateway.supergraph.current!.number;
-      await manager.query('ALTER TABLE registry_head RENAME TO registry_head_away');
-      const deadline = Date.now() + 10_000;
-      while (gateway.supergraph.lastError === null && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(gateway.supergraph.lastError).not.toBeNull();
-      const r = await postGraphQL<{ tax: { checklist: unknown[] } }>(gateway.url, '{ tax { checklist { code } } }');
-      expect(r.errors).toBeUndefined();
-      expect(r.data!.tax.checklist.length).toBeGreaterThan(0);
-      expect(gateway.supergraph.current!.number).toBe(serving);
-    } finally {
-      await manager.query('ALTER TABLE registry_head_away RENAME TO registry_head');
-    }
-    try {
-      const widgets = await servePlainSubgraph(widgetSdl('widgetTotal'), { Query: { widgetTotal: () => 5 } });
-      const version = await registerAs(hub(), 'widgets', widgets.url);
-      await untilGatewayServes(gateway, version);
-      expect(gateway.supergraph.lastError).toBeNull();
-      await removeSubgraph(hub(), 'widgets');
-      await widgets.stop();
-    } finally {
-      await gateway.stop();
-    }
-  });
-
-  it('a gateway restarted while the registry store is unreachable starts from the last good version on disk', async () => {
-    const cacheFile = tempFile('supergraph.json');
-    const first = await extraGateway(hub(), {
-      kind: 'registry',
-      db: hub().config.db,
-      cacheFile,
-      pollMs: 100,
-      startupWaitMs: 0,
-    });
-    const version = first.supergraph.current!.number;
-    await first.stop();
-    const saved = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { number: number; supergraphSdl: string };
-    expect(saved.number).toBe(version);
-    expect(saved.supergraphSdl).toBe(hub().gateway.supergraphSdl());
-
-    // A store nobody answers at (a closed port): the gateway starts from the disk.
-    const unreachable = { kind: 'mysql' as const, url: 'mysql://root@127.0.0.1:9', prefix: 'nowhere_' };
-    const restarted = await extraGateway(hub(), {
-      kind: 'registry',
-      db: unreachable,
-      cacheFile,
-      pollMs: 100,
-      startupWaitMs: 0,
-    });
-    try {
-      expect(restarted.supergraph.origin).toBe('disk');
-      expect(restarted.supergraph.current!.number).toBe(version);
-      const r = await postGraphQL<{ fire: { checklist: unknown[] } }>(restarted.url, '{ fire { checklist { code } } }');
-      expect(r.data!.fire.checklist.length).toBeGreaterThan(0);
-    } finally {
-      await restarted.stop();
-    }
-    // With nothing on disk either, it says what to do instead of serving nothing.
-    await expect(
-      extraGateway(hub(), {
+  it(
+    'a gateway keeps serving when the registry store is ' + 'unreachable, and picks up new versions when it is back',
+    async () => {
+      const gateway = await extraGateway(hub(), {
         kind: 'registry',
-        db: unreachable,
-        cacheFile: tempFile('none.json'),
+        db: hub().config.db,
+        cacheFile: tempFile('supergraph.json'),
+        pollMs: 50,
+        startupWaitMs: 0,
+      });
+      const manager = hub().registry.database.dataSource.manager;
+      try {
+        const serving = gateway.supergraph.current!.number;
+        await manager.query('ALTER TABLE registry_head RENAME TO registry_head_away');
+        const deadline = Date.now() + 10_000;
+        while (gateway.supergraph.lastError === null && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        expect(gateway.supergraph.lastError).not.toBeNull();
+        const r = await postGraphQL<{ tax: { checklist: unknown[] } }>(gateway.url, '{ tax { checklist { code } } }');
+        expect(r.errors).toBeUndefined();
+        expect(r.data!.tax.checklist.length).toBeGreaterThan(0);
+        expect(gateway.supergraph.current!.number).toBe(serving);
+      } finally {
+        await manager.query('ALTER TABLE registry_head_away RENAME TO registry_head');
+      }
+      try {
+        const widgets = await servePlainSubgraph(widgetSdl('widgetTotal'), { Query: { widgetTotal: () => 5 } });
+        const version = await registerAs(hub(), 'widgets', widgets.url);
+        await untilGatewayServes(gateway, version);
+        expect(gateway.supergraph.lastError).toBeNull();
+        await removeSubgraph(hub(), 'widgets');
+        await widgets.stop();
+      } finally {
+        await gateway.stop();
+      }
+    },
+  );
+
+  it(
+    'a gateway restarted while the registry store is ' + 'unreachable starts from the last good version on disk',
+    async () => {
+      const cacheFile = tempFile('supergraph.json');
+      const first = await extraGateway(hub(), {
+        kind: 'registry',
+        db: hub().config.db,
+        cacheFile,
         pollMs: 100,
         startupWaitMs: 0,
-      }),
-    ).rejects.toThrow(/has no supergraph: .*Start the registry/);
-  });
+      });
+      const version = first.supergraph.current!.number;
+      await first.stop();
+      const saved = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { number: number; supergraphSdl: string };
+      expect(saved.number).toBe(version);
+      expect(saved.supergraphSdl).toBe(hub().gateway.supergraphSdl());
+
+      // A store nobody answers at (a closed port): the gateway starts from the disk.
+      const unreachable = { kind: 'mysql' as const, url: 'mysql://root@127.0.0.1:9', prefix: 'nowhere_' };
+      const restarted = await extraGateway(hub(), {
+        kind: 'registry',
+        db: unreachable,
+        cacheFile,
+        pollMs: 100,
+        startupWaitMs: 0,
+      });
+      try {
+        expect(restarted.supergraph.origin).toBe('disk');
+        expect(restarted.supergraph.current!.number).toBe(version);
+        const r = await postGraphQL<{ fire: { checklist: unknown[] } }>(
+          restarted.url,
+          '{ fire { checklist { code } } }',
+        );
+        expect(r.data!.fire.checklist.length).toBeGreaterThan(0);
+      } finally {
+        await restarted.stop();
+      }
+      // With nothing on disk either, it says what to do instead of serving nothing.
+      await expect(
+        extraGateway(hub(), {
+          kind: 'registry',
+          db: unreachable,
+          cacheFile: tempFile('none.json'),
+          pollMs: 100,
+          startupWaitMs: 0,
+        }),
+      ).rejects.toThrow(/has no supergraph: .*Start the registry/);
+    },
+  );
 
   it('a gateway can serve a supergraph file instead, and reloads it when the file changes', async () => {
     const file = tempFile('supergraph.graphql');
@@ -232,71 +241,75 @@ describeWithHub('gateways follow the registry', (hub) => {
     }
   });
 
-  it('the supergraph is standard Federation 2: Hive Gateway serving it answers the reference operations with the same data', async () => {
-    await untilGatewayServes(hub().gateway, await hub().registry.service.head());
-    const file = tempFile('supergraph.graphql');
-    fs.writeFileSync(file, hub().gateway.supergraphSdl());
-    // Like ours, it sends each subgraph a token for that subgraph alone (H2), which the subgraph checks (R30).
-    const perSubgraph = new Map<string, string>();
-    for (const name of hub()
-      .registry.departments()
-      .map((d) => d.name)
-      .concat(['joint', 'registry']))
-      perSubgraph.set(name, `Bearer ${await hub().tokenFor(name, Role.AUDITOR)}`);
-    const hive = createGatewayRuntime({
-      supergraph: file,
-      logging: false,
-      propagateHeaders: {
-        fromClientToSubgraphs: ({ request, subgraphName }) =>
-          request.headers.get('authorization') ? { authorization: perSubgraph.get(subgraphName) } : {},
-      },
-    });
-    const server = http.createServer(hive);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const hiveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    try {
-      const token = await hub().token(Role.AUDITOR);
-      const uscc = (
-        await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
-          `{ marketSearch(name: "有限公司", first: 1) { uscc } }`,
-        )
-      ).data!.marketSearch[0]!.uscc;
-      const variables: Record<string, Record<string, unknown>> = {
-        EntityOverview: { uscc },
-        PublishedResults: { uscc },
-        PublishedPlans: { year: 2026 },
-        DepartmentChecklists: {},
-      };
-      const reference = loadStoredOperations().filter((o) => o.target === 'gateway');
-      expect(reference.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());
-      for (const operation of reference) {
-        const text = print(operation.document);
-        const ours = await postGraphQL<Record<string, unknown>>(
-          hub().gateway.url,
-          text,
-          variables[operation.name],
+  it(
+    'the supergraph is standard Federation 2: Hive Gateway serving it answers the reference operations with ' +
+      'the same data',
+    async () => {
+      await untilGatewayServes(hub().gateway, await hub().registry.service.head());
+      const file = tempFile('supergraph.graphql');
+      fs.writeFileSync(file, hub().gateway.supergraphSdl());
+      // Like ours, it sends each subgraph a token for that subgraph alone (H2), which the subgraph checks (R30).
+      const perSubgraph = new Map<string, string>();
+      for (const name of hub()
+        .registry.departments()
+        .map((d) => d.name)
+        .concat(['joint', 'registry']))
+        perSubgraph.set(name, `Bearer ${await hub().tokenFor(name, Role.AUDITOR)}`);
+      const hive = createGatewayRuntime({
+        supergraph: file,
+        logging: false,
+        propagateHeaders: {
+          fromClientToSubgraphs: ({ request, subgraphName }) =>
+            request.headers.get('authorization') ? { authorization: perSubgraph.get(subgraphName) } : {},
+        },
+      });
+      const server = http.createServer(hive);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const hiveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      try {
+        const token = await hub().token(Role.AUDITOR);
+        const uscc = (
+          await hub().query<{ marketSearch: Array<{ uscc: string }> }>(
+            `{ marketSearch(name: "有限公司", first: 1) { uscc } }`,
+          )
+        ).data!.marketSearch[0]!.uscc;
+        const variables: Record<string, Record<string, unknown>> = {
+          EntityOverview: { uscc },
+          PublishedResults: { uscc },
+          PublishedPlans: { year: 2026 },
+          DepartmentChecklists: {},
+        };
+        const reference = loadStoredOperations().filter((o) => o.target === 'gateway');
+        expect(reference.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());
+        for (const operation of reference) {
+          const text = print(operation.document);
+          const ours = await postGraphQL<Record<string, unknown>>(
+            hub().gateway.url,
+            text,
+            variables[operation.name],
+            token,
+          );
+          const theirs = await postGraphQL<Record<string, unknown>>(hiveUrl, text, variables[operation.name], token);
+          expect(ours.errors).toBeUndefined();
+          expect(theirs.errors).toBeUndefined();
+          expect(ours.data).not.toBeNull();
+          expect(theirs.data).toEqual(ours.data);
+        }
+        // The overview really crossed every department (not an empty answer both ways).
+        const overview = await postGraphQL<{ marketEntity: Record<string, unknown> }>(
+          hiveUrl,
+          print(reference.find((o) => o.name === 'EntityOverview')!.document),
+          { uscc },
           token,
         );
-        const theirs = await postGraphQL<Record<string, unknown>>(hiveUrl, text, variables[operation.name], token);
-        expect(ours.errors).toBeUndefined();
-        expect(theirs.errors).toBeUndefined();
-        expect(ours.data).not.toBeNull();
-        expect(theirs.data).toEqual(ours.data);
+        expect(Object.keys(overview.data!.marketEntity)).toEqual(
+          expect.arrayContaining(['name', 'market', 'tax', 'environment', 'housing', 'fire']),
+        );
+        expect(overview.data!.marketEntity.tax).not.toBeNull();
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+        await hive[Symbol.asyncDispose]();
       }
-      // The overview really crossed every department (not an empty answer both ways).
-      const overview = await postGraphQL<{ marketEntity: Record<string, unknown> }>(
-        hiveUrl,
-        print(reference.find((o) => o.name === 'EntityOverview')!.document),
-        { uscc },
-        token,
-      );
-      expect(Object.keys(overview.data!.marketEntity)).toEqual(
-        expect.arrayContaining(['name', 'market', 'tax', 'environment', 'housing', 'fire']),
-      );
-      expect(overview.data!.marketEntity.tax).not.toBeNull();
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await hive[Symbol.asyncDispose]();
-    }
-  });
+    },
+  );
 });

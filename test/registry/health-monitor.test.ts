@@ -53,36 +53,40 @@ describe("the registry's health monitor reads a subgraph's /health", () => {
       healthMs,
     });
 
-  it('DEGRADED with the reason (cut short) when /health says a system it depends on is down; UP when /health is fine or absent', async () => {
-    const degraded = await server((res) =>
-      json(res, 503, {
-        status: 'degraded',
-        upstream: { ok: false, error: `The emergency database could not answer (ECONNREFUSED). ${'x'.repeat(5000)}` },
-      }),
-    );
-    const fine = await server((res) => json(res, 200, { status: 'ok' }));
-    const plain = await server((res) => json(res, 404, {}));
-    const page = await server((res) => json(res, 503, { message: 'maintenance page, not ours' }));
-    stops.push(degraded.stop, fine.stop, plain.stop, page.stop);
-    const monitor = monitorOf([
-      { name: 'degraded', url: degraded.url },
-      { name: 'fine', url: fine.url },
-      { name: 'plain', url: plain.url },
-      { name: 'page', url: page.url },
-    ]);
-    await monitor.checkNow();
-    const states = Object.fromEntries((await monitor.list()).map((s) => [s.name, s]));
-    expect(states.degraded).toMatchObject({
-      status: 'DEGRADED',
-      error: expect.stringMatching(
-        /^it answers, but a system it depends on does not: The emergency database could not answer \(ECONNREFUSED\)/,
-      ),
-    });
-    expect(states.degraded!.error!.length).toBeLessThanOrEqual(400);
-    expect(states.fine!.status).toBe('UP');
-    expect(states.plain!.status).toBe('UP');
-    expect(states.page!.status).toBe('UP');
-  });
+  it(
+    'DEGRADED with the reason (cut short) when /health says a system it depends on is down; UP when /health is ' +
+      'fine or absent',
+    async () => {
+      const degraded = await server((res) =>
+        json(res, 503, {
+          status: 'degraded',
+          upstream: { ok: false, error: `The emergency database could not answer (ECONNREFUSED). ${'x'.repeat(5000)}` },
+        }),
+      );
+      const fine = await server((res) => json(res, 200, { status: 'ok' }));
+      const plain = await server((res) => json(res, 404, {}));
+      const page = await server((res) => json(res, 503, { message: 'maintenance page, not ours' }));
+      stops.push(degraded.stop, fine.stop, plain.stop, page.stop);
+      const monitor = monitorOf([
+        { name: 'degraded', url: degraded.url },
+        { name: 'fine', url: fine.url },
+        { name: 'plain', url: plain.url },
+        { name: 'page', url: page.url },
+      ]);
+      await monitor.checkNow();
+      const states = Object.fromEntries((await monitor.list()).map((s) => [s.name, s]));
+      expect(states.degraded).toMatchObject({
+        status: 'DEGRADED',
+        error: expect.stringMatching(
+          /^it answers, but a system it depends on does not: The emergency database could not answer \(ECONNREFUSED\)/,
+        ),
+      });
+      expect(states.degraded!.error!.length).toBeLessThanOrEqual(400);
+      expect(states.fine!.status).toBe('UP');
+      expect(states.plain!.status).toBe('UP');
+      expect(states.page!.status).toBe('UP');
+    },
+  );
 
   it('DEGRADED when /health hangs, though GraphQL answers', async () => {
     const hanging = await server(() => undefined);

@@ -42,22 +42,29 @@ describe('npm run register: a registry that cannot be reached', () => {
     const run = await register(closed);
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(
-      `The registry at ${closed} could not be reached: connection refused (nothing listens at that address). --registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, http://127.0.0.1:4000/graphql, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers there.`,
+      `The registry at ${closed} could not be reached: connection refused (nothing listens at that address). ` +
+        `--registry URL sets the registry's address (by default JOINTCHECK_REGISTRY_URL, else the gateway's, ` +
+        `http://127.0.0.1:4000/graphql, from JOINTCHECK_HOST and JOINTCHECK_PORT); check that the hub answers ` +
+        `there.`,
     );
   });
 
-  it('an address that answers, but not GraphQL (a 404 page): exit 1, the address, the HTTP status, and --registry', async () => {
-    const server = await serve(
-      (_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
-    );
-    try {
-      const run = await register(urlOf(server));
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain(
-        `The registry at ${urlOf(server)} could not be reached: it answered HTTP 404 without a GraphQL answer (not a GraphQL endpoint). --registry URL sets the registry's address`,
+  it(
+    'an address that answers, but not GraphQL (a 404 page): exit 1, the address, the HTTP status, and ' + '--registry',
+    async () => {
+      const server = await serve(
+        (_req, res) => void res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
       );
-    } finally {
-      await close(server);
-    }
-  });
+      try {
+        const run = await register(urlOf(server));
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(
+          `The registry at ${urlOf(server)} could not be reached: it answered HTTP 404 without a GraphQL answer ` +
+            `(not a GraphQL endpoint). --registry URL sets the registry's address`,
+        );
+      } finally {
+        await close(server);
+      }
+    },
+  );
 });

@@ -8,7 +8,9 @@ import { testDatabases } from '../support/databases';
 import { postGraphQL, testKeys } from '../support/hub';
 import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 
-const REGISTER = `mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { number subgraphs { name } } } }`;
+const REGISTER =
+  `mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { ` +
+  `number subgraphs { name } } } }`;
 
 /** The registry on its own (no hub around it): its rules that do not need departments. */
 describe.each(testDatabases())('the registry on its own ($label)', (database) => {
@@ -61,76 +63,84 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
     await database.drop(['registry']);
   });
 
-  it('concurrent changes are taken one after the other, each with its own version (SQLite has one connection)', async () => {
-    const [a, b, c] = await Promise.all([
-      plain('type Query { alpha: Int }'),
-      plain('type Query { beta: Int }'),
-      plain('type Query { gamma: Int }'),
-    ]);
-    const admin = { subject: 'admin', role: Role.HUB_ADMIN, department: null };
-    arm(3);
-    const answers = await Promise.all(
-      [
-        ['alpha', a!.url],
-        ['beta', b!.url],
-        ['gamma', c!.url],
-      ].map(([name, url]) => registry.service.register({ name: name!, url: url! }, admin)),
-    );
-    expect(answers.map((x) => x.version.number).sort()).toEqual([1, 2, 3]);
-    expect(await registry.service.head()).toBe(3);
-    barrier = null;
-    const last = await registry.service.version(3);
-    expect(last!.subgraphs.map((s) => s.name)).toEqual(['alpha', 'beta', 'gamma']);
-  });
+  it(
+    'concurrent changes are taken one after the other, each ' + 'with its own version (SQLite has one connection)',
+    async () => {
+      const [a, b, c] = await Promise.all([
+        plain('type Query { alpha: Int }'),
+        plain('type Query { beta: Int }'),
+        plain('type Query { gamma: Int }'),
+      ]);
+      const admin = { subject: 'admin', role: Role.HUB_ADMIN, department: null };
+      arm(3);
+      const answers = await Promise.all(
+        [
+          ['alpha', a!.url],
+          ['beta', b!.url],
+          ['gamma', c!.url],
+        ].map(([name, url]) => registry.service.register({ name: name!, url: url! }, admin)),
+      );
+      expect(answers.map((x) => x.version.number).sort()).toEqual([1, 2, 3]);
+      expect(await registry.service.head()).toBe(3);
+      barrier = null;
+      const last = await registry.service.version(3);
+      expect(last!.subgraphs.map((s) => s.name)).toEqual(['alpha', 'beta', 'gamma']);
+    },
+  );
 
-  it('department admins register only at the hosts the hub allows (tokens are forwarded to registered URLs); hub admins are not limited', async () => {
-    const server = await plain('type Query { delta: Int }');
-    const admin = await keys.issuer.issueFor('registry', {
-      subject: 'customs-admin',
-      role: Role.DEPT_ADMIN,
-      department: 'customs',
-    });
-    const refused = await postGraphQL(
-      registry.url,
-      REGISTER,
-      {
-        input: {
-          name: 'customs',
-          code: 'customs',
-          departmentName: '海关',
-          url: 'http://collector.example.com/graphql',
+  it(
+    'department admins register only at the hosts the hub allows (tokens are forwarded to registered URLs); ' +
+      'hub admins are not limited',
+    async () => {
+      const server = await plain('type Query { delta: Int }');
+      const admin = await keys.issuer.issueFor('registry', {
+        subject: 'customs-admin',
+        role: Role.DEPT_ADMIN,
+        department: 'customs',
+      });
+      const refused = await postGraphQL(
+        registry.url,
+        REGISTER,
+        {
+          input: {
+            name: 'customs',
+            code: 'customs',
+            departmentName: '海关',
+            url: 'http://collector.example.com/graphql',
+          },
         },
-      },
-      admin,
-    );
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'url' });
-    expect(refused.errors?.[0]?.message).toContain('collector.example.com is not one the hub accepts');
-    // An allowed host gets as far as the checks (this SDL is no department: refused by the contract, not by the host).
-    const allowed = await postGraphQL(
-      registry.url,
-      REGISTER,
-      {
-        input: {
-          name: 'customs',
-          code: 'customs',
-          departmentName: '海关',
-          url: server.url.replace('127.0.0.1', 'localhost'),
+        admin,
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'url' });
+      expect(refused.errors?.[0]?.message).toContain('collector.example.com is not one the hub accepts');
+      // An allowed host gets as far as the checks (this SDL is no department: refused by the contract, not by the
+      // host).
+      const allowed = await postGraphQL(
+        registry.url,
+        REGISTER,
+        {
+          input: {
+            name: 'customs',
+            code: 'customs',
+            departmentName: '海关',
+            url: server.url.replace('127.0.0.1', 'localhost'),
+          },
         },
-      },
-      admin,
-    );
-    expect(allowed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(
-      (allowed.errors?.[0]?.extensions?.problems as Array<{ kind: string }>).some((p) => p.kind === 'CONTRACT'),
-    ).toBe(true);
-    const hubAdmin = await keys.issuer.issueFor('registry', {
-      subject: 'admin',
-      role: Role.HUB_ADMIN,
-      department: null,
-    });
-    const byHub = await postGraphQL(registry.url, REGISTER, { input: { name: 'delta', url: server.url } }, hubAdmin);
-    expect(byHub.errors).toBeUndefined();
-  });
+        admin,
+      );
+      expect(allowed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(
+        (allowed.errors?.[0]?.extensions?.problems as Array<{ kind: string }>).some((p) => p.kind === 'CONTRACT'),
+      ).toBe(true);
+      const hubAdmin = await keys.issuer.issueFor('registry', {
+        subject: 'admin',
+        role: Role.HUB_ADMIN,
+        department: null,
+      });
+      const byHub = await postGraphQL(registry.url, REGISTER, { input: { name: 'delta', url: server.url } }, hubAdmin);
+      expect(byHub.errors).toBeUndefined();
+    },
+  );
 
   it('health is checked on its interval: a subgraph is reported UP, and DOWN once it stops', async () => {
     const until = async (status: string) => {
@@ -169,31 +179,35 @@ describe.each(testDatabases())('the registry on its own ($label)', (database) =>
     expect((await registry.service.subgraphs()).find((s) => s.name === 'zeta')!.url).toBe(moved.url);
   });
 
-  it("H2: a department's subgraph is named by its code (tokens are made for the subgraph's name, and a department verifies its code)", async () => {
-    const server = await plain('type Query { iota: Int }');
-    const admin = await keys.issuer.issueFor('registry', {
-      subject: 'customs-admin',
-      role: Role.DEPT_ADMIN,
-      department: 'customs',
-    });
-    const head = await registry.service.head();
-    const refused = await postGraphQL(
-      registry.url,
-      REGISTER,
-      {
-        input: {
-          name: 'customs_v2',
-          code: 'customs',
-          departmentName: '海关',
-          url: server.url.replace('127.0.0.1', 'localhost'),
+  it(
+    "H2: a department's subgraph is named by its code (tokens are made for the subgraph's name, and a " +
+      'department verifies its code)',
+    async () => {
+      const server = await plain('type Query { iota: Int }');
+      const admin = await keys.issuer.issueFor('registry', {
+        subject: 'customs-admin',
+        role: Role.DEPT_ADMIN,
+        department: 'customs',
+      });
+      const head = await registry.service.head();
+      const refused = await postGraphQL(
+        registry.url,
+        REGISTER,
+        {
+          input: {
+            name: 'customs_v2',
+            code: 'customs',
+            departmentName: '海关',
+            url: server.url.replace('127.0.0.1', 'localhost'),
+          },
         },
-      },
-      admin,
-    );
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
-    expect(refused.errors?.[0]?.message).toContain("register customs's subgraph as 'customs'");
-    expect(await registry.service.head()).toBe(head);
-  });
+        admin,
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+      expect(refused.errors?.[0]?.message).toContain("register customs's subgraph as 'customs'");
+      expect(await registry.service.head()).toBe(head);
+    },
+  );
 
   it('H2: in production the registry needs its allowed hosts to start, and holds hub admins to them too', async () => {
     const production = loadConfig({

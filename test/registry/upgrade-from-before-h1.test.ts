@@ -58,39 +58,51 @@ describe('H1 point 5: the unified schema changed by deprecation first', () => {
     expect(query.jointAuditTrail!.deprecationReason).toMatch(/^Use jointAuditTrailPage/);
   });
 
-  it("every stored operation of before (page, gateway, the joint service to departments, market) still works on today's schema", () => {
-    expect(operationsBefore.length).toBeGreaterThan(20);
-    const broken = operationsBefore
-      .map((o) => ({ name: o.name, breaks: breaksOf(o) }))
-      .filter((o) => o.breaks.length > 0);
-    expect(broken).toEqual([]);
-  });
+  it(
+    'every stored operation of before (page, gateway, the joint service to departments, market) still works on ' +
+      "today's schema",
+    () => {
+      expect(operationsBefore.length).toBeGreaterThan(20);
+      const broken = operationsBefore
+        .map((o) => ({ name: o.name, breaks: breaksOf(o) }))
+        .filter((o) => o.breaks.length > 0);
+      expect(broken).toEqual([]);
+    },
+  );
 
-  it("the registry accepts the upgrade: a hub restarted on a data dir holding the version of before re-registers its subgraphs with today's operations", () => {
-    const set = (s: typeof before): SchemaSet => ({
-      api: s.api,
-      subgraphs: new Map([
-        ['tax', { code: 'tax', schema: s.tax }],
-        ['market', { code: 'market', schema: s.market }],
-      ]),
-    });
-    expect(checkOperations(loadStoredOperations(), set(before), set(now))).toEqual([]);
-  });
+  it(
+    'the registry accepts the upgrade: a hub restarted on a data dir holding the version of before ' +
+      "re-registers its subgraphs with today's operations",
+    () => {
+      const set = (s: typeof before): SchemaSet => ({
+        api: s.api,
+        subgraphs: new Map([
+          ['tax', { code: 'tax', schema: s.tax }],
+          ['market', { code: 'market', schema: s.market }],
+        ]),
+      });
+      expect(checkOperations(loadStoredOperations(), set(before), set(now))).toEqual([]);
+    },
+  );
 
-  it('the changes it lets through are the two the registry notes, not breaks: a namespace made nullable and a status made an enum', () => {
-    const query = (s: GraphQLSchema) => s.getQueryType()!.getFields();
-    expect(String(query(before.api).tax!.type)).toBe('TaxQuery!');
-    expect(String(query(now.api).tax!.type)).toBe('TaxQuery');
-    const status = (s: GraphQLSchema) =>
-      String(
-        (s.getType('TaxResult') as { getFields: () => Record<string, { type: unknown }> }).getFields().status!.type,
-      );
-    expect([status(before.api), status(now.api)]).toEqual(['String!', 'ResultStatus!']);
-    // A removal is still a break: the same check refuses an operation reading a field taken away.
-    const stripped = mapSchema(now.api, {
-      [MapperKind.ROOT_FIELD]: (config, fieldName) => (fieldName === 'marketSearch' ? null : config),
-    });
-    const search = operationsBefore.find((o) => o.name === 'SearchEntities')!;
-    expect(breakages(before.api, stripped, search.document)).toContain('Query.marketSearch is removed');
-  });
+  it(
+    'the changes it lets through are the two the registry notes, not breaks: a namespace made nullable and a ' +
+      'status made an enum',
+    () => {
+      const query = (s: GraphQLSchema) => s.getQueryType()!.getFields();
+      expect(String(query(before.api).tax!.type)).toBe('TaxQuery!');
+      expect(String(query(now.api).tax!.type)).toBe('TaxQuery');
+      const status = (s: GraphQLSchema) =>
+        String(
+          (s.getType('TaxResult') as { getFields: () => Record<string, { type: unknown }> }).getFields().status!.type,
+        );
+      expect([status(before.api), status(now.api)]).toEqual(['String!', 'ResultStatus!']);
+      // A removal is still a break: the same check refuses an operation reading a field taken away.
+      const stripped = mapSchema(now.api, {
+        [MapperKind.ROOT_FIELD]: (config, fieldName) => (fieldName === 'marketSearch' ? null : config),
+      });
+      const search = operationsBefore.find((o) => o.name === 'SearchEntities')!;
+      expect(breakages(before.api, stripped, search.document)).toContain('Query.marketSearch is removed');
+    },
+  );
 });

@@ -86,18 +86,25 @@ describe('the compiled build reads the holiday notices (R11, R25)', () => {
     ) as ReturnType<typeof run>;
   }
 
-  it('R25: from the image layout, with the shipped folder, a deadline into a year without its notice is provisional', () => {
-    const out = run({});
-    expect(out.covered).toEqual(expect.arrayContaining([2025, 2026]));
-    expect(out.deadline).toEqual({ date: '2027-01-08', provisionalYears: [2027] });
-  });
+  it(
+    'R25: from the image layout, with the shipped folder, a deadline into a year without its notice is ' +
+      'provisional',
+    () => {
+      const out = run({});
+      expect(out.covered).toEqual(expect.arrayContaining([2025, 2026]));
+      expect(out.deadline).toEqual({ date: '2027-01-08', provisionalYears: [2027] });
+    },
+  );
 
-  it('R25: with JOINTCHECK_CALENDAR_DIR naming a folder with 2027.json, the year is loaded and the deadline final', () => {
-    const out = run({ JOINTCHECK_CALENDAR_DIR: notices });
-    expect(out.covered).toContain(2027);
-    // 4 January off and Saturday 9 January worked by this notice.
-    expect(out.deadline).toEqual({ date: '2027-01-09', provisionalYears: [] });
-  });
+  it(
+    'R25: with JOINTCHECK_CALENDAR_DIR naming a folder with 2027.json, the year is loaded and the deadline ' + 'final',
+    () => {
+      const out = run({ JOINTCHECK_CALENDAR_DIR: notices });
+      expect(out.covered).toContain(2027);
+      // 4 January off and Saturday 9 January worked by this notice.
+      expect(out.deadline).toEqual({ date: '2027-01-09', provisionalYears: [] });
+    },
+  );
 
   it('refuses to start on a calendar folder that does not exist, naming the setting', () => {
     expect(() => run({ JOINTCHECK_CALENDAR_DIR: path.join(notices, 'missing') })).toThrow(/JOINTCHECK_CALENDAR_DIR/);

@@ -64,7 +64,8 @@ export const ALLOWLIST: ReadonlyArray<{ pattern: RegExp; reason: string }> = [
   {
     pattern: /^[A-Z]\w*Query\.checklist$/,
     reason:
-      "a department's checklist, read whole: it is published in full (R1), hundreds of items at most (a province's market checklist has 388)",
+      "a department's checklist, read whole: it is published in full (R1), hundreds of items at most (a " +
+      "province's market checklist has 388)",
   },
   {
     pattern: /^[A-Z]\w*Query\.outcomes$/,
@@ -142,13 +143,17 @@ export function listsArePagedRule(schema: GraphQLSchema, allowlist = ALLOWLIST):
     if (!isListOfObjects(field) || field.deprecationReason || typeName.endsWith('Page')) return;
     if (allowlist.some((a) => a.pattern.test(coordinate))) return;
     out.push(
-      `${coordinate}: returns ${String(field.type)}, a list that can grow: page it (first/after, a *Page type) or allowlist it with why it is bounded`,
+      `${coordinate}: returns ${String(field.type)}, a list that can grow: page it (first/after, a *Page ` +
+        `type) or allowlist it with why it is bounded`,
     );
   });
   return out;
 }
 
-/** 2. Every *Page type has nodes, pageInfo: PageInfo! and totalCount: Int!; every field returning one takes first: Int! (with a default, its largest page described) and after: String. */
+/**
+ * 2. Every *Page type has nodes, pageInfo: PageInfo! and totalCount: Int!; every field returning one takes first: Int!
+ * (with a default, its largest page described) and after: String.
+ */
 export function pageShapeRule(schema: GraphQLSchema): Violations {
   const out: Violations = [];
   for (const type of fieldHolders(schema).filter((t) => t.name.endsWith('Page'))) {
@@ -195,7 +200,10 @@ export function checklistCodeRule(schema: GraphQLSchema): Violations {
   return out;
 }
 
-/** 5. A department's namespace on Query (a type named ...Query) is nullable: one refused part does not null the whole answer. */
+/**
+ * 5. A department's namespace on Query (a type named ...Query) is nullable: one refused part does not null the whole
+ * answer.
+ */
 export function namespacesNullableRule(schema: GraphQLSchema): Violations {
   const query = schema.getQueryType();
   if (!query) return [];
@@ -262,9 +270,13 @@ describe('the unified schema keeps its conventions (README, "The unified schema:
     expect(listsArePagedRule(api)).toEqual([]);
   });
 
-  it('2. every *Page has nodes, pageInfo: PageInfo! and totalCount: Int!, and every field returning one takes first: Int! (default, largest page described) and after: String', () => {
-    expect(pageShapeRule(api)).toEqual([]);
-  });
+  it(
+    '2. every *Page has nodes, pageInfo: PageInfo! and totalCount: Int!, and every field returning one takes ' +
+      'first: Int! (default, largest page described) and after: String',
+    () => {
+      expect(pageShapeRule(api)).toEqual([]);
+    },
+  );
 
   it('3. every status field is an enum', () => {
     expect(statusIsEnumRule(api)).toEqual([]);
@@ -282,23 +294,27 @@ describe('the unified schema keeps its conventions (README, "The unified schema:
     expect(deprecationsNameReplacementRule(api)).toEqual([]);
   });
 
-  it('7. no stored operation of the page or the gateway (operations/web, operations/gateway) selects a deprecated field', () => {
-    // operations/departments and operations/market are exempt: the joint service's calls to the
-    // departments keep the previous contract's fields (endCursor, hasMore, ...) while departments
-    // outside the hub upgrade to the new contract at their own pace, and are checked by the
-    // registry against each department's own schema instead.
-    const codes = departmentCodes(api);
-    expect(codes).toEqual(expect.arrayContaining(['market', 'tax']));
-    const violations = loadStoredOperations()
-      .filter((o) => o.target === 'web' || o.target === 'gateway')
-      .flatMap((o) =>
-        (o.target === 'web' && isDepartmentTemplate(o.document)
-          ? codes.map((code) => forDepartment(o.document, code))
-          : [o.document]
-        ).flatMap((document) => operationUsesNoDeprecatedRule(api, `${o.file} ${o.name}`, document)),
-      );
-    expect([...new Set(violations)]).toEqual([]);
-  });
+  it(
+    '7. no stored operation of the page or the gateway (operations/web, operations/gateway) selects a ' +
+      'deprecated field',
+    () => {
+      // operations/departments and operations/market are exempt: the joint service's calls to the
+      // departments keep the previous contract's fields (endCursor, hasMore, ...) while departments
+      // outside the hub upgrade to the new contract at their own pace, and are checked by the
+      // registry against each department's own schema instead.
+      const codes = departmentCodes(api);
+      expect(codes).toEqual(expect.arrayContaining(['market', 'tax']));
+      const violations = loadStoredOperations()
+        .filter((o) => o.target === 'web' || o.target === 'gateway')
+        .flatMap((o) =>
+          (o.target === 'web' && isDepartmentTemplate(o.document)
+            ? codes.map((code) => forDepartment(o.document, code))
+            : [o.document]
+          ).flatMap((document) => operationUsesNoDeprecatedRule(api, `${o.file} ${o.name}`, document)),
+        );
+      expect([...new Set(violations)]).toEqual([]);
+    },
+  );
 
   it('every allowlist entry still matches a field (a list since paged or removed leaves the allowlist)', () => {
     const coordinates: string[] = [];
@@ -340,25 +356,29 @@ describe('each convention rule fails on a schema that breaks it', () => {
     ).toEqual([]);
   });
 
-  it('2 flags a page without nodes/pageInfo/totalCount, and paged fields without first (its default and largest page) or after', () => {
-    expect(pageShapeRule(bad).sort()).toEqual(
-      [
-        'LoosePage: has no list field nodes',
-        'LoosePage: has no pageInfo: PageInfo!',
-        'LoosePage: has no totalCount: Int!',
-        'TaxQuery.resultPage: first\'s description must state the largest page ("1 to 500")',
-        'FireQuery.resultPage: first\'s description must state the largest page ("1 to 500")',
-        'FireQuery.loose: first\'s description must state the largest page ("1 to 500")',
-      ].sort(),
-    );
-    const described =
-      buildSchema(`type PageInfo { endCursor: String hasNextPage: Boolean! } type T { id: ID! } type TPage { nodes: [T!]! pageInfo: PageInfo! totalCount: Int! }
+  it(
+    '2 flags a page without nodes/pageInfo/totalCount, and paged fields without first (its default and largest ' +
+      'page) or after',
+    () => {
+      expect(pageShapeRule(bad).sort()).toEqual(
+        [
+          'LoosePage: has no list field nodes',
+          'LoosePage: has no pageInfo: PageInfo!',
+          'LoosePage: has no totalCount: Int!',
+          'TaxQuery.resultPage: first\'s description must state the largest page ("1 to 500")',
+          'FireQuery.resultPage: first\'s description must state the largest page ("1 to 500")',
+          'FireQuery.loose: first\'s description must state the largest page ("1 to 500")',
+        ].sort(),
+      );
+      const described =
+        buildSchema(`type PageInfo { endCursor: String hasNextPage: Boolean! } type T { id: ID! } type TPage { nodes: [T!]! pageInfo: PageInfo! totalCount: Int! }
       type Query { a("How many: 1 to 1,000." first: Int! = 5, after: String): TPage b(first: Int!, after: String): TPage c("1 to 9" first: Int! = 1): TPage }`);
-    expect(pageShapeRule(described)).toEqual([
-      'Query.b: needs first: Int! with a default',
-      'Query.c: needs after: String',
-    ]);
-  });
+      expect(pageShapeRule(described)).toEqual([
+        'Query.b: needs first: Int! with a default',
+        'Query.c: needs after: String',
+      ]);
+    },
+  );
 
   it('3 flags a status that is a String (a deprecated one is left alone)', () => {
     expect(statusIsEnumRule(bad)).toEqual(['Result.status: is String!; a status is an enum of its values']);

@@ -61,7 +61,7 @@ describe('the web page types (web/src/api/generated.ts) are generated from the s
   });
 
   it('fails when the contract loses a field a department template reads', async () => {
-    const broken = contract.replace(/(\ntype ExampleOutcome\b[^}]*?)\n  label: [^\n]*/, '$1');
+    const broken = contract.replace(/(\ntype ExampleOutcome\b[^}]*?)\n {2}label: [^\n]*/, '$1');
     expect(broken).not.toBe(contract);
     await expect(generateWebOperationTypes(supergraph, broken)).rejects.toThrow(
       /Cannot query field "label" on type "ExampleOutcome"/,

@@ -15,7 +15,8 @@ export const SCREENSHOT_DIR = path.join(__dirname, '..', '..', 'test-artifacts',
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
-      `No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (npm test does, scripts/test-tools.ts), or set CHROMIUM_PATH.`,
+      `No Chromium at ${CHROMIUM}: install it with 'apt-get install chromium' (npm test does, ` +
+        `scripts/test-tools.ts), or set CHROMIUM_PATH.`,
     );
   // Playwright gives the browser a fresh, empty profile of its own.
   const browser = await chromium.launch({

@@ -3,7 +3,10 @@ import { DRAW_ALGORITHM, deriveSeed, normaliseWitness, runDraw } from '../../sub
 import { RECORD_FORMAT, type FullDrawRecord } from '../../subgraphs/joint/draw/record';
 import type { Stratum, StratumRatios } from '../../subgraphs/joint/draw/strata';
 
-/** Draw records made by the draw's own code, as the hub makes them (the witness in its canonical spelling), for tests of the verifiers (server, command line, browser). */
+/**
+ * Draw records made by the draw's own code, as the hub makes them (the witness in its canonical spelling), for tests
+ * of the verifiers (server, command line, browser).
+ */
 export const RATIOS: StratumRatios = { HIGH: 3000, ELEVATED: 1000, GENERAL: 200, LOW: 100 };
 
 /** A fixed roster: 10 HIGH, 30 ELEVATED, 60 GENERAL, 100 LOW, keys like USCCs in shape. */

@@ -63,7 +63,9 @@ export function canonicalSnapshot(entries: Array<[string, string]>): string {
     .join('');
 }
 
-/** Section 3: runs of ASCII digits, leading zeros dropped (one digit kept), repeats kept, numeric order, single spaces. */
+/**
+ * Section 3: runs of ASCII digits, leading zeros dropped (one digit kept), repeats kept, numeric order, single spaces.
+ */
 export function canonicalWitness(value: string): string {
   const numbers = (value.match(/[0-9]+/g) ?? []).map((n) => BigInt(n));
   return numbers

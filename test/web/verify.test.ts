@@ -36,26 +36,34 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     expect(verifyRecord({ ...published, secret: null }, published).verdict).toBe('failed');
   });
 
-  it("R16: another task's record, or one made up with its own secret, checks out by itself but is not this task's draw", () => {
-    const other = fullRecord(roster(), 'b'.repeat(64), WITNESS, undefined, undefined, 't2');
-    const result = verifyRecord(other, published);
-    expect(result.verdict).toBe('failed');
-    expect(failing(result)).toEqual([THIS_TASK]);
-    expect(result.checks[0]!.detail).toMatch(/任务.*承诺值.*抽中名单/);
-    const madeUp = fullRecord(roster(), 'c'.repeat(64), '01 02 03 04 05 06 + 07');
-    const forged = verifyRecord(madeUp, published);
-    expect(forged.verdict).toBe('failed');
-    expect(failing(forged)).toEqual([THIS_TASK]);
-  });
+  it(
+    "R16: another task's record, or one made up with its own secret, checks out by itself but is not this " +
+      "task's draw",
+    () => {
+      const other = fullRecord(roster(), 'b'.repeat(64), WITNESS, undefined, undefined, 't2');
+      const result = verifyRecord(other, published);
+      expect(result.verdict).toBe('failed');
+      expect(failing(result)).toEqual([THIS_TASK]);
+      expect(result.checks[0]!.detail).toMatch(/任务.*承诺值.*抽中名单/);
+      const madeUp = fullRecord(roster(), 'c'.repeat(64), '01 02 03 04 05 06 + 07');
+      const forged = verifyRecord(madeUp, published);
+      expect(forged.verdict).toBe('failed');
+      expect(failing(forged)).toEqual([THIS_TASK]);
+    },
+  );
 
-  it('R15: batches reordered in a saved record fail both the re-play and the comparison with what was published, saying where', () => {
-    const tampered = structuredClone(full);
-    [tampered.batches[0]![0], tampered.batches[0]![1]] = [tampered.batches[0]![1]!, tampered.batches[0]![0]!];
-    const result = verifyRecord(tampered, published);
-    expect(result.verdict).toBe('failed');
-    expect(failing(result)).toEqual([THIS_TASK, 'batch order']);
-    expect(result.checks.find((c) => c.check === 'batch order')!.detail).toMatch(/first difference at position/);
-  });
+  it(
+    'R15: batches reordered in a saved record fail both the re-play and the comparison with what was ' +
+      'published, saying where',
+    () => {
+      const tampered = structuredClone(full);
+      [tampered.batches[0]![0], tampered.batches[0]![1]] = [tampered.batches[0]![1]!, tampered.batches[0]![0]!];
+      const result = verifyRecord(tampered, published);
+      expect(result.verdict).toBe('failed');
+      expect(failing(result)).toEqual([THIS_TASK, 'batch order']);
+      expect(result.checks.find((c) => c.check === 'batch order')!.detail).toMatch(/first difference at position/);
+    },
+  );
 
   it('R18: a team-draw record re-plays, and is held to the task it belongs to', () => {
     const input: TeamDrawInput = {
@@ -97,17 +105,21 @@ describe("the page's verdict on a draw record (R9, R16, R17)", () => {
     expect(failing(elsewhere)).toContain(THIS_TASK);
   });
 
-  it('R16: a saved record whose witness is spelled otherwise re-plays, with a warning naming the canonical spelling, but is not the record the hub published', () => {
-    const respelled = { ...full, witness: { ...full.witness, value: '03 09 14 22 27 31 + 08' } };
-    const result = verifyRecord(respelled, published);
-    expect(result.verdict).toBe('failed');
-    expect(failing(result)).toEqual([THIS_TASK]);
-    expect(result.checks.find((c) => c.check === 'witness spelling')).toMatchObject({
-      ok: true,
-      warning: true,
-      detail: expect.stringContaining('"3 8 9 14 22 27 31"'),
-    });
-  });
+  it(
+    'R16: a saved record whose witness is spelled otherwise re-plays, with a warning naming the canonical ' +
+      'spelling, but is not the record the hub published',
+    () => {
+      const respelled = { ...full, witness: { ...full.witness, value: '03 09 14 22 27 31 + 08' } };
+      const result = verifyRecord(respelled, published);
+      expect(result.verdict).toBe('failed');
+      expect(failing(result)).toEqual([THIS_TASK]);
+      expect(result.checks.find((c) => c.check === 'witness spelling')).toMatchObject({
+        ok: true,
+        warning: true,
+        detail: expect.stringContaining('"3 8 9 14 22 27 31"'),
+      });
+    },
+  );
 
   it('what is not a record it can read is refused in words a person can act on, not checked', () => {
     expect(() => verifyRecord([1, 2], published)).toThrow(NotARecord);

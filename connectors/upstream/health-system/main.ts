@@ -1,7 +1,9 @@
 import { startHealthSystem } from './server';
 import { HealthSystemSettings } from './settings';
 
-/** `node dist/connectors/upstream/health-system/main.js`: the stand-in on its own, with the HEALTH_SYSTEM_* settings. */
+/**
+ * `node dist/connectors/upstream/health-system/main.js`: the stand-in on its own, with the HEALTH_SYSTEM_* settings.
+ */
 async function main(): Promise<void> {
   const settings = HealthSystemSettings.safeParse(process.env);
   if (!settings.success)

@@ -27,7 +27,9 @@ export interface HealthSystemOptions {
   databaseFile?: string;
 }
 
-/** A failure the tests ask for: the next `times` requests whose path matches answer `status` (or hang for `delayMs`). */
+/**
+ * A failure the tests ask for: the next `times` requests whose path matches answer `status` (or hang for `delayMs`).
+ */
 export interface InjectedFault {
   path: RegExp;
   /** Only requests of this method (all when absent). */
@@ -295,7 +297,9 @@ export async function startHealthSystem(options: HealthSystemOptions): Promise<H
   } catch (error) {
     db.close();
     throw new Error(
-      `The health system's stand-in could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${(error as Error).message}`,
+      `The health system's stand-in could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ` +
+        `${(error as Error).message}`,
+      { cause: error },
     );
   }
   const { port } = server.address() as AddressInfo;

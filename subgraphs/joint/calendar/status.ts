@@ -7,7 +7,9 @@ const LONGEST_DEADLINE_WORKING_DAYS = 20;
 export interface CalendarStatus {
   /** Years whose notice is loaded, ascending. */
   loadedYears: number[];
-  /** Of this year and the year today's longest deadline reaches, those without a notice: counts there are provisional. */
+  /**
+   * Of this year and the year today's longest deadline reaches, those without a notice: counts there are provisional.
+   */
   provisionalYears: number[];
   /** What that means and what the operator does, or '' when nothing is provisional. */
   note: string;

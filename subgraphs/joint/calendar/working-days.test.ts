@@ -82,16 +82,20 @@ describe('working days on the State Council holiday notices', () => {
     for (const date of ['2025-03-10', '2025-09-30', '2026-03-09']) expect(calendar.isWorkingDay(date)).toBe(true);
   });
 
-  it('R11: a plan revised on 2025-09-30 must be published by 2025-10-14 (5 working days, over the National Day holiday)', () => {
-    // Day 0 is Tue 2025-09-30 itself. 10月1日至8日放假; then Thu 10-09 (1), Fri 10-10 (2),
-    // Sat 10-11 调休上班 (3), Sun 10-12 off, Mon 10-13 (4), Tue 10-14 (5).
-    expect(calendar.addWorkingDays('2025-09-30', 5)).toBe('2025-10-14');
-    expect(calendar.workingDaysBetween('2025-09-30', '2025-10-14')).toBe(5);
-    expect(calendar.workingDaysBetween('2025-09-30', '2025-10-13')).toBe(4);
-    expect(calendar.workingDaysBetween('2025-09-30', '2025-10-15')).toBe(6); // one day late
-    // Fri 09-26: Sat 09-27 off, Sun 09-28 调休上班 is the first working day after it.
-    expect(calendar.addWorkingDays('2025-09-26', 1)).toBe('2025-09-28');
-  });
+  it(
+    'R11: a plan revised on 2025-09-30 must be published by 2025-10-14 (5 working days, over the National Day ' +
+      'holiday)',
+    () => {
+      // Day 0 is Tue 2025-09-30 itself. 10月1日至8日放假; then Thu 10-09 (1), Fri 10-10 (2),
+      // Sat 10-11 调休上班 (3), Sun 10-12 off, Mon 10-13 (4), Tue 10-14 (5).
+      expect(calendar.addWorkingDays('2025-09-30', 5)).toBe('2025-10-14');
+      expect(calendar.workingDaysBetween('2025-09-30', '2025-10-14')).toBe(5);
+      expect(calendar.workingDaysBetween('2025-09-30', '2025-10-13')).toBe(4);
+      expect(calendar.workingDaysBetween('2025-09-30', '2025-10-15')).toBe(6); // one day late
+      // Fri 09-26: Sat 09-27 off, Sun 09-28 调休上班 is the first working day after it.
+      expect(calendar.addWorkingDays('2025-09-26', 1)).toBe('2025-09-28');
+    },
+  );
 
   it('counts across the 2026 Spring Festival', () => {
     // From Fri 2026-02-13: Sat 02-14 调休上班 (1), 02-15 to 02-23 放假, Tue 02-24 (2), Wed (3),
@@ -212,14 +216,18 @@ describe('a year without its holiday notice is counted provisionally (R11, R25 a
     expect(calendar.isWorkingDay('2027-10-04')).toBe(true); // a Monday: only the notice could give it off
   });
 
-  it('R11: a plan made on the first working day of 2027 has its 5 working days counted, and a count across the new year goes on', () => {
-    expect(calendar.addWorkingDays('2027-01-04', 5)).toBe('2027-01-11');
-    expect(calendar.workingDaysBetween('2026-12-01', '2027-01-05')).toBe(24); // 22 in December, then 1 January off
-    expect(calendar.workingDaysLeft('2027-01-04', '2026-12-31')).toBe(-1);
-    expect(calendar.yearsWithoutNotice('2026-12-10', '2027-01-08')).toEqual([2027]);
-    expect(calendar.yearsWithoutNotice('2027-01-08', '2026-12-10')).toEqual([2027]);
-    expect(calendar.yearsWithoutNotice('2026-01-08', '2026-12-10')).toEqual([]);
-  });
+  it(
+    'R11: a plan made on the first working day of 2027 has its 5 working days counted, and a count across the ' +
+      'new year goes on',
+    () => {
+      expect(calendar.addWorkingDays('2027-01-04', 5)).toBe('2027-01-11');
+      expect(calendar.workingDaysBetween('2026-12-01', '2027-01-05')).toBe(24); // 22 in December, then 1 January off
+      expect(calendar.workingDaysLeft('2027-01-04', '2026-12-31')).toBe(-1);
+      expect(calendar.yearsWithoutNotice('2026-12-10', '2027-01-08')).toEqual([2027]);
+      expect(calendar.yearsWithoutNotice('2027-01-08', '2026-12-10')).toEqual([2027]);
+      expect(calendar.yearsWithoutNotice('2026-01-08', '2026-12-10')).toEqual([]);
+    },
+  );
 
   it("becomes final once the year's notice is loaded, and the notice's days then count", () => {
     const notice2027 = {
@@ -229,20 +237,25 @@ describe('a year without its holiday notice is counted provisionally (R11, R25 a
       workdays: ['2027-01-09'],
     };
     const loaded = defaultCalendar({ extraYears: [notice2027] });
-    expect(loaded.deadline('2026-12-10', 20)).toEqual({ date: '2027-01-09', provisionalYears: [] }); // 4 January off, Saturday 9 worked
+    // 4 January off, Saturday 9 worked
+    expect(loaded.deadline('2026-12-10', 20)).toEqual({ date: '2027-01-09', provisionalYears: [] });
     expect(loaded.addWorkingDays('2027-01-01', 5)).toBe('2027-01-09'); // 4 January off, Saturday 9 worked
     expect(loaded.isWorkingDay('2027-02-08')).toBe(true); // the fictitious notice has no Spring Festival
     expect(loaded.provisionalNote([])).toBe('');
   });
 
-  it('a provisional year never has a holiday the notice lacks: the notices of 2025 and 2026 hold every computed statutory holiday', () => {
-    for (const year of packageCalendarYears().filter((y) => y.year >= STATUTORY_RULES_SINCE)) {
-      expect([year.year, statutoryHolidays(year.year).filter((h) => !year.holidays.includes(h.date))]).toEqual([
-        year.year,
-        [],
-      ]);
-    }
-  });
+  it(
+    'a provisional year never has a holiday the notice lacks: the notices of 2025 and 2026 hold every computed ' +
+      'statutory holiday',
+    () => {
+      for (const year of packageCalendarYears().filter((y) => y.year >= STATUTORY_RULES_SINCE)) {
+        expect([year.year, statutoryHolidays(year.year).filter((h) => !year.holidays.includes(h.date))]).toEqual([
+          year.year,
+          [],
+        ]);
+      }
+    },
+  );
 
   it('the lunar dates are those of every notice since 2013: 春节, 清明, 端午 and 中秋 are holidays there', () => {
     // (2012's data in the package lacks 23 June, a Saturday inside that year's 端午 holiday.)

@@ -224,9 +224,11 @@ export class WorkingDayCalendar {
     if (years.length === 0) return '';
     const list = years.join(', ');
     return (
-      `No holiday notice is loaded for ${list}: working days there are counted provisionally, on weekends and the statutory holidays of ` +
+      `No holiday notice is loaded for ${list}: working days there are counted provisionally, on weekends and ` +
+      `the statutory holidays of ` +
       `《全国年节及纪念日放假办法》 without the swapped days (调休) and make-up days (补假) only the notice gives. ` +
-      `Add ${this.dataDirLabel}/${years[0]}.json from the State Council's notice (国务院办公厅关于${years[0]}年部分节假日安排的通知) and restart; ` +
+      (`Add ${this.dataDirLabel}/${years[0]}.json from the State Council's notice ` +
+        `(国务院办公厅关于${years[0]}年部分节假日安排的通知) and restart; `) +
       `${this.dataDirLabel}/README.md shows the format.`
     );
   }
@@ -238,7 +240,8 @@ export class WorkingDayCalendar {
 
   /**
    * The n-th working day after `from` (n >= 1; `from` itself is not counted): the last day of a
-   * "within n working days" deadline (R11: 5, R25: 20). Provisional when `yearsWithoutNotice(from, result)` is not empty.
+   * "within n working days" deadline (R11: 5, R25: 20). Provisional when `yearsWithoutNotice(from, result)` is not
+   * empty.
    */
   addWorkingDays(from: string, n: number): string {
     let day = this.covered(parseDate(from, 'from'));
@@ -314,8 +317,10 @@ export class WorkingDayCalendar {
       const years = this.coveredYears();
       const range = years.length === 0 ? 'none' : `${years[0]}–${years[years.length - 1]}`;
       throw badInput(
-        `Working days cannot be counted for ${dateOf(day)}: ${year} has no holiday notice loaded (loaded: ${range}) and is outside the years ` +
-          `${STATUTORY_RULES_SINCE}–${LUNAR_TABLES_UNTIL} whose statutory holidays the hub computes. Check the date; for a year of the past, ` +
+        `Working days cannot be counted for ${dateOf(day)}: ${year} has no holiday notice loaded (loaded: ` +
+          `${range}) and is outside the years ` +
+          (`${STATUTORY_RULES_SINCE}–${LUNAR_TABLES_UNTIL} whose statutory holidays the hub computes. Check ` +
+            `the date; for a year of the past, `) +
           `add ${this.dataDirLabel}/${year}.json from the State Council's notice on ${year}'s holidays and restart.`,
         { year },
       );
@@ -368,7 +373,9 @@ export function loadCalendarDir(dir: string): CalendarYear[] {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
-        `Working-day calendar: the folder ${dir} does not exist. Set JOINTCHECK_CALENDAR_DIR to the folder of the holiday notices' year files (YYYY.json).`,
+        `Working-day calendar: the folder ${dir} does not exist. Set JOINTCHECK_CALENDAR_DIR to the folder of ` +
+          `the holiday notices' year files (YYYY.json).`,
+        { cause: e },
       );
     }
     throw e;
@@ -382,7 +389,7 @@ export function loadCalendarDir(dir: string): CalendarYear[] {
     try {
       raw = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`Working-day calendar ${file}: not valid JSON (${(e as Error).message}).`);
+      throw new Error(`Working-day calendar ${file}: not valid JSON (${(e as Error).message}).`, { cause: e });
     }
     const y = checkCalendarYear(raw, file);
     if (y.year !== Number(m[1]))

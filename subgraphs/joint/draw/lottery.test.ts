@@ -10,22 +10,29 @@ import { biasedChooser, drawFrequencies, fairnessPValues } from '../../../test/s
 import { fullRecord, RATIOS, roster, SECRET, WITNESS } from '../../../test/support/draw-records';
 
 describe('the target draw', () => {
-  it('R13: a view is HIGH on the abnormal list, with penalties or verified complaints; otherwise the worse of credit and risk', () => {
-    const clean = { creditLevel: 'A', riskLevel: 'LOW', penaltiesLast3Years: 0, verifiedComplaints: 0 };
-    expect(stratumOfView(clean, false)).toBe('LOW');
-    expect(stratumOfView(clean, true)).toBe('HIGH');
-    expect(stratumOfView({ ...clean, penaltiesLast3Years: 1 }, false)).toBe('HIGH');
-    expect(stratumOfView({ ...clean, verifiedComplaints: 2 }, false)).toBe('HIGH');
-    expect(stratumOfView({ ...clean, creditLevel: 'C' }, false)).toBe('ELEVATED');
-    expect(stratumOfView({ ...clean, riskLevel: 'GENERAL' }, false)).toBe('GENERAL');
-    expect(stratumOfView({ ...clean, creditLevel: 'D' }, false)).toBe('HIGH');
-  });
+  it(
+    'R13: a view is HIGH on the abnormal list, with penalties or verified complaints; otherwise the worse of ' +
+      'credit and risk',
+    () => {
+      const clean = { creditLevel: 'A', riskLevel: 'LOW', penaltiesLast3Years: 0, verifiedComplaints: 0 };
+      expect(stratumOfView(clean, false)).toBe('LOW');
+      expect(stratumOfView(clean, true)).toBe('HIGH');
+      expect(stratumOfView({ ...clean, penaltiesLast3Years: 1 }, false)).toBe('HIGH');
+      expect(stratumOfView({ ...clean, verifiedComplaints: 2 }, false)).toBe('HIGH');
+      expect(stratumOfView({ ...clean, creditLevel: 'C' }, false)).toBe('ELEVATED');
+      expect(stratumOfView({ ...clean, riskLevel: 'GENERAL' }, false)).toBe('GENERAL');
+      expect(stratumOfView({ ...clean, creditLevel: 'D' }, false)).toBe('HIGH');
+    },
+  );
 
-  it('R13: in a joint plan a tax D rating raises a target the lead sees as low risk; LEAD combination ignores it', () => {
-    expect(combineStrata('LOW', ['HIGH', 'GENERAL'], 'WORST')).toBe('HIGH');
-    expect(combineStrata('LOW', ['HIGH'], 'LEAD')).toBe('LOW');
-    expect(combineStrata('ELEVATED', [], 'WORST')).toBe('ELEVATED');
-  });
+  it(
+    'R13: in a joint plan a tax D rating raises a target the ' + 'lead sees as low risk; LEAD combination ignores it',
+    () => {
+      expect(combineStrata('LOW', ['HIGH', 'GENERAL'], 'WORST')).toBe('HIGH');
+      expect(combineStrata('LOW', ['HIGH'], 'LEAD')).toBe('LOW');
+      expect(combineStrata('ELEVATED', [], 'WORST')).toBe('ELEVATED');
+    },
+  );
 
   it('R13: counts are ratio × eligible rounded up, never more than eligible', () => {
     expect(drawCount(100, 3000)).toBe(30);
@@ -127,116 +134,133 @@ describe('the target draw', () => {
     expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toContain(failingCheck);
   });
 
-  it('R9, R16: a public record gets every check that needs no stratum, passes them, and is "public", not failed: the re-play needs the full record', () => {
-    const record = publicRecord(fullRecord(roster(), SECRET, WITNESS));
-    const result = verifyDrawRecord(record);
-    expect(result).toMatchObject({ verdict: 'public', ok: false, replayed: false });
-    expect(result.checks.map((c) => [c.check, c.ok])).toEqual(
-      ['format', 'commitment', 'hash forms', 'witness entered', 'counts add up', 'batches hold the list'].map((c) => [
-        c,
-        true,
-      ]),
-    );
-    expect(JSON.stringify(record)).not.toMatch(/"(HIGH|LOW)"\]/);
-    // What a public record allows is checked: a count the ratio does not give, a batch too long, the list out of key order.
-    const broken: Array<[string, (r: PublicDrawRecord) => void]> = [
-      ['counts add up', (r) => (r.strata[3]!.drawn += 1)],
-      ['counts add up', (r) => (r.snapshot.size += 1)],
-      ['batches hold the list', (r) => (r.batches = [r.batches.flat()])],
-      ['batches hold the list', (r) => r.drawn.reverse()],
-      ['hash forms', (r) => (r.snapshot.hash = r.snapshot.hash.toUpperCase())],
-    ];
-    for (const [check, change] of broken) {
-      const copy = structuredClone(record);
-      change(copy);
-      const failed = verifyDrawRecord(copy);
-      expect([check, failed.verdict, failed.checks.filter((c) => !c.ok).map((c) => c.check)]).toEqual([
-        check,
-        'failed',
-        [check],
-      ]);
-    }
-  });
-
-  it('R17: a record drawn but not locked (no secret yet) is awaiting the lock; once locked, a missing secret fails', () => {
-    const record = { ...publicRecord(fullRecord(roster(), SECRET, WITNESS)), secret: null, lockedAt: null };
-    expect(verifyDrawRecord(record).verdict).toBe('awaiting-lock');
-    expect(verifyDrawRecord({ ...record, lockedAt: '2026-11-24T08:05:00.000Z' }).verdict).toBe('failed');
-  });
-
-  it('R16: a witness spelled non-canonically is reported with its canonical spelling, as a warning: the draw still verifies by its numbers', () => {
-    const record = fullRecord(roster(), SECRET, WITNESS);
-    expect(record.witness.value).toBe('3 8 9 14 22 27 31');
-    for (const spelling of ['03 09 14 22 27 31 + 08', '31 27 22 14 9 8 3', '3,8,9,14,22,27,31']) {
-      const result = verifyDrawRecord({ ...record, witness: { ...record.witness, value: spelling } });
-      expect(result).toMatchObject({ verdict: 'verified', ok: true });
-      expect(result.checks.find((c) => c.check === 'witness spelling')).toEqual({
-        check: 'witness spelling',
-        ok: true,
-        warning: true,
-        detail: expect.stringContaining(
-          `spelled non-canonically ("${spelling}"); its canonical spelling, which the hub publishes and the seed uses, is "3 8 9 14 22 27 31"`,
-        ),
-      });
-    }
-    expect(verifyDrawRecord(record).checks.map((c) => c.check)).not.toContain('witness spelling');
-  });
-
-  it('npm run verify-draw: exit 0 verified, 1 a check fails, 2 not a record, 3 a public record checked but not re-played; --help says so', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-draw-'));
-    const record = fullRecord(roster(), SECRET, WITNESS);
-    const files = {
-      good: record,
-      bad: { ...record, batches: [...record.batches].reverse() },
-      public: publicRecord(record),
-      respelled: { ...record, witness: { ...record.witness, value: '03 09 14 22 27 31 + 08' } },
-    };
-    for (const [name, content] of Object.entries(files))
-      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(content));
-    fs.writeFileSync(path.join(dir, 'notes.json'), '[1, 2]');
-    const run = (...args: string[]) => {
-      try {
-        return {
-          code: 0,
-          out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', ...args], {
-            cwd: path.join(__dirname, '../../..'),
-            encoding: 'utf8',
-            stdio: 'pipe',
-          }),
-        };
-      } catch (error) {
-        const e = error as { status: number; stdout: string };
-        return { code: e.status, out: e.stdout };
+  it(
+    'R9, R16: a public record gets every check that needs no stratum, passes them, and is "public", not ' +
+      'failed: the re-play needs the full record',
+    () => {
+      const record = publicRecord(fullRecord(roster(), SECRET, WITNESS));
+      const result = verifyDrawRecord(record);
+      expect(result).toMatchObject({ verdict: 'public', ok: false, replayed: false });
+      expect(result.checks.map((c) => [c.check, c.ok])).toEqual(
+        ['format', 'commitment', 'hash forms', 'witness entered', 'counts add up', 'batches hold the list'].map((c) => [
+          c,
+          true,
+        ]),
+      );
+      expect(JSON.stringify(record)).not.toMatch(/"(HIGH|LOW)"\]/);
+      // What a public record allows is checked: a count the ratio does not give, a batch too long, the list out of key
+      // order.
+      const broken: Array<[string, (r: PublicDrawRecord) => void]> = [
+        ['counts add up', (r) => (r.strata[3]!.drawn += 1)],
+        ['counts add up', (r) => (r.snapshot.size += 1)],
+        ['batches hold the list', (r) => (r.batches = [r.batches.flat()])],
+        ['batches hold the list', (r) => r.drawn.reverse()],
+        ['hash forms', (r) => (r.snapshot.hash = r.snapshot.hash.toUpperCase())],
+      ];
+      for (const [check, change] of broken) {
+        const copy = structuredClone(record);
+        change(copy);
+        const failed = verifyDrawRecord(copy);
+        expect([check, failed.verdict, failed.checks.filter((c) => !c.ok).map((c) => c.check)]).toEqual([
+          check,
+          'failed',
+          [check],
+        ]);
       }
-    };
-    const file = (name: string) => path.join(dir, `${name}.json`);
-    expect(run(file('good'))).toMatchObject({
-      code: 0,
-      out: expect.stringContaining('VERIFIED: the record is what the draw gives.'),
-    });
-    const tampered = run(file('bad'));
-    expect(tampered.code).toBe(1);
-    expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
-    const pub = run(file('public'));
-    expect(pub.code).toBe(3);
-    expect(pub.out).toMatch(
-      /✓ commitment: .*\n✓ hash forms: .*\n✓ witness entered: .*\n✓ counts add up: .*\n✓ batches hold the list: /,
-    );
-    expect(pub.out).toMatch(/CHECKED, NOT RE-PLAYED: every check a public record allows passes\..*Task\.fullRecord/);
-    expect(pub.out).not.toMatch(/✗|NOT VERIFIED/);
-    const respelled = run(file('respelled'));
-    expect(respelled.code).toBe(0);
-    expect(respelled.out).toContain(
-      '! witness spelling: the witness is spelled non-canonically ("03 09 14 22 27 31 + 08"); its canonical spelling',
-    );
-    expect(run(file('notes')).code).toBe(2);
-    const help = run('--help');
-    expect(help.code).toBe(0);
-    expect(help.out).toMatch(
-      /Exit codes:[\s\S]*0 +verified[\s\S]*1 +a check fails[\s\S]*2 +the file cannot be read[\s\S]*3 +not re-played/,
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+    },
+  );
+
+  it(
+    'R17: a record drawn but not locked (no secret yet) is awaiting the lock; once locked, a missing secret ' + 'fails',
+    () => {
+      const record = { ...publicRecord(fullRecord(roster(), SECRET, WITNESS)), secret: null, lockedAt: null };
+      expect(verifyDrawRecord(record).verdict).toBe('awaiting-lock');
+      expect(verifyDrawRecord({ ...record, lockedAt: '2026-11-24T08:05:00.000Z' }).verdict).toBe('failed');
+    },
+  );
+
+  it(
+    'R16: a witness spelled non-canonically is reported with its canonical spelling, as a warning: the draw ' +
+      'still verifies by its numbers',
+    () => {
+      const record = fullRecord(roster(), SECRET, WITNESS);
+      expect(record.witness.value).toBe('3 8 9 14 22 27 31');
+      for (const spelling of ['03 09 14 22 27 31 + 08', '31 27 22 14 9 8 3', '3,8,9,14,22,27,31']) {
+        const result = verifyDrawRecord({ ...record, witness: { ...record.witness, value: spelling } });
+        expect(result).toMatchObject({ verdict: 'verified', ok: true });
+        expect(result.checks.find((c) => c.check === 'witness spelling')).toEqual({
+          check: 'witness spelling',
+          ok: true,
+          warning: true,
+          detail: expect.stringContaining(
+            `spelled non-canonically ("${spelling}"); its canonical spelling, which the hub publishes and the ` +
+              `seed uses, is "3 8 9 14 22 27 31"`,
+          ),
+        });
+      }
+      expect(verifyDrawRecord(record).checks.map((c) => c.check)).not.toContain('witness spelling');
+    },
+  );
+
+  it(
+    'npm run verify-draw: exit 0 verified, 1 a check fails, 2 not a record, 3 a public record checked but not ' +
+      're-played; --help says so',
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-draw-'));
+      const record = fullRecord(roster(), SECRET, WITNESS);
+      const files = {
+        good: record,
+        bad: { ...record, batches: [...record.batches].reverse() },
+        public: publicRecord(record),
+        respelled: { ...record, witness: { ...record.witness, value: '03 09 14 22 27 31 + 08' } },
+      };
+      for (const [name, content] of Object.entries(files))
+        fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(content));
+      fs.writeFileSync(path.join(dir, 'notes.json'), '[1, 2]');
+      const run = (...args: string[]) => {
+        try {
+          return {
+            code: 0,
+            out: execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/verify-draw.ts', ...args], {
+              cwd: path.join(__dirname, '../../..'),
+              encoding: 'utf8',
+              stdio: 'pipe',
+            }),
+          };
+        } catch (error) {
+          const e = error as { status: number; stdout: string };
+          return { code: e.status, out: e.stdout };
+        }
+      };
+      const file = (name: string) => path.join(dir, `${name}.json`);
+      expect(run(file('good'))).toMatchObject({
+        code: 0,
+        out: expect.stringContaining('VERIFIED: the record is what the draw gives.'),
+      });
+      const tampered = run(file('bad'));
+      expect(tampered.code).toBe(1);
+      expect(tampered.out).toMatch(/✗ batch order: first difference at position 1/);
+      const pub = run(file('public'));
+      expect(pub.code).toBe(3);
+      expect(pub.out).toMatch(
+        /✓ commitment: .*\n✓ hash forms: .*\n✓ witness entered: .*\n✓ counts add up: .*\n✓ batches hold the list: /,
+      );
+      expect(pub.out).toMatch(/CHECKED, NOT RE-PLAYED: every check a public record allows passes\..*Task\.fullRecord/);
+      expect(pub.out).not.toMatch(/✗|NOT VERIFIED/);
+      const respelled = run(file('respelled'));
+      expect(respelled.code).toBe(0);
+      expect(respelled.out).toContain(
+        '! witness spelling: the witness is spelled non-canonically ("03 09 14 22 27 31 + 08"); its canonical spelling',
+      );
+      expect(run(file('notes')).code).toBe(2);
+      const help = run('--help');
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(
+        /Exit codes:[\s\S]*0 +verified[\s\S]*1 +a check fails[\s\S]*2 +the file cannot be read[\s\S]*3 +not re-played/,
+      );
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });
 
 describe('fairness (R16): over 1,000 seeded draws every target of a stratum is drawn equally often', () => {

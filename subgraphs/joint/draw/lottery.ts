@@ -22,7 +22,10 @@ export const DRAW_ALGORITHM = 'jointcheck-draw/1';
 /** At least this many numbers make a witness (a lottery result has several). */
 export const MIN_WITNESS_NUMBERS = 3;
 
-/** The canonical spelling of a witness (README.md, section 3): its numbers, repeats kept, without leading zeros, in ascending order, space-separated. */
+/**
+ * The canonical spelling of a witness (README.md, section 3): its numbers, repeats kept, without leading zeros, in
+ * ascending order, space-separated.
+ */
 export function normaliseWitness(value: string): string {
   return (value.match(/\d+/g) ?? [])
     .map((n) => n.replace(/^0+(?=\d)/, ''))
@@ -30,7 +33,10 @@ export function normaliseWitness(value: string): string {
     .join(' ');
 }
 
-/** The seed (README.md, section 4): SHA-256 hex of the algorithm, secret, snapshot hash and canonical witness, LF-separated. */
+/**
+ * The seed (README.md, section 4): SHA-256 hex of the algorithm, secret, snapshot hash and canonical witness,
+ * LF-separated.
+ */
 export function deriveSeed(secret: string, snapshotHash: string, witness: string, algorithm = DRAW_ALGORITHM): string {
   return sha256Hex(`${algorithm}\n${secret}\n${snapshotHash}\n${normaliseWitness(witness)}`);
 }

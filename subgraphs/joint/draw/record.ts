@@ -38,12 +38,17 @@ export interface PublicDrawRecord {
   commitment: string;
   /** The secret, revealed when the list is locked; null before. */
   secret: string | null;
-  /** The public source, the date it publishes, how many numbers it publishes, and (after the draw) those numbers, sorted. */
+  /**
+   * The public source, the date it publishes, how many numbers it publishes, and (after the draw) those numbers,
+   * sorted.
+   */
   witness: { source: string; availableOn: string; numbers: number; value: string | null };
   snapshot: { hash: string; size: number; takenAt: string };
   /** Targets left out of the snapshot, with why (R14), as counts. */
   exclusions: { inspectedTwiceThisYear: number; recentlyInspected: number; overLimitReason: string | null };
-  /** Per department, the hash of the rosters, conflicts and entrustments its team draw will use, frozen at the snapshot. */
+  /**
+   * Per department, the hash of the rosters, conflicts and entrustments its team draw will use, frozen at the snapshot.
+   */
   teamRosterHashes: Record<string, string>;
   strata: StratumCount[];
   /** The smallest ratio cap of the plan's GENERAL items, in basis points, or null (R2). */
@@ -64,7 +69,9 @@ export interface VerificationCheck {
   check: string;
   ok: boolean;
   detail: string;
-  /** Passes, but says something a reader should look at (shown as "!"): a witness spelled otherwise than canonically. */
+  /**
+   * Passes, but says something a reader should look at (shown as "!"): a witness spelled otherwise than canonically.
+   */
   warning?: boolean;
 }
 
@@ -93,7 +100,10 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 function firstDifference(expected: string[], actual: string[]): string {
   const i = expected.findIndex((x, k) => x !== actual[k]);
   const at = i === -1 ? Math.min(expected.length, actual.length) : i;
-  return `first difference at position ${at + 1}: re-play gives ${expected[at] ?? '(nothing)'}, the record says ${actual[at] ?? '(nothing)'}`;
+  return (
+    `first difference at position ${at + 1}: re-play gives ${expected[at] ?? '(nothing)'}, the record says ` +
+    `${actual[at] ?? '(nothing)'}`
+  );
 }
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -108,12 +118,14 @@ function publicChecks(
     record.format === RECORD_FORMAT && record.algorithm === DRAW_ALGORITHM,
     `record ${record.format}, algorithm ${record.algorithm} (this verifier knows ${RECORD_FORMAT}, ${DRAW_ALGORITHM})`,
   );
-  // A training draw re-plays like any other, but it is practice: its hub's clock could be moved, so its witness proves nothing.
+  // A training draw re-plays like any other, but it is practice: its hub's clock could be moved, so its witness proves
+  // nothing.
   if (record.task?.training === true) {
     add(
       'training',
       true,
-      'a TRAINING draw (培训/演练环境): made on a hub whose clock coordinators can move, so the witness may have been known; practice, not a real draw',
+      'a TRAINING draw (培训/演练环境): made on a hub whose clock coordinators can move, so the witness may have ' +
+        'been known; practice, not a real draw',
       true,
     );
   }
@@ -151,7 +163,8 @@ function publicChecks(
     'witness entered',
     numbers === record.witness?.numbers && numbers >= MIN_WITNESS_NUMBERS,
     witness
-      ? `witness from ${record.witness.source} (${record.witness.availableOn}): "${witness}", ${numbers} numbers; the task committed to ${record.witness.numbers}`
+      ? `witness from ${record.witness.source} (${record.witness.availableOn}): "${witness}", ${numbers} ` +
+          `numbers; the task committed to ${record.witness.numbers}`
       : 'no witness value',
   );
   // A spelling is a warning, not a failure: the seed takes the numbers only (README.md, "What the verifier says").
@@ -159,7 +172,8 @@ function publicChecks(
     add(
       'witness spelling',
       true,
-      `the witness is spelled non-canonically ("${witness}"); its canonical spelling, which the hub publishes and the seed uses, is "${canonical}"`,
+      `the witness is spelled non-canonically ("${witness}"); its canonical spelling, which the hub publishes ` +
+        `and the seed uses, is "${canonical}"`,
       true,
     );
   }
@@ -245,7 +259,8 @@ export function verifyDrawRecord(record: PublicDrawRecord | FullDrawRecord): Ver
   add(
     'snapshot',
     hash === record.snapshot.hash && sorted.length === record.snapshot.size,
-    `entries hash to ${hash}; the record publishes ${record.snapshot.hash} (${record.snapshot.size} entries, ${sorted.length} given)`,
+    `entries hash to ${hash}; the record publishes ${record.snapshot.hash} (${record.snapshot.size} entries, ` +
+      `${sorted.length} given)`,
   );
   const secret = record.secret;
   const witness = record.witness?.value;

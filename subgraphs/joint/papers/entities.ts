@@ -29,7 +29,10 @@ export class RecordFormRow {
   @Column({ name: 'content_digest', type: 'varchar', length: 64 })
   contentDigest!: string;
 
-  /** SHA-256 of the request (what was signed, by whom, with which images): the same request sent again answers this form. */
+  /**
+   * SHA-256 of the request (what was signed, by whom, with which images): the same request sent again answers this
+   * form.
+   */
   @Column({ name: 'request_digest', type: 'varchar', length: 64 })
   requestDigest!: string;
 

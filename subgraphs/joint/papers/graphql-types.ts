@@ -3,7 +3,8 @@ import { BusinessAcknowledgementEnum } from '../enums';
 
 @ObjectType('RecordForm', {
   description:
-    "A joint record form (部门联合抽查情况记录表（汇总表）) the hub made of a visit's submitted results and the signatures drawn on site (issue J).",
+    "A joint record form (部门联合抽查情况记录表（汇总表）) the hub made of a visit's submitted results and the signatures " +
+    'drawn on site (issue J).',
 })
 export class RecordFormType {
   @Field(() => ID)
@@ -22,7 +23,8 @@ export class RecordFormType {
   pdfSha256!: string;
   @Field({
     description:
-      "Where the PDF is read: GET this path at the gateway with the token (the visit's team and the departments taking part; never public).",
+      "Where the PDF is read: GET this path at the gateway with the token (the visit's team and the " +
+      'departments taking part; never public).',
   })
   documentPath!: string;
   @Field(() => BusinessAcknowledgementEnum)
@@ -83,7 +85,8 @@ export class RecordFormInput {
   targetKey!: string;
   @Field({
     description:
-      "The submission's content digest as the phone showed it when they signed: refused when the submitted results differ (R29).",
+      "The submission's content digest as the phone showed it when they signed: refused when the submitted " +
+      'results differ (R29).',
   })
   contentDigest!: string;
   @Field(() => BusinessAcknowledgementEnum)

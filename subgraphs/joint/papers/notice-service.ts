@@ -47,7 +47,8 @@ export class NoticeService {
     assertTargetKey(input.targetKey, 'targetKey');
     if (task.unannounced) {
       throw conflict(
-        `Task ${task.id} was created not to be announced: no notice is made, and nothing of the visit may be told to the business beforehand (Zibo rules art. 17).`,
+        `Task ${task.id} was created not to be announced: no notice is made, and nothing of the visit may be ` +
+          `told to the business beforehand (Zibo rules art. 17).`,
         { field: 'taskId' },
       );
     }
@@ -69,7 +70,8 @@ export class NoticeService {
       input.visitOn > content.window.end
     ) {
       throw badInput(
-        `visitOn '${input.visitOn}' must be a day from today (${today}) within the plan's window (${content.window.start} to ${content.window.end}).`,
+        `visitOn '${input.visitOn}' must be a day from today (${today}) within the plan's window ` +
+          `(${content.window.start} to ${content.window.end}).`,
         { field: 'visitOn' },
       );
     }
@@ -89,14 +91,16 @@ export class NoticeService {
     const made = await m.countBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey });
     if (made >= MAX_PAPERS_PER_VISIT) {
       throw conflict(
-        `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} notices already: a visit is announced again only when its day moves.`,
+        `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} notices already: a visit is announced again only when ` +
+          `its day moves.`,
         { field: 'targetKey' },
       );
     }
     const now = this.deps.clock();
     const items = visitItems(content, visit);
     const departments = [task.leadDepartment, ...content.departments.filter((d) => d !== task.leadDepartment)];
-    // Numbered by the visit's place in the drawn order and the visit's notices: unique (the index), found again from the row.
+    // Numbered by the visit's place in the drawn order and the visit's notices: unique (the index), found again from
+    // the row.
     const noticeNo = `JN-${task.year}-${task.id.slice(0, 8).toUpperCase()}-${visit.position}-${made + 1}`;
     const pdf = await renderNotice({
       noticeNo,

@@ -58,7 +58,9 @@ export interface RecordFormData {
   departments: Array<{ code: string; name: string; items: FormItem[] }>;
   /** The whole team signs the form. */
   team: FormPerson[];
-  /** Refusal: the inspectors' note saying the business refused to sign or stamp; the team's signatures attest it (R26). */
+  /**
+   * Refusal: the inspectors' note saying the business refused to sign or stamp; the team's signatures attest it (R26).
+   */
   business: { kind: 'SIGNED'; signerName: string; signaturePng: Buffer } | { kind: 'REFUSED'; note: string };
   /** 检查码, e.g. 'JC-7K3M-9QXZ-2B4T-HHW8' (R32). */
   inspectionCode: string;

@@ -1,3 +1,4 @@
+import { insertRows } from '../../kernel/rows';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isDuplicateKey } from '../../kernel/department/repository';
@@ -21,7 +22,10 @@ import { targetOnPapers } from './target-facts';
 /** The most versions of a record form, and the most notices, one visit has (each is a signing or an announced day). */
 export const MAX_PAPERS_PER_VISIT = 20;
 
-/** How the business acknowledged the form, and the signatures: what a phone sends once the business and the team have signed. */
+/**
+ * How the business acknowledged the form, and the signatures: what a phone sends once the business and the team have
+ * signed.
+ */
 export interface RecordFormRequest {
   taskId: string;
   targetKey: string;
@@ -62,7 +66,8 @@ export class RecordFormService {
     const submission = await m.findOneBy(SubmissionRow, { taskId: task.id, targetKey: input.targetKey });
     if (!submission)
       throw conflict(
-        `The results of ${input.targetKey} have not been submitted: the form is made from the submitted results; send them first.`,
+        `The results of ${input.targetKey} have not been submitted: the form is made from the submitted ` +
+          `results; send them first.`,
         { field: 'targetKey', rule: 'R24' },
       );
     if (typeof input.contentDigest !== 'string' || !/^[0-9a-f]{64}$/.test(input.contentDigest))
@@ -73,7 +78,10 @@ export class RecordFormService {
     // R29: the paper shows what was signed; the record holds what was submitted. They must be the same.
     if (submission.contentDigest !== input.contentDigest) {
       throw conflict(
-        `The signatures were made over results with digest ${input.contentDigest.slice(0, 12)}…, but the submitted results of ${input.targetKey} have digest ${submission.contentDigest?.slice(0, 12) ?? '(none kept)'}…: a result changed after signing. Show the business and the team the submitted results and have the form signed again (R29).`,
+        `The signatures were made over results with digest ${input.contentDigest.slice(0, 12)}…, but the ` +
+          `submitted results of ${input.targetKey} have digest ` +
+          `${submission.contentDigest?.slice(0, 12) ?? '(none kept)'}…: a result changed after signing. Show ` +
+          `the business and the team the submitted results and have the form signed again (R29).`,
         {
           field: 'contentDigest',
           rule: 'R29',
@@ -100,7 +108,8 @@ export class RecordFormService {
     const version = (previous?.version ?? 0) + 1;
     if (version > MAX_PAPERS_PER_VISIT)
       throw conflict(
-        `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} record forms already: a visit is signed again only to mend a form; ask the lead department why so many were needed.`,
+        `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} record forms already: a visit is signed again only to ` +
+          `mend a form; ask the lead department why so many were needed.`,
         { field: 'targetKey' },
       );
     const now = this.deps.clock();
@@ -132,7 +141,7 @@ export class RecordFormService {
     try {
       await this.deps.dataSource.transaction(async (tx) => {
         await storeIssuedCode(tx, identity, code, now);
-        await tx.insert(RecordFormRow, row as never);
+        await insertRows(tx, RecordFormRow, row);
         await evidence.keep(
           tx,
           identity,
@@ -189,7 +198,10 @@ export class RecordFormService {
     });
   }
 
-  /** Every active member signs once, with a signature sent for this visit; the business signs or the inspectors note its refusal. */
+  /**
+   * Every active member signs once, with a signature sent for this visit; the business signs or the inspectors note
+   * its refusal.
+   */
   private async checkSignatures(input: RecordFormRequest, team: TeamMemberRow[]): Promise<RecordFormRow['signatures']> {
     const refOf = (value: unknown, field: string): string => {
       const hash = typeof value === 'string' ? EVIDENCE_REF.exec(value)?.[1] : undefined;
@@ -241,14 +253,17 @@ export class RecordFormService {
     const unsigned = team.filter((t) => !signed.has(`${t.department}/${t.personId}`));
     if (unsigned.length)
       throw badInput(
-        `The whole team signs the form (Zibo rules art. 17): ${unsigned.map((t) => `${t.name} (${t.department})`).join(', ')} ha${unsigned.length > 1 ? 've' : 's'} not signed.`,
+        `The whole team signs the form (Zibo rules art. 17): ` +
+          `${unsigned.map((t) => `${t.name} (${t.department})`).join(', ')} ` +
+          `ha${unsigned.length > 1 ? 've' : 's'} not signed.`,
         { field: 'teamSignatures' },
       );
     const hashes = [...signed.values(), ...(business ? [business] : [])];
     // Each person signs for themselves: one drawing does not stand for two signatures.
     if (new Set(hashes).size !== hashes.length)
       throw badInput(
-        'Each signature is drawn by its signer: the same image was given for two people (the business or team members). Have each one sign.',
+        'Each signature is drawn by its signer: the same image was given for two people (the business or ' +
+          'team members). Have each one sign.',
         { field: 'teamSignatures' },
       );
     const links = await this.deps.dataSource.manager.find(EvidenceLinkRow, {
@@ -257,7 +272,8 @@ export class RecordFormService {
     const missing = hashes.find((h) => !links.some((l) => l.sha256 === h && l.kind === EvidenceKind.SIGNATURE));
     if (missing)
       throw badInput(
-        `Signature sha256:${missing} has not been sent for ${input.targetKey} as a SIGNATURE: send the signature images first, then the form.`,
+        `Signature sha256:${missing} has not been sent for ${input.targetKey} as a SIGNATURE: send the ` +
+          `signature images first, then the form.`,
         { field: 'teamSignatures' },
       );
     return {

@@ -22,12 +22,17 @@ export function toNotice(row: NoticeRow): VisitNoticeType {
   return { ...row, documentPath: documentPath(row.pdfSha256) };
 }
 
-/** The papers of a visit (issue J): the joint record form and the notice. Read through Visit.recordForms and Visit.notices. */
+/**
+ * The papers of a visit (issue J): the joint record form and the notice. Read through Visit.recordForms and
+ * Visit.notices.
+ */
 @Resolver()
 export class PaperResolver {
   @Mutation(() => RecordFormType, {
     description:
-      "A team member has the joint record form made once the visit's results are submitted and the business (or, on its refusal, the inspectors) and the whole team have signed on the phone; archived with its SHA-256 in the audit trail (R29). Sent again, the same form is answered.",
+      "A team member has the joint record form made once the visit's results are submitted and the business " +
+      '(or, on its refusal, the inspectors) and the whole team have signed on the phone; archived with its ' +
+      'SHA-256 in the audit trail (R29). Sent again, the same form is answered.',
   })
   async jointSignRecordForm(
     @Arg('input', () => RecordFormInput) input: RecordFormInput,
@@ -41,7 +46,8 @@ export class PaperResolver {
 
   @Mutation(() => VisitNoticeType, {
     description:
-      "The lead department's coordinator makes the notice of a visit (部门联合检查通知书), unless its task is not to be announced.",
+      "The lead department's coordinator makes the notice of a visit (部门联合检查通知书), unless its task is not to " +
+      'be announced.',
   })
   async jointMakeNotice(
     @Arg('input', () => NoticeInput) input: NoticeInput,

@@ -25,7 +25,10 @@ import {
 const PLAN_PAGE_MAX = 500;
 const PLAN_PAGE_DEFAULT = 100;
 
-/** R11: a revision's deadline to publish as shown, counted now (provisional while a year it runs through has no holiday notice). */
+/**
+ * R11: a revision's deadline to publish as shown, counted now (provisional while a year it runs through has no holiday
+ * notice).
+ */
 function publishByOf(plans: PlanService, changedAt: Date): { publishBy: string; publishByProvisional: boolean } {
   const { date, provisionalYears } = plans.publishDeadline(changedAt);
   return { publishBy: date, publishByProvisional: provisionalYears.length > 0 };
@@ -102,7 +105,8 @@ export class PlanResolver {
 
   @Query(() => PlanPage, {
     description:
-      'Plans of a year, optionally those a department leads or joins, oldest first, a page of them: the public sees published plans (their latest published revision), hub staff their drafts too (R11).',
+      'Plans of a year, optionally those a department leads or joins, oldest first, a page of them: the ' +
+      'public sees published plans (their latest published revision), hub staff their drafts too (R11).',
   })
   async jointPlanPage(
     @Arg('year', () => Int) year: number,
@@ -127,7 +131,8 @@ export class PlanResolver {
 
   @FieldResolver(() => [PlanRevisionType], {
     description:
-      'Every revision with its time, author and publication (R11); the public sees the published ones. Not paged: one per change of one plan, a few a year.',
+      'Every revision with its time, author and publication (R11); the public sees the published ones. Not ' +
+      'paged: one per change of one plan, a few a year.',
   })
   async revisions(@Root() plan: ReturnType<typeof toPlan>, @Ctx() ctx: JointContext) {
     const plans = service(ctx);
@@ -163,7 +168,8 @@ export class PlanResolver {
 
   @Query(() => [UncoveredItemType], {
     description:
-      "R4: items in force on a department's checklist that no published plan of the year covers. Not paged: bounded by the department's checklist.",
+      "R4: items in force on a department's checklist that no published plan of the year covers. Not paged: " +
+      "bounded by the department's checklist.",
   })
   async jointUncoveredItems(
     @Arg('year', () => Int) year: number,
@@ -182,7 +188,8 @@ export class PlanResolver {
 
   @Query(() => [String], {
     description:
-      'R12: departments that lead or join no published joint plan of the year. Not paged: at most one per department of the hub.',
+      'R12: departments that lead or join no published joint plan of the year. Not paged: at most one per ' +
+      'department of the hub.',
   })
   async jointDepartmentsWithoutJointPlan(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
     return service(ctx).departmentsWithoutJointPlan(year);
@@ -202,7 +209,9 @@ export class PlanResolver {
   @Query(() => OverdueRevisionPage, {
     nullable: true,
     description:
-      "R11: plan revisions not published within 5 working days, as of a day, oldest change first, a page of them: auditors and hub admins every department's, a coordinator those of the plans its department leads; null, with an error, for others.",
+      'R11: plan revisions not published within 5 working days, as of a day, oldest change first, a page of ' +
+      "them: auditors and hub admins every department's, a coordinator those of the plans its department " +
+      'leads; null, with an error, for others.',
   })
   async jointOverduePlanRevisionPage(
     @Arg('asOf', () => String, {

@@ -89,7 +89,8 @@ export function buildPlanContent(
   ] as const) {
     if (list.length > MAX_SCOPE_CODES)
       throw badInput(
-        `input.scope.${key}: at most ${MAX_SCOPE_CODES} codes, got ${list.length}; name prefixes (3101) or sections (C) instead.`,
+        `input.scope.${key}: at most ${MAX_SCOPE_CODES} codes, got ${list.length}; name prefixes (3101) or ` +
+          `sections (C) instead.`,
         { field: `input.scope.${key}`, rule: 'R10' },
       );
   }
@@ -129,7 +130,8 @@ export function buildPlanContent(
       ?.find((item) => item.code === ref.code && item.version === ref.version);
     if (!version) {
       throw badInput(
-        `${field}: ${ref.department} has no checklist item ${ref.code} version ${ref.version}; a plan may only contain items on the departments' checklists (R3).`,
+        `${field}: ${ref.department} has no checklist item ${ref.code} version ${ref.version}; a plan may ` +
+          `only contain items on the departments' checklists (R3).`,
         {
           field,
           rule: 'R3',
@@ -138,13 +140,15 @@ export function buildPlanContent(
     }
     if (version.status !== 'CURRENT') {
       throw badInput(
-        `${field}: ${ref.department} ${ref.code} version ${ref.version} is ${version.status.toLowerCase()}; use the version in force (R3, R5).`,
+        `${field}: ${ref.department} ${ref.code} version ${ref.version} is ${version.status.toLowerCase()}; ` +
+          `use the version in force (R3, R5).`,
         { field, rule: 'R3' },
       );
     }
-    if (!version.targetKinds.some((k) => input.scope.targetKinds.includes(k as never))) {
+    if (!version.targetKinds.some((k) => (input.scope.targetKinds as readonly string[]).includes(k))) {
       throw badInput(
-        `${field}: ${ref.code} applies to ${version.targetKinds.join(', ')}, none of which the plan's scope draws (R3).`,
+        `${field}: ${ref.code} applies to ${version.targetKinds.join(', ')}, none of which the plan's scope ` +
+          `draws (R3).`,
         { field, rule: 'R3' },
       );
     }
@@ -165,7 +169,8 @@ export function buildPlanContent(
   for (const department of departments) {
     if (!items.some((item) => item.department === department)) {
       throw badInput(
-        `input.items: ${department} takes part but has no item in the plan; a department checks only items of its checklist (R3).`,
+        `input.items: ${department} takes part but has no item in the plan; a department checks only items of ` +
+          `its checklist (R3).`,
         { field: 'input.items', rule: 'R3' },
       );
     }
@@ -189,7 +194,8 @@ export function buildPlanContent(
   items.forEach((item, i) => {
     if (item.category === 'GENERAL' && item.ratioCapBasisPoints !== null && ratios.HIGH > item.ratioCapBasisPoints) {
       throw badInput(
-        `input.ratios.high ${ratios.HIGH / 100}% exceeds the ${item.ratioCapBasisPoints / 100}% cap of GENERAL item ${item.department} ${item.code} (R2): lower the ratios, or plan that item separately.`,
+        `input.ratios.high ${ratios.HIGH / 100}% exceeds the ${item.ratioCapBasisPoints / 100}% cap of ` +
+          `GENERAL item ${item.department} ${item.code} (R2): lower the ratios, or plan that item separately.`,
         { field: `input.items[${i}]`, rule: 'R2' },
       );
     }

@@ -1,3 +1,4 @@
+import { insertRows } from '../../kernel/rows';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../kernel/errors';
@@ -90,7 +91,7 @@ export class PlanService {
         publishedBy: null,
       });
       await tx.insert(PlanRow, plan);
-      await tx.insert(PlanRevisionRow, revision as never);
+      await insertRows(tx, PlanRevisionRow, revision);
       await appendAudit(
         tx,
         identity,
@@ -144,7 +145,7 @@ export class PlanService {
         publishedAt: null,
         publishedBy: null,
       });
-      await tx.insert(PlanRevisionRow, revision as never);
+      await insertRows(tx, PlanRevisionRow, revision);
       await appendAudit(
         tx,
         identity,

@@ -10,7 +10,8 @@ export enum ClassCombinationEnum {
 registerEnumType(ClassCombinationEnum, {
   name: 'ClassCombination',
   description:
-    "How a target's credit-risk stratum combines the participating departments' views (R13): the worst of them, or the lead department's only.",
+    "How a target's credit-risk stratum combines the participating departments' views (R13): the worst of " +
+    "them, or the lead department's only.",
 });
 
 @ObjectType('PlanItem', {
@@ -61,7 +62,8 @@ export class StratumRatiosType {
 
 @ObjectType('PlanRevision', {
   description:
-    'A revision of a plan: every change is kept, with its time and author, and must be published within 5 working days (R11).',
+    'A revision of a plan: every change is kept, with its time and author, and must be published within 5 ' +
+    'working days (R11).',
 })
 export class PlanRevisionType {
   @Field(() => Int)
@@ -76,7 +78,8 @@ export class PlanRevisionType {
   publishBy!: string;
   @Field({
     description:
-      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is.',
+      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends ' +
+      'and statutory holidays alone); final once it is.',
   })
   publishByProvisional!: boolean;
   @Field(() => Date, { nullable: true })
@@ -238,7 +241,8 @@ export class OverdueRevisionType {
   publishBy!: string;
   @Field({
     description:
-      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends and statutory holidays alone); final once it is.',
+      'publishBy was counted through a year whose State Council holiday notice is not loaded yet (weekends ' +
+      'and statutory holidays alone); final once it is.',
   })
   publishByProvisional!: boolean;
 }

@@ -59,7 +59,8 @@ export class TaskResolver {
 
   @Query(() => [TaskType], {
     description:
-      "The signed-in inspector's tasks: those not cancelled on whose teams they hold a seat, newest first (at most 100). Their visits are the task's `visitPage`, which shows an inspector only their own.",
+      "The signed-in inspector's tasks: those not cancelled on whose teams they hold a seat, newest first " +
+      "(at most 100). Their visits are the task's `visitPage`, which shows an inspector only their own.",
   })
   async jointInspectorTasks(@Ctx() ctx: JointContext) {
     // R30: an inspector's own work; coordinators and heads find tasks under their plans.
@@ -81,7 +82,8 @@ export class TaskResolver {
   @FieldResolver(() => SnapshotProgress, {
     nullable: true,
     description:
-      "While the task's snapshot is being taken (R9): how much of each roster is read so far, for the task's staff; null when none is under way (or another joint service is taking it).",
+      "While the task's snapshot is being taken (R9): how much of each roster is read so far, for the task's " +
+      'staff; null when none is under way (or another joint service is taking it).',
   })
   async snapshotProgress(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     assertTaskStaff(
@@ -142,7 +144,8 @@ export class TaskResolver {
 
   @FieldResolver(() => GraphQLJSONObject, {
     description:
-      'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; the secret once locked.',
+      'The public draw record: commitment, witness, snapshot hash, counts per stratum, list and batch order; ' +
+      'the secret once locked.',
   })
   async publicRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     return tasks(ctx).publicRecord(await tasks(ctx).requireTask(task.id));
@@ -150,7 +153,8 @@ export class TaskResolver {
 
   @FieldResolver(() => GraphQLJSONObject, {
     description:
-      "The full record for auditors and hub admins: adds every snapshot entry's stratum; enough to re-play the draw (npm run verify-draw).",
+      "The full record for auditors and hub admins: adds every snapshot entry's stratum; enough to re-play " +
+      'the draw (npm run verify-draw).',
   })
   async fullRecord(@Root() task: TaskType, @Ctx() ctx: JointContext) {
     assertAuditReader(ctx.identity, 'read a full draw record');

@@ -1,3 +1,5 @@
+import { StratumEnum } from '../enums';
+import { insertRows, updateRows } from '../../kernel/rows';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
@@ -155,7 +157,7 @@ export class TaskService {
     to: Partial<TaskRow> & { status: string },
     refusal: string,
   ): Promise<void> {
-    const moved = await tx.update(TaskRow, { id: task.id, status: from }, to as never);
+    const moved = await updateRows(tx, TaskRow, { id: task.id, status: from }, to);
     if (moved.affected !== 1) throw conflict(refusal, { rule: 'R17' });
   }
 
@@ -194,20 +196,23 @@ export class TaskService {
     const today = chinaDate(now);
     if (!isCalendarDay(input.witnessAvailableOn)) {
       throw badInput(
-        `witnessAvailableOn '${input.witnessAvailableOn}' is not a date (YYYY-MM-DD): give the China date the witness value is published.`,
+        `witnessAvailableOn '${input.witnessAvailableOn}' is not a date (YYYY-MM-DD): give the China date the ` +
+          `witness value is published.`,
         { field: 'witnessAvailableOn' },
       );
     }
     if (input.witnessAvailableOn <= today) {
       throw badInput(
-        `witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness value must not be known when the task commits.`,
+        `witnessAvailableOn '${input.witnessAvailableOn}' must be a date after today (${today}): the witness ` +
+          `value must not be known when the task commits.`,
         { field: 'witnessAvailableOn' },
       );
     }
     const horizon = chinaDate(new Date(now.getTime() + WITNESS_HORIZON_DAYS * 86_400_000));
     if (input.witnessAvailableOn > horizon) {
       throw badInput(
-        `witnessAvailableOn '${input.witnessAvailableOn}' is more than ${WITNESS_HORIZON_DAYS} days ahead (the latest is ${horizon}): give the date of a draw the witness source has announced.`,
+        `witnessAvailableOn '${input.witnessAvailableOn}' is more than ${WITNESS_HORIZON_DAYS} days ahead ` +
+          `(the latest is ${horizon}): give the date of a draw the witness source has announced.`,
         { field: 'witnessAvailableOn' },
       );
     }
@@ -217,7 +222,8 @@ export class TaskService {
       input.witnessNumbers > 50
     ) {
       throw badInput(
-        `witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the witness source publishes.`,
+        `witnessNumbers must be a whole number from ${MIN_WITNESS_NUMBERS} to 50: how many numbers the ` +
+          `witness source publishes.`,
         { field: 'witnessNumbers' },
       );
     }
@@ -254,7 +260,7 @@ export class TaskService {
       cancelReason: null,
     });
     await this.db.transaction(async (tx) => {
-      await tx.insert(TaskRow, task as never);
+      await insertRows(tx, TaskRow, task);
       await appendAudit(
         tx,
         identity,
@@ -327,7 +333,8 @@ export class TaskService {
     const now = this.deps.clock();
     if (chinaDate(now) >= task.witnessAvailableOn) {
       throw conflict(
-        `The witness (${task.witnessSource}) may be public since ${task.witnessAvailableOn}: a snapshot taken now could be chosen knowing it. Cancel this task and create one with a later witness date.`,
+        `The witness (${task.witnessSource}) may be public since ${task.witnessAvailableOn}: a snapshot taken ` +
+          `now could be chosen knowing it. Cancel this task and create one with a later witness date.`,
         {
           field: 'taskId',
         },
@@ -388,7 +395,7 @@ export class TaskService {
           `Task ${task.id} has its snapshot already (R9, R17).`,
         );
         await storeSnapshot(tx, task.id, snapshot);
-        for (const row of teamRosters) await tx.insert(TeamRosterRow, row as never);
+        for (const row of teamRosters) await insertRows(tx, TeamRosterRow, row);
         const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
         await appendAudit(
           tx,
@@ -429,7 +436,8 @@ export class TaskService {
       throw conflict(
         task.status === TaskStatus.COMMITTED
           ? `Task ${task.id} has no snapshot yet: take it first (R9).`
-          : `Task ${task.id} is ${task.status}: a task has one draw; there is no drawing again (R17). Cancel it with a reason and start a new task if needed.`,
+          : `Task ${task.id} is ${task.status}: a task has one draw; there is no drawing again (R17). Cancel it ` +
+              `with a reason and start a new task if needed.`,
         { rule: 'R17' },
       );
     }
@@ -446,7 +454,8 @@ export class TaskService {
     const count = witness === '' ? 0 : witness.split(' ').length;
     if (count !== task.witnessNumbers) {
       throw badInput(
-        `witnessValue holds ${count} numbers; ${task.witnessSource} publishes ${task.witnessNumbers}, as the task committed to. Enter exactly those numbers (nothing else with digits, such as the issue number).`,
+        `witnessValue holds ${count} numbers; ${task.witnessSource} publishes ${task.witnessNumbers}, as the ` +
+          `task committed to. Enter exactly those numbers (nothing else with digits, such as the issue number).`,
         {
           field: 'witnessValue',
         },
@@ -457,7 +466,8 @@ export class TaskService {
     // R9: what is drawn from is exactly what was published; a stored snapshot that changed is a fault to stop at.
     if (snapshot.hash !== task.snapshotHash)
       throw conflict(
-        `The stored snapshot of task ${task.id} no longer hashes to the published ${task.snapshotHash}: nothing was drawn; report this to the hub admins.`,
+        `The stored snapshot of task ${task.id} no longer hashes to the published ${task.snapshotHash}: ` +
+          `nothing was drawn; report this to the hub admins.`,
         { rule: 'R9' },
       );
     const seed = deriveSeed(task.secret, snapshot.hash, witness);
@@ -562,7 +572,9 @@ export class TaskService {
         );
         if (over.length > 0) {
           throw conflict(
-            `Locking would make ${over.length} target(s) inspected more than ${MAX_INSPECTIONS_PER_YEAR} times this year (e.g. ${over[0].k}): other tasks were locked after this one's snapshot. Cancel this task and start a new one, or record a reason at the snapshot (R14).`,
+            `Locking would make ${over.length} target(s) inspected more than ${MAX_INSPECTIONS_PER_YEAR} ` +
+              `times this year (e.g. ${over[0].k}): other tasks were locked after this one's snapshot. Cancel ` +
+              `this task and start a new one, or record a reason at the snapshot (R14).`,
             { rule: 'R14' },
           );
         }
@@ -585,7 +597,8 @@ export class TaskService {
     const now = this.deps.clock();
     if (task.status === TaskStatus.SNAPSHOT_TAKEN && chinaDate(now) >= task.witnessAvailableOn) {
       throw conflict(
-        `The witness of task ${task.id} may be public: draw it first (the draw goes on record), then cancel it with the reason (R17).`,
+        `The witness of task ${task.id} may be public: draw it first (the draw goes on record), then cancel ` +
+          `it with the reason (R17).`,
         { rule: 'R17' },
       );
     }
@@ -685,7 +698,7 @@ export class TaskService {
           })
         ).map((r) => [r.department, r.frozenHash]),
       ),
-      strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as never })) ?? [],
+      strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as StratumEnum })) ?? [],
       ratioCapBasisPoints: planRatioCap(content),
       batchSize: content.batchSize,
       drawn: drawn.map((d) => d.targetKey).sort(),

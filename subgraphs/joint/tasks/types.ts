@@ -71,7 +71,8 @@ export class TaskType {
   id!: string;
   @Field({
     description:
-      'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw (its records say so too).',
+      'Made in a training hub (培训/演练环境) or of a training plan: not a real task, and its draw not a real draw ' +
+      '(its records say so too).',
   })
   training!: boolean;
   @Field({
@@ -141,7 +142,8 @@ export class TaskInput {
   @Field({
     defaultValue: false,
     description:
-      'Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo rules art. 17).',
+      'Its visits are not to be announced to the businesses: no notice (部门联合检查通知书) is made for them (Zibo ' +
+      'rules art. 17).',
   })
   unannounced!: boolean;
 }

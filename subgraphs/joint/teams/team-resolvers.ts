@@ -34,6 +34,7 @@ import {
   FillVacancyInput,
   InspectorDrawType,
   ReplaceInspectorInput,
+  ReplacementReasonEnum,
   TeamMemberType,
   VisitPage,
   VisitTargetViewType,
@@ -41,7 +42,10 @@ import {
 } from './types';
 import { pageOffset, pageSize } from '../../kernel/validation';
 
-/** What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no leader. */
+/**
+ * What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no
+ * leader.
+ */
 export function teamProblems(
   content: PlanContent,
   seatsPerDepartment: number,
@@ -79,7 +83,7 @@ const toMember = (m: TeamMemberRow): TeamMemberType => ({
   kind: m.kind as TeamMemberKindEnum,
   origin: m.origin as TeamMemberOriginEnum,
   status: m.status as TeamSeatStatusEnum,
-  replacementReason: m.replacementReason as never,
+  replacementReason: m.replacementReason as ReplacementReasonEnum | null,
 });
 
 /** A department's share of a submission as its GraphQL shape (R24). */
@@ -96,7 +100,10 @@ interface VisitSight {
   mine: string[] | undefined;
 }
 
-/** R30: a task's visits are for its participating departments' staff and hub roles; an inspector sees only the visits whose team they are on. */
+/**
+ * R30: a task's visits are for its participating departments' staff and hub roles; an inspector sees only the visits
+ * whose team they are on.
+ */
 async function visitSight(ctx: JointContext, task: TaskType): Promise<VisitSight> {
   const content = await new TaskService(ctx.joint).planContent(task);
   assertTaskStaff(ctx.identity, content.departments, "see a task's visits and teams"); // R30
@@ -117,7 +124,10 @@ async function visitSight(ctx: JointContext, task: TaskType): Promise<VisitSight
   return { content, mine };
 }
 
-/** Up to `limit` visits of a task from `offset` in the drawn order, with their teams, checklists, submissions, codes and feedback: a fixed number of statements, whatever the page size. */
+/**
+ * Up to `limit` visits of a task from `offset` in the drawn order, with their teams, checklists, submissions, codes
+ * and feedback: a fixed number of statements, whatever the page size.
+ */
 async function visitsOf(
   ctx: JointContext,
   task: TaskType,
@@ -235,7 +245,9 @@ export class TeamResolver {
   @FieldResolver(() => VisitPage, {
     nullable: true,
     description:
-      "The visits of a task in the drawn order, with their teams (R22), a page of them: the participating departments' staff (an inspector sees the visits whose team they are on) and hub roles (R30); null, with an error, for others.",
+      'The visits of a task in the drawn order, with their teams (R22), a page of them: the participating ' +
+      "departments' staff (an inspector sees the visits whose team they are on) and hub roles (R30); null, " +
+      'with an error, for others.',
   })
   async visitPage(
     @Root() task: TaskType,
@@ -259,7 +271,10 @@ export class TeamResolver {
 
   @FieldResolver(() => [VisitTargetViewType], {
     description:
-      "Every participating department's view of each visit's target, read by the joint service for the task's staff (so a team's inspectors, who may not read other departments' views directly, see them for their own visits). Keyed by visit; one request per department per page. Not paged: the views of the keys asked for (at most 1,000), one per participating department each.",
+      "Every participating department's view of each visit's target, read by the joint service for the " +
+      "task's staff (so a team's inspectors, who may not read other departments' views directly, see them " +
+      'for their own visits). Keyed by visit; one request per department per page. Not paged: the views of ' +
+      'the keys asked for (at most 1,000), one per participating department each.',
   })
   async targetViews(@Root() task: TaskType, @Arg('keys', () => [String]) keys: string[], @Ctx() ctx: JointContext) {
     const tasks = new TaskService(ctx.joint);
@@ -278,7 +293,8 @@ export class TeamResolver {
       role !== Role.INSPECTOR
     ) {
       throw forbidden(
-        `Only a task's inspectors (for their own visits), coordinators and hub roles read its target views; you are ${role} of '${ctx.identity.department}'.`,
+        `Only a task's inspectors (for their own visits), coordinators and hub roles read its target views; ` +
+          `you are ${role} of '${ctx.identity.department}'.`,
         { rule: 'R30' },
       );
     }
@@ -351,7 +367,8 @@ export class TeamResolver {
 
   @Mutation(() => TaskType, {
     description:
-      'A participating department draws its own inspectors (and the lead its experts) for every visit of a locked task (R8, R18-R21).',
+      'A participating department draws its own inspectors (and the lead its experts) for every visit of a ' +
+      'locked task (R8, R18-R21).',
   })
   async jointDrawInspectors(
     @Arg('taskId', () => ID) taskId: string,
@@ -375,7 +392,8 @@ export class TeamResolver {
 
   @Mutation(() => VisitSubmissionType, {
     description:
-      "A team member submits one visit's results, every item of its combined checklist, in one mutation; each department's share is delivered to it (R22, R24).",
+      "A team member submits one visit's results, every item of its combined checklist, in one mutation; " +
+      "each department's share is delivered to it (R22, R24).",
   })
   async jointSubmitVisitResults(
     @Arg('input', () => VisitSubmissionInput) input: VisitSubmissionInput,
@@ -393,7 +411,8 @@ export class TeamResolver {
 
   @Mutation(() => DeliveryType, {
     description:
-      "Sends a department's refused share of a submission again, once the cause is mended; the lead's coordinators or hub admins.",
+      "Sends a department's refused share of a submission again, once the cause is mended; the lead's " +
+      'coordinators or hub admins.',
   })
   async jointRetryDelivery(
     @Arg('submissionId', () => ID) submissionId: string,
@@ -407,7 +426,8 @@ export class TeamResolver {
 
   @Mutation(() => TeamMemberType, {
     description:
-      'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a lottery (R20, R21).',
+      'Fills a seat the lottery left vacant with an eligible inspector; the deputy head chooses, without a ' +
+      'lottery (R20, R21).',
   })
   async jointFillVacantSeat(@Arg('input', () => FillVacancyInput) input: FillVacancyInput, @Ctx() ctx: JointContext) {
     return toMember(await new TeamService(ctx.joint).fillVacancy(ctx.identity, input));
@@ -415,7 +435,8 @@ export class TeamResolver {
 
   @Mutation(() => Boolean, {
     description:
-      "Records an entrustment by the higher-level department (R21). Recorded before the task's snapshot, it enters the team lottery; later, it allows a vacancy fill or a replacement.",
+      "Records an entrustment by the higher-level department (R21). Recorded before the task's snapshot, it " +
+      'enters the team lottery; later, it allows a vacancy fill or a replacement.',
   })
   async jointEntrustInspector(@Arg('input', () => EntrustmentInput) input: EntrustmentInput, @Ctx() ctx: JointContext) {
     await new TeamService(ctx.joint).entrust(ctx.identity, input);

@@ -1,3 +1,4 @@
+import { insertRows } from '../../kernel/rows';
 import { In } from 'typeorm';
 import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
 import { type Identity, Role } from '../../kernel/identity';
@@ -67,7 +68,10 @@ export class TeamService {
       });
   }
 
-  /** Seats per visit for a department: one team has at least two officers (R18); a one-department plan seats both from it. */
+  /**
+   * Seats per visit for a department: one team has at least two officers (R18); a one-department plan seats both from
+   * it.
+   */
   inspectorsPerVisit(content: PlanContent): number {
     return content.departments.length === 1
       ? Math.max(MIN_TEAM_INSPECTORS, content.inspectorsPerDepartment)
@@ -137,16 +141,20 @@ export class TeamService {
     const vacant = outcome.assignments.reduce((n, a) => n + a.vacant, 0);
     try {
       await this.db.transaction(async (tx) => {
-        await tx.insert(InspectorDrawRow, {
-          taskId,
-          department,
-          seed: outcome.seed,
-          input: input as never,
-          inputHash: outcome.inputHash,
-          assignments: outcome.assignments as never,
-          drawnAt: now,
-          drawnBy: identity.subject,
-        });
+        await insertRows(
+          tx,
+          InspectorDrawRow,
+          Object.assign(new InspectorDrawRow(), {
+            taskId,
+            department,
+            seed: outcome.seed,
+            input,
+            inputHash: outcome.inputHash,
+            assignments: outcome.assignments,
+            drawnAt: now,
+            drawnBy: identity.subject,
+          }),
+        );
         for (let i = 0; i < members.length; i += 300) await tx.insert(TeamMemberRow, members.slice(i, i + 300));
         await appendAudit(
           tx,
@@ -249,7 +257,9 @@ export class TeamService {
     // R20: the replacement is a qualified inspector (R7) with jurisdiction (R21) and no conflict (R19).
     if (!replacement || !eligibility(drawInput).inspector(replacement, visit)) {
       throw badInput(
-        `${input.replacementId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment, without a conflict of interest (R20).`,
+        `${input.replacementId} is not an eligible ${input.department} inspector for ${input.targetKey}: ` +
+          `qualified for the plan's items, with jurisdiction or an entrustment, without a conflict of interest ` +
+          `(R20).`,
         {
           field: 'replacementId',
           rule: 'R20',
@@ -297,7 +307,8 @@ export class TeamService {
   ): Promise<void> {
     if (!this.deps.departments.has(input.department))
       throw badInput(
-        `department '${input.department}' is not a department of the hub (${this.deps.departments.departments().join(', ')}).`,
+        `department '${input.department}' is not a department of the hub ` +
+          `(${this.deps.departments.departments().join(', ')}).`,
         { field: 'department' },
       );
     assertDepartmentStaff(
@@ -311,7 +322,8 @@ export class TeamService {
     // department's admin or deputy head records one for anyone (an expert, say).
     if (identity.role === Role.INSPECTOR && input.personId !== identity.subject) {
       throw forbidden(
-        `An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`,
+        `An inspector declares their own conflicts of interest only; you are ${identity.subject}, not ` +
+          `${input.personId}. The ${input.department} admin or deputy head records one for a colleague.`,
         { rule: 'R30' },
       );
     }
@@ -319,14 +331,16 @@ export class TeamService {
     // R19: a target's key (a USCC, or a department's own id of a project or product).
     assertTargetKey(input.targetKey, 'targetKey', 'R19');
     const reason = requireText(input.reason, 'reason', 2000, 'say what the interest is', 'R19');
-    // R19: the person is on the department's inspector or expert roster (another department's id would be kept out of nothing).
+    // R19: the person is on the department's inspector or expert roster (another department's id would be kept out of
+    // nothing).
     const [inspectors, experts] = await Promise.all([
       inspectorRoster(this.deps.departments, input.department),
       expertRoster(this.deps.departments, input.department),
     ]);
     if (!inspectors.some((p) => p.id === input.personId) && !experts.some((p) => p.id === input.personId)) {
       throw badInput(
-        `personId '${input.personId}' is on neither the ${input.department} inspector roster nor its expert roster; a conflict is declared for the department's own people (R19).`,
+        `personId '${input.personId}' is on neither the ${input.department} inspector roster nor its expert ` +
+          `roster; a conflict is declared for the department's own people (R19).`,
         { field: 'personId', rule: 'R19' },
       );
     }
@@ -385,10 +399,12 @@ export class TeamService {
     const task = await this.tasks.requireTask(input.taskId);
     if (task.status === TaskStatus.CANCELLED) throw conflict(`Task ${task.id} is cancelled.`);
     this.participates(await this.tasks.planContent(task), input.department);
-    // R21: the regions entrusted, as codes or prefixes; a list that long is no entrustment (and would not fit its column).
+    // R21: the regions entrusted, as codes or prefixes; a list that long is no entrustment (and would not fit its
+    // column).
     if (input.regions.length === 0 || input.regions.length > MAX_ENTRUSTED_REGIONS) {
       throw badInput(
-        `regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ${input.regions.length}; a prefix (3101) covers every region under it.`,
+        `regions: 1 to ${MAX_ENTRUSTED_REGIONS} region codes or prefixes (2 to 6 digits), got ` +
+          `${input.regions.length}; a prefix (3101) covers every region under it.`,
         { field: 'regions', rule: 'R21' },
       );
     }
@@ -406,7 +422,8 @@ export class TeamService {
     // R21: the department entrusts one of its own inspectors.
     if (!(await inspectorRoster(this.deps.departments, input.department)).some((p) => p.id === inspectorId)) {
       throw badInput(
-        `inspectorId '${inspectorId}' is not on the ${input.department} inspector roster; an entrustment names one of the department's own inspectors (R21).`,
+        `inspectorId '${inspectorId}' is not on the ${input.department} inspector roster; an entrustment ` +
+          `names one of the department's own inspectors (R21).`,
         { field: 'inspectorId', rule: 'R21' },
       );
     }
@@ -480,7 +497,9 @@ export class TeamService {
     if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
     if (!person || !eligibility(current).inspector(person, visit)) {
       throw badInput(
-        `${input.inspectorId} is not an eligible ${input.department} inspector for ${input.targetKey}: qualified for the plan's items, with jurisdiction or an entrustment (R21), without a conflict of interest (R19).`,
+        `${input.inspectorId} is not an eligible ${input.department} inspector for ${input.targetKey}: ` +
+          `qualified for the plan's items, with jurisdiction or an entrustment (R21), without a conflict of ` +
+          `interest (R19).`,
         {
           field: 'inspectorId',
           rule: 'R21',

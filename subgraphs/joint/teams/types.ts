@@ -65,17 +65,20 @@ export class VisitType {
   entity!: MarketEntityRef | null;
   @Field(() => [TeamMemberType], {
     description:
-      "Everyone drawn or chosen, active and replaced. Not paged: a visit's seats (inspectors per participating department, experts) and their few replacements.",
+      "Everyone drawn or chosen, active and replaced. Not paged: a visit's seats (inspectors per " +
+      'participating department, experts) and their few replacements.',
   })
   team!: TeamMemberType[];
   @Field(() => [String], {
     description:
-      'What keeps the team from being complete (R18): empty when it is. At most one problem per participating department, or two for the whole team.',
+      'What keeps the team from being complete (R18): empty when it is. At most one problem per ' +
+      'participating department, or two for the whole team.',
   })
   teamProblems!: string[];
   @Field(() => [VisitChecklistEntryType], {
     description:
-      "The combined checklist: every participating department's items that apply to this target (R22). Not paged: bounded by the plan's items.",
+      "The combined checklist: every participating department's items that apply to this target (R22). Not " +
+      "paged: bounded by the plan's items.",
   })
   checklist!: VisitChecklistEntryType[];
   @Field(() => VisitSubmissionType, {
@@ -87,7 +90,8 @@ export class VisitType {
   inspectionCode!: string | null;
   @Field(() => [RecordFormType], {
     description:
-      'The joint record forms made of the visit (issue J), oldest version first; the last is current. Not paged: a version per signing.',
+      'The joint record forms made of the visit (issue J), oldest version first; the last is current. Not ' +
+      'paged: a version per signing.',
   })
   recordForms!: RecordFormType[];
   @Field(() => [VisitNoticeType], {
@@ -96,7 +100,8 @@ export class VisitType {
   notices!: VisitNoticeType[];
   @Field(() => [VisitFeedbackType], {
     description:
-      "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: what one business left about one visit.",
+      "The business's ratings and complaints (the lead's coordinators, hub admins, auditors). Not paged: " +
+      'what one business left about one visit.',
   })
   feedback!: VisitFeedbackType[];
 }

@@ -38,7 +38,8 @@ class CodeCheckInspector {
 
 @ObjectType('InspectionCodeCheck', {
   description:
-    'What a business sees when it checks an inspection code (R32): is the visit genuine, who, what, on what basis. Nothing private.',
+    'What a business sees when it checks an inspection code (R32): is the visit genuine, who, what, on what ' +
+    'basis. Nothing private.',
 })
 class InspectionCodeCheck {
   @Field({ description: 'True when the code belongs to a registered visit.' })
@@ -76,7 +77,8 @@ const NOT_GENUINE = {
 export class InspectionCodeResolver {
   @Mutation(() => String, {
     description:
-      'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a lead coordinator.',
+      'Issues the inspection code of a registered visit (R32), or gives the one issued: a team member or a ' +
+      'lead coordinator.',
   })
   async jointIssueInspectionCode(
     @Arg('taskId', () => ID) taskId: string,

@@ -41,14 +41,17 @@ export class ResultDeadlineType {
   deadline!: string;
   @Field(() => Int, {
     description:
-      'Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; a day off counts as the next working day.',
+      'Working days from today (China) to the deadline: 0 on the deadline day, negative once it has passed; ' +
+      'a day off counts as the next working day.',
   })
   workingDaysLeft!: number;
   @Field({ description: 'Today is after the deadline (R31).' })
   overdue!: boolean;
   @Field({
     description:
-      'The deadline or the working days left were counted through a year whose State Council holiday notice is not loaded yet: on weekends and the statutory holidays alone, without its swapped and make-up days. Final once the year is loaded (jointStatistics.provisionalCalendarYears names the year).',
+      'The deadline or the working days left were counted through a year whose State Council holiday notice ' +
+      'is not loaded yet: on weekends and the statutory holidays alone, without its swapped and make-up ' +
+      'days. Final once the year is loaded (jointStatistics.provisionalCalendarYears names the year).',
   })
   provisional!: boolean;
 }
@@ -69,7 +72,8 @@ const READERS: readonly Role[] = [Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE, ..
 
 /** Who sees a department's publication deadlines, as refusals say it. */
 const WHO_MAY =
-  "the department's own staff, coordinators of a department leading its tasks (for those tasks), hub admins, auditors and hub services";
+  "the department's own staff, coordinators of a department leading its tasks (for those tasks), hub admins, " +
+  'auditors and hub services';
 
 /** R30: whose unpublished results a caller sees. */
 interface Sight {
@@ -93,7 +97,10 @@ function sightOf(identity: Identity): Sight {
 }
 
 const DESCRIPTION =
-  "The results of a year's locked tasks not published yet, each with its deadline (R25) and whether it is overdue (R31), by deadline, department and result id. Signed in: hub admins, auditors and hub services every department's; a department's staff its own; a coordinator also those of the tasks its department leads (R30).";
+  "The results of a year's locked tasks not published yet, each with its deadline (R25) and whether it is " +
+  'overdue (R31), by deadline, department and result id. Signed in: hub admins, auditors and hub services ' +
+  "every department's; a department's staff its own; a coordinator also those of the tasks its department " +
+  'leads (R30).';
 
 @Resolver()
 export class PublicationDeadlineResolver {
@@ -171,7 +178,8 @@ async function deadlinesOf(
   // R30: a department the caller may not see at all is refused, known or not.
   if (department != null && !sight.all && sight.leads === null && department !== sight.own) {
     throw forbidden(
-      `Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of '${ctx.identity.department}'. Leave department out to see yours.`,
+      `Publication deadlines of '${department}' are for ${WHO_MAY}; you are ${ctx.identity.role} of ` +
+        `'${ctx.identity.department}'. Leave department out to see yours.`,
       { rule: 'R30', field: 'department' },
     );
   }

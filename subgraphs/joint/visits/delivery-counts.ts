@@ -7,12 +7,14 @@ import { OutboxStatus } from './write-back';
 
 @ObjectType('DeliveryCounts', {
   description:
-    "How the year's results reached one department: its shares of the submissions of the year's locked tasks in the outbox (R24, R31).",
+    "How the year's results reached one department: its shares of the submissions of the year's locked tasks " +
+    'in the outbox (R24, R31).',
 })
 export class DeliveryCountsType {
   @Field(() => Int, {
     description:
-      'Shares waiting to be delivered (the department was down, or the deliverer has not sent them yet); retried with backoff.',
+      'Shares waiting to be delivered (the department was down, or the deliverer has not sent them yet); ' +
+      'retried with backoff.',
   })
   pending!: number;
   @Field(() => Int, { description: 'Shares the department took (its receipts are kept).' })
@@ -25,7 +27,9 @@ export class DeliveryCountsType {
   @Field(() => Date, {
     nullable: true,
     description:
-      "When the oldest pending share's visit results were submitted: how long the department has been waiting for results (a share sent again after a refusal counts from its submission too). Null when none is pending.",
+      "When the oldest pending share's visit results were submitted: how long the department has been " +
+      'waiting for results (a share sent again after a refusal counts from its submission too). Null when ' +
+      'none is pending.',
   })
   oldestPendingSince!: Date | null;
   @Field(() => Date, {

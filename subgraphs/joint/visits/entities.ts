@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One visit's results, as the team submitted them in one mutation (R22). Stored with its outbox entries in one transaction. */
+/**
+ * One visit's results, as the team submitted them in one mutation (R22). Stored with its outbox entries in one
+ * transaction.
+ */
 @Entity('submission')
 @Index('idx_submission_visit', ['taskId', 'targetKey'], { unique: true })
 @Index('idx_submission_client_key', ['clientKey'], { unique: true })
@@ -26,11 +29,17 @@ export class SubmissionRow {
   @Column({ name: 'submitted_by', type: 'varchar', length: 64 })
   submittedBy!: string;
 
-  /** The phone's idempotency key (R24, issue J): sent again with it, the submission is answered, not stored twice. Null for submissions made before keys. */
+  /**
+   * The phone's idempotency key (R24, issue J): sent again with it, the submission is answered, not stored twice. Null
+   * for submissions made before keys.
+   */
   @Column({ name: 'client_key', type: 'varchar', length: 64, nullable: true })
   clientKey!: string | null;
 
-  /** SHA-256 of the canonical content (submission-content.ts): what the joint record form's signatures were made over. Null before issue J. */
+  /**
+   * SHA-256 of the canonical content (submission-content.ts): what the joint record form's signatures were made over.
+   * Null before issue J.
+   */
   @Column({ name: 'content_digest', type: 'varchar', length: 64, nullable: true })
   contentDigest!: string | null;
 }

@@ -109,16 +109,17 @@ export function evidenceRoutes(
       (error: { type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
         if (error.type !== 'entity.too.large') return next(error);
         res.setHeader('connection', 'close');
-        res
-          .status(413)
-          .json({
-            errors: [
-              {
-                message: `The file is larger than the ${service.maxBytes} bytes evidence may have (${Math.floor(service.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document. Nothing was stored.`,
-                extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'content', maxBytes: service.maxBytes },
-              },
-            ],
-          });
+        res.status(413).json({
+          errors: [
+            {
+              message:
+                `The file is larger than the ${service.maxBytes} bytes evidence may have ` +
+                `(${Math.floor(service.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the ` +
+                `document. Nothing was stored.`,
+              extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'content', maxBytes: service.maxBytes },
+            },
+          ],
+        });
       },
       (req: express.Request, res: express.Response, next: express.NextFunction) => {
         const identity = res.locals.identity as Identity;

@@ -155,13 +155,15 @@ export class EvidenceService {
     if (bytes.length === 0) throw badInput('The file is empty: nothing was stored.', { field: 'content' });
     if (bytes.length > this.maxBytes)
       throw badInput(
-        `The file has ${bytes.length} bytes; evidence is at most ${this.maxBytes} bytes (${Math.floor(this.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document.`,
+        `The file has ${bytes.length} bytes; evidence is at most ${this.maxBytes} bytes ` +
+          `(${Math.floor(this.maxBytes / 1024 / 1024)} MB): send a smaller photo or split the document.`,
         { field: 'content', maxBytes: this.maxBytes },
       );
     const sha256 = sha256OfBytes(bytes);
     if (input.expectedSha256 && input.expectedSha256.toLowerCase() !== sha256) {
       throw badInput(
-        `The file that arrived has SHA-256 ${sha256}, not ${input.expectedSha256}: it was changed or cut short on the way. Nothing was stored; send it again.`,
+        `The file that arrived has SHA-256 ${sha256}, not ${input.expectedSha256}: it was changed or cut ` +
+          `short on the way. Nothing was stored; send it again.`,
         { field: 'content' },
       );
     }
@@ -169,7 +171,8 @@ export class EvidenceService {
     const allowed = UPLOADABLE[kind];
     if (!mediaType || !allowed.includes(mediaType)) {
       throw badInput(
-        `The file is ${mediaType ?? 'of no type evidence may have'} by its content; ${kind} evidence is ${allowed.join(', ')}. Nothing was stored.`,
+        `The file is ${mediaType ?? 'of no type evidence may have'} by its content; ${kind} evidence is ` +
+          `${allowed.join(', ')}. Nothing was stored.`,
         { field: 'content' },
       );
     }
@@ -287,7 +290,8 @@ export class EvidenceService {
       );
     const hidden = () =>
       notFound(
-        `No evidence sha256:${sha256} that you may read: evidence is read by the visit's team and the departments taking part in its task (R30).`,
+        `No evidence sha256:${sha256} that you may read: evidence is read by the visit's team and the ` +
+          `departments taking part in its task (R30).`,
         { field: 'sha256' },
       );
     if (!/^[0-9a-f]{64}$/.test(sha256))

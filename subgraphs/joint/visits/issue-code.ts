@@ -32,7 +32,10 @@ export async function codeOf(
   return { code: row.code, row };
 }
 
-/** Stores a new code inside the caller's transaction, with its audit entry (R29): the code and what it is printed on are stored together, or neither. */
+/**
+ * Stores a new code inside the caller's transaction, with its audit entry (R29): the code and what it is printed on
+ * are stored together, or neither.
+ */
 export async function storeIssuedCode(
   tx: EntityManager,
   identity: Identity,

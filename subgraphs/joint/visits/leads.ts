@@ -115,7 +115,8 @@ export class LeadResolver {
   @Query(() => LeadPage, {
     nullable: true,
     description:
-      "Leads handed to a department (R27), oldest first, a page of them: that department's staff, hub admins and auditors (R30); null, with an error, for others.",
+      "Leads handed to a department (R27), oldest first, a page of them: that department's staff, hub admins " +
+      'and auditors (R30); null, with an error, for others.',
   })
   async jointLeadPage(
     @Arg('department', () => String) department: string,

@@ -39,7 +39,8 @@ class DepartmentStatisticsType {
   overdue!: number;
   @Field(() => Int, {
     description:
-      'Results whose deadline is provisional: counted through a year whose holiday notice is not loaded (R25; YearStatistics.provisionalCalendarYears).',
+      'Results whose deadline is provisional: counted through a year whose holiday notice is not loaded ' +
+      '(R25; YearStatistics.provisionalCalendarYears).',
   })
   provisionalDeadlines!: number;
   @Field(() => Float, { description: 'Published ÷ results (1 when there are none yet).' })
@@ -78,14 +79,17 @@ class YearStatisticsType {
   @Field(() => [String], {
     deprecationReason: 'Use separateVisitPage.',
     description:
-      'Targets that several departments each drew in plans of their own this year, where one joint visit would have done (R22).',
+      'Targets that several departments each drew in plans of their own this year, where one joint visit ' +
+      'would have done (R22).',
   })
   separateVisits!: string[];
   @Field(() => [DepartmentStatisticsType], { description: 'One per department of the hub.' })
   departments!: DepartmentStatisticsType[];
   @Field(() => [Int], {
     description:
-      "Years without their State Council holiday notice loaded that publication deadlines were counted through: on-time, late and overdue counts that rest on them are provisional (each department's provisionalDeadlines) until the operator loads the year.",
+      'Years without their State Council holiday notice loaded that publication deadlines were counted ' +
+      "through: on-time, late and overdue counts that rest on them are provisional (each department's " +
+      'provisionalDeadlines) until the operator loads the year.',
   })
   provisionalCalendarYears!: number[];
   @Field(() => String, {
@@ -100,7 +104,8 @@ class YearStatisticsType {
 const TargetKeyPage = pageType(
   'TargetKeyPage',
   String,
-  "A page of targets, by their key (the lead department's roster id, the USCC for market entities), in code-point order.",
+  "A page of targets, by their key (the lead department's roster id, the USCC for market entities), in " +
+    'code-point order.',
 );
 
 /** The largest page of target keys, and the default one. */
@@ -111,7 +116,8 @@ const TARGET_KEY_PAGE_DEFAULT = 1000;
 export class StatisticsResolver {
   @FieldResolver(() => TargetKeyPage, {
     description:
-      'Targets drawn by more locked tasks than the rules allow this year (R14), for a look, a page of them; totalCount is how many.',
+      'Targets drawn by more locked tasks than the rules allow this year (R14), for a look, a page of them; ' +
+      'totalCount is how many.',
   })
   overInspectedPage(
     @Root() stats: YearStatisticsType,
@@ -127,7 +133,8 @@ export class StatisticsResolver {
 
   @FieldResolver(() => TargetKeyPage, {
     description:
-      'Targets that several departments each drew in plans of their own this year, where one joint visit would have done (R22), a page of them; totalCount is how many.',
+      'Targets that several departments each drew in plans of their own this year, where one joint visit ' +
+      'would have done (R22), a page of them; totalCount is how many.',
   })
   separateVisitPage(
     @Root() stats: YearStatisticsType,
@@ -143,7 +150,8 @@ export class StatisticsResolver {
 
   @Query(() => YearStatisticsType, {
     description:
-      'Coverage, participation, visits, visits saved, publication on time and delivery of results, per year and department (R31). Hub staff.',
+      'Coverage, participation, visits, visits saved, publication on time and delivery of results, per year ' +
+      'and department (R31). Hub staff.',
   })
   async jointStatistics(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
     assertHubStaff(ctx.identity, 'read statistics');
@@ -214,7 +222,8 @@ export class StatisticsResolver {
         for (const r of results) {
           const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
           const published = r.publishedAt ? chinaDate(new Date(r.publishedAt)) : null;
-          if (published) published <= deadline ? onTime++ : late++;
+          if (published && published <= deadline) onTime++;
+          else if (published) late++;
           else if (today > deadline) overdue++;
           if (provisionalYears.length) {
             provisionalDeadlines++;

@@ -57,7 +57,8 @@ export class VisitSubmissionType {
   @Field(() => String, {
     nullable: true,
     description:
-      "SHA-256 of the submission's canonical content (jointcheck-visit/1): what the joint record form's signatures were made over (R29). Null for submissions made before it was kept.",
+      "SHA-256 of the submission's canonical content (jointcheck-visit/1): what the joint record form's " +
+      'signatures were made over (R29). Null for submissions made before it was kept.',
   })
   contentDigest!: string | null;
 }
@@ -114,7 +115,8 @@ export class VisitSubmissionInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'Made on the phone once per submission (a UUID): the same submission sent again with it is answered, not stored twice; other results with it are refused (R24).',
+      'Made on the phone once per submission (a UUID): the same submission sent again with it is answered, ' +
+      'not stored twice; other results with it are refused (R24).',
   })
   idempotencyKey?: string | null;
 }

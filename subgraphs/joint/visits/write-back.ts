@@ -1,3 +1,4 @@
+import { insertRows, updateRows } from '../../kernel/rows';
 import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
 import { Brackets, In } from 'typeorm';
@@ -27,7 +28,10 @@ export interface SubmittedResult {
   notes?: string | null;
   confidentialNotes?: string | null;
   evidence?: string[] | null;
-  /** Measures taken on site (VISIT_MEASURES): on the joint record form and in the submission; not part of a department's share (its contract has no such field). */
+  /**
+   * Measures taken on site (VISIT_MEASURES): on the joint record form and in the submission; not part of a
+   * department's share (its contract has no such field).
+   */
   measures?: string[] | null;
   penaltyUnderGeneralProcedure?: boolean;
   statutoryCheckFailed?: boolean;
@@ -40,7 +44,10 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,64}$/;
 
 export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
 
-/** Per joint service: the last outcome dictionary read of each department (when: performance.now()), and reads under way. */
+/**
+ * Per joint service: the last outcome dictionary read of each department (when: performance.now()), and reads under
+ * way.
+ */
 const outcomeCache = new WeakMap<
   JointDeps,
   { kept: Map<string, { codes: Set<string>; readAt: number }>; reading: Map<string, Promise<Set<string>>> }
@@ -87,7 +94,8 @@ export class WriteBackService {
     const task = await tasks.requireTask(input.taskId);
     const notOnTeam = () =>
       forbidden(
-        `Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ${identity.subject}.`,
+        `Only a member of the team for ${input.targetKey} submits its results; you are ${identity.role} ` +
+          `${identity.subject}.`,
         { rule: 'R30' },
       );
     // R30: the caller's department takes part in the task, settled before anything about the task or
@@ -129,7 +137,8 @@ export class WriteBackService {
       (task.lockedAt && input.inspectedOn < chinaDate(task.lockedAt))
     ) {
       throw badInput(
-        `inspectedOn '${input.inspectedOn}' must be a day between the lock (${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`,
+        `inspectedOn '${input.inspectedOn}' must be a day between the lock ` +
+          `(${task.lockedAt ? chinaDate(task.lockedAt) : '?'}) and today (${today}).`,
         { field: 'inspectedOn' },
       );
     }
@@ -175,7 +184,8 @@ export class WriteBackService {
       const item = items.find((it) => it.department === r.department && it.code === r.itemCode);
       if (!item)
         throw badInput(
-          `${field}: ${r.department} ${r.itemCode} is not an item of this visit's combined checklist; each department's items only under that department (R22, R24).`,
+          `${field}: ${r.department} ${r.itemCode} is not an item of this visit's combined checklist; each ` +
+            `department's items only under that department (R22, R24).`,
           { field, rule: 'R24' },
         );
       const key = `${r.department}/${r.itemCode}`;
@@ -190,7 +200,8 @@ export class WriteBackService {
       const known = outcomes.get(r.department);
       if (known && !known.has(r.outcome)) {
         throw badInput(
-          `${field}.outcome '${r.outcome}' is not in the ${r.department} outcome dictionary (${[...(outcomes.get(r.department) ?? [])].join(', ')}).`,
+          `${field}.outcome '${r.outcome}' is not in the ${r.department} outcome dictionary ` +
+            `(${[...(outcomes.get(r.department) ?? [])].join(', ')}).`,
           { field: `${field}.outcome` },
         );
       }
@@ -208,7 +219,8 @@ export class WriteBackService {
         refuseControlCharacters(e, `${field}.evidence[${j}]`);
         if (e.startsWith('sha256:') && !EVIDENCE_REF.test(e))
           throw badInput(
-            `${field}.evidence[${j}]: a stored file is referred to as sha256: and its 64 lower-case hexadecimal digits.`,
+            `${field}.evidence[${j}]: a stored file is referred to as sha256: and its 64 lower-case ` +
+              `hexadecimal digits.`,
             { field: `${field}.evidence[${j}]` },
           );
       });
@@ -231,7 +243,9 @@ export class WriteBackService {
     const missing = items.filter((it) => !seen.has(`${it.department}/${it.code}`));
     if (missing.length) {
       throw badInput(
-        `results: the visit checks ${items.length} items and ${missing.length} have no result (${missing.map((m) => `${m.department} ${m.code}`).join(', ')}): enter once, check every item (R22). If the target could not be reached, that is the result of every item (R26).`,
+        `results: the visit checks ${items.length} items and ${missing.length} have no result ` +
+          `(${missing.map((m) => `${m.department} ${m.code}`).join(', ')}): enter once, check every item (R22). ` +
+          `If the target could not be reached, that is the result of every item (R26).`,
         {
           field: 'results',
           rule: 'R22',
@@ -245,7 +259,8 @@ export class WriteBackService {
     const absent = refs.find((h) => !held.has(h));
     if (absent)
       throw badInput(
-        `Evidence sha256:${absent} has not been sent for ${input.targetKey}: send the file first (POST /evidence), then the results that refer to it. Nothing was stored.`,
+        `Evidence sha256:${absent} has not been sent for ${input.targetKey}: send the file first (POST ` +
+          `/evidence), then the results that refer to it. Nothing was stored.`,
         { field: 'results', rule: 'R24' },
       );
     const now = this.deps.clock();
@@ -299,8 +314,8 @@ export class WriteBackService {
       .filter((o): o is OutboxRow => o !== null);
     try {
       await this.deps.dataSource.transaction(async (tx) => {
-        await tx.insert(SubmissionRow, submission as never);
-        if (outbox.length) await tx.insert(OutboxRow, outbox as never); // one statement for every department's share
+        await insertRows(tx, SubmissionRow, submission);
+        if (outbox.length) await insertRows(tx, OutboxRow, outbox); // one statement for every department's share
         for (const r of input.results.filter((x) => x.leadFor)) {
           await tx.insert(LeadRow, {
             id: randomUUID(),
@@ -332,14 +347,16 @@ export class WriteBackService {
         );
       });
     } catch (error) {
-      // Two sends of one submission at once (a phone retrying while its first send was still running): the first stored it.
+      // Two sends of one submission at once (a phone retrying while its first send was still running): the first
+      // stored it.
       if (isDuplicateKey(error) && key !== null) {
         const sent = await this.deps.dataSource.manager.findOneBy(SubmissionRow, { clientKey: key });
         if (sent) return this.replayed(sent, input, contentDigest);
       }
       if (isDuplicateKey(error))
         throw conflict(
-          `The results of ${input.targetKey} were submitted already; a published result is corrected by its department (R28).`,
+          `The results of ${input.targetKey} were submitted already; a published result is corrected by its ` +
+            `department (R28).`,
           { field: 'targetKey' },
         );
       throw error;
@@ -356,13 +373,16 @@ export class WriteBackService {
     // Nothing of another visit is told: the key names a submission with other results, that is all.
     if (sent.taskId !== input.taskId || sent.targetKey !== input.targetKey) {
       throw conflict(
-        'idempotencyKey was used for another submission: a new submission needs a new key (a UUID made on the phone) (R24).',
+        'idempotencyKey was used for another submission: a new submission needs a new key (a UUID made on ' +
+          'the phone) (R24).',
         { field: 'idempotencyKey', rule: 'R24' },
       );
     }
     if (sent.contentDigest !== contentDigest) {
       throw conflict(
-        `idempotencyKey was used for this visit's submission with other results (stored ${sent.submittedAt.toISOString()}): a visit is submitted once; a published result is corrected by its department (R24, R28).`,
+        `idempotencyKey was used for this visit's submission with other results (stored ` +
+          `${sent.submittedAt.toISOString()}): a visit is submitted once; a published result is corrected by ` +
+          `its department (R24, R28).`,
         { field: 'idempotencyKey', rule: 'R24' },
       );
     }
@@ -608,7 +628,8 @@ export class OutboxDeliverer {
       if (missing)
         throw new HubError(
           ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-          `The ${department} department answered no receipt for ${missing.idempotencyKey}: nothing was marked delivered.`,
+          `The ${department} department answered no receipt for ${missing.idempotencyKey}: nothing was marked ` +
+            `delivered.`,
           { serviceName: department },
         );
       const deliveredAt = this.deps.clock();
@@ -617,13 +638,13 @@ export class OutboxDeliverer {
       await m.transaction(async (tx) => {
         for (const h of inIdOrder) {
           const own = payloadOf(h.entry).map((r) => receipts.get(r.idempotencyKey)!);
-          const done = await tx.update(OutboxRow, mine(h), {
+          const done = await updateRows(tx, OutboxRow, mine(h), {
             status: OutboxStatus.DELIVERED,
             deliveredAt,
             leaseUntil: null,
             leaseId: null,
             lastError: null,
-            receipts: own as never,
+            receipts: own,
           });
           if (done.affected === 1) delivered++;
         }

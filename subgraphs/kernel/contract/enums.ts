@@ -55,14 +55,20 @@ export enum CreditLevel {
   D = 'D',
 }
 
-/** Where a department's result stands on its way to publication (R24, R25): recorded, approved by the department, published. */
+/**
+ * Where a department's result stands on its way to publication (R24, R25): recorded, approved by the department,
+ * published.
+ */
 export enum ResultStatus {
   RECORDED = 'RECORDED',
   APPROVED = 'APPROVED',
   PUBLISHED = 'PUBLISHED',
 }
 
-/** Where an outcome of a department's dictionary stands: in use, or replaced by a newer version (kept, so results recorded with it keep their meaning). */
+/**
+ * Where an outcome of a department's dictionary stands: in use, or replaced by a newer version (kept, so results
+ * recorded with it keep their meaning).
+ */
 export enum OutcomeStatus {
   CURRENT = 'CURRENT',
   SUPERSEDED = 'SUPERSEDED',

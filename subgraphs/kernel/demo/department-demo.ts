@@ -1,3 +1,4 @@
+import { insertRows } from '../rows';
 import type { DataSource, EntityManager } from 'typeorm';
 import { chunk } from '../datasource';
 import { validateChecklistItem } from '../department/checklist-rules';
@@ -114,7 +115,7 @@ export async function insertChunked<T extends object>(
   rows: T[],
   size = 200,
 ): Promise<void> {
-  for (const part of chunk(rows, size)) await manager.insert(entity, part as never);
+  for (const part of chunk(rows, size)) await insertRows(manager, entity, part);
 }
 
 export interface SeedOptions {

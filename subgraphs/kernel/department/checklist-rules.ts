@@ -58,10 +58,12 @@ export function validateChecklistItem(input: ChecklistItemInput, field = 'input'
       rule: 'R1',
     });
   }
-  // R1: the target kinds and industries an item applies to; sections and divisions keep the list short (and in its column).
+  // R1: the target kinds and industries an item applies to; sections and divisions keep the list short (and in its
+  // column).
   if ((input.industries ?? []).length > MAX_ITEM_INDUSTRIES) {
     throw badInput(
-      `${field}.industries: at most ${MAX_ITEM_INDUSTRIES} codes, got ${input.industries!.length}; name sections (C) or divisions (C13) instead of every class.`,
+      `${field}.industries: at most ${MAX_ITEM_INDUSTRIES} codes, got ${input.industries!.length}; name ` +
+        `sections (C) or divisions (C13) instead of every class.`,
       { field: `${field}.industries`, rule: 'R1' },
     );
   }
@@ -89,7 +91,8 @@ export function validateChecklistItem(input: ChecklistItemInput, field = 'input'
       });
     if (!(cap > 0 && cap < 100)) {
       throw badInput(
-        `${field}.ratioCapPercent is ${cap}%: a GENERAL item's ratio cap must be above 0 and below 100% (R2); make it a KEY item if every target must be checked.`,
+        `${field}.ratioCapPercent is ${cap}%: a GENERAL item's ratio cap must be above 0 and below 100% (R2); ` +
+          `make it a KEY item if every target must be checked.`,
         {
           field: `${field}.ratioCapPercent`,
           rule: 'R2',

@@ -1,3 +1,4 @@
+import type { ClassType } from '../class-type';
 import { Readable } from 'node:stream';
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { assertDepartmentWriter } from '../access';
@@ -27,7 +28,7 @@ const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
  * contract (an outside department, or one joined by a connector, imports in its own system).
  * Types are per department (`MarketImportReport`), like its results: nothing shared to compose.
  */
-export function createCsvImportResolver(code: string): Function {
+export function createCsvImportResolver(code: string): ClassType {
   @ObjectType(`${pascal(code)}ImportCell`, {
     description: 'A cell of a rejected row that identifies it: its column and value.',
   })
@@ -81,7 +82,11 @@ export function createCsvImportResolver(code: string): Function {
   class CsvImportResolver {
     @Mutation(() => ImportReport, {
       name: `${code}ImportCsv`,
-      description: `Imports a CSV file of targets, inspectors or checklist items into ${code}'s own database (R6), at most ${CSV_IMPORT_MAX_ROWS} rows and ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, the header row first. Every row is checked with the API's rules; rejected rows are reported and do not stop the others; re-sending stores nothing twice. Department admin.`,
+      description:
+        `Imports a CSV file of targets, inspectors or checklist items into ${code}'s own database (R6), at most ` +
+        `${CSV_IMPORT_MAX_ROWS} rows and ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, the header row first. ` +
+        `Every row is checked with the API's rules; rejected rows are reported and do not stop the others; ` +
+        `re-sending stores nothing twice. Department admin.`,
     })
     async importCsv(
       @Arg('kind', () => String, { description: 'targets, inspectors or checklist.' }) kind: string,
@@ -99,7 +104,8 @@ export function createCsvImportResolver(code: string): Function {
       const bytes = Buffer.byteLength(csv, 'utf8');
       if (bytes > CSV_IMPORT_MAX_BYTES)
         throw badInput(
-          `csv: at most ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, got ${bytes}; send the file in parts, each with the header row.`,
+          `csv: at most ${CSV_IMPORT_MAX_BYTES} bytes (UTF-8) a call, got ${bytes}; send the file in parts, ` +
+            `each with the header row.`,
           { field: 'csv' },
         );
       if (!Number.isInteger(lineOffset) || lineOffset < 0)
@@ -108,12 +114,14 @@ export function createCsvImportResolver(code: string): Function {
       const rows = countRecords(csv) - 1;
       if (rows > CSV_IMPORT_MAX_ROWS)
         throw badInput(
-          `csv: at most ${CSV_IMPORT_MAX_ROWS} rows a call, got ${rows}; send the file in parts, each with the header row.`,
+          `csv: at most ${CSV_IMPORT_MAX_ROWS} rows a call, got ${rows}; send the file in parts, each with ` +
+            `the header row.`,
           { field: 'csv' },
         );
       const rejected: ImportRejectedRow[] = [];
       try {
-        // R6: every row checked with the API's rules and stored as `npm run import` stores it (targets and inspectors in one transaction, checklist items one versioned change each).
+        // R6: every row checked with the API's rules and stored as `npm run import` stores it (targets and inspectors
+        // in one transaction, checklist items one versioned change each).
         const report = await importCsv({
           manager: ctx.dept.repo.manager,
           department: code,
@@ -148,7 +156,10 @@ export function createCsvImportResolver(code: string): Function {
   return CsvImportResolver;
 }
 
-/** CSV records in a text: line breaks outside quoted cells (a quoted cell may hold one), a last line without one counted. */
+/**
+ * CSV records in a text: line breaks outside quoted cells (a quoted cell may hold one), a last line without one
+ * counted.
+ */
 export function countRecords(csv: string): number {
   let records = 0;
   let quoted = false;

@@ -26,7 +26,9 @@ export interface RejectedRow {
 /** A file csv-parse cannot read (a quote left open, ...): the file's fault, with how much was stored before it. */
 export class CsvReadError extends Error {}
 
-/** A header that does not fit the kind's columns (missing or unknown ones): found before any row is read, a usage error. */
+/**
+ * A header that does not fit the kind's columns (missing or unknown ones): found before any row is read, a usage error.
+ */
 export class CsvHeaderError extends Error {}
 
 export interface ImportReport {
@@ -119,7 +121,9 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
         .filter(Boolean)
         .join('; ');
       throw new CsvHeaderError(
-        `The header of this ${kind} file does not fit: ${problems}. A ${kind} file has the columns ${columns.required.join(', ')} (required) and ${columns.optional.join(', ')} (optional), in any order; README ("CSV files") says what each holds.`,
+        `The header of this ${kind} file does not fit: ${problems}. A ${kind} file has the columns ` +
+          `${columns.required.join(', ')} (required) and ${columns.optional.join(', ')} (optional), in any ` +
+          `order; README ("CSV files") says what each holds.`,
       );
     }
     return header;
@@ -165,7 +169,9 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
         reject({
           line: b.line,
           key: b.key,
-          reason: `certificateNo ${row.certificateNo} is held by ${clash} (another id): an enforcement certificate belongs to one person (R7)`,
+          reason:
+            `certificateNo ${row.certificateNo} is held by ${clash} (another id): an enforcement certificate ` +
+            `belongs to one person (R7)`,
         });
         return false;
       }
@@ -248,7 +254,8 @@ export async function importCsv(options: ImportOptions): Promise<ImportReport> {
     // Only csv-parse's own errors are the file's; the database's (or the disk's) go on as they are.
     if (!(error instanceof CsvError)) throw error;
     throw new CsvReadError(
-      `The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it (their batches are committed); mend the file and run it again (nothing is stored twice).`,
+      `The file cannot be read: ${(error as Error).message} ${report.imported} rows were stored before it ` +
+        `(their batches are committed); mend the file and run it again (nothing is stored twice).`,
     );
   }
   await flush();
@@ -259,7 +266,8 @@ function parseRow(kind: ImportKind, r: Record<string, string>, now: Date): unkno
   const empty = CSV_COLUMNS[kind].required.filter((c) => (r[c] ?? '').trim() === '');
   if (empty.length)
     throw new Error(
-      `${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty (the row has ${Object.values(r).filter((v) => v !== undefined).length} cells)`,
+      `${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty (the row has ` +
+        `${Object.values(r).filter((v) => v !== undefined).length} cells)`,
     );
   if (kind === 'targets') {
     const input: RosterTargetInput = {

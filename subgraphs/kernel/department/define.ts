@@ -1,3 +1,4 @@
+import type { ClassType } from '../class-type';
 import { createCsvImportResolver } from './csv-import-resolver';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -32,12 +33,12 @@ export interface DepartmentDefinition<Own = unknown> {
   /** Market passes its own `MarketEntity`; other departments get a key-only stub. */
   marketEntity?: Ctor<{ uscc: string }>;
   /** The department's own tables and their migrations. */
-  entities?: Function[];
-  migrations?: Function[];
+  entities?: ClassType[];
+  migrations?: ClassType[];
   /** The department's own resolvers (extra fields on its view, its own queries), given its types. */
-  resolvers?: (types: DepartmentTypes) => Function[];
+  resolvers?: (types: DepartmentTypes) => ClassType[];
   /** Object types reachable only through interfaces or unions. */
-  orphanedTypes?: Function[];
+  orphanedTypes?: ClassType[];
   /** Extra reference resolvers (entities the department owns besides the kernel's). */
   referenceResolvers?: ReferenceResolvers;
   /** Per-request loaders of the department's own data. */
@@ -68,8 +69,8 @@ export interface OwnContext<Own> extends DepartmentContext {
 export interface DepartmentModule<Own = unknown> {
   definition: DepartmentDefinition<Own>;
   types: DepartmentTypes;
-  entities: Function[];
-  migrations: Function[];
+  entities: ClassType[];
+  migrations: ClassType[];
   buildSchema(): Promise<GraphQLSchema>;
   /** The per-request context; `store` replaces the department's own tables for rosters and checklist (a connector). */
   createContext(
@@ -120,7 +121,7 @@ export function defineDepartment<Own>(definition: DepartmentDefinition<Own>): De
     ],
     buildSchema: () =>
       buildFederatedSchema({
-        resolvers: resolvers as [Function, ...Function[]],
+        resolvers: resolvers as [ClassType, ...ClassType[]],
         orphanedTypes: [
           ChecklistItem,
           Inspector,

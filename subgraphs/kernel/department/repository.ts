@@ -141,7 +141,10 @@ export class DepartmentRepository implements DepartmentStore {
     };
   }
 
-  /** better-sqlite3's connection, when this repository reads SQLite outside a transaction (then statements may run on it directly). */
+  /**
+   * better-sqlite3's connection, when this repository reads SQLite outside a transaction (then statements may run on
+   * it directly).
+   */
   private sqlite(): ReturnType<typeof betterSqlite> {
     return this.manager.queryRunner ? null : betterSqlite(this.manager.connection);
   }

@@ -1,3 +1,4 @@
+import type { ClassType } from '../class-type';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
 import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract/interfaces';
@@ -32,7 +33,8 @@ function checkedFilter(filter: RosterFilter | null): RosterFilter | null {
     const values = filter?.[key] ?? [];
     if (values.length > MAX_SCOPE_CODES)
       throw badInput(
-        `filter.${key}: at most ${MAX_SCOPE_CODES} codes, got ${values.length}; name prefixes (3101) or sections (C) instead.`,
+        `filter.${key}: at most ${MAX_SCOPE_CODES} codes, got ${values.length}; name prefixes (3101) or ` +
+          `sections (C) instead.`,
         { field: `filter.${key}` },
       );
     requireCodes(values, `filter.${key}`, format, what);
@@ -69,13 +71,15 @@ async function targetPage(
  * The resolvers of the department contract for one department. Thin: authorise, load through
  * the request's loaders, map (STYLE.md habit 5).
  */
-export function createDepartmentResolvers(code: string, types: DepartmentTypes): Function[] {
+export function createDepartmentResolvers(code: string, types: DepartmentTypes): ClassType[] {
   @Resolver(() => types.Query)
   class DeptQueryResolver {
     @Query(() => types.Query, {
       name: code,
       nullable: true,
-      description: `The ${code} department: rosters, checklist and results (null, with an error, when the department cannot answer).`,
+      description:
+        `The ${code} department: rosters, checklist and results (null, with an error, when the department ` +
+        `cannot answer).`,
     })
     namespace() {
       return { contractVersion: 1 };
@@ -83,7 +87,8 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
 
     @FieldResolver(() => [types.ChecklistItem], {
       description:
-        "The checklist in force; with includeHistory, every version (R5). Public. Read whole, not paged: a department's checklist is published in full (R1).",
+        'The checklist in force; with includeHistory, every version (R5). Public. Read whole, not paged: a ' +
+        "department's checklist is published in full (R1).",
     })
     async checklist(
       @Arg('includeHistory', () => Boolean, { defaultValue: false }) includeHistory: boolean,
@@ -143,7 +148,9 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
 
     @FieldResolver(() => RosterRows, {
       nullable: true,
-      description: `The roster in scope as tab-separated lines, up to ${ROWS_MAX} a page: the bulk export draws read (R9, R30).`,
+      description:
+        `The roster in scope as tab-separated lines, up to ${ROWS_MAX} a page: the bulk export draws read (R9, ` +
+        `R30).`,
     })
     async exportTargetRows(
       @Arg('filter', () => RosterFilter, { nullable: true }) filter: RosterFilter | null,
@@ -339,7 +346,8 @@ export function createDepartmentResolvers(code: string, types: DepartmentTypes):
       assertDepartmentWriter(ctx.identity, code); // R30
       if (targets.length > IMPORT_MAX)
         throw badInput(
-          `targets: at most ${IMPORT_MAX} rows per call, got ${targets.length}; split the file (or use npm run import).`,
+          `targets: at most ${IMPORT_MAX} rows per call, got ${targets.length}; split the file (or use npm ` +
+            `run import).`,
           { field: 'targets' },
         );
       return ctx.dept.repo.upsertTargets(toRosterRows(targets, ctx.dept.clock()));

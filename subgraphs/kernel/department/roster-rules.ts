@@ -37,7 +37,8 @@ export function toRosterRows(inputs: RosterTargetInput[], now: Date): RosterTarg
       // R6: other targets have ids of their own (or their USCC), in the one target key format.
       if (!input.id || !isTargetKey(input.id)) {
         throw badInput(
-          `${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; 2 to 64, starting with a letter; or its USCC) (R6).`,
+          `${field}.id: a ${input.kind} needs an id of its own (letters, digits, dashes; 2 to 64, starting ` +
+            `with a letter; or its USCC) (R6).`,
           { field: `${field}.id`, rule: 'R6' },
         );
       }

@@ -21,7 +21,10 @@ export async function startDepartment(
     logger: Logger;
     port: number;
     clock?: () => Date;
-    /** A connector serving the rosters and checklist from the department's existing system (no demo data is then generated for them). */
+    /**
+     * A connector serving the rosters and checklist from the department's existing system (no demo data is then
+     * generated for them).
+     */
     store?: DepartmentStoreFactory;
     /** `/health` reports the existing system's health too (a connector's health check). */
     health?: HealthProbe;

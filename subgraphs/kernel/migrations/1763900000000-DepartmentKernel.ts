@@ -1,7 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { bool, clusterOnPrimaryKeyOnSqlite, datetime, int, table, text, varchar } from './table-helpers';
 
-/** The tables of the department kernel: target roster (R6), inspectors (R7), experts (R8), versioned checklist (R1, R5). */
+/**
+ * The tables of the department kernel: target roster (R6), inspectors (R7), experts (R8), versioned checklist (R1, R5).
+ */
 export class DepartmentKernel1763900000000 implements MigrationInterface {
   name = 'DepartmentKernel1763900000000';
 

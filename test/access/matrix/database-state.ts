@@ -7,7 +7,8 @@ async function tableStates(name: string, dataSource: DataSource): Promise<Map<st
   const mysql = dataSource.options.type === 'mysql';
   const tables: Array<{ name: string }> = await dataSource.query(
     mysql
-      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+      ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND ' +
+          "table_type = 'BASE TABLE'"
       : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
   );
   const out = new Map<string, string>();

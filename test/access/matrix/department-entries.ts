@@ -38,21 +38,27 @@ export function departmentEntries(code: string): Entry[] {
       fields: [`Mutation.${code}AddChecklistItem`],
       allow: rosterWriter,
       departments,
-      operation: `mutation($code: String!, $input: ChecklistItemInput!) { ${code}AddChecklistItem(code: $code, input: $input) { code version } }`,
+      operation:
+        `mutation($code: String!, $input: ChecklistItemInput!) { ${code}AddChecklistItem(code: $code, input: ` +
+        `$input) { code version } }`,
       variables: () => ({ code: d().newItem.code, input: d().newItem.input }),
     },
     {
       fields: [`Mutation.${code}ReviseChecklistItem`],
       allow: rosterWriter,
       departments,
-      operation: `mutation($code: String!, $input: ChecklistItemInput!) { ${code}ReviseChecklistItem(code: $code, input: $input, reason: "2026年修订的条例（R30 矩阵）") { code version } }`,
+      operation:
+        `mutation($code: String!, $input: ChecklistItemInput!) { ${code}ReviseChecklistItem(code: $code, input: ` +
+        `$input, reason: "2026年修订的条例（R30 矩阵）") { code version } }`,
       variables: () => ({ code: d().revise.code, input: d().revise.input }),
     },
     {
       fields: [`Mutation.${code}RepealChecklistItem`],
       allow: rosterWriter,
       departments,
-      operation: `mutation($code: String!) { ${code}RepealChecklistItem(code: $code, reason: "依据已废止（R30 矩阵）") { code status } }`,
+      operation:
+        `mutation($code: String!) { ${code}RepealChecklistItem(code: $code, reason: "依据已废止（R30 矩阵）") { code ` +
+        `status } }`,
       variables: () => ({ code: d().repealCode }),
     },
     {
@@ -75,7 +81,9 @@ export function departmentEntries(code: string): Entry[] {
             fields: [`Mutation.${code}ImportCsv`],
             allow: admin,
             departments,
-            operation: `mutation($csv: String!) { ${code}ImportCsv(kind: "targets", csv: $csv) { read imported rejectedCount } }`,
+            operation:
+              `mutation($csv: String!) { ${code}ImportCsv(kind: "targets", csv: $csv) { read imported ` +
+              `rejectedCount } }`,
             variables: () => {
               const t = d().target;
               const columns = [
@@ -127,7 +135,9 @@ export function departmentEntries(code: string): Entry[] {
       fields: [`Mutation.${code}CorrectResult`],
       allow: staffOf(code, Role.PRINCIPAL_HEAD), // R28
       departments,
-      operation: `mutation($id: ID!) { ${code}CorrectResult(id: $id, outcome: "NO_PROBLEM", reason: "经复核，原记录有误（R30 矩阵）") { id correctsId } }`,
+      operation:
+        `mutation($id: ID!) { ${code}CorrectResult(id: $id, outcome: "NO_PROBLEM", reason: "经复核，原记录有误（R30 矩阵）") ` +
+        `{ id correctsId } }`,
       variables: () => ({ id: d().published }),
     },
     {
@@ -160,7 +170,9 @@ export function departmentEntries(code: string): Entry[] {
       fields: [`${Type}.publishedResultPage`],
       public: 'published results are public, without confidential notes (R25)',
       departments,
-      operation: `query($uscc: String!) { ${code} { publishedResultPage(uscc: $uscc, first: 5) { nodes { id outcome confidentialNotes } pageInfo { hasNextPage } totalCount } } }`,
+      operation:
+        `query($uscc: String!) { ${code} { publishedResultPage(uscc: $uscc, first: 5) { nodes { id outcome ` +
+        `confidentialNotes } pageInfo { hasNextPage } totalCount } } }`,
       variables: () => ({ uscc: d().target.uscc }),
     },
     {
@@ -187,7 +199,8 @@ export function departmentEntries(code: string): Entry[] {
       fields: [`MarketEntity.${code}`],
       allow: viewReaders,
       departments,
-      operation: `query($uscc: String!) { marketEntity(uscc: $uscc) { uscc ${code} { onRoster creditLevel riskLevel } } }`,
+      operation:
+        `query($uscc: String!) { marketEntity(uscc: $uscc) { uscc ${code} { onRoster creditLevel riskLevel } } ` + `}`,
       variables: () => ({ uscc: d().target.uscc }),
     },
   ];
@@ -228,7 +241,8 @@ export const DEPARTMENT_EXTRAS: Entry[] = [
     public: 'market registration data is published (README, access rules)',
     departments: ['market', 'tax'],
     operation:
-      'query($uscc: String!) { marketEntity(uscc: $uscc) { uscc name kind legalRepresentative registeredAddress regionCode industryCode registeredOn status onAbnormalList } }',
+      'query($uscc: String!) { marketEntity(uscc: $uscc) { uscc name kind legalRepresentative ' +
+      'registeredAddress regionCode industryCode registeredOn status onAbnormalList } }',
     variables: () => ({ uscc: f.departments.market!.target.uscc }),
   },
   {
@@ -243,7 +257,8 @@ export const DEPARTMENT_EXTRAS: Entry[] = [
     public: 'finding an entity by name, region or industry, for its published results (R25)',
     departments: ['market', 'tax'],
     operation:
-      'query($name: String!) { marketSearchPage(name: $name, first: 3) { nodes { uscc name } pageInfo { hasNextPage } totalCount } }',
+      'query($name: String!) { marketSearchPage(name: $name, first: 3) { nodes { uscc name } pageInfo { ' +
+      'hasNextPage } totalCount } }',
     variables: () => ({ name: String(f.departments.market!.target.name).slice(0, 4) }),
   },
   {

@@ -70,7 +70,9 @@ export interface Fixtures {
 /** Filled by `buildFixtures` before the matrix runs; the entries read it when they are called. */
 export const f = { departments: {} } as Fixtures;
 
-/** An internal plan of one department, with an item of its own checklist (any coordinator makes one for its department). */
+/**
+ * An internal plan of one department, with an item of its own checklist (any coordinator makes one for its department).
+ */
 export function internalPlan(department: string): Record<string, unknown> {
   const item = f.departments[department]!.planItem;
   const ratio = Math.min(1, item.ratioCapPercent ?? 1);
@@ -114,7 +116,10 @@ interface DrawRecord {
   };
 }
 
-/** Makes everything the matrix calls with, through the API (and one refused delivery, as test/joint/write-back.test.ts makes one). */
+/**
+ * Makes everything the matrix calls with, through the API (and one refused delivery, as test/joint/write-back.test.ts
+ * makes one).
+ */
 export async function buildFixtures(h: TestHub): Promise<void> {
   const as = (role: Role, department: string | null = null, subject?: string) => h.token(role, department, subject);
   async function must<T>(query: string, token?: string, variables?: Record<string, unknown>): Promise<T> {
@@ -125,7 +130,8 @@ export async function buildFixtures(h: TestHub): Promise<void> {
   const visitsOf = async (taskId: string) =>
     (
       await must<{ jointTask: { visits: Visit[] } }>(
-        `{ jointTask(id: "${taskId}") { visits(first: 1000) { key regionCode teamProblems team { department kind personId status } checklist { department itemCode } } } }`,
+        `{ jointTask(id: "${taskId}") { visits(first: 1000) { key regionCode teamProblems team { department ` +
+          `kind personId status } checklist { department itemCode } } } }`,
         await as(Role.AUDITOR),
       )
     ).jointTask.visits;
@@ -159,7 +165,8 @@ export async function buildFixtures(h: TestHub): Promise<void> {
     };
     const items = (
       await must<Record<string, { checklist: Item[] }>>(
-        `{ ${code} { checklist { code version title content basis inspectingBody targetKinds method category ratioCapPercent frequency domain industries status } } }`,
+        `{ ${code} { checklist { code version title content basis inspectingBody targetKinds method category ` +
+          `ratioCapPercent frequency domain industries status } } }`,
       )
     )[code]!.checklist.filter((i) => i.status === 'CURRENT');
     const inJointPlan = (jointPlanInput().items as Array<{ department: string; code: string }>)
@@ -178,7 +185,8 @@ export async function buildFixtures(h: TestHub): Promise<void> {
     };
     const target = (
       await must<Record<string, { targets: { nodes: Array<Record<string, unknown> & { id: string; uscc: string }> } }>>(
-        `{ ${code} { targets(first: 1, filter: { kinds: [ENTERPRISE] }) { nodes { id kind uscc name regionCode industryCode creditLevel riskLevel penaltiesLast3Years verifiedComplaints } } } }`,
+        `{ ${code} { targets(first: 1, filter: { kinds: [ENTERPRISE] }) { nodes { id kind uscc name ` +
+          `regionCode industryCode creditLevel riskLevel penaltiesLast3Years verifiedComplaints } } } }`,
         admin,
       )
     )[code]!.targets.nodes[0]!;
@@ -284,7 +292,8 @@ export async function buildFixtures(h: TestHub): Promise<void> {
   f.tasks = { full, inspectorsPending, vacancy, drawn, snapshotTaken, committed, toCancel };
   time.set(NOW);
 
-  // Visits of the full task: one to submit in the matrix, one submitted now (its fire share refused), one to replace on.
+  // Visits of the full task: one to submit in the matrix, one submitted now (its fire share refused), one to replace
+  // on.
   const visits = await visitsOf(full);
   const marketInspector = (v: Visit) =>
     v.team.find((m) => m.department === 'market' && m.kind === 'INSPECTOR' && m.status === 'ACTIVE')!.personId;

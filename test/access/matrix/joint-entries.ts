@@ -50,7 +50,8 @@ export const JOINT: Entry[] = [
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
     operation:
-      'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "增加检查批次（R30 矩阵）") { id revision } }',
+      'mutation($id: ID!, $input: PlanInput!) { jointRevisePlan(id: $id, input: $input, note: "增加检查批次（R30 ' +
+      '矩阵）") { id revision } }',
     variables: () => ({ id: f.draftToRevise, input: jointPlanInput({ name: 'R30 矩阵：修订的计划', ratios: RATIOS }) }),
   },
   {
@@ -88,7 +89,8 @@ export const JOINT: Entry[] = [
     allow: leadCoordinator,
     departments: TASK_DEPARTMENTS,
     operation:
-      'mutation($taskId: ID!) { jointDrawTargets(taskId: $taskId, witnessValue: "03 09 14 22 27 31 + 12") { id status } }',
+      'mutation($taskId: ID!) { jointDrawTargets(taskId: $taskId, witnessValue: "03 09 14 22 27 31 + 12") { ' +
+      'id status } }',
     variables: () => ({ taskId: f.tasks.snapshotTaken }),
   },
   {
@@ -299,13 +301,17 @@ export const JOINT: Entry[] = [
     // of any department also the results of the tasks its department leads (none of market's here: an empty list).
     allow: anyOf(hubReaders, staffOf('market'), coordinatorOfAnyDepartment),
     departments: NO_DEPARTMENT,
-    operation: `{ jointPublicationDeadlines(year: ${YEAR}, department: "market") { resultId deadline workingDaysLeft overdue } }`,
+    operation:
+      `{ jointPublicationDeadlines(year: ${YEAR}, department: "market") { resultId deadline workingDaysLeft ` +
+      `overdue } }`,
   },
   {
     fields: ['Query.jointPublicationDeadlinePage'],
     allow: anyOf(hubReaders, staffOf('market'), coordinatorOfAnyDepartment),
     departments: NO_DEPARTMENT,
-    operation: `{ jointPublicationDeadlinePage(year: ${YEAR}, department: "market", first: 5) { nodes { resultId deadline status } totalCount } }`,
+    operation:
+      `{ jointPublicationDeadlinePage(year: ${YEAR}, department: "market", first: 5) { nodes { resultId ` +
+      `deadline status } totalCount } }`,
   },
   {
     fields: ['Query.jointOverduePlanRevisions'],
@@ -345,7 +351,8 @@ export const JOINT: Entry[] = [
   {
     fields: ['Query.jointPlan'],
     public:
-      'the public reads published plans (R11); a draft is shown only to the participating departments and hub roles (null to others, not refused)',
+      'the public reads published plans (R11); a draft is shown only to the participating departments and ' +
+      'hub roles (null to others, not refused)',
     departments: TASK_DEPARTMENTS,
     operation: 'query($id: ID!) { jointPlan(id: $id) { id status revisions { revision publishedAt } } }',
     variables: () => ({ id: f.plan }),
@@ -360,7 +367,9 @@ export const JOINT: Entry[] = [
     fields: ['Query.jointPlanPage'],
     public: 'published plans are public (R11); drafts are left out for others',
     departments: TASK_DEPARTMENTS,
-    operation: `{ jointPlanPage(year: ${YEAR}, first: 5) { nodes { id status kind } pageInfo { hasNextPage } totalCount } }`,
+    operation:
+      `{ jointPlanPage(year: ${YEAR}, first: 5) { nodes { id status kind } pageInfo { hasNextPage } totalCount ` +
+      `} }`,
   },
   {
     fields: ['Query.jointTasks'],
@@ -418,7 +427,11 @@ export const JOINT: Entry[] = [
     public: 'tasks, their draws and the public draw record are published (R16, R17)',
     departments: TASK_DEPARTMENTS,
     operation:
-      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } drawnPage(first: 3) { nodes { key batch } totalCount } publicRecord training unannounced } }',
+      'query($id: ID!) { jointTask(id: $id) { id planId planRevision year leadDepartment name status ' +
+      'commitment witnessSource witnessAvailableOn witnessNumbers witnessValue snapshotHash snapshotSize ' +
+      'snapshotTakenAt exclusions { inspectedTwiceThisYear } strata { stratum drawn } drawnAt lockedAt ' +
+      'cancelledAt cancelReason createdAt plan { id status } drawn(first: 3) { key batch } drawnPage(first: ' +
+      '3) { nodes { key batch } totalCount } publicRecord training unannounced } }',
     variables: () => ({ id: f.tasks.full }),
   },
   // Task fields that are not public.
@@ -453,7 +466,8 @@ export const JOINT: Entry[] = [
     departments: TASK_DEPARTMENTS,
     subjects: VISIT_MEMBER,
     operation:
-      'query($id: ID!) { jointTask(id: $id) { id visitPage(first: 5) { nodes { key team { personId status } checklist { code itemCode } } totalCount } } }',
+      'query($id: ID!) { jointTask(id: $id) { id visitPage(first: 5) { nodes { key team { personId status } ' +
+      'checklist { code itemCode } } totalCount } } }',
     variables: () => ({ id: f.tasks.full }),
   },
   {
@@ -486,7 +500,8 @@ export const JOINT: Entry[] = [
     departments: TASK_DEPARTMENTS,
     subjects: VISIT_MEMBER,
     operation:
-      'query($id: ID!, $keys: [String!]!) { jointTask(id: $id) { id targetViews(keys: $keys) { key department creditLevel } } }',
+      'query($id: ID!, $keys: [String!]!) { jointTask(id: $id) { id targetViews(keys: $keys) { key ' +
+      'department creditLevel } } }',
     variables: () => ({ id: f.tasks.full, keys: [f.visit.key] }),
   },
 ];

@@ -40,7 +40,9 @@ export const anyOf =
 /** Refused to every caller (a change made elsewhere, not through the hub). */
 export const nobody: Allow = () => false;
 export const signedIn: Allow = (c) => c.role !== Role.PUBLIC;
-/** Coordinators of every department (they plan joint inspections across departments, and their own department's plans). */
+/**
+ * Coordinators of every department (they plan joint inspections across departments, and their own department's plans).
+ */
 export const coordinatorOfAnyDepartment: Allow = (c) => c.role === Role.COORDINATOR;
 /** Hub admins, auditors and hub services: the hub roles that read rosters and views (R30). */
 export const hubReaders = hubRole(Role.HUB_ADMIN, Role.AUDITOR, Role.SERVICE);
@@ -123,7 +125,10 @@ export function callsOf(entry: Entry): Call[] {
   }));
 }
 
-/** How a refused call is answered: UNAUTHENTICATED for a bad token (and, unless the entry says, the public), FORBIDDEN for a valid identity. */
+/**
+ * How a refused call is answered: UNAUTHENTICATED for a bad token (and, unless the entry says, the public), FORBIDDEN
+ * for a valid identity.
+ */
 export function refusalExpected(call: Call): string {
   if (call.caller.credential === 'expired' || call.caller.credential === 'forged') return 'UNAUTHENTICATED';
   if (call.caller.credential === 'none') return call.entry.anonymous ?? 'UNAUTHENTICATED';

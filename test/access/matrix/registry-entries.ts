@@ -46,7 +46,8 @@ export const REGISTRY: Entry[] = [
     allow: registrar,
     departments: ['tax', 'fire'],
     operation:
-      'mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed version { number } } }',
+      'mutation($input: SubgraphRegistrationInput!) { registryRegisterSubgraph(input: $input) { changed ' +
+      'version { number } } }',
     variables: () => ({ input: f.registration }),
   },
   {

@@ -93,26 +93,29 @@ afterAll(async () => {
 });
 
 describe('the customs subgraph: an outside department on the contract alone', () => {
-  it('serves the contract with customs/Customs in place of example/Example, and composes with the market subgraph', async () => {
-    expect(customs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-    const served = await post<{ _service: { sdl: string } }>('{ _service { sdl } }');
-    expect(served.errors).toBeUndefined();
-    const sdl = served.data!._service.sdl;
-    expect(sdl).toContain('type CustomsView implements DepartmentView');
-    expect(sdl).toContain('customsRecordResults(input: [ResultInput!]!): [ResultReceipt!]!');
-    expect(sdl).toContain('exportTargetRows(');
-    expect(sdl).not.toMatch(/example/i);
-    const contract = fs.readFileSync(path.resolve(__dirname, '../../../schema/contract.graphql'), 'utf8');
-    expect(customs.sdl).toBe(contract.replace(/example/g, 'customs').replace(/Example/g, 'Customs'));
+  it(
+    'serves the contract with customs/Customs in place of example/Example, and composes with the market ' + 'subgraph',
+    async () => {
+      expect(customs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+      const served = await post<{ _service: { sdl: string } }>('{ _service { sdl } }');
+      expect(served.errors).toBeUndefined();
+      const sdl = served.data!._service.sdl;
+      expect(sdl).toContain('type CustomsView implements DepartmentView');
+      expect(sdl).toContain('customsRecordResults(input: [ResultInput!]!): [ResultReceipt!]!');
+      expect(sdl).toContain('exportTargetRows(');
+      expect(sdl).not.toMatch(/example/i);
+      const contract = fs.readFileSync(path.resolve(__dirname, '../../../schema/contract.graphql'), 'utf8');
+      expect(customs.sdl).toBe(contract.replace(/example/g, 'customs').replace(/Example/g, 'Customs'));
 
-    const market = fs.readFileSync(path.resolve(__dirname, '../../../schema/market.graphql'), 'utf8');
-    const composed = composeServices([
-      { name: 'market', url: 'http://market/graphql', typeDefs: parse(market) },
-      { name: 'customs', url: customs.url, typeDefs: parse(sdl) },
-    ]);
-    expect(composed.errors?.map((e) => e.message) ?? []).toEqual([]);
-    expect(composed.supergraphSdl).toContain('customs: CustomsView');
-  });
+      const market = fs.readFileSync(path.resolve(__dirname, '../../../schema/market.graphql'), 'utf8');
+      const composed = composeServices([
+        { name: 'market', url: 'http://market/graphql', typeDefs: parse(market) },
+        { name: 'customs', url: customs.url, typeDefs: parse(sdl) },
+      ]);
+      expect(composed.errors?.map((e) => e.message) ?? []).toEqual([]);
+      expect(composed.supergraphSdl).toContain('customs: CustomsView');
+    },
+  );
 
   it('answers the checklist query the joint service sends (every version, public), citing customs law', async () => {
     const fields = 'code version title basis status category ratioCapPercent domain targetKinds industries method';
@@ -158,7 +161,9 @@ describe('the customs subgraph: an outside department on the contract alone', ()
     });
 
     const one = await post<{ customs: { checklistItem: Record<string, unknown> | null; missing: null; v2: null } }>(
-      '{ customs { checklistItem(code: "CUS-03") { department code version inspectingBody frequency content validFrom validUntil changeReason closeReason } missing: checklistItem(code: "CUS-99") { code } v2: checklistItem(code: "CUS-03", version: 2) { code } } }',
+      '{ customs { checklistItem(code: "CUS-03") { department code version inspectingBody frequency content ' +
+        'validFrom validUntil changeReason closeReason } missing: checklistItem(code: "CUS-99") { code } v2: ' +
+        'checklistItem(code: "CUS-03", version: 2) { code } } }',
     );
     expect(one.errors).toBeUndefined();
     expect(one.data!.customs.checklistItem).toMatchObject({
@@ -319,7 +324,8 @@ describe('the customs subgraph: an outside department on the contract alone', ()
         };
       };
     }>(
-      '{ customs { targets(first: 7, filter: { regions: ["3101"] }) { nodes { id department name } endCursor hasMore totalCount } } }',
+      '{ customs { targets(first: 7, filter: { regions: ["3101"] }) { nodes { id department name } endCursor ' +
+        'hasMore totalCount } } }',
       {},
       token,
     );
@@ -357,7 +363,8 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       const response: Response<{
         customs: { inspectors: { nodes: Person[]; endCursor: string | null; hasMore: boolean } };
       }> = await post(
-        'query($after: String) { customs { inspectors(first: 5, after: $after) { nodes { id name certificateNo domains jurisdiction qualified } endCursor hasMore } } }',
+        'query($after: String) { customs { inspectors(first: 5, after: $after) { nodes { id name ' +
+          'certificateNo domains jurisdiction qualified } endCursor hasMore } } }',
         { after },
         token,
       );
@@ -391,7 +398,8 @@ describe('the customs subgraph: an outside department on the contract alone', ()
     expect(people.filter((p) => !p.qualified)).toHaveLength(1);
 
     const filtered = await post<{ customs: { q: { nodes: Person[] }; d: { nodes: Person[] } } }>(
-      '{ customs { q: inspectors(qualifiedOnly: true) { nodes { id } } d: inspectors(domain: "食品安全") { nodes { id domains } } } }',
+      '{ customs { q: inspectors(qualifiedOnly: true) { nodes { id } } d: inspectors(domain: "食品安全") { nodes ' +
+        '{ id domains } } } }',
       {},
       token,
     );
@@ -417,7 +425,8 @@ describe('the customs subgraph: an outside department on the contract alone', ()
     const experts = await post<{
       customs: { experts: { nodes: Array<{ id: string; name: string; expertise: string[] }>; hasMore: boolean } };
     }>(
-      'query($after: String) { customs { experts(first: 1000, after: $after) { nodes { id name expertise } endCursor hasMore } } }',
+      'query($after: String) { customs { experts(first: 1000, after: $after) { nodes { id name expertise } ' +
+        'endCursor hasMore } } }',
       { after: null },
       token,
     );
@@ -485,14 +494,18 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       target = customs.targets[5]!;
     });
 
-    it('only the hub service writes results back; a department admin or the public is refused, and nothing is written', async () => {
-      expect(onlyError(await write([result('k-admin')], await sign('DEPT_ADMIN', 'customs'))).extensions).toMatchObject(
-        { code: 'FORBIDDEN', rule: 'R24' },
-      );
-      expect(onlyError(await write([result('k-admin')], await sign('HUB_ADMIN'))).code).toBe('FORBIDDEN');
-      expect(onlyError(await write([result('k-admin')])).code).toBe('UNAUTHENTICATED');
-      expect(customs.results()).toHaveLength(0);
-    });
+    it(
+      'only the hub service writes results back; a department admin or the public is refused, and nothing is ' +
+        'written',
+      async () => {
+        expect(
+          onlyError(await write([result('k-admin')], await sign('DEPT_ADMIN', 'customs'))).extensions,
+        ).toMatchObject({ code: 'FORBIDDEN', rule: 'R24' });
+        expect(onlyError(await write([result('k-admin')], await sign('HUB_ADMIN'))).code).toBe('FORBIDDEN');
+        expect(onlyError(await write([result('k-admin')])).code).toBe('UNAUTHENTICATED');
+        expect(customs.results()).toHaveLength(0);
+      },
+    );
 
     it('is idempotent: the same key and content answer the same record with created: false', async () => {
       const token = await sign('SERVICE', null, 'joint');
@@ -536,174 +549,186 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       expect(customs.results()).toHaveLength(2);
     });
 
-    it('refuses the same key with other content, and a bad result, as the built-in departments do (CONFLICT for a reused key, BAD_USER_INPUT for a bad result): all or none', async () => {
-      const token = await sign('SERVICE', null, 'joint');
-      const before = customs.results().length;
-      // A new valid result first, then a known key with another outcome: neither is written.
-      const changed = onlyError(
-        await write(
+    it(
+      'refuses the same key with other content, and a bad result, as the built-in departments do (CONFLICT for ' +
+        'a reused key, BAD_USER_INPUT for a bad result): all or none',
+      async () => {
+        const token = await sign('SERVICE', null, 'joint');
+        const before = customs.results().length;
+        // A new valid result first, then a known key with another outcome: neither is written.
+        const changed = onlyError(
+          await write(
+            [
+              result('sub-2:customs:CUS-01', { itemCode: 'CUS-01', method: 'WRITTEN' }),
+              result('sub-1:customs:CUS-03', { outcome: 'FOLLOW_UP_PENDING' }),
+            ],
+            token,
+          ),
+        );
+        expect(changed.extensions).toMatchObject({ code: 'CONFLICT', field: 'input[1].idempotencyKey' });
+        expect(changed.message).toContain('sub-1:customs:CUS-03');
+        const outcome = onlyError(
+          await write(
+            [
+              result('sub-2:customs:CUS-01', { itemCode: 'CUS-01' }),
+              result('sub-2:customs:CUS-02', { itemCode: 'CUS-02', outcome: 'NOT_A_CODE' }),
+            ],
+            token,
+          ),
+        );
+        expect(outcome.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[1].outcome' });
+        const foreign = onlyError(await write([result('sub-3:customs:TAX-01', { itemCode: 'TAX-01' })], token));
+        expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R24', field: 'input[0].itemCode' });
+        const version = onlyError(await write([result('sub-3:customs:CUS-03', { itemVersion: 2 })], token));
+        expect(version.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].itemCode' });
+        const uscc = onlyError(await write([result('sub-3:customs:CUS-05', { uscc: '91310115000000000A' })], token));
+        expect(uscc.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].uscc' });
+        const day = onlyError(await write([result('sub-3:customs:CUS-06', { inspectedOn: '2026-13-45x' })], token));
+        expect(day.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].inspectedOn' });
+        const nobody = onlyError(await write([result('sub-3:customs:CUS-07', { inspectors: [] })], token));
+        expect(nobody.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].inspectors' });
+        expect(onlyError(await write([], token)).code).toBe('BAD_USER_INPUT');
+        expect(customs.results()).toHaveLength(before);
+        expect(
+          customs.results().some((r) => r.idempotencyKey.startsWith('sub-2') || r.idempotencyKey.startsWith('sub-3')),
+        ).toBe(false);
+      },
+    );
+
+    it(
+      'shows results with their status for the statistics, approves and publishes them, and publishes nothing ' +
+        'confidential',
+      async () => {
+        const service = await sign('SERVICE', null, 'joint');
+        const admin = await sign('DEPT_ADMIN', 'customs', 'customs.admin');
+        const refused = await write(
           [
-            result('sub-2:customs:CUS-01', { itemCode: 'CUS-01', method: 'WRITTEN' }),
-            result('sub-1:customs:CUS-03', { outcome: 'FOLLOW_UP_PENDING' }),
+            result('sub-4:customs:CUS-08', {
+              itemCode: 'CUS-08',
+              outcome: 'REFUSED_SERIOUS',
+              method: 'WRITTEN',
+              taskId: 'task-customs-2',
+            }),
           ],
-          token,
-        ),
-      );
-      expect(changed.extensions).toMatchObject({ code: 'CONFLICT', field: 'input[1].idempotencyKey' });
-      expect(changed.message).toContain('sub-1:customs:CUS-03');
-      const outcome = onlyError(
-        await write(
-          [
-            result('sub-2:customs:CUS-01', { itemCode: 'CUS-01' }),
-            result('sub-2:customs:CUS-02', { itemCode: 'CUS-02', outcome: 'NOT_A_CODE' }),
-          ],
-          token,
-        ),
-      );
-      expect(outcome.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[1].outcome' });
-      const foreign = onlyError(await write([result('sub-3:customs:TAX-01', { itemCode: 'TAX-01' })], token));
-      expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'R24', field: 'input[0].itemCode' });
-      const version = onlyError(await write([result('sub-3:customs:CUS-03', { itemVersion: 2 })], token));
-      expect(version.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].itemCode' });
-      const uscc = onlyError(await write([result('sub-3:customs:CUS-05', { uscc: '91310115000000000A' })], token));
-      expect(uscc.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].uscc' });
-      const day = onlyError(await write([result('sub-3:customs:CUS-06', { inspectedOn: '2026-13-45x' })], token));
-      expect(day.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].inspectedOn' });
-      const nobody = onlyError(await write([result('sub-3:customs:CUS-07', { inspectors: [] })], token));
-      expect(nobody.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input[0].inspectors' });
-      expect(onlyError(await write([], token)).code).toBe('BAD_USER_INPUT');
-      expect(customs.results()).toHaveLength(before);
-      expect(
-        customs.results().some((r) => r.idempotencyKey.startsWith('sub-2') || r.idempotencyKey.startsWith('sub-3')),
-      ).toBe(false);
-    });
+          service,
+        );
+        expect(refused.errors).toBeUndefined();
+        const refusedId = refused.data!.customsRecordResults[0]!.resultId;
 
-    it('shows results with their status for the statistics, approves and publishes them, and publishes nothing confidential', async () => {
-      const service = await sign('SERVICE', null, 'joint');
-      const admin = await sign('DEPT_ADMIN', 'customs', 'customs.admin');
-      const refused = await write(
-        [
-          result('sub-4:customs:CUS-08', {
-            itemCode: 'CUS-08',
-            outcome: 'REFUSED_SERIOUS',
-            method: 'WRITTEN',
-            taskId: 'task-customs-2',
-          }),
-        ],
-        service,
-      );
-      expect(refused.errors).toBeUndefined();
-      const refusedId = refused.data!.customsRecordResults[0]!.resultId;
-
-      // The statistics page through every result by id.
-      type Row = {
-        id: string;
-        taskId: string;
-        status: string;
-        inspectedOn: string;
-        publishedAt: string | null;
-        confidentialNotes: string | null;
-      };
-      const stats =
-        'query($after: String) { customs { results(first: 1000, after: $after) { id taskId status inspectedOn publishedAt confidentialNotes } } }';
-      const all = await post<{ customs: { results: Row[] } }>(stats, { after: null }, service);
-      expect(all.errors).toBeUndefined();
-      const rows = all.data!.customs.results;
-      expect(rows.map((r) => r.id)).toEqual(customs.results().map((r) => r.id));
-      expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort());
-      expect(
-        rows.every((r) => r.status === 'RECORDED' && r.publishedAt === null && r.inspectedOn === '2026-03-10'),
-      ).toBe(true);
-      expect(rows[0]!.confidentialNotes).toBe('线索来源：举报，举报人信息保密');
-      const afterFirst = await post<{ customs: { results: Row[] } }>(stats, { after: rows[0]!.id }, service);
-      expect(afterFirst.data!.customs.results.map((r) => r.id)).toEqual(rows.slice(1).map((r) => r.id));
-      const byTask = await post<{ customs: { results: Row[] } }>(
-        '{ customs { results(taskId: "task-customs-2") { id } } }',
-        {},
-        service,
-      );
-      expect(byTask.data!.customs.results.map((r) => r.id)).toEqual([refusedId]);
-      expect(onlyError(await post(stats, { after: null })).code).toBe('UNAUTHENTICATED');
-
-      // R25: approve, then publish (the department's admin); only the service writes back, only the admin publishes.
-      const ids = rows.map((r) => r.id);
-      expect(
-        onlyError(await post('mutation($ids: [ID!]!) { customsPublishResults(ids: $ids) { id } }', { ids }, admin))
-          .code,
-      ).toBe('CONFLICT');
-      expect(
-        onlyError(await post('mutation($ids: [ID!]!) { customsApproveResults(ids: $ids) { id } }', { ids }, service))
-          .code,
-      ).toBe('FORBIDDEN');
-      const approved = await post<{ customsApproveResults: Array<{ status: string; approvedAt: string }> }>(
-        'mutation($ids: [ID!]!) { customsApproveResults(ids: $ids) { status approvedAt } }',
-        { ids },
-        admin,
-      );
-      expect(approved.errors).toBeUndefined();
-      expect(approved.data!.customsApproveResults.every((r) => r.status === 'APPROVED' && r.approvedAt)).toBe(true);
-      const published = await post<{ customsPublishResults: Array<{ status: string; publishedAt: string }> }>(
-        'mutation($ids: [ID!]!) { customsPublishResults(ids: $ids) { status publishedAt } }',
-        { ids },
-        admin,
-      );
-      expect(published.errors).toBeUndefined();
-      expect(
-        published.data!.customsPublishResults.every(
-          (r) => r.status === 'PUBLISHED' && !Number.isNaN(Date.parse(r.publishedAt)),
-        ),
-      ).toBe(true);
-      expect(customs.results().every((r) => r.status === 'PUBLISHED' && r.approvedBy === 'customs.admin')).toBe(true);
-
-      const pub = await post<{
-        customs: {
-          publishedResults: Array<{
-            id: string;
-            confidentialNotes: string | null;
-            notes: string;
-            dishonesty: boolean;
-            department: string;
-          }>;
+        // The statistics page through every result by id.
+        type Row = {
+          id: string;
+          taskId: string;
+          status: string;
+          inspectedOn: string;
+          publishedAt: string | null;
+          confidentialNotes: string | null;
         };
-      }>(
-        `{ customs { publishedResults(uscc: "${target.uscc}") { id notes confidentialNotes dishonesty department } } }`,
-      );
-      expect(pub.errors).toBeUndefined();
-      expect(pub.data!.customs.publishedResults).toHaveLength(ids.length);
-      expect(
-        pub.data!.customs.publishedResults.every((r) => r.confidentialNotes === null && r.department === 'customs'),
-      ).toBe(true);
-      expect(pub.data!.customs.publishedResults.filter((r) => r.dishonesty).map((r) => r.id)).toEqual([refusedId]);
+        const stats =
+          'query($after: String) { customs { results(first: 1000, after: $after) { id taskId status ' +
+          'inspectedOn publishedAt confidentialNotes } } }';
+        const all = await post<{ customs: { results: Row[] } }>(stats, { after: null }, service);
+        expect(all.errors).toBeUndefined();
+        const rows = all.data!.customs.results;
+        expect(rows.map((r) => r.id)).toEqual(customs.results().map((r) => r.id));
+        expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort());
+        expect(
+          rows.every((r) => r.status === 'RECORDED' && r.publishedAt === null && r.inspectedOn === '2026-03-10'),
+        ).toBe(true);
+        expect(rows[0]!.confidentialNotes).toBe('线索来源：举报，举报人信息保密');
+        const afterFirst = await post<{ customs: { results: Row[] } }>(stats, { after: rows[0]!.id }, service);
+        expect(afterFirst.data!.customs.results.map((r) => r.id)).toEqual(rows.slice(1).map((r) => r.id));
+        const byTask = await post<{ customs: { results: Row[] } }>(
+          '{ customs { results(taskId: "task-customs-2") { id } } }',
+          {},
+          service,
+        );
+        expect(byTask.data!.customs.results.map((r) => r.id)).toEqual([refusedId]);
+        expect(onlyError(await post(stats, { after: null })).code).toBe('UNAUTHENTICATED');
 
-      // R27: the published serious refusal is a dishonesty record on the view.
-      const view = await post<{
-        _entities: Array<{ customs: { dishonestyRecords: Array<{ id: string; outcome: string }> } }>;
-      }>(
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { customs { dishonestyRecords { id outcome } } } } }',
-        { r: [{ __typename: 'MarketEntity', uscc: target.uscc }] },
-        await sign('COORDINATOR', 'market'),
-      );
-      expect(view.errors).toBeUndefined();
-      expect(view.data!._entities[0]!.customs.dishonestyRecords).toEqual([
-        { id: refusedId, outcome: 'REFUSED_SERIOUS' },
-      ]);
+        // R25: approve, then publish (the department's admin); only the service writes back, only the admin publishes.
+        const ids = rows.map((r) => r.id);
+        expect(
+          onlyError(await post('mutation($ids: [ID!]!) { customsPublishResults(ids: $ids) { id } }', { ids }, admin))
+            .code,
+        ).toBe('CONFLICT');
+        expect(
+          onlyError(await post('mutation($ids: [ID!]!) { customsApproveResults(ids: $ids) { id } }', { ids }, service))
+            .code,
+        ).toBe('FORBIDDEN');
+        const approved = await post<{ customsApproveResults: Array<{ status: string; approvedAt: string }> }>(
+          'mutation($ids: [ID!]!) { customsApproveResults(ids: $ids) { status approvedAt } }',
+          { ids },
+          admin,
+        );
+        expect(approved.errors).toBeUndefined();
+        expect(approved.data!.customsApproveResults.every((r) => r.status === 'APPROVED' && r.approvedAt)).toBe(true);
+        const published = await post<{ customsPublishResults: Array<{ status: string; publishedAt: string }> }>(
+          'mutation($ids: [ID!]!) { customsPublishResults(ids: $ids) { status publishedAt } }',
+          { ids },
+          admin,
+        );
+        expect(published.errors).toBeUndefined();
+        expect(
+          published.data!.customsPublishResults.every(
+            (r) => r.status === 'PUBLISHED' && !Number.isNaN(Date.parse(r.publishedAt)),
+          ),
+        ).toBe(true);
+        expect(customs.results().every((r) => r.status === 'PUBLISHED' && r.approvedBy === 'customs.admin')).toBe(true);
 
-      // R28: a correction is a new published record pointing at the old one.
-      const correction = await post<{
-        customsCorrectResult: { id: string; correctsId: string; status: string; outcome: string };
-      }>(
-        'mutation($id: ID!) { customsCorrectResult(id: $id, outcome: "NO_PROBLEM", reason: "复核确认企业已配合检查") { id correctsId status outcome } }',
-        { id: refusedId },
-        await sign('PRINCIPAL_HEAD', 'customs'),
-      );
-      expect(correction.errors).toBeUndefined();
-      expect(correction.data!.customsCorrectResult).toMatchObject({
-        correctsId: refusedId,
-        status: 'PUBLISHED',
-        outcome: 'NO_PROBLEM',
-      });
-      expect(customs.results().find((r) => r.id === refusedId)!.outcome).toBe('REFUSED_SERIOUS');
-    });
+        const pub = await post<{
+          customs: {
+            publishedResults: Array<{
+              id: string;
+              confidentialNotes: string | null;
+              notes: string;
+              dishonesty: boolean;
+              department: string;
+            }>;
+          };
+        }>(
+          `{ customs { publishedResults(uscc: "${target.uscc}") { id notes confidentialNotes dishonesty ` +
+            `department } } }`,
+        );
+        expect(pub.errors).toBeUndefined();
+        expect(pub.data!.customs.publishedResults).toHaveLength(ids.length);
+        expect(
+          pub.data!.customs.publishedResults.every((r) => r.confidentialNotes === null && r.department === 'customs'),
+        ).toBe(true);
+        expect(pub.data!.customs.publishedResults.filter((r) => r.dishonesty).map((r) => r.id)).toEqual([refusedId]);
+
+        // R27: the published serious refusal is a dishonesty record on the view.
+        const view = await post<{
+          _entities: Array<{ customs: { dishonestyRecords: Array<{ id: string; outcome: string }> } }>;
+        }>(
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on MarketEntity { customs { ' +
+            'dishonestyRecords { id outcome } } } } }',
+          { r: [{ __typename: 'MarketEntity', uscc: target.uscc }] },
+          await sign('COORDINATOR', 'market'),
+        );
+        expect(view.errors).toBeUndefined();
+        expect(view.data!._entities[0]!.customs.dishonestyRecords).toEqual([
+          { id: refusedId, outcome: 'REFUSED_SERIOUS' },
+        ]);
+
+        // R28: a correction is a new published record pointing at the old one.
+        const correction = await post<{
+          customsCorrectResult: { id: string; correctsId: string; status: string; outcome: string };
+        }>(
+          'mutation($id: ID!) { customsCorrectResult(id: $id, outcome: "NO_PROBLEM", reason: "复核确认企业已配合检查") { ' +
+            'id correctsId status outcome } }',
+          { id: refusedId },
+          await sign('PRINCIPAL_HEAD', 'customs'),
+        );
+        expect(correction.errors).toBeUndefined();
+        expect(correction.data!.customsCorrectResult).toMatchObject({
+          correctsId: refusedId,
+          status: 'PUBLISHED',
+          outcome: 'NO_PROBLEM',
+        });
+        expect(customs.results().find((r) => r.id === refusedId)!.outcome).toBe('REFUSED_SERIOUS');
+      },
+    );
   });
 
   describe('the customs view of market entities (_entities)', () => {
@@ -758,7 +783,8 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       // One lookup for the whole call (the views and their applicable items alike).
       expect(customs.stats.entityBatches.slice(batches)).toEqual([42]);
 
-      // Applicable items follow the target's industry (R22): CUS-05 for manufacturing (C), CUS-07 for food (C13, C14) and trade (F).
+      // Applicable items follow the target's industry (R22): CUS-05 for manufacturing (C), CUS-07 for food (C13, C14)
+      // and trade (F).
       roster.forEach((t, i) => {
         const codes = entities[i]!.customs.applicableItems.map((a) => a.code);
         expect(codes).toEqual(expect.arrayContaining(['CUS-01', 'CUS-02', 'CUS-03', 'CUS-04', 'CUS-08']));
@@ -771,110 +797,123 @@ describe('the customs subgraph: an outside department on the contract alone', ()
       expect(new Set(roster.map((t) => t.industryCode[0])).size).toBeGreaterThan(1);
     });
 
-    it("shows the view to signed-in staff who may read it (R30), not to the public or other departments' inspectors", async () => {
-      const r = [{ __typename: 'MarketEntity', uscc: customs.targets[0]!.uscc }];
-      const anonymous = await post<{ _entities: Array<{ uscc: string; customs: View | null }> }>(ENTITIES, { r });
-      expect(anonymous.data!._entities[0]).toEqual({ uscc: customs.targets[0]!.uscc, customs: null });
-      expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
-      const taxInspector = await post<{ _entities: Array<{ customs: View | null }> }>(
-        ENTITIES,
-        { r },
-        await sign('INSPECTOR', 'tax'),
-      );
-      expect(taxInspector.data!._entities[0]!.customs).toBeNull();
-      expect(taxInspector.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+    it(
+      "shows the view to signed-in staff who may read it (R30), not to the public or other departments' " +
+        'inspectors',
+      async () => {
+        const r = [{ __typename: 'MarketEntity', uscc: customs.targets[0]!.uscc }];
+        const anonymous = await post<{ _entities: Array<{ uscc: string; customs: View | null }> }>(ENTITIES, { r });
+        expect(anonymous.data!._entities[0]).toEqual({ uscc: customs.targets[0]!.uscc, customs: null });
+        expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+        const taxInspector = await post<{ _entities: Array<{ customs: View | null }> }>(
+          ENTITIES,
+          { r },
+          await sign('INSPECTOR', 'tax'),
+        );
+        expect(taxInspector.data!._entities[0]!.customs).toBeNull();
+        expect(taxInspector.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+        for (const token of [
+          await sign('COORDINATOR', 'fire'),
+          await sign('INSPECTOR', 'customs'),
+          await sign('AUDITOR'),
+        ]) {
+          const ok = await post<{ _entities: Array<{ customs: View | null }> }>(ENTITIES, { r }, token);
+          expect(ok.errors).toBeUndefined();
+          expect(ok.data!._entities[0]!.customs!.onRoster).toBe(true);
+        }
+      },
+    );
+  });
+
+  it(
+    'refuses a bad token with UNAUTHENTICATED (HTTP 401): another key, another audience, a role without its ' +
+      'department',
+    async () => {
+      const query = '{ customs { contractVersion } }';
+      expect((await post<{ customs: { contractVersion: number } }>(query)).data!.customs.contractVersion).toBe(1);
       for (const token of [
-        await sign('COORDINATOR', 'fire'),
-        await sign('INSPECTOR', 'customs'),
-        await sign('AUDITOR'),
+        await sign('SERVICE', null, 'joint', otherKey),
+        await new SignJWT({ role: 'SERVICE' })
+          .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
+          .setSubject('joint')
+          .setIssuer(ISSUER)
+          .setAudience('elsewhere')
+          .setExpirationTime('5m')
+          .sign(signingKey),
+        await new SignJWT({ role: 'DEPT_ADMIN' })
+          .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
+          .setSubject('x')
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(signingKey),
+        'not-a-jwt',
       ]) {
-        const ok = await post<{ _entities: Array<{ customs: View | null }> }>(ENTITIES, { r }, token);
-        expect(ok.errors).toBeUndefined();
-        expect(ok.data!._entities[0]!.customs!.onRoster).toBe(true);
+        const response = await post(query, {}, token);
+        expect(response.status).toBe(401);
+        expect(onlyError(response).code).toBe('UNAUTHENTICATED');
       }
-    });
-  });
+    },
+  );
 
-  it('refuses a bad token with UNAUTHENTICATED (HTTP 401): another key, another audience, a role without its department', async () => {
-    const query = '{ customs { contractVersion } }';
-    expect((await post<{ customs: { contractVersion: number } }>(query)).data!.customs.contractVersion).toBe(1);
-    for (const token of [
-      await sign('SERVICE', null, 'joint', otherKey),
-      await new SignJWT({ role: 'SERVICE' })
-        .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-        .setSubject('joint')
-        .setIssuer(ISSUER)
-        .setAudience('elsewhere')
-        .setExpirationTime('5m')
-        .sign(signingKey),
-      await new SignJWT({ role: 'DEPT_ADMIN' })
-        .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-        .setSubject('x')
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setExpirationTime('5m')
-        .sign(signingKey),
-      'not-a-jwt',
-    ]) {
-      const response = await post(query, {}, token);
-      expect(response.status).toBe(401);
-      expect(onlyError(response).code).toBe('UNAUTHENTICATED');
-    }
-  });
-
-  it('makes the same demo data from the same seed, and serves a changed contract when asked (for the hub to refuse)', async () => {
-    const jwks = {
-      keys: [{ ...(await exportJWK((await generateKeyPair('EdDSA', { extractable: true })).publicKey)), kid: 'x' }],
-    };
-    const broken = await startCustomsSubgraph({
-      jwks,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      targets: 10,
-      seed: 'customs-demo',
-      sdlTransform: (sdl) =>
-        sdl
-          .replace(
-            /\n\s*"""\n\s*The roster in scope as tab-separated lines[^"]*"""\n\s*exportTargetRows\([\s\S]*?\): RosterRows\n/,
-            '\n',
-          )
-          .replace('  HIGH\n}', '  HIGH\n  EXTREME\n}'),
-    });
-    try {
-      expect(broken.targets).toEqual(customs.targets.filter((t) => broken.targets.some((b) => b.id === t.id)));
-      expect(broken.targets).toHaveLength(10);
-      const sdl = (await post<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, undefined, broken.url)).data!
-        ._service.sdl;
-      expect(sdl).not.toContain('exportTargetRows');
-      expect(sdl).toContain('EXTREME');
-      // The handle's SDL is the (transformed) contract text the schema was built from; _service prints it with the federation definitions.
-      expect(broken.sdl).not.toContain('exportTargetRows');
-      expect(broken.sdl).toContain('  HIGH\n  EXTREME\n}');
-      const checklist = await post<{ customs: { checklist: unknown[] } }>(
-        '{ customs { checklist { code } } }',
-        {},
-        undefined,
-        broken.url,
-      );
-      expect(checklist.data!.customs.checklist).toHaveLength(8);
-      expect(onlyError(await post('{ customs { exportTargetRows { tsv } } }', {}, undefined, broken.url)).code).toBe(
-        'GRAPHQL_VALIDATION_FAILED',
-      );
-    } finally {
-      await broken.stop();
-    }
-    const other = await startCustomsSubgraph({
-      jwks,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      targets: 5,
-      seed: 'another-seed',
-    });
-    try {
-      expect(other.targets.map((t) => t.id)).not.toEqual(customs.targets.slice(0, 5).map((t) => t.id));
-      expect(other.targets.every((t) => validUscc(t.uscc!))).toBe(true);
-    } finally {
-      await other.stop();
-    }
-  });
+  it(
+    'makes the same demo data from the same seed, and serves a changed contract when asked (for the hub to ' +
+      'refuse)',
+    async () => {
+      const jwks = {
+        keys: [{ ...(await exportJWK((await generateKeyPair('EdDSA', { extractable: true })).publicKey)), kid: 'x' }],
+      };
+      const broken = await startCustomsSubgraph({
+        jwks,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        targets: 10,
+        seed: 'customs-demo',
+        sdlTransform: (sdl) =>
+          sdl
+            .replace(
+              /\n\s*"""\n\s*The roster in scope as tab-separated lines[^"]*"""\n\s*exportTargetRows\([\s\S]*?\): RosterRows\n/,
+              '\n',
+            )
+            .replace('  HIGH\n}', '  HIGH\n  EXTREME\n}'),
+      });
+      try {
+        expect(broken.targets).toEqual(customs.targets.filter((t) => broken.targets.some((b) => b.id === t.id)));
+        expect(broken.targets).toHaveLength(10);
+        const sdl = (await post<{ _service: { sdl: string } }>('{ _service { sdl } }', {}, undefined, broken.url)).data!
+          ._service.sdl;
+        expect(sdl).not.toContain('exportTargetRows');
+        expect(sdl).toContain('EXTREME');
+        // The handle's SDL is the (transformed) contract text the schema was built from; _service prints it with the
+        // federation definitions.
+        expect(broken.sdl).not.toContain('exportTargetRows');
+        expect(broken.sdl).toContain('  HIGH\n  EXTREME\n}');
+        const checklist = await post<{ customs: { checklist: unknown[] } }>(
+          '{ customs { checklist { code } } }',
+          {},
+          undefined,
+          broken.url,
+        );
+        expect(checklist.data!.customs.checklist).toHaveLength(8);
+        expect(onlyError(await post('{ customs { exportTargetRows { tsv } } }', {}, undefined, broken.url)).code).toBe(
+          'GRAPHQL_VALIDATION_FAILED',
+        );
+      } finally {
+        await broken.stop();
+      }
+      const other = await startCustomsSubgraph({
+        jwks,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        targets: 5,
+        seed: 'another-seed',
+      });
+      try {
+        expect(other.targets.map((t) => t.id)).not.toEqual(customs.targets.slice(0, 5).map((t) => t.id));
+        expect(other.targets.every((t) => validUscc(t.uscc!))).toBe(true);
+      } finally {
+        await other.stop();
+      }
+    },
+  );
 });

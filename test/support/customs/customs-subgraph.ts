@@ -323,7 +323,9 @@ function refuseAnonymous(identity: Identity, what: string): void {
     throw fail('UNAUTHENTICATED', `Sign in to ${what}: send 'Authorization: Bearer <token>'.`);
 }
 
-/** R30: rosters (targets, export, inspectors, experts) and results: customs staff, hub admins, auditors, hub services. */
+/**
+ * R30: rosters (targets, export, inspectors, experts) and results: customs staff, hub admins, auditors, hub services.
+ */
 function assertCanReadRoster(identity: Identity): void {
   refuseAnonymous(identity, `read the ${CODE} rosters`);
   if (!ownStaff(identity) && !hubRole(identity)) {
@@ -341,7 +343,8 @@ function assertCanReadViews(identity: Identity): void {
   if (!ownStaff(identity) && identity.role !== 'COORDINATOR' && !hubRole(identity)) {
     throw fail(
       'FORBIDDEN',
-      `The ${CODE} view of a target is readable by ${CODE} staff, coordinators, hub admins, auditors and hub services only (R30).`,
+      `The ${CODE} view of a target is readable by ${CODE} staff, coordinators, hub admins, auditors and hub ` +
+        `services only (R30).`,
       { rule: 'R30' },
     );
   }
@@ -353,7 +356,8 @@ function assertWriter(identity: Identity, roles: readonly string[] = ['DEPT_ADMI
   if (identity.department !== CODE || !roles.includes(identity.role)) {
     throw fail(
       'FORBIDDEN',
-      `Only ${roles.join(' or ')} of department '${CODE}' may change its data; you are ${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
+      `Only ${roles.join(' or ')} of department '${CODE}' may change its data; you are ` +
+        `${identity.role}${identity.department ? ` of '${identity.department}'` : ''}.`,
       { rule: 'R30' },
     );
   }
@@ -950,7 +954,9 @@ function resultPageOf<T extends { id: string }, N>(
   };
 }
 
-/** A TSV cell: the contract's lines have tab-separated columns and end in a newline, so neither may occur in a value. */
+/**
+ * A TSV cell: the contract's lines have tab-separated columns and end in a newline, so neither may occur in a value.
+ */
 function cell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
   if (/[\t\r\n]/.test(text)) throw new Error(`a roster value holds a tab or line break: ${JSON.stringify(text)}`);
@@ -1054,13 +1060,15 @@ class CustomsSystem {
       const item = this.checklist.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
       if (!item || item.status === 'REPEALED') {
         throw badInput(
-          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${CODE} checklist; each department records its own items (R24).`,
+          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${CODE} checklist; ` +
+            `each department records its own items (R24).`,
           { field: `${field}.itemCode`, rule: 'R24' },
         );
       }
       if (!current.some((o) => o.code === input.outcome)) {
         throw badInput(
-          `${field}.outcome '${input.outcome}' is not in the ${CODE} outcome dictionary (${current.map((o) => o.code).join(', ')}).`,
+          `${field}.outcome '${input.outcome}' is not in the ${CODE} outcome dictionary ` +
+            `(${current.map((o) => o.code).join(', ')}).`,
           { field: `${field}.outcome` },
         );
       }
@@ -1087,7 +1095,8 @@ class CustomsSystem {
         if (!sameContent(existing, input)) {
           throw fail(
             'CONFLICT',
-            `input[${i}]: idempotency key ${input.idempotencyKey} was used for a different result (${existing.id}); nothing was written.`,
+            `input[${i}]: idempotency key ${input.idempotencyKey} was used for a different result ` +
+              `(${existing.id}); nothing was written.`,
             { field: `input[${i}].idempotencyKey` },
           );
         }
@@ -1623,14 +1632,16 @@ function resolversFor(schema: GraphQLSchema, resolvers: GraphQLResolverMap<Conte
       continue;
     }
     if (isInterfaceType(type) || isUnionType(type)) {
-      kept[typeName] = Object.fromEntries(Object.entries(config).filter(([name]) => name === '__resolveType')) as never;
+      kept[typeName] = Object.fromEntries(
+        Object.entries(config).filter(([name]) => name === '__resolveType'),
+      ) as GraphQLResolverMap<Context>[string];
       continue;
     }
     if (!isObjectType(type)) continue;
     const fields = type.getFields();
     kept[typeName] = Object.fromEntries(
       Object.entries(config).filter(([name]) => name.startsWith('__') || name in fields),
-    ) as never;
+    ) as GraphQLResolverMap<Context>[string];
   }
   return kept;
 }

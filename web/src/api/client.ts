@@ -81,6 +81,7 @@ export type RunOptions<N extends WebOperationName> = {
 
 /** `run`'s arguments after the name: the variables may be left out when none is required. */
 export type RunArgs<N extends WebOperationName> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends V`: V has no required variable
   {} extends VariablesOf<N>
     ? [variables?: VariablesOf<N>, options?: RunOptions<N>]
     : [variables: VariablesOf<N>, options?: RunOptions<N>];

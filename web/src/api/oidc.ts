@@ -100,7 +100,7 @@ export async function finishSignIn(current: URL): Promise<{ accessToken: string;
       error instanceof oauth.AuthorizationResponseError
         ? (error.error_description ?? error.error)
         : (error as Error).message;
-    throw new Error(`统一身份认证没有完成登录：${description}`);
+    throw new Error(`统一身份认证没有完成登录：${description}`, { cause: error });
   }
   const response = await oauth.authorizationCodeGrantRequest(
     as,

@@ -59,7 +59,10 @@ type PublishedPageAnswer = ResultOf<'DepartmentPublishedResults'>;
 const partError = (answer: Answer<PublishedPageAnswer>) =>
   new HubError(String(answer.errors[0]?.extensions?.code ?? 'ERROR'), answer.errors[0]?.message ?? '');
 
-/** Every published result of a target at one department: its first page, then the next while there are more (`followPages`). */
+/**
+ * Every published result of a target at one department: its first page, then the next while there are more
+ * (`followPages`).
+ */
 async function allPublished(
   code: string,
   uscc: string,

@@ -23,10 +23,16 @@ export interface BrowserVerification {
   verdict: Verdict;
 }
 
-/** The verifier's verdicts (subgraphs/joint/draw/README.md, "What the verifier says"); a record not this task's is `failed`. */
+/**
+ * The verifier's verdicts (subgraphs/joint/draw/README.md, "What the verifier says"); a record not this task's is
+ * `failed`.
+ */
 export type { Verdict };
 
-/** The page's check: the record is the one published for this task (same task, commitment, snapshot, witness, counts, list, batches). */
+/**
+ * The page's check: the record is the one published for this task (same task, commitment, snapshot, witness, counts,
+ * list, batches).
+ */
 export const THIS_TASK = 'this task';
 
 /** Fields of a target-draw record that the published record fixes, with how they read to a person. */

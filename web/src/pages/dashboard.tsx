@@ -24,6 +24,9 @@ const COLORS = {
   refused: '#c62828',
 };
 
+/** 至少 ("at least") before a count when the list was cut at DEADLINES_ASKED rows. */
+const atLeast = (rows: number) => (rows >= DEADLINES_ASKED ? '至少' : '');
+
 /** Rows of the deadline list shown before "show all". */
 const DEADLINES_SHOWN = 20;
 /** How many unpublished results the dashboard asks for (PublicationDeadlines' `first`). */
@@ -302,8 +305,8 @@ function Publication({
               <p data-testid="deadline-summary">
                 您有权查看的待公示结果
                 {list.length >= DEADLINES_ASKED ? `（期限最早的 ${DEADLINES_ASKED} 条，实际更多）` : ''}中：逾期未公示
-                {list.length >= DEADLINES_ASKED ? '至少' : ''} <strong>{list.filter((d) => d.overdue).length}</strong>{' '}
-                条，期限内待公示 {list.filter((d) => !d.overdue).length} 条。按公示期限排列：
+                {atLeast(list.length)} <strong>{list.filter((d) => d.overdue).length}</strong> 条，期限内待公示{' '}
+                {list.filter((d) => !d.overdue).length} 条。按公示期限排列：
               </p>
               <FiguresTable
                 className="deadlines"

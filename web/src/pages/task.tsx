@@ -86,7 +86,8 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
   const [busy, setBusy] = useState(false);
   const session = currentSession();
   const auditor = session?.role === 'AUDITOR' || session?.role === 'HUB_ADMIN';
-  // What the record holds depends on how far the task went: committed, snapshot, drawn, locked (or cancelled on the way).
+  // What the record holds depends on how far the task went: committed, snapshot, drawn, locked (or cancelled on the
+  // way).
   const snapshotTaken = record.snapshot.hash !== '';
   const drawn = record.drawnAt !== null;
   const cancelled = task.status === 'CANCELLED';
@@ -151,7 +152,8 @@ export function DrawRecordView({ task, record }: { task: TaskSummary; record: Pu
         <p class="notice" data-testid="not-drawn">
           {cancelled
             ? '此任务在摇号前已取消，没有抽取结果可核验；承诺值和取消原因保留在记录中。'
-            : `尚未摇号：见证号码将于 ${record.witness.availableOn} 由“${record.witness.source}”公布，摇号后在此公示抽取结果并可核验。请记下上面的承诺值${snapshotTaken ? '和名录快照哈希值' : ''}：它们在见证号码公布之前就已确定。`}
+            : `尚未摇号：见证号码将于 ${record.witness.availableOn} ` +
+              `由“${record.witness.source}”公布，摇号后在此公示抽取结果并可核验。请记下上面的承诺值${snapshotTaken ? '和名录快照哈希值' : ''}：它们在见证号码公布之前就已确定。`}
         </p>
       ) : (
         <>

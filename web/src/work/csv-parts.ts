@@ -12,7 +12,10 @@ export interface CsvPart {
   lineOffset: number;
 }
 
-/** Rows a part holds: the hub's limit, so that a large file takes as few calls as it can (each counts against the caller's rate of changes). */
+/**
+ * Rows a part holds: the hub's limit, so that a large file takes as few calls as it can (each counts against the
+ * caller's rate of changes).
+ */
 export const PART_MAX_ROWS = 2000;
 /** Bytes (UTF-8) a part holds at most: under the hub's 600,000, with room for the record cut at a line. */
 export const PART_MAX_BYTES = 400_000;
@@ -20,7 +23,10 @@ export const PART_MAX_BYTES = 400_000;
 const utf8 = new TextEncoder();
 const bytesOf = (text: string) => utf8.encode(text).length;
 
-/** The file's records, each with the line it starts on (the first line is 1); blank lines are left out, as the hub leaves them out. */
+/**
+ * The file's records, each with the line it starts on (the first line is 1); blank lines are left out, as the hub
+ * leaves them out.
+ */
 export function csvRecords(text: string): Array<{ text: string; line: number; start: number; end: number }> {
   const records: Array<{ text: string; line: number; start: number; end: number }> = [];
   let quoted = false;

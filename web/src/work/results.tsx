@@ -179,7 +179,9 @@ function DeadlineCell({ deadline }: { deadline: ResultDeadline | undefined }) {
   );
 }
 
-/** The department's unpublished results of a year with their deadlines, every page (the joint service computes them). */
+/**
+ * The department's unpublished results of a year with their deadlines, every page (the joint service computes them).
+ */
 function useDeadlines(year: number | null, department: string, version: number) {
   return useAsync(
     async (signal) => {
@@ -466,7 +468,9 @@ function ApproveAndPublish({ department, outcomes }: { department: string; outco
   );
 }
 
-/** The department's outcome dictionary (R26, R27), and for its admin a form to add an outcome or a new version of one. */
+/**
+ * The department's outcome dictionary (R26, R27), and for its admin a form to add an outcome or a new version of one.
+ */
 function OutcomeDictionary({
   department,
   outcomes,
@@ -490,7 +494,10 @@ function OutcomeDictionary({
       const outcome = partOf(answer, mutationField(department, 'DefineOutcome'));
       setDefined(outcome);
       reload();
-      return `已定义检查结果 ${outcome.code}（第 ${outcome.version} 版）：${outcome.label}${outcome.dishonesty ? '，公示后列入失信记录' : ''}。`;
+      return (
+        `已定义检查结果 ${outcome.code}（第 ${outcome.version} ` +
+        `版）：${outcome.label}${outcome.dishonesty ? '，公示后列入失信记录' : ''}。`
+      );
     });
   };
   return (
@@ -572,7 +579,10 @@ function OutcomeDictionary({
   );
 }
 
-/** A published result's correction chain (R28): every published record of its task and target, linked by what each corrects. */
+/**
+ * A published result's correction chain (R28): every published record of its task and target, linked by what each
+ * corrects.
+ */
 function CorrectionChain({
   department,
   result,

@@ -30,7 +30,9 @@ type RosterInspector = RosterPage['nodes'][number];
 const VISIT_PAGE = 10;
 const REASONS: ReplacementReason[] = ['JOB_CHANGE', 'WORK_CONFLICT', 'HEALTH', 'RECUSAL'];
 
-/** The hub's words on an incomplete team, in Chinese where the sentence is one the hub says; its own words kept beside. */
+/**
+ * The hub's words on an incomplete team, in Chinese where the sentence is one the hub says; its own words kept beside.
+ */
 export function problemText(problem: string, name: (code: string) => string): string {
   let m = /^(\S+) has not drawn its inspectors yet$/.exec(problem);
   if (m) return `${name(m[1]!)}尚未抽取检查人员（R18）`;
@@ -483,7 +485,10 @@ function ReplaceForm({
             input: { taskId: task.id, targetKey: visit.key, department, personId, reason, replacementId, note },
           });
           const m = answer.data!.jointReplaceInspector;
-          return `已更换：${m.name}（${m.personId}）接替，理由“${label(REPLACEMENT_REASON, m.replacementReason)}”，批准人 ${m.approvedBy ?? '—'}。`;
+          return (
+            `已更换：${m.name}（${m.personId}）接替，理由“${label(REPLACEMENT_REASON, m.replacementReason)}”，批准人 ` +
+            `${m.approvedBy ?? '—'}。`
+          );
         });
         if (ok) onChanged();
       }}

@@ -12,6 +12,7 @@ import { DELIVERY_STATUS, label, MEMBER_KIND, METHOD, VISIT_MEASURE } from '../l
 import { ForRoles, RuleNote, SignedIn } from './common';
 import { useSession } from '../app';
 import { visitDay } from './onsite/day';
+import type { VisitMeasure } from '../api/generated';
 import { contentDigest, fileSha256 } from './onsite/digest';
 import { sendWaiting } from './onsite/queue';
 import { SignatureField } from './onsite/signature';
@@ -116,7 +117,10 @@ function NetworkBar({ online }: { online: boolean }) {
   );
 }
 
-/** Reads the inspector's visits of every locked task from the hub, with what the form needs offline, and keeps them on the phone. */
+/**
+ * Reads the inspector's visits of every locked task from the hub, with what the form needs offline, and keeps them on
+ * the phone.
+ */
 async function keepForTheDay(session: SessionIdentity): Promise<number> {
   const tasks = (await run('InspectorTasks')).data!.jointInspectorTasks.filter((t) => t.status === 'LOCKED');
   const hubToday = (await run('HubMode')).data!.jointTrainingClock.today;
@@ -184,7 +188,9 @@ const departmentsOf = (k: KeptVisit) =>
 
 const STATE_LABEL: Record<string, string> = { WAITING: '待发送', SENT: '已发送', REFUSED: '被退回，需处理' };
 
-/** What waits to be sent, and what was: each visit's submission on the phone, with its state and the hub's last word. */
+/**
+ * What waits to be sent, and what was: each visit's submission on the phone, with its state and the hub's last word.
+ */
 function OutboxList({
   entries,
   sending,
@@ -350,11 +356,17 @@ function InspectorDay({ session }: { session: SessionIdentity }) {
   );
 }
 
-/** What the hub takes as evidence from a phone (subgraphs/joint/visits/evidence.ts: the type is read from the bytes there). */
+/**
+ * What the hub takes as evidence from a phone (subgraphs/joint/visits/evidence.ts: the type is read from the bytes
+ * there).
+ */
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-/** Reads a photo or document the inspector took: its bytes, hash and type; a large photo is scaled down (the hub keeps at most 10 MB). */
+/**
+ * Reads a photo or document the inspector took: its bytes, hash and type; a large photo is scaled down (the hub keeps
+ * at most 10 MB).
+ */
 async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<{ meta: KeptFile; bytes: ArrayBuffer }> {
   if (kind === 'PHOTO' && file.type && !PHOTO_TYPES.includes(file.type))
     throw new Error(`照片须为 JPEG、PNG、WebP 或 HEIC 格式（此文件为 ${file.type}）。`);
@@ -381,7 +393,10 @@ async function keptFileOf(file: File, kind: KeptFile['kind']): Promise<{ meta: K
   return { meta: { sha256: fileSha256(bytes), kind, mediaType, size: bytes.byteLength, name: file.name }, bytes };
 }
 
-/** A fresh idempotency key (R24): a UUID, also where the page is not a secure context (crypto.randomUUID is missing there). */
+/**
+ * A fresh idempotency key (R24): a UUID, also where the page is not a secure context (crypto.randomUUID is missing
+ * there).
+ */
 function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -451,7 +466,7 @@ function submissionOf(k: KeptVisit, draft: Draft) {
         notes: r.notes.trim() || null,
         confidentialNotes: r.confidentialNotes.trim() || null,
         evidence: r.photos.map((h) => `sha256:${h}`),
-        measures: r.measures as never,
+        measures: r.measures as VisitMeasure[],
         penaltyUnderGeneralProcedure: r.penaltyUnderGeneralProcedure,
         statutoryCheckFailed: r.statutoryCheckFailed,
         leadFor: r.leadFor || null,
@@ -648,7 +663,10 @@ function ItemEntry({
   );
 }
 
-/** The signatures over the results' digest (R29): the business signs or the inspectors note its refusal; the whole team signs. */
+/**
+ * The signatures over the results' digest (R29): the business signs or the inspectors note its refusal; the whole team
+ * signs.
+ */
 function SignStep({
   k,
   draft,
@@ -1059,7 +1077,8 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
     update((d) => ({ ...d, results: { ...d.results, [key]: { ...d.results[key]!, ...change } } }));
   const submission = useMemo(() => submissionOf(k, draft), [k, draft]);
   const digest = useMemo(() => contentDigest(submission), [submission]);
-  // What the hub would refuse, said here (the business signs once): an outcome for every item (R22), a note for every lead handed over (R27).
+  // What the hub would refuse, said here (the business signs once): an outcome for every item (R22), a note for every
+  // lead handed over (R27).
   const missing = k.visit.checklist.filter((c) => {
     const r = draft.results[itemKey(c)];
     return !r?.outcome || (r.leadFor !== '' && r.leadNote.trim() === '');
@@ -1237,7 +1256,10 @@ function VisitEntry({ k, initial, onQueued }: { k: KeptVisit; initial: Draft; on
   );
 }
 
-/** The inspector last signed in on this phone (localStorage): their kept work stays reachable while the sign-in has lapsed. */
+/**
+ * The inspector last signed in on this phone (localStorage): their kept work stays reachable while the sign-in has
+ * lapsed.
+ */
 const LAST_INSPECTOR = 'jointcheck.onsite.inspector';
 
 /**

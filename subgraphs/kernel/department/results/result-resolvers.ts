@@ -1,3 +1,4 @@
+import type { ClassType } from '../../class-type';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertCanReadRoster, assertDepartmentWriter, seesPrivateData } from '../../access';
 import { ResultReceipt } from '../../contract/interfaces';
@@ -34,19 +35,23 @@ const MAX_BATCH = 1000;
 export const RESULTS_MAX = 1000;
 export const RESULTS_DEFAULT = 100;
 
-/** The deprecated `results(status:)` takes a string (as callers of the previous contract send it): one of ResultStatus's values. */
+/**
+ * The deprecated `results(status:)` takes a string (as callers of the previous contract send it): one of
+ * ResultStatus's values.
+ */
 function knownStatus(status: string | null | undefined): ResultStatus | null {
   if (status === null || status === undefined || status === '') return null;
   if (!(Object.values(ResultStatus) as string[]).includes(status))
     throw badInput(
-      `status '${status.slice(0, 40)}': one of ${Object.values(ResultStatus).join(', ')} (R25), or leave it out for every status.`,
+      `status '${status.slice(0, 40)}': one of ${Object.values(ResultStatus).join(', ')} (R25), or leave it ` +
+        `out for every status.`,
       { field: 'status' },
     );
   return status as ResultStatus;
 }
 
 /** The results part of the department contract (DESIGN.md contract 3). */
-export function createResultResolvers(code: string, types: DepartmentTypes): Function[] {
+export function createResultResolvers(code: string, types: DepartmentTypes): ClassType[] {
   const service = (ctx: DepartmentContext) => new ResultService(ctx.dept.repo.manager, code, ctx.dept.repo);
   const hubSees = (identity: Identity) =>
     seesPrivateData(identity, code) ||
@@ -78,7 +83,9 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     @FieldResolver(() => [types.Result], {
       nullable: true,
       deprecationReason: 'Use resultPage.',
-      description: `The ${code} results, every status (R24, R30): ${code} staff and hub roles. A list of one page; resultPage gives the same with pageInfo and totalCount.`,
+      description:
+        `The ${code} results, every status (R24, R30): ${code} staff and hub roles. A list of one page; ` +
+        `resultPage gives the same with pageInfo and totalCount.`,
     })
     async results(
       @Arg('taskId', () => ID, { nullable: true }) taskId: string | null,
@@ -101,7 +108,9 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
 
     @FieldResolver(() => types.ResultPage, {
       nullable: true,
-      description: `The ${code} results, every status, in id order (R24): ${code} staff and hub roles (R30); null, with an error, for others.`,
+      description:
+        `The ${code} results, every status, in id order (R24): ${code} staff and hub roles (R30); null, with an ` +
+        `error, for others.`,
     })
     async resultPage(
       @Arg('taskId', () => ID, { nullable: true }) taskId: string | null,
@@ -121,7 +130,9 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
 
     @FieldResolver(() => [types.Result], {
       deprecationReason: 'Use publishedResultPage.',
-      description: `Published ${code} results of a target, corrections included (R25, R28), up to ${RESULTS_MAX}. Public; nothing confidential.`,
+      description:
+        `Published ${code} results of a target, corrections included (R25, R28), up to ${RESULTS_MAX}. Public; ` +
+        `nothing confidential.`,
     })
     async publishedResults(@Arg('uscc', () => String) uscc: string, @Ctx() ctx: DepartmentContext) {
       const rows = await service(ctx).list(
@@ -133,7 +144,9 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     }
 
     @FieldResolver(() => types.ResultPage, {
-      description: `Published ${code} results of a target, corrections included (R25, R28), in id order. Public; nothing confidential.`,
+      description:
+        `Published ${code} results of a target, corrections included (R25, R28), in id order. Public; nothing ` +
+        `confidential.`,
     })
     async publishedResultPage(
       @Arg('uscc', () => String) uscc: string,
@@ -158,7 +171,9 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     }
 
     @FieldResolver(() => [types.Outcome], {
-      description: `The ${code} outcome dictionary, every version (public). Read whole, not paged: a dictionary of a few dozen entries a page names results with.`,
+      description:
+        `The ${code} outcome dictionary, every version (public). Read whole, not paged: a dictionary of a few ` +
+        `dozen entries a page names results with.`,
     })
     outcomes(@Ctx() ctx: DepartmentContext) {
       return service(ctx).outcomes();
@@ -215,7 +230,8 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
     @Mutation(() => types.Result, {
       name: `${code}CorrectResult`,
       description:
-        "Corrects a published result with a new, published record pointing at it (R28). The department's principal head.",
+        "Corrects a published result with a new, published record pointing at it (R28). The department's " +
+        'principal head.',
     })
     async correct(
       @Arg('id', () => ID) id: string,
@@ -238,7 +254,8 @@ export function createResultResolvers(code: string, types: DepartmentTypes): Fun
   class DeptViewDishonesty {
     @FieldResolver(() => [types.Result], {
       description:
-        'Published dishonesty (失信) records of this target (R27): refusal, general-procedure penalty, failed statutory check.',
+        'Published dishonesty (失信) records of this target (R27): refusal, general-procedure penalty, failed ' +
+        'statutory check.',
     })
     async dishonestyRecords(@Root() view: { uscc: string }, @Ctx() ctx: DepartmentContext) {
       return (await ctx.dept.dishonestyByUscc.load(view.uscc)).map((r) => toResult(r, code, false));

@@ -1,3 +1,4 @@
+import { insertRows, updateRows } from '../../rows';
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import { ItemStatus, OutcomeStatus, ResultStatus } from '../../contract/enums';
@@ -47,11 +48,17 @@ export class ResultService {
   constructor(
     private readonly manager: EntityManager,
     readonly department: string,
-    /** Where the checklist is, and where results go besides this database (a connector-backed department's existing system). */
+    /**
+     * Where the checklist is, and where results go besides this database (a connector-backed department's existing
+     * system).
+     */
     private readonly store?: Pick<DepartmentStore, 'checklistVersionsOf' | 'forwardResults'>,
   ) {}
 
-  /** Checks every result before writing any: an item of this department's checklist at that version, an outcome of its dictionary. */
+  /**
+   * Checks every result before writing any: an item of this department's checklist at that version, an outcome of its
+   * dictionary.
+   */
   private async validate(inputs: ResultInput[]): Promise<void> {
     const codes = [...new Set(inputs.map((i) => i.itemCode))];
     const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(
@@ -68,13 +75,15 @@ export class ResultService {
       const item = items.find((it) => it.code === input.itemCode && it.version === input.itemVersion);
       if (!item || item.status === ItemStatus.REPEALED) {
         throw badInput(
-          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${this.department} checklist; each department records its own items (R24).`,
+          `${field}: ${input.itemCode} version ${input.itemVersion} is not an item of the ${this.department} ` +
+            `checklist; each department records its own items (R24).`,
           { field: `${field}.itemCode`, rule: 'R24' },
         );
       }
       if (!outcomes.some((o) => o.code === input.outcome)) {
         throw badInput(
-          `${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary (${outcomes.map((o) => o.code).join(', ')}).`,
+          `${field}.outcome '${input.outcome}' is not in the ${this.department} outcome dictionary ` +
+            `(${outcomes.map((o) => o.code).join(', ')}).`,
           { field: `${field}.outcome` },
         );
       }
@@ -89,7 +98,8 @@ export class ResultService {
         input.inspectors.some((c) => c.trim() === '' || c.length > 40)
       ) {
         throw badInput(
-          `${field}.inspectors: name the 1 to ${MAX_INSPECTORS_PER_RESULT} inspectors who checked, by certificate number (at most 40 characters each), got ${input.inspectors.length} (R18).`,
+          `${field}.inspectors: name the 1 to ${MAX_INSPECTORS_PER_RESULT} inspectors who checked, by ` +
+            `certificate number (at most 40 characters each), got ${input.inspectors.length} (R18).`,
           { field: `${field}.inspectors`, rule: 'R18' },
         );
       }
@@ -183,7 +193,7 @@ export class ResultService {
               continue;
             }
             const row = rowOf(input);
-            await tx.insert(ResultRow, row as never);
+            await insertRows(tx, ResultRow, row);
             known.push(row);
             receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
           }
@@ -224,7 +234,7 @@ export class ResultService {
           `Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`,
           { field: 'ids' },
         );
-      const done = await tx.update(ResultRow, { id: In(ids), status: from }, to as never);
+      const done = await updateRows(tx, ResultRow, { id: In(ids), status: from }, to);
       if (done.affected !== ids.length)
         throw conflict(`Some of these results changed meanwhile; reload them. Nothing was changed.`);
       return tx.find(ResultRow, { where: { id: In(ids) } });
@@ -261,7 +271,8 @@ export class ResultService {
     if (!original) throw notFound(`No ${this.department} result ${id}.`, { field: 'id' });
     if (original.status !== ResultStatus.PUBLISHED)
       throw conflict(
-        `Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an unpublished one is simply re-recorded.`,
+        `Result ${id} is ${original.status}: only a published result is corrected by a new record (R28); an ` +
+          `unpublished one is simply re-recorded.`,
         { rule: 'R28' },
       );
     const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: OutcomeStatus.CURRENT });
@@ -288,7 +299,7 @@ export class ResultService {
       correctionReason: reason,
     });
     try {
-      await this.manager.insert(ResultRow, row as never);
+      await insertRows(this.manager, ResultRow, row);
     } catch (error) {
       if (isDuplicateKey(error)) throw conflict('Retry the correction.');
       throw error;

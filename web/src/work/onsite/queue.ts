@@ -2,7 +2,10 @@ import type { KeptFile, OutboxEntry, RecordFormInput, SubmissionInput } from './
 
 /** How a waiting submission reaches the hub: the page's fetches (transport.ts), or a test's. */
 export interface Transport {
-  /** Sends a file for a visit (POST /evidence), its bytes read from the phone's store; answers its hash as the hub computed it. */
+  /**
+   * Sends a file for a visit (POST /evidence), its bytes read from the phone's store; answers its hash as the hub
+   * computed it.
+   */
   upload(file: KeptFile, taskId: string, targetKey: string, subject: string): Promise<string>;
   submit(input: SubmissionInput): Promise<{ id: string; contentDigest: string | null }>;
   sign(input: RecordFormInput): Promise<{ id: string; pdfSha256: string; documentPath: string }>;
@@ -20,7 +23,8 @@ export interface SendFailure {
  * sent (BAD_USER_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND), or the inspector must sign in again.
  */
 export function isPassing(code: string): boolean {
-  // HTTP_<status>: an answer that is not the hub's (a captive portal's page, a proxy's error): not a refusal by the hub.
+  // HTTP_<status>: an answer that is not the hub's (a captive portal's page, a proxy's error): not a refusal by the
+  // hub.
   return (
     ['NETWORK', 'UNAVAILABLE', 'DOWNSTREAM_SERVICE_ERROR', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'TIMEOUT'].includes(
       code,
@@ -66,7 +70,9 @@ export async function sendEntry(
       if (stored !== file.sha256)
         throw {
           code: 'BAD_USER_INPUT',
-          detail: `文件 ${file.name} 在上传中被改变（平台计算的摘要 ${String(stored).slice(0, 12)}… 与手机上的 ${file.sha256.slice(0, 12)}… 不同）。`,
+          detail:
+            `文件 ${file.name} 在上传中被改变（平台计算的摘要 ${String(stored).slice(0, 12)}… 与手机上的 ${file.sha256.slice(0, 12)}… ` +
+            `不同）。`,
         } satisfies SendFailure;
       await step({ sentFiles: [...current.sentFiles, file.sha256] });
     }

@@ -10,7 +10,8 @@ import type { WebOperations } from '../../api/generated';
  * inspectors shows each their own.
  */
 
-// Types from the generated operation types directly (not through api/client.ts, which needs the build's virtual module).
+// Types from the generated operation types directly (not through api/client.ts, which needs the build's virtual
+// module).
 export type VisitsAnswer = NonNullable<WebOperations['InspectorVisits']['result']['jointTask']>;
 export type Visit = NonNullable<VisitsAnswer['visitPage']>['nodes'][number];
 export type SubmissionInput = WebOperations['SubmitVisitResults']['variables']['input'];
@@ -40,7 +41,10 @@ export interface KeptVisit {
   /** The task's place in the inspector's list of tasks (newest first, as the hub lists them). */
   taskOrder: number;
   visit: Visit;
-  /** Each participating department's current outcomes (R26's one-step outcomes among them), or the error that kept them from the phone. */
+  /**
+   * Each participating department's current outcomes (R26's one-step outcomes among them), or the error that kept them
+   * from the phone.
+   */
   outcomes: Record<string, KeptOutcome[] | { error: string }>;
   /** Department names by code. */
   departmentNames: Record<string, string>;

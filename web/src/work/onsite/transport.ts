@@ -60,7 +60,10 @@ export async function uploadEvidence(
   }
 }
 
-/** Reads a stored file (a photo, the record form's PDF) with the official's token: a blob URL for the page to show or save. */
+/**
+ * Reads a stored file (a photo, the record form's PDF) with the official's token: a blob URL for the page to show or
+ * save.
+ */
 export async function readDocument(documentPath: string): Promise<Blob> {
   const headers = authorization();
   let response: Response;
