@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { composeSupergraph, fetchSubgraphSdl } from '../subgraphs/registry/compose';
-import { Role } from '../subgraphs/kernel/identity';
+import { Role } from '../kernel/identity';
 import { postGraphQL } from '../test/support/hub';
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';
 import { REFERENCE_QUERY } from './query-plan';

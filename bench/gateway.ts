@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { Role, serviceAudience } from '../subgraphs/kernel/identity';
+import { Role, serviceAudience } from '../kernel/identity';
 import { composeSupergraph, fetchSubgraphSdl } from '../subgraphs/registry/compose';
 import { postGraphQL } from '../test/support/hub';
 import { benchIdentity, spawnService, type ServiceProcess } from './processes';

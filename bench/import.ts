@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoEntity } from '../subgraphs/kernel/demo/generator';
+import { demoEntity } from '../subgraphs/department-kernel/demo/generator';
 
 export interface ImportBenchResult {
   rows: number;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateHubKeys, TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
+import { generateHubKeys, TokenIssuer, TokenVerifier } from '../kernel/identity';
 
 /** A service of the benchmark in a process of its own, as deployed (one container per service). */
 export interface ServiceProcess {

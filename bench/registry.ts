@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startHub } from '../scripts/hub';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { demoEntity } from '../subgraphs/kernel/demo/generator';
-import { Role } from '../subgraphs/kernel/identity';
+import { loadConfig } from '../kernel/config';
+import { demoEntity } from '../subgraphs/department-kernel/demo/generator';
+import { Role } from '../kernel/identity';
 import { inMemoryKeys } from './processes';
 import { FED2, servePlainSubgraph } from '../test/support/plain-subgraph';
 

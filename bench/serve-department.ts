@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { startDepartment } from '../subgraphs/kernel/department/run';
-import { loadVerifier } from '../subgraphs/kernel/keys';
-import { createLogger } from '../subgraphs/kernel/log';
+import { loadConfig } from '../kernel/config';
+import { startDepartment } from '../subgraphs/department-kernel/run';
+import { loadVerifier } from '../kernel/keys';
+import { createLogger } from '../kernel/log';
 
 /**
  * A department subgraph in a process of its own, as deployed (one container per service), for the

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PlanNode } from '@apollo/query-planner';
-import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
+import { keptAliveFetcher } from '../kernel/http-client';
 import { planOf, REFERENCE_QUERY, runPlan } from './query-plan';
 
 /**

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { gatewaySupergraph, startGateway } from '../gateway';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { loadGatewaySigner, loadVerifier } from '../subgraphs/kernel/keys';
-import { createLogger } from '../subgraphs/kernel/log';
+import { loadConfig } from '../kernel/config';
+import { loadGatewaySigner, loadVerifier } from '../kernel/keys';
+import { createLogger } from '../kernel/log';
 
 /**
  * Our gateway in a process of its own for the benchmarks, serving JOINTCHECK_SUPERGRAPH_FILE with

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startHub } from '../scripts/hub';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { Role } from '../subgraphs/kernel/identity';
+import { loadConfig } from '../kernel/config';
+import { Role } from '../kernel/identity';
 import { postGraphQL } from '../test/support/hub';
 import { storedPerDepartment, submitThroughGateway, visitSubmissions, type LoadResult } from './load';
 import { benchIdentity, databaseServerProcess, processCpuMs, spawnService, type ServiceProcess } from './processes';
 import { BENCH_DEPARTMENTS, checklistQuery, prepareTask } from './visits';
 import { freePort } from '../test/support/ports';
-import { dropServiceDatabase } from '../subgraphs/kernel/datasource';
+import { dropServiceDatabase } from '../kernel/datasource';
 import { randomBytes } from 'node:crypto';
 
 export interface WriteBackBenchResult {

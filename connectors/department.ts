@@ -1,10 +1,10 @@
-import type { HubConfig, ConnectorSettings } from '../subgraphs/kernel/config';
-import { defineDepartment, type DepartmentModule } from '../subgraphs/kernel/department/define';
-import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
-import type { TokenVerifier } from '../subgraphs/kernel/identity';
-import type { Logger } from '../subgraphs/kernel/log';
-import type { DepartmentStoreFactory } from '../subgraphs/kernel/department/store';
-import type { HealthProbe } from '../subgraphs/kernel/server';
+import type { HubConfig, ConnectorSettings } from '../kernel/config';
+import { defineDepartment, type DepartmentModule } from '../subgraphs/department-kernel/define';
+import { startDepartment, type RunningDepartment } from '../subgraphs/department-kernel/run';
+import type { TokenVerifier } from '../kernel/identity';
+import type { Logger } from '../kernel/log';
+import type { DepartmentStoreFactory } from '../subgraphs/department-kernel/store';
+import type { HealthProbe } from '../kernel/server';
 import type { HealthSystem } from './upstream/health-system/server';
 import type { ContractConnector } from './core/contract-connector';
 import type { UpstreamHealth } from './core/upstream-source';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { loadVerifier } from '../subgraphs/kernel/keys';
-import { createLogger } from '../subgraphs/kernel/log';
-import { stopOnSignals } from '../subgraphs/kernel/server';
+import { loadConfig } from '../kernel/config';
+import { loadVerifier } from '../kernel/keys';
+import { createLogger } from '../kernel/log';
+import { stopOnSignals } from '../kernel/server';
 import { startConnectedDepartment } from './department';
 
 /**

@@ -17,10 +17,10 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { HubConfig } from '../subgraphs/kernel/config';
-import { ErrorCode } from '../subgraphs/kernel/errors';
+import type { HubConfig } from '../kernel/config';
+import { ErrorCode } from '../kernel/errors';
 import type { GatewayContext } from './context';
-import { callerKey } from '../subgraphs/kernel/limits';
+import { callerKey } from '../kernel/limits';
 
 /** Arguments that bound how many elements a list field (or a page's list) returns. */
 const SIZE_ARGUMENTS = ['first', 'last', 'limit'];

@@ -1,4 +1,4 @@
-import type { Identity } from '../subgraphs/kernel/identity';
+import type { Identity } from '../kernel/identity';
 
 /** The gateway's per-request context: the verified identity and when the caller's token expires. */
 export interface GatewayContext {

@@ -1,17 +1,17 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { ErrorCode } from '../subgraphs/kernel/errors';
+import { ErrorCode } from '../kernel/errors';
 import {
   FORWARDED_PUBLIC_HEADER,
   FORWARDED_TOKEN_SECONDS,
   Role,
   type Identity,
   type TokenIssuer,
-} from '../subgraphs/kernel/identity';
+} from '../kernel/identity';
 import type { GatewayContext } from './context';
-import type { keptAliveFetcher, SubgraphResponse } from '../subgraphs/kernel/http-client';
-import { SubgraphTimeoutError } from '../subgraphs/kernel/http-client';
+import type { keptAliveFetcher, SubgraphResponse } from '../kernel/http-client';
+import { SubgraphTimeoutError } from '../kernel/http-client';
 
 type ApolloFetcher = ConstructorParameters<typeof RemoteGraphQLDataSource>[0] extends infer O
   ? O extends { fetcher?: infer F }

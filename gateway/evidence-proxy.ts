@@ -2,10 +2,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { ErrorCode, HubError } from '../subgraphs/kernel/errors';
-import { answerError } from '../subgraphs/kernel/http-errors';
-import { Role, type Identity, type TokenIssuer } from '../subgraphs/kernel/identity';
-import { callerKey, type MutationLimiter } from '../subgraphs/kernel/limits';
+import { ErrorCode, HubError } from '../kernel/errors';
+import { answerError } from '../kernel/http-errors';
+import { Role, type Identity, type TokenIssuer } from '../kernel/identity';
+import { callerKey, type MutationLimiter } from '../kernel/limits';
 
 /** The joint service's subgraph name: the audience of the token the gateway signs for it. */
 const JOINT = 'joint';

@@ -4,19 +4,19 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { HubConfig } from '../subgraphs/kernel/config';
-import { PUBLIC_IDENTITY, type Identity, type TokenIssuer, type TokenVerifier } from '../subgraphs/kernel/identity';
-import { OidcVerifier, type OidcSettings } from '../subgraphs/kernel/oidc';
-import type { Logger } from '../subgraphs/kernel/log';
-import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../subgraphs/kernel/server';
-import { operationResolution } from '../subgraphs/kernel/operation-resolution';
+import type { HubConfig } from '../kernel/config';
+import { PUBLIC_IDENTITY, type Identity, type TokenIssuer, type TokenVerifier } from '../kernel/identity';
+import { OidcVerifier, type OidcSettings } from './oidc';
+import type { Logger } from '../kernel/log';
+import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../kernel/server';
+import { operationResolution } from '../kernel/operation-resolution';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
-import { keptAliveFetcher } from '../subgraphs/kernel/http-client';
+import { keptAliveFetcher } from '../kernel/http-client';
 import { anonymousSchemaPrivacy, bodyErrors, mutationRateLimit, operationLimits, requestBody } from './limits';
-import { MutationLimiter } from '../subgraphs/kernel/limits';
+import { MutationLimiter } from '../kernel/limits';
 import { evidenceProxy, jointUrlIn } from './evidence-proxy';
-import { codedErrors, notFoundAsJson } from '../subgraphs/kernel/http-errors';
+import { codedErrors, notFoundAsJson } from '../kernel/http-errors';
 import {
   supergraphHealth,
   supergraphSource,
@@ -24,7 +24,7 @@ import {
   type SupergraphState,
 } from './supergraph-source';
 import express from 'express';
-import { ErrorCode } from '../subgraphs/kernel/errors';
+import { ErrorCode } from '../kernel/errors';
 import { publicPage } from './public-page';
 import { callerBudget } from './caller-budget';
 

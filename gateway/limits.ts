@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type SelectionSetNode } from 'graphql';
-import { ErrorCode } from '../subgraphs/kernel/errors';
-import { Role } from '../subgraphs/kernel/identity';
-import type { RequestLimits } from '../subgraphs/kernel/limits';
+import { ErrorCode } from '../kernel/errors';
+import { Role } from '../kernel/identity';
+import type { RequestLimits } from '../kernel/limits';
 import type { GatewayContext } from './context';
 
 /**
@@ -10,7 +10,7 @@ import type { GatewayContext } from './context';
  * (subgraphs/kernel/limits.ts): H2, every service called directly applies the same as the gateway.
  * What is the gateway's alone stays here.
  */
-export { bodyErrors, mutationRateLimit, operationLimits, requestBody, tokenLimit } from '../subgraphs/kernel/limits';
+export { bodyErrors, mutationRateLimit, operationLimits, requestBody, tokenLimit } from '../kernel/limits';
 
 export type GatewayLimits = RequestLimits;
 

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { loadGatewaySigner, loadVerifier } from '../subgraphs/kernel/keys';
-import { createLogger } from '../subgraphs/kernel/log';
-import { stopOnSignals } from '../subgraphs/kernel/server';
+import { loadConfig } from '../kernel/config';
+import { loadGatewaySigner, loadVerifier } from '../kernel/keys';
+import { createLogger } from '../kernel/log';
+import { stopOnSignals } from '../kernel/server';
 import { gatewaySupergraph, oidcOf, startGateway } from './index';
 
 /**

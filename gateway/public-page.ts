@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
-import type { Logger } from '../subgraphs/kernel/log';
+import type { Logger } from '../kernel/log';
 
 /**
  * The build's files at its top besides index.html (vite-plugin-pwa's service worker and manifest, the icon), with

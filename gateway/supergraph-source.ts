@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
-import type { HubConfig } from '../subgraphs/kernel/config';
-import { openServiceDatabase, type ServiceDatabase } from '../subgraphs/kernel/datasource';
-import type { Logger } from '../subgraphs/kernel/log';
-import type { HealthProbe } from '../subgraphs/kernel/server';
+import type { HubConfig } from '../kernel/config';
+import { openServiceDatabase, type ServiceDatabase } from '../kernel/datasource';
+import type { Logger } from '../kernel/log';
+import type { HealthProbe } from '../kernel/server';
 import { HeadRow, REGISTRY_ENTITIES, VersionRow } from '../subgraphs/registry/entities';
 
 /**

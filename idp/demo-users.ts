@@ -10,12 +10,12 @@ import type { DevUser } from './types';
  *   makes them (scripts/token.ts);
  * - `demo-auditor` and `demo-hub_admin` for the two roles of no department;
  * - the INSPECTOR of a department is that department's first demo inspector, `<dept>-i0001`
- *   (subgraphs/kernel/demo/department-demo.ts: `${department}-i${4 digits}`), because an inspector
+ *   (subgraphs/department-kernel/demo/department-demo.ts: `${department}-i${4 digits}`), because an inspector
  *   is identified by their person id (the joint service compares `personId` with the subject), so
  *   the visits and conflict declarations of that person are theirs.
  */
 
-/** The hub's Role values that a person signs in with (subgraphs/kernel/identity.ts; not SERVICE nor PUBLIC). */
+/** The hub's Role values that a person signs in with (kernel/identity.ts; not SERVICE nor PUBLIC). */
 export const DEPARTMENT_ROLES = ['COORDINATOR', 'INSPECTOR', 'DEPT_ADMIN', 'DEPUTY_HEAD', 'PRINCIPAL_HEAD'] as const;
 export const HUB_ROLES = ['AUDITOR', 'HUB_ADMIN'] as const;
 

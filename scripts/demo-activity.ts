@@ -1,7 +1,7 @@
 import { chinaDate, defaultCalendar, type WorkingDayCalendar } from '../subgraphs/joint/calendar/working-days';
-import { rngFor, type Rng } from '../subgraphs/kernel/demo/generator';
-import type { TokenIssuer } from '../subgraphs/kernel/identity';
-import type { SettableClock } from '../subgraphs/kernel/settable-clock';
+import { rngFor, type Rng } from '../subgraphs/department-kernel/demo/generator';
+import type { TokenIssuer } from '../kernel/identity';
+import type { SettableClock } from '../kernel/settable-clock';
 import { actors, DemoApi } from './demo-year/api';
 import { createPlan, PLAN_DESIGNS, publishPlan, type PlanDesign } from './demo-year/plans';
 import { advanceResults, correctResult, departmentResults } from './demo-year/publication';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HubConfig } from '../subgraphs/kernel/config';
+import type { HubConfig } from '../kernel/config';
 import { demoUsers } from '../idp/demo-users';
 import { spawnDevIdentityProvider, type SpawnedDevIdentityProvider } from '../idp/spawn';
 import type { DevUser } from '../idp/types';

@@ -1,16 +1,16 @@
 import { gatewaySupergraph, oidcOf, startGateway, type GatewayHandle } from '../gateway';
 import { REGISTRY_SERVICE, startRegistry, type RunningRegistry } from '../subgraphs/registry';
-import type { HubConfig } from '../subgraphs/kernel/config';
-import type { DepartmentModule } from '../subgraphs/kernel/department/define';
-import { startDepartment, type RunningDepartment } from '../subgraphs/kernel/department/run';
-import type { TokenIssuer, TokenVerifier } from '../subgraphs/kernel/identity';
-import { loadGatewaySigner, loadIssuer, loadVerifier } from '../subgraphs/kernel/keys';
+import type { HubConfig } from '../kernel/config';
+import type { DepartmentModule } from '../subgraphs/department-kernel/define';
+import { startDepartment, type RunningDepartment } from '../subgraphs/department-kernel/run';
+import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
+import { loadGatewaySigner, loadIssuer, loadVerifier } from '../kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
-import { createLogger } from '../subgraphs/kernel/log';
+import { createLogger } from '../kernel/log';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
 import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
-import type { SettableClock } from '../subgraphs/kernel/settable-clock';
+import type { SettableClock } from '../kernel/settable-clock';
 
 export interface RunningHub {
   gateway: GatewayHandle;

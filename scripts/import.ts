@@ -10,10 +10,10 @@ import {
   rejectsHeader,
   REJECT_KEY_COLUMNS,
   type ImportKind,
-} from '../subgraphs/kernel/department/csv-import';
+} from '../subgraphs/department-kernel/csv-import';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { openServiceDatabase } from '../subgraphs/kernel/datasource';
+import { loadConfig } from '../kernel/config';
+import { openServiceDatabase } from '../kernel/datasource';
 
 const USAGE = `Usage: npm run import -- --dept <code> --kind targets|inspectors|checklist <file.csv> [--report <rejects.csv>] [--batch 2000]
 

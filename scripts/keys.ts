@@ -2,13 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
-import {
-  GATEWAY_KEY_ID_PREFIX,
-  generateHubKeys,
-  generateSigningKeys,
-  publicJwkOf,
-  readJson,
-} from '../subgraphs/kernel/identity';
+import { GATEWAY_KEY_ID_PREFIX, generateHubKeys, generateSigningKeys, publicJwkOf, readJson } from '../kernel/identity';
 
 const USAGE = `Usage: npm run keys -- [--out keys] [--kid <id>] [--gateway-only]
 Writes <out>/private.jwk.json (the hub's key: for whoever issues tokens), <out>/gateway.jwk.json

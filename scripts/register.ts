@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { Role, serviceAudience } from '../subgraphs/kernel/identity';
-import { readIssuer } from '../subgraphs/kernel/keys';
+import { loadConfig } from '../kernel/config';
+import { Role, serviceAudience } from '../kernel/identity';
+import { readIssuer } from '../kernel/keys';
 
 const USAGE = `Usage: npm run register -- --name <subgraph> --url <graphql endpoint> [--code <department code>] [--department-name <name>]
                             [--token <bearer token>] [--registry <url>] [--check] [--force] [--note <text>]

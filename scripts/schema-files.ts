@@ -1,7 +1,7 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '../subgraphs/registry/compose';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
-import { contractTemplateSdl } from '../subgraphs/kernel/department/contract-template';
+import { contractTemplateSdl } from '../subgraphs/department-kernel/contract-template';
 import { buildJointSchema, JOINT_SERVICE } from '../subgraphs/joint';
 import { buildRegistrySchema, REGISTRY_SERVICE } from '../subgraphs/registry';
 

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { dropServiceDatabase, openServiceDatabase } from '../subgraphs/kernel/datasource';
-import { seedDepartmentDemo } from '../subgraphs/kernel/demo/department-demo';
+import { loadConfig } from '../kernel/config';
+import { dropServiceDatabase, openServiceDatabase } from '../kernel/datasource';
+import { seedDepartmentDemo } from '../subgraphs/department-kernel/demo/department-demo';
 
 const USAGE = `Usage: npm run seed -- --targets <count> [--dept <code>[,<code>...]] [--seed <text>] [--reset]
 Fills department databases (JOINTCHECK_DB, as configured) with generated data: the register of

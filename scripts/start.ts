@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig, type HubConfig } from '../subgraphs/kernel/config';
-import { demoEntity } from '../subgraphs/kernel/demo/generator';
-import type { TokenIssuer } from '../subgraphs/kernel/identity';
-import { loadIssuer } from '../subgraphs/kernel/keys';
-import { stopOnSignals } from '../subgraphs/kernel/server';
+import { loadConfig, type HubConfig } from '../kernel/config';
+import { demoEntity } from '../subgraphs/department-kernel/demo/generator';
+import type { TokenIssuer } from '../kernel/identity';
+import { loadIssuer } from '../kernel/keys';
+import { stopOnSignals } from '../kernel/server';
 import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
 import { startHub, type RunningHub } from './hub';
-import { SettableClock } from '../subgraphs/kernel/settable-clock';
+import { SettableClock } from '../kernel/settable-clock';
 import { ensureWebBuilt, WEB_OUT_DIR } from './web-build';
 import { devSignInBanner, startDevSignIn } from './dev-sign-in';
 import { BUILTIN_DEPARTMENTS } from '../subgraphs';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../subgraphs/kernel/config';
-import { Role } from '../subgraphs/kernel/identity';
-import { readIssuer } from '../subgraphs/kernel/keys';
+import { loadConfig } from '../kernel/config';
+import { Role } from '../kernel/identity';
+import { readIssuer } from '../kernel/keys';
 
 const USAGE = `Usage: npm run token -- --role <ROLE> [--dept <code>] [--sub <who>] [--expires 8h] [--for <service>]
 --expires: how long it lives (15m, 8h, 1d); 8 h by default, at most JOINTCHECK_JWT_MAX_LIFETIME (24 h by default).

@@ -23,8 +23,8 @@ const SOURCES = [
   'operations/index.ts',
   'subgraphs/joint/draw',
   'subgraphs/joint/visits/submission-content.ts',
-  'subgraphs/kernel/codes.ts',
-  'subgraphs/kernel/department/csv-columns.ts',
+  'kernel/codes.ts',
+  'subgraphs/department-kernel/csv-columns.ts',
   'package-lock.json',
 ];
 

@@ -1,5 +1,5 @@
-import type { HubConfig } from './kernel/config';
-import type { DepartmentModule } from './kernel/department/define';
+import type { HubConfig } from '../kernel/config';
+import type { DepartmentModule } from './department-kernel/define';
 import { environment } from './environment';
 import { fire } from './fire';
 import { health } from './health';

@@ -1,15 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import type { RosterFilter } from '../../subgraphs/kernel/contract/inputs';
-import { forbidden } from '../../subgraphs/kernel/errors';
+import type { RosterFilter } from '../../subgraphs/department-kernel/contract/inputs';
+import { forbidden } from '../../kernel/errors';
 import {
   ChecklistItemRow,
   InspectorRow,
   RosterTargetRow,
   type ExpertRow,
-} from '../../subgraphs/kernel/department/entities';
-import type { PageRequest, RowPage } from '../../subgraphs/kernel/department/repository';
-import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
-import type { DepartmentStore, DepartmentStoreFactory, InspectorFilter } from '../../subgraphs/kernel/department/store';
+} from '../../subgraphs/department-kernel/entities';
+import type { PageRequest, RowPage } from '../../subgraphs/department-kernel/repository';
+import type { ResultRow } from '../../subgraphs/department-kernel/results/entities';
+import type { DepartmentStore, DepartmentStoreFactory, InspectorFilter } from '../../subgraphs/department-kernel/store';
 import { Cached } from './cached';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from './contract-connector';
 

@@ -1,5 +1,5 @@
 import type { UpstreamHealth } from './upstream-source';
-import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
+import type { ResultRow } from '../../subgraphs/department-kernel/results/entities';
 
 /** A roster target in the contract's terms (the fields of `RosterTarget`). */
 export interface MappedTarget {

@@ -1,4 +1,4 @@
-import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
+import { ErrorCode, HubError } from '../../kernel/errors';
 
 /** One request to a department's existing system. */
 export interface UpstreamRequest {

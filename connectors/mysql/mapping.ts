@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEPARTMENT_CODE } from '../../subgraphs/kernel/codes';
+import { DEPARTMENT_CODE } from '../../kernel/codes';
 import { fieldSpec, loadMappingFile } from '../core/field-mapping';
 
 /** A table or column name of the existing schema (quoted with backticks when used). */

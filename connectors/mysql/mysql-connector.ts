@@ -1,10 +1,10 @@
 import mysql from 'mysql2/promise';
-import { REGION_CODE } from '../../subgraphs/kernel/codes';
-import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
-import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
-import { likeClause, likeStartingWith } from '../../subgraphs/kernel/like';
-import { targetKeyProblem } from '../../subgraphs/kernel/target-key';
-import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import { REGION_CODE } from '../../kernel/codes';
+import { ErrorCode, HubError } from '../../kernel/errors';
+import type { ResultRow } from '../../subgraphs/department-kernel/results/entities';
+import { likeClause, likeStartingWith } from '../../subgraphs/department-kernel/like';
+import { targetKeyProblem } from '../../kernel/target-key';
+import { isValidUscc } from '../../kernel/uscc';
 import type { UpstreamHealth } from '../core/upstream-source';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
 import { mapRecord, type FieldSpec } from '../core/field-mapping';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEPARTMENT_CODE } from '../../subgraphs/kernel/codes';
+import { DEPARTMENT_CODE } from '../../kernel/codes';
 import { fieldSpec, loadMappingFile } from '../core/field-mapping';
 
 export { at, mapRecord, type FieldSpec } from '../core/field-mapping';

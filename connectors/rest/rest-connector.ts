@@ -1,10 +1,10 @@
-import { REGION_CODE } from '../../subgraphs/kernel/codes';
-import { ErrorCode, HubError } from '../../subgraphs/kernel/errors';
-import { targetKeyProblem } from '../../subgraphs/kernel/target-key';
-import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import { REGION_CODE } from '../../kernel/codes';
+import { ErrorCode, HubError } from '../../kernel/errors';
+import { targetKeyProblem } from '../../kernel/target-key';
+import { isValidUscc } from '../../kernel/uscc';
 import type { ContractConnector, MappedChecklistItem, MappedInspector, MappedTarget } from '../core/contract-connector';
 import { UpstreamDataSource, type UpstreamRequest, type UpstreamResponse } from '../core/upstream-source';
-import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
+import type { ResultRow } from '../../subgraphs/department-kernel/results/entities';
 import { at, mapRecord, type FieldSpec, type RestMapping } from './mapping';
 
 export interface RestConnectorOptions {

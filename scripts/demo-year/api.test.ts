@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateSigningKeys, TokenIssuer } from '../../subgraphs/kernel/identity';
+import { generateSigningKeys, TokenIssuer } from '../../kernel/identity';
 import { actors, DemoApi } from './api';
 
 /** A gateway stand-in that answers each request with the next body of a script. */

@@ -1,4 +1,4 @@
-import { Role, type TokenIssuer } from '../../subgraphs/kernel/identity';
+import { Role, type TokenIssuer } from '../../kernel/identity';
 
 /** Who makes a call: a role of the hub, with its department and subject; `null` is the public. */
 export interface Actor {

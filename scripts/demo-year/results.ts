@@ -1,4 +1,4 @@
-import { chance, pick, type Rng } from '../../subgraphs/kernel/demo/generator';
+import { chance, pick, type Rng } from '../../subgraphs/department-kernel/demo/generator';
 
 /** One entry of a visit's combined checklist (R22), as `Visit.checklist` gives it. */
 export interface ChecklistEntry {

@@ -1,4 +1,4 @@
-import type { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import type { SettableClock } from '../../kernel/settable-clock';
 import { chinaTime } from './timeline';
 
 interface Step {

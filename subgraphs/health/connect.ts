@@ -4,7 +4,7 @@ import { connectorFor, upstreamHealthProbe, type DepartmentConnection } from '..
 import { connectorStore } from '../../connectors/core/connector-store';
 import { connectorFile } from '../../connectors/core/files';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
-import type { HubConfig } from '../kernel/config';
+import type { HubConfig } from '../../kernel/config';
 
 /**
  * Connects the health department to its existing system through the REST connector

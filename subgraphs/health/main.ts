@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { loadConfig } from '../kernel/config';
-import { startDepartment } from '../kernel/department/run';
-import { loadVerifier } from '../kernel/keys';
-import { createLogger } from '../kernel/log';
-import { stopOnSignals } from '../kernel/server';
+import { loadConfig } from '../../kernel/config';
+import { startDepartment } from '../department-kernel/run';
+import { loadVerifier } from '../../kernel/keys';
+import { createLogger } from '../../kernel/log';
+import { stopOnSignals } from '../../kernel/server';
 import { connectHealth } from './connect';
 import { health } from './index';
 

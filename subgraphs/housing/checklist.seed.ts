@@ -2,7 +2,7 @@
  * Demo checklist of the housing and urban-rural construction department (住房和城乡建设):
  * its 随机抽查事项清单. Data only; see ChecklistSeedItem for the meaning of each field (R1, R2).
  */
-import type { ChecklistSeedItem } from '../kernel/demo/checklist-seed';
+import type { ChecklistSeedItem } from '../department-kernel/demo/checklist-seed';
 
 export const HOUSING_DOMAINS: string[] = [
   '工程质量',

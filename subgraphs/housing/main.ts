@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runDepartmentProcess } from '../kernel/department/main';
+import { runDepartmentProcess } from '../department-kernel/main';
 import { housing } from './index';
 
 runDepartmentProcess(housing).catch((error) => {

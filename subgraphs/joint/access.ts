@@ -1,5 +1,5 @@
-import { forbidden, unauthenticated } from '../kernel/errors';
-import { type Identity, Role } from '../kernel/identity';
+import { forbidden, unauthenticated } from '../../kernel/errors';
+import { type Identity, Role } from '../../kernel/identity';
 
 /*
  * Who may act in the joint service (R30). A lead department's coordinator makes its plans and

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../kernel/context';
-import type { SettableClock } from '../kernel/settable-clock';
+import type { RequestContext } from '../../kernel/context';
+import type { SettableClock } from '../../kernel/settable-clock';
 import type { WorkingDayCalendar } from './calendar/working-days';
 import type { DepartmentClient } from './department-client';
 

@@ -1,7 +1,7 @@
 import { operationText } from '../../operations';
-import { ErrorCode, HubError } from '../kernel/errors';
-import { Role, type TokenIssuer } from '../kernel/identity';
-import { keptAliveFetcher } from '../kernel/http-client';
+import { ErrorCode, HubError } from '../../kernel/errors';
+import { Role, type TokenIssuer } from '../../kernel/identity';
+import { keptAliveFetcher } from '../../kernel/http-client';
 
 /** Where a department's subgraph answers. */
 export interface DepartmentEndpoint {

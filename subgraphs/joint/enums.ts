@@ -4,7 +4,7 @@ import { registerEnumType } from 'type-graphql';
  * Closed vocabularies of the joint service's answers (H1 point 5): each value is the string the
  * service stores and answered before these were enums, so a JSON answer is unchanged. Those the
  * department contract defines (TargetKind, InspectionMethod, ItemCategory, ResultStatus, RiskLevel,
- * CreditLevel) are imported from `kernel/contract/enums.ts`, never defined again here. Open
+ * CreditLevel) are imported from `department-kernel/contract/enums.ts`, never defined again here. Open
  * vocabularies (a department's outcomes, audit actions) stay strings.
  */
 

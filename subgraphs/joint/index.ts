@@ -1,10 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
-import type { HubConfig } from '../kernel/config';
-import { openServiceDatabase } from '../kernel/datasource';
-import { buildFederatedSchema } from '../kernel/federation';
-import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
-import type { Logger } from '../kernel/log';
-import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../kernel/server';
+import type { HubConfig } from '../../kernel/config';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { buildFederatedSchema } from '../../kernel/federation';
+import type { TokenIssuer, TokenVerifier } from '../../kernel/identity';
+import type { Logger } from '../../kernel/log';
+import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
 import { calendarStatus } from './calendar/status';
 import { hubCalendar, type WorkingDayCalendar } from './calendar/working-days';
 import type { JointContext, JointDeps } from './context';
@@ -30,7 +30,7 @@ import { TaskResolver } from './tasks/task-resolvers';
 import { TeamResolver } from './teams/team-resolvers';
 import { MarketEntityRef } from './tasks/types';
 import { TrainingResolver } from './training';
-import type { SettableClock } from '../kernel/settable-clock';
+import type { SettableClock } from '../../kernel/settable-clock';
 
 /** The joint service's name in the hub (a reserved code: no department may take it). */
 export const JOINT_SERVICE = 'joint';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { loadConfig } from '../kernel/config';
-import { loadIssuer, loadVerifier } from '../kernel/keys';
-import { createLogger } from '../kernel/log';
-import { stopOnSignals } from '../kernel/server';
+import { loadConfig } from '../../kernel/config';
+import { loadIssuer, loadVerifier } from '../../kernel/keys';
+import { createLogger } from '../../kernel/log';
+import { stopOnSignals } from '../../kernel/server';
 import { JOINT_SERVICE, startJoint } from './index';
 import { RegistryDirectory } from './registry-directory';
 

@@ -1,5 +1,5 @@
-import { Role, type TokenIssuer } from '../kernel/identity';
-import type { Logger } from '../kernel/log';
+import { Role, type TokenIssuer } from '../../kernel/identity';
+import type { Logger } from '../../kernel/log';
 import type { DepartmentEndpoint } from './department-client';
 
 /** The registry's subgraph name: the audience of the joint service's tokens to it (H2). */

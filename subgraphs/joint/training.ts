@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, forbidden } from '../kernel/errors';
-import { Role } from '../kernel/identity';
-import { isCalendarDay } from '../kernel/validation';
+import { badInput, forbidden } from '../../kernel/errors';
+import { Role } from '../../kernel/identity';
+import { isCalendarDay } from '../../kernel/validation';
 import { assertRoleAmong } from './access';
 import { appendAudit } from './audit';
 import { chinaDate } from './calendar/working-days';

@@ -1,14 +1,14 @@
-import type { ClassType } from '../kernel/class-type';
+import type { ClassType } from '../../kernel/class-type';
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver } from 'type-graphql';
-import type { DepartmentTypes } from '../kernel/department/types';
-import { badInput } from '../kernel/errors';
+import type { DepartmentTypes } from '../department-kernel/types';
+import { badInput } from '../../kernel/errors';
 import {
   AFTER_DESCRIPTION,
   firstDescription,
   pageFieldsWithCursorFields,
   type PageWithCursorFields,
-} from '../kernel/paging';
-import { pageSize } from '../kernel/validation';
+} from '../../kernel/paging';
+import { pageSize } from '../../kernel/validation';
 import type { MarketContext } from './context';
 import { MarketEntityRow } from './entities';
 

@@ -2,7 +2,7 @@
  * Demo checklist of the market-supervision department (市场监管): its 随机抽查事项清单.
  * Data only; see ChecklistSeedItem for the meaning of each field (R1, R2).
  */
-import type { ChecklistSeedItem } from '../kernel/demo/checklist-seed';
+import type { ChecklistSeedItem } from '../department-kernel/demo/checklist-seed';
 
 export const MARKET_DOMAINS: string[] = [
   '企业信息公示',

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { OwnContext } from '../kernel/department/define';
+import type { OwnContext } from '../department-kernel/define';
 import type { MarketEntityRow } from './entities';
 
 /** What market's own resolvers add to a department's request context: the register by USCC. */

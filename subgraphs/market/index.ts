@@ -1,10 +1,10 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { DataSource } from 'typeorm';
-import { defineDepartment } from '../kernel/department/define';
-import { insertChunked } from '../kernel/demo/department-demo';
-import { badInput } from '../kernel/errors';
-import { rowByColumn } from '../kernel/loaders';
-import { assertUscc } from '../kernel/uscc';
+import { defineDepartment } from '../department-kernel/define';
+import { insertChunked } from '../department-kernel/demo/department-demo';
+import { badInput } from '../../kernel/errors';
+import { rowByColumn } from '../department-kernel/loaders';
+import { assertUscc } from '../../kernel/uscc';
 import { abnormalListResolver } from './abnormal-list';
 import { MARKET_CHECKLIST, MARKET_DOMAINS } from './checklist.seed';
 import type { MarketContext, MarketOwn } from './context';

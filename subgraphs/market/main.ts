@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runDepartmentProcess } from '../kernel/department/main';
+import { runDepartmentProcess } from '../department-kernel/main';
 import { market } from './index';
 
 runDepartmentProcess(market).catch((error) => {

@@ -1,10 +1,10 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { SelectQueryBuilder } from 'typeorm';
-import { INDUSTRY_CODE, REGION_PREFIX } from '../kernel/codes';
-import { badInput } from '../kernel/errors';
-import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
-import { likeClause, likeContaining } from '../kernel/like';
-import { pageSize, requireText } from '../kernel/validation';
+import { INDUSTRY_CODE, REGION_PREFIX } from '../../kernel/codes';
+import { badInput } from '../../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../../kernel/paging';
+import { likeClause, likeContaining } from '../department-kernel/like';
+import { pageSize, requireText } from '../../kernel/validation';
 import type { MarketContext } from './context';
 import { MarketEntityRow } from './entities';
 import { MarketEntity, toMarketEntity } from './types';

@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { TargetKind } from '../kernel/contract/enums';
+import { TargetKind } from '../department-kernel/contract/enums';
 import type { MarketEntityRow } from './entities';
 
 /** Registration status on the market register. */

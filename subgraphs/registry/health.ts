@@ -1,4 +1,4 @@
-import type { Logger } from '../kernel/log';
+import type { Logger } from '../../kernel/log';
 
 export const HealthStatus = { UNKNOWN: 'UNKNOWN', UP: 'UP', DEGRADED: 'DEGRADED', DOWN: 'DOWN' } as const;
 export type HealthStatus = (typeof HealthStatus)[keyof typeof HealthStatus];

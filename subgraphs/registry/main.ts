@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { loadConfig } from '../kernel/config';
-import { loadVerifier } from '../kernel/keys';
-import { createLogger } from '../kernel/log';
-import { stopOnSignals } from '../kernel/server';
+import { loadConfig } from '../../kernel/config';
+import { loadVerifier } from '../../kernel/keys';
+import { createLogger } from '../../kernel/log';
+import { stopOnSignals } from '../../kernel/server';
 import { hubRegistration } from '../index';
 import { REGISTRY_SERVICE, startRegistry } from './index';
 

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import type { RequestContext } from '../kernel/context';
-import { badInput, notFound, unauthenticated } from '../kernel/errors';
-import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../kernel/paging';
-import { pageSize } from '../kernel/validation';
-import { Role, type Identity } from '../kernel/identity';
+import type { RequestContext } from '../../kernel/context';
+import { badInput, notFound, unauthenticated } from '../../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../../kernel/paging';
+import { pageSize } from '../../kernel/validation';
+import { Role, type Identity } from '../../kernel/identity';
 import type { SubgraphRow, VersionRow } from './entities';
 import { HealthStatus, type HealthMonitor } from './health';
 import type { RegistryService } from './service';

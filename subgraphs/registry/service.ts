@@ -1,11 +1,11 @@
 import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { LessThan, type DataSource, type EntityManager } from 'typeorm';
 import type { StoredOperation } from '../../operations';
-import { DEPARTMENT_CODE } from '../kernel/codes';
-import { RESERVED_CODES } from '../kernel/department/define';
-import { badInput, conflict, ErrorCode, forbidden, HubError, notFound, unauthenticated } from '../kernel/errors';
-import { Role, type Identity } from '../kernel/identity';
-import type { Logger } from '../kernel/log';
+import { DEPARTMENT_CODE } from '../../kernel/codes';
+import { RESERVED_CODES } from '../department-kernel/define';
+import { badInput, conflict, ErrorCode, forbidden, HubError, notFound, unauthenticated } from '../../kernel/errors';
+import { Role, type Identity } from '../../kernel/identity';
+import type { Logger } from '../../kernel/log';
 import { apiSchemaOf, composeSupergraph, fetchSubgraphSdl, sha256, subgraphSchemaOf } from './compose';
 import { checkBoundaries, checkContract } from './contract-check';
 import { HeadRow, SdlRow, SubgraphRow, VersionRow, type VersionSubgraph } from './entities';

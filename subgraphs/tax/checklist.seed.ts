@@ -4,7 +4,7 @@
  * Ratios follow the national tax-audit random-check scheme: key tax sources about 20% a year,
  * other enterprises at most 3%, non-enterprise taxpayers at most 1%.
  */
-import type { ChecklistSeedItem } from '../kernel/demo/checklist-seed';
+import type { ChecklistSeedItem } from '../department-kernel/demo/checklist-seed';
 
 export const TAX_DOMAINS: string[] = ['税收征管', '发票管理', '税收优惠', '出口退税', '个人所得税', '涉税专业服务'];
 

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
+import { loadConfig } from '../../kernel/config';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
 import { tax } from '../../subgraphs/tax';
 import { testDatabases } from '../support/databases';
 import { postGraphQL, testKeys } from '../support/hub';

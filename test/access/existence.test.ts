@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub } from '../support/hub';
 
 const NO_SUCH = '00000000-0000-4000-8000-000000000000';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse } from 'graphql';
 import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
 import YAML from 'yaml';
-import { FORWARDED_PUBLIC_HEADER, FORWARDED_TOKEN_SECONDS, Role, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { FORWARDED_PUBLIC_HEADER, FORWARDED_TOKEN_SECONDS, Role, TokenVerifier } from '../../kernel/identity';
 import { runScript } from '../support/cli';
 import {
   describeWithHub,

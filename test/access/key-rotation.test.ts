@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
-import { generateSigningKeys, Role, TokenIssuer } from '../../subgraphs/kernel/identity';
-import { loadVerifier } from '../../subgraphs/kernel/keys';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { loadConfig } from '../../kernel/config';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/department-kernel/run';
+import { generateSigningKeys, Role, TokenIssuer } from '../../kernel/identity';
+import { loadVerifier } from '../../kernel/keys';
+import { createLogger } from '../../kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { testDatabases } from '../support/databases';
 import { postGraphQL, TEST_SETTINGS } from '../support/hub';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, type GraphQLResponse } from '../support/hub';
 
 /**

@@ -1,4 +1,4 @@
-import { generateSigningKeys, Role, TokenIssuer } from '../../subgraphs/kernel/identity';
+import { generateSigningKeys, Role, TokenIssuer } from '../../kernel/identity';
 import { DEPARTMENT_CODES, describeWithHub, TEST_SETTINGS, type GraphQLResponse } from '../support/hub';
 import { databaseStates } from './matrix/database-state';
 import { DEPARTMENT_EXTRAS, departmentEntries } from './matrix/department-entries';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { generateSigningKeys, Role, TokenIssuer, TokenVerifier } from '../../kernel/identity';
 import { runScript } from '../support/cli';
 import { testDatabases } from '../support/databases';
 import { HUB_SERVICES, startTestHub, TEST_SETTINGS, type TestHub } from '../support/hub';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { generateSigningKeys, Role, serviceAudience, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { generateSigningKeys, Role, serviceAudience, TokenVerifier } from '../../kernel/identity';
 import { runScript } from '../support/cli';
 import { testDatabases } from '../support/databases';
 import { HUB_SERVICES, startTestHub, TEST_SETTINGS, type TestHub } from '../support/hub';

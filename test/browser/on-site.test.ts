@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { AuditEventRow } from '../../subgraphs/joint/entities';
 import { LeadRow } from '../../subgraphs/joint/visits/leads';
 import { SubmissionRow } from '../../subgraphs/joint/visits/entities';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import {
   deliverEverything,
   drawAllInspectors,

@@ -1,12 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import { SettableClock } from '../../kernel/settable-clock';
 import { packageCalendarYears, WorkingDayCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { THIS_TASK } from '../../web/src/draw/verify';
 import { desktopContext, launchChromium, overflowsHorizontally, phoneContext, screenshot } from '../support/browser';
 import { describeWithHub, testKeys, type TestHub } from '../support/hub';
-import { loadConfig } from '../../subgraphs/kernel/config';
+import { loadConfig } from '../../kernel/config';
 
 /** The limits as shipped (every setting at its default). */
 const SHIPPED = loadConfig({}).limits;

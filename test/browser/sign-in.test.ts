@@ -2,7 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import type { SpawnedDevIdentityProvider } from '../../idp/spawn';
 import type { DevUser } from '../../idp/types';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { desktopContext, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
 import type { TestHub } from '../support/hub';

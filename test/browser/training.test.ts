@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { Role } from '../../subgraphs/kernel/identity';
-import { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import { Role } from '../../kernel/identity';
+import { SettableClock } from '../../kernel/settable-clock';
 import { jointPlanInput, publishedPlan, WITNESS } from '../joint/fixtures';
 import { launchChromium, phoneContext, screenshot } from '../support/browser';
 import { describeWithHub } from '../support/hub';

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { overflowsHorizontally, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';
 import { startSignedInHub, type SignedInHub } from '../support/workspace';

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import {
   deliverEverything,
   drawAllInspectors,

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { jointPlanInput, publishedPlan, testClock, WITNESS } from '../joint/fixtures';
 import { overflowsHorizontally, screenshot, SCREENSHOT_DIR } from '../support/browser';
 import { testDatabases } from '../support/databases';

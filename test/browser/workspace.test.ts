@@ -1,5 +1,5 @@
-import { Role } from '../../subgraphs/kernel/identity';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { Role } from '../../kernel/identity';
+import { usccCheckCharacter } from '../../kernel/uscc';
 import { drawAllInspectors, jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
 import { overflowsHorizontally, screenshot } from '../support/browser';
 import { testDatabases } from '../support/databases';

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { openServiceDatabase } from '../../subgraphs/kernel/datasource';
-import { RosterTargetRow } from '../../subgraphs/kernel/department/entities';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { loadConfig } from '../../kernel/config';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { RosterTargetRow } from '../../subgraphs/department-kernel/entities';
+import { usccCheckCharacter } from '../../kernel/uscc';
 import { tax } from '../../subgraphs/tax';
 
 const ROOT = path.join(__dirname, '..', '..');

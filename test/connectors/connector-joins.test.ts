@@ -1,8 +1,8 @@
 import { startConnectedDepartment } from '../../connectors/department';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import type { RunningDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { loadConfig } from '../../kernel/config';
+import type { RunningDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { testDatabases } from '../support/databases';
 import { EMERGENCY_MAPPING, emergencyLegacySchema } from '../support/emergency-legacy';
 import { HUB_SERVICES, startTestHub, untilGatewayServes, type TestHub } from '../support/hub';

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CSV_COLUMNS, type ImportKind } from '../../subgraphs/kernel/department/csv-import';
+import { CSV_COLUMNS, type ImportKind } from '../../subgraphs/department-kernel/csv-import';
 import {
   CreditLevel,
   InspectionMethod,
   ItemCategory,
   RiskLevel,
   TargetKind,
-} from '../../subgraphs/kernel/contract/enums';
-import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
+} from '../../subgraphs/department-kernel/contract/enums';
+import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/department-kernel/contract/inputs';
 
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CsvHeaderError, importCsv, rejectReport } from '../../subgraphs/kernel/department/csv-import';
-import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
-import { DepartmentRepository } from '../../subgraphs/kernel/department/repository';
-import { openServiceDatabase, type ServiceDatabase } from '../../subgraphs/kernel/datasource';
-import { ChecklistItemRow, InspectorRow, RosterTargetRow } from '../../subgraphs/kernel/department/entities';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { CsvHeaderError, importCsv, rejectReport } from '../../subgraphs/department-kernel/csv-import';
+import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/department-kernel/contract/inputs';
+import { DepartmentRepository } from '../../subgraphs/department-kernel/repository';
+import { openServiceDatabase, type ServiceDatabase } from '../../kernel/datasource';
+import { ChecklistItemRow, InspectorRow, RosterTargetRow } from '../../subgraphs/department-kernel/entities';
+import { usccCheckCharacter } from '../../kernel/uscc';
 import { tax } from '../../subgraphs/tax';
 import { testDatabases } from '../support/databases';
 

@@ -4,10 +4,10 @@ import { RestConnector } from '../../connectors/rest/rest-connector';
 import { connectorStore } from '../../connectors/core/connector-store';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
 import { health } from '../../subgraphs/health';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { loadConfig } from '../../kernel/config';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { testDatabases } from '../support/databases';
 import { postGraphQL, testKeys } from '../support/hub';
 

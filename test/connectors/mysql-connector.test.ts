@@ -1,10 +1,10 @@
 import mysql from 'mysql2/promise';
 import { connectorStore } from '../../connectors/core/connector-store';
 import { MysqlConnector } from '../../connectors/mysql/mysql-connector';
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { loadConfig } from '../../kernel/config';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { testDatabases } from '../support/databases';
 import { emergency, emergencyLegacySchema, legacyUscc } from '../support/emergency-legacy';
 import { postGraphQL, testKeys } from '../support/hub';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { loadRestMapping, mapRecord, type RestMapping } from '../../connectors/rest/mapping';
 import { RestConnector } from '../../connectors/rest/rest-connector';
 import { upstreamHealthProbe } from '../../connectors/department';
-import type { ResultRow } from '../../subgraphs/kernel/department/results/entities';
+import type { ResultRow } from '../../subgraphs/department-kernel/results/entities';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
-import { isValidUscc } from '../../subgraphs/kernel/uscc';
+import { isValidUscc } from '../../kernel/uscc';
 
 const KEY = 'health-key';
 const MAPPING = path.join(__dirname, '..', '..', 'connectors', 'health', 'mapping.yaml');

@@ -1,6 +1,6 @@
 import { UpstreamDataSource, type UpstreamRequest } from '../../connectors/core/upstream-source';
 import { startHealthSystem, type HealthSystem } from '../../connectors/upstream/health-system/server';
-import type { HubError } from '../../subgraphs/kernel/errors';
+import type { HubError } from '../../kernel/errors';
 
 const KEY = 'test-key';
 

@@ -1,8 +1,8 @@
 import { runDemoActivity } from '../../scripts/demo-activity';
-import { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import { SettableClock } from '../../kernel/settable-clock';
 import { chinaDate, defaultCalendar } from '../../subgraphs/joint/calendar/working-days';
 import { verifyDrawRecord, type FullDrawRecord } from '../../subgraphs/joint/draw/record';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, type TestHub } from '../support/hub';
 
 // The demo year on a hub of 4,000 entities takes a few seconds a database; the hub's start as many.

@@ -1,12 +1,12 @@
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { tax } from '../../subgraphs/tax';
 import { housing } from '../../subgraphs/housing';
-import { openServiceDatabase } from '../../subgraphs/kernel/datasource';
-import { checklistRows, seedDepartmentDemo } from '../../subgraphs/kernel/demo/department-demo';
-import { demoEntities, demoEntity } from '../../subgraphs/kernel/demo/generator';
-import { ChecklistItemRow, InspectorRow, RosterTargetRow } from '../../subgraphs/kernel/department/entities';
-import type { DepartmentModule } from '../../subgraphs/kernel/department/define';
-import { usccProblem } from '../../subgraphs/kernel/uscc';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { checklistRows, seedDepartmentDemo } from '../../subgraphs/department-kernel/demo/department-demo';
+import { demoEntities, demoEntity } from '../../subgraphs/department-kernel/demo/generator';
+import { ChecklistItemRow, InspectorRow, RosterTargetRow } from '../../subgraphs/department-kernel/entities';
+import type { DepartmentModule } from '../../subgraphs/department-kernel/define';
+import { usccProblem } from '../../kernel/uscc';
 import { testDatabases, type TestDatabase } from '../support/databases';
 
 const DATABASES = testDatabases();

@@ -1,4 +1,4 @@
-import { generateSigningKeys, Role, TokenIssuer } from '../../subgraphs/kernel/identity';
+import { generateSigningKeys, Role, TokenIssuer } from '../../kernel/identity';
 import { describeWithHub, onlyError, postGraphQL, TEST_SETTINGS } from '../support/hub';
 
 const ITEM = {

@@ -1,6 +1,6 @@
-import { openServiceDatabase } from '../../subgraphs/kernel/datasource';
-import { ChecklistItemRow } from '../../subgraphs/kernel/department/entities';
-import { ChecklistLongTexts1764200000000 } from '../../subgraphs/kernel/migrations/1764200000000-ChecklistLongTexts';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { ChecklistItemRow } from '../../subgraphs/department-kernel/entities';
+import { ChecklistLongTexts1764200000000 } from '../../subgraphs/department-kernel/migrations/1764200000000-ChecklistLongTexts';
 import { tax } from '../../subgraphs/tax';
 import { testDatabases } from '../support/databases';
 

@@ -1,5 +1,5 @@
-import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/kernel/contract/inputs';
-import { Role } from '../../subgraphs/kernel/identity';
+import { CHECKLIST_TEXT_CAPS } from '../../subgraphs/department-kernel/contract/inputs';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 
 const ITEM = {

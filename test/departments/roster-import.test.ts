@@ -1,5 +1,5 @@
-import { Role } from '../../subgraphs/kernel/identity';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { Role } from '../../kernel/identity';
+import { usccCheckCharacter } from '../../kernel/uscc';
 import { describeWithHub, onlyError, postGraphQL } from '../support/hub';
 
 const IMPORT = 'mutation($targets: [RosterTargetInput!]!) { fireImportTargets(targets: $targets) }';

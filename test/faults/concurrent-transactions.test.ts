@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { openServiceDatabase, outsideOpenTransactions } from '../../subgraphs/kernel/datasource';
+import { openServiceDatabase, outsideOpenTransactions } from '../../kernel/datasource';
 import { testDatabases } from '../support/databases';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { OutboxRow, SubmissionRow } from '../../subgraphs/joint/visits/entities';
-import { databaseName } from '../../subgraphs/kernel/datasource';
-import { Role } from '../../subgraphs/kernel/identity';
+import { databaseName } from '../../kernel/datasource';
+import { Role } from '../../kernel/identity';
 import { describeWithHub } from '../support/hub';
 import {
   deliverEverything,

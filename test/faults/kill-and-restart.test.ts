@@ -1,8 +1,8 @@
 import { startJoint, type RunningJoint } from '../../subgraphs/joint';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
-import { startDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { startDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { describeWithHub, type TestHub } from '../support/hub';
 import {

@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { DEPARTMENT_CODES, describeWithHub, type TestHub } from '../support/hub';
 
 /** Every department's view of each target, with each department's own fields and applicable items. */

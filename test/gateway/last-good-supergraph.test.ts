@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway, type GatewayHandle } from '../../gateway';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { createLogger } from '../../kernel/log';
 import { HeadRow, VersionRow } from '../../subgraphs/registry/entities';
 import { describeWithHub, postGraphQL, untilGatewayServes, type TestHub } from '../support/hub';
 

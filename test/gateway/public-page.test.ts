@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { publicPage } from '../../gateway/public-page';
-import { createLogger } from '../../subgraphs/kernel/log';
-import { createHttpApp, listen } from '../../subgraphs/kernel/server';
+import { createLogger } from '../../kernel/log';
+import { createHttpApp, listen } from '../../kernel/server';
 
 /** A server with the page on a folder of its own, as the gateway mounts it (after /graphql). */
 async function serve(webDir: string): Promise<{ url: string; server: Server }> {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { DataSource } from 'typeorm';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, TEST_SETTINGS, type TestHub } from '../support/hub';
 import { MarketEntityRow } from '../../subgraphs/market/entities';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { usccCheckCharacter } from '../../kernel/uscc';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock, WITNESS } from '../joint/fixtures';
 
 /*

@@ -1,7 +1,7 @@
-import { insertRows, updateRows } from '../../subgraphs/kernel/rows';
+import { insertRows, updateRows } from '../../kernel/rows';
 import { auditHash } from '../../subgraphs/joint/audit';
 import { AuditEventRow, AuditHeadRow } from '../../subgraphs/joint/entities';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, type TestHub } from '../support/hub';
 import { createPlan, jointPlanInput, publishPlan } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { startJoint, type RunningJoint } from '../../subgraphs/joint';
 import { verifyDrawRecord, type FullDrawRecord } from '../../subgraphs/joint/draw/record';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { describeWithHub, postGraphQL } from '../support/hub';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
 

@@ -1,9 +1,9 @@
-import { updateRows } from '../../subgraphs/kernel/rows';
+import { updateRows } from '../../kernel/rows';
 import type { ResultDeadlineType } from '../../subgraphs/joint/visits/deadlines';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
-import { startDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { startDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { DEPARTMENT_CODES, describeWithHub, onlyError, type GraphQLResponse } from '../support/hub';
 import {

@@ -1,6 +1,6 @@
 import { verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
 import { combineStrata, stratumOfView } from '../../subgraphs/joint/draw/strata';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 import {
   jointPlanInput,

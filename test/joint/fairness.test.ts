@@ -3,7 +3,7 @@ import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraph
 import type { Stratum, StratumRatios } from '../../subgraphs/joint/draw/strata';
 import { JOINT_ENTITIES } from '../../subgraphs/joint/entities';
 import { loadSnapshot, SnapshotWriter, storeSnapshot } from '../../subgraphs/joint/tasks/snapshot';
-import { openServiceDatabase } from '../../subgraphs/kernel/datasource';
+import { openServiceDatabase } from '../../kernel/datasource';
 import { testDatabases } from '../support/databases';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../support/fairness';
 

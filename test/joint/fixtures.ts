@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import type { TestHub } from '../support/hub';
 
 /** A settable clock for the hub under test (witness dates, publication deadlines). */

@@ -11,7 +11,7 @@ import {
   type TeamDrawInput,
   type TeamDrawRecord,
 } from '../../subgraphs/joint/draw/teams';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { fullRecord, roster, SECRET } from '../support/draw-records';
 import { describeWithHub } from '../support/hub';
 import {

@@ -9,7 +9,7 @@ import { AuditEventRow } from '../../subgraphs/joint/entities';
 import { EvidenceLinkRow, EvidenceRow, OutboxRow, SubmissionRow } from '../../subgraphs/joint/visits/entities';
 import { sha256Hex } from '../../subgraphs/joint/draw/canonical';
 import { canonicalSubmissionContent } from '../../subgraphs/joint/visits/submission-content';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 import {
   deliverEverything,

@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError, type GraphQLResponse } from '../support/hub';
 import {
   deliverEverything,

@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError } from '../support/hub';
 import { createPlan, jointPlanInput, PLAN_FIELDS, publishPlan, testClock } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { verifyTeamDrawRecord, type TeamDrawRecord } from '../../subgraphs/joint/draw/teams';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
 

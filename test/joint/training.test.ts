@@ -1,6 +1,6 @@
 import { verifyDrawRecord, type PublicDrawRecord } from '../../subgraphs/joint/draw/record';
-import { Role } from '../../subgraphs/kernel/identity';
-import { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import { Role } from '../../kernel/identity';
+import { SettableClock } from '../../kernel/settable-clock';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
 import { jointPlanInput, publishedPlan, WITNESS } from './fixtures';
 

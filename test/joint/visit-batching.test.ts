@@ -1,4 +1,4 @@
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub } from '../support/hub';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
 

@@ -1,10 +1,10 @@
-import { updateRows } from '../../subgraphs/kernel/rows';
+import { updateRows } from '../../kernel/rows';
 import { In } from 'typeorm';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
 import { OutboxDeliverer } from '../../subgraphs/joint/visits/write-back';
-import { startDepartment } from '../../subgraphs/kernel/department/run';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { startDepartment } from '../../subgraphs/department-kernel/run';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { tax } from '../../subgraphs/tax';
 import { fire } from '../../subgraphs/fire';
 import { startJoint } from '../../subgraphs/joint';

@@ -1,6 +1,6 @@
 import { startGateway, type GatewayHandle } from '../../gateway';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { describeWithHub, type TestHub } from '../support/hub';
 import { expectRefusedAfter } from '../support/rate-limit';
 

@@ -1,8 +1,8 @@
 import { market } from '../../subgraphs/market';
-import { startDepartment, type RunningDepartment } from '../../subgraphs/kernel/department/run';
+import { startDepartment, type RunningDepartment } from '../../subgraphs/department-kernel/run';
 import { importJWK, SignJWT } from 'jose';
-import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, serviceAudience } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, serviceAudience } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { describeWithHub, TEST_SETTINGS, type TestHub } from '../support/hub';
 import { expectRefusedAfter } from '../support/rate-limit';
 

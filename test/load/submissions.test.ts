@@ -1,5 +1,5 @@
 import { storedPerDepartment, submitThroughGateway, visitSubmissions } from '../../bench/load';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub } from '../support/hub';
 import {
   deliverEverything,

@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { Role } from '../../subgraphs/kernel/identity';
+import { Role } from '../../kernel/identity';
 import { describeWithHub, type TestHub } from '../support/hub';
 import { jointPlanInput, publishedPlan, runTaskTo, testClock } from '../joint/fixtures';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, print, validate } from 'graphql';
 import { forDepartment, isDepartmentTemplate, loadStoredOperations, operationText } from '../../operations';
-import { contractTemplateSdl } from '../../subgraphs/kernel/department/contract-template';
+import { contractTemplateSdl } from '../../subgraphs/department-kernel/contract-template';
 import { apiSchemaOf, composeSupergraph, subgraphSchemaOf } from '../../subgraphs/registry/compose';
 import { checkBoundaries, checkContract, templateSdlFor } from '../../subgraphs/registry/contract-check';
 import { breakages, checkOperations, type SchemaSet } from '../../subgraphs/registry/operations-check';

@@ -8,8 +8,8 @@ import { print } from 'graphql';
 import { startGateway, type GatewayHandle } from '../../gateway';
 import type { SupergraphSourceOptions } from '../../gateway/supergraph-source';
 import { loadStoredOperations } from '../../operations';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { describeWithHub, postGraphQL, untilGatewayServes, type TestHub } from '../support/hub';
 import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { createLogger } from '../../kernel/log';
 import { HealthMonitor } from '../../subgraphs/registry/health';
 
 /** A tiny HTTP server: answers `{ __typename }` on POST /graphql, and `/health` as told. */

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../subgraphs/kernel/config';
-import { Role } from '../../subgraphs/kernel/identity';
-import { createLogger } from '../../subgraphs/kernel/log';
+import { loadConfig } from '../../kernel/config';
+import { Role } from '../../kernel/identity';
+import { createLogger } from '../../kernel/log';
 import { HUB_BOOTSTRAP, startRegistry, type RunningRegistry } from '../../subgraphs/registry';
 import { RegistryService } from '../../subgraphs/registry/service';
 import { fetchSubgraphSdl } from '../../subgraphs/registry/compose';

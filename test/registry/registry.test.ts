@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Role, serviceAudience } from '../../subgraphs/kernel/identity';
+import { Role, serviceAudience } from '../../kernel/identity';
 import { sha256 } from '../../subgraphs/registry/compose';
 import { startCustomsSubgraph, type CustomsSubgraph } from '../support/customs/customs-subgraph';
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';

@@ -22,9 +22,7 @@ describe('the compiled build reads the holiday notices (R11, R25)', () => {
     notices = path.join(work, 'notices');
     fs.mkdirSync(app);
     const tsconfig = path.join(work, 'tsconfig.json');
-    const files = ['subgraphs/joint/calendar/working-days.ts', 'subgraphs/kernel/config.ts'].map((f) =>
-      path.join(ROOT, f),
-    );
+    const files = ['subgraphs/joint/calendar/working-days.ts', 'kernel/config.ts'].map((f) => path.join(ROOT, f));
     fs.writeFileSync(
       tsconfig,
       JSON.stringify({
@@ -71,7 +69,7 @@ describe('the compiled build reads the holiday notices (R11, R25)', () => {
     covered: number[];
   } {
     const script = `
-      const { loadConfig } = require('./dist/subgraphs/kernel/config.js');
+      const { loadConfig } = require('./dist/kernel/config.js');
       const { hubCalendar } = require('./dist/subgraphs/joint/calendar/working-days.js');
       const calendar = hubCalendar(loadConfig(process.env));
       console.log(JSON.stringify({ deadline: calendar.deadline('2026-12-10', 20), covered: calendar.coveredYears() }));`;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { HealthSystemSettings } from '../../connectors/upstream/health-system/settings';
-import { CONFIG_KEYS, loadConfig } from '../../subgraphs/kernel/config';
+import { CONFIG_KEYS, loadConfig } from '../../kernel/config';
 import { WEB_OUT_DIR } from '../../scripts/web-build';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { HubConfig } from '../../subgraphs/kernel/config';
-import { dropServiceDatabase } from '../../subgraphs/kernel/datasource';
+import type { HubConfig } from '../../kernel/config';
+import { dropServiceDatabase } from '../../kernel/datasource';
 
 /** A database a test file runs on: its own SQLite directory, or its own MySQL databases (prefix). */
 export interface TestDatabase {

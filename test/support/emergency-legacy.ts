@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import { loadMysqlMapping } from '../../connectors/mysql/mapping';
 import { MysqlConnector } from '../../connectors/mysql/mysql-connector';
 import { connectedDepartment } from '../../connectors/department';
-import { usccCheckCharacter } from '../../subgraphs/kernel/uscc';
+import { usccCheckCharacter } from '../../kernel/uscc';
 
 /** A valid USCC for a number (test data of a schema that is not ours). */
 export const legacyUscc = (n: number): string => {

@@ -1,9 +1,9 @@
-import { loadConfig, type HubConfig } from '../../subgraphs/kernel/config';
-import { generateHubKeys, Role, TokenIssuer, TokenVerifier } from '../../subgraphs/kernel/identity';
+import { loadConfig, type HubConfig } from '../../kernel/config';
+import { generateHubKeys, Role, TokenIssuer, TokenVerifier } from '../../kernel/identity';
 import type { JWK } from 'jose';
 import { startHub, type RunningHub } from '../../scripts/hub';
 import { runDemoActivity, type DemoSummary } from '../../scripts/demo-activity';
-import type { SettableClock } from '../../subgraphs/kernel/settable-clock';
+import type { SettableClock } from '../../kernel/settable-clock';
 import { BUILTIN_DEPARTMENTS } from '../../subgraphs';
 import { testDatabases, type TestDatabase } from './databases';
 

@@ -1,5 +1,5 @@
 import { csvParts, csvRecords } from '../../web/src/work/csv-parts';
-import { countRecords } from '../../subgraphs/kernel/department/csv-import-resolver';
+import { countRecords } from '../../subgraphs/department-kernel/csv-import-resolver';
 
 /** R6: the page sends a CSV file in parts; every rejected row must still be named by its line in the whole file. */
 describe('a CSV file cut into parts for the workspace import (R6)', () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
-import { demoEntity, rngFor } from '../../../subgraphs/kernel/demo/generator';
-import { likeClause, likeStartingWith } from '../../../subgraphs/kernel/like';
+import { demoEntity, rngFor } from '../../../subgraphs/department-kernel/demo/generator';
+import { likeClause, likeStartingWith } from '../../../subgraphs/department-kernel/like';
 
 /**
  * A stand-in for the health commission's (卫健) existing inspection system: a REST/JSON service

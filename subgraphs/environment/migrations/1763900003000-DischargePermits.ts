@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { table, text, varchar } from '../../../kernel/table-helpers';
 
 /** Pollutant-discharge permits (排污许可证). */
 export class DischargePermits1763900003000 implements MigrationInterface {

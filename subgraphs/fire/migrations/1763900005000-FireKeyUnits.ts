@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { table, varchar } from '../../kernel/migrations/table-helpers';
+import { table, varchar } from '../../../kernel/table-helpers';
 
 /** Fire-safety key units (消防安全重点单位). */
 export class FireKeyUnits1763900005000 implements MigrationInterface {

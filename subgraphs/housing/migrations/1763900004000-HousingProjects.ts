@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { table, varchar } from '../../kernel/migrations/table-helpers';
+import { table, varchar } from '../../../kernel/table-helpers';
 
 /** Construction qualifications and construction projects. */
 export class HousingProjects1763900004000 implements MigrationInterface {

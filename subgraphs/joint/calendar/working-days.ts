@@ -27,8 +27,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot, type HubConfig } from '../../kernel/config';
-import { badInput } from '../../kernel/errors';
+import { projectRoot, type HubConfig } from '../../../kernel/config';
+import { badInput } from '../../../kernel/errors';
 import { LUNAR_TABLES_UNTIL, STATUTORY_RULES_SINCE, statutoryHolidays } from './statutory-holidays';
 
 /** One year of the State Council's holiday notice: the holidays and the swapped working days. */

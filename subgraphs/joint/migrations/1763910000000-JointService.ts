@@ -1,15 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import {
-  bool,
-  datetime,
-  int,
-  longBlob,
-  longText,
-  serial,
-  table,
-  text,
-  varchar,
-} from '../../kernel/migrations/table-helpers';
+import { bool, datetime, int, longBlob, longText, serial, table, text, varchar } from '../../../kernel/table-helpers';
 
 /** The joint service's tables: plans, tasks and draws, teams, conflicts, entrustments, the audit trail. */
 export class JointService1763910000000 implements MigrationInterface {

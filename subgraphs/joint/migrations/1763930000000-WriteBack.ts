@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { datetime, int, longText, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { datetime, int, longText, table, text, varchar } from '../../../kernel/table-helpers';
 
 /** Submissions of visit results and the outbox that delivers each department's share (R24). */
 export class WriteBack1763930000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { datetime, int, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { datetime, int, table, text, varchar } from '../../../kernel/table-helpers';
 
 /** Inspection codes (R32) and the businesses' feedback left against them. */
 export class InspectionCodes1763940000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { bool, datetime, int, longBlob, longText, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { bool, datetime, int, longBlob, longText, table, text, varchar } from '../../../kernel/table-helpers';
 
 /**
  * Issue J, the visit on site: a submission's idempotency key and content digest (R24, R29), a

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { isDuplicateKey } from '../../kernel/department/repository';
-import { badInput, conflict, ErrorCode, HubError, notFound } from '../../kernel/errors';
+import { isDuplicateKey } from '../../department-kernel/repository';
+import { badInput, conflict, ErrorCode, HubError, notFound } from '../../../kernel/errors';
 import { sha256Hex } from '../draw/canonical';
-import type { Identity } from '../../kernel/identity';
-import { assertTargetKey } from '../../kernel/target-key';
-import { isCalendarDay, refuseControlCharacters } from '../../kernel/validation';
+import type { Identity } from '../../../kernel/identity';
+import { assertTargetKey } from '../../../kernel/target-key';
+import { isCalendarDay, refuseControlCharacters } from '../../../kernel/validation';
 import { assertLeadCoordinator } from '../access';
 import { appendAudit } from '../audit';
 import { chinaDate } from '../calendar/working-days';

@@ -1,10 +1,10 @@
-import { insertRows } from '../../kernel/rows';
+import { insertRows } from '../../../kernel/rows';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
-import { isDuplicateKey } from '../../kernel/department/repository';
-import { badInput, conflict, ErrorCode, HubError } from '../../kernel/errors';
-import type { Identity } from '../../kernel/identity';
-import { refuseControlCharacters, requireText } from '../../kernel/validation';
+import { isDuplicateKey } from '../../department-kernel/repository';
+import { badInput, conflict, ErrorCode, HubError } from '../../../kernel/errors';
+import type { Identity } from '../../../kernel/identity';
+import { refuseControlCharacters, requireText } from '../../../kernel/validation';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
 import type { DrawnTargetRow, TaskRow, TeamMemberRow } from '../entities';

@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
-import { badInput } from '../../kernel/errors';
-import { AFTER_DESCRIPTION, firstDescription, pageOfList, type PageOf } from '../../kernel/paging';
-import { isCalendarDay, requireText } from '../../kernel/validation';
+import type { InspectionMethod, ItemCategory, TargetKind } from '../../department-kernel/contract/enums';
+import { badInput } from '../../../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageOfList, type PageOf } from '../../../kernel/paging';
+import { isCalendarDay, requireText } from '../../../kernel/validation';
 import { assertLeadCoordinator, isAuditReader, seesDrafts } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';

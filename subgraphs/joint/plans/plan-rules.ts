@@ -1,6 +1,6 @@
-import { DEPARTMENT_CODE, INDUSTRY_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../../kernel/codes';
-import { badInput } from '../../kernel/errors';
-import { isCalendarDay, requireCodes, requireText } from '../../kernel/validation';
+import { DEPARTMENT_CODE, INDUSTRY_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../../../kernel/codes';
+import { badInput } from '../../../kernel/errors';
+import { isCalendarDay, requireCodes, requireText } from '../../../kernel/validation';
 import type { StratumRatios } from '../draw/strata';
 import type { PlanContent, PlanItem } from './content';
 import type { PlanInput } from './types';

@@ -1,8 +1,8 @@
-import { insertRows } from '../../kernel/rows';
+import { insertRows } from '../../../kernel/rows';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not } from 'typeorm';
-import { conflict, notFound } from '../../kernel/errors';
-import { Role, type Identity } from '../../kernel/identity';
+import { conflict, notFound } from '../../../kernel/errors';
+import { Role, type Identity } from '../../../kernel/identity';
 import { assertLeadCoordinator, assertRoleAmong, seesDrafts } from '../access';
 import { appendAudit } from '../audit';
 import { chinaDate, type Deadline } from '../calendar/working-days';

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
-import { pageType } from '../../kernel/paging';
+import { InspectionMethod, ItemCategory, TargetKind } from '../../department-kernel/contract/enums';
+import { pageType } from '../../../kernel/paging';
 import { PlanKindEnum, PlanStatusEnum } from '../enums';
 
 export enum ClassCombinationEnum {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
-import { REGION_CODE } from '../../kernel/codes';
-import { ErrorCode, HubError } from '../../kernel/errors';
+import { REGION_CODE } from '../../../kernel/codes';
+import { ErrorCode, HubError } from '../../../kernel/errors';
 import { canonicalLine, compareKeys, type SnapshotEntry } from '../draw/canonical';
 import { combineStrata, STRATA, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';

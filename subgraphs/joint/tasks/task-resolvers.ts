@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../kernel/paging';
+import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../../kernel/paging';
 import { In, Not } from 'typeorm';
-import { Role } from '../../kernel/identity';
+import { Role } from '../../../kernel/identity';
 import { assertAuditReader, assertRoleAmong, assertTaskStaff } from '../access';
 import { SnapshotProgress, snapshotsUnderWay } from './snapshot-progress';
 import type { JointContext } from '../context';
@@ -12,7 +12,7 @@ import { toPlan } from '../plans/plan-resolvers';
 import { PlanType } from '../plans/types';
 import { TaskService } from './task-service';
 import { DrawnTargetPage, DrawnTargetType, GraphQLJSONObject, TaskInput, TaskType } from './types';
-import { pageOffset, pageSize } from '../../kernel/validation';
+import { pageOffset, pageSize } from '../../../kernel/validation';
 
 /** A task row as its public shape: the secret is never a field (it is in the record once locked). */
 export function toTask(row: TaskRow): TaskType {

@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { pageType } from '../../kernel/paging';
+import { pageType } from '../../../kernel/paging';
 import { StratumEnum, TaskStatusEnum } from '../enums';
 
 /** The market entity a drawn target is, for the gateway to join market and department data. */

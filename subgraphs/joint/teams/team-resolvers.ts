@@ -1,6 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import type { InspectionMethod, ItemCategory, TargetKind } from '../../kernel/contract/enums';
-import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../kernel/paging';
+import type { InspectionMethod, ItemCategory, TargetKind } from '../../department-kernel/contract/enums';
+import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../../kernel/paging';
 import type {
   TeamMemberKindEnum,
   TeamMemberOriginEnum,
@@ -12,8 +12,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type
 import { assertAuditReader, assertTaskStaff } from '../access';
 import type { JointContext } from '../context';
 import { In } from 'typeorm';
-import { forbidden } from '../../kernel/errors';
-import { Role } from '../../kernel/identity';
+import { forbidden } from '../../../kernel/errors';
+import { Role } from '../../../kernel/identity';
 import { DrawnTargetRow, InspectorDrawRow, TeamMemberRow } from '../entities';
 import { InspectionCodeRow, VisitFeedbackRow } from '../visits/codes';
 import { visitItems } from '../visits/checklist';
@@ -40,7 +40,7 @@ import {
   VisitTargetViewType,
   VisitType,
 } from './types';
-import { pageOffset, pageSize } from '../../kernel/validation';
+import { pageOffset, pageSize } from '../../../kernel/validation';
 
 /**
  * What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no

@@ -1,11 +1,11 @@
-import { insertRows } from '../../kernel/rows';
+import { insertRows } from '../../../kernel/rows';
 import { In } from 'typeorm';
-import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
-import { type Identity, Role } from '../../kernel/identity';
-import { REGION_PREFIX } from '../../kernel/codes';
-import { assertTargetKey } from '../../kernel/target-key';
-import { isDuplicateKey } from '../../kernel/department/repository';
-import { requireText } from '../../kernel/validation';
+import { badInput, conflict, forbidden, notFound } from '../../../kernel/errors';
+import { type Identity, Role } from '../../../kernel/identity';
+import { REGION_PREFIX } from '../../../kernel/codes';
+import { assertTargetKey } from '../../../kernel/target-key';
+import { isDuplicateKey } from '../../department-kernel/repository';
+import { requireText } from '../../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';

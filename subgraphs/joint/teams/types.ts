@@ -1,7 +1,7 @@
 import { RecordFormType, VisitNoticeType } from '../papers/graphql-types';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CreditLevel, RiskLevel, TargetKind } from '../../kernel/contract/enums';
-import { pageType } from '../../kernel/paging';
+import { CreditLevel, RiskLevel, TargetKind } from '../../department-kernel/contract/enums';
+import { pageType } from '../../../kernel/paging';
 import { TeamMemberKindEnum, TeamMemberOriginEnum, TeamSeatStatusEnum, VisitFeedbackKindEnum } from '../enums';
 import { MarketEntityRef } from '../tasks/types';
 import { VisitChecklistEntryType, VisitSubmissionType } from '../visits/types';

@@ -1,4 +1,4 @@
-import { itemAppliesTo } from '../../kernel/department/mapping';
+import { itemAppliesTo } from '../../department-kernel/mapping';
 import type { PlanContent, PlanItem } from '../plans/content';
 
 /**

@@ -1,10 +1,10 @@
 import { assertRoleAmong } from '../access';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, conflict, forbidden, notFound } from '../../kernel/errors';
-import { Role } from '../../kernel/identity';
-import { assertTargetKey } from '../../kernel/target-key';
-import { requireText } from '../../kernel/validation';
+import { badInput, conflict, forbidden, notFound } from '../../../kernel/errors';
+import { Role } from '../../../kernel/identity';
+import { assertTargetKey } from '../../../kernel/target-key';
+import { requireText } from '../../../kernel/validation';
 import type { JointContext } from '../context';
 import { DrawnTargetRow, TeamMemberRow } from '../entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';

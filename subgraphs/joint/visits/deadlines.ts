@@ -1,9 +1,9 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { ResultStatus } from '../../kernel/contract/enums';
-import { badInput, forbidden } from '../../kernel/errors';
-import { DEPARTMENT_ROLES, Role, type Identity } from '../../kernel/identity';
-import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../kernel/paging';
-import { pageSize } from '../../kernel/validation';
+import { ResultStatus } from '../../department-kernel/contract/enums';
+import { badInput, forbidden } from '../../../kernel/errors';
+import { DEPARTMENT_ROLES, Role, type Identity } from '../../../kernel/identity';
+import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../../kernel/paging';
+import { pageSize } from '../../../kernel/validation';
 import { assertRoleAmong } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';

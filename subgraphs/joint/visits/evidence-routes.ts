@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { isTransientDatabaseError } from '../../kernel/datasource';
-import { ErrorCode, HubError, unauthenticated } from '../../kernel/errors';
-import { answerError } from '../../kernel/http-errors';
-import { Role, type Identity } from '../../kernel/identity';
-import type { Logger } from '../../kernel/log';
-import { callerKey } from '../../kernel/limits';
-import { logAccess, type ServiceRouteTools } from '../../kernel/server';
+import { isTransientDatabaseError } from '../../../kernel/datasource';
+import { ErrorCode, HubError, unauthenticated } from '../../../kernel/errors';
+import { answerError } from '../../../kernel/http-errors';
+import { Role, type Identity } from '../../../kernel/identity';
+import type { Logger } from '../../../kernel/log';
+import { callerKey } from '../../../kernel/limits';
+import { logAccess, type ServiceRouteTools } from '../../../kernel/server';
 import type { EvidenceService } from './evidence';
 
 /** The extension a download is named with, by type. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { badInput, conflict, forbidden, HubError, ErrorCode, notFound, unauthenticated } from '../../kernel/errors';
-import { type Identity, Role } from '../../kernel/identity';
-import { isDuplicateKey } from '../../kernel/department/repository';
-import { assertTargetKey } from '../../kernel/target-key';
+import { badInput, conflict, forbidden, HubError, ErrorCode, notFound, unauthenticated } from '../../../kernel/errors';
+import { type Identity, Role } from '../../../kernel/identity';
+import { isDuplicateKey } from '../../department-kernel/repository';
+import { assertTargetKey } from '../../../kernel/target-key';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
 import { DrawnTargetRow, TeamMemberRow } from '../entities';

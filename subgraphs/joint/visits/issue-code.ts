@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { isDuplicateKey } from '../../kernel/department/repository';
-import type { Identity } from '../../kernel/identity';
+import { isDuplicateKey } from '../../department-kernel/repository';
+import type { Identity } from '../../../kernel/identity';
 import { appendAudit } from '../audit';
 import type { JointDeps } from '../context';
 import { InspectionCodeRow, newInspectionCode } from './codes';

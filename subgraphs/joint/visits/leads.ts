@@ -1,9 +1,9 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { forbidden, unauthenticated } from '../../kernel/errors';
-import { DEPARTMENT_ROLES, Role, type Identity } from '../../kernel/identity';
-import { AFTER_DESCRIPTION, firstDescription, pageByOffset, pageType, type PageOf } from '../../kernel/paging';
-import { datetime, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { forbidden, unauthenticated } from '../../../kernel/errors';
+import { DEPARTMENT_ROLES, Role, type Identity } from '../../../kernel/identity';
+import { AFTER_DESCRIPTION, firstDescription, pageByOffset, pageType, type PageOf } from '../../../kernel/paging';
+import { datetime, table, text, varchar } from '../../../kernel/table-helpers';
 import type { JointContext } from '../context';
 
 /** A problem found on a visit that is another department's to handle: a lead recorded for it (R27). */

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../kernel/paging';
+import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../../kernel/paging';
 import { In } from 'typeorm';
 import { assertHubStaff } from '../access';
 import { chinaDate } from '../calendar/working-days';

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { InspectionMethod, ItemCategory } from '../../kernel/contract/enums';
+import { InspectionMethod, ItemCategory } from '../../department-kernel/contract/enums';
 import { DeliveryStatusEnum, VisitMeasureEnum } from '../enums';
 
 @ObjectType('VisitChecklistEntry', {

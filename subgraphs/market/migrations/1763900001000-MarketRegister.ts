@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { bool, table, varchar } from '../../kernel/migrations/table-helpers';
+import { bool, table, varchar } from '../../../kernel/table-helpers';
 
 /** The market register: every market entity with its registration data and abnormal-operation flag. */
 export class MarketRegister1763900001000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { bool, datetime, int, longText, table, text, varchar } from '../../kernel/migrations/table-helpers';
+import { bool, datetime, int, longText, table, text, varchar } from '../../../kernel/table-helpers';
 
 /** The registry's tables: subgraphs, SDLs by hash, supergraph versions and the head. */
 export class Registry1763970000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { int, table, varchar } from '../../kernel/migrations/table-helpers';
+import { int, table, varchar } from '../../../kernel/table-helpers';
 
 /** Tax credit ratings (A, B, M, C, D) per taxpayer. */
 export class TaxRatings1763900002000 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { Role } from '../../../subgraphs/kernel/identity';
+import { Role } from '../../../kernel/identity';
 import { BUILTIN_DEPARTMENTS } from '../../../subgraphs';
 import { DEPARTMENT_CODES } from '../../support/hub';
 import { capitalised, f, resultInput } from './fixtures';

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { OutboxRow, SubmissionRow } from '../../../subgraphs/joint/visits/entities';
-import { Role } from '../../../subgraphs/kernel/identity';
+import { Role } from '../../../kernel/identity';
 import { createPlan, jointPlanInput, publishedPlan, runTaskTo, testClock, WITNESS } from '../../joint/fixtures';
 import { DEPARTMENT_CODES, type TestHub } from '../../support/hub';
 

@@ -1,4 +1,4 @@
-import { Role } from '../../../subgraphs/kernel/identity';
+import { Role } from '../../../kernel/identity';
 import { jointPlanInput, WITNESS } from '../../joint/fixtures';
 import { f, internalPlan, JOINT_PLAN_DEPARTMENTS, NO_DEPARTMENT, RATIOS, TASK_DEPARTMENTS, YEAR } from './fixtures';
 import {

@@ -1,4 +1,4 @@
-import { DEPARTMENT_ROLES, Role } from '../../../subgraphs/kernel/identity';
+import { DEPARTMENT_ROLES, Role } from '../../../kernel/identity';
 import type { GraphQLResponse } from '../../support/hub';
 
 /*

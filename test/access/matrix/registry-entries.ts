@@ -1,4 +1,4 @@
-import { Role } from '../../../subgraphs/kernel/identity';
+import { Role } from '../../../kernel/identity';
 import { f, NO_DEPARTMENT } from './fixtures';
 import { anyOf, hubRole, signedIn, staffOf, type Entry } from './model';
 

@@ -1,6 +1,6 @@
 import { operations } from 'virtual:stored-operations';
 import type { WebOperationName, WebOperations } from './generated';
-import { DEPARTMENT_CODE } from '../../../subgraphs/kernel/codes';
+import { DEPARTMENT_CODE } from '../../../kernel/codes';
 import { DEPARTMENT_PLACEHOLDER } from './placeholder';
 import { currentSession, signOut } from './session';
 

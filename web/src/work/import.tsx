@@ -4,7 +4,7 @@ import type { WebOperationName } from '../api/generated';
 import { departmentName } from '../api/departments';
 import { useDepartments } from '../components/department-name';
 import { ErrorNotice } from '../components/async';
-import { CSV_COLUMNS, REJECT_KEY_COLUMNS, type ImportKind } from '../../../subgraphs/kernel/department/csv-columns';
+import { CSV_COLUMNS, REJECT_KEY_COLUMNS, type ImportKind } from '../../../subgraphs/department-kernel/csv-columns';
 import { ForRoles, RuleNote, SignedIn } from './common';
 import { csvParts } from './csv-parts';
 

@@ -1,14 +1,14 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { GraphQLError } from 'graphql';
-import { formatDuration } from './duration';
-import { ErrorCode } from './errors';
+import { formatDuration } from '../kernel/duration';
+import { ErrorCode } from '../kernel/errors';
 import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   identityProblem,
   MAX_SUBJECT_LENGTH,
   Role,
   type Identity,
-} from './identity';
+} from '../kernel/identity';
 
 /**
  * Where officials sign in (issue I): an OpenID Connect provider, the province's unified identity

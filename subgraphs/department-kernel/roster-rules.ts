@@ -1,10 +1,10 @@
-import { INDUSTRY_CODE, REGION_CODE } from '../codes';
-import { TargetKind } from '../contract/enums';
-import type { RosterTargetInput } from '../contract/inputs';
-import { badInput } from '../errors';
-import { assertUscc } from '../uscc';
-import { isTargetKey } from '../target-key';
-import { requireText } from '../validation';
+import { INDUSTRY_CODE, REGION_CODE } from '../../kernel/codes';
+import { TargetKind } from './contract/enums';
+import type { RosterTargetInput } from './contract/inputs';
+import { badInput } from '../../kernel/errors';
+import { assertUscc } from '../../kernel/uscc';
+import { isTargetKey } from '../../kernel/target-key';
+import { requireText } from '../../kernel/validation';
 import { RosterTargetRow } from './entities';
 
 const MARKET_ENTITY_KINDS: readonly string[] = [

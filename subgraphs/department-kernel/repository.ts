@@ -1,9 +1,9 @@
 import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import type { RosterFilter } from '../contract/inputs';
-import { ItemStatus } from '../contract/enums';
-import { betterSqlite, chunk, outsideOpenTransactions } from '../datasource';
-import { conflict, notFound } from '../errors';
-import { likeClause, likeContaining, likeStartingWith } from '../like';
+import type { RosterFilter } from './contract/inputs';
+import { ItemStatus } from './contract/enums';
+import { betterSqlite, chunk, outsideOpenTransactions } from '../../kernel/datasource';
+import { conflict, notFound } from '../../kernel/errors';
+import { likeClause, likeContaining, likeStartingWith } from './like';
 import type { ChecklistItemContent } from './checklist-rules';
 import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 import type { DepartmentStore, InspectorFilter } from './store';

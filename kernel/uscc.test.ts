@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { demoEntity } from './demo/generator';
+import { demoEntity } from '../subgraphs/department-kernel/demo/generator';
 import { assertUscc, isValidUscc, organisationCodeCheck, USCC_CHARSET, usccCheckCharacter, usccProblem } from './uscc';
 
 /** Codes published by the entities themselves (business licences, annual reports). */

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { bool, clusterOnPrimaryKeyOnSqlite, datetime, int, table, text, varchar } from './table-helpers';
+import { bool, clusterOnPrimaryKeyOnSqlite, datetime, int, table, text, varchar } from '../../../kernel/table-helpers';
 
 /**
  * The tables of the department kernel: target roster (R6), inspectors (R7), experts (R8), versioned checklist (R1, R5).

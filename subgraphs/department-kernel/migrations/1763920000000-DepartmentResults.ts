@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { NATIONAL_OUTCOMES } from '../department/results/outcomes';
-import { bool, datetime, int, table, text, varchar } from './table-helpers';
+import { NATIONAL_OUTCOMES } from '../results/outcomes';
+import { bool, datetime, int, table, text, varchar } from '../../../kernel/table-helpers';
 
 /** Results written back to a department (R24) and its outcome dictionary, seeded with the national categories. */
 export class DepartmentResults1763920000000 implements MigrationInterface {

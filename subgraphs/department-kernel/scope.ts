@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../context';
-import { groupedLoader, keyedLoader, once } from '../loaders';
+import type { RequestContext } from '../../kernel/context';
+import { groupedLoader, keyedLoader, once } from './loaders';
 import type { ResultRow } from './results/entities';
 import { ResultService } from './results/result-service';
 import type { ChecklistItemRow, RosterTargetRow } from './entities';

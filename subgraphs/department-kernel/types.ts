@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { OutcomeStatus, ResultStatus } from '../contract/enums';
-import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
-import { pageFieldsWithCursorFields, pageType, type PageWithCursorFields } from '../paging';
+import { OutcomeStatus, ResultStatus } from './contract/enums';
+import { ChecklistItem, DepartmentView, Inspector, RosterTarget } from './contract/interfaces';
+import { pageFieldsWithCursorFields, pageType, type PageWithCursorFields } from '../../kernel/paging';
 
 /** `tax` → `Tax`, `environment` → `Environment`: the prefix of a department's type names. */
 export function pascal(code: string): string {

@@ -1,9 +1,9 @@
-import { insertRows } from '../rows';
+import { insertRows } from '../../../kernel/rows';
 import type { DataSource, EntityManager } from 'typeorm';
-import { chunk } from '../datasource';
-import { validateChecklistItem } from '../department/checklist-rules';
-import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from '../department/entities';
-import { checklistItemRow } from '../department/repository';
+import { chunk } from '../../../kernel/datasource';
+import { validateChecklistItem } from '../checklist-rules';
+import { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from '../entities';
+import { checklistItemRow } from '../repository';
 import type { ChecklistItemInput } from '../contract/inputs';
 import type { ChecklistSeedItem } from './checklist-seed';
 import { chance, demoEntities, demoFacts, type DemoEntity, personName, pick, rngFor } from './generator';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { RosterFilter } from '../contract/inputs';
+import type { RosterFilter } from './contract/inputs';
 import type { ChecklistItemContent } from './checklist-rules';
 import type { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 import type { PageRequest, RowPage } from './repository';

@@ -1,5 +1,5 @@
-import type { ChecklistItem, DepartmentView, Inspector, RosterTarget } from '../contract/interfaces';
-import type { CreditLevel, InspectionMethod, ItemCategory, ItemStatus, RiskLevel, TargetKind } from '../contract/enums';
+import type { ChecklistItem, DepartmentView, Inspector, RosterTarget } from './contract/interfaces';
+import type { CreditLevel, InspectionMethod, ItemCategory, ItemStatus, RiskLevel, TargetKind } from './contract/enums';
 import type { ChecklistItemRow, ExpertRow, InspectorRow, RosterTargetRow } from './entities';
 
 /*

@@ -1,8 +1,8 @@
-import type { ClassType } from '../class-type';
+import type { ClassType } from '../../kernel/class-type';
 import { Readable } from 'node:stream';
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { assertDepartmentWriter } from '../access';
-import { badInput } from '../errors';
+import { assertDepartmentWriter } from './access';
+import { badInput } from '../../kernel/errors';
 import { CsvHeaderError, CsvReadError, importCsv, REJECT_KEY_COLUMNS, type ImportKind } from './csv-import';
 import type { DepartmentContext } from './scope';
 

@@ -1,8 +1,8 @@
-import { INDUSTRY_CODE } from '../codes';
-import { ItemCategory, type InspectionMethod, type TargetKind } from '../contract/enums';
-import { CHECKLIST_TEXT_CAPS, type ChecklistItemInput } from '../contract/inputs';
-import { badInput } from '../errors';
-import { requireCodes, requireText } from '../validation';
+import { INDUSTRY_CODE } from '../../kernel/codes';
+import { ItemCategory, type InspectionMethod, type TargetKind } from './contract/enums';
+import { CHECKLIST_TEXT_CAPS, type ChecklistItemInput } from './contract/inputs';
+import { badInput } from '../../kernel/errors';
+import { requireCodes, requireText } from '../../kernel/validation';
 
 /** A checklist item's content, checked and normalised, as stored. */
 export interface ChecklistItemContent {

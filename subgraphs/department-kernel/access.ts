@@ -1,5 +1,5 @@
-import { forbidden, unauthenticated } from './errors';
-import { DEPARTMENT_ROLES, type Identity, Role } from './identity';
+import { forbidden, unauthenticated } from '../../kernel/errors';
+import { DEPARTMENT_ROLES, type Identity, Role } from '../../kernel/identity';
 
 /*
  * Who may read and write what (R30: roster and target data are used for inspections only, by a

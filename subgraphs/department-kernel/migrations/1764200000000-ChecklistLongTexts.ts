@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { retypeColumns, text, varchar } from './table-helpers';
+import { retypeColumns, text, varchar } from '../../../kernel/table-helpers';
 
 /**
  * Checklist item texts as long as provinces publish them (R1, CHECKLIST_TEXT_CAPS): title and

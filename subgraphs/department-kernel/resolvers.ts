@@ -1,18 +1,18 @@
-import type { ClassType } from '../class-type';
+import type { ClassType } from '../../kernel/class-type';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from '../access';
-import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from '../contract/interfaces';
-import { CHECKLIST_TEXT_CAPS, ChecklistItemInput, RosterFilter, RosterTargetInput } from '../contract/inputs';
-import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../codes';
-import { badInput } from '../errors';
-import { AFTER_DESCRIPTION, firstDescription } from '../paging';
-import { pageSize, requireCodes, requireText } from '../validation';
+import { assertCanReadRoster, assertCanReadViews, assertDepartmentWriter, seesPrivateData } from './access';
+import { ROSTER_ROW_COLUMNS, RosterRows, type DepartmentView } from './contract/interfaces';
+import { CHECKLIST_TEXT_CAPS, ChecklistItemInput, RosterFilter, RosterTargetInput } from './contract/inputs';
+import { INDUSTRY_CODE, ITEM_CODE, MAX_SCOPE_CODES, REGION_PREFIX } from '../../kernel/codes';
+import { badInput } from '../../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription } from '../../kernel/paging';
+import { pageSize, requireCodes, requireText } from '../../kernel/validation';
 import { validateChecklistItem } from './checklist-rules';
 import { itemAppliesTo, toChecklistItem, toExpert, toInspector, toTarget, toView } from './mapping';
 import { toRosterRows } from './roster-rules';
 import type { DepartmentContext } from './scope';
 import { type DepartmentTypes } from './types';
-import { pageWithCursorFields, type PageWithCursorFields } from '../paging';
+import { pageWithCursorFields, type PageWithCursorFields } from '../../kernel/paging';
 
 /** Page size limits: interactive lists, and the bulk export that draws read (DESIGN.md contract 2). */
 export const PAGE_DEFAULT = 100;

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config';
-import { loadVerifier } from '../keys';
-import { createLogger } from '../log';
-import { stopOnSignals } from '../server';
+import { loadConfig } from '../../kernel/config';
+import { loadVerifier } from '../../kernel/keys';
+import { createLogger } from '../../kernel/log';
+import { stopOnSignals } from '../../kernel/server';
 import type { DepartmentModule } from './define';
 import { startDepartment } from './run';
 

@@ -1,9 +1,9 @@
-import type { HubConfig } from '../config';
-import { openServiceDatabase } from '../datasource';
-import { seedDepartmentDemo } from '../demo/department-demo';
-import type { TokenVerifier } from '../identity';
-import type { Logger } from '../log';
-import { serveGraphQL, serveOnDatabase, type HealthProbe, type ServiceWithDatabase } from '../server';
+import type { HubConfig } from '../../kernel/config';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { seedDepartmentDemo } from './demo/department-demo';
+import type { TokenVerifier } from '../../kernel/identity';
+import type { Logger } from '../../kernel/log';
+import { serveGraphQL, serveOnDatabase, type HealthProbe, type ServiceWithDatabase } from '../../kernel/server';
 import type { DepartmentModule } from './define';
 import type { DepartmentStoreFactory } from './store';
 

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { CreditLevel, RiskLevel, TargetKind } from '../contract/enums';
-import { organisationCodeCheck, usccCheckCharacter } from '../uscc';
+import { organisationCodeCheck, usccCheckCharacter } from '../../../kernel/uscc';
 import { BRAND_CHARS, GIVEN_CHARS, INDUSTRIES, REGIONS, SHOP_WORDS, SURNAMES } from './names';
 
 /**
