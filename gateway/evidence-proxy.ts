@@ -5,7 +5,8 @@ import express from 'express';
 import { ErrorCode, HubError } from '../kernel/errors';
 import { answerError } from '../kernel/http-errors';
 import { Role, type Identity, type TokenIssuer } from '../kernel/identity';
-import { callerKey, type MutationLimiter } from '../kernel/limits';
+import { callerKey } from '../kernel/limits';
+import { type MutationLimiter } from '../kernel/plugins/mutation-rate-limit';
 
 /** The joint service's subgraph name: the audience of the token the gateway signs for it. */
 const JOINT = 'joint';

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { HubConfig } from '../kernel/config';
 import { PUBLIC_IDENTITY, type Identity, type TokenIssuer, type TokenVerifier } from '../kernel/identity';
 import { OidcVerifier, type OidcSettings } from './oidc';
 import type { Logger } from '../kernel/log';
-import { accessTrace, createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../kernel/server';
-import { operationResolution } from '../kernel/operation-resolution';
+import { createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource } from './datasource';
 import { keptAliveFetcher } from '../kernel/http-client';
-import { anonymousSchemaPrivacy, bodyErrors, mutationRateLimit, operationLimits, requestBody } from './limits';
-import { MutationLimiter } from '../kernel/limits';
+import { bodyErrors, requestBody } from '../kernel/limits';
+import { operationLimits } from '../kernel/plugins/operation-limits';
+import { gatewayPlugins } from './plugins';
+import { MutationLimiter } from '../kernel/plugins/mutation-rate-limit';
 import { evidenceProxy, jointUrlIn } from './evidence-proxy';
 import { codedErrors, notFoundAsJson } from '../kernel/http-errors';
 import {
@@ -26,7 +25,6 @@ import {
 import express from 'express';
 import { ErrorCode } from '../kernel/errors';
 import { publicPage } from './public-page';
-import { callerBudget } from './caller-budget';
 
 /**
  * Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store.
@@ -162,16 +160,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     formatError: maskUnexpectedErrors(options.logger),
     // No cache-control policy: answers are per caller and never cached by HTTP caches.
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
-    plugins: [
-      operationResolution<GatewayContext>(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginCacheControlDisabled(),
-      accessTrace<GatewayContext>('gateway', options.logger),
-      ...limits.plugins,
-      anonymousSchemaPrivacy(options.limits.production),
-      mutationRateLimit(changes),
-      callerBudget(options.limits),
-    ],
+    plugins: gatewayPlugins({
+      httpServer,
+      logger: options.logger,
+      limits: options.limits,
+      armor: limits.plugins,
+      changes,
+    }),
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
   // so that /health can say it serves none yet; /graphql answers UNAVAILABLE (503) until then.

@@ -1,3 +1,4 @@
+import { accessTrace } from './plugins/access-trace';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,17 +17,11 @@ import { isTransientDatabaseError, type ServiceDatabase } from './datasource';
 import { ErrorCode } from './errors';
 import { FORWARDED_PUBLIC_HEADER, PUBLIC_IDENTITY, Role, type Identity, type TokenVerifier } from './identity';
 import type { Logger } from './log';
-import { operationResolution } from './operation-resolution';
+import { operationResolution } from './plugins/operation-resolution';
 import { codedErrors, notFoundAsJson } from './http-errors';
-import {
-  bodyErrors,
-  HUB_SERVICES_EXEMPT,
-  MutationLimiter,
-  mutationRateLimit,
-  operationLimits,
-  requestBody,
-  type RequestLimits,
-} from './limits';
+import { bodyErrors, requestBody, type RequestLimits } from './limits';
+import { HUB_SERVICES_EXEMPT, MutationLimiter, mutationRateLimit } from './plugins/mutation-rate-limit';
+import { operationLimits } from './plugins/operation-limits';
 
 /** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
 export interface ServiceHandle {
@@ -188,83 +183,6 @@ export function createHttpApp(
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   return { app, httpServer };
-}
-
-/**
- * R30: every read and write is traced. Each operation a service runs is logged (the `access`
- * trace) with who ran it (subject, role, department), the request id the gateway gave it, the
- * operation's name and type, the root fields it touched, and whether it was refused. Values are
- * never logged. Ship the logs to the hub's log store to keep the trace.
- */
-/**
- * One line of the access trace (R30): GraphQL operations (accessTrace) and the routes outside it
- * (the joint service's evidence) write the same fields. `extra` adds what the route names (a file's hash).
- */
-export function logAccess(
-  logger: Logger,
-  line: {
-    service: string;
-    requestId: string;
-    identity: Identity | null;
-    operation: string | null;
-    type: string | null;
-    fields: string[];
-    codes: string[];
-    refused?: boolean;
-    extra?: Record<string, unknown>;
-  },
-): void {
-  const { identity, codes } = line;
-  logger.info(
-    {
-      trace: 'access',
-      service: line.service,
-      requestId: line.requestId,
-      subject: identity?.subject ?? null,
-      role: identity?.role ?? null,
-      department: identity?.department ?? null,
-      operation: line.operation,
-      type: line.type,
-      fields: line.fields,
-      ...line.extra,
-      refused: line.refused ?? (codes.includes(ErrorCode.FORBIDDEN) || codes.includes(ErrorCode.UNAUTHENTICATED)),
-      errors: codes,
-    },
-    'access',
-  );
-}
-
-export function accessTrace<C extends RequestContext>(service: string, logger: Logger): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart({ contextValue }) {
-      return {
-        async willSendResponse({ operation, operationName, response, errors }) {
-          const fields =
-            operation?.selectionSet.selections
-              .flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []))
-              .filter((f) => f !== '_service') ?? [];
-          if (fields.length === 0 && operation) return; // federation's own _service reads
-          const codes = [
-            ...new Set(
-              (errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map(
-                (e) => String(e.extensions?.code ?? 'ERROR'),
-              ),
-            ),
-          ];
-          const { identity, requestId } = contextValue;
-          logAccess(logger, {
-            service,
-            requestId,
-            identity,
-            operation: operationName ?? null,
-            type: operation?.operation ?? null,
-            fields,
-            codes,
-          });
-        },
-      };
-    },
-  };
 }
 
 /** Starts listening; resolves with the bound port (port 0 takes a free one). */

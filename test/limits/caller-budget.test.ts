@@ -4,7 +4,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway, type GatewayHandle } from '../../gateway';
-import { operationCost, UNBOUNDED_LIST_SIZE } from '../../gateway/caller-budget';
+import { operationCost, UNBOUNDED_LIST_SIZE } from '../../gateway/operation-cost';
 import { loadConfig } from '../../kernel/config';
 import { Role, type TokenIssuer } from '../../kernel/identity';
 import { createLogger } from '../../kernel/log';

@@ -6,7 +6,8 @@ import { answerError } from '../../../kernel/http-errors';
 import { Role, type Identity } from '../../../kernel/identity';
 import type { Logger } from '../../../kernel/log';
 import { callerKey } from '../../../kernel/limits';
-import { logAccess, type ServiceRouteTools } from '../../../kernel/server';
+import { logAccess } from '../../../kernel/plugins/access-trace';
+import { type ServiceRouteTools } from '../../../kernel/server';
 import type { EvidenceService } from './evidence';
 
 /** The extension a download is named with, by type. */

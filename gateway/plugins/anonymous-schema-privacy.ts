@@ -1,18 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type SelectionSetNode } from 'graphql';
-import { ErrorCode } from '../kernel/errors';
-import { Role } from '../kernel/identity';
-import type { RequestLimits } from '../kernel/limits';
-import type { GatewayContext } from './context';
-
-/**
- * The request limits (operation limits, token limit, body cap, mutation rate) live in the kernel
- * (subgraphs/kernel/limits.ts): H2, every service called directly applies the same as the gateway.
- * What is the gateway's alone stays here.
- */
-export { bodyErrors, mutationRateLimit, operationLimits, requestBody, tokenLimit } from '../kernel/limits';
-
-export type GatewayLimits = RequestLimits;
+import { ErrorCode } from '../../kernel/errors';
+import { Role } from '../../kernel/identity';
+import type { GatewayContext } from '../context';
 
 /** Whether an operation reads the schema itself (`__schema`, `__type`) anywhere. */
 function introspects(selectionSet: SelectionSetNode | undefined): boolean {
