@@ -5,10 +5,9 @@ import type { SupergraphSdlHook } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { HubConfig } from '../kernel/config';
-import { openServiceDatabase, type ServiceDatabase } from '../kernel/datasource';
 import type { Logger } from '../kernel/log';
 import type { HealthProbe } from '../kernel/server';
-import { HeadRow, REGISTRY_ENTITIES, VersionRow } from '../subgraphs/registry/entities';
+import { RegistryVersionReader } from '../subgraphs/registry/version-store';
 
 /**
  * A supergraph the gateway serves: the registry's version number (null for a file), its hash (the registry's, or
@@ -72,44 +71,6 @@ export function supergraphProblem(supergraphSdl: string): string | null {
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const REGISTRY_SERVICE = 'registry';
-
-/**
- * Reads the registry's store: the head row, then the version row when it moved. Opens the
- * database lazily and again after a failure (the registry's database may be down or not yet
- * migrated when the gateway starts). Never runs migrations: the registry owns its schema.
- */
-class RegistryStoreReader {
-  private database: ServiceDatabase | null = null;
-
-  constructor(private readonly db: HubConfig['db']) {}
-
-  /** The head's version; for a number in `known` (served, or refused already) only the number. */
-  async latest(known: ReadonlyArray<number | null>): Promise<SupergraphRevision | null> {
-    try {
-      this.database ??= await openServiceDatabase(this.db, REGISTRY_SERVICE, {
-        entities: REGISTRY_ENTITIES,
-        migrations: [],
-        runMigrations: false,
-      });
-      const head = await this.database.dataSource.manager.findOneBy(HeadRow, { id: 1 });
-      if (!head || head.current === 0) return null;
-      if (known.includes(head.current)) return { number: head.current, hash: null, supergraphSdl: '' };
-      const version = await this.database.dataSource.manager.findOneByOrFail(VersionRow, { number: head.current });
-      return { number: version.number, hash: version.supergraphHash, supergraphSdl: version.supergraphSdl };
-    } catch (error) {
-      await this.close();
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    const database = this.database;
-    this.database = null;
-    if (database?.dataSource.isInitialized) await database.dataSource.destroy().catch(() => undefined);
   }
 }
 
@@ -265,7 +226,7 @@ export function supergraphSource(
       return { supergraphSdl: last, cleanup: async () => clearInterval(timer) };
     }
 
-    const reader = new RegistryStoreReader(options.db);
+    const reader = new RegistryVersionReader(options.db);
     const deadline = Date.now() + options.startupWaitMs;
     let initial: SupergraphRevision | null = null;
     for (;;) {
