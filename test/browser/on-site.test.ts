@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { AuditEventRow } from '../../subgraphs/joint/entities';
-import { LeadRow } from '../../subgraphs/joint/visits/leads';
+import { AuditEventRow } from '../../subgraphs/joint/audit/entities';
+import { LeadRow } from '../../subgraphs/joint/visits/entities';
 import { SubmissionRow } from '../../subgraphs/joint/visits/entities';
 import { Role } from '../../kernel/identity';
 import {

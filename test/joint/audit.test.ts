@@ -1,6 +1,6 @@
 import { insertRows, updateRows } from '../../kernel/rows';
-import { auditHash } from '../../subgraphs/joint/audit';
-import { AuditEventRow, AuditHeadRow } from '../../subgraphs/joint/entities';
+import { auditHash } from '../../subgraphs/joint/audit/audit-trail';
+import { AuditEventRow, AuditHeadRow } from '../../subgraphs/joint/audit/entities';
 import { Role } from '../../kernel/identity';
 import { describeWithHub, type TestHub } from '../support/hub';
 import { createPlan, jointPlanInput, publishPlan } from './fixtures';

@@ -1,5 +1,5 @@
 import type { JointDeps } from '../context';
-import type { DrawnTargetRow } from '../entities';
+import type { DrawnTargetRow } from '../tasks/entities';
 import type { FormTarget } from './pdf';
 
 /**

@@ -6,7 +6,7 @@ import { isCalendarDay, requireText } from '../../../kernel/validation';
 import { assertLeadCoordinator, isAuditReader, seesDrafts } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
-import { PlanRow } from '../entities';
+import { PlanRow } from './entities';
 import { PlanKindEnum, PlanStatusEnum } from '../enums';
 import type { PlanView } from './plan-service';
 import { PlanService } from './plan-service';

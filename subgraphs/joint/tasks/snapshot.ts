@@ -6,7 +6,7 @@ import { ErrorCode, HubError } from '../../../kernel/errors';
 import { canonicalLine, compareKeys, type SnapshotEntry } from '../draw/canonical';
 import { combineStrata, STRATA, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';
-import { SnapshotChunkRow } from '../entities';
+import { SnapshotChunkRow } from './entities';
 import type { PlanContent } from '../plans/content';
 
 /** Page size of the department contract's bulk export (`exportTargetRows`) used by draws. */

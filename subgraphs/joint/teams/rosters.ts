@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { JointDeps } from '../context';
 import type { DepartmentClient } from '../department-client';
 import { frozenHash, type FrozenTeamInput, type RosterPerson } from '../draw/teams';
-import { ConflictRow, EntrustmentRow, TeamRosterRow } from '../entities';
+import { ConflictRow, EntrustmentRow, TeamRosterRow } from './entities';
 import type { PlanContent } from '../plans/content';
 
 /** A department's inspector roster through its contract (R7, R9). */

@@ -7,7 +7,7 @@ import { assertTargetKey } from '../../../kernel/target-key';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { requireText } from '../../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../audit/audit-trail';
 import type { JointDeps } from '../context';
 import {
   eligibility,
@@ -19,15 +19,8 @@ import {
   type TeamDrawInput,
   type TeamDrawRecord,
 } from '../draw/teams';
-import {
-  ConflictRow,
-  DrawnTargetRow,
-  EntrustmentRow,
-  InspectorDrawRow,
-  TaskRow,
-  TeamMemberRow,
-  TeamRosterRow,
-} from '../entities';
+import { ConflictRow, EntrustmentRow, InspectorDrawRow, TeamMemberRow, TeamRosterRow } from './entities';
+import { DrawnTargetRow, TaskRow } from '../tasks/entities';
 import { currentTeamInput, expertRoster, inspectorRoster } from './rosters';
 import type { PlanContent } from '../plans/content';
 import { TaskService, TaskStatus } from '../tasks/task-service';

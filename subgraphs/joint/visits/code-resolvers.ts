@@ -6,10 +6,12 @@ import { Role } from '../../../kernel/identity';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { requireText } from '../../../kernel/validation';
 import type { JointContext } from '../context';
-import { DrawnTargetRow, TeamMemberRow } from '../entities';
+import { DrawnTargetRow } from '../tasks/entities';
+import { TeamMemberRow } from '../teams/entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
-import { InspectionCodeRow, normaliseInspectionCode, VisitFeedbackRow } from './codes';
+import { InspectionCodeRow, VisitFeedbackRow } from './entities';
+import { normaliseInspectionCode } from './codes';
 import { issueInspectionCode } from './issue-code';
 
 @ObjectType('CodeCheckItem', { description: 'A checklist item the visit checks (R22), as a business sees it.' })

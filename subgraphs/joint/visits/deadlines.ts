@@ -7,7 +7,7 @@ import { pageSize } from '../../../kernel/validation';
 import { assertRoleAmong } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
-import { TaskRow } from '../entities';
+import { TaskRow } from '../tasks/entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { departmentResults, publicationDeadline } from './department-results';
 

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
-import { TaskRow } from '../entities';
+import { TaskRow } from '../tasks/entities';
 import { TaskStatus } from '../tasks/task-service';
 import { OutboxRow, SubmissionRow } from './entities';
 import { OutboxStatus } from './write-back';

@@ -91,70 +91,86 @@ export class OutboxRow {
   receipts!: unknown;
 }
 
-/**
- * Evidence of a visit (issue J): photos and documents taken on site, the signatures drawn on the
- * phone, and the papers the hub makes (the joint record form, the notice). Stored once by content:
- * the key is the SHA-256 of the bytes, so the same photo sent twice (a phone retrying after the
- * network dropped) is stored once, and a result refers to it as `sha256:<hex>`. Never public: only
- * the visit's team and the staff of the departments taking part in its task read it (R30).
- */
-@Entity('evidence')
-export class EvidenceRow {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
-  sha256!: string;
-
-  /** The type found in the bytes themselves (sniffMediaType), never the one the sender claimed. */
-  @Column({ name: 'media_type', type: 'varchar', length: 40 })
-  mediaType!: string;
-
-  @Column({ type: 'int' })
-  size!: number;
-
-  @Column({ name: 'stored_at', type: 'datetime', precision: 3 })
-  storedAt!: Date;
-}
-
-/** Which visit a piece of evidence belongs to, of what kind, and who sent it (one row per visit it was sent for). */
-@Entity('evidence_link')
-@Index('idx_evidence_link_visit', ['taskId', 'targetKey'])
-export class EvidenceLinkRow {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
-  sha256!: string;
-
-  @PrimaryColumn({ name: 'task_id', type: 'varchar', length: 36 })
-  taskId!: string;
-
-  @PrimaryColumn({ name: 'target_key', type: 'varchar', length: 64 })
-  targetKey!: string;
-
-  /** An EvidenceKind. */
-  @Column({ type: 'varchar', length: 12 })
-  kind!: string;
-
-  @Column({ name: 'uploaded_by', type: 'varchar', length: 64 })
-  uploadedBy!: string;
-
-  @Column({ name: 'uploaded_at', type: 'datetime', precision: 3 })
-  uploadedAt!: Date;
-}
-
-/**
- * The bytes of a piece of evidence, in parts of at most EVIDENCE_CHUNK_BYTES: TypeORM sends an
- * insert to MySQL as SQL text, where bytes are written in hexadecimal (twice their size), and one
- * statement must fit the server's max_allowed_packet (16 MB by default on MariaDB); 1 MB parts
- * keep each statement near 2 MB whatever the file's size.
- */
-@Entity('evidence_chunk')
-export class EvidenceChunkRow {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
-  sha256!: string;
-
-  @PrimaryColumn({ type: 'int' })
-  seq!: number;
-
-  @Column({ type: 'blob' })
-  data!: Buffer;
-}
-
 /** The largest part of a piece of evidence stored in one row. */
 export const EVIDENCE_CHUNK_BYTES = 1024 * 1024;
+
+/** A problem found on a visit that is another department's to handle: a lead recorded for it (R27). */
+@Entity('lead')
+@Index('idx_lead_to', ['toDepartment'])
+export class LeadRow {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'task_id', type: 'varchar', length: 36 })
+  taskId!: string;
+
+  @Column({ name: 'target_key', type: 'varchar', length: 64 })
+  targetKey!: string;
+
+  @Column({ type: 'varchar', length: 18, nullable: true })
+  uscc!: string | null;
+
+  @Column({ name: 'from_department', type: 'varchar', length: 20 })
+  fromDepartment!: string;
+
+  @Column({ name: 'to_department', type: 'varchar', length: 20 })
+  toDepartment!: string;
+
+  @Column({ type: 'text' })
+  note!: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy!: string;
+}
+
+/**
+ * An inspection code (检查码, R32): issued for a registered visit only; the business uses it to
+ * check that the visit is genuine, and to rate it or complain. Unguessable (80 random bits) and
+ * printable: Crockford base-32 (no I, L, O, U), in groups, QR-friendly.
+ */
+@Entity('inspection_code')
+@Index('idx_inspection_code_visit', ['taskId', 'targetKey'], { unique: true })
+export class InspectionCodeRow {
+  @PrimaryColumn({ type: 'varchar', length: 24 })
+  code!: string;
+
+  @Column({ name: 'task_id', type: 'varchar', length: 36 })
+  taskId!: string;
+
+  @Column({ name: 'target_key', type: 'varchar', length: 64 })
+  targetKey!: string;
+
+  @Column({ name: 'issued_at', type: 'datetime', precision: 3 })
+  issuedAt!: Date;
+
+  @Column({ name: 'issued_by', type: 'varchar', length: 64 })
+  issuedBy!: string;
+}
+
+/** A business's rating of, or complaint about, a visit, left against its code. */
+@Entity('visit_feedback')
+@Index('idx_visit_feedback_code', ['code'])
+export class VisitFeedbackRow {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 24 })
+  code!: string;
+
+  /** RATING or COMPLAINT. */
+  @Column({ type: 'varchar', length: 10 })
+  kind!: string;
+
+  /** 1 to 5 for a rating. */
+  @Column({ type: 'int', nullable: true })
+  rating!: number | null;
+
+  @Column({ type: 'text' })
+  text!: string;
+
+  @Column({ name: 'left_at', type: 'datetime', precision: 3 })
+  leftAt!: Date;
+}

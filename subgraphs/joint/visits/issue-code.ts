@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import type { Identity } from '../../../kernel/identity';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../audit/audit-trail';
 import type { JointDeps } from '../context';
-import { InspectionCodeRow, newInspectionCode } from './codes';
+import { InspectionCodeRow } from './entities';
+import { newInspectionCode } from './codes';
 
 /** A visit's code: the one issued, or a new one still to be stored (`row`) with what it comes with. */
 export interface CodeToIssue {

@@ -1,3 +1,4 @@
+import { pageType } from '../../../kernel/paging';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { InspectionMethod, ItemCategory } from '../../department-kernel/contract/enums';
 import { DeliveryStatusEnum, VisitMeasureEnum } from '../enums';
@@ -120,3 +121,29 @@ export class VisitSubmissionInput {
   })
   idempotencyKey?: string | null;
 }
+
+@ObjectType('Lead', { description: 'A problem found on a visit for another department to handle (R27, 线索移交).' })
+export class LeadType {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => ID)
+  taskId!: string;
+  @Field()
+  targetKey!: string;
+  @Field(() => String, { nullable: true })
+  uscc!: string | null;
+  @Field()
+  fromDepartment!: string;
+  @Field()
+  toDepartment!: string;
+  @Field()
+  note!: string;
+  @Field()
+  createdAt!: Date;
+}
+
+export const LeadPage = pageType(
+  'LeadPage',
+  LeadType,
+  'A page of the leads handed to a department (R27), oldest first.',
+);

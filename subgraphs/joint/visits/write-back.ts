@@ -8,17 +8,18 @@ import type { Logger } from '../../../kernel/log';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { isCalendarDay, refuseControlCharacters, requireText } from '../../../kernel/validation';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../audit/audit-trail';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
-import { DrawnTargetRow, TeamMemberRow } from '../entities';
+import { DrawnTargetRow } from '../tasks/entities';
+import { TeamMemberRow } from '../teams/entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
 import { sha256Hex } from '../draw/canonical';
-import { EVIDENCE_REF, EvidenceService } from './evidence';
+import { EVIDENCE_REF, EvidenceService } from '../evidence/evidence-service';
 import { canonicalSubmissionContent, VISIT_MEASURES } from './submission-content';
 import { OutboxRow, SubmissionRow } from './entities';
-import { LeadRow } from './leads';
+import { LeadRow } from './entities';
 
 export interface SubmittedResult {
   department: string;

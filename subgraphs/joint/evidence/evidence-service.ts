@@ -4,10 +4,12 @@ import { badInput, conflict, forbidden, HubError, ErrorCode, notFound, unauthent
 import { type Identity, Role } from '../../../kernel/identity';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { assertTargetKey } from '../../../kernel/target-key';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../audit/audit-trail';
 import type { JointDeps } from '../context';
-import { DrawnTargetRow, TeamMemberRow } from '../entities';
-import { EVIDENCE_CHUNK_BYTES, EvidenceChunkRow, EvidenceLinkRow, EvidenceRow } from './entities';
+import { DrawnTargetRow } from '../tasks/entities';
+import { TeamMemberRow } from '../teams/entities';
+import { EVIDENCE_CHUNK_BYTES } from '../visits/entities';
+import { EvidenceChunkRow, EvidenceLinkRow, EvidenceRow } from './entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 
 /** What a piece of evidence is (EvidenceLinkRow.kind). */

@@ -1,7 +1,7 @@
-import { insertRows } from '../../kernel/rows';
+import { insertRows } from '../../../kernel/rows';
 import type { EntityManager } from 'typeorm';
-import { sha256Hex } from './draw/canonical';
-import type { Identity } from '../../kernel/identity';
+import { sha256Hex } from '../draw/canonical';
+import type { Identity } from '../../../kernel/identity';
 import { AuditEventRow, AuditHeadRow } from './entities';
 
 /** The hash before the first entry (the head row's initial hash). */

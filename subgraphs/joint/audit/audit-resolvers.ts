@@ -1,12 +1,12 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoreThan } from 'typeorm';
-import { badInput } from '../../kernel/errors';
-import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../../kernel/paging';
-import { pageOffset, pageSize } from '../../kernel/validation';
-import { assertAuditReader } from './access';
-import { auditHash, GENESIS_HASH } from './audit';
-import type { JointContext } from './context';
+import { badInput } from '../../../kernel/errors';
+import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../../../kernel/paging';
+import { pageOffset, pageSize } from '../../../kernel/validation';
+import { assertAuditReader } from '../access';
+import { auditHash, GENESIS_HASH } from './audit-trail';
+import type { JointContext } from '../context';
 import { AuditEventRow, AuditHeadRow } from './entities';
 
 @ObjectType('AuditEvent', {

@@ -8,7 +8,7 @@ import type { Logger } from '../../../kernel/log';
 import { callerKey } from '../../../kernel/limits';
 import { logAccess } from '../../../kernel/plugins/access-trace';
 import { type ServiceRouteTools } from '../../../kernel/server';
-import type { EvidenceService } from './evidence';
+import type { EvidenceService } from './evidence-service';
 
 /** The extension a download is named with, by type. */
 const EXTENSION: Record<string, string> = {
