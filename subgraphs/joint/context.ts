@@ -1,3 +1,4 @@
+import type { JointStore } from './store';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../kernel/context';
 import type { SettableClock } from '../../kernel/settable-clock';
@@ -6,6 +7,9 @@ import type { DepartmentClient } from './department-client';
 
 /** What the joint service's resolvers share: its database, the departments, the calendar, the clock. */
 export interface JointDeps {
+  /** The repositories: the only way to the service's tables (store.ts). */
+  store: JointStore;
+  /** @deprecated Being replaced by `store` during issue K: only repositories touch the database. */
   dataSource: DataSource;
   departments: DepartmentClient;
   calendar: WorkingDayCalendar;

@@ -1,3 +1,4 @@
+import { JointStore } from './store';
 import type { GraphQLSchema } from 'graphql';
 import type { HubConfig } from '../../kernel/config';
 import { openServiceDatabase } from '../../kernel/datasource';
@@ -108,6 +109,7 @@ export async function startJoint(
     migrations: JOINT_MIGRATIONS,
   });
   const deps: JointDeps = {
+    store: new JointStore(database.dataSource),
     dataSource: database.dataSource,
     departments: new DepartmentClient(options.departments, options.issuer),
     calendar,

@@ -3,7 +3,7 @@ import { badInput, forbidden } from '../../kernel/errors';
 import { Role } from '../../kernel/identity';
 import { isCalendarDay } from '../../kernel/validation';
 import { assertRoleAmong } from './access';
-import { appendAudit } from './audit/audit-trail';
+import { appendAudit } from './audit/audit-repository';
 import { chinaDate } from './calendar/working-days';
 import type { JointContext } from './context';
 

@@ -4,7 +4,7 @@ import { badInput, conflict, forbidden, HubError, ErrorCode, notFound, unauthent
 import { type Identity, Role } from '../../../kernel/identity';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { assertTargetKey } from '../../../kernel/target-key';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import { DrawnTargetRow } from '../tasks/entities';
 import { TeamMemberRow } from '../teams/entities';

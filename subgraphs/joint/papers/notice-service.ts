@@ -7,7 +7,7 @@ import type { Identity } from '../../../kernel/identity';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { isCalendarDay, refuseControlCharacters } from '../../../kernel/validation';
 import { assertLeadCoordinator } from '../access';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { DrawnTargetRow } from '../tasks/entities';

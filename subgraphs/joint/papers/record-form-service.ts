@@ -5,7 +5,7 @@ import { isDuplicateKey } from '../../department-kernel/repository';
 import { badInput, conflict, ErrorCode, HubError } from '../../../kernel/errors';
 import type { Identity } from '../../../kernel/identity';
 import { refuseControlCharacters, requireText } from '../../../kernel/validation';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import type { DrawnTargetRow, TaskRow } from '../tasks/entities';
 import type { TeamMemberRow } from '../teams/entities';

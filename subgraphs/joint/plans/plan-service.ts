@@ -4,7 +4,7 @@ import { In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../../kernel/errors';
 import { Role, type Identity } from '../../../kernel/identity';
 import { assertLeadCoordinator, assertRoleAmong, seesDrafts } from '../access';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import { chinaDate, type Deadline } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { PlanRevisionRow, PlanRow } from './entities';

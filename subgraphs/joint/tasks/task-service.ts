@@ -9,7 +9,7 @@ import type { Identity } from '../../../kernel/identity';
 import { isCalendarDay, requireText } from '../../../kernel/validation';
 import { badInput } from '../../../kernel/errors';
 import { assertLeadCoordinator } from '../access';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { sha256Hex } from '../draw/canonical';

@@ -7,7 +7,7 @@ import { assertTargetKey } from '../../../kernel/target-key';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { requireText } from '../../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import {
   eligibility,

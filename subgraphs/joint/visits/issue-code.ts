@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import type { Identity } from '../../../kernel/identity';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import { InspectionCodeRow } from './entities';
 import { newInspectionCode } from './codes';

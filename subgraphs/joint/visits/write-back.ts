@@ -8,7 +8,7 @@ import type { Logger } from '../../../kernel/log';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { isCalendarDay, refuseControlCharacters, requireText } from '../../../kernel/validation';
-import { appendAudit } from '../audit/audit-trail';
+import { appendAudit } from '../audit/audit-repository';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { DrawnTargetRow } from '../tasks/entities';

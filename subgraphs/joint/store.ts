@@ -1,0 +1,82 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditRepository } from './audit/audit-repository';
+import { EvidenceRepository } from './evidence/evidence-repository';
+import { PaperRepository } from './papers/paper-repository';
+import { PlanRepository } from './plans/plan-repository';
+import { TaskRepository } from './tasks/task-repository';
+import { TeamRepository } from './teams/team-repository';
+import { InspectionCodeRepository } from './visits/code-repository';
+import { LeadRepository } from './visits/lead-repository';
+import { OutboxRepository } from './visits/outbox-repository';
+import { ReportRepository } from './visits/report-repository';
+import { SubmissionRepository } from './visits/submission-repository';
+
+/**
+ * The joint service's repositories, the only code that touches its tables (STYLE.md habit 4):
+ * resolvers call services, services call these. A store is built on the service's data source;
+ * `transaction(work)` hands `work` a store whose every repository is rebuilt on the transaction's
+ * manager, so what it reads and writes is one unit (and, on SQLite, waits its turn: see
+ * kernel/datasource.ts). Repositories are made when first used.
+ */
+export class JointStore {
+  private made = new Map<string, unknown>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly manager: EntityManager = dataSource.manager,
+  ) {}
+
+  get plans(): PlanRepository {
+    return this.repository('plans', PlanRepository);
+  }
+  get tasks(): TaskRepository {
+    return this.repository('tasks', TaskRepository);
+  }
+  get teams(): TeamRepository {
+    return this.repository('teams', TeamRepository);
+  }
+  get submissions(): SubmissionRepository {
+    return this.repository('submissions', SubmissionRepository);
+  }
+  get outbox(): OutboxRepository {
+    return this.repository('outbox', OutboxRepository);
+  }
+  get leads(): LeadRepository {
+    return this.repository('leads', LeadRepository);
+  }
+  get codes(): InspectionCodeRepository {
+    return this.repository('codes', InspectionCodeRepository);
+  }
+  get reports(): ReportRepository {
+    return this.repository('reports', ReportRepository);
+  }
+  get evidence(): EvidenceRepository {
+    return this.repository('evidence', EvidenceRepository);
+  }
+  get papers(): PaperRepository {
+    return this.repository('papers', PaperRepository);
+  }
+  get audit(): AuditRepository {
+    return this.repository('audit', AuditRepository);
+  }
+
+  /** Whether this store is a transaction's. */
+  get inTransaction(): boolean {
+    return this.manager !== this.dataSource.manager;
+  }
+
+  /**
+   * Runs `work` in one transaction with every repository on its manager; a store that is a
+   * transaction's already runs `work` in it (one unit, not a nested one).
+   */
+  transaction<T>(work: (store: JointStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    return this.dataSource.transaction((tx) => work(new JointStore(this.dataSource, tx)));
+  }
+
+  private repository<R>(name: string, make: new (manager: EntityManager) => R): R {
+    let repository = this.made.get(name) as R | undefined;
+    if (!repository) this.made.set(name, (repository = new make(this.manager)));
+    return repository;
+  }
+}
