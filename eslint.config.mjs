@@ -1,5 +1,5 @@
 // ESLint (flat config) with typescript-eslint's recommended rules, and the tree's own: no `as never`
-// (use the typed helpers of kernel/typeorm-helpers.ts), and the layers of the joint service.
+// (use the typed helpers of kernel/rows.ts), and the layers of the joint service.
 // Formatting is Prettier's (.prettierrc.json); `npm test` runs both before the tests (`npm run lint`).
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
@@ -58,7 +58,53 @@ export default tseslint.config(
         {
           selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']",
           message:
-            '`as never` hides a type error: use a typed helper (kernel/typeorm-helpers.ts for TypeORM payloads) or a precise type.',
+            '`as never` hides a type error: use a typed helper (kernel/rows.ts for TypeORM payloads) or a precise type.',
+        },
+      ],
+    },
+  },
+  {
+    // Issue K: in the joint service, only repositories (and its store and entities, migrations and
+    // the entry point that opens the database) touch the database; resolvers call services,
+    // services call repositories (subgraphs/joint/README.md).
+    files: ['subgraphs/joint/**/*.ts'],
+    ignores: [
+      'subgraphs/joint/**/*-repository.ts',
+      'subgraphs/joint/**/entities.ts',
+      'subgraphs/joint/entities.ts',
+      'subgraphs/joint/migrations/**',
+      'subgraphs/joint/store.ts',
+      'subgraphs/joint/index.ts',
+      'subgraphs/joint/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'typeorm',
+              message: 'Only repositories (…-repository.ts) touch the database: add a method to one.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['typeorm/*', 'better-sqlite3', 'mysql2', 'mysql2/*'],
+              message: 'Only repositories touch the database.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']",
+          message:
+            '`as never` hides a type error: use a typed helper (kernel/rows.ts for TypeORM payloads) or a precise type.',
+        },
+        {
+          selector: 'MemberExpression[property.name=/^(manager|dataSource)$/]',
+          message: "Only repositories touch the database: go through the store (deps.store, or the transaction's tx).",
         },
       ],
     },

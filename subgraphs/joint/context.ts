@@ -1,5 +1,4 @@
 import type { JointStore } from './store';
-import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../kernel/context';
 import type { SettableClock } from '../../kernel/settable-clock';
 import type { WorkingDayCalendar } from './calendar/working-days';
@@ -9,8 +8,6 @@ import type { DepartmentClient } from './department-client';
 export interface JointDeps {
   /** The repositories: the only way to the service's tables (store.ts). */
   store: JointStore;
-  /** @deprecated Being replaced by `store` during issue K: only repositories touch the database. */
-  dataSource: DataSource;
   departments: DepartmentClient;
   calendar: WorkingDayCalendar;
   /** Now; tests set it to dates of their choosing (witness dates, deadlines). */

@@ -26,10 +26,11 @@ import { OnSite1764400000000 } from './migrations/1764400000000-OnSite';
 import { PaperResolver } from './papers/resolvers';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceRoutes } from './evidence/evidence-routes';
-import { OutboxDeliverer } from './visits/write-back';
+import { OutboxDeliverer } from './visits/outbox-deliverer';
 import { PlanResolver } from './plans/plan-resolvers';
 import { TaskResolver } from './tasks/task-resolvers';
 import { TeamResolver } from './teams/team-resolvers';
+import { VisitResolver } from './visits/visit-resolvers';
 import { MarketEntityRef } from './tasks/types';
 import { TrainingResolver } from './training';
 import type { SettableClock } from '../../kernel/settable-clock';
@@ -54,6 +55,7 @@ export function buildJointSchema(): Promise<GraphQLSchema> {
       PlanResolver,
       TaskResolver,
       TeamResolver,
+      VisitResolver,
       InspectionCodeResolver,
       StatisticsResolver,
       PublicationDeadlineResolver,
@@ -110,7 +112,6 @@ export async function startJoint(
   });
   const deps: JointDeps = {
     store: new JointStore(database.dataSource),
-    dataSource: database.dataSource,
     departments: new DepartmentClient(options.departments, options.issuer),
     calendar,
     clock,

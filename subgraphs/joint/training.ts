@@ -1,11 +1,10 @@
 import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { badInput, forbidden } from '../../kernel/errors';
-import { Role } from '../../kernel/identity';
+import { Role, type Identity } from '../../kernel/identity';
 import { isCalendarDay } from '../../kernel/validation';
 import { assertRoleAmong } from './access';
-import { appendAudit } from './audit/audit-repository';
 import { chinaDate } from './calendar/working-days';
-import type { JointContext } from './context';
+import type { JointContext, JointDeps } from './context';
 
 /*
  * The training hub (培训/演练环境, JOINTCHECK_MODE=training). A new user cannot try a draw on the
@@ -36,6 +35,26 @@ export class TrainingClockType {
 }
 
 const MOVERS = [Role.COORDINATOR, Role.HUB_ADMIN];
+
+/** What the training resolver stores: the clock's moves, on the audit trail (R29). */
+export class TrainingService {
+  constructor(private readonly deps: JointDeps) {}
+
+  /** Records on the audit trail (R29) that `who` moves the training clock from `from` to `to`. */
+  async recordClockMove(who: Identity, from: Date, to: Date): Promise<void> {
+    await this.deps.store.transaction(async (tx) => {
+      await tx.audit.append(
+        who,
+        {
+          action: 'training.clock-moved',
+          entityId: 'clock',
+          details: { from: from.toISOString(), to: to.toISOString() },
+        },
+        from,
+      );
+    });
+  }
+}
 
 @Resolver()
 export class TrainingResolver {
@@ -82,18 +101,7 @@ export class TrainingResolver {
           `not later.`,
         { field: 'to' },
       );
-    await ctx.joint.dataSource.transaction(async (tx) => {
-      await appendAudit(
-        tx,
-        ctx.identity,
-        {
-          action: 'training.clock-moved',
-          entityId: 'clock',
-          details: { from: now.toISOString(), to: target.toISOString() },
-        },
-        now,
-      );
-    });
+    await new TrainingService(ctx.joint).recordClockMove(ctx.identity, now, target);
     clock.set(target);
     return clockOf(ctx);
   }

@@ -2,7 +2,8 @@ import { JOINT_MIGRATIONS } from '../../subgraphs/joint';
 import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraphs/joint/draw/canonical';
 import type { Stratum, StratumRatios } from '../../subgraphs/joint/draw/strata';
 import { JOINT_ENTITIES } from '../../subgraphs/joint/entities';
-import { loadSnapshot, SnapshotWriter, storeSnapshot } from '../../subgraphs/joint/tasks/snapshot';
+import { SnapshotWriter } from '../../subgraphs/joint/tasks/snapshot';
+import { TaskRepository } from '../../subgraphs/joint/tasks/task-repository';
 import { openServiceDatabase } from '../../kernel/datasource';
 import { testDatabases } from '../support/databases';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../support/fairness';
@@ -37,8 +38,8 @@ describe.each(testDatabases())('fairness of draws from a snapshot stored in the 
       const stored = roster();
       const writer = new SnapshotWriter('market');
       for (const [key, stratum] of stored) writer.add(key, stratum, key, '310115', 'ENTERPRISE', 'F52');
-      await dataSource.transaction((tx) => storeSnapshot(tx, 'fairness-task', writer.finish()));
-      const loaded = await loadSnapshot(dataSource.manager, 'fairness-task');
+      await dataSource.transaction((tx) => new TaskRepository(tx).storeSnapshot('fairness-task', writer.finish()));
+      const loaded = await new TaskRepository(dataSource.manager).loadSnapshot('fairness-task');
       entries = loaded.entries;
       hash = loaded.hash;
       expect(hash).toBe(snapshotHash(stored)); // R9: what is read back is what was hashed

@@ -1,7 +1,7 @@
 import { updateRows } from '../../kernel/rows';
 import { In } from 'typeorm';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
-import { OutboxDeliverer } from '../../subgraphs/joint/visits/write-back';
+import { OutboxDeliverer } from '../../subgraphs/joint/visits/outbox-deliverer';
 import { startDepartment } from '../../subgraphs/department-kernel/run';
 import { Role } from '../../kernel/identity';
 import { createLogger } from '../../kernel/log';

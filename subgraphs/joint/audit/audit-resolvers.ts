@@ -1,13 +1,12 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { MoreThan } from 'typeorm';
 import { badInput } from '../../../kernel/errors';
 import { AFTER_DESCRIPTION, firstDescription, pageFromCursor, pageType, type PageOf } from '../../../kernel/paging';
 import { pageOffset, pageSize } from '../../../kernel/validation';
 import { assertAuditReader } from '../access';
-import { auditHash, GENESIS_HASH } from './audit-trail';
+import { AuditService } from './audit-service';
 import type { JointContext } from '../context';
-import { AuditEventRow, AuditHeadRow } from './entities';
+import type { AuditEventRow } from './entities';
 
 @ObjectType('AuditEvent', {
   description: 'One step in the audit trail (R29): who did what, when; chained to the step before by hash.',
@@ -101,17 +100,11 @@ export class AuditResolver {
     assertAuditReader(ctx.identity, 'read the audit trail');
     const size = pageSize(first, AUDIT_PAGE_MAX);
     const afterSeq = readSeqCursor(after);
-    const where = entityId ? { entityId } : {};
-    const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, {
-      where: { seq: MoreThan(afterSeq), ...where },
-      order: { seq: 'ASC' },
-      take: size + 1,
-    });
+    const audit = new AuditService(ctx.joint);
+    const rows = await audit.entriesAfter(afterSeq, size + 1, entityId);
     const nodes = rows.slice(0, size);
     const last = nodes.at(-1);
-    return pageFromCursor(nodes, last ? seqCursor(last.seq) : null, rows.length > size, () =>
-      ctx.joint.dataSource.manager.countBy(AuditEventRow, where),
-    );
+    return pageFromCursor(nodes, last ? seqCursor(last.seq) : null, rows.length > size, () => audit.count(entityId));
   }
 
   @Query(() => [AuditEventType], {
@@ -128,36 +121,12 @@ export class AuditResolver {
     // A page beyond the largest is cut to it (as this field always did); a negative one is refused.
     const size = pageSize(Math.min(first, 5000), 5000);
     pageOffset(afterSeq, 'afterSeq');
-    return ctx.joint.dataSource.manager.find(AuditEventRow, {
-      where: { seq: MoreThan(afterSeq), ...(entityId ? { entityId } : {}) },
-      order: { seq: 'ASC' },
-      take: size,
-    });
+    return new AuditService(ctx.joint).entriesAfter(afterSeq, size, entityId);
   }
 
   @Query(() => AuditChainCheckType, { description: 'Re-computes the whole hash chain of the audit trail (R29).' })
   async jointVerifyAuditTrail(@Ctx() ctx: JointContext) {
     assertAuditReader(ctx.identity, 'verify the audit trail');
-    let prev = GENESIS_HASH;
-    let seq = 0;
-    for (;;) {
-      const rows = await ctx.joint.dataSource.manager.find(AuditEventRow, {
-        where: { seq: MoreThan(seq) },
-        order: { seq: 'ASC' },
-        take: 5000,
-      });
-      if (rows.length === 0) {
-        // The head row holds the last entry's number and hash: entries cut off the end are found too.
-        const head = await ctx.joint.dataSource.manager.findOneByOrFail(AuditHeadRow, { id: 1 });
-        if (head.seq !== seq || head.hash !== prev) return { ok: false, entries: seq, brokenAt: seq + 1 };
-        return { ok: true, entries: seq, brokenAt: null };
-      }
-      for (const row of rows) {
-        if (row.seq !== seq + 1 || row.prevHash !== prev || auditHash(prev, row) !== row.hash)
-          return { ok: false, entries: seq, brokenAt: row.seq };
-        prev = row.hash;
-        seq = row.seq;
-      }
-    }
+    return new AuditService(ctx.joint).verifyChain();
   }
 }

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
 import { badInput, conflict, forbidden, HubError, ErrorCode, notFound, unauthenticated } from '../../../kernel/errors';
 import { type Identity, Role } from '../../../kernel/identity';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { assertTargetKey } from '../../../kernel/target-key';
-import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
-import { DrawnTargetRow } from '../tasks/entities';
-import { TeamMemberRow } from '../teams/entities';
-import { EVIDENCE_CHUNK_BYTES } from '../visits/entities';
-import { EvidenceChunkRow, EvidenceLinkRow, EvidenceRow } from './entities';
+import type { JointStore } from '../store';
+import type { DrawnTargetRow } from '../tasks/entities';
+import type { TeamMemberRow } from '../teams/entities';
+import { EvidenceLinkRow, EvidenceRow } from './entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 
 /** What a piece of evidence is (EvidenceLinkRow.kind). */
@@ -124,11 +122,9 @@ export class EvidenceService {
         `Task ${task.id} is ${task.status}: a visit's evidence and papers belong to visits of a locked task.`,
         { field: 'taskId' },
       );
-    const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, { taskId: task.id, targetKey });
+    const visit = await this.deps.store.tasks.drawnTarget(task.id, targetKey);
     if (!visit) throw notFound(`${targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
-    const team = await this.deps.dataSource.manager.find(TeamMemberRow, {
-      where: { taskId: task.id, targetKey, status: 'ACTIVE' },
-    });
+    const team = await this.deps.store.teams.activeTeam(task.id, targetKey);
     if (!team.some((m) => m.personId === identity.subject && m.department === identity.department)) throw notOnTeam();
     return { task, visit, team };
   }
@@ -179,7 +175,7 @@ export class EvidenceService {
       );
     }
     const now = this.deps.clock();
-    const created = await this.deps.dataSource.transaction((tx) =>
+    const created = await this.deps.store.transaction((tx) =>
       this.keep(
         tx,
         identity,
@@ -192,21 +188,17 @@ export class EvidenceService {
 
   /**
    * Keeps bytes under their hash (in parts, EVIDENCE_CHUNK_BYTES) and links them to a visit, inside
-   * the caller's transaction (the hub's papers are kept with the record that made them). A link
-   * already there is left as it was (false); a new one is audited (R29). The same bytes sent for the
-   * visit as another kind are refused: a photo is not a signature.
+   * the caller's transaction (the hub's papers are kept with the record that made them; `tx` is the
+   * transaction's store). A link already there is left as it was (false); a new one is audited (R29).
+   * The same bytes sent for the visit as another kind are refused: a photo is not a signature.
    */
   async keep(
-    tx: EntityManager,
+    tx: JointStore,
     identity: Identity,
     what: { sha256: string; mediaType: string; bytes: Buffer; kind: EvidenceKind; taskId: string; targetKey: string },
     now: Date,
   ): Promise<boolean> {
-    const linked = await tx.findOneBy(EvidenceLinkRow, {
-      sha256: what.sha256,
-      taskId: what.taskId,
-      targetKey: what.targetKey,
-    });
+    const linked = await tx.evidence.link(what.sha256, what.taskId, what.targetKey);
     if (linked) {
       if (linked.kind !== what.kind)
         throw conflict(
@@ -216,29 +208,27 @@ export class EvidenceService {
       return false;
     }
     try {
-      if (!(await tx.existsBy(EvidenceRow, { sha256: what.sha256 }))) {
-        await tx.insert(EvidenceRow, {
-          sha256: what.sha256,
-          mediaType: what.mediaType,
-          size: what.bytes.length,
-          storedAt: now,
-        });
-        for (let seq = 0, at = 0; at < what.bytes.length; seq++, at += EVIDENCE_CHUNK_BYTES) {
-          await tx.insert(EvidenceChunkRow, {
+      if (!(await tx.evidence.isStored(what.sha256))) {
+        await tx.evidence.insertFile(
+          Object.assign(new EvidenceRow(), {
             sha256: what.sha256,
-            seq,
-            data: what.bytes.subarray(at, at + EVIDENCE_CHUNK_BYTES),
-          });
-        }
+            mediaType: what.mediaType,
+            size: what.bytes.length,
+            storedAt: now,
+          }),
+          what.bytes,
+        );
       }
-      await tx.insert(EvidenceLinkRow, {
-        sha256: what.sha256,
-        taskId: what.taskId,
-        targetKey: what.targetKey,
-        kind: what.kind,
-        uploadedBy: identity.subject,
-        uploadedAt: now,
-      });
+      await tx.evidence.insertLink(
+        Object.assign(new EvidenceLinkRow(), {
+          sha256: what.sha256,
+          taskId: what.taskId,
+          targetKey: what.targetKey,
+          kind: what.kind,
+          uploadedBy: identity.subject,
+          uploadedAt: now,
+        }),
+      );
     } catch (error) {
       // The same file sent twice at once (a phone retrying while its first send still ran): the first one stored it.
       if (isDuplicateKey(error))
@@ -249,8 +239,7 @@ export class EvidenceService {
         );
       throw error;
     }
-    await appendAudit(
-      tx,
+    await tx.audit.append(
       identity,
       {
         action: 'evidence.stored',
@@ -269,19 +258,14 @@ export class EvidenceService {
   }
 
   /** The bytes of a stored piece of evidence, its parts put together. */
-  async bytesOf(sha256: string, manager: EntityManager = this.deps.dataSource.manager): Promise<Buffer> {
-    const chunks = await manager.find(EvidenceChunkRow, { where: { sha256 }, order: { seq: 'ASC' } });
-    return Buffer.concat(chunks.map((c) => c.data));
+  bytesOf(sha256: string): Promise<Buffer> {
+    return this.deps.store.evidence.bytesOf(sha256);
   }
 
   /** The hashes among `sha256s` stored for this visit (a result may refer only to those). */
   async linkedTo(taskId: string, targetKey: string, sha256s: readonly string[]): Promise<Set<string>> {
     if (sha256s.length === 0) return new Set();
-    const rows = await this.deps.dataSource.manager.find(EvidenceLinkRow, {
-      select: { sha256: true },
-      where: { taskId, targetKey, sha256: In([...new Set(sha256s)]) },
-    });
-    return new Set(rows.map((r) => r.sha256));
+    return new Set(await this.deps.store.evidence.linkedHashes(taskId, targetKey, [...new Set(sha256s)]));
   }
 
   /** The bytes of a piece of evidence, for a caller who may read it (see the class); NOT_FOUND otherwise. */
@@ -300,9 +284,9 @@ export class EvidenceService {
       throw badInput('The evidence is named by its SHA-256: 64 lower-case hexadecimal characters.', {
         field: 'sha256',
       });
-    const links = await this.deps.dataSource.manager.find(EvidenceLinkRow, { where: { sha256 } });
+    const links = await this.deps.store.evidence.linksOf(sha256);
     if (!(await this.mayRead(identity, links))) throw hidden();
-    const row = await this.deps.dataSource.manager.findOneBy(EvidenceRow, { sha256 });
+    const row = await this.deps.store.evidence.file(sha256);
     if (!row) throw hidden();
     return { row, bytes: await this.bytesOf(sha256) };
   }
@@ -310,17 +294,8 @@ export class EvidenceService {
   private async mayRead(identity: Identity, links: EvidenceLinkRow[]): Promise<boolean> {
     if (identity.department === null || links.length === 0) return false;
     if (identity.role === Role.INSPECTOR) {
-      const m = this.deps.dataSource.manager;
       for (const l of links) {
-        if (
-          await m.existsBy(TeamMemberRow, {
-            taskId: l.taskId,
-            targetKey: l.targetKey,
-            personId: identity.subject,
-            department: identity.department,
-            status: 'ACTIVE',
-          })
-        )
+        if (await this.deps.store.teams.isActiveMember(l.taskId, l.targetKey, identity.subject, identity.department))
           return true;
       }
       return false;

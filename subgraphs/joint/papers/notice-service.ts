@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { badInput, conflict, ErrorCode, HubError, notFound } from '../../../kernel/errors';
 import { sha256Hex } from '../draw/canonical';
@@ -7,10 +6,8 @@ import type { Identity } from '../../../kernel/identity';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { isCalendarDay, refuseControlCharacters } from '../../../kernel/validation';
 import { assertLeadCoordinator } from '../access';
-import { appendAudit } from '../audit/audit-repository';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
-import { DrawnTargetRow } from '../tasks/entities';
 import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from '../visits/checklist';
 import { EvidenceKind, EvidenceService, sha256OfBytes } from '../evidence/evidence-service';
@@ -56,10 +53,7 @@ export class NoticeService {
       throw conflict(`Task ${task.id} is ${task.status}: notices are made for visits of a locked task.`, {
         field: 'taskId',
       });
-    const visit = await this.deps.dataSource.manager.findOneBy(DrawnTargetRow, {
-      taskId: task.id,
-      targetKey: input.targetKey,
-    });
+    const visit = await this.deps.store.tasks.drawnTarget(task.id, input.targetKey);
     if (!visit) throw notFound(`${input.targetKey} is not a target of task ${task.id}.`, { field: 'targetKey' });
     const content = await tasks.planContent(task);
     const today = chinaDate(this.deps.clock());
@@ -83,12 +77,12 @@ export class NoticeService {
       throw badInput('requirements: at most 2,000 characters.', { field: 'requirements' });
     if (contact) refuseControlCharacters(contact, 'contact');
     if (requirements) refuseControlCharacters(requirements, 'requirements');
-    const m = this.deps.dataSource.manager;
+    const papers = this.deps.store.papers;
     // The same request again (a coordinator clicking twice, a retry) answers the notice made.
     const requestDigest = sha256Hex(JSON.stringify([input.visitOn, contact, requirements]));
-    const same = await m.findOneBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey, requestDigest });
+    const same = await papers.noticeByRequest(task.id, input.targetKey, requestDigest);
     if (same) return same;
-    const made = await m.countBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey });
+    const made = await papers.countNotices(task.id, input.targetKey);
     if (made >= MAX_PAPERS_PER_VISIT) {
       throw conflict(
         `${input.targetKey} has ${MAX_PAPERS_PER_VISIT} notices already: a visit is announced again only when ` +
@@ -135,8 +129,8 @@ export class NoticeService {
     });
     const evidence = new EvidenceService(this.deps);
     try {
-      await this.deps.dataSource.transaction(async (tx) => {
-        await tx.insert(NoticeRow, row);
+      await this.deps.store.transaction(async (tx) => {
+        await tx.papers.insertNotice(row);
         await evidence.keep(
           tx,
           identity,
@@ -150,8 +144,7 @@ export class NoticeService {
           },
           now,
         );
-        await appendAudit(
-          tx,
+        await tx.audit.append(
           identity,
           {
             action: 'notice.issued',
@@ -164,7 +157,7 @@ export class NoticeService {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       // The same request at the same moment: the first made it. Another one took the number: send again.
-      const first = await m.findOneBy(NoticeRow, { taskId: task.id, targetKey: input.targetKey, requestDigest });
+      const first = await papers.noticeByRequest(task.id, input.targetKey, requestDigest);
       if (first) return first;
       throw new HubError(
         ErrorCode.UNAVAILABLE,
@@ -178,9 +171,6 @@ export class NoticeService {
   /** The notices of some visits of a task, oldest first. */
   async noticesOf(taskId: string, targetKeys: readonly string[]): Promise<NoticeRow[]> {
     if (targetKeys.length === 0) return [];
-    return this.deps.dataSource.manager.find(NoticeRow, {
-      where: { taskId, targetKey: In([...targetKeys]) },
-      order: { issuedAt: 'ASC' },
-    });
+    return this.deps.store.papers.noticesOf(taskId, targetKeys);
   }
 }

@@ -1,19 +1,15 @@
-import { insertRows } from '../../../kernel/rows';
 import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { badInput, conflict, ErrorCode, HubError } from '../../../kernel/errors';
 import type { Identity } from '../../../kernel/identity';
 import { refuseControlCharacters, requireText } from '../../../kernel/validation';
-import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import type { DrawnTargetRow, TaskRow } from '../tasks/entities';
 import type { TeamMemberRow } from '../teams/entities';
 import { TaskService } from '../tasks/task-service';
 import { visitItems } from '../visits/checklist';
 import { codeOf, storeIssuedCode } from '../visits/issue-code';
-import { EvidenceLinkRow } from '../evidence/entities';
-import { SubmissionRow } from '../visits/entities';
+import type { SubmissionRow } from '../visits/entities';
 import { sha256Hex } from '../draw/canonical';
 import { EVIDENCE_REF, EvidenceKind, EvidenceService, sha256OfBytes } from '../evidence/evidence-service';
 import { METHOD_LABELS, VISIT_MEASURES, type ContentResult } from '../visits/submission-content';
@@ -64,8 +60,8 @@ export class RecordFormService {
       input.targetKey,
       'have the joint record form made',
     );
-    const m = this.deps.dataSource.manager;
-    const submission = await m.findOneBy(SubmissionRow, { taskId: task.id, targetKey: input.targetKey });
+    const papers = this.deps.store.papers;
+    const submission = await this.deps.store.submissions.ofVisit(task.id, input.targetKey);
     if (!submission)
       throw conflict(
         `The results of ${input.targetKey} have not been submitted: the form is made from the submitted ` +
@@ -101,12 +97,9 @@ export class RecordFormService {
         signatures.team,
       ]),
     );
-    const made = await m.findOneBy(RecordFormRow, { taskId: task.id, targetKey: input.targetKey, requestDigest });
+    const made = await papers.formByRequest(task.id, input.targetKey, requestDigest);
     if (made) return made;
-    const previous = await m.findOne(RecordFormRow, {
-      where: { taskId: task.id, targetKey: input.targetKey },
-      order: { version: 'DESC' },
-    });
+    const previous = await papers.latestForm(task.id, input.targetKey);
     const version = (previous?.version ?? 0) + 1;
     if (version > MAX_PAPERS_PER_VISIT)
       throw conflict(
@@ -141,9 +134,9 @@ export class RecordFormService {
       madeBy: identity.subject,
     });
     try {
-      await this.deps.dataSource.transaction(async (tx) => {
+      await this.deps.store.transaction(async (tx) => {
         await storeIssuedCode(tx, identity, code, now);
-        await insertRows(tx, RecordFormRow, row);
+        await tx.papers.insertForm(row);
         await evidence.keep(
           tx,
           identity,
@@ -158,8 +151,7 @@ export class RecordFormService {
           now,
         );
         // R29: the archived form's hash in the trail: the paper and the record can be compared later.
-        await appendAudit(
-          tx,
+        await tx.audit.append(
           identity,
           {
             action: 'record-form.archived',
@@ -180,7 +172,7 @@ export class RecordFormService {
     } catch (error) {
       // The same request twice at once (a phone retrying while its first send ran): the first made it.
       if (!isDuplicateKey(error)) throw error;
-      const first = await m.findOneBy(RecordFormRow, { taskId: task.id, targetKey: input.targetKey, requestDigest });
+      const first = await papers.formByRequest(task.id, input.targetKey, requestDigest);
       if (first) return first;
       throw new HubError(
         ErrorCode.UNAVAILABLE,
@@ -194,10 +186,7 @@ export class RecordFormService {
   /** The forms of some visits of a task, oldest version first. */
   async formsOf(taskId: string, targetKeys: readonly string[]): Promise<RecordFormRow[]> {
     if (targetKeys.length === 0) return [];
-    return this.deps.dataSource.manager.find(RecordFormRow, {
-      where: { taskId, targetKey: In([...targetKeys]) },
-      order: { version: 'ASC' },
-    });
+    return this.deps.store.papers.formsOf(taskId, targetKeys);
   }
 
   /**
@@ -268,9 +257,7 @@ export class RecordFormService {
           'team members). Have each one sign.',
         { field: 'teamSignatures' },
       );
-    const links = await this.deps.dataSource.manager.find(EvidenceLinkRow, {
-      where: { taskId: input.taskId, targetKey: input.targetKey, sha256: In(hashes) },
-    });
+    const links = await this.deps.store.evidence.linksAmong(input.taskId, input.targetKey, hashes);
     const missing = hashes.find((h) => !links.some((l) => l.sha256 === h && l.kind === EvidenceKind.SIGNATURE));
     if (missing)
       throw badInput(

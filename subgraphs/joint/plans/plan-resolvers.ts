@@ -6,7 +6,6 @@ import { isCalendarDay, requireText } from '../../../kernel/validation';
 import { assertLeadCoordinator, isAuditReader, seesDrafts } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
-import { PlanRow } from './entities';
 import { PlanKindEnum, PlanStatusEnum } from '../enums';
 import type { PlanView } from './plan-service';
 import { PlanService } from './plan-service';
@@ -85,9 +84,10 @@ export class PlanResolver {
     description: 'A plan: the public sees its latest published revision, hub staff its latest revision.',
   })
   async jointPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
-    const plan = await ctx.joint.dataSource.manager.findOneBy(PlanRow, { id });
+    const plans = service(ctx);
+    const plan = await plans.find(id);
     if (!plan) return null;
-    const view = await service(ctx).view(ctx.identity, plan);
+    const view = await plans.view(ctx.identity, plan);
     return view ? toPlan(view) : null;
   }
 

@@ -1,10 +1,7 @@
-import { insertRows } from '../../../kernel/rows';
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, Not } from 'typeorm';
 import { conflict, notFound } from '../../../kernel/errors';
 import { Role, type Identity } from '../../../kernel/identity';
 import { assertLeadCoordinator, assertRoleAmong, seesDrafts } from '../access';
-import { appendAudit } from '../audit/audit-repository';
 import { chinaDate, type Deadline } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { PlanRevisionRow, PlanRow } from './entities';
@@ -68,7 +65,7 @@ export class PlanService {
     const content = await this.content(input, lead);
     const now = this.deps.clock();
     const publishBy = this.publishBy(now);
-    return this.deps.dataSource.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const plan = Object.assign(new PlanRow(), {
         id: randomUUID(),
         year: content.year,
@@ -90,10 +87,8 @@ export class PlanService {
         publishedAt: null,
         publishedBy: null,
       });
-      await tx.insert(PlanRow, plan);
-      await insertRows(tx, PlanRevisionRow, revision);
-      await appendAudit(
-        tx,
+      await tx.plans.insert(plan, revision);
+      await tx.audit.append(
         identity,
         {
           action: 'plan.created',
@@ -125,14 +120,9 @@ export class PlanService {
       });
     const now = this.deps.clock();
     const publishBy = this.publishBy(now);
-    return this.deps.dataSource.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const next = existing.currentRevision + 1;
-      const moved = await tx.update(
-        PlanRow,
-        { id: planId, currentRevision: existing.currentRevision },
-        { currentRevision: next },
-      );
-      if (moved.affected !== 1)
+      if (!(await tx.plans.moveCurrentRevision(planId, existing.currentRevision, next)))
         throw conflict(`Plan ${planId} was changed by someone else meanwhile; reload it and try again.`);
       const revision = Object.assign(new PlanRevisionRow(), {
         planId,
@@ -145,9 +135,8 @@ export class PlanService {
         publishedAt: null,
         publishedBy: null,
       });
-      await insertRows(tx, PlanRevisionRow, revision);
-      await appendAudit(
-        tx,
+      await tx.plans.insertRevision(revision);
+      await tx.audit.append(
         identity,
         { action: 'plan.revised', entityId: planId, details: { revision: next, note, publishBy } },
         now,
@@ -162,24 +151,14 @@ export class PlanService {
     const existing = await this.requirePlan(planId);
     assertLeadCoordinator(identity, existing.leadDepartment, 'publish a plan');
     const now = this.deps.clock();
-    return this.deps.dataSource.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const revision = existing.currentRevision;
-      const done = await tx.update(
-        PlanRevisionRow,
-        { planId, revision, publishedAt: IsNull() },
-        { publishedAt: now, publishedBy: identity.subject },
-      );
-      if (done.affected !== 1) throw conflict(`Revision ${revision} of plan ${planId} is published already.`);
+      if (!(await tx.plans.markPublished(planId, revision, now, identity.subject)))
+        throw conflict(`Revision ${revision} of plan ${planId} is published already.`);
       // Never backwards: a newer revision published meanwhile stays the published one.
-      await tx
-        .createQueryBuilder()
-        .update(PlanRow)
-        .set({ publishedRevision: revision })
-        .where('id = :id AND (published_revision IS NULL OR published_revision < :revision)', { id: planId, revision })
-        .execute();
-      const row = await tx.findOneByOrFail(PlanRevisionRow, { planId, revision });
-      await appendAudit(
-        tx,
+      await tx.plans.raisePublishedRevision(planId, revision);
+      const row = await tx.plans.revision(planId, revision);
+      await tx.audit.append(
         identity,
         {
           action: 'plan.published',
@@ -192,8 +171,13 @@ export class PlanService {
     });
   }
 
+  /** A plan by id, or null when there is none. */
+  async find(planId: string): Promise<PlanRow | null> {
+    return this.deps.store.plans.find(planId);
+  }
+
   async requirePlan(planId: string): Promise<PlanRow> {
-    const plan = await this.deps.dataSource.manager.findOneBy(PlanRow, { id: planId });
+    const plan = await this.deps.store.plans.find(planId);
     if (!plan) throw notFound(`No plan ${planId}.`, { field: 'planId' });
     return plan;
   }
@@ -203,25 +187,19 @@ export class PlanService {
    * everyone else the latest published (or nothing).
    */
   async view(identity: Identity, plan: PlanRow): Promise<PlanView | null> {
-    const latest = await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, {
-      planId: plan.id,
-      revision: plan.currentRevision,
-    });
+    const latest = await this.deps.store.plans.revision(plan.id, plan.currentRevision);
     if (seesDrafts(identity, (latest.content as PlanContent).departments))
       return { plan, revision: latest, content: latest.content as PlanContent };
     if (plan.publishedRevision === null) return null;
     const row =
       plan.publishedRevision === latest.revision
         ? latest
-        : await this.deps.dataSource.manager.findOneByOrFail(PlanRevisionRow, {
-            planId: plan.id,
-            revision: plan.publishedRevision,
-          });
+        : await this.deps.store.plans.revision(plan.id, plan.publishedRevision);
     return { plan, revision: row, content: row.content as PlanContent };
   }
 
   async list(identity: Identity, year: number, department: string | null): Promise<PlanView[]> {
-    const plans = await this.deps.dataSource.manager.find(PlanRow, { where: { year }, order: { createdAt: 'ASC' } });
+    const plans = await this.deps.store.plans.ofYear(year);
     const views = (await Promise.all(plans.map((p) => this.view(identity, p)))).filter(
       (v): v is PlanView => v !== null,
     );
@@ -229,18 +207,14 @@ export class PlanService {
   }
 
   async revisions(planId: string): Promise<PlanRevisionRow[]> {
-    return this.deps.dataSource.manager.find(PlanRevisionRow, { where: { planId }, order: { revision: 'ASC' } });
+    return this.deps.store.plans.revisionsOf(planId);
   }
 
   /** Published plans of a year (their published revision). */
   async published(year: number): Promise<PlanContent[]> {
-    const plans = await this.deps.dataSource.manager.find(PlanRow, {
-      where: { year, publishedRevision: Not(IsNull()) },
-    });
+    const plans = await this.deps.store.plans.publishedOfYear(year);
     if (plans.length === 0) return [];
-    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, {
-      where: { planId: In(plans.map((p) => p.id)) },
-    });
+    const rows = await this.deps.store.plans.revisionsOfPlans(plans.map((p) => p.id));
     return plans.map(
       (p) => rows.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent,
     );
@@ -267,15 +241,10 @@ export class PlanService {
 
   /** R11: revisions not published by their deadline, as of a China date. */
   async overdueRevisions(asOf: string): Promise<Array<{ plan: PlanRow; revision: PlanRevisionRow }>> {
-    const rows = await this.deps.dataSource.manager.find(PlanRevisionRow, {
-      where: { publishedAt: IsNull() },
-      order: { changedAt: 'ASC' },
-    });
+    const rows = await this.deps.store.plans.unpublishedRevisions();
     const overdue = rows.filter((r) => this.publishBy(r.changedAt) < asOf);
     if (overdue.length === 0) return [];
-    const plans = await this.deps.dataSource.manager.find(PlanRow, {
-      where: { id: In([...new Set(overdue.map((r) => r.planId))]) },
-    });
+    const plans = await this.deps.store.plans.findMany([...new Set(overdue.map((r) => r.planId))]);
     // A later published revision supersedes an unpublished earlier one: that change was published with it.
     return overdue
       .map((revision) => ({ plan: plans.find((p) => p.id === revision.planId)!, revision }))

@@ -1,5 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+/** Task states; a task moves forward only, or is cancelled (its draw stays on record). */
+export const TaskStatus = {
+  COMMITTED: 'COMMITTED',
+  SNAPSHOT_TAKEN: 'SNAPSHOT_TAKEN',
+  DRAWN: 'DRAWN',
+  LOCKED: 'LOCKED',
+  CANCELLED: 'CANCELLED',
+} as const;
+
 /** A task: one execution of a plan, with its commitment, snapshot, draw and lock (R9, R16, R17). */
 @Entity('task')
 @Index('idx_task_plan', ['planId'])

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { EntityManager } from 'typeorm';
 import { REGION_CODE } from '../../../kernel/codes';
 import { ErrorCode, HubError } from '../../../kernel/errors';
 import { canonicalLine, compareKeys, type SnapshotEntry } from '../draw/canonical';
-import { combineStrata, STRATA, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
+import { combineStrata, stratumOfView, type DepartmentSignal, type Stratum } from '../draw/strata';
 import type { DepartmentClient } from '../department-client';
-import { SnapshotChunkRow } from './entities';
 import type { PlanContent } from '../plans/content';
 
 /** Page size of the department contract's bulk export (`exportTargetRows`) used by draws. */
@@ -294,55 +292,3 @@ export class SnapshotWriter {
     return again.finish();
   }
 }
-
-/** Stores a snapshot's chunks (the hash covers key and stratum only). */
-export async function storeSnapshot(manager: EntityManager, taskId: string, snapshot: StoredSnapshot): Promise<void> {
-  for (const [seq, data] of snapshot.chunks.entries()) await manager.insert(SnapshotChunkRow, { taskId, seq, data });
-}
-
-/**
- * Reads a stored snapshot back and hashes it again. Each line is cut at its first two tabs only
- * (key and stratum, for the draw and the hash); the rest of it is read when a target is asked for.
- */
-export async function loadSnapshot(manager: EntityManager, taskId: string): Promise<Snapshot> {
-  const chunks = await manager.find(SnapshotChunkRow, { where: { taskId }, order: { seq: 'ASC' } });
-  const entries: SnapshotEntry[] = [];
-  const texts: string[] = [];
-  // Where each entry's line goes on after its stratum: its chunk and offset.
-  const chunkOf: number[] = [];
-  const restAt: number[] = [];
-  const hash = createHash('sha256');
-  for (const chunk of chunks) {
-    const text = inflateRawSync(chunk.data).toString('utf8');
-    const c = texts.push(text) - 1;
-    let canonical = '';
-    for (let at = 0; at < text.length;) {
-      const end = text.indexOf('\n', at);
-      const lineEnd = end === -1 ? text.length : end;
-      if (lineEnd > at) {
-        const t1 = text.indexOf('\t', at);
-        const t2 = text.indexOf('\t', t1 + 1);
-        const stratum = STRATUM_BY_TEXT.get(text.slice(t1 + 1, t2));
-        if (t1 < 0 || t2 < 0 || t2 > lineEnd || !stratum)
-          throw new Error(`The stored snapshot of task ${taskId} has a broken line in chunk ${chunk.seq}.`);
-        const canonicalLine = text.slice(at, t2);
-        canonical += `${canonicalLine}\n`;
-        entries.push([text.slice(at, t1), stratum]);
-        chunkOf.push(c);
-        restAt.push(t2 + 1);
-      }
-      at = lineEnd + 1;
-    }
-    hash.update(canonical, 'utf8');
-  }
-  const target = (i: number): SnapshotTarget => {
-    const text = texts[chunkOf[i]!]!;
-    const start = restAt[i]!;
-    const end = text.indexOf('\n', start);
-    const [uscc, regionCode, kind, industryCode] = text.slice(start, end === -1 ? text.length : end).split('\t');
-    return { uscc: uscc || null, regionCode: regionCode!, kind: kind!, industryCode: industryCode! };
-  };
-  return { entries, target, hash: hash.digest('hex') };
-}
-
-const STRATUM_BY_TEXT = new Map<string, Stratum>(STRATA.map((s) => [s, s]));

@@ -1,12 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../../kernel/paging';
-import { In, Not } from 'typeorm';
 import { Role } from '../../../kernel/identity';
 import { assertAuditReader, assertRoleAmong, assertTaskStaff } from '../access';
 import { SnapshotProgress, snapshotsUnderWay } from './snapshot-progress';
 import type { JointContext } from '../context';
-import { TaskRow, type DrawnTargetRow } from './entities';
-import { TeamMemberRow } from '../teams/entities';
+import type { DrawnTargetRow, TaskRow } from './entities';
 import type { StratumEnum, TaskStatusEnum } from '../enums';
 import { PlanService } from '../plans/plan-service';
 import { toPlan } from '../plans/plan-resolvers';
@@ -46,7 +44,7 @@ const tasks = (ctx: JointContext) => new TaskService(ctx.joint);
 export class TaskResolver {
   @Query(() => TaskType, { nullable: true, description: 'A task (public: tasks and their draws are published).' })
   async jointTask(@Arg('id', () => ID) id: string, @Ctx() ctx: JointContext) {
-    const row = await ctx.joint.dataSource.manager.findOneBy(TaskRow, { id });
+    const row = await tasks(ctx).find(id);
     return row ? toTask(row) : null;
   }
 
@@ -54,8 +52,7 @@ export class TaskResolver {
     description: 'The tasks of a plan, oldest first. Not paged: a plan has a few tasks (batches) a year.',
   })
   async jointTasks(@Arg('planId', () => ID) planId: string, @Ctx() ctx: JointContext) {
-    const rows = await ctx.joint.dataSource.manager.find(TaskRow, { where: { planId }, order: { createdAt: 'ASC' } });
-    return rows.map(toTask);
+    return (await tasks(ctx).tasksOfPlan(planId)).map(toTask);
   }
 
   @Query(() => [TaskType], {
@@ -66,18 +63,7 @@ export class TaskResolver {
   async jointInspectorTasks(@Ctx() ctx: JointContext) {
     // R30: an inspector's own work; coordinators and heads find tasks under their plans.
     assertRoleAmong(ctx.identity, [Role.INSPECTOR], "list an inspector's own tasks");
-    const seats = await ctx.joint.dataSource.manager.find(TeamMemberRow, {
-      select: { taskId: true },
-      where: { personId: ctx.identity.subject, department: ctx.identity.department ?? '', status: 'ACTIVE' },
-    });
-    const ids = [...new Set(seats.map((s) => s.taskId))];
-    if (ids.length === 0) return [];
-    const rows = await ctx.joint.dataSource.manager.find(TaskRow, {
-      where: { id: In(ids), status: Not('CANCELLED') },
-      order: { createdAt: 'DESC' },
-      take: 100,
-    });
-    return rows.map(toTask);
+    return (await tasks(ctx).inspectorTasks(ctx.identity.subject, ctx.identity.department ?? '')).map(toTask);
   }
 
   @FieldResolver(() => SnapshotProgress, {

@@ -1,63 +1,26 @@
+import { TaskStatus } from './entities';
 import { StratumEnum } from '../enums';
-import { insertRows, updateRows } from '../../../kernel/rows';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
-import { betterSqlite } from '../../../kernel/datasource';
 import { conflict, invariant, notFound } from '../../../kernel/errors';
 import type { Identity } from '../../../kernel/identity';
 import { isCalendarDay, requireText } from '../../../kernel/validation';
 import { badInput } from '../../../kernel/errors';
 import { assertLeadCoordinator } from '../access';
-import { appendAudit } from '../audit/audit-repository';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
+import type { JointStore } from '../store';
 import { sha256Hex } from '../draw/canonical';
 import { DRAW_ALGORITHM, deriveSeed, MIN_WITNESS_NUMBERS, normaliseWitness, runDraw } from '../draw/lottery';
 import { RECORD_FORMAT, type FullDrawRecord, type PublicDrawRecord } from '../draw/record';
 import { DrawnTargetRow, TaskRow } from './entities';
-import { PlanRevisionRow, PlanRow } from '../plans/entities';
-import { TeamRosterRow } from '../teams/entities';
+import type { PlanRevisionRow } from '../plans/entities';
 import { freezeTeamInputs } from '../teams/rosters';
 import { planRatioCap, type PlanContent } from '../plans/content';
-import { loadSnapshot, storeSnapshot, takeSnapshot } from './snapshot';
+import { takeSnapshot } from './snapshot';
 import { snapshotsUnderWay } from './snapshot-progress';
 
-/** Task states; a task moves forward only, or is cancelled (its draw stays on record). */
-export const TaskStatus = {
-  COMMITTED: 'COMMITTED',
-  SNAPSHOT_TAKEN: 'SNAPSHOT_TAKEN',
-  DRAWN: 'DRAWN',
-  LOCKED: 'LOCKED',
-  CANCELLED: 'CANCELLED',
-} as const;
-
-/**
- * The drawn targets, inside the draw's transaction. On SQLite (better-sqlite3 runs one connection,
- * and the transaction is open on it) one prepared statement is run per row; elsewhere plain
- * multi-row INSERTs (TypeORM's insert builder costs more than the database for 100,000 rows).
- */
-async function insertDrawnTargets(tx: EntityManager, rows: DrawnTargetRow[]): Promise<void> {
-  const columns = '(task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position)';
-  const sqlite = betterSqlite(tx.connection);
-  if (sqlite?.inTransaction) {
-    const insert = sqlite.prepare(`INSERT INTO drawn_target ${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of rows)
-      insert.run(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
-    return;
-  }
-  const CHUNK = 500;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    for (const r of part)
-      params.push(r.taskId, r.targetKey, r.uscc, r.regionCode, r.kind, r.industryCode, r.year, r.batch, r.position);
-    await tx.query(
-      `INSERT INTO drawn_target ${columns} VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params,
-    );
-  }
-}
+export { TaskStatus } from './entities';
 
 /** Plan revisions' contents, per joint service (they never change: see planContent). */
 const planContents = new WeakMap<JointDeps, LRUCache<string, PlanContent>>();
@@ -88,12 +51,32 @@ export const WITNESS_HORIZON_DAYS = 366;
 export class TaskService {
   constructor(private readonly deps: JointDeps) {}
 
-  private get db() {
-    return this.deps.dataSource;
+  private get store(): JointStore {
+    return this.deps.store;
+  }
+
+  /** A task by id, or null when there is none. */
+  async find(taskId: string): Promise<TaskRow | null> {
+    return this.store.tasks.find(taskId);
+  }
+
+  /** The tasks of a plan, oldest first. */
+  async tasksOfPlan(planId: string): Promise<TaskRow[]> {
+    return this.store.tasks.ofPlan(planId);
+  }
+
+  /**
+   * An inspector's tasks: those not cancelled on whose teams they hold an active seat for their
+   * department, newest first (at most 100).
+   */
+  async inspectorTasks(personId: string, department: string): Promise<TaskRow[]> {
+    const ids = [...new Set(await this.store.teams.taskIdsWithActiveSeat(personId, department))];
+    if (ids.length === 0) return [];
+    return this.store.tasks.newestAmong(ids, TaskStatus.CANCELLED, 100);
   }
 
   async requireTask(taskId: string): Promise<TaskRow> {
-    const task = await this.db.manager.findOneBy(TaskRow, { id: taskId });
+    const task = await this.store.tasks.find(taskId);
     if (!task) throw notFound(`No task ${taskId}.`, { field: 'taskId' });
     return task;
   }
@@ -106,10 +89,7 @@ export class TaskService {
   async planContent(task: Pick<TaskRow, 'planId' | 'planRevision'>): Promise<PlanContent> {
     const kept = this.contents.get(contentKey(task));
     if (kept) return kept;
-    const revision = await this.db.manager.findOneByOrFail(PlanRevisionRow, {
-      planId: task.planId,
-      revision: task.planRevision,
-    });
+    const revision = await this.store.plans.revision(task.planId, task.planRevision);
     return this.keep(revision);
   }
 
@@ -128,7 +108,7 @@ export class TaskService {
       else missing.set(contentKey(t), { planId: t.planId, revision: t.planRevision });
     }
     if (missing.size)
-      for (const revision of await this.db.manager.find(PlanRevisionRow, { where: [...missing.values()] }))
+      for (const revision of await this.store.plans.revisionsAt([...missing.values()]))
         found.set(contentKey({ planId: revision.planId, planRevision: revision.revision }), this.keep(revision));
     return new Map(
       tasks.map((t) => {
@@ -153,14 +133,13 @@ export class TaskService {
 
   /** Moves a task from one state to the next, or refuses: the guard that makes each step happen once (R17). */
   private async advance(
-    tx: EntityManager,
+    tx: JointStore,
     task: TaskRow,
     from: string,
     to: Partial<TaskRow> & { status: string },
     refusal: string,
   ): Promise<void> {
-    const moved = await updateRows(tx, TaskRow, { id: task.id, status: from }, to);
-    if (moved.affected !== 1) throw conflict(refusal, { rule: 'R17' });
+    if (!(await tx.tasks.advance(task.id, from, to))) throw conflict(refusal, { rule: 'R17' });
   }
 
   /**
@@ -179,7 +158,7 @@ export class TaskService {
       unannounced?: boolean;
     },
   ): Promise<TaskRow> {
-    const plan = await this.db.manager.findOneBy(PlanRow, { id: input.planId });
+    const plan = await this.store.plans.find(input.planId);
     if (!plan) throw notFound(`No plan ${input.planId}.`, { field: 'planId' });
     assertLeadCoordinator(identity, plan.leadDepartment, 'create a task'); // R16
     if (plan.publishedRevision === null)
@@ -261,10 +240,9 @@ export class TaskService {
       cancelledAt: null,
       cancelReason: null,
     });
-    await this.db.transaction(async (tx) => {
-      await insertRows(tx, TaskRow, task);
-      await appendAudit(
-        tx,
+    await this.store.transaction(async (tx) => {
+      await tx.tasks.insert(task);
+      await tx.audit.append(
         identity,
         {
           action: 'task.committed',
@@ -293,30 +271,13 @@ export class TaskService {
     withinDays: number,
     now: Date,
   ): Promise<{ twice: Set<string>; recent: Set<string> }> {
-    const twice = await this.db.manager
-      .createQueryBuilder(DrawnTargetRow, 'd')
-      .innerJoin(TaskRow, 't', 't.id = d.task_id')
-      .select('d.target_key', 'key')
-      .where('d.year = :year AND t.status = :locked', { year, locked: TaskStatus.LOCKED })
-      .groupBy('d.target_key')
-      .having('COUNT(*) >= :max', { max: MAX_INSPECTIONS_PER_YEAR })
-      .getRawMany<{ key: string }>();
-    let recent: Array<{ key: string }> = [];
+    const twice = await this.store.tasks.keysDrawnAtLeast(year, TaskStatus.LOCKED, MAX_INSPECTIONS_PER_YEAR);
+    let recent: string[] = [];
     if (withinDays > 0) {
       const since = new Date(now.getTime() - withinDays * 86_400_000);
-      const tasks = await this.db.manager.find(TaskRow, {
-        select: { id: true },
-        where: { status: TaskStatus.LOCKED, lockedAt: MoreThanOrEqual(since) },
-      });
-      if (tasks.length) {
-        recent = await this.db.manager
-          .createQueryBuilder(DrawnTargetRow, 'd')
-          .select('DISTINCT d.target_key', 'key')
-          .where({ taskId: In(tasks.map((t) => t.id)) })
-          .getRawMany<{ key: string }>();
-      }
+      recent = await this.store.tasks.keysDrawnByTasksLockedSince(TaskStatus.LOCKED, since);
     }
-    return { twice: new Set(twice.map((r) => r.key)), recent: new Set(recent.map((r) => r.key)) };
+    return { twice: new Set(twice), recent: new Set(recent) };
   }
 
   /**
@@ -381,7 +342,7 @@ export class TaskService {
       recentlyInspected: snapshot.excludedRecent,
       overLimitReason: reason,
     };
-    await this.db
+    await this.store
       .transaction(async (tx) => {
         await this.advance(
           tx,
@@ -396,11 +357,10 @@ export class TaskService {
           },
           `Task ${task.id} has its snapshot already (R9, R17).`,
         );
-        await storeSnapshot(tx, task.id, snapshot);
-        for (const row of teamRosters) await insertRows(tx, TeamRosterRow, row);
+        await tx.tasks.storeSnapshot(task.id, snapshot);
+        await tx.teams.insertFrozenRosters(teamRosters);
         const teamRosterHashes = Object.fromEntries(teamRosters.map((r) => [r.department, r.frozenHash]));
-        await appendAudit(
-          tx,
+        await tx.audit.append(
           identity,
           {
             action: 'task.snapshot',
@@ -464,7 +424,7 @@ export class TaskService {
       );
     }
     const content = await this.planContent(task);
-    const snapshot = await loadSnapshot(this.db.manager, task.id);
+    const snapshot = await this.store.tasks.loadSnapshot(task.id);
     // R9: what is drawn from is exactly what was published; a stored snapshot that changed is a fault to stop at.
     if (snapshot.hash !== task.snapshotHash)
       throw conflict(
@@ -506,7 +466,7 @@ export class TaskService {
       );
     });
     rows.sort((a, b) => a.position - b.position);
-    await this.db.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       await this.advance(
         tx,
         task,
@@ -520,9 +480,8 @@ export class TaskService {
         },
         `Task ${task.id} was drawn by someone else just now: a task has one draw (R17).`,
       );
-      await insertDrawnTargets(tx, rows);
-      await appendAudit(
-        tx,
+      await tx.tasks.insertDrawnTargets(rows);
+      await tx.audit.append(
         identity,
         {
           action: 'task.drawn',
@@ -548,7 +507,7 @@ export class TaskService {
       );
     }
     const now = this.deps.clock();
-    await this.db.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       await this.advance(
         tx,
         task,
@@ -558,24 +517,18 @@ export class TaskService {
       );
       // The audit append locks the chain's head: locks of all tasks, in any process, line up here,
       // so the check below sees every lock that came before this one.
-      await appendAudit(
-        tx,
+      await tx.audit.append(
         identity,
         { action: 'task.locked', entityId: task.id, details: { secretRevealed: task.secret } },
         now,
       );
       if (!task.exclusions?.overLimitReason) {
         // R14: tasks locked since this one's snapshot may have drawn the same targets.
-        const over = await tx.query(
-          `SELECT d.target_key AS k FROM drawn_target d JOIN task t ON t.id = d.task_id
-           WHERE t.status = ? AND d.year = ? AND d.target_key IN (SELECT target_key FROM drawn_target WHERE task_id = ?)
-           GROUP BY d.target_key HAVING COUNT(*) > ?`,
-          [TaskStatus.LOCKED, task.year, task.id, MAX_INSPECTIONS_PER_YEAR],
-        );
+        const over = await tx.tasks.keysDrawnMoreThan(task.id, task.year, TaskStatus.LOCKED, MAX_INSPECTIONS_PER_YEAR);
         if (over.length > 0) {
           throw conflict(
             `Locking would make ${over.length} target(s) inspected more than ${MAX_INSPECTIONS_PER_YEAR} ` +
-              `times this year (e.g. ${over[0].k}): other tasks were locked after this one's snapshot. Cancel ` +
+              `times this year (e.g. ${over[0]}): other tasks were locked after this one's snapshot. Cancel ` +
               `this task and start a new one, or record a reason at the snapshot (R14).`,
             { rule: 'R14' },
           );
@@ -604,7 +557,7 @@ export class TaskService {
         { rule: 'R17' },
       );
     }
-    await this.db.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       await this.advance(
         tx,
         task,
@@ -612,8 +565,7 @@ export class TaskService {
         { status: TaskStatus.CANCELLED, cancelledAt: now, cancelReason: why },
         `Task ${task.id} changed meanwhile; reload it and try again.`,
       );
-      await appendAudit(
-        tx,
+      await tx.audit.append(
         identity,
         {
           action: 'task.cancelled',
@@ -638,22 +590,22 @@ export class TaskService {
     onlyKeys?: readonly string[],
   ): Promise<DrawnTargetRow[]> {
     if (onlyKeys && onlyKeys.length === 0) return [];
-    return this.db.manager.find(DrawnTargetRow, {
-      where: { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) },
-      order: { position: 'ASC' },
-      skip: Math.max(0, offset),
-      take: Math.min(Math.max(first, 1), 10_001),
-    });
+    return this.store.tasks.drawnTargetsPage(
+      taskId,
+      Math.max(0, offset),
+      Math.min(Math.max(first, 1), 10_001),
+      onlyKeys,
+    );
   }
 
   /** How many targets a task drew, or, with `onlyKeys`, how many of those keys it drew. */
   async countDrawnTargets(taskId: string, onlyKeys?: readonly string[]): Promise<number> {
     if (onlyKeys && onlyKeys.length === 0) return 0;
-    return this.db.manager.countBy(DrawnTargetRow, { taskId, ...(onlyKeys ? { targetKey: In([...onlyKeys]) } : {}) });
+    return this.store.tasks.countDrawnTargets(taskId, onlyKeys);
   }
 
   async drawnTargets(taskId: string): Promise<DrawnTargetRow[]> {
-    return this.db.manager.find(DrawnTargetRow, { where: { taskId }, order: { position: 'ASC' } });
+    return this.store.tasks.drawnTargets(taskId);
   }
 
   /** The public record (DESIGN.md flow 3); the secret only once locked. */
@@ -693,12 +645,7 @@ export class TaskService {
       },
       exclusions: task.exclusions ?? { inspectedTwiceThisYear: 0, recentlyInspected: 0, overLimitReason: null },
       teamRosterHashes: Object.fromEntries(
-        (
-          await this.db.manager.find(TeamRosterRow, {
-            select: { department: true, frozenHash: true },
-            where: { taskId: task.id },
-          })
-        ).map((r) => [r.department, r.frozenHash]),
+        (await this.store.teams.frozenRosterHashes(task.id)).map((r) => [r.department, r.frozenHash]),
       ),
       strata: task.drawResult?.strata.map((s) => ({ ...s, stratum: s.stratum as StratumEnum })) ?? [],
       ratioCapBasisPoints: planRatioCap(content),
@@ -713,7 +660,7 @@ export class TaskService {
   /** The full record for auditors: the public one plus every snapshot entry with its stratum. */
   async fullRecord(task: TaskRow): Promise<FullDrawRecord> {
     const record = await this.publicRecord(task);
-    const snapshot = task.snapshotHash ? await loadSnapshot(this.db.manager, task.id) : { entries: [] };
+    const snapshot = task.snapshotHash ? await this.store.tasks.loadSnapshot(task.id) : { entries: [] };
     return { ...record, snapshotEntries: snapshot.entries.map(([k, s]) => [k, s]) };
   }
 }

@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import type { JointDeps } from '../context';
 import type { DepartmentClient } from '../department-client';
 import { frozenHash, type FrozenTeamInput, type RosterPerson } from '../draw/teams';
-import { ConflictRow, EntrustmentRow, TeamRosterRow } from './entities';
+import { TeamRosterRow } from './entities';
 import type { PlanContent } from '../plans/content';
+import type { JointStore } from '../store';
 
 /** A department's inspector roster through its contract (R7, R9). */
 export async function inspectorRoster(client: DepartmentClient, department: string): Promise<RosterPerson[]> {
@@ -36,10 +36,10 @@ export async function expertRoster(client: DepartmentClient, department: string)
   }));
 }
 
-/** What a department's team draw may use, as it is now. */
+/** What a department's team draw may use, as it is now (conflicts and entrustments read through `store`). */
 export async function currentTeamInput(
   deps: JointDeps,
-  manager: EntityManager,
+  store: JointStore,
   taskId: string,
   content: PlanContent,
   department: string,
@@ -48,8 +48,8 @@ export async function currentTeamInput(
   const [inspectors, experts, conflicts, entrustments] = await Promise.all([
     inspectorRoster(deps.departments, department),
     lead && content.expertsPerVisit > 0 ? expertRoster(deps.departments, department) : Promise.resolve([]),
-    manager.find(ConflictRow, { where: { department }, order: { personId: 'ASC', targetKey: 'ASC' } }),
-    manager.find(EntrustmentRow, { where: { taskId, department }, order: { id: 'ASC' } }),
+    store.teams.conflictsOf(department),
+    store.teams.entrustmentsOf(taskId, department),
   ]);
   return {
     inspectors,
@@ -67,7 +67,7 @@ export async function freezeTeamInputs(
 ): Promise<TeamRosterRow[]> {
   return Promise.all(
     content.departments.map(async (department) => {
-      const frozen = await currentTeamInput(deps, deps.dataSource.manager, taskId, content, department);
+      const frozen = await currentTeamInput(deps, deps.store, taskId, content, department);
       return Object.assign(new TeamRosterRow(), { taskId, department, frozen, frozenHash: frozenHash(frozen) });
     }),
   );

@@ -1,5 +1,3 @@
-import { insertRows } from '../../../kernel/rows';
-import { In } from 'typeorm';
 import { badInput, conflict, forbidden, notFound } from '../../../kernel/errors';
 import { type Identity, Role } from '../../../kernel/identity';
 import { REGION_PREFIX } from '../../../kernel/codes';
@@ -7,7 +5,6 @@ import { assertTargetKey } from '../../../kernel/target-key';
 import { isDuplicateKey } from '../../department-kernel/repository';
 import { requireText } from '../../../kernel/validation';
 import { assertDepartmentStaff, assertRoleAmong } from '../access';
-import { appendAudit } from '../audit/audit-repository';
 import type { JointDeps } from '../context';
 import {
   eligibility,
@@ -19,8 +16,8 @@ import {
   type TeamDrawInput,
   type TeamDrawRecord,
 } from '../draw/teams';
-import { ConflictRow, EntrustmentRow, InspectorDrawRow, TeamMemberRow, TeamRosterRow } from './entities';
-import { DrawnTargetRow, TaskRow } from '../tasks/entities';
+import { ConflictRow, EntrustmentRow, InspectorDrawRow, TeamMemberRow } from './entities';
+import type { TaskRow } from '../tasks/entities';
 import { currentTeamInput, expertRoster, inspectorRoster } from './rosters';
 import type { PlanContent } from '../plans/content';
 import { TaskService, TaskStatus } from '../tasks/task-service';
@@ -41,8 +38,8 @@ export class TeamService {
     this.tasks = new TaskService(deps);
   }
 
-  private get db() {
-    return this.deps.dataSource;
+  private get store() {
+    return this.deps.store;
   }
 
   private async lockedTask(taskId: string): Promise<{ task: TaskRow; content: PlanContent }> {
@@ -81,10 +78,7 @@ export class TeamService {
     department: string,
     frozen: FrozenTeamInput,
   ): Promise<TeamDrawInput> {
-    const visits = await this.db.manager.find(DrawnTargetRow, {
-      where: { taskId: task.id },
-      order: { position: 'ASC' },
-    });
+    const visits = await this.tasks.drawnTargets(task.id);
     const lead = department === content.leadDepartment;
     return {
       algorithm: TEAM_ALGORITHM,
@@ -115,11 +109,11 @@ export class TeamService {
     assertDepartmentStaff(identity, department, [Role.COORDINATOR, Role.DEPT_ADMIN], 'draw its inspectors');
     const { task, content } = await this.lockedTask(taskId);
     this.participates(content, department);
-    if (await this.db.manager.existsBy(InspectorDrawRow, { taskId, department }))
+    if (await this.store.teams.hasDrawn(taskId, department))
       throw conflict(
         `${department} has drawn its inspectors for task ${taskId} already; replace one with a reason instead (R20).`,
       );
-    const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
+    const roster = await this.store.teams.roster(taskId, department);
     const input = await this.drawInput(task, content, department, roster.frozen as FrozenTeamInput);
     const outcome = runTeamDraw(input);
     const people = new Map([...input.inspectors, ...input.experts].map((p) => [p.id, p]));
@@ -133,10 +127,8 @@ export class TeamService {
     ]);
     const vacant = outcome.assignments.reduce((n, a) => n + a.vacant, 0);
     try {
-      await this.db.transaction(async (tx) => {
-        await insertRows(
-          tx,
-          InspectorDrawRow,
+      await this.store.transaction(async (tx) => {
+        await tx.teams.insertDraw(
           Object.assign(new InspectorDrawRow(), {
             taskId,
             department,
@@ -148,9 +140,8 @@ export class TeamService {
             drawnBy: identity.subject,
           }),
         );
-        for (let i = 0; i < members.length; i += 300) await tx.insert(TeamMemberRow, members.slice(i, i + 300));
-        await appendAudit(
-          tx,
+        await tx.teams.insertMembers(members);
+        await tx.audit.append(
           identity,
           {
             action: 'team.drawn',
@@ -183,9 +174,9 @@ export class TeamService {
   }
 
   async record(taskId: string, department: string): Promise<TeamDrawRecord | null> {
-    const row = await this.db.manager.findOneBy(InspectorDrawRow, { taskId, department });
+    const row = await this.store.teams.draw(taskId, department);
     if (!row) return null;
-    const roster = await this.db.manager.findOneByOrFail(TeamRosterRow, { taskId, department });
+    const roster = await this.store.teams.roster(taskId, department);
     return {
       format: 'jointcheck-team-record/1',
       input: row.input as TeamDrawInput,
@@ -225,9 +216,7 @@ export class TeamService {
       });
     }
     const note = requireText(input.note, 'note', 2000, 'say what happened');
-    const team = await this.db.manager.find(TeamMemberRow, {
-      where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' },
-    });
+    const team = await this.store.teams.activeTeam(task.id, input.targetKey);
     const current = team.find(
       (m) => m.personId === input.personId && m.department === input.department && m.kind === 'INSPECTOR',
     );
@@ -243,7 +232,7 @@ export class TeamService {
       task,
       content,
       input.department,
-      await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department),
+      await currentTeamInput(this.deps, this.store, task.id, content, input.department),
     );
     const replacement = drawInput.inspectors.find((p) => p.id === input.replacementId);
     const visit = drawInput.visits.find((v) => v.key === input.targetKey)!;
@@ -260,9 +249,9 @@ export class TeamService {
       );
     }
     const now = this.deps.clock();
-    return this.db.transaction(async (tx) => {
-      const done = await tx.update(TeamMemberRow, { id: current.id, status: 'ACTIVE' }, { status: 'REPLACED' });
-      if (done.affected !== 1) throw conflict(`${input.personId} was replaced by someone else just now.`);
+    return this.store.transaction(async (tx) => {
+      if (!(await tx.teams.markReplaced(current.id)))
+        throw conflict(`${input.personId} was replaced by someone else just now.`);
       const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', replacement, current.leader, now);
       Object.assign(row, {
         origin: 'REPLACEMENT',
@@ -271,9 +260,8 @@ export class TeamService {
         replacementNote: note,
         approvedBy: identity.subject,
       });
-      await tx.insert(TeamMemberRow, row);
-      await appendAudit(
-        tx,
+      await tx.teams.insertMember(row);
+      await tx.audit.append(
         identity,
         {
           action: 'team.replaced',
@@ -339,17 +327,18 @@ export class TeamService {
     }
     const now = this.deps.clock();
     try {
-      await this.db.transaction(async (tx) => {
-        await tx.insert(ConflictRow, {
-          department: input.department,
-          personId: input.personId,
-          targetKey: input.targetKey,
-          reason,
-          declaredBy: identity.subject,
-          declaredAt: now,
-        });
-        await appendAudit(
-          tx,
+      await this.store.transaction(async (tx) => {
+        await tx.teams.insertConflict(
+          Object.assign(new ConflictRow(), {
+            department: input.department,
+            personId: input.personId,
+            targetKey: input.targetKey,
+            reason,
+            declaredBy: identity.subject,
+            declaredAt: now,
+          }),
+        );
+        await tx.audit.append(
           identity,
           {
             action: 'conflict.declared',
@@ -421,19 +410,20 @@ export class TeamService {
       );
     }
     const now = this.deps.clock();
-    await this.db.transaction(async (tx) => {
-      await tx.insert(EntrustmentRow, {
-        taskId: task.id,
-        department: input.department,
-        inspectorId,
-        regions: input.regions,
-        entrustedByUnit: unit,
-        reason,
-        recordedBy: identity.subject,
-        recordedAt: now,
-      });
-      await appendAudit(
-        tx,
+    await this.store.transaction(async (tx) => {
+      await tx.teams.insertEntrustment(
+        Object.assign(new EntrustmentRow(), {
+          taskId: task.id,
+          department: input.department,
+          inspectorId,
+          regions: input.regions,
+          entrustedByUnit: unit,
+          reason,
+          recordedBy: identity.subject,
+          recordedAt: now,
+        }),
+      );
+      await tx.audit.append(
         identity,
         {
           action: 'inspector.entrusted',
@@ -467,11 +457,9 @@ export class TeamService {
     const { task, content } = await this.lockedTask(input.taskId);
     this.participates(content, input.department);
     const note = requireText(input.note, 'note', 2000, 'say why this inspector');
-    if (!(await this.db.manager.existsBy(InspectorDrawRow, { taskId: task.id, department: input.department })))
+    if (!(await this.store.teams.hasDrawn(task.id, input.department)))
       throw conflict(`${input.department} has not drawn its inspectors for this task yet: draw first (R18).`);
-    const team = await this.db.manager.find(TeamMemberRow, {
-      where: { taskId: task.id, targetKey: input.targetKey, status: 'ACTIVE' },
-    });
+    const team = await this.store.teams.activeTeam(task.id, input.targetKey);
     const seated = team.filter((m) => m.department === input.department && m.kind === 'INSPECTOR');
     if (seated.length >= this.inspectorsPerVisit(content))
       throw conflict(`No ${input.department} seat is vacant on the team for ${input.targetKey}.`, {
@@ -483,7 +471,7 @@ export class TeamService {
       task,
       content,
       input.department,
-      await currentTeamInput(this.deps, this.db.manager, task.id, content, input.department),
+      await currentTeamInput(this.deps, this.store, task.id, content, input.department),
     );
     const person = current.inspectors.find((p) => p.id === input.inspectorId);
     const visit = current.visits.find((v) => v.key === input.targetKey);
@@ -501,12 +489,11 @@ export class TeamService {
     }
     const now = this.deps.clock();
     const leads = input.department === content.leadDepartment && !team.some((m) => m.leader);
-    return this.db.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const row = member(task.id, input.targetKey, input.department, 'INSPECTOR', person, leads, now);
       Object.assign(row, { origin: 'ASSIGNED', replacementNote: note, approvedBy: identity.subject });
-      await tx.insert(TeamMemberRow, row);
-      await appendAudit(
-        tx,
+      await tx.teams.insertMember(row);
+      await tx.audit.append(
         identity,
         {
           action: 'team.assigned',
@@ -521,9 +508,49 @@ export class TeamService {
 
   /** Team members of some visits of a task, every status, in order. */
   async members(taskId: string, keys: readonly string[]): Promise<TeamMemberRow[]> {
-    if (keys.length === 0) return [];
-    return this.db.manager.find(TeamMemberRow, { where: { taskId, targetKey: In([...keys]) }, order: { id: 'ASC' } });
+    return this.store.teams.members(taskId, keys);
   }
+
+  /** The departments' inspector draws for a task (R18): who drew, when, the seed; not their input. */
+  async draws(taskId: string): Promise<InspectorDrawRow[]> {
+    return this.store.teams.drawsOf(taskId);
+  }
+}
+
+/**
+ * What keeps a visit's team from being complete (R18): departments not drawn yet, vacant seats, too few officers, no
+ * leader.
+ */
+export function teamProblems(
+  content: PlanContent,
+  seatsPerDepartment: number,
+  drawnDepartments: readonly string[],
+  members: readonly TeamMemberRow[],
+): string[] {
+  const active = members.filter((m) => m.status === 'ACTIVE');
+  const problems: string[] = [];
+  for (const d of content.departments) {
+    if (!drawnDepartments.includes(d)) {
+      problems.push(`${d} has not drawn its inspectors yet`);
+      continue;
+    }
+    const seated = active.filter((m) => m.department === d && m.kind === 'INSPECTOR').length;
+    if (seated < seatsPerDepartment)
+      problems.push(
+        `${seatsPerDepartment - seated} ${d} seat(s) vacant: the deputy head assigns an eligible inspector (R20, R21)`,
+      );
+  }
+  if (problems.length) return problems;
+  // Officers are counted by their enforcement certificates; a member without one is no officer.
+  const certificates = new Set(
+    active.filter((m) => m.kind === 'INSPECTOR' && m.certificateNo).map((m) => m.certificateNo),
+  );
+  if (certificates.size < MIN_TEAM_INSPECTORS)
+    problems.push(`fewer than ${MIN_TEAM_INSPECTORS} enforcement officers with distinct certificates (R18)`);
+  const leaders = active.filter((m) => m.leader);
+  if (leaders.length !== 1 || leaders[0]!.department !== content.leadDepartment)
+    problems.push(`the team needs one leader from the lead department ${content.leadDepartment} (R18)`);
+  return problems;
 }
 
 function member(

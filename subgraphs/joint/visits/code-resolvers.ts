@@ -1,18 +1,9 @@
-import { assertRoleAmong } from '../access';
-import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, conflict, forbidden, notFound } from '../../../kernel/errors';
-import { Role } from '../../../kernel/identity';
-import { assertTargetKey } from '../../../kernel/target-key';
+import { badInput } from '../../../kernel/errors';
 import { requireText } from '../../../kernel/validation';
 import type { JointContext } from '../context';
-import { DrawnTargetRow } from '../tasks/entities';
-import { TeamMemberRow } from '../teams/entities';
-import { TaskService, TaskStatus } from '../tasks/task-service';
 import { visitItems } from './checklist';
-import { InspectionCodeRow, VisitFeedbackRow } from './entities';
-import { normaliseInspectionCode } from './codes';
-import { issueInspectionCode } from './issue-code';
+import { InspectionCodeService } from './issue-code';
 
 @ObjectType('CodeCheckItem', { description: 'A checklist item the visit checks (R22), as a business sees it.' })
 class CodeCheckItem {
@@ -87,54 +78,16 @@ export class InspectionCodeResolver {
     @Arg('targetKey', () => String) targetKey: string,
     @Ctx() ctx: JointContext,
   ): Promise<string> {
-    assertRoleAmong(ctx.identity, [Role.INSPECTOR, Role.COORDINATOR], 'issue an inspection code'); // R30
-    assertTargetKey(targetKey, 'targetKey');
-    const tasks = new TaskService(ctx.joint);
-    const task = await tasks.requireTask(taskId);
-    const m = ctx.joint.dataSource.manager;
-    const id = ctx.identity;
-    const lead = id.role === Role.COORDINATOR && id.department === task.leadDepartment;
-    // R30: the caller's department is settled before anything about the task or visit is told (its
-    // state, its visits): the lead's coordinators, or inspectors of a department taking part.
-    const participant =
-      id.role === Role.INSPECTOR &&
-      id.department !== null &&
-      (await tasks.planContent(task)).departments.includes(id.department);
-    if (!lead && !participant)
-      throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
-    if (task.status !== TaskStatus.LOCKED)
-      throw conflict(`Task ${task.id} is ${task.status}: codes are issued for visits of a locked task.`, {
-        field: 'taskId',
-      });
-    if (!(await m.existsBy(DrawnTargetRow, { taskId, targetKey })))
-      throw notFound(`${targetKey} is not a visit of task ${taskId}.`, { field: 'targetKey' });
-    const member = await m.existsBy(TeamMemberRow, {
-      taskId,
-      targetKey,
-      status: 'ACTIVE',
-      personId: id.subject,
-      department: id.department ?? '',
-    });
-    if (!member && !lead)
-      throw forbidden("Only the visit's team or the lead department's coordinators issue its code.", { rule: 'R30' });
-    return issueInspectionCode(ctx.joint, id, taskId, targetKey);
+    return new InspectionCodeService(ctx.joint).issue(ctx.identity, taskId, targetKey);
   }
 
   @Query(() => InspectionCodeCheck, {
     description: 'Checks an inspection code (检查码, R32). Public: a business verifies that a visit is genuine.',
   })
   async jointCheckInspectionCode(@Arg('code', () => String) code: string, @Ctx() ctx: JointContext) {
-    const m = ctx.joint.dataSource.manager;
-    const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
-    if (!row) return NOT_GENUINE;
-    const tasks = new TaskService(ctx.joint);
-    const task = await tasks.requireTask(row.taskId);
-    const content = await tasks.planContent(task);
-    const visit = await m.findOneByOrFail(DrawnTargetRow, { taskId: row.taskId, targetKey: row.targetKey });
-    const team = await m.find(TeamMemberRow, {
-      where: { taskId: row.taskId, targetKey: row.targetKey, status: 'ACTIVE', kind: 'INSPECTOR' },
-      order: { id: 'ASC' },
-    });
+    const checked = await new InspectionCodeService(ctx.joint).check(code);
+    if (!checked) return NOT_GENUINE;
+    const { task, content, visit, inspectors } = checked;
     return {
       genuine: true,
       taskName: task.name,
@@ -150,7 +103,7 @@ export class InspectionCodeResolver {
         basis: i.basis,
       })),
       // Names and certificate numbers only: no phone, no id (R30).
-      inspectors: team.map((t) => ({ department: t.department, name: t.name, certificateNo: t.certificateNo })),
+      inspectors: inspectors.map((t) => ({ department: t.department, name: t.name, certificateNo: t.certificateNo })),
     };
   }
 
@@ -186,21 +139,7 @@ export class InspectionCodeResolver {
     rating: number | null,
     text: string,
   ): Promise<boolean> {
-    const m = ctx.joint.dataSource.manager;
-    const row = await m.findOneBy(InspectionCodeRow, { code: normaliseInspectionCode(code) });
-    if (!row)
-      throw badInput(
-        `'${code}' is not the code of a registered visit: check it against the one you were shown (R32).`,
-        { field: 'code' },
-      );
-    await m.insert(VisitFeedbackRow, {
-      id: randomUUID(),
-      code: row.code,
-      kind,
-      rating,
-      text,
-      leftAt: ctx.joint.clock(),
-    });
+    await new InspectionCodeService(ctx.joint).leave(code, kind, rating, text);
     return true;
   }
 }

@@ -1,9 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { EntityManager } from 'typeorm';
-import { TaskRow } from '../tasks/entities';
-import { TaskStatus } from '../tasks/task-service';
-import { OutboxRow, SubmissionRow } from './entities';
-import { OutboxStatus } from './write-back';
+import type { DeliveryShares } from './report-repository';
+import { OutboxStatus } from './entities';
 
 @ObjectType('DeliveryCounts', {
   description:
@@ -49,55 +46,25 @@ const NONE: DeliveryCountsType = Object.freeze({
 });
 
 /**
- * R24, R31: each department's delivery counts for the submissions of a year's locked tasks, in one
- * SQL statement whatever the number of departments or entries (the outbox grouped by department
- * and status). A department with no share is not in the map: `deliveryCountsOf` gives it zeros.
+ * R24, R31: each department's delivery counts from the outbox's shares of a year's submissions,
+ * grouped by department and status (ReportRepository.deliverySharesOf: one SQL statement whatever
+ * the number of departments or entries). A department with no share is not in the map:
+ * `deliveryCountsOf` gives it zeros.
  */
-export async function deliveryCountsOfYear(
-  manager: EntityManager,
-  year: number,
-): Promise<Map<string, DeliveryCountsType>> {
-  const rows = await manager
-    .createQueryBuilder(OutboxRow, 'o')
-    .innerJoin(SubmissionRow, 's', 's.id = o.submissionId')
-    .innerJoin(TaskRow, 't', 't.id = s.taskId')
-    .where('t.year = :year AND t.status = :locked', { year, locked: TaskStatus.LOCKED })
-    .select('o.department', 'department')
-    .addSelect('o.status', 'status')
-    .addSelect('COUNT(*)', 'entries')
-    .addSelect('MIN(s.submittedAt)', 'oldestSubmittedAt')
-    .addSelect('MAX(o.deliveredAt)', 'lastDeliveredAt')
-    .groupBy('o.department')
-    .addGroupBy('o.status')
-    .getRawMany<{
-      department: string;
-      status: string;
-      entries: number | string;
-      oldestSubmittedAt: unknown;
-      lastDeliveredAt: unknown;
-    }>();
-  // Raw aggregates come as each driver gives them (SQLite: text; MySQL: Date): hydrated as the columns are.
-  const driver = manager.connection.driver;
-  const asDate = (entity: typeof OutboxRow | typeof SubmissionRow, property: string, raw: unknown): Date | null =>
-    raw == null
-      ? null
-      : (driver.prepareHydratedValue(
-          raw,
-          manager.connection.getMetadata(entity).findColumnWithPropertyName(property)!,
-        ) as Date);
+export function deliveryCountsByDepartment(shares: readonly DeliveryShares[]): Map<string, DeliveryCountsType> {
   const out = new Map<string, DeliveryCountsType>();
-  for (const row of rows) {
+  for (const row of shares) {
     const counts = { ...(out.get(row.department) ?? NONE) };
-    const entries = Number(row.entries);
+    const entries = row.entries;
     if (row.status === OutboxStatus.PENDING)
       Object.assign(counts, {
         pending: entries,
-        oldestPendingSince: asDate(SubmissionRow, 'submittedAt', row.oldestSubmittedAt),
+        oldestPendingSince: row.oldestSubmittedAt,
       });
     else if (row.status === OutboxStatus.DELIVERED)
       Object.assign(counts, {
         delivered: entries,
-        lastDeliveredAt: asDate(OutboxRow, 'deliveredAt', row.lastDeliveredAt),
+        lastDeliveredAt: row.lastDeliveredAt,
       });
     else if (row.status === OutboxStatus.REFUSED) counts.refused = entries;
     out.set(row.department, counts);
@@ -105,7 +72,7 @@ export async function deliveryCountsOfYear(
   return out;
 }
 
-/** A department's counts from `deliveryCountsOfYear`, zeros when it has no share. */
+/** A department's counts from `deliveryCountsByDepartment`, zeros when it has no share. */
 export function deliveryCountsOf(
   counts: ReadonlyMap<string, DeliveryCountsType>,
   department: string,

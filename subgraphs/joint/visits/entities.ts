@@ -44,6 +44,9 @@ export class SubmissionRow {
   contentDigest!: string | null;
 }
 
+/** Where an outbox entry stands (R24): PENDING (retried with backoff), DELIVERED, or REFUSED by its department. */
+export const OutboxStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', REFUSED: 'REFUSED' } as const;
+
 /**
  * One department's share of a submission, to be delivered to its subgraph (R24). PENDING until the
  * department answers; DELIVERED with its receipts; REFUSED when the department refuses the content

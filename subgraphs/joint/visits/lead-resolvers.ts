@@ -1,14 +1,11 @@
-import { LeadRow } from './entities';
+import type { LeadRow } from './entities';
+import { LEAD_PAGE_DEFAULT, LEAD_PAGE_MAX, LeadService } from './lead-service';
 import { LeadPage, LeadType } from './types';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { forbidden, unauthenticated } from '../../../kernel/errors';
 import { DEPARTMENT_ROLES, Role, type Identity } from '../../../kernel/identity';
-import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../../kernel/paging';
+import { AFTER_DESCRIPTION, firstDescription, type PageOf } from '../../../kernel/paging';
 import type { JointContext } from '../context';
-
-/** The largest page of leads, and the default one. */
-const LEAD_PAGE_MAX = 500;
-const LEAD_PAGE_DEFAULT = 100;
 
 /** R30: leads handed to a department are for its staff, hub admins and auditors. */
 function assertLeadReader(id: Identity, department: string): void {
@@ -26,10 +23,7 @@ export class LeadResolver {
   })
   async jointLeads(@Arg('department', () => String) department: string, @Ctx() ctx: JointContext) {
     assertLeadReader(ctx.identity, department);
-    return ctx.joint.dataSource.manager.find(LeadRow, {
-      where: { toDepartment: department },
-      order: { createdAt: 'ASC' },
-    });
+    return new LeadService(ctx.joint).leadsTo(department);
   }
 
   @Query(() => LeadPage, {
@@ -49,20 +43,6 @@ export class LeadResolver {
     @Ctx() ctx: JointContext,
   ): Promise<PageOf<LeadRow>> {
     assertLeadReader(ctx.identity, department);
-    const m = ctx.joint.dataSource.manager;
-    // Leads are only ever added: by time, then id, a stable order to page by position.
-    return pageByOffset(
-      first,
-      after,
-      LEAD_PAGE_MAX,
-      (offset, limit) =>
-        m.find(LeadRow, {
-          where: { toDepartment: department },
-          order: { createdAt: 'ASC', id: 'ASC' },
-          skip: offset,
-          take: limit,
-        }),
-      () => m.countBy(LeadRow, { toDepartment: department }),
-    );
+    return new LeadService(ctx.joint).pageTo(department, first, after);
   }
 }

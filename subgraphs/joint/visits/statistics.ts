@@ -1,21 +1,12 @@
 import { Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { AFTER_DESCRIPTION, firstDescription, pageOfList, pageType, type PageOf } from '../../../kernel/paging';
-import { In } from 'typeorm';
 import { assertHubStaff } from '../access';
-import { chinaDate } from '../calendar/working-days';
 import type { JointContext } from '../context';
-import { DrawnTargetRow, TaskRow } from '../tasks/entities';
-import { PlanRevisionRow, PlanRow } from '../plans/entities';
-import type { PlanContent } from '../plans/content';
-import { fetchChecklists } from '../plans/plan-service';
-import { TaskService, TaskStatus, MAX_INSPECTIONS_PER_YEAR } from '../tasks/task-service';
-import { visitItems } from './checklist';
-import { deliveryCountsOf, deliveryCountsOfYear, DeliveryCountsType } from './delivery-counts';
-import { departmentResults, publicationDeadline } from './department-results';
-import { SubmissionRow } from './entities';
+import { DeliveryCountsType } from './delivery-counts';
+import { StatisticsService } from './statistics-service';
 
 @ObjectType('DepartmentStatistics', { description: "One department's year (R4, R25, R31)." })
-class DepartmentStatisticsType {
+export class DepartmentStatisticsType {
   @Field()
   department!: string;
   @Field(() => Int, { description: 'Checklist items in force.' })
@@ -53,7 +44,7 @@ class DepartmentStatisticsType {
 }
 
 @ObjectType('YearStatistics', { description: 'Statistics of a year for dashboards (R31).' })
-class YearStatisticsType {
+export class YearStatisticsType {
   @Field(() => Int)
   year!: number;
   @Field(() => Int)
@@ -154,125 +145,8 @@ export class StatisticsResolver {
       'Coverage, participation, visits, visits saved, publication on time and delivery of results, per year ' +
       'and department (R31). Hub staff.',
   })
-  async jointStatistics(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext) {
+  async jointStatistics(@Arg('year', () => Int) year: number, @Ctx() ctx: JointContext): Promise<YearStatisticsType> {
     assertHubStaff(ctx.identity, 'read statistics');
-    const m = ctx.joint.dataSource.manager;
-    const calendar = ctx.joint.calendar;
-    const today = chinaDate(ctx.joint.clock());
-    const plans = await m.find(PlanRow, { where: { year } });
-    const published = plans.filter((p) => p.publishedRevision !== null);
-    const revisions = published.length
-      ? await m.find(PlanRevisionRow, { where: { planId: In(published.map((p) => p.id)) } })
-      : [];
-    const contents = published.map(
-      (p) => revisions.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent,
-    );
-    const tasks = await m.find(TaskRow, { where: { year, status: TaskStatus.LOCKED } });
-    const taskIds = new Set(tasks.map((t) => t.id));
-    const drawn = tasks.length
-      ? await m.find(DrawnTargetRow, {
-          select: { taskId: true, targetKey: true, kind: true, industryCode: true },
-          where: { taskId: In([...taskIds]) },
-        })
-      : [];
-    const submissions = tasks.length
-      ? await m.find(SubmissionRow, { select: { taskId: true, targetKey: true }, where: { taskId: In([...taskIds]) } })
-      : [];
-    const submitted = submissions.length;
-    const submittedPerTask = new Map<string, number>();
-    for (const sub of submissions) submittedPerTask.set(sub.taskId, (submittedPerTask.get(sub.taskId) ?? 0) + 1);
-    const visitsPerTask = new Map<string, number>();
-    for (const d of drawn) visitsPerTask.set(d.taskId, (visitsPerTask.get(d.taskId) ?? 0) + 1);
-    const done = new Set(
-      tasks
-        .filter((t) => (visitsPerTask.get(t.id) ?? 0) > 0 && submittedPerTask.get(t.id) === visitsPerTask.get(t.id))
-        .map((t) => t.id),
-    );
-    const contentOf = await new TaskService(ctx.joint).planContents(tasks);
-    const departmentsOf = new Map([...contentOf].map(([taskId, content]) => [taskId, content.departments.length]));
-    const deliveries = await deliveryCountsOfYear(m, year);
-    // A joint visit saves a separate visit for each department beyond the first that has items on that target.
-    const departmentsChecking = (d: DrawnTargetRow) =>
-      new Set(visitItems(contentOf.get(d.taskId)!, d).map((i) => i.department)).size;
-    // Targets visited by several departments separately (internal plans of different departments).
-    const leadOf = new Map(tasks.map((t) => [t.id, t.leadDepartment]));
-    const alone = new Map<string, Set<string>>();
-    for (const d of drawn) {
-      if (departmentsOf.get(d.taskId) !== 1) continue;
-      const set = alone.get(d.targetKey) ?? new Set<string>();
-      set.add(leadOf.get(d.taskId)!);
-      alone.set(d.targetKey, set);
-    }
-    const perTarget = new Map<string, number>();
-    for (const d of drawn) perTarget.set(d.targetKey, (perTarget.get(d.targetKey) ?? 0) + 1);
-    const codes = ctx.joint.departments.departments();
-    // R25, R31: years without a holiday notice that deadlines were counted through (their figures are provisional).
-    const provisionalCalendarYears = new Set<number>();
-    const checklists = await fetchChecklists(ctx.joint, codes);
-    const departments = await Promise.all(
-      codes.map(async (department) => {
-        const inForce = checklists.get(department)!.filter((i) => i.status === 'CURRENT');
-        const covered = new Set(
-          contents.flatMap((c) => c.items.filter((i) => i.department === department).map((i) => i.code)),
-        );
-        const results = await departmentResults(ctx.joint, department, taskIds);
-        let onTime = 0;
-        let late = 0;
-        let overdue = 0;
-        let provisionalDeadlines = 0;
-        for (const r of results) {
-          const { date: deadline, provisionalYears } = publicationDeadline(calendar, r.inspectedOn); // R25
-          const published = r.publishedAt ? chinaDate(new Date(r.publishedAt)) : null;
-          if (published && published <= deadline) onTime++;
-          else if (published) late++;
-          else if (today > deadline) overdue++;
-          if (provisionalYears.length) {
-            provisionalDeadlines++;
-            for (const y of provisionalYears) provisionalCalendarYears.add(y);
-          }
-        }
-        const publishedCount = onTime + late;
-        const mine = tasks.filter((t) => contentOf.get(t.id)!.departments.includes(department));
-        return {
-          department,
-          tasks: mine.length,
-          tasksDone: mine.filter((t) => done.has(t.id)).length,
-          visits: drawn.filter((d) => visitItems(contentOf.get(d.taskId)!, d).some((i) => i.department === department))
-            .length,
-          itemsInForce: inForce.length,
-          itemsCovered: inForce.filter((i) => covered.has(i.code)).length,
-          results: results.length,
-          published: publishedCount,
-          publishedOnTime: onTime,
-          publishedLate: late,
-          overdue,
-          publicationRate: results.length ? publishedCount / results.length : 1,
-          provisionalDeadlines,
-          deliveries: deliveryCountsOf(deliveries, department),
-        };
-      }),
-    );
-    const provisionalYears = [...provisionalCalendarYears].sort((a, b) => a - b);
-    return {
-      year,
-      publishedPlans: published.length,
-      jointPlans: contents.filter((c) => c.departments.length > 1).length,
-      lockedTasks: tasks.length,
-      tasksDone: done.size,
-      visits: drawn.length,
-      visitsSubmitted: submitted,
-      visitsSaved: drawn.reduce((n, d) => n + Math.max(0, departmentsChecking(d) - 1), 0),
-      overInspected: [...perTarget]
-        .filter(([, n]) => n > MAX_INSPECTIONS_PER_YEAR)
-        .map(([k]) => k)
-        .sort(),
-      separateVisits: [...alone]
-        .filter(([, departments]) => departments.size > 1)
-        .map(([k]) => k)
-        .sort(),
-      departments,
-      provisionalCalendarYears: provisionalYears,
-      calendarNote: calendar.provisionalNote(provisionalYears) || null,
-    };
+    return new StatisticsService(ctx.joint).ofYear(year);
   }
 }
