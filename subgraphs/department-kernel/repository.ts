@@ -1,3 +1,4 @@
+import { codecOfEntity, select } from '../../kernel/prepared';
 import { Brackets, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import type { RosterFilter } from './contract/inputs';
 import { ItemStatus } from './contract/enums';
@@ -202,9 +203,17 @@ export class DepartmentRepository implements DepartmentStore {
     return this.manager.find(ChecklistItemRow, { order: { code: 'ASC', version: 'ASC' } });
   }
 
+  /** Every version of these items: a written-back result's check (R24), a prepared statement on that hot path. */
   async checklistVersionsOf(codes: readonly string[]): Promise<ChecklistItemRow[]> {
     if (codes.length === 0) return [];
-    return this.manager.find(ChecklistItemRow, { where: { code: In([...codes]) } });
+    const c = codecOfEntity(this.manager, ChecklistItemRow);
+    const rows = await select(
+      this.manager,
+      `SELECT ${c.columns} FROM checklist_item WHERE code IN (${codes.map(() => '?').join(', ')})`,
+      codes,
+      { prepared: false },
+    );
+    return rows.map((r) => c.read(r));
   }
 
   async checklistItem(code: string, version?: number | null): Promise<ChecklistItemRow | null> {

@@ -1,6 +1,6 @@
-import { insertRows, updateRows } from '../../../kernel/rows';
+import type { ResultFilter } from './result-repository';
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ItemStatus, OutcomeStatus, ResultStatus } from '../contract/enums';
 import type { ResultInput } from '../contract/inputs';
 import { badInput, conflict, notFound } from '../../../kernel/errors';
@@ -10,16 +10,12 @@ import { isCalendarDay, refuseControlCharacters, requireText } from '../../../ke
 import type { DepartmentStore } from '../store';
 import { DepartmentRepository, isDuplicateKey, retryingDeadlocks } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
+import { ResultRepository } from './result-repository';
 
 /** Where a result stands (R25): the contract's enum, kept importable from here. */
 export { ResultStatus };
 
-/** Which results a read asks for. */
-export interface ResultFilter {
-  taskId?: string | null;
-  uscc?: string | null;
-  status?: string | null;
-}
+export type { ResultFilter };
 
 /** Inspectors one result may name (their certificate numbers). */
 export const MAX_INSPECTORS_PER_RESULT = 20;
@@ -45,26 +41,29 @@ function sameContent(row: ResultRow, input: ResultInput): boolean {
  * department (R25), corrected only by a new record (R28). Scoped to one department's database.
  */
 export class ResultService {
+  private readonly results: ResultRepository;
+
   constructor(
-    private readonly manager: EntityManager,
+    manager: EntityManager,
     readonly department: string,
     /**
      * Where the checklist is, and where results go besides this database (a connector-backed department's existing
      * system).
      */
     private readonly store?: Pick<DepartmentStore, 'checklistVersionsOf' | 'forwardResults'>,
-  ) {}
+  ) {
+    this.results = new ResultRepository(manager);
+  }
 
   /**
    * Checks every result before writing any: an item of this department's checklist at that version, an outcome of its
    * dictionary.
    */
-  private async validate(inputs: ResultInput[]): Promise<void> {
+  private async validate(inputs: ResultInput[], outcomes: readonly OutcomeRow[]): Promise<void> {
     const codes = [...new Set(inputs.map((i) => i.itemCode))];
-    const items = await (this.store ?? new DepartmentRepository(this.manager, this.department)).checklistVersionsOf(
-      codes,
-    );
-    const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
+    const items = await (
+      this.store ?? new DepartmentRepository(this.results.manager, this.department)
+    ).checklistVersionsOf(codes);
     inputs.forEach((input, i) => {
       const field = `input[${i}]`;
       requireText(input.idempotencyKey, `${field}.idempotencyKey`, 100);
@@ -124,8 +123,9 @@ export class ResultService {
     actor: string,
     now: Date,
   ): Promise<Array<{ idempotencyKey: string; resultId: string; created: boolean }>> {
-    await this.validate(inputs);
-    const outcomes = await this.manager.find(OutcomeRow, { where: { status: OutcomeStatus.CURRENT } });
+    // The dictionary in force, read once for the checks and the rows.
+    const outcomes = await this.results.currentOutcomes();
+    await this.validate(inputs, outcomes);
     const rowOf = (input: ResultInput) =>
       Object.assign(new ResultRow(), {
         id: randomUUID(),
@@ -173,7 +173,7 @@ export class ResultService {
     // it cannot take them, nothing is recorded here and the hub sends them again later; if it took
     // them and the commit below fails, the next send finds them there and records them here.
     if (this.store?.forwardResults) {
-      const known = await this.manager.find(ResultRow, { where: { idempotencyKey: In(keys) } });
+      const known = await this.results.byIdempotencyKeys(keys);
       checkKnown(known);
       const fresh = inputs.filter((i) => !known.some((k) => k.idempotencyKey === i.idempotencyKey)).map(rowOf);
       if (fresh.length) await this.store.forwardResults(fresh);
@@ -182,21 +182,24 @@ export class ResultService {
       // Concurrent deliveries of the same keys can deadlock on MySQL's unique index: run again, and the
       // second run finds the first one's records.
       return await retryingDeadlocks(() =>
-        this.manager.transaction(async (tx) => {
-          const known = await tx.find(ResultRow, { where: { idempotencyKey: In(keys) } });
-          checkKnown(known);
+        this.results.transaction(async (tx) => {
+          const known = new Map((await tx.byIdempotencyKeys(keys)).map((k) => [k.idempotencyKey, k]));
+          checkKnown([...known.values()]);
           const receipts = [];
+          const fresh: ResultRow[] = [];
           for (const input of inputs) {
-            const existing = known.find((k) => k.idempotencyKey === input.idempotencyKey);
+            const existing = known.get(input.idempotencyKey);
             if (existing) {
               receipts.push({ idempotencyKey: input.idempotencyKey, resultId: existing.id, created: false });
               continue;
             }
+            // The same key twice in one call is one result: the second finds the first.
             const row = rowOf(input);
-            await insertRows(tx, ResultRow, row);
-            known.push(row);
+            fresh.push(row);
+            known.set(row.idempotencyKey, row);
             receipts.push({ idempotencyKey: input.idempotencyKey, resultId: row.id, created: true });
           }
+          await tx.insertResults(fresh); // in multi-row statements
           return receipts;
         }),
       );
@@ -224,8 +227,8 @@ export class ResultService {
         `ids: at most ${MAX_RESULTS_PER_CALL} results per call, got ${ids.length}; send them in batches.`,
         { field: 'ids' },
       );
-    return this.manager.transaction(async (tx) => {
-      const rows = await tx.find(ResultRow, { where: { id: In(ids) } });
+    return this.results.transaction(async (tx) => {
+      const rows = await tx.byIds(ids);
       const missing = ids.filter((id) => !rows.some((r) => r.id === id));
       if (missing.length) throw notFound(`No ${this.department} result ${missing[0]}.`, { field: 'ids' });
       const wrong = rows.find((r) => r.status !== from);
@@ -234,10 +237,9 @@ export class ResultService {
           `Result ${wrong.id} is ${wrong.status}: only ${from} results can be ${what}. Nothing was changed.`,
           { field: 'ids' },
         );
-      const done = await updateRows(tx, ResultRow, { id: In(ids), status: from }, to);
-      if (done.affected !== ids.length)
+      if ((await tx.advance(ids, from, to)) !== ids.length)
         throw conflict(`Some of these results changed meanwhile; reload them. Nothing was changed.`);
-      return tx.find(ResultRow, { where: { id: In(ids) } });
+      return tx.byIds(ids);
     });
   }
 
@@ -267,7 +269,7 @@ export class ResultService {
     actor: string,
     now: Date,
   ): Promise<ResultRow> {
-    const original = await this.manager.findOneBy(ResultRow, { id });
+    const original = await this.results.byId(id);
     if (!original) throw notFound(`No ${this.department} result ${id}.`, { field: 'id' });
     if (original.status !== ResultStatus.PUBLISHED)
       throw conflict(
@@ -275,7 +277,7 @@ export class ResultService {
           `unpublished one is simply re-recorded.`,
         { rule: 'R28' },
       );
-    const outcome = await this.manager.findOneBy(OutcomeRow, { code: input.outcome, status: OutcomeStatus.CURRENT });
+    const outcome = await this.results.currentOutcome(input.outcome);
     if (!outcome)
       throw badInput(`outcome '${input.outcome}' is not in the ${this.department} outcome dictionary.`, {
         field: 'outcome',
@@ -299,7 +301,7 @@ export class ResultService {
       correctionReason: reason,
     });
     try {
-      await insertRows(this.manager, ResultRow, row);
+      await this.results.insert(row);
     } catch (error) {
       if (isDuplicateKey(error)) throw conflict('Retry the correction.');
       throw error;
@@ -308,23 +310,13 @@ export class ResultService {
   }
 
   /** Results matching the filter in id order, at most `first`, after the result id `after` (keyset paging). */
-  async list(filter: ResultFilter, first: number, after: string | null): Promise<ResultRow[]> {
-    const qb = this.matching(filter).orderBy('r.id', 'ASC').take(first);
-    if (after) qb.andWhere('r.id > :after', { after });
-    return qb.getMany();
+  list(filter: ResultFilter, first: number, after: string | null): Promise<ResultRow[]> {
+    return this.results.list(filter, first, after);
   }
 
   /** Results matching the filter, over every page (a page's `totalCount`). */
-  async count(filter: ResultFilter): Promise<number> {
-    return this.matching(filter).getCount();
-  }
-
-  private matching(filter: ResultFilter) {
-    const qb = this.manager.createQueryBuilder(ResultRow, 'r');
-    if (filter.taskId) qb.andWhere('r.task_id = :taskId', { taskId: filter.taskId });
-    if (filter.uscc) qb.andWhere('r.uscc = :uscc', { uscc: filter.uscc });
-    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
-    return qb;
+  count(filter: ResultFilter): Promise<number> {
+    return this.results.count(filter);
   }
 
   /**
@@ -336,16 +328,10 @@ export class ResultService {
       throw badInput(`code '${code}': uppercase letters, digits and _, starting with a letter.`, { field: 'code' });
     const text = requireText(label, 'label', 100, 'the outcome as published');
     try {
-      return await this.manager.transaction(async (tx) => {
-        const current = await tx.findOneBy(OutcomeRow, { code, status: OutcomeStatus.CURRENT });
-        if (current) {
-          const done = await tx.update(
-            OutcomeRow,
-            { code, version: current.version, status: OutcomeStatus.CURRENT },
-            { status: OutcomeStatus.SUPERSEDED },
-          );
-          if (done.affected !== 1) throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
-        }
+      return await this.results.transaction(async (tx) => {
+        const current = await tx.currentOutcome(code);
+        if (current && !(await tx.supersedeOutcome(code, current.version)))
+          throw conflict(`Outcome ${code} changed meanwhile; reload it.`);
         const row = Object.assign(new OutcomeRow(), {
           code,
           version: (current?.version ?? 0) + 1,
@@ -353,7 +339,7 @@ export class ResultService {
           dishonesty,
           status: OutcomeStatus.CURRENT,
         });
-        await tx.insert(OutcomeRow, row);
+        await tx.insertOutcome(row);
         return row;
       });
     } catch (error) {
@@ -363,15 +349,11 @@ export class ResultService {
   }
 
   /** Published dishonesty records of targets (R27), for the department's view. */
-  async dishonestyOf(usccs: readonly string[]): Promise<ResultRow[]> {
-    if (usccs.length === 0) return [];
-    return this.manager.find(ResultRow, {
-      where: { uscc: In([...usccs]), dishonesty: true, status: ResultStatus.PUBLISHED },
-      order: { publishedAt: 'ASC' },
-    });
+  dishonestyOf(usccs: readonly string[]): Promise<ResultRow[]> {
+    return this.results.dishonestyOf(usccs);
   }
 
-  async outcomes(): Promise<OutcomeRow[]> {
-    return this.manager.find(OutcomeRow, { order: { code: 'ASC', version: 'ASC' } });
+  outcomes(): Promise<OutcomeRow[]> {
+    return this.results.outcomes();
   }
 }
