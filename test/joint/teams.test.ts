@@ -109,6 +109,21 @@ describeWithHub(
       },
     );
 
+    it('R30: an expert on the team does not submit its results: refused before anything else about them', async () => {
+      const visit = (await visits(hub(), taskId))[0]!;
+      const expert = visit.team.find((m) => m.kind === 'EXPERT')!;
+      // A day outside the task and no results: the caller's right is settled first (authorise, once).
+      const r = await hub().query(
+        'mutation($input: VisitSubmissionInput!) { jointSubmitVisitResults(input: $input) { id } }',
+        {
+          variables: { input: { taskId, targetKey: visit.key, inspectedOn: '1999-01-01', results: [] } },
+          token: await hub().token(Role.INSPECTOR, expert.department, expert.personId),
+        },
+      );
+      expect(onlyError(r).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'R30' });
+      expect(onlyError(r).message).toMatch(/one of the team's inspectors/);
+    });
+
     it('the draw spreads the work: nobody has a second visit while an eligible colleague has none', async () => {
       for (const department of ['market', 'tax', 'fire']) {
         const r = await record(hub(), taskId, department);
