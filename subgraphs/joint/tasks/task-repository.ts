@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { type EntityManager, In, MoreThanOrEqual, Not } from 'typeorm';
 import { betterSqlite } from '../../../kernel/datasource';
+import { codecOfEntity, select } from '../../../kernel/prepared';
 import { insertRows, updateRows } from '../../../kernel/rows';
 import type { SnapshotEntry } from '../draw/canonical';
 import { STRATA, type Stratum } from '../draw/strata';
@@ -14,7 +15,10 @@ export class TaskRepository {
 
   /** A task by id, or null. */
   async find(taskId: string): Promise<TaskRow | null> {
-    return this.manager.findOneBy(TaskRow, { id: taskId });
+    // A prepared statement: every submission reads its task (the write-back's hot path).
+    const c = codecOfEntity(this.manager, TaskRow);
+    const [row] = await select(this.manager, `SELECT ${c.columns} FROM task WHERE id = ?`, [taskId]);
+    return row ? c.read(row) : null;
   }
 
   /** The tasks of a plan, oldest first. */
@@ -193,7 +197,14 @@ export class TaskRepository {
 
   /** One drawn target of a task (a visit), or null when the key was not drawn. */
   async drawnTarget(taskId: string, targetKey: string): Promise<DrawnTargetRow | null> {
-    return this.manager.findOneBy(DrawnTargetRow, { taskId, targetKey });
+    // A prepared statement: every submission reads its visit (the write-back's hot path).
+    const c = codecOfEntity(this.manager, DrawnTargetRow);
+    const [row] = await select(
+      this.manager,
+      `SELECT ${c.columns} FROM drawn_target WHERE task_id = ? AND target_key = ?`,
+      [taskId, targetKey],
+    );
+    return row ? c.read(row) : null;
   }
 
   /** Every target a task drew, in the drawn order. */

@@ -1,4 +1,5 @@
 import { type EntityManager, In } from 'typeorm';
+import { codecOfEntity, select } from '../../../kernel/prepared';
 import { insertRows, updateRows } from '../../../kernel/rows';
 import { ConflictRow, EntrustmentRow, InspectorDrawRow, TeamMemberRow, TeamRosterRow } from './entities';
 
@@ -55,7 +56,14 @@ export class TeamRepository {
 
   /** The active members of one visit's team, every department and kind. */
   async activeTeam(taskId: string, targetKey: string): Promise<TeamMemberRow[]> {
-    return this.manager.find(TeamMemberRow, { where: { taskId, targetKey, status: 'ACTIVE' } });
+    // A prepared statement: every submission reads its team (the write-back's hot path).
+    const c = codecOfEntity(this.manager, TeamMemberRow);
+    const rows = await select(
+      this.manager,
+      `SELECT ${c.columns} FROM team_member WHERE task_id = ? AND target_key = ? AND status = ?`,
+      [taskId, targetKey, 'ACTIVE'],
+    );
+    return rows.map((r) => c.read(r));
   }
 
   /** The active inspectors of one visit's team (no experts), in the order they were seated. */
