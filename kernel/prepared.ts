@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { betterSqlite, outsideOpenTransactions } from './datasource';
 
 /*
@@ -27,9 +28,8 @@ interface MysqlExecutor {
 
 const sqliteStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
-/** better-sqlite3's statement for `sql` on this database, prepared at its first use (kept when `keep`). */
-function sqliteStatement(db: BetterSqlite3.Database, sql: string, keep = true): BetterSqlite3.Statement {
-  if (!keep) return db.prepare(sql);
+/** better-sqlite3's statement for `sql` on this database, prepared at its first use and kept. */
+function sqliteStatement(db: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
   let statements = sqliteStatements.get(db);
   if (!statements) sqliteStatements.set(db, (statements = new Map()));
   let statement = statements.get(sql);
@@ -69,8 +69,8 @@ function mysqlExecute(
  * (`prepared`, the default). One whose shape varies with its input (an IN list, a multi-row
  * VALUES) is `prepared: false`: on MySQL sent as text with its values escaped by mysql2 (each shape
  * kept as a server-side statement would pile up towards the server's max_prepared_stmt_count,
- * shared by every service), on SQLite prepared for the call and not kept. Either way no query
- * builder runs.
+ * shared by every service). SQLite keeps every statement it prepared (memory of this process only).
+ * Either way no query builder runs.
  */
 export interface StatementOptions {
   prepared?: boolean;
@@ -91,7 +91,7 @@ export async function execute(
   logged(manager, sql, values);
   const sqlite = betterSqlite(manager.connection);
   if (sqlite) {
-    const statement = sqliteStatement(sqlite, sql, prepared);
+    const statement = sqliteStatement(sqlite, sql);
     const result = await outsideOpenTransactions(manager.connection, () => statement.run(...values));
     return { affected: result.changes };
   }
@@ -110,7 +110,7 @@ export async function select<T extends Record<string, unknown>>(
   logged(manager, sql, values);
   const sqlite = betterSqlite(manager.connection);
   if (sqlite) {
-    const statement = sqliteStatement(sqlite, sql, prepared);
+    const statement = sqliteStatement(sqlite, sql);
     return outsideOpenTransactions(manager.connection, () => statement.all(...values) as T[]);
   }
   return (await mysqlExecute(manager, sql, values, prepared)) as T[];
@@ -132,13 +132,14 @@ export class RowCodec<T extends ObjectLiteral> {
   /** `(?, ?, ...)`: one row's placeholders. */
   readonly placeholders: string;
   private readonly metadata: ColumnMetadata[];
+  private readonly entity: EntityMetadata;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly entity: EntityTarget<T>,
+    entity: EntityTarget<T>,
     readonly properties: ReadonlyArray<keyof T & string>,
   ) {
-    const meta = dataSource.getMetadata(entity);
+    const meta = (this.entity = dataSource.getMetadata(entity));
     this.metadata = properties.map((p) => {
       const column = meta.findColumnWithPropertyName(p);
       if (!column) throw new Error(`prepared statements: ${meta.name} has no column for ${p}`);
@@ -161,11 +162,17 @@ export class RowCodec<T extends ObjectLiteral> {
     return out;
   }
 
+  /** One property's value converted for the database (a statement's condition on that column). */
+  value(property: keyof T & string, value: unknown): unknown {
+    const i = this.properties.indexOf(property);
+    if (i < 0) throw new Error(`prepared statements: ${property} is not among this codec's columns`);
+    return this.dataSource.driver.preparePersistentValue(value, this.metadata[i]!);
+  }
+
   /** An entity instance from a row the database returned (columns by their database names). */
   read(raw: Record<string, unknown>): T {
     const driver = this.dataSource.driver;
-    const meta = this.dataSource.getMetadata(this.entity);
-    const row = meta.create() as T;
+    const row = this.entity.create() as T;
     this.metadata.forEach((c, i) => {
       (row as Record<string, unknown>)[this.properties[i]!] = driver.prepareHydratedValue(raw[c.databaseName], c);
     });
@@ -173,7 +180,8 @@ export class RowCodec<T extends ObjectLiteral> {
   }
 }
 
-const codecs = new WeakMap<DataSource, Map<string, RowCodec<ObjectLiteral>>>();
+/** Codecs by data source, entity and property list (the list's text); whole-entity codecs by entity. */
+const codecs = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, Map<string, unknown>>>();
 
 /** The codec of these properties of an entity on this manager's data source (made once). */
 export function codecOf<T extends ObjectLiteral>(
@@ -181,17 +189,27 @@ export function codecOf<T extends ObjectLiteral>(
   entity: EntityTarget<T>,
   properties: ReadonlyArray<keyof T & string>,
 ): RowCodec<T> {
-  const dataSource = manager.connection;
-  let made = codecs.get(dataSource);
-  if (!made) codecs.set(dataSource, (made = new Map()));
-  const key = `${dataSource.getMetadata(entity).name}:${properties.join(',')}`;
-  let codec = made.get(key);
-  if (!codec) made.set(key, (codec = new RowCodec(dataSource, entity, properties) as RowCodec<ObjectLiteral>));
-  return codec as RowCodec<T>;
+  return kept(manager.connection, entity, properties.join(','), () => properties);
 }
 
-/** The codec of every column of an entity (for reading whole rows by hand). */
+/** The codec of every column of an entity (for reading whole rows by hand), made once. */
 export function codecOfEntity<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>): RowCodec<T> {
-  const properties = manager.connection.getMetadata(entity).columns.map((c) => c.propertyName as keyof T & string);
-  return codecOf(manager, entity, properties);
+  return kept(manager.connection, entity, '*', () =>
+    manager.connection.getMetadata(entity).columns.map((c) => c.propertyName as keyof T & string),
+  );
+}
+
+function kept<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  key: string,
+  properties: () => ReadonlyArray<keyof T & string>,
+): RowCodec<T> {
+  let byEntity = codecs.get(dataSource);
+  if (!byEntity) codecs.set(dataSource, (byEntity = new Map()));
+  let byKey = byEntity.get(entity as EntityTarget<ObjectLiteral>);
+  if (!byKey) byEntity.set(entity as EntityTarget<ObjectLiteral>, (byKey = new Map()));
+  let codec = byKey.get(key) as RowCodec<T> | undefined;
+  if (!codec) byKey.set(key, (codec = new RowCodec(dataSource, entity, properties())));
+  return codec;
 }

@@ -52,7 +52,7 @@ export class OutboxRepository {
   /** Up to `limit` entries due at `now` that no deliverer holds, the longest waiting first. */
   async due(now: Date, limit: number): Promise<OutboxRow[]> {
     const c = this.codec;
-    const at = this.value('nextAttemptAt', now);
+    const at = this.codec.value('nextAttemptAt', now);
     const rows = await select(
       this.manager,
       `SELECT ${c.columns} FROM outbox WHERE status = ? AND next_attempt_at <= ? ` +
@@ -71,12 +71,12 @@ export class OutboxRepository {
   async claim(ids: readonly string[], lease: Lease, claimedAt: Date): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
     const inList = ids.map(() => '?').join(', ');
-    const at = this.value('leaseUntil', claimedAt);
+    const at = this.codec.value('leaseUntil', claimedAt);
     await execute(
       this.manager,
       `UPDATE outbox SET lease_until = ?, lease_id = ?, attempts = attempts + 1 WHERE id IN (${inList}) ` +
         `AND status = ? AND (lease_until IS NULL OR lease_until < ?)`,
-      [this.value('leaseUntil', lease.until), lease.id, ...ids, OutboxStatus.PENDING, at],
+      [this.codec.value('leaseUntil', lease.until), lease.id, ...ids, OutboxStatus.PENDING, at],
       { prepared: false },
     );
     const mine = await select<{ id: string; attempts: number }>(
@@ -99,8 +99,8 @@ export class OutboxRepository {
         'receipts = ? WHERE id = ? AND status = ? AND lease_id = ?',
       [
         OutboxStatus.DELIVERED,
-        this.value('deliveredAt', deliveredAt),
-        this.value('receipts', receipts),
+        this.codec.value('deliveredAt', deliveredAt),
+        this.codec.value('receipts', receipts),
         id,
         OutboxStatus.PENDING,
         leaseId,
@@ -125,7 +125,7 @@ export class OutboxRepository {
       [
         outcome.refused ? OutboxStatus.REFUSED : OutboxStatus.PENDING,
         outcome.lastError,
-        this.value('nextAttemptAt', outcome.nextAttemptAt),
+        this.codec.value('nextAttemptAt', outcome.nextAttemptAt),
         id,
         OutboxStatus.PENDING,
         leaseId,
@@ -152,12 +152,6 @@ export class OutboxRepository {
   /** A submission's shares, by department. */
   sharesOf(submissionId: string): Promise<OutboxRow[]> {
     return this.manager.find(OutboxRow, { where: { submissionId }, order: { department: 'ASC' } });
-  }
-
-  /** One value converted for its column, as TypeORM converts it. */
-  private value(property: (typeof COLUMNS)[number], value: unknown): unknown {
-    const column = this.manager.connection.getMetadata(OutboxRow).findColumnWithPropertyName(property)!;
-    return this.manager.connection.driver.preparePersistentValue(value, column);
   }
 
   /** The shares of some submissions, by department, in one statement (none for no submissions). */

@@ -1,5 +1,4 @@
 import { In, type EntityManager } from 'typeorm';
-import { PlanRevisionRow, PlanRow } from '../plans/entities';
 import { DrawnTargetRow, TaskRow } from '../tasks/entities';
 import { TaskStatus } from '../tasks/entities';
 import { OutboxRow, SubmissionRow } from './entities';
@@ -27,16 +26,6 @@ export interface DeliveryShares {
  */
 export class ReportRepository {
   constructor(readonly manager: EntityManager) {}
-
-  /** Every plan of a year (published or not). */
-  plansOf(year: number): Promise<PlanRow[]> {
-    return this.manager.find(PlanRow, { where: { year } });
-  }
-
-  /** Every revision of some plans (at least one), in one statement. */
-  revisionsOf(planIds: readonly string[]): Promise<PlanRevisionRow[]> {
-    return this.manager.find(PlanRevisionRow, { where: { planId: In([...planIds]) } });
-  }
 
   /** A year's locked tasks, whole. */
   lockedTasksOf(year: number): Promise<TaskRow[]> {

@@ -21,9 +21,9 @@ export class StatisticsService {
     const reports = this.deps.store.reports;
     const calendar = this.deps.calendar;
     const today = chinaDate(this.deps.clock());
-    const plans = await reports.plansOf(year);
+    const plans = await this.deps.store.plans.ofYear(year);
     const published = plans.filter((p) => p.publishedRevision !== null);
-    const revisions = published.length ? await reports.revisionsOf(published.map((p) => p.id)) : [];
+    const revisions = published.length ? await this.deps.store.plans.revisionsOfPlans(published.map((p) => p.id)) : [];
     const contents = published.map(
       (p) => revisions.find((r) => r.planId === p.id && r.revision === p.publishedRevision)!.content as PlanContent,
     );
