@@ -12,6 +12,11 @@ export interface ServiceProcess {
   peakRssMb(): number;
   /** CPU time the process has used so far (user + system), in ms. */
   cpuMs(): number;
+  /**
+   * With BENCH_PROFILE=window, starts (then, called again, stops and writes) the process's CPU
+   * profile of the window between the two calls (bench/profile-window.ts); otherwise nothing.
+   */
+  profileWindow(): void;
   stop(): Promise<void>;
 }
 
@@ -19,7 +24,8 @@ export interface ServiceProcess {
  * Starts `script` (TypeScript, through the same loader `npm start` uses) with `args` and `env`;
  * resolves once it prints a `{"url": ...}` line, or, given `listensAt`, once its `/health` answers there.
  * BENCH_PROFILE=1 writes a CPU profile of each
- * service to `<profileDir>` when it stops (`node --cpu-prof`).
+ * service's whole life to `<profileDir>` when it stops (`node --cpu-prof`); BENCH_PROFILE=window one of
+ * the window a benchmark marks with `profileWindow()` (its load, without the start-up).
  */
 export async function spawnService(
   name: string,
@@ -29,15 +35,28 @@ export async function spawnService(
   profileDir?: string,
   listensAt?: string,
 ): Promise<ServiceProcess> {
+  const window = process.env.BENCH_PROFILE === 'window' && profileDir;
   const profile =
     process.env.BENCH_PROFILE === '1' && profileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...profile, '-r', '@swc-node/register', path.join(__dirname, script), ...args],
+    [
+      ...profile,
+      '-r',
+      '@swc-node/register',
+      // After the loader: the preload is TypeScript too.
+      ...(window ? ['-r', path.join(__dirname, 'profile-window.ts')] : []),
+      path.join(__dirname, script),
+      ...args,
+    ],
     {
-      env: { ...process.env, ...env },
+      env: {
+        ...process.env,
+        ...env,
+        ...(window ? { BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_NAME: `${name}-window` } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -91,6 +110,9 @@ export async function spawnService(
     pid: child.pid!,
     peakRssMb,
     cpuMs,
+    profileWindow: () => {
+      if (window && child.exitCode === null) child.kill('SIGUSR2');
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         peakRssMb();

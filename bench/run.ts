@@ -172,6 +172,16 @@ async function main(): Promise<void> {
           .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
           .join(', ')}; all processes ${total.toFixed(1)} ms`,
       );
+      const floorTotal = Object.values(w.floor.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+      console.log(
+        `  floor      the same inspectors' ${w.floor.load.sent} requests of a query the joint service answers ` +
+          `from memory (jointTrainingClock), same gateway and processes: ${w.floor.load.perSecond.toFixed(0)}/s ` +
+          `(${w.floor.load.non2xx + w.floor.load.graphqlErrors} failed); CPU per request ` +
+          `${Object.entries(w.floor.cpuMsPerRequest)
+            .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+            .join(', ')}; all processes ${floorTotal.toFixed(1)} ms (a submission: ` +
+          `${(total / floorTotal).toFixed(2)}× the floor)`,
+      );
       console.log(
         `  peak RSS   ${Object.entries(w.peakRssMb)
           .map(([k, v]) => `${k} ${v} MB`)

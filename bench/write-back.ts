@@ -25,6 +25,13 @@ export interface WriteBackBenchResult {
    * CPU time per submission of each process while the submissions were sent (deliveries made meanwhile included), ms.
    */
   cpuMsPerSubmission: Record<string, number>;
+  /**
+   * The framework's floor, in the same processes right after: as many requests as submissions, each
+   * by the same inspector with the same token, through the same gateway to the joint service, but a
+   * query the joint service answers from memory (`jointTrainingClock`): HTTP in and out, Apollo
+   * Gateway, Apollo Server, type-graphql, tokens and the hub's plugins, with no write-back.
+   */
+  floor: { load: LoadResult; cpuMsPerRequest: Record<string, number> };
   /** Benchmark 3 as deployed: the combined-checklist request of 1,000 visits through the gateway, five times, ms. */
   checklistMs: number[];
   /** Peak RSS of each process by the end of the checklist requests (benchmark 3), MB. */
@@ -183,6 +190,7 @@ export async function benchWriteBack(
     const cpuBefore = Object.fromEntries(services.map((s) => [s.name, s.cpuMs()]));
     const serverBefore = server ? processCpuMs(server) : 0;
     const started = performance.now();
+    for (const s of services) s.profileWindow(); // BENCH_PROFILE=window: the load alone is profiled
     const load = await submitThroughGateway(
       url('gateway'),
       visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!),
@@ -193,6 +201,7 @@ export async function benchWriteBack(
       services.map((s) => [s.name, (s.cpuMs() - cpuBefore[s.name]!) / visits.length]),
     );
     if (server) cpuMsPerSubmission['mysql server'] = (processCpuMs(server) - serverBefore) / visits.length;
+    for (const s of services) s.profileWindow();
     const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
     const query = async <T>(q: string, variables: Record<string, unknown>) => {
       const r = await postGraphQL<T>(url('gateway'), q, variables, auditor);
@@ -206,6 +215,22 @@ export async function benchWriteBack(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const deliveredMs = performance.now() - started;
+    // The framework's floor (see WriteBackBenchResult.floor), after every delivery.
+    const floorRequests = visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!).map((r) => ({
+      ...r,
+      body: JSON.stringify({ query: 'query { jointTrainingClock { now } }' }),
+      resultsPerDepartment: {},
+    }));
+    const floorCpuBefore = Object.fromEntries(services.map((s) => [s.name, s.cpuMs()]));
+    for (const s of services) s.profileWindow();
+    const floorLoad = await submitThroughGateway(url('gateway'), floorRequests, 10);
+    const floor = {
+      load: floorLoad,
+      cpuMsPerRequest: Object.fromEntries(
+        services.map((s) => [s.name, (s.cpuMs() - floorCpuBefore[s.name]!) / floorRequests.length]),
+      ),
+    };
+    for (const s of services) s.profileWindow();
     return {
       database: mysql ? mysql.url : 'sqlite',
       submissions: visits.length,
@@ -214,6 +239,7 @@ export async function benchWriteBack(
       resultsExpected,
       resultsStored: Object.values(stored).reduce((a, b) => a + b, 0),
       cpuMsPerSubmission,
+      floor,
       checklistMs,
       checklistPeakRssMb,
       peakRssMb: Object.fromEntries(services.map((s) => [s.name, s.peakRssMb()])),
