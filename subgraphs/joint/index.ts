@@ -123,8 +123,7 @@ export async function startJoint(
   if (atStart.provisionalYears.length)
     options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
   const deliverer = new OutboxDeliverer(deps, options.logger, options.deliveryIntervalMs ?? 1000);
-  deps.afterSubmit = () =>
-    void deliverer.deliverDue().catch((error) => options.logger.error({ err: error }, 'outbox delivery failed'));
+  deps.afterSubmit = () => deliverer.soon();
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<JointContext>({
       name: JOINT_SERVICE,
