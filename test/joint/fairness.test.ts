@@ -40,7 +40,7 @@ describe.each(testDatabases())('fairness of draws from a snapshot stored in the 
       for (const [key, stratum] of stored) writer.add(key, stratum, key, '310115', 'ENTERPRISE', 'F52');
       await dataSource.transaction((tx) => new TaskRepository(tx).storeSnapshot('fairness-task', writer.finish()));
       const loaded = await new TaskRepository(dataSource.manager).loadSnapshot('fairness-task');
-      entries = loaded.entries;
+      entries = loaded.entries();
       hash = loaded.hash;
       expect(hash).toBe(snapshotHash(stored)); // R9: what is read back is what was hashed
       expect(stored.map((_, i) => loaded.target(i).uscc)).toEqual(stored.map(([k]) => k));

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256Hex, snapshotHash } from './canonical';
-import { normaliseWitness, runDraw } from './lottery';
+import { drawFromStrata, normaliseWitness, runDraw } from './lottery';
 import { publicRecord, verifyDrawRecord, type FullDrawRecord, type PublicDrawRecord } from './record';
-import { combineStrata, drawCount, stratumOfView, type Stratum } from './strata';
+import { combineStrata, drawCount, STRATA, stratumOfView, type Stratum } from './strata';
 import { biasedChooser, drawFrequencies, fairnessPValues } from '../../../test/support/fairness';
 import { fullRecord, RATIOS, roster, SECRET, WITNESS } from '../../../test/support/draw-records';
 
@@ -49,6 +49,21 @@ describe('the target draw', () => {
     expect(drawCount(100, 300, 500)).toBe(3); // below the cap: the ratio decides
     const capped = runDraw(roster(), { HIGH: 500, ELEVATED: 500, GENERAL: 500, LOW: 500 }, 'seed', 10, undefined, 500);
     for (const s of capped.strata) expect(s.drawn * 10000).toBeLessThanOrEqual(s.eligible * 500);
+  });
+
+  it("R16: the joint service's draw over snapshot positions is runDraw's over the keys, batch for batch", () => {
+    const entries = roster();
+    const ratios = { HIGH: 5000, ELEVATED: 2500, GENERAL: 1000, LOW: 300 };
+    for (const seed of ['seed-1', 'seed-2', 'seed-3']) {
+      const byKeys = runDraw(entries, ratios, seed, 7);
+      const positions = Object.fromEntries(STRATA.map((s) => [s, [] as number[]])) as Record<Stratum, number[]>;
+      entries.forEach(([, stratum], i) => positions[stratum].push(i));
+      const byPositions = drawFromStrata(positions, ratios, seed, 7);
+      expect(byPositions.strata).toEqual(byKeys.strata);
+      expect(byPositions.batches.map((b) => b.map((i) => entries[i]![0]))).toEqual(byKeys.batches);
+      expect(byPositions.chosen.map((i) => entries[i]![0]).sort()).toEqual(byKeys.drawn);
+      expect(byKeys.drawn.length).toBeGreaterThan(0);
+    }
   });
 
   it('R16: the same inputs give the same draw; a different witness gives a different one', () => {

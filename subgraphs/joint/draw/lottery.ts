@@ -78,7 +78,7 @@ export interface DrawOutcome {
 }
 
 /** Picks k of `items` by partial Fisher-Yates (mutates `items`; the first k are the pick). */
-function pick(items: string[], k: number, source: UniformSource): string[] {
+function pick<T>(items: T[], k: number, source: UniformSource): T[] {
   for (let i = 0; i < k; i++) {
     const j = i + source.below(items.length - i);
     const t = items[i]!;
@@ -102,17 +102,36 @@ export function runDraw(
   /** The smallest ratio cap of the plan's GENERAL items (R2), or null. */
   capBasisPoints: number | null = null,
 ): DrawOutcome {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const byStratum: Record<Stratum, string[]> = { HIGH: [], ELEVATED: [], GENERAL: [], LOW: [] };
   for (const [key, stratum] of sortedEntries) byStratum[stratum].push(key);
+  const { strata, chosen, batches } = drawFromStrata(byStratum, ratios, seed, batchSize, choose, capBasisPoints);
+  return { seed, strata, drawn: [...chosen].sort(), batches };
+}
+
+/**
+ * The draw itself (README.md, sections 6 to 8) over each stratum's entries in canonical order,
+ * given as any items standing for them: keys (runDraw), or positions in the snapshot (the joint
+ * service's draw, which so never builds a list of a million keys). The picks and the batch order
+ * depend only on how many entries each stratum holds and where each stands, so both give the same
+ * draw. Mutates the stratum lists (the picks are swapped to their front).
+ */
+export function drawFromStrata<T>(
+  byStratum: Record<Stratum, T[]>,
+  ratios: StratumRatios,
+  seed: string,
+  batchSize: number,
+  choose: (items: T[], k: number, source: UniformSource) => T[] = pick,
+  capBasisPoints: number | null = null,
+): { strata: StratumCount[]; chosen: T[]; batches: T[][] } {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const source = uniformSource(seed);
   const strata: StratumCount[] = [];
-  const chosen: string[] = [];
+  const chosen: T[] = [];
   for (const stratum of STRATA) {
     const items = byStratum[stratum];
     const k = drawCount(items.length, ratios[stratum], capBasisPoints);
     strata.push({ stratum, eligible: items.length, ratioBasisPoints: ratios[stratum], drawn: k });
-    for (const key of choose(items, k, source)) chosen.push(key);
+    for (const item of choose(items, k, source)) chosen.push(item);
   }
   const order = [...chosen];
   for (let i = order.length - 1; i > 0; i--) {
@@ -121,7 +140,7 @@ export function runDraw(
     order[i] = order[j]!;
     order[j] = t;
   }
-  const batches: string[][] = [];
+  const batches: T[][] = [];
   for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
-  return { seed, strata, drawn: [...chosen].sort(), batches };
+  return { strata, chosen, batches };
 }

@@ -101,48 +101,73 @@ export class TaskRepository {
   }
 
   /**
-   * Reads a stored snapshot back and hashes it again. Each line is cut at its first two tabs only
-   * (key and stratum, for the draw and the hash); the rest of it is read when a target is asked for.
+   * Reads a stored snapshot back and hashes it again (R9). Each line is looked at up to its
+   * stratum only (for the hash and the strata): no string or list per entry, only its line's
+   * place; the rest of a line is read when its key or target is asked for.
    */
   async loadSnapshot(taskId: string): Promise<Snapshot> {
     const chunks = await this.manager.find(SnapshotChunkRow, { where: { taskId }, order: { seq: 'ASC' } });
-    const entries: SnapshotEntry[] = [];
     const texts: string[] = [];
-    // Where each entry's line goes on after its stratum: its chunk and offset.
-    const chunkOf: number[] = [];
-    const restAt: number[] = [];
+    /** The position of each chunk's first entry. */
+    const firsts: number[] = [];
+    /** Where each entry's line starts in its chunk's text. */
+    const lineAt: number[] = [];
+    const strata: Record<Stratum, number[]> = { HIGH: [], ELEVATED: [], GENERAL: [], LOW: [] };
     const hash = createHash('sha256');
     for (const chunk of chunks) {
       const text = inflateRawSync(chunk.data).toString('utf8');
-      const c = texts.push(text) - 1;
-      let canonical = '';
+      texts.push(text);
+      firsts.push(lineAt.length);
+      // The canonical lines (key, tab, stratum) of this chunk, joined once and hashed.
+      const canonical: string[] = [];
       for (let at = 0; at < text.length;) {
         const end = text.indexOf('\n', at);
         const lineEnd = end === -1 ? text.length : end;
         if (lineEnd > at) {
           const t1 = text.indexOf('\t', at);
-          const t2 = text.indexOf('\t', t1 + 1);
-          const stratum = STRATUM_BY_TEXT.get(text.slice(t1 + 1, t2));
-          if (t1 < 0 || t2 < 0 || t2 > lineEnd || !stratum)
+          const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
+          const stratum = t2 < 0 || t2 > lineEnd ? undefined : stratumAt(text, t1 + 1, t2);
+          if (stratum === undefined)
             throw new Error(`The stored snapshot of task ${taskId} has a broken line in chunk ${chunk.seq}.`);
-          const canonicalLine = text.slice(at, t2);
-          canonical += `${canonicalLine}\n`;
-          entries.push([text.slice(at, t1), stratum]);
-          chunkOf.push(c);
-          restAt.push(t2 + 1);
+          canonical.push(text.slice(at, t2));
+          strata[stratum].push(lineAt.length);
+          lineAt.push(at);
         }
         at = lineEnd + 1;
       }
-      hash.update(canonical, 'utf8');
+      if (canonical.length) hash.update(`${canonical.join('\n')}\n`, 'utf8');
     }
-    const target = (i: number): SnapshotTarget => {
-      const text = texts[chunkOf[i]!]!;
-      const start = restAt[i]!;
+    /** The text of entry i's chunk (the last chunk whose first entry is at or before i). */
+    const textOf = (i: number): string => {
+      let lo = 0;
+      let hi = firsts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (firsts[mid]! <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return texts[lo]!;
+    };
+    const fields = (i: number): string[] => {
+      const text = textOf(i);
+      const start = lineAt[i]!;
       const end = text.indexOf('\n', start);
-      const [uscc, regionCode, kind, industryCode] = text.slice(start, end === -1 ? text.length : end).split('\t');
+      return text.slice(start, end === -1 ? text.length : end).split('\t');
+    };
+    const key = (i: number): string => {
+      const text = textOf(i);
+      return text.slice(lineAt[i], text.indexOf('\t', lineAt[i]));
+    };
+    const target = (i: number): SnapshotTarget => {
+      const [, , uscc, regionCode, kind, industryCode] = fields(i);
       return { uscc: uscc || null, regionCode: regionCode!, kind: kind!, industryCode: industryCode! };
     };
-    return { entries, target, hash: hash.digest('hex') };
+    const entries = (): SnapshotEntry[] =>
+      lineAt.map((_, i) => {
+        const [k, stratum] = fields(i);
+        return [k!, stratum as Stratum] as const;
+      });
+    return { hash: hash.digest('hex'), size: lineAt.length, strata, key, target, entries };
   }
 
   /**
@@ -150,7 +175,7 @@ export class TaskRepository {
    * and the transaction is open on it) one prepared statement is run per row; elsewhere plain
    * multi-row INSERTs (TypeORM's insert builder costs more than the database for 100,000 rows).
    */
-  async insertDrawnTargets(rows: DrawnTargetRow[]): Promise<void> {
+  async insertDrawnTargets(rows: readonly DrawnTargetRow[]): Promise<void> {
     const columns = '(task_id, target_key, uscc, region_code, kind, industry_code, year, batch, position)';
     const sqlite = betterSqlite(this.manager.connection);
     if (sqlite?.inTransaction) {
@@ -219,4 +244,8 @@ export class TaskRepository {
   }
 }
 
-const STRATUM_BY_TEXT = new Map<string, Stratum>(STRATA.map((s) => [s, s]));
+/** The stratum spelled in `text` from `start` to `end`, or undefined (no string is made). */
+function stratumAt(text: string, start: number, end: number): Stratum | undefined {
+  for (const stratum of STRATA) if (end - start === stratum.length && text.startsWith(stratum, start)) return stratum;
+  return undefined;
+}

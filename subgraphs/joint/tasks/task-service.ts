@@ -11,7 +11,7 @@ import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import type { JointStore } from '../store';
 import { sha256Hex } from '../draw/canonical';
-import { DRAW_ALGORITHM, deriveSeed, MIN_WITNESS_NUMBERS, normaliseWitness, runDraw } from '../draw/lottery';
+import { DRAW_ALGORITHM, deriveSeed, drawFromStrata, MIN_WITNESS_NUMBERS, normaliseWitness } from '../draw/lottery';
 import { RECORD_FORMAT, type FullDrawRecord, type PublicDrawRecord } from '../draw/record';
 import { DrawnTargetRow, TaskRow } from './entities';
 import type { PlanRevisionRow } from '../plans/entities';
@@ -433,39 +433,37 @@ export class TaskService {
         { rule: 'R9' },
       );
     const seed = deriveSeed(task.secret, snapshot.hash, witness);
-    const outcome = runDraw(
-      snapshot.entries,
+    // R16: the lottery over the snapshot's positions (the same draw as runDraw over its keys, see drawFromStrata).
+    const outcome = drawFromStrata(
+      snapshot.strata,
       content.ratios,
       seed,
       content.batchSize,
       undefined,
       planRatioCap(content),
     );
-    // Where each drawn key sits in the snapshot (for its USCC and region): one pass, no map of the whole roster.
-    const batchOf = new Map<string, { batch: number; position: number }>();
-    let position = 0;
+    // The drawn targets with their batch and place in the drawn order of inspection (R15), each with its USCC and
+    // region from the snapshot; stored in key order (the snapshot's), which the table's indexes are in: appended
+    // to, not split, as the drawn order would.
+    const placed: Array<{ i: number; row: DrawnTargetRow }> = [];
     outcome.batches.forEach((batch, b) =>
-      batch.forEach((key) => batchOf.set(key, { batch: b + 1, position: ++position })),
-    );
-    const rows: DrawnTargetRow[] = [];
-    snapshot.entries.forEach(([key], i) => {
-      const place = batchOf.get(key);
-      if (!place) return;
-      const target = snapshot.target(i);
-      rows.push(
-        Object.assign(new DrawnTargetRow(), {
+      batch.forEach((i) => {
+        const target = snapshot.target(i);
+        const row = Object.assign(new DrawnTargetRow(), {
           taskId: task.id,
-          targetKey: key,
+          targetKey: snapshot.key(i),
           uscc: target.uscc,
           regionCode: target.regionCode,
           kind: target.kind,
           industryCode: target.industryCode,
           year: task.year,
-          ...place,
-        }),
-      );
-    });
-    rows.sort((a, b) => a.position - b.position);
+          batch: b + 1,
+          position: placed.length + 1,
+        });
+        placed.push({ i, row });
+      }),
+    );
+    const rows = placed.sort((x, y) => x.i - y.i).map((p) => p.row);
     await this.store.transaction(async (tx) => {
       await this.advance(
         tx,
@@ -660,7 +658,7 @@ export class TaskService {
   /** The full record for auditors: the public one plus every snapshot entry with its stratum. */
   async fullRecord(task: TaskRow): Promise<FullDrawRecord> {
     const record = await this.publicRecord(task);
-    const snapshot = task.snapshotHash ? await this.store.tasks.loadSnapshot(task.id) : { entries: [] };
-    return { ...record, snapshotEntries: snapshot.entries.map(([k, s]) => [k, s]) };
+    const entries = task.snapshotHash ? (await this.store.tasks.loadSnapshot(task.id)).entries() : [];
+    return { ...record, snapshotEntries: entries.map(([k, s]) => [k, s]) };
   }
 }
