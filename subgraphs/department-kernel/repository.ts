@@ -335,22 +335,3 @@ export function isDuplicateKey(error: unknown): boolean {
   const code = e.driverError?.code ?? e.code ?? '';
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
-
-/** A transaction the database gave up on to break a deadlock or a lock wait: safe to run again. */
-export function isRetryableTransactionError(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
-}
-
-/** Runs a transaction again (up to `attempts` times) when the database broke a deadlock by aborting it. */
-export async function retryingDeadlocks<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (i >= attempts || !isRetryableTransactionError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * i + Math.floor(Math.random() * 10)));
-    }
-  }
-}

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { retryingDeadlocks } from '../../kernel/datasource';
 import { AuditRepository } from './audit/audit-repository';
 import { EvidenceRepository } from './evidence/evidence-repository';
 import { PaperRepository } from './papers/paper-repository';
@@ -67,11 +68,14 @@ export class JointStore {
 
   /**
    * Runs `work` in one transaction with every repository on its manager; a store that is a
-   * transaction's already runs `work` in it (one unit, not a nested one).
+   * transaction's already runs `work` in it (one unit, not a nested one). With `retryDeadlocks`,
+   * a transaction the database aborted to break a deadlock runs again (up to 4 times): `work` must
+   * then do nothing outside the database that a second run would repeat.
    */
-  transaction<T>(work: (store: JointStore) => Promise<T>): Promise<T> {
+  transaction<T>(work: (store: JointStore) => Promise<T>, options: { retryDeadlocks?: boolean } = {}): Promise<T> {
     if (this.inTransaction) return work(this);
-    return this.dataSource.transaction((tx) => work(new JointStore(this.dataSource, tx)));
+    const run = () => this.dataSource.transaction((tx) => work(new JointStore(this.dataSource, tx)));
+    return options.retryDeadlocks ? retryingDeadlocks(run) : run();
   }
 
   private repository<R>(name: string, make: new (manager: EntityManager) => R): R {

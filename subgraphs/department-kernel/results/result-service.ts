@@ -8,7 +8,8 @@ import { assertUscc } from '../../../kernel/uscc';
 import { assertTargetKey } from '../../../kernel/target-key';
 import { isCalendarDay, refuseControlCharacters, requireText } from '../../../kernel/validation';
 import type { DepartmentStore } from '../store';
-import { DepartmentRepository, isDuplicateKey, retryingDeadlocks } from '../repository';
+import { retryingDeadlocks } from '../../../kernel/datasource';
+import { DepartmentRepository, isDuplicateKey } from '../repository';
 import { OutcomeRow, ResultRow } from './entities';
 import { ResultRepository } from './result-repository';
 

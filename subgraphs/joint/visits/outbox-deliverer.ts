@@ -181,15 +181,19 @@ export class OutboxDeliverer {
           { serviceName: department },
         );
       const deliveredAt = this.deps.clock();
-      // One transaction for the batch's marks: one commit instead of one per entry.
-      return await this.deps.store.transaction(async (tx) => {
-        let delivered = 0;
-        for (const h of inIdOrder) {
-          const own = payloadOf(h.entry).map((r) => receipts.get(r.idempotencyKey)!);
-          if (await tx.outbox.markDelivered(h.entry.id, h.leaseId, own, deliveredAt)) delivered++;
-        }
-        return delivered;
-      });
+      // One transaction for the batch's marks: one commit instead of one per entry (run again if
+      // MySQL aborted it to break a deadlock with a submission: the department has the results already).
+      return await this.deps.store.transaction(
+        async (tx) => {
+          let delivered = 0;
+          for (const h of inIdOrder) {
+            const own = payloadOf(h.entry).map((r) => receipts.get(r.idempotencyKey)!);
+            if (await tx.outbox.markDelivered(h.entry.id, h.leaseId, own, deliveredAt)) delivered++;
+          }
+          return delivered;
+        },
+        { retryDeadlocks: true },
+      );
     } catch (error) {
       const e = error as HubError;
       const refused =
@@ -200,15 +204,18 @@ export class OutboxDeliverer {
         for (const h of held) delivered += await this.deliverBatch(department, [h.entry], [h]);
         return delivered;
       }
-      await this.deps.store.transaction(async (tx) => {
-        for (const h of inIdOrder) {
-          await tx.outbox.markFailed(h.entry.id, h.leaseId, {
-            refused,
-            lastError: e.message.slice(0, 2000),
-            nextAttemptAt: new Date(this.deps.clock().getTime() + backoffMs(h.attempts)),
-          });
-        }
-      });
+      await this.deps.store.transaction(
+        async (tx) => {
+          for (const h of inIdOrder) {
+            await tx.outbox.markFailed(h.entry.id, h.leaseId, {
+              refused,
+              lastError: e.message.slice(0, 2000),
+              nextAttemptAt: new Date(this.deps.clock().getTime() + backoffMs(h.attempts)),
+            });
+          }
+        },
+        { retryDeadlocks: true },
+      );
       this.logger.warn(
         { department, outbox: held.map((h) => h.entry.id), attempts: held.map((h) => h.attempts), refused },
         `delivery to ${department} failed: ${e.message}`,

@@ -352,26 +352,31 @@ export class WriteBackService {
     contentDigest: string,
   ): Promise<SubmissionRow> {
     try {
-      await this.deps.store.transaction(async (tx) => {
-        await tx.submissions.insert(submission);
-        await tx.outbox.insertShares(outbox); // one statement for every department's share
-        for (const lead of leads) await tx.leads.insertLead(lead);
-        await tx.audit.append(
-          identity,
-          {
-            action: 'visit.submitted',
-            entityId: task.id,
-            details: {
-              submissionId: submission.id,
-              targetKey: input.targetKey,
-              results: input.results.length,
-              departments: outbox.map((o) => o.department),
-              contentDigest,
+      await this.deps.store.transaction(
+        async (tx) => {
+          await tx.submissions.insert(submission);
+          await tx.outbox.insertShares(outbox); // one statement for every department's share
+          for (const lead of leads) await tx.leads.insertLead(lead);
+          await tx.audit.append(
+            identity,
+            {
+              action: 'visit.submitted',
+              entityId: task.id,
+              details: {
+                submissionId: submission.id,
+                targetKey: input.targetKey,
+                results: input.results.length,
+                departments: outbox.map((o) => o.department),
+                contentDigest,
+              },
             },
-          },
-          submission.submittedAt,
-        );
-      });
+            submission.submittedAt,
+          );
+          // On MySQL two submissions, or a submission and a delivery's marks, can deadlock on the
+          // outbox's index and the audit chain's head: the aborted one runs again instead of failing.
+        },
+        { retryDeadlocks: true },
+      );
     } catch (error) {
       if (isDuplicateKey(error) && key !== null) {
         const sent = await this.deps.store.submissions.byClientKey(key);
