@@ -16,8 +16,8 @@ import { JointService1763910000000 } from './migrations/1763910000000-JointServi
 import { WriteBack1763930000000 } from './migrations/1763930000000-WriteBack';
 import { InspectionCodes1763940000000 } from './migrations/1763940000000-InspectionCodes';
 import { InspectionCodeResolver } from './visits/code-resolvers';
-import { StatisticsResolver } from './visits/statistics';
-import { PublicationDeadlineResolver } from './visits/deadlines';
+import { StatisticsResolver } from './visits/statistics-resolvers';
+import { PublicationDeadlineResolver } from './visits/deadline-resolvers';
 import { LeadResolver } from './visits/lead-resolvers';
 import { Leads1763960000000 } from './migrations/1763960000000-Leads';
 import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';

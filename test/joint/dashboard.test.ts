@@ -1,5 +1,5 @@
 import { updateRows } from '../../kernel/rows';
-import type { ResultDeadlineType } from '../../subgraphs/joint/visits/deadlines';
+import type { ResultDeadlineType } from '../../subgraphs/joint/visits/deadline-types';
 import { OutboxRow } from '../../subgraphs/joint/visits/entities';
 import { startDepartment } from '../../subgraphs/department-kernel/run';
 import { Role } from '../../kernel/identity';

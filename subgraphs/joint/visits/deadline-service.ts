@@ -5,7 +5,7 @@ import { assertRoleAmong } from '../access';
 import { chinaDate } from '../calendar/working-days';
 import type { JointDeps } from '../context';
 import { TaskService } from '../tasks/task-service';
-import type { ResultDeadlineType } from './deadlines';
+import type { ResultDeadlineType } from './deadline-types';
 import { departmentResults, publicationDeadline } from './department-results';
 
 /** R30: every signed-in role sees some deadlines; which ones, `sightOf` says. */

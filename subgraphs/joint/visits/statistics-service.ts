@@ -7,7 +7,7 @@ import { visitItems } from './checklist';
 import { deliveryCountsByDepartment, deliveryCountsOf } from './delivery-counts';
 import { departmentResults, publicationDeadline } from './department-results';
 import type { DrawnTargetHeading } from './report-repository';
-import type { YearStatisticsType } from './statistics';
+import type { YearStatisticsType } from './statistics-types';
 
 /** A year's statistics for the dashboards (R31): the caller has checked that they may (hub staff). */
 export class StatisticsService {
