@@ -6,11 +6,12 @@ import path from 'node:path';
  * Preloaded (`-r`) into a benchmark's service process when BENCH_PROFILE=window: the process's CPU
  * profile of one window only, the load, not its start-up. The first SIGUSR2 starts the profiler
  * (V8's, through the inspector, as `--cpu-prof` does), the second writes
- * `<BENCH_PROFILE_DIR>/<BENCH_PROFILE_NAME>-<n>.cpuprofile` (the n-th window) and stops it. Benchmark code only: no
- * service loads it otherwise.
+ * `<BENCH_PROFILE_DIR>/<BENCH_PROFILE_NAME>[-<BENCH_PROFILE_RUN>]-<n>.cpuprofile` (the n-th window)
+ * and stops it. Benchmark code only: no service loads it otherwise.
  */
 const dir = process.env.BENCH_PROFILE_DIR;
-const name = process.env.BENCH_PROFILE_NAME ?? `pid-${process.pid}`;
+const run = process.env.BENCH_PROFILE_RUN;
+const name = `${process.env.BENCH_PROFILE_NAME ?? `pid-${process.pid}`}${run ? `-${run}` : ''}`;
 if (dir) {
   const session = new Session();
   session.connect();

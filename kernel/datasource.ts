@@ -280,11 +280,15 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return false;
 }
 
-/** A transaction the database gave up on to break a deadlock or a lock wait: safe to run again. */
+/**
+ * A transaction the database gave up on to break a deadlock (or SQLite found busy): safe to run
+ * again at once. Not a lock wait timeout: that came after waiting 50 s (MySQL's default), and
+ * waiting again would outlast every caller.
+ */
 export function isRetryableTransactionError(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
+  return code === 'ER_LOCK_DEADLOCK' || code === 'SQLITE_BUSY';
 }
 
 /**

@@ -1,7 +1,16 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
+import type { DataSource } from 'typeorm';
+import { openServiceDatabase } from '../../kernel/datasource';
+import { JOINT_ENTITIES } from '../../subgraphs/joint/entities';
+import { JOINT_MIGRATIONS } from '../../subgraphs/joint';
+import { TaskRepository } from '../../subgraphs/joint/tasks/task-repository';
+import { testDatabases } from '../support/databases';
 import { canonicalOrder, snapshotHash, type SnapshotEntry } from '../../subgraphs/joint/draw/canonical';
 import { STRATA } from '../../subgraphs/joint/draw/strata';
-import type { DepartmentClient } from '../../subgraphs/joint/department-client';
+import { DepartmentClient } from '../../subgraphs/joint/department-client';
+import { generateSigningKeys, TokenIssuer } from '../../kernel/identity';
 import { exportRoster, SnapshotWriter } from '../../subgraphs/joint/tasks/snapshot';
 import { snapshotsUnderWay } from '../../subgraphs/joint/tasks/snapshot-progress';
 
@@ -110,6 +119,61 @@ describe('the bulk export read page by page', () => {
     await exportRoster(department(pages), 'market', null, (row) => rows.push({ ...row }));
     return rows;
   };
+
+  it(
+    "R9: the next page's request reaches the department while this page is scanned, not after (the two work " +
+      'side by side)',
+    async () => {
+      // A department over real HTTP: the request's arrival is what counts (Node writes a request on a later tick).
+      const line = (i: number) =>
+        `91310115MA${String(i).padStart(8, '0')}\tENTERPRISE\t91310115MA${String(i).padStart(8, '0')}\t310115\tF52\tA\tLOW\t0\t0\n`;
+      const first = Array.from({ length: 25_000 }, (_, i) => line(i)).join('');
+      const arrived: number[] = [];
+      const server = http.createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          const after = (JSON.parse(body) as { variables: { after: string | null } }).variables.after;
+          arrived.push(rowsScanned);
+          const page = after === null ? { tsv: first, count: 25_000 } : { tsv: line(25_000), count: 1 };
+          response.setHeader('content-type', 'application/json');
+          response.end(
+            JSON.stringify({
+              data: {
+                market: {
+                  exportTargetRows: {
+                    columns: COLUMNS,
+                    ...page,
+                    endCursor: String(page.count),
+                    hasMore: after === null,
+                  },
+                },
+              },
+            }),
+          );
+        });
+      });
+      let rowsScanned = 0;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const keys = await generateSigningKeys('test');
+        const issuer = await TokenIssuer.fromJwk(keys.privateJwk, { issuer: 'test', audience: 'test' });
+        const { port } = server.address() as AddressInfo;
+        const client = new DepartmentClient(
+          () => [{ code: 'market', name: 'market', url: `http://127.0.0.1:${port}/graphql` }],
+          issuer,
+        );
+        await exportRoster(client, 'market', null, () => rowsScanned++);
+        expect(rowsScanned).toBe(25_001);
+        // The second request arrived before the first page's 25,000 rows were all scanned.
+        expect(arrived).toHaveLength(2);
+        expect(arrived[0]).toBe(0);
+        expect(arrived[1]).toBeLessThan(25_000);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 
   it('R9: every line of every page becomes a target with the contract columns; an empty USCC is none', async () => {
     const rows = await read([
@@ -291,6 +355,56 @@ describe('a snapshot under way, as the task shows it (issue I)', () => {
       const failed = snapshotsUnderWay.begin('t-2', ['market'], new Date('2026-03-02T02:00:00Z'));
       snapshotsUnderWay.end('t-2', failed, null);
       expect(snapshotsUnderWay.of('t-2')).toBeNull();
+    },
+  );
+});
+
+describe.each(testDatabases())('the snapshot read back for a draw ($label)', (database) => {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    ({ dataSource } = await openServiceDatabase(database.db, 'joint', {
+      entities: JOINT_ENTITIES,
+      migrations: JOINT_MIGRATIONS,
+    }));
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop(['joint']);
+  });
+
+  it(
+    'R9: a snapshot of three stored chunks reads back to the same hash, each stratum its positions in canonical ' +
+      'order, and each entry its own key and target, across the chunks',
+    async () => {
+      const entries = roster();
+      const details = (i: number) => ({
+        uscc: i % 5 === 0 ? null : entries[i]![0],
+        regionCode: `3101${String(i % 100).padStart(2, '0')}`,
+        kind: i % 2 ? 'ENTERPRISE' : 'INDIVIDUAL_BUSINESS',
+        industryCode: `F${i % 97}`,
+      });
+      const writer = new SnapshotWriter('market');
+      entries.forEach(([key, stratum], i) => {
+        const d = details(i);
+        writer.add(key, stratum, d.uscc, d.regionCode, d.kind, d.industryCode);
+      });
+      const stored = writer.finish();
+      expect(stored.chunks.length).toBe(3);
+      await dataSource.transaction((tx) => new TaskRepository(tx).storeSnapshot('readback-task', stored));
+      const loaded = await new TaskRepository(dataSource.manager).loadSnapshot('readback-task');
+      expect(loaded.hash).toBe(snapshotHash(entries));
+      expect(loaded.size).toBe(entries.length);
+      for (const stratum of STRATA)
+        expect(loaded.strata[stratum]).toEqual(
+          entries.flatMap(([, s], i) => (s === stratum ? [i] : [])), // canonical order: ascending positions
+        );
+      // The first and last entries of each chunk (20,000 lines a chunk), and the last of all.
+      for (const i of [0, 1, 19_999, 20_000, 20_001, 39_999, 40_000, entries.length - 1]) {
+        expect(loaded.key(i)).toBe(entries[i]![0]);
+        expect(loaded.target(i)).toEqual(details(i));
+      }
+      expect(loaded.entries()).toEqual(entries);
+      expect(() => loaded.key(entries.length)).toThrow(RangeError);
     },
   );
 });

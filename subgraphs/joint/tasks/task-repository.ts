@@ -139,6 +139,8 @@ export class TaskRepository {
     }
     /** The text of entry i's chunk (the last chunk whose first entry is at or before i). */
     const textOf = (i: number): string => {
+      if (!Number.isInteger(i) || i < 0 || i >= lineAt.length)
+        throw new RangeError(`Snapshot of task ${taskId}: no entry ${i} (it has ${lineAt.length}).`);
       let lo = 0;
       let hi = firsts.length - 1;
       while (lo < hi) {

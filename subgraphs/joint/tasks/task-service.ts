@@ -443,8 +443,8 @@ export class TaskService {
       planRatioCap(content),
     );
     // The drawn targets with their batch and place in the drawn order of inspection (R15), each with its USCC and
-    // region from the snapshot; stored in key order (the snapshot's), which the table's indexes are in: appended
-    // to, not split, as the drawn order would.
+    // region from the snapshot; stored in key order (the snapshot's), the order of the table's primary key (task,
+    // key): appended to its end instead of splitting its pages at random, as the drawn order did.
     const placed: Array<{ i: number; row: DrawnTargetRow }> = [];
     outcome.batches.forEach((batch, b) =>
       batch.forEach((i) => {

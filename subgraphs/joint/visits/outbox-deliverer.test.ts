@@ -10,17 +10,21 @@ import { DELIVERY_COALESCE_MS, OutboxDeliverer } from './outbox-deliverer';
 describe('the outbox deliverer after submissions', () => {
   let deliverer: OutboxDeliverer;
   let rounds: number;
+  /** Set by a test to hold the rounds open until it resolves. */
+  let hold: Promise<void> | null;
 
   beforeEach(() => {
     jest.useFakeTimers();
     deliverer = new OutboxDeliverer({} as JointDeps, createLogger('silent', 'test'), 3_600_000);
     rounds = 0;
+    hold = null;
     // The real scheduling and drain; each round finds nothing due (no store is touched).
     jest
       .spyOn(deliverer as unknown as { round: () => Promise<{ due: number; delivered: number }> }, 'round')
-      .mockImplementation(() => {
+      .mockImplementation(async () => {
         rounds++;
-        return Promise.resolve({ due: 0, delivered: 0 });
+        await hold;
+        return { due: 0, delivered: 0 };
       });
   });
 
@@ -47,6 +51,25 @@ describe('the outbox deliverer after submissions', () => {
     }
     expect(rounds).toBe(1);
     await jest.advanceTimersByTimeAsync(DELIVERY_COALESCE_MS);
+    expect(rounds).toBe(2);
+  });
+
+  it('R24: submissions during a long round make one round after it, however many they are', async () => {
+    let finish!: () => void;
+    hold = new Promise((resolve) => (finish = resolve));
+    deliverer.soon();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(1); // running, held (a slow department)
+    for (let i = 0; i < 50; i++) {
+      deliverer.soon();
+      await jest.advanceTimersByTimeAsync(DELIVERY_COALESCE_MS);
+    }
+    expect(rounds).toBe(1);
+    hold = null;
+    finish();
+    await jest.advanceTimersByTimeAsync(DELIVERY_COALESCE_MS);
+    expect(rounds).toBe(2);
+    await jest.advanceTimersByTimeAsync(DELIVERY_COALESCE_MS * 5);
     expect(rounds).toBe(2);
   });
 

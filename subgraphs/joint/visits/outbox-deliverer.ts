@@ -42,6 +42,8 @@ export class OutboxDeliverer {
   /** When the last round began (performance.now()). */
   private lastRoundAt = -Infinity;
   private stopped = false;
+  /** A round is asked for after the one running (soon() chained one continuation to it). */
+  private waitingForRound = false;
 
   constructor(
     private readonly deps: JointDeps,
@@ -82,16 +84,25 @@ export class OutboxDeliverer {
 
   /**
    * Asks for a round soon (after a submission): within DELIVERY_COALESCE_MS of the last round's
-   * start, or at once if that is past; several asks meanwhile make one round.
+   * start, or at once if that is past; several asks meanwhile make one round. Asks while a round
+   * runs make one round after it (what they stored may have come after its due list was read).
    */
   soon(): void {
     if (this.pending || this.stopped) return;
-    const again = () => this.soon();
     const wait = Math.max(0, this.lastRoundAt + this.coalesceMs - performance.now());
     this.pending = setTimeout(() => {
       this.pending = null;
-      // A round still running picks up what came meanwhile in its next round (drain), or the one after this.
-      if (this.running) return void this.running.then(again, again);
+      if (this.running) {
+        if (!this.waitingForRound) {
+          this.waitingForRound = true;
+          const again = () => {
+            this.waitingForRound = false;
+            this.soon();
+          };
+          void this.running.then(again, again);
+        }
+        return;
+      }
       void this.deliverDue().catch((error) => this.logger.error({ err: error }, 'outbox delivery failed'));
     }, wait);
     this.pending.unref();

@@ -352,6 +352,9 @@ export class WriteBackService {
     contentDigest: string,
   ): Promise<SubmissionRow> {
     try {
+      // On MySQL two submissions (the outbox's index, then the audit chain's head), or a submission
+      // and a delivery's marks (the outbox's index), can deadlock: the one MySQL aborts runs again
+      // instead of failing (everything it does is in the transaction).
       await this.deps.store.transaction(
         async (tx) => {
           await tx.submissions.insert(submission);
@@ -372,8 +375,6 @@ export class WriteBackService {
             },
             submission.submittedAt,
           );
-          // On MySQL two submissions, or a submission and a delivery's marks, can deadlock on the
-          // outbox's index and the audit chain's head: the aborted one runs again instead of failing.
         },
         { retryDeadlocks: true },
       );
