@@ -20,7 +20,8 @@ import { SubmissionRepository } from './visits/submission-repository';
  * kernel/datasource.ts). Repositories are made when first used.
  */
 export class JointStore {
-  private made = new Map<string, unknown>();
+  /** The repositories made so far, by class. */
+  private readonly made = new Map<abstract new (manager: EntityManager) => unknown, unknown>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -28,37 +29,37 @@ export class JointStore {
   ) {}
 
   get plans(): PlanRepository {
-    return this.repository('plans', PlanRepository);
+    return this.repository(PlanRepository);
   }
   get tasks(): TaskRepository {
-    return this.repository('tasks', TaskRepository);
+    return this.repository(TaskRepository);
   }
   get teams(): TeamRepository {
-    return this.repository('teams', TeamRepository);
+    return this.repository(TeamRepository);
   }
   get submissions(): SubmissionRepository {
-    return this.repository('submissions', SubmissionRepository);
+    return this.repository(SubmissionRepository);
   }
   get outbox(): OutboxRepository {
-    return this.repository('outbox', OutboxRepository);
+    return this.repository(OutboxRepository);
   }
   get leads(): LeadRepository {
-    return this.repository('leads', LeadRepository);
+    return this.repository(LeadRepository);
   }
   get codes(): InspectionCodeRepository {
-    return this.repository('codes', InspectionCodeRepository);
+    return this.repository(InspectionCodeRepository);
   }
   get reports(): ReportRepository {
-    return this.repository('reports', ReportRepository);
+    return this.repository(ReportRepository);
   }
   get evidence(): EvidenceRepository {
-    return this.repository('evidence', EvidenceRepository);
+    return this.repository(EvidenceRepository);
   }
   get papers(): PaperRepository {
-    return this.repository('papers', PaperRepository);
+    return this.repository(PaperRepository);
   }
   get audit(): AuditRepository {
-    return this.repository('audit', AuditRepository);
+    return this.repository(AuditRepository);
   }
 
   /** Whether this store is a transaction's. */
@@ -78,9 +79,9 @@ export class JointStore {
     return options.retryDeadlocks ? retryingDeadlocks(run) : run();
   }
 
-  private repository<R>(name: string, make: new (manager: EntityManager) => R): R {
-    let repository = this.made.get(name) as R | undefined;
-    if (!repository) this.made.set(name, (repository = new make(this.manager)));
+  private repository<R>(make: new (manager: EntityManager) => R): R {
+    let repository = this.made.get(make) as R | undefined;
+    if (!repository) this.made.set(make, (repository = new make(this.manager)));
     return repository;
   }
 }
