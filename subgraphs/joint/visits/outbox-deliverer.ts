@@ -42,8 +42,8 @@ export class OutboxDeliverer {
   /** When the last round began (performance.now()). */
   private lastRoundAt = -Infinity;
   private stopped = false;
-  /** A round is asked for after the one running (soon() chained one continuation to it). */
-  private waitingForRound = false;
+  /** soon() was asked while a round ran: one more round once it ends. */
+  private roundWanted = false;
 
   constructor(
     private readonly deps: JointDeps,
@@ -78,7 +78,13 @@ export class OutboxDeliverer {
    * second end to end before). Returns how many were delivered.
    */
   deliverDue(): Promise<number> {
-    this.running ??= this.drain().finally(() => (this.running = null));
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+      if (this.roundWanted) {
+        this.roundWanted = false;
+        this.soon();
+      }
+    });
     return this.running;
   }
 
@@ -92,17 +98,7 @@ export class OutboxDeliverer {
     const wait = Math.max(0, this.lastRoundAt + this.coalesceMs - performance.now());
     this.pending = setTimeout(() => {
       this.pending = null;
-      if (this.running) {
-        if (!this.waitingForRound) {
-          this.waitingForRound = true;
-          const again = () => {
-            this.waitingForRound = false;
-            this.soon();
-          };
-          void this.running.then(again, again);
-        }
-        return;
-      }
+      if (this.running) return void (this.roundWanted = true);
       void this.deliverDue().catch((error) => this.logger.error({ err: error }, 'outbox delivery failed'));
     }, wait);
     this.pending.unref();
