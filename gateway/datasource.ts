@@ -12,6 +12,28 @@ import {
 import type { GatewayContext } from './context';
 import type { keptAliveFetcher, SubgraphResponse } from '../kernel/http-client';
 import { SubgraphTimeoutError } from '../kernel/http-client';
+import { METRIC, type ServiceMetrics } from '../kernel/metrics';
+import type { Counter, Histogram } from 'prom-client';
+
+/** Issue L: the gateway's calls to subgraphs (METRIC.subgraphRequests, .subgraphDuration). */
+export interface SubgraphCallMetrics {
+  requests: Counter<'subgraph' | 'outcome'>;
+  duration: Histogram<'subgraph'>;
+}
+
+export function subgraphCallMetrics(metrics: ServiceMetrics): SubgraphCallMetrics {
+  return {
+    requests: metrics.counter(
+      METRIC.subgraphRequests,
+      "The gateway's calls to each subgraph, by how they ended: ok, errors (in the subgraph's answer), failed " +
+        '(no answer, a timeout, an HTTP failure).',
+      ['subgraph', 'outcome'],
+    ),
+    duration: metrics.histogram(METRIC.subgraphDuration, "Time of the gateway's calls to each subgraph, in seconds.", [
+      'subgraph',
+    ]),
+  };
+}
 
 type ApolloFetcher = ConstructorParameters<typeof RemoteGraphQLDataSource>[0] extends infer O
   ? O extends { fetcher?: infer F }
@@ -66,9 +88,27 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     url: string,
     fetcher: ReturnType<typeof keptAliveFetcher>,
     private readonly signer: TokenIssuer | null,
+    private readonly calls: SubgraphCallMetrics | null = null,
   ) {
     // node:http on kept-alive sockets (kernel/http-client.ts), shared by every data source of a gateway.
     super({ url, fetcher: apolloFetcher(fetcher) });
+  }
+
+  /** Issue L: each call to the subgraph counted by how it ended (ok, errors in its answer, failed) and timed. */
+  override async process(
+    options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0],
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    if (!this.calls) return super.process(options);
+    const started = process.hrtime.bigint();
+    let outcome = 'failed';
+    try {
+      const response = await super.process(options);
+      outcome = response.errors?.length ? 'errors' : 'ok';
+      return response;
+    } finally {
+      this.calls.requests.inc({ subgraph: this.subgraph, outcome });
+      this.calls.duration.observe({ subgraph: this.subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

@@ -8,7 +8,8 @@ import { OidcVerifier, type OidcSettings } from './oidc';
 import type { Logger } from '../kernel/log';
 import { createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../kernel/server';
 import type { GatewayContext } from './context';
-import { IdentityForwardingDataSource } from './datasource';
+import { IdentityForwardingDataSource, subgraphCallMetrics } from './datasource';
+import { countResponses, METRIC, MetricsCredential, metricsRoute, ServiceMetrics } from '../kernel/metrics';
 import { keptAliveFetcher } from '../kernel/http-client';
 import { bodyErrors, requestBody } from '../kernel/limits';
 import { operationLimits } from '../kernel/plugins/operation-limits';
@@ -25,6 +26,8 @@ import {
 import express from 'express';
 import { ErrorCode } from '../kernel/errors';
 import { publicPage } from './public-page';
+import { LocalLedger, RedisLedger } from './caller-ledger';
+import { SharedStore } from '../kernel/shared-store';
 
 /**
  * Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store.
@@ -84,6 +87,15 @@ export interface GatewayOptions {
    * Issue J: the largest piece of evidence sent through `/evidence` (JOINTCHECK_MAX_EVIDENCE_BYTES); 10 MB when unset.
    */
   maxEvidenceBytes?: number;
+  /** Issue L: the gateway's metrics (one is made when not given) and the operator's credential for `/metrics`. */
+  metrics?: ServiceMetrics;
+  /** No credential: `/metrics` is refused to everyone (FORBIDDEN). */
+  metricsCredential?: MetricsCredential;
+  /**
+   * Issue L: Redis, where every gateway instance counts callers' limits together (JOINTCHECK_REDIS_URL); null or
+   * absent: this instance counts alone.
+   */
+  redis?: HubConfig['redis'] | null;
 }
 
 export interface GatewayHandle {
@@ -92,6 +104,7 @@ export interface GatewayHandle {
   /** The supergraph being served, its registry version, and where it came from. */
   supergraph: SupergraphState;
   supergraphSdl: () => string;
+  metrics: ServiceMetrics;
   stop(): Promise<void>;
 }
 
@@ -103,9 +116,17 @@ export interface GatewayHandle {
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const state: SupergraphState = { current: null, origin: null, lastError: null, rejected: null, file: null };
   const fetcher = keptAliveFetcher(options.limits.subgraphTimeoutMs);
+  const metrics = options.metrics ?? new ServiceMetrics('gateway');
+  const calls = subgraphCallMetrics(metrics);
+  metrics.gauge(
+    METRIC.supergraphServed,
+    "The registry's version of the supergraph this gateway serves (0: none, or a file).",
+    [],
+    (g) => g.set(state.current?.number ?? 0),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
-    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher, options.signer),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher, options.signer, calls),
   });
   // Where the joint service answers in the supergraph being served (the evidence proxy's), read again when it changes.
   let jointOf: { sdl: string; url: string | null } = { sdl: '', url: null };
@@ -116,6 +137,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   };
   // H2: /health says which supergraph is served, and 503 while none is.
   const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
+  app.get('/metrics', metricsRoute(metrics, options.metricsCredential ?? new MetricsCredential(null)));
+  app.use(countResponses(metrics));
   const oidc = options.oidc
     ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds })
     : null;
@@ -148,8 +171,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Callers behind the operator's own proxies are told apart by X-Forwarded-For (their budget and limits, H2).
   if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   const limits = operationLimits(options.limits);
+  // Issue L: limits counted with the other gateways through Redis when it is configured.
+  const shared = options.redis?.url
+    ? new SharedStore({ url: options.redis.url, prefix: options.redis.prefix }, 'gateway', options.logger, metrics)
+    : null;
+  const ledger = shared ? new RedisLedger(shared, options.logger) : new LocalLedger();
   // One count of changes per caller: mutations and files sent through /evidence alike.
-  const changes = new MutationLimiter(options.limits.mutationsPerMinute);
+  const changes = new MutationLimiter(options.limits.mutationsPerMinute, shared);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -166,6 +194,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       limits: options.limits,
       armor: limits.plugins,
       changes,
+      metrics,
+      ledger,
     }),
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
@@ -211,6 +241,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   } catch (error) {
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
+    await ledger.close();
+    await shared?.close();
     throw error;
   }
   started = true;
@@ -235,6 +267,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     port,
     supergraph: state,
     supergraphSdl: () => state.current?.supergraphSdl ?? '',
-    stop: () => server.stop(),
+    metrics,
+    stop: async () => {
+      await server.stop();
+      await ledger.close();
+      await shared?.close();
+    },
   };
 }

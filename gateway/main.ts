@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { loadConfig } from '../kernel/config';
 import { loadGatewaySigner, loadVerifier } from '../kernel/keys';
 import { createLogger } from '../kernel/log';
+import { metricsCredentialOf } from '../kernel/metrics';
 import { stopOnSignals } from '../kernel/server';
 import { gatewaySupergraph, oidcOf, startGateway } from './index';
 
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     oidc: oidcOf(config),
     maxEvidenceBytes: config.onSite.maxEvidenceBytes,
+    metricsCredential: metricsCredentialOf(config),
+    redis: config.redis,
   });
   stopOnSignals(() => gateway.stop());
 }

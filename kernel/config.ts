@@ -186,6 +186,25 @@ const schema = z.object({
    */
   JOINTCHECK_CALENDAR_DIR: z.string().optional(),
   JOINTCHECK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Issue L: the file holding the operator's credential for `/metrics` (at least 24 characters; Prometheus sends it as
+   * a bearer token). Default: <data dir>/keys/metrics.token, which the quick start makes. Without it, `/metrics` is
+   * refused to everyone.
+   */
+  JOINTCHECK_METRICS_TOKEN_FILE: z.string().optional(),
+  /**
+   * Issue L: Redis, where every instance of a service shares its callers' limits (redis://host:6379/0). Unset: each
+   * instance counts alone.
+   */
+  JOINTCHECK_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** The prefix of the hub's keys in Redis (several hubs may share one Redis). */
+  JOINTCHECK_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .default('jointcheck'),
 });
 
 export interface HubConfig {
@@ -254,6 +273,10 @@ export interface HubConfig {
   /** Joint service (issue J): evidence's size cap, and the public page's address for the form's QR code (R32). */
   onSite: { maxEvidenceBytes: number; publicUrl: string };
   logLevel: z.infer<typeof schema>['JOINTCHECK_LOG_LEVEL'];
+  /** Issue L: where the operator's credential for `/metrics` is kept (JOINTCHECK_METRICS_TOKEN_FILE). */
+  metrics: { tokenFile: string };
+  /** Issue L: Redis, for limits shared by every instance (JOINTCHECK_REDIS_URL); url null: each counts alone. */
+  redis: { url: string | null; prefix: string };
 }
 
 export type ConnectorSettings =
@@ -428,6 +451,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       publicUrl: (c.JOINTCHECK_PUBLIC_URL ?? `http://localhost:${c.JOINTCHECK_PORT}`).replace(/\/+$/, ''),
     },
     logLevel: c.JOINTCHECK_LOG_LEVEL,
+    metrics: {
+      tokenFile: path.resolve(c.JOINTCHECK_METRICS_TOKEN_FILE ?? path.join(dataDir, 'keys', 'metrics.token')),
+    },
+    redis: { url: c.JOINTCHECK_REDIS_URL ?? null, prefix: c.JOINTCHECK_REDIS_PREFIX },
   };
 }
 

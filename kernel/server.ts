@@ -22,13 +22,18 @@ import { codedErrors, notFoundAsJson } from './http-errors';
 import { bodyErrors, requestBody, type RequestLimits } from './limits';
 import { HUB_SERVICES_EXEMPT, MutationLimiter, mutationRateLimit } from './plugins/mutation-rate-limit';
 import { operationLimits } from './plugins/operation-limits';
+import { requestMetrics } from './plugins/request-metrics';
+import { countResponses, MetricsCredential, metricsRoute, ServiceMetrics } from './metrics';
+import { sharedStoreOf } from './shared-store';
+import type { HubConfig } from './config';
 
-/** A running service: where it listens, how many GraphQL requests it served, how to stop it. */
+/** A running service: where it listens, how many GraphQL requests it served, its metrics, how to stop it. */
 export interface ServiceHandle {
   name: string;
   url: string;
   port: number;
   stats: { requests: number };
+  metrics: ServiceMetrics;
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,12 @@ export interface ServeOptions<C extends RequestContext> {
    * for GraphQL) and the service's count of changes per caller (the mutation limit's).
    */
   routes?: (app: express.Express, tools: ServiceRouteTools) => void;
+  /** Issue L: the service's metrics (one is made when not given) and the operator's credential for `/metrics`. */
+  metrics?: ServiceMetrics;
+  /** No credential: `/metrics` is refused to everyone (FORBIDDEN). */
+  metricsCredential?: MetricsCredential;
+  /** Issue L: Redis, where the service's instances count callers' changes together; absent: each counts alone. */
+  redis?: HubConfig['redis'] | null;
 }
 
 /** What a service's own routes share with its GraphQL endpoint (ServeOptions.routes). */
@@ -254,13 +265,17 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 export async function serveGraphQL<C extends RequestContext>(options: ServeOptions<C>): Promise<ServiceHandle> {
   const { app, httpServer } = createHttpApp(options.name, options.health);
   const stats = { requests: 0 };
+  const metrics = options.metrics ?? new ServiceMetrics(options.name);
+  app.get('/metrics', metricsRoute(metrics, options.metricsCredential ?? new MetricsCredential(null)));
+  app.use(countResponses(metrics));
   // H2: a service accepts only tokens meant for it (its own audience), whoever sends them.
   const verifier = options.verifier.forService(options.name);
   // H2: a service called directly on its own port answers as the gateway does: the same body cap,
   // token, depth, alias, directive and cost limits, the same mutation rate per caller (but for the
   // hub's own services, which the limit would only slow down), the same coded JSON errors.
   const limits = operationLimits<C>(options.limits);
-  const changes = new MutationLimiter(options.limits.mutationsPerMinute);
+  const shared = sharedStoreOf({ redis: options.redis ?? undefined }, options.name, options.logger, metrics);
+  const changes = new MutationLimiter(options.limits.mutationsPerMinute, shared);
   const server = new ApolloServer<C>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
@@ -275,6 +290,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       accessTrace<C>(options.name, options.logger),
+      requestMetrics<C>(metrics),
       ...limits.plugins,
       mutationRateLimit<C>(changes, HUB_SERVICES_EXEMPT),
       ...(options.plugins ?? []),
@@ -323,8 +339,10 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     url,
     port,
     stats,
+    metrics,
     stop: async () => {
       await server.stop();
+      await shared?.close();
     },
   };
 }

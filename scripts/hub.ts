@@ -7,6 +7,7 @@ import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
 import { loadGatewaySigner, loadIssuer, loadVerifier } from '../kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../kernel/log';
+import { metricsCredentialOf } from '../kernel/metrics';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
 import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
@@ -128,6 +129,8 @@ export async function startHub(
       trustProxy: config.trustProxy,
       oidc: oidcOf(config),
       maxEvidenceBytes: config.onSite.maxEvidenceBytes,
+      metricsCredential: metricsCredentialOf(config),
+      redis: config.redis,
     });
     return {
       gateway,

@@ -3,6 +3,7 @@ import { loadConfig, type HubConfig } from '../kernel/config';
 import { demoEntity } from '../subgraphs/department-kernel/demo/generator';
 import type { TokenIssuer } from '../kernel/identity';
 import { loadIssuer } from '../kernel/keys';
+import { ensureDevMetricsToken } from '../kernel/metrics';
 import { stopOnSignals } from '../kernel/server';
 import { jointServiceIsEmpty, runDemoActivity } from './demo-activity';
 import { startHub, type RunningHub } from './hub';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   // training hub (JOINTCHECK_MODE=training) once a coordinator moves it (jointMoveTrainingClock).
   const clock = new SettableClock();
   const issuer = await loadIssuer(config);
+  // Issue L: the operator's credential for /metrics, made on first start like the dev keys.
+  if (config.jwt.devKeys) ensureDevMetricsToken(config.metrics.tokenFile);
   // Officials sign in at the development identity provider (issue I), started first so that the gateway takes its
   // tokens.
   const signIn = await startDevSignIn(
@@ -137,6 +140,9 @@ Try (public registration data needs no token; department views need one):
   query { marketEntities(usccs: ${JSON.stringify(samples)}) { uscc name onAbnormalList
     market { riskLevel } tax { creditLevel creditRating { rating } } environment { dischargePermit { permitNo } }
     housing { qualifications { grade } } fire { keyUnit { isKeyUnit } } health { onRoster riskLevel } } }
+
+Metrics for Prometheus, at /metrics of the gateway and of every service above (the operator's credential only):
+  curl -s ${hub.gateway.url.replace(/\/graphql$/, '/metrics')} -H "authorization: Bearer $(cat ${config.metrics.tokenFile})"
 
 A department system joins without a restart (README "A department joins the hub"):
   npm run register -- --name customs --code customs --department-name 海关 --url <its /graphql URL> \\

@@ -5,18 +5,9 @@ import type { HubConfig } from '../../kernel/config';
 import { ErrorCode } from '../../kernel/errors';
 import type { GatewayContext } from '../context';
 import { callerKey } from '../../kernel/limits';
+import type { CallerLedger, Slot } from '../caller-ledger';
 /** How long a refused caller is told to wait before trying again, in seconds. */
 const RETRY_AFTER_SECONDS = 1;
-
-interface InFlight {
-  operations: number;
-  cost: number;
-}
-
-/** What a caller has in flight, for the tests and the benchmark. */
-export interface CallerBudgetState {
-  inFlight(key: string): InFlight;
-}
 
 /**
  * H2: each caller's budget at the gateway: at most `callerConcurrency` operations in flight at
@@ -29,12 +20,13 @@ export interface CallerBudgetState {
  * The slot is taken when the operation is resolved (after parsing, validation and the other
  * limits) and given back exactly once: when its answer is sent, or when errors end it first
  * (refused by another limit, failed); a client that goes away does not free it until the gateway
- * has finished the work it started. Counted by each gateway instance.
+ * has finished the work it started. Issue L: the ledger is shared by every gateway instance
+ * through Redis when JOINTCHECK_REDIS_URL is set (RedisLedger), each instance's own otherwise.
  */
 export function callerBudget(
   limits: Pick<HubConfig['limits'], 'callerConcurrency' | 'callerCost'>,
-): ApolloServerPlugin<GatewayContext> & CallerBudgetState {
-  const callers = new Map<string, InFlight>();
+  ledger: CallerLedger,
+): ApolloServerPlugin<GatewayContext> {
   const refuse = (message: string, detail: Record<string, unknown>) =>
     new GraphQLError(message, {
       extensions: {
@@ -45,66 +37,51 @@ export function callerBudget(
       } as Record<string, unknown>,
     });
   return {
-    inFlight: (key) => ({ ...(callers.get(key) ?? { operations: 0, cost: 0 }) }),
     async requestDidStart({ contextValue }) {
       // Health checks and other calls without a gateway context are not counted.
       if (!contextValue || !('identity' in contextValue)) return;
       const key = callerKey(contextValue);
-      let held: { cost: number } | null = null;
+      let held: Slot | null = null;
+      // Ended (errors or answer) before the ledger answered: the slot is given back as soon as it is taken.
+      let ended = false;
       const release = () => {
-        if (!held) return;
-        const mine = callers.get(key);
-        if (mine) {
-          mine.operations -= 1;
-          mine.cost -= held.cost;
-          if (mine.operations <= 0) callers.delete(key);
-        }
+        ended = true;
+        held?.give();
         held = null;
       };
       return {
-        // Not async before the slot is taken: another plugin's refusal in the same step still finds it taken, and
-        // released below.
-        didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return Promise.resolve();
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
           const cost = operationCost(schema, document, operation, request.variables ?? {});
-          const mine = callers.get(key) ?? { operations: 0, cost: 0 };
-          if (mine.operations + 1 > limits.callerConcurrency) {
-            return Promise.reject(
-              refuse(
-                `Too many operations at once: you have ${mine.operations} in flight, the most one caller may ` +
-                  `have at this gateway (${limits.callerConcurrency}). Nothing of this one was run; wait for an ` +
-                  `answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`,
-                {
-                  inFlight: mine.operations,
-                  budget: limits.callerConcurrency,
-                  limit: 'concurrency',
-                },
-              ),
+          const taking = await ledger.take(key, cost, limits);
+          if (taking.taken) {
+            if (ended) taking.slot.give();
+            else held = taking.slot;
+            return;
+          }
+          const mine = taking.inFlight;
+          if (taking.limit === 'concurrency') {
+            throw refuse(
+              `Too many operations at once: you have ${mine.operations} in flight, the most one caller may ` +
+                `have ${taking.scope} (${limits.callerConcurrency}). Nothing of this one was run; wait for an ` +
+                `answer before sending more, and try again in ${RETRY_AFTER_SECONDS} s.`,
+              { inFlight: mine.operations, budget: limits.callerConcurrency, limit: 'concurrency' },
             );
           }
-          if (mine.operations > 0 && mine.cost + cost > limits.callerCost) {
-            return Promise.reject(
-              refuse(
-                `Too much asked at once: this operation's estimated cost is ${cost}, and your ` +
-                  `${mine.operations} operation(s) in flight already cost ${mine.cost}, over the ` +
-                  `${limits.callerCost} one caller may have in flight at this gateway. Nothing of this one was ` +
-                  `run; wait for your answers (or ask for fewer entities at once, with a smaller first or ` +
-                  `list), and try again in ${RETRY_AFTER_SECONDS} s.`,
-                {
-                  inFlight: mine.operations,
-                  inFlightCost: mine.cost,
-                  operationCost: cost,
-                  budget: limits.callerCost,
-                  limit: 'cost',
-                },
-              ),
-            );
-          }
-          mine.operations += 1;
-          mine.cost += cost;
-          callers.set(key, mine);
-          held = { cost };
-          return Promise.resolve();
+          throw refuse(
+            `Too much asked at once: this operation's estimated cost is ${cost}, and your ` +
+              `${mine.operations} operation(s) in flight already cost ${mine.cost}, over the ` +
+              `${limits.callerCost} one caller may have in flight ${taking.scope}. Nothing of this one was ` +
+              `run; wait for your answers (or ask for fewer entities at once, with a smaller first or ` +
+              `list), and try again in ${RETRY_AFTER_SECONDS} s.`,
+            {
+              inFlight: mine.operations,
+              inFlightCost: mine.cost,
+              operationCost: cost,
+              budget: limits.callerCost,
+              limit: 'cost',
+            },
+          );
         },
         async didEncounterErrors() {
           // Errors end an operation before its answer only once execution is over (or never began).

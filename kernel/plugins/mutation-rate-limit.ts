@@ -1,7 +1,8 @@
 import { callerKey } from '../limits';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { SharedStore } from '../shared-store';
 import type { RequestContext } from '../context';
 import { ErrorCode } from '../errors';
 import { Role } from '../identity';
@@ -25,8 +26,9 @@ export const HUB_SERVICES_EXEMPT: MutationRateOptions = {
 };
 
 /**
- * Mutations per caller per minute (rate-limiter-flexible, in memory: each process counts its own
- * callers, so behind N gateways a caller gets at most N times the limit). Over the limit:
+ * Mutations per caller per minute (rate-limiter-flexible: shared by every instance through Redis
+ * when JOINTCHECK_REDIS_URL is set, issue L; otherwise each process counts its own callers, and
+ * behind N gateways a caller gets at most N times the limit). Over the limit:
  * RATE_LIMITED with HTTP 429 and when to try again; nothing runs. H2: the gateway and every
  * service called directly apply it.
  */
@@ -49,18 +51,35 @@ export function mutationRateLimit<C extends RequestContext>(
 }
 
 /**
- * One process's count of changes per caller per minute: the GraphQL mutations (mutationRateLimit)
+ * A service's count of changes per caller per minute: the GraphQL mutations (mutationRateLimit)
  * and the changes made outside GraphQL (a piece of evidence sent, issue J) draw on the same count.
+ * Issue L: with a shared store (Redis) every instance of the service draws on one count
+ * (rate-limiter-flexible's Redis limiter); while Redis cannot be reached, each instance counts in
+ * its own memory (the Redis limiter's insurance) and says so (SharedStore).
  */
 export class MutationLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterMemory | RateLimiterRedis;
 
-  constructor(readonly perMinute: number) {
-    this.limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  constructor(
+    readonly perMinute: number,
+    private readonly shared: SharedStore | null = null,
+  ) {
+    const alone = new RateLimiterMemory({ points: perMinute, duration: 60 });
+    this.limiter = shared
+      ? new RateLimiterRedis({
+          storeClient: shared.client,
+          keyPrefix: `${shared.prefix}mutations`,
+          points: perMinute,
+          duration: 60,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: alone,
+        })
+      : alone;
   }
 
   /** Counts one change of the caller's; over the limit, RATE_LIMITED (HTTP 429, Retry-After) and nothing is to run. */
   async consume(key: string): Promise<void> {
+    if (this.shared && !this.shared.shared) this.shared.tookAlone('mutations');
     try {
       await this.limiter.consume(key);
     } catch (rejection) {

@@ -1,4 +1,5 @@
 import type { HubConfig } from '../../kernel/config';
+import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
 import { openServiceDatabase } from '../../kernel/datasource';
 import { seedDepartmentDemo } from './demo/department-demo';
 import type { TokenVerifier } from '../../kernel/identity';
@@ -15,7 +16,7 @@ export type RunningDepartment = ServiceWithDatabase;
  */
 export async function startDepartment(
   module: DepartmentModule<unknown>,
-  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'>,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'> & Partial<Pick<HubConfig, 'metrics' | 'redis'>>,
   deps: {
     verifier: TokenVerifier;
     logger: Logger;
@@ -35,6 +36,8 @@ export async function startDepartment(
     entities: module.entities,
     migrations: module.migrations,
   });
+  const metrics = new ServiceMetrics(code);
+  metrics.watchDatabase(database.dataSource);
   return serveOnDatabase(database, async () => {
     if (config.demo.enabled && !deps.store) {
       const started = Date.now();
@@ -51,6 +54,9 @@ export async function startDepartment(
       logger: deps.logger,
       health: deps.health,
       limits: config.limits,
+      metrics,
+      metricsCredential: metricsCredentialOf(config),
+      redis: config.redis,
       context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });

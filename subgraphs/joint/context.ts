@@ -1,3 +1,4 @@
+import type { JointMetrics } from './metrics';
 import type { JointStore } from './store';
 import type { RequestContext } from '../../kernel/context';
 import type { SettableClock } from '../../kernel/settable-clock';
@@ -22,6 +23,8 @@ export interface JointDeps {
    * (R32).
    */
   onSite: { maxEvidenceBytes: number; publicUrl: string };
+  /** Issue L: deliveries, draws and snapshots counted and timed (none in a test that builds deps by hand). */
+  metrics?: JointMetrics;
   /** Called after a submission is stored: starts a delivery round at once. */
   afterSubmit?: () => void;
 }

@@ -6,6 +6,8 @@ import { buildFederatedSchema } from '../../kernel/federation';
 import type { TokenIssuer, TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
+import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
+import { jointMetrics } from './metrics';
 import { calendarStatus } from './calendar/status';
 import { hubCalendar, type WorkingDayCalendar } from './calendar/working-days';
 import type { JointContext, JointDeps } from './context';
@@ -100,7 +102,8 @@ export interface JointOptions {
  * (counts there are provisional, R11, R25).
  */
 export async function startJoint(
-  config: Pick<HubConfig, 'db' | 'host' | 'limits'> & Partial<Pick<HubConfig, 'calendarDir' | 'onSite'>>,
+  config: Pick<HubConfig, 'db' | 'host' | 'limits'> &
+    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis'>>,
   options: JointOptions,
 ): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
@@ -119,6 +122,9 @@ export async function startJoint(
     // Issue J; a configuration without it (a test's) gets the defaults of kernel/config.ts.
     onSite: { ...(config.onSite ?? { maxEvidenceBytes: 10 * 1024 * 1024, publicUrl: 'http://localhost:4000' }) },
   };
+  const metrics = new ServiceMetrics(JOINT_SERVICE);
+  metrics.watchDatabase(database.dataSource);
+  deps.metrics = jointMetrics(metrics, deps);
   const atStart = calendarStatus(calendar, clock());
   if (atStart.provisionalYears.length)
     options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
@@ -134,6 +140,9 @@ export async function startJoint(
       logger: options.logger,
       context: (base) => ({ ...base, joint: deps }),
       limits: config.limits,
+      metrics,
+      metricsCredential: metricsCredentialOf(config),
+      redis: config.redis,
       // Issue J: photos, documents, signatures and the hub's papers, over plain HTTP (binary files).
       routes: evidenceRoutes(new EvidenceService(deps), options.logger),
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.

@@ -7,6 +7,7 @@ import { buildFederatedSchema } from '../../kernel/federation';
 import { Role, type Identity, type TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
+import { METRIC, metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
 import { REGISTRY_ENTITIES, SubgraphRow } from './entities';
 import { HealthMonitor } from './health';
 import { Registry1763970000000 } from './migrations/1763970000000-Registry';
@@ -51,7 +52,8 @@ export interface RegistryOptions {
 
 /** Starts the registry on its own database, with its health monitor. */
 export async function startRegistry(
-  config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'>,
+  config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'> &
+    Partial<Pick<HubConfig, 'metrics' | 'redis'>>,
   options: RegistryOptions,
 ): Promise<RunningRegistry> {
   // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
@@ -89,6 +91,23 @@ export async function startRegistry(
     config.healthIntervalMs,
     options.logger,
   );
+  const metrics = new ServiceMetrics(REGISTRY_SERVICE);
+  metrics.watchDatabase(database.dataSource);
+  metrics.gauge(
+    METRIC.registryVersion,
+    'The supergraph version the registry holds as current (0: none yet).',
+    [],
+    async (g) => g.set(await service.head()),
+  );
+  metrics.gauge(
+    METRIC.subgraphStatus,
+    "Each registered subgraph's health as the registry last saw it: 1 on its status (UP, DEGRADED, DOWN, UNKNOWN).",
+    ['subgraph', 'status'],
+    async (g) => {
+      g.reset();
+      for (const s of await health.list()) g.set({ subgraph: s.name, status: s.status }, 1);
+    },
+  );
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<RegistryContext>({
       name: REGISTRY_SERVICE,
@@ -99,6 +118,9 @@ export async function startRegistry(
       logger: options.logger,
       context: (base) => ({ ...base, registry: { service, health } }),
       limits: config.limits,
+      metrics,
+      metricsCredential: metricsCredentialOf(config),
+      redis: config.redis,
     }),
   );
   service.onChange = () =>

@@ -12,6 +12,7 @@ import { composeSupergraph } from '../../subgraphs/registry/compose';
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 import { testKeys } from '../support/hub';
+import { Gates } from '../support/gates';
 
 /**
  * H2, a flood: each caller's budget at the gateway (concurrent operations and in-flight cost), and
@@ -32,40 +33,6 @@ type Query {
 type Item @key(fields: "id") { id: ID! name: String }`;
 const SILENT_SDL = `${FED2}
 type Query { silent: String }`;
-
-/**
- * Gates the held fields wait on: `arrived(gate)` resolves once the subgraph is waiting on it, `open(gate)` lets it
- * answer.
- */
-class Gates {
-  private readonly gates = new Map<
-    string,
-    { arrived: Promise<void>; markArrived(): void; opened: Promise<void>; open(): void }
-  >();
-  private get(name: string) {
-    let gate = this.gates.get(name);
-    if (!gate) {
-      let markArrived!: () => void;
-      let open!: () => void;
-      const arrived = new Promise<void>((resolve) => (markArrived = resolve));
-      const opened = new Promise<void>((resolve) => (open = resolve));
-      gate = { arrived, markArrived, opened, open };
-      this.gates.set(name, gate);
-    }
-    return gate;
-  }
-  async wait(name: string): Promise<void> {
-    const gate = this.get(name);
-    gate.markArrived();
-    await gate.opened;
-  }
-  arrived(name: string): Promise<void> {
-    return this.get(name).arrived;
-  }
-  open(...names: string[]): void {
-    for (const n of names) this.get(n).open();
-  }
-}
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i), name: `item ${i}` }));
 

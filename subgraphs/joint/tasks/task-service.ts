@@ -313,6 +313,7 @@ export class TaskService {
             'say why targets inspected twice this year may be drawn again',
             'R14',
           );
+    const started = performance.now();
     const content = await this.planContent(task);
     const sets = await this.exclusionSets(task.year, content.excludeInspectedWithinDays, now);
     // Progress while the rosters are read (issue I): the lead's first, then the partners'.
@@ -377,7 +378,10 @@ export class TaskService {
         );
       })
       .then(
-        () => snapshotsUnderWay.end(task.id, progress, this.deps.clock()),
+        () => {
+          snapshotsUnderWay.end(task.id, progress, this.deps.clock());
+          this.deps.metrics?.snapshotDuration.observe((performance.now() - started) / 1000);
+        },
         (error: unknown) => {
           snapshotsUnderWay.end(task.id, progress, null);
           throw error;
@@ -392,6 +396,7 @@ export class TaskService {
    * process) produce one draw: the state guard lets exactly one through.
    */
   async draw(identity: Identity, taskId: string, witnessValue: string): Promise<TaskRow> {
+    const started = performance.now();
     const task = await this.requireTask(taskId);
     assertLeadCoordinator(identity, task.leadDepartment, 'draw targets'); // R16
     if (task.status !== TaskStatus.SNAPSHOT_TAKEN) {
@@ -489,6 +494,7 @@ export class TaskService {
         now,
       );
     });
+    this.deps.metrics?.drawDuration.observe((performance.now() - started) / 1000);
     return this.requireTask(taskId);
   }
 

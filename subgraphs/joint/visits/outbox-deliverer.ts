@@ -190,17 +190,19 @@ export class OutboxDeliverer {
       const deliveredAt = this.deps.clock();
       // One transaction for the batch's marks: one commit instead of one per entry (run again if
       // MySQL aborted it to break a deadlock with a submission: the department has the results already).
-      return await this.deps.store.transaction(
+      const delivered = await this.deps.store.transaction(
         async (tx) => {
-          let delivered = 0;
+          let marked = 0;
           for (const h of inIdOrder) {
             const own = payloadOf(h.entry).map((r) => receipts.get(r.idempotencyKey)!);
-            if (await tx.outbox.markDelivered(h.entry.id, h.leaseId, own, deliveredAt)) delivered++;
+            if (await tx.outbox.markDelivered(h.entry.id, h.leaseId, own, deliveredAt)) marked++;
           }
-          return delivered;
+          return marked;
         },
         { retryDeadlocks: true },
       );
+      this.deps.metrics?.deliveries.inc({ department, outcome: 'delivered' }, delivered);
+      return delivered;
     } catch (error) {
       const e = error as HubError;
       const refused =
@@ -223,6 +225,7 @@ export class OutboxDeliverer {
         },
         { retryDeadlocks: true },
       );
+      this.deps.metrics?.deliveries.inc({ department, outcome: refused ? 'refused' : 'failed' }, held.length);
       this.logger.warn(
         { department, outbox: held.map((h) => h.entry.id), attempts: held.map((h) => h.attempts), refused },
         `delivery to ${department} failed: ${e.message}`,

@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { codecOf, execute, select } from '../../../kernel/prepared';
 import { updateRows } from '../../../kernel/rows';
-import { OutboxRow, OutboxStatus } from './entities';
+import { OutboxRow, OutboxStatus, SubmissionRow } from './entities';
+
+/** A datetime read raw: MySQL gives a Date, SQLite the text TypeORM wrote ('YYYY-MM-DD HH:MM:SS.mmm', UTC). */
+function dateOf(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
 
 /** Every column of an outbox entry, in the order the prepared statements use. */
 const COLUMNS = [
@@ -147,6 +152,23 @@ export class OutboxRepository {
   /** A submission's share for one department. */
   shareOf(submissionId: string, department: string): Promise<OutboxRow> {
     return this.manager.findOneByOrFail(OutboxRow, { submissionId, department });
+  }
+
+  /**
+   * Issue L: what waits to be delivered, by department: how many entries, and when the oldest one's
+   * submission was stored (its age is how late that department's results are).
+   */
+  async pendingByDepartment(): Promise<Array<{ department: string; pending: number; oldest: Date }>> {
+    const rows = await this.manager
+      .createQueryBuilder(OutboxRow, 'o')
+      .innerJoin(SubmissionRow, 's', 's.id = o.submissionId')
+      .select('o.department', 'department')
+      .addSelect('COUNT(*)', 'pending')
+      .addSelect('MIN(s.submittedAt)', 'oldest')
+      .where('o.status = :status', { status: OutboxStatus.PENDING })
+      .groupBy('o.department')
+      .getRawMany<{ department: string; pending: number | string; oldest: Date | string }>();
+    return rows.map((r) => ({ department: r.department, pending: Number(r.pending), oldest: dateOf(r.oldest) }));
   }
 
   /** A submission's shares, by department. */
