@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Identity } from '../kernel/identity';
 
 /** The gateway's per-request context: the verified identity and when the caller's token expires. */
@@ -10,4 +11,6 @@ export interface GatewayContext {
   requestId: string;
   /** The caller's network address (anonymous callers are rate-limited by it). */
   clientAddress: string;
+  /** Issue L: the request's trace when traces are on (its calls to subgraphs are its children). */
+  trace?: Context;
 }

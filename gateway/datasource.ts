@@ -14,6 +14,7 @@ import type { keptAliveFetcher, SubgraphResponse } from '../kernel/http-client';
 import { SubgraphTimeoutError } from '../kernel/http-client';
 import { METRIC, type ServiceMetrics } from '../kernel/metrics';
 import type { Counter, Histogram } from 'prom-client';
+import { SpanKind, SpanStatusCode, traceHeaders, type ServiceTracing } from '../kernel/tracing';
 
 /** Issue L: the gateway's calls to subgraphs (METRIC.subgraphRequests, .subgraphDuration). */
 export interface SubgraphCallMetrics {
@@ -89,29 +90,51 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     fetcher: ReturnType<typeof keptAliveFetcher>,
     private readonly signer: TokenIssuer | null,
     private readonly calls: SubgraphCallMetrics | null = null,
+    private readonly tracing: ServiceTracing | null = null,
   ) {
     // node:http on kept-alive sockets (kernel/http-client.ts), shared by every data source of a gateway.
     super({ url, fetcher: apolloFetcher(fetcher) });
   }
 
+  /** Issue L: the trace headers of calls being made (process to willSendRequest), by request. */
+  private readonly tracedCalls = new WeakMap<object, Record<string, string>>();
+
   /** Issue L: each call to the subgraph counted by how it ended (ok, errors in its answer, failed) and timed. */
   override async process(
     options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0],
   ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    if (!this.calls) return super.process(options);
+    if (!this.calls && !this.tracing) return super.process(options);
     const started = process.hrtime.bigint();
     let outcome = 'failed';
+    // Issue L: the call is a child of the caller's request span, and the subgraph's request a child of the call.
+    const parent = 'context' in options ? (options.context as Partial<GatewayContext>).trace : undefined;
+    const call =
+      this.tracing && parent
+        ? this.tracing.start(`subgraph ${this.subgraph}`, parent, {
+            kind: SpanKind.CLIENT,
+            attributes: { 'jointcheck.subgraph': this.subgraph },
+          })
+        : null;
+    // Apollo makes the request's headers anew in super.process: they are written in willSendRequest.
+    if (call) this.tracedCalls.set(options.request, traceHeaders(call.context));
     try {
       const response = await super.process(options);
       outcome = response.errors?.length ? 'errors' : 'ok';
       return response;
     } finally {
-      this.calls.requests.inc({ subgraph: this.subgraph, outcome });
-      this.calls.duration.observe({ subgraph: this.subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (call) {
+        call.span.setAttribute('jointcheck.outcome', outcome);
+        if (outcome !== 'ok') call.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        call.span.end();
+      }
+      this.calls?.requests.inc({ subgraph: this.subgraph, outcome });
+      this.calls?.duration.observe({ subgraph: this.subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    for (const [name, value] of Object.entries(this.tracedCalls.get(request) ?? {}))
+      request.http?.headers.set(name, value);
     if (!('identity' in context)) return; // health checks and the gateway's own calls
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
     const { identity, tokenExpiresAt } = context;

@@ -28,6 +28,7 @@ import { ErrorCode } from '../kernel/errors';
 import { publicPage } from './public-page';
 import { LocalLedger, RedisLedger } from './caller-ledger';
 import { SharedStore } from '../kernel/shared-store';
+import type { ServiceTracing } from '../kernel/tracing';
 
 /**
  * Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store.
@@ -96,6 +97,8 @@ export interface GatewayOptions {
    * absent: this instance counts alone.
    */
   redis?: HubConfig['redis'] | null;
+  /** Issue L: the gateway's traces (tracingOf); absent or null: none are made. */
+  tracing?: ServiceTracing | null;
 }
 
 export interface GatewayHandle {
@@ -126,7 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   );
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
-    buildService: ({ name, url }) => new IdentityForwardingDataSource(name, url!, fetcher, options.signer, calls),
+    buildService: ({ name, url }) =>
+      new IdentityForwardingDataSource(name, url!, fetcher, options.signer, calls, options.tracing ?? null),
   });
   // Where the joint service answers in the supergraph being served (the evidence proxy's), read again when it changes.
   let jointOf: { sdl: string; url: string | null } = { sdl: '', url: null };
@@ -196,6 +200,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       changes,
       metrics,
       ledger,
+      tracing: options.tracing ?? null,
     }),
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
@@ -272,6 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       await server.stop();
       await ledger.close();
       await shared?.close();
+      await options.tracing?.shutdown();
     },
   };
 }

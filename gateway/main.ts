@@ -4,6 +4,7 @@ import { loadConfig } from '../kernel/config';
 import { loadGatewaySigner, loadVerifier } from '../kernel/keys';
 import { createLogger } from '../kernel/log';
 import { metricsCredentialOf } from '../kernel/metrics';
+import { tracingOf } from '../kernel/tracing';
 import { stopOnSignals } from '../kernel/server';
 import { gatewaySupergraph, oidcOf, startGateway } from './index';
 
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     maxEvidenceBytes: config.onSite.maxEvidenceBytes,
     metricsCredential: metricsCredentialOf(config),
     redis: config.redis,
+    tracing: tracingOf(config, 'gateway'),
   });
   stopOnSignals(() => gateway.stop());
 }

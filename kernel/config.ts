@@ -200,6 +200,11 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Issue L: the OpenTelemetry collector's OTLP/HTTP base URL (http://otel-collector:4318): traces go to its
+   * /v1/traces. Unset: no traces are made.
+   */
+  JOINTCHECK_OTLP_ENDPOINT: z.string().url().optional(),
   /** The prefix of the hub's keys in Redis (several hubs may share one Redis). */
   JOINTCHECK_REDIS_PREFIX: z
     .string()
@@ -277,6 +282,8 @@ export interface HubConfig {
   metrics: { tokenFile: string };
   /** Issue L: Redis, for limits shared by every instance (JOINTCHECK_REDIS_URL); url null: each counts alone. */
   redis: { url: string | null; prefix: string };
+  /** Issue L: where traces are exported (JOINTCHECK_OTLP_ENDPOINT); null: none are made. */
+  tracing: { otlpEndpoint: string | null };
 }
 
 export type ConnectorSettings =
@@ -455,6 +462,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       tokenFile: path.resolve(c.JOINTCHECK_METRICS_TOKEN_FILE ?? path.join(dataDir, 'keys', 'metrics.token')),
     },
     redis: { url: c.JOINTCHECK_REDIS_URL ?? null, prefix: c.JOINTCHECK_REDIS_PREFIX },
+    tracing: { otlpEndpoint: c.JOINTCHECK_OTLP_ENDPOINT ?? null },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Identity } from './identity';
 
 /** What every resolver of every subgraph gets: who is asking, for this one request. */
@@ -11,4 +12,6 @@ export interface RequestContext {
    * already.
    */
   viaGateway?: boolean;
+  /** Issue L: the request's trace (its span's context) when traces are on; its calls and the outbox carry it. */
+  trace?: Context;
 }

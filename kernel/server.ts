@@ -25,6 +25,8 @@ import { operationLimits } from './plugins/operation-limits';
 import { requestMetrics } from './plugins/request-metrics';
 import { countResponses, MetricsCredential, metricsRoute, ServiceMetrics } from './metrics';
 import { sharedStoreOf } from './shared-store';
+import type { ServiceTracing } from './tracing';
+import { requestTracing } from './plugins/request-tracing';
 import type { HubConfig } from './config';
 
 /** A running service: where it listens, how many GraphQL requests it served, its metrics, how to stop it. */
@@ -63,6 +65,8 @@ export interface ServeOptions<C extends RequestContext> {
   metricsCredential?: MetricsCredential;
   /** Issue L: Redis, where the service's instances count callers' changes together; absent: each counts alone. */
   redis?: HubConfig['redis'] | null;
+  /** Issue L: the service's traces (tracingOf); absent or null: none are made. Shut down (flushed) when it stops. */
+  tracing?: ServiceTracing | null;
 }
 
 /** What a service's own routes share with its GraphQL endpoint (ServeOptions.routes). */
@@ -286,6 +290,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
     plugins: [
       operationResolution<C>(),
+      ...(options.tracing ? [requestTracing<C>(options.tracing)] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -343,6 +348,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     stop: async () => {
       await server.stop();
       await shared?.close();
+      await options.tracing?.shutdown();
     },
   };
 }

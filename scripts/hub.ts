@@ -8,6 +8,7 @@ import { loadGatewaySigner, loadIssuer, loadVerifier } from '../kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../kernel/log';
 import { metricsCredentialOf } from '../kernel/metrics';
+import { tracingOf } from '../kernel/tracing';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
 import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
@@ -131,6 +132,7 @@ export async function startHub(
       maxEvidenceBytes: config.onSite.maxEvidenceBytes,
       metricsCredential: metricsCredentialOf(config),
       redis: config.redis,
+      tracing: tracingOf(config, 'gateway'),
     });
     return {
       gateway,

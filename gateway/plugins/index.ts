@@ -10,6 +10,8 @@ import { operationResolution } from '../../kernel/plugins/operation-resolution';
 import { requestMetrics } from '../../kernel/plugins/request-metrics';
 import type { ServiceMetrics } from '../../kernel/metrics';
 import type { CallerLedger } from '../caller-ledger';
+import type { ServiceTracing } from '../../kernel/tracing';
+import { requestTracing } from '../../kernel/plugins/request-tracing';
 import type { GatewayContext } from '../context';
 import { anonymousSchemaPrivacy } from './anonymous-schema-privacy';
 import { callerBudget } from './caller-budget';
@@ -22,7 +24,8 @@ export { callerBudget } from './caller-budget';
  * Those every service runs too (H2: a service called directly answers as the gateway does) are in
  * kernel/plugins/; the gateway's own are here.
  *
- * 1. `operationResolution` (kernel): first, so no other plugin sees a document without its operation;
+ * 1. `operationResolution` (kernel): first, so no other plugin sees a document without its operation; then
+ *    `requestTracing` (kernel) when traces are on (issue L);
  * 2. drain and no cache-control (Apollo's): answers are per caller, never cached by HTTP caches;
  * 3. `accessTrace` (kernel): one access line per request, with the codes of its errors; `requestMetrics` (kernel):
  *    each operation counted, timed, and its errors counted by code (issue L);
@@ -43,9 +46,12 @@ export function gatewayPlugins(options: {
   metrics: ServiceMetrics;
   /** Where callers' operations in flight are counted: this instance, or every gateway through Redis (issue L). */
   ledger: CallerLedger;
+  /** Issue L: traces, when on. */
+  tracing: ServiceTracing | null;
 }): ApolloServerPlugin<GatewayContext>[] {
   return [
     operationResolution<GatewayContext>(),
+    ...(options.tracing ? [requestTracing<GatewayContext>(options.tracing)] : []),
     ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
     ApolloServerPluginCacheControlDisabled(),
     accessTrace<GatewayContext>('gateway', options.logger),

@@ -1,4 +1,5 @@
 import type { HubConfig } from '../../kernel/config';
+import { tracingOf } from '../../kernel/tracing';
 import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
 import { openServiceDatabase } from '../../kernel/datasource';
 import { seedDepartmentDemo } from './demo/department-demo';
@@ -16,7 +17,8 @@ export type RunningDepartment = ServiceWithDatabase;
  */
 export async function startDepartment(
   module: DepartmentModule<unknown>,
-  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'> & Partial<Pick<HubConfig, 'metrics' | 'redis'>>,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'> &
+    Partial<Pick<HubConfig, 'metrics' | 'redis' | 'tracing'>>,
   deps: {
     verifier: TokenVerifier;
     logger: Logger;
@@ -57,6 +59,7 @@ export async function startDepartment(
       metrics,
       metricsCredential: metricsCredentialOf(config),
       redis: config.redis,
+      tracing: tracingOf(config, code),
       context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });

@@ -1,3 +1,4 @@
+import type { ServiceTracing } from '../../kernel/tracing';
 import type { JointMetrics } from './metrics';
 import type { JointStore } from './store';
 import type { RequestContext } from '../../kernel/context';
@@ -25,6 +26,8 @@ export interface JointDeps {
   onSite: { maxEvidenceBytes: number; publicUrl: string };
   /** Issue L: deliveries, draws and snapshots counted and timed (none in a test that builds deps by hand). */
   metrics?: JointMetrics;
+  /** Issue L: the service's traces (null: off); an outbox entry keeps its submission's trace for its delivery. */
+  tracing?: ServiceTracing | null;
   /** Called after a submission is stored: starts a delivery round at once. */
   afterSubmit?: () => void;
 }

@@ -61,7 +61,12 @@ export class DepartmentClient {
     return token.value;
   }
 
-  private async query<T>(department: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  private async query<T>(
+    department: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const endpoint = this.endpoints().find((e) => e.code === department);
     if (!endpoint)
       throw new HubError(ErrorCode.BAD_USER_INPUT, `No department '${department}' is registered with the hub.`, {
@@ -72,6 +77,7 @@ export class DepartmentClient {
       const response = await this.post(endpoint.url, {
         method: 'POST',
         headers: {
+          ...headers,
           'content-type': 'application/json',
           authorization: `Bearer ${await this.serviceToken(endpoint.name)}`,
         },
@@ -103,10 +109,16 @@ export class DepartmentClient {
   /**
    * Runs a stored operation (operations/) against a department: a department operation is sent
    * with the department's code in place of the template's. The registry refuses schema changes
-   * that would break these, so the joint service sends nothing else.
+   * that would break these, so the joint service sends nothing else. `headers` go along (a
+   * delivery's `traceparent`, issue L).
    */
-  run<T>(department: string, operation: string, variables: Record<string, unknown> = {}): Promise<T> {
-    return this.query<T>(department, operationText(operation, department), variables);
+  run<T>(
+    department: string,
+    operation: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return this.query<T>(department, operationText(operation, department), variables, headers);
   }
 
   /**

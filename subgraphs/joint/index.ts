@@ -6,6 +6,7 @@ import { buildFederatedSchema } from '../../kernel/federation';
 import type { TokenIssuer, TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
+import { tracingOf } from '../../kernel/tracing';
 import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
 import { jointMetrics } from './metrics';
 import { calendarStatus } from './calendar/status';
@@ -25,6 +26,7 @@ import { Leads1763960000000 } from './migrations/1763960000000-Leads';
 import { OutboxLeaseId1764000000000 } from './migrations/1764000000000-OutboxLeaseId';
 import { TrainingRecords1764100000000 } from './migrations/1764100000000-TrainingRecords';
 import { OnSite1764400000000 } from './migrations/1764400000000-OnSite';
+import { OutboxTraceParent1765000000000 } from './migrations/1765000000000-OutboxTraceParent';
 import { PaperResolver } from './papers/resolvers';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceRoutes } from './evidence/evidence-routes';
@@ -48,6 +50,7 @@ export const JOINT_MIGRATIONS = [
   OutboxLeaseId1764000000000,
   TrainingRecords1764100000000,
   OnSite1764400000000,
+  OutboxTraceParent1765000000000,
 ];
 
 /** The joint subgraph's schema: plans, tasks and draws (and, referenced, `MarketEntity`). */
@@ -103,7 +106,7 @@ export interface JointOptions {
  */
 export async function startJoint(
   config: Pick<HubConfig, 'db' | 'host' | 'limits'> &
-    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis'>>,
+    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis' | 'tracing'>>,
   options: JointOptions,
 ): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
@@ -125,6 +128,7 @@ export async function startJoint(
   const metrics = new ServiceMetrics(JOINT_SERVICE);
   metrics.watchDatabase(database.dataSource);
   deps.metrics = jointMetrics(metrics, deps);
+  deps.tracing = tracingOf(config, JOINT_SERVICE);
   const atStart = calendarStatus(calendar, clock());
   if (atStart.provisionalYears.length)
     options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
@@ -143,6 +147,7 @@ export async function startJoint(
       metrics,
       metricsCredential: metricsCredentialOf(config),
       redis: config.redis,
+      tracing: deps.tracing,
       // Issue J: photos, documents, signatures and the hub's papers, over plain HTTP (binary files).
       routes: evidenceRoutes(new EvidenceService(deps), options.logger),
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.

@@ -7,6 +7,7 @@ import { buildFederatedSchema } from '../../kernel/federation';
 import { Role, type Identity, type TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
+import { tracingOf } from '../../kernel/tracing';
 import { METRIC, metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
 import { REGISTRY_ENTITIES, SubgraphRow } from './entities';
 import { HealthMonitor } from './health';
@@ -53,7 +54,7 @@ export interface RegistryOptions {
 /** Starts the registry on its own database, with its health monitor. */
 export async function startRegistry(
   config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'> &
-    Partial<Pick<HubConfig, 'metrics' | 'redis'>>,
+    Partial<Pick<HubConfig, 'metrics' | 'redis' | 'tracing'>>,
   options: RegistryOptions,
 ): Promise<RunningRegistry> {
   // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
@@ -121,6 +122,7 @@ export async function startRegistry(
       metrics,
       metricsCredential: metricsCredentialOf(config),
       redis: config.redis,
+      tracing: tracingOf(config, REGISTRY_SERVICE),
     }),
   );
   service.onChange = () =>

@@ -8,7 +8,8 @@ import { startDepartment } from '../../subgraphs/department-kernel/run';
 import { tax } from '../../subgraphs/tax';
 import { OutboxRow, SubmissionRow } from '../../subgraphs/joint/visits/entities';
 import { describeWithHub, type TestHub } from '../support/hub';
-import { scrape, valueOf, type Sample } from '../support/metrics';
+import { parseMetrics, scrape, valueOf, type Sample } from '../support/metrics';
+import { parse } from 'yaml';
 import {
   deliverEverything,
   drawAllInspectors,
@@ -210,6 +211,58 @@ describeWithHub(
       expect(valueOf(await read(hub().joint.url), METRIC.calendarProvisional, { year: '2027' })).toBe(1);
     });
 
+    it(
+      'ops/: every series the Grafana dashboard and the Prometheus alerts use is one the services expose, with ' +
+        'the labels they select by',
+      async () => {
+        const exposed = new Map<string, Set<string>>(); // name → labels seen on its samples
+        const declared = new Set<string>();
+        for (const { url } of services(hub())) {
+          const text = await (
+            await fetch(metricsUrl(url), { headers: { authorization: `Bearer ${CREDENTIAL}` } })
+          ).text();
+          for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+            declared.add(m[1]!);
+            if (m[2] === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) declared.add(m[1]! + suffix);
+          }
+          for (const sample of parseMetrics(text)) {
+            const labels = exposed.get(sample.name) ?? new Set<string>();
+            for (const l of Object.keys(sample.labels)) labels.add(l);
+            exposed.set(sample.name, labels);
+          }
+        }
+        const ops = path.join(__dirname, '..', '..', 'ops');
+        const dashboard = JSON.parse(fs.readFileSync(path.join(ops, 'grafana-dashboard.json'), 'utf8')) as {
+          panels: Array<{ targets: Array<{ expr: string }> }>;
+        };
+        const alerts = parse(fs.readFileSync(path.join(ops, 'prometheus-alerts.yml'), 'utf8')) as {
+          groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
+        };
+        const expressions = [
+          ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+          ...alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)),
+        ];
+        expect(expressions.length).toBeGreaterThan(20);
+        const used = new Set<string>();
+        for (const expr of expressions) {
+          for (const m of expr.matchAll(/\b((?:jointcheck|process|nodejs)_[a-z0-9_]+)(\{[^}]*\})?/g)) {
+            const name = m[1]!;
+            used.add(name);
+            expect([expr, name, declared.has(name)]).toEqual([expr, name, true]);
+            // The labels a selector names are on the series (when it has samples yet).
+            const seen = exposed.get(name);
+            for (const l of [...(m[2] ?? '').matchAll(/([a-z_]+)\s*(?:=~|!=|=)/g)].map((x) => x[1]!))
+              if (seen) expect([name, l, seen.has(l)]).toEqual([name, l, true]);
+          }
+        }
+        // Every series of the hub's own is on the dashboard or in an alert.
+        for (const name of Object.values(METRIC)) {
+          const shown = [...used].some((u) => u === name || u.startsWith(`${name}_`));
+          expect([name, shown]).toEqual([name, true]);
+        }
+      },
+    );
+
     it('database pools: SQLite one connection, MySQL the configured pool', async () => {
       const joint = await read(hub().joint.url);
       const limit = valueOf(joint, METRIC.dbPoolLimit);
@@ -220,5 +273,12 @@ describeWithHub(
   },
   400,
   time.clock,
-  { env: { JOINTCHECK_METRICS_TOKEN_FILE: credentialFile } },
+  {
+    env: {
+      JOINTCHECK_METRICS_TOKEN_FILE: credentialFile,
+      // The machine's Redis (its limit series are exposed only where one is configured); keys of this run only.
+      JOINTCHECK_REDIS_URL: 'redis://127.0.0.1:6379/0',
+      JOINTCHECK_REDIS_PREFIX: `metrics-test-${process.pid}`,
+    },
+  },
 );

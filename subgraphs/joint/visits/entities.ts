@@ -92,6 +92,10 @@ export class OutboxRow {
 
   @Column({ type: 'simple-json', nullable: true })
   receipts!: unknown;
+
+  /** Issue L: the trace of the submission that made it (W3C traceparent), continued by its delivery; null: none. */
+  @Column({ name: 'trace_parent', type: 'varchar', length: 55, nullable: true })
+  traceParent!: string | null;
 }
 
 /** The largest part of a piece of evidence stored in one row. */

@@ -3,6 +3,8 @@ import { ErrorCode, HubError } from '../../../kernel/errors';
 import type { Logger } from '../../../kernel/log';
 import type { JointDeps } from '../context';
 import type { OutboxRow } from './entities';
+import { trace, type Context } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, traceHeaders, type ServiceTracing } from '../../../kernel/tracing';
 
 /** Outbox entries a delivery round takes at once. */
 const OUTBOX_ROUND = 200;
@@ -163,18 +165,24 @@ export class OutboxDeliverer {
    * department takes a call all or none, so when it refuses the batch, each entry is sent on its
    * own and only the one it refuses is marked REFUSED. Returns how many entries were delivered.
    */
+  private traceDelivery(department: string, held: readonly Held[]) {
+    return traceDeliveryOf(this.deps.tracing, department, held);
+  }
+
   private async deliverBatch(department: string, entries: readonly OutboxRow[], claimed?: Held[]): Promise<number> {
     const held = claimed ?? (await this.claim(entries));
     if (held.length === 0) return 0;
     // Marks go in id order, the order the claim locked the rows in (MySQL). Only the holder of the
     // lease records the outcome: a deliverer whose lease ran out changes nothing.
     const inIdOrder = [...held].sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1));
+    const traced = this.traceDelivery(department, held);
     try {
       const input = held.flatMap((h) => payloadOf(h.entry));
       const data = await this.deps.departments.run<Record<string, Array<{ idempotencyKey: string }>>>(
         department,
         'DepartmentRecordResults',
         { input },
+        traced?.headers,
       );
       // Each entry keeps the receipts of its own results, found by idempotency key (the contract
       // does not promise the receipts' order); a result without its receipt is the department's fault.
@@ -202,11 +210,13 @@ export class OutboxDeliverer {
         { retryDeadlocks: true },
       );
       this.deps.metrics?.deliveries.inc({ department, outcome: 'delivered' }, delivered);
+      traced?.end('delivered');
       return delivered;
     } catch (error) {
       const e = error as HubError;
       const refused =
         e.extensions?.upstreamCode === ErrorCode.BAD_USER_INPUT || e.extensions?.upstreamCode === ErrorCode.FORBIDDEN;
+      traced?.end(refused ? 'refused' : 'failed', e.message);
       if (refused && held.length > 1) {
         // Which entry it refuses: each on its own, under the lease already held.
         let delivered = 0;
@@ -233,6 +243,56 @@ export class OutboxDeliverer {
       return 0;
     }
   }
+}
+
+/**
+ * Issue L: a delivery is part of its submission's trace. The call carrying a batch is a span under
+ * the first entry's submission (its `traceparent` goes to the department, whose RecordResults
+ * request is its child) and links the others' submissions; each other entry gets a span in its own
+ * submission's trace, linking that call. Null when traces are off.
+ */
+function traceDeliveryOf(
+  tracing: ServiceTracing | null | undefined,
+  department: string,
+  held: readonly Held[],
+): { headers: Record<string, string>; end(outcome: string, error?: string): void } | null {
+  if (!tracing) return null;
+  const parents = held.map((h) => tracing.fromTraceparent(h.entry.traceParent));
+  const linked = (contexts: readonly Context[]) =>
+    contexts.flatMap((c) => {
+      const context = trace.getSpanContext(c);
+      return context ? [{ context }] : [];
+    });
+  const attributes = { 'jointcheck.department': department, 'jointcheck.outbox_entries': held.length };
+  const call = tracing.start(`deliver to ${department}`, parents[0], {
+    kind: SpanKind.CLIENT,
+    attributes: { ...attributes, 'jointcheck.outbox_id': held[0]!.entry.id },
+    links: linked(parents.slice(1)),
+  });
+  const others = parents.slice(1).flatMap((parent, i) =>
+    trace.getSpanContext(parent)
+      ? [
+          tracing.start(`deliver to ${department} (in a batch)`, parent, {
+            kind: SpanKind.INTERNAL,
+            attributes: { ...attributes, 'jointcheck.outbox_id': held[i + 1]!.entry.id },
+            links: [{ context: call.span.spanContext() }],
+          }).span,
+        ]
+      : [],
+  );
+  let ended = false;
+  return {
+    headers: traceHeaders(call.context),
+    end: (outcome, error) => {
+      if (ended) return;
+      ended = true;
+      for (const span of [call.span, ...others]) {
+        span.setAttribute('jointcheck.outcome', outcome);
+        if (outcome !== 'delivered') span.setStatus({ code: SpanStatusCode.ERROR, message: error?.slice(0, 500) });
+        span.end();
+      }
+    },
+  };
 }
 
 /** An entry's share: the department's ResultInput list, idempotency keys included. */

@@ -22,6 +22,7 @@ const COLUMNS = [
   'lastError',
   'deliveredAt',
   'receipts',
+  'traceParent',
 ] as const satisfies ReadonlyArray<keyof OutboxRow>;
 
 /** A lease on outbox entries: the deliverer holding `id` owns them until `until` (R24). */

@@ -1,3 +1,4 @@
+import { traceparentOf } from '../../../kernel/tracing';
 import type { InspectionMethod, ItemCategory, TargetKind } from '../../department-kernel/contract/enums';
 import { AFTER_DESCRIPTION, firstDescription, pageByOffset, type PageOf } from '../../../kernel/paging';
 import { pageOffset, pageSize } from '../../../kernel/validation';
@@ -160,7 +161,7 @@ export class VisitResolver {
     @Ctx() ctx: JointContext,
   ) {
     const service = new WriteBackService(ctx.joint);
-    const submission = await service.submit(ctx.identity, input);
+    const submission = await service.submit(ctx.identity, input, traceparentOf(ctx.trace));
     ctx.joint.afterSubmit?.();
     // Read only when the caller asks for them (a team's app asks for the id alone).
     return Object.defineProperty({ ...submission }, 'deliveries', {

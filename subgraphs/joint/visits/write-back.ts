@@ -73,7 +73,8 @@ interface Prepared {
 export class WriteBackService {
   constructor(private readonly deps: JointDeps) {}
 
-  async submit(identity: Identity, input: VisitSubmission): Promise<SubmissionRow> {
+  /** `trace`: the submitting request's trace (W3C traceparent, issue L), kept on each outbox entry for its delivery. */
+  async submit(identity: Identity, input: VisitSubmission, trace: string | null = null): Promise<SubmissionRow> {
     const authorised = await this.authorise(identity, input);
     // R24: a phone that sent its submission and lost the answer sends it again with the same key:
     // the stored submission is the answer, nothing is stored twice (whatever changed since: the day,
@@ -90,7 +91,7 @@ export class WriteBackService {
       if (sent) return this.replayed(sent, input, contentDigest);
     }
     const items = await this.validate(authorised, input);
-    const rows = this.prepare(identity, authorised, items, input, key, contentDigest);
+    const rows = this.prepare(identity, authorised, items, input, key, contentDigest, trace);
     return this.store(identity, authorised.task, rows, input, key, contentDigest);
   }
 
@@ -268,6 +269,7 @@ export class WriteBackService {
     input: VisitSubmission,
     key: string | null,
     contentDigest: string,
+    trace: string | null,
   ): Prepared {
     const now = this.deps.clock();
     const submission = Object.assign(new SubmissionRow(), {
@@ -317,6 +319,7 @@ export class WriteBackService {
           lastError: null,
           deliveredAt: null,
           receipts: null,
+          traceParent: trace,
         }),
       );
     }
