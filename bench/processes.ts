@@ -116,7 +116,8 @@ export async function spawnService(
     stop: () =>
       new Promise<void>((resolve) => {
         peakRssMb();
-        if (child.exitCode !== null) return resolve();
+        // Exited, or killed by a signal (a test's SIGKILL): nothing to wait for.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

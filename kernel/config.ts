@@ -205,6 +205,13 @@ const schema = z.object({
    * /v1/traces. Unset: no traces are made.
    */
   JOINTCHECK_OTLP_ENDPOINT: z.string().url().optional(),
+  /**
+   * Issue L: how long a joint service holds the outbox entries it is delivering; when it dies holding them, another
+   * joint service delivers them after this. Longer than a department may take to answer RecordResults (the joint
+   * service waits 60 s at most): shorter, a slow department may be sent a batch twice (harmless, by its idempotency
+   * keys, but wasted).
+   */
+  JOINTCHECK_OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   /** The prefix of the hub's keys in Redis (several hubs may share one Redis). */
   JOINTCHECK_REDIS_PREFIX: z
     .string()
@@ -282,6 +289,8 @@ export interface HubConfig {
   metrics: { tokenFile: string };
   /** Issue L: Redis, for limits shared by every instance (JOINTCHECK_REDIS_URL); url null: each counts alone. */
   redis: { url: string | null; prefix: string };
+  /** Joint service: how long a deliverer holds outbox entries (JOINTCHECK_OUTBOX_LEASE_MS, issue L). */
+  outbox: { leaseMs: number };
   /** Issue L: where traces are exported (JOINTCHECK_OTLP_ENDPOINT); null: none are made. */
   tracing: { otlpEndpoint: string | null };
 }
@@ -463,6 +472,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     redis: { url: c.JOINTCHECK_REDIS_URL ?? null, prefix: c.JOINTCHECK_REDIS_PREFIX },
     tracing: { otlpEndpoint: c.JOINTCHECK_OTLP_ENDPOINT ?? null },
+    outbox: { leaseMs: c.JOINTCHECK_OUTBOX_LEASE_MS },
   };
 }
 

@@ -106,7 +106,7 @@ export interface JointOptions {
  */
 export async function startJoint(
   config: Pick<HubConfig, 'db' | 'host' | 'limits'> &
-    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis' | 'tracing'>>,
+    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis' | 'tracing' | 'outbox'>>,
   options: JointOptions,
 ): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
@@ -132,7 +132,12 @@ export async function startJoint(
   const atStart = calendarStatus(calendar, clock());
   if (atStart.provisionalYears.length)
     options.logger.warn({ provisionalYears: atStart.provisionalYears }, atStart.note);
-  const deliverer = new OutboxDeliverer(deps, options.logger, options.deliveryIntervalMs ?? 1000);
+  const deliverer = new OutboxDeliverer(
+    deps,
+    options.logger,
+    options.deliveryIntervalMs ?? 1000,
+    config.outbox?.leaseMs,
+  );
   deps.afterSubmit = () => deliverer.soon();
   const running = await serveOnDatabase(database, async () =>
     serveGraphQL<JointContext>({

@@ -255,8 +255,10 @@ describeWithHub(
           .split(',')
           .map((pair) => new URL(pair.split('=')[1]!).hostname);
         expect(hosts.filter((h) => !allowed.includes(h))).toEqual([]);
-        expect(compose.services.gateway!.environment!.JOINTCHECK_GATEWAY_PRIVATE_KEY).toBe('/keys/gateway.jwk.json');
-        expect(compose.services.gateway!.environment!.JOINTCHECK_JWT_PRIVATE_KEY).toBeUndefined();
+        for (const gateway of ['gateway-1', 'gateway-2']) {
+          expect(compose.services[gateway]!.environment!.JOINTCHECK_GATEWAY_PRIVATE_KEY).toBe('/keys/gateway.jwk.json');
+          expect(compose.services[gateway]!.environment!.JOINTCHECK_JWT_PRIVATE_KEY).toBeUndefined();
+        }
         // Each private key is mounted where it is used only: the gateway's into the gateway, the hub's into the joint
         // service.
         const mounts = Object.fromEntries(
@@ -267,8 +269,10 @@ describeWithHub(
         for (const [name, volumes] of Object.entries(mounts)) {
           if (name !== 'health-system')
             expect([name, volumes]).toEqual([name, expect.arrayContaining(['./keys/jwks.json'])]);
-          expect([name, volumes.includes('./keys/gateway.jwk.json')]).toEqual([name, name === 'gateway']);
-          expect([name, volumes.includes('./keys/private.jwk.json')]).toEqual([name, name === 'joint']);
+          // gateway-1, gateway-2: gateways; joint-1, joint-2: the joint service.
+          const role = name.replace(/-\d+$/, '');
+          expect([name, volumes.includes('./keys/gateway.jwk.json')]).toEqual([name, role === 'gateway']);
+          expect([name, volumes.includes('./keys/private.jwk.json')]).toEqual([name, role === 'joint']);
           expect([name, volumes.includes('./keys')]).toEqual([name, false]);
         }
       },

@@ -21,8 +21,11 @@ const resolved = (environment: Record<string, string>) =>
     Object.entries(environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
   );
 
-/** Services that are not the hub's: the stand-in for the health commission's existing system. */
+/** Services that are not the hub's: the stand-in for the health commission's existing system, and the province's. */
 const STAND_INS = ['health-system'];
+const INFRASTRUCTURE = ['mysql', 'redis', 'proxy', 'prometheus'];
+/** What a service is: gateway-2 is a gateway, joint-1 the joint service. */
+const roleOf = (name: string) => name.replace(/-\d+$/, '');
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine), so what can be checked is checked:
@@ -33,22 +36,29 @@ describe('docker-compose.yml is true to the code', () => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
     services: Record<string, ComposeService>;
   };
-  const services = Object.entries(compose.services).filter(([name]) => name !== 'mysql' && !STAND_INS.includes(name));
+  const services = Object.entries(compose.services).filter(
+    ([name]) => !INFRASTRUCTURE.includes(name) && !STAND_INS.includes(name),
+  );
 
   it(
-    'has MySQL, the gateway, the registry, the joint service, every built-in department and the health ' +
-      "system's stand-in",
+    'has MySQL, Redis, a proxy, Prometheus, two gateways, the registry, two joint services, every built-in ' +
+      "department and the health system's stand-in",
     () => {
       expect(Object.keys(compose.services).sort()).toEqual([
         'environment',
         'fire',
-        'gateway',
+        'gateway-1',
+        'gateway-2',
         'health',
         'health-system',
         'housing',
-        'joint',
+        'joint-1',
+        'joint-2',
         'market',
         'mysql',
+        'prometheus',
+        'proxy',
+        'redis',
         'registry',
         'tax',
       ]);
@@ -93,7 +103,8 @@ describe('docker-compose.yml is true to the code', () => {
       /runDepartmentProcess\(\w+\)|startDepartment\(\w+|startGateway\(|startJoint\(|startRegistry\(/,
     );
     expect(text).toMatch(/stopOnSignals|runDepartmentProcess/);
-    if (!['gateway', 'joint', 'registry'].includes(name)) expect(text).toContain(`import { ${name} } from './index'`);
+    if (!['gateway', 'joint', 'registry'].includes(roleOf(name)))
+      expect(text).toContain(`import { ${name} } from './index'`);
   });
 
   it.each(services.map(([name]) => name))(
@@ -110,21 +121,68 @@ describe('docker-compose.yml is true to the code', () => {
     'the registry registers every subgraph service (itself included) at the addresses compose gives them; the ' +
       'joint service and the gateway follow the registry',
     () => {
-      const subgraphs = services.map(([name]) => name).filter((n) => n !== 'gateway');
+      const subgraphs = [...new Set(services.map(([name]) => roleOf(name)).filter((n) => n !== 'gateway'))];
       const registry = loadConfig(compose.services.registry!.environment!);
       expect(registry.subgraphs.map((s) => s.name).sort()).toEqual([...subgraphs].sort());
-      for (const s of registry.subgraphs) expect(s.url).toBe(`http://${s.name}:4000/graphql`);
-      const joint = loadConfig(compose.services.joint!.environment!);
+      // The joint service's instances answer behind the proxy; every other subgraph at its own address.
+      for (const s of registry.subgraphs)
+        expect(s.url).toBe(s.name === 'joint' ? 'http://proxy:4100/graphql' : `http://${s.name}:4000/graphql`);
+      for (const host of registry.registryAllowedHosts!) expect([host, host in compose.services]).toEqual([host, true]);
+      // The instances of one service are configured alike.
+      expect(compose.services['joint-2']).toEqual(compose.services['joint-1']);
+      expect(compose.services['gateway-2']!.environment).toEqual(compose.services['gateway-1']!.environment);
+      const joint = loadConfig(compose.services['joint-1']!.environment!);
       expect(joint.registryUrl).toBe('http://registry:4000/graphql');
       expect(joint.subgraphs).toEqual([]);
       expect(joint.jwt.privateKeyFile).toBe('/keys/private.jwk.json');
-      const gateway = loadConfig(compose.services.gateway!.environment!);
+      const gateway = loadConfig(compose.services['gateway-1']!.environment!);
       // The gateway reads the registry's database (the same JOINTCHECK_DB) and keeps its last good version in its
       // volume.
       expect(gateway.db).toEqual(registry.db);
       expect(gateway.supergraph.file).toBeNull();
       expect(gateway.supergraph.cacheFile).toBe('/state/supergraph.json');
-      expect(compose.services.gateway!.volumes).toContain('gateway-state:/state');
+      expect(compose.services['gateway-1']!.volumes).toContain('gateway-1-state:/state');
+      expect(compose.services['gateway-2']!.volumes).toContain('gateway-2-state:/state');
+    },
+  );
+
+  it(
+    'issue L: the proxy balances the gateways (:4000) and the joint services (:4100); every hub service shares ' +
+      "the one Redis, serves /metrics to the operator's credential, and Prometheus scrapes each of them",
+    () => {
+      const nginx = fs.readFileSync(path.join(ROOT, 'ops', 'nginx.conf'), 'utf8');
+      const upstream = (name: string) =>
+        [...new RegExp(`upstream ${name} \\{([^}]*)\\}`).exec(nginx)![1]!.matchAll(/server (\S+):4000;/g)].map(
+          (m) => m[1],
+        );
+      const instances = (role: string) => services.map(([name]) => name).filter((n) => roleOf(n) === role);
+      expect(upstream('gateways')).toEqual(instances('gateway'));
+      expect(upstream('joints')).toEqual(instances('joint'));
+      expect(nginx).toMatch(/listen 4000;\s+location \/ \{\s+proxy_pass http:\/\/gateways;/);
+      expect(nginx).toMatch(/listen 4100;\s+location \/ \{\s+proxy_pass http:\/\/joints;/);
+      expect(compose.services.proxy!.volumes).toContain('./ops/nginx.conf:/etc/nginx/nginx.conf:ro');
+      for (const [name, service] of services) {
+        const config = loadConfig(resolved(service.environment!));
+        expect([name, config.redis.url]).toEqual([name, 'redis://redis:6379/0']);
+        expect([name, config.metrics.tokenFile]).toEqual([name, '/keys/metrics.token']);
+        expect([name, service.volumes]).toEqual([
+          name,
+          expect.arrayContaining(['./keys/metrics.token:/keys/metrics.token:ro']),
+        ]);
+      }
+      const prometheus = parse(fs.readFileSync(path.join(ROOT, 'ops', 'prometheus.yml'), 'utf8')) as {
+        rule_files: string[];
+        scrape_configs: Array<{
+          authorization: { credentials_file: string };
+          static_configs: Array<{ targets: string[] }>;
+        }>;
+      };
+      const [job] = prometheus.scrape_configs;
+      expect(job!.static_configs.flatMap((c) => c.targets).sort()).toEqual(services.map(([n]) => `${n}:4000`).sort());
+      const mounts = compose.services.prometheus!.volumes!;
+      expect(mounts).toContain(`./keys/metrics.token:${job!.authorization.credentials_file}:ro`);
+      for (const file of prometheus.rule_files) expect(mounts).toContain(`./ops/${file}:/etc/prometheus/${file}:ro`);
+      expect(mounts).toContain('./ops/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
     },
   );
 
@@ -155,7 +213,7 @@ describe('docker-compose.yml is true to the code', () => {
       expect(pkg.scripts['build:web']).toContain('scripts/web-build.ts');
       // scripts/web-build.ts builds into dist/web of the checkout, which is /app/dist/web in the image.
       expect(path.relative(ROOT, WEB_OUT_DIR)).toBe(path.join('dist', 'web'));
-      const gateway = loadConfig(resolved(compose.services.gateway!.environment!));
+      const gateway = loadConfig(resolved(compose.services['gateway-1']!.environment!));
       expect(gateway.webDir).toBe('/app/dist/web');
     },
   );
