@@ -27,10 +27,11 @@ export interface LoadResult {
  * throughput are autocannon's; GraphQL errors inside 200 answers are counted too.
  */
 export async function submitThroughGateway(
-  gatewayUrl: string,
+  gatewayUrl: string | readonly string[],
   submissions: readonly SubmissionRequest[],
   connections: number,
 ): Promise<LoadResult> {
+  if (typeof gatewayUrl !== 'string') return throughSeveral(gatewayUrl, submissions, connections);
   const url = new URL(gatewayUrl);
   const queue = [...submissions];
   // autocannon reports its duration in whole seconds: the run is timed here, to the millisecond.
@@ -80,6 +81,47 @@ export async function submitThroughGateway(
     non2xx: result.non2xx + result.errors + result.timeouts,
     graphqlErrors,
     errorSamples,
+    submittedPerDepartment,
+  };
+}
+
+/**
+ * Issue L: the same load through several gateways at once, as a load balancer would spread it: the
+ * submissions dealt out in turn, the connections shared, one autocannon per gateway, all started
+ * together. The rate is of the whole (every answer over the time until the last); each latency
+ * percentile is the highest of the gateways' (percentiles of parts do not add up to the whole's).
+ */
+async function throughSeveral(
+  urls: readonly string[],
+  submissions: readonly SubmissionRequest[],
+  connections: number,
+): Promise<LoadResult> {
+  const started = performance.now();
+  const parts = await Promise.all(
+    urls.map((u, i) =>
+      submitThroughGateway(
+        u,
+        submissions.filter((_, n) => n % urls.length === i),
+        Math.max(1, Math.floor(connections / urls.length)),
+      ),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sum = (f: (r: LoadResult) => number) => parts.reduce((a, r) => a + f(r), 0);
+  const ok = sum((r) => r.perSecond * r.seconds);
+  const submittedPerDepartment: Record<string, number> = {};
+  for (const r of parts)
+    for (const [d, n] of Object.entries(r.submittedPerDepartment))
+      submittedPerDepartment[d] = (submittedPerDepartment[d] ?? 0) + n;
+  const highest = (k: keyof LoadResult['latencyMs']) => Math.max(...parts.map((r) => r.latencyMs[k]));
+  return {
+    sent: sum((r) => r.sent),
+    seconds,
+    perSecond: ok / seconds,
+    latencyMs: { p50: highest('p50'), p90: highest('p90'), p99: highest('p99'), max: highest('max') },
+    non2xx: sum((r) => r.non2xx),
+    graphqlErrors: sum((r) => r.graphqlErrors),
+    errorSamples: parts.flatMap((r) => r.errorSamples).slice(0, 5),
     submittedPerDepartment,
   };
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       flood: { type: 'string' },
       'flood-seconds': { type: 'string' },
       mysql: { type: 'string' },
+      redis: { type: 'string' },
     },
   });
   const targets = Number(values.targets);
@@ -143,12 +144,23 @@ async function main(): Promise<void> {
     // database on it.
     const mysqlUrl = values.mysql ?? process.env.JOINTCHECK_MYSQL_URL;
     const runs = [await benchWriteBack(path.resolve(values.data!))];
-    if (mysqlUrl) runs.push(await benchWriteBack(path.resolve(values.data!), { mysqlUrl }));
-    else console.log('\n(write-back on MySQL skipped: set JOINTCHECK_MYSQL_URL, such as mysql://root@127.0.0.1:3306)');
+    if (mysqlUrl) {
+      runs.push(await benchWriteBack(path.resolve(values.data!), { mysqlUrl }));
+      // Issue L: one of each with the limits in Redis, then two gateways and two joint services on it, side by side.
+      const redisUrl = values.redis ?? process.env.JOINTCHECK_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+      runs.push(await benchWriteBack(path.resolve(values.data!), { mysqlUrl, redisUrl }));
+      runs.push(await benchWriteBack(path.resolve(values.data!), { mysqlUrl, redisUrl, instances: 2 }));
+    } else
+      console.log('\n(write-back on MySQL skipped: set JOINTCHECK_MYSQL_URL, such as mysql://root@127.0.0.1:3306)');
     for (const w of runs) {
-      const on = w.database === 'sqlite' ? 'SQLite' : `MySQL at ${w.database}`;
+      const on = (w.database === 'sqlite' ? 'SQLite' : `MySQL at ${w.database}`) + (w.redis ? ', limits in Redis' : '');
+      const through =
+        w.instances === 1
+          ? 'the gateway'
+          : `${w.instances} gateways (the load dealt out in turn) and ${w.instances} joint services (behind a ` +
+            `round-robin proxy in the benchmark's process)`;
       console.log(
-        `\n## Write-back as deployed: ${w.submissions} visit submissions through the gateway (autocannon, 10 ` +
+        `\n## Write-back as deployed: ${w.submissions} visit submissions through ${through} (autocannon, 10 ` +
           `connections), every service in its own process (${on})`,
       );
       console.log(

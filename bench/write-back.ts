@@ -11,10 +11,15 @@ import { BENCH_DEPARTMENTS, checklistQuery, prepareTask } from './visits';
 import { freePort } from '../test/support/ports';
 import { dropServiceDatabase } from '../kernel/datasource';
 import { randomBytes } from 'node:crypto';
+import { roundRobin } from '../test/support/round-robin';
 
 export interface WriteBackBenchResult {
   /** The database every service ran on: `sqlite`, or the MySQL server's URL. */
   database: string;
+  /** Issue L: how many gateways and joint services ran (the joint services behind a round-robin proxy). */
+  instances: number;
+  /** Issue L: whether the limits were shared through Redis. */
+  redis: boolean;
   submissions: number;
   load: LoadResult;
   /** From the first submission until every department holds every result, ms. */
@@ -51,9 +56,22 @@ export interface WriteBackBenchResult {
  */
 export async function benchWriteBack(
   dataDir: string,
-  options: { submissions?: number; mysqlUrl?: string } = {},
+  options: {
+    submissions?: number;
+    mysqlUrl?: string;
+    /** Issue L: gateways and joint services, as many of each (MySQL only: several processes share it). */
+    instances?: number;
+    /** Issue L: Redis for the callers' limits shared by the gateways (JOINTCHECK_REDIS_URL). */
+    redisUrl?: string;
+  } = {},
 ): Promise<WriteBackBenchResult> {
   const submissionsWanted = options.submissions ?? 1000;
+  const copies = options.instances ?? 1;
+  if (copies > 1 && !options.mysqlUrl) throw new Error('several joint services share a MySQL database, not SQLite');
+  const named = (role: string) =>
+    copies === 1 ? [role] : Array.from({ length: copies }, (_, i) => `${role}-${i + 1}`);
+  const joints = named('joint');
+  const gateways = named('gateway');
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'write-back-'));
   const { issuer, verifier, privateKeyFile: privateKey, env: common } = await benchIdentity(dir);
@@ -71,7 +89,10 @@ export async function benchWriteBack(
     JOINTCHECK_MUTATIONS_PER_MINUTE: '1000000',
     JOINTCHECK_SUPERGRAPH_POLL_MS: '200',
     // BENCH_PROFILE=window: the SQLite run's profiles and the MySQL run's apart (bench/profile-window.ts).
-    BENCH_PROFILE_RUN: mysql ? 'mysql' : 'sqlite',
+    BENCH_PROFILE_RUN: `${mysql ? 'mysql' : 'sqlite'}${copies > 1 ? `-x${copies}` : ''}${options.redisUrl ? '-redis' : ''}`,
+    ...(options.redisUrl
+      ? { JOINTCHECK_REDIS_URL: options.redisUrl, JOINTCHECK_REDIS_PREFIX: `jcbench-${randomBytes(3).toString('hex')}` }
+      : {}),
   };
   const token = (role: Role, dept: string | null = null, sub = 'bench') =>
     issuer.issue({ subject: sub, role, department: dept }, '2h');
@@ -119,16 +140,20 @@ export async function benchWriteBack(
   // 2. Every service in its own process, on the same databases.
   const services: ServiceProcess[] = [];
   const profiles = path.join(dataDir, 'profiles');
+  let proxy: Awaited<ReturnType<typeof roundRobin>> | null = null;
   try {
     const ports: Record<string, number> = {};
-    for (const name of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway']) ports[name] = await freePort();
+    for (const name of [...BENCH_DEPARTMENTS, ...joints, 'registry', ...gateways]) ports[name] = await freePort();
     const url = (name: string) => `http://127.0.0.1:${ports[name]}/graphql`;
+    // Several joint services answer the gateways behind a round-robin proxy (in this process), as behind nginx.
+    proxy = copies > 1 ? await roundRobin(joints.map((j) => `http://127.0.0.1:${ports[j]}`)) : null;
+    const jointUrl = proxy ? `${proxy.url}/graphql` : url('joint');
     const own = (name: string) => ({ ...env, JOINTCHECK_PORT: String(ports[name]) });
     for (const d of BENCH_DEPARTMENTS)
       services.push(await spawnService(d, `../subgraphs/${d}/main.ts`, [], own(d), profiles, url(d)));
     // The registry first (it registers the joint service once that answers), then the joint service (it asks the
     // registry where the departments are).
-    const list = [...BENCH_DEPARTMENTS, 'joint', 'registry'].map((n) => `${n}=${url(n)}`).join(',');
+    const list = [...[...BENCH_DEPARTMENTS, 'registry'].map((n) => `${n}=${url(n)}`), `joint=${jointUrl}`].join(',');
     services.push(
       await spawnService(
         'registry',
@@ -139,40 +164,44 @@ export async function benchWriteBack(
         url('registry'),
       ),
     );
-    services.push(
-      await spawnService(
-        'joint',
-        '../subgraphs/joint/main.ts',
-        [],
-        { ...own('joint'), JOINTCHECK_REGISTRY_URL: url('registry'), JOINTCHECK_JWT_PRIVATE_KEY: privateKey },
-        profiles,
-        url('joint'),
-      ),
-    );
-    services.push(await spawnService('gateway', '../gateway/main.ts', [], own('gateway'), profiles, url('gateway')));
-    // Until the gateway serves the version with the processes' addresses and the joint service reads them.
+    // One joint service after the other: the first migrates the database, the next finds it done.
+    for (const joint of joints)
+      services.push(
+        await spawnService(
+          joint,
+          '../subgraphs/joint/main.ts',
+          [],
+          { ...own(joint), JOINTCHECK_REGISTRY_URL: url('registry'), JOINTCHECK_JWT_PRIVATE_KEY: privateKey },
+          profiles,
+          url(joint),
+        ),
+      );
+    for (const gateway of gateways)
+      services.push(await spawnService(gateway, '../gateway/main.ts', [], own(gateway), profiles, url(gateway)));
+    // Until each gateway serves the version with the processes' addresses and the joint services read them.
     const auditor = await token(Role.AUDITOR);
-    for (const deadline = Date.now() + 60_000; ;) {
-      const r = await postGraphQL<{ jointTask: { id: string } | null; market: { contractVersion: string } }>(
-        url('gateway'),
-        `{ jointTask(id: "${task}") { id } market { contractVersion } }`,
-        {},
-        auditor,
-      ).catch(() => null);
-      if (r?.data?.jointTask && r.data.market) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `the hub's processes did not come together within 60 s: ${JSON.stringify(r?.errors ?? null).slice(0, 300)}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    for (const gateway of gateways)
+      for (const deadline = Date.now() + 60_000; ;) {
+        const r = await postGraphQL<{ jointTask: { id: string } | null; market: { contractVersion: string } }>(
+          url(gateway),
+          `{ jointTask(id: "${task}") { id } market { contractVersion } }`,
+          {},
+          auditor,
+        ).catch(() => null);
+        if (r?.data?.jointTask && r.data.market) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `the hub's processes did not come together within 60 s: ${JSON.stringify(r?.errors ?? null).slice(0, 300)}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
 
     // Benchmark 3 as deployed: the combined checklist of 1,000 visits, five times, before any submission.
     const checklistMs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
       const r = await postGraphQL<{ jointTask: { visits: unknown[] } }>(
-        url('gateway'),
+        url(gateways[0]!),
         checklistQuery(task),
         {},
         auditor,
@@ -194,7 +223,7 @@ export async function benchWriteBack(
     const started = performance.now();
     for (const s of services) s.profileWindow(); // BENCH_PROFILE=window: the load alone is profiled
     const load = await submitThroughGateway(
-      url('gateway'),
+      gateways.map(url),
       visitSubmissions(task, visits, (d, p) => tokens.get(`${d}/${p}`)!),
       10,
     );
@@ -206,7 +235,7 @@ export async function benchWriteBack(
     for (const s of services) s.profileWindow();
     const resultsExpected = Object.values(load.submittedPerDepartment).reduce((a, b) => a + b, 0);
     const query = async <T>(q: string, variables: Record<string, unknown>) => {
-      const r = await postGraphQL<T>(url('gateway'), q, variables, auditor);
+      const r = await postGraphQL<T>(url(gateways[0]!), q, variables, auditor);
       if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 300));
       return r.data!;
     };
@@ -226,7 +255,7 @@ export async function benchWriteBack(
     const floorCpuBefore = Object.fromEntries(services.map((s) => [s.name, s.cpuMs()]));
     const floorServerBefore = server ? processCpuMs(server) : 0;
     for (const s of services) s.profileWindow();
-    const floorLoad = await submitThroughGateway(url('gateway'), floorRequests, 10);
+    const floorLoad = await submitThroughGateway(gateways.map(url), floorRequests, 10);
     const floor = {
       load: floorLoad,
       cpuMsPerRequest: Object.fromEntries([
@@ -240,6 +269,8 @@ export async function benchWriteBack(
     for (const s of services) s.profileWindow();
     return {
       database: mysql ? mysql.url : 'sqlite',
+      instances: copies,
+      redis: Boolean(options.redisUrl),
       submissions: visits.length,
       load,
       deliveredMs,
@@ -253,8 +284,9 @@ export async function benchWriteBack(
     };
   } finally {
     for (const s of services.reverse()) await s.stop();
+    await proxy?.stop();
     if (mysql)
-      for (const service of [...BENCH_DEPARTMENTS, 'joint', 'registry', 'gateway'])
+      for (const service of [...BENCH_DEPARTMENTS, 'joint', 'registry'])
         await dropServiceDatabase({ kind: 'mysql', ...mysql }, service);
     fs.rmSync(dir, { recursive: true, force: true });
   }

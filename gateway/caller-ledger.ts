@@ -44,6 +44,23 @@ function refusal(inFlight: InFlight, cost: number, budget: Budget): 'concurrency
   return null;
 }
 
+/** A slot taken, given back once however often `give` is called (an answer, and errors before it). */
+function taken(key: string, cost: number, giveBack: () => void): Taking {
+  let given = false;
+  return {
+    taken: true,
+    slot: {
+      key,
+      cost,
+      give: () => {
+        if (given) return;
+        given = true;
+        giveBack();
+      },
+    },
+  };
+}
+
 /** Each gateway instance alone: a map in memory (JOINTCHECK_REDIS_URL unset, or while Redis is away). */
 export class LocalLedger implements CallerLedger {
   readonly scope = 'at this gateway';
@@ -56,21 +73,11 @@ export class LocalLedger implements CallerLedger {
     mine.operations += 1;
     mine.cost += cost;
     this.callers.set(key, mine);
-    let given = false;
-    return {
-      taken: true,
-      slot: {
-        key,
-        cost,
-        give: () => {
-          if (given) return;
-          given = true;
-          mine.operations -= 1;
-          mine.cost -= cost;
-          if (mine.operations <= 0 && this.callers.get(key) === mine) this.callers.delete(key);
-        },
-      },
-    };
+    return taken(key, cost, () => {
+      mine.operations -= 1;
+      mine.cost -= cost;
+      if (mine.operations <= 0 && this.callers.get(key) === mine) this.callers.delete(key);
+    });
   }
 
   async close(): Promise<void> {}
@@ -178,22 +185,12 @@ export class RedisLedger implements CallerLedger {
     const mine = this.held.get(redisKey) ?? new Set<string>();
     mine.add(member);
     this.held.set(redisKey, mine);
-    let given = false;
-    return {
-      taken: true,
-      slot: {
-        key,
-        cost,
-        give: () => {
-          if (given) return;
-          given = true;
-          mine.delete(member);
-          if (mine.size === 0 && this.held.get(redisKey) === mine) this.held.delete(redisKey);
-          // Not given back (Redis away): not renewed either, so its lease runs out within SLOT_LEASE_MS.
-          this.store.client.zrem(redisKey, member).catch(() => undefined);
-        },
-      },
-    };
+    return taken(key, cost, () => {
+      mine.delete(member);
+      if (mine.size === 0 && this.held.get(redisKey) === mine) this.held.delete(redisKey);
+      // Not given back (Redis away): not renewed either, so its lease runs out within the lease.
+      this.store.client.zrem(redisKey, member).catch(() => undefined);
+    });
   }
 
   private async renew(): Promise<void> {

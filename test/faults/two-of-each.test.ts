@@ -24,6 +24,7 @@ import { freePort } from '../support/ports';
 import {
   drawAllInspectors,
   jointPlanInput,
+  noProblemResults,
   publishedPlan,
   runTaskTo,
   teamVisits,
@@ -258,15 +259,7 @@ const time = testClock('2026-03-02T02:00:00Z');
           inspectedOn: '2026-03-04',
           // The phone's key: sent again with it, a submission is stored once (R24).
           idempotencyKey: `two-of-each-${visit.key}`,
-          results: visit.checklist.map((c) => ({
-            department: c.department,
-            itemCode: c.itemCode,
-            outcome: 'NO_PROBLEM',
-            method: 'ON_SITE',
-            notes: '现场检查',
-            confidentialNotes: null,
-            evidence: [],
-          })),
+          results: noProblemResults(visit),
         };
         for (let attempt = 0; ; attempt++) {
           const all = [...alive];

@@ -9,7 +9,7 @@ import { tax } from '../../subgraphs/tax';
 import { fire } from '../../subgraphs/fire';
 import { startJoint } from '../../subgraphs/joint';
 import { describeWithHub, onlyError, type TestHub } from '../support/hub';
-import { jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
+import { deliverEverything, jointPlanInput, publishedPlan, runTaskTo, testClock } from './fixtures';
 
 const time = testClock('2026-03-02T02:00:00Z');
 
@@ -66,11 +66,9 @@ async function submit(
   );
 }
 
-/** Runs delivery rounds until one delivers nothing (a round started by a submission may predate the next one). */
+/** Delivery rounds until two in a row deliver nothing (deliverEverything: a running round may predate the clock). */
 async function deliverAll(hub: TestHub): Promise<void> {
-  while ((await hub.joint.deliverer.deliverDue()) > 0) {
-    /* again */
-  }
+  await deliverEverything(hub.joint.deliverer);
 }
 
 async function storedResults(hub: TestHub, department: string, task: string) {
