@@ -23,8 +23,6 @@ export type Taking =
 
 /** One operation's place in its caller's budget, given back once when it ends. */
 export interface Slot {
-  key: string;
-  cost: number;
   give(): void;
 }
 
@@ -45,13 +43,11 @@ function refusal(inFlight: InFlight, cost: number, budget: Budget): 'concurrency
 }
 
 /** A slot taken, given back once however often `give` is called (an answer, and errors before it). */
-function taken(key: string, cost: number, giveBack: () => void): Taking {
+function taken(giveBack: () => void): Taking {
   let given = false;
   return {
     taken: true,
     slot: {
-      key,
-      cost,
       give: () => {
         if (given) return;
         given = true;
@@ -73,7 +69,7 @@ export class LocalLedger implements CallerLedger {
     mine.operations += 1;
     mine.cost += cost;
     this.callers.set(key, mine);
-    return taken(key, cost, () => {
+    return taken(() => {
       mine.operations -= 1;
       mine.cost -= cost;
       if (mine.operations <= 0 && this.callers.get(key) === mine) this.callers.delete(key);
@@ -150,11 +146,12 @@ export class RedisLedger implements CallerLedger {
   }
 
   async take(key: string, cost: number, budget: Budget): Promise<Taking> {
-    if (!this.store.shared) {
+    if (!this.store.connected) {
       this.store.tookAlone('budget');
       return this.alone.take(key, cost, budget);
     }
-    const member = `${randomUUID()}|${Math.max(0, Math.round(cost))}`;
+    const whole = Math.max(0, Math.round(cost));
+    const member = `${randomUUID()}|${whole}`;
     const redisKey = this.redisKey(key);
     let answer: [number, number, number];
     try {
@@ -163,7 +160,7 @@ export class RedisLedger implements CallerLedger {
         1,
         redisKey,
         member,
-        String(Math.max(0, Math.round(cost))),
+        String(whole),
         String(budget.callerConcurrency),
         String(budget.callerCost),
         String(this.leaseMs),
@@ -185,7 +182,7 @@ export class RedisLedger implements CallerLedger {
     const mine = this.held.get(redisKey) ?? new Set<string>();
     mine.add(member);
     this.held.set(redisKey, mine);
-    return taken(key, cost, () => {
+    return taken(() => {
       mine.delete(member);
       if (mine.size === 0 && this.held.get(redisKey) === mine) this.held.delete(redisKey);
       // Not given back (Redis away): not renewed either, so its lease runs out within the lease.
@@ -194,11 +191,11 @@ export class RedisLedger implements CallerLedger {
   }
 
   private async renew(): Promise<void> {
-    if (this.held.size === 0 || !this.store.shared) return;
+    if (this.held.size === 0 || !this.store.connected) return;
     const keys = [...this.held.keys()];
     const members = keys.flatMap((k) => [...this.held.get(k)!].map((m) => [k, m] as const));
     try {
-      // One call per key's members: KEYS[i] pairs with ARGV[i + 1].
+      // Every slot held, in one call: KEYS[i] (its caller's set) pairs with ARGV[i + 1] (the slot).
       await this.store.client.eval(
         RENEW,
         members.length,

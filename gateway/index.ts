@@ -9,7 +9,8 @@ import type { Logger } from '../kernel/log';
 import { createHttpApp, verifyRequest, listen, maskUnexpectedErrors } from '../kernel/server';
 import type { GatewayContext } from './context';
 import { IdentityForwardingDataSource, subgraphCallMetrics } from './datasource';
-import { countResponses, METRIC, MetricsCredential, metricsRoute, ServiceMetrics } from '../kernel/metrics';
+import { METRIC, type ServiceMetrics } from '../kernel/metrics';
+import { mountOperations, type OperationsSettings } from '../kernel/operations';
 import { keptAliveFetcher } from '../kernel/http-client';
 import { bodyErrors, requestBody } from '../kernel/limits';
 import { operationLimits } from '../kernel/plugins/operation-limits';
@@ -27,8 +28,6 @@ import express from 'express';
 import { ErrorCode } from '../kernel/errors';
 import { publicPage } from './public-page';
 import { LocalLedger, RedisLedger } from './caller-ledger';
-import { SharedStore } from '../kernel/shared-store';
-import type { ServiceTracing } from '../kernel/tracing';
 
 /**
  * Where a gateway takes its supergraph from, by the configuration: a file when one is set, else the registry's store.
@@ -88,17 +87,11 @@ export interface GatewayOptions {
    * Issue J: the largest piece of evidence sent through `/evidence` (JOINTCHECK_MAX_EVIDENCE_BYTES); 10 MB when unset.
    */
   maxEvidenceBytes?: number;
-  /** Issue L: the gateway's metrics (one is made when not given) and the operator's credential for `/metrics`. */
-  metrics?: ServiceMetrics;
-  /** No credential: `/metrics` is refused to everyone (FORBIDDEN). */
-  metricsCredential?: MetricsCredential;
   /**
-   * Issue L: Redis, where every gateway instance counts callers' limits together (JOINTCHECK_REDIS_URL); null or
-   * absent: this instance counts alone.
+   * Issue L: the configuration's credential for `/metrics`, Redis (where every gateway counts callers' limits
+   * together) and traces (kernel/operations.ts); absent: none of them.
    */
-  redis?: HubConfig['redis'] | null;
-  /** Issue L: the gateway's traces (tracingOf); absent or null: none are made. */
-  tracing?: ServiceTracing | null;
+  operations?: OperationsSettings;
 }
 
 export interface GatewayHandle {
@@ -119,7 +112,11 @@ export interface GatewayHandle {
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const state: SupergraphState = { current: null, origin: null, lastError: null, rejected: null, file: null };
   const fetcher = keptAliveFetcher(options.limits.subgraphTimeoutMs);
-  const metrics = options.metrics ?? new ServiceMetrics('gateway');
+  // H2: /health says which supergraph is served, and 503 while none is.
+  const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
+  // Issue L: /metrics, the limits' Redis, traces.
+  const ops = mountOperations(app, 'gateway', options.logger, options.operations);
+  const { metrics, shared, tracing } = ops;
   const calls = subgraphCallMetrics(metrics);
   metrics.gauge(
     METRIC.supergraphServed,
@@ -130,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(options.supergraph, options.logger, state),
     buildService: ({ name, url }) =>
-      new IdentityForwardingDataSource(name, url!, fetcher, options.signer, calls, options.tracing ?? null),
+      new IdentityForwardingDataSource(name, url!, fetcher, options.signer, calls, tracing),
   });
   // Where the joint service answers in the supergraph being served (the evidence proxy's), read again when it changes.
   let jointOf: { sdl: string; url: string | null } = { sdl: '', url: null };
@@ -139,10 +136,6 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     if (sdl !== jointOf.sdl) jointOf = { sdl, url: jointUrlIn(sdl) };
     return jointOf.url;
   };
-  // H2: /health says which supergraph is served, and 503 while none is.
-  const { app, httpServer } = createHttpApp('gateway', supergraphHealth(state));
-  app.get('/metrics', metricsRoute(metrics, options.metricsCredential ?? new MetricsCredential(null)));
-  app.use(countResponses(metrics));
   const oidc = options.oidc
     ? new OidcVerifier({ ...options.oidc, maxLifetimeSeconds: options.verifier?.maxLifetimeSeconds })
     : null;
@@ -176,9 +169,6 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   if (options.trustProxy !== undefined && options.trustProxy !== null) app.set('trust proxy', options.trustProxy);
   const limits = operationLimits(options.limits);
   // Issue L: limits counted with the other gateways through Redis when it is configured.
-  const shared = options.redis?.url
-    ? new SharedStore({ url: options.redis.url, prefix: options.redis.prefix }, 'gateway', options.logger, metrics)
-    : null;
   const ledger = shared ? new RedisLedger(shared, options.logger) : new LocalLedger();
   // One count of changes per caller: mutations and files sent through /evidence alike.
   const changes = new MutationLimiter(options.limits.mutationsPerMinute, shared);
@@ -200,7 +190,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       changes,
       metrics,
       ledger,
-      tracing: options.tracing ?? null,
+      tracing,
     }),
   });
   // H2: listening while the first supergraph is awaited (the registry's, for up to startupWaitMs),
@@ -247,7 +237,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
     await ledger.close();
-    await shared?.close();
+    await ops.stop();
     throw error;
   }
   started = true;
@@ -276,8 +266,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stop: async () => {
       await server.stop();
       await ledger.close();
-      await shared?.close();
-      await options.tracing?.shutdown();
+      await ops.stop();
     },
   };
 }

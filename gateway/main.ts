@@ -3,8 +3,6 @@ import fs from 'node:fs';
 import { loadConfig } from '../kernel/config';
 import { loadGatewaySigner, loadVerifier } from '../kernel/keys';
 import { createLogger } from '../kernel/log';
-import { metricsCredentialOf } from '../kernel/metrics';
-import { tracingOf } from '../kernel/tracing';
 import { stopOnSignals } from '../kernel/server';
 import { gatewaySupergraph, oidcOf, startGateway } from './index';
 
@@ -52,9 +50,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     oidc: oidcOf(config),
     maxEvidenceBytes: config.onSite.maxEvidenceBytes,
-    metricsCredential: metricsCredentialOf(config),
-    redis: config.redis,
-    tracing: tracingOf(config, 'gateway'),
+    operations: config,
   });
   stopOnSignals(() => gateway.stop());
 }

@@ -48,11 +48,6 @@ function processRegistry(): Registry {
   return processWide;
 }
 
-/** The credential of a service's configuration (none in a configuration without it, as some tests build). */
-export function metricsCredentialOf(config: { metrics?: { tokenFile: string } }): MetricsCredential {
-  return new MetricsCredential(config.metrics?.tokenFile ?? null);
-}
-
 /** Latency buckets (seconds): a request of a few ms to a draw of a minute. */
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -286,10 +281,8 @@ export function metricsRoute(metrics: ServiceMetrics, credential: MetricsCredent
 }
 
 /** The quick start's operator credential: made on first start under the data dir, like its dev keys. */
-export function ensureDevMetricsToken(file: string): string {
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  }
-  return fs.readFileSync(file, 'utf8').trim();
+export function ensureDevMetricsToken(file: string): void {
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
 }

@@ -23,11 +23,10 @@ import { bodyErrors, requestBody, type RequestLimits } from './limits';
 import { HUB_SERVICES_EXEMPT, MutationLimiter, mutationRateLimit } from './plugins/mutation-rate-limit';
 import { operationLimits } from './plugins/operation-limits';
 import { requestMetrics } from './plugins/request-metrics';
-import { countResponses, MetricsCredential, metricsRoute, ServiceMetrics } from './metrics';
-import { sharedStoreOf } from './shared-store';
+import type { ServiceMetrics } from './metrics';
+import { mountOperations, type OperationsSettings } from './operations';
 import type { ServiceTracing } from './tracing';
 import { requestTracing } from './plugins/request-tracing';
-import type { HubConfig } from './config';
 
 /** A running service: where it listens, how many GraphQL requests it served, its metrics, how to stop it. */
 export interface ServiceHandle {
@@ -59,13 +58,10 @@ export interface ServeOptions<C extends RequestContext> {
    * for GraphQL) and the service's count of changes per caller (the mutation limit's).
    */
   routes?: (app: express.Express, tools: ServiceRouteTools) => void;
-  /** Issue L: the service's metrics (one is made when not given) and the operator's credential for `/metrics`. */
+  /** Issue L: the configuration's credential for `/metrics`, Redis and traces (kernel/operations.ts). */
+  operations?: OperationsSettings;
+  /** Issue L: the service's metrics and traces when it made them before serving (the joint service's deliverer). */
   metrics?: ServiceMetrics;
-  /** No credential: `/metrics` is refused to everyone (FORBIDDEN). */
-  metricsCredential?: MetricsCredential;
-  /** Issue L: Redis, where the service's instances count callers' changes together; absent: each counts alone. */
-  redis?: HubConfig['redis'] | null;
-  /** Issue L: the service's traces (tracingOf); absent or null: none are made. Shut down (flushed) when it stops. */
   tracing?: ServiceTracing | null;
 }
 
@@ -233,6 +229,8 @@ export async function serveOnDatabase<H extends ServiceHandle>(
     await database.dataSource.destroy();
     throw error;
   }
+  // Issue L: its database pool's use, among the service's metrics.
+  handle.metrics.watchDatabase(database.dataSource);
   let stopped: Promise<void> | undefined;
   return {
     ...handle,
@@ -269,17 +267,15 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 export async function serveGraphQL<C extends RequestContext>(options: ServeOptions<C>): Promise<ServiceHandle> {
   const { app, httpServer } = createHttpApp(options.name, options.health);
   const stats = { requests: 0 };
-  const metrics = options.metrics ?? new ServiceMetrics(options.name);
-  app.get('/metrics', metricsRoute(metrics, options.metricsCredential ?? new MetricsCredential(null)));
-  app.use(countResponses(metrics));
+  const ops = mountOperations(app, options.name, options.logger, options.operations, options);
+  const { metrics, tracing } = ops;
   // H2: a service accepts only tokens meant for it (its own audience), whoever sends them.
   const verifier = options.verifier.forService(options.name);
   // H2: a service called directly on its own port answers as the gateway does: the same body cap,
   // token, depth, alias, directive and cost limits, the same mutation rate per caller (but for the
   // hub's own services, which the limit would only slow down), the same coded JSON errors.
   const limits = operationLimits<C>(options.limits);
-  const shared = sharedStoreOf({ redis: options.redis ?? undefined }, options.name, options.logger, metrics);
-  const changes = new MutationLimiter(options.limits.mutationsPerMinute, shared);
+  const changes = new MutationLimiter(options.limits.mutationsPerMinute, ops.shared);
   const server = new ApolloServer<C>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
@@ -290,7 +286,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     // operationResolution first: no other plugin's didResolveOperation sees a document without its operation.
     plugins: [
       operationResolution<C>(),
-      ...(options.tracing ? [requestTracing<C>(options.tracing)] : []),
+      ...(tracing ? [requestTracing<C>(tracing)] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -347,8 +343,7 @@ export async function serveGraphQL<C extends RequestContext>(options: ServeOptio
     metrics,
     stop: async () => {
       await server.stop();
-      await shared?.close();
-      await options.tracing?.shutdown();
+      await ops.stop();
     },
   };
 }

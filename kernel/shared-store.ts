@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
-import type { HubConfig } from './config';
 import type { Logger } from './log';
 import { METRIC, type ServiceMetrics } from './metrics';
 
@@ -14,7 +13,10 @@ import { METRIC, type ServiceMetrics } from './metrics';
  */
 export class SharedStore {
   readonly client: Redis;
-  private ready = false;
+  /** The prefix of this service's keys: `<JOINTCHECK_REDIS_PREFIX>:<service>:`. */
+  readonly prefix: string;
+  /** Where the counts stand, for the log's one line per change: not yet connected, shared, or each instance alone. */
+  private state: 'connecting' | 'shared' | 'alone' = 'connecting';
   private readonly fallbacks: Counter<'limit'> | null;
 
   constructor(
@@ -35,21 +37,18 @@ export class SharedStore {
       lazyConnect: false,
     });
     this.client.on('ready', () => {
-      if (!this.ready && this.everReady)
+      if (this.state === 'alone')
         this.logger.info({ store: 'redis' }, `${service}: Redis is back; limits are shared by every instance again`);
-      this.ready = true;
-      this.everReady = true;
+      this.state = 'shared';
     });
     const lost = (error?: Error) => {
-      if (this.ready || !this.warned) {
+      if (this.state !== 'alone')
         this.logger.warn(
           { store: 'redis', err: error?.message },
           `${service}: Redis (JOINTCHECK_REDIS_URL) cannot be reached; each instance counts its callers' limits ` +
             `alone until it is back`,
         );
-        this.warned = true;
-      }
-      this.ready = false;
+      this.state = 'alone';
     };
     this.client.on('error', lost);
     this.client.on('close', () => lost());
@@ -63,18 +62,13 @@ export class SharedStore {
       METRIC.limitStore,
       '1 while the limits are shared through Redis, 0 while this instance counts alone (Redis unreachable).',
       [],
-      (g) => g.set(this.ready ? 1 : 0),
+      (g) => g.set(this.connected ? 1 : 0),
     );
   }
 
-  /** The prefix of this service's keys: `<JOINTCHECK_REDIS_PREFIX>:<service>:`. */
-  readonly prefix: string;
-  private everReady = false;
-  private warned = false;
-
   /** Whether counts are shared now (Redis connected and ready). */
-  get shared(): boolean {
-    return this.ready && this.client.status === 'ready';
+  get connected(): boolean {
+    return this.client.status === 'ready';
   }
 
   /** A decision taken alone because Redis could not be reached (counted for the metrics). */
@@ -88,16 +82,4 @@ export class SharedStore {
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
     else this.client.disconnect();
   }
-}
-
-/** The shared store of a service's configuration; null without JOINTCHECK_REDIS_URL (each instance counts alone). */
-export function sharedStoreOf(
-  config: Partial<Pick<HubConfig, 'redis'>>,
-  service: string,
-  logger: Logger,
-  metrics?: ServiceMetrics,
-): SharedStore | null {
-  return config.redis?.url
-    ? new SharedStore({ url: config.redis.url, prefix: config.redis.prefix }, service, logger, metrics)
-    : null;
 }

@@ -86,24 +86,6 @@ export class ServiceTracing {
     return { span, context: trace.setSpan(base, span) };
   }
 
-  /** Ends a span after `work`, marked as an error (with its message) when the work throws. */
-  async within<T>(
-    name: string,
-    parent: Context | undefined,
-    options: { kind?: SpanKind; attributes?: Attributes; links?: Link[] },
-    work: (context: Context, span: Span) => Promise<T>,
-  ): Promise<T> {
-    const { span, context } = this.start(name, parent, options);
-    try {
-      return await work(context, span);
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message?.slice(0, 500) });
-      throw error;
-    } finally {
-      span.end();
-    }
-  }
-
   /** Sends sooner than the batch would (tests, and a service that stops). */
   flush(): Promise<void> {
     return this.provider.forceFlush();

@@ -7,8 +7,6 @@ import type { TokenIssuer, TokenVerifier } from '../kernel/identity';
 import { loadGatewaySigner, loadIssuer, loadVerifier } from '../kernel/keys';
 import { JOINT_SERVICE, startJoint, type RunningJoint } from '../subgraphs/joint';
 import { createLogger } from '../kernel/log';
-import { metricsCredentialOf } from '../kernel/metrics';
-import { tracingOf } from '../kernel/tracing';
 import { BUILTIN_DEPARTMENTS, DEPARTMENT_CONNECTIONS, hubRegistration } from '../subgraphs';
 import type { DepartmentConnection } from '../connectors/department';
 import type { HealthSystem } from '../connectors/upstream/health-system/server';
@@ -130,9 +128,7 @@ export async function startHub(
       trustProxy: config.trustProxy,
       oidc: oidcOf(config),
       maxEvidenceBytes: config.onSite.maxEvidenceBytes,
-      metricsCredential: metricsCredentialOf(config),
-      redis: config.redis,
-      tracing: tracingOf(config, 'gateway'),
+      operations: config,
     });
     return {
       gateway,

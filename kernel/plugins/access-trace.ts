@@ -1,4 +1,5 @@
 import { type ApolloServerPlugin } from '@apollo/server';
+import { answeredCodes, isFederationRead } from './answered';
 import type { RequestContext } from '../context';
 import { ErrorCode } from '../errors';
 import { type Identity } from '../identity';
@@ -52,19 +53,14 @@ export function accessTrace<C extends RequestContext>(service: string, logger: L
   return {
     async requestDidStart({ contextValue }) {
       return {
-        async willSendResponse({ operation, operationName, response, errors }) {
+        async willSendResponse(answer) {
+          const { operation, operationName } = answer;
+          if (isFederationRead(operation)) return;
           const fields =
             operation?.selectionSet.selections
               .flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []))
               .filter((f) => f !== '_service') ?? [];
-          if (fields.length === 0 && operation) return; // federation's own _service reads
-          const codes = [
-            ...new Set(
-              (errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined) ?? []).map(
-                (e) => String(e.extensions?.code ?? 'ERROR'),
-              ),
-            ),
-          ];
+          const codes = answeredCodes(answer);
           const { identity, requestId } = contextValue;
           logAccess(logger, {
             service,

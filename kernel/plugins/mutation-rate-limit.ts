@@ -79,7 +79,7 @@ export class MutationLimiter {
 
   /** Counts one change of the caller's; over the limit, RATE_LIMITED (HTTP 429, Retry-After) and nothing is to run. */
   async consume(key: string): Promise<void> {
-    if (this.shared && !this.shared.shared) this.shared.tookAlone('mutations');
+    if (this.shared && !this.shared.connected) this.shared.tookAlone('mutations');
     try {
       await this.limiter.consume(key);
     } catch (rejection) {

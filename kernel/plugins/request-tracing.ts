@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext } from '../context';
+import { answeredCodes } from './answered';
 import { SpanKind, SpanStatusCode, type ServiceTracing } from '../tracing';
 
 /**
@@ -22,10 +23,9 @@ export function requestTracing<C extends RequestContext>(tracing: ServiceTracing
           span.updateName(`${type} ${operationName ?? 'anonymous'}`);
           span.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': operationName ?? '' });
         },
-        async willSendResponse({ errors, response }) {
-          const answered = errors ?? (response.body.kind === 'single' ? response.body.singleResult.errors : undefined);
-          if (answered?.length) {
-            const codes = [...new Set(answered.map((e) => String(e.extensions?.code ?? 'ERROR')))];
+        async willSendResponse(answer) {
+          const codes = answeredCodes(answer);
+          if (codes.length) {
             span.setAttribute('jointcheck.error_codes', codes);
             span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(',') });
           }

@@ -1,6 +1,5 @@
 import type { HubConfig } from '../../kernel/config';
-import { tracingOf } from '../../kernel/tracing';
-import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
+import type { OperationsSettings } from '../../kernel/operations';
 import { openServiceDatabase } from '../../kernel/datasource';
 import { seedDepartmentDemo } from './demo/department-demo';
 import type { TokenVerifier } from '../../kernel/identity';
@@ -17,8 +16,7 @@ export type RunningDepartment = ServiceWithDatabase;
  */
 export async function startDepartment(
   module: DepartmentModule<unknown>,
-  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'> &
-    Partial<Pick<HubConfig, 'metrics' | 'redis' | 'tracing'>>,
+  config: Pick<HubConfig, 'db' | 'host' | 'demo' | 'limits'> & OperationsSettings,
   deps: {
     verifier: TokenVerifier;
     logger: Logger;
@@ -38,8 +36,6 @@ export async function startDepartment(
     entities: module.entities,
     migrations: module.migrations,
   });
-  const metrics = new ServiceMetrics(code);
-  metrics.watchDatabase(database.dataSource);
   return serveOnDatabase(database, async () => {
     if (config.demo.enabled && !deps.store) {
       const started = Date.now();
@@ -56,10 +52,7 @@ export async function startDepartment(
       logger: deps.logger,
       health: deps.health,
       limits: config.limits,
-      metrics,
-      metricsCredential: metricsCredentialOf(config),
-      redis: config.redis,
-      tracing: tracingOf(config, code),
+      operations: config,
       context: (base) => ({ ...base, ...module.createContext(database.dataSource, deps.clock, deps.store) }),
     });
   });

@@ -7,7 +7,8 @@ import type { TokenIssuer, TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
 import { tracingOf } from '../../kernel/tracing';
-import { metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
+import { ServiceMetrics } from '../../kernel/metrics';
+import type { OperationsSettings } from '../../kernel/operations';
 import { jointMetrics } from './metrics';
 import { calendarStatus } from './calendar/status';
 import { hubCalendar, type WorkingDayCalendar } from './calendar/working-days';
@@ -106,7 +107,8 @@ export interface JointOptions {
  */
 export async function startJoint(
   config: Pick<HubConfig, 'db' | 'host' | 'limits'> &
-    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'metrics' | 'redis' | 'tracing' | 'outbox'>>,
+    Partial<Pick<HubConfig, 'calendarDir' | 'onSite' | 'outbox'>> &
+    OperationsSettings,
   options: JointOptions,
 ): Promise<RunningJoint> {
   const calendar = options.calendar ?? hubCalendar(config);
@@ -126,7 +128,6 @@ export async function startJoint(
     onSite: { ...(config.onSite ?? { maxEvidenceBytes: 10 * 1024 * 1024, publicUrl: 'http://localhost:4000' }) },
   };
   const metrics = new ServiceMetrics(JOINT_SERVICE);
-  metrics.watchDatabase(database.dataSource);
   deps.metrics = jointMetrics(metrics, deps);
   deps.tracing = tracingOf(config, JOINT_SERVICE);
   const atStart = calendarStatus(calendar, clock());
@@ -150,9 +151,8 @@ export async function startJoint(
       context: (base) => ({ ...base, joint: deps }),
       limits: config.limits,
       metrics,
-      metricsCredential: metricsCredentialOf(config),
-      redis: config.redis,
       tracing: deps.tracing,
+      operations: config,
       // Issue J: photos, documents, signatures and the hub's papers, over plain HTTP (binary files).
       routes: evidenceRoutes(new EvidenceService(deps), options.logger),
       // A missing holiday notice makes deadlines provisional, not the service unhealthy: reported, still ok.

@@ -7,8 +7,8 @@ import { buildFederatedSchema } from '../../kernel/federation';
 import { Role, type Identity, type TokenVerifier } from '../../kernel/identity';
 import type { Logger } from '../../kernel/log';
 import { serveGraphQL, serveOnDatabase, type ServiceWithDatabase } from '../../kernel/server';
-import { tracingOf } from '../../kernel/tracing';
-import { METRIC, metricsCredentialOf, ServiceMetrics } from '../../kernel/metrics';
+import { METRIC, ServiceMetrics } from '../../kernel/metrics';
+import type { OperationsSettings } from '../../kernel/operations';
 import { REGISTRY_ENTITIES, SubgraphRow } from './entities';
 import { HealthMonitor } from './health';
 import { Registry1763970000000 } from './migrations/1763970000000-Registry';
@@ -54,7 +54,7 @@ export interface RegistryOptions {
 /** Starts the registry on its own database, with its health monitor. */
 export async function startRegistry(
   config: Pick<HubConfig, 'db' | 'host' | 'healthIntervalMs' | 'registryAllowedHosts' | 'limits' | 'production'> &
-    Partial<Pick<HubConfig, 'metrics' | 'redis' | 'tracing'>>,
+    OperationsSettings,
   options: RegistryOptions,
 ): Promise<RunningRegistry> {
   // H2: the gateway sends callers' requests to registered URLs; in production only hosts the operator lists.
@@ -93,7 +93,6 @@ export async function startRegistry(
     options.logger,
   );
   const metrics = new ServiceMetrics(REGISTRY_SERVICE);
-  metrics.watchDatabase(database.dataSource);
   metrics.gauge(
     METRIC.registryVersion,
     'The supergraph version the registry holds as current (0: none yet).',
@@ -120,9 +119,7 @@ export async function startRegistry(
       context: (base) => ({ ...base, registry: { service, health } }),
       limits: config.limits,
       metrics,
-      metricsCredential: metricsCredentialOf(config),
-      redis: config.redis,
-      tracing: tracingOf(config, REGISTRY_SERVICE),
+      operations: config,
     }),
   );
   service.onChange = () =>

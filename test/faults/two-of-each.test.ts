@@ -17,7 +17,8 @@ import { REGISTRY_SERVICE, startRegistry, type RunningRegistry } from '../../sub
 import { tax } from '../../subgraphs/tax';
 import { testDatabases } from '../support/databases';
 import { postGraphQL, TEST_SETTINGS, type TestHub } from '../support/hub';
-import { parseMetrics, valueOf } from '../support/metrics';
+import { scrape, valueOf } from '../support/metrics';
+import { eventually } from '../support/eventually';
 import { startTestRedis, type TestRedis } from '../support/redis';
 import { roundRobin } from '../support/round-robin';
 import { freePort } from '../support/ports';
@@ -65,21 +66,8 @@ const time = testClock('2026-03-02T02:00:00Z');
   let visits: TeamVisit[];
 
   const token = (role: Role, department: string | null, subject: string) => issuer.issue({ subject, role, department });
-  const metricsOf = async (url: string) =>
-    parseMetrics(
-      await (
-        await fetch(url.replace(/\/graphql$/, '/metrics'), {
-          headers: { authorization: `Bearer ${METRICS_CREDENTIAL}` },
-        })
-      ).text(),
-    );
-  const until = async (what: string, check: () => Promise<boolean>, ms = 30_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await check().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`still not ${what} after ${ms / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const metricsOf = (url: string) => scrape(url, METRICS_CREDENTIAL);
+  const until = (what: string, check: () => Promise<boolean>, ms = 30_000) => eventually(what, check, ms);
   const servedVersion = async (gateway: ServiceProcess) =>
     (
       (await (await fetch(gateway.url.replace(/\/graphql$/, '/health'))).json()) as {

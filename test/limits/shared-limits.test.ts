@@ -8,12 +8,13 @@ import { RedisLedger } from '../../gateway/caller-ledger';
 import { loadConfig } from '../../kernel/config';
 import { Role, type TokenIssuer } from '../../kernel/identity';
 import { createLogger } from '../../kernel/log';
-import { METRIC, MetricsCredential } from '../../kernel/metrics';
+import { METRIC } from '../../kernel/metrics';
 import { SharedStore } from '../../kernel/shared-store';
 import { composeSupergraph } from '../../subgraphs/registry/compose';
 import { Gates } from '../support/gates';
 import { testKeys } from '../support/hub';
-import { parseMetrics, valueOf } from '../support/metrics';
+import { scrape, valueOf } from '../support/metrics';
+import { eventually } from '../support/eventually';
 import { FED2, servePlainSubgraph } from '../support/plain-subgraph';
 import { startTestRedis, type TestRedis } from '../support/redis';
 
@@ -55,21 +56,8 @@ describe('issue L: limits shared by every gateway through Redis', () => {
       },
     };
   };
-  const metricsOf = async (gateway: GatewayHandle) =>
-    parseMetrics(
-      await (
-        await fetch(gateway.url.replace(/\/graphql$/, '/metrics'), {
-          headers: { authorization: `Bearer ${METRICS_CREDENTIAL}` },
-        })
-      ).text(),
-    );
-  const until = async (what: string, check: () => Promise<boolean> | boolean) => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`still not ${what} after 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  const metricsOf = (gateway: GatewayHandle) => scrape(gateway.url, METRICS_CREDENTIAL);
+  const until = eventually;
 
   beforeAll(async () => {
     subgraph = await servePlainSubgraph(SDL, {
@@ -117,8 +105,7 @@ describe('issue L: limits shared by every gateway through Redis', () => {
         logger: pino({ level: 'info', base: { service: name } }, sink),
         limits: config.limits,
         webDir: config.webDir,
-        redis: config.redis,
-        metricsCredential: new MetricsCredential(credential),
+        operations: config,
       });
     a = await start('gateway-a');
     b = await start('gateway-b');
@@ -179,7 +166,7 @@ describe('issue L: limits shared by every gateway through Redis', () => {
       'gateway',
       createLogger('silent', 'test'),
     );
-    await until('connected', () => store.shared);
+    await until('connected', () => store.connected);
     const dying = new RedisLedger(store, createLogger('silent', 'test'), 600);
     const other = new RedisLedger(store, createLogger('silent', 'test'), 600);
     const budget = { callerConcurrency: 1, callerCost: 1000 };

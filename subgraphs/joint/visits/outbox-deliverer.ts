@@ -77,7 +77,9 @@ export class OutboxDeliverer {
   /**
    * Every entry due now, in rounds of 200 until a round finds fewer (a burst of submissions is
    * drained at once, not one round a tick; the write-back benchmark measured 12 submissions a
-   * second end to end before). Returns how many were delivered.
+   * second end to end before). Returns how many were delivered. A round already running is joined,
+   * not doubled (the interval and soon() call this too): its count is answered, and an entry that
+   * became due after it read its list waits for the next round.
    */
   deliverDue(): Promise<number> {
     this.running ??= this.drain().finally(() => {
@@ -165,17 +167,13 @@ export class OutboxDeliverer {
    * department takes a call all or none, so when it refuses the batch, each entry is sent on its
    * own and only the one it refuses is marked REFUSED. Returns how many entries were delivered.
    */
-  private traceDelivery(department: string, held: readonly Held[]) {
-    return traceDeliveryOf(this.deps.tracing, department, held);
-  }
-
   private async deliverBatch(department: string, entries: readonly OutboxRow[], claimed?: Held[]): Promise<number> {
     const held = claimed ?? (await this.claim(entries));
     if (held.length === 0) return 0;
     // Marks go in id order, the order the claim locked the rows in (MySQL). Only the holder of the
     // lease records the outcome: a deliverer whose lease ran out changes nothing.
     const inIdOrder = [...held].sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1));
-    const traced = this.traceDelivery(department, held);
+    const traced = traceDeliveryOf(this.deps.tracing, department, held);
     try {
       const input = held.flatMap((h) => payloadOf(h.entry));
       const data = await this.deps.departments.run<Record<string, Array<{ idempotencyKey: string }>>>(
